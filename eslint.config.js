@@ -1,0 +1,33 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.tsx"],
+    plugins: { "react-hooks": reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // The routing core is pure: no I/O, no clock, no randomness, no timers. Time arrives with each command.
+    files: ["server/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: ["node:*", "fs", "net", "http", "ws", "better-sqlite3", "../store/*", "../*.js"] }],
+      "no-restricted-globals": ["error", "setTimeout", "setInterval", "setImmediate", "process", "performance"],
+      "no-restricted-properties": [
+        "error",
+        { object: "Date", property: "now", message: "time arrives with each command (at)" },
+        { object: "Math", property: "random", message: "ids and choices come from state" },
+      ],
+      "no-restricted-syntax": ["error", { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "time arrives with each command (at)" }],
+    },
+  },
+);

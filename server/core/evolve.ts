@@ -1,0 +1,345 @@
+// evolve: apply one event to the state. It trusts the event (decide validated it) except for the
+// state-machine tables below, which it asserts: a forbidden transition is a programmer error.
+//
+// The state is owned by a single actor (the server shell), so evolve updates it in place instead of
+// copying: a copy per event would cost more than the routing decision itself.
+import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
+import type { Org } from "./org.js";
+
+/** Allowed conversation transitions; walked by a test. */
+export const CONVERSATION_TRANSITIONS: Record<ConversationState, readonly ConversationState[]> = {
+  open: ["active", "closed"],
+  active: ["open", "waiting", "wrapup", "closed"],
+  waiting: ["open", "active", "wrapup", "closed"],
+  wrapup: ["closed"],
+  closed: [],
+};
+
+export const OFFER_TRANSITIONS: Record<OfferStatus, readonly OfferStatus[]> = {
+  pending: ["accepted", "rejected", "timed_out", "withdrawn"],
+  accepted: [],
+  rejected: [],
+  timed_out: [],
+  withdrawn: [],
+};
+
+export function initialState(org: Org): State {
+  const state: State = {
+    org,
+    seq: 0,
+    counters: { conversation: 0, visitor: 0, offer: 0, message: 0 },
+    users: {},
+    queues: {},
+    conversations: {},
+    offers: {},
+    identities: {},
+    waitStats: {},
+  };
+  applyOrg(state, org);
+  return state;
+}
+
+function applyOrg(state: State, org: Org): void {
+  state.org = org;
+  for (const user of org.users) {
+    const existing = state.users[user.id];
+    if (existing) {
+      Object.assign(existing, { name: user.name, role: user.role, capacity: user.capacity, queues: [...user.queues], deleted: false });
+    } else {
+      state.users[user.id] = {
+        ...user,
+        queues: [...user.queues],
+        presence: "offline",
+        autoBusy: false,
+        idleSince: 0,
+        items: {},
+        deleted: false,
+      };
+    }
+  }
+  for (const queue of org.queues) {
+    const existing = state.queues[queue.id];
+    if (existing) Object.assign(existing, { name: queue.name, deleted: false });
+    else state.queues[queue.id] = { id: queue.id, name: queue.name, deleted: false, open: [] };
+  }
+}
+
+export function usedUnits(user: UserState): number {
+  let sum = 0;
+  for (const id in user.items) sum += user.items[id]!.units;
+  return sum;
+}
+
+function conv(state: State, id: string): Conversation {
+  const found = state.conversations[id];
+  if (!found) throw new Error(`evolve: unknown conversation ${id}`);
+  return found;
+}
+
+function user(state: State, id: string): UserState {
+  const found = state.users[id];
+  if (!found) throw new Error(`evolve: unknown user ${id}`);
+  return found;
+}
+
+function moveTo(c: Conversation, to: ConversationState): void {
+  if (c.state === to) return;
+  if (!CONVERSATION_TRANSITIONS[c.state].includes(to)) {
+    throw new Error(`evolve: conversation ${c.id} cannot go from ${c.state} to ${to}`);
+  }
+  c.state = to;
+}
+
+function leaveQueue(state: State, c: Conversation): void {
+  const queue = state.queues[c.queueId];
+  if (!queue) return;
+  const index = queue.open.indexOf(c.id);
+  if (index >= 0) queue.open.splice(index, 1);
+}
+
+function dropItem(state: State, repId: string, conversationId: string, at: number): void {
+  const rep = state.users[repId];
+  if (!rep || !(conversationId in rep.items)) return;
+  delete rep.items[conversationId];
+  if (Object.keys(rep.items).length === 0) rep.idleSince = at;
+}
+
+/** Running mean of queue waits, for the live wait message (P4); recent waits weigh more. */
+function recordWait(state: State, workstreamId: string, ms: number): void {
+  const stats = (state.waitStats[workstreamId] ??= { meanMs: 0, samples: 0 });
+  stats.samples++;
+  stats.meanMs += (ms - stats.meanMs) / Math.min(stats.samples, 20);
+}
+
+export function evolve(state: State, event: DomainEvent): State {
+  if (event.seq <= state.seq) throw new Error(`evolve: seq ${event.seq} after ${state.seq}`);
+  state.seq = event.seq;
+  const at = event.at;
+  switch (event.type) {
+    case "configured":
+      applyOrg(state, event.org);
+      break;
+    case "presence_changed": {
+      const u = user(state, event.userId);
+      if (u.presence !== "available" && event.presence === "available") u.idleSince = Math.max(u.idleSince, at);
+      u.presence = event.presence;
+      u.autoBusy = event.auto;
+      break;
+    }
+    case "conversation_created": {
+      const c = structuredClone(event.conversation);
+      state.conversations[c.id] = c;
+      state.counters.conversation++;
+      if (!c.customer.authenticated) state.counters.visitor++;
+      if (c.mode === "persistent" && c.customer.authenticated) state.identities[c.customer.key] = c.id;
+      state.queues[c.queueId]?.open.push(c.id);
+      break;
+    }
+    case "message_added": {
+      const c = conv(state, event.conversationId);
+      c.messages.push(event.message);
+      if (event.message.clientId) c.clientIds[event.message.clientId] = event.message.id;
+      state.counters.message++;
+      break;
+    }
+    case "sentiment_changed": {
+      const c = conv(state, event.conversationId);
+      c.sentiment = event.sentiment;
+      c.alert = event.alert;
+      break;
+    }
+    case "queued": {
+      const c = conv(state, event.conversationId);
+      if (c.state !== "open") {
+        moveTo(c, "open");
+      } else {
+        leaveQueue(state, c);
+      }
+      if (c.ownerId) dropItem(state, c.ownerId, c.id, at);
+      c.ownerId = null;
+      c.queueId = event.queueId;
+      c.queuedAt = at;
+      c.waitingUntil = null;
+      c.declinedBy = [];
+      state.queues[event.queueId]?.open.push(c.id);
+      break;
+    }
+    case "offered": {
+      const offer = { ...event.offer };
+      state.offers[offer.id] = offer;
+      state.counters.offer++;
+      const c = conv(state, offer.conversationId);
+      if (offer.kind === "route") c.offerId = offer.id;
+      const units = state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1;
+      user(state, offer.repId).items[c.id] = { role: "offer", units };
+      break;
+    }
+    case "offer_ended":
+    case "offer_accepted": {
+      const offer = state.offers[event.offerId];
+      if (!offer) throw new Error(`evolve: unknown offer ${event.offerId}`);
+      const status: OfferStatus = event.type === "offer_accepted" ? "accepted" : event.status;
+      if (!OFFER_TRANSITIONS[offer.status].includes(status)) {
+        throw new Error(`evolve: offer ${offer.id} cannot go from ${offer.status} to ${status}`);
+      }
+      offer.status = status;
+      const c = conv(state, offer.conversationId);
+      if (c.offerId === offer.id) c.offerId = null;
+      if (event.type === "offer_ended") {
+        const rep = state.users[offer.repId];
+        if (rep?.items[c.id]?.role === "offer") dropItem(state, offer.repId, c.id, at);
+        if (status === "rejected" || status === "timed_out") c.declinedBy.push(offer.repId);
+      }
+      // Settled offers are history; only pending ones stay in the state.
+      delete state.offers[offer.id];
+      break;
+    }
+    case "assigned": {
+      const c = conv(state, event.conversationId);
+      if (c.state === "open") leaveQueue(state, c);
+      const previous = c.ownerId;
+      if (previous && previous !== event.repId && state.users[previous]?.items[c.id]?.role === "owner") {
+        dropItem(state, previous, c.id, at);
+      }
+      if (c.queuedAt !== null && c.state === "open") recordWait(state, c.workstreamId, at - c.queuedAt);
+      moveTo(c, "active");
+      c.ownerId = event.repId;
+      c.lastOwnerId = event.repId;
+      c.queuedAt = null;
+      c.waitingUntil = null;
+      c.declinedBy = [];
+      c.participants = c.participants.filter((id) => id !== event.repId);
+      c.consultants = c.consultants.filter((id) => id !== event.repId);
+      const rep = user(state, event.repId);
+      rep.items[c.id] = event.override ? { role: "owner", units: event.units, override: true } : { role: "owner", units: event.units };
+      rep.idleSince = at;
+      break;
+    }
+    case "transfer_requested": {
+      conv(state, event.conversationId).transfer = event.transfer;
+      break;
+    }
+    case "transfer_ended": {
+      conv(state, event.conversationId).transfer = null;
+      break;
+    }
+    case "conference_requested": {
+      conv(state, event.conversationId).conference = { repId: event.repId, offerId: event.offerId };
+      break;
+    }
+    case "conference_joined": {
+      const c = conv(state, event.conversationId);
+      c.conference = null;
+      if (!c.participants.includes(event.repId)) c.participants.push(event.repId);
+      const item = user(state, event.repId).items[c.id];
+      if (item) item.role = "conference";
+      break;
+    }
+    case "conference_cancelled": {
+      conv(state, event.conversationId).conference = null;
+      break;
+    }
+    case "left": {
+      const c = conv(state, event.conversationId);
+      c.participants = c.participants.filter((id) => id !== event.repId);
+      if (c.ownerId === event.repId) {
+        const next = c.participants.shift() ?? null;
+        c.ownerId = next;
+        if (next) {
+          const item = state.users[next]?.items[c.id];
+          if (item) item.role = "owner";
+          c.lastOwnerId = next;
+        }
+      }
+      const rep = state.users[event.repId];
+      const item = rep?.items[c.id];
+      if (item && event.toWrapUp) item.role = "wrapup";
+      else dropItem(state, event.repId, c.id, at);
+      break;
+    }
+    case "consultant_added": {
+      const c = conv(state, event.conversationId);
+      if (!c.consultants.includes(event.repId)) c.consultants.push(event.repId);
+      break;
+    }
+    case "waiting": {
+      const c = conv(state, event.conversationId);
+      moveTo(c, "waiting");
+      for (const id of [c.ownerId, ...c.participants]) if (id) dropItem(state, id, c.id, at);
+      c.lastOwnerId = event.byRepId;
+      c.ownerId = null;
+      c.participants = [];
+      c.waitingUntil = event.until;
+      break;
+    }
+    case "wrapup_started": {
+      const c = conv(state, event.conversationId);
+      moveTo(c, "wrapup");
+      c.customerEnded = c.customerEnded || event.customerEnded;
+      c.waitingUntil = null;
+      c.wrapUpBy = [...event.repIds];
+      for (const id of event.repIds) {
+        const rep = user(state, id);
+        const item = rep.items[c.id];
+        rep.items[c.id] = { role: "wrapup", units: item?.units ?? 0 };
+      }
+      if (c.customer.key && state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];
+      break;
+    }
+    case "wrapup_submitted": {
+      const c = conv(state, event.conversationId);
+      dropItem(state, event.repId, c.id, at);
+      c.wrapUpBy = c.wrapUpBy.filter((id) => id !== event.repId);
+      break;
+    }
+    case "closed": {
+      const c = conv(state, event.conversationId);
+      if (c.state === "open") leaveQueue(state, c);
+      moveTo(c, "closed");
+      // Reps still choosing a wrap-up reason keep their item until they submit it.
+      for (const id in state.users) {
+        const item = state.users[id]!.items[c.id];
+        if (item && item.role !== "wrapup") dropItem(state, id, c.id, at);
+      }
+      if (state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];
+      c.closedAt = at;
+      c.closedBy = event.by;
+      c.waitingUntil = null;
+      c.queuedAt = null;
+      c.offerId = null;
+      c.conference = null;
+      c.transfer = null;
+      c.supervisors = {};
+      break;
+    }
+    case "aborted": {
+      conv(state, event.conversationId).aborted = event.reason;
+      break;
+    }
+    case "supervisor_watching": {
+      const c = conv(state, event.conversationId);
+      if (event.mode) c.supervisors[event.supervisorId] = event.mode;
+      else delete c.supervisors[event.supervisorId];
+      break;
+    }
+    case "queue_deleted": {
+      const queue = state.queues[event.queueId];
+      if (queue) queue.deleted = true;
+      state.org = { ...state.org, queues: state.org.queues.filter((q) => q.id !== event.queueId) };
+      for (const id in state.users) {
+        const u = state.users[id]!;
+        u.queues = u.queues.filter((q) => q !== event.queueId);
+      }
+      break;
+    }
+    case "user_deleted": {
+      const u = user(state, event.userId);
+      u.deleted = true;
+      u.presence = "offline";
+      u.items = {};
+      state.org = { ...state.org, users: state.org.users.filter((x) => x.id !== event.userId) };
+      break;
+    }
+  }
+  return state;
+}

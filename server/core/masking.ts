@@ -1,0 +1,187 @@
+// Masking of payment and personal data in text shown to reps (SPEC L6).
+// Runs on every message a rep receives, so: precompiled regexes, and text with no digit
+// and no "@" (most chat lines) returns at once.
+//
+// The masking rule, one for every kind of number (it gives exactly the SPEC L6 examples):
+//   - the last 4 kept characters stay as they are: digits for cards, phones and SSNs,
+//     letters or digits for IBANs and UK NI numbers (whose tails mix both);
+//   - every other letter, digit, "+", "(" and ")" of the span becomes one "*";
+//   - separators (spaces, "-", ".", "/") are dropped, so the length of the groups leaks nothing.
+//   "+ 1 (123) 456 7890" → "**********7890"   (+ 1 ( 1 2 3 ) 4 5 6 → 10 stars)
+//   "+447966197542"      → "*********7542"
+//   "123-45-6789"        → "*****6789"
+// E-mail: the first character of the local part stays, each other local character becomes
+// "*", the domain stays: "melissa@gmail.com" → "m******@gmail.com".
+// Masked output contains no run of digits long enough to match again, so masking is idempotent.
+import { findPhoneNumbersInText } from "libphonenumber-js";
+
+interface Hit {
+  start: number;
+  end: number;
+  masked: string;
+}
+
+const DIGIT = /\d/;
+const ALNUM = /[A-Za-z0-9]/;
+const STARRED = /[A-Za-z0-9+()]/;
+
+function maskSpan(span: string, kept: RegExp): string {
+  let out = "";
+  let keep = 4;
+  for (let i = span.length - 1; i >= 0; i--) {
+    const c = span[i] ?? "";
+    if (keep > 0 && kept.test(c)) {
+      out = c + out;
+      keep--;
+    } else if (STARRED.test(c)) {
+      out = `*${out}`;
+    }
+  }
+  return out;
+}
+
+// Candidate lengths of a separated number: the whole, then cut at each separator, longest
+// first, so "4111 1111 1111 1111 123" still finds the card in front of the extra digits.
+function validPrefix(candidate: string, isValid: (compact: string) => boolean): string | undefined {
+  let end = candidate.length;
+  while (end > 0) {
+    const piece = candidate.slice(0, end);
+    if (isValid(piece.replace(/[ -]/g, ""))) return piece;
+    end = Math.max(piece.lastIndexOf(" "), piece.lastIndexOf("-")); // -1 when no separator left
+  }
+  return undefined;
+}
+
+// Cards: Luhn-valid, first digit 2–6 (Mastercard, Amex, Diners, JCB, Visa, Discover, UnionPay),
+// written compact (13–19 digits), in groups of 4 (last group 1–4) or 4-6-4/5 (Amex, Diners),
+// with one kind of separator. Looser shapes glue neighbouring numbers into false cards.
+// Never starts right after "-" (inside a dashed number) or "*" (the kept tail of a masked one).
+const CARD = /(?<![\d*-])(?=[2-6])(?:\d{13,19}|\d{4}([ -])\d{4}(?:\1\d{4}){1,2}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
+
+function luhn(digits: string): boolean {
+  if (digits.length < 13 || digits.length > 19) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+// IBAN: country code, 2 check digits, up to 30 letters/digits, optionally in groups of 4;
+// upper case only (lower-case words would match far too often), mod-97 checked.
+const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])/g;
+
+function iban(compact: string): boolean {
+  if (compact.length < 15 || compact.length > 34) return false;
+  const rotated = compact.slice(4) + compact.slice(0, 4);
+  let rest = 0;
+  for (const c of rotated) {
+    const v = c <= "9" ? c : String(c.charCodeAt(0) - 55); // A=10 … Z=35
+    for (const d of v) rest = (rest * 10 + d.charCodeAt(0) - 48) % 97;
+  }
+  return rest === 1;
+}
+
+// US SSN (never area 000/666, group 00 or serial 0000) and UK National Insurance number.
+const SSN = /(?<![\d-])(?!000|666)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g;
+const UK_NI = /(?<![A-Za-z0-9])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g;
+
+const EMAIL = /(?<![\w.%+-])([\w.%+-]+)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)/g;
+const EMAIL_ONLY = new RegExp(`^${EMAIL.source}$`);
+
+const ANY_DIGIT_OR_AT = /[\d@]/;
+const SEVEN_DIGITS = /(?:\d\D*){6}\d/; // no phone number is shorter; skips the phone scan
+const PHONE_NAME = /^\+?[\d\s().-]+$/;
+
+function maskEmail(local: string, domain: string): string {
+  return `${local.slice(0, 1)}${"*".repeat(local.length - 1)}@${domain}`;
+}
+
+// An extension ("ext. 12") is a company switchboard detail, not personal: it stays visible,
+// and the kept 4 digits are those of the number itself.
+function withoutExtension(span: string, ext: string | undefined): string {
+  if (!ext) return span;
+  let mainDigits = span.replace(/\D/g, "").length - ext.length;
+  for (let i = 0; i < span.length; i++) {
+    if (DIGIT.test(span[i] ?? "") && --mainDigits === 0) return span.slice(0, i + 1);
+  }
+  return span;
+}
+
+// Finds separated numbers that pass a check. A failed candidate does not swallow its digits:
+// the scan resumes one character on (the regex's look-behind only lets it start a new group),
+// so "+447966197542 4111 1111 1111 1111" still finds the card after the phone number.
+function scan(re: RegExp, text: string, isValid: (compact: string) => boolean, hits: Hit[], kept: RegExp): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const piece = validPrefix(m[0], isValid);
+    if (piece === undefined) {
+      re.lastIndex = m.index + 1;
+    } else {
+      hits.push({ start: m.index, end: m.index + piece.length, masked: maskSpan(piece, kept) });
+      re.lastIndex = m.index + piece.length;
+    }
+  }
+}
+
+function collect(text: string): Hit[] {
+  const hits: Hit[] = [];
+  scan(CARD, text, luhn, hits, DIGIT);
+  scan(IBAN, text, iban, hits, ALNUM);
+  scan(SSN, text, () => true, hits, DIGIT);
+  scan(UK_NI, text, () => true, hits, ALNUM);
+  if (text.includes("@")) {
+    for (const m of text.matchAll(EMAIL)) {
+      hits.push({ start: m.index, end: m.index + m[0].length, masked: maskEmail(m[1] ?? "", m[2] ?? "") });
+    }
+  }
+  if (SEVEN_DIGITS.test(text)) {
+    // The phone finder sees the other hits starred out, as it would in already-masked text
+    // (an SSN right after a number otherwise makes it reject the number; masking must be idempotent).
+    let blanked = text;
+    for (const h of hits) blanked = blanked.slice(0, h.start) + "*".repeat(h.end - h.start) + blanked.slice(h.end);
+    // "Possible" numbers are needed to catch "+ 1 (123) 456 7890" (no real US area code).
+    // To spare plain references ("order 1234567890", "#4155552671"), a bare digit run
+    // counts only when it is a valid number, and nothing right after "#" counts.
+    for (const found of findPhoneNumbersInText(blanked, { defaultCountry: "US", extended: true })) {
+      const span = text.slice(found.startsAt, found.endsAt);
+      if (text[found.startsAt - 1] === "#") continue;
+      if (/^\d+$/.test(span) && !found.number.isValid()) continue;
+      const number = withoutExtension(span, found.number.ext);
+      hits.push({ start: found.startsAt, end: found.startsAt + number.length, masked: maskSpan(number, DIGIT) });
+    }
+  }
+  return hits;
+}
+
+/** Masks card numbers, IBANs, SSNs, UK NI numbers, e-mail addresses and phone numbers inside free text (SPEC L6). */
+export function maskText(text: string): string {
+  if (!ANY_DIGIT_OR_AT.test(text)) return text;
+  const hits = collect(text);
+  if (hits.length === 0) return text;
+  // Overlaps (a phone finder hit inside a card, digits inside an e-mail): earliest, then longest, wins.
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  let out = "";
+  let at = 0;
+  for (const hit of hits) {
+    if (hit.start < at) continue;
+    out += text.slice(at, hit.start) + hit.masked;
+    at = hit.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * Masks a customer name that is really a phone number or an e-mail address (SMS and
+ * messaging channels often only know the number). Any other name passes through maskText,
+ * which leaves ordinary names unchanged.
+ */
+export function maskName(name: string): string {
+  const trimmed = name.trim();
+  if (PHONE_NAME.test(trimmed) && SEVEN_DIGITS.test(trimmed)) return maskSpan(trimmed, DIGIT);
+  const email = EMAIL_ONLY.exec(trimmed);
+  if (email) return maskEmail(email[1] ?? "", email[2] ?? "");
+  return maskText(name);
+}

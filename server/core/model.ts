@@ -1,0 +1,279 @@
+// The routing domain's data: state, commands, events and errors. Everything here is plain JSON so that
+// the state can be snapshotted and events stored and replayed as they are.
+import type { Mode, Org, Role } from "./org.js";
+import type { SentimentStep } from "./sentiment.js";
+
+export type ConversationState = "open" | "active" | "waiting" | "wrapup" | "closed";
+export type Presence = "available" | "busy" | "dnd" | "away" | "offline" | "rona";
+export type OfferStatus = "pending" | "accepted" | "rejected" | "timed_out" | "withdrawn";
+/** Why a rep is offered a conversation. */
+export type OfferKind = "route" | "transfer" | "conference" | "supervisor_transfer";
+
+export const PRESENCES: readonly Presence[] = ["available", "busy", "dnd", "away", "offline", "rona"];
+
+/** What a rep holds of a conversation, and the capacity it costs them. */
+export type ItemRole = "offer" | "owner" | "conference" | "wrapup";
+export interface WorkItem {
+  role: ItemRole;
+  units: number;
+  /** A supervisor assigned it past the rep's presence or capacity (SV5). */
+  override?: boolean;
+}
+
+export interface UserState {
+  id: string;
+  name: string;
+  role: Role;
+  capacity: number;
+  queues: string[];
+  presence: Presence;
+  /** Busy was set by the org's full-capacity rule, so it lifts when capacity frees (S2). */
+  autoBusy: boolean;
+  /** When the rep last got or finished work; the longest idle rep is offered first. */
+  idleSince: number;
+  items: Record<string, WorkItem>;
+  deleted: boolean;
+}
+
+export interface Customer {
+  /** Stable identity key: `auth:<id>` for an authenticated customer, `visitor:<n>` otherwise. */
+  key: string;
+  authenticated: boolean;
+  name: string;
+  email?: string;
+  phone?: string;
+  account?: string;
+  caseTitle?: string;
+}
+
+export type Author =
+  | { role: "customer" }
+  | { role: "rep" | "supervisor"; id: string; name: string }
+  | { role: "system" };
+
+export interface Message {
+  id: string;
+  at: number;
+  author: Author;
+  text: string;
+  /** Client-chosen id: a retry with the same id is the same message. */
+  clientId?: string;
+  /** Customer messages only (S9). */
+  sentiment?: SentimentStep;
+  /** System messages: a stable code for clients (e.g. "customer_ended"). */
+  code?: string;
+}
+
+export type TransferTarget = { kind: "queue"; id: string } | { kind: "rep"; id: string };
+
+export interface PendingTransfer {
+  by: "rep" | "supervisor";
+  fromRepId: string | null;
+  target: TransferTarget;
+  offerId: string | null;
+}
+
+export interface Conversation {
+  id: string;
+  workstreamId: string;
+  queueId: string;
+  mode: Mode;
+  state: ConversationState;
+  customer: Customer;
+  title: string;
+  proactive: boolean;
+  context: Record<string, string>;
+  ownerId: string | null;
+  /** The rep who had it before it went to Waiting (affinity, P11). */
+  lastOwnerId: string | null;
+  participants: string[];
+  consultants: string[];
+  conference: { repId: string; offerId: string } | null;
+  transfer: PendingTransfer | null;
+  /** Supervisors watching (monitor) or writing (join). */
+  supervisors: Record<string, "monitor" | "join">;
+  /** Reps who must submit a wrap-up reason before the conversation is Closed. */
+  wrapUpBy: string[];
+  /** The pending routing offer, if any. */
+  offerId: string | null;
+  /** Reps who declined it while in the queue; skipped until it leaves the queue. */
+  declinedBy: string[];
+  messages: Message[];
+  clientIds: Record<string, string>;
+  sentiment: SentimentStep;
+  alert: boolean;
+  createdAt: number;
+  queuedAt: number | null;
+  waitingUntil: number | null;
+  customerEnded: boolean;
+  aborted: string | null;
+  closedAt: number | null;
+  closedBy: string | null;
+}
+
+export interface Offer {
+  id: string;
+  conversationId: string;
+  repId: string;
+  kind: OfferKind;
+  status: OfferStatus;
+  createdAt: number;
+  expiresAt: number;
+  /** Who asked for it (transferring rep, inviting rep, supervisor). */
+  byId: string | null;
+}
+
+export interface QueueState {
+  id: string;
+  name: string;
+  deleted: boolean;
+  /** Open conversations in arrival order. */
+  open: string[];
+}
+
+export interface State {
+  org: Org;
+  seq: number;
+  counters: { conversation: number; visitor: number; offer: number; message: number };
+  users: Record<string, UserState>;
+  queues: Record<string, QueueState>;
+  conversations: Record<string, Conversation>;
+  offers: Record<string, Offer>;
+  /** Open persistent conversation of each authenticated customer (P5). */
+  identities: Record<string, string>;
+  /** Mean wait in each workstream's queue, for the live wait message (P4). */
+  waitStats: Record<string, { meanMs: number; samples: number }>;
+}
+
+// ---- commands -------------------------------------------------------------------------------------
+
+export type Actor =
+  | { role: "customer"; key: string; conversationId?: string }
+  | { role: "rep"; id: string }
+  | { role: "supervisor"; id: string }
+  | { role: "admin" }
+  | { role: "system" };
+
+export interface CustomerIdentity {
+  /** Set for an authenticated customer (signed by the org, P9). */
+  id?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  account?: string;
+  caseTitle?: string;
+}
+
+export type Command =
+  | { type: "configure"; org: Org }
+  | { type: "tick" }
+  | { type: "customer.start"; workstreamId: string; identity: CustomerIdentity; text?: string; clientId?: string; proactive?: boolean; context?: Record<string, string> }
+  | { type: "customer.message"; conversationId: string; text: string; clientId?: string }
+  | { type: "customer.end"; conversationId: string }
+  | { type: "presence"; presence: Presence }
+  | { type: "accept"; offerId: string }
+  | { type: "reject"; offerId: string }
+  | { type: "pick"; conversationId: string }
+  | { type: "message"; conversationId: string; text: string; clientId?: string }
+  | { type: "transfer"; conversationId: string; target: TransferTarget }
+  | { type: "conference"; conversationId: string; repId: string }
+  | { type: "end_conference"; conversationId: string }
+  | { type: "close"; conversationId: string }
+  | { type: "end"; conversationId: string }
+  | { type: "wrapup"; conversationId: string; reasonId: string }
+  | { type: "monitor"; conversationId: string; mode: "monitor" | "join" }
+  | { type: "leave"; conversationId: string }
+  | { type: "assign"; conversationId: string; target: TransferTarget; override?: boolean }
+  | { type: "supervisor_transfer"; conversationId: string; target: TransferTarget }
+  | { type: "force_close"; conversationId: string }
+  | { type: "delete_queue"; queueId: string }
+  | { type: "delete_user"; userId: string };
+
+export interface Envelope {
+  at: number;
+  actor: Actor;
+  command: Command;
+}
+
+// ---- events ---------------------------------------------------------------------------------------
+
+export type EventBody =
+  | { type: "configured"; org: Org }
+  | { type: "presence_changed"; userId: string; presence: Presence; auto: boolean; reason: "manual" | "rona" | "capacity" }
+  | { type: "conversation_created"; conversation: Conversation }
+  | { type: "message_added"; conversationId: string; message: Message }
+  | { type: "sentiment_changed"; conversationId: string; sentiment: SentimentStep; alert: boolean }
+  | { type: "queued"; conversationId: string; queueId: string }
+  | { type: "offered"; offer: Offer }
+  | { type: "offer_ended"; offerId: string; repId: string; conversationId: string; status: Exclude<OfferStatus, "pending" | "accepted"> }
+  | { type: "offer_accepted"; offerId: string; repId: string; conversationId: string }
+  | { type: "assigned"; conversationId: string; repId: string; units: number; by: "offer" | "auto" | "supervisor" | "pick"; override: boolean; exceededBy: number }
+  | { type: "transfer_requested"; conversationId: string; transfer: PendingTransfer }
+  | { type: "transfer_ended"; conversationId: string; outcome: "accepted" | "rejected" | "withdrawn" | "queued" }
+  | { type: "conference_requested"; conversationId: string; repId: string; offerId: string }
+  | { type: "conference_joined"; conversationId: string; repId: string }
+  | { type: "conference_cancelled"; conversationId: string; repId: string }
+  | { type: "left"; conversationId: string; repId: string; toWrapUp: boolean }
+  | { type: "consultant_added"; conversationId: string; repId: string }
+  | { type: "waiting"; conversationId: string; byRepId: string; until: number }
+  | { type: "wrapup_started"; conversationId: string; repIds: string[]; customerEnded: boolean }
+  | { type: "wrapup_submitted"; conversationId: string; repId: string; reasonId: string }
+  | { type: "closed"; conversationId: string; by: string }
+  | { type: "aborted"; conversationId: string; reason: string }
+  | { type: "supervisor_watching"; conversationId: string; supervisorId: string; mode: "monitor" | "join" | null }
+  | { type: "queue_deleted"; queueId: string }
+  | { type: "user_deleted"; userId: string };
+
+export type DomainEvent = EventBody & { seq: number; at: number };
+
+// ---- errors ---------------------------------------------------------------------------------------
+
+/** Stable error codes, shared with the wire protocol. */
+export type ErrorCode =
+  | "conversation/not_found"
+  | "conversation/not_active"
+  | "conversation/not_open"
+  | "conversation/wrong_state"
+  | "conversation/not_yours"
+  | "conversation/aborted"
+  | "conversation/persistent_only"
+  | "conversation/live_only"
+  | "conversation/customer_cannot_end"
+  | "offer/not_found"
+  | "offer/not_pending"
+  | "presence/invalid"
+  | "rep/not_found"
+  | "rep/unavailable"
+  | "rep/at_capacity"
+  | "rep/not_in_queue"
+  | "queue/not_found"
+  | "workstream/not_found"
+  | "workstream/closed"
+  | "workstream/authentication_required"
+  | "message/empty"
+  | "message/too_long"
+  | "message/reserved_characters"
+  | "wrapup/not_in_wrapup"
+  | "wrapup/unknown_reason"
+  | "transfer/pending"
+  | "transfer/invalid_target"
+  | "conference/pending"
+  | "conference/not_in_conference"
+  | "supervisor/monitor_disabled"
+  | "supervisor/assign_disabled"
+  | "supervisor/transfer_disabled"
+  | "supervisor/force_close_disabled"
+  | "supervisor/own_conversation"
+  | "supervisor/not_joined"
+  | "auth/forbidden";
+
+export interface DomainError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Outcome =
+  | { ok: true; events: DomainEvent[]; result?: Record<string, unknown> }
+  | { ok: false; error: DomainError };
+
+export const MAX_MESSAGE_LENGTH = 1000;

@@ -1,0 +1,47 @@
+// Selection policy: who may take a conversation, and who gets it first. Pure and deterministic:
+// eligibility by presence, queue membership and capacity; then affinity; then the longest idle rep,
+// then the smallest id. Never depends on object iteration order.
+import { usedUnits } from "./evolve.js";
+import type { Conversation, State, UserState } from "./model.js";
+import type { Workstream } from "./org.js";
+
+export function workstreamOf(state: State, c: Conversation): Workstream {
+  const ws = state.org.workstreams.find((w) => w.id === c.workstreamId);
+  if (!ws) throw new Error(`routing: unknown workstream ${c.workstreamId}`);
+  return ws;
+}
+
+export function fits(rep: UserState, units: number): boolean {
+  return usedUnits(rep) + units <= rep.capacity;
+}
+
+/** Whether `rep` may be offered `c` right now (L2: only Available reps receive offers). */
+export function eligible(rep: UserState, c: Conversation, units: number): boolean {
+  return (
+    !rep.deleted &&
+    rep.presence === "available" &&
+    rep.capacity > 0 &&
+    rep.queues.includes(c.queueId) &&
+    !(c.id in rep.items) &&
+    !c.declinedBy.includes(rep.id) &&
+    fits(rep, units)
+  );
+}
+
+function before(a: UserState, b: UserState): boolean {
+  return a.idleSince < b.idleSince || (a.idleSince === b.idleSince && a.id < b.id);
+}
+
+/** The rep to offer `c` to, or null when nobody eligible is free. */
+export function selectRep(state: State, c: Conversation, ws: Workstream): UserState | null {
+  if (ws.affinity && c.lastOwnerId) {
+    const previous = state.users[c.lastOwnerId];
+    if (previous && eligible(previous, c, ws.capacityCost)) return previous;
+  }
+  let best: UserState | null = null;
+  for (const user of state.org.users) {
+    const rep = state.users[user.id];
+    if (rep && eligible(rep, c, ws.capacityCost) && (!best || before(rep, best))) best = rep;
+  }
+  return best;
+}

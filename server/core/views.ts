@@ -1,0 +1,329 @@
+// Views: what each viewer may see of the state, and which changes an event means for them.
+// Masking (L6) happens here, before anything reaches a rep or a supervisor.
+import type {
+  AuthorView,
+  Change,
+  ConversationView,
+  CustomerConversationView,
+  MessageView,
+  OfferView,
+  OrgView,
+  Snapshot,
+  UserView,
+} from "../../src/protocol/views.js";
+import { usedUnits } from "./evolve.js";
+import { maskName, maskText } from "./masking.js";
+import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
+
+export type Viewer = { role: "rep" | "supervisor"; id: string } | { role: "customer"; key: string };
+
+const PREVIEW_MESSAGES = 3;
+
+export function canSee(state: State, viewer: Viewer, c: Conversation): boolean {
+  if (viewer.role === "customer") return c.customer.key === viewer.key;
+  if (viewer.role === "supervisor") return true;
+  const id = viewer.id;
+  return (
+    c.ownerId === id ||
+    c.lastOwnerId === id ||
+    c.participants.includes(id) ||
+    c.consultants.includes(id) ||
+    c.wrapUpBy.includes(id) ||
+    c.conference?.repId === id ||
+    c.id in (state.users[id]?.items ?? {})
+  );
+}
+
+function nameOf(state: State, id: string | null): string | null {
+  return id ? (state.users[id]?.name ?? id) : null;
+}
+
+function staffText(state: State, text: string): string {
+  return state.org.masking ? maskText(text) : text;
+}
+
+export function messageView(state: State, m: Message, forCustomer: boolean, customerName: string): MessageView {
+  let author: AuthorView;
+  if (m.author.role === "customer") author = { role: "customer", name: customerName };
+  else if (m.author.role === "system") author = { role: "system" };
+  else author = { role: m.author.role, id: m.author.id, name: m.author.name };
+  const masked = !forCustomer && m.author.role === "customer";
+  const view: MessageView = { id: m.id, at: m.at, author, text: masked ? staffText(state, m.text) : m.text };
+  if (m.clientId !== undefined) view.clientId = m.clientId;
+  if (!forCustomer && m.sentiment !== undefined) view.sentiment = m.sentiment;
+  if (m.code !== undefined) view.code = m.code;
+  return view;
+}
+
+function staffCustomerName(state: State, c: Conversation): string {
+  return state.org.masking ? maskName(c.customer.name) : c.customer.name;
+}
+
+export function conversationView(state: State, c: Conversation, withMessages: boolean): ConversationView {
+  const masking = state.org.masking;
+  const ws = state.org.workstreams.find((w) => w.id === c.workstreamId);
+  const customerName = staffCustomerName(state, c);
+  const customer: ConversationView["customer"] = { name: customerName, authenticated: c.customer.authenticated };
+  if (c.customer.email !== undefined) customer.email = masking ? maskText(c.customer.email) : c.customer.email;
+  if (c.customer.phone !== undefined) customer.phone = masking ? maskText(c.customer.phone) : c.customer.phone;
+  if (c.customer.account !== undefined) customer.account = c.customer.account;
+  if (c.customer.caseTitle !== undefined) customer.caseTitle = c.customer.caseTitle;
+  const context: Record<string, string> = {};
+  for (const key of Object.keys(c.context)) context[key] = staffText(state, c.context[key]!);
+  const view: ConversationView = {
+    id: c.id,
+    state: c.state,
+    mode: c.mode,
+    workstreamId: c.workstreamId,
+    workstreamName: ws?.name ?? c.workstreamId,
+    queueId: c.queueId,
+    queueName: state.queues[c.queueId]?.name ?? c.queueId,
+    title: masking ? maskName(c.title) : c.title,
+    customer,
+    proactive: c.proactive,
+    context,
+    ownerId: c.ownerId,
+    ownerName: nameOf(state, c.ownerId),
+    lastOwnerId: c.lastOwnerId,
+    participants: [...c.participants],
+    consultants: [...c.consultants],
+    conferenceRequested: c.conference ? { repId: c.conference.repId, repName: nameOf(state, c.conference.repId)! } : null,
+    transfer: c.transfer
+      ? {
+          by: c.transfer.by,
+          fromRepId: c.transfer.fromRepId,
+          target: {
+            ...c.transfer.target,
+            name: (c.transfer.target.kind === "queue" ? state.queues[c.transfer.target.id]?.name : nameOf(state, c.transfer.target.id)) ?? c.transfer.target.id,
+          },
+        }
+      : null,
+    supervisors: { ...c.supervisors },
+    wrapUpBy: [...c.wrapUpBy],
+    sentiment: c.sentiment,
+    alert: c.alert,
+    createdAt: c.createdAt,
+    queuedAt: c.queuedAt,
+    waitingUntil: c.waitingUntil,
+    customerEnded: c.customerEnded,
+    aborted: c.aborted,
+    closedAt: c.closedAt,
+    closedBy: c.closedBy,
+  };
+  if (withMessages) view.messages = c.messages.map((m) => messageView(state, m, false, customerName));
+  return view;
+}
+
+export function customerConversationView(state: State, c: Conversation, withMessages: boolean): CustomerConversationView {
+  const view: CustomerConversationView = {
+    id: c.id,
+    state: c.state,
+    mode: c.mode,
+    repName: c.state === "active" ? nameOf(state, c.ownerId) : null,
+    ended: c.state === "wrapup" || c.state === "closed",
+  };
+  if (withMessages) view.messages = c.messages.map((m) => messageView(state, m, true, c.customer.name));
+  return view;
+}
+
+export function offerView(state: State, o: Offer): OfferView {
+  const c = state.conversations[o.conversationId]!;
+  const customerName = staffCustomerName(state, c);
+  return {
+    id: o.id,
+    conversationId: c.id,
+    kind: o.kind,
+    status: o.status,
+    createdAt: o.createdAt,
+    expiresAt: o.expiresAt,
+    byName: nameOf(state, o.byId),
+    title: state.org.masking ? maskName(c.title) : c.title,
+    customerName,
+    queueName: state.queues[c.queueId]?.name ?? c.queueId,
+    proactive: c.proactive,
+    arrivedAt: c.createdAt,
+    preview: c.messages.filter((m) => m.author.role !== "system").slice(-PREVIEW_MESSAGES).map((m) => messageView(state, m, false, customerName)),
+  };
+}
+
+export function userView(u: UserState): UserView {
+  return {
+    id: u.id,
+    name: u.name,
+    role: u.role,
+    presence: u.presence,
+    capacity: u.capacity,
+    used: usedUnits(u),
+    conversations: Object.values(u.items).filter((i) => i.role === "owner" || i.role === "conference").length,
+    queues: [...u.queues],
+  };
+}
+
+export function orgView(state: State): OrgView {
+  const org = state.org;
+  return {
+    name: org.name,
+    masking: org.masking,
+    supervisor: { ...org.supervisor },
+    queues: org.queues.map((q) => ({ id: q.id, name: q.name })),
+    workstreams: org.workstreams.map((w) => ({ id: w.id, name: w.name, mode: w.mode, queueId: w.queueId, sentimentThreshold: w.sentimentThreshold as -3 })),
+    wrapUpReasons: org.wrapUpReasons.map((r) => ({ ...r })),
+  };
+}
+
+function activeUsers(state: State): UserState[] {
+  return state.org.users.map((u) => state.users[u.id]!).filter((u) => u && !u.deleted);
+}
+
+/** Everything a viewer may see now: sent in `welcome`, and on a resume that cannot be served from the log. */
+export function snapshot(state: State, viewer: Viewer): Snapshot {
+  const conversations = Object.values(state.conversations).filter(
+    (c) => canSee(state, viewer, c) && (c.state !== "closed" || viewer.role !== "supervisor"),
+  );
+  if (viewer.role === "customer") {
+    return {
+      org: orgView(state),
+      me: null,
+      users: [],
+      conversations: [],
+      customerConversations: conversations.filter((c) => c.state !== "closed").map((c) => customerConversationView(state, c, true)),
+      offers: [],
+    };
+  }
+  const me = state.users[viewer.id];
+  return {
+    org: orgView(state),
+    me: me ? userView(me) : null,
+    users: activeUsers(state).map(userView),
+    conversations: conversations.map((c) => conversationView(state, c, true)),
+    customerConversations: [],
+    offers: Object.values(state.offers)
+      .filter((o) => o.status === "pending" && o.repId === viewer.id)
+      .map((o) => offerView(state, o)),
+  };
+}
+
+/** Who an event concerns: the shell sends `changesFor` only to these. */
+export interface Audience {
+  users: Set<string>;
+  customers: Set<string>;
+  supervisors: boolean;
+}
+
+function conversationOf(state: State, event: DomainEvent): Conversation | undefined {
+  if ("conversationId" in event) return state.conversations[event.conversationId];
+  if (event.type === "conversation_created") return state.conversations[event.conversation.id];
+  if (event.type === "offered") return state.conversations[event.offer.conversationId];
+  return undefined;
+}
+
+export function audienceOf(state: State, event: DomainEvent): Audience {
+  const audience: Audience = { users: new Set(), customers: new Set(), supervisors: true };
+  const c = conversationOf(state, event);
+  if (c) {
+    audience.customers.add(c.customer.key);
+    for (const id of [c.ownerId, c.lastOwnerId, c.conference?.repId, ...c.participants, ...c.consultants, ...c.wrapUpBy]) {
+      if (id) audience.users.add(id);
+    }
+  }
+  if ("repId" in event) audience.users.add(event.repId);
+  if ("repIds" in event) for (const id of event.repIds) audience.users.add(id);
+  if ("userId" in event) audience.users.add(event.userId);
+  if ("byRepId" in event) audience.users.add(event.byRepId);
+  if (event.type === "offered") audience.users.add(event.offer.repId);
+  return audience;
+}
+
+/** Events that change what a rep holds, and so their capacity view. */
+const CAPACITY_EVENTS = new Set<DomainEvent["type"]>([
+  "offered", "offer_ended", "offer_accepted", "assigned", "left", "waiting", "wrapup_started", "wrapup_submitted", "closed", "queued", "conference_joined",
+]);
+
+const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>(["conversation_created", "queued", "assigned", "waiting", "wrapup_started", "closed", "left"]);
+
+/**
+ * The changes `event` (already applied to `state`) means for `viewer`. `seen` holds the conversations
+ * this viewer has been sent in full; a conversation seen for the first time comes with its history.
+ */
+export function changesFor(state: State, event: DomainEvent, viewer: Viewer, seen: Set<string>): Change[] {
+  const changes: Change[] = [];
+  const c = conversationOf(state, event);
+
+  if (viewer.role === "customer") {
+    if (!c || c.customer.key !== viewer.key) return changes;
+    if (!seen.has(c.id)) {
+      seen.add(c.id);
+      changes.push({ kind: "customer_conversation", conversation: customerConversationView(state, c, true) });
+      return changes;
+    }
+    if (event.type === "message_added") changes.push({ kind: "message", conversationId: c.id, message: messageView(state, event.message, true, c.customer.name) });
+    else if (CUSTOMER_VISIBLE.has(event.type)) changes.push({ kind: "customer_conversation", conversation: customerConversationView(state, c, false) });
+    return changes;
+  }
+
+  const me = viewer.id;
+  if (c && canSee(state, viewer, c)) {
+    if (!seen.has(c.id)) {
+      seen.add(c.id);
+      changes.push({ kind: "conversation", conversation: conversationView(state, c, true) });
+    } else if (event.type === "message_added") {
+      changes.push({ kind: "message", conversationId: c.id, message: messageView(state, event.message, false, staffCustomerName(state, c)) });
+    } else {
+      changes.push({ kind: "conversation", conversation: conversationView(state, c, false) });
+    }
+  }
+
+  switch (event.type) {
+    case "offered":
+      if (event.offer.repId === me) changes.push({ kind: "offer", offer: offerView(state, state.offers[event.offer.id] ?? event.offer) });
+      break;
+    case "offer_ended":
+    case "offer_accepted":
+      if (event.repId === me) {
+        const status = event.type === "offer_accepted" ? "accepted" : event.status;
+        changes.push({ kind: "offer_ended", offerId: event.offerId, conversationId: event.conversationId, status });
+        if (status === "withdrawn") changes.push({ kind: "notice", code: "offer_withdrawn", text: "The offer was withdrawn.", conversationId: event.conversationId });
+      }
+      break;
+    case "presence_changed":
+      if (event.reason === "rona" && event.userId === me) {
+        changes.push({ kind: "notice", code: "rona", text: "You did not answer an offer in time and are now RONA: no offers reach you until you set yourself Available." });
+      }
+      break;
+    case "sentiment_changed":
+      if (event.alert && c && canSee(state, viewer, c)) {
+        changes.push({ kind: "notice", code: "sentiment_alert", text: `${conversationView(state, c, false).title}. Urgent attention needed in your conversation.`, conversationId: c.id });
+      }
+      break;
+    case "wrapup_started":
+      if (event.customerEnded && event.repIds.includes(me)) {
+        changes.push({ kind: "notice", code: "customer_ended", text: "Customer ended the conversation", conversationId: event.conversationId });
+      }
+      break;
+    case "aborted":
+      if (c && canSee(state, viewer, c)) changes.push({ kind: "notice", code: "aborted", text: `Conversation aborted: ${event.reason}. It can only be ended.`, conversationId: event.conversationId });
+      break;
+    case "transfer_ended":
+      if (event.outcome === "rejected" && viewer.role === "supervisor") {
+        changes.push({ kind: "notice", code: "transfer_rejected", text: "The transfer was rejected; the conversation stays where it was.", conversationId: event.conversationId });
+      }
+      break;
+    default:
+      break;
+  }
+
+  // Capacity and presence: the user concerned sees themselves; supervisors see everyone.
+  if (event.type === "presence_changed" || event.type === "user_deleted" || CAPACITY_EVENTS.has(event.type)) {
+    const users = new Set<string>();
+    if ("userId" in event) users.add(event.userId);
+    if ("repId" in event) users.add(event.repId);
+    if ("repIds" in event) for (const id of event.repIds) users.add(id);
+    if (event.type === "offered") users.add(event.offer.repId);
+    if (c) for (const id of [c.ownerId, c.lastOwnerId, ...c.participants, ...c.wrapUpBy]) if (id) users.add(id);
+    for (const id of [...users].sort()) {
+      const u = state.users[id];
+      if (u && (viewer.role === "supervisor" || id === me)) changes.push({ kind: "user", user: userView(u) });
+    }
+  }
+  return changes;
+}

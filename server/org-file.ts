@@ -1,0 +1,209 @@
+// The org file: queues, workstreams, users and settings, validated with defaults filled in.
+// docs/org-file.md documents it; `demoOrgFile()` is what runs when no --org is given.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { parseSentimentStep } from "./core/sentiment.js";
+import { DEFAULT_TEXTS } from "./core/org.js";
+import type { Org } from "./core/org.js";
+
+const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (at most 64)");
+
+const hours = z.object({
+  days: z.array(z.number().int().min(0).max(6)).min(1),
+  open: z.string().regex(/^\d\d:\d\d$/),
+  close: z.string().regex(/^\d\d:\d\d$/),
+  utcOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).default(0),
+});
+
+const sentimentThreshold = z
+  .union([z.number().int().min(-3).max(3), z.string()])
+  .transform((value, ctx) => {
+    const step = typeof value === "number" ? value : parseSentimentStep(value);
+    if (step === undefined) {
+      ctx.addIssue({ code: "custom", message: "a step of the 7-step scale, e.g. \"slightly negative\" or -1" });
+      return z.NEVER;
+    }
+    return step;
+  });
+
+const workstream = z.object({
+  id,
+  name: z.string().min(1),
+  mode: z.enum(["live", "persistent"]),
+  queue: id,
+  affinity: z.boolean().optional(),
+  autoAssignReturning: z.boolean().default(false),
+  offerTimeoutSeconds: z.number().positive().max(3600).default(30),
+  capacityCost: z.number().int().min(0).max(100).default(1),
+  waitingExpiryDays: z.number().positive().max(365).default(28),
+  sentimentThreshold: sentimentThreshold.default(-1),
+  operatingHours: hours.nullable().default(null),
+  texts: z.object(Object.fromEntries(Object.keys(DEFAULT_TEXTS).map((k) => [k, z.string().min(1).optional()]))).default({}),
+});
+
+const user = z.object({
+  id,
+  name: z.string().min(1),
+  role: z.enum(["rep", "supervisor"]).default("rep"),
+  capacity: z.number().int().min(0).max(100).default(3),
+  queues: z.array(id).default([]),
+  /** The user's secret token. Keep the org file readable only by its owner. */
+  token: z.string().min(16, "tokens must have at least 16 characters"),
+});
+
+const proactiveRule = z.object({
+  id,
+  workstream: id,
+  audience: z.enum(["all", "authenticated", "returning"]).default("all"),
+  days: z.array(z.number().int().min(0).max(6)).default([0, 1, 2, 3, 4, 5, 6]),
+  from: z.string().regex(/^\d\d:\d\d$/).default("00:00"),
+  to: z.string().regex(/^\d\d:\d\d$/).default("24:00"),
+  utcOffsetMinutes: z.number().int().default(0),
+  urlPattern: z.string().default("*"),
+  timeOnPageSeconds: z.number().min(0).default(30),
+  message: z.string().min(1).default("Hi! Can we help you with anything?"),
+});
+
+export const orgFileSchema = z
+  .object({
+    name: z.string().min(1),
+    /** Signs customer identities (P9) and conversation tokens. */
+    secret: z.string().min(32, "the secret must have at least 32 characters"),
+    autoBusyAtCapacity: z.boolean().default(true),
+    masking: z.boolean().default(true),
+    supervisor: z
+      .object({ monitor: z.boolean().default(true), assign: z.boolean().default(true), transfer: z.boolean().default(true), forceClose: z.boolean().default(true) })
+      .default({ monitor: true, assign: true, transfer: true, forceClose: true }),
+    queues: z.array(z.object({ id, name: z.string().min(1) })).min(1),
+    workstreams: z.array(workstream).min(1),
+    users: z.array(user).min(1),
+    wrapUpReasons: z.array(z.object({ id, label: z.string().min(1) })).min(1),
+    widget: z
+      .object({
+        allowedOrigins: z.array(z.string()).default([]),
+        proactive: z.boolean().default(false),
+        rules: z.array(proactiveRule).default([]),
+      })
+      .default({ allowedOrigins: [], proactive: false, rules: [] }),
+  })
+  .superRefine((org, ctx) => {
+    const queues = new Set(org.queues.map((q) => q.id));
+    const unique = (list: { id: string }[], what: string) => {
+      const ids = new Set<string>();
+      for (const item of list) {
+        if (ids.has(item.id)) ctx.addIssue({ code: "custom", message: `duplicate ${what} id "${item.id}"` });
+        ids.add(item.id);
+      }
+    };
+    unique(org.queues, "queue");
+    unique(org.workstreams, "workstream");
+    unique(org.users, "user");
+    unique(org.wrapUpReasons, "wrap-up reason");
+    for (const ws of org.workstreams) {
+      if (!queues.has(ws.queue)) ctx.addIssue({ code: "custom", message: `workstream "${ws.id}" names unknown queue "${ws.queue}"` });
+      if (ws.mode === "persistent" && ws.affinity === false) ctx.addIssue({ code: "custom", message: `persistent workstream "${ws.id}" must keep affinity on (P10)` });
+    }
+    for (const u of org.users) {
+      for (const q of u.queues) if (!queues.has(q)) ctx.addIssue({ code: "custom", message: `user "${u.id}" is in unknown queue "${q}"` });
+    }
+    const tokens = new Set<string>();
+    for (const u of org.users) {
+      if (tokens.has(u.token)) ctx.addIssue({ code: "custom", message: `user "${u.id}" shares a token with another user` });
+      tokens.add(u.token);
+    }
+  });
+
+export type OrgFile = z.output<typeof orgFileSchema>;
+
+export class OrgFileError extends Error {}
+
+export function parseOrgFile(json: unknown, source = "org file"): OrgFile {
+  const parsed = orgFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw new OrgFileError(`${source} is not valid:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export function loadOrgFile(path: string): OrgFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new OrgFileError(`Cannot read the org file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new OrgFileError(`The org file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseOrgFile(json, `The org file ${path}`);
+}
+
+/** The routing core's view of the org file: no secrets, no tokens. */
+export function toOrg(file: OrgFile): Org {
+  return {
+    name: file.name,
+    autoBusyAtCapacity: file.autoBusyAtCapacity,
+    masking: file.masking,
+    supervisor: { ...file.supervisor },
+    queues: file.queues.map((q) => ({ ...q })),
+    workstreams: file.workstreams.map((w) => ({
+      id: w.id,
+      name: w.name,
+      mode: w.mode,
+      queueId: w.queue,
+      affinity: w.affinity ?? w.mode === "persistent",
+      autoAssignReturning: w.autoAssignReturning,
+      offerTimeoutSeconds: w.offerTimeoutSeconds,
+      capacityCost: w.capacityCost,
+      waitingExpiryDays: w.waitingExpiryDays,
+      sentimentThreshold: w.sentimentThreshold,
+      operatingHours: w.operatingHours,
+      texts: { ...DEFAULT_TEXTS, ...(w.texts as Partial<typeof DEFAULT_TEXTS>) },
+    })),
+    users: file.users.map((u) => ({ id: u.id, name: u.name, role: u.role, capacity: u.capacity, queues: [...u.queues] })),
+    wrapUpReasons: file.wrapUpReasons.map((r) => ({ ...r })),
+  };
+}
+
+/**
+ * The built-in demo org: two queues, a live and a persistent workstream, three reps, one supervisor,
+ * every supervisor setting on, masking on. Tokens and the secret are generated per data file.
+ */
+export function demoOrgFile(secrets: { secret: string; tokens: Record<string, string> }): OrgFile {
+  const token = (userId: string) => secrets.tokens[userId] ?? `${secrets.secret.slice(0, 24)}-${userId}`;
+  return parseOrgFile({
+    name: "Contoso Demo",
+    secret: secrets.secret,
+    autoBusyAtCapacity: true,
+    masking: true,
+    queues: [
+      { id: "general", name: "General" },
+      { id: "billing", name: "Billing" },
+    ],
+    workstreams: [
+      { id: "live", name: "Live chat", mode: "live", queue: "general", offerTimeoutSeconds: 30, capacityCost: 1, sentimentThreshold: "slightly negative" },
+      { id: "persistent", name: "Persistent chat", mode: "persistent", queue: "billing", affinity: true, offerTimeoutSeconds: 30, capacityCost: 1, waitingExpiryDays: 28, sentimentThreshold: "slightly negative" },
+    ],
+    users: [
+      { id: "alice", name: "Alice Moreau", role: "rep", capacity: 3, queues: ["general", "billing"], token: token("alice") },
+      { id: "bob", name: "Bob Okafor", role: "rep", capacity: 3, queues: ["general", "billing"], token: token("bob") },
+      { id: "carol", name: "Carol Tanaka", role: "rep", capacity: 2, queues: ["general"], token: token("carol") },
+      { id: "sam", name: "Sam Rivera", role: "supervisor", capacity: 0, queues: ["general", "billing"], token: token("sam") },
+    ],
+    wrapUpReasons: [
+      { id: "resolved", label: "Resolved" },
+      { id: "follow-up", label: "Needs follow-up" },
+      { id: "duplicate", label: "Duplicate" },
+      { id: "no-response", label: "No response from customer" },
+      { id: "transferred", label: "Transferred" },
+      { id: "other", label: "Other" },
+    ],
+    widget: { allowedOrigins: [], proactive: true, rules: [] },
+  }, "the demo org");
+}
+
+export const DEMO_USER_IDS = ["alice", "bob", "carol", "sam"] as const;

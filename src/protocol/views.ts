@@ -1,0 +1,141 @@
+// What each role sees of the server's state: the view types carried by protocol v1.
+// Reps and supervisors get masked customer data when the org enables masking; customers see only their
+// own conversation.
+
+export type ConversationState = "open" | "active" | "waiting" | "wrapup" | "closed";
+export type Presence = "available" | "busy" | "dnd" | "away" | "offline" | "rona";
+export type Mode = "live" | "persistent";
+export type OfferKind = "route" | "transfer" | "conference" | "supervisor_transfer";
+export type OfferStatus = "pending" | "accepted" | "rejected" | "timed_out" | "withdrawn";
+export type SentimentStep = -3 | -2 | -1 | 0 | 1 | 2 | 3;
+
+export type AuthorView =
+  | { role: "customer"; name: string }
+  | { role: "rep" | "supervisor"; id: string; name: string }
+  | { role: "system" };
+
+export interface MessageView {
+  id: string;
+  at: number;
+  author: AuthorView;
+  text: string;
+  clientId?: string;
+  /** Customer messages, for reps and supervisors (S9, SV3). */
+  sentiment?: SentimentStep;
+  /** System messages: a stable code such as "customer_ended" or "queue_position". */
+  code?: string;
+}
+
+export interface CustomerView {
+  name: string;
+  authenticated: boolean;
+  email?: string;
+  phone?: string;
+  account?: string;
+  caseTitle?: string;
+}
+
+/** A conversation as a rep or supervisor sees it. */
+export interface ConversationView {
+  id: string;
+  state: ConversationState;
+  mode: Mode;
+  workstreamId: string;
+  workstreamName: string;
+  queueId: string;
+  queueName: string;
+  title: string;
+  customer: CustomerView;
+  proactive: boolean;
+  context: Record<string, string>;
+  ownerId: string | null;
+  ownerName: string | null;
+  lastOwnerId: string | null;
+  participants: string[];
+  consultants: string[];
+  /** "Conference requested" while the invited rep has not answered (L11). */
+  conferenceRequested: { repId: string; repName: string } | null;
+  transfer: { by: "rep" | "supervisor"; fromRepId: string | null; target: { kind: "queue" | "rep"; id: string; name: string } } | null;
+  supervisors: Record<string, "monitor" | "join">;
+  /** Reps still choosing a wrap-up reason. */
+  wrapUpBy: string[];
+  sentiment: SentimentStep;
+  alert: boolean;
+  createdAt: number;
+  queuedAt: number | null;
+  waitingUntil: number | null;
+  customerEnded: boolean;
+  aborted: string | null;
+  closedAt: number | null;
+  closedBy: string | null;
+  /** Only in snapshots and on first sight; later messages arrive one by one. */
+  messages?: MessageView[];
+}
+
+/** A conversation as its customer sees it. */
+export interface CustomerConversationView {
+  id: string;
+  state: ConversationState;
+  mode: Mode;
+  /** The rep handling it, if any. */
+  repName: string | null;
+  ended: boolean;
+  messages?: MessageView[];
+}
+
+export interface OfferView {
+  id: string;
+  conversationId: string;
+  kind: OfferKind;
+  status: OfferStatus;
+  createdAt: number;
+  expiresAt: number;
+  byName: string | null;
+  /** L1: customer name, queue name, thread preview and when the conversation arrived. */
+  title: string;
+  customerName: string;
+  queueName: string;
+  proactive: boolean;
+  arrivedAt: number;
+  preview: MessageView[];
+}
+
+export interface UserView {
+  id: string;
+  name: string;
+  role: "rep" | "supervisor";
+  presence: Presence;
+  capacity: number;
+  used: number;
+  conversations: number;
+  queues: string[];
+}
+
+export interface OrgView {
+  name: string;
+  masking: boolean;
+  supervisor: { monitor: boolean; assign: boolean; transfer: boolean; forceClose: boolean };
+  queues: { id: string; name: string }[];
+  workstreams: { id: string; name: string; mode: Mode; queueId: string; sentimentThreshold: SentimentStep }[];
+  wrapUpReasons: { id: string; label: string }[];
+}
+
+export type NoticeCode = "rona" | "sentiment_alert" | "customer_ended" | "aborted" | "offer_withdrawn" | "transfer_rejected" | "conference_declined";
+
+export type Change =
+  | { kind: "conversation"; conversation: ConversationView }
+  | { kind: "customer_conversation"; conversation: CustomerConversationView }
+  | { kind: "message"; conversationId: string; message: MessageView }
+  | { kind: "offer"; offer: OfferView }
+  | { kind: "user"; user: UserView }
+  | { kind: "offer_ended"; offerId: string; conversationId: string; status: Exclude<OfferStatus, "pending"> }
+  | { kind: "notice"; code: NoticeCode; text: string; conversationId?: string };
+
+export interface Snapshot {
+  org: OrgView;
+  me: UserView | null;
+  users: UserView[];
+  conversations: ConversationView[];
+  customerConversations: CustomerConversationView[];
+  offers: OfferView[];
+}
