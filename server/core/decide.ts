@@ -493,7 +493,10 @@ function run(tx: Tx, actor: Actor, command: Command): void {
           tx.emit({ type: "left", conversationId: c.id, repId: rep.id, toWrapUp: false });
         }
       }
+      const wrappingUp = liveConversations(state).filter((c) => c.state === "wrapup" && c.wrapUpBy.includes(rep.id));
       tx.emit({ type: "user_deleted", userId: rep.id });
+      // Nobody else was wrapping them up: they would stay in Wrap-up for ever.
+      for (const c of wrappingUp) if (c.wrapUpBy.length === 0) tx.emit({ type: "closed", conversationId: c.id, by: "system" });
       return;
     }
   }
@@ -560,7 +563,8 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
   const visitorName = `Visitor ${state.counters.visitor + 1}`;
   const name = authenticated ? identity.name ?? identity.account ?? identity.caseTitle ?? identity.id! : visitorName;
   const customer = {
-    key: authenticated ? key : `visitor:${state.counters.visitor + 1}`,
+    // A visitor's key is their connection's: only that session can see the conversation.
+    key,
     authenticated,
     name,
     ...(identity.email !== undefined ? { email: identity.email } : {}),

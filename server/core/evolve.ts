@@ -337,6 +337,11 @@ export function evolve(state: State, event: DomainEvent): State {
       u.deleted = true;
       u.presence = "offline";
       u.items = {};
+      // A removed rep can no longer submit a wrap-up reason: stop waiting for them.
+      for (const id in state.conversations) {
+        const c = state.conversations[id]!;
+        if (c.wrapUpBy.includes(u.id)) c.wrapUpBy = c.wrapUpBy.filter((x) => x !== u.id);
+      }
       state.org = { ...state.org, users: state.org.users.filter((x) => x.id !== event.userId) };
       break;
     }

@@ -12,7 +12,9 @@
 //   "123-45-6789"        → "*****6789"
 // E-mail: the first character of the local part stays, each other local character becomes
 // "*", the domain stays: "melissa@gmail.com" → "m******@gmail.com".
-// Masked output contains no run of digits long enough to match again, so masking is idempotent.
+// Masked output contains no run of digits long enough to match again, and digits right after
+// 3+ stars are the kept tail of a masked number, never the start of a new one (1–2 stars are
+// chat formatting such as *bold*), so masking is idempotent.
 import { findPhoneNumbersInText } from "libphonenumber-js";
 
 interface Hit {
@@ -55,8 +57,8 @@ function validPrefix(candidate: string, isValid: (compact: string) => boolean): 
 // Cards: Luhn-valid, first digit 2–6 (Mastercard, Amex, Diners, JCB, Visa, Discover, UnionPay),
 // written compact (13–19 digits), in groups of 4 (last group 1–4) or 4-6-4/5 (Amex, Diners),
 // with one kind of separator. Looser shapes glue neighbouring numbers into false cards.
-// Never starts right after "-" (inside a dashed number) or "*" (the kept tail of a masked one).
-const CARD = /(?<![\d*-])(?=[2-6])(?:\d{13,19}|\d{4}([ -])\d{4}(?:\1\d{4}){1,2}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
+// Never starts right after "-" (inside a dashed number) or after the kept tail of a masked one.
+const CARD = /(?<![\d-])(?<!\*{3})(?=[2-6])(?:\d{13,19}|\d{4}([ -])\d{4}(?:\1\d{4}){1,2}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
 
 function luhn(digits: string): boolean {
   if (digits.length < 13 || digits.length > 19) return false;
@@ -85,29 +87,21 @@ function iban(compact: string): boolean {
 }
 
 // US SSN (never area 000/666, group 00 or serial 0000) and UK National Insurance number.
-const SSN = /(?<![\d-])(?!000|666)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g;
+const SSN = /(?<![\d-])(?<!\*{3})(?!000|666)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g;
 const UK_NI = /(?<![A-Za-z0-9])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g;
 
-const EMAIL = /(?<![\w.%+-])([\w.%+-]+)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)/g;
+// E-mail: the local part may hold "*" so that a masked address matches again, unchanged
+// (anything glued to it then resolves the same way on every pass); the top-level domain is letters.
+const EMAIL = /(?<![\w.%+*-])([\w.%+*-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})/g;
 const EMAIL_ONLY = new RegExp(`^${EMAIL.source}$`);
 
 const ANY_DIGIT_OR_AT = /[\d@]/;
 const SEVEN_DIGITS = /(?:\d\D*){6}\d/; // no phone number is shorter; skips the phone scan
+const SEGMENT = /[^\p{L},;#\n]+/gu;
 const PHONE_NAME = /^\+?[\d\s().-]+$/;
 
 function maskEmail(local: string, domain: string): string {
   return `${local.slice(0, 1)}${"*".repeat(local.length - 1)}@${domain}`;
-}
-
-// An extension ("ext. 12") is a company switchboard detail, not personal: it stays visible,
-// and the kept 4 digits are those of the number itself.
-function withoutExtension(span: string, ext: string | undefined): string {
-  if (!ext) return span;
-  let mainDigits = span.replace(/\D/g, "").length - ext.length;
-  for (let i = 0; i < span.length; i++) {
-    if (DIGIT.test(span[i] ?? "") && --mainDigits === 0) return span.slice(0, i + 1);
-  }
-  return span;
 }
 
 // Finds separated numbers that pass a check. A failed candidate does not swallow its digits:
@@ -126,6 +120,36 @@ function scan(re: RegExp, text: string, isValid: (compact: string) => boolean, h
   }
 }
 
+// "Possible" numbers are needed to catch "+ 1 (123) 456 7890" (no real US area code).
+// To spare plain references ("order 1234567890", "#4155552671"), a bare digit run counts only
+// when it is a valid number, and nothing right after "#" counts.
+function phoneHits(text: string, others: readonly Hit[]): Hit[] {
+  const found: Hit[] = [];
+  // The finder sees earlier hits starred out, as in already-masked text, and looks again after
+  // each round of finds: it rejects a whole candidate such as "+ 1 (123) 456 7890 4155552671"
+  // and keeps only the inner valid number, which would let the next pass find more.
+  for (let round = 0; round < 3; round++) {
+    let blanked = text;
+    for (const h of [...others, ...found]) blanked = blanked.slice(0, h.start) + "*".repeat(h.end - h.start) + blanked.slice(h.end);
+    const before = found.length;
+    // It also gives up on "12, 4155552671" or "12345 x 4155552671" (x: extension), so each run
+    // between letters, ",", ";", "#" and newlines (no phone number spans one) is searched on
+    // its own; an extension after "ext"/"x" then stays outside the masked number.
+    for (const segment of blanked.matchAll(SEGMENT)) {
+      if (!SEVEN_DIGITS.test(segment[0])) continue;
+      for (const phone of findPhoneNumbersInText(segment[0], { defaultCountry: "US", extended: true })) {
+        const start = segment.index + phone.startsAt;
+        const span = text.slice(start, segment.index + phone.endsAt);
+        if (text[start - 1] === "#" || text.slice(Math.max(0, start - 3), start) === "***") continue;
+        if (/^\d+$/.test(span) && !phone.number.isValid()) continue;
+        found.push({ start, end: start + span.length, masked: maskSpan(span, DIGIT) });
+      }
+    }
+    if (found.length === before) break;
+  }
+  return found;
+}
+
 function collect(text: string): Hit[] {
   const hits: Hit[] = [];
   scan(CARD, text, luhn, hits, DIGIT);
@@ -137,22 +161,7 @@ function collect(text: string): Hit[] {
       hits.push({ start: m.index, end: m.index + m[0].length, masked: maskEmail(m[1] ?? "", m[2] ?? "") });
     }
   }
-  if (SEVEN_DIGITS.test(text)) {
-    // The phone finder sees the other hits starred out, as it would in already-masked text
-    // (an SSN right after a number otherwise makes it reject the number; masking must be idempotent).
-    let blanked = text;
-    for (const h of hits) blanked = blanked.slice(0, h.start) + "*".repeat(h.end - h.start) + blanked.slice(h.end);
-    // "Possible" numbers are needed to catch "+ 1 (123) 456 7890" (no real US area code).
-    // To spare plain references ("order 1234567890", "#4155552671"), a bare digit run
-    // counts only when it is a valid number, and nothing right after "#" counts.
-    for (const found of findPhoneNumbersInText(blanked, { defaultCountry: "US", extended: true })) {
-      const span = text.slice(found.startsAt, found.endsAt);
-      if (text[found.startsAt - 1] === "#") continue;
-      if (/^\d+$/.test(span) && !found.number.isValid()) continue;
-      const number = withoutExtension(span, found.number.ext);
-      hits.push({ start: found.startsAt, end: found.startsAt + number.length, masked: maskSpan(number, DIGIT) });
-    }
-  }
+  if (SEVEN_DIGITS.test(text)) hits.push(...phoneHits(text, hits));
   return hits;
 }
 

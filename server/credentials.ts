@@ -1,0 +1,45 @@
+// Local credentials: when a server runs on this machine, it writes where it listens and the users'
+// tokens to a file only its owner can read, so that `cc-agent`, `monitor`, `customer` and `seed` find
+// it without anyone copying tokens by hand.
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+
+export interface LocalCredentials {
+  url: string;
+  pid: number;
+  org: string;
+  /** Signs customer identities for `cc-agent customer --name` (P9). */
+  secret: string;
+  users: { id: string; name: string; role: "rep" | "supervisor"; token: string }[];
+}
+
+export function stateDir(): string {
+  return process.env.CC_AGENT_HOME ?? join(homedir(), ".cc-agent");
+}
+
+export function credentialsPath(): string {
+  return join(stateDir(), "local-server.json");
+}
+
+export function writeCredentials(credentials: LocalCredentials, path = credentialsPath()): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, path);
+}
+
+export function readCredentials(path = credentialsPath()): LocalCredentials | null {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as LocalCredentials;
+  } catch {
+    return null;
+  }
+}
+
+/** Remove the file if it still describes this process's server. */
+export function removeCredentials(pid: number, path = credentialsPath()): void {
+  const current = readCredentials(path);
+  if (current?.pid === pid) rmSync(path, { force: true });
+}

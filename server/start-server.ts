@@ -1,0 +1,125 @@
+// The server shell: HTTP (health) and WebSocket on one port, loopback by default, around one Hub.
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import type { Clock } from "./clock.js";
+import { systemClock } from "./clock.js";
+import { writeCredentials, removeCredentials } from "./credentials.js";
+import { Hub } from "./hub.js";
+import type { Logger } from "./logger.js";
+import { silentLogger } from "./logger.js";
+import type { OrgFile } from "./org-file.js";
+import { DEMO_USER_IDS, demoOrgFile } from "./org-file.js";
+import type { State } from "./core/model.js";
+import type { EventStore } from "./store/store.js";
+import { openMemoryStore, openSqliteStore } from "./store/sqlite-store.js";
+import { MAX_FRAME_BYTES } from "../src/protocol/messages.js";
+
+export const VERSION = "0.1.0";
+
+export interface ServerOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** SQLite data file; null keeps everything in memory (tests, benchmarks). */
+  dataFile?: string | null;
+  /** The org; without it, the built-in demo org with secrets kept in the data file. */
+  org?: OrgFile;
+  clock?: Clock;
+  logger?: Logger;
+  /** Write the local credentials file for the other cc-agent commands (a path, or true for the default). */
+  credentialsFile?: string | boolean;
+  heartbeatMs?: number;
+  helloTimeoutMs?: number;
+  snapshotEvery?: number;
+}
+
+export interface RunningServer {
+  /** ws://host:port/ws */
+  url: string;
+  httpUrl: string;
+  port: number;
+  org: OrgFile;
+  hub: Hub;
+  close(): Promise<void>;
+}
+
+/** The demo org's secret and tokens are generated once per data file and kept in it. */
+function demoOrg(store: EventStore<State>): OrgFile {
+  let secrets = store.getMeta("demo-secrets");
+  if (!secrets) {
+    const tokens = Object.fromEntries(DEMO_USER_IDS.map((id) => [id, `${id}-${randomBytes(18).toString("base64url")}`]));
+    secrets = JSON.stringify({ secret: randomBytes(32).toString("hex"), tokens });
+    store.setMeta("demo-secrets", secrets);
+  }
+  return demoOrgFile(JSON.parse(secrets) as { secret: string; tokens: Record<string, string> });
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const logger = options.logger ?? silentLogger;
+  const store = options.dataFile ? openSqliteStore<State>(options.dataFile) : openMemoryStore<State>();
+  const org = options.org ?? demoOrg(store);
+  const hubOptions = { org, store, clock: options.clock ?? systemClock, logger, ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}) };
+  const hub = new Hub(hubOptions);
+
+  const http = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (request.method === "GET" && path === "/healthz") {
+      response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+      response.end(JSON.stringify({ status: "ok", version: VERSION, ...hub.stats() }));
+      return;
+    }
+    response.writeHead(404, { "content-type": "text/plain" });
+    response.end("not found\n");
+  });
+  const wss = new WebSocketServer({ server: http, path: "/ws", maxPayload: MAX_FRAME_BYTES });
+  wss.on("connection", (ws) => hub.attach(ws, options.helloTimeoutMs));
+  wss.on("error", (error) => logger.error({ err: error.message }, "websocket server error"));
+  http.on("clientError", (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port ?? 0, host, () => {
+      http.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  const url = `ws://${shownHost}:${port}/ws`;
+  const heartbeat = setInterval(() => hub.heartbeat(), options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  const credentialsPath = options.credentialsFile === true ? undefined : options.credentialsFile || undefined;
+  if (options.credentialsFile) {
+    writeCredentials(
+      { url, pid: process.pid, org: org.name, secret: org.secret, users: org.users.map((u) => ({ id: u.id, name: u.name, role: u.role, token: u.token })) },
+      credentialsPath,
+    );
+  }
+  logger.info({ url, host, port, data: options.dataFile ?? "memory", org: org.name }, "server listening");
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    httpUrl: `http://${shownHost}:${port}`,
+    port,
+    org,
+    hub,
+    close() {
+      closing ??= (async () => {
+        clearInterval(heartbeat);
+        hub.close();
+        for (const client of wss.clients) client.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+        if (options.credentialsFile) removeCredentials(process.pid, credentialsPath);
+        logger.info("server stopped");
+      })();
+      return closing;
+    },
+  };
+}

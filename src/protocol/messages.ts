@@ -1,0 +1,237 @@
+// Wire protocol v1: JSON text frames over WebSocket. Client frames are validated here, at the edge,
+// and nowhere else. docs/protocol.md describes every frame; test/protocol/fixtures holds one of each.
+import { z } from "zod";
+import type { Change, Snapshot } from "./views.js";
+
+export const PROTOCOL_VERSION = 1;
+/** Largest frame the server accepts, in bytes. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** WebSocket close codes the server uses (4000–4999 are the application's). */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  tooBig: 1009,
+  badHello: 4000,
+  unauthorized: 4001,
+  forbidden: 4003,
+  helloTimeout: 4008,
+  versionMismatch: 4009,
+  replaced: 4010,
+  slowConsumer: 4013,
+} as const;
+
+const id = z.string().min(1).max(128);
+const reqId = z.string().min(1).max(64);
+const clientId = z.string().min(1).max(128).optional();
+const text = z.string().max(MAX_MESSAGE_LENGTH * 4);
+const target = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("queue"), id }),
+  z.object({ kind: z.literal("rep"), id }),
+]);
+const presence = z.enum(["available", "busy", "dnd", "away", "offline", "rona"]);
+
+/** An authenticated customer's identity, signed by the org's secret (P9). */
+export const signedIdentitySchema = z.object({
+  id,
+  name: z.string().min(1).max(200).optional(),
+  email: z.string().max(200).optional(),
+  phone: z.string().max(64).optional(),
+  account: z.string().max(200).optional(),
+  caseTitle: z.string().max(200).optional(),
+  /** Unix ms after which the signature is no longer accepted. */
+  expires: z.number().int().optional(),
+  /** hex HMAC-SHA256 over the canonical JSON of the other fields. */
+  sig: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type SignedIdentity = z.infer<typeof signedIdentitySchema>;
+
+export const helloSchema = z.discriminatedUnion("role", [
+  z.object({
+    type: z.literal("hello"),
+    v: z.number().int(),
+    role: z.enum(["rep", "supervisor"]),
+    token: z.string().min(1).max(512),
+    /** The last event seq this client saw; the server sends what it missed, or a fresh snapshot. */
+    lastSeq: z.number().int().min(0).optional(),
+    client: z.string().max(64).optional(),
+  }),
+  z.object({
+    type: z.literal("hello"),
+    v: z.number().int(),
+    role: z.literal("customer"),
+    identity: signedIdentitySchema.optional(),
+    /** Token of a conversation this customer started earlier (visitors reconnecting). */
+    conversationToken: z.string().max(512).optional(),
+    lastSeq: z.number().int().min(0).optional(),
+    client: z.string().max(64).optional(),
+  }),
+]);
+export type Hello = z.infer<typeof helloSchema>;
+
+const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), reqId, ...shape });
+
+/** Requests a customer may send. */
+export const customerRequestSchema = z.discriminatedUnion("type", [
+  req("start", {
+    workstream: id,
+    text: text.optional(),
+    clientId,
+    proactive: z.boolean().optional(),
+    context: z.record(z.string().max(64), z.string().max(2048)).optional(),
+  }),
+  req("send", { conversationId: id, text, clientId }),
+  req("end", { conversationId: id }),
+  req("status", { conversationId: id }),
+]);
+
+/** Requests a rep may send (supervisors may send them too). */
+const repRequests = [
+  req("presence", { presence }),
+  req("accept", { offerId: id }),
+  req("reject", { offerId: id }),
+  req("pick", { conversationId: id }),
+  req("send", { conversationId: id, text, clientId }),
+  req("transfer", { conversationId: id, target }),
+  req("conference", { conversationId: id, repId: id }),
+  req("end_conference", { conversationId: id }),
+  req("close", { conversationId: id }),
+  req("end", { conversationId: id }),
+  req("wrapup", { conversationId: id, reasonId: id }),
+  req("targets", {}),
+  req("open_items", {}),
+] as const;
+
+const supervisorRequests = [
+  req("monitor", { conversationId: id }),
+  req("join", { conversationId: id }),
+  req("leave", { conversationId: id }),
+  req("assign", { conversationId: id, target, override: z.boolean().optional() }),
+  req("supervisor_transfer", { conversationId: id, target }),
+  req("force_close", { conversationId: id }),
+] as const;
+
+export const repRequestSchema = z.discriminatedUnion("type", [...repRequests]);
+export const supervisorRequestSchema = z.discriminatedUnion("type", [...repRequests, ...supervisorRequests]);
+
+export type CustomerRequest = z.infer<typeof customerRequestSchema>;
+export type RepRequest = z.infer<typeof repRequestSchema>;
+export type SupervisorRequest = z.infer<typeof supervisorRequestSchema>;
+export type ClientRequest = CustomerRequest | SupervisorRequest;
+export type ClientFrame = Hello | ClientRequest;
+
+/** Protocol-level error codes (domain codes such as `conversation/not_active` come from the routing core). */
+export type ProtocolErrorCode =
+  | "protocol/malformed"
+  | "protocol/unknown_type"
+  | "protocol/invalid"
+  | "protocol/too_big"
+  | "protocol/version"
+  | "protocol/not_ready"
+  | "protocol/rate_limited"
+  | "auth/invalid_token"
+  | "auth/invalid_identity"
+  | "auth/forbidden"
+  | "server/busy"
+  | "server/internal";
+
+export interface Welcome {
+  type: "welcome";
+  v: number;
+  /** Current event seq: resume from here after a reconnect. */
+  seq: number;
+  session: {
+    role: "rep" | "supervisor" | "customer";
+    userId: string | null;
+    name: string | null;
+    /** Customers: keep it to reconnect to the same conversation. */
+    conversationToken?: string;
+  };
+  /** "snapshot": `snapshot` is the whole view; "resume": missed events follow as `event` frames. */
+  mode: "snapshot" | "resume";
+  snapshot: Snapshot | null;
+  serverTime: number;
+}
+
+export interface Ack {
+  type: "ack";
+  reqId: string;
+  result?: Record<string, unknown>;
+}
+
+export interface ErrorFrame {
+  type: "error";
+  reqId?: string;
+  code: string;
+  message: string;
+}
+
+export interface EventFrame {
+  type: "event";
+  seq: number;
+  at: number;
+  changes: Change[];
+}
+
+export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame;
+
+export type DecodeResult<T> = { ok: true; value: T } | { ok: false; code: ProtocolErrorCode; message: string };
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join(".") || "frame"}: ${i.message}`)
+    .join("; ");
+}
+
+/** Decode a client frame for a role. Never throws. */
+export function decodeClientFrame(raw: string, role: "rep" | "supervisor" | "customer" | null): DecodeResult<ClientFrame> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: "protocol/malformed", message: "The frame is not valid JSON." };
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json) || typeof (json as { type?: unknown }).type !== "string") {
+    return { ok: false, code: "protocol/malformed", message: "A frame is a JSON object with a string `type`." };
+  }
+  const type = (json as { type: string }).type;
+  if (role === null || type === "hello") {
+    if (type !== "hello") return { ok: false, code: "protocol/not_ready", message: "Send `hello` first." };
+    const parsed = helloSchema.safeParse(json);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, code: "protocol/invalid", message: `Invalid hello: ${describeIssues(parsed.error)}` };
+  }
+  const schema = role === "customer" ? customerRequestSchema : role === "rep" ? repRequestSchema : supervisorRequestSchema;
+  const known = schema.options.some((o) => o.shape.type.value === type);
+  if (!known) {
+    const anywhere = supervisorRequestSchema.options.some((o) => o.shape.type.value === type) || customerRequestSchema.options.some((o) => o.shape.type.value === type);
+    return anywhere
+      ? { ok: false, code: "auth/forbidden", message: `A ${role} cannot send \`${type}\`.` }
+      : { ok: false, code: "protocol/unknown_type", message: `Unknown frame type \`${type.slice(0, 40)}\`.` };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, code: "protocol/invalid", message: `Invalid \`${type}\`: ${describeIssues(parsed.error)}` };
+}
+
+/** Decode a server frame on the client. Servers are trusted for shape; this only checks the envelope. */
+export function decodeServerFrame(raw: string): ServerFrame | null {
+  try {
+    const json = JSON.parse(raw) as { type?: unknown };
+    if (json && (json.type === "welcome" || json.type === "ack" || json.type === "error" || json.type === "event")) return json as ServerFrame;
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+/** The reqId of a frame, when it has one, so that even an invalid request gets a matching error. */
+export function reqIdOf(raw: string): string | undefined {
+  try {
+    const json = JSON.parse(raw) as { reqId?: unknown };
+    return typeof json?.reqId === "string" && json.reqId.length <= 64 ? json.reqId : undefined;
+  } catch {
+    return undefined;
+  }
+}

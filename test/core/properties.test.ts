@@ -1,0 +1,581 @@
+// Property test of the routing core (DESIGN "The routing core"): random command sequences from every
+// actor, with the invariants checked after every step. The generator draws abstract steps (indices and
+// flags); each is resolved against the current state into a concrete command, so that most commands are
+// meaningful (an accept names a pending offer, a wrap-up names a conversation the rep is wrapping up).
+import fc from "fast-check";
+import { isDeepStrictEqual } from "node:util";
+import { describe, expect, it } from "vitest";
+import { decide } from "../../server/core/decide.js";
+import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
+import type { Actor, Command, Conversation, DomainEvent, Presence, State, TransferTarget } from "../../server/core/model.js";
+import { DAY, MINUTE } from "../../server/core/org.js";
+import type { Org } from "../../server/core/org.js";
+import { admin, customer, rep, supervisor, system, testOrg, testWorkstream } from "../helpers/core.js";
+
+// ---- the org --------------------------------------------------------------------------------------
+
+interface OrgVariant {
+  autoBusyAtCapacity: boolean;
+  autoAssignReturning: boolean;
+  liveCost: number;
+  offerTimeoutSeconds: number;
+  waitingExpiryDays: number;
+  operatingHours: boolean;
+}
+
+const BASE_VARIANT: OrgVariant = {
+  autoBusyAtCapacity: true,
+  autoAssignReturning: false,
+  liveCost: 1,
+  offerTimeoutSeconds: 30,
+  waitingExpiryDays: 28,
+  operatingHours: false,
+};
+
+/** testOrg, with supervisor sam able to take work (capacity 1) and a few settings varied. */
+function makeOrg(v: OrgVariant): Org {
+  const hours = v.operatingHours ? { days: [1, 2, 3, 4, 5], open: "09:00", close: "17:00", utcOffsetMinutes: 0 } : null;
+  const base = testOrg();
+  return testOrg({
+    autoBusyAtCapacity: v.autoBusyAtCapacity,
+    workstreams: [
+      testWorkstream({ id: "live", mode: "live", queueId: "general", capacityCost: v.liveCost, offerTimeoutSeconds: v.offerTimeoutSeconds, operatingHours: hours }),
+      testWorkstream({
+        id: "persistent",
+        mode: "persistent",
+        queueId: "billing",
+        autoAssignReturning: v.autoAssignReturning,
+        waitingExpiryDays: v.waitingExpiryDays,
+        offerTimeoutSeconds: v.offerTimeoutSeconds,
+      }),
+    ],
+    users: base.users.map((u) => (u.id === "sam" ? { ...u, capacity: 1, queues: ["general"] } : u)),
+  });
+}
+
+const orgVariant: fc.Arbitrary<OrgVariant> = fc.record({
+  autoBusyAtCapacity: fc.boolean(),
+  autoAssignReturning: fc.boolean(),
+  liveCost: fc.constantFrom(1, 2),
+  offerTimeoutSeconds: fc.constantFrom(30, 300),
+  waitingExpiryDays: fc.constantFrom(28, 2),
+  operatingHours: fc.integer({ min: 0, max: 3 }).map((n) => n === 3),
+});
+
+/** Tuesday 14 November 2023, 10:13 UTC: inside the variant's operating hours. */
+const START = 1_699_956_800_000;
+
+// ---- abstract steps -------------------------------------------------------------------------------
+
+const KINDS = {
+  start: 8,
+  customer_message: 8,
+  customer_end: 3,
+  presence: 8,
+  accept: 8,
+  reject: 3,
+  pick: 4,
+  message: 4,
+  transfer: 4,
+  conference: 3,
+  end_conference: 2,
+  close: 4,
+  end: 5,
+  wrapup: 6,
+  monitor: 2,
+  leave: 1,
+  assign: 3,
+  supervisor_transfer: 3,
+  force_close: 2,
+  delete_queue: 1,
+  delete_user: 1,
+  advance: 9,
+} as const;
+type Kind = keyof typeof KINDS;
+
+interface Step {
+  kind: Kind;
+  /** Index into the conversations (or offers) the step is about. */
+  conv: number;
+  /** Index into the actors. */
+  who: number;
+  /** Index into the step's options (text, target, presence…). */
+  x: number;
+  /** Pick a meaningful target and actor (most steps), or a random one. */
+  natural: boolean;
+  flag: boolean;
+  /** Clock advance, for `advance`. */
+  ms: number;
+}
+
+const kindArb: fc.Arbitrary<Kind> = fc.oneof(
+  ...(Object.entries(KINDS) as [Kind, number][]).map(([kind, weight]) => ({ arbitrary: fc.constant(kind), weight })),
+);
+
+const msArb: fc.Arbitrary<number> = fc.oneof(
+  { arbitrary: fc.constant(0), weight: 2 },
+  { arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 6 },
+  { arbitrary: fc.integer({ min: 0, max: 60 * MINUTE }), weight: 2 },
+  { arbitrary: fc.integer({ min: 0, max: 40 * DAY }), weight: 1 },
+);
+
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  kind: kindArb,
+  conv: fc.nat(1000),
+  who: fc.nat(1000),
+  x: fc.nat(1000),
+  natural: fc.integer({ min: 0, max: 99 }).map((n) => n < 85),
+  flag: fc.boolean(),
+  ms: msArb,
+});
+
+// ---- resolving a step against the state -----------------------------------------------------------
+
+const USERS = ["alice", "bob", "carol", "sam"] as const;
+const ANY_USERS = [...USERS, "ghost"] as const;
+const AUTHENTICATED = [
+  { id: "ann", name: "Ann Lee", email: "ann@example.com" },
+  { id: "ben", account: "Contoso" },
+  { id: "cat", name: "+447966197542", phone: "+447966197542" },
+];
+const CUSTOMER_TEXTS = [
+  "Hello, I need help with my order",
+  "This is terrible, I am furious. Worst service ever, I hate this and you are useless!",
+  "My card is 4111 1111 1111 1111, please charge it",
+  "Call me on + 1 (123) 456 7890 or write to melissa@gmail.com",
+  "IBAN GB82 WEST 1234 5698 7654 32",
+  "thanks, that is great, you are wonderful!",
+  "   ",
+  "x".repeat(1001),
+];
+const STAFF_TEXTS = ["Hi, how can I help?", "Let me check.\n\n\nOne moment.", "Dear <name>, hello", "", "y".repeat(1000), "y".repeat(1001)];
+const PRESENCE_CHOICES: Presence[] = ["available", "available", "available", "available", "busy", "dnd", "away", "offline", "available", "rona"];
+const TARGETS: TransferTarget[] = [
+  { kind: "queue", id: "general" },
+  { kind: "queue", id: "billing" },
+  { kind: "rep", id: "alice" },
+  { kind: "rep", id: "bob" },
+  { kind: "rep", id: "carol" },
+  { kind: "rep", id: "sam" },
+  { kind: "queue", id: "nowhere" },
+  { kind: "rep", id: "ghost" },
+];
+
+function userActor(state: State, id: string): Actor {
+  return state.users[id]?.role === "supervisor" ? supervisor(id) : rep(id);
+}
+
+function at<T>(list: readonly T[], index: number): T {
+  return list[index % list.length]!;
+}
+
+function byNumericId(a: string, b: string): number {
+  return Number(a.slice(1)) - Number(b.slice(1)) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function conversations(state: State, where: (c: Conversation) => boolean = () => true): Conversation[] {
+  return Object.keys(state.conversations)
+    .sort(byNumericId)
+    .map((id) => state.conversations[id]!)
+    .filter(where);
+}
+
+/** A conversation id: among those `where` picks when the step is natural and there are any, else any id. */
+function pickConversation(state: State, step: Step, where: (c: Conversation) => boolean): string {
+  const meaningful = step.natural ? conversations(state, where) : [];
+  if (meaningful.length > 0) return at(meaningful, step.conv).id;
+  const all = conversations(state);
+  return all.length > 0 ? at(all, step.conv).id : `c${step.conv % 5}`;
+}
+
+/** Whoever of `ids` the step names when natural; else any user (or a non-existent one). */
+function pickActor(state: State, step: Step, ids: readonly (string | null | undefined)[]): Actor {
+  const present = ids.filter((id): id is string => typeof id === "string");
+  if (step.natural && present.length > 0) return userActor(state, at(present, step.who));
+  return userActor(state, at(step.natural ? USERS : ANY_USERS, step.who));
+}
+
+function holders(state: State, conversationId: string, role?: string): string[] {
+  return Object.keys(state.users)
+    .sort()
+    .filter((id) => {
+      const item = state.users[id]!.items[conversationId];
+      return item !== undefined && (role === undefined || item.role === role);
+    });
+}
+
+function target(step: Step): TransferTarget {
+  return step.natural ? at(TARGETS.slice(0, 6), step.x) : at(TARGETS, step.x);
+}
+
+interface Resolved {
+  actor: Actor;
+  command: Command;
+  /** Clock advance before the command. */
+  advance: number;
+}
+
+function resolve(state: State, step: Step): Resolved {
+  const plain = (actor: Actor, command: Command): Resolved => ({ actor, command, advance: 0 });
+  const conv = (id: string): Conversation | undefined => state.conversations[id];
+  switch (step.kind) {
+    case "start": {
+      const workstreamId = step.flag ? "persistent" : "live";
+      const authenticated = (step.natural && step.flag) || step.x % 2 === 0;
+      const identity = authenticated ? at(AUTHENTICATED, step.who) : {};
+      const key = authenticated ? `auth:${at(AUTHENTICATED, step.who).id}` : `visitor-session:${step.who % 3}`;
+      const text = step.conv % 4 === 0 ? undefined : at(CUSTOMER_TEXTS.slice(0, step.natural ? 6 : 8), step.conv);
+      const command: Command = {
+        type: "customer.start",
+        workstreamId,
+        identity,
+        ...(text !== undefined ? { text } : {}),
+        ...(step.x % 7 === 0 ? { proactive: true, context: { page: "/pricing", seconds: "42" } } : {}),
+      };
+      return plain(customer(key), command);
+    }
+    case "customer_message":
+    case "customer_end": {
+      const conversationId = pickConversation(state, step, (c) => c.state !== "closed" && (step.kind === "customer_message" || c.mode === "live"));
+      const c = conv(conversationId);
+      const key = c && step.natural ? c.customer.key : `visitor-session:${step.who % 3}`;
+      if (step.kind === "customer_end") return plain(customer(key), { type: "customer.end", conversationId });
+      const text = at(CUSTOMER_TEXTS, step.x);
+      return plain(customer(key), { type: "customer.message", conversationId, text, ...(step.flag ? { clientId: `k${step.who % 3}` } : {}) });
+    }
+    case "presence":
+      return plain(userActor(state, at(USERS, step.who)), { type: "presence", presence: at(PRESENCE_CHOICES, step.x) });
+    case "accept":
+    case "reject": {
+      const pending = Object.values(state.offers)
+        .filter((o) => o.status === "pending")
+        .sort((a, b) => byNumericId(a.id, b.id));
+      if (pending.length > 0) {
+        const o = at(pending, step.conv);
+        const actor = step.natural ? userActor(state, o.repId) : userActor(state, at(USERS, step.who));
+        return plain(actor, { type: step.kind, offerId: o.id });
+      }
+      return plain(userActor(state, at(USERS, step.who)), { type: step.kind, offerId: `o${step.conv % 20}` });
+    }
+    case "pick": {
+      const conversationId = pickConversation(state, step, (c) => c.state === "open");
+      return plain(userActor(state, at(USERS, step.who)), { type: "pick", conversationId });
+    }
+    case "message": {
+      const conversationId = pickConversation(state, step, (c) => c.state === "active" || Object.values(c.supervisors).includes("join"));
+      const c = conv(conversationId);
+      const joined = c ? Object.keys(c.supervisors).filter((id) => c.supervisors[id] === "join") : [];
+      const actor = pickActor(state, step, c ? [c.ownerId, ...c.participants, ...joined] : []);
+      return plain(actor, { type: "message", conversationId, text: at(STAFF_TEXTS, step.x), ...(step.flag ? { clientId: `r${step.who % 3}` } : {}) });
+    }
+    case "transfer":
+    case "conference":
+    case "close": {
+      const conversationId = pickConversation(state, step, (c) => c.state === "active" && (step.kind !== "close" || c.mode === "persistent"));
+      const c = conv(conversationId);
+      const actor = pickActor(state, step, [c?.ownerId]);
+      if (step.kind === "transfer") return plain(actor, { type: "transfer", conversationId, target: target(step) });
+      if (step.kind === "close") return plain(actor, { type: "close", conversationId });
+      return plain(actor, { type: "conference", conversationId, repId: at(step.natural ? USERS : ANY_USERS, step.x) });
+    }
+    case "end_conference": {
+      const conversationId = pickConversation(state, step, (c) => c.state === "active" && c.participants.length > 0);
+      const c = conv(conversationId);
+      return plain(pickActor(state, step, c ? [c.ownerId, ...c.participants] : []), { type: "end_conference", conversationId });
+    }
+    case "end": {
+      const conversationId = pickConversation(state, step, (c) => c.state === "active" || c.state === "waiting");
+      const c = conv(conversationId);
+      return plain(pickActor(state, step, [c?.state === "waiting" ? c.lastOwnerId : c?.ownerId]), { type: "end", conversationId });
+    }
+    case "wrapup": {
+      const conversationId = pickConversation(state, step, (c) => holders(state, c.id, "wrapup").length > 0);
+      const reasonId = step.x % 5 === 0 ? "no-such-reason" : step.flag ? "resolved" : "other";
+      return plain(pickActor(state, step, holders(state, conversationId, "wrapup")), { type: "wrapup", conversationId, reasonId });
+    }
+    case "monitor":
+    case "leave":
+    case "assign":
+    case "supervisor_transfer":
+    case "force_close": {
+      const actor = step.natural ? supervisor("sam") : userActor(state, at(USERS, step.who));
+      if (step.kind === "monitor") {
+        const conversationId = pickConversation(state, step, (c) => c.state === "active" || c.state === "wrapup");
+        return plain(actor, { type: "monitor", conversationId, mode: step.flag ? "join" : "monitor" });
+      }
+      if (step.kind === "leave") {
+        return plain(actor, { type: "leave", conversationId: pickConversation(state, step, (c) => Object.keys(c.supervisors).length > 0) });
+      }
+      if (step.kind === "assign") {
+        const conversationId = pickConversation(state, step, (c) => c.state === "open" && !c.ownerId && !c.transfer);
+        return plain(actor, { type: "assign", conversationId, target: target(step), ...(step.flag ? { override: true } : step.x % 3 === 0 ? { override: false } : {}) });
+      }
+      if (step.kind === "supervisor_transfer") {
+        const conversationId = pickConversation(state, step, (c) => c.state === "active" || c.state === "waiting");
+        return plain(actor, { type: "supervisor_transfer", conversationId, target: target(step) });
+      }
+      return plain(actor, { type: "force_close", conversationId: pickConversation(state, step, (c) => c.state !== "closed") });
+    }
+    case "delete_queue":
+      return plain(admin, { type: "delete_queue", queueId: at(["general", "billing", "nowhere"], step.x) });
+    case "delete_user":
+      return plain(admin, { type: "delete_user", userId: at(ANY_USERS, step.x) });
+    case "advance":
+      return { actor: system, command: { type: "tick" }, advance: step.ms };
+  }
+}
+
+// ---- invariants -----------------------------------------------------------------------------------
+
+const STATES = new Set(["open", "active", "waiting", "wrapup", "closed"]);
+
+interface Invariant {
+  name: string;
+  check(state: State, created: ReadonlySet<string>): string[];
+}
+
+const INVARIANTS: Invariant[] = [
+  {
+    name: "each conversation is in exactly one state, and in its queue's open list iff it is Open",
+    check(state) {
+      const found: string[] = [];
+      const seenIn = new Map<string, string[]>();
+      for (const queueId of Object.keys(state.queues).sort()) {
+        for (const id of state.queues[queueId]!.open) seenIn.set(id, [...(seenIn.get(id) ?? []), queueId]);
+      }
+      for (const [id, queues] of seenIn) {
+        if (!state.conversations[id]) found.push(`queue list(s) ${queues.join(", ")} hold unknown conversation ${id}`);
+      }
+      for (const c of conversations(state)) {
+        if (!STATES.has(c.state)) found.push(`${c.id} is in no known state (${String(c.state)})`);
+        const queues = seenIn.get(c.id) ?? [];
+        if (c.state === "open" && !(queues.length === 1 && queues[0] === c.queueId)) {
+          found.push(`Open ${c.id} (queue ${c.queueId}) is in the open lists [${queues.join(", ")}]; expected exactly [${c.queueId}]`);
+        }
+        if (c.state !== "open" && queues.length > 0) found.push(`${c.state} ${c.id} is still in the open list(s) of [${queues.join(", ")}]`);
+      }
+      return found;
+    },
+  },
+  {
+    name: "SPEC SV5: no rep above capacity unless a supervisor overrode it",
+    check(state) {
+      const found: string[] = [];
+      for (const id of Object.keys(state.users).sort()) {
+        const u = state.users[id]!;
+        const used = usedUnits(u);
+        const overridden = Object.values(u.items).some((item) => item.override === true);
+        if (used > u.capacity && !overridden) found.push(`${id} uses ${used} units of ${u.capacity} without an override: ${JSON.stringify(u.items)}`);
+      }
+      return found;
+    },
+  },
+  {
+    name: "SPEC P6: Waiting uses no capacity (only wrap-up items, no owner)",
+    check(state) {
+      const found: string[] = [];
+      for (const c of conversations(state, (x) => x.state === "waiting")) {
+        if (c.ownerId !== null) found.push(`Waiting ${c.id} still has owner ${c.ownerId}`);
+        if (c.participants.length > 0) found.push(`Waiting ${c.id} still has participants ${c.participants.join(", ")}`);
+        for (const id of holders(state, c.id)) {
+          const item = state.users[id]!.items[c.id]!;
+          if (item.role === "wrapup") continue;
+          // A supervisor's transfer of a Waiting conversation (SV6) reserves the target's capacity while
+          // the offer is pending, as any offer does; it is the target's, not the parked rep's.
+          const o = Object.values(state.offers).find((x) => x.conversationId === c.id && x.repId === id);
+          if (item.role === "offer" && o?.kind === "supervisor_transfer") continue;
+          found.push(`Waiting ${c.id} is held by ${id} as ${item.role} (${item.units} units)`);
+        }
+      }
+      return found;
+    },
+  },
+  {
+    name: "SPEC L4, L10: no conversation is lost",
+    check(state, created) {
+      const found: string[] = [];
+      for (const id of created) if (!state.conversations[id]) found.push(`conversation ${id} was created and no longer exists`);
+      for (const c of conversations(state)) {
+        if (c.state === "open") {
+          const queue = state.queues[c.queueId];
+          if ((!queue || queue.deleted) && !c.aborted) found.push(`Open ${c.id} sits in queue ${c.queueId}, which does not exist, and is not aborted`);
+          if (c.ownerId !== null) found.push(`Open ${c.id} has owner ${c.ownerId}`);
+        }
+        if (c.state === "active") {
+          const owner = c.ownerId ? state.users[c.ownerId] : undefined;
+          if (!owner && !c.aborted) found.push(`Active ${c.id} has no owner`);
+          if (owner?.deleted && !c.aborted) found.push(`Active ${c.id} belongs to deleted ${owner.id} and is not aborted`);
+          for (const id of c.participants) {
+            if (state.users[id]?.items[c.id]?.role !== "conference") {
+              found.push(`${id} is in the conference on ${c.id} without a conference item (${JSON.stringify(state.users[id]?.items[c.id])})`);
+            }
+          }
+        }
+        if (c.state === "wrapup") {
+          if (c.wrapUpBy.length === 0) found.push(`Wrap-up ${c.id} waits for nobody, so it never closes`);
+          for (const id of c.wrapUpBy) {
+            if (state.users[id]?.items[c.id]?.role !== "wrapup") found.push(`Wrap-up ${c.id} waits for ${id}, who has no wrap-up item, so it never closes`);
+          }
+        }
+        if (c.state === "closed") {
+          for (const id of holders(state, c.id)) {
+            const role = state.users[id]!.items[c.id]!.role;
+            if (role !== "wrapup") found.push(`Closed ${c.id} is still held by ${id} as ${role}`);
+          }
+        }
+      }
+      return found;
+    },
+  },
+  {
+    name: "no conversation is assigned twice; a pending offer exists iff its rep holds it",
+    check(state) {
+      const found: string[] = [];
+      for (const c of conversations(state)) {
+        const owners = holders(state, c.id, "owner");
+        if (owners.length > 1) found.push(`${c.id} is owned by ${owners.join(" and ")}`);
+        for (const id of owners) if (id !== c.ownerId) found.push(`${id} holds ${c.id} as owner but its owner is ${String(c.ownerId)}`);
+        if (c.state === "active" && c.ownerId && !state.users[c.ownerId]?.deleted && owners[0] !== c.ownerId) {
+          found.push(`Active ${c.id} belongs to ${c.ownerId}, who does not hold it as owner (${JSON.stringify(state.users[c.ownerId]?.items[c.id])})`);
+        }
+        if (c.offerId && state.offers[c.offerId]?.conversationId !== c.id) found.push(`${c.id} points at offer ${c.offerId}, which is not pending for it`);
+      }
+      for (const id of Object.keys(state.offers).sort()) {
+        const o = state.offers[id]!;
+        if (o.status !== "pending") found.push(`settled offer ${id} (${o.status}) is still in state.offers`);
+        if (state.users[o.repId]?.items[o.conversationId]?.role !== "offer") found.push(`pending offer ${id} to ${o.repId} for ${o.conversationId} is not held by them as an offer`);
+        const c = state.conversations[o.conversationId];
+        if (!c || c.state === "closed" || c.state === "wrapup") found.push(`pending offer ${id} is for ${o.conversationId}, which is ${c?.state ?? "missing"}`);
+      }
+      for (const uid of Object.keys(state.users).sort()) {
+        const items = state.users[uid]!.items;
+        for (const cid of Object.keys(items).sort()) {
+          if (!state.conversations[cid]) found.push(`${uid} holds unknown conversation ${cid}`);
+          if (items[cid]!.role !== "offer") continue;
+          const pending = Object.values(state.offers).filter((o) => o.repId === uid && o.conversationId === cid);
+          if (pending.length !== 1) found.push(`${uid} holds an offer item for ${cid} with ${pending.length} pending offers behind it`);
+        }
+      }
+      return found;
+    },
+  },
+];
+
+// ---- running a sequence ---------------------------------------------------------------------------
+
+class PropertyFailure extends Error {}
+
+/** The first path where two JSON values differ, for a readable message. */
+function firstDifference(a: unknown, b: unknown, path = "state"): string | null {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (typeof a === "object" && typeof b === "object" && a !== null && b !== null && Array.isArray(a) === Array.isArray(b)) {
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    for (const key of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) {
+      const found = firstDifference(ra[key], rb[key], `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)?.slice(0, 300)} vs ${JSON.stringify(b)?.slice(0, 300)}`;
+}
+
+function json<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function describeStep(r: Resolved): string {
+  const who = r.actor.role === "rep" || r.actor.role === "supervisor" ? `${r.actor.role} ${r.actor.id}` : r.actor.role === "customer" ? `customer ${r.actor.key}` : r.actor.role;
+  return `${r.advance > 0 ? `+${r.advance}ms, ` : ""}${who}: ${JSON.stringify(r.command)}`;
+}
+
+/** Counts of accepted commands by type over all runs: the generator must reach every path. */
+const coverage = new Map<string, number>();
+let runs = 0;
+
+function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
+  runs++;
+  const org = makeOrg(variant);
+  const state = initialState(structuredClone(org));
+  // What a restart rebuilds: the stored (serialised) events replayed onto the configured org.
+  const replica = initialState(structuredClone(org));
+  const log: DomainEvent[] = [];
+  const created = new Set<string>();
+  const trace: string[] = [];
+  let now = START;
+
+  const fail = (index: number, rule: string, details: string[]): never => {
+    throw new PropertyFailure(
+      [`${rule} — violated after step ${index + 1}:`, ...details.map((d) => `  - ${d}`), `org: ${JSON.stringify(variant)}`, "steps:", ...trace.map((t, i) => `  ${i + 1}. ${t}`)].join("\n"),
+    );
+  };
+
+  for (const [index, step] of steps.entries()) {
+    const resolved = resolve(state, step);
+    now += resolved.advance;
+    const before = structuredClone(state);
+    let outcome;
+    try {
+      outcome = decide(state, { at: now, actor: resolved.actor, command: resolved.command });
+    } catch (error) {
+      trace.push(`${describeStep(resolved)} → threw`);
+      fail(index, "decide never throws for a well-formed command", [String(error instanceof Error ? (error.stack ?? error.message) : error)]);
+    }
+    trace.push(`${describeStep(resolved)} → ${outcome.ok ? outcome.events.map((e) => e.type).join(", ") || "no events" : outcome.error.code}`);
+
+    if (!outcome.ok) {
+      if (!isDeepStrictEqual(before, state)) fail(index, "a refused command changes nothing", [firstDifference(before, state) ?? "?"]);
+      continue;
+    }
+    coverage.set(resolved.command.type, (coverage.get(resolved.command.type) ?? 0) + 1);
+
+    // Sequence numbers only grow, one at a time, and state.seq is the last one.
+    const seqs = outcome.events.map((e) => e.seq);
+    const expected = outcome.events.map((_, i) => before.seq + 1 + i);
+    if (!isDeepStrictEqual(seqs, expected)) fail(index, "sequence numbers only grow, by one", [`emitted ${seqs.join(",")}, expected ${expected.join(",")}`]);
+    if (state.seq !== before.seq + outcome.events.length) fail(index, "state.seq is the last emitted seq", [`state.seq ${state.seq}, expected ${before.seq + outcome.events.length}`]);
+    for (const e of outcome.events) if (e.at !== now) fail(index, "events carry the command's time", [`${e.type} at ${e.at}, expected ${now}`]);
+
+    for (const event of json(outcome.events)) {
+      log.push(event);
+      if (event.type === "conversation_created") created.add(event.conversation.id);
+      try {
+        evolve(replica, event);
+      } catch (error) {
+        fail(index, "replaying the stored events rebuilds the state", [`evolve threw on ${event.type} #${event.seq}: ${String(error)}`]);
+      }
+    }
+    for (const invariant of INVARIANTS) {
+      const found = invariant.check(state, created);
+      if (found.length > 0) fail(index, invariant.name, found);
+    }
+    const difference = firstDifference(json(state), json(replica));
+    if (difference) fail(index, "replaying the stored events rebuilds the live state (a server restart)", [difference]);
+  }
+
+  // The whole log, replayed from scratch, once more.
+  const rebuilt = initialState(structuredClone(org));
+  for (const event of log) evolve(rebuilt, event);
+  const difference = firstDifference(json(state), json(rebuilt));
+  if (difference) fail(steps.length - 1, "replaying the whole log from the start rebuilds the live state", [difference]);
+}
+
+// ---- tests ----------------------------------------------------------------------------------------
+
+describe("routing core properties (fast-check)", () => {
+  it("keeps every invariant after every step of random command sequences (SPEC P6, SPEC SV5, SPEC L4, SPEC L10, SPEC SV7, SPEC SV8)", () => {
+    fc.assert(
+      fc.property(orgVariant, fc.array(stepArb, { minLength: 5, maxLength: 60 }), (variant, steps) => {
+        runSequence(variant, steps);
+      }),
+      { numRuns: 1000 },
+    );
+    // Not vacuous: over the runs, every kind of command got through at least a few times.
+    const expectedTypes: Command["type"][] = [
+      "customer.start", "customer.message", "customer.end", "presence", "accept", "reject", "pick", "message", "transfer",
+      "conference", "end_conference", "close", "end", "wrapup", "monitor", "leave", "assign", "supervisor_transfer",
+      "force_close", "delete_queue", "delete_user", "tick",
+    ];
+    const missing = expectedTypes.filter((type) => (coverage.get(type) ?? 0) < 5);
+    expect(missing, `commands that almost never succeeded over ${runs} runs: ${JSON.stringify(Object.fromEntries(coverage))}`).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+// Real WebSocket clients for server tests: they record everything the server sent and wait on
+// conditions (never on fixed sleeps).
+import { CcClient } from "../../src/client/client.js";
+import type { HelloFields, RequestBody } from "../../src/client/client.js";
+import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
+import type { Change, ConversationView, CustomerConversationView, MessageView, OfferView, UserView } from "../../src/protocol/views.js";
+
+/** Resolve when `check` returns a value other than undefined/false; poll after every macrotask. */
+export async function waitFor<T>(check: () => T | undefined | false | null, what = "condition", timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false && value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A client that keeps a simple store of what it was sent. */
+export class TestClient {
+  readonly client: CcClient;
+  welcome: Welcome | null = null;
+  readonly welcomes: Welcome[] = [];
+  readonly events: EventFrame[] = [];
+  readonly conversations = new Map<string, ConversationView>();
+  readonly customerConversations = new Map<string, CustomerConversationView>();
+  readonly messages = new Map<string, MessageView[]>();
+  readonly offers = new Map<string, OfferView>();
+  readonly users = new Map<string, UserView>();
+  readonly notices: Extract<Change, { kind: "notice" }>[] = [];
+
+  constructor(url: string, hello: HelloFields, options: { reconnect?: boolean } = {}) {
+    this.client = new CcClient({ url, hello, reconnect: options.reconnect ?? false });
+    this.client.on("welcome", (welcome: Welcome) => {
+      this.welcome = welcome;
+      this.welcomes.push(welcome);
+      const snap = welcome.snapshot;
+      if (!snap) return;
+      for (const c of snap.conversations) this.upsert(c);
+      for (const c of snap.customerConversations) this.upsertCustomer(c);
+      for (const o of snap.offers) this.offers.set(o.id, o);
+      for (const u of snap.users) this.users.set(u.id, u);
+    });
+    this.client.on("event", (frame: EventFrame) => {
+      this.events.push(frame);
+      for (const change of frame.changes) this.apply(change);
+    });
+  }
+
+  private addMessages(id: string, list: MessageView[] | undefined): void {
+    if (!list) return;
+    const known = this.messages.get(id) ?? [];
+    for (const m of list) if (!known.some((k) => k.id === m.id)) known.push(m);
+    this.messages.set(id, known);
+  }
+
+  private upsert(c: ConversationView): void {
+    this.conversations.set(c.id, { ...this.conversations.get(c.id), ...c });
+    this.addMessages(c.id, c.messages);
+  }
+
+  private upsertCustomer(c: CustomerConversationView): void {
+    this.customerConversations.set(c.id, { ...this.customerConversations.get(c.id), ...c });
+    this.addMessages(c.id, c.messages);
+  }
+
+  private apply(change: Change): void {
+    switch (change.kind) {
+      case "conversation":
+        return this.upsert(change.conversation);
+      case "customer_conversation":
+        return this.upsertCustomer(change.conversation);
+      case "message":
+        return this.addMessages(change.conversationId, [change.message]);
+      case "offer":
+        this.offers.set(change.offer.id, change.offer);
+        return;
+      case "offer_ended": {
+        const offer = this.offers.get(change.offerId);
+        if (offer) this.offers.set(offer.id, { ...offer, status: change.status });
+        return;
+      }
+      case "user":
+        this.users.set(change.user.id, change.user);
+        return;
+      case "notice":
+        this.notices.push(change);
+        return;
+    }
+  }
+
+  async connect(): Promise<this> {
+    await this.client.connect();
+    return this;
+  }
+
+  request(body: RequestBody): Promise<Record<string, unknown>> {
+    return this.client.request(body);
+  }
+
+  /** The request's error code (fails the test if it succeeded). */
+  async refused(body: RequestBody): Promise<string> {
+    try {
+      await this.client.request(body);
+    } catch (error) {
+      return (error as { code: string }).code;
+    }
+    throw new Error(`expected ${body.type} to be refused`);
+  }
+
+  pendingOffer(conversationId?: string): OfferView | undefined {
+    return [...this.offers.values()].find((o) => o.status === "pending" && (!conversationId || o.conversationId === conversationId));
+  }
+
+  waitForOffer(conversationId?: string): Promise<OfferView> {
+    return waitFor(() => this.pendingOffer(conversationId), `an offer${conversationId ? ` for ${conversationId}` : ""}`);
+  }
+
+  texts(conversationId: string): string[] {
+    return (this.messages.get(conversationId) ?? []).map((m) => m.text);
+  }
+
+  waitForText(conversationId: string, text: string): Promise<MessageView> {
+    return waitFor(() => (this.messages.get(conversationId) ?? []).find((m) => m.text.includes(text)), `message "${text}" in ${conversationId}`);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startServer } from "../../server/start-server.js";
+import type { RunningServer } from "../../server/start-server.js";
+import { TestClient, waitFor } from "../helpers/ws.js";
+
+let server: RunningServer;
+const clients: TestClient[] = [];
+
+async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
+  const client = await new TestClient(server.url, hello).connect();
+  clients.push(client);
+  return client;
+}
+
+function token(id: string): string {
+  return server.org.users.find((u) => u.id === id)!.token;
+}
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server?.close();
+});
+
+describe("a live chat over the wire", () => {
+  it("SPEC L12: first customer message → offer → accept → messages both ways → end with wrap-up", async () => {
+    server = await startServer({ port: 0, dataFile: null });
+    const alice = await connect({ role: "rep", token: token("alice") });
+    await alice.request({ type: "presence", presence: "available" });
+    const customer = await connect({ role: "customer" });
+
+    const started = await customer.request({ type: "start", workstream: "live", text: "Hello, my card 4111 1111 1111 1111 was charged twice", clientId: "k1" });
+    const conversationId = started.conversationId as string;
+    expect(started.conversationToken).toMatch(/\./);
+
+    const offer = await alice.waitForOffer(conversationId);
+    expect(offer.customerName).toBe("Visitor 1");
+    expect(offer.queueName).toBe("General");
+    // SPEC L6: the rep sees the card number masked in the preview.
+    expect(offer.preview[0]!.text).toBe("Hello, my card ************1111 was charged twice");
+
+    await alice.request({ type: "accept", offerId: offer.id });
+    await waitFor(() => alice.conversations.get(conversationId)?.state === "active", "active");
+    await alice.request({ type: "send", conversationId, text: "Hi, I am looking into it.", clientId: "a1" });
+    await customer.waitForText(conversationId, "I am looking into it.");
+    await customer.request({ type: "send", conversationId, text: "thank you", clientId: "k2" });
+    await alice.waitForText(conversationId, "thank you");
+    // The customer sees their own text unmasked.
+    expect(customer.texts(conversationId)[0]).toContain("4111 1111 1111 1111");
+
+    await alice.request({ type: "end", conversationId });
+    await waitFor(() => alice.conversations.get(conversationId)?.state === "wrapup", "wrap-up");
+    await waitFor(() => customer.customerConversations.get(conversationId)?.ended, "customer sees the end");
+    expect(alice.users.get("alice")?.used).toBe(1);
+    await alice.request({ type: "wrapup", conversationId, reasonId: "resolved" });
+    await waitFor(() => alice.conversations.get(conversationId)?.state === "closed", "closed");
+    await waitFor(() => alice.users.get("alice")?.used === 0, "capacity released");
+  });
+});
