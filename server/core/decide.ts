@@ -268,8 +268,10 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       if (c.state === "closed" || c.state === "wrapup") refuse("conversation/wrong_state", "This conversation has already ended.");
       withdrawOffers(tx, c);
       systemMessage(tx, c, "customer_ended", workstreamOf(state, c).texts.customerEnded);
-      if (c.state === "active" && c.ownerId) {
-        tx.emit({ type: "wrapup_started", conversationId: c.id, repIds: [c.ownerId, ...c.participants], customerEnded: true });
+      // A removed rep (L4) can never submit a wrap-up reason: only the reps still here wrap up.
+      const wrapping = c.ownerId ? [c.ownerId, ...c.participants].filter((id) => !state.users[id]?.deleted) : [];
+      if (c.state === "active" && wrapping.length > 0) {
+        tx.emit({ type: "wrapup_started", conversationId: c.id, repIds: wrapping, customerEnded: true });
       } else {
         tx.emit({ type: "closed", conversationId: c.id, by: "customer" });
       }
@@ -530,6 +532,8 @@ function checkTarget(tx: Tx, c: Conversation, target: TransferTarget, fromId: st
   const rep = repOf(state, target.id);
   if (rep.id === fromId) refuse("transfer/invalid_target", "The conversation is already with that rep.");
   if (!supervisor && rep.id === c.ownerId) refuse("transfer/invalid_target", "You cannot transfer to yourself.");
+  // One item per rep and conversation: a second offer would replace their pending offer, conference seat or wrap-up.
+  if (c.id in rep.items) refuse("transfer/invalid_target", `${rep.name} already has conversation ${c.id} (${rep.items[c.id]!.role}).`);
   if (rep.presence !== "available") refuse("rep/unavailable", `${rep.name} is ${rep.presence}, not Available.`);
   if (!fits(rep, costOf(state, c))) refuse("rep/at_capacity", `${rep.name} is at capacity (${usedUnits(rep)}/${rep.capacity}).`);
   return rep;

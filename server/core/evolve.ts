@@ -281,7 +281,8 @@ export function evolve(state: State, event: DomainEvent): State {
       for (const id of event.repIds) {
         const rep = user(state, id);
         const item = rep.items[c.id];
-        rep.items[c.id] = { role: "wrapup", units: item?.units ?? 0 };
+        // A supervisor's override (SV5) still explains the units while the rep wraps up.
+        rep.items[c.id] = item?.override ? { role: "wrapup", units: item.units, override: true } : { role: "wrapup", units: item?.units ?? 0 };
       }
       if (c.customer.key && state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];
       break;

@@ -20,12 +20,14 @@ const ESCAPE_SEQUENCES = new RegExp(
 );
 
 // Every C0/C1 control except \n (tabs and CRs are converted before this runs), plus DEL.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/g;
 // Bidi embeddings/overrides/isolates/marks, and zero-width or invisible format characters
 // that can hide or reorder text (U+2060–U+2064: word joiner and invisible operators).
 const INVISIBLES = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 // Quick test: pure printable text (the common case) needs no work.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NEEDS_WORK = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 /** Sanitises a multi-line message body: keeps `\n`, turns tabs into 2 spaces, removes everything else that could control the terminal. */

@@ -125,6 +125,21 @@ describe("L4: deleting a resource aborts the conversation", () => {
     expect(h.conversation(id).state).toBe("closed");
   });
 
+  it("SPEC L4: the customer can still end a live chat aborted by its rep's removal", () => {
+    // given: Alice's live chat was aborted because Alice was removed
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.ok(admin, { type: "delete_user", userId: "alice" });
+
+    // when: the customer ends it
+    h.ok(h.customerOf(id), { type: "customer.end", conversationId: id });
+
+    // then: nobody is left to wrap it up, so it is Closed rather than waiting for the removed rep
+    expect(h.conversation(id).state).toBe("closed");
+    expect(h.conversation(id).wrapUpBy).toEqual([]);
+  });
+
   it("SPEC L4: deleting a rep with a pending offer hands the conversation to another rep", () => {
     // given: a chat offered to Alice, Bob Available too
     const h = new CoreHarness();
@@ -266,10 +281,11 @@ describe("L10: transfer", () => {
   });
 
   it("SPEC L10: the target must be an Available rep with room, or an existing queue", () => {
-    // given: Alice handles a chat; Bob is Busy, Carol Available but full
-    const h = new CoreHarness();
+    // given: Alice handles a chat; Bob is Busy, Carol Available but full (no automatic Busy in this org)
+    const h = new CoreHarness(testOrg({ autoBusyAtCapacity: false }));
     h.available("alice");
     const id = handled(h, "alice");
+    h.ok(rep("alice"), { type: "presence", presence: "busy" });
     h.ok(rep("bob"), { type: "presence", presence: "busy" });
     h.available("carol");
     h.start("live");

@@ -1,0 +1,39 @@
+// The cc-agent command line. No side effects at import: `main` builds and runs the program.
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { registerServerCommand } from "./server-command.js";
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("a port is a whole number from 0 to 65535");
+  return port;
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command("cc-agent")
+    .description("Contact-center agent console for the terminal, with its routing server")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)");
+  registerServerCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`cc-agent: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

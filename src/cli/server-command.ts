@@ -1,0 +1,46 @@
+// `cc-agent server`: the bundled routing server.
+import type { Command } from "commander";
+import { createLogger } from "../../server/logger.js";
+import type { LogLevel } from "../../server/logger.js";
+import { loadOrgFile } from "../../server/org-file.js";
+import { startServer } from "../../server/start-server.js";
+import { parsePort } from "./program.js";
+
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command("server")
+    .description("run the routing server (WebSocket protocol v1, GET /healthz)")
+    .option("--host <host>", "interface to listen on (loopback unless told otherwise)", "127.0.0.1")
+    .option("--port <port>", "port; 0 picks a free one", parsePort, 7420)
+    .option("--data <file>", "SQLite data file", "cc-agent.db")
+    .option("--org <file>", "org file (JSON); without it, the built-in demo org")
+    .option("--log-level <level>", `one of ${LEVELS.join(", ")}`, "info")
+    .option("--log-file <file>", "write logs to this file instead of stderr")
+    .option("--no-credentials", "do not write the local credentials file for the other commands")
+    .action(async (options: { host: string; port: number; data: string; org?: string; logLevel: string; logFile?: string; credentials: boolean }) => {
+      if (!LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
+      const logger = createLogger({ level: options.logLevel as LogLevel, ...(options.logFile ? { file: options.logFile } : {}) });
+      const org = options.org ? loadOrgFile(options.org) : undefined;
+      const server = await startServer({
+        host: options.host,
+        port: options.port,
+        dataFile: options.data,
+        logger,
+        credentialsFile: options.credentials,
+        ...(org ? { org } : {}),
+      });
+      process.stderr.write(`cc-agent server listening on ${server.url} (org: ${server.org.name}, data: ${options.data})\n`);
+      if (options.host !== "127.0.0.1" && options.host !== "::1" && options.host !== "localhost") {
+        process.stderr.write(`warning: listening on ${options.host}: reachable from other machines; put TLS in front of it.\n`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      await server.close();
+      logger.flush?.();
+    });
+}
