@@ -3,7 +3,7 @@
 //
 // The state is owned by a single actor (the server shell), so evolve updates it in place instead of
 // copying: a copy per event would cost more than the routing decision itself.
-import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
+import type { Author, Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
 import type { Org } from "./org.js";
 
 /** Allowed conversation transitions; walked by a test. */
@@ -64,6 +64,11 @@ function applyOrg(state: State, org: Org): void {
   }
 }
 
+/** Client message ids are idempotency keys per author: one author's id never matches another author's message. */
+export function clientIdKey(author: Author, clientId: string): string {
+  return author.role === "customer" || author.role === "system" ? `${author.role}/${clientId}` : `staff:${author.id}/${clientId}`;
+}
+
 export function usedUnits(user: UserState): number {
   let sum = 0;
   for (const id in user.items) sum += user.items[id]!.units;
@@ -121,7 +126,19 @@ export function evolve(state: State, event: DomainEvent): State {
       break;
     case "presence_changed": {
       const u = user(state, event.userId);
-      if (u.presence !== "available" && event.presence === "available") u.idleSince = Math.max(u.idleSince, at);
+      if (u.presence !== "available" && event.presence === "available") {
+        u.idleSince = Math.max(u.idleSince, at);
+        // Coming back by hand (out of RONA, say) is a fresh signal: conversations this rep declined
+        // while in the queue may be offered to them again.
+        if (event.reason === "manual") {
+          for (const queueId of u.queues) {
+            for (const id of state.queues[queueId]?.open ?? []) {
+              const c = state.conversations[id];
+              if (c && c.declinedBy.includes(u.id)) c.declinedBy = c.declinedBy.filter((x) => x !== u.id);
+            }
+          }
+        }
+      }
       u.presence = event.presence;
       u.autoBusy = event.auto;
       break;
@@ -138,7 +155,7 @@ export function evolve(state: State, event: DomainEvent): State {
     case "message_added": {
       const c = conv(state, event.conversationId);
       c.messages.push(event.message);
-      if (event.message.clientId) c.clientIds[event.message.clientId] = event.message.id;
+      if (event.message.clientId) c.clientIds[clientIdKey(event.message.author, event.message.clientId)] = event.message.id;
       state.counters.message++;
       break;
     }
@@ -297,6 +314,8 @@ export function evolve(state: State, event: DomainEvent): State {
       const c = conv(state, event.conversationId);
       if (c.state === "open") leaveQueue(state, c);
       moveTo(c, "closed");
+      // A customer who ends a live chat before any rep took it (L12) ended it all the same.
+      if (event.by === "customer") c.customerEnded = true;
       // Reps still choosing a wrap-up reason keep their item until they submit it.
       for (const id in state.users) {
         const item = state.users[id]!.items[c.id];

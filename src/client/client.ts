@@ -5,7 +5,8 @@ import { WebSocket } from "ws";
 import { PROTOCOL_VERSION, decodeServerFrame } from "../protocol/messages.js";
 import type { ClientRequest, EventFrame, Hello, ServerFrame, Welcome } from "../protocol/messages.js";
 
-export type HelloFields = Omit<Extract<Hello, { role: "rep" }>, "type" | "v" | "lastSeq"> | Omit<Extract<Hello, { role: "customer" }>, "type" | "v" | "lastSeq">;
+type WithoutEnvelope<T> = T extends unknown ? Omit<T, "type" | "v" | "lastSeq"> : never;
+export type HelloFields = WithoutEnvelope<Hello>;
 
 export class RequestError extends Error {
   constructor(
@@ -53,6 +54,8 @@ export class CcClient extends EventEmitter {
   lastSeq: number | undefined;
   state: ConnectionState = "connecting";
   session: Welcome["session"] | null = null;
+  /** A visitor's conversation token (from welcome or the start ack): a reconnect goes back to that conversation. */
+  private conversationToken: string | undefined;
 
   constructor(private readonly options: ClientOptions) {
     super();
@@ -87,7 +90,10 @@ export class CcClient extends EventEmitter {
     let welcomed = false;
     let refusal: Error | null = null;
     ws.on("open", () => {
-      const hello = { type: "hello", v: PROTOCOL_VERSION, ...this.options.hello, ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}) };
+      const base = this.options.hello;
+      // Without it a reconnecting visitor would be a new visitor, cut off from their conversation.
+      const token = base.role === "customer" && !base.identity && this.conversationToken ? { conversationToken: this.conversationToken } : {};
+      const hello = { type: "hello", v: PROTOCOL_VERSION, ...base, ...token, ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}) };
       ws.send(JSON.stringify(hello));
     });
     ws.on("message", (data) => {
@@ -97,6 +103,7 @@ export class CcClient extends EventEmitter {
         welcomed = true;
         this.attempt = 0;
         this.session = frame.session;
+        if (frame.session.conversationToken) this.conversationToken = frame.session.conversationToken;
         this.lastSeq = frame.seq;
         this.setState("online");
         this.emit("welcome", frame);
@@ -145,6 +152,7 @@ export class CcClient extends EventEmitter {
       if (!pending) return;
       this.pending.delete(frame.reqId!);
       clearTimeout(pending.timer);
+      if (frame.type === "ack" && typeof frame.result?.conversationToken === "string") this.conversationToken = frame.result.conversationToken;
       if (frame.type === "ack") pending.resolve(frame.result ?? {});
       else pending.reject(new RequestError(frame.code, frame.message));
       return;

@@ -1,0 +1,111 @@
+// The rep console: header, session pane, communication pane (thread + composer) or Home, footer.
+// A pure function of the store; the one input handler hands keys to the controller.
+import { Box, Text, useInput } from "ink";
+import { useSyncExternalStore } from "react";
+import { sanitizeLine } from "../protocol/sanitize.js";
+import { Composer } from "./components/Composer.js";
+import { Details } from "./components/Details.js";
+import { Footer } from "./components/Footer.js";
+import { Header } from "./components/Header.js";
+import { Help } from "./components/Help.js";
+import { Home } from "./components/Home.js";
+import { OfferCard } from "./components/OfferCard.js";
+import { Picker } from "./components/Picker.js";
+import { SessionPane } from "./components/SessionPane.js";
+import { Thread } from "./components/Thread.js";
+import type { ConsoleController } from "./controller.js";
+import { modeOf } from "./controller.js";
+import { hintsFor } from "./keys/bindings.js";
+import { alertHint, currentOffer, offerCountdown, serverNow, sessionRows, stateLabel, unreadHint } from "./store/selectors.js";
+import type { UiState } from "./store/state.js";
+import type { Store } from "./store/store.js";
+import type { Theme } from "./theme/theme.js";
+import { border, fg, PRESENCE_LABEL } from "./theme/theme.js";
+
+const PICKER_TITLE = { transfer: "Transfer to", conference: "Invite to a conference", wrapup: "Wrap-up reason", presence: "Presence", switcher: "Switch to" } as const;
+
+function PickerOverlay(props: { state: UiState; controller: ConsoleController; theme: Theme }) {
+  const picker = props.state.picker!;
+  const items = props.controller.pickerItems(picker);
+  const loaded = "loadedAt" in picker && picker.loadedAt !== null ? `updated ${Math.max(0, Math.round((props.state.now - picker.loadedAt) / 1000))} s ago · Ctrl+R reload` : "";
+  return (
+    <Picker
+      title={PICKER_TITLE[picker.kind]}
+      filter={picker.filter}
+      items={items}
+      index={picker.index}
+      {...(picker.kind === "transfer" ? { tabs: picker.tab === "queues" ? "[Queues] Reps  (Tab)" : "Queues [Reps]  (Tab)" } : {})}
+      footer={[loaded, picker.kind === "wrapup" ? "choose a reason to finish" : "Esc closes"].filter(Boolean).join(" · ")}
+      theme={props.theme}
+    />
+  );
+}
+
+export function App(props: { store: Store; controller: ConsoleController; theme: Theme }) {
+  const { store, controller, theme } = props;
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  useInput((input, key) => controller.handleInput(input, key));
+
+  const { columns, rows } = state.size;
+  // One row shorter than the terminal avoids full-screen repaints.
+  const height = Math.max(10, rows - 1);
+  const paneWidth = state.collapsed || columns < 80 ? 8 : 28;
+  const showPane = columns >= 60;
+  const mainWidth = columns - (showPane ? paneWidth + 1 : 0);
+  const offer = currentOffer(state);
+  const offers = Object.values(state.offers).filter((o) => o.status === "pending").length;
+  const mode = modeOf(state);
+  const session = state.focus === "home" ? undefined : state.sessions[state.focus];
+  const now = serverNow(state);
+
+  const selectedHint = session ? [alertHint(session), unreadHint(session)].filter(Boolean).join(" ") || null : null;
+  const ronaHint = state.me?.presence === "rona" ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.` : null;
+  const hint = ronaHint ?? selectedHint;
+
+  const overlayHeight = (offer ? 6 : 0) + (state.picker || state.dialog ? 14 : 0);
+  const composerHeight = 3 + Math.min(3, (session?.draft.split("\n").length ?? 1) - 1);
+  const detailsHeight = session ? (session.view.aborted ? 3 : 2) + (Object.keys(session.view.context).length > 0 ? 1 : 0) : 0;
+  const threadHeight = Math.max(3, height - 1 - 2 - overlayHeight - composerHeight - detailsHeight - 1);
+
+  return (
+    <Box flexDirection="column" height={height} width={columns}>
+      <Header me={state.me} offers={offers} connection={state.connection} org={state.org?.name ?? ""} theme={theme} />
+      <Box flexGrow={1}>
+        {showPane ? <SessionPane rows={sessionRows(state)} homeFocused={state.focus === "home"} collapsed={state.collapsed || columns < 80} width={paneWidth} theme={theme} /> : null}
+        <Box flexDirection="column" width={mainWidth} paddingLeft={1}>
+          {offer ? <OfferCard offer={offer} repName={state.me?.name ?? ""} now={now} countdown={offerCountdown(state, offer)} more={offers - 1} theme={theme} /> : null}
+          {state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : null}
+          {state.dialog?.kind === "help" ? <Help filter={state.dialog.filter} monitor={false} theme={theme} /> : null}
+          {state.dialog?.kind === "confirm-close" ? (
+            <Box flexDirection="column" borderStyle="round" {...border(theme.warn)} paddingX={1}>
+              <Text bold>Close {sanitizeLine(state.sessions[state.dialog.conversationId]?.view.title ?? "")} to Waiting?</Text>
+              <Text>It keeps the whole history and uses no capacity; the customer can come back to it.</Text>
+              <Text>
+                <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text> <Text inverse={state.dialog.choice === "confirm"}> Close to Waiting </Text>
+              </Text>
+            </Box>
+          ) : null}
+          {session ? (
+            <>
+              <Text bold wrap="truncate-end">
+                {sanitizeLine(session.view.title)} <Text {...fg(theme.accent)}>[{stateLabel(session, state.me?.id)}]</Text>
+                {session.view.customerEnded ? <Text {...fg(theme.warn)}> Customer ended the conversation</Text> : null}
+              </Text>
+              <Details view={session.view} summary="" theme={theme} />
+              <Thread messages={session.messages} height={threadHeight} width={mainWidth} scroll={session.scroll} meId={state.me?.id} customerName={session.view.customer.name} theme={theme} />
+              {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
+              <Composer draft={session.draft} width={mainWidth - 1} disabled={null} offline={state.connection !== "online"} theme={theme} />
+            </>
+          ) : (
+            <>
+              <Home state={state} theme={theme} now={now} />
+              <Box flexGrow={1} />
+              <Composer draft={controller.homeDraft} width={mainWidth - 1} disabled={null} offline={state.connection !== "online"} theme={theme} />
+            </>
+          )}
+        </Box>
+      </Box>
+      <Footer flash={state.flash} hint={hint} keys={state.quitArmed ? "Ctrl+C again quits" : hintsFor(mode)} theme={theme} />
+    </Box>
+  );
+}

@@ -1,0 +1,40 @@
+import { Box, Text } from "ink";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import type { ConversationView } from "../../protocol/views.js";
+import type { Theme } from "../theme/theme.js";
+import { border, fg } from "../theme/theme.js";
+
+const SENTIMENT = ["very negative", "negative", "slightly negative", "neutral", "slightly positive", "positive", "very positive"];
+
+/** S2, PC5, PC6, L4: contact or account, case, summary, context variables, and the abort warning. */
+export function Details(props: { view: ConversationView; summary: string; theme: Theme }) {
+  const { view, theme } = props;
+  const c = view.customer;
+  const context = Object.entries(view.context);
+  return (
+    <Box flexDirection="column">
+      {view.aborted ? (
+        <Text {...fg(theme.error)} bold inverse>
+          ⚠ Aborted: {sanitizeLine(view.aborted)}. You cannot continue it — end it (Alt+E).
+        </Text>
+      ) : null}
+      <Text wrap="truncate-end">
+        <Text bold>{sanitizeLine(c.name)}</Text>
+        {c.account ? ` · account ${sanitizeLine(c.account)}` : ""}
+        {c.caseTitle ? ` · case ${sanitizeLine(c.caseTitle)}` : ""}
+        {c.email ? ` · ${sanitizeLine(c.email)}` : ""}
+        {c.phone ? ` · ${sanitizeLine(c.phone)}` : ""}
+        {c.authenticated ? "" : " · visitor"}
+        <Text {...fg(theme.muted)}> · {sanitizeLine(view.queueName)} · {view.mode}</Text>
+        <Text {...fg(view.alert ? theme.error : theme.muted)} bold={view.alert}> · sentiment {SENTIMENT[view.sentiment + 3]}{view.alert ? " !" : ""}</Text>
+        {view.proactive ? <Text {...fg(theme.accent)}> · ⚑ proactive</Text> : null}
+      </Text>
+      {context.length > 0 ? (
+        <Text {...fg(theme.muted)} wrap="truncate-end">
+          {context.map(([k, v]) => `${sanitizeLine(k)}: ${sanitizeLine(v)}`).join(" · ")}
+        </Text>
+      ) : null}
+      {props.summary ? <Text {...fg(theme.muted)} wrap="truncate-end">summary: {props.summary}</Text> : null}
+    </Box>
+  );
+}

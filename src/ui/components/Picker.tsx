@@ -1,0 +1,43 @@
+import { Box, Text } from "ink";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import type { Theme } from "../theme/theme.js";
+import { border, fg } from "../theme/theme.js";
+
+export interface PickerItem {
+  id: string;
+  label: string;
+  /** Shown greyed with the reason; cannot be selected. */
+  disabled?: string;
+  detail?: string;
+}
+
+export function Picker(props: { title: string; filter: string; items: PickerItem[]; index: number; tabs?: string; footer?: string; theme: Theme }) {
+  const { theme } = props;
+  return (
+    <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
+      <Text bold>
+        {props.title}
+        {props.tabs ? <Text {...fg(theme.muted)}> {props.tabs}</Text> : null}
+      </Text>
+      <Text>
+        filter: {props.filter}
+        <Text inverse> </Text>
+      </Text>
+      {props.items.length === 0 ? <Text {...fg(theme.muted)}>nothing matches</Text> : null}
+      {props.items.slice(0, 9).map((item, i) => (
+        <Text key={item.id} inverse={i === props.index} {...fg(item.disabled ? theme.muted : undefined)} dimColor={Boolean(item.disabled)}>
+          {i + 1}. {sanitizeLine(item.label)}
+          {item.detail ? ` · ${item.detail}` : ""}
+          {item.disabled ? ` (${item.disabled})` : ""}
+        </Text>
+      ))}
+      {props.footer ? <Text {...fg(theme.muted)}>{props.footer}</Text> : null}
+    </Box>
+  );
+}
+
+/** Filter by every word of the query, case-insensitive. */
+export function filterItems<T extends { label: string }>(items: T[], query: string): T[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return items.filter((item) => words.every((w) => item.label.toLowerCase().includes(w)));
+}

@@ -1,0 +1,35 @@
+import { Box, Text } from "ink";
+import type { SessionRow } from "../store/selectors.js";
+import type { Theme } from "../theme/theme.js";
+import { border, fg } from "../theme/theme.js";
+import { STATE_LABEL } from "../theme/theme.js";
+
+/** S7: pinned Home, then one row per session; collapses to numbers and badges. */
+export function SessionPane(props: { rows: SessionRow[]; homeFocused: boolean; collapsed: boolean; width: number; theme: Theme }) {
+  const { rows, theme, collapsed } = props;
+  const titleWidth = Math.max(6, props.width - 12);
+  return (
+    <Box flexDirection="column" width={props.width} borderStyle="single" borderRight borderTop={false} borderBottom={false} borderLeft={false}>
+      <Text inverse={props.homeFocused} bold>
+        {collapsed ? "⌂" : "⌂ Home"}
+      </Text>
+      {rows.map((row) => {
+        const glyph = STATE_LABEL[row.state]?.glyph ?? "?";
+        const title = row.title.length > titleWidth ? `${row.title.slice(0, titleWidth - 1)}…` : row.title;
+        return (
+          <Text key={row.id} inverse={row.focused} bold={row.badge !== ""} wrap="truncate">
+            <Text {...fg(theme.muted)}>{row.number}</Text>
+            {collapsed ? "" : ` ${title.padEnd(titleWidth)}`}
+            <Text {...fg(theme.accent)}>{row.badge ? ` ${row.badge}` : "  "}</Text>
+            <Text {...fg(theme.error)} bold>
+              {row.alert ? "!" : " "}
+            </Text>
+            {collapsed ? "" : ` ${glyph}`}
+            {!collapsed && row.draft ? "✎" : ""}
+            {!collapsed && row.proactive ? "⚑" : ""}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

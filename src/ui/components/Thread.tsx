@@ -1,0 +1,77 @@
+import { Box, Text } from "ink";
+import { sanitizeText } from "../../protocol/sanitize.js";
+import type { MessageView } from "../../protocol/views.js";
+import { initials } from "../store/selectors.js";
+import type { Theme } from "../theme/theme.js";
+import { border, fg } from "../theme/theme.js";
+
+function hhmm(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+function day(at: number): string {
+  return new Date(at).toDateString();
+}
+
+/** How many terminal lines a message takes at this width (its text wraps after the gutter). */
+function linesOf(message: MessageView, width: number): number {
+  const usable = Math.max(10, width - 12);
+  return sanitizeText(message.text)
+    .split("\n")
+    .reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / usable)), 0);
+}
+
+/**
+ * Render only what fits: walk back from the newest message (minus `scroll` messages) until the height is
+ * filled, so a keypress costs the same with 10 or 10,000 messages.
+ */
+export function visibleMessages(messages: MessageView[], height: number, width: number, scroll: number): { shown: MessageView[]; hiddenBelow: number } {
+  const end = Math.max(0, messages.length - scroll);
+  const shown: MessageView[] = [];
+  let used = 0;
+  for (let i = end - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    const lines = linesOf(m, width) + (i > 0 && day(messages[i - 1]!.at) !== day(m.at) ? 1 : 0);
+    if (used + lines > height && shown.length > 0) break;
+    shown.unshift(m);
+    used += lines;
+  }
+  return { shown, hiddenBelow: messages.length - end };
+}
+
+/** L3: customer messages grey with initials, rep messages blue, system messages distinct. */
+export function Thread(props: { messages: MessageView[]; height: number; width: number; scroll: number; meId: string | undefined; customerName: string; theme: Theme }) {
+  const { theme } = props;
+  const { shown, hiddenBelow } = visibleMessages(props.messages, props.height - (props.scroll > 0 ? 1 : 0), props.width, props.scroll);
+  return (
+    <Box flexDirection="column" height={props.height} justifyContent="flex-end" overflow="hidden">
+      {shown.map((m, i) => {
+        const previous = i > 0 ? shown[i - 1] : undefined;
+        const separator = previous && day(previous.at) !== day(m.at) ? <Text {...fg(theme.muted)}>── {day(m.at)} ──</Text> : null;
+        const text = sanitizeText(m.text);
+        let who: React.ReactNode;
+        if (m.author.role === "system") {
+          who = <Text {...fg(theme.system)} italic>* </Text>;
+        } else if (m.author.role === "customer") {
+          who = <Text {...fg(theme.customer)} bold>{initials(props.customerName)}: </Text>;
+        } else {
+          const mine = m.author.id === props.meId;
+          who = <Text {...fg(theme.rep)} bold>{mine ? "You" : initials(m.author.name)}{m.author.role === "supervisor" ? " (sup)" : ""}: </Text>;
+        }
+        const color = m.author.role === "customer" ? theme.customer : m.author.role === "system" ? theme.system : theme.rep;
+        return (
+          <Box key={m.id} flexDirection="column">
+            {separator}
+            <Text wrap="wrap">
+              <Text {...fg(theme.muted)}>{hhmm(m.at)} </Text>
+              {who}
+              <Text {...fg(color)} italic={m.author.role === "system"}>{text}</Text>
+            </Text>
+          </Box>
+        );
+      })}
+      {hiddenBelow > 0 ? <Text {...fg(theme.accent)} bold>{hiddenBelow} new ↓ (Ctrl+L for the newest)</Text> : null}
+    </Box>
+  );
+}

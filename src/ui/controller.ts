@@ -1,0 +1,530 @@
+// The console's effects: key presses and slash commands become store actions and requests to the
+// server. Rendering never happens here; components read the store.
+import type { Key } from "ink";
+import type { RequestBody } from "../client/client.js";
+import { sanitizeLine } from "../protocol/sanitize.js";
+import type { ConversationView, Presence, UserView } from "../protocol/views.js";
+import { COMPOSER_LIMIT } from "./components/Composer.js";
+import { filterItems } from "./components/Picker.js";
+import type { PickerItem } from "./components/Picker.js";
+import type { CommandId, Mode } from "./keys/bindings.js";
+import { matchKey } from "./keys/bindings.js";
+import { attentionOrder, currentOffer } from "./store/selectors.js";
+import type { Picker, UiState } from "./store/state.js";
+import type { Store } from "./store/store.js";
+import { PRESENCE_LABEL } from "./theme/theme.js";
+
+export interface ConsoleClient {
+  request(body: RequestBody): Promise<Record<string, unknown>>;
+}
+
+export interface ControllerOptions {
+  /** Called to leave the app (after presence was set Offline). */
+  exit: () => void;
+  now?: () => number;
+  newClientId?: () => string;
+}
+
+const SETTABLE: Presence[] = ["available", "busy", "dnd", "away", "offline"];
+
+export function modeOf(state: UiState): Mode {
+  if (state.dialog?.kind === "help") return "help";
+  if (state.dialog) return "confirm";
+  if (state.picker) return "picker";
+  return state.focus === "home" ? "home" : "composer";
+}
+
+export class ConsoleController {
+  homeDraft = "";
+  private counter = 0;
+  constructor(
+    private readonly store: Store,
+    private readonly client: ConsoleClient,
+    private readonly options: ControllerOptions,
+  ) {}
+
+  private get state(): UiState {
+    return this.store.getState();
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private flash(text: string, level: "info" | "warn" | "error" = "info"): void {
+    this.store.dispatch({ type: "flash", flash: { level, text, at: this.now() } });
+  }
+
+  private async call(body: RequestBody): Promise<Record<string, unknown> | null> {
+    try {
+      return await this.client.request(body);
+    } catch (error) {
+      this.flash((error as Error).message, "error");
+      return null;
+    }
+  }
+
+  // ---- input ----------------------------------------------------------------------------------------
+
+  handleInput(input: string, key: Key): void {
+    const mode = modeOf(this.state);
+    const command = matchKey(input, key, mode);
+    if (command) {
+      void this.run(command);
+      return;
+    }
+    if (mode === "composer" || mode === "home") this.type(input, key, mode);
+    else if (mode === "picker" || mode === "help") this.typeFilter(input, key, mode);
+  }
+
+  private draft(mode: Mode): string {
+    return mode === "home" ? this.homeDraft : (this.state.sessions[this.state.focus]?.draft ?? "");
+  }
+
+  private setDraft(mode: Mode, text: string): void {
+    if (mode === "home") {
+      this.homeDraft = text;
+      this.store.dispatch({ type: "flash", flash: this.state.flash });
+      this.store.dispatch({ type: "draft", conversationId: "home", text });
+      this.forceRender();
+    } else this.store.dispatch({ type: "draft", conversationId: this.state.focus, text });
+    if (this.state.quitArmed) this.store.dispatch({ type: "quit-armed", armed: false });
+  }
+
+  /** Home has no session: re-render it through a harmless tick. */
+  private forceRender(): void {
+    this.store.dispatch({ type: "tick", now: this.state.now + 0 });
+    this.listeners.forEach((l) => l());
+  }
+  private listeners = new Set<() => void>();
+  onHomeDraft(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private type(input: string, key: Key, mode: Mode): void {
+    const current = this.draft(mode);
+    if (key.backspace || key.delete) {
+      this.setDraft(mode, [...current].slice(0, -1).join(""));
+      return;
+    }
+    if (key.ctrl && input === "u") {
+      this.setDraft(mode, "");
+      return;
+    }
+    if (key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return;
+    if (input.length === 0) return;
+    // A paste arrives as one chunk: its line breaks stay line breaks and never send (UX 6).
+    const text = input.replace(/\r\n?/g, "\n");
+    this.setDraft(mode, current + text);
+  }
+
+  private typeFilter(input: string, key: Key, mode: Mode): void {
+    if (mode === "help" && this.state.dialog?.kind === "help") {
+      const filter = this.state.dialog.filter;
+      const next = key.backspace || key.delete ? filter.slice(0, -1) : key.ctrl || key.meta ? filter : filter + input;
+      this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: next } });
+      return;
+    }
+    const picker = this.state.picker;
+    if (!picker) return;
+    if (key.backspace || key.delete) {
+      this.store.dispatch({ type: "picker", picker: { ...picker, filter: picker.filter.slice(0, -1), index: 0 } });
+      return;
+    }
+    if (key.ctrl || key.meta || input.length === 0) return;
+    // 1–9 pick directly when the filter is empty.
+    if (/^[1-9]$/.test(input) && picker.filter === "") {
+      const items = this.pickerItems(picker);
+      const index = Number(input) - 1;
+      if (items[index]) {
+        this.store.dispatch({ type: "picker", picker: { ...picker, index } });
+        void this.run("picker-select");
+      }
+      return;
+    }
+    this.store.dispatch({ type: "picker", picker: { ...picker, filter: picker.filter + input, index: 0 } as Picker });
+  }
+
+  // ---- commands -------------------------------------------------------------------------------------
+
+  focusedSession() {
+    const focus = this.state.focus;
+    return focus === "home" ? undefined : this.state.sessions[focus];
+  }
+
+  async run(command: CommandId): Promise<void> {
+    const state = this.state;
+    const session = this.focusedSession();
+    switch (command) {
+      case "accept":
+        return this.accept();
+      case "reject": {
+        const offer = currentOffer(state);
+        if (!offer) return this.flash("There is no pending offer.");
+        if (await this.call({ type: "reject", offerId: offer.id })) this.flash("Offer rejected; it goes to the next rep.");
+        return;
+      }
+      case "transfer":
+      case "conference": {
+        if (!session) return this.flash(`Open a conversation first, then ${command}.`);
+        if (session.view.state !== "active" || session.view.ownerId !== state.me?.id) {
+          return this.flash(`You can ${command} only a conversation you accepted and that is Active (L10, L11).`, "warn");
+        }
+        const picker: Picker =
+          command === "transfer"
+            ? { kind: "transfer", conversationId: session.id, tab: "queues", filter: "", index: 0, loadedAt: null }
+            : { kind: "conference", conversationId: session.id, filter: "", index: 0, loadedAt: null };
+        this.store.dispatch({ type: "picker", picker });
+        await this.reloadTargets();
+        return;
+      }
+      case "end":
+        return this.end();
+      case "end-conference": {
+        if (!session) return;
+        if (await this.call({ type: "end_conference", conversationId: session.id })) this.openWrapUp(session.id, "conference");
+        return;
+      }
+      case "close": {
+        if (!session) return this.flash("Home is pinned and cannot be closed.", "warn");
+        if (session.view.mode !== "persistent") return this.flash("Only a persistent chat can be closed to Waiting; end a live chat with Alt+E.", "warn");
+        this.store.dispatch({ type: "dialog", dialog: { kind: "confirm-close", conversationId: session.id, choice: "cancel" } });
+        return;
+      }
+      case "presence":
+        this.store.dispatch({ type: "picker", picker: { kind: "presence", filter: "", index: 0 } });
+        return;
+      case "switcher":
+        this.store.dispatch({ type: "picker", picker: { kind: "switcher", filter: "", index: 0 } });
+        return;
+      case "next-attention": {
+        const next = attentionOrder(state)[0];
+        if (next) this.store.dispatch({ type: "focus", target: next });
+        else this.flash(currentOffer(state) ? "An offer is waiting: Alt+Y to accept." : "Nothing needs attention.");
+        return;
+      }
+      case "home":
+        this.store.dispatch({ type: "focus", target: "home" });
+        await this.loadOpenItems();
+        return;
+      case "next-session":
+      case "previous-session": {
+        const ids = ["home", ...state.order];
+        const at = ids.indexOf(state.focus);
+        const next = ids[(at + (command === "next-session" ? 1 : ids.length - 1)) % ids.length]!;
+        this.store.dispatch({ type: "focus", target: next });
+        return;
+      }
+      case "scroll-up":
+        this.store.dispatch({ type: "scroll", delta: 5 });
+        return;
+      case "scroll-down":
+        this.store.dispatch({ type: "scroll", delta: -5 });
+        return;
+      case "scroll-live":
+        this.store.dispatch({ type: "scroll", delta: "live" });
+        return;
+      case "toggle-pane":
+        this.store.dispatch({ type: "toggle-pane" });
+        return;
+      case "help":
+        this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
+        return;
+      case "send":
+        return this.send();
+      case "newline": {
+        const mode = modeOf(state);
+        this.setDraft(mode, `${this.draft(mode)}\n`);
+        return;
+      }
+      case "clear-or-quit":
+        return this.clearOrQuit();
+      case "remove-session": {
+        if (!session) return this.flash("Home is pinned and cannot be closed.", "warn");
+        if (session.view.state !== "closed") return this.flash("End the conversation first (Alt+E); a persistent chat can go to Waiting (Alt+W).", "warn");
+        this.store.dispatch({ type: "remove-session", conversationId: session.id });
+        return;
+      }
+      case "picker-up":
+      case "picker-down":
+        return this.movePicker(command === "picker-up" ? -1 : 1);
+      case "picker-tab": {
+        const picker = state.picker;
+        if (picker?.kind === "transfer") this.store.dispatch({ type: "picker", picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 } });
+        return;
+      }
+      case "picker-reload":
+        return this.reloadTargets();
+      case "picker-escape": {
+        if (state.dialog?.kind === "help") {
+          this.store.dispatch({ type: "dialog", dialog: state.dialog.filter ? { kind: "help", filter: "" } : null });
+          return;
+        }
+        const picker = state.picker;
+        if (!picker) return;
+        if (picker.filter) this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
+        else if (picker.kind === "wrapup") this.flash("Choose a wrap-up reason to finish (L12).", "warn");
+        else this.store.dispatch({ type: "picker", picker: null });
+        return;
+      }
+      case "picker-select":
+        return this.selectPicked();
+      case "confirm-toggle": {
+        const dialog = state.dialog;
+        if (dialog?.kind === "confirm-close") this.store.dispatch({ type: "dialog", dialog: { ...dialog, choice: dialog.choice === "cancel" ? "confirm" : "cancel" } });
+        return;
+      }
+      case "confirm-no":
+        this.store.dispatch({ type: "dialog", dialog: null });
+        return;
+      case "confirm-yes": {
+        const dialog = state.dialog;
+        this.store.dispatch({ type: "dialog", dialog: null });
+        if (dialog?.kind !== "confirm-close" || dialog.choice !== "confirm") return;
+        if (await this.call({ type: "close", conversationId: dialog.conversationId })) this.flash("Closed to Waiting: it uses no capacity until the customer is back (P6).");
+        return;
+      }
+      default:
+        if (command.startsWith("session-")) {
+          const id = state.order[Number(command.slice(8)) - 1];
+          if (id) this.store.dispatch({ type: "focus", target: id });
+        }
+        return;
+    }
+  }
+
+  private async accept(): Promise<void> {
+    const offer = currentOffer(this.state);
+    if (!offer) return this.flash("There is no pending offer.");
+    const result = await this.call({ type: "accept", offerId: offer.id });
+    if (!result) return;
+    this.store.dispatch({ type: "count", what: "accepted" });
+    // S4, L3: accepting opens the conversation and focuses it.
+    this.store.dispatch({ type: "focus", target: String(result.conversationId ?? offer.conversationId) });
+  }
+
+  private async end(): Promise<void> {
+    const session = this.focusedSession();
+    if (!session) return this.flash("Open a conversation to end it.");
+    const meId = this.state.me?.id ?? "";
+    if (session.view.wrapUpBy.includes(meId)) return this.openWrapUp(session.id, session.view.customerEnded ? "customer_ended" : "end");
+    if (session.draft.trim()) this.flash("Your unsent draft stays in this session.", "warn");
+    if (await this.call({ type: "end", conversationId: session.id })) this.openWrapUp(session.id, "end");
+  }
+
+  private openWrapUp(conversationId: string, after: "end" | "transfer" | "conference" | "customer_ended"): void {
+    this.store.dispatch({ type: "picker", picker: { kind: "wrapup", conversationId, filter: "", index: 0, after } });
+  }
+
+  private async send(): Promise<void> {
+    const mode = modeOf(this.state);
+    const text = this.draft(mode);
+    if (text.trim() === "") return;
+    if (text.startsWith("/") && !text.startsWith("//")) {
+      this.setDraft(mode, "");
+      return this.slash(text);
+    }
+    if (mode === "home") return this.flash("Home takes commands: /pick 1, /status available, /help.", "warn");
+    const session = this.focusedSession()!;
+    const body = text.startsWith("//") ? text.slice(1) : text;
+    if ([...body].length > COMPOSER_LIMIT) return this.flash(`At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send (L5).`, "error");
+    // L8: < and > are reserved for template parameters; the draft stays as it is.
+    if (/[<>]/.test(body)) return this.flash("< and > are reserved for template parameters and cannot be sent; your message is still in the composer.", "error");
+    if (session.view.state !== "active") return this.flash(`This conversation is ${session.view.state}; messages cannot be sent.`, "warn");
+    const clientId = this.options.newClientId?.() ?? `${this.now().toString(36)}-${(this.counter++).toString(36)}`;
+    this.store.dispatch({ type: "outbox-add", conversationId: session.id, clientId, text: body });
+    try {
+      await this.client.request({ type: "send", conversationId: session.id, text: body, clientId });
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "";
+      // Offline or timed out: the outbox keeps it and the client resends it once back (same clientId).
+      if (code.startsWith("connection/") || code === "request/timeout") return;
+      this.store.dispatch({ type: "outbox-failed", conversationId: session.id, clientId, text: body });
+      this.flash((error as Error).message, "error");
+    }
+  }
+
+  private async clearOrQuit(): Promise<void> {
+    const state = this.state;
+    if (state.dialog) return this.store.dispatch({ type: "dialog", dialog: null });
+    if (state.picker && state.picker.kind !== "wrapup") return this.store.dispatch({ type: "picker", picker: null });
+    const mode = modeOf(state);
+    if (this.draft(mode) !== "") {
+      this.setDraft(mode, "");
+      return;
+    }
+    if (!state.quitArmed) {
+      this.store.dispatch({ type: "quit-armed", armed: true });
+      return this.flash("Press Ctrl+C again to quit (you will be set Offline).", "warn");
+    }
+    return this.quit();
+  }
+
+  async quit(): Promise<void> {
+    await this.call({ type: "presence", presence: "offline" });
+    this.options.exit();
+  }
+
+  private async reloadTargets(): Promise<void> {
+    const result = await this.call({ type: "targets" });
+    if (!result) return;
+    this.store.dispatch({ type: "targets", targets: result as unknown as UiState["targets"] & object });
+    const picker = this.state.picker;
+    if (picker && (picker.kind === "transfer" || picker.kind === "conference")) {
+      this.store.dispatch({ type: "picker", picker: { ...picker, loadedAt: this.now() } });
+    }
+  }
+
+  async loadOpenItems(): Promise<void> {
+    const result = await this.call({ type: "open_items" });
+    if (result) this.store.dispatch({ type: "open-items", items: (result.items as ConversationView[]) ?? [] });
+  }
+
+  private movePicker(delta: number): void {
+    const picker = this.state.picker;
+    if (!picker) return;
+    const count = Math.min(9, this.pickerItems(picker).length);
+    if (count === 0) return;
+    this.store.dispatch({ type: "picker", picker: { ...picker, index: (picker.index + delta + count) % count } });
+  }
+
+  /** The picker's rows, filtered; disabled ones stay visible with their reason. */
+  pickerItems(picker: Picker): PickerItem[] {
+    const state = this.state;
+    let items: PickerItem[] = [];
+    switch (picker.kind) {
+      case "transfer":
+      case "conference": {
+        const reps = (state.targets?.reps ?? []).filter((r) => r.id !== state.me?.id);
+        const repItems = reps.map((r: UserView) => ({
+          id: `rep:${r.id}`,
+          label: sanitizeLine(r.name),
+          detail: `${PRESENCE_LABEL[r.presence].word} · ${r.used}/${r.capacity}`,
+          ...(r.presence !== "available" ? { disabled: PRESENCE_LABEL[r.presence].word } : r.used >= r.capacity ? { disabled: `at capacity ${r.used}/${r.capacity}` } : {}),
+        }));
+        if (picker.kind === "conference" || picker.tab === "reps") items = repItems;
+        else items = (state.targets?.queues ?? []).map((q) => ({ id: `queue:${q.id}`, label: sanitizeLine(q.name), detail: `${q.open} open` }));
+        break;
+      }
+      case "wrapup":
+        items = (state.org?.wrapUpReasons ?? []).map((r) => ({ id: r.id, label: r.label }));
+        break;
+      case "presence":
+        items = SETTABLE.map((p) => ({ id: p, label: `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}` }));
+        break;
+      case "switcher": {
+        const first = attentionOrder(state);
+        const rest = state.order.filter((id) => !first.includes(id));
+        items = [{ id: "home", label: "⌂ Home" }, ...[...first, ...rest].map((id) => ({ id, label: sanitizeLine(state.sessions[id]!.view.title) }))];
+        break;
+      }
+    }
+    return filterItems(items, picker.filter);
+  }
+
+  private async selectPicked(): Promise<void> {
+    const picker = this.state.picker;
+    if (!picker) return;
+    const item = this.pickerItems(picker)[picker.index];
+    if (!item) return;
+    if (item.disabled) return this.flash(`${item.label} cannot be chosen: ${item.disabled}.`, "warn");
+    switch (picker.kind) {
+      case "transfer": {
+        const [kind, id] = item.id.split(":") as ["queue" | "rep", string];
+        const result = await this.call({ type: "transfer", conversationId: picker.conversationId, target: { kind, id } });
+        if (!result) return;
+        this.store.dispatch({ type: "count", what: "transferred" });
+        // L10: Transfer starts the request and opens the wrap-up dialog.
+        this.openWrapUp(picker.conversationId, "transfer");
+        return;
+      }
+      case "conference": {
+        const result = await this.call({ type: "conference", conversationId: picker.conversationId, repId: item.id.slice(4) });
+        this.store.dispatch({ type: "picker", picker: null });
+        if (result) this.flash(`Conference requested: waiting for ${item.label}.`);
+        return;
+      }
+      case "wrapup": {
+        const result = await this.call({ type: "wrapup", conversationId: picker.conversationId, reasonId: item.id });
+        if (!result) return;
+        this.store.dispatch({ type: "picker", picker: null });
+        if (picker.after !== "transfer") this.store.dispatch({ type: "count", what: "ended" });
+        this.store.dispatch({ type: "focus", target: "home" });
+        this.flash(`Wrap-up submitted: ${item.label}.`);
+        return;
+      }
+      case "presence": {
+        this.store.dispatch({ type: "picker", picker: null });
+        await this.call({ type: "presence", presence: item.id as Presence });
+        return;
+      }
+      case "switcher":
+        this.store.dispatch({ type: "picker", picker: null });
+        this.store.dispatch({ type: "focus", target: item.id });
+        return;
+    }
+  }
+
+  /** Every action is reachable as a slash command too (a broken Alt key never blocks a rep). */
+  async slash(line: string): Promise<void> {
+    const [name = "", ...args] = line.trim().split(/\s+/);
+    const arg = args.join(" ");
+    switch (name) {
+      case "/accept":
+        return this.run("accept");
+      case "/reject":
+        return this.run("reject");
+      case "/transfer":
+      case "/conference": {
+        await this.run(name === "/transfer" ? "transfer" : "conference");
+        const picker = this.state.picker;
+        if (arg && picker && (picker.kind === "transfer" || picker.kind === "conference")) {
+          const isRep = arg.startsWith("@");
+          const next = picker.kind === "transfer" ? { ...picker, tab: isRep ? ("reps" as const) : ("queues" as const), filter: arg.replace(/^@/, "") } : { ...picker, filter: arg.replace(/^@/, "") };
+          this.store.dispatch({ type: "picker", picker: next });
+          if (this.pickerItems(next).length === 1) await this.run("picker-select");
+        }
+        return;
+      }
+      case "/end":
+        await this.run("end");
+        if (arg && this.state.picker?.kind === "wrapup") {
+          this.store.dispatch({ type: "picker", picker: { ...this.state.picker, filter: arg } });
+          if (this.pickerItems(this.state.picker!).length === 1) await this.run("picker-select");
+        }
+        return;
+      case "/endconference":
+        return this.run("end-conference");
+      case "/close":
+        return this.run("close");
+      case "/dismiss":
+        return this.run("remove-session");
+      case "/status": {
+        const wanted = SETTABLE.find((p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase());
+        if (!wanted) return this.run("presence");
+        await this.call({ type: "presence", presence: wanted });
+        return;
+      }
+      case "/next":
+        return this.run("next-attention");
+      case "/switch":
+        return this.run("switcher");
+      case "/home":
+        return this.run("home");
+      case "/pick": {
+        const item = this.state.openItems[Number(arg) - 1];
+        if (!item) return this.flash("Usage: /pick N — N from the open work items on Home.", "warn");
+        const result = await this.call({ type: "pick", conversationId: item.id });
+        if (result) this.store.dispatch({ type: "focus", target: item.id });
+        return;
+      }
+      case "/help":
+        return this.run("help");
+      case "/quit":
+        return this.quit();
+      default:
+        this.flash(`Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`, "warn");
+    }
+  }
+}

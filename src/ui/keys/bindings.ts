@@ -1,0 +1,203 @@
+// Key bindings as data. The one input handler, the footer hints, the help overlay and docs/keys.md
+// all come from this table.
+import type { Key } from "ink";
+
+export type Mode = "composer" | "home" | "picker" | "confirm" | "help" | "monitor" | "monitor-filter";
+
+export type CommandId =
+  | "accept"
+  | "reject"
+  | "transfer"
+  | "conference"
+  | "end"
+  | "end-conference"
+  | "close"
+  | "presence"
+  | "switcher"
+  | "next-attention"
+  | "home"
+  | "session-1"
+  | "session-2"
+  | "session-3"
+  | "session-4"
+  | "session-5"
+  | "session-6"
+  | "session-7"
+  | "session-8"
+  | "session-9"
+  | "next-session"
+  | "previous-session"
+  | "scroll-up"
+  | "scroll-down"
+  | "scroll-live"
+  | "toggle-pane"
+  | "help"
+  | "send"
+  | "newline"
+  | "clear-or-quit"
+  | "remove-session"
+  | "picker-up"
+  | "picker-down"
+  | "picker-select"
+  | "picker-tab"
+  | "picker-reload"
+  | "picker-escape"
+  | "confirm-toggle"
+  | "confirm-yes"
+  | "confirm-no"
+  // monitor
+  | "mon-up"
+  | "mon-down"
+  | "mon-filter"
+  | "mon-monitor"
+  | "mon-join"
+  | "mon-leave"
+  | "mon-assign"
+  | "mon-assign-override"
+  | "mon-transfer"
+  | "mon-force-close"
+  | "mon-pause"
+  | "mon-sort"
+  | "mon-view"
+  | "mon-team"
+  | "mon-quit";
+
+export interface Binding {
+  id: CommandId;
+  /** Human notation, e.g. "Alt+Y". The first is shown in hints. */
+  keys: string[];
+  modes: Mode[];
+  description: string;
+  /** Slash command reaching the same action from the composer. */
+  slash?: string;
+  /** Shown in the footer for these modes. */
+  hint?: boolean;
+}
+
+const SESSION_KEYS: Binding[] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({
+  id: `session-${n}` as CommandId,
+  keys: [`Alt+${n}`],
+  modes: ["composer", "home"] as Mode[],
+  description: `jump to session ${n}`,
+}));
+
+export const BINDINGS: Binding[] = [
+  { id: "accept", keys: ["Alt+Y"], modes: ["composer", "home"], description: "accept the pending offer", slash: "/accept", hint: true },
+  { id: "reject", keys: ["Alt+N"], modes: ["composer", "home"], description: "reject the pending offer", slash: "/reject", hint: true },
+  { id: "transfer", keys: ["Alt+T"], modes: ["composer"], description: "transfer to a queue or a rep (then wrap-up)", slash: "/transfer", hint: true },
+  { id: "conference", keys: ["Alt+C"], modes: ["composer"], description: "invite a rep to a conference", slash: "/conference", hint: true },
+  { id: "end-conference", keys: ["Alt+X"], modes: ["composer"], description: "leave the conference (then wrap-up)", slash: "/endconference" },
+  { id: "end", keys: ["Alt+E"], modes: ["composer"], description: "end the conversation with a wrap-up reason", slash: "/end", hint: true },
+  { id: "close", keys: ["Alt+W"], modes: ["composer"], description: "close a persistent chat to Waiting (asks first)", slash: "/close", hint: true },
+  { id: "presence", keys: ["Alt+P"], modes: ["composer", "home"], description: "set presence (the way out of RONA)", slash: "/status", hint: true },
+  { id: "switcher", keys: ["Ctrl+K"], modes: ["composer", "home"], description: "quick switcher, ordered by attention", slash: "/switch" },
+  { id: "next-attention", keys: ["Alt+A"], modes: ["composer", "home"], description: "next session needing attention", slash: "/next", hint: true },
+  { id: "home", keys: ["Alt+0"], modes: ["composer", "home"], description: "go to Home", slash: "/home" },
+  ...SESSION_KEYS,
+  { id: "next-session", keys: ["Alt+Down", "Ctrl+N"], modes: ["composer", "home"], description: "next session" },
+  { id: "previous-session", keys: ["Alt+Up", "Ctrl+P"], modes: ["composer", "home"], description: "previous session" },
+  { id: "scroll-up", keys: ["PgUp"], modes: ["composer"], description: "scroll the thread up" },
+  { id: "scroll-down", keys: ["PgDn"], modes: ["composer"], description: "scroll the thread down" },
+  { id: "scroll-live", keys: ["Ctrl+End", "Ctrl+L"], modes: ["composer"], description: "back to the newest messages" },
+  { id: "toggle-pane", keys: ["Ctrl+B"], modes: ["composer", "home"], description: "collapse or expand the session pane" },
+  { id: "remove-session", keys: ["Alt+Q"], modes: ["composer"], description: "remove an ended session from the pane (Home stays)", slash: "/dismiss" },
+  { id: "help", keys: ["F1", "?"], modes: ["composer", "home"], description: "help (? outside the composer)", slash: "/help", hint: true },
+  { id: "send", keys: ["Enter"], modes: ["composer"], description: "send the message" },
+  { id: "newline", keys: ["Alt+Enter", "Ctrl+J"], modes: ["composer"], description: "add a line break" },
+  { id: "clear-or-quit", keys: ["Ctrl+C"], modes: ["composer", "home", "picker", "confirm", "help"], description: "clear the composer; twice on empty quits (sets Offline)", slash: "/quit" },
+  { id: "picker-up", keys: ["Up"], modes: ["picker"], description: "move up" },
+  { id: "picker-down", keys: ["Down"], modes: ["picker"], description: "move down" },
+  { id: "picker-select", keys: ["Enter"], modes: ["picker"], description: "select", hint: true },
+  { id: "picker-tab", keys: ["Tab"], modes: ["picker"], description: "switch Queues / Reps", hint: true },
+  { id: "picker-reload", keys: ["Ctrl+R"], modes: ["picker"], description: "reload the list", hint: true },
+  { id: "picker-escape", keys: ["Esc"], modes: ["picker", "help"], description: "clear the filter, then close", hint: true },
+  { id: "confirm-toggle", keys: ["Tab", "Left", "Right"], modes: ["confirm"], description: "switch between Cancel and Confirm", hint: true },
+  { id: "confirm-yes", keys: ["Enter"], modes: ["confirm"], description: "choose the highlighted button", hint: true },
+  { id: "confirm-no", keys: ["Esc"], modes: ["confirm"], description: "cancel", hint: true },
+  // monitor
+  { id: "mon-up", keys: ["Up", "k"], modes: ["monitor"], description: "select the previous conversation" },
+  { id: "mon-down", keys: ["Down", "j"], modes: ["monitor"], description: "select the next conversation" },
+  { id: "mon-filter", keys: ["/"], modes: ["monitor"], description: "filter the table", hint: true },
+  { id: "mon-monitor", keys: ["m"], modes: ["monitor"], description: "monitor silently (Active or Wrap-up)", hint: true },
+  { id: "mon-join", keys: ["J"], modes: ["monitor"], description: "join: write to rep and customer", hint: true },
+  { id: "mon-leave", keys: ["L"], modes: ["monitor"], description: "stop monitoring" },
+  { id: "mon-assign", keys: ["a"], modes: ["monitor"], description: "assign an Open conversation to a rep or queue", hint: true },
+  { id: "mon-assign-override", keys: ["A"], modes: ["monitor"], description: "assign overriding presence and capacity" },
+  { id: "mon-transfer", keys: ["t"], modes: ["monitor"], description: "transfer an Active or Waiting conversation", hint: true },
+  { id: "mon-force-close", keys: ["Ctrl+D"], modes: ["monitor"], description: "force close (asks first, Cancel is the default)", hint: true },
+  { id: "mon-pause", keys: ["Z"], modes: ["monitor"], description: "pause or resume live updates" },
+  { id: "mon-sort", keys: ["s"], modes: ["monitor"], description: "cycle the sort column" },
+  { id: "mon-view", keys: ["v"], modes: ["monitor"], description: "cycle saved views: all, Open, Waiting, alerts" },
+  { id: "mon-team", keys: ["T"], modes: ["monitor"], description: "team and queues view" },
+  { id: "mon-quit", keys: ["q"], modes: ["monitor"], description: "quit" },
+];
+
+/** The notation of one key press, as written in the table. */
+export function notation(input: string, key: Key): string | null {
+  const named = key.return
+    ? "Enter"
+    : key.escape
+      ? "Esc"
+      : key.tab
+        ? "Tab"
+        : key.upArrow
+          ? "Up"
+          : key.downArrow
+            ? "Down"
+            : key.leftArrow
+              ? "Left"
+              : key.rightArrow
+                ? "Right"
+                : key.pageUp
+                  ? "PgUp"
+                  : key.pageDown
+                    ? "PgDn"
+                    : key.end
+                      ? "End"
+                      : key.home
+                        ? "Home"
+                        : null;
+  if (named) {
+    if (key.meta) return `Alt+${named}`;
+    if (key.ctrl) return `Ctrl+${named}`;
+    return named;
+  }
+  if (input === "\x1bOP" || input === "\x1b[11~") return "F1";
+  if (input.length !== 1) return null;
+  if (key.ctrl) return `Ctrl+${input.toUpperCase()}`;
+  if (key.meta) return `Alt+${/[a-z]/i.test(input) ? input.toUpperCase() : input}`;
+  return input;
+}
+
+const byMode = new Map<Mode, Map<string, CommandId>>();
+for (const binding of BINDINGS) {
+  for (const mode of binding.modes) {
+    let table = byMode.get(mode);
+    if (!table) byMode.set(mode, (table = new Map()));
+    for (const k of binding.keys) if (!table.has(k)) table.set(k, binding.id);
+  }
+}
+
+/** Pure: which command a key press means in a mode, or null (typed text). */
+export function matchKey(input: string, key: Key, mode: Mode): CommandId | null {
+  const written = notation(input, key);
+  if (!written) return null;
+  // "?" is typed text in the composer; help there is F1.
+  if (mode === "composer" && written === "?") return null;
+  return byMode.get(mode)?.get(written) ?? null;
+}
+
+export function bindingsFor(mode: Mode): Binding[] {
+  return BINDINGS.filter((b) => b.modes.includes(mode));
+}
+
+export function hintsFor(mode: Mode): string {
+  return bindingsFor(mode)
+    .filter((b) => b.hint)
+    .map((b) => `${b.keys[0]} ${b.description.split(/[,(]/)[0]!.trim()}`)
+    .join(" · ");
+}
+
+export function slashCommand(name: string): Binding | undefined {
+  return BINDINGS.find((b) => b.slash === name);
+}

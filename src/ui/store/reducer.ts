@@ -1,0 +1,190 @@
+// The console's reducer: server frames and key-driven actions in, a new state out. Pure.
+import type { EventFrame, Welcome } from "../../protocol/messages.js";
+import type { Change, ConversationView, MessageView, OfferView, UserView } from "../../protocol/views.js";
+import type { ConnectionStatus, Dialog, Flash, Picker, Session, Targets, UiState } from "./state.js";
+
+export type Action =
+  | { type: "welcome"; welcome: Welcome; now: number }
+  | { type: "event"; frame: EventFrame }
+  | { type: "connection"; status: ConnectionStatus }
+  | { type: "tick"; now: number }
+  | { type: "focus"; target: "home" | string }
+  | { type: "draft"; conversationId: string; text: string }
+  | { type: "outbox-add"; conversationId: string; clientId: string; text: string }
+  | { type: "outbox-failed"; conversationId: string; clientId: string; text: string }
+  | { type: "scroll"; delta: number | "live" }
+  | { type: "toggle-pane" }
+  | { type: "picker"; picker: Picker | null }
+  | { type: "dialog"; dialog: Dialog }
+  | { type: "targets"; targets: Targets }
+  | { type: "open-items"; items: ConversationView[] }
+  | { type: "flash"; flash: Flash | null }
+  | { type: "quit-armed"; armed: boolean }
+  | { type: "remove-session"; conversationId: string }
+  | { type: "resize"; columns: number; rows: number }
+  | { type: "terminal-focus"; focused: boolean }
+  | { type: "count"; what: keyof UiState["counts"] };
+
+/** Whether a conversation is one of the rep's sessions (rather than only an offer's preview). */
+export function isMine(view: ConversationView, meId: string | undefined): boolean {
+  if (!meId) return false;
+  return (
+    view.ownerId === meId ||
+    view.participants.includes(meId) ||
+    view.wrapUpBy.includes(meId) ||
+    view.consultants.includes(meId) ||
+    (view.state === "waiting" && view.lastOwnerId === meId)
+  );
+}
+
+function mergeMessages(existing: MessageView[], incoming: MessageView[]): MessageView[] {
+  if (incoming.length === 0) return existing;
+  const known = new Set(existing.map((m) => m.id));
+  const fresh = incoming.filter((m) => !known.has(m.id));
+  if (fresh.length === 0) return existing;
+  const merged = existing.concat(fresh);
+  // Messages arrive in order; a resume may interleave, so keep them sorted by server time then id.
+  if (existing.length > 0 && fresh[0]!.at < existing[existing.length - 1]!.at) merged.sort((a, b) => a.at - b.at || Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  return merged;
+}
+
+function counts(message: MessageView, meId: string | undefined): boolean {
+  return message.author.role !== "system" && !(message.author.role !== "customer" && message.author.id === meId);
+}
+
+function upsertConversation(state: UiState, view: ConversationView): UiState {
+  const meId = state.me?.id;
+  const previous = state.sessions[view.id];
+  const { messages, ...rest } = view;
+  const session: Session = previous
+    ? { ...previous, view: { ...previous.view, ...rest }, messages: mergeMessages(previous.messages, messages ?? []) }
+    : { id: view.id, view: rest, messages: messages ?? [], unread: 0, draft: "", scroll: 0, outbox: [] };
+  if (!previous && messages && state.focus !== view.id) session.unread = messages.filter((m) => counts(m, meId)).length;
+  const sessions = { ...state.sessions, [view.id]: session };
+  let order = state.order;
+  if (isMine(session.view, meId) && !order.includes(view.id)) order = [...order, view.id];
+  // A conversation that is no longer the rep's (transferred and wrapped up, closed) leaves the pane,
+  // unless it still holds a draft: nothing typed is lost.
+  if (!isMine(session.view, meId) && order.includes(view.id) && session.view.state === "closed" && session.draft === "" && session.outbox.length === 0) {
+    order = order.filter((id) => id !== view.id);
+  }
+  let focus = state.focus;
+  if (focus === view.id && !order.includes(view.id)) focus = "home";
+  return { ...state, sessions, order, focus };
+}
+
+function addMessage(state: UiState, conversationId: string, message: MessageView): UiState {
+  const session = state.sessions[conversationId];
+  if (!session) return state;
+  const messages = mergeMessages(session.messages, [message]);
+  if (messages === session.messages) return state;
+  const visible = state.focus === conversationId && session.scroll === 0 && state.terminalFocused;
+  const outbox = message.clientId ? session.outbox.filter((o) => o.clientId !== message.clientId) : session.outbox;
+  const unread = !visible && counts(message, state.me?.id) ? session.unread + 1 : session.unread;
+  return { ...state, sessions: { ...state.sessions, [conversationId]: { ...session, messages, unread, outbox } } };
+}
+
+function applyChange(state: UiState, change: Change): UiState {
+  switch (change.kind) {
+    case "conversation":
+      return upsertConversation(state, change.conversation);
+    case "message":
+      return addMessage(state, change.conversationId, change.message);
+    case "offer":
+      return { ...state, offers: { ...state.offers, [change.offer.id]: change.offer } };
+    case "offer_ended": {
+      const offers = { ...state.offers };
+      delete offers[change.offerId];
+      return { ...state, offers };
+    }
+    case "user":
+      return change.user.id === state.me?.id ? { ...state, me: change.user } : state;
+    case "notice":
+      return { ...state, flash: { level: change.code === "rona" || change.code === "aborted" || change.code === "sentiment_alert" ? "warn" : "info", text: change.text, at: state.now } };
+    case "customer_conversation":
+      return state;
+  }
+}
+
+function withSession(state: UiState, id: string, update: (s: Session) => Session): UiState {
+  const session = state.sessions[id];
+  return session ? { ...state, sessions: { ...state.sessions, [id]: update(session) } } : state;
+}
+
+export function reduce(state: UiState, action: Action): UiState {
+  switch (action.type) {
+    case "welcome": {
+      const { welcome } = action;
+      let next: UiState = { ...state, connection: "online", clockSkew: welcome.serverTime - action.now };
+      const snap = welcome.snapshot;
+      if (!snap) return next;
+      const offers: Record<string, OfferView> = {};
+      for (const offer of snap.offers) offers[offer.id] = offer;
+      next = { ...next, me: snap.me, org: snap.org, offers };
+      for (const view of snap.conversations) next = upsertConversation(next, view);
+      return next;
+    }
+    case "event": {
+      let next = state;
+      for (const change of action.frame.changes) next = applyChange(next, change);
+      return next;
+    }
+    case "connection":
+      return { ...state, connection: action.status };
+    case "tick":
+      return { ...state, now: action.now, flash: state.flash && action.now - state.flash.at > 8000 ? null : state.flash };
+    case "focus": {
+      if (action.target === "home") return { ...state, focus: "home", quitArmed: false };
+      if (!state.sessions[action.target]) return state;
+      // S10: focusing a session clears its unread count.
+      const next = withSession(state, action.target, (s) => ({ ...s, unread: 0, scroll: 0 }));
+      return { ...next, focus: action.target, quitArmed: false };
+    }
+    case "draft":
+      return withSession(state, action.conversationId, (s) => ({ ...s, draft: action.text }));
+    case "outbox-add":
+      return withSession(state, action.conversationId, (s) => ({ ...s, draft: "", scroll: 0, outbox: [...s.outbox, { clientId: action.clientId, text: action.text }] }));
+    case "outbox-failed":
+      // The server refused it: the text goes back into the composer, nothing is lost.
+      return withSession(state, action.conversationId, (s) => ({
+        ...s,
+        outbox: s.outbox.filter((o) => o.clientId !== action.clientId),
+        draft: s.draft === "" ? action.text : `${action.text}\n${s.draft}`,
+      }));
+    case "scroll": {
+      if (state.focus === "home") return state;
+      return withSession(state, state.focus, (s) => {
+        const scroll = action.delta === "live" ? 0 : Math.max(0, s.scroll + action.delta);
+        return { ...s, scroll, unread: scroll === 0 ? 0 : s.unread };
+      });
+    }
+    case "toggle-pane":
+      return { ...state, collapsed: !state.collapsed };
+    case "picker":
+      return { ...state, picker: action.picker };
+    case "dialog":
+      return { ...state, dialog: action.dialog };
+    case "targets":
+      return { ...state, targets: action.targets };
+    case "open-items":
+      return { ...state, openItems: action.items };
+    case "flash":
+      return { ...state, flash: action.flash };
+    case "quit-armed":
+      return { ...state, quitArmed: action.armed };
+    case "remove-session": {
+      const order = state.order.filter((id) => id !== action.conversationId);
+      return { ...state, order, focus: state.focus === action.conversationId ? "home" : state.focus };
+    }
+    case "resize":
+      return { ...state, size: { columns: action.columns, rows: action.rows } };
+    case "terminal-focus": {
+      const next = { ...state, terminalFocused: action.focused };
+      return action.focused && state.focus !== "home" ? withSession(next, state.focus, (s) => (s.scroll === 0 ? { ...s, unread: 0 } : s)) : next;
+    }
+    case "count":
+      return { ...state, counts: { ...state.counts, [action.what]: state.counts[action.what] + 1 } };
+  }
+}
+
+export type { UserView };

@@ -1,0 +1,115 @@
+// Pure selectors: rows, badges, hints and timers derived from the state.
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import type { OfferView } from "../../protocol/views.js";
+import type { Session, UiState } from "./state.js";
+
+/** S10: 1–9, then "+" for 10 or more; empty when nothing is unread. */
+export function unreadBadge(unread: number): string {
+  if (unread <= 0) return "";
+  return unread >= 10 ? "+" : String(unread);
+}
+
+export function sessionTitle(session: Session): string {
+  return sanitizeLine(session.view.title) || session.id;
+}
+
+/** S10 hint, verbatim: "<title>. <X> new updates in your conversation." */
+export function unreadHint(session: Session): string | null {
+  return session.unread > 0 ? `${sessionTitle(session)}. ${session.unread} new updates in your conversation.` : null;
+}
+
+/** S9 hint, verbatim: "<title>. Urgent attention needed in your conversation." */
+export function alertHint(session: Session): string | null {
+  return session.view.alert ? `${sessionTitle(session)}. Urgent attention needed in your conversation.` : null;
+}
+
+export interface SessionRow {
+  id: string;
+  number: number;
+  title: string;
+  badge: string;
+  alert: boolean;
+  state: string;
+  draft: boolean;
+  proactive: boolean;
+  focused: boolean;
+  aborted: boolean;
+  label: string;
+}
+
+export function sessionRows(state: UiState): SessionRow[] {
+  return state.order
+    .map((id, index) => {
+      const s = state.sessions[id]!;
+      return {
+        id,
+        number: index + 1,
+        title: sessionTitle(s),
+        badge: unreadBadge(s.unread),
+        alert: s.view.alert,
+        state: s.view.state,
+        draft: s.draft.length > 0 || s.outbox.length > 0,
+        proactive: s.view.proactive,
+        focused: state.focus === id,
+        aborted: s.view.aborted !== null,
+        label: stateLabel(s, state.me?.id),
+      };
+    })
+    .filter((row) => row !== undefined);
+}
+
+/** The state in words, as the rep needs it: "Conference requested", "Conference", "Customer ended", … */
+export function stateLabel(session: Session, meId: string | undefined): string {
+  const v = session.view;
+  if (v.aborted) return "Aborted";
+  if (v.state === "active" && v.conferenceRequested) return "Conference requested";
+  if (v.state === "active" && v.participants.length > 0) return "Conference";
+  if (v.state === "wrapup" && v.customerEnded) return "Customer ended";
+  if (meId && v.wrapUpBy.includes(meId)) return "Wrap-up";
+  if (v.state === "open" && meId && v.lastOwnerId !== meId) return "Transferred";
+  return { open: "Open", active: "Active", waiting: "Waiting", wrapup: "Wrap-up", closed: "Closed" }[v.state];
+}
+
+/** The pending offer shown first: the oldest. */
+export function currentOffer(state: UiState): OfferView | null {
+  const pending = Object.values(state.offers).filter((o) => o.status === "pending");
+  pending.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  return pending[0] ?? null;
+}
+
+/** "0:42", "12m", "1h05" */
+export function elapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 600) return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
+}
+
+/** Server "now" as this terminal estimates it. */
+export function serverNow(state: UiState): number {
+  return state.now + state.clockSkew;
+}
+
+export function offerCountdown(state: UiState, offer: OfferView): number {
+  return Math.max(0, Math.ceil((offer.expiresAt - serverNow(state)) / 1000));
+}
+
+/** Attention order (Alt+A, switcher): offers first, then sentiment alerts, then unread; oldest first. */
+export function attentionOrder(state: UiState): string[] {
+  const score = (s: Session) => (s.view.alert ? 2 : 0) + (s.unread > 0 ? 1 : 0);
+  return [...state.order]
+    .map((id) => state.sessions[id]!)
+    .filter((s) => score(s) > 0)
+    .sort((a, b) => score(b) - score(a) || (a.messages.at(-1)?.at ?? 0) - (b.messages.at(-1)?.at ?? 0))
+    .map((s) => s.id);
+}
+
+export function totalUnread(state: UiState): number {
+  return state.order.reduce((sum, id) => sum + (state.sessions[id]?.unread ?? 0), 0);
+}
+
+export function initials(name: string): string {
+  const parts = sanitizeLine(name).split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return "?";
+  return ((parts[0]![0] ?? "") + (parts.length > 1 ? (parts[parts.length - 1]![0] ?? "") : "")).toUpperCase();
+}

@@ -1,0 +1,91 @@
+// The console's state: what the server told us, plus what belongs to this terminal only (focus,
+// drafts, scroll, read markers, dialogs). Reducers are pure; components are pure functions of it.
+import type { ConversationView, MessageView, OfferView, OrgView, UserView } from "../../protocol/views.js";
+
+export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "closed";
+
+export interface Session {
+  id: string;
+  view: ConversationView;
+  messages: MessageView[];
+  /** Messages the rep has not seen (S10). */
+  unread: number;
+  draft: string;
+  /** Lines scrolled up from the bottom of the thread (0 = live). */
+  scroll: number;
+  /** Messages typed while offline or not yet acknowledged: kept until the server has them. */
+  outbox: { clientId: string; text: string }[];
+}
+
+export type Picker =
+  | { kind: "transfer"; conversationId: string; tab: "queues" | "reps"; filter: string; index: number; loadedAt: number | null }
+  | { kind: "conference"; conversationId: string; filter: string; index: number; loadedAt: number | null }
+  | { kind: "wrapup"; conversationId: string; filter: string; index: number; after: "end" | "transfer" | "conference" | "customer_ended" }
+  | { kind: "presence"; filter: string; index: number }
+  | { kind: "switcher"; filter: string; index: number };
+
+export type Dialog =
+  | { kind: "confirm-close"; conversationId: string; choice: "cancel" | "confirm" }
+  | { kind: "help"; filter: string }
+  | null;
+
+export interface Targets {
+  queues: { id: string; name: string; open: number }[];
+  reps: UserView[];
+}
+
+export interface Flash {
+  level: "info" | "warn" | "error";
+  text: string;
+  at: number;
+}
+
+export interface UiState {
+  connection: ConnectionStatus;
+  me: UserView | null;
+  org: OrgView | null;
+  sessions: Record<string, Session>;
+  /** Session order in the pane (arrival order). */
+  order: string[];
+  offers: Record<string, OfferView>;
+  focus: "home" | string;
+  collapsed: boolean;
+  picker: Picker | null;
+  dialog: Dialog;
+  targets: Targets | null;
+  openItems: ConversationView[];
+  flash: Flash | null;
+  /** Server time minus local time, for countdowns computed from server deadlines. */
+  clockSkew: number;
+  now: number;
+  /** Ctrl+C pressed once on an empty composer: the next one quits. */
+  quitArmed: boolean;
+  terminalFocused: boolean;
+  size: { columns: number; rows: number };
+  /** Today's counts for Home. */
+  counts: { accepted: number; ended: number; transferred: number };
+}
+
+export function initialUiState(now: number, size = { columns: 120, rows: 40 }): UiState {
+  return {
+    connection: "connecting",
+    me: null,
+    org: null,
+    sessions: {},
+    order: [],
+    offers: {},
+    focus: "home",
+    collapsed: false,
+    picker: null,
+    dialog: null,
+    targets: null,
+    openItems: [],
+    flash: null,
+    clockSkew: 0,
+    now,
+    quitArmed: false,
+    terminalFocused: true,
+    size,
+    counts: { accepted: 0, ended: 0, transferred: 0 },
+  };
+}

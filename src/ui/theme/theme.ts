@@ -1,0 +1,58 @@
+// Theme tokens instead of raw colours. Every state also has a glyph and a word, so NO_COLOR and
+// colour-blind users lose nothing. With NO_COLOR set, colours go; bold and inverse stay.
+import type { Presence } from "../../protocol/views.js";
+
+export interface Theme {
+  color: boolean;
+  /** Ink colour names per token; undefined when colour is off. */
+  customer: string | undefined;
+  rep: string | undefined;
+  system: string | undefined;
+  accent: string | undefined;
+  warn: string | undefined;
+  error: string | undefined;
+  muted: string | undefined;
+  ok: string | undefined;
+}
+
+export function makeTheme(env: NodeJS.ProcessEnv = process.env): Theme {
+  const color = !(env.NO_COLOR !== undefined && env.NO_COLOR !== "");
+  const pick = (name: string) => (color ? name : undefined);
+  return {
+    color,
+    customer: pick("gray"),
+    rep: pick("blue"),
+    system: pick("magenta"),
+    accent: pick("cyan"),
+    warn: pick("yellow"),
+    error: pick("red"),
+    muted: pick("gray"),
+    ok: pick("green"),
+  };
+}
+
+export const PRESENCE_LABEL: Record<Presence, { glyph: string; word: string }> = {
+  available: { glyph: "●", word: "Available" },
+  busy: { glyph: "◐", word: "Busy" },
+  dnd: { glyph: "⊘", word: "Busy-DND" },
+  away: { glyph: "○", word: "Away" },
+  offline: { glyph: "✕", word: "Offline" },
+  rona: { glyph: "⚠", word: "RONA" },
+};
+
+export const STATE_LABEL: Record<string, { glyph: string; word: string }> = {
+  open: { glyph: "◇", word: "Open" },
+  active: { glyph: "▶", word: "Active" },
+  waiting: { glyph: "⏸", word: "Waiting" },
+  wrapup: { glyph: "✎", word: "Wrap-up" },
+  closed: { glyph: "■", word: "Closed" },
+};
+
+/** Ink props for a colour token: nothing at all when colour is off (NO_COLOR). */
+export function fg(color: string | undefined): { color: string } | Record<string, never> {
+  return color ? { color } : {};
+}
+
+export function border(color: string | undefined): { borderColor: string } | Record<string, never> {
+  return color ? { borderColor: color } : {};
+}
