@@ -100,7 +100,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
             <>
               <Home state={state} theme={theme} now={now} />
               <Box flexGrow={1} />
-              <Composer draft={controller.homeDraft} width={mainWidth - 1} disabled={null} offline={state.connection !== "online"} theme={theme} />
+              <Composer draft={state.homeDraft} width={mainWidth - 1} disabled={null} offline={state.connection !== "online"} theme={theme} />
             </>
           )}
         </Box>

@@ -35,7 +35,6 @@ export function modeOf(state: UiState): Mode {
 }
 
 export class ConsoleController {
-  homeDraft = "";
   private counter = 0;
   constructor(
     private readonly store: Store,
@@ -78,28 +77,12 @@ export class ConsoleController {
   }
 
   private draft(mode: Mode): string {
-    return mode === "home" ? this.homeDraft : (this.state.sessions[this.state.focus]?.draft ?? "");
+    return mode === "home" ? this.state.homeDraft : (this.state.sessions[this.state.focus]?.draft ?? "");
   }
 
   private setDraft(mode: Mode, text: string): void {
-    if (mode === "home") {
-      this.homeDraft = text;
-      this.store.dispatch({ type: "flash", flash: this.state.flash });
-      this.store.dispatch({ type: "draft", conversationId: "home", text });
-      this.forceRender();
-    } else this.store.dispatch({ type: "draft", conversationId: this.state.focus, text });
+    this.store.dispatch({ type: "draft", conversationId: mode === "home" ? "home" : this.state.focus, text });
     if (this.state.quitArmed) this.store.dispatch({ type: "quit-armed", armed: false });
-  }
-
-  /** Home has no session: re-render it through a harmless tick. */
-  private forceRender(): void {
-    this.store.dispatch({ type: "tick", now: this.state.now + 0 });
-    this.listeners.forEach((l) => l());
-  }
-  private listeners = new Set<() => void>();
-  onHomeDraft(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   private type(input: string, key: Key, mode: Mode): void {

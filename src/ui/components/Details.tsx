@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { ConversationView } from "../../protocol/views.js";
 import type { Theme } from "../theme/theme.js";
-import { border, fg } from "../theme/theme.js";
+import { fg } from "../theme/theme.js";
 
 const SENTIMENT = ["very negative", "negative", "slightly negative", "neutral", "slightly positive", "positive", "very positive"];
 

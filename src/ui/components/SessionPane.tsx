@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import type { SessionRow } from "../store/selectors.js";
 import type { Theme } from "../theme/theme.js";
-import { border, fg } from "../theme/theme.js";
+import { fg } from "../theme/theme.js";
 import { STATE_LABEL } from "../theme/theme.js";
 
 /** S7: pinned Home, then one row per session; collapses to numbers and badges. */

@@ -3,7 +3,7 @@ import { sanitizeText } from "../../protocol/sanitize.js";
 import type { MessageView } from "../../protocol/views.js";
 import { initials } from "../store/selectors.js";
 import type { Theme } from "../theme/theme.js";
-import { border, fg } from "../theme/theme.js";
+import { fg } from "../theme/theme.js";
 
 function hhmm(at: number): string {
   const d = new Date(at);

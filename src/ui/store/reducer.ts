@@ -141,6 +141,7 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...next, focus: action.target, quitArmed: false };
     }
     case "draft":
+      if (action.conversationId === "home") return { ...state, homeDraft: action.text };
       return withSession(state, action.conversationId, (s) => ({ ...s, draft: action.text }));
     case "outbox-add":
       return withSession(state, action.conversationId, (s) => ({ ...s, draft: "", scroll: 0, outbox: [...s.outbox, { clientId: action.clientId, text: action.text }] }));

@@ -49,6 +49,8 @@ export interface UiState {
   order: string[];
   offers: Record<string, OfferView>;
   focus: "home" | string;
+  /** Home's composer takes slash commands only. */
+  homeDraft: string;
   collapsed: boolean;
   picker: Picker | null;
   dialog: Dialog;
@@ -75,6 +77,7 @@ export function initialUiState(now: number, size = { columns: 120, rows: 40 }): 
     order: [],
     offers: {},
     focus: "home",
+    homeDraft: "",
     collapsed: false,
     picker: null,
     dialog: null,

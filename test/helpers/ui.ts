@@ -1,0 +1,194 @@
+// Helpers for app tests: a fake client that records what went over the wire, server-like frames,
+// and rendering the console with ink-testing-library.
+import { render } from "ink-testing-library";
+import { createElement } from "react";
+import type { RequestBody } from "../../src/client/client.js";
+import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
+import type { Change, ConversationView, MessageView, OfferView, OrgView, UserView } from "../../src/protocol/views.js";
+import { App } from "../../src/ui/App.js";
+import { ConsoleController } from "../../src/ui/controller.js";
+import { initialUiState } from "../../src/ui/store/state.js";
+import { createStore } from "../../src/ui/store/store.js";
+import type { Store } from "../../src/ui/store/store.js";
+import { makeTheme } from "../../src/ui/theme/theme.js";
+
+export const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
+
+/** A fake client: records requests; answers with `responses[type]` (a result, or an Error to refuse). */
+export class FakeClient {
+  readonly sent: RequestBody[] = [];
+  responses: Partial<Record<RequestBody["type"], Record<string, unknown> | Error | ((body: RequestBody) => Record<string, unknown> | Error)>> = {};
+  request(body: RequestBody): Promise<Record<string, unknown>> {
+    this.sent.push(body);
+    const response = this.responses[body.type];
+    const value = typeof response === "function" ? response(body) : response;
+    if (value instanceof Error) return Promise.reject(value);
+    return Promise.resolve(value ?? {});
+  }
+  ofType<T extends RequestBody["type"]>(type: T): Extract<RequestBody, { type: T }>[] {
+    return this.sent.filter((b) => b.type === type) as Extract<RequestBody, { type: T }>[];
+  }
+}
+
+export function refusal(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+export const ORG: OrgView = {
+  name: "Contoso Demo",
+  masking: true,
+  supervisor: { monitor: true, assign: true, transfer: true, forceClose: true },
+  queues: [
+    { id: "general", name: "General" },
+    { id: "billing", name: "Billing" },
+  ],
+  workstreams: [
+    { id: "live", name: "Live chat", mode: "live", queueId: "general", sentimentThreshold: -1 },
+    { id: "persistent", name: "Persistent chat", mode: "persistent", queueId: "billing", sentimentThreshold: -1 },
+  ],
+  wrapUpReasons: [
+    { id: "resolved", label: "Resolved" },
+    { id: "follow-up", label: "Needs follow-up" },
+    { id: "other", label: "Other" },
+  ],
+};
+
+export function me(overrides: Partial<UserView> = {}): UserView {
+  return { id: "alice", name: "Alice Moreau", role: "rep", presence: "available", capacity: 3, used: 0, conversations: 0, queues: ["general", "billing"], ...overrides };
+}
+
+export function conversation(id: string, overrides: Partial<ConversationView> = {}): ConversationView {
+  return {
+    id,
+    state: "active",
+    mode: "live",
+    workstreamId: "live",
+    workstreamName: "Live chat",
+    queueId: "general",
+    queueName: "General",
+    title: `Visitor ${id.slice(1)}`,
+    customer: { name: `Visitor ${id.slice(1)}`, authenticated: false },
+    proactive: false,
+    context: {},
+    ownerId: "alice",
+    ownerName: "Alice Moreau",
+    lastOwnerId: "alice",
+    participants: [],
+    consultants: [],
+    conferenceRequested: null,
+    transfer: null,
+    supervisors: {},
+    wrapUpBy: [],
+    sentiment: 0,
+    alert: false,
+    createdAt: T0,
+    queuedAt: null,
+    waitingUntil: null,
+    customerEnded: false,
+    aborted: null,
+    closedAt: null,
+    closedBy: null,
+    messages: [],
+    ...overrides,
+  };
+}
+
+let messageCounter = 1000;
+export function customerMessage(text: string, at = T0, overrides: Partial<MessageView> = {}): MessageView {
+  return { id: `m${messageCounter++}`, at, author: { role: "customer", name: "Visitor" }, text, sentiment: 0, ...overrides };
+}
+
+export function offer(id: string, conversationId: string, overrides: Partial<OfferView> = {}): OfferView {
+  return {
+    id,
+    conversationId,
+    kind: "route",
+    status: "pending",
+    createdAt: T0,
+    expiresAt: T0 + 30_000,
+    byName: null,
+    title: "Dana Kim",
+    customerName: "Dana Kim",
+    queueName: "General",
+    proactive: false,
+    arrivedAt: T0 - 5_000,
+    preview: [customerMessage("Hi, my order is late")],
+    ...overrides,
+  };
+}
+
+export function welcome(conversations: ConversationView[] = [], offers: OfferView[] = [], user: UserView = me()): Welcome {
+  return {
+    type: "welcome",
+    v: 1,
+    seq: 1,
+    session: { role: "rep", userId: user.id, name: user.name },
+    mode: "snapshot",
+    snapshot: { org: ORG, me: user, users: [user], conversations, customerConversations: [], offers },
+    serverTime: T0,
+  };
+}
+
+let seq = 10;
+export function event(...changes: Change[]): EventFrame {
+  return { type: "event", seq: seq++, at: T0, changes };
+}
+
+export interface Console {
+  store: Store;
+  client: FakeClient;
+  controller: ConsoleController;
+  frame(): string;
+  press(input: string): Promise<void>;
+  /** Wait until the last frame satisfies the predicate (macrotask polling, no fixed sleeps). */
+  waitForFrame(predicate: (frame: string) => boolean, what?: string): Promise<string>;
+  exited: boolean;
+  unmount(): void;
+}
+
+export const KEYS = {
+  enter: "\r",
+  escape: "\x1b",
+  tab: "\t",
+  backspace: "\x7f",
+  up: "\x1b[A",
+  down: "\x1b[B",
+  ctrlC: "\x03",
+  ctrlJ: "\n",
+  ctrlK: "\x0b",
+  alt: (ch: string) => `\x1b${ch}`,
+};
+
+export async function renderConsole(options: { welcome?: Welcome; columns?: number; rows?: number } = {}): Promise<Console> {
+  const store = createStore(initialUiState(T0, { columns: options.columns ?? 120, rows: options.rows ?? 40 }));
+  const client = new FakeClient();
+  const result: Console = {} as Console;
+  let ids = 0;
+  const controller = new ConsoleController(store, client, { exit: () => (result.exited = true), now: () => store.getState().now, newClientId: () => `cid-${++ids}` });
+  if (options.welcome) store.dispatch({ type: "welcome", welcome: options.welcome, now: T0 });
+  const instance = render(createElement(App, { store, controller, theme: makeTheme({}) }));
+  const waitForFrame = async (predicate: (frame: string) => boolean, what = "frame") => {
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const frame = instance.lastFrame() ?? "";
+      if (predicate(frame)) return frame;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  Object.assign(result, {
+    store,
+    client,
+    controller,
+    exited: false,
+    frame: () => instance.lastFrame() ?? "",
+    async press(input: string) {
+      instance.stdin.write(input);
+      // Let the input handler, the fake client's promise and the re-render run.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    },
+    waitForFrame,
+    unmount: () => instance.unmount(),
+  });
+  return result;
+}

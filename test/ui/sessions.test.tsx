@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { conversation, customerMessage, event, KEYS, refusal, renderConsole, welcome } from "../helpers/ui.js";
+import type { Console } from "../helpers/ui.js";
+
+let ui: Console | undefined;
+afterEach(() => ui?.unmount());
+
+describe("session pane", () => {
+  it("SPEC S10: 12 unread messages on an unfocused session render + and the hint; focusing clears it", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7" }), conversation("c8", { title: "Kenny Smith" })]) });
+    await ui.press(KEYS.alt("2"));
+    for (let i = 0; i < 12; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`message ${i}`) }) });
+    await ui.waitForFrame((f) => /1 Visitor 7\s+\+/.test(f), "a + badge on Visitor 7");
+    await ui.press(KEYS.alt("1"));
+    const focused = await ui.waitForFrame((f) => f.includes("Visitor 7. 12 new updates in your conversation.") || !/Visitor 7\s+\+/.test(f));
+    // Focusing clears the count: the badge is gone.
+    expect(focused).not.toMatch(/1 Visitor 7\s+\+/);
+  });
+
+  it("SPEC S10: the selected row's hint reads the exact text", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7" }), conversation("c8", { title: "Kenny Smith" })]) });
+    await ui.press(KEYS.alt("1"));
+    for (let i = 0; i < 12; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`m${i}`) }) });
+    // Scrolled up, the messages stay unread and the hint shows.
+    ui.store.dispatch({ type: "scroll", delta: 5 });
+    for (let i = 0; i < 12; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`n${i}`) }) });
+    await ui.waitForFrame((f) => f.includes("Visitor 7. 12 new updates in your conversation."), "the S10 hint");
+  });
+
+  it("SPEC S9: a session past the threshold shows ! and the urgent hint", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7", alert: true, sentiment: -2 })]) });
+    await ui.press(KEYS.alt("1"));
+    const frame = await ui.waitForFrame((f) => f.includes("Visitor 7. Urgent attention needed in your conversation."), "S9 hint");
+    expect(frame).toMatch(/1 Visitor 7\s+!/);
+  });
+
+  it("SPEC S5: a draft survives switching away and back", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1"), conversation("c2")]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("half-typed reply");
+    await ui.press(KEYS.alt("2"));
+    await ui.waitForFrame((f) => !f.includes("› half-typed reply"), "the other session");
+    await ui.press(KEYS.alt("1"));
+    await ui.waitForFrame((f) => f.includes("› half-typed reply"), "the draft back");
+    expect(ui.client.ofType("send")).toHaveLength(0);
+  });
+
+  it("SPEC L8: < is refused with a clear message and the draft is kept", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("use <name> here");
+    await ui.press(KEYS.enter);
+    const frame = await ui.waitForFrame((f) => f.includes("reserved for template parameters"), "the L8 error");
+    expect(frame).toContain("› use <name> here");
+    expect(ui.client.ofType("send")).toHaveLength(0);
+  });
+
+  it("SPEC S7: the Home session cannot be closed", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("w"));
+    await ui.waitForFrame((f) => f.includes("Home is pinned and cannot be closed."), "refusal");
+    expect(ui.frame()).toContain("⌂ Home");
+  });
+
+  it("SPEC L7: Enter sends, and a refused message goes back to the composer", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("hello there");
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "hello there", clientId: "cid-1" }]);
+    ui.client.responses.send = refusal("conversation/not_active", "This conversation is not active.");
+    await ui.press("second");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("› second") && f.includes("not active"), "draft restored");
+  });
+});
