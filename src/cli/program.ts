@@ -1,6 +1,10 @@
 // The cc-agent command line. No side effects at import: `main` builds and runs the program.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { registerServerCommand } from "./server-command.js";
+import { registerCustomerCommand } from "./customer-command.js";
+import { registerSeedCommand } from "./seed-command.js";
+import { registerConsoleCommand } from "./console-command.js";
+import { registerDemoCommand } from "./demo-command.js";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -18,8 +22,14 @@ export function buildProgram(): Command {
   const program = new Command("cc-agent")
     .description("Contact-center agent console for the terminal, with its routing server")
     .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    // The console's own options (--server, --as) go before any subcommand; after one, they are the subcommand's.
+    .enablePositionalOptions();
   registerServerCommand(program);
+  registerCustomerCommand(program);
+  registerSeedCommand(program);
+  registerDemoCommand(program);
+  registerConsoleCommand(program);
   return program;
 }
 

@@ -1,0 +1,143 @@
+// `cc-agent` (the rep console) and `cc-agent config`.
+import type { Command } from "commander";
+import { render } from "ink";
+import { createElement } from "react";
+import type { CcClient } from "../client/client.js";
+import { openSettings, SETTING_KEYS, validateSetting } from "../config/config.js";
+import type { SettingKey } from "../config/config.js";
+import type { EventFrame, Welcome } from "../protocol/messages.js";
+import { App } from "../ui/App.js";
+import { ConsoleController } from "../ui/controller.js";
+import { Notifier } from "../ui/notify.js";
+import type { NotifyStyle } from "../ui/notify.js";
+import { initialUiState } from "../ui/store/state.js";
+import { createStore } from "../ui/store/store.js";
+import { makeTheme } from "../ui/theme/theme.js";
+import { connectClient, findLocalServer, parseServerUrl } from "./local-server.js";
+
+export interface ConsoleTarget {
+  url: string;
+  token: string;
+  role: "rep" | "supervisor";
+}
+
+/** Who to sign in as: --token, then CC_AGENT_TOKEN, then the saved token, then the local credentials (--as, else the first rep). */
+export function resolveIdentity(options: { server?: string; as?: string; token?: string }, role: "rep" | "supervisor"): ConsoleTarget {
+  const settings = openSettings();
+  const local = findLocalServer(options.server ?? settings.get("server"));
+  const token = options.token ?? process.env.CC_AGENT_TOKEN ?? (options.as ? undefined : settings.get("token"));
+  if (token) return { url: local.url, token, role };
+  const users = local.credentials?.users ?? [];
+  const wanted = (options.as ?? settings.get("as"))?.toLowerCase();
+  const user = wanted
+    ? users.find((u) => u.id.toLowerCase() === wanted || u.name.toLowerCase() === wanted || u.name.toLowerCase().split(" ")[0] === wanted)
+    : users.find((u) => u.role === role);
+  if (!user) {
+    const known = users.map((u) => u.id).join(", ");
+    throw new Error(
+      wanted
+        ? `no user "${wanted}" in the local credentials${known ? ` (known: ${known})` : ""}; pass --token for a remote server`
+        : `no local server credentials found; start one with \`cc-agent server\` (or \`cc-agent demo\`), or pass --server URL --token TOKEN`,
+    );
+  }
+  return { url: local.url, token: user.token, role };
+}
+
+/** Run the rep console until the rep quits; resolves after the terminal is restored. */
+export async function runConsole(target: ConsoleTarget, options: { onExit?: () => void; available?: boolean } = {}): Promise<void> {
+  const settings = openSettings();
+  const { client, welcome } = await connectClient(target.url, { role: target.role, token: target.token, client: "cc-agent console" });
+  const store = createStore(initialUiState(Date.now(), { columns: process.stdout.columns || 100, rows: process.stdout.rows || 30 }));
+  wire(client, store, welcome);
+
+  const notifier = new Notifier((data) => process.stdout.write(data), (settings.get("notifications") as NotifyStyle) ?? "osc");
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearInterval(ticker);
+    process.stdout.off("resize", onResize);
+    notifier.stop();
+    instance.unmount();
+    void client.close();
+    options.onExit?.();
+    resolveDone();
+  };
+  const controller = new ConsoleController(store, client, { exit: finish });
+  const theme = makeTheme(settings.get("theme") === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
+  notifier.start();
+  const instance = render(createElement(App, { store, controller, theme }), { exitOnCtrlC: false, patchConsole: true });
+  store.subscribe(() => notifier.update(store.getState()));
+  notifier.update(store.getState());
+  const ticker = setInterval(() => store.dispatch({ type: "tick", now: Date.now() }), 1000);
+  const onResize = () => store.dispatch({ type: "resize", columns: process.stdout.columns, rows: process.stdout.rows });
+  process.stdout.on("resize", onResize);
+  // Focus reports from the terminal (CSI I / CSI O) tell whether notifications should ring.
+  process.stdin.on("data", (data: Buffer) => {
+    const text = data.toString();
+    if (text.includes("\x1b[I")) store.dispatch({ type: "terminal-focus", focused: true });
+    if (text.includes("\x1b[O")) store.dispatch({ type: "terminal-focus", focused: false });
+  });
+  // The terminal is restored on every exit path.
+  const onSignal = () => void controller.quit();
+  process.once("SIGTERM", onSignal);
+  process.once("SIGHUP", finish);
+  // Signing in means going Available (quitting sets Offline); the demo always does.
+  if (options.available || welcome.snapshot?.me?.presence === "offline") void client.request({ type: "presence", presence: "available" }).catch(() => undefined);
+  void controller.loadOpenItems();
+  await done;
+  process.off("SIGTERM", onSignal);
+}
+
+/** Server frames flow into the store from outside React. */
+export function wire(client: CcClient, store: ReturnType<typeof createStore>, welcome: Welcome): void {
+  store.dispatch({ type: "welcome", welcome, now: Date.now() });
+  client.on("welcome", (w: Welcome) => store.dispatch({ type: "welcome", welcome: w, now: Date.now() }));
+  client.on("event", (frame: EventFrame) => store.dispatch({ type: "event", frame }));
+  client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") => store.dispatch({ type: "connection", status: state }));
+}
+
+export function registerConsoleCommand(program: Command): void {
+  program
+    .option("--server <url>", "routing server (default: the local one)", parseServerUrl)
+    .option("--as <user>", "sign in as this user from the local credentials (id or name)")
+    .option("--token <token>", "sign in with this token (a remote server)")
+    .action(async (options: { server?: string; as?: string; token?: string }) => {
+      await runConsole(resolveIdentity(options, "rep"));
+    });
+
+  const config = program.command("config").description("show or change the console's settings");
+  config
+    .command("get [key]")
+    .description(`show settings (${SETTING_KEYS.join(", ")})`)
+    .action((key?: string) => {
+      const settings = openSettings();
+      if (key) process.stdout.write(`${String(settings.get(key as SettingKey) ?? "")}\n`);
+      else for (const k of SETTING_KEYS) process.stdout.write(`${k}=${k === "token" && settings.get(k) ? "(set)" : String(settings.get(k) ?? "")}\n`);
+    });
+  config
+    .command("set <key> <value>")
+    .description("change a setting")
+    .action((key: string, value: string) => {
+      if (!SETTING_KEYS.includes(key as SettingKey)) throw new Error(`unknown setting ${key}; one of ${SETTING_KEYS.join(", ")}`);
+      const problem = validateSetting(key as SettingKey, value);
+      if (problem) throw new Error(problem);
+      openSettings().set(key as SettingKey, value);
+      process.stdout.write(`${key} saved\n`);
+    });
+  config
+    .command("unset <key>")
+    .description("forget a setting")
+    .action((key: string) => {
+      openSettings().delete(key as SettingKey);
+      process.stdout.write(`${key} removed\n`);
+    });
+  config
+    .command("path")
+    .description("where the settings live")
+    .action(() => {
+      process.stdout.write(`${openSettings().path}\n`);
+    });
+}
