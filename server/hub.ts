@@ -361,13 +361,21 @@ export class Hub {
     this.send(connection, { type: "welcome", v: PROTOCOL_VERSION, seq, session, mode: "resume", snapshot: null, serverTime: this.clock.now() });
     // Missed events, projected with the current state: conversations come whole the first time, so
     // nothing is lost, and clients drop messages whose id they already hold, so nothing shows twice.
+    // A conversation sent whole here already holds every message up to now: later replayed messages
+    // of it are not sent again.
+    const sentWhole = new Set<string>();
     for (const stored of this.store.eventsAfter(lastSeq)) {
       const event = stored as unknown as DomainEvent;
-      const changes = changesFor(this.state, event, viewer, connection.seen);
+      const changes = changesFor(this.state, event, viewer, connection.seen).filter((change) => !(change.kind === "message" && sentWhole.has(change.conversationId)));
+      for (const change of changes) {
+        if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages) sentWhole.add(change.conversation.id);
+      }
       if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
     }
     const snap = snapshot(this.state, viewer);
     for (const c of snap.conversations) connection.seen.add(c.id);
+    // A resuming customer already holds their conversation too: later events add to it, not resend it.
+    for (const c of snap.customerConversations) connection.seen.add(c.id);
     // Presence and capacity may have changed many times: send their current values once.
     const me = connection.userId ? this.state.users[connection.userId] : undefined;
     if (me) {

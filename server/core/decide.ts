@@ -1,7 +1,7 @@
 // decide: validate a command against the state and produce its events. Each event is applied with
 // evolve as soon as it is emitted, so that later steps of the same command (routing, presence) see
 // its effects. Validation always happens before the first event: a refused command changes nothing.
-import { evolve, usedUnits } from "./evolve.js";
+import { clientIdKey, evolve, usedUnits } from "./evolve.js";
 import type {
   Actor,
   Command,
@@ -233,8 +233,12 @@ function route(tx: Tx, queueIds: readonly string[]): void {
       if (ws.capacityCost >= smallestRefusedCost && c.declinedBy.length === 0) continue;
       const rep = selectRep(state, c, ws);
       if (!rep) {
-        if (c.declinedBy.length === 0) smallestRefusedCost = Math.min(smallestRefusedCost, ws.capacityCost);
-        if (smallestRefusedCost <= 1) break;
+        // Only a refusal that excluded no rep for this conversation alone (declined it, or still holds
+        // it, e.g. wrapping up after transferring it back to the queue) says anything about the others.
+        const specific = c.declinedBy.length > 0 || Object.values(state.users).some((u) => c.id in u.items);
+        if (!specific) smallestRefusedCost = Math.min(smallestRefusedCost, ws.capacityCost);
+        // A rep with no free unit can still take a conversation that costs nothing.
+        if (smallestRefusedCost <= 0) break;
         continue;
       }
       offer(tx, c, rep, "route", null);
@@ -644,8 +648,9 @@ function addCustomerMessage(tx: Tx, c: Conversation, text: string, clientId: str
 }
 
 function customerMessage(tx: Tx, c: Conversation, text: string, clientId: string | undefined): void {
-  if (clientId !== undefined && c.clientIds[clientId]) {
-    tx.result = { ...tx.result, conversationId: c.id, messageId: c.clientIds[clientId], duplicate: true };
+  const earlier = clientId === undefined ? undefined : c.clientIds[clientIdKey({ role: "customer" }, clientId)];
+  if (earlier) {
+    tx.result = { ...tx.result, conversationId: c.id, messageId: earlier, duplicate: true };
     return;
   }
   if (c.state === "closed" || c.state === "wrapup") refuse("conversation/wrong_state", "This conversation has ended; start a new one.");
@@ -673,8 +678,9 @@ function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string
   if (!handling && !joined) {
     refuse(actor.role === "supervisor" ? "supervisor/not_joined" : "conversation/not_yours", `You are not in conversation ${c.id}.`);
   }
-  if (clientId !== undefined && c.clientIds[clientId]) {
-    tx.result = { conversationId: c.id, messageId: c.clientIds[clientId], duplicate: true };
+  const earlier = clientId === undefined ? undefined : c.clientIds[clientIdKey({ role: "rep", id: me.id, name: me.name }, clientId)];
+  if (earlier) {
+    tx.result = { conversationId: c.id, messageId: earlier, duplicate: true };
     return;
   }
   if (c.state !== "active" && !(joined && c.state === "wrapup")) requireActive(c, "write in");

@@ -186,7 +186,10 @@ export function snapshot(state: State, viewer: Viewer): Snapshot {
       me: null,
       users: [],
       conversations: [],
-      customerConversations: conversations.filter((c) => c.state !== "closed").map((c) => customerConversationView(state, c, true)),
+      // P8: after a rep's End, a persistent conversation's history is no longer shown to the returning customer.
+      customerConversations: conversations
+        .filter((c) => c.state !== "closed" && !(c.mode === "persistent" && c.state === "wrapup"))
+        .map((c) => customerConversationView(state, c, true)),
       offers: [],
     };
   }

@@ -251,6 +251,14 @@ describe("L10: transfer", () => {
     const id = handled(h, "alice");
     h.available("bob");
 
+    // (the picker lists the reps with their presence, and the queues, from Alice's snapshot)
+    const picker = snapshot(h.state, { role: "rep", id: "alice" });
+    expect(picker.users.find((u) => u.id === "bob")).toMatchObject({ name: "Bob Okafor", presence: "available", used: 0, capacity: 2 });
+    expect(picker.org.queues).toEqual([
+      { id: "general", name: "General" },
+      { id: "billing", name: "Billing" },
+    ]);
+
     // when: Alice transfers it to Bob
     h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "rep", id: "bob" } });
 

@@ -138,7 +138,13 @@ describe("SPEC P11: a returning conversation is offered to the same rep, or to a
 });
 
 describe("SPEC P12: auto-assign of returning conversations", () => {
-  const autoOrg = () => testOrg({ workstreams: [testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", autoAssignReturning: true })] });
+  const autoOrg = () =>
+    testOrg({
+      workstreams: [
+        testWorkstream({ id: "live", mode: "live", queueId: "general" }),
+        testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", autoAssignReturning: true }),
+      ],
+    });
 
   it("SPEC P12: a returning conversation is assigned straight to the same rep, with no offer to accept", () => {
     // given a workstream that auto-assigns returning conversations, and a conversation alice parked

@@ -2,7 +2,7 @@
 // so) on the routing core, with the selection policy's stable tie-break.
 import { describe, expect, it } from "vitest";
 import type { Presence } from "../../server/core/model.js";
-import { CoreHarness, rep, testOrg } from "../helpers/core.js";
+import { CoreHarness, rep, testOrg, testWorkstream } from "../helpers/core.js";
 import { accept, eventsOf, repChanges } from "./p-helpers.js";
 
 const OFFER_TIMEOUT = 30_000;
@@ -210,6 +210,27 @@ describe("SPEC L2: only an Available rep receives offers", () => {
     // then alice, who has a free unit, is offered the new chat
     expect(h.offerFor("alice", fresh)).toBeDefined();
     expect(h.offerFor("alice", transferred)).toBeUndefined();
+  });
+
+  it("SPEC L2: a rep with no free unit is still offered a chat of a workstream that costs nothing, even behind a waiting one", () => {
+    // given a live workstream costing 1 unit and one costing 0 on the same queue, and alice's 2 units full
+    const h = new CoreHarness(
+      testOrg({
+        autoBusyAtCapacity: false,
+        workstreams: [testWorkstream({ id: "live", mode: "live", queueId: "general" }), testWorkstream({ id: "free", mode: "live", queueId: "general", capacityCost: 0 })],
+      }),
+    );
+    h.available("alice");
+    accept(h, "alice", h.start("live", "one"));
+    accept(h, "alice", h.start("live", "two"));
+    const waiting = h.start("live", "three");
+    expect(h.offerFor("alice", waiting)).toBeUndefined();
+
+    // when a chat of the cost-free workstream arrives behind the waiting one
+    const free = h.start("free", "quick question");
+
+    // then alice is offered it
+    expect(h.offerFor("alice", free)).toBeDefined();
   });
 });
 

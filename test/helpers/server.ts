@@ -1,0 +1,132 @@
+// Helpers shared by the server tests: temp dirs, refusals with their message, raw sockets for frames a
+// well-behaved client never sends, and what conversations a client was told about.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { WebSocket } from "ws";
+import type { RawData } from "ws";
+import { RequestError } from "../../src/client/client.js";
+import type { RequestBody } from "../../src/client/client.js";
+import type { EventFrame, ServerFrame } from "../../src/protocol/messages.js";
+import type { Change } from "../../src/protocol/views.js";
+import type { TestClient } from "./ws.js";
+import { waitFor } from "./ws.js";
+
+/** A fresh temp dir and its cleanup. */
+export function tempDir(prefix = "cc-agent-test-"): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The error code and human message a request was refused with (fails if it succeeded). */
+export async function refusal(client: TestClient, body: RequestBody): Promise<{ code: string; message: string }> {
+  try {
+    await client.request(body);
+  } catch (error) {
+    if (error instanceof RequestError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error(`expected ${body.type} to be refused`);
+}
+
+/** Every conversation id a change mentions. */
+export function conversationIdsOf(change: Change): string[] {
+  switch (change.kind) {
+    case "conversation":
+    case "customer_conversation":
+      return [change.conversation.id];
+    case "message":
+    case "offer_ended":
+      return [change.conversationId];
+    case "offer":
+      return [change.offer.conversationId];
+    case "notice":
+      return change.conversationId ? [change.conversationId] : [];
+    case "user":
+      return [];
+  }
+}
+
+/** Every conversation id a client heard of, in its welcome snapshots and its events. */
+export function conversationsHeardOf(client: TestClient): Set<string> {
+  const ids = new Set<string>();
+  for (const welcome of client.welcomes) {
+    for (const c of welcome.snapshot?.conversations ?? []) ids.add(c.id);
+    for (const c of welcome.snapshot?.customerConversations ?? []) ids.add(c.id);
+    for (const o of welcome.snapshot?.offers ?? []) ids.add(o.conversationId);
+  }
+  for (const frame of client.events) for (const change of frame.changes) for (const id of conversationIdsOf(change)) ids.add(id);
+  return ids;
+}
+
+/** How many times each message id reached a client in event frames (alone, or inside a whole conversation). */
+export function messageDeliveries(frames: readonly EventFrame[]): { single: Map<string, number>; inWhole: Map<string, number> } {
+  const single = new Map<string, number>();
+  const inWhole = new Map<string, number>();
+  const bump = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
+  for (const frame of frames) {
+    for (const change of frame.changes) {
+      if (change.kind === "message") bump(single, change.message.id);
+      if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages) {
+        for (const m of change.conversation.messages) bump(inWhole, m.id);
+      }
+    }
+  }
+  return { single, inWhole };
+}
+
+/** A bare WebSocket that records every frame and how it closed: for frames CcClient would never send. */
+export class RawSocket {
+  readonly frames: ServerFrame[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private constructor(readonly ws: WebSocket) {
+    ws.on("message", (data: RawData) => this.frames.push(JSON.parse(data.toString()) as ServerFrame));
+    ws.on("close", (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    ws.on("error", () => {
+      // "close" follows.
+    });
+  }
+
+  static async open(url: string): Promise<RawSocket> {
+    const ws = new WebSocket(url);
+    const socket = new RawSocket(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    return socket;
+  }
+
+  send(data: string | Buffer): void {
+    this.ws.send(data);
+  }
+
+  sendJson(frame: Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  /** The next frame matching `check` that arrived after `from` frames. */
+  waitForFrame(check: (frame: ServerFrame) => boolean, from = 0, what = "a frame"): Promise<ServerFrame> {
+    return waitFor(() => this.frames.slice(from).find(check), what);
+  }
+
+  /** The error frame answering `reqId` (or the next error without one, when reqId is undefined). */
+  waitForError(reqId: string | undefined, from = 0): Promise<Extract<ServerFrame, { type: "error" }>> {
+    return waitFor(
+      () => this.frames.slice(from).find((f): f is Extract<ServerFrame, { type: "error" }> => f.type === "error" && f.reqId === reqId),
+      `an error${reqId ? ` for ${reqId}` : ""}`,
+    );
+  }
+
+  waitForClose(): Promise<{ code: number; reason: string }> {
+    return waitFor(() => this.closed, "the socket to close");
+  }
+
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.ws.once("close", () => resolve());
+      this.ws.terminate();
+    });
+  }
+}

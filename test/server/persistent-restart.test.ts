@@ -1,0 +1,179 @@
+// A persistent chat outlives its customer's visit and the server itself: it comes back from the SQLite
+// file with its history, its owner and its deadlines.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { startServer } from "../../server/start-server.js";
+import type { RunningServer, ServerOptions } from "../../server/start-server.js";
+import { signIdentity } from "../../src/protocol/identity.js";
+import { ManualClock } from "../helpers/manual-clock.js";
+import { tempDir } from "../helpers/server.js";
+import { TestClient, waitFor } from "../helpers/ws.js";
+
+let tmp: ReturnType<typeof tempDir>;
+const servers: RunningServer[] = [];
+const clients: TestClient[] = [];
+
+beforeEach(() => {
+  tmp = tempDir();
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  for (const server of servers.splice(0)) await server.close();
+  tmp.remove();
+});
+
+async function start(options: ServerOptions): Promise<RunningServer> {
+  const server = await startServer({ port: 0, dataFile: join(tmp.dir, "cc.db"), ...options });
+  servers.push(server);
+  return server;
+}
+
+async function connect(server: RunningServer, hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
+  const client = await new TestClient(server.url, hello).connect();
+  clients.push(client);
+  return client;
+}
+
+function token(server: RunningServer, id: string): string {
+  return server.org.users.find((u) => u.id === id)!.token;
+}
+
+/** Close these clients and the server, as a restart would. */
+async function stop(server: RunningServer, ...gone: TestClient[]): Promise<void> {
+  for (const client of gone) {
+    await client.close();
+    clients.splice(clients.indexOf(client), 1);
+  }
+  await server.close();
+  servers.splice(servers.indexOf(server), 1);
+}
+
+describe("persistent chat across a server restart", () => {
+  it("SPEC P5 P6 P11: a Waiting conversation comes back after a restart with its whole history and is offered to the same rep", async () => {
+    const clock = new ManualClock();
+    const first = await start({ clock });
+    const alice = await connect(first, { role: "rep", token: token(first, "alice") });
+    const bob = await connect(first, { role: "rep", token: token(first, "bob") });
+    await alice.request({ type: "presence", presence: "available" });
+    clock.advance(1_000);
+
+    // P9: persistent chat is for authenticated customers, signed by the org.
+    const identity = signIdentity(first.org.secret, { id: "cust-kenny", name: "Kenny Smith", account: "Contoso Ltd" });
+    const customer = await connect(first, { role: "customer", identity });
+    const started = await customer.request({ type: "start", workstream: "persistent", text: "My invoice for March is wrong", clientId: "k1" });
+    const conversationId = started.conversationId as string;
+    expect(started.resumed).toBe(false);
+
+    const offer = await alice.waitForOffer(conversationId);
+    await alice.request({ type: "accept", offerId: offer.id });
+    await waitFor(() => alice.conversations.get(conversationId)?.state === "active", "active");
+    await alice.request({ type: "send", conversationId, text: "I am correcting the March invoice now.", clientId: "a1" });
+    await customer.waitForText(conversationId, "correcting the March invoice");
+    await customer.request({ type: "send", conversationId, text: "Great, I will check later", clientId: "k2" });
+    await alice.waitForText(conversationId, "check later");
+
+    // Bob becomes Available well before Alice frees up: by longest idle he would be first in line.
+    clock.advance(1_000);
+    await bob.request({ type: "presence", presence: "available" });
+    clock.advance(60_000);
+
+    // P6: the customer went quiet; Alice parks the conversation in Waiting, which uses no capacity.
+    await alice.request({ type: "close", conversationId });
+    await waitFor(() => alice.conversations.get(conversationId)?.state === "waiting", "waiting");
+    await waitFor(() => alice.users.get("alice")?.used === 0, "no capacity used while Waiting");
+    await waitFor(() => customer.customerConversations.get(conversationId)?.state === "waiting", "the customer sees Waiting");
+    const history = ["My invoice for March is wrong", "I am correcting the March invoice now.", "Great, I will check later"];
+    expect(customer.texts(conversationId)).toEqual(history);
+
+    // The customer leaves; the server stops and starts again on the same file with the same org.
+    await stop(first, customer, alice, bob);
+    clock.advance(3_600_000);
+    const second = await start({ clock, org: first.org });
+    expect(second.hub.state.conversations[conversationId]?.state).toBe("waiting");
+
+    const aliceAgain = await connect(second, { role: "rep", token: token(second, "alice") });
+    const bobAgain = await connect(second, { role: "rep", token: token(second, "bob") });
+    expect(aliceAgain.welcome?.snapshot?.me?.presence).toBe("available");
+    expect(bobAgain.welcome?.snapshot?.me?.presence).toBe("available");
+    // The parked conversation is still in Alice's work items, with its history (P5).
+    expect(aliceAgain.conversations.get(conversationId)?.state).toBe("waiting");
+    expect(aliceAgain.texts(conversationId)).toEqual(history);
+
+    // P5: the returning customer (same signed identity, new connection) sees the whole history at once.
+    const returning = await connect(second, { role: "customer", identity });
+    const shown = returning.welcome?.snapshot?.customerConversations.find((c) => c.id === conversationId);
+    expect(shown?.state).toBe("waiting");
+    expect(shown?.messages?.map((m) => m.text)).toEqual(history);
+    expect(returning.welcome?.session.conversationToken).toMatch(/\./);
+
+    // …and carries on: `start` on the persistent workstream resumes the same conversation.
+    const resumed = await returning.request({ type: "start", workstream: "persistent", text: "I am back, it still shows the old amount", clientId: "k3" });
+    expect(resumed).toMatchObject({ conversationId, resumed: true });
+
+    // P6 + P11: Alice is notified with an offer for the same conversation; Bob, idle longer, is not.
+    const again = await aliceAgain.waitForOffer(conversationId);
+    expect(again.kind).toBe("route");
+    expect(again.customerName).toBe("Kenny Smith");
+    expect(bobAgain.pendingOffer()).toBeUndefined();
+    await aliceAgain.request({ type: "accept", offerId: again.id });
+    await waitFor(() => aliceAgain.conversations.get(conversationId)?.state === "active", "active again");
+    expect(aliceAgain.conversations.get(conversationId)?.ownerId).toBe("alice");
+    await waitFor(() => returning.customerConversations.get(conversationId)?.repName === "Alice Moreau", "the customer sees Alice");
+
+    // Both sides see the whole thread, nothing twice.
+    const whole = [...history, "I am back, it still shows the old amount"];
+    await aliceAgain.waitForText(conversationId, "I am back");
+    expect(aliceAgain.texts(conversationId)).toEqual(whole);
+    expect(returning.texts(conversationId)).toEqual(whole);
+    await aliceAgain.request({ type: "send", conversationId, text: "Fixed: the new amount is on your account.", clientId: "a2" });
+    await returning.waitForText(conversationId, "Fixed: the new amount");
+
+    // Without affinity Bob (idle the longest) is the one a new conversation goes to.
+    const other = await connect(second, { role: "customer", identity: signIdentity(second.org.secret, { id: "cust-ann", name: "Ann Lee" }) });
+    const fresh = await other.request({ type: "start", workstream: "persistent", text: "A new question" });
+    await bobAgain.waitForOffer(fresh.conversationId as string);
+    expect(aliceAgain.pendingOffer(fresh.conversationId as string)).toBeUndefined();
+  });
+
+  it("SPEC L2: a pending offer survives a restart and its deadline is re-armed, not restarted", async () => {
+    const clock = new ManualClock();
+    const first = await start({ clock });
+    const alice = await connect(first, { role: "rep", token: token(first, "alice") });
+    const bob = await connect(first, { role: "rep", token: token(first, "bob") });
+    await alice.request({ type: "presence", presence: "available" });
+    clock.advance(1_000);
+    await bob.request({ type: "presence", presence: "available" });
+
+    const customer = await connect(first, { role: "customer" });
+    const createdAt = clock.now();
+    const started = await customer.request({ type: "start", workstream: "live", text: "Is anyone there?" });
+    const conversationId = started.conversationId as string;
+    const offer = await alice.waitForOffer(conversationId);
+    expect(offer.expiresAt).toBe(createdAt + 30_000);
+
+    clock.advance(10_000);
+    await stop(first, customer, alice, bob);
+    const second = await start({ clock, org: first.org });
+    const aliceAgain = await connect(second, { role: "rep", token: token(second, "alice") });
+    const bobAgain = await connect(second, { role: "rep", token: token(second, "bob") });
+
+    // The offer is still pending for Alice, with the same absolute deadline.
+    const kept = aliceAgain.welcome?.snapshot?.offers.find((o) => o.id === offer.id);
+    expect(kept).toMatchObject({ status: "pending", conversationId, expiresAt: createdAt + 30_000 });
+
+    // 29.999 s after the offer: nothing has fired yet.
+    clock.advance(19_999);
+    expect(second.hub.state.offers[offer.id]?.status).toBe("pending");
+    expect(aliceAgain.notices).toEqual([]);
+
+    // 30 s after the offer (20 s after the restart, not 30): Alice goes RONA and Bob gets the offer.
+    clock.advance(1);
+    await waitFor(() => aliceAgain.offers.get(offer.id)?.status === "timed_out", "the offer timed out");
+    await waitFor(() => aliceAgain.notices.find((n) => n.code === "rona"), "a RONA notice");
+    await waitFor(() => aliceAgain.users.get("alice")?.presence === "rona", "Alice is RONA");
+    const next = await bobAgain.waitForOffer(conversationId);
+    expect(next.id).not.toBe(offer.id);
+    expect(next.expiresAt).toBe(clock.now() + 30_000);
+  });
+});

@@ -1,0 +1,384 @@
+// Routing over the wire: offers that time out or are rejected, supervisor assign and its settings,
+// transfer to a queue, idempotent message ids and resuming after a dropped connection.
+import { afterEach, describe, expect, it } from "vitest";
+import { startServer } from "../../server/start-server.js";
+import type { RunningServer, ServerOptions } from "../../server/start-server.js";
+import type { OrgFile } from "../../server/org-file.js";
+import type { EventFrame } from "../../src/protocol/messages.js";
+import { ManualClock } from "../helpers/manual-clock.js";
+import { messageDeliveries, refusal } from "../helpers/server.js";
+import { TestClient, waitFor } from "../helpers/ws.js";
+
+const servers: RunningServer[] = [];
+const clients: TestClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function start(options: ServerOptions = {}): Promise<RunningServer> {
+  const server = await startServer({ port: 0, dataFile: null, ...options });
+  servers.push(server);
+  return server;
+}
+
+async function connect(server: RunningServer, hello: ConstructorParameters<typeof TestClient>[1], options: { reconnect?: boolean } = {}): Promise<TestClient> {
+  const client = await new TestClient(server.url, hello, options).connect();
+  clients.push(client);
+  return client;
+}
+
+function token(server: RunningServer, id: string): string {
+  return server.org.users.find((u) => u.id === id)!.token;
+}
+
+async function rep(server: RunningServer, id: string, available = true, options: { reconnect?: boolean } = {}): Promise<TestClient> {
+  const client = await connect(server, { role: server.org.users.find((u) => u.id === id)!.role, token: token(server, id) }, options);
+  if (available) await client.request({ type: "presence", presence: "available" });
+  return client;
+}
+
+/** A customer with a live chat offered to `to`, who accepts it. */
+async function activeChat(server: RunningServer, to: TestClient, text = "Hello, I need help with my order"): Promise<{ customer: TestClient; conversationId: string }> {
+  const customer = await connect(server, { role: "customer" });
+  const started = await customer.request({ type: "start", workstream: "live", text });
+  const conversationId = started.conversationId as string;
+  const offer = await to.waitForOffer(conversationId);
+  await to.request({ type: "accept", offerId: offer.id });
+  await waitFor(() => to.conversations.get(conversationId)?.state === "active", "active");
+  return { customer, conversationId };
+}
+
+/** The demo org (with this run's tokens) with one supervisor setting turned off. */
+async function orgWithout(setting: keyof OrgFile["supervisor"]): Promise<OrgFile> {
+  const base = await startServer({ port: 0, dataFile: null });
+  await base.close();
+  return { ...base.org, supervisor: { ...base.org.supervisor, [setting]: false } };
+}
+
+describe("offers", () => {
+  it("SPEC L2: an offer left to time out sends the rep to RONA and goes to the next rep", async () => {
+    const clock = new ManualClock();
+    const server = await start({ clock });
+    const alice = await rep(server, "alice");
+    clock.advance(1_000);
+    const bob = await rep(server, "bob");
+
+    const customer = await connect(server, { role: "customer" });
+    const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: "Anyone there?" })) as { conversationId: string };
+    const offer = await alice.waitForOffer(conversationId);
+    expect(offer.expiresAt).toBe(clock.now() + 30_000);
+    expect(bob.pendingOffer()).toBeUndefined();
+
+    clock.advance(29_999);
+    expect(server.hub.state.offers[offer.id]?.status).toBe("pending");
+    clock.advance(1);
+
+    await waitFor(() => alice.offers.get(offer.id)?.status === "timed_out", "Alice's offer timed out");
+    const notice = await waitFor(() => alice.notices.find((n) => n.code === "rona"), "a RONA notice");
+    expect(notice.text).toMatch(/RONA.*set yourself Available/);
+    await waitFor(() => alice.users.get("alice")?.presence === "rona", "Alice is RONA");
+    const next = await bob.waitForOffer(conversationId);
+    expect(next.customerName).toBe("Visitor 1");
+
+    // A RONA rep receives no offers until she sets herself Available by hand.
+    const second = await connect(server, { role: "customer" });
+    const other = (await second.request({ type: "start", workstream: "live", text: "Me too" })).conversationId as string;
+    await bob.waitForOffer(other);
+    expect(alice.pendingOffer()).toBeUndefined();
+    expect(server.hub.state.users.alice?.presence).toBe("rona");
+    await alice.request({ type: "presence", presence: "available" });
+    await waitFor(() => alice.users.get("alice")?.presence === "available", "Alice is Available again");
+  });
+
+  it("SPEC L2: rejecting an offer passes it to the next Available rep, and it does not come back", async () => {
+    const clock = new ManualClock();
+    const server = await start({ clock });
+    const alice = await rep(server, "alice");
+    clock.advance(1_000);
+    const bob = await rep(server, "bob");
+    const customer = await connect(server, { role: "customer" });
+    const conversationId = (await customer.request({ type: "start", workstream: "live", text: "Hi" })).conversationId as string;
+
+    const first = await alice.waitForOffer(conversationId);
+    await alice.request({ type: "reject", offerId: first.id });
+    await waitFor(() => alice.offers.get(first.id)?.status === "rejected", "rejected");
+    const second = await bob.waitForOffer(conversationId);
+    // Rejecting is not timing out: Alice stays Available.
+    expect(alice.users.get("alice")?.presence).toBe("available");
+
+    await bob.request({ type: "reject", offerId: second.id });
+    await waitFor(() => bob.offers.get(second.id)?.status === "rejected", "rejected by Bob");
+    expect(alice.pendingOffer(conversationId)).toBeUndefined();
+    expect(server.hub.state.conversations[conversationId]?.state).toBe("open");
+
+    // Nobody is lost: the next rep to become Available gets it.
+    const carol = await rep(server, "carol");
+    const third = await carol.waitForOffer(conversationId);
+    await carol.request({ type: "accept", offerId: third.id });
+    await waitFor(() => customer.customerConversations.get(conversationId)?.repName === "Carol Tanaka", "the customer sees Carol");
+    // A rejected offer cannot be accepted afterwards (settled offers are history, not state).
+    expect(await alice.refused({ type: "accept", offerId: first.id })).toBe("offer/not_found");
+  });
+});
+
+describe("supervisor", () => {
+  it("SPEC SV5: assign with capacity override reports exceededBy and the rep gets the conversation", async () => {
+    const server = await start();
+    const carol = await rep(server, "carol"); // capacity 2, queue general
+    const sam = await rep(server, "sam", false);
+    await activeChat(server, carol, "first");
+    await activeChat(server, carol, "second");
+    await waitFor(() => carol.users.get("carol")?.used === 2, "Carol full");
+    // S2: a full rep goes Busy.
+    await waitFor(() => carol.users.get("carol")?.presence === "busy", "Carol busy");
+
+    const customer = await connect(server, { role: "customer" });
+    const conversationId = (await customer.request({ type: "start", workstream: "live", text: "Third customer, waiting" })).conversationId as string;
+    await waitFor(() => sam.conversations.get(conversationId)?.state === "open", "Sam sees it Open");
+    expect(sam.conversations.get(conversationId)?.ownerId).toBeNull();
+
+    const refused = await refusal(sam, { type: "assign", conversationId, target: { kind: "rep", id: "carol" } });
+    expect(refused.code).toBe("rep/unavailable");
+    expect(refused.message).toMatch(/override/);
+
+    const result = await sam.request({ type: "assign", conversationId, target: { kind: "rep", id: "carol" }, override: true });
+    expect(result).toEqual({ conversationId, exceededBy: 1 });
+    await waitFor(() => carol.conversations.get(conversationId)?.state === "active", "Carol has it");
+    expect(carol.conversations.get(conversationId)?.ownerId).toBe("carol");
+    expect(carol.texts(conversationId)).toContain("Third customer, waiting");
+    await waitFor(() => carol.users.get("carol")?.used === 3, "Carol at 3/2");
+    await waitFor(() => sam.users.get("carol")?.used === 3, "Sam sees 3/2");
+    await waitFor(() => customer.customerConversations.get(conversationId)?.repName === "Carol Tanaka", "the customer sees Carol");
+
+    // Only an Open conversation assigned to nobody can be assigned.
+    expect(await sam.refused({ type: "assign", conversationId, target: { kind: "rep", id: "alice" }, override: true })).toBe("conversation/not_open");
+  });
+
+  const disabled: { setting: keyof OrgFile["supervisor"]; action: string; code: string; needs: "open" | "active" }[] = [
+    { setting: "monitor", action: "monitor", code: "supervisor/monitor_disabled", needs: "active" },
+    { setting: "monitor", action: "join", code: "supervisor/monitor_disabled", needs: "active" },
+    { setting: "assign", action: "assign", code: "supervisor/assign_disabled", needs: "open" },
+    { setting: "transfer", action: "transfer", code: "supervisor/transfer_disabled", needs: "active" },
+    { setting: "forceClose", action: "force close", code: "supervisor/force_close_disabled", needs: "active" },
+  ];
+
+  for (const { setting, action, code, needs } of disabled) {
+    it(`SPEC SV2: ${action} is refused with ${code} when the ${setting} setting is off`, async () => {
+      const server = await start({ org: await orgWithout(setting) });
+      const sam = await rep(server, "sam", false);
+      expect(sam.welcome?.snapshot?.org.supervisor[setting]).toBe(false);
+      let conversationId: string;
+      if (needs === "active") {
+        conversationId = (await activeChat(server, await rep(server, "alice"))).conversationId;
+      } else {
+        const customer = await connect(server, { role: "customer" });
+        conversationId = (await customer.request({ type: "start", workstream: "live", text: "Nobody is available" })).conversationId as string;
+      }
+      await waitFor(() => sam.conversations.get(conversationId)?.state === needs, `Sam sees it ${needs}`);
+      const before = JSON.stringify(server.hub.state.conversations[conversationId]);
+
+      const body =
+        action === "monitor" || action === "join"
+          ? ({ type: action, conversationId } as const)
+          : action === "assign"
+            ? ({ type: "assign", conversationId, target: { kind: "rep", id: "bob" }, override: true } as const)
+            : action === "transfer"
+              ? ({ type: "supervisor_transfer", conversationId, target: { kind: "queue", id: "billing" } } as const)
+              : ({ type: "force_close", conversationId } as const);
+      const refused = await refusal(sam, body);
+      expect(refused.code).toBe(code);
+      expect(refused.message).toMatch(/is turned off for this organisation\.$/);
+      expect(JSON.stringify(server.hub.state.conversations[conversationId])).toBe(before);
+    });
+  }
+
+  it("SPEC SV1 SV2: with every setting on, the same actions are accepted", async () => {
+    const server = await start();
+    const sam = await rep(server, "sam", false);
+    const alice = await rep(server, "alice");
+    const watched = (await activeChat(server, alice)).conversationId;
+    await sam.request({ type: "monitor", conversationId: watched });
+    await sam.request({ type: "join", conversationId: watched });
+    await waitFor(() => alice.conversations.get(watched)?.supervisors.sam === "join", "Sam joined");
+    await sam.request({ type: "supervisor_transfer", conversationId: watched, target: { kind: "queue", id: "billing" } });
+    const closing = (await activeChat(server, alice, "close me")).conversationId;
+    await sam.request({ type: "force_close", conversationId: closing });
+    await waitFor(() => alice.conversations.get(closing)?.state === "closed", "force-closed");
+    await alice.request({ type: "presence", presence: "away" });
+    const customer = await connect(server, { role: "customer" });
+    const open = (await customer.request({ type: "start", workstream: "live", text: "assign me" })).conversationId as string;
+    await waitFor(() => sam.conversations.get(open)?.state === "open", "open");
+    expect(await sam.request({ type: "assign", conversationId: open, target: { kind: "queue", id: "billing" } })).toEqual({ conversationId: open, exceededBy: 0 });
+  });
+});
+
+describe("transfer", () => {
+  it("SPEC L10: a rep transfers an accepted conversation to a queue; a member of that queue gets it with the history", async () => {
+    const clock = new ManualClock();
+    const server = await start({ clock });
+    const alice = await rep(server, "alice"); // general + billing
+    clock.advance(1_000);
+    const carol = await rep(server, "carol"); // general only, idle longer than Bob
+    const customer = await connect(server, { role: "customer" });
+    const conversationId = (await customer.request({ type: "start", workstream: "live", text: "I was charged twice" })).conversationId as string;
+    const offer = await alice.waitForOffer(conversationId);
+
+    // L10: transfer only after accepting.
+    const early = await refusal(alice, { type: "transfer", conversationId, target: { kind: "queue", id: "billing" } });
+    expect(early.code).toBe("conversation/not_yours");
+    await alice.request({ type: "accept", offerId: offer.id });
+    await waitFor(() => alice.conversations.get(conversationId)?.state === "active", "active");
+    await alice.request({ type: "send", conversationId, text: "Let me pass you to Billing.", clientId: "a1" });
+    clock.advance(1_000);
+    const bob = await rep(server, "bob"); // general + billing
+
+    const targets = await alice.request({ type: "targets" });
+    expect((targets.queues as { id: string }[]).map((q) => q.id)).toEqual(["general", "billing"]);
+    await alice.request({ type: "transfer", conversationId, target: { kind: "queue", id: "billing" } });
+
+    // Bob (Billing) gets the offer; Carol, idle longer but not in Billing, does not.
+    const handOver = await bob.waitForOffer(conversationId);
+    expect(handOver.queueName).toBe("Billing");
+    expect(handOver.preview.map((m) => m.text)).toEqual(["I was charged twice", "Let me pass you to Billing."]);
+    expect(carol.pendingOffer(conversationId)).toBeUndefined();
+
+    // Transfer opens Alice's wrap-up: she still holds the item until she picks a reason.
+    expect(server.hub.state.users.alice?.items[conversationId]?.role).toBe("wrapup");
+    await alice.request({ type: "wrapup", conversationId, reasonId: "transferred" });
+    await waitFor(() => alice.users.get("alice")?.used === 0, "Alice is free");
+
+    await bob.request({ type: "accept", offerId: handOver.id });
+    await waitFor(() => bob.conversations.get(conversationId)?.state === "active", "Bob has it");
+    expect(bob.conversations.get(conversationId)?.queueName).toBe("Billing");
+    expect(bob.texts(conversationId)).toEqual(["I was charged twice", "Let me pass you to Billing."]);
+    await waitFor(() => customer.customerConversations.get(conversationId)?.repName === "Bob Okafor", "the customer sees Bob");
+    await bob.request({ type: "send", conversationId, text: "Billing here, refund on its way." });
+    await customer.waitForText(conversationId, "refund on its way");
+  });
+});
+
+describe("delivery", () => {
+  it("idempotent client message ids: the same clientId twice gives one message and the same messageId", async () => {
+    const server = await start();
+    const alice = await rep(server, "alice");
+    const { customer, conversationId } = await activeChat(server, alice);
+
+    const [a, b] = await Promise.all([
+      alice.request({ type: "send", conversationId, text: "Sent once, retried", clientId: "alice-1" }),
+      alice.request({ type: "send", conversationId, text: "Sent once, retried", clientId: "alice-1" }),
+    ]);
+    expect(a.messageId).toBeDefined();
+    expect(b.messageId).toBe(a.messageId);
+    // A retry after the first ack came back, too.
+    const c = await alice.request({ type: "send", conversationId, text: "Sent once, retried", clientId: "alice-1" });
+    expect(c).toMatchObject({ messageId: a.messageId, duplicate: true });
+
+    const k1 = await customer.request({ type: "send", conversationId, text: "customer retry", clientId: "cust-1" });
+    const k2 = await customer.request({ type: "send", conversationId, text: "customer retry", clientId: "cust-1" });
+    expect(k2.messageId).toBe(k1.messageId);
+
+    await alice.request({ type: "send", conversationId, text: "marker" });
+    await customer.waitForText(conversationId, "marker");
+    await alice.waitForText(conversationId, "customer retry");
+    const stored = server.hub.state.conversations[conversationId]!.messages;
+    expect(stored.filter((m) => m.text === "Sent once, retried")).toHaveLength(1);
+    expect(stored.filter((m) => m.text === "customer retry")).toHaveLength(1);
+    // On the wire, each side heard of each message exactly once.
+    for (const client of [alice, customer]) {
+      const { single } = messageDeliveries(client.events);
+      expect(single.get(a.messageId as string)).toBe(1);
+      expect(single.get(k1.messageId as string)).toBe(1);
+    }
+  });
+
+  it("client message ids are per author: a customer's id cannot swallow a rep's message with the same id", async () => {
+    const server = await start();
+    const alice = await rep(server, "alice");
+    const { customer, conversationId } = await activeChat(server, alice);
+    await customer.request({ type: "send", conversationId, text: "from the customer", clientId: "same-id" });
+    const sent = await alice.request({ type: "send", conversationId, text: "from Alice", clientId: "same-id" });
+    expect(sent.duplicate).toBeUndefined();
+    await customer.waitForText(conversationId, "from Alice");
+  });
+
+  it("resume after a dropped connection: what was sent meanwhile arrives, nothing is shown twice", async () => {
+    const server = await start();
+    const alice = await rep(server, "alice", true, { reconnect: true });
+    const { customer, conversationId } = await activeChat(server, alice, "before the drop 1");
+    await customer.request({ type: "send", conversationId, text: "before the drop 2" });
+    await alice.request({ type: "send", conversationId, text: "answer before the drop" });
+    await alice.waitForText(conversationId, "before the drop 2");
+    const heldBefore = new Set((alice.messages.get(conversationId) ?? []).map((m) => m.id));
+    const framesBefore = alice.events.length;
+
+    alice.client.dropConnection();
+    const missed = ["while away 1", "while away 2", "while away 3", "while away 4", "while away 5"];
+    const acks = await Promise.all(missed.map((text, i) => customer.request({ type: "send", conversationId, text, clientId: `away-${i}` })));
+    // Written while Alice is offline: it goes out once she is back (the client's outbox).
+    const queued = alice.request({ type: "send", conversationId, text: "written while reconnecting", clientId: "alice-offline-1" });
+
+    await waitFor(() => alice.welcomes.length === 2, "Alice to reconnect", 10_000);
+    expect(alice.welcomes[1]!.mode).toBe("resume");
+    for (const text of missed) await alice.waitForText(conversationId, text);
+    await queued;
+    await customer.waitForText(conversationId, "written while reconnecting");
+
+    // Nothing shows twice: every message id once, in order, in both stores.
+    const ids = (alice.messages.get(conversationId) ?? []).map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(alice.texts(conversationId).filter((t) => t.startsWith("while away"))).toEqual(missed);
+    expect(customer.texts(conversationId).filter((t) => t === "written while reconnecting")).toHaveLength(1);
+    expect(server.hub.state.conversations[conversationId]!.messages.filter((m) => m.text === "written while reconnecting")).toHaveLength(1);
+
+    // On the raw frames after the reconnect, each missed message arrives exactly once: either inside the
+    // conversation sent whole (the first frame about it on the new connection, projected from the
+    // current state) or on its own, never both. A message Alice already held never comes again on its
+    // own; it does come again inside that whole view, because the server cannot know which messages the
+    // dropped connection had delivered, so the client store merges by message id, which is what keeps
+    // it from showing twice (the check on alice.messages above).
+    const after: EventFrame[] = alice.events.slice(framesBefore);
+    const { single, inWhole } = messageDeliveries(after);
+    for (const id of heldBefore) {
+      expect(single.get(id) ?? 0).toBe(0);
+      expect(inWhole.get(id) ?? 0).toBeLessThanOrEqual(1);
+    }
+    for (const ack of acks) {
+      const id = ack.messageId as string;
+      expect((single.get(id) ?? 0) + (inWhole.get(id) ?? 0)).toBe(1);
+    }
+  });
+
+  it("a visitor whose connection drops gets back to their own conversation, with what the rep wrote meanwhile", async () => {
+    const server = await start();
+    const alice = await rep(server, "alice");
+    const visitor = await connect(server, { role: "customer" }, { reconnect: true });
+    const conversationId = (await visitor.request({ type: "start", workstream: "live", text: "Hello from a visitor" })).conversationId as string;
+    const offer = await alice.waitForOffer(conversationId);
+    await alice.request({ type: "accept", offerId: offer.id });
+    await waitFor(() => visitor.customerConversations.get(conversationId)?.repName === "Alice Moreau", "the visitor sees Alice");
+
+    visitor.client.dropConnection();
+    await alice.request({ type: "send", conversationId, text: "Are you still there?" });
+    await waitFor(() => visitor.welcomes.length === 2, "the visitor to reconnect", 10_000);
+    // The client said hello again with its conversation token, so it is the same visitor resuming.
+    expect(visitor.welcomes[1]!.mode).toBe("resume");
+    expect(visitor.welcomes[1]!.session.conversationToken).toMatch(/\./);
+    await visitor.waitForText(conversationId, "Are you still there?");
+    await visitor.request({ type: "send", conversationId, text: "Yes, sorry, my connection dropped" });
+    await alice.waitForText(conversationId, "my connection dropped");
+    expect(visitor.texts(conversationId).filter((t) => t === "Hello from a visitor")).toHaveLength(1);
+
+    // Dropped again with nothing missed: the resume sends nothing, and the next message arrives on its
+    // own, not with the whole history the visitor already holds.
+    const framesBefore = visitor.events.length;
+    visitor.client.dropConnection();
+    await waitFor(() => visitor.welcomes.length === 3, "the visitor to reconnect again", 10_000);
+    await alice.request({ type: "send", conversationId, text: "Good, let us carry on." });
+    await visitor.waitForText(conversationId, "Good, let us carry on.");
+    const { single, inWhole } = messageDeliveries(visitor.events.slice(framesBefore));
+    expect([...single.values()]).toEqual([1]);
+    expect(inWhole.size).toBe(0);
+  });
+});
