@@ -1,9 +1,9 @@
 // The rep console: header, session pane, communication pane (thread + composer) or Home, footer.
 // A pure function of the store; the one input handler hands keys to the controller.
-import { Box, Text, useInput } from "ink";
-import { useSyncExternalStore } from "react";
+import { Box, Text, useInput, useStdin } from "ink";
+import { useEffect, useSyncExternalStore } from "react";
 import { sanitizeLine } from "../protocol/sanitize.js";
-import { Composer } from "./components/Composer.js";
+import { Composer, measureComposer } from "./components/Composer.js";
 import { Details } from "./components/Details.js";
 import { Footer } from "./components/Footer.js";
 import { Header } from "./components/Header.js";
@@ -16,7 +16,7 @@ import { Thread } from "./components/Thread.js";
 import type { ConsoleController } from "./controller.js";
 import { modeOf } from "./controller.js";
 import { hintsFor } from "./keys/bindings.js";
-import { alertHint, currentOffer, offerCountdown, serverNow, sessionRows, stateLabel, unreadHint } from "./store/selectors.js";
+import { alertHint, conversationSummary, currentOffer, offerCountdown, serverNow, sessionRows, stateLabel, unreadHint } from "./store/selectors.js";
 import type { UiState } from "./store/state.js";
 import type { Store } from "./store/store.js";
 import type { Theme } from "./theme/theme.js";
@@ -45,6 +45,15 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const { store, controller, theme } = props;
   const state = useSyncExternalStore(store.subscribe, store.getState);
   useInput((input, key) => controller.handleInput(input, key));
+  // F1 reaches useInput as an empty input with no key flag, so it is recognised from the raw sequence.
+  const { internal_eventEmitter: rawInput } = useStdin();
+  useEffect(() => {
+    const onRaw = (data: string) => {
+      if (data === "\x1bOP" || data === "\x1b[11~") controller.handleFunctionKey("F1");
+    };
+    rawInput.on("input", onRaw);
+    return () => void rawInput.off("input", onRaw);
+  }, [rawInput, controller]);
 
   const { columns, rows } = state.size;
   // One row shorter than the terminal avoids full-screen repaints.
@@ -63,8 +72,9 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const hint = ronaHint ?? selectedHint;
 
   const overlayHeight = (offer ? 6 : 0) + (state.picker || state.dialog ? 14 : 0);
-  const composerHeight = 3 + Math.min(3, (session?.draft.split("\n").length ?? 1) - 1);
-  const detailsHeight = session ? (session.view.aborted ? 3 : 2) + (Object.keys(session.view.context).length > 0 ? 1 : 0) : 0;
+  const composerHeight = measureComposer(session?.draft ?? state.homeDraft, mainWidth - 1, state.connection !== "online");
+  // Title, customer line, summary (S2), then the abort warning and context variables when there are any.
+  const detailsHeight = session ? (session.view.aborted ? 4 : 3) + (Object.keys(session.view.context).length > 0 ? 1 : 0) : 0;
   const threadHeight = Math.max(3, height - 1 - 2 - overlayHeight - composerHeight - detailsHeight - 1);
 
   return (
@@ -75,7 +85,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         <Box flexDirection="column" width={mainWidth} paddingLeft={1}>
           {offer ? <OfferCard offer={offer} repName={state.me?.name ?? ""} now={now} countdown={offerCountdown(state, offer)} more={offers - 1} theme={theme} /> : null}
           {state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : null}
-          {state.dialog?.kind === "help" ? <Help filter={state.dialog.filter} monitor={false} theme={theme} /> : null}
+          {state.dialog?.kind === "help" ? <Help filter={state.dialog.filter} monitor={false} rows={Math.max(3, height - 7 - (offer ? 6 : 0))} theme={theme} /> : null}
           {state.dialog?.kind === "confirm-close" ? (
             <Box flexDirection="column" borderStyle="round" {...border(theme.warn)} paddingX={1}>
               <Text bold>Close {sanitizeLine(state.sessions[state.dialog.conversationId]?.view.title ?? "")} to Waiting?</Text>
@@ -85,13 +95,14 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               </Text>
             </Box>
           ) : null}
-          {session ? (
+          {/* Help is modal and takes the room of the thread: nothing is drawn over it. */}
+          {state.dialog?.kind === "help" ? null : session ? (
             <>
               <Text bold wrap="truncate-end">
                 {sanitizeLine(session.view.title)} <Text {...fg(theme.accent)}>[{stateLabel(session, state.me?.id)}]</Text>
                 {session.view.customerEnded ? <Text {...fg(theme.warn)}> Customer ended the conversation</Text> : null}
               </Text>
-              <Details view={session.view} summary="" theme={theme} />
+              <Details view={session.view} summary={conversationSummary(session)} theme={theme} />
               <Thread messages={session.messages} height={threadHeight} width={mainWidth} scroll={session.scroll} meId={state.me?.id} customerName={session.view.customer.name} theme={theme} />
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
               <Composer draft={session.draft} width={mainWidth - 1} disabled={null} offline={state.connection !== "online"} theme={theme} />

@@ -8,7 +8,7 @@ import { COMPOSER_LIMIT } from "./components/Composer.js";
 import { filterItems } from "./components/Picker.js";
 import type { PickerItem } from "./components/Picker.js";
 import type { CommandId, Mode } from "./keys/bindings.js";
-import { matchKey } from "./keys/bindings.js";
+import { bindingsFor, matchKey } from "./keys/bindings.js";
 import { attentionOrder, currentOffer } from "./store/selectors.js";
 import type { Picker, UiState } from "./store/state.js";
 import type { Store } from "./store/store.js";
@@ -64,6 +64,12 @@ export class ConsoleController {
   }
 
   // ---- input ----------------------------------------------------------------------------------------
+
+  /** Function keys come as raw sequences: Ink hands useInput an empty input with no key flag for them. */
+  handleFunctionKey(name: "F1"): void {
+    const command = bindingsFor(modeOf(this.state)).find((b) => b.keys.includes(name))?.id;
+    if (command) void this.run(command);
+  }
 
   handleInput(input: string, key: Key): void {
     const mode = modeOf(this.state);
@@ -433,6 +439,9 @@ export class ConsoleController {
         if (!result) return;
         this.store.dispatch({ type: "picker", picker: null });
         if (picker.after !== "transfer") this.store.dispatch({ type: "count", what: "ended" });
+        // Handed over (transferred, or left a conference): no longer the rep's work, and the server tells
+        // them no more about it, so it leaves the pane and My work items instead of staying "Open" forever.
+        if (picker.after === "transfer" || picker.after === "conference") this.store.dispatch({ type: "remove-session", conversationId: picker.conversationId });
         this.store.dispatch({ type: "focus", target: "home" });
         this.flash(`Wrap-up submitted: ${item.label}.`);
         return;

@@ -56,7 +56,7 @@ export class Notifier {
       if (this.done.has(n.key)) continue;
       this.done.add(n.key);
       if (state.terminalFocused || this.style === "off") continue;
-      this.write(this.style === "osc" ? `\x1b]9;${sanitizeLine(n.text).replace(/[;\x07]/g, " ")}\x07\x07` : "\x07");
+      this.write(this.style === "osc" ? `\x1b]9;${sanitizeLine(n.text).replace(/;/g, " ")}\x07\x07` : "\x07");
     }
     // RONA can happen again later: forget it once it is over.
     if (state.me?.presence !== "rona") this.done.delete("rona");

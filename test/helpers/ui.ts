@@ -11,6 +11,7 @@ import { initialUiState } from "../../src/ui/store/state.js";
 import { createStore } from "../../src/ui/store/store.js";
 import type { Store } from "../../src/ui/store/store.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
+import type { Theme } from "../../src/ui/theme/theme.js";
 
 export const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 
@@ -159,14 +160,14 @@ export const KEYS = {
   alt: (ch: string) => `\x1b${ch}`,
 };
 
-export async function renderConsole(options: { welcome?: Welcome; columns?: number; rows?: number } = {}): Promise<Console> {
+export async function renderConsole(options: { welcome?: Welcome; columns?: number; rows?: number; theme?: Theme } = {}): Promise<Console> {
   const store = createStore(initialUiState(T0, { columns: options.columns ?? 120, rows: options.rows ?? 40 }));
   const client = new FakeClient();
   const result: Console = {} as Console;
   let ids = 0;
   const controller = new ConsoleController(store, client, { exit: () => (result.exited = true), now: () => store.getState().now, newClientId: () => `cid-${++ids}` });
   if (options.welcome) store.dispatch({ type: "welcome", welcome: options.welcome, now: T0 });
-  const instance = render(createElement(App, { store, controller, theme: makeTheme({}) }));
+  const instance = render(createElement(App, { store, controller, theme: options.theme ?? makeTheme({}) }));
   const waitForFrame = async (predicate: (frame: string) => boolean, what = "frame") => {
     const deadline = Date.now() + 3000;
     for (;;) {
@@ -191,4 +192,62 @@ export async function renderConsole(options: { welcome?: Welcome; columns?: numb
     unmount: () => instance.unmount(),
   });
   return result;
+}
+
+// ---- more frames and keys for the app tests --------------------------------------------------------
+
+/** A rep's message as the server echoes it (author id decides "You"). */
+export function repMessage(text: string, at = T0, author: { id: string; name: string } = { id: "alice", name: "Alice Moreau" }, overrides: Partial<MessageView> = {}): MessageView {
+  return { id: `m${messageCounter++}`, at, author: { role: "rep", ...author }, text, ...overrides };
+}
+
+export function systemMessage(text: string, code?: string, at = T0): MessageView {
+  return { id: `m${messageCounter++}`, at, author: { role: "system" }, text, ...(code ? { code } : {}) };
+}
+
+export function rep(id: string, name: string, overrides: Partial<UserView> = {}): UserView {
+  return { id, name, role: "rep", presence: "available", capacity: 3, used: 0, conversations: 0, queues: ["general"], ...overrides };
+}
+
+/** Ink's own SGR sequences (colour, bold, inverse, …) removed: what is left must hold no escape at all. */
+export function stripSgr(frame: string): string {
+  // eslint-disable-next-line no-control-regex -- matching SGR sequences is the point
+  return frame.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+/** The SGR parameter lists used in a frame, e.g. ["1", "90", "39", "7"]. */
+export function sgrCodes(frame: string): string[] {
+  // eslint-disable-next-line no-control-regex -- matching SGR sequences is the point
+  return [...frame.matchAll(/\x1b\[([0-9;]*)m/g)].map((m) => m[1] ?? "");
+}
+
+export const MORE_KEYS = {
+  f1: "\x1bOP",
+  ctrlB: "\x02",
+  ctrlR: "\x12",
+  altEnter: "\x1b\r",
+};
+
+/**
+ * The foreground colour (SGR parameter, e.g. "90" grey, "34" blue) in effect where `text` first appears in
+ * the frame, following the SGR sequences from the start of its line; null when no colour is set.
+ */
+export function colourAt(frame: string, text: string): string | null {
+  const at = frame.indexOf(text);
+  if (at < 0) throw new Error(`${JSON.stringify(text)} is not in the frame`);
+  const line = frame.slice(frame.lastIndexOf("\n", at) + 1, at);
+  let colour: string | null = null;
+  for (const params of sgrCodes(line)) {
+    const list = params === "" ? ["0"] : params.split(";");
+    for (let i = 0; i < list.length; i++) {
+      const p = Number(list[i]);
+      if (p === 0 || p === 39) colour = null;
+      else if ((p >= 30 && p <= 37) || (p >= 90 && p <= 97)) colour = String(p);
+      else if (p === 38) {
+        colour = list.slice(i, i + (list[i + 1] === "5" ? 3 : 5)).join(";");
+        i += list[i + 1] === "5" ? 2 : 4;
+      }
+    }
+  }
+  return colour;
 }

@@ -4,12 +4,33 @@ import { border, fg } from "../theme/theme.js";
 
 export const COMPOSER_LIMIT = 1000;
 
+/** The draft as the rows it takes inside the composer: line breaks, and long lines wrapped to the width. */
+export function composerRows(draft: string, width: number): string[] {
+  // Borders, the "› " prefix and the cursor take 5 columns.
+  const inner = Math.max(10, width - 5);
+  const rows: string[] = [];
+  for (const line of draft.split("\n")) {
+    const chars = [...line];
+    if (chars.length === 0) rows.push("");
+    for (let i = 0; i < chars.length; i += inner) rows.push(chars.slice(i, i + inner).join(""));
+  }
+  return rows;
+}
+
+/** Terminal rows the composer takes: at most 4 rows of text (the tail), a "more" line, the counter. */
+export function measureComposer(draft: string, width: number, offline: boolean): number {
+  const rows = composerRows(draft, width).length;
+  const counter = [...draft].length >= COMPOSER_LIMIT * 0.8 || offline ? 1 : 0;
+  return 2 + Math.min(4, rows) + (rows > 4 ? 1 : 0) + counter;
+}
+
 /** L5, L9: the draft with its line breaks, and a counter once it nears the limit. */
 export function Composer(props: { draft: string; width: number; disabled: string | null; offline: boolean; theme: Theme }) {
   const { theme, draft } = props;
   const length = [...draft].length;
   const over = length - COMPOSER_LIMIT;
-  const lines = draft.split("\n");
+  // A long draft shows its tail: the composer never grows past 4 rows of text (L5).
+  const lines = composerRows(draft, props.width);
   const shown = lines.slice(-4);
   return (
     <Box flexDirection="column" borderStyle="round" {...border(theme.muted)} width={props.width}>

@@ -102,7 +102,7 @@ export const BINDINGS: Binding[] = [
   { id: "toggle-pane", keys: ["Ctrl+B"], modes: ["composer", "home"], description: "collapse or expand the session pane" },
   { id: "remove-session", keys: ["Alt+Q"], modes: ["composer", "home"], description: "remove an ended session from the pane (Home stays)", slash: "/dismiss" },
   { id: "help", keys: ["F1", "?"], modes: ["composer", "home"], description: "help (? outside the composer)", slash: "/help", hint: true },
-  { id: "send", keys: ["Enter"], modes: ["composer"], description: "send the message" },
+  { id: "send", keys: ["Enter"], modes: ["composer", "home"], description: "send the message" },
   { id: "newline", keys: ["Alt+Enter", "Ctrl+J"], modes: ["composer"], description: "add a line break" },
   { id: "clear-or-quit", keys: ["Ctrl+C"], modes: ["composer", "home", "picker", "confirm", "help"], description: "clear the composer; twice on empty quits (sets Offline)", slash: "/quit" },
   { id: "picker-up", keys: ["Up"], modes: ["picker"], description: "move up" },
@@ -158,6 +158,8 @@ export function notation(input: string, key: Key): string | null {
                         ? "Home"
                         : null;
   if (named) {
+    // Ink reports a lone Esc with meta set: it is Esc, not Alt+Esc.
+    if (key.escape) return "Esc";
     if (key.meta) return `Alt+${named}`;
     if (key.ctrl) return `Ctrl+${named}`;
     return named;

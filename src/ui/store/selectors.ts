@@ -113,3 +113,13 @@ export function initials(name: string): string {
   if (parts.length === 0) return "?";
   return ((parts[0]![0] ?? "") + (parts.length > 1 ? (parts[parts.length - 1]![0] ?? "") : "")).toUpperCase();
 }
+
+/** S2: the conversation summary under the details: channel, when it started, how much was said. */
+export function conversationSummary(session: Session): string {
+  const v = session.view;
+  const start = new Date(v.createdAt);
+  const hhmm = `${String(start.getHours()).padStart(2, "0")}:${String(start.getMinutes()).padStart(2, "0")}`;
+  const fromCustomer = session.messages.filter((m) => m.author.role === "customer").length;
+  const total = session.messages.length;
+  return `${sanitizeLine(v.workstreamName)} · started ${hhmm} · ${total} message${total === 1 ? "" : "s"} (${fromCustomer} from the customer)`;
+}

@@ -1,0 +1,135 @@
+// App tests for the console's own keys: Ctrl+C clear/quit, help, attention routing, the quick switcher.
+import { afterEach, describe, expect, it } from "vitest";
+import { conversation, customerMessage, event, KEYS, MORE_KEYS, renderConsole, T0, welcome } from "../helpers/ui.js";
+import type { Console } from "../helpers/ui.js";
+
+let ui: Console | undefined;
+afterEach(() => {
+  ui?.unmount();
+  ui = undefined;
+});
+
+describe("Ctrl+C", () => {
+  it("UX Ctrl+C: clears a non-empty draft without sending it", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("never mind");
+    await ui.waitForFrame((f) => f.includes("› never mind"), "the draft");
+    await ui.press(KEYS.ctrlC);
+    const frame = await ui.waitForFrame((f) => !f.includes("never mind"), "cleared");
+    expect(frame).not.toContain("Press Ctrl+C again to quit");
+    expect(ui.exited).toBe(false);
+    expect(ui.client.sent).toEqual([]);
+  });
+
+  it("UX Ctrl+C: on an empty composer the first Ctrl+C asks, the second sets presence Offline and quits", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.ctrlC);
+    const frame = await ui.waitForFrame((f) => f.includes("Press Ctrl+C again to quit"), "the warning");
+    expect(frame).toContain("Ctrl+C again quits");
+    expect(ui.exited).toBe(false);
+    expect(ui.client.sent).toEqual([]);
+    await ui.press(KEYS.ctrlC);
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline" }]);
+    expect(ui.exited).toBe(true);
+  });
+
+  it("UX Ctrl+C: typing after the first Ctrl+C disarms the quit", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.ctrlC);
+    await ui.waitForFrame((f) => f.includes("Ctrl+C again quits"), "armed");
+    await ui.press("/");
+    await ui.waitForFrame((f) => !f.includes("Ctrl+C again quits"), "disarmed");
+    await ui.press(KEYS.ctrlC);
+    await ui.press(KEYS.ctrlC);
+    expect(ui.exited).toBe(false);
+    expect(ui.client.sent).toEqual([]);
+  });
+});
+
+describe("help", () => {
+  it("UX help: F1 opens help generated from the key table; typing filters it; Esc clears, then closes", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press(MORE_KEYS.f1);
+    let frame = await ui.waitForFrame((f) => f.includes("Help — type to filter, Esc to close"), "help");
+    expect(frame).toMatch(/Alt\+Y\s+accept the pending offer \(\/accept\)/);
+    expect(frame).toMatch(/Alt\+T\s+transfer to a queue or a rep/);
+    expect(frame).toMatch(/Ctrl\+B\s+collapse or expand the session pane/);
+    expect(frame).toMatch(/Alt\+Enter, Ctrl\+J\s+add a line break/);
+
+    await ui.press("conference");
+    frame = await ui.waitForFrame((f) => f.includes("filter: conference"), "filtered");
+    expect(frame).toMatch(/Alt\+C\s+invite a rep to a conference/);
+    expect(frame).toMatch(/Alt\+X\s+leave the conference/);
+    expect(frame).not.toContain("accept the pending offer");
+
+    await ui.press(KEYS.escape);
+    await ui.waitForFrame((f) => f.includes("accept the pending offer"), "filter cleared");
+    await ui.press(KEYS.escape);
+    frame = await ui.waitForFrame((f) => !f.includes("Help — type to filter"), "closed");
+    expect(frame).toContain("Visitor 1 [Active]");
+    // Help never typed into the composer or sent anything.
+    expect(ui.store.getState().sessions.c1?.draft).toBe("");
+    expect(ui.client.sent).toEqual([]);
+  });
+
+  it("UX help: ? opens help on Home, but is text in the composer", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press("?");
+    await ui.waitForFrame((f) => f.includes("Help — type to filter"), "help from Home");
+    await ui.press(KEYS.escape);
+    await ui.waitForFrame((f) => !f.includes("Help — type to filter"), "closed");
+    await ui.press(KEYS.alt("1"));
+    await ui.press("is it late?");
+    const frame = await ui.waitForFrame((f) => f.includes("› is it late?"), "? typed");
+    expect(frame).not.toContain("Help — type to filter");
+    await ui.press(KEYS.enter);
+    expect(ui.client.sent).toEqual([{ type: "send", conversationId: "c1", text: "is it late?", clientId: "cid-1" }]);
+  });
+});
+
+describe("attention", () => {
+  it("SPEC S9: Alt+A jumps to the session with the sentiment alert first, then unread ones, oldest first", async () => {
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" }), conversation("c3", { title: "Visitor 3" })]),
+    });
+    ui.store.dispatch({
+      type: "event",
+      frame: event(
+        { kind: "message", conversationId: "c3", message: customerMessage("hello?", T0 + 1_000) },
+        { kind: "message", conversationId: "c1", message: customerMessage("anyone?", T0 + 2_000) },
+        { kind: "message", conversationId: "c2", message: customerMessage("this is unacceptable", T0 + 3_000, { sentiment: -2 }) },
+        { kind: "conversation", conversation: conversation("c2", { title: "Kenny Smith", alert: true, sentiment: -2 }) },
+      ),
+    });
+    await ui.waitForFrame((f) => /2 Kenny Smith\s+1!/.test(f), "the alert");
+    await ui.press(KEYS.alt("a"));
+    const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith [Active]"), "alert first");
+    expect(frame).toContain("this is unacceptable");
+    // The alert stays until the server clears it, so Alt+A stays there; then the unread ones follow.
+    await ui.press(KEYS.alt("a"));
+    expect(ui.store.getState().focus).toBe("c2");
+    ui.store.dispatch({ type: "event", frame: event({ kind: "conversation", conversation: conversation("c2", { title: "Kenny Smith", alert: false, sentiment: 0 }) }) });
+    await ui.press(KEYS.alt("a"));
+    await ui.waitForFrame((f) => f.includes("Visitor 3 [Active]"), "the oldest unread next");
+    await ui.press(KEYS.alt("a"));
+    await ui.waitForFrame((f) => f.includes("Dana Kim [Active]"), "then the other unread");
+    await ui.press(KEYS.alt("a"));
+    await ui.waitForFrame((f) => f.includes("Nothing needs attention."), "nothing left");
+    expect(ui.client.sent).toEqual([]);
+  });
+
+  it("SPEC S1: Ctrl+K opens the quick switcher; typing filters and Enter switches", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" })]) });
+    await ui.press(KEYS.ctrlK);
+    let frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher");
+    expect(frame).toContain("1. ⌂ Home");
+    await ui.press("kenny");
+    frame = await ui.waitForFrame((f) => f.includes("filter: kenny"), "filtered");
+    expect(frame).not.toContain("2. Dana Kim");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Kenny Smith [Active]"), "switched");
+    expect(ui.client.sent).toEqual([]);
+  });
+});

@@ -1,0 +1,209 @@
+// App tests for transfer, conference and end with wrap-up (SPEC §4, L10–L12): frames and requests.
+import { afterEach, describe, expect, it } from "vitest";
+import { conversation, customerMessage, event, KEYS, me, MORE_KEYS, rep, renderConsole, systemMessage, T0, welcome } from "../helpers/ui.js";
+import type { Console } from "../helpers/ui.js";
+
+let ui: Console | undefined;
+afterEach(() => {
+  ui?.unmount();
+  ui = undefined;
+});
+
+const TARGETS = {
+  queues: [
+    { id: "general", name: "General", open: 2 },
+    { id: "billing", name: "Billing", open: 0 },
+  ],
+  reps: [me({ used: 1 }), rep("bob", "Bob Martin"), rep("carol", "Carol Diaz", { presence: "busy" }), rep("dave", "Dave Ng", { used: 3 })],
+};
+
+async function inSession(convs = [conversation("c1", { title: "Dana Kim", messages: [customerMessage("I need billing help")] })]): Promise<Console> {
+  const console = await renderConsole({ welcome: welcome(convs, [], me({ used: 1 })) });
+  console.client.responses.targets = TARGETS;
+  await console.press(KEYS.alt("1"));
+  await console.waitForFrame((f) => f.includes("Dana Kim [Active]"), "the session");
+  return console;
+}
+
+describe("transfer (L10)", () => {
+  it("SPEC L10: Alt+T opens the picker with Queues/Reps tabs, a filter and a reload; a busy rep is disabled with its reason; Enter sends transfer and opens wrap-up", async () => {
+    ui = await inSession();
+    await ui.press(KEYS.alt("t"));
+    let frame = await ui.waitForFrame((f) => f.includes("updated 0 s ago · Ctrl+R reload"), "the transfer picker");
+    expect(frame).toContain("Transfer to [Queues] Reps  (Tab)");
+    expect(frame).toContain("filter:");
+    expect(frame).toContain("1. General · 2 open");
+    expect(frame).toContain("2. Billing · 0 open");
+    expect(ui.client.sent).toEqual([{ type: "targets" }]);
+
+    await ui.press(KEYS.tab);
+    frame = await ui.waitForFrame((f) => f.includes("Queues [Reps]  (Tab)"), "the Reps tab");
+    expect(frame).toContain("1. Bob Martin · Available · 0/3");
+    expect(frame).toContain("2. Carol Diaz · Busy · 0/3 (Busy)");
+    expect(frame).toContain("3. Dave Ng · Available · 3/3 (at capacity 3/3)");
+    // The rep does not see themselves.
+    expect(frame).not.toMatch(/\d\. Alice Moreau/);
+
+    // Reload: a second targets request, and "updated … ago" restarts.
+    ui.store.dispatch({ type: "tick", now: T0 + 12_000 });
+    await ui.waitForFrame((f) => f.includes("updated 12 s ago"), "12 s later");
+    ui.client.responses.targets = { ...TARGETS, reps: [...TARGETS.reps, rep("erin", "Erin Fox")] };
+    await ui.press(MORE_KEYS.ctrlR);
+    await ui.waitForFrame((f) => f.includes("updated 0 s ago") && f.includes("Erin Fox"), "reloaded");
+    expect(ui.client.ofType("targets")).toHaveLength(2);
+
+    // A disabled row cannot be chosen.
+    await ui.press(KEYS.down);
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Carol Diaz cannot be chosen: Busy."), "the refusal");
+    expect(ui.client.ofType("transfer")).toEqual([]);
+
+    // The filter narrows the list.
+    await ui.press("bo");
+    frame = await ui.waitForFrame((f) => f.includes("filter: bo"), "filtered");
+    expect(frame).toContain("1. Bob Martin");
+    expect(frame).not.toContain("Carol Diaz ·");
+    expect(frame).not.toContain("Erin Fox");
+    await ui.press(KEYS.enter);
+    frame = await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
+    expect(frame).toContain("1. Resolved");
+    expect(frame).toContain("2. Needs follow-up");
+    expect(frame).toContain("choose a reason to finish");
+    expect(ui.client.ofType("transfer")).toEqual([{ type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } }]);
+
+    await ui.press(KEYS.enter);
+    frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Resolved."), "wrap-up done");
+    expect(frame).not.toContain("Wrap-up reason");
+    expect(frame).toContain("transferred 1");
+    expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "resolved" }]);
+  });
+
+  it("SPEC L10: /transfer @bob and /transfer billing work from the composer", async () => {
+    ui = await inSession([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" })]);
+    await ui.press("/transfer @bob");
+    await ui.press(KEYS.enter);
+    let frame = await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
+    expect(frame).not.toContain("/transfer @bob");
+    expect(ui.client.ofType("transfer")).toEqual([{ type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } }]);
+    await ui.press(KEYS.enter);
+    frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted"), "wrapped up");
+    // Handed over: the transferred conversation leaves the pane; the other one is now session 1.
+    expect(frame).toMatch(/1 Kenny Smith/);
+    expect(frame).not.toMatch(/\d Dana Kim/);
+
+    await ui.press(KEYS.alt("1"));
+    await ui.waitForFrame((f) => f.includes("Kenny Smith [Active]"), "second session");
+    await ui.press("/transfer billing");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker again");
+    expect(ui.client.ofType("transfer")).toEqual([
+      { type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } },
+      { type: "transfer", conversationId: "c2", target: { kind: "queue", id: "billing" } },
+    ]);
+    expect(ui.client.ofType("targets")).toHaveLength(2);
+  });
+
+  it("SPEC L10: transfer is only for a conversation the rep accepted: Alt+T on a wrap-up explains and sends nothing", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Dana Kim", state: "wrapup", wrapUpBy: ["alice"] })]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press(KEYS.alt("t"));
+    const frame = await ui.waitForFrame((f) => f.includes("You can transfer only a conversation you accepted"), "the refusal");
+    expect(frame).not.toContain("Transfer to");
+    expect(ui.client.sent).toEqual([]);
+  });
+});
+
+describe("conference (L11)", () => {
+  it("SPEC L11: Alt+C invites a rep; the state reads Conference requested, then Conference with a joined message; Alt+X sends end_conference then wrap-up", async () => {
+    ui = await inSession();
+    await ui.press(KEYS.alt("c"));
+    let frame = await ui.waitForFrame((f) => f.includes("Invite to a conference") && f.includes("Bob Martin"), "the conference picker");
+    expect(frame).toContain("(Busy)");
+    expect(frame).not.toContain("(Tab)");
+    await ui.press("bob");
+    await ui.waitForFrame((f) => f.includes("filter: bob") && !f.includes("Carol Diaz ·"), "filtered");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => !f.includes("Invite to a conference"), "picker closed");
+    expect(ui.client.ofType("conference")).toEqual([{ type: "conference", conversationId: "c1", repId: "bob" }]);
+
+    const base = conversation("c1", { title: "Dana Kim" });
+    ui.store.dispatch({ type: "event", frame: event({ kind: "conversation", conversation: { ...base, conferenceRequested: { repId: "bob", repName: "Bob Martin" } } }) });
+    await ui.waitForFrame((f) => f.includes("Dana Kim [Conference requested]"), "Conference requested");
+
+    ui.store.dispatch({
+      type: "event",
+      frame: event(
+        { kind: "conversation", conversation: { ...base, conferenceRequested: null, participants: ["bob"] } },
+        { kind: "message", conversationId: "c1", message: systemMessage("Bob Martin joined the conversation", "rep_joined", T0 + 5_000) },
+      ),
+    });
+    frame = await ui.waitForFrame((f) => f.includes("Dana Kim [Conference]"), "Conference");
+    expect(frame).toContain("* Bob Martin joined the conversation");
+
+    await ui.press(KEYS.alt("x"));
+    await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up dialog");
+    expect(ui.client.ofType("end_conference")).toEqual([{ type: "end_conference", conversationId: "c1" }]);
+    await ui.press(KEYS.enter);
+    frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Resolved."), "wrapped up");
+    expect(frame).not.toMatch(/1 Dana Kim/);
+    expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "resolved" }]);
+    expect(ui.client.sent.map((b) => b.type)).toEqual(["targets", "conference", "end_conference", "wrapup"]);
+  });
+});
+
+describe("end (L12)", () => {
+  it("SPEC L12: Alt+E sends end and opens the wrap-up reason picker; its filter narrows to Needs follow-up; Esc clears the filter but does not skip wrap-up; submit sends wrapup", async () => {
+    ui = await inSession();
+    await ui.press(KEYS.alt("e"));
+    let frame = await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
+    expect(ui.client.ofType("end")).toEqual([{ type: "end", conversationId: "c1" }]);
+    expect(frame).toContain("1. Resolved");
+    expect(frame).toContain("3. Other");
+
+    await ui.press("follow");
+    frame = await ui.waitForFrame((f) => f.includes("filter: follow"), "filtered");
+    expect(frame).toContain("1. Needs follow-up");
+    expect(frame).not.toContain("Resolved");
+    expect(frame).not.toContain("Other");
+    await ui.press(KEYS.escape);
+    await ui.waitForFrame((f) => f.includes("1. Resolved"), "filter cleared");
+    await ui.press(KEYS.escape);
+    frame = await ui.waitForFrame((f) => f.includes("Choose a wrap-up reason to finish (L12)."), "wrap-up cannot be skipped");
+    expect(frame).toContain("Wrap-up reason");
+    expect(ui.client.ofType("wrapup")).toEqual([]);
+
+    await ui.press("follow");
+    await ui.waitForFrame((f) => f.includes("filter: follow"), "filtered again");
+    await ui.press(KEYS.enter);
+    frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Needs follow-up."), "submitted");
+    expect(frame).toContain("ended 1");
+    expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "follow-up" }]);
+    expect(ui.client.sent.map((b) => b.type)).toEqual(["end", "wrapup"]);
+  });
+
+  it("SPEC L12: when the customer ends, the rep sees Customer ended the conversation and then ends with wrap-up", async () => {
+    ui = await inSession();
+    ui.store.dispatch({
+      type: "event",
+      frame: event(
+        { kind: "conversation", conversation: conversation("c1", { title: "Dana Kim", state: "wrapup", customerEnded: true, wrapUpBy: ["alice"] }) },
+        { kind: "notice", code: "customer_ended", text: "Dana Kim ended the conversation: choose a wrap-up reason.", conversationId: "c1" },
+      ),
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("Dana Kim [Customer ended] Customer ended the conversation"), "the customer ended");
+    expect(frame).toContain("Dana Kim ended the conversation: choose a wrap-up reason.");
+    // Nothing can be sent any more; the draft stays.
+    await ui.press("are you still there?");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("This conversation is wrapup; messages cannot be sent."), "send refused");
+    expect(ui.client.ofType("send")).toEqual([]);
+
+    await ui.press(KEYS.alt("e"));
+    await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
+    await ui.press("2");
+    await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Needs follow-up."), "submitted");
+    // The conversation is already over: no end request, only the wrap-up.
+    expect(ui.client.ofType("end")).toEqual([]);
+    expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "follow-up" }]);
+  });
+});
