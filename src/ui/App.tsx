@@ -71,7 +71,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const ronaHint = state.me?.presence === "rona" ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.` : null;
   const hint = ronaHint ?? selectedHint;
 
-  const overlayHeight = (offer ? 6 : 0) + (state.picker || state.dialog ? 14 : 0);
+  const overlayHeight = (offer ? 7 : 0) + (state.picker || state.dialog ? 14 : 0);
   const composerHeight = measureComposer(session?.draft ?? state.homeDraft, mainWidth - 1, state.connection !== "online");
   // Title, customer line, summary (S2), then the abort warning and context variables when there are any.
   const detailsHeight = session ? (session.view.aborted ? 4 : 3) + (Object.keys(session.view.context).length > 0 ? 1 : 0) : 0;
@@ -85,7 +85,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         <Box flexDirection="column" width={mainWidth} paddingLeft={1}>
           {offer ? <OfferCard offer={offer} repName={state.me?.name ?? ""} now={now} countdown={offerCountdown(state, offer)} more={offers - 1} theme={theme} /> : null}
           {state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : null}
-          {state.dialog?.kind === "help" ? <Help filter={state.dialog.filter} monitor={false} rows={Math.max(3, height - 7 - (offer ? 6 : 0))} theme={theme} /> : null}
+          {state.dialog?.kind === "help" ? <Help filter={state.dialog.filter} monitor={false} rows={Math.max(3, height - 7 - (offer ? 7 : 0))} theme={theme} /> : null}
           {state.dialog?.kind === "confirm-close" ? (
             <Box flexDirection="column" borderStyle="round" {...border(theme.warn)} paddingX={1}>
               <Text bold>Close {sanitizeLine(state.sessions[state.dialog.conversationId]?.view.title ?? "")} to Waiting?</Text>

@@ -385,7 +385,7 @@ export class ConsoleController {
     switch (picker.kind) {
       case "transfer":
       case "conference": {
-        const reps = (state.targets?.reps ?? []).filter((r) => r.id !== state.me?.id);
+        const reps = (state.targets?.reps ?? []).filter((r) => r.id !== state.me?.id && r.capacity > 0);
         const repItems = reps.map((r: UserView) => ({
           id: `rep:${r.id}`,
           label: sanitizeLine(r.name),
