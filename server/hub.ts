@@ -45,6 +45,8 @@ export interface HubOptions {
   clock: Clock;
   logger: Logger;
   snapshotEvery?: number;
+  /** How long a rep may be disconnected before they are set Offline. */
+  presenceGraceMs?: number;
 }
 
 function tokenHash(token: string): Buffer {
@@ -72,6 +74,8 @@ export class Hub {
   private eventsSinceSnapshot = 0;
   private readonly snapshotEvery: number;
   private closed = false;
+  private readonly offlineTimers = new Map<string, () => void>();
+  private readonly presenceGraceMs: number;
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -79,6 +83,7 @@ export class Hub {
     this.clock = options.clock;
     this.log = options.logger;
     this.snapshotEvery = options.snapshotEvery ?? SNAPSHOT_EVERY_EVENTS;
+    this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.state = this.recover();
   }
@@ -213,16 +218,18 @@ export class Hub {
       this.detach(connection);
     });
     ws.on("message", (data, isBinary) => {
+      let raw = "";
       try {
         if (isBinary) {
           this.fail(connection, undefined, "protocol/malformed", "Frames are JSON text, not binary.");
           return;
         }
-        this.onFrame(connection, data.toString());
+        raw = data.toString();
+        this.onFrame(connection, raw);
       } catch (error) {
         // Never let an exception escape a message handler: the server stays up for everyone else.
         this.log.error({ connection: connection.id, err: (error as Error).message, stack: (error as Error).stack }, "request failed");
-        this.fail(connection, undefined, "server/internal", "The server could not handle this request.");
+        this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
       }
     });
   }
@@ -230,8 +237,28 @@ export class Hub {
   private detach(connection: Connection): void {
     this.connections.delete(connection);
     this.supervisors.delete(connection);
-    if (connection.userId) this.byUser.get(connection.userId)?.delete(connection);
+    if (connection.userId) {
+      const remaining = this.byUser.get(connection.userId);
+      remaining?.delete(connection);
+      if (!remaining || remaining.size === 0) this.armOffline(connection.userId);
+    }
     if (connection.viewer?.role === "customer") this.byCustomer.get(connection.viewer.key)?.delete(connection);
+  }
+
+  /**
+   * A rep whose last connection dropped is set Offline after a grace period, so that a closed terminal
+   * does not keep receiving offers (and going to RONA); a reconnect within the grace keeps the presence.
+   */
+  private armOffline(userId: string): void {
+    if (this.closed || this.offlineTimers.has(userId)) return;
+    const cancel = this.clock.setTimer(() => {
+      this.offlineTimers.delete(userId);
+      const user = this.state.users[userId];
+      if (this.closed || !user || user.deleted || user.presence === "offline" || (this.byUser.get(userId)?.size ?? 0) > 0) return;
+      this.execute({ role: user.role, id: userId } as Actor, { type: "presence", presence: "offline" });
+      this.flushNow();
+    }, this.presenceGraceMs);
+    this.offlineTimers.set(userId, cancel);
   }
 
   /** Ping every client; terminate those that did not answer the last ping. */
@@ -322,6 +349,8 @@ export class Hub {
       connection.viewer = { role: hello.role, id: user.id };
       connection.actor = { role: user.role === "supervisor" && hello.role === "supervisor" ? "supervisor" : user.role, id: user.id } as Actor;
       this.index(this.byUser, user.id, connection);
+      this.offlineTimers.get(user.id)?.();
+      this.offlineTimers.delete(user.id);
       if (hello.role === "supervisor") this.supervisors.add(connection);
     }
     this.welcome(connection, hello.lastSeq, conversationTokenOut);
@@ -515,6 +544,7 @@ export class Hub {
     this.flushNow();
     this.closed = true;
     this.cancelTimer?.();
+    for (const cancel of this.offlineTimers.values()) cancel();
     for (const connection of this.connections) connection.ws.close(CloseCode.goingAway, "server shutting down");
     this.saveSnapshot();
     this.store.close();

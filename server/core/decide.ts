@@ -558,6 +558,17 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
   if (command.text !== undefined) checkText(command.text, false);
 
   const key = authenticated ? `auth:${identity.id}` : actor.key;
+  // A retried start (same clientId, the ack was lost) is the same conversation, not a second one.
+  if (command.clientId !== undefined) {
+    const retried = clientIdKey({ role: "customer" }, command.clientId);
+    for (const id in state.conversations) {
+      const c = state.conversations[id]!;
+      if (c.customer.key === key && c.state !== "closed" && c.clientIds[retried]) {
+        tx.result = { conversationId: c.id, resumed: true, messageId: c.clientIds[retried] };
+        return;
+      }
+    }
+  }
   // A returning customer carries on with their open persistent conversation (P5).
   const existingId = ws.mode === "persistent" ? state.identities[key] : undefined;
   const existing = existingId ? state.conversations[existingId] : undefined;
@@ -661,7 +672,8 @@ function customerMessage(tx: Tx, c: Conversation, text: string, clientId: string
   // The customer came back to a parked persistent chat (P6, P11, P12).
   const ws = workstreamOf(tx.state, c);
   const previous = c.lastOwnerId ? tx.state.users[c.lastOwnerId] : undefined;
-  if (ws.autoAssignReturning && previous && !previous.deleted && fits(previous, ws.capacityCost)) {
+  // A supervisor's pending transfer (SV6, SV7) decides who gets it: it waits in the queue for that answer.
+  if (ws.autoAssignReturning && !c.transfer && previous && !previous.deleted && fits(previous, ws.capacityCost)) {
     assign(tx, c, previous.id, "auto");
     return;
   }
