@@ -7,10 +7,10 @@ import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { decide } from "../../server/core/decide.js";
 import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
-import type { Actor, Command, Conversation, DomainEvent, Presence, State, TransferTarget } from "../../server/core/model.js";
+import type { Actor, Command, Conversation, DomainEvent, Offer, Outcome, Presence, State, TransferTarget } from "../../server/core/model.js";
 import { DAY, MINUTE } from "../../server/core/org.js";
 import type { Org } from "../../server/core/org.js";
-import { admin, customer, rep, supervisor, system, testOrg, testWorkstream } from "../helpers/core.js";
+import { admin, CoreHarness, customer, rep, supervisor, system, testOrg, testWorkstream } from "../helpers/core.js";
 
 // ---- the org --------------------------------------------------------------------------------------
 
@@ -50,6 +50,8 @@ function makeOrg(v: OrgVariant): Org {
         autoAssignReturning: v.autoAssignReturning,
         waitingExpiryDays: v.waitingExpiryDays,
         offerTimeoutSeconds: v.offerTimeoutSeconds,
+        // P2: persistent customers write at any time; they are routed when the hours open.
+        operatingHours: hours,
       }),
     ],
     users: base.users.map((u) => (u.id === "sam" ? { ...u, capacity: 1, queues: ["general"] } : u)),
@@ -79,17 +81,17 @@ const KINDS = {
   accept: 16,
   reject: 3,
   pick: 4,
-  message: 4,
-  transfer: 4,
-  conference: 4,
-  end_conference: 3,
-  close: 4,
-  end: 5,
-  wrapup: 6,
-  monitor: 2,
-  leave: 1,
-  assign: 3,
-  supervisor_transfer: 3,
+  message: 5,
+  transfer: 5,
+  conference: 6,
+  end_conference: 8,
+  close: 5,
+  end: 6,
+  wrapup: 8,
+  monitor: 3,
+  leave: 3,
+  assign: 4,
+  supervisor_transfer: 4,
   force_close: 2,
   admin: 1,
   advance: 9,
@@ -184,10 +186,16 @@ function conversations(state: State, where: (c: Conversation) => boolean = () =>
     .filter(where);
 }
 
-/** A conversation id: among those `where` picks when the step is natural and there are any, else any id. */
+/** A natural step found nothing meaningful to act on; it drives traffic instead (see `progress`). */
+class NothingToDo extends Error {}
+
+/** A natural step picks among the conversations `where` selects (or does something else if there are none); others pick any. */
 function pickConversation(state: State, step: Step, where: (c: Conversation) => boolean): string {
-  const meaningful = step.natural ? conversations(state, where) : [];
-  if (meaningful.length > 0) return at(meaningful, step.conv).id;
+  if (step.natural) {
+    const meaningful = conversations(state, where);
+    if (meaningful.length > 0) return at(meaningful, step.conv).id;
+    throw new NothingToDo();
+  }
   const all = conversations(state);
   return all.length > 0 ? at(all, step.conv).id : `c${step.conv % 5}`;
 }
@@ -231,8 +239,40 @@ interface Resolved {
   advance: number;
 }
 
+function plain(actor: Actor, command: Command): Resolved {
+  return { actor, command, advance: 0 };
+}
+
+function pendingOffers(state: State): Offer[] {
+  return Object.values(state.offers)
+    .filter((o) => o.status === "pending")
+    .sort((a, b) => byNumericId(a.id, b.id));
+}
+
 function resolve(state: State, step: Step): Resolved {
-  const plain = (actor: Actor, command: Command): Resolved => ({ actor, command, advance: 0 });
+  try {
+    return resolveStep(state, step);
+  } catch (error) {
+    if (!(error instanceof NothingToDo)) throw error;
+    return progress(state, step);
+  }
+}
+
+/** Keep traffic flowing: accept a pending offer, else make someone Available, else start a conversation. */
+function progress(state: State, step: Step): Resolved {
+  const pending = pendingOffers(state);
+  if (pending.length > 0) {
+    const o = at(pending, step.conv);
+    return plain(userActor(state, o.repId), { type: "accept", offerId: o.id });
+  }
+  const present = USERS.filter((id) => state.users[id] && !state.users[id].deleted);
+  if (present.length > 0 && !present.some((id) => state.users[id]!.presence === "available")) {
+    return plain(userActor(state, at(present, step.who)), { type: "presence", presence: "available" });
+  }
+  return resolveStep(state, { ...step, kind: "start", natural: true });
+}
+
+function resolveStep(state: State, step: Step): Resolved {
   const conv = (id: string): Conversation | undefined => state.conversations[id];
   switch (step.kind) {
     case "start": {
@@ -263,11 +303,12 @@ function resolve(state: State, step: Step): Resolved {
       return plain(userActor(state, at(USERS, step.who)), { type: "presence", presence: at(PRESENCE_CHOICES, step.x) });
     case "accept":
     case "reject": {
-      const pending = Object.values(state.offers)
-        .filter((o) => o.status === "pending")
-        .sort((a, b) => byNumericId(a.id, b.id));
+      const pending = pendingOffers(state);
+      if (step.natural && pending.length === 0) throw new NothingToDo();
       if (pending.length > 0) {
-        const o = at(pending, step.conv);
+        // Half the time, answer a transfer or conference request if there is one (they are rarer than routing offers).
+        const requests = pending.filter((o) => o.kind !== "route");
+        const o = step.flag && requests.length > 0 ? at(requests, step.conv) : at(pending, step.conv);
         const actor = step.natural ? userActor(state, o.repId) : userActor(state, at(USERS, step.who));
         return plain(actor, { type: step.kind, offerId: o.id });
       }
@@ -346,14 +387,22 @@ function resolve(state: State, step: Step): Resolved {
 
 const STATES = new Set(["open", "active", "waiting", "wrapup", "closed"]);
 
+interface Context {
+  /** Every conversation ever created in this run. */
+  created: ReadonlySet<string>;
+  now: number;
+  /** The command just run. */
+  command: Command["type"];
+}
+
 interface Invariant {
   name: string;
-  check(state: State, created: ReadonlySet<string>): string[];
+  check(state: State, context: Context): string[];
 }
 
 const INVARIANTS: Invariant[] = [
   {
-    name: "each conversation is in exactly one state, and in its queue's open list iff it is Open",
+    name: "each conversation is in exactly one of the five states, and in its queue's open list iff it is Open",
     check(state) {
       const found: string[] = [];
       const seenIn = new Map<string, string[]>();
@@ -408,8 +457,8 @@ const INVARIANTS: Invariant[] = [
     },
   },
   {
-    name: "SPEC L4, L10: no conversation is lost",
-    check(state, created) {
+    name: "SPEC L4, SPEC L10: no conversation is lost",
+    check(state, { created }) {
       const found: string[] = [];
       for (const id of created) if (!state.conversations[id]) found.push(`conversation ${id} was created and no longer exists`);
       for (const c of conversations(state)) {
@@ -432,6 +481,7 @@ const INVARIANTS: Invariant[] = [
           if (c.wrapUpBy.length === 0) found.push(`Wrap-up ${c.id} waits for nobody, so it never closes`);
           for (const id of c.wrapUpBy) {
             if (state.users[id]?.items[c.id]?.role !== "wrapup") found.push(`Wrap-up ${c.id} waits for ${id}, who has no wrap-up item, so it never closes`);
+            if (state.users[id]?.deleted) found.push(`Wrap-up ${c.id} waits for ${id}, who was deleted, so it never closes`);
           }
         }
         if (c.state === "closed") {
@@ -445,7 +495,7 @@ const INVARIANTS: Invariant[] = [
     },
   },
   {
-    name: "no conversation is assigned twice; a pending offer exists iff its rep holds it",
+    name: "SPEC SV7: no conversation is assigned twice; a pending offer exists iff its rep holds it",
     check(state) {
       const found: string[] = [];
       for (const c of conversations(state)) {
@@ -466,6 +516,7 @@ const INVARIANTS: Invariant[] = [
       }
       for (const uid of Object.keys(state.users).sort()) {
         const items = state.users[uid]!.items;
+        if (state.users[uid]!.deleted && Object.keys(items).length > 0) found.push(`deleted ${uid} still holds ${JSON.stringify(items)}`);
         for (const cid of Object.keys(items).sort()) {
           if (!state.conversations[cid]) found.push(`${uid} holds unknown conversation ${cid}`);
           if (items[cid]!.role !== "offer") continue;
@@ -476,7 +527,37 @@ const INVARIANTS: Invariant[] = [
       return found;
     },
   },
+  {
+    name: "SPEC L2, SPEC P7: a tick leaves nothing overdue",
+    check(state, { now, command }) {
+      if (command !== "tick") return [];
+      const found: string[] = [];
+      for (const o of pendingOffers(state)) if (o.expiresAt <= now) found.push(`offer ${o.id} to ${o.repId} expired at ${o.expiresAt} and is still pending at ${now}`);
+      for (const c of conversations(state, (x) => x.state === "waiting" && x.waitingUntil !== null && x.waitingUntil <= now)) {
+        found.push(`Waiting ${c.id} expired at ${String(c.waitingUntil)} and is still Waiting at ${now}`);
+      }
+      return found;
+    },
+  },
 ];
+
+/** Why `offer` should not have been made in `state` (L2; one work item per rep and conversation). */
+function offerProblems(state: State, offer: Offer): string[] {
+  const found: string[] = [];
+  const u = state.users[offer.repId];
+  const c = state.conversations[offer.conversationId];
+  if (!u || u.deleted) return [`offer ${offer.id} went to ${offer.repId}, who does not exist`];
+  if (!c) return [`offer ${offer.id} is for unknown conversation ${offer.conversationId}`];
+  if (u.presence !== "available") found.push(`${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who is ${u.presence}`);
+  if (c.id in u.items) found.push(`${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who already holds it as ${u.items[c.id]!.role}`);
+  const cost = state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1;
+  if (usedUnits(u) + cost > u.capacity) found.push(`${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who has ${u.capacity - usedUnits(u)} of ${cost} units free`);
+  return found;
+}
+
+function violations(state: State, context: Context): string[] {
+  return INVARIANTS.flatMap((invariant) => invariant.check(state, context).map((v) => `${invariant.name}: ${v}`));
+}
 
 // ---- running a sequence ---------------------------------------------------------------------------
 
@@ -507,6 +588,10 @@ function describeStep(r: Resolved): string {
 
 /** Counts of accepted commands by type over all runs: the generator must reach every path. */
 const coverage = new Map<string, number>();
+/** Refusals by command type and code, to tune the generator when coverage drops. */
+const refusals = new Map<string, number>();
+/** Event types seen over all runs. */
+const reached = new Set<string>();
 let runs = 0;
 
 function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
@@ -531,20 +616,23 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
     const resolved = resolve(state, step);
     now += resolved.advance;
     const before = structuredClone(state);
-    let outcome;
+    let outcome: Outcome;
     try {
       outcome = decide(state, { at: now, actor: resolved.actor, command: resolved.command });
     } catch (error) {
       trace.push(`${describeStep(resolved)} → threw`);
-      fail(index, "decide never throws for a well-formed command", [String(error instanceof Error ? (error.stack ?? error.message) : error)]);
+      return fail(index, "decide never throws for a well-formed command", [String(error instanceof Error ? (error.stack ?? error.message) : error)]);
     }
     trace.push(`${describeStep(resolved)} → ${outcome.ok ? outcome.events.map((e) => e.type).join(", ") || "no events" : outcome.error.code}`);
 
     if (!outcome.ok) {
+      const key = `${resolved.command.type} ${outcome.error.code}`;
+      refusals.set(key, (refusals.get(key) ?? 0) + 1);
       if (!isDeepStrictEqual(before, state)) fail(index, "a refused command changes nothing", [firstDifference(before, state) ?? "?"]);
       continue;
     }
     coverage.set(resolved.command.type, (coverage.get(resolved.command.type) ?? 0) + 1);
+    for (const e of outcome.events) reached.add(e.type);
 
     // Sequence numbers only grow, one at a time, and state.seq is the last one.
     const seqs = outcome.events.map((e) => e.seq);
@@ -556,6 +644,11 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
     for (const event of json(outcome.events)) {
       log.push(event);
       if (event.type === "conversation_created") created.add(event.conversation.id);
+      // Checked on the replica just before the event lands: the state the offer was made in.
+      if (event.type === "offered") {
+        const problems = offerProblems(replica, event.offer);
+        if (problems.length > 0) fail(index, "SPEC L2: only an Available rep with room, who does not hold the conversation yet, is offered it", problems);
+      }
       try {
         evolve(replica, event);
       } catch (error) {
@@ -563,41 +656,212 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
       }
     }
     for (const invariant of INVARIANTS) {
-      const found = invariant.check(state, created);
+      const found = invariant.check(state, { created, now, command: resolved.command.type });
       if (found.length > 0) fail(index, invariant.name, found);
     }
-    const difference = firstDifference(json(state), json(replica));
-    if (difference) fail(index, "replaying the stored events rebuilds the live state (a server restart)", [difference]);
+    const live = JSON.stringify(state);
+    const replayed = JSON.stringify(replica);
+    if (live !== replayed) {
+      const difference = firstDifference(JSON.parse(live), JSON.parse(replayed));
+      if (difference) fail(index, "replaying the stored events rebuilds the live state (a server restart)", [difference]);
+    }
   }
 
   // The whole log, replayed from scratch, once more.
   const rebuilt = initialState(structuredClone(org));
   for (const event of log) evolve(rebuilt, event);
   const difference = firstDifference(json(state), json(rebuilt));
-  if (difference) fail(steps.length - 1, "replaying the whole log from the start rebuilds the live state", [difference]);
+  if (difference) fail(trace.length - 1, "replaying the whole log from the start rebuilds the live state", [difference]);
 }
+
 
 // ---- tests ----------------------------------------------------------------------------------------
 
-// FC_NUM_RUNS / FC_MAX_STEPS explore further locally; CI runs the defaults.
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 1000);
+// FC_NUM_RUNS / FC_MAX_STEPS explore further locally (e.g. 20000 and 150); CI runs the defaults.
+const NUM_RUNS = Math.max(1000, Number(process.env.FC_NUM_RUNS ?? 1000));
 const MAX_STEPS = Number(process.env.FC_MAX_STEPS ?? 60);
 
+/** The invariants hold and the harness's log, stored and replayed, rebuilds its state. */
+function expectConsistent(h: CoreHarness): void {
+  const created = new Set(Object.keys(h.state.conversations));
+  expect(violations(h.state, { created, now: h.now, command: "tick" })).toEqual([]);
+  const rebuilt = initialState(structuredClone(initialOrg.get(h)!));
+  for (const event of json(h.log)) evolve(rebuilt, event);
+  expect(firstDifference(json(h.state), json(rebuilt))).toBeNull();
+}
+
+const initialOrg = new WeakMap<CoreHarness, Org>();
+
+function harness(variant: Partial<OrgVariant> = {}): CoreHarness {
+  const org = makeOrg({ ...BASE_VARIANT, ...variant });
+  const h = new CoreHarness(structuredClone(org));
+  initialOrg.set(h, org);
+  return h;
+}
+
+/** Accept the pending offer for `conversationId`, whoever it went to; returns that rep. */
+function acceptOffer(h: CoreHarness, conversationId: string): string {
+  const o = pendingOffers(h.state).find((x) => x.conversationId === conversationId);
+  if (!o) throw new Error(`no pending offer for ${conversationId}`);
+  h.ok(userActor(h.state, o.repId), { type: "accept", offerId: o.id });
+  return o.repId;
+}
+
 describe("routing core properties (fast-check)", () => {
-  it("keeps every invariant after every step of random command sequences (SPEC P6, SPEC SV5, SPEC L4, SPEC L10, SPEC SV7, SPEC SV8)", () => {
+  it("keeps every invariant after every step of random command sequences (SPEC P6, SPEC SV5, SPEC SV7, SPEC SV8, SPEC L2, SPEC L4, SPEC L10, SPEC P7)", () => {
     fc.assert(
       fc.property(orgVariant, fc.array(stepArb, { minLength: 5, maxLength: MAX_STEPS }), (variant, steps) => {
         runSequence(variant, steps);
       }),
       { numRuns: NUM_RUNS },
     );
-    // Not vacuous: over the runs, every kind of command got through at least a few times.
-    const expectedTypes: Command["type"][] = [
+    // Not vacuous: over the runs, every command got through and the deep states were reached.
+    const commandTypes: Command["type"][] = [
       "customer.start", "customer.message", "customer.end", "presence", "accept", "reject", "pick", "message", "transfer",
       "conference", "end_conference", "close", "end", "wrapup", "monitor", "leave", "assign", "supervisor_transfer",
       "force_close", "delete_queue", "delete_user", "tick",
     ];
-    const missing = expectedTypes.filter((type) => (coverage.get(type) ?? 0) < 5);
-    expect(missing, `commands that almost never succeeded over ${runs} runs: ${JSON.stringify(Object.fromEntries(coverage))}`).toEqual([]);
+    const eventTypes: DomainEvent["type"][] = [
+      "waiting", "wrapup_started", "wrapup_submitted", "conference_joined", "consultant_added", "transfer_requested",
+      "transfer_ended", "queued", "aborted", "offer_ended", "closed", "supervisor_watching",
+    ];
+    const summary = `over ${runs} runs: succeeded ${JSON.stringify(Object.fromEntries(coverage))}; refused ${JSON.stringify(Object.fromEntries(refusals))}`;
+    expect(commandTypes.filter((type) => !coverage.has(type)), `commands that never succeeded ${summary}`).toEqual([]);
+    expect(eventTypes.filter((type) => !reached.has(type)), `events never emitted ${summary}`).toEqual([]);
+  });
+});
+
+describe("the invariant checker catches a planted violation", () => {
+  // alice owns live c1, parked persistent c2 in Waiting, has a pending offer for c3; c4 is Open and unoffered.
+  function scene(): { h: CoreHarness; context: Context } {
+    const h = harness();
+    h.available("alice");
+    const c1 = h.start("live");
+    acceptOffer(h, c1);
+    const c2 = h.start("persistent", "Hello", { id: "ann", name: "Ann Lee" });
+    acceptOffer(h, c2);
+    h.ok(rep("alice"), { type: "close", conversationId: c2 });
+    h.start("live");
+    h.ok(rep("alice"), { type: "presence", presence: "busy" });
+    h.start("live");
+    expect([1, 2, 3, 4].map((n) => h.conversation(`c${n}`).state)).toEqual(["active", "waiting", "open", "open"]);
+    expect(h.offerFor("alice", "c3")).toBeDefined();
+    return { h, context: { created: new Set(["c1", "c2", "c3", "c4"]), now: h.now, command: "tick" } };
+  }
+
+  const plants: [string, (state: State) => void, Partial<Context>?][] = [
+    ["each conversation is in exactly one of the five states", (s) => s.queues["general"]!.open.push("c1")],
+    ["SPEC SV5", (s) => (s.users["alice"]!.capacity = 1)],
+    ["SPEC P6", (s) => (s.users["bob"]!.items["c2"] = { role: "owner", units: 1 })],
+    ["SPEC L4, SPEC L10", (s) => delete s.conversations["c4"]],
+    ["SPEC SV7", (s) => (s.users["bob"]!.items["c1"] = { role: "owner", units: 1 })],
+    ["SPEC SV7", (s) => delete s.offers[Object.keys(s.offers)[0]!]],
+    ["SPEC L2, SPEC P7", () => undefined, { now: Number.MAX_SAFE_INTEGER }],
+  ];
+
+  it.each(plants.map(([prefix, plant, context], i) => [INVARIANTS.find((x) => x.name.startsWith(prefix))!.name, i + 1, plant, context] as const))(
+    "%s (planted violation %i)",
+    (name, _i, plant, context) => {
+      const { h, context: base } = scene();
+      const invariant = INVARIANTS.find((x) => x.name === name)!;
+      expect(invariant.check(h.state, base)).toEqual([]);
+      plant(h.state);
+      expect(invariant.check(h.state, { ...base, ...context })).not.toEqual([]);
+    },
+  );
+
+  it("SPEC L2: only an Available rep with room, who does not hold the conversation yet, is offered it", () => {
+    const { h } = scene();
+    const o = pendingOffers(h.state).find((x) => x.conversationId === "c3")!;
+    const fresh = { ...o, id: "o99", conversationId: "c4" };
+    h.state.users["bob"]!.presence = "available";
+    expect(offerProblems(h.state, { ...fresh, repId: "bob" })).toEqual([]);
+    expect(offerProblems(h.state, fresh).join()).toMatch(/who is busy/);
+    expect(offerProblems(h.state, { ...fresh, repId: "bob", conversationId: "c3" }).join()).toBe("");
+    h.state.users["bob"]!.items["c4"] = { role: "wrapup", units: 1 };
+    expect(offerProblems(h.state, { ...fresh, repId: "bob" }).join()).toMatch(/already holds it as wrapup/);
+    h.state.users["bob"]!.capacity = 1;
+    expect(offerProblems(h.state, { ...fresh, repId: "bob", conversationId: "c3" }).join()).toMatch(/0 of 1 units free/);
+  });
+});
+
+describe("regressions found by the property test", () => {
+  it("SPEC L4: deleting the only rep wrapping up a conversation closes it instead of leaving it in Wrap-up for ever", () => {
+    // Shrunk: ann starts a live chat; sam assigns it to himself with override; sam ends it; admin deletes sam.
+    const h = harness();
+    const id = h.start("live", "Hello", { id: "ann", name: "Ann Lee" });
+    h.ok(supervisor("sam"), { type: "assign", conversationId: id, target: { kind: "rep", id: "sam" }, override: true });
+    h.ok(supervisor("sam"), { type: "end", conversationId: id });
+    expect(h.conversation(id).state).toBe("wrapup");
+    h.ok(admin, { type: "delete_user", userId: "sam" });
+    expect(h.conversation(id).state).toBe("closed");
+    expect(h.conversation(id).wrapUpBy).toEqual([]);
+    expectConsistent(h);
+  });
+
+  it("SPEC L4, SPEC L11: deleting one of two reps wrapping up leaves the conversation to the other", () => {
+    const h = harness();
+    h.available("alice", "bob");
+    const id = h.start("live");
+    const owner = acceptOffer(h, id);
+    const other = owner === "alice" ? "bob" : "alice";
+    h.ok(rep(owner), { type: "conference", conversationId: id, repId: other });
+    acceptOffer(h, id);
+    h.ok(rep(owner), { type: "end", conversationId: id });
+    expect(h.conversation(id).wrapUpBy).toEqual([owner, other]);
+    h.ok(admin, { type: "delete_user", userId: other });
+    expect(h.conversation(id)).toMatchObject({ state: "wrapup", wrapUpBy: [owner] });
+    h.ok(rep(owner), { type: "wrapup", conversationId: id, reasonId: "resolved" });
+    expect(h.conversation(id).state).toBe("closed");
+    expectConsistent(h);
+  });
+
+  it("SPEC SV7, SPEC L11: a rep already offered a conversation is not offered it a second time", () => {
+    // Shrunk: bob and carol Available; ann starts a live chat; bob accepts; sam transfers it to carol;
+    // bob invites carol to a conference. Carol got two pending offers behind one work item.
+    const h = harness();
+    h.available("bob", "carol");
+    const id = h.start("live", "Hello", { id: "ann", name: "Ann Lee" });
+    expect(acceptOffer(h, id)).toBe("bob");
+    h.ok(supervisor("sam"), { type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "carol" } });
+    expect(h.refused(rep("bob"), { type: "conference", conversationId: id, repId: "carol" })).toBe("transfer/invalid_target");
+    expect(pendingOffers(h.state).filter((o) => o.repId === "carol").map((o) => o.kind)).toEqual(["supervisor_transfer"]);
+    expectConsistent(h);
+    acceptOffer(h, id);
+    expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "carol", consultants: ["bob"] });
+    expectConsistent(h);
+  });
+
+  it("SPEC P12, SPEC SV7: a customer returning to a Waiting conversation with a supervisor's transfer pending waits for that transfer", () => {
+    // Shrunk: auto-assign of returning chats on; alice parks ann's chat in Waiting; sam transfers it to alice;
+    // ann writes again. The auto-assignment replaced alice's pending offer with ownership, leaving the offer
+    // in state.offers with no work item behind it.
+    const h = harness({ autoAssignReturning: true });
+    h.available("alice");
+    const id = h.start("persistent", "Hello", { id: "ann", name: "Ann Lee" });
+    expect(acceptOffer(h, id)).toBe("alice");
+    h.ok(rep("alice"), { type: "close", conversationId: id });
+    h.ok(supervisor("sam"), { type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "alice" } });
+    h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "Hello, I need help with my order" });
+    expect(h.conversation(id)).toMatchObject({ state: "open", ownerId: null });
+    expect(h.state.users["alice"]!.items[id]).toMatchObject({ role: "offer" });
+    expectConsistent(h);
+    acceptOffer(h, id);
+    expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "alice", transfer: null });
+    expectConsistent(h);
+  });
+
+  it("SPEC SV5: a capacity override still covers the units while the rep wraps up", () => {
+    // Shrunk: live chats cost 2; sam (capacity 1) is assigned one with override; he ends it.
+    const h = harness({ liveCost: 2 });
+    const id = h.start("live", "Hello", { id: "ann", name: "Ann Lee" });
+    expect(h.ok(supervisor("sam"), { type: "assign", conversationId: id, target: { kind: "rep", id: "sam" }, override: true })).toMatchObject({ exceededBy: 1 });
+    h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "Hello, I need help with my order" });
+    h.ok(supervisor("sam"), { type: "end", conversationId: id });
+    expect(h.state.users["sam"]!.items[id]).toEqual({ role: "wrapup", units: 2, override: true });
+    expectConsistent(h);
+    h.ok(supervisor("sam"), { type: "wrapup", conversationId: id, reasonId: "resolved" });
+    expect(h.used("sam")).toBe(0);
+    expectConsistent(h);
   });
 });
