@@ -84,11 +84,21 @@ export async function runConsole(target: ConsoleTarget, options: { onExit?: () =
   const onSignal = () => void controller.quit();
   process.once("SIGTERM", onSignal);
   process.once("SIGHUP", finish);
+  // A crash must not leave the terminal in raw mode, with a changed title or focus reporting on.
+  const onCrash = (error: unknown) => {
+    finish();
+    process.stderr.write(`cc-agent: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  };
+  process.once("uncaughtException", onCrash);
+  process.once("unhandledRejection", onCrash);
   // Signing in means going Available (quitting sets Offline); the demo always does.
   if (options.available || welcome.snapshot?.me?.presence === "offline") void client.request({ type: "presence", presence: "available" }).catch(() => undefined);
   void controller.loadOpenItems();
   await done;
   process.off("SIGTERM", onSignal);
+  process.off("uncaughtException", onCrash);
+  process.off("unhandledRejection", onCrash);
 }
 
 /** Server frames flow into the store from outside React. */
