@@ -19,6 +19,18 @@ export default tseslint.config(
     },
   },
   {
+    // The chat widget and its demo page: plain browser scripts, served as they are. Text goes in with
+    // textContent only: nothing that parses HTML.
+    files: ["src/widget/**/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser } },
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "write", "writeln", "createContextualFragment"].map((property) => ({ property, message: "put text in with textContent; build elements with createElement" })),
+      ],
+    },
+  },
+  {
     // The routing core is pure: no I/O, no clock, no randomness, no timers. Time arrives with each command.
     files: ["server/core/**/*.ts"],
     rules: {

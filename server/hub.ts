@@ -329,7 +329,9 @@ export class Hub {
         connection.actor = { role: "customer", key };
       }
       connection.role = "customer";
-      connection.viewer = { role: "customer", key };
+      // A conversation token is scoped to its conversation: the connection sees and acts on that one only.
+      const scopedTo = connection.actor.role === "customer" ? connection.actor.conversationId : undefined;
+      connection.viewer = scopedTo === undefined ? { role: "customer", key } : { role: "customer", key, conversationId: scopedTo };
       this.index(this.byCustomer, key, connection);
       (connection as { identity?: Hello }).identity = hello;
     } else {
@@ -495,7 +497,7 @@ export class Hub {
   private answerStatus(connection: Connection, reqId: string, conversationId: string): void {
     const actor = connection.actor as Actor & { role: "customer" };
     const c = this.state.conversations[conversationId];
-    if (!c || c.customer.key !== actor.key) {
+    if (!c || c.customer.key !== actor.key || (actor.conversationId !== undefined && actor.conversationId !== c.id)) {
       this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId}.`);
       return;
     }

@@ -64,6 +64,16 @@ const proactiveRule = z.object({
   message: z.string().min(1).default("Hi! Can we help you with anything?"),
 });
 
+/** `https://www.contoso.example` or `http://localhost:8080`: what a browser sends in `Origin`. */
+function isWebOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value.replace(/\/$/, "").toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 export const orgFileSchema = z
   .object({
     name: z.string().min(1),
@@ -80,7 +90,7 @@ export const orgFileSchema = z
     wrapUpReasons: z.array(z.object({ id, label: z.string().min(1) })).min(1),
     widget: z
       .object({
-        allowedOrigins: z.array(z.string()).default([]),
+        allowedOrigins: z.array(z.string().refine(isWebOrigin, "an origin: scheme, host and port only, e.g. https://www.contoso.example")).default([]),
         proactive: z.boolean().default(false),
         rules: z.array(proactiveRule).default([]),
       })
@@ -102,6 +112,10 @@ export const orgFileSchema = z
     for (const ws of org.workstreams) {
       if (!queues.has(ws.queue)) ctx.addIssue({ code: "custom", message: `workstream "${ws.id}" names unknown queue "${ws.queue}"` });
       if (ws.mode === "persistent" && ws.affinity === false) ctx.addIssue({ code: "custom", message: `persistent workstream "${ws.id}" must keep affinity on (P10)` });
+    }
+    const workstreams = new Set(org.workstreams.map((w) => w.id));
+    for (const r of org.widget.rules) {
+      if (!workstreams.has(r.workstream)) ctx.addIssue({ code: "custom", message: `widget rule "${r.id}" names unknown workstream "${r.workstream}"` });
     }
     for (const u of org.users) {
       for (const q of u.queues) if (!queues.has(q)) ctx.addIssue({ code: "custom", message: `user "${u.id}" is in unknown queue "${q}"` });
@@ -202,7 +216,13 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
       { id: "transferred", label: "Transferred" },
       { id: "other", label: "Other" },
     ],
-    widget: { allowedOrigins: [], proactive: true, rules: [] },
+    // The demo page (/demo) is on the server's own origin, which is always allowed. One proactive rule, to try
+    // on /demo/checkout: after 20 seconds on the page, an invitation to a live chat (PC1).
+    widget: {
+      allowedOrigins: [],
+      proactive: true,
+      rules: [{ id: "checkout-help", workstream: "live", audience: "all", urlPattern: "*/demo/checkout*", timeOnPageSeconds: 20, message: "Need a hand with your order? We are here to help." }],
+    },
   }, "the demo org");
 }
 

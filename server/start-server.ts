@@ -8,6 +8,7 @@ import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import { writeCredentials, removeCredentials } from "./credentials.js";
 import { Hub } from "./hub.js";
+import { createHttpRoutes } from "./http-routes.js";
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
@@ -64,6 +65,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const org = options.org ?? demoOrg(store);
   const hubOptions = { org, store, clock: options.clock ?? systemClock, logger, ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}) };
   const hub = new Hub(hubOptions);
+  // The chat widget, its demo page and the Origin check of browsers' upgrades (server/http-routes.ts).
+  const routes = createHttpRoutes({ org, demo: !options.org, clock: hubOptions.clock, logger });
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
@@ -72,10 +75,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       response.end(JSON.stringify({ status: "ok", version: VERSION, ...hub.stats() }));
       return;
     }
-    response.writeHead(404, { "content-type": "text/plain" });
+    if (routes.handle(request, response)) return;
+    response.writeHead(404, { "content-type": "text/plain", "x-content-type-options": "nosniff" });
     response.end("not found\n");
   });
-  const wss = new WebSocketServer({ server: http, path: "/ws", maxPayload: MAX_FRAME_BYTES });
+  const wss = new WebSocketServer({ server: http, path: "/ws", maxPayload: MAX_FRAME_BYTES, verifyClient: routes.verifyClient });
   wss.on("connection", (ws) => hub.attach(ws, options.helloTimeoutMs));
   wss.on("error", (error) => logger.error({ err: error.message }, "websocket server error"));
   http.on("clientError", (_error, socket) => socket.destroy());

@@ -102,7 +102,10 @@ function conversation(state: State, id: string): Conversation {
 /** A customer asking for a conversation that is not theirs gets the same answer as for one that does not exist. */
 function customersConversation(state: State, actor: Actor & { role: "customer" }, id: string): Conversation {
   const c = state.conversations[id];
-  if (!c || c.customer.key !== actor.key) refuse("conversation/not_found", `There is no conversation ${id}.`);
+  // A conversation token reaches its own conversation only.
+  if (!c || c.customer.key !== actor.key || (actor.conversationId !== undefined && actor.conversationId !== id)) {
+    refuse("conversation/not_found", `There is no conversation ${id}.`);
+  }
   return c;
 }
 
@@ -547,6 +550,9 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
   const { state, at } = tx;
   const ws = state.org.workstreams.find((w) => w.id === command.workstreamId);
   if (!ws) refuse("workstream/not_found", `There is no workstream ${command.workstreamId}.`);
+  if (actor.conversationId !== undefined) {
+    refuse("auth/forbidden", "A conversation token reaches only its own conversation. Reconnect without it to start a new one.");
+  }
   const identity = command.identity;
   const authenticated = identity.id !== undefined;
   if (ws.mode === "persistent" && !authenticated) {

@@ -15,12 +15,13 @@ import { usedUnits } from "./evolve.js";
 import { maskName, maskText } from "./masking.js";
 import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
 
-export type Viewer = { role: "rep" | "supervisor"; id: string } | { role: "customer"; key: string };
+/** A customer who came in with a conversation token sees only that conversation (`conversationId`). */
+export type Viewer = { role: "rep" | "supervisor"; id: string } | { role: "customer"; key: string; conversationId?: string };
 
 const PREVIEW_MESSAGES = 3;
 
 export function canSee(state: State, viewer: Viewer, c: Conversation): boolean {
-  if (viewer.role === "customer") return c.customer.key === viewer.key;
+  if (viewer.role === "customer") return c.customer.key === viewer.key && (viewer.conversationId === undefined || viewer.conversationId === c.id);
   if (viewer.role === "supervisor") return true;
   const id = viewer.id;
   return (
@@ -253,7 +254,7 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
   const c = conversationOf(state, event);
 
   if (viewer.role === "customer") {
-    if (!c || c.customer.key !== viewer.key) return changes;
+    if (!c || !canSee(state, viewer, c)) return changes;
     if (!seen.has(c.id)) {
       seen.add(c.id);
       changes.push({ kind: "customer_conversation", conversation: customerConversationView(state, c, true) });

@@ -21,16 +21,20 @@ export interface ConsoleTarget {
   role: "rep" | "supervisor";
 }
 
-/** Who to sign in as: --token, then CC_AGENT_TOKEN, then the saved token, then the local credentials (--as, else the first rep). */
+/** Who to sign in as: --token, then CC_AGENT_TOKEN, then the saved token, then the local credentials (--as, else the first user of the role). */
 export function resolveIdentity(options: { server?: string; as?: string; token?: string }, role: "rep" | "supervisor"): ConsoleTarget {
   const settings = openSettings();
   const local = findLocalServer(options.server ?? settings.get("server"));
   const token = options.token ?? process.env.CC_AGENT_TOKEN ?? (options.as ? undefined : settings.get("token"));
   if (token) return { url: local.url, token, role };
   const users = local.credentials?.users ?? [];
-  const wanted = (options.as ?? settings.get("as"))?.toLowerCase();
+  const matches = (u: { id: string; name: string }, name: string) => u.id.toLowerCase() === name || u.name.toLowerCase() === name || u.name.toLowerCase().split(" ")[0] === name;
+  // The saved `as` is the console's user: the monitor uses it only when it names a supervisor.
+  const saved = settings.get("as")?.toLowerCase();
+  const savedFits = saved !== undefined && (role === "rep" || users.some((u) => u.role === role && matches(u, saved)));
+  const wanted = (options.as ?? (savedFits ? saved : undefined))?.toLowerCase();
   const user = wanted
-    ? users.find((u) => u.id.toLowerCase() === wanted || u.name.toLowerCase() === wanted || u.name.toLowerCase().split(" ")[0] === wanted)
+    ? users.find((u) => matches(u, wanted))
     : users.find((u) => u.role === role);
   if (!user) {
     const known = users.map((u) => u.id).join(", ");

@@ -5,6 +5,7 @@ import { registerCustomerCommand } from "./customer-command.js";
 import { registerSeedCommand } from "./seed-command.js";
 import { registerConsoleCommand } from "./console-command.js";
 import { registerDemoCommand } from "./demo-command.js";
+import { registerMonitorCommand } from "./monitor-command.js";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerCustomerCommand(program);
   registerSeedCommand(program);
   registerDemoCommand(program);
+  registerMonitorCommand(program);
   registerConsoleCommand(program);
   return program;
 }

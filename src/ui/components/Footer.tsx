@@ -1,11 +1,12 @@
 import { Box, Text } from "ink";
+import type { ReactNode } from "react";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { Flash } from "../store/state.js";
 import type { Theme } from "../theme/theme.js";
 import { fg } from "../theme/theme.js";
 
 /** A flash line (errors, alerts, hints for the selected row), then the key hints for what has focus. */
-export function Footer(props: { flash: Flash | null; hint: string | null; keys: string; theme: Theme }) {
+export function Footer(props: { flash: Flash | null; hint: string | null; keys: ReactNode; theme: Theme }) {
   const { theme, flash } = props;
   const level = flash?.level === "error" ? theme.error : flash?.level === "warn" ? theme.warn : theme.accent;
   return (
@@ -20,9 +21,13 @@ export function Footer(props: { flash: Flash | null; hint: string | null; keys: 
       ) : (
         <Text> </Text>
       )}
-      <Text {...fg(theme.muted)} wrap="truncate-end">
-        {props.keys}
-      </Text>
+      {typeof props.keys === "string" ? (
+        <Text {...fg(theme.muted)} wrap="truncate-end">
+          {props.keys}
+        </Text>
+      ) : (
+        props.keys
+      )}
     </Box>
   );
 }

@@ -6,7 +6,7 @@ import { border, fg } from "../theme/theme.js";
 /** Help generated from the key table, filterable. */
 export function Help(props: { filter: string; monitor: boolean; theme: Theme; /** Rows available for bindings. */ rows?: number }) {
   const words = props.filter.toLowerCase().split(/\s+/).filter(Boolean);
-  const rows = BINDINGS.filter((b) => (props.monitor ? b.modes.includes("monitor") : !b.modes.every((m) => m.startsWith("monitor"))))
+  const rows = BINDINGS.filter((b) => (props.monitor ? b.modes.some((m) => m.startsWith("monitor")) : !b.modes.every((m) => m.startsWith("monitor"))))
     .filter((b) => words.every((w) => `${b.keys.join(" ")} ${b.description} ${b.slash ?? ""}`.toLowerCase().includes(w)))
     .slice(0, Math.min(30, props.rows ?? 30));
   return (

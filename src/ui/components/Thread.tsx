@@ -3,7 +3,7 @@ import { sanitizeText } from "../../protocol/sanitize.js";
 import type { MessageView } from "../../protocol/views.js";
 import { initials } from "../store/selectors.js";
 import type { Theme } from "../theme/theme.js";
-import { fg } from "../theme/theme.js";
+import { fg, SENTIMENT_LABEL } from "../theme/theme.js";
 
 function hhmm(at: number): string {
   const d = new Date(at);
@@ -14,10 +14,17 @@ function day(at: number): string {
   return new Date(at).toDateString();
 }
 
+/** A customer message's sentiment on the 7-step scale, as the monitor shows it after the text (SV3). */
+export function sentimentTag(message: MessageView): string {
+  if (message.author.role !== "customer" || message.sentiment === undefined) return "";
+  const label = SENTIMENT_LABEL[message.sentiment];
+  return ` [${label.glyph} ${label.word}]`;
+}
+
 /** How many terminal lines a message takes at this width (its text wraps after the gutter). */
-function linesOf(message: MessageView, width: number): number {
+function linesOf(message: MessageView, width: number, withSentiment = false): number {
   const usable = Math.max(10, width - 12);
-  return sanitizeText(message.text)
+  return (sanitizeText(message.text) + (withSentiment ? sentimentTag(message) : ""))
     .split("\n")
     .reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / usable)), 0);
 }
@@ -26,13 +33,13 @@ function linesOf(message: MessageView, width: number): number {
  * Render only what fits: walk back from the newest message (minus `scroll` messages) until the height is
  * filled, so a keypress costs the same with 10 or 10,000 messages.
  */
-export function visibleMessages(messages: MessageView[], height: number, width: number, scroll: number): { shown: MessageView[]; hiddenBelow: number } {
+export function visibleMessages(messages: MessageView[], height: number, width: number, scroll: number, withSentiment = false): { shown: MessageView[]; hiddenBelow: number } {
   const end = Math.max(0, messages.length - scroll);
   const shown: MessageView[] = [];
   let used = 0;
   for (let i = end - 1; i >= 0; i--) {
     const m = messages[i]!;
-    const lines = linesOf(m, width) + (i > 0 && day(messages[i - 1]!.at) !== day(m.at) ? 1 : 0);
+    const lines = linesOf(m, width, withSentiment) + (i > 0 && day(messages[i - 1]!.at) !== day(m.at) ? 1 : 0);
     if (used + lines > height && shown.length > 0) break;
     shown.unshift(m);
     used += lines;
@@ -40,10 +47,10 @@ export function visibleMessages(messages: MessageView[], height: number, width: 
   return { shown, hiddenBelow: messages.length - end };
 }
 
-/** L3: customer messages grey with initials, rep messages blue, system messages distinct. */
-export function Thread(props: { messages: MessageView[]; height: number; width: number; scroll: number; meId: string | undefined; customerName: string; theme: Theme }) {
+/** L3: customer messages grey with initials, rep messages blue, system messages distinct. SV3: the monitor adds each customer message's sentiment. */
+export function Thread(props: { messages: MessageView[]; height: number; width: number; scroll: number; meId: string | undefined; customerName: string; theme: Theme; showSentiment?: boolean }) {
   const { theme } = props;
-  const { shown, hiddenBelow } = visibleMessages(props.messages, props.height - (props.scroll > 0 ? 1 : 0), props.width, props.scroll);
+  const { shown, hiddenBelow } = visibleMessages(props.messages, props.height - (props.scroll > 0 ? 1 : 0), props.width, props.scroll, props.showSentiment);
   return (
     <Box flexDirection="column" height={props.height} justifyContent="flex-end" overflow="hidden">
       {shown.map((m, i) => {
@@ -67,6 +74,11 @@ export function Thread(props: { messages: MessageView[]; height: number; width: 
               <Text {...fg(theme.muted)}>{hhmm(m.at)} </Text>
               {who}
               <Text {...fg(color)} italic={m.author.role === "system"}>{text}</Text>
+              {props.showSentiment && sentimentTag(m) ? (
+                <Text {...fg(m.sentiment !== undefined && m.sentiment < 0 ? theme.warn : theme.muted)} bold={m.sentiment !== undefined && m.sentiment <= -2}>
+                  {sentimentTag(m)}
+                </Text>
+              ) : null}
             </Text>
           </Box>
         );

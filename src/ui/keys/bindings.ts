@@ -2,7 +2,18 @@
 // all come from this table.
 import type { Key } from "ink";
 
-export type Mode = "composer" | "home" | "picker" | "confirm" | "help" | "monitor" | "monitor-filter";
+export type Mode =
+  | "composer"
+  | "home"
+  | "picker"
+  | "confirm"
+  | "help"
+  // the monitor: the table, its filter prompt, the team view, the live view of a monitored or joined conversation and its composer
+  | "monitor"
+  | "monitor-filter"
+  | "monitor-team"
+  | "monitor-watch"
+  | "monitor-compose";
 
 export type CommandId =
   | "accept"
@@ -60,7 +71,22 @@ export type CommandId =
   | "mon-sort"
   | "mon-view"
   | "mon-team"
-  | "mon-quit";
+  | "mon-quit"
+  | "mon-page-up"
+  | "mon-page-down"
+  | "mon-open"
+  | "mon-sort-reverse"
+  | "mon-help"
+  | "mon-filter-apply"
+  | "mon-filter-clear"
+  | "mon-back"
+  | "mon-write"
+  | "mon-scroll-up"
+  | "mon-scroll-down"
+  | "mon-scroll-live"
+  | "mon-send"
+  | "mon-newline"
+  | "mon-clear";
 
 export interface Binding {
   id: CommandId;
@@ -72,6 +98,8 @@ export interface Binding {
   slash?: string;
   /** Shown in the footer for these modes. */
   hint?: boolean;
+  /** A short name for the footer hint (else the description up to its first comma or parenthesis). */
+  label?: string;
 }
 
 const SESSION_KEYS: Binding[] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({
@@ -114,22 +142,39 @@ export const BINDINGS: Binding[] = [
   { id: "confirm-toggle", keys: ["Tab", "Left", "Right"], modes: ["confirm"], description: "switch between Cancel and Confirm", hint: true },
   { id: "confirm-yes", keys: ["Enter"], modes: ["confirm"], description: "choose the highlighted button", hint: true },
   { id: "confirm-no", keys: ["Esc"], modes: ["confirm"], description: "cancel", hint: true },
-  // monitor
+  // monitor: the live table
   { id: "mon-up", keys: ["Up", "k"], modes: ["monitor"], description: "select the previous conversation" },
   { id: "mon-down", keys: ["Down", "j"], modes: ["monitor"], description: "select the next conversation" },
-  { id: "mon-filter", keys: ["/"], modes: ["monitor"], description: "filter the table", hint: true },
-  { id: "mon-monitor", keys: ["m"], modes: ["monitor"], description: "monitor silently (Active or Wrap-up)", hint: true },
-  { id: "mon-join", keys: ["J"], modes: ["monitor"], description: "join: write to rep and customer", hint: true },
-  { id: "mon-leave", keys: ["L"], modes: ["monitor"], description: "stop monitoring" },
-  { id: "mon-assign", keys: ["a"], modes: ["monitor"], description: "assign an Open conversation to a rep or queue", hint: true },
-  { id: "mon-assign-override", keys: ["A"], modes: ["monitor"], description: "assign overriding presence and capacity" },
-  { id: "mon-transfer", keys: ["t"], modes: ["monitor"], description: "transfer an Active or Waiting conversation", hint: true },
-  { id: "mon-force-close", keys: ["Ctrl+D"], modes: ["monitor"], description: "force close (asks first, Cancel is the default)", hint: true },
-  { id: "mon-pause", keys: ["Z"], modes: ["monitor"], description: "pause or resume live updates" },
-  { id: "mon-sort", keys: ["s"], modes: ["monitor"], description: "cycle the sort column" },
-  { id: "mon-view", keys: ["v"], modes: ["monitor"], description: "cycle saved views: all, Open, Waiting, alerts" },
-  { id: "mon-team", keys: ["T"], modes: ["monitor"], description: "team and queues view" },
-  { id: "mon-quit", keys: ["q"], modes: ["monitor"], description: "quit" },
+  { id: "mon-page-up", keys: ["PgUp"], modes: ["monitor"], description: "a page up in the table" },
+  { id: "mon-page-down", keys: ["PgDn"], modes: ["monitor"], description: "a page down in the table" },
+  { id: "mon-open", keys: ["Enter"], modes: ["monitor"], description: "open the live view of a conversation you monitor or joined", label: "live view" },
+  { id: "mon-filter", keys: ["/"], modes: ["monitor"], description: "filter the table: words, or state: queue: rep: mode: id:", hint: true, label: "filter" },
+  { id: "mon-monitor", keys: ["m"], modes: ["monitor"], description: "monitor silently (Active or Wrap-up, not your own)", hint: true, label: "monitor" },
+  { id: "mon-join", keys: ["J"], modes: ["monitor", "monitor-watch"], description: "join: write to rep and customer (Active or Wrap-up)", hint: true, label: "join" },
+  { id: "mon-leave", keys: ["L"], modes: ["monitor", "monitor-watch"], description: "stop monitoring, or leave a joined conversation", label: "leave" },
+  { id: "mon-assign", keys: ["a"], modes: ["monitor"], description: "assign an Open unassigned conversation to a rep or a queue", hint: true, label: "assign" },
+  { id: "mon-assign-override", keys: ["A"], modes: ["monitor"], description: "assign overriding the rep's presence and capacity", hint: true, label: "override" },
+  { id: "mon-transfer", keys: ["t"], modes: ["monitor", "monitor-watch"], description: "transfer an Active or Waiting conversation to a rep or a queue", hint: true, label: "transfer" },
+  { id: "mon-force-close", keys: ["Ctrl+D"], modes: ["monitor", "monitor-watch", "monitor-compose"], description: "force close (asks first, Cancel is the default)", hint: true, label: "force close" },
+  { id: "mon-pause", keys: ["Z"], modes: ["monitor", "monitor-team"], description: "pause or resume live updates", hint: true, label: "pause" },
+  { id: "mon-sort", keys: ["s"], modes: ["monitor"], description: "cycle the sort column: time, sentiment, state, queue, rep, id", hint: true, label: "sort" },
+  { id: "mon-sort-reverse", keys: ["S"], modes: ["monitor"], description: "reverse the sort order" },
+  { id: "mon-view", keys: ["v"], modes: ["monitor"], description: "cycle saved views: all, Open, Waiting, alerts", hint: true, label: "view" },
+  { id: "mon-team", keys: ["T"], modes: ["monitor", "monitor-team"], description: "team and queues view (T again goes back)", hint: true, label: "team" },
+  { id: "mon-help", keys: ["?", "F1"], modes: ["monitor", "monitor-team", "monitor-watch"], description: "help, filterable", hint: true, label: "help" },
+  { id: "mon-quit", keys: ["q", "Ctrl+C"], modes: ["monitor", "monitor-team"], description: "quit (leaves what you monitor or joined)", hint: true, label: "quit" },
+  // monitor: the filter prompt
+  { id: "mon-filter-apply", keys: ["Enter"], modes: ["monitor-filter"], description: "keep the filter and go back to the table", hint: true, label: "keep" },
+  { id: "mon-filter-clear", keys: ["Esc"], modes: ["monitor-filter"], description: "clear the filter", hint: true, label: "clear" },
+  // monitor: the team view and the live view of one conversation
+  { id: "mon-back", keys: ["Esc"], modes: ["monitor-team", "monitor-watch", "monitor-compose"], description: "back: from the composer to the live view, then to the table", hint: true, label: "back" },
+  { id: "mon-write", keys: ["Enter"], modes: ["monitor-watch"], description: "write in a joined conversation", hint: true, label: "write" },
+  { id: "mon-scroll-up", keys: ["PgUp"], modes: ["monitor-watch", "monitor-compose"], description: "scroll the thread up" },
+  { id: "mon-scroll-down", keys: ["PgDn"], modes: ["monitor-watch", "monitor-compose"], description: "scroll the thread down" },
+  { id: "mon-scroll-live", keys: ["Ctrl+End", "Ctrl+L"], modes: ["monitor-watch", "monitor-compose"], description: "back to the newest messages" },
+  { id: "mon-send", keys: ["Enter"], modes: ["monitor-compose"], description: "send to the rep and the customer", hint: true, label: "send" },
+  { id: "mon-newline", keys: ["Alt+Enter", "Ctrl+J"], modes: ["monitor-compose"], description: "add a line break" },
+  { id: "mon-clear", keys: ["Ctrl+C"], modes: ["monitor-compose"], description: "clear the composer" },
 ];
 
 /** The notation of one key press, as written in the table. */
@@ -196,7 +241,7 @@ export function bindingsFor(mode: Mode): Binding[] {
 export function hintsFor(mode: Mode): string {
   return bindingsFor(mode)
     .filter((b) => b.hint)
-    .map((b) => `${b.keys[0]} ${b.description.split(/[,(]/)[0]!.trim()}`)
+    .map((b) => `${b.keys[0]} ${b.label ?? b.description.split(/[,(]/)[0]!.trim()}`)
     .join(" · ");
 }
 

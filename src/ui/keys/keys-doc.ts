@@ -4,10 +4,16 @@ import type { Binding, Mode } from "./bindings.js";
 
 const SECTIONS: { title: string; modes: Mode[] }[] = [
   { title: "Console — composer and sessions", modes: ["composer", "home"] },
-  { title: "Pickers (transfer, conference, wrap-up, presence, switcher)", modes: ["picker"] },
-  { title: "Confirmation dialogs", modes: ["confirm"] },
-  { title: "Monitor (`cc-agent monitor`)", modes: ["monitor"] },
+  { title: "Pickers (transfer, conference, wrap-up, presence, switcher; the monitor's assign and transfer)", modes: ["picker"] },
+  { title: "Confirmation dialogs (close to Waiting; the monitor's force close)", modes: ["confirm"] },
+  { title: "Monitor (`cc-agent monitor`) — the live table", modes: ["monitor"] },
+  { title: "Monitor — the filter prompt (`/`)", modes: ["monitor-filter"] },
+  { title: "Monitor — the team and queues view (`T`)", modes: ["monitor-team"] },
+  { title: "Monitor — the live view of a monitored or joined conversation", modes: ["monitor-watch"] },
+  { title: "Monitor — the composer while joined", modes: ["monitor-compose"] },
 ];
+
+const isMonitor = (mode: Mode) => mode.startsWith("monitor");
 
 function row(b: Binding): string {
   const keys = b.keys.map((k) => `\`${k}\``).join(", ");
@@ -23,7 +29,8 @@ export function keysMarkdown(): string {
     "",
   ];
   for (const section of SECTIONS) {
-    const rows = BINDINGS.filter((b) => section.modes.some((m) => b.modes.includes(m)) && !(section.modes[0] !== "monitor" && b.modes.includes("monitor")));
+    // Console sections list console keys only; the monitor's pickers and dialogs use the keys listed above.
+    const rows = BINDINGS.filter((b) => section.modes.some((m) => b.modes.includes(m)) && (section.modes.some(isMonitor) || !b.modes.some(isMonitor)));
     const seen = new Set<string>();
     lines.push(`## ${section.title}`, "", "| keys | action | slash command |", "|---|---|---|");
     for (const b of rows) {

@@ -3,13 +3,14 @@ import type { Action } from "./reducer.js";
 import { reduce } from "./reducer.js";
 import type { UiState } from "./state.js";
 
-export interface Store {
-  getState(): UiState;
-  dispatch(action: Action): void;
+export interface Store<S = UiState, A = Action> {
+  getState(): S;
+  dispatch(action: A): void;
   subscribe(listener: () => void): () => void;
 }
 
-export function createStore(initial: UiState, reducer: (state: UiState, action: Action) => UiState = reduce): Store {
+/** The console's store by default; the monitor passes its own state and reducer. */
+export function createStore<S = UiState, A = Action>(initial: S, reducer: (state: S, action: A) => S = reduce as unknown as (state: S, action: A) => S): Store<S, A> {
   let state = initial;
   const listeners = new Set<() => void>();
   return {

@@ -56,3 +56,14 @@ export function fg(color: string | undefined): { color: string } | Record<string
 export function border(color: string | undefined): { borderColor: string } | Record<string, never> {
   return color ? { borderColor: color } : {};
 }
+
+/** The 7-step sentiment scale (S9, SV3): a bar glyph that grows with the feeling, and its words. */
+export const SENTIMENT_LABEL: Record<-3 | -2 | -1 | 0 | 1 | 2 | 3, { glyph: string; word: string }> = {
+  [-3]: { glyph: "▁", word: "very negative" },
+  [-2]: { glyph: "▂", word: "negative" },
+  [-1]: { glyph: "▃", word: "slightly negative" },
+  0: { glyph: "▄", word: "neutral" },
+  1: { glyph: "▅", word: "slightly positive" },
+  2: { glyph: "▆", word: "positive" },
+  3: { glyph: "▇", word: "very positive" },
+};

@@ -1,0 +1,8 @@
+// Build step: tsc does not copy the widget's plain .js/.css/.html files, so copy src/widget/ to
+// dist/src/widget/, where the built server (dist/server/http-routes.js) serves them from.
+import { cpSync, mkdirSync } from "node:fs";
+
+const from = new URL("../src/widget/", import.meta.url);
+const to = new URL("../dist/src/widget/", import.meta.url);
+mkdirSync(to, { recursive: true });
+cpSync(from, to, { recursive: true });

@@ -1,0 +1,78 @@
+// `cc-agent monitor`: the supervisor monitor (SPEC §5). Same identity resolution as the console, as a
+// supervisor; the server refuses a rep's credentials (4003) and the refusal is printed before exiting 1.
+import type { Command } from "commander";
+import { render } from "ink";
+import { createElement } from "react";
+import type { CcClient } from "../client/client.js";
+import { openSettings } from "../config/config.js";
+import type { EventFrame, Welcome } from "../protocol/messages.js";
+import { MonitorController } from "../ui/monitor/controller.js";
+import type { MonitorStore } from "../ui/monitor/controller.js";
+import { MonitorApp } from "../ui/monitor/MonitorApp.js";
+import { reduceMonitor } from "../ui/monitor/reducer.js";
+import type { MonitorAction } from "../ui/monitor/reducer.js";
+import { initialMonitorState } from "../ui/monitor/state.js";
+import type { MonitorState } from "../ui/monitor/state.js";
+import { createStore } from "../ui/store/store.js";
+import { makeTheme } from "../ui/theme/theme.js";
+import { resolveIdentity } from "./console-command.js";
+import type { ConsoleTarget } from "./console-command.js";
+import { connectClient, parseServerUrl } from "./local-server.js";
+
+export function createMonitorStore(now: number, size: { columns: number; rows: number }): MonitorStore {
+  return createStore<MonitorState, MonitorAction>(initialMonitorState(now, size), reduceMonitor);
+}
+
+/** Server frames flow into the monitor's store from outside React. */
+export function wireMonitor(client: CcClient, store: MonitorStore, welcome: Welcome): void {
+  store.dispatch({ type: "welcome", welcome, now: Date.now() });
+  client.on("welcome", (w: Welcome) => store.dispatch({ type: "welcome", welcome: w, now: Date.now() }));
+  client.on("event", (frame: EventFrame) => store.dispatch({ type: "event", frame }));
+  client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") => store.dispatch({ type: "connection", status: state }));
+}
+
+/** Run the monitor until the supervisor quits; resolves after the terminal is restored. */
+export async function runMonitor(target: ConsoleTarget): Promise<void> {
+  const settings = openSettings();
+  const { client, welcome } = await connectClient(target.url, { role: "supervisor", token: target.token, client: "cc-agent monitor" });
+  const store = createMonitorStore(Date.now(), { columns: process.stdout.columns || 120, rows: process.stdout.rows || 40 });
+  wireMonitor(client, store, welcome);
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearInterval(ticker);
+    process.stdout.off("resize", onResize);
+    instance.unmount();
+    void client.close();
+    resolveDone();
+  };
+  const controller = new MonitorController(store, client, { exit: finish });
+  const theme = makeTheme(settings.get("theme") === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
+  const instance = render(createElement(MonitorApp, { store, controller, theme }), { exitOnCtrlC: false, patchConsole: true });
+  // Timers tick once a second (wait and handle times, change marks, the flash line's expiry).
+  const ticker = setInterval(() => store.dispatch({ type: "tick", now: Date.now() }), 1000);
+  const onResize = () => store.dispatch({ type: "resize", columns: process.stdout.columns, rows: process.stdout.rows });
+  process.stdout.on("resize", onResize);
+  // The terminal is restored on every exit path.
+  const onSignal = () => void controller.quit();
+  process.once("SIGTERM", onSignal);
+  process.once("SIGHUP", finish);
+  await done;
+  process.off("SIGTERM", onSignal);
+}
+
+export function registerMonitorCommand(program: Command): void {
+  program
+    .command("monitor")
+    .description("the supervisor monitor: live conversations, monitor, join, assign, transfer, force close")
+    .option("--server <url>", "routing server (default: the local one)", parseServerUrl)
+    .option("--as <user>", "sign in as this supervisor from the local credentials (id or name; default: the first supervisor)")
+    .option("--token <token>", "sign in with this supervisor's token (a remote server)")
+    .action(async (options: { server?: string; as?: string; token?: string }) => {
+      await runMonitor(resolveIdentity(options, "supervisor"));
+    });
+}

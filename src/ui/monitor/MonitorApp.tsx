@@ -1,0 +1,542 @@
+// The supervisor monitor (SPEC §5): a k9s-like header, the live table of ongoing conversations with a
+// preview of the selected one, the team and queues view, the live view of a monitored or joined
+// conversation, pickers and dialogs, a flash line and the key hints. A pure function of the store; the
+// one input handler hands keys to the controller. Every string from the server is sanitised.
+import { Footer } from "../components/Footer.js";
+import { Box, Text, useInput, useStdin } from "ink";
+import { useEffect, useSyncExternalStore } from "react";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import type { SentimentStep, UserView } from "../../protocol/views.js";
+import { Composer, measureComposer } from "../components/Composer.js";
+import { Details } from "../components/Details.js";
+import { Help } from "../components/Help.js";
+import { Picker } from "../components/Picker.js";
+import { Thread } from "../components/Thread.js";
+import { bindingsFor, hintsFor } from "../keys/bindings.js";
+import type { Mode } from "../keys/bindings.js";
+import { conversationSummary } from "../store/selectors.js";
+import type { Session } from "../store/state.js";
+import type { Theme } from "../theme/theme.js";
+import { border, fg, SENTIMENT_LABEL } from "../theme/theme.js";
+import type { MonitorController, MonitorStore } from "./controller.js";
+import { monitorMode } from "./controller.js";
+import { displayed, queueRows, settingOff, stateText, tableRows, teamRows, transferLine, viewCounts } from "./selectors.js";
+import type { MonitorRow } from "./selectors.js";
+import type { MonitorState, SortKey } from "./state.js";
+
+const CONNECTION = { connecting: "connecting…", online: "online", reconnecting: "reconnecting…", closed: "disconnected" } as const;
+
+/** Fit text to exactly `width` columns: cut with an ellipsis, or pad. */
+export function fit(text: string, width: number): string {
+  const chars = [...text];
+  if (width <= 0) return "";
+  if (chars.length > width) return width === 1 ? chars[0]! : `${chars.slice(0, width - 1).join("")}…`;
+  return text + " ".repeat(width - chars.length);
+}
+
+// ---- header -------------------------------------------------------------------------------------------
+
+function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
+  const { state, theme } = props;
+  const counts = viewCounts(state);
+  const users = Object.values(displayed(state).users).filter((u) => u.role === "rep" || u.capacity > 0);
+  const available = users.filter((u) => u.presence === "available").length;
+  const full = users.filter((u) => u.capacity > 0 && u.used >= u.capacity).length;
+  const rona = users.filter((u) => u.presence === "rona").length;
+  const off = (["monitor", "assign", "transfer", "force-close"] as const).filter((a) => settingOff(state.base.org, a)).map((a) => a.replace("-", " "));
+  const connection = state.base.connection;
+  return (
+    <Box flexDirection="column">
+      {/* One row even when the name has to be cut (a shrunk text would otherwise be measured two rows high). */}
+      <Box justifyContent="space-between" height={1}>
+        <Text wrap="truncate-end">
+          <Text bold>cc-agent monitor</Text>
+          {state.base.me ? <Text> · {sanitizeLine(state.base.me.name)}</Text> : null}
+          {state.base.org ? <Text {...fg(theme.muted)}> · {sanitizeLine(state.base.org.name)}</Text> : null}
+          {state.base.org?.masking ? <Text {...fg(theme.muted)}> · masking on</Text> : null}
+        </Text>
+        <Text {...fg(connection === "online" ? theme.muted : theme.warn)} bold={connection !== "online"}>
+          {" "}
+          {state.paused ? <Text {...fg(theme.warn)} bold>⏸ PAUSED · </Text> : null}
+          {CONNECTION[connection]}
+        </Text>
+      </Box>
+      <Text wrap="truncate-end">
+        <Text>ongoing {counts.all}</Text>
+        <Text> · open {counts.open}</Text>
+        <Text> · waiting {counts.waiting}</Text>
+        <Text {...fg(counts.alerts > 0 ? theme.error : undefined)} bold={counts.alerts > 0}> · alerts {counts.alerts}</Text>
+        <Text {...fg(theme.muted)}>
+          {" "}
+          · reps available {available}/{users.length} · at capacity {full}
+        </Text>
+        {rona > 0 ? <Text {...fg(theme.warn)} bold> · ⚠ RONA {rona}</Text> : null}
+        {off.length > 0 ? <Text {...fg(theme.warn)}> · turned off: {off.join(", ")}</Text> : null}
+      </Text>
+    </Box>
+  );
+}
+
+const SORT_COLUMN: Record<SortKey, ColumnKey> = { time: "time", sentiment: "sentiment", state: "state", queue: "queue", rep: "rep", id: "id" };
+
+function ViewTabs(props: { state: MonitorState; theme: Theme }) {
+  const { state, theme } = props;
+  const counts = viewCounts(state);
+  const tabs = [
+    ["all", "All"],
+    ["open", "Open"],
+    ["waiting", "Waiting"],
+    ["alerts", "Alerts"],
+  ] as const;
+  return (
+    <Text wrap="truncate-end">
+      {tabs.map(([id, name]) => (
+        <Text key={id} inverse={state.view === id} bold={state.view === id}>
+          {state.view === id ? `[${name} ${counts[id]}]` : ` ${name} ${counts[id]} `}
+        </Text>
+      ))}
+      <Text {...fg(theme.muted)}>
+        {"  "}sort {state.sort} {state.reversed ? "↑" : "↓"} (s, S)
+      </Text>
+      {state.filterEditing || state.filter ? (
+        <Text {...fg(theme.accent)} bold>
+          {"  "}filter: {state.filter}
+          {state.filterEditing ? <Text inverse> </Text> : null}
+        </Text>
+      ) : (
+        <Text {...fg(theme.muted)}>{"  "}/ filter · v view</Text>
+      )}
+    </Text>
+  );
+}
+
+function PauseBanner(props: { state: MonitorState; theme: Theme }) {
+  const held = props.state.paused?.held ?? 0;
+  return (
+    <Text inverse bold {...fg(props.theme.warn)} wrap="truncate-end">
+      {" "}⏸ PAUSED — the screen holds still; {held} update{held === 1 ? "" : "s"} held back · Z resumes{" "}
+    </Text>
+  );
+}
+
+// ---- the table ------------------------------------------------------------------------------------------
+
+type ColumnKey = "mark" | "id" | "state" | "mode" | "queue" | "rep" | "with" | "customer" | "time" | "sentiment" | "alert" | "unread" | "you";
+interface Column {
+  key: ColumnKey;
+  title: string;
+  width: number;
+}
+
+const SHORT_SENTIMENT: Record<SentimentStep, string> = { [-3]: "v.negative", [-2]: "negative", [-1]: "sl.negative", 0: "neutral", 1: "sl.positive", 2: "positive", 3: "v.positive" };
+
+/** The columns that fit: the customer keeps room to be read; sentiment words, queue, you, with and mode come in that order while they fit. */
+export function tableColumns(width: number): Column[] {
+  const narrow = width < 80;
+  const roomy = width >= 140;
+  const minCustomer = narrow ? 8 : 14;
+  const widths: Partial<Record<ColumnKey, number>> = { mark: 1, id: 5, state: narrow ? 10 : 14, rep: roomy ? 16 : narrow ? 10 : 13, time: 8, alert: 1, unread: 3 };
+  // Every column but the first takes a separating space; one spare column keeps rows off the last cell.
+  let used = Object.values(widths).reduce((sum, w) => sum + w, 0) + Object.keys(widths).length;
+  const optional: [ColumnKey, number, number?][] = [
+    ["sentiment", roomy ? 19 : 13, 1],
+    ["queue", 9],
+    ["you", 4],
+    ["with", roomy ? 22 : 12],
+    ["mode", 4],
+  ];
+  for (const [key, wanted, fallback] of optional) {
+    for (const w of fallback ? [wanted, fallback] : [wanted]) {
+      if (width - used - (w + 1) - 1 >= minCustomer) {
+        widths[key] = w;
+        used += w + 1;
+        break;
+      }
+    }
+  }
+  widths.customer = Math.max(4, width - used - 1);
+  const order: [ColumnKey, string][] = [
+    ["mark", ""],
+    ["id", "id"],
+    ["state", "state"],
+    ["mode", "mode"],
+    ["queue", "queue"],
+    ["rep", "rep"],
+    ["with", "with"],
+    ["customer", "customer"],
+    ["time", "time"],
+    ["sentiment", "sentiment"],
+    ["alert", "!"],
+    ["unread", "new"],
+    ["you", "you"],
+  ];
+  return order.filter(([key]) => widths[key] !== undefined).map(([key, title]) => ({ key, title, width: widths[key]! }));
+}
+
+function cellText(row: MonitorRow, key: ColumnKey, width: number, selected: boolean): string {
+  switch (key) {
+    case "mark":
+      return selected ? "›" : row.changed ? "•" : " ";
+    case "id":
+      return sanitizeLine(row.id);
+    case "state":
+      return row.state;
+    case "mode":
+      return row.mode;
+    case "queue":
+      return row.queue;
+    case "rep":
+      return row.rep || "—";
+    case "with":
+      return row.with;
+    case "customer":
+      return row.customer;
+    case "time":
+      return row.time;
+    case "sentiment": {
+      const label = SENTIMENT_LABEL[row.sentiment];
+      if (width <= 1) return label.glyph;
+      return `${label.glyph} ${width >= 19 ? label.word : SHORT_SENTIMENT[row.sentiment]}`;
+    }
+    case "alert":
+      return row.alert ? "!" : " ";
+    case "unread":
+      return row.unread;
+    case "you":
+      return row.you;
+  }
+}
+
+function cellColour(row: MonitorRow, key: ColumnKey, theme: Theme): { color?: string; bold?: boolean } {
+  switch (key) {
+    case "alert":
+      return { ...fg(theme.error), bold: true };
+    case "unread":
+      return { ...fg(theme.accent), bold: true };
+    case "sentiment":
+      return row.sentiment < 0 ? { ...fg(theme.warn), bold: row.sentiment <= -2 } : row.sentiment > 0 ? fg(theme.ok) : fg(theme.muted);
+    case "rep":
+      return row.repIsLast || !row.rep ? fg(theme.muted) : {};
+    case "state":
+      return row.view.aborted ? { ...fg(theme.error), bold: true } : row.view.transfer ? { ...fg(theme.accent), bold: true } : {};
+    case "mark":
+      return row.changed ? { ...fg(theme.accent), bold: true } : {};
+    case "you":
+      return { ...fg(theme.accent), bold: true };
+    default:
+      return {};
+  }
+}
+
+function Table(props: { state: MonitorState; rows: MonitorRow[]; height: number; width: number; theme: Theme }) {
+  const { state, rows, theme } = props;
+  const columns = tableColumns(props.width);
+  const visible = Math.max(1, props.height - 1);
+  const selected = rows.findIndex((r) => r.id === state.selectedId);
+  const start = Math.max(0, Math.min(Math.max(0, selected) - Math.floor(visible / 2), rows.length - visible));
+  const shown = rows.slice(start, start + visible);
+  const sorted = SORT_COLUMN[state.sort];
+  const header = columns.map((c) => fit(c.key === sorted ? `${c.title}${state.reversed ? "↑" : "↓"}` : c.title, c.width)).join(" ");
+  const more = rows.length > visible ? ` ${start + 1}–${start + shown.length} of ${rows.length}` : "";
+  return (
+    <Box flexDirection="column" height={props.height} overflow="hidden">
+      <Text bold underline wrap="truncate">
+        {fit(header, props.width - more.length)}
+        <Text {...fg(theme.muted)}>{more}</Text>
+      </Text>
+      {shown.length === 0 ? (
+        <Text {...fg(theme.muted)}>{state.filter || state.view !== "all" ? "No ongoing conversation matches this view or filter." : "No ongoing conversations."}</Text>
+      ) : null}
+      {shown.map((row) => {
+        const isSelected = row.id === state.selectedId;
+        return (
+          <Text key={row.id} inverse={isSelected} bold={isSelected || row.unread !== ""} wrap="truncate">
+            {columns.map((c, i) => (
+              <Text key={c.key} {...cellColour(row, c.key, theme)}>
+                {i > 0 ? " " : ""}
+                {fit(cellText(row, c.key, c.width, isSelected), c.width)}
+              </Text>
+            ))}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+
+// ---- one conversation: preview and live view --------------------------------------------------------------
+
+function nameOf(users: Record<string, UserView>, id: string): string {
+  return sanitizeLine(users[id]?.name ?? id);
+}
+
+/** Who handles it, who else is in it, who watches, and the transfer status (SV3, SV4, SV7). */
+function statusParts(state: MonitorState, session: Session, users: Record<string, UserView>): string[] {
+  const v = session.view;
+  const parts: string[] = [];
+  if (v.ownerName) parts.push(`Rep: ${sanitizeLine(v.ownerName)}`);
+  else if (v.state === "waiting" && v.lastOwnerId) parts.push(`Parked by ${nameOf(users, v.lastOwnerId)}`);
+  else parts.push(`Unassigned, in ${sanitizeLine(v.queueName)}`);
+  if (v.participants.length > 0) parts.push(`Conference: ${v.participants.map((id) => nameOf(users, id)).join(", ")}`);
+  if (v.conferenceRequested) parts.push(`Conference requested: ${sanitizeLine(v.conferenceRequested.repName)}`);
+  if (v.consultants.length > 0) parts.push(`Consultant: ${v.consultants.map((id) => nameOf(users, id)).join(", ")}`);
+  if (v.wrapUpBy.length > 0) parts.push(`Wrapping up: ${v.wrapUpBy.map((id) => nameOf(users, id)).join(", ")}`);
+  const meId = state.base.me?.id;
+  const watchers = Object.entries(v.supervisors).map(([id, mode]) => `${id === meId ? "you" : nameOf(users, id)} (${mode === "join" ? "joined" : "monitoring"})`);
+  if (watchers.length > 0) parts.push(`Supervisors: ${watchers.join(", ")}`);
+  return parts;
+}
+
+function ConversationPane(props: { state: MonitorState; session: Session; height: number; width: number; scroll: number; composer?: React.ReactNode; composerHeight?: number; banner?: React.ReactNode; theme: Theme }) {
+  const { state, session, theme } = props;
+  const { users } = displayed(state);
+  const v = session.view;
+  const transfer = transferLine(v, state.transfers[v.id], users);
+  const status = statusParts(state, session, users);
+  const detailsHeight = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0);
+  const threadHeight = Math.max(2, props.height - (props.banner ? 1 : 0) - 1 - detailsHeight - 1 - (transfer ? 1 : 0) - (props.composerHeight ?? 0));
+  return (
+    <Box flexDirection="column" height={props.height} overflow="hidden">
+      {props.banner}
+      <Text bold wrap="truncate-end">
+        {sanitizeLine(v.id)} · {sanitizeLine(v.title)} <Text {...fg(theme.accent)}>[{stateText(v)}]</Text>
+        <Text {...fg(theme.muted)}>
+          {" "}
+          · {sanitizeLine(v.workstreamName)} · {sanitizeLine(v.queueName)}
+        </Text>
+        {v.customerEnded ? <Text {...fg(theme.warn)}> · Customer ended the conversation</Text> : null}
+      </Text>
+      <Details view={v} summary={conversationSummary(session)} theme={theme} />
+      <Text wrap="truncate-end" {...fg(theme.muted)}>
+        {status.join(" · ")}
+      </Text>
+      {transfer ? (
+        <Text wrap="truncate-end" {...fg(theme.accent)} bold>
+          {transfer}
+        </Text>
+      ) : null}
+      <Thread messages={session.messages} height={threadHeight} width={props.width} scroll={props.scroll} meId={state.base.me?.id} customerName={v.customer.name} theme={theme} showSentiment />
+      {props.composer}
+    </Box>
+  );
+}
+
+function Preview(props: { state: MonitorState; height: number; width: number; theme: Theme }) {
+  const { state, theme } = props;
+  const session = state.selectedId ? displayed(state).sessions[state.selectedId] : undefined;
+  if (!session) {
+    return (
+      <Box height={props.height} borderStyle="single" borderTop borderBottom={false} borderLeft={false} borderRight={false} {...border(theme.muted)}>
+        <Text {...fg(theme.muted)}>Select a conversation to preview it.</Text>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" height={props.height} borderStyle="single" borderTop borderBottom={false} borderLeft={false} borderRight={false} {...border(theme.muted)}>
+      <ConversationPane state={state} session={session} height={props.height - 1} width={props.width} scroll={0} theme={theme} />
+    </Box>
+  );
+}
+
+function WatchView(props: { state: MonitorState; height: number; width: number; theme: Theme }) {
+  const { state, theme } = props;
+  const session = state.watchId ? displayed(state).sessions[state.watchId] : undefined;
+  if (!session) return <Text {...fg(theme.muted)}>This conversation is no longer here. Esc goes back to the table.</Text>;
+  const v = session.view;
+  const id = sanitizeLine(v.id);
+  const mode = v.supervisors[state.base.me?.id ?? ""];
+  const rep = v.ownerName ? sanitizeLine(v.ownerName) : "the rep";
+  const joined = mode === "join" && v.state !== "closed";
+  const banner =
+    v.state === "closed" ? (
+      <Text inverse bold wrap="truncate-end">
+        {" "}■ {id} is Closed · Esc back to the table{" "}
+      </Text>
+    ) : mode === "join" ? (
+      <Text inverse bold {...fg(theme.accent)} wrap="truncate-end">
+        {" "}✎ JOINED {id} — {rep} and the customer see what you write · Esc back · L leave{" "}
+      </Text>
+    ) : mode === "monitor" ? (
+      <Text inverse bold wrap="truncate-end">
+        {" "}◉ MONITORING {id} silently — {rep} and the customer do not see you · J join · L leave · Esc back{" "}
+      </Text>
+    ) : (
+      <Text inverse wrap="truncate-end">
+        {" "}
+        {id}: you no longer monitor it · Esc back{" "}
+      </Text>
+    );
+  const draft = state.drafts[v.id] ?? "";
+  const offline = state.base.connection !== "online";
+  const composerHeight = joined ? measureComposer(state.composing ? draft : "", props.width - 1, offline) : 0;
+  const composer = joined ? (
+    <Composer draft={draft} width={props.width - 1} disabled={state.composing ? null : "Enter writes to the rep and the customer"} offline={offline} theme={theme} />
+  ) : null;
+  return <ConversationPane state={state} session={session} height={props.height} width={props.width} scroll={state.scroll} banner={banner} composer={composer} composerHeight={composerHeight} theme={theme} />;
+}
+
+// ---- team and queues ------------------------------------------------------------------------------------------
+
+function TeamView(props: { state: MonitorState; height: number; width: number; theme: Theme }) {
+  const { state, theme } = props;
+  const team = teamRows(state);
+  const queues = queueRows(state);
+  const nameWidth = Math.max(12, Math.min(24, props.width - 70));
+  return (
+    <Box flexDirection="column" height={props.height} overflow="hidden">
+      <Text bold underline wrap="truncate">
+        {fit("Team", nameWidth)} {fit("presence", 12)} {fit("capacity", 16)} {fit("conversations", 13)} queues
+      </Text>
+      {team.map((r) => (
+        <Text key={r.id} wrap="truncate">
+          {fit(r.name, nameWidth)}{" "}
+          <Text {...fg(r.rona ? theme.warn : r.available ? theme.ok : theme.muted)} bold={r.rona}>
+            {fit(r.presence, 12)}
+          </Text>{" "}
+          <Text {...fg(r.over > 0 ? theme.warn : undefined)} bold={r.over > 0}>
+            {fit(`${r.used}/${r.capacity}${r.over > 0 ? ` ▲ ${r.over} over` : r.used >= r.capacity ? " full" : ""}`, 16)}
+          </Text>{" "}
+          {fit(String(r.conversations), 13)} <Text {...fg(theme.muted)}>{r.queues}</Text>
+        </Text>
+      ))}
+      <Text> </Text>
+      <Text bold underline wrap="truncate">
+        {fit("Queue", nameWidth)} {fit("open", 6)} {fit("longest wait", 13)} {fit("active", 7)} waiting
+      </Text>
+      {queues.map((q) => (
+        <Text key={q.id} wrap="truncate">
+          {fit(q.name, nameWidth)} {fit(String(q.open), 6)}{" "}
+          <Text {...fg(q.open > 0 ? theme.warn : theme.muted)} bold={q.open > 0}>
+            {fit(q.longestWait, 13)}
+          </Text>{" "}
+          {fit(String(q.active), 7)} {q.waiting}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+// ---- overlays and the footer --------------------------------------------------------------------------------
+
+function PickerOverlay(props: { state: MonitorState; controller: MonitorController; theme: Theme }) {
+  const picker = props.state.picker!;
+  const view = props.state.base.sessions[picker.conversationId]?.view;
+  const what = `${sanitizeLine(picker.conversationId)}${view ? ` (${sanitizeLine(view.title)})` : ""}`;
+  const title = picker.kind === "transfer" ? `Transfer ${what} to` : picker.override ? `Assign ${what} with override (presence and capacity) to` : `Assign ${what} to`;
+  return (
+    <Picker
+      title={title}
+      filter={picker.filter}
+      items={props.controller.pickerItems(picker)}
+      index={picker.index}
+      tabs={picker.tab === "reps" ? "[Reps] Queues  (Tab)" : "Reps [Queues]  (Tab)"}
+      footer={picker.kind === "transfer" ? "a rep has to accept · Enter selects · Esc closes" : "Enter selects · Esc closes"}
+      theme={props.theme}
+    />
+  );
+}
+
+function ForceCloseDialog(props: { state: MonitorState; theme: Theme }) {
+  const dialog = props.state.dialog as { kind: "force-close"; conversationId: string; choice: "cancel" | "confirm" };
+  const view = props.state.base.sessions[dialog.conversationId]?.view;
+  const who = [view?.ownerName ? sanitizeLine(view.ownerName) : null, "the customer"].filter(Boolean).join(" and ");
+  return (
+    <Box flexDirection="column" borderStyle="round" {...border(props.theme.warn)} paddingX={1}>
+      <Text bold>
+        Force close {sanitizeLine(dialog.conversationId)}
+        {view ? ` (${sanitizeLine(view.title)})` : ""}?
+      </Text>
+      <Text>It is Closed at once for {who}; no wrap-up starts.</Text>
+      <Text>
+        <Text inverse={dialog.choice === "cancel"} bold={dialog.choice === "cancel"}>
+          {dialog.choice === "cancel" ? "› Cancel ‹" : "  Cancel  "}
+        </Text>{" "}
+        <Text inverse={dialog.choice === "confirm"} bold={dialog.choice === "confirm"} {...fg(props.theme.error)}>
+          {dialog.choice === "confirm" ? "› Force close ‹" : "  Force close  "}
+        </Text>
+      </Text>
+    </Box>
+  );
+}
+
+function MonitorFooter(props: { state: MonitorState; controller: MonitorController; mode: Mode; hint: string | null; theme: Theme }) {
+  const { theme, mode } = props;
+  const table = mode === "monitor" || mode === "monitor-watch" || mode === "monitor-compose";
+  const hints = bindingsFor(mode).filter((b) => b.hint);
+  // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off.
+  const keys = table ? (
+    <Text wrap="truncate-end" {...fg(theme.muted)}>
+      {hints.map((b, i) => {
+        const reason = props.controller.availability(b.id);
+        const off = reason !== null && reason.endsWith("turned off for this organisation.");
+        return (
+          <Text key={b.id} dimColor={reason !== null} strikethrough={off}>
+            {i > 0 ? " · " : ""}
+            {`${b.keys[0]} ${b.label ?? b.description}`}
+            {off ? " (off)" : ""}
+          </Text>
+        );
+      })}
+    </Text>
+  ) : (
+    hintsFor(mode)
+  );
+  return <Footer flash={props.state.base.flash} hint={props.hint} keys={keys} theme={theme} />;
+}
+
+// ---- the app ------------------------------------------------------------------------------------------------
+
+export function MonitorApp(props: { store: MonitorStore; controller: MonitorController; theme: Theme }) {
+  const { store, controller, theme } = props;
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  useInput((input, key) => controller.handleInput(input, key));
+  // F1 reaches useInput as an empty input with no key flag, so it is recognised from the raw sequence.
+  const { internal_eventEmitter: rawInput } = useStdin();
+  useEffect(() => {
+    const onRaw = (data: string) => {
+      if (data === "\x1bOP" || data === "\x1b[11~") controller.handleFunctionKey("F1");
+    };
+    rawInput.on("input", onRaw);
+    return () => void rawInput.off("input", onRaw);
+  }, [rawInput, controller]);
+
+  const { columns, rows: terminalRows } = state.base.size;
+  // One row shorter than the terminal avoids full-screen repaints.
+  const height = Math.max(12, terminalRows - 1);
+  const mode = monitorMode(state);
+  const rows = tableRows(state);
+  const selected = rows.find((r) => r.id === state.selectedId);
+  const hint = selected?.alert ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.` : null;
+  const body = height - 2 - 2 - (state.paused ? 1 : 0);
+  const overlay = state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : state.dialog?.kind === "force-close" ? <ForceCloseDialog state={state} theme={theme} /> : null;
+
+  let content: React.ReactNode;
+  if (state.dialog?.kind === "help") {
+    content = <Help filter={state.dialog.filter} monitor rows={Math.max(3, body - 4)} theme={theme} />;
+  } else if (state.screen === "team") {
+    content = <TeamView state={state} height={body} width={columns} theme={theme} />;
+  } else if (state.screen === "watch") {
+    content = overlay ?? <WatchView state={state} height={body} width={columns} theme={theme} />;
+  } else {
+    const room = body - 1;
+    const tableHeight = Math.min(Math.max(2, rows.length + 1), Math.max(4, Math.floor(room * 0.45)));
+    content = (
+      <>
+        <ViewTabs state={state} theme={theme} />
+        <Table state={state} rows={rows} height={tableHeight} width={columns} theme={theme} />
+        {overlay ?? <Preview state={state} height={room - tableHeight} width={columns} theme={theme} />}
+      </>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" height={height} width={columns}>
+      <MonitorHeader state={state} theme={theme} />
+      {state.paused ? <PauseBanner state={state} theme={theme} /> : null}
+      <Box flexDirection="column" flexGrow={1} overflow="hidden">
+        {content}
+      </Box>
+      <MonitorFooter state={state} controller={controller} mode={mode} hint={hint} theme={theme} />
+    </Box>
+  );
+}

@@ -1,0 +1,485 @@
+// The monitor's effects: key presses become store actions and supervisor requests (SV1–SV8). Every
+// action is checked first against the org's settings and the conversation's state, and refused with its
+// reason; the server's own refusal, when it comes, is shown as it words it. Rendering never happens here.
+import type { Key } from "ink";
+import type { RequestBody } from "../../client/client.js";
+import { sanitizeLine, sanitizeText } from "../../protocol/sanitize.js";
+import type { UserView } from "../../protocol/views.js";
+import { COMPOSER_LIMIT } from "../components/Composer.js";
+import { filterItems } from "../components/Picker.js";
+import type { PickerItem } from "../components/Picker.js";
+import type { CommandId, Mode } from "../keys/bindings.js";
+import { bindingsFor, matchKey } from "../keys/bindings.js";
+import type { Store } from "../store/store.js";
+import { PRESENCE_LABEL } from "../theme/theme.js";
+import type { MonitorAction } from "./reducer.js";
+import { refusalFor, tableRows } from "./selectors.js";
+import type { SupervisorAction } from "./selectors.js";
+import type { MonitorPicker, MonitorState } from "./state.js";
+import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
+
+export interface MonitorClient {
+  request(body: RequestBody): Promise<Record<string, unknown>>;
+}
+
+export interface MonitorControllerOptions {
+  /** Called to leave the app. */
+  exit: () => void;
+  now?: () => number;
+  newClientId?: () => string;
+  /** How long quitting waits for the server to hear that we stop monitoring (default 1 s). */
+  leaveTimeoutMs?: number;
+}
+
+export type MonitorStore = Store<MonitorState, MonitorAction>;
+
+export function monitorMode(state: MonitorState): Mode {
+  if (state.dialog?.kind === "help") return "help";
+  if (state.dialog) return "confirm";
+  if (state.picker) return "picker";
+  if (state.filterEditing) return "monitor-filter";
+  if (state.screen === "team") return "monitor-team";
+  if (state.screen === "watch") return state.composing ? "monitor-compose" : "monitor-watch";
+  return "monitor";
+}
+
+/** Rows of the table that fit on the screen (PgUp/PgDn move by this much). */
+export function tablePage(state: MonitorState): number {
+  return Math.max(3, Math.floor((state.base.size.rows - 8) * 0.45) - 1);
+}
+
+export class MonitorController {
+  private counter = 0;
+  constructor(
+    private readonly store: MonitorStore,
+    private readonly client: MonitorClient,
+    private readonly options: MonitorControllerOptions,
+  ) {}
+
+  private get state(): MonitorState {
+    return this.store.getState();
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private flash(text: string, level: "info" | "warn" | "error" = "info"): void {
+    this.store.dispatch({ type: "flash", flash: { level, text, at: this.now() } });
+  }
+
+  /** A request; a refusal is shown in the flash line as the server words it, and null comes back. */
+  private async call(body: RequestBody): Promise<Record<string, unknown> | null> {
+    try {
+      return await this.client.request(body);
+    } catch (error) {
+      this.flash(sanitizeLine((error as Error).message), "error");
+      return null;
+    }
+  }
+
+  private get meId(): string {
+    return this.state.base.me?.id ?? "";
+  }
+
+  /** The conversation an action applies to: the one in the live view, else the selected row. */
+  private target(): string | null {
+    const state = this.state;
+    return state.screen === "watch" ? state.watchId : state.selectedId;
+  }
+
+  private titleOf(id: string): string {
+    const view = this.state.base.sessions[id]?.view;
+    return view ? `${id} (${sanitizeLine(view.title)})` : id;
+  }
+
+  /** Refuse client-side with the reason when the setting is off or the state does not allow it. */
+  private refused(action: SupervisorAction, id: string | null): boolean {
+    const reason = refusalFor(this.state, action, id);
+    if (reason) this.flash(reason, "warn");
+    return reason !== null;
+  }
+
+  // ---- input ----------------------------------------------------------------------------------------
+
+  handleFunctionKey(name: "F1"): void {
+    const command = bindingsFor(monitorMode(this.state)).find((b) => b.keys.includes(name))?.id;
+    if (command) void this.run(command);
+  }
+
+  handleInput(input: string, key: Key): void {
+    const mode = monitorMode(this.state);
+    const command = matchKey(input, key, mode);
+    if (command) {
+      void this.run(command);
+      return;
+    }
+    if (mode === "monitor-filter") this.typeFilter(input, key);
+    else if (mode === "monitor-compose") this.typeDraft(input, key);
+    else if (mode === "picker") this.typePicker(input, key);
+    else if (mode === "help") this.typeHelp(input, key);
+  }
+
+  private typeFilter(input: string, key: Key): void {
+    const filter = this.state.filter;
+    if (key.backspace || key.delete) return this.store.dispatch({ type: "filter", filter: [...filter].slice(0, -1).join(""), editing: true });
+    if (key.ctrl && input === "u") return this.store.dispatch({ type: "filter", filter: "", editing: true });
+    if (key.ctrl || key.meta || key.escape || key.tab || input.length === 0) return;
+    this.store.dispatch({ type: "filter", filter: filter + sanitizeText(input.replace(/[\r\n]+/g, " ")), editing: true });
+  }
+
+  private typeDraft(input: string, key: Key): void {
+    const id = this.state.watchId;
+    if (!id) return;
+    const current = this.state.drafts[id] ?? "";
+    if (key.backspace || key.delete) return this.store.dispatch({ type: "draft", conversationId: id, text: [...current].slice(0, -1).join("") });
+    if (key.ctrl && input === "u") return this.store.dispatch({ type: "draft", conversationId: id, text: "" });
+    if (key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab || input.length === 0) return;
+    // A paste arrives as one chunk: its line breaks stay line breaks and never send.
+    this.store.dispatch({ type: "draft", conversationId: id, text: current + input.replace(/\r\n?/g, "\n") });
+  }
+
+  private typePicker(input: string, key: Key): void {
+    const picker = this.state.picker;
+    if (!picker) return;
+    if (key.backspace || key.delete) return this.store.dispatch({ type: "picker", picker: { ...picker, filter: picker.filter.slice(0, -1), index: 0 } });
+    if (key.ctrl || key.meta || input.length === 0) return;
+    // 1–9 pick directly when the filter is empty.
+    if (/^[1-9]$/.test(input) && picker.filter === "") {
+      const index = Number(input) - 1;
+      if (this.pickerItems(picker)[index]) {
+        this.store.dispatch({ type: "picker", picker: { ...picker, index } });
+        void this.run("picker-select");
+      }
+      return;
+    }
+    this.store.dispatch({ type: "picker", picker: { ...picker, filter: picker.filter + input, index: 0 } });
+  }
+
+  private typeHelp(input: string, key: Key): void {
+    const dialog = this.state.dialog;
+    if (dialog?.kind !== "help") return;
+    const filter = key.backspace || key.delete ? dialog.filter.slice(0, -1) : key.ctrl || key.meta ? dialog.filter : dialog.filter + input;
+    this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter } });
+  }
+
+  // ---- commands -------------------------------------------------------------------------------------
+
+  async run(command: CommandId): Promise<void> {
+    const state = this.state;
+    switch (command) {
+      case "mon-up":
+      case "mon-down":
+        return this.store.dispatch({ type: "move", delta: command === "mon-up" ? -1 : 1 });
+      case "mon-page-up":
+      case "mon-page-down":
+        return this.store.dispatch({ type: "move", delta: (command === "mon-page-up" ? -1 : 1) * tablePage(state) });
+      case "mon-open": {
+        const id = state.selectedId;
+        if (!id) return this.flash("No conversation is selected.");
+        const watching = state.base.sessions[id]?.view.supervisors[this.meId];
+        if (!watching) return this.flash(`Monitor (m) or join (J) ${id} to open its live view; the preview shows it meanwhile.`);
+        return this.store.dispatch({ type: "screen", screen: "watch", watchId: id, composing: watching === "join" });
+      }
+      case "mon-filter":
+        return this.store.dispatch({ type: "filter", filter: state.filter, editing: true });
+      case "mon-filter-apply":
+        return this.store.dispatch({ type: "filter", filter: state.filter.trim(), editing: false });
+      case "mon-filter-clear":
+        return this.store.dispatch({ type: "filter", filter: "", editing: false });
+      case "mon-monitor":
+        return this.watch("monitor");
+      case "mon-join":
+        return this.watch("join");
+      case "mon-leave":
+        return this.leave();
+      case "mon-assign":
+      case "mon-assign-override": {
+        const id = this.target();
+        if (this.refused("assign", id)) return;
+        this.store.dispatch({ type: "picker", picker: { kind: "assign", conversationId: id!, override: command === "mon-assign-override", tab: "reps", filter: "", index: 0 } });
+        return;
+      }
+      case "mon-transfer": {
+        const id = this.target();
+        if (this.refused("transfer", id)) return;
+        this.store.dispatch({ type: "picker", picker: { kind: "transfer", conversationId: id!, override: false, tab: "reps", filter: "", index: 0 } });
+        return;
+      }
+      case "mon-force-close": {
+        const id = this.target();
+        if (this.refused("force-close", id)) return;
+        // SV8: behind a confirmation whose default is Cancel.
+        this.store.dispatch({ type: "dialog", dialog: { kind: "force-close", conversationId: id!, choice: "cancel" } });
+        return;
+      }
+      case "mon-pause":
+        return this.store.dispatch({ type: "pause", paused: !state.paused });
+      case "mon-sort": {
+        const next = SORT_KEYS[(SORT_KEYS.indexOf(state.sort) + 1) % SORT_KEYS.length]!;
+        return this.store.dispatch({ type: "sort", sort: next, reversed: false });
+      }
+      case "mon-sort-reverse":
+        return this.store.dispatch({ type: "sort", sort: state.sort, reversed: !state.reversed });
+      case "mon-view": {
+        const next = SAVED_VIEWS[(SAVED_VIEWS.indexOf(state.view) + 1) % SAVED_VIEWS.length]!;
+        return this.store.dispatch({ type: "view", view: next });
+      }
+      case "mon-team":
+        return this.store.dispatch({ type: "screen", screen: state.screen === "team" ? "table" : "team" });
+      case "mon-help":
+        return this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
+      case "mon-quit":
+        return this.quit();
+      case "mon-back":
+        if (state.screen === "watch" && state.composing) return this.store.dispatch({ type: "composing", composing: false });
+        return this.store.dispatch({ type: "screen", screen: "table" });
+      case "mon-write": {
+        const id = state.watchId;
+        if (id && state.base.sessions[id]?.view.supervisors[this.meId] === "join") return this.store.dispatch({ type: "composing", composing: true });
+        return this.flash(`You are monitoring silently; join (J) to write in ${id ?? "it"}.`);
+      }
+      case "mon-scroll-up":
+        return this.store.dispatch({ type: "scroll", delta: 5 });
+      case "mon-scroll-down":
+        return this.store.dispatch({ type: "scroll", delta: -5 });
+      case "mon-scroll-live":
+        return this.store.dispatch({ type: "scroll", delta: "live" });
+      case "mon-send":
+        return this.send();
+      case "mon-newline": {
+        const id = state.watchId;
+        if (id) this.store.dispatch({ type: "draft", conversationId: id, text: `${state.drafts[id] ?? ""}\n` });
+        return;
+      }
+      case "mon-clear": {
+        const id = state.watchId;
+        if (id) this.store.dispatch({ type: "draft", conversationId: id, text: "" });
+        return;
+      }
+      // pickers, dialogs and help: the console's keys
+      case "picker-up":
+      case "picker-down":
+        return this.movePicker(command === "picker-up" ? -1 : 1);
+      case "picker-tab": {
+        const picker = state.picker;
+        if (picker) this.store.dispatch({ type: "picker", picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 } });
+        return;
+      }
+      case "picker-reload":
+        return this.flash("These lists are live: presence, capacity and open counts update as they change.");
+      case "picker-escape": {
+        if (state.dialog?.kind === "help") return this.store.dispatch({ type: "dialog", dialog: state.dialog.filter ? { kind: "help", filter: "" } : null });
+        const picker = state.picker;
+        if (!picker) return;
+        if (picker.filter) return this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
+        return this.store.dispatch({ type: "picker", picker: null });
+      }
+      case "picker-select":
+        return this.selectPicked();
+      case "confirm-toggle": {
+        const dialog = state.dialog;
+        if (dialog?.kind === "force-close") this.store.dispatch({ type: "dialog", dialog: { ...dialog, choice: dialog.choice === "cancel" ? "confirm" : "cancel" } });
+        return;
+      }
+      case "confirm-no":
+        return this.store.dispatch({ type: "dialog", dialog: null });
+      case "confirm-yes":
+        return this.confirmForceClose();
+      case "clear-or-quit":
+        if (state.dialog) return this.store.dispatch({ type: "dialog", dialog: null });
+        if (state.picker) return this.store.dispatch({ type: "picker", picker: null });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** SV4: monitor silently, or join to write to rep and customer; the live view opens on success. */
+  private async watch(mode: "monitor" | "join"): Promise<void> {
+    const id = this.target();
+    if (this.refused(mode, id)) return;
+    const conversationId = id!;
+    const current = this.state.base.sessions[conversationId]?.view.supervisors[this.meId];
+    if (current !== mode) {
+      if (!(await this.call({ type: mode, conversationId }))) return;
+      // The server's next view of the conversation says the same; until then, show what it acknowledged.
+      this.store.dispatch({ type: "supervising", conversationId, mode });
+    }
+    const view = this.state.base.sessions[conversationId]?.view;
+    const rep = view?.ownerName ? sanitizeLine(view.ownerName) : "the rep";
+    this.store.dispatch({ type: "screen", screen: "watch", watchId: conversationId, composing: mode === "join" });
+    this.flash(
+      mode === "monitor"
+        ? `Monitoring ${this.titleOf(conversationId)} silently: ${rep} and the customer do not see you.`
+        : `Joined ${this.titleOf(conversationId)}: ${rep} and the customer see what you write.`,
+    );
+  }
+
+  private async leave(): Promise<void> {
+    const id = this.target();
+    if (!id) return this.flash("No conversation is selected.");
+    if (!this.state.base.sessions[id]?.view.supervisors[this.meId]) return this.flash(`You are not monitoring ${id}.`);
+    if (!(await this.call({ type: "leave", conversationId: id }))) return;
+    this.store.dispatch({ type: "supervising", conversationId: id, mode: null });
+    if (this.state.screen === "watch") this.store.dispatch({ type: "screen", screen: "table" });
+    this.flash(`You left ${this.titleOf(id)}.`);
+  }
+
+  private async send(): Promise<void> {
+    const id = this.state.watchId;
+    if (!id) return;
+    const text = this.state.drafts[id] ?? "";
+    if (text.trim() === "") return;
+    const length = [...text].length;
+    if (length > COMPOSER_LIMIT) return this.flash(`At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send (L5).`, "error");
+    if (/[<>]/.test(text)) return this.flash("< and > are reserved for template parameters and cannot be sent; your message is still in the composer.", "error");
+    const view = this.state.base.sessions[id]?.view;
+    if (view?.supervisors[this.meId] !== "join") return this.flash(`Join (J) ${id} to write in it.`, "warn");
+    const clientId = this.options.newClientId?.() ?? `sup-${this.now().toString(36)}-${(this.counter++).toString(36)}`;
+    this.store.dispatch({ type: "draft", conversationId: id, text: "" });
+    try {
+      await this.client.request({ type: "send", conversationId: id, text, clientId });
+    } catch (error) {
+      // Refused: the text goes back into the composer, nothing is lost.
+      const now = this.state.drafts[id] ?? "";
+      this.store.dispatch({ type: "draft", conversationId: id, text: now === "" ? text : `${text}\n${now}` });
+      this.flash(sanitizeLine((error as Error).message), "error");
+    }
+  }
+
+  /** Quit, leaving what we monitor or joined (best effort, bounded). */
+  async quit(): Promise<void> {
+    const me = this.meId;
+    const watched = Object.values(this.state.base.sessions).filter((s) => s.view.supervisors[me] && s.view.state !== "closed");
+    if (watched.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.leaveTimeoutMs ?? 1000)));
+      await Promise.race([Promise.allSettled(watched.map((s) => this.client.request({ type: "leave", conversationId: s.id }))), bound]);
+      clearTimeout(timer);
+    }
+    this.options.exit();
+  }
+
+  // ---- pickers ----------------------------------------------------------------------------------------
+
+  private movePicker(delta: number): void {
+    const picker = this.state.picker;
+    if (!picker) return;
+    const count = Math.min(9, this.pickerItems(picker).length);
+    if (count === 0) return;
+    this.store.dispatch({ type: "picker", picker: { ...picker, index: (picker.index + delta + count) % count } });
+  }
+
+  /** Reps (with presence and capacity, live) or queues (with their open count); disabled rows keep their reason. */
+  pickerItems(picker: MonitorPicker): PickerItem[] {
+    const state = this.state;
+    // The live data even while paused: a choice is made on the present.
+    const { users, base } = state;
+    const sessions = base.sessions;
+    const view = sessions[picker.conversationId]?.view;
+    let items: PickerItem[];
+    if (picker.tab === "queues") {
+      const open = (queueId: string) => Object.values(sessions).filter((s) => s.view.state === "open" && s.view.queueId === queueId).length;
+      items = (state.base.org?.queues ?? []).map((q) => ({ id: `queue:${q.id}`, label: sanitizeLine(q.name), detail: `${open(q.id)} open` }));
+    } else {
+      const reps = Object.values(users)
+        .filter((u) => u.capacity > 0)
+        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+      items = reps.map((u) => this.repItem(picker, u, view?.ownerId ?? null, view ? [...view.participants, ...view.consultants] : []));
+    }
+    return filterItems(items, picker.filter);
+  }
+
+  private repItem(picker: MonitorPicker, u: UserView, ownerId: string | null, inIt: string[]): PickerItem {
+    const presence = PRESENCE_LABEL[u.presence];
+    const full = u.used >= u.capacity;
+    const base = { id: `rep:${u.id}`, label: sanitizeLine(u.name) };
+    const load = `${presence.glyph} ${presence.word} · ${u.used}/${u.capacity}`;
+    if (picker.kind === "assign" && picker.override) {
+      // SV5: the override takes anyone; say what it overrides.
+      const overrides = [u.presence !== "available" ? `${presence.word} overridden` : "", full ? "over capacity" : ""].filter(Boolean).join(", ");
+      return { ...base, detail: overrides ? `${load} · ${overrides}` : load };
+    }
+    if (picker.kind === "transfer") {
+      if (u.id === ownerId) return { ...base, detail: load, disabled: "has it now" };
+      if (inIt.includes(u.id)) return { ...base, detail: load, disabled: "already in it" };
+    }
+    const hint = picker.kind === "assign" ? " — A assigns anyway" : "";
+    if (u.presence !== "available") return { ...base, detail: load, disabled: `${presence.word}${hint}` };
+    if (full) return { ...base, detail: load, disabled: `at capacity ${u.used}/${u.capacity}${hint}` };
+    return { ...base, detail: load };
+  }
+
+  private async selectPicked(): Promise<void> {
+    const picker = this.state.picker;
+    if (!picker) return;
+    const item = this.pickerItems(picker)[picker.index];
+    if (!item) return;
+    if (item.disabled) return this.flash(`${item.label} cannot be chosen: ${item.disabled}.`, "warn");
+    const [kind, targetId] = item.id.split(":") as ["queue" | "rep", string];
+    const target = { kind, id: targetId };
+    const id = picker.conversationId;
+    if (picker.kind === "assign") {
+      const result = await this.call({ type: "assign", conversationId: id, target, override: picker.override });
+      if (!result) return;
+      this.store.dispatch({ type: "picker", picker: null });
+      const exceededBy = Number(result.exceededBy ?? 0);
+      if (kind === "queue") return this.flash(`Assigned ${id} to queue ${item.label}.`);
+      const user = this.state.users[targetId];
+      const presence = picker.override && user && user.presence !== "available" ? ` (${PRESENCE_LABEL[user.presence].word} overridden)` : "";
+      // SV5: when capacity is overridden, by how many units it is exceeded.
+      const exceeded = exceededBy > 0 ? ` — capacity exceeded by ${exceededBy} unit${exceededBy === 1 ? "" : "s"}` : "";
+      return this.flash(`Assigned ${id} to ${item.label}${presence}${exceeded}.`, exceededBy > 0 ? "warn" : "info");
+    }
+    // SV6, SV7: transfer; a rep target answers later, and the status follows until then.
+    const view = this.state.base.sessions[id]?.view;
+    const fromId = view?.ownerId ?? null;
+    const fromName = view?.ownerName ? sanitizeLine(view.ownerName) : null;
+    this.store.dispatch({
+      type: "transfer-status",
+      conversationId: id,
+      status: { target: { kind, id: targetId, name: item.label }, fromId, fromName, status: "pending", at: this.now() },
+    });
+    const result = await this.call({ type: "supervisor_transfer", conversationId: id, target });
+    if (!result) {
+      this.store.dispatch({ type: "transfer-status", conversationId: id, status: null });
+      return;
+    }
+    this.store.dispatch({ type: "picker", picker: null });
+    if (kind === "rep") return this.flash(`Transfer of ${id} to ${item.label} requested: waiting for ${item.label} to accept or reject.`);
+    const mine = this.state.transfers[id];
+    if (mine) this.store.dispatch({ type: "transfer-status", conversationId: id, status: { ...mine, status: "queued", at: this.now() } });
+    this.flash(`Transferred ${id} to queue ${item.label}${fromName ? `; ${fromName} stays on as consultant` : ""}.`);
+  }
+
+  private async confirmForceClose(): Promise<void> {
+    const dialog = this.state.dialog;
+    this.store.dispatch({ type: "dialog", dialog: null });
+    if (dialog?.kind !== "force-close" || dialog.choice !== "confirm") return;
+    const title = this.titleOf(dialog.conversationId);
+    if (!(await this.call({ type: "force_close", conversationId: dialog.conversationId }))) return;
+    this.flash(`Force-closed ${title}: it is Closed (SV8).`);
+  }
+
+  /** For the table's footer: is the command usable on the selection, and if not, why. */
+  availability(command: CommandId): string | null {
+    const id = this.target();
+    const action: Partial<Record<CommandId, SupervisorAction>> = {
+      "mon-monitor": "monitor",
+      "mon-join": "join",
+      "mon-assign": "assign",
+      "mon-assign-override": "assign",
+      "mon-transfer": "transfer",
+      "mon-force-close": "force-close",
+    };
+    const which = action[command];
+    return which ? refusalFor(this.state, which, id) : null;
+  }
+
+  /** Rows the table shows now (for tests and the app). */
+  rows() {
+    return tableRows(this.state);
+  }
+}
+

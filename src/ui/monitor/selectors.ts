@@ -1,0 +1,360 @@
+// Pure selectors of the monitor: table rows (filtered, saved view, sorted), counts, timers, the team
+// and queues, what each action needs before it is sent, and the transfer status line.
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import type { ConversationView, OrgView, SentimentStep, UserView } from "../../protocol/views.js";
+import { elapsed, unreadBadge } from "../store/selectors.js";
+import type { Session } from "../store/state.js";
+import { PRESENCE_LABEL, SENTIMENT_LABEL, STATE_LABEL } from "../theme/theme.js";
+import type { MonitorState, SavedView, SortKey, TransferStatus } from "./state.js";
+
+/** Rows changed this recently carry a change mark (more than colour, UX 10). */
+export const CHANGE_MARK_MS = 5000;
+
+/** Server "now" as this terminal estimates it. */
+export function liveNow(state: MonitorState): number {
+  return state.base.now + state.base.clockSkew;
+}
+
+/** What the screen shows: the live data, or the data as it was when paused (timers stand still too). */
+export function displayed(state: MonitorState): { sessions: Record<string, Session>; users: Record<string, UserView>; now: number } {
+  if (state.paused) return { sessions: state.paused.base.sessions, users: state.paused.users, now: state.paused.serverNow };
+  return { sessions: state.base.sessions, users: state.users, now: liveNow(state) };
+}
+
+/** "0:42", "12m", "1h05", then "3d" past a day. */
+export function duration(ms: number): string {
+  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)}d`;
+  return elapsed(ms);
+}
+
+export function firstName(name: string): string {
+  return sanitizeLine(name).split(" ")[0] ?? "";
+}
+
+function nameOf(users: Record<string, UserView>, id: string | null): string {
+  if (!id) return "";
+  return sanitizeLine(users[id]?.name ?? id);
+}
+
+/** The state with its glyph and word, and what is going on inside it (transfer, conference, abort). */
+export function stateText(view: ConversationView): string {
+  if (view.aborted) return "⚠ Aborted";
+  if (view.transfer) return `⇄ to ${view.transfer.target.kind === "rep" ? firstName(view.transfer.target.name) : sanitizeLine(view.transfer.target.name)}`;
+  if (view.state === "active" && view.conferenceRequested) return "▶ Conf. requested";
+  if (view.state === "active" && view.participants.length > 0) return "▶ Conference";
+  const label = STATE_LABEL[view.state]!;
+  return `${label.glyph} ${label.word}`;
+}
+
+export function sentimentText(step: SentimentStep): string {
+  const label = SENTIMENT_LABEL[step];
+  return `${label.glyph} ${label.word}`;
+}
+
+/** "conf Bob · cons Carol": conference participants (and an invitation), then consultants (SV7). */
+export function withText(view: ConversationView, users: Record<string, UserView>): string {
+  const parts: string[] = [];
+  if (view.participants.length > 0) parts.push(`conf ${view.participants.map((id) => firstName(nameOf(users, id))).join(", ")}`);
+  if (view.conferenceRequested) parts.push(`conf? ${firstName(view.conferenceRequested.repName)}`);
+  if (view.consultants.length > 0) parts.push(`cons ${view.consultants.map((id) => firstName(nameOf(users, id))).join(", ")}`);
+  return parts.join(" · ");
+}
+
+/** Wait in the queue for Open, handle time for Active and Wrap-up, time left before the system closes it for Waiting. */
+export function timeOf(view: ConversationView, since: number | undefined, now: number): { ms: number; text: string } {
+  switch (view.state) {
+    case "open": {
+      const ms = Math.max(0, now - (view.queuedAt ?? view.createdAt));
+      return { ms, text: duration(ms) };
+    }
+    case "active":
+    case "wrapup": {
+      const ms = Math.max(0, now - (since ?? view.createdAt));
+      return { ms, text: duration(ms) };
+    }
+    case "waiting":
+      return { ms: 0, text: view.waitingUntil ? `${duration(Math.max(0, view.waitingUntil - now))} left` : "" };
+    case "closed":
+      return { ms: 0, text: "" };
+  }
+}
+
+export interface MonitorRow {
+  id: string;
+  view: ConversationView;
+  state: string;
+  mode: string;
+  queue: string;
+  rep: string;
+  /** The rep is the one who had it before (Waiting). */
+  repIsLast: boolean;
+  with: string;
+  customer: string;
+  timeMs: number;
+  time: string;
+  sentiment: SentimentStep;
+  sentimentText: string;
+  alert: boolean;
+  unread: string;
+  you: "" | "mon" | "join";
+  changed: boolean;
+}
+
+export function rowOf(state: MonitorState, session: Session, users: Record<string, UserView>, now: number): MonitorRow {
+  const view = session.view;
+  const meId = state.base.me?.id ?? "";
+  const time = timeOf(view, state.since[view.id], now);
+  const rep = view.ownerId ? sanitizeLine(view.ownerName ?? nameOf(users, view.ownerId)) : view.state === "waiting" ? nameOf(users, view.lastOwnerId) : "";
+  return {
+    id: view.id,
+    view,
+    state: stateText(view),
+    mode: view.mode === "live" ? "live" : "pers",
+    queue: sanitizeLine(view.queueName),
+    rep,
+    repIsLast: !view.ownerId && rep !== "",
+    with: withText(view, users),
+    customer: sanitizeLine(view.title) || sanitizeLine(view.customer.name),
+    timeMs: time.ms,
+    time: time.text,
+    sentiment: view.sentiment,
+    sentimentText: sentimentText(view.sentiment),
+    alert: view.alert,
+    unread: unreadBadge(state.unread[view.id] ?? 0),
+    you: view.supervisors[meId] === "join" ? "join" : view.supervisors[meId] === "monitor" ? "mon" : "",
+    changed: state.touched[view.id] !== undefined && now - state.touched[view.id]! < CHANGE_MARK_MS,
+  };
+}
+
+function inView(view: ConversationView, saved: SavedView): boolean {
+  switch (saved) {
+    case "all":
+      return true;
+    case "open":
+      return view.state === "open";
+    case "waiting":
+      return view.state === "waiting";
+    case "alerts":
+      return view.alert;
+  }
+}
+
+const FIELDS = ["state", "queue", "rep", "mode", "id", "customer"] as const;
+
+/** Every word must match: `field:value` words look in that column, plain words anywhere in the row. */
+export function matchesFilter(row: MonitorRow, filter: string): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const state = `${row.view.state} ${STATE_LABEL[row.view.state]!.word} ${row.state}`.toLowerCase();
+  const columns: Record<(typeof FIELDS)[number], string> = {
+    state,
+    queue: row.queue.toLowerCase(),
+    rep: `${row.rep} ${row.with}`.toLowerCase(),
+    mode: `${row.view.mode} ${row.mode}`.toLowerCase(),
+    id: row.id.toLowerCase(),
+    customer: row.customer.toLowerCase(),
+  };
+  const everything = [state, columns.queue, columns.rep, columns.mode, columns.id, columns.customer, row.sentimentText.toLowerCase()].join(" ");
+  return words.every((word) => {
+    const [field, ...rest] = word.split(":");
+    const value = rest.join(":");
+    if (rest.length > 0 && (FIELDS as readonly string[]).includes(field!)) return columns[field as (typeof FIELDS)[number]].includes(value);
+    return everything.includes(word);
+  });
+}
+
+const STATE_RANK: Record<string, number> = { open: 0, active: 1, wrapup: 2, waiting: 3, closed: 4 };
+
+function numericId(id: string): number {
+  const n = Number(id.replace(/^\D+/, ""));
+  return Number.isFinite(n) ? n : 0;
+}
+
+function compareIds(a: string, b: string): number {
+  return numericId(a) - numericId(b) || a.localeCompare(b);
+}
+
+/** The natural order of each column: the longest time, the worst sentiment, Open first, then by name. */
+function compare(key: SortKey, a: MonitorRow, b: MonitorRow): number {
+  switch (key) {
+    case "time":
+      return b.timeMs - a.timeMs;
+    case "sentiment":
+      return Number(b.alert) - Number(a.alert) || a.sentiment - b.sentiment;
+    case "state":
+      return STATE_RANK[a.view.state]! - STATE_RANK[b.view.state]!;
+    case "queue":
+      return a.queue.localeCompare(b.queue);
+    case "rep":
+      return (a.rep || "~").localeCompare(b.rep || "~");
+    case "id":
+      return compareIds(a.id, b.id);
+  }
+}
+
+/** All ongoing conversations as rows, before the saved view and the filter. */
+export function allRows(state: MonitorState): MonitorRow[] {
+  const { sessions, users, now } = displayed(state);
+  return Object.values(sessions)
+    .filter((s) => s.view.state !== "closed")
+    .map((s) => rowOf(state, s, users, now));
+}
+
+/** The table: ongoing conversations in the saved view, matching the filter, sorted (ties by id). */
+export function tableRows(state: MonitorState): MonitorRow[] {
+  const rows = allRows(state).filter((r) => inView(r.view, state.view) && matchesFilter(r, state.filter));
+  const direction = state.reversed ? -1 : 1;
+  return rows.sort((a, b) => direction * compare(state.sort, a, b) || compareIds(a.id, b.id));
+}
+
+export function viewCounts(state: MonitorState): Record<SavedView, number> {
+  const rows = allRows(state);
+  return {
+    all: rows.length,
+    open: rows.filter((r) => inView(r.view, "open")).length,
+    waiting: rows.filter((r) => inView(r.view, "waiting")).length,
+    alerts: rows.filter((r) => inView(r.view, "alerts")).length,
+  };
+}
+
+// ---- actions: what each needs (SV2, SV4–SV8) --------------------------------------------------------
+
+export type SupervisorAction = "monitor" | "join" | "assign" | "transfer" | "force-close";
+
+/** The org setting behind each action (join needs the monitor setting), worded as the server words its refusal. */
+export function settingOff(org: OrgView | null, action: SupervisorAction): string | null {
+  const settings = org?.supervisor;
+  if (!settings) return null;
+  switch (action) {
+    case "monitor":
+    case "join":
+      return settings.monitor ? null : "Monitoring is turned off for this organisation.";
+    case "assign":
+      return settings.assign ? null : "Supervisor assign is turned off for this organisation.";
+    case "transfer":
+      return settings.transfer ? null : "Supervisor transfer is turned off for this organisation.";
+    case "force-close":
+      return settings.forceClose ? null : "Force close is turned off for this organisation.";
+  }
+}
+
+function stateWord(view: ConversationView): string {
+  return STATE_LABEL[view.state]!.word;
+}
+
+/** Why an action cannot be done on a conversation now (live data, not the paused copy), or null. */
+export function refusalFor(state: MonitorState, action: SupervisorAction, conversationId: string | null): string | null {
+  const off = settingOff(state.base.org, action);
+  if (off) return off;
+  const view = conversationId ? state.base.sessions[conversationId]?.view : undefined;
+  if (!view) return "No conversation is selected.";
+  const meId = state.base.me?.id ?? "";
+  switch (action) {
+    case "monitor":
+    case "join":
+      if (view.state !== "active" && view.state !== "wrapup") return `Only Active or Wrap-up conversations can be ${action === "join" ? "joined" : "monitored"}; ${view.id} is ${stateWord(view)}.`;
+      if (view.ownerId === meId || view.participants.includes(meId)) return `You cannot ${action} a conversation assigned to yourself.`;
+      return null;
+    case "assign":
+      if (view.state !== "open" || view.ownerId) return `Only an Open conversation assigned to nobody can be assigned; ${view.id} is ${stateWord(view)}.`;
+      if (view.transfer) return `${view.id} has a transfer waiting for ${sanitizeLine(view.transfer.target.name)}.`;
+      return null;
+    case "transfer":
+      if (view.state !== "active" && view.state !== "waiting") return `Only Active or Waiting conversations can be transferred; ${view.id} is ${stateWord(view)}.`;
+      if (view.aborted) return `${view.id} was aborted (${sanitizeLine(view.aborted)}): it can only be ended.`;
+      if (view.transfer) return "A transfer is already in progress.";
+      return null;
+    case "force-close":
+      if (view.state === "closed") return `${view.id} is already closed.`;
+      return null;
+  }
+}
+
+// ---- team and queues --------------------------------------------------------------------------------
+
+export interface TeamRow {
+  id: string;
+  name: string;
+  presence: string;
+  rona: boolean;
+  available: boolean;
+  used: number;
+  capacity: number;
+  over: number;
+  conversations: number;
+  queues: string;
+}
+
+export function teamRows(state: MonitorState): TeamRow[] {
+  const { users } = displayed(state);
+  const queueName = (id: string) => sanitizeLine(state.base.org?.queues.find((q) => q.id === id)?.name ?? id);
+  return Object.values(users)
+    .filter((u) => u.role === "rep" || u.capacity > 0)
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+    .map((u) => ({
+      id: u.id,
+      name: sanitizeLine(u.name),
+      presence: `${PRESENCE_LABEL[u.presence].glyph} ${PRESENCE_LABEL[u.presence].word}`,
+      rona: u.presence === "rona",
+      available: u.presence === "available",
+      used: u.used,
+      capacity: u.capacity,
+      over: Math.max(0, u.used - u.capacity),
+      conversations: u.conversations,
+      queues: u.queues.map(queueName).join(", "),
+    }));
+}
+
+export interface QueueRow {
+  id: string;
+  name: string;
+  open: number;
+  longestWait: string;
+  longestWaitMs: number;
+  active: number;
+  waiting: number;
+}
+
+export function queueRows(state: MonitorState): QueueRow[] {
+  const { sessions, now } = displayed(state);
+  const views = Object.values(sessions).map((s) => s.view);
+  return (state.base.org?.queues ?? []).map((q) => {
+    const inQueue = views.filter((v) => v.queueId === q.id);
+    const open = inQueue.filter((v) => v.state === "open");
+    const longest = open.reduce((max, v) => Math.max(max, now - (v.queuedAt ?? v.createdAt)), 0);
+    return {
+      id: q.id,
+      name: sanitizeLine(q.name),
+      open: open.length,
+      longestWaitMs: longest,
+      longestWait: open.length > 0 ? duration(Math.max(0, longest)) : "—",
+      active: inQueue.filter((v) => v.state === "active" || v.state === "wrapup").length,
+      waiting: inQueue.filter((v) => v.state === "waiting").length,
+    };
+  });
+}
+
+// ---- transfer status (SV7) --------------------------------------------------------------------------
+
+/** The status line of a transfer: pending from the conversation itself, then the answer this supervisor saw. */
+export function transferLine(view: ConversationView, mine: TransferStatus | undefined, users: Record<string, UserView>): string | null {
+  if (view.transfer) {
+    const by = view.transfer.by === "supervisor" ? "supervisor transfer" : "transfer";
+    return `⇄ ${by} to ${sanitizeLine(view.transfer.target.name)}: waiting for an answer`;
+  }
+  if (!mine) return null;
+  const target = sanitizeLine(mine.target.name);
+  const consultants = view.consultants.map((id) => nameOf(users, id)).join(", ");
+  switch (mine.status) {
+    case "pending":
+      return `⇄ transfer to ${target}: waiting for an answer`;
+    case "accepted":
+      return `⇄ ${target} accepted the transfer${consultants ? `; consultant: ${consultants}` : ""}`;
+    case "queued":
+      return `⇄ transferred to queue ${target}${consultants ? `; consultant: ${consultants}` : ""}`;
+    case "rejected":
+      return `⇄ ${target} rejected the transfer; it stays with ${mine.fromName ? sanitizeLine(mine.fromName) : "its rep"}`;
+    case "withdrawn":
+      return `⇄ the transfer to ${target} was withdrawn`;
+  }
+}
