@@ -4,6 +4,7 @@
 // The state is owned by a single actor (the server shell), so evolve updates it in place instead of
 // copying: a copy per event would cost more than the routing decision itself.
 import type { Author, Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
+import { existingIndexes, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
 
 /** Allowed conversation transitions; walked by a test. */
@@ -129,13 +130,16 @@ export function evolve(state: State, event: DomainEvent): State {
       if (u.presence !== "available" && event.presence === "available") {
         u.idleSince = Math.max(u.idleSince, at);
         // Coming back by hand (out of RONA, say) is a fresh signal: conversations this rep declined
-        // while in the queue may be offered to them again.
+        // while in the queue may be offered to them again. Only conversations someone declined are looked at.
         if (event.reason === "manual") {
-          for (const queueId of u.queues) {
-            for (const id of state.queues[queueId]?.open ?? []) {
-              const c = state.conversations[id];
-              if (c && c.declinedBy.includes(u.id)) c.declinedBy = c.declinedBy.filter((x) => x !== u.id);
+          const declined = indexesOf(state).declined;
+          for (const id of declined) {
+            const c = state.conversations[id];
+            if (!c || c.declinedBy.length === 0) {
+              declined.delete(id);
+              continue;
             }
+            if (c.state === "open" && u.queues.includes(c.queueId) && c.declinedBy.includes(u.id)) c.declinedBy = c.declinedBy.filter((x) => x !== u.id);
           }
         }
       }
@@ -150,6 +154,8 @@ export function evolve(state: State, event: DomainEvent): State {
       if (!c.customer.authenticated) state.counters.visitor++;
       if (c.mode === "persistent" && c.customer.authenticated) state.identities[c.customer.key] = c.id;
       state.queues[c.queueId]?.open.push(c.id);
+      const indexes = existingIndexes(state);
+      if (indexes) indexConversation(indexes, c.customer.key, c.id);
       break;
     }
     case "message_added": {
@@ -205,7 +211,10 @@ export function evolve(state: State, event: DomainEvent): State {
       if (event.type === "offer_ended") {
         const rep = state.users[offer.repId];
         if (rep?.items[c.id]?.role === "offer") dropItem(state, offer.repId, c.id, at);
-        if (status === "rejected" || status === "timed_out") c.declinedBy.push(offer.repId);
+        if (status === "rejected" || status === "timed_out") {
+          c.declinedBy.push(offer.repId);
+          existingIndexes(state)?.declined.add(c.id);
+        }
       }
       // Settled offers are history; only pending ones stay in the state.
       delete state.offers[offer.id];
@@ -282,6 +291,7 @@ export function evolve(state: State, event: DomainEvent): State {
     case "waiting": {
       const c = conv(state, event.conversationId);
       moveTo(c, "waiting");
+      existingIndexes(state)?.waiting.add(c.id);
       for (const id of [c.ownerId, ...c.participants]) if (id) dropItem(state, id, c.id, at);
       c.lastOwnerId = event.byRepId;
       c.ownerId = null;
