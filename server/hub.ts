@@ -3,10 +3,12 @@
 // Everything a command produced in one event-loop turn is committed together (group commit) before any
 // client hears of it.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { decide, nextDeadline } from "./core/decide.js";
 import { evolve, initialState } from "./core/evolve.js";
 import type { Actor, Command, DomainEvent, Envelope, Outcome, State } from "./core/model.js";
+import { conversationIdsOf } from "./core/indexes.js";
 import { audienceOf, changesFor, conversationView, snapshot, userView } from "./core/views.js";
 import type { Viewer } from "./core/views.js";
 import type { Clock } from "./clock.js";
@@ -72,7 +74,10 @@ export class Hub {
   private cancelTimer: (() => void) | null = null;
   private timerAt: number | null = null;
   private eventsSinceSnapshot = 0;
-  private readonly snapshotEvery: number;
+  /** Snapshot every this many events; null: as many as the state holds (at least SNAPSHOT_EVERY_EVENTS). */
+  private readonly snapshotEvery: number | null;
+  /** Sockets corked while a group commit's frames are written: each gets one write for all of them. */
+  private corked: Set<Duplex> | null = null;
   private closed = false;
   private readonly offlineTimers = new Map<string, () => void>();
   private readonly presenceGraceMs: number;
@@ -82,7 +87,7 @@ export class Hub {
     this.store = options.store;
     this.clock = options.clock;
     this.log = options.logger;
-    this.snapshotEvery = options.snapshotEvery ?? SNAPSHOT_EVERY_EVENTS;
+    this.snapshotEvery = options.snapshotEvery ?? null;
     this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.state = this.recover();
@@ -134,14 +139,28 @@ export class Hub {
     const replies = this.pendingReplies;
     this.pendingEvents = [];
     this.pendingReplies = [];
-    if (events.length > 0) {
-      this.store.commit();
+    if (events.length > 0) this.store.commit();
+    this.corked = new Set();
+    try {
       for (const event of events) this.fanOut(event);
-      this.eventsSinceSnapshot += events.length;
-      if (this.eventsSinceSnapshot >= this.snapshotEvery) this.saveSnapshot();
+      for (const { connection, frame } of replies) this.send(connection, frame);
+    } finally {
+      for (const socket of this.corked) socket.uncork();
+      this.corked = null;
     }
-    for (const { connection, frame } of replies) this.send(connection, frame);
+    // After the replies, so that this turn's clients do not wait for it.
+    this.eventsSinceSnapshot += events.length;
+    if (this.eventsSinceSnapshot >= this.snapshotThreshold()) this.saveSnapshot();
     this.armTimer();
+  }
+
+  /**
+   * A snapshot costs in proportion to the state (every conversation and message is written), the replay after a
+   * crash in proportion to the events since the last one: waiting for as many events as the state holds items keeps
+   * the snapshot work per event constant as the history grows, and the replay no longer than reading the state.
+   */
+  private snapshotThreshold(): number {
+    return this.snapshotEvery ?? Math.max(SNAPSHOT_EVERY_EVENTS, this.state.counters.message + this.state.counters.conversation);
   }
 
   saveSnapshot(): void {
@@ -188,6 +207,13 @@ export class Hub {
       this.log.warn({ connection: connection.id }, "closing a client that cannot keep up");
       ws.close(CloseCode.slowConsumer, "too slow to keep up");
       return;
+    }
+    // During a flush, a client's frames (its events, then its ack) leave in one write instead of one each.
+    // ws has no public cork; its own per-frame cork/uncork nests inside this one.
+    const socket = (ws as unknown as { _socket?: Duplex })._socket;
+    if (this.corked && socket && !this.corked.has(socket)) {
+      socket.cork();
+      this.corked.add(socket);
     }
     ws.send(JSON.stringify(frame));
   }
@@ -377,7 +403,9 @@ export class Hub {
     };
     if (token) session.conversationToken = token;
     else if (actor.role === "customer") {
-      const own = Object.values(this.state.conversations).find((c) => c.customer.key === actor.key && c.state !== "closed");
+      const own = conversationIdsOf(this.state, actor.key)
+        .map((id) => this.state.conversations[id]!)
+        .find((c) => c.state !== "closed");
       if (own) session.conversationToken = conversationToken(this.org.secret, own.id, actor.key);
     }
     const seq = this.state.seq;
@@ -554,7 +582,8 @@ export class Hub {
 }
 
 function withClientId<T extends Command>(command: T, clientId: string | undefined): T {
-  return clientId === undefined ? command : { ...command, clientId };
+  if (clientId !== undefined) (command as T & { clientId?: string }).clientId = clientId;
+  return command;
 }
 
 function applyStored(state: State, event: StoredEvent): void {

@@ -4,6 +4,7 @@
 import { clientIdKey, evolve, usedUnits } from "./evolve.js";
 import type {
   Actor,
+  Author,
   Command,
   Conversation,
   DomainError,
@@ -20,6 +21,7 @@ import type {
   UserState,
 } from "./model.js";
 import { MAX_MESSAGE_LENGTH, PRESENCES } from "./model.js";
+import { conversationIdsOf, indexesOf, isHeld } from "./indexes.js";
 import { DAY, fill, isOpenAt, nextOpening } from "./org.js";
 import type { Workstream } from "./org.js";
 import { fits, selectRep, workstreamOf } from "./routing.js";
@@ -46,7 +48,10 @@ class Tx {
   ) {}
 
   emit(body: EventBody): void {
-    const event = { ...body, seq: this.state.seq + 1, at: this.at } as DomainEvent;
+    // Every body is a fresh literal: it becomes the event itself (a copy per event cost more than the rest of emit).
+    const event = body as DomainEvent;
+    event.seq = this.state.seq + 1;
+    event.at = this.at;
     evolve(this.state, event);
     this.events.push(event);
   }
@@ -127,7 +132,8 @@ function costOf(state: State, c: Conversation): number {
 
 function checkText(text: string, fromStaff: boolean): string {
   if (text.trim().length === 0) refuse("message/empty", "The message is empty.");
-  if ([...text].length > MAX_MESSAGE_LENGTH) {
+  // Characters (code points) never outnumber UTF-16 units: only a long text needs counting.
+  if (text.length > MAX_MESSAGE_LENGTH && [...text].length > MAX_MESSAGE_LENGTH) {
     refuse("message/too_long", `A message can be at most ${MAX_MESSAGE_LENGTH} characters (this one has ${[...text].length}).`);
   }
   if (fromStaff && /[<>]/.test(text)) {
@@ -154,12 +160,16 @@ function requireSetting(state: State, setting: keyof State["org"]["supervisor"],
 
 // ---- small event helpers ----------------------------------------------------------------------------
 
+/** Authors without fields of their own, shared by every message they write (messages are never changed). */
+const CUSTOMER: Author = Object.freeze({ role: "customer" });
+const SYSTEM: Author = Object.freeze({ role: "system" });
+
 function nextMessageId(tx: Tx): string {
   return `m${tx.state.counters.message + 1}`;
 }
 
 function systemMessage(tx: Tx, c: Conversation, code: string, text: string): void {
-  tx.emit({ type: "message_added", conversationId: c.id, message: { id: nextMessageId(tx), at: tx.at, author: { role: "system" }, text, code } });
+  tx.emit({ type: "message_added", conversationId: c.id, message: { id: nextMessageId(tx), at: tx.at, author: SYSTEM, text, code } });
 }
 
 function offer(tx: Tx, c: Conversation, rep: UserState, kind: OfferKind, byId: string | null): Offer {
@@ -221,30 +231,49 @@ function withdrawOffers(tx: Tx, c: Conversation): void {
 
 // ---- routing ----------------------------------------------------------------------------------------
 
+/** Whether some rep holds `c` (an offer, a seat, a wrap-up). */
+function heldByAnyone(state: State, c: Conversation): boolean {
+  return isHeld(state, c.id);
+}
+
+/**
+ * Offer `c` to the rep the selection policy picks. Returns the cost under which a refusal says nothing can be
+ * placed (Infinity when it was offered, skipped, or refused for reasons of its own).
+ */
+function routeOne(tx: Tx, c: Conversation, smallestRefusedCost: number): number {
+  const { state } = tx;
+  if (c.offerId || c.transfer) return Infinity;
+  const ws = workstreamOf(state, c);
+  if (!isOpenAt(ws.operatingHours, tx.at)) return Infinity;
+  if (ws.capacityCost >= smallestRefusedCost && c.declinedBy.length === 0) return Infinity;
+  const rep = selectRep(state, c, ws);
+  if (rep) {
+    offer(tx, c, rep, "route", null);
+    return Infinity;
+  }
+  // Only a refusal that excluded no rep for this conversation alone (declined it, or still holds
+  // it, e.g. wrapping up after transferring it back to the queue) says anything about the others.
+  return c.declinedBy.length > 0 || heldByAnyone(state, c) ? Infinity : ws.capacityCost;
+}
+
 function route(tx: Tx, queueIds: readonly string[]): void {
   const { state } = tx;
+  // No conversation costs less than the cheapest workstream.
+  let cheapest = Infinity;
+  for (const ws of state.org.workstreams) cheapest = Math.min(cheapest, ws.capacityCost);
   for (const queueId of queueIds) {
     const queue = state.queues[queueId];
     if (!queue || queue.deleted) continue;
-    // Once nobody can take a conversation of some cost, nobody can take a costlier one either.
+    // Once nobody can take a conversation of some cost, nobody can take a costlier one either (eligibility
+    // beyond cost is the same for every conversation of the queue, or narrower for one that was declined).
     let smallestRefusedCost = Infinity;
-    for (const id of [...queue.open]) {
-      const c = state.conversations[id];
-      if (!c || c.offerId || c.transfer) continue;
-      const ws = workstreamOf(state, c);
-      if (!isOpenAt(ws.operatingHours, tx.at)) continue;
-      if (ws.capacityCost >= smallestRefusedCost && c.declinedBy.length === 0) continue;
-      const rep = selectRep(state, c, ws);
-      if (!rep) {
-        // Only a refusal that excluded no rep for this conversation alone (declined it, or still holds
-        // it, e.g. wrapping up after transferring it back to the queue) says anything about the others.
-        const specific = c.declinedBy.length > 0 || Object.values(state.users).some((u) => c.id in u.items);
-        if (!specific) smallestRefusedCost = Math.min(smallestRefusedCost, ws.capacityCost);
-        // A rep with no free unit can still take a conversation that costs nothing.
-        if (smallestRefusedCost <= 0) break;
-        continue;
-      }
-      offer(tx, c, rep, "route", null);
+    // Offering leaves the queue as it is, so it is walked in place.
+    for (let i = 0; i < queue.open.length; i++) {
+      const c = state.conversations[queue.open[i]!];
+      if (!c) continue;
+      smallestRefusedCost = Math.min(smallestRefusedCost, routeOne(tx, c, smallestRefusedCost));
+      // Nothing left can be placed: the rest of the queue costs at least as much as what was refused.
+      if (smallestRefusedCost <= cheapest) break;
     }
   }
 }
@@ -567,9 +596,9 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
   // A retried start (same clientId, the ack was lost) is the same conversation, not a second one.
   if (command.clientId !== undefined) {
     const retried = clientIdKey({ role: "customer" }, command.clientId);
-    for (const id in state.conversations) {
+    for (const id of conversationIdsOf(state, key)) {
       const c = state.conversations[id]!;
-      if (c.customer.key === key && c.state !== "closed" && c.clientIds[retried]) {
+      if (c.state !== "closed" && c.clientIds[retried]) {
         tx.result = { conversationId: c.id, resumed: true, messageId: c.clientIds[retried] };
         return;
       }
@@ -634,14 +663,17 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
   tx.result = { conversationId: id, resumed: false, customerKey: customer.key };
   const created = state.conversations[id]!;
   if (command.text !== undefined) addCustomerMessage(tx, created, command.text, command.clientId);
-  route(tx, [created.queueId]);
+  // Routing ran after every earlier command, so what is already queued could not be placed then and an arrival
+  // frees nothing for it: only the new conversation needs a rep (the tick routes what opening hours release).
+  routeOne(tx, created, Infinity);
   if (ws.mode === "live" && created.state === "open" && !created.offerId) queueMessages(tx, created, ws);
 }
 
 /** P4: a live customer who has to wait is told their position and the average wait; persistent customers are not. */
 function queueMessages(tx: Tx, c: Conversation, ws: Workstream): void {
   const queue = tx.state.queues[c.queueId]!;
-  const position = queue.open.indexOf(c.id) + 1;
+  // It joined at the end: found at once from there.
+  const position = queue.open.lastIndexOf(c.id) + 1;
   const stats = tx.state.waitStats[ws.id];
   const minutes = Math.max(1, Math.round((stats?.meanMs ?? 2 * 60_000) / 60_000));
   systemMessage(tx, c, "queue_position", fill(ws.texts.queuePosition, { position }));
@@ -650,7 +682,7 @@ function queueMessages(tx: Tx, c: Conversation, ws: Workstream): void {
 
 function addCustomerMessage(tx: Tx, c: Conversation, text: string, clientId: string | undefined): Message {
   const step = scoreMessage(text);
-  const message: Message = { id: nextMessageId(tx), at: tx.at, author: { role: "customer" }, text, sentiment: step };
+  const message: Message = { id: nextMessageId(tx), at: tx.at, author: CUSTOMER, text, sentiment: step };
   if (clientId !== undefined) message.clientId = clientId;
   tx.emit({ type: "message_added", conversationId: c.id, message });
   const recent: (typeof step)[] = [];
@@ -821,35 +853,58 @@ function tick(tx: Tx): void {
     .filter((o) => o.status === "pending" && o.expiresAt <= at)
     .sort((a, b) => a.expiresAt - b.expiresAt || byNumericId(a.id, b.id));
   for (const o of due) endOffer(tx, o, "timed_out");
-  for (const c of liveConversations(state)) {
-    if (c.state === "waiting" && c.waitingUntil !== null && c.waitingUntil <= at) {
-      const ws = workstreamOf(state, c);
-      systemMessage(tx, c, "waiting_expired", fill(ws.texts.waitingExpired, { days: ws.waitingExpiryDays }));
-      tx.emit({ type: "closed", conversationId: c.id, by: "system" });
-    }
+  const expired = waitingConversations(state)
+    .filter((c) => c.waitingUntil! <= at)
+    .sort((a, b) => byNumericId(a.id, b.id));
+  for (const c of expired) {
+    if (c.state !== "waiting") continue;
+    const ws = workstreamOf(state, c);
+    systemMessage(tx, c, "waiting_expired", fill(ws.texts.waitingExpired, { days: ws.waitingExpiryDays }));
+    tx.emit({ type: "closed", conversationId: c.id, by: "system" });
   }
   // Conversations held back by operating hours are routed when the hours open.
   tx.touch(Object.keys(state.queues).filter((id) => state.queues[id]!.open.length > 0));
 }
 
-/** When the shell must next send a tick: the earliest offer expiry, Waiting expiry or opening time. */
+/** Conversations in Waiting with an expiry, from the index (which forgets those that left Waiting). */
+function waitingConversations(state: State): Conversation[] {
+  const waiting = indexesOf(state).waiting;
+  const found: Conversation[] = [];
+  for (const id of waiting) {
+    const c = state.conversations[id];
+    if (c && c.state === "waiting" && c.waitingUntil !== null) found.push(c);
+    else waiting.delete(id);
+  }
+  return found;
+}
+
+/**
+ * When the shell must next send a tick: the earliest offer expiry, Waiting expiry or opening time. The server runs
+ * it after every group commit, so it looks only at pending offers (settled ones leave the state), the Waiting
+ * index, and the queues only while some workstream is outside its hours.
+ */
 export function nextDeadline(state: State, now: number): number | null {
   let next = Infinity;
   for (const id in state.offers) {
     const o = state.offers[id]!;
     if (o.status === "pending") next = Math.min(next, o.expiresAt);
   }
-  const waitingOpenings = new Set<string>();
-  for (const id in state.conversations) {
-    const c = state.conversations[id]!;
-    if (c.state === "waiting" && c.waitingUntil !== null) next = Math.min(next, c.waitingUntil);
-    if (c.state === "open" && !c.offerId) waitingOpenings.add(c.workstreamId);
-  }
-  for (const wsId of waitingOpenings) {
-    const ws = state.org.workstreams.find((w) => w.id === wsId);
-    if (!ws?.operatingHours || isOpenAt(ws.operatingHours, now)) continue;
-    const opening = nextOpening(ws.operatingHours, now);
-    if (opening !== null) next = Math.min(next, opening);
+  for (const c of waitingConversations(state)) next = Math.min(next, c.waitingUntil!);
+  const closed = state.org.workstreams.filter((ws) => ws.operatingHours && !isOpenAt(ws.operatingHours, now));
+  if (closed.length > 0) {
+    // Conversations held back by the hours: open, with no offer, in a workstream that is closed now.
+    const held = new Set<string>();
+    for (const queueId in state.queues) {
+      for (const id of state.queues[queueId]!.open) {
+        const c = state.conversations[id];
+        if (c && c.state === "open" && !c.offerId) held.add(c.workstreamId);
+      }
+    }
+    for (const ws of closed) {
+      if (!held.has(ws.id)) continue;
+      const opening = nextOpening(ws.operatingHours, now);
+      if (opening !== null) next = Math.min(next, opening);
+    }
   }
   return next === Infinity ? null : next;
 }

@@ -4,7 +4,7 @@
 // The state is owned by a single actor (the server shell), so evolve updates it in place instead of
 // copying: a copy per event would cost more than the routing decision itself.
 import type { Author, Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
-import { existingIndexes, indexConversation, indexesOf } from "./indexes.js";
+import { addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
 
 /** Allowed conversation transitions; walked by a test. */
@@ -103,10 +103,24 @@ function leaveQueue(state: State, c: Conversation): void {
   if (index >= 0) queue.open.splice(index, 1);
 }
 
+/** Keep the holders index (when built) aware that `repId` now holds a work item for the conversation. */
+function holding(state: State, conversationId: string, repId: string): void {
+  const indexes = existingIndexes(state);
+  if (indexes) addHolder(indexes, conversationId, repId);
+}
+
 function dropItem(state: State, repId: string, conversationId: string, at: number): void {
   const rep = state.users[repId];
   if (!rep || !(conversationId in rep.items)) return;
   delete rep.items[conversationId];
+  const indexes = existingIndexes(state);
+  const set = indexes?.holders.get(conversationId);
+  if (set) {
+    set.delete(repId);
+    if (set.size === 0) indexes!.holders.delete(conversationId);
+  }
+  // A unit freed: the rep may have room again.
+  indexes?.roomy.add(repId);
   if (Object.keys(rep.items).length === 0) rep.idleSince = at;
 }
 
@@ -122,9 +136,13 @@ export function evolve(state: State, event: DomainEvent): State {
   state.seq = event.seq;
   const at = event.at;
   switch (event.type) {
-    case "configured":
+    case "configured": {
       applyOrg(state, event.org);
+      // Capacities may have grown: every rep may have room.
+      const indexes = existingIndexes(state);
+      if (indexes) for (const id in state.users) indexes.roomy.add(id);
       break;
+    }
     case "presence_changed": {
       const u = user(state, event.userId);
       if (u.presence !== "available" && event.presence === "available") {
@@ -145,6 +163,11 @@ export function evolve(state: State, event: DomainEvent): State {
       }
       u.presence = event.presence;
       u.autoBusy = event.auto;
+      if (event.presence === "available") {
+        const indexes = existingIndexes(state);
+        indexes?.available.add(u.id);
+        indexes?.roomy.add(u.id);
+      }
       break;
     }
     case "conversation_created": {
@@ -195,6 +218,7 @@ export function evolve(state: State, event: DomainEvent): State {
       if (offer.kind === "route") c.offerId = offer.id;
       const units = state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1;
       user(state, offer.repId).items[c.id] = { role: "offer", units };
+      holding(state, c.id, offer.repId);
       break;
     }
     case "offer_ended":
@@ -238,6 +262,7 @@ export function evolve(state: State, event: DomainEvent): State {
       c.consultants = c.consultants.filter((id) => id !== event.repId);
       const rep = user(state, event.repId);
       rep.items[c.id] = event.override ? { role: "owner", units: event.units, override: true } : { role: "owner", units: event.units };
+      holding(state, c.id, rep.id);
       rep.idleSince = at;
       break;
     }
@@ -310,6 +335,7 @@ export function evolve(state: State, event: DomainEvent): State {
         const item = rep.items[c.id];
         // A supervisor's override (SV5) still explains the units while the rep wraps up.
         rep.items[c.id] = item?.override ? { role: "wrapup", units: item.units, override: true } : { role: "wrapup", units: item?.units ?? 0 };
+        holding(state, c.id, id);
       }
       if (c.customer.key && state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];
       break;
@@ -327,7 +353,7 @@ export function evolve(state: State, event: DomainEvent): State {
       // A customer who ends a live chat before any rep took it (L12) ended it all the same.
       if (event.by === "customer") c.customerEnded = true;
       // Reps still choosing a wrap-up reason keep their item until they submit it.
-      for (const id in state.users) {
+      for (const id of holdersOf(state, c.id)) {
         const item = state.users[id]!.items[c.id];
         if (item && item.role !== "wrapup") dropItem(state, id, c.id, at);
       }

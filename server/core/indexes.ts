@@ -3,9 +3,11 @@
 // state, keeps them current. Entries are added eagerly and dropped lazily: a reader checks that an entry still
 // holds (a conversation in `waiting` may have left Waiting since) and removes those that no longer do.
 //
-// They turn scans over every conversation the server has ever held into work proportional to what is asked for:
-// the next Waiting expiry after every group commit, the conversations a rep declined when they come back,
-// a customer's conversations at a retried start or a reconnect.
+// They turn scans over every conversation the server has ever held, or every rep of the org, into work
+// proportional to what is asked for: the next Waiting expiry after every group commit, the conversations a rep
+// declined when they come back, a customer's conversations at a retried start or a reconnect, the reps that may be
+// offered something, the reps that hold a conversation when it closes.
+import type { Org } from "./org.js";
 import type { State } from "./model.js";
 
 export interface Indexes {
@@ -15,6 +17,12 @@ export interface Indexes {
   declined: Set<string>;
   /** Conversation ids of each customer key, in the order they were created. */
   byCustomer: Map<string, string[]>;
+  /** Reps who went Available (each may have left it since). */
+  available: Set<string>;
+  /** Available reps who had a free unit of capacity (each may have filled up or left Available since). */
+  roomy: Set<string>;
+  /** Reps who were given a work item for each conversation (each may have dropped it since). */
+  holders: Map<string, Set<string>>;
 }
 
 const built = new WeakMap<State, Indexes>();
@@ -29,12 +37,20 @@ function add(map: Map<string, string[]>, key: string, id: string): void {
 export function indexesOf(state: State): Indexes {
   let found = built.get(state);
   if (!found) {
-    found = { waiting: new Set(), declined: new Set(), byCustomer: new Map() };
+    found = { waiting: new Set(), declined: new Set(), byCustomer: new Map(), available: new Set(), roomy: new Set(), holders: new Map() };
     for (const id in state.conversations) {
       const c = state.conversations[id]!;
       if (c.state === "waiting") found.waiting.add(id);
       if (c.declinedBy.length > 0) found.declined.add(id);
       add(found.byCustomer, c.customer.key, id);
+    }
+    for (const id in state.users) {
+      const u = state.users[id]!;
+      if (u.presence === "available") {
+        found.available.add(id);
+        found.roomy.add(id);
+      }
+      for (const conversationId in u.items) addHolder(found, conversationId, id);
     }
     built.set(state, found);
   }
@@ -48,6 +64,67 @@ export function existingIndexes(state: State): Indexes | undefined {
 
 export function indexConversation(indexes: Indexes, customerKey: string, id: string): void {
   add(indexes.byCustomer, customerKey, id);
+}
+
+export function addHolder(indexes: Indexes, conversationId: string, repId: string): void {
+  const set = indexes.holders.get(conversationId);
+  if (set) set.add(repId);
+  else indexes.holders.set(conversationId, new Set([repId]));
+}
+
+/** Whether some rep holds a work item for the conversation now. */
+export function isHeld(state: State, conversationId: string): boolean {
+  const set = indexesOf(state).holders.get(conversationId);
+  if (set) for (const id of set) if (state.users[id] && conversationId in state.users[id].items) return true;
+  return false;
+}
+
+/** The reps who hold a work item for the conversation now, in the order they were first given one. */
+export function holdersOf(state: State, conversationId: string): string[] {
+  const indexes = indexesOf(state);
+  const set = indexes.holders.get(conversationId);
+  if (!set) return [];
+  const found: string[] = [];
+  for (const id of set) {
+    if (state.users[id] && conversationId in state.users[id].items) found.push(id);
+    else set.delete(id);
+  }
+  if (set.size === 0) indexes.holders.delete(conversationId);
+  return found;
+}
+
+/** The reps whose presence is Available now. */
+export function availableReps(state: State): string[] {
+  const available = indexesOf(state).available;
+  const found: string[] = [];
+  for (const id of available) {
+    if (state.users[id]?.presence === "available") found.push(id);
+    else available.delete(id);
+  }
+  return found;
+}
+
+/** The Available reps with at least one free unit of capacity now. */
+export function repsWithRoom(state: State): string[] {
+  const roomy = indexesOf(state).roomy;
+  const found: string[] = [];
+  for (const id of roomy) {
+    const u = state.users[id];
+    let used = 0;
+    if (u) for (const c in u.items) used += u.items[c]!.units;
+    if (u && u.presence === "available" && used < u.capacity) found.push(id);
+    else roomy.delete(id);
+  }
+  return found;
+}
+
+const members = new WeakMap<Org, Set<string>>();
+
+/** The ids of the org's users (the state keeps users an org no longer lists). */
+export function memberIds(org: Org): Set<string> {
+  let set = members.get(org);
+  if (!set) members.set(org, (set = new Set(org.users.map((u) => u.id))));
+  return set;
 }
 
 /** The conversations of a customer key, oldest first. */

@@ -2,6 +2,7 @@
 // eligibility by presence, queue membership and capacity; then affinity; then the longest idle rep,
 // then the smallest id. Never depends on object iteration order.
 import { usedUnits } from "./evolve.js";
+import { availableReps, memberIds, repsWithRoom } from "./indexes.js";
 import type { Conversation, State, UserState } from "./model.js";
 import type { Workstream } from "./org.js";
 
@@ -38,10 +39,13 @@ export function selectRep(state: State, c: Conversation, ws: Workstream): UserSt
     const previous = state.users[c.lastOwnerId];
     if (previous && eligible(previous, c, ws.capacityCost)) return previous;
   }
+  // Only Available reps with room are eligible (any Available rep for what costs nothing): those are looked at, not
+  // the whole org. The order is the policy's own.
+  const members = memberIds(state.org);
   let best: UserState | null = null;
-  for (const user of state.org.users) {
-    const rep = state.users[user.id];
-    if (rep && eligible(rep, c, ws.capacityCost) && (!best || before(rep, best))) best = rep;
+  for (const id of ws.capacityCost > 0 ? repsWithRoom(state) : availableReps(state)) {
+    const rep = state.users[id]!;
+    if (members.has(id) && eligible(rep, c, ws.capacityCost) && (!best || before(rep, best))) best = rep;
   }
   return best;
 }

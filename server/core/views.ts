@@ -12,6 +12,7 @@ import type {
   UserView,
 } from "../../src/protocol/views.js";
 import { usedUnits } from "./evolve.js";
+import { conversationIdsOf } from "./indexes.js";
 import { maskName, maskText } from "./masking.js";
 import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
 
@@ -43,13 +44,28 @@ function staffText(state: State, text: string): string {
   return state.org.masking ? maskText(text) : text;
 }
 
+/**
+ * A message's text as staff see it, masked once per message however many staff views and viewers ask for it. Only
+ * texts with a digit or an @ are kept: for the others masking is a single test and the answer the text itself.
+ */
+const maskedTexts = new WeakMap<Message, string>();
+const MAYBE_MASKED = /[\d@]/;
+
+function staffMessageText(state: State, m: Message): string {
+  if (!state.org.masking) return m.text;
+  if (!MAYBE_MASKED.test(m.text)) return m.text;
+  let masked = maskedTexts.get(m);
+  if (masked === undefined) maskedTexts.set(m, (masked = maskText(m.text)));
+  return masked;
+}
+
 export function messageView(state: State, m: Message, forCustomer: boolean, customerName: string): MessageView {
   let author: AuthorView;
   if (m.author.role === "customer") author = { role: "customer", name: customerName };
   else if (m.author.role === "system") author = { role: "system" };
   else author = { role: m.author.role, id: m.author.id, name: m.author.name };
   const masked = !forCustomer && m.author.role === "customer";
-  const view: MessageView = { id: m.id, at: m.at, author, text: masked ? staffText(state, m.text) : m.text };
+  const view: MessageView = { id: m.id, at: m.at, author, text: masked ? staffMessageText(state, m) : m.text };
   if (m.clientId !== undefined) view.clientId = m.clientId;
   if (!forCustomer && m.sentiment !== undefined) view.sentiment = m.sentiment;
   if (m.code !== undefined) view.code = m.code;
@@ -178,9 +194,9 @@ function activeUsers(state: State): UserState[] {
 
 /** Everything a viewer may see now: sent in `welcome`, and on a resume that cannot be served from the log. */
 export function snapshot(state: State, viewer: Viewer): Snapshot {
-  const conversations = Object.values(state.conversations).filter(
-    (c) => canSee(state, viewer, c) && (c.state !== "closed" || viewer.role !== "supervisor"),
-  );
+  // A customer's conversations come from the index by customer key, not from a scan of every conversation.
+  const candidates = viewer.role === "customer" ? conversationIdsOf(state, viewer.key).map((id) => state.conversations[id]!) : Object.values(state.conversations);
+  const conversations = candidates.filter((c) => canSee(state, viewer, c) && (c.state !== "closed" || viewer.role !== "supervisor"));
   if (viewer.role === "customer") {
     return {
       org: orgView(state),

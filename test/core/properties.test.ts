@@ -5,10 +5,12 @@
 import fc from "fast-check";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
-import { decide } from "../../server/core/decide.js";
+import { decide, nextDeadline } from "../../server/core/decide.js";
 import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
 import type { Actor, Command, Conversation, DomainEvent, Offer, Outcome, Presence, State, TransferTarget } from "../../server/core/model.js";
-import { DAY, MINUTE } from "../../server/core/org.js";
+import { DAY, isOpenAt, MINUTE, nextOpening } from "../../server/core/org.js";
+import { conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
+import { eligible, workstreamOf } from "../../server/core/routing.js";
 import type { Org } from "../../server/core/org.js";
 import { admin, CoreHarness, customer, rep, supervisor, system, testOrg, testWorkstream } from "../helpers/core.js";
 
@@ -525,6 +527,68 @@ const INVARIANTS: Invariant[] = [
         }
       }
       return found;
+    },
+  },
+  {
+    // Routing runs after every command on what it may have freed (and an arrival routes only itself), so no
+    // conversation waits while a rep could take it. Operating hours are left out: the tick releases those.
+    name: "routing leaves no conversation waiting while an eligible rep is free",
+    check(state) {
+      const found: string[] = [];
+      for (const queueId of Object.keys(state.queues).sort()) {
+        for (const id of state.queues[queueId]!.open) {
+          const c = state.conversations[id];
+          if (!c || c.offerId || c.transfer) continue;
+          const ws = workstreamOf(state, c);
+          if (ws.operatingHours) continue;
+          // Every user of the org, not the indexes selectRep uses.
+          const rep = state.org.users.find((u) => state.users[u.id] && eligible(state.users[u.id]!, c, ws.capacityCost));
+          if (rep) found.push(`${c.id} waits in ${queueId} while ${rep.id} could take it`);
+        }
+      }
+      return found;
+    },
+  },
+  {
+    name: "the derived indexes agree with the state",
+    check(state) {
+      const found: string[] = [];
+      const indexes = indexesOf(state);
+      const keys = new Map<string, string[]>();
+      for (const c of conversations(state)) {
+        if (c.state === "waiting" && !indexes.waiting.has(c.id)) found.push(`Waiting ${c.id} is not in the waiting index`);
+        if (c.declinedBy.length > 0 && !indexes.declined.has(c.id)) found.push(`${c.id}, declined by ${c.declinedBy.join(", ")}, is not in the declined index`);
+        keys.set(c.customer.key, [...(keys.get(c.customer.key) ?? []), c.id]);
+      }
+      for (const [key, ids] of keys) {
+        if (!isDeepStrictEqual([...conversationIdsOf(state, key)].sort(), [...ids].sort())) found.push(`customer ${key}: index ${conversationIdsOf(state, key).join(",")}, state ${ids.join(",")}`);
+      }
+      for (const u of Object.values(state.users)) {
+        if (u.presence === "available" && !indexes.available.has(u.id)) found.push(`Available ${u.id} is not in the available index`);
+        if (u.presence === "available" && usedUnits(u) < u.capacity && !indexes.roomy.has(u.id)) found.push(`Available ${u.id} has room but is not in the index of reps with room`);
+        for (const cid of Object.keys(u.items)) if (!indexes.holders.get(cid)?.has(u.id)) found.push(`${u.id} holds ${cid} but is not among its holders`);
+      }
+      return found;
+    },
+  },
+  {
+    name: "nextDeadline (from the indexes) is the earliest deadline a scan of the whole state finds",
+    check(state, { now }) {
+      let expected = Infinity;
+      for (const o of Object.values(state.offers)) if (o.status === "pending") expected = Math.min(expected, o.expiresAt);
+      const held = new Set<string>();
+      for (const c of conversations(state)) {
+        if (c.state === "waiting" && c.waitingUntil !== null) expected = Math.min(expected, c.waitingUntil);
+        if (c.state === "open" && !c.offerId) held.add(c.workstreamId);
+      }
+      for (const id of held) {
+        const ws = state.org.workstreams.find((w) => w.id === id);
+        if (!ws?.operatingHours || isOpenAt(ws.operatingHours, now)) continue;
+        const opening = nextOpening(ws.operatingHours, now);
+        if (opening !== null) expected = Math.min(expected, opening);
+      }
+      const actual = nextDeadline(state, now);
+      return actual === (expected === Infinity ? null : expected) ? [] : [`nextDeadline ${String(actual)}, the whole state says ${expected}`];
     },
   },
   {

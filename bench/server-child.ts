@@ -1,0 +1,113 @@
+// A server under test in a process of its own (the load generator runs in another): the routing server through
+// startServer, as `cc-agent server` runs it, or the raw relay baseline. Driven by RPC from the runner: start,
+// populate (conversations written straight through the hub, as if customers had come), usage, memory, stop.
+import { serveRpc } from "./lib.js";
+import { messageText } from "./orgs.js";
+import { startRawRelay } from "./raw-relay.js";
+import type { RawRelay } from "./raw-relay.js";
+import type { Actor, Command } from "../server/core/model.js";
+import { parseOrgFile } from "../server/org-file.js";
+import { startServer } from "../server/start-server.js";
+import type { RunningServer } from "../server/start-server.js";
+
+export interface StartParams {
+  kind: "cc" | "raw";
+  /** SQLite file (production settings), or null for the in-memory store (persistence off). */
+  dataFile: string | null;
+  org: Record<string, unknown>;
+}
+
+export interface PopulateParams {
+  /** Conversations to create. */
+  count: number;
+  workstream: string;
+  /** "queued": they wait in the queue (no rep takes them). "history": taken, talked through and closed, except the last `active`. */
+  mode: "queued" | "history";
+  messagesEach?: number;
+  active?: number;
+}
+
+export interface Usage {
+  /** CPU µs (user + system) since the process started. */
+  cpu: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  /** Memory of C++ objects bound to JavaScript ones, Buffers included. */
+  external: number;
+}
+
+let server: RunningServer | null = null;
+let relay: RawRelay | null = null;
+
+function usage(): Usage {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  return { cpu: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external };
+}
+
+function populate(params: PopulateParams): { seq: number; conversations: number } {
+  if (!server) throw new Error("populate needs the routing server");
+  const hub = server.hub;
+  const run = (actor: Actor, command: Command) => {
+    const outcome = hub.execute(actor, command);
+    if (!outcome.ok) throw new Error(`${command.type}: ${outcome.error.code} ${outcome.error.message}`);
+    return outcome;
+  };
+  const reps = Object.keys(hub.state.users);
+  if (params.mode === "history") for (const id of reps) run({ role: "rep", id }, { type: "presence", presence: "available" });
+  const messagesEach = params.messagesEach ?? 10;
+  const active = params.active ?? 0;
+  let n = 0;
+  for (let i = 0; i < params.count; i++) {
+    const customer: Actor = { role: "customer", key: `visitor:bench-${process.pid}-${i}` };
+    const started = run(customer, { type: "customer.start", workstreamId: params.workstream, identity: {}, text: messageText("C", 0, i, n++) });
+    const id = started.result?.conversationId as string;
+    if (params.mode === "history") {
+      const offerId = hub.state.conversations[id]?.offerId;
+      const offer = offerId ? hub.state.offers[offerId] : undefined;
+      if (!offer) throw new Error(`history: nobody was offered ${id} (too many active conversations for the reps' capacity?)`);
+      const rep: Actor = { role: "rep", id: offer.repId };
+      run(rep, { type: "accept", offerId: offer.id });
+      for (let m = 1; m < messagesEach; m++) {
+        if (m % 2 === 1) run(rep, { type: "message", conversationId: id, text: messageText("R", 0, i, n++) });
+        else run(customer, { type: "customer.message", conversationId: id, text: messageText("C", 0, i, n++) });
+      }
+      if (i < params.count - active) {
+        run(rep, { type: "end", conversationId: id });
+        run(rep, { type: "wrapup", conversationId: id, reasonId: "resolved" });
+      }
+    }
+    if (i % 200 === 199) hub.flushNow();
+  }
+  hub.flushNow();
+  return { seq: hub.state.seq, conversations: Object.keys(hub.state.conversations).length };
+}
+
+serveRpc({
+  async start(params: StartParams) {
+    if (params.kind === "raw") {
+      const users = (params.org.users ?? []) as { id: string; token: string }[];
+      relay = await startRawRelay({ tokens: new Map(users.map((u) => [u.token, u.id])) });
+      return { url: relay.url, pid: process.pid };
+    }
+    server = await startServer({ port: 0, dataFile: params.dataFile, org: parseOrgFile(params.org, "the bench org") });
+    return { url: server.url, pid: process.pid };
+  },
+  populate: (params: PopulateParams) => populate(params),
+  usage: () => usage(),
+  /** Memory after a full collection (the child runs with --expose-gc). */
+  memory() {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    return usage();
+  },
+  async stop() {
+    await server?.close();
+    await relay?.close();
+    server = null;
+    relay = null;
+    return null;
+  },
+});
