@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import type { CcClient } from "../client/client.js";
 import { RequestError } from "../client/client.js";
 import type { EventFrame, Welcome } from "../protocol/messages.js";
-import { MAX_MESSAGE_LENGTH } from "../protocol/messages.js";
+import { MAX_MESSAGE_LENGTH } from "../protocol/wire.js";
 import { sanitizeLine, sanitizeText } from "../protocol/sanitize.js";
 import type { Change, CustomerConversationView, MessageView, Mode } from "../protocol/views.js";
 import {

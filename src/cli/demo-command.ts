@@ -6,8 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { createLogger } from "../../server/logger.js";
-import { startServer } from "../../server/start-server.js";
 import { runConsole } from "./console-command.js";
 
 const BIN = fileURLToPath(new URL("../../../bin/cc-agent.js", import.meta.url));
@@ -20,6 +18,8 @@ export function registerDemoCommand(program: Command): void {
     .option("--rate <per-min>", "arrivals per minute", "20")
     .option("--as <user>", "demo user to sign in as", "alice")
     .action(async (options: { count: string; rate: string; as: string }) => {
+      // The server's modules load only when the demo runs, not for every cc-agent command.
+      const [{ createLogger }, { startServer }] = await Promise.all([import("../../server/logger.js"), import("../../server/start-server.js")]);
       const dir = mkdtempSync(join(tmpdir(), "cc-agent-demo-"));
       const logger = createLogger({ level: "info", file: join(dir, "server.log") });
       const server = await startServer({ port: 0, dataFile: join(dir, "demo.db"), logger, credentialsFile: true });

@@ -2,7 +2,7 @@
 // with their seq, and reconnection with backoff that resumes from the last seq seen.
 import { EventEmitter } from "node:events";
 import { WebSocket } from "ws";
-import { PROTOCOL_VERSION, decodeServerFrame } from "../protocol/messages.js";
+import { PROTOCOL_VERSION, decodeServerFrame } from "../protocol/wire.js";
 import type { ClientRequest, EventFrame, Hello, ServerFrame, Welcome } from "../protocol/messages.js";
 
 type WithoutEnvelope<T> = T extends unknown ? Omit<T, "type" | "v" | "lastSeq"> : never;

@@ -1,26 +1,11 @@
 // Wire protocol v1: JSON text frames over WebSocket. Client frames are validated here, at the edge,
 // and nowhere else. docs/protocol.md describes every frame; test/protocol/fixtures holds one of each.
 import { z } from "zod";
-import type { Change, Snapshot } from "./views.js";
 
-export const PROTOCOL_VERSION = 1;
-/** Largest frame the server accepts, in bytes. */
-export const MAX_FRAME_BYTES = 64 * 1024;
-export const MAX_MESSAGE_LENGTH = 1000;
+import { MAX_MESSAGE_LENGTH } from "./wire.js";
 
-/** WebSocket close codes the server uses (4000–4999 are the application's). */
-export const CloseCode = {
-  normal: 1000,
-  goingAway: 1001,
-  tooBig: 1009,
-  badHello: 4000,
-  unauthorized: 4001,
-  forbidden: 4003,
-  helloTimeout: 4008,
-  versionMismatch: 4009,
-  replaced: 4010,
-  slowConsumer: 4013,
-} as const;
+export { CloseCode, MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION, decodeServerFrame } from "./wire.js";
+export type { Ack, ErrorFrame, EventFrame, ServerFrame, Welcome } from "./wire.js";
 
 const id = z.string().min(1).max(128);
 const reqId = z.string().min(1).max(64);
@@ -137,46 +122,6 @@ export type ProtocolErrorCode =
   | "server/busy"
   | "server/internal";
 
-export interface Welcome {
-  type: "welcome";
-  v: number;
-  /** Current event seq: resume from here after a reconnect. */
-  seq: number;
-  session: {
-    role: "rep" | "supervisor" | "customer";
-    userId: string | null;
-    name: string | null;
-    /** Customers: keep it to reconnect to the same conversation. */
-    conversationToken?: string;
-  };
-  /** "snapshot": `snapshot` is the whole view; "resume": missed events follow as `event` frames. */
-  mode: "snapshot" | "resume";
-  snapshot: Snapshot | null;
-  serverTime: number;
-}
-
-export interface Ack {
-  type: "ack";
-  reqId: string;
-  result?: Record<string, unknown>;
-}
-
-export interface ErrorFrame {
-  type: "error";
-  reqId?: string;
-  code: string;
-  message: string;
-}
-
-export interface EventFrame {
-  type: "event";
-  seq: number;
-  at: number;
-  changes: Change[];
-}
-
-export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame;
-
 export type DecodeResult<T> = { ok: true; value: T } | { ok: false; code: ProtocolErrorCode; message: string };
 
 function describeIssues(error: z.ZodError): string {
@@ -213,17 +158,6 @@ export function decodeClientFrame(raw: string, role: "rep" | "supervisor" | "cus
   }
   const parsed = schema.safeParse(json);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, code: "protocol/invalid", message: `Invalid \`${type}\`: ${describeIssues(parsed.error)}` };
-}
-
-/** Decode a server frame on the client. Servers are trusted for shape; this only checks the envelope. */
-export function decodeServerFrame(raw: string): ServerFrame | null {
-  try {
-    const json = JSON.parse(raw) as { type?: unknown };
-    if (json && (json.type === "welcome" || json.type === "ack" || json.type === "error" || json.type === "event")) return json as ServerFrame;
-  } catch {
-    // fall through
-  }
-  return null;
 }
 
 /** The reqId of a frame, when it has one, so that even an invalid request gets a matching error. */
