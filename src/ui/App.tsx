@@ -1,7 +1,8 @@
 // The rep console: header, session pane, communication pane (thread + composer) or Home, footer.
 // A pure function of the store; the one input handler hands keys to the controller.
-import { Box, Text, useInput, useStdin } from "ink";
-import { useEffect, useSyncExternalStore } from "react";
+import { useKeys } from "./keys/use-keys.js";
+import { Box, Text } from "ink";
+import { useSyncExternalStore } from "react";
 import { sanitizeLine } from "../protocol/sanitize.js";
 import { Composer, measureComposer } from "./components/Composer.js";
 import { Details } from "./components/Details.js";
@@ -44,16 +45,7 @@ function PickerOverlay(props: { state: UiState; controller: ConsoleController; t
 export function App(props: { store: Store; controller: ConsoleController; theme: Theme }) {
   const { store, controller, theme } = props;
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  useInput((input, key) => controller.handleInput(input, key));
-  // F1 reaches useInput as an empty input with no key flag, so it is recognised from the raw sequence.
-  const { internal_eventEmitter: rawInput } = useStdin();
-  useEffect(() => {
-    const onRaw = (data: string) => {
-      if (data === "\x1bOP" || data === "\x1b[11~") controller.handleFunctionKey("F1");
-    };
-    rawInput.on("input", onRaw);
-    return () => void rawInput.off("input", onRaw);
-  }, [rawInput, controller]);
+  useKeys(controller);
 
   const { columns, rows } = state.size;
   // One row shorter than the terminal avoids full-screen repaints.

@@ -2,9 +2,10 @@
 // preview of the selected one, the team and queues view, the live view of a monitored or joined
 // conversation, pickers and dialogs, a flash line and the key hints. A pure function of the store; the
 // one input handler hands keys to the controller. Every string from the server is sanitised.
+import { useKeys } from "../keys/use-keys.js";
 import { Footer } from "../components/Footer.js";
-import { Box, Text, useInput, useStdin } from "ink";
-import { useEffect, useSyncExternalStore } from "react";
+import { Box, Text } from "ink";
+import { useSyncExternalStore } from "react";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { SentimentStep, UserView } from "../../protocol/views.js";
 import { Composer, measureComposer } from "../components/Composer.js";
@@ -489,16 +490,7 @@ function MonitorFooter(props: { state: MonitorState; controller: MonitorControll
 export function MonitorApp(props: { store: MonitorStore; controller: MonitorController; theme: Theme }) {
   const { store, controller, theme } = props;
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  useInput((input, key) => controller.handleInput(input, key));
-  // F1 reaches useInput as an empty input with no key flag, so it is recognised from the raw sequence.
-  const { internal_eventEmitter: rawInput } = useStdin();
-  useEffect(() => {
-    const onRaw = (data: string) => {
-      if (data === "\x1bOP" || data === "\x1b[11~") controller.handleFunctionKey("F1");
-    };
-    rawInput.on("input", onRaw);
-    return () => void rawInput.off("input", onRaw);
-  }, [rawInput, controller]);
+  useKeys(controller);
 
   const { columns, rows: terminalRows } = state.base.size;
   // One row shorter than the terminal avoids full-screen repaints.
