@@ -12,7 +12,7 @@ import type {
   UserView,
 } from "../../src/protocol/views.js";
 import { usedUnits } from "./evolve.js";
-import { conversationIdsOf } from "./indexes.js";
+import { conversationIdsOf, holdersOf } from "./indexes.js";
 import { maskName, maskText } from "./masking.js";
 import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
 
@@ -76,6 +76,15 @@ function staffCustomerName(state: State, c: Conversation): string {
   return state.org.masking ? maskName(c.customer.name) : c.customer.name;
 }
 
+/**
+ * Every rep still choosing a wrap-up reason for this conversation: those of its end, and a rep who
+ * transferred it or left its conference (they hold a wrap-up item while it carries on without them).
+ */
+function wrappingUp(state: State, c: Conversation): string[] {
+  const extra = holdersOf(state, c.id).filter((id) => state.users[id]!.items[c.id]!.role === "wrapup" && !c.wrapUpBy.includes(id));
+  return extra.length === 0 ? [...c.wrapUpBy] : [...c.wrapUpBy, ...extra.sort()];
+}
+
 export function conversationView(state: State, c: Conversation, withMessages: boolean): ConversationView {
   const masking = state.org.masking;
   const ws = state.org.workstreams.find((w) => w.id === c.workstreamId);
@@ -116,7 +125,7 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
         }
       : null,
     supervisors: { ...c.supervisors },
-    wrapUpBy: [...c.wrapUpBy],
+    wrapUpBy: wrappingUp(state, c),
     sentiment: c.sentiment,
     alert: c.alert,
     createdAt: c.createdAt,

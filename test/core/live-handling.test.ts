@@ -234,6 +234,8 @@ describe("L10: transfer", () => {
     expect(h.used("alice")).toBe(1);
     expect(h.state.users.alice!.items[id]?.role).toBe("wrapup");
     expect(canSee(h.state, { role: "rep", id: "alice" }, c)).toBe(true);
+    // and the view lists her as wrapping up, so a console that reconnects can reopen the dialog
+    expect(conversationView(h.state, c, false).wrapUpBy).toEqual(["alice"]);
 
     // when: Alice submits her wrap-up reason, then Bob accepts
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "resolved" });
@@ -241,6 +243,7 @@ describe("L10: transfer", () => {
 
     // then: Alice's capacity is released, Bob owns the Active chat
     expect(h.used("alice")).toBe(0);
+    expect(conversationView(h.state, h.conversation(id), false).wrapUpBy).toEqual([]);
     expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "bob", queueId: "billing" });
   });
 
