@@ -9,6 +9,7 @@ import { filterItems } from "./components/Picker.js";
 import type { PickerItem } from "./components/Picker.js";
 import type { CommandId, Mode } from "./keys/bindings.js";
 import { bindingsFor, matchKey } from "./keys/bindings.js";
+import { editPicker, editText } from "./keys/edit.js";
 import { attentionOrder, currentOffer } from "./store/selectors.js";
 import type { Picker, UiState } from "./store/state.js";
 import type { Store } from "./store/store.js";
@@ -92,47 +93,21 @@ export class ConsoleController {
   }
 
   private type(input: string, key: Key, mode: Mode): void {
-    const current = this.draft(mode);
-    if (key.backspace || key.delete) {
-      this.setDraft(mode, [...current].slice(0, -1).join(""));
-      return;
-    }
-    if (key.ctrl && input === "u") {
-      this.setDraft(mode, "");
-      return;
-    }
-    if (key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return;
-    if (input.length === 0) return;
-    // A paste arrives as one chunk: its line breaks stay line breaks and never send (UX 6).
-    const text = input.replace(/\r\n?/g, "\n");
-    this.setDraft(mode, current + text);
+    const text = editText(this.draft(mode), input, key, true);
+    if (text !== null) this.setDraft(mode, text);
   }
 
   private typeFilter(input: string, key: Key, mode: Mode): void {
     if (mode === "help" && this.state.dialog?.kind === "help") {
-      const filter = this.state.dialog.filter;
-      const next = key.backspace || key.delete ? filter.slice(0, -1) : key.ctrl || key.meta ? filter : filter + input;
-      this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: next } });
+      const filter = editText(this.state.dialog.filter, input, key, false);
+      if (filter !== null) this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter } });
       return;
     }
     const picker = this.state.picker;
-    if (!picker) return;
-    if (key.backspace || key.delete) {
-      this.store.dispatch({ type: "picker", picker: { ...picker, filter: picker.filter.slice(0, -1), index: 0 } });
-      return;
-    }
-    if (key.ctrl || key.meta || input.length === 0) return;
-    // 1–9 pick directly when the filter is empty.
-    if (/^[1-9]$/.test(input) && picker.filter === "") {
-      const items = this.pickerItems(picker);
-      const index = Number(input) - 1;
-      if (items[index]) {
-        this.store.dispatch({ type: "picker", picker: { ...picker, index } });
-        void this.run("picker-select");
-      }
-      return;
-    }
-    this.store.dispatch({ type: "picker", picker: { ...picker, filter: picker.filter + input, index: 0 } as Picker });
+    const edit = picker && editPicker(picker, input, key, Math.min(9, this.pickerItems(picker).length));
+    if (!edit) return;
+    this.store.dispatch({ type: "picker", picker: edit.picker });
+    if (edit.select) void this.run("picker-select");
   }
 
   // ---- commands -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import { bindingsFor, matchKey } from "../keys/bindings.js";
+import { editPicker, editText } from "../keys/edit.js";
 import type { Store } from "../store/store.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
 import type { MonitorAction } from "./reducer.js";
@@ -121,46 +122,28 @@ export class MonitorController {
   }
 
   private typeFilter(input: string, key: Key): void {
-    const filter = this.state.filter;
-    if (key.backspace || key.delete) return this.store.dispatch({ type: "filter", filter: [...filter].slice(0, -1).join(""), editing: true });
-    if (key.ctrl && input === "u") return this.store.dispatch({ type: "filter", filter: "", editing: true });
-    if (key.ctrl || key.meta || key.escape || key.tab || input.length === 0) return;
-    this.store.dispatch({ type: "filter", filter: filter + sanitizeText(input.replace(/[\r\n]+/g, " ")), editing: true });
+    const filter = editText(this.state.filter, input, key, false);
+    if (filter !== null) this.store.dispatch({ type: "filter", filter: sanitizeText(filter), editing: true });
   }
 
   private typeDraft(input: string, key: Key): void {
     const id = this.state.watchId;
-    if (!id) return;
-    const current = this.state.drafts[id] ?? "";
-    if (key.backspace || key.delete) return this.store.dispatch({ type: "draft", conversationId: id, text: [...current].slice(0, -1).join("") });
-    if (key.ctrl && input === "u") return this.store.dispatch({ type: "draft", conversationId: id, text: "" });
-    if (key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab || input.length === 0) return;
-    // A paste arrives as one chunk: its line breaks stay line breaks and never send.
-    this.store.dispatch({ type: "draft", conversationId: id, text: current + input.replace(/\r\n?/g, "\n") });
+    const text = id ? editText(this.state.drafts[id] ?? "", input, key, true) : null;
+    if (id && text !== null) this.store.dispatch({ type: "draft", conversationId: id, text });
   }
 
   private typePicker(input: string, key: Key): void {
     const picker = this.state.picker;
-    if (!picker) return;
-    if (key.backspace || key.delete) return this.store.dispatch({ type: "picker", picker: { ...picker, filter: picker.filter.slice(0, -1), index: 0 } });
-    if (key.ctrl || key.meta || input.length === 0) return;
-    // 1–9 pick directly when the filter is empty.
-    if (/^[1-9]$/.test(input) && picker.filter === "") {
-      const index = Number(input) - 1;
-      if (this.pickerItems(picker)[index]) {
-        this.store.dispatch({ type: "picker", picker: { ...picker, index } });
-        void this.run("picker-select");
-      }
-      return;
-    }
-    this.store.dispatch({ type: "picker", picker: { ...picker, filter: picker.filter + input, index: 0 } });
+    const edit = picker && editPicker(picker, input, key, this.pickerItems(picker).length);
+    if (!edit) return;
+    this.store.dispatch({ type: "picker", picker: edit.picker });
+    if (edit.select) void this.run("picker-select");
   }
 
   private typeHelp(input: string, key: Key): void {
     const dialog = this.state.dialog;
-    if (dialog?.kind !== "help") return;
-    const filter = key.backspace || key.delete ? dialog.filter.slice(0, -1) : key.ctrl || key.meta ? dialog.filter : dialog.filter + input;
-    this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter } });
+    const filter = dialog?.kind === "help" ? editText(dialog.filter, input, key, false) : null;
+    if (filter !== null) this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter } });
   }
 
   // ---- commands -------------------------------------------------------------------------------------
