@@ -1,6 +1,5 @@
 // `cc-agent` (the rep console) and `cc-agent config`.
 import type { Command } from "commander";
-import { render } from "ink";
 import { createElement } from "react";
 import type { CcClient } from "../client/client.js";
 import { openSettings, SETTING_KEYS, validateSetting } from "../config/config.js";
@@ -12,8 +11,8 @@ import { Notifier } from "../ui/notify.js";
 import type { NotifyStyle } from "../ui/notify.js";
 import { initialUiState } from "../ui/store/state.js";
 import { createStore } from "../ui/store/store.js";
-import { makeTheme } from "../ui/theme/theme.js";
 import { connectClient, findLocalServer, parseServerUrl } from "./local-server.js";
+import { runTerminalApp } from "./terminal-app.js";
 
 export interface ConsoleTarget {
   url: string;
@@ -55,54 +54,35 @@ export async function runConsole(target: ConsoleTarget, options: { onExit?: () =
   wire(client, store, welcome);
 
   const notifier = new Notifier((data) => process.stdout.write(data), (settings.get("notifications") as NotifyStyle) ?? "osc");
-  let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    clearInterval(ticker);
-    process.stdout.off("resize", onResize);
-    notifier.stop();
-    instance.unmount();
-    void client.close();
-    options.onExit?.();
-    resolveDone();
-  };
-  const controller = new ConsoleController(store, client, { exit: finish });
-  const theme = makeTheme(settings.get("theme") === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
-  notifier.start();
-  const instance = render(createElement(App, { store, controller, theme }), { exitOnCtrlC: false, patchConsole: true });
-  store.subscribe(() => notifier.update(store.getState()));
-  notifier.update(store.getState());
-  const ticker = setInterval(() => store.dispatch({ type: "tick", now: Date.now() }), 1000);
-  const onResize = () => store.dispatch({ type: "resize", columns: process.stdout.columns, rows: process.stdout.rows });
-  process.stdout.on("resize", onResize);
   // Focus reports from the terminal (CSI I / CSI O) tell whether notifications should ring.
-  process.stdin.on("data", (data: Buffer) => {
+  const onFocusReport = (data: Buffer) => {
     const text = data.toString();
     if (text.includes("\x1b[I")) store.dispatch({ type: "terminal-focus", focused: true });
     if (text.includes("\x1b[O")) store.dispatch({ type: "terminal-focus", focused: false });
-  });
-  // The terminal is restored on every exit path.
-  const onSignal = () => void controller.quit();
-  process.once("SIGTERM", onSignal);
-  process.once("SIGHUP", finish);
-  // A crash must not leave the terminal in raw mode, with a changed title or focus reporting on.
-  const onCrash = (error: unknown) => {
-    finish();
-    process.stderr.write(`cc-agent: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exit(1);
   };
-  process.once("uncaughtException", onCrash);
-  process.once("unhandledRejection", onCrash);
+  let controller!: ConsoleController;
+  const running = runTerminalApp({
+    client,
+    store,
+    settings: { theme: settings.get("theme") },
+    create(exit, theme) {
+      controller = new ConsoleController(store, client, { exit });
+      notifier.start();
+      return { element: createElement(App, { store, controller, theme }), quit: () => controller.quit() };
+    },
+    onStop() {
+      process.stdin.off("data", onFocusReport);
+      notifier.stop();
+      options.onExit?.();
+    },
+  });
+  store.subscribe(() => notifier.update(store.getState()));
+  notifier.update(store.getState());
+  process.stdin.on("data", onFocusReport);
   // Signing in means going Available (quitting sets Offline); the demo always does.
   if (options.available || welcome.snapshot?.me?.presence === "offline") void client.request({ type: "presence", presence: "available" }).catch(() => undefined);
   void controller.loadOpenItems();
-  await done;
-  process.off("SIGTERM", onSignal);
-  process.off("uncaughtException", onCrash);
-  process.off("unhandledRejection", onCrash);
+  await running;
 }
 
 /** Server frames flow into the store from outside React. */

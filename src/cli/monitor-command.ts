@@ -1,7 +1,6 @@
 // `cc-agent monitor`: the supervisor monitor (SPEC §5). Same identity resolution as the console, as a
 // supervisor; the server refuses a rep's credentials (4003) and the refusal is printed before exiting 1.
 import type { Command } from "commander";
-import { render } from "ink";
 import { createElement } from "react";
 import type { CcClient } from "../client/client.js";
 import { openSettings } from "../config/config.js";
@@ -14,10 +13,10 @@ import type { MonitorAction } from "../ui/monitor/reducer.js";
 import { initialMonitorState } from "../ui/monitor/state.js";
 import type { MonitorState } from "../ui/monitor/state.js";
 import { createStore } from "../ui/store/store.js";
-import { makeTheme } from "../ui/theme/theme.js";
 import { resolveIdentity } from "./console-command.js";
 import type { ConsoleTarget } from "./console-command.js";
 import { connectClient, parseServerUrl } from "./local-server.js";
+import { runTerminalApp } from "./terminal-app.js";
 
 export function createMonitorStore(now: number, size: { columns: number; rows: number }): MonitorStore {
   return createStore<MonitorState, MonitorAction>(initialMonitorState(now, size), reduceMonitor);
@@ -38,31 +37,15 @@ export async function runMonitor(target: ConsoleTarget): Promise<void> {
   const store = createMonitorStore(Date.now(), { columns: process.stdout.columns || 120, rows: process.stdout.rows || 40 });
   wireMonitor(client, store, welcome);
 
-  let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    clearInterval(ticker);
-    process.stdout.off("resize", onResize);
-    instance.unmount();
-    void client.close();
-    resolveDone();
-  };
-  const controller = new MonitorController(store, client, { exit: finish });
-  const theme = makeTheme(settings.get("theme") === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
-  const instance = render(createElement(MonitorApp, { store, controller, theme }), { exitOnCtrlC: false, patchConsole: true });
-  // Timers tick once a second (wait and handle times, change marks, the flash line's expiry).
-  const ticker = setInterval(() => store.dispatch({ type: "tick", now: Date.now() }), 1000);
-  const onResize = () => store.dispatch({ type: "resize", columns: process.stdout.columns, rows: process.stdout.rows });
-  process.stdout.on("resize", onResize);
-  // The terminal is restored on every exit path.
-  const onSignal = () => void controller.quit();
-  process.once("SIGTERM", onSignal);
-  process.once("SIGHUP", finish);
-  await done;
-  process.off("SIGTERM", onSignal);
+  await runTerminalApp({
+    client,
+    store,
+    settings: { theme: settings.get("theme") },
+    create(exit, theme) {
+      const controller = new MonitorController(store, client, { exit });
+      return { element: createElement(MonitorApp, { store, controller, theme }), quit: () => controller.quit() };
+    },
+  });
 }
 
 export function registerMonitorCommand(program: Command): void {

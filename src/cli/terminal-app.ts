@@ -1,0 +1,61 @@
+// Running a full-screen Ink app (the console, the monitor) on this terminal: one tick a second, resize,
+// and the terminal restored on every exit path — quit, SIGTERM, SIGHUP, a crash.
+import { render } from "ink";
+import type { ReactElement } from "react";
+import type { CcClient } from "../client/client.js";
+import type { Settings } from "../config/config.js";
+import { makeTheme } from "../ui/theme/theme.js";
+import type { Theme } from "../ui/theme/theme.js";
+
+type TerminalAction = { type: "tick"; now: number } | { type: "resize"; columns: number; rows: number };
+
+export interface TerminalAppOptions {
+  client: CcClient;
+  store: { dispatch(action: TerminalAction): void };
+  settings: Pick<Settings, "theme">;
+  /** Build the app; `exit` ends it. `quit` is what SIGTERM does (e.g. set presence Offline, then exit). */
+  create(exit: () => void, theme: Theme): { element: ReactElement; quit: () => Promise<void> };
+  /** Runs once when the app ends, before the terminal is handed back. */
+  onStop?: () => void;
+}
+
+/** Resolves once the app has ended and the terminal is restored. */
+export async function runTerminalApp(options: TerminalAppOptions): Promise<void> {
+  const { client, store } = options;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearInterval(ticker);
+    process.stdout.off("resize", onResize);
+    options.onStop?.();
+    instance.unmount();
+    void client.close();
+    resolveDone();
+  };
+  const theme = makeTheme(options.settings.theme === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
+  const app = options.create(finish, theme);
+  const instance = render(app.element, { exitOnCtrlC: false, patchConsole: true });
+  // Timers tick once a second (countdowns, wait and handle times, the flash line's expiry).
+  const ticker = setInterval(() => store.dispatch({ type: "tick", now: Date.now() }), 1000);
+  const onResize = () => store.dispatch({ type: "resize", columns: process.stdout.columns, rows: process.stdout.rows });
+  process.stdout.on("resize", onResize);
+  const onSignal = () => void app.quit();
+  process.once("SIGTERM", onSignal);
+  process.once("SIGHUP", finish);
+  // A crash must not leave the terminal in raw mode, with a changed title or focus reporting on.
+  const onCrash = (error: unknown) => {
+    finish();
+    process.stderr.write(`cc-agent: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  };
+  process.once("uncaughtException", onCrash);
+  process.once("unhandledRejection", onCrash);
+  await done;
+  process.off("SIGTERM", onSignal);
+  process.off("SIGHUP", finish);
+  process.off("uncaughtException", onCrash);
+  process.off("unhandledRejection", onCrash);
+}
