@@ -4,74 +4,21 @@
 // a second rep) are real WebSocket clients. Every wait polls (screen or client state) until a deadline;
 // nothing sleeps for a fixed time. Needs `npm run build` (npm test builds before vitest) and tmux.
 import { afterEach, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { tempDir } from "../helpers/server.js";
-import { requireTmux, TmuxTerminal } from "../helpers/tmux.js";
+import { EndToEnd, START_MS, STEP_MS, TEST_MS } from "../helpers/e2e.js";
+import type { TmuxTerminal } from "../helpers/tmux.js";
 import type { ScreenCheck } from "../helpers/tmux.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import type { TestClient } from "../helpers/ws.js";
+import { waitFor } from "../helpers/ws.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const builtProgram = join(root, "dist/src/cli/program.js");
-const bin = join(root, "bin/cc-agent.js");
-
-/** Generous deadlines for a slow shared machine; they only bound how long a failure takes to report. */
-const START_MS = 45_000;
-const STEP_MS = 20_000;
-const TEST_MS = 180_000;
-
-let tmp: ReturnType<typeof tempDir> | null = null;
-let server: RunningServer | null = null;
-let terminal: TmuxTerminal | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await terminal?.kill();
-  terminal = null;
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = null;
-  tmp?.remove();
-  tmp = null;
-});
-
-/** Fail (never skip) with a clear message when the build or tmux is missing. */
-function preflight(): void {
-  if (!existsSync(builtProgram)) {
-    throw new Error(`the built CLI is missing (${builtProgram}): run \`npm run build\` first (npm test builds before vitest)`);
-  }
-  requireTmux();
-}
-
-function token(id: string): string {
-  const user = server!.org.users.find((u) => u.id === id);
-  if (!user) throw new Error(`no demo user ${id}`);
-  return user.token;
-}
-
-async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(server!.url, hello).connect();
-  clients.push(client);
-  return client;
-}
+const e2e = new EndToEnd();
+afterEach(() => e2e.cleanup());
+const token = (id: string) => e2e.token(id);
+const connect = (hello: Parameters<EndToEnd["connect"]>[0]) => e2e.connect(hello);
 
 /** The server (with its credentials file in CC_AGENT_HOME) and Alice's console in a 120×40 terminal, signed in and Available. */
 async function startAliceConsole(): Promise<TmuxTerminal> {
-  preflight();
-  tmp = tempDir("cc-agent-e2e-");
-  const home = join(tmp.dir, "home");
-  server = await startServer({ port: 0, dataFile: null, credentialsFile: join(home, "local-server.json") });
-  terminal = new TmuxTerminal();
-  await terminal.start({
-    command: [process.execPath, bin, "--as", "alice"],
-    env: { CC_AGENT_HOME: home, TERM: "xterm-256color", NO_COLOR: null, FORCE_COLOR: null },
-    cwd: root,
-    dir: tmp.dir,
-    columns: 120,
-    rows: 40,
-  });
+  const home = await e2e.startServer("cc-agent-e2e-");
+  const terminal = await e2e.startCli(["--as", "alice"], home);
   // Signing in from the local credentials, then going Available (the header says so).
   await terminal.waitForScreen(["Alice Moreau", "● Available", "online", "My work items (0)"], "Alice signed in and Available", START_MS);
   return terminal;
@@ -120,7 +67,7 @@ describe("the built console in a real terminal", () => {
 
       // L12: End opens the wrap-up reason dialog with every reason; the customer is told it ended.
       await term.press("M-e");
-      const reasons = server!.org.wrapUpReasons.map((r) => r.label);
+      const reasons = e2e.server!.org.wrapUpReasons.map((r) => r.label);
       const picker = await term.waitForScreen(["Wrap-up reason", ...reasons.map((label, i) => `${i + 1}. ${label}`)], "the wrap-up reasons", STEP_MS);
       expect(picker).toContain("Visitor 1 [Wrap-up]");
       await waitFor(() => customer.customerConversations.get(conversationId)?.ended, "the customer sees the end", STEP_MS);

@@ -1,39 +1,18 @@
 // The README's main command, as a new user runs it: `cc-agent demo` in a real terminal shows seeded
 // conversations within seconds, and Ctrl+C twice stops everything it started.
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/server.js";
-import { requireTmux, TmuxTerminal } from "../helpers/tmux.js";
+import { EndToEnd } from "../helpers/e2e.js";
 import { waitFor } from "../helpers/ws.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "bin/cc-agent.js");
-
-let tmp: ReturnType<typeof tempDir> | null = null;
-let terminal: TmuxTerminal | null = null;
-afterEach(async () => {
-  await terminal?.kill();
-  terminal = null;
-  tmp?.remove();
-  tmp = null;
-});
+const e2e = new EndToEnd();
+afterEach(() => e2e.cleanup());
 
 describe("cc-agent demo", () => {
   it("SPEC S4: starts a server, seeds customers and opens Alice's console with an offer within seconds", async () => {
-    if (!existsSync(join(root, "dist/src/cli/program.js"))) throw new Error("the built CLI is missing: run `npm run build` first");
-    requireTmux();
-    tmp = tempDir("cc-agent-demo-e2e-");
-    const home = join(tmp.dir, "home");
-    terminal = new TmuxTerminal();
-    await terminal.start({
-      command: [process.execPath, bin, "demo", "--rate", "120"],
-      env: { CC_AGENT_HOME: home, TERM: "xterm-256color", NO_COLOR: null, FORCE_COLOR: null },
-      cwd: root,
-      dir: tmp.dir,
-      columns: 120,
-      rows: 40,
-    });
+    const home = e2e.home("cc-agent-demo-e2e-");
+    const terminal = await e2e.startCli(["demo", "--rate", "120"], home);
     await terminal.waitForScreen(["Alice Moreau", "● Available", "online"], "Alice signed in", 45_000);
     // Seeded customers arrive: an offer card with a customer and a queue.
     await terminal.waitForScreen(/New conversation: .+ · (General|Billing)/, "a seeded offer", 20_000);

@@ -4,80 +4,24 @@
 // supervisor does to her conversations. Every wait polls (screen or client state) until a deadline;
 // nothing sleeps for a fixed time. Needs `npm run build` (npm test builds before vitest) and tmux.
 import { afterEach, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { tempDir } from "../helpers/server.js";
-import { requireTmux, TmuxTerminal } from "../helpers/tmux.js";
+import { EndToEnd, START_MS, STEP_MS, TEST_MS } from "../helpers/e2e.js";
+import type { TmuxTerminal } from "../helpers/tmux.js";
 import type { ScreenCheck } from "../helpers/tmux.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { waitFor } from "../helpers/ws.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const builtProgram = join(root, "dist/src/cli/program.js");
-const bin = join(root, "bin/cc-agent.js");
-
-/** Generous deadlines for a slow shared machine; they only bound how long a failure takes to report. */
-const START_MS = 45_000;
-const STEP_MS = 20_000;
-const TEST_MS = 180_000;
-
-let tmp: ReturnType<typeof tempDir> | null = null;
-let server: RunningServer | null = null;
-let terminal: TmuxTerminal | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await terminal?.kill();
-  terminal = null;
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = null;
-  tmp?.remove();
-  tmp = null;
-});
-
-/** Fail (never skip) with a clear message when the build or tmux is missing. */
-function preflight(): void {
-  if (!existsSync(builtProgram)) {
-    throw new Error(`the built CLI is missing (${builtProgram}): run \`npm run build\` first (npm test builds before vitest)`);
-  }
-  requireTmux();
-}
-
-function token(id: string): string {
-  const user = server!.org.users.find((u) => u.id === id);
-  if (!user) throw new Error(`no demo user ${id}`);
-  return user.token;
-}
-
-async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(server!.url, hello).connect();
-  clients.push(client);
-  return client;
-}
+const e2e = new EndToEnd();
+afterEach(() => e2e.cleanup());
+const token = (id: string) => e2e.token(id);
+const connect = (hello: Parameters<EndToEnd["connect"]>[0]) => e2e.connect(hello);
 
 /** The server, with its credentials file in CC_AGENT_HOME. */
-async function startServerWithCredentials(): Promise<string> {
-  preflight();
-  tmp = tempDir("cc-agent-e2e-monitor-");
-  const home = join(tmp.dir, "home");
-  server = await startServer({ port: 0, dataFile: null, credentialsFile: join(home, "local-server.json") });
-  return home;
+function startServerWithCredentials(): Promise<string> {
+  return e2e.startServer("cc-agent-e2e-monitor-");
 }
 
 /** `cc-agent monitor` with these arguments in a 120×40 terminal. */
-async function startMonitor(home: string, args: string[] = []): Promise<TmuxTerminal> {
-  terminal = new TmuxTerminal();
-  await terminal.start({
-    command: [process.execPath, bin, "monitor", ...args],
-    env: { CC_AGENT_HOME: home, TERM: "xterm-256color", NO_COLOR: null, FORCE_COLOR: null, CC_AGENT_TOKEN: null },
-    cwd: root,
-    dir: tmp!.dir,
-    columns: 120,
-    rows: 40,
-  });
-  return terminal;
+function startMonitor(home: string, args: string[] = []): Promise<TmuxTerminal> {
+  return e2e.startCli(["monitor", ...args], home);
 }
 
 /** A visitor starts a live chat; resolves with the conversation id. */
