@@ -1,7 +1,6 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
 import type { Key } from "ink";
-import type { RequestBody } from "../client/client.js";
 import { sanitizeLine } from "../protocol/sanitize.js";
 import type { ConversationView, Presence, UserView } from "../protocol/views.js";
 import { COMPOSER_LIMIT } from "./components/Composer.js";
@@ -12,19 +11,14 @@ import { bindingsFor, matchKey } from "./keys/bindings.js";
 import { editPicker, editText } from "./keys/edit.js";
 import { attentionOrder, currentOffer } from "./store/selectors.js";
 import type { Picker, UiState } from "./store/state.js";
-import type { Store } from "./store/store.js";
 import { PRESENCE_LABEL } from "./theme/theme.js";
+import { Effects } from "./effects.js";
+import type { EffectsOptions, RequestClient } from "./effects.js";
+import type { Action } from "./store/reducer.js";
 
-export interface ConsoleClient {
-  request(body: RequestBody): Promise<Record<string, unknown>>;
-}
-
-export interface ControllerOptions {
-  /** Called to leave the app (after presence was set Offline). */
-  exit: () => void;
-  now?: () => number;
-  newClientId?: () => string;
-}
+/** Anything that answers requests: the ws client, or a fake one in tests. */
+export type ConsoleClient = RequestClient;
+export type ControllerOptions = EffectsOptions;
 
 const SETTABLE: Presence[] = ["available", "busy", "dnd", "away", "offline"];
 
@@ -35,35 +29,7 @@ export function modeOf(state: UiState): Mode {
   return state.focus === "home" ? "home" : "composer";
 }
 
-export class ConsoleController {
-  private counter = 0;
-  constructor(
-    private readonly store: Store,
-    private readonly client: ConsoleClient,
-    private readonly options: ControllerOptions,
-  ) {}
-
-  private get state(): UiState {
-    return this.store.getState();
-  }
-
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
-  private flash(text: string, level: "info" | "warn" | "error" = "info"): void {
-    this.store.dispatch({ type: "flash", flash: { level, text, at: this.now() } });
-  }
-
-  private async call(body: RequestBody): Promise<Record<string, unknown> | null> {
-    try {
-      return await this.client.request(body);
-    } catch (error) {
-      this.flash((error as Error).message, "error");
-      return null;
-    }
-  }
-
+export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
   // ---- input ----------------------------------------------------------------------------------------
 
   /** Function keys come as raw sequences: Ink hands useInput an empty input with no key flag for them. */
@@ -296,7 +262,7 @@ export class ConsoleController {
     // L8: < and > are reserved for template parameters; the draft stays as it is.
     if (/[<>]/.test(body)) return this.flash("< and > are reserved for template parameters and cannot be sent; your message is still in the composer.", "error");
     if (session.view.state !== "active") return this.flash(`This conversation is ${session.view.state}; messages cannot be sent.`, "warn");
-    const clientId = this.options.newClientId?.() ?? `${this.now().toString(36)}-${(this.counter++).toString(36)}`;
+    const clientId = this.newClientId("");
     this.store.dispatch({ type: "outbox-add", conversationId: session.id, clientId, text: body });
     try {
       await this.client.request({ type: "send", conversationId: session.id, text: body, clientId });

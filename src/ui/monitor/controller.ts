@@ -2,7 +2,6 @@
 // action is checked first against the org's settings and the conversation's state, and refused with its
 // reason; the server's own refusal, when it comes, is shown as it words it. Rendering never happens here.
 import type { Key } from "ink";
-import type { RequestBody } from "../../client/client.js";
 import { sanitizeLine, sanitizeText } from "../../protocol/sanitize.js";
 import type { UserView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
@@ -18,16 +17,12 @@ import { refusalFor, tableRows } from "./selectors.js";
 import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
 import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
+import { Effects } from "../effects.js";
+import type { EffectsOptions, RequestClient } from "../effects.js";
 
-export interface MonitorClient {
-  request(body: RequestBody): Promise<Record<string, unknown>>;
-}
+export type MonitorClient = RequestClient;
 
-export interface MonitorControllerOptions {
-  /** Called to leave the app. */
-  exit: () => void;
-  now?: () => number;
-  newClientId?: () => string;
+export interface MonitorControllerOptions extends EffectsOptions {
   /** How long quitting waits for the server to hear that we stop monitoring (default 1 s). */
   leaveTimeoutMs?: number;
 }
@@ -49,36 +44,7 @@ export function tablePage(state: MonitorState): number {
   return Math.max(3, Math.floor((state.base.size.rows - 8) * 0.45) - 1);
 }
 
-export class MonitorController {
-  private counter = 0;
-  constructor(
-    private readonly store: MonitorStore,
-    private readonly client: MonitorClient,
-    private readonly options: MonitorControllerOptions,
-  ) {}
-
-  private get state(): MonitorState {
-    return this.store.getState();
-  }
-
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
-  private flash(text: string, level: "info" | "warn" | "error" = "info"): void {
-    this.store.dispatch({ type: "flash", flash: { level, text, at: this.now() } });
-  }
-
-  /** A request; a refusal is shown in the flash line as the server words it, and null comes back. */
-  private async call(body: RequestBody): Promise<Record<string, unknown> | null> {
-    try {
-      return await this.client.request(body);
-    } catch (error) {
-      this.flash(sanitizeLine((error as Error).message), "error");
-      return null;
-    }
-  }
-
+export class MonitorController extends Effects<MonitorState, MonitorAction, MonitorControllerOptions> {
   private get meId(): string {
     return this.state.base.me?.id ?? "";
   }
@@ -319,7 +285,7 @@ export class MonitorController {
     if (/[<>]/.test(text)) return this.flash("< and > are reserved for template parameters and cannot be sent; your message is still in the composer.", "error");
     const view = this.state.base.sessions[id]?.view;
     if (view?.supervisors[this.meId] !== "join") return this.flash(`Join (J) ${id} to write in it.`, "warn");
-    const clientId = this.options.newClientId?.() ?? `sup-${this.now().toString(36)}-${(this.counter++).toString(36)}`;
+    const clientId = this.newClientId("sup-");
     this.store.dispatch({ type: "draft", conversationId: id, text: "" });
     try {
       await this.client.request({ type: "send", conversationId: id, text, clientId });

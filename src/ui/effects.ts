@@ -1,0 +1,52 @@
+// What the console's and the monitor's controllers share: the store, the client, the clock, the flash
+// line, and requests whose refusal is shown there (as the server words it) instead of thrown.
+import type { RequestBody } from "../client/client.js";
+import type { Flash } from "./store/state.js";
+import type { Store } from "./store/store.js";
+
+export interface RequestClient {
+  request(body: RequestBody): Promise<Record<string, unknown>>;
+}
+
+export interface EffectsOptions {
+  /** Called to leave the app. */
+  exit: () => void;
+  now?: () => number;
+  newClientId?: () => string;
+}
+
+export abstract class Effects<S, A, O extends EffectsOptions> {
+  private counter = 0;
+  constructor(
+    protected readonly store: Store<S, A>,
+    protected readonly client: RequestClient,
+    protected readonly options: O,
+  ) {}
+
+  protected get state(): S {
+    return this.store.getState();
+  }
+
+  protected now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  protected flash(text: string, level: Flash["level"] = "info"): void {
+    this.store.dispatch({ type: "flash", flash: { level, text, at: this.now() } } as A);
+  }
+
+  /** A request; a refusal is shown in the flash line and null comes back. */
+  protected async call(body: RequestBody): Promise<Record<string, unknown> | null> {
+    try {
+      return await this.client.request(body);
+    } catch (error) {
+      this.flash((error as Error).message, "error");
+      return null;
+    }
+  }
+
+  /** A fresh id for a message, so that a resend is recognised as the same message. */
+  protected newClientId(prefix: string): string {
+    return this.options.newClientId?.() ?? `${prefix}${this.now().toString(36)}-${(this.counter++).toString(36)}`;
+  }
+}
