@@ -1,6 +1,5 @@
 // Helpers for the monitor's app tests: a supervisor's welcome, and rendering the monitor with a fake
 // client that records what went over the wire (the console's FakeClient and frame builders are reused).
-import { render } from "ink-testing-library";
 import { createElement } from "react";
 import type { Welcome } from "../../src/protocol/messages.js";
 import type { ConversationView, OrgView, UserView } from "../../src/protocol/views.js";
@@ -10,7 +9,7 @@ import type { MonitorStore } from "../../src/ui/monitor/controller.js";
 import { MonitorApp } from "../../src/ui/monitor/MonitorApp.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
 import type { Theme } from "../../src/ui/theme/theme.js";
-import { FakeClient, ORG, T0, me, rep, stripSgr } from "./ui.js";
+import { FakeClient, ORG, T0, driveInk, me, rep, stripSgr } from "./ui.js";
 
 export const SAM: UserView = me({ id: "sam", name: "Sam Rivera", role: "supervisor", presence: "offline", capacity: 0, queues: ["general", "billing"] });
 export const ALICE = rep("alice", "Alice Moreau", { used: 1, conversations: 1, queues: ["general", "billing"] });
@@ -60,30 +59,7 @@ export async function renderMonitor(options: { welcome?: Welcome; columns?: numb
   let ids = 0;
   const controller = new MonitorController(store, client, { exit: () => (result.exited = true), now: () => store.getState().base.now, newClientId: () => `sup-${++ids}` });
   if (options.welcome) store.dispatch({ type: "welcome", welcome: options.welcome, now: T0 });
-  const instance = render(createElement(MonitorApp, { store, controller, theme: options.theme ?? makeTheme({}) }));
-  const waitForFrame = async (predicate: (frame: string) => boolean, what = "frame") => {
-    const deadline = Date.now() + 3000;
-    for (;;) {
-      const frame = instance.lastFrame() ?? "";
-      if (predicate(frame)) return frame;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  Object.assign(result, {
-    store,
-    client,
-    controller,
-    exited: false,
-    frame: () => instance.lastFrame() ?? "",
-    async press(input: string) {
-      instance.stdin.write(input);
-      // Let the input handler, the fake client's promise and the re-render run.
-      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    },
-    waitForFrame,
-    unmount: () => instance.unmount(),
-  });
+  Object.assign(result, { store, client, controller, exited: false, ...driveInk(createElement(MonitorApp, { store, controller, theme: options.theme ?? makeTheme({}) })) });
   return result;
 }
 

@@ -2,6 +2,7 @@
 // and rendering the console with ink-testing-library.
 import { render } from "ink-testing-library";
 import { createElement } from "react";
+import type { ReactElement } from "react";
 import type { RequestBody } from "../../src/client/client.js";
 import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
 import type { Change, ConversationView, MessageView, OfferView, OrgView, UserView } from "../../src/protocol/views.js";
@@ -160,6 +161,29 @@ export const KEYS = {
   alt: (ch: string) => `\x1b${ch}`,
 };
 
+/** Render an Ink element and drive it as a person would: read frames, press keys, wait for a frame. */
+export function driveInk(element: ReactElement): Pick<Console, "frame" | "press" | "waitForFrame" | "unmount"> {
+  const instance = render(element);
+  return {
+    frame: () => instance.lastFrame() ?? "",
+    async press(input: string) {
+      instance.stdin.write(input);
+      // Let the input handler, the fake client's promise and the re-render run.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    },
+    async waitForFrame(predicate: (frame: string) => boolean, what = "frame") {
+      const deadline = Date.now() + 3000;
+      for (;;) {
+        const frame = instance.lastFrame() ?? "";
+        if (predicate(frame)) return frame;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+    unmount: () => instance.unmount(),
+  };
+}
+
 export async function renderConsole(options: { welcome?: Welcome; columns?: number; rows?: number; theme?: Theme } = {}): Promise<Console> {
   const store = createStore(initialUiState(T0, { columns: options.columns ?? 120, rows: options.rows ?? 40 }));
   const client = new FakeClient();
@@ -167,30 +191,7 @@ export async function renderConsole(options: { welcome?: Welcome; columns?: numb
   let ids = 0;
   const controller = new ConsoleController(store, client, { exit: () => (result.exited = true), now: () => store.getState().now, newClientId: () => `cid-${++ids}` });
   if (options.welcome) store.dispatch({ type: "welcome", welcome: options.welcome, now: T0 });
-  const instance = render(createElement(App, { store, controller, theme: options.theme ?? makeTheme({}) }));
-  const waitForFrame = async (predicate: (frame: string) => boolean, what = "frame") => {
-    const deadline = Date.now() + 3000;
-    for (;;) {
-      const frame = instance.lastFrame() ?? "";
-      if (predicate(frame)) return frame;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  Object.assign(result, {
-    store,
-    client,
-    controller,
-    exited: false,
-    frame: () => instance.lastFrame() ?? "",
-    async press(input: string) {
-      instance.stdin.write(input);
-      // Let the input handler, the fake client's promise and the re-render run.
-      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    },
-    waitForFrame,
-    unmount: () => instance.unmount(),
-  });
+  Object.assign(result, { store, client, controller, exited: false, ...driveInk(createElement(App, { store, controller, theme: options.theme ?? makeTheme({}) })) });
   return result;
 }
 
