@@ -3,5 +3,8 @@
 // React (the development build renders each keypress about twice as slowly: docs/benchmarks.md), then run the CLI.
 if (process.env.NO_COLOR && process.env.NO_COLOR !== "") process.env.FORCE_COLOR = "0";
 process.env.NODE_ENV ??= "production";
+// Ink draws only the last frame when it believes it runs under CI (CI=true is set in many dev containers and
+// build shells). On a real terminal the console and the monitor must draw every frame.
+if (process.stdout.isTTY) for (const name of ["CI", "CONTINUOUS_INTEGRATION"]) delete process.env[name];
 const { main } = await import("../dist/src/cli/program.js");
 await main(process.argv);
