@@ -347,8 +347,11 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       if (c.state !== "open" || c.transfer) refuse("conversation/not_open", `Conversation ${c.id} is not open to pick (it is ${c.state}).`);
       if (!me.queues.includes(c.queueId)) refuse("rep/not_in_queue", `You are not a member of the queue of ${c.id}.`);
       if (!fits(me, costOf(state, c)) && !(c.id in me.items)) refuse("rep/at_capacity", `You are at capacity (${usedUnits(me)}/${me.capacity}).`);
+      // Picking back a conversation one still wraps up adds no units; a supervisor's override that explained
+      // them (SV5) goes on explaining them.
+      const heldOverride = me.items[c.id]?.override === true;
       withdrawOffers(tx, c);
-      assign(tx, c, me.id, "pick");
+      assign(tx, c, me.id, "pick", heldOverride);
       tx.result = { conversationId: c.id };
       return;
     }
