@@ -369,7 +369,8 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       withdrawOffers(tx, c);
       tx.emit({ type: "left", conversationId: c.id, repId: me.id, toWrapUp: true });
       const queueId = command.target.kind === "queue" ? command.target.id : c.queueId;
-      tx.emit({ type: "queued", conversationId: c.id, queueId });
+      // If a rep target does not accept, it goes back to routing: still not to the rep who transferred it.
+      tx.emit({ type: "queued", conversationId: c.id, queueId, declinedBy: transferredFrom(me.id) });
       if (target) {
         const o = offer(tx, c, target, "transfer", me.id);
         tx.emit({ type: "transfer_requested", conversationId: c.id, transfer: { by: "rep", fromRepId: me.id, target: command.target, offerId: o.id } });
@@ -476,9 +477,11 @@ function run(tx: Tx, actor: Actor, command: Command): void {
         tx.emit({ type: "transfer_requested", conversationId: c.id, transfer: { by: "supervisor", fromRepId: from, target: command.target, offerId: o.id } });
       } else {
         withdrawOffers(tx, c);
+        // Taken from its owner, or from the rep who parked it in Waiting (whom affinity would pick first).
+        const takenFrom = from ?? (c.state === "waiting" ? c.lastOwnerId : null);
         if (from) tx.emit({ type: "consultant_added", conversationId: c.id, repId: from });
         for (const id of c.participants) tx.emit({ type: "left", conversationId: c.id, repId: id, toWrapUp: false });
-        tx.emit({ type: "queued", conversationId: c.id, queueId: command.target.id });
+        tx.emit({ type: "queued", conversationId: c.id, queueId: command.target.id, declinedBy: transferredFrom(takenFrom) });
         tx.touch([command.target.id]);
         freed(tx, from);
       }
@@ -558,6 +561,17 @@ function pendingOffersOf(state: State, repId: string): Offer[] {
   return Object.values(state.offers)
     .filter((o) => o.repId === repId && o.status === "pending")
     .sort((a, b) => byNumericId(a.id, b.id));
+}
+
+/**
+ * L10, SV7: a conversation transferred to a queue is not offered straight back to the rep it was taken from, who just
+ * handed it on (or had it handed on by their supervisor). That rep counts as having declined it in the queue, like a
+ * rep who rejected its offer: routing skips them until it leaves the queue, or until they set themselves Available
+ * again by hand, a fresh signal that they may take it (so a customer is not stranded when nobody else ever comes).
+ * They can still pick it from the open work items on purpose.
+ */
+function transferredFrom(repId: string | null): string[] {
+  return repId ? [repId] : [];
 }
 
 /** Validate a transfer or conference target; returns the rep, or null for a queue. */

@@ -206,7 +206,8 @@ export function evolve(state: State, event: DomainEvent): State {
       c.queueId = event.queueId;
       c.queuedAt = at;
       c.waitingUntil = null;
-      c.declinedBy = [];
+      c.declinedBy = event.declinedBy ? [...event.declinedBy] : [];
+      if (c.declinedBy.length > 0) existingIndexes(state)?.declined.add(c.id);
       state.queues[event.queueId]?.open.push(c.id);
       break;
     }

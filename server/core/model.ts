@@ -203,7 +203,11 @@ export type EventBody =
   | { type: "conversation_created"; conversation: Conversation }
   | { type: "message_added"; conversationId: string; message: Message }
   | { type: "sentiment_changed"; conversationId: string; sentiment: SentimentStep; alert: boolean }
-  | { type: "queued"; conversationId: string; queueId: string }
+  /**
+   * `declinedBy`: reps who count as having declined it in this queue from the start (routing skips them): the rep a
+   * transfer took it from (L10, SV7). Absent in events stored before it existed: nobody.
+   */
+  | { type: "queued"; conversationId: string; queueId: string; declinedBy?: string[] }
   | { type: "offered"; offer: Offer }
   | { type: "offer_ended"; offerId: string; repId: string; conversationId: string; status: Exclude<OfferStatus, "pending" | "accepted"> }
   | { type: "offer_accepted"; offerId: string; repId: string; conversationId: string }

@@ -372,6 +372,70 @@ describe("L10: transfer", () => {
     h.available("carol");
     expect(h.offerFor("carol", id)).toBeDefined();
   });
+
+  it("SPEC L10: a chat transferred to a queue is not offered back to the rep who transferred it, even once they wrapped up", () => {
+    // given: Alice handles a chat from General and is the only rep Available
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+
+    // when: she transfers it to the General queue and submits her wrap-up reason
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+    h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
+
+    // then: it waits Open in General instead of coming straight back to her, and goes to the next rep who comes
+    expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "general", ownerId: null });
+    expect(h.presence("alice")).toBe("available");
+    expect(h.offerFor("alice", id)).toBeUndefined();
+    h.available("carol");
+    expect(h.offerFor("carol", id)).toBeDefined();
+  });
+
+  it("SPEC L10: a transfer the target rep declines goes back to routing, but not to the rep who transferred it", () => {
+    // given: Alice transferred her chat to Bob; nobody else is Available
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.available("bob");
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "rep", id: "bob" } });
+
+    // when: Bob rejects it and Alice submits her wrap-up reason
+    h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", id)! });
+    h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
+
+    // then: neither of them is offered it; it waits Open for another rep
+    expect(h.conversation(id)).toMatchObject({ state: "open", ownerId: null, transfer: null });
+    expect(h.offerFor("alice", id)).toBeUndefined();
+    expect(h.offerFor("bob", id)).toBeUndefined();
+    h.available("carol");
+    expect(h.offerFor("carol", id)).toBeDefined();
+  });
+
+  it("SPEC L10: the rep who transferred a chat to a queue can still take it back on purpose: pick it, or come back Available by hand", () => {
+    // given: Alice transferred her chat to the General queue and wrapped up; nobody else is Available
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+    h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
+    expect(h.offerFor("alice", id)).toBeUndefined();
+
+    // when: she steps away and sets herself Available again by hand
+    h.ok(rep("alice"), { type: "presence", presence: "away" });
+    h.available("alice");
+
+    // then: that is a fresh signal: she is offered it like anyone else
+    expect(h.offerFor("alice", id)).toBeDefined();
+
+    // and (another run) she can pick it from the open work items at any time
+    const h2 = new CoreHarness();
+    h2.available("alice");
+    const id2 = handled(h2, "alice");
+    h2.ok(rep("alice"), { type: "transfer", conversationId: id2, target: { kind: "queue", id: "general" } });
+    h2.ok(rep("alice"), { type: "wrapup", conversationId: id2, reasonId: "other" });
+    h2.ok(rep("alice"), { type: "pick", conversationId: id2 });
+    expect(h2.conversation(id2)).toMatchObject({ state: "active", ownerId: "alice" });
+  });
 });
 
 describe("L11: conference", () => {

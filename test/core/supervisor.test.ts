@@ -480,6 +480,22 @@ describe("SV6: supervisor transfer", () => {
     expect(h.offerFor("carol", id)).toBeDefined();
   });
 
+  it("SPEC SV6, SPEC P11: a Waiting conversation transferred to a queue is not offered back to the rep who parked it, despite affinity", () => {
+    // given: Alice parked a persistent chat in Waiting and is still Available; Bob is not
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = waiting(h);
+
+    // when: Sam transfers it to the Billing queue
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "billing" } });
+
+    // then: it waits Open in Billing rather than going straight back to Alice; Bob gets it when he comes
+    expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "billing", ownerId: null });
+    expect(h.offerFor("alice", id)).toBeUndefined();
+    h.available("bob");
+    expect(h.offerFor("bob", id)).toBeDefined();
+  });
+
   it("SPEC SV6: the target must be an existing human rep (there are no bots), Available, or a queue", () => {
     // given: Alice handles a chat; Carol is Offline
     const h = new CoreHarness();
@@ -568,6 +584,40 @@ describe("SV7: transfer of an Active conversation from rep A to rep B", () => {
     expect(h.presence("bob")).toBe("rona");
     expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "alice", transfer: null });
     expect(lastEvent(h, "transfer_ended").outcome).toBe("rejected");
+  });
+
+  it("SPEC SV7: a transfer to a queue is not offered back to the rep it was taken from", () => {
+    // given: Alice handles a chat from General and is the only rep Available
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+
+    // when: Sam transfers it to the General queue
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+
+    // then: it waits Open in General; Alice, now a consultant with her capacity freed, is not offered it back
+    expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "general", ownerId: null, consultants: ["alice"] });
+    expect(h.used("alice")).toBe(0);
+    expect(h.offerFor("alice", id)).toBeUndefined();
+    // and the next rep who comes is
+    h.available("carol");
+    expect(h.offerFor("carol", id)).toBeDefined();
+  });
+
+  it("SPEC SV7: the rep a queue transfer was taken from gets it again only on purpose: by coming back Available by hand", () => {
+    // given: Sam transferred Alice's chat to the General queue; nobody else is Available
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+    expect(h.offerFor("alice", id)).toBeUndefined();
+
+    // when: Alice steps away and sets herself Available again by hand
+    h.ok(rep("alice"), { type: "presence", presence: "away" });
+    h.available("alice");
+
+    // then: she is offered it like anyone else
+    expect(h.offerFor("alice", id)).toBeDefined();
   });
 });
 
