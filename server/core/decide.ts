@@ -154,6 +154,17 @@ function requireNotAborted(c: Conversation): void {
   if (c.aborted) refuse("conversation/aborted", `Conversation ${c.id} was aborted (${c.aborted}); it can only be ended.`);
 }
 
+/**
+ * L10, L11, L12: a rep who left a conversation (transferred it, left its conference) owes a wrap-up reason for
+ * leaving it. Taking it again first would drop that wrap-up unrecorded (the seat replaces the wrap-up item, and the
+ * units it held), so it waits until the reason is submitted; then it is an ordinary pick or assignment.
+ */
+function requireNoWrapUp(rep: UserState, c: Conversation, who: string, action: string): void {
+  if (rep.items[c.id]?.role === "wrapup") {
+    refuse("wrapup/pending", `${who} not submitted the wrap-up reason for leaving conversation ${c.id} yet; submit it first, then ${action}.`);
+  }
+}
+
 function requireSetting(state: State, setting: keyof State["org"]["supervisor"], code: ErrorCode, label: string): void {
   if (!state.org.supervisor[setting]) refuse(code, `${label} is turned off for this organisation.`);
 }
@@ -346,12 +357,11 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       const c = conversation(state, command.conversationId);
       if (c.state !== "open" || c.transfer) refuse("conversation/not_open", `Conversation ${c.id} is not open to pick (it is ${c.state}).`);
       if (!me.queues.includes(c.queueId)) refuse("rep/not_in_queue", `You are not a member of the queue of ${c.id}.`);
+      requireNoWrapUp(me, c, "You have", "pick it back");
+      // The units of one's own pending offer for it are already counted.
       if (!fits(me, costOf(state, c)) && !(c.id in me.items)) refuse("rep/at_capacity", `You are at capacity (${usedUnits(me)}/${me.capacity}).`);
-      // Picking back a conversation one still wraps up adds no units; a supervisor's override that explained
-      // them (SV5) goes on explaining them.
-      const heldOverride = me.items[c.id]?.override === true;
       withdrawOffers(tx, c);
-      assign(tx, c, me.id, "pick", heldOverride);
+      assign(tx, c, me.id, "pick");
       tx.result = { conversationId: c.id };
       return;
     }
@@ -851,6 +861,7 @@ function supervisorAssign(tx: Tx, conversationId: string, target: TransferTarget
     return;
   }
   const rep = repOf(state, target.id);
+  requireNoWrapUp(rep, c, `${rep.name} has`, "assign it to them");
   const cost = costOf(state, c);
   const ownOffer = rep.items[c.id]?.role === "offer" ? rep.items[c.id]!.units : 0;
   const exceededBy = Math.max(0, usedUnits(rep) - ownOffer + cost - rep.capacity);

@@ -259,6 +259,7 @@ export type ErrorCode =
   | "message/reserved_characters"
   | "wrapup/not_in_wrapup"
   | "wrapup/unknown_reason"
+  | "wrapup/pending"
   | "transfer/pending"
   | "transfer/invalid_target"
   | "conference/pending"

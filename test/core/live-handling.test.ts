@@ -438,6 +438,75 @@ describe("L10: transfer", () => {
   });
 });
 
+describe("L10, L12: picking back a chat one is still wrapping up", () => {
+  it("SPEC L10, SPEC L12: the rep who transferred a chat to a queue must submit the transfer's wrap-up reason before picking it back", () => {
+    // given: Alice transferred her chat to the General queue and is in the wrap-up dialog; nobody else is Available
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+    expect(h.state.users.alice!.items[id]).toEqual({ role: "wrapup", units: 1 });
+
+    // when: she tries to pick it back before submitting a reason
+    const outcome = h.run(rep("alice"), { type: "pick", conversationId: id });
+
+    // then: refused with a clear reason; her wrap-up (and the unit it holds) is untouched, the chat stays Open
+    expect(outcome).toMatchObject({ ok: false, error: { code: "wrapup/pending" } });
+    expect(!outcome.ok && outcome.error.message).toMatch(/wrap-up reason/);
+    expect(h.state.users.alice!.items[id]).toEqual({ role: "wrapup", units: 1 });
+    expect(conversationView(h.state, h.conversation(id), false).wrapUpBy).toEqual(["alice"]);
+    expect(h.conversation(id)).toMatchObject({ state: "open", ownerId: null });
+
+    // when: she submits the reason, then picks it
+    h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
+    expect(h.used("alice")).toBe(0);
+    h.ok(rep("alice"), { type: "pick", conversationId: id });
+
+    // then: the transfer's wrap-up was recorded, and she owns the chat again with one unit, as for any pick
+    expect(h.events("wrapup_submitted").map((e) => e.type === "wrapup_submitted" && e.reasonId)).toEqual(["other"]);
+    expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "alice" });
+    expect(h.state.users.alice!.items[id]).toEqual({ role: "owner", units: 1 });
+  });
+
+  it("SPEC L11, SPEC L12: a rep who left a conference cannot pick the chat back before submitting their wrap-up reason", () => {
+    // given: Bob left Alice's conference (he is wrapping up) and Alice then transferred the chat to the General queue
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.available("bob");
+    h.ok(rep("alice"), { type: "conference", conversationId: id, repId: "bob" });
+    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", id)! });
+    h.ok(rep("bob"), { type: "end_conference", conversationId: id });
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+
+    // when: Bob tries to pick it
+    const code = h.refused(rep("bob"), { type: "pick", conversationId: id });
+
+    // then: refused; his wrap-up item stays
+    expect(code).toBe("wrapup/pending");
+    expect(h.state.users.bob!.items[id]?.role).toBe("wrapup");
+  });
+
+  it("SPEC SV5, SPEC L12: a supervisor cannot assign a chat to a rep still wrapping up their transfer of it, even with override", () => {
+    // given: Alice transferred her chat to the General queue and is wrapping up
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+
+    // when: Sam assigns it to her
+    const plain = h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "alice" } });
+    const overridden = h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "alice" }, override: true });
+
+    // then: both refused; once she submitted her reason, the assignment goes through
+    expect([plain, overridden]).toEqual(["wrapup/pending", "wrapup/pending"]);
+    expect(h.state.users.alice!.items[id]?.role).toBe("wrapup");
+    h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
+    h.ok(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "alice" } });
+    expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "alice" });
+  });
+});
+
 describe("L11: conference", () => {
   it("SPEC L11: a conference is refused before the rep accepted the offer", () => {
     // given: a chat offered to Alice, not accepted

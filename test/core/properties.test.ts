@@ -932,9 +932,11 @@ describe("regressions found by the property test", () => {
     expectConsistent(h);
   });
 
-  it("SPEC SV5, SPEC SV7: a rep picking back a conversation assigned with an override keeps the override", () => {
+  it("SPEC SV5, SPEC L10: a rep cannot pick back a conversation they still wrap up, so no override outlives its assignment", () => {
     // Shrunk: live chats cost 2; sam (capacity 1) is assigned one with override, transfers it to the queue
-    // (he wraps up), and picks it back while it is offered to alice: 2 units of 1 with no override behind them.
+    // (he wraps up), and picks it back while it is offered to alice: the pick used to turn his wrap-up into a seat of
+    // 2 units of 1, dropping the wrap-up unrecorded. Since the pick waits for the wrap-up reason (wrapup/pending), and
+    // the supervisor's override was for that one assignment, taking it back afterwards is an ordinary pick.
     const h = harness({ liveCost: 2 });
     h.available("sam");
     const id = h.start("live", "Hello", { id: "ann", name: "Ann Lee" });
@@ -942,9 +944,12 @@ describe("regressions found by the property test", () => {
     h.ok(supervisor("sam"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
     h.available("alice");
     expect(pendingOffers(h.state).map((o) => o.repId)).toEqual(["alice"]);
-    h.ok(supervisor("sam"), { type: "pick", conversationId: id });
-    expect(h.state.users["sam"]!.items[id]).toEqual({ role: "owner", units: 2, override: true });
-    expect(pendingOffers(h.state)).toEqual([]);
+    expect(h.refused(supervisor("sam"), { type: "pick", conversationId: id })).toBe("wrapup/pending");
+    expect(h.state.users["sam"]!.items[id]).toEqual({ role: "wrapup", units: 2, override: true });
+    expectConsistent(h);
+    h.ok(supervisor("sam"), { type: "wrapup", conversationId: id, reasonId: "other" });
+    expect(h.refused(supervisor("sam"), { type: "pick", conversationId: id })).toBe("rep/at_capacity");
+    expect(pendingOffers(h.state).map((o) => o.repId)).toEqual(["alice"]);
     expectConsistent(h);
   });
 });

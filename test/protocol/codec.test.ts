@@ -344,6 +344,7 @@ const ERROR_CODES = {
   "message/reserved_characters": true,
   "wrapup/not_in_wrapup": true,
   "wrapup/unknown_reason": true,
+  "wrapup/pending": true,
   "transfer/pending": true,
   "transfer/invalid_target": true,
   "conference/pending": true,
