@@ -34,6 +34,13 @@ describe("Ctrl+C", () => {
     expect(ui.exited).toBe(true);
   });
 
+  it("UX Ctrl+C: two presses that reach the console in one read still quit (a busy terminal joins them)", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.ctrlC + KEYS.ctrlC);
+    await ui.waitForFrame(() => ui!.exited, "the console to quit");
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline" }]);
+  });
+
   it("UX Ctrl+C: typing after the first Ctrl+C disarms the quit", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.ctrlC);
