@@ -7,6 +7,9 @@ import type { Settings } from "../config/config.js";
 import { makeTheme } from "../ui/theme/theme.js";
 import type { Theme } from "../ui/theme/theme.js";
 
+const BRACKETED_PASTE_ON = "\x1b[?2004h";
+const BRACKETED_PASTE_OFF = "\x1b[?2004l";
+
 type TerminalAction = { type: "tick"; now: number } | { type: "resize"; columns: number; rows: number };
 
 export interface TerminalAppOptions {
@@ -31,6 +34,7 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
     clearInterval(ticker);
     process.stdout.off("resize", onResize);
     options.onStop?.();
+    if (process.stdout.isTTY) process.stdout.write(BRACKETED_PASTE_OFF);
     instance.unmount();
     void client.close();
     resolveDone();
@@ -38,6 +42,8 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   const theme = makeTheme(options.settings.theme === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
   const app = options.create(finish, theme);
   const instance = render(app.element, { exitOnCtrlC: false, patchConsole: true });
+  // The terminal marks pastes, so a pasted line break never sends (src/ui/keys/use-keys.ts).
+  if (process.stdout.isTTY) process.stdout.write(BRACKETED_PASTE_ON);
   // Timers tick once a second (countdowns, wait and handle times, the flash line's expiry).
   const ticker = setInterval(() => store.dispatch({ type: "tick", now: Date.now() }), 1000);
   const onResize = () => store.dispatch({ type: "resize", columns: process.stdout.columns, rows: process.stdout.rows });

@@ -65,6 +65,13 @@ describe("the built console in a real terminal", () => {
       await waitFor(() => (customer.messages.get(conversationId) ?? []).find((m) => m.text === reply && m.author.role === "rep"), "the customer receives the reply", STEP_MS);
       await term.waitForScreen([`You: ${reply}`, (s) => !s.includes(`› ${reply}`)], "the sent reply in the thread and an empty composer", STEP_MS);
 
+      // SPEC L9: a pasted text with line breaks stays in the composer (bracketed paste); Enter then sends it whole.
+      await term.paste("Your order 1Z999\nships today");
+      await term.waitForScreen(["› Your order 1Z999", "ships today"], "the pasted lines in the composer", STEP_MS);
+      expect((customer.messages.get(conversationId) ?? []).filter((m) => m.author.role === "rep")).toHaveLength(1);
+      await term.press("Enter");
+      await waitFor(() => (customer.messages.get(conversationId) ?? []).find((m) => m.text === "Your order 1Z999\nships today"), "the customer receives the pasted lines", STEP_MS);
+
       // L12: End opens the wrap-up reason dialog with every reason; the customer is told it ended.
       await term.press("M-e");
       const reasons = e2e.server!.org.wrapUpReasons.map((r) => r.label);

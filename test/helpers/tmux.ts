@@ -125,6 +125,12 @@ export class TmuxTerminal {
     await this.tmux("send-keys", "-t", this.session, "-l", text);
   }
 
+  /** Paste text as a terminal does: in bracketed-paste marks when the program asked for them, line breaks as Enter. */
+  async paste(text: string): Promise<void> {
+    await this.tmux("set-buffer", "-b", "cc-agent-paste", text);
+    await this.tmux("paste-buffer", "-p", "-d", "-b", "cc-agent-paste", "-t", this.session);
+  }
+
   /**
    * Poll the screen after every macrotask until every check holds; resolve with that screen. On timeout,
    * or as soon as the program has exited, fail with what was awaited and the last screen.

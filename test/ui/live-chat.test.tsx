@@ -227,4 +227,23 @@ describe("live chat (L)", () => {
     await ui.press(KEYS.enter);
     expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "Dear Dana,\nyour order\nshipped today.\nTracking:\n1Z999\nThanks\n", clientId: "cid-1" }]);
   });
+
+  it("SPEC L7, SPEC L9: keys joined in one read are still keys — typed text then Enter sends, Backspace deletes", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("thanks, bye!!\x7f\x7f\r");
+    await ui.waitForFrame(() => ui!.client.ofType("send").length === 1, "the reply sent");
+    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "thanks, bye", clientId: "cid-1" }]);
+  });
+
+  it("SPEC L9: a bracketed paste is text, even one line ending in a line break: it never sends by itself", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("\x1b[200~order 1Z999\r\x1b[201~");
+    await ui.waitForFrame((f) => f.includes("› order 1Z999"), "the pasted line");
+    expect(ui.client.sent).toEqual([]);
+    await ui.press("ships today");
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "order 1Z999\nships today", clientId: "cid-1" }]);
+  });
 });
