@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Tiny shim: honour NO_COLOR before anything loads chalk, pick React's production build before anything loads
-// React (the development build renders each keypress about twice as slowly: docs/benchmarks.md), then run the CLI.
+// React (the development build renders each keypress about twice as slowly: docs/benchmarks.md), then run the CLI
+// from its bundle (dist/bundle/, made by `npm run build`: one file loads much faster than the ~600 modules behind it).
 if (process.env.NO_COLOR && process.env.NO_COLOR !== "") process.env.FORCE_COLOR = "0";
 process.env.NODE_ENV ??= "production";
 // Ink draws only the last frame when it believes it runs under CI (CI=true is set in many dev containers and
 // build shells). On a real terminal the console and the monitor must draw every frame.
 if (process.stdout.isTTY) for (const name of ["CI", "CONTINUOUS_INTEGRATION"]) delete process.env[name];
-const { main } = await import("../dist/src/cli/program.js");
+// DEV=true asks Ink to connect to React DevTools (not installed) and to read its package.json beside its own files,
+// which the bundle does not have: the console would not start.
+delete process.env.DEV;
+const { main } = await import("../dist/bundle/cc-agent.js");
 await main(process.argv);

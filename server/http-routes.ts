@@ -20,7 +20,8 @@ import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { signIdentity } from "../src/protocol/identity.js";
 
-/** The widget's files: src/widget/ next to server/ in the sources, dist/src/widget/ (copied by the build) in dist. */
+/** The widget's files: src/widget/ next to server/ in the sources, dist/src/widget/ (copied by the build) from dist/server/
+ * and from the bundled CLI in dist/bundle/ (scripts/bundle.js keeps its chunks one directory below dist/). */
 const WIDGET_DIR = new URL("../src/widget/", import.meta.url);
 
 const STATIC: Record<string, { file: string; type: string }> = {

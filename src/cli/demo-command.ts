@@ -1,14 +1,22 @@
 // `cc-agent demo`: the whole product in one command — a server on a free port with a temporary data
 // file, seeded customers, and the console as the first demo rep. Ctrl+C stops everything it started.
 import { spawn } from "node:child_process";
-import { mkdtempSync, openSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { runConsole } from "./console-command.js";
 
-const BIN = fileURLToPath(new URL("../../../bin/cc-agent.js", import.meta.url));
+/** bin/cc-agent.js, found upwards from this module: it runs from src/cli/, dist/src/cli/ or the bundle in dist/bundle/. */
+function binPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  for (let dir = dirname(here); ; dir = dirname(dir)) {
+    const bin = join(dir, "bin", "cc-agent.js");
+    if (existsSync(bin)) return bin;
+    if (dirname(dir) === dir) throw new Error(`bin/cc-agent.js not found above ${here}`);
+  }
+}
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -24,7 +32,7 @@ export function registerDemoCommand(program: Command): void {
       const logger = createLogger({ level: "info", file: join(dir, "server.log") });
       const server = await startServer({ port: 0, dataFile: join(dir, "demo.db"), logger, credentialsFile: true });
       const seedLog = openSync(join(dir, "seed.log"), "a");
-      const seed = spawn(process.execPath, [BIN, "seed", "--server", server.url, "--count", options.count, "--rate", options.rate, "--seed", "7"], {
+      const seed = spawn(process.execPath, [binPath(), "seed", "--server", server.url, "--count", options.count, "--rate", options.rate, "--seed", "7"], {
         stdio: ["ignore", seedLog, seedLog],
         env: { ...process.env, NO_COLOR: "1" },
       });

@@ -25,7 +25,7 @@ export class EndToEnd {
 
   /** Fail (never skip) with a clear message when the build or tmux is missing; returns CC_AGENT_HOME. */
   home(prefix: string): string {
-    const built = join(ROOT, "dist/src/cli/program.js");
+    const built = join(ROOT, "dist/bundle/cc-agent.js");
     if (!existsSync(built)) throw new Error(`the built CLI is missing (${built}): run \`npm run build\` first (npm test builds before vitest)`);
     requireTmux();
     this.tmp = tempDir(prefix);

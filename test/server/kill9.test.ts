@@ -12,7 +12,7 @@ import { tempDir } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 const root = resolve(import.meta.dirname, "../..");
-const builtProgram = join(root, "dist/src/cli/program.js");
+const builtProgram = join(root, "dist/bundle/cc-agent.js");
 const bin = join(root, "bin/cc-agent.js");
 const ACKED_BEFORE_KILL = 300;
 const CUSTOMERS = 4;

@@ -1,0 +1,43 @@
+// Build step: bundle the CLI (src/cli/program.ts and everything it imports, dependencies included) into
+// dist/bundle/, which bin/cc-agent.js loads. Loading one file instead of ~600 modules is what brings the
+// console's start to first frame under its goal (docs/benchmarks.md, console-start).
+//
+// - ESM with code splitting: the modules that only `cc-agent server` and `cc-agent demo` need (the routing
+//   server, zod, libphonenumber-js) stay behind their dynamic import() in chunks of their own, so the console,
+//   the monitor and the customer do not load them. The chunks sit next to the entry, one directory below
+//   dist/ like dist/server/: server/http-routes.ts finds the widget's files at ../src/widget/ from either.
+// - Kept external, loaded from node_modules at run time:
+//     better-sqlite3  a native addon (its .node file is found through `bindings`)
+//     pino            starts worker threads for transports from files of its own
+//     sentiment       loads its language files with a computed require()
+//     bufferutil, utf-8-validate  optional native add-ons ws uses when installed
+//     react-devtools-core  Ink's optional React DevTools hook with DEV=true (not installed; bin/cc-agent.js
+//                          clears DEV)
+// - CommonJS dependencies bundled into ESM call require() for Node's built-ins: the banner gives each output
+//   file a real `require`.
+// - process.env.NODE_ENV is NOT defined here: React's production or development build is chosen at run time,
+//   and bin/cc-agent.js selects production before the bundle loads.
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outdir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { "cc-agent": "src/cli/program.ts" },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // Prefer dependencies' ES modules where they ship both.
+  mainFields: ["module", "main"],
+  external: ["better-sqlite3", "pino", "sentiment", "bufferutil", "utf-8-validate", "react-devtools-core"],
+  banner: { js: 'import { createRequire as __ccAgentCreateRequire } from "node:module";\nconst require = __ccAgentCreateRequire(import.meta.url);' },
+  sourcemap: true,
+  logLevel: "warning",
+});

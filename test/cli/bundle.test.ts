@@ -1,0 +1,57 @@
+// The built CLI is a bundle (dist/bundle/, what bin/cc-agent.js runs; scripts/bundle.js): what bundling could
+// break that the other process tests do not reach. Needs `npm run build` first (npm test does it).
+import { spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../helpers/ws.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const BIN = join(ROOT, "bin", "cc-agent.js");
+const BUNDLE = join(ROOT, "dist", "bundle", "cc-agent.js");
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first (npm test builds before vitest).`);
+});
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the bundled CLI", () => {
+  it("serves the chat widget's files from dist/src/widget/", { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cc-agent-bundle-"));
+    dirs.push(dir);
+    const child = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", join(dir, "cc.db"), "--no-credentials", "--log-level", "warn"], {
+      cwd: dir,
+      env: { ...process.env, CC_AGENT_HOME: join(dir, "home"), NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    children.push(child);
+    let stderr = "";
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (chunk: string) => (stderr += chunk));
+    await waitFor(() => /listening on ws:\/\/\S+/.test(stderr), `the server to listen (stderr: ${stderr})`, 20_000);
+    const base = /listening on ws:\/\/(\S+?)\/ws/.exec(stderr)![1]!;
+
+    const widget = await fetch(`http://${base}/widget.js`);
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect((await widget.text()).length).toBeGreaterThan(1000);
+    expect((await fetch(`http://${base}/demo`)).status).toBe(200);
+  });
+
+  it("starts with DEV=true in the environment (Ink's React DevTools switch)", { timeout: 20_000 }, () => {
+    const run = spawnSync(process.execPath, [BIN, "--help"], { cwd: ROOT, env: { ...process.env, DEV: "true", NO_COLOR: "1" }, encoding: "utf8", timeout: 15_000 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Usage: cc-agent");
+  });
+});
