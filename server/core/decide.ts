@@ -645,10 +645,11 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
       }
     }
   }
-  // A returning customer carries on with their open persistent conversation (P5).
+  // A returning customer carries on with their open persistent conversation (P5), unless it was aborted (L4): that
+  // one can only be ended, so they start a new one, as after an End (P8).
   const existingId = ws.mode === "persistent" ? state.identities[key] : undefined;
   const existing = existingId ? state.conversations[existingId] : undefined;
-  if (existing && existing.workstreamId === ws.id) {
+  if (existing && existing.workstreamId === ws.id && !existing.aborted) {
     tx.result = { conversationId: existing.id, resumed: true };
     if (command.text !== undefined) customerMessage(tx, existing, command.text, command.clientId);
     return;
@@ -744,6 +745,9 @@ function customerMessage(tx: Tx, c: Conversation, text: string, clientId: string
     return;
   }
   if (c.state === "closed" || c.state === "wrapup") refuse("conversation/wrong_state", "This conversation has ended; start a new one.");
+  // L4: nobody can carry on an aborted conversation (a Waiting one would go back into its deleted queue): a message
+  // would be stored where no rep ever answers it.
+  if (c.aborted) refuse("conversation/aborted", `This conversation was aborted (${c.aborted}) and takes no more messages; please start a new conversation.`);
   checkText(text, false);
   const message = addCustomerMessage(tx, c, text, clientId);
   tx.result = { ...tx.result, conversationId: c.id, messageId: message.id };

@@ -146,7 +146,8 @@ export function customerConversationView(state: State, c: Conversation, withMess
     state: c.state,
     mode: c.mode,
     repName: c.state === "active" ? nameOf(state, c.ownerId) : null,
-    ended: c.state === "wrapup" || c.state === "closed",
+    // An aborted conversation (L4) takes no more customer messages: for the customer it is over.
+    ended: c.state === "wrapup" || c.state === "closed" || c.aborted !== null,
   };
   if (withMessages) view.messages = c.messages.map((m) => messageView(state, m, true, c.customer.name));
   return view;
@@ -268,7 +269,7 @@ const CAPACITY_EVENTS = new Set<DomainEvent["type"]>([
   "offered", "offer_ended", "offer_accepted", "assigned", "left", "waiting", "wrapup_started", "wrapup_submitted", "closed", "queued", "conference_joined",
 ]);
 
-const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>(["conversation_created", "queued", "assigned", "waiting", "wrapup_started", "closed", "left"]);
+const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>(["conversation_created", "queued", "assigned", "waiting", "wrapup_started", "closed", "left", "aborted"]);
 
 /**
  * The changes `event` (already applied to `state`) means for `viewer`. `seen` holds the conversations

@@ -424,7 +424,8 @@ class CustomerChat {
     } catch (error) {
       const message = error instanceof RequestError ? error.message : (error as Error).message;
       this.error(`not sent: ${sanitizeLine(message)}`);
-      if (error instanceof RequestError && error.code === "conversation/wrong_state") this.finish();
+      // The conversation ended, or was aborted (L4): it takes no more messages.
+      if (error instanceof RequestError && (error.code === "conversation/wrong_state" || error.code === "conversation/aborted")) this.finish();
     }
   }
 

@@ -79,6 +79,81 @@ describe("L4: deleting a resource aborts the conversation", () => {
     expect(h.used("alice")).toBe(0);
   });
 
+  it("SPEC L4: a customer cannot write into a conversation aborted by its queue's deletion; they are told to start a new one", () => {
+    // given: Alice's live chat was aborted because its queue was deleted
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    const customer = h.customerOf(id);
+    const key = h.conversation(id).customer.key;
+    h.ok(admin, { type: "delete_queue", queueId: "general" });
+    const before = h.conversation(id).messages.length;
+
+    // when: the customer writes again
+    const outcome = h.run(customer, { type: "customer.message", conversationId: id, text: "Hello? Are you still there?" });
+
+    // then: a clear refusal, and nothing is stored in the dead conversation
+    expect(outcome).toMatchObject({ ok: false, error: { code: "conversation/aborted" } });
+    expect(!outcome.ok && outcome.error.message).toMatch(/aborted \(queue General was deleted\).*start a new conversation/);
+    expect(h.conversation(id).messages).toHaveLength(before);
+    // and the customer's view says it has ended (the widget offers a new chat), as soon as it was aborted
+    expect(customerView(h, id)).toMatchObject({ state: "active", ended: true });
+    const changes = changesFor(h.state, lastEvent(h, "aborted"), { role: "customer", key }, new Set([id]));
+    expect(changes).toContainEqual({ kind: "customer_conversation", conversation: expect.objectContaining({ id, ended: true }) });
+    // while Alice can still end it
+    h.ok(rep("alice"), { type: "end", conversationId: id });
+  });
+
+  it("SPEC L4, SPEC P6: a customer returning to a Waiting conversation whose queue was deleted is refused; it never re-enters the deleted queue", () => {
+    // given: Alice parked Kenny's persistent chat in Waiting, then the Billing queue was deleted
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice", "persistent", "Hi, about my invoice", { id: "kenny", name: "Kenny Smith" });
+    h.ok(rep("alice"), { type: "close", conversationId: id });
+    h.ok(admin, { type: "delete_queue", queueId: "billing" });
+    expect(h.conversation(id)).toMatchObject({ state: "waiting", aborted: "queue Billing was deleted" });
+
+    // when: Kenny writes again
+    const code = h.refused(h.customerOf(id), { type: "customer.message", conversationId: id, text: "Hi, I am back" });
+
+    // then: refused; the conversation stays parked and aborted, out of every queue
+    expect(code).toBe("conversation/aborted");
+    expect(h.conversation(id)).toMatchObject({ state: "waiting", queuedAt: null });
+    expect(h.state.queues.billing!.open).toEqual([]);
+    expect(h.conversation(id).messages.filter((m) => m.author.role === "customer")).toHaveLength(1);
+  });
+
+  it("SPEC L4, SPEC P8: a returning persistent customer whose conversation was aborted starts a new one instead of resuming it", () => {
+    // given: Kenny's Waiting persistent chat was aborted with the Billing queue; the org then moved persistent chat to General
+    const h = new CoreHarness();
+    h.available("alice");
+    const old = handled(h, "alice", "persistent", "Hi, about my invoice", { id: "kenny", name: "Kenny Smith" });
+    h.ok(rep("alice"), { type: "close", conversationId: old });
+    h.ok(admin, { type: "delete_queue", queueId: "billing" });
+    const org = testOrg();
+    h.ok({ role: "system" }, {
+      type: "configure",
+      org: {
+        ...org,
+        queues: org.queues.filter((q) => q.id !== "billing"),
+        workstreams: org.workstreams.map((w) => (w.id === "persistent" ? { ...w, queueId: "general" } : w)),
+        users: org.users.map((u) => ({ ...u, queues: u.queues.filter((q) => q !== "billing") })),
+      },
+    });
+
+    // when: Kenny comes back and writes
+    const result = h.ok(h.customerOf(old), { type: "customer.start", workstreamId: "persistent", identity: { id: "kenny", name: "Kenny Smith" }, text: "Hi, I am back" });
+
+    // then: a new conversation in General, without the old history; the old one is left as it was
+    expect(result).toMatchObject({ resumed: false });
+    const fresh = result.conversationId as string;
+    expect(fresh).not.toBe(old);
+    expect(h.conversation(fresh)).toMatchObject({ queueId: "general", aborted: null });
+    expect(h.conversation(fresh).messages.map((m) => m.text)).toEqual(["Hi, I am back"]);
+    expect(h.conversation(old)).toMatchObject({ state: "waiting", aborted: "queue Billing was deleted" });
+    expect(h.offerFor("alice", fresh)).toBeDefined();
+  });
+
   it("SPEC L4: deleting the queue closes its Open conversations with the warning and withdraws their offers", () => {
     // given: two chats offered to Alice and a third one waiting in General
     const h = new CoreHarness();

@@ -466,7 +466,8 @@ const INVARIANTS: Invariant[] = [
       for (const c of conversations(state)) {
         if (c.state === "open") {
           const queue = state.queues[c.queueId];
-          if ((!queue || queue.deleted) && !c.aborted) found.push(`Open ${c.id} sits in queue ${c.queueId}, which does not exist, and is not aborted`);
+          // Deleting a queue closes its Open conversations, and an aborted one never goes back to a queue (L4).
+          if (!queue || queue.deleted) found.push(`Open ${c.id} sits in queue ${c.queueId}, which does not exist`);
           if (c.ownerId !== null) found.push(`Open ${c.id} has owner ${c.ownerId}`);
         }
         if (c.state === "active") {
