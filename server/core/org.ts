@@ -8,7 +8,10 @@ export interface OperatingHours {
   days: number[];
   /** "HH:MM" local opening time. */
   open: string;
-  /** "HH:MM" local closing time; "24:00" for midnight. */
+  /**
+   * "HH:MM" local closing time; "24:00" for midnight. Earlier than `open` for hours across midnight (22:00–06:00):
+   * each listed day is then open from `open` until midnight and on the next morning until `close`.
+   */
   close: string;
   /** Offset of local time from UTC in minutes (e.g. 60 for UTC+1). */
   utcOffsetMinutes: number;
@@ -111,11 +114,20 @@ export function isOpenAt(hours: OperatingHours | null, at: number): boolean {
   if (!hours) return true;
   const local = at + hours.utcOffsetMinutes * MINUTE;
   const day = new Date(local).getUTCDay();
-  const minute = Math.floor((local % DAY) / MINUTE);
-  return hours.days.includes(day) && minute >= minutesOf(hours.open) && minute < minutesOf(hours.close);
+  const minute = Math.floor((((local % DAY) + DAY) % DAY) / MINUTE);
+  const open = minutesOf(hours.open);
+  const close = minutesOf(hours.close);
+  if (open < close) return hours.days.includes(day) && minute >= open && minute < close;
+  // Across midnight (22:00–06:00): a listed day's hours run from its opening to midnight, then on into the next
+  // morning until the closing; the morning belongs to the day before.
+  if (minute >= open) return hours.days.includes(day);
+  return minute < close && hours.days.includes((day + 6) % 7);
 }
 
-/** The next instant at or after `at` when the hours open, or null if they never do. */
+/**
+ * The next instant at or after `at` when the hours open, or null if they never do. Hours only ever start at an
+ * opening time (a morning after midnight carries on the night before), so those are the candidates.
+ */
 export function nextOpening(hours: OperatingHours | null, at: number): number | null {
   if (!hours) return at;
   if (isOpenAt(hours, at)) return at;

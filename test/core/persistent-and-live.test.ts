@@ -2,7 +2,8 @@
 // authentication (P1–P4, P9). P5–P8 are in p-waiting-and-history.test.ts, P10–P12 in
 // p-affinity.test.ts, L2 and S2 in p-routing-and-presence.test.ts.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TEXTS } from "../../server/core/org.js";
+import { DEFAULT_TEXTS, isOpenAt, nextOpening } from "../../server/core/org.js";
+import type { OperatingHours } from "../../server/core/org.js";
 import { changesFor, conversationView } from "../../server/core/views.js";
 import { CoreHarness, customer, rep, testOrg, testWorkstream } from "../helpers/core.js";
 import {
@@ -154,6 +155,63 @@ describe("SPEC P2: operating hours", () => {
 
     // then they are told the overridden text
     expect(refused).toEqual({ code: "workstream/closed", message: text });
+  });
+});
+
+describe("SPEC P2: operating hours across midnight", () => {
+  /** Night shifts starting Monday to Friday at 22:00 UTC, each until 06:00 the next morning. */
+  const NIGHTS: OperatingHours = { days: [1, 2, 3, 4, 5], open: "22:00", close: "06:00", utcOffsetMinutes: 0 };
+  const at = (day: number, hour: number, minute = 0) => Date.UTC(2023, 10, day, hour, minute);
+  const nightsOrg = () =>
+    testOrg({
+      workstreams: [
+        testWorkstream({ id: "live", mode: "live", queueId: "general", operatingHours: NIGHTS }),
+        testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", operatingHours: NIGHTS }),
+      ],
+    });
+
+  it("SPEC P2: hours of 22:00–06:00 are open from 22:00 to midnight and on from midnight to 06:00, not never", () => {
+    // given live chat open 22:00–06:00 on nights starting Monday to Friday; it is Tuesday 22:13
+    const h = new CoreHarness(nightsOrg());
+    const start = (key: string) => h.run(customer(key), { type: "customer.start", workstreamId: "live", identity: {}, text: "Anyone there?" });
+
+    // when visitors start live chats on Tuesday evening, then at 05:59 and at 06:00 on Wednesday morning
+    const evening = start("visitor-session:1");
+    h.advance(at(15, 5, 59) - h.now);
+    const morning = start("visitor-session:2");
+    h.advance(at(15, 6, 0) - h.now);
+    const closing = start("visitor-session:3");
+
+    // then the evening and the early-morning chats start, and the one at the closing time is refused
+    expect(evening.ok).toBe(true);
+    expect(morning.ok).toBe(true);
+    expect(closing).toMatchObject({ ok: false, error: { code: "workstream/closed" } });
+
+    // and a night belongs to the day it starts on: Friday night runs into Saturday morning, Sunday night is closed
+    expect(isOpenAt(NIGHTS, at(18, 2, 0))).toBe(true); // Saturday 02:00
+    expect(isOpenAt(NIGHTS, at(18, 22, 0))).toBe(false); // Saturday 22:00
+    expect(isOpenAt(NIGHTS, at(20, 3, 0))).toBe(false); // Monday 03:00
+    expect(isOpenAt(NIGHTS, at(20, 22, 0))).toBe(true); // Monday 22:00
+    expect(nextOpening(NIGHTS, at(18, 6, 0))).toBe(at(20, 22, 0)); // from Saturday morning to Monday night
+  });
+
+  it("SPEC P2: a persistent conversation written in the daytime is routed when the night shift opens at 22:00", () => {
+    // given persistent chat open 22:00–06:00; it is Wednesday 07:00 and Alice is Available
+    const h = new CoreHarness(nightsOrg());
+    h.advance(at(15, 7, 0) - h.now);
+    h.available("alice");
+
+    // when a signed-in customer writes
+    const id = h.start("persistent", "My invoice is wrong", { id: "c-9", name: "Kenny Smith" });
+
+    // then it waits Open with no offer, and the next tick is due at 22:00
+    expect(h.conversation(id).state).toBe("open");
+    expect(h.offerFor("alice", id)).toBeUndefined();
+    expect(h.deadline()).toBe(at(15, 22, 0));
+
+    // when the clock reaches 22:00, Alice is offered it
+    h.advance(at(15, 22, 0) - h.now);
+    expect(h.offerFor("alice", id)).toBeDefined();
   });
 });
 
