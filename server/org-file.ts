@@ -8,12 +8,37 @@ import type { Org } from "./core/org.js";
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (at most 64)");
 
-const hours = z.object({
-  days: z.array(z.number().int().min(0).max(6)).min(1),
-  open: z.string().regex(/^\d\d:\d\d$/),
-  close: z.string().regex(/^\d\d:\d\d$/),
-  utcOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).default(0),
-});
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** A local time of day, "00:00" to "23:59": when something opens or starts. */
+const startTime = z.string().regex(TIME_OF_DAY, 'a time of day "HH:MM" from "00:00" to "23:59"');
+/** A local time of day, "00:00" to "24:00" (midnight at the end of the day): when something closes or ends. */
+const endTime = z.string().refine((value) => TIME_OF_DAY.test(value) || value === "24:00", 'a time of day "HH:MM" from "00:00" to "24:00" (midnight at the end of the day)');
+
+/**
+ * An end earlier than the start is a span across midnight (22:00–06:00), which the core supports. The same time for
+ * both would mean neither "never" nor "all day" clearly, so it is refused.
+ */
+function distinctTimes(startKey: string, endKey: string) {
+  return (times: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const start = times[startKey];
+    if (typeof start === "string" && TIME_OF_DAY.test(start) && start === times[endKey]) {
+      ctx.addIssue({
+        code: "custom",
+        path: [endKey],
+        message: `the same time as ${startKey} ("${start}"): end after the start, or earlier for a span across midnight; "00:00" to "24:00" is the whole day`,
+      });
+    }
+  };
+}
+
+const hours = z
+  .object({
+    days: z.array(z.number().int().min(0).max(6)).min(1),
+    open: startTime,
+    close: endTime,
+    utcOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).default(0),
+  })
+  .superRefine(distinctTimes("open", "close"));
 
 const sentimentThreshold = z
   .union([z.number().int().min(-3).max(3), z.string()])
@@ -56,13 +81,13 @@ const proactiveRule = z.object({
   workstream: id,
   audience: z.enum(["all", "authenticated", "returning"]).default("all"),
   days: z.array(z.number().int().min(0).max(6)).default([0, 1, 2, 3, 4, 5, 6]),
-  from: z.string().regex(/^\d\d:\d\d$/).default("00:00"),
-  to: z.string().regex(/^\d\d:\d\d$/).default("24:00"),
+  from: startTime.default("00:00"),
+  to: endTime.default("24:00"),
   utcOffsetMinutes: z.number().int().default(0),
   urlPattern: z.string().default("*"),
   timeOnPageSeconds: z.number().min(0).default(30),
   message: z.string().min(1).default("Hi! Can we help you with anything?"),
-});
+}).superRefine(distinctTimes("from", "to"));
 
 /** `https://www.contoso.example` or `http://localhost:8080`: what a browser sends in `Origin`. */
 function isWebOrigin(value: string): boolean {

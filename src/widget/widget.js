@@ -682,11 +682,19 @@
     return new RegExp(regex).test(url);
   }
 
-  /** PC1, time frame: the rule's days and hours, in its own UTC offset. */
+  /**
+   * PC1, time frame: the rule's days and hours, in its own UTC offset. A frame across midnight (22:00–02:00) runs
+   * from "from" on a listed day until midnight, then on the next morning until "to".
+   */
   function inTimeFrame(rule, now) {
     const local = new Date(now + (rule.utcOffsetMinutes || 0) * 60000);
     const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
-    return rule.days.indexOf(local.getUTCDay()) !== -1 && minute >= minutesOf(rule.from) && minute < minutesOf(rule.to);
+    const day = local.getUTCDay();
+    const from = minutesOf(rule.from);
+    const to = minutesOf(rule.to);
+    if (from < to) return rule.days.indexOf(day) !== -1 && minute >= from && minute < to;
+    if (minute >= from) return rule.days.indexOf(day) !== -1;
+    return minute < to && rule.days.indexOf((day + 6) % 7) !== -1;
   }
 
   /** PC1, target audience. */

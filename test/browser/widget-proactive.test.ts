@@ -146,6 +146,25 @@ describe("proactive invitations", { timeout: 60_000 }, () => {
     await staysUninvited(evening.page, 5 * 60_000);
   });
 
+  it("SPEC PC1: a time frame across midnight (22:00–02:00) invites late in the evening and after midnight, not in the daytime", async () => {
+    // given one rule for the night that starts on Wednesday, 22:00 to 02:00 UTC
+    const message = "Up late? We are here.";
+    const night = { id: "night", workstream: "live", days: [3], from: "22:00", to: "02:00", urlPattern: "*/demo/checkout*", timeOnPageSeconds: 5, message };
+    await h.start({ org: widgetOrg({ widget: { proactive: true, rules: [night] } }) });
+
+    // when / then: Wednesday 23:00 and Thursday 01:30 (still Wednesday's night) invite after the 5 s on the page
+    for (const time of ["2026-03-04T23:00:00Z", "2026-03-05T01:30:00Z"]) {
+      const { page } = await visit("/demo/checkout", Date.parse(time));
+      await page.clock.runFor(5_000);
+      await invitation(page).getByText(message, { exact: true }).waitFor();
+    }
+    // and Thursday 10:00 (daytime) and Thursday 23:00 (Thursday's night is not in the rule) do not
+    for (const time of ["2026-03-05T10:00:00Z", "2026-03-05T23:00:00Z"]) {
+      const { page } = await visit("/demo/checkout", Date.parse(time));
+      await staysUninvited(page, 60_000);
+    }
+  });
+
   it("SPEC PC1, P9: an authenticated-audience rule invites only a signed-in customer, into their persistent chat", async () => {
     const server = await h.start({ org: proactiveOrg() });
     const alice = await h.rep("alice");

@@ -248,6 +248,67 @@ describe("invalid org files give clear errors", () => {
     for (const key of ["queues", "workstreams", "users", "wrapUpReasons"]) expect(message).toContain(`${key}:`);
   });
 
+  it.each([
+    ["99:99", "open"],
+    ["24:30", "open"],
+    ["24:00", "open"],
+    ["7:00", "open"],
+    ["09:60", "close"],
+    ["25:00", "close"],
+  ] as const)('SPEC P2: an operating time of "%s" in %s is refused, naming the field', (time, key) => {
+    // given a workstream with operating hours, one of whose times is not a time of day
+    const json = minimal();
+    json.workstreams[0]!.operatingHours = { days: [1, 2, 3, 4, 5], open: "09:00", close: "17:00", [key]: time };
+
+    // when the file is read
+    const message = errorOf(json);
+
+    // then the error names the field and says what a valid value is
+    expect(message).toContain(`workstreams.0.operatingHours.${key}: a time of day "HH:MM" from "00:00" to "${key === "open" ? "23:59" : "24:00"}"`);
+  });
+
+  it("SPEC P2: operating hours opening and closing at the same time are refused, naming the field", () => {
+    // given hours that open and close at 09:00
+    const json = minimal();
+    json.workstreams[0]!.operatingHours = { days: [1], open: "09:00", close: "09:00" };
+
+    // when / then: the error names close and says how to write what was probably meant
+    expect(errorOf(json)).toContain('workstreams.0.operatingHours.close: the same time as open ("09:00")');
+  });
+
+  it("SPEC P2: operating hours across midnight (22:00–06:00) are accepted, as are hours until 24:00", () => {
+    // given night hours, and evening hours until midnight
+    const json = minimal();
+    json.workstreams[0]!.operatingHours = { days: [1, 2, 3, 4, 5], open: "22:00", close: "06:00" };
+    json.workstreams.push({ id: "evening", name: "Evening", mode: "live", queue: "general", operatingHours: { days: [6], open: "18:00", close: "24:00" } });
+
+    // when the file is read, then they reach the routing core as written (which opens 22:00 to 06:00 the next morning)
+    const org = toOrg(parseOrgFile(json));
+    expect(org.workstreams[0]!.operatingHours).toEqual({ days: [1, 2, 3, 4, 5], open: "22:00", close: "06:00", utcOffsetMinutes: 0 });
+    expect(org.workstreams[1]!.operatingHours).toMatchObject({ open: "18:00", close: "24:00" });
+  });
+
+  it("SPEC PC1: a proactive rule's time frame with an impossible time, or the same time twice, is refused, naming the field", () => {
+    // given two rules: one from 99:99, one from 10:00 to 10:00
+    const json = minimal();
+    json.widget = {
+      proactive: true,
+      rules: [
+        { id: "bad", workstream: "live", from: "99:99" },
+        { id: "empty", workstream: "live", from: "10:00", to: "10:00" },
+        { id: "night", workstream: "live", from: "22:00", to: "02:00" },
+      ],
+    };
+
+    // when the file is read
+    const message = errorOf(json);
+
+    // then both are named; the rule across midnight is fine
+    expect(message).toContain('widget.rules.0.from: a time of day "HH:MM" from "00:00" to "23:59"');
+    expect(message).toContain('widget.rules.1.to: the same time as from ("10:00")');
+    expect(message).not.toContain("widget.rules.2");
+  });
+
   it("a file that is not JSON names the file", () => {
     const path = writeTemp("broken.json", '{ "name": "Contoso", ');
     expect(() => loadOrgFile(path)).toThrow(OrgFileError);
