@@ -531,6 +531,7 @@ function run(tx: Tx, actor: Actor, command: Command): void {
     }
     case "delete_user": {
       const rep = repOf(state, command.userId);
+      const reason = `rep ${rep.name} was removed`;
       for (const o of pendingOffersOf(state, rep.id)) {
         const c = state.conversations[o.conversationId]!;
         if (o.kind === "conference") tx.emit({ type: "conference_cancelled", conversationId: c.id, repId: rep.id });
@@ -538,24 +539,10 @@ function run(tx: Tx, actor: Actor, command: Command): void {
         tx.emit({ type: "offer_ended", offerId: o.id, repId: o.repId, conversationId: o.conversationId, status: "withdrawn" });
         tx.touch([c.queueId]);
       }
-      // Nobody else will close these: the conversations the removed rep was the last one needed for.
-      const orphaned: Conversation[] = [];
       for (const c of liveConversations(state)) {
         if (c.ownerId === rep.id && c.state === "active") {
-          // L4: never lost. The customer is told the rep left, as when a rep leaves a conference; a conference
-          // participant carries on as the owner, or else the conversation goes back to routing in its queue.
-          systemMessage(tx, c, "rep_left", fill(workstreamOf(state, c).texts.repLeft, { name: rep.name }));
-          if (c.participants.length > 0) {
-            tx.emit({ type: "left", conversationId: c.id, repId: rep.id, toWrapUp: false });
-          } else if (state.queues[c.queueId] && !state.queues[c.queueId]!.deleted) {
-            withdrawOffers(tx, c);
-            tx.emit({ type: "queued", conversationId: c.id, queueId: c.queueId });
-            tx.touch([c.queueId]);
-          } else {
-            // Aborted with its queue (L4): it could only be ended, and nobody is left to end it.
-            withdrawOffers(tx, c);
-            orphaned.push(c);
-          }
+          tx.emit({ type: "aborted", conversationId: c.id, reason });
+          systemMessage(tx, c, "aborted", fill(workstreamOf(state, c).texts.aborted, { reason }));
         } else if (c.participants.includes(rep.id)) {
           tx.emit({ type: "left", conversationId: c.id, repId: rep.id, toWrapUp: false });
         }
@@ -563,8 +550,7 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       const wrappingUp = liveConversations(state).filter((c) => c.state === "wrapup" && c.wrapUpBy.includes(rep.id));
       tx.emit({ type: "user_deleted", userId: rep.id });
       // Nobody else was wrapping them up: they would stay in Wrap-up for ever.
-      for (const c of wrappingUp) if (c.wrapUpBy.length === 0) orphaned.push(c);
-      for (const c of orphaned) tx.emit({ type: "closed", conversationId: c.id, by: "system" });
+      for (const c of wrappingUp) if (c.wrapUpBy.length === 0) tx.emit({ type: "closed", conversationId: c.id, by: "system" });
       return;
     }
   }

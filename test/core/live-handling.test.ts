@@ -179,8 +179,8 @@ describe("L4: deleting a resource aborts the conversation", () => {
     expect(h.state.queues.general!.open).toEqual([]);
   });
 
-  it("SPEC L4: deleting a rep puts their Active conversation back to routing with a system message; it is never lost", () => {
-    // given: Alice handles a live chat; nobody else is Available
+  it("SPEC L4: deleting a rep aborts their Active conversation with a warning; a supervisor can still close it", () => {
+    // given: Alice handles a live chat
     const h = new CoreHarness();
     h.available("alice");
     const id = handled(h, "alice");
@@ -188,79 +188,31 @@ describe("L4: deleting a resource aborts the conversation", () => {
     // when: the admin removes Alice
     h.ok(admin, { type: "delete_user", userId: "alice" });
 
-    // then: the conversation is Open in its queue again (not aborted: another rep can carry on), the customer
-    // and supervisors are told she left, and Alice holds nothing and can do nothing more
+    // then: the conversation is aborted with a warning the customer sees, Alice can do nothing more,
+    // and a supervisor can close it
     const c = h.conversation(id);
-    expect(c).toMatchObject({ state: "open", queueId: "general", ownerId: null, aborted: null });
-    expect(h.state.queues.general!.open).toContain(id);
-    expect(lastMessage(h, id)).toMatchObject({ author: { role: "system" }, code: "rep_left", text: "Alice Moreau left the conversation" });
-    expect(customerView(h, id)).toMatchObject({ state: "open", repName: null, ended: false });
-    expect(customerView(h, id).messages?.at(-1)?.code).toBe("rep_left");
-    expect(h.state.users.alice!.items).toEqual({});
+    expect(c.aborted).toBe("rep Alice Moreau was removed");
+    expect(lastMessage(h, id)).toMatchObject({ code: "aborted", text: "This conversation was aborted: rep Alice Moreau was removed. It can only be ended." });
+    expect(customerView(h, id).messages?.at(-1)?.code).toBe("aborted");
     expect(h.refused(rep("alice"), { type: "message", conversationId: id, text: "hello?" })).toBe("rep/not_found");
-    expect(snapshot(h.state, { role: "supervisor", id: "sam" }).conversations.map((x) => x.id)).toContain(id);
-
-    // when: Bob comes, accepts it and writes
-    h.available("bob");
-    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", id)! });
-    h.ok(rep("bob"), { type: "message", conversationId: id, text: "Hi, Bob here, I will take it from here" });
-
-    // then: he handles it with its whole history
-    expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "bob" });
-    expect(h.conversation(id).messages.map((m) => m.author.role)).toEqual(["customer", "system", "rep"]);
+    expect(snapshot(h.state, { role: "supervisor", id: "sam" }).users.map((u) => u.id)).not.toContain("alice");
+    h.ok(supervisor(), { type: "force_close", conversationId: id });
+    expect(h.conversation(id).state).toBe("closed");
   });
 
-  it("SPEC L4: a removed rep's conversation goes straight to another Available rep; a persistent one keeps its history (P5)", () => {
-    // given: Alice handles a live and a persistent chat; Bob is Available with room for both
-    const h = new CoreHarness();
-    h.available("alice");
-    const live = handled(h, "alice");
-    const persistent = handled(h, "alice", "persistent", "Hi, about my invoice", { id: "kenny", name: "Kenny Smith" });
-    h.available("bob");
-
-    // when: Alice is removed
-    h.ok(admin, { type: "delete_user", userId: "alice" });
-
-    // then: both are offered to Bob; the persistent one is still the customer's open conversation
-    expect(h.offerFor("bob", live)).toBeDefined();
-    expect(h.offerFor("bob", persistent)).toBeDefined();
-    expect(h.state.identities["auth:kenny"]).toBe(persistent);
-    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", persistent)! });
-    expect(h.conversation(persistent).messages[0]).toMatchObject({ author: { role: "customer" }, text: "Hi, about my invoice" });
-  });
-
-  it("SPEC L4, SPEC L11: deleting the owner of a conference hands the chat to the other rep", () => {
-    // given: Alice owns a chat in which Bob joined a conference
+  it("SPEC L4: the customer can still end a live chat aborted by its rep's removal", () => {
+    // given: Alice's live chat was aborted because Alice was removed
     const h = new CoreHarness();
     h.available("alice");
     const id = handled(h, "alice");
-    h.available("bob");
-    h.ok(rep("alice"), { type: "conference", conversationId: id, repId: "bob" });
-    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", id)! });
-
-    // when: Alice is removed
     h.ok(admin, { type: "delete_user", userId: "alice" });
 
-    // then: Bob owns it and carries on; it never went back to the queue
-    expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "bob", participants: [], aborted: null });
-    expect(h.state.users.bob!.items[id]?.role).toBe("owner");
-    expect(lastMessage(h, id)).toMatchObject({ code: "rep_left", text: "Alice Moreau left the conversation" });
-    h.ok(rep("bob"), { type: "message", conversationId: id, text: "Alice had to leave, I am still here" });
-  });
+    // when: the customer ends it
+    h.ok(h.customerOf(id), { type: "customer.end", conversationId: id });
 
-  it("SPEC L4: a conversation aborted by its queue's deletion is closed when its rep is removed too: nobody is left to end it", () => {
-    // given: Alice's chat was aborted because its queue was deleted
-    const h = new CoreHarness();
-    h.available("alice");
-    const id = handled(h, "alice");
-    h.ok(admin, { type: "delete_queue", queueId: "general" });
-
-    // when: Alice is removed
-    h.ok(admin, { type: "delete_user", userId: "alice" });
-
-    // then: it is Closed by the system, with no wrap-up to wait for, and the customer sees it ended
-    expect(h.conversation(id)).toMatchObject({ state: "closed", closedBy: "system", wrapUpBy: [] });
-    expect(customerView(h, id).ended).toBe(true);
+    // then: nobody is left to wrap it up, so it is Closed rather than waiting for the removed rep
+    expect(h.conversation(id).state).toBe("closed");
+    expect(h.conversation(id).wrapUpBy).toEqual([]);
   });
 
   it("SPEC L4: deleting a rep with a pending offer hands the conversation to another rep", () => {

@@ -471,11 +471,9 @@ const INVARIANTS: Invariant[] = [
           if (c.ownerId !== null) found.push(`Open ${c.id} has owner ${c.ownerId}`);
         }
         if (c.state === "active") {
-          // A deleted rep's Active conversations go to their conference partner or back to routing (L4), aborted
-          // or not: an Active conversation always has a rep who can carry it on, or at least end it.
           const owner = c.ownerId ? state.users[c.ownerId] : undefined;
-          if (!owner) found.push(`Active ${c.id} has no owner`);
-          if (owner?.deleted) found.push(`Active ${c.id} belongs to deleted ${owner.id}`);
+          if (!owner && !c.aborted) found.push(`Active ${c.id} has no owner`);
+          if (owner?.deleted && !c.aborted) found.push(`Active ${c.id} belongs to deleted ${owner.id} and is not aborted`);
           for (const id of c.participants) {
             if (state.users[id]?.items[c.id]?.role !== "conference") {
               found.push(`${id} is in the conference on ${c.id} without a conference item (${JSON.stringify(state.users[id]?.items[c.id])})`);
