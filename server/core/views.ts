@@ -202,11 +202,30 @@ function activeUsers(state: State): UserState[] {
   return state.org.users.map((u) => state.users[u.id]!).filter((u) => u && !u.deleted);
 }
 
+/**
+ * How many Closed conversations a rep's snapshot carries, the most recently closed first: enough for Home's
+ * "Recently closed", while a rep's history of weeks would make every sign-in a download of megabytes.
+ */
+export const RECENTLY_CLOSED_IN_SNAPSHOT = 20;
+
+/** Closed conversations beyond the most recent `RECENTLY_CLOSED_IN_SNAPSHOT` are left out. */
+function withRecentlyClosed(conversations: Conversation[]): Conversation[] {
+  const closed = conversations.filter((c) => c.state === "closed");
+  if (closed.length <= RECENTLY_CLOSED_IN_SNAPSHOT) return conversations;
+  const kept = new Set(
+    closed
+      .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || b.id.localeCompare(a.id, "en"))
+      .slice(0, RECENTLY_CLOSED_IN_SNAPSHOT),
+  );
+  return conversations.filter((c) => c.state !== "closed" || kept.has(c));
+}
+
 /** Everything a viewer may see now: sent in `welcome`, and on a resume that cannot be served from the log. */
 export function snapshot(state: State, viewer: Viewer): Snapshot {
   // A customer's conversations come from the index by customer key, not from a scan of every conversation.
   const candidates = viewer.role === "customer" ? conversationIdsOf(state, viewer.key).map((id) => state.conversations[id]!) : Object.values(state.conversations);
-  const conversations = candidates.filter((c) => canSee(state, viewer, c) && (c.state !== "closed" || viewer.role !== "supervisor"));
+  const visible = candidates.filter((c) => canSee(state, viewer, c) && (c.state !== "closed" || viewer.role !== "supervisor"));
+  const conversations = viewer.role === "rep" ? withRecentlyClosed(visible) : visible;
   if (viewer.role === "customer") {
     return {
       org: orgView(state),

@@ -836,3 +836,32 @@ describe("L12: End and wrap-up", () => {
     expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_found");
   });
 });
+
+describe("S3, S7: a rep's snapshot", () => {
+  it("SPEC S3, SPEC S7: carries the 20 most recently closed conversations, not every one the rep ever handled", () => {
+    // given: Alice handled 25 live chats, one after another, each ended and wrapped up a minute apart
+    const h = new CoreHarness();
+    h.available("alice");
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const id = handled(h, "alice");
+      h.ok(rep("alice"), { type: "end", conversationId: id });
+      h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "resolved" });
+      h.advance(60_000);
+      ids.push(id);
+    }
+    // and one still active
+    const active = handled(h, "alice");
+
+    // when she signs in again
+    const snap = snapshot(h.state, { role: "rep", id: "alice" });
+
+    // then: the active one and the 20 closed last, with their messages; the 5 oldest are left out
+    const closed = snap.conversations.filter((c) => c.state === "closed");
+    expect(closed.map((c) => c.id).sort()).toEqual(ids.slice(5).sort());
+    expect(closed.every((c) => (c.messages?.length ?? 0) > 0)).toBe(true);
+    expect(snap.conversations.map((c) => c.id)).toContain(active);
+    // a supervisor's monitor leaves Closed ones out altogether
+    expect(snapshot(h.state, { role: "supervisor", id: "sam" }).conversations.map((c) => c.id)).toEqual([active]);
+  });
+});
