@@ -91,6 +91,7 @@ function conversation(i: number, messagesEach: number): ConversationView {
     participants: [],
     consultants: [],
     conferenceRequested: null,
+    offeredTo: null,
     transfer: null,
     supervisors: {},
     wrapUpBy: [],

@@ -85,6 +85,11 @@ function wrappingUp(state: State, c: Conversation): string[] {
   return extra.length === 0 ? [...c.wrapUpBy] : [...c.wrapUpBy, ...extra.sort()];
 }
 
+function offeredTo(state: State, c: Conversation): ConversationView["offeredTo"] {
+  const o = c.offerId ? state.offers[c.offerId] : undefined;
+  return o?.status === "pending" ? { repId: o.repId, repName: nameOf(state, o.repId)!, expiresAt: o.expiresAt } : null;
+}
+
 export function conversationView(state: State, c: Conversation, withMessages: boolean): ConversationView {
   const masking = state.org.masking;
   const ws = state.org.workstreams.find((w) => w.id === c.workstreamId);
@@ -114,6 +119,7 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     participants: [...c.participants],
     consultants: [...c.consultants],
     conferenceRequested: c.conference ? { repId: c.conference.repId, repName: nameOf(state, c.conference.repId)! } : null,
+    offeredTo: offeredTo(state, c),
     transfer: c.transfer
       ? {
           by: c.transfer.by,

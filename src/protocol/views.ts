@@ -55,6 +55,8 @@ export interface ConversationView {
   consultants: string[];
   /** "Conference requested" while the invited rep has not answered (L11). */
   conferenceRequested: { repId: string; repName: string } | null;
+  /** An Open conversation's pending routing offer: the rep it is offered to, until they answer or it times out. */
+  offeredTo: { repId: string; repName: string; expiresAt: number } | null;
   transfer: { by: "rep" | "supervisor"; fromRepId: string | null; target: { kind: "queue" | "rep"; id: string; name: string } } | null;
   supervisors: Record<string, "monitor" | "join">;
   /** Reps still choosing a wrap-up reason. */

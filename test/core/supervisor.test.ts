@@ -41,6 +41,30 @@ function orgWithWorkingSupervisor() {
 }
 
 describe("SV1: live dashboard of ongoing conversations", () => {
+  it("SPEC SV1, SPEC L2: an Open conversation being offered names the rep it is offered to, and the change reaches supervisors", () => {
+    // given: Alice Available; a customer starts a chat and it is offered to her
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = h.start("live");
+    const offer = h.state.offers[h.offerFor("alice", id)!]!;
+    const sam: Viewer = { role: "supervisor", id: "sam" };
+    expect(conversationView(h.state, h.conversation(id), false).offeredTo).toEqual({ repId: "alice", repName: "Alice Moreau", expiresAt: offer.expiresAt });
+
+    // when she lets it time out (RONA), the supervisor is told the offer is gone
+    h.advance(30_000);
+    h.ok({ role: "system" }, { type: "tick" });
+    expect(h.presence("alice")).toBe("rona");
+    const ended = h.events("offer_ended").at(-1)!;
+    const changes = changesFor(h.state, ended, sam, new Set([id]));
+    expect(changes).toContainEqual(expect.objectContaining({ kind: "conversation", conversation: expect.objectContaining({ id, offeredTo: null }) }));
+
+    // and once Bob takes it, nobody is offered it any more
+    h.available("bob");
+    expect(conversationView(h.state, h.conversation(id), false).offeredTo).toMatchObject({ repId: "bob" });
+    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", id)! });
+    expect(conversationView(h.state, h.conversation(id), false)).toMatchObject({ state: "active", ownerId: "bob", offeredTo: null });
+  });
+
   it("SPEC SV1: the supervisor's snapshot lists every ongoing conversation, whoever handles it", () => {
     // given: Alice and Bob each handle a chat, one waits in the queue, one is Waiting, one in Wrap-up, one Closed
     const h = new CoreHarness();

@@ -78,6 +78,7 @@ export function conversation(id: string, overrides: Partial<ConversationView> = 
     participants: [],
     consultants: [],
     conferenceRequested: null,
+    offeredTo: null,
     transfer: null,
     supervisors: {},
     wrapUpBy: [],

@@ -96,6 +96,18 @@ describe("the live table (SV1)", () => {
     expect(rowOf(ui.frame(), "c4").trimEnd()).not.toMatch(/\s1$/);
   });
 
+  it("SPEC SV1, SPEC L1: an Open conversation being offered shows the rep it is offered to, greyed, until they answer", async () => {
+    const offered = conversation("c2", { state: "open", ownerId: null, ownerName: null, lastOwnerId: null, title: "Omar Smith", queuedAt: T0 - 5_000, createdAt: T0 - 5_000 });
+    ui = await renderMonitor({ welcome: supervisorWelcome([{ ...offered, offeredTo: { repId: "bob", repName: "Bob Okafor", expiresAt: T0 + 25_000 } }]), columns: 160 });
+    let frame = await ui.waitForFrame((f) => f.includes("Omar Smith"), "the table");
+    expect(rowOf(frame, "c2")).toMatch(/c2\s+◇ Open\s+live\s+General\s+→ Bob Okafor\s+Omar Smith/);
+    expect(frame).toContain("Unassigned, in General, offered to Bob Okafor");
+    // Bob lets it time out: the offer is gone from the row.
+    ui.store.dispatch({ type: "event", frame: frameAt(T0 + 30_000, { kind: "conversation", conversation: offered }) });
+    frame = await ui.waitForFrame((f) => !f.includes("Bob Okafor"), "the offer gone");
+    expect(rowOf(frame, "c2")).toMatch(/c2\s+◇ Open\s+live\s+General\s+—\s+Omar Smith/);
+  });
+
   it("SPEC SV1: the table is live: new conversations appear, the selection follows its conversation through a re-sort, a closed one leaves and the selection takes the row at its place", async () => {
     ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
     await ui.waitForFrame((f) => f.includes("c5"), "the table");

@@ -277,7 +277,7 @@ function statusParts(state: MonitorState, session: Session, users: Record<string
   const parts: string[] = [];
   if (v.ownerName) parts.push(`Rep: ${sanitizeLine(v.ownerName)}`);
   else if (v.state === "waiting" && v.lastOwnerId) parts.push(`Parked by ${nameOf(users, v.lastOwnerId)}`);
-  else parts.push(`Unassigned, in ${sanitizeLine(v.queueName)}`);
+  else parts.push(`Unassigned, in ${sanitizeLine(v.queueName)}${v.offeredTo ? `, offered to ${sanitizeLine(v.offeredTo.repName)}` : ""}`);
   if (v.participants.length > 0) parts.push(`Conference: ${v.participants.map((id) => nameOf(users, id)).join(", ")}`);
   if (v.conferenceRequested) parts.push(`Conference requested: ${sanitizeLine(v.conferenceRequested.repName)}`);
   if (v.consultants.length > 0) parts.push(`Consultant: ${v.consultants.map((id) => nameOf(users, id)).join(", ")}`);

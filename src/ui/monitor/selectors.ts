@@ -104,7 +104,14 @@ export function rowOf(state: MonitorState, session: Session, users: Record<strin
   const view = session.view;
   const meId = state.base.me?.id ?? "";
   const time = timeOf(view, state.since[view.id], now);
-  const rep = view.ownerId ? sanitizeLine(view.ownerName ?? nameOf(users, view.ownerId)) : view.state === "waiting" ? nameOf(users, view.lastOwnerId) : "";
+  // Nobody owns it: who parked it (Waiting) or who it is offered to right now (Open), greyed.
+  const rep = view.ownerId
+    ? sanitizeLine(view.ownerName ?? nameOf(users, view.ownerId))
+    : view.state === "waiting"
+      ? nameOf(users, view.lastOwnerId)
+      : view.offeredTo
+        ? `→ ${sanitizeLine(view.offeredTo.repName)}`
+        : "";
   return {
     id: view.id,
     view,
