@@ -551,13 +551,17 @@ export class Hub {
   }
 
   /** Open work items a rep may pick (S3). */
+  /** What this rep could pick now (S3): not one waiting for a transfer's target, nor one they still wrap up. */
   private openItems(userId: string): Record<string, unknown> {
     const me = this.state.users[userId];
     const items = [];
     for (const queueId of me?.queues ?? []) {
-      for (const id of this.state.queues[queueId]?.open.slice(0, 50) ?? []) {
+      let listed = 0;
+      for (const id of this.state.queues[queueId]?.open ?? []) {
         const c = this.state.conversations[id];
-        if (c) items.push(conversationView(this.state, c, false));
+        if (!c || c.transfer || me?.items[id]?.role === "wrapup") continue;
+        items.push(conversationView(this.state, c, false));
+        if (++listed === 50) break;
       }
     }
     return { items };

@@ -257,6 +257,23 @@ describe("transfer", () => {
     await bob.request({ type: "send", conversationId, text: "Billing here, refund on its way." });
     await customer.waitForText(conversationId, "refund on its way");
   });
+
+  it("SPEC S3, SPEC L10, SPEC L12: open work items list what the rep can pick — not a chat they still wrap up", async () => {
+    const server = await start();
+    const alice = await rep(server, "alice");
+    const bob = await rep(server, "bob", false); // signed in, not Available: nobody takes the transferred chat
+    const { conversationId } = await activeChat(server, alice);
+    await alice.request({ type: "transfer", conversationId, target: { kind: "queue", id: "general" } });
+    await waitFor(() => alice.conversations.get(conversationId)?.state === "open", "back in the queue");
+    const openIds = async (client: TestClient) => ((await client.request({ type: "open_items" })).items as { id: string }[]).map((c) => c.id);
+
+    // Alice owes the transfer's wrap-up reason: she could not pick it, so it is not offered to her as pickable.
+    expect(await openIds(alice)).toEqual([]);
+    expect(await openIds(bob)).toEqual([conversationId]);
+    expect((await refusal(alice, { type: "pick", conversationId })).code).toBe("wrapup/pending");
+    await alice.request({ type: "wrapup", conversationId, reasonId: "transferred" });
+    expect(await openIds(alice)).toEqual([conversationId]);
+  });
 });
 
 describe("delivery", () => {
