@@ -94,7 +94,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 {sanitizeLine(session.view.title)} <Text {...fg(theme.accent)}>[{stateLabel(session, state.me?.id)}]</Text>
                 {session.view.customerEnded ? <Text {...fg(theme.warn)}> Customer ended the conversation</Text> : null}
               </Text>
-              <Details view={session.view} summary={conversationSummary(session)} theme={theme} />
+              <Details view={session.view} summary={conversationSummary(session)} abortAdvice="You cannot continue it — end it (Alt+E)." theme={theme} />
               <Thread messages={session.messages} height={threadHeight} width={mainWidth} scroll={session.scroll} meId={state.me?.id} customerName={session.view.customer.name} theme={theme} />
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
               <Composer draft={session.draft} width={mainWidth - 1} disabled={null} offline={state.connection !== "online"} theme={theme} />

@@ -11,7 +11,7 @@ import { bindingsFor, matchKey } from "./keys/bindings.js";
 import { editPicker, editText } from "./keys/edit.js";
 import { attentionOrder, currentOffer } from "./store/selectors.js";
 import type { Picker, UiState } from "./store/state.js";
-import { PRESENCE_LABEL } from "./theme/theme.js";
+import { PRESENCE_LABEL, STATE_LABEL } from "./theme/theme.js";
 import { Effects } from "./effects.js";
 import type { EffectsOptions, RequestClient } from "./effects.js";
 import type { Action } from "./store/reducer.js";
@@ -261,7 +261,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if ([...body].length > COMPOSER_LIMIT) return this.flash(`At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send (L5).`, "error");
     // L8: < and > are reserved for template parameters; the draft stays as it is.
     if (/[<>]/.test(body)) return this.flash("< and > are reserved for template parameters and cannot be sent; your message is still in the composer.", "error");
-    if (session.view.state !== "active") return this.flash(`This conversation is ${session.view.state}; messages cannot be sent.`, "warn");
+    if (session.view.state !== "active") return this.flash(`This conversation is ${STATE_LABEL[session.view.state]?.word ?? session.view.state}; messages cannot be sent (your draft is kept).`, "warn");
     const clientId = this.newClientId("");
     this.store.dispatch({ type: "outbox-add", conversationId: session.id, clientId, text: body });
     try {

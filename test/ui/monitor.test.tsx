@@ -108,6 +108,13 @@ describe("the live table (SV1)", () => {
     expect(rowOf(frame, "c2")).toMatch(/c2\s+◇ Open\s+live\s+General\s+—\s+Omar Smith/);
   });
 
+  it("SPEC L4, SPEC SV8: an aborted conversation tells the supervisor nobody can continue it and how to close it", async () => {
+    ui = await renderMonitor({ welcome: supervisorWelcome([conversation("c1", { title: "Dana Kim", aborted: "queue General was deleted" })]), columns: 160 });
+    const frame = await ui.waitForFrame((f) => f.includes("Dana Kim"), "the table");
+    expect(frame).toContain("⚠ Aborted: queue General was deleted. Nobody can continue it — the rep ends it, or force close it (Ctrl+D).");
+    expect(frame).not.toContain("Alt+E");
+  });
+
   it("SPEC SV1: the table is live: new conversations appear, the selection follows its conversation through a re-sort, a closed one leaves and the selection takes the row at its place", async () => {
     ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
     await ui.waitForFrame((f) => f.includes("c5"), "the table");

@@ -195,7 +195,7 @@ describe("end (L12)", () => {
     // Nothing can be sent any more; the draft stays.
     await ui.press("are you still there?");
     await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => f.includes("This conversation is wrapup; messages cannot be sent."), "send refused");
+    await ui.waitForFrame((f) => f.includes("This conversation is Wrap-up; messages cannot be sent (your draft is kept)."), "send refused");
     expect(ui.client.ofType("send")).toEqual([]);
 
     await ui.press(KEYS.alt("e"));
@@ -205,5 +205,20 @@ describe("end (L12)", () => {
     // The conversation is already over: no end request, only the wrap-up.
     expect(ui.client.ofType("end")).toEqual([]);
     expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "follow-up" }]);
+  });
+
+  it("SPEC L4: an aborted conversation says why and that the rep can only end it; Alt+E ends it with a wrap-up reason", async () => {
+    ui = await inSession();
+    ui.store.dispatch({
+      type: "event",
+      frame: event(
+        { kind: "conversation", conversation: conversation("c1", { title: "Dana Kim", aborted: "queue General was deleted" }) },
+        { kind: "notice", code: "aborted", text: "Dana Kim was aborted: queue General was deleted.", conversationId: "c1" },
+      ),
+    });
+    await ui.waitForFrame((f) => f.includes("⚠ Aborted: queue General was deleted. You cannot continue it — end it (Alt+E)."), "the abort warning");
+    await ui.press(KEYS.alt("e"));
+    await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
+    expect(ui.client.ofType("end")).toEqual([{ type: "end", conversationId: "c1" }]);
   });
 });

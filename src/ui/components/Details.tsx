@@ -6,8 +6,11 @@ import { fg } from "../theme/theme.js";
 
 const SENTIMENT = ["very negative", "negative", "slightly negative", "neutral", "slightly positive", "positive", "very positive"];
 
-/** S2, PC5, PC6, L4: contact or account, case, summary, context variables, and the abort warning. */
-export function Details(props: { view: ConversationView; summary: string; theme: Theme }) {
+/**
+ * S2, PC5, PC6, L4: contact or account, case, summary, context variables, and the abort warning with what the
+ * viewer can do about it (`abortAdvice`: the rep ends it, a supervisor force-closes it).
+ */
+export function Details(props: { view: ConversationView; summary: string; abortAdvice: string; theme: Theme }) {
   const { view, theme } = props;
   const c = view.customer;
   const context = Object.entries(view.context);
@@ -15,7 +18,7 @@ export function Details(props: { view: ConversationView; summary: string; theme:
     <Box flexDirection="column">
       {view.aborted ? (
         <Text {...fg(theme.error)} bold inverse>
-          ⚠ Aborted: {sanitizeLine(view.aborted)}. You cannot continue it — end it (Alt+E).
+          ⚠ Aborted: {sanitizeLine(view.aborted)}. {props.abortAdvice}
         </Text>
       ) : null}
       <Text wrap="truncate-end">

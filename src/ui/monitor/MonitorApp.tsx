@@ -307,7 +307,7 @@ function ConversationPane(props: { state: MonitorState; session: Session; height
         </Text>
         {v.customerEnded ? <Text {...fg(theme.warn)}> · Customer ended the conversation</Text> : null}
       </Text>
-      <Details view={v} summary={conversationSummary(session)} theme={theme} />
+      <Details view={v} summary={conversationSummary(session)} abortAdvice="Nobody can continue it — the rep ends it, or force close it (Ctrl+D)." theme={theme} />
       <Text wrap="truncate-end" {...fg(theme.muted)}>
         {status.join(" · ")}
       </Text>
