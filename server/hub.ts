@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { decide, nextDeadline } from "./core/decide.js";
-import { evolve, initialState } from "./core/evolve.js";
+import { evolve, initialState, upgradeState } from "./core/evolve.js";
 import type { Actor, Command, DomainEvent, Envelope, Outcome, State } from "./core/model.js";
 import { conversationIdsOf } from "./core/indexes.js";
 import { audienceOf, changesFor, conversationView, snapshot, userView } from "./core/views.js";
@@ -97,7 +97,7 @@ export class Hub {
   private recover(): State {
     const started = performance.now();
     const snap = this.store.loadSnapshot();
-    const state = snap ? snap.state : initialState(toOrg(this.org));
+    const state = snap ? upgradeState(snap.state) : initialState(toOrg(this.org));
     let replayed = 0;
     for (const event of this.store.eventsAfter(snap?.seq ?? 0)) {
       // Replays through the same evolve the live server uses.

@@ -1,7 +1,7 @@
 // decide: validate a command against the state and produce its events. Each event is applied with
 // evolve as soon as it is emitted, so that later steps of the same command (routing, presence) see
 // its effects. Validation always happens before the first event: a refused command changes nothing.
-import { clientIdKey, evolve, usedUnits } from "./evolve.js";
+import { evolve, usedUnits } from "./evolve.js";
 import type {
   Actor,
   Author,
@@ -21,7 +21,7 @@ import type {
   UserState,
 } from "./model.js";
 import { MAX_MESSAGE_LENGTH, PRESENCES } from "./model.js";
-import { conversationIdsOf, indexesOf, isHeld } from "./indexes.js";
+import { conversationIdsOf, indexesOf, isHeld, messageIdByClientId } from "./indexes.js";
 import { DAY, fill, isOpenAt, nextOpening } from "./org.js";
 import type { Workstream } from "./org.js";
 import { fits, selectRep, workstreamOf } from "./routing.js";
@@ -174,6 +174,21 @@ function requireSetting(state: State, setting: keyof State["org"]["supervisor"],
 /** Authors without fields of their own, shared by every message they write (messages are never changed). */
 const CUSTOMER: Author = Object.freeze({ role: "customer" });
 const SYSTEM: Author = Object.freeze({ role: "system" });
+
+/**
+ * A staff member's author, shared by every message they write as long as their name stays the same: the same value
+ * as a fresh `{ role, id, name }`, without an object per message.
+ */
+type StaffAuthor = Extract<Author, { id: string }>;
+const staffAuthors = new WeakMap<UserState, { rep?: StaffAuthor; supervisor?: StaffAuthor }>();
+
+function staffAuthor(role: StaffAuthor["role"], user: UserState): StaffAuthor {
+  let byRole = staffAuthors.get(user);
+  if (!byRole) staffAuthors.set(user, (byRole = {}));
+  const cached = byRole[role];
+  if (cached && cached.id === user.id && cached.name === user.name) return cached;
+  return (byRole[role] = Object.freeze({ role, id: user.id, name: user.name }));
+}
 
 function nextMessageId(tx: Tx): string {
   return `m${tx.state.counters.message + 1}`;
@@ -622,11 +637,11 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
   const key = authenticated ? `auth:${identity.id}` : actor.key;
   // A retried start (same clientId, the ack was lost) is the same conversation, not a second one.
   if (command.clientId !== undefined) {
-    const retried = clientIdKey({ role: "customer" }, command.clientId);
     for (const id of conversationIdsOf(state, key)) {
       const c = state.conversations[id]!;
-      if (c.state !== "closed" && c.clientIds[retried]) {
-        tx.result = { conversationId: c.id, resumed: true, messageId: c.clientIds[retried] };
+      const messageId = c.state !== "closed" ? messageIdByClientId(state, c, CUSTOMER, command.clientId) : undefined;
+      if (messageId) {
+        tx.result = { conversationId: c.id, resumed: true, messageId };
         return;
       }
     }
@@ -676,7 +691,6 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
     offerId: null,
     declinedBy: [],
     messages: [],
-    clientIds: {},
     sentiment: 0,
     alert: false,
     createdAt: at,
@@ -710,8 +724,9 @@ function queueMessages(tx: Tx, c: Conversation, ws: Workstream): void {
 
 function addCustomerMessage(tx: Tx, c: Conversation, text: string, clientId: string | undefined): Message {
   const step = scoreMessage(text);
-  const message: Message = { id: nextMessageId(tx), at: tx.at, author: CUSTOMER, text, sentiment: step };
-  if (clientId !== undefined) message.clientId = clientId;
+  const id = nextMessageId(tx);
+  const message: Message =
+    clientId === undefined ? { id, at: tx.at, author: CUSTOMER, text, sentiment: step } : { id, at: tx.at, author: CUSTOMER, text, sentiment: step, clientId };
   tx.emit({ type: "message_added", conversationId: c.id, message });
   const recent: (typeof step)[] = [];
   for (let i = c.messages.length - 1; i >= 0 && recent.length < 3; i--) {
@@ -725,7 +740,7 @@ function addCustomerMessage(tx: Tx, c: Conversation, text: string, clientId: str
 }
 
 function customerMessage(tx: Tx, c: Conversation, text: string, clientId: string | undefined): void {
-  const earlier = clientId === undefined ? undefined : c.clientIds[clientIdKey({ role: "customer" }, clientId)];
+  const earlier = clientId === undefined ? undefined : messageIdByClientId(tx.state, c, CUSTOMER, clientId);
   if (earlier) {
     tx.result = { ...tx.result, conversationId: c.id, messageId: earlier, duplicate: true };
     return;
@@ -759,7 +774,8 @@ function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string
   if (!handling && !joined) {
     refuse(actor.role === "supervisor" ? "supervisor/not_joined" : "conversation/not_yours", `You are not in conversation ${c.id}.`);
   }
-  const earlier = clientId === undefined ? undefined : c.clientIds[clientIdKey({ role: "rep", id: me.id, name: me.name }, clientId)];
+  const author = staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me);
+  const earlier = clientId === undefined ? undefined : messageIdByClientId(state, c, author, clientId);
   if (earlier) {
     tx.result = { conversationId: c.id, messageId: earlier, duplicate: true };
     return;
@@ -767,8 +783,9 @@ function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string
   if (c.state !== "active" && !(joined && c.state === "wrapup")) requireActive(c, "write in");
   requireNotAborted(c);
   checkText(text, true);
-  const message: Message = { id: nextMessageId(tx), at: tx.at, author: { role: actor.role === "supervisor" ? "supervisor" : "rep", id: me.id, name: me.name }, text };
-  if (clientId !== undefined) message.clientId = clientId;
+  // One literal per shape: a property added afterwards would cost every message a separate property array.
+  const id = nextMessageId(tx);
+  const message: Message = clientId === undefined ? { id, at: tx.at, author, text } : { id, at: tx.at, author, text, clientId };
   tx.emit({ type: "message_added", conversationId: c.id, message });
   tx.result = { conversationId: c.id, messageId: message.id };
 }

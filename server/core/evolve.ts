@@ -3,8 +3,8 @@
 //
 // The state is owned by a single actor (the server shell), so evolve updates it in place instead of
 // copying: a copy per event would cost more than the routing decision itself.
-import type { Author, Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
-import { addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
+import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
+import { addClientId, addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
 
 /** Allowed conversation transitions; walked by a test. */
@@ -40,6 +40,15 @@ export function initialState(org: Org): State {
   return state;
 }
 
+/**
+ * A state from a snapshot written by an earlier version, in this version's shape: its conversations carried their
+ * messages' client ids (`clientIds`), which are now an index built from the messages (indexes.ts).
+ */
+export function upgradeState(state: State): State {
+  for (const id in state.conversations) delete (state.conversations[id] as { clientIds?: unknown }).clientIds;
+  return state;
+}
+
 function applyOrg(state: State, org: Org): void {
   state.org = org;
   for (const user of org.users) {
@@ -63,11 +72,6 @@ function applyOrg(state: State, org: Org): void {
     if (existing) Object.assign(existing, { name: queue.name, deleted: false });
     else state.queues[queue.id] = { id: queue.id, name: queue.name, deleted: false, open: [] };
   }
-}
-
-/** Client message ids are idempotency keys per author: one author's id never matches another author's message. */
-export function clientIdKey(author: Author, clientId: string): string {
-  return author.role === "customer" || author.role === "system" ? `${author.role}/${clientId}` : `staff:${author.id}/${clientId}`;
 }
 
 export function usedUnits(user: UserState): number {
@@ -172,6 +176,8 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "conversation_created": {
       const c = structuredClone(event.conversation);
+      // Stored by an earlier version, it may carry an empty `clientIds`: client ids are an index now (indexes.ts).
+      delete (c as { clientIds?: unknown }).clientIds;
       state.conversations[c.id] = c;
       state.counters.conversation++;
       if (!c.customer.authenticated) state.counters.visitor++;
@@ -184,7 +190,8 @@ export function evolve(state: State, event: DomainEvent): State {
     case "message_added": {
       const c = conv(state, event.conversationId);
       c.messages.push(event.message);
-      if (event.message.clientId) c.clientIds[clientIdKey(event.message.author, event.message.clientId)] = event.message.id;
+      const byClientId = existingIndexes(state)?.clientIds.get(c.id);
+      if (byClientId) addClientId(byClientId, event.message);
       state.counters.message++;
       break;
     }

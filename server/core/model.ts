@@ -98,8 +98,8 @@ export interface Conversation {
   offerId: string | null;
   /** Reps who declined it while in the queue; skipped until it leaves the queue. */
   declinedBy: string[];
+  /** Client ids (idempotency keys) of these messages are looked up through an index (indexes.ts), not kept here. */
   messages: Message[];
-  clientIds: Record<string, string>;
   sentiment: SentimentStep;
   alert: boolean;
   createdAt: number;

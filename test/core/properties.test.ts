@@ -9,7 +9,8 @@ import { decide, nextDeadline } from "../../server/core/decide.js";
 import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
 import type { Actor, Command, Conversation, DomainEvent, Offer, Outcome, Presence, State, TransferTarget } from "../../server/core/model.js";
 import { DAY, isOpenAt, MINUTE, nextOpening } from "../../server/core/org.js";
-import { conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
+import { addClientId, conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
+import type { ClientIds } from "../../server/core/indexes.js";
 import { eligible, workstreamOf } from "../../server/core/routing.js";
 import type { Org } from "../../server/core/org.js";
 import { admin, CoreHarness, customer, rep, supervisor, system, testOrg, testWorkstream } from "../helpers/core.js";
@@ -560,6 +561,14 @@ const INVARIANTS: Invariant[] = [
         if (c.state === "waiting" && !indexes.waiting.has(c.id)) found.push(`Waiting ${c.id} is not in the waiting index`);
         if (c.declinedBy.length > 0 && !indexes.declined.has(c.id)) found.push(`${c.id}, declined by ${c.declinedBy.join(", ")}, is not in the declined index`);
         keys.set(c.customer.key, [...(keys.get(c.customer.key) ?? []), c.id]);
+        // Kept current by evolve once built: the same as building it afresh from the messages.
+        const byClientId = indexes.clientIds.get(c.id);
+        if (byClientId) {
+          const fresh: ClientIds = new Map();
+          for (const m of c.messages) addClientId(fresh, m);
+          const ids = (index: ClientIds) => JSON.stringify([...index].map(([k, v]) => [k, [v].flat().map((m) => m.id)]).sort());
+          if (ids(byClientId) !== ids(fresh)) found.push(`${c.id}: client ids ${ids(byClientId)}, from its messages ${ids(fresh)}`);
+        }
       }
       for (const [key, ids] of keys) {
         if (!isDeepStrictEqual([...conversationIdsOf(state, key)].sort(), [...ids].sort())) found.push(`customer ${key}: index ${conversationIdsOf(state, key).join(",")}, state ${ids.join(",")}`);

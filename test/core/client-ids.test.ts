@@ -1,0 +1,75 @@
+// Client message ids are idempotency keys per author. They are looked up through an index built from the messages;
+// states and events written by earlier versions, whose conversations carried a `clientIds` map, still load.
+import { describe, expect, it } from "vitest";
+import { evolve, initialState, upgradeState } from "../../server/core/evolve.js";
+import type { DomainEvent, State } from "../../server/core/model.js";
+import { CoreHarness, rep, testOrg } from "../helpers/core.js";
+
+function activeChat(h: CoreHarness): string {
+  h.available("alice");
+  const id = h.start("live");
+  h.ok(rep("alice"), { type: "accept", offerId: h.offerFor("alice", id)! });
+  return id;
+}
+
+/** The state and log as an earlier version stored them: every conversation with its client ids in `clientIds`. */
+function asStoredByEarlierVersion(h: CoreHarness): { state: State; log: DomainEvent[] } {
+  const state = JSON.parse(JSON.stringify(h.state)) as State;
+  for (const c of Object.values(state.conversations)) {
+    const clientIds: Record<string, string> = {};
+    for (const m of c.messages) {
+      if (m.clientId) clientIds[m.author.role === "customer" || m.author.role === "system" ? `${m.author.role}/${m.clientId}` : `staff:${m.author.id}/${m.clientId}`] = m.id;
+    }
+    (c as { clientIds?: Record<string, string> }).clientIds = clientIds;
+  }
+  const log = (JSON.parse(JSON.stringify(h.log)) as DomainEvent[]).map((e) =>
+    e.type === "conversation_created" ? { ...e, conversation: { ...e.conversation, clientIds: {} } } : e,
+  );
+  return { state, log };
+}
+
+describe("client message ids", () => {
+  it("a retry with the same client id is the same message, per author", () => {
+    const h = new CoreHarness();
+    const id = activeChat(h);
+    const first = h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" });
+    const again = h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" });
+    expect(again).toMatchObject({ messageId: first.messageId, duplicate: true });
+    // The rep's k1 is another author's: a new message.
+    const reps = h.ok(rep("alice"), { type: "message", conversationId: id, text: "two", clientId: "k1" });
+    expect(reps.duplicate).toBeUndefined();
+    expect(h.ok(rep("alice"), { type: "message", conversationId: id, text: "two", clientId: "k1" })).toMatchObject({ messageId: reps.messageId, duplicate: true });
+    expect(h.conversation(id).messages.filter((m) => m.clientId === "k1")).toHaveLength(2);
+  });
+
+  it("staff messages share one author object per rep, equal to a fresh one", () => {
+    const h = new CoreHarness();
+    const id = activeChat(h);
+    h.ok(rep("alice"), { type: "message", conversationId: id, text: "a" });
+    h.ok(rep("alice"), { type: "message", conversationId: id, text: "b", clientId: "x" });
+    const [a, b] = h.conversation(id).messages.filter((m) => m.author.role === "rep");
+    expect(a!.author).toBe(b!.author);
+    expect(a!.author).toStrictEqual({ role: "rep", id: "alice", name: "Alice Moreau" });
+  });
+
+  it("a snapshot of an earlier version loads without its clientIds and still knows its client ids", () => {
+    const h = new CoreHarness();
+    const id = activeChat(h);
+    const sent = h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" });
+    const old = asStoredByEarlierVersion(h);
+    h.state = upgradeState(old.state);
+    expect(JSON.stringify(h.state)).not.toContain("clientIds");
+    expect(h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" })).toMatchObject({ messageId: sent.messageId, duplicate: true });
+  });
+
+  it("events of an earlier version replay to the same state as this version's", () => {
+    const h = new CoreHarness();
+    const id = activeChat(h);
+    const sent = h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" });
+    const replayed = initialState(testOrg());
+    for (const event of asStoredByEarlierVersion(h).log) evolve(replayed, event);
+    expect(JSON.stringify(replayed)).toBe(JSON.stringify(h.state));
+    h.state = replayed;
+    expect(h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" })).toMatchObject({ messageId: sent.messageId, duplicate: true });
+  });
+});
