@@ -37,6 +37,10 @@ interface Connection {
   /** Conversations this client has been sent in full. */
   seen: Set<string>;
   alive: boolean;
+  /** Closes the connection if no hello comes in time; dropped once one has. */
+  helloTimer: NodeJS.Timeout | null;
+  /** A customer's signed identity from their hello, for the conversations they start. */
+  signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -231,16 +235,17 @@ export class Hub {
   // ---- connections ----------------------------------------------------------------------------------
 
   attach(ws: WebSocket, helloTimeoutMs = 10_000): void {
-    const connection: Connection = { ws, id: this.nextConnectionId++, role: null, viewer: null, actor: null, userId: null, seen: new Set(), alive: true };
+    // Every field from the start (one object shape, no property array added later).
+    const connection: Connection = { ws, id: this.nextConnectionId++, role: null, viewer: null, actor: null, userId: null, seen: new Set(), alive: true, helloTimer: null, signedIdentity: undefined };
     this.connections.add(connection);
-    const helloTimer = setTimeout(() => {
+    connection.helloTimer = setTimeout(() => {
       if (!connection.role) ws.close(CloseCode.helloTimeout, "no hello");
     }, helloTimeoutMs);
-    helloTimer.unref();
+    connection.helloTimer.unref();
     ws.on("error", (error) => this.log.debug({ connection: connection.id, err: error.message }, "socket error"));
     ws.on("pong", () => (connection.alive = true));
     ws.on("close", () => {
-      clearTimeout(helloTimer);
+      this.dropHelloTimer(connection);
       this.detach(connection);
     });
     ws.on("message", (data, isBinary) => {
@@ -258,6 +263,11 @@ export class Hub {
         this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
       }
     });
+  }
+
+  private dropHelloTimer(connection: Connection): void {
+    if (connection.helloTimer) clearTimeout(connection.helloTimer);
+    connection.helloTimer = null;
   }
 
   private detach(connection: Connection): void {
@@ -359,7 +369,7 @@ export class Hub {
       const scopedTo = connection.actor.role === "customer" ? connection.actor.conversationId : undefined;
       connection.viewer = scopedTo === undefined ? { role: "customer", key } : { role: "customer", key, conversationId: scopedTo };
       this.index(this.byCustomer, key, connection);
-      (connection as { identity?: Hello }).identity = hello;
+      connection.signedIdentity = hello.identity;
     } else {
       const userId = this.userForToken(hello.token);
       const user = userId ? this.state.users[userId] : undefined;
@@ -381,6 +391,7 @@ export class Hub {
       this.offlineTimers.delete(user.id);
       if (hello.role === "supervisor") this.supervisors.add(connection);
     }
+    this.dropHelloTimer(connection);
     this.welcome(connection, hello.lastSeq, conversationTokenOut);
   }
 
@@ -466,10 +477,9 @@ export class Hub {
 
   /** Map a request to a core command; read-only requests are answered here and return null. */
   private toCommand(connection: Connection, request: ClientRequest): Command | null {
-    const identity = (connection as { identity?: Hello }).identity;
     switch (request.type) {
       case "start": {
-        const signed = identity?.role === "customer" ? identity.identity : undefined;
+        const signed = connection.signedIdentity;
         const fields = signed ? { ...signed } : {};
         delete (fields as { sig?: string }).sig;
         delete (fields as { expires?: number }).expires;
