@@ -164,6 +164,16 @@ describe("refused credentials", () => {
     await connect({ role: "customer", identity: genuine });
   });
 
+  it("a socket that says no hello in time is closed (helloTimeout); one that did stays open past the timeout", async () => {
+    await server.close();
+    server = await startServer({ port: 0, dataFile: null, helloTimeoutMs: 150 });
+    const greeted = await rawAs({ role: "rep", token: token("alice") });
+    const silent = await raw();
+    expect(await silent.waitForClose()).toMatchObject({ code: CloseCode.helloTimeout, reason: "no hello" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(greeted.closed).toBeNull();
+  });
+
   it("a hello with another protocol version closes with 4009", async () => {
     const { error, close } = await refusedHello({ v: 2, role: "rep", token: token("alice") });
     expect(error).toMatchObject({ code: "protocol/version", message: "This server speaks protocol v1; the client sent v2." });
