@@ -27,6 +27,14 @@ export const FIXES: string[] = [
     "for the flush); a message's masked text is computed once per message, not once per staff viewer (it matters with supervisors " +
     "watching); the core no longer copies every event body, builds a code-point array of every message, or allocates an author per " +
     "customer message. Relay saturation went from 0.68× to ~0.73× of the raw relay, server CPU from 57 to ~47 µs per message.",
+  "**Memory per message** (server/core): heap snapshots of the memory benchmark's server put ~770 bytes of heap on each " +
+    "message. A conversation kept its messages' client ids in a map keyed by a string built per message (`customer/<id>`: " +
+    "~83 bytes a message with the map's storage), every rep message carried an author object of its own (48 bytes), and the " +
+    "client id, added after a message was built, gave every message a separate property array (40 bytes). Client ids are now " +
+    "a derived index keyed by the messages' own strings (~50 bytes a message; snapshots and events of earlier versions, which " +
+    "carry `clientIds`, still load), a rep's messages share one author, a message is built whole, and a connection drops its " +
+    "hello timer once the hello is in. Heap per 1,000 active conversations went from 14.5 to 12.4 MB (~680 bytes a message), " +
+    "RSS from 21–23 to ~20 MB.",
   "**The console ran React's development build** (nothing set NODE_ENV): `bin/cc-agent.js` now selects the production build, " +
     "which halves the time per keypress (24 → 14 ms p50 on a loaded machine).",
   "**The console loaded ~600 modules before its first frame** (Ink alone took 280 ms: it imports es-toolkit's compat barrel, " +
@@ -64,10 +72,20 @@ export const GAPS: Record<string, string> = {
     "welcome and the first full-screen render. The figure is one process start: on a machine busy with other work every step " +
     "waits for a core, and it grows with the load (bare node's start beside it shows how much).",
   "memory-rss":
-    "The server keeps every message of every conversation in memory (the state, and its snapshots, are the whole history): " +
-    "~15 MB of heap per 1,000 conversations of 20 messages, about 500 bytes per message (its text, an object, its id, client id " +
-    "and idempotency entry), against 3 MB for the raw relay's connections alone; V8 reserves heap beyond what is used, so RSS grows " +
-    "1.5–2× the heap. Meeting 15 MB needs older messages out of memory (read from the store on demand), a change of the state's design.",
+    "Heap snapshots of this server between 1,000 and 2,000 active conversations of 20 messages put ~680 bytes of heap on each " +
+    "message, 13.6 KB per conversation. ~400 bytes a message follow from the state's design, every message an object in memory: " +
+    "its text (190), the message object (~74), its id (25) and client id (24) strings, its time (a boxed double, 18), the " +
+    "client-id index (~50: a Map entry per message) and the messages array (17). The rest, ~5.6 KB per conversation, does not " +
+    "grow with the messages: the customer's connection (sockets, ws: 3.6 KB, what the raw relay holds in all) and the " +
+    "conversation with its connection state and index entries (~2 KB). There is no resume log in memory (a resume reads the " +
+    "store) and nothing stays pending in the store after a commit. RSS grows faster than the heap: V8 reserves ~1.07× the heap " +
+    "in use, 3–4 MB per 1,000 lie outside the heap, and a snapshot (the first once the log passes 50,000 events, in the second " +
+    "step) is one JSON row of 15–25 MB here, copied whole by the SQLite binding: once a copy that size is freed, glibc raises " +
+    "its mmap and trim thresholds to it and ~10–15 MB stay resident from then on, which the slope counts (without snapshots, " +
+    "or with MALLOC_MMAP_THRESHOLD_ fixed, the slope was ~3 MB per 1,000 lower in alternating runs, 16–17 MB). Meeting 15 MB needs two " +
+    "changes of design: messages held compactly or out of memory (older messages read from the store on demand; a conversation's " +
+    "messages kept as one serialised string instead of objects would save ~150 bytes a message), and snapshots written in " +
+    "pieces (per conversation, or in chunks) instead of one row.",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
     "machine whatever the message count); p99 is that plus a GC pause or the machine's other load.",
