@@ -99,6 +99,7 @@ function conversation(i: number, messagesEach: number): ConversationView {
     alert: false,
     createdAt: T0 - messagesEach * 20_000,
     queuedAt: null,
+    assignedAt: null,
     waitingUntil: null,
     customerEnded: false,
     aborted: null,

@@ -695,6 +695,7 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
     alert: false,
     createdAt: at,
     queuedAt: at,
+    assignedAt: null,
     waitingUntil: null,
     customerEnded: false,
     aborted: null,

@@ -212,6 +212,7 @@ export function evolve(state: State, event: DomainEvent): State {
       c.ownerId = null;
       c.queueId = event.queueId;
       c.queuedAt = at;
+      c.assignedAt = null;
       c.waitingUntil = null;
       c.declinedBy = event.declinedBy ? [...event.declinedBy] : [];
       if (c.declinedBy.length > 0) existingIndexes(state)?.declined.add(c.id);
@@ -264,6 +265,7 @@ export function evolve(state: State, event: DomainEvent): State {
       c.ownerId = event.repId;
       c.lastOwnerId = event.repId;
       c.queuedAt = null;
+      c.assignedAt = at;
       c.waitingUntil = null;
       c.declinedBy = [];
       c.participants = c.participants.filter((id) => id !== event.repId);
@@ -328,6 +330,7 @@ export function evolve(state: State, event: DomainEvent): State {
       for (const id of [c.ownerId, ...c.participants]) if (id) dropItem(state, id, c.id, at);
       c.lastOwnerId = event.byRepId;
       c.ownerId = null;
+      c.assignedAt = null;
       c.participants = [];
       c.waitingUntil = event.until;
       break;

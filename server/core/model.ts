@@ -104,6 +104,8 @@ export interface Conversation {
   alert: boolean;
   createdAt: number;
   queuedAt: number | null;
+  /** When its current owner took it (the handle time). Absent in conversations stored by earlier versions. */
+  assignedAt?: number | null;
   waitingUntil: number | null;
   customerEnded: boolean;
   aborted: string | null;

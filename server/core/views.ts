@@ -136,6 +136,7 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     alert: c.alert,
     createdAt: c.createdAt,
     queuedAt: c.queuedAt,
+    assignedAt: c.assignedAt ?? null,
     waitingUntil: c.waitingUntil,
     customerEnded: c.customerEnded,
     aborted: c.aborted,

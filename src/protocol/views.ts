@@ -65,6 +65,8 @@ export interface ConversationView {
   alert: boolean;
   createdAt: number;
   queuedAt: number | null;
+  /** When its current rep took it: the handle time of an Active or Wrap-up conversation. */
+  assignedAt: number | null;
   waitingUntil: number | null;
   customerEnded: boolean;
   aborted: string | null;

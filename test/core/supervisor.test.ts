@@ -41,6 +41,24 @@ function orgWithWorkingSupervisor() {
 }
 
 describe("SV1: live dashboard of ongoing conversations", () => {
+  it("SPEC SV1, SPEC L10: the view says since when the current rep has the conversation (handle time)", () => {
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = h.start("live");
+    h.advance(5_000);
+    const accepted = h.now;
+    h.ok(rep("alice"), { type: "accept", offerId: h.offerFor("alice", id)! });
+    const view = () => conversationView(h.state, h.conversation(id), false);
+    expect(view()).toMatchObject({ state: "active", createdAt: accepted - 5_000, assignedAt: accepted });
+    // transferred to a queue: nobody has it; Bob takes it a minute later and the handle time starts again
+    h.advance(60_000);
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+    expect(view()).toMatchObject({ state: "open", assignedAt: null });
+    h.available("bob");
+    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", id)! });
+    expect(view()).toMatchObject({ ownerId: "bob", assignedAt: accepted + 60_000 });
+  });
+
   it("SPEC SV1, SPEC L2: an Open conversation being offered names the rep it is offered to, and the change reaches supervisors", () => {
     // given: Alice Available; a customer starts a chat and it is offered to her
     const h = new CoreHarness();

@@ -86,6 +86,7 @@ export function conversation(id: string, overrides: Partial<ConversationView> = 
     alert: false,
     createdAt: T0,
     queuedAt: null,
+    assignedAt: null,
     waitingUntil: null,
     customerEnded: false,
     aborted: null,

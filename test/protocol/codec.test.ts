@@ -214,6 +214,7 @@ const conversation = obj<ConversationView>({
   participants: arr(str),
   consultants: arr(str),
   conferenceRequested: nullable(obj<NonNullable<ConversationView["conferenceRequested"]>>({ repId: str, repName: str })),
+  assignedAt: nullable(int),
   offeredTo: nullable(obj<NonNullable<ConversationView["offeredTo"]>>({ repId: str, repName: str, expiresAt: int })),
   transfer: nullable(
     obj<Transfer>({

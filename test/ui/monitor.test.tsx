@@ -108,6 +108,13 @@ describe("the live table (SV1)", () => {
     expect(rowOf(frame, "c2")).toMatch(/c2\s+◇ Open\s+live\s+General\s+—\s+Omar Smith/);
   });
 
+  it("SPEC SV1: handle time counts from when the current rep took the conversation, not from when the customer arrived", async () => {
+    const taken = conversation("c1", { title: "Dana Kim", createdAt: T0 - 600_000, assignedAt: T0 - 120_000 });
+    ui = await renderMonitor({ welcome: supervisorWelcome([taken]), columns: 160 });
+    const frame = await ui.waitForFrame((f) => f.includes("Dana Kim"), "the table");
+    expect(rowOf(frame, "c1")).toMatch(/Dana Kim\s+2:00\s/);
+  });
+
   it("SPEC L4, SPEC SV8: an aborted conversation tells the supervisor nobody can continue it and how to close it", async () => {
     ui = await renderMonitor({ welcome: supervisorWelcome([conversation("c1", { title: "Dana Kim", aborted: "queue General was deleted" })]), columns: 160 });
     const frame = await ui.waitForFrame((f) => f.includes("Dana Kim"), "the table");

@@ -61,10 +61,6 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
       const view = change.conversation;
       const before = previous.sessions[view.id]?.view;
       next = { ...next, touched: { ...next.touched, [view.id]: frame.at } };
-      // Handle time starts when it becomes Active with a rep (again, after a transfer or a return from Waiting).
-      if (view.state === "active" && (!before || before.state !== "active" || before.ownerId !== view.ownerId)) {
-        next = { ...next, since: { ...next.since, [view.id]: frame.at } };
-      }
       if (!before && view.messages && !isRead(next, view.id)) {
         const fresh = view.messages.filter((m) => countsAsUnread(m, meId)).length;
         if (fresh > 0) next = { ...next, unread: { ...next.unread, [view.id]: fresh } };
@@ -153,7 +149,7 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       const fresh: UiState = { ...initialUiState(state.base.now, state.base.size), flash: state.base.flash };
       const users: Record<string, UserView> = {};
       for (const user of snap.users) users[user.id] = user;
-      return { ...state, base: reduce(fresh, action), users, unread: {}, since: {}, touched: {} };
+      return { ...state, base: reduce(fresh, action), users, unread: {}, touched: {} };
     }
     case "event": {
       let next = state;

@@ -60,8 +60,8 @@ export function withText(view: ConversationView, users: Record<string, UserView>
   return parts.join(" · ");
 }
 
-/** Wait in the queue for Open, handle time for Active and Wrap-up, time left before the system closes it for Waiting. */
-export function timeOf(view: ConversationView, since: number | undefined, now: number): { ms: number; text: string } {
+/** The wait in the queue (Open), the handle time with the current rep (Active, Wrap-up), the time left (Waiting). */
+export function timeOf(view: ConversationView, now: number): { ms: number; text: string } {
   switch (view.state) {
     case "open": {
       const ms = Math.max(0, now - (view.queuedAt ?? view.createdAt));
@@ -69,7 +69,7 @@ export function timeOf(view: ConversationView, since: number | undefined, now: n
     }
     case "active":
     case "wrapup": {
-      const ms = Math.max(0, now - (since ?? view.createdAt));
+      const ms = Math.max(0, now - (view.assignedAt ?? view.createdAt));
       return { ms, text: duration(ms) };
     }
     case "waiting":
@@ -103,7 +103,7 @@ export interface MonitorRow {
 export function rowOf(state: MonitorState, session: Session, users: Record<string, UserView>, now: number): MonitorRow {
   const view = session.view;
   const meId = state.base.me?.id ?? "";
-  const time = timeOf(view, state.since[view.id], now);
+  const time = timeOf(view, now);
   // Nobody owns it: who parked it (Waiting) or who it is offered to right now (Open), greyed.
   const rep = view.ownerId
     ? sanitizeLine(view.ownerName ?? nameOf(users, view.ownerId))

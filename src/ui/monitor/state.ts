@@ -50,8 +50,6 @@ export interface MonitorState {
   users: Record<string, UserView>;
   /** New messages per conversation since the supervisor last had it selected. */
   unread: Record<string, number>;
-  /** Server time when a conversation was seen to become Active with its current rep (handle time). */
-  since: Record<string, number>;
   /** Server time of the last change per conversation: rows changed in the last seconds are marked. */
   touched: Record<string, number>;
   selectedId: string | null;
@@ -82,7 +80,6 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     base: initialUiState(now, size),
     users: {},
     unread: {},
-    since: {},
     touched: {},
     selectedId: null,
     selectedIndex: 0,
