@@ -12,6 +12,7 @@ import { conversationIdsOf } from "./core/indexes.js";
 import { audienceOf, changesFor, conversationView, snapshot, userView } from "./core/views.js";
 import type { Viewer } from "./core/views.js";
 import type { Clock } from "./clock.js";
+import type { Org } from "./core/org.js";
 import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { toOrg } from "./org-file.js";
@@ -110,10 +111,35 @@ export class Hub {
     }
     this.state = state;
     const org = toOrg(this.org);
-    if (JSON.stringify(org) !== JSON.stringify(state.org)) this.execute({ role: "system" }, { type: "configure", org });
+    if (JSON.stringify(org) !== JSON.stringify(state.org)) {
+      this.removeWhatTheOrgFileDropped(org);
+      this.execute({ role: "system" }, { type: "configure", org });
+    }
     this.log.info({ seq: state.seq, replayed, fromSnapshot: snap?.seq ?? null, ms: Math.round(performance.now() - started) }, "state recovered");
     this.flushNow();
     return state;
+  }
+
+  /**
+   * L4: the org file is the admin's word. A queue or a user it no longer lists is deleted, while the org that knew
+   * them is still in force: their conversations are aborted with a warning (Open ones in a removed queue are
+   * closed) instead of waiting in a queue nobody serves, or staying with someone who can no longer sign in.
+   */
+  private removeWhatTheOrgFileDropped(org: Org): void {
+    const queues = new Set(org.queues.map((q) => q.id));
+    const users = new Set(org.users.map((u) => u.id));
+    const removed: { command: Command; what: string }[] = [
+      ...Object.values(this.state.queues)
+        .filter((q) => !q.deleted && !queues.has(q.id))
+        .map((q) => ({ command: { type: "delete_queue", queueId: q.id } as Command, what: `queue ${q.id}` })),
+      ...Object.values(this.state.users)
+        .filter((u) => !u.deleted && !users.has(u.id))
+        .map((u) => ({ command: { type: "delete_user", userId: u.id } as Command, what: `user ${u.id}` })),
+    ];
+    for (const { command, what } of removed) {
+      const outcome = this.execute({ role: "admin" }, command);
+      this.log.warn({ removed: what, ok: outcome.ok }, "no longer in the org file: its conversations are aborted");
+    }
   }
 
   // ---- commands -------------------------------------------------------------------------------------

@@ -177,3 +177,39 @@ describe("persistent chat across a server restart", () => {
     expect(next.expiresAt).toBe(clock.now() + 30_000);
   });
 });
+
+describe("the org file removes a queue or a user", () => {
+  it("SPEC L4: a rep and a queue no longer in the org file: the rep's chat is aborted with a warning and can only be ended; an Open chat of the removed queue is closed", async () => {
+    const first = await start({});
+    const bob = await connect(first, { role: "rep", token: token(first, "bob") });
+    await bob.request({ type: "presence", presence: "available" });
+    const customer = await connect(first, { role: "customer" });
+    const live = (await customer.request({ type: "start", workstream: "live", text: "Hello, I need help with my order" })).conversationId as string;
+    await bob.request({ type: "accept", offerId: (await bob.waitForOffer(live)).id });
+    await bob.request({ type: "presence", presence: "away" });
+    // A persistent chat waits in Billing: nobody is Available there.
+    const other = await connect(first, { role: "customer", identity: signIdentity(first.org.secret, { id: "cust-ann", name: "Ann Lee" }) });
+    const billing = (await other.request({ type: "start", workstream: "persistent", text: "Is my invoice ready?" })).conversationId as string;
+    const org = first.org;
+    await stop(first, bob, customer, other);
+
+    // The admin removes Bob and the Billing queue (the persistent workstream now routes to General).
+    const second = await start({
+      org: {
+        ...org,
+        queues: org.queues.filter((q) => q.id !== "billing"),
+        workstreams: org.workstreams.map((w) => (w.queue === "billing" ? { ...w, queue: "general" } : w)),
+        users: org.users.filter((u) => u.id !== "bob").map((u) => ({ ...u, queues: u.queues.filter((q) => q !== "billing") })),
+      },
+    });
+    const sam = await connect(second, { role: "supervisor", token: token(second, "sam") });
+    expect(sam.conversations.get(live)).toMatchObject({ state: "active", aborted: "rep Bob Okafor was removed" });
+    expect(sam.texts(live).at(-1)).toBe("This conversation was aborted: rep Bob Okafor was removed. It can only be ended.");
+    expect(sam.conversations.get(billing)).toBeUndefined(); // closed: the monitor leaves Closed ones out
+    expect(second.hub.state.conversations[billing]).toMatchObject({ state: "closed", aborted: "queue Billing was deleted" });
+    // Nobody can carry the aborted chat on; the supervisor ends it.
+    await sam.request({ type: "force_close", conversationId: live });
+    await waitFor(() => sam.conversations.get(live)?.state === "closed" || !sam.conversations.has(live), "the aborted chat closed");
+    expect(second.hub.state.conversations[live]?.state).toBe("closed");
+  });
+});
