@@ -121,14 +121,19 @@ export class Hub {
   }
 
   /**
-   * L4: the org file is the admin's word. A queue or a user it no longer lists is deleted, while the org that knew
-   * them is still in force: their conversations are aborted with a warning (Open ones in a removed queue are
-   * closed) instead of waiting in a queue nobody serves, or staying with someone who can no longer sign in.
+   * L4: the org file is the admin's word. A workstream, a queue or a user it no longer lists is deleted, while the
+   * org that knew them is still in force: their conversations are aborted with a warning (those of a removed
+   * workstream, and Open ones in a removed queue, are closed) instead of waiting in a queue nobody serves, staying
+   * with someone who can no longer sign in, or stopping the server for want of their workstream's settings.
    */
   private removeWhatTheOrgFileDropped(org: Org): void {
+    const workstreams = new Set(org.workstreams.map((w) => w.id));
     const queues = new Set(org.queues.map((q) => q.id));
     const users = new Set(org.users.map((u) => u.id));
     const removed: { command: Command; what: string }[] = [
+      ...this.state.org.workstreams
+        .filter((w) => !workstreams.has(w.id))
+        .map((w) => ({ command: { type: "delete_workstream", workstreamId: w.id } as Command, what: `workstream ${w.id}` })),
       ...Object.values(this.state.queues)
         .filter((q) => !q.deleted && !queues.has(q.id))
         .map((q) => ({ command: { type: "delete_queue", queueId: q.id } as Command, what: `queue ${q.id}` })),

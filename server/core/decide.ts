@@ -75,7 +75,7 @@ const ROLE_COMMANDS: Record<Actor["role"], ReadonlySet<Command["type"]>> = {
     "presence", "accept", "reject", "pick", "message", "transfer", "conference", "end_conference", "close", "end", "wrapup",
     "monitor", "leave", "assign", "supervisor_transfer", "force_close",
   ]),
-  admin: new Set(["configure", "delete_queue", "delete_user"]),
+  admin: new Set(["configure", "delete_queue", "delete_workstream", "delete_user"]),
   system: new Set(["configure", "tick"]),
 };
 
@@ -525,6 +525,22 @@ function run(tx: Tx, actor: Actor, command: Command): void {
     }
 
     // -- admin --
+    case "delete_workstream": {
+      // L4: without its workstream a conversation has no routing, capacity cost or texts left: it is aborted and
+      // closed. Reps wrapping one up still submit their reason.
+      const ws = state.org.workstreams.find((w) => w.id === command.workstreamId);
+      if (!ws) refuse("workstream/not_found", `There is no workstream ${command.workstreamId}.`);
+      const reason = `workstream ${ws.name} was removed`;
+      for (const c of liveConversations(state).filter((x) => x.workstreamId === ws.id)) {
+        const holders = Object.keys(state.users).filter((id) => c.id in state.users[id]!.items).sort();
+        withdrawOffers(tx, c);
+        systemMessage(tx, c, "aborted", fill(ws.texts.aborted, { reason }));
+        if (!c.aborted) tx.emit({ type: "aborted", conversationId: c.id, reason });
+        tx.emit({ type: "closed", conversationId: c.id, by: "system" });
+        for (const id of holders) freed(tx, id);
+      }
+      return;
+    }
     case "delete_queue": {
       const queue = state.queues[command.queueId];
       if (!queue || queue.deleted) refuse("queue/not_found", `There is no queue ${command.queueId}.`);

@@ -189,6 +189,7 @@ export type Command =
   | { type: "supervisor_transfer"; conversationId: string; target: TransferTarget }
   | { type: "force_close"; conversationId: string }
   | { type: "delete_queue"; queueId: string }
+  | { type: "delete_workstream"; workstreamId: string }
   | { type: "delete_user"; userId: string };
 
 export interface Envelope {

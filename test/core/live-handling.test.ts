@@ -56,6 +56,29 @@ describe("L4: deleting a resource aborts the conversation", () => {
     expect(conversationView(h.state, c, false).aborted).toBe("queue General was deleted");
   });
 
+  it("SPEC L4: deleting a workstream aborts and closes its conversations, freeing the reps; other workstreams go on", () => {
+    // given: Alice handles a live chat, another waits in the queue, and Bob has a persistent chat
+    const h = new CoreHarness(testOrg({ autoBusyAtCapacity: false }));
+    h.available("alice");
+    const active = handled(h, "alice");
+    h.ok(rep("alice"), { type: "presence", presence: "away" });
+    const queued = h.start("live");
+    h.available("bob");
+    const persistent = handled(h, "bob", "persistent", "Hello", { id: "ann", name: "Ann Lee" });
+
+    // when: the admin removes the live workstream
+    h.ok(admin, { type: "delete_workstream", workstreamId: "live" });
+
+    // then: both live chats are closed with the warning; Alice's capacity is free; Bob's chat is untouched
+    for (const id of [active, queued]) {
+      expect(h.conversation(id)).toMatchObject({ state: "closed", closedBy: "system", aborted: "workstream live was removed" });
+      expect(lastMessage(h, id)).toMatchObject({ code: "aborted", text: "This conversation was aborted: workstream live was removed. It can only be ended." });
+    }
+    expect(h.used("alice")).toBe(0);
+    expect(h.conversation(persistent)).toMatchObject({ state: "active", ownerId: "bob", aborted: null });
+    expect(h.refused(admin, { type: "delete_workstream", workstreamId: "nowhere" })).toBe("workstream/not_found");
+  });
+
   it("SPEC L4: an aborted conversation refuses messages, transfer and conference; the rep can only end it", () => {
     // given: Alice's conversation was aborted by the deletion of its queue
     const h = new CoreHarness();

@@ -212,4 +212,21 @@ describe("the org file removes a queue or a user", () => {
     await waitFor(() => sam.conversations.get(live)?.state === "closed" || !sam.conversations.has(live), "the aborted chat closed");
     expect(second.hub.state.conversations[live]?.state).toBe("closed");
   });
+
+  it("SPEC L4: a workstream no longer in the org file: the server starts, and its conversations are closed with a warning", async () => {
+    const first = await start({});
+    const alice = await connect(first, { role: "rep", token: token(first, "alice") });
+    await alice.request({ type: "presence", presence: "available" });
+    const customer = await connect(first, { role: "customer", identity: signIdentity(first.org.secret, { id: "cust-ann", name: "Ann Lee" }) });
+    const id = (await customer.request({ type: "start", workstream: "persistent", text: "Is my invoice ready?" })).conversationId as string;
+    await alice.request({ type: "accept", offerId: (await alice.waitForOffer(id)).id });
+    const org = first.org;
+    await stop(first, alice, customer);
+
+    const second = await start({ org: { ...org, workstreams: org.workstreams.filter((w) => w.id !== "persistent") } });
+    expect(second.hub.state.conversations[id]).toMatchObject({ state: "closed", closedBy: "system", aborted: "workstream Persistent chat was removed" });
+    const aliceAgain = await connect(second, { role: "rep", token: token(second, "alice") });
+    expect(aliceAgain.users.get("alice")?.used).toBe(0);
+    expect(aliceAgain.texts(id).at(-1)).toBe("This conversation was aborted: workstream Persistent chat was removed. It can only be ended.");
+  });
 });
