@@ -47,7 +47,7 @@ export function resolveIdentity(options: { server?: string; as?: string; token?:
 }
 
 /** Run the rep console until the rep quits; resolves after the terminal is restored. */
-export async function runConsole(target: ConsoleTarget, options: { onExit?: () => void; available?: boolean } = {}): Promise<void> {
+export async function runConsole(target: ConsoleTarget, options: { onExit?: () => void; available?: boolean; screenReader?: boolean } = {}): Promise<void> {
   const settings = openSettings();
   const { client, welcome } = await connectClient(target.url, { role: target.role, token: target.token, client: "cc-agent console" });
   const store = createStore(initialUiState(Date.now(), { columns: process.stdout.columns || 100, rows: process.stdout.rows || 30 }));
@@ -65,6 +65,7 @@ export async function runConsole(target: ConsoleTarget, options: { onExit?: () =
     client,
     store,
     settings: { theme: settings.get("theme") },
+    ...(options.screenReader ? { screenReader: true } : {}),
     create(exit, theme) {
       controller = new ConsoleController(store, client, { exit });
       notifier.start();
@@ -98,8 +99,9 @@ export function registerConsoleCommand(program: Command): void {
     .option("--server <url>", "routing server (default: the local one)", parseServerUrl)
     .option("--as <user>", "sign in as this user from the local credentials (id or name)")
     .option("--token <token>", "sign in with this token (a remote server)")
-    .action(async (options: { server?: string; as?: string; token?: string }) => {
-      await runConsole(resolveIdentity(options, "rep"));
+    .option("--screen-reader", "a linear, worded layout for screen readers")
+    .action(async (options: { server?: string; as?: string; token?: string; screenReader?: boolean }) => {
+      await runConsole(resolveIdentity(options, "rep"), { screenReader: options.screenReader === true });
     });
 
   const config = program.command("config").description("show or change the console's settings");

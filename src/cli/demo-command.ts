@@ -25,7 +25,8 @@ export function registerDemoCommand(program: Command): void {
     .option("--count <n>", "demo customers to seed", "16")
     .option("--rate <per-min>", "arrivals per minute", "20")
     .option("--as <user>", "demo user to sign in as", "alice")
-    .action(async (options: { count: string; rate: string; as: string }) => {
+    .option("--screen-reader", "a linear, worded layout for screen readers")
+    .action(async (options: { count: string; rate: string; as: string; screenReader?: boolean }) => {
       // The server's modules load only when the demo runs, not for every cc-agent command.
       const [{ createLogger }, { startServer }] = await Promise.all([import("../../server/logger.js"), import("../../server/start-server.js")]);
       const dir = mkdtempSync(join(tmpdir(), "cc-agent-demo-"));
@@ -57,7 +58,7 @@ export function registerDemoCommand(program: Command): void {
       const token = server.org.users.find((u) => u.id === options.as || u.name.toLowerCase().startsWith(options.as.toLowerCase()))?.token;
       if (!token) throw new Error(`no demo user "${options.as}"; one of ${server.org.users.map((u) => u.id).join(", ")}`);
       try {
-        await runConsole({ url: server.url, token, role: "rep" }, { available: true });
+        await runConsole({ url: server.url, token, role: "rep" }, { available: true, screenReader: options.screenReader === true });
       } finally {
         await stop();
       }

@@ -31,7 +31,7 @@ export function wireMonitor(client: CcClient, store: MonitorStore, welcome: Welc
 }
 
 /** Run the monitor until the supervisor quits; resolves after the terminal is restored. */
-export async function runMonitor(target: ConsoleTarget): Promise<void> {
+export async function runMonitor(target: ConsoleTarget, options: { screenReader?: boolean } = {}): Promise<void> {
   const settings = openSettings();
   const { client, welcome } = await connectClient(target.url, { role: "supervisor", token: target.token, client: "cc-agent monitor" });
   const store = createMonitorStore(Date.now(), { columns: process.stdout.columns || 120, rows: process.stdout.rows || 40 });
@@ -41,6 +41,7 @@ export async function runMonitor(target: ConsoleTarget): Promise<void> {
     client,
     store,
     settings: { theme: settings.get("theme") },
+    ...(options.screenReader ? { screenReader: true } : {}),
     create(exit, theme) {
       const controller = new MonitorController(store, client, { exit });
       return { element: createElement(MonitorApp, { store, controller, theme }), quit: () => controller.quit() };
@@ -55,7 +56,8 @@ export function registerMonitorCommand(program: Command): void {
     .option("--server <url>", "routing server (default: the local one)", parseServerUrl)
     .option("--as <user>", "sign in as this supervisor from the local credentials (id or name; default: the first supervisor)")
     .option("--token <token>", "sign in with this supervisor's token (a remote server)")
-    .action(async (options: { server?: string; as?: string; token?: string }) => {
-      await runMonitor(resolveIdentity(options, "supervisor"));
+    .option("--screen-reader", "a linear, worded layout for screen readers")
+    .action(async (options: { server?: string; as?: string; token?: string; screenReader?: boolean }) => {
+      await runMonitor(resolveIdentity(options, "supervisor"), { screenReader: options.screenReader === true });
     });
 }

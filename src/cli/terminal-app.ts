@@ -18,6 +18,8 @@ export interface TerminalAppOptions {
   settings: Pick<Settings, "theme">;
   /** Build the app; `exit` ends it. `quit` is what SIGTERM does (e.g. set presence Offline, then exit). */
   create(exit: () => void, theme: Theme): { element: ReactElement; quit: () => Promise<void> };
+  /** A linear, worded rendering for screen readers (also INK_SCREEN_READER=true). */
+  screenReader?: boolean;
   /** Runs once when the app ends, before the terminal is handed back. */
   onStop?: () => void;
 }
@@ -41,7 +43,7 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   };
   const theme = makeTheme(options.settings.theme === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
   const app = options.create(finish, theme);
-  const instance = render(app.element, { exitOnCtrlC: false, patchConsole: true });
+  const instance = render(app.element, { exitOnCtrlC: false, patchConsole: true, ...(options.screenReader ? { isScreenReaderEnabled: true } : {}) });
   // The terminal marks pastes, so a pasted line break never sends (src/ui/keys/use-keys.ts).
   if (process.stdout.isTTY) process.stdout.write(BRACKETED_PASTE_ON);
   // Timers tick once a second (countdowns, wait and handle times, the flash line's expiry).

@@ -1,7 +1,7 @@
 // The rep console: header, session pane, communication pane (thread + composer) or Home, footer.
 // A pure function of the store; the one input handler hands keys to the controller.
 import { useKeys } from "./keys/use-keys.js";
-import { Box, Text } from "ink";
+import { Box, Text, useIsScreenReaderEnabled } from "ink";
 import { useSyncExternalStore } from "react";
 import { sanitizeLine } from "../protocol/sanitize.js";
 import { Composer, measureComposer } from "./components/Composer.js";
@@ -46,6 +46,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const { store, controller, theme } = props;
   const state = useSyncExternalStore(store.subscribe, store.getState);
   useKeys(controller);
+  const screenReader = useIsScreenReaderEnabled();
 
   const { columns, rows } = state.size;
   // One row shorter than the terminal avoids full-screen repaints.
@@ -72,7 +73,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   return (
     <Box flexDirection="column" height={height} width={columns}>
       <Header me={state.me} offers={offers} connection={state.connection} org={state.org?.name ?? ""} theme={theme} />
-      <Box flexGrow={1}>
+      {/* A screen reader hears the panes one after the other, not side by side. */}
+      <Box flexGrow={1} flexDirection={screenReader ? "column" : "row"}>
         {showPane ? <SessionPane rows={sessionRows(state)} homeFocused={state.focus === "home"} collapsed={state.collapsed || columns < 80} width={paneWidth} theme={theme} /> : null}
         <Box flexDirection="column" width={mainWidth} paddingLeft={1}>
           {offer ? <OfferCard offer={offer} repName={state.me?.name ?? ""} now={now} countdown={offerCountdown(state, offer)} more={offers - 1} theme={theme} /> : null}

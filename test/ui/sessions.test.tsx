@@ -74,3 +74,23 @@ describe("session pane", () => {
     await ui.waitForFrame((f) => f.includes("› second") && f.includes("not active"), "draft restored");
   });
 });
+
+describe("screen reader mode", () => {
+  afterEach(() => {
+    delete process.env.INK_SCREEN_READER;
+  });
+
+  it("UX colour and accessibility, SPEC S7, SPEC S9, SPEC S10: a linear layout where each session row is said in words, not glyphs", async () => {
+    process.env.INK_SCREEN_READER = "true";
+    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7", alert: true, sentiment: -2 }), conversation("c8", { title: "Kenny Smith", state: "waiting", mode: "persistent", ownerId: null })]) });
+    await ui.press(KEYS.alt("2"));
+    for (let i = 0; i < 12; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`message ${i}`) }) });
+    const frame = await ui.waitForFrame((f) => f.includes("10 or more unread"), "the spoken rows");
+    expect(frame).toContain("1 Visitor 7, Active, 10 or more unread, urgent");
+    expect(frame).toContain("2 Kenny Smith, Waiting, selected");
+    // The panes come one after the other: the session list, then the conversation.
+    expect(frame).toMatch(/^2 Kenny Smith, Waiting, selected$/m);
+    // No box drawing reaches a screen reader.
+    expect(frame).not.toMatch(/[│╭╮╰╯║╔╗╚╝]/);
+  });
+});

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import type { SessionRow } from "../store/selectors.js";
+import { spokenRow } from "../store/selectors.js";
 import type { Theme } from "../theme/theme.js";
 import { fg } from "../theme/theme.js";
 import { STATE_LABEL } from "../theme/theme.js";
@@ -10,14 +11,14 @@ export function SessionPane(props: { rows: SessionRow[]; homeFocused: boolean; c
   const titleWidth = Math.max(6, props.width - 12);
   return (
     <Box flexDirection="column" width={props.width} borderStyle="single" borderRight borderTop={false} borderBottom={false} borderLeft={false}>
-      <Text inverse={props.homeFocused} bold>
+      <Text inverse={props.homeFocused} bold aria-label={props.homeFocused ? "Home, selected" : "Home"}>
         {collapsed ? "⌂" : "⌂ Home"}
       </Text>
       {rows.map((row) => {
         const glyph = STATE_LABEL[row.state]?.glyph ?? "?";
         const title = row.title.length > titleWidth ? `${row.title.slice(0, titleWidth - 1)}…` : row.title;
         return (
-          <Text key={row.id} inverse={row.focused} bold={row.badge !== ""} wrap="truncate">
+          <Text key={row.id} inverse={row.focused} bold={row.badge !== ""} wrap="truncate" aria-label={spokenRow(row)}>
             <Text {...fg(theme.muted)}>{row.number}</Text>
             {collapsed ? "" : ` ${title.padEnd(titleWidth)}`}
             <Text {...fg(theme.accent)}>{row.badge ? ` ${row.badge}` : "  "}</Text>
