@@ -115,6 +115,21 @@ describe("the live table (SV1)", () => {
     expect(rowOf(frame, "c1")).toMatch(/Dana Kim\s+2:00\s/);
   });
 
+  it("SPEC SV1, UX colour and accessibility: with a screen reader each row is said in words, column by column", async () => {
+    process.env.INK_SCREEN_READER = "true";
+    try {
+      ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()), columns: 160 });
+      const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith"), "the spoken table");
+      expect(frame).toContain("c1, Active, live, General, rep Alice Moreau, Dana Kim, 1:30, negative, urgent, selected");
+      expect(frame).toContain("c3, Waiting, persistent, Billing, parked by Alice Moreau, Kenny Smith, 27d left, neutral");
+      const rows = frame.split("\n").filter((line) => /^c\d+, /.test(line));
+      expect(rows).toHaveLength(5);
+      for (const line of rows) expect(line).not.toMatch(/[▶◇⏸▁▂▃▄▅▆▇]/);
+    } finally {
+      delete process.env.INK_SCREEN_READER;
+    }
+  });
+
   it("SPEC L4, SPEC SV8: an aborted conversation tells the supervisor nobody can continue it and how to close it", async () => {
     ui = await renderMonitor({ welcome: supervisorWelcome([conversation("c1", { title: "Dana Kim", aborted: "queue General was deleted" })]), columns: 160 });
     const frame = await ui.waitForFrame((f) => f.includes("Dana Kim"), "the table");

@@ -21,7 +21,7 @@ import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
 import { monitorMode } from "./controller.js";
-import { displayed, queueRows, settingOff, stateText, tableRows, teamRows, transferLine, viewCounts } from "./selectors.js";
+import { displayed, queueRows, settingOff, spokenMonitorRow, stateText, tableRows, teamRows, transferLine, viewCounts } from "./selectors.js";
 import type { MonitorRow } from "./selectors.js";
 import type { MonitorState, SortKey } from "./state.js";
 
@@ -251,7 +251,7 @@ function Table(props: { state: MonitorState; rows: MonitorRow[]; height: number;
       {shown.map((row) => {
         const isSelected = row.id === state.selectedId;
         return (
-          <Text key={row.id} inverse={isSelected} bold={isSelected || row.unread !== ""} wrap="truncate">
+          <Text key={row.id} inverse={isSelected} bold={isSelected || row.unread !== ""} wrap="truncate" aria-label={spokenMonitorRow(row, isSelected)}>
             {columns.map((c, i) => (
               <Text key={c.key} {...cellColour(row, c.key, theme)}>
                 {i > 0 ? " " : ""}

@@ -46,6 +46,28 @@ export function stateText(view: ConversationView): string {
   return `${label.glyph} ${label.word}`;
 }
 
+/** A table row in words, for screen readers: every column, named, without glyphs or padding. */
+export function spokenMonitorRow(row: MonitorRow, selected: boolean): string {
+  const who = row.rep === "" ? "unassigned" : row.rep.startsWith("→ ") ? `offered to ${row.rep.slice(2)}` : row.repIsLast ? `parked by ${row.rep}` : `rep ${row.rep}`;
+  const unread = row.unread === "" ? "" : row.unread === "+" ? "10 or more new" : `${row.unread} new`;
+  const parts = [
+    row.id,
+    row.state.replace(/^\S+ /, ""),
+    row.mode === "live" ? "live" : "persistent",
+    row.queue,
+    who,
+    row.with,
+    row.customer,
+    row.time,
+    SENTIMENT_LABEL[row.sentiment].word,
+    row.alert ? "urgent" : "",
+    unread,
+    row.you === "mon" ? "you monitor" : row.you === "join" ? "you joined" : "",
+    selected ? "selected" : "",
+  ];
+  return parts.filter((p) => p !== "").join(", ");
+}
+
 export function sentimentText(step: SentimentStep): string {
   const label = SENTIMENT_LABEL[step];
   return `${label.glyph} ${label.word}`;
