@@ -39,6 +39,21 @@ async function typeAndSee(term: TmuxTerminal, text: string, shown: ScreenCheck, 
 
 describe("the built console in a real terminal", () => {
   it(
+    "UX colour and accessibility: --screen-reader draws the panes one after the other and says each session row in words",
+    async () => {
+      const home = await e2e.startServer("cc-agent-e2e-sr-");
+      const term = await e2e.startCli(["--as", "alice", "--screen-reader"], home);
+      await term.waitForScreen(["Alice Moreau", "● Available", "My work items (0)"], "Alice signed in", START_MS);
+      await customerStarts("Hello, I need help with my order");
+      await term.waitForScreen("New conversation: Visitor 1 · General", "the offer", STEP_MS);
+      await term.press("M-y");
+      const screen = await term.waitForScreen(/^1 Visitor 1, Active, selected$/m, "the spoken session row", STEP_MS);
+      expect(screen).not.toMatch(/[│╭╮╰╯]/);
+    },
+    TEST_MS,
+  );
+
+  it(
     "SPEC L1, SPEC S4, SPEC L12: an offer shows customer and queue, Alt+Y opens the conversation, Enter sends, Alt+E and a filtered wrap-up reason close it",
     async () => {
       const term = await startAliceConsole();
