@@ -161,6 +161,23 @@ describe("the live table (SV1)", () => {
     expect(rowOf(frame, next).startsWith("›")).toBe(true);
   });
 
+  it("SPEC SV1: : opens a command line — :queue billing, :state active — that filters by one column", async () => {
+    ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
+    await ui.waitForFrame((f) => f.includes("c5"), "the table");
+    await ui.press(":");
+    await ui.press("queue billing");
+    const frame = await ui.waitForFrame((f) => f.includes(":queue billing"), "the command line");
+    expect(frame).not.toContain("filter: :");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => !f.includes("Dana Kim"), "only Billing");
+    expect(ui.controller.rows().map((r) => r.id)).toEqual(["c3"]);
+    await ui.press(":");
+    await ui.press("state active");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Dana Kim") && !f.includes("Kenny Smith"), "only Active");
+    expect(ui.controller.rows().map((r) => r.id).sort()).toEqual(["c1", "c4"]);
+  });
+
   it("SPEC SV1: / filters the table (plain words, or state: queue: rep: fields), v cycles the saved views all, Open, Waiting, alerts, s and S sort", async () => {
     ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
     await ui.waitForFrame((f) => f.includes("c5"), "the table");

@@ -60,6 +60,7 @@ export type CommandId =
   | "mon-up"
   | "mon-down"
   | "mon-filter"
+  | "mon-command"
   | "mon-monitor"
   | "mon-join"
   | "mon-leave"
@@ -149,6 +150,7 @@ export const BINDINGS: Binding[] = [
   { id: "mon-page-down", keys: ["PgDn"], modes: ["monitor"], description: "a page down in the table" },
   { id: "mon-open", keys: ["Enter"], modes: ["monitor"], description: "open the live view of a conversation you monitor or joined", label: "live view" },
   { id: "mon-filter", keys: ["/"], modes: ["monitor"], description: "filter the table: words, or state: queue: rep: mode: id:", hint: true, label: "filter" },
+  { id: "mon-command", keys: [":"], modes: ["monitor"], description: "command line: :queue billing, :rep alice, :state waiting (a filter by one column)" },
   { id: "mon-monitor", keys: ["m"], modes: ["monitor"], description: "monitor silently (Active or Wrap-up, not your own)", hint: true, label: "monitor" },
   { id: "mon-join", keys: ["J"], modes: ["monitor", "monitor-watch"], description: "join: write to rep and customer (Active or Wrap-up)", hint: true, label: "join" },
   { id: "mon-leave", keys: ["L"], modes: ["monitor", "monitor-watch"], description: "stop monitoring, or leave a joined conversation", label: "leave" },

@@ -101,7 +101,9 @@ function ViewTabs(props: { state: MonitorState; theme: Theme }) {
       </Text>
       {state.filterEditing || state.filter ? (
         <Text {...fg(theme.accent)} bold>
-          {"  "}filter: {state.filter}
+          {"  "}
+          {state.filter.startsWith(":") ? "" : "filter: "}
+          {state.filter}
           {state.filterEditing ? <Text inverse> </Text> : null}
         </Text>
       ) : (

@@ -132,6 +132,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       }
       case "mon-filter":
         return this.store.dispatch({ type: "filter", filter: state.filter, editing: true });
+      case "mon-command":
+        return this.store.dispatch({ type: "filter", filter: ":", editing: true });
       case "mon-filter-apply":
         return this.store.dispatch({ type: "filter", filter: state.filter.trim(), editing: false });
       case "mon-filter-clear":

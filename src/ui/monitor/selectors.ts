@@ -171,8 +171,14 @@ function inView(view: ConversationView, saved: SavedView): boolean {
 const FIELDS = ["state", "queue", "rep", "mode", "id", "customer"] as const;
 
 /** Every word must match: `field:value` words look in that column, plain words anywhere in the row. */
+/** `:queue billing` (the command line) is the filter `queue:billing`. */
+function commandAsFilter(filter: string): string {
+  const [field, ...value] = filter.trim().slice(1).split(/\s+/);
+  return field && value.length > 0 ? `${field}:${value.join(" ")}` : (field ?? "");
+}
+
 export function matchesFilter(row: MonitorRow, filter: string): boolean {
-  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  const words = (filter.trimStart().startsWith(":") ? commandAsFilter(filter) : filter).toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
   const state = `${row.view.state} ${STATE_LABEL[row.view.state]!.word} ${row.state}`.toLowerCase();
   const columns: Record<(typeof FIELDS)[number], string> = {
