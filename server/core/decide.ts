@@ -22,7 +22,7 @@ import type {
 } from "./model.js";
 import { MAX_MESSAGE_LENGTH, PRESENCES } from "./model.js";
 import { conversationIdsOf, indexesOf, isHeld, messageIdByClientId } from "./indexes.js";
-import { DAY, fill, isOpenAt, nextOpening } from "./org.js";
+import { DAY, fill, isOpenAt, nextClosing, nextOpening } from "./org.js";
 import type { Workstream } from "./org.js";
 import { fits, selectRep, workstreamOf } from "./routing.js";
 import { conversationSentiment, scoreMessage } from "./sentiment.js";
@@ -928,8 +928,35 @@ function tick(tx: Tx): void {
     systemMessage(tx, c, "waiting_expired", fill(ws.texts.waitingExpired, { days: ws.waitingExpiryDays }));
     tx.emit({ type: "closed", conversationId: c.id, by: "system" });
   }
+  tellLiveCustomersItClosed(tx);
   // Conversations held back by operating hours are routed when the hours open.
   tx.touch(Object.keys(state.queues).filter((id) => state.queues[id]!.open.length > 0));
+}
+
+/**
+ * P2: outside operating hours a live customer may not reach a rep and is told so — also one still waiting in the queue
+ * when the hours close. Told once per stay in the queue; the conversation stays queued and is routed at the opening.
+ */
+function tellLiveCustomersItClosed(tx: Tx): void {
+  const { state, at } = tx;
+  for (const ws of state.org.workstreams) {
+    if (ws.mode !== "live" || !ws.operatingHours || isOpenAt(ws.operatingHours, at)) continue;
+    for (const id of [...(state.queues[ws.queueId]?.open ?? [])]) {
+      const c = state.conversations[id]!;
+      if (c.workstreamId !== ws.id || c.state !== "open" || c.offerId || c.transfer || toldClosed(c)) continue;
+      systemMessage(tx, c, "outside_hours", ws.texts.outsideHours);
+    }
+  }
+}
+
+/** Whether the customer was told the hours closed since the conversation last entered its queue. */
+function toldClosed(c: Conversation): boolean {
+  for (let i = c.messages.length - 1; i >= 0; i--) {
+    const m = c.messages[i]!;
+    if (c.queuedAt !== null && m.at < c.queuedAt) return false;
+    if (m.code === "outside_hours") return true;
+  }
+  return false;
 }
 
 /** Conversations in Waiting with an expiry, from the index (which forgets those that left Waiting). */
@@ -945,7 +972,7 @@ function waitingConversations(state: State): Conversation[] {
 }
 
 /**
- * When the shell must next send a tick: the earliest offer expiry, Waiting expiry or opening time. The server runs
+ * When the shell must next send a tick: the earliest offer expiry, Waiting expiry, closing or opening time. The server runs
  * it after every group commit, so it looks only at pending offers (settled ones leave the state), the Waiting
  * index, and the queues only while some workstream is outside its hours.
  */
@@ -956,6 +983,12 @@ export function nextDeadline(state: State, now: number): number | null {
     if (o.status === "pending") next = Math.min(next, o.expiresAt);
   }
   for (const c of waitingConversations(state)) next = Math.min(next, c.waitingUntil!);
+  // P2: live customers still queued when the hours close are told so (a queue with anyone in it is enough to look).
+  for (const ws of state.org.workstreams) {
+    if (ws.mode !== "live" || !ws.operatingHours || (state.queues[ws.queueId]?.open.length ?? 0) === 0) continue;
+    const closing = nextClosing(ws.operatingHours, now);
+    if (closing !== null) next = Math.min(next, closing);
+  }
   const closed = state.org.workstreams.filter((ws) => ws.operatingHours && !isOpenAt(ws.operatingHours, now));
   if (closed.length > 0) {
     // Conversations held back by the hours: open, with no offer, in a workstream that is closed now.

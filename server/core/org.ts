@@ -140,6 +140,18 @@ export function nextOpening(hours: OperatingHours | null, at: number): number | 
   return null;
 }
 
+/** The next instant after `at` when open hours end, or null if they never do (no hours, or never open). */
+export function nextClosing(hours: OperatingHours | null, at: number): number | null {
+  if (!hours) return null;
+  const offset = hours.utcOffsetMinutes * MINUTE;
+  const localMidnight = Math.floor((at + offset) / DAY) * DAY;
+  for (let d = 0; d <= 8; d++) {
+    const candidate = localMidnight + d * DAY + minutesOf(hours.close) * MINUTE - offset;
+    if (candidate > at && isOpenAt(hours, candidate - 1) && !isOpenAt(hours, candidate)) return candidate;
+  }
+  return null;
+}
+
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }

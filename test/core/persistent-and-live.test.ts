@@ -145,6 +145,31 @@ describe("SPEC P2: operating hours", () => {
     expect(h.offerFor("alice", result.conversationId as string)).toBeDefined();
   });
 
+  it("SPEC P2: a live customer still waiting in the queue when the hours close is told so, once, and is routed at the opening", () => {
+    // given it is Wednesday 09:10, nobody is Available, and a visitor waits in the live queue
+    const h = new CoreHarness(hoursOrg());
+    h.advance(NEXT_OPENING - h.now + 10 * MINUTE);
+    const id = h.start("live", "Anyone there?");
+    const closing = NEXT_OPENING + 8 * 60 * MINUTE;
+    expect(h.deadline()).toBe(closing);
+
+    // when the hours close at 17:00 (and the clock ticks again later)
+    h.advance(closing - h.now);
+    h.advance(30 * MINUTE);
+
+    // then the customer was told, once, and the chat still waits in the queue
+    expect(systemMessages(h, id).filter((m) => m.code === "outside_hours").map((m) => m.text)).toEqual([DEFAULT_TEXTS.outsideHours]);
+    expect(customerSees(h, h.conversation(id).customer.key)[0]!.messages?.at(-1)?.text).toBe(DEFAULT_TEXTS.outsideHours);
+    expect(h.conversation(id).state).toBe("open");
+
+    // when Alice is Available at Thursday 09:00, she is offered it
+    h.advance(NEXT_OPENING + 24 * 60 * MINUTE - 5 * MINUTE - h.now);
+    h.available("alice");
+    expect(h.offerFor("alice", id)).toBeUndefined();
+    h.advance(5 * MINUTE);
+    expect(h.offerFor("alice", id)).toBeDefined();
+  });
+
   it("SPEC P2: the outside-hours text comes from the workstream settings when overridden", () => {
     // given a live workstream whose outside-hours text is overridden
     const text = "Our live chat is open Monday to Friday, 9 to 5 (UTC).";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { decide, nextDeadline } from "../../server/core/decide.js";
 import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
 import type { Actor, Command, Conversation, DomainEvent, Offer, Outcome, Presence, State, TransferTarget } from "../../server/core/model.js";
-import { DAY, isOpenAt, MINUTE, nextOpening } from "../../server/core/org.js";
+import { DAY, isOpenAt, MINUTE, nextClosing, nextOpening } from "../../server/core/org.js";
 import { addClientId, conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
 import type { ClientIds } from "../../server/core/indexes.js";
 import { eligible, workstreamOf } from "../../server/core/routing.js";
@@ -596,6 +596,12 @@ const INVARIANTS: Invariant[] = [
         if (!ws?.operatingHours || isOpenAt(ws.operatingHours, now)) continue;
         const opening = nextOpening(ws.operatingHours, now);
         if (opening !== null) expected = Math.min(expected, opening);
+      }
+      // P2: a live workstream's closing, while anyone waits in its queue (its live customers are then told).
+      for (const ws of state.org.workstreams) {
+        if (ws.mode !== "live" || !ws.operatingHours || !conversations(state).some((c) => c.state === "open" && c.queueId === ws.queueId)) continue;
+        const closing = nextClosing(ws.operatingHours, now);
+        if (closing !== null) expected = Math.min(expected, closing);
       }
       const actual = nextDeadline(state, now);
       return actual === (expected === Infinity ? null : expected) ? [] : [`nextDeadline ${String(actual)}, the whole state says ${expected}`];
