@@ -7,7 +7,6 @@ import { COMPOSER_LIMIT } from "./components/Composer.js";
 import { filterItems } from "./components/Picker.js";
 import type { PickerItem } from "./components/Picker.js";
 import type { CommandId, Mode } from "./keys/bindings.js";
-import { bindingsFor, matchKey } from "./keys/bindings.js";
 import { editPicker, editText } from "./keys/edit.js";
 import { attentionOrder, currentOffer } from "./store/selectors.js";
 import type { Picker, UiState } from "./store/state.js";
@@ -32,19 +31,11 @@ export function modeOf(state: UiState): Mode {
 export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
   // ---- input ----------------------------------------------------------------------------------------
 
-  /** Function keys come as raw sequences: Ink hands useInput an empty input with no key flag for them. */
-  handleFunctionKey(name: "F1"): void {
-    const command = bindingsFor(modeOf(this.state)).find((b) => b.keys.includes(name))?.id;
-    if (command) void this.run(command);
+  protected mode(): Mode {
+    return modeOf(this.state);
   }
 
-  handleInput(input: string, key: Key): void {
-    const mode = modeOf(this.state);
-    const command = matchKey(input, key, mode);
-    if (command) {
-      void this.run(command);
-      return;
-    }
+  protected typeIn(mode: Mode, input: string, key: Key): void {
     if (mode === "composer" || mode === "home") this.type(input, key, mode);
     else if (mode === "picker" || mode === "help") this.typeFilter(input, key, mode);
   }

@@ -1,6 +1,10 @@
 // What the console's and the monitor's controllers share: the store, the client, the clock, the flash
-// line, and requests whose refusal is shown there (as the server words it) instead of thrown.
+// line, requests whose refusal is shown there (as the server words it) instead of thrown, and key presses read
+// against the key table.
+import type { Key } from "ink";
 import type { RequestBody } from "../client/client.js";
+import type { CommandId, Mode } from "./keys/bindings.js";
+import { bindingsFor, matchKey } from "./keys/bindings.js";
 import type { Flash } from "./store/state.js";
 import type { Store } from "./store/store.js";
 
@@ -25,6 +29,26 @@ export abstract class Effects<S, A, O extends EffectsOptions> {
 
   protected get state(): S {
     return this.store.getState();
+  }
+
+  /** The mode the key table is read in now. */
+  protected abstract mode(): Mode;
+  /** Run a command of the key table. */
+  abstract run(command: CommandId): Promise<void>;
+  /** A key press that is no command: typing into the field that has focus in `mode`, if any. */
+  protected abstract typeIn(mode: Mode, input: string, key: Key): void;
+
+  /** Function keys come as raw sequences: Ink hands useInput an empty input with no key flag for them. */
+  handleFunctionKey(name: "F1"): void {
+    const command = bindingsFor(this.mode()).find((b) => b.keys.includes(name))?.id;
+    if (command) void this.run(command);
+  }
+
+  handleInput(input: string, key: Key): void {
+    const mode = this.mode();
+    const command = matchKey(input, key, mode);
+    if (command) void this.run(command);
+    else this.typeIn(mode, input, key);
   }
 
   protected now(): number {

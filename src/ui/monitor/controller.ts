@@ -8,7 +8,6 @@ import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
-import { bindingsFor, matchKey } from "../keys/bindings.js";
 import { editPicker, editText } from "../keys/edit.js";
 import type { Store } from "../store/store.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
@@ -69,18 +68,11 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
 
   // ---- input ----------------------------------------------------------------------------------------
 
-  handleFunctionKey(name: "F1"): void {
-    const command = bindingsFor(monitorMode(this.state)).find((b) => b.keys.includes(name))?.id;
-    if (command) void this.run(command);
+  protected mode(): Mode {
+    return monitorMode(this.state);
   }
 
-  handleInput(input: string, key: Key): void {
-    const mode = monitorMode(this.state);
-    const command = matchKey(input, key, mode);
-    if (command) {
-      void this.run(command);
-      return;
-    }
+  protected typeIn(mode: Mode, input: string, key: Key): void {
     if (mode === "monitor-filter") this.typeFilter(input, key);
     else if (mode === "monitor-compose") this.typeDraft(input, key);
     else if (mode === "picker") this.typePicker(input, key);
