@@ -6,6 +6,7 @@ import { EventEmitter } from "node:events";
 import { render } from "ink";
 import { createElement } from "react";
 import { percentile, serveRpc } from "./lib.js";
+import { sampleConversation } from "./sample-views.js";
 import type { RequestBody } from "../src/client/client.js";
 import type { Welcome } from "../src/protocol/messages.js";
 import type { ConversationView, MessageView, UserView } from "../src/protocol/views.js";
@@ -73,40 +74,11 @@ function conversation(i: number, messagesEach: number): ConversationView {
         : { id, at, author: { role: "rep", id: "alice", name: "Alice Moreau" }, text, clientId: `k${i}-${m}` },
     );
   }
-  const view: ConversationView = {
-    id: `c${i + 1}`,
-    state: "active",
-    mode: "live",
-    workstreamId: "live",
-    workstreamName: "Live chat",
-    queueId: "general",
-    queueName: "General",
+  const view = sampleConversation(`c${i + 1}`, T0 - messagesEach * 20_000, {
     title: `Customer ${i}`,
     customer: { name: `Customer ${i}`, authenticated: false },
-    proactive: false,
-    context: {},
-    ownerId: "alice",
-    ownerName: "Alice Moreau",
-    lastOwnerId: "alice",
-    participants: [],
-    consultants: [],
-    conferenceRequested: null,
-    offeredTo: null,
-    transfer: null,
-    supervisors: {},
-    wrapUpBy: [],
-    sentiment: 0,
-    alert: false,
-    createdAt: T0 - messagesEach * 20_000,
-    queuedAt: null,
-    assignedAt: null,
-    waitingUntil: null,
-    customerEnded: false,
-    aborted: null,
-    closedAt: null,
-    closedBy: null,
     messages,
-  };
+  });
   // Off the wire: every conversation is parsed from its own JSON, as the client would have it.
   return JSON.parse(JSON.stringify(view)) as ConversationView;
 }

@@ -13,6 +13,7 @@ import { createStore } from "../../src/ui/store/store.js";
 import type { Store } from "../../src/ui/store/store.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
 import type { Theme } from "../../src/ui/theme/theme.js";
+import { sampleConversation } from "../../bench/sample-views.js";
 
 export const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 
@@ -60,41 +61,7 @@ export function me(overrides: Partial<UserView> = {}): UserView {
 }
 
 export function conversation(id: string, overrides: Partial<ConversationView> = {}): ConversationView {
-  return {
-    id,
-    state: "active",
-    mode: "live",
-    workstreamId: "live",
-    workstreamName: "Live chat",
-    queueId: "general",
-    queueName: "General",
-    title: `Visitor ${id.slice(1)}`,
-    customer: { name: `Visitor ${id.slice(1)}`, authenticated: false },
-    proactive: false,
-    context: {},
-    ownerId: "alice",
-    ownerName: "Alice Moreau",
-    lastOwnerId: "alice",
-    participants: [],
-    consultants: [],
-    conferenceRequested: null,
-    offeredTo: null,
-    transfer: null,
-    supervisors: {},
-    wrapUpBy: [],
-    sentiment: 0,
-    alert: false,
-    createdAt: T0,
-    queuedAt: null,
-    assignedAt: null,
-    waitingUntil: null,
-    customerEnded: false,
-    aborted: null,
-    closedAt: null,
-    closedBy: null,
-    messages: [],
-    ...overrides,
-  };
+  return sampleConversation(id, T0, overrides);
 }
 
 let messageCounter = 1000;
