@@ -941,7 +941,7 @@ function tellLiveCustomersItClosed(tx: Tx): void {
   const { state, at } = tx;
   for (const ws of state.org.workstreams) {
     if (ws.mode !== "live" || !ws.operatingHours || isOpenAt(ws.operatingHours, at)) continue;
-    for (const id of [...(state.queues[ws.queueId]?.open ?? [])]) {
+    for (const id of state.queues[ws.queueId]?.open ?? []) {
       const c = state.conversations[id]!;
       if (c.workstreamId !== ws.id || c.state !== "open" || c.offerId || c.transfer || toldClosed(c)) continue;
       systemMessage(tx, c, "outside_hours", ws.texts.outsideHours);
