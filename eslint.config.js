@@ -26,7 +26,9 @@ export default tseslint.config(
     rules: {
       "no-restricted-properties": [
         "error",
-        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "write", "writeln", "createContextualFragment"].map((property) => ({ property, message: "put text in with textContent; build elements with createElement" })),
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "write", "writeln", "createContextualFragment"].map(
+          (property) => ({ property, message: "put text in with textContent; build elements with createElement" }),
+        ),
       ],
     },
   },
@@ -34,14 +36,23 @@ export default tseslint.config(
     // The routing core is pure: no I/O, no clock, no randomness, no timers. Time arrives with each command.
     files: ["server/core/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["node:*", "fs", "net", "http", "ws", "better-sqlite3", "../store/*", "../*.js"] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["node:*", "fs", "net", "http", "ws", "better-sqlite3", "../store/*", "../*.js"] },
+      ],
       "no-restricted-globals": ["error", "setTimeout", "setInterval", "setImmediate", "process", "performance"],
       "no-restricted-properties": [
         "error",
         { object: "Date", property: "now", message: "time arrives with each command (at)" },
         { object: "Math", property: "random", message: "ids and choices come from state" },
       ],
-      "no-restricted-syntax": ["error", { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "time arrives with each command (at)" }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "time arrives with each command (at)",
+        },
+      ],
     },
   },
 );

@@ -84,7 +84,16 @@ function conversation(i: number, messagesEach: number): ConversationView {
 }
 
 function welcome(sessions: number, messagesEach: number): Welcome {
-  const me: UserView = { id: "alice", name: "Alice Moreau", role: "rep", presence: "available", capacity: 60, used: sessions, conversations: sessions, queues: ["general"] };
+  const me: UserView = {
+    id: "alice",
+    name: "Alice Moreau",
+    role: "rep",
+    presence: "available",
+    capacity: 60,
+    used: sessions,
+    conversations: sessions,
+    queues: ["general"],
+  };
   const conversations: ConversationView[] = [];
   for (let i = 0; i < sessions; i++) conversations.push(conversation(i, messagesEach));
   return {
@@ -133,7 +142,12 @@ export interface KeypressResult {
   byKind: Record<string, number>;
 }
 
-export async function keypress(params: { sessions: number; messagesEach: number; keys: number; intervalMs: number }): Promise<KeypressResult> {
+export async function keypress(params: {
+  sessions: number;
+  messagesEach: number;
+  keys: number;
+  intervalMs: number;
+}): Promise<KeypressResult> {
   const store = createStore(initialUiState(T0, { columns: COLUMNS, rows: ROWS }));
   const client = {
     request: (_body: RequestBody) => Promise.resolve({} as Record<string, unknown>),
@@ -162,7 +176,8 @@ export async function keypress(params: { sessions: number; messagesEach: number;
     const t0 = performance.now();
     stdin.write(CYCLE[k % CYCLE.length]!);
     const deadline = t0 + 500;
-    while (stdout.writes === before && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    while (stdout.writes === before && performance.now() < deadline)
+      await new Promise((resolve) => setImmediate(resolve));
     const key = CYCLE[k % CYCLE.length]!;
     if (stdout.writes === before) noFrame++;
     else {
@@ -191,4 +206,6 @@ export async function keypress(params: { sessions: number; messagesEach: number;
   };
 }
 
-serveRpc({ keypress: (params: { sessions: number; messagesEach: number; keys: number; intervalMs: number }) => keypress(params) });
+serveRpc({
+  keypress: (params: { sessions: number; messagesEach: number; keys: number; intervalMs: number }) => keypress(params),
+});

@@ -11,14 +11,25 @@ import { Target } from "./targets.js";
 /** The environment without CI markers (Ink renders only the last frame when it thinks it runs in CI). */
 function interactiveEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (key !== "CI" && key !== "CONTINUOUS_INTEGRATION" && !key.startsWith("CI_")) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (key !== "CI" && key !== "CONTINUOUS_INTEGRATION" && !key.startsWith("CI_")) env[key] = value;
   delete env.NO_COLOR;
   // As bin/cc-agent.js runs the console: React's production build.
   return { ...env, FORCE_COLOR: "1", NODE_ENV: "production", ...extra };
 }
 
-async function keypress(params: { sessions: number; messagesEach: number; keys: number; intervalMs: number }): Promise<KeypressResult> {
-  const child = Child.start("console-child.js", { execArgv: ["--expose-gc"], env: interactiveEnv(), quiet: true, name: `console(${params.sessions}×${params.messagesEach})` });
+async function keypress(params: {
+  sessions: number;
+  messagesEach: number;
+  keys: number;
+  intervalMs: number;
+}): Promise<KeypressResult> {
+  const child = Child.start("console-child.js", {
+    execArgv: ["--expose-gc"],
+    env: interactiveEnv(),
+    quiet: true,
+    name: `console(${params.sessions}×${params.messagesEach})`,
+  });
   try {
     return await child.call<KeypressResult>("keypress", params, 300_000);
   } finally {
@@ -39,7 +50,10 @@ async function firstFrame(ctx: BenchContext, command: string, marker: string): P
   try {
     return await new Promise<number>((resolve, reject) => {
       let out = "";
-      const timer = setTimeout(() => reject(new Error(`no first frame within 10 s: ${JSON.stringify(out.slice(-400))}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no first frame within 10 s: ${JSON.stringify(out.slice(-400))}`)),
+        10_000,
+      );
       child.stdout.setEncoding("utf8");
       child.stdout.on("data", (chunk: string) => {
         out += chunk;
@@ -66,7 +80,8 @@ export async function consoleBench(ctx: BenchContext): Promise<Section> {
   const intervalMs = 50;
   const small = { sessions: 50, messagesEach: ctx.smoke ? 2 : 20, keys, intervalMs };
   const large = { sessions: 50, messagesEach: ctx.smoke ? 20 : 200, keys, intervalMs };
-  const totals = (p: { sessions: number; messagesEach: number }) => (p.sessions * p.messagesEach).toLocaleString("en-US");
+  const totals = (p: { sessions: number; messagesEach: number }) =>
+    (p.sessions * p.messagesEach).toLocaleString("en-US");
   const pairs = ctx.smoke ? 1 : 2;
   const runs: { small: KeypressResult; large: KeypressResult; busy: boolean }[] = [];
   for (let i = 0; i < pairs; i++) {
@@ -74,7 +89,9 @@ export async function consoleBench(ctx: BenchContext): Promise<Section> {
     const s = await keypress(small);
     const l = await keypress(large);
     runs.push({ small: s, large: l, busy: busy || (await checkLoad()).busy });
-    ctx.log(`  keypress → frame p50/p99: ${totals(small)} messages ${fmt(s.p50)}/${fmt(s.p99)} ms · ${totals(large)} messages ${fmt(l.p50)}/${fmt(l.p99)} ms`);
+    ctx.log(
+      `  keypress → frame p50/p99: ${totals(small)} messages ${fmt(s.p50)}/${fmt(s.p99)} ms · ${totals(large)} messages ${fmt(l.p50)}/${fmt(l.p99)} ms`,
+    );
   }
   const stress = await keypress({ sessions: 50, messagesEach: ctx.smoke ? 100 : 10_000, keys, intervalMs });
   ctx.log(`  stress 50 × ${stress.keys}: p50 ${fmt(stress.p50)} ms, heap ${fmt(stress.heapUsedMb)} MB`);
@@ -90,12 +107,20 @@ export async function consoleBench(ctx: BenchContext): Promise<Section> {
       for (let i = 0; i < (ctx.smoke ? 1 : 5); i++) {
         await checkLoad();
         startup.baseline.push(await firstFrame(ctx, `'${process.execPath}' -e "process.stdout.write('Home')"`, "Home"));
-        startup.ours.push(await firstFrame(ctx, `'${process.execPath}' '${join(ROOT, "bin/cc-agent.js")}' --server ${server.url} --token ${repToken(0)}`, "Home"));
+        startup.ours.push(
+          await firstFrame(
+            ctx,
+            `'${process.execPath}' '${join(ROOT, "bin/cc-agent.js")}' --server ${server.url} --token ${repToken(0)}`,
+            "Home",
+          ),
+        );
       }
     } finally {
       await server.stop();
     }
-    ctx.log(`  start to first frame: node ${startup.baseline.map(fmt).join(", ")} ms · cc-agent ${startup.ours.map(fmt).join(", ")} ms`);
+    ctx.log(
+      `  start to first frame: node ${startup.baseline.map(fmt).join(", ")} ms · cc-agent ${startup.ours.map(fmt).join(", ")} ms`,
+    );
   }
 
   const m = (pick: (r: KeypressResult) => number, which: "small" | "large") => median(runs.map((r) => pick(r[which])));
@@ -168,7 +193,19 @@ export async function consoleBench(ctx: BenchContext): Promise<Section> {
       busy: false,
     });
   } else {
-    rows.push({ id: "console-start", bench: "console", figure: "`cc-agent` start to first frame", baseline: null, ours: Number.NaN, unit: "ms", ratio: null, goal: "≤ 400 ms", met: null, busy: false, note: "skipped: no `script` for a pseudo-terminal" });
+    rows.push({
+      id: "console-start",
+      bench: "console",
+      figure: "`cc-agent` start to first frame",
+      baseline: null,
+      ours: Number.NaN,
+      unit: "ms",
+      ratio: null,
+      goal: "≤ 400 ms",
+      met: null,
+      busy: false,
+      note: "skipped: no `script` for a pseudo-terminal",
+    });
   }
   const details = [
     "### Console",
@@ -178,17 +215,59 @@ export async function consoleBench(ctx: BenchContext): Promise<Section> {
       "Messages are ~130 characters, parsed from JSON as they come off the wire. Heap is measured after a full GC with the App still mounted.",
     "",
     table(
-      ["trial", "messages", "p50 ms", "p99 ms", "max ms", "heap MB", "RSS MB", "first render ms", "keys without a frame"],
+      [
+        "trial",
+        "messages",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "heap MB",
+        "RSS MB",
+        "first render ms",
+        "keys without a frame",
+      ],
       [
         ...runs.flatMap((r, i) => [
-          [i + 1, totals(small), fmt(r.small.p50), fmt(r.small.p99), fmt(r.small.max), fmt(r.small.heapUsedMb), fmt(r.small.rssMb), fmt(r.small.mountMs), r.small.noFrame],
-          [i + 1, totals(large), fmt(r.large.p50), fmt(r.large.p99), fmt(r.large.max), fmt(r.large.heapUsedMb), fmt(r.large.rssMb), fmt(r.large.mountMs), r.large.noFrame],
+          [
+            i + 1,
+            totals(small),
+            fmt(r.small.p50),
+            fmt(r.small.p99),
+            fmt(r.small.max),
+            fmt(r.small.heapUsedMb),
+            fmt(r.small.rssMb),
+            fmt(r.small.mountMs),
+            r.small.noFrame,
+          ],
+          [
+            i + 1,
+            totals(large),
+            fmt(r.large.p50),
+            fmt(r.large.p99),
+            fmt(r.large.max),
+            fmt(r.large.heapUsedMb),
+            fmt(r.large.rssMb),
+            fmt(r.large.mountMs),
+            r.large.noFrame,
+          ],
         ]),
-        ["stress", totals({ sessions: 50, messagesEach: ctx.smoke ? 100 : 10_000 }), fmt(stress.p50), fmt(stress.p99), fmt(stress.max), fmt(stress.heapUsedMb), fmt(stress.rssMb), fmt(stress.mountMs), stress.noFrame],
+        [
+          "stress",
+          totals({ sessions: 50, messagesEach: ctx.smoke ? 100 : 10_000 }),
+          fmt(stress.p50),
+          fmt(stress.p99),
+          fmt(stress.max),
+          fmt(stress.heapUsedMb),
+          fmt(stress.rssMb),
+          fmt(stress.mountMs),
+          stress.noFrame,
+        ],
       ],
     ),
     "",
-    `p50 by key with ${totals(large)} messages (first trial): ${Object.entries(runs[0]!.large.byKind).map(([kind, ms]) => `${kind} ${fmt(ms)} ms`).join(", ")} — Ctrl+N draws another session's thread.`,
+    `p50 by key with ${totals(large)} messages (first trial): ${Object.entries(runs[0]!.large.byKind)
+      .map(([kind, ms]) => `${kind} ${fmt(ms)} ms`)
+      .join(", ")} — Ctrl+N draws another session's thread.`,
     "",
     startup
       ? `Start to first frame, alternating bare node / \`cc-agent\` (spawned through \`script\` in a 120×40 pseudo-terminal, until "Home" shows): node ${startup.baseline.map(fmt).join(", ")} ms; cc-agent ${startup.ours.map(fmt).join(", ")} ms.`

@@ -72,15 +72,21 @@ class Scenario {
         }
       }
     }
-    if (this.owned.size !== reps) throw new Error(`routing core: ${this.owned.size} of ${reps} reps got a conversation`);
+    if (this.owned.size !== reps)
+      throw new Error(`routing core: ${this.owned.size} of ${reps} reps got a conversation`);
     // The backlog: copies of a queued conversation, applied through evolve (building it through decide would itself
     // cost Q routings of a growing queue).
     {
-      const first = this.arrive().events.find((e) => e.type === "conversation_created") as (DomainEvent & { type: "conversation_created" }) | undefined;
+      const first = this.arrive().events.find((e) => e.type === "conversation_created") as
+        (DomainEvent & { type: "conversation_created" }) | undefined;
       const template = this.state.conversations[first!.conversation.id]!;
       for (let i = 0; i < queued; i++) {
         const id = `c${this.state.counters.conversation + 1}`;
-        const conversation: Conversation = { ...template, id, customer: { ...template.customer, key: `visitor:backlog-${i}` } };
+        const conversation: Conversation = {
+          ...template,
+          id,
+          customer: { ...template.customer, key: `visitor:backlog-${i}` },
+        };
         evolve(this.state, { type: "conversation_created", conversation, seq: this.state.seq + 1, at: (this.at += 1) });
       }
     }
@@ -96,7 +102,10 @@ class Scenario {
 
   private arrive() {
     const n = this.customers++;
-    return this.exec({ role: "customer", key: `visitor:core-${n}` }, { type: "customer.start", workstreamId: "live", identity: {}, text: messageText("C", 0, n, n) });
+    return this.exec(
+      { role: "customer", key: `visitor:core-${n}` },
+      { type: "customer.start", workstreamId: "live", identity: {}, text: messageText("C", 0, n, n) },
+    );
   }
 
   private pendingOfferOf(repId: string): { offerId: string; conversationId: string } | null {
@@ -129,7 +138,9 @@ class Scenario {
     const rep: Actor = { role: "rep", id: repId };
     const conversationId = this.owned.get(repId)!;
     this.timed(measure ? [] : null, () => this.exec(rep, { type: "end", conversationId }));
-    this.timed(measure ? this.freed : null, () => this.exec(rep, { type: "wrapup", conversationId, reasonId: "resolved" }));
+    this.timed(measure ? this.freed : null, () =>
+      this.exec(rep, { type: "wrapup", conversationId, reasonId: "resolved" }),
+    );
     this.timed(measure ? this.arrival : null, () => this.arrive());
     const offer = this.pendingOfferOf(repId);
     if (!offer) throw new Error(`routing core: ${repId} was offered nothing after freeing capacity`);
@@ -160,7 +171,14 @@ class Scenario {
  * Every queue length for these reps, measured in alternating rounds so that noise falls on all of them alike. A round
  * stops at `cycles / rounds` cycles or `roundMs`, whichever comes first (at least 3), so that a slow case stays bounded.
  */
-export function routingCore(params: { reps: number; queued: number[]; cycles: number; warmup: number; rounds: number; roundMs: number }): RoutingCoreResult[] {
+export function routingCore(params: {
+  reps: number;
+  queued: number[];
+  cycles: number;
+  warmup: number;
+  rounds: number;
+  roundMs: number;
+}): RoutingCoreResult[] {
   const scenarios = params.queued.map((q) => new Scenario(params.reps, q));
   const perRound = Math.max(1, Math.ceil(params.cycles / params.rounds));
   const bounded = (s: Scenario, cycles: number, measure: boolean) => {
@@ -194,7 +212,14 @@ export function storeStandalone(params: { file: string | null; batch: number; du
       const event = {
         type: "message_added",
         conversationId: `c${(seq % 1000) + 1}`,
-        message: { id: `m${seq}`, at: T0 + seq, author: { role: "customer" }, text: messageText("C", 0, seq % 1000, seq), sentiment: 0, clientId: `k${seq}` },
+        message: {
+          id: `m${seq}`,
+          at: T0 + seq,
+          author: { role: "customer" },
+          text: messageText("C", 0, seq % 1000, seq),
+          sentiment: 0,
+          clientId: `k${seq}`,
+        },
         seq,
         at: T0 + seq,
       };
@@ -208,10 +233,22 @@ export function storeStandalone(params: { file: string | null; batch: number; du
   }
   const elapsed = performance.now() - start;
   store.close();
-  return { messagesPerSecond: (messages / elapsed) * 1000, commits: commits.length, commitP50Ms: percentile(commits, 50), commitP99Ms: percentile(commits, 99) };
+  return {
+    messagesPerSecond: (messages / elapsed) * 1000,
+    commits: commits.length,
+    commitP50Ms: percentile(commits, 50),
+    commitP99Ms: percentile(commits, 99),
+  };
 }
 
 serveRpc({
-  routingCore: (params: { reps: number; queued: number[]; cycles: number; warmup: number; rounds: number; roundMs: number }) => routingCore(params),
+  routingCore: (params: {
+    reps: number;
+    queued: number[];
+    cycles: number;
+    warmup: number;
+    rounds: number;
+    roundMs: number;
+  }) => routingCore(params),
   storeStandalone: (params: { file: string | null; batch: number; durationMs: number }) => storeStandalone(params),
 });

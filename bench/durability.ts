@@ -11,7 +11,8 @@ export async function durabilityBench(ctx: BenchContext, rig: RelayRig): Promise
   const batch = 100;
   let files = 0;
   const child = Child.start("core-child.js", { name: "store" });
-  const run = (file: string | null, size: number, ms = durationMs) => child.call<StoreResult>("storeStandalone", { file, batch: size, durationMs: ms });
+  const run = (file: string | null, size: number, ms = durationMs) =>
+    child.call<StoreResult>("storeStandalone", { file, batch: size, durationMs: ms });
   let standalone: Awaited<ReturnType<typeof alternate>>;
   let single: StoreResult;
   const batches: StoreResult[] = [];
@@ -40,7 +41,9 @@ export async function durabilityBench(ctx: BenchContext, rig: RelayRig): Promise
     async () => (await memory.trial("saturate", { window: 1, warmupMs, durationMs: measureMs })).achieved,
     async () => (await durable.trial("saturate", { window: 1, warmupMs, durationMs: measureMs })).achieved,
   );
-  ctx.log(`  in the relay: memory ${inRelay.baseline.map(fmt).join(", ")} · durable ${inRelay.ours.map(fmt).join(", ")} deliveries/s`);
+  ctx.log(
+    `  in the relay: memory ${inRelay.baseline.map(fmt).join(", ")} · durable ${inRelay.ours.map(fmt).join(", ")} deliveries/s`,
+  );
 
   const ours = median(standalone.ours);
   const rows: Row[] = [
@@ -88,7 +91,14 @@ export async function durabilityBench(ctx: BenchContext, rig: RelayRig): Promise
     "",
     table(
       ["trial", "memory store /s", "SQLite FULL /s", "commit p50 ms", "commit p99 ms", "ratio"],
-      standalone.ours.map((o, i) => [i + 1, fmt(standalone.baseline[i]!), fmt(o), fmt(batches[i]!.commitP50Ms), fmt(batches[i]!.commitP99Ms), fmt(standalone.ratios[i]!)]),
+      standalone.ours.map((o, i) => [
+        i + 1,
+        fmt(standalone.baseline[i]!),
+        fmt(o),
+        fmt(batches[i]!.commitP50Ms),
+        fmt(batches[i]!.commitP99Ms),
+        fmt(standalone.ratios[i]!),
+      ]),
     ),
     "",
     `One fsync per message: ${fmt(single.messagesPerSecond)} messages/s (commit p50 ${fmt(single.commitP50Ms)} ms, p99 ${fmt(single.commitP99Ms)} ms) — why the server commits once per event-loop turn.`,

@@ -159,7 +159,11 @@ export interface Paired {
  * Baseline, ours, baseline, ours… `pairs` times, each preceded by a load check; the ratio of each pair is ours /
  * baseline and the figure reported is the median ratio, with the medians of each side beside it.
  */
-export async function alternate(pairs: number, baseline: () => Promise<number>, ours: () => Promise<number>): Promise<Paired> {
+export async function alternate(
+  pairs: number,
+  baseline: () => Promise<number>,
+  ours: () => Promise<number>,
+): Promise<Paired> {
   const result: Paired = { baseline: [], ours: [], ratios: [], busy: false };
   for (let i = 0; i < pairs; i++) {
     let load = await checkLoad();
@@ -204,7 +208,8 @@ export function serveRpc(handlers: Record<string, Handler>): void {
       .then(() => handler(message.params as never))
       .then(
         (result) => reply({ id: message.id, result: result ?? null }),
-        (error: unknown) => reply({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+        (error: unknown) =>
+          reply({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
       );
   });
   process.on("disconnect", () => process.exit(0));
@@ -216,7 +221,10 @@ export class Child {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   readonly exited: Promise<number | null>;
 
-  private constructor(readonly process: ChildProcess, readonly name: string) {
+  private constructor(
+    readonly process: ChildProcess,
+    readonly name: string,
+  ) {
     process.on("message", (message: RpcResponse) => {
       const pending = this.pending.get(message.id);
       if (!pending) return;
@@ -234,7 +242,10 @@ export class Child {
   }
 
   /** Fork `entry` (a file in dist/bench) with these node flags and arguments. */
-  static start(entry: string, options: { args?: string[]; execArgv?: string[]; env?: NodeJS.ProcessEnv; name?: string; quiet?: boolean } = {}): Child {
+  static start(
+    entry: string,
+    options: { args?: string[]; execArgv?: string[]; env?: NodeJS.ProcessEnv; name?: string; quiet?: boolean } = {},
+  ): Child {
     const child = fork(join(BENCH_DIR, entry), options.args ?? [], {
       execArgv: options.execArgv ?? [],
       env: options.env ?? process.env,

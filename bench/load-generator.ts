@@ -71,7 +71,19 @@ let trial: Trial = newTrial(0, 0, 0);
 
 function newTrial(start: number, measureFrom: number, end: number): Trial {
   counterAtStart = counter;
-  return { startMs: start, measureFromMs: measureFrom, endMs: end, latencies: [], sentInWindow: 0, deliveredInWindow: 0, replying: false, limit: Infinity, seen: new Set(), accepted: 0, onProgress: null };
+  return {
+    startMs: start,
+    measureFromMs: measureFrom,
+    endMs: end,
+    latencies: [],
+    sentInWindow: 0,
+    deliveredInWindow: 0,
+    replying: false,
+    limit: Infinity,
+    seen: new Set(),
+    accepted: 0,
+    onProgress: null,
+  };
 }
 
 function sendMessage(conv: Conv, from: "C" | "R", at: number): void {
@@ -80,7 +92,9 @@ function sendMessage(conv: Conv, from: "C" | "R", at: number): void {
   const n = counter++;
   const text = messageText(from, Math.round(at * 1000), conv.index, n);
   // Texts hold no quote or backslash: the frame is built without JSON.stringify, as cheaply as possible.
-  sock.ws.send(`{"type":"send","reqId":"q${n}","conversationId":"${conv.id}","text":"${text}","clientId":"b${trialNo}-${n}"}`);
+  sock.ws.send(
+    `{"type":"send","reqId":"q${n}","conversationId":"${conv.id}","text":"${text}","clientId":"b${trialNo}-${n}"}`,
+  );
   conv.count++;
   if (at >= trial.measureFromMs && at < trial.endMs) trial.sentInWindow++;
 }
@@ -116,7 +130,9 @@ function onOfferFrame(sock: Sock, s: string): void {
     return;
   }
   const now = performance.now();
-  const frame = JSON.parse(s) as { changes?: { kind: string; offer?: { id: string; status: string; preview?: { text: string }[] } }[] };
+  const frame = JSON.parse(s) as {
+    changes?: { kind: string; offer?: { id: string; status: string; preview?: { text: string }[] } }[];
+  };
   for (const change of frame.changes ?? []) {
     if (change.kind !== "offer" || !change.offer || change.offer.status !== "pending") continue;
     if (phase === "offers") {
@@ -211,7 +227,9 @@ export interface SetupParams {
   start?: boolean;
 }
 
-async function setup(params: SetupParams): Promise<{ reps: number; customers: number; conversations: number; ms: number }> {
+async function setup(
+  params: SetupParams,
+): Promise<{ reps: number; customers: number; conversations: number; ms: number }> {
   const started = performance.now();
   url = params.url;
   phase = "setup";
@@ -241,11 +259,17 @@ async function setup(params: SetupParams): Promise<{ reps: number; customers: nu
     });
     const deadline = Date.now() + 120_000;
     while (conversations.some((c) => !c.rep)) {
-      if (Date.now() > deadline) throw new Error(`setup: ${conversations.filter((c) => !c.rep).length} conversations were never accepted`);
+      if (Date.now() > deadline)
+        throw new Error(`setup: ${conversations.filter((c) => !c.rep).length} conversations were never accepted`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
-  return { reps: reps.length, customers: customers.length, conversations: conversations.length, ms: Math.round(performance.now() - started) };
+  return {
+    reps: reps.length,
+    customers: customers.length,
+    conversations: conversations.length,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 // ---- trials -----------------------------------------------------------------------------------------
@@ -253,7 +277,8 @@ async function setup(params: SetupParams): Promise<{ reps: number; customers: nu
 /** Wait until nothing has arrived for `quietMs` (the previous trial's messages are all through). */
 async function quiesce(quietMs = 250, maxMs = 15_000): Promise<void> {
   const deadline = performance.now() + maxMs;
-  while (performance.now() - lastReceive < quietMs && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (performance.now() - lastReceive < quietMs && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 export interface TrialResult {
@@ -295,7 +320,8 @@ function summary(offered: number, windowMs: number, cpuBefore: NodeJS.CpuUsage):
 
 async function waitForLate(maxMs: number): Promise<void> {
   const deadline = performance.now() + maxMs;
-  while (trial.latencies.length < trial.sentInWindow && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (trial.latencies.length < trial.sentInWindow && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 async function rateTrial(params: { rate: number; warmupMs: number; durationMs: number }): Promise<TrialResult> {
@@ -392,7 +418,8 @@ async function offerTrial(params: { rate: number; count: number }): Promise<Tria
     step();
   });
   const deadline = performance.now() + 10_000;
-  while (trial.seen.size < params.count && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (trial.seen.size < params.count && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   trialNo++;
   const result = summary(params.rate, performance.now() - start, cpuBefore);
   result.lost = params.count - trial.seen.size;
@@ -400,7 +427,9 @@ async function offerTrial(params: { rate: number; count: number }): Promise<Tria
   return result;
 }
 
-async function drainTrial(params: { expected: number }): Promise<{ ms: number; assigned: number; rate: number; lgCpu: number }> {
+async function drainTrial(params: {
+  expected: number;
+}): Promise<{ ms: number; assigned: number; rate: number; lgCpu: number }> {
   await quiesce();
   phase = "drain";
   const start = performance.now();
@@ -414,7 +443,8 @@ async function drainTrial(params: { expected: number }): Promise<{ ms: number; a
         resolve();
       }
     };
-    for (const rep of reps) rep.ws.send(JSON.stringify({ type: "presence", reqId: `p${++requests}`, presence: "available" }));
+    for (const rep of reps)
+      rep.ws.send(JSON.stringify({ type: "presence", reqId: `p${++requests}`, presence: "available" }));
   });
   const ms = performance.now() - start;
   const cpu = process.cpuUsage(cpuBefore);

@@ -25,7 +25,13 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
   const steps = ctx.smoke ? 2 : 4;
   const reps = ctx.smoke ? 2 : 200;
   const messagesEach = 20;
-  const results: { kind: TargetKind; empty: Usage; points: { conversations: number; usage: Usage }[]; perThousand: number; heapPerThousand: number }[] = [];
+  const results: {
+    kind: TargetKind;
+    empty: Usage;
+    points: { conversations: number; usage: Usage }[];
+    perThousand: number;
+    heapPerThousand: number;
+  }[] = [];
   let busy = false;
   for (const kind of ["raw", "cc-durable"] as const) {
     const target = await Target.start(ctx, kind, { reps, capacity: Math.ceil((steps * step) / reps) }, { gc: true });
@@ -41,7 +47,9 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
       const perThousand = slope(points.map((p) => [p.conversations, p.usage.rss])) * 1000;
       const heapPerThousand = slope(points.map((p) => [p.conversations, p.usage.heapUsed])) * 1000;
       results.push({ kind, empty, points, perThousand, heapPerThousand });
-      ctx.log(`  ${kind}: RSS ${fmt(empty.rss / MB)} → ${points.map((p) => fmt(p.usage.rss / MB)).join(" → ")} MB = ${fmt(perThousand / MB)} MB per 1,000`);
+      ctx.log(
+        `  ${kind}: RSS ${fmt(empty.rss / MB)} → ${points.map((p) => fmt(p.usage.rss / MB)).join(" → ")} MB = ${fmt(perThousand / MB)} MB per 1,000`,
+      );
     } finally {
       await target.stop();
     }
@@ -71,7 +79,15 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
       "of RSS (and of the heap in use) over the steps. V8 reserves heap ahead of use in steps, so RSS moves by more or less than the heap between two points.",
     "",
     table(
-      ["server", "empty", ...results[0]!.points.map((p) => `at ${label(p.conversations)}`), "per 1,000", "heap empty", ...results[0]!.points.map((p) => `heap at ${label(p.conversations)}`), "heap per 1,000"],
+      [
+        "server",
+        "empty",
+        ...results[0]!.points.map((p) => `at ${label(p.conversations)}`),
+        "per 1,000",
+        "heap empty",
+        ...results[0]!.points.map((p) => `heap at ${label(p.conversations)}`),
+        "heap per 1,000",
+      ],
       results.map((r) => [
         r.kind === "raw" ? "raw relay (MB)" : "routing server (MB)",
         fmt(r.empty.rss / MB),

@@ -19,7 +19,14 @@ export interface BenchOrgOptions {
 export function benchOrgJson(options: BenchOrgOptions): Record<string, unknown> {
   const users = [];
   for (let i = 0; i < options.reps; i++) {
-    users.push({ id: `r${i}`, name: `Rep ${i} Bench`, role: "rep", capacity: options.capacity, queues: ["general"], token: repToken(i) });
+    users.push({
+      id: `r${i}`,
+      name: `Rep ${i} Bench`,
+      role: "rep",
+      capacity: options.capacity,
+      queues: ["general"],
+      token: repToken(i),
+    });
   }
   const timeout = options.offerTimeoutSeconds ?? 120;
   return {
@@ -29,9 +36,27 @@ export function benchOrgJson(options: BenchOrgOptions): Record<string, unknown> 
     masking: true,
     queues: [{ id: "general", name: "General" }],
     workstreams: [
-      { id: "live", name: "Live chat", mode: "live", queue: "general", offerTimeoutSeconds: timeout, capacityCost: 1, sentimentThreshold: "slightly negative" },
+      {
+        id: "live",
+        name: "Live chat",
+        mode: "live",
+        queue: "general",
+        offerTimeoutSeconds: timeout,
+        capacityCost: 1,
+        sentimentThreshold: "slightly negative",
+      },
       ...(options.bulk
-        ? [{ id: "bulk", name: "Bulk", mode: "live", queue: "general", offerTimeoutSeconds: timeout, capacityCost: Math.min(100, options.capacity + 1), sentimentThreshold: "slightly negative" }]
+        ? [
+            {
+              id: "bulk",
+              name: "Bulk",
+              mode: "live",
+              queue: "general",
+              offerTimeoutSeconds: timeout,
+              capacityCost: Math.min(100, options.capacity + 1),
+              sentimentThreshold: "slightly negative",
+            },
+          ]
         : []),
     ],
     users,

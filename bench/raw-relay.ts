@@ -70,7 +70,18 @@ export async function startRawRelay(options: { tokens: Map<string, string> }): P
             reps.push(peer);
           }
           const snapshot = { org: null, me: null, users: [], conversations: [], customerConversations: [], offers: [] };
-          send(peer, JSON.stringify({ type: "welcome", v: 1, seq, session: { role, userId: peer.repId, name: peer.repId }, mode: "snapshot", snapshot, serverTime: at }));
+          send(
+            peer,
+            JSON.stringify({
+              type: "welcome",
+              v: 1,
+              seq,
+              session: { role, userId: peer.repId, name: peer.repId },
+              mode: "snapshot",
+              snapshot,
+              serverTime: at,
+            }),
+          );
           return;
         }
         case "presence":
@@ -82,7 +93,21 @@ export async function startRawRelay(options: { tokens: Map<string, string> }): P
           const rep = reps[nextRep++ % Math.max(1, reps.length)];
           ack(peer, reqId, { conversationId: id, resumed: false, conversationToken: id });
           if (rep) {
-            const offer = { id: `o${++offers}`, conversationId: id, kind: "route", status: "pending", createdAt: at, expiresAt: at + 120_000, byName: null, title: id, customerName: id, queueName: "General", proactive: false, arrivedAt: at, preview: [] };
+            const offer = {
+              id: `o${++offers}`,
+              conversationId: id,
+              kind: "route",
+              status: "pending",
+              createdAt: at,
+              expiresAt: at + 120_000,
+              byName: null,
+              title: id,
+              customerName: id,
+              queueName: "General",
+              proactive: false,
+              arrivedAt: at,
+              preview: [],
+            };
             send(rep, JSON.stringify({ type: "event", seq: ++seq, at, changes: [{ kind: "offer", offer }] }));
           }
           return;
@@ -100,14 +125,24 @@ export async function startRawRelay(options: { tokens: Map<string, string> }): P
           const conversationId = String(frame.conversationId ?? "");
           const pair = pairs.get(conversationId);
           if (!pair || !pair.rep) {
-            send(peer, JSON.stringify({ type: "error", reqId, code: "conversation/not_found", message: "no such conversation" }));
+            send(
+              peer,
+              JSON.stringify({ type: "error", reqId, code: "conversation/not_found", message: "no such conversation" }),
+            );
             return;
           }
           const fromCustomer = peer.role === "customer";
-          const author = fromCustomer ? { role: "customer", name: "Visitor" } : { role: "rep", id: peer.repId, name: peer.repId };
+          const author = fromCustomer
+            ? { role: "customer", name: "Visitor" }
+            : { role: "rep", id: peer.repId, name: peer.repId };
           const message: Record<string, unknown> = { id: `m${++messages}`, at, author, text: frame.text };
           if (typeof frame.clientId === "string") message.clientId = frame.clientId;
-          const event = JSON.stringify({ type: "event", seq: ++seq, at, changes: [{ kind: "message", conversationId, message }] });
+          const event = JSON.stringify({
+            type: "event",
+            seq: ++seq,
+            at,
+            changes: [{ kind: "message", conversationId, message }],
+          });
           send(fromCustomer ? pair.rep : pair.customer, event);
           send(peer, event);
           ack(peer, reqId, { conversationId, messageId: message.id });

@@ -41,7 +41,9 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
     const between = await checkLoad();
     const o = await ours.trial("rateTrial", { rate, warmupMs, durationMs });
     steps.push({ rate, raw: b as Measured, ours: o as Measured, busy: before.busy || between.busy });
-    ctx.log(`  ${rate}/s offered: raw ${fmt(b.achieved)}/s p99 ${fmt(b.p99)} ms · ours ${fmt(o.achieved)}/s p99 ${fmt(o.p99)} ms (load ${before.loadavg})`);
+    ctx.log(
+      `  ${rate}/s offered: raw ${fmt(b.achieved)}/s p99 ${fmt(b.p99)} ms · ours ${fmt(o.achieved)}/s p99 ${fmt(o.p99)} ms (load ${before.loadavg})`,
+    );
   }
 
   const pairs = ctx.smoke ? 1 : 3;
@@ -68,7 +70,12 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
   const pick = (side: "raw" | "ours", f: (t: Measured) => number) => median(atRate.map((r) => f(r[side])));
   const latency = {
     raw: { p50: pick("raw", (t) => t.p50), p99: pick("raw", (t) => t.p99) },
-    ours: { p50: pick("ours", (t) => t.p50), p99: pick("ours", (t) => t.p99), achieved: pick("ours", (t) => t.achieved), lost: pick("ours", (t) => t.lost) },
+    ours: {
+      p50: pick("ours", (t) => t.p50),
+      p99: pick("ours", (t) => t.p99),
+      achieved: pick("ours", (t) => t.achieved),
+      lost: pick("ours", (t) => t.lost),
+    },
     busy: atRate.some((r) => r.busy),
     held: atRate.filter((r) => sustained(r.ours)).length > pairs / 2,
   };
@@ -76,7 +83,8 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
   const satRatio = median(saturation.map((s) => s.ours.achieved / s.raw.achieved));
   const satRaw = median(saturation.map((s) => s.raw.achieved));
   const satOurs = median(saturation.map((s) => s.ours.achieved));
-  const highest = (pick: (s: Step) => TrialResult) => steps.filter((s) => sustained(pick(s))).reduce((m, s) => Math.max(m, s.rate), 0);
+  const highest = (pick: (s: Step) => TrialResult) =>
+    steps.filter((s) => sustained(pick(s))).reduce((m, s) => Math.max(m, s.rate), 0);
   const label = (rate: number) => rate.toLocaleString("en-US");
   const conversations = `${rig.customers.toLocaleString("en-US")} customers, ${rig.reps} reps`;
 
@@ -137,7 +145,12 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
       baseline: highest((s) => s.raw),
       ours: highest((s) => s.ours),
       unit: "/s",
-      ratio: highest((s) => s.ours) / Math.max(1, highest((s) => s.raw)),
+      ratio:
+        highest((s) => s.ours) /
+        Math.max(
+          1,
+          highest((s) => s.raw),
+        ),
       goal: "—",
       met: null,
       busy: steps.some((s) => s.busy),
@@ -153,7 +166,20 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
       "see *Fixed*); the latency goal's figure is the median of three more alternating trials at that rate.",
     "",
     table(
-      ["offered /s", "raw achieved /s", "raw p50", "raw p99", "raw CPU µs/msg", "ours achieved /s", "ours p50", "ours p99", "ours p99.9", "ours CPU µs/msg", "ours lost", "busy"],
+      [
+        "offered /s",
+        "raw achieved /s",
+        "raw p50",
+        "raw p99",
+        "raw CPU µs/msg",
+        "ours achieved /s",
+        "ours p50",
+        "ours p99",
+        "ours p99.9",
+        "ours CPU µs/msg",
+        "ours lost",
+        "busy",
+      ],
       steps.map((s) => [
         label(s.rate),
         fmt(s.raw.achieved),
@@ -173,7 +199,18 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
     "### Relay: saturation (every conversation ping-pongs one message at a time), alternating raw / ours",
     "",
     table(
-      ["trial", "raw deliveries/s", "raw p99 ms", "generator CPU (raw)", "ours deliveries/s", "ours p99 ms", "generator CPU (ours)", "server CPU (ours)", "ratio", "busy"],
+      [
+        "trial",
+        "raw deliveries/s",
+        "raw p99 ms",
+        "generator CPU (raw)",
+        "ours deliveries/s",
+        "ours p99 ms",
+        "generator CPU (ours)",
+        "server CPU (ours)",
+        "ratio",
+        "busy",
+      ],
       saturation.map((s, i) => [
         i + 1,
         fmt(s.raw.achieved),

@@ -10,13 +10,33 @@ import { benchOrgJson } from "./orgs.js";
 import type { StartParams } from "./server-child.js";
 
 /** Spawn the real CLI on `dataFile`; resolve with ms from spawn to a 200 from /healthz, and its conversation count. */
-async function startToServing(ctx: BenchContext, dataFile: string, orgFile: string): Promise<{ ms: number; conversations: number }> {
+async function startToServing(
+  ctx: BenchContext,
+  dataFile: string,
+  orgFile: string,
+): Promise<{ ms: number; conversations: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, "bin/cc-agent.js"), "server", "--port", "0", "--data", dataFile, "--org", orgFile, "--no-credentials", "--log-level", "warn"], {
-    cwd: ctx.tmp,
-    env: { ...process.env, CC_AGENT_HOME: join(ctx.tmp, "home"), NO_COLOR: "1" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, "bin/cc-agent.js"),
+      "server",
+      "--port",
+      "0",
+      "--data",
+      dataFile,
+      "--org",
+      orgFile,
+      "--no-credentials",
+      "--log-level",
+      "warn",
+    ],
+    {
+      cwd: ctx.tmp,
+      env: { ...process.env, CC_AGENT_HOME: join(ctx.tmp, "home"), NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -66,7 +86,11 @@ export async function restartBench(ctx: BenchContext): Promise<Section> {
   const builder = Child.start("server-child.js", { name: "restart builder" });
   try {
     await builder.call("start", { kind: "cc", dataFile: live, org } satisfies StartParams);
-    const built = await builder.call<{ seq: number; conversations: number }>("populate", { count: conversations, workstream: "live", mode: "history", messagesEach: 10, active: conversations / 10 }, 900_000);
+    const built = await builder.call<{ seq: number; conversations: number }>(
+      "populate",
+      { count: conversations, workstream: "live", mode: "history", messagesEach: 10, active: conversations / 10 },
+      900_000,
+    );
     ctx.log(`  data file: ${built.conversations} conversations, ${built.seq} events`);
     // A copy now is what kill -9 leaves: the events committed, the last periodic snapshot.
     copyDb(live, crash);
@@ -83,7 +107,8 @@ export async function restartBench(ctx: BenchContext): Promise<Section> {
   };
   const pairs = ctx.smoke ? 1 : 3;
   const check = (result: { ms: number; conversations: number }, expected: number) => {
-    if (result.conversations !== expected) throw new Error(`restart: ${result.conversations} conversations served, expected ${expected}`);
+    if (result.conversations !== expected)
+      throw new Error(`restart: ${result.conversations} conversations served, expected ${expected}`);
     return result.ms;
   };
   const clean = await alternate(
@@ -96,7 +121,9 @@ export async function restartBench(ctx: BenchContext): Promise<Section> {
     async () => check(await startToServing(ctx, fresh(null), orgFile), 0),
     async () => check(await startToServing(ctx, fresh(crash), orgFile), conversations),
   );
-  ctx.log(`  clean ${clean.ours.map(fmt).join(", ")} ms · after kill -9 ${killed.ours.map(fmt).join(", ")} ms · empty ${clean.baseline.map(fmt).join(", ")} ms`);
+  ctx.log(
+    `  clean ${clean.ours.map(fmt).join(", ")} ms · after kill -9 ${killed.ours.map(fmt).join(", ")} ms · empty ${clean.baseline.map(fmt).join(", ")} ms`,
+  );
 
   const label = conversations.toLocaleString("en-US");
   const rows: Row[] = [
@@ -133,7 +160,13 @@ export async function restartBench(ctx: BenchContext): Promise<Section> {
     "",
     table(
       ["trial", "empty ms", "clean stop ms", "empty ms", "after kill -9 ms"],
-      clean.ours.map((o, i) => [i + 1, fmt(clean.baseline[i]!), fmt(o), fmt(killed.baseline[i]!), fmt(killed.ours[i]!)]),
+      clean.ours.map((o, i) => [
+        i + 1,
+        fmt(clean.baseline[i]!),
+        fmt(o),
+        fmt(killed.baseline[i]!),
+        fmt(killed.ours[i]!),
+      ]),
     ),
     "",
   ];

@@ -12,12 +12,22 @@ async function core(ctx: BenchContext): Promise<{ rows: Row[]; results: RoutingC
   const rows: Row[] = [];
   for (const reps of repCounts) {
     const load = await checkLoad();
-    const child = Child.start("core-child.js", { name: `routing core (${reps} reps)`, execArgv: ["--max-old-space-size=2048"] });
+    const child = Child.start("core-child.js", {
+      name: `routing core (${reps} reps)`,
+      execArgv: ["--max-old-space-size=2048"],
+    });
     let list: RoutingCoreResult[];
     try {
       list = await child.call<RoutingCoreResult[]>(
         "routingCore",
-        { reps, queued, cycles: ctx.smoke ? 40 : 3000, warmup: ctx.smoke ? 10 : 300, rounds: ctx.smoke ? 2 : 6, roundMs: ctx.smoke ? 200 : 1000 },
+        {
+          reps,
+          queued,
+          cycles: ctx.smoke ? 40 : 3000,
+          warmup: ctx.smoke ? 10 : 300,
+          rounds: ctx.smoke ? 2 : 6,
+          roundMs: ctx.smoke ? 200 : 1000,
+        },
         600_000,
       );
     } finally {
@@ -52,7 +62,9 @@ async function core(ctx: BenchContext): Promise<{ rows: Row[]; results: RoutingC
       met: null,
       busy: load.busy,
     });
-    ctx.log(`  core, ${reps} reps: ${list.map((r) => `${r.queued} behind: decision p50 ${fmt(r.freed.p50)} µs, arrival p50 ${fmt(r.arrival.p50)} µs`).join(" · ")}`);
+    ctx.log(
+      `  core, ${reps} reps: ${list.map((r) => `${r.queued} behind: decision p50 ${fmt(r.freed.p50)} µs, arrival p50 ${fmt(r.arrival.p50)} µs`).join(" · ")}`,
+    );
   }
   return { rows, results };
 }
@@ -67,7 +79,10 @@ async function offerLatency(ctx: BenchContext): Promise<{ row: Row; detail: stri
   const ours = await Target.start(ctx, "cc-durable", org);
   try {
     await ours.populate({ count: queued, workstream: "bulk", mode: "queued" });
-    await Promise.all([baseline.setup(ctx.smoke ? 5 : 50, { start: false }), ours.setup(ctx.smoke ? 5 : 50, { start: false })]);
+    await Promise.all([
+      baseline.setup(ctx.smoke ? 5 : 50, { start: false }),
+      ours.setup(ctx.smoke ? 5 : 50, { start: false }),
+    ]);
     const pairs = ctx.smoke ? 1 : 2;
     const b: number[] = [];
     const o: number[] = [];
@@ -78,7 +93,8 @@ async function offerLatency(ctx: BenchContext): Promise<{ row: Row; detail: stri
       const tb = await baseline.trial("offerTrial", { rate, count });
       busy ||= (await checkLoad()).busy;
       const to = await ours.trial("offerTrial", { rate, count });
-      if (tb.lost > 0 || to.lost > 0) throw new Error(`offer latency: offers missing (baseline ${tb.lost}, ours ${to.lost})`);
+      if (tb.lost > 0 || to.lost > 0)
+        throw new Error(`offer latency: offers missing (baseline ${tb.lost}, ours ${to.lost})`);
       b.push(tb.p99);
       o.push(to.p99);
       p50.push(to.p50);
@@ -120,7 +136,11 @@ async function drain(ctx: BenchContext): Promise<{ row: Row; detail: string }> {
       await target.setup(0, { available: false, start: false });
       busy ||= (await checkLoad()).busy;
       const before = await target.usage();
-      const result = await target.lg.call<{ ms: number; assigned: number; rate: number }>("drainTrial", { expected: queued }, 300_000);
+      const result = await target.lg.call<{ ms: number; assigned: number; rate: number }>(
+        "drainTrial",
+        { expected: queued },
+        300_000,
+      );
       const after = await target.usage();
       if (result.assigned < queued) throw new Error(`drain: ${result.assigned} of ${queued} assigned`);
       results.push({ kind, ...result, serverCpu: after.cpu - before.cpu });
@@ -162,7 +182,18 @@ export async function routingBench(ctx: BenchContext): Promise<Section> {
       "*All commands* is the mean over end, wrap-up, arrival and accept; the accept takes the conversation off the head of the queue.",
     "",
     table(
-      ["reps", "queued behind", "decision p50 µs", "mean", "p99", "arrival p50 µs", "p99", "all commands mean µs", "nextDeadline µs", "build ms"],
+      [
+        "reps",
+        "queued behind",
+        "decision p50 µs",
+        "mean",
+        "p99",
+        "arrival p50 µs",
+        "p99",
+        "all commands mean µs",
+        "nextDeadline µs",
+        "build ms",
+      ],
       results.map((r) => [
         r.reps.toLocaleString("en-US"),
         r.queued.toLocaleString("en-US"),

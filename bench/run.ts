@@ -40,7 +40,9 @@ function parseArgs(argv: string[]): Options {
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--only") {
       const names = value().split(",");
-      for (const name of names) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`unknown benchmark ${name}; one of ${BENCHES.join(", ")}`);
+      for (const name of names)
+        if (!(BENCHES as readonly string[]).includes(name))
+          throw new Error(`unknown benchmark ${name}; one of ${BENCHES.join(", ")}`);
       options.only = names as BenchName[];
     } else if (arg === "--out") {
       options.out = value();
@@ -48,20 +50,44 @@ function parseArgs(argv: string[]): Options {
     } else if (arg === "--json") options.json = value();
     else throw new Error(`unknown argument ${arg}`);
   }
-  if (!outGiven && !options.smoke && options.only.length === BENCHES.length) options.out = join(ROOT, "docs", "benchmarks.md");
+  if (!outGiven && !options.smoke && options.only.length === BENCHES.length)
+    options.out = join(ROOT, "docs", "benchmarks.md");
   return options;
 }
 
 function failedRow(bench: BenchName, error: unknown): Row {
   const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-  return { id: `${bench}-failed`, bench, figure: "benchmark failed", baseline: null, ours: Number.NaN, unit: "", ratio: null, goal: "—", met: false, busy: false, note: message };
+  return {
+    id: `${bench}-failed`,
+    bench,
+    figure: "benchmark failed",
+    baseline: null,
+    ours: Number.NaN,
+    unit: "",
+    ratio: null,
+    goal: "—",
+    met: false,
+    busy: false,
+    note: message,
+  };
 }
 
 function printTable(rows: Row[]): string {
   const header = ["bench", "figure", "baseline", "ours", "unit", "ratio", "goal", "met", "busy"];
-  const cells = rows.map((r) => [r.bench, r.figure.replace(/`/g, ""), fmt(r.baseline), fmt(r.ours), r.unit, r.ratio === null ? "—" : `${fmt(r.ratio)}×`, r.goal, r.met === null ? "" : r.met ? "yes" : "NO", r.busy ? "busy" : ""]);
+  const cells = rows.map((r) => [
+    r.bench,
+    r.figure.replace(/`/g, ""),
+    fmt(r.baseline),
+    fmt(r.ours),
+    r.unit,
+    r.ratio === null ? "—" : `${fmt(r.ratio)}×`,
+    r.goal,
+    r.met === null ? "" : r.met ? "yes" : "NO",
+    r.busy ? "busy" : "",
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => Math.min(90, c[i]!.length))));
-  const line = (c: string[]) => c.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join("  ");
+  const line = (c: string[]) =>
+    c.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join("  ");
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
@@ -89,7 +115,18 @@ function markdown(m: Machine, before: Load, rows: Row[], details: string[], minu
     "",
     table(
       ["benchmark", "figure", "baseline", "ours", "unit", "ratio", "goal", "met", "busy", "note"],
-      rows.map((r) => [r.bench, r.figure, fmt(r.baseline), fmt(r.ours), r.unit, r.ratio === null ? "—" : `${fmt(r.ratio)}×`, r.goal, r.met === null ? "" : r.met ? "yes" : "**no**", r.busy ? "busy" : "", r.note ?? ""]),
+      rows.map((r) => [
+        r.bench,
+        r.figure,
+        fmt(r.baseline),
+        fmt(r.ours),
+        r.unit,
+        r.ratio === null ? "—" : `${fmt(r.ratio)}×`,
+        r.goal,
+        r.met === null ? "" : r.met ? "yes" : "**no**",
+        r.busy ? "busy" : "",
+        r.note ?? "",
+      ]),
     ),
     "",
     "## Goals",
@@ -98,7 +135,10 @@ function markdown(m: Machine, before: Load, rows: Row[], details: string[], minu
     "",
     missed.length === 0 ? "Missed: none." : `Missed (${missed.length}):`,
     "",
-    ...missed.map((r) => `- **${r.id}** — ${r.figure}: ${fmt(r.ours)} ${r.unit} against ${r.goal}. ${GAPS[r.id] ?? "(no analysis recorded for this gap)"}`),
+    ...missed.map(
+      (r) =>
+        `- **${r.id}** — ${r.figure}: ${fmt(r.ours)} ${r.unit} against ${r.goal}. ${GAPS[r.id] ?? "(no analysis recorded for this gap)"}`,
+    ),
     "",
     ...(FIXES.length > 0 ? ["## Fixed after profiling", "", ...FIXES.map((f) => `- ${f}`), ""] : []),
     "## Details",
@@ -114,7 +154,9 @@ async function main(): Promise<void> {
   const before = await checkLoad(500);
   const tmp = mkdtempSync(join(tmpdir(), "cc-agent-bench-"));
   const ctx: BenchContext = { smoke: options.smoke, tmp, log: (line) => process.stderr.write(`${line}\n`) };
-  ctx.log(`cc-agent bench${options.smoke ? " (smoke)" : ""}: ${m.cpu}, ${m.cores} cores, node ${m.node}; load average ${before.loadavg}${before.busy ? " (busy)" : ""}`);
+  ctx.log(
+    `cc-agent bench${options.smoke ? " (smoke)" : ""}: ${m.cpu}, ${m.cores} cores, node ${m.node}; load average ${before.loadavg}${before.busy ? " (busy)" : ""}`,
+  );
   const rows: Row[] = [];
   const details: string[] = [];
   const rig = new RelayRig(ctx, options.smoke ? 20 : 1000, options.smoke ? 4 : 100);

@@ -3,7 +3,11 @@
 import type { ConversationView } from "../src/protocol/views.js";
 
 /** An Active live chat of Alice's in General, created at `createdAt`; `overrides` change any field. */
-export function sampleConversation(id: string, createdAt: number, overrides: Partial<ConversationView> = {}): ConversationView {
+export function sampleConversation(
+  id: string,
+  createdAt: number,
+  overrides: Partial<ConversationView> = {},
+): ConversationView {
   const visitor = `Visitor ${id.slice(1)}`;
   return {
     id,

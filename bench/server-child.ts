@@ -43,7 +43,13 @@ let relay: RawRelay | null = null;
 function usage(): Usage {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  return { cpu: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external };
+  return {
+    cpu: cpu.user + cpu.system,
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
+    external: memory.external,
+  };
 }
 
 function populate(params: PopulateParams): { seq: number; conversations: number } {
@@ -55,18 +61,25 @@ function populate(params: PopulateParams): { seq: number; conversations: number 
     return outcome;
   };
   const reps = Object.keys(hub.state.users);
-  if (params.mode === "history") for (const id of reps) run({ role: "rep", id }, { type: "presence", presence: "available" });
+  if (params.mode === "history")
+    for (const id of reps) run({ role: "rep", id }, { type: "presence", presence: "available" });
   const messagesEach = params.messagesEach ?? 10;
   const active = params.active ?? 0;
   let n = 0;
   for (let i = 0; i < params.count; i++) {
     const customer: Actor = { role: "customer", key: `visitor:bench-${process.pid}-${i}` };
-    const started = run(customer, { type: "customer.start", workstreamId: params.workstream, identity: {}, text: messageText("C", 0, i, n++) });
+    const started = run(customer, {
+      type: "customer.start",
+      workstreamId: params.workstream,
+      identity: {},
+      text: messageText("C", 0, i, n++),
+    });
     const id = started.result?.conversationId as string;
     if (params.mode === "history") {
       const offerId = hub.state.conversations[id]?.offerId;
       const offer = offerId ? hub.state.offers[offerId] : undefined;
-      if (!offer) throw new Error(`history: nobody was offered ${id} (too many active conversations for the reps' capacity?)`);
+      if (!offer)
+        throw new Error(`history: nobody was offered ${id} (too many active conversations for the reps' capacity?)`);
       const rep: Actor = { role: "rep", id: offer.repId };
       run(rep, { type: "accept", offerId: offer.id });
       for (let m = 1; m < messagesEach; m++) {

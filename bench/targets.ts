@@ -21,10 +21,18 @@ export class Target {
     readonly org: BenchOrgOptions,
   ) {}
 
-  static async start(ctx: BenchContext, kind: TargetKind, org: BenchOrgOptions, options: { gc?: boolean } = {}): Promise<Target> {
+  static async start(
+    ctx: BenchContext,
+    kind: TargetKind,
+    org: BenchOrgOptions,
+    options: { gc?: boolean } = {},
+  ): Promise<Target> {
     // BENCH_CPU_PROF=dir: the servers write V8 CPU profiles there when they exit (for finding where the time goes).
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const server = Child.start("server-child.js", { execArgv: [...(options.gc ? ["--expose-gc"] : []), ...profile], name: `server(${kind})` });
+    const server = Child.start("server-child.js", {
+      execArgv: [...(options.gc ? ["--expose-gc"] : []), ...profile],
+      name: `server(${kind})`,
+    });
     const lg = Child.start("load-generator.js", { name: `load-generator(${kind})` });
     try {
       const params: StartParams = {
@@ -45,7 +53,10 @@ export class Target {
   }
 
   /** Connect the load generator's reps and customers (and start one conversation per customer unless told not to). */
-  setup(customers: number, options: Omit<SetupParams, "url" | "repTokens" | "customers"> & { connectReps?: boolean } = {}): Promise<{ ms: number }> {
+  setup(
+    customers: number,
+    options: Omit<SetupParams, "url" | "repTokens" | "customers"> & { connectReps?: boolean } = {},
+  ): Promise<{ ms: number }> {
     const { connectReps, ...rest } = options;
     const repTokens = connectReps === false ? [] : Array.from({ length: this.org.reps }, (_, i) => repToken(i));
     return this.lg.call("setup", { url: this.url, repTokens, customers, ...rest } satisfies SetupParams, 600_000);
@@ -60,7 +71,10 @@ export class Target {
   }
 
   /** A load-generator trial with the server's CPU µs over it. */
-  async trial(method: "rateTrial" | "saturate" | "offerTrial", params: unknown): Promise<TrialResult & { serverCpu: number; sent: number }> {
+  async trial(
+    method: "rateTrial" | "saturate" | "offerTrial",
+    params: unknown,
+  ): Promise<TrialResult & { serverCpu: number; sent: number }> {
     const before = await this.usage();
     const result = await this.lg.call<TrialResult & { sent: number }>(method, params, 300_000);
     const after = await this.usage();
@@ -87,9 +101,14 @@ export class RelayRig {
     let target = this.targets.get(kind);
     if (!target) {
       target = (async () => {
-        const t = await Target.start(this.ctx, kind, { reps: this.reps, capacity: Math.ceil(this.customers / this.reps) });
+        const t = await Target.start(this.ctx, kind, {
+          reps: this.reps,
+          capacity: Math.ceil(this.customers / this.reps),
+        });
         const { ms } = await t.setup(this.customers);
-        this.ctx.log(`  ${kind}: ${this.customers} customers and ${this.reps} reps connected, conversations accepted (${ms} ms)`);
+        this.ctx.log(
+          `  ${kind}: ${this.customers} customers and ${this.reps} reps connected, conversations accepted (${ms} ms)`,
+        );
         return t;
       })();
       this.targets.set(kind, target);

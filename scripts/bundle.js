@@ -37,7 +37,9 @@ await build({
   // Prefer dependencies' ES modules where they ship both.
   mainFields: ["module", "main"],
   external: ["better-sqlite3", "pino", "sentiment", "bufferutil", "utf-8-validate", "react-devtools-core"],
-  banner: { js: 'import { createRequire as __ccAgentCreateRequire } from "node:module";\nconst require = __ccAgentCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __ccAgentCreateRequire } from "node:module";\nconst require = __ccAgentCreateRequire(import.meta.url);',
+  },
   sourcemap: true,
   logLevel: "warning",
 });

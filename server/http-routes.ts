@@ -55,7 +55,10 @@ export interface HttpRoutes {
   /** May a WebSocket upgrade with this `Origin` header (undefined: not a browser) reach /ws? */
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
   /** For `new WebSocketServer({ verifyClient })`: refuses browsers from other origins with 403. */
-  verifyClient(info: { origin: string; req: IncomingMessage }, callback: (ok: boolean, code?: number, message?: string) => void): void;
+  verifyClient(
+    info: { origin: string; req: IncomingMessage },
+    callback: (ok: boolean, code?: number, message?: string) => void,
+  ): void;
 }
 
 /** `https://Example.com:443/` → `https://example.com`; null when it is not an http(s) origin. */
@@ -98,13 +101,31 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     return host !== undefined && new URL(normalized).host === host.toLowerCase();
   }
 
-  function send(response: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string | Buffer, head: boolean): void {
+  function send(
+    response: ServerResponse,
+    status: number,
+    headers: OutgoingHttpHeaders,
+    body: string | Buffer,
+    head: boolean,
+  ): void {
     response.writeHead(status, { "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", ...headers });
     response.end(head ? undefined : body);
   }
 
-  function json(response: ServerResponse, status: number, value: unknown, head: boolean, extra: OutgoingHttpHeaders = {}): void {
-    send(response, status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...extra }, JSON.stringify(value), head);
+  function json(
+    response: ServerResponse,
+    status: number,
+    value: unknown,
+    head: boolean,
+    extra: OutgoingHttpHeaders = {},
+  ): void {
+    send(
+      response,
+      status,
+      { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...extra },
+      JSON.stringify(value),
+      head,
+    );
   }
 
   /** What the widget needs, without secrets: workstreams and whether they are open now, and the proactive rules. */
@@ -142,10 +163,16 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
 
   function demoIdentity(url: URL): { status: number; body: unknown } {
     const name = (url.searchParams.get("name") ?? "").replace(/\s+/g, " ").trim();
-    if (name.length === 0 || name.length > 80) return { status: 400, body: { error: "Give a name of 1 to 80 characters: /demo/identity?name=Kenny%20Smith" } };
+    if (name.length === 0 || name.length > 80)
+      return { status: 400, body: { error: "Give a name of 1 to 80 characters: /demo/identity?name=Kenny%20Smith" } };
     const email = url.searchParams.get("email")?.trim();
     // The same name is the same customer: their persistent conversation follows them (P5, P9).
-    const fields = { id: `demo-${name.toLowerCase()}`, name, expires: clock.now() + DEMO_IDENTITY_MS, ...(email ? { email: email.slice(0, 200) } : {}) };
+    const fields = {
+      id: `demo-${name.toLowerCase()}`,
+      name,
+      expires: clock.now() + DEMO_IDENTITY_MS,
+      ...(email ? { email: email.slice(0, 200) } : {}),
+    };
     return { status: 200, body: { identity: signIdentity(org.secret, fields), demo: true } };
   }
 
@@ -176,7 +203,13 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
         const body = file(asset.file);
         if (!body) return false;
         // The widget is loaded by pages of other (allowed) origins: let them.
-        send(response, 200, { "content-type": asset.type, "cache-control": "no-cache", "cross-origin-resource-policy": "cross-origin" }, body, head);
+        send(
+          response,
+          200,
+          { "content-type": asset.type, "cache-control": "no-cache", "cross-origin-resource-policy": "cross-origin" },
+          body,
+          head,
+        );
         return true;
       }
 
@@ -190,7 +223,13 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
         const cors: OutgoingHttpHeaders = { vary: "Origin" };
         if (origin !== undefined) cors["access-control-allow-origin"] = normalizeOrigin(origin) ?? "null";
         if (!originAllowed(origin, request.headers.host)) {
-          json(response, 403, { allowed: false, error: "This page's origin is not in the org file's widget.allowedOrigins." }, head, cors);
+          json(
+            response,
+            403,
+            { allowed: false, error: "This page's origin is not in the org file's widget.allowedOrigins." },
+            head,
+            cors,
+          );
           return true;
         }
         json(response, 200, widgetConfig(), head, cors);
@@ -199,7 +238,15 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
 
       if (path === "/demo/identity") {
         if (!options.demo) {
-          json(response, 404, { error: "Demo identities exist only with the built-in demo org. With --org, your web backend signs customer identities." }, head);
+          json(
+            response,
+            404,
+            {
+              error:
+                "Demo identities exist only with the built-in demo org. With --org, your web backend signs customer identities.",
+            },
+            head,
+          );
           return true;
         }
         const { status, body } = demoIdentity(url);
@@ -213,7 +260,12 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
         send(
           response,
           200,
-          { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", "content-security-policy": CONTENT_SECURITY_POLICY, "x-frame-options": "DENY" },
+          {
+            "content-type": "text/html; charset=utf-8",
+            "cache-control": "no-cache",
+            "content-security-policy": CONTENT_SECURITY_POLICY,
+            "x-frame-options": "DENY",
+          },
           body,
           head,
         );

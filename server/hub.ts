@@ -118,7 +118,10 @@ export class Hub {
       this.removeWhatTheOrgFileDropped(org);
       this.execute({ role: "system" }, { type: "configure", org });
     }
-    this.log.info({ seq: state.seq, replayed, fromSnapshot: snap?.seq ?? null, ms: Math.round(performance.now() - started) }, "state recovered");
+    this.log.info(
+      { seq: state.seq, replayed, fromSnapshot: snap?.seq ?? null, ms: Math.round(performance.now() - started) },
+      "state recovered",
+    );
     this.flushNow();
     return state;
   }
@@ -136,7 +139,10 @@ export class Hub {
     const removed: { command: Command; what: string }[] = [
       ...this.state.org.workstreams
         .filter((w) => !workstreams.has(w.id))
-        .map((w) => ({ command: { type: "delete_workstream", workstreamId: w.id } as Command, what: `workstream ${w.id}` })),
+        .map((w) => ({
+          command: { type: "delete_workstream", workstreamId: w.id } as Command,
+          what: `workstream ${w.id}`,
+        })),
       ...Object.values(this.state.queues)
         .filter((q) => !q.deleted && !queues.has(q.id))
         .map((q) => ({ command: { type: "delete_queue", queueId: q.id } as Command, what: `queue ${q.id}` })),
@@ -208,7 +214,10 @@ export class Hub {
    * the snapshot work per event constant as the history grows, and the replay no longer than reading the state.
    */
   private snapshotThreshold(): number {
-    return this.snapshotEvery ?? Math.max(SNAPSHOT_EVERY_EVENTS, this.state.counters.message + this.state.counters.conversation);
+    return (
+      this.snapshotEvery ??
+      Math.max(SNAPSHOT_EVERY_EVENTS, this.state.counters.message + this.state.counters.conversation)
+    );
   }
 
   saveSnapshot(): void {
@@ -280,7 +289,18 @@ export class Hub {
 
   attach(ws: WebSocket, helloTimeoutMs = 10_000): void {
     // Every field from the start (one object shape, no property array added later).
-    const connection: Connection = { ws, id: this.nextConnectionId++, role: null, viewer: null, actor: null, userId: null, seen: new Set(), alive: true, helloTimer: null, signedIdentity: undefined };
+    const connection: Connection = {
+      ws,
+      id: this.nextConnectionId++,
+      role: null,
+      viewer: null,
+      actor: null,
+      userId: null,
+      seen: new Set(),
+      alive: true,
+      helloTimer: null,
+      signedIdentity: undefined,
+    };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
       if (!connection.role) ws.close(CloseCode.helloTimeout, "no hello");
@@ -303,7 +323,10 @@ export class Hub {
         this.onFrame(connection, raw);
       } catch (error) {
         // Never let an exception escape a message handler: the server stays up for everyone else.
-        this.log.error({ connection: connection.id, err: (error as Error).message, stack: (error as Error).stack }, "request failed");
+        this.log.error(
+          { connection: connection.id, err: (error as Error).message, stack: (error as Error).stack },
+          "request failed",
+        );
         this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
       }
     });
@@ -334,7 +357,14 @@ export class Hub {
     const cancel = this.clock.setTimer(() => {
       this.offlineTimers.delete(userId);
       const user = this.state.users[userId];
-      if (this.closed || !user || user.deleted || user.presence === "offline" || (this.byUser.get(userId)?.size ?? 0) > 0) return;
+      if (
+        this.closed ||
+        !user ||
+        user.deleted ||
+        user.presence === "offline" ||
+        (this.byUser.get(userId)?.size ?? 0) > 0
+      )
+        return;
       this.execute({ role: user.role, id: userId } as Actor, { type: "presence", presence: "offline" });
       this.flushNow();
     }, this.presenceGraceMs);
@@ -382,7 +412,12 @@ export class Hub {
 
   private onHello(connection: Connection, hello: Hello): void {
     if (hello.v !== PROTOCOL_VERSION) {
-      this.closeWith(connection, CloseCode.versionMismatch, "protocol/version", `This server speaks protocol v${PROTOCOL_VERSION}; the client sent v${hello.v}.`);
+      this.closeWith(
+        connection,
+        CloseCode.versionMismatch,
+        "protocol/version",
+        `This server speaks protocol v${PROTOCOL_VERSION}; the client sent v${hello.v}.`,
+      );
       return;
     }
     let conversationTokenOut: string | undefined;
@@ -390,7 +425,12 @@ export class Hub {
       let key: string;
       if (hello.identity) {
         if (!verifyIdentity(this.org.secret, hello.identity, this.clock.now())) {
-          this.closeWith(connection, CloseCode.unauthorized, "auth/invalid_identity", "The customer identity is not signed by this organisation (or has expired).");
+          this.closeWith(
+            connection,
+            CloseCode.unauthorized,
+            "auth/invalid_identity",
+            "The customer identity is not signed by this organisation (or has expired).",
+          );
           return;
         }
         key = `auth:${hello.identity.id}`;
@@ -398,7 +438,12 @@ export class Hub {
       } else if (hello.conversationToken) {
         const scoped = verifyConversationToken(this.org.secret, hello.conversationToken);
         if (!scoped) {
-          this.closeWith(connection, CloseCode.unauthorized, "auth/invalid_token", "This conversation token is not valid.");
+          this.closeWith(
+            connection,
+            CloseCode.unauthorized,
+            "auth/invalid_token",
+            "This conversation token is not valid.",
+          );
           return;
         }
         key = scoped.customerKey;
@@ -411,25 +456,39 @@ export class Hub {
       connection.role = "customer";
       // A conversation token is scoped to its conversation: the connection sees and acts on that one only.
       const scopedTo = connection.actor.role === "customer" ? connection.actor.conversationId : undefined;
-      connection.viewer = scopedTo === undefined ? { role: "customer", key } : { role: "customer", key, conversationId: scopedTo };
+      connection.viewer =
+        scopedTo === undefined ? { role: "customer", key } : { role: "customer", key, conversationId: scopedTo };
       this.index(this.byCustomer, key, connection);
       connection.signedIdentity = hello.identity;
     } else {
       const userId = this.userForToken(hello.token);
       const user = userId ? this.state.users[userId] : undefined;
       if (!user || user.deleted) {
-        this.closeWith(connection, CloseCode.unauthorized, "auth/invalid_token", "Unknown or revoked token. Ask your admin for a valid one.");
+        this.closeWith(
+          connection,
+          CloseCode.unauthorized,
+          "auth/invalid_token",
+          "Unknown or revoked token. Ask your admin for a valid one.",
+        );
         return;
       }
       if (hello.role === "supervisor" && user.role !== "supervisor") {
-        this.closeWith(connection, CloseCode.forbidden, "auth/forbidden", `${user.name} is a rep; the monitor is for supervisors only.`);
+        this.closeWith(
+          connection,
+          CloseCode.forbidden,
+          "auth/forbidden",
+          `${user.name} is a rep; the monitor is for supervisors only.`,
+        );
         return;
       }
       // A supervisor may also take conversations in the rep console, seeing only their own work there.
       connection.role = hello.role;
       connection.userId = user.id;
       connection.viewer = { role: hello.role, id: user.id };
-      connection.actor = { role: user.role === "supervisor" && hello.role === "supervisor" ? "supervisor" : user.role, id: user.id } as Actor;
+      connection.actor = {
+        role: user.role === "supervisor" && hello.role === "supervisor" ? "supervisor" : user.role,
+        id: user.id,
+      } as Actor;
       this.index(this.byUser, user.id, connection);
       this.offlineTimers.get(user.id)?.();
       this.offlineTimers.delete(user.id);
@@ -469,10 +528,26 @@ export class Hub {
       const snap = snapshot(this.state, viewer);
       for (const c of snap.conversations) connection.seen.add(c.id);
       for (const c of snap.customerConversations) connection.seen.add(c.id);
-      this.send(connection, { type: "welcome", v: PROTOCOL_VERSION, seq, session, mode: "snapshot", snapshot: snap, serverTime: this.clock.now() });
+      this.send(connection, {
+        type: "welcome",
+        v: PROTOCOL_VERSION,
+        seq,
+        session,
+        mode: "snapshot",
+        snapshot: snap,
+        serverTime: this.clock.now(),
+      });
       return;
     }
-    this.send(connection, { type: "welcome", v: PROTOCOL_VERSION, seq, session, mode: "resume", snapshot: null, serverTime: this.clock.now() });
+    this.send(connection, {
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      seq,
+      session,
+      mode: "resume",
+      snapshot: null,
+      serverTime: this.clock.now(),
+    });
     // Missed events, projected with the current state: conversations come whole the first time, so
     // nothing is lost, and clients drop messages whose id they already hold, so nothing shows twice.
     // A conversation sent whole here already holds every message up to now: later replayed messages
@@ -480,9 +555,12 @@ export class Hub {
     const sentWhole = new Set<string>();
     for (const stored of this.store.eventsAfter(lastSeq)) {
       const event = stored as unknown as DomainEvent;
-      const changes = changesFor(this.state, event, viewer, connection.seen).filter((change) => !(change.kind === "message" && sentWhole.has(change.conversationId)));
+      const changes = changesFor(this.state, event, viewer, connection.seen).filter(
+        (change) => !(change.kind === "message" && sentWhole.has(change.conversationId)),
+      );
       for (const change of changes) {
-        if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages) sentWhole.add(change.conversation.id);
+        if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages)
+          sentWhole.add(change.conversation.id);
       }
       if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
     }
@@ -536,10 +614,18 @@ export class Hub {
       }
       case "send":
         return connection.role === "customer"
-          ? withClientId({ type: "customer.message", conversationId: request.conversationId, text: request.text }, request.clientId)
-          : withClientId({ type: "message", conversationId: request.conversationId, text: request.text }, request.clientId);
+          ? withClientId(
+              { type: "customer.message", conversationId: request.conversationId, text: request.text },
+              request.clientId,
+            )
+          : withClientId(
+              { type: "message", conversationId: request.conversationId, text: request.text },
+              request.clientId,
+            );
       case "end":
-        return connection.role === "customer" ? { type: "customer.end", conversationId: request.conversationId } : { type: "end", conversationId: request.conversationId };
+        return connection.role === "customer"
+          ? { type: "customer.end", conversationId: request.conversationId }
+          : { type: "end", conversationId: request.conversationId };
       case "status":
         this.answerStatus(connection, request.reqId, request.conversationId);
         return null;
@@ -572,7 +658,12 @@ export class Hub {
       case "join":
         return { type: "monitor", conversationId: request.conversationId, mode: request.type };
       case "assign":
-        return { type: "assign", conversationId: request.conversationId, target: request.target, override: request.override ?? false };
+        return {
+          type: "assign",
+          conversationId: request.conversationId,
+          target: request.target,
+          override: request.override ?? false,
+        };
     }
   }
 
@@ -598,7 +689,11 @@ export class Hub {
   /** Transfer and conference targets: queues and reps with presence and capacity (L10, L11). */
   private targets(): Record<string, unknown> {
     return {
-      queues: this.state.org.queues.map((q) => ({ id: q.id, name: q.name, open: this.state.queues[q.id]?.open.length ?? 0 })),
+      queues: this.state.org.queues.map((q) => ({
+        id: q.id,
+        name: q.name,
+        open: this.state.queues[q.id]?.open.length ?? 0,
+      })),
       reps: this.state.org.users.map((u) => userView(this.state.users[u.id]!)),
       at: this.clock.now(),
     };
@@ -624,7 +719,11 @@ export class Hub {
   // ---- lifecycle ------------------------------------------------------------------------------------
 
   stats(): { seq: number; conversations: number; connections: number } {
-    return { seq: this.state.seq, conversations: Object.keys(this.state.conversations).length, connections: this.connections.size };
+    return {
+      seq: this.state.seq,
+      conversations: Object.keys(this.state.conversations).length,
+      connections: this.connections.size,
+    };
   }
 
   close(): void {

@@ -12,7 +12,12 @@ const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A local time of day, "00:00" to "23:59": when something opens or starts. */
 const startTime = z.string().regex(TIME_OF_DAY, 'a time of day "HH:MM" from "00:00" to "23:59"');
 /** A local time of day, "00:00" to "24:00" (midnight at the end of the day): when something closes or ends. */
-const endTime = z.string().refine((value) => TIME_OF_DAY.test(value) || value === "24:00", 'a time of day "HH:MM" from "00:00" to "24:00" (midnight at the end of the day)');
+const endTime = z
+  .string()
+  .refine(
+    (value) => TIME_OF_DAY.test(value) || value === "24:00",
+    'a time of day "HH:MM" from "00:00" to "24:00" (midnight at the end of the day)',
+  );
 
 /**
  * An end earlier than the start is a span across midnight (22:00–06:00), which the core supports. The same time for
@@ -36,20 +41,23 @@ const hours = z
     days: z.array(z.number().int().min(0).max(6)).min(1),
     open: startTime,
     close: endTime,
-    utcOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).default(0),
+    utcOffsetMinutes: z
+      .number()
+      .int()
+      .min(-14 * 60)
+      .max(14 * 60)
+      .default(0),
   })
   .superRefine(distinctTimes("open", "close"));
 
-const sentimentThreshold = z
-  .union([z.number().int().min(-3).max(3), z.string()])
-  .transform((value, ctx) => {
-    const step = typeof value === "number" ? value : parseSentimentStep(value);
-    if (step === undefined) {
-      ctx.addIssue({ code: "custom", message: "a step of the 7-step scale, e.g. \"slightly negative\" or -1" });
-      return z.NEVER;
-    }
-    return step;
-  });
+const sentimentThreshold = z.union([z.number().int().min(-3).max(3), z.string()]).transform((value, ctx) => {
+  const step = typeof value === "number" ? value : parseSentimentStep(value);
+  if (step === undefined) {
+    ctx.addIssue({ code: "custom", message: 'a step of the 7-step scale, e.g. "slightly negative" or -1' });
+    return z.NEVER;
+  }
+  return step;
+});
 
 const workstream = z.object({
   id,
@@ -63,7 +71,9 @@ const workstream = z.object({
   waitingExpiryDays: z.number().positive().max(365).default(28),
   sentimentThreshold: sentimentThreshold.default(-1),
   operatingHours: hours.nullable().default(null),
-  texts: z.object(Object.fromEntries(Object.keys(DEFAULT_TEXTS).map((k) => [k, z.string().min(1).optional()]))).default({}),
+  texts: z
+    .object(Object.fromEntries(Object.keys(DEFAULT_TEXTS).map((k) => [k, z.string().min(1).optional()])))
+    .default({}),
 });
 
 const user = z.object({
@@ -76,24 +86,28 @@ const user = z.object({
   token: z.string().min(16, "tokens must have at least 16 characters"),
 });
 
-const proactiveRule = z.object({
-  id,
-  workstream: id,
-  audience: z.enum(["all", "authenticated", "returning"]).default("all"),
-  days: z.array(z.number().int().min(0).max(6)).default([0, 1, 2, 3, 4, 5, 6]),
-  from: startTime.default("00:00"),
-  to: endTime.default("24:00"),
-  utcOffsetMinutes: z.number().int().default(0),
-  urlPattern: z.string().default("*"),
-  timeOnPageSeconds: z.number().min(0).default(30),
-  message: z.string().min(1).default("Hi! Can we help you with anything?"),
-}).superRefine(distinctTimes("from", "to"));
+const proactiveRule = z
+  .object({
+    id,
+    workstream: id,
+    audience: z.enum(["all", "authenticated", "returning"]).default("all"),
+    days: z.array(z.number().int().min(0).max(6)).default([0, 1, 2, 3, 4, 5, 6]),
+    from: startTime.default("00:00"),
+    to: endTime.default("24:00"),
+    utcOffsetMinutes: z.number().int().default(0),
+    urlPattern: z.string().default("*"),
+    timeOnPageSeconds: z.number().min(0).default(30),
+    message: z.string().min(1).default("Hi! Can we help you with anything?"),
+  })
+  .superRefine(distinctTimes("from", "to"));
 
 /** `https://www.contoso.example` or `http://localhost:8080`: what a browser sends in `Origin`. */
 function isWebOrigin(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value.replace(/\/$/, "").toLowerCase();
+    return (
+      (url.protocol === "https:" || url.protocol === "http:") && url.origin === value.replace(/\/$/, "").toLowerCase()
+    );
   } catch {
     return false;
   }
@@ -107,7 +121,12 @@ export const orgFileSchema = z
     autoBusyAtCapacity: z.boolean().default(true),
     masking: z.boolean().default(true),
     supervisor: z
-      .object({ monitor: z.boolean().default(true), assign: z.boolean().default(true), transfer: z.boolean().default(true), forceClose: z.boolean().default(true) })
+      .object({
+        monitor: z.boolean().default(true),
+        assign: z.boolean().default(true),
+        transfer: z.boolean().default(true),
+        forceClose: z.boolean().default(true),
+      })
       .default({ monitor: true, assign: true, transfer: true, forceClose: true }),
     queues: z.array(z.object({ id, name: z.string().min(1) })).min(1),
     workstreams: z.array(workstream).min(1),
@@ -115,7 +134,11 @@ export const orgFileSchema = z
     wrapUpReasons: z.array(z.object({ id, label: z.string().min(1) })).min(1),
     widget: z
       .object({
-        allowedOrigins: z.array(z.string().refine(isWebOrigin, "an origin: scheme, host and port only, e.g. https://www.contoso.example")).default([]),
+        allowedOrigins: z
+          .array(
+            z.string().refine(isWebOrigin, "an origin: scheme, host and port only, e.g. https://www.contoso.example"),
+          )
+          .default([]),
         proactive: z.boolean().default(false),
         rules: z.array(proactiveRule).default([]),
       })
@@ -135,19 +158,24 @@ export const orgFileSchema = z
     unique(org.users, "user");
     unique(org.wrapUpReasons, "wrap-up reason");
     for (const ws of org.workstreams) {
-      if (!queues.has(ws.queue)) ctx.addIssue({ code: "custom", message: `workstream "${ws.id}" names unknown queue "${ws.queue}"` });
-      if (ws.mode === "persistent" && ws.affinity === false) ctx.addIssue({ code: "custom", message: `persistent workstream "${ws.id}" must keep affinity on (P10)` });
+      if (!queues.has(ws.queue))
+        ctx.addIssue({ code: "custom", message: `workstream "${ws.id}" names unknown queue "${ws.queue}"` });
+      if (ws.mode === "persistent" && ws.affinity === false)
+        ctx.addIssue({ code: "custom", message: `persistent workstream "${ws.id}" must keep affinity on (P10)` });
     }
     const workstreams = new Set(org.workstreams.map((w) => w.id));
     for (const r of org.widget.rules) {
-      if (!workstreams.has(r.workstream)) ctx.addIssue({ code: "custom", message: `widget rule "${r.id}" names unknown workstream "${r.workstream}"` });
+      if (!workstreams.has(r.workstream))
+        ctx.addIssue({ code: "custom", message: `widget rule "${r.id}" names unknown workstream "${r.workstream}"` });
     }
     for (const u of org.users) {
-      for (const q of u.queues) if (!queues.has(q)) ctx.addIssue({ code: "custom", message: `user "${u.id}" is in unknown queue "${q}"` });
+      for (const q of u.queues)
+        if (!queues.has(q)) ctx.addIssue({ code: "custom", message: `user "${u.id}" is in unknown queue "${q}"` });
     }
     const tokens = new Set<string>();
     for (const u of org.users) {
-      if (tokens.has(u.token)) ctx.addIssue({ code: "custom", message: `user "${u.id}" shares a token with another user` });
+      if (tokens.has(u.token))
+        ctx.addIssue({ code: "custom", message: `user "${u.id}" shares a token with another user` });
       tokens.add(u.token);
     }
   });
@@ -203,7 +231,13 @@ export function toOrg(file: OrgFile): Org {
       operatingHours: w.operatingHours,
       texts: { ...DEFAULT_TEXTS, ...(w.texts as Partial<typeof DEFAULT_TEXTS>) },
     })),
-    users: file.users.map((u) => ({ id: u.id, name: u.name, role: u.role, capacity: u.capacity, queues: [...u.queues] })),
+    users: file.users.map((u) => ({
+      id: u.id,
+      name: u.name,
+      role: u.role,
+      capacity: u.capacity,
+      queues: [...u.queues],
+    })),
     wrapUpReasons: file.wrapUpReasons.map((r) => ({ ...r })),
   };
 }
@@ -214,41 +248,92 @@ export function toOrg(file: OrgFile): Org {
  */
 export function demoOrgFile(secrets: { secret: string; tokens: Record<string, string> }): OrgFile {
   const token = (userId: string) => secrets.tokens[userId] ?? `${secrets.secret.slice(0, 24)}-${userId}`;
-  return parseOrgFile({
-    name: "Contoso Demo",
-    secret: secrets.secret,
-    autoBusyAtCapacity: true,
-    masking: true,
-    queues: [
-      { id: "general", name: "General" },
-      { id: "billing", name: "Billing" },
-    ],
-    workstreams: [
-      { id: "live", name: "Live chat", mode: "live", queue: "general", offerTimeoutSeconds: 30, capacityCost: 1, sentimentThreshold: "slightly negative" },
-      { id: "persistent", name: "Persistent chat", mode: "persistent", queue: "billing", affinity: true, offerTimeoutSeconds: 30, capacityCost: 1, waitingExpiryDays: 28, sentimentThreshold: "slightly negative" },
-    ],
-    users: [
-      { id: "alice", name: "Alice Moreau", role: "rep", capacity: 3, queues: ["general", "billing"], token: token("alice") },
-      { id: "bob", name: "Bob Okafor", role: "rep", capacity: 3, queues: ["general", "billing"], token: token("bob") },
-      { id: "carol", name: "Carol Tanaka", role: "rep", capacity: 2, queues: ["general"], token: token("carol") },
-      { id: "sam", name: "Sam Rivera", role: "supervisor", capacity: 0, queues: ["general", "billing"], token: token("sam") },
-    ],
-    wrapUpReasons: [
-      { id: "resolved", label: "Resolved" },
-      { id: "follow-up", label: "Needs follow-up" },
-      { id: "duplicate", label: "Duplicate" },
-      { id: "no-response", label: "No response from customer" },
-      { id: "transferred", label: "Transferred" },
-      { id: "other", label: "Other" },
-    ],
-    // The demo page (/demo) is on the server's own origin, which is always allowed. One proactive rule, to try
-    // on /demo/checkout: after 20 seconds on the page, an invitation to a live chat (PC1).
-    widget: {
-      allowedOrigins: [],
-      proactive: true,
-      rules: [{ id: "checkout-help", workstream: "live", audience: "all", urlPattern: "*/demo/checkout*", timeOnPageSeconds: 20, message: "Need a hand with your order? We are here to help." }],
+  return parseOrgFile(
+    {
+      name: "Contoso Demo",
+      secret: secrets.secret,
+      autoBusyAtCapacity: true,
+      masking: true,
+      queues: [
+        { id: "general", name: "General" },
+        { id: "billing", name: "Billing" },
+      ],
+      workstreams: [
+        {
+          id: "live",
+          name: "Live chat",
+          mode: "live",
+          queue: "general",
+          offerTimeoutSeconds: 30,
+          capacityCost: 1,
+          sentimentThreshold: "slightly negative",
+        },
+        {
+          id: "persistent",
+          name: "Persistent chat",
+          mode: "persistent",
+          queue: "billing",
+          affinity: true,
+          offerTimeoutSeconds: 30,
+          capacityCost: 1,
+          waitingExpiryDays: 28,
+          sentimentThreshold: "slightly negative",
+        },
+      ],
+      users: [
+        {
+          id: "alice",
+          name: "Alice Moreau",
+          role: "rep",
+          capacity: 3,
+          queues: ["general", "billing"],
+          token: token("alice"),
+        },
+        {
+          id: "bob",
+          name: "Bob Okafor",
+          role: "rep",
+          capacity: 3,
+          queues: ["general", "billing"],
+          token: token("bob"),
+        },
+        { id: "carol", name: "Carol Tanaka", role: "rep", capacity: 2, queues: ["general"], token: token("carol") },
+        {
+          id: "sam",
+          name: "Sam Rivera",
+          role: "supervisor",
+          capacity: 0,
+          queues: ["general", "billing"],
+          token: token("sam"),
+        },
+      ],
+      wrapUpReasons: [
+        { id: "resolved", label: "Resolved" },
+        { id: "follow-up", label: "Needs follow-up" },
+        { id: "duplicate", label: "Duplicate" },
+        { id: "no-response", label: "No response from customer" },
+        { id: "transferred", label: "Transferred" },
+        { id: "other", label: "Other" },
+      ],
+      // The demo page (/demo) is on the server's own origin, which is always allowed. One proactive rule, to try
+      // on /demo/checkout: after 20 seconds on the page, an invitation to a live chat (PC1).
+      widget: {
+        allowedOrigins: [],
+        proactive: true,
+        rules: [
+          {
+            id: "checkout-help",
+            workstream: "live",
+            audience: "all",
+            urlPattern: "*/demo/checkout*",
+            timeOnPageSeconds: 20,
+            message: "Need a hand with your order? We are here to help.",
+          },
+        ],
+      },
     },
-  }, "the demo org");
+    "the demo org",
+  );
 }
 
 export const DEMO_USER_IDS = ["alice", "bob", "carol", "sam"] as const;

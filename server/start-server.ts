@@ -51,7 +51,9 @@ export interface RunningServer {
 function demoOrg(store: EventStore<State>): OrgFile {
   let secrets = store.getMeta("demo-secrets");
   if (!secrets) {
-    const tokens = Object.fromEntries(DEMO_USER_IDS.map((id) => [id, `${id}-${randomBytes(18).toString("base64url")}`]));
+    const tokens = Object.fromEntries(
+      DEMO_USER_IDS.map((id) => [id, `${id}-${randomBytes(18).toString("base64url")}`]),
+    );
     secrets = JSON.stringify({ secret: randomBytes(32).toString("hex"), tokens });
     store.setMeta("demo-secrets", secrets);
   }
@@ -63,7 +65,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? silentLogger;
   const store = options.dataFile ? openSqliteStore<State>(options.dataFile) : openMemoryStore<State>();
   const org = options.org ?? demoOrg(store);
-  const hubOptions = { org, store, clock: options.clock ?? systemClock, logger, ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}) };
+  const hubOptions = {
+    org,
+    store,
+    clock: options.clock ?? systemClock,
+    logger,
+    ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+  };
   const hub = new Hub(hubOptions);
   // The chat widget, its demo page and the Origin check of browsers' upgrades (server/http-routes.ts).
   const routes = createHttpRoutes({ org, demo: !options.org, clock: hubOptions.clock, logger });
@@ -79,7 +87,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     response.writeHead(404, { "content-type": "text/plain", "x-content-type-options": "nosniff" });
     response.end("not found\n");
   });
-  const wss = new WebSocketServer({ server: http, path: "/ws", maxPayload: MAX_FRAME_BYTES, verifyClient: routes.verifyClient });
+  const wss = new WebSocketServer({
+    server: http,
+    path: "/ws",
+    maxPayload: MAX_FRAME_BYTES,
+    verifyClient: routes.verifyClient,
+  });
   wss.on("connection", (ws) => hub.attach(ws, options.helloTimeoutMs));
   wss.on("error", (error) => logger.error({ err: error.message }, "websocket server error"));
   http.on("clientError", (_error, socket) => socket.destroy());
@@ -100,7 +113,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const credentialsPath = options.credentialsFile === true ? undefined : options.credentialsFile || undefined;
   if (options.credentialsFile) {
     writeCredentials(
-      { url, pid: process.pid, org: org.name, secret: org.secret, users: org.users.map((u) => ({ id: u.id, name: u.name, role: u.role, token: u.token })) },
+      {
+        url,
+        pid: process.pid,
+        org: org.name,
+        secret: org.secret,
+        users: org.users.map((u) => ({ id: u.id, name: u.name, role: u.role, token: u.token })),
+      },
       credentialsPath,
     );
   }

@@ -70,10 +70,36 @@ class Tx {
 
 const ROLE_COMMANDS: Record<Actor["role"], ReadonlySet<Command["type"]>> = {
   customer: new Set(["customer.start", "customer.message", "customer.end"]),
-  rep: new Set(["presence", "accept", "reject", "pick", "message", "transfer", "conference", "end_conference", "close", "end", "wrapup"]),
+  rep: new Set([
+    "presence",
+    "accept",
+    "reject",
+    "pick",
+    "message",
+    "transfer",
+    "conference",
+    "end_conference",
+    "close",
+    "end",
+    "wrapup",
+  ]),
   supervisor: new Set([
-    "presence", "accept", "reject", "pick", "message", "transfer", "conference", "end_conference", "close", "end", "wrapup",
-    "monitor", "leave", "assign", "supervisor_transfer", "force_close",
+    "presence",
+    "accept",
+    "reject",
+    "pick",
+    "message",
+    "transfer",
+    "conference",
+    "end_conference",
+    "close",
+    "end",
+    "wrapup",
+    "monitor",
+    "leave",
+    "assign",
+    "supervisor_transfer",
+    "force_close",
   ]),
   admin: new Set(["configure", "delete_queue", "delete_workstream", "delete_user"]),
   system: new Set(["configure", "tick"]),
@@ -82,7 +108,10 @@ const ROLE_COMMANDS: Record<Actor["role"], ReadonlySet<Command["type"]>> = {
 export function decide(state: State, envelope: Envelope): Outcome {
   const { actor, command, at } = envelope;
   if (!ROLE_COMMANDS[actor.role].has(command.type)) {
-    return { ok: false, error: { code: "auth/forbidden", message: `A ${actor.role} cannot ${command.type.replace(/[._]/g, " ")}.` } };
+    return {
+      ok: false,
+      error: { code: "auth/forbidden", message: `A ${actor.role} cannot ${command.type.replace(/[._]/g, " ")}.` },
+    };
   }
   const tx = new Tx(state, at);
   try {
@@ -134,10 +163,16 @@ function checkText(text: string, fromStaff: boolean): string {
   if (text.trim().length === 0) refuse("message/empty", "The message is empty.");
   // Characters (code points) never outnumber UTF-16 units: only a long text needs counting.
   if (text.length > MAX_MESSAGE_LENGTH && [...text].length > MAX_MESSAGE_LENGTH) {
-    refuse("message/too_long", `A message can be at most ${MAX_MESSAGE_LENGTH} characters (this one has ${[...text].length}).`);
+    refuse(
+      "message/too_long",
+      `A message can be at most ${MAX_MESSAGE_LENGTH} characters (this one has ${[...text].length}).`,
+    );
   }
   if (fromStaff && /[<>]/.test(text)) {
-    refuse("message/reserved_characters", "< and > are reserved for template parameters and cannot be sent. Your message was kept.");
+    refuse(
+      "message/reserved_characters",
+      "< and > are reserved for template parameters and cannot be sent. Your message was kept.",
+    );
   }
   return text;
 }
@@ -147,11 +182,13 @@ function requireOwner(c: Conversation, repId: string): void {
 }
 
 function requireActive(c: Conversation, action: string): void {
-  if (c.state !== "active") refuse("conversation/not_active", `You can only ${action} an Active conversation; ${c.id} is ${c.state}.`);
+  if (c.state !== "active")
+    refuse("conversation/not_active", `You can only ${action} an Active conversation; ${c.id} is ${c.state}.`);
 }
 
 function requireNotAborted(c: Conversation): void {
-  if (c.aborted) refuse("conversation/aborted", `Conversation ${c.id} was aborted (${c.aborted}); it can only be ended.`);
+  if (c.aborted)
+    refuse("conversation/aborted", `Conversation ${c.id} was aborted (${c.aborted}); it can only be ended.`);
 }
 
 /**
@@ -161,7 +198,10 @@ function requireNotAborted(c: Conversation): void {
  */
 function requireNoWrapUp(rep: UserState, c: Conversation, who: string, action: string): void {
   if (rep.items[c.id]?.role === "wrapup") {
-    refuse("wrapup/pending", `${who} not submitted the wrap-up reason for leaving conversation ${c.id} yet; submit it first, then ${action}.`);
+    refuse(
+      "wrapup/pending",
+      `${who} not submitted the wrap-up reason for leaving conversation ${c.id} yet; submit it first, then ${action}.`,
+    );
   }
 }
 
@@ -195,7 +235,11 @@ function nextMessageId(tx: Tx): string {
 }
 
 function systemMessage(tx: Tx, c: Conversation, code: string, text: string): void {
-  tx.emit({ type: "message_added", conversationId: c.id, message: { id: nextMessageId(tx), at: tx.at, author: SYSTEM, text, code } });
+  tx.emit({
+    type: "message_added",
+    conversationId: c.id,
+    message: { id: nextMessageId(tx), at: tx.at, author: SYSTEM, text, code },
+  });
 }
 
 function offer(tx: Tx, c: Conversation, rep: UserState, kind: OfferKind, byId: string | null): Offer {
@@ -235,7 +279,14 @@ function freed(tx: Tx, repId: string | null | undefined): void {
   if (rep) tx.touch(rep.queues);
 }
 
-function assign(tx: Tx, c: Conversation, repId: string, by: "offer" | "auto" | "supervisor" | "pick", override = false, exceededBy = 0): void {
+function assign(
+  tx: Tx,
+  c: Conversation,
+  repId: string,
+  by: "offer" | "auto" | "supervisor" | "pick",
+  override = false,
+  exceededBy = 0,
+): void {
   tx.emit({ type: "assigned", conversationId: c.id, repId, units: costOf(tx.state, c), by, override, exceededBy });
   settlePresence(tx, repId);
 }
@@ -246,7 +297,13 @@ function withdrawOffers(tx: Tx, c: Conversation): void {
     .filter((o) => o.conversationId === c.id && o.status === "pending")
     .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id, "en"));
   for (const o of pending) {
-    tx.emit({ type: "offer_ended", offerId: o.id, repId: o.repId, conversationId: o.conversationId, status: "withdrawn" });
+    tx.emit({
+      type: "offer_ended",
+      offerId: o.id,
+      repId: o.repId,
+      conversationId: o.conversationId,
+      status: "withdrawn",
+    });
     settlePresence(tx, o.repId);
     const rep = tx.state.users[o.repId];
     if (rep) tx.touch(rep.queues);
@@ -326,8 +383,10 @@ function run(tx: Tx, actor: Actor, command: Command): void {
     }
     case "customer.end": {
       const c = customersConversation(state, actor as Actor & { role: "customer" }, command.conversationId);
-      if (c.mode === "persistent") refuse("conversation/customer_cannot_end", "Only a rep can end a persistent conversation.");
-      if (c.state === "closed" || c.state === "wrapup") refuse("conversation/wrong_state", "This conversation has already ended.");
+      if (c.mode === "persistent")
+        refuse("conversation/customer_cannot_end", "Only a rep can end a persistent conversation.");
+      if (c.state === "closed" || c.state === "wrapup")
+        refuse("conversation/wrong_state", "This conversation has already ended.");
       withdrawOffers(tx, c);
       systemMessage(tx, c, "customer_ended", workstreamOf(state, c).texts.customerEnded);
       // A removed rep (L4) can never submit a wrap-up reason: only the reps still here wrap up.
@@ -355,7 +414,13 @@ function run(tx: Tx, actor: Actor, command: Command): void {
         // Away, Offline and Busy-DND cannot answer: their routing offers go to someone else now.
         for (const o of pendingOffersOf(state, me.id)) {
           if (o.kind !== "route") continue;
-          tx.emit({ type: "offer_ended", offerId: o.id, repId: o.repId, conversationId: o.conversationId, status: "withdrawn" });
+          tx.emit({
+            type: "offer_ended",
+            offerId: o.id,
+            repId: o.repId,
+            conversationId: o.conversationId,
+            status: "withdrawn",
+          });
           tx.touch([state.conversations[o.conversationId]!.queueId]);
         }
       }
@@ -370,11 +435,13 @@ function run(tx: Tx, actor: Actor, command: Command): void {
     case "pick": {
       const me = repOf(state, actorId(actor));
       const c = conversation(state, command.conversationId);
-      if (c.state !== "open" || c.transfer) refuse("conversation/not_open", `Conversation ${c.id} is not open to pick (it is ${c.state}).`);
+      if (c.state !== "open" || c.transfer)
+        refuse("conversation/not_open", `Conversation ${c.id} is not open to pick (it is ${c.state}).`);
       if (!me.queues.includes(c.queueId)) refuse("rep/not_in_queue", `You are not a member of the queue of ${c.id}.`);
       requireNoWrapUp(me, c, "You have", "pick it back");
       // The units of one's own pending offer for it are already counted.
-      if (!fits(me, costOf(state, c)) && !(c.id in me.items)) refuse("rep/at_capacity", `You are at capacity (${usedUnits(me)}/${me.capacity}).`);
+      if (!fits(me, costOf(state, c)) && !(c.id in me.items))
+        refuse("rep/at_capacity", `You are at capacity (${usedUnits(me)}/${me.capacity}).`);
       withdrawOffers(tx, c);
       assign(tx, c, me.id, "pick");
       tx.result = { conversationId: c.id };
@@ -389,7 +456,8 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       requireActive(c, "transfer");
       requireNotAborted(c);
       if (c.transfer) refuse("transfer/pending", "A transfer is already in progress.");
-      if (c.participants.length > 0 || c.conference) refuse("conference/pending", "End the conference before transferring.");
+      if (c.participants.length > 0 || c.conference)
+        refuse("conference/pending", "End the conference before transferring.");
       const target = checkTarget(tx, c, command.target, me.id, false);
       withdrawOffers(tx, c);
       tx.emit({ type: "left", conversationId: c.id, repId: me.id, toWrapUp: true });
@@ -398,7 +466,11 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       tx.emit({ type: "queued", conversationId: c.id, queueId, declinedBy: transferredFrom(me.id) });
       if (target) {
         const o = offer(tx, c, target, "transfer", me.id);
-        tx.emit({ type: "transfer_requested", conversationId: c.id, transfer: { by: "rep", fromRepId: me.id, target: command.target, offerId: o.id } });
+        tx.emit({
+          type: "transfer_requested",
+          conversationId: c.id,
+          transfer: { by: "rep", fromRepId: me.id, target: command.target, offerId: o.id },
+        });
       }
       tx.touch([queueId]);
       settlePresence(tx, me.id);
@@ -411,7 +483,8 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       requireActive(c, "start a conference in");
       requireNotAborted(c);
       if (c.conference) refuse("conference/pending", "A conference request is already pending.");
-      if (c.participants.includes(command.repId)) refuse("transfer/invalid_target", "That rep is already in the conversation.");
+      if (c.participants.includes(command.repId))
+        refuse("transfer/invalid_target", "That rep is already in the conversation.");
       const target = checkTarget(tx, c, { kind: "rep", id: command.repId }, me.id, false)!;
       const o = offer(tx, c, target, "conference", me.id);
       tx.emit({ type: "conference_requested", conversationId: c.id, repId: target.id, offerId: o.id });
@@ -421,7 +494,8 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       const me = repOf(state, actorId(actor));
       const c = conversation(state, command.conversationId);
       const inConference = c.participants.length > 0 && (c.ownerId === me.id || c.participants.includes(me.id));
-      if (!inConference || c.state !== "active") refuse("conference/not_in_conference", "You are not in a conference on this conversation.");
+      if (!inConference || c.state !== "active")
+        refuse("conference/not_in_conference", "You are not in a conference on this conversation.");
       tx.emit({ type: "left", conversationId: c.id, repId: me.id, toWrapUp: true });
       systemMessage(tx, c, "rep_left", fill(workstreamOf(state, c).texts.repLeft, { name: me.name }));
       return;
@@ -430,7 +504,11 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       const me = repOf(state, actorId(actor));
       const c = conversation(state, command.conversationId);
       requireOwner(c, me.id);
-      if (c.mode !== "persistent") refuse("conversation/persistent_only", "Only a persistent conversation can be closed to Waiting; end a live chat instead.");
+      if (c.mode !== "persistent")
+        refuse(
+          "conversation/persistent_only",
+          "Only a persistent conversation can be closed to Waiting; end a live chat instead.",
+        );
       requireActive(c, "close");
       requireNotAborted(c);
       withdrawOffers(tx, c);
@@ -451,15 +529,24 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       }
       withdrawOffers(tx, c);
       systemMessage(tx, c, "ended", workstreamOf(state, c).texts.ended);
-      tx.emit({ type: "wrapup_started", conversationId: c.id, repIds: c.state === "waiting" ? [me.id] : [me.id, ...c.participants], customerEnded: false });
+      tx.emit({
+        type: "wrapup_started",
+        conversationId: c.id,
+        repIds: c.state === "waiting" ? [me.id] : [me.id, ...c.participants],
+        customerEnded: false,
+      });
       return;
     }
     case "wrapup": {
       const me = repOf(state, actorId(actor));
       const c = conversation(state, command.conversationId);
-      if (me.items[c.id]?.role !== "wrapup") refuse("wrapup/not_in_wrapup", `You are not wrapping up conversation ${c.id}.`);
+      if (me.items[c.id]?.role !== "wrapup")
+        refuse("wrapup/not_in_wrapup", `You are not wrapping up conversation ${c.id}.`);
       if (!state.org.wrapUpReasons.some((r) => r.id === command.reasonId)) {
-        refuse("wrapup/unknown_reason", `Unknown wrap-up reason "${command.reasonId}"; choose one of: ${state.org.wrapUpReasons.map((r) => r.id).join(", ")}.`);
+        refuse(
+          "wrapup/unknown_reason",
+          `Unknown wrap-up reason "${command.reasonId}"; choose one of: ${state.org.wrapUpReasons.map((r) => r.id).join(", ")}.`,
+        );
       }
       tx.emit({ type: "wrapup_submitted", conversationId: c.id, repId: me.id, reasonId: command.reasonId });
       if (c.state === "wrapup" && c.wrapUpBy.length === 0) tx.emit({ type: "closed", conversationId: c.id, by: me.id });
@@ -473,16 +560,21 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       const me = actorId(actor);
       const c = conversation(state, command.conversationId);
       if (c.state !== "active" && c.state !== "wrapup") {
-        refuse("conversation/wrong_state", `Only Active or Wrap-up conversations can be monitored; ${c.id} is ${c.state}.`);
+        refuse(
+          "conversation/wrong_state",
+          `Only Active or Wrap-up conversations can be monitored; ${c.id} is ${c.state}.`,
+        );
       }
-      if (c.ownerId === me || c.participants.includes(me)) refuse("supervisor/own_conversation", "You cannot monitor a conversation assigned to yourself.");
+      if (c.ownerId === me || c.participants.includes(me))
+        refuse("supervisor/own_conversation", "You cannot monitor a conversation assigned to yourself.");
       if (c.supervisors[me] === command.mode) return;
       tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: me, mode: command.mode });
       return;
     }
     case "leave": {
       const c = conversation(state, command.conversationId);
-      if (c.supervisors[actorId(actor)]) tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: actorId(actor), mode: null });
+      if (c.supervisors[actorId(actor)])
+        tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: actorId(actor), mode: null });
       return;
     }
     case "assign":
@@ -491,7 +583,10 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       requireSetting(state, "transfer", "supervisor/transfer_disabled", "Supervisor transfer");
       const c = conversation(state, command.conversationId);
       if (c.state !== "active" && c.state !== "waiting") {
-        refuse("conversation/wrong_state", `Only Active or Waiting conversations can be transferred; ${c.id} is ${c.state}.`);
+        refuse(
+          "conversation/wrong_state",
+          `Only Active or Waiting conversations can be transferred; ${c.id} is ${c.state}.`,
+        );
       }
       requireNotAborted(c);
       if (c.transfer) refuse("transfer/pending", "A transfer is already in progress.");
@@ -499,14 +594,23 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       const target = checkTarget(tx, c, command.target, from, true);
       if (target) {
         const o = offer(tx, c, target, "supervisor_transfer", actorId(actor));
-        tx.emit({ type: "transfer_requested", conversationId: c.id, transfer: { by: "supervisor", fromRepId: from, target: command.target, offerId: o.id } });
+        tx.emit({
+          type: "transfer_requested",
+          conversationId: c.id,
+          transfer: { by: "supervisor", fromRepId: from, target: command.target, offerId: o.id },
+        });
       } else {
         withdrawOffers(tx, c);
         // Taken from its owner, or from the rep who parked it in Waiting (whom affinity would pick first).
         const takenFrom = from ?? (c.state === "waiting" ? c.lastOwnerId : null);
         if (from) tx.emit({ type: "consultant_added", conversationId: c.id, repId: from });
         for (const id of c.participants) tx.emit({ type: "left", conversationId: c.id, repId: id, toWrapUp: false });
-        tx.emit({ type: "queued", conversationId: c.id, queueId: command.target.id, declinedBy: transferredFrom(takenFrom) });
+        tx.emit({
+          type: "queued",
+          conversationId: c.id,
+          queueId: command.target.id,
+          declinedBy: transferredFrom(takenFrom),
+        });
         tx.touch([command.target.id]);
         freed(tx, from);
       }
@@ -516,7 +620,9 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       requireSetting(state, "forceClose", "supervisor/force_close_disabled", "Force close");
       const c = conversation(state, command.conversationId);
       if (c.state === "closed") refuse("conversation/wrong_state", `Conversation ${c.id} is already closed.`);
-      const holders = Object.keys(state.users).filter((id) => c.id in state.users[id]!.items).sort();
+      const holders = Object.keys(state.users)
+        .filter((id) => c.id in state.users[id]!.items)
+        .sort();
       withdrawOffers(tx, c);
       systemMessage(tx, c, "force_closed", workstreamOf(state, c).texts.ended);
       tx.emit({ type: "closed", conversationId: c.id, by: actorId(actor) });
@@ -532,7 +638,9 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       if (!ws) refuse("workstream/not_found", `There is no workstream ${command.workstreamId}.`);
       const reason = `workstream ${ws.name} was removed`;
       for (const c of liveConversations(state).filter((x) => x.workstreamId === ws.id)) {
-        const holders = Object.keys(state.users).filter((id) => c.id in state.users[id]!.items).sort();
+        const holders = Object.keys(state.users)
+          .filter((id) => c.id in state.users[id]!.items)
+          .sort();
         withdrawOffers(tx, c);
         systemMessage(tx, c, "aborted", fill(ws.texts.aborted, { reason }));
         if (!c.aborted) tx.emit({ type: "aborted", conversationId: c.id, reason });
@@ -566,8 +674,15 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       for (const o of pendingOffersOf(state, rep.id)) {
         const c = state.conversations[o.conversationId]!;
         if (o.kind === "conference") tx.emit({ type: "conference_cancelled", conversationId: c.id, repId: rep.id });
-        if (o.kind === "transfer" || o.kind === "supervisor_transfer") tx.emit({ type: "transfer_ended", conversationId: c.id, outcome: "withdrawn" });
-        tx.emit({ type: "offer_ended", offerId: o.id, repId: o.repId, conversationId: o.conversationId, status: "withdrawn" });
+        if (o.kind === "transfer" || o.kind === "supervisor_transfer")
+          tx.emit({ type: "transfer_ended", conversationId: c.id, outcome: "withdrawn" });
+        tx.emit({
+          type: "offer_ended",
+          offerId: o.id,
+          repId: o.repId,
+          conversationId: o.conversationId,
+          status: "withdrawn",
+        });
         tx.touch([c.queueId]);
       }
       for (const c of liveConversations(state)) {
@@ -581,7 +696,8 @@ function run(tx: Tx, actor: Actor, command: Command): void {
       const wrappingUp = liveConversations(state).filter((c) => c.state === "wrapup" && c.wrapUpBy.includes(rep.id));
       tx.emit({ type: "user_deleted", userId: rep.id });
       // Nobody else was wrapping them up: they would stay in Wrap-up for ever.
-      for (const c of wrappingUp) if (c.wrapUpBy.length === 0) tx.emit({ type: "closed", conversationId: c.id, by: "system" });
+      for (const c of wrappingUp)
+        if (c.wrapUpBy.length === 0) tx.emit({ type: "closed", conversationId: c.id, by: "system" });
       return;
     }
   }
@@ -616,7 +732,13 @@ function transferredFrom(repId: string | null): string[] {
 }
 
 /** Validate a transfer or conference target; returns the rep, or null for a queue. */
-function checkTarget(tx: Tx, c: Conversation, target: TransferTarget, fromId: string | null, supervisor: boolean): UserState | null {
+function checkTarget(
+  tx: Tx,
+  c: Conversation,
+  target: TransferTarget,
+  fromId: string | null,
+  supervisor: boolean,
+): UserState | null {
   const { state } = tx;
   if (target.kind === "queue") {
     const queue = state.queues[target.id];
@@ -627,23 +749,35 @@ function checkTarget(tx: Tx, c: Conversation, target: TransferTarget, fromId: st
   if (rep.id === fromId) refuse("transfer/invalid_target", "The conversation is already with that rep.");
   if (!supervisor && rep.id === c.ownerId) refuse("transfer/invalid_target", "You cannot transfer to yourself.");
   // One item per rep and conversation: a second offer would replace their pending offer, conference seat or wrap-up.
-  if (c.id in rep.items) refuse("transfer/invalid_target", `${rep.name} already has conversation ${c.id} (${rep.items[c.id]!.role}).`);
+  if (c.id in rep.items)
+    refuse("transfer/invalid_target", `${rep.name} already has conversation ${c.id} (${rep.items[c.id]!.role}).`);
   if (rep.presence !== "available") refuse("rep/unavailable", `${rep.name} is ${rep.presence}, not Available.`);
-  if (!fits(rep, costOf(state, c))) refuse("rep/at_capacity", `${rep.name} is at capacity (${usedUnits(rep)}/${rep.capacity}).`);
+  if (!fits(rep, costOf(state, c)))
+    refuse("rep/at_capacity", `${rep.name} is at capacity (${usedUnits(rep)}/${rep.capacity}).`);
   return rep;
 }
 
-function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command: Extract<Command, { type: "customer.start" }>): void {
+function startConversation(
+  tx: Tx,
+  actor: Actor & { role: "customer" },
+  command: Extract<Command, { type: "customer.start" }>,
+): void {
   const { state, at } = tx;
   const ws = state.org.workstreams.find((w) => w.id === command.workstreamId);
   if (!ws) refuse("workstream/not_found", `There is no workstream ${command.workstreamId}.`);
   if (actor.conversationId !== undefined) {
-    refuse("auth/forbidden", "A conversation token reaches only its own conversation. Reconnect without it to start a new one.");
+    refuse(
+      "auth/forbidden",
+      "A conversation token reaches only its own conversation. Reconnect without it to start a new one.",
+    );
   }
   const identity = command.identity;
   const authenticated = identity.id !== undefined;
   if (ws.mode === "persistent" && !authenticated) {
-    refuse("workstream/authentication_required", "Persistent chat needs a signed-in customer, so that the history can follow them.");
+    refuse(
+      "workstream/authentication_required",
+      "Persistent chat needs a signed-in customer, so that the history can follow them.",
+    );
   }
   if (ws.mode === "live" && !isOpenAt(ws.operatingHours, at)) refuse("workstream/closed", ws.texts.outsideHours);
   const queue = state.queues[ws.queueId];
@@ -674,7 +808,7 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
 
   const id = `c${state.counters.conversation + 1}`;
   const visitorName = `Visitor ${state.counters.visitor + 1}`;
-  const name = authenticated ? identity.name ?? identity.account ?? identity.caseTitle ?? identity.id! : visitorName;
+  const name = authenticated ? (identity.name ?? identity.account ?? identity.caseTitle ?? identity.id!) : visitorName;
   const customer = {
     // A visitor's key is their connection's: only that session can see the conversation.
     key,
@@ -693,7 +827,7 @@ function startConversation(tx: Tx, actor: Actor & { role: "customer" }, command:
     state: "open",
     customer,
     // S8: the customer's name, account or case title; "Visitor N" for an unauthenticated customer.
-    title: authenticated ? identity.name ?? identity.account ?? identity.caseTitle ?? name : visitorName,
+    title: authenticated ? (identity.name ?? identity.account ?? identity.caseTitle ?? name) : visitorName,
     proactive: command.proactive ?? false,
     context: { ...command.context },
     ownerId: null,
@@ -743,7 +877,9 @@ function addCustomerMessage(tx: Tx, c: Conversation, text: string, clientId: str
   const step = scoreMessage(text);
   const id = nextMessageId(tx);
   const message: Message =
-    clientId === undefined ? { id, at: tx.at, author: CUSTOMER, text, sentiment: step } : { id, at: tx.at, author: CUSTOMER, text, sentiment: step, clientId };
+    clientId === undefined
+      ? { id, at: tx.at, author: CUSTOMER, text, sentiment: step }
+      : { id, at: tx.at, author: CUSTOMER, text, sentiment: step, clientId };
   tx.emit({ type: "message_added", conversationId: c.id, message });
   const recent: (typeof step)[] = [];
   for (let i = c.messages.length - 1; i >= 0 && recent.length < 3; i--) {
@@ -752,7 +888,8 @@ function addCustomerMessage(tx: Tx, c: Conversation, text: string, clientId: str
   }
   const sentiment = conversationSentiment(recent);
   const alert = sentiment <= workstreamOf(tx.state, c).sentimentThreshold;
-  if (sentiment !== c.sentiment || alert !== c.alert) tx.emit({ type: "sentiment_changed", conversationId: c.id, sentiment, alert });
+  if (sentiment !== c.sentiment || alert !== c.alert)
+    tx.emit({ type: "sentiment_changed", conversationId: c.id, sentiment, alert });
   return message;
 }
 
@@ -762,10 +899,15 @@ function customerMessage(tx: Tx, c: Conversation, text: string, clientId: string
     tx.result = { ...tx.result, conversationId: c.id, messageId: earlier, duplicate: true };
     return;
   }
-  if (c.state === "closed" || c.state === "wrapup") refuse("conversation/wrong_state", "This conversation has ended; start a new one.");
+  if (c.state === "closed" || c.state === "wrapup")
+    refuse("conversation/wrong_state", "This conversation has ended; start a new one.");
   // L4: nobody can carry on an aborted conversation (a Waiting one would go back into its deleted queue): a message
   // would be stored where no rep ever answers it.
-  if (c.aborted) refuse("conversation/aborted", `This conversation was aborted (${c.aborted}) and takes no more messages; please start a new conversation.`);
+  if (c.aborted)
+    refuse(
+      "conversation/aborted",
+      `This conversation was aborted (${c.aborted}) and takes no more messages; please start a new conversation.`,
+    );
   checkText(text, false);
   const message = addCustomerMessage(tx, c, text, clientId);
   tx.result = { ...tx.result, conversationId: c.id, messageId: message.id };
@@ -789,7 +931,10 @@ function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string
   const joined = actor.role === "supervisor" && c.supervisors[me.id] === "join";
   const handling = c.ownerId === me.id || c.participants.includes(me.id);
   if (!handling && !joined) {
-    refuse(actor.role === "supervisor" ? "supervisor/not_joined" : "conversation/not_yours", `You are not in conversation ${c.id}.`);
+    refuse(
+      actor.role === "supervisor" ? "supervisor/not_joined" : "conversation/not_yours",
+      `You are not in conversation ${c.id}.`,
+    );
   }
   const author = staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me);
   const earlier = clientId === undefined ? undefined : messageIdByClientId(state, c, author, clientId);
@@ -802,7 +947,8 @@ function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string
   checkText(text, true);
   // One literal per shape: a property added afterwards would cost every message a separate property array.
   const id = nextMessageId(tx);
-  const message: Message = clientId === undefined ? { id, at: tx.at, author, text } : { id, at: tx.at, author, text, clientId };
+  const message: Message =
+    clientId === undefined ? { id, at: tx.at, author, text } : { id, at: tx.at, author, text, clientId };
   tx.emit({ type: "message_added", conversationId: c.id, message });
   tx.result = { conversationId: c.id, messageId: message.id };
 }
@@ -887,7 +1033,10 @@ function supervisorAssign(tx: Tx, conversationId: string, target: TransferTarget
   requireSetting(state, "assign", "supervisor/assign_disabled", "Supervisor assign");
   const c = conversation(state, conversationId);
   if (c.state !== "open" || c.ownerId || c.transfer) {
-    refuse("conversation/not_open", `Only an Open conversation assigned to nobody can be assigned; ${c.id} is ${c.state}.`);
+    refuse(
+      "conversation/not_open",
+      `Only an Open conversation assigned to nobody can be assigned; ${c.id} is ${c.state}.`,
+    );
   }
   if (target.kind === "queue") {
     const queue = state.queues[target.id];
@@ -904,9 +1053,13 @@ function supervisorAssign(tx: Tx, conversationId: string, target: TransferTarget
   const ownOffer = rep.items[c.id]?.role === "offer" ? rep.items[c.id]!.units : 0;
   const exceededBy = Math.max(0, usedUnits(rep) - ownOffer + cost - rep.capacity);
   const unavailable = rep.presence !== "available";
-  if (!override && unavailable) refuse("rep/unavailable", `${rep.name} is ${rep.presence}; assign with override to assign anyway.`);
+  if (!override && unavailable)
+    refuse("rep/unavailable", `${rep.name} is ${rep.presence}; assign with override to assign anyway.`);
   if (!override && exceededBy > 0) {
-    refuse("rep/at_capacity", `${rep.name} is at capacity (${usedUnits(rep)}/${rep.capacity}); assign with override to exceed it by ${exceededBy}.`);
+    refuse(
+      "rep/at_capacity",
+      `${rep.name} is at capacity (${usedUnits(rep)}/${rep.capacity}); assign with override to exceed it by ${exceededBy}.`,
+    );
   }
   withdrawOffers(tx, c);
   assign(tx, c, rep.id, "supervisor", override && (exceededBy > 0 || unavailable), exceededBy);
@@ -1007,4 +1160,3 @@ export function nextDeadline(state: State, now: number): number | null {
   }
   return next === Infinity ? null : next;
 }
-

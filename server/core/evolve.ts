@@ -54,7 +54,13 @@ function applyOrg(state: State, org: Org): void {
   for (const user of org.users) {
     const existing = state.users[user.id];
     if (existing) {
-      Object.assign(existing, { name: user.name, role: user.role, capacity: user.capacity, queues: [...user.queues], deleted: false });
+      Object.assign(existing, {
+        name: user.name,
+        role: user.role,
+        capacity: user.capacity,
+        queues: [...user.queues],
+        deleted: false,
+      });
     } else {
       state.users[user.id] = {
         ...user,
@@ -164,7 +170,8 @@ export function evolve(state: State, event: DomainEvent): State {
               declined.delete(id);
               continue;
             }
-            if (c.state === "open" && u.queues.includes(c.queueId) && c.declinedBy.includes(u.id)) c.declinedBy = c.declinedBy.filter((x) => x !== u.id);
+            if (c.state === "open" && u.queues.includes(c.queueId) && c.declinedBy.includes(u.id))
+              c.declinedBy = c.declinedBy.filter((x) => x !== u.id);
           }
         }
       }
@@ -274,7 +281,9 @@ export function evolve(state: State, event: DomainEvent): State {
       c.participants = c.participants.filter((id) => id !== event.repId);
       c.consultants = c.consultants.filter((id) => id !== event.repId);
       const rep = user(state, event.repId);
-      rep.items[c.id] = event.override ? { role: "owner", units: event.units, override: true } : { role: "owner", units: event.units };
+      rep.items[c.id] = event.override
+        ? { role: "owner", units: event.units, override: true }
+        : { role: "owner", units: event.units };
       holding(state, c.id, rep.id);
       rep.idleSince = at;
       break;
@@ -348,7 +357,9 @@ export function evolve(state: State, event: DomainEvent): State {
         const rep = user(state, id);
         const item = rep.items[c.id];
         // A supervisor's override (SV5) still explains the units while the rep wraps up.
-        rep.items[c.id] = item?.override ? { role: "wrapup", units: item.units, override: true } : { role: "wrapup", units: item?.units ?? 0 };
+        rep.items[c.id] = item?.override
+          ? { role: "wrapup", units: item.units, override: true }
+          : { role: "wrapup", units: item?.units ?? 0 };
         holding(state, c.id, id);
       }
       if (c.customer.key && state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];

@@ -47,7 +47,15 @@ function add(map: Map<string, string[]>, key: string, id: string): void {
 export function indexesOf(state: State): Indexes {
   let found = built.get(state);
   if (!found) {
-    found = { waiting: new Set(), declined: new Set(), byCustomer: new Map(), available: new Set(), roomy: new Set(), holders: new Map(), clientIds: new Map() };
+    found = {
+      waiting: new Set(),
+      declined: new Set(),
+      byCustomer: new Map(),
+      available: new Set(),
+      roomy: new Set(),
+      holders: new Map(),
+      clientIds: new Map(),
+    };
     for (const id in state.conversations) {
       const c = state.conversations[id]!;
       if (c.state === "waiting") found.waiting.add(id);
@@ -144,7 +152,8 @@ export function conversationIdsOf(state: State, customerKey: string): readonly s
 
 /** Whether two authors are the same author for client ids: the customer, the system, or one staff member. */
 function sameAuthor(a: Author, b: Author): boolean {
-  if (a.role === "customer" || a.role === "system" || b.role === "customer" || b.role === "system") return a.role === b.role;
+  if (a.role === "customer" || a.role === "system" || b.role === "customer" || b.role === "system")
+    return a.role === b.role;
   return a.id === b.id;
 }
 
@@ -152,7 +161,8 @@ function sameAuthor(a: Author, b: Author): boolean {
 export function addClientId(byClientId: ClientIds, m: Message): void {
   if (!m.clientId) return;
   const found = byClientId.get(m.clientId);
-  if (found === undefined || (!Array.isArray(found) && sameAuthor(found.author, m.author))) byClientId.set(m.clientId, m);
+  if (found === undefined || (!Array.isArray(found) && sameAuthor(found.author, m.author)))
+    byClientId.set(m.clientId, m);
   else if (!Array.isArray(found)) byClientId.set(m.clientId, [found, m]);
   else {
     const i = found.findIndex((other) => sameAuthor(other.author, m.author));
@@ -162,7 +172,12 @@ export function addClientId(byClientId: ClientIds, m: Message): void {
 }
 
 /** The id of the message `author` sent in `c` with this client id, if any. */
-export function messageIdByClientId(state: State, c: Conversation, author: Author, clientId: string): string | undefined {
+export function messageIdByClientId(
+  state: State,
+  c: Conversation,
+  author: Author,
+  clientId: string,
+): string | undefined {
   const indexes = indexesOf(state);
   let byClientId = indexes.clientIds.get(c.id);
   if (!byClientId) {

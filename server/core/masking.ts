@@ -58,7 +58,8 @@ function validPrefix(candidate: string, isValid: (compact: string) => boolean): 
 // written compact (13–19 digits), in groups of 4 (last group 1–4) or 4-6-4/5 (Amex, Diners),
 // with one kind of separator. Looser shapes glue neighbouring numbers into false cards.
 // Never starts right after "-" (inside a dashed number) or after the kept tail of a masked one.
-const CARD = /(?<![\d-])(?<!\*{3})(?=[2-6])(?:\d{13,19}|\d{4}([ -])\d{4}(?:\1\d{4}){1,2}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
+const CARD =
+  /(?<![\d-])(?<!\*{3})(?=[2-6])(?:\d{13,19}|\d{4}([ -])\d{4}(?:\1\d{4}){1,2}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
 
 function luhn(digits: string): boolean {
   if (digits.length < 13 || digits.length > 19) return false;
@@ -130,7 +131,8 @@ function phoneHits(text: string, others: readonly Hit[]): Hit[] {
   // and keeps only the inner valid number, which would let the next pass find more.
   for (let round = 0; round < 3; round++) {
     let blanked = text;
-    for (const h of [...others, ...found]) blanked = blanked.slice(0, h.start) + "*".repeat(h.end - h.start) + blanked.slice(h.end);
+    for (const h of [...others, ...found])
+      blanked = blanked.slice(0, h.start) + "*".repeat(h.end - h.start) + blanked.slice(h.end);
     const before = found.length;
     // It also gives up on "12, 4155552671" or "12345 x 4155552671" (x: extension), so each run
     // between letters, ",", ";", "#" and newlines (no phone number spans one) is searched on

@@ -47,9 +47,7 @@ export interface Customer {
 }
 
 export type Author =
-  | { role: "customer" }
-  | { role: "rep" | "supervisor"; id: string; name: string }
-  | { role: "system" };
+  { role: "customer" } | { role: "rep" | "supervisor"; id: string; name: string } | { role: "system" };
 
 export interface Message {
   id: string;
@@ -169,7 +167,15 @@ export interface CustomerIdentity {
 export type Command =
   | { type: "configure"; org: Org }
   | { type: "tick" }
-  | { type: "customer.start"; workstreamId: string; identity: CustomerIdentity; text?: string; clientId?: string; proactive?: boolean; context?: Record<string, string> }
+  | {
+      type: "customer.start";
+      workstreamId: string;
+      identity: CustomerIdentity;
+      text?: string;
+      clientId?: string;
+      proactive?: boolean;
+      context?: Record<string, string>;
+    }
   | { type: "customer.message"; conversationId: string; text: string; clientId?: string }
   | { type: "customer.end"; conversationId: string }
   | { type: "presence"; presence: Presence }
@@ -202,7 +208,13 @@ export interface Envelope {
 
 export type EventBody =
   | { type: "configured"; org: Org }
-  | { type: "presence_changed"; userId: string; presence: Presence; auto: boolean; reason: "manual" | "rona" | "capacity" }
+  | {
+      type: "presence_changed";
+      userId: string;
+      presence: Presence;
+      auto: boolean;
+      reason: "manual" | "rona" | "capacity";
+    }
   | { type: "conversation_created"; conversation: Conversation }
   | { type: "message_added"; conversationId: string; message: Message }
   | { type: "sentiment_changed"; conversationId: string; sentiment: SentimentStep; alert: boolean }
@@ -212,9 +224,23 @@ export type EventBody =
    */
   | { type: "queued"; conversationId: string; queueId: string; declinedBy?: string[] }
   | { type: "offered"; offer: Offer }
-  | { type: "offer_ended"; offerId: string; repId: string; conversationId: string; status: Exclude<OfferStatus, "pending" | "accepted"> }
+  | {
+      type: "offer_ended";
+      offerId: string;
+      repId: string;
+      conversationId: string;
+      status: Exclude<OfferStatus, "pending" | "accepted">;
+    }
   | { type: "offer_accepted"; offerId: string; repId: string; conversationId: string }
-  | { type: "assigned"; conversationId: string; repId: string; units: number; by: "offer" | "auto" | "supervisor" | "pick"; override: boolean; exceededBy: number }
+  | {
+      type: "assigned";
+      conversationId: string;
+      repId: string;
+      units: number;
+      by: "offer" | "auto" | "supervisor" | "pick";
+      override: boolean;
+      exceededBy: number;
+    }
   | { type: "transfer_requested"; conversationId: string; transfer: PendingTransfer }
   | { type: "transfer_ended"; conversationId: string; outcome: "accepted" | "rejected" | "withdrawn" | "queued" }
   | { type: "conference_requested"; conversationId: string; repId: string; offerId: string }
@@ -281,7 +307,6 @@ export interface DomainError {
 }
 
 export type Outcome =
-  | { ok: true; events: DomainEvent[]; result?: Record<string, unknown> }
-  | { ok: false; error: DomainError };
+  { ok: true; events: DomainEvent[]; result?: Record<string, unknown> } | { ok: false; error: DomainError };
 
 export const MAX_MESSAGE_LENGTH = 1000;

@@ -23,7 +23,10 @@ const BY_LABEL = new Map<string, SentimentStep>(STEPS.map((s) => [SENTIMENT_LABE
 
 /** Accepts a label ("Very negative", "very_negative", "VERY-NEGATIVE") or a number ("-3" … "3", "+2"). */
 export function parseSentimentStep(label: string): SentimentStep | undefined {
-  const key = label.trim().toLowerCase().replace(/[\s_-]+/g, "-");
+  const key = label
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "-");
   if (/^[+-]?[0-3]$/.test(key)) return (Number(key) || 0) as SentimentStep; // `|| 0`: "-0" is neutral, not -0
   return BY_LABEL.get(key);
 }
@@ -54,5 +57,5 @@ export function conversationSentiment(recentSteps: readonly SentimentStep[]): Se
   const last = recentSteps.slice(-3);
   if (last.length === 0) return 0;
   const mean = last.reduce<number>((sum, s) => sum + s, 0) / last.length;
-  return ((Math.sign(mean) * Math.round(Math.abs(mean))) || 0) as SentimentStep;
+  return (Math.sign(mean) * Math.round(Math.abs(mean)) || 0) as SentimentStep;
 }

@@ -17,12 +17,14 @@ import { maskName, maskText } from "./masking.js";
 import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
 
 /** A customer who came in with a conversation token sees only that conversation (`conversationId`). */
-export type Viewer = { role: "rep" | "supervisor"; id: string } | { role: "customer"; key: string; conversationId?: string };
+export type Viewer =
+  { role: "rep" | "supervisor"; id: string } | { role: "customer"; key: string; conversationId?: string };
 
 const PREVIEW_MESSAGES = 3;
 
 export function canSee(state: State, viewer: Viewer, c: Conversation): boolean {
-  if (viewer.role === "customer") return c.customer.key === viewer.key && (viewer.conversationId === undefined || viewer.conversationId === c.id);
+  if (viewer.role === "customer")
+    return c.customer.key === viewer.key && (viewer.conversationId === undefined || viewer.conversationId === c.id);
   if (viewer.role === "supervisor") return true;
   const id = viewer.id;
   return (
@@ -81,7 +83,9 @@ function staffCustomerName(state: State, c: Conversation): string {
  * transferred it or left its conference (they hold a wrap-up item while it carries on without them).
  */
 function wrappingUp(state: State, c: Conversation): string[] {
-  const extra = holdersOf(state, c.id).filter((id) => state.users[id]!.items[c.id]!.role === "wrapup" && !c.wrapUpBy.includes(id));
+  const extra = holdersOf(state, c.id).filter(
+    (id) => state.users[id]!.items[c.id]!.role === "wrapup" && !c.wrapUpBy.includes(id),
+  );
   return extra.length === 0 ? [...c.wrapUpBy] : [...c.wrapUpBy, ...extra.sort()];
 }
 
@@ -118,7 +122,9 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     lastOwnerId: c.lastOwnerId,
     participants: [...c.participants],
     consultants: [...c.consultants],
-    conferenceRequested: c.conference ? { repId: c.conference.repId, repName: nameOf(state, c.conference.repId)! } : null,
+    conferenceRequested: c.conference
+      ? { repId: c.conference.repId, repName: nameOf(state, c.conference.repId)! }
+      : null,
     offeredTo: offeredTo(state, c),
     transfer: c.transfer
       ? {
@@ -126,7 +132,10 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
           fromRepId: c.transfer.fromRepId,
           target: {
             ...c.transfer.target,
-            name: (c.transfer.target.kind === "queue" ? state.queues[c.transfer.target.id]?.name : nameOf(state, c.transfer.target.id)) ?? c.transfer.target.id,
+            name:
+              (c.transfer.target.kind === "queue"
+                ? state.queues[c.transfer.target.id]?.name
+                : nameOf(state, c.transfer.target.id)) ?? c.transfer.target.id,
           },
         }
       : null,
@@ -147,7 +156,11 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
   return view;
 }
 
-export function customerConversationView(state: State, c: Conversation, withMessages: boolean): CustomerConversationView {
+export function customerConversationView(
+  state: State,
+  c: Conversation,
+  withMessages: boolean,
+): CustomerConversationView {
   const view: CustomerConversationView = {
     id: c.id,
     state: c.state,
@@ -176,7 +189,10 @@ export function offerView(state: State, o: Offer): OfferView {
     queueName: state.queues[c.queueId]?.name ?? c.queueId,
     proactive: c.proactive,
     arrivedAt: c.createdAt,
-    preview: c.messages.filter((m) => m.author.role !== "system").slice(-PREVIEW_MESSAGES).map((m) => messageView(state, m, false, customerName)),
+    preview: c.messages
+      .filter((m) => m.author.role !== "system")
+      .slice(-PREVIEW_MESSAGES)
+      .map((m) => messageView(state, m, false, customerName)),
   };
 }
 
@@ -200,7 +216,13 @@ export function orgView(state: State): OrgView {
     masking: org.masking,
     supervisor: { ...org.supervisor },
     queues: org.queues.map((q) => ({ id: q.id, name: q.name })),
-    workstreams: org.workstreams.map((w) => ({ id: w.id, name: w.name, mode: w.mode, queueId: w.queueId, sentimentThreshold: w.sentimentThreshold as -3 })),
+    workstreams: org.workstreams.map((w) => ({
+      id: w.id,
+      name: w.name,
+      mode: w.mode,
+      queueId: w.queueId,
+      sentimentThreshold: w.sentimentThreshold as -3,
+    })),
     wrapUpReasons: org.wrapUpReasons.map((r) => ({ ...r })),
   };
 }
@@ -230,8 +252,13 @@ function withRecentlyClosed(conversations: Conversation[]): Conversation[] {
 /** Everything a viewer may see now: sent in `welcome`, and on a resume that cannot be served from the log. */
 export function snapshot(state: State, viewer: Viewer): Snapshot {
   // A customer's conversations come from the index by customer key, not from a scan of every conversation.
-  const candidates = viewer.role === "customer" ? conversationIdsOf(state, viewer.key).map((id) => state.conversations[id]!) : Object.values(state.conversations);
-  const visible = candidates.filter((c) => canSee(state, viewer, c) && (c.state !== "closed" || viewer.role !== "supervisor"));
+  const candidates =
+    viewer.role === "customer"
+      ? conversationIdsOf(state, viewer.key).map((id) => state.conversations[id]!)
+      : Object.values(state.conversations);
+  const visible = candidates.filter(
+    (c) => canSee(state, viewer, c) && (c.state !== "closed" || viewer.role !== "supervisor"),
+  );
   const conversations = viewer.role === "rep" ? withRecentlyClosed(visible) : visible;
   if (viewer.role === "customer") {
     return {
@@ -278,7 +305,14 @@ export function audienceOf(state: State, event: DomainEvent): Audience {
   const c = conversationOf(state, event);
   if (c) {
     audience.customers.add(c.customer.key);
-    for (const id of [c.ownerId, c.lastOwnerId, c.conference?.repId, ...c.participants, ...c.consultants, ...c.wrapUpBy]) {
+    for (const id of [
+      c.ownerId,
+      c.lastOwnerId,
+      c.conference?.repId,
+      ...c.participants,
+      ...c.consultants,
+      ...c.wrapUpBy,
+    ]) {
       if (id) audience.users.add(id);
     }
   }
@@ -292,10 +326,29 @@ export function audienceOf(state: State, event: DomainEvent): Audience {
 
 /** Events that change what a rep holds, and so their capacity view. */
 const CAPACITY_EVENTS = new Set<DomainEvent["type"]>([
-  "offered", "offer_ended", "offer_accepted", "assigned", "left", "waiting", "wrapup_started", "wrapup_submitted", "closed", "queued", "conference_joined",
+  "offered",
+  "offer_ended",
+  "offer_accepted",
+  "assigned",
+  "left",
+  "waiting",
+  "wrapup_started",
+  "wrapup_submitted",
+  "closed",
+  "queued",
+  "conference_joined",
 ]);
 
-const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>(["conversation_created", "queued", "assigned", "waiting", "wrapup_started", "closed", "left", "aborted"]);
+const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>([
+  "conversation_created",
+  "queued",
+  "assigned",
+  "waiting",
+  "wrapup_started",
+  "closed",
+  "left",
+  "aborted",
+]);
 
 /**
  * The changes `event` (already applied to `state`) means for `viewer`. `seen` holds the conversations
@@ -312,8 +365,14 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
       changes.push({ kind: "customer_conversation", conversation: customerConversationView(state, c, true) });
       return changes;
     }
-    if (event.type === "message_added") changes.push({ kind: "message", conversationId: c.id, message: messageView(state, event.message, true, c.customer.name) });
-    else if (CUSTOMER_VISIBLE.has(event.type)) changes.push({ kind: "customer_conversation", conversation: customerConversationView(state, c, false) });
+    if (event.type === "message_added")
+      changes.push({
+        kind: "message",
+        conversationId: c.id,
+        message: messageView(state, event.message, true, c.customer.name),
+      });
+    else if (CUSTOMER_VISIBLE.has(event.type))
+      changes.push({ kind: "customer_conversation", conversation: customerConversationView(state, c, false) });
     return changes;
   }
 
@@ -323,7 +382,11 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
       seen.add(c.id);
       changes.push({ kind: "conversation", conversation: conversationView(state, c, true) });
     } else if (event.type === "message_added") {
-      changes.push({ kind: "message", conversationId: c.id, message: messageView(state, event.message, false, staffCustomerName(state, c)) });
+      changes.push({
+        kind: "message",
+        conversationId: c.id,
+        message: messageView(state, event.message, false, staffCustomerName(state, c)),
+      });
     } else {
       changes.push({ kind: "conversation", conversation: conversationView(state, c, false) });
     }
@@ -331,37 +394,69 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
 
   switch (event.type) {
     case "offered":
-      if (event.offer.repId === me) changes.push({ kind: "offer", offer: offerView(state, state.offers[event.offer.id] ?? event.offer) });
+      if (event.offer.repId === me)
+        changes.push({ kind: "offer", offer: offerView(state, state.offers[event.offer.id] ?? event.offer) });
       break;
     case "offer_ended":
     case "offer_accepted":
       if (event.repId === me) {
         const status = event.type === "offer_accepted" ? "accepted" : event.status;
         changes.push({ kind: "offer_ended", offerId: event.offerId, conversationId: event.conversationId, status });
-        if (status === "withdrawn") changes.push({ kind: "notice", code: "offer_withdrawn", text: "The offer was withdrawn.", conversationId: event.conversationId });
+        if (status === "withdrawn")
+          changes.push({
+            kind: "notice",
+            code: "offer_withdrawn",
+            text: "The offer was withdrawn.",
+            conversationId: event.conversationId,
+          });
       }
       break;
     case "presence_changed":
       if (event.reason === "rona" && event.userId === me) {
-        changes.push({ kind: "notice", code: "rona", text: "You did not answer an offer in time and are now RONA: no offers reach you until you set yourself Available." });
+        changes.push({
+          kind: "notice",
+          code: "rona",
+          text: "You did not answer an offer in time and are now RONA: no offers reach you until you set yourself Available.",
+        });
       }
       break;
     case "sentiment_changed":
       if (event.alert && c && canSee(state, viewer, c)) {
-        changes.push({ kind: "notice", code: "sentiment_alert", text: `${conversationView(state, c, false).title}. Urgent attention needed in your conversation.`, conversationId: c.id });
+        changes.push({
+          kind: "notice",
+          code: "sentiment_alert",
+          text: `${conversationView(state, c, false).title}. Urgent attention needed in your conversation.`,
+          conversationId: c.id,
+        });
       }
       break;
     case "wrapup_started":
       if (event.customerEnded && event.repIds.includes(me)) {
-        changes.push({ kind: "notice", code: "customer_ended", text: "Customer ended the conversation", conversationId: event.conversationId });
+        changes.push({
+          kind: "notice",
+          code: "customer_ended",
+          text: "Customer ended the conversation",
+          conversationId: event.conversationId,
+        });
       }
       break;
     case "aborted":
-      if (c && canSee(state, viewer, c)) changes.push({ kind: "notice", code: "aborted", text: `Conversation aborted: ${event.reason}. It can only be ended.`, conversationId: event.conversationId });
+      if (c && canSee(state, viewer, c))
+        changes.push({
+          kind: "notice",
+          code: "aborted",
+          text: `Conversation aborted: ${event.reason}. It can only be ended.`,
+          conversationId: event.conversationId,
+        });
       break;
     case "transfer_ended":
       if (event.outcome === "rejected" && viewer.role === "supervisor") {
-        changes.push({ kind: "notice", code: "transfer_rejected", text: "The transfer was rejected; the conversation stays where it was.", conversationId: event.conversationId });
+        changes.push({
+          kind: "notice",
+          code: "transfer_rejected",
+          text: "The transfer was rejected; the conversation stays where it was.",
+          conversationId: event.conversationId,
+        });
       }
       break;
     default:

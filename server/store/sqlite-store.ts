@@ -120,7 +120,10 @@ class QueuedStore<S> implements EventStore<S> {
       throw new StoreError("OUT_OF_ORDER", `snapshot at seq ${seq} is ahead of the last event (seq ${head})`);
     }
     if (seq < this.#snapshotSeq) {
-      throw new StoreError("OUT_OF_ORDER", `snapshot at seq ${seq} is older than the stored one (seq ${this.#snapshotSeq})`);
+      throw new StoreError(
+        "OUT_OF_ORDER",
+        `snapshot at seq ${seq} is older than the stored one (seq ${this.#snapshotSeq})`,
+      );
     }
     const body = toJson(snapshot.state, `snapshot at seq ${seq}`);
     this.#flush({ seq, body });
@@ -207,7 +210,10 @@ function guard<T>(code: StoreErrorCode, verb: string, file: string | undefined, 
   } catch (error) {
     if (error instanceof StoreError) throw error;
     const target = file === undefined ? "the event store" : `data file ${file}`;
-    throw new StoreError(code, `cannot ${verb} ${target}: ${messageOf(error)}`, { ...optionalFile(file), cause: error });
+    throw new StoreError(code, `cannot ${verb} ${target}: ${messageOf(error)}`, {
+      ...optionalFile(file),
+      cause: error,
+    });
   }
 }
 
@@ -227,7 +233,11 @@ function encodeEvent(event: StoredEvent, previousSeq: number, file: string | und
     );
   }
   if (typeof at !== "number" || !Number.isFinite(at)) {
-    throw new StoreError("INVALID_DATA", `event ${seq}: at must be a finite number, got ${String(at)}`, optionalFile(file));
+    throw new StoreError(
+      "INVALID_DATA",
+      `event ${seq}: at must be a finite number, got ${String(at)}`,
+      optionalFile(file),
+    );
   }
   if (typeof type !== "string" || type === "") {
     throw new StoreError("INVALID_DATA", `event ${seq}: type must be a non-empty string`, optionalFile(file));
@@ -327,7 +337,11 @@ function configure(db: Database.Database, file: string, synchronous: "NORMAL" | 
     (applicationId !== 0 && applicationId !== APPLICATION_ID) ||
     (version === 0 && db.prepare("SELECT count(*) FROM sqlite_schema").pluck().get() !== 0);
   if (foreign) {
-    throw new StoreError("FOREIGN_DATABASE", `data file ${file} is a SQLite database that was not created by this server`, { file });
+    throw new StoreError(
+      "FOREIGN_DATABASE",
+      `data file ${file} is a SQLite database that was not created by this server`,
+      { file },
+    );
   }
 
   // WAL: readers (a second handle, a backup) never block the writer, and a commit appends to one file instead of
@@ -357,8 +371,12 @@ function configure(db: Database.Database, file: string, synchronous: "NORMAL" | 
 
 function sqliteBackend(db: Database.Database, file: string): Backend {
   // Prepared once; reused for the life of the store.
-  const insertEvent = db.prepare<[number, number, string, string]>("INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)");
-  const selectPage = db.prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?").raw();
+  const insertEvent = db.prepare<[number, number, string, string]>(
+    "INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)",
+  );
+  const selectPage = db
+    .prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
+    .raw();
   const selectLastSeq = db.prepare<[], number>("SELECT coalesce(max(seq), 0) FROM events").pluck();
   const selectSnapshot = db.prepare<[], EncodedSnapshot>("SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1");
   const insertSnapshot = db.prepare<[number, string]>("INSERT OR REPLACE INTO snapshots (seq, body) VALUES (?, ?)");

@@ -21,20 +21,22 @@ export interface ConsoleTarget {
 }
 
 /** Who to sign in as: --token, then CC_AGENT_TOKEN, then the saved token, then the local credentials (--as, else the first user of the role). */
-export function resolveIdentity(options: { server?: string; as?: string; token?: string }, role: "rep" | "supervisor"): ConsoleTarget {
+export function resolveIdentity(
+  options: { server?: string; as?: string; token?: string },
+  role: "rep" | "supervisor",
+): ConsoleTarget {
   const settings = openSettings();
   const local = findLocalServer(options.server ?? settings.get("server"));
   const token = options.token ?? process.env.CC_AGENT_TOKEN ?? (options.as ? undefined : settings.get("token"));
   if (token) return { url: local.url, token, role };
   const users = local.credentials?.users ?? [];
-  const matches = (u: { id: string; name: string }, name: string) => u.id.toLowerCase() === name || u.name.toLowerCase() === name || u.name.toLowerCase().split(" ")[0] === name;
+  const matches = (u: { id: string; name: string }, name: string) =>
+    u.id.toLowerCase() === name || u.name.toLowerCase() === name || u.name.toLowerCase().split(" ")[0] === name;
   // The saved `as` is the console's user: the monitor uses it only when it names a supervisor.
   const saved = settings.get("as")?.toLowerCase();
   const savedFits = saved !== undefined && (role === "rep" || users.some((u) => u.role === role && matches(u, saved)));
   const wanted = (options.as ?? (savedFits ? saved : undefined))?.toLowerCase();
-  const user = wanted
-    ? users.find((u) => matches(u, wanted))
-    : users.find((u) => u.role === role);
+  const user = wanted ? users.find((u) => matches(u, wanted)) : users.find((u) => u.role === role);
   if (!user) {
     const known = users.map((u) => u.id).join(", ");
     throw new Error(
@@ -47,13 +49,25 @@ export function resolveIdentity(options: { server?: string; as?: string; token?:
 }
 
 /** Run the rep console until the rep quits; resolves after the terminal is restored. */
-export async function runConsole(target: ConsoleTarget, options: { onExit?: () => void; available?: boolean; screenReader?: boolean } = {}): Promise<void> {
+export async function runConsole(
+  target: ConsoleTarget,
+  options: { onExit?: () => void; available?: boolean; screenReader?: boolean } = {},
+): Promise<void> {
   const settings = openSettings();
-  const { client, welcome } = await connectClient(target.url, { role: target.role, token: target.token, client: "cc-agent console" });
-  const store = createStore(initialUiState(Date.now(), { columns: process.stdout.columns || 100, rows: process.stdout.rows || 30 }));
+  const { client, welcome } = await connectClient(target.url, {
+    role: target.role,
+    token: target.token,
+    client: "cc-agent console",
+  });
+  const store = createStore(
+    initialUiState(Date.now(), { columns: process.stdout.columns || 100, rows: process.stdout.rows || 30 }),
+  );
   wire(client, store, welcome);
 
-  const notifier = new Notifier((data) => process.stdout.write(data), (settings.get("notifications") as NotifyStyle) ?? "osc");
+  const notifier = new Notifier(
+    (data) => process.stdout.write(data),
+    (settings.get("notifications") as NotifyStyle) ?? "osc",
+  );
   // Focus reports from the terminal (CSI I / CSI O) tell whether notifications should ring.
   const onFocusReport = (data: Buffer) => {
     const text = data.toString();
@@ -81,7 +95,8 @@ export async function runConsole(target: ConsoleTarget, options: { onExit?: () =
   notifier.update(store.getState());
   process.stdin.on("data", onFocusReport);
   // Signing in means going Available (quitting sets Offline); the demo always does.
-  if (options.available || welcome.snapshot?.me?.presence === "offline") void client.request({ type: "presence", presence: "available" }).catch(() => undefined);
+  if (options.available || welcome.snapshot?.me?.presence === "offline")
+    void client.request({ type: "presence", presence: "available" }).catch(() => undefined);
   void controller.loadOpenItems();
   await running;
 }
@@ -91,7 +106,9 @@ export function wire(client: CcClient, store: ReturnType<typeof createStore>, we
   store.dispatch({ type: "welcome", welcome, now: Date.now() });
   client.on("welcome", (w: Welcome) => store.dispatch({ type: "welcome", welcome: w, now: Date.now() }));
   client.on("event", (frame: EventFrame) => store.dispatch({ type: "event", frame }));
-  client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") => store.dispatch({ type: "connection", status: state }));
+  client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") =>
+    store.dispatch({ type: "connection", status: state }),
+  );
 }
 
 export function registerConsoleCommand(program: Command): void {
@@ -111,13 +128,16 @@ export function registerConsoleCommand(program: Command): void {
     .action((key?: string) => {
       const settings = openSettings();
       if (key) process.stdout.write(`${String(settings.get(key as SettingKey) ?? "")}\n`);
-      else for (const k of SETTING_KEYS) process.stdout.write(`${k}=${k === "token" && settings.get(k) ? "(set)" : String(settings.get(k) ?? "")}\n`);
+      else
+        for (const k of SETTING_KEYS)
+          process.stdout.write(`${k}=${k === "token" && settings.get(k) ? "(set)" : String(settings.get(k) ?? "")}\n`);
     });
   config
     .command("set <key> <value>")
     .description("change a setting")
     .action((key: string, value: string) => {
-      if (!SETTING_KEYS.includes(key as SettingKey)) throw new Error(`unknown setting ${key}; one of ${SETTING_KEYS.join(", ")}`);
+      if (!SETTING_KEYS.includes(key as SettingKey))
+        throw new Error(`unknown setting ${key}; one of ${SETTING_KEYS.join(", ")}`);
       const problem = validateSetting(key as SettingKey, value);
       if (problem) throw new Error(problem);
       openSettings().set(key as SettingKey, value);

@@ -133,15 +133,24 @@ class CustomerChat {
       this.finish();
     });
 
-    const rl = createInterface({ input: process.stdin, output: this.tty ? process.stdout : undefined, terminal: this.tty, historySize: this.tty ? 100 : 0 });
+    const rl = createInterface({
+      input: process.stdin,
+      output: this.tty ? process.stdout : undefined,
+      terminal: this.tty,
+      historySize: this.tty ? 100 : 0,
+    });
     this.rl = rl;
     if (this.tty) {
       rl.setPrompt("> ");
       const org = sanitizeLine(welcome.snapshot?.org.name ?? "") || "the contact center";
       const kind = workstream.mode === "persistent" ? "persistent chat" : "live chat";
       const name = sanitizeLine(workstream.name);
-      process.stdout.write(`${org} · ${name.toLowerCase().includes(kind) ? name : `${name} (${kind})`} · ${this.setup.who}\n`);
-      process.stdout.write("Type a message and press Enter. /end ends the chat, /quit leaves, /help lists the commands.\n");
+      process.stdout.write(
+        `${org} · ${name.toLowerCase().includes(kind) ? name : `${name} (${kind})`} · ${this.setup.who}\n`,
+      );
+      process.stdout.write(
+        "Type a message and press Enter. /end ends the chat, /quit leaves, /help lists the commands.\n",
+      );
       rl.on("SIGINT", this.onSignal);
     } else {
       process.on("SIGINT", this.onSignal);
@@ -181,7 +190,8 @@ class CustomerChat {
     const inSnapshot = welcome.snapshot.customerConversations.find((c) => c.id === id);
     const entry = this.conversations.get(id);
     // Closed conversations are not in a snapshot: it ended while we were away.
-    if (entry) this.onStateChange(inSnapshot ? entry.view : { ...entry.view, state: "closed", ended: true }, welcome.serverTime);
+    if (entry)
+      this.onStateChange(inSnapshot ? entry.view : { ...entry.view, state: "closed", ended: true }, welcome.serverTime);
   }
 
   // ---- output ------------------------------------------------------------------------------------------
@@ -208,7 +218,9 @@ class CustomerChat {
   }
 
   private body(text: string, prefixWidth: number): string {
-    const lines = sanitizeText(text).split("\n").map((l) => l.trimEnd());
+    const lines = sanitizeText(text)
+      .split("\n")
+      .map((l) => l.trimEnd());
     while (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
     return this.tty ? lines.join(`\n${" ".repeat(prefixWidth)}`) : lines.join(" ⏎ ");
   }
@@ -239,7 +251,10 @@ class CustomerChat {
     for (const c of welcome.snapshot?.customerConversations ?? []) this.upsert(c);
   }
 
-  private upsert(view: CustomerConversationView): { before: CustomerConversationView | null; entry: { view: CustomerConversationView; messages: MessageView[] } } {
+  private upsert(view: CustomerConversationView): {
+    before: CustomerConversationView | null;
+    entry: { view: CustomerConversationView; messages: MessageView[] };
+  } {
     const known = this.conversations.get(view.id);
     const before = known ? known.view : null;
     const entry = known ?? { view, messages: [] };
@@ -267,7 +282,17 @@ class CustomerChat {
     } else if (change.kind === "message") {
       const entry = this.conversations.get(change.conversationId);
       if (entry) this.addMessage(entry.messages, change.message);
-      else this.conversations.set(change.conversationId, { view: { id: change.conversationId, state: "open", mode: this.setup.workstream.mode, repName: null, ended: false }, messages: [change.message] });
+      else
+        this.conversations.set(change.conversationId, {
+          view: {
+            id: change.conversationId,
+            state: "open",
+            mode: this.setup.workstream.mode,
+            repName: null,
+            ended: false,
+          },
+          messages: [change.message],
+        });
       if (change.conversationId === this.current) this.printMessage(change.message);
     }
   }
@@ -283,7 +308,10 @@ class CustomerChat {
     if (view.state === "active" && view.repName && (was !== "active" || this.lastRep !== view.repName)) {
       this.notice(`${sanitizeLine(view.repName)} joined the chat.`, at);
     } else if (view.state === "waiting" && was !== "waiting") {
-      this.notice(`${this.lastRep ? sanitizeLine(this.lastRep) : "The rep"} put the chat on hold; write any time to carry on.`, at);
+      this.notice(
+        `${this.lastRep ? sanitizeLine(this.lastRep) : "The rep"} put the chat on hold; write any time to carry on.`,
+        at,
+      );
     } else if (view.state === "open" && (was === "active" || was === "waiting") && !view.ended) {
       this.notice("Waiting for a rep to pick up the chat.", at);
     }
@@ -313,14 +341,17 @@ class CustomerChat {
     } else {
       this.lastState = entry.view.state;
       this.lastRep = entry.view.repName;
-      if (entry.view.state === "active" && entry.view.repName) this.notice(`You are chatting with ${sanitizeLine(entry.view.repName)}.`);
+      if (entry.view.state === "active" && entry.view.repName)
+        this.notice(`You are chatting with ${sanitizeLine(entry.view.repName)}.`);
     }
     this.onStateChange(entry.view, Date.now());
   }
 
   /** --resume: the open conversation of this customer on this mode of chat, with its history (P5). */
   private resumeOpenConversation(): void {
-    const open = [...this.conversations.values()].filter((c) => !c.view.ended && c.view.mode === this.setup.workstream.mode);
+    const open = [...this.conversations.values()].filter(
+      (c) => !c.view.ended && c.view.mode === this.setup.workstream.mode,
+    );
     const latest = open.sort((a, b) => (a.messages[0]?.at ?? 0) - (b.messages[0]?.at ?? 0)).pop();
     if (!latest) {
       this.notice("No open conversation to resume; your first message starts a new one.");
@@ -389,7 +420,9 @@ class CustomerChat {
         case "/leave":
           return this.leave();
         case "/help":
-          this.notice("/end ends a live chat · /quit leaves (a persistent chat stays open) · start a line with // to send a /");
+          this.notice(
+            "/end ends a live chat · /quit leaves (a persistent chat stays open) · start a line with // to send a /",
+          );
           return;
         default:
           this.notice(`Unknown command ${sanitizeLine(command).slice(0, 40)}. Try /help.`);
@@ -407,15 +440,23 @@ class CustomerChat {
 
   private async send(text: string): Promise<void> {
     if ([...text].length > MAX_MESSAGE_LENGTH) {
-      this.error(`not sent: a message can be at most ${MAX_MESSAGE_LENGTH} characters (this one has ${[...text].length}).`);
+      this.error(
+        `not sent: a message can be at most ${MAX_MESSAGE_LENGTH} characters (this one has ${[...text].length}).`,
+      );
       return;
     }
     try {
       if (!this.current) {
-        const ack = await this.client.request({ type: "start", workstream: this.setup.workstream.id, text, clientId: this.clientId() });
+        const ack = await this.client.request({
+          type: "start",
+          workstream: this.setup.workstream.id,
+          text,
+          clientId: this.clientId(),
+        });
         const id = String(ack.conversationId);
         // A visitor reconnecting after a drop needs the conversation's token: the client re-sends this hello.
-        if (!this.setup.hello.identity && typeof ack.conversationToken === "string") this.setup.hello.conversationToken = ack.conversationToken;
+        if (!this.setup.hello.identity && typeof ack.conversationToken === "string")
+          this.setup.hello.conversationToken = ack.conversationToken;
         if (ack.resumed === true) this.notice("You are back in your open conversation:");
         this.setCurrent(id, ack.resumed !== true);
       } else {
@@ -425,7 +466,11 @@ class CustomerChat {
       const message = error instanceof RequestError ? error.message : (error as Error).message;
       this.error(`not sent: ${sanitizeLine(message)}`);
       // The conversation ended, or was aborted (L4): it takes no more messages.
-      if (error instanceof RequestError && (error.code === "conversation/wrong_state" || error.code === "conversation/aborted")) this.finish();
+      if (
+        error instanceof RequestError &&
+        (error.code === "conversation/wrong_state" || error.code === "conversation/aborted")
+      )
+        this.finish();
     }
   }
 
@@ -503,7 +548,11 @@ async function runCustomer(options: CustomerOptions, command: Command): Promise<
   if (!options.name && (options.email !== undefined || options.account !== undefined || options.case !== undefined)) {
     flagError(command, "--email, --account and --case describe a signed-in customer: add --name");
   }
-  if (options.resume && !options.name) flagError(command, "--resume finds the open conversation of a signed-in customer: add --name (and the same --email)");
+  if (options.resume && !options.name)
+    flagError(
+      command,
+      "--resume finds the open conversation of a signed-in customer: add --name (and the same --email)",
+    );
   const server = findLocalServer(options.server);
   const identity = identityFrom(options);
   const hello: CustomerHello = { role: "customer", client: "cc-agent-customer" };
@@ -523,9 +572,14 @@ async function runCustomer(options: CustomerOptions, command: Command): Promise<
   } catch (error) {
     if (error instanceof NoServerError) throw error;
     if (error instanceof RequestError && error.code === "auth/invalid_identity") {
-      throw new Error(`the server at ${server.url} does not accept the identity signed with the local credentials (${server.credentialsFile}): ${sanitizeLine(error.message)}`, { cause: error });
+      throw new Error(
+        `the server at ${server.url} does not accept the identity signed with the local credentials (${server.credentialsFile}): ${sanitizeLine(error.message)}`,
+        { cause: error },
+      );
     }
-    throw new Error(`the server at ${server.url} refused the connection: ${sanitizeLine((error as Error).message)}`, { cause: error });
+    throw new Error(`the server at ${server.url} refused the connection: ${sanitizeLine((error as Error).message)}`, {
+      cause: error,
+    });
   }
   const { client, welcome } = connection;
 
@@ -541,7 +595,10 @@ async function runCustomer(options: CustomerOptions, command: Command): Promise<
   }
   if (workstream.mode === "persistent" && !identity) {
     await client.close();
-    flagError(command, "persistent chat needs a signed-in customer, so that the history can follow them: add --name (and --email)");
+    flagError(
+      command,
+      "persistent chat needs a signed-in customer, so that the history can follow them: add --name (and --email)",
+    );
   }
 
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -563,7 +620,11 @@ export function registerCustomerCommand(program: Command): void {
   const command = program
     .command("customer")
     .description("chat as a customer in the terminal (live or persistent chat)")
-    .option("--server <url>", "the server's WebSocket URL (default: the local server, else ws://127.0.0.1:7420/ws)", parseServerUrl)
+    .option(
+      "--server <url>",
+      "the server's WebSocket URL (default: the local server, else ws://127.0.0.1:7420/ws)",
+      parseServerUrl,
+    )
     .option("--name <name>", "sign in as this customer (without it: a visitor)", textFlag(200))
     .option("--email <e>", "the signed-in customer's e-mail", textFlag(200))
     .option("--account <a>", "the signed-in customer's account", textFlag(200))

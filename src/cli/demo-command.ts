@@ -28,15 +28,22 @@ export function registerDemoCommand(program: Command): void {
     .option("--screen-reader", "a linear, worded layout for screen readers")
     .action(async (options: { count: string; rate: string; as: string; screenReader?: boolean }) => {
       // The server's modules load only when the demo runs, not for every cc-agent command.
-      const [{ createLogger }, { startServer }] = await Promise.all([import("../../server/logger.js"), import("../../server/start-server.js")]);
+      const [{ createLogger }, { startServer }] = await Promise.all([
+        import("../../server/logger.js"),
+        import("../../server/start-server.js"),
+      ]);
       const dir = mkdtempSync(join(tmpdir(), "cc-agent-demo-"));
       const logger = createLogger({ level: "info", file: join(dir, "server.log") });
       const server = await startServer({ port: 0, dataFile: join(dir, "demo.db"), logger, credentialsFile: true });
       const seedLog = openSync(join(dir, "seed.log"), "a");
-      const seed = spawn(process.execPath, [binPath(), "seed", "--server", server.url, "--count", options.count, "--rate", options.rate, "--seed", "7"], {
-        stdio: ["ignore", seedLog, seedLog],
-        env: { ...process.env, NO_COLOR: "1" },
-      });
+      const seed = spawn(
+        process.execPath,
+        [binPath(), "seed", "--server", server.url, "--count", options.count, "--rate", options.rate, "--seed", "7"],
+        {
+          stdio: ["ignore", seedLog, seedLog],
+          env: { ...process.env, NO_COLOR: "1" },
+        },
+      );
       seed.on("error", () => undefined);
       let stopped = false;
       const stop = async () => {
@@ -55,10 +62,16 @@ export function registerDemoCommand(program: Command): void {
           "",
         ].join("\n"),
       );
-      const token = server.org.users.find((u) => u.id === options.as || u.name.toLowerCase().startsWith(options.as.toLowerCase()))?.token;
-      if (!token) throw new Error(`no demo user "${options.as}"; one of ${server.org.users.map((u) => u.id).join(", ")}`);
+      const token = server.org.users.find(
+        (u) => u.id === options.as || u.name.toLowerCase().startsWith(options.as.toLowerCase()),
+      )?.token;
+      if (!token)
+        throw new Error(`no demo user "${options.as}"; one of ${server.org.users.map((u) => u.id).join(", ")}`);
       try {
-        await runConsole({ url: server.url, token, role: "rep" }, { available: true, screenReader: options.screenReader === true });
+        await runConsole(
+          { url: server.url, token, role: "rep" },
+          { available: true, screenReader: options.screenReader === true },
+        );
       } finally {
         await stop();
       }

@@ -30,7 +30,8 @@ export interface LocalServer {
 export function findLocalServer(serverFlag: string | undefined): LocalServer {
   const file = credentialsPath();
   const credentials = readCredentials(file);
-  const usable = credentials && typeof credentials.url === "string" && typeof credentials.secret === "string" ? credentials : null;
+  const usable =
+    credentials && typeof credentials.url === "string" && typeof credentials.secret === "string" ? credentials : null;
   return { url: serverFlag ?? usable?.url ?? DEFAULT_SERVER_URL, credentials: usable, credentialsFile: file };
 }
 
@@ -51,7 +52,11 @@ export class NoServerError extends Error {
  * does not get through (the client would otherwise keep retrying), and with the server's RequestError when
  * it refuses the hello. Later drops are retried by the client and resume from the last seq.
  */
-export function connectClient(url: string, hello: HelloFields, timeoutMs = 5000): Promise<{ client: CcClient; welcome: Welcome }> {
+export function connectClient(
+  url: string,
+  hello: HelloFields,
+  timeoutMs = 5000,
+): Promise<{ client: CcClient; welcome: Welcome }> {
   const client = new CcClient({ url, hello, reconnect: true });
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -121,7 +126,8 @@ export function parseServerUrl(value: string): string {
 export function intInRange(min: number, max: number): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (value.trim() === "" || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    if (value.trim() === "" || !Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
 }

@@ -27,14 +27,23 @@ export function wireMonitor(client: CcClient, store: MonitorStore, welcome: Welc
   store.dispatch({ type: "welcome", welcome, now: Date.now() });
   client.on("welcome", (w: Welcome) => store.dispatch({ type: "welcome", welcome: w, now: Date.now() }));
   client.on("event", (frame: EventFrame) => store.dispatch({ type: "event", frame }));
-  client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") => store.dispatch({ type: "connection", status: state }));
+  client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") =>
+    store.dispatch({ type: "connection", status: state }),
+  );
 }
 
 /** Run the monitor until the supervisor quits; resolves after the terminal is restored. */
 export async function runMonitor(target: ConsoleTarget, options: { screenReader?: boolean } = {}): Promise<void> {
   const settings = openSettings();
-  const { client, welcome } = await connectClient(target.url, { role: "supervisor", token: target.token, client: "cc-agent monitor" });
-  const store = createMonitorStore(Date.now(), { columns: process.stdout.columns || 120, rows: process.stdout.rows || 40 });
+  const { client, welcome } = await connectClient(target.url, {
+    role: "supervisor",
+    token: target.token,
+    client: "cc-agent monitor",
+  });
+  const store = createMonitorStore(Date.now(), {
+    columns: process.stdout.columns || 120,
+    rows: process.stdout.rows || 40,
+  });
   wireMonitor(client, store, welcome);
 
   await runTerminalApp({
@@ -54,7 +63,10 @@ export function registerMonitorCommand(program: Command): void {
     .command("monitor")
     .description("the supervisor monitor: live conversations, monitor, join, assign, transfer, force close")
     .option("--server <url>", "routing server (default: the local one)", parseServerUrl)
-    .option("--as <user>", "sign in as this supervisor from the local credentials (id or name; default: the first supervisor)")
+    .option(
+      "--as <user>",
+      "sign in as this supervisor from the local credentials (id or name; default: the first supervisor)",
+    )
     .option("--token <token>", "sign in with this supervisor's token (a remote server)")
     .option("--screen-reader", "a linear, worded layout for screen readers")
     .action(async (options: { server?: string; as?: string; token?: string; screenReader?: boolean }) => {

@@ -107,7 +107,9 @@ class SeedCustomer {
   }
 
   private get workstream(): string {
-    return this.script.mode === "persistent" && this.ctx.workstreams.persistent ? this.ctx.workstreams.persistent : this.ctx.workstreams.live;
+    return this.script.mode === "persistent" && this.ctx.workstreams.persistent
+      ? this.ctx.workstreams.persistent
+      : this.ctx.workstreams.live;
   }
 
   private get stopped(): boolean {
@@ -126,7 +128,8 @@ class SeedCustomer {
     const ack = await client.request({ type: "start", workstream: this.workstream, text, clientId: this.clientId() });
     const id = ack.conversationId as string;
     // A visitor reconnecting after a network drop needs the conversation's token (the hello is re-sent as is).
-    if (!this.hello.identity && typeof ack.conversationToken === "string") this.hello.conversationToken = ack.conversationToken;
+    if (!this.hello.identity && typeof ack.conversationToken === "string")
+      this.hello.conversationToken = ack.conversationToken;
     this.ctx.stats.messages++;
     return id;
   }
@@ -150,7 +153,9 @@ class SeedCustomer {
     if (this.hello.identity) stats.signedIn++;
     else stats.visitors++;
     stats.kinds.set(this.script.kind, (stats.kinds.get(this.script.kind) ?? 0) + 1);
-    this.ctx.log(`${this.label} · ${persistent ? "persistent" : "live"} · ${KIND_LABELS[this.script.kind]} → ${this.conversationId}`);
+    this.ctx.log(
+      `${this.label} · ${persistent ? "persistent" : "live"} · ${KIND_LABELS[this.script.kind]} → ${this.conversationId}`,
+    );
     return true;
   }
 
@@ -162,7 +167,9 @@ class SeedCustomer {
       const comeBack = this.script.comeBack;
       if (comeBack && !this.ctx.signal.aborted) {
         await this.close();
-        this.ctx.log(`${this.label} left the chat; back in about ${Math.max(1, Math.round(comeBack.afterMs / 1000))} s`);
+        this.ctx.log(
+          `${this.label} left the chat; back in about ${Math.max(1, Math.round(comeBack.afterMs / 1000))} s`,
+        );
         const previous = this.conversationId;
         this.conversationId = null;
         this.ended = false;
@@ -174,7 +181,9 @@ class SeedCustomer {
         this.checkEnded();
         this.ctx.stats.cameBack++;
         // The open persistent conversation carries on (P5); after a rep ended it, a new one starts (P8).
-        this.ctx.log(`${this.label} came back to ${id}${id === previous ? "" : " (a new conversation: a rep had ended the last one)"}`);
+        this.ctx.log(
+          `${this.label} came back to ${id}${id === previous ? "" : " (a new conversation: a rep had ended the last one)"}`,
+        );
         await this.sayAll(rest);
         await this.converse(this.script.answers.slice(0, 1));
       }
@@ -300,10 +309,13 @@ function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
       clearTimeout(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, Math.max(0, at - Date.now()));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      },
+      Math.max(0, at - Date.now()),
+    );
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }
@@ -315,10 +327,12 @@ function plural(n: number, one: string, many = `${one}s`): string {
 async function runSeed(options: SeedOptions, command: Command): Promise<void> {
   const count = options.count;
   const persistentWanted = options.persistent ?? Math.round(count / 4);
-  if (persistentWanted > count) flagError(command, `--persistent (${persistentWanted}) cannot be more than --count (${count})`);
+  if (persistentWanted > count)
+    flagError(command, `--persistent (${persistentWanted}) cannot be more than --count (${count})`);
   const seed = options.seed ?? Date.now() % 2 ** 32;
   const started = Date.now();
-  const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
+  const log = (line: string) =>
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
 
   // Find the server, check that it answers, and learn its workstreams.
   const server = findLocalServer(options.server);
@@ -334,7 +348,9 @@ async function runSeed(options: SeedOptions, command: Command): Promise<void> {
     if (error instanceof NoServerError || !secret) throw new Error(noServer(error, server.url), { cause: error });
     // The local credentials belong to another server: go on with visitors only.
     secret = null;
-    process.stderr.write(`seed: the server at ${server.url} does not accept the local demo credentials (${server.credentialsFile}); every customer is a visitor, on live chat.\n`);
+    process.stderr.write(
+      `seed: the server at ${server.url} does not accept the local demo credentials (${server.credentialsFile}); every customer is a visitor, on live chat.\n`,
+    );
     try {
       const probe = await connectClient(server.url, { role: "customer", client: "cc-agent-seed" });
       welcome = probe.welcome;
@@ -344,15 +360,21 @@ async function runSeed(options: SeedOptions, command: Command): Promise<void> {
     }
   }
   if (!secret && server.credentials === null) {
-    process.stderr.write(`seed: no local demo credentials in ${server.credentialsFile}; every customer is a visitor, on live chat.\n`);
+    process.stderr.write(
+      `seed: no local demo credentials in ${server.credentialsFile}; every customer is a visitor, on live chat.\n`,
+    );
   }
   const workstreams = welcome.snapshot?.org.workstreams ?? [];
-  const live = workstreams.find((w) => w.id === "live" && w.mode === "live") ?? workstreams.find((w) => w.mode === "live");
-  const persistentWs = workstreams.find((w) => w.id === "persistent" && w.mode === "persistent") ?? workstreams.find((w) => w.mode === "persistent");
+  const live =
+    workstreams.find((w) => w.id === "live" && w.mode === "live") ?? workstreams.find((w) => w.mode === "live");
+  const persistentWs =
+    workstreams.find((w) => w.id === "persistent" && w.mode === "persistent") ??
+    workstreams.find((w) => w.mode === "persistent");
   if (!live) throw new Error(`the server at ${server.url} has no live-chat workstream to seed`);
   let persistent = persistentWanted;
   if (persistent > 0 && (!persistentWs || !secret)) {
-    if (!persistentWs) process.stderr.write("seed: this org has no persistent workstream; every customer uses live chat.\n");
+    if (!persistentWs)
+      process.stderr.write("seed: this org has no persistent workstream; every customer uses live chat.\n");
     persistent = 0;
   }
 
@@ -371,10 +393,31 @@ async function runSeed(options: SeedOptions, command: Command): Promise<void> {
   const onTerm = () => stop("SIGTERM");
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onTerm);
-  const durationTimer = options.duration > 0 ? setTimeout(() => stop(`--duration ${options.duration} s`), options.duration * 1000) : null;
+  const durationTimer =
+    options.duration > 0 ? setTimeout(() => stop(`--duration ${options.duration} s`), options.duration * 1000) : null;
 
-  const stats: Stats = { arrived: 0, live: 0, persistent: 0, signedIn: 0, visitors: 0, failed: 0, messages: 0, answers: 0, customerEnded: 0, cameBack: 0, endedByRep: 0, kinds: new Map() };
-  const ctx: Context = { url: server.url, secret, workstreams: { live: live.id, persistent: persistentWs?.id ?? null }, signal: controller.signal, stats, log };
+  const stats: Stats = {
+    arrived: 0,
+    live: 0,
+    persistent: 0,
+    signedIn: 0,
+    visitors: 0,
+    failed: 0,
+    messages: 0,
+    answers: 0,
+    customerEnded: 0,
+    cameBack: 0,
+    endedByRep: 0,
+    kinds: new Map(),
+  };
+  const ctx: Context = {
+    url: server.url,
+    secret,
+    workstreams: { live: live.id, persistent: persistentWs?.id ?? null },
+    signal: controller.signal,
+    stats,
+    log,
+  };
   process.stderr.write(
     `seed: ${plural(count, "customer")} (${count - persistent} live, ${persistent} persistent) at ${options.rate}/min, --seed ${seed}, against ${server.url}\n`,
   );
@@ -397,7 +440,9 @@ async function runSeed(options: SeedOptions, command: Command): Promise<void> {
   }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const mix = [...stats.kinds.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([kind, n]) => `${n} ${KIND_LABELS[kind]}`);
+  const mix = [...stats.kinds.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([kind, n]) => `${n} ${KIND_LABELS[kind]}`);
   const lines = [
     `seed: ${stoppedBy ? `stopped by ${stoppedBy}` : "done"} after ${seconds} s (--seed ${seed})`,
     `  ${plural(stats.arrived, "customer")} of ${count} arrived: ${stats.live} live, ${stats.persistent} persistent; ${stats.signedIn} signed in, ${plural(stats.visitors, "visitor")}`,
@@ -417,12 +462,25 @@ export function registerSeedCommand(program: Command): void {
   const command = program
     .command("seed")
     .description("scripted demo customers who arrive over time, talk and answer replies")
-    .option("--server <url>", "the server's WebSocket URL (default: the local server, else ws://127.0.0.1:7420/ws)", parseServerUrl)
+    .option(
+      "--server <url>",
+      "the server's WebSocket URL (default: the local server, else ws://127.0.0.1:7420/ws)",
+      parseServerUrl,
+    )
     .option("--count <n>", "how many customers arrive", intInRange(1, 10_000), 12)
     .option("--persistent <n>", "how many of them use persistent chat (default: a quarter)", intInRange(0, 10_000))
     .option("--rate <per-min>", "arrivals per minute", numberInRange(60_000), 6)
-    .option("--duration <s>", "stop after this many seconds (default 0: when every customer is done)", numberInRange(7 * 86_400, true), 0)
-    .option("--seed <k>", "the same seed gives the same customers, texts and order (default: from the clock)", intInRange(0, 2 ** 32 - 1))
+    .option(
+      "--duration <s>",
+      "stop after this many seconds (default 0: when every customer is done)",
+      numberInRange(7 * 86_400, true),
+      0,
+    )
+    .option(
+      "--seed <k>",
+      "the same seed gives the same customers, texts and order (default: from the clock)",
+      intInRange(0, 2 ** 32 - 1),
+    )
     // Scales every think time, patience and come-back delay: tests and quick demos run the same script faster.
     .addOption(new Option("--time-scale <factor>").argParser(numberInRange(1000)).default(1).hideHelp())
     .addHelpText("after", HELP)

@@ -109,11 +109,73 @@ export interface ScriptOptions {
 
 // ---- text pools -------------------------------------------------------------------------------------
 
-const FIRST_NAMES = ["Kenny", "Melissa", "Jonas", "Aiko", "Priya", "Lucas", "Sofia", "Omar", "Emma", "Noah", "Chloé", "Mateo", "Hannah", "Ravi", "Ingrid", "Tomás", "Yuki", "Grace", "Felix", "Amara"];
-const LAST_NAMES = ["Smith", "Grant", "Berg", "Sato", "Nair", "Martin", "Rossi", "Haddad", "Dubois", "Fischer", "Laurent", "García", "Schmidt", "Patel", "Larsen", "Silva", "Tanaka", "Okoye", "Weber", "Mensah"];
-const ACCOUNTS = ["Contoso Retail", "Fabrikam Ltd", "Northwind Traders", "Adventure Works", "Tailspin Toys", "Litware Inc", "Wide World Importers", "Proseware"];
-const CARDS = ["4111 1111 1111 1111", "5500 0000 0000 0004", "4012 8888 8888 1881", "5105 1051 0510 5100", "4242 4242 4242 4242"];
-const IBANS = ["DE89 3704 0044 0532 0130 00", "GB82 WEST 1234 5698 7654 32", "NL91 ABNA 0417 1643 00", "FR14 2004 1010 0505 0001 3M02 606"];
+const FIRST_NAMES = [
+  "Kenny",
+  "Melissa",
+  "Jonas",
+  "Aiko",
+  "Priya",
+  "Lucas",
+  "Sofia",
+  "Omar",
+  "Emma",
+  "Noah",
+  "Chloé",
+  "Mateo",
+  "Hannah",
+  "Ravi",
+  "Ingrid",
+  "Tomás",
+  "Yuki",
+  "Grace",
+  "Felix",
+  "Amara",
+];
+const LAST_NAMES = [
+  "Smith",
+  "Grant",
+  "Berg",
+  "Sato",
+  "Nair",
+  "Martin",
+  "Rossi",
+  "Haddad",
+  "Dubois",
+  "Fischer",
+  "Laurent",
+  "García",
+  "Schmidt",
+  "Patel",
+  "Larsen",
+  "Silva",
+  "Tanaka",
+  "Okoye",
+  "Weber",
+  "Mensah",
+];
+const ACCOUNTS = [
+  "Contoso Retail",
+  "Fabrikam Ltd",
+  "Northwind Traders",
+  "Adventure Works",
+  "Tailspin Toys",
+  "Litware Inc",
+  "Wide World Importers",
+  "Proseware",
+];
+const CARDS = [
+  "4111 1111 1111 1111",
+  "5500 0000 0000 0004",
+  "4012 8888 8888 1881",
+  "5105 1051 0510 5100",
+  "4242 4242 4242 4242",
+];
+const IBANS = [
+  "DE89 3704 0044 0532 0130 00",
+  "GB82 WEST 1234 5698 7654 32",
+  "NL91 ABNA 0417 1643 00",
+  "FR14 2004 1010 0505 0001 3M02 606",
+];
 const PHONES = ["+447966197542", "+1 (415) 555-2671", "+33 6 12 34 56 78", "+49 151 23456789"];
 const EMAILS = ["melissa@gmail.com", "j.berg@outlook.com", "aiko.sato@example.org", "ravi.p@example.net"];
 
@@ -146,7 +208,10 @@ const ANGRY = [
   "I am furious. This is awful, useless and a total waste of my time.",
   "Worst experience ever, this is a disgrace. I want a refund now.",
 ];
-const ANGRY_ANSWERS = ["That is not good enough. I want my money back today.", "Fine. But this better not happen again."];
+const ANGRY_ANSWERS = [
+  "That is not good enough. I want my money back today.",
+  "Fine. But this better not happen again.",
+];
 const CHATTY = [
   "hello?",
   "is anyone there?",
@@ -166,7 +231,19 @@ const CHATTY = [
 
 /** The live kinds every seed has (as far as the count allows), most important first. */
 const REQUIRED_LIVE: readonly CustomerKind[] = ["angry", "card", "chatty", "ender", "iban", "phone", "email"];
-const OTHER_LIVE: readonly CustomerKind[] = ["regular", "regular", "regular", "regular", "angry", "card", "ender", "ender", "phone", "email", "iban"];
+const OTHER_LIVE: readonly CustomerKind[] = [
+  "regular",
+  "regular",
+  "regular",
+  "regular",
+  "angry",
+  "card",
+  "ender",
+  "ender",
+  "phone",
+  "email",
+  "iban",
+];
 const OTHER_PERSISTENT: readonly CustomerKind[] = ["returner", "billing", "billing"];
 
 function fill(template: string, values: Record<string, string>): string {
@@ -181,7 +258,8 @@ export function buildScript(options: ScriptOptions): ScriptedCustomer[] {
 
   const kinds: { kind: CustomerKind; mode: "live" | "persistent" }[] = [];
   for (let i = 0; i < live; i++) kinds.push({ kind: REQUIRED_LIVE[i] ?? rng.pick(OTHER_LIVE), mode: "live" });
-  for (let i = 0; i < options.persistent; i++) kinds.push({ kind: i === 0 ? "returner" : rng.pick(OTHER_PERSISTENT), mode: "persistent" });
+  for (let i = 0; i < options.persistent; i++)
+    kinds.push({ kind: i === 0 ? "returner" : rng.pick(OTHER_PERSISTENT), mode: "persistent" });
   rng.shuffle(kinds);
 
   // A mix of visitors and signed-in customers on live chat; persistent chat needs a signed-in one (P9).
@@ -256,20 +334,31 @@ export function buildScript(options: ScriptOptions): ScriptedCustomer[] {
         caseTitle = `Invoice INV-${order}`;
         comeBack = {
           afterMs: ms(30_000, 120_000),
-          messages: [say(`I'm back. The quote says ${amount} EUR, not ${amount + rng.int(10, 90)} EUR.`), say("Can you correct the invoice?")],
+          messages: [
+            say(`I'm back. The quote says ${amount} EUR, not ${amount + rng.int(10, 90)} EUR.`),
+            say("Can you correct the invoice?"),
+          ],
         };
         break;
       }
       case "billing":
         opening = "Hi, I need to update the payment method on my account.";
-        messages = [say(rng.chance(0.5) ? `The new account is ${rng.pick(IBANS)}.` : "Can you also send me last year's statements?")];
+        messages = [
+          say(
+            rng.chance(0.5) ? `The new account is ${rng.pick(IBANS)}.` : "Can you also send me last year's statements?",
+          ),
+        ];
         caseTitle = "Payment method";
         break;
     }
     let identity: ScriptedCustomer["identity"] = null;
     if (signedIn[i]) {
       const name = names[i % names.length]!;
-      const [first = "customer", last = String(index)] = name.toLowerCase().normalize("NFD").replace(/[^a-z ]/g, "").split(" ");
+      const [first = "customer", last = String(index)] = name
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/[^a-z ]/g, "")
+        .split(" ");
       identity = { id: `seed-${options.seed >>> 0}-${index}`, name, email: `${first}.${last}@example.com` };
       if (rng.chance(0.5)) identity.account = rng.pick(ACCOUNTS);
       if (caseTitle !== undefined) identity.caseTitle = caseTitle;

@@ -17,33 +17,50 @@ export function registerServerCommand(program: Command): void {
     .option("--log-level <level>", `one of ${LEVELS.join(", ")}`, "info")
     .option("--log-file <file>", "write logs to this file instead of stderr")
     .option("--no-credentials", "do not write the local credentials file for the other commands")
-    .action(async (options: { host: string; port: number; data: string; org?: string; logLevel: string; logFile?: string; credentials: boolean }) => {
-      if (!LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
-      const [{ createLogger }, { loadOrgFile }, { startServer }] = await Promise.all([
-        import("../../server/logger.js"),
-        import("../../server/org-file.js"),
-        import("../../server/start-server.js"),
-      ]);
-      const logger = createLogger({ level: options.logLevel as LogLevel, ...(options.logFile ? { file: options.logFile } : {}) });
-      const org = options.org ? loadOrgFile(options.org) : undefined;
-      const server = await startServer({
-        host: options.host,
-        port: options.port,
-        dataFile: options.data,
-        logger,
-        credentialsFile: options.credentials,
-        ...(org ? { org } : {}),
-      });
-      process.stderr.write(`cc-agent server listening on ${server.url} (org: ${server.org.name}, data: ${options.data})\n`);
-      if (options.host !== "127.0.0.1" && options.host !== "::1" && options.host !== "localhost") {
-        process.stderr.write(`warning: listening on ${options.host}: reachable from other machines; put TLS in front of it.\n`);
-      }
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
-      await server.close();
-      logger.flush?.();
-    });
+    .action(
+      async (options: {
+        host: string;
+        port: number;
+        data: string;
+        org?: string;
+        logLevel: string;
+        logFile?: string;
+        credentials: boolean;
+      }) => {
+        if (!LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
+        const [{ createLogger }, { loadOrgFile }, { startServer }] = await Promise.all([
+          import("../../server/logger.js"),
+          import("../../server/org-file.js"),
+          import("../../server/start-server.js"),
+        ]);
+        const logger = createLogger({
+          level: options.logLevel as LogLevel,
+          ...(options.logFile ? { file: options.logFile } : {}),
+        });
+        const org = options.org ? loadOrgFile(options.org) : undefined;
+        const server = await startServer({
+          host: options.host,
+          port: options.port,
+          dataFile: options.data,
+          logger,
+          credentialsFile: options.credentials,
+          ...(org ? { org } : {}),
+        });
+        process.stderr.write(
+          `cc-agent server listening on ${server.url} (org: ${server.org.name}, data: ${options.data})\n`,
+        );
+        if (options.host !== "127.0.0.1" && options.host !== "::1" && options.host !== "localhost") {
+          process.stderr.write(
+            `warning: listening on ${options.host}: reachable from other machines; put TLS in front of it.\n`,
+          );
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+        await server.close();
+        logger.flush?.();
+      },
+    );
 }

@@ -43,7 +43,11 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   };
   const theme = makeTheme(options.settings.theme === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
   const app = options.create(finish, theme);
-  const instance = render(app.element, { exitOnCtrlC: false, patchConsole: true, ...(options.screenReader ? { isScreenReaderEnabled: true } : {}) });
+  const instance = render(app.element, {
+    exitOnCtrlC: false,
+    patchConsole: true,
+    ...(options.screenReader ? { isScreenReaderEnabled: true } : {}),
+  });
   // The terminal marks pastes, so a pasted line break never sends (src/ui/keys/use-keys.ts).
   if (process.stdout.isTTY) process.stdout.write(BRACKETED_PASTE_ON);
   // Timers tick once a second (countdowns, wait and handle times, the flash line's expiry).

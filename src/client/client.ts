@@ -92,8 +92,17 @@ export class CcClient extends EventEmitter {
     ws.on("open", () => {
       const base = this.options.hello;
       // Without it a reconnecting visitor would be a new visitor, cut off from their conversation.
-      const token = base.role === "customer" && !base.identity && this.conversationToken ? { conversationToken: this.conversationToken } : {};
-      const hello = { type: "hello", v: PROTOCOL_VERSION, ...base, ...token, ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}) };
+      const token =
+        base.role === "customer" && !base.identity && this.conversationToken
+          ? { conversationToken: this.conversationToken }
+          : {};
+      const hello = {
+        type: "hello",
+        v: PROTOCOL_VERSION,
+        ...base,
+        ...token,
+        ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}),
+      };
       ws.send(JSON.stringify(hello));
     });
     ws.on("message", (data) => {
@@ -124,7 +133,10 @@ export class CcClient extends EventEmitter {
         this.stopped = true;
         this.setState("closed");
         this.failAll(refusal ?? new RequestError("connection/refused", `The server refused the connection (${code}).`));
-        this.emit("fatal", refusal ?? new RequestError("connection/refused", `The server refused the connection (${code}).`));
+        this.emit(
+          "fatal",
+          refusal ?? new RequestError("connection/refused", `The server refused the connection (${code}).`),
+        );
         return;
       }
       if (this.options.reconnect === false) {
@@ -152,7 +164,8 @@ export class CcClient extends EventEmitter {
       if (!pending) return;
       this.pending.delete(frame.reqId!);
       clearTimeout(pending.timer);
-      if (frame.type === "ack" && typeof frame.result?.conversationToken === "string") this.conversationToken = frame.result.conversationToken;
+      if (frame.type === "ack" && typeof frame.result?.conversationToken === "string")
+        this.conversationToken = frame.result.conversationToken;
       if (frame.type === "ack") pending.resolve(frame.result ?? {});
       else pending.reject(new RequestError(frame.code, frame.message));
       return;

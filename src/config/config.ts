@@ -18,7 +18,11 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function openSettings(): Conf<Settings> {
   // CC_AGENT_HOME keeps tests and demos away from the user's real settings.
-  return new Conf<Settings>({ projectName: "cc-agent", defaults: DEFAULTS, ...(process.env.CC_AGENT_HOME ? { cwd: stateDir() } : {}) });
+  return new Conf<Settings>({
+    projectName: "cc-agent",
+    defaults: DEFAULTS,
+    ...(process.env.CC_AGENT_HOME ? { cwd: stateDir() } : {}),
+  });
 }
 
 export function validateSetting(key: SettingKey, value: string): string | null {

@@ -7,7 +7,9 @@ export type IdentityFields = Omit<SignedIdentity, "sig">;
 
 /** JSON with sorted keys and no undefined values: the bytes both sides sign. */
 export function canonicalJson(value: Record<string, unknown>): string {
-  const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => value[k] !== undefined)
+    .sort();
   return JSON.stringify(Object.fromEntries(keys.map((k) => [k, value[k]])));
 }
 
@@ -37,12 +39,18 @@ export function conversationToken(secret: string, conversationId: string, custom
   return `${payload}.${hmac(secret, `conversation:${payload}`)}`;
 }
 
-export function verifyConversationToken(secret: string, token: string): { conversationId: string; customerKey: string } | null {
+export function verifyConversationToken(
+  secret: string,
+  token: string,
+): { conversationId: string; customerKey: string } | null {
   const [payload, sig] = token.split(".");
-  if (!payload || !sig || !/^[0-9a-f]{64}$/.test(sig) || !sameHex(sig, hmac(secret, `conversation:${payload}`))) return null;
+  if (!payload || !sig || !/^[0-9a-f]{64}$/.test(sig) || !sameHex(sig, hmac(secret, `conversation:${payload}`)))
+    return null;
   try {
     const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { c?: unknown; k?: unknown };
-    return typeof parsed.c === "string" && typeof parsed.k === "string" ? { conversationId: parsed.c, customerKey: parsed.k } : null;
+    return typeof parsed.c === "string" && typeof parsed.k === "string"
+      ? { conversationId: parsed.c, customerKey: parsed.k }
+      : null;
   } catch {
     return null;
   }

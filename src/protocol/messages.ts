@@ -132,32 +132,47 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /** Decode a client frame for a role. Never throws. */
-export function decodeClientFrame(raw: string, role: "rep" | "supervisor" | "customer" | null): DecodeResult<ClientFrame> {
+export function decodeClientFrame(
+  raw: string,
+  role: "rep" | "supervisor" | "customer" | null,
+): DecodeResult<ClientFrame> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
     return { ok: false, code: "protocol/malformed", message: "The frame is not valid JSON." };
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json) || typeof (json as { type?: unknown }).type !== "string") {
+  if (
+    typeof json !== "object" ||
+    json === null ||
+    Array.isArray(json) ||
+    typeof (json as { type?: unknown }).type !== "string"
+  ) {
     return { ok: false, code: "protocol/malformed", message: "A frame is a JSON object with a string `type`." };
   }
   const type = (json as { type: string }).type;
   if (role === null || type === "hello") {
     if (type !== "hello") return { ok: false, code: "protocol/not_ready", message: "Send `hello` first." };
     const parsed = helloSchema.safeParse(json);
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, code: "protocol/invalid", message: `Invalid hello: ${describeIssues(parsed.error)}` };
+    return parsed.success
+      ? { ok: true, value: parsed.data }
+      : { ok: false, code: "protocol/invalid", message: `Invalid hello: ${describeIssues(parsed.error)}` };
   }
-  const schema = role === "customer" ? customerRequestSchema : role === "rep" ? repRequestSchema : supervisorRequestSchema;
+  const schema =
+    role === "customer" ? customerRequestSchema : role === "rep" ? repRequestSchema : supervisorRequestSchema;
   const known = schema.options.some((o) => o.shape.type.value === type);
   if (!known) {
-    const anywhere = supervisorRequestSchema.options.some((o) => o.shape.type.value === type) || customerRequestSchema.options.some((o) => o.shape.type.value === type);
+    const anywhere =
+      supervisorRequestSchema.options.some((o) => o.shape.type.value === type) ||
+      customerRequestSchema.options.some((o) => o.shape.type.value === type);
     return anywhere
       ? { ok: false, code: "auth/forbidden", message: `A ${role} cannot send \`${type}\`.` }
       : { ok: false, code: "protocol/unknown_type", message: `Unknown frame type \`${type.slice(0, 40)}\`.` };
   }
   const parsed = schema.safeParse(json);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, code: "protocol/invalid", message: `Invalid \`${type}\`: ${describeIssues(parsed.error)}` };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, code: "protocol/invalid", message: `Invalid \`${type}\`: ${describeIssues(parsed.error)}` };
 }
 
 /** The reqId of a frame, when it has one, so that even an invalid request gets a matching error. */

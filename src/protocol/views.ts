@@ -10,9 +10,7 @@ export type OfferStatus = "pending" | "accepted" | "rejected" | "timed_out" | "w
 export type SentimentStep = -3 | -2 | -1 | 0 | 1 | 2 | 3;
 
 export type AuthorView =
-  | { role: "customer"; name: string }
-  | { role: "rep" | "supervisor"; id: string; name: string }
-  | { role: "system" };
+  { role: "customer"; name: string } | { role: "rep" | "supervisor"; id: string; name: string } | { role: "system" };
 
 export interface MessageView {
   id: string;
@@ -57,7 +55,11 @@ export interface ConversationView {
   conferenceRequested: { repId: string; repName: string } | null;
   /** An Open conversation's pending routing offer: the rep it is offered to, until they answer or it times out. */
   offeredTo: { repId: string; repName: string; expiresAt: number } | null;
-  transfer: { by: "rep" | "supervisor"; fromRepId: string | null; target: { kind: "queue" | "rep"; id: string; name: string } } | null;
+  transfer: {
+    by: "rep" | "supervisor";
+    fromRepId: string | null;
+    target: { kind: "queue" | "rep"; id: string; name: string };
+  } | null;
   supervisors: Record<string, "monitor" | "join">;
   /** Reps still choosing a wrap-up reason. */
   wrapUpBy: string[];
@@ -124,7 +126,14 @@ export interface OrgView {
   wrapUpReasons: { id: string; label: string }[];
 }
 
-export type NoticeCode = "rona" | "sentiment_alert" | "customer_ended" | "aborted" | "offer_withdrawn" | "transfer_rejected" | "conference_declined";
+export type NoticeCode =
+  | "rona"
+  | "sentiment_alert"
+  | "customer_ended"
+  | "aborted"
+  | "offer_withdrawn"
+  | "transfer_rejected"
+  | "conference_declined";
 
 export type Change =
   | { kind: "conversation"; conversation: ConversationView }

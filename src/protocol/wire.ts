@@ -65,10 +65,10 @@ export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame;
 export function decodeServerFrame(raw: string): ServerFrame | null {
   try {
     const json = JSON.parse(raw) as { type?: unknown };
-    if (json && (json.type === "welcome" || json.type === "ack" || json.type === "error" || json.type === "event")) return json as ServerFrame;
+    if (json && (json.type === "welcome" || json.type === "ack" || json.type === "error" || json.type === "event"))
+      return json as ServerFrame;
   } catch {
     // fall through
   }
   return null;
 }
-

@@ -17,26 +17,48 @@ import { Thread } from "./components/Thread.js";
 import type { ConsoleController } from "./controller.js";
 import { modeOf } from "./controller.js";
 import { hintsFor } from "./keys/bindings.js";
-import { alertHint, conversationSummary, currentOffer, offerCountdown, serverNow, sessionRows, stateLabel, unreadHint } from "./store/selectors.js";
+import {
+  alertHint,
+  conversationSummary,
+  currentOffer,
+  offerCountdown,
+  serverNow,
+  sessionRows,
+  stateLabel,
+  unreadHint,
+} from "./store/selectors.js";
 import type { UiState } from "./store/state.js";
 import type { Store } from "./store/store.js";
 import type { Theme } from "./theme/theme.js";
 import { border, fg, PRESENCE_LABEL } from "./theme/theme.js";
 
-const PICKER_TITLE = { transfer: "Transfer to", conference: "Invite to a conference", wrapup: "Wrap-up reason", presence: "Presence", switcher: "Switch to" } as const;
+const PICKER_TITLE = {
+  transfer: "Transfer to",
+  conference: "Invite to a conference",
+  wrapup: "Wrap-up reason",
+  presence: "Presence",
+  switcher: "Switch to",
+} as const;
 
 function PickerOverlay(props: { state: UiState; controller: ConsoleController; theme: Theme }) {
   const picker = props.state.picker!;
   const items = props.controller.pickerItems(picker);
-  const loaded = "loadedAt" in picker && picker.loadedAt !== null ? `updated ${Math.max(0, Math.round((props.state.now - picker.loadedAt) / 1000))} s ago · Ctrl+R reload` : "";
+  const loaded =
+    "loadedAt" in picker && picker.loadedAt !== null
+      ? `updated ${Math.max(0, Math.round((props.state.now - picker.loadedAt) / 1000))} s ago · Ctrl+R reload`
+      : "";
   return (
     <Picker
       title={PICKER_TITLE[picker.kind]}
       filter={picker.filter}
       items={items}
       index={picker.index}
-      {...(picker.kind === "transfer" ? { tabs: picker.tab === "queues" ? "[Queues] Reps  (Tab)" : "Queues [Reps]  (Tab)" } : {})}
-      footer={[loaded, picker.kind === "wrapup" ? "choose a reason to finish" : "Esc closes"].filter(Boolean).join(" · ")}
+      {...(picker.kind === "transfer"
+        ? { tabs: picker.tab === "queues" ? "[Queues] Reps  (Tab)" : "Queues [Reps]  (Tab)" }
+        : {})}
+      footer={[loaded, picker.kind === "wrapup" ? "choose a reason to finish" : "Esc closes"]
+        .filter(Boolean)
+        .join(" · ")}
       theme={props.theme}
     />
   );
@@ -61,13 +83,22 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const now = serverNow(state);
 
   const selectedHint = session ? [alertHint(session), unreadHint(session)].filter(Boolean).join(" ") || null : null;
-  const ronaHint = state.me?.presence === "rona" ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.` : null;
+  const ronaHint =
+    state.me?.presence === "rona"
+      ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`
+      : null;
   const hint = ronaHint ?? selectedHint;
 
   const overlayHeight = (offer ? 7 : 0) + (state.picker || state.dialog ? 14 : 0);
-  const composerHeight = measureComposer(session?.draft ?? state.homeDraft, mainWidth - 1, state.connection !== "online");
+  const composerHeight = measureComposer(
+    session?.draft ?? state.homeDraft,
+    mainWidth - 1,
+    state.connection !== "online",
+  );
   // Title, customer line, summary (S2), then the abort warning and context variables when there are any.
-  const detailsHeight = session ? (session.view.aborted ? 4 : 3) + (Object.keys(session.view.context).length > 0 ? 1 : 0) : 0;
+  const detailsHeight = session
+    ? (session.view.aborted ? 4 : 3) + (Object.keys(session.view.context).length > 0 ? 1 : 0)
+    : 0;
   const threadHeight = Math.max(3, height - 1 - 2 - overlayHeight - composerHeight - detailsHeight - 1);
 
   return (
@@ -75,17 +106,44 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       <Header me={state.me} offers={offers} connection={state.connection} org={state.org?.name ?? ""} theme={theme} />
       {/* A screen reader hears the panes one after the other, not side by side. */}
       <Box flexGrow={1} flexDirection={screenReader ? "column" : "row"}>
-        {showPane ? <SessionPane rows={sessionRows(state)} homeFocused={state.focus === "home"} collapsed={state.collapsed || columns < 80} width={paneWidth} theme={theme} /> : null}
+        {showPane ? (
+          <SessionPane
+            rows={sessionRows(state)}
+            homeFocused={state.focus === "home"}
+            collapsed={state.collapsed || columns < 80}
+            width={paneWidth}
+            theme={theme}
+          />
+        ) : null}
         <Box flexDirection="column" width={mainWidth} paddingLeft={1}>
-          {offer ? <OfferCard offer={offer} repName={state.me?.name ?? ""} now={now} countdown={offerCountdown(state, offer)} more={offers - 1} theme={theme} /> : null}
+          {offer ? (
+            <OfferCard
+              offer={offer}
+              repName={state.me?.name ?? ""}
+              now={now}
+              countdown={offerCountdown(state, offer)}
+              more={offers - 1}
+              theme={theme}
+            />
+          ) : null}
           {state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : null}
-          {state.dialog?.kind === "help" ? <Help filter={state.dialog.filter} monitor={false} rows={Math.max(3, height - 7 - (offer ? 7 : 0))} theme={theme} /> : null}
+          {state.dialog?.kind === "help" ? (
+            <Help
+              filter={state.dialog.filter}
+              monitor={false}
+              rows={Math.max(3, height - 7 - (offer ? 7 : 0))}
+              theme={theme}
+            />
+          ) : null}
           {state.dialog?.kind === "confirm-close" ? (
             <Box flexDirection="column" borderStyle="round" {...border(theme.warn)} paddingX={1}>
-              <Text bold>Close {sanitizeLine(state.sessions[state.dialog.conversationId]?.view.title ?? "")} to Waiting?</Text>
+              <Text bold>
+                Close {sanitizeLine(state.sessions[state.dialog.conversationId]?.view.title ?? "")} to Waiting?
+              </Text>
               <Text>It keeps the whole history and uses no capacity; the customer can come back to it.</Text>
               <Text>
-                <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text> <Text inverse={state.dialog.choice === "confirm"}> Close to Waiting </Text>
+                <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text>{" "}
+                <Text inverse={state.dialog.choice === "confirm"}> Close to Waiting </Text>
               </Text>
             </Box>
           ) : null}
@@ -93,24 +151,55 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
           {state.dialog?.kind === "help" ? null : session ? (
             <>
               <Text bold wrap="truncate-end">
-                {sanitizeLine(session.view.title)} <Text {...fg(theme.accent)}>[{stateLabel(session, state.me?.id)}]</Text>
+                {sanitizeLine(session.view.title)}{" "}
+                <Text {...fg(theme.accent)}>[{stateLabel(session, state.me?.id)}]</Text>
                 {session.view.customerEnded ? <Text {...fg(theme.warn)}> Customer ended the conversation</Text> : null}
               </Text>
-              <Details view={session.view} summary={conversationSummary(session)} abortAdvice="You cannot continue it — end it (Alt+E)." theme={theme} />
-              <Thread messages={session.messages} height={threadHeight} width={mainWidth} scroll={session.scroll} meId={state.me?.id} customerName={session.view.customer.name} theme={theme} />
+              <Details
+                view={session.view}
+                summary={conversationSummary(session)}
+                abortAdvice="You cannot continue it — end it (Alt+E)."
+                theme={theme}
+              />
+              <Thread
+                messages={session.messages}
+                height={threadHeight}
+                width={mainWidth}
+                scroll={session.scroll}
+                meId={state.me?.id}
+                customerName={session.view.customer.name}
+                theme={theme}
+              />
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
-              <Composer draft={session.draft} width={mainWidth - 1} disabled={null} offline={state.connection !== "online"} theme={theme} />
+              <Composer
+                draft={session.draft}
+                width={mainWidth - 1}
+                disabled={null}
+                offline={state.connection !== "online"}
+                theme={theme}
+              />
             </>
           ) : (
             <>
               <Home state={state} theme={theme} now={now} />
               <Box flexGrow={1} />
-              <Composer draft={state.homeDraft} width={mainWidth - 1} disabled={null} offline={state.connection !== "online"} theme={theme} />
+              <Composer
+                draft={state.homeDraft}
+                width={mainWidth - 1}
+                disabled={null}
+                offline={state.connection !== "online"}
+                theme={theme}
+              />
             </>
           )}
         </Box>
       </Box>
-      <Footer flash={state.flash} hint={hint} keys={state.quitArmed ? "Ctrl+C again quits" : hintsFor(mode)} theme={theme} />
+      <Footer
+        flash={state.flash}
+        hint={hint}
+        keys={state.quitArmed ? "Ctrl+C again quits" : hintsFor(mode)}
+        theme={theme}
+      />
     </Box>
   );
 }

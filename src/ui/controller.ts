@@ -83,14 +83,18 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "reject": {
         const offer = currentOffer(state);
         if (!offer) return this.flash("There is no pending offer.");
-        if (await this.call({ type: "reject", offerId: offer.id })) this.flash("Offer rejected; it goes to the next rep.");
+        if (await this.call({ type: "reject", offerId: offer.id }))
+          this.flash("Offer rejected; it goes to the next rep.");
         return;
       }
       case "transfer":
       case "conference": {
         if (!session) return this.flash(`Open a conversation first, then ${command}.`);
         if (session.view.state !== "active" || session.view.ownerId !== state.me?.id) {
-          return this.flash(`You can ${command} only a conversation you accepted and that is Active (L10, L11).`, "warn");
+          return this.flash(
+            `You can ${command} only a conversation you accepted and that is Active (L10, L11).`,
+            "warn",
+          );
         }
         const picker: Picker =
           command === "transfer"
@@ -104,13 +108,18 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.end();
       case "end-conference": {
         if (!session) return;
-        if (await this.call({ type: "end_conference", conversationId: session.id })) this.openWrapUp(session.id, "conference");
+        if (await this.call({ type: "end_conference", conversationId: session.id }))
+          this.openWrapUp(session.id, "conference");
         return;
       }
       case "close": {
         if (!session) return this.flash("Home is pinned and cannot be closed.", "warn");
-        if (session.view.mode !== "persistent") return this.flash("Only a persistent chat can be closed to Waiting; end a live chat with Alt+E.", "warn");
-        this.store.dispatch({ type: "dialog", dialog: { kind: "confirm-close", conversationId: session.id, choice: "cancel" } });
+        if (session.view.mode !== "persistent")
+          return this.flash("Only a persistent chat can be closed to Waiting; end a live chat with Alt+E.", "warn");
+        this.store.dispatch({
+          type: "dialog",
+          dialog: { kind: "confirm-close", conversationId: session.id, choice: "cancel" },
+        });
         return;
       }
       case "presence":
@@ -163,7 +172,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.clearOrQuit();
       case "remove-session": {
         if (!session) return this.flash("Home is pinned and cannot be closed.", "warn");
-        if (session.view.state !== "closed") return this.flash("End the conversation first (Alt+E); a persistent chat can go to Waiting (Alt+W).", "warn");
+        if (session.view.state !== "closed")
+          return this.flash("End the conversation first (Alt+E); a persistent chat can go to Waiting (Alt+W).", "warn");
         this.store.dispatch({ type: "remove-session", conversationId: session.id });
         return;
       }
@@ -172,7 +182,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.movePicker(command === "picker-up" ? -1 : 1);
       case "picker-tab": {
         const picker = state.picker;
-        if (picker?.kind === "transfer") this.store.dispatch({ type: "picker", picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 } });
+        if (picker?.kind === "transfer")
+          this.store.dispatch({
+            type: "picker",
+            picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 },
+          });
         return;
       }
       case "picker-reload":
@@ -193,7 +207,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.selectPicked();
       case "confirm-toggle": {
         const dialog = state.dialog;
-        if (dialog?.kind === "confirm-close") this.store.dispatch({ type: "dialog", dialog: { ...dialog, choice: dialog.choice === "cancel" ? "confirm" : "cancel" } });
+        if (dialog?.kind === "confirm-close")
+          this.store.dispatch({
+            type: "dialog",
+            dialog: { ...dialog, choice: dialog.choice === "cancel" ? "confirm" : "cancel" },
+          });
         return;
       }
       case "confirm-no":
@@ -203,7 +221,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const dialog = state.dialog;
         this.store.dispatch({ type: "dialog", dialog: null });
         if (dialog?.kind !== "confirm-close" || dialog.choice !== "confirm") return;
-        if (await this.call({ type: "close", conversationId: dialog.conversationId })) this.flash("Closed to Waiting: it uses no capacity until the customer is back (P6).");
+        if (await this.call({ type: "close", conversationId: dialog.conversationId }))
+          this.flash("Closed to Waiting: it uses no capacity until the customer is back (P6).");
         return;
       }
       default:
@@ -229,7 +248,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     const session = this.focusedSession();
     if (!session) return this.flash("Open a conversation to end it.");
     const meId = this.state.me?.id ?? "";
-    if (session.view.wrapUpBy.includes(meId)) return this.openWrapUp(session.id, session.view.customerEnded ? "customer_ended" : "end");
+    if (session.view.wrapUpBy.includes(meId))
+      return this.openWrapUp(session.id, session.view.customerEnded ? "customer_ended" : "end");
     if (session.draft.trim()) this.flash("Your unsent draft stays in this session.", "warn");
     if (await this.call({ type: "end", conversationId: session.id })) this.openWrapUp(session.id, "end");
   }
@@ -249,10 +269,22 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if (mode === "home") return this.flash("Home takes commands: /pick 1, /status available, /help.", "warn");
     const session = this.focusedSession()!;
     const body = text.startsWith("//") ? text.slice(1) : text;
-    if ([...body].length > COMPOSER_LIMIT) return this.flash(`At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send (L5).`, "error");
+    if ([...body].length > COMPOSER_LIMIT)
+      return this.flash(
+        `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send (L5).`,
+        "error",
+      );
     // L8: < and > are reserved for template parameters; the draft stays as it is.
-    if (/[<>]/.test(body)) return this.flash("< and > are reserved for template parameters and cannot be sent; your message is still in the composer.", "error");
-    if (session.view.state !== "active") return this.flash(`This conversation is ${STATE_LABEL[session.view.state]?.word ?? session.view.state}; messages cannot be sent (your draft is kept).`, "warn");
+    if (/[<>]/.test(body))
+      return this.flash(
+        "< and > are reserved for template parameters and cannot be sent; your message is still in the composer.",
+        "error",
+      );
+    if (session.view.state !== "active")
+      return this.flash(
+        `This conversation is ${STATE_LABEL[session.view.state]?.word ?? session.view.state}; messages cannot be sent (your draft is kept).`,
+        "warn",
+      );
     const clientId = this.newClientId("");
     this.store.dispatch({ type: "outbox-add", conversationId: session.id, clientId, text: body });
     try {
@@ -322,10 +354,19 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
           id: `rep:${r.id}`,
           label: sanitizeLine(r.name),
           detail: `${PRESENCE_LABEL[r.presence].word} · ${r.used}/${r.capacity}`,
-          ...(r.presence !== "available" ? { disabled: PRESENCE_LABEL[r.presence].word } : r.used >= r.capacity ? { disabled: `at capacity ${r.used}/${r.capacity}` } : {}),
+          ...(r.presence !== "available"
+            ? { disabled: PRESENCE_LABEL[r.presence].word }
+            : r.used >= r.capacity
+              ? { disabled: `at capacity ${r.used}/${r.capacity}` }
+              : {}),
         }));
         if (picker.kind === "conference" || picker.tab === "reps") items = repItems;
-        else items = (state.targets?.queues ?? []).map((q) => ({ id: `queue:${q.id}`, label: sanitizeLine(q.name), detail: `${q.open} open` }));
+        else
+          items = (state.targets?.queues ?? []).map((q) => ({
+            id: `queue:${q.id}`,
+            label: sanitizeLine(q.name),
+            detail: `${q.open} open`,
+          }));
         break;
       }
       case "wrapup":
@@ -337,7 +378,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "switcher": {
         const first = attentionOrder(state);
         const rest = state.order.filter((id) => !first.includes(id));
-        items = [{ id: "home", label: "⌂ Home" }, ...[...first, ...rest].map((id) => ({ id, label: sanitizeLine(state.sessions[id]!.view.title) }))];
+        items = [
+          { id: "home", label: "⌂ Home" },
+          ...[...first, ...rest].map((id) => ({ id, label: sanitizeLine(state.sessions[id]!.view.title) })),
+        ];
         break;
       }
     }
@@ -353,7 +397,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     switch (picker.kind) {
       case "transfer": {
         const [kind, id] = item.id.split(":") as ["queue" | "rep", string];
-        const result = await this.call({ type: "transfer", conversationId: picker.conversationId, target: { kind, id } });
+        const result = await this.call({
+          type: "transfer",
+          conversationId: picker.conversationId,
+          target: { kind, id },
+        });
         if (!result) return;
         this.store.dispatch({ type: "count", what: "transferred" });
         // L10: Transfer starts the request and opens the wrap-up dialog.
@@ -361,7 +409,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return;
       }
       case "conference": {
-        const result = await this.call({ type: "conference", conversationId: picker.conversationId, repId: item.id.slice(4) });
+        const result = await this.call({
+          type: "conference",
+          conversationId: picker.conversationId,
+          repId: item.id.slice(4),
+        });
         this.store.dispatch({ type: "picker", picker: null });
         if (result) this.flash(`Conference requested: waiting for ${item.label}.`);
         return;
@@ -373,7 +425,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         if (picker.after !== "transfer") this.store.dispatch({ type: "count", what: "ended" });
         // Handed over (transferred, or left a conference): no longer the rep's work, and the server tells
         // them no more about it, so it leaves the pane and My work items instead of staying "Open" forever.
-        if (picker.after === "transfer" || picker.after === "conference") this.store.dispatch({ type: "remove-session", conversationId: picker.conversationId });
+        if (picker.after === "transfer" || picker.after === "conference")
+          this.store.dispatch({ type: "remove-session", conversationId: picker.conversationId });
         this.store.dispatch({ type: "focus", target: "home" });
         this.flash(`Wrap-up submitted: ${item.label}.`);
         return;
@@ -405,7 +458,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const picker = this.state.picker;
         if (arg && picker && (picker.kind === "transfer" || picker.kind === "conference")) {
           const isRep = arg.startsWith("@");
-          const next = picker.kind === "transfer" ? { ...picker, tab: isRep ? ("reps" as const) : ("queues" as const), filter: arg.replace(/^@/, "") } : { ...picker, filter: arg.replace(/^@/, "") };
+          const next =
+            picker.kind === "transfer"
+              ? { ...picker, tab: isRep ? ("reps" as const) : ("queues" as const), filter: arg.replace(/^@/, "") }
+              : { ...picker, filter: arg.replace(/^@/, "") };
           this.store.dispatch({ type: "picker", picker: next });
           if (this.pickerItems(next).length === 1) await this.run("picker-select");
         }
@@ -425,7 +481,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "/dismiss":
         return this.run("remove-session");
       case "/status": {
-        const wanted = SETTABLE.find((p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase());
+        const wanted = SETTABLE.find(
+          (p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase(),
+        );
         if (!wanted) return this.run("presence");
         await this.call({ type: "presence", presence: wanted });
         return;
@@ -448,7 +506,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "/quit":
         return this.quit();
       default:
-        this.flash(`Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`, "warn");
+        this.flash(
+          `Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`,
+          "warn",
+        );
     }
   }
 }

@@ -21,15 +21,24 @@ export function windowTitle(state: UiState): string {
 export function notifications(state: UiState): { key: string; text: string }[] {
   const out: { key: string; text: string }[] = [];
   const offer = currentOffer(state);
-  if (offer) out.push({ key: `offer:${offer.id}`, text: `Offer: ${sanitizeLine(offer.customerName)} · ${sanitizeLine(offer.queueName)}` });
+  if (offer)
+    out.push({
+      key: `offer:${offer.id}`,
+      text: `Offer: ${sanitizeLine(offer.customerName)} · ${sanitizeLine(offer.queueName)}`,
+    });
   const away = state.me?.presence === "away" || state.me?.presence === "offline";
   if (!away) {
     for (const id of state.order) {
       const s = state.sessions[id]!;
-      if (s.view.alert) out.push({ key: `alert:${id}`, text: `${sanitizeLine(s.view.title)}. Urgent attention needed in your conversation.` });
+      if (s.view.alert)
+        out.push({
+          key: `alert:${id}`,
+          text: `${sanitizeLine(s.view.title)}. Urgent attention needed in your conversation.`,
+        });
     }
   }
-  if (state.me?.presence === "rona") out.push({ key: "rona", text: "You are RONA: set yourself Available to receive offers." });
+  if (state.me?.presence === "rona")
+    out.push({ key: "rona", text: "You are RONA: set yourself Available to receive offers." });
   return out;
 }
 

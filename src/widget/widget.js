@@ -131,7 +131,9 @@
   const invitationText = el("p", "invitation-text");
   const invitationActions = el("div", "invitation-actions");
   invitationActions.appendChild(button("primary", "Chat now", null, () => acceptInvitation()));
-  invitationActions.appendChild(button("secondary", "No thanks", "Dismiss invitation", () => closeInvitation("dismissed")));
+  invitationActions.appendChild(
+    button("secondary", "No thanks", "Dismiss invitation", () => closeInvitation("dismissed")),
+  );
   invitation.appendChild(invitationText);
   invitation.appendChild(invitationActions);
 
@@ -198,7 +200,10 @@
   }
   /** PC6: the context variables the rep sees with the conversation. */
   function contextVariables(extra) {
-    return Object.assign({ pageUrl: pageUrl(), timeOnPageSeconds: String(Math.round(timeOnPageMs() / 1000)) }, extra || {});
+    return Object.assign(
+      { pageUrl: pageUrl(), timeOnPageSeconds: String(Math.round(timeOnPageMs() / 1000)) },
+      extra || {},
+    );
   }
 
   // ---- config ------------------------------------------------------------------------------------------
@@ -344,7 +349,10 @@
       return;
     }
     if (code === 4001 || code === 4003 || code === 4009) {
-      state.stopped = code === 4001 ? "Your sign-in is no longer valid. Please reload the page." : "The chat cannot connect from this page.";
+      state.stopped =
+        code === 4001
+          ? "Your sign-in is no longer valid. Please reload the page."
+          : "The chat cannot connect from this page.";
       showError(state.stopped);
       settleWaiters(new Error(state.stopped));
       return;
@@ -564,7 +572,10 @@
     const id = entry.view.id;
     request({ type: "status", conversationId: id }).then(
       (result) => {
-        state.queue = state.current === id && typeof result.queuePosition === "number" ? { position: result.queuePosition, minutes: result.averageWaitMinutes } : null;
+        state.queue =
+          state.current === id && typeof result.queuePosition === "number"
+            ? { position: result.queuePosition, minutes: result.averageWaitMinutes }
+            : null;
         render();
         if (state.queue) state.statusTimer = setTimeout(refreshStatus, STATUS_REFRESH_MS);
       },
@@ -604,12 +615,21 @@
 
   function messageNode(message, pending) {
     const role = message.author ? message.author.role : "customer";
-    const item = el("li", "message " + (role === "customer" ? "from-customer" : role === "system" ? "from-system" : "from-rep") + (pending ? " pending" : ""));
+    const item = el(
+      "li",
+      "message " +
+        (role === "customer" ? "from-customer" : role === "system" ? "from-system" : "from-rep") +
+        (pending ? " pending" : ""),
+    );
     const label = authorLabel(message);
     if (label) item.appendChild(el("span", "author", label));
     item.appendChild(el("span", "text", message.text));
     if (typeof message.at === "number") {
-      const time = el("time", "time", new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+      const time = el(
+        "time",
+        "time",
+        new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
+      );
       time.dateTime = new Date(message.at).toISOString();
       item.appendChild(time);
     }
@@ -626,15 +646,20 @@
       // SPEC P2: a live chat outside operating hours says so; a persistent one still takes the message.
       if (!ws.open && ws.mode === "live") return ws.outsideHours;
       if (!ws.open) return "We are outside our opening hours. Leave your message: a rep will answer when we are open.";
-      return ws.mode === "persistent" ? "Write to us: you can close this page and come back to your conversation." : "Write your question and a rep will be with you shortly.";
+      return ws.mode === "persistent"
+        ? "Write to us: you can close this page and come back to your conversation."
+        : "Write your question and a rep will be with you shortly.";
     }
     const view = entry.view;
     if (view.ended || view.state === "closed") return "The conversation has ended.";
     if (view.state === "active" && view.repName) return "You are chatting with " + view.repName + ".";
     if (view.mode === "live" && state.queue) {
-      return "You are number " + state.queue.position + " in the queue. Average wait: about " + state.queue.minutes + " min.";
+      return (
+        "You are number " + state.queue.position + " in the queue. Average wait: about " + state.queue.minutes + " min."
+      );
     }
-    if (view.mode === "persistent") return "Your conversation stays open: a rep will answer here, and you can come back to it later.";
+    if (view.mode === "persistent")
+      return "Your conversation stays open: a rep will answer here, and you can come back to it later.";
     return "Waiting for a rep\u2026";
   }
 
@@ -653,7 +678,8 @@
     if (entry) for (const m of entry.messages) nodes.push(messageNode(m, false));
     const currentId = entry ? entry.view.id : null;
     for (const o of state.outbox) {
-      if (o.conversationId === currentId || o.conversationId === null) nodes.push(messageNode({ author: { role: "customer" }, text: o.text }, true));
+      if (o.conversationId === currentId || o.conversationId === null)
+        nodes.push(messageNode({ author: { role: "customer" }, text: o.text }, true));
     }
     const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
     thread.replaceChildren(...nodes);
@@ -678,7 +704,13 @@
 
   /** `*` matches anything; everything else literally; the whole page URL must match. */
   function urlMatches(pattern, url) {
-    const regex = "^" + String(pattern).split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$";
+    const regex =
+      "^" +
+      String(pattern)
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*") +
+      "$";
     return new RegExp(regex).test(url);
   }
 

@@ -24,14 +24,18 @@ interface Row {
 
 describe("bench --smoke", () => {
   it("runs every benchmark and reports a figure for each", { timeout: 240_000 }, async () => {
-    if (!existsSync(runner)) throw new Error(`${runner} is missing: run \`npm run build\` first (npm test builds before vitest).`);
+    if (!existsSync(runner))
+      throw new Error(`${runner} is missing: run \`npm run build\` first (npm test builds before vitest).`);
     const dir = mkdtempSync(join(tmpdir(), "cc-agent-bench-smoke-"));
     try {
       const json = join(dir, "bench.json");
       const out = join(dir, "benchmarks.md");
       let stderr = "";
       const code = await new Promise<number | null>((done) => {
-        const child = spawn(process.execPath, [runner, "--smoke", "--json", json, "--out", out], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn(process.execPath, [runner, "--smoke", "--json", json, "--out", out], {
+          cwd: dir,
+          stdio: ["ignore", "ignore", "pipe"],
+        });
         child.stderr.setEncoding("utf8");
         child.stderr.on("data", (chunk: string) => (stderr += chunk));
         child.once("exit", done);
@@ -40,7 +44,10 @@ describe("bench --smoke", () => {
       const report = JSON.parse(readFileSync(json, "utf8")) as { rows: Row[]; machine: { cores: number } };
       expect(report.machine.cores).toBeGreaterThan(0);
       const failed = report.rows.filter((r) => r.id.endsWith("-failed"));
-      expect(failed.map((r) => `${r.bench}: ${r.note ?? ""}`), stderr).toEqual([]);
+      expect(
+        failed.map((r) => `${r.bench}: ${r.note ?? ""}`),
+        stderr,
+      ).toEqual([]);
       for (const bench of BENCHES) {
         const rows = report.rows.filter((r) => r.bench === bench);
         expect(rows.length, `rows of ${bench}`).toBeGreaterThan(0);

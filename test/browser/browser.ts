@@ -109,7 +109,11 @@ export async function identify(page: Page, identity: unknown): Promise<void> {
 /** The page's sessionStorage, as an object. */
 export async function sessionStorageOf(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => {
-    const storage = (globalThis as unknown as { sessionStorage: { length: number; key(i: number): string | null; getItem(k: string): string | null } }).sessionStorage;
+    const storage = (
+      globalThis as unknown as {
+        sessionStorage: { length: number; key(i: number): string | null; getItem(k: string): string | null };
+      }
+    ).sessionStorage;
     const out: Record<string, string> = {};
     for (let i = 0; i < storage.length; i++) {
       const key = storage.key(i);

@@ -91,10 +91,13 @@ export class Harness {
     await Promise.all(this.contexts.splice(0).map((c) => c.close()));
     await Promise.all(this.clients.splice(0).map((c) => c.close()));
     await Promise.all(
-      this.hosts.splice(0).map((h) => new Promise<void>((resolve) => {
-        h.closeAllConnections();
-        h.close(() => resolve());
-      })),
+      this.hosts.splice(0).map(
+        (h) =>
+          new Promise<void>((resolve) => {
+            h.closeAllConnections();
+            h.close(() => resolve());
+          }),
+      ),
     );
     await this.server?.close();
   }

@@ -4,7 +4,19 @@ import type { WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signIdentity, verifyConversationToken } from "../../src/protocol/identity.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { W, identify, invitation, openChat, originsOf, say, seeMessage, seeStatus, sessionStorageOf, threadTexts, widgetReady } from "./browser.js";
+import {
+  W,
+  identify,
+  invitation,
+  openChat,
+  originsOf,
+  say,
+  seeMessage,
+  seeStatus,
+  sessionStorageOf,
+  threadTexts,
+  widgetReady,
+} from "./browser.js";
 import { Harness, TEST_SECRET, waitFor, widgetOrg } from "./harness.js";
 
 const h = new Harness();
@@ -48,7 +60,10 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
 
     // L12: the customer ends the live chat; the rep sees it and wraps up.
     await page.getByRole("button", { name: "End chat" }).click();
-    await waitFor(() => alice.notices.find((n) => n.code === "customer_ended" && n.conversationId === conversationId), "the rep's customer-ended notice");
+    await waitFor(
+      () => alice.notices.find((n) => n.code === "customer_ended" && n.conversationId === conversationId),
+      "the rep's customer-ended notice",
+    );
     await waitFor(() => alice.conversations.get(conversationId)?.state === "wrapup", "the rep in wrap-up");
     expect(alice.conversations.get(conversationId)?.customerEnded).toBe(true);
     await seeStatus(page, "The conversation has ended.");
@@ -172,7 +187,11 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
     expect(offer.customerName).toBe("Kenny Smith");
     expect(offer.queueName).toBe("Billing");
     await alice.request({ type: "accept", offerId: offer.id });
-    await alice.request({ type: "send", conversationId, text: "I have corrected it; the new invoice follows by e-mail." });
+    await alice.request({
+      type: "send",
+      conversationId,
+      text: "I have corrected it; the new invoice follows by e-mail.",
+    });
     await seeMessage(first.page, "I have corrected it; the new invoice follows by e-mail.");
     // P3: a persistent chat cannot be ended by the customer; P4: no queue messages for persistent chat.
     expect(await first.page.getByRole("button", { name: "End chat" }).isHidden()).toBe(true);
@@ -189,7 +208,10 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
     await back.page.getByRole("button", { name: "Sign in" }).click();
     await openChat(back.page);
     await seeMessage(back.page, "I have corrected it; the new invoice follows by e-mail.");
-    expect(await threadTexts(back.page)).toEqual(["My invoice 2291 shows the wrong address", "I have corrected it; the new invoice follows by e-mail."]);
+    expect(await threadTexts(back.page)).toEqual([
+      "My invoice 2291 shows the wrong address",
+      "I have corrected it; the new invoice follows by e-mail.",
+    ]);
     await say(back.page, "Got it, thank you!");
     // Same conversation: it comes back from Waiting to Alice (affinity), with the new message.
     const returned = await alice.waitForOffer(conversationId);
@@ -227,7 +249,14 @@ describe("operating hours", { timeout: 60_000 }, () => {
     const hours = { days: [1, 2, 3, 4, 5], open: "09:00", close: "17:00", utcOffsetMinutes: 0 };
     const org = widgetOrg({
       workstreams: [
-        { id: "live", name: "Live chat", mode: "live", queue: "general", operatingHours: hours, texts: { outsideHours: "Our live chat is open Monday to Friday, 9:00 to 17:00 UTC." } },
+        {
+          id: "live",
+          name: "Live chat",
+          mode: "live",
+          queue: "general",
+          operatingHours: hours,
+          texts: { outsideHours: "Our live chat is open Monday to Friday, 9:00 to 17:00 UTC." },
+        },
         { id: "persistent", name: "Persistent chat", mode: "persistent", queue: "billing", operatingHours: hours },
       ],
     });
@@ -263,7 +292,11 @@ describe("operating hours", { timeout: 60_000 }, () => {
     const offer = await alice.waitForOffer(conversation.id);
     expect(offer.preview.map((m) => m.text)).toContain("Please call me back about my contract");
     await alice.request({ type: "accept", offerId: offer.id });
-    await alice.request({ type: "send", conversationId: conversation.id, text: "Good morning, I will call you at 10." });
+    await alice.request({
+      type: "send",
+      conversationId: conversation.id,
+      text: "Good morning, I will call you at 10.",
+    });
     await seeMessage(page, "Good morning, I will call you at 10.");
     expect(await invitation(page).isHidden()).toBe(true);
   });

@@ -25,8 +25,22 @@ const RULES = [
     // Not a setting: the org file has no way to change the invitation's minute (PC4), this is dropped.
     timeoutSeconds: 5,
   },
-  { id: "members", workstream: "persistent", audience: "authenticated", urlPattern: "*/demo/account", timeOnPageSeconds: 10, message: "Questions about your account?" },
-  { id: "welcome-back", workstream: "live", audience: "returning", urlPattern: "*/demo/products", timeOnPageSeconds: 5, message: "Welcome back! Found what you need?" },
+  {
+    id: "members",
+    workstream: "persistent",
+    audience: "authenticated",
+    urlPattern: "*/demo/account",
+    timeOnPageSeconds: 10,
+    message: "Questions about your account?",
+  },
+  {
+    id: "welcome-back",
+    workstream: "live",
+    audience: "returning",
+    urlPattern: "*/demo/products",
+    timeOnPageSeconds: 5,
+    message: "Welcome back! Found what you need?",
+  },
 ];
 
 function proactiveOrg(proactive = true) {
@@ -117,7 +131,11 @@ describe("proactive invitations", { timeout: 60_000 }, () => {
     const view = alice.conversations.get(conversationId)!;
     expect(view.proactive).toBe(true); // PC7: the session carries the marker too
     // PC6: context variables, as the rep sees them in the conversation details.
-    expect(view.context).toEqual({ pageUrl: `${server.httpUrl}/demo/checkout?cart=42`, timeOnPageSeconds: "20", invitation: "checkout" });
+    expect(view.context).toEqual({
+      pageUrl: `${server.httpUrl}/demo/checkout?cart=42`,
+      timeOnPageSeconds: "20",
+      invitation: "checkout",
+    });
     await seeStatus(page, "You are chatting with Alice Moreau.");
     await alice.request({ type: "send", conversationId, text: "Hello! Which item is it about?" });
     await seeMessage(page, "Hello! Which item is it about?");
@@ -149,7 +167,16 @@ describe("proactive invitations", { timeout: 60_000 }, () => {
   it("SPEC PC1: a time frame across midnight (22:00–02:00) invites late in the evening and after midnight, not in the daytime", async () => {
     // given one rule for the night that starts on Wednesday, 22:00 to 02:00 UTC
     const message = "Up late? We are here.";
-    const night = { id: "night", workstream: "live", days: [3], from: "22:00", to: "02:00", urlPattern: "*/demo/checkout*", timeOnPageSeconds: 5, message };
+    const night = {
+      id: "night",
+      workstream: "live",
+      days: [3],
+      from: "22:00",
+      to: "02:00",
+      urlPattern: "*/demo/checkout*",
+      timeOnPageSeconds: 5,
+      message,
+    };
     await h.start({ org: widgetOrg({ widget: { proactive: true, rules: [night] } }) });
 
     // when / then: Wednesday 23:00 and Thursday 01:30 (still Wednesday's night) invite after the 5 s on the page
@@ -182,7 +209,10 @@ describe("proactive invitations", { timeout: 60_000 }, () => {
 
   it("SPEC PC3: with proactive chat switched off for the widget, no rule invites", async () => {
     const server = await h.start({ org: proactiveOrg(false) });
-    const config = (await (await fetch(`${server.httpUrl}/widget/config`)).json()) as { proactive: boolean; rules: unknown[] };
+    const config = (await (await fetch(`${server.httpUrl}/widget/config`)).json()) as {
+      proactive: boolean;
+      rules: unknown[];
+    };
     expect(config).toMatchObject({ proactive: false, rules: [] });
     const { page } = await visit("/demo/checkout");
     await staysUninvited(page, 5 * 60_000);

@@ -15,7 +15,13 @@ afterAll(() => h.close());
 /** Elements that would only be in the widget if some text had been parsed as HTML. */
 async function injectedElements(page: import("playwright-core").Page): Promise<number> {
   return page.evaluate(() => {
-    const host = (globalThis as unknown as { document: { getElementById(id: string): { shadowRoot: { querySelectorAll(s: string): { length: number } } | null } | null } }).document.getElementById("cc-agent-widget");
+    const host = (
+      globalThis as unknown as {
+        document: {
+          getElementById(id: string): { shadowRoot: { querySelectorAll(s: string): { length: number } } | null } | null;
+        };
+      }
+    ).document.getElementById("cc-agent-widget");
     return host?.shadowRoot?.querySelectorAll("img, script, iframe, b, svg, object").length ?? -1;
   });
 }
@@ -27,12 +33,18 @@ describe("text is text", { timeout: 60_000 }, () => {
     await h.start({
       org: widgetOrg({
         name: `Fabrikam ${XSS}`,
-        users: [{ id: "alice", name: `Alice ${XSS}`, queues: ["general", "billing"], token: "alice-widget-token-000001" }],
+        users: [
+          { id: "alice", name: `Alice ${XSS}`, queues: ["general", "billing"], token: "alice-widget-token-000001" },
+        ],
         workstreams: [
           { id: "live", name: "Live chat", mode: "live", queue: "general", texts: { ended: `Bye! ${XSS}` } },
           { id: "persistent", name: "Persistent chat", mode: "persistent", queue: "billing" },
         ],
-        widget: { allowedOrigins: [shop], proactive: true, rules: [{ id: "hello", workstream: "live", timeOnPageSeconds: 0, message: `Hi ${XSS}` }] },
+        widget: {
+          allowedOrigins: [shop],
+          proactive: true,
+          rules: [{ id: "hello", workstream: "live", timeOnPageSeconds: 0, message: `Hi ${XSS}` }],
+        },
       }),
     });
 
@@ -66,7 +78,18 @@ describe("text is text", { timeout: 60_000 }, () => {
         type: "event",
         seq: 1_000_000,
         at: Date.now(),
-        changes: [{ kind: "message", conversationId, message: { id: "m-injected", at: Date.now(), author: { role: "rep", id: "alice", name: `Alice ${XSS}` }, text: XSS } }],
+        changes: [
+          {
+            kind: "message",
+            conversationId,
+            message: {
+              id: "m-injected",
+              at: Date.now(),
+              author: { role: "rep", id: "alice", name: `Alice ${XSS}` },
+              text: XSS,
+            },
+          },
+        ],
       }),
     );
     await page.locator(`${W} .from-rep .text`).getByText(XSS, { exact: true }).waitFor();
@@ -86,7 +109,15 @@ describe("text is text", { timeout: 60_000 }, () => {
 
 describe("allowed origins", { timeout: 60_000 }, () => {
   it("SPEC PC2: a page whose origin is not in the org file gets no chat, and its WebSocket upgrade is refused", async () => {
-    await h.start({ org: widgetOrg({ widget: { allowedOrigins: ["https://www.fabrikam.example"], proactive: true, rules: [{ id: "all", workstream: "live", timeOnPageSeconds: 0 }] } }) });
+    await h.start({
+      org: widgetOrg({
+        widget: {
+          allowedOrigins: ["https://www.fabrikam.example"],
+          proactive: true,
+          rules: [{ id: "all", workstream: "live", timeOnPageSeconds: 0 }],
+        },
+      }),
+    });
     const alice = await h.rep("alice");
     const elsewhere = await h.hostSite();
     const { page, watch } = await h.page();
@@ -100,7 +131,11 @@ describe("allowed origins", { timeout: 60_000 }, () => {
     const outcome = await page.evaluate(
       (url) =>
         new Promise<string>((resolve) => {
-          const Ws = (globalThis as unknown as { WebSocket: new (u: string) => { onopen: () => void; onclose: (e: { code: number }) => void } }).WebSocket;
+          const Ws = (
+            globalThis as unknown as {
+              WebSocket: new (u: string) => { onopen: () => void; onclose: (e: { code: number }) => void };
+            }
+          ).WebSocket;
           const ws = new Ws(url);
           ws.onopen = () => resolve("open");
           ws.onclose = (event) => resolve(`closed ${event.code}`);

@@ -17,11 +17,13 @@ const dirs: string[] = [];
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first (npm test builds before vitest).`);
+  if (!existsSync(BUNDLE))
+    throw new Error(`${BUNDLE} is missing: run \`npm run build\` first (npm test builds before vitest).`);
 });
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -29,11 +31,15 @@ describe("the bundled CLI", () => {
   it("serves the chat widget's files from dist/src/widget/", { timeout: 30_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "cc-agent-bundle-"));
     dirs.push(dir);
-    const child = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", join(dir, "cc.db"), "--no-credentials", "--log-level", "warn"], {
-      cwd: dir,
-      env: { ...process.env, CC_AGENT_HOME: join(dir, "home"), NO_COLOR: "1" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, "server", "--port", "0", "--data", join(dir, "cc.db"), "--no-credentials", "--log-level", "warn"],
+      {
+        cwd: dir,
+        env: { ...process.env, CC_AGENT_HOME: join(dir, "home"), NO_COLOR: "1" },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     children.push(child);
     let stderr = "";
     child.stderr!.setEncoding("utf8");
@@ -49,7 +55,12 @@ describe("the bundled CLI", () => {
   });
 
   it("starts with DEV=true in the environment (Ink's React DevTools switch)", { timeout: 20_000 }, () => {
-    const run = spawnSync(process.execPath, [BIN, "--help"], { cwd: ROOT, env: { ...process.env, DEV: "true", NO_COLOR: "1" }, encoding: "utf8", timeout: 15_000 });
+    const run = spawnSync(process.execPath, [BIN, "--help"], {
+      cwd: ROOT,
+      env: { ...process.env, DEV: "true", NO_COLOR: "1" },
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("Usage: cc-agent");

@@ -54,11 +54,19 @@ class Cli {
   }
 
   waitForLine(pattern: RegExp): Promise<string> {
-    return waitFor(() => this.lines.find((l) => pattern.test(l)), `a line ${pattern} (stdout so far: ${JSON.stringify(this.lines)}, stderr: ${JSON.stringify(this.stderr)})`, 10_000);
+    return waitFor(
+      () => this.lines.find((l) => pattern.test(l)),
+      `a line ${pattern} (stdout so far: ${JSON.stringify(this.lines)}, stderr: ${JSON.stringify(this.stderr)})`,
+      10_000,
+    );
   }
 
   async exited(): Promise<number | null> {
-    await waitFor(() => this.exitCode !== undefined, `the CLI to exit (stdout: ${JSON.stringify(this.lines)}, stderr: ${JSON.stringify(this.stderr)})`, 10_000);
+    await waitFor(
+      () => this.exitCode !== undefined,
+      `the CLI to exit (stdout: ${JSON.stringify(this.lines)}, stderr: ${JSON.stringify(this.stderr)})`,
+      10_000,
+    );
     return this.exitCode ?? null;
   }
 }
@@ -100,7 +108,8 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "src", "cli", "program.js"))) throw new Error("build the CLI first: npm run build");
+  if (!existsSync(join(ROOT, "dist", "src", "cli", "program.js")))
+    throw new Error("build the CLI first: npm run build");
 });
 
 beforeEach(() => {
@@ -179,7 +188,10 @@ describe("cc-agent customer, piped", () => {
     second.endInput();
     expect(await second.exited()).toBe(0);
     // The customer ended it before anyone accepted: it is closed, and ended by the customer.
-    await waitFor(() => sam.conversations.get(next.conversationId)?.state === "closed", "the unanswered live chat closed");
+    await waitFor(
+      () => sam.conversations.get(next.conversationId)?.state === "closed",
+      "the unanswered live chat closed",
+    );
     expect(sam.conversations.get(next.conversationId)).toMatchObject({ customerEnded: true, closedBy: "customer" });
   });
 
@@ -187,7 +199,17 @@ describe("cc-agent customer, piped", () => {
     await startLocalServer();
     const alice = await rep("alice");
     await alice.request({ type: "presence", presence: "available" });
-    const who = ["customer", "--name", "Melissa Grant", "--email", "melissa@gmail.com", "--account", "Contoso Retail", "--workstream", "persistent"];
+    const who = [
+      "customer",
+      "--name",
+      "Melissa Grant",
+      "--email",
+      "melissa@gmail.com",
+      "--account",
+      "Contoso Retail",
+      "--workstream",
+      "persistent",
+    ];
 
     const first = cli(...who);
     first.write("My invoice INV-2211 looks wrong");
@@ -267,7 +289,10 @@ describe("cc-agent customer errors", () => {
     const port = await freePort();
     const url = `ws://127.0.0.1:${port}/ws`;
     // A local server wrote its credentials, then went away without removing them.
-    writeFileSync(join(home, "local-server.json"), JSON.stringify({ url, pid: 1, org: "Contoso Demo", secret: "x".repeat(64), users: [] }));
+    writeFileSync(
+      join(home, "local-server.json"),
+      JSON.stringify({ url, pid: 1, org: "Contoso Demo", secret: "x".repeat(64), users: [] }),
+    );
     const found = cli("customer");
     expect(await found.exited()).toBe(1);
     expect(found.stderr.trim().split("\n")).toEqual([expect.stringContaining(url)]);
@@ -276,6 +301,8 @@ describe("cc-agent customer errors", () => {
     const other = await freePort();
     const flagged = cli("customer", "--server", `ws://127.0.0.1:${other}`);
     expect(await flagged.exited()).toBe(1);
-    expect(flagged.stderr.trim()).toBe(`cc-agent: no cc-agent server answers at ws://127.0.0.1:${other}/ws; start one with \`cc-agent server\` (or pass --server URL)`);
+    expect(flagged.stderr.trim()).toBe(
+      `cc-agent: no cc-agent server answers at ws://127.0.0.1:${other}/ws; start one with \`cc-agent server\` (or pass --server URL)`,
+    );
   });
 });

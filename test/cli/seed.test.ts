@@ -24,7 +24,11 @@ class Cli {
   exitCode: number | null | undefined = undefined;
 
   constructor(args: string[], home: string) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, CC_AGENT_HOME: home, NO_COLOR: "1" }, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CC_AGENT_HOME: home, NO_COLOR: "1" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.child.stdout.setEncoding("utf8");
     this.child.stderr.setEncoding("utf8");
     this.child.stdout.on("data", (chunk: string) => (this.stdout += chunk));
@@ -88,7 +92,8 @@ async function seedRun(seed: string): Promise<{ sam: TestClient; stderr: string;
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "src", "cli", "program.js"))) throw new Error("build the CLI first: npm run build");
+  if (!existsSync(join(ROOT, "dist", "src", "cli", "program.js")))
+    throw new Error("build the CLI first: npm run build");
 });
 
 afterEach(async () => {
@@ -127,7 +132,8 @@ describe("cc-agent seed", () => {
     expect(a.stderr).toMatch(/20 customers of 20 arrived: 15 live, 5 persistent/);
 
     // Another seed, another mix.
-    const script = (seed: number) => buildScript({ seed, count: 20, persistent: 5, ratePerMinute: 600 }).map((c) => c.opening);
+    const script = (seed: number) =>
+      buildScript({ seed, count: 20, persistent: 5, ratePerMinute: 600 }).map((c) => c.opening);
     expect(script(1)).toEqual(script(1));
     expect(script(2)).not.toEqual(script(1));
   });
@@ -164,6 +170,8 @@ describe("cc-agent seed", () => {
     expect(codes).toEqual([2, 2, 2, 1]);
     expect(runs[0]!.stderr).toContain("--count");
     expect(runs[2]!.stderr).toContain("--persistent (3) cannot be more than --count (2)");
-    expect(runs[3]!.stderr.trim()).toBe("cc-agent: no cc-agent server answers at ws://127.0.0.1:9/ws; start one with `cc-agent server` (or pass --server URL)");
+    expect(runs[3]!.stderr.trim()).toBe(
+      "cc-agent: no cc-agent server answers at ws://127.0.0.1:9/ws; start one with `cc-agent server` (or pass --server URL)",
+    );
   });
 });

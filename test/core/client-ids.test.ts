@@ -18,7 +18,12 @@ function asStoredByEarlierVersion(h: CoreHarness): { state: State; log: DomainEv
   for (const c of Object.values(state.conversations)) {
     const clientIds: Record<string, string> = {};
     for (const m of c.messages) {
-      if (m.clientId) clientIds[m.author.role === "customer" || m.author.role === "system" ? `${m.author.role}/${m.clientId}` : `staff:${m.author.id}/${m.clientId}`] = m.id;
+      if (m.clientId)
+        clientIds[
+          m.author.role === "customer" || m.author.role === "system"
+            ? `${m.author.role}/${m.clientId}`
+            : `staff:${m.author.id}/${m.clientId}`
+        ] = m.id;
     }
     (c as { clientIds?: Record<string, string> }).clientIds = clientIds;
   }
@@ -38,7 +43,10 @@ describe("client message ids", () => {
     // The rep's k1 is another author's: a new message.
     const reps = h.ok(rep("alice"), { type: "message", conversationId: id, text: "two", clientId: "k1" });
     expect(reps.duplicate).toBeUndefined();
-    expect(h.ok(rep("alice"), { type: "message", conversationId: id, text: "two", clientId: "k1" })).toMatchObject({ messageId: reps.messageId, duplicate: true });
+    expect(h.ok(rep("alice"), { type: "message", conversationId: id, text: "two", clientId: "k1" })).toMatchObject({
+      messageId: reps.messageId,
+      duplicate: true,
+    });
     expect(h.conversation(id).messages.filter((m) => m.clientId === "k1")).toHaveLength(2);
   });
 
@@ -59,7 +67,9 @@ describe("client message ids", () => {
     const old = asStoredByEarlierVersion(h);
     h.state = upgradeState(old.state);
     expect(JSON.stringify(h.state)).not.toContain("clientIds");
-    expect(h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" })).toMatchObject({ messageId: sent.messageId, duplicate: true });
+    expect(
+      h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" }),
+    ).toMatchObject({ messageId: sent.messageId, duplicate: true });
   });
 
   it("events of an earlier version replay to the same state as this version's", () => {
@@ -70,6 +80,8 @@ describe("client message ids", () => {
     for (const event of asStoredByEarlierVersion(h).log) evolve(replayed, event);
     expect(JSON.stringify(replayed)).toBe(JSON.stringify(h.state));
     h.state = replayed;
-    expect(h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" })).toMatchObject({ messageId: sent.messageId, duplicate: true });
+    expect(
+      h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" }),
+    ).toMatchObject({ messageId: sent.messageId, duplicate: true });
   });
 });

@@ -2,11 +2,24 @@
 // End with wrap-up (L12). Each test reads given / when / then.
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../server/core/model.js";
-import { canSee, changesFor, conversationView, customerConversationView, offerView, snapshot } from "../../server/core/views.js";
+import {
+  canSee,
+  changesFor,
+  conversationView,
+  customerConversationView,
+  offerView,
+  snapshot,
+} from "../../server/core/views.js";
 import { admin, CoreHarness, rep, supervisor, testOrg } from "../helpers/core.js";
 
 /** Start a chat on `workstreamId` and have `repId` (the only Available rep) accept it. */
-function handled(h: CoreHarness, repId: string, workstreamId = "live", text = "Hello, I need help", identity: { id?: string; name?: string } = {}): string {
+function handled(
+  h: CoreHarness,
+  repId: string,
+  workstreamId = "live",
+  text = "Hello, I need help",
+  identity: { id?: string; name?: string } = {},
+): string {
   const id = h.start(workstreamId, text, identity);
   const offerId = h.offerFor(repId, id);
   if (!offerId) throw new Error(`no offer for ${repId} on ${id}`);
@@ -71,8 +84,15 @@ describe("L4: deleting a resource aborts the conversation", () => {
 
     // then: both live chats are closed with the warning; Alice's capacity is free; Bob's chat is untouched
     for (const id of [active, queued]) {
-      expect(h.conversation(id)).toMatchObject({ state: "closed", closedBy: "system", aborted: "workstream live was removed" });
-      expect(lastMessage(h, id)).toMatchObject({ code: "aborted", text: "This conversation was aborted: workstream live was removed. It can only be ended." });
+      expect(h.conversation(id)).toMatchObject({
+        state: "closed",
+        closedBy: "system",
+        aborted: "workstream live was removed",
+      });
+      expect(lastMessage(h, id)).toMatchObject({
+        code: "aborted",
+        text: "This conversation was aborted: workstream live was removed. It can only be ended.",
+      });
     }
     expect(h.used("alice")).toBe(0);
     expect(h.conversation(persistent)).toMatchObject({ state: "active", ownerId: "bob", aborted: null });
@@ -89,11 +109,19 @@ describe("L4: deleting a resource aborts the conversation", () => {
 
     // when: Alice tries to carry on
     const message = h.refused(rep("alice"), { type: "message", conversationId: id, text: "Are you still there?" });
-    const transfer = h.refused(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "billing" } });
+    const transfer = h.refused(rep("alice"), {
+      type: "transfer",
+      conversationId: id,
+      target: { kind: "queue", id: "billing" },
+    });
     const conference = h.refused(rep("alice"), { type: "conference", conversationId: id, repId: "bob" });
 
     // then: each is refused as aborted, while End and wrap-up still work and release her capacity
-    expect([message, transfer, conference]).toEqual(["conversation/aborted", "conversation/aborted", "conversation/aborted"]);
+    expect([message, transfer, conference]).toEqual([
+      "conversation/aborted",
+      "conversation/aborted",
+      "conversation/aborted",
+    ]);
     expect(h.used("alice")).toBe(1);
     h.ok(rep("alice"), { type: "end", conversationId: id });
     expect(h.conversation(id).state).toBe("wrapup");
@@ -113,16 +141,25 @@ describe("L4: deleting a resource aborts the conversation", () => {
     const before = h.conversation(id).messages.length;
 
     // when: the customer writes again
-    const outcome = h.run(customer, { type: "customer.message", conversationId: id, text: "Hello? Are you still there?" });
+    const outcome = h.run(customer, {
+      type: "customer.message",
+      conversationId: id,
+      text: "Hello? Are you still there?",
+    });
 
     // then: a clear refusal, and nothing is stored in the dead conversation
     expect(outcome).toMatchObject({ ok: false, error: { code: "conversation/aborted" } });
-    expect(!outcome.ok && outcome.error.message).toMatch(/aborted \(queue General was deleted\).*start a new conversation/);
+    expect(!outcome.ok && outcome.error.message).toMatch(
+      /aborted \(queue General was deleted\).*start a new conversation/,
+    );
     expect(h.conversation(id).messages).toHaveLength(before);
     // and the customer's view says it has ended (the widget offers a new chat), as soon as it was aborted
     expect(customerView(h, id)).toMatchObject({ state: "active", ended: true });
     const changes = changesFor(h.state, lastEvent(h, "aborted"), { role: "customer", key }, new Set([id]));
-    expect(changes).toContainEqual({ kind: "customer_conversation", conversation: expect.objectContaining({ id, ended: true }) });
+    expect(changes).toContainEqual({
+      kind: "customer_conversation",
+      conversation: expect.objectContaining({ id, ended: true }),
+    });
     // while Alice can still end it
     h.ok(rep("alice"), { type: "end", conversationId: id });
   });
@@ -154,18 +191,26 @@ describe("L4: deleting a resource aborts the conversation", () => {
     h.ok(rep("alice"), { type: "close", conversationId: old });
     h.ok(admin, { type: "delete_queue", queueId: "billing" });
     const org = testOrg();
-    h.ok({ role: "system" }, {
-      type: "configure",
-      org: {
-        ...org,
-        queues: org.queues.filter((q) => q.id !== "billing"),
-        workstreams: org.workstreams.map((w) => (w.id === "persistent" ? { ...w, queueId: "general" } : w)),
-        users: org.users.map((u) => ({ ...u, queues: u.queues.filter((q) => q !== "billing") })),
+    h.ok(
+      { role: "system" },
+      {
+        type: "configure",
+        org: {
+          ...org,
+          queues: org.queues.filter((q) => q.id !== "billing"),
+          workstreams: org.workstreams.map((w) => (w.id === "persistent" ? { ...w, queueId: "general" } : w)),
+          users: org.users.map((u) => ({ ...u, queues: u.queues.filter((q) => q !== "billing") })),
+        },
       },
-    });
+    );
 
     // when: Kenny comes back and writes
-    const result = h.ok(h.customerOf(old), { type: "customer.start", workstreamId: "persistent", identity: { id: "kenny", name: "Kenny Smith" }, text: "Hi, I am back" });
+    const result = h.ok(h.customerOf(old), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "kenny", name: "Kenny Smith" },
+      text: "Hi, I am back",
+    });
 
     // then: a new conversation in General, without the old history; the old one is left as it was
     expect(result).toMatchObject({ resumed: false });
@@ -215,7 +260,10 @@ describe("L4: deleting a resource aborts the conversation", () => {
     // and a supervisor can close it
     const c = h.conversation(id);
     expect(c.aborted).toBe("rep Alice Moreau was removed");
-    expect(lastMessage(h, id)).toMatchObject({ code: "aborted", text: "This conversation was aborted: rep Alice Moreau was removed. It can only be ended." });
+    expect(lastMessage(h, id)).toMatchObject({
+      code: "aborted",
+      text: "This conversation was aborted: rep Alice Moreau was removed. It can only be ended.",
+    });
     expect(customerView(h, id).messages?.at(-1)?.code).toBe("aborted");
     expect(h.refused(rep("alice"), { type: "message", conversationId: id, text: "hello?" })).toBe("rep/not_found");
     expect(snapshot(h.state, { role: "supervisor", id: "sam" }).users.map((u) => u.id)).not.toContain("alice");
@@ -300,7 +348,11 @@ describe("L10: transfer", () => {
     expect(h.offerFor("alice", id)).toBeDefined();
 
     // when: Alice tries to transfer it
-    const before = h.refused(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "billing" } });
+    const before = h.refused(rep("alice"), {
+      type: "transfer",
+      conversationId: id,
+      target: { kind: "queue", id: "billing" },
+    });
 
     // then: refused, the offer still stands
     expect(before).toBe("conversation/not_yours");
@@ -310,7 +362,9 @@ describe("L10: transfer", () => {
     // and when she has accepted and ended it, it cannot be transferred either
     h.ok(rep("alice"), { type: "accept", offerId: h.offerFor("alice", id)! });
     h.ok(rep("alice"), { type: "end", conversationId: id });
-    expect(h.refused(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "rep", id: "bob" } })).toBe("conversation/not_active");
+    expect(h.refused(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "rep", id: "bob" } })).toBe(
+      "conversation/not_active",
+    );
   });
 
   it("SPEC L10: transfer to a queue puts the rep in wrap-up (capacity held) and routes the chat in that queue", () => {
@@ -354,7 +408,12 @@ describe("L10: transfer", () => {
 
     // (the picker lists the reps with their presence, and the queues, from Alice's snapshot)
     const picker = snapshot(h.state, { role: "rep", id: "alice" });
-    expect(picker.users.find((u) => u.id === "bob")).toMatchObject({ name: "Bob Okafor", presence: "available", used: 0, capacity: 2 });
+    expect(picker.users.find((u) => u.id === "bob")).toMatchObject({
+      name: "Bob Okafor",
+      presence: "available",
+      used: 0,
+      capacity: 2,
+    });
     expect(picker.org.queues).toEqual([
       { id: "general", name: "General" },
       { id: "billing", name: "Billing" },
@@ -384,7 +443,9 @@ describe("L10: transfer", () => {
     expect(h.used("bob")).toBe(1);
     expect(h.used("alice")).toBe(1);
     h.ok(rep("bob"), { type: "message", conversationId: id, text: "Hi, Bob here" });
-    expect(h.refused(rep("alice"), { type: "message", conversationId: id, text: "still me" })).toBe("conversation/not_yours");
+    expect(h.refused(rep("alice"), { type: "message", conversationId: id, text: "still me" })).toBe(
+      "conversation/not_yours",
+    );
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
     expect(h.used("alice")).toBe(0);
   });
@@ -399,11 +460,13 @@ describe("L10: transfer", () => {
     h.available("carol");
     h.start("live");
     h.start("live");
-    for (const o of Object.values(h.state.offers).filter((x) => x.repId === "carol")) h.ok(rep("carol"), { type: "accept", offerId: o.id });
+    for (const o of Object.values(h.state.offers).filter((x) => x.repId === "carol"))
+      h.ok(rep("carol"), { type: "accept", offerId: o.id });
     expect(h.used("carol")).toBe(2);
 
     // when / then: every unusable target is refused and the chat stays with Alice
-    const to = (target: { kind: "rep" | "queue"; id: string }) => h.refused(rep("alice"), { type: "transfer", conversationId: id, target });
+    const to = (target: { kind: "rep" | "queue"; id: string }) =>
+      h.refused(rep("alice"), { type: "transfer", conversationId: id, target });
     expect(to({ kind: "rep", id: "bob" })).toBe("rep/unavailable");
     expect(to({ kind: "rep", id: "dave" })).toBe("rep/not_found");
     expect(to({ kind: "rep", id: "alice" })).toBe("transfer/invalid_target");
@@ -594,7 +657,12 @@ describe("L10, L12: picking back a chat one is still wrapping up", () => {
 
     // when: Sam assigns it to her
     const plain = h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "alice" } });
-    const overridden = h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "alice" }, override: true });
+    const overridden = h.refused(supervisor(), {
+      type: "assign",
+      conversationId: id,
+      target: { kind: "rep", id: "alice" },
+      override: true,
+    });
 
     // then: both refused; once she submitted her reason, the assignment goes through
     expect([plain, overridden]).toEqual(["wrapup/pending", "wrapup/pending"]);
@@ -631,10 +699,15 @@ describe("L11: conference", () => {
     h.ok(rep("alice"), { type: "conference", conversationId: id, repId: "bob" });
 
     // then: the view reads "Conference requested" for Bob, who has a conference offer
-    expect(conversationView(h.state, h.conversation(id), false).conferenceRequested).toEqual({ repId: "bob", repName: "Bob Okafor" });
+    expect(conversationView(h.state, h.conversation(id), false).conferenceRequested).toEqual({
+      repId: "bob",
+      repName: "Bob Okafor",
+    });
     const offerId = h.offerFor("bob", id)!;
     expect(h.state.offers[offerId]!.kind).toBe("conference");
-    expect(h.refused(rep("alice"), { type: "conference", conversationId: id, repId: "carol" })).toBe("conference/pending");
+    expect(h.refused(rep("alice"), { type: "conference", conversationId: id, repId: "carol" })).toBe(
+      "conference/pending",
+    );
 
     // when: Bob accepts
     h.ok(rep("bob"), { type: "accept", offerId });
@@ -644,7 +717,11 @@ describe("L11: conference", () => {
     expect(view.conferenceRequested).toBeNull();
     expect(view.participants).toEqual(["bob"]);
     expect(view.ownerId).toBe("alice");
-    expect(lastMessage(h, id)).toMatchObject({ author: { role: "system" }, code: "rep_joined", text: "Bob Okafor joined the conversation" });
+    expect(lastMessage(h, id)).toMatchObject({
+      author: { role: "system" },
+      code: "rep_joined",
+      text: "Bob Okafor joined the conversation",
+    });
     expect(customerView(h, id).messages?.at(-1)?.text).toBe("Bob Okafor joined the conversation");
     expect(h.used("bob")).toBe(1);
     h.ok(rep("bob"), { type: "message", conversationId: id, text: "Hello, I am Bob from billing" });
@@ -668,7 +745,9 @@ describe("L11: conference", () => {
     expect(h.used("bob")).toBe(1);
     expect(lastMessage(h, id)).toMatchObject({ code: "rep_left", text: "Bob Okafor left the conversation" });
     h.ok(rep("alice"), { type: "message", conversationId: id, text: "Back to just me" });
-    expect(h.refused(rep("bob"), { type: "wrapup", conversationId: id, reasonId: "nope" })).toBe("wrapup/unknown_reason");
+    expect(h.refused(rep("bob"), { type: "wrapup", conversationId: id, reasonId: "nope" })).toBe(
+      "wrapup/unknown_reason",
+    );
     h.ok(rep("bob"), { type: "wrapup", conversationId: id, reasonId: "resolved" });
     expect(h.used("bob")).toBe(0);
     expect(h.conversation(id).state).toBe("active");
@@ -741,7 +820,9 @@ describe("L12: End and wrap-up", () => {
     expect(h.used("alice")).toBe(1);
     expect(lastMessage(h, id).code).toBe("ended");
     expect(customerView(h, id).ended).toBe(true);
-    expect(h.refused(h.customerOf(id), { type: "customer.message", conversationId: id, text: "wait!" })).toBe("conversation/wrong_state");
+    expect(h.refused(h.customerOf(id), { type: "customer.message", conversationId: id, text: "wait!" })).toBe(
+      "conversation/wrong_state",
+    );
 
     // when: she submits a reason that is not on the org list
     const code = h.refused(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "gone-fishing" });
@@ -773,7 +854,9 @@ describe("L12: End and wrap-up", () => {
 
     // when / then: the snapshot lists them, the default ones are unknown, the org's are accepted
     expect(snapshot(h.state, { role: "rep", id: "alice" }).org.wrapUpReasons).toEqual(reasons);
-    expect(h.refused(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "resolved" })).toBe("wrapup/unknown_reason");
+    expect(h.refused(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "resolved" })).toBe(
+      "wrapup/unknown_reason",
+    );
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "escalated" });
     expect(h.conversation(id).state).toBe("closed");
   });
@@ -803,13 +886,24 @@ describe("L12: End and wrap-up", () => {
     h.ok(h.customerOf(id), { type: "customer.end", conversationId: id });
 
     // then: a system message and a notice tell Alice; she is in Wrap-up holding her unit
-    expect(lastMessage(h, id)).toMatchObject({ author: { role: "system" }, code: "customer_ended", text: "Customer ended the conversation" });
+    expect(lastMessage(h, id)).toMatchObject({
+      author: { role: "system" },
+      code: "customer_ended",
+      text: "Customer ended the conversation",
+    });
     expect(h.conversation(id)).toMatchObject({ state: "wrapup", customerEnded: true, wrapUpBy: ["alice"] });
     const changes = changesFor(h.state, lastEvent(h, "wrapup_started"), { role: "rep", id: "alice" }, new Set([id]));
-    expect(changes).toContainEqual({ kind: "notice", code: "customer_ended", text: "Customer ended the conversation", conversationId: id });
+    expect(changes).toContainEqual({
+      kind: "notice",
+      code: "customer_ended",
+      text: "Customer ended the conversation",
+      conversationId: id,
+    });
     expect(conversationView(h.state, h.conversation(id), false).customerEnded).toBe(true);
     expect(h.used("alice")).toBe(1);
-    expect(h.refused(rep("alice"), { type: "message", conversationId: id, text: "Goodbye" })).toBe("conversation/not_active");
+    expect(h.refused(rep("alice"), { type: "message", conversationId: id, text: "Goodbye" })).toBe(
+      "conversation/not_active",
+    );
 
     // when: Alice submits a reason
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "resolved" });

@@ -125,7 +125,11 @@ describe("SPEC P11: a returning conversation is offered to the same rep, or to a
 
   it("SPEC P11: without affinity (a live-style workstream) the longest-idle rep is offered instead", () => {
     // given a workstream with affinity off (P10 forbids this for persistent in the org file; the core still honours the flag)
-    const h = new CoreHarness(testOrg({ workstreams: [testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", affinity: false })] }));
+    const h = new CoreHarness(
+      testOrg({
+        workstreams: [testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", affinity: false })],
+      }),
+    );
     const id = parkedWithAlice(h);
 
     // when the customer comes back
@@ -157,7 +161,9 @@ describe("SPEC P12: auto-assign of returning conversations", () => {
     // then it is Active with alice at once, costing her capacity, and nobody got an offer
     expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "alice" });
     expect(events.filter((e) => e.type === "offered")).toEqual([]);
-    expect(events).toContainEqual(expect.objectContaining({ type: "assigned", conversationId: id, repId: "alice", by: "auto" }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "assigned", conversationId: id, repId: "alice", by: "auto" }),
+    );
     expect(h.used("alice")).toBe(1);
     expect(h.offerFor("alice")).toBeUndefined();
     expect(h.offerFor("bob")).toBeUndefined();

@@ -15,7 +15,12 @@ export const DAY = 24 * HOUR;
  * The harness clock starts at 2023-11-14T22:13:20Z, a Tuesday evening: outside these hours.
  * The next opening is Wednesday 2023-11-15 09:00 UTC.
  */
-export const OFFICE_HOURS: OperatingHours = { days: [1, 2, 3, 4, 5], open: "09:00", close: "17:00", utcOffsetMinutes: 0 };
+export const OFFICE_HOURS: OperatingHours = {
+  days: [1, 2, 3, 4, 5],
+  open: "09:00",
+  close: "17:00",
+  utcOffsetMinutes: 0,
+};
 export const NEXT_OPENING = Date.UTC(2023, 10, 15, 9, 0);
 
 /** The actor of an authenticated customer, as the harness's `start` names them. */

@@ -217,7 +217,10 @@ describe("SPEC L2: only an Available rep receives offers", () => {
     const h = new CoreHarness(
       testOrg({
         autoBusyAtCapacity: false,
-        workstreams: [testWorkstream({ id: "live", mode: "live", queueId: "general" }), testWorkstream({ id: "free", mode: "live", queueId: "general", capacityCost: 0 })],
+        workstreams: [
+          testWorkstream({ id: "live", mode: "live", queueId: "general" }),
+          testWorkstream({ id: "free", mode: "live", queueId: "general", capacityCost: 0 }),
+        ],
       }),
     );
     h.available("alice");
@@ -322,7 +325,15 @@ describe("SPEC S2: presence follows capacity when the admin says so", () => {
     // then the session start sets her Busy, marked as automatic
     expect(h.presence("alice")).toBe("busy");
     expect(h.state.users.alice!.autoBusy).toBe(true);
-    expect(events).toContainEqual(expect.objectContaining({ type: "presence_changed", userId: "alice", presence: "busy", auto: true, reason: "capacity" }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: "presence_changed",
+        userId: "alice",
+        presence: "busy",
+        auto: true,
+        reason: "capacity",
+      }),
+    );
   });
 
   it("SPEC S2: a rep set Busy by capacity is Available again as soon as capacity frees, and gets the waiting chat", () => {
@@ -396,7 +407,9 @@ describe("SPEC S2: presence follows capacity when the admin says so", () => {
 
     // then she stays Available (offers still stop: she has no free capacity)
     expect(h.presence("alice")).toBe("available");
-    expect(h.events("presence_changed").filter((e) => e.type === "presence_changed" && e.reason === "capacity")).toHaveLength(0);
+    expect(
+      h.events("presence_changed").filter((e) => e.type === "presence_changed" && e.reason === "capacity"),
+    ).toHaveLength(0);
   });
 
   it("SPEC S2: a pending offer does not count towards the automatic Busy; accepting it does", () => {

@@ -3,7 +3,18 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TEXTS } from "../../server/core/org.js";
 import { conversationView, snapshot } from "../../server/core/views.js";
 import { CoreHarness, customer, rep, testOrg, testWorkstream } from "../helpers/core.js";
-import { DAY, HOUR, MINUTE, accept, customerSees, eventsOf, refusal, repChanges, signedIn, systemMessages } from "./p-helpers.js";
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  accept,
+  customerSees,
+  eventsOf,
+  refusal,
+  repChanges,
+  signedIn,
+  systemMessages,
+} from "./p-helpers.js";
 
 /** alice took a persistent chat from customer c-1, they talked, and she parked it in Waiting. */
 function parkedConversation(h: CoreHarness): string {
@@ -16,7 +27,8 @@ function parkedConversation(h: CoreHarness): string {
   return id;
 }
 
-const texts = (messages: { text: string; author: { role: string } }[]) => messages.filter((m) => m.author.role !== "system").map((m) => m.text);
+const texts = (messages: { text: string; author: { role: string } }[]) =>
+  messages.filter((m) => m.author.role !== "system").map((m) => m.text);
 
 describe("SPEC P5: the whole history of a persistent conversation, across visits", () => {
   it("SPEC P5: a returning customer carries on in the same conversation and sees the whole history", () => {
@@ -26,7 +38,12 @@ describe("SPEC P5: the whole history of a persistent conversation, across visits
 
     // when the customer comes back three days later and writes
     h.advance(3 * DAY);
-    const result = h.ok(signedIn("c-1"), { type: "customer.start", workstreamId: "persistent", identity: { id: "c-1", name: "Kenny Smith" }, text: "Any news?" });
+    const result = h.ok(signedIn("c-1"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "c-1", name: "Kenny Smith" },
+      text: "Any news?",
+    });
 
     // then they are back in the same conversation, not a new one
     expect(result).toMatchObject({ conversationId: id, resumed: true });
@@ -34,7 +51,12 @@ describe("SPEC P5: the whole history of a persistent conversation, across visits
     // and on connecting they see every message of every visit, in order
     const seen = customerSees(h, "auth:c-1");
     expect(seen).toHaveLength(1);
-    expect(texts(seen[0]!.messages!)).toEqual(["My invoice shows the wrong amount", "I have asked billing to check it", "Thanks, I will wait", "Any news?"]);
+    expect(texts(seen[0]!.messages!)).toEqual([
+      "My invoice shows the wrong amount",
+      "I have asked billing to check it",
+      "Thanks, I will wait",
+      "Any news?",
+    ]);
   });
 
   it("SPEC P5: the history follows the signed-in customer to another device", () => {
@@ -43,7 +65,11 @@ describe("SPEC P5: the whole history of a persistent conversation, across visits
     const id = parkedConversation(h);
 
     // when the same customer signs in from another connection
-    const result = h.ok(customer("another-device"), { type: "customer.start", workstreamId: "persistent", identity: { id: "c-1" } });
+    const result = h.ok(customer("another-device"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "c-1" },
+    });
 
     // then it is the same conversation with the whole history
     expect(result).toMatchObject({ conversationId: id, resumed: true });
@@ -62,7 +88,12 @@ describe("SPEC P5: the whole history of a persistent conversation, across visits
 
     // then alice's view has all messages from the first visit and the new one
     const view = conversationView(h.state, h.conversation(id), true);
-    expect(texts(view.messages!)).toEqual(["My invoice shows the wrong amount", "I have asked billing to check it", "Thanks, I will wait", "Any news?"]);
+    expect(texts(view.messages!)).toEqual([
+      "My invoice shows the wrong amount",
+      "I have asked billing to check it",
+      "Thanks, I will wait",
+      "Any news?",
+    ]);
   });
 
   it("SPEC P5: a customer who starts again while the conversation is still Active just continues it", () => {
@@ -73,7 +104,12 @@ describe("SPEC P5: the whole history of a persistent conversation, across visits
     accept(h, "alice", id);
 
     // when the customer closes the chat window and opens it again
-    const result = h.ok(signedIn("c-1"), { type: "customer.start", workstreamId: "persistent", identity: { id: "c-1" }, text: "me again" });
+    const result = h.ok(signedIn("c-1"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "c-1" },
+      text: "me again",
+    });
 
     // then it is the same Active conversation, still with alice
     expect(result).toMatchObject({ conversationId: id, resumed: true });
@@ -134,8 +170,16 @@ describe("SPEC P6: close to Waiting", () => {
 
     // then alice is notified: she gets the customer's message and an offer for the conversation
     const changes = repChanges(h, "alice", events, [id]);
-    expect(changes).toContainEqual(expect.objectContaining({ kind: "message", conversationId: id, message: expect.objectContaining({ text: "Any news?" }) }));
-    expect(changes).toContainEqual(expect.objectContaining({ kind: "offer", offer: expect.objectContaining({ conversationId: id, kind: "route" }) }));
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        kind: "message",
+        conversationId: id,
+        message: expect.objectContaining({ text: "Any news?" }),
+      }),
+    );
+    expect(changes).toContainEqual(
+      expect.objectContaining({ kind: "offer", offer: expect.objectContaining({ conversationId: id, kind: "route" }) }),
+    );
     expect(h.conversation(id).state).toBe("open");
 
     // when she accepts, answers, ends and wraps up
@@ -187,13 +231,22 @@ describe("SPEC P7: Waiting expiry", () => {
 
     // then the system has closed it, with a system message saying why
     expect(h.conversation(id)).toMatchObject({ state: "closed", closedBy: "system" });
-    expect(systemMessages(h, id).at(-1)).toMatchObject({ code: "waiting_expired", text: "This conversation was closed after 28 days without activity." });
+    expect(systemMessages(h, id).at(-1)).toMatchObject({
+      code: "waiting_expired",
+      text: "This conversation was closed after 28 days without activity.",
+    });
     expect(h.deadline()).toBeNull();
   });
 
   it("SPEC P7: the number of days can be set on the workstream", () => {
     // given a persistent workstream whose Waiting lasts 3 days
-    const h = new CoreHarness(testOrg({ workstreams: [testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", waitingExpiryDays: 3 })] }));
+    const h = new CoreHarness(
+      testOrg({
+        workstreams: [
+          testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", waitingExpiryDays: 3 }),
+        ],
+      }),
+    );
     const id = parkedConversation(h);
 
     // when 2 days and 23 hours pass
@@ -206,14 +259,27 @@ describe("SPEC P7: Waiting expiry", () => {
 
     // then the system closed it, and the message names the workstream's number of days
     expect(h.conversation(id)).toMatchObject({ state: "closed", closedBy: "system" });
-    expect(systemMessages(h, id).at(-1)).toMatchObject({ code: "waiting_expired", text: "This conversation was closed after 3 days without activity." });
+    expect(systemMessages(h, id).at(-1)).toMatchObject({
+      code: "waiting_expired",
+      text: "This conversation was closed after 3 days without activity.",
+    });
   });
 
   it("SPEC P7: the expiry text can be overridden on the workstream", () => {
     // given a persistent workstream with an overridden expiry text and 1 day of Waiting
     const text = "Closed after {days} day(s) of silence. Write again any time.";
     const h = new CoreHarness(
-      testOrg({ workstreams: [testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", waitingExpiryDays: 1, texts: { ...DEFAULT_TEXTS, waitingExpired: text } })] }),
+      testOrg({
+        workstreams: [
+          testWorkstream({
+            id: "persistent",
+            mode: "persistent",
+            queueId: "billing",
+            waitingExpiryDays: 1,
+            texts: { ...DEFAULT_TEXTS, waitingExpired: text },
+          }),
+        ],
+      }),
     );
     const id = parkedConversation(h);
 
@@ -221,7 +287,10 @@ describe("SPEC P7: Waiting expiry", () => {
     h.advance(DAY);
 
     // then the overridden text is used
-    expect(systemMessages(h, id).at(-1)).toMatchObject({ code: "waiting_expired", text: "Closed after 1 day(s) of silence. Write again any time." });
+    expect(systemMessages(h, id).at(-1)).toMatchObject({
+      code: "waiting_expired",
+      text: "Closed after 1 day(s) of silence. Write again any time.",
+    });
   });
 
   it("SPEC P7: a customer who comes back before expiry stops the clock; a later Waiting starts a fresh 28 days", () => {
@@ -253,7 +322,12 @@ describe("SPEC P7: Waiting expiry", () => {
     expect(h.conversation(id).state).toBe("closed");
 
     // when the customer comes back
-    const result = h.ok(signedIn("c-1"), { type: "customer.start", workstreamId: "persistent", identity: { id: "c-1" }, text: "Hello again" });
+    const result = h.ok(signedIn("c-1"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "c-1" },
+      text: "Hello again",
+    });
 
     // then a new conversation starts; the closed one is never reopened
     expect(result).toMatchObject({ resumed: false });
@@ -276,7 +350,12 @@ describe("SPEC P8: close versus End", () => {
 
     // when the customer comes back a week later
     h.advance(7 * DAY);
-    const result = h.ok(signedIn("c-1"), { type: "customer.start", workstreamId: "persistent", identity: { id: "c-1" }, text: "New question" });
+    const result = h.ok(signedIn("c-1"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "c-1" },
+      text: "New question",
+    });
 
     // then a new conversation starts
     const fresh = result.conversationId as string;
@@ -300,7 +379,12 @@ describe("SPEC P8: close versus End", () => {
     expect(h.conversation(id).state).toBe("wrapup");
 
     // when the customer comes back
-    const result = h.ok(signedIn("c-1"), { type: "customer.start", workstreamId: "persistent", identity: { id: "c-1" }, text: "New question" });
+    const result = h.ok(signedIn("c-1"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "c-1" },
+      text: "New question",
+    });
 
     // then a new conversation starts and only it is shown to the customer
     expect(result).toMatchObject({ resumed: false });
@@ -315,7 +399,11 @@ describe("SPEC P8: close versus End", () => {
     const id = parkedConversation(h);
 
     // when the customer comes back
-    const result = h.ok(signedIn("c-1"), { type: "customer.start", workstreamId: "persistent", identity: { id: "c-1" } });
+    const result = h.ok(signedIn("c-1"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "c-1" },
+    });
 
     // then they are in the same conversation: closing is not ending
     expect(result).toMatchObject({ conversationId: id, resumed: true });

@@ -32,7 +32,11 @@ describe("SPEC P1: live and persistent chat share the channel; the workstream pi
 
     // then each conversation has its workstream's mode and queue
     expect(h.conversation(live)).toMatchObject({ mode: "live", workstreamId: "live", queueId: "general" });
-    expect(h.conversation(persistent)).toMatchObject({ mode: "persistent", workstreamId: "persistent", queueId: "billing" });
+    expect(h.conversation(persistent)).toMatchObject({
+      mode: "persistent",
+      workstreamId: "persistent",
+      queueId: "billing",
+    });
     // and the customer sees both, side by side, each with its mode
     const seen = customerSees(h, "auth:c-42");
     expect(seen.map((c) => [c.id, c.mode]).sort()).toEqual([
@@ -69,7 +73,9 @@ describe("SPEC P1: live and persistent chat share the channel; the workstream pi
     expect(h.conversation(live).state).toBe("active");
     expect(h.conversation(persistent).state).toBe("waiting");
     // and the customer may end the live one, but not the persistent one
-    expect(h.refused(signedIn("c-1"), { type: "customer.end", conversationId: persistent })).toBe("conversation/customer_cannot_end");
+    expect(h.refused(signedIn("c-1"), { type: "customer.end", conversationId: persistent })).toBe(
+      "conversation/customer_cannot_end",
+    );
     h.ok(signedIn("c-1"), { type: "customer.end", conversationId: live });
     expect(h.conversation(live).state).toBe("wrapup");
   });
@@ -79,7 +85,13 @@ describe("SPEC P2: operating hours", () => {
   const hoursOrg = (texts = {}) =>
     testOrg({
       workstreams: [
-        testWorkstream({ id: "live", mode: "live", queueId: "general", operatingHours: OFFICE_HOURS, texts: { ...DEFAULT_TEXTS, ...texts } }),
+        testWorkstream({
+          id: "live",
+          mode: "live",
+          queueId: "general",
+          operatingHours: OFFICE_HOURS,
+          texts: { ...DEFAULT_TEXTS, ...texts },
+        }),
         testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing", operatingHours: OFFICE_HOURS }),
       ],
     });
@@ -105,7 +117,9 @@ describe("SPEC P2: operating hours", () => {
 
     // then alice is offered it at once, and on accepting she sees every message written overnight
     accept(h, "alice", id);
-    const seenByAlice = conversationView(h.state, h.conversation(id), true).messages!.filter((m) => m.author.role === "customer");
+    const seenByAlice = conversationView(h.state, h.conversation(id), true).messages!.filter(
+      (m) => m.author.role === "customer",
+    );
     expect(seenByAlice.map((m) => m.text)).toEqual(["My invoice is wrong", "It shows last month's amount"]);
   });
 
@@ -130,7 +144,12 @@ describe("SPEC P2: operating hours", () => {
     h.available("alice");
 
     // when a visitor tries to start a live chat
-    const refused = refusal(h, customer("visitor-session:night"), { type: "customer.start", workstreamId: "live", identity: {}, text: "Anyone there?" });
+    const refused = refusal(h, customer("visitor-session:night"), {
+      type: "customer.start",
+      workstreamId: "live",
+      identity: {},
+      text: "Anyone there?",
+    });
 
     // then it is refused with workstream/closed and the default outside-hours text, and nothing is created
     expect(refused).toEqual({ code: "workstream/closed", message: DEFAULT_TEXTS.outsideHours });
@@ -139,7 +158,12 @@ describe("SPEC P2: operating hours", () => {
 
     // when the same visitor comes back during the hours
     h.advance(NEXT_OPENING - h.now + 10 * MINUTE);
-    const result = h.ok(customer("visitor-session:night"), { type: "customer.start", workstreamId: "live", identity: {}, text: "Anyone there?" });
+    const result = h.ok(customer("visitor-session:night"), {
+      type: "customer.start",
+      workstreamId: "live",
+      identity: {},
+      text: "Anyone there?",
+    });
 
     // then the live chat starts and is offered
     expect(h.offerFor("alice", result.conversationId as string)).toBeDefined();
@@ -158,8 +182,14 @@ describe("SPEC P2: operating hours", () => {
     h.advance(30 * MINUTE);
 
     // then the customer was told, once, and the chat still waits in the queue
-    expect(systemMessages(h, id).filter((m) => m.code === "outside_hours").map((m) => m.text)).toEqual([DEFAULT_TEXTS.outsideHours]);
-    expect(customerSees(h, h.conversation(id).customer.key)[0]!.messages?.at(-1)?.text).toBe(DEFAULT_TEXTS.outsideHours);
+    expect(
+      systemMessages(h, id)
+        .filter((m) => m.code === "outside_hours")
+        .map((m) => m.text),
+    ).toEqual([DEFAULT_TEXTS.outsideHours]);
+    expect(customerSees(h, h.conversation(id).customer.key)[0]!.messages?.at(-1)?.text).toBe(
+      DEFAULT_TEXTS.outsideHours,
+    );
     expect(h.conversation(id).state).toBe("open");
 
     // when Alice is Available at Thursday 09:00, she is offered it
@@ -176,7 +206,12 @@ describe("SPEC P2: operating hours", () => {
     const h = new CoreHarness(hoursOrg({ outsideHours: text }));
 
     // when a customer tries to start a live chat outside the hours
-    const refused = refusal(h, customer("visitor-session:x"), { type: "customer.start", workstreamId: "live", identity: {}, text: "hi" });
+    const refused = refusal(h, customer("visitor-session:x"), {
+      type: "customer.start",
+      workstreamId: "live",
+      identity: {},
+      text: "hi",
+    });
 
     // then they are told the overridden text
     expect(refused).toEqual({ code: "workstream/closed", message: text });
@@ -198,7 +233,8 @@ describe("SPEC P2: operating hours across midnight", () => {
   it("SPEC P2: hours of 22:00–06:00 are open from 22:00 to midnight and on from midnight to 06:00, not never", () => {
     // given live chat open 22:00–06:00 on nights starting Monday to Friday; it is Tuesday 22:13
     const h = new CoreHarness(nightsOrg());
-    const start = (key: string) => h.run(customer(key), { type: "customer.start", workstreamId: "live", identity: {}, text: "Anyone there?" });
+    const start = (key: string) =>
+      h.run(customer(key), { type: "customer.start", workstreamId: "live", identity: {}, text: "Anyone there?" });
 
     // when visitors start live chats on Tuesday evening, then at 05:59 and at 06:00 on Wednesday morning
     const evening = start("visitor-session:1");
@@ -264,8 +300,13 @@ describe("SPEC P3: who can end a conversation", () => {
 
     // then it goes to wrap-up and the connected customer is shown it has ended
     expect(h.conversation(id).state).toBe("wrapup");
-    const toCustomer = events.flatMap((e) => changesFor(h.state, e, { role: "customer", key: "auth:c-1" }, new Set([id])));
-    expect(toCustomer).toContainEqual({ kind: "customer_conversation", conversation: expect.objectContaining({ id, ended: true }) });
+    const toCustomer = events.flatMap((e) =>
+      changesFor(h.state, e, { role: "customer", key: "auth:c-1" }, new Set([id])),
+    );
+    expect(toCustomer).toContainEqual({
+      kind: "customer_conversation",
+      conversation: expect.objectContaining({ id, ended: true }),
+    });
   });
 
   it("SPEC P3: the customer can end a live conversation; the rep sees 'Customer ended the conversation' and wraps up", () => {
@@ -285,7 +326,12 @@ describe("SPEC P3: who can end a conversation", () => {
     expect(last).toMatchObject({ code: "customer_ended", text: "Customer ended the conversation" });
     // and alice is notified
     const notices = repChanges(h, "alice", events, [id]).filter((c) => c.kind === "notice");
-    expect(notices).toContainEqual({ kind: "notice", code: "customer_ended", text: "Customer ended the conversation", conversationId: id });
+    expect(notices).toContainEqual({
+      kind: "notice",
+      code: "customer_ended",
+      text: "Customer ended the conversation",
+      conversationId: id,
+    });
     // and she keeps the conversation's capacity until she picks a wrap-up reason
     expect(h.used("alice")).toBe(1);
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "resolved" });
@@ -323,7 +369,9 @@ describe("SPEC P3: who can end a conversation", () => {
     expect(h.conversation(id)).toMatchObject({ state: "wrapup", customerEnded: false });
     expect(systemCodes(h, id)).toContain("ended");
     expect(customerSees(h, h.conversation(id).customer.key)).toMatchObject([{ id, ended: true }]);
-    expect(h.refused(h.customerOf(id), { type: "customer.message", conversationId: id, text: "wait" })).toBe("conversation/wrong_state");
+    expect(h.refused(h.customerOf(id), { type: "customer.message", conversationId: id, text: "wait" })).toBe(
+      "conversation/wrong_state",
+    );
   });
 });
 
@@ -347,7 +395,10 @@ describe("SPEC P4: queue-position and average-wait system messages", () => {
     ]);
     // and the customer sees them in their conversation
     const seen = customerSees(h, h.conversation(second).customer.key)[0]!;
-    expect(seen.messages!.filter((m) => m.author.role === "system").map((m) => m.code)).toEqual(["queue_position", "average_wait"]);
+    expect(seen.messages!.filter((m) => m.author.role === "system").map((m) => m.code)).toEqual([
+      "queue_position",
+      "average_wait",
+    ]);
   });
 
   it("SPEC P4: the average wait reflects the waits measured on the workstream", () => {
@@ -363,7 +414,9 @@ describe("SPEC P4: queue-position and average-wait system messages", () => {
     const next = h.start("live", "hello");
 
     // then they are told the measured average
-    expect(systemMessages(h, next).find((m) => m.code === "average_wait")?.text).toBe("The average wait is about 4 min.");
+    expect(systemMessages(h, next).find((m) => m.code === "average_wait")?.text).toBe(
+      "The average wait is about 4 min.",
+    );
   });
 
   it("SPEC P4: the texts of both messages can be overridden in the workstream settings", () => {
@@ -375,7 +428,11 @@ describe("SPEC P4: queue-position and average-wait system messages", () => {
             id: "live",
             mode: "live",
             queueId: "general",
-            texts: { ...DEFAULT_TEXTS, queuePosition: "Place in line: {position}.", averageWait: "Usually answered within {minutes} minutes." },
+            texts: {
+              ...DEFAULT_TEXTS,
+              queuePosition: "Place in line: {position}.",
+              averageWait: "Usually answered within {minutes} minutes.",
+            },
           }),
         ],
       }),
@@ -419,7 +476,12 @@ describe("SPEC P9: persistent chat needs authenticated customers", () => {
     h.available("alice");
 
     // when a visitor without a signed identity starts a persistent chat
-    const code = h.refused(customer("visitor-session:1"), { type: "customer.start", workstreamId: "persistent", identity: { name: "Kenny" }, text: "hi" });
+    const code = h.refused(customer("visitor-session:1"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { name: "Kenny" },
+      text: "hi",
+    });
 
     // then it is refused with workstream/authentication_required and nothing is created or offered
     expect(code).toBe("workstream/authentication_required");

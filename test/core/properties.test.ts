@@ -7,7 +7,17 @@ import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { decide, nextDeadline } from "../../server/core/decide.js";
 import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
-import type { Actor, Command, Conversation, DomainEvent, Offer, Outcome, Presence, State, TransferTarget } from "../../server/core/model.js";
+import type {
+  Actor,
+  Command,
+  Conversation,
+  DomainEvent,
+  Offer,
+  Outcome,
+  Presence,
+  State,
+  TransferTarget,
+} from "../../server/core/model.js";
 import { DAY, isOpenAt, MINUTE, nextClosing, nextOpening } from "../../server/core/org.js";
 import { addClientId, conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
 import type { ClientIds } from "../../server/core/indexes.js";
@@ -45,7 +55,14 @@ function makeOrg(v: OrgVariant): Org {
   return testOrg({
     autoBusyAtCapacity: v.autoBusyAtCapacity,
     workstreams: [
-      testWorkstream({ id: "live", mode: "live", queueId: "general", capacityCost: v.liveCost, offerTimeoutSeconds: v.offerTimeoutSeconds, operatingHours: hours }),
+      testWorkstream({
+        id: "live",
+        mode: "live",
+        queueId: "general",
+        capacityCost: v.liveCost,
+        offerTimeoutSeconds: v.offerTimeoutSeconds,
+        operatingHours: hours,
+      }),
       testWorkstream({
         id: "persistent",
         mode: "persistent",
@@ -157,8 +174,28 @@ const CUSTOMER_TEXTS = [
   "   ",
   "x".repeat(1001),
 ];
-const STAFF_TEXTS = ["Hi, how can I help?", "Let me check.\n\n\nOne moment.", "Dear <name>, hello", "", "y".repeat(1000), "y".repeat(1001)];
-const PRESENCE_CHOICES: Presence[] = ["available", "available", "available", "available", "busy", "dnd", "away", "offline", "available", "available", "available", "rona"];
+const STAFF_TEXTS = [
+  "Hi, how can I help?",
+  "Let me check.\n\n\nOne moment.",
+  "Dear <name>, hello",
+  "",
+  "y".repeat(1000),
+  "y".repeat(1001),
+];
+const PRESENCE_CHOICES: Presence[] = [
+  "available",
+  "available",
+  "available",
+  "available",
+  "busy",
+  "dnd",
+  "away",
+  "offline",
+  "available",
+  "available",
+  "available",
+  "rona",
+];
 const TARGETS: TransferTarget[] = [
   { kind: "queue", id: "general" },
   { kind: "queue", id: "billing" },
@@ -295,12 +332,21 @@ function resolveStep(state: State, step: Step): Resolved {
     }
     case "customer_message":
     case "customer_end": {
-      const conversationId = pickConversation(state, step, (c) => c.state !== "closed" && (step.kind === "customer_message" || c.mode === "live"));
+      const conversationId = pickConversation(
+        state,
+        step,
+        (c) => c.state !== "closed" && (step.kind === "customer_message" || c.mode === "live"),
+      );
       const c = conv(conversationId);
       const key = c && step.natural ? c.customer.key : `visitor-session:${step.who % 3}`;
       if (step.kind === "customer_end") return plain(customer(key), { type: "customer.end", conversationId });
       const text = at(CUSTOMER_TEXTS, step.x);
-      return plain(customer(key), { type: "customer.message", conversationId, text, ...(step.flag ? { clientId: `k${step.who % 3}` } : {}) });
+      return plain(customer(key), {
+        type: "customer.message",
+        conversationId,
+        text,
+        ...(step.flag ? { clientId: `k${step.who % 3}` } : {}),
+      });
     }
     case "presence":
       return plain(userActor(state, at(USERS, step.who)), { type: "presence", presence: at(PRESENCE_CHOICES, step.x) });
@@ -322,37 +368,65 @@ function resolveStep(state: State, step: Step): Resolved {
       return plain(userActor(state, at(USERS, step.who)), { type: "pick", conversationId });
     }
     case "message": {
-      const conversationId = pickConversation(state, step, (c) => c.state === "active" || Object.values(c.supervisors).includes("join"));
+      const conversationId = pickConversation(
+        state,
+        step,
+        (c) => c.state === "active" || Object.values(c.supervisors).includes("join"),
+      );
       const c = conv(conversationId);
       const joined = c ? Object.keys(c.supervisors).filter((id) => c.supervisors[id] === "join") : [];
       const actor = pickActor(state, step, c ? [c.ownerId, ...c.participants, ...joined] : []);
-      return plain(actor, { type: "message", conversationId, text: at(STAFF_TEXTS, step.x), ...(step.flag ? { clientId: `r${step.who % 3}` } : {}) });
+      return plain(actor, {
+        type: "message",
+        conversationId,
+        text: at(STAFF_TEXTS, step.x),
+        ...(step.flag ? { clientId: `r${step.who % 3}` } : {}),
+      });
     }
     case "transfer":
     case "conference":
     case "close": {
-      const conversationId = pickConversation(state, step, (c) => c.state === "active" && (step.kind !== "close" || c.mode === "persistent"));
+      const conversationId = pickConversation(
+        state,
+        step,
+        (c) => c.state === "active" && (step.kind !== "close" || c.mode === "persistent"),
+      );
       const c = conv(conversationId);
       const actor = pickActor(state, step, [c?.ownerId]);
-      if (step.kind === "transfer") return plain(actor, { type: "transfer", conversationId, target: target(state, step, conversationId) });
+      if (step.kind === "transfer")
+        return plain(actor, { type: "transfer", conversationId, target: target(state, step, conversationId) });
       if (step.kind === "close") return plain(actor, { type: "close", conversationId });
       const free = freeReps(state, conversationId);
-      return plain(actor, { type: "conference", conversationId, repId: step.natural && free.length > 0 ? at(free, step.x) : at(ANY_USERS, step.x) });
+      return plain(actor, {
+        type: "conference",
+        conversationId,
+        repId: step.natural && free.length > 0 ? at(free, step.x) : at(ANY_USERS, step.x),
+      });
     }
     case "end_conference": {
       const conversationId = pickConversation(state, step, (c) => c.state === "active" && c.participants.length > 0);
       const c = conv(conversationId);
-      return plain(pickActor(state, step, c ? [c.ownerId, ...c.participants] : []), { type: "end_conference", conversationId });
+      return plain(pickActor(state, step, c ? [c.ownerId, ...c.participants] : []), {
+        type: "end_conference",
+        conversationId,
+      });
     }
     case "end": {
       const conversationId = pickConversation(state, step, (c) => c.state === "active" || c.state === "waiting");
       const c = conv(conversationId);
-      return plain(pickActor(state, step, [c?.state === "waiting" ? c.lastOwnerId : c?.ownerId]), { type: "end", conversationId });
+      return plain(pickActor(state, step, [c?.state === "waiting" ? c.lastOwnerId : c?.ownerId]), {
+        type: "end",
+        conversationId,
+      });
     }
     case "wrapup": {
       const conversationId = pickConversation(state, step, (c) => holders(state, c.id, "wrapup").length > 0);
       const reasonId = step.x % 5 === 0 ? "no-such-reason" : step.flag ? "resolved" : "other";
-      return plain(pickActor(state, step, holders(state, conversationId, "wrapup")), { type: "wrapup", conversationId, reasonId });
+      return plain(pickActor(state, step, holders(state, conversationId, "wrapup")), {
+        type: "wrapup",
+        conversationId,
+        reasonId,
+      });
     }
     case "monitor":
     case "leave":
@@ -365,21 +439,37 @@ function resolveStep(state: State, step: Step): Resolved {
         return plain(actor, { type: "monitor", conversationId, mode: step.flag ? "join" : "monitor" });
       }
       if (step.kind === "leave") {
-        return plain(actor, { type: "leave", conversationId: pickConversation(state, step, (c) => Object.keys(c.supervisors).length > 0) });
+        return plain(actor, {
+          type: "leave",
+          conversationId: pickConversation(state, step, (c) => Object.keys(c.supervisors).length > 0),
+        });
       }
       if (step.kind === "assign") {
         const conversationId = pickConversation(state, step, (c) => c.state === "open" && !c.ownerId && !c.transfer);
-        return plain(actor, { type: "assign", conversationId, target: target(state, step, conversationId), ...(step.flag ? { override: true } : step.x % 3 === 0 ? { override: false } : {}) });
+        return plain(actor, {
+          type: "assign",
+          conversationId,
+          target: target(state, step, conversationId),
+          ...(step.flag ? { override: true } : step.x % 3 === 0 ? { override: false } : {}),
+        });
       }
       if (step.kind === "supervisor_transfer") {
         const conversationId = pickConversation(state, step, (c) => c.state === "active" || c.state === "waiting");
-        return plain(actor, { type: "supervisor_transfer", conversationId, target: target(state, step, conversationId) });
+        return plain(actor, {
+          type: "supervisor_transfer",
+          conversationId,
+          target: target(state, step, conversationId),
+        });
       }
-      return plain(actor, { type: "force_close", conversationId: pickConversation(state, step, (c) => c.state !== "closed") });
+      return plain(actor, {
+        type: "force_close",
+        conversationId: pickConversation(state, step, (c) => c.state !== "closed"),
+      });
     }
     case "admin":
       // Rare (about one step in a hundred): deleting a queue or a user ends much of the run's traffic.
-      if (step.flag) return plain(admin, { type: "delete_queue", queueId: at(["general", "billing", "nowhere"], step.x) });
+      if (step.flag)
+        return plain(admin, { type: "delete_queue", queueId: at(["general", "billing", "nowhere"], step.x) });
       return plain(admin, { type: "delete_user", userId: at(ANY_USERS, step.x) });
     case "advance":
       return { actor: system, command: { type: "tick" }, advance: step.ms };
@@ -419,9 +509,12 @@ const INVARIANTS: Invariant[] = [
         if (!STATES.has(c.state)) found.push(`${c.id} is in no known state (${String(c.state)})`);
         const queues = seenIn.get(c.id) ?? [];
         if (c.state === "open" && !(queues.length === 1 && queues[0] === c.queueId)) {
-          found.push(`Open ${c.id} (queue ${c.queueId}) is in the open lists [${queues.join(", ")}]; expected exactly [${c.queueId}]`);
+          found.push(
+            `Open ${c.id} (queue ${c.queueId}) is in the open lists [${queues.join(", ")}]; expected exactly [${c.queueId}]`,
+          );
         }
-        if (c.state !== "open" && queues.length > 0) found.push(`${c.state} ${c.id} is still in the open list(s) of [${queues.join(", ")}]`);
+        if (c.state !== "open" && queues.length > 0)
+          found.push(`${c.state} ${c.id} is still in the open list(s) of [${queues.join(", ")}]`);
       }
       return found;
     },
@@ -434,7 +527,8 @@ const INVARIANTS: Invariant[] = [
         const u = state.users[id]!;
         const used = usedUnits(u);
         const overridden = Object.values(u.items).some((item) => item.override === true);
-        if (used > u.capacity && !overridden) found.push(`${id} uses ${used} units of ${u.capacity} without an override: ${JSON.stringify(u.items)}`);
+        if (used > u.capacity && !overridden)
+          found.push(`${id} uses ${used} units of ${u.capacity} without an override: ${JSON.stringify(u.items)}`);
       }
       return found;
     },
@@ -445,7 +539,8 @@ const INVARIANTS: Invariant[] = [
       const found: string[] = [];
       for (const c of conversations(state, (x) => x.state === "waiting")) {
         if (c.ownerId !== null) found.push(`Waiting ${c.id} still has owner ${c.ownerId}`);
-        if (c.participants.length > 0) found.push(`Waiting ${c.id} still has participants ${c.participants.join(", ")}`);
+        if (c.participants.length > 0)
+          found.push(`Waiting ${c.id} still has participants ${c.participants.join(", ")}`);
         for (const id of holders(state, c.id)) {
           const item = state.users[id]!.items[c.id]!;
           if (item.role === "wrapup") continue;
@@ -463,7 +558,8 @@ const INVARIANTS: Invariant[] = [
     name: "SPEC L4, SPEC L10: no conversation is lost",
     check(state, { created }) {
       const found: string[] = [];
-      for (const id of created) if (!state.conversations[id]) found.push(`conversation ${id} was created and no longer exists`);
+      for (const id of created)
+        if (!state.conversations[id]) found.push(`conversation ${id} was created and no longer exists`);
       for (const c of conversations(state)) {
         if (c.state === "open") {
           const queue = state.queues[c.queueId];
@@ -474,18 +570,23 @@ const INVARIANTS: Invariant[] = [
         if (c.state === "active") {
           const owner = c.ownerId ? state.users[c.ownerId] : undefined;
           if (!owner && !c.aborted) found.push(`Active ${c.id} has no owner`);
-          if (owner?.deleted && !c.aborted) found.push(`Active ${c.id} belongs to deleted ${owner.id} and is not aborted`);
+          if (owner?.deleted && !c.aborted)
+            found.push(`Active ${c.id} belongs to deleted ${owner.id} and is not aborted`);
           for (const id of c.participants) {
             if (state.users[id]?.items[c.id]?.role !== "conference") {
-              found.push(`${id} is in the conference on ${c.id} without a conference item (${JSON.stringify(state.users[id]?.items[c.id])})`);
+              found.push(
+                `${id} is in the conference on ${c.id} without a conference item (${JSON.stringify(state.users[id]?.items[c.id])})`,
+              );
             }
           }
         }
         if (c.state === "wrapup") {
           if (c.wrapUpBy.length === 0) found.push(`Wrap-up ${c.id} waits for nobody, so it never closes`);
           for (const id of c.wrapUpBy) {
-            if (state.users[id]?.items[c.id]?.role !== "wrapup") found.push(`Wrap-up ${c.id} waits for ${id}, who has no wrap-up item, so it never closes`);
-            if (state.users[id]?.deleted) found.push(`Wrap-up ${c.id} waits for ${id}, who was deleted, so it never closes`);
+            if (state.users[id]?.items[c.id]?.role !== "wrapup")
+              found.push(`Wrap-up ${c.id} waits for ${id}, who has no wrap-up item, so it never closes`);
+            if (state.users[id]?.deleted)
+              found.push(`Wrap-up ${c.id} waits for ${id}, who was deleted, so it never closes`);
           }
         }
         if (c.state === "closed") {
@@ -505,27 +606,35 @@ const INVARIANTS: Invariant[] = [
       for (const c of conversations(state)) {
         const owners = holders(state, c.id, "owner");
         if (owners.length > 1) found.push(`${c.id} is owned by ${owners.join(" and ")}`);
-        for (const id of owners) if (id !== c.ownerId) found.push(`${id} holds ${c.id} as owner but its owner is ${String(c.ownerId)}`);
+        for (const id of owners)
+          if (id !== c.ownerId) found.push(`${id} holds ${c.id} as owner but its owner is ${String(c.ownerId)}`);
         if (c.state === "active" && c.ownerId && !state.users[c.ownerId]?.deleted && owners[0] !== c.ownerId) {
-          found.push(`Active ${c.id} belongs to ${c.ownerId}, who does not hold it as owner (${JSON.stringify(state.users[c.ownerId]?.items[c.id])})`);
+          found.push(
+            `Active ${c.id} belongs to ${c.ownerId}, who does not hold it as owner (${JSON.stringify(state.users[c.ownerId]?.items[c.id])})`,
+          );
         }
-        if (c.offerId && state.offers[c.offerId]?.conversationId !== c.id) found.push(`${c.id} points at offer ${c.offerId}, which is not pending for it`);
+        if (c.offerId && state.offers[c.offerId]?.conversationId !== c.id)
+          found.push(`${c.id} points at offer ${c.offerId}, which is not pending for it`);
       }
       for (const id of Object.keys(state.offers).sort()) {
         const o = state.offers[id]!;
         if (o.status !== "pending") found.push(`settled offer ${id} (${o.status}) is still in state.offers`);
-        if (state.users[o.repId]?.items[o.conversationId]?.role !== "offer") found.push(`pending offer ${id} to ${o.repId} for ${o.conversationId} is not held by them as an offer`);
+        if (state.users[o.repId]?.items[o.conversationId]?.role !== "offer")
+          found.push(`pending offer ${id} to ${o.repId} for ${o.conversationId} is not held by them as an offer`);
         const c = state.conversations[o.conversationId];
-        if (!c || c.state === "closed" || c.state === "wrapup") found.push(`pending offer ${id} is for ${o.conversationId}, which is ${c?.state ?? "missing"}`);
+        if (!c || c.state === "closed" || c.state === "wrapup")
+          found.push(`pending offer ${id} is for ${o.conversationId}, which is ${c?.state ?? "missing"}`);
       }
       for (const uid of Object.keys(state.users).sort()) {
         const items = state.users[uid]!.items;
-        if (state.users[uid]!.deleted && Object.keys(items).length > 0) found.push(`deleted ${uid} still holds ${JSON.stringify(items)}`);
+        if (state.users[uid]!.deleted && Object.keys(items).length > 0)
+          found.push(`deleted ${uid} still holds ${JSON.stringify(items)}`);
         for (const cid of Object.keys(items).sort()) {
           if (!state.conversations[cid]) found.push(`${uid} holds unknown conversation ${cid}`);
           if (items[cid]!.role !== "offer") continue;
           const pending = Object.values(state.offers).filter((o) => o.repId === uid && o.conversationId === cid);
-          if (pending.length !== 1) found.push(`${uid} holds an offer item for ${cid} with ${pending.length} pending offers behind it`);
+          if (pending.length !== 1)
+            found.push(`${uid} holds an offer item for ${cid} with ${pending.length} pending offers behind it`);
         }
       }
       return found;
@@ -544,7 +653,9 @@ const INVARIANTS: Invariant[] = [
           const ws = workstreamOf(state, c);
           if (ws.operatingHours) continue;
           // Every user of the org, not the indexes selectRep uses.
-          const rep = state.org.users.find((u) => state.users[u.id] && eligible(state.users[u.id]!, c, ws.capacityCost));
+          const rep = state.org.users.find(
+            (u) => state.users[u.id] && eligible(state.users[u.id]!, c, ws.capacityCost),
+          );
           if (rep) found.push(`${c.id} waits in ${queueId} while ${rep.id} could take it`);
         }
       }
@@ -558,25 +669,33 @@ const INVARIANTS: Invariant[] = [
       const indexes = indexesOf(state);
       const keys = new Map<string, string[]>();
       for (const c of conversations(state)) {
-        if (c.state === "waiting" && !indexes.waiting.has(c.id)) found.push(`Waiting ${c.id} is not in the waiting index`);
-        if (c.declinedBy.length > 0 && !indexes.declined.has(c.id)) found.push(`${c.id}, declined by ${c.declinedBy.join(", ")}, is not in the declined index`);
+        if (c.state === "waiting" && !indexes.waiting.has(c.id))
+          found.push(`Waiting ${c.id} is not in the waiting index`);
+        if (c.declinedBy.length > 0 && !indexes.declined.has(c.id))
+          found.push(`${c.id}, declined by ${c.declinedBy.join(", ")}, is not in the declined index`);
         keys.set(c.customer.key, [...(keys.get(c.customer.key) ?? []), c.id]);
         // Kept current by evolve once built: the same as building it afresh from the messages.
         const byClientId = indexes.clientIds.get(c.id);
         if (byClientId) {
           const fresh: ClientIds = new Map();
           for (const m of c.messages) addClientId(fresh, m);
-          const ids = (index: ClientIds) => JSON.stringify([...index].map(([k, v]) => [k, [v].flat().map((m) => m.id)]).sort());
-          if (ids(byClientId) !== ids(fresh)) found.push(`${c.id}: client ids ${ids(byClientId)}, from its messages ${ids(fresh)}`);
+          const ids = (index: ClientIds) =>
+            JSON.stringify([...index].map(([k, v]) => [k, [v].flat().map((m) => m.id)]).sort());
+          if (ids(byClientId) !== ids(fresh))
+            found.push(`${c.id}: client ids ${ids(byClientId)}, from its messages ${ids(fresh)}`);
         }
       }
       for (const [key, ids] of keys) {
-        if (!isDeepStrictEqual([...conversationIdsOf(state, key)].sort(), [...ids].sort())) found.push(`customer ${key}: index ${conversationIdsOf(state, key).join(",")}, state ${ids.join(",")}`);
+        if (!isDeepStrictEqual([...conversationIdsOf(state, key)].sort(), [...ids].sort()))
+          found.push(`customer ${key}: index ${conversationIdsOf(state, key).join(",")}, state ${ids.join(",")}`);
       }
       for (const u of Object.values(state.users)) {
-        if (u.presence === "available" && !indexes.available.has(u.id)) found.push(`Available ${u.id} is not in the available index`);
-        if (u.presence === "available" && usedUnits(u) < u.capacity && !indexes.roomy.has(u.id)) found.push(`Available ${u.id} has room but is not in the index of reps with room`);
-        for (const cid of Object.keys(u.items)) if (!indexes.holders.get(cid)?.has(u.id)) found.push(`${u.id} holds ${cid} but is not among its holders`);
+        if (u.presence === "available" && !indexes.available.has(u.id))
+          found.push(`Available ${u.id} is not in the available index`);
+        if (u.presence === "available" && usedUnits(u) < u.capacity && !indexes.roomy.has(u.id))
+          found.push(`Available ${u.id} has room but is not in the index of reps with room`);
+        for (const cid of Object.keys(u.items))
+          if (!indexes.holders.get(cid)?.has(u.id)) found.push(`${u.id} holds ${cid} but is not among its holders`);
       }
       return found;
     },
@@ -585,7 +704,8 @@ const INVARIANTS: Invariant[] = [
     name: "nextDeadline (from the indexes) is the earliest deadline a scan of the whole state finds",
     check(state, { now }) {
       let expected = Infinity;
-      for (const o of Object.values(state.offers)) if (o.status === "pending") expected = Math.min(expected, o.expiresAt);
+      for (const o of Object.values(state.offers))
+        if (o.status === "pending") expected = Math.min(expected, o.expiresAt);
       const held = new Set<string>();
       for (const c of conversations(state)) {
         if (c.state === "waiting" && c.waitingUntil !== null) expected = Math.min(expected, c.waitingUntil);
@@ -599,12 +719,19 @@ const INVARIANTS: Invariant[] = [
       }
       // P2: a live workstream's closing, while anyone waits in its queue (its live customers are then told).
       for (const ws of state.org.workstreams) {
-        if (ws.mode !== "live" || !ws.operatingHours || !conversations(state).some((c) => c.state === "open" && c.queueId === ws.queueId)) continue;
+        if (
+          ws.mode !== "live" ||
+          !ws.operatingHours ||
+          !conversations(state).some((c) => c.state === "open" && c.queueId === ws.queueId)
+        )
+          continue;
         const closing = nextClosing(ws.operatingHours, now);
         if (closing !== null) expected = Math.min(expected, closing);
       }
       const actual = nextDeadline(state, now);
-      return actual === (expected === Infinity ? null : expected) ? [] : [`nextDeadline ${String(actual)}, the whole state says ${expected}`];
+      return actual === (expected === Infinity ? null : expected)
+        ? []
+        : [`nextDeadline ${String(actual)}, the whole state says ${expected}`];
     },
   },
   {
@@ -612,8 +739,13 @@ const INVARIANTS: Invariant[] = [
     check(state, { now, command }) {
       if (command !== "tick") return [];
       const found: string[] = [];
-      for (const o of pendingOffers(state)) if (o.expiresAt <= now) found.push(`offer ${o.id} to ${o.repId} expired at ${o.expiresAt} and is still pending at ${now}`);
-      for (const c of conversations(state, (x) => x.state === "waiting" && x.waitingUntil !== null && x.waitingUntil <= now)) {
+      for (const o of pendingOffers(state))
+        if (o.expiresAt <= now)
+          found.push(`offer ${o.id} to ${o.repId} expired at ${o.expiresAt} and is still pending at ${now}`);
+      for (const c of conversations(
+        state,
+        (x) => x.state === "waiting" && x.waitingUntil !== null && x.waitingUntil <= now,
+      )) {
         found.push(`Waiting ${c.id} expired at ${String(c.waitingUntil)} and is still Waiting at ${now}`);
       }
       return found;
@@ -628,10 +760,17 @@ function offerProblems(state: State, offer: Offer): string[] {
   const c = state.conversations[offer.conversationId];
   if (!u || u.deleted) return [`offer ${offer.id} went to ${offer.repId}, who does not exist`];
   if (!c) return [`offer ${offer.id} is for unknown conversation ${offer.conversationId}`];
-  if (u.presence !== "available") found.push(`${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who is ${u.presence}`);
-  if (c.id in u.items) found.push(`${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who already holds it as ${u.items[c.id]!.role}`);
+  if (u.presence !== "available")
+    found.push(`${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who is ${u.presence}`);
+  if (c.id in u.items)
+    found.push(
+      `${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who already holds it as ${u.items[c.id]!.role}`,
+    );
   const cost = state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1;
-  if (usedUnits(u) + cost > u.capacity) found.push(`${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who has ${u.capacity - usedUnits(u)} of ${cost} units free`);
+  if (usedUnits(u) + cost > u.capacity)
+    found.push(
+      `${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who has ${u.capacity - usedUnits(u)} of ${cost} units free`,
+    );
   return found;
 }
 
@@ -646,7 +785,13 @@ class PropertyFailure extends Error {}
 /** The first path where two JSON values differ, for a readable message. */
 function firstDifference(a: unknown, b: unknown, path = "state"): string | null {
   if (isDeepStrictEqual(a, b)) return null;
-  if (typeof a === "object" && typeof b === "object" && a !== null && b !== null && Array.isArray(a) === Array.isArray(b)) {
+  if (
+    typeof a === "object" &&
+    typeof b === "object" &&
+    a !== null &&
+    b !== null &&
+    Array.isArray(a) === Array.isArray(b)
+  ) {
     const ra = a as Record<string, unknown>;
     const rb = b as Record<string, unknown>;
     for (const key of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) {
@@ -662,7 +807,12 @@ function json<T>(value: T): T {
 }
 
 function describeStep(r: Resolved): string {
-  const who = r.actor.role === "rep" || r.actor.role === "supervisor" ? `${r.actor.role} ${r.actor.id}` : r.actor.role === "customer" ? `customer ${r.actor.key}` : r.actor.role;
+  const who =
+    r.actor.role === "rep" || r.actor.role === "supervisor"
+      ? `${r.actor.role} ${r.actor.id}`
+      : r.actor.role === "customer"
+        ? `customer ${r.actor.key}`
+        : r.actor.role;
   return `${r.advance > 0 ? `+${r.advance}ms, ` : ""}${who}: ${JSON.stringify(r.command)}`;
 }
 
@@ -687,11 +837,25 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
 
   const fail = (index: number, rule: string, details: string[]): never => {
     throw new PropertyFailure(
-      [`${rule} — violated after step ${index + 1}:`, ...details.map((d) => `  - ${d}`), `org: ${JSON.stringify(variant)}`, "steps:", ...trace.map((t, i) => `  ${i + 1}. ${t}`)].join("\n"),
+      [
+        `${rule} — violated after step ${index + 1}:`,
+        ...details.map((d) => `  - ${d}`),
+        `org: ${JSON.stringify(variant)}`,
+        "steps:",
+        ...trace.map((t, i) => `  ${i + 1}. ${t}`),
+      ].join("\n"),
     );
   };
 
-  const warmUp = variant.available.map((id): Step => ({ kind: "presence", conv: 0, who: USERS.indexOf(id as (typeof USERS)[number]), x: 0, natural: true, flag: false, ms: 0 }));
+  const warmUp = variant.available.map((id): Step => ({
+    kind: "presence",
+    conv: 0,
+    who: USERS.indexOf(id as (typeof USERS)[number]),
+    x: 0,
+    natural: true,
+    flag: false,
+    ms: 0,
+  }));
   for (const [index, step] of [...warmUp, ...steps].entries()) {
     const resolved = resolve(state, step);
     now += resolved.advance;
@@ -701,14 +865,19 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
       outcome = decide(state, { at: now, actor: resolved.actor, command: resolved.command });
     } catch (error) {
       trace.push(`${describeStep(resolved)} → threw`);
-      return fail(index, "decide never throws for a well-formed command", [String(error instanceof Error ? (error.stack ?? error.message) : error)]);
+      return fail(index, "decide never throws for a well-formed command", [
+        String(error instanceof Error ? (error.stack ?? error.message) : error),
+      ]);
     }
-    trace.push(`${describeStep(resolved)} → ${outcome.ok ? outcome.events.map((e) => e.type).join(", ") || "no events" : outcome.error.code}`);
+    trace.push(
+      `${describeStep(resolved)} → ${outcome.ok ? outcome.events.map((e) => e.type).join(", ") || "no events" : outcome.error.code}`,
+    );
 
     if (!outcome.ok) {
       const key = `${resolved.command.type} ${outcome.error.code}`;
       refusals.set(key, (refusals.get(key) ?? 0) + 1);
-      if (!isDeepStrictEqual(before, state)) fail(index, "a refused command changes nothing", [firstDifference(before, state) ?? "?"]);
+      if (!isDeepStrictEqual(before, state))
+        fail(index, "a refused command changes nothing", [firstDifference(before, state) ?? "?"]);
       continue;
     }
     coverage.set(resolved.command.type, (coverage.get(resolved.command.type) ?? 0) + 1);
@@ -717,9 +886,14 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
     // Sequence numbers only grow, one at a time, and state.seq is the last one.
     const seqs = outcome.events.map((e) => e.seq);
     const expected = outcome.events.map((_, i) => before.seq + 1 + i);
-    if (!isDeepStrictEqual(seqs, expected)) fail(index, "sequence numbers only grow, by one", [`emitted ${seqs.join(",")}, expected ${expected.join(",")}`]);
-    if (state.seq !== before.seq + outcome.events.length) fail(index, "state.seq is the last emitted seq", [`state.seq ${state.seq}, expected ${before.seq + outcome.events.length}`]);
-    for (const e of outcome.events) if (e.at !== now) fail(index, "events carry the command's time", [`${e.type} at ${e.at}, expected ${now}`]);
+    if (!isDeepStrictEqual(seqs, expected))
+      fail(index, "sequence numbers only grow, by one", [`emitted ${seqs.join(",")}, expected ${expected.join(",")}`]);
+    if (state.seq !== before.seq + outcome.events.length)
+      fail(index, "state.seq is the last emitted seq", [
+        `state.seq ${state.seq}, expected ${before.seq + outcome.events.length}`,
+      ]);
+    for (const e of outcome.events)
+      if (e.at !== now) fail(index, "events carry the command's time", [`${e.type} at ${e.at}, expected ${now}`]);
 
     for (const event of json(outcome.events)) {
       log.push(event);
@@ -727,12 +901,19 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
       // Checked on the replica just before the event lands: the state the offer was made in.
       if (event.type === "offered") {
         const problems = offerProblems(replica, event.offer);
-        if (problems.length > 0) fail(index, "SPEC L2: only an Available rep with room, who does not hold the conversation yet, is offered it", problems);
+        if (problems.length > 0)
+          fail(
+            index,
+            "SPEC L2: only an Available rep with room, who does not hold the conversation yet, is offered it",
+            problems,
+          );
       }
       try {
         evolve(replica, event);
       } catch (error) {
-        fail(index, "replaying the stored events rebuilds the state", [`evolve threw on ${event.type} #${event.seq}: ${String(error)}`]);
+        fail(index, "replaying the stored events rebuilds the state", [
+          `evolve threw on ${event.type} #${event.seq}: ${String(error)}`,
+        ]);
       }
     }
     for (const invariant of INVARIANTS) {
@@ -743,7 +924,8 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
     const replayed = JSON.stringify(replica);
     if (live !== replayed) {
       const difference = firstDifference(JSON.parse(live), JSON.parse(replayed));
-      if (difference) fail(index, "replaying the stored events rebuilds the live state (a server restart)", [difference]);
+      if (difference)
+        fail(index, "replaying the stored events rebuilds the live state (a server restart)", [difference]);
     }
   }
 
@@ -751,9 +933,9 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
   const rebuilt = initialState(structuredClone(org));
   for (const event of log) evolve(rebuilt, event);
   const difference = firstDifference(json(state), json(rebuilt));
-  if (difference) fail(trace.length - 1, "replaying the whole log from the start rebuilds the live state", [difference]);
+  if (difference)
+    fail(trace.length - 1, "replaying the whole log from the start rebuilds the live state", [difference]);
 }
-
 
 // ---- tests ----------------------------------------------------------------------------------------
 
@@ -800,17 +982,52 @@ describe("routing core properties (fast-check)", () => {
     );
     // Not vacuous: over the runs, every command got through and the deep states were reached.
     const commandTypes: Command["type"][] = [
-      "customer.start", "customer.message", "customer.end", "presence", "accept", "reject", "pick", "message", "transfer",
-      "conference", "end_conference", "close", "end", "wrapup", "monitor", "leave", "assign", "supervisor_transfer",
-      "force_close", "delete_queue", "delete_user", "tick",
+      "customer.start",
+      "customer.message",
+      "customer.end",
+      "presence",
+      "accept",
+      "reject",
+      "pick",
+      "message",
+      "transfer",
+      "conference",
+      "end_conference",
+      "close",
+      "end",
+      "wrapup",
+      "monitor",
+      "leave",
+      "assign",
+      "supervisor_transfer",
+      "force_close",
+      "delete_queue",
+      "delete_user",
+      "tick",
     ];
     const eventTypes: DomainEvent["type"][] = [
-      "waiting", "wrapup_started", "wrapup_submitted", "conference_joined", "consultant_added", "transfer_requested",
-      "transfer_ended", "queued", "aborted", "offer_ended", "closed", "supervisor_watching",
+      "waiting",
+      "wrapup_started",
+      "wrapup_submitted",
+      "conference_joined",
+      "consultant_added",
+      "transfer_requested",
+      "transfer_ended",
+      "queued",
+      "aborted",
+      "offer_ended",
+      "closed",
+      "supervisor_watching",
     ];
     const summary = `over ${runs} runs: succeeded ${JSON.stringify(Object.fromEntries(coverage))}; refused ${JSON.stringify(Object.fromEntries(refusals))}`;
-    expect(commandTypes.filter((type) => !coverage.has(type)), `commands that never succeeded ${summary}`).toEqual([]);
-    expect(eventTypes.filter((type) => !reached.has(type)), `events never emitted ${summary}`).toEqual([]);
+    expect(
+      commandTypes.filter((type) => !coverage.has(type)),
+      `commands that never succeeded ${summary}`,
+    ).toEqual([]);
+    expect(
+      eventTypes.filter((type) => !reached.has(type)),
+      `events never emitted ${summary}`,
+    ).toEqual([]);
   });
 });
 
@@ -842,16 +1059,18 @@ describe("the invariant checker catches a planted violation", () => {
     ["SPEC L2, SPEC P7", () => undefined, { now: Number.MAX_SAFE_INTEGER }],
   ];
 
-  it.each(plants.map(([prefix, plant, context], i) => [INVARIANTS.find((x) => x.name.startsWith(prefix))!.name, i + 1, plant, context] as const))(
-    "%s (planted violation %i)",
-    (name, _i, plant, context) => {
-      const { h, context: base } = scene();
-      const invariant = INVARIANTS.find((x) => x.name === name)!;
-      expect(invariant.check(h.state, base)).toEqual([]);
-      plant(h.state);
-      expect(invariant.check(h.state, { ...base, ...context })).not.toEqual([]);
-    },
-  );
+  it.each(
+    plants.map(
+      ([prefix, plant, context], i) =>
+        [INVARIANTS.find((x) => x.name.startsWith(prefix))!.name, i + 1, plant, context] as const,
+    ),
+  )("%s (planted violation %i)", (name, _i, plant, context) => {
+    const { h, context: base } = scene();
+    const invariant = INVARIANTS.find((x) => x.name === name)!;
+    expect(invariant.check(h.state, base)).toEqual([]);
+    plant(h.state);
+    expect(invariant.check(h.state, { ...base, ...context })).not.toEqual([]);
+  });
 
   it("SPEC L2: only an Available rep with room, who does not hold the conversation yet, is offered it", () => {
     const { h } = scene();
@@ -864,7 +1083,9 @@ describe("the invariant checker catches a planted violation", () => {
     h.state.users["bob"]!.items["c4"] = { role: "wrapup", units: 1 };
     expect(offerProblems(h.state, { ...fresh, repId: "bob" }).join()).toMatch(/already holds it as wrapup/);
     h.state.users["bob"]!.capacity = 1;
-    expect(offerProblems(h.state, { ...fresh, repId: "bob", conversationId: "c3" }).join()).toMatch(/0 of 1 units free/);
+    expect(offerProblems(h.state, { ...fresh, repId: "bob", conversationId: "c3" }).join()).toMatch(
+      /0 of 1 units free/,
+    );
   });
 });
 
@@ -907,8 +1128,14 @@ describe("regressions found by the property test", () => {
     const id = h.start("live", "Hello", { id: "ann", name: "Ann Lee" });
     expect(acceptOffer(h, id)).toBe("bob");
     h.ok(supervisor("sam"), { type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "carol" } });
-    expect(h.refused(rep("bob"), { type: "conference", conversationId: id, repId: "carol" })).toBe("transfer/invalid_target");
-    expect(pendingOffers(h.state).filter((o) => o.repId === "carol").map((o) => o.kind)).toEqual(["supervisor_transfer"]);
+    expect(h.refused(rep("bob"), { type: "conference", conversationId: id, repId: "carol" })).toBe(
+      "transfer/invalid_target",
+    );
+    expect(
+      pendingOffers(h.state)
+        .filter((o) => o.repId === "carol")
+        .map((o) => o.kind),
+    ).toEqual(["supervisor_transfer"]);
     expectConsistent(h);
     acceptOffer(h, id);
     expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "carol", consultants: ["bob"] });
@@ -938,7 +1165,14 @@ describe("regressions found by the property test", () => {
     // Shrunk: live chats cost 2; sam (capacity 1) is assigned one with override; he ends it.
     const h = harness({ liveCost: 2 });
     const id = h.start("live", "Hello", { id: "ann", name: "Ann Lee" });
-    expect(h.ok(supervisor("sam"), { type: "assign", conversationId: id, target: { kind: "rep", id: "sam" }, override: true })).toMatchObject({ exceededBy: 1 });
+    expect(
+      h.ok(supervisor("sam"), {
+        type: "assign",
+        conversationId: id,
+        target: { kind: "rep", id: "sam" },
+        override: true,
+      }),
+    ).toMatchObject({ exceededBy: 1 });
     h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "Hello, I need help with my order" });
     h.ok(supervisor("sam"), { type: "end", conversationId: id });
     expect(h.state.users["sam"]!.items[id]).toEqual({ role: "wrapup", units: 2, override: true });

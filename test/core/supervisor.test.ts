@@ -12,7 +12,13 @@ import { CoreHarness, rep, supervisor, testOrg } from "../helpers/core.js";
 const SAM: Viewer = { role: "supervisor", id: "sam" };
 
 /** Start a chat and have `repId` (the only Available rep able to take it) accept it. */
-function handled(h: CoreHarness, repId: string, workstreamId = "live", text = "Hello, I need help", identity: { id?: string; name?: string } = {}): string {
+function handled(
+  h: CoreHarness,
+  repId: string,
+  workstreamId = "live",
+  text = "Hello, I need help",
+  identity: { id?: string; name?: string } = {},
+): string {
   const id = h.start(workstreamId, text, identity);
   const offerId = h.offerFor(repId, id);
   if (!offerId) throw new Error(`no offer for ${repId} on ${id}`);
@@ -66,7 +72,11 @@ describe("SV1: live dashboard of ongoing conversations", () => {
     const id = h.start("live");
     const offer = h.state.offers[h.offerFor("alice", id)!]!;
     const sam: Viewer = { role: "supervisor", id: "sam" };
-    expect(conversationView(h.state, h.conversation(id), false).offeredTo).toEqual({ repId: "alice", repName: "Alice Moreau", expiresAt: offer.expiresAt });
+    expect(conversationView(h.state, h.conversation(id), false).offeredTo).toEqual({
+      repId: "alice",
+      repName: "Alice Moreau",
+      expiresAt: offer.expiresAt,
+    });
 
     // when she lets it time out (RONA), the supervisor is told the offer is gone
     h.advance(30_000);
@@ -74,13 +84,19 @@ describe("SV1: live dashboard of ongoing conversations", () => {
     expect(h.presence("alice")).toBe("rona");
     const ended = h.events("offer_ended").at(-1)!;
     const changes = changesFor(h.state, ended, sam, new Set([id]));
-    expect(changes).toContainEqual(expect.objectContaining({ kind: "conversation", conversation: expect.objectContaining({ id, offeredTo: null }) }));
+    expect(changes).toContainEqual(
+      expect.objectContaining({ kind: "conversation", conversation: expect.objectContaining({ id, offeredTo: null }) }),
+    );
 
     // and once Bob takes it, nobody is offered it any more
     h.available("bob");
     expect(conversationView(h.state, h.conversation(id), false).offeredTo).toMatchObject({ repId: "bob" });
     h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", id)! });
-    expect(conversationView(h.state, h.conversation(id), false)).toMatchObject({ state: "active", ownerId: "bob", offeredTo: null });
+    expect(conversationView(h.state, h.conversation(id), false)).toMatchObject({
+      state: "active",
+      ownerId: "bob",
+      offeredTo: null,
+    });
   });
 
   it("SPEC SV1: the supervisor's snapshot lists every ongoing conversation, whoever handles it", () => {
@@ -131,17 +147,48 @@ describe("SV1: live dashboard of ongoing conversations", () => {
 
     // then: Sam receives the message, although the chat is not his
     const changes = changesFor(h.state, lastEvent(h, "message_added"), SAM, seen);
-    expect(changes).toContainEqual(expect.objectContaining({ kind: "message", conversationId: id, message: expect.objectContaining({ text: "Let me check that for you" }) }));
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        kind: "message",
+        conversationId: id,
+        message: expect.objectContaining({ text: "Let me check that for you" }),
+      }),
+    );
     expect(canSee(h.state, SAM, h.conversation(id))).toBe(true);
   });
 });
 
 describe("SV2: each supervisor action has its own admin setting", () => {
-  const actions: { setting: keyof SupervisorSettings; code: string; command: (id: string) => Command; needs: "active" | "open" }[] = [
-    { setting: "monitor", code: "supervisor/monitor_disabled", command: (id) => ({ type: "monitor", conversationId: id, mode: "monitor" }), needs: "active" },
-    { setting: "assign", code: "supervisor/assign_disabled", command: (id) => ({ type: "assign", conversationId: id, target: { kind: "rep", id: "bob" } }), needs: "open" },
-    { setting: "transfer", code: "supervisor/transfer_disabled", command: (id) => ({ type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "bob" } }), needs: "active" },
-    { setting: "forceClose", code: "supervisor/force_close_disabled", command: (id) => ({ type: "force_close", conversationId: id }), needs: "active" },
+  const actions: {
+    setting: keyof SupervisorSettings;
+    code: string;
+    command: (id: string) => Command;
+    needs: "active" | "open";
+  }[] = [
+    {
+      setting: "monitor",
+      code: "supervisor/monitor_disabled",
+      command: (id) => ({ type: "monitor", conversationId: id, mode: "monitor" }),
+      needs: "active",
+    },
+    {
+      setting: "assign",
+      code: "supervisor/assign_disabled",
+      command: (id) => ({ type: "assign", conversationId: id, target: { kind: "rep", id: "bob" } }),
+      needs: "open",
+    },
+    {
+      setting: "transfer",
+      code: "supervisor/transfer_disabled",
+      command: (id) => ({ type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "bob" } }),
+      needs: "active",
+    },
+    {
+      setting: "forceClose",
+      code: "supervisor/force_close_disabled",
+      command: (id) => ({ type: "force_close", conversationId: id }),
+      needs: "active",
+    },
   ];
 
   for (const action of actions) {
@@ -175,7 +222,9 @@ describe("SV2: each supervisor action has its own admin setting", () => {
 
   it("SPEC SV2: turning one action off leaves the others working", () => {
     // given: monitor off only
-    const h = new CoreHarness(testOrg({ supervisor: { monitor: false, assign: true, transfer: true, forceClose: true } }));
+    const h = new CoreHarness(
+      testOrg({ supervisor: { monitor: false, assign: true, transfer: true, forceClose: true } }),
+    );
     h.available("alice");
     const id = handled(h, "alice");
 
@@ -208,7 +257,10 @@ describe("SV3: sentiment and the reps' responses", () => {
     expect(customerMessages.map((m) => m.sentiment)).toEqual([scoreMessage("Hello"), scoreMessage(angry)]);
     expect(scoreMessage(angry)).toBeLessThan(0);
     const reply = view.messages!.find((m) => m.author.role === "rep")!;
-    expect(reply).toMatchObject({ author: { role: "rep", id: "alice", name: "Alice Moreau" }, text: "I am sorry to hear that, let me fix it" });
+    expect(reply).toMatchObject({
+      author: { role: "rep", id: "alice", name: "Alice Moreau" },
+      text: "I am sorry to hear that, let me fix it",
+    });
     expect(reply.sentiment).toBeUndefined();
     expect(view.sentiment).toBeLessThan(0);
     expect(view.alert).toBe(true);
@@ -294,9 +346,16 @@ describe("SV4: monitor and join", () => {
     // then: the customer and Alice both receive it, authored by Sam
     const event = lastEvent(h, "message_added");
     const author = { role: "supervisor", id: "sam", name: "Sam Rivera" };
-    expect(customerConversationView(h.state, h.conversation(id), true).messages!.at(-1)).toMatchObject({ author, text: "Hi, I am Alice's supervisor" });
+    expect(customerConversationView(h.state, h.conversation(id), true).messages!.at(-1)).toMatchObject({
+      author,
+      text: "Hi, I am Alice's supervisor",
+    });
     expect(changesFor(h.state, event, { role: "customer", key: customerKey }, new Set([id]))).toEqual([
-      { kind: "message", conversationId: id, message: expect.objectContaining({ author, text: "Hi, I am Alice's supervisor" }) },
+      {
+        kind: "message",
+        conversationId: id,
+        message: expect.objectContaining({ author, text: "Hi, I am Alice's supervisor" }),
+      },
     ]);
     expect(changesFor(h.state, event, { role: "rep", id: "alice" }, new Set([id]))).toContainEqual(
       expect.objectContaining({ kind: "message", message: expect.objectContaining({ author }) }),
@@ -305,7 +364,9 @@ describe("SV4: monitor and join", () => {
 
     // and after leaving, Sam can no longer write
     h.ok(supervisor(), { type: "leave", conversationId: id });
-    expect(h.refused(supervisor(), { type: "message", conversationId: id, text: "one more thing" })).toBe("supervisor/not_joined");
+    expect(h.refused(supervisor(), { type: "message", conversationId: id, text: "one more thing" })).toBe(
+      "supervisor/not_joined",
+    );
   });
 
   it("SPEC SV4: a supervisor cannot monitor or join a conversation assigned to themselves", () => {
@@ -364,7 +425,9 @@ describe("SV5: assign", () => {
     expect(h.state.queues.billing!.open).toContain(id);
     expect(h.state.queues.general!.open).not.toContain(id);
     expect(h.offerFor("bob", id)).toBeDefined();
-    expect(h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "queue", id: "nowhere" } })).toBe("queue/not_found");
+    expect(
+      h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "queue", id: "nowhere" } }),
+    ).toBe("queue/not_found");
   });
 
   it("SPEC SV5: only Open conversations assigned to nobody can be assigned", () => {
@@ -385,7 +448,14 @@ describe("SV5: assign", () => {
     // when / then: assigning any of them to Bob is refused and changes nothing
     for (const id of [active, parked, wrapping, closed]) {
       const state = h.conversation(id).state;
-      expect(h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "bob" }, override: true })).toBe("conversation/not_open");
+      expect(
+        h.refused(supervisor(), {
+          type: "assign",
+          conversationId: id,
+          target: { kind: "rep", id: "bob" },
+          override: true,
+        }),
+      ).toBe("conversation/not_open");
       expect(h.conversation(id).state).toBe(state);
     }
     expect(h.used("bob")).toBe(0);
@@ -398,7 +468,12 @@ describe("SV5: assign", () => {
 
     // when: Sam assigns it to Bob, first without, then with override
     const refused = h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "bob" } });
-    const result = h.ok(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "bob" }, override: true });
+    const result = h.ok(supervisor(), {
+      type: "assign",
+      conversationId: id,
+      target: { kind: "rep", id: "bob" },
+      override: true,
+    });
 
     // then: refused as unavailable, then assigned with override; Bob's presence is his own business
     expect(refused).toBe("rep/unavailable");
@@ -419,7 +494,12 @@ describe("SV5: assign", () => {
 
     // when: Sam assigns it to Bob without, then with override
     const refused = h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "bob" } });
-    const result = h.ok(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "bob" }, override: true });
+    const result = h.ok(supervisor(), {
+      type: "assign",
+      conversationId: id,
+      target: { kind: "rep", id: "bob" },
+      override: true,
+    });
 
     // then: refused at capacity, then assigned exceeding it by 1 unit, which the views show
     expect(refused).toBe("rep/at_capacity");
@@ -442,7 +522,12 @@ describe("SV5: assign", () => {
     const id = h.start("live");
 
     // when: Sam assigns another to Bob with override
-    const result = h.ok(supervisor(), { type: "assign", conversationId: id, target: { kind: "rep", id: "bob" }, override: true });
+    const result = h.ok(supervisor(), {
+      type: "assign",
+      conversationId: id,
+      target: { kind: "rep", id: "bob" },
+      override: true,
+    });
 
     // then: 2 + 2 - 3 = 1 unit over
     expect(result.exceededBy).toBe(1);
@@ -466,8 +551,20 @@ describe("SV6: supervisor transfer", () => {
 
     // when / then: transferring any of them is refused
     for (const id of [open, wrapping, closed]) {
-      expect(h.refused(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "carol" } })).toBe("conversation/wrong_state");
-      expect(h.refused(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "billing" } })).toBe("conversation/wrong_state");
+      expect(
+        h.refused(supervisor(), {
+          type: "supervisor_transfer",
+          conversationId: id,
+          target: { kind: "rep", id: "carol" },
+        }),
+      ).toBe("conversation/wrong_state");
+      expect(
+        h.refused(supervisor(), {
+          type: "supervisor_transfer",
+          conversationId: id,
+          target: { kind: "queue", id: "billing" },
+        }),
+      ).toBe("conversation/wrong_state");
     }
   });
 
@@ -483,7 +580,12 @@ describe("SV6: supervisor transfer", () => {
     h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "billing" } });
 
     // then: it is Open in Billing, offered to Bob; Alice's capacity is freed and she stays on as a consultant
-    expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "billing", ownerId: null, consultants: ["alice"] });
+    expect(h.conversation(id)).toMatchObject({
+      state: "open",
+      queueId: "billing",
+      ownerId: null,
+      consultants: ["alice"],
+    });
     expect(h.used("alice")).toBe(0);
     expect(h.offerFor("bob", id)).toBeDefined();
   });
@@ -545,7 +647,8 @@ describe("SV6: supervisor transfer", () => {
     const id = handled(h, "alice");
 
     // when / then: unknown targets and unavailable reps are refused; the chat stays with Alice
-    const to = (target: { kind: "rep" | "queue"; id: string }) => h.refused(supervisor(), { type: "supervisor_transfer", conversationId: id, target });
+    const to = (target: { kind: "rep" | "queue"; id: string }) =>
+      h.refused(supervisor(), { type: "supervisor_transfer", conversationId: id, target });
     expect(to({ kind: "rep", id: "chatbot" })).toBe("rep/not_found");
     expect(to({ kind: "rep", id: "carol" })).toBe("rep/unavailable");
     expect(to({ kind: "rep", id: "alice" })).toBe("transfer/invalid_target");
@@ -577,7 +680,13 @@ describe("SV7: transfer of an Active conversation from rep A to rep B", () => {
     });
     expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "alice" });
     h.ok(rep("alice"), { type: "message", conversationId: id, text: "Still with you" });
-    expect(h.refused(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "carol" } })).toBe("transfer/pending");
+    expect(
+      h.refused(supervisor(), {
+        type: "supervisor_transfer",
+        conversationId: id,
+        target: { kind: "rep", id: "carol" },
+      }),
+    ).toBe("transfer/pending");
   });
 
   it("SPEC SV7: when B accepts, B handles it and A is added as a consultant; the transfer is complete", () => {
@@ -611,7 +720,9 @@ describe("SV7: transfer of an Active conversation from rep A to rep B", () => {
     expect(ended.outcome).toBe("rejected");
     expect(h.used("bob")).toBe(0);
     expect(h.used("alice")).toBe(1);
-    expect(changesFor(h.state, ended, SAM, new Set([id]))).toContainEqual(expect.objectContaining({ kind: "notice", code: "transfer_rejected" }));
+    expect(changesFor(h.state, ended, SAM, new Set([id]))).toContainEqual(
+      expect.objectContaining({ kind: "notice", code: "transfer_rejected" }),
+    );
     h.ok(rep("alice"), { type: "message", conversationId: id, text: "I will keep helping you" });
   });
 
@@ -638,7 +749,12 @@ describe("SV7: transfer of an Active conversation from rep A to rep B", () => {
     h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "general" } });
 
     // then: it waits Open in General; Alice, now a consultant with her capacity freed, is not offered it back
-    expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "general", ownerId: null, consultants: ["alice"] });
+    expect(h.conversation(id)).toMatchObject({
+      state: "open",
+      queueId: "general",
+      ownerId: null,
+      consultants: ["alice"],
+    });
     expect(h.used("alice")).toBe(0);
     expect(h.offerFor("alice", id)).toBeUndefined();
     // and the next rep who comes is
@@ -682,8 +798,12 @@ describe("SV8: force close", () => {
     expect(h.used("alice")).toBe(1);
     expect(h.presence("alice")).toBe("available");
     expect(customerConversationView(h.state, h.conversation(id), false).ended).toBe(true);
-    expect(h.refused(h.customerOf(id), { type: "customer.message", conversationId: id, text: "hello?" })).toBe("conversation/wrong_state");
-    expect(h.refused(rep("alice"), { type: "message", conversationId: id, text: "hello?" })).toBe("conversation/not_active");
+    expect(h.refused(h.customerOf(id), { type: "customer.message", conversationId: id, text: "hello?" })).toBe(
+      "conversation/wrong_state",
+    );
+    expect(h.refused(rep("alice"), { type: "message", conversationId: id, text: "hello?" })).toBe(
+      "conversation/not_active",
+    );
     expect(snapshot(h.state, SAM).conversations.map((c) => c.id)).not.toContain(id);
   });
 

@@ -22,7 +22,12 @@ interface Scenario {
   when(h: CoreHarness, id: string): void;
 }
 
-function handled(h: CoreHarness, repId: string, workstreamId = "live", identity: { id?: string; name?: string } = {}): string {
+function handled(
+  h: CoreHarness,
+  repId: string,
+  workstreamId = "live",
+  identity: { id?: string; name?: string } = {},
+): string {
   const id = h.start(workstreamId, "Hello, I need help", identity);
   h.ok(rep(repId), { type: "accept", offerId: h.offerFor(repId, id)! });
   return id;
@@ -37,7 +42,10 @@ function parked(h: CoreHarness): string {
 
 const autoAssignOrg = (): Org => {
   const base = testOrg();
-  return { ...base, workstreams: base.workstreams.map((w) => (w.mode === "persistent" ? { ...w, autoAssignReturning: true } : w)) };
+  return {
+    ...base,
+    workstreams: base.workstreams.map((w) => (w.mode === "persistent" ? { ...w, autoAssignReturning: true } : w)),
+  };
 };
 
 const CONVERSATION_SCENARIOS: Record<Transition, Scenario> = {
@@ -60,7 +68,8 @@ const CONVERSATION_SCENARIOS: Record<Transition, Scenario> = {
       h.available("alice");
       return handled(h, "alice");
     },
-    when: (h, id) => h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "billing" } }),
+    when: (h, id) =>
+      h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "billing" } }),
   },
   "active->waiting": {
     spec: "SPEC P6",
@@ -160,7 +169,11 @@ function allowed<S extends string>(table: Record<S, readonly S[]>): Transition[]
 }
 
 /** Replay `events` onto a fresh state; the conversation and offer transitions made by events from index `from` on. */
-function replay(org: Org, events: readonly DomainEvent[], from: number): { conversations: Set<Transition>; offers: Set<Transition> } {
+function replay(
+  org: Org,
+  events: readonly DomainEvent[],
+  from: number,
+): { conversations: Set<Transition>; offers: Set<Transition> } {
   const state = initialState(org);
   const conversations = new Set<Transition>();
   const offers = new Set<Transition>();
@@ -234,13 +247,23 @@ describe("conversation transitions", () => {
   };
   const MOVE_TO: Record<ConversationState, (id: string, at: number) => EventBody> = {
     open: (id) => ({ type: "queued", conversationId: id, queueId: "general" }),
-    active: (id) => ({ type: "assigned", conversationId: id, repId: "carol", units: 1, by: "supervisor", override: false, exceededBy: 0 }),
+    active: (id) => ({
+      type: "assigned",
+      conversationId: id,
+      repId: "carol",
+      units: 1,
+      by: "supervisor",
+      override: false,
+      exceededBy: 0,
+    }),
     waiting: (id, at) => ({ type: "waiting", conversationId: id, byRepId: "alice", until: at + DAY }),
     wrapup: (id) => ({ type: "wrapup_started", conversationId: id, repIds: ["alice"], customerEnded: false }),
     closed: (id) => ({ type: "closed", conversationId: id, by: "system" }),
   };
   const STATES = Object.keys(CONVERSATION_TRANSITIONS) as ConversationState[];
-  const forbidden = STATES.flatMap((from) => STATES.filter((to) => to !== from && !CONVERSATION_TRANSITIONS[from].includes(to)).map((to) => [from, to] as const));
+  const forbidden = STATES.flatMap((from) =>
+    STATES.filter((to) => to !== from && !CONVERSATION_TRANSITIONS[from].includes(to)).map((to) => [from, to] as const),
+  );
 
   it("the table forbids some moves, and Closed is final", () => {
     expect(forbidden.length).toBeGreaterThan(0);
@@ -306,7 +329,9 @@ describe("offer transitions", () => {
             ? { type: "offer_accepted", offerId, repId: offer.repId, conversationId: offer.conversationId }
             : { type: "offer_ended", offerId, repId: offer.repId, conversationId: offer.conversationId, status: to };
         // then: evolve throws
-        expect(() => evolve(state, { ...body, seq: state.seq + 1, at: offer.createdAt } as DomainEvent)).toThrow(`cannot go from ${from} to ${to}`);
+        expect(() => evolve(state, { ...body, seq: state.seq + 1, at: offer.createdAt } as DomainEvent)).toThrow(
+          `cannot go from ${from} to ${to}`,
+        );
       });
     }
   }
@@ -319,7 +344,15 @@ describe("offer transitions", () => {
     const offerId = h.offerFor("alice", id)!;
     h.ok(rep("alice"), { type: "reject", offerId });
     // when: the same offer is ended again
-    const event = { type: "offer_ended", offerId, repId: "alice", conversationId: id, status: "withdrawn", seq: h.state.seq + 1, at: h.now } as DomainEvent;
+    const event = {
+      type: "offer_ended",
+      offerId,
+      repId: "alice",
+      conversationId: id,
+      status: "withdrawn",
+      seq: h.state.seq + 1,
+      at: h.now,
+    } as DomainEvent;
     // then: evolve throws, and decide refuses to accept it
     expect(() => evolve(h.state, event)).toThrow(/unknown offer/);
     expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_found");

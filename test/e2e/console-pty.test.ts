@@ -20,7 +20,11 @@ async function startAliceConsole(): Promise<TmuxTerminal> {
   const home = await e2e.startServer("cc-agent-e2e-");
   const terminal = await e2e.startCli(["--as", "alice"], home);
   // Signing in from the local credentials, then going Available (the header says so).
-  await terminal.waitForScreen(["Alice Moreau", "● Available", "online", "My work items (0)"], "Alice signed in and Available", START_MS);
+  await terminal.waitForScreen(
+    ["Alice Moreau", "● Available", "online", "My work items (0)"],
+    "Alice signed in and Available",
+    START_MS,
+  );
   return terminal;
 }
 
@@ -62,23 +66,43 @@ describe("the built console in a real terminal", () => {
       const { customer, conversationId } = await customerStarts("Hello, I need help with my order");
 
       // L1: the offer card names the customer and the queue, previews the thread, names the rep, counts down.
-      const offerScreen = await term.waitForScreen(["New conversation: Visitor 1 · General", "Hello, I need help with my order"], "the offer card", STEP_MS);
+      const offerScreen = await term.waitForScreen(
+        ["New conversation: Visitor 1 · General", "Hello, I need help with my order"],
+        "the offer card",
+        STEP_MS,
+      );
       expect(offerScreen).toContain("for Alice Moreau");
       expect(offerScreen).toMatch(/\d+s left/);
       expect(offerScreen).toContain("Alt+Y accept");
 
       // S4: accepting opens the active conversation in the communication pane.
       await term.press("M-y");
-      const active = await term.waitForScreen(["Visitor 1 [Active]", "V1: Hello, I need help with my order"], "the accepted conversation", STEP_MS);
+      const active = await term.waitForScreen(
+        ["Visitor 1 [Active]", "V1: Hello, I need help with my order"],
+        "the accepted conversation",
+        STEP_MS,
+      );
       expect(active).not.toContain("New conversation: Visitor 1");
-      await waitFor(() => customer.customerConversations.get(conversationId)?.repName === "Alice Moreau", "the customer sees Alice", STEP_MS);
+      await waitFor(
+        () => customer.customerConversations.get(conversationId)?.repName === "Alice Moreau",
+        "the customer sees Alice",
+        STEP_MS,
+      );
 
       // L7: Enter sends; the customer receives exactly what was typed.
       const reply = "Sure, let me check that for you";
       await typeAndSee(term, reply, `› ${reply}`, "the reply in the composer");
       await term.press("Enter");
-      await waitFor(() => (customer.messages.get(conversationId) ?? []).find((m) => m.text === reply && m.author.role === "rep"), "the customer receives the reply", STEP_MS);
-      await term.waitForScreen([`You: ${reply}`, (s) => !s.includes(`› ${reply}`)], "the sent reply in the thread and an empty composer", STEP_MS);
+      await waitFor(
+        () => (customer.messages.get(conversationId) ?? []).find((m) => m.text === reply && m.author.role === "rep"),
+        "the customer receives the reply",
+        STEP_MS,
+      );
+      await term.waitForScreen(
+        [`You: ${reply}`, (s) => !s.includes(`› ${reply}`)],
+        "the sent reply in the thread and an empty composer",
+        STEP_MS,
+      );
 
       // SPEC L9: a pasted line, line break included, stays in the composer (bracketed paste); Enter sends it whole.
       await term.paste("Your order 1Z999\n");
@@ -86,25 +110,54 @@ describe("the built console in a real terminal", () => {
       await typeAndSee(term, "ships today", "ships today", "the second line typed after the paste");
       expect((customer.messages.get(conversationId) ?? []).filter((m) => m.author.role === "rep")).toHaveLength(1);
       await term.press("Enter");
-      await waitFor(() => (customer.messages.get(conversationId) ?? []).find((m) => m.text === "Your order 1Z999\nships today"), "the customer receives the pasted lines", STEP_MS);
+      await waitFor(
+        () => (customer.messages.get(conversationId) ?? []).find((m) => m.text === "Your order 1Z999\nships today"),
+        "the customer receives the pasted lines",
+        STEP_MS,
+      );
 
       // L12: End opens the wrap-up reason dialog with every reason; the customer is told it ended.
       await term.press("M-e");
       const reasons = e2e.server!.org.wrapUpReasons.map((r) => r.label);
-      const picker = await term.waitForScreen(["Wrap-up reason", ...reasons.map((label, i) => `${i + 1}. ${label}`)], "the wrap-up reasons", STEP_MS);
+      const picker = await term.waitForScreen(
+        ["Wrap-up reason", ...reasons.map((label, i) => `${i + 1}. ${label}`)],
+        "the wrap-up reasons",
+        STEP_MS,
+      );
       expect(picker).toContain("Visitor 1 [Wrap-up]");
-      await waitFor(() => customer.customerConversations.get(conversationId)?.ended, "the customer sees the end", STEP_MS);
+      await waitFor(
+        () => customer.customerConversations.get(conversationId)?.ended,
+        "the customer sees the end",
+        STEP_MS,
+      );
 
       // The list filters as the rep types; Enter submits the one left.
-      await typeAndSee(term, "resol", (s) => s.includes("filter: resol") && s.includes("1. Resolved") && !s.includes("Needs follow-up"), "the filtered reasons");
+      await typeAndSee(
+        term,
+        "resol",
+        (s) => s.includes("filter: resol") && s.includes("1. Resolved") && !s.includes("Needs follow-up"),
+        "the filtered reasons",
+      );
       await term.press("Enter");
       await term.waitForScreen("Wrap-up submitted: Resolved.", "the wrap-up confirmation", STEP_MS);
 
       // Closed for everyone: the supervisor and the customer see it, and Home lists it as recently closed.
-      await waitFor(() => sam.conversations.get(conversationId)?.state === "closed", "the supervisor sees it closed", STEP_MS);
+      await waitFor(
+        () => sam.conversations.get(conversationId)?.state === "closed",
+        "the supervisor sees it closed",
+        STEP_MS,
+      );
       expect(sam.conversations.get(conversationId)?.closedBy).toBe("alice");
-      await waitFor(() => customer.customerConversations.get(conversationId)?.state === "closed", "the customer sees it closed", STEP_MS);
-      await term.waitForScreen(["My work items (0)", "Visitor 1 · General · Closed", "accepted 1 · ended 1 · transferred 0"], "Home after the wrap-up", STEP_MS);
+      await waitFor(
+        () => customer.customerConversations.get(conversationId)?.state === "closed",
+        "the customer sees it closed",
+        STEP_MS,
+      );
+      await term.waitForScreen(
+        ["My work items (0)", "Visitor 1 · General · Closed", "accepted 1 · ended 1 · transferred 0"],
+        "Home after the wrap-up",
+        STEP_MS,
+      );
     },
     TEST_MS,
   );
@@ -126,10 +179,23 @@ describe("the built console in a real terminal", () => {
 
       // L10: transfer only after accepting; the list opens on Queues, Tab switches to Reps.
       await term.press("M-t");
-      await term.waitForScreen(["Transfer to [Queues] Reps", "1. General", "2. Billing"], "the transfer picker on Queues", STEP_MS);
+      await term.waitForScreen(
+        ["Transfer to [Queues] Reps", "1. General", "2. Billing"],
+        "the transfer picker on Queues",
+        STEP_MS,
+      );
       await term.press("Tab");
-      await term.waitForScreen(["Transfer to Queues [Reps]", "Bob Okafor · Available"], "the transfer picker on Reps", STEP_MS);
-      await typeAndSee(term, "bob", (s) => s.includes("filter: bob") && s.includes("1. Bob Okafor") && !s.includes("Carol"), "Bob alone in the filtered list");
+      await term.waitForScreen(
+        ["Transfer to Queues [Reps]", "Bob Okafor · Available"],
+        "the transfer picker on Reps",
+        STEP_MS,
+      );
+      await typeAndSee(
+        term,
+        "bob",
+        (s) => s.includes("filter: bob") && s.includes("1. Bob Okafor") && !s.includes("Carol"),
+        "Bob alone in the filtered list",
+      );
       await term.press("Enter");
 
       // Transfer starts the request and opens the wrap-up dialog.
@@ -139,18 +205,37 @@ describe("the built console in a real terminal", () => {
       expect(offer.byName).toBe("Alice Moreau");
       expect(offer.customerName).toBe("Visitor 1");
 
-      await typeAndSee(term, "transf", (s) => s.includes("filter: transf") && s.includes("1. Transferred") && !s.includes("Resolved"), "the filtered reasons");
+      await typeAndSee(
+        term,
+        "transf",
+        (s) => s.includes("filter: transf") && s.includes("1. Transferred") && !s.includes("Resolved"),
+        "the filtered reasons",
+      );
       await term.press("Enter");
       await term.waitForScreen("Wrap-up submitted: Transferred.", "the wrap-up confirmation", STEP_MS);
       // The transferred conversation is no longer Alice's work: Home does not list it as hers.
-      await term.waitForScreen(["My work items (0)", "accepted 1 · ended 0 · transferred 1"], "Home after the transfer", STEP_MS);
+      await term.waitForScreen(
+        ["My work items (0)", "accepted 1 · ended 0 · transferred 1"],
+        "Home after the transfer",
+        STEP_MS,
+      );
 
       // Bob accepts; the customer now talks to him.
       await bob.request({ type: "accept", offerId: offer.id });
-      await waitFor(() => bob.conversations.get(conversationId)?.ownerId === "bob" && bob.conversations.get(conversationId)?.state === "active", "Bob owns it", STEP_MS);
+      await waitFor(
+        () =>
+          bob.conversations.get(conversationId)?.ownerId === "bob" &&
+          bob.conversations.get(conversationId)?.state === "active",
+        "Bob owns it",
+        STEP_MS,
+      );
       const bobReply = "Hi, Bob from billing here. I have your invoice open.";
       await bob.request({ type: "send", conversationId, text: bobReply, clientId: "b1" });
-      await waitFor(() => (customer.messages.get(conversationId) ?? []).find((m) => m.text === bobReply && m.author.role === "rep"), "the customer receives Bob's reply", STEP_MS);
+      await waitFor(
+        () => (customer.messages.get(conversationId) ?? []).find((m) => m.text === bobReply && m.author.role === "rep"),
+        "the customer receives Bob's reply",
+        STEP_MS,
+      );
       expect(customer.customerConversations.get(conversationId)?.repName).toBe("Bob Okafor");
       expect(customer.customerConversations.get(conversationId)?.state).toBe("active");
     },

@@ -17,7 +17,10 @@ describe("cc-agent demo", () => {
     // Seeded customers arrive: an offer card with a customer and a queue.
     await terminal.waitForScreen(/New conversation: .+ · (General|Billing)/, "a seeded offer", 20_000);
     // The demo's server is found by the other commands through the local credentials file.
-    const credentials = JSON.parse(readFileSync(join(home, "local-server.json"), "utf8")) as { url: string; users: { id: string }[] };
+    const credentials = JSON.parse(readFileSync(join(home, "local-server.json"), "utf8")) as {
+      url: string;
+      users: { id: string }[];
+    };
     expect(credentials.users.map((u) => u.id)).toEqual(["alice", "bob", "carol", "sam"]);
     await terminal.press("M-y");
     await terminal.waitForScreen(/\[Active\]/, "the accepted seeded conversation", 20_000);

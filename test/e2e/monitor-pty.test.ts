@@ -42,7 +42,11 @@ async function select(term: TmuxTerminal, id: string): Promise<void> {
   await term.waitForScreen(`filter: id:${id}`, `the filter id:${id}`, STEP_MS);
   await term.press("Enter");
   // The prompt closes (keys are actions again) with the row selected.
-  await term.waitForScreen([new RegExp(`^› ${id}\\s`, "m"), (screen) => !screen.includes("Enter keep")], `${id} selected`, STEP_MS);
+  await term.waitForScreen(
+    [new RegExp(`^› ${id}\\s`, "m"), (screen) => !screen.includes("Enter keep")],
+    `${id} selected`,
+    STEP_MS,
+  );
 }
 
 async function typeAndSee(term: TmuxTerminal, text: string, shown: ScreenCheck, what: string): Promise<void> {
@@ -67,19 +71,36 @@ describe("the built monitor in a real terminal", () => {
 
       const term = await startMonitor(home);
       // The first supervisor of the local credentials, with the live table.
-      let screen = await term.waitForScreen(["cc-agent monitor · Sam Rivera", "ongoing 3 · open 1", "online"], "Sam's monitor", START_MS);
+      let screen = await term.waitForScreen(
+        ["cc-agent monitor · Sam Rivera", "ongoing 3 · open 1", "online"],
+        "Sam's monitor",
+        START_MS,
+      );
       expect(screen).toMatch(new RegExp(`${third}\\s+◇ Open\\s+live\\s+General\\s+—`));
       expect(screen).toMatch(new RegExp(`${first}\\s+▶ Active\\s+live\\s+General\\s+Carol Tanaka`));
 
       // SV5: A assigns the Open conversation to Carol, who is full: the override says by how much.
       await select(term, third);
       await term.press("A");
-      await term.waitForScreen([`Assign ${third}`, "with override (presence and capacity)", "Carol Tanaka"], "the override picker", STEP_MS);
-      await typeAndSee(term, "carol", (s) => s.includes("filter: carol") && s.includes("1. Carol Tanaka") && s.includes("over capacity"), "Carol in the picker");
+      await term.waitForScreen(
+        [`Assign ${third}`, "with override (presence and capacity)", "Carol Tanaka"],
+        "the override picker",
+        STEP_MS,
+      );
+      await typeAndSee(
+        term,
+        "carol",
+        (s) => s.includes("filter: carol") && s.includes("1. Carol Tanaka") && s.includes("over capacity"),
+        "Carol in the picker",
+      );
       await term.press("Enter");
       screen = await term.waitForScreen(`Assigned ${third} to Carol Tanaka`, "the assign result", STEP_MS);
       expect(screen).toContain("capacity exceeded by 1 unit");
-      await waitFor(() => carol.conversations.get(third)?.ownerId === "carol" && carol.conversations.get(third)?.state === "active", "Carol has the assigned conversation", STEP_MS);
+      await waitFor(
+        () => carol.conversations.get(third)?.ownerId === "carol" && carol.conversations.get(third)?.state === "active",
+        "Carol has the assigned conversation",
+        STEP_MS,
+      );
       await waitFor(() => carol.users.get("carol")?.used === 3, "Carol at 3/2", STEP_MS);
       // The team view shows her over capacity.
       await term.press("T");
@@ -94,17 +115,36 @@ describe("the built monitor in a real terminal", () => {
       await select(term, first);
       await term.press("t");
       await term.waitForScreen([`Transfer ${first}`, "Bob Okafor"], "the transfer picker", STEP_MS);
-      await typeAndSee(term, "bob", (s) => s.includes("filter: bob") && s.includes("1. Bob Okafor"), "Bob in the picker");
+      await typeAndSee(
+        term,
+        "bob",
+        (s) => s.includes("filter: bob") && s.includes("1. Bob Okafor"),
+        "Bob in the picker",
+      );
       await term.press("Enter");
       await term.waitForScreen(`Transfer of ${first} to Bob Okafor requested`, "the transfer requested", STEP_MS);
       const offer = await waitFor(() => bob.pendingOffer(first), "Bob's transfer offer", STEP_MS);
       expect(offer.kind).toBe("supervisor_transfer");
       expect(offer.byName).toBe("Sam Rivera");
-      await term.waitForScreen([new RegExp(`${first}\\s+⇄ to Bob`), "waiting for an answer"], "the transfer pending on the monitor", STEP_MS);
+      await term.waitForScreen(
+        [new RegExp(`${first}\\s+⇄ to Bob`), "waiting for an answer"],
+        "the transfer pending on the monitor",
+        STEP_MS,
+      );
       await bob.request({ type: "accept", offerId: offer.id });
-      screen = await term.waitForScreen(`Bob Okafor accepted the transfer of ${first}; Carol Tanaka stays on as consultant.`, "the transfer accepted", STEP_MS);
+      screen = await term.waitForScreen(
+        `Bob Okafor accepted the transfer of ${first}; Carol Tanaka stays on as consultant.`,
+        "the transfer accepted",
+        STEP_MS,
+      );
       expect(screen).toMatch(new RegExp(`${first}\\s+▶ Active\\s+live\\s+General\\s+Bob Okafor\\s+cons Carol`));
-      await waitFor(() => carol.conversations.get(first)?.ownerId === "bob" && carol.conversations.get(first)?.consultants.includes("carol"), "Carol sees Bob with her as consultant", STEP_MS);
+      await waitFor(
+        () =>
+          carol.conversations.get(first)?.ownerId === "bob" &&
+          carol.conversations.get(first)?.consultants.includes("carol"),
+        "Carol sees Bob with her as consultant",
+        STEP_MS,
+      );
 
       // SV8: force close the second one, behind a confirmation whose default is Cancel.
       await select(term, second);
@@ -116,7 +156,11 @@ describe("the built monitor in a real terminal", () => {
       await term.waitForScreen(`Force-closed ${second}`, "force-closed", STEP_MS);
       await waitFor(() => carol.conversations.get(second)?.state === "closed", "Carol sees it Closed", STEP_MS);
       expect(carol.conversations.get(second)?.closedBy).toBe("sam");
-      await term.waitForScreen((s) => s.includes("ongoing 2") && !new RegExp(`^. ${second}\\s`, "m").test(s), "the closed one off the table", STEP_MS);
+      await term.waitForScreen(
+        (s) => s.includes("ongoing 2") && !new RegExp(`^. ${second}\\s`, "m").test(s),
+        "the closed one off the table",
+        STEP_MS,
+      );
 
       // q quits cleanly.
       await term.press("q");
@@ -130,7 +174,11 @@ describe("the built monitor in a real terminal", () => {
     async () => {
       const home = await startServerWithCredentials();
       const term = await startMonitor(home, ["--as", "alice"]);
-      const screen = await term.waitForScreen(["Alice Moreau is a rep; the monitor is for supervisors only.", "[program exited with status"], "the refusal and the exit", START_MS);
+      const screen = await term.waitForScreen(
+        ["Alice Moreau is a rep; the monitor is for supervisors only.", "[program exited with status"],
+        "the refusal and the exit",
+        START_MS,
+      );
       expect(screen).toContain("cc-agent: Alice Moreau is a rep; the monitor is for supervisors only.");
       expect(term.exitStatus()).toBe("exited with status 1");
     },

@@ -5,7 +5,9 @@ import type { Actor, Command, Conversation, DomainEvent, Outcome, State } from "
 import { DEFAULT_TEXTS } from "../../server/core/org.js";
 import type { Org, Workstream } from "../../server/core/org.js";
 
-export function testWorkstream(overrides: Partial<Workstream> & Pick<Workstream, "id" | "mode" | "queueId">): Workstream {
+export function testWorkstream(
+  overrides: Partial<Workstream> & Pick<Workstream, "id" | "mode" | "queueId">,
+): Workstream {
   return {
     name: overrides.id,
     affinity: overrides.mode === "persistent",
@@ -31,7 +33,10 @@ export function testOrg(overrides: Partial<Org> = {}): Org {
       { id: "general", name: "General" },
       { id: "billing", name: "Billing" },
     ],
-    workstreams: [testWorkstream({ id: "live", mode: "live", queueId: "general" }), testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing" })],
+    workstreams: [
+      testWorkstream({ id: "live", mode: "live", queueId: "general" }),
+      testWorkstream({ id: "persistent", mode: "persistent", queueId: "billing" }),
+    ],
     users: [
       { id: "alice", name: "Alice Moreau", role: "rep", capacity: 2, queues: ["general", "billing"] },
       { id: "bob", name: "Bob Okafor", role: "rep", capacity: 2, queues: ["general", "billing"] },
@@ -70,7 +75,8 @@ export class CoreHarness {
   /** Run and expect success; returns the result. */
   ok(actor: Actor, command: Command): Record<string, unknown> {
     const outcome = this.run(actor, command);
-    if (!outcome.ok) throw new Error(`expected ${command.type} to succeed, got ${outcome.error.code}: ${outcome.error.message}`);
+    if (!outcome.ok)
+      throw new Error(`expected ${command.type} to succeed, got ${outcome.error.code}: ${outcome.error.message}`);
     return outcome.result ?? {};
   }
 
@@ -109,7 +115,9 @@ export class CoreHarness {
 
   /** The pending offer for `repId`, if any. */
   offerFor(repId: string, conversationId?: string): string | undefined {
-    return Object.values(this.state.offers).find((o) => o.repId === repId && o.status === "pending" && (!conversationId || o.conversationId === conversationId))?.id;
+    return Object.values(this.state.offers).find(
+      (o) => o.repId === repId && o.status === "pending" && (!conversationId || o.conversationId === conversationId),
+    )?.id;
   }
 
   used(repId: string): number {

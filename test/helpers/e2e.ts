@@ -26,7 +26,10 @@ export class EndToEnd {
   /** Fail (never skip) with a clear message when the build or tmux is missing; returns CC_AGENT_HOME. */
   home(prefix: string): string {
     const built = join(ROOT, "dist/bundle/cc-agent.js");
-    if (!existsSync(built)) throw new Error(`the built CLI is missing (${built}): run \`npm run build\` first (npm test builds before vitest)`);
+    if (!existsSync(built))
+      throw new Error(
+        `the built CLI is missing (${built}): run \`npm run build\` first (npm test builds before vitest)`,
+      );
     requireTmux();
     this.tmp = tempDir(prefix);
     return join(this.tmp.dir, "home");

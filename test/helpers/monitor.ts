@@ -11,7 +11,14 @@ import { makeTheme } from "../../src/ui/theme/theme.js";
 import type { Theme } from "../../src/ui/theme/theme.js";
 import { FakeClient, ORG, T0, driveInk, me, rep, stripSgr } from "./ui.js";
 
-export const SAM: UserView = me({ id: "sam", name: "Sam Rivera", role: "supervisor", presence: "offline", capacity: 0, queues: ["general", "billing"] });
+export const SAM: UserView = me({
+  id: "sam",
+  name: "Sam Rivera",
+  role: "supervisor",
+  presence: "offline",
+  capacity: 0,
+  queues: ["general", "billing"],
+});
 export const ALICE = rep("alice", "Alice Moreau", { used: 1, conversations: 1, queues: ["general", "billing"] });
 export const BOB = rep("bob", "Bob Okafor", { queues: ["general", "billing"] });
 export const CAROL = rep("carol", "Carol Tanaka", { capacity: 2, used: 2, conversations: 2, presence: "busy" });
@@ -21,14 +28,24 @@ export function org(settings: Partial<OrgView["supervisor"]> = {}): OrgView {
   return { ...ORG, supervisor: { ...ORG.supervisor, ...settings } };
 }
 
-export function supervisorWelcome(conversations: ConversationView[] = [], options: { users?: UserView[]; org?: OrgView } = {}): Welcome {
+export function supervisorWelcome(
+  conversations: ConversationView[] = [],
+  options: { users?: UserView[]; org?: OrgView } = {},
+): Welcome {
   return {
     type: "welcome",
     v: 1,
     seq: 1,
     session: { role: "supervisor", userId: "sam", name: "Sam Rivera" },
     mode: "snapshot",
-    snapshot: { org: options.org ?? org(), me: SAM, users: options.users ?? TEAM, conversations, customerConversations: [], offers: [] },
+    snapshot: {
+      org: options.org ?? org(),
+      me: SAM,
+      users: options.users ?? TEAM,
+      conversations,
+      customerConversations: [],
+      offers: [],
+    },
     serverTime: T0,
   };
 }
@@ -52,14 +69,26 @@ export const MON_KEYS = {
   pageDown: "\x1b[6~",
 };
 
-export async function renderMonitor(options: { welcome?: Welcome; columns?: number; rows?: number; theme?: Theme } = {}): Promise<Monitor> {
+export async function renderMonitor(
+  options: { welcome?: Welcome; columns?: number; rows?: number; theme?: Theme } = {},
+): Promise<Monitor> {
   const store = createMonitorStore(T0, { columns: options.columns ?? 120, rows: options.rows ?? 40 });
   const client = new FakeClient();
   const result: Monitor = {} as Monitor;
   let ids = 0;
-  const controller = new MonitorController(store, client, { exit: () => (result.exited = true), now: () => store.getState().base.now, newClientId: () => `sup-${++ids}` });
+  const controller = new MonitorController(store, client, {
+    exit: () => (result.exited = true),
+    now: () => store.getState().base.now,
+    newClientId: () => `sup-${++ids}`,
+  });
   if (options.welcome) store.dispatch({ type: "welcome", welcome: options.welcome, now: T0 });
-  Object.assign(result, { store, client, controller, exited: false, ...driveInk(createElement(MonitorApp, { store, controller, theme: options.theme ?? makeTheme({}) })) });
+  Object.assign(result, {
+    store,
+    client,
+    controller,
+    exited: false,
+    ...driveInk(createElement(MonitorApp, { store, controller, theme: options.theme ?? makeTheme({}) })),
+  });
   return result;
 }
 

@@ -55,12 +55,16 @@ export function conversationsHeardOf(client: TestClient): Set<string> {
     for (const c of welcome.snapshot?.customerConversations ?? []) ids.add(c.id);
     for (const o of welcome.snapshot?.offers ?? []) ids.add(o.conversationId);
   }
-  for (const frame of client.events) for (const change of frame.changes) for (const id of conversationIdsOf(change)) ids.add(id);
+  for (const frame of client.events)
+    for (const change of frame.changes) for (const id of conversationIdsOf(change)) ids.add(id);
   return ids;
 }
 
 /** How many times each message id reached a client in event frames (alone, or inside a whole conversation). */
-export function messageDeliveries(frames: readonly EventFrame[]): { single: Map<string, number>; inWhole: Map<string, number> } {
+export function messageDeliveries(frames: readonly EventFrame[]): {
+  single: Map<string, number>;
+  inWhole: Map<string, number>;
+} {
   const single = new Map<string, number>();
   const inWhole = new Map<string, number>();
   const bump = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
@@ -113,7 +117,10 @@ export class RawSocket {
   /** The error frame answering `reqId` (or the next error without one, when reqId is undefined). */
   waitForError(reqId: string | undefined, from = 0): Promise<Extract<ServerFrame, { type: "error" }>> {
     return waitFor(
-      () => this.frames.slice(from).find((f): f is Extract<ServerFrame, { type: "error" }> => f.type === "error" && f.reqId === reqId),
+      () =>
+        this.frames
+          .slice(from)
+          .find((f): f is Extract<ServerFrame, { type: "error" }> => f.type === "error" && f.reqId === reqId),
       `an error${reqId ? ` for ${reqId}` : ""}`,
     );
   }

@@ -143,8 +143,12 @@ export class TmuxTerminal {
       if (all.every((check) => matches(screen, check))) return screen;
       // A program that has exited will show nothing new: fail now, with its last output.
       const exited = this.exitStatus();
-      if (exited) throw new Error(`waiting for the screen to show ${what}, but the program ${exited}; last screen:\n${screen}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the screen to show ${what}; last screen:\n${screen}`);
+      if (exited)
+        throw new Error(`waiting for the screen to show ${what}, but the program ${exited}; last screen:\n${screen}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for the screen to show ${what}; last screen:\n${screen}`,
+        );
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

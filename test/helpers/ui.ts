@@ -20,7 +20,12 @@ export const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 /** A fake client: records requests; answers with `responses[type]` (a result, or an Error to refuse). */
 export class FakeClient {
   readonly sent: RequestBody[] = [];
-  responses: Partial<Record<RequestBody["type"], Record<string, unknown> | Error | ((body: RequestBody) => Record<string, unknown> | Error)>> = {};
+  responses: Partial<
+    Record<
+      RequestBody["type"],
+      Record<string, unknown> | Error | ((body: RequestBody) => Record<string, unknown> | Error)
+    >
+  > = {};
   request(body: RequestBody): Promise<Record<string, unknown>> {
     this.sent.push(body);
     const response = this.responses[body.type];
@@ -57,7 +62,17 @@ export const ORG: OrgView = {
 };
 
 export function me(overrides: Partial<UserView> = {}): UserView {
-  return { id: "alice", name: "Alice Moreau", role: "rep", presence: "available", capacity: 3, used: 0, conversations: 0, queues: ["general", "billing"], ...overrides };
+  return {
+    id: "alice",
+    name: "Alice Moreau",
+    role: "rep",
+    presence: "available",
+    capacity: 3,
+    used: 0,
+    conversations: 0,
+    queues: ["general", "billing"],
+    ...overrides,
+  };
 }
 
 export function conversation(id: string, overrides: Partial<ConversationView> = {}): ConversationView {
@@ -66,7 +81,14 @@ export function conversation(id: string, overrides: Partial<ConversationView> = 
 
 let messageCounter = 1000;
 export function customerMessage(text: string, at = T0, overrides: Partial<MessageView> = {}): MessageView {
-  return { id: `m${messageCounter++}`, at, author: { role: "customer", name: "Visitor" }, text, sentiment: 0, ...overrides };
+  return {
+    id: `m${messageCounter++}`,
+    at,
+    author: { role: "customer", name: "Visitor" },
+    text,
+    sentiment: 0,
+    ...overrides,
+  };
 }
 
 export function offer(id: string, conversationId: string, overrides: Partial<OfferView> = {}): OfferView {
@@ -88,7 +110,11 @@ export function offer(id: string, conversationId: string, overrides: Partial<Off
   };
 }
 
-export function welcome(conversations: ConversationView[] = [], offers: OfferView[] = [], user: UserView = me()): Welcome {
+export function welcome(
+  conversations: ConversationView[] = [],
+  offers: OfferView[] = [],
+  user: UserView = me(),
+): Welcome {
   return {
     type: "welcome",
     v: 1,
@@ -153,21 +179,38 @@ export function driveInk(element: ReactElement): Pick<Console, "frame" | "press"
   };
 }
 
-export async function renderConsole(options: { welcome?: Welcome; columns?: number; rows?: number; theme?: Theme } = {}): Promise<Console> {
+export async function renderConsole(
+  options: { welcome?: Welcome; columns?: number; rows?: number; theme?: Theme } = {},
+): Promise<Console> {
   const store = createStore(initialUiState(T0, { columns: options.columns ?? 120, rows: options.rows ?? 40 }));
   const client = new FakeClient();
   const result: Console = {} as Console;
   let ids = 0;
-  const controller = new ConsoleController(store, client, { exit: () => (result.exited = true), now: () => store.getState().now, newClientId: () => `cid-${++ids}` });
+  const controller = new ConsoleController(store, client, {
+    exit: () => (result.exited = true),
+    now: () => store.getState().now,
+    newClientId: () => `cid-${++ids}`,
+  });
   if (options.welcome) store.dispatch({ type: "welcome", welcome: options.welcome, now: T0 });
-  Object.assign(result, { store, client, controller, exited: false, ...driveInk(createElement(App, { store, controller, theme: options.theme ?? makeTheme({}) })) });
+  Object.assign(result, {
+    store,
+    client,
+    controller,
+    exited: false,
+    ...driveInk(createElement(App, { store, controller, theme: options.theme ?? makeTheme({}) })),
+  });
   return result;
 }
 
 // ---- more frames and keys for the app tests --------------------------------------------------------
 
 /** A rep's message as the server echoes it (author id decides "You"). */
-export function repMessage(text: string, at = T0, author: { id: string; name: string } = { id: "alice", name: "Alice Moreau" }, overrides: Partial<MessageView> = {}): MessageView {
+export function repMessage(
+  text: string,
+  at = T0,
+  author: { id: string; name: string } = { id: "alice", name: "Alice Moreau" },
+  overrides: Partial<MessageView> = {},
+): MessageView {
   return { id: `m${messageCounter++}`, at, author: { role: "rep", ...author }, text, ...overrides };
 }
 
@@ -176,7 +219,17 @@ export function systemMessage(text: string, code?: string, at = T0): MessageView
 }
 
 export function rep(id: string, name: string, overrides: Partial<UserView> = {}): UserView {
-  return { id, name, role: "rep", presence: "available", capacity: 3, used: 0, conversations: 0, queues: ["general"], ...overrides };
+  return {
+    id,
+    name,
+    role: "rep",
+    presence: "available",
+    capacity: 3,
+    used: 0,
+    conversations: 0,
+    queues: ["general"],
+    ...overrides,
+  };
 }
 
 /** Ink's own SGR sequences (colour, bold, inverse, …) removed: what is left must hold no escape at all. */

@@ -3,10 +3,21 @@
 import { CcClient } from "../../src/client/client.js";
 import type { HelloFields, RequestBody } from "../../src/client/client.js";
 import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
-import type { Change, ConversationView, CustomerConversationView, MessageView, OfferView, UserView } from "../../src/protocol/views.js";
+import type {
+  Change,
+  ConversationView,
+  CustomerConversationView,
+  MessageView,
+  OfferView,
+  UserView,
+} from "../../src/protocol/views.js";
 
 /** Resolve when `check` returns a value other than undefined/false; poll after every macrotask. */
-export async function waitFor<T>(check: () => T | undefined | false | null, what = "condition", timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | null,
+  what = "condition",
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
@@ -109,11 +120,16 @@ export class TestClient {
   }
 
   pendingOffer(conversationId?: string): OfferView | undefined {
-    return [...this.offers.values()].find((o) => o.status === "pending" && (!conversationId || o.conversationId === conversationId));
+    return [...this.offers.values()].find(
+      (o) => o.status === "pending" && (!conversationId || o.conversationId === conversationId),
+    );
   }
 
   waitForOffer(conversationId?: string): Promise<OfferView> {
-    return waitFor(() => this.pendingOffer(conversationId), `an offer${conversationId ? ` for ${conversationId}` : ""}`);
+    return waitFor(
+      () => this.pendingOffer(conversationId),
+      `an offer${conversationId ? ` for ${conversationId}` : ""}`,
+    );
   }
 
   texts(conversationId: string): string[] {
@@ -121,7 +137,10 @@ export class TestClient {
   }
 
   waitForText(conversationId: string, text: string): Promise<MessageView> {
-    return waitFor(() => (this.messages.get(conversationId) ?? []).find((m) => m.text.includes(text)), `message "${text}" in ${conversationId}`);
+    return waitFor(
+      () => (this.messages.get(conversationId) ?? []).find((m) => m.text.includes(text)),
+      `message "${text}" in ${conversationId}`,
+    );
   }
 
   close(): Promise<void> {

@@ -17,7 +17,15 @@ import {
   reqIdOf,
   supervisorRequestSchema,
 } from "../../src/protocol/messages.js";
-import type { Ack, ErrorFrame, EventFrame, Hello, ProtocolErrorCode, ServerFrame, Welcome } from "../../src/protocol/messages.js";
+import type {
+  Ack,
+  ErrorFrame,
+  EventFrame,
+  Hello,
+  ProtocolErrorCode,
+  ServerFrame,
+  Welcome,
+} from "../../src/protocol/messages.js";
 import type {
   AuthorView,
   Change,
@@ -129,7 +137,8 @@ const rec =
 /** Exactly these values; the Record makes the compiler check the list is complete. */
 function oneOf<T extends string>(values: Record<T, true>): Check {
   return (v, p) => {
-    if (typeof v !== "string" || !Object.hasOwn(values, v)) fail(p, `expected one of ${Object.keys(values).join(", ")}, got ${JSON.stringify(v)}`);
+    if (typeof v !== "string" || !Object.hasOwn(values, v))
+      fail(p, `expected one of ${Object.keys(values).join(", ")}, got ${JSON.stringify(v)}`);
   };
 }
 const lit = (...values: string[]): Check => oneOf(Object.fromEntries(values.map((v) => [v, true])));
@@ -151,20 +160,36 @@ function looseObj(shape: Record<string, Check | Optional>): Check {
 const obj = <T>(shape: Shape<T>): Check => looseObj(shape as Record<string, Check | Optional>);
 
 /** A union told apart by `field`; the Record makes the compiler check every variant is there. */
-function union<T extends Record<D, string>, D extends keyof T & string>(field: D, variants: Record<T[D], Check>): Check {
+function union<T extends Record<D, string>, D extends keyof T & string>(
+  field: D,
+  variants: Record<T[D], Check>,
+): Check {
   return (v, p) => {
     if (!isRecord(v)) fail(p, "expected an object");
     const tag = v[field];
-    if (typeof tag !== "string" || !Object.hasOwn(variants, tag)) fail(`${p}.${field}`, `unknown ${field} ${JSON.stringify(tag)}`);
+    if (typeof tag !== "string" || !Object.hasOwn(variants, tag))
+      fail(`${p}.${field}`, `unknown ${field} ${JSON.stringify(tag)}`);
     variants[tag as T[D]](v, p);
   };
 }
 
 const presence = oneOf<Presence>({ available: true, busy: true, dnd: true, away: true, offline: true, rona: true });
-const conversationState = oneOf<ConversationState>({ open: true, active: true, waiting: true, wrapup: true, closed: true });
+const conversationState = oneOf<ConversationState>({
+  open: true,
+  active: true,
+  waiting: true,
+  wrapup: true,
+  closed: true,
+});
 const mode = oneOf<Mode>({ live: true, persistent: true });
 const offerKind = oneOf<OfferKind>({ route: true, transfer: true, conference: true, supervisor_transfer: true });
-const offerStatus = oneOf<OfferStatus>({ pending: true, accepted: true, rejected: true, timed_out: true, withdrawn: true });
+const offerStatus = oneOf<OfferStatus>({
+  pending: true,
+  accepted: true,
+  rejected: true,
+  timed_out: true,
+  withdrawn: true,
+});
 const noticeCode = oneOf<NoticeCode>({
   rona: true,
   sentiment_alert: true,
@@ -184,7 +209,15 @@ const author = union<AuthorView, "role">("role", {
   system: obj<Extract<AuthorView, { role: "system" }>>({ role: lit("system") }),
 });
 
-const message = obj<MessageView>({ id: str, at: int, author, text: str, clientId: optional(str), sentiment: optional(step), code: optional(str) });
+const message = obj<MessageView>({
+  id: str,
+  at: int,
+  author,
+  text: str,
+  clientId: optional(str),
+  sentiment: optional(step),
+  code: optional(str),
+});
 
 const customer = obj<CustomerView>({
   name: str,
@@ -213,14 +246,20 @@ const conversation = obj<ConversationView>({
   lastOwnerId: nullable(str),
   participants: arr(str),
   consultants: arr(str),
-  conferenceRequested: nullable(obj<NonNullable<ConversationView["conferenceRequested"]>>({ repId: str, repName: str })),
+  conferenceRequested: nullable(
+    obj<NonNullable<ConversationView["conferenceRequested"]>>({ repId: str, repName: str }),
+  ),
   assignedAt: nullable(int),
   offeredTo: nullable(obj<NonNullable<ConversationView["offeredTo"]>>({ repId: str, repName: str, expiresAt: int })),
   transfer: nullable(
     obj<Transfer>({
       by: oneOf<Transfer["by"]>({ rep: true, supervisor: true }),
       fromRepId: nullable(str),
-      target: obj<Transfer["target"]>({ kind: oneOf<Transfer["target"]["kind"]>({ queue: true, rep: true }), id: str, name: str }),
+      target: obj<Transfer["target"]>({
+        kind: oneOf<Transfer["target"]["kind"]>({ queue: true, rep: true }),
+        id: str,
+        name: str,
+      }),
     }),
   ),
   supervisors: rec(oneOf<"monitor" | "join">({ monitor: true, join: true })),
@@ -278,7 +317,9 @@ const org = obj<OrgView>({
   masking: bool,
   supervisor: obj<OrgView["supervisor"]>({ monitor: bool, assign: bool, transfer: bool, forceClose: bool }),
   queues: arr(obj<OrgView["queues"][number]>({ id: str, name: str })),
-  workstreams: arr(obj<OrgView["workstreams"][number]>({ id: str, name: str, mode, queueId: str, sentimentThreshold: step })),
+  workstreams: arr(
+    obj<OrgView["workstreams"][number]>({ id: str, name: str, mode, queueId: str, sentimentThreshold: step }),
+  ),
   wrapUpReasons: arr(obj<OrgView["wrapUpReasons"][number]>({ id: str, label: str })),
 });
 
@@ -294,7 +335,10 @@ const snapshot = obj<Snapshot>({
 type ChangeOf<K extends Change["kind"]> = Extract<Change, { kind: K }>;
 const change = union<Change, "kind">("kind", {
   conversation: obj<ChangeOf<"conversation">>({ kind: lit("conversation"), conversation }),
-  customer_conversation: obj<ChangeOf<"customer_conversation">>({ kind: lit("customer_conversation"), conversation: customerConversation }),
+  customer_conversation: obj<ChangeOf<"customer_conversation">>({
+    kind: lit("customer_conversation"),
+    conversation: customerConversation,
+  }),
   message: obj<ChangeOf<"message">>({ kind: lit("message"), conversationId: str, message }),
   offer: obj<ChangeOf<"offer">>({ kind: lit("offer"), offer }),
   user: obj<ChangeOf<"user">>({ kind: lit("user"), user }),
@@ -302,7 +346,12 @@ const change = union<Change, "kind">("kind", {
     kind: lit("offer_ended"),
     offerId: str,
     conversationId: str,
-    status: oneOf<ChangeOf<"offer_ended">["status"]>({ accepted: true, rejected: true, timed_out: true, withdrawn: true }),
+    status: oneOf<ChangeOf<"offer_ended">["status"]>({
+      accepted: true,
+      rejected: true,
+      timed_out: true,
+      withdrawn: true,
+    }),
   }),
   notice: obj<ChangeOf<"notice">>({ kind: lit("notice"), code: noticeCode, text: str, conversationId: optional(str) }),
 });
@@ -386,32 +435,41 @@ const EXAMPLE_SECRET = "example-secret-for-docs-only-0123456789";
 
 describe("client frame fixtures", () => {
   it("there is a fixture for every request type of every role, and for every hello variant", () => {
-    const have = (role: Role) => new Set(clientFixtures.filter((f) => roleOf(f.name) === role).map((f) => f.json.type as string));
+    const have = (role: Role) =>
+      new Set(clientFixtures.filter((f) => roleOf(f.name) === role).map((f) => f.json.type as string));
     const supervisorOnly = typesOf(supervisorRequestSchema).filter((t) => !typesOf(repRequestSchema).includes(t));
     expect([...have("customer")].sort()).toEqual(["hello", ...typesOf(customerRequestSchema)].sort());
     expect([...have("rep")].sort()).toEqual(["hello", ...typesOf(repRequestSchema)].sort());
     expect([...have("supervisor")].sort()).toEqual(["hello", ...supervisorOnly].sort());
-    const customerHellos = clientFixtures.filter((f) => roleOf(f.name) === "customer" && f.json.type === "hello").map((f) => f.json);
+    const customerHellos = clientFixtures
+      .filter((f) => roleOf(f.name) === "customer" && f.json.type === "hello")
+      .map((f) => f.json);
     expect(customerHellos.some((h) => "identity" in h)).toBe(true);
     expect(customerHellos.some((h) => "conversationToken" in h)).toBe(true);
     expect(customerHellos.some((h) => !("identity" in h) && !("conversationToken" in h))).toBe(true);
     expect(clientFixtures.some((f) => f.json.type === "hello" && typeof f.json.lastSeq === "number")).toBe(true);
   });
 
-  it.each(clientFixtures.map((f) => [f.name, f] as const))("%s decodes for its role and re-encodes to the same JSON", (name, f) => {
-    const role = roleOf(name);
-    expect(name.split(".")[1]?.startsWith(f.json.type as string), "the name after the role starts with the frame type").toBe(true);
-    // A hello is decoded before the connection has a role; every other frame with the sender's role.
-    const decoded = decodeClientFrame(f.raw, f.json.type === "hello" ? null : role);
-    if (!decoded.ok) throw new Error(`${name}: ${decoded.code} ${decoded.message}`);
-    expect(JSON.parse(JSON.stringify(decoded.value))).toStrictEqual(f.json);
-    if (decoded.value.type === "hello") {
-      expect(decoded.value.v).toBe(PROTOCOL_VERSION);
-      expect(decoded.value.role).toBe(role);
-    } else {
-      expect(decoded.value.reqId).toBe(f.json.reqId);
-    }
-  });
+  it.each(clientFixtures.map((f) => [f.name, f] as const))(
+    "%s decodes for its role and re-encodes to the same JSON",
+    (name, f) => {
+      const role = roleOf(name);
+      expect(
+        name.split(".")[1]?.startsWith(f.json.type as string),
+        "the name after the role starts with the frame type",
+      ).toBe(true);
+      // A hello is decoded before the connection has a role; every other frame with the sender's role.
+      const decoded = decodeClientFrame(f.raw, f.json.type === "hello" ? null : role);
+      if (!decoded.ok) throw new Error(`${name}: ${decoded.code} ${decoded.message}`);
+      expect(JSON.parse(JSON.stringify(decoded.value))).toStrictEqual(f.json);
+      if (decoded.value.type === "hello") {
+        expect(decoded.value.v).toBe(PROTOCOL_VERSION);
+        expect(decoded.value.role).toBe(role);
+      } else {
+        expect(decoded.value.reqId).toBe(f.json.reqId);
+      }
+    },
+  );
 
   it("a supervisor may send every rep request; a rep may send none of the supervisor's", () => {
     for (const f of clientFixtures.filter((x) => x.json.type !== "hello")) {
@@ -433,17 +491,37 @@ describe("client frame fixtures", () => {
     expect(sig).toBe("3b3cffeaf4458fc0fcc493cdec5e25f012db3313419baabae8f93e3fd5c74d5d");
     expect(verifyIdentity(EXAMPLE_SECRET, hello.identity!, 1741944600000)).toBe(true);
     // Key order on the wire does not matter; every signed byte does.
-    expect(verifyIdentity(EXAMPLE_SECRET, { sig, name: "Kenny Smith", id: "cust-1042", expires: 1893456000000, account: "Fabrikam Ltd", email: "kenny@example.com" }, 0)).toBe(true);
+    expect(
+      verifyIdentity(
+        EXAMPLE_SECRET,
+        {
+          sig,
+          name: "Kenny Smith",
+          id: "cust-1042",
+          expires: 1893456000000,
+          account: "Fabrikam Ltd",
+          email: "kenny@example.com",
+        },
+        0,
+      ),
+    ).toBe(true);
     expect(verifyIdentity(EXAMPLE_SECRET, { ...hello.identity!, name: "Kenny Smyth" }, 0)).toBe(false);
     expect(verifyIdentity(EXAMPLE_SECRET, hello.identity!, 1893456000001), "expired").toBe(false);
   });
 
   it("the conversation tokens in the fixtures are the server's, scoped to one conversation", () => {
-    const token = (fixture("customer.hello-conversation-token").json as { conversationToken: string }).conversationToken;
-    expect(verifyConversationToken(EXAMPLE_SECRET, token)).toEqual({ conversationId: "c1", customerKey: "visitor:57d6df0e67ad4a66ba43c4f0" });
+    const token = (fixture("customer.hello-conversation-token").json as { conversationToken: string })
+      .conversationToken;
+    expect(verifyConversationToken(EXAMPLE_SECRET, token)).toEqual({
+      conversationId: "c1",
+      customerKey: "visitor:57d6df0e67ad4a66ba43c4f0",
+    });
     expect((fixture("server.ack-start").json as unknown as Ack).result?.conversationToken).toBe(token);
     const welcome = fixture("server.welcome-snapshot-customer").json as unknown as Welcome;
-    expect(verifyConversationToken(EXAMPLE_SECRET, welcome.session.conversationToken!)).toEqual({ conversationId: "c2", customerKey: "auth:cust-1042" });
+    expect(verifyConversationToken(EXAMPLE_SECRET, welcome.session.conversationToken!)).toEqual({
+      conversationId: "c2",
+      customerKey: "auth:cust-1042",
+    });
     expect(verifyConversationToken("another-secret-of-at-least-32-chars!!", token)).toBeNull();
   });
 });
@@ -453,7 +531,8 @@ describe("client frame fixtures", () => {
 describe("server frame fixtures", () => {
   it("the typed fixture index holds exactly the server.*.json files", () => {
     expect(Object.keys(serverFixtures).sort()).toEqual(serverFiles.map((f) => f.name).sort());
-    for (const f of serverFiles) expect(serverFixtures[f.name as keyof typeof serverFixtures], f.name).toStrictEqual(f.json);
+    for (const f of serverFiles)
+      expect(serverFixtures[f.name as keyof typeof serverFixtures], f.name).toStrictEqual(f.json);
   });
 
   it.each(serverFiles.map((f) => [f.name, f] as const))("%s decodes and matches its wire type exactly", (name, f) => {
@@ -471,7 +550,15 @@ describe("server frame fixtures", () => {
     expect(welcomes.every((w) => (w.mode === "resume") === (w.snapshot === null))).toBe(true);
     expect(new Set(welcomes.map((w) => w.session.role))).toEqual(new Set(["rep", "customer"]));
     const kinds = new Set(frames.flatMap((f) => (f.type === "event" ? f.changes.map((c) => c.kind) : [])));
-    const allKinds = { conversation: true, customer_conversation: true, message: true, offer: true, user: true, offer_ended: true, notice: true } satisfies Record<Change["kind"], true>;
+    const allKinds = {
+      conversation: true,
+      customer_conversation: true,
+      message: true,
+      offer: true,
+      user: true,
+      offer_ended: true,
+      notice: true,
+    } satisfies Record<Change["kind"], true>;
     expect([...kinds].sort()).toEqual(Object.keys(allKinds).sort());
     const errors = frames.filter((f): f is ErrorFrame => f.type === "error");
     expect(errors.some((e) => e.reqId !== undefined) && errors.some((e) => e.reqId === undefined)).toBe(true);
@@ -484,9 +571,15 @@ describe("server frame fixtures", () => {
     sent(result("server.ack-send"), "send");
     sent(result("server.ack-send-duplicate"), "send (retry)");
     looseObj({ conversationId: str })(result("server.ack-accept"), "accept");
-    looseObj({ state: conversationState, mode, queuePosition: optional(int), averageWaitMinutes: optional(int) })(result("server.ack-status"), "status");
+    looseObj({ state: conversationState, mode, queuePosition: optional(int), averageWaitMinutes: optional(int) })(
+      result("server.ack-status"),
+      "status",
+    );
     looseObj({ conversationId: str, exceededBy: int })(result("server.ack-assign"), "assign");
-    looseObj({ queues: arr(looseObj({ id: str, name: str, open: int })), reps: arr(user), at: int })(result("server.ack-targets"), "targets");
+    looseObj({ queues: arr(looseObj({ id: str, name: str, open: int })), reps: arr(user), at: int })(
+      result("server.ack-targets"),
+      "targets",
+    );
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
     expect(result("server.ack")).toBeUndefined();
   });
@@ -498,7 +591,9 @@ describe("server frame fixtures", () => {
     expect(check({ ...event, extra: 1 })).toThrow(/frame\.extra: unexpected field/);
     expect(check({ ...event, type: "events" })).toThrow(/unknown type/);
     expect(check({ ...event, changes: [{ kind: "message", conversationId: "c1" }] })).toThrow(/message: missing/);
-    expect(check({ ...event, changes: [{ kind: "notice", code: "lunch", text: "x" }] })).toThrow(/code: expected one of/);
+    expect(check({ ...event, changes: [{ kind: "notice", code: "lunch", text: "x" }] })).toThrow(
+      /code: expected one of/,
+    );
     expect(check({ type: "error", code: "conversation/gone", message: "x" })).toThrow(/code/);
   });
 });
@@ -506,7 +601,8 @@ describe("server frame fixtures", () => {
 // ---- negative cases --------------------------------------------------------------------------------
 
 describe("decodeClientFrame refuses bad frames with a code and a message", () => {
-  const send = (extra: Record<string, unknown> = {}) => JSON.stringify({ type: "send", reqId: "r1", conversationId: "c1", text: "hi", ...extra });
+  const send = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ type: "send", reqId: "r1", conversationId: "c1", text: "hi", ...extra });
 
   it("malformed JSON", () => {
     expect(decodeClientFrame('{"type": "send", ', "rep")).toMatchObject({ ok: false, code: "protocol/malformed" });
@@ -521,7 +617,10 @@ describe("decodeClientFrame refuses bad frames with a code and a message", () =>
 
   it("a frame without a string type", () => {
     expect(decodeClientFrame('{"reqId":"r1"}', "rep")).toMatchObject({ ok: false, code: "protocol/malformed" });
-    expect(decodeClientFrame('{"type":7,"reqId":"r1"}', "customer")).toMatchObject({ ok: false, code: "protocol/malformed" });
+    expect(decodeClientFrame('{"type":7,"reqId":"r1"}', "customer")).toMatchObject({
+      ok: false,
+      code: "protocol/malformed",
+    });
   });
 
   it("an unknown type", () => {
@@ -531,10 +630,22 @@ describe("decodeClientFrame refuses bad frames with a code and a message", () =>
   });
 
   it("a type that exists for another role: auth/forbidden", () => {
-    expect(decodeClientFrame('{"type":"monitor","reqId":"r1","conversationId":"c1"}', "rep")).toMatchObject({ ok: false, code: "auth/forbidden" });
-    expect(decodeClientFrame('{"type":"accept","reqId":"r1","offerId":"o1"}', "customer")).toMatchObject({ ok: false, code: "auth/forbidden" });
-    expect(decodeClientFrame('{"type":"status","reqId":"r1","conversationId":"c1"}', "rep")).toMatchObject({ ok: false, code: "auth/forbidden" });
-    expect(decodeClientFrame('{"type":"start","reqId":"r1","workstream":"live"}', "supervisor")).toMatchObject({ ok: false, code: "auth/forbidden" });
+    expect(decodeClientFrame('{"type":"monitor","reqId":"r1","conversationId":"c1"}', "rep")).toMatchObject({
+      ok: false,
+      code: "auth/forbidden",
+    });
+    expect(decodeClientFrame('{"type":"accept","reqId":"r1","offerId":"o1"}', "customer")).toMatchObject({
+      ok: false,
+      code: "auth/forbidden",
+    });
+    expect(decodeClientFrame('{"type":"status","reqId":"r1","conversationId":"c1"}', "rep")).toMatchObject({
+      ok: false,
+      code: "auth/forbidden",
+    });
+    expect(decodeClientFrame('{"type":"start","reqId":"r1","workstream":"live"}', "supervisor")).toMatchObject({
+      ok: false,
+      code: "auth/forbidden",
+    });
   });
 
   it("any request before hello: protocol/not_ready", () => {
@@ -550,9 +661,24 @@ describe("decodeClientFrame refuses bad frames with a code and a message", () =>
     ["a reqId over 64 characters", send({ reqId: "r".repeat(65) }), "rep", "reqId"],
     ["a clientId over 128 characters", send({ clientId: "k".repeat(129) }), "customer", "clientId"],
     ["an unknown presence", '{"type":"presence","reqId":"r1","presence":"lunch"}', "rep", "presence"],
-    ["a transfer target of an unknown kind", '{"type":"transfer","reqId":"r1","conversationId":"c1","target":{"kind":"bot","id":"b1"}}', "rep", "target"],
-    ["an override that is not a boolean", '{"type":"assign","reqId":"r1","conversationId":"c1","target":{"kind":"rep","id":"bob"},"override":"yes"}', "supervisor", "override"],
-    ["a context value that is not a string", '{"type":"start","reqId":"r1","workstream":"live","context":{"timeOnPage":95}}', "customer", "context"],
+    [
+      "a transfer target of an unknown kind",
+      '{"type":"transfer","reqId":"r1","conversationId":"c1","target":{"kind":"bot","id":"b1"}}',
+      "rep",
+      "target",
+    ],
+    [
+      "an override that is not a boolean",
+      '{"type":"assign","reqId":"r1","conversationId":"c1","target":{"kind":"rep","id":"bob"},"override":"yes"}',
+      "supervisor",
+      "override",
+    ],
+    [
+      "a context value that is not a string",
+      '{"type":"start","reqId":"r1","workstream":"live","context":{"timeOnPage":95}}',
+      "customer",
+      "context",
+    ],
   ] as const)("%s: protocol/invalid naming the field", (_what, raw, role, field) => {
     const result = decodeClientFrame(raw, role);
     expect(result).toMatchObject({ ok: false, code: "protocol/invalid" });
@@ -564,7 +690,11 @@ describe("decodeClientFrame refuses bad frames with a code and a message", () =>
     ["an unknown role", { type: "hello", v: 1, role: "admin", token: "x".repeat(20) }, "role"],
     ["a version that is not a number", { type: "hello", v: "1", role: "rep", token: "x".repeat(20) }, "v"],
     ["a negative lastSeq", { type: "hello", v: 1, role: "rep", token: "x".repeat(20), lastSeq: -1 }, "lastSeq"],
-    ["a signature that is not 64 hex digits", { type: "hello", v: 1, role: "customer", identity: { id: "cust-1", sig: "abc" } }, "identity.sig"],
+    [
+      "a signature that is not 64 hex digits",
+      { type: "hello", v: 1, role: "customer", identity: { id: "cust-1", sig: "abc" } },
+      "identity.sig",
+    ],
   ] as const)("a hello with %s: protocol/invalid naming the field", (_what, hello, field) => {
     const result = decodeClientFrame(JSON.stringify(hello), null);
     expect(result).toMatchObject({ ok: false, code: "protocol/invalid" });
@@ -572,7 +702,10 @@ describe("decodeClientFrame refuses bad frames with a code and a message", () =>
   });
 
   it("a hello of another protocol version still decodes: the server answers protocol/version and closes 4009", () => {
-    const decoded = decodeClientFrame(JSON.stringify({ type: "hello", v: 2, role: "rep", token: "x".repeat(20) }), null);
+    const decoded = decodeClientFrame(
+      JSON.stringify({ type: "hello", v: 2, role: "rep", token: "x".repeat(20) }),
+      null,
+    );
     expect(decoded.ok && decoded.value.type === "hello" && decoded.value.v).toBe(2);
   });
 
@@ -612,16 +745,28 @@ describe("docs/protocol.md", () => {
     const doc = readFileSync(DOC, "utf8");
     for (const code of Object.keys(ERROR_CODES)) expect(doc, code).toContain(`\`${code}\``);
     for (const [name, code] of Object.entries(CloseCode)) expect(doc, name).toContain(`| ${code} |`);
-    for (const type of new Set([...typesOf(customerRequestSchema), ...typesOf(supervisorRequestSchema)])) expect(doc, type).toContain(`\`${type}\``);
-    for (const kind of ["conversation", "customer_conversation", "message", "offer", "user", "offer_ended", "notice"]) expect(doc, kind).toContain(`\`${kind}\``);
-    const notices: Record<NoticeCode, true> = { rona: true, sentiment_alert: true, customer_ended: true, aborted: true, offer_withdrawn: true, transfer_rejected: true, conference_declined: true };
+    for (const type of new Set([...typesOf(customerRequestSchema), ...typesOf(supervisorRequestSchema)]))
+      expect(doc, type).toContain(`\`${type}\``);
+    for (const kind of ["conversation", "customer_conversation", "message", "offer", "user", "offer_ended", "notice"])
+      expect(doc, kind).toContain(`\`${kind}\``);
+    const notices: Record<NoticeCode, true> = {
+      rona: true,
+      sentiment_alert: true,
+      customer_ended: true,
+      aborted: true,
+      offer_withdrawn: true,
+      transfer_rejected: true,
+      conference_declined: true,
+    };
     for (const code of Object.keys(notices)) expect(doc, code).toContain(`\`${code}\``);
   });
 
   it("shows the worked example's canonical JSON and signature", () => {
     const doc = readFileSync(DOC, "utf8");
     expect(doc).toContain(EXAMPLE_SECRET);
-    expect(doc).toContain('{"account":"Fabrikam Ltd","email":"kenny@example.com","expires":1893456000000,"id":"cust-1042","name":"Kenny Smith"}');
+    expect(doc).toContain(
+      '{"account":"Fabrikam Ltd","email":"kenny@example.com","expires":1893456000000,"id":"cust-1042","name":"Kenny Smith"}',
+    );
     expect(doc).toContain("3b3cffeaf4458fc0fcc493cdec5e25f012db3313419baabae8f93e3fd5c74d5d");
   });
 });

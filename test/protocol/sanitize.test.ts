@@ -43,7 +43,9 @@ describe("sanitizeText", () => {
   });
 
   it("removes bidi overrides, isolates and marks, and zero-width characters", () => {
-    const out = sanitizeText("invoice \u202egpj.exe\u202c ok \u2066x\u2069 \u200eL\u200f \u061c a\u200bb\u200cc\u200dd\ufeff");
+    const out = sanitizeText(
+      "invoice \u202egpj.exe\u202c ok \u2066x\u2069 \u200eL\u200f \u061c a\u200bb\u200cc\u200dd\ufeff",
+    );
     expect(out).toBe("invoice gpj.exe ok x L  abcd");
     expectClean(out);
   });
@@ -78,10 +80,38 @@ describe("sanitizeLine", () => {
 
 // Random text, biased towards the dangerous pieces so that sequences actually occur.
 const dangerous = fc.constantFrom(
-  "\x1b", "[", "]", "\x07", "\x9b", "\x9c", "\x9d", "\x90", "\\", "\r", "\n", "\t", "\u202e", "\u2066", "\u200b", "\ufeff", "\u2028",
-  "52;c;", "0;", "2J", "31m", "?25l", "P", "_", "^", "X", "a", " ",
+  "\x1b",
+  "[",
+  "]",
+  "\x07",
+  "\x9b",
+  "\x9c",
+  "\x9d",
+  "\x90",
+  "\\",
+  "\r",
+  "\n",
+  "\t",
+  "\u202e",
+  "\u2066",
+  "\u200b",
+  "\ufeff",
+  "\u2028",
+  "52;c;",
+  "0;",
+  "2J",
+  "31m",
+  "?25l",
+  "P",
+  "_",
+  "^",
+  "X",
+  "a",
+  " ",
 );
-const messy = fc.array(fc.oneof(dangerous, fc.string({ unit: "binary", maxLength: 4 })), { maxLength: 40 }).map((parts) => parts.join(""));
+const messy = fc
+  .array(fc.oneof(dangerous, fc.string({ unit: "binary", maxLength: 4 })), { maxLength: 40 })
+  .map((parts) => parts.join(""));
 
 describe("sanitize properties", () => {
   it("no control byte survives, and sanitising is idempotent", () => {

@@ -41,11 +41,15 @@ afterEach(async () => {
 });
 
 function spawnServer(): ServerProcess {
-  const child = spawn(process.execPath, [bin, "server", "--port", "0", "--data", join(tmp.dir, "cc.db"), "--log-level", "warn"], {
-    cwd: tmp.dir,
-    env: { ...process.env, CC_AGENT_HOME: join(tmp.dir, "home"), NO_COLOR: "1" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, "server", "--port", "0", "--data", join(tmp.dir, "cc.db"), "--log-level", "warn"],
+    {
+      cwd: tmp.dir,
+      env: { ...process.env, CC_AGENT_HOME: join(tmp.dir, "home"), NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   const server: ServerProcess = {
     child,
     stderr: "",
@@ -88,7 +92,8 @@ function listening(server: ServerProcess, timeoutMs = 15_000): Promise<string> {
 /** The credentials file this server process wrote. */
 function credentialsOf(server: ServerProcess): LocalCredentials {
   const credentials = readCredentials(join(tmp.dir, "home", "local-server.json"));
-  if (!credentials || credentials.pid !== server.child.pid) throw new Error(`no credentials file written by pid ${server.child.pid}`);
+  if (!credentials || credentials.pid !== server.child.pid)
+    throw new Error(`no credentials file written by pid ${server.child.pid}`);
   return credentials;
 }
 
@@ -137,7 +142,12 @@ describe("kill -9", () => {
     const bursts = customers.map(async (customer, k) => {
       try {
         const opening = `customer ${k} opening`;
-        const started = await customer.request({ type: "start", workstream: "live", text: opening, clientId: `k${k}-0` });
+        const started = await customer.request({
+          type: "start",
+          workstream: "live",
+          text: opening,
+          clientId: `k${k}-0`,
+        });
         const conversationId = started.conversationId as string;
         record(conversationId, opening);
         for (let i = 1; !killed; i++) {
@@ -163,7 +173,11 @@ describe("kill -9", () => {
     const sam = await connect(url2, { role: "supervisor", token: tokenOf(again, "sam") });
 
     const shown = new Map<string, string[]>();
-    for (const c of sam.welcome?.snapshot?.conversations ?? []) shown.set(c.id, (c.messages ?? []).map((m) => m.text));
+    for (const c of sam.welcome?.snapshot?.conversations ?? [])
+      shown.set(
+        c.id,
+        (c.messages ?? []).map((m) => m.text),
+      );
     const missing = acked.filter((m) => !shown.get(m.conversationId)?.includes(m.text));
     expect(missing).toEqual([]);
     // …in the order they were acknowledged, within each conversation.
@@ -173,7 +187,10 @@ describe("kill -9", () => {
     }
     expect(shown.size).toBe(CUSTOMERS);
 
-    const health = (await (await fetch(`${url2.replace(/^ws/, "http").replace(/\/ws$/, "")}/healthz`)).json()) as { status: string; conversations: number };
+    const health = (await (await fetch(`${url2.replace(/^ws/, "http").replace(/\/ws$/, "")}/healthz`)).json()) as {
+      status: string;
+      conversations: number;
+    };
     expect(health).toMatchObject({ status: "ok", conversations: CUSTOMERS });
   });
 });

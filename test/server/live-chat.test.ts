@@ -28,7 +28,12 @@ describe("a live chat over the wire", () => {
     await alice.request({ type: "presence", presence: "available" });
     const customer = await connect({ role: "customer" });
 
-    const started = await customer.request({ type: "start", workstream: "live", text: "Hello, my card 4111 1111 1111 1111 was charged twice", clientId: "k1" });
+    const started = await customer.request({
+      type: "start",
+      workstream: "live",
+      text: "Hello, my card 4111 1111 1111 1111 was charged twice",
+      clientId: "k1",
+    });
     const conversationId = started.conversationId as string;
     expect(started.conversationToken).toMatch(/\./);
 

@@ -19,13 +19,18 @@ describe("server logs", () => {
     const file = join(mkdtempSync(join(tmpdir(), "cc-agent-logs-")), "server.log");
     const logger = createLogger({ level: "trace", file });
     server = await startServer({ port: 0, dataFile: null, logger });
-    const alice = await new TestClient(server.url, { role: "rep", token: server.org.users.find((u) => u.id === "alice")!.token }).connect();
+    const alice = await new TestClient(server.url, {
+      role: "rep",
+      token: server.org.users.find((u) => u.id === "alice")!.token,
+    }).connect();
     clients.push(alice);
     await alice.request({ type: "presence", presence: "available" });
     const customer = await new TestClient(server.url, { role: "customer" }).connect();
     clients.push(customer);
     const secretText = "my e-mail is melissa@gmail.com and card 4111 1111 1111 1111";
-    const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: secretText })) as { conversationId: string };
+    const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: secretText })) as {
+      conversationId: string;
+    };
     await alice.waitForOffer(conversationId);
     // A bad frame is logged at debug level at most, and without its content.
     await customer.refused({ type: "send", conversationId: "c999", text: secretText });
@@ -36,7 +41,10 @@ describe("server logs", () => {
       const text = readFileSync(file, "utf8");
       return text.includes("server stopped") ? text : undefined;
     }, "the log to be flushed");
-    const lines = log.trim().split("\n").map((line) => JSON.parse(line) as { level: number; msg: string });
+    const lines = log
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.every((l) => typeof l.level === "number")).toBe(true);
     expect(log).not.toContain("melissa");

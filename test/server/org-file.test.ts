@@ -6,7 +6,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { DEMO_USER_IDS, OrgFileError, demoOrgFile, loadOrgFile, orgFileSchema, parseOrgFile, toOrg } from "../../server/org-file.js";
+import {
+  DEMO_USER_IDS,
+  OrgFileError,
+  demoOrgFile,
+  loadOrgFile,
+  orgFileSchema,
+  parseOrgFile,
+  toOrg,
+} from "../../server/org-file.js";
 import { DEFAULT_TEXTS } from "../../server/core/org.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../docs/example-org.json", import.meta.url));
@@ -50,7 +58,11 @@ function errorOf(json: unknown): string {
 
 /** Every key path the schema knows, in the notation of docs/org-file.md (`workstreams[].texts.ended`). */
 function schemaPaths(schema: z.ZodType, prefix = ""): string[] {
-  const def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> } } })._zod.def;
+  const def = (
+    schema as unknown as {
+      _zod: { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> } };
+    }
+  )._zod.def;
   switch (def.type) {
     case "default":
     case "optional":
@@ -95,14 +107,22 @@ describe("docs/example-org.json", () => {
     ]);
     // Labels of the 7-step scale become steps (S9).
     expect(org.workstreams.map((w) => w.sentimentThreshold)).toEqual([-1, -2, -1]);
-    expect(org.widget.rules[1]).toMatchObject({ days: [0, 1, 2, 3, 4, 5, 6], from: "00:00", to: "24:00", utcOffsetMinutes: 0 });
+    expect(org.widget.rules[1]).toMatchObject({
+      days: [0, 1, 2, 3, 4, 5, 6],
+      from: "00:00",
+      to: "24:00",
+      utcOffsetMinutes: 0,
+    });
   });
 
   it("sets every setting of the schema, and docs/org-file.md documents every one", () => {
     const known = schemaPaths(orgFileSchema);
     const example = new Set(jsonPaths(JSON.parse(readFileSync(EXAMPLE, "utf8"))));
     expect(known.filter((path) => !example.has(path))).toEqual([]);
-    expect([...example].filter((path) => !known.includes(path)), "the example sets nothing the schema ignores").toEqual([]);
+    expect(
+      [...example].filter((path) => !known.includes(path)),
+      "the example sets nothing the schema ignores",
+    ).toEqual([]);
     const doc = readFileSync(DOC, "utf8");
     expect(known.filter((path) => !doc.includes(`\`${path}\``))).toEqual([]);
   });
@@ -199,8 +219,16 @@ describe("invalid org files give clear errors", () => {
 
   it.each([
     ["queue", (j: ReturnType<typeof minimal>) => j.queues.push({ id: "general", name: "General again" })],
-    ["workstream", (j: ReturnType<typeof minimal>) => j.workstreams.push({ id: "live", name: "Live again", mode: "live", queue: "general" })],
-    ["user", (j: ReturnType<typeof minimal>) => j.users.push({ id: "alice", name: "Alice again", token: "another-token-0123456789" })],
+    [
+      "workstream",
+      (j: ReturnType<typeof minimal>) =>
+        j.workstreams.push({ id: "live", name: "Live again", mode: "live", queue: "general" }),
+    ],
+    [
+      "user",
+      (j: ReturnType<typeof minimal>) =>
+        j.users.push({ id: "alice", name: "Alice again", token: "another-token-0123456789" }),
+    ],
     ["wrap-up reason", (j: ReturnType<typeof minimal>) => j.wrapUpReasons.push({ id: "resolved", label: "Done" })],
   ] as const)("a duplicate %s id", (what, change) => {
     const json = minimal();
@@ -210,7 +238,13 @@ describe("invalid org files give clear errors", () => {
 
   it("SPEC P10: a persistent workstream with affinity off", () => {
     const json = minimal();
-    json.workstreams.push({ id: "messaging", name: "Messaging", mode: "persistent", queue: "general", affinity: false });
+    json.workstreams.push({
+      id: "messaging",
+      name: "Messaging",
+      mode: "persistent",
+      queue: "general",
+      affinity: false,
+    });
     expect(errorOf(json)).toContain('persistent workstream "messaging" must keep affinity on (P10)');
   });
 
@@ -264,7 +298,9 @@ describe("invalid org files give clear errors", () => {
     const message = errorOf(json);
 
     // then the error names the field and says what a valid value is
-    expect(message).toContain(`workstreams.0.operatingHours.${key}: a time of day "HH:MM" from "00:00" to "${key === "open" ? "23:59" : "24:00"}"`);
+    expect(message).toContain(
+      `workstreams.0.operatingHours.${key}: a time of day "HH:MM" from "00:00" to "${key === "open" ? "23:59" : "24:00"}"`,
+    );
   });
 
   it("SPEC P2: operating hours opening and closing at the same time are refused, naming the field", () => {
@@ -280,11 +316,22 @@ describe("invalid org files give clear errors", () => {
     // given night hours, and evening hours until midnight
     const json = minimal();
     json.workstreams[0]!.operatingHours = { days: [1, 2, 3, 4, 5], open: "22:00", close: "06:00" };
-    json.workstreams.push({ id: "evening", name: "Evening", mode: "live", queue: "general", operatingHours: { days: [6], open: "18:00", close: "24:00" } });
+    json.workstreams.push({
+      id: "evening",
+      name: "Evening",
+      mode: "live",
+      queue: "general",
+      operatingHours: { days: [6], open: "18:00", close: "24:00" },
+    });
 
     // when the file is read, then they reach the routing core as written (which opens 22:00 to 06:00 the next morning)
     const org = toOrg(parseOrgFile(json));
-    expect(org.workstreams[0]!.operatingHours).toEqual({ days: [1, 2, 3, 4, 5], open: "22:00", close: "06:00", utcOffsetMinutes: 0 });
+    expect(org.workstreams[0]!.operatingHours).toEqual({
+      days: [1, 2, 3, 4, 5],
+      open: "22:00",
+      close: "06:00",
+      utcOffsetMinutes: 0,
+    });
     expect(org.workstreams[1]!.operatingHours).toMatchObject({ open: "18:00", close: "24:00" });
   });
 

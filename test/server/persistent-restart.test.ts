@@ -61,14 +61,24 @@ describe("persistent chat across a server restart", () => {
     // P9: persistent chat is for authenticated customers, signed by the org.
     const identity = signIdentity(first.org.secret, { id: "cust-kenny", name: "Kenny Smith", account: "Contoso Ltd" });
     const customer = await connect(first, { role: "customer", identity });
-    const started = await customer.request({ type: "start", workstream: "persistent", text: "My invoice for March is wrong", clientId: "k1" });
+    const started = await customer.request({
+      type: "start",
+      workstream: "persistent",
+      text: "My invoice for March is wrong",
+      clientId: "k1",
+    });
     const conversationId = started.conversationId as string;
     expect(started.resumed).toBe(false);
 
     const offer = await alice.waitForOffer(conversationId);
     await alice.request({ type: "accept", offerId: offer.id });
     await waitFor(() => alice.conversations.get(conversationId)?.state === "active", "active");
-    await alice.request({ type: "send", conversationId, text: "I am correcting the March invoice now.", clientId: "a1" });
+    await alice.request({
+      type: "send",
+      conversationId,
+      text: "I am correcting the March invoice now.",
+      clientId: "a1",
+    });
     await customer.waitForText(conversationId, "correcting the March invoice");
     await customer.request({ type: "send", conversationId, text: "Great, I will check later", clientId: "k2" });
     await alice.waitForText(conversationId, "check later");
@@ -82,8 +92,15 @@ describe("persistent chat across a server restart", () => {
     await alice.request({ type: "close", conversationId });
     await waitFor(() => alice.conversations.get(conversationId)?.state === "waiting", "waiting");
     await waitFor(() => alice.users.get("alice")?.used === 0, "no capacity used while Waiting");
-    await waitFor(() => customer.customerConversations.get(conversationId)?.state === "waiting", "the customer sees Waiting");
-    const history = ["My invoice for March is wrong", "I am correcting the March invoice now.", "Great, I will check later"];
+    await waitFor(
+      () => customer.customerConversations.get(conversationId)?.state === "waiting",
+      "the customer sees Waiting",
+    );
+    const history = [
+      "My invoice for March is wrong",
+      "I am correcting the March invoice now.",
+      "Great, I will check later",
+    ];
     expect(customer.texts(conversationId)).toEqual(history);
 
     // The customer leaves; the server stops and starts again on the same file with the same org.
@@ -108,7 +125,12 @@ describe("persistent chat across a server restart", () => {
     expect(returning.welcome?.session.conversationToken).toMatch(/\./);
 
     // …and carries on: `start` on the persistent workstream resumes the same conversation.
-    const resumed = await returning.request({ type: "start", workstream: "persistent", text: "I am back, it still shows the old amount", clientId: "k3" });
+    const resumed = await returning.request({
+      type: "start",
+      workstream: "persistent",
+      text: "I am back, it still shows the old amount",
+      clientId: "k3",
+    });
     expect(resumed).toMatchObject({ conversationId, resumed: true });
 
     // P6 + P11: Alice is notified with an offer for the same conversation; Bob, idle longer, is not.
@@ -119,18 +141,29 @@ describe("persistent chat across a server restart", () => {
     await aliceAgain.request({ type: "accept", offerId: again.id });
     await waitFor(() => aliceAgain.conversations.get(conversationId)?.state === "active", "active again");
     expect(aliceAgain.conversations.get(conversationId)?.ownerId).toBe("alice");
-    await waitFor(() => returning.customerConversations.get(conversationId)?.repName === "Alice Moreau", "the customer sees Alice");
+    await waitFor(
+      () => returning.customerConversations.get(conversationId)?.repName === "Alice Moreau",
+      "the customer sees Alice",
+    );
 
     // Both sides see the whole thread, nothing twice.
     const whole = [...history, "I am back, it still shows the old amount"];
     await aliceAgain.waitForText(conversationId, "I am back");
     expect(aliceAgain.texts(conversationId)).toEqual(whole);
     expect(returning.texts(conversationId)).toEqual(whole);
-    await aliceAgain.request({ type: "send", conversationId, text: "Fixed: the new amount is on your account.", clientId: "a2" });
+    await aliceAgain.request({
+      type: "send",
+      conversationId,
+      text: "Fixed: the new amount is on your account.",
+      clientId: "a2",
+    });
     await returning.waitForText(conversationId, "Fixed: the new amount");
 
     // Without affinity Bob (idle the longest) is the one a new conversation goes to.
-    const other = await connect(second, { role: "customer", identity: signIdentity(second.org.secret, { id: "cust-ann", name: "Ann Lee" }) });
+    const other = await connect(second, {
+      role: "customer",
+      identity: signIdentity(second.org.secret, { id: "cust-ann", name: "Ann Lee" }),
+    });
     const fresh = await other.request({ type: "start", workstream: "persistent", text: "A new question" });
     await bobAgain.waitForOffer(fresh.conversationId as string);
     expect(aliceAgain.pendingOffer(fresh.conversationId as string)).toBeUndefined();
@@ -184,12 +217,18 @@ describe("the org file removes a queue or a user", () => {
     const bob = await connect(first, { role: "rep", token: token(first, "bob") });
     await bob.request({ type: "presence", presence: "available" });
     const customer = await connect(first, { role: "customer" });
-    const live = (await customer.request({ type: "start", workstream: "live", text: "Hello, I need help with my order" })).conversationId as string;
+    const live = (
+      await customer.request({ type: "start", workstream: "live", text: "Hello, I need help with my order" })
+    ).conversationId as string;
     await bob.request({ type: "accept", offerId: (await bob.waitForOffer(live)).id });
     await bob.request({ type: "presence", presence: "away" });
     // A persistent chat waits in Billing: nobody is Available there.
-    const other = await connect(first, { role: "customer", identity: signIdentity(first.org.secret, { id: "cust-ann", name: "Ann Lee" }) });
-    const billing = (await other.request({ type: "start", workstream: "persistent", text: "Is my invoice ready?" })).conversationId as string;
+    const other = await connect(first, {
+      role: "customer",
+      identity: signIdentity(first.org.secret, { id: "cust-ann", name: "Ann Lee" }),
+    });
+    const billing = (await other.request({ type: "start", workstream: "persistent", text: "Is my invoice ready?" }))
+      .conversationId as string;
     const org = first.org;
     await stop(first, bob, customer, other);
 
@@ -199,17 +238,27 @@ describe("the org file removes a queue or a user", () => {
         ...org,
         queues: org.queues.filter((q) => q.id !== "billing"),
         workstreams: org.workstreams.map((w) => (w.queue === "billing" ? { ...w, queue: "general" } : w)),
-        users: org.users.filter((u) => u.id !== "bob").map((u) => ({ ...u, queues: u.queues.filter((q) => q !== "billing") })),
+        users: org.users
+          .filter((u) => u.id !== "bob")
+          .map((u) => ({ ...u, queues: u.queues.filter((q) => q !== "billing") })),
       },
     });
     const sam = await connect(second, { role: "supervisor", token: token(second, "sam") });
     expect(sam.conversations.get(live)).toMatchObject({ state: "active", aborted: "rep Bob Okafor was removed" });
-    expect(sam.texts(live).at(-1)).toBe("This conversation was aborted: rep Bob Okafor was removed. It can only be ended.");
+    expect(sam.texts(live).at(-1)).toBe(
+      "This conversation was aborted: rep Bob Okafor was removed. It can only be ended.",
+    );
     expect(sam.conversations.get(billing)).toBeUndefined(); // closed: the monitor leaves Closed ones out
-    expect(second.hub.state.conversations[billing]).toMatchObject({ state: "closed", aborted: "queue Billing was deleted" });
+    expect(second.hub.state.conversations[billing]).toMatchObject({
+      state: "closed",
+      aborted: "queue Billing was deleted",
+    });
     // Nobody can carry the aborted chat on; the supervisor ends it.
     await sam.request({ type: "force_close", conversationId: live });
-    await waitFor(() => sam.conversations.get(live)?.state === "closed" || !sam.conversations.has(live), "the aborted chat closed");
+    await waitFor(
+      () => sam.conversations.get(live)?.state === "closed" || !sam.conversations.has(live),
+      "the aborted chat closed",
+    );
     expect(second.hub.state.conversations[live]?.state).toBe("closed");
   });
 
@@ -217,16 +266,26 @@ describe("the org file removes a queue or a user", () => {
     const first = await start({});
     const alice = await connect(first, { role: "rep", token: token(first, "alice") });
     await alice.request({ type: "presence", presence: "available" });
-    const customer = await connect(first, { role: "customer", identity: signIdentity(first.org.secret, { id: "cust-ann", name: "Ann Lee" }) });
-    const id = (await customer.request({ type: "start", workstream: "persistent", text: "Is my invoice ready?" })).conversationId as string;
+    const customer = await connect(first, {
+      role: "customer",
+      identity: signIdentity(first.org.secret, { id: "cust-ann", name: "Ann Lee" }),
+    });
+    const id = (await customer.request({ type: "start", workstream: "persistent", text: "Is my invoice ready?" }))
+      .conversationId as string;
     await alice.request({ type: "accept", offerId: (await alice.waitForOffer(id)).id });
     const org = first.org;
     await stop(first, alice, customer);
 
     const second = await start({ org: { ...org, workstreams: org.workstreams.filter((w) => w.id !== "persistent") } });
-    expect(second.hub.state.conversations[id]).toMatchObject({ state: "closed", closedBy: "system", aborted: "workstream Persistent chat was removed" });
+    expect(second.hub.state.conversations[id]).toMatchObject({
+      state: "closed",
+      closedBy: "system",
+      aborted: "workstream Persistent chat was removed",
+    });
     const aliceAgain = await connect(second, { role: "rep", token: token(second, "alice") });
     expect(aliceAgain.users.get("alice")?.used).toBe(0);
-    expect(aliceAgain.texts(id).at(-1)).toBe("This conversation was aborted: workstream Persistent chat was removed. It can only be ended.");
+    expect(aliceAgain.texts(id).at(-1)).toBe(
+      "This conversation was aborted: workstream Persistent chat was removed. It can only be ended.",
+    );
   });
 });

@@ -14,7 +14,10 @@ afterEach(async () => {
 });
 
 async function rep(id: string): Promise<TestClient> {
-  const client = await new TestClient(server!.url, { role: "rep", token: server!.org.users.find((u) => u.id === id)!.token }).connect();
+  const client = await new TestClient(server!.url, {
+    role: "rep",
+    token: server!.org.users.find((u) => u.id === id)!.token,
+  }).connect();
   clients.push(client);
   return client;
 }

@@ -23,7 +23,11 @@ async function start(options: ServerOptions = {}): Promise<RunningServer> {
   return server;
 }
 
-async function connect(server: RunningServer, hello: ConstructorParameters<typeof TestClient>[1], options: { reconnect?: boolean } = {}): Promise<TestClient> {
+async function connect(
+  server: RunningServer,
+  hello: ConstructorParameters<typeof TestClient>[1],
+  options: { reconnect?: boolean } = {},
+): Promise<TestClient> {
   const client = await new TestClient(server.url, hello, options).connect();
   clients.push(client);
   return client;
@@ -33,14 +37,27 @@ function token(server: RunningServer, id: string): string {
   return server.org.users.find((u) => u.id === id)!.token;
 }
 
-async function rep(server: RunningServer, id: string, available = true, options: { reconnect?: boolean } = {}): Promise<TestClient> {
-  const client = await connect(server, { role: server.org.users.find((u) => u.id === id)!.role, token: token(server, id) }, options);
+async function rep(
+  server: RunningServer,
+  id: string,
+  available = true,
+  options: { reconnect?: boolean } = {},
+): Promise<TestClient> {
+  const client = await connect(
+    server,
+    { role: server.org.users.find((u) => u.id === id)!.role, token: token(server, id) },
+    options,
+  );
   if (available) await client.request({ type: "presence", presence: "available" });
   return client;
 }
 
 /** A customer with a live chat offered to `to`, who accepts it. */
-async function activeChat(server: RunningServer, to: TestClient, text = "Hello, I need help with my order"): Promise<{ customer: TestClient; conversationId: string }> {
+async function activeChat(
+  server: RunningServer,
+  to: TestClient,
+  text = "Hello, I need help with my order",
+): Promise<{ customer: TestClient; conversationId: string }> {
   const customer = await connect(server, { role: "customer" });
   const started = await customer.request({ type: "start", workstream: "live", text });
   const conversationId = started.conversationId as string;
@@ -66,7 +83,11 @@ describe("offers", () => {
     const bob = await rep(server, "bob");
 
     const customer = await connect(server, { role: "customer" });
-    const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: "Anyone there?" })) as { conversationId: string };
+    const { conversationId } = (await customer.request({
+      type: "start",
+      workstream: "live",
+      text: "Anyone there?",
+    })) as { conversationId: string };
     const offer = await alice.waitForOffer(conversationId);
     expect(offer.expiresAt).toBe(clock.now() + 30_000);
     expect(bob.pendingOffer()).toBeUndefined();
@@ -84,7 +105,8 @@ describe("offers", () => {
 
     // A RONA rep receives no offers until she sets herself Available by hand.
     const second = await connect(server, { role: "customer" });
-    const other = (await second.request({ type: "start", workstream: "live", text: "Me too" })).conversationId as string;
+    const other = (await second.request({ type: "start", workstream: "live", text: "Me too" }))
+      .conversationId as string;
     await bob.waitForOffer(other);
     expect(alice.pendingOffer()).toBeUndefined();
     expect(server.hub.state.users.alice?.presence).toBe("rona");
@@ -99,7 +121,8 @@ describe("offers", () => {
     clock.advance(1_000);
     const bob = await rep(server, "bob");
     const customer = await connect(server, { role: "customer" });
-    const conversationId = (await customer.request({ type: "start", workstream: "live", text: "Hi" })).conversationId as string;
+    const conversationId = (await customer.request({ type: "start", workstream: "live", text: "Hi" }))
+      .conversationId as string;
 
     const first = await alice.waitForOffer(conversationId);
     await alice.request({ type: "reject", offerId: first.id });
@@ -117,7 +140,10 @@ describe("offers", () => {
     const carol = await rep(server, "carol");
     const third = await carol.waitForOffer(conversationId);
     await carol.request({ type: "accept", offerId: third.id });
-    await waitFor(() => customer.customerConversations.get(conversationId)?.repName === "Carol Tanaka", "the customer sees Carol");
+    await waitFor(
+      () => customer.customerConversations.get(conversationId)?.repName === "Carol Tanaka",
+      "the customer sees Carol",
+    );
     // A rejected offer cannot be accepted afterwards (settled offers are history, not state).
     expect(await alice.refused({ type: "accept", offerId: first.id })).toBe("offer/not_found");
   });
@@ -135,7 +161,9 @@ describe("supervisor", () => {
     await waitFor(() => carol.users.get("carol")?.presence === "busy", "Carol busy");
 
     const customer = await connect(server, { role: "customer" });
-    const conversationId = (await customer.request({ type: "start", workstream: "live", text: "Third customer, waiting" })).conversationId as string;
+    const conversationId = (
+      await customer.request({ type: "start", workstream: "live", text: "Third customer, waiting" })
+    ).conversationId as string;
     await waitFor(() => sam.conversations.get(conversationId)?.state === "open", "Sam sees it Open");
     expect(sam.conversations.get(conversationId)?.ownerId).toBeNull();
 
@@ -143,17 +171,27 @@ describe("supervisor", () => {
     expect(refused.code).toBe("rep/unavailable");
     expect(refused.message).toMatch(/override/);
 
-    const result = await sam.request({ type: "assign", conversationId, target: { kind: "rep", id: "carol" }, override: true });
+    const result = await sam.request({
+      type: "assign",
+      conversationId,
+      target: { kind: "rep", id: "carol" },
+      override: true,
+    });
     expect(result).toEqual({ conversationId, exceededBy: 1 });
     await waitFor(() => carol.conversations.get(conversationId)?.state === "active", "Carol has it");
     expect(carol.conversations.get(conversationId)?.ownerId).toBe("carol");
     expect(carol.texts(conversationId)).toContain("Third customer, waiting");
     await waitFor(() => carol.users.get("carol")?.used === 3, "Carol at 3/2");
     await waitFor(() => sam.users.get("carol")?.used === 3, "Sam sees 3/2");
-    await waitFor(() => customer.customerConversations.get(conversationId)?.repName === "Carol Tanaka", "the customer sees Carol");
+    await waitFor(
+      () => customer.customerConversations.get(conversationId)?.repName === "Carol Tanaka",
+      "the customer sees Carol",
+    );
 
     // Only an Open conversation assigned to nobody can be assigned.
-    expect(await sam.refused({ type: "assign", conversationId, target: { kind: "rep", id: "alice" }, override: true })).toBe("conversation/not_open");
+    expect(
+      await sam.refused({ type: "assign", conversationId, target: { kind: "rep", id: "alice" }, override: true }),
+    ).toBe("conversation/not_open");
   });
 
   const disabled: { setting: keyof OrgFile["supervisor"]; action: string; code: string; needs: "open" | "active" }[] = [
@@ -174,7 +212,8 @@ describe("supervisor", () => {
         conversationId = (await activeChat(server, await rep(server, "alice"))).conversationId;
       } else {
         const customer = await connect(server, { role: "customer" });
-        conversationId = (await customer.request({ type: "start", workstream: "live", text: "Nobody is available" })).conversationId as string;
+        conversationId = (await customer.request({ type: "start", workstream: "live", text: "Nobody is available" }))
+          .conversationId as string;
       }
       await waitFor(() => sam.conversations.get(conversationId)?.state === needs, `Sam sees it ${needs}`);
       const before = JSON.stringify(server.hub.state.conversations[conversationId]);
@@ -202,15 +241,22 @@ describe("supervisor", () => {
     await sam.request({ type: "monitor", conversationId: watched });
     await sam.request({ type: "join", conversationId: watched });
     await waitFor(() => alice.conversations.get(watched)?.supervisors.sam === "join", "Sam joined");
-    await sam.request({ type: "supervisor_transfer", conversationId: watched, target: { kind: "queue", id: "billing" } });
+    await sam.request({
+      type: "supervisor_transfer",
+      conversationId: watched,
+      target: { kind: "queue", id: "billing" },
+    });
     const closing = (await activeChat(server, alice, "close me")).conversationId;
     await sam.request({ type: "force_close", conversationId: closing });
     await waitFor(() => alice.conversations.get(closing)?.state === "closed", "force-closed");
     await alice.request({ type: "presence", presence: "away" });
     const customer = await connect(server, { role: "customer" });
-    const open = (await customer.request({ type: "start", workstream: "live", text: "assign me" })).conversationId as string;
+    const open = (await customer.request({ type: "start", workstream: "live", text: "assign me" }))
+      .conversationId as string;
     await waitFor(() => sam.conversations.get(open)?.state === "open", "open");
-    expect(await sam.request({ type: "assign", conversationId: open, target: { kind: "queue", id: "billing" } })).toEqual({ conversationId: open, exceededBy: 0 });
+    expect(
+      await sam.request({ type: "assign", conversationId: open, target: { kind: "queue", id: "billing" } }),
+    ).toEqual({ conversationId: open, exceededBy: 0 });
   });
 });
 
@@ -222,7 +268,8 @@ describe("transfer", () => {
     clock.advance(1_000);
     const carol = await rep(server, "carol"); // general only, idle longer than Bob
     const customer = await connect(server, { role: "customer" });
-    const conversationId = (await customer.request({ type: "start", workstream: "live", text: "I was charged twice" })).conversationId as string;
+    const conversationId = (await customer.request({ type: "start", workstream: "live", text: "I was charged twice" }))
+      .conversationId as string;
     const offer = await alice.waitForOffer(conversationId);
 
     // L10: transfer only after accepting.
@@ -253,7 +300,10 @@ describe("transfer", () => {
     await waitFor(() => bob.conversations.get(conversationId)?.state === "active", "Bob has it");
     expect(bob.conversations.get(conversationId)?.queueName).toBe("Billing");
     expect(bob.texts(conversationId)).toEqual(["I was charged twice", "Let me pass you to Billing."]);
-    await waitFor(() => customer.customerConversations.get(conversationId)?.repName === "Bob Okafor", "the customer sees Bob");
+    await waitFor(
+      () => customer.customerConversations.get(conversationId)?.repName === "Bob Okafor",
+      "the customer sees Bob",
+    );
     await bob.request({ type: "send", conversationId, text: "Billing here, refund on its way." });
     await customer.waitForText(conversationId, "refund on its way");
   });
@@ -265,7 +315,8 @@ describe("transfer", () => {
     const { conversationId } = await activeChat(server, alice);
     await alice.request({ type: "transfer", conversationId, target: { kind: "queue", id: "general" } });
     await waitFor(() => alice.conversations.get(conversationId)?.state === "open", "back in the queue");
-    const openIds = async (client: TestClient) => ((await client.request({ type: "open_items" })).items as { id: string }[]).map((c) => c.id);
+    const openIds = async (client: TestClient) =>
+      ((await client.request({ type: "open_items" })).items as { id: string }[]).map((c) => c.id);
 
     // Alice owes the transfer's wrap-up reason: she could not pick it, so it is not offered to her as pickable.
     expect(await openIds(alice)).toEqual([]);
@@ -332,9 +383,16 @@ describe("delivery", () => {
 
     alice.client.dropConnection();
     const missed = ["while away 1", "while away 2", "while away 3", "while away 4", "while away 5"];
-    const acks = await Promise.all(missed.map((text, i) => customer.request({ type: "send", conversationId, text, clientId: `away-${i}` })));
+    const acks = await Promise.all(
+      missed.map((text, i) => customer.request({ type: "send", conversationId, text, clientId: `away-${i}` })),
+    );
     // Written while Alice is offline: it goes out once she is back (the client's outbox).
-    const queued = alice.request({ type: "send", conversationId, text: "written while reconnecting", clientId: "alice-offline-1" });
+    const queued = alice.request({
+      type: "send",
+      conversationId,
+      text: "written while reconnecting",
+      clientId: "alice-offline-1",
+    });
 
     await waitFor(() => alice.welcomes.length === 2, "Alice to reconnect", 10_000);
     expect(alice.welcomes[1]!.mode).toBe("resume");
@@ -347,7 +405,9 @@ describe("delivery", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(alice.texts(conversationId).filter((t) => t.startsWith("while away"))).toEqual(missed);
     expect(customer.texts(conversationId).filter((t) => t === "written while reconnecting")).toHaveLength(1);
-    expect(server.hub.state.conversations[conversationId]!.messages.filter((m) => m.text === "written while reconnecting")).toHaveLength(1);
+    expect(
+      server.hub.state.conversations[conversationId]!.messages.filter((m) => m.text === "written while reconnecting"),
+    ).toHaveLength(1);
 
     // On the raw frames after the reconnect, each missed message arrives exactly once: either inside the
     // conversation sent whole (the first frame about it on the new connection, projected from the
@@ -371,10 +431,14 @@ describe("delivery", () => {
     const server = await start();
     const alice = await rep(server, "alice");
     const visitor = await connect(server, { role: "customer" }, { reconnect: true });
-    const conversationId = (await visitor.request({ type: "start", workstream: "live", text: "Hello from a visitor" })).conversationId as string;
+    const conversationId = (await visitor.request({ type: "start", workstream: "live", text: "Hello from a visitor" }))
+      .conversationId as string;
     const offer = await alice.waitForOffer(conversationId);
     await alice.request({ type: "accept", offerId: offer.id });
-    await waitFor(() => visitor.customerConversations.get(conversationId)?.repName === "Alice Moreau", "the visitor sees Alice");
+    await waitFor(
+      () => visitor.customerConversations.get(conversationId)?.repName === "Alice Moreau",
+      "the visitor sees Alice",
+    );
 
     visitor.client.dropConnection();
     await alice.request({ type: "send", conversationId, text: "Are you still there?" });

@@ -48,7 +48,9 @@ async function rawAs(hello: Record<string, unknown>): Promise<RawSocket> {
 }
 
 /** Send a hello and expect the server to refuse it: the error frame, then the close code. */
-async function refusedHello(hello: Record<string, unknown>): Promise<{ error: Extract<ServerFrame, { type: "error" }>; close: { code: number; reason: string } }> {
+async function refusedHello(
+  hello: Record<string, unknown>,
+): Promise<{ error: Extract<ServerFrame, { type: "error" }>; close: { code: number; reason: string } }> {
   const socket = await raw();
   socket.sendJson({ type: "hello", ...hello });
   const error = await socket.waitForError(undefined);
@@ -76,9 +78,13 @@ describe("who sees what", () => {
     const missing = "c999";
     const before = JSON.stringify(server.hub.state.conversations[anns]);
 
-    const shape = (answer: { code: string; message: string }, id: string) => ({ code: answer.code, message: answer.message.replaceAll(id, "<id>") });
+    const shape = (answer: { code: string; message: string }, id: string) => ({
+      code: answer.code,
+      message: answer.message.replaceAll(id, "<id>"),
+    });
     for (const body of [
-      (conversationId: string) => ({ type: "send", conversationId, text: "let me in", clientId: `x-${conversationId}` }) as const,
+      (conversationId: string) =>
+        ({ type: "send", conversationId, text: "let me in", clientId: `x-${conversationId}` }) as const,
       (conversationId: string) => ({ type: "end", conversationId }) as const,
       (conversationId: string) => ({ type: "status", conversationId }) as const,
     ]) {
@@ -102,7 +108,10 @@ describe("who sees what", () => {
     const anns = await offeredTo(alice, ann, "Ann: my card 4111 1111 1111 1111 was charged");
     await alice.request({ type: "presence", presence: "busy" });
     await bob.request({ type: "presence", presence: "available" });
-    const ben = await connect({ role: "customer", identity: signIdentity(server.org.secret, { id: "cust-ben", name: "Ben Ng" }) });
+    const ben = await connect({
+      role: "customer",
+      identity: signIdentity(server.org.secret, { id: "cust-ben", name: "Ben Ng" }),
+    });
     const bens = await offeredTo(bob, ben, "Ben: hello");
 
     await ann.request({ type: "send", conversationId: anns, text: "Ann's second secret" });
@@ -131,7 +140,10 @@ describe("who sees what", () => {
 describe("refused credentials", () => {
   it("an invalid token closes with 4001", async () => {
     const { error, close } = await refusedHello({ v: PROTOCOL_VERSION, role: "rep", token: "not-a-token-of-this-org" });
-    expect(error).toMatchObject({ code: "auth/invalid_token", message: "Unknown or revoked token. Ask your admin for a valid one." });
+    expect(error).toMatchObject({
+      code: "auth/invalid_token",
+      message: "Unknown or revoked token. Ask your admin for a valid one.",
+    });
     expect(close.code).toBe(CloseCode.unauthorized);
     // The client library reports the same refusal to its caller.
     const client = new TestClient(server.url, { role: "supervisor", token: "also-not-a-token-of-this-org" });
@@ -157,7 +169,11 @@ describe("refused credentials", () => {
       expect(close.code).toBe(CloseCode.unauthorized);
     }
     // A forged conversation token is refused the same way.
-    const { error, close } = await refusedHello({ v: PROTOCOL_VERSION, role: "customer", conversationToken: "eyJjIjoiYzEifQ.0000" });
+    const { error, close } = await refusedHello({
+      v: PROTOCOL_VERSION,
+      role: "customer",
+      conversationToken: "eyJjIjoiYzEifQ.0000",
+    });
     expect(error.code).toBe("auth/invalid_token");
     expect(close.code).toBe(CloseCode.unauthorized);
     // The genuine identity is welcome.
@@ -176,7 +192,10 @@ describe("refused credentials", () => {
 
   it("a hello with another protocol version closes with 4009", async () => {
     const { error, close } = await refusedHello({ v: 2, role: "rep", token: token("alice") });
-    expect(error).toMatchObject({ code: "protocol/version", message: "This server speaks protocol v1; the client sent v2." });
+    expect(error).toMatchObject({
+      code: "protocol/version",
+      message: "This server speaks protocol v1; the client sent v2.",
+    });
     expect(close.code).toBe(CloseCode.versionMismatch);
   });
 });
@@ -186,9 +205,15 @@ describe("bad frames", () => {
     // A request before hello.
     const early = await raw();
     early.sendJson({ type: "presence", reqId: "p1", presence: "available" });
-    expect(await early.waitForError("p1")).toMatchObject({ code: "protocol/not_ready", message: "Send `hello` first." });
+    expect(await early.waitForError("p1")).toMatchObject({
+      code: "protocol/not_ready",
+      message: "Send `hello` first.",
+    });
     early.send("{not json");
-    expect(await early.waitForError(undefined)).toMatchObject({ code: "protocol/malformed", message: "The frame is not valid JSON." });
+    expect(await early.waitForError(undefined)).toMatchObject({
+      code: "protocol/malformed",
+      message: "The frame is not valid JSON.",
+    });
 
     const rep = await rawAs({ role: "rep", token: token("alice") });
     let from = rep.frames.length;
@@ -200,15 +225,50 @@ describe("bad frames", () => {
       if (typeof message === "string") expect(error.message).toBe(message);
       else expect(error.message).toMatch(message);
     };
-    await expectError(() => rep.send("{\"type\": \"presence\","), undefined, "protocol/malformed", "The frame is not valid JSON.");
-    for (const notAnObject of ["[1,2,3]", "42", "\"presence\"", "null", "{\"reqId\":\"n1\"}"]) {
-      await expectError(() => rep.send(notAnObject), notAnObject.includes("n1") ? "n1" : undefined, "protocol/malformed", "A frame is a JSON object with a string `type`.");
+    await expectError(
+      () => rep.send('{"type": "presence",'),
+      undefined,
+      "protocol/malformed",
+      "The frame is not valid JSON.",
+    );
+    for (const notAnObject of ["[1,2,3]", "42", '"presence"', "null", '{"reqId":"n1"}']) {
+      await expectError(
+        () => rep.send(notAnObject),
+        notAnObject.includes("n1") ? "n1" : undefined,
+        "protocol/malformed",
+        "A frame is a JSON object with a string `type`.",
+      );
     }
-    await expectError(() => rep.sendJson({ type: "frobnicate", reqId: "u1" }), "u1", "protocol/unknown_type", "Unknown frame type `frobnicate`.");
-    await expectError(() => rep.sendJson({ type: "assign", reqId: "f1", conversationId: "c1", target: { kind: "rep", id: "bob" } }), "f1", "auth/forbidden", "A rep cannot send `assign`.");
-    await expectError(() => rep.sendJson({ type: "send", reqId: "i1", conversationId: 7, text: "hi" }), "i1", "protocol/invalid", /^Invalid `send`: conversationId: /);
-    await expectError(() => rep.send(Buffer.from(JSON.stringify({ type: "presence", reqId: "b1", presence: "available" }))), undefined, "protocol/malformed", "Frames are JSON text, not binary.");
-    await expectError(() => rep.sendJson({ type: "hello", v: PROTOCOL_VERSION, role: "rep", token: token("alice") }), undefined, "protocol/invalid", "Already said hello.");
+    await expectError(
+      () => rep.sendJson({ type: "frobnicate", reqId: "u1" }),
+      "u1",
+      "protocol/unknown_type",
+      "Unknown frame type `frobnicate`.",
+    );
+    await expectError(
+      () => rep.sendJson({ type: "assign", reqId: "f1", conversationId: "c1", target: { kind: "rep", id: "bob" } }),
+      "f1",
+      "auth/forbidden",
+      "A rep cannot send `assign`.",
+    );
+    await expectError(
+      () => rep.sendJson({ type: "send", reqId: "i1", conversationId: 7, text: "hi" }),
+      "i1",
+      "protocol/invalid",
+      /^Invalid `send`: conversationId: /,
+    );
+    await expectError(
+      () => rep.send(Buffer.from(JSON.stringify({ type: "presence", reqId: "b1", presence: "available" }))),
+      undefined,
+      "protocol/malformed",
+      "Frames are JSON text, not binary.",
+    );
+    await expectError(
+      () => rep.sendJson({ type: "hello", v: PROTOCOL_VERSION, role: "rep", token: token("alice") }),
+      undefined,
+      "protocol/invalid",
+      "Already said hello.",
+    );
     // After all of that, the same connection still works.
     rep.sendJson({ type: "presence", reqId: "ok1", presence: "available" });
     await rep.waitForFrame((f) => f.type === "ack" && f.reqId === "ok1", from, "the ack");
@@ -216,9 +276,15 @@ describe("bad frames", () => {
 
     const customer = await rawAs({ role: "customer" });
     customer.sendJson({ type: "accept", reqId: "a1", offerId: "o1" });
-    expect(await customer.waitForError("a1")).toMatchObject({ code: "auth/forbidden", message: "A customer cannot send `accept`." });
+    expect(await customer.waitForError("a1")).toMatchObject({
+      code: "auth/forbidden",
+      message: "A customer cannot send `accept`.",
+    });
     customer.sendJson({ type: "assign", reqId: "a2", conversationId: "c1", target: { kind: "rep", id: "bob" } });
-    expect(await customer.waitForError("a2")).toMatchObject({ code: "auth/forbidden", message: "A customer cannot send `assign`." });
+    expect(await customer.waitForError("a2")).toMatchObject({
+      code: "auth/forbidden",
+      message: "A customer cannot send `assign`.",
+    });
 
     // Larger than 64 KiB: ws closes the connection with 1009 (message too big).
     const big = await rawAs({ role: "rep", token: token("bob") });
@@ -245,10 +311,15 @@ describe("message rules", () => {
     for (const text of ["Hello <name>", "a < b", "done >"]) {
       const refused = await refusal(alice, { type: "send", conversationId, text });
       expect(refused.code).toBe("message/reserved_characters");
-      expect(refused.message).toBe("< and > are reserved for template parameters and cannot be sent. Your message was kept.");
+      expect(refused.message).toBe(
+        "< and > are reserved for template parameters and cannot be sent. Your message was kept.",
+      );
     }
     const tooLong = await refusal(alice, { type: "send", conversationId, text: "a".repeat(1001) });
-    expect(tooLong).toEqual({ code: "message/too_long", message: "A message can be at most 1000 characters (this one has 1001)." });
+    expect(tooLong).toEqual({
+      code: "message/too_long",
+      message: "A message can be at most 1000 characters (this one has 1001).",
+    });
     // Exactly 1000 is fine, and so is a customer's "<" (the rule is for reps' templates).
     await alice.request({ type: "send", conversationId, text: "b".repeat(1000) });
     await customer.waitForText(conversationId, "b".repeat(1000));

@@ -101,7 +101,11 @@ function behaviouralSuite(name: string, open: () => EventStore<TestState>): void
       expect(store.commit()).toBe(3);
       expect(store.pending).toBe(0);
       expect(store.lastSeq()).toBe(3);
-      expect([...store.eventsAfter(0)]).toEqual([ev(1), ev(2), ev(3, "agent.state", { agentId: "a1", state: "ready" })]);
+      expect([...store.eventsAfter(0)]).toEqual([
+        ev(1),
+        ev(2),
+        ev(3, "agent.state", { agentId: "a1", state: "ready" }),
+      ]);
       expect(store.commit()).toBe(0);
     });
 
@@ -260,7 +264,10 @@ describe("sqlite store: durability", () => {
 
     const second = openSqlite(file);
     expect(second.lastSeq()).toBe(51);
-    expect([...second.eventsAfter(0)]).toEqual([...range(1, 50).map((seq) => ev(seq, "contact.routed", { queue: "sales", n: seq })), ev(51)]);
+    expect([...second.eventsAfter(0)]).toEqual([
+      ...range(1, 50).map((seq) => ev(seq, "contact.routed", { queue: "sales", n: seq })),
+      ev(51),
+    ]);
     expect(second.loadSnapshot()).toEqual({ seq: 40, state: { queues: { sales: ["c-9"] } } });
     expect(seqsOf(second.eventsAfter(40))).toEqual(range(41, 51));
     expect(second.getMeta("demo.secret")).toBe("abc");
@@ -298,7 +305,8 @@ describe("sqlite store: durability", () => {
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
       expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-      const columns = (table: string): string[] => (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+      const columns = (table: string): string[] =>
+        (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
       expect(columns("events")).toEqual(["seq", "at", "type", "body"]);
       expect(columns("snapshots")).toEqual(["seq", "body"]);
       expect(columns("meta")).toEqual(["key", "value"]);
@@ -383,7 +391,9 @@ describe("sqlite store: durability", () => {
         for (const line of lines) reported.push(Number(line));
         if (reported.length >= 200) resolve();
       });
-      child.once("close", (code, signal) => reject(new Error(`writer exited on its own (${code ?? signal}): ${stderr}`)));
+      child.once("close", (code, signal) =>
+        reject(new Error(`writer exited on its own (${code ?? signal}): ${stderr}`)),
+      );
     });
     expect(child.kill("SIGKILL")).toBe(true);
     await closed; // every line written before death has been delivered by now

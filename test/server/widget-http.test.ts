@@ -16,7 +16,10 @@ function org(widget: Record<string, unknown> = {}) {
   return parseOrgFile({
     name: "Fabrikam",
     secret: SECRET,
-    queues: [{ id: "general", name: "General" }, { id: "billing", name: "Billing" }],
+    queues: [
+      { id: "general", name: "General" },
+      { id: "billing", name: "Billing" },
+    ],
     workstreams: [
       { id: "live", name: "Live chat", mode: "live", queue: "general" },
       { id: "persistent", name: "Persistent chat", mode: "persistent", queue: "billing" },
@@ -84,7 +87,15 @@ describe("widget files and the demo page", () => {
 
   it("serves nothing else: no other paths, no way out of the widget folder, no other methods", async () => {
     server = await startServer({ port: 0, dataFile: null });
-    for (const path of ["/", "/widget.ts", "/demo/a/b", "/%2e%2e/package.json", "/widget.js/../../package.json", "/src/widget/widget.js", "/demo.html"]) {
+    for (const path of [
+      "/",
+      "/widget.ts",
+      "/demo/a/b",
+      "/%2e%2e/package.json",
+      "/widget.js/../../package.json",
+      "/src/widget/widget.js",
+      "/demo.html",
+    ]) {
       const response = await fetch(`${server.httpUrl}${path}`);
       expect(response.status, path).toBe(404);
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
@@ -96,7 +107,14 @@ describe("widget files and the demo page", () => {
 
 describe("GET /widget/config", () => {
   it("SPEC PC1, PC3: gives the workstreams and the proactive rules, and no secret or token", async () => {
-    const rule = { id: "checkout", workstream: "live", audience: "returning", urlPattern: "*/checkout*", timeOnPageSeconds: 45, message: "Need a hand?" };
+    const rule = {
+      id: "checkout",
+      workstream: "live",
+      audience: "returning",
+      urlPattern: "*/checkout*",
+      timeOnPageSeconds: 45,
+      message: "Need a hand?",
+    };
     server = await startServer({ port: 0, dataFile: null, org: org({ proactive: true, rules: [rule] }) });
     const response = await fetch(`${server.httpUrl}/widget/config`);
     const text = await response.text();
@@ -106,8 +124,20 @@ describe("GET /widget/config", () => {
       allowed: true,
       org: "Fabrikam",
       workstreams: [
-        { id: "live", name: "Live chat", mode: "live", open: true, outsideHours: "We are closed right now. Please come back during our opening hours." },
-        { id: "persistent", name: "Persistent chat", mode: "persistent", open: true, outsideHours: "We are closed right now. Please come back during our opening hours." },
+        {
+          id: "live",
+          name: "Live chat",
+          mode: "live",
+          open: true,
+          outsideHours: "We are closed right now. Please come back during our opening hours.",
+        },
+        {
+          id: "persistent",
+          name: "Persistent chat",
+          mode: "persistent",
+          open: true,
+          outsideHours: "We are closed right now. Please come back during our opening hours.",
+        },
       ],
       proactive: true,
       rules: [{ ...rule, days: [0, 1, 2, 3, 4, 5, 6], from: "00:00", to: "24:00", utcOffsetMinutes: 0 }],
@@ -116,14 +146,27 @@ describe("GET /widget/config", () => {
   });
 
   it("SPEC PC2, PC3: answers pages of allowed origins (CORS), refuses others, and has no rules when proactive is off", async () => {
-    server = await startServer({ port: 0, dataFile: null, org: org({ allowedOrigins: ["https://shop.fabrikam.example"], proactive: false, rules: [{ id: "r", workstream: "live" }] }) });
-    const allowed = await fetch(`${server.httpUrl}/widget/config`, { headers: { origin: "https://shop.fabrikam.example" } });
+    server = await startServer({
+      port: 0,
+      dataFile: null,
+      org: org({
+        allowedOrigins: ["https://shop.fabrikam.example"],
+        proactive: false,
+        rules: [{ id: "r", workstream: "live" }],
+      }),
+    });
+    const allowed = await fetch(`${server.httpUrl}/widget/config`, {
+      headers: { origin: "https://shop.fabrikam.example" },
+    });
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.fabrikam.example");
     expect(await allowed.json()).toMatchObject({ allowed: true, proactive: false, rules: [] });
     const other = await fetch(`${server.httpUrl}/widget/config`, { headers: { origin: "https://evil.example" } });
     expect(other.status).toBe(403);
-    expect(await other.json()).toEqual({ allowed: false, error: "This page's origin is not in the org file's widget.allowedOrigins." });
+    expect(await other.json()).toEqual({
+      allowed: false,
+      error: "This page's origin is not in the org file's widget.allowedOrigins.",
+    });
   });
 });
 
@@ -132,7 +175,9 @@ describe("GET /demo/identity (demo only)", () => {
     server = await startServer({ port: 0, dataFile: null });
     const response = await fetch(`${server.httpUrl}/demo/identity?name=${encodeURIComponent("Kenny  Smith ")}`);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    const { identity } = (await response.json()) as { identity: { id: string; name: string; expires: number; sig: string } };
+    const { identity } = (await response.json()) as {
+      identity: { id: string; name: string; expires: number; sig: string };
+    };
     expect(identity).toMatchObject({ id: "demo-kenny smith", name: "Kenny Smith" });
     expect(verifyIdentity(server.org.secret, identity, Date.now())).toBe(true);
     expect(identity.expires - Date.now()).toBeLessThanOrEqual(3600_000);
@@ -144,13 +189,20 @@ describe("GET /demo/identity (demo only)", () => {
     server = await startServer({ port: 0, dataFile: null, org: org() });
     const response = await fetch(`${server.httpUrl}/demo/identity?name=Kenny`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: "Demo identities exist only with the built-in demo org. With --org, your web backend signs customer identities." });
+    expect(await response.json()).toEqual({
+      error:
+        "Demo identities exist only with the built-in demo org. With --org, your web backend signs customer identities.",
+    });
   });
 });
 
 describe("who may open /ws", () => {
   it("SPEC PC2: browsers from the server's own origin or an allowed origin; other origins get 403; Node clients (no Origin) stay allowed", async () => {
-    server = await startServer({ port: 0, dataFile: null, org: org({ allowedOrigins: ["https://www.fabrikam.example"] }) });
+    server = await startServer({
+      port: 0,
+      dataFile: null,
+      org: org({ allowedOrigins: ["https://www.fabrikam.example"] }),
+    });
     expect(await upgrade({})).toBe("open");
     expect(await upgrade({ origin: server.httpUrl })).toBe("open");
     expect(await upgrade({ origin: "https://www.fabrikam.example" })).toBe("open");
@@ -163,9 +215,13 @@ describe("who may open /ws", () => {
   });
 
   it("refuses org files whose allowed origins are not origins, or whose rules name unknown workstreams", () => {
-    expect(() => org({ allowedOrigins: ["https://www.fabrikam.example/path"] })).toThrow(/an origin: scheme, host and port only/);
+    expect(() => org({ allowedOrigins: ["https://www.fabrikam.example/path"] })).toThrow(
+      /an origin: scheme, host and port only/,
+    );
     expect(() => org({ allowedOrigins: ["www.fabrikam.example"] })).toThrow(/an origin/);
-    expect(() => org({ rules: [{ id: "r", workstream: "nope" }] })).toThrow(/widget rule "r" names unknown workstream "nope"/);
+    expect(() => org({ rules: [{ id: "r", workstream: "nope" }] })).toThrow(
+      /widget rule "r" names unknown workstream "nope"/,
+    );
   });
 });
 
@@ -182,9 +238,15 @@ describe("conversation tokens are scoped to one conversation", () => {
     // With the live chat's token, only the live chat: not the customer's persistent conversation.
     const scoped = await connect({ role: "customer", conversationToken: live.conversationToken as string });
     expect(scoped.welcome?.snapshot?.customerConversations.map((c) => c.id)).toEqual([liveId]);
-    expect((await refusal(scoped, { type: "send", conversationId: persistentId, text: "hi" })).code).toBe("conversation/not_found");
-    expect((await refusal(scoped, { type: "status", conversationId: persistentId })).code).toBe("conversation/not_found");
-    expect((await refusal(scoped, { type: "start", workstream: "live", text: "a new one" })).code).toBe("auth/forbidden");
+    expect((await refusal(scoped, { type: "send", conversationId: persistentId, text: "hi" })).code).toBe(
+      "conversation/not_found",
+    );
+    expect((await refusal(scoped, { type: "status", conversationId: persistentId })).code).toBe(
+      "conversation/not_found",
+    );
+    expect((await refusal(scoped, { type: "start", workstream: "live", text: "a new one" })).code).toBe(
+      "auth/forbidden",
+    );
     await scoped.request({ type: "send", conversationId: liveId, text: "still here" });
     // Events about the other conversation do not reach it.
     await kenny.request({ type: "send", conversationId: persistentId, text: "one more thing" });
@@ -194,8 +256,13 @@ describe("conversation tokens are scoped to one conversation", () => {
     expect(scoped.messages.has(persistentId)).toBe(false);
 
     // The signed identity still sees both.
-    await waitFor(() => kenny.texts(persistentId).includes("one more thing") && kenny.texts(liveId).includes("still here"), "both conversations");
+    await waitFor(
+      () => kenny.texts(persistentId).includes("one more thing") && kenny.texts(liveId).includes("still here"),
+      "both conversations",
+    );
     const again = await connect({ role: "customer", identity });
-    expect(again.welcome?.snapshot?.customerConversations.map((c) => c.id).sort()).toEqual([liveId, persistentId].sort());
+    expect(again.welcome?.snapshot?.customerConversations.map((c) => c.id).sort()).toEqual(
+      [liveId, persistentId].sort(),
+    );
   });
 });

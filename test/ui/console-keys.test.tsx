@@ -99,15 +99,26 @@ describe("help", () => {
 describe("attention", () => {
   it("SPEC S9: Alt+A jumps to the session with the sentiment alert first, then unread ones, oldest first", async () => {
     ui = await renderConsole({
-      welcome: welcome([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" }), conversation("c3", { title: "Visitor 3" })]),
+      welcome: welcome([
+        conversation("c1", { title: "Dana Kim" }),
+        conversation("c2", { title: "Kenny Smith" }),
+        conversation("c3", { title: "Visitor 3" }),
+      ]),
     });
     ui.store.dispatch({
       type: "event",
       frame: event(
         { kind: "message", conversationId: "c3", message: customerMessage("hello?", T0 + 1_000) },
         { kind: "message", conversationId: "c1", message: customerMessage("anyone?", T0 + 2_000) },
-        { kind: "message", conversationId: "c2", message: customerMessage("this is unacceptable", T0 + 3_000, { sentiment: -2 }) },
-        { kind: "conversation", conversation: conversation("c2", { title: "Kenny Smith", alert: true, sentiment: -2 }) },
+        {
+          kind: "message",
+          conversationId: "c2",
+          message: customerMessage("this is unacceptable", T0 + 3_000, { sentiment: -2 }),
+        },
+        {
+          kind: "conversation",
+          conversation: conversation("c2", { title: "Kenny Smith", alert: true, sentiment: -2 }),
+        },
       ),
     });
     await ui.waitForFrame((f) => /2 Kenny Smith\s+1!/.test(f), "the alert");
@@ -117,7 +128,13 @@ describe("attention", () => {
     // The alert stays until the server clears it, so Alt+A stays there; then the unread ones follow.
     await ui.press(KEYS.alt("a"));
     expect(ui.store.getState().focus).toBe("c2");
-    ui.store.dispatch({ type: "event", frame: event({ kind: "conversation", conversation: conversation("c2", { title: "Kenny Smith", alert: false, sentiment: 0 }) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "conversation",
+        conversation: conversation("c2", { title: "Kenny Smith", alert: false, sentiment: 0 }),
+      }),
+    });
     await ui.press(KEYS.alt("a"));
     await ui.waitForFrame((f) => f.includes("Visitor 3 [Active]"), "the oldest unread next");
     await ui.press(KEYS.alt("a"));
@@ -128,7 +145,9 @@ describe("attention", () => {
   });
 
   it("SPEC S1: Ctrl+K opens the quick switcher; typing filters and Enter switches", async () => {
-    ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" })]) });
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" })]),
+    });
     await ui.press(KEYS.ctrlK);
     let frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher");
     expect(frame).toContain("1. ⌂ Home");

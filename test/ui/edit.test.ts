@@ -2,7 +2,18 @@ import type { Key } from "ink";
 import { describe, expect, it } from "vitest";
 import { editPicker, editText } from "../../src/ui/keys/edit.js";
 
-const none = { ctrl: false, meta: false, escape: false, upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, tab: false, backspace: false, delete: false } as Key;
+const none = {
+  ctrl: false,
+  meta: false,
+  escape: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+} as Key;
 
 describe("editing a text field", () => {
   it("SPEC L9: a pasted chunk keeps its line breaks in a composer and becomes one line in a filter", () => {
@@ -21,6 +32,9 @@ describe("editing a text field", () => {
     const picker = { filter: "", index: 0 };
     expect(editPicker(picker, "2", none, 3)).toEqual({ picker: { filter: "", index: 1 }, select: true });
     expect(editPicker(picker, "7", none, 3)).toBeNull();
-    expect(editPicker({ filter: "bo", index: 2 }, "b", none, 3)).toEqual({ picker: { filter: "bob", index: 0 }, select: false });
+    expect(editPicker({ filter: "bo", index: 2 }, "b", none, 3)).toEqual({
+      picker: { filter: "bob", index: 0 },
+      select: false,
+    });
   });
 });

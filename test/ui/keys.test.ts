@@ -5,9 +5,26 @@ import { BINDINGS, matchKey } from "../../src/ui/keys/bindings.js";
 import { keysMarkdown } from "../../src/ui/keys/keys-doc.js";
 
 const none: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false,
-  capsLock: false, numLock: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
 } as Key;
 
 describe("key table", () => {
@@ -17,11 +34,13 @@ describe("key table", () => {
 
   it("no key means two things in one mode", () => {
     const seen = new Map<string, string>();
-    for (const b of BINDINGS) for (const mode of b.modes) for (const k of b.keys) {
-      const slot = `${mode} ${k}`;
-      expect(seen.get(slot) ?? b.id, `${slot} is bound twice`).toBe(b.id);
-      seen.set(slot, b.id);
-    }
+    for (const b of BINDINGS)
+      for (const mode of b.modes)
+        for (const k of b.keys) {
+          const slot = `${mode} ${k}`;
+          expect(seen.get(slot) ?? b.id, `${slot} is bound twice`).toBe(b.id);
+          seen.set(slot, b.id);
+        }
   });
 
   it("matches presses to commands per mode; ? is text in the composer", () => {

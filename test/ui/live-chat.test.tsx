@@ -1,7 +1,21 @@
 // App tests for handling a live chat (SPEC §4, L1–L3, L5–L9): the frame the rep sees and the requests sent.
 import chalk from "chalk";
 import { afterEach, describe, expect, it } from "vitest";
-import { colourAt, conversation, customerMessage, event, KEYS, me, MORE_KEYS, offer, renderConsole, repMessage, stripSgr, T0, welcome } from "../helpers/ui.js";
+import {
+  colourAt,
+  conversation,
+  customerMessage,
+  event,
+  KEYS,
+  me,
+  MORE_KEYS,
+  offer,
+  renderConsole,
+  repMessage,
+  stripSgr,
+  T0,
+  welcome,
+} from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
@@ -49,7 +63,9 @@ describe("live chat (L)", () => {
 
   it("SPEC L1: the countdown follows the server's clock, not the terminal's", async () => {
     // The server's clock is 10 s ahead of this terminal.
-    ui = await renderConsole({ welcome: { ...welcome([], [offer("o1", "c5", { expiresAt: T0 + 30_000 })]), serverTime: T0 + 10_000 } });
+    ui = await renderConsole({
+      welcome: { ...welcome([], [offer("o1", "c5", { expiresAt: T0 + 30_000 })]), serverTime: T0 + 10_000 },
+    });
     const frame = await ui.waitForFrame((f) => f.includes("20s left"), "countdown from the server deadline");
     expect(frame).toContain("waiting 0:15");
     expect(ui.client.sent).toEqual([]);
@@ -58,7 +74,9 @@ describe("live chat (L)", () => {
   it("SPEC L2: RONA is shown in words with the way back; choosing Available in the presence picker sends presence", async () => {
     ui = await renderConsole({ welcome: welcome([], [], me({ presence: "rona" })) });
     let frame = await ui.waitForFrame((f) => f.includes("⚠ RONA"), "RONA in the header");
-    expect(frame).toContain("RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.");
+    expect(frame).toContain(
+      "RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.",
+    );
     await ui.press(KEYS.alt("p"));
     frame = await ui.waitForFrame((f) => f.includes("Presence") && f.includes("1. ● Available"), "the presence picker");
     expect(frame).toContain("◐ Busy");
@@ -78,10 +96,17 @@ describe("live chat (L)", () => {
       frame: event(
         { kind: "offer_ended", offerId: "o1", conversationId: "c5", status: "timed_out" },
         { kind: "user", user: me({ presence: "rona" }) },
-        { kind: "notice", code: "rona", text: "You did not answer an offer in time: you are RONA until you set yourself Available." },
+        {
+          kind: "notice",
+          code: "rona",
+          text: "You did not answer an offer in time: you are RONA until you set yourself Available.",
+        },
       ),
     });
-    let frame = await ui.waitForFrame((f) => f.includes("⚠ RONA") && f.includes("you are RONA until you set yourself Available"), "RONA notice");
+    let frame = await ui.waitForFrame(
+      (f) => f.includes("⚠ RONA") && f.includes("you are RONA until you set yourself Available"),
+      "RONA notice",
+    );
     expect(frame).not.toContain("⏵ New conversation");
     await ui.press("/status available");
     await ui.press(KEYS.enter);
@@ -96,14 +121,26 @@ describe("live chat (L)", () => {
     const c = conversation("c1", {
       title: "Dana Kim",
       customer: { name: "Dana Kim", authenticated: true },
-      messages: [customerMessage("Hi, my order is late", T0, { author: dana }), repMessage("Bob here, one moment", T0 + 1000, { id: "bob", name: "Bob Martin" })],
+      messages: [
+        customerMessage("Hi, my order is late", T0, { author: dana }),
+        repMessage("Bob here, one moment", T0 + 1000, { id: "bob", name: "Bob Martin" }),
+      ],
     });
     ui = await renderConsole({ welcome: welcome([c]) });
     await ui.press(KEYS.alt("1"));
     await ui.press("Sure, checking now");
     await ui.press(KEYS.enter);
-    expect(ui.client.sent).toEqual([{ type: "send", conversationId: "c1", text: "Sure, checking now", clientId: "cid-1" }]);
-    ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message: repMessage("Sure, checking now", T0 + 2000, undefined, { clientId: "cid-1" }) }) });
+    expect(ui.client.sent).toEqual([
+      { type: "send", conversationId: "c1", text: "Sure, checking now", clientId: "cid-1" },
+    ]);
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "message",
+        conversationId: "c1",
+        message: repMessage("Sure, checking now", T0 + 2000, undefined, { clientId: "cid-1" }),
+      }),
+    });
     const frame = await ui.waitForFrame((f) => stripSgr(f).includes("You: Sure, checking now"), "the rep's message");
     const plain = stripSgr(frame);
     expect(plain).toContain("DK: Hi, my order is late");
@@ -129,7 +166,10 @@ describe("live chat (L)", () => {
     await ui.press("c".repeat(151));
     await ui.waitForFrame((f) => f.includes("1001/1000 — 1 over the limit, shorten it to send"), "over the limit");
     await ui.press(KEYS.enter);
-    frame = await ui.waitForFrame((f) => f.includes("At most 1000 characters: shorten it by 1 to send (L5)."), "the reason");
+    frame = await ui.waitForFrame(
+      (f) => f.includes("At most 1000 characters: shorten it by 1 to send (L5)."),
+      "the reason",
+    );
     expect(frame).toContain("1001/1000");
     expect(ui.store.getState().sessions.c1?.draft).toBe(`${"a".repeat(700)}${"b".repeat(150)}${"c".repeat(151)}`);
     expect(ui.client.ofType("send")).toEqual([]);
@@ -137,7 +177,14 @@ describe("live chat (L)", () => {
     await ui.press(KEYS.backspace);
     await ui.waitForFrame((f) => f.includes("1000/1000") && !f.includes("over the limit"), "at the limit");
     await ui.press(KEYS.enter);
-    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: `${"a".repeat(700)}${"b".repeat(150)}${"c".repeat(150)}`, clientId: "cid-1" }]);
+    expect(ui.client.ofType("send")).toEqual([
+      {
+        type: "send",
+        conversationId: "c1",
+        text: `${"a".repeat(700)}${"b".repeat(150)}${"c".repeat(150)}`,
+        clientId: "cid-1",
+      },
+    ]);
     await ui.waitForFrame((f) => !f.includes("/1000"), "the counter gone with the sent draft");
   });
 
@@ -148,7 +195,10 @@ describe("live chat (L)", () => {
       preview: [customerMessage("my e-mail is m******@gmail.com")],
     });
     ui = await renderConsole({ welcome: welcome([], [o]) });
-    let frame = await ui.waitForFrame((f) => f.includes("⏵ New conversation: **********7890 · General"), "masked offer");
+    let frame = await ui.waitForFrame(
+      (f) => f.includes("⏵ New conversation: **********7890 · General"),
+      "masked offer",
+    );
     expect(frame).toContain("my e-mail is m******@gmail.com");
     ui.client.responses.accept = () => {
       ui!.store.dispatch({
@@ -160,7 +210,10 @@ describe("live chat (L)", () => {
               title: "**********7890",
               customer: { name: "**********7890", authenticated: false },
               context: { phone: "*********7542", email: "m******@gmail.com" },
-              messages: [customerMessage("my e-mail is m******@gmail.com"), customerMessage("call me on *********7542", T0 + 1000)],
+              messages: [
+                customerMessage("my e-mail is m******@gmail.com"),
+                customerMessage("call me on *********7542", T0 + 1000),
+              ],
             }),
           },
           { kind: "offer_ended", offerId: "o1", conversationId: "c5", status: "accepted" },
@@ -187,8 +240,17 @@ describe("live chat (L)", () => {
     await ui.press(KEYS.enter);
     const frame = await ui.waitForFrame((f) => f.includes("sending 1…"), "in the outbox");
     expect(frame).not.toContain("› hello there");
-    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "hello there", clientId: "cid-1" }]);
-    ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message: repMessage("hello there", T0, undefined, { clientId: "cid-1" }) }) });
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "hello there", clientId: "cid-1" },
+    ]);
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "message",
+        conversationId: "c1",
+        message: repMessage("hello there", T0, undefined, { clientId: "cid-1" }),
+      }),
+    });
     await ui.waitForFrame((f) => f.includes("You: hello there") && !f.includes("sending"), "echoed");
     await ui.press("second one");
     await ui.press(KEYS.enter);
@@ -200,14 +262,19 @@ describe("live chat (L)", () => {
     await ui.press(KEYS.alt("1"));
     await ui.press("price > 10");
     await ui.press(KEYS.enter);
-    const frame = await ui.waitForFrame((f) => f.includes("< and > are reserved for template parameters"), "the L8 error");
+    const frame = await ui.waitForFrame(
+      (f) => f.includes("< and > are reserved for template parameters"),
+      "the L8 error",
+    );
     expect(frame).toContain("› price > 10");
     expect(ui.client.ofType("send")).toEqual([]);
     for (let i = 0; i < 4; i++) await ui.press(KEYS.backspace);
     await ui.press("over 10");
     await ui.waitForFrame((f) => f.includes("› price over 10"), "edited draft");
     await ui.press(KEYS.enter);
-    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "price over 10", clientId: "cid-1" }]);
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "price over 10", clientId: "cid-1" },
+    ]);
   });
 
   it("SPEC L9: Ctrl+J and Alt+Enter add line breaks; a pasted chunk with \\r or \\n never sends by itself", async () => {
@@ -223,9 +290,18 @@ describe("live chat (L)", () => {
     expect(frame).toContain("… 3 more lines");
     expect(frame).toMatch(/Tracking:\s*│\n.*1Z999\s*│\n.*Thanks\s*│/);
     expect(ui.client.sent).toEqual([]);
-    expect(ui.store.getState().sessions.c1?.draft).toBe("Dear Dana,\nyour order\nshipped today.\nTracking:\n1Z999\nThanks\n");
+    expect(ui.store.getState().sessions.c1?.draft).toBe(
+      "Dear Dana,\nyour order\nshipped today.\nTracking:\n1Z999\nThanks\n",
+    );
     await ui.press(KEYS.enter);
-    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "Dear Dana,\nyour order\nshipped today.\nTracking:\n1Z999\nThanks\n", clientId: "cid-1" }]);
+    expect(ui.client.ofType("send")).toEqual([
+      {
+        type: "send",
+        conversationId: "c1",
+        text: "Dear Dana,\nyour order\nshipped today.\nTracking:\n1Z999\nThanks\n",
+        clientId: "cid-1",
+      },
+    ]);
   });
 
   it("SPEC L7, SPEC L9: keys joined in one read are still keys — typed text then Enter sends, Backspace deletes", async () => {
@@ -233,7 +309,9 @@ describe("live chat (L)", () => {
     await ui.press(KEYS.alt("1"));
     await ui.press("thanks, bye!!\x7f\x7f\r");
     await ui.waitForFrame(() => ui!.client.ofType("send").length === 1, "the reply sent");
-    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "thanks, bye", clientId: "cid-1" }]);
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "thanks, bye", clientId: "cid-1" },
+    ]);
   });
 
   it("SPEC L9: a bracketed paste is text, even one line ending in a line break: it never sends by itself", async () => {
@@ -244,6 +322,8 @@ describe("live chat (L)", () => {
     expect(ui.client.sent).toEqual([]);
     await ui.press("ships today");
     await ui.press(KEYS.enter);
-    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "order 1Z999\nships today", clientId: "cid-1" }]);
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "order 1Z999\nships today", clientId: "cid-1" },
+    ]);
   });
 });

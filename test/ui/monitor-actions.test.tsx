@@ -21,11 +21,25 @@ function frameOf(...changes: Change[]): EventFrame {
 }
 
 function active(id: string, overrides: Partial<ConversationView> = {}): ConversationView {
-  return conversation(id, { title: `Customer ${id}`, createdAt: T0 - 60_000, messages: [customerMessage(`Hello from ${id}`, T0 - 60_000)], ...overrides });
+  return conversation(id, {
+    title: `Customer ${id}`,
+    createdAt: T0 - 60_000,
+    messages: [customerMessage(`Hello from ${id}`, T0 - 60_000)],
+    ...overrides,
+  });
 }
 
 function open(id: string, overrides: Partial<ConversationView> = {}): ConversationView {
-  return conversation(id, { state: "open", ownerId: null, ownerName: null, lastOwnerId: null, title: `Customer ${id}`, queuedAt: T0 - 30_000, createdAt: T0 - 30_000, ...overrides });
+  return conversation(id, {
+    state: "open",
+    ownerId: null,
+    ownerName: null,
+    lastOwnerId: null,
+    title: `Customer ${id}`,
+    queuedAt: T0 - 30_000,
+    createdAt: T0 - 30_000,
+    ...overrides,
+  });
 }
 
 /** c1 Active (Alice), c2 Open, c3 Waiting (Alice's), c4 Wrap-up (Alice), c5 Active (Sam's own). */
@@ -33,7 +47,15 @@ function floor(): ConversationView[] {
   return [
     active("c1"),
     open("c2"),
-    conversation("c3", { state: "waiting", mode: "persistent", ownerId: null, ownerName: null, lastOwnerId: "alice", title: "Customer c3", waitingUntil: T0 + 86_400_000 }),
+    conversation("c3", {
+      state: "waiting",
+      mode: "persistent",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: "alice",
+      title: "Customer c3",
+      waitingUntil: T0 + 86_400_000,
+    }),
     active("c4", { state: "wrapup", wrapUpBy: ["alice"] }),
     active("c5", { ownerId: "sam", ownerName: "Sam Rivera", lastOwnerId: "sam" }),
   ];
@@ -56,12 +78,48 @@ async function select(monitor: Monitor, id: string): Promise<void> {
 
 describe("SV2: each action has its own setting; a disabled one is refused", () => {
   const cases = [
-    { setting: { monitor: false }, key: "m", on: "c1", reason: "Monitoring is turned off for this organisation.", hint: "m monitor (off)" },
-    { setting: { monitor: false }, key: "J", on: "c1", reason: "Monitoring is turned off for this organisation.", hint: "J join (off)" },
-    { setting: { assign: false }, key: "a", on: "c2", reason: "Supervisor assign is turned off for this organisation.", hint: "a assign (off)" },
-    { setting: { assign: false }, key: "A", on: "c2", reason: "Supervisor assign is turned off for this organisation.", hint: "A override (off)" },
-    { setting: { transfer: false }, key: "t", on: "c1", reason: "Supervisor transfer is turned off for this organisation.", hint: "t transfer (off)" },
-    { setting: { forceClose: false }, key: MON_KEYS.ctrlD, on: "c1", reason: "Force close is turned off for this organisation.", hint: "Ctrl+D force close (off)" },
+    {
+      setting: { monitor: false },
+      key: "m",
+      on: "c1",
+      reason: "Monitoring is turned off for this organisation.",
+      hint: "m monitor (off)",
+    },
+    {
+      setting: { monitor: false },
+      key: "J",
+      on: "c1",
+      reason: "Monitoring is turned off for this organisation.",
+      hint: "J join (off)",
+    },
+    {
+      setting: { assign: false },
+      key: "a",
+      on: "c2",
+      reason: "Supervisor assign is turned off for this organisation.",
+      hint: "a assign (off)",
+    },
+    {
+      setting: { assign: false },
+      key: "A",
+      on: "c2",
+      reason: "Supervisor assign is turned off for this organisation.",
+      hint: "A override (off)",
+    },
+    {
+      setting: { transfer: false },
+      key: "t",
+      on: "c1",
+      reason: "Supervisor transfer is turned off for this organisation.",
+      hint: "t transfer (off)",
+    },
+    {
+      setting: { forceClose: false },
+      key: MON_KEYS.ctrlD,
+      on: "c1",
+      reason: "Force close is turned off for this organisation.",
+      hint: "Ctrl+D force close (off)",
+    },
   ];
   for (const c of cases) {
     it(`SPEC SV2: with ${Object.keys(c.setting)[0]} off, the action shows as off in the hints and the header, and its key shows "${c.reason}" and sends nothing`, async () => {
@@ -69,7 +127,9 @@ describe("SV2: each action has its own setting; a disabled one is refused", () =
       await select(ui, c.on);
       let frame = ui.frame();
       expect(frame).toContain(c.hint);
-      expect(frame).toContain(`turned off: ${Object.keys(c.setting)[0] === "forceClose" ? "force close" : Object.keys(c.setting)[0]}`);
+      expect(frame).toContain(
+        `turned off: ${Object.keys(c.setting)[0] === "forceClose" ? "force close" : Object.keys(c.setting)[0]}`,
+      );
       await ui.press(c.key);
       frame = await ui.waitForFrame((f) => f.includes(`⚠ ${c.reason}`), "the refusal");
       expect(frame).not.toContain("Transfer c1");
@@ -80,28 +140,49 @@ describe("SV2: each action has its own setting; a disabled one is refused", () =
 
   it("SPEC SV2: when the org's view is stale and the server refuses, its message shows in the flash line for each of monitor, assign, transfer and force close", async () => {
     ui = await start();
-    ui.client.responses.monitor = refusal("supervisor/monitor_disabled", "Monitoring is turned off for this organisation.");
-    ui.client.responses.assign = refusal("supervisor/assign_disabled", "Supervisor assign is turned off for this organisation.");
-    ui.client.responses.supervisor_transfer = refusal("supervisor/transfer_disabled", "Supervisor transfer is turned off for this organisation.");
-    ui.client.responses.force_close = refusal("supervisor/force_close_disabled", "Force close is turned off for this organisation.");
+    ui.client.responses.monitor = refusal(
+      "supervisor/monitor_disabled",
+      "Monitoring is turned off for this organisation.",
+    );
+    ui.client.responses.assign = refusal(
+      "supervisor/assign_disabled",
+      "Supervisor assign is turned off for this organisation.",
+    );
+    ui.client.responses.supervisor_transfer = refusal(
+      "supervisor/transfer_disabled",
+      "Supervisor transfer is turned off for this organisation.",
+    );
+    ui.client.responses.force_close = refusal(
+      "supervisor/force_close_disabled",
+      "Force close is turned off for this organisation.",
+    );
 
     await select(ui, "c1");
     await ui.press("m");
-    await ui.waitForFrame((f) => f.includes("✗ Monitoring is turned off for this organisation."), "the monitor refusal");
+    await ui.waitForFrame(
+      (f) => f.includes("✗ Monitoring is turned off for this organisation."),
+      "the monitor refusal",
+    );
     expect(ui.frame()).not.toContain("MONITORING");
 
     await select(ui, "c2");
     await ui.press("a");
     await ui.waitForFrame((f) => f.includes("Assign c2"), "the assign picker");
     await ui.press("2");
-    await ui.waitForFrame((f) => f.includes("✗ Supervisor assign is turned off for this organisation."), "the assign refusal");
+    await ui.waitForFrame(
+      (f) => f.includes("✗ Supervisor assign is turned off for this organisation."),
+      "the assign refusal",
+    );
 
     await ui.press(KEYS.escape);
     await select(ui, "c1");
     await ui.press("t");
     await ui.waitForFrame((f) => f.includes("Transfer c1"), "the transfer picker");
     await ui.press("2");
-    await ui.waitForFrame((f) => f.includes("✗ Supervisor transfer is turned off for this organisation."), "the transfer refusal");
+    await ui.waitForFrame(
+      (f) => f.includes("✗ Supervisor transfer is turned off for this organisation."),
+      "the transfer refusal",
+    );
     // No transfer is shown as pending after a refusal.
     expect(ui.store.getState().transfers.c1).toBeUndefined();
 
@@ -109,7 +190,10 @@ describe("SV2: each action has its own setting; a disabled one is refused", () =
     await ui.press(MON_KEYS.ctrlD);
     await ui.press(KEYS.tab);
     await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => f.includes("✗ Force close is turned off for this organisation."), "the force-close refusal");
+    await ui.waitForFrame(
+      (f) => f.includes("✗ Force close is turned off for this organisation."),
+      "the force-close refusal",
+    );
 
     expect(ui.client.sent.map((b) => b.type)).toEqual(["monitor", "assign", "supervisor_transfer", "force_close"]);
   });
@@ -120,13 +204,26 @@ describe("SV4: monitor and join", () => {
     ui = await start();
     await select(ui, "c1");
     await ui.press("m");
-    let frame = await ui.waitForFrame((f) => f.includes("◉ MONITORING c1 silently — Alice Moreau and the customer do not see you"), "the live view");
+    let frame = await ui.waitForFrame(
+      (f) => f.includes("◉ MONITORING c1 silently — Alice Moreau and the customer do not see you"),
+      "the live view",
+    );
     expect(ui.client.sent).toEqual([{ type: "monitor", conversationId: "c1" }]);
     expect(frame).toContain("Hello from c1");
     // Silent: no composer.
     expect(frame).not.toContain("Enter writes");
-    ui.store.dispatch({ type: "event", frame: frameOf({ kind: "conversation", conversation: active("c1", { supervisors: { sam: "monitor" } }) }) });
-    ui.store.dispatch({ type: "event", frame: frameOf({ kind: "message", conversationId: "c1", message: customerMessage("Are you still there?", T0 + 1000) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameOf({ kind: "conversation", conversation: active("c1", { supervisors: { sam: "monitor" } }) }),
+    });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameOf({
+        kind: "message",
+        conversationId: "c1",
+        message: customerMessage("Are you still there?", T0 + 1000),
+      }),
+    });
     frame = await ui.waitForFrame((f) => f.includes("Are you still there?"), "live messages in the live view");
     expect(frame).toContain("Supervisors: you (monitoring)");
 
@@ -145,10 +242,16 @@ describe("SV4: monitor and join", () => {
     ui = await start();
     await select(ui, "c2");
     await ui.press("m");
-    await ui.waitForFrame((f) => f.includes("Only Active or Wrap-up conversations can be monitored; c2 is Open."), "Open refused");
+    await ui.waitForFrame(
+      (f) => f.includes("Only Active or Wrap-up conversations can be monitored; c2 is Open."),
+      "Open refused",
+    );
     await select(ui, "c3");
     await ui.press("J");
-    await ui.waitForFrame((f) => f.includes("Only Active or Wrap-up conversations can be joined; c3 is Waiting."), "Waiting refused");
+    await ui.waitForFrame(
+      (f) => f.includes("Only Active or Wrap-up conversations can be joined; c3 is Waiting."),
+      "Waiting refused",
+    );
     await select(ui, "c5");
     await ui.press("m");
     await ui.waitForFrame((f) => f.includes("You cannot monitor a conversation assigned to yourself."), "own refused");
@@ -164,7 +267,10 @@ describe("SV4: monitor and join", () => {
     ui = await start();
     await select(ui, "c1");
     await ui.press("J");
-    let frame = await ui.waitForFrame((f) => f.includes("✎ JOINED c1 — Alice Moreau and the customer see what you write"), "joined");
+    let frame = await ui.waitForFrame(
+      (f) => f.includes("✎ JOINED c1 — Alice Moreau and the customer see what you write"),
+      "joined",
+    );
     expect(ui.client.sent).toEqual([{ type: "join", conversationId: "c1" }]);
     expect(frame).toContain("Enter send");
 
@@ -176,12 +282,27 @@ describe("SV4: monitor and join", () => {
     await ui.press("from the team");
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => !f.includes("from the team"), "the composer emptied");
-    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "Hi, I am Sam from the team", clientId: "sup-1" }]);
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "Hi, I am Sam from the team", clientId: "sup-1" },
+    ]);
 
-    ui.store.dispatch({ type: "event", frame: frameOf({ kind: "conversation", conversation: active("c1", { supervisors: { sam: "join" } }) }) });
     ui.store.dispatch({
       type: "event",
-      frame: frameOf({ kind: "message", conversationId: "c1", message: { id: "m-sup", at: T0 + 2000, author: { role: "supervisor", id: "sam", name: "Sam Rivera" }, text: "Hi, I am Sam from the team", clientId: "sup-1" } }),
+      frame: frameOf({ kind: "conversation", conversation: active("c1", { supervisors: { sam: "join" } }) }),
+    });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameOf({
+        kind: "message",
+        conversationId: "c1",
+        message: {
+          id: "m-sup",
+          at: T0 + 2000,
+          author: { role: "supervisor", id: "sam", name: "Sam Rivera" },
+          text: "Hi, I am Sam from the team",
+          clientId: "sup-1",
+        },
+      }),
     });
     await ui.waitForFrame((f) => f.includes("You (sup): Hi, I am Sam from the team"), "the message in the thread");
 
@@ -207,7 +328,10 @@ describe("SV5: assign", () => {
     expect(frame).toContain("2. Bob Okafor · ● Available · 0/3");
     expect(frame).toContain("3. Carol Tanaka · ◐ Busy · 2/2 (Busy — A assigns anyway)");
     await ui.press("3");
-    await ui.waitForFrame((f) => f.includes("Carol Tanaka cannot be chosen: Busy — A assigns anyway."), "Carol disabled");
+    await ui.waitForFrame(
+      (f) => f.includes("Carol Tanaka cannot be chosen: Busy — A assigns anyway."),
+      "Carol disabled",
+    );
     expect(ui.client.sent).toEqual([]);
 
     ui.client.responses.assign = { conversationId: "c2", exceededBy: 0 };
@@ -215,7 +339,9 @@ describe("SV5: assign", () => {
     await ui.press(KEYS.enter);
     frame = await ui.waitForFrame((f) => f.includes("› Assigned c2 to Bob Okafor."), "assigned");
     expect(frame).not.toContain("Assign c2");
-    expect(ui.client.sent).toEqual([{ type: "assign", conversationId: "c2", target: { kind: "rep", id: "bob" }, override: false }]);
+    expect(ui.client.sent).toEqual([
+      { type: "assign", conversationId: "c2", target: { kind: "rep", id: "bob" }, override: false },
+    ]);
 
     await ui.press("a");
     await ui.waitForFrame((f) => f.includes("Assign c2"), "the picker again");
@@ -224,19 +350,32 @@ describe("SV5: assign", () => {
     expect(frame).toContain("1. General · 1 open");
     await ui.press("2");
     await ui.waitForFrame((f) => f.includes("Assigned c2 to queue Billing."), "assigned to a queue");
-    expect(ui.client.sent[1]).toEqual({ type: "assign", conversationId: "c2", target: { kind: "queue", id: "billing" }, override: false });
+    expect(ui.client.sent[1]).toEqual({
+      type: "assign",
+      conversationId: "c2",
+      target: { kind: "queue", id: "billing" },
+      override: false,
+    });
   });
 
   it("SPEC SV5: A overrides presence and capacity: the picker says what it overrides, override goes over the wire, and the units by which capacity is exceeded are shown", async () => {
     ui = await start();
     await select(ui, "c2");
     await ui.press("A");
-    const frame = await ui.waitForFrame((f) => f.includes("Assign c2 (Customer c2) with override (presence and capacity) to"), "the override picker");
+    const frame = await ui.waitForFrame(
+      (f) => f.includes("Assign c2 (Customer c2) with override (presence and capacity) to"),
+      "the override picker",
+    );
     expect(frame).toContain("3. Carol Tanaka · ◐ Busy · 2/2 · Busy overridden, over capacity");
     ui.client.responses.assign = { conversationId: "c2", exceededBy: 1 };
     await ui.press("3");
-    await ui.waitForFrame((f) => f.includes("Assigned c2 to Carol Tanaka (Busy overridden) — capacity exceeded by 1 unit."), "the units exceeded");
-    expect(ui.client.sent).toEqual([{ type: "assign", conversationId: "c2", target: { kind: "rep", id: "carol" }, override: true }]);
+    await ui.waitForFrame(
+      (f) => f.includes("Assigned c2 to Carol Tanaka (Busy overridden) — capacity exceeded by 1 unit."),
+      "the units exceeded",
+    );
+    expect(ui.client.sent).toEqual([
+      { type: "assign", conversationId: "c2", target: { kind: "rep", id: "carol" }, override: true },
+    ]);
 
     ui.client.responses.assign = { conversationId: "c2", exceededBy: 2 };
     await ui.press("A");
@@ -249,14 +388,23 @@ describe("SV5: assign", () => {
     ui = await start();
     await select(ui, "c1");
     await ui.press("a");
-    await ui.waitForFrame((f) => f.includes("Only an Open conversation assigned to nobody can be assigned; c1 is Active."), "refused");
+    await ui.waitForFrame(
+      (f) => f.includes("Only an Open conversation assigned to nobody can be assigned; c1 is Active."),
+      "refused",
+    );
     expect(ui.client.sent).toEqual([]);
 
     await select(ui, "c2");
-    ui.client.responses.assign = refusal("rep/at_capacity", "Bob Okafor is at capacity (3/3); assign with override to exceed it by 1.");
+    ui.client.responses.assign = refusal(
+      "rep/at_capacity",
+      "Bob Okafor is at capacity (3/3); assign with override to exceed it by 1.",
+    );
     await ui.press("a");
     await ui.press("2");
-    const frame = await ui.waitForFrame((f) => f.includes("✗ Bob Okafor is at capacity (3/3); assign with override to exceed it by 1."), "the server's refusal");
+    const frame = await ui.waitForFrame(
+      (f) => f.includes("✗ Bob Okafor is at capacity (3/3); assign with override to exceed it by 1."),
+      "the server's refusal",
+    );
     expect(frame).toContain("Assign c2");
   });
 });
@@ -266,7 +414,10 @@ describe("SV6, SV7: transfer", () => {
     ui = await start();
     await select(ui, "c2");
     await ui.press("t");
-    await ui.waitForFrame((f) => f.includes("Only Active or Waiting conversations can be transferred; c2 is Open."), "Open refused");
+    await ui.waitForFrame(
+      (f) => f.includes("Only Active or Waiting conversations can be transferred; c2 is Open."),
+      "Open refused",
+    );
     expect(ui.client.sent).toEqual([]);
 
     await select(ui, "c1");
@@ -276,8 +427,13 @@ describe("SV6, SV7: transfer", () => {
     expect(frame).toContain("3. Carol Tanaka · ◐ Busy · 2/2 (Busy)");
     expect(frame).toContain("a rep has to accept");
     await ui.press("2");
-    frame = await ui.waitForFrame((f) => f.includes("Transfer of c1 to Bob Okafor requested: waiting for Bob Okafor to accept or reject."), "requested");
-    expect(ui.client.sent).toEqual([{ type: "supervisor_transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } }]);
+    frame = await ui.waitForFrame(
+      (f) => f.includes("Transfer of c1 to Bob Okafor requested: waiting for Bob Okafor to accept or reject."),
+      "requested",
+    );
+    expect(ui.client.sent).toEqual([
+      { type: "supervisor_transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } },
+    ]);
     expect(frame).toContain("⇄ transfer to Bob Okafor: waiting for an answer");
 
     await select(ui, "c3");
@@ -286,7 +442,11 @@ describe("SV6, SV7: transfer", () => {
     await ui.press("billing");
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => f.includes("Transferred c3 to queue Billing."), "the Waiting one re-queued");
-    expect(ui.client.sent[1]).toEqual({ type: "supervisor_transfer", conversationId: "c3", target: { kind: "queue", id: "billing" } });
+    expect(ui.client.sent[1]).toEqual({
+      type: "supervisor_transfer",
+      conversationId: "c3",
+      target: { kind: "queue", id: "billing" },
+    });
   });
 
   it("SPEC SV7: the transfer's status shows until the target answers; on accept the new rep has it and the first rep is listed as consultant; on reject it stays where it was", async () => {
@@ -295,38 +455,73 @@ describe("SV6, SV7: transfer", () => {
     await ui.press("t");
     await ui.press("2");
     await ui.waitForFrame((f) => f.includes("requested"), "requested");
-    const pending = { by: "supervisor" as const, fromRepId: "alice", target: { kind: "rep" as const, id: "bob", name: "Bob Okafor" } };
-    ui.store.dispatch({ type: "event", frame: frameOf({ kind: "conversation", conversation: active("c1", { transfer: pending }) }) });
+    const pending = {
+      by: "supervisor" as const,
+      fromRepId: "alice",
+      target: { kind: "rep" as const, id: "bob", name: "Bob Okafor" },
+    };
+    ui.store.dispatch({
+      type: "event",
+      frame: frameOf({ kind: "conversation", conversation: active("c1", { transfer: pending }) }),
+    });
     let frame = await ui.waitForFrame((f) => rowOf(f, "c1").includes("⇄ to Bob"), "the pending state in the row");
     expect(frame).toContain("⇄ supervisor transfer to Bob Okafor: waiting for an answer");
 
     // Bob accepts: he has it, Alice is a consultant.
     ui.store.dispatch({
       type: "event",
-      frame: frameOf({ kind: "conversation", conversation: active("c1", { ownerId: "bob", ownerName: "Bob Okafor", lastOwnerId: "bob", consultants: ["alice"] }) }, { kind: "user", user: { ...BOB, used: 1, conversations: 1 } }),
+      frame: frameOf(
+        {
+          kind: "conversation",
+          conversation: active("c1", {
+            ownerId: "bob",
+            ownerName: "Bob Okafor",
+            lastOwnerId: "bob",
+            consultants: ["alice"],
+          }),
+        },
+        { kind: "user", user: { ...BOB, used: 1, conversations: 1 } },
+      ),
     });
-    frame = await ui.waitForFrame((f) => f.includes("Bob Okafor accepted the transfer of c1; Alice Moreau stays on as consultant."), "accepted");
+    frame = await ui.waitForFrame(
+      (f) => f.includes("Bob Okafor accepted the transfer of c1; Alice Moreau stays on as consultant."),
+      "accepted",
+    );
     expect(rowOf(frame, "c1")).toMatch(/▶ Active\s+live\s+General\s+Bob Okafor\s+cons Alice/);
     expect(frame).toContain("⇄ Bob Okafor accepted the transfer; consultant: Alice Moreau");
     expect(frame).toContain("Consultant: Alice Moreau");
 
     // Another one, rejected.
     ui.client.sent.length = 0;
-    ui.store.dispatch({ type: "event", frame: frameOf({ kind: "conversation", conversation: active("c6", { title: "Customer c6" }) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameOf({ kind: "conversation", conversation: active("c6", { title: "Customer c6" }) }),
+    });
     await select(ui, "c6");
     await ui.press("t");
     await ui.press("2");
     await ui.waitForFrame((f) => f.includes("Transfer of c6 to Bob Okafor requested"), "requested again");
-    ui.store.dispatch({ type: "event", frame: frameOf({ kind: "conversation", conversation: active("c6", { title: "Customer c6", transfer: pending }) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameOf({ kind: "conversation", conversation: active("c6", { title: "Customer c6", transfer: pending }) }),
+    });
     await ui.waitForFrame((f) => rowOf(f, "c6").includes("⇄ to Bob"), "pending");
     ui.store.dispatch({
       type: "event",
       frame: frameOf(
         { kind: "conversation", conversation: active("c6", { title: "Customer c6" }) },
-        { kind: "notice", code: "transfer_rejected", text: "The transfer was rejected; the conversation stays where it was.", conversationId: "c6" },
+        {
+          kind: "notice",
+          code: "transfer_rejected",
+          text: "The transfer was rejected; the conversation stays where it was.",
+          conversationId: "c6",
+        },
       ),
     });
-    frame = await ui.waitForFrame((f) => f.includes("⚠ Bob Okafor rejected the transfer of c6; it stays with Alice Moreau."), "rejected");
+    frame = await ui.waitForFrame(
+      (f) => f.includes("⚠ Bob Okafor rejected the transfer of c6; it stays with Alice Moreau."),
+      "rejected",
+    );
     expect(rowOf(frame, "c6")).toMatch(/▶ Active\s+live\s+General\s+Alice Moreau/);
     expect(frame).toContain("⇄ Bob Okafor rejected the transfer; it stays with Alice Moreau");
   });
@@ -353,7 +548,13 @@ describe("SV8: force close", () => {
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => f.includes("Force-closed c1 (Customer c1): it is Closed (SV8)."), "force-closed");
     expect(ui.client.sent).toEqual([{ type: "force_close", conversationId: "c1" }]);
-    ui.store.dispatch({ type: "event", frame: frameOf({ kind: "conversation", conversation: active("c1", { state: "closed", closedAt: T0, closedBy: "sam" }) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameOf({
+        kind: "conversation",
+        conversation: active("c1", { state: "closed", closedAt: T0, closedBy: "sam" }),
+      }),
+    });
     frame = await ui.waitForFrame((f) => !/^.\sc1\s/m.test(f), "c1 gone from the table");
     expect(frame).toContain("ongoing 4");
   });

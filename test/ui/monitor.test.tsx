@@ -33,9 +33,21 @@ function dashboard() {
       sentiment: -2,
       alert: true,
       createdAt: T0 - 90_000,
-      messages: [customerMessage("This is terrible, I am very angry", T0 - 80_000, { sentiment: -2 }), repMessage("I am sorry, let me fix it", T0 - 70_000)],
+      messages: [
+        customerMessage("This is terrible, I am very angry", T0 - 80_000, { sentiment: -2 }),
+        repMessage("I am sorry, let me fix it", T0 - 70_000),
+      ],
     }),
-    conversation("c2", { state: "open", ownerId: null, ownerName: null, lastOwnerId: null, title: "*********7542", customer: { name: "*********7542", authenticated: false }, queuedAt: T0 - 42_000, createdAt: T0 - 42_000 }),
+    conversation("c2", {
+      state: "open",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: null,
+      title: "*********7542",
+      customer: { name: "*********7542", authenticated: false },
+      queuedAt: T0 - 42_000,
+      createdAt: T0 - 42_000,
+    }),
     conversation("c3", {
       state: "waiting",
       mode: "persistent",
@@ -49,7 +61,13 @@ function dashboard() {
       title: "Kenny Smith",
       waitingUntil: T0 + 27 * DAY,
     }),
-    conversation("c4", { title: "Lee Park", participants: ["bob"], consultants: ["carol"], createdAt: T0 - 30_000, sentiment: 1 }),
+    conversation("c4", {
+      title: "Lee Park",
+      participants: ["bob"],
+      consultants: ["carol"],
+      createdAt: T0 - 30_000,
+      sentiment: 1,
+    }),
     conversation("c5", { state: "wrapup", title: "Ana Ruiz", wrapUpBy: ["alice"], createdAt: T0 - 10_000 }),
     conversation("c6", { state: "closed", title: "Gone Already", closedAt: T0, closedBy: "alice" }),
   ];
@@ -72,11 +90,15 @@ describe("the live table (SV1)", () => {
     expect(frame).toContain("ongoing 5 · open 1 · waiting 1 · alerts 1");
     expect(frame).toMatch(/id\s+state\s+mode\s+queue\s+rep\s+with\s+customer\s+time↓\s+sentiment\s+!\s+new\s+you/);
 
-    expect(rowOf(frame, "c1")).toMatch(/c1\s+▶ Active\s+live\s+General\s+Alice Moreau\s+Dana Kim\s+1:30\s+▂ negative\s+!/);
+    expect(rowOf(frame, "c1")).toMatch(
+      /c1\s+▶ Active\s+live\s+General\s+Alice Moreau\s+Dana Kim\s+1:30\s+▂ negative\s+!/,
+    );
     // The server masks personal data before it reaches a supervisor; the monitor shows it as it came.
     expect(rowOf(frame, "c2")).toMatch(/c2\s+◇ Open\s+live\s+General\s+—\s+\*{9}7542\s+0:42\s+▄ neutral/);
     expect(rowOf(frame, "c3")).toMatch(/c3\s+⏸ Waiting\s+pers\s+Billing\s+Alice Moreau\s+Kenny Smith\s+27d left/);
-    expect(rowOf(frame, "c4")).toMatch(/c4\s+▶ Conference\s+live\s+General\s+Alice Moreau\s+conf Bob · cons Carol\s+Lee Park\s+0:30\s+▅ slightly positive/);
+    expect(rowOf(frame, "c4")).toMatch(
+      /c4\s+▶ Conference\s+live\s+General\s+Alice Moreau\s+conf Bob · cons Carol\s+Lee Park\s+0:30\s+▅ slightly positive/,
+    );
     expect(rowOf(frame, "c5")).toMatch(/c5\s+✎ Wrap-up\s+live\s+General\s+Alice Moreau/);
     expect(frame).not.toContain("Gone Already");
     expect(frame).not.toMatch(/^.\sc6\s/m);
@@ -88,7 +110,14 @@ describe("the live table (SV1)", () => {
 
     // Unread: a message on a row that is not selected counts on that row.
     expect(ui.store.getState().selectedId).toBe("c1");
-    ui.store.dispatch({ type: "event", frame: frameAt(T0 + 61_000, { kind: "message", conversationId: "c4", message: customerMessage("Any news?", T0 + 61_000) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameAt(T0 + 61_000, {
+        kind: "message",
+        conversationId: "c4",
+        message: customerMessage("Any news?", T0 + 61_000),
+      }),
+    });
     const unread = await ui.waitForFrame((f) => /1\s*$/.test(rowOf(f, "c4").trimEnd()), "the unread count on c4");
     // ... and a change mark (more than colour) shows the row just changed.
     expect(rowOf(unread, "c4").startsWith("•")).toBe(true);
@@ -97,8 +126,21 @@ describe("the live table (SV1)", () => {
   });
 
   it("SPEC SV1, SPEC L1: an Open conversation being offered shows the rep it is offered to, greyed, until they answer", async () => {
-    const offered = conversation("c2", { state: "open", ownerId: null, ownerName: null, lastOwnerId: null, title: "Omar Smith", queuedAt: T0 - 5_000, createdAt: T0 - 5_000 });
-    ui = await renderMonitor({ welcome: supervisorWelcome([{ ...offered, offeredTo: { repId: "bob", repName: "Bob Okafor", expiresAt: T0 + 25_000 } }]), columns: 160 });
+    const offered = conversation("c2", {
+      state: "open",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: null,
+      title: "Omar Smith",
+      queuedAt: T0 - 5_000,
+      createdAt: T0 - 5_000,
+    });
+    ui = await renderMonitor({
+      welcome: supervisorWelcome([
+        { ...offered, offeredTo: { repId: "bob", repName: "Bob Okafor", expiresAt: T0 + 25_000 } },
+      ]),
+      columns: 160,
+    });
     let frame = await ui.waitForFrame((f) => f.includes("Omar Smith"), "the table");
     expect(rowOf(frame, "c2")).toMatch(/c2\s+◇ Open\s+live\s+General\s+→ Bob Okafor\s+Omar Smith/);
     expect(frame).toContain("Unassigned, in General, offered to Bob Okafor");
@@ -120,8 +162,12 @@ describe("the live table (SV1)", () => {
     try {
       ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()), columns: 160 });
       const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith"), "the spoken table");
-      expect(frame).toContain("c1, Active, live, General, rep Alice Moreau, Dana Kim, 1:30, negative, urgent, selected");
-      expect(frame).toContain("c3, Waiting, persistent, Billing, parked by Alice Moreau, Kenny Smith, 27d left, neutral");
+      expect(frame).toContain(
+        "c1, Active, live, General, rep Alice Moreau, Dana Kim, 1:30, negative, urgent, selected",
+      );
+      expect(frame).toContain(
+        "c3, Waiting, persistent, Billing, parked by Alice Moreau, Kenny Smith, 27d left, neutral",
+      );
       const rows = frame.split("\n").filter((line) => /^c\d+, /.test(line));
       expect(rows).toHaveLength(5);
       for (const line of rows) expect(line).not.toMatch(/[▶◇⏸▁▂▃▄▅▆▇]/);
@@ -131,9 +177,14 @@ describe("the live table (SV1)", () => {
   });
 
   it("SPEC L4, SPEC SV8: an aborted conversation tells the supervisor nobody can continue it and how to close it", async () => {
-    ui = await renderMonitor({ welcome: supervisorWelcome([conversation("c1", { title: "Dana Kim", aborted: "queue General was deleted" })]), columns: 160 });
+    ui = await renderMonitor({
+      welcome: supervisorWelcome([conversation("c1", { title: "Dana Kim", aborted: "queue General was deleted" })]),
+      columns: 160,
+    });
     const frame = await ui.waitForFrame((f) => f.includes("Dana Kim"), "the table");
-    expect(frame).toContain("⚠ Aborted: queue General was deleted. Nobody can continue it — the rep ends it, or force close it (Ctrl+D).");
+    expect(frame).toContain(
+      "⚠ Aborted: queue General was deleted. Nobody can continue it — the rep ends it, or force close it (Ctrl+D).",
+    );
     expect(frame).not.toContain("Alt+E");
   });
 
@@ -144,7 +195,15 @@ describe("the live table (SV1)", () => {
     const before = ui.controller.rows().map((r) => r.id);
 
     // A customer who has waited longer than anyone arrives (resumed from elsewhere): it sorts first.
-    const c7 = conversation("c7", { state: "open", ownerId: null, ownerName: null, lastOwnerId: null, title: "New Person", queuedAt: T0 - 600_000, createdAt: T0 - 600_000 });
+    const c7 = conversation("c7", {
+      state: "open",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: null,
+      title: "New Person",
+      queuedAt: T0 - 600_000,
+      createdAt: T0 - 600_000,
+    });
     ui.store.dispatch({ type: "event", frame: frameAt(T0 + 1000, { kind: "conversation", conversation: c7 }) });
     let frame = await ui.waitForFrame((f) => f.includes("New Person"), "the new conversation");
     const after = ui.controller.rows().map((r) => r.id);
@@ -155,7 +214,13 @@ describe("the live table (SV1)", () => {
 
     // The selected conversation closes: it leaves, and the row now at its place is selected.
     const index = ui.controller.rows().findIndex((r) => r.id === "c4");
-    ui.store.dispatch({ type: "event", frame: frameAt(T0 + 2000, { kind: "conversation", conversation: conversation("c4", { title: "Lee Park", state: "closed", closedAt: T0 + 2000 }) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameAt(T0 + 2000, {
+        kind: "conversation",
+        conversation: conversation("c4", { title: "Lee Park", state: "closed", closedAt: T0 + 2000 }),
+      }),
+    });
     frame = await ui.waitForFrame((f) => !f.includes("Lee Park"), "c4 gone");
     const next = ui.controller.rows()[index]!.id;
     expect(rowOf(frame, next).startsWith("›")).toBe(true);
@@ -175,7 +240,12 @@ describe("the live table (SV1)", () => {
     await ui.press("state active");
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => f.includes("Dana Kim") && !f.includes("Kenny Smith"), "only Active");
-    expect(ui.controller.rows().map((r) => r.id).sort()).toEqual(["c1", "c4"]);
+    expect(
+      ui.controller
+        .rows()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(["c1", "c4"]);
   });
 
   it("SPEC SV1: / filters the table (plain words, or state: queue: rep: fields), v cycles the saved views all, Open, Waiting, alerts, s and S sort", async () => {
@@ -242,12 +312,27 @@ describe("the live table (SV1)", () => {
     ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
     await ui.waitForFrame((f) => f.includes("c5"), "the table");
     await ui.press("Z");
-    let frame = await ui.waitForFrame((f) => f.includes("⏸ PAUSED — the screen holds still; 0 updates held back · Z resumes"), "the pause banner");
+    let frame = await ui.waitForFrame(
+      (f) => f.includes("⏸ PAUSED — the screen holds still; 0 updates held back · Z resumes"),
+      "the pause banner",
+    );
     expect(frame).toContain("⏸ PAUSED · online");
 
     ui.store.dispatch({ type: "tick", now: T0 + 60_000 });
-    ui.store.dispatch({ type: "event", frame: frameAt(T0 + 60_000, { kind: "conversation", conversation: conversation("c8", { title: "Late Arrival" }) }) });
-    ui.store.dispatch({ type: "event", frame: frameAt(T0 + 60_000, { kind: "conversation", conversation: conversation("c5", { state: "closed", title: "Ana Ruiz" }) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameAt(T0 + 60_000, {
+        kind: "conversation",
+        conversation: conversation("c8", { title: "Late Arrival" }),
+      }),
+    });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameAt(T0 + 60_000, {
+        kind: "conversation",
+        conversation: conversation("c5", { state: "closed", title: "Ana Ruiz" }),
+      }),
+    });
     frame = await ui.waitForFrame((f) => f.includes("2 updates held back"), "held updates counted");
     expect(frame).not.toContain("Late Arrival");
     expect(frame).toContain("Ana Ruiz");
@@ -266,7 +351,16 @@ describe("team and queue views (SV1)", () => {
     const users = [ALICE, { ...BOB, presence: "rona" as const }, { ...CAROL, used: 3, conversations: 3 }, SAM];
     const convs = [
       ...dashboard(),
-      conversation("c9", { state: "open", ownerId: null, ownerName: null, lastOwnerId: null, queueId: "billing", queueName: "Billing", queuedAt: T0 - 125_000, title: "Billing Waiter" }),
+      conversation("c9", {
+        state: "open",
+        ownerId: null,
+        ownerName: null,
+        lastOwnerId: null,
+        queueId: "billing",
+        queueName: "Billing",
+        queuedAt: T0 - 125_000,
+        title: "Billing Waiter",
+      }),
     ];
     ui = await renderMonitor({ welcome: supervisorWelcome(convs, { users }) });
     await ui.waitForFrame((f) => f.includes("c5"), "the table");
@@ -282,7 +376,10 @@ describe("team and queue views (SV1)", () => {
     expect(frame).toMatch(/Billing\s+1\s+2:05\s+0\s+1/);
 
     // Live: Bob sets himself Available again.
-    ui.store.dispatch({ type: "event", frame: frameAt(T0 + 1000, { kind: "user", user: { ...BOB, presence: "available" } }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: frameAt(T0 + 1000, { kind: "user", user: { ...BOB, presence: "available" } }),
+    });
     frame = await ui.waitForFrame((f) => /Bob Okafor\s+● Available/.test(f), "Bob Available");
     expect(frame).not.toContain("RONA");
 
@@ -303,9 +400,16 @@ describe("preview: sentiment and the reps' responses (SV3)", () => {
 
     ui.store.dispatch({
       type: "event",
-      frame: frameAt(T0 + 5000, { kind: "message", conversationId: "c1", message: customerMessage("Thanks, that is great, you are wonderful", T0 + 5000, { id: "m-live", sentiment: 3 }) }),
+      frame: frameAt(T0 + 5000, {
+        kind: "message",
+        conversationId: "c1",
+        message: customerMessage("Thanks, that is great, you are wonderful", T0 + 5000, { id: "m-live", sentiment: 3 }),
+      }),
     });
-    frame = await ui.waitForFrame((f) => f.includes("Thanks, that is great, you are wonderful [▇ very positive]"), "the live message with its sentiment");
+    frame = await ui.waitForFrame(
+      (f) => f.includes("Thanks, that is great, you are wonderful [▇ very positive]"),
+      "the live message with its sentiment",
+    );
     // Read as it arrives: the selected row counts no unread.
     expect(rowOf(frame, "c1").trimEnd()).toMatch(/!$/);
 
@@ -328,7 +432,9 @@ describe("what reaches the terminal", () => {
       ownerName: `Al\x1b]0;pwned\x07ice`,
       messages: [customerMessage(`Hello\x1b[31m there\x9b31m \u202eevil`, T0, { sentiment: -1 })],
     });
-    ui = await renderMonitor({ welcome: supervisorWelcome([hostile], { users: [{ ...ALICE, name: `Alice\x1b]0;x\x07 M` }, SAM] }) });
+    ui = await renderMonitor({
+      welcome: supervisorWelcome([hostile], { users: [{ ...ALICE, name: `Alice\x1b]0;x\x07 M` }, SAM] }),
+    });
     let frame = await ui.waitForFrame((f) => stripSgr(f).includes("c1 · Eve Mallory"), "the preview");
     const clean = (text: string) => {
       const rest = stripSgr(text);

@@ -42,7 +42,11 @@ describe("console resilience", () => {
     await client.request({ type: "presence", presence: "available" });
     const customer = await new TestClient(server.url, { role: "customer" }).connect();
     cleanups.push(() => customer.close());
-    const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: "first message" })) as { conversationId: string };
+    const { conversationId } = (await customer.request({
+      type: "start",
+      workstream: "live",
+      text: "first message",
+    })) as { conversationId: string };
     await frame((f) => f.includes("New conversation: Visitor 1"), "the offer");
     ui.stdin.write("\x1by");
     await frame((f) => f.includes("[Active]") && f.includes("first message"), "the accepted session");
@@ -56,15 +60,23 @@ describe("console resilience", () => {
     await frame((f) => f.includes("› typed while offline"), "the draft");
     ui.stdin.write("\r");
 
-    await frame((f) => f.includes("online") && f.includes("second message while you were away"), "back online with the missed message");
+    await frame(
+      (f) => f.includes("online") && f.includes("second message while you were away"),
+      "back online with the missed message",
+    );
     await customer.waitForText(conversationId, "typed while offline");
     const session = store.getState().sessions[conversationId]!;
     const texts = session.messages.map((m) => m.text);
     // Nothing lost, nothing twice.
     expect(texts.filter((t) => t === "first message")).toHaveLength(1);
     expect(texts.filter((t) => t === "second message while you were away")).toHaveLength(1);
-    await waitFor(() => store.getState().sessions[conversationId]!.messages.some((m) => m.text === "typed while offline"), "own message echoed");
-    expect(store.getState().sessions[conversationId]!.messages.filter((m) => m.text === "typed while offline")).toHaveLength(1);
+    await waitFor(
+      () => store.getState().sessions[conversationId]!.messages.some((m) => m.text === "typed while offline"),
+      "own message echoed",
+    );
+    expect(
+      store.getState().sessions[conversationId]!.messages.filter((m) => m.text === "typed while offline"),
+    ).toHaveLength(1);
     expect(store.getState().sessions[conversationId]!.outbox).toHaveLength(0);
     expect(customer.texts(conversationId).filter((t) => t === "typed while offline")).toHaveLength(1);
   });

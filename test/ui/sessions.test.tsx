@@ -7,30 +7,53 @@ afterEach(() => ui?.unmount());
 
 describe("session pane", () => {
   it("SPEC S10: 12 unread messages on an unfocused session render + and the hint; focusing clears it", async () => {
-    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7" }), conversation("c8", { title: "Kenny Smith" })]) });
+    ui = await renderConsole({
+      welcome: welcome([conversation("c7", { title: "Visitor 7" }), conversation("c8", { title: "Kenny Smith" })]),
+    });
     await ui.press(KEYS.alt("2"));
-    for (let i = 0; i < 12; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`message ${i}`) }) });
+    for (let i = 0; i < 12; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`message ${i}`) }),
+      });
     await ui.waitForFrame((f) => /1 Visitor 7\s+\+/.test(f), "a + badge on Visitor 7");
     await ui.press(KEYS.alt("1"));
-    const focused = await ui.waitForFrame((f) => f.includes("Visitor 7. 12 new updates in your conversation.") || !/Visitor 7\s+\+/.test(f));
+    const focused = await ui.waitForFrame(
+      (f) => f.includes("Visitor 7. 12 new updates in your conversation.") || !/Visitor 7\s+\+/.test(f),
+    );
     // Focusing clears the count: the badge is gone.
     expect(focused).not.toMatch(/1 Visitor 7\s+\+/);
   });
 
   it("SPEC S10: the selected row's hint reads the exact text", async () => {
-    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7" }), conversation("c8", { title: "Kenny Smith" })]) });
+    ui = await renderConsole({
+      welcome: welcome([conversation("c7", { title: "Visitor 7" }), conversation("c8", { title: "Kenny Smith" })]),
+    });
     await ui.press(KEYS.alt("1"));
-    for (let i = 0; i < 12; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`m${i}`) }) });
+    for (let i = 0; i < 12; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`m${i}`) }),
+      });
     // Scrolled up, the messages stay unread and the hint shows.
     ui.store.dispatch({ type: "scroll", delta: 5 });
-    for (let i = 0; i < 12; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`n${i}`) }) });
+    for (let i = 0; i < 12; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`n${i}`) }),
+      });
     await ui.waitForFrame((f) => f.includes("Visitor 7. 12 new updates in your conversation."), "the S10 hint");
   });
 
   it("SPEC S9: a session past the threshold shows ! and the urgent hint", async () => {
-    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7", alert: true, sentiment: -2 })]) });
+    ui = await renderConsole({
+      welcome: welcome([conversation("c7", { title: "Visitor 7", alert: true, sentiment: -2 })]),
+    });
     await ui.press(KEYS.alt("1"));
-    const frame = await ui.waitForFrame((f) => f.includes("Visitor 7. Urgent attention needed in your conversation."), "S9 hint");
+    const frame = await ui.waitForFrame(
+      (f) => f.includes("Visitor 7. Urgent attention needed in your conversation."),
+      "S9 hint",
+    );
     expect(frame).toMatch(/1 Visitor 7\s+!/);
   });
 
@@ -67,7 +90,9 @@ describe("session pane", () => {
     await ui.press(KEYS.alt("1"));
     await ui.press("hello there");
     await ui.press(KEYS.enter);
-    expect(ui.client.ofType("send")).toEqual([{ type: "send", conversationId: "c1", text: "hello there", clientId: "cid-1" }]);
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "hello there", clientId: "cid-1" },
+    ]);
     ui.client.responses.send = refusal("conversation/not_active", "This conversation is not active.");
     await ui.press("second");
     await ui.press(KEYS.enter);
@@ -82,9 +107,18 @@ describe("screen reader mode", () => {
 
   it("UX colour and accessibility, SPEC S7, SPEC S9, SPEC S10: a linear layout where each session row is said in words, not glyphs", async () => {
     process.env.INK_SCREEN_READER = "true";
-    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7", alert: true, sentiment: -2 }), conversation("c8", { title: "Kenny Smith", state: "waiting", mode: "persistent", ownerId: null })]) });
+    ui = await renderConsole({
+      welcome: welcome([
+        conversation("c7", { title: "Visitor 7", alert: true, sentiment: -2 }),
+        conversation("c8", { title: "Kenny Smith", state: "waiting", mode: "persistent", ownerId: null }),
+      ]),
+    });
     await ui.press(KEYS.alt("2"));
-    for (let i = 0; i < 12; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`message ${i}`) }) });
+    for (let i = 0; i < 12; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`message ${i}`) }),
+      });
     const frame = await ui.waitForFrame((f) => f.includes("10 or more unread"), "the spoken rows");
     expect(frame).toContain("1 Visitor 7, Active, 10 or more unread, urgent");
     expect(frame).toContain("2 Kenny Smith, Waiting, selected");

@@ -7,7 +7,19 @@ import { Notifier } from "../../src/ui/notify.js";
 import { initialUiState } from "../../src/ui/store/state.js";
 import { createStore } from "../../src/ui/store/store.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
-import { conversation, customerMessage, event, KEYS, me, offer, renderConsole, sgrCodes, stripSgr, T0, welcome } from "../helpers/ui.js";
+import {
+  conversation,
+  customerMessage,
+  event,
+  KEYS,
+  me,
+  offer,
+  renderConsole,
+  sgrCodes,
+  stripSgr,
+  T0,
+  welcome,
+} from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
@@ -42,9 +54,17 @@ function expectClean(frame: string): void {
 describe("sanitising customer text", () => {
   it("SPEC L6: escape sequences, control bytes and bidi overrides in names, titles, previews, messages, context and notices never reach the terminal; the words survive", async () => {
     chalk.level = 1;
-    const o = offer("o1", "c5", { customerName: HOSTILE_NAME, title: `${OSC0}${HOSTILE_NAME}`, queueName: `Billing${OSC52}`, preview: [customerMessage(HOSTILE_TEXT)] });
+    const o = offer("o1", "c5", {
+      customerName: HOSTILE_NAME,
+      title: `${OSC0}${HOSTILE_NAME}`,
+      queueName: `Billing${OSC52}`,
+      preview: [customerMessage(HOSTILE_TEXT)],
+    });
     ui = await renderConsole({ welcome: welcome([], [o]) });
-    let frame = await ui.waitForFrame((f) => stripSgr(f).includes("⏵ New conversation: Eve Mallory · Billing"), "the offer");
+    let frame = await ui.waitForFrame(
+      (f) => stripSgr(f).includes("⏵ New conversation: Eve Mallory · Billing"),
+      "the offer",
+    );
     expectClean(frame);
     expect(stripSgr(frame)).toContain("Hello there red words C1 words bell evil tail");
 
@@ -56,9 +76,17 @@ describe("sanitising customer text", () => {
             kind: "conversation",
             conversation: conversation("c5", {
               title: `${OSC0}Eve Mallory\u202e`,
-              customer: { name: HOSTILE_NAME, authenticated: true, account: `Acme${OSC52}`, caseTitle: `Case\x1b[31m 7` },
+              customer: {
+                name: HOSTILE_NAME,
+                authenticated: true,
+                account: `Acme${OSC52}`,
+                caseTitle: `Case\x1b[31m 7`,
+              },
               context: { [`order${OSC52}`]: `A-1\x1b[2J\u202e00` },
-              messages: [customerMessage(HOSTILE_TEXT), customerMessage(`multi\x1b[1Aline\r\nsecond\x9b2K line`, T0 + 1000)],
+              messages: [
+                customerMessage(HOSTILE_TEXT),
+                customerMessage(`multi\x1b[1Aline\r\nsecond\x9b2K line`, T0 + 1000),
+              ],
             }),
           },
           { kind: "offer_ended", offerId: "o1", conversationId: "c5", status: "accepted" },
@@ -88,7 +116,10 @@ describe("sanitising customer text", () => {
     store.dispatch({
       type: "welcome",
       now: T0,
-      welcome: welcome([conversation("c5", { title: `${OSC0}Eve Mallory\u202e`, alert: true })], [offer("o1", "c6", { customerName: HOSTILE_NAME, queueName: `Billing${OSC52}` })]),
+      welcome: welcome(
+        [conversation("c5", { title: `${OSC0}Eve Mallory\u202e`, alert: true })],
+        [offer("o1", "c6", { customerName: HOSTILE_NAME, queueName: `Billing${OSC52}` })],
+      ),
     });
     store.dispatch({ type: "terminal-focus", focused: false });
     const writes: string[] = [];
@@ -120,8 +151,20 @@ describe("NO_COLOR", () => {
       theme,
       welcome: welcome(
         [
-          conversation("c1", { title: "Dana Kim", alert: true, sentiment: -2, messages: [customerMessage("this is bad")] }),
-          conversation("c2", { title: "Kenny Smith", mode: "persistent", workstreamId: "persistent", state: "waiting", ownerId: null, ownerName: null }),
+          conversation("c1", {
+            title: "Dana Kim",
+            alert: true,
+            sentiment: -2,
+            messages: [customerMessage("this is bad")],
+          }),
+          conversation("c2", {
+            title: "Kenny Smith",
+            mode: "persistent",
+            workstreamId: "persistent",
+            state: "waiting",
+            ownerId: null,
+            ownerName: null,
+          }),
           conversation("c3", { title: "Visitor 3", state: "wrapup", wrapUpBy: ["alice"] }),
         ],
         [offer("o1", "c9")],
@@ -171,7 +214,11 @@ describe("NO_COLOR", () => {
     for (const [presence, label] of presences) {
       ui.store.dispatch({ type: "event", frame: event({ kind: "user", user: me({ presence }) }) });
       frame = await ui.waitForFrame((f) => stripSgr(f).includes(label), label);
-      expect(sgrCodes(frame).flatMap((c) => c.split(";")).filter((c) => COLOUR.test(c))).toEqual([]);
+      expect(
+        sgrCodes(frame)
+          .flatMap((c) => c.split(";"))
+          .filter((c) => COLOUR.test(c)),
+      ).toEqual([]);
     }
     expect(ui.client.sent).toEqual([]);
   });

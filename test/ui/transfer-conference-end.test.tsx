@@ -1,6 +1,18 @@
 // App tests for transfer, conference and end with wrap-up (SPEC §4, L10–L12): frames and requests.
 import { afterEach, describe, expect, it } from "vitest";
-import { conversation, customerMessage, event, KEYS, me, MORE_KEYS, rep, renderConsole, systemMessage, T0, welcome } from "../helpers/ui.js";
+import {
+  conversation,
+  customerMessage,
+  event,
+  KEYS,
+  me,
+  MORE_KEYS,
+  rep,
+  renderConsole,
+  systemMessage,
+  T0,
+  welcome,
+} from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
@@ -14,10 +26,17 @@ const TARGETS = {
     { id: "general", name: "General", open: 2 },
     { id: "billing", name: "Billing", open: 0 },
   ],
-  reps: [me({ used: 1 }), rep("bob", "Bob Martin"), rep("carol", "Carol Diaz", { presence: "busy" }), rep("dave", "Dave Ng", { used: 3 })],
+  reps: [
+    me({ used: 1 }),
+    rep("bob", "Bob Martin"),
+    rep("carol", "Carol Diaz", { presence: "busy" }),
+    rep("dave", "Dave Ng", { used: 3 }),
+  ],
 };
 
-async function inSession(convs = [conversation("c1", { title: "Dana Kim", messages: [customerMessage("I need billing help")] })]): Promise<Console> {
+async function inSession(
+  convs = [conversation("c1", { title: "Dana Kim", messages: [customerMessage("I need billing help")] })],
+): Promise<Console> {
   const console = await renderConsole({ welcome: welcome(convs, [], me({ used: 1 })) });
   console.client.responses.targets = TARGETS;
   await console.press(KEYS.alt("1"));
@@ -69,7 +88,9 @@ describe("transfer (L10)", () => {
     expect(frame).toContain("1. Resolved");
     expect(frame).toContain("2. Needs follow-up");
     expect(frame).toContain("choose a reason to finish");
-    expect(ui.client.ofType("transfer")).toEqual([{ type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } }]);
+    expect(ui.client.ofType("transfer")).toEqual([
+      { type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } },
+    ]);
 
     await ui.press(KEYS.enter);
     frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Resolved."), "wrap-up done");
@@ -84,7 +105,9 @@ describe("transfer (L10)", () => {
     await ui.press(KEYS.enter);
     let frame = await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
     expect(frame).not.toContain("/transfer @bob");
-    expect(ui.client.ofType("transfer")).toEqual([{ type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } }]);
+    expect(ui.client.ofType("transfer")).toEqual([
+      { type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } },
+    ]);
     await ui.press(KEYS.enter);
     frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted"), "wrapped up");
     // Handed over: the transferred conversation leaves the pane; the other one is now session 1.
@@ -104,10 +127,15 @@ describe("transfer (L10)", () => {
   });
 
   it("SPEC L10: transfer is only for a conversation the rep accepted: Alt+T on a wrap-up explains and sends nothing", async () => {
-    ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Dana Kim", state: "wrapup", wrapUpBy: ["alice"] })]) });
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { title: "Dana Kim", state: "wrapup", wrapUpBy: ["alice"] })]),
+    });
     await ui.press(KEYS.alt("1"));
     await ui.press(KEYS.alt("t"));
-    const frame = await ui.waitForFrame((f) => f.includes("You can transfer only a conversation you accepted"), "the refusal");
+    const frame = await ui.waitForFrame(
+      (f) => f.includes("You can transfer only a conversation you accepted"),
+      "the refusal",
+    );
     expect(frame).not.toContain("Transfer to");
     expect(ui.client.sent).toEqual([]);
   });
@@ -117,7 +145,10 @@ describe("conference (L11)", () => {
   it("SPEC L11: Alt+C invites a rep; the state reads Conference requested, then Conference with a joined message; Alt+X sends end_conference then wrap-up", async () => {
     ui = await inSession();
     await ui.press(KEYS.alt("c"));
-    let frame = await ui.waitForFrame((f) => f.includes("Invite to a conference") && f.includes("Bob Martin"), "the conference picker");
+    let frame = await ui.waitForFrame(
+      (f) => f.includes("Invite to a conference") && f.includes("Bob Martin"),
+      "the conference picker",
+    );
     expect(frame).toContain("(Busy)");
     expect(frame).not.toContain("(Tab)");
     await ui.press("bob");
@@ -127,14 +158,24 @@ describe("conference (L11)", () => {
     expect(ui.client.ofType("conference")).toEqual([{ type: "conference", conversationId: "c1", repId: "bob" }]);
 
     const base = conversation("c1", { title: "Dana Kim" });
-    ui.store.dispatch({ type: "event", frame: event({ kind: "conversation", conversation: { ...base, conferenceRequested: { repId: "bob", repName: "Bob Martin" } } }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "conversation",
+        conversation: { ...base, conferenceRequested: { repId: "bob", repName: "Bob Martin" } },
+      }),
+    });
     await ui.waitForFrame((f) => f.includes("Dana Kim [Conference requested]"), "Conference requested");
 
     ui.store.dispatch({
       type: "event",
       frame: event(
         { kind: "conversation", conversation: { ...base, conferenceRequested: null, participants: ["bob"] } },
-        { kind: "message", conversationId: "c1", message: systemMessage("Bob Martin joined the conversation", "rep_joined", T0 + 5_000) },
+        {
+          kind: "message",
+          conversationId: "c1",
+          message: systemMessage("Bob Martin joined the conversation", "rep_joined", T0 + 5_000),
+        },
       ),
     });
     frame = await ui.waitForFrame((f) => f.includes("Dana Kim [Conference]"), "Conference");
@@ -168,7 +209,10 @@ describe("end (L12)", () => {
     await ui.press(KEYS.escape);
     await ui.waitForFrame((f) => f.includes("1. Resolved"), "filter cleared");
     await ui.press(KEYS.escape);
-    frame = await ui.waitForFrame((f) => f.includes("Choose a wrap-up reason to finish (L12)."), "wrap-up cannot be skipped");
+    frame = await ui.waitForFrame(
+      (f) => f.includes("Choose a wrap-up reason to finish (L12)."),
+      "wrap-up cannot be skipped",
+    );
     expect(frame).toContain("Wrap-up reason");
     expect(ui.client.ofType("wrapup")).toEqual([]);
 
@@ -186,16 +230,35 @@ describe("end (L12)", () => {
     ui.store.dispatch({
       type: "event",
       frame: event(
-        { kind: "conversation", conversation: conversation("c1", { title: "Dana Kim", state: "wrapup", customerEnded: true, wrapUpBy: ["alice"] }) },
-        { kind: "notice", code: "customer_ended", text: "Dana Kim ended the conversation: choose a wrap-up reason.", conversationId: "c1" },
+        {
+          kind: "conversation",
+          conversation: conversation("c1", {
+            title: "Dana Kim",
+            state: "wrapup",
+            customerEnded: true,
+            wrapUpBy: ["alice"],
+          }),
+        },
+        {
+          kind: "notice",
+          code: "customer_ended",
+          text: "Dana Kim ended the conversation: choose a wrap-up reason.",
+          conversationId: "c1",
+        },
       ),
     });
-    const frame = await ui.waitForFrame((f) => f.includes("Dana Kim [Customer ended] Customer ended the conversation"), "the customer ended");
+    const frame = await ui.waitForFrame(
+      (f) => f.includes("Dana Kim [Customer ended] Customer ended the conversation"),
+      "the customer ended",
+    );
     expect(frame).toContain("Dana Kim ended the conversation: choose a wrap-up reason.");
     // Nothing can be sent any more; the draft stays.
     await ui.press("are you still there?");
     await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => f.includes("This conversation is Wrap-up; messages cannot be sent (your draft is kept)."), "send refused");
+    await ui.waitForFrame(
+      (f) => f.includes("This conversation is Wrap-up; messages cannot be sent (your draft is kept)."),
+      "send refused",
+    );
     expect(ui.client.ofType("send")).toEqual([]);
 
     await ui.press(KEYS.alt("e"));
@@ -212,11 +275,22 @@ describe("end (L12)", () => {
     ui.store.dispatch({
       type: "event",
       frame: event(
-        { kind: "conversation", conversation: conversation("c1", { title: "Dana Kim", aborted: "queue General was deleted" }) },
-        { kind: "notice", code: "aborted", text: "Dana Kim was aborted: queue General was deleted.", conversationId: "c1" },
+        {
+          kind: "conversation",
+          conversation: conversation("c1", { title: "Dana Kim", aborted: "queue General was deleted" }),
+        },
+        {
+          kind: "notice",
+          code: "aborted",
+          text: "Dana Kim was aborted: queue General was deleted.",
+          conversationId: "c1",
+        },
       ),
     });
-    await ui.waitForFrame((f) => f.includes("⚠ Aborted: queue General was deleted. You cannot continue it — end it (Alt+E)."), "the abort warning");
+    await ui.waitForFrame(
+      (f) => f.includes("⚠ Aborted: queue General was deleted. You cannot continue it — end it (Alt+E)."),
+      "the abort warning",
+    );
     await ui.press(KEYS.alt("e"));
     await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
     expect(ui.client.ofType("end")).toEqual([{ type: "end", conversationId: "c1" }]);

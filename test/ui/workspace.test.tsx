@@ -1,7 +1,20 @@
 // App tests for the rep's workspace (SPEC §3, S1–S10): what the rep sees, and what went over the wire.
 import chalk from "chalk";
 import { afterEach, describe, expect, it } from "vitest";
-import { conversation, customerMessage, event, KEYS, me, MORE_KEYS, offer, renderConsole, repMessage, stripSgr, T0, welcome } from "../helpers/ui.js";
+import {
+  conversation,
+  customerMessage,
+  event,
+  KEYS,
+  me,
+  MORE_KEYS,
+  offer,
+  renderConsole,
+  repMessage,
+  stripSgr,
+  T0,
+  welcome,
+} from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
@@ -17,12 +30,17 @@ describe("sessions (S)", () => {
     const dana = conversation("c1", {
       title: "Dana Kim",
       customer: { name: "Dana Kim", authenticated: true, account: "Contoso Ltd", caseTitle: "Late order" },
-      messages: [customerMessage("My order 1234 is late", T0, { author: { role: "customer", name: "Dana Kim" } }), repMessage("Let me check that for you")],
+      messages: [
+        customerMessage("My order 1234 is late", T0, { author: { role: "customer", name: "Dana Kim" } }),
+        repMessage("Let me check that for you"),
+      ],
     });
     const kenny = conversation("c2", {
       title: "Kenny Smith",
       customer: { name: "Kenny Smith", authenticated: true, account: "Fabrikam" },
-      messages: [customerMessage("How do I reset my password?", T0, { author: { role: "customer", name: "Kenny Smith" } })],
+      messages: [
+        customerMessage("How do I reset my password?", T0, { author: { role: "customer", name: "Kenny Smith" } }),
+      ],
     });
     ui = await renderConsole({ welcome: welcome([dana, kenny]) });
 
@@ -39,7 +57,14 @@ describe("sessions (S)", () => {
     expect(frame).not.toContain("My order 1234 is late");
 
     // Something arrives on the first session while the rep is on the second: nothing is lost.
-    ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message: customerMessage("Any news?", T0 + 60_000, { author: { role: "customer", name: "Dana Kim" } }) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "message",
+        conversationId: "c1",
+        message: customerMessage("Any news?", T0 + 60_000, { author: { role: "customer", name: "Dana Kim" } }),
+      }),
+    });
     await ui.press(KEYS.alt("1"));
     frame = await ui.waitForFrame((f) => f.includes("Dana Kim [Active]") && f.includes("Any news?"), "session 1 again");
     expect(frame).toContain("My order 1234 is late");
@@ -61,7 +86,13 @@ describe("sessions (S)", () => {
             kind: "conversation",
             conversation: conversation("c4", {
               title: "Kenny Smith",
-              customer: { name: "Kenny Smith", authenticated: true, account: "Fabrikam", caseTitle: "Refund #42", email: "k****@fabrikam.com" },
+              customer: {
+                name: "Kenny Smith",
+                authenticated: true,
+                account: "Fabrikam",
+                caseTitle: "Refund #42",
+                email: "k****@fabrikam.com",
+              },
               context: { orderId: "A-1001", channel: "web" },
               messages: [customerMessage("I want a refund", T0, { author: { role: "customer", name: "Kenny Smith" } })],
             }),
@@ -77,7 +108,9 @@ describe("sessions (S)", () => {
     const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith [Active]"), "the session");
     expect(frame).toContain("Kenny Smith · account Fabrikam · case Refund #42 · k****@fabrikam.com");
     expect(frame).toContain("orderId: A-1001 · channel: web");
-    expect(frame).toContain(`summary: Live chat · started ${new Date(T0).toTimeString().slice(0, 5)} · 1 message (1 from the customer)`);
+    expect(frame).toContain(
+      `summary: Live chat · started ${new Date(T0).toTimeString().slice(0, 5)} · 1 message (1 from the customer)`,
+    );
     expect(frame).toContain("I want a refund");
     expect(frame).toContain("◐ Busy");
     expect(frame).toContain("capacity 3/3");
@@ -86,13 +119,48 @@ describe("sessions (S)", () => {
 
   it("SPEC S3: Home lists my work items, open items to pick and closed items; /pick 1 sends pick and opens it", async () => {
     const mine = conversation("c1", { title: "Dana Kim" });
-    const waiting = conversation("c2", { title: "Kenny Smith", mode: "persistent", workstreamId: "persistent", queueName: "Billing", state: "waiting", ownerId: null, ownerName: null, lastOwnerId: "alice" });
-    const closed = conversation("c3", { title: "Visitor 3", state: "closed", closedAt: T0 - 60_000, closedBy: "alice" });
+    const waiting = conversation("c2", {
+      title: "Kenny Smith",
+      mode: "persistent",
+      workstreamId: "persistent",
+      queueName: "Billing",
+      state: "waiting",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: "alice",
+    });
+    const closed = conversation("c3", {
+      title: "Visitor 3",
+      state: "closed",
+      closedAt: T0 - 60_000,
+      closedBy: "alice",
+    });
     ui = await renderConsole({ welcome: welcome([mine, waiting, closed]) });
-    const open = conversation("c9", { title: "Visitor 9", state: "open", ownerId: null, ownerName: null, lastOwnerId: null, queueName: "Billing", queuedAt: T0 - 65_000 });
+    const open = conversation("c9", {
+      title: "Visitor 9",
+      state: "open",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: null,
+      queueName: "Billing",
+      queuedAt: T0 - 65_000,
+    });
     ui.client.responses.open_items = { items: [open] };
     ui.client.responses.pick = (body) => {
-      if (body.type === "pick") ui!.store.dispatch({ type: "event", frame: event({ kind: "conversation", conversation: { ...open, state: "active", ownerId: "alice", ownerName: "Alice Moreau", lastOwnerId: "alice" } }) });
+      if (body.type === "pick")
+        ui!.store.dispatch({
+          type: "event",
+          frame: event({
+            kind: "conversation",
+            conversation: {
+              ...open,
+              state: "active",
+              ownerId: "alice",
+              ownerName: "Alice Moreau",
+              lastOwnerId: "alice",
+            },
+          }),
+        });
       return {};
     };
 
@@ -118,7 +186,14 @@ describe("sessions (S)", () => {
       ui!.store.dispatch({
         type: "event",
         frame: event(
-          { kind: "conversation", conversation: conversation("c5", { title: "Dana Kim", customer: { name: "Dana Kim", authenticated: false }, messages: [customerMessage("Hi, my order is late")] }) },
+          {
+            kind: "conversation",
+            conversation: conversation("c5", {
+              title: "Dana Kim",
+              customer: { name: "Dana Kim", authenticated: false },
+              messages: [customerMessage("Hi, my order is late")],
+            }),
+          },
           { kind: "offer_ended", offerId: "o1", conversationId: "c5", status: "accepted" },
         ),
       });
@@ -150,7 +225,17 @@ describe("sessions (S)", () => {
 
   it("SPEC S6: Alt+W on a persistent chat asks first; the default is Cancel and Enter on it sends nothing; Tab then Enter sends close", async () => {
     chalk.level = 1;
-    ui = await renderConsole({ welcome: welcome([conversation("c1"), conversation("c2", { title: "Kenny Smith", mode: "persistent", workstreamId: "persistent", queueName: "Billing" })]) });
+    ui = await renderConsole({
+      welcome: welcome([
+        conversation("c1"),
+        conversation("c2", {
+          title: "Kenny Smith",
+          mode: "persistent",
+          workstreamId: "persistent",
+          queueName: "Billing",
+        }),
+      ]),
+    });
     await ui.press(KEYS.alt("2"));
     await ui.waitForFrame((f) => stripSgr(f).includes("Kenny Smith [Active]"), "persistent session");
     await ui.press(KEYS.alt("w"));
@@ -206,7 +291,10 @@ describe("sessions (S)", () => {
       welcome: welcome([
         conversation("c1", { title: "Kenny Smith", customer: { name: "Kenny Smith", authenticated: true } }),
         conversation("c2", { title: "Fabrikam", customer: { name: "", authenticated: true, account: "Fabrikam" } }),
-        conversation("c3", { title: "Refund #42", customer: { name: "", authenticated: true, caseTitle: "Refund #42" } }),
+        conversation("c3", {
+          title: "Refund #42",
+          customer: { name: "", authenticated: true, caseTitle: "Refund #42" },
+        }),
         conversation("c4", { title: "Visitor 1", customer: { name: "Visitor 1", authenticated: false } }),
       ]),
     });
@@ -223,13 +311,19 @@ describe("sessions (S)", () => {
   });
 
   it("SPEC S9: when the server raises the sentiment alert, ! shows on the session with its hint, and Alt+A goes there", async () => {
-    ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Dana Kim" }), conversation("c7", { title: "Visitor 7" })]) });
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { title: "Dana Kim" }), conversation("c7", { title: "Visitor 7" })]),
+    });
     let frame = await ui.waitForFrame((f) => /2 Visitor 7/.test(f), "rows");
     expect(frame).not.toMatch(/2 Visitor 7\s+!/);
     ui.store.dispatch({
       type: "event",
       frame: event(
-        { kind: "message", conversationId: "c7", message: customerMessage("This is ridiculous, I am very unhappy", T0 + 1000, { sentiment: -2 }) },
+        {
+          kind: "message",
+          conversationId: "c7",
+          message: customerMessage("This is ridiculous, I am very unhappy", T0 + 1000, { sentiment: -2 }),
+        },
         { kind: "conversation", conversation: conversation("c7", { title: "Visitor 7", sentiment: -1, alert: true }) },
       ),
     });
@@ -242,13 +336,26 @@ describe("sessions (S)", () => {
   });
 
   it("SPEC S10: unread messages count on the badge (10 or more shows +) with the hint; focusing clears the count", async () => {
-    ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Kenny Smith" }), conversation("c2", { title: "Dana Kim" })]) });
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { title: "Kenny Smith" }), conversation("c2", { title: "Dana Kim" })]),
+    });
     await ui.press(KEYS.alt("2"));
-    for (let i = 0; i < 5; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message: customerMessage(`question ${i}`) }) });
+    for (let i = 0; i < 5; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c1", message: customerMessage(`question ${i}`) }),
+      });
     await ui.waitForFrame((f) => /1 Kenny Smith\s+5 /.test(f), "badge 5");
     // The rep's own messages and system messages do not count.
-    ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message: repMessage("from me") }) });
-    for (let i = 5; i < 10; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message: customerMessage(`question ${i}`) }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "message", conversationId: "c1", message: repMessage("from me") }),
+    });
+    for (let i = 5; i < 10; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c1", message: customerMessage(`question ${i}`) }),
+      });
     await ui.waitForFrame((f) => /1 Kenny Smith\s+\+/.test(f), "badge +");
     expect(ui.store.getState().sessions.c1?.unread).toBe(10);
     // The hint, shown for the selected session when scrolled up.
@@ -256,7 +363,10 @@ describe("sessions (S)", () => {
     const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith [Active]"), "focused");
     expect(frame).not.toMatch(/1 Kenny Smith\s+(\+|\d)/);
     ui.store.dispatch({ type: "scroll", delta: 5 });
-    ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message: customerMessage("are you there?") }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "message", conversationId: "c1", message: customerMessage("are you there?") }),
+    });
     await ui.waitForFrame((f) => f.includes("Kenny Smith. 1 new updates in your conversation."), "the S10 hint");
     expect(ui.client.sent).toEqual([]);
   });
@@ -265,8 +375,15 @@ describe("sessions (S)", () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Kenny Smith" })]) });
     await ui.press(KEYS.alt("1"));
     ui.store.dispatch({ type: "scroll", delta: 5 });
-    for (let i = 0; i < 5; i++) ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message: customerMessage(`q${i}`) }) });
-    const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith. 5 new updates in your conversation."), "exact hint");
+    for (let i = 0; i < 5; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c1", message: customerMessage(`q${i}`) }),
+      });
+    const frame = await ui.waitForFrame(
+      (f) => f.includes("Kenny Smith. 5 new updates in your conversation."),
+      "exact hint",
+    );
     expect(frame).toMatch(/1 Kenny Smith\s+5/);
     // Back to the newest messages (Ctrl+L) clears it.
     await ui.press("\x0c");

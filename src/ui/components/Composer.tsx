@@ -25,7 +25,13 @@ export function measureComposer(draft: string, width: number, offline: boolean):
 }
 
 /** L5, L9: the draft with its line breaks, and a counter once it nears the limit. */
-export function Composer(props: { draft: string; width: number; disabled: string | null; offline: boolean; theme: Theme }) {
+export function Composer(props: {
+  draft: string;
+  width: number;
+  disabled: string | null;
+  offline: boolean;
+  theme: Theme;
+}) {
   const { theme, draft } = props;
   const length = [...draft].length;
   const over = length - COMPOSER_LIMIT;
@@ -38,7 +44,9 @@ export function Composer(props: { draft: string; width: number; disabled: string
         <Text {...fg(theme.muted)}>{props.disabled}</Text>
       ) : (
         <>
-          {lines.length > shown.length ? <Text {...fg(theme.muted)}>… {lines.length - shown.length} more lines</Text> : null}
+          {lines.length > shown.length ? (
+            <Text {...fg(theme.muted)}>… {lines.length - shown.length} more lines</Text>
+          ) : null}
           {shown.map((line, i) => (
             <Text key={i} wrap="wrap">
               {i === 0 && lines.length === shown.length ? "› " : "  "}

@@ -4,7 +4,15 @@ import type { ConversationView } from "../../protocol/views.js";
 import type { Theme } from "../theme/theme.js";
 import { fg } from "../theme/theme.js";
 
-const SENTIMENT = ["very negative", "negative", "slightly negative", "neutral", "slightly positive", "positive", "very positive"];
+const SENTIMENT = [
+  "very negative",
+  "negative",
+  "slightly negative",
+  "neutral",
+  "slightly positive",
+  "positive",
+  "very positive",
+];
 
 /**
  * S2, PC5, PC6, L4: contact or account, case, summary, context variables, and the abort warning with what the
@@ -28,8 +36,15 @@ export function Details(props: { view: ConversationView; summary: string; abortA
         {c.email ? ` · ${sanitizeLine(c.email)}` : ""}
         {c.phone ? ` · ${sanitizeLine(c.phone)}` : ""}
         {c.authenticated ? "" : " · visitor"}
-        <Text {...fg(theme.muted)}> · {sanitizeLine(view.queueName)} · {view.mode}</Text>
-        <Text {...fg(view.alert ? theme.error : theme.muted)} bold={view.alert}> · sentiment {SENTIMENT[view.sentiment + 3]}{view.alert ? " !" : ""}</Text>
+        <Text {...fg(theme.muted)}>
+          {" "}
+          · {sanitizeLine(view.queueName)} · {view.mode}
+        </Text>
+        <Text {...fg(view.alert ? theme.error : theme.muted)} bold={view.alert}>
+          {" "}
+          · sentiment {SENTIMENT[view.sentiment + 3]}
+          {view.alert ? " !" : ""}
+        </Text>
         {view.proactive ? <Text {...fg(theme.accent)}> · ⚑ proactive</Text> : null}
       </Text>
       {context.length > 0 ? (
@@ -37,7 +52,11 @@ export function Details(props: { view: ConversationView; summary: string; abortA
           {context.map(([k, v]) => `${sanitizeLine(k)}: ${sanitizeLine(v)}`).join(" · ")}
         </Text>
       ) : null}
-      {props.summary ? <Text {...fg(theme.muted)} wrap="truncate-end">summary: {props.summary}</Text> : null}
+      {props.summary ? (
+        <Text {...fg(theme.muted)} wrap="truncate-end">
+          summary: {props.summary}
+        </Text>
+      ) : null}
     </Box>
   );
 }

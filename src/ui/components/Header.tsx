@@ -13,7 +13,13 @@ const CONNECTION: Record<ConnectionStatus, string> = {
   closed: "disconnected",
 };
 
-export function Header(props: { me: UserView | null; offers: number; connection: ConnectionStatus; org: string; theme: Theme }) {
+export function Header(props: {
+  me: UserView | null;
+  offers: number;
+  connection: ConnectionStatus;
+  org: string;
+  theme: Theme;
+}) {
   const { me, theme } = props;
   const presence = me ? PRESENCE_LABEL[me.presence] : null;
   const presenceColor = me?.presence === "available" ? theme.ok : me?.presence === "rona" ? theme.warn : theme.muted;

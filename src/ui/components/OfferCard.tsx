@@ -13,7 +13,14 @@ const KIND: Record<OfferView["kind"], string> = {
 };
 
 /** L1: customer name, queue, thread preview, rep name and date, time since arrival, countdown. */
-export function OfferCard(props: { offer: OfferView; repName: string; now: number; countdown: number; more: number; theme: Theme }) {
+export function OfferCard(props: {
+  offer: OfferView;
+  repName: string;
+  now: number;
+  countdown: number;
+  more: number;
+  theme: Theme;
+}) {
   const { offer, theme } = props;
   const urgent = props.countdown <= 10;
   return (
@@ -31,7 +38,8 @@ export function OfferCard(props: { offer: OfferView; repName: string; now: numbe
       ))}
       <Text>
         <Text {...fg(theme.muted)}>
-          for {sanitizeLine(props.repName)} · {new Date(offer.createdAt).toLocaleString()} · waiting {elapsed(props.now - offer.arrivedAt)} ·{" "}
+          for {sanitizeLine(props.repName)} · {new Date(offer.createdAt).toLocaleString()} · waiting{" "}
+          {elapsed(props.now - offer.arrivedAt)} ·{" "}
         </Text>
         <Text {...fg(urgent ? theme.error : theme.warn)} bold inverse={urgent}>
           {props.countdown}s left

@@ -11,7 +11,15 @@ export interface PickerItem {
   detail?: string;
 }
 
-export function Picker(props: { title: string; filter: string; items: PickerItem[]; index: number; tabs?: string; footer?: string; theme: Theme }) {
+export function Picker(props: {
+  title: string;
+  filter: string;
+  items: PickerItem[];
+  index: number;
+  tabs?: string;
+  footer?: string;
+  theme: Theme;
+}) {
   const { theme } = props;
   return (
     <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
@@ -25,7 +33,12 @@ export function Picker(props: { title: string; filter: string; items: PickerItem
       </Text>
       {props.items.length === 0 ? <Text {...fg(theme.muted)}>nothing matches</Text> : null}
       {props.items.slice(0, 9).map((item, i) => (
-        <Text key={item.id} inverse={i === props.index} {...fg(item.disabled ? theme.muted : undefined)} dimColor={Boolean(item.disabled)}>
+        <Text
+          key={item.id}
+          inverse={i === props.index}
+          {...fg(item.disabled ? theme.muted : undefined)}
+          dimColor={Boolean(item.disabled)}
+        >
           {i + 1}. {sanitizeLine(item.label)}
           {item.detail ? ` · ${item.detail}` : ""}
           {item.disabled ? ` (${item.disabled})` : ""}

@@ -6,11 +6,25 @@ import { fg } from "../theme/theme.js";
 import { STATE_LABEL } from "../theme/theme.js";
 
 /** S7: pinned Home, then one row per session; collapses to numbers and badges. */
-export function SessionPane(props: { rows: SessionRow[]; homeFocused: boolean; collapsed: boolean; width: number; theme: Theme }) {
+export function SessionPane(props: {
+  rows: SessionRow[];
+  homeFocused: boolean;
+  collapsed: boolean;
+  width: number;
+  theme: Theme;
+}) {
   const { rows, theme, collapsed } = props;
   const titleWidth = Math.max(6, props.width - 12);
   return (
-    <Box flexDirection="column" width={props.width} borderStyle="single" borderRight borderTop={false} borderBottom={false} borderLeft={false}>
+    <Box
+      flexDirection="column"
+      width={props.width}
+      borderStyle="single"
+      borderRight
+      borderTop={false}
+      borderBottom={false}
+      borderLeft={false}
+    >
       <Text inverse={props.homeFocused} bold aria-label={props.homeFocused ? "Home, selected" : "Home"}>
         {collapsed ? "⌂" : "⌂ Home"}
       </Text>

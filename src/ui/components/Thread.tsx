@@ -33,7 +33,13 @@ function linesOf(message: MessageView, width: number, withSentiment = false): nu
  * Render only what fits: walk back from the newest message (minus `scroll` messages) until the height is
  * filled, so a keypress costs the same with 10 or 10,000 messages.
  */
-export function visibleMessages(messages: MessageView[], height: number, width: number, scroll: number, withSentiment = false): { shown: MessageView[]; hiddenBelow: number } {
+export function visibleMessages(
+  messages: MessageView[],
+  height: number,
+  width: number,
+  scroll: number,
+  withSentiment = false,
+): { shown: MessageView[]; hiddenBelow: number } {
   const end = Math.max(0, messages.length - scroll);
   const shown: MessageView[] = [];
   let used = 0;
@@ -48,34 +54,69 @@ export function visibleMessages(messages: MessageView[], height: number, width: 
 }
 
 /** L3: customer messages grey with initials, rep messages blue, system messages distinct. SV3: the monitor adds each customer message's sentiment. */
-export function Thread(props: { messages: MessageView[]; height: number; width: number; scroll: number; meId: string | undefined; customerName: string; theme: Theme; showSentiment?: boolean }) {
+export function Thread(props: {
+  messages: MessageView[];
+  height: number;
+  width: number;
+  scroll: number;
+  meId: string | undefined;
+  customerName: string;
+  theme: Theme;
+  showSentiment?: boolean;
+}) {
   const { theme } = props;
-  const { shown, hiddenBelow } = visibleMessages(props.messages, props.height - (props.scroll > 0 ? 1 : 0), props.width, props.scroll, props.showSentiment);
+  const { shown, hiddenBelow } = visibleMessages(
+    props.messages,
+    props.height - (props.scroll > 0 ? 1 : 0),
+    props.width,
+    props.scroll,
+    props.showSentiment,
+  );
   return (
     <Box flexDirection="column" height={props.height} justifyContent="flex-end" overflow="hidden">
       {shown.map((m, i) => {
         const previous = i > 0 ? shown[i - 1] : undefined;
-        const separator = previous && day(previous.at) !== day(m.at) ? <Text {...fg(theme.muted)}>── {day(m.at)} ──</Text> : null;
+        const separator =
+          previous && day(previous.at) !== day(m.at) ? <Text {...fg(theme.muted)}>── {day(m.at)} ──</Text> : null;
         const text = sanitizeText(m.text);
         let who: React.ReactNode;
         if (m.author.role === "system") {
-          who = <Text {...fg(theme.system)} italic>* </Text>;
+          who = (
+            <Text {...fg(theme.system)} italic>
+              *{" "}
+            </Text>
+          );
         } else if (m.author.role === "customer") {
-          who = <Text {...fg(theme.customer)} bold>{initials(props.customerName)}: </Text>;
+          who = (
+            <Text {...fg(theme.customer)} bold>
+              {initials(props.customerName)}:{" "}
+            </Text>
+          );
         } else {
           const mine = m.author.id === props.meId;
-          who = <Text {...fg(theme.rep)} bold>{mine ? "You" : initials(m.author.name)}{m.author.role === "supervisor" ? " (sup)" : ""}: </Text>;
+          who = (
+            <Text {...fg(theme.rep)} bold>
+              {mine ? "You" : initials(m.author.name)}
+              {m.author.role === "supervisor" ? " (sup)" : ""}:{" "}
+            </Text>
+          );
         }
-        const color = m.author.role === "customer" ? theme.customer : m.author.role === "system" ? theme.system : theme.rep;
+        const color =
+          m.author.role === "customer" ? theme.customer : m.author.role === "system" ? theme.system : theme.rep;
         return (
           <Box key={m.id} flexDirection="column">
             {separator}
             <Text wrap="wrap">
               <Text {...fg(theme.muted)}>{hhmm(m.at)} </Text>
               {who}
-              <Text {...fg(color)} italic={m.author.role === "system"}>{text}</Text>
+              <Text {...fg(color)} italic={m.author.role === "system"}>
+                {text}
+              </Text>
               {props.showSentiment && sentimentTag(m) ? (
-                <Text {...fg(m.sentiment !== undefined && m.sentiment < 0 ? theme.warn : theme.muted)} bold={m.sentiment !== undefined && m.sentiment <= -2}>
+                <Text
+                  {...fg(m.sentiment !== undefined && m.sentiment < 0 ? theme.warn : theme.muted)}
+                  bold={m.sentiment !== undefined && m.sentiment <= -2}
+                >
                   {sentimentTag(m)}
                 </Text>
               ) : null}
@@ -83,7 +124,11 @@ export function Thread(props: { messages: MessageView[]; height: number; width: 
           </Box>
         );
       })}
-      {hiddenBelow > 0 ? <Text {...fg(theme.accent)} bold>{hiddenBelow} new ↓ (Ctrl+L for the newest)</Text> : null}
+      {hiddenBelow > 0 ? (
+        <Text {...fg(theme.accent)} bold>
+          {hiddenBelow} new ↓ (Ctrl+L for the newest)
+        </Text>
+      ) : null}
     </Box>
   );
 }

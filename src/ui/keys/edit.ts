@@ -3,7 +3,9 @@
 import type { Key } from "ink";
 
 function navigation(key: Key): boolean {
-  return key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab;
+  return (
+    key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab
+  );
 }
 
 /**
@@ -19,7 +21,12 @@ export function editText(current: string, input: string, key: Key, multiline: bo
 }
 
 /** A picker's filter after a press; 1–9 on an empty filter choose that row (`select`). */
-export function editPicker<P extends { filter: string; index: number }>(picker: P, input: string, key: Key, itemCount: number): { picker: P; select: boolean } | null {
+export function editPicker<P extends { filter: string; index: number }>(
+  picker: P,
+  input: string,
+  key: Key,
+  itemCount: number,
+): { picker: P; select: boolean } | null {
   if (/^[1-9]$/.test(input) && !navigation(key) && picker.filter === "") {
     const index = Number(input) - 1;
     return index < itemCount ? { picker: { ...picker, index }, select: true } : null;

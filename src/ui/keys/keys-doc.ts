@@ -4,7 +4,10 @@ import type { Binding, Mode } from "./bindings.js";
 
 const SECTIONS: { title: string; modes: Mode[] }[] = [
   { title: "Console — composer and sessions", modes: ["composer", "home"] },
-  { title: "Pickers (transfer, conference, wrap-up, presence, switcher; the monitor's assign and transfer)", modes: ["picker"] },
+  {
+    title: "Pickers (transfer, conference, wrap-up, presence, switcher; the monitor's assign and transfer)",
+    modes: ["picker"],
+  },
   { title: "Confirmation dialogs (close to Waiting; the monitor's force close)", modes: ["confirm"] },
   { title: "Monitor (`cc-agent monitor`) — the live table", modes: ["monitor"] },
   { title: "Monitor — the filter prompt (`/`)", modes: ["monitor-filter"] },
@@ -30,7 +33,10 @@ export function keysMarkdown(): string {
   ];
   for (const section of SECTIONS) {
     // Console sections list console keys only; the monitor's pickers and dialogs use the keys listed above.
-    const rows = BINDINGS.filter((b) => section.modes.some((m) => b.modes.includes(m)) && (section.modes.some(isMonitor) || !b.modes.some(isMonitor)));
+    const rows = BINDINGS.filter(
+      (b) =>
+        section.modes.some((m) => b.modes.includes(m)) && (section.modes.some(isMonitor) || !b.modes.some(isMonitor)),
+    );
     const seen = new Set<string>();
     lines.push(`## ${section.title}`, "", "| keys | action | slash command |", "|---|---|---|");
     for (const b of rows) {

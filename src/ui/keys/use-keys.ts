@@ -42,7 +42,8 @@ export class KeyReader {
     for (const part of input.split(CONTROL)) {
       if (part === "") continue;
       if (part === "\x7f") presses.push({ input: "", key: { ...key, delete: true } });
-      else if (CONTROL.test(part)) presses.push({ input: String.fromCharCode(part.charCodeAt(0) + 96), key: { ...key, ctrl: true } });
+      else if (CONTROL.test(part))
+        presses.push({ input: String.fromCharCode(part.charCodeAt(0) + 96), key: { ...key, ctrl: true } });
       else if (part.endsWith("\r") && !/[\r\n]/.test(part.slice(0, -1))) {
         if (part.length > 1) presses.push({ input: part.slice(0, -1), key });
         presses.push({ input: "", key: { ...key, return: true } });

@@ -21,11 +21,26 @@ import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
 import { monitorMode } from "./controller.js";
-import { displayed, queueRows, settingOff, spokenMonitorRow, stateText, tableRows, teamRows, transferLine, viewCounts } from "./selectors.js";
+import {
+  displayed,
+  queueRows,
+  settingOff,
+  spokenMonitorRow,
+  stateText,
+  tableRows,
+  teamRows,
+  transferLine,
+  viewCounts,
+} from "./selectors.js";
 import type { MonitorRow } from "./selectors.js";
 import type { MonitorState, SortKey } from "./state.js";
 
-const CONNECTION = { connecting: "connecting…", online: "online", reconnecting: "reconnecting…", closed: "disconnected" } as const;
+const CONNECTION = {
+  connecting: "connecting…",
+  online: "online",
+  reconnecting: "reconnecting…",
+  closed: "disconnected",
+} as const;
 
 /** Fit text to exactly `width` columns: cut with an ellipsis, or pad. */
 export function fit(text: string, width: number): string {
@@ -44,7 +59,9 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
   const available = users.filter((u) => u.presence === "available").length;
   const full = users.filter((u) => u.capacity > 0 && u.used >= u.capacity).length;
   const rona = users.filter((u) => u.presence === "rona").length;
-  const off = (["monitor", "assign", "transfer", "force-close"] as const).filter((a) => settingOff(state.base.org, a)).map((a) => a.replace("-", " "));
+  const off = (["monitor", "assign", "transfer", "force-close"] as const)
+    .filter((a) => settingOff(state.base.org, a))
+    .map((a) => a.replace("-", " "));
   const connection = state.base.connection;
   return (
     <Box flexDirection="column">
@@ -58,7 +75,11 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
         </Text>
         <Text {...fg(connection === "online" ? theme.muted : theme.warn)} bold={connection !== "online"}>
           {" "}
-          {state.paused ? <Text {...fg(theme.warn)} bold>⏸ PAUSED · </Text> : null}
+          {state.paused ? (
+            <Text {...fg(theme.warn)} bold>
+              ⏸ PAUSED ·{" "}
+            </Text>
+          ) : null}
           {CONNECTION[connection]}
         </Text>
       </Box>
@@ -66,19 +87,34 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
         <Text>ongoing {counts.all}</Text>
         <Text> · open {counts.open}</Text>
         <Text> · waiting {counts.waiting}</Text>
-        <Text {...fg(counts.alerts > 0 ? theme.error : undefined)} bold={counts.alerts > 0}> · alerts {counts.alerts}</Text>
+        <Text {...fg(counts.alerts > 0 ? theme.error : undefined)} bold={counts.alerts > 0}>
+          {" "}
+          · alerts {counts.alerts}
+        </Text>
         <Text {...fg(theme.muted)}>
           {" "}
           · reps available {available}/{users.length} · at capacity {full}
         </Text>
-        {rona > 0 ? <Text {...fg(theme.warn)} bold> · ⚠ RONA {rona}</Text> : null}
+        {rona > 0 ? (
+          <Text {...fg(theme.warn)} bold>
+            {" "}
+            · ⚠ RONA {rona}
+          </Text>
+        ) : null}
         {off.length > 0 ? <Text {...fg(theme.warn)}> · turned off: {off.join(", ")}</Text> : null}
       </Text>
     </Box>
   );
 }
 
-const SORT_COLUMN: Record<SortKey, ColumnKey> = { time: "time", sentiment: "sentiment", state: "state", queue: "queue", rep: "rep", id: "id" };
+const SORT_COLUMN: Record<SortKey, ColumnKey> = {
+  time: "time",
+  sentiment: "sentiment",
+  state: "state",
+  queue: "queue",
+  rep: "rep",
+  id: "id",
+};
 
 function ViewTabs(props: { state: MonitorState; theme: Theme }) {
   const { state, theme } = props;
@@ -117,28 +153,58 @@ function PauseBanner(props: { state: MonitorState; theme: Theme }) {
   const held = props.state.paused?.held ?? 0;
   return (
     <Text inverse bold {...fg(props.theme.warn)} wrap="truncate-end">
-      {" "}⏸ PAUSED — the screen holds still; {held} update{held === 1 ? "" : "s"} held back · Z resumes{" "}
+      {" "}
+      ⏸ PAUSED — the screen holds still; {held} update{held === 1 ? "" : "s"} held back · Z resumes{" "}
     </Text>
   );
 }
 
 // ---- the table ------------------------------------------------------------------------------------------
 
-type ColumnKey = "mark" | "id" | "state" | "mode" | "queue" | "rep" | "with" | "customer" | "time" | "sentiment" | "alert" | "unread" | "you";
+type ColumnKey =
+  | "mark"
+  | "id"
+  | "state"
+  | "mode"
+  | "queue"
+  | "rep"
+  | "with"
+  | "customer"
+  | "time"
+  | "sentiment"
+  | "alert"
+  | "unread"
+  | "you";
 interface Column {
   key: ColumnKey;
   title: string;
   width: number;
 }
 
-const SHORT_SENTIMENT: Record<SentimentStep, string> = { [-3]: "v.negative", [-2]: "negative", [-1]: "sl.negative", 0: "neutral", 1: "sl.positive", 2: "positive", 3: "v.positive" };
+const SHORT_SENTIMENT: Record<SentimentStep, string> = {
+  [-3]: "v.negative",
+  [-2]: "negative",
+  [-1]: "sl.negative",
+  0: "neutral",
+  1: "sl.positive",
+  2: "positive",
+  3: "v.positive",
+};
 
 /** The columns that fit: the customer keeps room to be read; sentiment words, queue, you, with and mode come in that order while they fit. */
 export function tableColumns(width: number): Column[] {
   const narrow = width < 80;
   const roomy = width >= 140;
   const minCustomer = narrow ? 8 : 14;
-  const widths: Partial<Record<ColumnKey, number>> = { mark: 1, id: 5, state: narrow ? 10 : 14, rep: roomy ? 16 : narrow ? 10 : 13, time: 8, alert: 1, unread: 3 };
+  const widths: Partial<Record<ColumnKey, number>> = {
+    mark: 1,
+    id: 5,
+    state: narrow ? 10 : 14,
+    rep: roomy ? 16 : narrow ? 10 : 13,
+    time: 8,
+    alert: 1,
+    unread: 3,
+  };
   // Every column but the first takes a separating space; one spare column keeps rows off the last cell.
   let used = Object.values(widths).reduce((sum, w) => sum + w, 0) + Object.keys(widths).length;
   const optional: [ColumnKey, number, number?][] = [
@@ -173,7 +239,9 @@ export function tableColumns(width: number): Column[] {
     ["unread", "new"],
     ["you", "you"],
   ];
-  return order.filter(([key]) => widths[key] !== undefined).map(([key, title]) => ({ key, title, width: widths[key]! }));
+  return order
+    .filter(([key]) => widths[key] !== undefined)
+    .map(([key, title]) => ({ key, title, width: widths[key]! }));
 }
 
 function cellText(row: MonitorRow, key: ColumnKey, width: number, selected: boolean): string {
@@ -217,11 +285,19 @@ function cellColour(row: MonitorRow, key: ColumnKey, theme: Theme): { color?: st
     case "unread":
       return { ...fg(theme.accent), bold: true };
     case "sentiment":
-      return row.sentiment < 0 ? { ...fg(theme.warn), bold: row.sentiment <= -2 } : row.sentiment > 0 ? fg(theme.ok) : fg(theme.muted);
+      return row.sentiment < 0
+        ? { ...fg(theme.warn), bold: row.sentiment <= -2 }
+        : row.sentiment > 0
+          ? fg(theme.ok)
+          : fg(theme.muted);
     case "rep":
       return row.repIsLast || !row.rep ? fg(theme.muted) : {};
     case "state":
-      return row.view.aborted ? { ...fg(theme.error), bold: true } : row.view.transfer ? { ...fg(theme.accent), bold: true } : {};
+      return row.view.aborted
+        ? { ...fg(theme.error), bold: true }
+        : row.view.transfer
+          ? { ...fg(theme.accent), bold: true }
+          : {};
     case "mark":
       return row.changed ? { ...fg(theme.accent), bold: true } : {};
     case "you":
@@ -239,7 +315,9 @@ function Table(props: { state: MonitorState; rows: MonitorRow[]; height: number;
   const start = Math.max(0, Math.min(Math.max(0, selected) - Math.floor(visible / 2), rows.length - visible));
   const shown = rows.slice(start, start + visible);
   const sorted = SORT_COLUMN[state.sort];
-  const header = columns.map((c) => fit(c.key === sorted ? `${c.title}${state.reversed ? "↑" : "↓"}` : c.title, c.width)).join(" ");
+  const header = columns
+    .map((c) => fit(c.key === sorted ? `${c.title}${state.reversed ? "↑" : "↓"}` : c.title, c.width))
+    .join(" ");
   const more = rows.length > visible ? ` ${start + 1}–${start + shown.length} of ${rows.length}` : "";
   return (
     <Box flexDirection="column" height={props.height} overflow="hidden">
@@ -248,12 +326,22 @@ function Table(props: { state: MonitorState; rows: MonitorRow[]; height: number;
         <Text {...fg(theme.muted)}>{more}</Text>
       </Text>
       {shown.length === 0 ? (
-        <Text {...fg(theme.muted)}>{state.filter || state.view !== "all" ? "No ongoing conversation matches this view or filter." : "No ongoing conversations."}</Text>
+        <Text {...fg(theme.muted)}>
+          {state.filter || state.view !== "all"
+            ? "No ongoing conversation matches this view or filter."
+            : "No ongoing conversations."}
+        </Text>
       ) : null}
       {shown.map((row) => {
         const isSelected = row.id === state.selectedId;
         return (
-          <Text key={row.id} inverse={isSelected} bold={isSelected || row.unread !== ""} wrap="truncate" aria-label={spokenMonitorRow(row, isSelected)}>
+          <Text
+            key={row.id}
+            inverse={isSelected}
+            bold={isSelected || row.unread !== ""}
+            wrap="truncate"
+            aria-label={spokenMonitorRow(row, isSelected)}
+          >
             {columns.map((c, i) => (
               <Text key={c.key} {...cellColour(row, c.key, theme)}>
                 {i > 0 ? " " : ""}
@@ -279,25 +367,43 @@ function statusParts(state: MonitorState, session: Session, users: Record<string
   const parts: string[] = [];
   if (v.ownerName) parts.push(`Rep: ${sanitizeLine(v.ownerName)}`);
   else if (v.state === "waiting" && v.lastOwnerId) parts.push(`Parked by ${nameOf(users, v.lastOwnerId)}`);
-  else parts.push(`Unassigned, in ${sanitizeLine(v.queueName)}${v.offeredTo ? `, offered to ${sanitizeLine(v.offeredTo.repName)}` : ""}`);
+  else
+    parts.push(
+      `Unassigned, in ${sanitizeLine(v.queueName)}${v.offeredTo ? `, offered to ${sanitizeLine(v.offeredTo.repName)}` : ""}`,
+    );
   if (v.participants.length > 0) parts.push(`Conference: ${v.participants.map((id) => nameOf(users, id)).join(", ")}`);
   if (v.conferenceRequested) parts.push(`Conference requested: ${sanitizeLine(v.conferenceRequested.repName)}`);
   if (v.consultants.length > 0) parts.push(`Consultant: ${v.consultants.map((id) => nameOf(users, id)).join(", ")}`);
   if (v.wrapUpBy.length > 0) parts.push(`Wrapping up: ${v.wrapUpBy.map((id) => nameOf(users, id)).join(", ")}`);
   const meId = state.base.me?.id;
-  const watchers = Object.entries(v.supervisors).map(([id, mode]) => `${id === meId ? "you" : nameOf(users, id)} (${mode === "join" ? "joined" : "monitoring"})`);
+  const watchers = Object.entries(v.supervisors).map(
+    ([id, mode]) => `${id === meId ? "you" : nameOf(users, id)} (${mode === "join" ? "joined" : "monitoring"})`,
+  );
   if (watchers.length > 0) parts.push(`Supervisors: ${watchers.join(", ")}`);
   return parts;
 }
 
-function ConversationPane(props: { state: MonitorState; session: Session; height: number; width: number; scroll: number; composer?: React.ReactNode; composerHeight?: number; banner?: React.ReactNode; theme: Theme }) {
+function ConversationPane(props: {
+  state: MonitorState;
+  session: Session;
+  height: number;
+  width: number;
+  scroll: number;
+  composer?: React.ReactNode;
+  composerHeight?: number;
+  banner?: React.ReactNode;
+  theme: Theme;
+}) {
   const { state, session, theme } = props;
   const { users } = displayed(state);
   const v = session.view;
   const transfer = transferLine(v, state.transfers[v.id], users);
   const status = statusParts(state, session, users);
   const detailsHeight = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0);
-  const threadHeight = Math.max(2, props.height - (props.banner ? 1 : 0) - 1 - detailsHeight - 1 - (transfer ? 1 : 0) - (props.composerHeight ?? 0));
+  const threadHeight = Math.max(
+    2,
+    props.height - (props.banner ? 1 : 0) - 1 - detailsHeight - 1 - (transfer ? 1 : 0) - (props.composerHeight ?? 0),
+  );
   return (
     <Box flexDirection="column" height={props.height} overflow="hidden">
       {props.banner}
@@ -309,7 +415,12 @@ function ConversationPane(props: { state: MonitorState; session: Session; height
         </Text>
         {v.customerEnded ? <Text {...fg(theme.warn)}> · Customer ended the conversation</Text> : null}
       </Text>
-      <Details view={v} summary={conversationSummary(session)} abortAdvice="Nobody can continue it — the rep ends it, or force close it (Ctrl+D)." theme={theme} />
+      <Details
+        view={v}
+        summary={conversationSummary(session)}
+        abortAdvice="Nobody can continue it — the rep ends it, or force close it (Ctrl+D)."
+        theme={theme}
+      />
       <Text wrap="truncate-end" {...fg(theme.muted)}>
         {status.join(" · ")}
       </Text>
@@ -318,7 +429,16 @@ function ConversationPane(props: { state: MonitorState; session: Session; height
           {transfer}
         </Text>
       ) : null}
-      <Thread messages={session.messages} height={threadHeight} width={props.width} scroll={props.scroll} meId={state.base.me?.id} customerName={v.customer.name} theme={theme} showSentiment />
+      <Thread
+        messages={session.messages}
+        height={threadHeight}
+        width={props.width}
+        scroll={props.scroll}
+        meId={state.base.me?.id}
+        customerName={v.customer.name}
+        theme={theme}
+        showSentiment
+      />
       {props.composer}
     </Box>
   );
@@ -329,14 +449,38 @@ function Preview(props: { state: MonitorState; height: number; width: number; th
   const session = state.selectedId ? displayed(state).sessions[state.selectedId] : undefined;
   if (!session) {
     return (
-      <Box height={props.height} borderStyle="single" borderTop borderBottom={false} borderLeft={false} borderRight={false} {...border(theme.muted)}>
+      <Box
+        height={props.height}
+        borderStyle="single"
+        borderTop
+        borderBottom={false}
+        borderLeft={false}
+        borderRight={false}
+        {...border(theme.muted)}
+      >
         <Text {...fg(theme.muted)}>Select a conversation to preview it.</Text>
       </Box>
     );
   }
   return (
-    <Box flexDirection="column" height={props.height} borderStyle="single" borderTop borderBottom={false} borderLeft={false} borderRight={false} {...border(theme.muted)}>
-      <ConversationPane state={state} session={session} height={props.height - 1} width={props.width} scroll={0} theme={theme} />
+    <Box
+      flexDirection="column"
+      height={props.height}
+      borderStyle="single"
+      borderTop
+      borderBottom={false}
+      borderLeft={false}
+      borderRight={false}
+      {...border(theme.muted)}
+    >
+      <ConversationPane
+        state={state}
+        session={session}
+        height={props.height - 1}
+        width={props.width}
+        scroll={0}
+        theme={theme}
+      />
     </Box>
   );
 }
@@ -344,7 +488,8 @@ function Preview(props: { state: MonitorState; height: number; width: number; th
 function WatchView(props: { state: MonitorState; height: number; width: number; theme: Theme }) {
   const { state, theme } = props;
   const session = state.watchId ? displayed(state).sessions[state.watchId] : undefined;
-  if (!session) return <Text {...fg(theme.muted)}>This conversation is no longer here. Esc goes back to the table.</Text>;
+  if (!session)
+    return <Text {...fg(theme.muted)}>This conversation is no longer here. Esc goes back to the table.</Text>;
   const v = session.view;
   const id = sanitizeLine(v.id);
   const mode = v.supervisors[state.base.me?.id ?? ""];
@@ -353,15 +498,18 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
   const banner =
     v.state === "closed" ? (
       <Text inverse bold wrap="truncate-end">
-        {" "}■ {id} is Closed · Esc back to the table{" "}
+        {" "}
+        ■ {id} is Closed · Esc back to the table{" "}
       </Text>
     ) : mode === "join" ? (
       <Text inverse bold {...fg(theme.accent)} wrap="truncate-end">
-        {" "}✎ JOINED {id} — {rep} and the customer see what you write · Esc back · L leave{" "}
+        {" "}
+        ✎ JOINED {id} — {rep} and the customer see what you write · Esc back · L leave{" "}
       </Text>
     ) : mode === "monitor" ? (
       <Text inverse bold wrap="truncate-end">
-        {" "}◉ MONITORING {id} silently — {rep} and the customer do not see you · J join · L leave · Esc back{" "}
+        {" "}
+        ◉ MONITORING {id} silently — {rep} and the customer do not see you · J join · L leave · Esc back{" "}
       </Text>
     ) : (
       <Text inverse wrap="truncate-end">
@@ -373,9 +521,27 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
   const offline = state.base.connection !== "online";
   const composerHeight = joined ? measureComposer(state.composing ? draft : "", props.width - 1, offline) : 0;
   const composer = joined ? (
-    <Composer draft={draft} width={props.width - 1} disabled={state.composing ? null : "Enter writes to the rep and the customer"} offline={offline} theme={theme} />
+    <Composer
+      draft={draft}
+      width={props.width - 1}
+      disabled={state.composing ? null : "Enter writes to the rep and the customer"}
+      offline={offline}
+      theme={theme}
+    />
   ) : null;
-  return <ConversationPane state={state} session={session} height={props.height} width={props.width} scroll={state.scroll} banner={banner} composer={composer} composerHeight={composerHeight} theme={theme} />;
+  return (
+    <ConversationPane
+      state={state}
+      session={session}
+      height={props.height}
+      width={props.width}
+      scroll={state.scroll}
+      banner={banner}
+      composer={composer}
+      composerHeight={composerHeight}
+      theme={theme}
+    />
+  );
 }
 
 // ---- team and queues ------------------------------------------------------------------------------------------
@@ -397,7 +563,10 @@ function TeamView(props: { state: MonitorState; height: number; width: number; t
             {fit(r.presence, 12)}
           </Text>{" "}
           <Text {...fg(r.over > 0 ? theme.warn : undefined)} bold={r.over > 0}>
-            {fit(`${r.used}/${r.capacity}${r.over > 0 ? ` ▲ ${r.over} over` : r.used >= r.capacity ? " full" : ""}`, 16)}
+            {fit(
+              `${r.used}/${r.capacity}${r.over > 0 ? ` ▲ ${r.over} over` : r.used >= r.capacity ? " full" : ""}`,
+              16,
+            )}
           </Text>{" "}
           {fit(String(r.conversations), 13)} <Text {...fg(theme.muted)}>{r.queues}</Text>
         </Text>
@@ -425,7 +594,12 @@ function PickerOverlay(props: { state: MonitorState; controller: MonitorControll
   const picker = props.state.picker!;
   const view = props.state.base.sessions[picker.conversationId]?.view;
   const what = `${sanitizeLine(picker.conversationId)}${view ? ` (${sanitizeLine(view.title)})` : ""}`;
-  const title = picker.kind === "transfer" ? `Transfer ${what} to` : picker.override ? `Assign ${what} with override (presence and capacity) to` : `Assign ${what} to`;
+  const title =
+    picker.kind === "transfer"
+      ? `Transfer ${what} to`
+      : picker.override
+        ? `Assign ${what} with override (presence and capacity) to`
+        : `Assign ${what} to`;
   return (
     <Picker
       title={title}
@@ -433,7 +607,9 @@ function PickerOverlay(props: { state: MonitorState; controller: MonitorControll
       items={props.controller.pickerItems(picker)}
       index={picker.index}
       tabs={picker.tab === "reps" ? "[Reps] Queues  (Tab)" : "Reps [Queues]  (Tab)"}
-      footer={picker.kind === "transfer" ? "a rep has to accept · Enter selects · Esc closes" : "Enter selects · Esc closes"}
+      footer={
+        picker.kind === "transfer" ? "a rep has to accept · Enter selects · Esc closes" : "Enter selects · Esc closes"
+      }
       theme={props.theme}
     />
   );
@@ -462,7 +638,13 @@ function ForceCloseDialog(props: { state: MonitorState; theme: Theme }) {
   );
 }
 
-function MonitorFooter(props: { state: MonitorState; controller: MonitorController; mode: Mode; hint: string | null; theme: Theme }) {
+function MonitorFooter(props: {
+  state: MonitorState;
+  controller: MonitorController;
+  mode: Mode;
+  hint: string | null;
+  theme: Theme;
+}) {
   const { theme, mode } = props;
   const table = mode === "monitor" || mode === "monitor-watch" || mode === "monitor-compose";
   const hints = bindingsFor(mode).filter((b) => b.hint);
@@ -500,9 +682,15 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
   const mode = monitorMode(state);
   const rows = tableRows(state);
   const selected = rows.find((r) => r.id === state.selectedId);
-  const hint = selected?.alert ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.` : null;
+  const hint = selected?.alert
+    ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
+    : null;
   const body = height - 2 - 2 - (state.paused ? 1 : 0);
-  const overlay = state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : state.dialog?.kind === "force-close" ? <ForceCloseDialog state={state} theme={theme} /> : null;
+  const overlay = state.picker ? (
+    <PickerOverlay state={state} controller={controller} theme={theme} />
+  ) : state.dialog?.kind === "force-close" ? (
+    <ForceCloseDialog state={state} theme={theme} />
+  ) : null;
 
   let content: React.ReactNode;
   if (state.dialog?.kind === "help") {

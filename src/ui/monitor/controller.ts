@@ -119,7 +119,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         const id = state.selectedId;
         if (!id) return this.flash("No conversation is selected.");
         const watching = state.base.sessions[id]?.view.supervisors[this.meId];
-        if (!watching) return this.flash(`Monitor (m) or join (J) ${id} to open its live view; the preview shows it meanwhile.`);
+        if (!watching)
+          return this.flash(`Monitor (m) or join (J) ${id} to open its live view; the preview shows it meanwhile.`);
         return this.store.dispatch({ type: "screen", screen: "watch", watchId: id, composing: watching === "join" });
       }
       case "mon-filter":
@@ -140,13 +141,26 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       case "mon-assign-override": {
         const id = this.target();
         if (this.refused("assign", id)) return;
-        this.store.dispatch({ type: "picker", picker: { kind: "assign", conversationId: id!, override: command === "mon-assign-override", tab: "reps", filter: "", index: 0 } });
+        this.store.dispatch({
+          type: "picker",
+          picker: {
+            kind: "assign",
+            conversationId: id!,
+            override: command === "mon-assign-override",
+            tab: "reps",
+            filter: "",
+            index: 0,
+          },
+        });
         return;
       }
       case "mon-transfer": {
         const id = this.target();
         if (this.refused("transfer", id)) return;
-        this.store.dispatch({ type: "picker", picker: { kind: "transfer", conversationId: id!, override: false, tab: "reps", filter: "", index: 0 } });
+        this.store.dispatch({
+          type: "picker",
+          picker: { kind: "transfer", conversationId: id!, override: false, tab: "reps", filter: "", index: 0 },
+        });
         return;
       }
       case "mon-force-close": {
@@ -175,11 +189,13 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       case "mon-quit":
         return this.quit();
       case "mon-back":
-        if (state.screen === "watch" && state.composing) return this.store.dispatch({ type: "composing", composing: false });
+        if (state.screen === "watch" && state.composing)
+          return this.store.dispatch({ type: "composing", composing: false });
         return this.store.dispatch({ type: "screen", screen: "table" });
       case "mon-write": {
         const id = state.watchId;
-        if (id && state.base.sessions[id]?.view.supervisors[this.meId] === "join") return this.store.dispatch({ type: "composing", composing: true });
+        if (id && state.base.sessions[id]?.view.supervisors[this.meId] === "join")
+          return this.store.dispatch({ type: "composing", composing: true });
         return this.flash(`You are monitoring silently; join (J) to write in ${id ?? "it"}.`);
       }
       case "mon-scroll-up":
@@ -206,13 +222,21 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return this.movePicker(command === "picker-up" ? -1 : 1);
       case "picker-tab": {
         const picker = state.picker;
-        if (picker) this.store.dispatch({ type: "picker", picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 } });
+        if (picker)
+          this.store.dispatch({
+            type: "picker",
+            picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 },
+          });
         return;
       }
       case "picker-reload":
         return this.flash("These lists are live: presence, capacity and open counts update as they change.");
       case "picker-escape": {
-        if (state.dialog?.kind === "help") return this.store.dispatch({ type: "dialog", dialog: state.dialog.filter ? { kind: "help", filter: "" } : null });
+        if (state.dialog?.kind === "help")
+          return this.store.dispatch({
+            type: "dialog",
+            dialog: state.dialog.filter ? { kind: "help", filter: "" } : null,
+          });
         const picker = state.picker;
         if (!picker) return;
         if (picker.filter) return this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
@@ -222,7 +246,11 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return this.selectPicked();
       case "confirm-toggle": {
         const dialog = state.dialog;
-        if (dialog?.kind === "force-close") this.store.dispatch({ type: "dialog", dialog: { ...dialog, choice: dialog.choice === "cancel" ? "confirm" : "cancel" } });
+        if (dialog?.kind === "force-close")
+          this.store.dispatch({
+            type: "dialog",
+            dialog: { ...dialog, choice: dialog.choice === "cancel" ? "confirm" : "cancel" },
+          });
         return;
       }
       case "confirm-no":
@@ -275,8 +303,16 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const text = this.state.drafts[id] ?? "";
     if (text.trim() === "") return;
     const length = [...text].length;
-    if (length > COMPOSER_LIMIT) return this.flash(`At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send (L5).`, "error");
-    if (/[<>]/.test(text)) return this.flash("< and > are reserved for template parameters and cannot be sent; your message is still in the composer.", "error");
+    if (length > COMPOSER_LIMIT)
+      return this.flash(
+        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send (L5).`,
+        "error",
+      );
+    if (/[<>]/.test(text))
+      return this.flash(
+        "< and > are reserved for template parameters and cannot be sent; your message is still in the composer.",
+        "error",
+      );
     const view = this.state.base.sessions[id]?.view;
     if (view?.supervisors[this.meId] !== "join") return this.flash(`Join (J) ${id} to write in it.`, "warn");
     const clientId = this.newClientId("sup-");
@@ -294,11 +330,16 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
   /** Quit, leaving what we monitor or joined (best effort, bounded). */
   async quit(): Promise<void> {
     const me = this.meId;
-    const watched = Object.values(this.state.base.sessions).filter((s) => s.view.supervisors[me] && s.view.state !== "closed");
+    const watched = Object.values(this.state.base.sessions).filter(
+      (s) => s.view.supervisors[me] && s.view.state !== "closed",
+    );
     if (watched.length > 0) {
       let timer: NodeJS.Timeout | undefined;
       const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.leaveTimeoutMs ?? 1000)));
-      await Promise.race([Promise.allSettled(watched.map((s) => this.client.request({ type: "leave", conversationId: s.id }))), bound]);
+      await Promise.race([
+        Promise.allSettled(watched.map((s) => this.client.request({ type: "leave", conversationId: s.id }))),
+        bound,
+      ]);
       clearTimeout(timer);
     }
     this.options.exit();
@@ -323,13 +364,20 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const view = sessions[picker.conversationId]?.view;
     let items: PickerItem[];
     if (picker.tab === "queues") {
-      const open = (queueId: string) => Object.values(sessions).filter((s) => s.view.state === "open" && s.view.queueId === queueId).length;
-      items = (state.base.org?.queues ?? []).map((q) => ({ id: `queue:${q.id}`, label: sanitizeLine(q.name), detail: `${open(q.id)} open` }));
+      const open = (queueId: string) =>
+        Object.values(sessions).filter((s) => s.view.state === "open" && s.view.queueId === queueId).length;
+      items = (state.base.org?.queues ?? []).map((q) => ({
+        id: `queue:${q.id}`,
+        label: sanitizeLine(q.name),
+        detail: `${open(q.id)} open`,
+      }));
     } else {
       const reps = Object.values(users)
         .filter((u) => u.capacity > 0)
         .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-      items = reps.map((u) => this.repItem(picker, u, view?.ownerId ?? null, view ? [...view.participants, ...view.consultants] : []));
+      items = reps.map((u) =>
+        this.repItem(picker, u, view?.ownerId ?? null, view ? [...view.participants, ...view.consultants] : []),
+      );
     }
     return filterItems(items, picker.filter);
   }
@@ -341,7 +389,9 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const load = `${presence.glyph} ${presence.word} · ${u.used}/${u.capacity}`;
     if (picker.kind === "assign" && picker.override) {
       // SV5: the override takes anyone; say what it overrides.
-      const overrides = [u.presence !== "available" ? `${presence.word} overridden` : "", full ? "over capacity" : ""].filter(Boolean).join(", ");
+      const overrides = [u.presence !== "available" ? `${presence.word} overridden` : "", full ? "over capacity" : ""]
+        .filter(Boolean)
+        .join(", ");
       return { ...base, detail: overrides ? `${load} · ${overrides}` : load };
     }
     if (picker.kind === "transfer") {
@@ -370,7 +420,10 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       const exceededBy = Number(result.exceededBy ?? 0);
       if (kind === "queue") return this.flash(`Assigned ${id} to queue ${item.label}.`);
       const user = this.state.users[targetId];
-      const presence = picker.override && user && user.presence !== "available" ? ` (${PRESENCE_LABEL[user.presence].word} overridden)` : "";
+      const presence =
+        picker.override && user && user.presence !== "available"
+          ? ` (${PRESENCE_LABEL[user.presence].word} overridden)`
+          : "";
       // SV5: when capacity is overridden, by how many units it is exceeded.
       const exceeded = exceededBy > 0 ? ` — capacity exceeded by ${exceededBy} unit${exceededBy === 1 ? "" : "s"}` : "";
       return this.flash(`Assigned ${id} to ${item.label}${presence}${exceeded}.`, exceededBy > 0 ? "warn" : "info");
@@ -390,9 +443,15 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       return;
     }
     this.store.dispatch({ type: "picker", picker: null });
-    if (kind === "rep") return this.flash(`Transfer of ${id} to ${item.label} requested: waiting for ${item.label} to accept or reject.`);
+    if (kind === "rep")
+      return this.flash(`Transfer of ${id} to ${item.label} requested: waiting for ${item.label} to accept or reject.`);
     const mine = this.state.transfers[id];
-    if (mine) this.store.dispatch({ type: "transfer-status", conversationId: id, status: { ...mine, status: "queued", at: this.now() } });
+    if (mine)
+      this.store.dispatch({
+        type: "transfer-status",
+        conversationId: id,
+        status: { ...mine, status: "queued", at: this.now() },
+      });
     this.flash(`Transferred ${id} to queue ${item.label}${fromName ? `; ${fromName} stays on as consultant` : ""}.`);
   }
 
@@ -425,4 +484,3 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     return tableRows(this.state);
   }
 }
-

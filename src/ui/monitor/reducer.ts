@@ -8,7 +8,15 @@ import { reduce } from "../store/reducer.js";
 import type { ConnectionStatus, Flash, UiState } from "../store/state.js";
 import { initialUiState } from "../store/state.js";
 import { liveNow, tableRows } from "./selectors.js";
-import type { MonitorDialog, MonitorPicker, MonitorState, SavedView, Screen, SortKey, TransferStatus } from "./state.js";
+import type {
+  MonitorDialog,
+  MonitorPicker,
+  MonitorState,
+  SavedView,
+  Screen,
+  SortKey,
+  TransferStatus,
+} from "./state.js";
 
 export type MonitorAction =
   | { type: "welcome"; welcome: Welcome; now: number }
@@ -39,7 +47,10 @@ function countsAsUnread(message: MessageView, meId: string | undefined): boolean
 
 /** The selected conversation's messages are read as they arrive, unless the screen is frozen. */
 function isRead(state: MonitorState, conversationId: string): boolean {
-  return !state.paused && (state.selectedId === conversationId || (state.screen === "watch" && state.watchId === conversationId));
+  return (
+    !state.paused &&
+    (state.selectedId === conversationId || (state.screen === "watch" && state.watchId === conversationId))
+  );
 }
 
 function applyChange(state: MonitorState, frame: EventFrame, change: Change): MonitorState {
@@ -54,7 +65,8 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
       const id = change.conversationId;
       const grew = (base.sessions[id]?.messages.length ?? 0) > (previous.sessions[id]?.messages.length ?? 0);
       next = { ...next, touched: { ...next.touched, [id]: frame.at } };
-      if (grew && countsAsUnread(change.message, meId) && !isRead(next, id)) next = { ...next, unread: { ...next.unread, [id]: (next.unread[id] ?? 0) + 1 } };
+      if (grew && countsAsUnread(change.message, meId) && !isRead(next, id))
+        next = { ...next, unread: { ...next.unread, [id]: (next.unread[id] ?? 0) + 1 } };
       return next;
     }
     case "conversation": {
@@ -76,7 +88,10 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
           text = `The transfer of ${view.id} to ${target} was withdrawn: the conversation is closed.`;
         } else if (mine.target.kind === "rep" && view.ownerId === mine.target.id) {
           status = "accepted";
-          const consultant = mine.fromId && view.consultants.includes(mine.fromId) ? `; ${mine.fromName ?? mine.fromId} stays on as consultant` : "";
+          const consultant =
+            mine.fromId && view.consultants.includes(mine.fromId)
+              ? `; ${mine.fromName ?? mine.fromId} stays on as consultant`
+              : "";
           text = `${target} accepted the transfer of ${view.id}${consultant}.`;
         } else if (before?.transfer) {
           status = "rejected";
@@ -96,7 +111,12 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
       // The server's words are general; name the conversation and the target when the transfer was ours.
       const id = change.conversationId;
       const mine = id ? next.transfers[id] : undefined;
-      if (change.code === "transfer_rejected" && id && mine && (mine.status === "pending" || mine.status === "rejected")) {
+      if (
+        change.code === "transfer_rejected" &&
+        id &&
+        mine &&
+        (mine.status === "pending" || mine.status === "rejected")
+      ) {
         const text = `${mine.target.name} rejected the transfer of ${id}; it stays with ${mine.fromName ?? "its rep"}.`;
         return {
           ...next,
@@ -113,7 +133,9 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
 
 /** Closed conversations leave the table; their sessions go too (the live view keeps the one it shows). */
 function pruneClosed(state: MonitorState): MonitorState {
-  const closed = Object.keys(state.base.sessions).filter((id) => state.base.sessions[id]!.view.state === "closed" && id !== state.watchId);
+  const closed = Object.keys(state.base.sessions).filter(
+    (id) => state.base.sessions[id]!.view.state === "closed" && id !== state.watchId,
+  );
   if (closed.length === 0) return state;
   const sessions = { ...state.base.sessions };
   const unread = { ...state.unread };
@@ -199,7 +221,10 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return { ...state, dialog: action.dialog };
     case "pause":
       if (action.paused === Boolean(state.paused)) return state;
-      return { ...state, paused: action.paused ? { base: state.base, users: state.users, serverNow: liveNow(state), held: 0 } : null };
+      return {
+        ...state,
+        paused: action.paused ? { base: state.base, users: state.users, serverNow: liveNow(state), held: 0 } : null,
+      };
     case "supervising": {
       const session = state.base.sessions[action.conversationId];
       const meId = state.base.me?.id;

@@ -16,8 +16,13 @@ export function liveNow(state: MonitorState): number {
 }
 
 /** What the screen shows: the live data, or the data as it was when paused (timers stand still too). */
-export function displayed(state: MonitorState): { sessions: Record<string, Session>; users: Record<string, UserView>; now: number } {
-  if (state.paused) return { sessions: state.paused.base.sessions, users: state.paused.users, now: state.paused.serverNow };
+export function displayed(state: MonitorState): {
+  sessions: Record<string, Session>;
+  users: Record<string, UserView>;
+  now: number;
+} {
+  if (state.paused)
+    return { sessions: state.paused.base.sessions, users: state.paused.users, now: state.paused.serverNow };
   return { sessions: state.base.sessions, users: state.users, now: liveNow(state) };
 }
 
@@ -39,7 +44,8 @@ function nameOf(users: Record<string, UserView>, id: string | null): string {
 /** The state with its glyph and word, and what is going on inside it (transfer, conference, abort). */
 export function stateText(view: ConversationView): string {
   if (view.aborted) return "⚠ Aborted";
-  if (view.transfer) return `⇄ to ${view.transfer.target.kind === "rep" ? firstName(view.transfer.target.name) : sanitizeLine(view.transfer.target.name)}`;
+  if (view.transfer)
+    return `⇄ to ${view.transfer.target.kind === "rep" ? firstName(view.transfer.target.name) : sanitizeLine(view.transfer.target.name)}`;
   if (view.state === "active" && view.conferenceRequested) return "▶ Conf. requested";
   if (view.state === "active" && view.participants.length > 0) return "▶ Conference";
   const label = STATE_LABEL[view.state]!;
@@ -48,7 +54,14 @@ export function stateText(view: ConversationView): string {
 
 /** A table row in words, for screen readers: every column, named, without glyphs or padding. */
 export function spokenMonitorRow(row: MonitorRow, selected: boolean): string {
-  const who = row.rep === "" ? "unassigned" : row.rep.startsWith("→ ") ? `offered to ${row.rep.slice(2)}` : row.repIsLast ? `parked by ${row.rep}` : `rep ${row.rep}`;
+  const who =
+    row.rep === ""
+      ? "unassigned"
+      : row.rep.startsWith("→ ")
+        ? `offered to ${row.rep.slice(2)}`
+        : row.repIsLast
+          ? `parked by ${row.rep}`
+          : `rep ${row.rep}`;
   const unread = row.unread === "" ? "" : row.unread === "+" ? "10 or more new" : `${row.unread} new`;
   const parts = [
     row.id,
@@ -76,9 +89,11 @@ export function sentimentText(step: SentimentStep): string {
 /** "conf Bob · cons Carol": conference participants (and an invitation), then consultants (SV7). */
 export function withText(view: ConversationView, users: Record<string, UserView>): string {
   const parts: string[] = [];
-  if (view.participants.length > 0) parts.push(`conf ${view.participants.map((id) => firstName(nameOf(users, id))).join(", ")}`);
+  if (view.participants.length > 0)
+    parts.push(`conf ${view.participants.map((id) => firstName(nameOf(users, id))).join(", ")}`);
   if (view.conferenceRequested) parts.push(`conf? ${firstName(view.conferenceRequested.repName)}`);
-  if (view.consultants.length > 0) parts.push(`cons ${view.consultants.map((id) => firstName(nameOf(users, id))).join(", ")}`);
+  if (view.consultants.length > 0)
+    parts.push(`cons ${view.consultants.map((id) => firstName(nameOf(users, id))).join(", ")}`);
   return parts.join(" · ");
 }
 
@@ -178,7 +193,10 @@ function commandAsFilter(filter: string): string {
 }
 
 export function matchesFilter(row: MonitorRow, filter: string): boolean {
-  const words = (filter.trimStart().startsWith(":") ? commandAsFilter(filter) : filter).toLowerCase().split(/\s+/).filter(Boolean);
+  const words = (filter.trimStart().startsWith(":") ? commandAsFilter(filter) : filter)
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean);
   if (words.length === 0) return true;
   const state = `${row.view.state} ${STATE_LABEL[row.view.state]!.word} ${row.state}`.toLowerCase();
   const columns: Record<(typeof FIELDS)[number], string> = {
@@ -189,11 +207,20 @@ export function matchesFilter(row: MonitorRow, filter: string): boolean {
     id: row.id.toLowerCase(),
     customer: row.customer.toLowerCase(),
   };
-  const everything = [state, columns.queue, columns.rep, columns.mode, columns.id, columns.customer, row.sentimentText.toLowerCase()].join(" ");
+  const everything = [
+    state,
+    columns.queue,
+    columns.rep,
+    columns.mode,
+    columns.id,
+    columns.customer,
+    row.sentimentText.toLowerCase(),
+  ].join(" ");
   return words.every((word) => {
     const [field, ...rest] = word.split(":");
     const value = rest.join(":");
-    if (rest.length > 0 && (FIELDS as readonly string[]).includes(field!)) return columns[field as (typeof FIELDS)[number]].includes(value);
+    if (rest.length > 0 && (FIELDS as readonly string[]).includes(field!))
+      return columns[field as (typeof FIELDS)[number]].includes(value);
     return everything.includes(word);
   });
 }
@@ -278,7 +305,11 @@ function stateWord(view: ConversationView): string {
 }
 
 /** Why an action cannot be done on a conversation now (live data, not the paused copy), or null. */
-export function refusalFor(state: MonitorState, action: SupervisorAction, conversationId: string | null): string | null {
+export function refusalFor(
+  state: MonitorState,
+  action: SupervisorAction,
+  conversationId: string | null,
+): string | null {
   const off = settingOff(state.base.org, action);
   if (off) return off;
   const view = conversationId ? state.base.sessions[conversationId]?.view : undefined;
@@ -287,15 +318,19 @@ export function refusalFor(state: MonitorState, action: SupervisorAction, conver
   switch (action) {
     case "monitor":
     case "join":
-      if (view.state !== "active" && view.state !== "wrapup") return `Only Active or Wrap-up conversations can be ${action === "join" ? "joined" : "monitored"}; ${view.id} is ${stateWord(view)}.`;
-      if (view.ownerId === meId || view.participants.includes(meId)) return `You cannot ${action} a conversation assigned to yourself.`;
+      if (view.state !== "active" && view.state !== "wrapup")
+        return `Only Active or Wrap-up conversations can be ${action === "join" ? "joined" : "monitored"}; ${view.id} is ${stateWord(view)}.`;
+      if (view.ownerId === meId || view.participants.includes(meId))
+        return `You cannot ${action} a conversation assigned to yourself.`;
       return null;
     case "assign":
-      if (view.state !== "open" || view.ownerId) return `Only an Open conversation assigned to nobody can be assigned; ${view.id} is ${stateWord(view)}.`;
+      if (view.state !== "open" || view.ownerId)
+        return `Only an Open conversation assigned to nobody can be assigned; ${view.id} is ${stateWord(view)}.`;
       if (view.transfer) return `${view.id} has a transfer waiting for ${sanitizeLine(view.transfer.target.name)}.`;
       return null;
     case "transfer":
-      if (view.state !== "active" && view.state !== "waiting") return `Only Active or Waiting conversations can be transferred; ${view.id} is ${stateWord(view)}.`;
+      if (view.state !== "active" && view.state !== "waiting")
+        return `Only Active or Waiting conversations can be transferred; ${view.id} is ${stateWord(view)}.`;
       if (view.aborted) return `${view.id} was aborted (${sanitizeLine(view.aborted)}): it can only be ended.`;
       if (view.transfer) return "A transfer is already in progress.";
       return null;
@@ -372,7 +407,11 @@ export function queueRows(state: MonitorState): QueueRow[] {
 // ---- transfer status (SV7) --------------------------------------------------------------------------
 
 /** The status line of a transfer: pending from the conversation itself, then the answer this supervisor saw. */
-export function transferLine(view: ConversationView, mine: TransferStatus | undefined, users: Record<string, UserView>): string | null {
+export function transferLine(
+  view: ConversationView,
+  mine: TransferStatus | undefined,
+  users: Record<string, UserView>,
+): string | null {
   if (view.transfer) {
     const by = view.transfer.by === "supervisor" ? "supervisor transfer" : "transfer";
     return `⇄ ${by} to ${sanitizeLine(view.transfer.target.name)}: waiting for an answer`;

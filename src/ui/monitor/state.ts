@@ -24,7 +24,10 @@ export interface MonitorPicker {
   index: number;
 }
 
-export type MonitorDialog = { kind: "force-close"; conversationId: string; choice: "cancel" | "confirm" } | { kind: "help"; filter: string } | null;
+export type MonitorDialog =
+  | { kind: "force-close"; conversationId: string; choice: "cancel" | "confirm" }
+  | { kind: "help"; filter: string }
+  | null;
 
 /** A transfer this supervisor asked for, followed until the target answers (SV7). */
 export interface TransferStatus {

@@ -44,7 +44,8 @@ function mergeMessages(existing: MessageView[], incoming: MessageView[]): Messag
   if (fresh.length === 0) return existing;
   const merged = existing.concat(fresh);
   // Messages arrive in order; a resume may interleave, so keep them sorted by server time then id.
-  if (existing.length > 0 && fresh[0]!.at < existing[existing.length - 1]!.at) merged.sort((a, b) => a.at - b.at || Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  if (existing.length > 0 && fresh[0]!.at < existing[existing.length - 1]!.at)
+    merged.sort((a, b) => a.at - b.at || Number(a.id.slice(1)) - Number(b.id.slice(1)));
   return merged;
 }
 
@@ -65,7 +66,13 @@ function upsertConversation(state: UiState, view: ConversationView): UiState {
   if (isMine(session.view, meId) && !order.includes(view.id)) order = [...order, view.id];
   // A conversation that is no longer the rep's (transferred and wrapped up, closed) leaves the pane,
   // unless it still holds a draft: nothing typed is lost.
-  if (!isMine(session.view, meId) && order.includes(view.id) && session.view.state === "closed" && session.draft === "" && session.outbox.length === 0) {
+  if (
+    !isMine(session.view, meId) &&
+    order.includes(view.id) &&
+    session.view.state === "closed" &&
+    session.draft === "" &&
+    session.outbox.length === 0
+  ) {
     order = order.filter((id) => id !== view.id);
   }
   let focus = state.focus;
@@ -100,7 +107,15 @@ function applyChange(state: UiState, change: Change): UiState {
     case "user":
       return change.user.id === state.me?.id ? { ...state, me: change.user } : state;
     case "notice":
-      return { ...state, flash: { level: change.code === "rona" || change.code === "aborted" || change.code === "sentiment_alert" ? "warn" : "info", text: change.text, at: state.now } };
+      return {
+        ...state,
+        flash: {
+          level:
+            change.code === "rona" || change.code === "aborted" || change.code === "sentiment_alert" ? "warn" : "info",
+          text: change.text,
+          at: state.now,
+        },
+      };
     case "customer_conversation":
       return state;
   }
@@ -132,7 +147,11 @@ export function reduce(state: UiState, action: Action): UiState {
     case "connection":
       return { ...state, connection: action.status };
     case "tick":
-      return { ...state, now: action.now, flash: state.flash && action.now - state.flash.at > 8000 ? null : state.flash };
+      return {
+        ...state,
+        now: action.now,
+        flash: state.flash && action.now - state.flash.at > 8000 ? null : state.flash,
+      };
     case "focus": {
       if (action.target === "home") return { ...state, focus: "home", quitArmed: false };
       if (!state.sessions[action.target]) return state;
@@ -144,7 +163,12 @@ export function reduce(state: UiState, action: Action): UiState {
       if (action.conversationId === "home") return { ...state, homeDraft: action.text };
       return withSession(state, action.conversationId, (s) => ({ ...s, draft: action.text }));
     case "outbox-add":
-      return withSession(state, action.conversationId, (s) => ({ ...s, draft: "", scroll: 0, outbox: [...s.outbox, { clientId: action.clientId, text: action.text }] }));
+      return withSession(state, action.conversationId, (s) => ({
+        ...s,
+        draft: "",
+        scroll: 0,
+        outbox: [...s.outbox, { clientId: action.clientId, text: action.text }],
+      }));
     case "outbox-failed":
       // The server refused it: the text goes back into the composer, nothing is lost.
       return withSession(state, action.conversationId, (s) => ({
@@ -181,7 +205,9 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, size: { columns: action.columns, rows: action.rows } };
     case "terminal-focus": {
       const next = { ...state, terminalFocused: action.focused };
-      return action.focused && state.focus !== "home" ? withSession(next, state.focus, (s) => (s.scroll === 0 ? { ...s, unread: 0 } : s)) : next;
+      return action.focused && state.focus !== "home"
+        ? withSession(next, state.focus, (s) => (s.scroll === 0 ? { ...s, unread: 0 } : s))
+        : next;
     }
     case "count":
       return { ...state, counts: { ...state.counts, [action.what]: state.counts[action.what] + 1 } };

@@ -61,7 +61,12 @@ export function sessionRows(state: UiState): SessionRow[] {
 /** A session row in words, for screen readers: the glyphs and badges of the row say the same to the eye. */
 export function spokenRow(row: SessionRow): string {
   const unread = row.badge === "" ? "" : row.badge === "+" ? ", 10 or more unread" : `, ${row.badge} unread`;
-  const extras = [row.alert ? "urgent" : "", row.draft ? "draft" : "", row.proactive ? "proactive" : "", row.focused ? "selected" : ""].filter(Boolean);
+  const extras = [
+    row.alert ? "urgent" : "",
+    row.draft ? "draft" : "",
+    row.proactive ? "proactive" : "",
+    row.focused ? "selected" : "",
+  ].filter(Boolean);
   return `${row.number} ${row.title}, ${row.label}${unread}${extras.length > 0 ? `, ${extras.join(", ")}` : ""}`;
 }
 

@@ -18,9 +18,22 @@ export interface Session {
 }
 
 export type Picker =
-  | { kind: "transfer"; conversationId: string; tab: "queues" | "reps"; filter: string; index: number; loadedAt: number | null }
+  | {
+      kind: "transfer";
+      conversationId: string;
+      tab: "queues" | "reps";
+      filter: string;
+      index: number;
+      loadedAt: number | null;
+    }
   | { kind: "conference"; conversationId: string; filter: string; index: number; loadedAt: number | null }
-  | { kind: "wrapup"; conversationId: string; filter: string; index: number; after: "end" | "transfer" | "conference" | "customer_ended" }
+  | {
+      kind: "wrapup";
+      conversationId: string;
+      filter: string;
+      index: number;
+      after: "end" | "transfer" | "conference" | "customer_ended";
+    }
   | { kind: "presence"; filter: string; index: number }
   | { kind: "switcher"; filter: string; index: number };
 

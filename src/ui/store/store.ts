@@ -10,7 +10,10 @@ export interface Store<S = UiState, A = Action> {
 }
 
 /** The console's store by default; the monitor passes its own state and reducer. */
-export function createStore<S = UiState, A = Action>(initial: S, reducer: (state: S, action: A) => S = reduce as unknown as (state: S, action: A) => S): Store<S, A> {
+export function createStore<S = UiState, A = Action>(
+  initial: S,
+  reducer: (state: S, action: A) => S = reduce as unknown as (state: S, action: A) => S,
+): Store<S, A> {
   let state = initial;
   const listeners = new Set<() => void>();
   return {
