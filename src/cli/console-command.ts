@@ -68,12 +68,6 @@ export async function runConsole(
     (data) => process.stdout.write(data),
     (settings.get("notifications") as NotifyStyle) ?? "osc",
   );
-  // Focus reports from the terminal (CSI I / CSI O) tell whether notifications should ring.
-  const onFocusReport = (data: Buffer) => {
-    const text = data.toString();
-    if (text.includes("\x1b[I")) store.dispatch({ type: "terminal-focus", focused: true });
-    if (text.includes("\x1b[O")) store.dispatch({ type: "terminal-focus", focused: false });
-  };
   let controller!: ConsoleController;
   const running = runTerminalApp({
     client,
@@ -85,15 +79,15 @@ export async function runConsole(
       notifier.start();
       return { element: createElement(App, { store, controller, theme }), quit: () => controller.quit() };
     },
+    // Focus reports from the terminal (CSI I / CSI O) tell whether notifications should ring.
+    onFocus: (focused) => store.dispatch({ type: "terminal-focus", focused }),
     onStop() {
-      process.stdin.off("data", onFocusReport);
       notifier.stop();
       options.onExit?.();
     },
   });
   store.subscribe(() => notifier.update(store.getState()));
   notifier.update(store.getState());
-  process.stdin.on("data", onFocusReport);
   // Signing in means going Available (quitting sets Offline); the demo always does.
   if (options.available || welcome.snapshot?.me?.presence === "offline")
     void client.request({ type: "presence", presence: "available" }).catch(() => undefined);

@@ -6,6 +6,7 @@ import type { CcClient } from "../client/client.js";
 import type { Settings } from "../config/config.js";
 import { makeTheme } from "../ui/theme/theme.js";
 import type { Theme } from "../ui/theme/theme.js";
+import { filterTerminalInput } from "./terminal-input.js";
 
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
 const BRACKETED_PASTE_OFF = "\x1b[?2004l";
@@ -22,6 +23,8 @@ export interface TerminalAppOptions {
   screenReader?: boolean;
   /** Runs once when the app ends, before the terminal is handed back. */
   onStop?: () => void;
+  /** The terminal's focus reports (when the app asked for them); they never reach the app's input. */
+  onFocus?: (focused: boolean) => void;
 }
 
 /** Resolves once the app has ended and the terminal is restored. */
@@ -38,12 +41,16 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
     options.onStop?.();
     if (process.stdout.isTTY) process.stdout.write(BRACKETED_PASTE_OFF);
     instance.unmount();
+    input?.stop();
     void client.close();
     resolveDone();
   };
   const theme = makeTheme(options.settings.theme === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
   const app = options.create(finish, theme);
+  // Ink reads the terminal through a filter that takes focus reports out (src/cli/terminal-input.ts).
+  const input = process.stdin.isTTY ? filterTerminalInput(process.stdin, (f) => options.onFocus?.(f)) : undefined;
   const instance = render(app.element, {
+    ...(input ? { stdin: input.stdin } : {}),
     exitOnCtrlC: false,
     patchConsole: true,
     ...(options.screenReader ? { isScreenReaderEnabled: true } : {}),

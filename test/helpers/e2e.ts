@@ -42,12 +42,19 @@ export class EndToEnd {
     return home;
   }
 
-  /** `cc-agent <args>` in a 120×40 terminal with this home and nothing else of the user's environment. */
-  async startCli(args: string[], home: string): Promise<TmuxTerminal> {
+  /** `cc-agent <args>` in a 120×40 terminal with this home and nothing else of the user's environment (but `env`). */
+  async startCli(args: string[], home: string, env: Record<string, string | null> = {}): Promise<TmuxTerminal> {
     this.terminal = new TmuxTerminal();
     await this.terminal.start({
       command: [process.execPath, BIN, ...args],
-      env: { CC_AGENT_HOME: home, TERM: "xterm-256color", NO_COLOR: null, FORCE_COLOR: null, CC_AGENT_TOKEN: null },
+      env: {
+        CC_AGENT_HOME: home,
+        TERM: "xterm-256color",
+        NO_COLOR: null,
+        FORCE_COLOR: null,
+        CC_AGENT_TOKEN: null,
+        ...env,
+      },
       cwd: ROOT,
       dir: this.tmp!.dir,
       columns: 120,

@@ -109,6 +109,12 @@ export class TmuxTerminal {
     return this.lastScreen;
   }
 
+  /** The visible screen with its escape sequences (SGR colours and attributes), as tmux redraws it. */
+  async rawScreen(): Promise<string> {
+    const { stdout } = await this.tmux("capture-pane", "-p", "-e", "-t", this.session);
+    return stdout;
+  }
+
   /** Whether the program has exited, and how (read from the last screen). */
   exitStatus(): string | null {
     const status = /\[program exited with status (\d+)\]/.exec(this.lastScreen)?.[1];
@@ -123,6 +129,11 @@ export class TmuxTerminal {
   /** Literal text, typed as is. */
   async type(text: string): Promise<void> {
     await this.tmux("send-keys", "-t", this.session, "-l", text);
+  }
+
+  /** Raw bytes, as the terminal itself would send them (e.g. focus reports "1b 5b 49"), in one write. */
+  async sendBytes(hex: string[]): Promise<void> {
+    await this.tmux("send-keys", "-t", this.session, "-H", ...hex);
   }
 
   /** Paste text as a terminal does: in bracketed-paste marks when the program asked for them, line breaks as Enter. */
