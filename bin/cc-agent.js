@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Tiny shim: honour NO_COLOR before anything loads chalk, pick React's production build before anything loads
-// React (the development build renders each keypress about twice as slowly: docs/benchmarks.md), then run the CLI
-// from its bundle (dist/bundle/, made by `npm run build`: one file loads much faster than the ~600 modules behind it).
-if (process.env.NO_COLOR && process.env.NO_COLOR !== "") process.env.FORCE_COLOR = "0";
+// Tiny shim: pick React's production build before anything loads React (the development build renders each
+// keypress about twice as slowly: docs/benchmarks.md), then run the CLI from its bundle (dist/bundle/, made by
+// `npm run build`: one file loads much faster than the ~600 modules behind it).
+// NO_COLOR is honoured by the theme (src/ui/theme/theme.ts), which drops colours and keeps bold, inverse and
+// underline: chalk's FORCE_COLOR=0 would strip those too (no selection, no cursor, no badge).
 process.env.NODE_ENV ??= "production";
 // Ink draws only the last frame when it believes it runs under CI (CI=true is set in many dev containers and
 // build shells). On a real terminal the console and the monitor must draw every frame.
