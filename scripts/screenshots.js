@@ -37,7 +37,7 @@ const dir = mkdtempSync(join(tmpdir(), "cc-agent-shots-"));
 const home = join(dir, "home");
 mkdirSync(OUT, { recursive: true });
 const server = await startServer({ port: 0, dataFile: null, credentialsFile: join(home, "local-server.json") });
-const { display, stop: stopDisplay } = await startDisplay();
+let xvfb = null;
 const tmux = new Tmux(dir);
 const clients = [];
 
@@ -99,20 +99,41 @@ function cli(name, args, size, env = {}) {
 
 /** Show tmux session `name` in an xterm of `size` and save it as docs/screenshots/<file>. */
 async function picture(name, file, size, palette = "dark") {
-  const xterm = await openXterm(display, tmux, name, { ...size, palette });
+  const xterm = await openXterm(xvfb.display, tmux, name, { ...size, palette });
   try {
-    await shoot(display, xterm.windowId, join(OUT, file));
+    await shoot(xvfb.display, xterm.windowId, join(OUT, file));
     console.error(`  docs/screenshots/${file}`);
   } finally {
     await xterm.close();
   }
 }
 
+/** In the monitor, move the selection until the preview shows `customer`'s conversation. */
+async function selectRow(name, customer) {
+  const previewTitle = (screen) => /^c\d+ · .*$/m.exec(screen)?.[0] ?? "";
+  for (const key of ["k", "j"])
+    for (let moves = 0; moves < 20; moves++) {
+      const title = previewTitle(await tmux.screen(name));
+      if (key === "j" && title.includes(`· ${customer} [`)) return;
+      await tmux.keys(name, key);
+      // At the end of the table the selection no longer moves.
+      const moved = await tmux
+        .waitFor(name, (s) => previewTitle(s) !== title, "the selection moved", 1000)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!moved) break;
+    }
+  throw new Error(`no row of ${customer} in the monitor`);
+}
+
 /** The console redraws after a resize: wait until its header fits the new width. */
 const fits = (columns) => (screen) => screen.split("\n").every((line) => [...line].length <= columns);
 
 try {
-  console.error(`Writing screenshots (server ${server.url}, display ${display})`);
+  xvfb = await startDisplay();
+  console.error(`Writing screenshots (server ${server.url}, display ${xvfb.display})`);
   // Carol is away; Bob takes what Alice cannot, so the monitor has more than one rep at work.
   await backgroundRep("carol", "away", "");
   await cli("alice", ["--as", "alice"], WIDE);
@@ -184,13 +205,9 @@ try {
     "the monitor's table",
     45_000,
   );
-  // Select Dana's conversation (the one with the alert) so that the preview shows it.
-  await until(async () => {
-    const screen = await tmux.screen("sam");
-    if (/^.*· Dana Kim \[.*$/m.test(screen)) return true;
-    await tmux.keys("sam", "j");
-    return false;
-  }, "Dana's conversation selected in the monitor");
+  // Select Dana's conversation (the one with the alert) so that the preview shows it: from the top row down,
+  // one row at a time, each move awaited on the preview's first line.
+  await selectRow("sam", "Dana Kim");
   await picture("sam", "monitor.png", WIDE);
   await tmux.keys("sam", "T");
   await tmux.waitFor("sam", /Team\s+presence/, "the team view");
@@ -218,7 +235,7 @@ try {
   process.exitCode = 1;
 } finally {
   await tmux.kill();
-  stopDisplay();
+  xvfb?.stop();
   for (const c of clients) void c.close();
   await server.close();
   rmSync(dir, { recursive: true, force: true });

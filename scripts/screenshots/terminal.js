@@ -234,15 +234,18 @@ export async function shoot(display, windowId, file) {
         encoding: "buffer",
       },
     );
+  // A window xterm has not drawn into yet is one colour, and steady too: it does not count.
+  const drawn = async () => Number(await run("identify", ["-format", "%k", file], { encoding: "utf8" })) > 2;
   let previous = await grab();
-  const image = await until(async () => {
+  await until(async () => {
     await tick();
     const next = await grab();
     const same = hash(next) === hash(previous);
     previous = next;
-    return same ? next : null;
+    if (!same) return false;
+    writeFileSync(file, next);
+    return drawn();
   }, `a steady picture for ${file}`);
-  writeFileSync(file, image);
 }
 
 const hash = (buffer) => createHash("sha256").update(buffer).digest("hex");
