@@ -33,8 +33,16 @@ export function maskingRegions(): readonly string[] {
 
 export interface PhonePlan {
   regions: readonly CountryCode[];
-  /** The fewest digits a phone number of these regions has (7 for the US); shorter text skips the search. */
+  /** Per region, the fewest digits of a national number that counts: its shortest mobile number, at most 5. */
+  shortest: ReadonlyMap<CountryCode, number>;
+  /** Text with fewer digits than any number of these regions (7 for the US) skips the search. */
   minDigits: RegExp;
+}
+
+/** The typings leave out the metadata of each number type, which the library has. */
+interface TypedPlan {
+  possibleLengths(): number[];
+  type?(type: "MOBILE"): { possibleLengths(): number[] } | undefined;
 }
 
 const plans = new Map<string, PhonePlan>();
@@ -46,12 +54,20 @@ export function phonePlan(regions: readonly string[]): PhonePlan {
   if (plan) return plan;
   const codes = regions.filter((code): code is CountryCode => isSupportedCountry(code));
   const metadata = new Metadata();
-  let min = 7; // "+" forms: no country's international form has fewer digits worth masking
+  const shortest = new Map<CountryCode, number>();
+  // "+" forms: 7 digits at least ("+690 7290", Tokelau). National forms: a region's shortest mobile number, but
+  // never fewer than 5 digits unless its mobile numbers are that short (Tokelau's 4), so that years, PINs and
+  // ports stay numbers where only short service numbers have 4 digits (Germany, Luxembourg).
+  let min = 7;
   for (const code of codes) {
     metadata.selectNumberingPlan(code);
-    min = Math.min(min, ...(metadata.numberingPlan?.possibleLengths() ?? [7]));
+    const numbering = metadata.numberingPlan as TypedPlan | undefined;
+    const lengths = numbering?.type?.("MOBILE")?.possibleLengths() ?? numbering?.possibleLengths() ?? [7];
+    const least = Math.min(5, ...lengths);
+    shortest.set(code, least);
+    min = Math.min(min, least);
   }
-  plan = { regions: codes, minDigits: new RegExp(`(?:\\d\\D*){${min - 1}}\\d`) };
+  plan = { regions: codes, shortest, minDigits: new RegExp(`(?:\\d\\D*){${min - 1}}\\d`) };
   plans.set(key, plan);
   return plan;
 }
@@ -93,6 +109,7 @@ const REFERENCE_WORDS = [
   "contract",
   "serial",
   "sku",
+  "timestamp",
   "code",
   "pin",
   "version",
@@ -154,8 +171,8 @@ const REFERENCE_WORDS = [
   "klantnummer",
 ];
 const REFERENCE_BEFORE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${REFERENCE_WORDS.join("|")})` +
-    `(?:\\s*(?:number|num|nummer|numéro|número|no|nr|n°|nº|id|code|ref))?\\.?\\s*(?:[#:=]|is|ist|är|est|es)?\\s*$`,
+  `(?<![\\p{L}\\p{N}])(?:${REFERENCE_WORDS.join("|")})\\.?` +
+    `(?:\\s*(?:number|num|nummer|numéro|número|no|nr|n°|nº|id|code|ref)\\.?)?\\s*(?:[#:=]|is|ist|är|est|es)?\\s*$`,
   "iu",
 );
 // Glued to a word ("INV-2026-000123", "Q-2026-1042") or to the rest of a larger number ("$1,299.99").
@@ -191,9 +208,10 @@ function isReference(text: string, span: Span): boolean {
 
 const groups = (s: string) => s.split(/\D+/).filter(Boolean).join(" ");
 
-function isPhone(span: string, found: NumberFound): boolean {
+function isPhone(span: string, found: NumberFound, shortest: number): boolean {
   const phone = found.number;
   if (span.startsWith("+")) return phone.isPossible();
+  if (phone.nationalNumber.length < shortest) return false;
   const digits = span.replace(/\D/g, "");
   const formatted = phone.formatNational();
   const national = formatted.replace(/\D/g, "");
@@ -222,7 +240,11 @@ export function phonesIn(text: string, segment: string, at: number, plan: PhoneP
     for (const found of findPhoneNumbersInText(segment, options)) {
       const span = { start: at + found.startsAt, end: at + found.endsAt };
       if (out.some((s) => s.start === span.start && s.end === span.end)) continue;
-      if (isReference(text, span) || !isPhone(text.slice(span.start, span.end), found)) continue;
+      if (
+        isReference(text, span) ||
+        !isPhone(text.slice(span.start, span.end), found, region === undefined ? 7 : (plan.shortest.get(region) ?? 7))
+      )
+        continue;
       out.push(span);
     }
   }
