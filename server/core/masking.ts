@@ -67,7 +67,8 @@ function validPrefix(candidate: string, isValid: (compact: string) => boolean): 
 const CARD =
   /(?<![\d-])(?<!\*{3})(?=[2-6])(?:\d{13,19}|\d{4}([ -])\d{4}(?:\1\d{4}){1,2}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
 
-function luhn(digits: string): boolean {
+/** The Luhn check of card numbers (13–19 digits). */
+export function luhn(digits: string): boolean {
   if (digits.length < 13 || digits.length > 19) return false;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
