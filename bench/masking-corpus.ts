@@ -225,3 +225,86 @@ export function ibans(perCountry = 3, seed = 13616): { country: string; iban: st
 export function ibanForms(iban: string): string[] {
   return [iban, (iban.match(/.{1,4}/g) ?? []).join(" ")];
 }
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+function luhnDigit(nine: string): number {
+  let sum = 0;
+  for (let i = 0; i < nine.length; i++) {
+    let d = nine.charCodeAt(i) - 48;
+    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2; // from the left: weights 2, 1, 2, … over 9 digits
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/**
+ * Valid national id numbers of the regions whose ids masking knows, `perRegion` each, in the forms people write:
+ * Swedish personnummer (Luhn), Norwegian fødselsnummer (two mod-11 digits), Danish CPR number, Finnish
+ * henkilötunnus (mod 31), Spanish DNI and NIE (mod 23).
+ */
+export function nationalIds(perRegion = 10, seed = 3166): { region: string; forms: string[] }[] {
+  const next = random(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const birth = () => {
+    const year = int(1940, 2008);
+    const month = int(1, 12);
+    const day = int(1, 28);
+    return { year, yy: pad(year % 100), mm: pad(month), dd: pad(day) };
+  };
+  const out: { region: string; forms: string[] }[] = [];
+  for (let i = 0; i < perRegion; i++) {
+    const se = birth();
+    const serial = pad(int(0, 999), 3);
+    const check = luhnDigit(`${se.yy}${se.mm}${se.dd}${serial}`);
+    const century = String(Math.floor(se.year / 100));
+    out.push({
+      region: "SE",
+      forms: [
+        `${se.yy}${se.mm}${se.dd}-${serial}${check}`,
+        `${century}${se.yy}${se.mm}${se.dd}-${serial}${check}`,
+        `${century}${se.yy}${se.mm}${se.dd}${serial}${check}`,
+        `${se.yy}${se.mm}${se.dd}${serial}${check}`,
+      ],
+    });
+
+    for (;;) {
+      const no = birth();
+      const base = `${no.dd}${no.mm}${no.yy}${pad(int(0, 499), 3)}`;
+      const mod = (digits: string, weights: number[]) => {
+        const c = 11 - (weights.reduce((s, w, k) => s + w * (digits.charCodeAt(k) - 48), 0) % 11);
+        return c === 11 ? 0 : c;
+      };
+      const k1 = mod(base, [3, 7, 6, 1, 8, 9, 4, 5, 2]);
+      if (k1 === 10) continue;
+      const k2 = mod(`${base}${k1}`, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]);
+      if (k2 === 10) continue;
+      out.push({ region: "NO", forms: [`${base}${k1}${k2}`, `${base.slice(0, 6)} ${base.slice(6)}${k1}${k2}`] });
+      break;
+    }
+
+    const dk = birth();
+    out.push({ region: "DK", forms: [`${dk.dd}${dk.mm}${dk.yy}-${pad(int(0, 9999), 4)}`] });
+
+    const fi = birth();
+    const individual = pad(int(2, 899), 3);
+    const fiCheck = "0123456789ABCDEFHJKLMNPRSTUVWXY"[Number(`${fi.dd}${fi.mm}${fi.yy}${individual}`) % 31];
+    const sign = fi.year >= 2000 ? "A" : "-";
+    out.push({ region: "FI", forms: [`${fi.dd}${fi.mm}${fi.yy}${sign}${individual}${fiCheck}`] });
+
+    const dni = int(0, 99_999_999);
+    const nie = int(0, 9_999_999);
+    const nieLead = "XYZ"[int(0, 2)]!;
+    const letters = "TRWAGMYFPDXBNJZSQVHLCKE";
+    const dniText = pad(dni, 8);
+    out.push({
+      region: "ES",
+      forms: [
+        `${dniText}${letters[dni % 23]}`,
+        `${dniText}-${letters[dni % 23]}`,
+        `${nieLead}${pad(nie, 7)}${letters[Number(`${"XYZ".indexOf(nieLead)}${pad(nie, 7)}`) % 23]}`,
+      ],
+    });
+  }
+  return out;
+}

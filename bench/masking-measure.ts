@@ -3,7 +3,7 @@
 // test/core/masking-corpus.test.ts asserts them (100 % recall, no ordinary line changed).
 import { maskText } from "../server/core/masking.js";
 import { CHAT_LINES } from "./masking-chat-lines.js";
-import { TEST_CARDS, cardForms, ibanForms, ibans, phoneExamples } from "./masking-corpus.js";
+import { TEST_CARDS, cardForms, ibanForms, ibans, nationalIds, phoneExamples } from "./masking-corpus.js";
 
 /** Each number is measured alone and inside these lines, as customers write them. */
 export const FRAMES: readonly string[] = [
@@ -88,6 +88,16 @@ export function ibanRecall(): Recall & { countries: number } {
     all.flatMap((i) => ibanForms(i.iban).map((form) => ({ form, regions: ["US"] }))),
   );
   return { ...result, countries: new Set(all.map((i) => i.country)).size };
+}
+
+/** Recall over valid national id numbers of the regions masking knows ids of, with their region configured. */
+export function idRecall(): Recall & { regions: string[] } {
+  const all = nationalIds();
+  const result = recall(
+    "national id numbers, their region configured",
+    all.flatMap((id) => id.forms.map((form) => ({ form, regions: [id.region] }))),
+  );
+  return { ...result, regions: [...new Set(all.map((id) => id.region))] };
 }
 
 /** The ordinary chat lines that masking changes with these regions configured (goal: none). */

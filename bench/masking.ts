@@ -6,7 +6,7 @@ import { checkLoad, cpuMicros, fmt, median, table } from "./lib.js";
 import type { BenchContext, Row, Section } from "./lib.js";
 import { CHAT_LINES } from "./masking-chat-lines.js";
 import { phoneExamples } from "./masking-corpus.js";
-import { CHECKED_REGIONS, cardRecall, falsePositives, ibanRecall, phoneRecall } from "./masking-measure.js";
+import { CHECKED_REGIONS, cardRecall, falsePositives, ibanRecall, idRecall, phoneRecall } from "./masking-measure.js";
 import type { Recall } from "./masking-measure.js";
 
 const EXAMPLE_ORG_REGIONS = ["US", "GB", "SE", "DE"];
@@ -58,6 +58,7 @@ export async function maskingBench(ctx: BenchContext): Promise<Section> {
   const phones = phoneRecall();
   const cards = cardRecall();
   const ibans = ibanRecall();
+  const ids = idRecall();
   const checked = CHECKED_REGIONS.map((regions) => ({ regions, changed: falsePositives(regions) }));
   const checkedChanged = checked.reduce((sum, c) => sum + c.changed.length, 0);
   // Every region alone: a region whose own numbers look like ordinary numbers (8 digits, no national prefix) turns
@@ -84,6 +85,7 @@ export async function maskingBench(ctx: BenchContext): Promise<Section> {
     recallRow("masking-recall-phones-national", phones.national, `${phones.regions} regions, one at a time`),
     recallRow("masking-recall-cards", cards, "Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro"),
     recallRow("masking-recall-ibans", ibans, `${ibans.countries} IBAN countries`),
+    recallRow("masking-recall-national-ids", ids, `generated with valid check digits: ${ids.regions.join(", ")}`),
     {
       id: "masking-false-positives",
       bench: "masking",
@@ -132,7 +134,7 @@ export async function maskingBench(ctx: BenchContext): Promise<Section> {
     },
   ];
   ctx.log(
-    `  recall ${phones.international.masked}/${phones.international.total} international, ${phones.national.masked}/${phones.national.total} national, ${cards.masked}/${cards.total} cards, ${ibans.masked}/${ibans.total} IBANs; ${checkedChanged} lines changed; ${fmt(costUs)} / ${fmt(costExample)} µs per line`,
+    `  recall ${phones.international.masked}/${phones.international.total} international, ${phones.national.masked}/${phones.national.total} national, ${cards.masked}/${cards.total} cards, ${ibans.masked}/${ibans.total} IBANs, ${ids.masked}/${ids.total} national ids; ${checkedChanged} lines changed; ${fmt(costUs)} / ${fmt(costExample)} µs per line`,
   );
   const details = [
     "### Masking",
@@ -151,6 +153,7 @@ export async function maskingBench(ctx: BenchContext): Promise<Section> {
         ["phone numbers, national, own region configured", `${phones.national.masked} / ${phones.national.total}`],
         ["test card numbers", `${cards.masked} / ${cards.total}`],
         ["IBANs", `${ibans.masked} / ${ibans.total}`],
+        [`national id numbers (${ids.regions.join(", ")})`, `${ids.masked} / ${ids.total}`],
         ["chat lines changed, checked region lists", String(checkedChanged)],
         [
           "µs per line with a digit: US / US, GB, SE, DE / no digit",

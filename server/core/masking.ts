@@ -16,6 +16,8 @@
 // Masked output contains no run of digits long enough to match again, and digits right after
 // 3+ stars are the kept tail of a masked number, never the start of a new one (1–2 stars are
 // chat formatting such as *bold*), so masking is idempotent.
+import { idPatterns } from "./masking-ids.js";
+import type { IdPattern } from "./masking-ids.js";
 import { DEFAULT_MASKING_REGIONS, phonePlan, phonesIn } from "./masking-phones.js";
 import type { PhonePlan } from "./masking-phones.js";
 
@@ -152,28 +154,45 @@ function phoneHits(text: string, others: readonly Hit[], plan: PhonePlan): Hit[]
   return found;
 }
 
-function collect(text: string, plan: PhonePlan): Hit[] {
+interface Plan {
+  phones: PhonePlan;
+  ids: readonly IdPattern[];
+}
+
+const plans = new Map<string, Plan>();
+
+/** What to look for with these regions, built once per list of regions. */
+function planOf(regions: readonly string[]): Plan {
+  const key = regions.join(",");
+  let plan = plans.get(key);
+  if (!plan) plans.set(key, (plan = { phones: phonePlan(regions), ids: idPatterns(regions) }));
+  return plan;
+}
+
+function collect(text: string, { phones, ids }: Plan): Hit[] {
   const hits: Hit[] = [];
   scan(CARD, text, luhn, hits, DIGIT);
   scan(IBAN, text, iban, hits, ALNUM);
   scan(SSN, text, () => true, hits, DIGIT);
   scan(UK_NI, text, () => true, hits, ALNUM);
+  for (const id of ids) scan(id.re, text, id.valid, hits, id.alnumTail ? ALNUM : DIGIT);
   if (text.includes("@")) {
     for (const m of text.matchAll(EMAIL)) {
       hits.push({ start: m.index, end: m.index + m[0].length, masked: maskEmail(m[1] ?? "", m[2] ?? "") });
     }
   }
-  if (plan.minDigits.test(text)) hits.push(...phoneHits(text, hits, plan));
+  if (phones.minDigits.test(text)) hits.push(...phoneHits(text, hits, phones));
   return hits;
 }
 
 /**
  * Masks card numbers, IBANs, SSNs, UK NI numbers, e-mail addresses and phone numbers inside free text (SPEC L6):
- * phone numbers in international form for every country, in national form for `regions` (ISO 3166 codes).
+ * phone numbers in international form for every country, in national form for `regions` (ISO 3166 codes), and
+ * the national id numbers of those regions that server/core/masking-ids.ts knows.
  */
 export function maskText(text: string, regions: readonly string[] = DEFAULT_MASKING_REGIONS): string {
   if (!ANY_DIGIT_OR_AT.test(text)) return text;
-  const hits = collect(text, phonePlan(regions));
+  const hits = collect(text, planOf(regions));
   if (hits.length === 0) return text;
   // Overlaps (a phone finder hit inside a card, digits inside an e-mail): earliest, then longest, wins.
   hits.sort((a, b) => a.start - b.start || b.end - a.end);

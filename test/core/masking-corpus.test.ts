@@ -10,6 +10,7 @@ import {
   cardRecall,
   falsePositives,
   ibanRecall,
+  idRecall,
   maskedIn,
   phoneRecall,
 } from "../../bench/masking-measure.js";
@@ -34,6 +35,13 @@ describe("masking recall over published numbers (SPEC L6)", () => {
   it("masks valid IBANs of every IBAN country, compact or in groups of four", () => {
     const result = ibanRecall();
     expect(result.countries).toBeGreaterThanOrEqual(89);
+    expect(result.misses).toEqual([]);
+    expect(result.total).toBeGreaterThan(0);
+  });
+
+  it("masks valid national id numbers of the regions whose ids it knows, their region configured", () => {
+    const result = idRecall();
+    expect(result.regions).toEqual(["SE", "NO", "DK", "FI", "ES"]);
     expect(result.misses).toEqual([]);
     expect(result.total).toBeGreaterThan(0);
   });

@@ -167,6 +167,16 @@ describe("maskText with the org's regions (SPEC L6)", () => {
     expect(maskText("I paid $1,199.99 in 2024", ["LU", "AC"])).toBe("I paid $1,199.99 in 2024");
   });
 
+  it("masks the national id numbers of the configured regions, checked by their check digits", () => {
+    expect(maskText("personnummer 811228-9874", ["SE"])).toBe("personnummer ******9874");
+    expect(maskText("personnummer 811228-9875", ["SE"])).toBe("personnummer 811228-9875"); // wrong check digit
+    expect(maskText("personnummer 811228-9874")).toBe("personnummer 811228-9874"); // Sweden not configured
+    expect(maskText("Org.nr 556036-0793", ["SE"])).toBe("Org.nr 556036-0793"); // a company: no birth date
+    expect(maskText("henkilötunnus 131052-308T", ["FI"])).toBe("henkilötunnus ******308T");
+    expect(maskText("DNI 12345678Z", ["ES"])).toBe("DNI *****678Z");
+    expect(maskText("DNI 12345678A", ["ES"])).toBe("DNI 12345678A");
+  });
+
   it("ignores region codes it does not know, keeping the others", () => {
     expect(maskText("070-123 45 67", ["XX", "SE"])).toBe("******4567");
   });
