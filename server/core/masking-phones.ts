@@ -235,7 +235,11 @@ function isPhone(span: string, found: NumberFound, shortest: number): boolean {
 export function phonesIn(text: string, segment: string, at: number, plan: PhonePlan): Span[] {
   const out: Span[] = [];
   const searches: readonly (CountryCode | undefined)[] = plan.regions.length > 0 ? plan.regions : [undefined];
+  let digits = 0;
+  for (let i = 0; i < segment.length; i++) if (segment.charCodeAt(i) - 48 < 10 && segment.charCodeAt(i) >= 48) digits++;
   for (const region of searches) {
+    // Too few digits for this region's numbers, and for any "+" form (7): another region's search covers the rest.
+    if (digits < Math.min(7, region === undefined ? 7 : (plan.shortest.get(region) ?? 7))) continue;
     const options = region === undefined ? { extended: true } : { defaultCountry: region, extended: true };
     for (const found of findPhoneNumbersInText(segment, options)) {
       const span = { start: at + found.startsAt, end: at + found.endsAt };
