@@ -8,9 +8,11 @@
 //     form (its national prefix included: "070-123 45 67", not "70-123 45 67"), or behind an international
 //     dialling prefix ("0046 70 123 45 67"); a number written exactly in the grouping of its national form
 //     ("555 123 4567") counts when merely possible;
-//   - and it is not a reference: nothing right after "#", nothing glued to a word ("INV-2026-000123"), nothing
-//     right after a word that names a reference ("order number 5012345678", "Rechnung Nr. 2026-00815").
-import { Metadata, findPhoneNumbersInText, getCountries, isSupportedCountry } from "libphonenumber-js/max";
+//   - it has at least as many digits as the region's numbers, and 5 unless its mobile numbers have fewer;
+//   - and it is not a reference: nothing right after "#", nothing glued to a word ("INV-2026-000123") or to a
+//     larger number ("$1,299.99"), no date, decimal number or amount ("24.12.2025", "59.3293", "12 995 kr"),
+//     nothing right after a word that names a reference ("order number 5012345678", "Rechnung Nr. 2026-00815").
+import { Metadata, findPhoneNumbersInText, isSupportedCountry } from "libphonenumber-js/max";
 import type { CountryCode, NumberFound } from "libphonenumber-js/max";
 
 export interface Span {
@@ -26,14 +28,12 @@ export function isMaskingRegion(code: string): boolean {
   return isSupportedCountry(code);
 }
 
-/** Every region masking knows, for errors and docs. */
-export function maskingRegions(): readonly string[] {
-  return getCountries();
-}
-
 export interface PhonePlan {
   regions: readonly CountryCode[];
-  /** Per region, the fewest digits of a national number that counts: its shortest mobile number, at most 5. */
+  /**
+   * Per region, the fewest digits of a national number that counts: the region's shortest numbers (10 in the US),
+   * and at least 5 unless its mobile numbers are shorter (4 in Tokelau).
+   */
   shortest: ReadonlyMap<CountryCode, number>;
   /** Text with fewer digits than any number of these regions (7 for the US) skips the search. */
   minDigits: RegExp;
@@ -55,15 +55,16 @@ export function phonePlan(regions: readonly string[]): PhonePlan {
   const codes = regions.filter((code): code is CountryCode => isSupportedCountry(code));
   const metadata = new Metadata();
   const shortest = new Map<CountryCode, number>();
-  // "+" forms: 7 digits at least ("+690 7290", Tokelau). National forms: a region's shortest mobile number, but
-  // never fewer than 5 digits unless its mobile numbers are that short (Tokelau's 4), so that years, PINs and
+  // "+" forms: 7 digits at least ("+690 7290", Tokelau). National forms: at least the region's shortest numbers,
+  // and never fewer than 5 digits unless its mobile numbers are that short (Tokelau's 4), so that years, PINs and
   // ports stay numbers where only short service numbers have 4 digits (Germany, Luxembourg).
   let min = 7;
   for (const code of codes) {
     metadata.selectNumberingPlan(code);
     const numbering = metadata.numberingPlan as TypedPlan | undefined;
-    const lengths = numbering?.type?.("MOBILE")?.possibleLengths() ?? numbering?.possibleLengths() ?? [7];
-    const least = Math.min(5, ...lengths);
+    const all = numbering?.possibleLengths() ?? [7];
+    const mobile = numbering?.type?.("MOBILE")?.possibleLengths() ?? all;
+    const least = Math.max(Math.min(...all), Math.min(5, ...mobile));
     shortest.set(code, least);
     min = Math.min(min, least);
   }
@@ -235,20 +236,16 @@ function isPhone(span: string, found: NumberFound, shortest: number): boolean {
 export function phonesIn(text: string, segment: string, at: number, plan: PhonePlan): Span[] {
   const out: Span[] = [];
   const searches: readonly (CountryCode | undefined)[] = plan.regions.length > 0 ? plan.regions : [undefined];
-  let digits = 0;
-  for (let i = 0; i < segment.length; i++) if (segment.charCodeAt(i) - 48 < 10 && segment.charCodeAt(i) >= 48) digits++;
-  for (const region of searches) {
-    // Too few digits for this region's numbers, and for any "+" form (7): another region's search covers the rest.
-    if (digits < Math.min(7, region === undefined ? 7 : (plan.shortest.get(region) ?? 7))) continue;
+  const digits = segment.replace(/\D/g, "").length;
+  for (const [i, region] of searches.entries()) {
+    const least = region === undefined ? 7 : (plan.shortest.get(region) ?? 7);
+    // Too few digits for this region's national numbers; the first search also finds "+" forms (7 digits or more).
+    if (digits < (i === 0 ? Math.min(7, least) : least)) continue;
     const options = region === undefined ? { extended: true } : { defaultCountry: region, extended: true };
     for (const found of findPhoneNumbersInText(segment, options)) {
       const span = { start: at + found.startsAt, end: at + found.endsAt };
       if (out.some((s) => s.start === span.start && s.end === span.end)) continue;
-      if (
-        isReference(text, span) ||
-        !isPhone(text.slice(span.start, span.end), found, region === undefined ? 7 : (plan.shortest.get(region) ?? 7))
-      )
-        continue;
+      if (isReference(text, span) || !isPhone(text.slice(span.start, span.end), found, least)) continue;
       out.push(span);
     }
   }

@@ -21,7 +21,7 @@ import type { IdPattern } from "./masking-ids.js";
 import { DEFAULT_MASKING_REGIONS, phonePlan, phonesIn } from "./masking-phones.js";
 import type { PhonePlan } from "./masking-phones.js";
 
-export { DEFAULT_MASKING_REGIONS, isMaskingRegion, maskingRegions } from "./masking-phones.js";
+export { DEFAULT_MASKING_REGIONS, isMaskingRegion } from "./masking-phones.js";
 
 interface Hit {
   start: number;
