@@ -2,6 +2,7 @@
 // docs/org-file.md documents it; `demoOrgFile()` is what runs when no --org is given.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { DEFAULT_MASKING_REGIONS, isMaskingRegion } from "./core/masking.js";
 import { parseSentimentStep } from "./core/sentiment.js";
 import { DEFAULT_TEXTS } from "./core/org.js";
 import type { Org } from "./core/org.js";
@@ -101,6 +102,33 @@ const proactiveRule = z
   })
   .superRefine(distinctTimes("from", "to"));
 
+/** An ISO 3166 region code whose national phone number formats masking knows ("SE", "DE", "US"). */
+const maskingRegion = z.string().superRefine((code, ctx) => {
+  if (isMaskingRegion(code)) return;
+  const upper = code.toUpperCase();
+  const message =
+    upper === "UK"
+      ? `"${code}" is not an ISO 3166 region code: the United Kingdom is "GB"`
+      : isMaskingRegion(upper)
+        ? `"${code}" must be written in capitals: "${upper}"`
+        : `"${code}" is not an ISO 3166 region code with phone numbers of its own (for example "US", "SE", "DE")`;
+  ctx.addIssue({ code: "custom", message });
+});
+
+/** `"masking": true` is short for `{ "enabled": true }`: the regions default to the US. */
+const masking = z.preprocess(
+  (value) => (typeof value === "boolean" ? { enabled: value } : value),
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      regions: z
+        .array(maskingRegion)
+        .refine((codes) => new Set(codes).size === codes.length, "a region is named twice")
+        .default([...DEFAULT_MASKING_REGIONS]),
+    })
+    .default({ enabled: true, regions: [...DEFAULT_MASKING_REGIONS] }),
+);
+
 /** `https://www.contoso.example` or `http://localhost:8080`: what a browser sends in `Origin`. */
 function isWebOrigin(value: string): boolean {
   try {
@@ -119,7 +147,7 @@ export const orgFileSchema = z
     /** Signs customer identities (P9) and conversation tokens. */
     secret: z.string().min(32, "the secret must have at least 32 characters"),
     autoBusyAtCapacity: z.boolean().default(true),
-    masking: z.boolean().default(true),
+    masking,
     supervisor: z
       .object({
         monitor: z.boolean().default(true),
@@ -214,7 +242,8 @@ export function toOrg(file: OrgFile): Org {
   return {
     name: file.name,
     autoBusyAtCapacity: file.autoBusyAtCapacity,
-    masking: file.masking,
+    masking: file.masking.enabled,
+    maskingRegions: [...file.masking.regions],
     supervisor: { ...file.supervisor },
     queues: file.queues.map((q) => ({ ...q })),
     workstreams: file.workstreams.map((w) => ({

@@ -4,7 +4,8 @@
 //
 // The masking rule, one for every kind of number (it gives exactly the SPEC L6 examples):
 //   - the last 4 kept characters stay as they are: digits for cards, phones and SSNs,
-//     letters or digits for IBANs and UK NI numbers (whose tails mix both);
+//     letters or digits for IBANs and UK NI numbers (whose tails mix both); a number of fewer than
+//     8 digits keeps only as many as it hides (the 4-digit numbers of Tokelau keep 2);
 //   - every other letter, digit, "+", "(" and ")" of the span becomes one "*";
 //   - separators (spaces, "-", ".", "/") are dropped, so the length of the groups leaks nothing.
 //   "+ 1 (123) 456 7890" → "**********7890"   (+ 1 ( 1 2 3 ) 4 5 6 → 10 stars)
@@ -15,7 +16,12 @@
 // Masked output contains no run of digits long enough to match again, and digits right after
 // 3+ stars are the kept tail of a masked number, never the start of a new one (1–2 stars are
 // chat formatting such as *bold*), so masking is idempotent.
-import { findPhoneNumbersInText } from "libphonenumber-js";
+import { idPatterns } from "./masking-ids.js";
+import type { IdPattern } from "./masking-ids.js";
+import { DEFAULT_MASKING_REGIONS, phonePlan, phonesIn } from "./masking-phones.js";
+import type { PhonePlan } from "./masking-phones.js";
+
+export { DEFAULT_MASKING_REGIONS, isMaskingRegion } from "./masking-phones.js";
 
 interface Hit {
   start: number;
@@ -29,7 +35,9 @@ const STARRED = /[A-Za-z0-9+()]/;
 
 function maskSpan(span: string, kept: RegExp): string {
   let out = "";
-  let keep = 4;
+  let count = 0;
+  for (const c of span) if (kept.test(c)) count++;
+  let keep = Math.min(4, Math.floor(count / 2));
   for (let i = span.length - 1; i >= 0; i--) {
     const c = span[i] ?? "";
     if (keep > 0 && kept.test(c)) {
@@ -61,7 +69,8 @@ function validPrefix(candidate: string, isValid: (compact: string) => boolean): 
 const CARD =
   /(?<![\d-])(?<!\*{3})(?=[2-6])(?:\d{13,19}|\d{4}([ -])\d{4}(?:\1\d{4}){1,2}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
 
-function luhn(digits: string): boolean {
+/** The Luhn check of card numbers (13–19 digits). */
+export function luhn(digits: string): boolean {
   if (digits.length < 13 || digits.length > 19) return false;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
@@ -97,7 +106,6 @@ const EMAIL = /(?<![\w.%+*-])([\w.%+*-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})/g;
 const EMAIL_ONLY = new RegExp(`^${EMAIL.source}$`);
 
 const ANY_DIGIT_OR_AT = /[\d@]/;
-const SEVEN_DIGITS = /(?:\d\D*){6}\d/; // no phone number is shorter; skips the phone scan
 const SEGMENT = /[^\p{L},;#\n]+/gu;
 const PHONE_NAME = /^\+?[\d\s().-]+$/;
 
@@ -121,30 +129,24 @@ function scan(re: RegExp, text: string, isValid: (compact: string) => boolean, h
   }
 }
 
-// "Possible" numbers are needed to catch "+ 1 (123) 456 7890" (no real US area code).
-// To spare plain references ("order 1234567890", "#4155552671"), a bare digit run counts only
-// when it is a valid number, and nothing right after "#" counts.
-function phoneHits(text: string, others: readonly Hit[]): Hit[] {
+// The phone number finder sees earlier hits starred out, as in already-masked text, and looks again after each
+// round of finds: it rejects a whole candidate such as "+ 1 (123) 456 7890 4155552671" and keeps only the inner
+// valid number, which would let the next pass find more.
+function phoneHits(text: string, others: readonly Hit[], plan: PhonePlan): Hit[] {
   const found: Hit[] = [];
-  // The finder sees earlier hits starred out, as in already-masked text, and looks again after
-  // each round of finds: it rejects a whole candidate such as "+ 1 (123) 456 7890 4155552671"
-  // and keeps only the inner valid number, which would let the next pass find more.
   for (let round = 0; round < 3; round++) {
     let blanked = text;
     for (const h of [...others, ...found])
       blanked = blanked.slice(0, h.start) + "*".repeat(h.end - h.start) + blanked.slice(h.end);
     const before = found.length;
-    // It also gives up on "12, 4155552671" or "12345 x 4155552671" (x: extension), so each run
-    // between letters, ",", ";", "#" and newlines (no phone number spans one) is searched on
-    // its own; an extension after "ext"/"x" then stays outside the masked number.
+    // It also gives up on "12, 4155552671" or "12345 x 4155552671" (x: extension), so each run between letters,
+    // ",", ";", "#" and newlines (no phone number spans one) is searched on its own; an extension after "ext"/"x"
+    // then stays outside the masked number.
     for (const segment of blanked.matchAll(SEGMENT)) {
-      if (!SEVEN_DIGITS.test(segment[0])) continue;
-      for (const phone of findPhoneNumbersInText(segment[0], { defaultCountry: "US", extended: true })) {
-        const start = segment.index + phone.startsAt;
-        const span = text.slice(start, segment.index + phone.endsAt);
-        if (text[start - 1] === "#" || text.slice(Math.max(0, start - 3), start) === "***") continue;
-        if (/^\d+$/.test(span) && !phone.number.isValid()) continue;
-        found.push({ start, end: start + span.length, masked: maskSpan(span, DIGIT) });
+      if (!plan.minDigits.test(segment[0])) continue;
+      for (const span of phonesIn(text, segment[0], segment.index, plan)) {
+        if (found.some((h) => h.start < span.end && span.start < h.end)) continue;
+        found.push({ ...span, masked: maskSpan(text.slice(span.start, span.end), DIGIT) });
       }
     }
     if (found.length === before) break;
@@ -152,25 +154,45 @@ function phoneHits(text: string, others: readonly Hit[]): Hit[] {
   return found;
 }
 
-function collect(text: string): Hit[] {
+interface Plan {
+  phones: PhonePlan;
+  ids: readonly IdPattern[];
+}
+
+const plans = new Map<string, Plan>();
+
+/** What to look for with these regions, built once per list of regions. */
+function planOf(regions: readonly string[]): Plan {
+  const key = regions.join(",");
+  let plan = plans.get(key);
+  if (!plan) plans.set(key, (plan = { phones: phonePlan(regions), ids: idPatterns(regions) }));
+  return plan;
+}
+
+function collect(text: string, { phones, ids }: Plan): Hit[] {
   const hits: Hit[] = [];
   scan(CARD, text, luhn, hits, DIGIT);
   scan(IBAN, text, iban, hits, ALNUM);
   scan(SSN, text, () => true, hits, DIGIT);
   scan(UK_NI, text, () => true, hits, ALNUM);
+  for (const id of ids) scan(id.re, text, id.valid, hits, id.alnumTail ? ALNUM : DIGIT);
   if (text.includes("@")) {
     for (const m of text.matchAll(EMAIL)) {
       hits.push({ start: m.index, end: m.index + m[0].length, masked: maskEmail(m[1] ?? "", m[2] ?? "") });
     }
   }
-  if (SEVEN_DIGITS.test(text)) hits.push(...phoneHits(text, hits));
+  if (phones.minDigits.test(text)) hits.push(...phoneHits(text, hits, phones));
   return hits;
 }
 
-/** Masks card numbers, IBANs, SSNs, UK NI numbers, e-mail addresses and phone numbers inside free text (SPEC L6). */
-export function maskText(text: string): string {
+/**
+ * Masks card numbers, IBANs, SSNs, UK NI numbers, e-mail addresses and phone numbers inside free text (SPEC L6):
+ * phone numbers in international form for every country, in national form for `regions` (ISO 3166 codes), and
+ * the national id numbers of those regions that server/core/masking-ids.ts knows.
+ */
+export function maskText(text: string, regions: readonly string[] = DEFAULT_MASKING_REGIONS): string {
   if (!ANY_DIGIT_OR_AT.test(text)) return text;
-  const hits = collect(text);
+  const hits = collect(text, planOf(regions));
   if (hits.length === 0) return text;
   // Overlaps (a phone finder hit inside a card, digits inside an e-mail): earliest, then longest, wins.
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -189,10 +211,10 @@ export function maskText(text: string): string {
  * messaging channels often only know the number). Any other name passes through maskText,
  * which leaves ordinary names unchanged.
  */
-export function maskName(name: string): string {
+export function maskName(name: string, regions: readonly string[] = DEFAULT_MASKING_REGIONS): string {
   const trimmed = name.trim();
-  if (PHONE_NAME.test(trimmed) && SEVEN_DIGITS.test(trimmed)) return maskSpan(trimmed, DIGIT);
+  if (PHONE_NAME.test(trimmed) && phonePlan(regions).minDigits.test(trimmed)) return maskSpan(trimmed, DIGIT);
   const email = EMAIL_ONLY.exec(trimmed);
   if (email) return maskEmail(email[1] ?? "", email[2] ?? "");
-  return maskText(name);
+  return maskText(name, regions);
 }

@@ -93,7 +93,13 @@ export interface Org {
   name: string;
   /** Set a rep Busy while their capacity is full, and back to Available when it frees (S2). */
   autoBusyAtCapacity: boolean;
+  /** Mask payment and personal data in what reps and supervisors see (L6). */
   masking: boolean;
+  /**
+   * ISO 3166 regions whose national phone number formats masking knows ("070-123 45 67" for "SE"); international
+   * forms are masked for every country. Absent in configurations recorded before regions existed: the US.
+   */
+  maskingRegions?: readonly string[];
   supervisor: SupervisorSettings;
   queues: Queue[];
   workstreams: Workstream[];

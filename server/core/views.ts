@@ -13,7 +13,7 @@ import type {
 } from "../../src/protocol/views.js";
 import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
-import { maskName, maskText } from "./masking.js";
+import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
 import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
 
 /** A customer who came in with a conversation token sees only that conversation (`conversationId`). */
@@ -42,23 +42,32 @@ function nameOf(state: State, id: string | null): string | null {
   return id ? (state.users[id]?.name ?? id) : null;
 }
 
+/** The regions whose national phone number formats masking knows (L6). */
+function regionsOf(state: State): readonly string[] {
+  return state.org.maskingRegions ?? DEFAULT_MASKING_REGIONS;
+}
+
 function staffText(state: State, text: string): string {
-  return state.org.masking ? maskText(text) : text;
+  return state.org.masking ? maskText(text, regionsOf(state)) : text;
 }
 
 /**
- * A message's text as staff see it, masked once per message however many staff views and viewers ask for it. Only
- * texts with a digit or an @ are kept: for the others masking is a single test and the answer the text itself.
+ * A message's text as staff see it, masked once per message however many staff views and viewers ask for it (again
+ * if the org's regions change). Only texts with a digit or an @ are kept: for the others masking is a single test
+ * and the answer the text itself.
  */
-const maskedTexts = new WeakMap<Message, string>();
+const maskedTexts = new WeakMap<Message, { regions: readonly string[]; text: string }>();
 const MAYBE_MASKED = /[\d@]/;
 
 function staffMessageText(state: State, m: Message): string {
   if (!state.org.masking) return m.text;
   if (!MAYBE_MASKED.test(m.text)) return m.text;
-  let masked = maskedTexts.get(m);
-  if (masked === undefined) maskedTexts.set(m, (masked = maskText(m.text)));
-  return masked;
+  const regions = regionsOf(state);
+  const cached = maskedTexts.get(m);
+  if (cached?.regions === regions) return cached.text;
+  const text = maskText(m.text, regions);
+  maskedTexts.set(m, { regions, text });
+  return text;
 }
 
 export function messageView(state: State, m: Message, forCustomer: boolean, customerName: string): MessageView {
@@ -75,7 +84,7 @@ export function messageView(state: State, m: Message, forCustomer: boolean, cust
 }
 
 function staffCustomerName(state: State, c: Conversation): string {
-  return state.org.masking ? maskName(c.customer.name) : c.customer.name;
+  return state.org.masking ? maskName(c.customer.name, regionsOf(state)) : c.customer.name;
 }
 
 /**
@@ -99,8 +108,8 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
   const ws = state.org.workstreams.find((w) => w.id === c.workstreamId);
   const customerName = staffCustomerName(state, c);
   const customer: ConversationView["customer"] = { name: customerName, authenticated: c.customer.authenticated };
-  if (c.customer.email !== undefined) customer.email = masking ? maskText(c.customer.email) : c.customer.email;
-  if (c.customer.phone !== undefined) customer.phone = masking ? maskText(c.customer.phone) : c.customer.phone;
+  if (c.customer.email !== undefined) customer.email = staffText(state, c.customer.email);
+  if (c.customer.phone !== undefined) customer.phone = staffText(state, c.customer.phone);
   if (c.customer.account !== undefined) customer.account = c.customer.account;
   if (c.customer.caseTitle !== undefined) customer.caseTitle = c.customer.caseTitle;
   const context: Record<string, string> = {};
@@ -113,7 +122,7 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     workstreamName: ws?.name ?? c.workstreamId,
     queueId: c.queueId,
     queueName: state.queues[c.queueId]?.name ?? c.queueId,
-    title: masking ? maskName(c.title) : c.title,
+    title: masking ? maskName(c.title, regionsOf(state)) : c.title,
     customer,
     proactive: c.proactive,
     context,
@@ -184,7 +193,7 @@ export function offerView(state: State, o: Offer): OfferView {
     createdAt: o.createdAt,
     expiresAt: o.expiresAt,
     byName: nameOf(state, o.byId),
-    title: state.org.masking ? maskName(c.title) : c.title,
+    title: state.org.masking ? maskName(c.title, regionsOf(state)) : c.title,
     customerName,
     queueName: state.queues[c.queueId]?.name ?? c.queueId,
     proactive: c.proactive,

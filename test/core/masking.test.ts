@@ -122,11 +122,87 @@ describe("maskText (SPEC L6)", () => {
   });
 });
 
+describe("maskText with the org's regions (SPEC L6)", () => {
+  it("masks the national forms of the configured regions, and only theirs", () => {
+    expect(maskText("ring mig på 070-123 45 67", ["SE"])).toBe("ring mig på ******4567");
+    expect(maskText("meine Nummer 01512 3456789", ["DE"])).toBe("meine Nummer ********6789");
+    expect(maskText("meine Nummer 01512 3456789", ["SE", "DE"])).toBe("meine Nummer ********6789");
+    // Without the region, a national form is just a number: it may be an order number there.
+    expect(maskText("ring mig på 070-123 45 67")).toBe("ring mig på 070-123 45 67");
+    expect(maskText("meine Nummer 01512 3456789", ["SE"])).toBe("meine Nummer 01512 3456789");
+  });
+
+  it("masks international forms whatever the regions, even none", () => {
+    for (const regions of [["US"], ["SE"], ["DE", "FR"], []]) {
+      expect(maskText("+46 70 123 45 67", regions)).toBe("********4567");
+      expect(maskText("+4915123456789", regions)).toBe("**********6789");
+      expect(maskText("+ 1 (123) 456 7890", regions)).toBe("**********7890"); // SPEC L6 exact example
+      expect(maskText("+447966197542", regions)).toBe("*********7542"); // SPEC L6 exact example
+    }
+  });
+
+  it("masks a national form behind an international dialling prefix", () => {
+    expect(maskText("0046 70 123 45 67", ["SE"])).toBe("*********4567");
+    expect(maskText("011 44 7966 197542", ["US"])).toBe("***********7542");
+  });
+
+  it("keeps only as many digits as it hides for numbers of fewer than 8 digits", () => {
+    expect(maskText("ring 7290", ["TK"])).toBe("ring **90"); // Tokelau's mobile numbers have 4 digits
+    expect(maskText("call 560 1234", ["AW"])).toBe("call ****234");
+  });
+
+  it("leaves the issue's references alone while numbers after other words are masked", () => {
+    expect(maskText("Invoice INV-2026-000123")).toBe("Invoice INV-2026-000123");
+    expect(maskText("order number 5012345678")).toBe("order number 5012345678");
+    expect(maskText("Rechnung Nr. 2026-00815 vom 15.01.2026", ["DE"])).toBe("Rechnung Nr. 2026-00815 vom 15.01.2026");
+    expect(maskText("Ordernummer 0701234567", ["SE"])).toBe("Ordernummer 0701234567");
+    expect(maskText("my number is 5012345678")).toBe("my number is ******5678");
+    expect(maskText("Mitt nummer är 0701234567", ["SE"])).toBe("Mitt nummer är ******4567");
+    expect(maskText("mobile: 0701234567", ["SE"])).toBe("mobile: ******4567");
+  });
+
+  it("leaves dates, amounts and years alone in regions where they are valid phone numbers", () => {
+    expect(maskText("geliefert am 03.02.2026", ["DE"])).toBe("geliefert am 03.02.2026");
+    expect(maskText("It costs 12 995 kr", ["DE"])).toBe("It costs 12 995 kr");
+    expect(maskText("I paid $1,199.99 in 2024", ["LU", "AC"])).toBe("I paid $1,199.99 in 2024");
+  });
+
+  it("masks the national id numbers of the configured regions, checked by their check digits", () => {
+    expect(maskText("personnummer 811228-9874", ["SE"])).toBe("personnummer ******9874");
+    expect(maskText("personnummer 811228-9875", ["SE"])).toBe("personnummer 811228-9875"); // wrong check digit
+    expect(maskText("personnummer 811228-9874")).toBe("personnummer 811228-9874"); // Sweden not configured
+    expect(maskText("Org.nr 556036-0793", ["SE"])).toBe("Org.nr 556036-0793"); // a company: no birth date
+    expect(maskText("henkilötunnus 131052-308T", ["FI"])).toBe("henkilötunnus ******308T");
+    expect(maskText("DNI 12345678Z", ["ES"])).toBe("DNI *****678Z");
+    expect(maskText("DNI 12345678A", ["ES"])).toBe("DNI 12345678A");
+  });
+
+  it("ignores region codes it does not know, keeping the others", () => {
+    expect(maskText("070-123 45 67", ["XX", "SE"])).toBe("******4567");
+  });
+
+  it("is idempotent with several regions (SPEC L6)", () => {
+    const pieces = ["070-123 45 67", "01512 3456789", "+46 70 123 45 67", "2026-03-12", "€1.299,00", "7290", "order"];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...pieces), { maxLength: 6 }),
+        fc.constantFrom(" ", ", ", "\n"),
+        (parts, sep) => {
+          const once = maskText(parts.join(sep), ["SE", "DE", "TK"]);
+          expect(maskText(once, ["SE", "DE", "TK"])).toBe(once);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe("maskName (SPEC L6)", () => {
   it("masks a name that is a phone number or an e-mail", () => {
     expect(maskName("+44 7966 197542")).toBe("*********7542");
     expect(maskName("(415) 555-2671")).toBe("********2671");
     expect(maskName("melissa@gmail.com")).toBe("m******@gmail.com");
+    expect(maskName("070-123 45 67", ["SE"])).toBe("******4567");
   });
 
   it("leaves ordinary names unchanged", () => {

@@ -60,10 +60,21 @@ function errorOf(json: unknown): string {
 function schemaPaths(schema: z.ZodType, prefix = ""): string[] {
   const def = (
     schema as unknown as {
-      _zod: { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> } };
+      _zod: {
+        def: {
+          type: string;
+          innerType?: z.ZodType;
+          element?: z.ZodType;
+          shape?: Record<string, z.ZodType>;
+          in?: z.ZodType;
+          out?: z.ZodType;
+        };
+      };
     }
   )._zod.def;
   switch (def.type) {
+    case "pipe": // a preprocess or transform: the keys are those of the schema on either side
+      return [...schemaPaths(def.in!, prefix), ...schemaPaths(def.out!, prefix)];
     case "default":
     case "optional":
     case "nullable":
@@ -158,7 +169,7 @@ describe("the demo org", () => {
     expect(org.name).toBe("Contoso Demo");
     expect(org.workstreams.map((w) => w.mode)).toEqual(["live", "persistent"]);
     expect(org.users.map((u) => u.id)).toEqual([...DEMO_USER_IDS]);
-    expect(org.masking).toBe(true);
+    expect(org.masking).toEqual({ enabled: true, regions: ["US"] });
     expect(org.supervisor).toEqual({ monitor: true, assign: true, transfer: true, forceClose: true });
     expect(org.users.find((u) => u.id === "sam")?.token).toBe(tokens.sam);
   });
@@ -174,7 +185,7 @@ describe("defaults", () => {
     const org = parseOrgFile(minimal());
     expect(org).toMatchObject({
       autoBusyAtCapacity: true, // SPEC S2
-      masking: true, // SPEC L6
+      masking: { enabled: true, regions: ["US"] }, // SPEC L6
       supervisor: { monitor: true, assign: true, transfer: true, forceClose: true },
       widget: { allowedOrigins: [], proactive: false, rules: [] },
     });
@@ -201,6 +212,48 @@ describe("defaults", () => {
     expect(parse("slightly_positive")).toBe(1);
     expect(parse(2)).toBe(2);
     expect(parse("-2")).toBe(-2);
+  });
+});
+
+describe("masking (SPEC L6)", () => {
+  const withMasking = (masking: unknown) => {
+    const json = minimal();
+    json.masking = masking;
+    return json;
+  };
+
+  it("names the regions whose national phone formats count, and the core gets them", () => {
+    const file = parseOrgFile(withMasking({ enabled: true, regions: ["SE", "DE"] }));
+    expect(file.masking).toEqual({ enabled: true, regions: ["SE", "DE"] });
+    expect(toOrg(file)).toMatchObject({ masking: true, maskingRegions: ["SE", "DE"] });
+  });
+
+  it('keeps "masking": true and false working: the regions default to the US', () => {
+    expect(toOrg(parseOrgFile(withMasking(true)))).toMatchObject({ masking: true, maskingRegions: ["US"] });
+    expect(toOrg(parseOrgFile(withMasking(false)))).toMatchObject({ masking: false, maskingRegions: ["US"] });
+    expect(parseOrgFile(withMasking({ regions: ["GB"] })).masking).toEqual({ enabled: true, regions: ["GB"] });
+    expect(parseOrgFile(withMasking({ enabled: false })).masking).toEqual({ enabled: false, regions: ["US"] });
+  });
+
+  it("accepts no region at all: only international forms count", () => {
+    expect(toOrg(parseOrgFile(withMasking({ regions: [] }))).maskingRegions).toEqual([]);
+  });
+
+  it("refuses an unknown region code, naming the field and the code", () => {
+    const message = errorOf(withMasking({ enabled: true, regions: ["SE", "XX"] }));
+    expect(message).toContain('masking.regions.1: "XX" is not an ISO 3166 region code with phone numbers of its own');
+  });
+
+  it("says how to write a code in lower case, and that the United Kingdom is GB", () => {
+    const message = errorOf(withMasking({ regions: ["se", "UK"] }));
+    expect(message).toContain('masking.regions.0: "se" must be written in capitals: "SE"');
+    expect(message).toContain('masking.regions.1: "UK" is not an ISO 3166 region code: the United Kingdom is "GB"');
+  });
+
+  it("refuses a region named twice, and a masking setting of the wrong type", () => {
+    expect(errorOf(withMasking({ regions: ["SE", "SE"] }))).toContain("masking.regions: a region is named twice");
+    expect(errorOf(withMasking("yes"))).toContain("masking:");
+    expect(errorOf(withMasking({ enabled: "yes" }))).toContain("masking.enabled:");
   });
 });
 
