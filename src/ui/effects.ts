@@ -5,8 +5,8 @@ import type { Key } from "ink";
 import type { RequestBody } from "../client/client.js";
 import type { CommandId, Mode } from "./keys/bindings.js";
 import { bindingsFor, matchKey } from "./keys/bindings.js";
-import type { Flash } from "./store/state.js";
-import type { Store } from "./store/store.js";
+import type { Flash } from "./mirror/state.js";
+import type { Store } from "./mirror/store.js";
 
 export interface RequestClient {
   request(body: RequestBody): Promise<Record<string, unknown>>;

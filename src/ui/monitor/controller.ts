@@ -9,7 +9,7 @@ import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import { editPicker, editText } from "../keys/edit.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../mirror/store.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
 import type { MonitorAction } from "./reducer.js";
 import { refusalFor, tableRows } from "./selectors.js";

@@ -4,9 +4,9 @@
 // follows its conversation through re-sorts, pause, and the status of transfers this supervisor asked for.
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, MessageView, UserView } from "../../protocol/views.js";
-import { reduce } from "../store/reducer.js";
-import type { ConnectionStatus, Flash, UiState } from "../store/state.js";
-import { initialUiState } from "../store/state.js";
+import { reduce } from "../mirror/reducer.js";
+import type { ConnectionStatus, Flash, UiState } from "../mirror/state.js";
+import { initialUiState } from "../mirror/state.js";
 import { liveNow, tableRows } from "./selectors.js";
 import type {
   MonitorDialog,

@@ -2,8 +2,8 @@
 // (the same reducer keeps it), plus every user's presence and capacity, and what belongs to this
 // terminal only: the selection, filter, sort, saved view, pause, dialogs, transfer statuses.
 import type { UserView } from "../../protocol/views.js";
-import type { UiState } from "../store/state.js";
-import { initialUiState } from "../store/state.js";
+import type { UiState } from "../mirror/state.js";
+import { initialUiState } from "../mirror/state.js";
 
 export type SortKey = "time" | "sentiment" | "state" | "queue" | "rep" | "id";
 export const SORT_KEYS: SortKey[] = ["time", "sentiment", "state", "queue", "rep", "id"];

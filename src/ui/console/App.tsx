@@ -1,22 +1,22 @@
 // The rep console: header, session pane, communication pane (thread + composer) or Home, footer.
 // A pure function of the store; the one input handler hands keys to the controller.
-import { useKeys } from "./keys/use-keys.js";
+import { useKeys } from "../keys/use-keys.js";
 import { Box, Text, useIsScreenReaderEnabled } from "ink";
 import { useSyncExternalStore } from "react";
-import { sanitizeLine } from "../protocol/sanitize.js";
-import { Composer, measureComposer } from "./components/Composer.js";
-import { Details } from "./components/Details.js";
-import { Footer } from "./components/Footer.js";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import { Composer, measureComposer } from "../components/Composer.js";
+import { Details } from "../components/Details.js";
+import { Footer } from "../components/Footer.js";
 import { Header } from "./components/Header.js";
-import { Help } from "./components/Help.js";
+import { Help } from "../components/Help.js";
 import { Home } from "./components/Home.js";
 import { OfferCard } from "./components/OfferCard.js";
-import { Picker } from "./components/Picker.js";
+import { Picker } from "../components/Picker.js";
 import { SessionPane } from "./components/SessionPane.js";
-import { Thread } from "./components/Thread.js";
+import { Thread } from "../components/Thread.js";
 import type { ConsoleController } from "./controller.js";
 import { modeOf } from "./controller.js";
-import { hintsFor } from "./keys/bindings.js";
+import { hintsFor } from "../keys/bindings.js";
 import {
   alertHint,
   conversationSummary,
@@ -26,11 +26,11 @@ import {
   sessionRows,
   stateLabel,
   unreadHint,
-} from "./store/selectors.js";
-import type { UiState } from "./store/state.js";
-import type { Store } from "./store/store.js";
-import type { Theme } from "./theme/theme.js";
-import { border, fg, PRESENCE_LABEL } from "./theme/theme.js";
+} from "../mirror/selectors.js";
+import type { UiState } from "../mirror/state.js";
+import type { Store } from "../mirror/store.js";
+import type { Theme } from "../theme/theme.js";
+import { border, fg, PRESENCE_LABEL } from "../theme/theme.js";
 
 const PICKER_TITLE = {
   transfer: "Transfer to",

@@ -1,19 +1,19 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
 import type { Key } from "ink";
-import { sanitizeLine } from "../protocol/sanitize.js";
-import type { ConversationView, Presence, UserView } from "../protocol/views.js";
-import { COMPOSER_LIMIT } from "./components/Composer.js";
-import { filterItems } from "./components/Picker.js";
-import type { PickerItem } from "./components/Picker.js";
-import type { CommandId, Mode } from "./keys/bindings.js";
-import { editPicker, editText } from "./keys/edit.js";
-import { attentionOrder, currentOffer } from "./store/selectors.js";
-import type { Picker, UiState } from "./store/state.js";
-import { PRESENCE_LABEL, STATE_LABEL } from "./theme/theme.js";
-import { Effects } from "./effects.js";
-import type { EffectsOptions, RequestClient } from "./effects.js";
-import type { Action } from "./store/reducer.js";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import type { ConversationView, Presence, UserView } from "../../protocol/views.js";
+import { COMPOSER_LIMIT } from "../components/Composer.js";
+import { filterItems } from "../components/Picker.js";
+import type { PickerItem } from "../components/Picker.js";
+import type { CommandId, Mode } from "../keys/bindings.js";
+import { editPicker, editText } from "../keys/edit.js";
+import { attentionOrder, currentOffer } from "../mirror/selectors.js";
+import type { Picker, UiState } from "../mirror/state.js";
+import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
+import { Effects } from "../effects.js";
+import type { EffectsOptions, RequestClient } from "../effects.js";
+import type { Action } from "../mirror/reducer.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
