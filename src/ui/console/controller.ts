@@ -126,10 +126,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "conference": {
         if (!session) return this.flash(`Open a conversation first, then ${command}.`);
         if (session.view.state !== "active" || session.view.ownerId !== state.me?.id) {
-          return this.flash(
-            `You can ${command} only a conversation you accepted and that is Active (L10, L11).`,
-            "warn",
-          );
+          return this.flash(`You can ${command} only a conversation you accepted and that is Active.`, "warn");
         }
         const picker: Picker =
           command === "transfer"
@@ -245,7 +242,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const picker = state.picker;
         if (!picker) return;
         if (picker.filter) this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
-        else if (picker.kind === "wrapup") this.flash("Choose a wrap-up reason to finish (L12).", "warn");
+        else if (picker.kind === "wrapup") this.flash("Choose a wrap-up reason to finish.", "warn");
         else this.store.dispatch({ type: "picker", picker: null });
         return;
       }
@@ -268,7 +265,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "dialog", dialog: null });
         if (dialog?.kind !== "confirm-close" || dialog.choice !== "confirm") return;
         if (await this.call({ type: "close", conversationId: dialog.conversationId }))
-          this.flash("Closed to Waiting: it uses no capacity until the customer is back (P6).");
+          this.flash("Closed to Waiting: it uses no capacity until the customer is back.");
         return;
       }
       default:
@@ -317,7 +314,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     const body = text.startsWith("//") ? text.slice(1) : text;
     if ([...body].length > COMPOSER_LIMIT)
       return this.flash(
-        `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send (L5).`,
+        `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send.`,
         "error",
       );
     // L8: < and > are reserved for template parameters; the draft stays as it is.

@@ -348,7 +348,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const length = [...text].length;
     if (length > COMPOSER_LIMIT)
       return this.flash(
-        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send (L5).`,
+        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send.`,
         "error",
       );
     if (/[<>]/.test(text))
@@ -505,7 +505,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     if (dialog?.kind !== "force-close" || dialog.choice !== "confirm") return;
     const title = this.titleOf(dialog.conversationId);
     if (!(await this.call({ type: "force_close", conversationId: dialog.conversationId }))) return;
-    this.flash(`Force-closed ${title}: it is Closed (SV8).`);
+    this.flash(`Force-closed ${title}: it is Closed.`);
   }
 
   /** For the table's footer: is the command usable on the selection, and if not, why. */
