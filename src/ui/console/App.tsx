@@ -146,7 +146,10 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               theme={theme}
             />
           ) : null}
-          {state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : null}
+          {/* Help opened from a picker covers it; Esc goes back to the picker. */}
+          {state.picker && state.dialog?.kind !== "help" ? (
+            <PickerOverlay state={state} controller={controller} theme={theme} />
+          ) : null}
           {state.dialog?.kind === "help" ? (
             <Help
               filter={state.dialog.filter}
