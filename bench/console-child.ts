@@ -10,10 +10,10 @@ import { sampleConversation } from "./sample-views.js";
 import type { RequestBody } from "../src/client/client.js";
 import type { Welcome } from "../src/protocol/messages.js";
 import type { ConversationView, MessageView, UserView } from "../src/protocol/views.js";
-import { App } from "../src/ui/App.js";
-import { ConsoleController } from "../src/ui/controller.js";
-import { initialUiState } from "../src/ui/store/state.js";
-import { createStore } from "../src/ui/store/store.js";
+import { App } from "../src/ui/console/App.js";
+import { ConsoleController } from "../src/ui/console/controller.js";
+import { initialUiState } from "../src/ui/mirror/state.js";
+import { createStore } from "../src/ui/mirror/store.js";
 import { makeTheme } from "../src/ui/theme/theme.js";
 
 const COLUMNS = 120;

@@ -1,16 +1,15 @@
 // `cc-agent` (the rep console) and `cc-agent config`.
 import type { Command } from "commander";
 import { createElement } from "react";
-import type { CcClient } from "../client/client.js";
 import { openSettings, SETTING_KEYS, validateSetting } from "../config/config.js";
 import type { SettingKey } from "../config/config.js";
-import type { EventFrame, Welcome } from "../protocol/messages.js";
-import { App } from "../ui/App.js";
-import { ConsoleController } from "../ui/controller.js";
-import { Notifier } from "../ui/notify.js";
-import type { NotifyStyle } from "../ui/notify.js";
-import { initialUiState } from "../ui/store/state.js";
-import { createStore } from "../ui/store/store.js";
+import { App } from "../ui/console/App.js";
+import { ConsoleController } from "../ui/console/controller.js";
+import { Notifier } from "../ui/console/notify.js";
+import type { NotifyStyle } from "../ui/console/notify.js";
+import { initialUiState } from "../ui/mirror/state.js";
+import { createStore } from "../ui/mirror/store.js";
+import { wire } from "../ui/mirror/wire.js";
 import { connectClient, findLocalServer, parseServerUrl } from "./local-server.js";
 import { runTerminalApp } from "./terminal-app.js";
 
@@ -93,16 +92,6 @@ export async function runConsole(
     void client.request({ type: "presence", presence: "available" }).catch(() => undefined);
   void controller.loadOpenItems();
   await running;
-}
-
-/** Server frames flow into the store from outside React. */
-export function wire(client: CcClient, store: ReturnType<typeof createStore>, welcome: Welcome): void {
-  store.dispatch({ type: "welcome", welcome, now: Date.now() });
-  client.on("welcome", (w: Welcome) => store.dispatch({ type: "welcome", welcome: w, now: Date.now() }));
-  client.on("event", (frame: EventFrame) => store.dispatch({ type: "event", frame }));
-  client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") =>
-    store.dispatch({ type: "connection", status: state }),
-  );
 }
 
 export function registerConsoleCommand(program: Command): void {

@@ -2,9 +2,7 @@
 // supervisor; the server refuses a rep's credentials (4003) and the refusal is printed before exiting 1.
 import type { Command } from "commander";
 import { createElement } from "react";
-import type { CcClient } from "../client/client.js";
 import { openSettings } from "../config/config.js";
-import type { EventFrame, Welcome } from "../protocol/messages.js";
 import { MonitorController } from "../ui/monitor/controller.js";
 import type { MonitorStore } from "../ui/monitor/controller.js";
 import { MonitorApp } from "../ui/monitor/MonitorApp.js";
@@ -12,7 +10,8 @@ import { reduceMonitor } from "../ui/monitor/reducer.js";
 import type { MonitorAction } from "../ui/monitor/reducer.js";
 import { initialMonitorState } from "../ui/monitor/state.js";
 import type { MonitorState } from "../ui/monitor/state.js";
-import { createStore } from "../ui/store/store.js";
+import { createStore } from "../ui/mirror/store.js";
+import { wire } from "../ui/mirror/wire.js";
 import { resolveIdentity } from "./console-command.js";
 import type { ConsoleTarget } from "./console-command.js";
 import { connectClient, parseServerUrl } from "./local-server.js";
@@ -20,16 +19,6 @@ import { runTerminalApp } from "./terminal-app.js";
 
 export function createMonitorStore(now: number, size: { columns: number; rows: number }): MonitorStore {
   return createStore<MonitorState, MonitorAction>(initialMonitorState(now, size), reduceMonitor);
-}
-
-/** Server frames flow into the monitor's store from outside React. */
-export function wireMonitor(client: CcClient, store: MonitorStore, welcome: Welcome): void {
-  store.dispatch({ type: "welcome", welcome, now: Date.now() });
-  client.on("welcome", (w: Welcome) => store.dispatch({ type: "welcome", welcome: w, now: Date.now() }));
-  client.on("event", (frame: EventFrame) => store.dispatch({ type: "event", frame }));
-  client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") =>
-    store.dispatch({ type: "connection", status: state }),
-  );
 }
 
 /** Run the monitor until the supervisor quits; resolves after the terminal is restored. */
@@ -44,7 +33,7 @@ export async function runMonitor(target: ConsoleTarget, options: { screenReader?
     columns: process.stdout.columns || 120,
     rows: process.stdout.rows || 40,
   });
-  wireMonitor(client, store, welcome);
+  wire(client, store, welcome);
 
   await runTerminalApp({
     client,

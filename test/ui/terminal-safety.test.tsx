@@ -3,9 +3,9 @@
 import chalk from "chalk";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Presence } from "../../src/protocol/views.js";
-import { Notifier } from "../../src/ui/notify.js";
-import { initialUiState } from "../../src/ui/store/state.js";
-import { createStore } from "../../src/ui/store/store.js";
+import { Notifier } from "../../src/ui/console/notify.js";
+import { initialUiState } from "../../src/ui/mirror/state.js";
+import { createStore } from "../../src/ui/mirror/store.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
 import {
   conversation,

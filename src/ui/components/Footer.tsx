@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import type { Flash } from "../store/state.js";
+import type { Flash } from "../mirror/state.js";
 import type { Theme } from "../theme/theme.js";
 import { fg } from "../theme/theme.js";
 

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import { sanitizeText } from "../../protocol/sanitize.js";
 import type { MessageView } from "../../protocol/views.js";
-import { initials } from "../store/selectors.js";
+import { initials } from "../mirror/selectors.js";
 import type { Theme } from "../theme/theme.js";
 import { fg, SENTIMENT_LABEL } from "../theme/theme.js";
 

@@ -2,8 +2,8 @@
 // and queues, what each action needs before it is sent, and the transfer status line.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { ConversationView, OrgView, SentimentStep, UserView } from "../../protocol/views.js";
-import { elapsed, unreadBadge } from "../store/selectors.js";
-import type { Session } from "../store/state.js";
+import { elapsed, unreadBadge } from "../mirror/selectors.js";
+import type { Session } from "../mirror/state.js";
 import { PRESENCE_LABEL, SENTIMENT_LABEL, STATE_LABEL } from "../theme/theme.js";
 import type { MonitorState, SavedView, SortKey, TransferStatus } from "./state.js";
 

@@ -1,10 +1,10 @@
 import { Box, Text } from "ink";
-import type { UserView } from "../../protocol/views.js";
-import { sanitizeLine } from "../../protocol/sanitize.js";
-import type { ConnectionStatus } from "../store/state.js";
-import type { Theme } from "../theme/theme.js";
-import { fg } from "../theme/theme.js";
-import { PRESENCE_LABEL } from "../theme/theme.js";
+import type { UserView } from "../../../protocol/views.js";
+import { sanitizeLine } from "../../../protocol/sanitize.js";
+import type { ConnectionStatus } from "../../mirror/state.js";
+import type { Theme } from "../../theme/theme.js";
+import { fg } from "../../theme/theme.js";
+import { PRESENCE_LABEL } from "../../theme/theme.js";
 
 const CONNECTION: Record<ConnectionStatus, string> = {
   connecting: "connecting…",

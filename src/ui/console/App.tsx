@@ -1,36 +1,38 @@
 // The rep console: header, session pane, communication pane (thread + composer) or Home, footer.
 // A pure function of the store; the one input handler hands keys to the controller.
-import { useKeys } from "./keys/use-keys.js";
+import { useKeys } from "../keys/use-keys.js";
 import { Box, Text, useIsScreenReaderEnabled } from "ink";
 import { useSyncExternalStore } from "react";
-import { sanitizeLine } from "../protocol/sanitize.js";
-import { Composer, measureComposer } from "./components/Composer.js";
-import { Details } from "./components/Details.js";
-import { Footer } from "./components/Footer.js";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import { Composer, measureComposer } from "../components/Composer.js";
+import { Details } from "../components/Details.js";
+import { Footer } from "../components/Footer.js";
 import { Header } from "./components/Header.js";
-import { Help } from "./components/Help.js";
+import { Help } from "../components/Help.js";
 import { Home } from "./components/Home.js";
 import { OfferCard } from "./components/OfferCard.js";
-import { Picker } from "./components/Picker.js";
+import { Picker } from "../components/Picker.js";
 import { SessionPane } from "./components/SessionPane.js";
-import { Thread } from "./components/Thread.js";
+import { Thread } from "../components/Thread.js";
 import type { ConsoleController } from "./controller.js";
-import { modeOf } from "./controller.js";
-import { hintsFor } from "./keys/bindings.js";
+import { consoleHelpRoom, modeOf } from "./controller.js";
+import { fitHints, hintItems } from "../keys/bindings.js";
+import type { Need } from "../keys/bindings.js";
 import {
   alertHint,
   conversationSummary,
   currentOffer,
+  cursorIn,
   offerCountdown,
   serverNow,
   sessionRows,
   stateLabel,
   unreadHint,
-} from "./store/selectors.js";
-import type { UiState } from "./store/state.js";
-import type { Store } from "./store/store.js";
-import type { Theme } from "./theme/theme.js";
-import { border, fg, PRESENCE_LABEL } from "./theme/theme.js";
+} from "../mirror/selectors.js";
+import type { UiState } from "../mirror/state.js";
+import type { Store } from "../mirror/store.js";
+import type { Theme } from "../theme/theme.js";
+import { border, fg, PRESENCE_LABEL } from "../theme/theme.js";
 
 const PICKER_TITLE = {
   transfer: "Transfer to",
@@ -51,6 +53,7 @@ function PickerOverlay(props: { state: UiState; controller: ConsoleController; t
     <Picker
       title={PICKER_TITLE[picker.kind]}
       filter={picker.filter}
+      cursor={cursorIn(picker.filter, props.state.editors.picker)}
       items={items}
       index={picker.index}
       {...(picker.kind === "transfer"
@@ -88,6 +91,23 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`
       : null;
   const hint = ronaHint ?? selectedHint;
+  // The footer shows the keys that would act now (lazygit's way): no "accept" without an offer.
+  const holds = (need: Need): boolean => {
+    switch (need) {
+      case "offer":
+        return offer !== undefined && offer !== null;
+      case "session":
+        return session !== undefined && session.view.state !== "closed";
+      case "owned-active":
+        return session?.view.state === "active" && session.view.ownerId === state.me?.id;
+      case "persistent":
+        return session?.view.mode === "persistent" && session.view.state === "active";
+      case "closed-session":
+        return session?.view.state === "closed";
+      case "transfer-picker":
+        return state.picker?.kind === "transfer";
+    }
+  };
 
   const overlayHeight = (offer ? 7 : 0) + (state.picker || state.dialog ? 14 : 0);
   const composerHeight = measureComposer(
@@ -126,12 +146,17 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               theme={theme}
             />
           ) : null}
-          {state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : null}
+          {/* Help opened from a picker covers it; Esc goes back to the picker. */}
+          {state.picker && state.dialog?.kind !== "help" ? (
+            <PickerOverlay state={state} controller={controller} theme={theme} />
+          ) : null}
           {state.dialog?.kind === "help" ? (
             <Help
               filter={state.dialog.filter}
+              cursor={cursorIn(state.dialog.filter, state.editors.help)}
+              scroll={state.dialog.scroll ?? 0}
               monitor={false}
-              rows={Math.max(3, height - 7 - (offer ? 7 : 0))}
+              rows={consoleHelpRoom(state)}
               theme={theme}
             />
           ) : null}
@@ -173,6 +198,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
               <Composer
                 draft={session.draft}
+                cursor={cursorIn(session.draft, state.editors[`draft:${session.id}`])}
                 width={mainWidth - 1}
                 disabled={null}
                 offline={state.connection !== "online"}
@@ -185,6 +211,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               <Box flexGrow={1} />
               <Composer
                 draft={state.homeDraft}
+                cursor={cursorIn(state.homeDraft, state.editors["draft:home"])}
                 width={mainWidth - 1}
                 disabled={null}
                 offline={state.connection !== "online"}
@@ -197,7 +224,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       <Footer
         flash={state.flash}
         hint={hint}
-        keys={state.quitArmed ? "Ctrl+C again quits" : hintsFor(mode)}
+        keys={state.quitArmed ? "Ctrl+C again quits" : fitHints(hintItems(mode, holds), columns)}
         theme={theme}
       />
     </Box>

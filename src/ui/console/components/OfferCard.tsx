@@ -1,9 +1,9 @@
 import { Box, Text } from "ink";
-import { sanitizeLine } from "../../protocol/sanitize.js";
-import type { OfferView } from "../../protocol/views.js";
-import { elapsed } from "../store/selectors.js";
-import type { Theme } from "../theme/theme.js";
-import { border, fg } from "../theme/theme.js";
+import { sanitizeLine } from "../../../protocol/sanitize.js";
+import type { OfferView } from "../../../protocol/views.js";
+import { elapsed } from "../../mirror/selectors.js";
+import type { Theme } from "../../theme/theme.js";
+import { border, fg } from "../../theme/theme.js";
 
 const KIND: Record<OfferView["kind"], string> = {
   route: "New conversation",

@@ -1,10 +1,10 @@
 import { Box, Text } from "ink";
-import { sanitizeLine } from "../../protocol/sanitize.js";
-import type { ConversationView } from "../../protocol/views.js";
-import type { Session, UiState } from "../store/state.js";
-import { elapsed, stateLabel } from "../store/selectors.js";
-import type { Theme } from "../theme/theme.js";
-import { fg } from "../theme/theme.js";
+import { sanitizeLine } from "../../../protocol/sanitize.js";
+import type { ConversationView } from "../../../protocol/views.js";
+import type { Session, UiState } from "../../mirror/state.js";
+import { elapsed, stateLabel } from "../../mirror/selectors.js";
+import type { Theme } from "../../theme/theme.js";
+import { fg } from "../../theme/theme.js";
 
 /** S3, S7: the rep's dashboard — my work items, open items to pick, recently closed, today's counts. */
 export function Home(props: { state: UiState; theme: Theme; now: number }) {

@@ -1,6 +1,8 @@
 // Pure selectors: rows, badges, hints and timers derived from the state.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { OfferView } from "../../protocol/views.js";
+import { editorFor } from "../keys/line-editor.js";
+import type { LineEditor } from "../keys/line-editor.js";
 import type { Session, UiState } from "./state.js";
 
 /** S10: 1–9, then "+" for 10 or more; empty when nothing is unread. */
@@ -134,4 +136,9 @@ export function conversationSummary(session: Session): string {
   const fromCustomer = session.messages.filter((m) => m.author.role === "customer").length;
   const total = session.messages.length;
   return `${sanitizeLine(v.workstreamName)} · started ${hhmm} · ${total} message${total === 1 ? "" : "s"} (${fromCustomer} from the customer)`;
+}
+
+/** Where the cursor of a field is: its editor's, or the end of a text set from elsewhere. */
+export function cursorIn(text: string, editor: LineEditor | undefined): number {
+  return editorFor(text, editor).cursor;
 }

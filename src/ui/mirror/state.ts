@@ -1,5 +1,6 @@
 // The console's state: what the server told us, plus what belongs to this terminal only (focus,
 // drafts, scroll, read markers, dialogs). Reducers are pure; components are pure functions of it.
+import type { LineEditor } from "../keys/line-editor.js";
 import type { ConversationView, MessageView, OfferView, OrgView, UserView } from "../../protocol/views.js";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "closed";
@@ -39,8 +40,15 @@ export type Picker =
 
 export type Dialog =
   | { kind: "confirm-close"; conversationId: string; choice: "cancel" | "confirm" }
-  | { kind: "help"; filter: string }
+  | { kind: "help"; filter: string; scroll?: number }
   | null;
+
+/** The fields that take text: a session's composer (or Home's), the picker's filter, help's filter. */
+export type FieldId = { kind: "draft"; id: "home" | string } | { kind: "picker" } | { kind: "help" };
+
+export function fieldKey(field: FieldId): string {
+  return field.kind === "draft" ? `draft:${field.id}` : field.kind;
+}
 
 export interface Targets {
   queues: { id: string; name: string; open: number }[];
@@ -64,6 +72,8 @@ export interface UiState {
   focus: "home" | string;
   /** Home's composer takes slash commands only. */
   homeDraft: string;
+  /** Cursor, undo and sent history of each field, by fieldKey (each session keeps its own). */
+  editors: Record<string, LineEditor>;
   collapsed: boolean;
   picker: Picker | null;
   dialog: Dialog;
@@ -91,6 +101,7 @@ export function initialUiState(now: number, size = { columns: 120, rows: 40 }): 
     offers: {},
     focus: "home",
     homeDraft: "",
+    editors: {},
     collapsed: false,
     picker: null,
     dialog: null,

@@ -1,9 +1,9 @@
 import { Box, Text } from "ink";
-import type { SessionRow } from "../store/selectors.js";
-import { spokenRow } from "../store/selectors.js";
-import type { Theme } from "../theme/theme.js";
-import { fg } from "../theme/theme.js";
-import { STATE_LABEL } from "../theme/theme.js";
+import type { SessionRow } from "../../mirror/selectors.js";
+import { spokenRow } from "../../mirror/selectors.js";
+import type { Theme } from "../../theme/theme.js";
+import { fg } from "../../theme/theme.js";
+import { STATE_LABEL } from "../../theme/theme.js";
 
 /** S7: pinned Home, then one row per session; collapses to numbers and badges. */
 export function SessionPane(props: {

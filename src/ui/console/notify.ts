@@ -1,9 +1,9 @@
 // Terminal notifications and the window title. Always in-app; a bell or an OSC desktop notification only
 // when the terminal is unfocused, once per thing (offer, alert, RONA). Every text is sanitised.
-import { sanitizeLine } from "../protocol/sanitize.js";
-import { currentOffer, totalUnread } from "./store/selectors.js";
-import type { UiState } from "./store/state.js";
-import { PRESENCE_LABEL } from "./theme/theme.js";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import { currentOffer, totalUnread } from "../mirror/selectors.js";
+import type { UiState } from "../mirror/state.js";
+import { PRESENCE_LABEL } from "../theme/theme.js";
 
 export type NotifyStyle = "bell" | "osc" | "off";
 

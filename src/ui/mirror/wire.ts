@@ -1,0 +1,17 @@
+// The wiring from the client: server frames flow into a mirror of the server's state from outside React.
+// The console and the monitor keep the same frames (the monitor's reducer runs the console's for them).
+import type { CcClient } from "../../client/client.js";
+import type { EventFrame, Welcome } from "../../protocol/messages.js";
+import type { ConnectionStatus } from "./state.js";
+
+export type MirrorAction =
+  | { type: "welcome"; welcome: Welcome; now: number }
+  | { type: "event"; frame: EventFrame }
+  | { type: "connection"; status: ConnectionStatus };
+
+export function wire(client: CcClient, store: { dispatch(action: MirrorAction): void }, welcome: Welcome): void {
+  store.dispatch({ type: "welcome", welcome, now: Date.now() });
+  client.on("welcome", (w: Welcome) => store.dispatch({ type: "welcome", welcome: w, now: Date.now() }));
+  client.on("event", (frame: EventFrame) => store.dispatch({ type: "event", frame }));
+  client.on("state", (state: ConnectionStatus) => store.dispatch({ type: "connection", status: state }));
+}
