@@ -7,7 +7,7 @@ import { parsePort } from "./program.js";
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 export function registerServerCommand(program: Command): void {
-  program
+  const server = program
     .command("server")
     .description("run the routing server (WebSocket protocol v1, GET /healthz)")
     .option("--host <host>", "interface to listen on (loopback unless told otherwise)", "127.0.0.1")
@@ -63,4 +63,17 @@ export function registerServerCommand(program: Command): void {
         logger.flush?.();
       },
     );
+  server
+    .command("backup")
+    .description("copy a data file consistently, also while a server is running on it")
+    .argument("<file>", "the copy to write (must not exist)")
+    .option("--data <file>", "the data file to copy", "cc-agent.db")
+    .action(async (file: string, options: { data: string }) => {
+      const { backupDataFile } = await import("../../server/store/backup.js");
+      const copy = backupDataFile(options.data, file);
+      process.stdout.write(
+        `backup of ${copy.source} written to ${copy.target}: events up to seq ${copy.seq}, ` +
+          `${(copy.bytes / 1024 / 1024).toFixed(1)} MiB, epoch ${copy.epoch}\n`,
+      );
+    });
 }
