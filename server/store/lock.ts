@@ -1,18 +1,20 @@
-// One server per data file. The lock is a symbolic link next to the file (`cc-agent.db.lock`) whose target says who
-// holds it: creating a link is atomic (it fails if one exists), its target needs no data block (it is written even
-// on a full disk), and anyone can read it to name the holder. A lock left by a process that died (kill -9, a crash)
-// is stale: its process is gone, so the next server takes it over.
+// One server per data file. The lock is an operating-system lock on a file next to the data file
+// (`cc-agent.db.lock`, empty), taken through SQLite: a dedicated connection holds an exclusive transaction on it
+// for the life of the server (SQLite's POSIX advisory locks, which also exclude a second connection in the same
+// process). The kernel releases it when the process ends in any way (a clean stop, kill -9, a
+// crash), so a lock is never left behind, whatever the pid or host name of the next server. Taking it writes
+// nothing, so it works on a full disk too. Who holds it is written beside it (`cc-agent.db.lock-owner`, JSON), for
+// the message a second server shows.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { StoreError } from "./store.js";
 
 /** Who holds a data file. */
-export interface LockHolder {
+export interface LockOwner {
   pid: number;
   host: string;
-  /** Process start time (Linux: clock ticks since boot), to tell the holder from a later process with its pid. */
-  start?: number;
   /** Where the holder listens, once it does. */
   url?: string;
 }
@@ -21,7 +23,7 @@ export interface DataFileLock {
   readonly path: string;
   /** Record where this server listens, for the message another server shows. */
   update(url: string): void;
-  /** Remove the lock (if it is still ours). Idempotent. */
+  /** Let the lock go. Idempotent. */
   release(): void;
 }
 
@@ -29,113 +31,76 @@ export function lockPathOf(dataFile: string): string {
   return `${path.resolve(dataFile)}.lock`;
 }
 
-/**
- * Take the lock of a data file, or throw a StoreError (code LOCKED) naming the process that holds it. A stale lock
- * (its process is gone) is taken over.
- */
+/** Take the lock of a data file, or throw a StoreError (code LOCKED) naming the process that holds it. */
 export function lockDataFile(dataFile: string): DataFileLock {
   const file = path.resolve(dataFile);
   const lockPath = lockPathOf(file);
-  fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: 0o700 });
-  const me: LockHolder = { pid: process.pid, host: os.hostname(), ...startOf(process.pid) };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      fs.symlinkSync(encode(me), lockPath);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt >= 2) throw lockError(file, lockPath, error);
-    }
-    const holder = readHolder(lockPath);
-    if (holder === undefined) continue; // released meanwhile
-    if (holder !== null && isAlive(holder)) {
-      const where = holder.url ? ` listening on ${holder.url}` : "";
-      const host = holder.host === os.hostname() ? "" : ` on host ${holder.host}`;
-      throw new StoreError(
-        "LOCKED",
-        `data file ${file} is in use by another cc-agent server (pid ${holder.pid}${host}${where}). ` +
-          `Stop that server first, or start this one with another --data file.`,
-        { file },
-      );
-    }
-    // Stale: its process is gone (or the lock is unreadable). Two servers starting at the same instant after a crash
-    // could both get here; the second one's symlink then fails with EEXIST and it reads the first one's lock.
-    fs.rmSync(lockPath, { force: true });
+  const ownerPath = `${lockPath}-owner`;
+  let db: Database.Database;
+  try {
+    fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(lockPath, "a", 0o600));
+    db = new Database(lockPath, { timeout: 0 });
+  } catch (error) {
+    throw lockError(file, lockPath, error);
   }
-  let current = me;
+  try {
+    // A transaction that is never committed: EXCLUSIVE takes the file lock at once and keeps it. With the journal
+    // in memory, nothing is written (no journal file either).
+    db.pragma("journal_mode = MEMORY");
+    db.exec("BEGIN EXCLUSIVE");
+  } catch (error) {
+    db.close();
+    if ((error as { code?: unknown }).code !== "SQLITE_BUSY") throw lockError(file, lockPath, error);
+    throw new StoreError("LOCKED", heldMessage(file, ownerPath), { file });
+  }
+  const me: LockOwner = { pid: process.pid, host: os.hostname() };
+  writeOwner(ownerPath, me);
   let released = false;
   return {
     path: lockPath,
     update(url) {
-      if (released) return;
-      current = { ...current, url };
-      // Replace the link atomically: a reader sees the old target or the new one, never none.
-      const next = `${lockPath}.${process.pid}`;
-      try {
-        fs.rmSync(next, { force: true });
-        fs.symlinkSync(encode(current), next);
-        fs.renameSync(next, lockPath);
-      } catch {
-        // Only the message another server shows is less precise.
-        fs.rmSync(next, { force: true });
-      }
+      if (!released) writeOwner(ownerPath, { ...me, url });
     },
     release() {
       if (released) return;
       released = true;
-      const holder = readHolder(lockPath);
-      if (holder && holder.pid === process.pid && holder.host === me.host) fs.rmSync(lockPath, { force: true });
+      const owner = readOwner(ownerPath);
+      if (owner?.pid === me.pid && owner.host === me.host) fs.rmSync(ownerPath, { force: true });
+      db.close();
     },
   };
 }
 
-/** The holder written in a lock; undefined when there is no lock, null when it cannot be read. */
-export function readHolder(lockPath: string): LockHolder | null | undefined {
-  let target: string;
-  try {
-    target = fs.readlinkSync(lockPath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
-    return null;
+function heldMessage(file: string, ownerPath: string): string {
+  const owner = readOwner(ownerPath);
+  let who = "another cc-agent server";
+  if (owner) {
+    const host = owner.host === os.hostname() ? "" : ` on host ${owner.host}`;
+    const where = owner.url ? ` listening on ${owner.url}` : "";
+    who += ` (pid ${owner.pid}${host}${where})`;
   }
+  return `data file ${file} is in use by ${who}. Stop that server first, or start this one with another --data file.`;
+}
+
+/** The owner written beside a lock; undefined when there is none or it cannot be read. */
+export function readOwner(ownerPath: string): LockOwner | undefined {
   try {
-    const holder = JSON.parse(target) as Partial<LockHolder>;
-    if (typeof holder.pid !== "number" || typeof holder.host !== "string") return null;
-    return holder as LockHolder;
+    const owner = JSON.parse(fs.readFileSync(ownerPath, "utf8")) as Partial<LockOwner>;
+    return typeof owner.pid === "number" && typeof owner.host === "string" ? (owner as LockOwner) : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
-function encode(holder: LockHolder): string {
-  return JSON.stringify(holder);
-}
-
-/** Is the lock's process still running? A holder on another host is taken to be (its pid means nothing here). */
-function isAlive(holder: LockHolder): boolean {
-  if (holder.host !== os.hostname()) return true;
-  if (holder.pid === process.pid) return false;
+/** Replace the owner file atomically. On a full disk it may fail: only the message another server shows suffers. */
+function writeOwner(ownerPath: string, owner: LockOwner): void {
+  const next = `${ownerPath}.${process.pid}`;
   try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
-  // The pid runs, but after a kill -9 and a reboot or a wrap-around it may be another process now.
-  const now = startOf(holder.pid).start;
-  return holder.start === undefined || now === undefined || now === holder.start;
-}
-
-/** A process's start time from /proc (Linux); nothing elsewhere. */
-function startOf(pid: number): { start?: number } {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime field 22.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const start = Number(fields[19]);
-    return Number.isSafeInteger(start) ? { start } : {};
+    fs.writeFileSync(next, JSON.stringify(owner), { mode: 0o600 });
+    fs.renameSync(next, ownerPath);
   } catch {
-    return {};
+    fs.rmSync(next, { force: true });
   }
 }
 
