@@ -38,6 +38,9 @@ export function registerServerCommand(program: Command): void {
           ...(options.logFile ? { file: options.logFile } : {}),
         });
         const org = options.org ? loadOrgFile(options.org) : undefined;
+        // Past a file-size limit (ulimit -f, systemd's LimitFSIZE) the kernel would kill the process with SIGXFSZ;
+        // handled, the write fails with EFBIG instead, and the server holds its commits as on a full disk.
+        process.on("SIGXFSZ", () => undefined);
         const server = await startServer({
           host: options.host,
           port: options.port,

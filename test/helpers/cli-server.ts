@@ -22,10 +22,11 @@ export function requireBuild(): void {
   if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` first (npm test builds first).`);
 }
 
-/** `cc-agent <args>` with CC_AGENT_HOME = home. */
-export function spawnCli(args: string[], options: { cwd: string; home: string }): CliProcess {
+/** `cc-agent <args>` with CC_AGENT_HOME = home; `wrapper` runs it through a command that execs it (prlimit …). */
+export function spawnCli(args: string[], options: { cwd: string; home: string; wrapper?: string[] }): CliProcess {
   requireBuild();
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const [command, ...rest] = [...(options.wrapper ?? []), process.execPath, BIN, ...args];
+  const child = spawn(command!, rest, {
     cwd: options.cwd,
     env: { ...process.env, CC_AGENT_HOME: options.home, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -44,7 +45,7 @@ export function spawnCli(args: string[], options: { cwd: string; home: string })
 }
 
 /** `cc-agent server --port 0 --data FILE`. */
-export function spawnServer(dataFile: string, options: { cwd: string; home: string }): CliProcess {
+export function spawnServer(dataFile: string, options: { cwd: string; home: string; wrapper?: string[] }): CliProcess {
   return spawnCli(["server", "--port", "0", "--data", dataFile, "--log-level", "warn"], options);
 }
 
