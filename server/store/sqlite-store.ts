@@ -278,8 +278,8 @@ export function damaged(file: string | undefined, detail: string, cause?: unknow
   const target = file === undefined ? "the event store" : `data file ${file}`;
   return new StoreError(
     "DAMAGED",
-    `${target} is damaged (${detail}). The server will not start on it: restore the file from a backup ` +
-      `(cc-agent server backup), or move it away to start with an empty one.`,
+    `${target} is damaged (${detail}): restore the file from a backup (cc-agent server backup), ` +
+      `or move it away to start with an empty one.`,
     { ...optionalFile(file), ...(cause === undefined ? {} : { cause }) },
   );
 }

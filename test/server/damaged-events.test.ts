@@ -38,7 +38,7 @@ describe("a damaged event in the data file", () => {
       code: "DAMAGED",
       message: expect.stringMatching(
         new RegExp(
-          `^data file ${data} is damaged \\(event ${last} is not valid JSON\\)\\. .*restore the file from a backup`,
+          `^data file ${data} is damaged \\(event ${last} is not valid JSON\\): restore the file from a backup`,
         ),
       ),
     });
