@@ -101,6 +101,7 @@ function welcome(sessions: number, messagesEach: number): Welcome {
     v: 1,
     seq: 1,
     session: { role: "rep", userId: "alice", name: "Alice Moreau" },
+    epoch: "bench",
     mode: "snapshot",
     snapshot: {
       org: {

@@ -77,6 +77,7 @@ export async function startRawRelay(options: { tokens: Map<string, string> }): P
               v: 1,
               seq,
               session: { role, userId: peer.repId, name: peer.repId },
+              epoch: "relay",
               mode: "snapshot",
               snapshot,
               serverTime: at,

@@ -17,9 +17,18 @@ import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { toOrg } from "./org-file.js";
 import type { EventStore, StoredEvent } from "./store/store.js";
+import { StoreError } from "./store/store.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
-import type { ClientRequest, ErrorFrame, EventFrame, Hello, ServerFrame, Welcome } from "../src/protocol/messages.js";
+import type {
+  ClientRequest,
+  ErrorFrame,
+  EventFrame,
+  Hello,
+  ServerFrame,
+  SnapshotReason,
+  Welcome,
+} from "../src/protocol/messages.js";
 import type { Change } from "../src/protocol/views.js";
 
 /** A resume further back than this many events gets a fresh snapshot instead. */
@@ -29,6 +38,23 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const SNAPSHOT_EVERY_EVENTS = 50_000;
 /** The least time between two group commits under load (see scheduleFlush): at most 500 fsyncs a second. */
 const MIN_COMMIT_INTERVAL_MS = 2;
+/** A commit the disk refused is retried after this long, doubling up to STORAGE_RETRY_MAX_MS. */
+const STORAGE_RETRY_FIRST_MS = 100;
+const STORAGE_RETRY_MAX_MS = 5_000;
+
+/**
+ * The data file refuses writes (disk full, I/O error). Until a retried commit succeeds, the events of the refused
+ * commit stay pending (their requests unanswered, nobody told of them), requests that would write are refused with
+ * `server/unavailable`, and whatever clients read (welcome, resume, status, targets, open items) comes from `view`:
+ * the state as committed, never the pending events a crash could still lose.
+ */
+interface Outage {
+  reason: string;
+  since: number;
+  attempts: number;
+  view: State;
+  cancelRetry: (() => void) | null;
+}
 
 interface Connection {
   ws: WebSocket;
@@ -89,6 +115,7 @@ export class Hub {
   private closed = false;
   private readonly offlineTimers = new Map<string, () => void>();
   private readonly presenceGraceMs: number;
+  private outage: Outage | null = null;
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -104,6 +131,23 @@ export class Hub {
   /** Load the latest snapshot and replay every event after it; then apply the current org file. */
   private recover(): State {
     const started = performance.now();
+    const { state, replayed, fromSnapshot } = this.replay();
+    this.state = state;
+    const org = toOrg(this.org);
+    if (JSON.stringify(org) !== JSON.stringify(state.org)) {
+      this.removeWhatTheOrgFileDropped(org);
+      this.execute({ role: "system" }, { type: "configure", org });
+    }
+    this.log.info(
+      { seq: state.seq, replayed, fromSnapshot, ms: Math.round(performance.now() - started) },
+      "state recovered",
+    );
+    this.flushNow();
+    return state;
+  }
+
+  /** The state as committed: the latest snapshot and every committed event after it. */
+  private replay(): { state: State; replayed: number; fromSnapshot: number | null } {
     const snap = this.store.loadSnapshot();
     const state = snap ? upgradeState(snap.state) : initialState(toOrg(this.org));
     let replayed = 0;
@@ -112,18 +156,17 @@ export class Hub {
       applyStored(state, event);
       replayed++;
     }
-    this.state = state;
-    const org = toOrg(this.org);
-    if (JSON.stringify(org) !== JSON.stringify(state.org)) {
-      this.removeWhatTheOrgFileDropped(org);
-      this.execute({ role: "system" }, { type: "configure", org });
-    }
-    this.log.info(
-      { seq: state.seq, replayed, fromSnapshot: snap?.seq ?? null, ms: Math.round(performance.now() - started) },
-      "state recovered",
-    );
-    this.flushNow();
-    return state;
+    return { state, replayed, fromSnapshot: snap?.seq ?? null };
+  }
+
+  /** What clients may read: the committed state (during an outage, memory also holds events not yet on disk). */
+  private get visible(): State {
+    return this.outage?.view ?? this.state;
+  }
+
+  /** The state rebuilt from the data file, for checks that memory equals what is committed. */
+  committedState(): State {
+    return this.replay().state;
   }
 
   /**
@@ -183,17 +226,26 @@ export class Hub {
     else setImmediate(() => this.flushNow());
   }
 
-  /** Commit, then fan out the events, then send the replies: nothing is heard of before it is durable. */
+  /**
+   * Commit, then fan out the events, then send the replies: nothing is heard of before it is durable. When the disk
+   * refuses the commit, everything stays pending and the retry timer commits it (see Outage).
+   */
   flushNow(): void {
     this.flushScheduled = false;
+    if (this.outage) return;
     const events = this.pendingEvents;
     const replies = this.pendingReplies;
-    this.pendingEvents = [];
-    this.pendingReplies = [];
     if (events.length > 0) {
       this.lastCommitAt = performance.now();
-      this.store.commit();
+      try {
+        this.store.commit();
+      } catch (error) {
+        this.storageRefused(error);
+        return;
+      }
     }
+    this.pendingEvents = [];
+    this.pendingReplies = [];
     this.corked = new Set();
     try {
       for (const event of events) this.fanOut(event);
@@ -204,8 +256,78 @@ export class Hub {
     }
     // After the replies, so that this turn's clients do not wait for it.
     this.eventsSinceSnapshot += events.length;
-    if (this.eventsSinceSnapshot >= this.snapshotThreshold()) this.saveSnapshot();
+    if (this.eventsSinceSnapshot >= this.snapshotThreshold()) {
+      try {
+        this.saveSnapshot();
+      } catch (error) {
+        this.storageRefused(error);
+        return;
+      }
+    }
     this.armTimer();
+  }
+
+  /**
+   * The disk refused a write. A failure that may pass (disk full, I/O error) starts or prolongs the outage and
+   * schedules a retry with backoff; anything else is a bug or a damaged file and is thrown (the process stops rather
+   * than go on with memory and disk apart).
+   */
+  private storageRefused(error: unknown): void {
+    if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
+    if (!this.outage) {
+      // Memory holds the pending events; clients must not see them before they are on disk.
+      const view = this.pendingEvents.length > 0 ? this.replay().state : this.state;
+      this.outage = {
+        reason: error.reason ?? "storage unavailable",
+        since: this.clock.now(),
+        attempts: 0,
+        view,
+        cancelRetry: null,
+      };
+      this.log.error(
+        { reason: this.outage.reason, pending: this.pendingEvents.length, err: error.message },
+        "the data file refuses writes: requests that write are refused until it accepts them again",
+      );
+    }
+    const outage = this.outage;
+    outage.attempts++;
+    if (this.closed) return;
+    const delay = Math.min(STORAGE_RETRY_MAX_MS, STORAGE_RETRY_FIRST_MS * 2 ** (outage.attempts - 1));
+    outage.cancelRetry = this.clock.setTimer(() => {
+      outage.cancelRetry = null;
+      this.retryStorage();
+    }, delay);
+  }
+
+  /** Commit what is pending (and the snapshot that was due); on success the outage ends and the held replies go. */
+  private retryStorage(): void {
+    const outage = this.outage;
+    if (!outage) return;
+    try {
+      this.store.commit();
+      // When the refused write was a snapshot, it is still due.
+      if (this.eventsSinceSnapshot >= this.snapshotThreshold()) this.saveSnapshot();
+    } catch (error) {
+      this.storageRefused(error);
+      return;
+    }
+    this.outage = null;
+    this.log.warn(
+      { reason: outage.reason, attempts: outage.attempts, ms: this.clock.now() - outage.since },
+      "the data file accepts writes again",
+    );
+    this.flushNow();
+  }
+
+  /** "ok", or "degraded" with the reason while the data file refuses writes. */
+  health(): { status: "ok" } | { status: "degraded"; reason: string; since: number; pending: number } {
+    if (!this.outage) return { status: "ok" };
+    return {
+      status: "degraded",
+      reason: this.outage.reason,
+      since: this.outage.since,
+      pending: this.pendingEvents.length,
+    };
   }
 
   /**
@@ -237,6 +359,8 @@ export class Hub {
     this.cancelTimer = this.clock.setTimer(() => {
       this.timerAt = null;
       this.cancelTimer = null;
+      // Deadlines wait for the disk: flushNow arms the timer again once the outage is over.
+      if (this.outage) return;
       this.execute({ role: "system" }, { type: "tick" });
       this.flushNow();
     }, next - this.clock.now());
@@ -276,6 +400,11 @@ export class Hub {
   }
 
   private reply(connection: Connection, frame: ServerFrame): void {
+    // During an outage, what is pending waits for the disk; a read or a refusal goes at once.
+    if (this.outage) {
+      this.send(connection, frame);
+      return;
+    }
     this.pendingReplies.push({ connection, frame });
     this.scheduleFlush();
   }
@@ -356,6 +485,10 @@ export class Hub {
     if (this.closed || this.offlineTimers.has(userId)) return;
     const cancel = this.clock.setTimer(() => {
       this.offlineTimers.delete(userId);
+      if (this.outage) {
+        this.armOffline(userId);
+        return;
+      }
       const user = this.state.users[userId];
       if (
         this.closed ||
@@ -462,7 +595,7 @@ export class Hub {
       connection.signedIdentity = hello.identity;
     } else {
       const userId = this.userForToken(hello.token);
-      const user = userId ? this.state.users[userId] : undefined;
+      const user = userId ? this.visible.users[userId] : undefined;
       if (!user || user.deleted) {
         this.closeWith(
           connection,
@@ -495,7 +628,7 @@ export class Hub {
       if (hello.role === "supervisor") this.supervisors.add(connection);
     }
     this.dropHelloTimer(connection);
-    this.welcome(connection, hello.lastSeq, conversationTokenOut);
+    this.welcome(connection, hello.lastSeq, hello.epoch, conversationTokenOut);
   }
 
   private index(map: Map<string, Set<Connection>>, key: string, connection: Connection): void {
@@ -505,27 +638,33 @@ export class Hub {
   }
 
   /** Welcome with a snapshot, or resume: the events missed since `lastSeq`, projected for this viewer. */
-  private welcome(connection: Connection, lastSeq: number | undefined, token: string | undefined): void {
+  private welcome(
+    connection: Connection,
+    lastSeq: number | undefined,
+    epoch: string | undefined,
+    token: string | undefined,
+  ): void {
     // Make sure what is pending is durable and fanned out first, so the snapshot and the stream agree.
     if (this.pendingEvents.length > 0) this.flushNow();
+    const state = this.visible;
     const viewer = connection.viewer!;
     const actor = connection.actor!;
     const session: Welcome["session"] = {
       role: connection.role!,
       userId: connection.userId,
-      name: connection.userId ? (this.state.users[connection.userId]?.name ?? null) : null,
+      name: connection.userId ? (state.users[connection.userId]?.name ?? null) : null,
     };
     if (token) session.conversationToken = token;
     else if (actor.role === "customer") {
-      const own = conversationIdsOf(this.state, actor.key)
-        .map((id) => this.state.conversations[id]!)
+      const own = conversationIdsOf(state, actor.key)
+        .map((id) => state.conversations[id]!)
         .find((c) => c.state !== "closed");
       if (own) session.conversationToken = conversationToken(this.org.secret, own.id, actor.key);
     }
-    const seq = this.state.seq;
-    const canResume = lastSeq !== undefined && lastSeq <= seq && seq - lastSeq <= MAX_RESUME_EVENTS;
-    if (!canResume) {
-      const snap = snapshot(this.state, viewer);
+    const seq = state.seq;
+    const refused = lastSeq === undefined ? null : this.resumeRefusal(lastSeq, epoch, seq);
+    if (lastSeq === undefined || refused !== null) {
+      const snap = snapshot(state, viewer);
       for (const c of snap.conversations) connection.seen.add(c.id);
       for (const c of snap.customerConversations) connection.seen.add(c.id);
       this.send(connection, {
@@ -533,7 +672,9 @@ export class Hub {
         v: PROTOCOL_VERSION,
         seq,
         session,
+        epoch: this.store.epoch,
         mode: "snapshot",
+        ...(refused === null ? {} : { snapshotReason: refused }),
         snapshot: snap,
         serverTime: this.clock.now(),
       });
@@ -544,6 +685,7 @@ export class Hub {
       v: PROTOCOL_VERSION,
       seq,
       session,
+      epoch: this.store.epoch,
       mode: "resume",
       snapshot: null,
       serverTime: this.clock.now(),
@@ -555,7 +697,7 @@ export class Hub {
     const sentWhole = new Set<string>();
     for (const stored of this.store.eventsAfter(lastSeq)) {
       const event = stored as unknown as DomainEvent;
-      const changes = changesFor(this.state, event, viewer, connection.seen).filter(
+      const changes = changesFor(state, event, viewer, connection.seen).filter(
         (change) => !(change.kind === "message" && sentWhole.has(change.conversationId)),
       );
       for (const change of changes) {
@@ -564,17 +706,31 @@ export class Hub {
       }
       if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
     }
-    const snap = snapshot(this.state, viewer);
+    const snap = snapshot(state, viewer);
     for (const c of snap.conversations) connection.seen.add(c.id);
     // A resuming customer already holds their conversation too: later events add to it, not resend it.
     for (const c of snap.customerConversations) connection.seen.add(c.id);
     // Presence and capacity may have changed many times: send their current values once.
-    const me = connection.userId ? this.state.users[connection.userId] : undefined;
+    const me = connection.userId ? state.users[connection.userId] : undefined;
     if (me) {
       const changes: Change[] = [{ kind: "user", user: userView(me) }];
       for (const offer of snap.offers) changes.push({ kind: "offer", offer });
       this.send(connection, { type: "event", seq, at: this.clock.now(), changes } satisfies EventFrame);
     }
+  }
+
+  /**
+   * Why a resume from `lastSeq` cannot be served (null: it can). Only a seq of this log's history, no later than its
+   * last committed event, with every event after it still stored, is resumed; anything else gets a snapshot.
+   */
+  private resumeRefusal(lastSeq: number, epoch: string | undefined, seq: number): SnapshotReason | null {
+    if (epoch !== this.store.epoch) return "epoch";
+    if (lastSeq > seq) return "ahead";
+    if (seq - lastSeq > MAX_RESUME_EVENTS) return "too_far_back";
+    if (lastSeq < seq) {
+      for (const next of this.store.eventsAfter(lastSeq, 1)) if (next.seq !== lastSeq + 1) return "missing_events";
+    }
+    return null;
   }
 
   // ---- requests -------------------------------------------------------------------------------------
@@ -584,6 +740,15 @@ export class Hub {
     const reqId = request.reqId;
     const command = this.toCommand(connection, request);
     if (!command) return;
+    if (this.outage) {
+      this.fail(
+        connection,
+        reqId,
+        "server/unavailable",
+        `The server cannot store anything right now (${this.outage.reason}); nothing was done. Try again in a moment.`,
+      );
+      return;
+    }
     const outcome = this.execute(actor, command);
     if (!outcome.ok) {
       this.fail(connection, reqId, outcome.error.code, outcome.error.message);
@@ -669,14 +834,14 @@ export class Hub {
 
   private answerStatus(connection: Connection, reqId: string, conversationId: string): void {
     const actor = connection.actor as Actor & { role: "customer" };
-    const c = this.state.conversations[conversationId];
+    const c = this.visible.conversations[conversationId];
     if (!c || c.customer.key !== actor.key || (actor.conversationId !== undefined && actor.conversationId !== c.id)) {
       this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId}.`);
       return;
     }
-    const queue = this.state.queues[c.queueId];
+    const queue = this.visible.queues[c.queueId];
     const position = c.state === "open" && queue ? queue.open.indexOf(c.id) + 1 : 0;
-    const stats = this.state.waitStats[c.workstreamId];
+    const stats = this.visible.waitStats[c.workstreamId];
     const result: Record<string, unknown> = { state: c.state, mode: c.mode };
     // P4: position and wait only for live chat.
     if (c.mode === "live" && position > 0) {
@@ -689,12 +854,12 @@ export class Hub {
   /** Transfer and conference targets: queues and reps with presence and capacity (L10, L11). */
   private targets(): Record<string, unknown> {
     return {
-      queues: this.state.org.queues.map((q) => ({
+      queues: this.visible.org.queues.map((q) => ({
         id: q.id,
         name: q.name,
-        open: this.state.queues[q.id]?.open.length ?? 0,
+        open: this.visible.queues[q.id]?.open.length ?? 0,
       })),
-      reps: this.state.org.users.map((u) => userView(this.state.users[u.id]!)),
+      reps: this.visible.org.users.map((u) => userView(this.visible.users[u.id]!)),
       at: this.clock.now(),
     };
   }
@@ -702,14 +867,14 @@ export class Hub {
   /** Open work items a rep may pick (S3). */
   /** What this rep could pick now (S3): not one waiting for a transfer's target, nor one they still wrap up. */
   private openItems(userId: string): Record<string, unknown> {
-    const me = this.state.users[userId];
+    const me = this.visible.users[userId];
     const items = [];
     for (const queueId of me?.queues ?? []) {
       let listed = 0;
-      for (const id of this.state.queues[queueId]?.open ?? []) {
-        const c = this.state.conversations[id];
+      for (const id of this.visible.queues[queueId]?.open ?? []) {
+        const c = this.visible.conversations[id];
         if (!c || c.transfer || me?.items[id]?.role === "wrapup") continue;
-        items.push(conversationView(this.state, c, false));
+        items.push(conversationView(this.visible, c, false));
         if (++listed === 50) break;
       }
     }
@@ -720,21 +885,37 @@ export class Hub {
 
   stats(): { seq: number; conversations: number; connections: number } {
     return {
-      seq: this.state.seq,
-      conversations: Object.keys(this.state.conversations).length,
+      seq: this.visible.seq,
+      conversations: Object.keys(this.visible.conversations).length,
       connections: this.connections.size,
     };
   }
 
   close(): void {
     if (this.closed) return;
-    this.flushNow();
+    // One last try when the disk refused writes: what it takes now is answered before the connections close.
+    if (this.outage) this.retryStorage();
+    else this.flushNow();
     this.closed = true;
     this.cancelTimer?.();
+    this.outage?.cancelRetry?.();
     for (const cancel of this.offlineTimers.values()) cancel();
     for (const connection of this.connections) connection.ws.close(CloseCode.goingAway, "server shutting down");
-    this.saveSnapshot();
-    this.store.close();
+    let failure: unknown = null;
+    try {
+      if (!this.outage) this.saveSnapshot();
+    } catch (error) {
+      failure = error;
+    }
+    // Events the disk never took were never acknowledged nor shown to anyone: they are dropped with the process.
+    if (this.outage)
+      this.log.error({ dropped: this.pendingEvents.length }, "stopped while the data file refused writes");
+    try {
+      this.store.close();
+    } catch (error) {
+      if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) failure ??= error;
+    }
+    if (failure !== null && !(failure instanceof StoreError && failure.code === "UNAVAILABLE")) throw failure;
   }
 }
 

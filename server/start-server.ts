@@ -16,6 +16,9 @@ import { DEMO_USER_IDS, demoOrgFile } from "./org-file.js";
 import type { State } from "./core/model.js";
 import type { EventStore } from "./store/store.js";
 import { openMemoryStore, openSqliteStore } from "./store/sqlite-store.js";
+import type { SqliteStoreOptions } from "./store/sqlite-store.js";
+import { lockDataFile } from "./store/lock.js";
+import type { DataFileLock } from "./store/lock.js";
 import { MAX_FRAME_BYTES } from "../src/protocol/messages.js";
 
 export const VERSION = "0.1.0";
@@ -35,6 +38,8 @@ export interface ServerOptions {
   heartbeatMs?: number;
   helloTimeoutMs?: number;
   snapshotEvery?: number;
+  /** Options of the SQLite store (tests: a connection hook). */
+  storeOptions?: SqliteStoreOptions;
 }
 
 export interface RunningServer {
@@ -63,24 +68,65 @@ function demoOrg(store: EventStore<State>): OrgFile {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const logger = options.logger ?? silentLogger;
-  const store = options.dataFile ? openSqliteStore<State>(options.dataFile) : openMemoryStore<State>();
-  const org = options.org ?? demoOrg(store);
-  const hubOptions = {
-    org,
-    store,
-    clock: options.clock ?? systemClock,
-    logger,
-    ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
-  };
-  const hub = new Hub(hubOptions);
+  // One server per data file: a second one stops here, naming the first (server/store/lock.ts).
+  const lock = options.dataFile ? lockDataFile(options.dataFile) : null;
+  try {
+    return await listen(options, host, logger, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function listen(
+  options: ServerOptions,
+  host: string,
+  logger: Logger,
+  lock: DataFileLock | null,
+): Promise<RunningServer> {
+  const store = options.dataFile
+    ? openSqliteStore<State>(options.dataFile, options.storeOptions)
+    : openMemoryStore<State>();
+  let hub: Hub;
+  let org: OrgFile;
+  try {
+    org = options.org ?? demoOrg(store);
+    hub = new Hub({
+      org,
+      store,
+      clock: options.clock ?? systemClock,
+      logger,
+      ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  return serve(options, host, logger, lock, org, hub);
+}
+
+async function serve(
+  options: ServerOptions,
+  host: string,
+  logger: Logger,
+  lock: DataFileLock | null,
+  org: OrgFile,
+  hub: Hub,
+): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
   // The chat widget, its demo page and the Origin check of browsers' upgrades (server/http-routes.ts).
-  const routes = createHttpRoutes({ org, demo: !options.org, clock: hubOptions.clock, logger });
+  const routes = createHttpRoutes({ org, demo: !options.org, clock, logger });
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method === "GET" && path === "/healthz") {
-      response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-      response.end(JSON.stringify({ status: "ok", version: VERSION, ...hub.stats() }));
+      // 503 while the data file refuses writes (docs/operations.md): reads and resumes still work.
+      const health = hub.health();
+      response.writeHead(health.status === "ok" ? 200 : 503, {
+        "content-type": "application/json",
+        "cache-control": "no-store",
+      });
+      response.end(JSON.stringify({ ...health, version: VERSION, ...hub.stats() }));
       return;
     }
     if (routes.handle(request, response)) return;
@@ -97,16 +143,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   wss.on("error", (error) => logger.error({ err: error.message }, "websocket server error"));
   http.on("clientError", (_error, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(options.port ?? 0, host, () => {
-      http.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(options.port ?? 0, host, () => {
+        http.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    hub.close();
+    throw error;
+  }
   const port = (http.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   const url = `ws://${shownHost}:${port}/ws`;
+  lock?.update(url);
   const heartbeat = setInterval(() => hub.heartbeat(), options.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
@@ -139,6 +191,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => http.close(() => resolve()));
+        lock?.release();
         if (options.credentialsFile) removeCredentials(process.pid, credentialsPath);
         logger.info("server stopped");
       })();

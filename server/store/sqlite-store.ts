@@ -1,16 +1,31 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { StoreError, type EventStore, type Snapshot, type StoredEvent, type StoreErrorCode } from "./store.js";
+import {
+  StoreError,
+  transientStorageFailure,
+  type EventStore,
+  type Snapshot,
+  type StoredEvent,
+  type StoreErrorCode,
+} from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a file written by a newer one. */
 export const SCHEMA_VERSION = 1;
 /** Marks the file as ours (PRAGMA application_id), so another program's SQLite file is refused rather than altered. */
-const APPLICATION_ID = 0x63634147; // "ccAG"
+export const APPLICATION_ID = 0x63634147; // "ccAG"
 /** How long a statement waits for a lock held by another connection (e.g. a backup or inspection tool). */
 const BUSY_TIMEOUT_MS = 5_000;
 /** Rows fetched per query by eventsAfter(). */
 const PAGE_SIZE = 1_000;
+/** The meta key of the log's epoch (see EventStore.epoch). */
+export const EPOCH_KEY = "epoch";
+
+/** A new random epoch: 16 hex digits. */
+export function newEpoch(): string {
+  return randomBytes(8).toString("hex");
+}
 
 export interface SqliteStoreOptions {
   /**
@@ -18,6 +33,12 @@ export interface SqliteStoreOptions {
    * "NORMAL": survives a crash of the process (kill -9) but the last commits may be lost on power loss or an OS crash.
    */
   synchronous?: "NORMAL" | "FULL";
+  /**
+   * Called with the open connection once it is configured, before the store reads anything: the place for
+   * connection-level settings (tests set `PRAGMA max_page_count` there, which makes writes fail with SQLITE_FULL as a
+   * full disk does).
+   */
+  onOpen?: (db: Database.Database) => void;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -55,12 +76,28 @@ class QueuedStore<S> implements EventStore<S> {
   #lastCommitted: number;
   /** Seq of the latest stored snapshot, -1 when there is none. */
   #snapshotSeq: number;
+  readonly epoch: string;
   #closed = false;
 
   constructor(backend: Backend) {
     this.#backend = backend;
     this.#lastCommitted = this.#read(() => backend.lastSeq());
     this.#snapshotSeq = this.#read(() => backend.latestSnapshot()?.seq ?? -1);
+    this.epoch = this.#read(() => backend.getMeta(EPOCH_KEY)) ?? this.#createEpoch();
+  }
+
+  /**
+   * A log without an epoch (a new one, or one written before epochs existed) gets one now. When the disk refuses the
+   * write, this run uses one that is not stored: the next start makes another, and clients get a snapshot then.
+   */
+  #createEpoch(): string {
+    const epoch = newEpoch();
+    try {
+      this.#write(() => this.#backend.setMeta(EPOCH_KEY, epoch));
+    } catch (error) {
+      if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
+    }
+    return epoch;
   }
 
   get pending(): number {
@@ -87,10 +124,10 @@ class QueuedStore<S> implements EventStore<S> {
 
   loadSnapshot(): Snapshot<S> | undefined {
     this.#assertOpen();
-    return this.#read(() => {
-      const row = this.#backend.latestSnapshot();
-      return row === undefined ? undefined : { seq: row.seq, state: JSON.parse(row.body) as S };
-    });
+    const row = this.#read(() => this.#backend.latestSnapshot());
+    return row === undefined
+      ? undefined
+      : { seq: row.seq, state: this.#parse(row.body, `the snapshot at seq ${row.seq}`) };
   }
 
   eventsAfter(afterSeq: number, limit?: number): Iterable<StoredEvent> {
@@ -181,7 +218,7 @@ class QueuedStore<S> implements EventStore<S> {
       for (const [seq, body] of rows) {
         cursor = seq;
         remaining -= 1;
-        yield this.#read(() => JSON.parse(body) as StoredEvent);
+        yield this.#parse<StoredEvent>(body, `event ${seq}`);
       }
       // Stop only when nothing is past the cursor, so events committed while the caller was iterating are included.
       if (rows.length === 0) return;
@@ -192,6 +229,15 @@ class QueuedStore<S> implements EventStore<S> {
     if (this.#closed) {
       const where = this.#backend.file === undefined ? "" : ` (${this.#backend.file})`;
       throw new StoreError("CLOSED", `the event store is closed${where}`, optionalFile(this.#backend.file));
+    }
+  }
+
+  /** A stored body that is not JSON any more was damaged on disk. */
+  #parse<T>(body: string, what: string): T {
+    try {
+      return JSON.parse(body) as T;
+    } catch (error) {
+      throw damaged(this.#backend.file, `${what} is not valid JSON`, error);
     }
   }
 
@@ -210,11 +256,32 @@ function guard<T>(code: StoreErrorCode, verb: string, file: string | undefined, 
   } catch (error) {
     if (error instanceof StoreError) throw error;
     const target = file === undefined ? "the event store" : `data file ${file}`;
+    const reason = transientStorageFailure(error);
+    if (reason !== undefined) {
+      throw new StoreError("UNAVAILABLE", `cannot ${verb} ${target} (${reason}): ${messageOf(error)}`, {
+        ...optionalFile(file),
+        cause: error,
+        reason,
+      });
+    }
+    const sqliteCode = (error as { code?: unknown } | null)?.code;
+    if (sqliteCode === "SQLITE_CORRUPT" || sqliteCode === "SQLITE_NOTADB") throw damaged(file, messageOf(error), error);
     throw new StoreError(code, `cannot ${verb} ${target}: ${messageOf(error)}`, {
       ...optionalFile(file),
       cause: error,
     });
   }
+}
+
+/** The data file is damaged: say so, and what to do. */
+export function damaged(file: string | undefined, detail: string, cause?: unknown): StoreError {
+  const target = file === undefined ? "the event store" : `data file ${file}`;
+  return new StoreError(
+    "DAMAGED",
+    `${target} is damaged (${detail}): restore the file from a backup (cc-agent server backup), ` +
+      `or move it away to start with an empty one.`,
+    { ...optionalFile(file), ...(cause === undefined ? {} : { cause }) },
+  );
 }
 
 function encodeEvent(event: StoredEvent, previousSeq: number, file: string | undefined): EncodedEvent {
@@ -290,6 +357,7 @@ export function openSqliteStore<S>(file: string, options: SqliteStoreOptions = {
   }
   try {
     configure(db, absolute, synchronous);
+    options.onOpen?.(db);
     const store = new QueuedStore<S>(sqliteBackend(db, absolute));
     restrictPermissions(absolute);
     return store;
@@ -343,6 +411,7 @@ function configure(db: Database.Database, file: string, synchronous: "NORMAL" | 
       { file },
     );
   }
+  if (version > 0) checkIntegrity(db, file);
 
   // WAL: readers (a second handle, a backup) never block the writer, and a commit appends to one file instead of
   // rewriting pages in place.
@@ -367,6 +436,21 @@ function configure(db: Database.Database, file: string, synchronous: "NORMAL" | 
       `);
     }).immediate();
   }
+}
+
+/**
+ * PRAGMA quick_check: every page of every table and index is read and its structure checked (not the cross-checks of
+ * integrity_check between tables and indexes, which cost several times more). A file with overwritten or truncated
+ * pages fails here instead of losing events silently later.
+ */
+export function checkIntegrity(db: Database.Database, file: string): void {
+  let problems: string[];
+  try {
+    problems = (db.pragma("quick_check(5)") as { quick_check: string }[]).map((row) => row.quick_check);
+  } catch (error) {
+    throw damaged(file, messageOf(error), error);
+  }
+  if (problems.length !== 1 || problems[0] !== "ok") throw damaged(file, problems.join("; ").slice(0, 300));
 }
 
 function sqliteBackend(db: Database.Database, file: string): Backend {
@@ -412,7 +496,15 @@ function sqliteBackend(db: Database.Database, file: string): Backend {
 function openError(file: string, error: unknown): StoreError {
   if (error instanceof StoreError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+  const reason = transientStorageFailure(error);
+  if (reason !== undefined) {
+    return new StoreError("OPEN_FAILED", `cannot open data file ${file} (${reason}): ${messageOf(error)}`, {
+      file,
+      cause: error,
+    });
+  }
+  if (code === "SQLITE_CORRUPT") return damaged(file, messageOf(error), error);
+  if (code === "SQLITE_NOTADB") {
     return new StoreError("NOT_A_DATABASE", `data file ${file} is not an event store database (${messageOf(error)})`, {
       file,
       cause: error,

@@ -59,6 +59,11 @@ export interface EventStore<S = unknown> {
    * stored snapshot, and INVALID_DATA if the state is not JSON-serialisable; nothing is written in either case.
    */
   saveSnapshot(snapshot: Snapshot<S>): void;
+  /**
+   * The id of this log's history: random, created with the log and stored in it (a copy made by a backup gets its
+   * own). A seq means something only together with its epoch: clients send both to resume.
+   */
+  readonly epoch: string;
   /** Small key/value for server metadata (e.g. the generated demo secret). */
   getMeta(key: string): string | undefined;
   /** Written (and durable) immediately, independently of the pending events. */
@@ -79,6 +84,15 @@ export type StoreErrorCode =
   | "NEWER_SCHEMA"
   /** The data file could not be opened or prepared (permissions, a directory, locked, journal mode refused…). */
   | "OPEN_FAILED"
+  /** The data file failed its integrity check (pages overwritten, truncated): restore it from a backup. */
+  | "DAMAGED"
+  /** Another server process holds the data file. */
+  | "LOCKED"
+  /**
+   * The storage refused a write or a read for a reason that may pass (disk full, quota, I/O error, busy): nothing of
+   * the operation was done, and it may be retried. `reason` says which.
+   */
+  | "UNAVAILABLE"
   | "WRITE_FAILED"
   | "READ_FAILED"
   /** An event or snapshot seq breaks the ordering rules (a programming error in the caller). */
@@ -93,10 +107,30 @@ export class StoreError extends Error {
   readonly code: StoreErrorCode;
   /** The data file concerned, when there is one. */
   readonly file: string | undefined;
+  /** UNAVAILABLE: what is wrong, in a few words ("disk full", "storage I/O error", "data file busy"). */
+  readonly reason: string | undefined;
 
-  constructor(code: StoreErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+  constructor(
+    code: StoreErrorCode,
+    message: string,
+    options: { file?: string; cause?: unknown; reason?: string } = {},
+  ) {
     super(message, "cause" in options ? { cause: options.cause } : undefined);
     this.code = code;
     this.file = options.file;
+    this.reason = options.reason;
   }
+}
+
+/**
+ * Why the storage refused an operation, when that may pass and a retry can succeed (SQLITE_FULL, SQLITE_IOERR_*,
+ * SQLITE_BUSY, ENOSPC, EDQUOT, EFBIG, EIO); undefined for every other error (a bug, a damaged file).
+ */
+export function transientStorageFailure(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return undefined;
+  if (code === "SQLITE_FULL" || code === "ENOSPC" || code === "EDQUOT" || code === "EFBIG") return "disk full";
+  if (code.startsWith("SQLITE_IOERR") || code === "EIO") return "storage I/O error";
+  if (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_")) return "data file busy";
+  return undefined;
 }

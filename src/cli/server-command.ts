@@ -7,7 +7,7 @@ import { parsePort } from "./program.js";
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 export function registerServerCommand(program: Command): void {
-  program
+  const server = program
     .command("server")
     .description("run the routing server (WebSocket protocol v1, GET /healthz)")
     .option("--host <host>", "interface to listen on (loopback unless told otherwise)", "127.0.0.1")
@@ -38,6 +38,9 @@ export function registerServerCommand(program: Command): void {
           ...(options.logFile ? { file: options.logFile } : {}),
         });
         const org = options.org ? loadOrgFile(options.org) : undefined;
+        // Past a file-size limit (ulimit -f, systemd's LimitFSIZE) the kernel would kill the process with SIGXFSZ;
+        // handled, the write fails with EFBIG instead, and the server holds its commits as on a full disk.
+        process.on("SIGXFSZ", () => undefined);
         const server = await startServer({
           host: options.host,
           port: options.port,
@@ -63,4 +66,17 @@ export function registerServerCommand(program: Command): void {
         logger.flush?.();
       },
     );
+  server
+    .command("backup")
+    .description("copy a data file consistently, also while a server is running on it")
+    .argument("<file>", "the copy to write (must not exist)")
+    .option("--data <file>", "the data file to copy", "cc-agent.db")
+    .action(async (file: string, options: { data: string }) => {
+      const { backupDataFile } = await import("../../server/store/backup.js");
+      const copy = backupDataFile(options.data, file);
+      process.stdout.write(
+        `backup of ${copy.source} written to ${copy.target}: events up to seq ${copy.seq}, ` +
+          `${(copy.bytes / 1024 / 1024).toFixed(1)} MiB, epoch ${copy.epoch}\n`,
+      );
+    });
 }

@@ -5,7 +5,7 @@ import { WebSocket } from "ws";
 import { PROTOCOL_VERSION, decodeServerFrame } from "../protocol/wire.js";
 import type { ClientRequest, EventFrame, Hello, ServerFrame, Welcome } from "../protocol/messages.js";
 
-type WithoutEnvelope<T> = T extends unknown ? Omit<T, "type" | "v" | "lastSeq"> : never;
+type WithoutEnvelope<T> = T extends unknown ? Omit<T, "type" | "v" | "lastSeq" | "epoch"> : never;
 export type HelloFields = WithoutEnvelope<Hello>;
 
 export class RequestError extends Error {
@@ -52,6 +52,8 @@ export class CcClient extends EventEmitter {
   /** Requests made while offline wait here and go out once back online. */
   private outbox: { frame: string; reqId: string }[] = [];
   lastSeq: number | undefined;
+  /** The server history `lastSeq` belongs to: sent with it, so that a server with another history sends a snapshot. */
+  epoch: string | undefined;
   state: ConnectionState = "connecting";
   session: Welcome["session"] | null = null;
   /** A visitor's conversation token (from welcome or the start ack): a reconnect goes back to that conversation. */
@@ -102,6 +104,7 @@ export class CcClient extends EventEmitter {
         ...base,
         ...token,
         ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}),
+        ...(this.lastSeq !== undefined && this.epoch !== undefined ? { epoch: this.epoch } : {}),
       };
       ws.send(JSON.stringify(hello));
     });
@@ -114,6 +117,7 @@ export class CcClient extends EventEmitter {
         this.session = frame.session;
         if (frame.session.conversationToken) this.conversationToken = frame.session.conversationToken;
         this.lastSeq = frame.seq;
+        this.epoch = frame.epoch;
         this.setState("online");
         this.emit("welcome", frame);
         for (const item of this.outbox.splice(0)) ws.send(item.frame);

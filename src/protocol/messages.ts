@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MAX_MESSAGE_LENGTH } from "./wire.js";
 
 export { CloseCode, MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION, decodeServerFrame } from "./wire.js";
-export type { Ack, ErrorFrame, EventFrame, ServerFrame, Welcome } from "./wire.js";
+export type { Ack, ErrorFrame, EventFrame, ServerFrame, SnapshotReason, Welcome } from "./wire.js";
 
 const id = z.string().min(1).max(128);
 const reqId = z.string().min(1).max(64);
@@ -40,6 +40,8 @@ export const helloSchema = z.discriminatedUnion("role", [
     token: z.string().min(1).max(512),
     /** The last event seq this client saw; the server sends what it missed, or a fresh snapshot. */
     lastSeq: z.number().int().min(0).optional(),
+    /** The `epoch` of the welcome that `lastSeq` came from: a resume needs both. */
+    epoch: z.string().min(1).max(64).optional(),
     client: z.string().max(64).optional(),
   }),
   z.object({
@@ -50,6 +52,8 @@ export const helloSchema = z.discriminatedUnion("role", [
     /** Token of a conversation this customer started earlier (visitors reconnecting). */
     conversationToken: z.string().max(512).optional(),
     lastSeq: z.number().int().min(0).optional(),
+    /** The `epoch` of the welcome that `lastSeq` came from: a resume needs both. */
+    epoch: z.string().min(1).max(64).optional(),
     client: z.string().max(64).optional(),
   }),
 ]);
@@ -120,6 +124,7 @@ export type ProtocolErrorCode =
   | "auth/invalid_identity"
   | "auth/forbidden"
   | "server/busy"
+  | "server/unavailable"
   | "server/internal";
 
 export type DecodeResult<T> = { ok: true; value: T } | { ok: false; code: ProtocolErrorCode; message: string };

@@ -33,11 +33,25 @@ export interface Welcome {
     /** Customers: keep it to reconnect to the same conversation. */
     conversationToken?: string;
   };
+  /**
+   * The id of the server's event history. A `seq` means something only with its epoch: send both to resume. A new
+   * epoch (another data file, a restored backup) means the seqs you hold belong to another history.
+   */
+  epoch: string;
   /** "snapshot": `snapshot` is the whole view; "resume": missed events follow as `event` frames. */
   mode: "snapshot" | "resume";
+  /** Why a resume the hello asked for (it sent `lastSeq`) got a snapshot instead; absent otherwise. */
+  snapshotReason?: SnapshotReason;
   snapshot: Snapshot | null;
   serverTime: number;
 }
+
+/**
+ * "epoch": the `lastSeq` belongs to another history (or the hello sent no epoch); "ahead": it is beyond the server's
+ * seq; "too_far_back": more events were missed than a resume replays; "missing_events": the server no longer has
+ * every event after it.
+ */
+export type SnapshotReason = "epoch" | "ahead" | "too_far_back" | "missing_events";
 
 export interface Ack {
   type: "ack";

@@ -73,6 +73,8 @@
     /** The connection came in with a conversation token: it reaches that conversation only. */
     scoped: false,
     lastSeq: undefined,
+    /** The server history lastSeq belongs to (welcome.epoch): a resume sends both. */
+    epoch: undefined,
     waiters: [],
     pending: new Map(),
     reqSeq: 0,
@@ -247,6 +249,7 @@
     if (state.identity) frame.identity = state.identity;
     else if (state.token) frame.conversationToken = state.token;
     if (state.lastSeq !== undefined) frame.lastSeq = state.lastSeq;
+    if (state.lastSeq !== undefined && state.epoch) frame.epoch = state.epoch;
     return frame;
   }
 
@@ -378,6 +381,7 @@
       state.reconnecting = false;
       state.reconnectDelay = 250;
       state.lastSeq = frame.seq;
+      state.epoch = frame.epoch;
       const session = frame.session || {};
       if (!state.identity && typeof session.conversationToken === "string") rememberToken(session.conversationToken);
       if (frame.mode === "snapshot" && frame.snapshot) {

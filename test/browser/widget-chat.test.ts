@@ -158,11 +158,18 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
     await seeMessage(page, "Are you still there?");
     await seeStatus(page, "You are chatting with Alice Moreau.");
     expect(links.length).toBe(2);
-    // It came back as the same visitor (the conversation's token), resuming from the last seq it had.
-    const hello = JSON.parse(links[1]!.sent[0]!) as { type: string; conversationToken?: string; lastSeq?: number };
+    // It came back as the same visitor (the conversation's token), resuming from the last seq it had, of the
+    // server's epoch.
+    const hello = JSON.parse(links[1]!.sent[0]!) as {
+      type: string;
+      conversationToken?: string;
+      lastSeq?: number;
+      epoch?: string;
+    };
     expect(hello.type).toBe("hello");
     expect(hello.conversationToken).toMatch(/\./);
     expect(hello.lastSeq).toBeGreaterThan(0);
+    expect(hello.epoch).toBe(alice.welcome!.epoch);
     expect(await threadTexts(page)).toEqual(["Hello", "Are you still there?"]);
     await say(page, "Yes, sorry!");
     await alice.waitForText(offer.conversationId, "Yes, sorry!");

@@ -37,6 +37,7 @@ export function supervisorWelcome(
     v: 1,
     seq: 1,
     session: { role: "supervisor", userId: "sam", name: "Sam Rivera" },
+    epoch: "e1",
     mode: "snapshot",
     snapshot: {
       org: options.org ?? org(),

@@ -120,6 +120,7 @@ export function welcome(
     v: 1,
     seq: 1,
     session: { role: "rep", userId: user.id, name: user.name },
+    epoch: "e1",
     mode: "snapshot",
     snapshot: { org: ORG, me: user, users: [user], conversations, customerConversations: [], offers },
     serverTime: T0,

@@ -1,0 +1,160 @@
+// The data file under the built CLI: one server per file (a second one refuses, naming the first; a lock left by
+// kill -9 does not block a restart), a damaged file refused at start, and `cc-agent server backup` of a live file.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { startServer } from "../../server/start-server.js";
+import {
+  credentialsOf,
+  listening,
+  spawnCli,
+  spawnServer,
+  stopProcess,
+  tokenOf,
+  type CliProcess,
+} from "../helpers/cli-server.js";
+import { tempDir } from "../helpers/server.js";
+import { TestClient, waitFor } from "../helpers/ws.js";
+
+let tmp: ReturnType<typeof tempDir>;
+const processes: CliProcess[] = [];
+const clients: TestClient[] = [];
+
+beforeEach(() => {
+  tmp = tempDir("cc-agent-datafile-");
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  for (const cli of processes.splice(0)) await stopProcess(cli);
+  tmp.remove();
+});
+
+function run(args: string[], home = "home"): CliProcess {
+  const cli = spawnCli(args, { cwd: tmp.dir, home: join(tmp.dir, home) });
+  processes.push(cli);
+  return cli;
+}
+
+function server(dataFile: string, home = "home"): CliProcess {
+  const cli = spawnServer(dataFile, { cwd: tmp.dir, home: join(tmp.dir, home) });
+  processes.push(cli);
+  return cli;
+}
+
+async function connect(url: string, hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
+  const client = await new TestClient(url, hello).connect();
+  clients.push(client);
+  return client;
+}
+
+function sha(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
+describe("one server per data file", () => {
+  it("a second server on the same file refuses at start, naming the first; after kill -9 a restart takes over", async () => {
+    const data = join(tmp.dir, "cc.db");
+    const first = server(data);
+    const url = await listening(first);
+
+    const second = server(data, "home2");
+    const { code } = await second.exit;
+    expect(code).not.toBe(0);
+    expect(second.stderr).toContain(`data file ${data} is in use by another cc-agent server`);
+    expect(second.stderr).toContain(`pid ${first.child.pid} listening on ${url}`);
+    // The first one is unharmed.
+    const health = await fetch(`${url.replace(/^ws/, "http").replace(/\/ws$/, "")}/healthz`);
+    expect(health.status).toBe(200);
+
+    // kill -9 leaves its lock behind; its process is gone, so the next server takes the lock over.
+    first.child.kill("SIGKILL");
+    await first.exit;
+    const third = server(data, "home3");
+    const url3 = await listening(third);
+    expect(url3).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+  });
+});
+
+describe("a damaged data file", () => {
+  it("is refused at start with a message saying it is damaged and to restore a backup, and left as it was", async () => {
+    const data = join(tmp.dir, "cc.db");
+    // A file with some history: 30 conversations of long messages, over many pages.
+    const running = await startServer({ port: 0, dataFile: data });
+    for (let i = 0; i < 30; i++) {
+      const customer = await connect(running.url, { role: "customer" });
+      await customer.request({ type: "start", workstream: "live", text: `conversation ${i} ${"m".repeat(900)}` });
+    }
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await running.close();
+
+    // Overwrite four pages in the middle of the file, as a failing disk or a stray write would.
+    const pageSize = 4096;
+    const pages = statSync(data).size / pageSize;
+    expect(pages).toBeGreaterThan(10);
+    const fd = openSync(data, "r+");
+    writeSync(fd, Buffer.alloc(pageSize * 4, 0xa5), 0, pageSize * 4, Math.floor(pages / 2) * pageSize);
+    closeSync(fd);
+    const before = sha(data);
+
+    const refused = server(data);
+    const { code } = await refused.exit;
+    expect(code).not.toBe(0);
+    expect(refused.stderr).toContain(`data file ${data} is damaged`);
+    expect(refused.stderr).toMatch(/restore the file from a backup/);
+    expect(refused.stderr).not.toMatch(/listening on/);
+    expect(sha(data)).toBe(before);
+  });
+});
+
+describe("cc-agent server backup", () => {
+  it("copies a live data file while the server takes traffic; a server on the copy has every conversation acknowledged before", async () => {
+    const data = join(tmp.dir, "live.db");
+    const copy = join(tmp.dir, "backups", "copy.db");
+    const live = server(data);
+    const url = await listening(live);
+
+    const acked: { conversationId: string; text: string }[] = [];
+    let stop = false;
+    const customers = await Promise.all(Array.from({ length: 3 }, () => connect(url, { role: "customer" })));
+    const traffic = customers.map(async (customer, k) => {
+      const started = await customer.request({ type: "start", workstream: "live", text: `customer ${k} opening` });
+      const conversationId = started.conversationId as string;
+      acked.push({ conversationId, text: `customer ${k} opening` });
+      for (let i = 1; !stop; i++) {
+        const text = `customer ${k} message ${i}`;
+        await customer.request({ type: "send", conversationId, text, clientId: `k${k}-${i}` });
+        acked.push({ conversationId, text });
+      }
+    });
+    await waitFor(() => acked.length >= 60, "traffic");
+
+    const before = [...acked];
+    const backup = run(["server", "backup", copy, "--data", data]);
+    const { code } = await backup.exit;
+    const duringBackup = acked.length - before.length;
+    stop = true;
+    await Promise.all(traffic);
+    expect(backup.stderr).toBe("");
+    expect(code).toBe(0);
+    expect(backup.stdout).toMatch(new RegExp(`backup of ${data} written to ${copy}: events up to seq \\d+`));
+    expect(duringBackup, "the server kept committing while the backup ran").toBeGreaterThan(0);
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+
+    // A second backup to the same name is refused: a backup never overwrites a file.
+    const again = run(["server", "backup", copy, "--data", data]);
+    expect((await again.exit).code).not.toBe(0);
+    expect(again.stderr).toContain("already exists");
+
+    await stopProcess(live, "SIGTERM");
+    const restored = server(copy, "home-restored");
+    const url2 = await listening(restored);
+    const credentials = credentialsOf(restored, join(tmp.dir, "home-restored"));
+    const sam = await connect(url2, { role: "supervisor", token: tokenOf(credentials, "sam") });
+    const shown = new Map(sam.welcome!.snapshot!.conversations.map((c) => [c.id, c.messages!.map((m) => m.text)]));
+    expect(shown.size).toBe(3);
+    const missing = before.filter((m) => !shown.get(m.conversationId)?.includes(m.text));
+    expect(missing).toEqual([]);
+  });
+});
