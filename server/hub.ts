@@ -391,7 +391,7 @@ export class Hub {
     }
     const frame = decoded.value;
     if (frame.type === "hello") {
-      if (connection.role) this.fail(connection, undefined, "protocol/invalid", "Already said hello.");
+      if (connection.role) this.fail(connection, reqIdOf(raw), "protocol/invalid", "Already said hello.");
       else this.onHello(connection, frame);
       return;
     }

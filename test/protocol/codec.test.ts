@@ -524,6 +524,27 @@ describe("client frame fixtures", () => {
     });
     expect(verifyConversationToken("another-secret-of-at-least-32-chars!!", token)).toBeNull();
   });
+
+  it("a conversation token with anything added, removed or changed around its two parts does not verify", () => {
+    const token = (fixture("customer.hello-conversation-token").json as { conversationToken: string })
+      .conversationToken;
+    const [payload, sig] = token.split(".") as [string, string];
+    for (const variant of [
+      `${token}.anything`,
+      `${token}.`,
+      `${token}\n`,
+      ` ${token}`,
+      `x.${token}`,
+      `${payload}.${sig}.${sig}`,
+      `${payload}..${sig}`,
+      `${payload}.${sig.toUpperCase()}`,
+      `${payload}=.${sig}`,
+      `${payload}.${sig.slice(0, 63)}`,
+    ]) {
+      expect(verifyConversationToken(EXAMPLE_SECRET, variant), JSON.stringify(variant)).toBeNull();
+    }
+    expect(verifyConversationToken(EXAMPLE_SECRET, token)).not.toBeNull();
+  });
 });
 
 // ---- server frames ---------------------------------------------------------------------------------
