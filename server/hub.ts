@@ -17,6 +17,8 @@ import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { toOrg } from "./org-file.js";
 import type { EventStore, StoredEvent } from "./store/store.js";
+import { TokenBucket, admit } from "./rate-limit.js";
+import type { Limits } from "./rate-limit.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
 import type { ClientRequest, ErrorFrame, EventFrame, Hello, ServerFrame, Welcome } from "../src/protocol/messages.js";
@@ -44,6 +46,14 @@ interface Connection {
   helloTimer: NodeJS.Timeout | null;
   /** A customer's signed identity from their hello, for the conversations they start. */
   signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
+  /** The remote address, for the cap on sockets that have not said hello. */
+  address: string;
+  /** Counted in `unauthenticated` until its hello succeeds or it closes. */
+  unauthenticated: boolean;
+  /** Every frame this connection sends takes a token. */
+  bucket: TokenBucket;
+  /** After a refusal, every frame until then is refused too, so that a client's retries keep their order. */
+  blockedUntil: number;
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -89,6 +99,11 @@ export class Hub {
   private closed = false;
   private readonly offlineTimers = new Map<string, () => void>();
   private readonly presenceGraceMs: number;
+  private readonly limits: Limits;
+  /** Per customer key, over all their connections; dropped when full and unused (heartbeat). */
+  private readonly customerBuckets = new Map<string, TokenBucket>();
+  /** Sockets without a successful hello, per remote address. */
+  private readonly unauthenticated = new Map<string, number>();
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -97,6 +112,7 @@ export class Hub {
     this.log = options.logger;
     this.snapshotEvery = options.snapshotEvery ?? null;
     this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
+    this.limits = options.org.limits;
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.state = this.recover();
   }
@@ -287,7 +303,24 @@ export class Hub {
 
   // ---- connections ----------------------------------------------------------------------------------
 
-  attach(ws: WebSocket, helloTimeoutMs = 10_000): void {
+  attach(ws: WebSocket, helloTimeoutMs = 10_000, address = "unknown"): void {
+    const waiting = this.unauthenticated.get(address) ?? 0;
+    if (waiting >= this.limits.unauthenticatedPerAddress) {
+      // Too many sockets from this address are open without a hello: refuse this one before it costs anything.
+      const retryAfterMs = 1000;
+      const frame: ErrorFrame = {
+        type: "error",
+        code: "protocol/rate_limited",
+        message: "Too many connections from your address are waiting to sign in. Retry later.",
+        retryAfterMs,
+      };
+      ws.on("error", () => undefined);
+      ws.send(JSON.stringify(frame));
+      ws.close(CloseCode.rateLimited, "too many connections without hello");
+      this.log.warn({ waiting }, "connection refused: too many unauthenticated sockets from one address");
+      return;
+    }
+    this.unauthenticated.set(address, waiting + 1);
     // Every field from the start (one object shape, no property array added later).
     const connection: Connection = {
       ws,
@@ -300,6 +333,10 @@ export class Hub {
       alive: true,
       helloTimer: null,
       signedIdentity: undefined,
+      address,
+      unauthenticated: true,
+      bucket: new TokenBucket(this.limits.connection, this.clock.now()),
+      blockedUntil: Number.NEGATIVE_INFINITY,
     };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
@@ -310,11 +347,13 @@ export class Hub {
     ws.on("pong", () => (connection.alive = true));
     ws.on("close", () => {
       this.dropHelloTimer(connection);
+      this.authenticated(connection);
       this.detach(connection);
     });
     ws.on("message", (data, isBinary) => {
       let raw = "";
       try {
+        if (!this.admitted(connection, data, isBinary)) return;
         if (isBinary) {
           this.fail(connection, undefined, "protocol/malformed", "Frames are JSON text, not binary.");
           return;
@@ -330,6 +369,50 @@ export class Hub {
         this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
       }
     });
+  }
+
+  /** No longer counted as a socket without hello (it said hello, or it closed). */
+  private authenticated(connection: Connection): void {
+    if (!connection.unauthenticated) return;
+    connection.unauthenticated = false;
+    const left = (this.unauthenticated.get(connection.address) ?? 1) - 1;
+    if (left > 0) this.unauthenticated.set(connection.address, left);
+    else this.unauthenticated.delete(connection.address);
+  }
+
+  /**
+   * Rate limits: a frame takes a token from its connection's bucket and, for a customer, from the customer's. A
+   * frame over the limit is answered `protocol/rate_limited` with `retryAfterMs` and not handled; every frame until
+   * then is refused the same way, so a client that retries its refused requests in order keeps their order.
+   */
+  private admitted(connection: Connection, data: unknown, isBinary: boolean): boolean {
+    const now = this.clock.now();
+    let retryAfterMs = connection.blockedUntil - now;
+    if (retryAfterMs <= 0) {
+      const viewer = connection.viewer;
+      const buckets = [connection.bucket];
+      if (viewer?.role === "customer") buckets.push(this.customerBucket(viewer.key, now));
+      retryAfterMs = admit(buckets, now);
+      if (retryAfterMs === 0) return true;
+      connection.blockedUntil = now + retryAfterMs;
+    }
+    retryAfterMs = Math.ceil(retryAfterMs);
+    const reqId = isBinary ? undefined : reqIdOf(String(data));
+    const frame: ErrorFrame = {
+      type: "error",
+      code: "protocol/rate_limited",
+      message: `Too many requests: retry in ${retryAfterMs} ms.`,
+      retryAfterMs,
+    };
+    if (reqId) frame.reqId = reqId;
+    this.reply(connection, frame);
+    return false;
+  }
+
+  private customerBucket(key: string, now: number): TokenBucket {
+    let bucket = this.customerBuckets.get(key);
+    if (!bucket) this.customerBuckets.set(key, (bucket = new TokenBucket(this.limits.customer, now)));
+    return bucket;
   }
 
   private dropHelloTimer(connection: Connection): void {
@@ -373,6 +456,9 @@ export class Hub {
 
   /** Ping every client; terminate those that did not answer the last ping. */
   heartbeat(): void {
+    const now = this.clock.now();
+    for (const [key, bucket] of this.customerBuckets)
+      if (bucket.isFull(now) && !this.byCustomer.get(key)?.size) this.customerBuckets.delete(key);
     for (const connection of this.connections) {
       if (!connection.alive) {
         connection.ws.terminate();
@@ -495,6 +581,7 @@ export class Hub {
       if (hello.role === "supervisor") this.supervisors.add(connection);
     }
     this.dropHelloTimer(connection);
+    this.authenticated(connection);
     this.welcome(connection, hello.lastSeq, conversationTokenOut);
   }
 

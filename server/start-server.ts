@@ -93,7 +93,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxPayload: MAX_FRAME_BYTES,
     verifyClient: routes.verifyClient,
   });
-  wss.on("connection", (ws) => hub.attach(ws, options.helloTimeoutMs));
+  wss.on("connection", (ws, request) =>
+    hub.attach(ws, options.helloTimeoutMs, request.socket.remoteAddress ?? "unknown"),
+  );
   wss.on("error", (error) => logger.error({ err: error.message }, "websocket server error"));
   http.on("clientError", (_error, socket) => socket.destroy());
 

@@ -19,6 +19,7 @@ export const CloseCode = {
   versionMismatch: 4009,
   replaced: 4010,
   slowConsumer: 4013,
+  rateLimited: 4029,
 } as const;
 
 export interface Welcome {
@@ -50,6 +51,8 @@ export interface ErrorFrame {
   reqId?: string;
   code: string;
   message: string;
+  /** `protocol/rate_limited`: wait this many milliseconds, then send the refused request again. */
+  retryAfterMs?: number;
 }
 
 export interface EventFrame {

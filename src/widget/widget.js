@@ -400,7 +400,14 @@
     }
     if (frame.type === "ack" || frame.type === "error") {
       const entry = frame.reqId ? state.pending.get(frame.reqId) : undefined;
-      if (entry) {
+      if (entry && frame.type === "error" && frame.code === "protocol/rate_limited") {
+        // Over the server's rate limit: send the same request again when it says (docs/protocol.md, "Rate limits").
+        clearTimeout(entry.timer);
+        entry.timer = setTimeout(() => {
+          entry.timer = entry.arm();
+          if (state.ws && state.welcomed) state.ws.send(entry.frame);
+        }, frame.retryAfterMs || 1000);
+      } else if (entry) {
         state.pending.delete(frame.reqId);
         clearTimeout(entry.timer);
         if (frame.type === "ack") entry.resolve(frame.result || {});
@@ -416,12 +423,14 @@
       () =>
         new Promise((resolve, reject) => {
           const reqId = "w" + ++state.reqSeq;
-          const timer = setTimeout(() => {
-            state.pending.delete(reqId);
-            reject({ code: "request/timeout", message: "The server did not answer in time. Please try again." });
-          }, REQUEST_TIMEOUT_MS);
-          state.pending.set(reqId, { resolve, reject, timer });
-          state.ws.send(JSON.stringify(Object.assign({ reqId }, body)));
+          const arm = () =>
+            setTimeout(() => {
+              state.pending.delete(reqId);
+              reject({ code: "request/timeout", message: "The server did not answer in time. Please try again." });
+            }, REQUEST_TIMEOUT_MS);
+          const frame = JSON.stringify(Object.assign({ reqId }, body));
+          state.pending.set(reqId, { resolve, reject, timer: arm(), arm, frame });
+          state.ws.send(frame);
         }),
     );
   }

@@ -424,7 +424,13 @@ const serverFrame = union<ServerFrame, "type">("type", {
     serverTime: int,
   }),
   ack: obj<Ack>({ type: lit("ack"), reqId: str, result: optional(rec(anything)) }),
-  error: obj<ErrorFrame>({ type: lit("error"), reqId: optional(str), code: oneOf(ERROR_CODES), message: str }),
+  error: obj<ErrorFrame>({
+    type: lit("error"),
+    reqId: optional(str),
+    code: oneOf(ERROR_CODES),
+    message: str,
+    retryAfterMs: optional(int),
+  }),
   event: obj<EventFrame>({ type: lit("event"), seq: int, at: int, changes: arr(change) }),
 });
 
