@@ -35,6 +35,11 @@ export interface ServerOptions {
   heartbeatMs?: number;
   helloTimeoutMs?: number;
   snapshotEvery?: number;
+  /**
+   * UNSAFE, for demos: serve GET /demo/identity, which signs a customer identity for anyone who asks. Only with the
+   * built-in demo org (ignored with `org`); `cc-agent demo` turns it on, a plain `cc-agent server` does not.
+   */
+  demoIdentities?: boolean;
 }
 
 export interface RunningServer {
@@ -74,7 +79,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
   const hub = new Hub(hubOptions);
   // The chat widget, its demo page and the Origin check of browsers' upgrades (server/http-routes.ts).
-  const routes = createHttpRoutes({ org, demo: !options.org, clock: hubOptions.clock, logger });
+  const demo = options.demoIdentities === true && !options.org;
+  const routes = createHttpRoutes({ org, demo, clock: hubOptions.clock, logger });
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
