@@ -22,7 +22,7 @@ import type { Limits } from "./rate-limit.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
 import type { ClientRequest, ErrorFrame, EventFrame, Hello, ServerFrame, Welcome } from "../src/protocol/messages.js";
-import type { Change } from "../src/protocol/views.js";
+import type { Change, Snapshot } from "../src/protocol/views.js";
 
 /** A resume further back than this many events gets a fresh snapshot instead. */
 const MAX_RESUME_EVENTS = 20_000;
@@ -610,9 +610,14 @@ export class Hub {
       if (own) session.conversationToken = conversationToken(this.org.secret, own.id, actor.key);
     }
     const seq = this.state.seq;
-    const canResume = lastSeq !== undefined && lastSeq <= seq && seq - lastSeq <= MAX_RESUME_EVENTS;
-    if (!canResume) {
-      const snap = snapshot(this.state, viewer);
+    // A customer's resume is cheap to replace by a snapshot (their own conversations) and costly to serve (a scan of
+    // everyone's events): it goes back `customerResumeEvents` at most.
+    const depth =
+      actor.role === "customer" ? Math.min(MAX_RESUME_EVENTS, this.limits.customerResumeEvents) : MAX_RESUME_EVENTS;
+    const snap = snapshot(this.state, viewer);
+    const missed =
+      lastSeq !== undefined && lastSeq <= seq && seq - lastSeq <= depth ? this.replay(connection, lastSeq, snap) : null;
+    if (!missed) {
       for (const c of snap.conversations) connection.seen.add(c.id);
       for (const c of snap.customerConversations) connection.seen.add(c.id);
       this.send(connection, {
@@ -635,23 +640,7 @@ export class Hub {
       snapshot: null,
       serverTime: this.clock.now(),
     });
-    // Missed events, projected with the current state: conversations come whole the first time, so
-    // nothing is lost, and clients drop messages whose id they already hold, so nothing shows twice.
-    // A conversation sent whole here already holds every message up to now: later replayed messages
-    // of it are not sent again.
-    const sentWhole = new Set<string>();
-    for (const stored of this.store.eventsAfter(lastSeq)) {
-      const event = stored as unknown as DomainEvent;
-      const changes = changesFor(this.state, event, viewer, connection.seen).filter(
-        (change) => !(change.kind === "message" && sentWhole.has(change.conversationId)),
-      );
-      for (const change of changes) {
-        if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages)
-          sentWhole.add(change.conversation.id);
-      }
-      if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
-    }
-    const snap = snapshot(this.state, viewer);
+    for (const frame of missed) this.send(connection, frame);
     for (const c of snap.conversations) connection.seen.add(c.id);
     // A resuming customer already holds their conversation too: later events add to it, not resend it.
     for (const c of snap.customerConversations) connection.seen.add(c.id);
@@ -662,6 +651,47 @@ export class Hub {
       for (const offer of snap.offers) changes.push({ kind: "offer", offer });
       this.send(connection, { type: "event", seq, at: this.clock.now(), changes } satisfies EventFrame);
     }
+  }
+
+  /**
+   * The events missed since `lastSeq`, projected for this viewer with the current state, showing nothing the
+   * snapshot `snap` would not: conversations come whole the first time, so nothing is lost, and clients drop
+   * messages whose id they already hold, so nothing shows twice; a conversation sent whole here already holds
+   * every message up to now, so later replayed messages of it are not sent again.
+   * A conversation the snapshot leaves out (Closed; for a customer also one a rep ended, P8) is never replayed with
+   * its messages: staff get its current state alone, and a customer whose replay would touch one gets the snapshot
+   * instead (null), which is exactly what they may see.
+   */
+  private replay(connection: Connection, lastSeq: number, snap: Snapshot): EventFrame[] | null {
+    const viewer = connection.viewer!;
+    const shown = new Set<string>();
+    for (const c of snap.conversations) shown.add(c.id);
+    for (const c of snap.customerConversations) shown.add(c.id);
+    const seen = new Set(connection.seen);
+    const sentWhole = new Set<string>();
+    const frames: EventFrame[] = [];
+    for (const stored of this.store.eventsAfter(lastSeq)) {
+      const event = stored as unknown as DomainEvent;
+      const changes: Change[] = [];
+      for (let change of changesFor(this.state, event, viewer, seen)) {
+        const id = shownConversationOf(change);
+        if (id !== undefined && !shown.has(id)) {
+          if (viewer.role === "customer") return null;
+          if (change.kind === "message") continue;
+          if (change.kind === "conversation" && change.conversation.messages) {
+            const { messages: _hidden, ...rest } = change.conversation;
+            change = { kind: "conversation", conversation: rest };
+          }
+        }
+        if (change.kind === "message" && sentWhole.has(change.conversationId)) continue;
+        if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages)
+          sentWhole.add(change.conversation.id);
+        changes.push(change);
+      }
+      if (changes.length > 0) frames.push({ type: "event", seq: event.seq, at: event.at, changes });
+    }
+    for (const id of seen) connection.seen.add(id);
+    return frames;
   }
 
   // ---- requests -------------------------------------------------------------------------------------
@@ -828,6 +858,22 @@ export class Hub {
 function withClientId<T extends Command>(command: T, clientId: string | undefined): T {
   if (clientId !== undefined) (command as T & { clientId?: string }).clientId = clientId;
   return command;
+}
+
+/** The conversation a change shows (whole, or one of its messages); offers and notices are not conversations. */
+function shownConversationOf(change: Change): string | undefined {
+  switch (change.kind) {
+    case "conversation":
+    case "customer_conversation":
+      return change.conversation.id;
+    case "message":
+      return change.conversationId;
+    case "offer":
+    case "offer_ended":
+    case "notice":
+    case "user":
+      return undefined;
+  }
 }
 
 function applyStored(state: State, event: StoredEvent): void {
