@@ -394,6 +394,9 @@ export class Hub {
       if (viewer?.role === "customer") buckets.push(this.customerBucket(viewer.key, now));
       retryAfterMs = admit(buckets, now);
       if (retryAfterMs === 0) return true;
+      // Once per connection: an operator sees who hits the limits without a line per refused frame.
+      if (connection.blockedUntil === Number.NEGATIVE_INFINITY)
+        this.log.warn({ connection: connection.id, role: connection.role, retryAfterMs }, "rate limited");
       connection.blockedUntil = now + retryAfterMs;
     }
     retryAfterMs = Math.ceil(retryAfterMs);
