@@ -17,12 +17,13 @@ import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { toOrg } from "./org-file.js";
 import type { EventStore, StoredEvent } from "./store/store.js";
-import { TokenBucket, admit } from "./rate-limit.js";
-import type { Limits } from "./rate-limit.js";
+import { Admission } from "./rate-limit.js";
+import type { Admittance } from "./rate-limit.js";
+import { replay } from "./replay.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
 import type { ClientRequest, ErrorFrame, EventFrame, Hello, ServerFrame, Welcome } from "../src/protocol/messages.js";
-import type { Change, Snapshot } from "../src/protocol/views.js";
+import type { Change } from "../src/protocol/views.js";
 
 /** A resume further back than this many events gets a fresh snapshot instead. */
 const MAX_RESUME_EVENTS = 20_000;
@@ -46,14 +47,8 @@ interface Connection {
   helloTimer: NodeJS.Timeout | null;
   /** A customer's signed identity from their hello, for the conversations they start. */
   signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
-  /** The remote address, for the cap on sockets that have not said hello. */
-  address: string;
-  /** Counted in `unauthenticated` until its hello succeeds or it closes. */
-  unauthenticated: boolean;
-  /** Every frame this connection sends takes a token. */
-  bucket: TokenBucket;
-  /** After a refusal, every frame until then is refused too, so that a client's retries keep their order. */
-  blockedUntil: number;
+  /** Its rate limits (server/rate-limit.ts). */
+  admittance: Admittance;
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -99,11 +94,7 @@ export class Hub {
   private closed = false;
   private readonly offlineTimers = new Map<string, () => void>();
   private readonly presenceGraceMs: number;
-  private readonly limits: Limits;
-  /** Per customer key, over all their connections; dropped when full and unused (heartbeat). */
-  private readonly customerBuckets = new Map<string, TokenBucket>();
-  /** Sockets without a successful hello, per remote address. */
-  private readonly unauthenticated = new Map<string, number>();
+  private readonly admission: Admission;
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -112,7 +103,7 @@ export class Hub {
     this.log = options.logger;
     this.snapshotEvery = options.snapshotEvery ?? null;
     this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
-    this.limits = options.org.limits;
+    this.admission = new Admission(options.org.limits);
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.state = this.recover();
   }
@@ -304,8 +295,8 @@ export class Hub {
   // ---- connections ----------------------------------------------------------------------------------
 
   attach(ws: WebSocket, helloTimeoutMs = 10_000, address = "unknown"): void {
-    const waiting = this.unauthenticated.get(address) ?? 0;
-    if (waiting >= this.limits.unauthenticatedPerAddress) {
+    const admittance = this.admission.open(address, this.clock.now());
+    if (!admittance) {
       // Too many sockets from this address are open without a hello: refuse this one before it costs anything.
       const retryAfterMs = 1000;
       const frame: ErrorFrame = {
@@ -317,10 +308,9 @@ export class Hub {
       ws.on("error", () => undefined);
       ws.send(JSON.stringify(frame));
       ws.close(CloseCode.rateLimited, "too many connections without hello");
-      this.log.warn({ waiting }, "connection refused: too many unauthenticated sockets from one address");
+      this.log.warn("connection refused: too many sockets without hello from one address");
       return;
     }
-    this.unauthenticated.set(address, waiting + 1);
     // Every field from the start (one object shape, no property array added later).
     const connection: Connection = {
       ws,
@@ -333,10 +323,7 @@ export class Hub {
       alive: true,
       helloTimer: null,
       signedIdentity: undefined,
-      address,
-      unauthenticated: true,
-      bucket: new TokenBucket(this.limits.connection, this.clock.now()),
-      blockedUntil: Number.NEGATIVE_INFINITY,
+      admittance,
     };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
@@ -347,7 +334,7 @@ export class Hub {
     ws.on("pong", () => (connection.alive = true));
     ws.on("close", () => {
       this.dropHelloTimer(connection);
-      this.authenticated(connection);
+      this.admission.greeted(connection.admittance);
       this.detach(connection);
     });
     ws.on("message", (data, isBinary) => {
@@ -371,35 +358,17 @@ export class Hub {
     });
   }
 
-  /** No longer counted as a socket without hello (it said hello, or it closed). */
-  private authenticated(connection: Connection): void {
-    if (!connection.unauthenticated) return;
-    connection.unauthenticated = false;
-    const left = (this.unauthenticated.get(connection.address) ?? 1) - 1;
-    if (left > 0) this.unauthenticated.set(connection.address, left);
-    else this.unauthenticated.delete(connection.address);
-  }
-
   /**
    * Rate limits: a frame takes a token from its connection's bucket and, for a customer, from the customer's. A
    * frame over the limit is answered `protocol/rate_limited` with `retryAfterMs` and not handled; every frame until
    * then is refused the same way, so a client that retries its refused requests in order keeps their order.
    */
   private admitted(connection: Connection, data: unknown, isBinary: boolean): boolean {
-    const now = this.clock.now();
-    let retryAfterMs = connection.blockedUntil - now;
-    if (retryAfterMs <= 0) {
-      const viewer = connection.viewer;
-      const buckets = [connection.bucket];
-      if (viewer?.role === "customer") buckets.push(this.customerBucket(viewer.key, now));
-      retryAfterMs = admit(buckets, now);
-      if (retryAfterMs === 0) return true;
-      // Once per connection: an operator sees who hits the limits without a line per refused frame.
-      if (connection.blockedUntil === Number.NEGATIVE_INFINITY)
-        this.log.warn({ connection: connection.id, role: connection.role, retryAfterMs }, "rate limited");
-      connection.blockedUntil = now + retryAfterMs;
-    }
-    retryAfterMs = Math.ceil(retryAfterMs);
+    const customerKey = connection.viewer?.role === "customer" ? connection.viewer.key : undefined;
+    const { retryAfterMs, first } = this.admission.admit(connection.admittance, customerKey, this.clock.now());
+    if (retryAfterMs === 0) return true;
+    // Once per connection: an operator sees who hits the limits without a line per refused frame.
+    if (first) this.log.warn({ connection: connection.id, role: connection.role, retryAfterMs }, "rate limited");
     const reqId = isBinary ? undefined : reqIdOf(String(data));
     const frame: ErrorFrame = {
       type: "error",
@@ -410,12 +379,6 @@ export class Hub {
     if (reqId) frame.reqId = reqId;
     this.reply(connection, frame);
     return false;
-  }
-
-  private customerBucket(key: string, now: number): TokenBucket {
-    let bucket = this.customerBuckets.get(key);
-    if (!bucket) this.customerBuckets.set(key, (bucket = new TokenBucket(this.limits.customer, now)));
-    return bucket;
   }
 
   private dropHelloTimer(connection: Connection): void {
@@ -459,9 +422,7 @@ export class Hub {
 
   /** Ping every client; terminate those that did not answer the last ping. */
   heartbeat(): void {
-    const now = this.clock.now();
-    for (const [key, bucket] of this.customerBuckets)
-      if (bucket.isFull(now) && !this.byCustomer.get(key)?.size) this.customerBuckets.delete(key);
+    this.admission.prune(this.clock.now(), (key) => (this.byCustomer.get(key)?.size ?? 0) > 0);
     for (const connection of this.connections) {
       if (!connection.alive) {
         connection.ws.terminate();
@@ -584,7 +545,7 @@ export class Hub {
       if (hello.role === "supervisor") this.supervisors.add(connection);
     }
     this.dropHelloTimer(connection);
-    this.authenticated(connection);
+    this.admission.greeted(connection.admittance);
     this.welcome(connection, hello.lastSeq, conversationTokenOut);
   }
 
@@ -616,10 +577,14 @@ export class Hub {
     // A customer's resume is cheap to replace by a snapshot (their own conversations) and costly to serve (a scan of
     // everyone's events): it goes back `customerResumeEvents` at most.
     const depth =
-      actor.role === "customer" ? Math.min(MAX_RESUME_EVENTS, this.limits.customerResumeEvents) : MAX_RESUME_EVENTS;
+      actor.role === "customer"
+        ? Math.min(MAX_RESUME_EVENTS, this.admission.limits.customerResumeEvents)
+        : MAX_RESUME_EVENTS;
     const snap = snapshot(this.state, viewer);
     const missed =
-      lastSeq !== undefined && lastSeq <= seq && seq - lastSeq <= depth ? this.replay(connection, lastSeq, snap) : null;
+      lastSeq !== undefined && lastSeq <= seq && seq - lastSeq <= depth
+        ? replay(this.state, this.store.eventsAfter(lastSeq), viewer, connection.seen, snap)
+        : null;
     if (!missed) {
       for (const c of snap.conversations) connection.seen.add(c.id);
       for (const c of snap.customerConversations) connection.seen.add(c.id);
@@ -654,47 +619,6 @@ export class Hub {
       for (const offer of snap.offers) changes.push({ kind: "offer", offer });
       this.send(connection, { type: "event", seq, at: this.clock.now(), changes } satisfies EventFrame);
     }
-  }
-
-  /**
-   * The events missed since `lastSeq`, projected for this viewer with the current state, showing nothing the
-   * snapshot `snap` would not: conversations come whole the first time, so nothing is lost, and clients drop
-   * messages whose id they already hold, so nothing shows twice; a conversation sent whole here already holds
-   * every message up to now, so later replayed messages of it are not sent again.
-   * A conversation the snapshot leaves out (Closed; for a customer also one a rep ended, P8) is never replayed with
-   * its messages: staff get its current state alone, and a customer whose replay would touch one gets the snapshot
-   * instead (null), which is exactly what they may see.
-   */
-  private replay(connection: Connection, lastSeq: number, snap: Snapshot): EventFrame[] | null {
-    const viewer = connection.viewer!;
-    const shown = new Set<string>();
-    for (const c of snap.conversations) shown.add(c.id);
-    for (const c of snap.customerConversations) shown.add(c.id);
-    const seen = new Set(connection.seen);
-    const sentWhole = new Set<string>();
-    const frames: EventFrame[] = [];
-    for (const stored of this.store.eventsAfter(lastSeq)) {
-      const event = stored as unknown as DomainEvent;
-      const changes: Change[] = [];
-      for (let change of changesFor(this.state, event, viewer, seen)) {
-        const id = shownConversationOf(change);
-        if (id !== undefined && !shown.has(id)) {
-          if (viewer.role === "customer") return null;
-          if (change.kind === "message") continue;
-          if (change.kind === "conversation" && change.conversation.messages) {
-            const { messages: _hidden, ...rest } = change.conversation;
-            change = { kind: "conversation", conversation: rest };
-          }
-        }
-        if (change.kind === "message" && sentWhole.has(change.conversationId)) continue;
-        if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages)
-          sentWhole.add(change.conversation.id);
-        changes.push(change);
-      }
-      if (changes.length > 0) frames.push({ type: "event", seq: event.seq, at: event.at, changes });
-    }
-    for (const id of seen) connection.seen.add(id);
-    return frames;
   }
 
   // ---- requests -------------------------------------------------------------------------------------
@@ -861,22 +785,6 @@ export class Hub {
 function withClientId<T extends Command>(command: T, clientId: string | undefined): T {
   if (clientId !== undefined) (command as T & { clientId?: string }).clientId = clientId;
   return command;
-}
-
-/** The conversation a change shows (whole, or one of its messages); offers and notices are not conversations. */
-function shownConversationOf(change: Change): string | undefined {
-  switch (change.kind) {
-    case "conversation":
-    case "customer_conversation":
-      return change.conversation.id;
-    case "message":
-      return change.conversationId;
-    case "offer":
-    case "offer_ended":
-    case "notice":
-    case "user":
-      return undefined;
-  }
 }
 
 function applyStored(state: State, event: StoredEvent): void {

@@ -80,3 +80,78 @@ export function admit(buckets: readonly TokenBucket[], now: number): number {
   for (const bucket of buckets) bucket.take(now);
   return 0;
 }
+
+/** What the admission keeps per connection. */
+export interface Admittance {
+  readonly address: string;
+  /** Counted against its address until its hello succeeds or it closes. */
+  waiting: boolean;
+  /** Every frame of the connection takes a token. */
+  readonly bucket: TokenBucket;
+  /** After a refusal, every frame until then is refused too, so that a client's retries keep their order. */
+  blockedUntil: number;
+}
+
+/**
+ * The limits of one server: sockets without hello per remote address, a bucket per connection and one per
+ * customer (shared by all their connections). No I/O: the hub asks, and answers the client.
+ */
+export class Admission {
+  private readonly customers = new Map<string, TokenBucket>();
+  private readonly waiting = new Map<string, number>();
+
+  constructor(readonly limits: Limits) {}
+
+  /** A new socket from `address`: its admittance, or null when that address has too many sockets without hello. */
+  open(address: string, now: number): Admittance | null {
+    const waiting = this.waiting.get(address) ?? 0;
+    if (waiting >= this.limits.unauthenticatedPerAddress) return null;
+    this.waiting.set(address, waiting + 1);
+    return {
+      address,
+      waiting: true,
+      bucket: new TokenBucket(this.limits.connection, now),
+      blockedUntil: Number.NEGATIVE_INFINITY,
+    };
+  }
+
+  /** The socket said hello, or closed: it no longer counts against its address. */
+  greeted(admittance: Admittance): void {
+    if (!admittance.waiting) return;
+    admittance.waiting = false;
+    const left = (this.waiting.get(admittance.address) ?? 1) - 1;
+    if (left > 0) this.waiting.set(admittance.address, left);
+    else this.waiting.delete(admittance.address);
+  }
+
+  /**
+   * One frame of a connection (of customer `customerKey`, if a customer): 0 when admitted, else how many
+   * milliseconds to wait; `first` is true for the connection's first refusal ever.
+   */
+  admit(
+    admittance: Admittance,
+    customerKey: string | undefined,
+    now: number,
+  ): { retryAfterMs: number; first: boolean } {
+    const left = admittance.blockedUntil - now;
+    if (left > 0) return { retryAfterMs: Math.ceil(left), first: false };
+    const buckets = [admittance.bucket];
+    if (customerKey !== undefined) buckets.push(this.customerBucket(customerKey, now));
+    const retryAfterMs = Math.ceil(admit(buckets, now));
+    if (retryAfterMs === 0) return { retryAfterMs, first: false };
+    const first = admittance.blockedUntil === Number.NEGATIVE_INFINITY;
+    admittance.blockedUntil = now + retryAfterMs;
+    return { retryAfterMs, first };
+  }
+
+  /** Forget the buckets of customers that are full again and have no connection. */
+  prune(now: number, connected: (customerKey: string) => boolean): void {
+    for (const [key, bucket] of this.customers) if (bucket.isFull(now) && !connected(key)) this.customers.delete(key);
+  }
+
+  private customerBucket(key: string, now: number): TokenBucket {
+    let bucket = this.customers.get(key);
+    if (!bucket) this.customers.set(key, (bucket = new TokenBucket(this.limits.customer, now)));
+    return bucket;
+  }
+}
