@@ -5,8 +5,10 @@
 //   GET /widget/config            what the widget needs: workstreams (open now or not), proactive rules (PC1, PC3)
 //   GET /demo, /demo/<page>       a demo page that embeds the widget (any one-segment path, to try URL patterns)
 //   GET /demo.js, /demo.css       the demo page's own script and style
-//   GET /demo/identity?name=…     DEMO ONLY: a signed customer identity (P9), served with the built-in demo org
-//                                 only. With --org, your web backend signs identities; the server never does.
+//   GET /demo/identity?name=…     DEMO ONLY, UNSAFE: a signed customer identity (P9) for whoever asks, served only
+//                                 under `cc-agent demo` (or `cc-agent server --unsafe-demo-identities`) with the
+//                                 built-in demo org. Its id has a random part: `&id=` brings back an id it issued
+//                                 earlier, which only its holder knows. With --org, your web backend signs identities.
 //
 // Every response carries `X-Content-Type-Options: nosniff`; the demo page a Content-Security-Policy that
 // allows scripts, styles and connections to this server only. Browsers may open /ws only from the
@@ -18,6 +20,7 @@ import { isOpenAt } from "./core/org.js";
 import { DEFAULT_TEXTS } from "./core/org.js";
 import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
+import { randomBytes } from "node:crypto";
 import { signIdentity } from "../src/protocol/identity.js";
 
 /** The widget's files: src/widget/ next to server/ in the sources, dist/src/widget/ (copied by the build) from dist/server/
@@ -37,13 +40,16 @@ const DEMO_PAGE = /^\/demo(?:\/[A-Za-z0-9_-]{1,64})?\/?$/;
 /** How long a demo identity is valid. */
 const DEMO_IDENTITY_MS = 60 * 60_000;
 
+/** A demo customer id: `demo-` and 96 random bits, so that no one can ask for someone else's history by name. */
+const DEMO_ID = /^demo-[0-9a-f]{24}$/;
+
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export interface HttpRoutesOptions {
   org: OrgFile;
-  /** True when the server runs the built-in demo org: only then is /demo/identity served. */
+  /** Serve /demo/identity (unsafe: signed identities for anyone): `cc-agent demo` with the built-in demo org only. */
   demo: boolean;
   clock: Clock;
   logger: Logger;
@@ -166,9 +172,13 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     if (name.length === 0 || name.length > 80)
       return { status: 400, body: { error: "Give a name of 1 to 80 characters: /demo/identity?name=Kenny%20Smith" } };
     const email = url.searchParams.get("email")?.trim();
-    // The same name is the same customer: their persistent conversation follows them (P5, P9).
+    // A new customer gets a fresh id; the demo page keeps it and sends it back (`id`) to be the same customer again,
+    // so their persistent conversation follows them (P5, P9) in that browser, and in no one else's.
+    const asked = url.searchParams.get("id");
+    if (asked !== null && !DEMO_ID.test(asked))
+      return { status: 400, body: { error: "`id` must be an id this server issued: demo- and 24 hex digits." } };
     const fields = {
-      id: `demo-${name.toLowerCase()}`,
+      id: asked ?? `demo-${randomBytes(12).toString("hex")}`,
       name,
       expires: clock.now() + DEMO_IDENTITY_MS,
       ...(email ? { email: email.slice(0, 200) } : {}),
@@ -243,7 +253,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
             404,
             {
               error:
-                "Demo identities exist only with the built-in demo org. With --org, your web backend signs customer identities.",
+                "Demo identities exist only under `cc-agent demo` (or --unsafe-demo-identities) with the built-in demo org. With --org, your web backend signs customer identities.",
             },
             head,
           );

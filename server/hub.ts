@@ -18,6 +18,9 @@ import type { OrgFile } from "./org-file.js";
 import { toOrg } from "./org-file.js";
 import type { EventStore, StoredEvent } from "./store/store.js";
 import { StoreError } from "./store/store.js";
+import { Admission } from "./rate-limit.js";
+import type { Admittance } from "./rate-limit.js";
+import { replay } from "./replay.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
 import type {
@@ -70,6 +73,8 @@ interface Connection {
   helloTimer: NodeJS.Timeout | null;
   /** A customer's signed identity from their hello, for the conversations they start. */
   signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
+  /** Its rate limits (server/rate-limit.ts). */
+  admittance: Admittance;
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -116,6 +121,7 @@ export class Hub {
   private readonly offlineTimers = new Map<string, () => void>();
   private readonly presenceGraceMs: number;
   private outage: Outage | null = null;
+  private readonly admission: Admission;
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -124,6 +130,7 @@ export class Hub {
     this.log = options.logger;
     this.snapshotEvery = options.snapshotEvery ?? null;
     this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
+    this.admission = new Admission(options.org.limits);
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.state = this.recover();
   }
@@ -416,7 +423,23 @@ export class Hub {
 
   // ---- connections ----------------------------------------------------------------------------------
 
-  attach(ws: WebSocket, helloTimeoutMs = 10_000): void {
+  attach(ws: WebSocket, helloTimeoutMs = 10_000, address = "unknown"): void {
+    const admittance = this.admission.open(address, this.clock.now());
+    if (!admittance) {
+      // Too many sockets from this address are open without a hello: refuse this one before it costs anything.
+      const retryAfterMs = 1000;
+      const frame: ErrorFrame = {
+        type: "error",
+        code: "protocol/rate_limited",
+        message: "Too many connections from your address are waiting to sign in. Retry later.",
+        retryAfterMs,
+      };
+      ws.on("error", () => undefined);
+      ws.send(JSON.stringify(frame));
+      ws.close(CloseCode.rateLimited, "too many connections without hello");
+      this.log.warn("connection refused: too many sockets without hello from one address");
+      return;
+    }
     // Every field from the start (one object shape, no property array added later).
     const connection: Connection = {
       ws,
@@ -429,6 +452,7 @@ export class Hub {
       alive: true,
       helloTimer: null,
       signedIdentity: undefined,
+      admittance,
     };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
@@ -439,11 +463,13 @@ export class Hub {
     ws.on("pong", () => (connection.alive = true));
     ws.on("close", () => {
       this.dropHelloTimer(connection);
+      this.admission.greeted(connection.admittance);
       this.detach(connection);
     });
     ws.on("message", (data, isBinary) => {
       let raw = "";
       try {
+        if (!this.admitted(connection, data, isBinary)) return;
         if (isBinary) {
           this.fail(connection, undefined, "protocol/malformed", "Frames are JSON text, not binary.");
           return;
@@ -459,6 +485,29 @@ export class Hub {
         this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
       }
     });
+  }
+
+  /**
+   * Rate limits: a frame takes a token from its connection's bucket and, for a customer, from the customer's. A
+   * frame over the limit is answered `protocol/rate_limited` with `retryAfterMs` and not handled; every frame until
+   * then is refused the same way, so a client that retries its refused requests in order keeps their order.
+   */
+  private admitted(connection: Connection, data: unknown, isBinary: boolean): boolean {
+    const customerKey = connection.viewer?.role === "customer" ? connection.viewer.key : undefined;
+    const { retryAfterMs, first } = this.admission.admit(connection.admittance, customerKey, this.clock.now());
+    if (retryAfterMs === 0) return true;
+    // Once per connection: an operator sees who hits the limits without a line per refused frame.
+    if (first) this.log.warn({ connection: connection.id, role: connection.role, retryAfterMs }, "rate limited");
+    const reqId = isBinary ? undefined : reqIdOf(String(data));
+    const frame: ErrorFrame = {
+      type: "error",
+      code: "protocol/rate_limited",
+      message: `Too many requests: retry in ${retryAfterMs} ms.`,
+      retryAfterMs,
+    };
+    if (reqId) frame.reqId = reqId;
+    this.reply(connection, frame);
+    return false;
   }
 
   private dropHelloTimer(connection: Connection): void {
@@ -506,6 +555,7 @@ export class Hub {
 
   /** Ping every client; terminate those that did not answer the last ping. */
   heartbeat(): void {
+    this.admission.prune(this.clock.now(), (key) => (this.byCustomer.get(key)?.size ?? 0) > 0);
     for (const connection of this.connections) {
       if (!connection.alive) {
         connection.ws.terminate();
@@ -524,7 +574,7 @@ export class Hub {
     }
     const frame = decoded.value;
     if (frame.type === "hello") {
-      if (connection.role) this.fail(connection, undefined, "protocol/invalid", "Already said hello.");
+      if (connection.role) this.fail(connection, reqIdOf(raw), "protocol/invalid", "Already said hello.");
       else this.onHello(connection, frame);
       return;
     }
@@ -628,6 +678,7 @@ export class Hub {
       if (hello.role === "supervisor") this.supervisors.add(connection);
     }
     this.dropHelloTimer(connection);
+    this.admission.greeted(connection.admittance);
     this.welcome(connection, hello.lastSeq, hello.epoch, conversationTokenOut);
   }
 
@@ -662,9 +713,20 @@ export class Hub {
       if (own) session.conversationToken = conversationToken(this.org.secret, own.id, actor.key);
     }
     const seq = state.seq;
-    const refused = lastSeq === undefined ? null : this.resumeRefusal(lastSeq, epoch, seq);
-    if (lastSeq === undefined || refused !== null) {
-      const snap = snapshot(state, viewer);
+    // A customer's resume is cheap to replace by a snapshot (their own conversations) and costly to serve (a scan of
+    // everyone's events): it goes back `customerResumeEvents` at most.
+    const depth =
+      actor.role === "customer"
+        ? Math.min(MAX_RESUME_EVENTS, this.admission.limits.customerResumeEvents)
+        : MAX_RESUME_EVENTS;
+    const snap = snapshot(state, viewer);
+    let refused = lastSeq === undefined ? null : this.resumeRefusal(lastSeq, epoch, seq, depth);
+    const missed =
+      lastSeq !== undefined && refused === null
+        ? replay(state, this.store.eventsAfter(lastSeq), viewer, connection.seen, snap)
+        : null;
+    if (lastSeq !== undefined && refused === null && missed === null) refused = "closed";
+    if (missed === null) {
       for (const c of snap.conversations) connection.seen.add(c.id);
       for (const c of snap.customerConversations) connection.seen.add(c.id);
       this.send(connection, {
@@ -690,23 +752,7 @@ export class Hub {
       snapshot: null,
       serverTime: this.clock.now(),
     });
-    // Missed events, projected with the current state: conversations come whole the first time, so
-    // nothing is lost, and clients drop messages whose id they already hold, so nothing shows twice.
-    // A conversation sent whole here already holds every message up to now: later replayed messages
-    // of it are not sent again.
-    const sentWhole = new Set<string>();
-    for (const stored of this.store.eventsAfter(lastSeq)) {
-      const event = stored as unknown as DomainEvent;
-      const changes = changesFor(state, event, viewer, connection.seen).filter(
-        (change) => !(change.kind === "message" && sentWhole.has(change.conversationId)),
-      );
-      for (const change of changes) {
-        if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages)
-          sentWhole.add(change.conversation.id);
-      }
-      if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
-    }
-    const snap = snapshot(state, viewer);
+    for (const frame of missed) this.send(connection, frame);
     for (const c of snap.conversations) connection.seen.add(c.id);
     // A resuming customer already holds their conversation too: later events add to it, not resend it.
     for (const c of snap.customerConversations) connection.seen.add(c.id);
@@ -723,10 +769,10 @@ export class Hub {
    * Why a resume from `lastSeq` cannot be served (null: it can). Only a seq of this log's history, no later than its
    * last committed event, with every event after it still stored, is resumed; anything else gets a snapshot.
    */
-  private resumeRefusal(lastSeq: number, epoch: string | undefined, seq: number): SnapshotReason | null {
+  private resumeRefusal(lastSeq: number, epoch: string | undefined, seq: number, depth: number): SnapshotReason | null {
     if (epoch !== this.store.epoch) return "epoch";
     if (lastSeq > seq) return "ahead";
-    if (seq - lastSeq > MAX_RESUME_EVENTS) return "too_far_back";
+    if (seq - lastSeq > depth) return "too_far_back";
     if (lastSeq < seq) {
       for (const next of this.store.eventsAfter(lastSeq, 1)) if (next.seq !== lastSeq + 1) return "missing_events";
     }

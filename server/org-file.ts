@@ -6,6 +6,7 @@ import { DEFAULT_MASKING_REGIONS, isMaskingRegion } from "./core/masking.js";
 import { parseSentimentStep } from "./core/sentiment.js";
 import { DEFAULT_TEXTS } from "./core/org.js";
 import type { Org } from "./core/org.js";
+import { DEFAULT_LIMITS } from "./rate-limit.js";
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (at most 64)");
 
@@ -141,6 +142,24 @@ function isWebOrigin(value: string): boolean {
   }
 }
 
+const bucketLimit = (defaults: { burst: number; perSecond: number }) =>
+  z
+    .object({
+      burst: z.number().int().min(1).max(1_000_000).default(defaults.burst),
+      perSecond: z.number().positive().max(1_000_000).default(defaults.perSecond),
+    })
+    .default(defaults);
+
+/** Rate limits (server/rate-limit.ts): every field optional, defaults from DEFAULT_LIMITS. */
+const limits = z
+  .object({
+    connection: bucketLimit(DEFAULT_LIMITS.connection),
+    customer: bucketLimit(DEFAULT_LIMITS.customer),
+    unauthenticatedPerAddress: z.number().int().min(1).max(1_000_000).default(DEFAULT_LIMITS.unauthenticatedPerAddress),
+    customerResumeEvents: z.number().int().min(0).max(20_000).default(DEFAULT_LIMITS.customerResumeEvents),
+  })
+  .default(DEFAULT_LIMITS);
+
 export const orgFileSchema = z
   .object({
     name: z.string().min(1),
@@ -171,6 +190,7 @@ export const orgFileSchema = z
         rules: z.array(proactiveRule).default([]),
       })
       .default({ allowedOrigins: [], proactive: false, rules: [] }),
+    limits,
   })
   .superRefine((org, ctx) => {
     const queues = new Set(org.queues.map((q) => q.id));

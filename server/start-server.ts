@@ -40,6 +40,11 @@ export interface ServerOptions {
   snapshotEvery?: number;
   /** Options of the SQLite store (tests: a connection hook). */
   storeOptions?: SqliteStoreOptions;
+  /**
+   * UNSAFE, for demos: serve GET /demo/identity, which signs a customer identity for anyone who asks. Only with the
+   * built-in demo org (ignored with `org`); `cc-agent demo` turns it on, a plain `cc-agent server` does not.
+   */
+  demoIdentities?: boolean;
 }
 
 export interface RunningServer {
@@ -115,7 +120,8 @@ async function serve(
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   // The chat widget, its demo page and the Origin check of browsers' upgrades (server/http-routes.ts).
-  const routes = createHttpRoutes({ org, demo: !options.org, clock, logger });
+  const demo = options.demoIdentities === true && !options.org;
+  const routes = createHttpRoutes({ org, demo, clock, logger });
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
@@ -139,7 +145,9 @@ async function serve(
     maxPayload: MAX_FRAME_BYTES,
     verifyClient: routes.verifyClient,
   });
-  wss.on("connection", (ws) => hub.attach(ws, options.helloTimeoutMs));
+  wss.on("connection", (ws, request) =>
+    hub.attach(ws, options.helloTimeoutMs, request.socket.remoteAddress ?? "unknown"),
+  );
   wss.on("error", (error) => logger.error({ err: error.message }, "websocket server error"));
   http.on("clientError", (_error, socket) => socket.destroy());
 

@@ -34,7 +34,14 @@ export function registerDemoCommand(program: Command): void {
       ]);
       const dir = mkdtempSync(join(tmpdir(), "cc-agent-demo-"));
       const logger = createLogger({ level: "info", file: join(dir, "server.log") });
-      const server = await startServer({ port: 0, dataFile: join(dir, "demo.db"), logger, credentialsFile: true });
+      // The demo page's sign-in (/demo/identity) signs an identity for anyone: fine for a demo on loopback only.
+      const server = await startServer({
+        port: 0,
+        dataFile: join(dir, "demo.db"),
+        logger,
+        credentialsFile: true,
+        demoIdentities: true,
+      });
       const seedLog = openSync(join(dir, "seed.log"), "a");
       const seed = spawn(
         process.execPath,

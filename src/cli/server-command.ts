@@ -17,6 +17,10 @@ export function registerServerCommand(program: Command): void {
     .option("--log-level <level>", `one of ${LEVELS.join(", ")}`, "info")
     .option("--log-file <file>", "write logs to this file instead of stderr")
     .option("--no-credentials", "do not write the local credentials file for the other commands")
+    .option(
+      "--unsafe-demo-identities",
+      "serve /demo/identity, which signs a customer identity for anyone who asks (demo org only; never in production)",
+    )
     .action(
       async (options: {
         host: string;
@@ -26,6 +30,7 @@ export function registerServerCommand(program: Command): void {
         logLevel: string;
         logFile?: string;
         credentials: boolean;
+        unsafeDemoIdentities?: boolean;
       }) => {
         if (!LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
         const [{ createLogger }, { loadOrgFile }, { startServer }] = await Promise.all([
@@ -37,6 +42,8 @@ export function registerServerCommand(program: Command): void {
           level: options.logLevel as LogLevel,
           ...(options.logFile ? { file: options.logFile } : {}),
         });
+        if (options.unsafeDemoIdentities && options.org)
+          throw new Error("--unsafe-demo-identities works with the built-in demo org only, not with --org.");
         const org = options.org ? loadOrgFile(options.org) : undefined;
         // Past a file-size limit (ulimit -f, systemd's LimitFSIZE) the kernel would kill the process with SIGXFSZ;
         // handled, the write fails with EFBIG instead, and the server holds its commits as on a full disk.
@@ -47,11 +54,17 @@ export function registerServerCommand(program: Command): void {
           dataFile: options.data,
           logger,
           credentialsFile: options.credentials,
+          demoIdentities: options.unsafeDemoIdentities === true,
           ...(org ? { org } : {}),
         });
         process.stderr.write(
           `cc-agent server listening on ${server.url} (org: ${server.org.name}, data: ${options.data})\n`,
         );
+        if (options.unsafeDemoIdentities) {
+          process.stderr.write(
+            "warning: --unsafe-demo-identities: /demo/identity signs a customer identity for anyone who asks.\n",
+          );
+        }
         if (options.host !== "127.0.0.1" && options.host !== "::1" && options.host !== "localhost") {
           process.stderr.write(
             `warning: listening on ${options.host}: reachable from other machines; put TLS in front of it.\n`,

@@ -38,9 +38,17 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+interface Outgoing {
+  frame: string;
+  reqId: string;
+  /** Creation order: refused requests go out again in this order. */
+  order: number;
+}
+
 /**
  * Events: "welcome" (Welcome), "event" (EventFrame), "state" (ConnectionState), "fatal" (Error: the server
- * refused us; no reconnect).
+ * refused us; no reconnect), "rate-limited" ({reqId, retryAfterMs}: a request refused for a rate limit, which the
+ * client sends again by itself).
  */
 export class CcClient extends EventEmitter {
   private ws: WebSocket | null = null;
@@ -49,8 +57,14 @@ export class CcClient extends EventEmitter {
   private attempt = 0;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
-  /** Requests made while offline wait here and go out once back online. */
-  private outbox: { frame: string; reqId: string }[] = [];
+  /** Requests made while offline, or refused by a rate limit, wait here (in creation order) for their turn. */
+  private outbox: Outgoing[] = [];
+  /** Requests sent on the current connection and not yet answered. */
+  private inFlight = new Map<string, Outgoing>();
+  /** After a `protocol/rate_limited`: nothing goes out before this time, then one request at a time. */
+  private limited = false;
+  private resumeAt = 0;
+  private pumpTimer: NodeJS.Timeout | null = null;
   lastSeq: number | undefined;
   /** The server history `lastSeq` belongs to: sent with it, so that a server with another history sends a snapshot. */
   epoch: string | undefined;
@@ -120,10 +134,12 @@ export class CcClient extends EventEmitter {
         this.epoch = frame.epoch;
         this.setState("online");
         this.emit("welcome", frame);
-        for (const item of this.outbox.splice(0)) ws.send(item.frame);
+        this.pump();
         return;
       }
-      if (!welcomed && frame.type === "error" && !frame.reqId) refusal = new RequestError(frame.code, frame.message);
+      // A refused hello ends the client; a socket refused for a rate limit (4029) reconnects with backoff instead.
+      if (!welcomed && frame.type === "error" && !frame.reqId && frame.code !== "protocol/rate_limited")
+        refusal = new RequestError(frame.code, frame.message);
       this.onFrame(frame);
     });
     ws.on("error", () => {
@@ -131,6 +147,8 @@ export class CcClient extends EventEmitter {
     });
     ws.on("close", (code) => {
       this.ws = null;
+      // Requests in flight on a dropped connection get no answer: they time out, as before a reconnect.
+      this.inFlight.clear();
       if (this.stopped) return this.setState("closed");
       // 4000–4099 and 4001/4003/4009 mean the server refused us: retrying would not help.
       if (code === 4000 || code === 4001 || code === 4003 || code === 4009 || refusal) {
@@ -164,17 +182,70 @@ export class CcClient extends EventEmitter {
       return;
     }
     if (frame.type === "ack" || (frame.type === "error" && frame.reqId)) {
+      const sent = this.inFlight.get(frame.reqId!);
+      this.inFlight.delete(frame.reqId!);
+      if (frame.type === "error" && frame.code === "protocol/rate_limited" && sent) {
+        this.retryLater(sent, frame.retryAfterMs);
+        return;
+      }
       const pending = this.pending.get(frame.reqId!);
-      if (!pending) return;
+      if (!pending) {
+        this.pump();
+        return;
+      }
       this.pending.delete(frame.reqId!);
       clearTimeout(pending.timer);
       if (frame.type === "ack" && typeof frame.result?.conversationToken === "string")
         this.conversationToken = frame.result.conversationToken;
       if (frame.type === "ack") pending.resolve(frame.result ?? {});
       else pending.reject(new RequestError(frame.code, frame.message));
+      this.pump();
       return;
     }
     if (frame.type === "error") this.emit("server-error", new RequestError(frame.code, frame.message));
+  }
+
+  /**
+   * A request refused by a rate limit goes back in the outbox, in its original order, and nothing more is sent until
+   * the server's `retryAfterMs` has passed and every request in flight is answered (docs/protocol.md, "Rate limits").
+   */
+  private retryLater(item: Outgoing, retryAfterMs: number | undefined): void {
+    const index = this.outbox.findIndex((o) => o.order > item.order);
+    this.outbox.splice(index === -1 ? this.outbox.length : index, 0, item);
+    this.limited = true;
+    this.resumeAt = Math.max(this.resumeAt, Date.now() + Math.max(0, retryAfterMs ?? 1000));
+    this.emit("rate-limited", { reqId: item.reqId, retryAfterMs: retryAfterMs ?? 1000 });
+    // The server is answering: waiting for our turn is not a request going unanswered.
+    for (const waiting of this.outbox) this.pending.get(waiting.reqId)?.timer.refresh();
+    this.pump();
+  }
+
+  /** Send what waits in the outbox: all of it normally; after a rate limit, one at a time once allowed. */
+  private pump(): void {
+    const ws = this.ws;
+    if (!ws || this.state !== "online" || ws.readyState !== WebSocket.OPEN) return;
+    if (!this.limited) {
+      for (const item of this.outbox.splice(0)) this.transmit(ws, item);
+      return;
+    }
+    if (this.inFlight.size > 0) return;
+    const wait = this.resumeAt - Date.now();
+    if (wait > 0) {
+      if (!this.pumpTimer)
+        this.pumpTimer = setTimeout(() => {
+          this.pumpTimer = null;
+          this.pump();
+        }, wait);
+      return;
+    }
+    const next = this.outbox.shift();
+    if (next) this.transmit(ws, next);
+    else this.limited = false;
+  }
+
+  private transmit(ws: WebSocket, item: Outgoing): void {
+    this.inFlight.set(item.reqId, item);
+    ws.send(item.frame);
   }
 
   private failAll(error: Error): void {
@@ -184,12 +255,16 @@ export class CcClient extends EventEmitter {
     }
     this.pending.clear();
     this.outbox = [];
+    this.inFlight.clear();
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
   }
 
   /** Send a request; resolves with the ack's result, rejects with a RequestError. Queued while offline. */
   request(body: RequestBody): Promise<Record<string, unknown>> {
     if (this.stopped) return Promise.reject(new RequestError("connection/closed", "The client is closed."));
-    const reqId = `r${this.nextReq++}`;
+    const order = this.nextReq++;
+    const reqId = `r${order}`;
     const frame = JSON.stringify({ ...body, reqId });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -198,8 +273,8 @@ export class CcClient extends EventEmitter {
       }, this.options.requestTimeoutMs ?? 15_000);
       timer.unref();
       this.pending.set(reqId, { resolve, reject, timer });
-      if (this.ws && this.state === "online" && this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
-      else this.outbox.push({ frame, reqId });
+      this.outbox.push({ frame, reqId, order });
+      this.pump();
     });
   }
 

@@ -33,6 +33,9 @@ export function verifyIdentity(secret: string, identity: SignedIdentity, now: nu
   return sameHex(sig, hmac(secret, canonicalJson({ ...fields })));
 }
 
+/** `<base64url payload>.<64 hex digits>`, and nothing else. */
+const CONVERSATION_TOKEN = /^([A-Za-z0-9_-]+)\.([0-9a-f]{64})$/;
+
 /** A token scoped to one conversation, for a customer reconnecting to it. */
 export function conversationToken(secret: string, conversationId: string, customerKey: string): string {
   const payload = Buffer.from(JSON.stringify({ c: conversationId, k: customerKey })).toString("base64url");
@@ -43,9 +46,11 @@ export function verifyConversationToken(
   secret: string,
   token: string,
 ): { conversationId: string; customerKey: string } | null {
-  const [payload, sig] = token.split(".");
-  if (!payload || !sig || !/^[0-9a-f]{64}$/.test(sig) || !sameHex(sig, hmac(secret, `conversation:${payload}`)))
-    return null;
+  // Strict: exactly `payload.sig`, nothing before, between or after (a token with an extra `.part` is not valid).
+  const match = CONVERSATION_TOKEN.exec(token);
+  if (!match) return null;
+  const [, payload, sig] = match as unknown as [string, string, string];
+  if (!sameHex(sig, hmac(secret, `conversation:${payload}`))) return null;
   try {
     const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { c?: unknown; k?: unknown };
     return typeof parsed.c === "string" && typeof parsed.k === "string"

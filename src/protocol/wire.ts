@@ -19,6 +19,7 @@ export const CloseCode = {
   versionMismatch: 4009,
   replaced: 4010,
   slowConsumer: 4013,
+  rateLimited: 4029,
 } as const;
 
 export interface Welcome {
@@ -49,9 +50,9 @@ export interface Welcome {
 /**
  * "epoch": the `lastSeq` belongs to another history (or the hello sent no epoch); "ahead": it is beyond the server's
  * seq; "too_far_back": more events were missed than a resume replays; "missing_events": the server no longer has
- * every event after it.
+ * every event after it; "closed": a customer's missed events touch a conversation their snapshot leaves out.
  */
-export type SnapshotReason = "epoch" | "ahead" | "too_far_back" | "missing_events";
+export type SnapshotReason = "epoch" | "ahead" | "too_far_back" | "missing_events" | "closed";
 
 export interface Ack {
   type: "ack";
@@ -64,6 +65,8 @@ export interface ErrorFrame {
   reqId?: string;
   code: string;
   message: string;
+  /** `protocol/rate_limited`: wait this many milliseconds, then send the refused request again. */
+  retryAfterMs?: number;
 }
 
 export interface EventFrame {

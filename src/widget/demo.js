@@ -1,11 +1,14 @@
 /*
  * The demo page's own script: a pretend shop login. Signing in asks the server for a demo identity
- * (GET /demo/identity, served with the built-in demo org only) and hands it to the widget. A real site's
+ * (GET /demo/identity, served under `cc-agent demo` only) and hands it to the widget. A real site's
  * backend signs the identity with the org secret instead (docs/protocol.md, "Signed customer identities").
+ * The server gives each new demo customer a random id; this browser keeps it per name and sends it back, so the
+ * same name in the same browser is the same customer, and the same name elsewhere is not.
  */
 (function () {
   "use strict";
   const nameKey = "cc-agent-demo:name";
+  const idsKey = "cc-agent-demo:ids";
   const form = document.getElementById("signin-form");
   const nameInput = document.getElementById("signin-name");
   const signOut = document.getElementById("signout");
@@ -27,13 +30,36 @@
     }
   }
 
+  /** The demo ids this browser was given, by lower-cased name. */
+  function knownIds() {
+    try {
+      const ids = JSON.parse(localStorage.getItem(idsKey) || "{}");
+      return ids && typeof ids === "object" ? ids : {};
+    } catch {
+      return {};
+    }
+  }
+
+  function rememberId(name, id) {
+    try {
+      const ids = knownIds();
+      ids[name.toLowerCase()] = id;
+      localStorage.setItem(idsKey, JSON.stringify(ids));
+    } catch {
+      // storage blocked: a new demo customer next time
+    }
+  }
+
   function signIn(name) {
     stateLine.textContent = "Signing in\u2026";
-    return fetch("/demo/identity?name=" + encodeURIComponent(name), { cache: "no-store" })
+    const id = knownIds()[name.toLowerCase()];
+    const query = "?name=" + encodeURIComponent(name) + (typeof id === "string" ? "&id=" + encodeURIComponent(id) : "");
+    return fetch("/demo/identity" + query, { cache: "no-store" })
       .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
       .then(({ ok, body }) => {
         if (!ok || !body.identity) throw new Error(body && body.error ? body.error : "Sign-in failed.");
         remember(name);
+        rememberId(name, body.identity.id);
         window.CcAgentWidget.identify(body.identity);
         stateLine.textContent = "Signed in as " + name + ". Your chat is persistent: come back to it any time.";
         signOut.hidden = false;

@@ -78,6 +78,9 @@
     waiters: [],
     pending: new Map(),
     reqSeq: 0,
+    /** Requests refused for a rate limit, and those made since: sent again in order when the server says. */
+    held: [],
+    heldTimer: null,
     clientSeq: 0,
     clientPrefix: Math.random().toString(36).slice(2, 10),
     reconnectDelay: 250,
@@ -328,6 +331,9 @@
   }
 
   function failPending(message) {
+    state.held = [];
+    clearTimeout(state.heldTimer);
+    state.heldTimer = null;
     for (const [reqId, entry] of state.pending) {
       clearTimeout(entry.timer);
       entry.reject({ code: "connection/lost", message });
@@ -404,7 +410,19 @@
     }
     if (frame.type === "ack" || frame.type === "error") {
       const entry = frame.reqId ? state.pending.get(frame.reqId) : undefined;
-      if (entry) {
+      if (entry && frame.type === "error" && frame.code === "protocol/rate_limited") {
+        // Over the server's rate limit: send it again, in order, when the server says (docs/protocol.md, "Rate limits").
+        clearTimeout(entry.timer);
+        entry.timer = entry.arm();
+        const at = state.held.findIndex((h) => h.n > entry.n);
+        state.held.splice(at === -1 ? state.held.length : at, 0, entry);
+        clearTimeout(state.heldTimer);
+        state.heldTimer = setTimeout(() => {
+          state.heldTimer = null;
+          const held = state.held.splice(0);
+          if (state.ws && state.welcomed) for (const h of held) state.ws.send(h.frame);
+        }, frame.retryAfterMs || 1000);
+      } else if (entry) {
         state.pending.delete(frame.reqId);
         clearTimeout(entry.timer);
         if (frame.type === "ack") entry.resolve(frame.result || {});
@@ -420,12 +438,17 @@
       () =>
         new Promise((resolve, reject) => {
           const reqId = "w" + ++state.reqSeq;
-          const timer = setTimeout(() => {
-            state.pending.delete(reqId);
-            reject({ code: "request/timeout", message: "The server did not answer in time. Please try again." });
-          }, REQUEST_TIMEOUT_MS);
-          state.pending.set(reqId, { resolve, reject, timer });
-          state.ws.send(JSON.stringify(Object.assign({ reqId }, body)));
+          const arm = () =>
+            setTimeout(() => {
+              state.pending.delete(reqId);
+              reject({ code: "request/timeout", message: "The server did not answer in time. Please try again." });
+            }, REQUEST_TIMEOUT_MS);
+          const entry = { resolve, reject, timer: arm(), arm, frame: JSON.stringify(Object.assign({ reqId }, body)) };
+          entry.n = state.reqSeq;
+          state.pending.set(reqId, entry);
+          // While refused requests wait for their turn, later ones wait behind them.
+          if (state.held.length > 0) state.held.push(entry);
+          else state.ws.send(entry.frame);
         }),
     );
   }

@@ -176,7 +176,8 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
   });
 
   it("SPEC P5, P9, P3: a returning signed-in customer sees their persistent conversation's history and carries on", async () => {
-    const server = await h.start();
+    // `cc-agent demo`: the demo page's sign-in gets identities from the server.
+    const server = await h.start({ demoIdentities: true });
     const alice = await h.rep("alice");
 
     // First visit: sign in on the demo page (a demo identity the server signs for the demo org only).
@@ -203,12 +204,13 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
     // P3: a persistent chat cannot be ended by the customer; P4: no queue messages for persistent chat.
     expect(await first.page.getByRole("button", { name: "End chat" }).isHidden()).toBe(true);
     expect((await threadTexts(first.page)).some((t) => t.includes("in the queue"))).toBe(false);
-    // The rep parks it in Waiting (P6); the customer closes the page.
+    // The rep parks it in Waiting (P6); the customer signs out and closes the page.
     await alice.request({ type: "close", conversationId });
-    await first.context.close();
+    await first.page.getByRole("button", { name: "Sign out" }).click();
+    await first.page.close();
 
-    // Later, another browser (nothing stored): signing in again brings the whole history back.
-    const back = await h.page();
+    // Later, the same browser: signing in again with the same name brings the whole history back.
+    const back = { page: await first.context.newPage() };
     await back.page.goto(`${server.httpUrl}/demo/billing`);
     await widgetReady(back.page);
     await back.page.getByLabel("Name").fill("Kenny Smith");
@@ -226,13 +228,14 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
     await alice.waitForText(conversationId, "Got it, thank you!");
     await seeStatus(back.page, "You are chatting with Alice Moreau.");
 
-    // P9: the history follows the signed identity only. Another customer sees none of it.
+    // P9: the history follows the signed identity only. Someone else, in another browser, who signs in with the
+    // same name (in any spelling) is another customer and sees none of it.
     const other = await h.page();
     await other.page.goto(`${server.httpUrl}/demo`);
     await widgetReady(other.page);
-    await other.page.getByLabel("Name").fill("Someone Else");
+    await other.page.getByLabel("Name").fill("KENNY  smith");
     await other.page.getByRole("button", { name: "Sign in" }).click();
-    await other.page.getByText("Signed in as Someone Else.", { exact: false }).waitFor();
+    await other.page.getByText("Signed in as KENNY smith.", { exact: false }).waitFor();
     await openChat(other.page);
     await seeStatus(other.page, "Write to us: you can close this page and come back to your conversation.");
     expect(await threadTexts(other.page)).toEqual([]);
@@ -281,7 +284,7 @@ describe("operating hours", { timeout: 60_000 }, () => {
     // With --org the server signs no demo identities: the demo page's sign-in says so.
     await page.getByLabel("Name").fill("Kenny Smith");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByText("Demo identities exist only with the built-in demo org.", { exact: false }).waitFor();
+    await page.getByText("Demo identities exist only under `cc-agent demo`", { exact: false }).waitFor();
 
     // The site's backend signs the identity with the org secret; the page hands it to the widget.
     const identity = signIdentity(TEST_SECRET, { id: "cust-1042", name: "Kenny Smith", account: "Fabrikam Ltd" });

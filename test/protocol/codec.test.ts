@@ -427,7 +427,13 @@ const serverFrame = union<ServerFrame, "type">("type", {
     serverTime: int,
   }),
   ack: obj<Ack>({ type: lit("ack"), reqId: str, result: optional(rec(anything)) }),
-  error: obj<ErrorFrame>({ type: lit("error"), reqId: optional(str), code: oneOf(ERROR_CODES), message: str }),
+  error: obj<ErrorFrame>({
+    type: lit("error"),
+    reqId: optional(str),
+    code: oneOf(ERROR_CODES),
+    message: str,
+    retryAfterMs: optional(int),
+  }),
   event: obj<EventFrame>({ type: lit("event"), seq: int, at: int, changes: arr(change) }),
 });
 
@@ -526,6 +532,27 @@ describe("client frame fixtures", () => {
       customerKey: "auth:cust-1042",
     });
     expect(verifyConversationToken("another-secret-of-at-least-32-chars!!", token)).toBeNull();
+  });
+
+  it("a conversation token with anything added, removed or changed around its two parts does not verify", () => {
+    const token = (fixture("customer.hello-conversation-token").json as { conversationToken: string })
+      .conversationToken;
+    const [payload, sig] = token.split(".") as [string, string];
+    for (const variant of [
+      `${token}.anything`,
+      `${token}.`,
+      `${token}\n`,
+      ` ${token}`,
+      `x.${token}`,
+      `${payload}.${sig}.${sig}`,
+      `${payload}..${sig}`,
+      `${payload}.${sig.toUpperCase()}`,
+      `${payload}=.${sig}`,
+      `${payload}.${sig.slice(0, 63)}`,
+    ]) {
+      expect(verifyConversationToken(EXAMPLE_SECRET, variant), JSON.stringify(variant)).toBeNull();
+    }
+    expect(verifyConversationToken(EXAMPLE_SECRET, token)).not.toBeNull();
   });
 });
 

@@ -16,6 +16,7 @@ import {
   toOrg,
 } from "../../server/org-file.js";
 import { DEFAULT_TEXTS } from "../../server/core/org.js";
+import { DEFAULT_LIMITS } from "../../server/rate-limit.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../docs/example-org.json", import.meta.url));
 const DOC = fileURLToPath(new URL("../../docs/org-file.md", import.meta.url));
@@ -254,6 +255,30 @@ describe("masking (SPEC L6)", () => {
     expect(errorOf(withMasking({ regions: ["SE", "SE"] }))).toContain("masking.regions: a region is named twice");
     expect(errorOf(withMasking("yes"))).toContain("masking:");
     expect(errorOf(withMasking({ enabled: "yes" }))).toContain("masking.enabled:");
+  });
+});
+
+describe("limits", () => {
+  it("default to the documented limits; any part may be set alone; nonsense is refused naming the field", () => {
+    expect(parseOrgFile(minimal()).limits).toEqual(DEFAULT_LIMITS);
+    expect(DEFAULT_LIMITS).toEqual({
+      connection: { burst: 100, perSecond: 20 },
+      customer: { burst: 40, perSecond: 5 },
+      unauthenticatedPerAddress: 50,
+      customerResumeEvents: 1000,
+    });
+    const set = parseOrgFile({ ...minimal(), limits: { customer: { perSecond: 50 }, unauthenticatedPerAddress: 500 } });
+    expect(set.limits).toEqual({
+      ...DEFAULT_LIMITS,
+      customer: { burst: 40, perSecond: 50 },
+      unauthenticatedPerAddress: 500,
+    });
+    expect(() => parseOrgFile({ ...minimal(), limits: { connection: { burst: 0 } } })).toThrow(
+      /limits\.connection\.burst: /,
+    );
+    expect(() => parseOrgFile({ ...minimal(), limits: { customer: { perSecond: -1 } } })).toThrow(
+      /limits\.customer\.perSecond: /,
+    );
   });
 });
 

@@ -168,6 +168,23 @@ describe("refused credentials", () => {
       expect(error.message).toMatch(/not signed by this organisation/);
       expect(close.code).toBe(CloseCode.unauthorized);
     }
+    // A genuine conversation token with an extra part is refused: tokens are parsed strictly.
+    const visitor = await connect({ role: "customer" });
+    const started = await visitor.request({ type: "start", workstream: "live", text: "Hello" });
+    const genuineToken = started.conversationToken as string;
+    for (const extended of [`${genuineToken}.anything`, `${genuineToken}.`]) {
+      const { error, close } = await refusedHello({
+        v: PROTOCOL_VERSION,
+        role: "customer",
+        conversationToken: extended,
+      });
+      expect(error.code).toBe("auth/invalid_token");
+      expect(close.code).toBe(CloseCode.unauthorized);
+    }
+    await connect({ role: "customer", conversationToken: genuineToken });
+    // A rep's token with an extra part is refused too.
+    const extendedRep = await refusedHello({ v: PROTOCOL_VERSION, role: "rep", token: `${token("alice")}.anything` });
+    expect(extendedRep.close.code).toBe(CloseCode.unauthorized);
     // A forged conversation token is refused the same way.
     const { error, close } = await refusedHello({
       v: PROTOCOL_VERSION,
@@ -266,6 +283,13 @@ describe("bad frames", () => {
     await expectError(
       () => rep.sendJson({ type: "hello", v: PROTOCOL_VERSION, role: "rep", token: token("alice") }),
       undefined,
+      "protocol/invalid",
+      "Already said hello.",
+    );
+    // A second hello that carries a reqId gets its error with that reqId.
+    await expectError(
+      () => rep.sendJson({ type: "hello", reqId: "h2", v: PROTOCOL_VERSION, role: "rep", token: token("alice") }),
+      "h2",
       "protocol/invalid",
       "Already said hello.",
     );

@@ -170,29 +170,59 @@ describe("GET /widget/config", () => {
   });
 });
 
-describe("GET /demo/identity (demo only)", () => {
-  it("SPEC P9: with the built-in demo org, signs a short-lived identity for the demo page", async () => {
-    server = await startServer({ port: 0, dataFile: null });
-    const response = await fetch(`${server.httpUrl}/demo/identity?name=${encodeURIComponent("Kenny  Smith ")}`);
+describe("GET /demo/identity (cc-agent demo only)", () => {
+  const identityOf = async (query: string) => {
+    const response = await fetch(`${server.httpUrl}/demo/identity?${query}`);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    const { identity } = (await response.json()) as {
-      identity: { id: string; name: string; expires: number; sig: string };
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        identity?: { id: string; name: string; expires: number; sig: string };
+        error?: string;
+      },
     };
-    expect(identity).toMatchObject({ id: "demo-kenny smith", name: "Kenny Smith" });
-    expect(verifyIdentity(server.org.secret, identity, Date.now())).toBe(true);
-    expect(identity.expires - Date.now()).toBeLessThanOrEqual(3600_000);
-    expect((await fetch(`${server.httpUrl}/demo/identity`)).status).toBe(400);
-    expect((await fetch(`${server.httpUrl}/demo/identity?name=${"x".repeat(81)}`)).status).toBe(400);
+  };
+
+  it("SPEC P9: under cc-agent demo, signs a short-lived identity with an unguessable id, which only its holder can reuse", async () => {
+    server = await startServer({ port: 0, dataFile: null, demoIdentities: true });
+    const first = (await identityOf(`name=${encodeURIComponent("Kenny  Smith ")}`)).body.identity!;
+    expect(first).toMatchObject({ name: "Kenny Smith" });
+    expect(first.id).toMatch(/^demo-[0-9a-f]{24}$/);
+    expect(verifyIdentity(server.org.secret, first, Date.now())).toBe(true);
+    expect(first.expires - Date.now()).toBeLessThanOrEqual(3600_000);
+    // Asking for the same name, in any spelling, does not give Kenny Smith's id: it gives a new customer.
+    for (const name of ["Kenny Smith", "KENNY  smith", "kenny smith"]) {
+      const other = (await identityOf(`name=${encodeURIComponent(name)}`)).body.identity!;
+      expect(other.id).toMatch(/^demo-[0-9a-f]{24}$/);
+      expect(other.id).not.toBe(first.id);
+    }
+    // The browser that holds the id comes back as the same customer.
+    const again = (await identityOf(`name=Kenny%20Smith&id=${first.id}`)).body.identity!;
+    expect(again.id).toBe(first.id);
+    expect(verifyIdentity(server.org.secret, again, Date.now())).toBe(true);
+    // Only ids of the issued form: not someone's id from another system, nor a readable one.
+    for (const id of ["cust-1042", "demo-kenny smith", `${first.id}0`, `DEMO-${first.id.slice(5)}`]) {
+      expect(await identityOf(`name=Kenny&id=${encodeURIComponent(id)}`)).toEqual({
+        status: 400,
+        body: { error: "`id` must be an id this server issued: demo- and 24 hex digits." },
+      });
+    }
+    expect((await identityOf("")).status).toBe(400);
+    expect((await identityOf(`name=${"x".repeat(81)}`)).status).toBe(400);
   });
 
-  it("SPEC P9: with --org it does not exist: the org's backend signs identities, never the server", async () => {
-    server = await startServer({ port: 0, dataFile: null, org: org() });
-    const response = await fetch(`${server.httpUrl}/demo/identity?name=Kenny`);
-    expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({
-      error:
-        "Demo identities exist only with the built-in demo org. With --org, your web backend signs customer identities.",
-    });
+  const NOT_HERE =
+    "Demo identities exist only under `cc-agent demo` (or --unsafe-demo-identities) with the built-in demo org. With --org, your web backend signs customer identities.";
+
+  it("SPEC P9: a plain server, even with the built-in demo org, signs no identities", async () => {
+    server = await startServer({ port: 0, dataFile: null });
+    expect(await identityOf("name=Kenny")).toEqual({ status: 404, body: { error: NOT_HERE } });
+    expect(await (await fetch(`${server.httpUrl}/widget/config`)).json()).toMatchObject({ demo: false });
+  });
+
+  it("SPEC P9: with --org it does not exist, whatever the options: the org's backend signs identities, never the server", async () => {
+    server = await startServer({ port: 0, dataFile: null, org: org(), demoIdentities: true });
+    expect(await identityOf("name=Kenny")).toEqual({ status: 404, body: { error: NOT_HERE } });
   });
 });
 
