@@ -38,11 +38,23 @@ async function client(hello: ConstructorParameters<typeof TestClient>[1]): Promi
   return c;
 }
 
-/** Say hello (with `lastSeq`), and return everything the server sent up to the answer of a later request. */
-async function helloAndReplay(hello: Record<string, unknown>): Promise<{ welcome: Welcome; frames: ServerFrame[] }> {
+/** The welcome a plain hello gets (a visitor's changes nothing). */
+async function rawWelcome(hello: Record<string, unknown>): Promise<Welcome> {
   const socket = await RawSocket.open(server!.url);
   sockets.push(socket);
   socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...hello });
+  return (await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome")) as Welcome;
+}
+
+/**
+ * Say hello (with `lastSeq`, in this log's epoch), and return everything the server sent up to the answer of a
+ * later request.
+ */
+async function helloAndReplay(hello: Record<string, unknown>): Promise<{ welcome: Welcome; frames: ServerFrame[] }> {
+  const epoch = (await rawWelcome({ role: "customer" })).epoch;
+  const socket = await RawSocket.open(server!.url);
+  sockets.push(socket);
+  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, epoch, ...hello });
   const welcome = (await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome")) as Welcome;
   // Frames come in order: once this request is answered, every replayed event is in.
   const probe = hello.role === "customer" ? { type: "status", conversationId: "none" } : { type: "targets" };
@@ -119,7 +131,7 @@ describe("a customer's resume", () => {
     const closedToken = (
       await helloAndReplay({ role: "customer", conversationToken: closed.conversationToken, lastSeq: 0 })
     ).frames;
-    expect(closedToken.find((f) => f.type === "welcome")).toMatchObject({ mode: "snapshot" });
+    expect(closedToken.find((f) => f.type === "welcome")).toMatchObject({ mode: "snapshot", snapshotReason: "closed" });
     expect(textsIn(closedToken)).toEqual([]);
 
     // An ordinary resume is still a resume: a chat going on, a message missed.
