@@ -426,6 +426,11 @@ export function evolve(state: State, event: DomainEvent): State {
       state.org = { ...state.org, users: state.org.users.filter((x) => x.id !== event.userId) };
       break;
     }
+    default: {
+      // Every event type has a case above: a new one does not compile until it has.
+      const unknown: never = event;
+      throw new Error(`evolve: unknown event ${(unknown as DomainEvent).type}`);
+    }
   }
   return state;
 }

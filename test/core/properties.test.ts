@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
-import { decide, nextDeadline } from "../../server/core/decide.js";
+import { decide, nextDeadline } from "../../server/core/decide/index.js";
 import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
 import type {
   Actor,
