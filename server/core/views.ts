@@ -13,6 +13,7 @@ import type {
 } from "../../src/protocol/views.js";
 import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
+import { dict } from "./dict.js";
 import { maskName, maskText } from "./masking.js";
 import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
 
@@ -103,7 +104,8 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
   if (c.customer.phone !== undefined) customer.phone = masking ? maskText(c.customer.phone) : c.customer.phone;
   if (c.customer.account !== undefined) customer.account = c.customer.account;
   if (c.customer.caseTitle !== undefined) customer.caseTitle = c.customer.caseTitle;
-  const context: Record<string, string> = {};
+  // The customer's page context: any key is an entry (dict.ts).
+  const context = dict<string>();
   for (const key of Object.keys(c.context)) context[key] = staffText(state, c.context[key]!);
   const view: ConversationView = {
     id: c.id,

@@ -1,6 +1,14 @@
 // decide: validate a command against the state and produce its events. Each event is applied with
 // evolve as soon as it is emitted, so that later steps of the same command (routing, presence) see
-// its effects. Validation always happens before the first event: a refused command changes nothing.
+// its effects.
+//
+// No request may leave the state different from what is committed. Two rules make it so:
+// - every command validates before its first event, so a refusal (a Refusal thrown while checking) changes nothing;
+// - anything else thrown once an event was applied is a defect that left the state part-way through a command. The
+//   state cannot be trusted then and the core does not patch it up: decide throws CommandFailed, and the shell
+//   discards its state and rebuilds it from the log (snapshot, committed events, and those of earlier commands still
+//   waiting for their commit; server/hub.ts), the same replay a restart does. Undoing in place would need an undo
+//   record of every mutation evolve makes, and copying the state per command costs more than deciding it.
 //
 // Every command is in one table, COMMANDS: who may send it, and the module of its family that runs it.
 import type { Actor, Command, Envelope, Outcome, State } from "../model.js";
@@ -14,6 +22,26 @@ import { tick } from "./tick.js";
 import { Refusal, Tx } from "./tx.js";
 
 export { nextDeadline } from "./tick.js";
+
+/**
+ * A command failed (a defect, not a refusal) after some of its events were applied to the state it was given: that
+ * state is part-way through the command and must be rebuilt from the committed events. None of the events is valid.
+ */
+export class CommandFailed extends Error {
+  override readonly name = "CommandFailed";
+  constructor(
+    readonly command: Command["type"],
+    readonly applied: number,
+    cause: unknown,
+  ) {
+    super(
+      `${command} failed after ${applied} of its events were applied: ${String((cause as Error)?.message ?? cause)}`,
+      {
+        cause,
+      },
+    );
+  }
+}
 
 type Role = Actor["role"];
 
@@ -86,8 +114,11 @@ export function decide(state: State, envelope: Envelope): Outcome {
     // Routing runs until nothing changes: an offer timing out can free capacity for another queue.
     for (let queues = tx.takeTouched(); queues.length > 0; queues = tx.takeTouched()) route(tx, queues);
   } catch (error) {
-    if (error instanceof Refusal && tx.events.length === 0) return { ok: false, error: error.error };
-    throw error;
+    if (tx.events.length === 0) {
+      if (error instanceof Refusal) return { ok: false, error: error.error };
+      throw error;
+    }
+    throw new CommandFailed(command.type, tx.events.length, error);
   }
   return tx.result ? { ok: true, events: tx.events, result: tx.result } : { ok: true, events: tx.events };
 }
