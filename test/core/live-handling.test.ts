@@ -950,7 +950,7 @@ describe("L12: End and wrap-up", () => {
     expect(h.conversation(id)).toMatchObject({ state: "closed", closedBy: "customer" });
     expect(h.conversation(id).messages.some((m) => m.code === "customer_ended")).toBe(true);
     expect(h.used("alice")).toBe(0);
-    expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_found");
+    expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_pending");
   });
 });
 

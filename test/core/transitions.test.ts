@@ -355,6 +355,6 @@ describe("offer transitions", () => {
     } as DomainEvent;
     // then: evolve throws, and decide refuses to accept it
     expect(() => evolve(h.state, event)).toThrow(/unknown offer/);
-    expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_found");
+    expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_pending");
   });
 });

@@ -144,8 +144,8 @@ describe("offers", () => {
       () => customer.customerConversations.get(conversationId)?.repName === "Carol Tanaka",
       "the customer sees Carol",
     );
-    // A rejected offer cannot be accepted afterwards (settled offers are history, not state).
-    expect(await alice.refused({ type: "accept", offerId: first.id })).toBe("offer/not_found");
+    // A rejected offer cannot be accepted afterwards: it is no longer pending (a retried answer is told so).
+    expect(await alice.refused({ type: "accept", offerId: first.id })).toBe("offer/not_pending");
   });
 });
 

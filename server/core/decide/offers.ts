@@ -6,8 +6,19 @@ import { actorId, assign, freed, settlePresence, systemMessage } from "./common.
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
 
+/**
+ * Whether the server made an offer with this id at some time. Only pending offers stay in the state; offers are
+ * numbered o1, o2, … so an id up to the counter was issued, and is settled now if it is not pending.
+ */
+function issued(tx: Tx, offerId: string): boolean {
+  const n = /^o[1-9][0-9]*$/.test(offerId) ? Number(offerId.slice(1)) : 0;
+  return n > 0 && n <= tx.state.counters.offer;
+}
+
 export function myPendingOffer(tx: Tx, actor: Actor, offerId: string): Offer {
   const o = tx.state.offers[offerId];
+  // A retried accept or reject (the answer was lost) finds its offer settled: not_pending, as for one that expired.
+  if (!o && issued(tx, offerId)) refuse("offer/not_pending", "This offer is no longer available.");
   if (!o || o.repId !== actorId(actor)) refuse("offer/not_found", `There is no offer ${offerId} for you.`);
   if (o.status !== "pending" || tx.at >= o.expiresAt) refuse("offer/not_pending", "This offer is no longer available.");
   return o;

@@ -195,7 +195,9 @@ export function wrapup(tx: Tx, actor: Actor, command: CommandOf<"wrapup">): void
     );
   }
   tx.emit({ type: "wrapup_submitted", conversationId: c.id, repId: me.id, reasonId: command.reasonId });
-  if (c.state === "wrapup" && c.wrapUpBy.length === 0) tx.emit({ type: "closed", conversationId: c.id, by: me.id });
+  // Closed by whoever ended it: the customer (the reps' wrap-up only follows their end), else the last rep to wrap up.
+  if (c.state === "wrapup" && c.wrapUpBy.length === 0)
+    tx.emit({ type: "closed", conversationId: c.id, by: c.customerEnded ? "customer" : me.id });
   freed(tx, me.id);
 }
 
