@@ -232,6 +232,10 @@ export function evolve(state: State, event: DomainEvent): State {
       state.queues[event.queueId]?.open.push(c.id);
       break;
     }
+    case "declines_forgotten": {
+      conv(state, event.conversationId).declinedBy = [];
+      break;
+    }
     case "offered": {
       const offer = { ...event.offer };
       state.offers[offer.id] = offer;

@@ -223,6 +223,8 @@ export type EventBody =
    * transfer took it from (L10, SV7). Absent in events stored before it existed: nobody.
    */
   | { type: "queued"; conversationId: string; queueId: string; declinedBy?: string[] }
+  /** Every rep of its queue who could take it had declined it: the declines are forgotten and routing starts over. */
+  | { type: "declines_forgotten"; conversationId: string }
   | { type: "offered"; offer: Offer }
   | {
       type: "offer_ended";
@@ -242,7 +244,17 @@ export type EventBody =
       exceededBy: number;
     }
   | { type: "transfer_requested"; conversationId: string; transfer: PendingTransfer }
-  | { type: "transfer_ended"; conversationId: string; outcome: "accepted" | "rejected" | "withdrawn" | "queued" }
+  /**
+   * `fromRepId`, `notAcceptedBy`: a rep's transfer to a rep who rejected it or let it time out, so that the sender is
+   * told (absent in events stored before they existed, and for every other ending).
+   */
+  | {
+      type: "transfer_ended";
+      conversationId: string;
+      outcome: "accepted" | "rejected" | "withdrawn" | "queued";
+      fromRepId?: string | null;
+      notAcceptedBy?: string;
+    }
   | { type: "conference_requested"; conversationId: string; repId: string; offerId: string }
   | { type: "conference_joined"; conversationId: string; repId: string }
   | { type: "conference_cancelled"; conversationId: string; repId: string }

@@ -322,6 +322,7 @@ export function audienceOf(state: State, event: DomainEvent): Audience {
   if ("repIds" in event) for (const id of event.repIds) audience.users.add(id);
   if ("userId" in event) audience.users.add(event.userId);
   if ("byRepId" in event) audience.users.add(event.byRepId);
+  if (event.type === "transfer_ended" && event.fromRepId) audience.users.add(event.fromRepId);
   if (event.type === "offered") audience.users.add(event.offer.repId);
   return audience;
 }
@@ -452,6 +453,15 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
         });
       break;
     case "transfer_ended":
+      // L10: the rep who transferred it learns that the target did not take it, and where it went.
+      if (event.notAcceptedBy && event.fromRepId === me && c) {
+        changes.push({
+          kind: "notice",
+          code: "transfer_not_accepted",
+          text: `${nameOf(state, event.notAcceptedBy)} did not accept the transfer of ${conversationView(state, c, false).title}; it went back to the ${state.queues[c.queueId]?.name ?? c.queueId} queue.`,
+          conversationId: c.id,
+        });
+      }
       if (event.outcome === "rejected" && viewer.role === "supervisor") {
         changes.push({
           kind: "notice",

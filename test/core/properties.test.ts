@@ -682,6 +682,40 @@ const INVARIANTS: Invariant[] = [
     },
   },
   {
+    // Issue 10 §4: declines never strand a conversation. Once every rep of its queue who is Available with room (and
+    // does not hold it) has declined it, the declines are forgotten and routing starts over: so after every step no
+    // Open conversation waits while such a rep exists, whether they declined it or not.
+    name: "no conversation waits while a rep of its queue is Available with room, declined or not",
+    check(state) {
+      const found: string[] = [];
+      for (const queueId of Object.keys(state.queues).sort()) {
+        for (const id of state.queues[queueId]!.open) {
+          const c = state.conversations[id];
+          if (!c || c.offerId || c.transfer) continue;
+          const ws = workstreamOf(state, c);
+          if (ws.operatingHours) continue;
+          const rep = state.org.users
+            .map((u) => state.users[u.id])
+            .find(
+              (u) =>
+                u !== undefined &&
+                !u.deleted &&
+                u.presence === "available" &&
+                u.capacity > 0 &&
+                u.queues.includes(c.queueId) &&
+                !(c.id in u.items) &&
+                usedUnits(u) + ws.capacityCost <= u.capacity,
+            );
+          if (rep)
+            found.push(
+              `${c.id} waits in ${queueId} while ${rep.id} is Available with room (declined by ${c.declinedBy.join(", ") || "nobody"})`,
+            );
+        }
+      }
+      return found;
+    },
+  },
+  {
     name: "the derived indexes agree with the state",
     check(state) {
       const found: string[] = [];
@@ -1041,6 +1075,7 @@ describe("routing core properties (fast-check)", () => {
       "offer_ended",
       "closed",
       "supervisor_watching",
+      "declines_forgotten",
     ];
     const summary = `over ${runs} runs: succeeded ${JSON.stringify(Object.fromEntries(coverage))}; refused ${JSON.stringify(Object.fromEntries(refusals))}`;
     expect(

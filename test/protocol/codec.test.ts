@@ -197,6 +197,7 @@ const noticeCode = oneOf<NoticeCode>({
   aborted: true,
   offer_withdrawn: true,
   transfer_rejected: true,
+  transfer_not_accepted: true,
   conference_declined: true,
 });
 
@@ -765,6 +766,7 @@ describe("docs/protocol.md", () => {
       aborted: true,
       offer_withdrawn: true,
       transfer_rejected: true,
+      transfer_not_accepted: true,
       conference_declined: true,
     };
     for (const code of Object.keys(notices)) expect(doc, code).toContain(`\`${code}\``);

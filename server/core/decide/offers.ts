@@ -76,8 +76,14 @@ export function endOffer(tx: Tx, o: Offer, status: "rejected" | "timed_out"): vo
     case "route":
       break;
     case "transfer":
-      // L10: the request is withdrawn and the conversation goes back to routing.
-      tx.emit({ type: "transfer_ended", conversationId: c.id, outcome: "withdrawn" });
+      // L10: the request is withdrawn and the conversation goes back to routing; the rep who sent it is told.
+      tx.emit({
+        type: "transfer_ended",
+        conversationId: c.id,
+        outcome: "withdrawn",
+        fromRepId: c.transfer?.fromRepId ?? null,
+        notAcceptedBy: o.repId,
+      });
       break;
     case "supervisor_transfer":
       // SV7: the transfer completes on reject; the conversation stays where it was.
