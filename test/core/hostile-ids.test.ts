@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CommandFailed } from "../../server/core/decide/index.js";
 import { upgradeState } from "../../server/core/evolve.js";
 import type { Actor, Command, State } from "../../server/core/model.js";
+import { fill } from "../../server/core/org.js";
 import { conversationView } from "../../server/core/views.js";
 import { admin, CoreHarness, customer, rep, supervisor } from "../helpers/core.js";
 
@@ -181,5 +182,13 @@ describe("a command that fails part-way", () => {
       /unknown workstream gone/,
     );
     expect(json(quiet.state)).toBe(before);
+  });
+});
+
+describe("system texts", () => {
+  it("a placeholder named like a property ({constructor}, {toString}) is left as written, not filled from Object", () => {
+    expect(fill("You are number {position}; {constructor} {toString} {__proto__}", { position: 3 })).toBe(
+      "You are number 3; {constructor} {toString} {__proto__}",
+    );
   });
 });
