@@ -6,7 +6,7 @@ import { upgradeState } from "../../server/core/evolve.js";
 import type { Actor, Command, State } from "../../server/core/model.js";
 import { fill } from "../../server/core/org.js";
 import { conversationView } from "../../server/core/views.js";
-import { admin, CoreHarness, customer, rep, supervisor } from "../helpers/core.js";
+import { admin, CoreHarness, customer, rep, supervisor, testOrg, testWorkstream } from "../helpers/core.js";
 
 const HOSTILE = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"];
 
@@ -190,5 +190,25 @@ describe("system texts", () => {
     expect(fill("You are number {position}; {constructor} {toString} {__proto__}", { position: 3 })).toBe(
       "You are number 3; {constructor} {toString} {__proto__}",
     );
+  });
+});
+
+describe("an org whose own ids are property names", () => {
+  it("a queue __proto__ and a rep constructor work like any others, also after a snapshot", () => {
+    const org = testOrg({
+      queues: [{ id: "__proto__", name: "Proto" }],
+      workstreams: [testWorkstream({ id: "toString", mode: "live", queueId: "__proto__" })],
+      users: [{ id: "constructor", name: "Con Structor", role: "rep", capacity: 2, queues: ["__proto__"] }],
+    });
+    const h = new CoreHarness(org);
+    expect(Object.keys(h.state.queues)).toEqual(["__proto__"]);
+    h.available("constructor");
+    const id = h.start("toString");
+    h.ok(rep("constructor"), { type: "accept", offerId: h.offerFor("constructor", id)! });
+    expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "constructor", queueId: "__proto__" });
+    h.state = upgradeState(JSON.parse(JSON.stringify(h.state)) as State);
+    h.ok(rep("constructor"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "__proto__" } });
+    expect(h.state.queues["__proto__"]!.open).toEqual([id]);
+    expect(h.state.users["constructor"]!.items[id]).toEqual({ role: "wrapup", units: 1 });
   });
 });
