@@ -1,5 +1,6 @@
 /*
- * cc-agent chat widget: plain browser JavaScript, no dependencies, no build step.
+ * cc-agent chat widget: browser TypeScript with no dependencies, bundled by esbuild (scripts/bundle.js,
+ * server/widget-bundle.ts) into the one script the server serves at GET /widget.js.
  *
  *   <script src="https://chat.example.com/widget.js" defer></script>
  *
@@ -13,19 +14,83 @@
  * Settings before the script loads: window.ccAgentSettings = { identity, workstream }.
  * Script attributes: data-workstream="<id>" picks the workstream of chats the customer starts.
  */
-(function () {
-  "use strict";
-  if (window.CcAgentWidget) return;
+import { CloseCode, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION } from "../protocol/wire.js";
+import type { EventFrame, ServerFrame, Welcome } from "../protocol/wire.js";
+import type { Change, CustomerConversationView, MessageView } from "../protocol/views.js";
+import { inTimeFrame, urlMatches } from "./rules.js";
+import type { InvitationRule } from "./rules.js";
 
-  /** SPEC PC4: an invitation the customer neither accepts nor dismisses closes after one minute. Fixed: no setting changes it. */
-  const INVITATION_TIMEOUT_MS = 60000;
-  const REQUEST_TIMEOUT_MS = 15000;
-  const STATUS_REFRESH_MS = 20000;
-  const MAX_MESSAGE_CHARS = 1000;
-  const PROTOCOL_VERSION = 1;
-  const CLIENT = "widget/1.0";
+/** A customer identity the page's backend signed (P9): passed to the server as it is. */
+type SignedIdentity = Record<string, unknown>;
 
-  const script = document.currentScript;
+interface WorkstreamConfig {
+  id: string;
+  name: string;
+  mode: "live" | "persistent";
+  open: boolean;
+  outsideHours: string;
+}
+
+/** GET /widget/config. */
+interface WidgetConfig {
+  allowed: boolean;
+  org: string;
+  workstreams: WorkstreamConfig[];
+  proactive: boolean;
+  rules: InvitationRule[];
+  demo: boolean;
+}
+
+/** Why a request did not go through: the server's error code and message, or the widget's own. */
+interface RequestError {
+  code?: string;
+  message: string;
+}
+
+type RequestResult = Record<string, unknown>;
+
+interface Pending {
+  resolve: (result: RequestResult) => void;
+  reject: (error: RequestError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface Entry {
+  view: CustomerConversationView;
+  messages: MessageView[];
+}
+
+interface OutboxItem {
+  clientId: string;
+  text: string;
+  conversationId: string | null;
+}
+
+interface WidgetApi {
+  version: string;
+  identify(identity: SignedIdentity | null): void;
+  open(): void;
+  close(): void;
+}
+
+declare global {
+  interface Window {
+    CcAgentWidget?: WidgetApi;
+    ccAgentSettings?: { identity?: SignedIdentity; workstream?: string };
+  }
+}
+
+/** SPEC PC4: an invitation the customer neither accepts nor dismisses closes after one minute. Fixed: no setting changes it. */
+const INVITATION_TIMEOUT_MS = 60000;
+const REQUEST_TIMEOUT_MS = 15000;
+const STATUS_REFRESH_MS = 20000;
+const MAX_MESSAGE_CHARS = MAX_MESSAGE_LENGTH;
+const CLIENT = "widget/1.0";
+
+if (!window.CcAgentWidget) main();
+
+function main(): void {
+  const script = document.currentScript as HTMLScriptElement | null;
   const base = script && script.src ? new URL(script.src).origin : location.origin;
   const wsUrl = base.replace(/^http/, "ws") + "/ws";
   const pageSettings = Object.assign({}, window.ccAgentSettings || {});
@@ -36,14 +101,16 @@
 
   // ---- storage (may be blocked: the widget still works, it just forgets) ---------------------------------
 
-  function storageGet(store, key) {
+  type StoreName = "localStorage" | "sessionStorage";
+
+  function storageGet(store: StoreName, key: string): string | null {
     try {
       return window[store].getItem(key);
     } catch {
       return null;
     }
   }
-  function storageSet(store, key, value) {
+  function storageSet(store: StoreName, key: string, value: string | null): void {
     try {
       if (value === null) window[store].removeItem(key);
       else window[store].setItem(key, value);
@@ -59,12 +126,12 @@
   // ---- state ---------------------------------------------------------------------------------------------
 
   const state = {
-    config: null,
-    configError: null,
-    identity: pageSettings.identity || null,
+    config: null as WidgetConfig | null,
+    configError: null as string | null,
+    identity: (pageSettings.identity || null) as SignedIdentity | null,
     /** A visitor's conversation token (scoped to one conversation), kept for this tab's session. */
     token: storageGet("sessionStorage", tokenKey),
-    ws: null,
+    ws: null as WebSocket | null,
     generation: 0,
     welcomed: false,
     /** Welcomed at least once with the current credentials: a drop is then retried until it comes back. */
@@ -72,40 +139,44 @@
     reconnecting: false,
     /** The connection came in with a conversation token: it reaches that conversation only. */
     scoped: false,
-    lastSeq: undefined,
-    waiters: [],
-    pending: new Map(),
+    lastSeq: undefined as number | undefined,
+    waiters: [] as { resolve: () => void; reject: (error: Error) => void }[],
+    pending: new Map<string, Pending>(),
     reqSeq: 0,
     clientSeq: 0,
     clientPrefix: Math.random().toString(36).slice(2, 10),
     reconnectDelay: 250,
-    reconnectTimer: null,
-    stopped: null,
-    conversations: new Map(),
-    current: null,
-    outbox: [],
-    queue: null,
-    statusTimer: null,
-    error: null,
+    reconnectTimer: null as ReturnType<typeof setTimeout> | null,
+    stopped: null as string | null,
+    conversations: new Map<string, Entry>(),
+    current: null as string | null,
+    outbox: [] as OutboxItem[],
+    queue: null as { position: number; minutes: unknown } | null,
+    statusTimer: null as ReturnType<typeof setTimeout> | null,
+    error: null as string | null,
     panelOpen: false,
-    invitation: null,
+    invitation: null as { rule: InvitationRule; timer: ReturnType<typeof setTimeout>; shownAt: number } | null,
     invitationShown: false,
-    invitationIntro: null,
-    ruleTimers: [],
+    invitationIntro: null as { text: string; conversationId: string | null } | null,
+    ruleTimers: [] as ReturnType<typeof setTimeout>[],
     busy: false,
     /** A message that failed to send: sent again unchanged, it keeps its clientId, so it cannot arrive twice. */
-    unsent: null,
+    unsent: null as { text: string; clientId: string } | null,
   };
 
   // ---- DOM helpers: createElement and textContent only ---------------------------------------------------
 
-  function el(tag, className, text) {
+  function el<K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    className?: string | null,
+    text?: string | null,
+  ): HTMLElementTagNameMap[K] {
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
-  function button(className, text, label, onClick) {
+  function button(className: string, text: string, label: string | null, onClick: () => void): HTMLButtonElement {
     const node = el("button", className, text);
     node.type = "button";
     if (label) node.setAttribute("aria-label", label);
@@ -192,14 +263,14 @@
 
   // ---- time on page, page URL --------------------------------------------------------------------------
 
-  function timeOnPageMs() {
+  function timeOnPageMs(): number {
     return Math.max(0, Date.now() - startedAt);
   }
-  function pageUrl() {
-    return location.href.split("#")[0].slice(0, 2048);
+  function pageUrl(): string {
+    return (location.href.split("#")[0] ?? "").slice(0, 2048);
   }
   /** PC6: the context variables the rep sees with the conversation. */
-  function contextVariables(extra) {
+  function contextVariables(extra?: Record<string, string>): Record<string, string> {
     return Object.assign(
       { pageUrl: pageUrl(), timeOnPageSeconds: String(Math.round(timeOnPageMs() / 1000)) },
       extra || {},
@@ -208,9 +279,9 @@
 
   // ---- config ------------------------------------------------------------------------------------------
 
-  function loadConfig() {
+  function loadConfig(): Promise<void> {
     return fetch(base + "/widget/config", { credentials: "omit", cache: "no-store" })
-      .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
+      .then((response) => response.json().then((body: WidgetConfig | null) => ({ ok: response.ok, body })))
       .then(({ ok, body }) => {
         if (!ok || !body || body.allowed === false) {
           state.configError = "Chat is not available on this site.";
@@ -225,12 +296,12 @@
       });
   }
 
-  function workstream(id) {
+  function workstream(id: string): WorkstreamConfig | null {
     return state.config ? state.config.workstreams.find((w) => w.id === id) || null : null;
   }
 
   /** The workstream of a chat the customer starts: the page's choice, else persistent when signed in, else live. */
-  function chosenWorkstream() {
+  function chosenWorkstream(): WorkstreamConfig | null {
     if (!state.config) return null;
     const wanted = (script && script.dataset.workstream) || pageSettings.workstream;
     if (wanted) return workstream(wanted);
@@ -242,8 +313,8 @@
 
   // ---- connection --------------------------------------------------------------------------------------
 
-  function hello() {
-    const frame = { type: "hello", v: PROTOCOL_VERSION, role: "customer", client: CLIENT };
+  function hello(): Record<string, unknown> {
+    const frame: Record<string, unknown> = { type: "hello", v: PROTOCOL_VERSION, role: "customer", client: CLIENT };
     if (state.identity) frame.identity = state.identity;
     else if (state.token) frame.conversationToken = state.token;
     if (state.lastSeq !== undefined) frame.lastSeq = state.lastSeq;
@@ -251,19 +322,19 @@
   }
 
   /** Resolves once the server has welcomed us. */
-  function connect() {
+  function connect(): Promise<void> {
     if (state.welcomed) return Promise.resolve();
     if (state.stopped) return Promise.reject(new Error(state.stopped));
-    const waiting = new Promise((resolve, reject) => state.waiters.push({ resolve, reject }));
+    const waiting = new Promise<void>((resolve, reject) => state.waiters.push({ resolve, reject }));
     if (!state.ws) open();
     return waiting;
   }
 
-  function open() {
-    clearTimeout(state.reconnectTimer);
+  function open(): void {
+    if (state.reconnectTimer) clearTimeout(state.reconnectTimer);
     state.reconnectTimer = null;
     const generation = ++state.generation;
-    let ws;
+    let ws: WebSocket;
     try {
       ws = new WebSocket(wsUrl);
     } catch {
@@ -279,9 +350,9 @@
     });
     ws.addEventListener("message", (event) => {
       if (generation !== state.generation || typeof event.data !== "string") return;
-      let frame;
+      let frame: ServerFrame;
       try {
-        frame = JSON.parse(event.data);
+        frame = JSON.parse(event.data) as ServerFrame;
       } catch {
         return;
       }
@@ -294,7 +365,7 @@
   }
 
   /** Drop the connection now and come back with the current credentials (after identify, or for a new chat). */
-  function reconnect() {
+  function reconnect(): void {
     state.generation++;
     if (state.ws) {
       try {
@@ -315,7 +386,7 @@
     state.queue = null;
   }
 
-  function settleWaiters(error) {
+  function settleWaiters(error: Error | null): void {
     const waiters = state.waiters;
     state.waiters = [];
     for (const w of waiters) {
@@ -324,7 +395,7 @@
     }
   }
 
-  function failPending(message) {
+  function failPending(message: string): void {
     for (const [reqId, entry] of state.pending) {
       clearTimeout(entry.timer);
       entry.reject({ code: "connection/lost", message });
@@ -332,12 +403,12 @@
     }
   }
 
-  function onClose(code, opened) {
+  function onClose(code: number, opened: boolean): void {
     state.ws = null;
     const wasWelcomed = state.welcomed;
     state.welcomed = false;
     failPending("The connection dropped before the server answered. Please try again.");
-    if (code === 4001 && state.scoped) {
+    if (code === CloseCode.unauthorized && state.scoped) {
       // The token does not verify any more (say, the server's data was reset): forget it, start afresh.
       rememberToken(null);
       state.session = false;
@@ -348,9 +419,9 @@
       render();
       return;
     }
-    if (code === 4001 || code === 4003 || code === 4009) {
+    if (code === CloseCode.unauthorized || code === CloseCode.forbidden || code === CloseCode.versionMismatch) {
       state.stopped =
-        code === 4001
+        code === CloseCode.unauthorized
           ? "Your sign-in is no longer valid. Please reload the page."
           : "The chat cannot connect from this page.";
       showError(state.stopped);
@@ -371,36 +442,12 @@
     render();
   }
 
-  function onFrame(frame) {
-    if (frame.type === "welcome") {
-      state.welcomed = true;
-      state.session = true;
-      state.reconnecting = false;
-      state.reconnectDelay = 250;
-      state.lastSeq = frame.seq;
-      const session = frame.session || {};
-      if (!state.identity && typeof session.conversationToken === "string") rememberToken(session.conversationToken);
-      if (frame.mode === "snapshot" && frame.snapshot) {
-        state.conversations.clear();
-        for (const c of frame.snapshot.customerConversations || []) upsert(c);
-        if (state.current && !state.conversations.has(state.current)) state.current = null;
-      }
-      if (!state.current) state.current = pickCurrent();
-      settleWaiters(null);
-      render();
-      refreshStatus();
-      return;
-    }
-    if (frame.type === "event") {
-      if (typeof frame.seq === "number") state.lastSeq = Math.max(state.lastSeq || 0, frame.seq);
-      for (const change of frame.changes || []) applyChange(change);
-      render();
-      refreshStatus();
-      return;
-    }
-    if (frame.type === "ack" || frame.type === "error") {
+  function onFrame(frame: ServerFrame): void {
+    if (frame.type === "welcome") onWelcome(frame);
+    else if (frame.type === "event") onEvent(frame);
+    else {
       const entry = frame.reqId ? state.pending.get(frame.reqId) : undefined;
-      if (entry) {
+      if (entry && frame.reqId) {
         state.pending.delete(frame.reqId);
         clearTimeout(entry.timer);
         if (frame.type === "ack") entry.resolve(frame.result || {});
@@ -411,72 +458,105 @@
     }
   }
 
-  function request(body) {
+  function onWelcome(frame: Welcome): void {
+    state.welcomed = true;
+    state.session = true;
+    state.reconnecting = false;
+    state.reconnectDelay = 250;
+    state.lastSeq = frame.seq;
+    const session: Partial<Welcome["session"]> = frame.session || {};
+    if (!state.identity && typeof session.conversationToken === "string") rememberToken(session.conversationToken);
+    if (frame.mode === "snapshot" && frame.snapshot) {
+      state.conversations.clear();
+      for (const c of frame.snapshot.customerConversations || []) upsert(c);
+      if (state.current && !state.conversations.has(state.current)) state.current = null;
+    }
+    if (!state.current) state.current = pickCurrent();
+    settleWaiters(null);
+    render();
+    refreshStatus();
+  }
+
+  function onEvent(frame: EventFrame): void {
+    if (typeof frame.seq === "number") state.lastSeq = Math.max(state.lastSeq || 0, frame.seq);
+    for (const change of frame.changes || []) applyChange(change);
+    render();
+    refreshStatus();
+  }
+
+  function request(body: Record<string, unknown>): Promise<RequestResult> {
     return connect().then(
       () =>
-        new Promise((resolve, reject) => {
+        new Promise<RequestResult>((resolve, reject) => {
           const reqId = "w" + ++state.reqSeq;
           const timer = setTimeout(() => {
             state.pending.delete(reqId);
             reject({ code: "request/timeout", message: "The server did not answer in time. Please try again." });
           }, REQUEST_TIMEOUT_MS);
           state.pending.set(reqId, { resolve, reject, timer });
+          if (!state.ws) {
+            clearTimeout(timer);
+            state.pending.delete(reqId);
+            reject({ code: "connection/lost", message: "The connection dropped. Please try again." });
+            return;
+          }
           state.ws.send(JSON.stringify(Object.assign({ reqId }, body)));
         }),
     );
   }
 
-  function rememberToken(token) {
+  function rememberToken(token: string | null): void {
     state.token = token;
     storageSet("sessionStorage", tokenKey, token);
   }
 
   // ---- conversations -----------------------------------------------------------------------------------
 
-  function upsert(view) {
+  function upsert(view: CustomerConversationView): void {
     const known = state.conversations.get(view.id);
-    const entry = known || { view, messages: [] };
-    entry.view = Object.assign({}, entry.view, view);
-    delete entry.view.messages;
+    const entry: Entry = known || { view, messages: [] };
+    const merged = Object.assign({}, entry.view, view);
+    delete merged.messages;
+    entry.view = merged;
     state.conversations.set(view.id, entry);
     if (view.messages) for (const m of view.messages) addMessage(view.id, m);
   }
 
-  function addMessage(conversationId, message) {
+  function addMessage(conversationId: string, message: MessageView): void {
     const entry = state.conversations.get(conversationId);
     if (!entry || entry.messages.some((m) => m.id === message.id)) return;
     entry.messages.push(message);
     if (message.clientId) state.outbox = state.outbox.filter((o) => o.clientId !== message.clientId);
   }
 
-  function applyChange(change) {
+  function applyChange(change: Change): void {
     if (change.kind === "customer_conversation") upsert(change.conversation);
     else if (change.kind === "message") addMessage(change.conversationId, change.message);
     else if (change.kind === "notice" && typeof change.text === "string") showError(change.text);
   }
 
   /** The conversation to show: the latest one still going, else the latest one. */
-  function pickCurrent() {
-    let best = null;
+  function pickCurrent(): string | null {
+    let best: { id: string; rank: number } | null = null;
     for (const [id, entry] of state.conversations) {
-      const last = entry.messages.length ? entry.messages[entry.messages.length - 1].at : 0;
+      const last = entry.messages[entry.messages.length - 1]?.at ?? 0;
       const rank = (entry.view.ended ? 0 : 1) * 1e15 + last;
       if (!best || rank >= best.rank) best = { id, rank };
     }
     return best ? best.id : null;
   }
 
-  function currentEntry() {
+  function currentEntry(): Entry | null {
     return state.current ? state.conversations.get(state.current) || null : null;
   }
 
   // ---- what the customer does --------------------------------------------------------------------------
 
-  function nextClientId() {
+  function nextClientId(): string {
     return state.clientPrefix + "-" + ++state.clientSeq;
   }
 
-  function submit() {
+  function submit(): void {
     const text = input.value;
     if (text.trim().length === 0 || state.busy) return;
     if ([...text].length > MAX_MESSAGE_CHARS) {
@@ -488,7 +568,7 @@
     state.unsent = null;
     input.value = "";
     showError(null);
-    const restore = (error) => {
+    const restore = (error: RequestError | null): void => {
       state.outbox = state.outbox.filter((o) => o.clientId !== clientId);
       state.unsent = { text, clientId };
       // Nothing is lost: the text goes back into the composer.
@@ -499,7 +579,10 @@
     if (entry && !entry.view.ended && entry.view.state !== "closed") {
       state.outbox.push({ clientId, text, conversationId: entry.view.id });
       render();
-      request({ type: "send", conversationId: entry.view.id, text, clientId }).then(() => render(), restore);
+      request({ type: "send", conversationId: entry.view.id, text, clientId }).then(
+        () => render(),
+        (error: RequestError) => restore(error),
+      );
       return;
     }
     const ws = chosenWorkstream();
@@ -509,11 +592,14 @@
     }
     state.outbox.push({ clientId, text, conversationId: null });
     render();
-    startConversation({ workstream: ws.id, text, clientId, context: contextVariables() }).then(() => render(), restore);
+    startConversation({ workstream: ws.id, text, clientId, context: contextVariables() }).then(
+      () => render(),
+      (error: RequestError) => restore(error),
+    );
   }
 
   /** Start a conversation; a connection that came in with another conversation's token reconnects first. */
-  function startConversation(body) {
+  function startConversation(body: Record<string, unknown>): Promise<RequestResult> {
     if (state.scoped) {
       rememberToken(null);
       reconnect();
@@ -522,7 +608,7 @@
     return request(Object.assign({ type: "start" }, body))
       .then((result) => {
         state.busy = false;
-        state.current = result.conversationId;
+        if (typeof result.conversationId === "string") state.current = result.conversationId;
         if (!state.identity && typeof result.conversationToken === "string") rememberToken(result.conversationToken);
         cancelInvitations();
         render();
@@ -536,16 +622,16 @@
   }
 
   /** SPEC L12: the customer ends a live chat. */
-  function endChat() {
+  function endChat(): void {
     const entry = currentEntry();
     if (!entry || entry.view.mode !== "live" || entry.view.ended) return;
     request({ type: "end", conversationId: entry.view.id }).then(
       () => render(),
-      (error) => showError(error.message),
+      (error: RequestError) => showError(error.message),
     );
   }
 
-  function newChat() {
+  function newChat(): void {
     if (!state.identity) {
       rememberToken(null);
       reconnect();
@@ -557,8 +643,8 @@
     input.focus();
   }
 
-  function refreshStatus() {
-    clearTimeout(state.statusTimer);
+  function refreshStatus(): void {
+    if (state.statusTimer) clearTimeout(state.statusTimer);
     state.statusTimer = null;
     const entry = currentEntry();
     // SPEC P4: queue position and average wait for a live chat waiting in its queue; never for persistent chat.
@@ -585,35 +671,41 @@
 
   // ---- panel -------------------------------------------------------------------------------------------
 
-  function openPanel() {
+  function openPanel(): void {
     state.panelOpen = true;
     if (state.invitation) closeInvitation("opened");
     render();
     input.focus();
     if (!state.config) loadConfig().then(render);
     // A returning customer (signed in, or with a conversation token) sees their conversation at once.
-    if (state.identity || state.token) connect().catch((error) => showError(error.message));
+    if (state.identity || state.token) connect().catch((error: Error) => showError(error.message));
   }
 
-  function closePanel() {
+  function closePanel(): void {
     state.panelOpen = false;
     render();
   }
 
-  function showError(message) {
+  function showError(message: string | null | undefined): void {
     state.error = message || null;
     errorLine.textContent = state.error || "";
     errorLine.hidden = !state.error;
   }
 
-  function authorLabel(message) {
-    const author = message.author || {};
+  function authorLabel(message: DisplayMessage): string {
+    const author = message.author;
     if (author.role === "customer") return "You";
     if (author.role === "rep" || author.role === "supervisor") return author.name || "Agent";
     return "";
   }
 
-  function messageNode(message, pending) {
+  /** A message as the thread shows it: from the server, or written here and not yet confirmed. */
+  type DisplayMessage = Pick<MessageView, "text"> &
+    Partial<Pick<MessageView, "at" | "code">> & {
+      author: { role: "customer" | "system" } | { role: "rep" | "supervisor"; name: string };
+    };
+
+  function messageNode(message: DisplayMessage, pending: boolean): HTMLLIElement {
     const role = message.author ? message.author.role : "customer";
     const item = el(
       "li",
@@ -637,7 +729,7 @@
     return item;
   }
 
-  function statusText(entry) {
+  function statusText(entry: Entry | null): string {
     if (state.reconnecting) return "Connection lost: reconnecting\u2026";
     const ws = chosenWorkstream();
     if (!entry) {
@@ -663,7 +755,7 @@
     return "Waiting for a rep\u2026";
   }
 
-  function render() {
+  function render(): void {
     host.dataset.ready = state.config || state.configError ? "true" : "false";
     launcher.setAttribute("aria-expanded", String(state.panelOpen));
     panel.hidden = !state.panelOpen;
@@ -697,47 +789,15 @@
 
   // ---- proactive invitations (PC1-PC7) -----------------------------------------------------------------
 
-  function minutesOf(hhmm) {
-    const parts = String(hhmm).split(":");
-    return Number(parts[0]) * 60 + Number(parts[1]);
-  }
-
-  /** `*` matches anything; everything else literally; the whole page URL must match. */
-  function urlMatches(pattern, url) {
-    const regex =
-      "^" +
-      String(pattern)
-        .split("*")
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-        .join(".*") +
-      "$";
-    return new RegExp(regex).test(url);
-  }
-
-  /**
-   * PC1, time frame: the rule's days and hours, in its own UTC offset. A frame across midnight (22:00–02:00) runs
-   * from "from" on a listed day until midnight, then on the next morning until "to".
-   */
-  function inTimeFrame(rule, now) {
-    const local = new Date(now + (rule.utcOffsetMinutes || 0) * 60000);
-    const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
-    const day = local.getUTCDay();
-    const from = minutesOf(rule.from);
-    const to = minutesOf(rule.to);
-    if (from < to) return rule.days.indexOf(day) !== -1 && minute >= from && minute < to;
-    if (minute >= from) return rule.days.indexOf(day) !== -1;
-    return minute < to && rule.days.indexOf((day + 6) % 7) !== -1;
-  }
-
   /** PC1, target audience. */
-  function inAudience(rule) {
+  function inAudience(rule: InvitationRule): boolean {
     if (rule.audience === "authenticated") return !!state.identity;
     if (rule.audience === "returning") return returning;
     return true;
   }
 
   /** A rule can invite now: audience, time frame, target location, and a workstream that can take the chat. */
-  function ruleApplies(rule) {
+  function ruleApplies(rule: InvitationRule): boolean {
     const ws = workstream(rule.workstream);
     if (!ws) return false;
     if (ws.mode === "persistent" && !state.identity) return false; // persistent chat needs a signed-in customer (P9)
@@ -745,22 +805,22 @@
     return inAudience(rule) && inTimeFrame(rule, Date.now()) && urlMatches(rule.urlPattern, pageUrl());
   }
 
-  function dismissedRules() {
+  function dismissedRules(): string[] {
     return (storageGet("sessionStorage", dismissedKey) || "").split(",").filter(Boolean);
   }
 
-  function hasOngoingConversation() {
+  function hasOngoingConversation(): boolean {
     const entry = currentEntry();
     return !!entry && !entry.view.ended && entry.view.state !== "closed";
   }
 
-  function cancelInvitations() {
+  function cancelInvitations(): void {
     for (const timer of state.ruleTimers) clearTimeout(timer);
     state.ruleTimers = [];
   }
 
   /** PC1, customer journey: each rule fires once its time on page is reached. PC3: nothing when proactive is off. */
-  function scheduleInvitations() {
+  function scheduleInvitations(): void {
     cancelInvitations();
     if (!state.config || !state.config.proactive || state.invitationShown) return;
     for (const rule of state.config.rules || []) {
@@ -769,14 +829,14 @@
     }
   }
 
-  function maybeInvite(rule) {
+  function maybeInvite(rule: InvitationRule): void {
     if (state.invitation || state.invitationShown || state.panelOpen || hasOngoingConversation()) return;
     if (dismissedRules().indexOf(rule.id) !== -1 || !ruleApplies(rule)) return;
     showInvitation(rule);
   }
 
   /** PC4: the invitation shows, and closes itself after exactly one minute unless answered. */
-  function showInvitation(rule) {
+  function showInvitation(rule: InvitationRule): void {
     state.invitationShown = true;
     cancelInvitations();
     invitationText.textContent = rule.message;
@@ -785,7 +845,7 @@
     render();
   }
 
-  function closeInvitation(reason) {
+  function closeInvitation(reason: "dismissed" | "expired" | "opened" | "accepted"): void {
     if (!state.invitation) return;
     clearTimeout(state.invitation.timer);
     const rule = state.invitation.rule;
@@ -793,23 +853,26 @@
     host.dataset.invitation = reason;
     if (reason === "dismissed") storageSet("sessionStorage", dismissedKey, dismissedRules().concat(rule.id).join(","));
     render();
-    return rule;
   }
 
   /** PC5-PC7: accepting starts a conversation flagged proactive, with the page URL and time on page. */
-  function acceptInvitation() {
+  function acceptInvitation(): void {
     const invited = state.invitation;
     if (!invited) return;
     const context = contextVariables({ invitation: invited.rule.id });
     closeInvitation("accepted");
-    state.invitationIntro = { text: invited.rule.message, conversationId: null };
+    const intro: { text: string; conversationId: string | null } = {
+      text: invited.rule.message,
+      conversationId: null,
+    };
+    state.invitationIntro = intro;
     openPanel();
     startConversation({ workstream: invited.rule.workstream, proactive: true, context }).then(
       (result) => {
-        state.invitationIntro.conversationId = result.conversationId;
+        if (typeof result.conversationId === "string") intro.conversationId = result.conversationId;
         render();
       },
-      (error) => {
+      (error: RequestError) => {
         state.invitationIntro = null;
         showError(error.message);
         render();
@@ -819,13 +882,13 @@
 
   // ---- page API ----------------------------------------------------------------------------------------
 
-  function identify(identity) {
+  function identify(identity: SignedIdentity | null): void {
     state.identity = identity || null;
     state.invitationIntro = null;
     // Other credentials are another customer: start from a fresh connection.
     reconnect();
     render();
-    if (state.identity || state.token) connect().catch((error) => showError(error.message));
+    if (state.identity || state.token) connect().catch((error: Error) => showError(error.message));
     scheduleInvitations();
   }
 
@@ -836,7 +899,7 @@
     close: closePanel,
   });
 
-  function mount() {
+  function mount(): void {
     document.body.appendChild(host);
     render();
     loadConfig().then(() => {
@@ -849,4 +912,4 @@
 
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount, { once: true });
-})();
+}
