@@ -12,7 +12,7 @@ import type { NotifyStyle } from "../ui/notify.js";
 import { initialUiState } from "../ui/store/state.js";
 import { createStore } from "../ui/store/store.js";
 import { connectClient, findLocalServer, parseServerUrl } from "./local-server.js";
-import { runTerminalApp } from "./terminal-app.js";
+import { requireTerminal, runTerminalApp } from "./terminal-app.js";
 
 export interface ConsoleTarget {
   url: string;
@@ -53,6 +53,7 @@ export async function runConsole(
   target: ConsoleTarget,
   options: { onExit?: () => void; available?: boolean; screenReader?: boolean } = {},
 ): Promise<void> {
+  requireTerminal("the console");
   const settings = openSettings();
   const { client, welcome } = await connectClient(target.url, {
     role: target.role,
@@ -118,6 +119,7 @@ export function registerConsoleCommand(program: Command): void {
     .option("--token <token>", "sign in with this token (a remote server)")
     .option("--screen-reader", "a linear, worded layout for screen readers")
     .action(async (options: { server?: string; as?: string; token?: string; screenReader?: boolean }) => {
+      requireTerminal("the console");
       await runConsole(resolveIdentity(options, "rep"), { screenReader: options.screenReader === true });
     });
 

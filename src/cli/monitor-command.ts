@@ -16,7 +16,7 @@ import { createStore } from "../ui/store/store.js";
 import { resolveIdentity } from "./console-command.js";
 import type { ConsoleTarget } from "./console-command.js";
 import { connectClient, parseServerUrl } from "./local-server.js";
-import { runTerminalApp } from "./terminal-app.js";
+import { requireTerminal, runTerminalApp } from "./terminal-app.js";
 
 export function createMonitorStore(now: number, size: { columns: number; rows: number }): MonitorStore {
   return createStore<MonitorState, MonitorAction>(initialMonitorState(now, size), reduceMonitor);
@@ -34,6 +34,7 @@ export function wireMonitor(client: CcClient, store: MonitorStore, welcome: Welc
 
 /** Run the monitor until the supervisor quits; resolves after the terminal is restored. */
 export async function runMonitor(target: ConsoleTarget, options: { screenReader?: boolean } = {}): Promise<void> {
+  requireTerminal("the monitor");
   const settings = openSettings();
   const { client, welcome } = await connectClient(target.url, {
     role: "supervisor",
@@ -70,6 +71,7 @@ export function registerMonitorCommand(program: Command): void {
     .option("--token <token>", "sign in with this supervisor's token (a remote server)")
     .option("--screen-reader", "a linear, worded layout for screen readers")
     .action(async (options: { server?: string; as?: string; token?: string; screenReader?: boolean }) => {
+      requireTerminal("the monitor");
       await runMonitor(resolveIdentity(options, "supervisor"), { screenReader: options.screenReader === true });
     });
 }
