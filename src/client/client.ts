@@ -39,8 +39,8 @@ interface Pending {
 }
 
 /**
- * Events: "welcome" (Welcome), "event" (EventFrame), "state" (ConnectionState), "fatal" (Error: the server
- * refused us; no reconnect).
+ * Events: "welcome" (Welcome), "event" (EventFrame), "state" (ConnectionState), "consoles" (number: how many
+ * consoles of this user are open, this one included), "fatal" (Error: the server refused us; no reconnect).
  */
 export class CcClient extends EventEmitter {
   private ws: WebSocket | null = null;
@@ -54,6 +54,8 @@ export class CcClient extends EventEmitter {
   lastSeq: number | undefined;
   state: ConnectionState = "connecting";
   session: Welcome["session"] | null = null;
+  /** How many consoles of this user are open, this one included (rep connections; 1 until the server says). */
+  consoles = 1;
   /** A visitor's conversation token (from welcome or the start ack): a reconnect goes back to that conversation. */
   private conversationToken: string | undefined;
 
@@ -157,6 +159,11 @@ export class CcClient extends EventEmitter {
     if (frame.type === "event") {
       if (this.lastSeq === undefined || frame.seq >= this.lastSeq) this.lastSeq = frame.seq;
       this.emit("event", frame satisfies EventFrame);
+      return;
+    }
+    if (frame.type === "consoles") {
+      this.consoles = frame.count;
+      this.emit("consoles", frame.count);
       return;
     }
     if (frame.type === "ack" || (frame.type === "error" && frame.reqId)) {

@@ -59,13 +59,29 @@ export interface EventFrame {
   changes: Change[];
 }
 
-export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame;
+/**
+ * How many consoles (connections with role "rep") the user of this console has open, this one included. Sent to
+ * each of them right after the welcome and whenever the number changes: a console says when another is open.
+ */
+export interface Consoles {
+  type: "consoles";
+  count: number;
+}
+
+export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame | Consoles;
 
 /** Decode a server frame on the client. Servers are trusted for shape; this only checks the envelope. */
 export function decodeServerFrame(raw: string): ServerFrame | null {
   try {
     const json = JSON.parse(raw) as { type?: unknown };
-    if (json && (json.type === "welcome" || json.type === "ack" || json.type === "error" || json.type === "event"))
+    if (
+      json &&
+      (json.type === "welcome" ||
+        json.type === "ack" ||
+        json.type === "error" ||
+        json.type === "event" ||
+        json.type === "consoles")
+    )
       return json as ServerFrame;
   } catch {
     // fall through

@@ -19,6 +19,7 @@ import {
 } from "../../src/protocol/messages.js";
 import type {
   Ack,
+  Consoles,
   ErrorFrame,
   EventFrame,
   Hello,
@@ -426,6 +427,7 @@ const serverFrame = union<ServerFrame, "type">("type", {
   ack: obj<Ack>({ type: lit("ack"), reqId: str, result: optional(rec(anything)) }),
   error: obj<ErrorFrame>({ type: lit("error"), reqId: optional(str), code: oneOf(ERROR_CODES), message: str }),
   event: obj<EventFrame>({ type: lit("event"), seq: int, at: int, changes: arr(change) }),
+  consoles: obj<Consoles>({ type: lit("consoles"), count: int }),
 });
 
 /** The documented worked example (docs/protocol.md, "Signed customer identities"). */
@@ -581,6 +583,7 @@ describe("server frame fixtures", () => {
       "targets",
     );
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
+    looseObj({ kept: bool, consoles: int })(result("server.ack-presence-kept"), "presence (ifLastConsole)");
     expect(result("server.ack")).toBeUndefined();
   });
 
