@@ -110,6 +110,9 @@ export function wire(client: CcClient, store: ReturnType<typeof createStore>, we
   client.on("state", (state: "connecting" | "online" | "reconnecting" | "closed") =>
     store.dispatch({ type: "connection", status: state }),
   );
+  // The first count may have come with the welcome, before these listeners: start from the client's.
+  store.dispatch({ type: "consoles", count: client.consoles });
+  client.on("consoles", (count: number) => store.dispatch({ type: "consoles", count }));
 }
 
 export function registerConsoleCommand(program: Command): void {

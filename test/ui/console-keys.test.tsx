@@ -30,7 +30,7 @@ describe("Ctrl+C", () => {
     expect(ui.exited).toBe(false);
     expect(ui.client.sent).toEqual([]);
     await ui.press(KEYS.ctrlC);
-    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline" }]);
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline", ifLastConsole: true }]);
     expect(ui.exited).toBe(true);
   });
 
@@ -38,7 +38,20 @@ describe("Ctrl+C", () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.ctrlC + KEYS.ctrlC);
     await ui.waitForFrame(() => ui!.exited, "the console to quit");
-    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline" }]);
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline", ifLastConsole: true }]);
+  });
+
+  it("with another console of this rep open, the header says so and quitting leaves the presence to it", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    expect(ui.frame()).not.toContain("consoles open");
+    ui.store.dispatch({ type: "consoles", count: 2 });
+    await ui.waitForFrame((f) => f.split("\n")[0]!.includes("2 consoles open"), "the header notice");
+    await ui.press(KEYS.ctrlC);
+    await ui.waitForFrame((f) => f.includes("your other console stays signed in"), "the quit warning");
+    await ui.press(KEYS.ctrlC);
+    // The server sets Offline only when this is the rep's last console.
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline", ifLastConsole: true }]);
+    expect(ui.exited).toBe(true);
   });
 
   it("UX Ctrl+C: typing after the first Ctrl+C disarms the quit", async () => {

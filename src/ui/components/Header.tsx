@@ -17,6 +17,8 @@ export function Header(props: {
   me: UserView | null;
   offers: number;
   connection: ConnectionStatus;
+  /** This rep's open consoles, this one included: more than one is said, since quitting one keeps them signed in. */
+  consoles: number;
   org: string;
   theme: Theme;
 }) {
@@ -48,6 +50,7 @@ export function Header(props: {
       </Text>
       <Text {...fg(props.connection === "online" ? theme.muted : theme.warn)} bold={props.connection !== "online"}>
         {sanitizeLine(props.org)} · {CONNECTION[props.connection]}
+        {props.consoles > 1 ? ` · ${props.consoles} consoles open` : ""}
       </Text>
     </Box>
   );

@@ -7,6 +7,7 @@ export type Action =
   | { type: "welcome"; welcome: Welcome; now: number }
   | { type: "event"; frame: EventFrame }
   | { type: "connection"; status: ConnectionStatus }
+  | { type: "consoles"; count: number }
   | { type: "tick"; now: number }
   | { type: "focus"; target: "home" | string }
   | { type: "draft"; conversationId: string; text: string }
@@ -146,6 +147,8 @@ export function reduce(state: UiState, action: Action): UiState {
     }
     case "connection":
       return { ...state, connection: action.status };
+    case "consoles":
+      return { ...state, consoles: action.count };
     case "tick":
       return {
         ...state,
