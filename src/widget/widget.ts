@@ -17,6 +17,9 @@
 import { CloseCode, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION } from "../protocol/wire.js";
 import type { EventFrame, ServerFrame, Welcome } from "../protocol/wire.js";
 import type { Change, CustomerConversationView, MessageView } from "../protocol/views.js";
+import { button, chatIcon, el } from "./dom.js";
+import { authorLabel, clockTime, initials, systemText, transcript } from "./format.js";
+import type { DisplayMessage } from "./format.js";
 import { inTimeFrame, urlMatches } from "./rules.js";
 import type { InvitationRule } from "./rules.js";
 
@@ -162,27 +165,11 @@ function main(): void {
     busy: false,
     /** A message that failed to send: sent again unchanged, it keeps its clientId, so it cannot arrive twice. */
     unsent: null as { text: string; clientId: string } | null,
+    /** Messages from a rep that arrived while the panel was closed: the launcher's badge. */
+    unread: 0,
+    /** End chat was pressed: the panel asks before ending. */
+    confirmingEnd: false,
   };
-
-  // ---- DOM helpers: createElement and textContent only ---------------------------------------------------
-
-  function el<K extends keyof HTMLElementTagNameMap>(
-    tag: K,
-    className?: string | null,
-    text?: string | null,
-  ): HTMLElementTagNameMap[K] {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function button(className: string, text: string, label: string | null, onClick: () => void): HTMLButtonElement {
-    const node = el("button", className, text);
-    node.type = "button";
-    if (label) node.setAttribute("aria-label", label);
-    node.addEventListener("click", onClick);
-    return node;
-  }
 
   const host = el("div");
   host.id = "cc-agent-widget";
@@ -192,8 +179,14 @@ function main(): void {
   style.href = base + "/widget.css";
   root.appendChild(style);
 
-  const launcher = button("launcher", "Chat with us", null, () => (state.panelOpen ? closePanel() : openPanel()));
+  // The launcher: an icon with an unread badge; it makes way for the panel while the panel is open.
+  const launcher = button("launcher", "", "Chat with us", () => openPanel());
   launcher.setAttribute("aria-expanded", "false");
+  const unreadBadge = el("span", "unread");
+  unreadBadge.setAttribute("aria-hidden", "true");
+  unreadBadge.hidden = true;
+  launcher.appendChild(chatIcon());
+  launcher.appendChild(unreadBadge);
 
   const invitation = el("div", "invitation");
   invitation.setAttribute("role", "dialog");
@@ -211,9 +204,17 @@ function main(): void {
   const panel = el("section", "panel");
   panel.setAttribute("aria-label", "Chat");
   panel.hidden = true;
+  // The header: who the customer is talking to (the rep's name and initials once one answers, else the org).
   const header = el("header", "header");
+  const avatar = el("span", "avatar");
+  avatar.setAttribute("aria-hidden", "true");
+  const heading = el("div", "heading");
   const title = el("h2", "title", "Chat");
-  header.appendChild(title);
+  const subtitle = el("p", "subtitle");
+  heading.appendChild(title);
+  heading.appendChild(subtitle);
+  header.appendChild(avatar);
+  header.appendChild(heading);
   header.appendChild(button("icon", "\u2013", "Minimise chat", () => closePanel()));
   const statusLine = el("p", "status");
   statusLine.setAttribute("role", "status");
@@ -234,15 +235,31 @@ function main(): void {
   form.appendChild(input);
   form.appendChild(sendButton);
   const actions = el("div", "actions");
-  const endButton = button("secondary", "End chat", null, () => endChat());
+  const endButton = button("secondary", "End chat", null, () => askToEnd(true));
   const newButton = button("secondary", "Start a new chat", null, () => newChat());
+  const transcriptLink = el("a", "transcript", "Download transcript");
+  // A link from the start (for assistive technology); the click points it at the file of the moment.
+  transcriptLink.href = "#";
+  transcriptLink.addEventListener("click", () => prepareTranscript());
   actions.appendChild(endButton);
   actions.appendChild(newButton);
+  actions.appendChild(transcriptLink);
+  // Ending a chat is asked first: it cannot be undone.
+  const confirmEnd = el("div", "confirm");
+  confirmEnd.setAttribute("role", "alertdialog");
+  confirmEnd.setAttribute("aria-label", "End this chat?");
+  confirmEnd.hidden = true;
+  confirmEnd.appendChild(el("p", "confirm-text", "End this chat? You can start a new one afterwards."));
+  const confirmActions = el("div", "confirm-actions");
+  confirmActions.appendChild(button("primary", "End conversation", null, () => endChat()));
+  confirmActions.appendChild(button("secondary", "Keep chatting", null, () => askToEnd(false)));
+  confirmEnd.appendChild(confirmActions);
   panel.appendChild(header);
   panel.appendChild(statusLine);
   panel.appendChild(thread);
   panel.appendChild(errorLine);
   panel.appendChild(form);
+  panel.appendChild(confirmEnd);
   panel.appendChild(actions);
 
   root.appendChild(invitation);
@@ -289,7 +306,6 @@ function main(): void {
         }
         state.config = body;
         state.configError = null;
-        if (body.org) title.textContent = body.org;
       })
       .catch(() => {
         state.configError = "The chat service cannot be reached right now.";
@@ -445,7 +461,7 @@ function main(): void {
   function onFrame(frame: ServerFrame): void {
     if (frame.type === "welcome") onWelcome(frame);
     else if (frame.type === "event") onEvent(frame);
-    else {
+    else if (frame.type === "ack" || frame.type === "error") {
       const entry = frame.reqId ? state.pending.get(frame.reqId) : undefined;
       if (entry && frame.reqId) {
         state.pending.delete(frame.reqId);
@@ -531,8 +547,13 @@ function main(): void {
 
   function applyChange(change: Change): void {
     if (change.kind === "customer_conversation") upsert(change.conversation);
-    else if (change.kind === "message") addMessage(change.conversationId, change.message);
-    else if (change.kind === "notice" && typeof change.text === "string") showError(change.text);
+    else if (change.kind === "message") {
+      const entry = state.conversations.get(change.conversationId);
+      const known = !!entry && entry.messages.some((m) => m.id === change.message.id);
+      addMessage(change.conversationId, change.message);
+      const role = change.message.author.role;
+      if (!known && !state.panelOpen && (role === "rep" || role === "supervisor")) state.unread++;
+    } else if (change.kind === "notice" && typeof change.text === "string") showError(change.text);
   }
 
   /** The conversation to show: the latest one still going, else the latest one. */
@@ -621,8 +642,15 @@ function main(): void {
       });
   }
 
-  /** SPEC L12: the customer ends a live chat. */
+  function askToEnd(asking: boolean): void {
+    state.confirmingEnd = asking;
+    render();
+  }
+
+  /** SPEC L12: the customer ends a live chat (once they confirmed). */
   function endChat(): void {
+    state.confirmingEnd = false;
+    render();
     const entry = currentEntry();
     if (!entry || entry.view.mode !== "live" || entry.view.ended) return;
     request({ type: "end", conversationId: entry.view.id }).then(
@@ -673,6 +701,7 @@ function main(): void {
 
   function openPanel(): void {
     state.panelOpen = true;
+    state.unread = 0;
     if (state.invitation) closeInvitation("opened");
     render();
     input.focus();
@@ -684,6 +713,38 @@ function main(): void {
   function closePanel(): void {
     state.panelOpen = false;
     render();
+    launcher.focus();
+  }
+
+  /** The thread as the customer sees it: the invitation's text, the messages, and what is still being sent. */
+  function visibleMessages(entry: Entry | null): { message: DisplayMessage; pending: boolean }[] {
+    const list: { message: DisplayMessage; pending: boolean }[] = [];
+    if (state.invitationIntro && (!entry || entry.view.id === state.invitationIntro.conversationId)) {
+      list.push({ message: { author: { role: "system" }, text: state.invitationIntro.text }, pending: false });
+    }
+    if (entry) for (const m of entry.messages) list.push({ message: m, pending: false });
+    const currentId = entry ? entry.view.id : null;
+    for (const o of state.outbox) {
+      if (o.conversationId === currentId || o.conversationId === null)
+        list.push({ message: { author: { role: "customer" }, text: o.text }, pending: true });
+    }
+    return list;
+  }
+
+  let transcriptUrl: string | null = null;
+
+  /** Point the link at a text file of the conversation as it is now, just before the browser follows it. */
+  function prepareTranscript(): void {
+    const messages = visibleMessages(currentEntry())
+      .filter((m) => !m.pending)
+      .map((m) => m.message);
+    const now = Date.now();
+    const text = transcript(state.config ? state.config.org : "", messages, now);
+    if (transcriptUrl) URL.revokeObjectURL(transcriptUrl);
+    transcriptUrl = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+    transcriptLink.href = transcriptUrl;
+    const d = new Date(now);
+    transcriptLink.download = `chat-transcript-${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}.txt`;
   }
 
   function showError(message: string | null | undefined): void {
@@ -691,19 +752,6 @@ function main(): void {
     errorLine.textContent = state.error || "";
     errorLine.hidden = !state.error;
   }
-
-  function authorLabel(message: DisplayMessage): string {
-    const author = message.author;
-    if (author.role === "customer") return "You";
-    if (author.role === "rep" || author.role === "supervisor") return author.name || "Agent";
-    return "";
-  }
-
-  /** A message as the thread shows it: from the server, or written here and not yet confirmed. */
-  type DisplayMessage = Pick<MessageView, "text"> &
-    Partial<Pick<MessageView, "at" | "code">> & {
-      author: { role: "customer" | "system" } | { role: "rep" | "supervisor"; name: string };
-    };
 
   function messageNode(message: DisplayMessage, pending: boolean): HTMLLIElement {
     const role = message.author ? message.author.role : "customer";
@@ -715,13 +763,9 @@ function main(): void {
     );
     const label = authorLabel(message);
     if (label) item.appendChild(el("span", "author", label));
-    item.appendChild(el("span", "text", message.text));
+    item.appendChild(el("span", "text", role === "system" ? systemText(message) : message.text));
     if (typeof message.at === "number") {
-      const time = el(
-        "time",
-        "time",
-        new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
-      );
+      const time = el("time", "time", clockTime(message.at));
       time.dateTime = new Date(message.at).toISOString();
       item.appendChild(time);
     }
@@ -755,24 +799,39 @@ function main(): void {
     return "Waiting for a rep\u2026";
   }
 
+  function renderLauncher(): void {
+    launcher.hidden = state.panelOpen;
+    launcher.setAttribute("aria-expanded", String(state.panelOpen));
+    const unread = state.unread;
+    unreadBadge.hidden = unread === 0;
+    unreadBadge.textContent = unread > 9 ? "9+" : String(unread);
+    launcher.setAttribute(
+      "aria-label",
+      unread === 0 ? "Chat with us" : `Chat with us (${unread} unread message${unread === 1 ? "" : "s"})`,
+    );
+  }
+
+  function renderHeader(entry: Entry | null): void {
+    const org = state.config ? state.config.org : "";
+    const rep = entry && !entry.view.ended && entry.view.repName ? entry.view.repName : null;
+    title.textContent = rep || org || "Chat";
+    subtitle.textContent = rep ? org : "";
+    subtitle.hidden = !rep || !org;
+    avatar.textContent = initials(rep || org || "Chat");
+    avatar.classList.toggle("rep", !!rep);
+  }
+
   function render(): void {
     host.dataset.ready = state.config || state.configError ? "true" : "false";
-    launcher.setAttribute("aria-expanded", String(state.panelOpen));
+    renderLauncher();
     panel.hidden = !state.panelOpen;
     invitation.hidden = !state.invitation;
     const entry = currentEntry();
+    renderHeader(entry);
     statusLine.textContent = statusText(entry);
 
-    const nodes = [];
-    if (state.invitationIntro && (!entry || entry.view.id === state.invitationIntro.conversationId)) {
-      nodes.push(messageNode({ author: { role: "system" }, text: state.invitationIntro.text }, false));
-    }
-    if (entry) for (const m of entry.messages) nodes.push(messageNode(m, false));
-    const currentId = entry ? entry.view.id : null;
-    for (const o of state.outbox) {
-      if (o.conversationId === currentId || o.conversationId === null)
-        nodes.push(messageNode({ author: { role: "customer" }, text: o.text }, true));
-    }
+    const shown = visibleMessages(entry);
+    const nodes = shown.map((m) => messageNode(m.message, m.pending));
     const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
     thread.replaceChildren(...nodes);
     if (atBottom) thread.scrollTop = thread.scrollHeight;
@@ -780,8 +839,12 @@ function main(): void {
     const ended = !!entry && (entry.view.ended || entry.view.state === "closed");
     const ws = chosenWorkstream();
     const closedLive = !entry && !!ws && ws.mode === "live" && !ws.open;
-    endButton.hidden = !entry || ended || entry.view.mode !== "live";
+    const canEnd = !!entry && !ended && entry.view.mode === "live";
+    if (!canEnd) state.confirmingEnd = false;
+    endButton.hidden = !canEnd || state.confirmingEnd;
+    confirmEnd.hidden = !state.confirmingEnd;
     newButton.hidden = !ended;
+    transcriptLink.hidden = !shown.some((m) => !m.pending);
     input.disabled = closedLive || !!state.stopped;
     sendButton.disabled = input.disabled;
     errorLine.hidden = !state.error;
