@@ -17,71 +17,21 @@
 import { CloseCode, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION } from "../protocol/wire.js";
 import type { EventFrame, ServerFrame, Welcome } from "../protocol/wire.js";
 import type { Change, CustomerConversationView, MessageView } from "../protocol/views.js";
-import { button, chatIcon, el } from "./dom.js";
-import { authorLabel, clockTime, initials, systemText, transcript } from "./format.js";
+import { buildElements, messageNode } from "./elements.js";
+import { initials, transcript } from "./format.js";
 import type { DisplayMessage } from "./format.js";
 import { inTimeFrame, urlMatches } from "./rules.js";
+import type {
+  Entry,
+  OutboxItem,
+  Pending,
+  RequestError,
+  RequestResult,
+  SignedIdentity,
+  WidgetConfig,
+  WorkstreamConfig,
+} from "./types.js";
 import type { InvitationRule } from "./rules.js";
-
-/** A customer identity the page's backend signed (P9): passed to the server as it is. */
-type SignedIdentity = Record<string, unknown>;
-
-interface WorkstreamConfig {
-  id: string;
-  name: string;
-  mode: "live" | "persistent";
-  open: boolean;
-  outsideHours: string;
-}
-
-/** GET /widget/config. */
-interface WidgetConfig {
-  allowed: boolean;
-  org: string;
-  workstreams: WorkstreamConfig[];
-  proactive: boolean;
-  rules: InvitationRule[];
-  demo: boolean;
-}
-
-/** Why a request did not go through: the server's error code and message, or the widget's own. */
-interface RequestError {
-  code?: string;
-  message: string;
-}
-
-type RequestResult = Record<string, unknown>;
-
-interface Pending {
-  resolve: (result: RequestResult) => void;
-  reject: (error: RequestError) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-interface Entry {
-  view: CustomerConversationView;
-  messages: MessageView[];
-}
-
-interface OutboxItem {
-  clientId: string;
-  text: string;
-  conversationId: string | null;
-}
-
-interface WidgetApi {
-  version: string;
-  identify(identity: SignedIdentity | null): void;
-  open(): void;
-  close(): void;
-}
-
-declare global {
-  interface Window {
-    CcAgentWidget?: WidgetApi;
-    ccAgentSettings?: { identity?: SignedIdentity; workstream?: string };
-  }
-}
 
 /** SPEC PC4: an invitation the customer neither accepts nor dismisses closes after one minute. Fixed: no setting changes it. */
 const INVITATION_TIMEOUT_MS = 60000;
@@ -171,113 +121,36 @@ function main(): void {
     confirmingEnd: false,
   };
 
-  const host = el("div");
-  host.id = "cc-agent-widget";
-  const root = host.attachShadow({ mode: "open" });
-  const style = el("link");
-  style.rel = "stylesheet";
-  style.href = base + "/widget.css";
-  root.appendChild(style);
-
-  // The launcher: an icon with an unread badge; it makes way for the panel while the panel is open.
-  const launcher = button("launcher", "", "Chat with us", () => openPanel());
-  launcher.setAttribute("aria-expanded", "false");
-  const unreadBadge = el("span", "unread");
-  unreadBadge.setAttribute("aria-hidden", "true");
-  unreadBadge.hidden = true;
-  launcher.appendChild(chatIcon());
-  launcher.appendChild(unreadBadge);
-
-  const invitation = el("div", "invitation");
-  invitation.setAttribute("role", "dialog");
-  invitation.setAttribute("aria-label", "Chat invitation");
-  invitation.hidden = true;
-  const invitationText = el("p", "invitation-text");
-  const invitationActions = el("div", "invitation-actions");
-  invitationActions.appendChild(button("primary", "Chat now", null, () => acceptInvitation()));
-  invitationActions.appendChild(
-    button("secondary", "No thanks", "Dismiss invitation", () => closeInvitation("dismissed")),
-  );
-  invitation.appendChild(invitationText);
-  invitation.appendChild(invitationActions);
-
-  const panel = el("section", "panel");
-  panel.setAttribute("aria-label", "Chat");
-  panel.hidden = true;
-  // The header: who the customer is talking to (the rep's name and initials once one answers, else the org).
-  const header = el("header", "header");
-  const avatar = el("span", "avatar");
-  avatar.setAttribute("aria-hidden", "true");
-  const heading = el("div", "heading");
-  const title = el("h2", "title", "Chat");
-  const subtitle = el("p", "subtitle");
-  heading.appendChild(title);
-  heading.appendChild(subtitle);
-  header.appendChild(avatar);
-  header.appendChild(heading);
-  header.appendChild(button("icon", "\u2013", "Minimise chat", () => closePanel()));
-  const statusLine = el("p", "status");
-  statusLine.setAttribute("role", "status");
-  const thread = el("ol", "thread");
-  thread.setAttribute("role", "log");
-  thread.setAttribute("aria-live", "polite");
-  thread.setAttribute("aria-label", "Conversation");
-  const errorLine = el("p", "error");
-  errorLine.setAttribute("role", "alert");
-  const form = el("form", "composer");
-  const input = el("textarea", "input");
-  input.rows = 2;
-  input.maxLength = MAX_MESSAGE_CHARS;
-  input.placeholder = "Type your message";
-  input.setAttribute("aria-label", "Message");
-  const sendButton = el("button", "primary", "Send");
-  sendButton.type = "submit";
-  form.appendChild(input);
-  form.appendChild(sendButton);
-  const actions = el("div", "actions");
-  const endButton = button("secondary", "End chat", null, () => askToEnd(true));
-  const newButton = button("secondary", "Start a new chat", null, () => newChat());
-  const transcriptLink = el("a", "transcript", "Download transcript");
-  // A link from the start (for assistive technology); the click points it at the file of the moment.
-  transcriptLink.href = "#";
-  transcriptLink.addEventListener("click", () => prepareTranscript());
-  actions.appendChild(endButton);
-  actions.appendChild(newButton);
-  actions.appendChild(transcriptLink);
-  // Ending a chat is asked first: it cannot be undone.
-  const confirmEnd = el("div", "confirm");
-  confirmEnd.setAttribute("role", "alertdialog");
-  confirmEnd.setAttribute("aria-label", "End this chat?");
-  confirmEnd.hidden = true;
-  confirmEnd.appendChild(el("p", "confirm-text", "End this chat? You can start a new one afterwards."));
-  const confirmActions = el("div", "confirm-actions");
-  confirmActions.appendChild(button("primary", "End conversation", null, () => endChat()));
-  confirmActions.appendChild(button("secondary", "Keep chatting", null, () => askToEnd(false)));
-  confirmEnd.appendChild(confirmActions);
-  panel.appendChild(header);
-  panel.appendChild(statusLine);
-  panel.appendChild(thread);
-  panel.appendChild(errorLine);
-  panel.appendChild(form);
-  panel.appendChild(confirmEnd);
-  panel.appendChild(actions);
-
-  root.appendChild(invitation);
-  root.appendChild(panel);
-  root.appendChild(launcher);
-
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    submit();
+  const {
+    host,
+    launcher,
+    unreadBadge,
+    invitation,
+    invitationText,
+    panel,
+    avatar,
+    title,
+    subtitle,
+    statusLine,
+    thread,
+    errorLine,
+    input,
+    sendButton,
+    endButton,
+    newButton,
+    transcriptLink,
+    confirmEnd,
+  } = buildElements(base, MAX_MESSAGE_CHARS, {
+    openPanel: () => openPanel(),
+    closePanel: () => closePanel(),
+    acceptInvitation: () => acceptInvitation(),
+    dismissInvitation: () => closeInvitation("dismissed"),
+    askToEnd: (asking) => askToEnd(asking),
+    endChat: () => endChat(),
+    newChat: () => newChat(),
+    prepareTranscript: () => prepareTranscript(),
+    submit: () => submit(),
   });
-  input.addEventListener("keydown", (event) => {
-    // Enter sends; Shift+Enter adds a line break.
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      submit();
-    }
-  });
-
   // ---- time on page, page URL --------------------------------------------------------------------------
 
   function timeOnPageMs(): number {
@@ -751,26 +624,6 @@ function main(): void {
     state.error = message || null;
     errorLine.textContent = state.error || "";
     errorLine.hidden = !state.error;
-  }
-
-  function messageNode(message: DisplayMessage, pending: boolean): HTMLLIElement {
-    const role = message.author ? message.author.role : "customer";
-    const item = el(
-      "li",
-      "message " +
-        (role === "customer" ? "from-customer" : role === "system" ? "from-system" : "from-rep") +
-        (pending ? " pending" : ""),
-    );
-    const label = authorLabel(message);
-    if (label) item.appendChild(el("span", "author", label));
-    item.appendChild(el("span", "text", role === "system" ? systemText(message) : message.text));
-    if (typeof message.at === "number") {
-      const time = el("time", "time", clockTime(message.at));
-      time.dateTime = new Date(message.at).toISOString();
-      item.appendChild(time);
-    }
-    if (pending) item.appendChild(el("span", "sending", "Sending\u2026"));
-    return item;
   }
 
   function statusText(entry: Entry | null): string {
