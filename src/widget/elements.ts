@@ -99,8 +99,13 @@ export function buildElements(base: string, maxChars: number, on: Handlers) {
   confirmEnd.appendChild(el("p", "confirm-text", "End this chat? You can start a new one afterwards."));
   const confirmActions = el("div", "confirm-actions");
   confirmActions.appendChild(button("primary", "End conversation", null, () => on.endChat()));
-  confirmActions.appendChild(button("secondary", "Keep chatting", null, () => on.askToEnd(false)));
+  const keepChatting = button("secondary", "Keep chatting", null, () => on.askToEnd(false));
+  confirmActions.appendChild(keepChatting);
   confirmEnd.appendChild(confirmActions);
+  // Escape answers "keep chatting".
+  confirmEnd.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") on.askToEnd(false);
+  });
   panel.appendChild(header);
   panel.appendChild(statusLine);
   panel.appendChild(thread);
@@ -145,6 +150,7 @@ export function buildElements(base: string, maxChars: number, on: Handlers) {
     newButton,
     transcriptLink,
     confirmEnd,
+    keepChatting,
   };
 }
 

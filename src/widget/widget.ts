@@ -140,6 +140,7 @@ function main(): void {
     newButton,
     transcriptLink,
     confirmEnd,
+    keepChatting,
   } = buildElements(base, MAX_MESSAGE_CHARS, {
     openPanel: () => openPanel(),
     closePanel: () => closePanel(),
@@ -518,6 +519,9 @@ function main(): void {
   function askToEnd(asking: boolean): void {
     state.confirmingEnd = asking;
     render();
+    // The question takes the focus on its safe answer; answered, the focus goes back to the composer.
+    if (asking) keepChatting.focus();
+    else input.focus();
   }
 
   /** SPEC L12: the customer ends a live chat (once they confirmed). */

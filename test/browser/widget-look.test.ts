@@ -88,6 +88,11 @@ describe("the widget's look", { timeout: 60_000 }, () => {
     expect(await page.getByRole("button", { name: "End chat" }).isHidden()).toBe(true);
     await page.getByRole("button", { name: "Keep chatting" }).click();
     await confirm.waitFor({ state: "hidden" });
+    // Asked again, Escape keeps chatting too: the question has the focus.
+    await page.getByRole("button", { name: "End chat" }).click();
+    await confirm.waitFor();
+    await page.keyboard.press("Escape");
+    await confirm.waitFor({ state: "hidden" });
     // Still going: the rep's next message arrives, and End chat is back.
     await send("Anything else?");
     await seeMessage(page, "Anything else?");
