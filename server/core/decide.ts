@@ -26,6 +26,7 @@ import { DAY, fill, isOpenAt, nextClosing, nextOpening } from "./org.js";
 import type { Workstream } from "./org.js";
 import { fits, selectRep, workstreamOf } from "./routing.js";
 import { conversationSentiment, scoreMessage } from "./sentiment.js";
+import type { SystemMessageCode } from "../../src/protocol/views.js";
 
 class Refusal extends Error {
   constructor(readonly error: DomainError) {
@@ -234,7 +235,7 @@ function nextMessageId(tx: Tx): string {
   return `m${tx.state.counters.message + 1}`;
 }
 
-function systemMessage(tx: Tx, c: Conversation, code: string, text: string): void {
+function systemMessage(tx: Tx, c: Conversation, code: SystemMessageCode, text: string): void {
   tx.emit({
     type: "message_added",
     conversationId: c.id,

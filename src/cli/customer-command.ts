@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import type { CcClient } from "../client/client.js";
 import { RequestError } from "../client/client.js";
 import type { EventFrame, Welcome } from "../protocol/messages.js";
-import { MAX_MESSAGE_LENGTH } from "../protocol/wire.js";
+import { ENDING_MESSAGE_CODES, MAX_MESSAGE_LENGTH } from "../protocol/wire.js";
 import { sanitizeLine, sanitizeText } from "../protocol/sanitize.js";
 import type { Change, CustomerConversationView, MessageView, Mode } from "../protocol/views.js";
 import {
@@ -63,9 +63,6 @@ Examples:
   cc-agent customer --name "Kenny Smith" --email kenny@example.com --workstream persistent --resume
   printf 'Hi\\nMy order is late\\n' | cc-agent customer
 `;
-
-/** System message codes that say the conversation is over. */
-const ENDING_CODES = new Set(["ended", "customer_ended", "force_closed", "waiting_expired"]);
 
 function hhmm(at: number): string {
   const d = new Date(at);
@@ -246,7 +243,7 @@ class CustomerChat {
   private printMessage(m: MessageView): void {
     if (this.printed.has(m.id)) return;
     this.printed.add(m.id);
-    if (m.author.role === "system" && m.code && ENDING_CODES.has(m.code)) this.endAnnounced = true;
+    if (m.author.role === "system" && m.code && ENDING_MESSAGE_CODES.has(m.code)) this.endAnnounced = true;
     const line = this.render(m);
     if (line !== null) this.print(line);
   }

@@ -43,6 +43,7 @@ import type {
   OrgView,
   Presence,
   Snapshot,
+  SystemMessageCode,
   UserView,
 } from "../../src/protocol/views.js";
 import type { ErrorCode } from "../../server/core/model.js";
@@ -210,6 +211,19 @@ const author = union<AuthorView, "role">("role", {
   system: obj<Extract<AuthorView, { role: "system" }>>({ role: lit("system") }),
 });
 
+const systemMessageCode = oneOf<SystemMessageCode>({
+  rep_joined: true,
+  rep_left: true,
+  queue_position: true,
+  average_wait: true,
+  outside_hours: true,
+  ended: true,
+  customer_ended: true,
+  force_closed: true,
+  waiting_expired: true,
+  aborted: true,
+});
+
 const message = obj<MessageView>({
   id: str,
   at: int,
@@ -217,7 +231,7 @@ const message = obj<MessageView>({
   text: str,
   clientId: optional(str),
   sentiment: optional(step),
-  code: optional(str),
+  code: optional(systemMessageCode),
 });
 
 const customer = obj<CustomerView>({
