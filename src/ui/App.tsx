@@ -108,6 +108,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         offers={offers}
         connection={state.connection}
         consoles={state.consoles}
+        columns={columns}
         org={state.org?.name ?? ""}
         theme={theme}
       />
