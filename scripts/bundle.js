@@ -43,3 +43,11 @@ await build({
   sourcemap: true,
   logLevel: "warning",
 });
+
+// The chat widget: src/widget/widget.ts and the protocol constants it imports, one browser script that the
+// server serves at GET /widget.js (options in server/widget-bundle.ts, which tsc has built by now).
+const { widgetBuildOptions } = await import("../dist/server/widget-bundle.js");
+await build({
+  ...widgetBuildOptions(new URL("../src/widget/", import.meta.url)),
+  outfile: fileURLToPath(new URL("../dist/src/widget/widget.js", import.meta.url)),
+});

@@ -1,7 +1,7 @@
 // HTTP routes besides /healthz: the customer chat widget and its demo page, and the check of which web
 // pages may open the WebSocket.
 //
-//   GET /widget.js, /widget.css   the embeddable widget (plain browser JavaScript, src/widget/)
+//   GET /widget.js, /widget.css   the embeddable widget (src/widget/widget.ts bundled: server/widget-bundle.ts)
 //   GET /widget/config            what the widget needs: workstreams (open now or not), proactive rules (PC1, PC3)
 //   GET /demo, /demo/<page>       a demo page that embeds the widget (any one-segment path, to try URL patterns)
 //   GET /demo.js, /demo.css       the demo page's own script and style
@@ -13,7 +13,7 @@
 // Every response carries `X-Content-Type-Options: nosniff`; the demo page a Content-Security-Policy that
 // allows scripts, styles and connections to this server only. Browsers may open /ws only from the
 // server's own origin or from an origin listed in the org file's `widget.allowedOrigins`.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Clock } from "./clock.js";
 import { isOpenAt } from "./core/org.js";
@@ -22,6 +22,7 @@ import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { randomBytes } from "node:crypto";
 import { signIdentity } from "../src/protocol/identity.js";
+import { bundleWidgetFromSources } from "./widget-bundle.js";
 
 /** The widget's files: src/widget/ next to server/ in the sources, dist/src/widget/ (copied by the build) from dist/server/
  * and from the bundled CLI in dist/bundle/ (scripts/bundle.js keeps its chunks one directory below dist/). */
@@ -87,7 +88,9 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     let body = cache.get(name);
     if (!body) {
       try {
-        body = readFileSync(new URL(name, WIDGET_DIR));
+        // From the sources there is no widget.js next to widget.ts: bundle it (the build writes it to dist/).
+        const fromSources = name === "widget.js" && existsSync(new URL("widget.ts", WIDGET_DIR));
+        body = fromSources ? bundleWidgetFromSources(WIDGET_DIR) : readFileSync(new URL(name, WIDGET_DIR));
       } catch (error) {
         logger.error({ file: name, err: (error as Error).message }, "widget file missing (was the build run?)");
         return null;

@@ -537,16 +537,30 @@ export class Hub {
     this.connections.delete(connection);
     this.supervisors.delete(connection);
     if (connection.userId) {
-      const remaining = this.byUser.get(connection.userId);
-      remaining?.delete(connection);
-      if (!remaining || remaining.size === 0) this.armOffline(connection.userId);
+      this.byUser.get(connection.userId)?.delete(connection);
+      if (connection.role === "rep") {
+        // Presence follows the rep's consoles: the last one gone (after a grace), not any one of several.
+        if (this.consolesOf(connection.userId).length === 0) this.armOffline(connection.userId);
+        else this.announceConsoles(connection.userId);
+      }
     }
     if (connection.viewer?.role === "customer") this.byCustomer.get(connection.viewer.key)?.delete(connection);
   }
 
+  /** A user's open consoles: their connections as a rep (a supervisor's monitor is not one). */
+  private consolesOf(userId: string): Connection[] {
+    return [...(this.byUser.get(userId) ?? [])].filter((c) => c.role === "rep");
+  }
+
+  /** Tell each of a user's consoles how many are open, so that each can say when another one is. */
+  private announceConsoles(userId: string): void {
+    const consoles = this.consolesOf(userId);
+    for (const c of consoles) this.send(c, { type: "consoles", count: consoles.length });
+  }
+
   /**
-   * A rep whose last connection dropped is set Offline after a grace period, so that a closed terminal
-   * does not keep receiving offers (and going to RONA); a reconnect within the grace keeps the presence.
+   * A rep whose last console dropped is set Offline after a grace period, so that a closed terminal
+   * does not keep receiving offers (and going to RONA); a console back within the grace keeps the presence.
    */
   private armOffline(userId: string): void {
     if (this.closed || this.offlineTimers.has(userId)) return;
@@ -557,13 +571,7 @@ export class Hub {
         return;
       }
       const user = this.state.users[userId];
-      if (
-        this.closed ||
-        !user ||
-        user.deleted ||
-        user.presence === "offline" ||
-        (this.byUser.get(userId)?.size ?? 0) > 0
-      )
+      if (this.closed || !user || user.deleted || user.presence === "offline" || this.consolesOf(userId).length > 0)
         return;
       this.execute({ role: user.role, id: userId } as Actor, { type: "presence", presence: "offline" });
       this.flushNow();
@@ -691,13 +699,16 @@ export class Hub {
         id: user.id,
       } as Actor;
       this.index(this.byUser, user.id, connection);
-      this.offlineTimers.get(user.id)?.();
-      this.offlineTimers.delete(user.id);
+      if (hello.role === "rep") {
+        this.offlineTimers.get(user.id)?.();
+        this.offlineTimers.delete(user.id);
+      }
       if (hello.role === "supervisor") this.supervisors.add(connection);
     }
     this.dropHelloTimer(connection);
     this.admission.greeted(connection.admittance);
     this.welcome(connection, hello.lastSeq, hello.epoch, conversationTokenOut);
+    if (connection.role === "rep" && connection.userId) this.announceConsoles(connection.userId);
   }
 
   private index(map: Map<string, Set<Connection>>, key: string, connection: Connection): void {
@@ -864,8 +875,15 @@ export class Hub {
       case "open_items":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });
         return null;
-      case "presence":
+      case "presence": {
+        // Quitting one of several consoles leaves the rep's presence to the others.
+        const consoles = request.ifLastConsole ? this.consolesOf(connection.userId!).length : 1;
+        if (consoles > 1) {
+          this.reply(connection, { type: "ack", reqId: request.reqId, result: { kept: true, consoles } });
+          return null;
+        }
         return { type: "presence", presence: request.presence };
+      }
       case "accept":
       case "reject":
         return { type: request.type, offerId: request.offerId };

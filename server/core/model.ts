@@ -4,6 +4,7 @@
 import type { Dict } from "./dict.js";
 import type { Mode, Org, Role } from "./org.js";
 import type { SentimentStep } from "./sentiment.js";
+import type { SystemMessageCode } from "../../src/protocol/views.js";
 
 export type ConversationState = "open" | "active" | "waiting" | "wrapup" | "closed";
 export type Presence = "available" | "busy" | "dnd" | "away" | "offline" | "rona";
@@ -61,7 +62,7 @@ export interface Message {
   /** Customer messages only (S9). */
   sentiment?: SentimentStep;
   /** System messages: a stable code for clients (e.g. "customer_ended"). */
-  code?: string;
+  code?: SystemMessageCode;
 }
 
 export type TransferTarget = { kind: "queue"; id: string } | { kind: "rep"; id: string };

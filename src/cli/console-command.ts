@@ -11,7 +11,7 @@ import { initialUiState } from "../ui/mirror/state.js";
 import { createStore } from "../ui/mirror/store.js";
 import { wire } from "../ui/mirror/wire.js";
 import { connectClient, findLocalServer, parseServerUrl } from "./local-server.js";
-import { runTerminalApp } from "./terminal-app.js";
+import { requireTerminal, runTerminalApp } from "./terminal-app.js";
 
 export interface ConsoleTarget {
   url: string;
@@ -52,6 +52,7 @@ export async function runConsole(
   target: ConsoleTarget,
   options: { onExit?: () => void; available?: boolean; screenReader?: boolean } = {},
 ): Promise<void> {
+  requireTerminal("the console");
   const settings = openSettings();
   const { client, welcome } = await connectClient(target.url, {
     role: target.role,
@@ -101,6 +102,7 @@ export function registerConsoleCommand(program: Command): void {
     .option("--token <token>", "sign in with this token (a remote server)")
     .option("--screen-reader", "a linear, worded layout for screen readers")
     .action(async (options: { server?: string; as?: string; token?: string; screenReader?: boolean }) => {
+      requireTerminal("the console");
       await runConsole(resolveIdentity(options, "rep"), { screenReader: options.screenReader === true });
     });
 

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import type { CcClient } from "../client/client.js";
 import { RequestError } from "../client/client.js";
 import type { EventFrame, Welcome } from "../protocol/messages.js";
-import { MAX_MESSAGE_LENGTH } from "../protocol/wire.js";
+import { ENDING_MESSAGE_CODES, MAX_MESSAGE_LENGTH } from "../protocol/wire.js";
 import { sanitizeLine, sanitizeText } from "../protocol/sanitize.js";
 import type { Change, CustomerConversationView, MessageView, Mode } from "../protocol/views.js";
 import {
@@ -41,8 +41,12 @@ Start a line with // to send a message that begins with /.
 
 With --name the customer is signed in, with the org's secret from the local server's credentials
 (~/.cc-agent/local-server.json, or $CC_AGENT_HOME); without it they are a visitor ("Visitor N").
+A signed-in customer is identified by their --email when it is given, else by their --name: come back
+with the same --email (or, without one, the same --name) to find your conversations.
 Persistent chat needs a signed-in customer. --resume comes back to the open conversation of that
-customer and shows its history; once the rep has ended it, a new conversation starts.
+customer and shows its history; once the rep has ended it, a new conversation starts. Signed in by
+--name alone, --resume that finds nothing open says so and exits 1 (a conversation started with
+--email is that e-mail's: add it) instead of starting a second one.
 
 When stdin is not a terminal (piped): one message per input line, and one output line per message or
 system event; your own lines are not echoed. It exits when the conversation ends or input ends (a live
@@ -60,9 +64,6 @@ Examples:
   printf 'Hi\\nMy order is late\\n' | cc-agent customer
 `;
 
-/** System message codes that say the conversation is over. */
-const ENDING_CODES = new Set(["ended", "customer_ended", "force_closed", "waiting_expired"]);
-
 function hhmm(at: number): string {
   const d = new Date(at);
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
@@ -78,6 +79,8 @@ interface ChatSetup {
   who: string;
   tty: boolean;
   resume: boolean;
+  /** What identifies the signed-in customer (null for a visitor): their e-mail, else their name. */
+  identifiedBy: { by: "email" | "name"; value: string } | null;
 }
 
 /** The chat: input lines become requests, server events become output lines. */
@@ -240,7 +243,7 @@ class CustomerChat {
   private printMessage(m: MessageView): void {
     if (this.printed.has(m.id)) return;
     this.printed.add(m.id);
-    if (m.author.role === "system" && m.code && ENDING_CODES.has(m.code)) this.endAnnounced = true;
+    if (m.author.role === "system" && m.code && ENDING_MESSAGE_CODES.has(m.code)) this.endAnnounced = true;
     const line = this.render(m);
     if (line !== null) this.print(line);
   }
@@ -353,6 +356,18 @@ class CustomerChat {
       (c) => !c.view.ended && c.view.mode === this.setup.workstream.mode,
     );
     const latest = open.sort((a, b) => (a.messages[0]?.at ?? 0) - (b.messages[0]?.at ?? 0)).pop();
+    const identified = this.setup.identifiedBy;
+    if (!latest && identified?.by === "name") {
+      // Most likely the conversation was started with --email: starting another would give the rep two.
+      this.error(
+        `no open conversation for "${sanitizeLine(identified.value)}" signed in by name alone. ` +
+          "A signed-in customer is their --email when one is given: add the --email you started with to resume it " +
+          "(or leave out --resume to start a new conversation).",
+      );
+      this.exitCode = 1;
+      this.finish();
+      return;
+    }
     if (!latest) {
       this.notice("No open conversation to resume; your first message starts a new one.");
       return;
@@ -607,9 +622,16 @@ async function runCustomer(options: CustomerOptions, command: Command): Promise<
     hello,
     welcome,
     workstream: { id: workstream.id, name: workstream.name, mode: workstream.mode },
-    who: identity ? `signed in as ${sanitizeLine(identity.name)}` : "as a visitor",
+    who: identity
+      ? `signed in as ${sanitizeLine(identity.name)}${identity.email ? ` <${sanitizeLine(identity.email)}>` : " (by name)"}`
+      : "as a visitor",
     tty,
     resume: options.resume === true,
+    identifiedBy: identity
+      ? options.email
+        ? { by: "email", value: options.email }
+        : { by: "name", value: identity.name }
+      : null,
   });
   chat.start();
   await chat.finished;

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { runConsole } from "./console-command.js";
+import { requireTerminal } from "./terminal-app.js";
 
 /** bin/cc-agent.js, found upwards from this module: it runs from src/cli/, dist/src/cli/ or the bundle in dist/bundle/. */
 function binPath(): string {
@@ -27,6 +28,8 @@ export function registerDemoCommand(program: Command): void {
     .option("--as <user>", "demo user to sign in as", "alice")
     .option("--screen-reader", "a linear, worded layout for screen readers")
     .action(async (options: { count: string; rate: string; as: string; screenReader?: boolean }) => {
+      // The demo ends in the console: without a terminal, nothing is started.
+      requireTerminal("the demo");
       // The server's modules load only when the demo runs, not for every cc-agent command.
       const [{ createLogger }, { startServer }] = await Promise.all([
         import("../../server/logger.js"),

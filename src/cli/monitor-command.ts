@@ -15,7 +15,7 @@ import { wire } from "../ui/mirror/wire.js";
 import { resolveIdentity } from "./console-command.js";
 import type { ConsoleTarget } from "./console-command.js";
 import { connectClient, parseServerUrl } from "./local-server.js";
-import { runTerminalApp } from "./terminal-app.js";
+import { requireTerminal, runTerminalApp } from "./terminal-app.js";
 
 export function createMonitorStore(now: number, size: { columns: number; rows: number }): MonitorStore {
   return createStore<MonitorState, MonitorAction>(initialMonitorState(now, size), reduceMonitor);
@@ -23,6 +23,7 @@ export function createMonitorStore(now: number, size: { columns: number; rows: n
 
 /** Run the monitor until the supervisor quits; resolves after the terminal is restored. */
 export async function runMonitor(target: ConsoleTarget, options: { screenReader?: boolean } = {}): Promise<void> {
+  requireTerminal("the monitor");
   const settings = openSettings();
   const { client, welcome } = await connectClient(target.url, {
     role: "supervisor",
@@ -59,6 +60,7 @@ export function registerMonitorCommand(program: Command): void {
     .option("--token <token>", "sign in with this supervisor's token (a remote server)")
     .option("--screen-reader", "a linear, worded layout for screen readers")
     .action(async (options: { server?: string; as?: string; token?: string; screenReader?: boolean }) => {
+      requireTerminal("the monitor");
       await runMonitor(resolveIdentity(options, "supervisor"), { screenReader: options.screenReader === true });
     });
 }

@@ -1,5 +1,6 @@
 // Running a full-screen Ink app (the console, the monitor) on this terminal: one tick a second, resize,
 // and the terminal restored on every exit path — quit, SIGTERM, SIGHUP, a crash.
+import { CommanderError } from "commander";
 import { render } from "ink";
 import type { ReactElement } from "react";
 import type { CcClient } from "../client/client.js";
@@ -25,6 +26,23 @@ export interface TerminalAppOptions {
   onStop?: () => void;
   /** The terminal's focus reports (when the app asked for them); they never reach the app's input. */
   onFocus?: (focused: boolean) => void;
+}
+
+/** Exit code of a full-screen command started without a terminal. */
+export const NO_TERMINAL_EXIT_CODE = 2;
+
+/**
+ * The console and the monitor read keys and draw a full screen: without a terminal (stdin or stdout not a TTY:
+ * `</dev/null`, a pipe, a service) they say so on one line and end with exit code 2. Called before anything
+ * signs in, starts or changes a presence.
+ */
+export function requireTerminal(
+  what: string,
+  io: { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } } = process,
+): void {
+  if (io.stdin.isTTY && io.stdout.isTTY) return;
+  process.stderr.write(`cc-agent: ${what} needs a terminal (stdin and stdout must be a TTY)\n`);
+  throw new CommanderError(NO_TERMINAL_EXIT_CODE, "cc-agent.noTerminal", `${what} needs a terminal`);
 }
 
 /** Resolves once the app has ended and the terminal is restored. */

@@ -46,9 +46,9 @@ interface Outgoing {
 }
 
 /**
- * Events: "welcome" (Welcome), "event" (EventFrame), "state" (ConnectionState), "fatal" (Error: the server
- * refused us; no reconnect), "rate-limited" ({reqId, retryAfterMs}: a request refused for a rate limit, which the
- * client sends again by itself).
+ * Events: "welcome" (Welcome), "event" (EventFrame), "state" (ConnectionState), "consoles" (number: how many
+ * consoles of this user are open, this one included), "fatal" (Error: the server refused us; no reconnect),
+ * "rate-limited" ({reqId, retryAfterMs}: a request refused for a rate limit, which the client sends again by itself).
  */
 export class CcClient extends EventEmitter {
   private ws: WebSocket | null = null;
@@ -70,6 +70,8 @@ export class CcClient extends EventEmitter {
   epoch: string | undefined;
   state: ConnectionState = "connecting";
   session: Welcome["session"] | null = null;
+  /** How many consoles of this user are open, this one included (rep connections; 1 until the server says). */
+  consoles = 1;
   /** A visitor's conversation token (from welcome or the start ack): a reconnect goes back to that conversation. */
   private conversationToken: string | undefined;
 
@@ -179,6 +181,11 @@ export class CcClient extends EventEmitter {
     if (frame.type === "event") {
       if (this.lastSeq === undefined || frame.seq >= this.lastSeq) this.lastSeq = frame.seq;
       this.emit("event", frame satisfies EventFrame);
+      return;
+    }
+    if (frame.type === "consoles") {
+      this.consoles = frame.count;
+      this.emit("consoles", frame.count);
       return;
     }
     if (frame.type === "ack" || (frame.type === "error" && frame.reqId)) {

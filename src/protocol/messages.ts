@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MAX_MESSAGE_LENGTH } from "./wire.js";
 
 export { CloseCode, MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION, decodeServerFrame } from "./wire.js";
-export type { Ack, ErrorFrame, EventFrame, ServerFrame, SnapshotReason, Welcome } from "./wire.js";
+export type { Ack, Consoles, ErrorFrame, EventFrame, ServerFrame, SnapshotReason, Welcome } from "./wire.js";
 
 const id = z.string().min(1).max(128);
 const reqId = z.string().min(1).max(64);
@@ -81,7 +81,8 @@ export const customerRequestSchema = z.discriminatedUnion("type", [
 
 /** Requests a rep may send (supervisors may send them too). */
 const repRequests = [
-  req("presence", { presence }),
+  /** ifLastConsole: set it only when this is the user's last open console (quitting one of several changes nothing). */
+  req("presence", { presence, ifLastConsole: z.boolean().optional() }),
   req("accept", { offerId: id }),
   req("reject", { offerId: id }),
   req("pick", { conversationId: id }),

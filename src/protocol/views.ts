@@ -12,6 +12,19 @@ export type SentimentStep = -3 | -2 | -1 | 0 | 1 | 2 | 3;
 export type AuthorView =
   { role: "customer"; name: string } | { role: "rep" | "supervisor"; id: string; name: string } | { role: "system" };
 
+/** The system messages the server writes into a conversation (MessageView.code): one list for server and clients. */
+export type SystemMessageCode =
+  | "rep_joined"
+  | "rep_left"
+  | "queue_position"
+  | "average_wait"
+  | "outside_hours"
+  | "ended"
+  | "customer_ended"
+  | "force_closed"
+  | "waiting_expired"
+  | "aborted";
+
 export interface MessageView {
   id: string;
   at: number;
@@ -21,7 +34,7 @@ export interface MessageView {
   /** Customer messages, for reps and supervisors (S9, SV3). */
   sentiment?: SentimentStep;
   /** System messages: a stable code such as "customer_ended" or "queue_position". */
-  code?: string;
+  code?: SystemMessageCode;
 }
 
 export interface CustomerView {

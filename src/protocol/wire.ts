@@ -1,11 +1,19 @@
 // The zod-free part of protocol v1: constants, server frames and their decoding. Clients import this
 // rather than messages.ts, so that starting the console does not load the validation schemas.
-import type { Change, Snapshot } from "./views.js";
+import type { Change, Snapshot, SystemMessageCode } from "./views.js";
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame the server accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_MESSAGE_LENGTH = 1000;
+
+/** The system messages after which a conversation is over for its customer (the customer's clients stop there). */
+export const ENDING_MESSAGE_CODES: ReadonlySet<SystemMessageCode> = new Set<SystemMessageCode>([
+  "ended",
+  "customer_ended",
+  "force_closed",
+  "waiting_expired",
+]);
 
 /** WebSocket close codes the server uses (4000–4999 are the application's). */
 export const CloseCode = {
@@ -76,13 +84,29 @@ export interface EventFrame {
   changes: Change[];
 }
 
-export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame;
+/**
+ * How many consoles (connections with role "rep") the user of this console has open, this one included. Sent to
+ * each of them right after the welcome and whenever the number changes: a console says when another is open.
+ */
+export interface Consoles {
+  type: "consoles";
+  count: number;
+}
+
+export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame | Consoles;
 
 /** Decode a server frame on the client. Servers are trusted for shape; this only checks the envelope. */
 export function decodeServerFrame(raw: string): ServerFrame | null {
   try {
     const json = JSON.parse(raw) as { type?: unknown };
-    if (json && (json.type === "welcome" || json.type === "ack" || json.type === "error" || json.type === "event"))
+    if (
+      json &&
+      (json.type === "welcome" ||
+        json.type === "ack" ||
+        json.type === "error" ||
+        json.type === "event" ||
+        json.type === "consoles")
+    )
       return json as ServerFrame;
   } catch {
     // fall through

@@ -58,8 +58,9 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
     // The widget reports where the chat started from (PC6 context variables, for every chat).
     expect(alice.conversations.get(conversationId)?.context.pageUrl).toBe(`${server.httpUrl}/demo`);
 
-    // L12: the customer ends the live chat; the rep sees it and wraps up.
+    // L12: the customer ends the live chat (and confirms); the rep sees it and wraps up.
     await page.getByRole("button", { name: "End chat" }).click();
+    await page.getByRole("button", { name: "End conversation" }).click();
     await waitFor(
       () => alice.notices.find((n) => n.code === "customer_ended" && n.conversationId === conversationId),
       "the rep's customer-ended notice",
@@ -67,7 +68,7 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
     await waitFor(() => alice.conversations.get(conversationId)?.state === "wrapup", "the rep in wrap-up");
     expect(alice.conversations.get(conversationId)?.customerEnded).toBe(true);
     await seeStatus(page, "The conversation has ended.");
-    await seeMessage(page, "Customer ended the conversation");
+    await seeMessage(page, "You ended the chat.");
     await page.getByRole("button", { name: "Start a new chat" }).waitFor();
     expect(await page.getByRole("button", { name: "End chat" }).isHidden()).toBe(true);
     await alice.request({ type: "wrapup", conversationId, reasonId: "resolved" });
@@ -108,6 +109,7 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
 
     // Ending it and starting anew: a new conversation, not the old one's token.
     await page.getByRole("button", { name: "End chat" }).click();
+    await page.getByRole("button", { name: "End conversation" }).click();
     await page.getByRole("button", { name: "Start a new chat" }).click();
     await say(page, "One more question");
     const second = await alice.waitForOffer();

@@ -22,7 +22,11 @@ async function injectedElements(page: import("playwright-core").Page): Promise<n
         };
       }
     ).document.getElementById("cc-agent-widget");
-    return host?.shadowRoot?.querySelectorAll("img, script, iframe, b, svg, object").length ?? -1;
+    // The launcher's own icon is the one svg the widget draws.
+    return (
+      host?.shadowRoot?.querySelectorAll("img, script, iframe, b, svg:not(.launcher > .launcher-icon), object")
+        .length ?? -1
+    );
   });
 }
 

@@ -260,6 +260,41 @@ describe("cc-agent customer, piped", () => {
   });
 });
 
+describe("cc-agent customer, who a signed-in customer is", () => {
+  it("--resume by name alone does not start a second conversation for a customer who started with --email: it says what is missing", async () => {
+    await startLocalServer();
+    const alice = await rep("alice");
+    await alice.request({ type: "presence", presence: "available" });
+    const kenny = ["customer", "--name", "Kenny Smith", "--workstream", "persistent"];
+
+    const first = cli(...kenny, "--email", "kenny@example.com");
+    first.write("Where is my parcel?");
+    const offer = await alice.waitForOffer();
+    await alice.request({ type: "accept", offerId: offer.id });
+    first.endInput();
+    expect(await first.exited()).toBe(0);
+
+    const byName = cli(...kenny, "--resume");
+    byName.write("Any news?");
+    expect(await byName.exited()).toBe(1);
+    expect(byName.stderr).toContain('no open conversation for "Kenny Smith" signed in by name alone');
+    expect(byName.stderr).toContain("add the --email you started with");
+    // Nothing was started: the rep still has one Kenny Smith conversation, without "Any news?".
+    await alice.request({ type: "targets" });
+    const kennys = [...alice.conversations.values()].filter((c) => c.customer.name === "Kenny Smith");
+    expect(kennys.map((c) => c.id)).toEqual([offer.conversationId]);
+    expect(alice.texts(offer.conversationId)).not.toContain("Any news?");
+
+    // With the same --email, --resume finds it and carries on in it.
+    const byEmail = cli(...kenny, "--email", "kenny@example.com", "--resume");
+    await byEmail.waitForLine(line("You: Where is my parcel\\?"));
+    byEmail.write("Any news?");
+    await alice.waitForText(offer.conversationId, "Any news?");
+    byEmail.endInput();
+    expect(await byEmail.exited()).toBe(0);
+  });
+});
+
 describe("cc-agent customer errors", () => {
   it("exits 2 with a clear message on a wrong flag", async () => {
     const unknown = cli("customer", "--bogus");

@@ -20,7 +20,7 @@ export const TEST_MS = 180_000;
 export class EndToEnd {
   server: RunningServer | null = null;
   private tmp: ReturnType<typeof tempDir> | null = null;
-  private terminal: TmuxTerminal | null = null;
+  private readonly terminals: TmuxTerminal[] = [];
   private readonly clients: TestClient[] = [];
 
   /** Fail (never skip) with a clear message when the build or tmux is missing; returns CC_AGENT_HOME. */
@@ -42,10 +42,14 @@ export class EndToEnd {
     return home;
   }
 
-  /** `cc-agent <args>` in a 120×40 terminal with this home and nothing else of the user's environment (but `env`). */
+  /**
+   * `cc-agent <args>` in a 120×40 terminal with this home and nothing else of the user's environment (but `env`);
+   * call again for another.
+   */
   async startCli(args: string[], home: string, env: Record<string, string | null> = {}): Promise<TmuxTerminal> {
-    this.terminal = new TmuxTerminal();
-    await this.terminal.start({
+    const terminal = new TmuxTerminal();
+    this.terminals.push(terminal);
+    await terminal.start({
       command: [process.execPath, BIN, ...args],
       env: {
         CC_AGENT_HOME: home,
@@ -60,7 +64,7 @@ export class EndToEnd {
       columns: 120,
       rows: 40,
     });
-    return this.terminal;
+    return terminal;
   }
 
   token(id: string): string {
@@ -76,8 +80,7 @@ export class EndToEnd {
   }
 
   async cleanup(): Promise<void> {
-    await this.terminal?.kill();
-    this.terminal = null;
+    await Promise.all(this.terminals.splice(0).map((t) => t.kill()));
     await Promise.all(this.clients.splice(0).map((c) => c.close()));
     await this.server?.close();
     this.server = null;

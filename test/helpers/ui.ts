@@ -5,7 +5,15 @@ import { createElement } from "react";
 import type { ReactElement } from "react";
 import type { RequestBody } from "../../src/client/client.js";
 import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
-import type { Change, ConversationView, MessageView, OfferView, OrgView, UserView } from "../../src/protocol/views.js";
+import type {
+  Change,
+  ConversationView,
+  MessageView,
+  OfferView,
+  OrgView,
+  SystemMessageCode,
+  UserView,
+} from "../../src/protocol/views.js";
 import { App } from "../../src/ui/console/App.js";
 import { ConsoleController } from "../../src/ui/console/controller.js";
 import { initialUiState } from "../../src/ui/mirror/state.js";
@@ -215,7 +223,7 @@ export function repMessage(
   return { id: `m${messageCounter++}`, at, author: { role: "rep", ...author }, text, ...overrides };
 }
 
-export function systemMessage(text: string, code?: string, at = T0): MessageView {
+export function systemMessage(text: string, code?: SystemMessageCode, at = T0): MessageView {
   return { id: `m${messageCounter++}`, at, author: { role: "system" }, text, ...(code ? { code } : {}) };
 }
 

@@ -39,6 +39,8 @@ export class TestClient {
   readonly offers = new Map<string, OfferView>();
   readonly users = new Map<string, UserView>();
   readonly notices: Extract<Change, { kind: "notice" }>[] = [];
+  /** Every `consoles` frame's count, in order. */
+  readonly consoles: number[] = [];
 
   constructor(url: string, hello: HelloFields, options: { reconnect?: boolean } = {}) {
     this.client = new CcClient({ url, hello, reconnect: options.reconnect ?? false });
@@ -56,6 +58,7 @@ export class TestClient {
       this.events.push(frame);
       for (const change of frame.changes) this.apply(change);
     });
+    this.client.on("consoles", (count: number) => this.consoles.push(count));
   }
 
   private addMessages(id: string, list: MessageView[] | undefined): void {

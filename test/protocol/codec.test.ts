@@ -19,6 +19,7 @@ import {
 } from "../../src/protocol/messages.js";
 import type {
   Ack,
+  Consoles,
   ErrorFrame,
   EventFrame,
   Hello,
@@ -42,6 +43,7 @@ import type {
   OrgView,
   Presence,
   Snapshot,
+  SystemMessageCode,
   UserView,
 } from "../../src/protocol/views.js";
 import type { ErrorCode } from "../../server/core/model.js";
@@ -210,6 +212,19 @@ const author = union<AuthorView, "role">("role", {
   system: obj<Extract<AuthorView, { role: "system" }>>({ role: lit("system") }),
 });
 
+const systemMessageCode = oneOf<SystemMessageCode>({
+  rep_joined: true,
+  rep_left: true,
+  queue_position: true,
+  average_wait: true,
+  outside_hours: true,
+  ended: true,
+  customer_ended: true,
+  force_closed: true,
+  waiting_expired: true,
+  aborted: true,
+});
+
 const message = obj<MessageView>({
   id: str,
   at: int,
@@ -217,7 +232,7 @@ const message = obj<MessageView>({
   text: str,
   clientId: optional(str),
   sentiment: optional(step),
-  code: optional(str),
+  code: optional(systemMessageCode),
 });
 
 const customer = obj<CustomerView>({
@@ -436,6 +451,7 @@ const serverFrame = union<ServerFrame, "type">("type", {
     retryAfterMs: optional(int),
   }),
   event: obj<EventFrame>({ type: lit("event"), seq: int, at: int, changes: arr(change) }),
+  consoles: obj<Consoles>({ type: lit("consoles"), count: int }),
 });
 
 /** The documented worked example (docs/protocol.md, "Signed customer identities"). */
@@ -612,6 +628,7 @@ describe("server frame fixtures", () => {
       "targets",
     );
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
+    looseObj({ kept: bool, consoles: int })(result("server.ack-presence-kept"), "presence (ifLastConsole)");
     expect(result("server.ack")).toBeUndefined();
   });
 

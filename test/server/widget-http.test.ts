@@ -67,7 +67,10 @@ describe("widget files and the demo page", () => {
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(js.headers.get("x-content-type-options")).toBe("nosniff");
     const source = await js.text();
-    expect(source).toContain("const INVITATION_TIMEOUT_MS = 60000;");
+    // The widget's TypeScript bundled into one classic script, with the protocol's own constants in it.
+    expect(source).toContain("window.CcAgentWidget");
+    expect(source).toMatch(/PROTOCOL_VERSION = 1;/);
+    expect(source).not.toMatch(/^\s*(import|export) /m);
     expect(source).not.toMatch(/innerHTML|insertAdjacentHTML|document\.write/);
     expect((await fetch(`${server.httpUrl}/widget.css`)).headers.get("content-type")).toBe("text/css; charset=utf-8");
 

@@ -30,7 +30,7 @@ describe("Ctrl+C", () => {
     expect(ui.exited).toBe(false);
     expect(ui.client.sent).toEqual([]);
     await ui.press(KEYS.ctrlC);
-    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline" }]);
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline", ifLastConsole: true }]);
     expect(ui.exited).toBe(true);
   });
 
@@ -38,7 +38,31 @@ describe("Ctrl+C", () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.ctrlC + KEYS.ctrlC);
     await ui.waitForFrame(() => ui!.exited, "the console to quit");
-    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline" }]);
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline", ifLastConsole: true }]);
+  });
+
+  it("with another console of this rep open, the header says so and quitting leaves the presence to it", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    expect(ui.frame()).not.toContain("consoles open");
+    ui.store.dispatch({ type: "consoles", count: 2 });
+    await ui.waitForFrame((f) => f.split("\n")[0]!.includes("2 consoles open"), "the header notice");
+    expect(ui.frame().split("\n")[0]).toContain("Contoso Demo");
+    await ui.press(KEYS.ctrlC);
+    await ui.waitForFrame((f) => f.includes("your other console stays signed in"), "the quit warning");
+    await ui.press(KEYS.ctrlC);
+    // The server sets Offline only when this is the rep's last console.
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "offline", ifLastConsole: true }]);
+    expect(ui.exited).toBe(true);
+  });
+
+  it("at 80 columns the notice of another console keeps the header on one line (the org's name makes room)", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]), columns: 80, rows: 24 });
+    ui.store.dispatch({ type: "consoles", count: 2 });
+    const frame = await ui.waitForFrame((f) => f.includes("2 consoles open"), "the header notice");
+    const [first, second] = frame.split("\n");
+    expect(first).toContain("● Available");
+    expect(first).toContain("online · 2 consoles open");
+    expect(second).toContain("⌂ Home");
   });
 
   it("UX Ctrl+C: typing after the first Ctrl+C disarms the quit", async () => {

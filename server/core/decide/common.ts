@@ -16,6 +16,7 @@ import { MAX_MESSAGE_LENGTH } from "../model.js";
 import { fits, workstreamOf } from "../routing.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
+import type { SystemMessageCode } from "../../../src/protocol/views.js";
 
 /** A customer actor: the commands only customers may send get one (the table checks the role first). */
 export type CustomerActor = Extract<Actor, { role: "customer" }>;
@@ -136,7 +137,7 @@ export function nextMessageId(tx: Tx): string {
   return `m${tx.state.counters.message + 1}`;
 }
 
-export function systemMessage(tx: Tx, c: Conversation, code: string, text: string): void {
+export function systemMessage(tx: Tx, c: Conversation, code: SystemMessageCode, text: string): void {
   tx.emit({
     type: "message_added",
     conversationId: c.id,

@@ -123,7 +123,15 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
 
   return (
     <Box flexDirection="column" height={height} width={columns}>
-      <Header me={state.me} offers={offers} connection={state.connection} org={state.org?.name ?? ""} theme={theme} />
+      <Header
+        me={state.me}
+        offers={offers}
+        connection={state.connection}
+        consoles={state.consoles}
+        columns={columns}
+        org={state.org?.name ?? ""}
+        theme={theme}
+      />
       {/* A screen reader hears the panes one after the other, not side by side. */}
       <Box flexGrow={1} flexDirection={screenReader ? "column" : "row"}>
         {showPane ? (

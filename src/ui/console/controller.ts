@@ -353,13 +353,19 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     }
     if (!state.quitArmed) {
       this.store.dispatch({ type: "quit-armed", armed: true });
-      return this.flash("Press Ctrl+C again to quit (you will be set Offline).", "warn");
+      return this.flash(
+        state.consoles > 1
+          ? "Press Ctrl+C again to quit (your other console stays signed in)."
+          : "Press Ctrl+C again to quit (you will be set Offline).",
+        "warn",
+      );
     }
     return this.quit();
   }
 
   async quit(): Promise<void> {
-    await this.call({ type: "presence", presence: "offline" });
+    // With another console of this rep open, the server keeps the presence for it.
+    await this.call({ type: "presence", presence: "offline", ifLastConsole: true });
     this.options.exit();
   }
 

@@ -9,6 +9,7 @@ export type Action =
   | { type: "welcome"; welcome: Welcome; now: number }
   | { type: "event"; frame: EventFrame }
   | { type: "connection"; status: ConnectionStatus }
+  | { type: "consoles"; count: number }
   | { type: "tick"; now: number }
   | { type: "focus"; target: "home" | string }
   | { type: "draft"; conversationId: string; text: string }
@@ -157,6 +158,8 @@ export function reduce(state: UiState, action: Action): UiState {
     }
     case "connection":
       return { ...state, connection: action.status };
+    case "consoles":
+      return { ...state, consoles: action.count };
     case "tick":
       return {
         ...state,

@@ -63,6 +63,8 @@ export interface Flash {
 
 export interface UiState {
   connection: ConnectionStatus;
+  /** How many consoles of this rep are open, this one included (the server's `consoles` frame). */
+  consoles: number;
   me: UserView | null;
   org: OrgView | null;
   sessions: Record<string, Session>;
@@ -94,6 +96,7 @@ export interface UiState {
 export function initialUiState(now: number, size = { columns: 120, rows: 40 }): UiState {
   return {
     connection: "connecting",
+    consoles: 1,
     me: null,
     org: null,
     sessions: {},

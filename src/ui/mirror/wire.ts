@@ -7,11 +7,15 @@ import type { ConnectionStatus } from "./state.js";
 export type MirrorAction =
   | { type: "welcome"; welcome: Welcome; now: number }
   | { type: "event"; frame: EventFrame }
-  | { type: "connection"; status: ConnectionStatus };
+  | { type: "connection"; status: ConnectionStatus }
+  | { type: "consoles"; count: number };
 
 export function wire(client: CcClient, store: { dispatch(action: MirrorAction): void }, welcome: Welcome): void {
   store.dispatch({ type: "welcome", welcome, now: Date.now() });
   client.on("welcome", (w: Welcome) => store.dispatch({ type: "welcome", welcome: w, now: Date.now() }));
   client.on("event", (frame: EventFrame) => store.dispatch({ type: "event", frame }));
   client.on("state", (state: ConnectionStatus) => store.dispatch({ type: "connection", status: state }));
+  // The first count may have come with the welcome, before these listeners: start from the client's.
+  store.dispatch({ type: "consoles", count: client.consoles });
+  client.on("consoles", (count: number) => store.dispatch({ type: "consoles", count }));
 }

@@ -17,6 +17,10 @@ export function Header(props: {
   me: UserView | null;
   offers: number;
   connection: ConnectionStatus;
+  /** This rep's open consoles, this one included: more than one is said, since quitting one keeps them signed in. */
+  consoles: number;
+  /** The terminal's width: a narrow one makes room for the consoles notice by leaving out the org's name. */
+  columns: number;
   org: string;
   theme: Theme;
 }) {
@@ -47,7 +51,9 @@ export function Header(props: {
         ) : null}
       </Text>
       <Text {...fg(props.connection === "online" ? theme.muted : theme.warn)} bold={props.connection !== "online"}>
-        {sanitizeLine(props.org)} · {CONNECTION[props.connection]}
+        {props.consoles > 1 && props.columns < 100 ? "" : `${sanitizeLine(props.org)} · `}
+        {CONNECTION[props.connection]}
+        {props.consoles > 1 ? ` · ${props.consoles} consoles open` : ""}
       </Text>
     </Box>
   );

@@ -1,5 +1,6 @@
 /*
- * cc-agent chat widget: plain browser JavaScript, no dependencies, no build step.
+ * cc-agent chat widget: browser TypeScript with no dependencies, bundled by esbuild (scripts/bundle.js,
+ * server/widget-bundle.ts) into the one script the server serves at GET /widget.js.
  *
  *   <script src="https://chat.example.com/widget.js" defer></script>
  *
@@ -13,19 +14,36 @@
  * Settings before the script loads: window.ccAgentSettings = { identity, workstream }.
  * Script attributes: data-workstream="<id>" picks the workstream of chats the customer starts.
  */
-(function () {
-  "use strict";
-  if (window.CcAgentWidget) return;
+import { CloseCode, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION } from "../protocol/wire.js";
+import type { EventFrame, ServerFrame, Welcome } from "../protocol/wire.js";
+import type { Change, CustomerConversationView, MessageView } from "../protocol/views.js";
+import { buildElements, messageNode } from "./elements.js";
+import { initials, transcript } from "./format.js";
+import type { DisplayMessage } from "./format.js";
+import { inTimeFrame, urlMatches } from "./rules.js";
+import type {
+  Entry,
+  OutboxItem,
+  Pending,
+  RequestError,
+  RequestResult,
+  SignedIdentity,
+  WidgetConfig,
+  WorkstreamConfig,
+} from "./types.js";
+import type { InvitationRule } from "./rules.js";
 
-  /** SPEC PC4: an invitation the customer neither accepts nor dismisses closes after one minute. Fixed: no setting changes it. */
-  const INVITATION_TIMEOUT_MS = 60000;
-  const REQUEST_TIMEOUT_MS = 15000;
-  const STATUS_REFRESH_MS = 20000;
-  const MAX_MESSAGE_CHARS = 1000;
-  const PROTOCOL_VERSION = 1;
-  const CLIENT = "widget/1.0";
+/** SPEC PC4: an invitation the customer neither accepts nor dismisses closes after one minute. Fixed: no setting changes it. */
+const INVITATION_TIMEOUT_MS = 60000;
+const REQUEST_TIMEOUT_MS = 15000;
+const STATUS_REFRESH_MS = 20000;
+const MAX_MESSAGE_CHARS = MAX_MESSAGE_LENGTH;
+const CLIENT = "widget/1.0";
 
-  const script = document.currentScript;
+if (!window.CcAgentWidget) main();
+
+function main(): void {
+  const script = document.currentScript as HTMLScriptElement | null;
   const base = script && script.src ? new URL(script.src).origin : location.origin;
   const wsUrl = base.replace(/^http/, "ws") + "/ws";
   const pageSettings = Object.assign({}, window.ccAgentSettings || {});
@@ -36,14 +54,16 @@
 
   // ---- storage (may be blocked: the widget still works, it just forgets) ---------------------------------
 
-  function storageGet(store, key) {
+  type StoreName = "localStorage" | "sessionStorage";
+
+  function storageGet(store: StoreName, key: string): string | null {
     try {
       return window[store].getItem(key);
     } catch {
       return null;
     }
   }
-  function storageSet(store, key, value) {
+  function storageSet(store: StoreName, key: string, value: string | null): void {
     try {
       if (value === null) window[store].removeItem(key);
       else window[store].setItem(key, value);
@@ -59,12 +79,12 @@
   // ---- state ---------------------------------------------------------------------------------------------
 
   const state = {
-    config: null,
-    configError: null,
-    identity: pageSettings.identity || null,
+    config: null as WidgetConfig | null,
+    configError: null as string | null,
+    identity: (pageSettings.identity || null) as SignedIdentity | null,
     /** A visitor's conversation token (scoped to one conversation), kept for this tab's session. */
     token: storageGet("sessionStorage", tokenKey),
-    ws: null,
+    ws: null as WebSocket | null,
     generation: 0,
     welcomed: false,
     /** Welcomed at least once with the current credentials: a drop is then retried until it comes back. */
@@ -72,139 +92,81 @@
     reconnecting: false,
     /** The connection came in with a conversation token: it reaches that conversation only. */
     scoped: false,
-    lastSeq: undefined,
+    lastSeq: undefined as number | undefined,
     /** The server history lastSeq belongs to (welcome.epoch): a resume sends both. */
-    epoch: undefined,
-    waiters: [],
-    pending: new Map(),
+    epoch: undefined as string | undefined,
+    waiters: [] as { resolve: () => void; reject: (error: Error) => void }[],
+    pending: new Map<string, Pending>(),
     reqSeq: 0,
     /** Requests refused for a rate limit, and those made since: sent again in order when the server says. */
-    held: [],
-    heldTimer: null,
+    held: [] as Pending[],
+    heldTimer: null as ReturnType<typeof setTimeout> | null,
     clientSeq: 0,
     clientPrefix: Math.random().toString(36).slice(2, 10),
     reconnectDelay: 250,
-    reconnectTimer: null,
-    stopped: null,
-    conversations: new Map(),
-    current: null,
-    outbox: [],
-    queue: null,
-    statusTimer: null,
-    error: null,
+    reconnectTimer: null as ReturnType<typeof setTimeout> | null,
+    stopped: null as string | null,
+    conversations: new Map<string, Entry>(),
+    current: null as string | null,
+    outbox: [] as OutboxItem[],
+    queue: null as { position: number; minutes: unknown } | null,
+    statusTimer: null as ReturnType<typeof setTimeout> | null,
+    error: null as string | null,
     panelOpen: false,
-    invitation: null,
+    invitation: null as { rule: InvitationRule; timer: ReturnType<typeof setTimeout>; shownAt: number } | null,
     invitationShown: false,
-    invitationIntro: null,
-    ruleTimers: [],
+    invitationIntro: null as { text: string; conversationId: string | null } | null,
+    ruleTimers: [] as ReturnType<typeof setTimeout>[],
     busy: false,
     /** A message that failed to send: sent again unchanged, it keeps its clientId, so it cannot arrive twice. */
-    unsent: null,
+    unsent: null as { text: string; clientId: string } | null,
+    /** Messages from a rep that arrived while the panel was closed: the launcher's badge. */
+    unread: 0,
+    /** End chat was pressed: the panel asks before ending. */
+    confirmingEnd: false,
   };
 
-  // ---- DOM helpers: createElement and textContent only ---------------------------------------------------
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function button(className, text, label, onClick) {
-    const node = el("button", className, text);
-    node.type = "button";
-    if (label) node.setAttribute("aria-label", label);
-    node.addEventListener("click", onClick);
-    return node;
-  }
-
-  const host = el("div");
-  host.id = "cc-agent-widget";
-  const root = host.attachShadow({ mode: "open" });
-  const style = el("link");
-  style.rel = "stylesheet";
-  style.href = base + "/widget.css";
-  root.appendChild(style);
-
-  const launcher = button("launcher", "Chat with us", null, () => (state.panelOpen ? closePanel() : openPanel()));
-  launcher.setAttribute("aria-expanded", "false");
-
-  const invitation = el("div", "invitation");
-  invitation.setAttribute("role", "dialog");
-  invitation.setAttribute("aria-label", "Chat invitation");
-  invitation.hidden = true;
-  const invitationText = el("p", "invitation-text");
-  const invitationActions = el("div", "invitation-actions");
-  invitationActions.appendChild(button("primary", "Chat now", null, () => acceptInvitation()));
-  invitationActions.appendChild(
-    button("secondary", "No thanks", "Dismiss invitation", () => closeInvitation("dismissed")),
-  );
-  invitation.appendChild(invitationText);
-  invitation.appendChild(invitationActions);
-
-  const panel = el("section", "panel");
-  panel.setAttribute("aria-label", "Chat");
-  panel.hidden = true;
-  const header = el("header", "header");
-  const title = el("h2", "title", "Chat");
-  header.appendChild(title);
-  header.appendChild(button("icon", "\u2013", "Minimise chat", () => closePanel()));
-  const statusLine = el("p", "status");
-  statusLine.setAttribute("role", "status");
-  const thread = el("ol", "thread");
-  thread.setAttribute("role", "log");
-  thread.setAttribute("aria-live", "polite");
-  thread.setAttribute("aria-label", "Conversation");
-  const errorLine = el("p", "error");
-  errorLine.setAttribute("role", "alert");
-  const form = el("form", "composer");
-  const input = el("textarea", "input");
-  input.rows = 2;
-  input.maxLength = MAX_MESSAGE_CHARS;
-  input.placeholder = "Type your message";
-  input.setAttribute("aria-label", "Message");
-  const sendButton = el("button", "primary", "Send");
-  sendButton.type = "submit";
-  form.appendChild(input);
-  form.appendChild(sendButton);
-  const actions = el("div", "actions");
-  const endButton = button("secondary", "End chat", null, () => endChat());
-  const newButton = button("secondary", "Start a new chat", null, () => newChat());
-  actions.appendChild(endButton);
-  actions.appendChild(newButton);
-  panel.appendChild(header);
-  panel.appendChild(statusLine);
-  panel.appendChild(thread);
-  panel.appendChild(errorLine);
-  panel.appendChild(form);
-  panel.appendChild(actions);
-
-  root.appendChild(invitation);
-  root.appendChild(panel);
-  root.appendChild(launcher);
-
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    submit();
+  const {
+    host,
+    launcher,
+    unreadBadge,
+    invitation,
+    invitationText,
+    panel,
+    avatar,
+    title,
+    subtitle,
+    statusLine,
+    thread,
+    errorLine,
+    input,
+    sendButton,
+    endButton,
+    newButton,
+    transcriptLink,
+    confirmEnd,
+    keepChatting,
+  } = buildElements(base, MAX_MESSAGE_CHARS, {
+    openPanel: () => openPanel(),
+    closePanel: () => closePanel(),
+    acceptInvitation: () => acceptInvitation(),
+    dismissInvitation: () => closeInvitation("dismissed"),
+    askToEnd: (asking) => askToEnd(asking),
+    endChat: () => endChat(),
+    newChat: () => newChat(),
+    prepareTranscript: () => prepareTranscript(),
+    submit: () => submit(),
   });
-  input.addEventListener("keydown", (event) => {
-    // Enter sends; Shift+Enter adds a line break.
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      submit();
-    }
-  });
-
   // ---- time on page, page URL --------------------------------------------------------------------------
 
-  function timeOnPageMs() {
+  function timeOnPageMs(): number {
     return Math.max(0, Date.now() - startedAt);
   }
-  function pageUrl() {
-    return location.href.split("#")[0].slice(0, 2048);
+  function pageUrl(): string {
+    return (location.href.split("#")[0] ?? "").slice(0, 2048);
   }
   /** PC6: the context variables the rep sees with the conversation. */
-  function contextVariables(extra) {
+  function contextVariables(extra?: Record<string, string>): Record<string, string> {
     return Object.assign(
       { pageUrl: pageUrl(), timeOnPageSeconds: String(Math.round(timeOnPageMs() / 1000)) },
       extra || {},
@@ -213,9 +175,9 @@
 
   // ---- config ------------------------------------------------------------------------------------------
 
-  function loadConfig() {
+  function loadConfig(): Promise<void> {
     return fetch(base + "/widget/config", { credentials: "omit", cache: "no-store" })
-      .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
+      .then((response) => response.json().then((body: WidgetConfig | null) => ({ ok: response.ok, body })))
       .then(({ ok, body }) => {
         if (!ok || !body || body.allowed === false) {
           state.configError = "Chat is not available on this site.";
@@ -223,19 +185,18 @@
         }
         state.config = body;
         state.configError = null;
-        if (body.org) title.textContent = body.org;
       })
       .catch(() => {
         state.configError = "The chat service cannot be reached right now.";
       });
   }
 
-  function workstream(id) {
+  function workstream(id: string): WorkstreamConfig | null {
     return state.config ? state.config.workstreams.find((w) => w.id === id) || null : null;
   }
 
   /** The workstream of a chat the customer starts: the page's choice, else persistent when signed in, else live. */
-  function chosenWorkstream() {
+  function chosenWorkstream(): WorkstreamConfig | null {
     if (!state.config) return null;
     const wanted = (script && script.dataset.workstream) || pageSettings.workstream;
     if (wanted) return workstream(wanted);
@@ -247,8 +208,8 @@
 
   // ---- connection --------------------------------------------------------------------------------------
 
-  function hello() {
-    const frame = { type: "hello", v: PROTOCOL_VERSION, role: "customer", client: CLIENT };
+  function hello(): Record<string, unknown> {
+    const frame: Record<string, unknown> = { type: "hello", v: PROTOCOL_VERSION, role: "customer", client: CLIENT };
     if (state.identity) frame.identity = state.identity;
     else if (state.token) frame.conversationToken = state.token;
     if (state.lastSeq !== undefined) frame.lastSeq = state.lastSeq;
@@ -257,19 +218,19 @@
   }
 
   /** Resolves once the server has welcomed us. */
-  function connect() {
+  function connect(): Promise<void> {
     if (state.welcomed) return Promise.resolve();
     if (state.stopped) return Promise.reject(new Error(state.stopped));
-    const waiting = new Promise((resolve, reject) => state.waiters.push({ resolve, reject }));
+    const waiting = new Promise<void>((resolve, reject) => state.waiters.push({ resolve, reject }));
     if (!state.ws) open();
     return waiting;
   }
 
-  function open() {
-    clearTimeout(state.reconnectTimer);
+  function open(): void {
+    if (state.reconnectTimer) clearTimeout(state.reconnectTimer);
     state.reconnectTimer = null;
     const generation = ++state.generation;
-    let ws;
+    let ws: WebSocket;
     try {
       ws = new WebSocket(wsUrl);
     } catch {
@@ -285,9 +246,9 @@
     });
     ws.addEventListener("message", (event) => {
       if (generation !== state.generation || typeof event.data !== "string") return;
-      let frame;
+      let frame: ServerFrame;
       try {
-        frame = JSON.parse(event.data);
+        frame = JSON.parse(event.data) as ServerFrame;
       } catch {
         return;
       }
@@ -300,7 +261,7 @@
   }
 
   /** Drop the connection now and come back with the current credentials (after identify, or for a new chat). */
-  function reconnect() {
+  function reconnect(): void {
     state.generation++;
     if (state.ws) {
       try {
@@ -321,7 +282,7 @@
     state.queue = null;
   }
 
-  function settleWaiters(error) {
+  function settleWaiters(error: Error | null): void {
     const waiters = state.waiters;
     state.waiters = [];
     for (const w of waiters) {
@@ -330,9 +291,9 @@
     }
   }
 
-  function failPending(message) {
+  function failPending(message: string): void {
     state.held = [];
-    clearTimeout(state.heldTimer);
+    if (state.heldTimer) clearTimeout(state.heldTimer);
     state.heldTimer = null;
     for (const [reqId, entry] of state.pending) {
       clearTimeout(entry.timer);
@@ -341,12 +302,12 @@
     }
   }
 
-  function onClose(code, opened) {
+  function onClose(code: number, opened: boolean): void {
     state.ws = null;
     const wasWelcomed = state.welcomed;
     state.welcomed = false;
     failPending("The connection dropped before the server answered. Please try again.");
-    if (code === 4001 && state.scoped) {
+    if (code === CloseCode.unauthorized && state.scoped) {
       // The token does not verify any more (say, the server's data was reset): forget it, start afresh.
       rememberToken(null);
       state.session = false;
@@ -357,9 +318,9 @@
       render();
       return;
     }
-    if (code === 4001 || code === 4003 || code === 4009) {
+    if (code === CloseCode.unauthorized || code === CloseCode.forbidden || code === CloseCode.versionMismatch) {
       state.stopped =
-        code === 4001
+        code === CloseCode.unauthorized
           ? "Your sign-in is no longer valid. Please reload the page."
           : "The chat cannot connect from this page.";
       showError(state.stopped);
@@ -380,49 +341,14 @@
     render();
   }
 
-  function onFrame(frame) {
-    if (frame.type === "welcome") {
-      state.welcomed = true;
-      state.session = true;
-      state.reconnecting = false;
-      state.reconnectDelay = 250;
-      state.lastSeq = frame.seq;
-      state.epoch = frame.epoch;
-      const session = frame.session || {};
-      if (!state.identity && typeof session.conversationToken === "string") rememberToken(session.conversationToken);
-      if (frame.mode === "snapshot" && frame.snapshot) {
-        state.conversations.clear();
-        for (const c of frame.snapshot.customerConversations || []) upsert(c);
-        if (state.current && !state.conversations.has(state.current)) state.current = null;
-      }
-      if (!state.current) state.current = pickCurrent();
-      settleWaiters(null);
-      render();
-      refreshStatus();
-      return;
-    }
-    if (frame.type === "event") {
-      if (typeof frame.seq === "number") state.lastSeq = Math.max(state.lastSeq || 0, frame.seq);
-      for (const change of frame.changes || []) applyChange(change);
-      render();
-      refreshStatus();
-      return;
-    }
-    if (frame.type === "ack" || frame.type === "error") {
+  function onFrame(frame: ServerFrame): void {
+    if (frame.type === "welcome") onWelcome(frame);
+    else if (frame.type === "event") onEvent(frame);
+    else if (frame.type === "ack" || frame.type === "error") {
       const entry = frame.reqId ? state.pending.get(frame.reqId) : undefined;
       if (entry && frame.type === "error" && frame.code === "protocol/rate_limited") {
-        // Over the server's rate limit: send it again, in order, when the server says (docs/protocol.md, "Rate limits").
-        clearTimeout(entry.timer);
-        entry.timer = entry.arm();
-        const at = state.held.findIndex((h) => h.n > entry.n);
-        state.held.splice(at === -1 ? state.held.length : at, 0, entry);
-        clearTimeout(state.heldTimer);
-        state.heldTimer = setTimeout(() => {
-          state.heldTimer = null;
-          const held = state.held.splice(0);
-          if (state.ws && state.welcomed) for (const h of held) state.ws.send(h.frame);
-        }, frame.retryAfterMs || 1000);
-      } else if (entry) {
+        hold(entry, frame.retryAfterMs ?? 1000);
+      } else if (entry && frame.reqId) {
         state.pending.delete(frame.reqId);
         clearTimeout(entry.timer);
         if (frame.type === "ack") entry.resolve(frame.result || {});
@@ -433,19 +359,58 @@
     }
   }
 
-  function request(body) {
+  function onWelcome(frame: Welcome): void {
+    state.welcomed = true;
+    state.session = true;
+    state.reconnecting = false;
+    state.reconnectDelay = 250;
+    state.lastSeq = frame.seq;
+    state.epoch = frame.epoch;
+    const session: Partial<Welcome["session"]> = frame.session || {};
+    if (!state.identity && typeof session.conversationToken === "string") rememberToken(session.conversationToken);
+    if (frame.mode === "snapshot" && frame.snapshot) {
+      state.conversations.clear();
+      for (const c of frame.snapshot.customerConversations || []) upsert(c);
+      if (state.current && !state.conversations.has(state.current)) state.current = null;
+    }
+    if (!state.current) state.current = pickCurrent();
+    settleWaiters(null);
+    render();
+    refreshStatus();
+  }
+
+  function onEvent(frame: EventFrame): void {
+    if (typeof frame.seq === "number") state.lastSeq = Math.max(state.lastSeq || 0, frame.seq);
+    for (const change of frame.changes || []) applyChange(change);
+    render();
+    refreshStatus();
+  }
+
+  function request(body: Record<string, unknown>): Promise<RequestResult> {
     return connect().then(
       () =>
-        new Promise((resolve, reject) => {
+        new Promise<RequestResult>((resolve, reject) => {
           const reqId = "w" + ++state.reqSeq;
-          const arm = () =>
+          const arm = (): ReturnType<typeof setTimeout> =>
             setTimeout(() => {
               state.pending.delete(reqId);
               reject({ code: "request/timeout", message: "The server did not answer in time. Please try again." });
             }, REQUEST_TIMEOUT_MS);
-          const entry = { resolve, reject, timer: arm(), arm, frame: JSON.stringify(Object.assign({ reqId }, body)) };
-          entry.n = state.reqSeq;
+          const entry: Pending = {
+            resolve,
+            reject,
+            timer: arm(),
+            arm,
+            n: state.reqSeq,
+            frame: JSON.stringify(Object.assign({ reqId }, body)),
+          };
           state.pending.set(reqId, entry);
+          if (!state.ws) {
+            clearTimeout(entry.timer);
+            state.pending.delete(reqId);
+            reject({ code: "connection/lost", message: "The connection dropped. Please try again." });
+            return;
+          }
           // While refused requests wait for their turn, later ones wait behind them.
           if (state.held.length > 0) state.held.push(entry);
           else state.ws.send(entry.frame);
@@ -453,57 +418,77 @@
     );
   }
 
-  function rememberToken(token) {
+  /** Over the server's rate limit: send it again, in order, when the server says (docs/protocol.md, "Rate limits"). */
+  function hold(entry: Pending, retryAfterMs: number): void {
+    clearTimeout(entry.timer);
+    entry.timer = entry.arm();
+    const at = state.held.findIndex((h) => h.n > entry.n);
+    state.held.splice(at === -1 ? state.held.length : at, 0, entry);
+    if (state.heldTimer) clearTimeout(state.heldTimer);
+    state.heldTimer = setTimeout(() => {
+      state.heldTimer = null;
+      const held = state.held.splice(0);
+      if (state.ws && state.welcomed) for (const h of held) state.ws.send(h.frame);
+    }, retryAfterMs);
+  }
+
+  function rememberToken(token: string | null): void {
     state.token = token;
     storageSet("sessionStorage", tokenKey, token);
   }
 
   // ---- conversations -----------------------------------------------------------------------------------
 
-  function upsert(view) {
+  function upsert(view: CustomerConversationView): void {
     const known = state.conversations.get(view.id);
-    const entry = known || { view, messages: [] };
-    entry.view = Object.assign({}, entry.view, view);
-    delete entry.view.messages;
+    const entry: Entry = known || { view, messages: [] };
+    const merged = Object.assign({}, entry.view, view);
+    delete merged.messages;
+    entry.view = merged;
     state.conversations.set(view.id, entry);
     if (view.messages) for (const m of view.messages) addMessage(view.id, m);
   }
 
-  function addMessage(conversationId, message) {
+  function addMessage(conversationId: string, message: MessageView): void {
     const entry = state.conversations.get(conversationId);
     if (!entry || entry.messages.some((m) => m.id === message.id)) return;
     entry.messages.push(message);
     if (message.clientId) state.outbox = state.outbox.filter((o) => o.clientId !== message.clientId);
   }
 
-  function applyChange(change) {
+  function applyChange(change: Change): void {
     if (change.kind === "customer_conversation") upsert(change.conversation);
-    else if (change.kind === "message") addMessage(change.conversationId, change.message);
-    else if (change.kind === "notice" && typeof change.text === "string") showError(change.text);
+    else if (change.kind === "message") {
+      const entry = state.conversations.get(change.conversationId);
+      const known = !!entry && entry.messages.some((m) => m.id === change.message.id);
+      addMessage(change.conversationId, change.message);
+      const role = change.message.author.role;
+      if (!known && !state.panelOpen && (role === "rep" || role === "supervisor")) state.unread++;
+    } else if (change.kind === "notice" && typeof change.text === "string") showError(change.text);
   }
 
   /** The conversation to show: the latest one still going, else the latest one. */
-  function pickCurrent() {
-    let best = null;
+  function pickCurrent(): string | null {
+    let best: { id: string; rank: number } | null = null;
     for (const [id, entry] of state.conversations) {
-      const last = entry.messages.length ? entry.messages[entry.messages.length - 1].at : 0;
+      const last = entry.messages[entry.messages.length - 1]?.at ?? 0;
       const rank = (entry.view.ended ? 0 : 1) * 1e15 + last;
       if (!best || rank >= best.rank) best = { id, rank };
     }
     return best ? best.id : null;
   }
 
-  function currentEntry() {
+  function currentEntry(): Entry | null {
     return state.current ? state.conversations.get(state.current) || null : null;
   }
 
   // ---- what the customer does --------------------------------------------------------------------------
 
-  function nextClientId() {
+  function nextClientId(): string {
     return state.clientPrefix + "-" + ++state.clientSeq;
   }
 
-  function submit() {
+  function submit(): void {
     const text = input.value;
     if (text.trim().length === 0 || state.busy) return;
     if ([...text].length > MAX_MESSAGE_CHARS) {
@@ -515,7 +500,7 @@
     state.unsent = null;
     input.value = "";
     showError(null);
-    const restore = (error) => {
+    const restore = (error: RequestError | null): void => {
       state.outbox = state.outbox.filter((o) => o.clientId !== clientId);
       state.unsent = { text, clientId };
       // Nothing is lost: the text goes back into the composer.
@@ -526,7 +511,10 @@
     if (entry && !entry.view.ended && entry.view.state !== "closed") {
       state.outbox.push({ clientId, text, conversationId: entry.view.id });
       render();
-      request({ type: "send", conversationId: entry.view.id, text, clientId }).then(() => render(), restore);
+      request({ type: "send", conversationId: entry.view.id, text, clientId }).then(
+        () => render(),
+        (error: RequestError) => restore(error),
+      );
       return;
     }
     const ws = chosenWorkstream();
@@ -536,11 +524,14 @@
     }
     state.outbox.push({ clientId, text, conversationId: null });
     render();
-    startConversation({ workstream: ws.id, text, clientId, context: contextVariables() }).then(() => render(), restore);
+    startConversation({ workstream: ws.id, text, clientId, context: contextVariables() }).then(
+      () => render(),
+      (error: RequestError) => restore(error),
+    );
   }
 
   /** Start a conversation; a connection that came in with another conversation's token reconnects first. */
-  function startConversation(body) {
+  function startConversation(body: Record<string, unknown>): Promise<RequestResult> {
     if (state.scoped) {
       rememberToken(null);
       reconnect();
@@ -549,7 +540,7 @@
     return request(Object.assign({ type: "start" }, body))
       .then((result) => {
         state.busy = false;
-        state.current = result.conversationId;
+        if (typeof result.conversationId === "string") state.current = result.conversationId;
         if (!state.identity && typeof result.conversationToken === "string") rememberToken(result.conversationToken);
         cancelInvitations();
         render();
@@ -562,17 +553,27 @@
       });
   }
 
-  /** SPEC L12: the customer ends a live chat. */
-  function endChat() {
+  function askToEnd(asking: boolean): void {
+    state.confirmingEnd = asking;
+    render();
+    // The question takes the focus on its safe answer; answered, the focus goes back to the composer.
+    if (asking) keepChatting.focus();
+    else input.focus();
+  }
+
+  /** SPEC L12: the customer ends a live chat (once they confirmed). */
+  function endChat(): void {
+    state.confirmingEnd = false;
+    render();
     const entry = currentEntry();
     if (!entry || entry.view.mode !== "live" || entry.view.ended) return;
     request({ type: "end", conversationId: entry.view.id }).then(
       () => render(),
-      (error) => showError(error.message),
+      (error: RequestError) => showError(error.message),
     );
   }
 
-  function newChat() {
+  function newChat(): void {
     if (!state.identity) {
       rememberToken(null);
       reconnect();
@@ -584,8 +585,8 @@
     input.focus();
   }
 
-  function refreshStatus() {
-    clearTimeout(state.statusTimer);
+  function refreshStatus(): void {
+    if (state.statusTimer) clearTimeout(state.statusTimer);
     state.statusTimer = null;
     const entry = currentEntry();
     // SPEC P4: queue position and average wait for a live chat waiting in its queue; never for persistent chat.
@@ -612,59 +613,61 @@
 
   // ---- panel -------------------------------------------------------------------------------------------
 
-  function openPanel() {
+  function openPanel(): void {
     state.panelOpen = true;
+    state.unread = 0;
     if (state.invitation) closeInvitation("opened");
     render();
     input.focus();
     if (!state.config) loadConfig().then(render);
     // A returning customer (signed in, or with a conversation token) sees their conversation at once.
-    if (state.identity || state.token) connect().catch((error) => showError(error.message));
+    if (state.identity || state.token) connect().catch((error: Error) => showError(error.message));
   }
 
-  function closePanel() {
+  function closePanel(): void {
     state.panelOpen = false;
     render();
+    launcher.focus();
   }
 
-  function showError(message) {
+  /** The thread as the customer sees it: the invitation's text, the messages, and what is still being sent. */
+  function visibleMessages(entry: Entry | null): { message: DisplayMessage; pending: boolean }[] {
+    const list: { message: DisplayMessage; pending: boolean }[] = [];
+    if (state.invitationIntro && (!entry || entry.view.id === state.invitationIntro.conversationId)) {
+      list.push({ message: { author: { role: "system" }, text: state.invitationIntro.text }, pending: false });
+    }
+    if (entry) for (const m of entry.messages) list.push({ message: m, pending: false });
+    const currentId = entry ? entry.view.id : null;
+    for (const o of state.outbox) {
+      if (o.conversationId === currentId || o.conversationId === null)
+        list.push({ message: { author: { role: "customer" }, text: o.text }, pending: true });
+    }
+    return list;
+  }
+
+  let transcriptUrl: string | null = null;
+
+  /** Point the link at a text file of the conversation as it is now, just before the browser follows it. */
+  function prepareTranscript(): void {
+    const messages = visibleMessages(currentEntry())
+      .filter((m) => !m.pending)
+      .map((m) => m.message);
+    const now = Date.now();
+    const text = transcript(state.config ? state.config.org : "", messages, now);
+    if (transcriptUrl) URL.revokeObjectURL(transcriptUrl);
+    transcriptUrl = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+    transcriptLink.href = transcriptUrl;
+    const d = new Date(now);
+    transcriptLink.download = `chat-transcript-${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}.txt`;
+  }
+
+  function showError(message: string | null | undefined): void {
     state.error = message || null;
     errorLine.textContent = state.error || "";
     errorLine.hidden = !state.error;
   }
 
-  function authorLabel(message) {
-    const author = message.author || {};
-    if (author.role === "customer") return "You";
-    if (author.role === "rep" || author.role === "supervisor") return author.name || "Agent";
-    return "";
-  }
-
-  function messageNode(message, pending) {
-    const role = message.author ? message.author.role : "customer";
-    const item = el(
-      "li",
-      "message " +
-        (role === "customer" ? "from-customer" : role === "system" ? "from-system" : "from-rep") +
-        (pending ? " pending" : ""),
-    );
-    const label = authorLabel(message);
-    if (label) item.appendChild(el("span", "author", label));
-    item.appendChild(el("span", "text", message.text));
-    if (typeof message.at === "number") {
-      const time = el(
-        "time",
-        "time",
-        new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
-      );
-      time.dateTime = new Date(message.at).toISOString();
-      item.appendChild(time);
-    }
-    if (pending) item.appendChild(el("span", "sending", "Sending\u2026"));
-    return item;
-  }
-
-  function statusText(entry) {
+  function statusText(entry: Entry | null): string {
     if (state.reconnecting) return "Connection lost: reconnecting\u2026";
     const ws = chosenWorkstream();
     if (!entry) {
@@ -690,24 +693,39 @@
     return "Waiting for a rep\u2026";
   }
 
-  function render() {
-    host.dataset.ready = state.config || state.configError ? "true" : "false";
+  function renderLauncher(): void {
+    launcher.hidden = state.panelOpen;
     launcher.setAttribute("aria-expanded", String(state.panelOpen));
+    const unread = state.unread;
+    unreadBadge.hidden = unread === 0;
+    unreadBadge.textContent = unread > 9 ? "9+" : String(unread);
+    launcher.setAttribute(
+      "aria-label",
+      unread === 0 ? "Chat with us" : `Chat with us (${unread} unread message${unread === 1 ? "" : "s"})`,
+    );
+  }
+
+  function renderHeader(entry: Entry | null): void {
+    const org = state.config ? state.config.org : "";
+    const rep = entry && !entry.view.ended && entry.view.repName ? entry.view.repName : null;
+    title.textContent = rep || org || "Chat";
+    subtitle.textContent = rep ? org : "";
+    subtitle.hidden = !rep || !org;
+    avatar.textContent = initials(rep || org || "Chat");
+    avatar.classList.toggle("rep", !!rep);
+  }
+
+  function render(): void {
+    host.dataset.ready = state.config || state.configError ? "true" : "false";
+    renderLauncher();
     panel.hidden = !state.panelOpen;
     invitation.hidden = !state.invitation;
     const entry = currentEntry();
+    renderHeader(entry);
     statusLine.textContent = statusText(entry);
 
-    const nodes = [];
-    if (state.invitationIntro && (!entry || entry.view.id === state.invitationIntro.conversationId)) {
-      nodes.push(messageNode({ author: { role: "system" }, text: state.invitationIntro.text }, false));
-    }
-    if (entry) for (const m of entry.messages) nodes.push(messageNode(m, false));
-    const currentId = entry ? entry.view.id : null;
-    for (const o of state.outbox) {
-      if (o.conversationId === currentId || o.conversationId === null)
-        nodes.push(messageNode({ author: { role: "customer" }, text: o.text }, true));
-    }
+    const shown = visibleMessages(entry);
+    const nodes = shown.map((m) => messageNode(m.message, m.pending));
     const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
     thread.replaceChildren(...nodes);
     if (atBottom) thread.scrollTop = thread.scrollHeight;
@@ -715,8 +733,12 @@
     const ended = !!entry && (entry.view.ended || entry.view.state === "closed");
     const ws = chosenWorkstream();
     const closedLive = !entry && !!ws && ws.mode === "live" && !ws.open;
-    endButton.hidden = !entry || ended || entry.view.mode !== "live";
+    const canEnd = !!entry && !ended && entry.view.mode === "live";
+    if (!canEnd) state.confirmingEnd = false;
+    endButton.hidden = !canEnd || state.confirmingEnd;
+    confirmEnd.hidden = !state.confirmingEnd;
     newButton.hidden = !ended;
+    transcriptLink.hidden = !shown.some((m) => !m.pending);
     input.disabled = closedLive || !!state.stopped;
     sendButton.disabled = input.disabled;
     errorLine.hidden = !state.error;
@@ -724,47 +746,15 @@
 
   // ---- proactive invitations (PC1-PC7) -----------------------------------------------------------------
 
-  function minutesOf(hhmm) {
-    const parts = String(hhmm).split(":");
-    return Number(parts[0]) * 60 + Number(parts[1]);
-  }
-
-  /** `*` matches anything; everything else literally; the whole page URL must match. */
-  function urlMatches(pattern, url) {
-    const regex =
-      "^" +
-      String(pattern)
-        .split("*")
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-        .join(".*") +
-      "$";
-    return new RegExp(regex).test(url);
-  }
-
-  /**
-   * PC1, time frame: the rule's days and hours, in its own UTC offset. A frame across midnight (22:00–02:00) runs
-   * from "from" on a listed day until midnight, then on the next morning until "to".
-   */
-  function inTimeFrame(rule, now) {
-    const local = new Date(now + (rule.utcOffsetMinutes || 0) * 60000);
-    const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
-    const day = local.getUTCDay();
-    const from = minutesOf(rule.from);
-    const to = minutesOf(rule.to);
-    if (from < to) return rule.days.indexOf(day) !== -1 && minute >= from && minute < to;
-    if (minute >= from) return rule.days.indexOf(day) !== -1;
-    return minute < to && rule.days.indexOf((day + 6) % 7) !== -1;
-  }
-
   /** PC1, target audience. */
-  function inAudience(rule) {
+  function inAudience(rule: InvitationRule): boolean {
     if (rule.audience === "authenticated") return !!state.identity;
     if (rule.audience === "returning") return returning;
     return true;
   }
 
   /** A rule can invite now: audience, time frame, target location, and a workstream that can take the chat. */
-  function ruleApplies(rule) {
+  function ruleApplies(rule: InvitationRule): boolean {
     const ws = workstream(rule.workstream);
     if (!ws) return false;
     if (ws.mode === "persistent" && !state.identity) return false; // persistent chat needs a signed-in customer (P9)
@@ -772,22 +762,22 @@
     return inAudience(rule) && inTimeFrame(rule, Date.now()) && urlMatches(rule.urlPattern, pageUrl());
   }
 
-  function dismissedRules() {
+  function dismissedRules(): string[] {
     return (storageGet("sessionStorage", dismissedKey) || "").split(",").filter(Boolean);
   }
 
-  function hasOngoingConversation() {
+  function hasOngoingConversation(): boolean {
     const entry = currentEntry();
     return !!entry && !entry.view.ended && entry.view.state !== "closed";
   }
 
-  function cancelInvitations() {
+  function cancelInvitations(): void {
     for (const timer of state.ruleTimers) clearTimeout(timer);
     state.ruleTimers = [];
   }
 
   /** PC1, customer journey: each rule fires once its time on page is reached. PC3: nothing when proactive is off. */
-  function scheduleInvitations() {
+  function scheduleInvitations(): void {
     cancelInvitations();
     if (!state.config || !state.config.proactive || state.invitationShown) return;
     for (const rule of state.config.rules || []) {
@@ -796,14 +786,14 @@
     }
   }
 
-  function maybeInvite(rule) {
+  function maybeInvite(rule: InvitationRule): void {
     if (state.invitation || state.invitationShown || state.panelOpen || hasOngoingConversation()) return;
     if (dismissedRules().indexOf(rule.id) !== -1 || !ruleApplies(rule)) return;
     showInvitation(rule);
   }
 
   /** PC4: the invitation shows, and closes itself after exactly one minute unless answered. */
-  function showInvitation(rule) {
+  function showInvitation(rule: InvitationRule): void {
     state.invitationShown = true;
     cancelInvitations();
     invitationText.textContent = rule.message;
@@ -812,7 +802,7 @@
     render();
   }
 
-  function closeInvitation(reason) {
+  function closeInvitation(reason: "dismissed" | "expired" | "opened" | "accepted"): void {
     if (!state.invitation) return;
     clearTimeout(state.invitation.timer);
     const rule = state.invitation.rule;
@@ -820,23 +810,26 @@
     host.dataset.invitation = reason;
     if (reason === "dismissed") storageSet("sessionStorage", dismissedKey, dismissedRules().concat(rule.id).join(","));
     render();
-    return rule;
   }
 
   /** PC5-PC7: accepting starts a conversation flagged proactive, with the page URL and time on page. */
-  function acceptInvitation() {
+  function acceptInvitation(): void {
     const invited = state.invitation;
     if (!invited) return;
     const context = contextVariables({ invitation: invited.rule.id });
     closeInvitation("accepted");
-    state.invitationIntro = { text: invited.rule.message, conversationId: null };
+    const intro: { text: string; conversationId: string | null } = {
+      text: invited.rule.message,
+      conversationId: null,
+    };
+    state.invitationIntro = intro;
     openPanel();
     startConversation({ workstream: invited.rule.workstream, proactive: true, context }).then(
       (result) => {
-        state.invitationIntro.conversationId = result.conversationId;
+        if (typeof result.conversationId === "string") intro.conversationId = result.conversationId;
         render();
       },
-      (error) => {
+      (error: RequestError) => {
         state.invitationIntro = null;
         showError(error.message);
         render();
@@ -846,13 +839,13 @@
 
   // ---- page API ----------------------------------------------------------------------------------------
 
-  function identify(identity) {
+  function identify(identity: SignedIdentity | null): void {
     state.identity = identity || null;
     state.invitationIntro = null;
     // Other credentials are another customer: start from a fresh connection.
     reconnect();
     render();
-    if (state.identity || state.token) connect().catch((error) => showError(error.message));
+    if (state.identity || state.token) connect().catch((error: Error) => showError(error.message));
     scheduleInvitations();
   }
 
@@ -863,7 +856,7 @@
     close: closePanel,
   });
 
-  function mount() {
+  function mount(): void {
     document.body.appendChild(host);
     render();
     loadConfig().then(() => {
@@ -876,4 +869,4 @@
 
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount, { once: true });
-})();
+}
