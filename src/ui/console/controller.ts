@@ -220,6 +220,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "remove-session", conversationId: session.id });
         return;
       }
+      case "pick":
+        return this.flash("Type /pick N on Home: N from the open work items listed there.");
       case "picker-up":
       case "picker-down":
         return this.movePicker(command === "picker-up" ? -1 : 1);
