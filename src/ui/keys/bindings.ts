@@ -48,6 +48,7 @@ export type CommandId =
   | "newline"
   | "clear-or-quit"
   | "remove-session"
+  | "pick"
   | "picker-up"
   | "picker-down"
   | "picker-select"
@@ -308,7 +309,7 @@ export const BINDINGS: Binding[] = [
     id: "help",
     keys: ["F1", "?"],
     modes: ["composer", "home", "picker", "confirm"],
-    description: "help (? outside the composer)",
+    description: "help (F1 anywhere; ? where you are not typing)",
     slash: "/help",
     hint: true,
   },
@@ -321,6 +322,14 @@ export const BINDINGS: Binding[] = [
     description: "clear the composer; twice on empty quits (sets Offline)",
     slash: "/quit",
   },
+  {
+    id: "pick",
+    keys: [],
+    modes: ["home"],
+    description: "pick open work item N from Home's list (/pick N)",
+    slash: "/pick",
+  },
+
   { id: "help-up", keys: ["Up"], modes: ["help"], description: "scroll help up", hint: true, label: "scroll" },
   { id: "help-down", keys: ["Down"], modes: ["help"], description: "scroll help down" },
   { id: "help-page-up", keys: ["PgUp"], modes: ["help"], description: "scroll help a page up" },
