@@ -4,6 +4,7 @@ import { render } from "ink";
 import type { ReactElement } from "react";
 import type { CcClient } from "../client/client.js";
 import type { Settings } from "../config/config.js";
+import { restoreIsolates } from "../ui/text/index.js";
 import { makeTheme } from "../ui/theme/theme.js";
 import type { Theme } from "../ui/theme/theme.js";
 
@@ -22,6 +23,25 @@ export interface TerminalAppOptions {
   screenReader?: boolean;
   /** Runs once when the app ends, before the terminal is handed back. */
   onStop?: () => void;
+}
+
+/**
+ * The terminal as Ink sees it, with one change on the way out: the marks that stand for right-to-left
+ * isolates inside the React tree become the isolates themselves (src/ui/text/bidi.ts).
+ */
+function isolatingStdout(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
+  const write = (chunk: unknown, ...rest: unknown[]) =>
+    (stdout.write as (...args: unknown[]) => boolean)(
+      typeof chunk === "string" ? restoreIsolates(chunk) : chunk,
+      ...rest,
+    );
+  return new Proxy(stdout, {
+    get(target, property) {
+      if (property === "write") return write;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Resolves once the app has ended and the terminal is restored. */
@@ -44,6 +64,7 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   const theme = makeTheme(options.settings.theme === "no-color" ? { ...process.env, NO_COLOR: "1" } : process.env);
   const app = options.create(finish, theme);
   const instance = render(app.element, {
+    stdout: isolatingStdout(process.stdout),
     exitOnCtrlC: false,
     patchConsole: true,
     ...(options.screenReader ? { isScreenReaderEnabled: true } : {}),

@@ -3,7 +3,7 @@
 // isolated, and initials taken from whole graphemes.
 import { sanitizeLine, sanitizeText } from "../../protocol/sanitize.js";
 import { isolate } from "./bidi.js";
-import { graphemes, truncate, wrap } from "./cells.js";
+import { cellWidth, graphemes, truncate, wrap } from "./cells.js";
 
 // Terminals disagree about three emoji forms, and a disagreement of even one cell wraps a bordered line:
 // a skin-tone modifier (👋🏽: two cells in kitty or WezTerm, four in tmux, VTE and xterm), the emoji
@@ -76,4 +76,10 @@ export function initials(name: string): string {
   const cased = (g: string) => g.toUpperCase() !== g.toLowerCase();
   const pair = b !== undefined && cased(a) && cased(b) && scriptOf(a) === scriptOf(b) && scriptOf(a) >= 0;
   return isolate((pair ? a + b : a).toUpperCase());
+}
+
+/** A one-line field in exactly `width` cells: cut, isolated, then padded (the padding outside the isolate). */
+export function fitField(text: string, width: number): string {
+  const cut = truncate(plainLine(text), width);
+  return isolate(cut) + " ".repeat(Math.max(0, width - cellWidth(cut)));
 }
