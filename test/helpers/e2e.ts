@@ -42,16 +42,20 @@ export class EndToEnd {
     return home;
   }
 
-  /** `cc-agent <args>` in a 120×40 terminal with this home and nothing else of the user's environment. */
-  async startCli(args: string[], home: string): Promise<TmuxTerminal> {
+  /** `cc-agent <args>` in a 120×40 terminal (or `size`) with this home and nothing else of the user's environment. */
+  async startCli(
+    args: string[],
+    home: string,
+    size: { columns: number; rows: number } = { columns: 120, rows: 40 },
+  ): Promise<TmuxTerminal> {
     this.terminal = new TmuxTerminal();
     await this.terminal.start({
       command: [process.execPath, BIN, ...args],
       env: { CC_AGENT_HOME: home, TERM: "xterm-256color", NO_COLOR: null, FORCE_COLOR: null, CC_AGENT_TOKEN: null },
       cwd: ROOT,
       dir: this.tmp!.dir,
-      columns: 120,
-      rows: 40,
+      columns: size.columns,
+      rows: size.rows,
     });
     return this.terminal;
   }
