@@ -103,6 +103,8 @@ describe("initials", () => {
   it("are whole graphemes: two letters of one cased script, otherwise the first letter alone", () => {
     expect(initials("Alice Moreau")).toBe("AM");
     expect(initials("dana kim")).toBe("DK");
+    expect(initials("Visitor 7")).toBe("V7");
+    expect(initials("Иван Петров")).toBe("ИП");
     expect(initials("Mary مريم")).toBe("M");
     expect(initials("你好世界")).toBe("你");
     expect(onScreen(initials("שלום مرحبا"))).toBe(`${FSI}ש${PDI}`);

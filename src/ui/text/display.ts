@@ -39,7 +39,7 @@ export function bodyHeight(text: string, width: number): number {
   return wrap(stableEmoji(sanitizeText(text)), width).length;
 }
 
-const LETTER = /^\p{L}/u;
+const LETTER = /^[\p{L}\p{N}]/u;
 const SCRIPTS = [
   /\p{Script=Latin}/u,
   /\p{Script=Greek}/u,
@@ -59,10 +59,10 @@ function scriptOf(grapheme: string): number {
 }
 
 /**
- * Initials for a name, as whole graphemes: the first letter of the first and of the last word when both are
- * of one cased script ("Alice Moreau" → "AM"), otherwise the first letter alone ("Mary مريم" → "M",
- * "你好世界" → "你"); a name without letters gives its first grapheme whole (👨‍👩‍👧‍👦 stays one). Isolated
- * when right-to-left.
+ * Initials for a name, as whole graphemes: the first letter (or digit) of the first and of the last word when
+ * both are of one cased script ("Alice Moreau" → "AM", "Visitor 7" → "V7"), otherwise the first letter alone
+ * ("Mary مريم" → "M", "你好世界" → "你"); a name without letters gives its first grapheme whole (👨‍👩‍👧‍👦 stays
+ * one). Isolated when right-to-left.
  */
 export function initials(name: string): string {
   const words = plainLine(name).split(" ").filter(Boolean);
@@ -73,8 +73,10 @@ export function initials(name: string): string {
   }
   const a = firsts[0]!;
   const b = firsts.length > 1 ? firsts[firsts.length - 1]! : undefined;
-  const cased = (g: string) => g.toUpperCase() !== g.toLowerCase();
-  const pair = b !== undefined && cased(a) && cased(b) && scriptOf(a) === scriptOf(b) && scriptOf(a) >= 0;
+  // A letter without case (Hebrew, Arabic, Han) stands alone; a digit pairs with anything ("Visitor 1" → "V1").
+  const uncasedLetter = (g: string) => /^\p{L}/u.test(g) && g.toUpperCase() === g.toLowerCase();
+  const conflict = b !== undefined && scriptOf(a) >= 0 && scriptOf(b) >= 0 && scriptOf(a) !== scriptOf(b);
+  const pair = b !== undefined && !uncasedLetter(a) && !uncasedLetter(b) && !conflict;
   return isolate((pair ? a + b : a).toUpperCase());
 }
 
