@@ -13,18 +13,18 @@ import { OfferCard, offerCardHeight } from "./components/OfferCard.js";
 import { Picker } from "../components/Picker.js";
 import { SessionPane } from "./components/SessionPane.js";
 import { Thread } from "../components/Thread.js";
+import { attentionHint } from "./attention.js";
+import { sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { modeOf } from "./controller.js";
 import { hintsFor } from "../keys/bindings.js";
 import {
-  alertHint,
   conversationSummary,
   currentOffer,
   offerCountdown,
   serverNow,
   sessionRows,
   stateLabel,
-  unreadHint,
 } from "../mirror/selectors.js";
 import type { Session, UiState } from "../mirror/state.js";
 import { cellWidth, field } from "../text/index.js";
@@ -88,8 +88,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const { columns, rows } = state.size;
   // One row shorter than the terminal avoids full-screen repaints.
   const height = Math.max(10, rows - 1);
-  // The session pane widens with the terminal: 28 cells at 80–127 columns, a fifth of it beyond, at most 48.
-  const paneWidth = state.collapsed || columns < 80 ? 8 : Math.min(48, Math.max(28, Math.floor(columns / 5) + 3));
+  const paneWidth = sessionPaneWidth(columns, state.collapsed);
   const showPane = columns >= 60;
   const mainWidth = columns - (showPane ? paneWidth + 1 : 0);
   const offer = currentOffer(state);
@@ -98,7 +97,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const session = state.focus === "home" ? undefined : state.sessions[state.focus];
   const now = serverNow(state);
 
-  const selectedHint = session ? [alertHint(session), unreadHint(session)].filter(Boolean).join(" ") || null : null;
+  const selectedHint = attentionHint(state);
   const ronaHint =
     state.me?.presence === "rona"
       ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`
@@ -195,14 +194,14 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               <Composer
                 draft={session.draft}
                 width={mainWidth - 1}
-                disabled={null}
+                disabled={session.view.state === "closed" ? "Closed: read-only. Alt+0 goes back to Home." : null}
                 offline={state.connection !== "online"}
                 theme={theme}
               />
             </>
           ) : (
             <>
-              <Home state={state} theme={theme} now={now} />
+              <Home state={state} theme={theme} now={now} width={mainWidth - 1} />
               <Box flexGrow={1} />
               <Composer
                 draft={state.homeDraft}

@@ -12,6 +12,8 @@ import { attentionOrder, currentOffer } from "../mirror/selectors.js";
 import type { Picker, UiState } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
+import { switcherItems } from "./attention.js";
+import { HOME_LISTS, homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 
@@ -152,6 +154,24 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "scroll-down":
         this.store.dispatch({ type: "scroll", delta: -5 });
         return;
+      case "home-scroll-up":
+      case "home-scroll-down": {
+        const list = state.home.list;
+        const section = homeLayout(state)[list];
+        const page = Math.max(1, section.shown.length);
+        const offset = section.offset + (command === "home-scroll-up" ? -page : page);
+        this.store.dispatch({
+          type: "home-scroll",
+          list,
+          offset: Math.min(offset, Math.max(0, section.total - page)),
+        });
+        return;
+      }
+      case "home-next-list": {
+        const at = HOME_LISTS.indexOf(state.home.list);
+        this.store.dispatch({ type: "home-list", list: HOME_LISTS[(at + 1) % HOME_LISTS.length]! });
+        return;
+      }
       case "scroll-live":
         this.store.dispatch({ type: "scroll", delta: "live" });
         return;
@@ -375,15 +395,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "presence":
         items = SETTABLE.map((p) => ({ id: p, label: `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}` }));
         break;
-      case "switcher": {
-        const first = attentionOrder(state);
-        const rest = state.order.filter((id) => !first.includes(id));
-        items = [
-          { id: "home", label: "⌂ Home" },
-          ...[...first, ...rest].map((id) => ({ id, label: sanitizeLine(state.sessions[id]!.view.title) })),
-        ];
+      case "switcher":
+        items = switcherItems(state);
         break;
-      }
     }
     return filterItems(items, picker.filter);
   }
@@ -443,6 +457,40 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     }
   }
 
+  /** `/pick N`: the open work item shown on Home with N, named when taken; never one off screen. */
+  private async pickShown(arg: string): Promise<void> {
+    const section = homeLayout(this.state).open;
+    const row = section.shown.find((r) => String(r.number) === arg.trim());
+    if (!row) {
+      if (section.total === 0) return this.flash("There are no open work items to pick.", "warn");
+      return this.flash(
+        `No open item ${sanitizeLine(arg) || "N"} on screen: /pick takes ${shownRange(section)}` +
+          (section.shown.length < section.total ? " (PgDn shows more)." : "."),
+        "warn",
+      );
+    }
+    const title = sanitizeLine(row.view.title) || row.id;
+    const result = await this.call({ type: "pick", conversationId: row.id });
+    if (!result) return;
+    this.store.dispatch({ type: "focus", target: row.id });
+    this.flash(`Picked ${title} (${sanitizeLine(row.view.queueName)}).`);
+  }
+
+  /** `/open N`: the recently closed item shown on Home with N, opened read-only (S3). */
+  private async openClosed(arg: string): Promise<void> {
+    const section = homeLayout(this.state).closed;
+    const row = section.shown.find((r) => String(r.number) === arg.trim());
+    if (!row)
+      return this.flash(
+        section.total === 0
+          ? "There are no recently closed items to open."
+          : `No closed item ${sanitizeLine(arg) || "N"} on screen: /open takes ${shownRange(section)}.`,
+        "warn",
+      );
+    this.store.dispatch({ type: "focus", target: row.id });
+    this.flash(`Opened ${sanitizeLine(row.view.title) || row.id}, closed: read-only.`);
+  }
+
   /** Every action is reachable as a slash command too (a broken Alt key never blocks a rep). */
   async slash(line: string): Promise<void> {
     const [name = "", ...args] = line.trim().split(/\s+/);
@@ -494,13 +542,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.run("switcher");
       case "/home":
         return this.run("home");
-      case "/pick": {
-        const item = this.state.openItems[Number(arg) - 1];
-        if (!item) return this.flash("Usage: /pick N — N from the open work items on Home.", "warn");
-        const result = await this.call({ type: "pick", conversationId: item.id });
-        if (result) this.store.dispatch({ type: "focus", target: item.id });
-        return;
-      }
+      case "/pick":
+        return this.pickShown(arg);
+      case "/open":
+        return this.openClosed(arg);
       case "/help":
         return this.run("help");
       case "/quit":

@@ -41,6 +41,9 @@ export type CommandId =
   | "scroll-up"
   | "scroll-down"
   | "scroll-live"
+  | "home-scroll-up"
+  | "home-scroll-down"
+  | "home-next-list"
   | "toggle-pane"
   | "help"
   | "send"
@@ -225,6 +228,14 @@ export const BINDINGS: Binding[] = [
     modes: ["composer", "home", "picker", "confirm", "help"],
     description: "clear the composer; twice on empty quits (sets Offline)",
     slash: "/quit",
+  },
+  { id: "home-scroll-up", keys: ["PgUp"], modes: ["home"], description: "scroll the highlighted Home list up" },
+  { id: "home-scroll-down", keys: ["PgDn"], modes: ["home"], description: "scroll the highlighted Home list down" },
+  {
+    id: "home-next-list",
+    keys: ["Tab"],
+    modes: ["home"],
+    description: "highlight the next Home list (my work items, open items, recently closed)",
   },
   { id: "picker-up", keys: ["Up"], modes: ["picker"], description: "move up" },
   { id: "picker-down", keys: ["Down"], modes: ["picker"], description: "move down" },

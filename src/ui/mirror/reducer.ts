@@ -1,7 +1,7 @@
 // The console's reducer: server frames and key-driven actions in, a new state out. Pure.
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, ConversationView, MessageView, OfferView, UserView } from "../../protocol/views.js";
-import type { ConnectionStatus, Dialog, Flash, Picker, Session, Targets, UiState } from "./state.js";
+import type { ConnectionStatus, Dialog, Flash, HomeList, Picker, Session, Targets, UiState } from "./state.js";
 
 export type Action =
   | { type: "welcome"; welcome: Welcome; now: number }
@@ -14,6 +14,8 @@ export type Action =
   | { type: "outbox-failed"; conversationId: string; clientId: string; text: string }
   | { type: "scroll"; delta: number | "live" }
   | { type: "toggle-pane" }
+  | { type: "home-list"; list: HomeList }
+  | { type: "home-scroll"; list: HomeList; offset: number }
   | { type: "picker"; picker: Picker | null }
   | { type: "dialog"; dialog: Dialog }
   | { type: "targets"; targets: Targets }
@@ -159,6 +161,13 @@ export function reduce(state: UiState, action: Action): UiState {
       const next = withSession(state, action.target, (s) => ({ ...s, unread: 0, scroll: 0 }));
       return { ...next, focus: action.target, quitArmed: false };
     }
+    case "home-list":
+      return { ...state, home: { ...state.home, list: action.list } };
+    case "home-scroll":
+      return {
+        ...state,
+        home: { ...state.home, offsets: { ...state.home.offsets, [action.list]: Math.max(0, action.offset) } },
+      };
     case "draft":
       if (action.conversationId === "home") return { ...state, homeDraft: action.text };
       return withSession(state, action.conversationId, (s) => ({ ...s, draft: action.text }));

@@ -53,6 +53,9 @@ export interface Flash {
   at: number;
 }
 
+/** Home's three lists; one is highlighted and scrolls with PgUp/PgDn. */
+export type HomeList = "mine" | "open" | "closed";
+
 export interface UiState {
   connection: ConnectionStatus;
   me: UserView | null;
@@ -64,6 +67,8 @@ export interface UiState {
   focus: "home" | string;
   /** Home's composer takes slash commands only. */
   homeDraft: string;
+  /** The highlighted Home list and how far each list is scrolled (rows from its top). */
+  home: { list: HomeList; offsets: Record<HomeList, number> };
   collapsed: boolean;
   picker: Picker | null;
   dialog: Dialog;
@@ -91,6 +96,7 @@ export function initialUiState(now: number, size = { columns: 120, rows: 40 }): 
     offers: {},
     focus: "home",
     homeDraft: "",
+    home: { list: "open", offsets: { mine: 0, open: 0, closed: 0 } },
     collapsed: false,
     picker: null,
     dialog: null,
