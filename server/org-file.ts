@@ -161,7 +161,7 @@ export const orgFileSchema = z
       if (!queues.has(ws.queue))
         ctx.addIssue({ code: "custom", message: `workstream "${ws.id}" names unknown queue "${ws.queue}"` });
       if (ws.mode === "persistent" && ws.affinity === false)
-        ctx.addIssue({ code: "custom", message: `persistent workstream "${ws.id}" must keep affinity on (P10)` });
+        ctx.addIssue({ code: "custom", message: `persistent workstream "${ws.id}" must keep affinity on` });
     }
     const workstreams = new Set(org.workstreams.map((w) => w.id));
     for (const r of org.widget.rules) {

@@ -1,10 +1,13 @@
 // What the console's and the monitor's controllers share: the store, the client, the clock, the flash
 // line, requests whose refusal is shown there (as the server words it) instead of thrown, and key presses read
 // against the key table.
-import type { Key } from "ink";
 import type { RequestBody } from "../client/client.js";
 import type { CommandId, Mode } from "./keys/bindings.js";
-import { bindingsFor, matchKey } from "./keys/bindings.js";
+import { isEditCommand, matchKey } from "./keys/bindings.js";
+import type { KeyPress } from "./keys/key-reader.js";
+import { textPresses } from "./keys/key-reader.js";
+import type { EditCommand, LineEditor } from "./keys/line-editor.js";
+import { edit, editorFor, insert } from "./keys/line-editor.js";
 import type { Flash } from "./mirror/state.js";
 import type { Store } from "./mirror/store.js";
 
@@ -17,6 +20,13 @@ export interface EffectsOptions {
   exit: () => void;
   now?: () => number;
   newClientId?: () => string;
+}
+
+/** A field that takes text: its text as the store holds it, and its editor (cursor, undo, history). */
+export interface Field {
+  text: string;
+  editor: LineEditor | undefined;
+  multiline: boolean;
 }
 
 export abstract class Effects<S, A, O extends EffectsOptions> {
@@ -35,20 +45,59 @@ export abstract class Effects<S, A, O extends EffectsOptions> {
   protected abstract mode(): Mode;
   /** Run a command of the key table. */
   abstract run(command: CommandId): Promise<void>;
-  /** A key press that is no command: typing into the field that has focus in `mode`, if any. */
-  protected abstract typeIn(mode: Mode, input: string, key: Key): void;
+  /** The field that takes text in `mode` (a composer or a filter), if any. */
+  protected abstract field(mode: Mode): Field | null;
+  /** Put an edited field back into the store. */
+  protected abstract setField(mode: Mode, editor: LineEditor): void;
+  /** The flash line shown now (the next key press clears it). */
+  protected abstract currentFlash(): Flash | null;
 
-  /** Function keys come as raw sequences: Ink hands useInput an empty input with no key flag for them. */
-  handleFunctionKey(name: "F1"): void {
-    const command = bindingsFor(this.mode()).find((b) => b.keys.includes(name))?.id;
-    if (command) void this.run(command);
+  /** The editor of the field with focus in `mode`, with its cursor, undo and history. */
+  protected editorIn(mode: Mode): LineEditor | null {
+    const field = this.field(mode);
+    return field ? editorFor(field.text, field.editor) : null;
   }
 
-  handleInput(input: string, key: Key): void {
+  /**
+   * One key press, read against the state as it is now: each press sees what the one before it did, so keys
+   * that arrive together act as if typed one by one.
+   */
+  handlePress(press: KeyPress): void {
+    // A message is true when shown; the next action replaces it (or a few seconds pass, see the reducer).
+    if (this.currentFlash()) this.store.dispatch({ type: "flash", flash: null } as A);
     const mode = this.mode();
-    const command = matchKey(input, key, mode);
-    if (command) void this.run(command);
-    else this.typeIn(mode, input, key);
+    if (press.paste) {
+      // A paste is text for a field; where none takes text, its characters are keys.
+      if (this.field(mode)) return this.typeIn(mode, press);
+      for (const key of textPresses(press.input)) this.handlePress(key);
+      return;
+    }
+    const editor = this.editorIn(mode);
+    const command = matchKey(press.fn === "F1" ? "\x1bOP" : press.input, press.key, mode, {
+      fieldHasText: (editor?.text ?? "") !== "",
+    });
+    if (command && isEditCommand(command)) this.editField(mode, command);
+    else if (command) void this.run(command);
+    else if (!press.fn) this.typeIn(mode, press);
+  }
+
+  protected editField(mode: Mode, command: EditCommand): void {
+    const field = this.field(mode);
+    const editor = this.editorIn(mode);
+    if (!field || !editor) return;
+    const next = edit(editor, command, field.multiline);
+    if (next !== editor) this.setField(mode, next);
+  }
+
+  /** A key press that is no command: typed or pasted text goes into the field that has focus, at the cursor. */
+  protected typeIn(mode: Mode, press: KeyPress): void {
+    const { input, key } = press;
+    if (!press.paste && (input === "" || key.ctrl || key.meta)) return;
+    const field = this.field(mode);
+    const editor = this.editorIn(mode);
+    if (!field || !editor) return;
+    const next = insert(editor, input, field.multiline);
+    if (next !== editor) this.setField(mode, next);
   }
 
   protected now(): number {

@@ -125,6 +125,15 @@ export class TmuxTerminal {
     await this.tmux("send-keys", "-t", this.session, "-l", text);
   }
 
+  /**
+   * Bytes delivered to the program in ONE write, as a busy terminal or a slow link joins keys: no paste marks,
+   * line feeds kept as they are (Enter is "\r", Tab "\t", Alt+W "\x1bw").
+   */
+  async sendTogether(bytes: string): Promise<void> {
+    await this.tmux("set-buffer", "-b", "cc-agent-keys", bytes);
+    await this.tmux("paste-buffer", "-d", "-r", "-b", "cc-agent-keys", "-t", this.session);
+  }
+
   /** Paste text as a terminal does: in bracketed-paste marks when the program asked for them, line breaks as Enter. */
   async paste(text: string): Promise<void> {
     await this.tmux("set-buffer", "-b", "cc-agent-paste", text);

@@ -245,7 +245,7 @@ describe("invalid org files give clear errors", () => {
       queue: "general",
       affinity: false,
     });
-    expect(errorOf(json)).toContain('persistent workstream "messaging" must keep affinity on (P10)');
+    expect(errorOf(json)).toContain('persistent workstream "messaging" must keep affinity on');
   });
 
   it("a token shorter than 16 characters, named by its path", () => {

@@ -546,7 +546,7 @@ describe("SV8: force close", () => {
     await ui.press(KEYS.tab);
     await ui.waitForFrame((f) => f.includes("› Force close ‹"), "Force close highlighted");
     await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => f.includes("Force-closed c1 (Customer c1): it is Closed (SV8)."), "force-closed");
+    await ui.waitForFrame((f) => f.includes("Force-closed c1 (Customer c1): it is Closed."), "force-closed");
     expect(ui.client.sent).toEqual([{ type: "force_close", conversationId: "c1" }]);
     ui.store.dispatch({
       type: "event",

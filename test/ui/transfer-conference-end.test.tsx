@@ -209,10 +209,7 @@ describe("end (L12)", () => {
     await ui.press(KEYS.escape);
     await ui.waitForFrame((f) => f.includes("1. Resolved"), "filter cleared");
     await ui.press(KEYS.escape);
-    frame = await ui.waitForFrame(
-      (f) => f.includes("Choose a wrap-up reason to finish (L12)."),
-      "wrap-up cannot be skipped",
-    );
+    frame = await ui.waitForFrame((f) => f.includes("Choose a wrap-up reason to finish."), "wrap-up cannot be skipped");
     expect(frame).toContain("Wrap-up reason");
     expect(ui.client.ofType("wrapup")).toEqual([]);
 

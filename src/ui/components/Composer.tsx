@@ -4,17 +4,58 @@ import { border, fg } from "../theme/theme.js";
 
 export const COMPOSER_LIMIT = 1000;
 
+/** One row of the composer: its text and where it starts in the draft. */
+export interface ComposerRow {
+  text: string;
+  start: number;
+}
+
 /** The draft as the rows it takes inside the composer: line breaks, and long lines wrapped to the width. */
-export function composerRows(draft: string, width: number): string[] {
+export function composerLayout(draft: string, width: number): ComposerRow[] {
   // Borders, the "› " prefix and the cursor take 5 columns.
   const inner = Math.max(10, width - 5);
-  const rows: string[] = [];
+  const rows: ComposerRow[] = [];
+  let start = 0;
   for (const line of draft.split("\n")) {
     const chars = [...line];
-    if (chars.length === 0) rows.push("");
-    for (let i = 0; i < chars.length; i += inner) rows.push(chars.slice(i, i + inner).join(""));
+    if (chars.length === 0) rows.push({ text: "", start });
+    let at = start;
+    for (let i = 0; i < chars.length; i += inner) {
+      const text = chars.slice(i, i + inner).join("");
+      rows.push({ text, start: at });
+      at += text.length;
+    }
+    start += line.length + 1;
   }
   return rows;
+}
+
+export function composerRows(draft: string, width: number): string[] {
+  return composerLayout(draft, width).map((r) => r.text);
+}
+
+/** The row the cursor is on: where it ends one wrapped row and starts the next, the next. */
+function cursorRow(rows: ComposerRow[], cursor: number): number {
+  let found = 0;
+  rows.forEach((row, i) => {
+    if (row.start <= cursor && cursor <= row.start + row.text.length) found = i;
+  });
+  return found;
+}
+
+/** A line of text with the cursor drawn on it (inverse), at `cursor` or past the end. */
+export function WithCursor(props: { text: string; cursor: number | null }) {
+  const { text, cursor } = props;
+  if (cursor === null) return <>{text}</>;
+  const at = Math.max(0, Math.min(cursor, text.length));
+  const under = [...text.slice(at)][0] ?? "";
+  return (
+    <>
+      {text.slice(0, at)}
+      <Text inverse>{under || " "}</Text>
+      {text.slice(at + under.length)}
+    </>
+  );
 }
 
 /** Terminal rows the composer takes: at most 4 rows of text (the tail), a "more" line, the counter. */
@@ -27,6 +68,8 @@ export function measureComposer(draft: string, width: number, offline: boolean):
 /** L5, L9: the draft with its line breaks, and a counter once it nears the limit. */
 export function Composer(props: {
   draft: string;
+  /** Where the cursor is in the draft (default: its end). */
+  cursor?: number;
   width: number;
   disabled: string | null;
   offline: boolean;
@@ -35,9 +78,13 @@ export function Composer(props: {
   const { theme, draft } = props;
   const length = [...draft].length;
   const over = length - COMPOSER_LIMIT;
-  // A long draft shows its tail: the composer never grows past 4 rows of text (L5).
-  const lines = composerRows(draft, props.width);
-  const shown = lines.slice(-4);
+  // A long draft shows 4 rows of text around the cursor (its tail while typing at the end): the composer
+  // never grows past them.
+  const lines = composerLayout(draft, props.width);
+  const cursor = props.cursor ?? draft.length;
+  const at = cursorRow(lines, cursor);
+  const first = Math.max(0, Math.min(at - 3, lines.length - 4));
+  const shown = lines.slice(first, first + 4);
   return (
     <Box flexDirection="column" borderStyle="round" {...border(theme.muted)} width={props.width}>
       {props.disabled ? (
@@ -49,9 +96,8 @@ export function Composer(props: {
           ) : null}
           {shown.map((line, i) => (
             <Text key={i} wrap="wrap">
-              {i === 0 && lines.length === shown.length ? "› " : "  "}
-              {line}
-              {i === shown.length - 1 ? <Text inverse> </Text> : null}
+              {first + i === 0 ? "› " : "  "}
+              <WithCursor text={line.text} cursor={first + i === at ? cursor - line.start : null} />
             </Text>
           ))}
         </>

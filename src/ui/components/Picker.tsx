@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { field } from "../text/index.js";
+import { WithCursor } from "./Composer.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg } from "../theme/theme.js";
 
@@ -19,6 +20,8 @@ export interface PickerItem {
 export function Picker(props: {
   title: string;
   filter: string;
+  /** Where the cursor is in the filter (default: its end). */
+  cursor?: number;
   items: PickerItem[];
   index: number;
   tabs?: string;
@@ -33,8 +36,7 @@ export function Picker(props: {
         {props.tabs ? <Text {...fg(theme.muted)}> {props.tabs}</Text> : null}
       </Text>
       <Text>
-        filter: {props.filter}
-        <Text inverse> </Text>
+        filter: <WithCursor text={props.filter} cursor={props.cursor ?? props.filter.length} />
       </Text>
       {props.items.length === 0 ? <Text {...fg(theme.muted)}>nothing matches</Text> : null}
       {props.items.slice(0, 9).map((item, i) => (

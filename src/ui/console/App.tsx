@@ -16,11 +16,13 @@ import { Thread } from "../components/Thread.js";
 import { attentionHint } from "./attention.js";
 import { sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
-import { modeOf } from "./controller.js";
-import { hintsFor } from "../keys/bindings.js";
+import { consoleHelpRoom, modeOf } from "./controller.js";
+import { fitHints, hintItems } from "../keys/bindings.js";
+import type { Need } from "../keys/bindings.js";
 import {
   conversationSummary,
   currentOffer,
+  cursorIn,
   offerCountdown,
   serverNow,
   sessionRows,
@@ -51,6 +53,7 @@ function PickerOverlay(props: { state: UiState; controller: ConsoleController; t
     <Picker
       title={PICKER_TITLE[picker.kind]}
       filter={picker.filter}
+      cursor={cursorIn(picker.filter, props.state.editors.picker)}
       items={items}
       index={picker.index}
       {...(picker.kind === "transfer"
@@ -103,6 +106,23 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`
       : null;
   const hint = ronaHint ?? selectedHint;
+  // The footer shows the keys that would act now (lazygit's way): no "accept" without an offer.
+  const holds = (need: Need): boolean => {
+    switch (need) {
+      case "offer":
+        return offer !== undefined && offer !== null;
+      case "session":
+        return session !== undefined && session.view.state !== "closed";
+      case "owned-active":
+        return session?.view.state === "active" && session.view.ownerId === state.me?.id;
+      case "persistent":
+        return session?.view.mode === "persistent" && session.view.state === "active";
+      case "closed-session":
+        return session?.view.state === "closed";
+      case "transfer-picker":
+        return state.picker?.kind === "transfer";
+    }
+  };
 
   const overlayHeight = (offer ? offerCardHeight(offer) : 0) + (state.picker || state.dialog ? 14 : 0);
   const composerHeight = measureComposer(
@@ -149,12 +169,17 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               theme={theme}
             />
           ) : null}
-          {state.picker ? <PickerOverlay state={state} controller={controller} theme={theme} /> : null}
+          {/* Help opened from a picker covers it; Esc goes back to the picker. */}
+          {state.picker && state.dialog?.kind !== "help" ? (
+            <PickerOverlay state={state} controller={controller} theme={theme} />
+          ) : null}
           {state.dialog?.kind === "help" ? (
             <Help
               filter={state.dialog.filter}
+              cursor={cursorIn(state.dialog.filter, state.editors.help)}
+              scroll={state.dialog.scroll ?? 0}
               monitor={false}
-              rows={Math.max(3, height - 7 - (offer ? offerCardHeight(offer) : 0))}
+              rows={consoleHelpRoom(state)}
               theme={theme}
             />
           ) : null}
@@ -193,6 +218,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
               <Composer
                 draft={session.draft}
+                cursor={cursorIn(session.draft, state.editors[`draft:${session.id}`])}
                 width={mainWidth - 1}
                 disabled={session.view.state === "closed" ? "Closed: read-only. Alt+0 goes back to Home." : null}
                 offline={state.connection !== "online"}
@@ -205,6 +231,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               <Box flexGrow={1} />
               <Composer
                 draft={state.homeDraft}
+                cursor={cursorIn(state.homeDraft, state.editors["draft:home"])}
                 width={mainWidth - 1}
                 disabled={null}
                 offline={state.connection !== "online"}
@@ -217,7 +244,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       <Footer
         flash={state.flash}
         hint={hint}
-        keys={state.quitArmed ? "Ctrl+C again quits" : hintsFor(mode)}
+        keys={state.quitArmed ? "Ctrl+C again quits" : fitHints(hintItems(mode, holds), columns)}
         theme={theme}
       />
     </Box>

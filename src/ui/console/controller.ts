@@ -1,20 +1,24 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
-import type { Key } from "ink";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { ConversationView, Presence, UserView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
+import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
-import { editPicker, editText } from "../keys/edit.js";
+import type { KeyPress } from "../keys/key-reader.js";
+import type { LineEditor } from "../keys/line-editor.js";
+import { insert, replaceText, submitted } from "../keys/line-editor.js";
 import { attentionOrder, currentOffer } from "../mirror/selectors.js";
-import type { Picker, UiState } from "../mirror/state.js";
+import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
+import { fieldKey } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
 import { switcherItems } from "./attention.js";
+import { offerCardHeight } from "./components/OfferCard.js";
 import { HOME_LISTS, homeLayout, shownRange } from "./home-layout.js";
-import type { EffectsOptions, RequestClient } from "../effects.js";
+import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
@@ -22,6 +26,13 @@ export type ConsoleClient = RequestClient;
 export type ControllerOptions = EffectsOptions;
 
 const SETTABLE: Presence[] = ["available", "busy", "dnd", "away", "offline"];
+
+/** Rows of bindings help shows in the console at this size (the offer card keeps its place). */
+export function consoleHelpRoom(state: UiState): number {
+  const height = Math.max(10, state.size.rows - 1);
+  const offer = currentOffer(state);
+  return Math.max(3, height - 9 - (offer ? offerCardHeight(offer) : 0));
+}
 
 export function modeOf(state: UiState): Mode {
   if (state.dialog?.kind === "help") return "help";
@@ -37,36 +48,62 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     return modeOf(this.state);
   }
 
-  protected typeIn(mode: Mode, input: string, key: Key): void {
-    if (mode === "composer" || mode === "home") this.type(input, key, mode);
-    else if (mode === "picker" || mode === "help") this.typeFilter(input, key, mode);
+  private fieldId(mode: Mode): FieldId | null {
+    if (mode === "composer" || mode === "home")
+      return { kind: "draft", id: mode === "home" ? "home" : this.state.focus };
+    if (mode === "picker") return { kind: "picker" };
+    if (mode === "help") return { kind: "help" };
+    return null;
+  }
+
+  protected field(mode: Mode): Field | null {
+    const id = this.fieldId(mode);
+    if (!id) return null;
+    const state = this.state;
+    const text =
+      id.kind === "draft"
+        ? this.draft(mode)
+        : id.kind === "picker"
+          ? (state.picker?.filter ?? "")
+          : state.dialog?.kind === "help"
+            ? state.dialog.filter
+            : "";
+    return { text, editor: state.editors[fieldKey(id)], multiline: id.kind === "draft" };
+  }
+
+  protected setField(mode: Mode, editor: LineEditor): void {
+    const field = this.fieldId(mode);
+    if (!field) return;
+    this.store.dispatch({ type: "edit", field, editor });
+    if (field.kind === "draft" && this.state.quitArmed) this.store.dispatch({ type: "quit-armed", armed: false });
+  }
+
+  protected currentFlash(): Flash | null {
+    return this.state.flash;
+  }
+
+  protected override typeIn(mode: Mode, press: KeyPress): void {
+    // 1–9 on an empty picker filter choose that row.
+    const picker = this.state.picker;
+    if (mode === "picker" && picker && picker.filter === "" && !press.paste && /^[1-9]$/.test(press.input)) {
+      if (press.key.ctrl || press.key.meta) return;
+      const index = Number(press.input) - 1;
+      if (index >= Math.min(9, this.pickerItems(picker).length)) return;
+      this.store.dispatch({ type: "picker", picker: { ...picker, index } });
+      void this.run("picker-select");
+      return;
+    }
+    super.typeIn(mode, press);
   }
 
   private draft(mode: Mode): string {
     return mode === "home" ? this.state.homeDraft : (this.state.sessions[this.state.focus]?.draft ?? "");
   }
 
-  private setDraft(mode: Mode, text: string): void {
-    this.store.dispatch({ type: "draft", conversationId: mode === "home" ? "home" : this.state.focus, text });
-    if (this.state.quitArmed) this.store.dispatch({ type: "quit-armed", armed: false });
-  }
-
-  private type(input: string, key: Key, mode: Mode): void {
-    const text = editText(this.draft(mode), input, key, true);
-    if (text !== null) this.setDraft(mode, text);
-  }
-
-  private typeFilter(input: string, key: Key, mode: Mode): void {
-    if (mode === "help" && this.state.dialog?.kind === "help") {
-      const filter = editText(this.state.dialog.filter, input, key, false);
-      if (filter !== null) this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter } });
-      return;
-    }
-    const picker = this.state.picker;
-    const edit = picker && editPicker(picker, input, key, Math.min(9, this.pickerItems(picker).length));
-    if (!edit) return;
-    this.store.dispatch({ type: "picker", picker: edit.picker });
-    if (edit.select) void this.run("picker-select");
+  /** Replace the draft (cleared): undo can bring it back. Sent: an empty composer that remembers it (Up). */
+  private setDraft(mode: Mode, text: string, sent = false): void {
+    const editor = this.editorIn(mode);
+    if (editor) this.setField(mode, sent ? submitted(editor, editor.text) : replaceText(editor, text));
   }
 
   // ---- commands -------------------------------------------------------------------------------------
@@ -93,10 +130,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "conference": {
         if (!session) return this.flash(`Open a conversation first, then ${command}.`);
         if (session.view.state !== "active" || session.view.ownerId !== state.me?.id) {
-          return this.flash(
-            `You can ${command} only a conversation you accepted and that is Active (L10, L11).`,
-            "warn",
-          );
+          return this.flash(`You can ${command} only a conversation you accepted and that is Active.`, "warn");
         }
         const picker: Picker =
           command === "transfer"
@@ -181,11 +215,22 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "help":
         this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
         return;
+      case "help-up":
+      case "help-down":
+      case "help-page-up":
+      case "help-page-down":
+        this.store.dispatch({
+          type: "help-scroll",
+          delta: helpScrollDelta(command, consoleHelpRoom(state)),
+          max: helpMaxScroll(state.dialog?.kind === "help" ? state.dialog.filter : "", false, consoleHelpRoom(state)),
+        });
+        return;
       case "send":
         return this.send();
       case "newline": {
         const mode = modeOf(state);
-        this.setDraft(mode, `${this.draft(mode)}\n`);
+        const editor = this.editorIn(mode);
+        if (editor) this.setField(mode, insert(editor, "\n", true));
         return;
       }
       case "clear-or-quit":
@@ -197,6 +242,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "remove-session", conversationId: session.id });
         return;
       }
+      case "pick":
+        return this.flash("Type /pick N on Home: N from the open work items listed there.");
+      case "open-closed":
+        return this.flash("Type /open N on Home: N from the recently closed items listed there.");
       case "picker-up":
       case "picker-down":
         return this.movePicker(command === "picker-up" ? -1 : 1);
@@ -219,7 +268,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const picker = state.picker;
         if (!picker) return;
         if (picker.filter) this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
-        else if (picker.kind === "wrapup") this.flash("Choose a wrap-up reason to finish (L12).", "warn");
+        else if (picker.kind === "wrapup") this.flash("Choose a wrap-up reason to finish.", "warn");
         else this.store.dispatch({ type: "picker", picker: null });
         return;
       }
@@ -242,7 +291,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "dialog", dialog: null });
         if (dialog?.kind !== "confirm-close" || dialog.choice !== "confirm") return;
         if (await this.call({ type: "close", conversationId: dialog.conversationId }))
-          this.flash("Closed to Waiting: it uses no capacity until the customer is back (P6).");
+          this.flash("Closed to Waiting: it uses no capacity until the customer is back.");
         return;
       }
       default:
@@ -283,7 +332,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     const text = this.draft(mode);
     if (text.trim() === "") return;
     if (text.startsWith("/") && !text.startsWith("//")) {
-      this.setDraft(mode, "");
+      this.setDraft(mode, "", true);
       return this.slash(text);
     }
     if (mode === "home") return this.flash("Home takes commands: /pick 1, /status available, /help.", "warn");
@@ -291,7 +340,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     const body = text.startsWith("//") ? text.slice(1) : text;
     if ([...body].length > COMPOSER_LIMIT)
       return this.flash(
-        `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send (L5).`,
+        `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send.`,
         "error",
       );
     // L8: < and > are reserved for template parameters; the draft stays as it is.
@@ -306,6 +355,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         "warn",
       );
     const clientId = this.newClientId("");
+    this.setDraft(mode, "", true);
     this.store.dispatch({ type: "outbox-add", conversationId: session.id, clientId, text: body });
     try {
       await this.client.request({ type: "send", conversationId: session.id, text: body, clientId });

@@ -1,6 +1,7 @@
 // Key bindings as data. The one input handler, the footer hints, the help overlay and docs/keys.md
 // all come from this table.
 import type { Key } from "ink";
+import type { EditCommand } from "./line-editor.js";
 
 export type Mode =
   | "composer"
@@ -50,6 +51,8 @@ export type CommandId =
   | "newline"
   | "clear-or-quit"
   | "remove-session"
+  | "pick"
+  | "open-closed"
   | "picker-up"
   | "picker-down"
   | "picker-select"
@@ -90,7 +93,27 @@ export type CommandId =
   | "mon-scroll-live"
   | "mon-send"
   | "mon-newline"
-  | "mon-clear";
+  | "mon-clear"
+  | "help-up"
+  | "help-down"
+  | "help-page-up"
+  | "help-page-down"
+  | EditCommand;
+
+/** Modes with a field that takes text: composers (several lines) and filters (one line). */
+export const COMPOSER_MODES: Mode[] = ["composer", "home", "monitor-compose"];
+export const FILTER_MODES: Mode[] = ["picker", "help", "monitor-filter"];
+const FIELD_MODES: Mode[] = [...COMPOSER_MODES, ...FILTER_MODES];
+
+export function isEditCommand(id: CommandId): id is EditCommand {
+  return id.startsWith("edit-");
+}
+
+/**
+ * What a footer hint needs to be true (an offer pending, a conversation open, …): the footer shows only the
+ * keys that would do something now. Each app says which of these hold.
+ */
+export type Need = "offer" | "session" | "owned-active" | "persistent" | "closed-session" | "transfer-picker";
 
 export interface Binding {
   id: CommandId;
@@ -104,7 +127,70 @@ export interface Binding {
   hint?: boolean;
   /** A short name for the footer hint (else the description up to its first comma or parenthesis). */
   label?: string;
+  /** The footer shows the hint only when these hold. */
+  needs?: Need[];
+  /** The keys mean this only while the field holds text (else the next binding of the same key applies). */
+  whenText?: boolean;
 }
+
+const EDIT_BINDINGS: Binding[] = [
+  { id: "edit-left", keys: ["Left"], modes: FIELD_MODES, description: "cursor one character left" },
+  { id: "edit-right", keys: ["Right"], modes: FIELD_MODES, description: "cursor one character right" },
+  {
+    id: "edit-word-left",
+    keys: ["Alt+B", "Ctrl+Left", "Alt+Left"],
+    modes: FIELD_MODES,
+    description: "cursor one word left",
+  },
+  {
+    id: "edit-word-right",
+    keys: ["Alt+F", "Ctrl+Right", "Alt+Right"],
+    modes: FIELD_MODES,
+    description: "cursor one word right",
+  },
+  { id: "edit-home", keys: ["Home", "Ctrl+A"], modes: FIELD_MODES, description: "cursor to the start of the line" },
+  { id: "edit-end", keys: ["End", "Ctrl+E"], modes: FIELD_MODES, description: "cursor to the end of the line" },
+  {
+    id: "edit-up",
+    keys: ["Up"],
+    modes: COMPOSER_MODES,
+    description: "cursor to the line above; on an empty composer, the previous message sent from it",
+  },
+  {
+    id: "edit-down",
+    keys: ["Down"],
+    modes: COMPOSER_MODES,
+    description: "cursor to the line below; after Up, the next message sent",
+  },
+  {
+    id: "edit-backspace",
+    keys: ["Backspace"],
+    modes: FIELD_MODES,
+    description: "delete the character before the cursor",
+  },
+  { id: "edit-delete", keys: ["Delete"], modes: FIELD_MODES, description: "delete the character at the cursor" },
+  {
+    id: "edit-kill-word",
+    keys: ["Ctrl+W"],
+    modes: FIELD_MODES,
+    description: "delete the word before the cursor (to a blank)",
+  },
+  {
+    id: "edit-kill-alnum-word",
+    keys: ["Alt+Backspace"],
+    modes: FIELD_MODES,
+    description: "delete the word before the cursor (letters and digits)",
+  },
+  { id: "edit-kill-start", keys: ["Ctrl+U"], modes: FIELD_MODES, description: "delete to the start of the line" },
+  {
+    id: "edit-kill-end",
+    keys: ["Ctrl+K"],
+    modes: FIELD_MODES,
+    description: "delete to the end of the line (on an empty composer Ctrl+K opens the quick switcher)",
+    whenText: true,
+  },
+  { id: "edit-undo", keys: ["Ctrl+Z", "Ctrl+_"], modes: FIELD_MODES, description: "undo the last edit" },
+];
 
 const SESSION_KEYS: Binding[] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({
   id: `session-${n}` as CommandId,
@@ -121,6 +207,7 @@ export const BINDINGS: Binding[] = [
     description: "accept the pending offer",
     slash: "/accept",
     hint: true,
+    needs: ["offer"],
   },
   {
     id: "reject",
@@ -129,6 +216,7 @@ export const BINDINGS: Binding[] = [
     description: "reject the pending offer",
     slash: "/reject",
     hint: true,
+    needs: ["offer"],
   },
   {
     id: "transfer",
@@ -137,6 +225,7 @@ export const BINDINGS: Binding[] = [
     description: "transfer to a queue or a rep (then wrap-up)",
     slash: "/transfer",
     hint: true,
+    needs: ["owned-active"],
   },
   {
     id: "conference",
@@ -145,6 +234,7 @@ export const BINDINGS: Binding[] = [
     description: "invite a rep to a conference",
     slash: "/conference",
     hint: true,
+    needs: ["owned-active"],
   },
   {
     id: "end-conference",
@@ -160,6 +250,7 @@ export const BINDINGS: Binding[] = [
     description: "end the conversation with a wrap-up reason",
     slash: "/end",
     hint: true,
+    needs: ["session"],
   },
   {
     id: "close",
@@ -168,6 +259,7 @@ export const BINDINGS: Binding[] = [
     description: "close a persistent chat to Waiting (asks first)",
     slash: "/close",
     hint: true,
+    needs: ["persistent"],
   },
   {
     id: "presence",
@@ -179,10 +271,12 @@ export const BINDINGS: Binding[] = [
   },
   {
     id: "switcher",
-    keys: ["Ctrl+K"],
+    keys: ["Ctrl+K", "Alt+K"],
     modes: ["composer", "home"],
-    description: "quick switcher, ordered by attention",
+    description: "quick switcher, ordered by attention (Ctrl+K when the composer is empty, Alt+K always)",
     slash: "/switch",
+    hint: true,
+    label: "switch",
   },
   {
     id: "next-attention",
@@ -211,12 +305,15 @@ export const BINDINGS: Binding[] = [
     modes: ["composer", "home"],
     description: "remove an ended session from the pane (Home stays)",
     slash: "/dismiss",
+    hint: true,
+    label: "dismiss",
+    needs: ["closed-session"],
   },
   {
     id: "help",
     keys: ["F1", "?"],
-    modes: ["composer", "home"],
-    description: "help (? outside the composer)",
+    modes: ["composer", "home", "picker", "confirm"],
+    description: "help (F1 anywhere; ? where you are not typing)",
     slash: "/help",
     hint: true,
   },
@@ -237,10 +334,36 @@ export const BINDINGS: Binding[] = [
     modes: ["home"],
     description: "highlight the next Home list (my work items, open items, recently closed)",
   },
+  {
+    id: "pick",
+    keys: [],
+    modes: ["home"],
+    description: "pick open work item N from Home's list (/pick N)",
+    slash: "/pick",
+  },
+  {
+    id: "open-closed",
+    keys: [],
+    modes: ["home"],
+    description: "open recently closed item N from Home's list, read-only (/open N)",
+    slash: "/open",
+  },
+
+  { id: "help-up", keys: ["Up"], modes: ["help"], description: "scroll help up", hint: true, label: "scroll" },
+  { id: "help-down", keys: ["Down"], modes: ["help"], description: "scroll help down" },
+  { id: "help-page-up", keys: ["PgUp"], modes: ["help"], description: "scroll help a page up" },
+  { id: "help-page-down", keys: ["PgDn"], modes: ["help"], description: "scroll help a page down" },
   { id: "picker-up", keys: ["Up"], modes: ["picker"], description: "move up" },
   { id: "picker-down", keys: ["Down"], modes: ["picker"], description: "move down" },
   { id: "picker-select", keys: ["Enter"], modes: ["picker"], description: "select", hint: true },
-  { id: "picker-tab", keys: ["Tab"], modes: ["picker"], description: "switch Queues / Reps", hint: true },
+  {
+    id: "picker-tab",
+    keys: ["Tab"],
+    modes: ["picker"],
+    description: "switch Queues / Reps",
+    hint: true,
+    needs: ["transfer-picker"],
+  },
   { id: "picker-reload", keys: ["Ctrl+R"], modes: ["picker"], description: "reload the list", hint: true },
   {
     id: "picker-escape",
@@ -258,6 +381,7 @@ export const BINDINGS: Binding[] = [
   },
   { id: "confirm-yes", keys: ["Enter"], modes: ["confirm"], description: "choose the highlighted button", hint: true },
   { id: "confirm-no", keys: ["Esc"], modes: ["confirm"], description: "cancel", hint: true },
+  ...EDIT_BINDINGS,
   // monitor: the live table
   { id: "mon-up", keys: ["Up", "k"], modes: ["monitor"], description: "select the previous conversation" },
   { id: "mon-down", keys: ["Down", "j"], modes: ["monitor"], description: "select the next conversation" },
@@ -375,7 +499,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-help",
     keys: ["?", "F1"],
-    modes: ["monitor", "monitor-team", "monitor-watch"],
+    modes: ["monitor", "monitor-team", "monitor-watch", "monitor-filter", "monitor-compose"],
     description: "help, filterable",
     hint: true,
     label: "help",
@@ -476,7 +600,11 @@ export function notation(input: string, key: Key): string | null {
                       ? "End"
                       : key.home
                         ? "Home"
-                        : null;
+                        : key.backspace
+                          ? "Backspace"
+                          : key.delete
+                            ? "Delete"
+                            : null;
   if (named) {
     // Ink reports a lone Esc with meta set: it is Esc, not Alt+Esc.
     if (key.escape) return "Esc";
@@ -491,33 +619,81 @@ export function notation(input: string, key: Key): string | null {
   return input;
 }
 
-const byMode = new Map<Mode, Map<string, CommandId>>();
+const byMode = new Map<Mode, Map<string, Binding[]>>();
 for (const binding of BINDINGS) {
   for (const mode of binding.modes) {
     let table = byMode.get(mode);
     if (!table) byMode.set(mode, (table = new Map()));
-    for (const k of binding.keys) if (!table.has(k)) table.set(k, binding.id);
+    for (const k of binding.keys) table.set(k, [...(table.get(k) ?? []), binding]);
   }
 }
 
+/** What the key table needs to know of the field with focus. */
+export interface KeyContext {
+  /** The field holds text (Ctrl+K deletes to the end rather than opening the switcher). */
+  fieldHasText?: boolean;
+}
+
 /** Pure: which command a key press means in a mode, or null (typed text). */
-export function matchKey(input: string, key: Key, mode: Mode): CommandId | null {
+export function matchKey(input: string, key: Key, mode: Mode, context: KeyContext = {}): CommandId | null {
   const written = notation(input, key);
   if (!written) return null;
-  // "?" is typed text in the composer; help there is F1.
-  if (mode === "composer" && written === "?") return null;
-  return byMode.get(mode)?.get(written) ?? null;
+  // "?" is typed text in a composer or a filter; help there is F1.
+  // (Home's composer takes commands only: there ? is help, as before.)
+  if (FIELD_MODES.includes(mode) && mode !== "home" && written === "?") return null;
+  const candidates = byMode.get(mode)?.get(written) ?? [];
+  const conditional = candidates.find((b) => b.whenText);
+  if (conditional && context.fieldHasText) return conditional.id;
+  return candidates.find((b) => !b.whenText)?.id ?? null;
 }
 
 export function bindingsFor(mode: Mode): Binding[] {
   return BINDINGS.filter((b) => b.modes.includes(mode));
 }
 
-export function hintsFor(mode: Mode): string {
-  return bindingsFor(mode)
-    .filter((b) => b.hint)
-    .map((b) => `${b.keys[0]} ${b.label ?? b.description.split(/[,(]/)[0]!.trim()}`)
+export function hintText(b: Binding): string {
+  return `${b.keys[0]} ${b.label ?? b.description.split(/[,(]/)[0]!.trim()}`;
+}
+
+/** The footer's hints for a mode: only what would act now (each need holds), the help key always last. */
+export function hintBindings(mode: Mode, holds: (need: Need) => boolean = () => true): Binding[] {
+  const items = bindingsFor(mode).filter((b) => b.hint && (b.needs ?? []).every(holds));
+  const help = items.find((b) => b.keys.includes("F1"));
+  return [...items.filter((b) => b !== help), ...(help ? [help] : [])];
+}
+
+export function hintItems(mode: Mode, holds?: (need: Need) => boolean): string[] {
+  return hintBindings(mode, holds).map(hintText);
+}
+
+/**
+ * Which hints fit on one line of `width` cells: whole hints only, never one cut mid-word; when they do not all
+ * fit, the last one (help) stays and "…" (null) says there are more.
+ */
+export function fitHintSlots(items: string[], width: number): (number | null)[] {
+  const sep = " · ";
+  const all = items.map((_, i) => i);
+  if ([...items.join(sep)].length <= width || items.length === 0) return all;
+  const last = items.length - 1;
+  const kept: number[] = [];
+  let used = [...items[last]!].length + [...`${sep}…${sep}`].length;
+  for (const i of all.slice(0, -1)) {
+    const cost = [...items[i]!].length + (kept.length > 0 ? sep.length : 0);
+    if (used + cost > width) break;
+    kept.push(i);
+    used += cost;
+  }
+  return [...kept, null, last];
+}
+
+export function fitHints(items: string[], width: number): string {
+  return fitHintSlots(items, width)
+    .map((i) => (i === null ? "…" : items[i]!))
     .join(" · ");
+}
+
+export function hintsFor(mode: Mode, holds?: (need: Need) => boolean): string {
+  return hintItems(mode, holds).join(" · ");
 }
 
 export function slashCommand(name: string): Binding | undefined {

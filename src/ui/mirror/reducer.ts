@@ -1,7 +1,9 @@
 // The console's reducer: server frames and key-driven actions in, a new state out. Pure.
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, ConversationView, MessageView, OfferView, UserView } from "../../protocol/views.js";
-import type { ConnectionStatus, Dialog, Flash, HomeList, Picker, Session, Targets, UiState } from "./state.js";
+import type { LineEditor } from "../keys/line-editor.js";
+import type { ConnectionStatus, Dialog, FieldId, Flash, HomeList, Picker, Session, Targets, UiState } from "./state.js";
+import { fieldKey } from "./state.js";
 
 export type Action =
   | { type: "welcome"; welcome: Welcome; now: number }
@@ -10,6 +12,9 @@ export type Action =
   | { type: "tick"; now: number }
   | { type: "focus"; target: "home" | string }
   | { type: "draft"; conversationId: string; text: string }
+  /** A field edited: its text goes where the field keeps it, the cursor, undo and history beside it. */
+  | { type: "edit"; field: FieldId; editor: LineEditor }
+  | { type: "help-scroll"; delta: number; max: number }
   | { type: "outbox-add"; conversationId: string; clientId: string; text: string }
   | { type: "outbox-failed"; conversationId: string; clientId: string; text: string }
   | { type: "scroll"; delta: number | "live" }
@@ -26,6 +31,9 @@ export type Action =
   | { type: "resize"; columns: number; rows: number }
   | { type: "terminal-focus"; focused: boolean }
   | { type: "count"; what: keyof UiState["counts"] };
+
+/** How long a message stays in the flash line when nothing else replaces it. */
+export const FLASH_MS = 5000;
 
 /** Whether a conversation is one of the rep's sessions (rather than only an offer's preview). */
 export function isMine(view: ConversationView, meId: string | undefined): boolean {
@@ -152,7 +160,7 @@ export function reduce(state: UiState, action: Action): UiState {
       return {
         ...state,
         now: action.now,
-        flash: state.flash && action.now - state.flash.at > 8000 ? null : state.flash,
+        flash: state.flash && action.now - state.flash.at > FLASH_MS ? null : state.flash,
       };
     case "focus": {
       if (action.target === "home") return { ...state, focus: "home", quitArmed: false };
@@ -168,6 +176,37 @@ export function reduce(state: UiState, action: Action): UiState {
         ...state,
         home: { ...state.home, offsets: { ...state.home.offsets, [action.list]: Math.max(0, action.offset) } },
       };
+    case "edit": {
+      const { field, editor } = action;
+      const next = { ...state, editors: { ...state.editors, [fieldKey(field)]: editor } };
+      switch (field.kind) {
+        case "draft":
+          if (field.id === "home") return { ...next, homeDraft: editor.text };
+          return withSession(next, field.id, (s) => ({ ...s, draft: editor.text }));
+        case "picker": {
+          const picker = state.picker;
+          if (!picker) return state;
+          return {
+            ...next,
+            picker: { ...picker, filter: editor.text, index: editor.text === picker.filter ? picker.index : 0 },
+          };
+        }
+        case "help":
+          if (state.dialog?.kind !== "help") return state;
+          return { ...next, dialog: { ...state.dialog, filter: editor.text, scroll: 0 } };
+      }
+      return state;
+    }
+    case "help-scroll": {
+      if (state.dialog?.kind !== "help") return state;
+      return {
+        ...state,
+        dialog: {
+          ...state.dialog,
+          scroll: Math.max(0, Math.min(action.max, (state.dialog.scroll ?? 0) + action.delta)),
+        },
+      };
+    }
     case "draft":
       if (action.conversationId === "home") return { ...state, homeDraft: action.text };
       return withSession(state, action.conversationId, (s) => ({ ...s, draft: action.text }));

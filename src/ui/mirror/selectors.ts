@@ -2,6 +2,8 @@
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { clock } from "../text/index.js";
 import type { OfferView } from "../../protocol/views.js";
+import { editorFor } from "../keys/line-editor.js";
+import type { LineEditor } from "../keys/line-editor.js";
 import type { Session, UiState } from "./state.js";
 
 /** S10: 1–9, then "+" for 10 or more; empty when nothing is unread. */
@@ -127,4 +129,9 @@ export function conversationSummary(session: Session): string {
   const fromCustomer = session.messages.filter((m) => m.author.role === "customer").length;
   const total = session.messages.length;
   return `${sanitizeLine(v.workstreamName)} · started ${clock().time(v.createdAt)} · ${total} message${total === 1 ? "" : "s"} (${fromCustomer} from the customer)`;
+}
+
+/** Where the cursor of a field is: its editor's, or the end of a text set from elsewhere. */
+export function cursorIn(text: string, editor: LineEditor | undefined): number {
+  return editorFor(text, editor).cursor;
 }

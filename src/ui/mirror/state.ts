@@ -1,5 +1,6 @@
 // The console's state: what the server told us, plus what belongs to this terminal only (focus,
 // drafts, scroll, read markers, dialogs). Reducers are pure; components are pure functions of it.
+import type { LineEditor } from "../keys/line-editor.js";
 import type { ConversationView, MessageView, OfferView, OrgView, UserView } from "../../protocol/views.js";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "closed";
@@ -39,8 +40,15 @@ export type Picker =
 
 export type Dialog =
   | { kind: "confirm-close"; conversationId: string; choice: "cancel" | "confirm" }
-  | { kind: "help"; filter: string }
+  | { kind: "help"; filter: string; scroll?: number }
   | null;
+
+/** The fields that take text: a session's composer (or Home's), the picker's filter, help's filter. */
+export type FieldId = { kind: "draft"; id: "home" | string } | { kind: "picker" } | { kind: "help" };
+
+export function fieldKey(field: FieldId): string {
+  return field.kind === "draft" ? `draft:${field.id}` : field.kind;
+}
 
 export interface Targets {
   queues: { id: string; name: string; open: number }[];
@@ -69,6 +77,8 @@ export interface UiState {
   homeDraft: string;
   /** The highlighted Home list and how far each list is scrolled (rows from its top). */
   home: { list: HomeList; offsets: Record<HomeList, number> };
+  /** Cursor, undo and sent history of each field, by fieldKey (each session keeps its own). */
+  editors: Record<string, LineEditor>;
   collapsed: boolean;
   picker: Picker | null;
   dialog: Dialog;
@@ -97,6 +107,7 @@ export function initialUiState(now: number, size = { columns: 120, rows: 40 }): 
     focus: "home",
     homeDraft: "",
     home: { list: "open", offsets: { mine: 0, open: 0, closed: 0 } },
+    editors: {},
     collapsed: false,
     picker: null,
     dialog: null,

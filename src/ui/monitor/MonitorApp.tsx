@@ -9,19 +9,19 @@ import { useSyncExternalStore } from "react";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { cellWidth, field, isolate, stableEmoji, truncate } from "../text/index.js";
 import type { SentimentStep, UserView } from "../../protocol/views.js";
-import { Composer, measureComposer } from "../components/Composer.js";
+import { Composer, measureComposer, WithCursor } from "../components/Composer.js";
 import { Details } from "../components/Details.js";
 import { Help } from "../components/Help.js";
 import { Picker } from "../components/Picker.js";
 import { Thread } from "../components/Thread.js";
-import { bindingsFor, hintsFor } from "../keys/bindings.js";
+import { fitHints, fitHintSlots, hintBindings, hintItems, hintText } from "../keys/bindings.js";
 import type { Mode } from "../keys/bindings.js";
-import { conversationSummary } from "../mirror/selectors.js";
+import { conversationSummary, cursorIn } from "../mirror/selectors.js";
 import type { Session } from "../mirror/state.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
-import { monitorMode } from "./controller.js";
+import { monitorHelpRoom, monitorMode } from "./controller.js";
 import {
   displayed,
   queueRows,
@@ -142,8 +142,10 @@ function ViewTabs(props: { state: MonitorState; theme: Theme }) {
         <Text {...fg(theme.accent)} bold>
           {"  "}
           {state.filter.startsWith(":") ? "" : "filter: "}
-          {state.filter}
-          {state.filterEditing ? <Text inverse> </Text> : null}
+          <WithCursor
+            text={state.filter}
+            cursor={state.filterEditing ? cursorIn(state.filter, state.editors.filter) : null}
+          />
         </Text>
       ) : (
         <Text {...fg(theme.muted)}>{"  "}/ filter · v view</Text>
@@ -527,6 +529,7 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
   const composer = joined ? (
     <Composer
       draft={draft}
+      cursor={cursorIn(draft, state.editors[v.id])}
       width={props.width - 1}
       disabled={state.composing ? null : "Enter writes to the rep and the customer"}
       offline={offline}
@@ -608,6 +611,7 @@ function PickerOverlay(props: { state: MonitorState; controller: MonitorControll
     <Picker
       title={title}
       filter={picker.filter}
+      cursor={cursorIn(picker.filter, props.state.editors.picker)}
       items={props.controller.pickerItems(picker)}
       index={picker.index}
       tabs={picker.tab === "reps" ? "[Reps] Queues  (Tab)" : "Reps [Queues]  (Tab)"}
@@ -651,24 +655,32 @@ function MonitorFooter(props: {
 }) {
   const { theme, mode } = props;
   const table = mode === "monitor" || mode === "monitor-watch" || mode === "monitor-compose";
-  const hints = bindingsFor(mode).filter((b) => b.hint);
-  // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off.
+  const hints = hintBindings(mode);
+  const columns = props.state.base.size.columns;
+  // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off; whole hints only.
+  const reasons = hints.map((b) => props.controller.availability(b.id));
+  const off = reasons.map((reason) => reason !== null && reason.endsWith("turned off for this organisation."));
+  const slots = fitHintSlots(
+    hints.map((b, i) => `${hintText(b)}${off[i] ? " (off)" : ""}`),
+    columns,
+  );
   const keys = table ? (
     <Text wrap="truncate-end" {...fg(theme.muted)}>
-      {hints.map((b, i) => {
-        const reason = props.controller.availability(b.id);
-        const off = reason !== null && reason.endsWith("turned off for this organisation.");
+      {slots.map((i, n) => {
+        const sep = n > 0 ? " · " : "";
+        if (i === null) return <Text key="more">{sep}…</Text>;
+        const b = hints[i]!;
         return (
-          <Text key={b.id} dimColor={reason !== null} strikethrough={off}>
-            {i > 0 ? " · " : ""}
-            {`${b.keys[0]} ${b.label ?? b.description}`}
-            {off ? " (off)" : ""}
+          <Text key={b.id} dimColor={reasons[i] !== null} strikethrough={off[i] === true}>
+            {sep}
+            {hintText(b)}
+            {off[i] ? " (off)" : ""}
           </Text>
         );
       })}
     </Text>
   ) : (
-    hintsFor(mode)
+    fitHints(hintItems(mode), columns)
   );
   return <Footer flash={props.state.base.flash} hint={props.hint} keys={keys} theme={theme} />;
 }
@@ -698,7 +710,16 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
 
   let content: React.ReactNode;
   if (state.dialog?.kind === "help") {
-    content = <Help filter={state.dialog.filter} monitor rows={Math.max(3, body - 4)} theme={theme} />;
+    content = (
+      <Help
+        filter={state.dialog.filter}
+        cursor={cursorIn(state.dialog.filter, state.editors.help)}
+        scroll={state.dialog.scroll ?? 0}
+        monitor
+        rows={monitorHelpRoom(state)}
+        theme={theme}
+      />
+    );
   } else if (state.screen === "team") {
     content = <TeamView state={state} height={body} width={columns} theme={theme} />;
   } else if (state.screen === "watch") {

@@ -1,14 +1,17 @@
 // The monitor's effects: key presses become store actions and supervisor requests (SV1–SV8). Every
 // action is checked first against the org's settings and the conversation's state, and refused with its
 // reason; the server's own refusal, when it comes, is shown as it words it. Rendering never happens here.
-import type { Key } from "ink";
 import { sanitizeLine, sanitizeText } from "../../protocol/sanitize.js";
 import type { UserView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
-import { editPicker, editText } from "../keys/edit.js";
+import type { KeyPress } from "../keys/key-reader.js";
+import type { LineEditor } from "../keys/line-editor.js";
+import { insert, replaceText, submitted } from "../keys/line-editor.js";
+import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
+import type { Flash } from "../mirror/state.js";
 import type { Store } from "../mirror/store.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
 import type { MonitorAction } from "./reducer.js";
@@ -17,7 +20,7 @@ import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
 import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
 import { Effects } from "../effects.js";
-import type { EffectsOptions, RequestClient } from "../effects.js";
+import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 
 export type MonitorClient = RequestClient;
 
@@ -36,6 +39,12 @@ export function monitorMode(state: MonitorState): Mode {
   if (state.screen === "team") return "monitor-team";
   if (state.screen === "watch") return state.composing ? "monitor-compose" : "monitor-watch";
   return "monitor";
+}
+
+/** Rows of bindings help shows in the monitor at this size. */
+export function monitorHelpRoom(state: MonitorState): number {
+  const height = Math.max(12, state.base.size.rows - 1);
+  return Math.max(3, height - 4 - (state.paused ? 1 : 0) - 4);
 }
 
 /** Rows of the table that fit on the screen (PgUp/PgDn move by this much). */
@@ -72,36 +81,60 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     return monitorMode(this.state);
   }
 
-  protected typeIn(mode: Mode, input: string, key: Key): void {
-    if (mode === "monitor-filter") this.typeFilter(input, key);
-    else if (mode === "monitor-compose") this.typeDraft(input, key);
-    else if (mode === "picker") this.typePicker(input, key);
-    else if (mode === "help") this.typeHelp(input, key);
+  /** The store's key of the field that takes text in `mode`. */
+  private fieldKey(mode: Mode): string | null {
+    if (mode === "monitor-filter") return "filter";
+    if (mode === "monitor-compose") return this.state.watchId;
+    if (mode === "picker") return "picker";
+    if (mode === "help") return "help";
+    return null;
   }
 
-  private typeFilter(input: string, key: Key): void {
-    const filter = editText(this.state.filter, input, key, false);
-    if (filter !== null) this.store.dispatch({ type: "filter", filter: sanitizeText(filter), editing: true });
+  protected field(mode: Mode): Field | null {
+    const key = this.fieldKey(mode);
+    if (!key) return null;
+    const state = this.state;
+    const text =
+      key === "filter"
+        ? state.filter
+        : key === "picker"
+          ? (state.picker?.filter ?? "")
+          : key === "help"
+            ? state.dialog?.kind === "help"
+              ? state.dialog.filter
+              : ""
+            : (state.drafts[key] ?? "");
+    return { text, editor: state.editors[key], multiline: mode === "monitor-compose" };
   }
 
-  private typeDraft(input: string, key: Key): void {
-    const id = this.state.watchId;
-    const text = id ? editText(this.state.drafts[id] ?? "", input, key, true) : null;
-    if (id && text !== null) this.store.dispatch({ type: "draft", conversationId: id, text });
+  protected setField(mode: Mode, editor: LineEditor): void {
+    const key = this.fieldKey(mode);
+    if (!key) return;
+    // Remote text is never trusted, and a filter holds only what the table can show.
+    const text = key === "filter" ? sanitizeText(editor.text) : editor.text;
+    this.store.dispatch({
+      type: "edit",
+      field: key,
+      editor: text === editor.text ? editor : replaceText(editor, text),
+    });
   }
 
-  private typePicker(input: string, key: Key): void {
+  protected currentFlash(): Flash | null {
+    return this.state.base.flash;
+  }
+
+  protected override typeIn(mode: Mode, press: KeyPress): void {
+    // 1–9 on an empty picker filter choose that row.
     const picker = this.state.picker;
-    const edit = picker && editPicker(picker, input, key, this.pickerItems(picker).length);
-    if (!edit) return;
-    this.store.dispatch({ type: "picker", picker: edit.picker });
-    if (edit.select) void this.run("picker-select");
-  }
-
-  private typeHelp(input: string, key: Key): void {
-    const dialog = this.state.dialog;
-    const filter = dialog?.kind === "help" ? editText(dialog.filter, input, key, false) : null;
-    if (filter !== null) this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter } });
+    if (mode === "picker" && picker && picker.filter === "" && !press.paste && /^[1-9]$/.test(press.input)) {
+      if (press.key.ctrl || press.key.meta) return;
+      const index = Number(press.input) - 1;
+      if (index >= this.pickerItems(picker).length) return;
+      this.store.dispatch({ type: "picker", picker: { ...picker, index } });
+      void this.run("picker-select");
+      return;
+    }
+    super.typeIn(mode, press);
   }
 
   // ---- commands -------------------------------------------------------------------------------------
@@ -185,7 +218,17 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       case "mon-team":
         return this.store.dispatch({ type: "screen", screen: state.screen === "team" ? "table" : "team" });
       case "mon-help":
+      case "help":
         return this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
+      case "help-up":
+      case "help-down":
+      case "help-page-up":
+      case "help-page-down":
+        return this.store.dispatch({
+          type: "help-scroll",
+          delta: helpScrollDelta(command, monitorHelpRoom(state)),
+          max: helpMaxScroll(state.dialog?.kind === "help" ? state.dialog.filter : "", true, monitorHelpRoom(state)),
+        });
       case "mon-quit":
         return this.quit();
       case "mon-back":
@@ -207,13 +250,13 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       case "mon-send":
         return this.send();
       case "mon-newline": {
-        const id = state.watchId;
-        if (id) this.store.dispatch({ type: "draft", conversationId: id, text: `${state.drafts[id] ?? ""}\n` });
+        const editor = this.editorIn("monitor-compose");
+        if (editor) this.setField("monitor-compose", insert(editor, "\n", true));
         return;
       }
       case "mon-clear": {
-        const id = state.watchId;
-        if (id) this.store.dispatch({ type: "draft", conversationId: id, text: "" });
+        const editor = this.editorIn("monitor-compose");
+        if (editor) this.setField("monitor-compose", replaceText(editor, ""));
         return;
       }
       // pickers, dialogs and help: the console's keys
@@ -305,7 +348,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const length = [...text].length;
     if (length > COMPOSER_LIMIT)
       return this.flash(
-        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send (L5).`,
+        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send.`,
         "error",
       );
     if (/[<>]/.test(text))
@@ -316,7 +359,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const view = this.state.base.sessions[id]?.view;
     if (view?.supervisors[this.meId] !== "join") return this.flash(`Join (J) ${id} to write in it.`, "warn");
     const clientId = this.newClientId("sup-");
-    this.store.dispatch({ type: "draft", conversationId: id, text: "" });
+    const editor = this.editorIn("monitor-compose");
+    if (editor) this.setField("monitor-compose", submitted(editor, text));
     try {
       await this.client.request({ type: "send", conversationId: id, text, clientId });
     } catch (error) {
@@ -461,7 +505,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     if (dialog?.kind !== "force-close" || dialog.choice !== "confirm") return;
     const title = this.titleOf(dialog.conversationId);
     if (!(await this.call({ type: "force_close", conversationId: dialog.conversationId }))) return;
-    this.flash(`Force-closed ${title}: it is Closed (SV8).`);
+    this.flash(`Force-closed ${title}: it is Closed.`);
   }
 
   /** For the table's footer: is the command usable on the selection, and if not, why. */

@@ -2,6 +2,7 @@
 // supervisor's welcome and event frames have the same shape as a rep's); the rest is the monitor's own:
 // every user's presence and capacity, unread counts, handle-time starts, change marks, the selection that
 // follows its conversation through re-sorts, pause, and the status of transfers this supervisor asked for.
+import type { LineEditor } from "../keys/line-editor.js";
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, MessageView, UserView } from "../../protocol/views.js";
 import { reduce } from "../mirror/reducer.js";
@@ -33,6 +34,9 @@ export type MonitorAction =
   | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean }
   | { type: "composing"; composing: boolean }
   | { type: "draft"; conversationId: string; text: string }
+  /** A field edited: "filter", "picker", "help", or a conversation id (its draft). */
+  | { type: "edit"; field: string; editor: LineEditor }
+  | { type: "help-scroll"; delta: number; max: number }
   | { type: "scroll"; delta: number | "live" }
   | { type: "picker"; picker: MonitorPicker | null }
   | { type: "dialog"; dialog: MonitorDialog }
@@ -209,6 +213,36 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       };
     case "composing":
       return { ...state, composing: action.composing };
+    case "edit": {
+      const { field, editor } = action;
+      const next = { ...state, editors: { ...state.editors, [field]: editor } };
+      if (field === "filter") return { ...next, filter: editor.text, filterEditing: true };
+      if (field === "picker")
+        return state.picker
+          ? {
+              ...next,
+              picker: {
+                ...state.picker,
+                filter: editor.text,
+                index: editor.text === state.picker.filter ? state.picker.index : 0,
+              },
+            }
+          : state;
+      if (field === "help")
+        return state.dialog?.kind === "help"
+          ? { ...next, dialog: { ...state.dialog, filter: editor.text, scroll: 0 } }
+          : state;
+      return { ...next, drafts: { ...state.drafts, [field]: editor.text } };
+    }
+    case "help-scroll":
+      if (state.dialog?.kind !== "help") return state;
+      return {
+        ...state,
+        dialog: {
+          ...state.dialog,
+          scroll: Math.max(0, Math.min(action.max, (state.dialog.scroll ?? 0) + action.delta)),
+        },
+      };
     case "draft":
       return { ...state, drafts: { ...state.drafts, [action.conversationId]: action.text } };
     case "scroll": {

@@ -1,6 +1,7 @@
 // The monitor's state: the console's state for what the server sent about conversations and messages
 // (the same reducer keeps it), plus every user's presence and capacity, and what belongs to this
 // terminal only: the selection, filter, sort, saved view, pause, dialogs, transfer statuses.
+import type { LineEditor } from "../keys/line-editor.js";
 import type { UserView } from "../../protocol/views.js";
 import type { UiState } from "../mirror/state.js";
 import { initialUiState } from "../mirror/state.js";
@@ -26,7 +27,7 @@ export interface MonitorPicker {
 
 export type MonitorDialog =
   | { kind: "force-close"; conversationId: string; choice: "cancel" | "confirm" }
-  | { kind: "help"; filter: string }
+  | { kind: "help"; filter: string; scroll?: number }
   | null;
 
 /** A transfer this supervisor asked for, followed until the target answers (SV7). */
@@ -70,6 +71,8 @@ export interface MonitorState {
   /** The composer has focus (joined conversations only). */
   composing: boolean;
   drafts: Record<string, string>;
+  /** Cursor, undo and sent history of each field: drafts by conversation id, "filter", "picker", "help". */
+  editors: Record<string, LineEditor>;
   /** Messages scrolled up in the live view (0 = newest). */
   scroll: number;
   picker: MonitorPicker | null;
@@ -95,6 +98,7 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     watchId: null,
     composing: false,
     drafts: {},
+    editors: {},
     scroll: 0,
     picker: null,
     dialog: null,

@@ -1,0 +1,123 @@
+// What the footer, help and the flash line tell a user: only what is true now, whole, and reachable.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { renderMonitor, supervisorWelcome } from "../helpers/monitor.js";
+import type { Monitor } from "../helpers/monitor.js";
+import { conversation, event, KEYS, MORE_KEYS, offer, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
+import type { Console } from "../helpers/ui.js";
+
+let ui: Console | undefined;
+let mon: Monitor | undefined;
+afterEach(() => {
+  ui?.unmount();
+  mon?.unmount();
+  ui = undefined;
+  mon = undefined;
+});
+
+const PG_DOWN = "\x1b[6~";
+
+/** The last line of the frame: the footer's key hints. */
+function footer(frame: string): string {
+  const lines = stripSgr(frame).trimEnd().split("\n");
+  return lines[lines.length - 1]!;
+}
+
+describe("the footer", () => {
+  it("UX footer: Alt+Y accept shows only while an offer is pending", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    let frame = await ui.waitForFrame((f) => f.includes("My work items"), "Home");
+    expect(footer(frame)).not.toContain("Alt+Y accept");
+    ui.store.dispatch({ type: "event", frame: event({ kind: "offer", offer: offer("o1", "c5") }) });
+    frame = await ui.waitForFrame((f) => f.includes("New conversation"), "the offer");
+    expect(footer(frame)).toContain("Alt+Y accept");
+    expect(footer(frame)).toContain("Alt+N reject");
+  });
+
+  it("UX footer: at 80 columns with a session open it holds whole hints only, and F1 help last", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]), columns: 80, rows: 24 });
+    await ui.press(KEYS.alt("1"));
+    const frame = await ui.waitForFrame((f) => f.includes("Visitor 1 [Active]"), "the session");
+    const line = footer(frame);
+    expect(line.endsWith("F1 help")).toBe(true);
+    expect([...line].length).toBeLessThanOrEqual(80);
+    // Each hint is a key and a word, whole: "Alt+T transfer", never "Alt+T tra".
+    for (const hint of line.split(" · ").filter((h) => h !== "…")) expect(hint).toMatch(/^\S+ [a-z]+( [a-z]+)*$/);
+    // What would not act is not offered: no pending offer, nothing to dismiss.
+    expect(line).not.toContain("accept");
+    expect(line).not.toContain("dismiss");
+  });
+
+  it("UX help: F1 is reachable while a picker is open, and in the monitor while typing a filter", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("p"));
+    await ui.waitForFrame((f) => f.includes("Presence"), "the presence picker");
+    await ui.press(MORE_KEYS.f1);
+    await ui.waitForFrame((f) => f.includes("Help — type to filter"), "help over the picker");
+
+    mon = await renderMonitor({ welcome: supervisorWelcome([conversation("c1")]) });
+    await mon.press("/");
+    await mon.waitForFrame((f) => footer(f).includes("Enter keep"), "the filter prompt");
+    await mon.press(MORE_KEYS.f1);
+    await mon.waitForFrame((f) => f.includes("Help — type to filter"), "help from the filter");
+    expect(mon.store.getState().filter).toBe("");
+  });
+});
+
+describe("help at 80×24", () => {
+  it("UX help: help scrolls — PgDn shows the bindings below, with where you are", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]), columns: 80, rows: 24 });
+    await ui.press(KEYS.alt("1"));
+    await ui.press(MORE_KEYS.f1);
+    let frame = await ui.waitForFrame((f) => f.includes("Help — type to filter"), "help");
+    expect(stripSgr(frame)).toMatch(/1–\d+ of \d+/);
+    expect(frame).not.toContain("undo the last edit");
+    for (let i = 0; i < 8; i++) await ui.press(PG_DOWN);
+    frame = await ui.waitForFrame((f) => f.includes("undo the last edit"), "the last bindings");
+    expect(stripSgr(frame)).toMatch(/\d+–(\d+) of \1/);
+  });
+});
+
+describe("the flash line", () => {
+  it("UX flash: a message clears on the next key press", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("y"));
+    await ui.waitForFrame((f) => f.includes("There is no pending offer."), "the message");
+    await ui.press("/");
+    await ui.waitForFrame((f) => !f.includes("There is no pending offer."), "the message gone");
+  });
+
+  it("UX flash: a message clears by itself after a few seconds", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("y"));
+    await ui.waitForFrame((f) => f.includes("There is no pending offer."), "the message");
+    ui.store.dispatch({ type: "tick", now: T0 + 6_000 });
+    await ui.waitForFrame((f) => !f.includes("There is no pending offer."), "the message gone");
+  });
+});
+
+describe("what a user reads", () => {
+  it("UX: no requirement id (L5, P6, SV8…) in any string of the console, the monitor, the CLI, the widget or the server", () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.(ts|tsx|js)$/.test(name)) files.push(path);
+      }
+    };
+    for (const dir of ["src", "server"]) walk(new URL(`../../${dir}`, import.meta.url).pathname);
+    const found: string[] = [];
+    for (const file of files) {
+      // Comments may cite the spec; strings are what a user can read.
+      const code = readFileSync(file, "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/^\s*\/\/.*$/gm, "")
+        .replace(/\s\/\/ .*$/gm, "");
+      for (const literal of code.match(/(["'`])(?:\\.|(?!\1)[^\\\n])*\1/g) ?? [])
+        if (/\((?:SPEC )?(?:L|P|PC|S|SV)\d+\b/.test(literal)) found.push(`${file}: ${literal}`);
+    }
+    expect(found).toEqual([]);
+  });
+});
