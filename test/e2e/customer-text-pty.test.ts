@@ -42,6 +42,21 @@ function expectIntact(screen: string, columns: number, card: boolean): void {
   for (const line of lines.slice(top + 1, bottom)) expect(cellsOf(line, "║")).toEqual([left, right]);
 }
 
+/**
+ * As a screen check: the layout is whole. A capture can land while the console is rewriting the screen (the
+ * countdown ticks every second), so the wait polls until a whole screen is seen, and fails with the last one.
+ */
+function whole(columns: number, card: boolean): (screen: string) => boolean {
+  return (screen) => {
+    try {
+      expectIntact(screen, columns, card);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
 describe("customer text in emoji, CJK and right-to-left scripts, in a real terminal", () => {
   for (const [columns, rows] of [
     [80, 24],
@@ -59,23 +74,32 @@ describe("customer text in emoji, CJK and right-to-left scripts, in a real termi
         const customer = await e2e.connect({ role: "customer", identity });
         const started = await customer.request({ type: "start", workstream: "live", text: MIXED, clientId: "k1" });
 
-        const offered = await term.waitForScreen(["New conversation:", /\d+s left/], "the offer card", STEP_MS);
-        expectIntact(offered, columns, true);
+        const offered = await term.waitForScreen(
+          ["New conversation:", /\d+s left/, whole(columns, true)],
+          "the offer card, whole, under the header",
+          STEP_MS,
+        );
         // The right-to-left name reaches the terminal isolated, the family emoji whole.
         expect(offered).toContain(`${FSI}שלום`);
         expect(offered).toContain("👨\u200d👩");
 
         await term.press("M-y");
-        const open = await term.waitForScreen(/\[Active\]/, "the accepted conversation", STEP_MS);
-        expectIntact(open, columns, false);
+        await term.waitForScreen(
+          [/\[Active\]/, whole(columns, false)],
+          "the accepted conversation under the header",
+          STEP_MS,
+        );
         await customer.request({
           type: "send",
           conversationId: started.conversationId as string,
           text: `${MIXED} ${MIXED}\nand a second line`,
           clientId: "k2",
         });
-        const thread = await term.waitForScreen("and a second line", "the customer's second message", STEP_MS);
-        expectIntact(thread, columns, false);
+        await term.waitForScreen(
+          ["and a second line", whole(columns, false)],
+          "the customer's second message, the header still on the first line",
+          STEP_MS,
+        );
       },
       TEST_MS,
     );

@@ -102,7 +102,7 @@ describe("Home's lists", () => {
     ui = await renderConsole({ welcome: welcome([closed]) });
     ui.client.responses.open_items = { items: [] };
     await ui.press(KEYS.alt("0"));
-    await ui.waitForFrame((f) => f.includes("1. Visitor 3 · General · closed"), "the closed item");
+    await ui.waitForFrame((f) => f.includes("1. Visitor 3 · General · Closed"), "the closed item");
     await command(ui, "/open 1");
     const frame = await ui.waitForFrame((f) => f.includes("Visitor 3 [Closed]"), "the closed conversation");
     expect(frame).toContain("Thanks, all sorted");

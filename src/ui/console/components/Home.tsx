@@ -61,7 +61,7 @@ export function Home(props: { state: UiState; theme: Theme; now: number; width: 
         ? stateLabel(r.session!, meId)
         : section.list === "open"
           ? `waiting ${elapsed(now - (v.queuedAt ?? v.createdAt))}`
-          : `closed ${v.closedAt ? clock().time(v.closedAt) : ""}`.trim();
+          : `Closed ${v.closedAt ? clock().time(v.closedAt) : ""}`.trim();
     const tail = ` · ${truncate(plainLine(v.queueName), 20)} · ${extra}`;
     // Number, title, tail, then the badge and the alert in columns of their own.
     const titleRoom = Math.max(8, width - 2 - cellWidth(number) - cellWidth(tail) - 4);
