@@ -18,7 +18,7 @@ async function aliceInAChat(
   env: Record<string, string | null> = {},
 ): Promise<{ term: TmuxTerminal; customer: TestClient; conversationId: string }> {
   const home = await e2e.startServer("cc-agent-e2e-input-");
-  const term = await e2e.startCli(["--as", "alice"], home, env);
+  const term = await e2e.startCli(["--as", "alice"], home, { env });
   await term.waitForScreen(["Alice Moreau", "● Available", "My work items (0)"], "Alice signed in", START_MS);
   const customer = await e2e.connect({ role: "customer" });
   const started = await customer.request({ type: "start", workstream: "live", text: "Hello there", clientId: "k1" });

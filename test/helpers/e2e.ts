@@ -43,10 +43,14 @@ export class EndToEnd {
   }
 
   /**
-   * `cc-agent <args>` in a 120×40 terminal with this home and nothing else of the user's environment (but `env`);
-   * call again for another.
+   * `cc-agent <args>` in a terminal (120×40 unless `columns`/`rows` say) with this home and nothing else of the
+   * user's environment (but `env`); call again for another.
    */
-  async startCli(args: string[], home: string, env: Record<string, string | null> = {}): Promise<TmuxTerminal> {
+  async startCli(
+    args: string[],
+    home: string,
+    options: { env?: Record<string, string | null>; columns?: number; rows?: number } = {},
+  ): Promise<TmuxTerminal> {
     const terminal = new TmuxTerminal();
     this.terminals.push(terminal);
     await terminal.start({
@@ -57,12 +61,12 @@ export class EndToEnd {
         NO_COLOR: null,
         FORCE_COLOR: null,
         CC_AGENT_TOKEN: null,
-        ...env,
+        ...options.env,
       },
       cwd: ROOT,
       dir: this.tmp!.dir,
-      columns: 120,
-      rows: 40,
+      columns: options.columns ?? 120,
+      rows: options.rows ?? 40,
     });
     return terminal;
   }

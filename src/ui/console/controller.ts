@@ -16,6 +16,9 @@ import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
+import { switcherItems } from "./attention.js";
+import { offerCardHeight } from "./components/OfferCard.js";
+import { HOME_LISTS, homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 
@@ -28,7 +31,8 @@ const SETTABLE: Presence[] = ["available", "busy", "dnd", "away", "offline"];
 /** Rows of bindings help shows in the console at this size (the offer card keeps its place). */
 export function consoleHelpRoom(state: UiState): number {
   const height = Math.max(10, state.size.rows - 1);
-  return Math.max(3, height - 9 - (currentOffer(state) ? 7 : 0));
+  const offer = currentOffer(state);
+  return Math.max(3, height - 9 - (offer ? offerCardHeight(offer) : 0));
 }
 
 export function modeOf(state: UiState): Mode {
@@ -185,6 +189,24 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "scroll-down":
         this.store.dispatch({ type: "scroll", delta: -5 });
         return;
+      case "home-scroll-up":
+      case "home-scroll-down": {
+        const list = state.home.list;
+        const section = homeLayout(state)[list];
+        const page = Math.max(1, section.shown.length);
+        const offset = section.offset + (command === "home-scroll-up" ? -page : page);
+        this.store.dispatch({
+          type: "home-scroll",
+          list,
+          offset: Math.min(offset, Math.max(0, section.total - page)),
+        });
+        return;
+      }
+      case "home-next-list": {
+        const at = HOME_LISTS.indexOf(state.home.list);
+        this.store.dispatch({ type: "home-list", list: HOME_LISTS[(at + 1) % HOME_LISTS.length]! });
+        return;
+      }
       case "scroll-live":
         this.store.dispatch({ type: "scroll", delta: "live" });
         return;
@@ -223,6 +245,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       }
       case "pick":
         return this.flash("Type /pick N on Home: N from the open work items listed there.");
+      case "open-closed":
+        return this.flash("Type /open N on Home: N from the recently closed items listed there.");
       case "picker-up":
       case "picker-down":
         return this.movePicker(command === "picker-up" ? -1 : 1);
@@ -428,15 +452,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "presence":
         items = SETTABLE.map((p) => ({ id: p, label: `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}` }));
         break;
-      case "switcher": {
-        const first = attentionOrder(state);
-        const rest = state.order.filter((id) => !first.includes(id));
-        items = [
-          { id: "home", label: "⌂ Home" },
-          ...[...first, ...rest].map((id) => ({ id, label: sanitizeLine(state.sessions[id]!.view.title) })),
-        ];
+      case "switcher":
+        items = switcherItems(state);
         break;
-      }
     }
     return filterItems(items, picker.filter);
   }
@@ -496,6 +514,40 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     }
   }
 
+  /** `/pick N`: the open work item shown on Home with N, named when taken; never one off screen. */
+  private async pickShown(arg: string): Promise<void> {
+    const section = homeLayout(this.state).open;
+    const row = section.shown.find((r) => String(r.number) === arg.trim());
+    if (!row) {
+      if (section.total === 0) return this.flash("There are no open work items to pick.", "warn");
+      return this.flash(
+        `No open item ${sanitizeLine(arg) || "N"} on screen: /pick takes ${shownRange(section)}` +
+          (section.shown.length < section.total ? " (PgDn shows more)." : "."),
+        "warn",
+      );
+    }
+    const title = sanitizeLine(row.view.title) || row.id;
+    const result = await this.call({ type: "pick", conversationId: row.id });
+    if (!result) return;
+    this.store.dispatch({ type: "focus", target: row.id });
+    this.flash(`Picked ${title} (${sanitizeLine(row.view.queueName)}).`);
+  }
+
+  /** `/open N`: the recently closed item shown on Home with N, opened read-only (S3). */
+  private async openClosed(arg: string): Promise<void> {
+    const section = homeLayout(this.state).closed;
+    const row = section.shown.find((r) => String(r.number) === arg.trim());
+    if (!row)
+      return this.flash(
+        section.total === 0
+          ? "There are no recently closed items to open."
+          : `No closed item ${sanitizeLine(arg) || "N"} on screen: /open takes ${shownRange(section)}.`,
+        "warn",
+      );
+    this.store.dispatch({ type: "focus", target: row.id });
+    this.flash(`Opened ${sanitizeLine(row.view.title) || row.id}, closed: read-only.`);
+  }
+
   /** Every action is reachable as a slash command too (a broken Alt key never blocks a rep). */
   async slash(line: string): Promise<void> {
     const [name = "", ...args] = line.trim().split(/\s+/);
@@ -538,13 +590,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         await this.call({ type: "presence", presence: wanted });
         return;
       }
-      case "pick": {
-        const item = this.state.openItems[Number(arg) - 1];
-        if (!item) return this.flash("Usage: /pick N — N from the open work items on Home.", "warn");
-        const result = await this.call({ type: "pick", conversationId: item.id });
-        if (result) this.store.dispatch({ type: "focus", target: item.id });
-        return;
-      }
+      case "pick":
+        return this.pickShown(arg);
+      case "open-closed":
+        return this.openClosed(arg);
       // /quit quits at once: no "press again".
       case "clear-or-quit":
         return this.quit();

@@ -42,6 +42,9 @@ export type CommandId =
   | "scroll-up"
   | "scroll-down"
   | "scroll-live"
+  | "home-scroll-up"
+  | "home-scroll-down"
+  | "home-next-list"
   | "toggle-pane"
   | "help"
   | "send"
@@ -49,6 +52,7 @@ export type CommandId =
   | "clear-or-quit"
   | "remove-session"
   | "pick"
+  | "open-closed"
   | "picker-up"
   | "picker-down"
   | "picker-select"
@@ -322,12 +326,27 @@ export const BINDINGS: Binding[] = [
     description: "clear the composer; twice on empty quits (sets Offline)",
     slash: "/quit",
   },
+  { id: "home-scroll-up", keys: ["PgUp"], modes: ["home"], description: "scroll the highlighted Home list up" },
+  { id: "home-scroll-down", keys: ["PgDn"], modes: ["home"], description: "scroll the highlighted Home list down" },
+  {
+    id: "home-next-list",
+    keys: ["Tab"],
+    modes: ["home"],
+    description: "highlight the next Home list (my work items, open items, recently closed)",
+  },
   {
     id: "pick",
     keys: [],
     modes: ["home"],
     description: "pick open work item N from Home's list (/pick N)",
     slash: "/pick",
+  },
+  {
+    id: "open-closed",
+    keys: [],
+    modes: ["home"],
+    description: "open recently closed item N from Home's list, read-only (/open N)",
+    slash: "/open",
   },
 
   { id: "help-up", keys: ["Up"], modes: ["help"], description: "scroll help up", hint: true, label: "scroll" },

@@ -61,6 +61,9 @@ export interface Flash {
   at: number;
 }
 
+/** Home's three lists; one is highlighted and scrolls with PgUp/PgDn. */
+export type HomeList = "mine" | "open" | "closed";
+
 export interface UiState {
   connection: ConnectionStatus;
   /** How many consoles of this rep are open, this one included (the server's `consoles` frame). */
@@ -74,6 +77,8 @@ export interface UiState {
   focus: "home" | string;
   /** Home's composer takes slash commands only. */
   homeDraft: string;
+  /** The highlighted Home list and how far each list is scrolled (rows from its top). */
+  home: { list: HomeList; offsets: Record<HomeList, number> };
   /** Cursor, undo and sent history of each field, by fieldKey (each session keeps its own). */
   editors: Record<string, LineEditor>;
   collapsed: boolean;
@@ -104,6 +109,7 @@ export function initialUiState(now: number, size = { columns: 120, rows: 40 }): 
     offers: {},
     focus: "home",
     homeDraft: "",
+    home: { list: "open", offsets: { mine: 0, open: 0, closed: 0 } },
     editors: {},
     collapsed: false,
     picker: null,
