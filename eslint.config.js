@@ -70,4 +70,16 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The server runs unattended: typescript-eslint's type-checked rules catch a forgotten case or an unawaited
+    // promise before a test has to.
+    files: ["server/**/*.ts"],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
 );

@@ -62,10 +62,10 @@ export interface HttpRoutes {
   /** May a WebSocket upgrade with this `Origin` header (undefined: not a browser) reach /ws? */
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
   /** For `new WebSocketServer({ verifyClient })`: refuses browsers from other origins with 403. */
-  verifyClient(
+  verifyClient: (
     info: { origin: string; req: IncomingMessage },
     callback: (ok: boolean, code?: number, message?: string) => void,
-  ): void;
+  ) => void;
 }
 
 /** `https://Example.com:443/` → `https://example.com`; null when it is not an http(s) origin. */

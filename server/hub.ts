@@ -201,15 +201,15 @@ export class Hub {
       ...this.state.org.workstreams
         .filter((w) => !workstreams.has(w.id))
         .map((w) => ({
-          command: { type: "delete_workstream", workstreamId: w.id } as Command,
+          command: { type: "delete_workstream" as const, workstreamId: w.id },
           what: `workstream ${w.id}`,
         })),
       ...Object.values(this.state.queues)
         .filter((q) => !q.deleted && !queues.has(q.id))
-        .map((q) => ({ command: { type: "delete_queue", queueId: q.id } as Command, what: `queue ${q.id}` })),
+        .map((q) => ({ command: { type: "delete_queue" as const, queueId: q.id }, what: `queue ${q.id}` })),
       ...Object.values(this.state.users)
         .filter((u) => !u.deleted && !users.has(u.id))
-        .map((u) => ({ command: { type: "delete_user", userId: u.id } as Command, what: `user ${u.id}` })),
+        .map((u) => ({ command: { type: "delete_user" as const, userId: u.id }, what: `user ${u.id}` })),
     ];
     for (const { command, what } of removed) {
       const outcome = this.execute({ role: "admin" }, command);
@@ -231,7 +231,7 @@ export class Hub {
       throw error;
     }
     if (outcome.ok && outcome.events.length > 0) {
-      this.store.append(outcome.events as unknown as StoredEvent[]);
+      this.store.append(outcome.events);
       this.pendingEvents.push(...outcome.events);
       this.scheduleFlush();
     }
@@ -492,7 +492,7 @@ export class Hub {
           this.fail(connection, undefined, "protocol/malformed", "Frames are JSON text, not binary.");
           return;
         }
-        raw = data.toString();
+        raw = textOf(data);
         this.onFrame(connection, raw);
       } catch (error) {
         // Never let an exception escape a message handler: the server stays up for everyone else.
@@ -573,7 +573,7 @@ export class Hub {
       const user = this.state.users[userId];
       if (this.closed || !user || user.deleted || user.presence === "offline" || this.consolesOf(userId).length > 0)
         return;
-      this.execute({ role: user.role, id: userId } as Actor, { type: "presence", presence: "offline" });
+      this.execute({ role: user.role, id: userId }, { type: "presence", presence: "offline" });
       this.flushNow();
     }, this.presenceGraceMs);
     this.offlineTimers.set(userId, cancel);
@@ -697,7 +697,7 @@ export class Hub {
       connection.actor = {
         role: user.role === "supervisor" && hello.role === "supervisor" ? "supervisor" : user.role,
         id: user.id,
-      } as Actor;
+      };
       this.index(this.byUser, user.id, connection);
       if (hello.role === "rep") {
         this.offlineTimers.get(user.id)?.();
@@ -997,7 +997,8 @@ export class Hub {
     } catch (error) {
       if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) failure ??= error;
     }
-    if (failure !== null && !(failure instanceof StoreError && failure.code === "UNAVAILABLE")) throw failure;
+    if (failure !== null && !(failure instanceof StoreError && failure.code === "UNAVAILABLE"))
+      throw failure instanceof Error ? failure : new Error("closing the server failed", { cause: failure });
   }
 }
 
@@ -1008,4 +1009,10 @@ function withClientId<T extends Command>(command: T, clientId: string | undefine
 
 function applyStored(state: State, event: StoredEvent): void {
   evolve(state, event as unknown as DomainEvent);
+}
+
+/** A text frame's bytes as a string (ws hands over one Buffer, fragments, or an ArrayBuffer). */
+function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8");
 }

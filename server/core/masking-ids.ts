@@ -7,7 +7,7 @@ export interface IdPattern {
   name: string;
   re: RegExp;
   /** The match without its spaces and dashes. */
-  valid(compact: string): boolean;
+  valid: (compact: string) => boolean;
   /** What the kept tail may hold: digits, or letters and digits where the tail mixes both. */
   alnumTail: boolean;
 }
