@@ -7,6 +7,7 @@ import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
+import { slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import { insert, replaceText, submitted } from "../keys/line-editor.js";
@@ -545,14 +546,17 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
   async slash(line: string): Promise<void> {
     const [name = "", ...args] = line.trim().split(/\s+/);
     const arg = args.join(" ");
-    switch (name) {
-      case "/accept":
-        return this.run("accept");
-      case "/reject":
-        return this.run("reject");
-      case "/transfer":
-      case "/conference": {
-        await this.run(name === "/transfer" ? "transfer" : "conference");
+    // Slash commands come from the key table, like keys: /help lists them all.
+    const command = slashCommand(name)?.id;
+    if (!command)
+      return this.flash(
+        `Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`,
+        "warn",
+      );
+    switch (command) {
+      case "transfer":
+      case "conference": {
+        await this.run(command);
         const picker = this.state.picker;
         if (arg && picker && (picker.kind === "transfer" || picker.kind === "conference")) {
           const isRep = arg.startsWith("@");
@@ -565,20 +569,14 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         }
         return;
       }
-      case "/end":
+      case "end":
         await this.run("end");
         if (arg && this.state.picker?.kind === "wrapup") {
           this.store.dispatch({ type: "picker", picker: { ...this.state.picker, filter: arg } });
           if (this.pickerItems(this.state.picker!).length === 1) await this.run("picker-select");
         }
         return;
-      case "/endconference":
-        return this.run("end-conference");
-      case "/close":
-        return this.run("close");
-      case "/dismiss":
-        return this.run("remove-session");
-      case "/status": {
+      case "presence": {
         const wanted = SETTABLE.find(
           (p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase(),
         );
@@ -586,25 +584,15 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         await this.call({ type: "presence", presence: wanted });
         return;
       }
-      case "/next":
-        return this.run("next-attention");
-      case "/switch":
-        return this.run("switcher");
-      case "/home":
-        return this.run("home");
-      case "/pick":
+      case "pick":
         return this.pickShown(arg);
-      case "/open":
+      case "open-closed":
         return this.openClosed(arg);
-      case "/help":
-        return this.run("help");
-      case "/quit":
+      // /quit quits at once: no "press again".
+      case "clear-or-quit":
         return this.quit();
       default:
-        this.flash(
-          `Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`,
-          "warn",
-        );
+        return this.run(command);
     }
   }
 }
