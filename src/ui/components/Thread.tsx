@@ -33,8 +33,27 @@ function author(m: MessageView, meId: string | undefined, customerName: string):
   return `${m.author.id === meId ? "You" : initials(m.author.name)}${m.author.role === "supervisor" ? " (sup)" : ""}: `;
 }
 
-/** A message laid out in cells: gutter (time and author), then its text wrapped and indented under itself. */
+// Messages never change once received: their layout is kept per message and reused while the width, the
+// viewer, the sentiment column and the clock stay the same, so a keypress does not wrap the visible thread again.
+const laidOut = new WeakMap<MessageView, { key: string; laid: Laid }>();
+
 function layout(
+  m: MessageView,
+  width: number,
+  meId: string | undefined,
+  customerName: string,
+  withSentiment: boolean,
+): Laid {
+  const key = `${width}|${meId ?? ""}|${customerName}|${withSentiment ? 1 : 0}|${clock().locale}`;
+  const cached = laidOut.get(m);
+  if (cached?.key === key) return cached.laid;
+  const laid = layoutMessage(m, width, meId, customerName, withSentiment);
+  laidOut.set(m, { key, laid });
+  return laid;
+}
+
+/** A message laid out in cells: gutter (time and author), then its text wrapped and indented under itself. */
+function layoutMessage(
   m: MessageView,
   width: number,
   meId: string | undefined,
