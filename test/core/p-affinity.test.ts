@@ -57,7 +57,7 @@ describe("SPEC P10: persistent workstreams have affinity on", () => {
     // when it is loaded
     // then it is refused, naming the rule
     expect(() => parseOrgFile(file)).toThrow(OrgFileError);
-    expect(() => parseOrgFile(file)).toThrow(/affinity on \(P10\)/);
+    expect(() => parseOrgFile(file)).toThrow(/persistent workstream "p" must keep affinity on/);
   });
 
   it("SPEC P10: the returning persistent conversation goes to its rep even when another rep has been idle longer", () => {
