@@ -6,7 +6,7 @@ import { StoreError, type EventStore, type Snapshot, type StoredEvent, type Stor
 /** Bumped whenever the table layout changes; an older server refuses a file written by a newer one. */
 export const SCHEMA_VERSION = 1;
 /** Marks the file as ours (PRAGMA application_id), so another program's SQLite file is refused rather than altered. */
-const APPLICATION_ID = 0x63634147; // "ccAG"
+export const APPLICATION_ID = 0x63634147; // "ccAG"
 /** How long a statement waits for a lock held by another connection (e.g. a backup or inspection tool). */
 const BUSY_TIMEOUT_MS = 5_000;
 /** Rows fetched per query by eventsAfter(). */
