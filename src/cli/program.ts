@@ -6,6 +6,7 @@ import { registerSeedCommand } from "./seed-command.js";
 import { registerConsoleCommand } from "./console-command.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerMonitorCommand } from "./monitor-command.js";
+import { registerReportCommand } from "./report-command.js";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerSeedCommand(program);
   registerDemoCommand(program);
   registerMonitorCommand(program);
+  registerReportCommand(program);
   registerConsoleCommand(program);
   return program;
 }
