@@ -7,6 +7,7 @@ import { registerConsoleCommand } from "./console-command.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerMonitorCommand } from "./monitor-command.js";
 import { registerReportCommand } from "./report-command.js";
+import { registerEventsCommand } from "./events-command.js";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerMonitorCommand(program);
   registerReportCommand(program);
+  registerEventsCommand(program);
   registerConsoleCommand(program);
   return program;
 }
