@@ -118,6 +118,39 @@ export interface ReportFold {
   finish(end: number): void;
 }
 
+/**
+ * The event types the fold reads (true) or ignores (false): a reader may leave the others out. Of
+ * `conversation_created` it reads the conversation's id, workstreamId, queueId, state, sentiment and queuedAt; of
+ * `message_added` only those written by a rep or a supervisor, and of them conversationId and message.author.
+ */
+export const FOLDED_TYPES: Record<DomainEvent["type"], boolean> = {
+  configured: true,
+  presence_changed: true,
+  conversation_created: true,
+  message_added: true,
+  sentiment_changed: true,
+  queued: true,
+  offered: true,
+  offer_ended: true,
+  offer_accepted: false,
+  assigned: true,
+  transfer_requested: true,
+  transfer_ended: false,
+  conference_requested: false,
+  conference_joined: true,
+  conference_cancelled: false,
+  left: true,
+  consultant_added: false,
+  waiting: true,
+  wrapup_started: true,
+  wrapup_submitted: true,
+  closed: true,
+  aborted: false,
+  supervisor_watching: false,
+  queue_deleted: false,
+  user_deleted: false,
+};
+
 /** `YYYY-MM-DD` and `YYYY-MM-DD HH:00` in the given offset. */
 export function dayLabel(at: number, utcOffsetMinutes: number): string {
   return new Date(at + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);

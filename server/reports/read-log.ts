@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import type { DomainEvent } from "../core/model.js";
 import type { Org } from "../core/org.js";
 import { APPLICATION_ID, SCHEMA_VERSION } from "../store/sqlite-store.js";
+import { FOLDED_TYPES } from "./fold.js";
 
 const PAGE_ROWS = 50_000;
 
@@ -20,6 +21,8 @@ export interface LogReader {
   bodies(): Iterable<string>;
   /** Every event, parsed, in seq order. */
   events(): Iterable<DomainEvent>;
+  /** The events a report reads, in seq order, with only the fields it reads (fold.ts, FOLDED_TYPES). */
+  reportEvents(): Iterable<DomainEvent>;
   close(): void;
 }
 
@@ -57,17 +60,37 @@ export function openLogReader(file: string): LogReader {
   const pageWithSeq = db
     .prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
     .raw();
+  // What the report needs and nothing else, picked out by SQLite before a row reaches JavaScript: the event types the
+  // fold reads, only the staff's messages, and of the large ones (a conversation as created, a message) a few fields.
+  const folded = Object.entries(FOLDED_TYPES)
+    .filter(([, used]) => used)
+    .map(([type]) => `'${type}'`)
+    .join(", ");
+  const reportPage = db
+    .prepare<[number, number], ReportRow>(
+      // Of a staff message, only what comes before its text (ids and author) leaves SQLite.
+      `SELECT seq, at, type,
+         CASE WHEN type = 'message_added' AND instr(body, '"text":') > 0 THEN substr(body, 1, instr(body, '"text":') - 1)
+              ELSE body END
+       FROM events
+       WHERE seq > ? AND type IN (${folded})
+         AND (type <> 'message_added' OR instr(body, '"author":{"role":"rep"') > 0
+              OR instr(body, '"author":{"role":"supervisor"') > 0)
+       ORDER BY seq LIMIT ?`,
+    )
+    .raw();
+  const oneBody = db.prepare<[number], string>("SELECT body FROM events WHERE seq = ?").pluck();
   const last = db.prepare<[], number>("SELECT coalesce(max(seq), 0) FROM events").pluck();
 
-  function* bodies(): Generator<string> {
+  function* paged<R extends [number, ...unknown[]]>(statement: Database.Statement<[number, number], R>): Generator<R> {
     let cursor = 0;
     for (;;) {
       let rows = 0;
       // .iterate() streams the page row by row; the next page starts after the last seq seen.
-      for (const [seq, body] of pageWithSeq.iterate(cursor, PAGE_ROWS)) {
-        cursor = seq;
+      for (const row of statement.iterate(cursor, PAGE_ROWS)) {
+        cursor = row[0];
         rows++;
-        yield body;
+        yield row;
       }
       if (rows < PAGE_ROWS) return;
     }
@@ -77,10 +100,48 @@ export function openLogReader(file: string): LogReader {
     file: absolute,
     org: orgJson ? (JSON.parse(orgJson) as Org) : undefined,
     lastSeq: () => last.get() ?? 0,
-    bodies,
+    *bodies() {
+      for (const row of paged(pageWithSeq)) yield row[1];
+    },
     *events() {
-      for (const body of bodies()) yield JSON.parse(body) as DomainEvent;
+      for (const row of paged(pageWithSeq)) yield JSON.parse(row[1]) as DomainEvent;
+    },
+    *reportEvents() {
+      for (const row of paged(reportPage)) yield reportEvent(row, (seq) => oneBody.get(seq)!);
     },
     close: () => db.close(),
   };
+}
+
+type ReportRow = [number, number, string, string];
+
+/** The text after `key` up to the next quote, from `from`; undefined when `key` is not there. */
+function after(body: string, key: string, from = 0): { value: string; end: number } | undefined {
+  const at = body.indexOf(key, from);
+  if (at < 0) return undefined;
+  const start = at + key.length;
+  const end = body.indexOf('"', start);
+  return end < 0 ? undefined : { value: body.slice(start, end), end };
+}
+
+/**
+ * A report's row as the event it stands for. A staff message needs only its conversation and author: they are read
+ * from the stored JSON without parsing all of it (inside a JSON string every quote is escaped, so the first
+ * `"conversationId":"` and `"author":{"role":"` are the fields themselves; ids never hold a quote). Only the part
+ * before its text is read from the file. Anything else is parsed whole; a message that does not read that way
+ * (a layout this version does not know) is read again whole from the file.
+ */
+function reportEvent(row: ReportRow, wholeBody: (seq: number) => string): DomainEvent {
+  const [seq, at, type, body] = row;
+  if (type === "message_added") {
+    const conversation = after(body, '"conversationId":"');
+    const role = conversation && after(body, '"author":{"role":"', conversation.end);
+    const id = role && body.startsWith('","id":"', role.end) ? after(body, '"id":"', role.end) : undefined;
+    if (conversation && role && id) {
+      const message = { author: { role: role.value, id: id.value } };
+      return { type, seq, at, conversationId: conversation.value, message } as unknown as DomainEvent;
+    }
+  }
+  if (type === "message_added" && !body.endsWith("}")) return JSON.parse(wholeBody(seq)) as DomainEvent;
+  return JSON.parse(body) as DomainEvent;
 }

@@ -74,6 +74,7 @@ describe("cc-agent report", () => {
     });
     expect(report.rows[0]!.asaSeconds).toEqual(expect.any(Number));
     expect(report.rows[0]!.ahtSeconds).toEqual(expect.any(Number));
+    expect(report.rows[0]!.firstResponseSeconds).toEqual(expect.any(Number));
 
     // The server carries on undisturbed while and after the report reads its file.
     const token = server.org.users.find((u) => u.id === "bob")!.token;
