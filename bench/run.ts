@@ -2,7 +2,7 @@
 // docs/benchmarks.md with the machine, the date and every figure. `--smoke` runs tiny counts in seconds (a vitest
 // test runs it so the suite cannot rot) and writes nothing unless --out is given.
 //
-//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,masking] [--out FILE] [--json FILE]
+//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,masking,report] [--out FILE] [--json FILE]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,11 +14,12 @@ import { maskingBench } from "./masking.js";
 import { memoryBench } from "./memory.js";
 import { FIXES, GAPS, METHOD } from "./notes.js";
 import { relayBench } from "./relay.js";
+import { reportBench } from "./report.js";
 import { restartBench } from "./restart.js";
 import { routingBench } from "./routing.js";
 import { RelayRig } from "./targets.js";
 
-export const BENCHES = ["relay", "routing", "durability", "restart", "console", "memory", "masking"] as const;
+export const BENCHES = ["relay", "routing", "durability", "restart", "console", "memory", "masking", "report"] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
     await run("memory", () => memoryBench(ctx));
     await run("console", () => consoleBench(ctx));
     await run("masking", () => maskingBench(ctx));
+    await run("report", () => reportBench(ctx));
   } finally {
     await rig.close();
     rmSync(tmp, { recursive: true, force: true });

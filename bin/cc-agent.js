@@ -11,5 +11,9 @@ if (process.stdout.isTTY) for (const name of ["CI", "CONTINUOUS_INTEGRATION"]) d
 // DEV=true asks Ink to connect to React DevTools (not installed) and to read its package.json beside its own files,
 // which the bundle does not have: the console would not start.
 delete process.env.DEV;
-const { main } = await import("../dist/bundle/cc-agent.js");
+// `cc-agent report` streams a whole event log: its own entry loads nothing of the console (src/cli/report-main.ts).
+const { main } =
+  process.argv[2] === "report"
+    ? await import("../dist/bundle/cc-agent-report.js")
+    : await import("../dist/bundle/cc-agent.js");
 await main(process.argv);

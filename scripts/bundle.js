@@ -27,7 +27,8 @@ const outdir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { "cc-agent": "src/cli/program.ts" },
+  // `cc-agent report` has an entry of its own (src/cli/report-main.ts): it loads none of the console's libraries.
+  entryPoints: { "cc-agent": "src/cli/program.ts", "cc-agent-report": "src/cli/report-main.ts" },
   outdir,
   bundle: true,
   splitting: true,

@@ -9,6 +9,7 @@ import { CommandFailed, decide, nextDeadline } from "./core/decide/index.js";
 import { evolve, initialState, upgradeState } from "./core/evolve.js";
 import type { Actor, Command, DomainEvent, Envelope, Outcome, State } from "./core/model.js";
 import { conversationIdsOf } from "./core/indexes.js";
+import { staffEvent } from "./core/event-masking.js";
 import { audienceOf, changesFor, conversationView, snapshot, userView } from "./core/views.js";
 import type { Viewer } from "./core/views.js";
 import type { Clock } from "./clock.js";
@@ -22,7 +23,7 @@ import { Admission } from "./rate-limit.js";
 import type { Admittance } from "./rate-limit.js";
 import { replay } from "./replay.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
-import { CloseCode, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
+import { CloseCode, MAX_EVENTS_PAGE, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
 import type {
   ClientRequest,
   ErrorFrame,
@@ -872,6 +873,9 @@ export class Hub {
       case "targets":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.targets() });
         return null;
+      case "events":
+        this.answerEvents(connection, request.reqId, request.fromSeq ?? 1, request.limit ?? MAX_EVENTS_PAGE);
+        return null;
       case "open_items":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });
         return null;
@@ -912,6 +916,13 @@ export class Hub {
           override: request.override ?? false,
         };
     }
+  }
+
+  /** A page of the committed log for a supervisor (the event stream), masked as staff see it. */
+  private answerEvents(connection: Connection, reqId: string, fromSeq: number, limit: number): void {
+    const masking = this.state.org.masking;
+    const events = [...this.store.eventsAfter(fromSeq - 1, limit)].map((e) => staffEvent(e as DomainEvent, masking));
+    this.reply(connection, { type: "ack", reqId, result: { events, lastSeq: this.store.lastSeq() } });
   }
 
   private answerStatus(connection: Connection, reqId: string, conversationId: string): void {

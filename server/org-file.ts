@@ -73,6 +73,7 @@ const workstream = z.object({
   waitingExpiryDays: z.number().positive().max(365).default(28),
   sentimentThreshold: sentimentThreshold.default(-1),
   operatingHours: hours.nullable().default(null),
+  serviceLevelSeconds: z.number().positive().max(86_400).optional(),
   texts: z
     .object(Object.fromEntries(Object.keys(DEFAULT_TEXTS).map((k) => [k, z.string().min(1).optional()])))
     .default({}),
@@ -279,6 +280,7 @@ export function toOrg(file: OrgFile): Org {
       sentimentThreshold: w.sentimentThreshold,
       operatingHours: w.operatingHours,
       texts: { ...DEFAULT_TEXTS, ...(w.texts as Partial<typeof DEFAULT_TEXTS>) },
+      ...(w.serviceLevelSeconds === undefined ? {} : { serviceLevelSeconds: w.serviceLevelSeconds }),
     })),
     users: file.users.map((u) => ({
       id: u.id,

@@ -59,7 +59,15 @@ export interface Workstream {
   sentimentThreshold: number;
   operatingHours: OperatingHours | null;
   texts: SystemTexts;
+  /**
+   * Service-level target: a conversation answered within this many seconds of entering the queue counts as answered
+   * in time (reports). Absent: DEFAULT_SERVICE_LEVEL_SECONDS.
+   */
+  serviceLevelSeconds?: number;
 }
+
+/** The service-level target of a workstream that sets none. */
+export const DEFAULT_SERVICE_LEVEL_SECONDS = 60;
 
 export interface Queue {
   id: string;

@@ -1,11 +1,14 @@
 // The cc-agent command line. No side effects at import: `main` builds and runs the program.
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { registerServerCommand } from "./server-command.js";
 import { registerCustomerCommand } from "./customer-command.js";
 import { registerSeedCommand } from "./seed-command.js";
 import { registerConsoleCommand } from "./console-command.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerMonitorCommand } from "./monitor-command.js";
+import { registerReportCommand } from "./report-command.js";
+import { registerEventsCommand } from "./events-command.js";
+import { runProgram } from "./run-program.js";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -32,21 +35,12 @@ export function buildProgram(): Command {
   registerSeedCommand(program);
   registerDemoCommand(program);
   registerMonitorCommand(program);
+  registerReportCommand(program);
+  registerEventsCommand(program);
   registerConsoleCommand(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  program.exitOverride();
-  try {
-    await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
-      return;
-    }
-    process.stderr.write(`cc-agent: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-  }
+  await runProgram(buildProgram(), argv);
 }

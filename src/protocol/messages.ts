@@ -62,6 +62,9 @@ export const helloSchema = z.discriminatedUnion("role", [
 ]);
 export type Hello = z.infer<typeof helloSchema>;
 
+/** The most events one `events` request is answered with. */
+export const MAX_EVENTS_PAGE = 1000;
+
 const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), reqId, ...shape });
 
@@ -104,6 +107,11 @@ const supervisorRequests = [
   req("assign", { conversationId: id, target, override: z.boolean().optional() }),
   req("supervisor_transfer", { conversationId: id, target }),
   req("force_close", { conversationId: id }),
+  /** The event log from `fromSeq` (default 1), at most `limit` events (default and most 1000), masked for staff. */
+  req("events", {
+    fromSeq: z.number().int().min(1).optional(),
+    limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).optional(),
+  }),
 ] as const;
 
 export const repRequestSchema = z.discriminatedUnion("type", [...repRequests]);

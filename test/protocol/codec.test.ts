@@ -629,6 +629,13 @@ describe("server frame fixtures", () => {
     );
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
     looseObj({ kept: bool, consoles: int })(result("server.ack-presence-kept"), "presence (ifLastConsole)");
+    const logEvent: Check = (v, p) => {
+      if (!isRecord(v)) fail(p, "expected an object");
+      int(v.seq, `${p}.seq`);
+      int(v.at, `${p}.at`);
+      str(v.type, `${p}.type`);
+    };
+    looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events"), "events");
     expect(result("server.ack")).toBeUndefined();
   });
 

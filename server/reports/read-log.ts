@@ -1,0 +1,147 @@
+// Reading a server's data file for a report without disturbing the server: a read-only SQLite handle (WAL lets it
+// read while the server writes), rows streamed one at a time in pages of seq, each page its own short read so that
+// no snapshot of the file is held for the whole report.
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { DomainEvent } from "../core/model.js";
+import type { Org } from "../core/org.js";
+import { APPLICATION_ID, SCHEMA_VERSION } from "../store/sqlite-store.js";
+import { FOLDED_TYPES } from "./fold.js";
+
+const PAGE_ROWS = 50_000;
+
+export interface LogReader {
+  readonly file: string;
+  /** The org of the latest snapshot, when there is one (names, service-level targets). */
+  readonly org: Org | undefined;
+  /** The highest seq in the file now. */
+  lastSeq(): number;
+  /** Every event's stored JSON, in seq order. */
+  bodies(): Iterable<string>;
+  /** Every event, parsed, in seq order. */
+  events(): Iterable<DomainEvent>;
+  /** The events a report reads, in seq order, with only the fields it reads (fold.ts, FOLDED_TYPES). */
+  reportEvents(): Iterable<DomainEvent>;
+  close(): void;
+}
+
+export class LogReadError extends Error {
+  override readonly name = "LogReadError";
+}
+
+export function openLogReader(file: string): LogReader {
+  const absolute = path.resolve(file);
+  if (!fs.existsSync(absolute)) throw new LogReadError(`no data file at ${absolute}`);
+  let db: Database.Database;
+  try {
+    db = new Database(absolute, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new LogReadError(`cannot open data file ${absolute}: ${(error as Error).message}`);
+  }
+  try {
+    db.pragma("busy_timeout = 5000");
+    const applicationId = Number(db.pragma("application_id", { simple: true }));
+    const version = Number(db.pragma("user_version", { simple: true }));
+    if (applicationId !== APPLICATION_ID || version === 0)
+      throw new LogReadError(`data file ${absolute} is not a cc-agent server's data file`);
+    if (version > SCHEMA_VERSION)
+      throw new LogReadError(`data file ${absolute} was written by a newer version of the server (schema ${version})`);
+  } catch (error) {
+    db.close();
+    if (error instanceof LogReadError) throw error;
+    throw new LogReadError(`data file ${absolute} cannot be read: ${(error as Error).message}`);
+  }
+
+  const orgJson = db
+    .prepare<[], string | null>("SELECT json_extract(body, '$.org') FROM snapshots ORDER BY seq DESC LIMIT 1")
+    .pluck()
+    .get();
+  const pageWithSeq = db
+    .prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
+    .raw();
+  // What the report needs and nothing else, picked out by SQLite before a row reaches JavaScript: the event types the
+  // fold reads, only the staff's messages, and of the large ones (a conversation as created, a message) a few fields.
+  const folded = Object.entries(FOLDED_TYPES)
+    .filter(([, used]) => used)
+    .map(([type]) => `'${type}'`)
+    .join(", ");
+  const reportPage = db
+    .prepare<[number, number], ReportRow>(
+      // Of a staff message, only what comes before its text (ids and author) leaves SQLite.
+      `SELECT seq, at, type,
+         CASE WHEN type = 'message_added' AND instr(body, '"text":') > 0 THEN substr(body, 1, instr(body, '"text":') - 1)
+              ELSE body END
+       FROM events
+       WHERE seq > ? AND type IN (${folded})
+         AND (type <> 'message_added' OR instr(body, '"author":{"role":"rep"') > 0
+              OR instr(body, '"author":{"role":"supervisor"') > 0)
+       ORDER BY seq LIMIT ?`,
+    )
+    .raw();
+  const oneBody = db.prepare<[number], string>("SELECT body FROM events WHERE seq = ?").pluck();
+  const last = db.prepare<[], number>("SELECT coalesce(max(seq), 0) FROM events").pluck();
+
+  function* paged<R extends [number, ...unknown[]]>(statement: Database.Statement<[number, number], R>): Generator<R> {
+    let cursor = 0;
+    for (;;) {
+      let rows = 0;
+      // .iterate() streams the page row by row; the next page starts after the last seq seen.
+      for (const row of statement.iterate(cursor, PAGE_ROWS)) {
+        cursor = row[0];
+        rows++;
+        yield row;
+      }
+      if (rows < PAGE_ROWS) return;
+    }
+  }
+
+  return {
+    file: absolute,
+    org: orgJson ? (JSON.parse(orgJson) as Org) : undefined,
+    lastSeq: () => last.get() ?? 0,
+    *bodies() {
+      for (const row of paged(pageWithSeq)) yield row[1];
+    },
+    *events() {
+      for (const row of paged(pageWithSeq)) yield JSON.parse(row[1]) as DomainEvent;
+    },
+    *reportEvents() {
+      for (const row of paged(reportPage)) yield reportEvent(row, (seq) => oneBody.get(seq)!);
+    },
+    close: () => db.close(),
+  };
+}
+
+type ReportRow = [number, number, string, string];
+
+/** The text after `key` up to the next quote, from `from`; undefined when `key` is not there. */
+function after(body: string, key: string, from = 0): { value: string; end: number } | undefined {
+  const at = body.indexOf(key, from);
+  if (at < 0) return undefined;
+  const start = at + key.length;
+  const end = body.indexOf('"', start);
+  return end < 0 ? undefined : { value: body.slice(start, end), end };
+}
+
+/**
+ * A report's row as the event it stands for. A staff message needs only its conversation and author: they are read
+ * from the stored JSON without parsing all of it (inside a JSON string every quote is escaped, so the first
+ * `"conversationId":"` and `"author":{"role":"` are the fields themselves; ids never hold a quote). Only the part
+ * before its text is read from the file. Anything else is parsed whole; a message that does not read that way
+ * (a layout this version does not know) is read again whole from the file.
+ */
+function reportEvent(row: ReportRow, wholeBody: (seq: number) => string): DomainEvent {
+  const [seq, at, type, body] = row;
+  if (type === "message_added") {
+    const conversation = after(body, '"conversationId":"');
+    const role = conversation && after(body, '"author":{"role":"', conversation.end);
+    const id = role && body.startsWith('","id":"', role.end) ? after(body, '"id":"', role.end) : undefined;
+    if (conversation && role && id) {
+      const message = { author: { role: role.value, id: id.value } };
+      return { type, seq, at, conversationId: conversation.value, message } as unknown as DomainEvent;
+    }
+  }
+  if (type === "message_added" && !body.endsWith("}")) return JSON.parse(wholeBody(seq)) as DomainEvent;
+  return JSON.parse(body) as DomainEvent;
+}
