@@ -8,7 +8,8 @@ import type { GroupBy, ReportRow } from "../../server/reports/report.js";
 const DAY = (hh: number, mm: number, ss = 0) => Date.UTC(2026, 11, 4, hh, mm, ss);
 
 /**
- * 09:00 alice and bob sign in (Available). The live workstream (queue general) has a 30 s service-level target.
+ * 09:00 alice and bob sign in (Available). The live workstream (queue general) has a 30 s service-level target;
+ *   alice serves general only, bob general and billing.
  * A 09:10:00 arrives, offered to alice, accepted 09:10:20, her first reply 09:10:50; 09:15 she invites bob to a
  *   conference (he joins 09:15:10); 09:20 she ends it; bob wraps up "other" 09:20:30, alice "resolved" 09:21:00.
  * B 09:30:00 arrives angry, offered to bob, who lets it time out 09:30:30 (RONA); offered to alice, accepted 09:30:55,
@@ -22,6 +23,8 @@ const DAY = (hh: number, mm: number, ss = 0) => Date.UTC(2026, 11, 4, hh, mm, ss
 function scriptedDay() {
   const org = testOrg();
   org.workstreams[0] = testWorkstream({ id: "live", mode: "live", queueId: "general", serviceLevelSeconds: 30 });
+  // Billing is bob's alone: B, sent there by alice, waits for him (no rep of billing is Available until 09:40).
+  for (const user of org.users) if (user.id === "alice") user.queues = ["general"];
   const h = new CoreHarness(org);
   h.now = DAY(9, 0);
   const at = (hh: number, mm: number, ss = 0) => h.advance(DAY(hh, mm, ss) - h.now);
