@@ -433,9 +433,10 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
   const mode = monitorMode(state);
   const rows = tableRows(state);
   const selected = rows.find((r) => r.id === state.selectedId);
-  const hint = selected?.alert
-    ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
-    : null;
+  const hint =
+    state.screen !== "team" && selected?.alert
+      ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
+      : null;
   const body = height - 2 - 2 - (state.paused ? 1 : 0);
   const overlay = state.picker ? (
     <PickerOverlay state={state} controller={controller} theme={theme} />

@@ -159,7 +159,8 @@ export function tableColumns(width: number, rows: MonitorRow[], sorted?: ColumnK
   let used = Object.values(widths).reduce((sum, w) => sum + w, 0) + 1 + (Object.keys(widths).length - 2) * gap + 1;
   const fullSentiment = widest(rows, "sentiment", 19, title("sentiment"));
   const optional: [ColumnKey, number[]][] = [
-    ["sentiment", [fullSentiment, Math.min(fullSentiment, 13), 1]],
+    // Below 120 columns the short words leave room for the queue and the customer.
+    ["sentiment", width >= 120 ? [fullSentiment, Math.min(fullSentiment, 13), 1] : [Math.min(fullSentiment, 13), 1]],
     ["queue", [widest(rows, "queue", 14, title("queue"))]],
     ["you", anyCell(rows, "you") ? [4] : []],
     ["with", anyCell(rows, "with") ? [widest(rows, "with", width >= 140 ? 24 : 14, title("with"))] : []],

@@ -18,6 +18,19 @@ function widest(texts: string[], title: string, cap = 40): number {
   return Math.min(cap, Math.max(cellWidth(title), ...texts.map((t) => cellWidth(t))));
 }
 
+/** The used part in the row's colour, the rest dim. */
+function Meter(props: { share: number; style: { color?: string; bold?: boolean }; theme: Theme }) {
+  const [used, rest] = meter(props.share, METER);
+  return (
+    <Text>
+      <Text {...props.style}>{used}</Text>
+      <Text {...fg(props.theme.muted)} dimColor>
+        {rest}
+      </Text>
+    </Text>
+  );
+}
+
 function capacityNote(r: TeamRow): string {
   return r.over > 0 ? `▲ ${r.over} over` : r.capacity > 0 && r.used >= r.capacity ? "full" : "";
 }
@@ -58,7 +71,7 @@ function TeamTable(props: { team: TeamRow[]; nameWidth: number; theme: Theme }) 
               {fit(r.presence, presenceWidth)}
             </Text>
             {GAP}
-            <Text {...load}>{meter(r.capacity > 0 ? r.used / r.capacity : r.used > 0 ? 1 : 0, METER)}</Text>{" "}
+            <Meter share={r.capacity > 0 ? r.used / r.capacity : r.used > 0 ? 1 : 0} style={load} theme={theme} />{" "}
             <Text {...(r.over > 0 ? severity(theme, "act") : {})}>
               {fit(
                 fit(`${r.used}/${r.capacity}`, countWidth, true) + (noteWidth > 0 ? ` ${note}` : ""),
@@ -100,8 +113,12 @@ function QueueTable(props: { queues: QueueRow[]; nameWidth: number; theme: Theme
           {GAP}
           {fit(String(q.open), 4, true)}
           {GAP}
+          <Meter
+            share={q.open > 0 ? q.longestWaitMs / WAIT_SCALE_MS : 0}
+            style={q.open > 0 ? severity(theme, "watch") : fg(theme.muted)}
+            theme={theme}
+          />{" "}
           <Text {...(q.open > 0 ? severity(theme, "watch") : fg(theme.muted))}>
-            {meter(q.open > 0 ? q.longestWaitMs / WAIT_SCALE_MS : 0, METER)}{" "}
             {fit(q.longestWait, longestWidth - METER - 1)}
           </Text>
           {GAP}

@@ -100,14 +100,14 @@ export function sentimentSeverity(step: number): Severity {
 }
 
 /**
- * A meter as btop draws it: `width` cells, full blocks for the share used and light shade for the rest, so it
- * reads without colour (NO_COLOR). A share over 1 fills the meter.
+ * A meter as btop draws it: `width` cells, full blocks for the share used and light shade for the rest (drawn
+ * dim), so it reads without colour (NO_COLOR). A share over 1 fills the meter. Returns the used and the rest.
  */
-export function meter(share: number, width: number): string {
-  if (width <= 0) return "";
+export function meter(share: number, width: number): [used: string, rest: string] {
+  if (width <= 0) return ["", ""];
   const clamped = Number.isFinite(share) ? Math.min(1, Math.max(0, share)) : 0;
   const full = Math.round(clamped * width);
   // Anything above nothing shows at least one block; anything below everything leaves one empty.
   const filled = clamped > 0 && full === 0 ? 1 : clamped < 1 && full === width ? width - 1 : full;
-  return "█".repeat(filled) + "░".repeat(width - filled);
+  return ["█".repeat(filled), "░".repeat(width - filled)];
 }
