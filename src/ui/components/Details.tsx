@@ -3,7 +3,7 @@ import { sanitizeLine } from "../../protocol/sanitize.js";
 import { field } from "../text/index.js";
 import type { ConversationView } from "../../protocol/views.js";
 import type { Theme } from "../theme/theme.js";
-import { fg } from "../theme/theme.js";
+import { fg, sentimentSeverity, severity } from "../theme/theme.js";
 
 const SENTIMENT = [
   "very negative",
@@ -48,11 +48,11 @@ export function Details(props: {
           {" "}
           · {field(view.queueName, 30)} · {view.mode}
         </Text>
-        <Text {...fg(view.alert ? theme.error : theme.muted)} bold={view.alert}>
+        <Text {...severity(theme, sentimentSeverity(view.sentiment))}>
           {" "}
           · sentiment {SENTIMENT[view.sentiment + 3]}
-          {view.alert ? " !" : ""}
         </Text>
+        {view.alert ? <Text {...severity(theme, "act")}> !</Text> : null}
         {view.proactive ? <Text {...fg(theme.accent)}> · ⚑ proactive</Text> : null}
       </Text>
       {context.length > 0 ? (

@@ -2,15 +2,15 @@ import { Box, Text } from "ink";
 import type { MessageView } from "../../protocol/views.js";
 import { bodyLines, cellWidth, clock, initials } from "../text/index.js";
 import type { Theme } from "../theme/theme.js";
-import { fg, SENTIMENT_LABEL } from "../theme/theme.js";
+import { fg, SENTIMENT_LABEL, sentimentSeverity, severity } from "../theme/theme.js";
 
 function dayKey(at: number): string {
   return new Date(at).toDateString();
 }
 
-/** A customer message's sentiment on the 7-step scale, as the monitor shows it after the text (SV3). */
+/** A customer message's sentiment on the 7-step scale, as the monitor shows it after the text (SV3); neutral goes untagged. */
 export function sentimentTag(message: MessageView): string {
-  if (message.author.role !== "customer" || message.sentiment === undefined) return "";
+  if (message.author.role !== "customer" || message.sentiment === undefined || message.sentiment === 0) return "";
   const label = SENTIMENT_LABEL[message.sentiment];
   return ` [${label.glyph} ${label.word}]`;
 }
@@ -86,7 +86,7 @@ export function visibleMessages(
   withSentiment = false,
   meId?: string,
   customerName = "",
-): { shown: MessageView[]; hiddenBelow: number } {
+): { shown: MessageView[]; hiddenBelow: number; rows: number } {
   const end = Math.max(0, messages.length - scroll);
   const shown: MessageView[] = [];
   let used = 0;
@@ -99,7 +99,7 @@ export function visibleMessages(
     shown.unshift(m);
     used += lines;
   }
-  return { shown, hiddenBelow: messages.length - end };
+  return { shown, hiddenBelow: messages.length - end, rows: used };
 }
 
 /** L3: customer messages grey with initials, rep messages blue, system messages distinct. SV3: the monitor adds each customer message's sentiment. */
@@ -137,14 +137,7 @@ export function Thread(props: {
         const role = m.author.role;
         const color = role === "customer" ? theme.customer : role === "system" ? theme.system : theme.rep;
         const whoColor = role === "customer" ? theme.customer : role === "system" ? theme.system : theme.rep;
-        const tag = laid.tag ? (
-          <Text
-            {...fg(m.sentiment !== undefined && m.sentiment < 0 ? theme.warn : theme.muted)}
-            bold={m.sentiment !== undefined && m.sentiment <= -2}
-          >
-            {laid.tag}
-          </Text>
-        ) : null;
+        const tag = laid.tag ? <Text {...severity(theme, sentimentSeverity(m.sentiment ?? 0))}>{laid.tag}</Text> : null;
         const pad = " ".repeat(laid.indent);
         return (
           <Box key={m.id} flexDirection="column">

@@ -7,34 +7,25 @@ import { Footer } from "../components/Footer.js";
 import { Box, Text } from "ink";
 import { useSyncExternalStore } from "react";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { cellWidth, field, isolate, stableEmoji, truncate } from "../text/index.js";
-import type { SentimentStep, UserView } from "../../protocol/views.js";
+import { field } from "../text/index.js";
+import type { UserView } from "../../protocol/views.js";
 import { Composer, measureComposer, WithCursor } from "../components/Composer.js";
 import { Details } from "../components/Details.js";
 import { Help } from "../components/Help.js";
 import { Picker } from "../components/Picker.js";
-import { Thread } from "../components/Thread.js";
+import { Thread, visibleMessages } from "../components/Thread.js";
 import { fitHints, fitHintSlots, hintBindings, hintItems, hintText } from "../keys/bindings.js";
 import type { Mode } from "../keys/bindings.js";
 import { conversationSummary, cursorIn } from "../mirror/selectors.js";
 import type { Session } from "../mirror/state.js";
 import type { Theme } from "../theme/theme.js";
-import { border, fg, SENTIMENT_LABEL } from "../theme/theme.js";
+import { border, fg, SENTIMENT_LABEL, severity } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
 import { monitorHelpRoom, monitorMode } from "./controller.js";
-import {
-  displayed,
-  queueRows,
-  settingOff,
-  spokenMonitorRow,
-  stateText,
-  tableRows,
-  teamRows,
-  transferLine,
-  viewCounts,
-} from "./selectors.js";
-import type { MonitorRow } from "./selectors.js";
-import type { MonitorState, SortKey } from "./state.js";
+import { displayed, settingOff, stateText, tableRows, transferLine, viewCounts } from "./selectors.js";
+import type { MonitorState } from "./state.js";
+import { Table } from "./Table.js";
+import { TeamView } from "./TeamView.js";
 
 const CONNECTION = {
   connecting: "connecting…",
@@ -42,16 +33,6 @@ const CONNECTION = {
   reconnecting: "reconnecting…",
   closed: "disconnected",
 } as const;
-
-/**
- * Fit already sanitised text to exactly `width` terminal cells: cut with an ellipsis, or pad (its own spaces
- * kept); right-to-left text isolated.
- */
-export function fit(text: string, width: number): string {
-  if (width <= 0) return "";
-  const cut = truncate(stableEmoji(text), width);
-  return isolate(cut) + " ".repeat(Math.max(0, width - cellWidth(cut)));
-}
 
 // ---- header -------------------------------------------------------------------------------------------
 
@@ -61,6 +42,7 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
   const users = Object.values(displayed(state).users).filter((u) => u.role === "rep" || u.capacity > 0);
   const available = users.filter((u) => u.presence === "available").length;
   const full = users.filter((u) => u.capacity > 0 && u.used >= u.capacity).length;
+  const over = users.filter((u) => u.used > u.capacity).length;
   const rona = users.filter((u) => u.presence === "rona").length;
   const off = (["monitor", "assign", "transfer", "force-close"] as const)
     .filter((a) => settingOff(state.base.org, a))
@@ -90,34 +72,20 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
         <Text>ongoing {counts.all}</Text>
         <Text> · open {counts.open}</Text>
         <Text> · waiting {counts.waiting}</Text>
-        <Text {...fg(counts.alerts > 0 ? theme.error : undefined)} bold={counts.alerts > 0}>
-          {" "}
-          · alerts {counts.alerts}
+        <Text {...(counts.alerts > 0 ? severity(theme, "act") : {})}> · alerts {counts.alerts}</Text>
+        <Text {...fg(theme.muted)}> · </Text>
+        {/* Nobody to take the customers who wait: act now. */}
+        <Text {...severity(theme, available === 0 && counts.open > 0 ? "act" : "info")}>
+          reps available {available}/{users.length}
         </Text>
-        <Text {...fg(theme.muted)}>
-          {" "}
-          · reps available {available}/{users.length} · at capacity {full}
-        </Text>
-        {rona > 0 ? (
-          <Text {...fg(theme.warn)} bold>
-            {" "}
-            · ⚠ RONA {rona}
-          </Text>
-        ) : null}
+        <Text {...fg(theme.muted)}> · at capacity {full}</Text>
+        {over > 0 ? <Text {...severity(theme, "act")}> · over capacity {over}</Text> : null}
+        {rona > 0 ? <Text {...severity(theme, "act")}> · ⚠ RONA {rona}</Text> : null}
         {off.length > 0 ? <Text {...fg(theme.warn)}> · turned off: {off.join(", ")}</Text> : null}
       </Text>
     </Box>
   );
 }
-
-const SORT_COLUMN: Record<SortKey, ColumnKey> = {
-  time: "time",
-  sentiment: "sentiment",
-  state: "state",
-  queue: "queue",
-  rep: "rep",
-  id: "id",
-};
 
 function ViewTabs(props: { state: MonitorState; theme: Theme }) {
   const { state, theme } = props;
@@ -164,202 +132,6 @@ function PauseBanner(props: { state: MonitorState; theme: Theme }) {
   );
 }
 
-// ---- the table ------------------------------------------------------------------------------------------
-
-type ColumnKey =
-  | "mark"
-  | "id"
-  | "state"
-  | "mode"
-  | "queue"
-  | "rep"
-  | "with"
-  | "customer"
-  | "time"
-  | "sentiment"
-  | "alert"
-  | "unread"
-  | "you";
-interface Column {
-  key: ColumnKey;
-  title: string;
-  width: number;
-}
-
-const SHORT_SENTIMENT: Record<SentimentStep, string> = {
-  [-3]: "v.negative",
-  [-2]: "negative",
-  [-1]: "sl.negative",
-  0: "neutral",
-  1: "sl.positive",
-  2: "positive",
-  3: "v.positive",
-};
-
-/** The columns that fit: the customer keeps room to be read; sentiment words, queue, you, with and mode come in that order while they fit. */
-export function tableColumns(width: number): Column[] {
-  const narrow = width < 80;
-  const roomy = width >= 140;
-  const minCustomer = narrow ? 8 : 14;
-  const widths: Partial<Record<ColumnKey, number>> = {
-    mark: 1,
-    id: 5,
-    state: narrow ? 10 : 14,
-    rep: roomy ? 16 : narrow ? 10 : 13,
-    time: 8,
-    alert: 1,
-    unread: 3,
-  };
-  // Every column but the first takes a separating space; one spare column keeps rows off the last cell.
-  let used = Object.values(widths).reduce((sum, w) => sum + w, 0) + Object.keys(widths).length;
-  const optional: [ColumnKey, number, number?][] = [
-    ["sentiment", roomy ? 19 : 13, 1],
-    ["queue", 9],
-    ["you", 4],
-    ["with", roomy ? 22 : 12],
-    ["mode", 4],
-  ];
-  for (const [key, wanted, fallback] of optional) {
-    for (const w of fallback ? [wanted, fallback] : [wanted]) {
-      if (width - used - (w + 1) - 1 >= minCustomer) {
-        widths[key] = w;
-        used += w + 1;
-        break;
-      }
-    }
-  }
-  widths.customer = Math.max(4, width - used - 1);
-  const order: [ColumnKey, string][] = [
-    ["mark", ""],
-    ["id", "id"],
-    ["state", "state"],
-    ["mode", "mode"],
-    ["queue", "queue"],
-    ["rep", "rep"],
-    ["with", "with"],
-    ["customer", "customer"],
-    ["time", "time"],
-    ["sentiment", "sentiment"],
-    ["alert", "!"],
-    ["unread", "new"],
-    ["you", "you"],
-  ];
-  return order
-    .filter(([key]) => widths[key] !== undefined)
-    .map(([key, title]) => ({ key, title, width: widths[key]! }));
-}
-
-function cellText(row: MonitorRow, key: ColumnKey, width: number, selected: boolean): string {
-  switch (key) {
-    case "mark":
-      return selected ? "›" : row.changed ? "•" : " ";
-    case "id":
-      return sanitizeLine(row.id);
-    case "state":
-      return row.state;
-    case "mode":
-      return row.mode;
-    case "queue":
-      return row.queue;
-    case "rep":
-      return row.rep || "—";
-    case "with":
-      return row.with;
-    case "customer":
-      return row.customer;
-    case "time":
-      return row.time;
-    case "sentiment": {
-      const label = SENTIMENT_LABEL[row.sentiment];
-      if (width <= 1) return label.glyph;
-      return `${label.glyph} ${width >= 19 ? label.word : SHORT_SENTIMENT[row.sentiment]}`;
-    }
-    case "alert":
-      return row.alert ? "!" : " ";
-    case "unread":
-      return row.unread;
-    case "you":
-      return row.you;
-  }
-}
-
-function cellColour(row: MonitorRow, key: ColumnKey, theme: Theme): { color?: string; bold?: boolean } {
-  switch (key) {
-    case "alert":
-      return { ...fg(theme.error), bold: true };
-    case "unread":
-      return { ...fg(theme.accent), bold: true };
-    case "sentiment":
-      return row.sentiment < 0
-        ? { ...fg(theme.warn), bold: row.sentiment <= -2 }
-        : row.sentiment > 0
-          ? fg(theme.ok)
-          : fg(theme.muted);
-    case "rep":
-      return row.repIsLast || !row.rep ? fg(theme.muted) : {};
-    case "state":
-      return row.view.aborted
-        ? { ...fg(theme.error), bold: true }
-        : row.view.transfer
-          ? { ...fg(theme.accent), bold: true }
-          : {};
-    case "mark":
-      return row.changed ? { ...fg(theme.accent), bold: true } : {};
-    case "you":
-      return { ...fg(theme.accent), bold: true };
-    default:
-      return {};
-  }
-}
-
-function Table(props: { state: MonitorState; rows: MonitorRow[]; height: number; width: number; theme: Theme }) {
-  const { state, rows, theme } = props;
-  const columns = tableColumns(props.width);
-  const visible = Math.max(1, props.height - 1);
-  const selected = rows.findIndex((r) => r.id === state.selectedId);
-  const start = Math.max(0, Math.min(Math.max(0, selected) - Math.floor(visible / 2), rows.length - visible));
-  const shown = rows.slice(start, start + visible);
-  const sorted = SORT_COLUMN[state.sort];
-  const header = columns
-    .map((c) => fit(c.key === sorted ? `${c.title}${state.reversed ? "↑" : "↓"}` : c.title, c.width))
-    .join(" ");
-  const more = rows.length > visible ? ` ${start + 1}–${start + shown.length} of ${rows.length}` : "";
-  return (
-    <Box flexDirection="column" height={props.height} overflow="hidden">
-      <Text bold underline wrap="truncate">
-        {fit(header, props.width - more.length)}
-        <Text {...fg(theme.muted)}>{more}</Text>
-      </Text>
-      {shown.length === 0 ? (
-        <Text {...fg(theme.muted)}>
-          {state.filter || state.view !== "all"
-            ? "No ongoing conversation matches this view or filter."
-            : "No ongoing conversations."}
-        </Text>
-      ) : null}
-      {shown.map((row) => {
-        const isSelected = row.id === state.selectedId;
-        return (
-          <Text
-            key={row.id}
-            inverse={isSelected}
-            bold={isSelected || row.unread !== ""}
-            wrap="truncate"
-            aria-label={spokenMonitorRow(row, isSelected)}
-          >
-            {columns.map((c, i) => (
-              <Text key={c.key} {...cellColour(row, c.key, theme)}>
-                {i > 0 ? " " : ""}
-                {fit(cellText(row, c.key, c.width, isSelected), c.width)}
-              </Text>
-            ))}
-          </Text>
-        );
-      })}
-    </Box>
-  );
-}
-
 // ---- one conversation: preview and live view --------------------------------------------------------------
 
 function nameOf(users: Record<string, UserView>, id: string): string {
@@ -397,6 +169,8 @@ function ConversationPane(props: {
   composer?: React.ReactNode;
   composerHeight?: number;
   banner?: React.ReactNode;
+  /** The preview: the thread as high as its messages, right under the details, not anchored to the bottom. */
+  fitThread?: boolean;
   theme: Theme;
 }) {
   const { state, session, theme } = props;
@@ -405,10 +179,14 @@ function ConversationPane(props: {
   const transfer = transferLine(v, state.transfers[v.id], users);
   const status = statusParts(state, session, users);
   const detailsHeight = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0);
-  const threadHeight = Math.max(
+  const room = Math.max(
     2,
     props.height - (props.banner ? 1 : 0) - 1 - detailsHeight - 1 - (transfer ? 1 : 0) - (props.composerHeight ?? 0),
   );
+  const meId = state.base.me?.id;
+  const threadHeight = props.fitThread
+    ? Math.max(1, visibleMessages(session.messages, room, props.width, 0, true, meId, v.customer.name).rows)
+    : room;
   return (
     <Box flexDirection="column" height={props.height} overflow="hidden">
       {props.banner}
@@ -440,7 +218,7 @@ function ConversationPane(props: {
         height={threadHeight}
         width={props.width}
         scroll={props.scroll}
-        meId={state.base.me?.id}
+        meId={meId}
         customerName={v.customer.name}
         theme={theme}
         showSentiment
@@ -485,6 +263,7 @@ function Preview(props: { state: MonitorState; height: number; width: number; th
         height={props.height - 1}
         width={props.width}
         scroll={0}
+        fitThread
         theme={theme}
       />
     </Box>
@@ -548,50 +327,6 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
       composerHeight={composerHeight}
       theme={theme}
     />
-  );
-}
-
-// ---- team and queues ------------------------------------------------------------------------------------------
-
-function TeamView(props: { state: MonitorState; height: number; width: number; theme: Theme }) {
-  const { state, theme } = props;
-  const team = teamRows(state);
-  const queues = queueRows(state);
-  const nameWidth = Math.max(12, Math.min(24, props.width - 70));
-  return (
-    <Box flexDirection="column" height={props.height} overflow="hidden">
-      <Text bold underline wrap="truncate">
-        {fit("Team", nameWidth)} {fit("presence", 12)} {fit("capacity", 16)} {fit("conversations", 13)} queues
-      </Text>
-      {team.map((r) => (
-        <Text key={r.id} wrap="truncate">
-          {fit(r.name, nameWidth)}{" "}
-          <Text {...fg(r.rona ? theme.warn : r.available ? theme.ok : theme.muted)} bold={r.rona}>
-            {fit(r.presence, 12)}
-          </Text>{" "}
-          <Text {...fg(r.over > 0 ? theme.warn : undefined)} bold={r.over > 0}>
-            {fit(
-              `${r.used}/${r.capacity}${r.over > 0 ? ` ▲ ${r.over} over` : r.used >= r.capacity ? " full" : ""}`,
-              16,
-            )}
-          </Text>{" "}
-          {fit(String(r.conversations), 13)} <Text {...fg(theme.muted)}>{r.queues}</Text>
-        </Text>
-      ))}
-      <Text> </Text>
-      <Text bold underline wrap="truncate">
-        {fit("Queue", nameWidth)} {fit("open", 6)} {fit("longest wait", 13)} {fit("active", 7)} waiting
-      </Text>
-      {queues.map((q) => (
-        <Text key={q.id} wrap="truncate">
-          {fit(q.name, nameWidth)} {fit(String(q.open), 6)}{" "}
-          <Text {...fg(q.open > 0 ? theme.warn : theme.muted)} bold={q.open > 0}>
-            {fit(q.longestWait, 13)}
-          </Text>{" "}
-          {fit(String(q.active), 7)} {q.waiting}
-        </Text>
-      ))}
-    </Box>
   );
 }
 
@@ -698,9 +433,10 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
   const mode = monitorMode(state);
   const rows = tableRows(state);
   const selected = rows.find((r) => r.id === state.selectedId);
-  const hint = selected?.alert
-    ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
-    : null;
+  const hint =
+    state.screen !== "team" && selected?.alert
+      ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
+      : null;
   const body = height - 2 - 2 - (state.paused ? 1 : 0);
   const overlay = state.picker ? (
     <PickerOverlay state={state} controller={controller} theme={theme} />

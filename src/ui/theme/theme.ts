@@ -67,3 +67,47 @@ export const SENTIMENT_LABEL: Record<-3 | -2 | -1 | 0 | 1 | 2 | 3, { glyph: stri
   2: { glyph: "▆", word: "positive" },
   3: { glyph: "▇", word: "very positive" },
 };
+
+// ---- one severity scale (console and monitor) ---------------------------------------------------------
+
+/** Act now (red), watch (yellow), information (grey). Every screen colours by this scale and nothing else. */
+export type Severity = "act" | "watch" | "info";
+
+/** The colour of a severity; undefined when colour is off. */
+export function severityColor(theme: Theme, level: Severity): string | undefined {
+  switch (level) {
+    case "act":
+      return theme.error;
+    case "watch":
+      return theme.warn;
+    case "info":
+      return theme.muted;
+  }
+}
+
+/** Ink props for a severity: act now is also bold, so it stands out without colour too. */
+export function severity(theme: Theme, level: Severity): { color?: string; bold?: boolean } {
+  return { ...fg(severityColor(theme, level)), ...(level === "act" ? { bold: true } : {}) };
+}
+
+/**
+ * A sentiment step on the scale: very negative is act now, negative and slightly negative are watch, neutral
+ * and positive are information. The conversation's alert (the org's threshold, S9) is its own mark, `!`,
+ * coloured act now; the word keeps the colour of its step wherever it shows (table, preview, thread).
+ */
+export function sentimentSeverity(step: number): Severity {
+  return step <= -3 ? "act" : step < 0 ? "watch" : "info";
+}
+
+/**
+ * A meter as btop draws it: `width` cells, full blocks for the share used and light shade for the rest (drawn
+ * dim), so it reads without colour (NO_COLOR). A share over 1 fills the meter. Returns the used and the rest.
+ */
+export function meter(share: number, width: number): [used: string, rest: string] {
+  if (width <= 0) return ["", ""];
+  const clamped = Number.isFinite(share) ? Math.min(1, Math.max(0, share)) : 0;
+  const full = Math.round(clamped * width);
+  // Anything above nothing shows at least one block; anything below everything leaves one empty.
+  const filled = clamped > 0 && full === 0 ? 1 : clamped < 1 && full === width ? width - 1 : full;
+  return ["█".repeat(filled), "░".repeat(width - filled)];
+}
