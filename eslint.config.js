@@ -55,4 +55,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The same for decide's modules, one folder down: the core's own modules are siblings of the folder.
+    files: ["server/core/decide/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["node:*", "fs", "net", "http", "ws", "better-sqlite3", "../../store/*", "../../*.js"] },
+      ],
+    },
+  },
 );

@@ -2,7 +2,7 @@
 // state with Q queued conversations and R reps) and the event store standalone (committed messages per second).
 import { percentile, mean, serveRpc } from "./lib.js";
 import { benchOrgJson, messageText } from "./orgs.js";
-import { decide, nextDeadline } from "../server/core/decide.js";
+import { decide, nextDeadline } from "../server/core/decide/index.js";
 import { evolve, initialState } from "../server/core/evolve.js";
 import type { Actor, Command, Conversation, DomainEvent, State } from "../server/core/model.js";
 import { parseOrgFile, toOrg } from "../server/org-file.js";

@@ -3,7 +3,7 @@
 // measured on the machine named in the file's header, before and after each fix; the tables give this run's.
 
 export const FIXES: string[] = [
-  "**Deadlines after every commit** (`nextDeadline`, server/core/decide.ts): it scanned every conversation the server ever held " +
+  "**Deadlines after every commit** (`nextDeadline`, server/core/decide/tick.ts): it scanned every conversation the server ever held " +
     "after each group commit — 3.3 ms at 10k conversations, so a long-running server slowed down as its history grew. " +
     "Waiting conversations now come from an index (server/core/indexes.ts: derived indexes kept beside the state, built from it " +
     "on first use and kept current by `evolve`), and the queues are read only while some workstream is outside its hours: 0.3–0.5 µs. " +

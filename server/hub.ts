@@ -5,7 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import { decide, nextDeadline } from "./core/decide.js";
+import { CommandFailed, decide, nextDeadline } from "./core/decide/index.js";
 import { evolve, initialState, upgradeState } from "./core/evolve.js";
 import type { Actor, Command, DomainEvent, Envelope, Outcome, State } from "./core/model.js";
 import { conversationIdsOf } from "./core/indexes.js";
@@ -127,6 +127,19 @@ export class Hub {
   }
 
   /**
+   * The state the log holds, for when a command failed part-way (CommandFailed): the latest snapshot, the committed
+   * events after it, then the events of earlier commands still waiting for their commit. The same replay as a restart.
+   */
+  private rebuildState(): State {
+    const snap = this.store.loadSnapshot();
+    const state = snap ? upgradeState(snap.state) : initialState(toOrg(this.org));
+    for (const event of this.store.eventsAfter(snap?.seq ?? 0)) applyStored(state, event);
+    for (const event of this.pendingEvents) if (event.seq > state.seq) evolve(state, event);
+    this.log.error({ seq: state.seq }, "a command failed part-way: the state was rebuilt from the log");
+    return state;
+  }
+
+  /**
    * L4: the org file is the admin's word. A workstream, a queue or a user it no longer lists is deleted, while the
    * org that knew them is still in force: their conversations are aborted with a warning (those of a removed
    * workstream, and Open ones in a removed queue, are closed) instead of waiting in a queue nobody serves, staying
@@ -161,7 +174,14 @@ export class Hub {
   /** Run a command; its events are committed with the next group commit. */
   execute(actor: Actor, command: Command): Outcome {
     const envelope: Envelope = { at: this.clock.now(), actor, command };
-    const outcome = decide(this.state, envelope);
+    let outcome: Outcome;
+    try {
+      outcome = decide(this.state, envelope);
+    } catch (error) {
+      // Part of the command reached the state and none of it the log: memory goes back to what the log holds.
+      if (error instanceof CommandFailed) this.state = this.rebuildState();
+      throw error;
+    }
     if (outcome.ok && outcome.events.length > 0) {
       this.store.append(outcome.events as unknown as StoredEvent[]);
       this.pendingEvents.push(...outcome.events);

@@ -6,6 +6,7 @@
 import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
 import { addClientId, addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
+import { conversationDicts, dict, dictionaries } from "./dict.js";
 
 /** Allowed conversation transitions; walked by a test. */
 export const CONVERSATION_TRANSITIONS: Record<ConversationState, readonly ConversationState[]> = {
@@ -29,22 +30,24 @@ export function initialState(org: Org): State {
     org,
     seq: 0,
     counters: { conversation: 0, visitor: 0, offer: 0, message: 0 },
-    users: {},
-    queues: {},
-    conversations: {},
-    offers: {},
-    identities: {},
-    waitStats: {},
+    users: dict(),
+    queues: dict(),
+    conversations: dict(),
+    offers: dict(),
+    identities: dict(),
+    waitStats: dict(),
   };
   applyOrg(state, org);
   return state;
 }
 
 /**
- * A state from a snapshot written by an earlier version, in this version's shape: its conversations carried their
- * messages' client ids (`clientIds`), which are now an index built from the messages (indexes.ts).
+ * A state from a snapshot (JSON), in this version's shape: its records keyed by ids are dictionaries again (dict.ts);
+ * and a snapshot written by an earlier version had conversations carrying their messages' client ids (`clientIds`),
+ * which are now an index built from the messages (indexes.ts).
  */
 export function upgradeState(state: State): State {
+  dictionaries(state);
   for (const id in state.conversations) delete (state.conversations[id] as { clientIds?: unknown }).clientIds;
   return state;
 }
@@ -68,7 +71,7 @@ function applyOrg(state: State, org: Org): void {
         presence: "offline",
         autoBusy: false,
         idleSince: 0,
-        items: {},
+        items: dict(),
         deleted: false,
       };
     }
@@ -185,7 +188,7 @@ export function evolve(state: State, event: DomainEvent): State {
       break;
     }
     case "conversation_created": {
-      const c = structuredClone(event.conversation);
+      const c = conversationDicts(structuredClone(event.conversation));
       // Stored by an earlier version, it may carry an empty `clientIds`: client ids are an index now (indexes.ts).
       delete (c as { clientIds?: unknown }).clientIds;
       state.conversations[c.id] = c;
@@ -227,6 +230,10 @@ export function evolve(state: State, event: DomainEvent): State {
       c.declinedBy = event.declinedBy ? [...event.declinedBy] : [];
       if (c.declinedBy.length > 0) existingIndexes(state)?.declined.add(c.id);
       state.queues[event.queueId]?.open.push(c.id);
+      break;
+    }
+    case "declines_forgotten": {
+      conv(state, event.conversationId).declinedBy = [];
       break;
     }
     case "offered": {
@@ -390,7 +397,7 @@ export function evolve(state: State, event: DomainEvent): State {
       c.offerId = null;
       c.conference = null;
       c.transfer = null;
-      c.supervisors = {};
+      c.supervisors = dict();
       break;
     }
     case "aborted": {
@@ -417,7 +424,7 @@ export function evolve(state: State, event: DomainEvent): State {
       const u = user(state, event.userId);
       u.deleted = true;
       u.presence = "offline";
-      u.items = {};
+      u.items = dict();
       // A removed rep can no longer submit a wrap-up reason: stop waiting for them.
       for (const id in state.conversations) {
         const c = state.conversations[id]!;
@@ -425,6 +432,11 @@ export function evolve(state: State, event: DomainEvent): State {
       }
       state.org = { ...state.org, users: state.org.users.filter((x) => x.id !== event.userId) };
       break;
+    }
+    default: {
+      // Every event type has a case above: a new one does not compile until it has.
+      const unknown: never = event;
+      throw new Error(`evolve: unknown event ${(unknown as DomainEvent).type}`);
     }
   }
   return state;

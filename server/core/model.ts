@@ -1,5 +1,7 @@
 // The routing domain's data: state, commands, events and errors. Everything here is plain JSON so that
-// the state can be snapshotted and events stored and replayed as they are.
+// the state can be snapshotted and events stored and replayed as they are. Records keyed by ids (`Dict`) are
+// dictionaries without a prototype in memory (dict.ts), so that any string is an id.
+import type { Dict } from "./dict.js";
 import type { Mode, Org, Role } from "./org.js";
 import type { SentimentStep } from "./sentiment.js";
 
@@ -31,7 +33,7 @@ export interface UserState {
   autoBusy: boolean;
   /** When the rep last got or finished work; the longest idle rep is offered first. */
   idleSince: number;
-  items: Record<string, WorkItem>;
+  items: Dict<WorkItem>;
   deleted: boolean;
 }
 
@@ -80,7 +82,7 @@ export interface Conversation {
   customer: Customer;
   title: string;
   proactive: boolean;
-  context: Record<string, string>;
+  context: Dict<string>;
   ownerId: string | null;
   /** The rep who had it before it went to Waiting (affinity, P11). */
   lastOwnerId: string | null;
@@ -89,7 +91,7 @@ export interface Conversation {
   conference: { repId: string; offerId: string } | null;
   transfer: PendingTransfer | null;
   /** Supervisors watching (monitor) or writing (join). */
-  supervisors: Record<string, "monitor" | "join">;
+  supervisors: Dict<"monitor" | "join">;
   /** Reps who must submit a wrap-up reason before the conversation is Closed. */
   wrapUpBy: string[];
   /** The pending routing offer, if any. */
@@ -135,14 +137,14 @@ export interface State {
   org: Org;
   seq: number;
   counters: { conversation: number; visitor: number; offer: number; message: number };
-  users: Record<string, UserState>;
-  queues: Record<string, QueueState>;
-  conversations: Record<string, Conversation>;
-  offers: Record<string, Offer>;
+  users: Dict<UserState>;
+  queues: Dict<QueueState>;
+  conversations: Dict<Conversation>;
+  offers: Dict<Offer>;
   /** Open persistent conversation of each authenticated customer (P5). */
-  identities: Record<string, string>;
+  identities: Dict<string>;
   /** Mean wait in each workstream's queue, for the live wait message (P4). */
-  waitStats: Record<string, { meanMs: number; samples: number }>;
+  waitStats: Dict<{ meanMs: number; samples: number }>;
 }
 
 // ---- commands -------------------------------------------------------------------------------------
@@ -223,6 +225,8 @@ export type EventBody =
    * transfer took it from (L10, SV7). Absent in events stored before it existed: nobody.
    */
   | { type: "queued"; conversationId: string; queueId: string; declinedBy?: string[] }
+  /** Every rep of its queue who could take it had declined it: the declines are forgotten and routing starts over. */
+  | { type: "declines_forgotten"; conversationId: string }
   | { type: "offered"; offer: Offer }
   | {
       type: "offer_ended";
@@ -242,7 +246,17 @@ export type EventBody =
       exceededBy: number;
     }
   | { type: "transfer_requested"; conversationId: string; transfer: PendingTransfer }
-  | { type: "transfer_ended"; conversationId: string; outcome: "accepted" | "rejected" | "withdrawn" | "queued" }
+  /**
+   * `fromRepId`, `notAcceptedBy`: a rep's transfer to a rep who rejected it or let it time out, so that the sender is
+   * told (absent in events stored before they existed, and for every other ending).
+   */
+  | {
+      type: "transfer_ended";
+      conversationId: string;
+      outcome: "accepted" | "rejected" | "withdrawn" | "queued";
+      fromRepId?: string | null;
+      notAcceptedBy?: string;
+    }
   | { type: "conference_requested"; conversationId: string; repId: string; offerId: string }
   | { type: "conference_joined"; conversationId: string; repId: string }
   | { type: "conference_cancelled"; conversationId: string; repId: string }

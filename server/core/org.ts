@@ -158,6 +158,9 @@ export function nextClosing(hours: OperatingHours | null, at: number): number | 
   return null;
 }
 
+/** Fill `{name}` placeholders with `values`; a placeholder it has no own value for (`{constructor}`) stays as it is. */
 export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    Object.hasOwn(values, key) ? String(values[key]) : whole,
+  );
 }

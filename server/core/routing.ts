@@ -16,17 +16,33 @@ export function fits(rep: UserState, units: number): boolean {
   return usedUnits(rep) + units <= rep.capacity;
 }
 
-/** Whether `rep` may be offered `c` right now (L2: only Available reps receive offers). */
-export function eligible(rep: UserState, c: Conversation, units: number): boolean {
+/** Whether `rep` could take `c` now but for having declined it: Available, in its queue, with room, not holding it. */
+export function free(rep: UserState, c: Conversation, units: number): boolean {
   return (
     !rep.deleted &&
     rep.presence === "available" &&
     rep.capacity > 0 &&
     rep.queues.includes(c.queueId) &&
     !(c.id in rep.items) &&
-    !c.declinedBy.includes(rep.id) &&
     fits(rep, units)
   );
+}
+
+/** Whether `rep` may be offered `c` right now (L2: only Available reps receive offers). */
+export function eligible(rep: UserState, c: Conversation, units: number): boolean {
+  return free(rep, c, units) && !c.declinedBy.includes(rep.id);
+}
+
+/**
+ * Whether every rep free to take `c` has declined it (and there is at least one): then nothing but old declines keeps
+ * it waiting. Only the decliners need looking at: when the selection found nobody, any free rep is one of them.
+ */
+export function onlyDeclinesStandInTheWay(state: State, c: Conversation, ws: Workstream): boolean {
+  const members = memberIds(state.org);
+  return c.declinedBy.some((id) => {
+    const rep = state.users[id];
+    return rep !== undefined && members.has(id) && free(rep, c, ws.capacityCost);
+  });
 }
 
 function before(a: UserState, b: UserState): boolean {

@@ -13,6 +13,7 @@ import type {
 } from "../../src/protocol/views.js";
 import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
+import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
 import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
 
@@ -112,7 +113,8 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
   if (c.customer.phone !== undefined) customer.phone = staffText(state, c.customer.phone);
   if (c.customer.account !== undefined) customer.account = c.customer.account;
   if (c.customer.caseTitle !== undefined) customer.caseTitle = c.customer.caseTitle;
-  const context: Record<string, string> = {};
+  // The customer's page context: any key is an entry (dict.ts).
+  const context = dict<string>();
   for (const key of Object.keys(c.context)) context[key] = staffText(state, c.context[key]!);
   const view: ConversationView = {
     id: c.id,
@@ -329,6 +331,7 @@ export function audienceOf(state: State, event: DomainEvent): Audience {
   if ("repIds" in event) for (const id of event.repIds) audience.users.add(id);
   if ("userId" in event) audience.users.add(event.userId);
   if ("byRepId" in event) audience.users.add(event.byRepId);
+  if (event.type === "transfer_ended" && event.fromRepId) audience.users.add(event.fromRepId);
   if (event.type === "offered") audience.users.add(event.offer.repId);
   return audience;
 }
@@ -459,6 +462,15 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
         });
       break;
     case "transfer_ended":
+      // L10: the rep who transferred it learns that the target did not take it, and where it went.
+      if (event.notAcceptedBy && event.fromRepId === me && c) {
+        changes.push({
+          kind: "notice",
+          code: "transfer_not_accepted",
+          text: `${nameOf(state, event.notAcceptedBy)} did not accept the transfer of ${conversationView(state, c, false).title}; it went back to the ${state.queues[c.queueId]?.name ?? c.queueId} queue.`,
+          conversationId: c.id,
+        });
+      }
       if (event.outcome === "rejected" && viewer.role === "supervisor") {
         changes.push({
           kind: "notice",

@@ -15,7 +15,10 @@ const target = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("queue"), id }),
   z.object({ kind: z.literal("rep"), id }),
 ]);
-const presence = z.enum(["available", "busy", "dnd", "away", "offline", "rona"]);
+// `rona` decodes, to be refused by the server with presence/invalid (only the system sets it): it is not offered.
+const presence = z.enum(["available", "busy", "dnd", "away", "offline", "rona"], {
+  error: "expected one of available, busy, dnd, away, offline",
+});
 
 /** An authenticated customer's identity, signed by the org's secret (P9). */
 export const signedIdentitySchema = z.object({

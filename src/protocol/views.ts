@@ -133,6 +133,7 @@ export type NoticeCode =
   | "aborted"
   | "offer_withdrawn"
   | "transfer_rejected"
+  | "transfer_not_accepted"
   | "conference_declined";
 
 export type Change =

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../server/core/model.js";
 import {
+  audienceOf,
   canSee,
   changesFor,
   conversationView,
@@ -515,7 +516,7 @@ describe("L10: transfer", () => {
     expect(h.offerFor("carol", id)).toBeDefined();
   });
 
-  it("SPEC L10: with nobody else free, a declined transfer waits Open in the queue and is never lost", () => {
+  it("SPEC L10: with nobody else free, a declined transfer is offered again rather than waiting: it is never stranded", () => {
     // given: Alice transferred her chat to Bob; nobody else is Available
     const h = new CoreHarness();
     h.available("alice");
@@ -526,30 +527,69 @@ describe("L10: transfer", () => {
     // when: Bob rejects
     h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", id)! });
 
-    // then: the chat is Open in General, visible to supervisors, and offered as soon as Carol is Available
-    expect(h.conversation(id)).toMatchObject({ state: "open", ownerId: null, transfer: null });
+    // then: the chat is Open in General, visible to supervisors; Alice wraps up, so Bob is the only rep with room:
+    // every such rep declined it, so the declines are forgotten and it is offered to him again (a routing offer)
+    expect(h.conversation(id)).toMatchObject({ state: "open", ownerId: null, transfer: null, declinedBy: [] });
     expect(h.state.queues.general!.open).toContain(id);
     expect(snapshot(h.state, { role: "supervisor", id: "sam" }).conversations.map((c) => c.id)).toContain(id);
-    h.available("carol");
-    expect(h.offerFor("carol", id)).toBeDefined();
+    expect(h.state.offers[h.offerFor("bob", id)!]).toMatchObject({ kind: "route" });
+    expect(h.events("declines_forgotten")).toHaveLength(1);
   });
 
-  it("SPEC L10: a chat transferred to a queue is not offered back to the rep who transferred it, even once they wrapped up", () => {
+  it("SPEC L10: the rep who transferred a chat to a rep who did not accept it is told so, and where it went", () => {
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.available("bob");
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "rep", id: "bob" } });
+    const from = h.log.length;
+    h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", id)! });
+    const ended = h.log.slice(from).find((e) => e.type === "transfer_ended")!;
+    expect(ended).toMatchObject({ outcome: "withdrawn", fromRepId: "alice", notAcceptedBy: "bob" });
+    expect(audienceOf(h.state, ended).users.has("alice")).toBe(true);
+    const notices = changesFor(h.state, ended, { role: "rep", id: "alice" }, new Set([id])).filter(
+      (change) => change.kind === "notice",
+    );
+    expect(notices).toEqual([
+      {
+        kind: "notice",
+        code: "transfer_not_accepted",
+        text: `Bob Okafor did not accept the transfer of ${h.conversation(id).title}; it went back to the General queue.`,
+        conversationId: id,
+      },
+    ]);
+    // Bob, who rejected it, is not told about his own answer.
+    expect(changesFor(h.state, ended, { role: "rep", id: "bob" }, new Set([id])).some((c) => c.kind === "notice")).toBe(
+      false,
+    );
+  });
+
+  it("SPEC L10: a chat transferred to a queue goes to another free rep, not back to the rep who transferred it", () => {
     // given: Alice handles a chat from General and is the only rep Available
     const h = new CoreHarness();
     h.available("alice");
     const id = handled(h, "alice");
 
-    // when: she transfers it to the General queue and submits her wrap-up reason
+    // when: she transfers it to the General queue; Carol comes; Alice submits her wrap-up reason
     h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+    expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "general", ownerId: null });
+    h.available("carol");
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
 
-    // then: it waits Open in General instead of coming straight back to her, and goes to the next rep who comes
-    expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "general", ownerId: null });
-    expect(h.presence("alice")).toBe("available");
+    // then: Carol (who never declined it) is offered it, not Alice
     expect(h.offerFor("alice", id)).toBeUndefined();
-    h.available("carol");
     expect(h.offerFor("carol", id)).toBeDefined();
+  });
+
+  it("SPEC L10: a chat transferred to a queue comes back to its rep once she wrapped up, when nobody else is free", () => {
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice");
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+    expect(h.offerFor("alice", id)).toBeUndefined();
+    h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
+    // She is the only rep of General with room, and only her own decline kept it from her: it does not wait.
+    expect(h.offerFor("alice", id)).toBeDefined();
   });
 
   it("SPEC L10: a transfer the target rep declines goes back to routing, but not to the rep who transferred it", () => {
@@ -560,32 +600,37 @@ describe("L10: transfer", () => {
     h.available("bob");
     h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "rep", id: "bob" } });
 
-    // when: Bob rejects it and Alice submits her wrap-up reason
+    // when: Carol becomes Available (the pending transfer keeps it from routing), Bob rejects, Alice submits her reason
+    h.available("carol");
     h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", id)! });
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
 
-    // then: neither of them is offered it; it waits Open for another rep
+    // then: it went to Carol, who never declined it: neither Bob nor Alice is offered it
     expect(h.conversation(id)).toMatchObject({ state: "open", ownerId: null, transfer: null });
     expect(h.offerFor("alice", id)).toBeUndefined();
     expect(h.offerFor("bob", id)).toBeUndefined();
-    h.available("carol");
     expect(h.offerFor("carol", id)).toBeDefined();
   });
 
   it("SPEC L10: the rep who transferred a chat to a queue can still take it back on purpose: pick it, or come back Available by hand", () => {
-    // given: Alice transferred her chat to the General queue and wrapped up; nobody else is Available
+    // given: Alice transferred her chat to the General queue and wrapped up; Carol is Available with a full plate
     const h = new CoreHarness();
     h.available("alice");
     const id = handled(h, "alice");
+    h.available("carol");
+    h.ok(rep("carol"), { type: "presence", presence: "busy" });
     h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
+    // Nobody else is free: she is the only one, so her own decline does not keep it waiting.
+    expect(h.offerFor("alice", id)).toBeDefined();
+    h.ok(rep("alice"), { type: "reject", offerId: h.offerFor("alice", id)! });
+    h.ok(rep("alice"), { type: "presence", presence: "away" });
     expect(h.offerFor("alice", id)).toBeUndefined();
 
-    // when: she steps away and sets herself Available again by hand
-    h.ok(rep("alice"), { type: "presence", presence: "away" });
+    // when: she sets herself Available again by hand
     h.available("alice");
 
-    // then: that is a fresh signal: she is offered it like anyone else
+    // then: she is offered it like anyone else
     expect(h.offerFor("alice", id)).toBeDefined();
 
     // and (another run) she can pick it from the open work items at any time
@@ -618,9 +663,9 @@ describe("L10, L12: picking back a chat one is still wrapping up", () => {
     expect(conversationView(h.state, h.conversation(id), false).wrapUpBy).toEqual(["alice"]);
     expect(h.conversation(id)).toMatchObject({ state: "open", ownerId: null });
 
-    // when: she submits the reason, then picks it
+    // when: she submits the reason (nobody else being free, it is offered to her at once), then picks it
     h.ok(rep("alice"), { type: "wrapup", conversationId: id, reasonId: "other" });
-    expect(h.used("alice")).toBe(0);
+    expect(h.state.users.alice!.items[id]).toEqual({ role: "offer", units: 1 });
     h.ok(rep("alice"), { type: "pick", conversationId: id });
 
     // then: the transfer's wrap-up was recorded, and she owns the chat again with one unit, as for any pick
@@ -950,7 +995,7 @@ describe("L12: End and wrap-up", () => {
     expect(h.conversation(id)).toMatchObject({ state: "closed", closedBy: "customer" });
     expect(h.conversation(id).messages.some((m) => m.code === "customer_ended")).toBe(true);
     expect(h.used("alice")).toBe(0);
-    expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_found");
+    expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_pending");
   });
 });
 

@@ -127,14 +127,33 @@ describe("SPEC L2: only an Available rep receives offers", () => {
     expect(h.offerFor("bob", id)).toBeDefined();
     expect(h.presence("alice")).toBe("available");
 
-    // when bob rejects it too
+    // when carol comes and bob rejects it too
+    h.available("carol");
     h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", id)! });
 
-    // then it is not bounced back to alice: it waits in the queue for another rep
+    // then it is not bounced back to alice while carol, who never declined it, is free: carol gets it
     expect(h.offerFor("alice", id)).toBeUndefined();
-    expect(h.conversation(id).state).toBe("open");
-    h.available("carol");
     expect(h.offerFor("carol", id)).toBeDefined();
+  });
+
+  it("SPEC L2: once every free rep of its queue declined a chat, the declines are forgotten and it is offered again", () => {
+    // given: alice and bob both rejected the chat; nobody else is Available
+    const h = new CoreHarness();
+    h.available("alice", "bob");
+    const id = h.start("live", "hi");
+    h.ok(rep("alice"), { type: "reject", offerId: h.offerFor("alice", id)! });
+    h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", id)! });
+
+    // then: it does not wait while both are Available with room: routing starts over, longest idle first (alice)
+    expect(h.events("declines_forgotten")).toHaveLength(1);
+    expect(h.conversation(id).declinedBy).toEqual([]);
+    expect(h.offerFor("alice", id)).toBeDefined();
+
+    // and a rep is offered other work before a chat they declined
+    const next = h.start("live", "next");
+    h.ok(rep("alice"), { type: "reject", offerId: h.offerFor("alice", id)! });
+    expect(h.offerFor("bob", id)).toBeDefined();
+    expect(h.offerFor("alice", next)).toBeDefined();
   });
 
   it("SPEC L2: a rep who lets an offer time out goes to RONA and the next rep is offered it", () => {

@@ -625,18 +625,18 @@ describe("SV6: supervisor transfer", () => {
   });
 
   it("SPEC SV6, SPEC P11: a Waiting conversation transferred to a queue is not offered back to the rep who parked it, despite affinity", () => {
-    // given: Alice parked a persistent chat in Waiting and is still Available; Bob is not
+    // given: Alice parked a persistent chat in Waiting and is still Available; so is Bob
     const h = new CoreHarness();
     h.available("alice");
     const id = waiting(h);
+    h.available("bob");
 
     // when: Sam transfers it to the Billing queue
     h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "billing" } });
 
-    // then: it waits Open in Billing rather than going straight back to Alice; Bob gets it when he comes
+    // then: it is Open in Billing and offered to Bob rather than straight back to Alice
     expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "billing", ownerId: null });
     expect(h.offerFor("alice", id)).toBeUndefined();
-    h.available("bob");
     expect(h.offerFor("bob", id)).toBeDefined();
   });
 
@@ -740,15 +740,16 @@ describe("SV7: transfer of an Active conversation from rep A to rep B", () => {
   });
 
   it("SPEC SV7: a transfer to a queue is not offered back to the rep it was taken from", () => {
-    // given: Alice handles a chat from General and is the only rep Available
+    // given: Alice handles a chat from General; Carol is Available too
     const h = new CoreHarness();
     h.available("alice");
     const id = handled(h, "alice");
+    h.available("carol");
 
     // when: Sam transfers it to the General queue
     h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "general" } });
 
-    // then: it waits Open in General; Alice, now a consultant with her capacity freed, is not offered it back
+    // then: it is Open in General; Alice, now a consultant with her capacity freed, is not offered it back: Carol is
     expect(h.conversation(id)).toMatchObject({
       state: "open",
       queueId: "general",
@@ -757,24 +758,20 @@ describe("SV7: transfer of an Active conversation from rep A to rep B", () => {
     });
     expect(h.used("alice")).toBe(0);
     expect(h.offerFor("alice", id)).toBeUndefined();
-    // and the next rep who comes is
-    h.available("carol");
     expect(h.offerFor("carol", id)).toBeDefined();
   });
 
-  it("SPEC SV7: the rep a queue transfer was taken from gets it again only on purpose: by coming back Available by hand", () => {
-    // given: Sam transferred Alice's chat to the General queue; nobody else is Available
+  it("SPEC SV7: the rep a queue transfer was taken from gets it again when nobody else is free: it never waits for nobody", () => {
+    // given: Alice handles a chat; nobody else is Available
     const h = new CoreHarness();
     h.available("alice");
     const id = handled(h, "alice");
+
+    // when: Sam transfers it to the General queue
     h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "general" } });
-    expect(h.offerFor("alice", id)).toBeUndefined();
 
-    // when: Alice steps away and sets herself Available again by hand
-    h.ok(rep("alice"), { type: "presence", presence: "away" });
-    h.available("alice");
-
-    // then: she is offered it like anyone else
+    // then: Alice is the only rep of General with room, so it is offered to her rather than waiting
+    expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "general", declinedBy: [] });
     expect(h.offerFor("alice", id)).toBeDefined();
   });
 });

@@ -141,7 +141,10 @@ const OFFER_SCENARIOS: Record<Transition, Scenario> = {
     spec: "SPEC L10",
     given: (h) => {
       h.available("alice");
-      return h.start("live");
+      const id = h.start("live");
+      // Someone else to pass it to (were Alice the only free rep, it would come straight back to her).
+      h.available("bob");
+      return id;
     },
     when: (h, id) => h.ok(rep("alice"), { type: "reject", offerId: h.offerFor("alice", id)! }),
   },
@@ -355,6 +358,6 @@ describe("offer transitions", () => {
     } as DomainEvent;
     // then: evolve throws, and decide refuses to accept it
     expect(() => evolve(h.state, event)).toThrow(/unknown offer/);
-    expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_found");
+    expect(h.refused(rep("alice"), { type: "accept", offerId })).toBe("offer/not_pending");
   });
 });

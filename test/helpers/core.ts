@@ -1,5 +1,5 @@
 // A harness for driving the pure routing core: a test org, a manual clock and one-line commands.
-import { decide, nextDeadline } from "../../server/core/decide.js";
+import { decide, nextDeadline } from "../../server/core/decide/index.js";
 import { initialState, usedUnits } from "../../server/core/evolve.js";
 import type { Actor, Command, Conversation, DomainEvent, Outcome, State } from "../../server/core/model.js";
 import { DEFAULT_TEXTS } from "../../server/core/org.js";

@@ -197,6 +197,7 @@ const noticeCode = oneOf<NoticeCode>({
   aborted: true,
   offer_withdrawn: true,
   transfer_rejected: true,
+  transfer_not_accepted: true,
   conference_declined: true,
 });
 
@@ -648,6 +649,15 @@ describe("decodeClientFrame refuses bad frames with a code and a message", () =>
     });
   });
 
+  it("an unknown presence is told the values a client may send, and rona is not among them", () => {
+    const result = decodeClientFrame('{"type":"presence","reqId":"r1","presence":"lunch"}', "rep");
+    expect(result).toEqual({
+      ok: false,
+      code: "protocol/invalid",
+      message: "Invalid `presence`: presence: expected one of available, busy, dnd, away, offline",
+    });
+  });
+
   it("any request before hello: protocol/not_ready", () => {
     expect(decodeClientFrame(send(), null)).toMatchObject({ ok: false, code: "protocol/not_ready" });
     expect(decodeClientFrame('{"type":"dance"}', null)).toMatchObject({ ok: false, code: "protocol/not_ready" });
@@ -756,6 +766,7 @@ describe("docs/protocol.md", () => {
       aborted: true,
       offer_withdrawn: true,
       transfer_rejected: true,
+      transfer_not_accepted: true,
       conference_declined: true,
     };
     for (const code of Object.keys(notices)) expect(doc, code).toContain(`\`${code}\``);

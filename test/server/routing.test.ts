@@ -114,7 +114,7 @@ describe("offers", () => {
     await waitFor(() => alice.users.get("alice")?.presence === "available", "Alice is Available again");
   });
 
-  it("SPEC L2: rejecting an offer passes it to the next Available rep, and it does not come back", async () => {
+  it("SPEC L2: rejecting an offer passes it to the next Available rep; once both declined it, routing starts over", async () => {
     const clock = new ManualClock();
     const server = await start({ clock });
     const alice = await rep(server, "alice");
@@ -131,21 +131,42 @@ describe("offers", () => {
     // Rejecting is not timing out: Alice stays Available.
     expect(alice.users.get("alice")?.presence).toBe("available");
 
+    // Both reps of General with room declined it: it does not wait for minutes while they are free; the declines
+    // are forgotten and it is offered again (to Alice, idle as long as Bob and first by id).
     await bob.request({ type: "reject", offerId: second.id });
     await waitFor(() => bob.offers.get(second.id)?.status === "rejected", "rejected by Bob");
-    expect(alice.pendingOffer(conversationId)).toBeUndefined();
-    expect(server.hub.state.conversations[conversationId]?.state).toBe("open");
-
-    // Nobody is lost: the next rep to become Available gets it.
-    const carol = await rep(server, "carol");
-    const third = await carol.waitForOffer(conversationId);
-    await carol.request({ type: "accept", offerId: third.id });
+    const third = await alice.waitForOffer(conversationId);
+    expect(third.id).not.toBe(first.id);
+    await alice.request({ type: "accept", offerId: third.id });
     await waitFor(
-      () => customer.customerConversations.get(conversationId)?.repName === "Carol Tanaka",
-      "the customer sees Carol",
+      () => customer.customerConversations.get(conversationId)?.repName === "Alice Moreau",
+      "the customer sees Alice",
     );
-    // A rejected offer cannot be accepted afterwards (settled offers are history, not state).
-    expect(await alice.refused({ type: "accept", offerId: first.id })).toBe("offer/not_found");
+    // A rejected offer cannot be accepted afterwards: it is no longer pending (a retried answer is told so).
+    expect(await alice.refused({ type: "accept", offerId: first.id })).toBe("offer/not_pending");
+  });
+});
+
+describe("a transfer the target rep does not accept", () => {
+  it("SPEC L10: the sender is told it was not accepted and where it went; it is offered on, never stranded", async () => {
+    const server = await start();
+    const alice = await rep(server, "alice");
+    const { conversationId } = await activeChat(server, alice);
+    const bob = await rep(server, "bob");
+    await alice.request({ type: "transfer", conversationId, target: { kind: "rep", id: "bob" } });
+    const offer = await bob.waitForOffer(conversationId);
+    await bob.request({ type: "reject", offerId: offer.id });
+
+    const notice = await waitFor(
+      () => alice.notices.find((n) => n.code === "transfer_not_accepted"),
+      "Alice's notice that the transfer was not accepted",
+    );
+    expect(notice).toMatchObject({ conversationId });
+    expect(notice.text).toMatch(/^Bob Okafor did not accept the transfer of .+; it went back to the General queue\.$/);
+    // Alice wraps up; Bob is the only rep of General with room: it is offered to him again rather than waiting.
+    const again = await bob.waitForOffer(conversationId);
+    expect(again.id).not.toBe(offer.id);
+    expect(bob.notices.some((n) => n.code === "transfer_not_accepted")).toBe(false);
   });
 });
 

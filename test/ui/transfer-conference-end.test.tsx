@@ -99,6 +99,30 @@ describe("transfer (L10)", () => {
     expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "resolved" }]);
   });
 
+  it("SPEC L10: a transfer the target did not accept says where the conversation went and is not counted as transferred", async () => {
+    ui = await inSession();
+    await ui.press("/transfer @bob");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("transferred 1"), "counted as transferred");
+
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "notice",
+        code: "transfer_not_accepted",
+        text: "Bob Martin did not accept the transfer of Dana Kim; it went back to the General queue.",
+        conversationId: "c1",
+      }),
+    });
+    const frame = await ui.waitForFrame(
+      (f) => f.includes("Bob Martin did not accept the transfer of Dana Kim; it went back to the General queue."),
+      "the notice",
+    );
+    expect(frame).toContain("transferred 0");
+  });
+
   it("SPEC L10: /transfer @bob and /transfer billing work from the composer", async () => {
     ui = await inSession([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" })]);
     await ui.press("/transfer @bob");

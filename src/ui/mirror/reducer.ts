@@ -114,16 +114,19 @@ function applyChange(state: UiState, change: Change): UiState {
     }
     case "user":
       return change.user.id === state.me?.id ? { ...state, me: change.user } : state;
-    case "notice":
-      return {
-        ...state,
-        flash: {
-          level:
-            change.code === "rona" || change.code === "aborted" || change.code === "sentiment_alert" ? "warn" : "info",
-          text: change.text,
-          at: state.now,
-        },
-      };
+    case "notice": {
+      const warn =
+        change.code === "rona" ||
+        change.code === "aborted" ||
+        change.code === "sentiment_alert" ||
+        change.code === "transfer_not_accepted";
+      // A transfer the target did not accept was not a transfer: today's count takes it back.
+      const counts =
+        change.code === "transfer_not_accepted"
+          ? { ...state.counts, transferred: Math.max(0, state.counts.transferred - 1) }
+          : state.counts;
+      return { ...state, counts, flash: { level: warn ? "warn" : "info", text: change.text, at: state.now } };
+    }
     case "customer_conversation":
       return state;
   }

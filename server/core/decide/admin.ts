@@ -1,0 +1,86 @@
+// The organisation changes: a new org file, and what it no longer lists (L4).
+import type { Actor } from "../model.js";
+import { fill } from "../org.js";
+import { workstreamOf } from "../routing.js";
+import type { CommandOf } from "./common.js";
+import { freed, liveConversations, pendingOffersOf, repOf, systemMessage, withdrawOffers } from "./common.js";
+import { refuse } from "./tx.js";
+import type { Tx } from "./tx.js";
+
+export function configure(tx: Tx, actor: Actor, command: CommandOf<"configure">): void {
+  const { state } = tx;
+  tx.emit({ type: "configured", org: command.org });
+  tx.touch(Object.keys(state.queues));
+}
+
+export function deleteWorkstream(tx: Tx, actor: Actor, command: CommandOf<"delete_workstream">): void {
+  const { state } = tx;
+  // L4: without its workstream a conversation has no routing, capacity cost or texts left: it is aborted and
+  // closed. Reps wrapping one up still submit their reason.
+  const ws = state.org.workstreams.find((w) => w.id === command.workstreamId);
+  if (!ws) refuse("workstream/not_found", `There is no workstream ${command.workstreamId}.`);
+  const reason = `workstream ${ws.name} was removed`;
+  for (const c of liveConversations(state).filter((x) => x.workstreamId === ws.id)) {
+    const holders = Object.keys(state.users)
+      .filter((id) => c.id in state.users[id]!.items)
+      .sort();
+    withdrawOffers(tx, c);
+    systemMessage(tx, c, "aborted", fill(ws.texts.aborted, { reason }));
+    if (!c.aborted) tx.emit({ type: "aborted", conversationId: c.id, reason });
+    tx.emit({ type: "closed", conversationId: c.id, by: "system" });
+    for (const id of holders) freed(tx, id);
+  }
+}
+
+export function deleteQueue(tx: Tx, actor: Actor, command: CommandOf<"delete_queue">): void {
+  const { state } = tx;
+  const queue = state.queues[command.queueId];
+  if (!queue || queue.deleted) refuse("queue/not_found", `There is no queue ${command.queueId}.`);
+  const reason = `queue ${queue.name} was deleted`;
+  for (const c of liveConversations(state).filter((x) => x.queueId === queue.id)) {
+    const texts = workstreamOf(state, c).texts;
+    if (c.state === "open") {
+      withdrawOffers(tx, c);
+      systemMessage(tx, c, "aborted", fill(texts.aborted, { reason }));
+      tx.emit({ type: "aborted", conversationId: c.id, reason });
+      tx.emit({ type: "closed", conversationId: c.id, by: "system" });
+    } else if (!c.aborted) {
+      tx.emit({ type: "aborted", conversationId: c.id, reason });
+      systemMessage(tx, c, "aborted", fill(texts.aborted, { reason }));
+    }
+  }
+  tx.emit({ type: "queue_deleted", queueId: queue.id });
+}
+
+export function deleteUser(tx: Tx, actor: Actor, command: CommandOf<"delete_user">): void {
+  const { state } = tx;
+  const rep = repOf(state, command.userId);
+  const reason = `rep ${rep.name} was removed`;
+  for (const o of pendingOffersOf(state, rep.id)) {
+    const c = state.conversations[o.conversationId]!;
+    if (o.kind === "conference") tx.emit({ type: "conference_cancelled", conversationId: c.id, repId: rep.id });
+    if (o.kind === "transfer" || o.kind === "supervisor_transfer")
+      tx.emit({ type: "transfer_ended", conversationId: c.id, outcome: "withdrawn" });
+    tx.emit({
+      type: "offer_ended",
+      offerId: o.id,
+      repId: o.repId,
+      conversationId: o.conversationId,
+      status: "withdrawn",
+    });
+    tx.touch([c.queueId]);
+  }
+  for (const c of liveConversations(state)) {
+    if (c.ownerId === rep.id && c.state === "active") {
+      tx.emit({ type: "aborted", conversationId: c.id, reason });
+      systemMessage(tx, c, "aborted", fill(workstreamOf(state, c).texts.aborted, { reason }));
+    } else if (c.participants.includes(rep.id)) {
+      tx.emit({ type: "left", conversationId: c.id, repId: rep.id, toWrapUp: false });
+    }
+  }
+  const wrappingUp = liveConversations(state).filter((c) => c.state === "wrapup" && c.wrapUpBy.includes(rep.id));
+  tx.emit({ type: "user_deleted", userId: rep.id });
+  // Nobody else was wrapping them up: they would stay in Wrap-up for ever.
+  for (const c of wrappingUp)
+    if (c.wrapUpBy.length === 0) tx.emit({ type: "closed", conversationId: c.id, by: "system" });
+}

@@ -1,0 +1,268 @@
+// What the command families share: lookups that refuse, and the small steps that emit events.
+import { usedUnits } from "../evolve.js";
+import type {
+  Actor,
+  Author,
+  Command,
+  Conversation,
+  ErrorCode,
+  Offer,
+  OfferKind,
+  State,
+  TransferTarget,
+  UserState,
+} from "../model.js";
+import { MAX_MESSAGE_LENGTH } from "../model.js";
+import { fits, workstreamOf } from "../routing.js";
+import { refuse } from "./tx.js";
+import type { Tx } from "./tx.js";
+
+/** A customer actor: the commands only customers may send get one (the table checks the role first). */
+export type CustomerActor = Extract<Actor, { role: "customer" }>;
+
+export type CommandOf<T extends Command["type"]> = Extract<Command, { type: T }>;
+
+// ---- lookups ----------------------------------------------------------------------------------------
+
+export function conversation(state: State, id: string): Conversation {
+  const c = state.conversations[id];
+  if (!c) refuse("conversation/not_found", `There is no conversation ${id}.`);
+  return c;
+}
+
+/** A customer asking for a conversation that is not theirs gets the same answer as for one that does not exist. */
+export function customersConversation(state: State, actor: CustomerActor, id: string): Conversation {
+  const c = state.conversations[id];
+  // A conversation token reaches its own conversation only.
+  if (!c || c.customer.key !== actor.key || (actor.conversationId !== undefined && actor.conversationId !== id)) {
+    refuse("conversation/not_found", `There is no conversation ${id}.`);
+  }
+  return c;
+}
+
+export function repOf(state: State, id: string): UserState {
+  const rep = state.users[id];
+  if (!rep || rep.deleted) refuse("rep/not_found", `There is no rep ${id}.`);
+  return rep;
+}
+
+export function actorId(actor: Actor): string {
+  if (actor.role === "rep" || actor.role === "supervisor") return actor.id;
+  if (actor.role === "customer") return actor.key;
+  return actor.role;
+}
+
+export function costOf(state: State, c: Conversation): number {
+  return workstreamOf(state, c).capacityCost;
+}
+
+export function checkText(text: string, fromStaff: boolean): string {
+  if (text.trim().length === 0) refuse("message/empty", "The message is empty.");
+  // Characters (code points) never outnumber UTF-16 units: only a long text needs counting.
+  if (text.length > MAX_MESSAGE_LENGTH && [...text].length > MAX_MESSAGE_LENGTH) {
+    refuse(
+      "message/too_long",
+      `A message can be at most ${MAX_MESSAGE_LENGTH} characters (this one has ${[...text].length}).`,
+    );
+  }
+  if (fromStaff && /[<>]/.test(text)) {
+    refuse(
+      "message/reserved_characters",
+      "< and > are reserved for template parameters and cannot be sent. Your message was kept.",
+    );
+  }
+  return text;
+}
+
+export function requireOwner(c: Conversation, repId: string): void {
+  if (c.ownerId !== repId) refuse("conversation/not_yours", `Conversation ${c.id} is not assigned to you.`);
+}
+
+export function requireActive(c: Conversation, action: string): void {
+  if (c.state !== "active")
+    refuse("conversation/not_active", `You can only ${action} an Active conversation; ${c.id} is ${c.state}.`);
+}
+
+export function requireNotAborted(c: Conversation): void {
+  if (c.aborted)
+    refuse("conversation/aborted", `Conversation ${c.id} was aborted (${c.aborted}); it can only be ended.`);
+}
+
+/**
+ * L10, L11, L12: a rep who left a conversation (transferred it, left its conference) owes a wrap-up reason for
+ * leaving it. Taking it again first would drop that wrap-up unrecorded (the seat replaces the wrap-up item, and the
+ * units it held), so it waits until the reason is submitted; then it is an ordinary pick or assignment.
+ */
+export function requireNoWrapUp(rep: UserState, c: Conversation, who: string, action: string): void {
+  if (rep.items[c.id]?.role === "wrapup") {
+    refuse(
+      "wrapup/pending",
+      `${who} not submitted the wrap-up reason for leaving conversation ${c.id} yet; submit it first, then ${action}.`,
+    );
+  }
+}
+
+export function requireSetting(
+  state: State,
+  setting: keyof State["org"]["supervisor"],
+  code: ErrorCode,
+  label: string,
+): void {
+  if (!state.org.supervisor[setting]) refuse(code, `${label} is turned off for this organisation.`);
+}
+
+// ---- small event helpers ----------------------------------------------------------------------------
+
+/** Authors without fields of their own, shared by every message they write (messages are never changed). */
+export const CUSTOMER: Author = Object.freeze({ role: "customer" });
+export const SYSTEM: Author = Object.freeze({ role: "system" });
+
+/**
+ * A staff member's author, shared by every message they write as long as their name stays the same: the same value
+ * as a fresh `{ role, id, name }`, without an object per message.
+ */
+type StaffAuthor = Extract<Author, { id: string }>;
+const staffAuthors = new WeakMap<UserState, { rep?: StaffAuthor; supervisor?: StaffAuthor }>();
+
+export function staffAuthor(role: StaffAuthor["role"], user: UserState): StaffAuthor {
+  let byRole = staffAuthors.get(user);
+  if (!byRole) staffAuthors.set(user, (byRole = {}));
+  const cached = byRole[role];
+  if (cached && cached.id === user.id && cached.name === user.name) return cached;
+  return (byRole[role] = Object.freeze({ role, id: user.id, name: user.name }));
+}
+
+export function nextMessageId(tx: Tx): string {
+  return `m${tx.state.counters.message + 1}`;
+}
+
+export function systemMessage(tx: Tx, c: Conversation, code: string, text: string): void {
+  tx.emit({
+    type: "message_added",
+    conversationId: c.id,
+    message: { id: nextMessageId(tx), at: tx.at, author: SYSTEM, text, code },
+  });
+}
+
+export function offer(tx: Tx, c: Conversation, rep: UserState, kind: OfferKind, byId: string | null): Offer {
+  const ws = workstreamOf(tx.state, c);
+  const o: Offer = {
+    id: `o${tx.state.counters.offer + 1}`,
+    conversationId: c.id,
+    repId: rep.id,
+    kind,
+    status: "pending",
+    createdAt: tx.at,
+    expiresAt: tx.at + ws.offerTimeoutSeconds * 1000,
+    byId,
+  };
+  tx.emit({ type: "offered", offer: o });
+  return o;
+}
+
+/** Busy while full, Available again when capacity frees, when the org says so (S2). */
+export function settlePresence(tx: Tx, repId: string | null | undefined): void {
+  if (!repId || !tx.state.org.autoBusyAtCapacity) return;
+  const rep = tx.state.users[repId];
+  if (!rep || rep.deleted) return;
+  let handling = 0;
+  for (const id in rep.items) if (rep.items[id]!.role !== "offer") handling += rep.items[id]!.units;
+  if (rep.presence === "available" && rep.capacity > 0 && handling >= rep.capacity) {
+    tx.emit({ type: "presence_changed", userId: rep.id, presence: "busy", auto: true, reason: "capacity" });
+  } else if (rep.presence === "busy" && rep.autoBusy && handling < rep.capacity) {
+    tx.emit({ type: "presence_changed", userId: rep.id, presence: "available", auto: false, reason: "capacity" });
+  }
+}
+
+export function freed(tx: Tx, repId: string | null | undefined): void {
+  if (!repId) return;
+  settlePresence(tx, repId);
+  const rep = tx.state.users[repId];
+  if (rep) tx.touch(rep.queues);
+}
+
+export function assign(
+  tx: Tx,
+  c: Conversation,
+  repId: string,
+  by: "offer" | "auto" | "supervisor" | "pick",
+  override = false,
+  exceededBy = 0,
+): void {
+  tx.emit({ type: "assigned", conversationId: c.id, repId, units: costOf(tx.state, c), by, override, exceededBy });
+  settlePresence(tx, repId);
+}
+
+/** Withdraw every pending offer of a conversation (it was ended, picked, assigned or closed). */
+export function withdrawOffers(tx: Tx, c: Conversation): void {
+  const pending = Object.values(tx.state.offers)
+    .filter((o) => o.conversationId === c.id && o.status === "pending")
+    .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id, "en"));
+  for (const o of pending) {
+    tx.emit({
+      type: "offer_ended",
+      offerId: o.id,
+      repId: o.repId,
+      conversationId: o.conversationId,
+      status: "withdrawn",
+    });
+    settlePresence(tx, o.repId);
+    const rep = tx.state.users[o.repId];
+    if (rep) tx.touch(rep.queues);
+  }
+  if (c.conference) tx.emit({ type: "conference_cancelled", conversationId: c.id, repId: c.conference.repId });
+  if (c.transfer) tx.emit({ type: "transfer_ended", conversationId: c.id, outcome: "withdrawn" });
+}
+export function liveConversations(state: State): Conversation[] {
+  return Object.keys(state.conversations)
+    .sort(byNumericId)
+    .map((id) => state.conversations[id]!)
+    .filter((c) => c.state !== "closed");
+}
+
+export function byNumericId(a: string, b: string): number {
+  return Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b, "en");
+}
+
+export function pendingOffersOf(state: State, repId: string): Offer[] {
+  return Object.values(state.offers)
+    .filter((o) => o.repId === repId && o.status === "pending")
+    .sort((a, b) => byNumericId(a.id, b.id));
+}
+
+/**
+ * L10, SV7: a conversation transferred to a queue is not offered straight back to the rep it was taken from, who just
+ * handed it on (or had it handed on by their supervisor). That rep counts as having declined it in the queue, like a
+ * rep who rejected its offer: routing skips them until it leaves the queue, or until they set themselves Available
+ * again by hand, a fresh signal that they may take it (so a customer is not stranded when nobody else ever comes).
+ * They can still pick it from the open work items on purpose.
+ */
+export function transferredFrom(repId: string | null): string[] {
+  return repId ? [repId] : [];
+}
+
+/** Validate a transfer or conference target; returns the rep, or null for a queue. */
+export function checkTarget(
+  tx: Tx,
+  c: Conversation,
+  target: TransferTarget,
+  fromId: string | null,
+  supervisor: boolean,
+): UserState | null {
+  const { state } = tx;
+  if (target.kind === "queue") {
+    const queue = state.queues[target.id];
+    if (!queue || queue.deleted) refuse("queue/not_found", `There is no queue ${target.id}.`);
+    return null;
+  }
+  const rep = repOf(state, target.id);
+  if (rep.id === fromId) refuse("transfer/invalid_target", "The conversation is already with that rep.");
+  if (!supervisor && rep.id === c.ownerId) refuse("transfer/invalid_target", "You cannot transfer to yourself.");
+  // One item per rep and conversation: a second offer would replace their pending offer, conference seat or wrap-up.
+  if (c.id in rep.items)
+    refuse("transfer/invalid_target", `${rep.name} already has conversation ${c.id} (${rep.items[c.id]!.role}).`);
+  if (rep.presence !== "available") refuse("rep/unavailable", `${rep.name} is ${rep.presence}, not Available.`);
+  if (!fits(rep, costOf(state, c)))
+    refuse("rep/at_capacity", `${rep.name} is at capacity (${usedUnits(rep)}/${rep.capacity}).`);
+  return rep;
+}

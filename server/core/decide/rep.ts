@@ -1,0 +1,231 @@
+// Reps (and supervisors taking work in the rep console): presence, offers, picking, writing, transfer,
+// conference, Waiting, end and wrap-up.
+import { usedUnits } from "../evolve.js";
+import { messageIdByClientId } from "../indexes.js";
+import type { Actor, Message } from "../model.js";
+import { PRESENCES } from "../model.js";
+import { DAY, fill } from "../org.js";
+import { fits, workstreamOf } from "../routing.js";
+import type { CommandOf } from "./common.js";
+import {
+  actorId,
+  assign,
+  checkTarget,
+  checkText,
+  conversation,
+  costOf,
+  freed,
+  nextMessageId,
+  offer,
+  pendingOffersOf,
+  repOf,
+  requireActive,
+  requireNoWrapUp,
+  requireNotAborted,
+  requireOwner,
+  settlePresence,
+  staffAuthor,
+  systemMessage,
+  transferredFrom,
+  withdrawOffers,
+} from "./common.js";
+import { acceptOffer, endOffer, myPendingOffer } from "./offers.js";
+import { refuse } from "./tx.js";
+import type { Tx } from "./tx.js";
+
+export function presence(tx: Tx, actor: Actor, command: CommandOf<"presence">): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  if (!PRESENCES.includes(command.presence) || command.presence === "rona") {
+    refuse("presence/invalid", "Choose Available, Busy, Busy-DND, Away or Offline; RONA is set by the system.");
+  }
+  if (me.presence === command.presence && !me.autoBusy) return;
+  tx.emit({ type: "presence_changed", userId: me.id, presence: command.presence, auto: false, reason: "manual" });
+  if (command.presence === "available") {
+    settlePresence(tx, me.id);
+    tx.touch(me.queues);
+  } else if (command.presence !== "busy") {
+    // Away, Offline and Busy-DND cannot answer: their routing offers go to someone else now.
+    for (const o of pendingOffersOf(state, me.id)) {
+      if (o.kind !== "route") continue;
+      tx.emit({
+        type: "offer_ended",
+        offerId: o.id,
+        repId: o.repId,
+        conversationId: o.conversationId,
+        status: "withdrawn",
+      });
+      tx.touch([state.conversations[o.conversationId]!.queueId]);
+    }
+  }
+}
+
+export function accept(tx: Tx, actor: Actor, command: CommandOf<"accept">): void {
+  acceptOffer(tx, actor, command.offerId);
+}
+
+export function reject(tx: Tx, actor: Actor, command: CommandOf<"reject">): void {
+  const o = myPendingOffer(tx, actor, command.offerId);
+  return endOffer(tx, o, "rejected");
+}
+
+export function pick(tx: Tx, actor: Actor, command: CommandOf<"pick">): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  if (c.state !== "open" || c.transfer)
+    refuse("conversation/not_open", `Conversation ${c.id} is not open to pick (it is ${c.state}).`);
+  if (!me.queues.includes(c.queueId)) refuse("rep/not_in_queue", `You are not a member of the queue of ${c.id}.`);
+  requireNoWrapUp(me, c, "You have", "pick it back");
+  // The units of one's own pending offer for it are already counted.
+  if (!fits(me, costOf(state, c)) && !(c.id in me.items))
+    refuse("rep/at_capacity", `You are at capacity (${usedUnits(me)}/${me.capacity}).`);
+  withdrawOffers(tx, c);
+  assign(tx, c, me.id, "pick");
+  tx.result = { conversationId: c.id };
+}
+
+export function message(tx: Tx, actor: Actor, command: CommandOf<"message">): void {
+  staffMessage(tx, actor, command.conversationId, command.text, command.clientId);
+}
+
+export function transfer(tx: Tx, actor: Actor, command: CommandOf<"transfer">): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  requireOwner(c, me.id);
+  requireActive(c, "transfer");
+  requireNotAborted(c);
+  if (c.transfer) refuse("transfer/pending", "A transfer is already in progress.");
+  if (c.participants.length > 0 || c.conference)
+    refuse("conference/pending", "End the conference before transferring.");
+  const target = checkTarget(tx, c, command.target, me.id, false);
+  withdrawOffers(tx, c);
+  tx.emit({ type: "left", conversationId: c.id, repId: me.id, toWrapUp: true });
+  const queueId = command.target.kind === "queue" ? command.target.id : c.queueId;
+  // If a rep target does not accept, it goes back to routing: still not to the rep who transferred it.
+  tx.emit({ type: "queued", conversationId: c.id, queueId, declinedBy: transferredFrom(me.id) });
+  if (target) {
+    const o = offer(tx, c, target, "transfer", me.id);
+    tx.emit({
+      type: "transfer_requested",
+      conversationId: c.id,
+      transfer: { by: "rep", fromRepId: me.id, target: command.target, offerId: o.id },
+    });
+  }
+  tx.touch([queueId]);
+  settlePresence(tx, me.id);
+}
+
+export function conference(tx: Tx, actor: Actor, command: CommandOf<"conference">): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  requireOwner(c, me.id);
+  requireActive(c, "start a conference in");
+  requireNotAborted(c);
+  if (c.conference) refuse("conference/pending", "A conference request is already pending.");
+  if (c.participants.includes(command.repId))
+    refuse("transfer/invalid_target", "That rep is already in the conversation.");
+  const target = checkTarget(tx, c, { kind: "rep", id: command.repId }, me.id, false)!;
+  const o = offer(tx, c, target, "conference", me.id);
+  tx.emit({ type: "conference_requested", conversationId: c.id, repId: target.id, offerId: o.id });
+}
+
+export function endConference(tx: Tx, actor: Actor, command: CommandOf<"end_conference">): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  const inConference = c.participants.length > 0 && (c.ownerId === me.id || c.participants.includes(me.id));
+  if (!inConference || c.state !== "active")
+    refuse("conference/not_in_conference", "You are not in a conference on this conversation.");
+  tx.emit({ type: "left", conversationId: c.id, repId: me.id, toWrapUp: true });
+  systemMessage(tx, c, "rep_left", fill(workstreamOf(state, c).texts.repLeft, { name: me.name }));
+}
+
+export function close(tx: Tx, actor: Actor, command: CommandOf<"close">): void {
+  const { state, at } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  requireOwner(c, me.id);
+  if (c.mode !== "persistent")
+    refuse(
+      "conversation/persistent_only",
+      "Only a persistent conversation can be closed to Waiting; end a live chat instead.",
+    );
+  requireActive(c, "close");
+  requireNotAborted(c);
+  withdrawOffers(tx, c);
+  const reps = [c.ownerId, ...c.participants];
+  const ws = workstreamOf(state, c);
+  tx.emit({ type: "waiting", conversationId: c.id, byRepId: me.id, until: at + ws.waitingExpiryDays * DAY });
+  for (const id of reps) freed(tx, id);
+}
+
+export function end(tx: Tx, actor: Actor, command: CommandOf<"end">): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  if (c.state === "waiting") {
+    if (c.lastOwnerId !== me.id) refuse("conversation/not_yours", `Conversation ${c.id} is not yours to end.`);
+  } else {
+    requireOwner(c, me.id);
+    requireActive(c, "end");
+  }
+  withdrawOffers(tx, c);
+  systemMessage(tx, c, "ended", workstreamOf(state, c).texts.ended);
+  tx.emit({
+    type: "wrapup_started",
+    conversationId: c.id,
+    repIds: c.state === "waiting" ? [me.id] : [me.id, ...c.participants],
+    customerEnded: false,
+  });
+}
+
+export function wrapup(tx: Tx, actor: Actor, command: CommandOf<"wrapup">): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  if (me.items[c.id]?.role !== "wrapup")
+    refuse("wrapup/not_in_wrapup", `You are not wrapping up conversation ${c.id}.`);
+  if (!state.org.wrapUpReasons.some((r) => r.id === command.reasonId)) {
+    refuse(
+      "wrapup/unknown_reason",
+      `Unknown wrap-up reason "${command.reasonId}"; choose one of: ${state.org.wrapUpReasons.map((r) => r.id).join(", ")}.`,
+    );
+  }
+  tx.emit({ type: "wrapup_submitted", conversationId: c.id, repId: me.id, reasonId: command.reasonId });
+  // Closed by whoever ended it: the customer (the reps' wrap-up only follows their end), else the last rep to wrap up.
+  if (c.state === "wrapup" && c.wrapUpBy.length === 0)
+    tx.emit({ type: "closed", conversationId: c.id, by: c.customerEnded ? "customer" : me.id });
+  freed(tx, me.id);
+}
+
+function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string, clientId: string | undefined): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, conversationId);
+  const joined = actor.role === "supervisor" && c.supervisors[me.id] === "join";
+  const handling = c.ownerId === me.id || c.participants.includes(me.id);
+  if (!handling && !joined) {
+    refuse(
+      actor.role === "supervisor" ? "supervisor/not_joined" : "conversation/not_yours",
+      `You are not in conversation ${c.id}.`,
+    );
+  }
+  const author = staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me);
+  const earlier = clientId === undefined ? undefined : messageIdByClientId(state, c, author, clientId);
+  if (earlier) {
+    tx.result = { conversationId: c.id, messageId: earlier, duplicate: true };
+    return;
+  }
+  if (c.state !== "active" && !(joined && c.state === "wrapup")) requireActive(c, "write in");
+  requireNotAborted(c);
+  checkText(text, true);
+  // One literal per shape: a property added afterwards would cost every message a separate property array.
+  const id = nextMessageId(tx);
+  const message: Message =
+    clientId === undefined ? { id, at: tx.at, author, text } : { id, at: tx.at, author, text, clientId };
+  tx.emit({ type: "message_added", conversationId: c.id, message });
+  tx.result = { conversationId: c.id, messageId: message.id };
+}

@@ -1,0 +1,138 @@
+// Supervisors: monitor and join, assign, transfer, force close (SV1–SV8).
+import type { Actor, TransferTarget } from "../model.js";
+import { usedUnits } from "../evolve.js";
+import { workstreamOf } from "../routing.js";
+import type { CommandOf } from "./common.js";
+import {
+  actorId,
+  assign as assignTo,
+  checkTarget,
+  conversation,
+  costOf,
+  freed,
+  offer,
+  repOf,
+  requireNoWrapUp,
+  requireNotAborted,
+  requireSetting,
+  systemMessage,
+  transferredFrom,
+  withdrawOffers,
+} from "./common.js";
+import { refuse } from "./tx.js";
+import type { Tx } from "./tx.js";
+
+export function monitor(tx: Tx, actor: Actor, command: CommandOf<"monitor">): void {
+  const { state } = tx;
+  requireSetting(state, "monitor", "supervisor/monitor_disabled", "Monitoring");
+  const me = actorId(actor);
+  const c = conversation(state, command.conversationId);
+  if (c.state !== "active" && c.state !== "wrapup") {
+    refuse("conversation/wrong_state", `Only Active or Wrap-up conversations can be monitored; ${c.id} is ${c.state}.`);
+  }
+  if (c.ownerId === me || c.participants.includes(me))
+    refuse("supervisor/own_conversation", "You cannot monitor a conversation assigned to yourself.");
+  if (c.supervisors[me] === command.mode) return;
+  tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: me, mode: command.mode });
+}
+
+export function leave(tx: Tx, actor: Actor, command: CommandOf<"leave">): void {
+  const { state } = tx;
+  const c = conversation(state, command.conversationId);
+  if (c.supervisors[actorId(actor)])
+    tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: actorId(actor), mode: null });
+}
+
+export function assign(tx: Tx, _actor: Actor, command: CommandOf<"assign">): void {
+  supervisorAssign(tx, command.conversationId, command.target, command.override ?? false);
+}
+
+export function supervisorTransfer(tx: Tx, actor: Actor, command: CommandOf<"supervisor_transfer">): void {
+  const { state } = tx;
+  requireSetting(state, "transfer", "supervisor/transfer_disabled", "Supervisor transfer");
+  const c = conversation(state, command.conversationId);
+  if (c.state !== "active" && c.state !== "waiting") {
+    refuse(
+      "conversation/wrong_state",
+      `Only Active or Waiting conversations can be transferred; ${c.id} is ${c.state}.`,
+    );
+  }
+  requireNotAborted(c);
+  if (c.transfer) refuse("transfer/pending", "A transfer is already in progress.");
+  const from = c.ownerId;
+  const target = checkTarget(tx, c, command.target, from, true);
+  if (target) {
+    const o = offer(tx, c, target, "supervisor_transfer", actorId(actor));
+    tx.emit({
+      type: "transfer_requested",
+      conversationId: c.id,
+      transfer: { by: "supervisor", fromRepId: from, target: command.target, offerId: o.id },
+    });
+  } else {
+    withdrawOffers(tx, c);
+    // Taken from its owner, or from the rep who parked it in Waiting (whom affinity would pick first).
+    const takenFrom = from ?? (c.state === "waiting" ? c.lastOwnerId : null);
+    if (from) tx.emit({ type: "consultant_added", conversationId: c.id, repId: from });
+    for (const id of c.participants) tx.emit({ type: "left", conversationId: c.id, repId: id, toWrapUp: false });
+    tx.emit({
+      type: "queued",
+      conversationId: c.id,
+      queueId: command.target.id,
+      declinedBy: transferredFrom(takenFrom),
+    });
+    tx.touch([command.target.id]);
+    freed(tx, from);
+  }
+}
+
+export function forceClose(tx: Tx, actor: Actor, command: CommandOf<"force_close">): void {
+  const { state } = tx;
+  requireSetting(state, "forceClose", "supervisor/force_close_disabled", "Force close");
+  const c = conversation(state, command.conversationId);
+  if (c.state === "closed") refuse("conversation/wrong_state", `Conversation ${c.id} is already closed.`);
+  const holders = Object.keys(state.users)
+    .filter((id) => c.id in state.users[id]!.items)
+    .sort();
+  withdrawOffers(tx, c);
+  systemMessage(tx, c, "force_closed", workstreamOf(state, c).texts.ended);
+  tx.emit({ type: "closed", conversationId: c.id, by: actorId(actor) });
+  for (const id of holders) freed(tx, id);
+}
+
+function supervisorAssign(tx: Tx, conversationId: string, target: TransferTarget, override: boolean): void {
+  const { state } = tx;
+  requireSetting(state, "assign", "supervisor/assign_disabled", "Supervisor assign");
+  const c = conversation(state, conversationId);
+  if (c.state !== "open" || c.ownerId || c.transfer) {
+    refuse(
+      "conversation/not_open",
+      `Only an Open conversation assigned to nobody can be assigned; ${c.id} is ${c.state}.`,
+    );
+  }
+  if (target.kind === "queue") {
+    const queue = state.queues[target.id];
+    if (!queue || queue.deleted) refuse("queue/not_found", `There is no queue ${target.id}.`);
+    withdrawOffers(tx, c);
+    tx.emit({ type: "queued", conversationId: c.id, queueId: queue.id });
+    tx.touch([queue.id]);
+    tx.result = { conversationId: c.id, exceededBy: 0 };
+    return;
+  }
+  const rep = repOf(state, target.id);
+  requireNoWrapUp(rep, c, `${rep.name} has`, "assign it to them");
+  const cost = costOf(state, c);
+  const ownOffer = rep.items[c.id]?.role === "offer" ? rep.items[c.id]!.units : 0;
+  const exceededBy = Math.max(0, usedUnits(rep) - ownOffer + cost - rep.capacity);
+  const unavailable = rep.presence !== "available";
+  if (!override && unavailable)
+    refuse("rep/unavailable", `${rep.name} is ${rep.presence}; assign with override to assign anyway.`);
+  if (!override && exceededBy > 0) {
+    refuse(
+      "rep/at_capacity",
+      `${rep.name} is at capacity (${usedUnits(rep)}/${rep.capacity}); assign with override to exceed it by ${exceededBy}.`,
+    );
+  }
+  withdrawOffers(tx, c);
+  assignTo(tx, c, rep.id, "supervisor", override && (exceededBy > 0 || unavailable), exceededBy);
+  tx.result = { conversationId: c.id, exceededBy };
+}

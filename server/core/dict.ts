@@ -1,0 +1,40 @@
+// Records keyed by ids. Ids come from requests, org files and customers, and any string is an id: "__proto__",
+// "constructor" or "toString" too. On an ordinary object those name properties of Object.prototype (and setting
+// `obj["__proto__"]` replaces the prototype), so every record of the state keyed by ids is a dictionary without a
+// prototype: a lookup finds own entries only, and any key is stored as an entry. A state from JSON (a snapshot) is
+// made of ordinary objects: `dictionaries` turns its records back into dictionaries.
+import type { Conversation, State, UserState } from "./model.js";
+
+export type Dict<T> = Record<string, T>;
+
+/** A dictionary without a prototype, with the own entries of `from` (an ordinary object from JSON, say). */
+export function dict<T>(from?: Readonly<Record<string, T>>): Dict<T> {
+  const d = Object.create(null) as Dict<T>;
+  if (from) for (const key of Object.keys(from)) d[key] = from[key]!;
+  return d;
+}
+
+/** The records a conversation keys by ids, as dictionaries. */
+export function conversationDicts(c: Conversation): Conversation {
+  c.supervisors = dict(c.supervisors);
+  c.context = dict(c.context);
+  return c;
+}
+
+function userDicts(u: UserState): UserState {
+  u.items = dict(u.items);
+  return u;
+}
+
+/** Every record of `state` keyed by ids, as dictionaries (after JSON.parse of a snapshot). */
+export function dictionaries(state: State): State {
+  state.users = dict(state.users);
+  state.queues = dict(state.queues);
+  state.conversations = dict(state.conversations);
+  state.offers = dict(state.offers);
+  state.identities = dict(state.identities);
+  state.waitStats = dict(state.waitStats);
+  for (const id in state.users) userDicts(state.users[id]!);
+  for (const id in state.conversations) conversationDicts(state.conversations[id]!);
+  return state;
+}

@@ -1,0 +1,89 @@
+// Over a real socket: ids that are also JavaScript property names are unknown ids like any other, and a command that
+// fails part-way leaves the server's memory as its log has it.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startServer } from "../../server/start-server.js";
+import type { RunningServer } from "../../server/start-server.js";
+import { refusal } from "../helpers/server.js";
+import { TestClient, waitFor } from "../helpers/ws.js";
+
+let server: RunningServer;
+const clients: TestClient[] = [];
+
+beforeEach(async () => {
+  server = await startServer({ port: 0, dataFile: null });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server.close();
+});
+
+async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
+  const client = await new TestClient(server.url, hello).connect();
+  clients.push(client);
+  return client;
+}
+
+function token(id: string): string {
+  return server.org.users.find((u) => u.id === id)!.token;
+}
+
+describe("ids that are JavaScript property names, over the wire", () => {
+  it("a customer's status, send and end on constructor or __proto__ are answered not found, and the server stays up", async () => {
+    const visitor = await connect({ role: "customer" });
+    await visitor.request({ type: "start", workstream: "live", text: "Hello" });
+    for (const id of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      for (const body of [
+        { type: "status", conversationId: id },
+        { type: "send", conversationId: id, text: "Hi" },
+        { type: "end", conversationId: id },
+      ] as const) {
+        expect(await refusal(visitor, body), `${body.type} ${id}`).toEqual({
+          code: "conversation/not_found",
+          message: `There is no conversation ${id}.`,
+        });
+      }
+    }
+    expect((await visitor.request({ type: "status", conversationId: "c1" })).state).toBe("open");
+  });
+
+  it("a rep's transfer to queue __proto__ and a supervisor's assign to it are refused with queue/not_found", async () => {
+    const alice = await connect({ role: "rep", token: token("alice") });
+    await alice.request({ type: "presence", presence: "available" });
+    const visitor = await connect({ role: "customer" });
+    const id = (await visitor.request({ type: "start", workstream: "live", text: "Hello" })).conversationId as string;
+    await alice.request({ type: "accept", offerId: (await alice.waitForOffer(id)).id });
+    expect(
+      (await refusal(alice, { type: "transfer", conversationId: id, target: { kind: "queue", id: "__proto__" } })).code,
+    ).toBe("queue/not_found");
+    expect(server.hub.state.conversations[id]).toMatchObject({ state: "active", ownerId: "alice" });
+    expect(server.hub.state.users["alice"]!.items[id]?.role).toBe("owner");
+
+    const other = await connect({ role: "customer" });
+    await alice.request({ type: "presence", presence: "away" });
+    const open = (await other.request({ type: "start", workstream: "live", text: "Hi" })).conversationId as string;
+    const sam = await connect({ role: "supervisor", token: token("sam") });
+    expect(
+      (await refusal(sam, { type: "assign", conversationId: open, target: { kind: "queue", id: "__proto__" } })).code,
+    ).toBe("queue/not_found");
+    expect(server.hub.state.conversations[open]).toMatchObject({ state: "open", queueId: "general" });
+  });
+
+  it("a command that fails after some of its events leaves memory as the log has it (rebuilt from the log)", async () => {
+    const alice = await connect({ role: "rep", token: token("alice") });
+    await alice.request({ type: "presence", presence: "available" });
+    const visitor = await connect({ role: "customer" });
+    const id = (await visitor.request({ type: "start", workstream: "live", text: "Hello" })).conversationId as string;
+    const offer = await alice.waitForOffer(id);
+    // A defect planted in memory only: force close withdraws the offer (an event), then finds no workstream.
+    server.hub.state.conversations[id]!.workstreamId = "gone";
+    const sam = await connect({ role: "supervisor", token: token("sam") });
+    expect((await refusal(sam, { type: "force_close", conversationId: id })).code).toBe("server/internal");
+    // Memory is what the log holds: the offer still pending, nothing of the failed command, the plant gone too.
+    const c = server.hub.state.conversations[id]!;
+    expect(c).toMatchObject({ state: "open", workstreamId: "live", offerId: offer.id });
+    expect(server.hub.state.offers[offer.id]?.status).toBe("pending");
+    await alice.request({ type: "accept", offerId: offer.id });
+    await waitFor(() => alice.conversations.get(id)?.state === "active", "the conversation to be Active");
+  });
+});
