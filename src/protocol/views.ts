@@ -24,6 +24,14 @@ export interface MessageView {
   code?: string;
 }
 
+/** A staff note (never sent to a customer). */
+export interface NoteView {
+  id: string;
+  at: number;
+  author: { role: "rep" | "supervisor"; id: string; name: string };
+  text: string;
+}
+
 export interface CustomerView {
   name: string;
   authenticated: boolean;
@@ -76,6 +84,8 @@ export interface ConversationView {
   closedBy: string | null;
   /** Only in snapshots and on first sight; later messages arrive one by one. */
   messages?: MessageView[];
+  /** Staff notes, with `messages`; later notes arrive one by one (`note` changes). */
+  notes?: NoteView[];
 }
 
 /** A conversation as its customer sees it. */
@@ -140,6 +150,7 @@ export type Change =
   | { kind: "conversation"; conversation: ConversationView }
   | { kind: "customer_conversation"; conversation: CustomerConversationView }
   | { kind: "message"; conversationId: string; message: MessageView }
+  | { kind: "note"; conversationId: string; note: NoteView }
   | { kind: "offer"; offer: OfferView }
   | { kind: "user"; user: UserView }
   | { kind: "offer_ended"; offerId: string; conversationId: string; status: Exclude<OfferStatus, "pending"> }

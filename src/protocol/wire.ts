@@ -6,6 +6,8 @@ export const PROTOCOL_VERSION = 1;
 /** Largest frame the server accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_MESSAGE_LENGTH = 1000;
+/** At most one typing frame per conversation and direction this often (the server drops the rest). */
+export const TYPING_INTERVAL_MS = 2000;
 
 /** WebSocket close codes the server uses (4000–4999 are the application's). */
 export const CloseCode = {
@@ -59,13 +61,29 @@ export interface EventFrame {
   changes: Change[];
 }
 
-export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame;
+/** The other side is typing in a conversation (never what). Transient: no seq, never stored or replayed. */
+export interface TypingFrame {
+  type: "typing";
+  conversationId: string;
+  /** Who types: the customer (to staff), or a rep or supervisor (to the customer, with their name). */
+  from: "customer" | "rep";
+  name?: string;
+}
+
+export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame | TypingFrame;
 
 /** Decode a server frame on the client. Servers are trusted for shape; this only checks the envelope. */
 export function decodeServerFrame(raw: string): ServerFrame | null {
   try {
     const json = JSON.parse(raw) as { type?: unknown };
-    if (json && (json.type === "welcome" || json.type === "ack" || json.type === "error" || json.type === "event"))
+    if (
+      json &&
+      (json.type === "welcome" ||
+        json.type === "ack" ||
+        json.type === "error" ||
+        json.type === "event" ||
+        json.type === "typing")
+    )
       return json as ServerFrame;
   } catch {
     // fall through

@@ -24,6 +24,7 @@ import type {
   Hello,
   ProtocolErrorCode,
   ServerFrame,
+  TypingFrame,
   Welcome,
 } from "../../src/protocol/messages.js";
 import type {
@@ -33,6 +34,7 @@ import type {
   ConversationView,
   CustomerConversationView,
   CustomerView,
+  NoteView,
   MessageView,
   Mode,
   NoticeCode,
@@ -220,6 +222,13 @@ const message = obj<MessageView>({
   code: optional(str),
 });
 
+const note = obj<NoteView>({
+  id: str,
+  at: int,
+  author: obj<NoteView["author"]>({ role: lit("rep", "supervisor"), id: str, name: str }),
+  text: str,
+});
+
 const customer = obj<CustomerView>({
   name: str,
   authenticated: bool,
@@ -275,6 +284,7 @@ const conversation = obj<ConversationView>({
   closedAt: nullable(int),
   closedBy: nullable(str),
   messages: optional(arr(message)),
+  notes: optional(arr(note)),
 });
 
 const customerConversation = obj<CustomerConversationView>({
@@ -341,6 +351,7 @@ const change = union<Change, "kind">("kind", {
     conversation: customerConversation,
   }),
   message: obj<ChangeOf<"message">>({ kind: lit("message"), conversationId: str, message }),
+  note: obj<ChangeOf<"note">>({ kind: lit("note"), conversationId: str, note }),
   offer: obj<ChangeOf<"offer">>({ kind: lit("offer"), offer }),
   user: obj<ChangeOf<"user">>({ kind: lit("user"), user }),
   offer_ended: obj<ChangeOf<"offer_ended">>({
@@ -427,6 +438,12 @@ const serverFrame = union<ServerFrame, "type">("type", {
   ack: obj<Ack>({ type: lit("ack"), reqId: str, result: optional(rec(anything)) }),
   error: obj<ErrorFrame>({ type: lit("error"), reqId: optional(str), code: oneOf(ERROR_CODES), message: str }),
   event: obj<EventFrame>({ type: lit("event"), seq: int, at: int, changes: arr(change) }),
+  typing: obj<TypingFrame>({
+    type: lit("typing"),
+    conversationId: str,
+    from: lit("customer", "rep"),
+    name: optional(str),
+  }),
 });
 
 /** The documented worked example (docs/protocol.md, "Signed customer identities"). */
@@ -555,6 +572,7 @@ describe("server frame fixtures", () => {
       conversation: true,
       customer_conversation: true,
       message: true,
+      note: true,
       offer: true,
       user: true,
       offer_ended: true,
