@@ -2,7 +2,7 @@
 // with their seq, and reconnection with backoff that resumes from the last seq seen.
 import { EventEmitter } from "node:events";
 import { WebSocket } from "ws";
-import { PROTOCOL_VERSION, decodeServerFrame } from "../protocol/wire.js";
+import { PROTOCOL_VERSION, TYPING_INTERVAL_MS, decodeServerFrame } from "../protocol/wire.js";
 import type { ClientRequest, EventFrame, Hello, ServerFrame, Welcome } from "../protocol/messages.js";
 
 type WithoutEnvelope<T> = T extends unknown ? Omit<T, "type" | "v" | "lastSeq"> : never;
@@ -27,6 +27,8 @@ export interface ClientOptions {
   reconnect?: boolean;
   /** Give up a request after this long without an answer (default 15 s). */
   requestTimeoutMs?: number;
+  /** The clock typing frames are spaced by (tests pass a manual one). */
+  now?: () => number;
 }
 
 type Omitted<T> = T extends unknown ? Omit<T, "reqId"> : never;
@@ -39,8 +41,8 @@ interface Pending {
 }
 
 /**
- * Events: "welcome" (Welcome), "event" (EventFrame), "state" (ConnectionState), "fatal" (Error: the server
- * refused us; no reconnect).
+ * Events: "welcome" (Welcome), "event" (EventFrame), "typing" (TypingFrame), "state" (ConnectionState), "fatal"
+ * (Error: the server refused us; no reconnect).
  */
 export class CcClient extends EventEmitter {
   private ws: WebSocket | null = null;
@@ -56,6 +58,8 @@ export class CcClient extends EventEmitter {
   session: Welcome["session"] | null = null;
   /** A visitor's conversation token (from welcome or the start ack): a reconnect goes back to that conversation. */
   private conversationToken: string | undefined;
+  /** When this client last said it was typing, per conversation. */
+  private readonly typedAt = new Map<string, number>();
 
   constructor(private readonly options: ClientOptions) {
     super();
@@ -159,6 +163,10 @@ export class CcClient extends EventEmitter {
       this.emit("event", frame satisfies EventFrame);
       return;
     }
+    if (frame.type === "typing") {
+      this.emit("typing", frame);
+      return;
+    }
     if (frame.type === "ack" || (frame.type === "error" && frame.reqId)) {
       const pending = this.pending.get(frame.reqId!);
       if (!pending) return;
@@ -197,6 +205,20 @@ export class CcClient extends EventEmitter {
       if (this.ws && this.state === "online" && this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
       else this.outbox.push({ frame, reqId });
     });
+  }
+
+  /**
+   * Say "I am typing" in a conversation: at most one frame every TYPING_INTERVAL_MS per conversation, and only while
+   * online (a typing frame is worth nothing later). No answer comes back. Returns whether a frame went out.
+   */
+  typing(conversationId: string): boolean {
+    const now = (this.options.now ?? Date.now)();
+    const last = this.typedAt.get(conversationId);
+    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return false;
+    if (!this.ws || this.state !== "online" || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.typedAt.set(conversationId, now);
+    this.ws.send(JSON.stringify({ type: "typing", conversationId }));
+    return true;
   }
 
   /** Drop the connection as a network failure would (tests of resume). */
