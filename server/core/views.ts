@@ -228,9 +228,10 @@ export function userView(u: UserState): UserView {
   };
 }
 
-export function orgView(state: State): OrgView {
+/** The org as clients see it; staff also get the quick replies. */
+export function orgView(state: State, forStaff = true): OrgView {
   const org = state.org;
-  return {
+  const view: OrgView = {
     name: org.name,
     masking: org.masking,
     supervisor: { ...org.supervisor },
@@ -244,6 +245,9 @@ export function orgView(state: State): OrgView {
     })),
     wrapUpReasons: org.wrapUpReasons.map((r) => ({ ...r })),
   };
+  if (forStaff && org.quickReplies && org.quickReplies.length > 0)
+    view.quickReplies = org.quickReplies.map((r) => ({ ...r }));
+  return view;
 }
 
 function activeUsers(state: State): UserState[] {
@@ -281,7 +285,7 @@ export function snapshot(state: State, viewer: Viewer): Snapshot {
   const conversations = viewer.role === "rep" ? withRecentlyClosed(visible) : visible;
   if (viewer.role === "customer") {
     return {
-      org: orgView(state),
+      org: orgView(state, false),
       me: null,
       users: [],
       conversations: [],

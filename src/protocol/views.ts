@@ -1,6 +1,7 @@
 // What each role sees of the server's state: the view types carried by protocol v1.
 // Reps and supervisors get masked customer data when the org enables masking; customers see only their
 // own conversation.
+import type { QuickReply } from "./quick-replies.js";
 
 export type ConversationState = "open" | "active" | "waiting" | "wrapup" | "closed";
 export type Presence = "available" | "busy" | "dnd" | "away" | "offline" | "rona";
@@ -134,6 +135,8 @@ export interface OrgView {
   queues: { id: string; name: string }[];
   workstreams: { id: string; name: string; mode: Mode; queueId: string; sentimentThreshold: SentimentStep }[];
   wrapUpReasons: { id: string; label: string }[];
+  /** Org-wide quick replies (reps and supervisors only). */
+  quickReplies?: QuickReply[];
 }
 
 export type NoticeCode =

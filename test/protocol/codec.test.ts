@@ -47,6 +47,7 @@ import type {
   UserView,
 } from "../../src/protocol/views.js";
 import type { ErrorCode } from "../../server/core/model.js";
+import type { QuickReply } from "../../src/protocol/quick-replies.js";
 import { serverFixtures } from "./fixtures/index.js";
 
 type Role = "rep" | "supervisor" | "customer";
@@ -332,6 +333,9 @@ const org = obj<OrgView>({
     obj<OrgView["workstreams"][number]>({ id: str, name: str, mode, queueId: str, sentimentThreshold: step }),
   ),
   wrapUpReasons: arr(obj<OrgView["wrapUpReasons"][number]>({ id: str, label: str })),
+  quickReplies: optional(
+    arr(obj<QuickReply>({ id: str, title: str, text: str, tags: optional(arr(str)), workstreams: optional(arr(str)) })),
+  ),
 });
 
 const snapshot = obj<Snapshot>({
