@@ -8,6 +8,7 @@ import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
 import type { Change, ConversationView, MessageView, OfferView, OrgView, UserView } from "../../src/protocol/views.js";
 import { App } from "../../src/ui/console/App.js";
 import { ConsoleController } from "../../src/ui/console/controller.js";
+import type { ControllerOptions } from "../../src/ui/console/controller.js";
 import { initialUiState } from "../../src/ui/mirror/state.js";
 import { createStore } from "../../src/ui/mirror/store.js";
 import type { Store } from "../../src/ui/mirror/store.js";
@@ -180,7 +181,14 @@ export function driveInk(element: ReactElement): Pick<Console, "frame" | "press"
 }
 
 export async function renderConsole(
-  options: { welcome?: Welcome; columns?: number; rows?: number; theme?: Theme } = {},
+  options: {
+    welcome?: Welcome;
+    columns?: number;
+    rows?: number;
+    theme?: Theme;
+    /** More of the controller's options (the rep's own quick replies, the typing callback). */
+    controller?: Pick<ControllerOptions, "quickReplies" | "typing">;
+  } = {},
 ): Promise<Console> {
   const store = createStore(initialUiState(T0, { columns: options.columns ?? 120, rows: options.rows ?? 40 }));
   const client = new FakeClient();
@@ -190,6 +198,7 @@ export async function renderConsole(
     exit: () => (result.exited = true),
     now: () => store.getState().now,
     newClientId: () => `cid-${++ids}`,
+    ...options.controller,
   });
   if (options.welcome) store.dispatch({ type: "welcome", welcome: options.welcome, now: T0 });
   Object.assign(result, {

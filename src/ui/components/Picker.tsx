@@ -10,6 +10,8 @@ export interface PickerItem {
   /** Shown greyed with the reason; cannot be selected. */
   disabled?: string;
   detail?: string;
+  /** Shown in full under the list while the row is highlighted (a quick reply's text). */
+  preview?: string;
 }
 
 export function Picker(props: {
@@ -24,6 +26,7 @@ export function Picker(props: {
   theme: Theme;
 }) {
   const { theme } = props;
+  const preview = props.items[props.index]?.preview;
   return (
     <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
       <Text bold>
@@ -46,6 +49,11 @@ export function Picker(props: {
           {item.disabled ? ` (${item.disabled})` : ""}
         </Text>
       ))}
+      {preview ? (
+        <Box borderStyle="single" {...border(theme.muted)} paddingX={1}>
+          <Text wrap="wrap">{sanitizeLine(preview)}</Text>
+        </Box>
+      ) : null}
       {props.footer ? <Text {...fg(theme.muted)}>{props.footer}</Text> : null}
     </Box>
   );

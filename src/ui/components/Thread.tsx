@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import { sanitizeText } from "../../protocol/sanitize.js";
-import type { MessageView } from "../../protocol/views.js";
+import type { MessageView, NoteView } from "../../protocol/views.js";
 import { initials } from "../mirror/selectors.js";
 import type { Theme } from "../theme/theme.js";
 import { fg, SENTIMENT_LABEL } from "../theme/theme.js";
@@ -53,9 +53,36 @@ export function visibleMessages(
   return { shown, hiddenBelow: messages.length - end };
 }
 
+/** A line of the thread: a message, or a staff note (shown in a style of its own, never to the customer). */
+type Entry = MessageView & { note?: true };
+
+const merged = new WeakMap<MessageView[], { notes: NoteView[]; entries: Entry[] }>();
+
+/** Messages and notes in time order (a note after the messages of its millisecond); cached per pair of lists. */
+export function threadEntries(messages: MessageView[], notes: NoteView[] | undefined): Entry[] {
+  if (!notes || notes.length === 0) return messages;
+  const cached = merged.get(messages);
+  if (cached?.notes === notes) return cached.entries;
+  const entries: Entry[] = [];
+  let n = 0;
+  for (const m of messages) {
+    while (n < notes.length && notes[n]!.at < m.at) entries.push(noteEntry(notes[n++]!));
+    entries.push(m);
+  }
+  while (n < notes.length) entries.push(noteEntry(notes[n++]!));
+  merged.set(messages, { notes, entries });
+  return entries;
+}
+
+function noteEntry(note: NoteView): Entry {
+  return { id: `note:${note.id}`, at: note.at, author: note.author, text: note.text, note: true };
+}
+
 /** L3: customer messages grey with initials, rep messages blue, system messages distinct. SV3: the monitor adds each customer message's sentiment. */
 export function Thread(props: {
   messages: MessageView[];
+  /** Staff notes, between the messages by time. */
+  notes?: NoteView[];
   height: number;
   width: number;
   scroll: number;
@@ -66,7 +93,7 @@ export function Thread(props: {
 }) {
   const { theme } = props;
   const { shown, hiddenBelow } = visibleMessages(
-    props.messages,
+    threadEntries(props.messages, props.notes),
     props.height - (props.scroll > 0 ? 1 : 0),
     props.width,
     props.scroll,
@@ -92,6 +119,12 @@ export function Thread(props: {
               {initials(props.customerName)}:{" "}
             </Text>
           );
+        } else if ((m as Entry).note) {
+          who = (
+            <Text {...fg(theme.warn)} bold>
+              ✎ note {m.author.id === props.meId ? "You" : initials(m.author.name)}:{" "}
+            </Text>
+          );
         } else {
           const mine = m.author.id === props.meId;
           who = (
@@ -101,15 +134,21 @@ export function Thread(props: {
             </Text>
           );
         }
-        const color =
-          m.author.role === "customer" ? theme.customer : m.author.role === "system" ? theme.system : theme.rep;
+        const note = (m as Entry).note === true;
+        const color = note
+          ? theme.warn
+          : m.author.role === "customer"
+            ? theme.customer
+            : m.author.role === "system"
+              ? theme.system
+              : theme.rep;
         return (
           <Box key={m.id} flexDirection="column">
             {separator}
             <Text wrap="wrap">
               <Text {...fg(theme.muted)}>{hhmm(m.at)} </Text>
               {who}
-              <Text {...fg(color)} italic={m.author.role === "system"}>
+              <Text {...fg(color)} italic={m.author.role === "system" || note}>
                 {text}
               </Text>
               {props.showSentiment && sentimentTag(m) ? (

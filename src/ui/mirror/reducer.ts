@@ -28,7 +28,8 @@ export type Action =
   | { type: "remove-session"; conversationId: string }
   | { type: "resize"; columns: number; rows: number }
   | { type: "terminal-focus"; focused: boolean }
-  | { type: "count"; what: keyof UiState["counts"] };
+  | { type: "count"; what: keyof UiState["counts"] }
+  | { type: "typing"; conversationId: string; until: number };
 
 /** How long a message stays in the flash line when nothing else replaces it. */
 export const FLASH_MS = 5000;
@@ -179,6 +180,8 @@ export function reduce(state: UiState, action: Action): UiState {
     }
     case "connection":
       return { ...state, connection: action.status };
+    case "typing":
+      return withSession(state, action.conversationId, (s) => ({ ...s, customerTypingUntil: action.until }));
     case "tick":
       return {
         ...state,

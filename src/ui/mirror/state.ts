@@ -40,6 +40,8 @@ export type Picker =
       after: "end" | "transfer" | "conference" | "customer_ended";
     }
   | { kind: "presence"; filter: string; index: number }
+  /** Quick replies for a session's composer: Enter inserts the highlighted one at the composer's cursor. */
+  | { kind: "quickreply"; conversationId: string; filter: string; index: number }
   | { kind: "switcher"; filter: string; index: number };
 
 export type Dialog =

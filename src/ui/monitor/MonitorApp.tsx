@@ -433,6 +433,7 @@ function ConversationPane(props: {
       ) : null}
       <Thread
         messages={session.messages}
+        notes={session.notes}
         height={threadHeight}
         width={props.width}
         scroll={props.scroll}

@@ -23,6 +23,7 @@ export type MonitorAction =
   | { type: "welcome"; welcome: Welcome; now: number }
   | { type: "event"; frame: EventFrame }
   | { type: "connection"; status: ConnectionStatus }
+  | { type: "typing"; conversationId: string; until: number }
   | { type: "tick"; now: number }
   | { type: "resize"; columns: number; rows: number }
   | { type: "flash"; flash: Flash | null }
@@ -184,6 +185,7 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return pruneClosed(next);
     }
     case "connection":
+    case "typing":
     case "tick":
     case "resize":
     case "flash":
