@@ -390,7 +390,7 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
         {
           id: "refund",
           title: "Refund started",
-          text: "I have started a refund of <amount> to your original payment method; it shows within 5 business days.",
+          text: "<customer.firstName>, I have started a refund of <amount> to your original payment method; it shows within 5 business days.",
           tags: ["refund", "money", "billing"],
         },
         {
