@@ -150,6 +150,9 @@
   thread.setAttribute("role", "log");
   thread.setAttribute("aria-live", "polite");
   thread.setAttribute("aria-label", "Conversation");
+  // "Alice is typing…" for a few seconds after the rep's typing frame (never stored).
+  const typingLine = el("p", "typing");
+  typingLine.setAttribute("aria-live", "polite");
   const errorLine = el("p", "error");
   errorLine.setAttribute("role", "alert");
   const form = el("form", "composer");
@@ -170,6 +173,7 @@
   panel.appendChild(header);
   panel.appendChild(statusLine);
   panel.appendChild(thread);
+  panel.appendChild(typingLine);
   panel.appendChild(errorLine);
   panel.appendChild(form);
   panel.appendChild(actions);
@@ -182,6 +186,22 @@
     event.preventDefault();
     submit();
   });
+  // Tell the rep the customer is typing (never what): at most one frame every 2 s, only while a rep has the chat.
+  let typedAt = 0;
+  input.addEventListener("input", () => {
+    const entry = state.current ? state.conversations.get(state.current) : undefined;
+    if (!entry || entry.view.state !== "active" || !state.ws || state.ws.readyState !== 1) return;
+    if (Date.now() - typedAt < 2000) return;
+    typedAt = Date.now();
+    state.ws.send(JSON.stringify({ type: "typing", conversationId: state.current }));
+  });
+  let typingTimer = null;
+  function showTyping(frame) {
+    if (frame.from !== "rep" || frame.conversationId !== state.current) return;
+    typingLine.textContent = (frame.name || "The agent") + " is typing…";
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => (typingLine.textContent = ""), 4000);
+  }
   input.addEventListener("keydown", (event) => {
     // Enter sends; Shift+Enter adds a line break.
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -396,6 +416,10 @@
       for (const change of frame.changes || []) applyChange(change);
       render();
       refreshStatus();
+      return;
+    }
+    if (frame.type === "typing") {
+      showTyping(frame);
       return;
     }
     if (frame.type === "ack" || frame.type === "error") {
