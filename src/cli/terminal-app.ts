@@ -4,6 +4,7 @@ import { render } from "ink";
 import type { ReactElement } from "react";
 import type { CcClient } from "../client/client.js";
 import type { Settings } from "../config/config.js";
+import { restoreIsolates } from "../ui/text/index.js";
 import { makeTheme } from "../ui/theme/theme.js";
 import type { Theme } from "../ui/theme/theme.js";
 import { filterTerminalInput } from "./terminal-input.js";
@@ -25,6 +26,25 @@ export interface TerminalAppOptions {
   onStop?: () => void;
   /** The terminal's focus reports (when the app asked for them); they never reach the app's input. */
   onFocus?: (focused: boolean) => void;
+}
+
+/**
+ * The terminal as Ink sees it, with one change on the way out: the marks that stand for right-to-left
+ * isolates inside the React tree become the isolates themselves (src/ui/text/bidi.ts).
+ */
+function isolatingStdout(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
+  const write = (chunk: unknown, ...rest: unknown[]) =>
+    (stdout.write as (...args: unknown[]) => boolean)(
+      typeof chunk === "string" ? restoreIsolates(chunk) : chunk,
+      ...rest,
+    );
+  return new Proxy(stdout, {
+    get(target, property) {
+      if (property === "write") return write;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Resolves once the app has ended and the terminal is restored. */
@@ -51,6 +71,7 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   const input = process.stdin.isTTY ? filterTerminalInput(process.stdin, (f) => options.onFocus?.(f)) : undefined;
   const instance = render(app.element, {
     ...(input ? { stdin: input.stdin } : {}),
+    stdout: isolatingStdout(process.stdout),
     exitOnCtrlC: false,
     patchConsole: true,
     ...(options.screenReader ? { isScreenReaderEnabled: true } : {}),

@@ -23,8 +23,10 @@ const ESCAPE_SEQUENCES = new RegExp(
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/g;
 // Bidi embeddings/overrides/isolates/marks, and zero-width or invisible format characters
-// that can hide or reorder text (U+2060–U+2064: word joiner and invisible operators).
-const INVISIBLES = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// that can hide or reorder text (U+2060–U+2064: word joiner and invisible operators). A zero-width
+// joiner between two emoji is kept: it makes one emoji of a sequence (👨‍👩‍👧‍👦, 🧑‍💻), and hides nothing.
+const INVISIBLES =
+  /[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|(?<![\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}]|\uFE0F)\u200d|\u200d(?!\p{Extended_Pictographic})/gu;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 // Quick test: pure printable text (the common case) needs no work.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

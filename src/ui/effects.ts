@@ -67,8 +67,10 @@ export abstract class Effects<S, A, O extends EffectsOptions> {
     if (this.currentFlash()) this.store.dispatch({ type: "flash", flash: null } as A);
     const mode = this.mode();
     if (press.paste) {
-      // A paste is text for a field; where none takes text, its characters are keys.
+      // A paste is text for a field. Where none takes text, a marked paste is dropped (pasted words never
+      // act as keys); an unmarked chunk is keys a slow link joined, each handled in turn.
       if (this.field(mode)) return this.typeIn(mode, press);
+      if (press.marked) return;
       for (const key of textPresses(press.input)) this.handlePress(key);
       return;
     }

@@ -42,8 +42,17 @@ export class EndToEnd {
     return home;
   }
 
-  /** `cc-agent <args>` in a 120×40 terminal with this home and nothing else of the user's environment (but `env`). */
-  async startCli(args: string[], home: string, env: Record<string, string | null> = {}): Promise<TmuxTerminal> {
+  /** `cc-agent <args>` in a 120×40 terminal (or `size`) with this home and nothing else of the user's environment (but `env`). */
+  async startCli(
+    args: string[],
+    home: string,
+    envOrSize: Record<string, string | null> | { columns: number; rows: number } = {},
+  ): Promise<TmuxTerminal> {
+    const size =
+      "columns" in envOrSize && typeof envOrSize.columns === "number"
+        ? (envOrSize as { columns: number; rows: number })
+        : { columns: 120, rows: 40 };
+    const env = size === envOrSize ? {} : (envOrSize as Record<string, string | null>);
     this.terminal = new TmuxTerminal();
     await this.terminal.start({
       command: [process.execPath, BIN, ...args],
@@ -57,8 +66,8 @@ export class EndToEnd {
       },
       cwd: ROOT,
       dir: this.tmp!.dir,
-      columns: 120,
-      rows: 40,
+      columns: size.columns,
+      rows: size.rows,
     });
     return this.terminal;
   }

@@ -70,7 +70,14 @@ export const MON_KEYS = {
 };
 
 export async function renderMonitor(
-  options: { welcome?: Welcome; columns?: number; rows?: number; theme?: Theme } = {},
+  options: {
+    welcome?: Welcome;
+    columns?: number;
+    rows?: number;
+    theme?: Theme;
+    /** Lay the frame out at `columns` (ink-testing-library's 100 otherwise). */
+    sized?: boolean;
+  } = {},
 ): Promise<Monitor> {
   const store = createMonitorStore(T0, { columns: options.columns ?? 120, rows: options.rows ?? 40 });
   const client = new FakeClient();
@@ -87,7 +94,10 @@ export async function renderMonitor(
     client,
     controller,
     exited: false,
-    ...driveInk(createElement(MonitorApp, { store, controller, theme: options.theme ?? makeTheme({}) })),
+    ...driveInk(
+      createElement(MonitorApp, { store, controller, theme: options.theme ?? makeTheme({}) }),
+      options.sized ? (options.columns ?? 120) : undefined,
+    ),
   });
   return result;
 }

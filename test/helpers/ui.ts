@@ -15,6 +15,7 @@ import type { Store } from "../../src/ui/mirror/store.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
 import type { Theme } from "../../src/ui/theme/theme.js";
 import { sampleConversation } from "../../bench/sample-views.js";
+import { renderInColumns } from "./ink-terminal.js";
 
 export const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 
@@ -158,8 +159,12 @@ export const KEYS = {
 };
 
 /** Render an Ink element and drive it as a person would: read frames, press keys, wait for a frame. */
-export function driveInk(element: ReactElement): Pick<Console, "frame" | "press" | "waitForFrame" | "unmount"> {
-  const instance = render(element);
+export function driveInk(
+  element: ReactElement,
+  /** The terminal's width in cells; ink-testing-library's fixed 100 when not given. */
+  columns?: number,
+): Pick<Console, "frame" | "press" | "waitForFrame" | "unmount"> {
+  const instance = columns === undefined ? render(element) : renderInColumns(element, columns);
   return {
     frame: () => instance.lastFrame() ?? "",
     async press(input: string) {
@@ -188,6 +193,8 @@ export async function renderConsole(
     theme?: Theme;
     /** More of the controller's options (the rep's own quick replies, the typing callback). */
     controller?: Pick<ControllerOptions, "quickReplies" | "typing">;
+    /** Lay the frame out at `columns` (ink-testing-library's 100 otherwise). */
+    sized?: boolean;
   } = {},
 ): Promise<Console> {
   const store = createStore(initialUiState(T0, { columns: options.columns ?? 120, rows: options.rows ?? 40 }));
@@ -206,7 +213,10 @@ export async function renderConsole(
     client,
     controller,
     exited: false,
-    ...driveInk(createElement(App, { store, controller, theme: options.theme ?? makeTheme({}) })),
+    ...driveInk(
+      createElement(App, { store, controller, theme: options.theme ?? makeTheme({}) }),
+      options.sized ? (options.columns ?? 120) : undefined,
+    ),
   });
   return result;
 }

@@ -7,7 +7,10 @@ import { sanitizeLine, sanitizeText } from "../../src/protocol/sanitize.js";
 const FORBIDDEN = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 function expectClean(out: string): void {
-  expect(out).not.toMatch(FORBIDDEN);
+  // A zero-width joiner between two emoji is part of the emoji (👨‍👩‍👧‍👦) and is allowed through.
+  expect(
+    out.replace(/(?<=[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}]|\uFE0F)\u200d(?=\p{Extended_Pictographic})/gu, ""),
+  ).not.toMatch(FORBIDDEN);
   expect(out).not.toContain("\x1b");
 }
 
@@ -48,6 +51,13 @@ describe("sanitizeText", () => {
     );
     expect(out).toBe("invoice gpj.exe ok x L  abcd");
     expectClean(out);
+  });
+
+  it("keeps the zero-width joiner inside an emoji sequence, and only there", () => {
+    expect(sanitizeText("family 👨\u200d👩\u200d👧\u200d👦 · 🧑\u200d💻")).toBe(
+      "family 👨\u200d👩\u200d👧\u200d👦 · 🧑\u200d💻",
+    );
+    expect(sanitizeText("pay\u200dpal 👨\u200dx \u200d👩 👨\u200d\u200d👩")).toBe("paypal 👨x 👩 👨👩");
   });
 
   it("keeps newlines, expands tabs, normalises CR", () => {

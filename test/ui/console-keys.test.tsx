@@ -150,10 +150,11 @@ describe("attention", () => {
     });
     await ui.press(KEYS.ctrlK);
     let frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher");
-    expect(frame).toContain("1. ⌂ Home");
+    // Sessions first, Home last (the order of attention is tested in attention.test.tsx).
+    expect(frame).toContain("3. ⌂ Home");
     await ui.press("kenny");
     frame = await ui.waitForFrame((f) => f.includes("filter: kenny"), "filtered");
-    expect(frame).not.toContain("2. Dana Kim");
+    expect(frame).not.toMatch(/│ \d+\. Dana Kim/);
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => f.includes("Kenny Smith [Active]"), "switched");
     expect(ui.client.sent).toEqual([]);

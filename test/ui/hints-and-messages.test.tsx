@@ -79,6 +79,21 @@ describe("help at 80×24", () => {
   });
 });
 
+describe("slash commands come from the key table", () => {
+  it("UX help: /pick is listed in help, and an unknown command says how to find them", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(MORE_KEYS.f1);
+    await ui.press("pick");
+    const frame = await ui.waitForFrame((f) => f.includes("(/pick)"), "/pick in help");
+    expect(frame).toContain("pick open work item N from Home's list");
+    await ui.press(KEYS.escape);
+    await ui.press(KEYS.escape);
+    await ui.press("/nope");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Unknown command /nope; /help lists them."), "the unknown command");
+  });
+});
+
 describe("the flash line", () => {
   it("UX flash: a message clears on the next key press", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });

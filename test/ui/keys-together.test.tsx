@@ -68,6 +68,16 @@ describe("keys arriving together", () => {
     ]);
   });
 
+  it("UX: a marked paste on the monitor's table is never keys: pasted text with q and A neither quits nor assigns", async () => {
+    mon = await floor();
+    await mon.press("\x1b[200~quick Assign\r\x1b[201~");
+    await mon.press("j");
+    await mon.waitForFrame((f) => rowOf(f, "c18").startsWith("›"), "keys still work after the paste");
+    expect(mon.exited).toBe(false);
+    expect(mon.client.sent).toEqual([]);
+    expect(stripSgr(mon.frame())).not.toContain("Assign c");
+  });
+
   it("SPEC SV5: the whole sequence in one read — filter, keep, assign with override, select — acts on c18", async () => {
     mon = await floor();
     mon.client.responses.assign = { conversationId: "c18", exceededBy: 0 };

@@ -170,7 +170,7 @@ describe("sessions (S)", () => {
     expect(frame).toContain("Dana Kim · General · Active");
     expect(frame).toContain("Kenny Smith · Billing · Waiting");
     expect(frame).toContain("1. Visitor 9 · Billing · waiting 1:05");
-    expect(frame).toMatch(/Recently closed\s*\n.*Visitor 3 · General · Closed/);
+    expect(frame).toMatch(/Recently closed.*\n.*1\. Visitor 3 · General · Closed 08:59/);
     expect(ui.client.ofType("open_items")).toHaveLength(1);
 
     await ui.press("/pick 1");

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import { field } from "../text/index.js";
 import type { ConversationView } from "../../protocol/views.js";
 import type { Theme } from "../theme/theme.js";
 import { fg } from "../theme/theme.js";
@@ -18,7 +19,14 @@ const SENTIMENT = [
  * S2, PC5, PC6, L4: contact or account, case, summary, context variables, and the abort warning with what the
  * viewer can do about it (`abortAdvice`: the rep ends it, a supervisor force-closes it).
  */
-export function Details(props: { view: ConversationView; summary: string; abortAdvice: string; theme: Theme }) {
+export function Details(props: {
+  view: ConversationView;
+  summary: string;
+  abortAdvice: string;
+  /** Width in cells; the customer's name keeps its room before the rest of the line is cut. */
+  width?: number;
+  theme: Theme;
+}) {
   const { view, theme } = props;
   const c = view.customer;
   const context = Object.entries(view.context);
@@ -30,15 +38,15 @@ export function Details(props: { view: ConversationView; summary: string; abortA
         </Text>
       ) : null}
       <Text wrap="truncate-end">
-        <Text bold>{sanitizeLine(c.name)}</Text>
-        {c.account ? ` · account ${sanitizeLine(c.account)}` : ""}
-        {c.caseTitle ? ` · case ${sanitizeLine(c.caseTitle)}` : ""}
-        {c.email ? ` · ${sanitizeLine(c.email)}` : ""}
-        {c.phone ? ` · ${sanitizeLine(c.phone)}` : ""}
+        <Text bold>{field(c.name, Math.max(12, Math.floor((props.width ?? 200) / 2)))}</Text>
+        {c.account ? ` · account ${field(c.account, 40)}` : ""}
+        {c.caseTitle ? ` · case ${field(c.caseTitle, 60)}` : ""}
+        {c.email ? ` · ${field(c.email, 60)}` : ""}
+        {c.phone ? ` · ${field(c.phone, 30)}` : ""}
         {c.authenticated ? "" : " · visitor"}
         <Text {...fg(theme.muted)}>
           {" "}
-          · {sanitizeLine(view.queueName)} · {view.mode}
+          · {field(view.queueName, 30)} · {view.mode}
         </Text>
         <Text {...fg(view.alert ? theme.error : theme.muted)} bold={view.alert}>
           {" "}
@@ -49,7 +57,7 @@ export function Details(props: { view: ConversationView; summary: string; abortA
       </Text>
       {context.length > 0 ? (
         <Text {...fg(theme.muted)} wrap="truncate-end">
-          {context.map(([k, v]) => `${sanitizeLine(k)}: ${sanitizeLine(v)}`).join(" · ")}
+          {context.map(([k, v]) => `${field(k, 30)}: ${field(v, 60)}`).join(" · ")}
         </Text>
       ) : null}
       {props.summary ? (

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { sanitizeLine } from "../../protocol/sanitize.js";
+import { field } from "../text/index.js";
 import { WithCursor } from "./Composer.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg } from "../theme/theme.js";
@@ -12,6 +12,11 @@ export interface PickerItem {
   detail?: string;
   /** Shown in full under the list while the row is highlighted (a quick reply's text). */
   preview?: string;
+  /** Unread badge (S10) and sentiment alert (S9) of a conversation row. */
+  badge?: string;
+  alert?: boolean;
+  /** Said under the list while the row is highlighted (the S9/S10 hint of a conversation). */
+  hint?: string;
 }
 
 export function Picker(props: {
@@ -44,14 +49,30 @@ export function Picker(props: {
           {...fg(item.disabled ? theme.muted : undefined)}
           dimColor={Boolean(item.disabled)}
         >
-          {i + 1}. {sanitizeLine(item.label)}
+          {i + 1}. {field(item.label, 48)}
+          {item.badge !== undefined || item.alert !== undefined ? (
+            <Text {...fg(theme.accent)} bold>
+              {" "}
+              {item.badge || " "}
+            </Text>
+          ) : null}
+          {item.alert ? (
+            <Text {...fg(theme.error)} bold>
+              !
+            </Text>
+          ) : null}
           {item.detail ? ` · ${item.detail}` : ""}
           {item.disabled ? ` (${item.disabled})` : ""}
         </Text>
       ))}
+      {props.items[props.index]?.hint ? (
+        <Text {...fg(theme.accent)} wrap="truncate-end">
+          {props.items[props.index]!.hint}
+        </Text>
+      ) : null}
       {preview ? (
         <Box borderStyle="single" {...border(theme.muted)} paddingX={1}>
-          <Text wrap="wrap">{sanitizeLine(preview)}</Text>
+          <Text wrap="wrap">{field(preview)}</Text>
         </Box>
       ) : null}
       {props.footer ? <Text {...fg(theme.muted)}>{props.footer}</Text> : null}

@@ -1,16 +1,10 @@
 import { Box, Text } from "ink";
-import { sanitizeText } from "../../protocol/sanitize.js";
 import type { MessageView, NoteView } from "../../protocol/views.js";
-import { initials } from "../mirror/selectors.js";
+import { bodyLines, cellWidth, clock, initials } from "../text/index.js";
 import type { Theme } from "../theme/theme.js";
 import { fg, SENTIMENT_LABEL } from "../theme/theme.js";
 
-function hhmm(at: number): string {
-  const d = new Date(at);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-}
-
-function day(at: number): string {
+function dayKey(at: number): string {
   return new Date(at).toDateString();
 }
 
@@ -21,36 +15,15 @@ export function sentimentTag(message: MessageView): string {
   return ` [${label.glyph} ${label.word}]`;
 }
 
-/** How many terminal lines a message takes at this width (its text wraps after the gutter). */
-function linesOf(message: MessageView, width: number, withSentiment = false): number {
-  const usable = Math.max(10, width - 12);
-  return (sanitizeText(message.text) + (withSentiment ? sentimentTag(message) : ""))
-    .split("\n")
-    .reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / usable)), 0);
-}
-
-/**
- * Render only what fits: walk back from the newest message (minus `scroll` messages) until the height is
- * filled, so a keypress costs the same with 10 or 10,000 messages.
- */
-export function visibleMessages(
-  messages: MessageView[],
-  height: number,
-  width: number,
-  scroll: number,
-  withSentiment = false,
-): { shown: MessageView[]; hiddenBelow: number } {
-  const end = Math.max(0, messages.length - scroll);
-  const shown: MessageView[] = [];
-  let used = 0;
-  for (let i = end - 1; i >= 0; i--) {
-    const m = messages[i]!;
-    const lines = linesOf(m, width, withSentiment) + (i > 0 && day(messages[i - 1]!.at) !== day(m.at) ? 1 : 0);
-    if (used + lines > height && shown.length > 0) break;
-    shown.unshift(m);
-    used += lines;
-  }
-  return { shown, hiddenBelow: messages.length - end };
+interface Laid {
+  time: string;
+  who: string;
+  /** The body wrapped to the room after the gutter; every line after the first is indented under it. */
+  lines: string[];
+  /** The sentiment tag: on the last line when it fits there, otherwise on a line of its own. */
+  tag: string;
+  tagOwnLine: boolean;
+  indent: number;
 }
 
 /** A line of the thread: a message, or a staff note (shown in a style of its own, never to the customer). */
@@ -78,12 +51,91 @@ function noteEntry(note: NoteView): Entry {
   return { id: `note:${note.id}`, at: note.at, author: note.author, text: note.text, note: true };
 }
 
+/** Who wrote a message, as the gutter names them: "You", initials, "(sup)" for a supervisor, "*" for the system. */
+function author(m: Entry, meId: string | undefined, customerName: string): string {
+  if (m.author.role === "system") return "* ";
+  if (m.note && m.author.role !== "customer")
+    return `✎ note ${m.author.id === meId ? "You" : initials(m.author.name)}: `;
+  if (m.author.role === "customer") return `${initials(customerName)}: `;
+  return `${m.author.id === meId ? "You" : initials(m.author.name)}${m.author.role === "supervisor" ? " (sup)" : ""}: `;
+}
+
+// Messages never change once received: their layout is kept per message and reused while the width, the
+// viewer, the sentiment column and the clock stay the same, so a keypress does not wrap the visible thread again.
+const laidOut = new WeakMap<MessageView, { key: string; laid: Laid }>();
+
+function layout(
+  m: MessageView,
+  width: number,
+  meId: string | undefined,
+  customerName: string,
+  withSentiment: boolean,
+): Laid {
+  const key = `${width}|${meId ?? ""}|${customerName}|${withSentiment ? 1 : 0}|${clock().locale}`;
+  const cached = laidOut.get(m);
+  if (cached?.key === key) return cached.laid;
+  const laid = layoutMessage(m, width, meId, customerName, withSentiment);
+  laidOut.set(m, { key, laid });
+  return laid;
+}
+
+/** A message laid out in cells: gutter (time and author), then its text wrapped and indented under itself. */
+function layoutMessage(
+  m: MessageView,
+  width: number,
+  meId: string | undefined,
+  customerName: string,
+  withSentiment: boolean,
+): Laid {
+  const time = `${clock().time(m.at)} `;
+  const who = author(m, meId, customerName);
+  const indent = cellWidth(time + who);
+  const room = Math.max(10, width - indent);
+  const lines = bodyLines(m.text, room);
+  const tag = withSentiment ? sentimentTag(m) : "";
+  const tagOwnLine = tag !== "" && cellWidth(lines.at(-1) ?? "") + cellWidth(tag) > room;
+  return { time, who, lines, tag, tagOwnLine, indent };
+}
+
+function height(laid: Laid): number {
+  return laid.lines.length + (laid.tagOwnLine ? 1 : 0);
+}
+
+/**
+ * Render only what fits: walk back from the newest message (minus `scroll` messages) until the height is
+ * filled, so a keypress costs the same with 10 or 10,000 messages.
+ */
+export function visibleMessages(
+  messages: MessageView[],
+  rows: number,
+  width: number,
+  scroll: number,
+  withSentiment = false,
+  meId?: string,
+  customerName = "",
+): { shown: MessageView[]; hiddenBelow: number } {
+  const end = Math.max(0, messages.length - scroll);
+  const shown: MessageView[] = [];
+  let used = 0;
+  for (let i = end - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    const lines =
+      height(layout(m, width, meId, customerName, withSentiment)) +
+      (i > 0 && dayKey(messages[i - 1]!.at) !== dayKey(m.at) ? 1 : 0);
+    if (used + lines > rows && shown.length > 0) break;
+    shown.unshift(m);
+    used += lines;
+  }
+  return { shown, hiddenBelow: messages.length - end };
+}
+
 /** L3: customer messages grey with initials, rep messages blue, system messages distinct. SV3: the monitor adds each customer message's sentiment. */
 export function Thread(props: {
   messages: MessageView[];
   /** Staff notes, between the messages by time. */
   notes?: NoteView[];
   height: number;
+  /** Width in cells. */
   width: number;
   scroll: number;
   meId: string | undefined;
@@ -92,74 +144,71 @@ export function Thread(props: {
   showSentiment?: boolean;
 }) {
   const { theme } = props;
+  const withSentiment = props.showSentiment ?? false;
   const { shown, hiddenBelow } = visibleMessages(
     threadEntries(props.messages, props.notes),
     props.height - (props.scroll > 0 ? 1 : 0),
     props.width,
     props.scroll,
-    props.showSentiment,
+    withSentiment,
+    props.meId,
+    props.customerName,
   );
   return (
     <Box flexDirection="column" height={props.height} justifyContent="flex-end" overflow="hidden">
       {shown.map((m, i) => {
         const previous = i > 0 ? shown[i - 1] : undefined;
         const separator =
-          previous && day(previous.at) !== day(m.at) ? <Text {...fg(theme.muted)}>── {day(m.at)} ──</Text> : null;
-        const text = sanitizeText(m.text);
-        let who: React.ReactNode;
-        if (m.author.role === "system") {
-          who = (
-            <Text {...fg(theme.system)} italic>
-              *{" "}
-            </Text>
-          );
-        } else if (m.author.role === "customer") {
-          who = (
-            <Text {...fg(theme.customer)} bold>
-              {initials(props.customerName)}:{" "}
-            </Text>
-          );
-        } else if ((m as Entry).note) {
-          who = (
-            <Text {...fg(theme.warn)} bold>
-              ✎ note {m.author.id === props.meId ? "You" : initials(m.author.name)}:{" "}
-            </Text>
-          );
-        } else {
-          const mine = m.author.id === props.meId;
-          who = (
-            <Text {...fg(theme.rep)} bold>
-              {mine ? "You" : initials(m.author.name)}
-              {m.author.role === "supervisor" ? " (sup)" : ""}:{" "}
-            </Text>
-          );
-        }
+          previous && dayKey(previous.at) !== dayKey(m.at) ? (
+            <Text {...fg(theme.muted)}>── {clock().day(m.at)} ──</Text>
+          ) : null;
+        const laid = layout(m, props.width, props.meId, props.customerName, withSentiment);
+        const role = m.author.role;
         const note = (m as Entry).note === true;
         const color = note
           ? theme.warn
-          : m.author.role === "customer"
+          : role === "customer"
             ? theme.customer
-            : m.author.role === "system"
+            : role === "system"
               ? theme.system
               : theme.rep;
+        const whoColor = color;
+        const tag = laid.tag ? (
+          <Text
+            {...fg(m.sentiment !== undefined && m.sentiment < 0 ? theme.warn : theme.muted)}
+            bold={m.sentiment !== undefined && m.sentiment <= -2}
+          >
+            {laid.tag}
+          </Text>
+        ) : null;
+        const pad = " ".repeat(laid.indent);
         return (
           <Box key={m.id} flexDirection="column">
             {separator}
-            <Text wrap="wrap">
-              <Text {...fg(theme.muted)}>{hhmm(m.at)} </Text>
-              {who}
-              <Text {...fg(color)} italic={m.author.role === "system" || note}>
-                {text}
-              </Text>
-              {props.showSentiment && sentimentTag(m) ? (
-                <Text
-                  {...fg(m.sentiment !== undefined && m.sentiment < 0 ? theme.warn : theme.muted)}
-                  bold={m.sentiment !== undefined && m.sentiment <= -2}
-                >
-                  {sentimentTag(m)}
+            {laid.lines.map((line, n) => (
+              <Text key={n} wrap="truncate-end">
+                {n === 0 ? (
+                  <>
+                    <Text {...fg(theme.muted)}>{laid.time}</Text>
+                    <Text {...fg(whoColor)} bold={role !== "system"} italic={role === "system"}>
+                      {laid.who}
+                    </Text>
+                  </>
+                ) : (
+                  pad
+                )}
+                <Text {...fg(color)} italic={role === "system" || note}>
+                  {line}
                 </Text>
-              ) : null}
-            </Text>
+                {n === laid.lines.length - 1 && !laid.tagOwnLine ? tag : null}
+              </Text>
+            ))}
+            {laid.tagOwnLine ? (
+              <Text wrap="truncate-end">
+                {pad}
+                {tag}
+              </Text>
+            ) : null}
           </Box>
         );
       })}

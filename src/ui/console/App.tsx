@@ -3,24 +3,24 @@
 import { useKeys } from "../keys/use-keys.js";
 import { Box, Text, useIsScreenReaderEnabled } from "ink";
 import { useSyncExternalStore } from "react";
-import { sanitizeLine } from "../../protocol/sanitize.js";
 import { Composer, measureComposer } from "../components/Composer.js";
 import { Details } from "../components/Details.js";
 import { Footer } from "../components/Footer.js";
 import { Header } from "./components/Header.js";
 import { Help } from "../components/Help.js";
 import { Home } from "./components/Home.js";
-import { OfferCard } from "./components/OfferCard.js";
+import { OfferCard, offerCardHeight } from "./components/OfferCard.js";
 import { Picker } from "../components/Picker.js";
 import { highlighted } from "./templates.js";
 import { SessionPane } from "./components/SessionPane.js";
 import { Thread } from "../components/Thread.js";
+import { attentionHint } from "./attention.js";
+import { sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { consoleHelpRoom, modeOf } from "./controller.js";
 import { fitHints, hintItems } from "../keys/bindings.js";
 import type { Need } from "../keys/bindings.js";
 import {
-  alertHint,
   conversationSummary,
   currentOffer,
   cursorIn,
@@ -28,9 +28,9 @@ import {
   serverNow,
   sessionRows,
   stateLabel,
-  unreadHint,
 } from "../mirror/selectors.js";
-import type { UiState } from "../mirror/state.js";
+import type { Session, UiState } from "../mirror/state.js";
+import { cellWidth, field } from "../text/index.js";
 import type { Store } from "../mirror/store.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg, PRESENCE_LABEL } from "../theme/theme.js";
@@ -79,6 +79,21 @@ function PickerOverlay(props: { state: UiState; controller: ConsoleController; t
   );
 }
 
+/** The session's title, cut to leave room for its state and whether the customer ended it. */
+function TitleLine(props: { session: Session; meId: string | undefined; width: number; theme: Theme }) {
+  const { session, theme } = props;
+  const state = ` [${stateLabel(session, props.meId)}]`;
+  const ended = session.view.customerEnded ? " Customer ended the conversation" : "";
+  const title = field(session.view.title, Math.max(8, props.width - cellWidth(state + ended)));
+  return (
+    <Text bold wrap="truncate-end">
+      {title}
+      <Text {...fg(theme.accent)}>{state}</Text>
+      {ended ? <Text {...fg(theme.warn)}>{ended}</Text> : null}
+    </Text>
+  );
+}
+
 export function App(props: { store: Store; controller: ConsoleController; theme: Theme }) {
   const { store, controller, theme } = props;
   const state = useSyncExternalStore(store.subscribe, store.getState);
@@ -88,7 +103,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const { columns, rows } = state.size;
   // One row shorter than the terminal avoids full-screen repaints.
   const height = Math.max(10, rows - 1);
-  const paneWidth = state.collapsed || columns < 80 ? 8 : 28;
+  const paneWidth = sessionPaneWidth(columns, state.collapsed);
   const showPane = columns >= 60;
   const mainWidth = columns - (showPane ? paneWidth + 1 : 0);
   const offer = currentOffer(state);
@@ -97,7 +112,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const session = state.focus === "home" ? undefined : state.sessions[state.focus];
   const now = serverNow(state);
 
-  const selectedHint = session ? [alertHint(session), unreadHint(session)].filter(Boolean).join(" ") || null : null;
+  const selectedHint = attentionHint(state);
   const ronaHint =
     state.me?.presence === "rona"
       ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`
@@ -121,7 +136,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
     }
   };
 
-  const overlayHeight = (offer ? 7 : 0) + (state.picker || state.dialog ? 14 : 0);
+  const overlayHeight = (offer ? offerCardHeight(offer) : 0) + (state.picker || state.dialog ? 14 : 0);
   const composerHeight = measureComposer(
     session?.draft ?? state.homeDraft,
     mainWidth - 1,
@@ -135,7 +150,14 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
 
   return (
     <Box flexDirection="column" height={height} width={columns}>
-      <Header me={state.me} offers={offers} connection={state.connection} org={state.org?.name ?? ""} theme={theme} />
+      <Header
+        me={state.me}
+        offers={offers}
+        connection={state.connection}
+        org={state.org?.name ?? ""}
+        width={columns}
+        theme={theme}
+      />
       {/* A screen reader hears the panes one after the other, not side by side. */}
       <Box flexGrow={1} flexDirection={screenReader ? "column" : "row"}>
         {showPane ? (
@@ -155,6 +177,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               now={now}
               countdown={offerCountdown(state, offer)}
               more={offers - 1}
+              width={mainWidth - 1}
               theme={theme}
             />
           ) : null}
@@ -175,7 +198,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
           {state.dialog?.kind === "confirm-close" ? (
             <Box flexDirection="column" borderStyle="round" {...border(theme.warn)} paddingX={1}>
               <Text bold>
-                Close {sanitizeLine(state.sessions[state.dialog.conversationId]?.view.title ?? "")} to Waiting?
+                Close {field(state.sessions[state.dialog.conversationId]?.view.title ?? "", mainWidth - 24)} to Waiting?
               </Text>
               <Text>It keeps the whole history and uses no capacity; the customer can come back to it.</Text>
               <Text>
@@ -187,13 +210,10 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
           {/* Help is modal and takes the room of the thread: nothing is drawn over it. */}
           {state.dialog?.kind === "help" ? null : session ? (
             <>
-              <Text bold wrap="truncate-end">
-                {sanitizeLine(session.view.title)}{" "}
-                <Text {...fg(theme.accent)}>[{stateLabel(session, state.me?.id)}]</Text>
-                {session.view.customerEnded ? <Text {...fg(theme.warn)}> Customer ended the conversation</Text> : null}
-              </Text>
+              <TitleLine session={session} meId={state.me?.id} width={mainWidth - 1} theme={theme} />
               <Details
                 view={session.view}
+                width={mainWidth - 1}
                 summary={conversationSummary(session)}
                 abortAdvice="You cannot continue it — end it (Alt+E)."
                 theme={theme}
@@ -202,7 +222,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 messages={session.messages}
                 notes={session.notes}
                 height={threadHeight}
-                width={mainWidth}
+                width={mainWidth - 1}
                 scroll={session.scroll}
                 meId={state.me?.id}
                 customerName={session.view.customer.name}
@@ -221,14 +241,14 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                   highlighted(session.draft, cursorIn(session.draft, state.editors[`draft:${session.id}`])) ?? null
                 }
                 width={mainWidth - 1}
-                disabled={null}
+                disabled={session.view.state === "closed" ? "Closed: read-only. Alt+0 goes back to Home." : null}
                 offline={state.connection !== "online"}
                 theme={theme}
               />
             </>
           ) : (
             <>
-              <Home state={state} theme={theme} now={now} />
+              <Home state={state} theme={theme} now={now} width={mainWidth - 1} />
               <Box flexGrow={1} />
               <Composer
                 draft={state.homeDraft}

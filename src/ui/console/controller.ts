@@ -7,6 +7,7 @@ import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
+import { slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import { cursorTo, editorFor, insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
@@ -15,6 +16,9 @@ import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
+import { switcherItems } from "./attention.js";
+import { offerCardHeight } from "./components/OfferCard.js";
+import { HOME_LISTS, homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 import { placeholderAt, placeholders } from "../../protocol/quick-replies.js";
@@ -35,7 +39,8 @@ const SETTABLE: Presence[] = ["available", "busy", "dnd", "away", "offline"];
 /** Rows of bindings help shows in the console at this size (the offer card keeps its place). */
 export function consoleHelpRoom(state: UiState): number {
   const height = Math.max(10, state.size.rows - 1);
-  return Math.max(3, height - 9 - (currentOffer(state) ? 7 : 0));
+  const offer = currentOffer(state);
+  return Math.max(3, height - 9 - (offer ? offerCardHeight(offer) : 0));
 }
 
 export function modeOf(state: UiState): Mode {
@@ -204,6 +209,24 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "scroll-down":
         this.store.dispatch({ type: "scroll", delta: -5 });
         return;
+      case "home-scroll-up":
+      case "home-scroll-down": {
+        const list = state.home.list;
+        const section = homeLayout(state)[list];
+        const page = Math.max(1, section.shown.length);
+        const offset = section.offset + (command === "home-scroll-up" ? -page : page);
+        this.store.dispatch({
+          type: "home-scroll",
+          list,
+          offset: Math.min(offset, Math.max(0, section.total - page)),
+        });
+        return;
+      }
+      case "home-next-list": {
+        const at = HOME_LISTS.indexOf(state.home.list);
+        this.store.dispatch({ type: "home-list", list: HOME_LISTS[(at + 1) % HOME_LISTS.length]! });
+        return;
+      }
       case "scroll-live":
         this.store.dispatch({ type: "scroll", delta: "live" });
         return;
@@ -253,6 +276,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.setField(mode, cursorTo(editor, at));
         return;
       }
+      case "pick":
+        return this.flash("Type /pick N on Home: N from the open work items listed there.");
+      case "open-closed":
+        return this.flash("Type /open N on Home: N from the recently closed items listed there.");
       case "picker-up":
       case "picker-down":
         return this.movePicker(command === "picker-up" ? -1 : 1);
@@ -507,15 +534,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const session = state.sessions[picker.conversationId];
         return session ? replyItems(state, session, this.options.quickReplies ?? [], picker.filter) : [];
       }
-      case "switcher": {
-        const first = attentionOrder(state);
-        const rest = state.order.filter((id) => !first.includes(id));
-        items = [
-          { id: "home", label: "⌂ Home" },
-          ...[...first, ...rest].map((id) => ({ id, label: sanitizeLine(state.sessions[id]!.view.title) })),
-        ];
+      case "switcher":
+        items = switcherItems(state);
         break;
-      }
     }
     return filterItems(items, picker.filter);
   }
@@ -588,18 +609,55 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     }
   }
 
+  /** `/pick N`: the open work item shown on Home with N, named when taken; never one off screen. */
+  private async pickShown(arg: string): Promise<void> {
+    const section = homeLayout(this.state).open;
+    const row = section.shown.find((r) => String(r.number) === arg.trim());
+    if (!row) {
+      if (section.total === 0) return this.flash("There are no open work items to pick.", "warn");
+      return this.flash(
+        `No open item ${sanitizeLine(arg) || "N"} on screen: /pick takes ${shownRange(section)}` +
+          (section.shown.length < section.total ? " (PgDn shows more)." : "."),
+        "warn",
+      );
+    }
+    const title = sanitizeLine(row.view.title) || row.id;
+    const result = await this.call({ type: "pick", conversationId: row.id });
+    if (!result) return;
+    this.store.dispatch({ type: "focus", target: row.id });
+    this.flash(`Picked ${title} (${sanitizeLine(row.view.queueName)}).`);
+  }
+
+  /** `/open N`: the recently closed item shown on Home with N, opened read-only (S3). */
+  private async openClosed(arg: string): Promise<void> {
+    const section = homeLayout(this.state).closed;
+    const row = section.shown.find((r) => String(r.number) === arg.trim());
+    if (!row)
+      return this.flash(
+        section.total === 0
+          ? "There are no recently closed items to open."
+          : `No closed item ${sanitizeLine(arg) || "N"} on screen: /open takes ${shownRange(section)}.`,
+        "warn",
+      );
+    this.store.dispatch({ type: "focus", target: row.id });
+    this.flash(`Opened ${sanitizeLine(row.view.title) || row.id}, closed: read-only.`);
+  }
+
   /** Every action is reachable as a slash command too (a broken Alt key never blocks a rep). */
   async slash(line: string): Promise<void> {
     const [name = "", ...args] = line.trim().split(/\s+/);
     const arg = args.join(" ");
-    switch (name) {
-      case "/accept":
-        return this.run("accept");
-      case "/reject":
-        return this.run("reject");
-      case "/transfer":
-      case "/conference": {
-        await this.run(name === "/transfer" ? "transfer" : "conference");
+    // Slash commands come from the key table, like keys: /help lists them all.
+    const command = slashCommand(name)?.id;
+    if (!command)
+      return this.flash(
+        `Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`,
+        "warn",
+      );
+    switch (command) {
+      case "transfer":
+      case "conference": {
+        await this.run(command);
         const picker = this.state.picker;
         if (arg && picker && (picker.kind === "transfer" || picker.kind === "conference")) {
           const isRep = arg.startsWith("@");
@@ -612,20 +670,14 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         }
         return;
       }
-      case "/end":
+      case "end":
         await this.run("end");
         if (arg && this.state.picker?.kind === "wrapup") {
           this.store.dispatch({ type: "picker", picker: { ...this.state.picker, filter: arg } });
           if (this.pickerItems(this.state.picker!).length === 1) await this.run("picker-select");
         }
         return;
-      case "/endconference":
-        return this.run("end-conference");
-      case "/close":
-        return this.run("close");
-      case "/dismiss":
-        return this.run("remove-session");
-      case "/status": {
+      case "presence": {
         const wanted = SETTABLE.find(
           (p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase(),
         );
@@ -633,34 +685,21 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         await this.call({ type: "presence", presence: wanted });
         return;
       }
-      case "/next":
-        return this.run("next-attention");
-      case "/switch":
-        return this.run("switcher");
-      case "/home":
-        return this.run("home");
-      case "/pick": {
-        const item = this.state.openItems[Number(arg) - 1];
-        if (!item) return this.flash("Usage: /pick N — N from the open work items on Home.", "warn");
-        const result = await this.call({ type: "pick", conversationId: item.id });
-        if (result) this.store.dispatch({ type: "focus", target: item.id });
-        return;
-      }
-      case "/note":
+      case "note":
         // The note keeps its line breaks and spacing.
         await this.note(line.replace(/^\s*\/note\s?/, ""), line);
         return;
-      case "/q":
+      case "quick-reply":
         return this.openQuickReplies(arg);
-      case "/help":
-        return this.run("help");
-      case "/quit":
+      case "pick":
+        return this.pickShown(arg);
+      case "open-closed":
+        return this.openClosed(arg);
+      // /quit quits at once: no "press again".
+      case "clear-or-quit":
         return this.quit();
       default:
-        this.flash(
-          `Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`,
-          "warn",
-        );
+        return this.run(command);
     }
   }
 }

@@ -42,6 +42,9 @@ export type CommandId =
   | "scroll-up"
   | "scroll-down"
   | "scroll-live"
+  | "home-scroll-up"
+  | "home-scroll-down"
+  | "home-next-list"
   | "toggle-pane"
   | "help"
   | "send"
@@ -51,6 +54,8 @@ export type CommandId =
   | "note"
   | "quick-reply"
   | "next-parameter"
+  | "pick"
+  | "open-closed"
   | "picker-up"
   | "picker-down"
   | "picker-select"
@@ -311,7 +316,7 @@ export const BINDINGS: Binding[] = [
     id: "help",
     keys: ["F1", "?"],
     modes: ["composer", "home", "picker", "confirm"],
-    description: "help (? outside the composer)",
+    description: "help (F1 anywhere; ? where you are not typing)",
     slash: "/help",
     hint: true,
   },
@@ -349,6 +354,29 @@ export const BINDINGS: Binding[] = [
     modes: ["composer"],
     description: "go to the next <parameter> of a quick reply; type to fill it",
   },
+  { id: "home-scroll-up", keys: ["PgUp"], modes: ["home"], description: "scroll the highlighted Home list up" },
+  { id: "home-scroll-down", keys: ["PgDn"], modes: ["home"], description: "scroll the highlighted Home list down" },
+  {
+    id: "home-next-list",
+    keys: ["Tab"],
+    modes: ["home"],
+    description: "highlight the next Home list (my work items, open items, recently closed)",
+  },
+  {
+    id: "pick",
+    keys: [],
+    modes: ["home"],
+    description: "pick open work item N from Home's list (/pick N)",
+    slash: "/pick",
+  },
+  {
+    id: "open-closed",
+    keys: [],
+    modes: ["home"],
+    description: "open recently closed item N from Home's list, read-only (/open N)",
+    slash: "/open",
+  },
+
   { id: "help-up", keys: ["Up"], modes: ["help"], description: "scroll help up", hint: true, label: "scroll" },
   { id: "help-down", keys: ["Down"], modes: ["help"], description: "scroll help down" },
   { id: "help-page-up", keys: ["PgUp"], modes: ["help"], description: "scroll help a page up" },

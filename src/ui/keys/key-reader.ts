@@ -9,8 +9,13 @@ import type { Key } from "ink";
 export interface KeyPress {
   input: string;
   key: Key;
-  /** Pasted text: typed into a field as it is; where no field takes text, its characters are keys. */
+  /**
+   * Pasted text: typed into a field as it is. A paste the terminal marked is never keys; a chunk taken for a
+   * paste (no marks) is keys where no field takes text, since it may be keys a slow link joined.
+   */
   paste?: boolean;
+  /** The terminal marked it as a paste (bracketed paste). */
+  marked?: boolean;
   /** A function key Ink has no flag for. */
   fn?: "F1";
 }
@@ -124,7 +129,7 @@ export class KeyReader {
       this.pasting = false;
       const text = this.pasted;
       this.pasted = "";
-      return text ? [{ input: text, key: noKey(), paste: true }] : [];
+      return text ? [{ input: text, key: noKey(), paste: true, marked: true }] : [];
     }
     if (this.pasting) {
       if (!event.startsWith("\x1b")) this.pasted += event;

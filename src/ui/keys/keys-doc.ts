@@ -1,9 +1,15 @@
 // docs/keys.md is generated from the key table by `npm run docs:keys`; a test keeps it in step.
-import { BINDINGS } from "./bindings.js";
+import { BINDINGS, isEditCommand } from "./bindings.js";
 import type { Binding, Mode } from "./bindings.js";
 
-const SECTIONS: { title: string; modes: Mode[] }[] = [
+const SECTIONS: { title: string; modes: Mode[]; editing?: boolean }[] = [
   { title: "Console — composer and sessions", modes: ["composer", "home"] },
+  {
+    title: "Editing — every composer and filter of the console and the monitor",
+    modes: ["composer", "picker", "help", "monitor-filter", "monitor-compose"],
+    editing: true,
+  },
+  { title: "Help (`F1`)", modes: ["help"] },
   {
     title: "Pickers (transfer, conference, wrap-up, presence, switcher; the monitor's assign and transfer)",
     modes: ["picker"],
@@ -33,9 +39,13 @@ export function keysMarkdown(): string {
   ];
   for (const section of SECTIONS) {
     // Console sections list console keys only; the monitor's pickers and dialogs use the keys listed above.
-    const rows = BINDINGS.filter(
-      (b) =>
-        section.modes.some((m) => b.modes.includes(m)) && (section.modes.some(isMonitor) || !b.modes.some(isMonitor)),
+    // The editing keys are the same in every field: listed once, in their own section.
+    const rows = BINDINGS.filter((b) =>
+      section.editing
+        ? isEditCommand(b.id)
+        : !isEditCommand(b.id) &&
+          section.modes.some((m) => b.modes.includes(m)) &&
+          (section.modes.some(isMonitor) || !b.modes.some(isMonitor)),
     );
     const seen = new Set<string>();
     lines.push(`## ${section.title}`, "", "| keys | action | slash command |", "|---|---|---|");

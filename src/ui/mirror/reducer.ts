@@ -2,7 +2,7 @@
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, ConversationView, MessageView, NoteView, OfferView, UserView } from "../../protocol/views.js";
 import type { LineEditor } from "../keys/line-editor.js";
-import type { ConnectionStatus, Dialog, FieldId, Flash, Picker, Session, Targets, UiState } from "./state.js";
+import type { ConnectionStatus, Dialog, FieldId, Flash, HomeList, Picker, Session, Targets, UiState } from "./state.js";
 import { fieldKey } from "./state.js";
 
 export type Action =
@@ -19,6 +19,8 @@ export type Action =
   | { type: "outbox-failed"; conversationId: string; clientId: string; text: string }
   | { type: "scroll"; delta: number | "live" }
   | { type: "toggle-pane" }
+  | { type: "home-list"; list: HomeList }
+  | { type: "home-scroll"; list: HomeList; offset: number }
   | { type: "picker"; picker: Picker | null }
   | { type: "dialog"; dialog: Dialog }
   | { type: "targets"; targets: Targets }
@@ -195,6 +197,13 @@ export function reduce(state: UiState, action: Action): UiState {
       const next = withSession(state, action.target, (s) => ({ ...s, unread: 0, scroll: 0 }));
       return { ...next, focus: action.target, quitArmed: false };
     }
+    case "home-list":
+      return { ...state, home: { ...state.home, list: action.list } };
+    case "home-scroll":
+      return {
+        ...state,
+        home: { ...state.home, offsets: { ...state.home.offsets, [action.list]: Math.max(0, action.offset) } },
+      };
     case "edit": {
       const { field, editor } = action;
       const next = { ...state, editors: { ...state.editors, [fieldKey(field)]: editor } };

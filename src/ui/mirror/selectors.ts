@@ -1,5 +1,6 @@
 // Pure selectors: rows, badges, hints and timers derived from the state.
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import { clock } from "../text/index.js";
 import type { OfferView } from "../../protocol/views.js";
 import { editorFor } from "../keys/line-editor.js";
 import type { LineEditor } from "../keys/line-editor.js";
@@ -122,20 +123,12 @@ export function totalUnread(state: UiState): number {
   return state.order.reduce((sum, id) => sum + (state.sessions[id]?.unread ?? 0), 0);
 }
 
-export function initials(name: string): string {
-  const parts = sanitizeLine(name).split(/\s+/).filter(Boolean);
-  if (parts.length === 0) return "?";
-  return ((parts[0]![0] ?? "") + (parts.length > 1 ? (parts[parts.length - 1]![0] ?? "") : "")).toUpperCase();
-}
-
 /** S2: the conversation summary under the details: channel, when it started, how much was said. */
 export function conversationSummary(session: Session): string {
   const v = session.view;
-  const start = new Date(v.createdAt);
-  const hhmm = `${String(start.getHours()).padStart(2, "0")}:${String(start.getMinutes()).padStart(2, "0")}`;
   const fromCustomer = session.messages.filter((m) => m.author.role === "customer").length;
   const total = session.messages.length;
-  return `${sanitizeLine(v.workstreamName)} · started ${hhmm} · ${total} message${total === 1 ? "" : "s"} (${fromCustomer} from the customer)`;
+  return `${sanitizeLine(v.workstreamName)} · started ${clock().time(v.createdAt)} · ${total} message${total === 1 ? "" : "s"} (${fromCustomer} from the customer)`;
 }
 
 /** Where the cursor of a field is: its editor's, or the end of a text set from elsewhere. */

@@ -67,6 +67,9 @@ export interface Flash {
   at: number;
 }
 
+/** Home's three lists; one is highlighted and scrolls with PgUp/PgDn. */
+export type HomeList = "mine" | "open" | "closed";
+
 export interface UiState {
   connection: ConnectionStatus;
   me: UserView | null;
@@ -78,6 +81,8 @@ export interface UiState {
   focus: "home" | string;
   /** Home's composer takes slash commands only. */
   homeDraft: string;
+  /** The highlighted Home list and how far each list is scrolled (rows from its top). */
+  home: { list: HomeList; offsets: Record<HomeList, number> };
   /** Cursor, undo and sent history of each field, by fieldKey (each session keeps its own). */
   editors: Record<string, LineEditor>;
   collapsed: boolean;
@@ -107,6 +112,7 @@ export function initialUiState(now: number, size = { columns: 120, rows: 40 }): 
     offers: {},
     focus: "home",
     homeDraft: "",
+    home: { list: "open", offsets: { mine: 0, open: 0, closed: 0 } },
     editors: {},
     collapsed: false,
     picker: null,

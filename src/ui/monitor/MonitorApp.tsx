@@ -7,6 +7,7 @@ import { Footer } from "../components/Footer.js";
 import { Box, Text } from "ink";
 import { useSyncExternalStore } from "react";
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import { cellWidth, field, isolate, stableEmoji, truncate } from "../text/index.js";
 import type { SentimentStep, UserView } from "../../protocol/views.js";
 import { Composer, measureComposer, WithCursor } from "../components/Composer.js";
 import { Details } from "../components/Details.js";
@@ -42,12 +43,14 @@ const CONNECTION = {
   closed: "disconnected",
 } as const;
 
-/** Fit text to exactly `width` columns: cut with an ellipsis, or pad. */
+/**
+ * Fit already sanitised text to exactly `width` terminal cells: cut with an ellipsis, or pad (its own spaces
+ * kept); right-to-left text isolated.
+ */
 export function fit(text: string, width: number): string {
-  const chars = [...text];
   if (width <= 0) return "";
-  if (chars.length > width) return width === 1 ? chars[0]! : `${chars.slice(0, width - 1).join("")}…`;
-  return text + " ".repeat(width - chars.length);
+  const cut = truncate(stableEmoji(text), width);
+  return isolate(cut) + " ".repeat(Math.max(0, width - cellWidth(cut)));
 }
 
 // ---- header -------------------------------------------------------------------------------------------
@@ -410,7 +413,8 @@ function ConversationPane(props: {
     <Box flexDirection="column" height={props.height} overflow="hidden">
       {props.banner}
       <Text bold wrap="truncate-end">
-        {sanitizeLine(v.id)} · {sanitizeLine(v.title)} <Text {...fg(theme.accent)}>[{stateText(v)}]</Text>
+        {sanitizeLine(v.id)} · {field(v.title, Math.max(12, props.width - 40))}{" "}
+        <Text {...fg(theme.accent)}>[{stateText(v)}]</Text>
         <Text {...fg(theme.muted)}>
           {" "}
           · {sanitizeLine(v.workstreamName)} · {sanitizeLine(v.queueName)}

@@ -1,53 +1,108 @@
 import { Box, Text } from "ink";
-import { sanitizeLine } from "../../../protocol/sanitize.js";
-import type { ConversationView } from "../../../protocol/views.js";
-import type { Session, UiState } from "../../mirror/state.js";
-import { elapsed, stateLabel } from "../../mirror/selectors.js";
+import type { HomeList, UiState } from "../../mirror/state.js";
+import { elapsed, stateLabel, unreadBadge } from "../../mirror/selectors.js";
+import { cellWidth, clock, fitField, plainLine, truncate } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
 import { fg } from "../../theme/theme.js";
+import type { HomeRow, HomeSection } from "../home-layout.js";
+import { homeLayout, shownRange } from "../home-layout.js";
 
-/** S3, S7: the rep's dashboard — my work items, open items to pick, recently closed, today's counts. */
-export function Home(props: { state: UiState; theme: Theme; now: number }) {
+const HEADING: Record<HomeList, (total: number) => string> = {
+  mine: (n) => `My work items (${n})`,
+  open: (n) => `Open work items to pick (${n})`,
+  closed: (n) => `Recently closed (${n})`,
+};
+const HOW: Record<HomeList, string> = { mine: "Alt+N opens", open: "/pick N", closed: "/open N, read-only" };
+const EMPTY: Record<HomeList, string> = {
+  mine: "nothing yet — offers appear here when you are Available",
+  open: "none waiting",
+  closed: "none today",
+};
+
+/**
+ * S3, S7: the rep's dashboard — my work items, open items to pick, recently closed, today's counts. Every list
+ * scrolls (PgUp/PgDn move the highlighted one, Tab highlights the next); rows carry the numbers the commands
+ * take, unread badges and the sentiment `!` (S9, S10).
+ */
+export function Home(props: { state: UiState; theme: Theme; now: number; width: number }) {
   const { state, theme, now } = props;
+  const layout = homeLayout(state);
+  // Padding either side.
+  const width = Math.max(20, props.width - 2);
   const meId = state.me?.id;
-  const mine: Session[] = state.order.map((id) => state.sessions[id]!).filter((s) => s.view.state !== "closed");
-  const closed = Object.values(state.sessions)
-    .filter(
-      (s) =>
-        s.view.state === "closed" &&
-        (s.view.ownerId === meId || s.view.lastOwnerId === meId || s.view.closedBy === meId),
-    )
-    .sort((a, b) => (b.view.closedAt ?? 0) - (a.view.closedAt ?? 0))
-    .slice(0, 5);
-  const row = (v: ConversationView, extra: string) =>
-    `${sanitizeLine(v.title)} · ${sanitizeLine(v.queueName)} · ${extra}`;
+
+  const heading = (section: HomeSection) => {
+    const highlighted = state.home.list === section.list;
+    const partial = section.shown.length < section.total;
+    const range = partial ? ` ${shownRange(section)}` : "";
+    return (
+      <Text bold wrap="truncate-end">
+        <Text inverse={highlighted}>
+          {highlighted ? "▸ " : "  "}
+          {HEADING[section.list](section.total)}
+        </Text>
+        {range}
+        <Text {...fg(theme.muted)} bold={false}>
+          {" · "}
+          {HOW[section.list]}
+          {partial && highlighted ? " · PgDn more" : ""}
+          {highlighted ? "" : " · Tab"}
+        </Text>
+      </Text>
+    );
+  };
+
+  const row = (section: HomeSection, r: HomeRow) => {
+    const v = r.view;
+    const number = `${r.number}. `;
+    const badge = section.list === "mine" ? unreadBadge(r.session?.unread ?? 0) : "";
+    const extra =
+      section.list === "mine"
+        ? stateLabel(r.session!, meId)
+        : section.list === "open"
+          ? `waiting ${elapsed(now - (v.queuedAt ?? v.createdAt))}`
+          : `Closed ${v.closedAt ? clock().time(v.closedAt) : ""}`.trim();
+    const tail = ` · ${truncate(plainLine(v.queueName), 20)} · ${extra}`;
+    // Number, title, tail, then the badge and the alert in columns of their own.
+    const titleRoom = Math.max(8, width - 2 - cellWidth(number) - cellWidth(tail) - 4);
+    return (
+      <Text
+        key={r.id}
+        wrap="truncate-end"
+        bold={badge !== ""}
+        {...fg(section.list === "closed" ? theme.muted : undefined)}
+      >
+        {"  "}
+        <Text {...fg(theme.muted)}>{number}</Text>
+        {fitField(v.title || v.id, Math.min(titleRoom, cellWidth(plainLine(v.title || v.id))))}
+        {tail}
+        <Text {...fg(theme.accent)}> {badge || " "}</Text>
+        <Text {...fg(theme.error)} bold>
+          {v.alert ? " !" : ""}
+        </Text>
+      </Text>
+    );
+  };
+
+  const list = (section: HomeSection) => (
+    <>
+      {heading(section)}
+      {section.total === 0 ? (
+        <Text {...fg(theme.muted)} wrap="truncate-end">
+          {"  "}
+          {EMPTY[section.list]}
+        </Text>
+      ) : null}
+      {section.shown.map((r) => row(section, r))}
+    </>
+  );
+
   return (
     <Box flexDirection="column" paddingX={1}>
-      <Text bold>My work items ({mine.length})</Text>
-      {mine.length === 0 ? (
-        <Text {...fg(theme.muted)}> nothing yet — offers appear here when you are Available</Text>
-      ) : null}
-      {mine.slice(0, 8).map((s) => (
-        <Text key={s.id}> {row(s.view, stateLabel(s, meId))}</Text>
-      ))}
-      <Text bold>
-        Open work items to pick ({state.openItems.length}) <Text {...fg(theme.muted)}>/pick N</Text>
-      </Text>
-      {state.openItems.slice(0, 5).map((v, i) => (
-        <Text key={v.id}>
-          {" "}
-          {i + 1}. {row(v, `waiting ${elapsed(now - (v.queuedAt ?? v.createdAt))}`)}
-        </Text>
-      ))}
-      <Text bold>Recently closed</Text>
-      {closed.length === 0 ? <Text {...fg(theme.muted)}> none today</Text> : null}
-      {closed.map((s) => (
-        <Text key={s.id} {...fg(theme.muted)}>
-          {" "}
-          {row(s.view, "Closed")}
-        </Text>
-      ))}
-      <Text>
+      {list(layout.mine)}
+      {list(layout.open)}
+      {list(layout.closed)}
+      <Text wrap="truncate-end">
         <Text bold>Today</Text> accepted {state.counts.accepted} · ended {state.counts.ended} · transferred{" "}
         {state.counts.transferred}
       </Text>

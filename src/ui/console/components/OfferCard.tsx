@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
-import { sanitizeLine } from "../../../protocol/sanitize.js";
 import type { OfferView } from "../../../protocol/views.js";
 import { elapsed } from "../../mirror/selectors.js";
+import { cellWidth, clock, field, plainLine, truncate } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
 import { border, fg } from "../../theme/theme.js";
 
@@ -12,39 +12,61 @@ const KIND: Record<OfferView["kind"], string> = {
   supervisor_transfer: "Transfer from a supervisor",
 };
 
-/** L1: customer name, queue, thread preview, rep name and date, time since arrival, countdown. */
+/** Rows the card takes on screen: its borders, the title, one row per preview message, two rows of detail. */
+export function offerCardHeight(offer: OfferView): number {
+  return 2 + 1 + offer.preview.length + 2;
+}
+
+/**
+ * L1: customer name, queue, thread preview, rep name and date, time since arrival, countdown. Every row is one
+ * terminal line cut to the card's width in cells, so customer text never wraps the border or grows the card.
+ */
 export function OfferCard(props: {
   offer: OfferView;
   repName: string;
   now: number;
   countdown: number;
   more: number;
+  /** Outer width in cells, borders included. */
+  width: number;
   theme: Theme;
 }) {
   const { offer, theme } = props;
   const urgent = props.countdown <= 10;
+  // Borders and the padding either side.
+  const inner = Math.max(10, props.width - 4);
+  const head = `⏵ ${KIND[offer.kind]}${offer.proactive ? " ⚑ proactive" : ""}: `;
+  const queue = ` · ${plainLine(offer.queueName)}${offer.byName ? ` · from ${plainLine(offer.byName)}` : ""}`;
+  // The customer's name keeps at least 12 cells; the queue and who sent it are cut after it.
+  const nameRoom = Math.max(12, inner - cellWidth(head) - cellWidth(queue));
+  const name = field(offer.customerName, nameRoom);
+  const rest = truncate(queue, Math.max(0, inner - cellWidth(head) - cellWidth(name)));
+  const actions = ` — Alt+Y accept · Alt+N reject${props.more > 0 ? ` · ${props.more} more waiting` : ""}`;
+  const countdown = `${props.countdown}s left`;
   return (
-    <Box flexDirection="column" borderStyle="double" {...border(theme.accent)} paddingX={1}>
-      <Text bold>
-        ⏵ {KIND[offer.kind]}
-        {offer.proactive ? " ⚑ proactive" : ""}: {sanitizeLine(offer.customerName)} · {sanitizeLine(offer.queueName)}
-        {offer.byName ? ` · from ${sanitizeLine(offer.byName)}` : ""}
+    <Box flexDirection="column" borderStyle="double" {...border(theme.accent)} paddingX={1} width={props.width}>
+      <Text bold wrap="truncate-end">
+        {truncate(head, inner)}
+        {name}
+        {rest}
       </Text>
       {offer.preview.map((m) => (
         <Text key={m.id} {...fg(theme.customer)} wrap="truncate-end">
           {"  "}
-          {sanitizeLine(m.text)}
+          {field(m.text, inner - 2)}
         </Text>
       ))}
-      <Text>
-        <Text {...fg(theme.muted)}>
-          for {sanitizeLine(props.repName)} · {new Date(offer.createdAt).toLocaleString()} · waiting{" "}
-          {elapsed(props.now - offer.arrivedAt)} ·{" "}
-        </Text>
+      <Text {...fg(theme.muted)} wrap="truncate-end">
+        {truncate(
+          `for ${plainLine(props.repName)} · ${clock().dateTime(offer.createdAt)} · waiting ${elapsed(props.now - offer.arrivedAt)}`,
+          inner,
+        )}
+      </Text>
+      <Text wrap="truncate-end">
         <Text {...fg(urgent ? theme.error : theme.warn)} bold inverse={urgent}>
-          {props.countdown}s left
+          {countdown}
         </Text>
-        <Text> — Alt+Y accept · Alt+N reject{props.more > 0 ? ` · ${props.more} more waiting` : ""}</Text>
+        <Text>{truncate(actions, Math.max(0, inner - cellWidth(countdown)))}</Text>
       </Text>
     </Box>
   );

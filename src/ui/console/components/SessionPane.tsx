@@ -4,6 +4,7 @@ import { spokenRow } from "../../mirror/selectors.js";
 import type { Theme } from "../../theme/theme.js";
 import { fg } from "../../theme/theme.js";
 import { STATE_LABEL } from "../../theme/theme.js";
+import { fitField } from "../../text/index.js";
 
 /** S7: pinned Home, then one row per session; collapses to numbers and badges. */
 export function SessionPane(props: {
@@ -14,7 +15,8 @@ export function SessionPane(props: {
   theme: Theme;
 }) {
   const { rows, theme, collapsed } = props;
-  const titleWidth = Math.max(6, props.width - 12);
+  // Border, number, space, badge, alert, state glyph, draft and proactive marks take the rest.
+  const titleWidth = Math.max(6, props.width - 9 - String(rows.length).length);
   return (
     <Box
       flexDirection="column"
@@ -30,11 +32,10 @@ export function SessionPane(props: {
       </Text>
       {rows.map((row) => {
         const glyph = STATE_LABEL[row.state]?.glyph ?? "?";
-        const title = row.title.length > titleWidth ? `${row.title.slice(0, titleWidth - 1)}…` : row.title;
         return (
           <Text key={row.id} inverse={row.focused} bold={row.badge !== ""} wrap="truncate" aria-label={spokenRow(row)}>
             <Text {...fg(theme.muted)}>{row.number}</Text>
-            {collapsed ? "" : ` ${title.padEnd(titleWidth)}`}
+            {collapsed ? "" : ` ${fitField(row.title, titleWidth)}`}
             <Text {...fg(theme.accent)}>{row.badge ? ` ${row.badge}` : "  "}</Text>
             <Text {...fg(theme.error)} bold>
               {row.alert ? "!" : " "}

@@ -1,0 +1,43 @@
+// What needs the rep, wherever a conversation is listed: the switcher's order, and the S9/S10 hints of a
+// session read without opening it (the highlighted switcher row, the footer when another session calls).
+import type { PickerItem } from "../components/Picker.js";
+import { alertHint, attentionOrder, sessionTitle, unreadBadge, unreadHint } from "../mirror/selectors.js";
+import type { Session, UiState } from "../mirror/state.js";
+
+/** S9 and S10 hints of a session, verbatim, together; null when it needs nothing. */
+export function sessionHint(session: Session): string | null {
+  return [alertHint(session), unreadHint(session)].filter(Boolean).join(" ") || null;
+}
+
+/** The switcher's rows: sessions needing attention first (sentiment alert, then unread; oldest first), then the others in pane order, Home last. */
+export function switcherItems(state: UiState): PickerItem[] {
+  const first = attentionOrder(state);
+  const rest = state.order.filter((id) => !first.includes(id));
+  return [
+    ...[...first, ...rest].map((id) => {
+      const session = state.sessions[id]!;
+      const hint = sessionHint(session);
+      return {
+        id,
+        label: sessionTitle(session),
+        badge: unreadBadge(session.unread),
+        alert: session.view.alert,
+        ...(hint ? { hint } : {}),
+      };
+    }),
+    { id: "home", label: "⌂ Home" },
+  ];
+}
+
+/**
+ * The footer's hint: the focused session's S9/S10 hint, or else that of the session needing the rep first,
+ * so that an unread count or an alert in a session the rep is not in is said in words too.
+ */
+export function attentionHint(state: UiState): string | null {
+  const focused = state.focus === "home" ? undefined : state.sessions[state.focus];
+  const own = focused ? sessionHint(focused) : null;
+  if (own) return own;
+  const next = attentionOrder(state).find((id) => id !== state.focus);
+  const session = next ? state.sessions[next] : undefined;
+  return session ? sessionHint(session) : null;
+}

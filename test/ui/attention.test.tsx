@@ -1,0 +1,72 @@
+// Attention wherever a conversation is listed (issue 11, item 4): unread badges and the sentiment `!` in the
+// session pane, the Ctrl+K switcher and Home's work items; the switcher ordered by what needs the rep first;
+// each session's S9/S10 hint readable without opening it.
+import { afterEach, describe, expect, it } from "vitest";
+import { conversation, customerMessage, KEYS, renderConsole, T0, welcome } from "../helpers/ui.js";
+import type { Console } from "../helpers/ui.js";
+
+let ui: Console | undefined;
+afterEach(() => {
+  ui?.unmount();
+  ui = undefined;
+});
+
+/** c1 quiet, c2 with three unread messages, c3 with a sentiment alert. */
+function sessions() {
+  return [
+    conversation("c1", { title: "Dana Kim" }),
+    conversation("c2", {
+      title: "Kenny Smith",
+      messages: [
+        customerMessage("Hello?", T0 - 30_000),
+        customerMessage("Anyone there?", T0 - 20_000),
+        customerMessage("Please answer", T0 - 10_000),
+      ],
+    }),
+    conversation("c3", { title: "Visitor 7", alert: true, sentiment: -2 }),
+  ];
+}
+
+const footer = (frame: string) => frame.split("\n").slice(-3).join("\n");
+
+describe("attention", () => {
+  it("SPEC S10: the unread hint of a session the rep is not in is in the footer", async () => {
+    ui = await renderConsole({ welcome: welcome(sessions().slice(0, 2)) });
+    await ui.press(KEYS.alt("1"));
+    const frame = await ui.waitForFrame((f) => f.includes("Dana Kim [Active]"), "Dana's session");
+    expect(footer(frame)).toContain("Kenny Smith. 3 new updates in your conversation.");
+  });
+
+  it("SPEC S9: on Home, the footer says which session needs urgent attention", async () => {
+    ui = await renderConsole({ welcome: welcome(sessions()) });
+    expect(footer(ui.frame())).toContain("Visitor 7. Urgent attention needed in your conversation.");
+  });
+
+  it("the switcher lists sessions by attention (alert, then unread, then the rest), Home last, with badges, and says the highlighted row's hint", async () => {
+    ui = await renderConsole({ welcome: welcome(sessions()) });
+    await ui.press(KEYS.ctrlK);
+    let frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher");
+    const rows = frame.split("\n").filter((l) => /│ \d\. /.test(l));
+    expect(rows[0]).toMatch(/1\. Visitor 7\s+!/);
+    expect(rows[1]).toMatch(/2\. Kenny Smith 3/);
+    expect(rows[2]).toMatch(/3\. Dana Kim/);
+    expect(rows[3]).toMatch(/4\. ⌂ Home/);
+    // The hint of the highlighted row, under the list.
+    const under = (f: string) => {
+      const lines = f.split("\n");
+      return lines[lines.findIndex((l) => /4\. ⌂ Home/.test(l)) + 1];
+    };
+    expect(under(frame)).toContain("Visitor 7. Urgent attention needed in your conversation.");
+    await ui.press(KEYS.down);
+    frame = await ui.waitForFrame((f) => under(f)?.includes("Kenny Smith. 3 new updates") ?? false, "the hint");
+    expect(under(frame)).not.toContain("Visitor 7");
+  });
+
+  it("Home's work items show the unread badge and the alert", async () => {
+    ui = await renderConsole({ welcome: welcome(sessions()) });
+    const frame = ui.frame();
+    expect(frame).toMatch(/2\. Kenny Smith · General · Active 3/);
+    expect(frame).toMatch(/3\. Visitor 7 · General · Active\s+!/);
+    expect(frame).toMatch(/1\. Dana Kim · General · Active\s*$/m);
+  });
+});

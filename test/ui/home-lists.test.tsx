@@ -1,0 +1,114 @@
+// Home's lists (issue 11, item 5): every list scrolls, `/pick N` takes the row shown with N (never one off
+// screen) and names what it took; recently closed items open read-only (SPEC S3).
+import { afterEach, describe, expect, it } from "vitest";
+import type { ConversationView } from "../../src/protocol/views.js";
+import { conversation, customerMessage, event, KEYS, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
+import type { Console } from "../helpers/ui.js";
+
+let ui: Console | undefined;
+afterEach(() => {
+  ui?.unmount();
+  ui = undefined;
+});
+
+const PGDN = "\x1b[6~";
+
+/** Open items c101…c111, "Waiting 1" … "Waiting 11", oldest first. */
+function openItems(): ConversationView[] {
+  return Array.from({ length: 11 }, (_, i) =>
+    conversation(`c${101 + i}`, {
+      title: `Waiting ${i + 1}`,
+      state: "open",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: null,
+      queuedAt: T0 - 60_000 + i * 1000,
+    }),
+  );
+}
+
+async function homeWithOpenItems(): Promise<Console> {
+  const console = await renderConsole({ columns: 80, rows: 20, sized: true, welcome: welcome() });
+  console.client.responses.open_items = { items: openItems() };
+  console.client.responses.pick = (body) => {
+    if (body.type === "pick") {
+      const view = openItems().find((v) => v.id === body.conversationId)!;
+      console.store.dispatch({
+        type: "event",
+        frame: event({
+          kind: "conversation",
+          conversation: { ...view, state: "active", ownerId: "alice", ownerName: "Alice Moreau", lastOwnerId: "alice" },
+        }),
+      });
+    }
+    return {};
+  };
+  await console.press(KEYS.alt("0"));
+  await console.waitForFrame((f) => f.includes("Open work items to pick (11)"), "the open items");
+  return console;
+}
+
+async function command(console: Console, text: string): Promise<void> {
+  await console.press(text);
+  await console.press(KEYS.enter);
+}
+
+describe("Home's lists", () => {
+  it("the open items list shows what fits with its range, /pick of a row off screen picks nothing and says why", async () => {
+    ui = await homeWithOpenItems();
+    const frame = stripSgr(ui.frame());
+    expect(frame).toMatch(/▸ Open work items to pick \(11\) 1–\d+ · \/pick N/);
+    expect(frame).not.toContain("11. Waiting 11");
+    await command(ui, "/pick 11");
+    await ui.waitForFrame((f) => f.includes("No open item 11 on screen"), "the refusal");
+    expect(ui.frame()).toMatch(/No open item 11 on screen: \/pick takes 1–7 \(PgDn shows more\)\./);
+    expect(ui.client.ofType("pick")).toEqual([]);
+  });
+
+  it("PgDn scrolls the list; /pick 11 then takes the row shown with 11 and names it", async () => {
+    ui = await homeWithOpenItems();
+    await ui.press(PGDN);
+    await ui.waitForFrame((f) => f.includes("11. Waiting 11"), "the end of the list");
+    expect(ui.frame()).not.toContain(" 1. Waiting 1 ");
+    await command(ui, "/pick 11");
+    await ui.waitForFrame((f) => f.includes("Waiting 11 [Active]"), "the picked conversation");
+    expect(ui.client.ofType("pick")).toEqual([{ type: "pick", conversationId: "c111" }]);
+    expect(ui.frame()).toContain("Picked Waiting 11 (General).");
+  });
+
+  it("Tab highlights the next list, and PgDn scrolls that one: my work items scroll too", async () => {
+    const mine = Array.from({ length: 12 }, (_, i) => conversation(`c${i + 1}`, { title: `Mine ${i + 1}` }));
+    ui = await renderConsole({ columns: 80, rows: 24, sized: true, welcome: welcome(mine) });
+    ui.client.responses.open_items = { items: [] };
+    await ui.press(KEYS.alt("0"));
+    let frame = await ui.waitForFrame((f) => f.includes("My work items (12)"), "Home");
+    expect(frame).not.toContain("12. Mine 12");
+    await ui.press(KEYS.tab);
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => stripSgr(f).includes("▸ My work items (12)"), "my work items highlighted");
+    await ui.press(PGDN);
+    frame = await ui.waitForFrame((f) => f.includes("12. Mine 12"), "the end of my work items");
+    expect(frame).not.toContain("1. Mine 1 ");
+  });
+
+  it("SPEC S3: /open N opens a recently closed item read-only: its thread shows, nothing can be sent", async () => {
+    const closed = conversation("c3", {
+      title: "Visitor 3",
+      state: "closed",
+      closedAt: T0 - 60_000,
+      closedBy: "alice",
+      messages: [customerMessage("Thanks, all sorted", T0 - 120_000)],
+    });
+    ui = await renderConsole({ welcome: welcome([closed]) });
+    ui.client.responses.open_items = { items: [] };
+    await ui.press(KEYS.alt("0"));
+    await ui.waitForFrame((f) => f.includes("1. Visitor 3 · General · Closed"), "the closed item");
+    await command(ui, "/open 1");
+    const frame = await ui.waitForFrame((f) => f.includes("Visitor 3 [Closed]"), "the closed conversation");
+    expect(frame).toContain("Thanks, all sorted");
+    expect(frame).toContain("Closed: read-only.");
+    await ui.press("hello");
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("send")).toEqual([]);
+  });
+});
