@@ -22,6 +22,7 @@ import { StoreError } from "./store/store.js";
 import { Admission } from "./rate-limit.js";
 import type { Admittance } from "./rate-limit.js";
 import { replay } from "./replay.js";
+import { TypingThrottle, staffTypes, staffWatching } from "./typing.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, MAX_EVENTS_PAGE, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
 import type {
@@ -123,6 +124,7 @@ export class Hub {
   private readonly presenceGraceMs: number;
   private outage: Outage | null = null;
   private readonly admission: Admission;
+  private readonly typing: TypingThrottle;
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -132,6 +134,7 @@ export class Hub {
     this.snapshotEvery = options.snapshotEvery ?? null;
     this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
     this.admission = new Admission(options.org.limits);
+    this.typing = new TypingThrottle(() => this.clock.now());
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.state = this.recover();
   }
@@ -813,6 +816,10 @@ export class Hub {
 
   private onRequest(connection: Connection, request: ClientRequest): void {
     const actor = connection.actor!;
+    if (request.type === "typing") {
+      this.relayTyping(connection, request.conversationId, request.reqId);
+      return;
+    }
     const reqId = request.reqId;
     const command = this.toCommand(connection, request);
     if (!command) return;
@@ -838,8 +845,55 @@ export class Hub {
     this.reply(connection, Object.keys(result).length > 0 ? { type: "ack", reqId, result } : { type: "ack", reqId });
   }
 
+  /**
+   * A typing frame: relayed to the other side of the conversation, at most once per TYPING_INTERVAL_MS and direction,
+   * never stored. One the sender may not send is dropped (answered only when it has a reqId).
+   */
+  private relayTyping(connection: Connection, conversationId: string, reqId: string | undefined): void {
+    const actor = connection.actor!;
+    const c = Object.hasOwn(this.state.conversations, conversationId)
+      ? this.state.conversations[conversationId]
+      : undefined;
+    let allowed: boolean;
+    if (actor.role === "customer")
+      allowed =
+        c !== undefined &&
+        c.customer.key === actor.key &&
+        (actor.conversationId === undefined || actor.conversationId === c.id) &&
+        (c.state === "open" || c.state === "active");
+    else
+      allowed =
+        c !== undefined && (actor.role === "rep" || actor.role === "supervisor") && staffTypes(c, actor.id, actor.role);
+    if (!c || !allowed) {
+      if (reqId)
+        this.fail(
+          connection,
+          reqId,
+          "conversation/not_found",
+          `You are not writing in conversation ${conversationId}.`,
+        );
+      return;
+    }
+    if (reqId) this.reply(connection, { type: "ack", reqId });
+    const from = actor.role === "customer" ? "customer" : "rep";
+    if (!this.typing.allow(c.id, from)) return;
+    if (from === "customer") {
+      const frame: ServerFrame = { type: "typing", conversationId: c.id, from };
+      for (const id of staffWatching(this.state, c)) for (const to of this.byUser.get(id) ?? []) this.send(to, frame);
+    } else {
+      const name = this.state.users[connection.userId!]?.name;
+      const frame: ServerFrame = name
+        ? { type: "typing", conversationId: c.id, from, name }
+        : { type: "typing", conversationId: c.id, from };
+      for (const to of this.byCustomer.get(c.customer.key) ?? []) {
+        const viewer = to.actor as Actor & { role: "customer" };
+        if (viewer.conversationId === undefined || viewer.conversationId === c.id) this.send(to, frame);
+      }
+    }
+  }
+
   /** Map a request to a core command; read-only requests are answered here and return null. */
-  private toCommand(connection: Connection, request: ClientRequest): Command | null {
+  private toCommand(connection: Connection, request: Exclude<ClientRequest, { type: "typing" }>): Command | null {
     switch (request.type) {
       case "start": {
         const signed = connection.signedIdentity;
@@ -905,6 +959,8 @@ export class Hub {
         return { type: "conference", conversationId: request.conversationId, repId: request.repId };
       case "wrapup":
         return { type: "wrapup", conversationId: request.conversationId, reasonId: request.reasonId };
+      case "note":
+        return { type: "note", conversationId: request.conversationId, text: request.text };
       case "monitor":
       case "join":
         return { type: "monitor", conversationId: request.conversationId, mode: request.type };

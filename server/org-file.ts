@@ -7,6 +7,8 @@ import { parseSentimentStep } from "./core/sentiment.js";
 import { DEFAULT_TEXTS } from "./core/org.js";
 import type { Org } from "./core/org.js";
 import { DEFAULT_LIMITS } from "./rate-limit.js";
+import { checkReplyText } from "../src/protocol/quick-replies.js";
+import type { QuickReply } from "../src/protocol/quick-replies.js";
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (at most 64)");
 
@@ -161,6 +163,21 @@ const limits = z
   })
   .default(DEFAULT_LIMITS);
 
+const quickReply = z.object({
+  id,
+  title: z.string().min(1, "a quick reply needs a title").max(80),
+  text: z
+    .string()
+    .min(1, "a quick reply needs a text")
+    .max(1000)
+    .superRefine((text, ctx) => {
+      const problem = checkReplyText(text);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  tags: z.array(z.string().min(1).max(40)).optional(),
+  workstreams: z.array(id).optional(),
+});
+
 export const orgFileSchema = z
   .object({
     name: z.string().min(1),
@@ -180,6 +197,7 @@ export const orgFileSchema = z
     workstreams: z.array(workstream).min(1),
     users: z.array(user).min(1),
     wrapUpReasons: z.array(z.object({ id, label: z.string().min(1) })).min(1),
+    quickReplies: z.array(quickReply).default([]),
     widget: z
       .object({
         allowedOrigins: z
@@ -206,6 +224,7 @@ export const orgFileSchema = z
     unique(org.workstreams, "workstream");
     unique(org.users, "user");
     unique(org.wrapUpReasons, "wrap-up reason");
+    unique(org.quickReplies, "quick reply");
     for (const ws of org.workstreams) {
       if (!queues.has(ws.queue))
         ctx.addIssue({ code: "custom", message: `workstream "${ws.id}" names unknown queue "${ws.queue}"` });
@@ -213,6 +232,11 @@ export const orgFileSchema = z
         ctx.addIssue({ code: "custom", message: `persistent workstream "${ws.id}" must keep affinity on` });
     }
     const workstreams = new Set(org.workstreams.map((w) => w.id));
+    for (const r of org.quickReplies) {
+      for (const w of r.workstreams ?? [])
+        if (!workstreams.has(w))
+          ctx.addIssue({ code: "custom", message: `quick reply "${r.id}" names unknown workstream "${w}"` });
+    }
     for (const r of org.widget.rules) {
       if (!workstreams.has(r.workstream))
         ctx.addIssue({ code: "custom", message: `widget rule "${r.id}" names unknown workstream "${r.workstream}"` });
@@ -290,6 +314,12 @@ export function toOrg(file: OrgFile): Org {
       queues: [...u.queues],
     })),
     wrapUpReasons: file.wrapUpReasons.map((r) => ({ ...r })),
+    quickReplies: file.quickReplies.map((r) => {
+      const reply: QuickReply = { id: r.id, title: r.title, text: r.text };
+      if (r.tags) reply.tags = [...r.tags];
+      if (r.workstreams) reply.workstreams = [...r.workstreams];
+      return reply;
+    }),
   };
 }
 
@@ -365,6 +395,45 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
         { id: "no-response", label: "No response from customer" },
         { id: "transferred", label: "Transferred" },
         { id: "other", label: "Other" },
+      ],
+      quickReplies: [
+        {
+          id: "greeting",
+          title: "Greeting",
+          text: "Hi <customer.firstName>, this is <rep.firstName> from Contoso. How can I help you today?",
+          tags: ["hello", "welcome"],
+        },
+        {
+          id: "order-status",
+          title: "Order status",
+          text: "Thanks, <customer.firstName>. Your order <order number> is on its way and should arrive by <delivery date>.",
+          tags: ["order", "delivery", "shipping"],
+        },
+        {
+          id: "refund",
+          title: "Refund started",
+          text: "<customer.firstName>, I have started a refund of <amount> to your original payment method; it shows within 5 business days.",
+          tags: ["refund", "money", "billing"],
+        },
+        {
+          id: "invoice",
+          title: "Invoice copy",
+          text: "I have sent a copy of invoice <invoice number> to the email address on your account.",
+          tags: ["invoice", "billing"],
+          workstreams: ["persistent"],
+        },
+        {
+          id: "hold",
+          title: "One moment",
+          text: "Thank you for waiting, <customer.firstName>. I am checking this with the <queue> team now.",
+          tags: ["wait", "hold"],
+        },
+        {
+          id: "closing",
+          title: "Closing",
+          text: "Is there anything else I can help you with today? Thank you for contacting Contoso.",
+          tags: ["bye", "end", "goodbye"],
+        },
       ],
       // The demo page (/demo) is on the server's own origin, which is always allowed. One proactive rule, to try
       // on /demo/checkout: after 20 seconds on the page, an invitation to a live chat (PC1).

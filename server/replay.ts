@@ -36,7 +36,7 @@ export function replay(
       const id = shownConversationOf(change);
       if (id !== undefined && !shown.has(id)) {
         if (viewer.role === "customer") return null;
-        if (change.kind === "message") continue;
+        if (change.kind === "message" || change.kind === "note") continue;
         if (change.kind === "conversation" && change.conversation.messages) {
           const { messages: _hidden, ...rest } = change.conversation;
           change = { kind: "conversation", conversation: rest };
@@ -60,6 +60,7 @@ function shownConversationOf(change: Change): string | undefined {
     case "customer_conversation":
       return change.conversation.id;
     case "message":
+    case "note":
       return change.conversationId;
     case "offer":
     case "offer_ended":

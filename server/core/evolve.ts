@@ -208,6 +208,11 @@ export function evolve(state: State, event: DomainEvent): State {
       state.counters.message++;
       break;
     }
+    case "note_added": {
+      const c = conv(state, event.conversationId);
+      (c.notes ??= []).push(event.note);
+      break;
+    }
     case "sentiment_changed": {
       const c = conv(state, event.conversationId);
       c.sentiment = event.sentiment;

@@ -65,6 +65,14 @@ export interface Message {
   code?: SystemMessageCode;
 }
 
+/** A note: written by staff for staff, never shown to the customer. */
+export interface Note {
+  id: string;
+  at: number;
+  author: { role: "rep" | "supervisor"; id: string; name: string };
+  text: string;
+}
+
 export type TransferTarget = { kind: "queue"; id: string } | { kind: "rep"; id: string };
 
 export interface PendingTransfer {
@@ -101,6 +109,8 @@ export interface Conversation {
   declinedBy: string[];
   /** Client ids (idempotency keys) of these messages are looked up through an index (indexes.ts), not kept here. */
   messages: Message[];
+  /** Staff notes (absent in conversations stored before notes existed: none). */
+  notes?: Note[];
   sentiment: SentimentStep;
   alert: boolean;
   createdAt: number;
@@ -186,6 +196,7 @@ export type Command =
   | { type: "reject"; offerId: string }
   | { type: "pick"; conversationId: string }
   | { type: "message"; conversationId: string; text: string; clientId?: string }
+  | { type: "note"; conversationId: string; text: string }
   | { type: "transfer"; conversationId: string; target: TransferTarget }
   | { type: "conference"; conversationId: string; repId: string }
   | { type: "end_conference"; conversationId: string }
@@ -220,6 +231,7 @@ export type EventBody =
     }
   | { type: "conversation_created"; conversation: Conversation }
   | { type: "message_added"; conversationId: string; message: Message }
+  | { type: "note_added"; conversationId: string; note: Note }
   | { type: "sentiment_changed"; conversationId: string; sentiment: SentimentStep; alert: boolean }
   /**
    * `declinedBy`: reps who count as having declined it in this queue from the start (routing skips them): the rep a

@@ -1,5 +1,6 @@
 // The organisation's configuration as the routing core sees it: queues, workstreams, users, settings.
 // Secrets and tokens are the shell's business and never reach the core.
+import type { QuickReply } from "../../src/protocol/quick-replies.js";
 
 export type Mode = "live" | "persistent";
 
@@ -113,6 +114,8 @@ export interface Org {
   workstreams: Workstream[];
   users: User[];
   wrapUpReasons: WrapUpReason[];
+  /** Org-wide quick replies for the rep console (absent in configurations recorded before them: none). */
+  quickReplies?: QuickReply[];
 }
 
 export const MINUTE = 60_000;

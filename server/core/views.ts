@@ -6,6 +6,7 @@ import type {
   ConversationView,
   CustomerConversationView,
   MessageView,
+  NoteView,
   OfferView,
   OrgView,
   Snapshot,
@@ -15,7 +16,7 @@ import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
 import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
-import type { Conversation, DomainEvent, Message, Offer, State, UserState } from "./model.js";
+import type { Conversation, DomainEvent, Message, Note, Offer, State, UserState } from "./model.js";
 
 /** A customer who came in with a conversation token sees only that conversation (`conversationId`). */
 export type Viewer =
@@ -163,8 +164,15 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     closedAt: c.closedAt,
     closedBy: c.closedBy,
   };
-  if (withMessages) view.messages = c.messages.map((m) => messageView(state, m, false, customerName));
+  if (withMessages) {
+    view.messages = c.messages.map((m) => messageView(state, m, false, customerName));
+    view.notes = (c.notes ?? []).map(noteView);
+  }
   return view;
+}
+
+function noteView(n: Note): NoteView {
+  return { id: n.id, at: n.at, author: { ...n.author }, text: n.text };
 }
 
 export function customerConversationView(
@@ -220,9 +228,10 @@ export function userView(u: UserState): UserView {
   };
 }
 
-export function orgView(state: State): OrgView {
+/** The org as clients see it; staff also get the quick replies. */
+export function orgView(state: State, forStaff = true): OrgView {
   const org = state.org;
-  return {
+  const view: OrgView = {
     name: org.name,
     masking: org.masking,
     supervisor: { ...org.supervisor },
@@ -236,6 +245,9 @@ export function orgView(state: State): OrgView {
     })),
     wrapUpReasons: org.wrapUpReasons.map((r) => ({ ...r })),
   };
+  if (forStaff && org.quickReplies && org.quickReplies.length > 0)
+    view.quickReplies = org.quickReplies.map((r) => ({ ...r }));
+  return view;
 }
 
 function activeUsers(state: State): UserState[] {
@@ -273,7 +285,7 @@ export function snapshot(state: State, viewer: Viewer): Snapshot {
   const conversations = viewer.role === "rep" ? withRecentlyClosed(visible) : visible;
   if (viewer.role === "customer") {
     return {
-      org: orgView(state),
+      org: orgView(state, false),
       me: null,
       users: [],
       conversations: [],
@@ -399,6 +411,8 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
         conversationId: c.id,
         message: messageView(state, event.message, false, staffCustomerName(state, c)),
       });
+    } else if (event.type === "note_added") {
+      changes.push({ kind: "note", conversationId: c.id, note: noteView(event.note) });
     } else {
       changes.push({ kind: "conversation", conversation: conversationView(state, c, false) });
     }

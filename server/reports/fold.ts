@@ -150,6 +150,7 @@ export const FOLDED_TYPES: Record<DomainEvent["type"], boolean> = {
   queue_deleted: false,
   user_deleted: false,
   declines_forgotten: false,
+  note_added: false,
 };
 
 /** `YYYY-MM-DD` and `YYYY-MM-DD HH:00` in the given offset. */
@@ -439,6 +440,7 @@ export function createFold(options: ReportOptions): ReportFold {
       case "queue_deleted":
       case "user_deleted":
       case "declines_forgotten":
+      case "note_added":
         return;
     }
   };

@@ -1,7 +1,7 @@
 // `cc-agent` (the rep console) and `cc-agent config`.
 import type { Command } from "commander";
 import { createElement } from "react";
-import { openSettings, SETTING_KEYS, validateSetting } from "../config/config.js";
+import { openSettings, personalReplies, SETTING_KEYS, validateSetting } from "../config/config.js";
 import type { SettingKey } from "../config/config.js";
 import { App } from "../ui/console/App.js";
 import { ConsoleController } from "../ui/console/controller.js";
@@ -54,6 +54,8 @@ export async function runConsole(
 ): Promise<void> {
   requireTerminal("the console");
   const settings = openSettings();
+  const own = personalReplies(settings.get("quickReplies"));
+  for (const problem of own.problems) process.stderr.write(`cc-agent: settings: ${problem} (skipped)\n`);
   const { client, welcome } = await connectClient(target.url, {
     role: target.role,
     token: target.token,
@@ -75,7 +77,11 @@ export async function runConsole(
     settings: { theme: settings.get("theme") },
     ...(options.screenReader ? { screenReader: true } : {}),
     create(exit, theme) {
-      controller = new ConsoleController(store, client, { exit });
+      controller = new ConsoleController(store, client, {
+        exit,
+        quickReplies: own.replies,
+        typing: (conversationId) => void client.typing(conversationId),
+      });
       notifier.start();
       return { element: createElement(App, { store, controller, theme }), quit: () => controller.quit() };
     },

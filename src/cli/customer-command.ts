@@ -6,7 +6,7 @@ import type { Interface } from "node:readline";
 import type { Command } from "commander";
 import type { CcClient } from "../client/client.js";
 import { RequestError } from "../client/client.js";
-import type { EventFrame, Welcome } from "../protocol/messages.js";
+import type { EventFrame, TypingFrame, Welcome } from "../protocol/messages.js";
 import { ENDING_MESSAGE_CODES, MAX_MESSAGE_LENGTH } from "../protocol/wire.js";
 import { sanitizeLine, sanitizeText } from "../protocol/sanitize.js";
 import type { Change, CustomerConversationView, MessageView, Mode } from "../protocol/views.js";
@@ -106,6 +106,8 @@ class CustomerChat {
   readonly finished = new Promise<void>((resolve) => (this.resolveDone = resolve));
   exitCode = 0;
   private offline = false;
+  /** "Alice is typing…" in the prompt until this timer clears it. */
+  private typingTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly setup: ChatSetup) {
     this.client = setup.client;
@@ -119,6 +121,7 @@ class CustomerChat {
       for (const change of frame.changes) this.onChange(change, frame.at);
     });
     client.on("welcome", (w: Welcome) => this.onReconnected(w));
+    client.on("typing", (frame: TypingFrame) => this.onTyping(frame));
     client.on("state", (state: string) => {
       if (this.done) return;
       if (state === "reconnecting" && !this.offline) {
@@ -159,6 +162,10 @@ class CustomerChat {
       process.on("SIGINT", this.onSignal);
       process.on("SIGTERM", this.onSignal);
     }
+    if (this.tty) {
+      // Typing tells the rep that the customer is typing (never what); the client sends it at most every 2 s.
+      process.stdin.on("keypress", this.onKeypress);
+    }
     rl.on("line", (line: string) => {
       if (this.tty) {
         // The typed line comes back from the server as "You: …"; drop the raw one.
@@ -174,6 +181,27 @@ class CustomerChat {
   }
 
   private leaving = false;
+
+  private readonly onKeypress = () => {
+    const id = this.current;
+    if (!id || this.done || this.conversations.get(id)?.view.state !== "active") return;
+    this.client.typing(id);
+  };
+
+  /** The rep is typing: the prompt says so for a few seconds (a terminal only; piped output stays the chat). */
+  private onTyping(frame: TypingFrame): void {
+    if (!this.tty || !this.rl || this.done || frame.conversationId !== this.current || frame.from !== "rep") return;
+    this.rl.setPrompt(`(${sanitizeLine(frame.name ?? "The rep")} is typing…) > `);
+    this.rl.prompt(true);
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => {
+      this.typingTimer = null;
+      if (!this.rl || this.done) return;
+      this.rl.setPrompt("> ");
+      this.rl.prompt(true);
+    }, 4000);
+    this.typingTimer.unref();
+  }
 
   private readonly onSignal = () => {
     // A signal does not wait behind pending input; a second one does not wait at all.
@@ -534,6 +562,8 @@ class CustomerChat {
     if (this.done) return;
     this.done = true;
     if (this.statusTimer) clearInterval(this.statusTimer);
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    process.stdin.off("keypress", this.onKeypress);
     process.off("SIGINT", this.onSignal);
     process.off("SIGTERM", this.onSignal);
     if (this.tty) {

@@ -2,7 +2,7 @@
 // with their seq, and reconnection with backoff that resumes from the last seq seen.
 import { EventEmitter } from "node:events";
 import { WebSocket } from "ws";
-import { PROTOCOL_VERSION, decodeServerFrame } from "../protocol/wire.js";
+import { PROTOCOL_VERSION, TYPING_INTERVAL_MS, decodeServerFrame } from "../protocol/wire.js";
 import type { ClientRequest, EventFrame, Hello, ServerFrame, Welcome } from "../protocol/messages.js";
 
 type WithoutEnvelope<T> = T extends unknown ? Omit<T, "type" | "v" | "lastSeq" | "epoch"> : never;
@@ -27,6 +27,8 @@ export interface ClientOptions {
   reconnect?: boolean;
   /** Give up a request after this long without an answer (default 15 s). */
   requestTimeoutMs?: number;
+  /** The clock typing frames are spaced by (tests pass a manual one). */
+  now?: () => number;
 }
 
 type Omitted<T> = T extends unknown ? Omit<T, "reqId"> : never;
@@ -46,9 +48,10 @@ interface Outgoing {
 }
 
 /**
- * Events: "welcome" (Welcome), "event" (EventFrame), "state" (ConnectionState), "consoles" (number: how many
- * consoles of this user are open, this one included), "fatal" (Error: the server refused us; no reconnect),
- * "rate-limited" ({reqId, retryAfterMs}: a request refused for a rate limit, which the client sends again by itself).
+ * Events: "welcome" (Welcome), "event" (EventFrame), "typing" (TypingFrame), "state" (ConnectionState), "consoles"
+ * (number: how many consoles of this user are open, this one included), "fatal" (Error: the server refused us; no
+ * reconnect), "rate-limited" ({reqId, retryAfterMs}: a request refused for a rate limit, which the client sends again
+ * by itself).
  */
 export class CcClient extends EventEmitter {
   private ws: WebSocket | null = null;
@@ -74,6 +77,8 @@ export class CcClient extends EventEmitter {
   consoles = 1;
   /** A visitor's conversation token (from welcome or the start ack): a reconnect goes back to that conversation. */
   private conversationToken: string | undefined;
+  /** When this client last said it was typing, per conversation. */
+  private readonly typedAt = new Map<string, number>();
 
   constructor(private readonly options: ClientOptions) {
     super();
@@ -188,6 +193,10 @@ export class CcClient extends EventEmitter {
       this.emit("consoles", frame.count);
       return;
     }
+    if (frame.type === "typing") {
+      this.emit("typing", frame);
+      return;
+    }
     if (frame.type === "ack" || (frame.type === "error" && frame.reqId)) {
       const sent = this.inFlight.get(frame.reqId!);
       this.inFlight.delete(frame.reqId!);
@@ -283,6 +292,20 @@ export class CcClient extends EventEmitter {
       this.outbox.push({ frame, reqId, order });
       this.pump();
     });
+  }
+
+  /**
+   * Say "I am typing" in a conversation: at most one frame every TYPING_INTERVAL_MS per conversation, and only while
+   * online (a typing frame is worth nothing later). No answer comes back. Returns whether a frame went out.
+   */
+  typing(conversationId: string): boolean {
+    const now = (this.options.now ?? Date.now)();
+    const last = this.typedAt.get(conversationId);
+    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return false;
+    if (!this.ws || this.state !== "online" || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.typedAt.set(conversationId, now);
+    this.ws.send(JSON.stringify({ type: "typing", conversationId }));
+    return true;
   }
 
   /** Drop the connection as a network failure would (tests of resume). */

@@ -4,8 +4,24 @@ import { z } from "zod";
 
 import { MAX_MESSAGE_LENGTH } from "./wire.js";
 
-export { CloseCode, MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION, decodeServerFrame } from "./wire.js";
-export type { Ack, Consoles, ErrorFrame, EventFrame, ServerFrame, SnapshotReason, Welcome } from "./wire.js";
+export {
+  CloseCode,
+  MAX_FRAME_BYTES,
+  MAX_MESSAGE_LENGTH,
+  PROTOCOL_VERSION,
+  TYPING_INTERVAL_MS,
+  decodeServerFrame,
+} from "./wire.js";
+export type {
+  Ack,
+  Consoles,
+  ErrorFrame,
+  EventFrame,
+  ServerFrame,
+  SnapshotReason,
+  TypingFrame,
+  Welcome,
+} from "./wire.js";
 
 const id = z.string().min(1).max(128);
 const reqId = z.string().min(1).max(64);
@@ -68,6 +84,12 @@ export const MAX_EVENTS_PAGE = 1000;
 const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), reqId, ...shape });
 
+/**
+ * "I am typing" (never what): relayed to the other side at most once per conversation and direction every
+ * TYPING_INTERVAL_MS, never stored. Without a reqId it is answered with nothing, not even an error.
+ */
+const typing = z.object({ type: z.literal("typing"), reqId: reqId.optional(), conversationId: id });
+
 /** Requests a customer may send. */
 export const customerRequestSchema = z.discriminatedUnion("type", [
   req("start", {
@@ -80,6 +102,7 @@ export const customerRequestSchema = z.discriminatedUnion("type", [
   req("send", { conversationId: id, text, clientId }),
   req("end", { conversationId: id }),
   req("status", { conversationId: id }),
+  typing,
 ]);
 
 /** Requests a rep may send (supervisors may send them too). */
@@ -96,6 +119,8 @@ const repRequests = [
   req("close", { conversationId: id }),
   req("end", { conversationId: id }),
   req("wrapup", { conversationId: id, reasonId: id }),
+  req("note", { conversationId: id, text }),
+  typing,
   req("targets", {}),
   req("open_items", {}),
 ] as const;

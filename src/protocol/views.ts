@@ -1,6 +1,7 @@
 // What each role sees of the server's state: the view types carried by protocol v1.
 // Reps and supervisors get masked customer data when the org enables masking; customers see only their
 // own conversation.
+import type { QuickReply } from "./quick-replies.js";
 
 export type ConversationState = "open" | "active" | "waiting" | "wrapup" | "closed";
 export type Presence = "available" | "busy" | "dnd" | "away" | "offline" | "rona";
@@ -35,6 +36,14 @@ export interface MessageView {
   sentiment?: SentimentStep;
   /** System messages: a stable code such as "customer_ended" or "queue_position". */
   code?: SystemMessageCode;
+}
+
+/** A staff note (never sent to a customer). */
+export interface NoteView {
+  id: string;
+  at: number;
+  author: { role: "rep" | "supervisor"; id: string; name: string };
+  text: string;
 }
 
 export interface CustomerView {
@@ -89,6 +98,8 @@ export interface ConversationView {
   closedBy: string | null;
   /** Only in snapshots and on first sight; later messages arrive one by one. */
   messages?: MessageView[];
+  /** Staff notes, with `messages`; later notes arrive one by one (`note` changes). */
+  notes?: NoteView[];
 }
 
 /** A conversation as its customer sees it. */
@@ -137,6 +148,8 @@ export interface OrgView {
   queues: { id: string; name: string }[];
   workstreams: { id: string; name: string; mode: Mode; queueId: string; sentimentThreshold: SentimentStep }[];
   wrapUpReasons: { id: string; label: string }[];
+  /** Org-wide quick replies (reps and supervisors only). */
+  quickReplies?: QuickReply[];
 }
 
 export type NoticeCode =
@@ -153,6 +166,7 @@ export type Change =
   | { kind: "conversation"; conversation: ConversationView }
   | { kind: "customer_conversation"; conversation: CustomerConversationView }
   | { kind: "message"; conversationId: string; message: MessageView }
+  | { kind: "note"; conversationId: string; note: NoteView }
   | { kind: "offer"; offer: OfferView }
   | { kind: "user"; user: UserView }
   | { kind: "offer_ended"; offerId: string; conversationId: string; status: Exclude<OfferStatus, "pending"> }

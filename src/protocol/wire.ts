@@ -6,6 +6,8 @@ export const PROTOCOL_VERSION = 1;
 /** Largest frame the server accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_MESSAGE_LENGTH = 1000;
+/** At most one typing frame per conversation and direction this often (the server drops the rest). */
+export const TYPING_INTERVAL_MS = 2000;
 
 /** The system messages after which a conversation is over for its customer (the customer's clients stop there). */
 export const ENDING_MESSAGE_CODES: ReadonlySet<SystemMessageCode> = new Set<SystemMessageCode>([
@@ -93,7 +95,16 @@ export interface Consoles {
   count: number;
 }
 
-export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame | Consoles;
+/** The other side is typing in a conversation (never what). Transient: no seq, never stored or replayed. */
+export interface TypingFrame {
+  type: "typing";
+  conversationId: string;
+  /** Who types: the customer (to staff), or a rep or supervisor (to the customer, with their name). */
+  from: "customer" | "rep";
+  name?: string;
+}
+
+export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame | Consoles | TypingFrame;
 
 /** Decode a server frame on the client. Servers are trusted for shape; this only checks the envelope. */
 export function decodeServerFrame(raw: string): ServerFrame | null {
@@ -105,7 +116,8 @@ export function decodeServerFrame(raw: string): ServerFrame | null {
         json.type === "ack" ||
         json.type === "error" ||
         json.type === "event" ||
-        json.type === "consoles")
+        json.type === "consoles" ||
+        json.type === "typing")
     )
       return json as ServerFrame;
   } catch {

@@ -69,6 +69,9 @@ export function buildElements(base: string, maxChars: number, on: Handlers) {
   thread.setAttribute("role", "log");
   thread.setAttribute("aria-live", "polite");
   thread.setAttribute("aria-label", "Conversation");
+  // "Alice is typing…" for a few seconds after the rep's typing frame (never stored).
+  const typingLine = el("p", "typing");
+  typingLine.setAttribute("aria-live", "polite");
   const errorLine = el("p", "error");
   errorLine.setAttribute("role", "alert");
   const form = el("form", "composer");
@@ -109,6 +112,7 @@ export function buildElements(base: string, maxChars: number, on: Handlers) {
   panel.appendChild(header);
   panel.appendChild(statusLine);
   panel.appendChild(thread);
+  panel.appendChild(typingLine);
   panel.appendChild(errorLine);
   panel.appendChild(form);
   panel.appendChild(confirmEnd);
@@ -143,6 +147,7 @@ export function buildElements(base: string, maxChars: number, on: Handlers) {
     subtitle,
     statusLine,
     thread,
+    typingLine,
     errorLine,
     input,
     sendButton,

@@ -14,8 +14,8 @@
  * Settings before the script loads: window.ccAgentSettings = { identity, workstream }.
  * Script attributes: data-workstream="<id>" picks the workstream of chats the customer starts.
  */
-import { CloseCode, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION } from "../protocol/wire.js";
-import type { EventFrame, ServerFrame, Welcome } from "../protocol/wire.js";
+import { CloseCode, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION, TYPING_INTERVAL_MS } from "../protocol/wire.js";
+import type { EventFrame, ServerFrame, TypingFrame, Welcome } from "../protocol/wire.js";
 import type { Change, CustomerConversationView, MessageView } from "../protocol/views.js";
 import { buildElements, messageNode } from "./elements.js";
 import { initials, transcript } from "./format.js";
@@ -138,6 +138,7 @@ function main(): void {
     subtitle,
     statusLine,
     thread,
+    typingLine,
     errorLine,
     input,
     sendButton,
@@ -157,6 +158,24 @@ function main(): void {
     prepareTranscript: () => prepareTranscript(),
     submit: () => submit(),
   });
+  // Tell the rep the customer is typing (never what): at most one frame per TYPING_INTERVAL_MS, only while a rep has
+  // the chat.
+  let typedAt = 0;
+  input.addEventListener("input", () => {
+    const entry = state.current ? state.conversations.get(state.current) : undefined;
+    if (!entry || entry.view.state !== "active" || !state.ws || state.ws.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - typedAt < TYPING_INTERVAL_MS) return;
+    typedAt = Date.now();
+    state.ws.send(JSON.stringify({ type: "typing", conversationId: state.current }));
+  });
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  function showTyping(frame: TypingFrame): void {
+    if (frame.from !== "rep" || frame.conversationId !== state.current) return;
+    typingLine.textContent = `${frame.name ?? "The agent"} is typing…`;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => (typingLine.textContent = ""), 2 * TYPING_INTERVAL_MS);
+  }
+
   // ---- time on page, page URL --------------------------------------------------------------------------
 
   function timeOnPageMs(): number {
@@ -344,6 +363,7 @@ function main(): void {
   function onFrame(frame: ServerFrame): void {
     if (frame.type === "welcome") onWelcome(frame);
     else if (frame.type === "event") onEvent(frame);
+    else if (frame.type === "typing") showTyping(frame);
     else if (frame.type === "ack" || frame.type === "error") {
       const entry = frame.reqId ? state.pending.get(frame.reqId) : undefined;
       if (entry && frame.type === "error" && frame.code === "protocol/rate_limited") {

@@ -36,6 +36,7 @@ export function conversationIdsOf(change: Change): string[] {
     case "customer_conversation":
       return [change.conversation.id];
     case "message":
+    case "note":
     case "offer_ended":
       return [change.conversationId];
     case "offer":

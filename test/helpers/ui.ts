@@ -16,6 +16,7 @@ import type {
 } from "../../src/protocol/views.js";
 import { App } from "../../src/ui/console/App.js";
 import { ConsoleController } from "../../src/ui/console/controller.js";
+import type { ControllerOptions } from "../../src/ui/console/controller.js";
 import { initialUiState } from "../../src/ui/mirror/state.js";
 import { createStore } from "../../src/ui/mirror/store.js";
 import type { Store } from "../../src/ui/mirror/store.js";
@@ -199,6 +200,8 @@ export async function renderConsole(
     columns?: number;
     rows?: number;
     theme?: Theme;
+    /** More of the controller's options (the rep's own quick replies, the typing callback). */
+    controller?: Pick<ControllerOptions, "quickReplies" | "typing">;
     /** Lay the frame out at `columns` (ink-testing-library's 100 otherwise). */
     sized?: boolean;
   } = {},
@@ -211,6 +214,7 @@ export async function renderConsole(
     exit: () => (result.exited = true),
     now: () => store.getState().now,
     newClientId: () => `cid-${++ids}`,
+    ...options.controller,
   });
   if (options.welcome) store.dispatch({ type: "welcome", welcome: options.welcome, now: T0 });
   Object.assign(result, {

@@ -25,6 +25,7 @@ import type {
   Hello,
   ProtocolErrorCode,
   ServerFrame,
+  TypingFrame,
   Welcome,
 } from "../../src/protocol/messages.js";
 import type {
@@ -34,6 +35,7 @@ import type {
   ConversationView,
   CustomerConversationView,
   CustomerView,
+  NoteView,
   MessageView,
   Mode,
   NoticeCode,
@@ -47,6 +49,7 @@ import type {
   UserView,
 } from "../../src/protocol/views.js";
 import type { ErrorCode } from "../../server/core/model.js";
+import type { QuickReply } from "../../src/protocol/quick-replies.js";
 import { serverFixtures } from "./fixtures/index.js";
 
 type Role = "rep" | "supervisor" | "customer";
@@ -235,6 +238,13 @@ const message = obj<MessageView>({
   code: optional(systemMessageCode),
 });
 
+const note = obj<NoteView>({
+  id: str,
+  at: int,
+  author: obj<NoteView["author"]>({ role: lit("rep", "supervisor"), id: str, name: str }),
+  text: str,
+});
+
 const customer = obj<CustomerView>({
   name: str,
   authenticated: bool,
@@ -290,6 +300,7 @@ const conversation = obj<ConversationView>({
   closedAt: nullable(int),
   closedBy: nullable(str),
   messages: optional(arr(message)),
+  notes: optional(arr(note)),
 });
 
 const customerConversation = obj<CustomerConversationView>({
@@ -337,6 +348,9 @@ const org = obj<OrgView>({
     obj<OrgView["workstreams"][number]>({ id: str, name: str, mode, queueId: str, sentimentThreshold: step }),
   ),
   wrapUpReasons: arr(obj<OrgView["wrapUpReasons"][number]>({ id: str, label: str })),
+  quickReplies: optional(
+    arr(obj<QuickReply>({ id: str, title: str, text: str, tags: optional(arr(str)), workstreams: optional(arr(str)) })),
+  ),
 });
 
 const snapshot = obj<Snapshot>({
@@ -356,6 +370,7 @@ const change = union<Change, "kind">("kind", {
     conversation: customerConversation,
   }),
   message: obj<ChangeOf<"message">>({ kind: lit("message"), conversationId: str, message }),
+  note: obj<ChangeOf<"note">>({ kind: lit("note"), conversationId: str, note }),
   offer: obj<ChangeOf<"offer">>({ kind: lit("offer"), offer }),
   user: obj<ChangeOf<"user">>({ kind: lit("user"), user }),
   offer_ended: obj<ChangeOf<"offer_ended">>({
@@ -452,6 +467,12 @@ const serverFrame = union<ServerFrame, "type">("type", {
   }),
   event: obj<EventFrame>({ type: lit("event"), seq: int, at: int, changes: arr(change) }),
   consoles: obj<Consoles>({ type: lit("consoles"), count: int }),
+  typing: obj<TypingFrame>({
+    type: lit("typing"),
+    conversationId: str,
+    from: lit("customer", "rep"),
+    name: optional(str),
+  }),
 });
 
 /** The documented worked example (docs/protocol.md, "Signed customer identities"). */
@@ -601,6 +622,7 @@ describe("server frame fixtures", () => {
       conversation: true,
       customer_conversation: true,
       message: true,
+      note: true,
       offer: true,
       user: true,
       offer_ended: true,

@@ -68,12 +68,17 @@ describe("session pane", () => {
     expect(ui.client.ofType("send")).toHaveLength(0);
   });
 
-  it("SPEC L8: < is refused with a clear message and the draft is kept", async () => {
+  it("SPEC L8: < is refused with a clear message and the draft is kept; a <parameter> left is named", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.alt("1"));
+    await ui.press("3 < 4");
+    await ui.press(KEYS.enter);
+    let frame = await ui.waitForFrame((f) => f.includes("reserved for template parameters"), "the L8 error");
+    expect(frame).toContain("› 3 < 4");
+    await ui.press(KEYS.ctrlC);
     await ui.press("use <name> here");
     await ui.press(KEYS.enter);
-    const frame = await ui.waitForFrame((f) => f.includes("reserved for template parameters"), "the L8 error");
+    frame = await ui.waitForFrame((f) => f.includes("Fill in <name> first"), "the unfilled parameter named");
     expect(frame).toContain("› use <name> here");
     expect(ui.client.ofType("send")).toHaveLength(0);
   });

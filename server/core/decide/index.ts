@@ -77,6 +77,7 @@ const COMMANDS: { readonly [T in Command["type"]]: Entry<T> } = {
   reject: { roles: STAFF, run: rep.reject },
   pick: { roles: STAFF, run: rep.pick },
   message: { roles: STAFF, run: rep.message },
+  note: { roles: STAFF, run: rep.note },
   transfer: { roles: STAFF, run: rep.transfer },
   conference: { roles: STAFF, run: rep.conference },
   end_conference: { roles: STAFF, run: rep.endConference },

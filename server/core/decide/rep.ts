@@ -89,6 +89,30 @@ export function message(tx: Tx, actor: Actor, command: CommandOf<"message">): vo
   staffMessage(tx, actor, command.conversationId, command.text, command.clientId);
 }
 
+/**
+ * A note for staff only: whoever handles the conversation (owner, conference, consultant) or a supervisor watching it.
+ * It stays with the conversation, so the next rep after a transfer reads it; the customer never sees it.
+ */
+export function note(tx: Tx, actor: Actor, command: CommandOf<"note">): void {
+  const { state } = tx;
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  const watching = actor.role === "supervisor" && c.supervisors[me.id] !== undefined;
+  const handling = c.ownerId === me.id || c.participants.includes(me.id) || c.consultants.includes(me.id);
+  if (!handling && !watching) {
+    refuse(
+      actor.role === "supervisor" ? "supervisor/not_joined" : "conversation/not_yours",
+      `You are not in conversation ${c.id}.`,
+    );
+  }
+  if (c.state === "closed") refuse("conversation/wrong_state", `Conversation ${c.id} is closed.`);
+  checkText(command.text, false);
+  const author = staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me);
+  const id = `n${(c.notes?.length ?? 0) + 1}`;
+  tx.emit({ type: "note_added", conversationId: c.id, note: { id, at: tx.at, author, text: command.text } });
+  tx.result = { conversationId: c.id, noteId: id };
+}
+
 export function transfer(tx: Tx, actor: Actor, command: CommandOf<"transfer">): void {
   const { state } = tx;
   const me = repOf(state, actorId(actor));

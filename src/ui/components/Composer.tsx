@@ -58,6 +58,34 @@ export function WithCursor(props: { text: string; cursor: number | null }) {
   );
 }
 
+/** A row with the cursor and a highlighted range (a quick reply's prompt, underlined and bold) drawn on it. */
+function RowText(props: { text: string; cursor: number | null; highlight: { start: number; end: number } | null }) {
+  const { text, cursor, highlight } = props;
+  if (!highlight || highlight.end <= 0 || highlight.start >= text.length)
+    return <WithCursor text={text} cursor={cursor} />;
+  const from = Math.max(0, highlight.start);
+  const to = Math.min(text.length, highlight.end);
+  const piece = (part: string, offset: number, marked: boolean, key: string) => {
+    const local = cursor !== null && cursor >= offset && cursor < offset + part.length ? cursor - offset : null;
+    const body = <WithCursor text={part} cursor={local} />;
+    return marked ? (
+      <Text key={key} underline bold>
+        {body}
+      </Text>
+    ) : (
+      <Text key={key}>{body}</Text>
+    );
+  };
+  return (
+    <>
+      {piece(text.slice(0, from), 0, false, "a")}
+      {piece(text.slice(from, to), from, true, "b")}
+      {piece(text.slice(to), to, false, "c")}
+      {cursor !== null && cursor >= text.length ? <Text inverse> </Text> : null}
+    </>
+  );
+}
+
 /** Terminal rows the composer takes: at most 4 rows of text (the tail), a "more" line, the counter. */
 export function measureComposer(draft: string, width: number, offline: boolean): number {
   const rows = composerRows(draft, width).length;
@@ -73,6 +101,8 @@ export function Composer(props: {
   width: number;
   disabled: string | null;
   offline: boolean;
+  /** A quick reply's prompt to highlight (`<label>` in the draft). */
+  highlight?: { start: number; end: number } | null;
   theme: Theme;
 }) {
   const { theme, draft } = props;
@@ -97,7 +127,15 @@ export function Composer(props: {
           {shown.map((line, i) => (
             <Text key={i} wrap="wrap">
               {first + i === 0 ? "› " : "  "}
-              <WithCursor text={line.text} cursor={first + i === at ? cursor - line.start : null} />
+              <RowText
+                text={line.text}
+                cursor={first + i === at ? cursor - line.start : null}
+                highlight={
+                  props.highlight
+                    ? { start: props.highlight.start - line.start, end: props.highlight.end - line.start }
+                    : null
+                }
+              />
             </Text>
           ))}
         </>

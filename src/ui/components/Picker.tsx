@@ -10,6 +10,8 @@ export interface PickerItem {
   /** Shown greyed with the reason; cannot be selected. */
   disabled?: string;
   detail?: string;
+  /** Shown in full under the list while the row is highlighted (a quick reply's text). */
+  preview?: string;
   /** Unread badge (S10) and sentiment alert (S9) of a conversation row. */
   badge?: string;
   alert?: boolean;
@@ -29,6 +31,7 @@ export function Picker(props: {
   theme: Theme;
 }) {
   const { theme } = props;
+  const preview = props.items[props.index]?.preview;
   return (
     <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
       <Text bold>
@@ -66,6 +69,11 @@ export function Picker(props: {
         <Text {...fg(theme.accent)} wrap="truncate-end">
           {props.items[props.index]!.hint}
         </Text>
+      ) : null}
+      {preview ? (
+        <Box borderStyle="single" {...border(theme.muted)} paddingX={1}>
+          <Text wrap="wrap">{field(preview)}</Text>
+        </Box>
       ) : null}
       {props.footer ? <Text {...fg(theme.muted)}>{props.footer}</Text> : null}
     </Box>

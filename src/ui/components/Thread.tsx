@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { MessageView } from "../../protocol/views.js";
+import type { MessageView, NoteView } from "../../protocol/views.js";
 import { bodyLines, cellWidth, clock, initials } from "../text/index.js";
 import type { Theme } from "../theme/theme.js";
 import { fg, SENTIMENT_LABEL, sentimentSeverity, severity } from "../theme/theme.js";
@@ -26,9 +26,36 @@ interface Laid {
   indent: number;
 }
 
+/** A line of the thread: a message, or a staff note (shown in a style of its own, never to the customer). */
+type Entry = MessageView & { note?: true };
+
+const merged = new WeakMap<MessageView[], { notes: NoteView[]; entries: Entry[] }>();
+
+/** Messages and notes in time order (a note after the messages of its millisecond); cached per pair of lists. */
+export function threadEntries(messages: MessageView[], notes: NoteView[] | undefined): Entry[] {
+  if (!notes || notes.length === 0) return messages;
+  const cached = merged.get(messages);
+  if (cached?.notes === notes) return cached.entries;
+  const entries: Entry[] = [];
+  let n = 0;
+  for (const m of messages) {
+    while (n < notes.length && notes[n]!.at < m.at) entries.push(noteEntry(notes[n++]!));
+    entries.push(m);
+  }
+  while (n < notes.length) entries.push(noteEntry(notes[n++]!));
+  merged.set(messages, { notes, entries });
+  return entries;
+}
+
+function noteEntry(note: NoteView): Entry {
+  return { id: `note:${note.id}`, at: note.at, author: note.author, text: note.text, note: true };
+}
+
 /** Who wrote a message, as the gutter names them: "You", initials, "(sup)" for a supervisor, "*" for the system. */
-function author(m: MessageView, meId: string | undefined, customerName: string): string {
+function author(m: Entry, meId: string | undefined, customerName: string): string {
   if (m.author.role === "system") return "* ";
+  if (m.note && m.author.role !== "customer")
+    return `✎ note ${m.author.id === meId ? "You" : initials(m.author.name)}: `;
   if (m.author.role === "customer") return `${initials(customerName)}: `;
   return `${m.author.id === meId ? "You" : initials(m.author.name)}${m.author.role === "supervisor" ? " (sup)" : ""}: `;
 }
@@ -105,6 +132,8 @@ export function visibleMessages(
 /** L3: customer messages grey with initials, rep messages blue, system messages distinct. SV3: the monitor adds each customer message's sentiment. */
 export function Thread(props: {
   messages: MessageView[];
+  /** Staff notes, between the messages by time. */
+  notes?: NoteView[];
   height: number;
   /** Width in cells. */
   width: number;
@@ -117,7 +146,7 @@ export function Thread(props: {
   const { theme } = props;
   const withSentiment = props.showSentiment ?? false;
   const { shown, hiddenBelow } = visibleMessages(
-    props.messages,
+    threadEntries(props.messages, props.notes),
     props.height - (props.scroll > 0 ? 1 : 0),
     props.width,
     props.scroll,
@@ -135,8 +164,15 @@ export function Thread(props: {
           ) : null;
         const laid = layout(m, props.width, props.meId, props.customerName, withSentiment);
         const role = m.author.role;
-        const color = role === "customer" ? theme.customer : role === "system" ? theme.system : theme.rep;
-        const whoColor = role === "customer" ? theme.customer : role === "system" ? theme.system : theme.rep;
+        const note = (m as Entry).note === true;
+        const color = note
+          ? theme.warn
+          : role === "customer"
+            ? theme.customer
+            : role === "system"
+              ? theme.system
+              : theme.rep;
+        const whoColor = color;
         const tag = laid.tag ? <Text {...severity(theme, sentimentSeverity(m.sentiment ?? 0))}>{laid.tag}</Text> : null;
         const pad = " ".repeat(laid.indent);
         return (
@@ -154,7 +190,7 @@ export function Thread(props: {
                 ) : (
                   pad
                 )}
-                <Text {...fg(color)} italic={role === "system"}>
+                <Text {...fg(color)} italic={role === "system" || note}>
                   {line}
                 </Text>
                 {n === laid.lines.length - 1 && !laid.tagOwnLine ? tag : null}

@@ -11,6 +11,7 @@ import { Help } from "../components/Help.js";
 import { Home } from "./components/Home.js";
 import { OfferCard, offerCardHeight } from "./components/OfferCard.js";
 import { Picker } from "../components/Picker.js";
+import { highlighted } from "./templates.js";
 import { SessionPane } from "./components/SessionPane.js";
 import { Thread } from "../components/Thread.js";
 import { attentionHint } from "./attention.js";
@@ -40,6 +41,7 @@ const PICKER_TITLE = {
   wrapup: "Wrap-up reason",
   presence: "Presence",
   switcher: "Switch to",
+  quickreply: "Quick replies",
 } as const;
 
 function PickerOverlay(props: { state: UiState; controller: ConsoleController; theme: Theme }) {
@@ -59,7 +61,17 @@ function PickerOverlay(props: { state: UiState; controller: ConsoleController; t
       {...(picker.kind === "transfer"
         ? { tabs: picker.tab === "queues" ? "[Queues] Reps  (Tab)" : "Queues [Reps]  (Tab)" }
         : {})}
-      footer={[loaded, picker.kind === "wrapup" ? "choose a reason to finish" : "Esc closes"]
+      {...(picker.kind === "quickreply" && items[picker.index]?.detail
+        ? { preview: items[picker.index]!.detail! }
+        : {})}
+      footer={[
+        loaded,
+        picker.kind === "wrapup"
+          ? "choose a reason to finish"
+          : picker.kind === "quickreply"
+            ? "Enter inserts at the cursor · Esc closes"
+            : "Esc closes",
+      ]
         .filter(Boolean)
         .join(" · ")}
       theme={props.theme}
@@ -209,6 +221,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               />
               <Thread
                 messages={session.messages}
+                notes={session.notes}
                 height={threadHeight}
                 width={mainWidth - 1}
                 scroll={session.scroll}
@@ -217,9 +230,17 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 theme={theme}
               />
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
+              {session.customerTypingUntil !== undefined && state.now < session.customerTypingUntil ? (
+                <Text {...fg(theme.muted)} italic>
+                  {session.view.customer.name} is typing…
+                </Text>
+              ) : null}
               <Composer
                 draft={session.draft}
                 cursor={cursorIn(session.draft, state.editors[`draft:${session.id}`])}
+                highlight={
+                  highlighted(session.draft, cursorIn(session.draft, state.editors[`draft:${session.id}`])) ?? null
+                }
                 width={mainWidth - 1}
                 disabled={session.view.state === "closed" ? "Closed: read-only. Alt+0 goes back to Home." : null}
                 offline={state.connection !== "online"}

@@ -10,7 +10,7 @@ import type { CommandId, Mode } from "../keys/bindings.js";
 import { slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
-import { insert, replaceText, submitted } from "../keys/line-editor.js";
+import { cursorTo, editorFor, insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
 import { attentionOrder, currentOffer } from "../mirror/selectors.js";
 import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
@@ -21,10 +21,18 @@ import { offerCardHeight } from "./components/OfferCard.js";
 import { HOME_LISTS, homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
+import { placeholderAt, placeholders } from "../../protocol/quick-replies.js";
+import type { QuickReply } from "../../protocol/quick-replies.js";
+import { nextPlaceholderStart, replyItems } from "./templates.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
-export type ControllerOptions = EffectsOptions;
+export interface ControllerOptions extends EffectsOptions {
+  /** The rep's own quick replies (the console's settings), beside the org's. */
+  quickReplies?: readonly QuickReply[];
+  /** Say "I am typing" in a conversation (the client spaces these out). */
+  typing?: (conversationId: string) => void;
+}
 
 const SETTABLE: Presence[] = ["available", "busy", "dnd", "away", "offline"];
 
@@ -93,6 +101,18 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       this.store.dispatch({ type: "picker", picker: { ...picker, index } });
       void this.run("picker-select");
       return;
+    }
+    if (mode === "composer" && (press.paste || (press.input !== "" && !press.key.ctrl && !press.key.meta))) {
+      const session = this.focusedSession();
+      const editor = this.editorIn(mode);
+      if (session && editor) {
+        // A quick reply's prompt at the cursor: what the rep types replaces it.
+        const prompt = placeholderAt(editor.text, editor.cursor);
+        if (prompt) this.setField(mode, replaceRange(editor, prompt.start, prompt.end, ""));
+        super.typeIn(mode, press);
+        if (session.view.state === "active" && !session.draft.startsWith("/")) this.options.typing?.(session.id);
+        return;
+      }
     }
     super.typeIn(mode, press);
   }
@@ -243,6 +263,19 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "remove-session", conversationId: session.id });
         return;
       }
+      case "note":
+        return this.noteFromComposer();
+      case "quick-reply":
+        return this.openQuickReplies("");
+      case "next-parameter": {
+        const mode = modeOf(state);
+        const editor = this.editorIn(mode);
+        if (!editor) return;
+        const at = nextPlaceholderStart(editor.text, editor.cursor);
+        if (at === null) return this.flash("No <parameter> left to fill.");
+        this.setField(mode, cursorTo(editor, at));
+        return;
+      }
       case "pick":
         return this.flash("Type /pick N on Home: N from the open work items listed there.");
       case "open-closed":
@@ -344,6 +377,17 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send.`,
         "error",
       );
+    // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it.
+    const unfilled = placeholders(body)[0];
+    if (unfilled) {
+      const editor = this.editorIn(mode);
+      const offset = text.length - body.length;
+      if (editor) this.setField(mode, cursorTo(editor, unfilled.start + offset));
+      return this.flash(
+        `Fill in <${unfilled.label}> first (type its value; Tab goes to the next one); your message is still in the composer.`,
+        "error",
+      );
+    }
     // L8: < and > are reserved for template parameters; the draft stays as it is.
     if (/[<>]/.test(body))
       return this.flash(
@@ -388,6 +432,46 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       );
     }
     return this.quit();
+  }
+
+  private openQuickReplies(filter: string): void {
+    const session = this.focusedSession();
+    if (!session) return this.flash("Open a conversation to insert a quick reply.", "warn");
+    this.store.dispatch({
+      type: "picker",
+      picker: { kind: "quickreply", conversationId: session.id, filter, index: 0 },
+    });
+  }
+
+  /** Alt+O: the composer's text becomes a note (staff only); it stays in the composer if the note is refused. */
+  private async noteFromComposer(): Promise<void> {
+    const mode = modeOf(this.state);
+    const text = this.draft(mode);
+    if (text.trim() === "") return this.flash("Type the note in the composer, then Alt+O (or /note text).");
+    this.setDraft(mode, "", true);
+    if (!(await this.note(text, null))) this.setDraft(mode, text);
+  }
+
+  /** A note for staff in the focused conversation; `/note text` comes back to the composer if it is refused. */
+  private async note(text: string, line: string | null): Promise<boolean> {
+    const session = this.focusedSession();
+    const restore = () => (line !== null ? this.setDraft("composer", line) : undefined);
+    if (!session) {
+      this.flash("Open a conversation to write a note in it.", "warn");
+      return false;
+    }
+    if (text.trim() === "") {
+      restore();
+      this.flash("Usage: /note text — a note for staff, never shown to the customer.", "warn");
+      return false;
+    }
+    const result = await this.call({ type: "note", conversationId: session.id, text });
+    if (!result) {
+      restore();
+      return false;
+    }
+    this.flash("Note saved: staff see it, the customer never does.");
+    return true;
   }
 
   async quit(): Promise<void> {
@@ -452,6 +536,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "presence":
         items = SETTABLE.map((p) => ({ id: p, label: `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}` }));
         break;
+      case "quickreply": {
+        const session = state.sessions[picker.conversationId];
+        return session ? replyItems(state, session, this.options.quickReplies ?? [], picker.filter) : [];
+      }
       case "switcher":
         items = switcherItems(state);
         break;
@@ -505,6 +593,19 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "presence": {
         this.store.dispatch({ type: "picker", picker: null });
         await this.call({ type: "presence", presence: item.id as Presence });
+        return;
+      }
+      case "quickreply": {
+        this.store.dispatch({ type: "picker", picker: null });
+        const session = this.state.sessions[picker.conversationId];
+        if (!session) return;
+        const field = { kind: "draft", id: session.id } as const;
+        const editor = editorFor(session.draft, this.state.editors[fieldKey(field)]);
+        const text = (item as PickerItem & { text?: string }).text ?? "";
+        this.store.dispatch({ type: "edit", field, editor: insert(editor, text, true) });
+        const prompts = placeholders(text).length;
+        if (prompts > 0)
+          this.flash(`${prompts === 1 ? "1 parameter" : `${prompts} parameters`} to fill: Tab goes to it.`);
         return;
       }
       case "switcher":
@@ -590,6 +691,12 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         await this.call({ type: "presence", presence: wanted });
         return;
       }
+      case "note":
+        // The note keeps its line breaks and spacing.
+        await this.note(line.replace(/^\s*\/note\s?/, ""), line);
+        return;
+      case "quick-reply":
+        return this.openQuickReplies(arg);
       case "pick":
         return this.pickShown(arg);
       case "open-closed":

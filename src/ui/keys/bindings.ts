@@ -51,6 +51,9 @@ export type CommandId =
   | "newline"
   | "clear-or-quit"
   | "remove-session"
+  | "note"
+  | "quick-reply"
+  | "next-parameter"
   | "pick"
   | "open-closed"
   | "picker-up"
@@ -325,6 +328,31 @@ export const BINDINGS: Binding[] = [
     modes: ["composer", "home", "picker", "confirm", "help"],
     description: "clear the composer; twice on empty quits (sets Offline)",
     slash: "/quit",
+  },
+  {
+    id: "note",
+    keys: ["Alt+O"],
+    modes: ["composer"],
+    description: "save the composer's text as a note for staff (the customer never sees it)",
+    slash: "/note",
+    label: "note",
+    needs: ["session"],
+  },
+  {
+    id: "quick-reply",
+    keys: ["Alt+I"],
+    modes: ["composer"],
+    description: "insert a quick reply at the cursor (/q words filters)",
+    slash: "/q",
+    hint: true,
+    label: "quick reply",
+    needs: ["session"],
+  },
+  {
+    id: "next-parameter",
+    keys: ["Tab"],
+    modes: ["composer"],
+    description: "go to the next <parameter> of a quick reply; type to fill it",
   },
   { id: "home-scroll-up", keys: ["PgUp"], modes: ["home"], description: "scroll the highlighted Home list up" },
   { id: "home-scroll-down", keys: ["PgDn"], modes: ["home"], description: "scroll the highlighted Home list down" },

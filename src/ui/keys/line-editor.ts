@@ -204,6 +204,17 @@ export function edit(editor: LineEditor, command: EditCommand, multiline: boolea
   }
 }
 
+/** `input` in place of the text between `from` and `to` (a template's placeholder), the cursor after it: one undo step. */
+export function replaceRange(editor: LineEditor, from: number, to: number, input: string): LineEditor {
+  const { text } = editor;
+  return change(editor, text.slice(0, from) + input + text.slice(to), from + input.length);
+}
+
+/** The cursor moved to `at` (between two graphemes), the text unchanged. */
+export function cursorTo(editor: LineEditor, at: number): LineEditor {
+  return { ...editor, cursor: Math.max(0, Math.min(at, editor.text.length)), typing: false, recall: null };
+}
+
 /** The whole text replaced (cleared, set by a command), the cursor at its end; undo brings the old text back. */
 export function replaceText(editor: LineEditor, text: string): LineEditor {
   return change(editor, text, text.length);

@@ -1,6 +1,6 @@
 // The console's reducer: server frames and key-driven actions in, a new state out. Pure.
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
-import type { Change, ConversationView, MessageView, OfferView, UserView } from "../../protocol/views.js";
+import type { Change, ConversationView, MessageView, NoteView, OfferView, UserView } from "../../protocol/views.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { ConnectionStatus, Dialog, FieldId, Flash, HomeList, Picker, Session, Targets, UiState } from "./state.js";
 import { fieldKey } from "./state.js";
@@ -31,7 +31,8 @@ export type Action =
   | { type: "remove-session"; conversationId: string }
   | { type: "resize"; columns: number; rows: number }
   | { type: "terminal-focus"; focused: boolean }
-  | { type: "count"; what: keyof UiState["counts"] };
+  | { type: "count"; what: keyof UiState["counts"] }
+  | { type: "typing"; conversationId: string; until: number };
 
 /** How long a message stays in the flash line when nothing else replaces it. */
 export const FLASH_MS = 5000;
@@ -60,6 +61,12 @@ function mergeMessages(existing: MessageView[], incoming: MessageView[]): Messag
   return merged;
 }
 
+function mergeNotes(existing: NoteView[], incoming: NoteView[]): NoteView[] {
+  const known = new Set(existing.map((n) => n.id));
+  const fresh = incoming.filter((n) => !known.has(n.id));
+  return fresh.length === 0 ? existing : existing.concat(fresh);
+}
+
 function counts(message: MessageView, meId: string | undefined): boolean {
   return message.author.role !== "system" && !(message.author.role !== "customer" && message.author.id === meId);
 }
@@ -67,10 +74,24 @@ function counts(message: MessageView, meId: string | undefined): boolean {
 function upsertConversation(state: UiState, view: ConversationView): UiState {
   const meId = state.me?.id;
   const previous = state.sessions[view.id];
-  const { messages, ...rest } = view;
+  const { messages, notes, ...rest } = view;
   const session: Session = previous
-    ? { ...previous, view: { ...previous.view, ...rest }, messages: mergeMessages(previous.messages, messages ?? []) }
-    : { id: view.id, view: rest, messages: messages ?? [], unread: 0, draft: "", scroll: 0, outbox: [] };
+    ? {
+        ...previous,
+        view: { ...previous.view, ...rest },
+        messages: mergeMessages(previous.messages, messages ?? []),
+        notes: mergeNotes(previous.notes, notes ?? []),
+      }
+    : {
+        id: view.id,
+        view: rest,
+        messages: messages ?? [],
+        notes: notes ?? [],
+        unread: 0,
+        draft: "",
+        scroll: 0,
+        outbox: [],
+      };
   if (!previous && messages && state.focus !== view.id) session.unread = messages.filter((m) => counts(m, meId)).length;
   const sessions = { ...state.sessions, [view.id]: session };
   let order = state.order;
@@ -108,6 +129,8 @@ function applyChange(state: UiState, change: Change): UiState {
       return upsertConversation(state, change.conversation);
     case "message":
       return addMessage(state, change.conversationId, change.message);
+    case "note":
+      return withSession(state, change.conversationId, (s) => ({ ...s, notes: mergeNotes(s.notes, [change.note]) }));
     case "offer":
       return { ...state, offers: { ...state.offers, [change.offer.id]: change.offer } };
     case "offer_ended": {
@@ -162,6 +185,8 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, connection: action.status };
     case "consoles":
       return { ...state, consoles: action.count };
+    case "typing":
+      return withSession(state, action.conversationId, (s) => ({ ...s, customerTypingUntil: action.until }));
     case "tick":
       return {
         ...state,

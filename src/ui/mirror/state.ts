@@ -1,7 +1,7 @@
 // The console's state: what the server told us, plus what belongs to this terminal only (focus,
 // drafts, scroll, read markers, dialogs). Reducers are pure; components are pure functions of it.
 import type { LineEditor } from "../keys/line-editor.js";
-import type { ConversationView, MessageView, OfferView, OrgView, UserView } from "../../protocol/views.js";
+import type { ConversationView, MessageView, NoteView, OfferView, OrgView, UserView } from "../../protocol/views.js";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "closed";
 
@@ -9,6 +9,10 @@ export interface Session {
   id: string;
   view: ConversationView;
   messages: MessageView[];
+  /** Staff notes, shown in the thread in their own style; never the customer's. */
+  notes: NoteView[];
+  /** Until when the customer shows as typing (local time); never what they type. */
+  customerTypingUntil?: number;
   /** Messages the rep has not seen (S10). */
   unread: number;
   draft: string;
@@ -36,6 +40,8 @@ export type Picker =
       after: "end" | "transfer" | "conference" | "customer_ended";
     }
   | { kind: "presence"; filter: string; index: number }
+  /** Quick replies for a session's composer: Enter inserts the highlighted one at the composer's cursor. */
+  | { kind: "quickreply"; conversationId: string; filter: string; index: number }
   | { kind: "switcher"; filter: string; index: number };
 
 export type Dialog =

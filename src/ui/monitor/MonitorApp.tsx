@@ -215,6 +215,7 @@ function ConversationPane(props: {
       ) : null}
       <Thread
         messages={session.messages}
+        notes={session.notes}
         height={threadHeight}
         width={props.width}
         scroll={props.scroll}

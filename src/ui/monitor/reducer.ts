@@ -24,6 +24,7 @@ export type MonitorAction =
   | { type: "event"; frame: EventFrame }
   | { type: "connection"; status: ConnectionStatus }
   | { type: "consoles"; count: number }
+  | { type: "typing"; conversationId: string; until: number }
   | { type: "tick"; now: number }
   | { type: "resize"; columns: number; rows: number }
   | { type: "flash"; flash: Flash | null }
@@ -186,6 +187,7 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
     }
     case "connection":
     case "consoles":
+    case "typing":
     case "tick":
     case "resize":
     case "flash":

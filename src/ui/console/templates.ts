@@ -1,0 +1,54 @@
+// Quick replies in the composer: the picker's rows, known parameters filled from what the rep sees (masked values
+// stay masked), and the `<label>` prompts the rep fills (Tab goes to the next; typing replaces the one at the cursor).
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import { fillKnown, matchReplies, placeholders } from "../../protocol/quick-replies.js";
+import type { ParameterValues, Placeholder, QuickReply } from "../../protocol/quick-replies.js";
+import type { PickerItem } from "../components/Picker.js";
+import type { Session, UiState } from "../mirror/state.js";
+
+/** The known parameters' values in a session: its view is already masked for the rep, so nothing hidden leaks. */
+export function parameterValues(state: UiState, session: Session): ParameterValues {
+  const v = session.view;
+  return {
+    customerName: v.customer.name,
+    repName: state.me?.name ?? "",
+    queue: v.queueName,
+    workstream: v.workstreamName,
+    context: v.context,
+  };
+}
+
+/** The org's replies, then the rep's own (each id once: the rep's own wins). */
+export function allReplies(state: UiState, personal: readonly QuickReply[]): QuickReply[] {
+  const own = new Set(personal.map((r) => r.id));
+  return [...(state.org?.quickReplies ?? []).filter((r) => !own.has(r.id)), ...personal];
+}
+
+/** The picker's rows: title, and the text as it would be inserted (known parameters filled). */
+export function replyItems(
+  state: UiState,
+  session: Session,
+  personal: readonly QuickReply[],
+  filter: string,
+): (PickerItem & { text: string })[] {
+  const values = parameterValues(state, session);
+  return matchReplies(allReplies(state, personal), session.view.workstreamId, filter).map((r) => {
+    const text = fillKnown(r.text, values);
+    const item: PickerItem & { text: string } = { id: r.id, label: r.title, preview: text.replace(/\s+/g, " "), text };
+    if (r.tags && r.tags.length > 0) item.detail = sanitizeLine(r.tags.join(", "));
+    return item;
+  });
+}
+
+/** The placeholder the composer highlights: the one at (or around) the cursor, else the first one left. */
+export function highlighted(text: string, cursor: number): Placeholder | undefined {
+  const all = placeholders(text);
+  return all.find((p) => p.start <= cursor && cursor < p.end) ?? all[0];
+}
+
+/** Where Tab goes: the start of the next placeholder after the cursor, wrapping around; null when none is left. */
+export function nextPlaceholderStart(text: string, cursor: number): number | null {
+  const all = placeholders(text);
+  if (all.length === 0) return null;
+  return (all.find((p) => p.start > cursor) ?? all[0]!).start;
+}

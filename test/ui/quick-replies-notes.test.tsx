@@ -1,0 +1,205 @@
+// App tests for the rep's everyday tools (issue 14): quick replies with < > parameters, notes and typing. What the
+// screen shows and what goes over the wire.
+import chalk from "chalk";
+import { afterEach, describe, expect, it } from "vitest";
+import type { OrgView } from "../../src/protocol/views.js";
+import { conversation, event, KEYS, me, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
+import type { Console } from "../helpers/ui.js";
+
+let ui: Console | undefined;
+const chalkLevel = chalk.level;
+afterEach(() => {
+  chalk.level = chalkLevel;
+  ui?.unmount();
+  ui = undefined;
+});
+
+const REPLIES: NonNullable<OrgView["quickReplies"]> = [
+  {
+    id: "order",
+    title: "Order status",
+    text: "Hi <customer.firstName>, order <order number> ships from <context.warehouse> by <date>.",
+    tags: ["delivery"],
+  },
+  { id: "refund", title: "Refund started", text: "Your refund is on its way.", tags: ["money"] },
+  { id: "invoice", title: "Invoice copy", text: "Invoice sent.", workstreams: ["persistent"] },
+  { id: "card", title: "Card on file", text: "The card <customer.name> has on file ends in <context.card>." },
+];
+
+/** Alice in an active chat with Dana Kim (masked card in the context), the org's quick replies and one of her own. */
+async function chatWithReplies(typing?: string[]): Promise<Console> {
+  const w = welcome([
+    conversation("c1", {
+      title: "Dana Kim",
+      customer: { name: "Dana Kim", authenticated: true },
+      context: { warehouse: "Leeds", card: "************1111" },
+    }),
+  ]);
+  w.snapshot!.org = { ...w.snapshot!.org, quickReplies: REPLIES };
+  return renderConsole({
+    welcome: w,
+    controller: {
+      quickReplies: [{ id: "mine", title: "My sign-off", text: "Cheers, <rep.firstName>" }],
+      ...(typing ? { typing: (id: string) => void typing.push(id) } : {}),
+    },
+  });
+}
+
+const screen = (c: Console) => stripSgr(c.frame());
+
+describe("quick replies", () => {
+  it("/q words opens the picker filtered over title, tags and text, with the text previewed and known parameters filled", async () => {
+    ui = await chatWithReplies();
+    await ui.press(KEYS.alt("1"));
+    await ui.press("/q deliv");
+    await ui.press(KEYS.enter);
+    let frame = await ui.waitForFrame((f) => stripSgr(f).includes("Quick replies"), "the picker");
+    expect(stripSgr(frame)).toContain("1. Order status · delivery");
+    expect(stripSgr(frame)).not.toContain("Refund started");
+    // The preview: customer's first name and the context variable filled, the prompts left.
+    expect(stripSgr(frame)).toContain("Hi Dana, order <order number> ships from Leeds by <date>.");
+    // Filtering as you type, over the text too; a reply of another workstream is not offered.
+    for (let i = 0; i < 5; i++) await ui.press(KEYS.backspace);
+    await ui.press("sent");
+    await ui.waitForFrame((f) => stripSgr(f).includes("nothing matches"), "invoice is not offered");
+    for (let i = 0; i < 4; i++) await ui.press(KEYS.backspace);
+    await ui.press("cheers");
+    frame = await ui.waitForFrame((f) => stripSgr(f).includes("1. My sign-off"), "the rep's own reply");
+    expect(stripSgr(frame)).toContain("Cheers, Alice");
+    await ui.press(KEYS.escape);
+    await ui.press(KEYS.escape);
+  });
+
+  it("Enter inserts at the cursor; Tab goes to each prompt, typing replaces it; unfilled, it is not sent; filled, it is", async () => {
+    ui = await chatWithReplies();
+    await ui.press(KEYS.alt("1"));
+    await ui.press("Thanks! ");
+    await ui.press(KEYS.alt("i"));
+    await ui.waitForFrame((f) => stripSgr(f).includes("Quick replies"), "the picker");
+    await ui.press("order");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame(
+      (f) => stripSgr(f).includes("› Thanks! Hi Dana, order <order number> ships from Leeds by <date>."),
+      "the reply inserted after the typed text",
+    );
+    // Several in one message: a second one at the cursor.
+    await ui.press(" ");
+    await ui.press(KEYS.alt("i"));
+    await ui.press("refund");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("Your refund is on"), "a second reply");
+    const draft = () => ui!.store.getState().sessions.c1!.draft;
+    expect(draft()).toBe(
+      "Thanks! Hi Dana, order <order number> ships from Leeds by <date>. Your refund is on its way.",
+    );
+
+    // Sending with prompts left: refused on screen, nothing on the wire, everything kept.
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("Fill in <order number> first"), "which one is unfilled");
+    expect(ui.client.ofType("send")).toEqual([]);
+    expect(screen(ui)).toContain("<order number>");
+
+    // The refusal put the cursor on the first prompt: typing replaces it. Tab goes to the next.
+    await ui.press("A-1187");
+    await ui.press(KEYS.tab);
+    await ui.press("Friday");
+    await ui.waitForFrame((f) => stripSgr(f).includes("order A-1187 ships from Leeds by"), "the first filled");
+    expect(draft()).toBe("Thanks! Hi Dana, order A-1187 ships from Leeds by Friday. Your refund is on its way.");
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("send")).toEqual([
+      {
+        type: "send",
+        conversationId: "c1",
+        text: "Thanks! Hi Dana, order A-1187 ships from Leeds by Friday. Your refund is on its way.",
+        clientId: "cid-1",
+      },
+    ]);
+  });
+
+  it("Tab from the end of a draft goes to the first prompt; masked values stay masked (L6)", async () => {
+    ui = await chatWithReplies();
+    await ui.press(KEYS.alt("1"));
+    await ui.press("/q card");
+    await ui.press(KEYS.enter);
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame(
+      (f) => stripSgr(f).includes("› The card Dana Kim has on file ends in ************1111."),
+      "the masked value as the rep sees it",
+    );
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("send")[0]?.text).toBe("The card Dana Kim has on file ends in ************1111.");
+    await ui.press("/q order");
+    await ui.press(KEYS.enter);
+    await ui.press(KEYS.enter);
+    await ui.press(KEYS.tab);
+    await ui.press("X");
+    await ui.waitForFrame((f) => stripSgr(f).includes("order X ships"), "the first prompt replaced");
+  });
+});
+
+describe("notes", () => {
+  it("/note text goes over the wire as a note; the note shows in the thread in its own style; Alt+O notes the composer", async () => {
+    chalk.level = 1; // colours in the frames
+    ui = await chatWithReplies();
+    await ui.press(KEYS.alt("1"));
+    await ui.press("/note Customer <VIP>, refund approved");
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("note")).toEqual([
+      { type: "note", conversationId: "c1", text: "Customer <VIP>, refund approved" },
+    ]);
+    expect(ui.client.ofType("send")).toEqual([]);
+    await ui.waitForFrame((f) => stripSgr(f).includes("Note saved"), "the confirmation");
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "note",
+        conversationId: "c1",
+        note: {
+          id: "n1",
+          at: T0 + 1000,
+          author: { role: "rep", id: "alice", name: "Alice Moreau" },
+          text: "Customer <VIP>, refund approved",
+        },
+      }),
+    });
+    const frame = await ui.waitForFrame((f) => stripSgr(f).includes("✎ note You: Customer <VIP>"), "the note");
+    const row = frame.split("\n").find((l) => stripSgr(l).includes("✎ note You:"))!;
+    expect(row).toContain("\x1b[33m"); // its own colour (the warning yellow), not the rep's blue
+
+    await ui.press("Called the courier");
+    await ui.press(KEYS.alt("o"));
+    expect(ui.client.ofType("note")[1]).toEqual({ type: "note", conversationId: "c1", text: "Called the courier" });
+    await ui.waitForFrame((f) => !stripSgr(f).includes("› Called the courier"), "the composer emptied");
+  });
+
+  it("a refused note stays in the composer", async () => {
+    ui = await chatWithReplies();
+    ui.client.responses.note = Object.assign(new Error("You are not in conversation c1."), {
+      code: "conversation/not_yours",
+    });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("/note keep me");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("› /note keep me"), "the line back in the composer");
+    expect(screen(ui)).toContain("You are not in conversation c1.");
+  });
+});
+
+describe("typing", () => {
+  it("the rep's typing is reported for the conversation (not a slash command); the customer's shows as a line, never its text", async () => {
+    const typed: string[] = [];
+    ui = await chatWithReplies(typed);
+    await ui.press(KEYS.alt("1"));
+    await ui.press("H");
+    await ui.press("i");
+    expect(typed).toEqual(["c1", "c1"]); // the client spaces them out (one frame per 2 s)
+    await ui.press(KEYS.ctrlC);
+    await ui.press("/note x");
+    expect(typed).toEqual(["c1", "c1", "c1"]); // the "/" itself starts an empty draft: only that one
+    ui.store.dispatch({ type: "typing", conversationId: "c1", until: T0 + 4000 });
+    await ui.waitForFrame((f) => stripSgr(f).includes("Dana Kim is typing…"), "the indicator");
+    ui.store.dispatch({ type: "tick", now: T0 + 4001 });
+    await ui.waitForFrame((f) => !stripSgr(f).includes("is typing"), "the indicator gone");
+    expect(me().id).toBe("alice");
+  });
+});
