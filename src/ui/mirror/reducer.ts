@@ -1,6 +1,7 @@
 // The console's reducer: server frames and key-driven actions in, a new state out. Pure.
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
-import type { Change, ConversationView, MessageView, OfferView, UserView } from "../../protocol/views.js";
+import type { Change, ConversationView, MessageView, OfferView, Snapshot, UserView } from "../../protocol/views.js";
+import { alertHint } from "./selectors.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { ConnectionStatus, Dialog, FieldId, Flash, HomeList, Picker, Session, Targets, UiState } from "./state.js";
 import { fieldKey } from "./state.js";
@@ -71,10 +72,13 @@ function upsertConversation(state: UiState, view: ConversationView): UiState {
   const session: Session = previous
     ? { ...previous, view: { ...previous.view, ...rest }, messages: mergeMessages(previous.messages, messages ?? []) }
     : { id: view.id, view: rest, messages: messages ?? [], unread: 0, draft: "", scroll: 0, outbox: [] };
-  if (!previous && messages && state.focus !== view.id) session.unread = messages.filter((m) => counts(m, meId)).length;
+  // A conversation first seen closed is history (Home's recently closed), not work: no unread, not in the pane.
+  const closed = view.state === "closed";
+  if (!previous && messages && state.focus !== view.id && !closed)
+    session.unread = messages.filter((m) => counts(m, meId)).length;
   const sessions = { ...state.sessions, [view.id]: session };
   let order = state.order;
-  if (isMine(session.view, meId) && !order.includes(view.id)) order = [...order, view.id];
+  if (isMine(session.view, meId) && !order.includes(view.id) && !(closed && !previous)) order = [...order, view.id];
   // A conversation that is no longer the rep's (transferred and wrapped up, closed) leaves the pane,
   // unless it still holds a draft: nothing typed is lost.
   if (
@@ -89,6 +93,69 @@ function upsertConversation(state: UiState, view: ConversationView): UiState {
   let focus = state.focus;
   if (focus === view.id && !order.includes(view.id)) focus = "home";
   return { ...state, sessions, order, focus };
+}
+
+/**
+ * A snapshot is the whole of what the server holds now (a restart, a new history, a resume refused): the mirrored
+ * server state is replaced, not merged, so nothing of another history stays on screen. What belongs to this terminal
+ * stays: settings, the flash, counts, and the drafts, outbox, scroll and read markers of conversations that still
+ * exist. An alert the rep has not been told of here is said loudly, as its notice would have.
+ */
+function replaceMirror(state: UiState, snap: Snapshot): UiState {
+  const meId = snap.me?.id;
+  const offers: Record<string, OfferView> = {};
+  for (const offer of snap.offers) offers[offer.id] = offer;
+  const sessions: Record<string, Session> = {};
+  for (const view of snap.conversations) {
+    const { messages = [], ...rest } = view;
+    const before = state.sessions[view.id];
+    const known = new Set(before?.messages.map((m) => m.id));
+    const fresh = view.state === "closed" || state.focus === view.id ? [] : messages.filter((m) => !known.has(m.id));
+    const unread = (before?.unread ?? 0) + fresh.filter((m) => counts(m, meId)).length;
+    sessions[view.id] = before
+      ? { ...before, view: rest, messages, unread: view.state === "closed" ? 0 : unread }
+      : { id: view.id, view: rest, messages, unread, draft: "", scroll: 0, outbox: [] };
+  }
+  // A conversation closed while away leaves the pane (Home lists it under Recently closed); one the rep saw
+  // close stays until dismissed, as it would have; anything holding a draft stays, so nothing typed is lost.
+  const keeps = (s: Session) =>
+    s.draft !== "" ||
+    s.outbox.length > 0 ||
+    (isMine(s.view, meId) &&
+      (s.view.state !== "closed" || state.focus === s.id || state.sessions[s.id]?.view.state === "closed"));
+  const kept = state.order.filter((id) => sessions[id] && keeps(sessions[id]));
+  const arrived = snap.conversations
+    .map((v) => v.id)
+    .filter((id) => !kept.includes(id) && isMine(sessions[id]!.view, meId) && sessions[id]!.view.state !== "closed");
+  const order = [...kept, ...arrived];
+  const exists = (id: string) => id in sessions;
+  const focus = state.focus !== "home" && !exists(state.focus) ? "home" : state.focus;
+  const picker =
+    state.picker && "conversationId" in state.picker && !exists(state.picker.conversationId) ? null : state.picker;
+  const dialog = state.dialog?.kind === "confirm-close" && !exists(state.dialog.conversationId) ? null : state.dialog;
+  const editors = Object.fromEntries(
+    Object.entries(state.editors).filter(
+      ([key]) => !key.startsWith("draft:") || key === "draft:home" || exists(key.slice(6)),
+    ),
+  );
+  const alerted = order.map((id) => sessions[id]!).find((s) => s.view.alert && !state.sessions[s.id]?.view.alert);
+  const alert = alerted ? alertHint(alerted) : null;
+  return {
+    ...state,
+    me: snap.me,
+    org: snap.org,
+    offers,
+    sessions,
+    order,
+    focus,
+    picker,
+    dialog,
+    editors,
+    // Both were asked of the history being replaced; the console asks again.
+    targets: null,
+    openItems: [],
+    flash: alert ? { level: "warn", text: alert, at: state.now } : state.flash,
+  };
 }
 
 function addMessage(state: UiState, conversationId: string, message: MessageView): UiState {
@@ -144,14 +211,8 @@ export function reduce(state: UiState, action: Action): UiState {
   switch (action.type) {
     case "welcome": {
       const { welcome } = action;
-      let next: UiState = { ...state, connection: "online", clockSkew: welcome.serverTime - action.now };
-      const snap = welcome.snapshot;
-      if (!snap) return next;
-      const offers: Record<string, OfferView> = {};
-      for (const offer of snap.offers) offers[offer.id] = offer;
-      next = { ...next, me: snap.me, org: snap.org, offers };
-      for (const view of snap.conversations) next = upsertConversation(next, view);
-      return next;
+      const next: UiState = { ...state, connection: "online", clockSkew: welcome.serverTime - action.now };
+      return welcome.snapshot ? replaceMirror(next, welcome.snapshot) : next;
     }
     case "event": {
       let next = state;
