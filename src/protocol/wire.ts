@@ -5,7 +5,7 @@ import type { Change, Snapshot, SystemMessageCode } from "./views.js";
 export const PROTOCOL_VERSION = 1;
 /** Largest frame the server accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
-export const MAX_MESSAGE_LENGTH = 1000;
+export { MAX_MESSAGE_LENGTH } from "./vocabulary.js";
 
 /** The system messages after which a conversation is over for its customer (the customer's clients stop there). */
 export const ENDING_MESSAGE_CODES: ReadonlySet<SystemMessageCode> = new Set<SystemMessageCode>([

@@ -1,6 +1,7 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
 import type { ConversationView, Presence, UserView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
@@ -26,7 +27,7 @@ import type { Action } from "../mirror/reducer.js";
 export type ConsoleClient = RequestClient;
 export type ControllerOptions = EffectsOptions;
 
-const SETTABLE: Presence[] = ["available", "busy", "dnd", "away", "offline"];
+const SETTABLE = SETTABLE_PRESENCES;
 
 /** Rows of bindings help shows in the console at this size (the offer card keeps its place). */
 export function consoleHelpRoom(state: UiState): number {
