@@ -16,7 +16,7 @@ import { Thread } from "../components/Thread.js";
 import { attentionHint } from "./attention.js";
 import { sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
-import { consoleHelpRoom, modeOf } from "./controller.js";
+import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
 import { fitHints, hintItems } from "../keys/bindings.js";
 import type { Need } from "../keys/bindings.js";
 import {
@@ -44,7 +44,7 @@ const PICKER_TITLE = {
 
 function PickerOverlay(props: { state: UiState; controller: ConsoleController; theme: Theme }) {
   const picker = props.state.picker!;
-  const items = props.controller.pickerItems(picker);
+  const items = pickerItems(props.state, picker);
   const loaded =
     "loadedAt" in picker && picker.loadedAt !== null
       ? `updated ${Math.max(0, Math.round((props.state.now - picker.loadedAt) / 1000))} s ago · Ctrl+R reload`

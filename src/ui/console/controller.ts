@@ -2,10 +2,9 @@
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
-import type { ConversationView, Presence, UserView } from "../../protocol/views.js";
+import type { ConversationView, Presence } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
-import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import { slashCommand } from "../keys/bindings.js";
@@ -17,8 +16,7 @@ import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
-import { switcherItems } from "./attention.js";
-import { offerCardHeight } from "./components/OfferCard.js";
+import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
 import { HOME_LISTS, homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
@@ -26,22 +24,6 @@ import type { Action } from "../mirror/reducer.js";
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
 export type ControllerOptions = EffectsOptions;
-
-const SETTABLE = SETTABLE_PRESENCES;
-
-/** Rows of bindings help shows in the console at this size (the offer card keeps its place). */
-export function consoleHelpRoom(state: UiState): number {
-  const height = Math.max(10, state.size.rows - 1);
-  const offer = currentOffer(state);
-  return Math.max(3, height - 9 - (offer ? offerCardHeight(offer) : 0));
-}
-
-export function modeOf(state: UiState): Mode {
-  if (state.dialog?.kind === "help") return "help";
-  if (state.dialog) return "confirm";
-  if (state.picker) return "picker";
-  return state.focus === "home" ? "home" : "composer";
-}
 
 export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
   // ---- input ----------------------------------------------------------------------------------------
@@ -420,44 +402,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     this.store.dispatch({ type: "picker", picker: { ...picker, index: (picker.index + delta + count) % count } });
   }
 
-  /** The picker's rows, filtered; disabled ones stay visible with their reason. */
-  pickerItems(picker: Picker): PickerItem[] {
-    const state = this.state;
-    let items: PickerItem[] = [];
-    switch (picker.kind) {
-      case "transfer":
-      case "conference": {
-        const reps = (state.targets?.reps ?? []).filter((r) => r.id !== state.me?.id && r.capacity > 0);
-        const repItems = reps.map((r: UserView) => ({
-          id: `rep:${r.id}`,
-          label: sanitizeLine(r.name),
-          detail: `${PRESENCE_LABEL[r.presence].word} · ${r.used}/${r.capacity}`,
-          ...(r.presence !== "available"
-            ? { disabled: PRESENCE_LABEL[r.presence].word }
-            : r.used >= r.capacity
-              ? { disabled: `at capacity ${r.used}/${r.capacity}` }
-              : {}),
-        }));
-        if (picker.kind === "conference" || picker.tab === "reps") items = repItems;
-        else
-          items = (state.targets?.queues ?? []).map((q) => ({
-            id: `queue:${q.id}`,
-            label: sanitizeLine(q.name),
-            detail: `${q.open} open`,
-          }));
-        break;
-      }
-      case "wrapup":
-        items = (state.org?.wrapUpReasons ?? []).map((r) => ({ id: r.id, label: r.label }));
-        break;
-      case "presence":
-        items = SETTABLE.map((p) => ({ id: p, label: `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}` }));
-        break;
-      case "switcher":
-        items = switcherItems(state);
-        break;
-    }
-    return filterItems(items, picker.filter);
+  private pickerItems(picker: Picker): PickerItem[] {
+    return pickerItems(this.state, picker);
   }
 
   private async selectPicked(): Promise<void> {
@@ -584,7 +530,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         }
         return;
       case "presence": {
-        const wanted = SETTABLE.find(
+        const wanted = SETTABLE_PRESENCES.find(
           (p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase(),
         );
         if (!wanted) return this.run("presence");
