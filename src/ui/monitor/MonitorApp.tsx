@@ -21,7 +21,7 @@ import type { Session } from "../mirror/state.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
-import { monitorHelpRoom, monitorMode } from "./controller.js";
+import { availability, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
 import {
   displayed,
   queueRows,
@@ -612,7 +612,7 @@ function PickerOverlay(props: { state: MonitorState; controller: MonitorControll
       title={title}
       filter={picker.filter}
       cursor={cursorIn(picker.filter, props.state.editors.picker)}
-      items={props.controller.pickerItems(picker)}
+      items={monitorPickerItems(props.state, picker)}
       index={picker.index}
       tabs={picker.tab === "reps" ? "[Reps] Queues  (Tab)" : "Reps [Queues]  (Tab)"}
       footer={
@@ -658,7 +658,7 @@ function MonitorFooter(props: {
   const hints = hintBindings(mode);
   const columns = props.state.base.size.columns;
   // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off; whole hints only.
-  const reasons = hints.map((b) => props.controller.availability(b.id));
+  const reasons = hints.map((b) => availability(props.state, b.id));
   const off = reasons.map((reason) => reason !== null && reason.endsWith("turned off for this organisation."));
   const slots = fitHintSlots(
     hints.map((b, i) => `${hintText(b)}${off[i] ? " (off)" : ""}`),

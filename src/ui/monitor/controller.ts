@@ -2,9 +2,7 @@
 // action is checked first against the org's settings and the conversation's state, and refused with its
 // reason; the server's own refusal, when it comes, is shown as it words it. Rendering never happens here.
 import { sanitizeLine, sanitizeText } from "../../protocol/sanitize.js";
-import type { UserView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
-import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
@@ -20,6 +18,7 @@ import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
 import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
 import { Effects } from "../effects.js";
+import { actionTarget, monitorHelpRoom, monitorMode, monitorPickerItems, tablePage } from "./screen.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 
 export type MonitorClient = RequestClient;
@@ -31,27 +30,6 @@ export interface MonitorControllerOptions extends EffectsOptions {
 
 export type MonitorStore = Store<MonitorState, MonitorAction>;
 
-export function monitorMode(state: MonitorState): Mode {
-  if (state.dialog?.kind === "help") return "help";
-  if (state.dialog) return "confirm";
-  if (state.picker) return "picker";
-  if (state.filterEditing) return "monitor-filter";
-  if (state.screen === "team") return "monitor-team";
-  if (state.screen === "watch") return state.composing ? "monitor-compose" : "monitor-watch";
-  return "monitor";
-}
-
-/** Rows of bindings help shows in the monitor at this size. */
-export function monitorHelpRoom(state: MonitorState): number {
-  const height = Math.max(12, state.base.size.rows - 1);
-  return Math.max(3, height - 4 - (state.paused ? 1 : 0) - 4);
-}
-
-/** Rows of the table that fit on the screen (PgUp/PgDn move by this much). */
-export function tablePage(state: MonitorState): number {
-  return Math.max(3, Math.floor((state.base.size.rows - 8) * 0.45) - 1);
-}
-
 export class MonitorController extends Effects<MonitorState, MonitorAction, MonitorControllerOptions> {
   private get meId(): string {
     return this.state.base.me?.id ?? "";
@@ -59,8 +37,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
 
   /** The conversation an action applies to: the one in the live view, else the selected row. */
   private target(): string | null {
-    const state = this.state;
-    return state.screen === "watch" ? state.watchId : state.selectedId;
+    return actionTarget(this.state);
   }
 
   private titleOf(id: string): string {
@@ -399,53 +376,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     this.store.dispatch({ type: "picker", picker: { ...picker, index: (picker.index + delta + count) % count } });
   }
 
-  /** Reps (with presence and capacity, live) or queues (with their open count); disabled rows keep their reason. */
-  pickerItems(picker: MonitorPicker): PickerItem[] {
-    const state = this.state;
-    // The live data even while paused: a choice is made on the present.
-    const { users, base } = state;
-    const sessions = base.sessions;
-    const view = sessions[picker.conversationId]?.view;
-    let items: PickerItem[];
-    if (picker.tab === "queues") {
-      const open = (queueId: string) =>
-        Object.values(sessions).filter((s) => s.view.state === "open" && s.view.queueId === queueId).length;
-      items = (state.base.org?.queues ?? []).map((q) => ({
-        id: `queue:${q.id}`,
-        label: sanitizeLine(q.name),
-        detail: `${open(q.id)} open`,
-      }));
-    } else {
-      const reps = Object.values(users)
-        .filter((u) => u.capacity > 0)
-        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-      items = reps.map((u) =>
-        this.repItem(picker, u, view?.ownerId ?? null, view ? [...view.participants, ...view.consultants] : []),
-      );
-    }
-    return filterItems(items, picker.filter);
-  }
-
-  private repItem(picker: MonitorPicker, u: UserView, ownerId: string | null, inIt: string[]): PickerItem {
-    const presence = PRESENCE_LABEL[u.presence];
-    const full = u.used >= u.capacity;
-    const base = { id: `rep:${u.id}`, label: sanitizeLine(u.name) };
-    const load = `${presence.glyph} ${presence.word} · ${u.used}/${u.capacity}`;
-    if (picker.kind === "assign" && picker.override) {
-      // SV5: the override takes anyone; say what it overrides.
-      const overrides = [u.presence !== "available" ? `${presence.word} overridden` : "", full ? "over capacity" : ""]
-        .filter(Boolean)
-        .join(", ");
-      return { ...base, detail: overrides ? `${load} · ${overrides}` : load };
-    }
-    if (picker.kind === "transfer") {
-      if (u.id === ownerId) return { ...base, detail: load, disabled: "has it now" };
-      if (inIt.includes(u.id)) return { ...base, detail: load, disabled: "already in it" };
-    }
-    const hint = picker.kind === "assign" ? " — A assigns anyway" : "";
-    if (u.presence !== "available") return { ...base, detail: load, disabled: `${presence.word}${hint}` };
-    if (full) return { ...base, detail: load, disabled: `at capacity ${u.used}/${u.capacity}${hint}` };
-    return { ...base, detail: load };
+  private pickerItems(picker: MonitorPicker): PickerItem[] {
+    return monitorPickerItems(this.state, picker);
   }
 
   private async selectPicked(): Promise<void> {
@@ -506,21 +438,6 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const title = this.titleOf(dialog.conversationId);
     if (!(await this.call({ type: "force_close", conversationId: dialog.conversationId }))) return;
     this.flash(`Force-closed ${title}: it is Closed.`);
-  }
-
-  /** For the table's footer: is the command usable on the selection, and if not, why. */
-  availability(command: CommandId): string | null {
-    const id = this.target();
-    const action: Partial<Record<CommandId, SupervisorAction>> = {
-      "mon-monitor": "monitor",
-      "mon-join": "join",
-      "mon-assign": "assign",
-      "mon-assign-override": "assign",
-      "mon-transfer": "transfer",
-      "mon-force-close": "force-close",
-    };
-    const which = action[command];
-    return which ? refusalFor(this.state, which, id) : null;
   }
 
   /** Rows the table shows now (for tests and the app). */
