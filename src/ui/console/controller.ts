@@ -17,7 +17,7 @@ import { fieldKey } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
-import { HOME_LISTS, homeLayout, shownRange } from "./home-layout.js";
+import { homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 
@@ -160,10 +160,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return;
       case "next-session":
       case "previous-session": {
-        const ids = ["home", ...state.order];
-        const at = ids.indexOf(state.focus);
-        const next = ids[(at + (command === "next-session" ? 1 : ids.length - 1)) % ids.length]!;
-        this.store.dispatch({ type: "focus", target: next });
+        this.store.dispatch({ type: "select-next-session", step: command === "next-session" ? 1 : -1 });
         return;
       }
       case "scroll-up":
@@ -173,23 +170,12 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "scroll", delta: -5 });
         return;
       case "home-scroll-up":
-      case "home-scroll-down": {
-        const list = state.home.list;
-        const section = homeLayout(state)[list];
-        const page = Math.max(1, section.shown.length);
-        const offset = section.offset + (command === "home-scroll-up" ? -page : page);
-        this.store.dispatch({
-          type: "home-scroll",
-          list,
-          offset: Math.min(offset, Math.max(0, section.total - page)),
-        });
+      case "home-scroll-down":
+        this.store.dispatch({ type: "page-home-list", direction: command === "home-scroll-up" ? -1 : 1 });
         return;
-      }
-      case "home-next-list": {
-        const at = HOME_LISTS.indexOf(state.home.list);
-        this.store.dispatch({ type: "home-list", list: HOME_LISTS[(at + 1) % HOME_LISTS.length]! });
+      case "home-next-list":
+        this.store.dispatch({ type: "next-home-list" });
         return;
-      }
       case "scroll-live":
         this.store.dispatch({ type: "scroll", delta: "live" });
         return;
@@ -232,16 +218,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.flash("Type /open N on Home: N from the recently closed items listed there.");
       case "picker-up":
       case "picker-down":
-        return this.movePicker(command === "picker-up" ? -1 : 1);
-      case "picker-tab": {
-        const picker = state.picker;
-        if (picker?.kind === "transfer")
-          this.store.dispatch({
-            type: "picker",
-            picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 },
-          });
+        this.store.dispatch({ type: "move-picker", delta: command === "picker-up" ? -1 : 1 });
         return;
-      }
+      case "picker-tab":
+        this.store.dispatch({ type: "switch-picker-tab" });
+        return;
       case "picker-reload":
         return this.reloadTargets();
       case "picker-escape": {
@@ -250,10 +231,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
           return;
         }
         const picker = state.picker;
-        if (!picker) return;
-        if (picker.filter) this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
-        else if (picker.kind === "wrapup") this.flash("Choose a wrap-up reason to finish.", "warn");
-        else this.store.dispatch({ type: "picker", picker: null });
+        if (picker?.kind === "wrapup" && !picker.filter)
+          return this.flash("Choose a wrap-up reason to finish.", "warn");
+        this.store.dispatch({ type: "dismiss-picker" });
         return;
       }
       case "picker-select":
@@ -340,7 +320,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       );
     const clientId = this.newClientId("");
     this.setDraft(mode, "", true);
-    this.store.dispatch({ type: "outbox-add", conversationId: session.id, clientId, text: body });
+    this.store.dispatch({ type: "submit-draft", conversationId: session.id, clientId, text: body });
     try {
       await this.client.request({ type: "send", conversationId: session.id, text: body, clientId });
     } catch (error) {
@@ -392,14 +372,6 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
   async loadOpenItems(): Promise<void> {
     const result = await this.call({ type: "open_items" });
     if (result) this.store.dispatch({ type: "open-items", items: (result.items as ConversationView[]) ?? [] });
-  }
-
-  private movePicker(delta: number): void {
-    const picker = this.state.picker;
-    if (!picker) return;
-    const count = Math.min(9, this.pickerItems(picker).length);
-    if (count === 0) return;
-    this.store.dispatch({ type: "picker", picker: { ...picker, index: (picker.index + delta + count) % count } });
   }
 
   private pickerItems(picker: Picker): PickerItem[] {

@@ -1,9 +1,11 @@
 // The console's reducer: server frames and key-driven actions in, a new state out. Pure.
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, ConversationView, MessageView, OfferView, Snapshot, UserView } from "../../protocol/views.js";
+import { HOME_LISTS, homeLayout } from "../console/home-layout.js";
+import { pickerItems } from "../console/selectors.js";
 import { alertHint } from "./selectors.js";
 import type { LineEditor } from "../keys/line-editor.js";
-import type { ConnectionStatus, Dialog, FieldId, Flash, HomeList, Picker, Session, Targets, UiState } from "./state.js";
+import type { ConnectionStatus, Dialog, FieldId, Flash, Picker, Session, Targets, UiState } from "./state.js";
 import { fieldKey } from "./state.js";
 
 export type Action =
@@ -17,13 +19,24 @@ export type Action =
   /** A field edited: its text goes where the field keeps it, the cursor, undo and history beside it. */
   | { type: "edit"; field: FieldId; editor: LineEditor }
   | { type: "help-scroll"; delta: number; max: number }
-  | { type: "outbox-add"; conversationId: string; clientId: string; text: string }
+  /** The rep sends what they typed: it leaves the composer and waits in the outbox for the server's echo. */
+  | { type: "submit-draft"; conversationId: string; clientId: string; text: string }
   | { type: "outbox-failed"; conversationId: string; clientId: string; text: string }
   | { type: "scroll"; delta: number | "live" }
   | { type: "toggle-pane" }
-  | { type: "home-list"; list: HomeList }
-  | { type: "home-scroll"; list: HomeList; offset: number }
+  /** Alt+Up/Down and the like: the next (1) or previous (-1) of Home and the sessions, round. */
+  | { type: "select-next-session"; step: 1 | -1 }
+  /** Tab on Home: highlight the next of Home's lists. */
+  | { type: "next-home-list" }
+  /** PgUp/PgDn on Home: the highlighted list by a page of what it shows, never past its ends. */
+  | { type: "page-home-list"; direction: 1 | -1 }
   | { type: "picker"; picker: Picker | null }
+  /** Up/Down in a picker: the highlight moves, round, over the first nine rows it shows. */
+  | { type: "move-picker"; delta: number }
+  /** Tab in the transfer picker: queues ⇄ reps. */
+  | { type: "switch-picker-tab" }
+  /** Esc in a picker: a filter is cleared first; then the picker closes (a wrap-up reason cannot be skipped). */
+  | { type: "dismiss-picker" }
   | { type: "dialog"; dialog: Dialog }
   | { type: "targets"; targets: Targets }
   | { type: "open-items"; items: ConversationView[] }
@@ -236,13 +249,22 @@ export function reduce(state: UiState, action: Action): UiState {
       const next = withSession(state, action.target, (s) => ({ ...s, unread: 0, scroll: 0 }));
       return { ...next, focus: action.target, quitArmed: false };
     }
-    case "home-list":
-      return { ...state, home: { ...state.home, list: action.list } };
-    case "home-scroll":
-      return {
-        ...state,
-        home: { ...state.home, offsets: { ...state.home.offsets, [action.list]: Math.max(0, action.offset) } },
-      };
+    case "select-next-session": {
+      const ids = ["home", ...state.order];
+      const at = ids.indexOf(state.focus);
+      return reduce(state, { type: "focus", target: ids[(at + action.step + ids.length) % ids.length]! });
+    }
+    case "next-home-list": {
+      const at = HOME_LISTS.indexOf(state.home.list);
+      return { ...state, home: { ...state.home, list: HOME_LISTS[(at + 1) % HOME_LISTS.length]! } };
+    }
+    case "page-home-list": {
+      const list = state.home.list;
+      const section = homeLayout(state)[list];
+      const page = Math.max(1, section.shown.length);
+      const offset = Math.max(0, Math.min(section.offset + action.direction * page, section.total - page));
+      return { ...state, home: { ...state.home, offsets: { ...state.home.offsets, [list]: offset } } };
+    }
     case "edit": {
       const { field, editor } = action;
       const next = { ...state, editors: { ...state.editors, [fieldKey(field)]: editor } };
@@ -277,7 +299,7 @@ export function reduce(state: UiState, action: Action): UiState {
     case "draft":
       if (action.conversationId === "home") return { ...state, homeDraft: action.text };
       return withSession(state, action.conversationId, (s) => ({ ...s, draft: action.text }));
-    case "outbox-add":
+    case "submit-draft":
       return withSession(state, action.conversationId, (s) => ({
         ...s,
         draft: "",
@@ -302,6 +324,23 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, collapsed: !state.collapsed };
     case "picker":
       return { ...state, picker: action.picker };
+    case "move-picker": {
+      const picker = state.picker;
+      const count = picker ? Math.min(9, pickerItems(state, picker).length) : 0;
+      if (!picker || count === 0) return state;
+      return { ...state, picker: { ...picker, index: (((picker.index + action.delta) % count) + count) % count } };
+    }
+    case "switch-picker-tab": {
+      const picker = state.picker;
+      if (picker?.kind !== "transfer") return state;
+      return { ...state, picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 } };
+    }
+    case "dismiss-picker": {
+      const picker = state.picker;
+      if (!picker) return state;
+      if (picker.filter) return { ...state, picker: { ...picker, filter: "", index: 0 } };
+      return picker.kind === "wrapup" ? state : { ...state, picker: null };
+    }
     case "dialog":
       return { ...state, dialog: action.dialog };
     case "targets":
