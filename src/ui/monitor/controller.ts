@@ -16,7 +16,6 @@ import type { MonitorAction } from "./reducer.js";
 import { refusalFor, tableRows } from "./selectors.js";
 import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
-import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
 import { Effects } from "../effects.js";
 import { actionTarget, monitorHelpRoom, monitorMode, monitorPickerItems, tablePage } from "./screen.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
@@ -181,19 +180,15 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return;
       }
       case "mon-pause":
-        return this.store.dispatch({ type: "pause", paused: !state.paused });
-      case "mon-sort": {
-        const next = SORT_KEYS[(SORT_KEYS.indexOf(state.sort) + 1) % SORT_KEYS.length]!;
-        return this.store.dispatch({ type: "sort", sort: next, reversed: false });
-      }
+        return this.store.dispatch({ type: "toggle-pause" });
+      case "mon-sort":
+        return this.store.dispatch({ type: "next-sort" });
       case "mon-sort-reverse":
-        return this.store.dispatch({ type: "sort", sort: state.sort, reversed: !state.reversed });
-      case "mon-view": {
-        const next = SAVED_VIEWS[(SAVED_VIEWS.indexOf(state.view) + 1) % SAVED_VIEWS.length]!;
-        return this.store.dispatch({ type: "view", view: next });
-      }
+        return this.store.dispatch({ type: "reverse-sort" });
+      case "mon-view":
+        return this.store.dispatch({ type: "next-view" });
       case "mon-team":
-        return this.store.dispatch({ type: "screen", screen: state.screen === "team" ? "table" : "team" });
+        return this.store.dispatch({ type: "toggle-team" });
       case "mon-help":
       case "help":
         return this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
@@ -239,16 +234,9 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       // pickers, dialogs and help: the console's keys
       case "picker-up":
       case "picker-down":
-        return this.movePicker(command === "picker-up" ? -1 : 1);
-      case "picker-tab": {
-        const picker = state.picker;
-        if (picker)
-          this.store.dispatch({
-            type: "picker",
-            picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 },
-          });
-        return;
-      }
+        return this.store.dispatch({ type: "move-picker", delta: command === "picker-up" ? -1 : 1 });
+      case "picker-tab":
+        return this.store.dispatch({ type: "switch-picker-tab" });
       case "picker-reload":
         return this.flash("These lists are live: presence, capacity and open counts update as they change.");
       case "picker-escape": {
@@ -257,10 +245,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
             type: "dialog",
             dialog: state.dialog.filter ? { kind: "help", filter: "" } : null,
           });
-        const picker = state.picker;
-        if (!picker) return;
-        if (picker.filter) return this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
-        return this.store.dispatch({ type: "picker", picker: null });
+        return this.store.dispatch({ type: "dismiss-picker" });
       }
       case "picker-select":
         return this.selectPicked();
@@ -367,14 +352,6 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
   }
 
   // ---- pickers ----------------------------------------------------------------------------------------
-
-  private movePicker(delta: number): void {
-    const picker = this.state.picker;
-    if (!picker) return;
-    const count = Math.min(9, this.pickerItems(picker).length);
-    if (count === 0) return;
-    this.store.dispatch({ type: "picker", picker: { ...picker, index: (picker.index + delta + count) % count } });
-  }
 
   private pickerItems(picker: MonitorPicker): PickerItem[] {
     return monitorPickerItems(this.state, picker);
