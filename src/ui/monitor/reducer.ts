@@ -11,15 +11,7 @@ import { initialUiState } from "../mirror/state.js";
 import { monitorPickerItems } from "./screen.js";
 import { liveNow, tableRows } from "./selectors.js";
 import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
-import type {
-  MonitorDialog,
-  MonitorPicker,
-  MonitorState,
-  SavedView,
-  Screen,
-  SortKey,
-  TransferStatus,
-} from "./state.js";
+import type { MonitorDialog, MonitorPicker, MonitorState, Screen, TransferStatus } from "./state.js";
 
 export type MonitorAction =
   | { type: "welcome"; welcome: Welcome; now: number }
@@ -32,8 +24,6 @@ export type MonitorAction =
   | { type: "move"; delta: number }
   | { type: "select"; id: string }
   | { type: "filter"; filter: string; editing: boolean }
-  | { type: "sort"; sort: SortKey; reversed: boolean }
-  | { type: "view"; view: SavedView }
   | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean }
   | { type: "composing"; composing: boolean }
   | { type: "draft"; conversationId: string; text: string }
@@ -217,10 +207,6 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return { ...state, selectedId: action.id };
     case "filter":
       return { ...state, filter: action.filter, filterEditing: action.editing };
-    case "sort":
-      return { ...state, sort: action.sort, reversed: action.reversed };
-    case "view":
-      return { ...state, view: action.view };
     case "screen":
       return {
         ...state,
