@@ -42,7 +42,7 @@ const PICKER_TITLE = {
   switcher: "Switch to",
 } as const;
 
-function PickerOverlay(props: { state: UiState; controller: ConsoleController; theme: Theme }) {
+function PickerOverlay(props: { state: UiState; theme: Theme }) {
   const picker = props.state.picker!;
   const items = pickerItems(props.state, picker);
   const loaded =
@@ -171,9 +171,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
             />
           ) : null}
           {/* Help opened from a picker covers it; Esc goes back to the picker. */}
-          {state.picker && state.dialog?.kind !== "help" ? (
-            <PickerOverlay state={state} controller={controller} theme={theme} />
-          ) : null}
+          {state.picker && state.dialog?.kind !== "help" ? <PickerOverlay state={state} theme={theme} /> : null}
           {state.dialog?.kind === "help" ? (
             <Help
               filter={state.dialog.filter}

@@ -597,7 +597,7 @@ function TeamView(props: { state: MonitorState; height: number; width: number; t
 
 // ---- overlays and the footer --------------------------------------------------------------------------------
 
-function PickerOverlay(props: { state: MonitorState; controller: MonitorController; theme: Theme }) {
+function PickerOverlay(props: { state: MonitorState; theme: Theme }) {
   const picker = props.state.picker!;
   const view = props.state.base.sessions[picker.conversationId]?.view;
   const what = `${sanitizeLine(picker.conversationId)}${view ? ` (${sanitizeLine(view.title)})` : ""}`;
@@ -646,13 +646,7 @@ function ForceCloseDialog(props: { state: MonitorState; theme: Theme }) {
   );
 }
 
-function MonitorFooter(props: {
-  state: MonitorState;
-  controller: MonitorController;
-  mode: Mode;
-  hint: string | null;
-  theme: Theme;
-}) {
+function MonitorFooter(props: { state: MonitorState; mode: Mode; hint: string | null; theme: Theme }) {
   const { theme, mode } = props;
   const table = mode === "monitor" || mode === "monitor-watch" || mode === "monitor-compose";
   const hints = hintBindings(mode);
@@ -703,7 +697,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     : null;
   const body = height - 2 - 2 - (state.paused ? 1 : 0);
   const overlay = state.picker ? (
-    <PickerOverlay state={state} controller={controller} theme={theme} />
+    <PickerOverlay state={state} theme={theme} />
   ) : state.dialog?.kind === "force-close" ? (
     <ForceCloseDialog state={state} theme={theme} />
   ) : null;
@@ -743,7 +737,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
       <Box flexDirection="column" flexGrow={1} overflow="hidden">
         {content}
       </Box>
-      <MonitorFooter state={state} controller={controller} mode={mode} hint={hint} theme={theme} />
+      <MonitorFooter state={state} mode={mode} hint={hint} theme={theme} />
     </Box>
   );
 }
