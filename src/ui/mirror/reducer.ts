@@ -164,8 +164,8 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
     picker,
     dialog,
     editors,
-    // Both were asked of the history being replaced; the console asks again.
-    targets: null,
+    // Open items were asked of the history being replaced: the console asks again after each welcome. (Transfer
+    // targets are asked again whenever a picker opens, and an open picker keeps its rows.)
     openItems: [],
     flash: alert ? { level: "warn", text: alert, at: state.now } : state.flash,
   };
