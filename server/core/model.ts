@@ -6,13 +6,10 @@ import type { Mode, Org, Role } from "./org.js";
 import type { SentimentStep } from "./sentiment.js";
 import type { SystemMessageCode } from "../../src/protocol/views.js";
 
-export type ConversationState = "open" | "active" | "waiting" | "wrapup" | "closed";
-export type Presence = "available" | "busy" | "dnd" | "away" | "offline" | "rona";
-export type OfferStatus = "pending" | "accepted" | "rejected" | "timed_out" | "withdrawn";
-/** Why a rep is offered a conversation. */
-export type OfferKind = "route" | "transfer" | "conference" | "supervisor_transfer";
+import type { ConversationState, OfferKind, OfferStatus, Presence } from "../../src/protocol/vocabulary.js";
 
-export const PRESENCES: readonly Presence[] = ["available", "busy", "dnd", "away", "offline", "rona"];
+// The shared vocabulary (presences, states, offers) is the protocol's: one definition for the server and its clients.
+export type { ConversationState, OfferKind, OfferStatus, Presence };
 
 /** What a rep holds of a conversation, and the capacity it costs them. */
 export type ItemRole = "offer" | "owner" | "conference" | "wrapup";
@@ -335,5 +332,3 @@ export interface DomainError {
 
 export type Outcome =
   { ok: true; events: DomainEvent[]; result?: Record<string, unknown> } | { ok: false; error: DomainError };
-
-export const MAX_MESSAGE_LENGTH = 1000;

@@ -1,7 +1,7 @@
 // The report's figures, from the fold's accumulators (docs/reports.md gives each formula), and their renderings: a
 // table for people, JSON and CSV for programs. Pure.
 import type { Presence } from "../core/model.js";
-import { PRESENCES } from "../core/model.js";
+import { PRESENCES } from "../../src/protocol/vocabulary.js";
 import type { Accumulator, GroupBy, ReportFold } from "./fold.js";
 
 export interface ReportRow {

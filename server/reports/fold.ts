@@ -2,7 +2,7 @@
 // clock. Memory holds the groups and, per conversation, only what a later event still needs (its queue visit, its
 // handling reps): a conversation's entry is dropped when it closes. docs/reports.md defines every figure.
 import type { DomainEvent, Presence } from "../core/model.js";
-import { PRESENCES } from "../core/model.js";
+import { PRESENCES } from "../../src/protocol/vocabulary.js";
 import { DEFAULT_SERVICE_LEVEL_SECONDS } from "../core/org.js";
 import type { Org } from "../core/org.js";
 

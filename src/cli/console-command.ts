@@ -98,6 +98,8 @@ export async function runConsole(
   if (options.available || welcome.snapshot?.me?.presence === "offline")
     void client.request({ type: "presence", presence: "available" }).catch(() => undefined);
   void controller.loadOpenItems();
+  // A snapshot replaces the mirror, open items with it: ask for them again after each welcome.
+  client.on("welcome", () => void controller.loadOpenItems());
   await running;
 }
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 
 import { MAX_MESSAGE_LENGTH } from "./wire.js";
+import { PRESENCES } from "./vocabulary.js";
 
 export {
   CloseCode,
@@ -32,7 +33,7 @@ const target = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("rep"), id }),
 ]);
 // `rona` decodes, to be refused by the server with presence/invalid (only the system sets it): it is not offered.
-const presence = z.enum(["available", "busy", "dnd", "away", "offline", "rona"], {
+const presence = z.enum(PRESENCES, {
   error: "expected one of available, busy, dnd, away, offline",
 });
 

@@ -3,11 +3,10 @@
 // own conversation.
 import type { QuickReply } from "./quick-replies.js";
 
-export type ConversationState = "open" | "active" | "waiting" | "wrapup" | "closed";
-export type Presence = "available" | "busy" | "dnd" | "away" | "offline" | "rona";
+import type { ConversationState, OfferKind, OfferStatus, Presence } from "./vocabulary.js";
+
+export type { ConversationState, OfferKind, OfferStatus, Presence };
 export type Mode = "live" | "persistent";
-export type OfferKind = "route" | "transfer" | "conference" | "supervisor_transfer";
-export type OfferStatus = "pending" | "accepted" | "rejected" | "timed_out" | "withdrawn";
 export type SentimentStep = -3 | -2 | -1 | 0 | 1 | 2 | 3;
 
 export type AuthorView =

@@ -5,7 +5,7 @@ import type { Change, Snapshot, SystemMessageCode } from "./views.js";
 export const PROTOCOL_VERSION = 1;
 /** Largest frame the server accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
-export const MAX_MESSAGE_LENGTH = 1000;
+export { MAX_MESSAGE_LENGTH } from "./vocabulary.js";
 /** At most one typing frame per conversation and direction this often (the server drops the rest). */
 export const TYPING_INTERVAL_MS = 2000;
 

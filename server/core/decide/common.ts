@@ -5,14 +5,14 @@ import type {
   Author,
   Command,
   Conversation,
-  ErrorCode,
   Offer,
   OfferKind,
   State,
   TransferTarget,
   UserState,
 } from "../model.js";
-import { MAX_MESSAGE_LENGTH } from "../model.js";
+import { MAX_MESSAGE_LENGTH } from "../../../src/protocol/vocabulary.js";
+import { abortedRefusal } from "../../../src/protocol/rules.js";
 import { fits, workstreamOf } from "../routing.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
@@ -85,8 +85,8 @@ export function requireActive(c: Conversation, action: string): void {
 }
 
 export function requireNotAborted(c: Conversation): void {
-  if (c.aborted)
-    refuse("conversation/aborted", `Conversation ${c.id} was aborted (${c.aborted}); it can only be ended.`);
+  const refusal = abortedRefusal(c);
+  if (refusal) refuse(refusal.code, refusal.message);
 }
 
 /**
@@ -101,15 +101,6 @@ export function requireNoWrapUp(rep: UserState, c: Conversation, who: string, ac
       `${who} not submitted the wrap-up reason for leaving conversation ${c.id} yet; submit it first, then ${action}.`,
     );
   }
-}
-
-export function requireSetting(
-  state: State,
-  setting: keyof State["org"]["supervisor"],
-  code: ErrorCode,
-  label: string,
-): void {
-  if (!state.org.supervisor[setting]) refuse(code, `${label} is turned off for this organisation.`);
 }
 
 // ---- small event helpers ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { usedUnits } from "../evolve.js";
 import { messageIdByClientId } from "../indexes.js";
 import type { Actor, Message } from "../model.js";
-import { PRESENCES } from "../model.js";
+import { PRESENCES } from "../../../src/protocol/vocabulary.js";
 import { DAY, fill } from "../org.js";
 import { fits, workstreamOf } from "../routing.js";
 import type { CommandOf } from "./common.js";

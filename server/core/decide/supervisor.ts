@@ -1,5 +1,5 @@
 // Supervisors: monitor and join, assign, transfer, force close (SV1–SV8).
-import type { Actor, TransferTarget } from "../model.js";
+import type { Actor, Conversation, State, TransferTarget } from "../model.js";
 import { usedUnits } from "../evolve.js";
 import { workstreamOf } from "../routing.js";
 import type { CommandOf } from "./common.js";
@@ -13,25 +13,30 @@ import {
   offer,
   repOf,
   requireNoWrapUp,
-  requireNotAborted,
-  requireSetting,
   systemMessage,
   transferredFrom,
   withdrawOffers,
 } from "./common.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
+import type { Refusal, SupervisorAction } from "../../../src/protocol/rules.js";
+import { settingRefusal, supervisorRefusal } from "../../../src/protocol/rules.js";
+
+/** The shared rules (src/protocol/rules.ts) decide; the monitor shows the same words before anything is sent. */
+function check(refusal: Refusal | null): void {
+  if (refusal) refuse(refusal.code, refusal.message);
+}
+
+function allowed(state: State, action: SupervisorAction, c: Conversation, meId: string): void {
+  check(supervisorRefusal(state.org.supervisor, action, c, meId));
+}
 
 export function monitor(tx: Tx, actor: Actor, command: CommandOf<"monitor">): void {
   const { state } = tx;
-  requireSetting(state, "monitor", "supervisor/monitor_disabled", "Monitoring");
+  check(settingRefusal(state.org.supervisor, command.mode));
   const me = actorId(actor);
   const c = conversation(state, command.conversationId);
-  if (c.state !== "active" && c.state !== "wrapup") {
-    refuse("conversation/wrong_state", `Only Active or Wrap-up conversations can be monitored; ${c.id} is ${c.state}.`);
-  }
-  if (c.ownerId === me || c.participants.includes(me))
-    refuse("supervisor/own_conversation", "You cannot monitor a conversation assigned to yourself.");
+  allowed(state, command.mode, c, me);
   if (c.supervisors[me] === command.mode) return;
   tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: me, mode: command.mode });
 }
@@ -43,22 +48,15 @@ export function leave(tx: Tx, actor: Actor, command: CommandOf<"leave">): void {
     tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: actorId(actor), mode: null });
 }
 
-export function assign(tx: Tx, _actor: Actor, command: CommandOf<"assign">): void {
-  supervisorAssign(tx, command.conversationId, command.target, command.override ?? false);
+export function assign(tx: Tx, actor: Actor, command: CommandOf<"assign">): void {
+  supervisorAssign(tx, actor, command.conversationId, command.target, command.override ?? false);
 }
 
 export function supervisorTransfer(tx: Tx, actor: Actor, command: CommandOf<"supervisor_transfer">): void {
   const { state } = tx;
-  requireSetting(state, "transfer", "supervisor/transfer_disabled", "Supervisor transfer");
+  check(settingRefusal(state.org.supervisor, "transfer"));
   const c = conversation(state, command.conversationId);
-  if (c.state !== "active" && c.state !== "waiting") {
-    refuse(
-      "conversation/wrong_state",
-      `Only Active or Waiting conversations can be transferred; ${c.id} is ${c.state}.`,
-    );
-  }
-  requireNotAborted(c);
-  if (c.transfer) refuse("transfer/pending", "A transfer is already in progress.");
+  allowed(state, "transfer", c, actorId(actor));
   const from = c.ownerId;
   const target = checkTarget(tx, c, command.target, from, true);
   if (target) {
@@ -87,9 +85,9 @@ export function supervisorTransfer(tx: Tx, actor: Actor, command: CommandOf<"sup
 
 export function forceClose(tx: Tx, actor: Actor, command: CommandOf<"force_close">): void {
   const { state } = tx;
-  requireSetting(state, "forceClose", "supervisor/force_close_disabled", "Force close");
+  check(settingRefusal(state.org.supervisor, "force-close"));
   const c = conversation(state, command.conversationId);
-  if (c.state === "closed") refuse("conversation/wrong_state", `Conversation ${c.id} is already closed.`);
+  allowed(state, "force-close", c, actorId(actor));
   const holders = Object.keys(state.users)
     .filter((id) => c.id in state.users[id]!.items)
     .sort();
@@ -99,16 +97,17 @@ export function forceClose(tx: Tx, actor: Actor, command: CommandOf<"force_close
   for (const id of holders) freed(tx, id);
 }
 
-function supervisorAssign(tx: Tx, conversationId: string, target: TransferTarget, override: boolean): void {
+function supervisorAssign(
+  tx: Tx,
+  actor: Actor,
+  conversationId: string,
+  target: TransferTarget,
+  override: boolean,
+): void {
   const { state } = tx;
-  requireSetting(state, "assign", "supervisor/assign_disabled", "Supervisor assign");
+  check(settingRefusal(state.org.supervisor, "assign"));
   const c = conversation(state, conversationId);
-  if (c.state !== "open" || c.ownerId || c.transfer) {
-    refuse(
-      "conversation/not_open",
-      `Only an Open conversation assigned to nobody can be assigned; ${c.id} is ${c.state}.`,
-    );
-  }
+  allowed(state, "assign", c, actorId(actor));
   if (target.kind === "queue") {
     const queue = state.queues[target.id];
     if (!queue || queue.deleted) refuse("queue/not_found", `There is no queue ${target.id}.`);

@@ -1,8 +1,10 @@
 import { Box, Text } from "ink";
+import { MAX_MESSAGE_LENGTH } from "../../protocol/vocabulary.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg } from "../theme/theme.js";
 
-export const COMPOSER_LIMIT = 1000;
+/** The protocol's message limit: the composer counts toward what the server accepts. */
+export const COMPOSER_LIMIT = MAX_MESSAGE_LENGTH;
 
 /** One row of the composer: its text and where it starts in the draft. */
 export interface ComposerRow {

@@ -17,7 +17,7 @@ import { Thread } from "../components/Thread.js";
 import { attentionHint } from "./attention.js";
 import { sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
-import { consoleHelpRoom, modeOf } from "./controller.js";
+import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
 import { fitHints, hintItems } from "../keys/bindings.js";
 import type { Need } from "../keys/bindings.js";
 import {
@@ -44,9 +44,9 @@ const PICKER_TITLE = {
   quickreply: "Quick replies",
 } as const;
 
-function PickerOverlay(props: { state: UiState; controller: ConsoleController; theme: Theme }) {
+function PickerOverlay(props: { state: UiState; theme: Theme }) {
   const picker = props.state.picker!;
-  const items = props.controller.pickerItems(picker);
+  const items = pickerItems(props.state, picker);
   const loaded =
     "loadedAt" in picker && picker.loadedAt !== null
       ? `updated ${Math.max(0, Math.round((props.state.now - picker.loadedAt) / 1000))} s ago · Ctrl+R reload`
@@ -183,9 +183,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
             />
           ) : null}
           {/* Help opened from a picker covers it; Esc goes back to the picker. */}
-          {state.picker && state.dialog?.kind !== "help" ? (
-            <PickerOverlay state={state} controller={controller} theme={theme} />
-          ) : null}
+          {state.picker && state.dialog?.kind !== "help" ? <PickerOverlay state={state} theme={theme} /> : null}
           {state.dialog?.kind === "help" ? (
             <Help
               filter={state.dialog.filter}

@@ -1,10 +1,10 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import type { ConversationView, Presence, UserView } from "../../protocol/views.js";
+import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
+import type { ConversationView, Presence } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
-import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import { slashCommand } from "../keys/bindings.js";
@@ -16,9 +16,8 @@ import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
-import { switcherItems } from "./attention.js";
-import { offerCardHeight } from "./components/OfferCard.js";
-import { HOME_LISTS, homeLayout, shownRange } from "./home-layout.js";
+import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
+import { homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 import { placeholderAt, placeholders } from "../../protocol/quick-replies.js";
@@ -32,22 +31,6 @@ export interface ControllerOptions extends EffectsOptions {
   quickReplies?: readonly QuickReply[];
   /** Say "I am typing" in a conversation (the client spaces these out). */
   typing?: (conversationId: string) => void;
-}
-
-const SETTABLE: Presence[] = ["available", "busy", "dnd", "away", "offline"];
-
-/** Rows of bindings help shows in the console at this size (the offer card keeps its place). */
-export function consoleHelpRoom(state: UiState): number {
-  const height = Math.max(10, state.size.rows - 1);
-  const offer = currentOffer(state);
-  return Math.max(3, height - 9 - (offer ? offerCardHeight(offer) : 0));
-}
-
-export function modeOf(state: UiState): Mode {
-  if (state.dialog?.kind === "help") return "help";
-  if (state.dialog) return "confirm";
-  if (state.picker) return "picker";
-  return state.focus === "home" ? "home" : "composer";
 }
 
 export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
@@ -197,10 +180,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return;
       case "next-session":
       case "previous-session": {
-        const ids = ["home", ...state.order];
-        const at = ids.indexOf(state.focus);
-        const next = ids[(at + (command === "next-session" ? 1 : ids.length - 1)) % ids.length]!;
-        this.store.dispatch({ type: "focus", target: next });
+        this.store.dispatch({ type: "select-next-session", step: command === "next-session" ? 1 : -1 });
         return;
       }
       case "scroll-up":
@@ -210,23 +190,12 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "scroll", delta: -5 });
         return;
       case "home-scroll-up":
-      case "home-scroll-down": {
-        const list = state.home.list;
-        const section = homeLayout(state)[list];
-        const page = Math.max(1, section.shown.length);
-        const offset = section.offset + (command === "home-scroll-up" ? -page : page);
-        this.store.dispatch({
-          type: "home-scroll",
-          list,
-          offset: Math.min(offset, Math.max(0, section.total - page)),
-        });
+      case "home-scroll-down":
+        this.store.dispatch({ type: "page-home-list", direction: command === "home-scroll-up" ? -1 : 1 });
         return;
-      }
-      case "home-next-list": {
-        const at = HOME_LISTS.indexOf(state.home.list);
-        this.store.dispatch({ type: "home-list", list: HOME_LISTS[(at + 1) % HOME_LISTS.length]! });
+      case "home-next-list":
+        this.store.dispatch({ type: "next-home-list" });
         return;
-      }
       case "scroll-live":
         this.store.dispatch({ type: "scroll", delta: "live" });
         return;
@@ -282,16 +251,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.flash("Type /open N on Home: N from the recently closed items listed there.");
       case "picker-up":
       case "picker-down":
-        return this.movePicker(command === "picker-up" ? -1 : 1);
-      case "picker-tab": {
-        const picker = state.picker;
-        if (picker?.kind === "transfer")
-          this.store.dispatch({
-            type: "picker",
-            picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 },
-          });
+        this.store.dispatch({ type: "move-picker", delta: command === "picker-up" ? -1 : 1 });
         return;
-      }
+      case "picker-tab":
+        this.store.dispatch({ type: "switch-picker-tab" });
+        return;
       case "picker-reload":
         return this.reloadTargets();
       case "picker-escape": {
@@ -300,10 +264,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
           return;
         }
         const picker = state.picker;
-        if (!picker) return;
-        if (picker.filter) this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
-        else if (picker.kind === "wrapup") this.flash("Choose a wrap-up reason to finish.", "warn");
-        else this.store.dispatch({ type: "picker", picker: null });
+        if (picker?.kind === "wrapup" && !picker.filter)
+          return this.flash("Choose a wrap-up reason to finish.", "warn");
+        this.store.dispatch({ type: "dismiss-picker" });
         return;
       }
       case "picker-select":
@@ -401,7 +364,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       );
     const clientId = this.newClientId("");
     this.setDraft(mode, "", true);
-    this.store.dispatch({ type: "outbox-add", conversationId: session.id, clientId, text: body });
+    this.store.dispatch({ type: "submit-draft", conversationId: session.id, clientId, text: body });
     try {
       await this.client.request({ type: "send", conversationId: session.id, text: body, clientId });
     } catch (error) {
@@ -439,7 +402,13 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if (!session) return this.flash("Open a conversation to insert a quick reply.", "warn");
     this.store.dispatch({
       type: "picker",
-      picker: { kind: "quickreply", conversationId: session.id, filter, index: 0 },
+      picker: {
+        kind: "quickreply",
+        conversationId: session.id,
+        filter,
+        index: 0,
+        personal: this.options.quickReplies ?? [],
+      },
     });
   }
 
@@ -495,56 +464,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if (result) this.store.dispatch({ type: "open-items", items: (result.items as ConversationView[]) ?? [] });
   }
 
-  private movePicker(delta: number): void {
-    const picker = this.state.picker;
-    if (!picker) return;
-    const count = Math.min(9, this.pickerItems(picker).length);
-    if (count === 0) return;
-    this.store.dispatch({ type: "picker", picker: { ...picker, index: (picker.index + delta + count) % count } });
-  }
-
-  /** The picker's rows, filtered; disabled ones stay visible with their reason. */
-  pickerItems(picker: Picker): PickerItem[] {
-    const state = this.state;
-    let items: PickerItem[] = [];
-    switch (picker.kind) {
-      case "transfer":
-      case "conference": {
-        const reps = (state.targets?.reps ?? []).filter((r) => r.id !== state.me?.id && r.capacity > 0);
-        const repItems = reps.map((r: UserView) => ({
-          id: `rep:${r.id}`,
-          label: sanitizeLine(r.name),
-          detail: `${PRESENCE_LABEL[r.presence].word} · ${r.used}/${r.capacity}`,
-          ...(r.presence !== "available"
-            ? { disabled: PRESENCE_LABEL[r.presence].word }
-            : r.used >= r.capacity
-              ? { disabled: `at capacity ${r.used}/${r.capacity}` }
-              : {}),
-        }));
-        if (picker.kind === "conference" || picker.tab === "reps") items = repItems;
-        else
-          items = (state.targets?.queues ?? []).map((q) => ({
-            id: `queue:${q.id}`,
-            label: sanitizeLine(q.name),
-            detail: `${q.open} open`,
-          }));
-        break;
-      }
-      case "wrapup":
-        items = (state.org?.wrapUpReasons ?? []).map((r) => ({ id: r.id, label: r.label }));
-        break;
-      case "presence":
-        items = SETTABLE.map((p) => ({ id: p, label: `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}` }));
-        break;
-      case "quickreply": {
-        const session = state.sessions[picker.conversationId];
-        return session ? replyItems(state, session, this.options.quickReplies ?? [], picker.filter) : [];
-      }
-      case "switcher":
-        items = switcherItems(state);
-        break;
-    }
-    return filterItems(items, picker.filter);
+  private pickerItems(picker: Picker): PickerItem[] {
+    return pickerItems(this.state, picker);
   }
 
   private async selectPicked(): Promise<void> {
@@ -684,7 +605,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         }
         return;
       case "presence": {
-        const wanted = SETTABLE.find(
+        const wanted = SETTABLE_PRESENCES.find(
           (p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase(),
         );
         if (!wanted) return this.run("presence");

@@ -1,8 +1,19 @@
 // The console's reducer: server frames and key-driven actions in, a new state out. Pure.
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
-import type { Change, ConversationView, MessageView, NoteView, OfferView, UserView } from "../../protocol/views.js";
+import type {
+  Change,
+  ConversationView,
+  MessageView,
+  NoteView,
+  OfferView,
+  Snapshot,
+  UserView,
+} from "../../protocol/views.js";
+import { HOME_LISTS, homeLayout } from "../console/home-layout.js";
+import { pickerItems } from "../console/selectors.js";
+import { alertHint } from "./selectors.js";
 import type { LineEditor } from "../keys/line-editor.js";
-import type { ConnectionStatus, Dialog, FieldId, Flash, HomeList, Picker, Session, Targets, UiState } from "./state.js";
+import type { ConnectionStatus, Dialog, FieldId, Flash, Picker, Session, Targets, UiState } from "./state.js";
 import { fieldKey } from "./state.js";
 
 export type Action =
@@ -16,13 +27,24 @@ export type Action =
   /** A field edited: its text goes where the field keeps it, the cursor, undo and history beside it. */
   | { type: "edit"; field: FieldId; editor: LineEditor }
   | { type: "help-scroll"; delta: number; max: number }
-  | { type: "outbox-add"; conversationId: string; clientId: string; text: string }
+  /** The rep sends what they typed: it leaves the composer and waits in the outbox for the server's echo. */
+  | { type: "submit-draft"; conversationId: string; clientId: string; text: string }
   | { type: "outbox-failed"; conversationId: string; clientId: string; text: string }
   | { type: "scroll"; delta: number | "live" }
   | { type: "toggle-pane" }
-  | { type: "home-list"; list: HomeList }
-  | { type: "home-scroll"; list: HomeList; offset: number }
+  /** Alt+Up/Down and the like: the next (1) or previous (-1) of Home and the sessions, round. */
+  | { type: "select-next-session"; step: 1 | -1 }
+  /** Tab on Home: highlight the next of Home's lists. */
+  | { type: "next-home-list" }
+  /** PgUp/PgDn on Home: the highlighted list by a page of what it shows, never past its ends. */
+  | { type: "page-home-list"; direction: 1 | -1 }
   | { type: "picker"; picker: Picker | null }
+  /** Up/Down in a picker: the highlight moves, round, over the first nine rows it shows. */
+  | { type: "move-picker"; delta: number }
+  /** Tab in the transfer picker: queues ⇄ reps. */
+  | { type: "switch-picker-tab" }
+  /** Esc in a picker: a filter is cleared first; then the picker closes (a wrap-up reason cannot be skipped). */
+  | { type: "dismiss-picker" }
   | { type: "dialog"; dialog: Dialog }
   | { type: "targets"; targets: Targets }
   | { type: "open-items"; items: ConversationView[] }
@@ -92,10 +114,13 @@ function upsertConversation(state: UiState, view: ConversationView): UiState {
         scroll: 0,
         outbox: [],
       };
-  if (!previous && messages && state.focus !== view.id) session.unread = messages.filter((m) => counts(m, meId)).length;
+  // A conversation first seen closed is history (Home's recently closed), not work: no unread, not in the pane.
+  const closed = view.state === "closed";
+  if (!previous && messages && state.focus !== view.id && !closed)
+    session.unread = messages.filter((m) => counts(m, meId)).length;
   const sessions = { ...state.sessions, [view.id]: session };
   let order = state.order;
-  if (isMine(session.view, meId) && !order.includes(view.id)) order = [...order, view.id];
+  if (isMine(session.view, meId) && !order.includes(view.id) && !(closed && !previous)) order = [...order, view.id];
   // A conversation that is no longer the rep's (transferred and wrapped up, closed) leaves the pane,
   // unless it still holds a draft: nothing typed is lost.
   if (
@@ -110,6 +135,69 @@ function upsertConversation(state: UiState, view: ConversationView): UiState {
   let focus = state.focus;
   if (focus === view.id && !order.includes(view.id)) focus = "home";
   return { ...state, sessions, order, focus };
+}
+
+/**
+ * A snapshot is the whole of what the server holds now (a restart, a new history, a resume refused): the mirrored
+ * server state is replaced, not merged, so nothing of another history stays on screen. What belongs to this terminal
+ * stays: settings, the flash, counts, and the drafts, outbox, scroll and read markers of conversations that still
+ * exist. An alert the rep has not been told of here is said loudly, as its notice would have.
+ */
+function replaceMirror(state: UiState, snap: Snapshot): UiState {
+  const meId = snap.me?.id;
+  const offers: Record<string, OfferView> = {};
+  for (const offer of snap.offers) offers[offer.id] = offer;
+  const sessions: Record<string, Session> = {};
+  for (const view of snap.conversations) {
+    const { messages = [], notes = [], ...rest } = view;
+    const before = state.sessions[view.id];
+    const known = new Set(before?.messages.map((m) => m.id));
+    const fresh = view.state === "closed" || state.focus === view.id ? [] : messages.filter((m) => !known.has(m.id));
+    const unread = (before?.unread ?? 0) + fresh.filter((m) => counts(m, meId)).length;
+    sessions[view.id] = before
+      ? { ...before, view: rest, messages, notes, unread: view.state === "closed" ? 0 : unread }
+      : { id: view.id, view: rest, messages, notes, unread, draft: "", scroll: 0, outbox: [] };
+  }
+  // A conversation closed while away leaves the pane (Home lists it under Recently closed); one the rep saw
+  // close stays until dismissed, as it would have; anything holding a draft stays, so nothing typed is lost.
+  const keeps = (s: Session) =>
+    s.draft !== "" ||
+    s.outbox.length > 0 ||
+    (isMine(s.view, meId) &&
+      (s.view.state !== "closed" || state.focus === s.id || state.sessions[s.id]?.view.state === "closed"));
+  const kept = state.order.filter((id) => sessions[id] && keeps(sessions[id]));
+  const arrived = snap.conversations
+    .map((v) => v.id)
+    .filter((id) => !kept.includes(id) && isMine(sessions[id]!.view, meId) && sessions[id]!.view.state !== "closed");
+  const order = [...kept, ...arrived];
+  const exists = (id: string) => id in sessions;
+  const focus = state.focus !== "home" && !exists(state.focus) ? "home" : state.focus;
+  const picker =
+    state.picker && "conversationId" in state.picker && !exists(state.picker.conversationId) ? null : state.picker;
+  const dialog = state.dialog?.kind === "confirm-close" && !exists(state.dialog.conversationId) ? null : state.dialog;
+  const editors = Object.fromEntries(
+    Object.entries(state.editors).filter(
+      ([key]) => !key.startsWith("draft:") || key === "draft:home" || exists(key.slice(6)),
+    ),
+  );
+  const alerted = order.map((id) => sessions[id]!).find((s) => s.view.alert && !state.sessions[s.id]?.view.alert);
+  const alert = alerted ? alertHint(alerted) : null;
+  return {
+    ...state,
+    me: snap.me,
+    org: snap.org,
+    offers,
+    sessions,
+    order,
+    focus,
+    picker,
+    dialog,
+    editors,
+    // Open items were asked of the history being replaced: the console asks again after each welcome. (Transfer
+    // targets are asked again whenever a picker opens, and an open picker keeps its rows.)
+    openItems: [],
+    flash: alert ? { level: "warn", text: alert, at: state.now } : state.flash,
+  };
 }
 
 function addMessage(state: UiState, conversationId: string, message: MessageView): UiState {
@@ -167,14 +255,8 @@ export function reduce(state: UiState, action: Action): UiState {
   switch (action.type) {
     case "welcome": {
       const { welcome } = action;
-      let next: UiState = { ...state, connection: "online", clockSkew: welcome.serverTime - action.now };
-      const snap = welcome.snapshot;
-      if (!snap) return next;
-      const offers: Record<string, OfferView> = {};
-      for (const offer of snap.offers) offers[offer.id] = offer;
-      next = { ...next, me: snap.me, org: snap.org, offers };
-      for (const view of snap.conversations) next = upsertConversation(next, view);
-      return next;
+      const next: UiState = { ...state, connection: "online", clockSkew: welcome.serverTime - action.now };
+      return welcome.snapshot ? replaceMirror(next, welcome.snapshot) : next;
     }
     case "event": {
       let next = state;
@@ -200,13 +282,22 @@ export function reduce(state: UiState, action: Action): UiState {
       const next = withSession(state, action.target, (s) => ({ ...s, unread: 0, scroll: 0 }));
       return { ...next, focus: action.target, quitArmed: false };
     }
-    case "home-list":
-      return { ...state, home: { ...state.home, list: action.list } };
-    case "home-scroll":
-      return {
-        ...state,
-        home: { ...state.home, offsets: { ...state.home.offsets, [action.list]: Math.max(0, action.offset) } },
-      };
+    case "select-next-session": {
+      const ids = ["home", ...state.order];
+      const at = ids.indexOf(state.focus);
+      return reduce(state, { type: "focus", target: ids[(at + action.step + ids.length) % ids.length]! });
+    }
+    case "next-home-list": {
+      const at = HOME_LISTS.indexOf(state.home.list);
+      return { ...state, home: { ...state.home, list: HOME_LISTS[(at + 1) % HOME_LISTS.length]! } };
+    }
+    case "page-home-list": {
+      const list = state.home.list;
+      const section = homeLayout(state)[list];
+      const page = Math.max(1, section.shown.length);
+      const offset = Math.max(0, Math.min(section.offset + action.direction * page, section.total - page));
+      return { ...state, home: { ...state.home, offsets: { ...state.home.offsets, [list]: offset } } };
+    }
     case "edit": {
       const { field, editor } = action;
       const next = { ...state, editors: { ...state.editors, [fieldKey(field)]: editor } };
@@ -241,7 +332,7 @@ export function reduce(state: UiState, action: Action): UiState {
     case "draft":
       if (action.conversationId === "home") return { ...state, homeDraft: action.text };
       return withSession(state, action.conversationId, (s) => ({ ...s, draft: action.text }));
-    case "outbox-add":
+    case "submit-draft":
       return withSession(state, action.conversationId, (s) => ({
         ...s,
         draft: "",
@@ -266,6 +357,23 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, collapsed: !state.collapsed };
     case "picker":
       return { ...state, picker: action.picker };
+    case "move-picker": {
+      const picker = state.picker;
+      const count = picker ? Math.min(9, pickerItems(state, picker).length) : 0;
+      if (!picker || count === 0) return state;
+      return { ...state, picker: { ...picker, index: (((picker.index + action.delta) % count) + count) % count } };
+    }
+    case "switch-picker-tab": {
+      const picker = state.picker;
+      if (picker?.kind !== "transfer") return state;
+      return { ...state, picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 } };
+    }
+    case "dismiss-picker": {
+      const picker = state.picker;
+      if (!picker) return state;
+      if (picker.filter) return { ...state, picker: { ...picker, filter: "", index: 0 } };
+      return picker.kind === "wrapup" ? state : { ...state, picker: null };
+    }
     case "dialog":
       return { ...state, dialog: action.dialog };
     case "targets":

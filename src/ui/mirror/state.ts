@@ -2,6 +2,7 @@
 // drafts, scroll, read markers, dialogs). Reducers are pure; components are pure functions of it.
 import type { LineEditor } from "../keys/line-editor.js";
 import type { ConversationView, MessageView, NoteView, OfferView, OrgView, UserView } from "../../protocol/views.js";
+import type { QuickReply } from "../../protocol/quick-replies.js";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "closed";
 
@@ -41,7 +42,14 @@ export type Picker =
     }
   | { kind: "presence"; filter: string; index: number }
   /** Quick replies for a session's composer: Enter inserts the highlighted one at the composer's cursor. */
-  | { kind: "quickreply"; conversationId: string; filter: string; index: number }
+  | {
+      kind: "quickreply";
+      conversationId: string;
+      filter: string;
+      index: number;
+      /** The rep's own replies (console settings), offered beside the org's. */
+      personal: readonly QuickReply[];
+    }
   | { kind: "switcher"; filter: string; index: number };
 
 export type Dialog =

@@ -21,9 +21,20 @@ import type { Session } from "../mirror/state.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL, severity } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
-import { monitorHelpRoom, monitorMode } from "./controller.js";
-import { displayed, settingOff, stateText, tableRows, transferLine, viewCounts } from "./selectors.js";
-import type { MonitorState } from "./state.js";
+import { availability, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
+import {
+  displayed,
+  queueRows,
+  settingOff,
+  spokenMonitorRow,
+  stateText,
+  tableRows,
+  teamRows,
+  transferLine,
+  viewCounts,
+} from "./selectors.js";
+import type { MonitorRow } from "./selectors.js";
+import type { MonitorState, SortKey } from "./state.js";
 import { Table } from "./Table.js";
 import { TeamView } from "./TeamView.js";
 
@@ -333,7 +344,7 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
 
 // ---- overlays and the footer --------------------------------------------------------------------------------
 
-function PickerOverlay(props: { state: MonitorState; controller: MonitorController; theme: Theme }) {
+function PickerOverlay(props: { state: MonitorState; theme: Theme }) {
   const picker = props.state.picker!;
   const view = props.state.base.sessions[picker.conversationId]?.view;
   const what = `${sanitizeLine(picker.conversationId)}${view ? ` (${sanitizeLine(view.title)})` : ""}`;
@@ -348,7 +359,7 @@ function PickerOverlay(props: { state: MonitorState; controller: MonitorControll
       title={title}
       filter={picker.filter}
       cursor={cursorIn(picker.filter, props.state.editors.picker)}
-      items={props.controller.pickerItems(picker)}
+      items={monitorPickerItems(props.state, picker)}
       index={picker.index}
       tabs={picker.tab === "reps" ? "[Reps] Queues  (Tab)" : "Reps [Queues]  (Tab)"}
       footer={
@@ -382,19 +393,13 @@ function ForceCloseDialog(props: { state: MonitorState; theme: Theme }) {
   );
 }
 
-function MonitorFooter(props: {
-  state: MonitorState;
-  controller: MonitorController;
-  mode: Mode;
-  hint: string | null;
-  theme: Theme;
-}) {
+function MonitorFooter(props: { state: MonitorState; mode: Mode; hint: string | null; theme: Theme }) {
   const { theme, mode } = props;
   const table = mode === "monitor" || mode === "monitor-watch" || mode === "monitor-compose";
   const hints = hintBindings(mode);
   const columns = props.state.base.size.columns;
   // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off; whole hints only.
-  const reasons = hints.map((b) => props.controller.availability(b.id));
+  const reasons = hints.map((b) => availability(props.state, b.id));
   const off = reasons.map((reason) => reason !== null && reason.endsWith("turned off for this organisation."));
   const slots = fitHintSlots(
     hints.map((b, i) => `${hintText(b)}${off[i] ? " (off)" : ""}`),
@@ -440,7 +445,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
       : null;
   const body = height - 2 - 2 - (state.paused ? 1 : 0);
   const overlay = state.picker ? (
-    <PickerOverlay state={state} controller={controller} theme={theme} />
+    <PickerOverlay state={state} theme={theme} />
   ) : state.dialog?.kind === "force-close" ? (
     <ForceCloseDialog state={state} theme={theme} />
   ) : null;
@@ -480,7 +485,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
       <Box flexDirection="column" flexGrow={1} overflow="hidden">
         {content}
       </Box>
-      <MonitorFooter state={state} controller={controller} mode={mode} hint={hint} theme={theme} />
+      <MonitorFooter state={state} mode={mode} hint={hint} theme={theme} />
     </Box>
   );
 }

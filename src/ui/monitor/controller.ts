@@ -2,9 +2,7 @@
 // action is checked first against the org's settings and the conversation's state, and refused with its
 // reason; the server's own refusal, when it comes, is shown as it words it. Rendering never happens here.
 import { sanitizeLine, sanitizeText } from "../../protocol/sanitize.js";
-import type { UserView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
-import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
@@ -18,8 +16,8 @@ import type { MonitorAction } from "./reducer.js";
 import { refusalFor, tableRows } from "./selectors.js";
 import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
-import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
 import { Effects } from "../effects.js";
+import { actionTarget, monitorHelpRoom, monitorMode, monitorPickerItems, tablePage } from "./screen.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 
 export type MonitorClient = RequestClient;
@@ -31,27 +29,6 @@ export interface MonitorControllerOptions extends EffectsOptions {
 
 export type MonitorStore = Store<MonitorState, MonitorAction>;
 
-export function monitorMode(state: MonitorState): Mode {
-  if (state.dialog?.kind === "help") return "help";
-  if (state.dialog) return "confirm";
-  if (state.picker) return "picker";
-  if (state.filterEditing) return "monitor-filter";
-  if (state.screen === "team") return "monitor-team";
-  if (state.screen === "watch") return state.composing ? "monitor-compose" : "monitor-watch";
-  return "monitor";
-}
-
-/** Rows of bindings help shows in the monitor at this size. */
-export function monitorHelpRoom(state: MonitorState): number {
-  const height = Math.max(12, state.base.size.rows - 1);
-  return Math.max(3, height - 4 - (state.paused ? 1 : 0) - 4);
-}
-
-/** Rows of the table that fit on the screen (PgUp/PgDn move by this much). */
-export function tablePage(state: MonitorState): number {
-  return Math.max(3, Math.floor((state.base.size.rows - 8) * 0.45) - 1);
-}
-
 export class MonitorController extends Effects<MonitorState, MonitorAction, MonitorControllerOptions> {
   private get meId(): string {
     return this.state.base.me?.id ?? "";
@@ -59,8 +36,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
 
   /** The conversation an action applies to: the one in the live view, else the selected row. */
   private target(): string | null {
-    const state = this.state;
-    return state.screen === "watch" ? state.watchId : state.selectedId;
+    return actionTarget(this.state);
   }
 
   private titleOf(id: string): string {
@@ -204,19 +180,15 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return;
       }
       case "mon-pause":
-        return this.store.dispatch({ type: "pause", paused: !state.paused });
-      case "mon-sort": {
-        const next = SORT_KEYS[(SORT_KEYS.indexOf(state.sort) + 1) % SORT_KEYS.length]!;
-        return this.store.dispatch({ type: "sort", sort: next, reversed: false });
-      }
+        return this.store.dispatch({ type: "toggle-pause" });
+      case "mon-sort":
+        return this.store.dispatch({ type: "next-sort" });
       case "mon-sort-reverse":
-        return this.store.dispatch({ type: "sort", sort: state.sort, reversed: !state.reversed });
-      case "mon-view": {
-        const next = SAVED_VIEWS[(SAVED_VIEWS.indexOf(state.view) + 1) % SAVED_VIEWS.length]!;
-        return this.store.dispatch({ type: "view", view: next });
-      }
+        return this.store.dispatch({ type: "reverse-sort" });
+      case "mon-view":
+        return this.store.dispatch({ type: "next-view" });
       case "mon-team":
-        return this.store.dispatch({ type: "screen", screen: state.screen === "team" ? "table" : "team" });
+        return this.store.dispatch({ type: "toggle-team" });
       case "mon-help":
       case "help":
         return this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
@@ -262,16 +234,9 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       // pickers, dialogs and help: the console's keys
       case "picker-up":
       case "picker-down":
-        return this.movePicker(command === "picker-up" ? -1 : 1);
-      case "picker-tab": {
-        const picker = state.picker;
-        if (picker)
-          this.store.dispatch({
-            type: "picker",
-            picker: { ...picker, tab: picker.tab === "queues" ? "reps" : "queues", index: 0 },
-          });
-        return;
-      }
+        return this.store.dispatch({ type: "move-picker", delta: command === "picker-up" ? -1 : 1 });
+      case "picker-tab":
+        return this.store.dispatch({ type: "switch-picker-tab" });
       case "picker-reload":
         return this.flash("These lists are live: presence, capacity and open counts update as they change.");
       case "picker-escape": {
@@ -280,10 +245,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
             type: "dialog",
             dialog: state.dialog.filter ? { kind: "help", filter: "" } : null,
           });
-        const picker = state.picker;
-        if (!picker) return;
-        if (picker.filter) return this.store.dispatch({ type: "picker", picker: { ...picker, filter: "", index: 0 } });
-        return this.store.dispatch({ type: "picker", picker: null });
+        return this.store.dispatch({ type: "dismiss-picker" });
       }
       case "picker-select":
         return this.selectPicked();
@@ -391,61 +353,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
 
   // ---- pickers ----------------------------------------------------------------------------------------
 
-  private movePicker(delta: number): void {
-    const picker = this.state.picker;
-    if (!picker) return;
-    const count = Math.min(9, this.pickerItems(picker).length);
-    if (count === 0) return;
-    this.store.dispatch({ type: "picker", picker: { ...picker, index: (picker.index + delta + count) % count } });
-  }
-
-  /** Reps (with presence and capacity, live) or queues (with their open count); disabled rows keep their reason. */
-  pickerItems(picker: MonitorPicker): PickerItem[] {
-    const state = this.state;
-    // The live data even while paused: a choice is made on the present.
-    const { users, base } = state;
-    const sessions = base.sessions;
-    const view = sessions[picker.conversationId]?.view;
-    let items: PickerItem[];
-    if (picker.tab === "queues") {
-      const open = (queueId: string) =>
-        Object.values(sessions).filter((s) => s.view.state === "open" && s.view.queueId === queueId).length;
-      items = (state.base.org?.queues ?? []).map((q) => ({
-        id: `queue:${q.id}`,
-        label: sanitizeLine(q.name),
-        detail: `${open(q.id)} open`,
-      }));
-    } else {
-      const reps = Object.values(users)
-        .filter((u) => u.capacity > 0)
-        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-      items = reps.map((u) =>
-        this.repItem(picker, u, view?.ownerId ?? null, view ? [...view.participants, ...view.consultants] : []),
-      );
-    }
-    return filterItems(items, picker.filter);
-  }
-
-  private repItem(picker: MonitorPicker, u: UserView, ownerId: string | null, inIt: string[]): PickerItem {
-    const presence = PRESENCE_LABEL[u.presence];
-    const full = u.used >= u.capacity;
-    const base = { id: `rep:${u.id}`, label: sanitizeLine(u.name) };
-    const load = `${presence.glyph} ${presence.word} · ${u.used}/${u.capacity}`;
-    if (picker.kind === "assign" && picker.override) {
-      // SV5: the override takes anyone; say what it overrides.
-      const overrides = [u.presence !== "available" ? `${presence.word} overridden` : "", full ? "over capacity" : ""]
-        .filter(Boolean)
-        .join(", ");
-      return { ...base, detail: overrides ? `${load} · ${overrides}` : load };
-    }
-    if (picker.kind === "transfer") {
-      if (u.id === ownerId) return { ...base, detail: load, disabled: "has it now" };
-      if (inIt.includes(u.id)) return { ...base, detail: load, disabled: "already in it" };
-    }
-    const hint = picker.kind === "assign" ? " — A assigns anyway" : "";
-    if (u.presence !== "available") return { ...base, detail: load, disabled: `${presence.word}${hint}` };
-    if (full) return { ...base, detail: load, disabled: `at capacity ${u.used}/${u.capacity}${hint}` };
-    return { ...base, detail: load };
+  private pickerItems(picker: MonitorPicker): PickerItem[] {
+    return monitorPickerItems(this.state, picker);
   }
 
   private async selectPicked(): Promise<void> {
@@ -506,21 +415,6 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const title = this.titleOf(dialog.conversationId);
     if (!(await this.call({ type: "force_close", conversationId: dialog.conversationId }))) return;
     this.flash(`Force-closed ${title}: it is Closed.`);
-  }
-
-  /** For the table's footer: is the command usable on the selection, and if not, why. */
-  availability(command: CommandId): string | null {
-    const id = this.target();
-    const action: Partial<Record<CommandId, SupervisorAction>> = {
-      "mon-monitor": "monitor",
-      "mon-join": "join",
-      "mon-assign": "assign",
-      "mon-assign-override": "assign",
-      "mon-transfer": "transfer",
-      "mon-force-close": "force-close",
-    };
-    const which = action[command];
-    return which ? refusalFor(this.state, which, id) : null;
   }
 
   /** Rows the table shows now (for tests and the app). */

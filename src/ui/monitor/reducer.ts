@@ -8,16 +8,10 @@ import type { Change, MessageView, UserView } from "../../protocol/views.js";
 import { reduce } from "../mirror/reducer.js";
 import type { ConnectionStatus, Flash, UiState } from "../mirror/state.js";
 import { initialUiState } from "../mirror/state.js";
+import { monitorPickerItems } from "./screen.js";
 import { liveNow, tableRows } from "./selectors.js";
-import type {
-  MonitorDialog,
-  MonitorPicker,
-  MonitorState,
-  SavedView,
-  Screen,
-  SortKey,
-  TransferStatus,
-} from "./state.js";
+import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
+import type { MonitorDialog, MonitorPicker, MonitorState, Screen, TransferStatus } from "./state.js";
 
 export type MonitorAction =
   | { type: "welcome"; welcome: Welcome; now: number }
@@ -31,8 +25,6 @@ export type MonitorAction =
   | { type: "move"; delta: number }
   | { type: "select"; id: string }
   | { type: "filter"; filter: string; editing: boolean }
-  | { type: "sort"; sort: SortKey; reversed: boolean }
-  | { type: "view"; view: SavedView }
   | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean }
   | { type: "composing"; composing: boolean }
   | { type: "draft"; conversationId: string; text: string }
@@ -41,6 +33,21 @@ export type MonitorAction =
   | { type: "help-scroll"; delta: number; max: number }
   | { type: "scroll"; delta: number | "live" }
   | { type: "picker"; picker: MonitorPicker | null }
+  /** Up/Down in a picker: the highlight moves, round, over the first nine rows it shows. */
+  | { type: "move-picker"; delta: number }
+  /** Tab in a picker: queues ⇄ reps. */
+  | { type: "switch-picker-tab" }
+  /** Esc in a picker: a filter is cleared first, then the picker closes. */
+  | { type: "dismiss-picker" }
+  /** `s`: sort by the next column (ascending); `S`: the same column the other way. */
+  | { type: "next-sort" }
+  | { type: "reverse-sort" }
+  /** `v`: the next saved view. */
+  | { type: "next-view" }
+  /** `t`: the team screen, or back to the table. */
+  | { type: "toggle-team" }
+  /** Space: freeze the screen, or let it run again. */
+  | { type: "toggle-pause" }
   | { type: "dialog"; dialog: MonitorDialog }
   | { type: "pause"; paused: boolean }
   | { type: "transfer-status"; conversationId: string; status: TransferStatus | null }
@@ -202,10 +209,6 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return { ...state, selectedId: action.id };
     case "filter":
       return { ...state, filter: action.filter, filterEditing: action.editing };
-    case "sort":
-      return { ...state, sort: action.sort, reversed: action.reversed };
-    case "view":
-      return { ...state, view: action.view };
     case "screen":
       return {
         ...state,
@@ -255,6 +258,31 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
     }
     case "picker":
       return { ...state, picker: action.picker };
+    case "move-picker": {
+      const picker = state.picker;
+      const count = picker ? Math.min(9, monitorPickerItems(state, picker).length) : 0;
+      if (!picker || count === 0) return state;
+      return { ...state, picker: { ...picker, index: (((picker.index + action.delta) % count) + count) % count } };
+    }
+    case "switch-picker-tab":
+      return state.picker
+        ? { ...state, picker: { ...state.picker, tab: state.picker.tab === "queues" ? "reps" : "queues", index: 0 } }
+        : state;
+    case "dismiss-picker":
+      if (!state.picker) return state;
+      return state.picker.filter
+        ? { ...state, picker: { ...state.picker, filter: "", index: 0 } }
+        : { ...state, picker: null };
+    case "next-sort":
+      return { ...state, sort: SORT_KEYS[(SORT_KEYS.indexOf(state.sort) + 1) % SORT_KEYS.length]!, reversed: false };
+    case "reverse-sort":
+      return { ...state, reversed: !state.reversed };
+    case "next-view":
+      return { ...state, view: SAVED_VIEWS[(SAVED_VIEWS.indexOf(state.view) + 1) % SAVED_VIEWS.length]! };
+    case "toggle-team":
+      return step(state, { type: "screen", screen: state.screen === "team" ? "table" : "team" });
+    case "toggle-pause":
+      return step(state, { type: "pause", paused: !state.paused });
     case "dialog":
       return { ...state, dialog: action.dialog };
     case "pause":

@@ -1,5 +1,7 @@
 // Pure selectors of the monitor: table rows (filtered, saved view, sorted), counts, timers, the team
 // and queues, what each action needs before it is sent, and the transfer status line.
+import { conversationRefusal, settingRefusal } from "../../protocol/rules.js";
+import type { SupervisorAction } from "../../protocol/rules.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { ConversationView, OrgView, SentimentStep, UserView } from "../../protocol/views.js";
 import { elapsed, unreadBadge } from "../mirror/selectors.js";
@@ -281,30 +283,17 @@ export function viewCounts(state: MonitorState): Record<SavedView, number> {
 
 // ---- actions: what each needs (SV2, SV4–SV8) --------------------------------------------------------
 
-export type SupervisorAction = "monitor" | "join" | "assign" | "transfer" | "force-close";
+export type { SupervisorAction };
 
-/** The org setting behind each action (join needs the monitor setting), worded as the server words its refusal. */
+/** The org setting behind each action (join needs the monitor setting), in the server's own words (SV8). */
 export function settingOff(org: OrgView | null, action: SupervisorAction): string | null {
-  const settings = org?.supervisor;
-  if (!settings) return null;
-  switch (action) {
-    case "monitor":
-    case "join":
-      return settings.monitor ? null : "Monitoring is turned off for this organisation.";
-    case "assign":
-      return settings.assign ? null : "Supervisor assign is turned off for this organisation.";
-    case "transfer":
-      return settings.transfer ? null : "Supervisor transfer is turned off for this organisation.";
-    case "force-close":
-      return settings.forceClose ? null : "Force close is turned off for this organisation.";
-  }
+  return org ? (settingRefusal(org.supervisor, action)?.message ?? null) : null;
 }
 
-function stateWord(view: ConversationView): string {
-  return STATE_LABEL[view.state]!.word;
-}
-
-/** Why an action cannot be done on a conversation now (live data, not the paused copy), or null. */
+/**
+ * Why an action cannot be done on a conversation now (live data, not the paused copy), or null: the server's own
+ * rules (src/protocol/rules.ts), so the monitor dims and explains exactly what the server would refuse.
+ */
 export function refusalFor(
   state: MonitorState,
   action: SupervisorAction,
@@ -314,30 +303,8 @@ export function refusalFor(
   if (off) return off;
   const view = conversationId ? state.base.sessions[conversationId]?.view : undefined;
   if (!view) return "No conversation is selected.";
-  const meId = state.base.me?.id ?? "";
-  switch (action) {
-    case "monitor":
-    case "join":
-      if (view.state !== "active" && view.state !== "wrapup")
-        return `Only Active or Wrap-up conversations can be ${action === "join" ? "joined" : "monitored"}; ${view.id} is ${stateWord(view)}.`;
-      if (view.ownerId === meId || view.participants.includes(meId))
-        return `You cannot ${action} a conversation assigned to yourself.`;
-      return null;
-    case "assign":
-      if (view.state !== "open" || view.ownerId)
-        return `Only an Open conversation assigned to nobody can be assigned; ${view.id} is ${stateWord(view)}.`;
-      if (view.transfer) return `${view.id} has a transfer waiting for ${sanitizeLine(view.transfer.target.name)}.`;
-      return null;
-    case "transfer":
-      if (view.state !== "active" && view.state !== "waiting")
-        return `Only Active or Waiting conversations can be transferred; ${view.id} is ${stateWord(view)}.`;
-      if (view.aborted) return `${view.id} was aborted (${sanitizeLine(view.aborted)}): it can only be ended.`;
-      if (view.transfer) return "A transfer is already in progress.";
-      return null;
-    case "force-close":
-      if (view.state === "closed") return `${view.id} is already closed.`;
-      return null;
-  }
+  const refusal = conversationRefusal(action, view, state.base.me?.id ?? "");
+  return refusal ? sanitizeLine(refusal.message) : null;
 }
 
 // ---- team and queues --------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+// The words the server and its clients share: presences, conversation states, offer kinds and statuses, the
+// message limit. Defined once here; the routing core, the protocol's schemas, the console, the monitor, the
+// widget and the customer's CLI all take them from this file. No imports, so that anything may import it.
+
+/** Largest message, in characters (code points). */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+export const PRESENCES = ["available", "busy", "dnd", "away", "offline", "rona"] as const;
+export type Presence = (typeof PRESENCES)[number];
+/** The presences a user sets; RONA is only ever set by the server (an offer not answered in time). */
+export const SETTABLE_PRESENCES: readonly Presence[] = PRESENCES.filter((p) => p !== "rona");
+
+export const CONVERSATION_STATES = ["open", "active", "waiting", "wrapup", "closed"] as const;
+export type ConversationState = (typeof CONVERSATION_STATES)[number];
+/** A conversation state as the product names it to people. */
+export const STATE_WORD: Readonly<Record<ConversationState, string>> = {
+  open: "Open",
+  active: "Active",
+  waiting: "Waiting",
+  wrapup: "Wrap-up",
+  closed: "Closed",
+};
+
+export const OFFER_KINDS = ["route", "transfer", "conference", "supervisor_transfer"] as const;
+/** Why a rep is offered a conversation. */
+export type OfferKind = (typeof OFFER_KINDS)[number];
+export const OFFER_STATUSES = ["pending", "accepted", "rejected", "timed_out", "withdrawn"] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];

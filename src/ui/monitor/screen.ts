@@ -1,0 +1,101 @@
+// The monitor's screen selectors: which keys apply, how much help and table fit, what an action applies to,
+// whether it can be done (the server's own rules) and a picker's rows. The view and the controller both read
+// them here; the view never asks the controller.
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import type { UserView } from "../../protocol/views.js";
+import { filterItems } from "../components/Picker.js";
+import type { PickerItem } from "../components/Picker.js";
+import type { CommandId, Mode } from "../keys/bindings.js";
+import { PRESENCE_LABEL } from "../theme/theme.js";
+import { refusalFor } from "./selectors.js";
+import type { SupervisorAction } from "./selectors.js";
+import type { MonitorPicker, MonitorState } from "./state.js";
+
+export function monitorMode(state: MonitorState): Mode {
+  if (state.dialog?.kind === "help") return "help";
+  if (state.dialog) return "confirm";
+  if (state.picker) return "picker";
+  if (state.filterEditing) return "monitor-filter";
+  if (state.screen === "team") return "monitor-team";
+  if (state.screen === "watch") return state.composing ? "monitor-compose" : "monitor-watch";
+  return "monitor";
+}
+
+/** Rows of bindings help shows in the monitor at this size. */
+export function monitorHelpRoom(state: MonitorState): number {
+  const height = Math.max(12, state.base.size.rows - 1);
+  return Math.max(3, height - 4 - (state.paused ? 1 : 0) - 4);
+}
+
+/** Rows of the table that fit on the screen (PgUp/PgDn move by this much). */
+export function tablePage(state: MonitorState): number {
+  return Math.max(3, Math.floor((state.base.size.rows - 8) * 0.45) - 1);
+}
+
+/** The conversation an action applies to: the one in the live view, else the selected row. */
+export function actionTarget(state: MonitorState): string | null {
+  return state.screen === "watch" ? state.watchId : state.selectedId;
+}
+
+const ACTION_OF: Partial<Record<CommandId, SupervisorAction>> = {
+  "mon-monitor": "monitor",
+  "mon-join": "join",
+  "mon-assign": "assign",
+  "mon-assign-override": "assign",
+  "mon-transfer": "transfer",
+  "mon-force-close": "force-close",
+};
+
+/** For the table's footer: is the command usable on what it applies to, and if not, why (the server's words). */
+export function availability(state: MonitorState, command: CommandId): string | null {
+  const action = ACTION_OF[command];
+  return action ? refusalFor(state, action, actionTarget(state)) : null;
+}
+
+/** Reps (with presence and capacity, live) or queues (with their open count); disabled rows keep their reason. */
+export function monitorPickerItems(state: MonitorState, picker: MonitorPicker): PickerItem[] {
+  // The live data even while paused: a choice is made on the present.
+  const { users, base } = state;
+  const sessions = base.sessions;
+  const view = sessions[picker.conversationId]?.view;
+  let items: PickerItem[];
+  if (picker.tab === "queues") {
+    const open = (queueId: string) =>
+      Object.values(sessions).filter((s) => s.view.state === "open" && s.view.queueId === queueId).length;
+    items = (state.base.org?.queues ?? []).map((q) => ({
+      id: `queue:${q.id}`,
+      label: sanitizeLine(q.name),
+      detail: `${open(q.id)} open`,
+    }));
+  } else {
+    const reps = Object.values(users)
+      .filter((u) => u.capacity > 0)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    items = reps.map((u) =>
+      repItem(picker, u, view?.ownerId ?? null, view ? [...view.participants, ...view.consultants] : []),
+    );
+  }
+  return filterItems(items, picker.filter);
+}
+
+function repItem(picker: MonitorPicker, u: UserView, ownerId: string | null, inIt: string[]): PickerItem {
+  const presence = PRESENCE_LABEL[u.presence];
+  const full = u.used >= u.capacity;
+  const base = { id: `rep:${u.id}`, label: sanitizeLine(u.name) };
+  const load = `${presence.glyph} ${presence.word} · ${u.used}/${u.capacity}`;
+  if (picker.kind === "assign" && picker.override) {
+    // SV5: the override takes anyone; say what it overrides.
+    const overrides = [u.presence !== "available" ? `${presence.word} overridden` : "", full ? "over capacity" : ""]
+      .filter(Boolean)
+      .join(", ");
+    return { ...base, detail: overrides ? `${load} · ${overrides}` : load };
+  }
+  if (picker.kind === "transfer") {
+    if (u.id === ownerId) return { ...base, detail: load, disabled: "has it now" };
+    if (inIt.includes(u.id)) return { ...base, detail: load, disabled: "already in it" };
+  }
+  const hint = picker.kind === "assign" ? " — A assigns anyway" : "";
+  if (u.presence !== "available") return { ...base, detail: load, disabled: `${presence.word}${hint}` };
+  if (full) return { ...base, detail: load, disabled: `at capacity ${u.used}/${u.capacity}${hint}` };
+  return { ...base, detail: load };
+}
