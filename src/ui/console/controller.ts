@@ -22,7 +22,7 @@ import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 import { placeholderAt, placeholders } from "../../protocol/quick-replies.js";
 import type { QuickReply } from "../../protocol/quick-replies.js";
-import { nextPlaceholderStart, replyItems } from "./templates.js";
+import { nextPlaceholderStart } from "./templates.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;

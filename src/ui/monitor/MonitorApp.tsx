@@ -22,19 +22,8 @@ import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL, severity } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
 import { availability, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
-import {
-  displayed,
-  queueRows,
-  settingOff,
-  spokenMonitorRow,
-  stateText,
-  tableRows,
-  teamRows,
-  transferLine,
-  viewCounts,
-} from "./selectors.js";
-import type { MonitorRow } from "./selectors.js";
-import type { MonitorState, SortKey } from "./state.js";
+import { displayed, settingOff, stateText, tableRows, transferLine, viewCounts } from "./selectors.js";
+import type { MonitorState } from "./state.js";
 import { Table } from "./Table.js";
 import { TeamView } from "./TeamView.js";
 
