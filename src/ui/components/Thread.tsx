@@ -83,7 +83,11 @@ export function visibleMessages(
   return { shown, hiddenBelow: messages.length - end };
 }
 
-/** L3: customer messages grey with initials, rep messages blue, system messages distinct. SV3: the monitor adds each customer message's sentiment. */
+/**
+ * L3: every message in the normal foreground with its time dim and its speaker's name coloured (the customer,
+ * reps, the system in italics). SV3: the monitor adds each customer message's sentiment. A thread shorter than
+ * its room starts right under the details; a longer one ends on the row above the composer.
+ */
 export function Thread(props: {
   messages: MessageView[];
   height: number;
@@ -107,7 +111,12 @@ export function Thread(props: {
     props.customerName,
   );
   return (
-    <Box flexDirection="column" height={props.height} justifyContent="flex-end" overflow="hidden">
+    <Box
+      flexDirection="column"
+      height={props.height}
+      justifyContent={shown[0] === props.messages[0] ? "flex-start" : "flex-end"}
+      overflow="hidden"
+    >
       {shown.map((m, i) => {
         const previous = i > 0 ? shown[i - 1] : undefined;
         const separator =
@@ -116,8 +125,8 @@ export function Thread(props: {
           ) : null;
         const laid = layout(m, props.width, props.meId, props.customerName, withSentiment);
         const role = m.author.role;
-        const color = role === "customer" ? theme.customer : role === "system" ? theme.system : theme.rep;
-        const whoColor = role === "customer" ? theme.customer : role === "system" ? theme.system : theme.rep;
+        const color = role === "customer" ? theme.customer : role === "system" ? theme.system : undefined;
+        const whoColor = role === "customer" ? theme.customerName : role === "system" ? theme.system : theme.rep;
         const tag = laid.tag ? (
           <Text
             {...fg(m.sentiment !== undefined && m.sentiment < 0 ? theme.warn : theme.muted)}
