@@ -5,6 +5,7 @@ import chalk from "chalk";
 import stringWidth from "string-width";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  colourAt,
   conversation,
   customerMessage,
   event,
@@ -127,6 +128,18 @@ describe("the console's frame", () => {
     expect(after[1]).toMatch(/│\s*╭─/);
     expect(after[2]).toContain("◆ New conversation: Eve Mallory");
     expect(after[0]).toContain("◆ 1 offer");
+  });
+});
+
+describe("the footer", () => {
+  it("shows each hint as lazygit does: the key in the accent colour, a short dim word", async () => {
+    chalk.level = 1;
+    ui = await twoSessions({ columns: 150, rows: 45 });
+    const frame = ui.frame();
+    const last = frame.split("\n").at(-1)!;
+    expect(colourAt(last, "Alt+T")).toBe("36");
+    expect(colourAt(last, " transfer")).toBe("90");
+    expect(stripSgr(last)).toMatch(/^Alt\+T transfer {2}Alt\+C conference {2}Alt\+E end .* F1 (help|more) *$/);
   });
 });
 

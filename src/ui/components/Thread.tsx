@@ -86,7 +86,7 @@ export function visibleMessages(
 /**
  * L3: every message in the normal foreground with its time dim and its speaker's name coloured (the customer,
  * reps, the system in italics). SV3: the monitor adds each customer message's sentiment. A thread shorter than
- * its room starts right under the details; a longer one ends on the row above the composer.
+ * its room starts right under the details (unless `bottom`); a longer one ends on the row above the composer.
  */
 export function Thread(props: {
   messages: MessageView[];
@@ -98,6 +98,8 @@ export function Thread(props: {
   customerName: string;
   theme: Theme;
   showSentiment?: boolean;
+  /** Keep even a short thread at the bottom (an overlay covers the top of the pane). */
+  bottom?: boolean;
 }) {
   const { theme } = props;
   const withSentiment = props.showSentiment ?? false;
@@ -114,7 +116,7 @@ export function Thread(props: {
     <Box
       flexDirection="column"
       height={props.height}
-      justifyContent={shown[0] === props.messages[0] ? "flex-start" : "flex-end"}
+      justifyContent={shown[0] === props.messages[0] && !props.bottom ? "flex-start" : "flex-end"}
       overflow="hidden"
     >
       {shown.map((m, i) => {

@@ -184,6 +184,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 scroll={session.scroll}
                 meId={state.me?.id}
                 customerName={session.view.customer.name}
+                bottom={showOverlay}
                 theme={theme}
               />
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
