@@ -28,7 +28,7 @@ function cellsOf(line: string, char: string): number[] {
 /** The header on the first line, and the card (when shown) whole: both borders at the same cells on every row. */
 function expectIntact(screen: string, columns: number, card: boolean): void {
   const lines = screen.split("\n");
-  expect(lines[0]).toMatch(/^cc-agent {2}● Available {2}[■□]+ \d\/\d {2}.*online/);
+  expect(lines[0]).toMatch(/^cc-agent {2}● Available {2}[▮▯]+ \d\/\d {2}.*online/);
   for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(columns);
   if (!card) return;
   // The card lies over the top of the pane, right under the status bar, in the overlays' round border.

@@ -57,7 +57,7 @@ describe("customer text in emoji, CJK and right-to-left scripts", () => {
       const lines = screenLines(frame);
       expect(lines.length).toBeLessThanOrEqual(rows - 1);
       // The status bar: presence, capacity, the offers pill and the connection on the first line.
-      expect(lines[0]).toMatch(/^cc-agent {2}● Available {2}[■□]+ \d\/3 {2}.*online/);
+      expect(lines[0]).toMatch(/^cc-agent {2}● Available {2}[▮▯]+ \d\/3 {2}.*online/);
       // The card: a top and a bottom border of the same cells, every row between with both side borders at them.
       const top = lines.findIndex((l) => l.includes("╭"));
       const bottom = lines.findIndex((l) => l.includes("╰"));

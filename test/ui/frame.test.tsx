@@ -87,7 +87,7 @@ describe("the console's frame", () => {
       const rows = lines(frame);
       // One row shorter than the terminal; the footer's two rows are last.
       expect(rows.length).toBe(size.rows - 1);
-      expect(rows[0]).toMatch(/^cc-agent {2}● Available {2}[■□]+ \d\/3 {2}online/);
+      expect(rows[0]).toMatch(/^cc-agent {2}● Available {2}[▮▯]+ \d\/3 {2}online/);
       for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(size.columns);
       // The composer's bottom border is the row right above the footer (flash line, then the hints).
       const composerBottom = rows.findLastIndex((r) => r.includes("╰"));

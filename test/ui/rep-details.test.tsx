@@ -77,13 +77,13 @@ describe("one time format, the terminal's locale", () => {
 describe("the header", () => {
   it("shows capacity as a meter that says how far a supervisor assigned past it", async () => {
     ui = await renderConsole({ welcome: welcome([], [], me({ used: 5, capacity: 3 })) });
-    expect(ui.frame().split("\n")[0]).toContain("■■■■■ 5/3 2 over");
+    expect(ui.frame().split("\n")[0]).toContain("▮▮▮▮▮ 5/3 2 over");
   });
 
   it("within capacity the meter says used/total alone", async () => {
     ui = await renderConsole({ welcome: welcome([], [], me({ used: 2, capacity: 3 })) });
     const header = ui.frame().split("\n")[0]!;
-    expect(header).toContain("■■□ 2/3");
+    expect(header).toContain("▮▮▯ 2/3");
     expect(header).not.toContain("over");
   });
 });

@@ -103,7 +103,7 @@ describe("sessions (S)", () => {
       });
       return { conversationId: "c4" };
     };
-    await ui.waitForFrame((f) => f.includes("● Available") && f.includes("■■□ 2/3"), "Available before");
+    await ui.waitForFrame((f) => f.includes("● Available") && f.includes("▮▮▯ 2/3"), "Available before");
     await ui.press(KEYS.alt("y"));
     const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith [Active]"), "the session");
     expect(frame).toContain("Kenny Smith · account Fabrikam · case Refund #42 · k****@fabrikam.com");
@@ -113,7 +113,7 @@ describe("sessions (S)", () => {
     );
     expect(frame).toContain("I want a refund");
     expect(frame).toContain("◐ Busy");
-    expect(frame).toContain("■■■ 3/3");
+    expect(frame).toContain("▮▮▮ 3/3");
     expect(ui.client.sent).toEqual([{ type: "accept", offerId: "o1" }]);
   });
 

@@ -63,8 +63,8 @@ export const GLYPH = {
   alert: "!",
   home: "⌂",
   selected: "▸",
-  meterFull: "■",
-  meterEmpty: "□",
+  meterFull: "▮",
+  meterEmpty: "▯",
 } as const;
 
 /** Ink props for a colour token: nothing at all when colour is off (NO_COLOR). */

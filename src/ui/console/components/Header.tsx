@@ -12,7 +12,7 @@ const CONNECTION: Record<ConnectionStatus, string> = {
   closed: "disconnected",
 };
 
-/** The capacity as a meter: `■■□ 2/3`; past the limit the extra cells are full and it says "over". */
+/** The capacity as a meter: `▮▮▯ 2/3`; past the limit the extra cells are full and it says "over". */
 export function capacityMeter(me: Pick<UserView, "used" | "capacity">): string {
   const cells = Math.min(12, Math.max(me.used, me.capacity));
   const full = Math.min(cells, me.used);
