@@ -131,6 +131,26 @@ describe("the console's frame", () => {
   });
 });
 
+describe("overlays at 80×24", () => {
+  it("help over the offer card ends above the composer: its border is whole, nothing collides", async () => {
+    ui = await twoSessions({ columns: 80, rows: 24 });
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "offer", offer: offer("o1", "c9", { customerName: "Eve Mallory" }) }),
+    });
+    await ui.waitForFrame((f) => f.includes("◆ New conversation: Eve Mallory"), "the offer card");
+    await ui.press("\x1bOP");
+    const rows = lines(await ui.waitForFrame((f) => f.includes("Help — type to filter"), "help"));
+    const composer = rows.findIndex((r) => /│›/.test(r));
+    expect(composer).toBe(rows.length - 4);
+    expect(rows[composer - 1]).toMatch(/│ ╭─+╮$/);
+    // Help's bottom border is right above it, and the offer card is still on top.
+    expect(rows[composer - 2]).toMatch(/│ ╰─+╯$/);
+    expect(rows[2]).toContain("◆ New conversation: Eve Mallory");
+    for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(80);
+  });
+});
+
 describe("the footer", () => {
   it("shows each hint as lazygit does: the key in the accent colour, a short dim word", async () => {
     chalk.level = 1;
