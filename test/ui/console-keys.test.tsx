@@ -81,7 +81,8 @@ describe("Ctrl+C", () => {
 
 describe("help", () => {
   it("UX help: F1 opens help generated from the key table; typing filters it; Esc clears, then closes", async () => {
-    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    // Tall enough for the bindings below on help's first page.
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]), rows: 44 });
     await ui.press(KEYS.alt("1"));
     await ui.press(MORE_KEYS.f1);
     let frame = await ui.waitForFrame((f) => f.includes("Help — type to filter, Esc to close"), "help");
