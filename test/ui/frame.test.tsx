@@ -10,6 +10,7 @@ import {
   customerMessage,
   event,
   KEYS,
+  me,
   offer,
   renderConsole,
   repMessage,
@@ -128,6 +129,32 @@ describe("the console's frame", () => {
     expect(after[1]).toMatch(/│\s*╭─/);
     expect(after[2]).toContain("◆ New conversation: Eve Mallory");
     expect(after[0]).toContain("◆ 1 offer");
+  });
+});
+
+describe("the status bar", () => {
+  it("shows capacity as a meter, red and in words past the limit; the offers pill inverse", async () => {
+    chalk.level = 1;
+    ui = await renderConsole({
+      columns: 150,
+      rows: 45,
+      sized: true,
+      welcome: welcome([], [offer("o1", "c9")], me({ used: 4, capacity: 3 })),
+    });
+    const first = ui.frame().split("\n")[0]!;
+    expect(stripSgr(first)).toMatch(/^cc-agent {2}● Available {2}▮▮▮▮ 4\/3 1 over {2} ◆ 1 offer {2} online/);
+    expect(colourAt(first, "▮▮▮▮ 4/3 1 over")).toBe("31");
+    expect(
+      sgrCodes(first.slice(0, first.indexOf("◆ 1 offer")))
+        .at(-1)
+        ?.split(";"),
+    ).toContain("7");
+    ui.unmount();
+
+    ui = await renderConsole({ columns: 150, rows: 45, sized: true, welcome: welcome([], [], me({ used: 2 })) });
+    const within = ui.frame().split("\n")[0]!;
+    expect(stripSgr(within)).toContain("▮▮▯ 2/3  online");
+    expect(colourAt(within, "▮▮▯ 2/3")).toBeNull();
   });
 });
 
