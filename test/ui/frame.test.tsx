@@ -144,11 +144,9 @@ describe("the status bar", () => {
     const first = ui.frame().split("\n")[0]!;
     expect(stripSgr(first)).toMatch(/^cc-agent {2}● Available {2}▮▮▮▮ 4\/3 1 over {2} ◆ 1 offer {2} online/);
     expect(colourAt(first, "▮▮▮▮ 4/3 1 over")).toBe("31");
-    expect(
-      sgrCodes(first.slice(0, first.indexOf("◆ 1 offer")))
-        .at(-1)
-        ?.split(";"),
-    ).toContain("7");
+    // The codes between the meter and the pill's text turn inverse on.
+    const pill = sgrCodes(first.slice(first.indexOf("1 over"), first.indexOf("◆ 1 offer")));
+    expect(pill.flatMap((c) => c.split(";"))).toContain("7");
     ui.unmount();
 
     ui = await renderConsole({ columns: 150, rows: 45, sized: true, welcome: welcome([], [], me({ used: 2 })) });
