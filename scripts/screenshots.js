@@ -226,7 +226,8 @@ try {
     45_000,
   );
   await tmux.keys("alice-nc", "M-1");
-  await tmux.waitFor("alice-nc", "Dana Kim [Active]", "Dana's conversation open");
+  // An offer may be pending: its card lies over the details, so the thread says the conversation is open.
+  await tmux.waitFor("alice-nc", "I want a refund now!", "Dana's conversation open");
   await picture("alice-nc", "console-no-color.png", WIDE);
 
   console.error(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);

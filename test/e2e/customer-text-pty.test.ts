@@ -28,18 +28,19 @@ function cellsOf(line: string, char: string): number[] {
 /** The header on the first line, and the card (when shown) whole: both borders at the same cells on every row. */
 function expectIntact(screen: string, columns: number, card: boolean): void {
   const lines = screen.split("\n");
-  expect(lines[0]).toMatch(/^cc-agent · Alice .*● Available · capacity \d\/\d.*online$/);
+  expect(lines[0]).toMatch(/^cc-agent {2}● Available {2}[▮▯]+ \d\/\d {2}.*online/);
   for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(columns);
   if (!card) return;
-  const top = lines.findIndex((l) => l.includes("╔"));
-  const bottom = lines.findIndex((l) => l.includes("╚"));
-  expect(top).toBeGreaterThan(0);
+  // The card lies over the top of the pane, right under the status bar, in the overlays' round border.
+  const top = lines.findIndex((l) => l.includes("╭"));
+  const bottom = lines.findIndex((l) => l.includes("╰"));
+  expect(top).toBe(1);
   expect(bottom).toBeGreaterThan(top + 2);
-  const left = cellsOf(lines[top]!, "╔")[0]!;
-  const right = cellsOf(lines[top]!, "╗")[0]!;
-  expect(cellsOf(lines[bottom]!, "╚")).toEqual([left]);
-  expect(cellsOf(lines[bottom]!, "╝")).toEqual([right]);
-  for (const line of lines.slice(top + 1, bottom)) expect(cellsOf(line, "║")).toEqual([left, right]);
+  const left = cellsOf(lines[top]!, "╭")[0]!;
+  const right = cellsOf(lines[top]!, "╮")[0]!;
+  expect(cellsOf(lines[bottom]!, "╰")).toEqual([left]);
+  expect(cellsOf(lines[bottom]!, "╯")).toEqual([right]);
+  for (const line of lines.slice(top + 1, bottom)) expect(cellsOf(line, "│").slice(-2)).toEqual([left, right]);
 }
 
 /**

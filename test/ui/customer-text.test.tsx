@@ -32,12 +32,13 @@ async function mixedConsole(columns: number, rows: number): Promise<Console> {
   const c1 = conversation("c1", {
     title: MIXED,
     customer: { name: MIXED, authenticated: false },
-    messages: [customerMessage(`${MIXED} ${MIXED}\nsecond line of the same message`, T0)],
+    messages: [customerMessage(`${MIXED} ${MIXED} ${MIXED}\nsecond line of the same message`, T0)],
   });
   const o = offer("o1", "c2", { customerName: MIXED, title: MIXED, preview: [customerMessage(MIXED)] });
   const console = await renderConsole({ columns, rows, sized: true, welcome: welcome([c1], [o]) });
   await console.press("\x1b1");
-  await console.waitForFrame((f) => f.includes("[Active]"), "the session open");
+  // The offer card lies over the top of the pane; the thread below it shows the session is open.
+  await console.waitForFrame((f) => f.includes("second line of the same message"), "the session open");
   return console;
 }
 
@@ -46,7 +47,7 @@ describe("customer text in emoji, CJK and right-to-left scripts", () => {
     [80, 24],
     [150, 45],
   ] as const) {
-    it(`at ${columns}×${rows}: no line wider than the terminal, the header on the first line, the card's border intact above the session title`, async () => {
+    it(`at ${columns}×${rows}: no line wider than the terminal, the header on the first line, the card's border intact over the pane`, async () => {
       ui = await mixedConsole(columns, rows);
       const frame = ui.frame();
       expect(linesWiderThan(frame, columns)).toEqual([]);
@@ -55,21 +56,20 @@ describe("customer text in emoji, CJK and right-to-left scripts", () => {
       expect(screenLines(frame).join("\n")).not.toMatch(/[\u{1F3FB}-\u{1F3FF}]|\uFE0F/u);
       const lines = screenLines(frame);
       expect(lines.length).toBeLessThanOrEqual(rows - 1);
-      // The header: presence, capacity and the connection on the first line.
-      expect(lines[0]).toMatch(/^cc-agent · .*● Available · capacity \d\/3 .*online$/);
+      // The status bar: presence, capacity, the offers pill and the connection on the first line.
+      expect(lines[0]).toMatch(/^cc-agent {2}● Available {2}[▮▯]+ \d\/3 {2}.*online/);
       // The card: a top and a bottom border of the same cells, every row between with both side borders at them.
-      const top = lines.findIndex((l) => l.includes("╔"));
-      const bottom = lines.findIndex((l) => l.includes("╚"));
-      expect(top).toBeGreaterThan(0);
+      const top = lines.findIndex((l) => l.includes("╭"));
+      const bottom = lines.findIndex((l) => l.includes("╰"));
+      expect(top).toBe(1);
       expect(bottom).toBeGreaterThan(top + 2);
-      const left = cellsOf(lines[top]!, "╔")[0]!;
-      const right = cellsOf(lines[top]!, "╗")[0]!;
-      expect(cellsOf(lines[bottom]!, "╚")).toEqual([left]);
-      expect(cellsOf(lines[bottom]!, "╝")).toEqual([right]);
-      for (const line of lines.slice(top + 1, bottom)) expect(cellsOf(line, "║")).toEqual([left, right]);
-      // The session's title comes after the card, on a line of its own.
-      expect(lines[bottom + 1]).toMatch(/\[Active\]$/);
-      expect(lines[bottom + 1]).not.toMatch(/[║═╝]/);
+      const left = cellsOf(lines[top]!, "╭")[0]!;
+      const right = cellsOf(lines[top]!, "╮")[0]!;
+      expect(cellsOf(lines[bottom]!, "╰")).toEqual([left]);
+      expect(cellsOf(lines[bottom]!, "╯")).toEqual([right]);
+      for (const line of lines.slice(top + 1, bottom)) expect(cellsOf(line, "│").slice(-2)).toEqual([left, right]);
+      // The card is drawn over the pane: the composer still sits right above the footer.
+      expect(lines.findLastIndex((l) => l.includes("╰"))).toBe(rows - 1 - 3);
     });
   }
 

@@ -38,7 +38,7 @@ describe("live chat (L)", () => {
       preview: [customerMessage("Hi, my order is late", T0 - 5_000), customerMessage("Order 1234", T0 - 4_000)],
     });
     ui = await renderConsole({ welcome: welcome([], [o]) });
-    let frame = await ui.waitForFrame((f) => f.includes("⏵ New conversation: Dana Kim · Billing"), "the offer card");
+    let frame = await ui.waitForFrame((f) => f.includes("◆ New conversation: Dana Kim · Billing"), "the offer card");
     expect(frame).toContain("Hi, my order is late");
     expect(frame).toContain("Order 1234");
     expect(frame).toContain("for Alice Moreau");
@@ -107,7 +107,7 @@ describe("live chat (L)", () => {
       (f) => f.includes("⚠ RONA") && f.includes("you are RONA until you set yourself Available"),
       "RONA notice",
     );
-    expect(frame).not.toContain("⏵ New conversation");
+    expect(frame).not.toContain("◆ New conversation");
     await ui.press("/status available");
     await ui.press(KEYS.enter);
     expect(ui.client.sent).toEqual([{ type: "presence", presence: "available" }]);
@@ -116,7 +116,7 @@ describe("live chat (L)", () => {
     expect(frame).not.toContain("⚠ RONA");
   });
 
-  it("SPEC L3: customer and rep messages are told apart — initials for the customer, You for the rep, grey versus blue", async () => {
+  it("SPEC L3: customer and rep messages are told apart — initials for the customer, You for the rep, names in green versus blue, text in the normal foreground", async () => {
     chalk.level = 1;
     const c = conversation("c1", {
       title: "Dana Kim",
@@ -145,13 +145,16 @@ describe("live chat (L)", () => {
     const plain = stripSgr(frame);
     expect(plain).toContain("DK: Hi, my order is late");
     expect(plain).toContain("BM: Bob here, one moment");
-    // Customer: grey (SGR 90); rep: blue (SGR 34), the other rep too.
-    expect(colourAt(frame, "DK: ")).toBe("90");
-    expect(colourAt(frame, "Hi, my order is late")).toBe("90");
+    // Speakers by colour: the customer green (SGR 32), reps blue (SGR 34); every message's text in the
+    // terminal's normal foreground (the most readable), the time dim grey (SGR 90).
+    expect(colourAt(frame, "DK: ")).toBe("32");
+    expect(colourAt(frame, "Hi, my order is late")).toBeNull();
     expect(colourAt(frame, "You: ")).toBe("34");
-    expect(colourAt(frame, "Sure, checking now")).toBe("34");
+    expect(colourAt(frame, "Sure, checking now")).toBeNull();
     expect(colourAt(frame, "BM: ")).toBe("34");
-    expect(colourAt(frame, "Bob here, one moment")).toBe("34");
+    expect(colourAt(frame, "Bob here, one moment")).toBeNull();
+    const time = new Date(T0).toTimeString().slice(0, 5);
+    expect(colourAt(frame, `${time} `)).toBe("90");
   });
 
   it("SPEC L5: the counter shows near 1000 characters; past 1000 sending is blocked with the reason and the draft is kept", async () => {
@@ -193,7 +196,7 @@ describe("live chat (L)", () => {
     });
     ui = await renderConsole({ welcome: welcome([], [o]) });
     let frame = await ui.waitForFrame(
-      (f) => f.includes("⏵ New conversation: **********7890 · General"),
+      (f) => f.includes("◆ New conversation: **********7890 · General"),
       "masked offer",
     );
     expect(frame).toContain("my e-mail is m******@gmail.com");

@@ -96,11 +96,11 @@ describe("the live table (SV1)", () => {
     );
     // The server masks personal data before it reaches a supervisor; the monitor shows it as it came.
     expect(rowOf(frame, "c2")).toMatch(/c2\s+◇ Open\s+live\s+General\s+—\s+\*{9}7542\s+0:42\s+▄ neutral/);
-    expect(rowOf(frame, "c3")).toMatch(/c3\s+⏸ Waiting\s+pers\s+Billing\s+Alice Moreau\s+Kenny Smith\s+27d left/);
+    expect(rowOf(frame, "c3")).toMatch(/c3\s+‖ Waiting\s+pers\s+Billing\s+Alice Moreau\s+Kenny Smith\s+27d left/);
     expect(rowOf(frame, "c4")).toMatch(
       /c4\s+▶ Conference\s+live\s+General\s+Alice Moreau\s+conf Bob · cons Carol\s+Lee Park\s+0:30\s+▅ slightly positive/,
     );
-    expect(rowOf(frame, "c5")).toMatch(/c5\s+✎ Wrap-up\s+live\s+General\s+Alice Moreau/);
+    expect(rowOf(frame, "c5")).toMatch(/c5\s+◔ Wrap-up\s+live\s+General\s+Alice Moreau/);
     expect(frame).not.toContain("Gone Already");
     expect(frame).not.toMatch(/^.\sc6\s/m);
 
@@ -172,7 +172,7 @@ describe("the live table (SV1)", () => {
       );
       const rows = frame.split("\n").filter((line) => /^c\d+, /.test(line));
       expect(rows).toHaveLength(5);
-      for (const line of rows) expect(line).not.toMatch(/[▶◇⏸▁▂▃▄▅▆▇]/);
+      for (const line of rows) expect(line).not.toMatch(/[▶◇‖▁▂▃▄▅▆▇]/);
     } finally {
       delete process.env.INK_SCREEN_READER;
     }

@@ -18,7 +18,7 @@ afterEach(() => {
 const LONG = "Margaret Higginbotham-Worthington";
 
 describe("the session pane's width", () => {
-  it("widens with the terminal: a long title is whole at 200 columns, cut at 80", async () => {
+  it("widens with the terminal: a long title is whole at 200 columns, cut at 100, numbers and badges only at 80", async () => {
     const c1 = conversation("c1", { title: LONG });
     ui = await renderConsole({ columns: 200, rows: 30, sized: true, welcome: welcome([c1]) });
     const wide = screenLines(ui.frame());
@@ -27,11 +27,19 @@ describe("the session pane's width", () => {
     expect(wide.find((l) => l.startsWith("1 "))).toContain(LONG);
     ui.unmount();
 
-    ui = await renderConsole({ columns: 80, rows: 24, sized: true, welcome: welcome([c1]) });
+    ui = await renderConsole({ columns: 100, rows: 24, sized: true, welcome: welcome([c1]) });
     const narrow = screenLines(ui.frame());
     expect(border(narrow[1]!)).toBe(27);
     const row = narrow.find((l) => l.startsWith("1 "))!;
     expect(row.slice(0, row.indexOf("│"))).toMatch(/^1 Margaret Higgin\S*… /);
+    ui.unmount();
+
+    // Below 100 columns the pane keeps the numbers, badges and alerts: the thread gets the room.
+    ui = await renderConsole({ columns: 80, rows: 24, sized: true, welcome: welcome([c1]) });
+    const collapsed = screenLines(ui.frame());
+    expect(border(collapsed[1]!)).toBe(5);
+    expect(collapsed.map((l) => l.slice(0, l.indexOf("│"))).join("\n")).not.toContain("Margaret");
+    expect(collapsed.find((l) => l.startsWith("1 "))).toMatch(/^1 +│/);
   });
 });
 
@@ -67,15 +75,15 @@ describe("one time format, the terminal's locale", () => {
 });
 
 describe("the header", () => {
-  it("says in words that a supervisor assigned past the rep's capacity", async () => {
+  it("shows capacity as a meter that says how far a supervisor assigned past it", async () => {
     ui = await renderConsole({ welcome: welcome([], [], me({ used: 5, capacity: 3 })) });
-    expect(ui.frame().split("\n")[0]).toContain("capacity 5/3, 2 over by supervisor override");
+    expect(ui.frame().split("\n")[0]).toContain("▮▮▮▮▮ 5/3 2 over");
   });
 
-  it("within capacity it says used/total alone", async () => {
+  it("within capacity the meter says used/total alone", async () => {
     ui = await renderConsole({ welcome: welcome([], [], me({ used: 2, capacity: 3 })) });
     const header = ui.frame().split("\n")[0]!;
-    expect(header).toContain("capacity 2/3");
+    expect(header).toContain("▮▮▯ 2/3");
     expect(header).not.toContain("over");
   });
 });

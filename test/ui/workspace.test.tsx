@@ -103,7 +103,7 @@ describe("sessions (S)", () => {
       });
       return { conversationId: "c4" };
     };
-    await ui.waitForFrame((f) => f.includes("● Available") && f.includes("capacity 2/3"), "Available before");
+    await ui.waitForFrame((f) => f.includes("● Available") && f.includes("▮▮▯ 2/3"), "Available before");
     await ui.press(KEYS.alt("y"));
     const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith [Active]"), "the session");
     expect(frame).toContain("Kenny Smith · account Fabrikam · case Refund #42 · k****@fabrikam.com");
@@ -113,7 +113,7 @@ describe("sessions (S)", () => {
     );
     expect(frame).toContain("I want a refund");
     expect(frame).toContain("◐ Busy");
-    expect(frame).toContain("capacity 3/3");
+    expect(frame).toContain("▮▮▮ 3/3");
     expect(ui.client.sent).toEqual([{ type: "accept", offerId: "o1" }]);
   });
 
@@ -199,11 +199,11 @@ describe("sessions (S)", () => {
       });
       return { conversationId: "c5" };
     };
-    await ui.waitForFrame((f) => f.includes("⏵ New conversation: Dana Kim · General"), "the offer");
+    await ui.waitForFrame((f) => f.includes("◆ New conversation: Dana Kim · General"), "the offer");
     await ui.press(KEYS.alt("y"));
     const frame = await ui.waitForFrame((f) => f.includes("Dana Kim [Active]"), "the accepted session focused");
     expect(frame).toContain("Hi, my order is late");
-    expect(frame).not.toContain("⏵ New conversation");
+    expect(frame).not.toContain("◆ New conversation");
     expect(frame).toMatch(/2 Dana Kim\s+▶/);
     expect(ui.store.getState().focus).toBe("c5");
     expect(ui.client.sent).toEqual([{ type: "accept", offerId: "o1" }]);

@@ -42,29 +42,37 @@ export function Picker(props: {
         filter: <WithCursor text={props.filter} cursor={props.cursor ?? props.filter.length} />
       </Text>
       {props.items.length === 0 ? <Text {...fg(theme.muted)}>nothing matches</Text> : null}
-      {props.items.slice(0, 9).map((item, i) => (
-        <Text
-          key={item.id}
-          inverse={i === props.index}
-          {...fg(item.disabled ? theme.muted : undefined)}
-          dimColor={Boolean(item.disabled)}
-        >
-          {i + 1}. {field(item.label, 48)}
-          {item.badge !== undefined || item.alert !== undefined ? (
-            <Text {...fg(theme.accent)} bold>
-              {" "}
-              {item.badge || " "}
+      {props.items.slice(0, 9).map((item, i) => {
+        const marks = item.badge !== undefined || item.alert !== undefined;
+        const tail = `${item.detail ? ` · ${item.detail}` : ""}${item.disabled ? ` (${item.disabled})` : ""}`;
+        // The highlighted row is one plain inverse bar: none of the row's own colours inside it.
+        if (i === props.index) {
+          return (
+            <Text key={item.id} inverse bold={Boolean(item.badge)}>
+              {i + 1}. {field(item.label, 48)}
+              {marks ? ` ${item.badge || " "}${item.alert ? "!" : ""}` : ""}
+              {tail}
             </Text>
-          ) : null}
-          {item.alert ? (
-            <Text {...fg(theme.error)} bold>
-              !
-            </Text>
-          ) : null}
-          {item.detail ? ` · ${item.detail}` : ""}
-          {item.disabled ? ` (${item.disabled})` : ""}
-        </Text>
-      ))}
+          );
+        }
+        return (
+          <Text key={item.id} {...fg(item.disabled ? theme.muted : undefined)} dimColor={Boolean(item.disabled)}>
+            {i + 1}. {field(item.label, 48)}
+            {marks ? (
+              <Text {...fg(theme.accent)} bold>
+                {" "}
+                {item.badge || " "}
+              </Text>
+            ) : null}
+            {item.alert ? (
+              <Text {...fg(theme.error)} bold>
+                !
+              </Text>
+            ) : null}
+            {tail}
+          </Text>
+        );
+      })}
       {props.items[props.index]?.hint ? (
         <Text {...fg(theme.accent)} wrap="truncate-end">
           {props.items[props.index]!.hint}

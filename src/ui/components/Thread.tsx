@@ -129,7 +129,11 @@ export function visibleMessages(
   return { shown, hiddenBelow: messages.length - end, rows: used };
 }
 
-/** L3: customer messages grey with initials, rep messages blue, system messages distinct. SV3: the monitor adds each customer message's sentiment. */
+/**
+ * L3: every message in the normal foreground with its time dim and its speaker's name coloured (the customer,
+ * reps, the system in italics). SV3: the monitor adds each customer message's sentiment. A thread shorter than
+ * its room starts right under the details (unless `bottom`); a longer one ends on the row above the composer.
+ */
 export function Thread(props: {
   messages: MessageView[];
   /** Staff notes, between the messages by time. */
@@ -142,6 +146,8 @@ export function Thread(props: {
   customerName: string;
   theme: Theme;
   showSentiment?: boolean;
+  /** Keep even a short thread at the bottom (an overlay covers the top of the pane). */
+  bottom?: boolean;
 }) {
   const { theme } = props;
   const withSentiment = props.showSentiment ?? false;
@@ -155,7 +161,12 @@ export function Thread(props: {
     props.customerName,
   );
   return (
-    <Box flexDirection="column" height={props.height} justifyContent="flex-end" overflow="hidden">
+    <Box
+      flexDirection="column"
+      height={props.height}
+      justifyContent={shown[0] === props.messages[0] && !props.bottom ? "flex-start" : "flex-end"}
+      overflow="hidden"
+    >
       {shown.map((m, i) => {
         const previous = i > 0 ? shown[i - 1] : undefined;
         const separator =
@@ -171,8 +182,14 @@ export function Thread(props: {
             ? theme.customer
             : role === "system"
               ? theme.system
+              : undefined;
+        const whoColor = note
+          ? theme.warn
+          : role === "customer"
+            ? theme.customerName
+            : role === "system"
+              ? theme.system
               : theme.rep;
-        const whoColor = color;
         const tag = laid.tag ? <Text {...severity(theme, sentimentSeverity(m.sentiment ?? 0))}>{laid.tag}</Text> : null;
         const pad = " ".repeat(laid.indent);
         return (

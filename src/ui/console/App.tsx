@@ -9,16 +9,18 @@ import { Footer } from "../components/Footer.js";
 import { Header } from "./components/Header.js";
 import { Help } from "../components/Help.js";
 import { Home } from "./components/Home.js";
-import { OfferCard, offerCardHeight } from "./components/OfferCard.js";
+import { OfferCard } from "./components/OfferCard.js";
+import { Hints } from "./components/Hints.js";
+import { Overlay } from "../components/Overlay.js";
 import { Picker } from "../components/Picker.js";
 import { highlighted } from "./templates.js";
 import { SessionPane } from "./components/SessionPane.js";
 import { Thread } from "../components/Thread.js";
 import { attentionHint } from "./attention.js";
-import { sessionPaneWidth } from "./home-layout.js";
+import { COLLAPSE_BELOW, sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
-import { fitHints, hintItems } from "../keys/bindings.js";
+import { hintBindings } from "../keys/bindings.js";
 import type { Need } from "../keys/bindings.js";
 import {
   conversationSummary,
@@ -136,17 +138,24 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
     }
   };
 
-  const overlayHeight = (offer ? offerCardHeight(offer) : 0) + (state.picker || state.dialog ? 14 : 0);
+  // The frame: status bar, the panes, then the footer's two rows. The composer sits on the panes' last rows and
+  // the thread takes every row between the details and the composer; overlays are drawn over them.
+  const bodyRows = height - 1 - 2;
   const composerHeight = measureComposer(
     session?.draft ?? state.homeDraft,
     mainWidth - 1,
     state.connection !== "online",
   );
-  // Title, customer line, summary (S2), then the abort warning and context variables when there are any.
+  const summary = session ? conversationSummary(session) : "";
+  // Title, customer line, the summary (S2), then the abort warning and context variables when there are any.
   const detailsHeight = session
-    ? (session.view.aborted ? 4 : 3) + (Object.keys(session.view.context).length > 0 ? 1 : 0)
+    ? 2 + (summary ? 1 : 0) + (session.view.aborted ? 1 : 0) + (Object.keys(session.view.context).length > 0 ? 1 : 0)
     : 0;
-  const threadHeight = Math.max(3, height - 1 - 2 - overlayHeight - composerHeight - detailsHeight - 1);
+  const outboxHeight = session && session.outbox.length > 0 ? 1 : 0;
+  const typingHeight = session?.customerTypingUntil !== undefined && state.now < session.customerTypingUntil ? 1 : 0;
+  const threadHeight = Math.max(1, bodyRows - composerHeight - detailsHeight - outboxHeight - typingHeight);
+  const overlayWidth = Math.max(10, mainWidth - 1);
+  const showOverlay = Boolean(offer) || Boolean(state.picker) || Boolean(state.dialog);
 
   return (
     <Box flexDirection="column" height={height} width={columns}>
@@ -160,60 +169,24 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         theme={theme}
       />
       {/* A screen reader hears the panes one after the other, not side by side. */}
-      <Box flexGrow={1} flexDirection={screenReader ? "column" : "row"}>
+      <Box height={screenReader ? undefined : bodyRows} flexDirection={screenReader ? "column" : "row"}>
         {showPane ? (
           <SessionPane
             rows={sessionRows(state)}
             homeFocused={state.focus === "home"}
-            collapsed={state.collapsed || columns < 80}
+            collapsed={state.collapsed || columns < COLLAPSE_BELOW}
             width={paneWidth}
             theme={theme}
           />
         ) : null}
         <Box flexDirection="column" width={mainWidth} paddingLeft={1}>
-          {offer ? (
-            <OfferCard
-              offer={offer}
-              repName={state.me?.name ?? ""}
-              now={now}
-              countdown={offerCountdown(state, offer)}
-              more={offers - 1}
-              width={mainWidth - 1}
-              theme={theme}
-            />
-          ) : null}
-          {/* Help opened from a picker covers it; Esc goes back to the picker. */}
-          {state.picker && state.dialog?.kind !== "help" ? <PickerOverlay state={state} theme={theme} /> : null}
-          {state.dialog?.kind === "help" ? (
-            <Help
-              filter={state.dialog.filter}
-              cursor={cursorIn(state.dialog.filter, state.editors.help)}
-              scroll={state.dialog.scroll ?? 0}
-              monitor={false}
-              rows={consoleHelpRoom(state)}
-              theme={theme}
-            />
-          ) : null}
-          {state.dialog?.kind === "confirm-close" ? (
-            <Box flexDirection="column" borderStyle="round" {...border(theme.warn)} paddingX={1}>
-              <Text bold>
-                Close {field(state.sessions[state.dialog.conversationId]?.view.title ?? "", mainWidth - 24)} to Waiting?
-              </Text>
-              <Text>It keeps the whole history and uses no capacity; the customer can come back to it.</Text>
-              <Text>
-                <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text>{" "}
-                <Text inverse={state.dialog.choice === "confirm"}> Close to Waiting </Text>
-              </Text>
-            </Box>
-          ) : null}
-          {/* Help is modal and takes the room of the thread: nothing is drawn over it. */}
-          {state.dialog?.kind === "help" ? null : session ? (
+          {session ? (
             <>
               <TitleLine session={session} meId={state.me?.id} width={mainWidth - 1} theme={theme} />
               <Details
                 view={session.view}
                 width={mainWidth - 1}
-                summary={conversationSummary(session)}
+                summary={summary}
                 abortAdvice="You cannot continue it — end it (Alt+E)."
                 theme={theme}
               />
@@ -225,6 +198,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 scroll={session.scroll}
                 meId={state.me?.id}
                 customerName={session.view.customer.name}
+                bottom={showOverlay}
                 theme={theme}
               />
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}
@@ -247,8 +221,9 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
             </>
           ) : (
             <>
-              <Home state={state} theme={theme} now={now} width={mainWidth - 1} />
-              <Box flexGrow={1} />
+              <Box flexDirection="column" height={bodyRows - composerHeight} overflow="hidden">
+                <Home state={state} theme={theme} now={now} width={mainWidth - 1} />
+              </Box>
               <Composer
                 draft={state.homeDraft}
                 cursor={cursorIn(state.homeDraft, state.editors["draft:home"])}
@@ -259,12 +234,59 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               />
             </>
           )}
+          {/* One overlay style, one position: the offer card, pickers, the close dialog and help, over the pane; drawn last so it lies on top. */}
+          {showOverlay ? (
+            <Overlay width={overlayWidth}>
+              {offer ? (
+                <OfferCard
+                  offer={offer}
+                  repName={state.me?.name ?? ""}
+                  now={now}
+                  countdown={offerCountdown(state, offer)}
+                  more={offers - 1}
+                  width={overlayWidth}
+                  theme={theme}
+                />
+              ) : null}
+              {/* Help opened from a picker covers it; Esc goes back to the picker. */}
+              {state.picker && state.dialog?.kind !== "help" ? <PickerOverlay state={state} theme={theme} /> : null}
+              {state.dialog?.kind === "help" ? (
+                <Help
+                  filter={state.dialog.filter}
+                  cursor={cursorIn(state.dialog.filter, state.editors.help)}
+                  scroll={state.dialog.scroll ?? 0}
+                  monitor={false}
+                  rows={consoleHelpRoom(state)}
+                  theme={theme}
+                />
+              ) : null}
+              {state.dialog?.kind === "confirm-close" ? (
+                <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
+                  <Text bold>
+                    Close {field(state.sessions[state.dialog.conversationId]?.view.title ?? "", overlayWidth - 24)} to
+                    Waiting?
+                  </Text>
+                  <Text>It keeps the whole history and uses no capacity; the customer can come back to it.</Text>
+                  <Text>
+                    <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text>{" "}
+                    <Text inverse={state.dialog.choice === "confirm"}> Close to Waiting </Text>
+                  </Text>
+                </Box>
+              ) : null}
+            </Overlay>
+          ) : null}
         </Box>
       </Box>
       <Footer
         flash={state.flash}
         hint={hint}
-        keys={state.quitArmed ? "Ctrl+C again quits" : fitHints(hintItems(mode, holds), columns)}
+        keys={
+          state.quitArmed ? (
+            "Ctrl+C again quits"
+          ) : (
+            <Hints bindings={hintBindings(mode, holds)} width={columns} theme={theme} />
+          )
+        }
         theme={theme}
       />
     </Box>

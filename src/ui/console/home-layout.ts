@@ -3,13 +3,14 @@
 // rows shown with 3 and 2, never on a row the rep cannot see.
 import type { ConversationView } from "../../protocol/views.js";
 import { measureComposer } from "../components/Composer.js";
-import { currentOffer } from "../mirror/selectors.js";
 import type { HomeList, Session, UiState } from "../mirror/state.js";
-import { offerCardHeight } from "./components/OfferCard.js";
 
-/** The session pane widens with the terminal: 28 cells at 80–127 columns, a fifth of it beyond, at most 48. */
+/** Below this many columns the session pane shows numbers and badges only. */
+export const COLLAPSE_BELOW = 100;
+
+/** The session pane widens with the terminal: 28 cells from 100 columns, a fifth of it beyond 125, at most 48. */
 export function sessionPaneWidth(columns: number, collapsed: boolean): number {
-  return collapsed || columns < 80 ? 8 : Math.min(48, Math.max(28, Math.floor(columns / 5) + 3));
+  return collapsed || columns < COLLAPSE_BELOW ? 6 : Math.min(48, Math.max(28, Math.floor(columns / 5) + 3));
 }
 
 export interface HomeRow {
@@ -54,16 +55,14 @@ export function homeItems(state: UiState): Record<HomeList, HomeRow[]> {
   return { mine, open, closed };
 }
 
-/** Rows Home has for list rows: the main column between header and footer, less overlays, composer, headings. */
+/** Rows Home has for list rows: the main column between header and footer, less the composer and headings. */
 export function homeListRows(state: UiState): number {
   const height = Math.max(10, state.size.rows - 1);
   const columns = state.size.columns;
   const mainWidth = columns - (columns >= 60 ? sessionPaneWidth(columns, state.collapsed) + 1 : 0);
-  const offer = currentOffer(state);
-  const overlay = (offer ? offerCardHeight(offer) : 0) + (state.picker || state.dialog ? 14 : 0);
   const composer = measureComposer(state.homeDraft, mainWidth - 1, state.connection !== "online");
   // Header, footer (two rows), three headings and the "Today" line.
-  return Math.max(3, height - 1 - 2 - overlay - composer - 4);
+  return Math.max(3, height - 1 - 2 - composer - 4);
 }
 
 /**

@@ -13,11 +13,14 @@ import { switcherItems } from "./attention.js";
 import { offerCardHeight } from "./components/OfferCard.js";
 import { replyItems } from "./templates.js";
 
-/** Rows of bindings help shows in the console at this size (the offer card keeps its place). */
+/**
+ * Rows of bindings help shows in the console at this size: the overlay ends above an empty composer (status bar,
+ * footer, composer, help's border, title and filter take 10 rows) and the offer card keeps its place in it.
+ */
 export function consoleHelpRoom(state: UiState): number {
   const height = Math.max(10, state.size.rows - 1);
   const offer = currentOffer(state);
-  return Math.max(3, height - 9 - (offer ? offerCardHeight(offer) : 0));
+  return Math.max(3, height - 10 - (offer ? offerCardHeight(offer) : 0));
 }
 
 /** Which keys apply: help, a confirmation, a picker, Home's command line or a session's composer. */

@@ -5,7 +5,10 @@ import type { Presence } from "../../protocol/views.js";
 export interface Theme {
   color: boolean;
   /** Ink colour names per token; undefined when colour is off. */
+  /** Customer text: the terminal's normal foreground, the most readable there is. */
   customer: string | undefined;
+  /** The customer's name in a thread's gutter: speakers are told apart by colour as well as by name. */
+  customerName: string | undefined;
   rep: string | undefined;
   system: string | undefined;
   accent: string | undefined;
@@ -20,7 +23,8 @@ export function makeTheme(env: NodeJS.ProcessEnv = process.env): Theme {
   const pick = (name: string) => (color ? name : undefined);
   return {
     color,
-    customer: pick("gray"),
+    customer: undefined,
+    customerName: pick("green"),
     rep: pick("blue"),
     system: pick("magenta"),
     accent: pick("cyan"),
@@ -43,10 +47,25 @@ export const PRESENCE_LABEL: Record<Presence, { glyph: string; word: string }> =
 export const STATE_LABEL: Record<string, { glyph: string; word: string }> = {
   open: { glyph: "◇", word: "Open" },
   active: { glyph: "▶", word: "Active" },
-  waiting: { glyph: "⏸", word: "Waiting" },
-  wrapup: { glyph: "✎", word: "Wrap-up" },
+  waiting: { glyph: "‖", word: "Waiting" },
+  wrapup: { glyph: "◔", word: "Wrap-up" },
   closed: { glyph: "■", word: "Closed" },
 };
+
+/**
+ * Glyphs with one meaning each, all in DejaVu Sans Mono and the other common monospace fonts (no emoji-only
+ * code points such as ⏵ or ⏸). STATE_LABEL and PRESENCE_LABEL hold the state and presence glyphs.
+ */
+export const GLYPH = {
+  offer: "◆",
+  draft: "✎",
+  proactive: "⚑",
+  alert: "!",
+  home: "⌂",
+  selected: "▸",
+  meterFull: "▮",
+  meterEmpty: "▯",
+} as const;
 
 /** Ink props for a colour token: nothing at all when colour is off (NO_COLOR). */
 export function fg(color: string | undefined): { color: string } | Record<string, never> {

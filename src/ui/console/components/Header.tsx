@@ -1,10 +1,9 @@
-import { Box, Text } from "ink";
+import { Text } from "ink";
 import type { UserView } from "../../../protocol/views.js";
 import type { ConnectionStatus } from "../../mirror/state.js";
-import { cellWidth, field, plainLine } from "../../text/index.js";
+import { cellWidth, padEnd, plainLine, truncate } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
-import { fg } from "../../theme/theme.js";
-import { PRESENCE_LABEL } from "../../theme/theme.js";
+import { fg, GLYPH, PRESENCE_LABEL } from "../../theme/theme.js";
 
 const CONNECTION: Record<ConnectionStatus, string> = {
   connecting: "connecting…",
@@ -13,17 +12,25 @@ const CONNECTION: Record<ConnectionStatus, string> = {
   closed: "disconnected",
 };
 
-/** Capacity in words: "capacity 2/3", and when a supervisor assigned past it, by how much. */
-export function capacityText(me: Pick<UserView, "used" | "capacity">): string {
-  const over = me.used - me.capacity;
-  return over > 0
-    ? `capacity ${me.used}/${me.capacity}, ${over} over by supervisor override`
-    : `capacity ${me.used}/${me.capacity}`;
+/** The capacity as a meter: `▮▮▯ 2/3`; past the limit the extra cells are full and it says "over". */
+export function capacityMeter(me: Pick<UserView, "used" | "capacity">): string {
+  const cells = Math.min(12, Math.max(me.used, me.capacity));
+  const full = Math.min(cells, me.used);
+  const meter = GLYPH.meterFull.repeat(full) + GLYPH.meterEmpty.repeat(cells - full);
+  return `${meter} ${me.used}/${me.capacity}${me.used > me.capacity ? ` ${me.used - me.capacity} over` : ""}`;
+}
+
+interface Slot {
+  text: string;
+  color?: string | undefined;
+  bold?: boolean;
+  inverse?: boolean;
 }
 
 /**
- * One line, never wider than the terminal: presence, capacity, offers and the connection always show; the
- * rep's name is cut, then the organisation's name goes, when the line is short of room.
+ * The status bar: one row in fixed slots — product, presence, capacity meter, offers pill, connection, the
+ * "N consoles open" notice, then the rep's and organisation's names. Slots keep their order and the row is cut
+ * from the right, so what matters most never moves and nothing is wider than the terminal.
  */
 export function Header(props: {
   me: UserView | null;
@@ -32,57 +39,61 @@ export function Header(props: {
   /** This rep's open consoles, this one included: more than one is said, since quitting one keeps them signed in. */
   consoles: number;
   org: string;
-  /** The terminal's width: the org's name, then the rep's, give way to what must show. */
+  /** The terminal's width. */
   width: number;
   theme: Theme;
 }) {
   const { me, theme, width } = props;
+  const over = me !== null && me.used > me.capacity;
   const presence = me ? PRESENCE_LABEL[me.presence] : null;
-  const presenceColor = me?.presence === "available" ? theme.ok : me?.presence === "rona" ? theme.warn : theme.muted;
-  const presenceText = presence ? `${presence.glyph} ${presence.word}` : "";
-  const capacity = me ? ` · ${capacityText(me)}` : "";
-  const offers = props.offers > 0 ? ` ${props.offers} offer${props.offers > 1 ? "s" : ""} ` : "";
-  const connection = CONNECTION[props.connection];
-  const consoles = props.consoles > 1 ? ` · ${props.consoles} consoles open` : "";
+  const slots: Slot[] = [{ text: "cc-agent", bold: true }];
+  if (me && presence) {
+    slots.push({
+      text: `${presence.glyph} ${presence.word}`,
+      color: me.presence === "available" ? theme.ok : me.presence === "rona" ? theme.error : theme.muted,
+      bold: me.presence === "rona",
+    });
+    slots.push({ text: capacityMeter(me), color: over ? theme.error : undefined, bold: over });
+  }
+  if (props.offers > 0) {
+    slots.push({
+      text: ` ${GLYPH.offer} ${props.offers} offer${props.offers > 1 ? "s" : ""} `,
+      color: theme.accent,
+      bold: true,
+      inverse: true,
+    });
+  }
+  const online = props.connection === "online";
+  slots.push({ text: CONNECTION[props.connection], color: online ? theme.muted : theme.error, bold: !online });
+  if (props.consoles > 1) slots.push({ text: `${props.consoles} consoles open`, color: theme.warn, bold: true });
+  if (me) slots.push({ text: plainLine(me.name), color: theme.muted });
   const org = plainLine(props.org);
-  const fixed = cellWidth(`cc-agent${me ? " ·  · " : ""}${presenceText}${capacity}${offers}`) + 1;
-  // The organisation's name stays while the rep's name keeps at least 8 cells.
-  const withOrg = org !== "" && width - fixed - cellWidth(`${org} · ${connection}${consoles}`) >= 8;
-  const right = `${withOrg ? `${org} · ` : ""}${connection}${consoles}`;
-  const nameRoom = width - fixed - cellWidth(right);
-  const name = me ? field(me.name, Math.max(0, nameRoom)) : "";
+  if (org) slots.push({ text: org, color: theme.muted });
+
+  // Cut from the right: whole slots while they fit, the first that does not is shortened, the rest dropped.
+  const sep = "  ";
+  const shown: Slot[] = [];
+  let used = 0;
+  for (const slot of slots) {
+    const gap = shown.length > 0 ? sep.length : 0;
+    const room = width - used - gap;
+    if (room <= 1) break;
+    const text = cellWidth(slot.text) <= room ? slot.text : truncate(slot.text, room);
+    shown.push({ ...slot, text });
+    used += gap + cellWidth(text);
+    if (text !== slot.text) break;
+  }
   return (
-    <Box justifyContent="space-between" width={width} height={1}>
-      <Text wrap="truncate-end">
-        <Text bold>cc-agent</Text>
-        {me ? <Text> · {name} · </Text> : null}
-        {presence ? (
-          <Text {...fg(presenceColor)} bold={me?.presence === "rona"}>
-            {presenceText}
+    <Text wrap="truncate-end">
+      {shown.map((slot, i) => (
+        <Text key={i}>
+          {i > 0 ? sep : ""}
+          <Text {...fg(slot.color)} bold={slot.bold ?? false} inverse={slot.inverse ?? false}>
+            {slot.text}
           </Text>
-        ) : null}
-        {me ? (
-          <Text {...fg(me.used > me.capacity ? theme.warn : undefined)} bold={me.used > me.capacity}>
-            {capacity}
-          </Text>
-        ) : null}
-        {offers ? (
-          <Text {...fg(theme.accent)} bold inverse>
-            {offers}
-          </Text>
-        ) : null}
-      </Text>
-      <Text
-        {...fg(props.connection === "online" ? theme.muted : theme.warn)}
-        bold={props.connection !== "online"}
-        wrap="truncate-end"
-      >
-        {" "}
-        {withOrg ? field(props.org) : ""}
-        {withOrg ? " · " : ""}
-        {connection}
-        {consoles}
-      </Text>
-    </Box>
+        </Text>
+      ))}
+      {padEnd("", Math.max(0, width - used))}
+    </Text>
   );
 }

@@ -3,7 +3,7 @@ import type { OfferView } from "../../../protocol/views.js";
 import { elapsed } from "../../mirror/selectors.js";
 import { cellWidth, clock, field, plainLine, truncate } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
-import { border, fg } from "../../theme/theme.js";
+import { border, fg, GLYPH } from "../../theme/theme.js";
 
 const KIND: Record<OfferView["kind"], string> = {
   route: "New conversation",
@@ -35,7 +35,7 @@ export function OfferCard(props: {
   const urgent = props.countdown <= 10;
   // Borders and the padding either side.
   const inner = Math.max(10, props.width - 4);
-  const head = `⏵ ${KIND[offer.kind]}${offer.proactive ? " ⚑ proactive" : ""}: `;
+  const head = `${GLYPH.offer} ${KIND[offer.kind]}${offer.proactive ? ` ${GLYPH.proactive} proactive` : ""}: `;
   const queue = ` · ${plainLine(offer.queueName)}${offer.byName ? ` · from ${plainLine(offer.byName)}` : ""}`;
   // The customer's name keeps at least 12 cells; the queue and who sent it are cut after it.
   const nameRoom = Math.max(12, inner - cellWidth(head) - cellWidth(queue));
@@ -44,7 +44,7 @@ export function OfferCard(props: {
   const actions = ` — Alt+Y accept · Alt+N reject${props.more > 0 ? ` · ${props.more} more waiting` : ""}`;
   const countdown = `${props.countdown}s left`;
   return (
-    <Box flexDirection="column" borderStyle="double" {...border(theme.accent)} paddingX={1} width={props.width}>
+    <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1} width={props.width}>
       <Text bold wrap="truncate-end">
         {truncate(head, inner)}
         {name}

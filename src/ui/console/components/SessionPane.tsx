@@ -2,11 +2,26 @@ import { Box, Text } from "ink";
 import type { SessionRow } from "../../mirror/selectors.js";
 import { spokenRow } from "../../mirror/selectors.js";
 import type { Theme } from "../../theme/theme.js";
-import { fg } from "../../theme/theme.js";
-import { STATE_LABEL } from "../../theme/theme.js";
-import { fitField } from "../../text/index.js";
+import { fg, GLYPH, STATE_LABEL } from "../../theme/theme.js";
+import { fitField, padEnd } from "../../text/index.js";
 
-/** S7: pinned Home, then one row per session; collapses to numbers and badges. */
+/** The cells of one row, left to right: number, title (when expanded), badge, alert, state glyph, marks. */
+function rowCells(row: SessionRow, collapsed: boolean, numberWidth: number, titleWidth: number) {
+  return {
+    number: String(row.number).padStart(numberWidth),
+    title: collapsed ? "" : ` ${fitField(row.title, titleWidth)}`,
+    badge: ` ${row.badge.padStart(1)}`,
+    alert: row.alert ? GLYPH.alert : " ",
+    tail: collapsed
+      ? ""
+      : ` ${STATE_LABEL[row.state]?.glyph ?? "?"}${row.draft ? GLYPH.draft : " "}${row.proactive ? GLYPH.proactive : ""}`,
+  };
+}
+
+/**
+ * S7: pinned Home, then one row per session; collapses to numbers and badges. The selected row is one plain
+ * inverse bar the width of the pane: none of the row's own colours inside it, so nothing turns into a block.
+ */
 export function SessionPane(props: {
   rows: SessionRow[];
   homeFocused: boolean;
@@ -15,8 +30,12 @@ export function SessionPane(props: {
   theme: Theme;
 }) {
   const { rows, theme, collapsed } = props;
-  // Border, number, space, badge, alert, state glyph, draft and proactive marks take the rest.
-  const titleWidth = Math.max(6, props.width - 9 - String(rows.length).length);
+  // The right border takes a cell.
+  const inner = Math.max(1, props.width - 1);
+  const numberWidth = String(rows.length).length;
+  // Number, space, title, badge (2), alert, space, state glyph, draft and proactive marks.
+  const titleWidth = Math.max(4, inner - numberWidth - 1 - 3 - 4);
+  const home = collapsed ? GLYPH.home : `${GLYPH.home} Home`;
   return (
     <Box
       flexDirection="column"
@@ -26,23 +45,30 @@ export function SessionPane(props: {
       borderTop={false}
       borderBottom={false}
       borderLeft={false}
+      {...(theme.color ? { borderColor: theme.muted } : {})}
     >
-      <Text inverse={props.homeFocused} bold aria-label={props.homeFocused ? "Home, selected" : "Home"}>
-        {collapsed ? "⌂" : "⌂ Home"}
+      <Text inverse={props.homeFocused} bold wrap="truncate" aria-label={props.homeFocused ? "Home, selected" : "Home"}>
+        {padEnd(home, inner)}
       </Text>
       {rows.map((row) => {
-        const glyph = STATE_LABEL[row.state]?.glyph ?? "?";
-        return (
-          <Text key={row.id} inverse={row.focused} bold={row.badge !== ""} wrap="truncate" aria-label={spokenRow(row)}>
-            <Text {...fg(theme.muted)}>{row.number}</Text>
-            {collapsed ? "" : ` ${fitField(row.title, titleWidth)}`}
-            <Text {...fg(theme.accent)}>{row.badge ? ` ${row.badge}` : "  "}</Text>
-            <Text {...fg(theme.error)} bold>
-              {row.alert ? "!" : " "}
+        const cells = rowCells(row, collapsed, numberWidth, titleWidth);
+        if (row.focused) {
+          const plain = cells.number + cells.title + cells.badge + cells.alert + cells.tail;
+          return (
+            <Text key={row.id} inverse bold={row.badge !== ""} wrap="truncate" aria-label={spokenRow(row)}>
+              {padEnd(plain, inner)}
             </Text>
-            {collapsed ? "" : ` ${glyph}`}
-            {!collapsed && row.draft ? "✎" : ""}
-            {!collapsed && row.proactive ? "⚑" : ""}
+          );
+        }
+        return (
+          <Text key={row.id} bold={row.badge !== ""} wrap="truncate" aria-label={spokenRow(row)}>
+            <Text {...fg(theme.muted)}>{cells.number}</Text>
+            {cells.title}
+            <Text {...fg(theme.accent)}>{cells.badge}</Text>
+            <Text {...fg(theme.error)} bold>
+              {cells.alert}
+            </Text>
+            {cells.tail}
           </Text>
         );
       })}
