@@ -1,6 +1,8 @@
 // Over real WebSockets: a note never reaches the customer's socket (live, on resume from seq 0, in a snapshot), and
 // typing frames are relayed at most once per conversation and direction every TYPING_INTERVAL_MS (issue 14).
 import { afterEach, describe, expect, it } from "vitest";
+import { demoOrgFile } from "../../server/org-file.js";
+import { DEFAULT_LIMITS } from "../../server/rate-limit.js";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
 import { PROTOCOL_VERSION, TYPING_INTERVAL_MS } from "../../src/protocol/messages.js";
@@ -24,11 +26,21 @@ function token(id: string): string {
 }
 
 async function raw(hello: Record<string, unknown>): Promise<RawSocket> {
+  // A resume names the log's epoch, which a visitor's hello tells.
+  const epoch = hello.lastSeq === undefined ? undefined : await epochOfLog();
   const socket = await RawSocket.open(server.url);
   sockets.push(socket);
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...hello });
+  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...(epoch ? { epoch } : {}), ...hello });
   await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
   return socket;
+}
+
+async function epochOfLog(): Promise<string> {
+  const socket = await RawSocket.open(server.url);
+  sockets.push(socket);
+  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, role: "customer" });
+  const welcome = await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
+  return welcome.type === "welcome" ? welcome.epoch : "";
 }
 
 async function acked(socket: RawSocket, frame: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -47,7 +59,15 @@ const hasText = (text: string) => (f: ServerFrame) => JSON.stringify(f).includes
 
 /** Alice (a real client) has accepted a live chat a raw customer socket started. */
 async function chat(clock?: ManualClock) {
-  server = await startServer({ port: 0, dataFile: null, ...(clock ? { clock } : {}) });
+  // Bursts of typing frames go past the rate limits' defaults: this org allows them, so the throttle alone acts.
+  const org = demoOrgFile({ secret: "ab".repeat(32), tokens: {} });
+  const generous = { burst: 10_000, perSecond: 10_000 };
+  server = await startServer({
+    port: 0,
+    dataFile: null,
+    org: { ...org, limits: { ...DEFAULT_LIMITS, connection: generous, customer: generous } },
+    ...(clock ? { clock } : {}),
+  });
   const alice = await new TestClient(server.url, { role: "rep", token: token("alice") }).connect();
   clients.push(alice);
   const typing: TypingFrame[] = [];
