@@ -50,7 +50,7 @@ export function spawnServer(dataFile: string, options: { cwd: string; home: stri
 }
 
 /** Resolve with the url once the server says it listens; reject with its stderr if it exits first. */
-export function listening(server: CliProcess, timeoutMs = 15_000): Promise<string> {
+export function listening(server: Pick<CliProcess, "child" | "stderr">, timeoutMs = 15_000): Promise<string> {
   return new Promise((done, fail) => {
     const check = () => {
       const url = /listening on (ws:\/\/\S+)/.exec(server.stderr)?.[1];

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readCredentials } from "../../server/credentials.js";
 import type { LocalCredentials } from "../../server/credentials.js";
+import { listening } from "../helpers/cli-server.js";
 import { tempDir } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
@@ -59,34 +60,6 @@ function spawnServer(): ServerProcess {
   child.stderr!.on("data", (chunk: string) => (server.stderr += chunk));
   children.push(server);
   return server;
-}
-
-/** Resolve with the url once the server says it listens; fail with its stderr if it exits first. */
-function listening(server: ServerProcess, timeoutMs = 15_000): Promise<string> {
-  return new Promise((done, fail) => {
-    const check = () => {
-      const url = /listening on (ws:\/\/\S+)/.exec(server.stderr)?.[1];
-      if (!url) return;
-      cleanup();
-      done(url);
-    };
-    const exited = () => {
-      cleanup();
-      fail(new Error(`the server exited before listening:\n${server.stderr}`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      fail(new Error(`the server did not listen within ${timeoutMs} ms:\n${server.stderr}`));
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      server.child.stderr!.off("data", check);
-      server.child.off("exit", exited);
-    };
-    server.child.stderr!.on("data", check);
-    server.child.once("exit", exited);
-    check();
-  });
 }
 
 /** The credentials file this server process wrote. */
