@@ -3,29 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { Key } from "ink";
 import { BINDINGS, matchKey } from "../../src/ui/keys/bindings.js";
 import { keysMarkdown } from "../../src/ui/keys/keys-doc.js";
+import { noKey } from "../../src/ui/keys/key-reader.js";
 
-const none: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-} as Key;
+const none: Key = noKey();
 
 describe("key table", () => {
   it("docs/keys.md is generated from the bindings and up to date (run npm run docs:keys)", () => {
