@@ -58,6 +58,8 @@ describe("the built console's input and output in a real terminal", () => {
       await term.press("C-c");
       await term.waitForScreen("Press Ctrl+C again to quit", "the quit warning on the first Ctrl+C", STEP_MS);
       await term.press("Escape");
+      // Escape is read once the warning has gone: a letter right behind an Escape would read as Alt+letter.
+      await term.waitForScreen((screen) => !screen.includes("Press Ctrl+C again to quit"), "the warning gone", STEP_MS);
 
       // Reports joined with typed keys in one read: the keys arrive, the reports do not.
       await term.sendBytes([...hex("ok"), ...FOCUS_OUT, ...FOCUS_IN, ...hex("ay")]);
