@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { Box, Text } from "ink";
 import type { MessageView, NoteView } from "../../protocol/views.js";
 import { bodyLines, cellWidth, clock, initials } from "../text/index.js";
@@ -134,7 +135,7 @@ export function visibleMessages(
  * reps, the system in italics). SV3: the monitor adds each customer message's sentiment. A thread shorter than
  * its room starts right under the details (unless `bottom`); a longer one ends on the row above the composer.
  */
-export function Thread(props: {
+export const Thread = memo(function Thread(props: {
   messages: MessageView[];
   /** Staff notes, between the messages by time. */
   notes?: NoteView[];
@@ -165,7 +166,7 @@ export function Thread(props: {
       flexDirection="column"
       height={props.height}
       justifyContent={shown[0] === props.messages[0] && !props.bottom ? "flex-start" : "flex-end"}
-      overflow="hidden"
+      overflowY="hidden"
     >
       {shown.map((m, i) => {
         const previous = i > 0 ? shown[i - 1] : undefined;
@@ -229,4 +230,4 @@ export function Thread(props: {
       ) : null}
     </Box>
   );
-}
+});

@@ -221,7 +221,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
             </>
           ) : (
             <>
-              <Box flexDirection="column" height={bodyRows - composerHeight} overflow="hidden">
+              <Box flexDirection="column" height={bodyRows - composerHeight} overflowY="hidden">
                 <Home state={state} theme={theme} now={now} width={mainWidth - 1} />
               </Box>
               <Composer

@@ -188,7 +188,7 @@ function ConversationPane(props: {
     ? Math.max(1, visibleMessages(session.messages, room, props.width, 0, true, meId, v.customer.name).rows)
     : room;
   return (
-    <Box flexDirection="column" height={props.height} overflow="hidden">
+    <Box flexDirection="column" height={props.height} overflowY="hidden">
       {props.banner}
       <Text bold wrap="truncate-end">
         {sanitizeLine(v.id)} · {field(v.title, Math.max(12, props.width - 40))}{" "}
@@ -471,7 +471,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     <Box flexDirection="column" height={height} width={columns}>
       <MonitorHeader state={state} theme={theme} />
       {state.paused ? <PauseBanner state={state} theme={theme} /> : null}
-      <Box flexDirection="column" flexGrow={1} overflow="hidden">
+      <Box flexDirection="column" flexGrow={1} overflowY="hidden">
         {content}
       </Box>
       <MonitorFooter state={state} mode={mode} hint={hint} theme={theme} />

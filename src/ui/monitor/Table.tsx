@@ -220,7 +220,7 @@ export function Table(props: { state: MonitorState; rows: MonitorRow[]; height: 
   const header = line((c) => (c.key === sorted ? `${TITLE[c.key]}${state.reversed ? "↑" : "↓"}` : c.title));
   const more = rows.length > visible ? ` ${start + 1}–${start + shown.length} of ${rows.length}` : "";
   return (
-    <Box flexDirection="column" height={props.height} overflow="hidden">
+    <Box flexDirection="column" height={props.height} overflowY="hidden">
       <Text wrap="truncate">
         <Text bold underline>
           {fit(header, Math.max(0, props.width - 1 - more.length))}

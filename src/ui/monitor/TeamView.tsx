@@ -138,7 +138,7 @@ export function TeamView(props: { state: MonitorState; height: number; width: nu
   // One name column for both tables, as wide as the longest name (within reason).
   const nameWidth = widest([...team.map((r) => r.name), ...queues.map((q) => q.name)], "Queue", 24);
   return (
-    <Box flexDirection="column" height={props.height} overflow="hidden">
+    <Box flexDirection="column" height={props.height} overflowY="hidden">
       <TeamTable team={team} nameWidth={nameWidth} theme={theme} />
       <Text> </Text>
       <QueueTable queues={queues} nameWidth={nameWidth} theme={theme} />

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { Text } from "ink";
 import type { UserView } from "../../../protocol/views.js";
 import type { ConnectionStatus } from "../../mirror/state.js";
@@ -32,7 +33,7 @@ interface Slot {
  * "N consoles open" notice, then the rep's and organisation's names. Slots keep their order and the row is cut
  * from the right, so what matters most never moves and nothing is wider than the terminal.
  */
-export function Header(props: {
+export const Header = memo(function Header(props: {
   me: UserView | null;
   offers: number;
   connection: ConnectionStatus;
@@ -96,4 +97,4 @@ export function Header(props: {
       {padEnd("", Math.max(0, width - used))}
     </Text>
   );
-}
+});

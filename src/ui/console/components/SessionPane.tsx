@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { Box, Text } from "ink";
 import type { SessionRow } from "../../mirror/selectors.js";
 import { spokenRow } from "../../mirror/selectors.js";
@@ -18,11 +19,24 @@ function rowCells(row: SessionRow, collapsed: boolean, numberWidth: number, titl
   };
 }
 
+type PaneProps = { rows: SessionRow[]; homeFocused: boolean; collapsed: boolean; width: number; theme: Theme };
+
+/** The rows are rebuilt on every change of the store; the pane redraws only when one of them differs. */
+function samePane(a: PaneProps, b: PaneProps): boolean {
+  if (a.homeFocused !== b.homeFocused || a.collapsed !== b.collapsed || a.width !== b.width || a.theme !== b.theme)
+    return false;
+  if (a.rows.length !== b.rows.length) return false;
+  return a.rows.every((row, i) => {
+    const other = b.rows[i]!;
+    return (Object.keys(row) as (keyof SessionRow)[]).every((key) => row[key] === other[key]);
+  });
+}
+
 /**
  * S7: pinned Home, then one row per session; collapses to numbers and badges. The selected row is one plain
  * inverse bar the width of the pane: none of the row's own colours inside it, so nothing turns into a block.
  */
-export function SessionPane(props: {
+export const SessionPane = memo(function SessionPane(props: {
   rows: SessionRow[];
   homeFocused: boolean;
   collapsed: boolean;
@@ -74,4 +88,4 @@ export function SessionPane(props: {
       })}
     </Box>
   );
-}
+}, samePane);
