@@ -212,6 +212,8 @@ export function offerView(state: State, o: Offer): OfferView {
       .filter((m) => m.author.role !== "system")
       .slice(-PREVIEW_MESSAGES)
       .map((m) => messageView(state, m, false, customerName)),
+    sentiment: c.sentiment,
+    alert: c.alert,
   };
 }
 

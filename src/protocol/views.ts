@@ -127,6 +127,9 @@ export interface OfferView {
   proactive: boolean;
   arrivedAt: number;
   preview: MessageView[];
+  /** S9: the customer's sentiment so far (-3..3) and whether it is past the workstream's alert threshold. */
+  sentiment: number;
+  alert: boolean;
 }
 
 export interface UserView {

@@ -116,6 +116,8 @@ export function offer(id: string, conversationId: string, overrides: Partial<Off
     proactive: false,
     arrivedAt: T0 - 5_000,
     preview: [customerMessage("Hi, my order is late")],
+    sentiment: 0,
+    alert: false,
     ...overrides,
   };
 }

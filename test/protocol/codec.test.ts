@@ -326,6 +326,8 @@ const offer = obj<OfferView>({
   proactive: bool,
   arrivedAt: int,
   preview: arr(message),
+  sentiment: int,
+  alert: bool,
 });
 
 const user = obj<UserView>({

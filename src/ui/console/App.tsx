@@ -17,6 +17,7 @@ import { highlighted } from "./templates.js";
 import { SessionPane } from "./components/SessionPane.js";
 import { Thread } from "../components/Thread.js";
 import { attentionHint } from "./attention.js";
+import type { Hint } from "./attention.js";
 import { COLLAPSE_BELOW, sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
@@ -115,9 +116,12 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const now = serverNow(state);
 
   const selectedHint = attentionHint(state);
-  const ronaHint =
+  const ronaHint: Hint | null =
     state.me?.presence === "rona"
-      ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`
+      ? {
+          text: `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`,
+          level: "alert",
+        }
       : null;
   const hint = ronaHint ?? selectedHint;
   // The footer shows the keys that would act now (lazygit's way): no "accept" without an offer.
@@ -282,7 +286,11 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         hint={hint}
         keys={
           state.quitArmed ? (
-            "Ctrl+C again quits"
+            <Text {...fg(theme.warn)} bold wrap="truncate-end">
+              {state.consoles > 1
+                ? "Press Ctrl+C again to quit (your other console stays signed in); any other key goes on."
+                : "Press Ctrl+C again to quit (you will be set Offline); any other key goes on."}
+            </Text>
           ) : (
             <Hints bindings={hintBindings(mode, holds)} width={columns} theme={theme} />
           )

@@ -385,15 +385,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       this.setDraft(mode, "");
       return;
     }
-    if (!state.quitArmed) {
-      this.store.dispatch({ type: "quit-armed", armed: true });
-      return this.flash(
-        state.consoles > 1
-          ? "Press Ctrl+C again to quit (your other console stays signed in)."
-          : "Press Ctrl+C again to quit (you will be set Offline).",
-        "warn",
-      );
-    }
+    // The warning is drawn in the keys row (App), not as a flash: an alert or RONA hint stays in sight.
+    if (!state.quitArmed) return this.store.dispatch({ type: "quit-armed", armed: true });
     return this.quit();
   }
 
