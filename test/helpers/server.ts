@@ -163,3 +163,8 @@ export async function connectionsAre(server: RunningServer, count: number): Prom
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/** The server's last committed seq, as /healthz says it. */
+export async function committedSeq(server: RunningServer): Promise<number> {
+  return (await healthz(server)).seq as number;
+}
