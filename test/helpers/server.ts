@@ -168,3 +168,14 @@ export async function connectionsAre(server: RunningServer, count: number): Prom
 export async function committedSeq(server: RunningServer): Promise<number> {
   return (await healthz(server)).seq as number;
 }
+
+/** The committed events about one conversation, in order, read by a supervisor with `events` (the first page). */
+export async function eventsAbout(
+  supervisor: TestClient,
+  conversationId: string,
+): Promise<{ seq: number; type: string; [key: string]: unknown }[]> {
+  const { events } = (await supervisor.request({ type: "events", fromSeq: 1 })) as {
+    events: { seq: number; type: string; conversationId?: string; [key: string]: unknown }[];
+  };
+  return events.filter((e) => e.conversationId === conversationId);
+}
