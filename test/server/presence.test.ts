@@ -4,7 +4,7 @@ import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { connectionsAre, observe } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { TestClient } from "../helpers/ws.js";
 
 let server: RunningServer | undefined;
 const clients: TestClient[] = [];
