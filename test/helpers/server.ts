@@ -7,7 +7,7 @@ import { WebSocket } from "ws";
 import type { RawData } from "ws";
 import { RequestError } from "../../src/client/client.js";
 import type { RequestBody } from "../../src/client/client.js";
-import type { EventFrame, ServerFrame } from "../../src/protocol/messages.js";
+import type { EventFrame, ServerFrame, Welcome } from "../../src/protocol/messages.js";
 import type { Change } from "../../src/protocol/views.js";
 import type { RunningServer } from "../../server/start-server.js";
 import { TestClient, waitFor } from "./ws.js";
@@ -178,4 +178,14 @@ export async function eventsAbout(
     events: { seq: number; type: string; conversationId?: string; [key: string]: unknown }[];
   };
   return events.filter((e) => e.conversationId === conversationId);
+}
+
+/** What a supervisor connecting now is sent: the org, users, and every conversation not Closed, with its thread. */
+export async function monitorSnapshot(server: RunningServer): Promise<NonNullable<Welcome["snapshot"]>> {
+  const client = await observe(server);
+  try {
+    return client.welcome!.snapshot!;
+  } finally {
+    await client.close();
+  }
 }
