@@ -141,6 +141,7 @@ export const FOLDED_TYPES: Record<DomainEvent["type"], boolean> = {
   conference_cancelled: false,
   left: true,
   consultant_added: false,
+  consultant_left: false,
   waiting: true,
   wrapup_started: true,
   wrapup_submitted: true,
@@ -435,6 +436,7 @@ export function createFold(options: ReportOptions): ReportFold {
       case "offer_accepted":
       case "transfer_ended":
       case "consultant_added":
+      case "consultant_left":
       case "aborted":
       case "supervisor_watching":
       case "queue_deleted":
