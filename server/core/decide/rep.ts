@@ -109,11 +109,23 @@ export function note(tx: Tx, actor: Actor, command: CommandOf<"note">): void {
   checkText(command.text, false);
   // A consultant's line is written to the rep: the same staff-only note, drawn as a consult.
   const consulting = c.consultants.includes(me.id) && c.ownerId !== me.id && !c.participants.includes(me.id);
-  staffNote(tx, c, staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me), command.text, consulting ? "consult" : undefined);
+  staffNote(
+    tx,
+    c,
+    staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me),
+    command.text,
+    consulting ? "consult" : undefined,
+  );
 }
 
 /** A staff-only line of the thread (a note, a consult line, a whisper): the one path that never reaches the customer. */
-export function staffNote(tx: Tx, c: Conversation, author: Note["author"], text: string, kind: NoteKind | undefined): void {
+export function staffNote(
+  tx: Tx,
+  c: Conversation,
+  author: Note["author"],
+  text: string,
+  kind: NoteKind | undefined,
+): void {
   const id = `n${(c.notes?.length ?? 0) + 1}`;
   const note: Note = kind ? { id, at: tx.at, author, text, kind } : { id, at: tx.at, author, text };
   tx.emit({ type: "note_added", conversationId: c.id, note });
