@@ -26,6 +26,7 @@ import {
   conversationSummary,
   currentOffer,
   cursorIn,
+  isConsulting,
   offerCountdown,
   serverNow,
   sessionRows,
@@ -40,6 +41,7 @@ import { border, fg, PRESENCE_LABEL } from "../theme/theme.js";
 const PICKER_TITLE = {
   transfer: "Transfer to",
   conference: "Invite to a conference",
+  consult: "Ask to consult",
   wrapup: "Wrap-up reason",
   presence: "Presence",
   switcher: "Switch to",
@@ -135,6 +137,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         return session?.view.state === "closed";
       case "transfer-picker":
         return state.picker?.kind === "transfer";
+      case "consulting":
+        return session !== undefined && isConsulting(session.view, state.me?.id);
     }
   };
 

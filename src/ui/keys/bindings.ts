@@ -23,6 +23,8 @@ export type CommandId =
   | "conference"
   | "end"
   | "end-conference"
+  | "consult"
+  | "leave-consult"
   | "close"
   | "presence"
   | "switcher"
@@ -116,7 +118,14 @@ export function isEditCommand(id: CommandId): id is EditCommand {
  * What a footer hint needs to be true (an offer pending, a conversation open, …): the footer shows only the
  * keys that would do something now. Each app says which of these hold.
  */
-export type Need = "offer" | "session" | "owned-active" | "persistent" | "closed-session" | "transfer-picker";
+export type Need =
+  | "offer"
+  | "session"
+  | "owned-active"
+  | "persistent"
+  | "closed-session"
+  | "transfer-picker"
+  | "consulting";
 
 export interface Binding {
   id: CommandId;
@@ -238,6 +247,25 @@ export const BINDINGS: Binding[] = [
     slash: "/conference",
     hint: true,
     needs: ["owned-active"],
+  },
+  {
+    id: "consult",
+    keys: ["Alt+U"],
+    modes: ["composer"],
+    description: "ask a rep or a supervisor to consult: they see the thread and write to you only (/consult name)",
+    slash: "/consult",
+    label: "consult",
+    needs: ["owned-active"],
+  },
+  {
+    id: "leave-consult",
+    keys: ["Alt+L"],
+    modes: ["composer"],
+    description: "leave a conversation you consult on",
+    slash: "/leave",
+    hint: true,
+    label: "leave consult",
+    needs: ["consulting"],
   },
   {
     id: "end-conference",
