@@ -75,6 +75,7 @@ export type CommandId =
   | "mon-monitor"
   | "mon-join"
   | "mon-leave"
+  | "mon-whisper"
   | "mon-assign"
   | "mon-assign-override"
   | "mon-transfer"
@@ -119,13 +120,7 @@ export function isEditCommand(id: CommandId): id is EditCommand {
  * keys that would do something now. Each app says which of these hold.
  */
 export type Need =
-  | "offer"
-  | "session"
-  | "owned-active"
-  | "persistent"
-  | "closed-session"
-  | "transfer-picker"
-  | "consulting";
+  "offer" | "session" | "owned-active" | "persistent" | "closed-session" | "transfer-picker" | "consulting";
 
 export interface Binding {
   id: CommandId;
@@ -481,6 +476,14 @@ export const BINDINGS: Binding[] = [
     label: "join",
   },
   {
+    id: "mon-whisper",
+    keys: ["w"],
+    modes: ["monitor", "monitor-watch"],
+    description: "whisper to the rep (monitors first if need be); the customer never sees it",
+    hint: true,
+    label: "whisper",
+  },
+  {
     id: "mon-leave",
     keys: ["L"],
     modes: ["monitor", "monitor-watch"],
@@ -624,7 +627,7 @@ export const BINDINGS: Binding[] = [
     id: "mon-send",
     keys: ["Enter"],
     modes: ["monitor-compose"],
-    description: "send to the rep and the customer",
+    description: "send: to the rep and the customer (joined), or to the rep only (whisper)",
     hint: true,
     label: "send",
   },

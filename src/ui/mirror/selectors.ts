@@ -76,7 +76,9 @@ export function spokenRow(row: SessionRow): string {
 /** The state in words, as the rep needs it: "Conference requested", "Conference", "Customer ended", … */
 /** Whether `meId` consults on the conversation (sees it, writes to its rep only) rather than handling it. */
 export function isConsulting(view: Session["view"], meId: string | undefined): boolean {
-  return meId !== undefined && view.consultants.includes(meId) && view.ownerId !== meId && !view.participants.includes(meId);
+  return (
+    meId !== undefined && view.consultants.includes(meId) && view.ownerId !== meId && !view.participants.includes(meId)
+  );
 }
 
 export function stateLabel(session: Session, meId: string | undefined): string {

@@ -25,8 +25,8 @@ export type MonitorAction =
   | { type: "move"; delta: number }
   | { type: "select"; id: string }
   | { type: "filter"; filter: string; editing: boolean }
-  | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean }
-  | { type: "composing"; composing: boolean }
+  | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean; whispering?: boolean }
+  | { type: "composing"; composing: boolean; whispering?: boolean }
   | { type: "draft"; conversationId: string; text: string }
   /** A field edited: "filter", "picker", "help", or a conversation id (its draft). */
   | { type: "edit"; field: string; editor: LineEditor }
@@ -215,11 +215,12 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
         screen: action.screen,
         watchId: action.watchId !== undefined ? action.watchId : state.watchId,
         composing: action.composing ?? false,
+        whispering: action.whispering ?? false,
         scroll: action.screen === state.screen && action.watchId === state.watchId ? state.scroll : 0,
         ...(action.screen === "watch" && action.watchId ? { selectedId: action.watchId } : {}),
       };
     case "composing":
-      return { ...state, composing: action.composing };
+      return { ...state, composing: action.composing, whispering: action.composing && (action.whispering ?? false) };
     case "edit": {
       const { field, editor } = action;
       const next = { ...state, editors: { ...state.editors, [field]: editor } };
