@@ -67,6 +67,10 @@ describe("consult and whisper over the wire", () => {
     await waitFor(() => bob.conversations.get(conversationId)?.consultants.includes("bob") === true, "Bob consults");
     expect(bob.messages.get(conversationId)?.map((m) => m.text)).toContain("Parcel lost");
     await waitFor(() => bob.users.get("bob")?.used === 0 && bob.users.get("bob")?.presence === "busy", "no capacity");
+    // Nor is the customer told that a consultant types: the server refuses it.
+    await expect(bob.request({ type: "typing", conversationId })).rejects.toMatchObject({
+      code: "conversation/not_found",
+    });
     await bob.request({ type: "note", conversationId, text: CONSULT_LINE });
     await waitFor(
       () =>
@@ -104,6 +108,7 @@ describe("consult and whisper over the wire", () => {
           (f.type === "event" && f.changes.some((c) => c.kind === "note")),
       );
     expect(customer.frames.length).toBeGreaterThan(1);
+    expect(customer.frames.filter((f) => f.type === "typing")).toEqual([]);
     expect(leaks(customer.frames)).toEqual([]);
 
     // A customer resuming from seq 0 is replayed the conversation without any of it; a fresh snapshot neither.
