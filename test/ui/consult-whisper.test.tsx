@@ -106,6 +106,27 @@ describe("consult: the rep who asks", () => {
   });
 });
 
+describe("consult: ending it", () => {
+  it("/endconsult ends the consult of everyone consulting on the conversation; with nobody consulting it says so", async () => {
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { consultants: ["bob", "sam"] }), conversation("c2")]),
+    });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("/endconsult");
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("end_consult")).toEqual([
+      { type: "end_consult", conversationId: "c1", repId: "bob" },
+      { type: "end_consult", conversationId: "c1", repId: "sam" },
+    ]);
+    await ui.waitForFrame((f) => stripSgr(f).includes("The consults ended"), "the confirmation");
+    await ui.press(KEYS.alt("2"));
+    await ui.press("/endconsult");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("Nobody is consulting on this conversation."), "the reason");
+    expect(ui.client.ofType("end_consult")).toHaveLength(2);
+  });
+});
+
 describe("consult: the consultant", () => {
   function consultOffer() {
     return offer("o9", "c1", { kind: "consult", byName: "Alice Moreau", preview: [customerMessage("Parcel lost")] });

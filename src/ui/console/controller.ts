@@ -172,6 +172,20 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         // The consult_ended notice follows and takes the conversation out of the pane.
         return;
       }
+      case "end-consult": {
+        const meId = state.me?.id ?? "";
+        const consultants = session?.view.consultants.filter((id) => id !== meId) ?? [];
+        if (!session || consultants.length === 0)
+          return this.flash("Nobody is consulting on this conversation.", "warn");
+        for (const repId of consultants)
+          if (!(await this.call({ type: "end_consult", conversationId: session.id, repId }))) return;
+        this.flash(
+          consultants.length === 1
+            ? "The consult ended: the consultant left."
+            : "The consults ended: the consultants left.",
+        );
+        return;
+      }
       case "end":
         return this.end();
       case "end-conference": {

@@ -25,6 +25,7 @@ export type CommandId =
   | "end-conference"
   | "consult"
   | "leave-consult"
+  | "end-consult"
   | "close"
   | "presence"
   | "switcher"
@@ -261,6 +262,13 @@ export const BINDINGS: Binding[] = [
     hint: true,
     label: "leave consult",
     needs: ["consulting"],
+  },
+  {
+    id: "end-consult",
+    keys: [],
+    modes: ["composer"],
+    description: "end the consult on a conversation you handle: every consultant leaves it (/endconsult)",
+    slash: "/endconsult",
   },
   {
     id: "end-conference",
