@@ -226,6 +226,18 @@ describe("whisper from the monitor", () => {
     await mon.waitForFrame((f) => !stripSgr(f).includes("» Whisper to"), "the composer closed");
   });
 
+  it("a supervisor asked to consult is told in the monitor to answer in the console", async () => {
+    mon = await renderMonitor({ welcome: supervisorWelcome([conversation("c1")]) });
+    mon.store.dispatch({
+      type: "event",
+      frame: event({ kind: "offer", offer: offer("o9", "c1", { kind: "consult", byName: "Alice Moreau" }) }),
+    });
+    await mon.waitForFrame(
+      (f) => stripSgr(f).includes("Alice Moreau asks you to consult on c1 (Dana Kim): answer in the console"),
+      "the flash",
+    );
+  });
+
   it("no whisper where the org turns monitoring off (SV2): refused on screen, nothing on the wire; a refusal keeps the text", async () => {
     mon = await renderMonitor({
       welcome: supervisorWelcome([conversation("c1")], {

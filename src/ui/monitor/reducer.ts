@@ -2,6 +2,7 @@
 // supervisor's welcome and event frames have the same shape as a rep's); the rest is the monitor's own:
 // every user's presence and capacity, unread counts, handle-time starts, change marks, the selection that
 // follows its conversation through re-sorts, pause, and the status of transfers this supervisor asked for.
+import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, MessageView, UserView } from "../../protocol/views.js";
@@ -138,6 +139,13 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
         };
       }
       return next;
+    }
+    case "offer": {
+      // A consult is answered in the console, where the conversation opens: the monitor says so.
+      const o = change.offer;
+      if (o.kind !== "consult" || o.status !== "pending") return next;
+      const text = `${sanitizeLine(o.byName ?? "A rep")} asks you to consult on ${sanitizeLine(o.conversationId)} (${sanitizeLine(o.title)}): answer in the console (cc-agent).`;
+      return { ...next, base: { ...next.base, flash: { level: "warn", text, at: next.base.now } } };
     }
     default:
       return next;
