@@ -2,7 +2,7 @@
 // conference, Waiting, end and wrap-up.
 import { usedUnits } from "../evolve.js";
 import { messageIdByClientId } from "../indexes.js";
-import type { Actor, Conversation, Message, Note, NoteKind } from "../model.js";
+import type { Actor, Message } from "../model.js";
 import { PRESENCES } from "../../../src/protocol/vocabulary.js";
 import { DAY, fill } from "../org.js";
 import { fits, workstreamOf } from "../routing.js";
@@ -25,6 +25,7 @@ import {
   requireOwner,
   settlePresence,
   staffAuthor,
+  staffNote,
   systemMessage,
   transferredFrom,
   withdrawOffers,
@@ -116,65 +117,6 @@ export function note(tx: Tx, actor: Actor, command: CommandOf<"note">): void {
     command.text,
     consulting ? "consult" : undefined,
   );
-}
-
-/** A staff-only line of the thread (a note, a consult line, a whisper): the one path that never reaches the customer. */
-export function staffNote(
-  tx: Tx,
-  c: Conversation,
-  author: Note["author"],
-  text: string,
-  kind: NoteKind | undefined,
-): void {
-  const id = `n${(c.notes?.length ?? 0) + 1}`;
-  const note: Note = kind ? { id, at: tx.at, author, text, kind } : { id, at: tx.at, author, text };
-  tx.emit({ type: "note_added", conversationId: c.id, note });
-  tx.result = { conversationId: c.id, noteId: id };
-}
-
-/**
- * Consult (issue 14): the owner or a conference participant asks another rep or a supervisor for help. They get a
- * `consult` offer; on accept they see the thread and write to the rep only (notes drawn as consult lines), hold no
- * capacity, and leave with end_consult. Busy people may be asked (it costs them nothing); Away, Busy-DND, RONA and
- * Offline may not.
- */
-export function consult(tx: Tx, actor: Actor, command: CommandOf<"consult">): void {
-  const { state } = tx;
-  const me = repOf(state, actorId(actor));
-  const c = conversation(state, command.conversationId);
-  if (c.ownerId !== me.id && !c.participants.includes(me.id))
-    refuse("conversation/not_yours", `Conversation ${c.id} is not assigned to you.`);
-  requireActive(c, "ask for a consult in");
-  requireNotAborted(c);
-  const target = repOf(state, command.repId);
-  if (target.id === me.id) refuse("transfer/invalid_target", "You cannot consult yourself.");
-  if (c.consultants.includes(target.id) || c.id in target.items || c.ownerId === target.id)
-    refuse("transfer/invalid_target", `${target.name} is already in conversation ${c.id}.`);
-  if (target.presence !== "available" && target.presence !== "busy")
-    refuse("rep/unavailable", `${target.name} is ${target.presence}; only Available or Busy people can be consulted.`);
-  const o = offer(tx, c, target, "consult", me.id);
-  tx.result = { conversationId: c.id, offerId: o.id };
-}
-
-export function endConsult(tx: Tx, actor: Actor, command: CommandOf<"end_consult">): void {
-  const { state } = tx;
-  const me = repOf(state, actorId(actor));
-  const c = conversation(state, command.conversationId);
-  const repId = command.repId ?? me.id;
-  const handling = c.ownerId === me.id || c.participants.includes(me.id);
-  if (repId !== me.id && !handling) refuse("conversation/not_yours", `Conversation ${c.id} is not assigned to you.`);
-  if (c.consultants.includes(repId)) {
-    tx.emit({ type: "consultant_left", conversationId: c.id, repId, by: me.id });
-    return;
-  }
-  // Not yet accepted: the rep withdraws the request.
-  const pending = handling
-    ? Object.values(state.offers).find(
-        (o) => o.conversationId === c.id && o.repId === repId && o.kind === "consult" && o.status === "pending",
-      )
-    : undefined;
-  if (!pending) refuse("consult/not_consulting", `${state.users[repId]?.name ?? repId} is not consulting on ${c.id}.`);
-  tx.emit({ type: "offer_ended", offerId: pending.id, repId, conversationId: c.id, status: "withdrawn" });
 }
 
 export function transfer(tx: Tx, actor: Actor, command: CommandOf<"transfer">): void {

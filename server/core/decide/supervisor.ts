@@ -15,11 +15,11 @@ import {
   repOf,
   requireNoWrapUp,
   staffAuthor,
+  staffNote,
   systemMessage,
   transferredFrom,
   withdrawOffers,
 } from "./common.js";
-import { staffNote } from "./rep.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
 import type { Refusal, SupervisorAction } from "../../../src/protocol/rules.js";
