@@ -157,6 +157,10 @@ describe("consult: the consultant", () => {
     frame = stripSgr(await ui.waitForFrame((f) => stripSgr(f).includes("[Consulting]"), "the Consulting marker"));
     expect(frame).toContain("Parcel lost");
     expect(frame).toContain("Alt+L leave consult");
+    expect(frame).not.toContain("Alt+E end");
+    await ui.press(KEYS.alt("e"));
+    await ui.waitForFrame((f) => stripSgr(f).includes("You are consulting: Alice Moreau ends it"), "why not");
+    expect(ui.client.ofType("end")).toEqual([]);
 
     ui.client.responses.note = { conversationId: "c1", noteId: "n1" };
     await ui.press("Try the claim form");

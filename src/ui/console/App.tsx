@@ -128,7 +128,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       case "offer":
         return offer !== undefined && offer !== null;
       case "session":
-        return session !== undefined && session.view.state !== "closed";
+        // A consultant does not end, transfer or answer the customer: only leaving is theirs.
+        return session !== undefined && session.view.state !== "closed" && !isConsulting(session.view, state.me?.id);
       case "owned-active":
         return session?.view.state === "active" && session.view.ownerId === state.me?.id;
       case "persistent":

@@ -356,6 +356,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     const session = this.focusedSession();
     if (!session) return this.flash("Open a conversation to end it.");
     const meId = this.state.me?.id ?? "";
+    if (isConsulting(session.view, meId))
+      return this.flash(
+        `You are consulting: ${sanitizeLine(session.view.ownerName ?? "the rep")} ends it; /leave (Alt+L) leaves it.`,
+        "warn",
+      );
     if (session.view.wrapUpBy.includes(meId))
       return this.openWrapUp(session.id, session.view.customerEnded ? "customer_ended" : "end");
     if (session.draft.trim()) this.flash("Your unsent draft stays in this session.", "warn");
