@@ -960,7 +960,14 @@ export class Hub {
       case "wrapup":
         return { type: "wrapup", conversationId: request.conversationId, reasonId: request.reasonId };
       case "note":
-        return { type: "note", conversationId: request.conversationId, text: request.text };
+      case "whisper":
+        return { type: request.type, conversationId: request.conversationId, text: request.text };
+      case "consult":
+        return { type: "consult", conversationId: request.conversationId, repId: request.repId };
+      case "end_consult":
+        return request.repId === undefined
+          ? { type: "end_consult", conversationId: request.conversationId }
+          : { type: "end_consult", conversationId: request.conversationId, repId: request.repId };
       case "monitor":
       case "join":
         return { type: "monitor", conversationId: request.conversationId, mode: request.type };

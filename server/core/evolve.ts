@@ -247,7 +247,9 @@ export function evolve(state: State, event: DomainEvent): State {
       state.counters.offer++;
       const c = conv(state, offer.conversationId);
       if (offer.kind === "route") c.offerId = offer.id;
-      const units = state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1;
+      // A consult costs no capacity: its offer holds the conversation for the consultant at 0 units.
+      const units =
+        offer.kind === "consult" ? 0 : (state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1);
       user(state, offer.repId).items[c.id] = { role: "offer", units };
       holding(state, c.id, offer.repId);
       break;
@@ -345,6 +347,13 @@ export function evolve(state: State, event: DomainEvent): State {
     case "consultant_added": {
       const c = conv(state, event.conversationId);
       if (!c.consultants.includes(event.repId)) c.consultants.push(event.repId);
+      // An accepted consult offer: the consultant holds nothing (no capacity, no work item).
+      if (state.users[event.repId]?.items[c.id]?.role === "offer") dropItem(state, event.repId, c.id, at);
+      break;
+    }
+    case "consultant_left": {
+      const c = conv(state, event.conversationId);
+      c.consultants = c.consultants.filter((id) => id !== event.repId);
       break;
     }
     case "waiting": {

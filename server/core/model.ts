@@ -62,12 +62,19 @@ export interface Message {
   code?: SystemMessageCode;
 }
 
+/**
+ * What a staff-only line is: a note (absent), a consultant writing to the rep (`consult`), or a supervisor whispering
+ * to the rep (`whisper`). All three are notes: stored with the conversation, never shown to the customer.
+ */
+export type NoteKind = "consult" | "whisper";
+
 /** A note: written by staff for staff, never shown to the customer. */
 export interface Note {
   id: string;
   at: number;
   author: { role: "rep" | "supervisor"; id: string; name: string };
   text: string;
+  kind?: NoteKind;
 }
 
 export type TransferTarget = { kind: "queue"; id: string } | { kind: "rep"; id: string };
@@ -197,11 +204,17 @@ export type Command =
   | { type: "transfer"; conversationId: string; target: TransferTarget }
   | { type: "conference"; conversationId: string; repId: string }
   | { type: "end_conference"; conversationId: string }
+  /** Ask a rep or supervisor to consult: they see the thread and write to the rep only, at no capacity. */
+  | { type: "consult"; conversationId: string; repId: string }
+  /** A consultant leaves (no `repId`, or their own), or the rep ends a consult or withdraws its request. */
+  | { type: "end_consult"; conversationId: string; repId?: string }
   | { type: "close"; conversationId: string }
   | { type: "end"; conversationId: string }
   | { type: "wrapup"; conversationId: string; reasonId: string }
   | { type: "monitor"; conversationId: string; mode: "monitor" | "join" }
   | { type: "leave"; conversationId: string }
+  /** A supervisor writes to the rep of a conversation they monitor or joined; the customer never sees it. */
+  | { type: "whisper"; conversationId: string; text: string }
   | { type: "assign"; conversationId: string; target: TransferTarget; override?: boolean }
   | { type: "supervisor_transfer"; conversationId: string; target: TransferTarget }
   | { type: "force_close"; conversationId: string }
@@ -272,6 +285,8 @@ export type EventBody =
   | { type: "conference_cancelled"; conversationId: string; repId: string }
   | { type: "left"; conversationId: string; repId: string; toWrapUp: boolean }
   | { type: "consultant_added"; conversationId: string; repId: string }
+  /** A consultant left (`by` is them) or was let go by the rep (`by` is the rep). */
+  | { type: "consultant_left"; conversationId: string; repId: string; by: string }
   | { type: "waiting"; conversationId: string; byRepId: string; until: number }
   | { type: "wrapup_started"; conversationId: string; repIds: string[]; customerEnded: boolean }
   | { type: "wrapup_submitted"; conversationId: string; repId: string; reasonId: string }
@@ -317,6 +332,7 @@ export type ErrorCode =
   | "transfer/invalid_target"
   | "conference/pending"
   | "conference/not_in_conference"
+  | "consult/not_consulting"
   | "supervisor/monitor_disabled"
   | "supervisor/assign_disabled"
   | "supervisor/transfer_disabled"

@@ -172,7 +172,9 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
 }
 
 function noteView(n: Note): NoteView {
-  return { id: n.id, at: n.at, author: { ...n.author }, text: n.text };
+  const view: NoteView = { id: n.id, at: n.at, author: { ...n.author }, text: n.text };
+  if (n.kind) view.kind = n.kind;
+  return view;
 }
 
 export function customerConversationView(
@@ -475,6 +477,19 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
           code: "aborted",
           text: `Conversation aborted: ${event.reason}. It can only be ended.`,
           conversationId: event.conversationId,
+        });
+      break;
+    case "consultant_left":
+      // The consultant no longer sees the conversation: they are told, so their console lets it go.
+      if (event.repId === me && c)
+        changes.push({
+          kind: "notice",
+          code: "consult_ended",
+          text:
+            event.by === me
+              ? `You left the consult on ${conversationView(state, c, false).title}.`
+              : `${nameOf(state, event.by)} ended your consult on ${conversationView(state, c, false).title}.`,
+          conversationId: c.id,
         });
       break;
     case "transfer_ended":

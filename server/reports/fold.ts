@@ -141,6 +141,7 @@ export const FOLDED_TYPES: Record<DomainEvent["type"], boolean> = {
   conference_cancelled: false,
   left: true,
   consultant_added: false,
+  consultant_left: false,
   waiting: true,
   wrapup_started: true,
   wrapup_submitted: true,
@@ -170,6 +171,8 @@ export function createFold(options: ReportOptions): ReportFold {
   const targets = new Map<string, number>();
   const conversations = new Map<string, Tracked>();
   const reps = new Map<string, RepClock>();
+  /** Pending consult offers: asking a colleague for help is neither an offer of work nor, unanswered, a RONA. */
+  const consultOffers = new Set<string>();
 
   const configure = (org: Org): void => {
     for (const q of org.queues) names.set(`queue:${q.id}`, q.name);
@@ -312,12 +315,20 @@ export function createFold(options: ReportOptions): ReportFold {
         return;
       }
       case "offered": {
+        if (event.offer.kind === "consult") {
+          consultOffers.add(event.offer.id);
+          return;
+        }
         const c = conversations.get(event.offer.conversationId);
         if (c && by === "rep" && event.offer.kind !== "conference")
           into(dims(c, event.offer.repId, event.at), (acc) => (acc.offered += 1));
         return;
       }
+      case "offer_accepted":
+        consultOffers.delete(event.offerId);
+        return;
       case "offer_ended": {
+        if (consultOffers.delete(event.offerId)) return;
         const c = conversations.get(event.conversationId);
         if (c && event.status === "timed_out") into(dims(c, event.repId, event.at), (acc) => (acc.ronas += 1));
         return;
@@ -432,9 +443,9 @@ export function createFold(options: ReportOptions): ReportFold {
       }
       case "conference_requested":
       case "conference_cancelled":
-      case "offer_accepted":
       case "transfer_ended":
       case "consultant_added":
+      case "consultant_left":
       case "aborted":
       case "supervisor_watching":
       case "queue_deleted":

@@ -117,6 +117,9 @@ const repRequests = [
   req("transfer", { conversationId: id, target }),
   req("conference", { conversationId: id, repId: id }),
   req("end_conference", { conversationId: id }),
+  req("consult", { conversationId: id, repId: id }),
+  /** Without repId: leave a consult; with one: the rep ends that consultant's consult (or withdraws its request). */
+  req("end_consult", { conversationId: id, repId: id.optional() }),
   req("close", { conversationId: id }),
   req("end", { conversationId: id }),
   req("wrapup", { conversationId: id, reasonId: id }),
@@ -130,6 +133,7 @@ const supervisorRequests = [
   req("monitor", { conversationId: id }),
   req("join", { conversationId: id }),
   req("leave", { conversationId: id }),
+  req("whisper", { conversationId: id, text }),
   req("assign", { conversationId: id, target, override: z.boolean().optional() }),
   req("supervisor_transfer", { conversationId: id, target }),
   req("force_close", { conversationId: id }),

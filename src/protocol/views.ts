@@ -37,12 +37,16 @@ export interface MessageView {
   code?: SystemMessageCode;
 }
 
-/** A staff note (never sent to a customer). */
+/**
+ * A staff-only line (never sent to a customer): a note (no `kind`), a consultant's line to the rep (`consult`), or a
+ * supervisor's whisper to the rep (`whisper`).
+ */
 export interface NoteView {
   id: string;
   at: number;
   author: { role: "rep" | "supervisor"; id: string; name: string };
   text: string;
+  kind?: "consult" | "whisper";
 }
 
 export interface CustomerView {
@@ -162,7 +166,8 @@ export type NoticeCode =
   | "offer_withdrawn"
   | "transfer_rejected"
   | "transfer_not_accepted"
-  | "conference_declined";
+  | "conference_declined"
+  | "consult_ended";
 
 export type Change =
   | { kind: "conversation"; conversation: ConversationView }

@@ -21,8 +21,8 @@ export const STATE_WORD: Readonly<Record<ConversationState, string>> = {
   closed: "Closed",
 };
 
-export const OFFER_KINDS = ["route", "transfer", "conference", "supervisor_transfer"] as const;
-/** Why a rep is offered a conversation. */
+export const OFFER_KINDS = ["route", "transfer", "conference", "supervisor_transfer", "consult"] as const;
+/** Why a rep is offered a conversation (a consult costs no capacity). */
 export type OfferKind = (typeof OFFER_KINDS)[number];
 export const OFFER_STATUSES = ["pending", "accepted", "rejected", "timed_out", "withdrawn"] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];

@@ -187,7 +187,13 @@ const conversationState = oneOf<ConversationState>({
   closed: true,
 });
 const mode = oneOf<Mode>({ live: true, persistent: true });
-const offerKind = oneOf<OfferKind>({ route: true, transfer: true, conference: true, supervisor_transfer: true });
+const offerKind = oneOf<OfferKind>({
+  route: true,
+  transfer: true,
+  conference: true,
+  supervisor_transfer: true,
+  consult: true,
+});
 const offerStatus = oneOf<OfferStatus>({
   pending: true,
   accepted: true,
@@ -204,6 +210,7 @@ const noticeCode = oneOf<NoticeCode>({
   transfer_rejected: true,
   transfer_not_accepted: true,
   conference_declined: true,
+  consult_ended: true,
 });
 
 type StaffAuthor = Exclude<AuthorView, { role: "customer" } | { role: "system" }>;
@@ -243,6 +250,7 @@ const note = obj<NoteView>({
   at: int,
   author: obj<NoteView["author"]>({ role: lit("rep", "supervisor"), id: str, name: str }),
   text: str,
+  kind: optional(lit("consult", "whisper")),
 });
 
 const customer = obj<CustomerView>({
@@ -434,6 +442,7 @@ const ERROR_CODES = {
   "transfer/invalid_target": true,
   "conference/pending": true,
   "conference/not_in_conference": true,
+  "consult/not_consulting": true,
   "supervisor/monitor_disabled": true,
   "supervisor/assign_disabled": true,
   "supervisor/transfer_disabled": true,
@@ -846,6 +855,7 @@ describe("docs/protocol.md", () => {
       transfer_rejected: true,
       transfer_not_accepted: true,
       conference_declined: true,
+      consult_ended: true,
     };
     for (const code of Object.keys(notices)) expect(doc, code).toContain(`\`${code}\``);
   });

@@ -238,3 +238,22 @@ describe("report on a scripted day", () => {
     expect(csv[2]).toMatch(/^general,General,4,3,1,26\.7,51\.7,528\.3,3,50,1,1,1,0,2,1,,0,2,2$/);
   });
 });
+
+describe("report: consults", () => {
+  it("a consult request is neither an offer of work nor, left unanswered, a RONA; the consultant holds nothing", () => {
+    const h = new CoreHarness();
+    h.now = DAY(9, 0);
+    h.available("alice", "bob");
+    const c = h.start("live", "Hello, my order is late");
+    h.ok(rep("alice"), { type: "accept", offerId: h.offerFor("alice", c)! });
+    h.ok(rep("alice"), { type: "consult", conversationId: c, repId: "bob" });
+    h.advance(31_000); // bob lets it time out
+    h.ok(rep("alice"), { type: "consult", conversationId: c, repId: "bob" });
+    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", c)! });
+    h.advance(60_000);
+    const to = h.now;
+    const { rows } = computeReport(h.log, { from: DAY(9, 0), to, by: "rep", utcOffsetMinutes: 0, org: testOrg() }, to);
+    expect(row(rows, "bob")).toMatchObject({ offered: 0, answered: 0, ronas: 0, handled: 0, occupancy: 0 });
+    expect(row(rows, "alice")).toMatchObject({ offered: 1, answered: 1, ronas: 0 });
+  });
+});

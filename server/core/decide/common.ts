@@ -5,6 +5,8 @@ import type {
   Author,
   Command,
   Conversation,
+  Note,
+  NoteKind,
   Offer,
   OfferKind,
   State,
@@ -134,6 +136,20 @@ export function systemMessage(tx: Tx, c: Conversation, code: SystemMessageCode, 
     conversationId: c.id,
     message: { id: nextMessageId(tx), at: tx.at, author: SYSTEM, text, code },
   });
+}
+
+/** A staff-only line of the thread (a note, a consult line, a whisper): the one path that never reaches the customer. */
+export function staffNote(
+  tx: Tx,
+  c: Conversation,
+  author: Note["author"],
+  text: string,
+  kind: NoteKind | undefined,
+): void {
+  const id = `n${(c.notes?.length ?? 0) + 1}`;
+  const note: Note = kind ? { id, at: tx.at, author, text, kind } : { id, at: tx.at, author, text };
+  tx.emit({ type: "note_added", conversationId: c.id, note });
+  tx.result = { conversationId: c.id, noteId: id };
 }
 
 export function offer(tx: Tx, c: Conversation, rep: UserState, kind: OfferKind, byId: string | null): Offer {

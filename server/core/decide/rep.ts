@@ -25,6 +25,7 @@ import {
   requireOwner,
   settlePresence,
   staffAuthor,
+  staffNote,
   systemMessage,
   transferredFrom,
   withdrawOffers,
@@ -107,10 +108,15 @@ export function note(tx: Tx, actor: Actor, command: CommandOf<"note">): void {
   }
   if (c.state === "closed") refuse("conversation/wrong_state", `Conversation ${c.id} is closed.`);
   checkText(command.text, false);
-  const author = staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me);
-  const id = `n${(c.notes?.length ?? 0) + 1}`;
-  tx.emit({ type: "note_added", conversationId: c.id, note: { id, at: tx.at, author, text: command.text } });
-  tx.result = { conversationId: c.id, noteId: id };
+  // A consultant's line is written to the rep: the same staff-only note, drawn as a consult.
+  const consulting = c.consultants.includes(me.id) && c.ownerId !== me.id && !c.participants.includes(me.id);
+  staffNote(
+    tx,
+    c,
+    staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me),
+    command.text,
+    consulting ? "consult" : undefined,
+  );
 }
 
 export function transfer(tx: Tx, actor: Actor, command: CommandOf<"transfer">): void {

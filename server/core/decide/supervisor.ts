@@ -7,12 +7,15 @@ import {
   actorId,
   assign as assignTo,
   checkTarget,
+  checkText,
   conversation,
   costOf,
   freed,
   offer,
   repOf,
   requireNoWrapUp,
+  staffAuthor,
+  staffNote,
   systemMessage,
   transferredFrom,
   withdrawOffers,
@@ -46,6 +49,23 @@ export function leave(tx: Tx, actor: Actor, command: CommandOf<"leave">): void {
   const c = conversation(state, command.conversationId);
   if (c.supervisors[actorId(actor)])
     tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: actorId(actor), mode: null });
+}
+
+/**
+ * A whisper: a supervisor writes to the rep of a conversation they monitor or joined, where the org allows monitoring
+ * (SV8). It is a staff-only note drawn as a whisper; the customer never sees it.
+ */
+export function whisper(tx: Tx, actor: Actor, command: CommandOf<"whisper">): void {
+  const { state } = tx;
+  check(settingRefusal(state.org.supervisor, "monitor"));
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  if (!c.supervisors[me.id])
+    refuse("supervisor/not_joined", `Monitor or join conversation ${c.id} to whisper to its rep.`);
+  if (c.state !== "active" || !c.ownerId)
+    refuse("conversation/not_active", `Only an Active conversation's rep can be whispered to; ${c.id} is ${c.state}.`);
+  checkText(command.text, false);
+  staffNote(tx, c, staffAuthor("supervisor", me), command.text, "whisper");
 }
 
 export function assign(tx: Tx, actor: Actor, command: CommandOf<"assign">): void {

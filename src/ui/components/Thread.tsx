@@ -27,8 +27,14 @@ interface Laid {
   indent: number;
 }
 
-/** A line of the thread: a message, or a staff note (shown in a style of its own, never to the customer). */
-type Entry = MessageView & { note?: true };
+/**
+ * A line of the thread: a message, or a staff-only line shown in a style of its own and never to the customer: a
+ * note, a consultant's line to the rep, a supervisor's whisper to the rep.
+ */
+type Entry = MessageView & { note?: "note" | "consult" | "whisper" };
+
+/** How each staff-only line is named in the gutter: a glyph and a word, so NO_COLOR loses nothing. */
+const STAFF_LINE = { note: "✎ note", consult: "↳ consult", whisper: "» whisper" } as const;
 
 const merged = new WeakMap<MessageView[], { notes: NoteView[]; entries: Entry[] }>();
 
@@ -49,14 +55,14 @@ export function threadEntries(messages: MessageView[], notes: NoteView[] | undef
 }
 
 function noteEntry(note: NoteView): Entry {
-  return { id: `note:${note.id}`, at: note.at, author: note.author, text: note.text, note: true };
+  return { id: `note:${note.id}`, at: note.at, author: note.author, text: note.text, note: note.kind ?? "note" };
 }
 
 /** Who wrote a message, as the gutter names them: "You", initials, "(sup)" for a supervisor, "*" for the system. */
 function author(m: Entry, meId: string | undefined, customerName: string): string {
   if (m.author.role === "system") return "* ";
   if (m.note && m.author.role !== "customer")
-    return `✎ note ${m.author.id === meId ? "You" : initials(m.author.name)}: `;
+    return `${STAFF_LINE[m.note]} ${m.author.id === meId ? "You" : initials(m.author.name)}: `;
   if (m.author.role === "customer") return `${initials(customerName)}: `;
   return `${m.author.id === meId ? "You" : initials(m.author.name)}${m.author.role === "supervisor" ? " (sup)" : ""}: `;
 }
@@ -176,16 +182,18 @@ export const Thread = memo(function Thread(props: {
           ) : null;
         const laid = layout(m, props.width, props.meId, props.customerName, withSentiment);
         const role = m.author.role;
-        const note = (m as Entry).note === true;
+        const kind = (m as Entry).note;
+        const note = kind !== undefined;
+        const noteColor = kind === "consult" ? theme.accent : kind === "whisper" ? theme.system : theme.warn;
         const color = note
-          ? theme.warn
+          ? noteColor
           : role === "customer"
             ? theme.customer
             : role === "system"
               ? theme.system
               : undefined;
         const whoColor = note
-          ? theme.warn
+          ? noteColor
           : role === "customer"
             ? theme.customerName
             : role === "system"

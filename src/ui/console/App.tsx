@@ -27,6 +27,7 @@ import {
   conversationSummary,
   currentOffer,
   cursorIn,
+  isConsulting,
   offerCountdown,
   serverNow,
   sessionRows,
@@ -41,6 +42,7 @@ import { border, fg, PRESENCE_LABEL } from "../theme/theme.js";
 const PICKER_TITLE = {
   transfer: "Transfer to",
   conference: "Invite to a conference",
+  consult: "Ask to consult",
   wrapup: "Wrap-up reason",
   presence: "Presence",
   switcher: "Switch to",
@@ -130,7 +132,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       case "offer":
         return offer !== undefined && offer !== null;
       case "session":
-        return session !== undefined && session.view.state !== "closed";
+        // A consultant does not end, transfer or answer the customer: only leaving is theirs.
+        return session !== undefined && session.view.state !== "closed" && !isConsulting(session.view, state.me?.id);
       case "owned-active":
         return session?.view.state === "active" && session.view.ownerId === state.me?.id;
       case "persistent":
@@ -139,6 +142,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         return session?.view.state === "closed";
       case "transfer-picker":
         return state.picker?.kind === "transfer";
+      case "consulting":
+        return session !== undefined && isConsulting(session.view, state.me?.id);
     }
   };
 

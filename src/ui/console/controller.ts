@@ -11,7 +11,7 @@ import { slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import { cursorTo, editorFor, insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
-import { attentionOrder, currentOffer } from "../mirror/selectors.js";
+import { attentionOrder, currentOffer, isConsulting } from "../mirror/selectors.js";
 import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
@@ -93,7 +93,13 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const prompt = placeholderAt(editor.text, editor.cursor);
         if (prompt) this.setField(mode, replaceRange(editor, prompt.start, prompt.end, ""));
         super.typeIn(mode, press);
-        if (session.view.state === "active" && !session.draft.startsWith("/")) this.options.typing?.(session.id);
+        // A consultant writes to the rep only: the customer is never told they type.
+        if (
+          session.view.state === "active" &&
+          !session.draft.startsWith("/") &&
+          !isConsulting(session.view, this.state.me?.id)
+        )
+          this.options.typing?.(session.id);
         return;
       }
     }
@@ -142,6 +148,42 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
             : { kind: "conference", conversationId: session.id, filter: "", index: 0, loadedAt: null };
         this.store.dispatch({ type: "picker", picker });
         await this.reloadTargets();
+        return;
+      }
+      case "consult": {
+        if (!session) return this.flash("Open a conversation first, then ask someone to consult.");
+        const meId = state.me?.id ?? "";
+        if (
+          session.view.state !== "active" ||
+          (session.view.ownerId !== meId && !session.view.participants.includes(meId))
+        )
+          return this.flash("You can ask for a consult only in an Active conversation you handle.", "warn");
+        this.store.dispatch({
+          type: "picker",
+          picker: { kind: "consult", conversationId: session.id, filter: "", index: 0, loadedAt: null },
+        });
+        await this.reloadTargets();
+        return;
+      }
+      case "leave-consult": {
+        if (!session || !isConsulting(session.view, state.me?.id))
+          return this.flash("You are not consulting on this conversation.", "warn");
+        if (!(await this.call({ type: "end_consult", conversationId: session.id }))) return;
+        // The consult_ended notice follows and takes the conversation out of the pane.
+        return;
+      }
+      case "end-consult": {
+        const meId = state.me?.id ?? "";
+        const consultants = session?.view.consultants.filter((id) => id !== meId) ?? [];
+        if (!session || consultants.length === 0)
+          return this.flash("Nobody is consulting on this conversation.", "warn");
+        for (const repId of consultants)
+          if (!(await this.call({ type: "end_consult", conversationId: session.id, repId }))) return;
+        this.flash(
+          consultants.length === 1
+            ? "The consult ended: the consultant left."
+            : "The consults ended: the consultants left.",
+        );
         return;
       }
       case "end":
@@ -314,6 +356,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     const session = this.focusedSession();
     if (!session) return this.flash("Open a conversation to end it.");
     const meId = this.state.me?.id ?? "";
+    if (isConsulting(session.view, meId))
+      return this.flash(
+        `You are consulting: ${sanitizeLine(session.view.ownerName ?? "the rep")} ends it; /leave (Alt+L) leaves it.`,
+        "warn",
+      );
     if (session.view.wrapUpBy.includes(meId))
       return this.openWrapUp(session.id, session.view.customerEnded ? "customer_ended" : "end");
     if (session.draft.trim()) this.flash("Your unsent draft stays in this session.", "warn");
@@ -340,6 +387,14 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send.`,
         "error",
       );
+    // A consultant's line goes to the rep only (a staff-only note), never to the customer.
+    if (isConsulting(session.view, this.state.me?.id)) {
+      this.setDraft(mode, "", true);
+      if (await this.call({ type: "note", conversationId: session.id, text: body }))
+        this.flash(`Sent to ${sanitizeLine(session.view.ownerName ?? "the rep")} only; the customer never sees it.`);
+      else this.setDraft(mode, text);
+      return;
+    }
     // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it.
     const unfilled = placeholders(body)[0];
     if (unfilled) {
@@ -447,7 +502,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if (!result) return;
     this.store.dispatch({ type: "targets", targets: result as unknown as UiState["targets"] & object });
     const picker = this.state.picker;
-    if (picker && (picker.kind === "transfer" || picker.kind === "conference")) {
+    if (picker && (picker.kind === "transfer" || picker.kind === "conference" || picker.kind === "consult")) {
       this.store.dispatch({ type: "picker", picker: { ...picker, loadedAt: this.now() } });
     }
   }
@@ -489,6 +544,16 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         });
         this.store.dispatch({ type: "picker", picker: null });
         if (result) this.flash(`Conference requested: waiting for ${item.label}.`);
+        return;
+      }
+      case "consult": {
+        const result = await this.call({
+          type: "consult",
+          conversationId: picker.conversationId,
+          repId: item.id.slice(4),
+        });
+        this.store.dispatch({ type: "picker", picker: null });
+        if (result) this.flash(`Consult requested: waiting for ${item.label}. They will write to you only.`);
         return;
       }
       case "wrapup": {
@@ -575,6 +640,16 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         "warn",
       );
     switch (command) {
+      case "consult": {
+        await this.run(command);
+        const picker = this.state.picker;
+        if (arg && picker?.kind === "consult") {
+          const next = { ...picker, filter: arg.replace(/^@/, "") };
+          this.store.dispatch({ type: "picker", picker: next });
+          if (this.pickerItems(next).length === 1) await this.run("picker-select");
+        }
+        return;
+      }
       case "transfer":
       case "conference": {
         await this.run(command);

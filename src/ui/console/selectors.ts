@@ -57,6 +57,16 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
         }));
       break;
     }
+    case "consult":
+      items = (state.targets?.reps ?? [])
+        .filter((r) => r.id !== state.me?.id)
+        .map((r: UserView) => ({
+          id: `rep:${r.id}`,
+          label: sanitizeLine(r.name),
+          detail: `${r.role === "supervisor" ? "supervisor · " : ""}${PRESENCE_LABEL[r.presence].word}`,
+          ...(r.presence === "available" || r.presence === "busy" ? {} : { disabled: PRESENCE_LABEL[r.presence].word }),
+        }));
+      break;
     case "wrapup":
       items = (state.org?.wrapUpReasons ?? []).map((r) => ({ id: r.id, label: r.label }));
       break;

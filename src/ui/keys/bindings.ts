@@ -23,6 +23,9 @@ export type CommandId =
   | "conference"
   | "end"
   | "end-conference"
+  | "consult"
+  | "leave-consult"
+  | "end-consult"
   | "close"
   | "presence"
   | "switcher"
@@ -73,6 +76,7 @@ export type CommandId =
   | "mon-monitor"
   | "mon-join"
   | "mon-leave"
+  | "mon-whisper"
   | "mon-assign"
   | "mon-assign-override"
   | "mon-transfer"
@@ -116,7 +120,8 @@ export function isEditCommand(id: CommandId): id is EditCommand {
  * What a footer hint needs to be true (an offer pending, a conversation open, …): the footer shows only the
  * keys that would do something now. Each app says which of these hold.
  */
-export type Need = "offer" | "session" | "owned-active" | "persistent" | "closed-session" | "transfer-picker";
+export type Need =
+  "offer" | "session" | "owned-active" | "persistent" | "closed-session" | "transfer-picker" | "consulting";
 
 export interface Binding {
   id: CommandId;
@@ -238,6 +243,32 @@ export const BINDINGS: Binding[] = [
     slash: "/conference",
     hint: true,
     needs: ["owned-active"],
+  },
+  {
+    id: "consult",
+    keys: ["Alt+U"],
+    modes: ["composer"],
+    description: "ask a rep or a supervisor to consult: they see the thread and write to you only (/consult name)",
+    slash: "/consult",
+    label: "consult",
+    needs: ["owned-active"],
+  },
+  {
+    id: "leave-consult",
+    keys: ["Alt+L"],
+    modes: ["composer"],
+    description: "leave a conversation you consult on",
+    slash: "/leave",
+    hint: true,
+    label: "leave consult",
+    needs: ["consulting"],
+  },
+  {
+    id: "end-consult",
+    keys: [],
+    modes: ["composer"],
+    description: "end the consult on a conversation you handle: every consultant leaves it (/endconsult)",
+    slash: "/endconsult",
   },
   {
     id: "end-conference",
@@ -453,6 +484,14 @@ export const BINDINGS: Binding[] = [
     label: "join",
   },
   {
+    id: "mon-whisper",
+    keys: ["w"],
+    modes: ["monitor", "monitor-watch"],
+    description: "whisper to the rep (monitors first if need be); the customer never sees it",
+    hint: true,
+    label: "whisper",
+  },
+  {
     id: "mon-leave",
     keys: ["L"],
     modes: ["monitor", "monitor-watch"],
@@ -596,7 +635,7 @@ export const BINDINGS: Binding[] = [
     id: "mon-send",
     keys: ["Enter"],
     modes: ["monitor-compose"],
-    description: "send to the rep and the customer",
+    description: "send: to the rep and the customer (joined), or to the rep only (whisper)",
     hint: true,
     label: "send",
   },

@@ -239,7 +239,19 @@ function applyChange(state: UiState, change: Change): UiState {
         change.code === "transfer_not_accepted"
           ? { ...state.counts, transferred: Math.max(0, state.counts.transferred - 1) }
           : state.counts;
-      return { ...state, counts, flash: { level: warn ? "warn" : "info", text: change.text, at: state.now } };
+      const flash: Flash = { level: warn ? "warn" : "info", text: change.text, at: state.now };
+      // A consult that ended: the conversation is no longer this user's to see; it leaves the pane.
+      if (change.code === "consult_ended" && change.conversationId) {
+        const id = change.conversationId;
+        const meId = state.me?.id;
+        const left = withSession(state, id, (s) => ({
+          ...s,
+          view: { ...s.view, consultants: s.view.consultants.filter((c) => c !== meId) },
+        }));
+        const order = left.order.filter((o) => o !== id);
+        return { ...left, order, focus: left.focus === id ? "home" : left.focus, counts, flash };
+      }
+      return { ...state, counts, flash };
     }
     case "customer_conversation":
       return state;

@@ -74,9 +74,17 @@ export function spokenRow(row: SessionRow): string {
 }
 
 /** The state in words, as the rep needs it: "Conference requested", "Conference", "Customer ended", … */
+/** Whether `meId` consults on the conversation (sees it, writes to its rep only) rather than handling it. */
+export function isConsulting(view: Session["view"], meId: string | undefined): boolean {
+  return (
+    meId !== undefined && view.consultants.includes(meId) && view.ownerId !== meId && !view.participants.includes(meId)
+  );
+}
+
 export function stateLabel(session: Session, meId: string | undefined): string {
   const v = session.view;
   if (v.aborted) return "Aborted";
+  if (isConsulting(v, meId) && v.state !== "closed") return "Consulting";
   if (v.state === "active" && v.conferenceRequested) return "Conference requested";
   if (v.state === "active" && v.participants.length > 0) return "Conference";
   if (v.state === "wrapup" && v.customerEnded) return "Customer ended";

@@ -33,6 +33,8 @@ export type Picker =
       loadedAt: number | null;
     }
   | { kind: "conference"; conversationId: string; filter: string; index: number; loadedAt: number | null }
+  /** Whom to ask to consult: reps and supervisors, Available or Busy (a consult costs them no capacity). */
+  | { kind: "consult"; conversationId: string; filter: string; index: number; loadedAt: number | null }
   | {
       kind: "wrapup";
       conversationId: string;

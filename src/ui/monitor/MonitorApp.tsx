@@ -24,6 +24,7 @@ import type { MonitorController, MonitorStore } from "./controller.js";
 import { availability, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
 import { displayed, settingOff, stateText, tableRows, transferLine, viewCounts } from "./selectors.js";
 import type { MonitorState } from "./state.js";
+import { whisperKey } from "./state.js";
 import { Table } from "./Table.js";
 import { TeamView } from "./TeamView.js";
 
@@ -303,18 +304,34 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
         {id}: you no longer monitor it · Esc back{" "}
       </Text>
     );
-  const draft = state.drafts[v.id] ?? "";
+  const whispering = state.composing && state.whispering && v.state !== "closed";
+  const key = whispering ? whisperKey(v.id) : v.id;
+  const draft = state.drafts[key] ?? "";
   const offline = state.base.connection !== "online";
-  const composerHeight = joined ? measureComposer(state.composing ? draft : "", props.width - 1, offline) : 0;
-  const composer = joined ? (
+  const composerHeight =
+    joined || whispering
+      ? measureComposer(state.composing ? draft : "", props.width - 1, offline) + (whispering ? 1 : 0)
+      : 0;
+  const editor = (
     <Composer
       draft={draft}
-      cursor={cursorIn(draft, state.editors[v.id])}
+      cursor={cursorIn(draft, state.editors[key])}
       width={props.width - 1}
       disabled={state.composing ? null : "Enter writes to the rep and the customer"}
       offline={offline}
       theme={theme}
     />
+  );
+  // A whisper says whom it reaches above its composer, in the whisper's own colour.
+  const composer = whispering ? (
+    <>
+      <Text {...fg(theme.system)} bold wrap="truncate-end">
+        » Whisper to {rep} only — the customer never sees it · Enter sends · Esc back
+      </Text>
+      {editor}
+    </>
+  ) : joined ? (
+    editor
   ) : null;
   return (
     <ConversationPane

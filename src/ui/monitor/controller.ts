@@ -16,6 +16,7 @@ import type { MonitorAction } from "./reducer.js";
 import { refusalFor, tableRows } from "./selectors.js";
 import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
+import { whisperKey } from "./state.js";
 import { Effects } from "../effects.js";
 import { actionTarget, monitorHelpRoom, monitorMode, monitorPickerItems, tablePage } from "./screen.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
@@ -60,7 +61,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
   /** The store's key of the field that takes text in `mode`. */
   private fieldKey(mode: Mode): string | null {
     if (mode === "monitor-filter") return "filter";
-    if (mode === "monitor-compose") return this.state.watchId;
+    if (mode === "monitor-compose")
+      return this.state.watchId && this.state.whispering ? whisperKey(this.state.watchId) : this.state.watchId;
     if (mode === "picker") return "picker";
     if (mode === "help") return "help";
     return null;
@@ -146,6 +148,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return this.watch("join");
       case "mon-leave":
         return this.leave();
+      case "mon-whisper":
+        return this.openWhisper();
       case "mon-assign":
       case "mon-assign-override": {
         const id = this.target();
@@ -220,7 +224,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       case "mon-scroll-live":
         return this.store.dispatch({ type: "scroll", delta: "live" });
       case "mon-send":
-        return this.send();
+        return state.whispering ? this.whisper() : this.send();
       case "mon-newline": {
         const editor = this.editorIn("monitor-compose");
         if (editor) this.setField("monitor-compose", insert(editor, "\n", true));
@@ -290,6 +294,54 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         ? `Monitoring ${this.titleOf(conversationId)} silently: ${rep} and the customer do not see you.`
         : `Joined ${this.titleOf(conversationId)}: ${rep} and the customer see what you write.`,
     );
+  }
+
+  /** A whisper to the rep of a conversation: monitored silently first if need be, then the whisper composer opens. */
+  private async openWhisper(): Promise<void> {
+    const id = this.target();
+    if (this.refused("monitor", id)) return;
+    const conversationId = id!;
+    const view = this.state.base.sessions[conversationId]?.view;
+    if (!view?.ownerId) return this.flash(`${this.titleOf(conversationId)} has no rep to whisper to.`, "warn");
+    if (!view.supervisors[this.meId]) {
+      if (!(await this.call({ type: "monitor", conversationId }))) return;
+      this.store.dispatch({ type: "supervising", conversationId, mode: "monitor" });
+    }
+    this.store.dispatch({
+      type: "screen",
+      screen: "watch",
+      watchId: conversationId,
+      composing: true,
+      whispering: true,
+    });
+    const rep = view.ownerName ? sanitizeLine(view.ownerName) : "the rep";
+    this.flash(`Whisper to ${rep}: only ${rep} sees it, never the customer. Enter sends, Esc goes back.`);
+  }
+
+  private async whisper(): Promise<void> {
+    const id = this.state.watchId;
+    if (!id) return;
+    const key = whisperKey(id);
+    const text = this.state.drafts[key] ?? "";
+    if (text.trim() === "") return;
+    const length = [...text].length;
+    if (length > COMPOSER_LIMIT)
+      return this.flash(
+        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send.`,
+        "error",
+      );
+    const editor = this.editorIn("monitor-compose");
+    if (editor) this.setField("monitor-compose", submitted(editor, text));
+    try {
+      await this.client.request({ type: "whisper", conversationId: id, text });
+      const rep = this.state.base.sessions[id]?.view.ownerName;
+      this.flash(`Whispered to ${rep ? sanitizeLine(rep) : "the rep"}; the customer does not see it.`);
+    } catch (error) {
+      // Refused: the text goes back into the composer, nothing is lost.
+      const now = this.state.drafts[key] ?? "";
+      this.store.dispatch({ type: "draft", conversationId: key, text: now === "" ? text : `${text}\n${now}` });
+      this.flash(sanitizeLine((error as Error).message), "error");
+    }
   }
 
   private async leave(): Promise<void> {

@@ -2,6 +2,7 @@
 // supervisor's welcome and event frames have the same shape as a rep's); the rest is the monitor's own:
 // every user's presence and capacity, unread counts, handle-time starts, change marks, the selection that
 // follows its conversation through re-sorts, pause, and the status of transfers this supervisor asked for.
+import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, MessageView, UserView } from "../../protocol/views.js";
@@ -25,8 +26,8 @@ export type MonitorAction =
   | { type: "move"; delta: number }
   | { type: "select"; id: string }
   | { type: "filter"; filter: string; editing: boolean }
-  | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean }
-  | { type: "composing"; composing: boolean }
+  | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean; whispering?: boolean }
+  | { type: "composing"; composing: boolean; whispering?: boolean }
   | { type: "draft"; conversationId: string; text: string }
   /** A field edited: "filter", "picker", "help", or a conversation id (its draft). */
   | { type: "edit"; field: string; editor: LineEditor }
@@ -139,6 +140,13 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
       }
       return next;
     }
+    case "offer": {
+      // A consult is answered in the console, where the conversation opens: the monitor says so.
+      const o = change.offer;
+      if (o.kind !== "consult" || o.status !== "pending") return next;
+      const text = `${sanitizeLine(o.byName ?? "A rep")} asks you to consult on ${sanitizeLine(o.conversationId)} (${sanitizeLine(o.title)}): answer in the console (cc-agent).`;
+      return { ...next, base: { ...next.base, flash: { level: "warn", text, at: next.base.now } } };
+    }
     default:
       return next;
   }
@@ -215,11 +223,12 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
         screen: action.screen,
         watchId: action.watchId !== undefined ? action.watchId : state.watchId,
         composing: action.composing ?? false,
+        whispering: action.whispering ?? false,
         scroll: action.screen === state.screen && action.watchId === state.watchId ? state.scroll : 0,
         ...(action.screen === "watch" && action.watchId ? { selectedId: action.watchId } : {}),
       };
     case "composing":
-      return { ...state, composing: action.composing };
+      return { ...state, composing: action.composing, whispering: action.composing && (action.whispering ?? false) };
     case "edit": {
       const { field, editor } = action;
       const next = { ...state, editors: { ...state.editors, [field]: editor } };

@@ -68,8 +68,10 @@ export interface MonitorState {
   screen: Screen;
   /** The conversation the live view shows. */
   watchId: string | null;
-  /** The composer has focus (joined conversations only). */
+  /** The composer has focus (joined conversations, or a whisper). */
   composing: boolean;
+  /** The composer writes a whisper: to the rep only, never the customer (its draft is kept apart). */
+  whispering: boolean;
   drafts: Record<string, string>;
   /** Cursor, undo and sent history of each field: drafts by conversation id, "filter", "picker", "help". */
   editors: Record<string, LineEditor>;
@@ -97,6 +99,7 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     screen: "table",
     watchId: null,
     composing: false,
+    whispering: false,
     drafts: {},
     editors: {},
     scroll: 0,
@@ -105,4 +108,9 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     paused: null,
     transfers: {},
   };
+}
+
+/** Where a whisper's draft is kept: apart from what a joined supervisor writes to the customer. */
+export function whisperKey(conversationId: string): string {
+  return `whisper:${conversationId}`;
 }

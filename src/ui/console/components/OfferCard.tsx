@@ -10,6 +10,7 @@ const KIND: Record<OfferView["kind"], string> = {
   transfer: "Transfer",
   conference: "Conference invitation",
   supervisor_transfer: "Transfer from a supervisor",
+  consult: "Consult request",
 };
 
 /** Rows the card takes on screen: its borders, the title, one row per preview message, two rows of detail. */
