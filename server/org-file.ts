@@ -386,8 +386,8 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
           capacityCost: 1,
           waitingExpiryDays: 28,
           sentimentThreshold: "slightly negative",
-          // Persistent chat is asynchronous: an answer within the hour, a first one within a quarter of it.
-          responseTargets: { warnSeconds: 1800, alertSeconds: 3600, firstResponseSeconds: 900 },
+          // Persistent chat is asynchronous: a first answer within half an hour, later ones within the hour.
+          responseTargets: { warnSeconds: 900, alertSeconds: 3600, firstResponseSeconds: 1800 },
         },
       ],
       users: [

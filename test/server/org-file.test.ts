@@ -249,7 +249,7 @@ describe("response targets (issue 14, counters)", () => {
     const org = toOrg(demoOrgFile({ secret: "ab".repeat(32), tokens: {} }));
     expect(org.workstreams.map((w) => [w.id, w.responseTargets])).toEqual([
       ["live", { warnSeconds: 45, alertSeconds: 120, firstResponseSeconds: 90 }],
-      ["persistent", { warnSeconds: 1800, alertSeconds: 3600, firstResponseSeconds: 900 }],
+      ["persistent", { warnSeconds: 900, alertSeconds: 3600, firstResponseSeconds: 1800 }],
     ]);
   });
 });
