@@ -48,6 +48,14 @@ export function replyWaitOf(messages: readonly Said[]): ReplyWait {
   return { customerWaitingSince, firstResponseAt: first ? first.at : null };
 }
 
+/** The wait after one more message, said after every message before it: what a client does as messages arrive. */
+export function replyWaitAfter(wait: ReplyWait, message: Said): ReplyWait {
+  if (isStaff(message)) return { customerWaitingSince: null, firstResponseAt: wait.firstResponseAt ?? message.at };
+  if (message.author.role === "customer" && wait.customerWaitingSince === null)
+    return { ...wait, customerWaitingSince: message.at };
+  return wait;
+}
+
 /** ok: within the targets (or none set); warn: past `warnSeconds`; late: past the response target. */
 export type WaitLevel = "ok" | "warn" | "late";
 

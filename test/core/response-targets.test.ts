@@ -3,7 +3,7 @@
 // answered yet; the workstream's targets turn that wait into a level: within, to watch, past target.
 import { describe, expect, it } from "vitest";
 import { conversationView, snapshot } from "../../server/core/views.js";
-import { customerWait, replyWaitOf } from "../../src/protocol/response-targets.js";
+import { customerWait, replyWaitAfter, replyWaitOf } from "../../src/protocol/response-targets.js";
 import type { ResponseTargets } from "../../src/protocol/response-targets.js";
 import { CoreHarness, rep, supervisor, testOrg, testWorkstream } from "../helpers/core.js";
 
@@ -79,10 +79,11 @@ describe("the customer's wait in the conversation view", () => {
     h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "My card was charged twice" });
     const view = snapshot(h.state, { role: "rep", id: "alice" }).conversations.find((c) => c.id === id)!;
     expect(view.customerWaitingSince).toBe(h.now);
-    expect(replyWaitOf(view.messages!)).toEqual({
-      customerWaitingSince: view.customerWaitingSince,
-      firstResponseAt: view.firstResponseAt,
-    });
+    const fromView = { customerWaitingSince: view.customerWaitingSince, firstResponseAt: view.firstResponseAt };
+    expect(replyWaitOf(view.messages!)).toEqual(fromView);
+    // Message by message, as a client takes them from `message` changes.
+    const none = { customerWaitingSince: null, firstResponseAt: null };
+    expect(view.messages!.reduce(replyWaitAfter, none)).toEqual(fromView);
   });
 });
 
