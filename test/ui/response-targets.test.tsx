@@ -141,6 +141,34 @@ describe("the customer's wait in the session pane", () => {
   });
 });
 
+describe("the customer's wait said to a screen reader", () => {
+  afterEach(() => {
+    delete process.env.INK_SCREEN_READER;
+  });
+
+  it("the console's session rows and the monitor's table rows say the wait and its level in words", async () => {
+    process.env.INK_SCREEN_READER = "true";
+    ui = await twoWaiting();
+    ui.store.dispatch({ type: "tick", now: T0 + 80 * SECOND });
+    const rows = await ui.waitForFrame((f) => f.includes("past first-response target"), "the spoken rows");
+    expect(rows).toContain("1 Dana Kim, Active, customer waiting 1:50");
+    expect(rows).toContain("2 Erik Berg, Active, customer waiting 1:30, past first-response target");
+    expect(rows).not.toMatch(/[◦△▲]/);
+    ui.unmount();
+
+    const monitor = await monitorOfFloor();
+    ui = monitor;
+    monitor.store.dispatch({ type: "tick", now: T0 + 90 * SECOND });
+    const table = await monitor.waitForFrame((f) => f.includes("past target 2"), "the spoken table");
+    expect(table).toContain(
+      "c1, Active, live, General, rep Alice Moreau, Dana Kim, 3:10, customer waiting 2:00, past target",
+    );
+    expect(table).toContain(
+      "c2, Open, live, General, unassigned, Erik Berg, 1:40, customer waiting 1:40, past first-response target",
+    );
+  });
+});
+
 describe("the customer's wait in the conversation header", () => {
   it("says it in words beside the state, with the mark and colour of its level", async () => {
     ui = await twoWaiting();
