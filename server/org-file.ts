@@ -9,6 +9,7 @@ import type { Org } from "./core/org.js";
 import { DEFAULT_LIMITS } from "./rate-limit.js";
 import { checkReplyText } from "../src/protocol/quick-replies.js";
 import type { QuickReply } from "../src/protocol/quick-replies.js";
+import type { ResponseTargets } from "../src/protocol/response-targets.js";
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (at most 64)");
 
@@ -63,6 +64,23 @@ const sentimentThreshold = z.union([z.number().int().min(-3).max(3), z.string()]
   return step;
 });
 
+/** A week: a persistent workstream may promise an answer within days, never more than this. */
+const MAX_TARGET_SECONDS = 7 * 86_400;
+const targetSeconds = z.number().int().positive().max(MAX_TARGET_SECONDS);
+
+/** How long a customer may wait for an answer: watch from `warnSeconds`, past target from `alertSeconds`. */
+const responseTargets = z
+  .object({
+    warnSeconds: targetSeconds.optional(),
+    alertSeconds: targetSeconds.optional(),
+    firstResponseSeconds: targetSeconds.optional(),
+  })
+  .strict()
+  .refine(
+    (t) => t.warnSeconds === undefined || t.alertSeconds === undefined || t.warnSeconds < t.alertSeconds,
+    "warnSeconds must be less than alertSeconds: a wait is watched before it is past the target",
+  );
+
 const workstream = z.object({
   id,
   name: z.string().min(1),
@@ -76,6 +94,7 @@ const workstream = z.object({
   sentimentThreshold: sentimentThreshold.default(-1),
   operatingHours: hours.nullable().default(null),
   serviceLevelSeconds: z.number().positive().max(86_400).optional(),
+  responseTargets: responseTargets.optional(),
   texts: z
     .object(Object.fromEntries(Object.keys(DEFAULT_TEXTS).map((k) => [k, z.string().min(1).optional()])))
     .default({}),
@@ -282,6 +301,11 @@ export function loadOrgFile(path: string): OrgFile {
   return parseOrgFile(json, `The org file ${path}`);
 }
 
+/** The targets that are set: the core's records hold no `undefined` (they are stored as JSON). */
+function withoutUnset(targets: { [K in keyof ResponseTargets]?: number | undefined }): ResponseTargets {
+  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined));
+}
+
 /** The routing core's view of the org file: no secrets, no tokens. */
 export function toOrg(file: OrgFile): Org {
   return {
@@ -305,6 +329,7 @@ export function toOrg(file: OrgFile): Org {
       operatingHours: w.operatingHours,
       texts: { ...DEFAULT_TEXTS, ...(w.texts as Partial<typeof DEFAULT_TEXTS>) },
       ...(w.serviceLevelSeconds === undefined ? {} : { serviceLevelSeconds: w.serviceLevelSeconds }),
+      ...(w.responseTargets === undefined ? {} : { responseTargets: withoutUnset(w.responseTargets) }),
     })),
     users: file.users.map((u) => ({
       id: u.id,
@@ -348,6 +373,8 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
           offerTimeoutSeconds: 30,
           capacityCost: 1,
           sentimentThreshold: "slightly negative",
+          // A live chat customer watches the screen: a first answer within a minute and a half, later ones within two.
+          responseTargets: { warnSeconds: 45, alertSeconds: 120, firstResponseSeconds: 90 },
         },
         {
           id: "persistent",
@@ -359,6 +386,8 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
           capacityCost: 1,
           waitingExpiryDays: 28,
           sentimentThreshold: "slightly negative",
+          // Persistent chat is asynchronous: a first answer within half an hour, later ones within the hour.
+          responseTargets: { warnSeconds: 900, alertSeconds: 3600, firstResponseSeconds: 1800 },
         },
       ],
       users: [

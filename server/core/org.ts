@@ -1,6 +1,7 @@
 // The organisation's configuration as the routing core sees it: queues, workstreams, users, settings.
 // Secrets and tokens are the shell's business and never reach the core.
 import type { QuickReply } from "../../src/protocol/quick-replies.js";
+import type { ResponseTargets } from "../../src/protocol/response-targets.js";
 
 export type Mode = "live" | "persistent";
 
@@ -65,6 +66,8 @@ export interface Workstream {
    * in time (reports). Absent: DEFAULT_SERVICE_LEVEL_SECONDS.
    */
   serviceLevelSeconds?: number;
+  /** How long a customer may wait for an answer before the wait is shown as one to watch, or past target. */
+  responseTargets?: ResponseTargets;
 }
 
 /** The service-level target of a workstream that sets none. */

@@ -16,6 +16,7 @@ import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
 import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
+import { replyWaitOf } from "../../src/protocol/response-targets.js";
 import type { Conversation, DomainEvent, Message, Note, Offer, State, UserState } from "./model.js";
 
 /** A customer who came in with a conversation token sees only that conversation (`conversationId`). */
@@ -159,6 +160,7 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     queuedAt: c.queuedAt,
     assignedAt: c.assignedAt ?? null,
     waitingUntil: c.waitingUntil,
+    ...replyWaitOf(c.messages),
     customerEnded: c.customerEnded,
     aborted: c.aborted,
     closedAt: c.closedAt,
@@ -246,6 +248,7 @@ export function orgView(state: State, forStaff = true): OrgView {
       mode: w.mode,
       queueId: w.queueId,
       sentimentThreshold: w.sentimentThreshold as -3,
+      ...(forStaff && w.responseTargets ? { responseTargets: { ...w.responseTargets } } : {}),
     })),
     wrapUpReasons: org.wrapUpReasons.map((r) => ({ ...r })),
   };

@@ -2,6 +2,7 @@
 // Reps and supervisors get masked customer data when the org enables masking; customers see only their
 // own conversation.
 import type { QuickReply } from "./quick-replies.js";
+import type { ResponseTargets } from "./response-targets.js";
 
 import type { ConversationState, OfferKind, OfferStatus, Presence } from "./vocabulary.js";
 
@@ -95,6 +96,14 @@ export interface ConversationView {
   /** When its current rep took it: the handle time of an Active or Wrap-up conversation. */
   assignedAt: number | null;
   waitingUntil: number | null;
+  /**
+   * When the customer's oldest unanswered message was sent (the first customer message after the last rep or
+   * supervisor message); null when staff had the last word. A client keeps it up to date as messages arrive
+   * (src/protocol/response-targets.ts).
+   */
+  customerWaitingSince: number | null;
+  /** When a rep or supervisor first wrote in it; null until one has (the first-response target applies). */
+  firstResponseAt: number | null;
   customerEnded: boolean;
   aborted: string | null;
   closedAt: number | null;
@@ -152,7 +161,15 @@ export interface OrgView {
   masking: boolean;
   supervisor: { monitor: boolean; assign: boolean; transfer: boolean; forceClose: boolean };
   queues: { id: string; name: string }[];
-  workstreams: { id: string; name: string; mode: Mode; queueId: string; sentimentThreshold: SentimentStep }[];
+  workstreams: {
+    id: string;
+    name: string;
+    mode: Mode;
+    queueId: string;
+    sentimentThreshold: SentimentStep;
+    /** How long a customer may wait for an answer (reps and supervisors only); absent: no targets. */
+    responseTargets?: ResponseTargets;
+  }[];
   wrapUpReasons: { id: string; label: string }[];
   /** Org-wide quick replies (reps and supervisors only). */
   quickReplies?: QuickReply[];

@@ -28,6 +28,7 @@ import type {
   TypingFrame,
   Welcome,
 } from "../../src/protocol/messages.js";
+import type { ResponseTargets } from "../../src/protocol/response-targets.js";
 import type {
   AuthorView,
   Change,
@@ -303,6 +304,8 @@ const conversation = obj<ConversationView>({
   createdAt: int,
   queuedAt: nullable(int),
   waitingUntil: nullable(int),
+  customerWaitingSince: nullable(int),
+  firstResponseAt: nullable(int),
   customerEnded: bool,
   aborted: nullable(str),
   closedAt: nullable(int),
@@ -355,7 +358,20 @@ const org = obj<OrgView>({
   supervisor: obj<OrgView["supervisor"]>({ monitor: bool, assign: bool, transfer: bool, forceClose: bool }),
   queues: arr(obj<OrgView["queues"][number]>({ id: str, name: str })),
   workstreams: arr(
-    obj<OrgView["workstreams"][number]>({ id: str, name: str, mode, queueId: str, sentimentThreshold: step }),
+    obj<OrgView["workstreams"][number]>({
+      id: str,
+      name: str,
+      mode,
+      queueId: str,
+      sentimentThreshold: step,
+      responseTargets: optional(
+        obj<ResponseTargets>({
+          warnSeconds: optional(int),
+          alertSeconds: optional(int),
+          firstResponseSeconds: optional(int),
+        }),
+      ),
+    }),
   ),
   wrapUpReasons: arr(obj<OrgView["wrapUpReasons"][number]>({ id: str, label: str })),
   quickReplies: optional(

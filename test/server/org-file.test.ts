@@ -216,6 +216,44 @@ describe("defaults", () => {
   });
 });
 
+describe("response targets (issue 14, counters)", () => {
+  const withTargets = (responseTargets: unknown) => {
+    const json = minimal();
+    json.workstreams[0]!.responseTargets = responseTargets;
+    return json;
+  };
+
+  it("reach the core as set, each key optional; a workstream without them has none", () => {
+    const org = toOrg(parseOrgFile(withTargets({ warnSeconds: 45, alertSeconds: 120, firstResponseSeconds: 60 })));
+    expect(org.workstreams[0]?.responseTargets).toEqual({
+      warnSeconds: 45,
+      alertSeconds: 120,
+      firstResponseSeconds: 60,
+    });
+    expect(toOrg(parseOrgFile(withTargets({ alertSeconds: 3600 }))).workstreams[0]?.responseTargets).toEqual({
+      alertSeconds: 3600,
+    });
+    expect(toOrg(parseOrgFile(minimal())).workstreams[0]).not.toHaveProperty("responseTargets");
+  });
+
+  it("refuse a warning at or past the target, a wait that is not whole seconds, and an unknown key, naming the field", () => {
+    expect(errorOf(withTargets({ warnSeconds: 120, alertSeconds: 120 }))).toContain(
+      "workstreams.0.responseTargets: warnSeconds must be less than alertSeconds",
+    );
+    expect(errorOf(withTargets({ alertSeconds: 0 }))).toContain("workstreams.0.responseTargets.alertSeconds");
+    expect(errorOf(withTargets({ warnSeconds: 1.5 }))).toContain("workstreams.0.responseTargets.warnSeconds");
+    expect(errorOf(withTargets({ warningSeconds: 30 }))).toContain("warningSeconds");
+  });
+
+  it("the demo org sets them: minutes for live chat, an hour for persistent chat", () => {
+    const org = toOrg(demoOrgFile({ secret: "ab".repeat(32), tokens: {} }));
+    expect(org.workstreams.map((w) => [w.id, w.responseTargets])).toEqual([
+      ["live", { warnSeconds: 45, alertSeconds: 120, firstResponseSeconds: 90 }],
+      ["persistent", { warnSeconds: 900, alertSeconds: 3600, firstResponseSeconds: 1800 }],
+    ]);
+  });
+});
+
 describe("masking (SPEC L6)", () => {
   const withMasking = (masking: unknown) => {
     const json = minimal();

@@ -32,12 +32,14 @@ import {
   serverNow,
   sessionRows,
   stateLabel,
+  waitMark,
 } from "../mirror/selectors.js";
+import type { WaitMark } from "../mirror/selectors.js";
 import type { Session, UiState } from "../mirror/state.js";
 import { cellWidth, field } from "../text/index.js";
 import type { Store } from "../mirror/store.js";
 import type { Theme } from "../theme/theme.js";
-import { border, fg, PRESENCE_LABEL } from "../theme/theme.js";
+import { border, fg, PRESENCE_LABEL, severity, WAIT_LABEL } from "../theme/theme.js";
 
 const PICKER_TITLE = {
   transfer: "Transfer to",
@@ -84,16 +86,24 @@ function PickerOverlay(props: { state: UiState; theme: Theme }) {
   );
 }
 
-/** The session's title, cut to leave room for its state and whether the customer ended it. */
-function TitleLine(props: { session: Session; meId: string | undefined; width: number; theme: Theme }) {
-  const { session, theme } = props;
+/** The session's title, cut to leave room for its state, the customer's wait and whether the customer ended it. */
+function TitleLine(props: {
+  session: Session;
+  meId: string | undefined;
+  wait: WaitMark | null;
+  width: number;
+  theme: Theme;
+}) {
+  const { session, theme, wait } = props;
   const state = ` [${stateLabel(session, props.meId)}]`;
+  const waiting = wait ? ` ${WAIT_LABEL[wait.level].glyph} ${wait.words}` : "";
   const ended = session.view.customerEnded ? " Customer ended the conversation" : "";
-  const title = field(session.view.title, Math.max(8, props.width - cellWidth(state + ended)));
+  const title = field(session.view.title, Math.max(8, props.width - cellWidth(state + waiting + ended)));
   return (
     <Text bold wrap="truncate-end">
       {title}
       <Text {...fg(theme.accent)}>{state}</Text>
+      {wait ? <Text {...severity(theme, WAIT_LABEL[wait.level].severity)}>{waiting}</Text> : null}
       {ended ? <Text {...fg(theme.warn)}>{ended}</Text> : null}
     </Text>
   );
@@ -191,7 +201,13 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         <Box flexDirection="column" width={mainWidth} paddingLeft={1}>
           {session ? (
             <>
-              <TitleLine session={session} meId={state.me?.id} width={mainWidth - 1} theme={theme} />
+              <TitleLine
+                session={session}
+                meId={state.me?.id}
+                wait={waitMark(state.org, session.view, now)}
+                width={mainWidth - 1}
+                theme={theme}
+              />
               <Details
                 view={session.view}
                 width={mainWidth - 1}

@@ -9,6 +9,7 @@ import type {
   Snapshot,
   UserView,
 } from "../../protocol/views.js";
+import { replyWaitAfter, replyWaitOf } from "../../protocol/response-targets.js";
 import { HOME_LISTS, homeLayout } from "../console/home-layout.js";
 import { pickerItems } from "../console/selectors.js";
 import { alertHint } from "./selectors.js";
@@ -208,7 +209,18 @@ function addMessage(state: UiState, conversationId: string, message: MessageView
   const visible = state.focus === conversationId && session.scroll === 0 && state.terminalFocused;
   const outbox = message.clientId ? session.outbox.filter((o) => o.clientId !== message.clientId) : session.outbox;
   const unread = !visible && counts(message, state.me?.id) ? session.unread + 1 : session.unread;
-  return { ...state, sessions: { ...state.sessions, [conversationId]: { ...session, messages, unread, outbox } } };
+  // A message comes without a new view: the customer's wait follows from the messages, as the server works it out
+  // (from the last one alone when it is the newest; from them all when a resume put it among earlier ones).
+  const wait = messages.at(-1) === message ? replyWaitAfter(session.view, message) : replyWaitOf(messages);
+  const view = {
+    ...session.view,
+    customerWaitingSince: wait.customerWaitingSince,
+    firstResponseAt: wait.firstResponseAt,
+  };
+  return {
+    ...state,
+    sessions: { ...state.sessions, [conversationId]: { ...session, view, messages, unread, outbox } },
+  };
 }
 
 function applyChange(state: UiState, change: Change): UiState {

@@ -22,7 +22,16 @@ import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL, severity } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
 import { availability, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
-import { displayed, settingOff, stateText, tableRows, transferLine, viewCounts } from "./selectors.js";
+import {
+  displayed,
+  hasResponseTargets,
+  pastTargetCount,
+  settingOff,
+  stateText,
+  tableRows,
+  transferLine,
+  viewCounts,
+} from "./selectors.js";
 import type { MonitorState } from "./state.js";
 import { whisperKey } from "./state.js";
 import { Table } from "./Table.js";
@@ -40,6 +49,7 @@ const CONNECTION = {
 function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
   const { state, theme } = props;
   const counts = viewCounts(state);
+  const late = pastTargetCount(state);
   const users = Object.values(displayed(state).users).filter((u) => u.role === "rep" || u.capacity > 0);
   const available = users.filter((u) => u.presence === "available").length;
   const full = users.filter((u) => u.capacity > 0 && u.used >= u.capacity).length;
@@ -74,6 +84,10 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
         <Text> · open {counts.open}</Text>
         <Text> · waiting {counts.waiting}</Text>
         <Text {...(counts.alerts > 0 ? severity(theme, "act") : {})}> · alerts {counts.alerts}</Text>
+        {/* Customers waiting past their workstream's response target: act now. */}
+        {hasResponseTargets(state.base.org) ? (
+          <Text {...(late > 0 ? severity(theme, "act") : {})}> · past target {late}</Text>
+        ) : null}
         <Text {...fg(theme.muted)}> · </Text>
         {/* Nobody to take the customers who wait: act now. */}
         <Text {...severity(theme, available === 0 && counts.open > 0 ? "act" : "info")}>

@@ -4,7 +4,8 @@ import { conversationRefusal, settingRefusal } from "../../protocol/rules.js";
 import type { SupervisorAction } from "../../protocol/rules.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { ConversationView, OrgView, SentimentStep, UserView } from "../../protocol/views.js";
-import { elapsed, unreadBadge } from "../mirror/selectors.js";
+import { duration, unreadBadge, waitMark } from "../mirror/selectors.js";
+import type { WaitMark } from "../mirror/selectors.js";
 import type { Session } from "../mirror/state.js";
 import { PRESENCE_LABEL, SENTIMENT_LABEL, STATE_LABEL } from "../theme/theme.js";
 import type { MonitorState, SavedView, SortKey, TransferStatus } from "./state.js";
@@ -28,11 +29,7 @@ export function displayed(state: MonitorState): {
   return { sessions: state.base.sessions, users: state.users, now: liveNow(state) };
 }
 
-/** "0:42", "12m", "1h05", then "3d" past a day. */
-export function duration(ms: number): string {
-  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)}d`;
-  return elapsed(ms);
-}
+export { duration };
 
 export function firstName(name: string): string {
   return sanitizeLine(name).split(" ")[0] ?? "";
@@ -74,6 +71,7 @@ export function spokenMonitorRow(row: MonitorRow, selected: boolean): string {
     row.with,
     row.customer,
     row.time,
+    row.wait ? `customer ${row.wait.words}` : "",
     SENTIMENT_LABEL[row.sentiment].word,
     row.alert ? "urgent" : "",
     unread,
@@ -131,6 +129,8 @@ export interface MonitorRow {
   customer: string;
   timeMs: number;
   time: string;
+  /** How long the customer has waited for an answer, against the workstream's targets; null when nobody owes one. */
+  wait: WaitMark | null;
   sentiment: SentimentStep;
   sentimentText: string;
   alert: boolean;
@@ -163,6 +163,7 @@ export function rowOf(state: MonitorState, session: Session, users: Record<strin
     customer: sanitizeLine(view.title) || sanitizeLine(view.customer.name),
     timeMs: time.ms,
     time: time.text,
+    wait: waitMark(state.base.org, view, now),
     sentiment: view.sentiment,
     sentimentText: sentimentText(view.sentiment),
     alert: view.alert,
@@ -279,6 +280,16 @@ export function viewCounts(state: MonitorState): Record<SavedView, number> {
     waiting: rows.filter((r) => inView(r.view, "waiting")).length,
     alerts: rows.filter((r) => inView(r.view, "alerts")).length,
   };
+}
+
+/** Whether any workstream sets response targets: without them, nothing can be past one. */
+export function hasResponseTargets(org: OrgView | null): boolean {
+  return org?.workstreams.some((w) => w.responseTargets !== undefined) ?? false;
+}
+
+/** Ongoing conversations whose customer has waited past their workstream's response target. */
+export function pastTargetCount(state: MonitorState): number {
+  return allRows(state).filter((r) => r.wait?.level === "late").length;
 }
 
 // ---- actions: what each needs (SV2, SV4–SV8) --------------------------------------------------------

@@ -1,6 +1,7 @@
 // Theme tokens instead of raw colours. Every state also has a glyph and a word, so NO_COLOR and
 // colour-blind users lose nothing. With NO_COLOR set, colours go; bold and inverse stay.
 import type { Presence } from "../../protocol/views.js";
+import type { WaitLevel } from "../../protocol/response-targets.js";
 
 export interface Theme {
   color: boolean;
@@ -117,6 +118,16 @@ export function severity(theme: Theme, level: Severity): { color?: string; bold?
 export function sentimentSeverity(step: number): Severity {
   return step <= -3 ? "act" : step < 0 ? "watch" : "info";
 }
+
+/**
+ * The customer's wait for an answer against the workstream's response targets: a mark that fills as it grows, so
+ * the levels read without colour (NO_COLOR), on the severity scale. Past target is also bold (act now).
+ */
+export const WAIT_LABEL: Record<WaitLevel, { glyph: string; severity: Severity }> = {
+  ok: { glyph: "◦", severity: "info" },
+  warn: { glyph: "△", severity: "watch" },
+  late: { glyph: "▲", severity: "act" },
+};
 
 /**
  * A meter as btop draws it: `width` cells, full blocks for the share used and light shade for the rest (drawn
