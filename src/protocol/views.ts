@@ -3,9 +3,16 @@
 // own conversation.
 import type { QuickReply } from "./quick-replies.js";
 
-import type { ConversationState, OfferKind, OfferStatus, Presence } from "./vocabulary.js";
+import type {
+  ConversationState,
+  OfferKind,
+  OfferStatus,
+  Presence,
+  PresenceReason,
+  PresenceReasons,
+} from "./vocabulary.js";
 
-export type { ConversationState, OfferKind, OfferStatus, Presence };
+export type { ConversationState, OfferKind, OfferStatus, Presence, PresenceReason, PresenceReasons };
 export type Mode = "live" | "persistent";
 export type SentimentStep = -3 | -2 | -1 | 0 | 1 | 2 | 3;
 
@@ -134,6 +141,10 @@ export interface UserView {
   name: string;
   role: "rep" | "supervisor";
   presence: Presence;
+  /** The org's reason given with the presence ("Lunch"); absent when none was given. */
+  presenceReason?: PresenceReason;
+  /** Server time the presence (or its reason) was set; absent when not known (set before the server recorded it). */
+  presenceSince?: number;
   capacity: number;
   used: number;
   conversations: number;
@@ -143,12 +154,14 @@ export interface UserView {
 export interface OrgView {
   name: string;
   masking: boolean;
-  supervisor: { monitor: boolean; assign: boolean; transfer: boolean; forceClose: boolean };
+  supervisor: { monitor: boolean; assign: boolean; transfer: boolean; forceClose: boolean; setPresence: boolean };
   queues: { id: string; name: string }[];
   workstreams: { id: string; name: string; mode: Mode; queueId: string; sentimentThreshold: SentimentStep }[];
   wrapUpReasons: { id: string; label: string }[];
   /** Org-wide quick replies (reps and supervisors only). */
   quickReplies?: QuickReply[];
+  /** The reasons a rep may give per presence (reps and supervisors only; absent when the org lists none). */
+  presenceReasons?: PresenceReasons;
 }
 
 export type NoticeCode =
@@ -159,7 +172,8 @@ export type NoticeCode =
   | "offer_withdrawn"
   | "transfer_rejected"
   | "transfer_not_accepted"
-  | "conference_declined";
+  | "conference_declined"
+  | "presence_set";
 
 export type Change =
   | { kind: "conversation"; conversation: ConversationView }
