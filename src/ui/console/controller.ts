@@ -1,6 +1,7 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import { reasonsFor } from "../../protocol/rules.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
 import type { ConversationView, Presence } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
@@ -513,7 +514,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       }
       case "presence": {
         this.store.dispatch({ type: "picker", picker: null });
-        await this.call({ type: "presence", presence: item.id as Presence });
+        const [presence, reasonId] = item.id.split(":") as [Presence, string | undefined];
+        await this.call(
+          reasonId === undefined ? { type: "presence", presence } : { type: "presence", presence, reasonId },
+        );
         return;
       }
       case "quickreply": {
@@ -605,11 +609,25 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         }
         return;
       case "presence": {
-        const wanted = SETTABLE_PRESENCES.find(
-          (p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase(),
+        // `/status busy`, `/status busy lunch`: the presence, then one of its reasons by label or id.
+        const [word = "", ...rest] = arg.trim().toLowerCase().split(/\s+/);
+        const wanted = SETTABLE_PRESENCES.find((p) => p === word || PRESENCE_LABEL[p].word.toLowerCase() === word);
+        const said = rest.join(" ");
+        const reason = wanted
+          ? reasonsFor(this.state.org?.presenceReasons, wanted).find(
+              (r) => r.id.toLowerCase() === said || r.label.toLowerCase() === said,
+            )
+          : undefined;
+        if (!wanted || (said && !reason)) {
+          // Not one of them: the dialog opens filtered by what was typed.
+          await this.run("presence");
+          if (this.state.picker?.kind === "presence")
+            this.store.dispatch({ type: "picker", picker: { ...this.state.picker, filter: arg.trim() } });
+          return;
+        }
+        await this.call(
+          reason ? { type: "presence", presence: wanted, reasonId: reason.id } : { type: "presence", presence: wanted },
         );
-        if (!wanted) return this.run("presence");
-        await this.call({ type: "presence", presence: wanted });
         return;
       }
       case "note":

@@ -49,7 +49,7 @@ export function Header(props: {
   const slots: Slot[] = [{ text: "cc-agent", bold: true }];
   if (me && presence) {
     slots.push({
-      text: `${presence.glyph} ${presence.word}`,
+      text: `${presence.glyph} ${presence.word}${me.presenceReason ? ` · ${plainLine(me.presenceReason.label)}` : ""}`,
       color: me.presence === "available" ? theme.ok : me.presence === "rona" ? theme.error : theme.muted,
       bold: me.presence === "rona",
     });
