@@ -2,8 +2,9 @@
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { reasonsFor } from "../../protocol/rules.js";
+import { pickedPresence } from "../components/presence-items.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
-import type { ConversationView, Presence } from "../../protocol/views.js";
+import type { ConversationView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { PickerItem } from "../components/Picker.js";
@@ -514,10 +515,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       }
       case "presence": {
         this.store.dispatch({ type: "picker", picker: null });
-        const [presence, reasonId] = item.id.split(":") as [Presence, string | undefined];
-        await this.call(
-          reasonId === undefined ? { type: "presence", presence } : { type: "presence", presence, reasonId },
-        );
+        await this.call({ type: "presence", ...pickedPresence(item.id) });
         return;
       }
       case "quickreply": {

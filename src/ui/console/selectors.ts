@@ -1,9 +1,8 @@
 // The console's selectors: what its views show that is derived from the state (which mode the keys are in, help's
 // room, a picker's rows). Views and the controller both read them here; views never ask the controller.
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import type { Presence, UserView } from "../../protocol/views.js";
-import { reasonsFor } from "../../protocol/rules.js";
-import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
+import type { UserView } from "../../protocol/views.js";
+import { presenceItems } from "../components/presence-items.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { Mode } from "../keys/bindings.js";
@@ -30,27 +29,6 @@ export function modeOf(state: UiState): Mode {
   if (state.dialog) return "confirm";
   if (state.picker) return "picker";
   return state.focus === "home" ? "home" : "composer";
-}
-
-/**
- * The presences first (numbers 1–5 always pick them), then each with one of the org's reasons (Busy · Lunch): a
- * reason is picked with its presence in one step. The row of the presence the rep is in now says so.
- */
-function presenceItems(state: UiState): PickerItem[] {
-  const me = state.me;
-  const base = (p: Presence) => `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}`;
-  const now = (p: Presence, reasonId: string | undefined) =>
-    me?.presence === p && me.presenceReason?.id === reasonId ? { detail: "now" } : {};
-  return [
-    ...SETTABLE_PRESENCES.map((p) => ({ id: p, label: base(p), ...now(p, undefined) })),
-    ...SETTABLE_PRESENCES.flatMap((p) =>
-      reasonsFor(state.org?.presenceReasons, p).map((r) => ({
-        id: `${p}:${r.id}`,
-        label: `${base(p)} · ${sanitizeLine(r.label)}`,
-        ...now(p, r.id),
-      })),
-    ),
-  ];
 }
 
 /** The picker's rows, filtered; disabled ones stay visible with their reason. */
@@ -83,7 +61,7 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
       items = (state.org?.wrapUpReasons ?? []).map((r) => ({ id: r.id, label: r.label }));
       break;
     case "presence":
-      items = presenceItems(state);
+      items = presenceItems(state.org?.presenceReasons, state.me);
       break;
     case "switcher":
       items = switcherItems(state);
