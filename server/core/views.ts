@@ -469,12 +469,16 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
       }
       // The rep learns who changed their presence for them, and to what.
       if (event.by !== undefined && event.by !== me && event.userId === me) {
-        const u = state.users[me];
-        const reason = u ? userView(u, state.org.presenceReasons).presenceReason : undefined;
+        // The event's own reason: the presence may have moved on within the same command (Busy at capacity).
+        const reason =
+          event.reasonId === undefined
+            ? undefined
+            : (reasonsFor(state.org.presenceReasons, event.presence).find((r) => r.id === event.reasonId)?.label ??
+              event.reasonId);
         changes.push({
           kind: "notice",
           code: "presence_set",
-          text: `${nameOf(state, event.by)} set your presence to ${PRESENCE_WORD[event.presence]}${reason ? ` · ${reason.label}` : ""}.`,
+          text: `${nameOf(state, event.by)} set your presence to ${PRESENCE_WORD[event.presence]}${reason ? ` · ${reason}` : ""}.`,
         });
       }
       break;

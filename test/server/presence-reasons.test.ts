@@ -156,12 +156,15 @@ describe("set_presence over the wire", () => {
     expect(await alice.refused({ type: "set_presence", userId: "alice", presence: "offline" })).toBe("auth/forbidden");
   });
 
-  it("a rep's presence request carries the reason; the demo org's Busy · Lunch reaches the supervisor", async () => {
+  it("a rep's presence request carries the reason; Busy · Lunch reaches her other console and the supervisor", async () => {
     server = await startServer({ port: 0, dataFile: null });
     const sam = await staff("supervisor", "sam");
     const carol = await staff("rep", "carol");
+    const carolAgain = await staff("rep", "carol");
     await carol.request({ type: "presence", presence: "busy", reasonId: "lunch" });
     await waitFor(() => sam.users.get("carol")?.presenceReason, "carol's reason at the supervisor");
+    // presence is the rep's: the console she did not use shows it too
+    await waitFor(() => carolAgain.users.get("carol")?.presenceReason?.label === "Lunch", "her other console");
     expect(sam.users.get("carol")).toMatchObject({ presence: "busy", presenceReason: { id: "lunch", label: "Lunch" } });
     expect(await carol.refused({ type: "presence", presence: "away", reasonId: "lunch" })).toBe(
       "presence/unknown_reason",
