@@ -102,4 +102,12 @@ describe("presence reasons in the console", () => {
     expect(frame.split("\n")[0]).toContain("● Available");
     expect(ui.client.sent).toEqual([]);
   });
+
+  it("a reason's label is sanitised before it reaches the terminal", async () => {
+    const hostile = me({ presence: "busy", presenceReason: { id: "lunch", label: "Lunch\u001b]0;pwned\u0007" } });
+    ui = await renderConsole({ welcome: withReasons(hostile) });
+    const frame = await ui.waitForFrame((f) => f.includes("◐ Busy · Lunch"), "the status bar");
+    expect(frame).not.toContain("\u001b]0;");
+    expect(frame).not.toContain("\u0007");
+  });
 });
