@@ -2,6 +2,7 @@
 // "Busy · Lunch", and a presence a supervisor set is said with who did it (SPEC L2, S2).
 import { afterEach, describe, expect, it } from "vitest";
 import type { OrgView } from "../../src/protocol/views.js";
+import { windowTitle } from "../../src/ui/console/notify.js";
 import { event, KEYS, me, ORG, renderConsole, welcome } from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
@@ -64,6 +65,7 @@ describe("presence reasons in the console", () => {
     });
     frame = await ui.waitForFrame((f) => f.includes("◐ Busy · Lunch"), "Busy · Lunch in the status bar");
     expect(frame.split("\n")[0]).toContain("◐ Busy · Lunch");
+    expect(windowTitle(ui.store.getState())).toBe("cc-agent · ◐ Busy · Lunch");
   });
 
   it("SPEC S2: /status away meeting from Home sends Away with the reason; an unknown reason opens the dialog filtered", async () => {
