@@ -107,7 +107,7 @@ function welcome(sessions: number, messagesEach: number): Welcome {
       org: {
         name: "Bench Org",
         masking: true,
-        supervisor: { monitor: true, assign: true, transfer: true, forceClose: true },
+        supervisor: { monitor: true, assign: true, transfer: true, forceClose: true, setPresence: true },
         queues: [{ id: "general", name: "General" }],
         workstreams: [{ id: "live", name: "Live chat", mode: "live", queueId: "general", sentimentThreshold: -1 }],
         wrapUpReasons: [{ id: "resolved", label: "Resolved" }],

@@ -792,7 +792,7 @@ export class Hub {
     // Presence and capacity may have changed many times: send their current values once.
     const me = connection.userId ? state.users[connection.userId] : undefined;
     if (me) {
-      const changes: Change[] = [{ kind: "user", user: userView(me) }];
+      const changes: Change[] = [{ kind: "user", user: userView(me, this.state.org.presenceReasons) }];
       for (const offer of snap.offers) changes.push({ kind: "offer", offer });
       this.send(connection, { type: "event", seq, at: this.clock.now(), changes } satisfies EventFrame);
     }
@@ -940,8 +940,14 @@ export class Hub {
           this.reply(connection, { type: "ack", reqId: request.reqId, result: { kept: true, consoles } });
           return null;
         }
-        return { type: "presence", presence: request.presence };
+        return request.reasonId === undefined
+          ? { type: "presence", presence: request.presence }
+          : { type: "presence", presence: request.presence, reasonId: request.reasonId };
       }
+      case "set_presence":
+        return request.reasonId === undefined
+          ? { type: "set_presence", userId: request.userId, presence: request.presence }
+          : { type: "set_presence", userId: request.userId, presence: request.presence, reasonId: request.reasonId };
       case "accept":
       case "reject":
         return { type: request.type, offerId: request.offerId };
@@ -1015,7 +1021,7 @@ export class Hub {
         name: q.name,
         open: this.visible.queues[q.id]?.open.length ?? 0,
       })),
-      reps: this.visible.org.users.map((u) => userView(this.visible.users[u.id]!)),
+      reps: this.visible.org.users.map((u) => userView(this.visible.users[u.id]!, this.visible.org.presenceReasons)),
       at: this.clock.now(),
     };
   }

@@ -197,6 +197,18 @@ const quickReply = z.object({
   workstreams: z.array(id).optional(),
 });
 
+const presenceReasonList = z
+  .array(z.object({ id, label: z.string().min(1, "a presence reason needs a label").max(40) }))
+  .optional();
+
+/** Reasons a rep may give per presence: only the presences that keep offers away take them. */
+const presenceReasons = z
+  .strictObject(
+    { busy: presenceReasonList, dnd: presenceReasonList, away: presenceReasonList },
+    { error: "reasons are listed for busy, dnd and away only" },
+  )
+  .default({});
+
 export const orgFileSchema = z
   .object({
     name: z.string().min(1),
@@ -210,13 +222,16 @@ export const orgFileSchema = z
         assign: z.boolean().default(true),
         transfer: z.boolean().default(true),
         forceClose: z.boolean().default(true),
+        /** Setting a rep's presence acts on a person, not a conversation: off unless the org turns it on. */
+        setPresence: z.boolean().default(false),
       })
-      .default({ monitor: true, assign: true, transfer: true, forceClose: true }),
+      .default({ monitor: true, assign: true, transfer: true, forceClose: true, setPresence: false }),
     queues: z.array(z.object({ id, name: z.string().min(1) })).min(1),
     workstreams: z.array(workstream).min(1),
     users: z.array(user).min(1),
     wrapUpReasons: z.array(z.object({ id, label: z.string().min(1) })).min(1),
     quickReplies: z.array(quickReply).default([]),
+    presenceReasons,
     widget: z
       .object({
         allowedOrigins: z
@@ -244,6 +259,7 @@ export const orgFileSchema = z
     unique(org.users, "user");
     unique(org.wrapUpReasons, "wrap-up reason");
     unique(org.quickReplies, "quick reply");
+    for (const [presence, list] of Object.entries(org.presenceReasons)) unique(list ?? [], `${presence} reason`);
     for (const ws of org.workstreams) {
       if (!queues.has(ws.queue))
         ctx.addIssue({ code: "custom", message: `workstream "${ws.id}" names unknown queue "${ws.queue}"` });
@@ -345,12 +361,17 @@ export function toOrg(file: OrgFile): Org {
       if (r.workstreams) reply.workstreams = [...r.workstreams];
       return reply;
     }),
+    presenceReasons: Object.fromEntries(
+      Object.entries(file.presenceReasons)
+        .filter(([, list]) => list && list.length > 0)
+        .map(([presence, list]) => [presence, list!.map((r) => ({ id: r.id, label: r.label }))]),
+    ),
   };
 }
 
 /**
  * The built-in demo org: two queues, a live and a persistent workstream, three reps, one supervisor,
- * every supervisor setting on, masking on. Tokens and the secret are generated per data file.
+ * every supervisor setting on (setting a rep's presence too), presence reasons, masking on. Tokens and the secret are generated per data file.
  */
 export function demoOrgFile(secrets: { secret: string; tokens: Record<string, string> }): OrgFile {
   const token = (userId: string) => secrets.tokens[userId] ?? `${secrets.secret.slice(0, 24)}-${userId}`;
@@ -360,6 +381,7 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
       secret: secrets.secret,
       autoBusyAtCapacity: true,
       masking: true,
+      supervisor: { setPresence: true },
       queues: [
         { id: "general", name: "General" },
         { id: "billing", name: "Billing" },
@@ -464,6 +486,20 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
           tags: ["bye", "end", "goodbye"],
         },
       ],
+      presenceReasons: {
+        busy: [
+          { id: "lunch", label: "Lunch" },
+          { id: "training", label: "Training" },
+          { id: "coaching", label: "Coaching" },
+          { id: "email", label: "Email follow-ups" },
+        ],
+        dnd: [{ id: "escalation", label: "Escalation call" }],
+        away: [
+          { id: "break", label: "Break" },
+          { id: "meeting", label: "Meeting" },
+          { id: "technical", label: "Technical issue" },
+        ],
+      },
       // The demo page (/demo) is on the server's own origin, which is always allowed. One proactive rule, to try
       // on /demo/checkout: after 20 seconds on the page, an invitation to a live chat (PC1).
       widget: {

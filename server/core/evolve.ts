@@ -178,7 +178,11 @@ export function evolve(state: State, event: DomainEvent): State {
           }
         }
       }
+      // The time in a presence restarts with a new presence or a new reason for it, not with the same one again.
+      const reasonId = event.reasonId ?? null;
+      if (u.presence !== event.presence || (u.presenceReasonId ?? null) !== reasonId) u.presenceSince = at;
       u.presence = event.presence;
+      u.presenceReasonId = reasonId;
       u.autoBusy = event.auto;
       if (event.presence === "available") {
         const indexes = existingIndexes(state);
@@ -438,6 +442,7 @@ export function evolve(state: State, event: DomainEvent): State {
       const u = user(state, event.userId);
       u.deleted = true;
       u.presence = "offline";
+      u.presenceReasonId = null;
       u.items = dict();
       // A removed rep can no longer submit a wrap-up reason: stop waiting for them.
       for (const id in state.conversations) {

@@ -29,6 +29,10 @@ export interface UserState {
   presence: Presence;
   /** Busy was set by the org's full-capacity rule, so it lifts when capacity frees (S2). */
   autoBusy: boolean;
+  /** The org's reason given with the presence ("lunch"), if any. Absent in states stored before reasons: none. */
+  presenceReasonId?: string | null;
+  /** When the presence (or its reason) last changed. Absent in states stored before it: unknown. */
+  presenceSince?: number;
   /** When the rep last got or finished work; the longest idle rep is offered first. */
   idleSince: number;
   items: Dict<WorkItem>;
@@ -195,7 +199,8 @@ export type Command =
     }
   | { type: "customer.message"; conversationId: string; text: string; clientId?: string }
   | { type: "customer.end"; conversationId: string }
-  | { type: "presence"; presence: Presence }
+  | { type: "presence"; presence: Presence; reasonId?: string }
+  | { type: "set_presence"; userId: string; presence: Presence; reasonId?: string }
   | { type: "accept"; offerId: string }
   | { type: "reject"; offerId: string }
   | { type: "pick"; conversationId: string }
@@ -238,6 +243,10 @@ export type EventBody =
       presence: Presence;
       auto: boolean;
       reason: "manual" | "rona" | "capacity";
+      /** The org's reason the rep (or supervisor) gave for it. Absent: none. */
+      reasonId?: string;
+      /** The supervisor who set it for the rep. Absent: the rep, or the system. */
+      by?: string;
     }
   | { type: "conversation_created"; conversation: Conversation }
   | { type: "message_added"; conversationId: string; message: Message }
@@ -314,6 +323,7 @@ export type ErrorCode =
   | "offer/not_found"
   | "offer/not_pending"
   | "presence/invalid"
+  | "presence/unknown_reason"
   | "rep/not_found"
   | "rep/unavailable"
   | "rep/at_capacity"
@@ -337,6 +347,7 @@ export type ErrorCode =
   | "supervisor/assign_disabled"
   | "supervisor/transfer_disabled"
   | "supervisor/force_close_disabled"
+  | "supervisor/set_presence_disabled"
   | "supervisor/own_conversation"
   | "supervisor/not_joined"
   | "auth/forbidden";

@@ -2,6 +2,7 @@
 // Secrets and tokens are the shell's business and never reach the core.
 import type { QuickReply } from "../../src/protocol/quick-replies.js";
 import type { ResponseTargets } from "../../src/protocol/response-targets.js";
+import type { PresenceReasons } from "../../src/protocol/vocabulary.js";
 
 export type Mode = "live" | "persistent";
 
@@ -94,6 +95,8 @@ export interface SupervisorSettings {
   assign: boolean;
   transfer: boolean;
   forceClose: boolean;
+  /** A supervisor may set a rep's presence (absent in configurations recorded before it: not allowed). */
+  setPresence?: boolean;
 }
 
 export interface WrapUpReason {
@@ -119,6 +122,8 @@ export interface Org {
   wrapUpReasons: WrapUpReason[];
   /** Org-wide quick replies for the rep console (absent in configurations recorded before them: none). */
   quickReplies?: QuickReply[];
+  /** Reasons a rep may give per presence (absent in configurations recorded before them: none). */
+  presenceReasons?: PresenceReasons;
 }
 
 export const MINUTE = 60_000;

@@ -18,6 +18,9 @@ import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
 import { replyWaitOf } from "../../src/protocol/response-targets.js";
 import type { Conversation, DomainEvent, Message, Note, Offer, State, UserState } from "./model.js";
+import { reasonsFor } from "../../src/protocol/rules.js";
+import { PRESENCE_WORD, REASON_PRESENCES } from "../../src/protocol/vocabulary.js";
+import type { PresenceReasons } from "../../src/protocol/vocabulary.js";
 
 /** A customer who came in with a conversation token sees only that conversation (`conversationId`). */
 export type Viewer =
@@ -221,8 +224,9 @@ export function offerView(state: State, o: Offer): OfferView {
   };
 }
 
-export function userView(u: UserState): UserView {
-  return {
+/** A user's presence, capacity and load; `reasons` (the org's) name the reason given with the presence. */
+export function userView(u: UserState, reasons?: PresenceReasons): UserView {
+  const view: UserView = {
     id: u.id,
     name: u.name,
     role: u.role,
@@ -232,6 +236,13 @@ export function userView(u: UserState): UserView {
     conversations: Object.values(u.items).filter((i) => i.role === "owner" || i.role === "conference").length,
     queues: [...u.queues],
   };
+  if (u.presenceReasonId) {
+    // A reason the org no longer lists keeps its id as its label.
+    const reason = reasonsFor(reasons, u.presence).find((r) => r.id === u.presenceReasonId);
+    view.presenceReason = { id: u.presenceReasonId, label: reason?.label ?? u.presenceReasonId };
+  }
+  if (u.presenceSince !== undefined) view.presenceSince = u.presenceSince;
+  return view;
 }
 
 /** The org as clients see it; staff also get the quick replies. */
@@ -240,7 +251,7 @@ export function orgView(state: State, forStaff = true): OrgView {
   const view: OrgView = {
     name: org.name,
     masking: org.masking,
-    supervisor: { ...org.supervisor },
+    supervisor: { ...org.supervisor, setPresence: org.supervisor.setPresence ?? false },
     queues: org.queues.map((q) => ({ id: q.id, name: q.name })),
     workstreams: org.workstreams.map((w) => ({
       id: w.id,
@@ -254,7 +265,18 @@ export function orgView(state: State, forStaff = true): OrgView {
   };
   if (forStaff && org.quickReplies && org.quickReplies.length > 0)
     view.quickReplies = org.quickReplies.map((r) => ({ ...r }));
+  const reasons = presenceReasonsView(org.presenceReasons);
+  if (forStaff && reasons) view.presenceReasons = reasons;
   return view;
+}
+
+function presenceReasonsView(reasons: PresenceReasons | undefined): PresenceReasons | undefined {
+  const view: PresenceReasons = {};
+  for (const p of REASON_PRESENCES) {
+    const list = reasons?.[p];
+    if (list && list.length > 0) view[p] = list.map((r) => ({ id: r.id, label: r.label }));
+  }
+  return Object.keys(view).length > 0 ? view : undefined;
 }
 
 function activeUsers(state: State): UserState[] {
@@ -306,8 +328,8 @@ export function snapshot(state: State, viewer: Viewer): Snapshot {
   const me = state.users[viewer.id];
   return {
     org: orgView(state),
-    me: me ? userView(me) : null,
-    users: activeUsers(state).map(userView),
+    me: me ? userView(me, state.org.presenceReasons) : null,
+    users: activeUsers(state).map((u) => userView(u, state.org.presenceReasons)),
     conversations: conversations.map((c) => conversationView(state, c, true)),
     customerConversations: [],
     offers: Object.values(state.offers)
@@ -452,6 +474,20 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
           text: "You did not answer an offer in time and are now RONA: no offers reach you until you set yourself Available.",
         });
       }
+      // The rep learns who changed their presence for them, and to what.
+      if (event.by !== undefined && event.by !== me && event.userId === me) {
+        // The event's own reason: the presence may have moved on within the same command (Busy at capacity).
+        const reason =
+          event.reasonId === undefined
+            ? undefined
+            : (reasonsFor(state.org.presenceReasons, event.presence).find((r) => r.id === event.reasonId)?.label ??
+              event.reasonId);
+        changes.push({
+          kind: "notice",
+          code: "presence_set",
+          text: `${nameOf(state, event.by)} set your presence to ${PRESENCE_WORD[event.presence]}${reason ? ` · ${reason}` : ""}.`,
+        });
+      }
       break;
     case "sentiment_changed":
       if (event.alert && c && canSee(state, viewer, c)) {
@@ -528,7 +564,8 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
     if (c) for (const id of [c.ownerId, c.lastOwnerId, ...c.participants, ...c.wrapUpBy]) if (id) users.add(id);
     for (const id of [...users].sort()) {
       const u = state.users[id];
-      if (u && (viewer.role === "supervisor" || id === me)) changes.push({ kind: "user", user: userView(u) });
+      if (u && (viewer.role === "supervisor" || id === me))
+        changes.push({ kind: "user", user: userView(u, state.org.presenceReasons) });
     }
   }
   return changes;

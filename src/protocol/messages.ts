@@ -109,7 +109,8 @@ export const customerRequestSchema = z.discriminatedUnion("type", [
 /** Requests a rep may send (supervisors may send them too). */
 const repRequests = [
   /** ifLastConsole: set it only when this is the user's last open console (quitting one of several changes nothing). */
-  req("presence", { presence, ifLastConsole: z.boolean().optional() }),
+  /** reasonId: one of the org's reasons for that presence (org view `presenceReasons`). */
+  req("presence", { presence, reasonId: id.optional(), ifLastConsole: z.boolean().optional() }),
   req("accept", { offerId: id }),
   req("reject", { offerId: id }),
   req("pick", { conversationId: id }),
@@ -137,6 +138,8 @@ const supervisorRequests = [
   req("assign", { conversationId: id, target, override: z.boolean().optional() }),
   req("supervisor_transfer", { conversationId: id, target }),
   req("force_close", { conversationId: id }),
+  /** Set a rep's presence for them (the org's `supervisor.setPresence`); the rep is told who did it. */
+  req("set_presence", { userId: id, presence, reasonId: id.optional() }),
   /** The event log from `fromSeq` (default 1), at most `limit` events (default and most 1000), masked for staff. */
   req("events", {
     fromSeq: z.number().int().min(1).optional(),

@@ -4,9 +4,16 @@
 import type { QuickReply } from "./quick-replies.js";
 import type { ResponseTargets } from "./response-targets.js";
 
-import type { ConversationState, OfferKind, OfferStatus, Presence } from "./vocabulary.js";
+import type {
+  ConversationState,
+  OfferKind,
+  OfferStatus,
+  Presence,
+  PresenceReason,
+  PresenceReasons,
+} from "./vocabulary.js";
 
-export type { ConversationState, OfferKind, OfferStatus, Presence };
+export type { ConversationState, OfferKind, OfferStatus, Presence, PresenceReason, PresenceReasons };
 export type Mode = "live" | "persistent";
 export type SentimentStep = -3 | -2 | -1 | 0 | 1 | 2 | 3;
 
@@ -150,6 +157,10 @@ export interface UserView {
   name: string;
   role: "rep" | "supervisor";
   presence: Presence;
+  /** The org's reason given with the presence ("Lunch"); absent when none was given. */
+  presenceReason?: PresenceReason;
+  /** Server time the presence (or its reason) was set; absent when not known (set before the server recorded it). */
+  presenceSince?: number;
   capacity: number;
   used: number;
   conversations: number;
@@ -159,7 +170,7 @@ export interface UserView {
 export interface OrgView {
   name: string;
   masking: boolean;
-  supervisor: { monitor: boolean; assign: boolean; transfer: boolean; forceClose: boolean };
+  supervisor: { monitor: boolean; assign: boolean; transfer: boolean; forceClose: boolean; setPresence: boolean };
   queues: { id: string; name: string }[];
   workstreams: {
     id: string;
@@ -173,6 +184,8 @@ export interface OrgView {
   wrapUpReasons: { id: string; label: string }[];
   /** Org-wide quick replies (reps and supervisors only). */
   quickReplies?: QuickReply[];
+  /** The reasons a rep may give per presence (reps and supervisors only; absent when the org lists none). */
+  presenceReasons?: PresenceReasons;
 }
 
 export type NoticeCode =
@@ -184,7 +197,8 @@ export type NoticeCode =
   | "transfer_rejected"
   | "transfer_not_accepted"
   | "conference_declined"
-  | "consult_ended";
+  | "consult_ended"
+  | "presence_set";
 
 export type Change =
   | { kind: "conversation"; conversation: ConversationView }

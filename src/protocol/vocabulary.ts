@@ -7,8 +7,27 @@ export const MAX_MESSAGE_LENGTH = 1000;
 
 export const PRESENCES = ["available", "busy", "dnd", "away", "offline", "rona"] as const;
 export type Presence = (typeof PRESENCES)[number];
+/** A presence as the product names it to people. */
+export const PRESENCE_WORD: Readonly<Record<Presence, string>> = {
+  available: "Available",
+  busy: "Busy",
+  dnd: "Busy-DND",
+  away: "Away",
+  offline: "Offline",
+  rona: "RONA",
+};
 /** The presences a user sets; RONA is only ever set by the server (an offer not answered in time). */
 export const SETTABLE_PRESENCES: readonly Presence[] = PRESENCES.filter((p) => p !== "rona");
+/** The presences an org may list reasons for (Busy: "Lunch"; Away: "Meeting"): the ones that keep offers away. */
+export const REASON_PRESENCES = ["busy", "dnd", "away"] as const;
+export type ReasonPresence = (typeof REASON_PRESENCES)[number];
+/** A reason a rep gives for a presence, from the org's list. */
+export interface PresenceReason {
+  id: string;
+  label: string;
+}
+/** The org's reasons per presence (a presence with no list has none). */
+export type PresenceReasons = Partial<Record<ReasonPresence, PresenceReason[]>>;
 
 export const CONVERSATION_STATES = ["open", "active", "waiting", "wrapup", "closed"] as const;
 export type ConversationState = (typeof CONVERSATION_STATES)[number];

@@ -55,7 +55,7 @@ export function refusal(code: string, message: string): Error {
 export const ORG: OrgView = {
   name: "Contoso Demo",
   masking: true,
-  supervisor: { monitor: true, assign: true, transfer: true, forceClose: true },
+  supervisor: { monitor: true, assign: true, transfer: true, forceClose: true, setPresence: true },
   queues: [
     { id: "general", name: "General" },
     { id: "billing", name: "Billing" },

@@ -45,6 +45,8 @@ import type {
   OfferView,
   OrgView,
   Presence,
+  PresenceReason,
+  PresenceReasons,
   Snapshot,
   SystemMessageCode,
   UserView,
@@ -204,6 +206,7 @@ const offerStatus = oneOf<OfferStatus>({
 });
 const noticeCode = oneOf<NoticeCode>({
   rona: true,
+  presence_set: true,
   sentiment_alert: true,
   customer_ended: true,
   aborted: true,
@@ -341,11 +344,15 @@ const offer = obj<OfferView>({
   alert: bool,
 });
 
+const presenceReason = obj<PresenceReason>({ id: str, label: str });
+
 const user = obj<UserView>({
   id: str,
   name: str,
   role: lit("rep", "supervisor"),
   presence,
+  presenceReason: optional(presenceReason),
+  presenceSince: optional(int),
   capacity: int,
   used: int,
   conversations: int,
@@ -355,7 +362,13 @@ const user = obj<UserView>({
 const org = obj<OrgView>({
   name: str,
   masking: bool,
-  supervisor: obj<OrgView["supervisor"]>({ monitor: bool, assign: bool, transfer: bool, forceClose: bool }),
+  supervisor: obj<OrgView["supervisor"]>({
+    monitor: bool,
+    assign: bool,
+    transfer: bool,
+    forceClose: bool,
+    setPresence: bool,
+  }),
   queues: arr(obj<OrgView["queues"][number]>({ id: str, name: str })),
   workstreams: arr(
     obj<OrgView["workstreams"][number]>({
@@ -376,6 +389,13 @@ const org = obj<OrgView>({
   wrapUpReasons: arr(obj<OrgView["wrapUpReasons"][number]>({ id: str, label: str })),
   quickReplies: optional(
     arr(obj<QuickReply>({ id: str, title: str, text: str, tags: optional(arr(str)), workstreams: optional(arr(str)) })),
+  ),
+  presenceReasons: optional(
+    obj<PresenceReasons>({
+      busy: optional(arr(presenceReason)),
+      dnd: optional(arr(presenceReason)),
+      away: optional(arr(presenceReason)),
+    }),
   ),
 });
 
@@ -440,6 +460,7 @@ const ERROR_CODES = {
   "offer/not_found": true,
   "offer/not_pending": true,
   "presence/invalid": true,
+  "presence/unknown_reason": true,
   "rep/not_found": true,
   "rep/unavailable": true,
   "rep/at_capacity": true,
@@ -463,6 +484,7 @@ const ERROR_CODES = {
   "supervisor/assign_disabled": true,
   "supervisor/transfer_disabled": true,
   "supervisor/force_close_disabled": true,
+  "supervisor/set_presence_disabled": true,
   "supervisor/own_conversation": true,
   "supervisor/not_joined": true,
 } satisfies Record<ProtocolErrorCode | ErrorCode, true>;
@@ -864,6 +886,7 @@ describe("docs/protocol.md", () => {
       expect(doc, kind).toContain(`\`${kind}\``);
     const notices: Record<NoticeCode, true> = {
       rona: true,
+      presence_set: true,
       sentiment_alert: true,
       customer_ended: true,
       aborted: true,

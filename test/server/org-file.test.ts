@@ -158,7 +158,17 @@ describe("docs/example-org.json", () => {
     expect(premium.operatingHours).toBeNull();
     const live = org.workstreams.find((w) => w.id === "live")!;
     expect(live.texts.queuePosition).toBe("You are number {position} in line.");
-    expect(org.supervisor).toEqual({ monitor: true, assign: true, transfer: true, forceClose: false }); // SPEC SV2
+    expect(org.supervisor).toEqual({
+      monitor: true,
+      assign: true,
+      transfer: true,
+      forceClose: false,
+      setPresence: true,
+    }); // SPEC SV2
+    expect(org.presenceReasons?.away).toEqual([
+      { id: "break", label: "Break" },
+      { id: "meeting", label: "Meeting" },
+    ]);
     expect(JSON.stringify(org)).not.toContain("REPLACE-ME");
   });
 });
@@ -171,7 +181,20 @@ describe("the demo org", () => {
     expect(org.workstreams.map((w) => w.mode)).toEqual(["live", "persistent"]);
     expect(org.users.map((u) => u.id)).toEqual([...DEMO_USER_IDS]);
     expect(org.masking).toEqual({ enabled: true, regions: ["US"] });
-    expect(org.supervisor).toEqual({ monitor: true, assign: true, transfer: true, forceClose: true });
+    expect(org.supervisor).toEqual({
+      monitor: true,
+      assign: true,
+      transfer: true,
+      forceClose: true,
+      setPresence: true,
+    });
+    expect(org.presenceReasons.busy?.map((r) => r.label)).toEqual([
+      "Lunch",
+      "Training",
+      "Coaching",
+      "Email follow-ups",
+    ]);
+    expect(org.presenceReasons.away?.map((r) => r.label)).toEqual(["Break", "Meeting", "Technical issue"]);
     expect(org.users.find((u) => u.id === "sam")?.token).toBe(tokens.sam);
   });
 

@@ -247,7 +247,7 @@ describe("whisper from the monitor", () => {
       welcome: supervisorWelcome([conversation("c1")], {
         org: {
           ...supervisorWelcome().snapshot!.org,
-          supervisor: { monitor: false, assign: true, transfer: true, forceClose: true },
+          supervisor: { monitor: false, assign: true, transfer: true, forceClose: true, setPresence: false },
         },
       }),
     });

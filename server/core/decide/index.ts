@@ -94,6 +94,7 @@ const COMMANDS: { readonly [T in Command["type"]]: Entry<T> } = {
   assign: { roles: SUPERVISOR, run: supervisor.assign },
   supervisor_transfer: { roles: SUPERVISOR, run: supervisor.supervisorTransfer },
   force_close: { roles: SUPERVISOR, run: supervisor.forceClose },
+  set_presence: { roles: SUPERVISOR, run: supervisor.setPresence },
 
   delete_queue: { roles: ADMIN, run: admin.deleteQueue },
   delete_workstream: { roles: ADMIN, run: admin.deleteWorkstream },

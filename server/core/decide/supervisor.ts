@@ -1,4 +1,4 @@
-// Supervisors: monitor and join, assign, transfer, force close (SV1–SV8).
+// Supervisors: monitor and join, assign, transfer, force close (SV1–SV8), and a rep's presence when the org allows it.
 import type { Actor, Conversation, State, TransferTarget } from "../model.js";
 import { usedUnits } from "../evolve.js";
 import { workstreamOf } from "../routing.js";
@@ -6,6 +6,7 @@ import type { CommandOf } from "./common.js";
 import {
   actorId,
   assign as assignTo,
+  changePresence,
   checkTarget,
   checkText,
   conversation,
@@ -23,7 +24,7 @@ import {
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
 import type { Refusal, SupervisorAction } from "../../../src/protocol/rules.js";
-import { settingRefusal, supervisorRefusal } from "../../../src/protocol/rules.js";
+import { setPresenceRefusal, settingRefusal, supervisorRefusal } from "../../../src/protocol/rules.js";
 
 /** The shared rules (src/protocol/rules.ts) decide; the monitor shows the same words before anything is sent. */
 function check(refusal: Refusal | null): void {
@@ -101,6 +102,17 @@ export function supervisorTransfer(tx: Tx, actor: Actor, command: CommandOf<"sup
     tx.touch([command.target.id]);
     freed(tx, from);
   }
+}
+
+/**
+ * SV2: with the org's `setPresence` on, a supervisor sets a rep's presence for them: Offline for a rep who left
+ * without signing out, Available for a rep left in RONA (L2). The rep's consoles are told who did it.
+ */
+export function setPresence(tx: Tx, actor: Actor, command: CommandOf<"set_presence">): void {
+  const { state } = tx;
+  check(setPresenceRefusal(state.org.supervisor));
+  const rep = repOf(state, command.userId);
+  changePresence(tx, rep, command.presence, command.reasonId, actorId(actor));
 }
 
 export function forceClose(tx: Tx, actor: Actor, command: CommandOf<"force_close">): void {

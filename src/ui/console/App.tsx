@@ -77,7 +77,9 @@ function PickerOverlay(props: { state: UiState; theme: Theme }) {
           ? "choose a reason to finish"
           : picker.kind === "quickreply"
             ? "Enter inserts at the cursor · Esc closes"
-            : "Esc closes",
+            : picker.kind === "presence" && items.length > 9
+              ? `${items.length - 9} more: type to filter · Esc closes`
+              : "Esc closes",
       ]
         .filter(Boolean)
         .join(" · ")}

@@ -1,8 +1,10 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import { reasonsFor } from "../../protocol/rules.js";
+import { pickedPresence } from "../components/presence-items.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
-import type { ConversationView, Presence } from "../../protocol/views.js";
+import type { ConversationView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { PickerItem } from "../components/Picker.js";
@@ -571,7 +573,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       }
       case "presence": {
         this.store.dispatch({ type: "picker", picker: null });
-        await this.call({ type: "presence", presence: item.id as Presence });
+        await this.call({ type: "presence", ...pickedPresence(item.id) });
         return;
       }
       case "quickreply": {
@@ -673,11 +675,25 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         }
         return;
       case "presence": {
-        const wanted = SETTABLE_PRESENCES.find(
-          (p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase(),
+        // `/status busy`, `/status busy lunch`: the presence, then one of its reasons by label or id.
+        const [word = "", ...rest] = arg.trim().toLowerCase().split(/\s+/);
+        const wanted = SETTABLE_PRESENCES.find((p) => p === word || PRESENCE_LABEL[p].word.toLowerCase() === word);
+        const said = rest.join(" ");
+        const reason = wanted
+          ? reasonsFor(this.state.org?.presenceReasons, wanted).find(
+              (r) => r.id.toLowerCase() === said || r.label.toLowerCase() === said,
+            )
+          : undefined;
+        if (!wanted || (said && !reason)) {
+          // Not one of them: the dialog opens filtered by what was typed.
+          await this.run("presence");
+          if (this.state.picker?.kind === "presence")
+            this.store.dispatch({ type: "picker", picker: { ...this.state.picker, filter: arg.trim() } });
+          return;
+        }
+        await this.call(
+          reason ? { type: "presence", presence: wanted, reasonId: reason.id } : { type: "presence", presence: wanted },
         );
-        if (!wanted) return this.run("presence");
-        await this.call({ type: "presence", presence: wanted });
         return;
       }
       case "note":

@@ -2,7 +2,7 @@
 // room, a picker's rows). Views and the controller both read them here; views never ask the controller.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { UserView } from "../../protocol/views.js";
-import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
+import { presenceItems } from "../components/presence-items.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { Mode } from "../keys/bindings.js";
@@ -71,7 +71,7 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
       items = (state.org?.wrapUpReasons ?? []).map((r) => ({ id: r.id, label: r.label }));
       break;
     case "presence":
-      items = SETTABLE_PRESENCES.map((p) => ({ id: p, label: `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}` }));
+      items = presenceItems(state.org?.presenceReasons, state.me);
       break;
     case "switcher":
       items = switcherItems(state);

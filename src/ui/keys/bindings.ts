@@ -85,6 +85,9 @@ export type CommandId =
   | "mon-sort"
   | "mon-view"
   | "mon-team"
+  | "mon-team-up"
+  | "mon-team-down"
+  | "mon-set-presence"
   | "mon-quit"
   | "mon-page-up"
   | "mon-page-down"
@@ -562,6 +565,16 @@ export const BINDINGS: Binding[] = [
     description: "team and queues view (T again goes back)",
     hint: true,
     label: "team",
+  },
+  { id: "mon-team-up", keys: ["Up", "k"], modes: ["monitor-team"], description: "select the previous rep" },
+  { id: "mon-team-down", keys: ["Down", "j"], modes: ["monitor-team"], description: "select the next rep" },
+  {
+    id: "mon-set-presence",
+    keys: ["p"],
+    modes: ["monitor-team"],
+    description: "set the selected rep's presence (sign out a rep who left, Available after RONA); they are told",
+    hint: true,
+    label: "presence",
   },
   {
     id: "mon-help",

@@ -245,7 +245,8 @@ function applyChange(state: UiState, change: Change): UiState {
         change.code === "rona" ||
         change.code === "aborted" ||
         change.code === "sentiment_alert" ||
-        change.code === "transfer_not_accepted";
+        change.code === "transfer_not_accepted" ||
+        change.code === "presence_set";
       // A transfer the target did not accept was not a transfer: today's count takes it back.
       const counts =
         change.code === "transfer_not_accepted"

@@ -366,6 +366,20 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
 
 function PickerOverlay(props: { state: MonitorState; theme: Theme }) {
   const picker = props.state.picker!;
+  if (picker.kind === "presence") {
+    const name = sanitizeLine(props.state.users[picker.userId]?.name ?? picker.userId);
+    return (
+      <Picker
+        title={`Set ${name}'s presence to`}
+        filter={picker.filter}
+        cursor={cursorIn(picker.filter, props.state.editors.picker)}
+        items={monitorPickerItems(props.state, picker)}
+        index={picker.index}
+        footer={`${name.split(" ")[0]} is told who set it · Enter selects · Esc closes`}
+        theme={props.theme}
+      />
+    );
+  }
   const view = props.state.base.sessions[picker.conversationId]?.view;
   const what = `${sanitizeLine(picker.conversationId)}${view ? ` (${sanitizeLine(view.title)})` : ""}`;
   const title =
@@ -415,7 +429,7 @@ function ForceCloseDialog(props: { state: MonitorState; theme: Theme }) {
 
 function MonitorFooter(props: { state: MonitorState; mode: Mode; hint: string | null; theme: Theme }) {
   const { theme, mode } = props;
-  const table = mode === "monitor" || mode === "monitor-watch" || mode === "monitor-compose";
+  const table = mode === "monitor" || mode === "monitor-team" || mode === "monitor-watch" || mode === "monitor-compose";
   const hints = hintBindings(mode);
   const columns = props.state.base.size.columns;
   // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off; whole hints only.
@@ -483,7 +497,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
       />
     );
   } else if (state.screen === "team") {
-    content = <TeamView state={state} height={body} width={columns} theme={theme} />;
+    content = overlay ?? <TeamView state={state} height={body} width={columns} theme={theme} />;
   } else if (state.screen === "watch") {
     content = overlay ?? <WatchView state={state} height={body} width={columns} theme={theme} />;
   } else {

@@ -13,7 +13,8 @@ import type { Flash } from "../mirror/state.js";
 import type { Store } from "../mirror/store.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
 import type { MonitorAction } from "./reducer.js";
-import { refusalFor, tableRows } from "./selectors.js";
+import { presenceRefusalFor, refusalFor, selectedTeamRow, tableRows } from "./selectors.js";
+import { pickedPresence } from "../components/presence-items.js";
 import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
 import { whisperKey } from "./state.js";
@@ -193,6 +194,17 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return this.store.dispatch({ type: "next-view" });
       case "mon-team":
         return this.store.dispatch({ type: "toggle-team" });
+      case "mon-team-up":
+      case "mon-team-down":
+        return this.store.dispatch({ type: "move-team", delta: command === "mon-team-up" ? -1 : 1 });
+      case "mon-set-presence": {
+        // SV2: refused here, in the server's words, when the org does not allow it.
+        const refusal = presenceRefusalFor(state);
+        if (refusal) return this.flash(refusal, "warn");
+        const rep = selectedTeamRow(state)!;
+        this.store.dispatch({ type: "picker", picker: { kind: "presence", userId: rep.id, filter: "", index: 0 } });
+        return;
+      }
       case "mon-help":
       case "help":
         return this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
@@ -415,6 +427,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const item = this.pickerItems(picker)[picker.index];
     if (!item) return;
     if (item.disabled) return this.flash(`${item.label} cannot be chosen: ${item.disabled}.`, "warn");
+    if (picker.kind === "presence") return this.setPresence(picker.userId, item);
     const [kind, targetId] = item.id.split(":") as ["queue" | "rep", string];
     const target = { kind, id: targetId };
     const id = picker.conversationId;
@@ -458,6 +471,15 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         status: { ...mine, status: "queued", at: this.now() },
       });
     this.flash(`Transferred ${id} to queue ${item.label}${fromName ? `; ${fromName} stays on as consultant` : ""}.`);
+  }
+
+  /** SV2, L2: set a rep's presence for them (Offline for a rep who left, Available after RONA); they are told. */
+  private async setPresence(userId: string, item: PickerItem): Promise<void> {
+    const result = await this.call({ type: "set_presence", userId, ...pickedPresence(item.id) });
+    if (!result) return;
+    this.store.dispatch({ type: "picker", picker: null });
+    const name = sanitizeLine(this.state.users[userId]?.name ?? userId);
+    this.flash(`${name} is now ${item.label}; ${name.split(" ")[0]} is told you set it.`);
   }
 
   private async confirmForceClose(): Promise<void> {

@@ -10,7 +10,7 @@ import { reduce } from "../mirror/reducer.js";
 import type { ConnectionStatus, Flash, UiState } from "../mirror/state.js";
 import { initialUiState } from "../mirror/state.js";
 import { monitorPickerItems } from "./screen.js";
-import { liveNow, tableRows } from "./selectors.js";
+import { liveNow, tableRows, teamRows } from "./selectors.js";
 import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
 import type { MonitorDialog, MonitorPicker, MonitorState, Screen, TransferStatus } from "./state.js";
 
@@ -25,6 +25,8 @@ export type MonitorAction =
   | { type: "flash"; flash: Flash | null }
   | { type: "move"; delta: number }
   | { type: "select"; id: string }
+  /** Up/Down in the team view: the selected rep. */
+  | { type: "move-team"; delta: number }
   | { type: "filter"; filter: string; editing: boolean }
   | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean; whispering?: boolean }
   | { type: "composing"; composing: boolean; whispering?: boolean }
@@ -215,6 +217,11 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
     }
     case "select":
       return { ...state, selectedId: action.id };
+    case "move-team": {
+      const count = teamRows(state).length;
+      if (count === 0) return state;
+      return { ...state, teamIndex: Math.max(0, Math.min(count - 1, state.teamIndex + action.delta)) };
+    }
     case "filter":
       return { ...state, filter: action.filter, filterEditing: action.editing };
     case "screen":
@@ -274,7 +281,7 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return { ...state, picker: { ...picker, index: (((picker.index + action.delta) % count) + count) % count } };
     }
     case "switch-picker-tab":
-      return state.picker
+      return state.picker && state.picker.kind !== "presence"
         ? { ...state, picker: { ...state.picker, tab: state.picker.tab === "queues" ? "reps" : "queues", index: 0 } }
         : state;
     case "dismiss-picker":

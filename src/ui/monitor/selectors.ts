@@ -1,13 +1,14 @@
 // Pure selectors of the monitor: table rows (filtered, saved view, sorted), counts, timers, the team
 // and queues, what each action needs before it is sent, and the transfer status line.
-import { conversationRefusal, settingRefusal } from "../../protocol/rules.js";
+import { conversationRefusal, setPresenceRefusal, settingRefusal } from "../../protocol/rules.js";
 import type { SupervisorAction } from "../../protocol/rules.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { ConversationView, OrgView, SentimentStep, UserView } from "../../protocol/views.js";
 import { duration, unreadBadge, waitMark } from "../mirror/selectors.js";
 import type { WaitMark } from "../mirror/selectors.js";
 import type { Session } from "../mirror/state.js";
-import { PRESENCE_LABEL, SENTIMENT_LABEL, STATE_LABEL } from "../theme/theme.js";
+import { SENTIMENT_LABEL, STATE_LABEL } from "../theme/theme.js";
+import { userPresenceText } from "../components/presence-items.js";
 import type { MonitorState, SavedView, SortKey, TransferStatus } from "./state.js";
 
 /** Rows changed this recently carry a change mark (more than colour, UX 10). */
@@ -320,10 +321,26 @@ export function refusalFor(
 
 // ---- team and queues --------------------------------------------------------------------------------
 
+/** The rep selected in the team view (its position is kept within the rows there are), or null. */
+export function selectedTeamRow(state: MonitorState): TeamRow | null {
+  const rows = teamRows(state);
+  return rows.length === 0 ? null : rows[Math.min(state.teamIndex, rows.length - 1)]!;
+}
+
+/** Why the supervisor cannot set the selected rep's presence now (the server's words), or null. */
+export function presenceRefusalFor(state: MonitorState): string | null {
+  const off = state.base.org ? setPresenceRefusal(state.base.org.supervisor) : null;
+  if (off) return off.message;
+  return selectedTeamRow(state) ? null : "No rep is selected.";
+}
+
 export interface TeamRow {
   id: string;
   name: string;
+  /** "◐ Busy · Lunch": the presence with the reason given for it. */
   presence: string;
+  /** How long in that presence ("12m"), "—" when not known. */
+  since: string;
   rona: boolean;
   available: boolean;
   used: number;
@@ -334,7 +351,7 @@ export interface TeamRow {
 }
 
 export function teamRows(state: MonitorState): TeamRow[] {
-  const { users } = displayed(state);
+  const { users, now } = displayed(state);
   const queueName = (id: string) => sanitizeLine(state.base.org?.queues.find((q) => q.id === id)?.name ?? id);
   return Object.values(users)
     .filter((u) => u.role === "rep" || u.capacity > 0)
@@ -342,7 +359,8 @@ export function teamRows(state: MonitorState): TeamRow[] {
     .map((u) => ({
       id: u.id,
       name: sanitizeLine(u.name),
-      presence: `${PRESENCE_LABEL[u.presence].glyph} ${PRESENCE_LABEL[u.presence].word}`,
+      presence: userPresenceText(u),
+      since: u.presenceSince === undefined ? "—" : duration(Math.max(0, now - u.presenceSince)),
       rona: u.presence === "rona",
       available: u.presence === "available",
       used: u.used,

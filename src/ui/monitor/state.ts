@@ -15,7 +15,8 @@ export const SAVED_VIEWS: SavedView[] = ["all", "open", "waiting", "alerts"];
 /** The table, the team and queues view, or the live view of one conversation (monitored or joined). */
 export type Screen = "table" | "team" | "watch";
 
-export interface MonitorPicker {
+/** Assign or transfer a conversation to a rep or a queue. */
+export interface ConversationPicker {
   kind: "assign" | "transfer";
   conversationId: string;
   /** Assign with the presence and capacity override (SV5). */
@@ -24,6 +25,16 @@ export interface MonitorPicker {
   filter: string;
   index: number;
 }
+
+/** Set a rep's presence (with one of the org's reasons) for them, from the team view. */
+export interface PresencePicker {
+  kind: "presence";
+  userId: string;
+  filter: string;
+  index: number;
+}
+
+export type MonitorPicker = ConversationPicker | PresencePicker;
 
 export type MonitorDialog =
   | { kind: "force-close"; conversationId: string; choice: "cancel" | "confirm" }
@@ -68,6 +79,8 @@ export interface MonitorState {
   screen: Screen;
   /** The conversation the live view shows. */
   watchId: string | null;
+  /** The selected row of the team view (by position in its name order). */
+  teamIndex: number;
   /** The composer has focus (joined conversations, or a whisper). */
   composing: boolean;
   /** The composer writes a whisper: to the rep only, never the customer (its draft is kept apart). */
@@ -98,6 +111,7 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     view: "all",
     screen: "table",
     watchId: null,
+    teamIndex: 0,
     composing: false,
     whispering: false,
     drafts: {},

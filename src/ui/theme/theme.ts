@@ -2,6 +2,7 @@
 // colour-blind users lose nothing. With NO_COLOR set, colours go; bold and inverse stay.
 import type { Presence } from "../../protocol/views.js";
 import type { WaitLevel } from "../../protocol/response-targets.js";
+import { PRESENCE_WORD } from "../../protocol/vocabulary.js";
 
 export interface Theme {
   color: boolean;
@@ -37,12 +38,12 @@ export function makeTheme(env: NodeJS.ProcessEnv = process.env): Theme {
 }
 
 export const PRESENCE_LABEL: Record<Presence, { glyph: string; word: string }> = {
-  available: { glyph: "●", word: "Available" },
-  busy: { glyph: "◐", word: "Busy" },
-  dnd: { glyph: "⊘", word: "Busy-DND" },
-  away: { glyph: "○", word: "Away" },
-  offline: { glyph: "✕", word: "Offline" },
-  rona: { glyph: "⚠", word: "RONA" },
+  available: { glyph: "●", word: PRESENCE_WORD.available },
+  busy: { glyph: "◐", word: PRESENCE_WORD.busy },
+  dnd: { glyph: "⊘", word: PRESENCE_WORD.dnd },
+  away: { glyph: "○", word: PRESENCE_WORD.away },
+  offline: { glyph: "✕", word: PRESENCE_WORD.offline },
+  rona: { glyph: "⚠", word: PRESENCE_WORD.rona },
 };
 
 export const STATE_LABEL: Record<string, { glyph: string; word: string }> = {

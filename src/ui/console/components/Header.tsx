@@ -5,6 +5,7 @@ import type { ConnectionStatus } from "../../mirror/state.js";
 import { cellWidth, padEnd, plainLine, truncate } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
 import { fg, GLYPH, PRESENCE_LABEL } from "../../theme/theme.js";
+import { userPresenceText } from "../../components/presence-items.js";
 
 const CONNECTION: Record<ConnectionStatus, string> = {
   connecting: "connecting…",
@@ -50,7 +51,7 @@ export const Header = memo(function Header(props: {
   const slots: Slot[] = [{ text: "cc-agent", bold: true }];
   if (me && presence) {
     slots.push({
-      text: `${presence.glyph} ${presence.word}`,
+      text: userPresenceText(me),
       color: me.presence === "available" ? theme.ok : me.presence === "rona" ? theme.error : theme.muted,
       bold: me.presence === "rona",
     });
