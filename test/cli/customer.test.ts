@@ -275,7 +275,7 @@ describe("cc-agent customer, rating the chat (CSAT)", () => {
     await alice.request({ type: "presence", presence: "available" });
     const customer = cli("customer");
     customer.write("My parcel is late");
-    const offer = await alice.waitForOffer();
+    const offer = await waitFor(() => alice.pendingOffer(), "an offer (the CLI starting up)", 15_000);
     const conversationId = offer.conversationId;
     await alice.request({ type: "accept", offerId: offer.id });
     await customer.waitForLine(line(String.raw`\* Alice Moreau joined the chat\.`));
@@ -316,7 +316,7 @@ describe("cc-agent customer, rating the chat (CSAT)", () => {
     await alice.request({ type: "presence", presence: "available" });
     const first = cli("customer");
     first.write("Hello");
-    const offer = await alice.waitForOffer();
+    const offer = await waitFor(() => alice.pendingOffer(), "an offer (the CLI starting up)", 15_000);
     await alice.request({ type: "accept", offerId: offer.id });
     await first.waitForLine(line(String.raw`\* Alice Moreau joined the chat\.`));
     first.write("/end");
