@@ -673,6 +673,7 @@ describe("server frame fixtures", () => {
       str(v.type, `${p}.type`);
     };
     looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events"), "events");
+    looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events-rating"), "events (a rating)");
     expect(result("server.ack")).toBeUndefined();
   });
 
