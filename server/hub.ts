@@ -921,6 +921,15 @@ export class Hub {
         return connection.role === "customer"
           ? { type: "customer.end", conversationId: request.conversationId }
           : { type: "end", conversationId: request.conversationId };
+      case "rate": {
+        const command: Command = {
+          type: "customer.rate",
+          conversationId: request.conversationId,
+          score: request.score,
+        };
+        if (request.comment !== undefined) command.comment = request.comment;
+        return command;
+      }
       case "status":
         this.answerStatus(connection, request.reqId, request.conversationId);
         return null;

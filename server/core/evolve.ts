@@ -375,6 +375,7 @@ export function evolve(state: State, event: DomainEvent): State {
     case "wrapup_started": {
       const c = conv(state, event.conversationId);
       moveTo(c, "wrapup");
+      c.endedAt = at;
       c.customerEnded = c.customerEnded || event.customerEnded;
       c.waitingUntil = null;
       c.wrapUpBy = [...event.repIds];
@@ -409,6 +410,7 @@ export function evolve(state: State, event: DomainEvent): State {
       }
       if (state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];
       c.closedAt = at;
+      c.endedAt ??= at;
       c.closedBy = event.by;
       c.waitingUntil = null;
       c.queuedAt = null;
@@ -420,6 +422,12 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "aborted": {
       conv(state, event.conversationId).aborted = event.reason;
+      break;
+    }
+    case "rating_given": {
+      const c = conv(state, event.conversationId);
+      c.rating =
+        event.comment === undefined ? { score: event.score, at } : { score: event.score, comment: event.comment, at };
       break;
     }
     case "supervisor_watching": {

@@ -72,6 +72,14 @@ export interface Message {
  */
 export type NoteKind = "consult" | "whisper";
 
+/** The customer's satisfaction rating of an ended conversation (CSAT): 1 (poor) to 5 (excellent). */
+export interface Rating {
+  score: number;
+  /** Sanitised, trimmed; absent when the customer wrote none. */
+  comment?: string;
+  at: number;
+}
+
 /** A note: written by staff for staff, never shown to the customer. */
 export interface Note {
   id: string;
@@ -130,6 +138,10 @@ export interface Conversation {
   aborted: string | null;
   closedAt: number | null;
   closedBy: string | null;
+  /** When it ended (wrap-up began, or it closed): the customer may rate it for a while after. Absent before it ends. */
+  endedAt?: number | null;
+  /** The customer's rating, once given (at most one). */
+  rating?: Rating;
 }
 
 export interface Offer {
@@ -199,6 +211,7 @@ export type Command =
     }
   | { type: "customer.message"; conversationId: string; text: string; clientId?: string }
   | { type: "customer.end"; conversationId: string }
+  | { type: "customer.rate"; conversationId: string; score: number; comment?: string }
   | { type: "presence"; presence: Presence; reasonId?: string }
   | { type: "set_presence"; userId: string; presence: Presence; reasonId?: string }
   | { type: "accept"; offerId: string }
@@ -300,6 +313,19 @@ export type EventBody =
   | { type: "wrapup_started"; conversationId: string; repIds: string[]; customerEnded: boolean }
   | { type: "wrapup_submitted"; conversationId: string; repId: string; reasonId: string }
   | { type: "closed"; conversationId: string; by: string }
+  /**
+   * The customer rated the conversation they ended or a rep ended (CSAT). `queueId`, `workstreamId` and `repId` (the
+   * rep who had it last) are where it was then, so that a report can count it without the conversation's history.
+   */
+  | {
+      type: "rating_given";
+      conversationId: string;
+      score: number;
+      comment?: string;
+      queueId: string;
+      workstreamId: string;
+      repId: string;
+    }
   | { type: "aborted"; conversationId: string; reason: string }
   | { type: "supervisor_watching"; conversationId: string; supervisorId: string; mode: "monitor" | "join" | null }
   | { type: "queue_deleted"; queueId: string }
@@ -350,6 +376,11 @@ export type ErrorCode =
   | "supervisor/set_presence_disabled"
   | "supervisor/own_conversation"
   | "supervisor/not_joined"
+  | "rating/not_ended"
+  | "rating/not_answered"
+  | "rating/already_given"
+  | "rating/expired"
+  | "rating/invalid"
   | "auth/forbidden";
 
 export interface DomainError {

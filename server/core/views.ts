@@ -8,6 +8,7 @@ import type {
   MessageView,
   NoteView,
   OfferView,
+  RatingView,
   OrgView,
   Snapshot,
   UserView,
@@ -17,7 +18,8 @@ import { conversationIdsOf, holdersOf } from "./indexes.js";
 import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
 import { replyWaitOf } from "../../src/protocol/response-targets.js";
-import type { Conversation, DomainEvent, Message, Note, Offer, State, UserState } from "./model.js";
+import type { Conversation, DomainEvent, Message, Note, Offer, Rating, State, UserState } from "./model.js";
+import { rateUntil } from "./rating.js";
 import { reasonsFor } from "../../src/protocol/rules.js";
 import { PRESENCE_WORD, REASON_PRESENCES } from "../../src/protocol/vocabulary.js";
 import type { PresenceReasons } from "../../src/protocol/vocabulary.js";
@@ -169,11 +171,19 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     closedAt: c.closedAt,
     closedBy: c.closedBy,
   };
+  if (c.rating) view.rating = ratingView(c.rating, (text) => staffText(state, text));
   if (withMessages) {
     view.messages = c.messages.map((m) => messageView(state, m, false, customerName));
     view.notes = (c.notes ?? []).map(noteView);
   }
   return view;
+}
+
+/** A rating as a viewer sees it: the comment through `text` (masking for staff, as it is for its customer). */
+function ratingView(r: Rating, text: (comment: string) => string): RatingView {
+  return r.comment === undefined
+    ? { score: r.score, at: r.at }
+    : { score: r.score, comment: text(r.comment), at: r.at };
 }
 
 function noteView(n: Note): NoteView {
@@ -195,6 +205,9 @@ export function customerConversationView(
     // An aborted conversation (L4) takes no more customer messages: for the customer it is over.
     ended: c.state === "wrapup" || c.state === "closed" || c.aborted !== null,
   };
+  const until = rateUntil(c);
+  if (until !== null) view.rateUntil = until;
+  if (c.rating) view.rating = ratingView(c.rating, (text) => text);
   if (withMessages) view.messages = c.messages.map((m) => messageView(state, m, true, c.customer.name));
   return view;
 }
@@ -401,6 +414,7 @@ const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>([
   "closed",
   "left",
   "aborted",
+  "rating_given",
 ]);
 
 /**

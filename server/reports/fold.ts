@@ -37,6 +37,9 @@ export interface Accumulator {
   conferences: number;
   ronas: number;
   wrapUps: Record<string, number>;
+  /** Customer ratings given (CSAT): their number and the sum of their scores. */
+  ratings: number;
+  ratingSum: number;
   /** Conversations closed, by their sentiment then: below 0, 0, above 0. */
   sentiment: { negative: number; neutral: number; positive: number };
   /** Reps only: time in each presence within the period. */
@@ -63,6 +66,8 @@ export function emptyAccumulator(): Accumulator {
     conferences: 0,
     ronas: 0,
     wrapUps: {},
+    ratings: 0,
+    ratingSum: 0,
     sentiment: { negative: 0, neutral: 0, positive: 0 },
     presenceMs,
     occupiedMs: 0,
@@ -152,6 +157,7 @@ export const FOLDED_TYPES: Record<DomainEvent["type"], boolean> = {
   user_deleted: false,
   declines_forgotten: false,
   note_added: false,
+  rating_given: true,
 };
 
 /** `YYYY-MM-DD` and `YYYY-MM-DD HH:00` in the given offset. */
@@ -441,6 +447,13 @@ export function createFold(options: ReportOptions): ReportFold {
         into(dims(c, c.ownerId ?? c.lastOwnerId, event.at), (acc) => (acc.sentiment[bucket] += 1));
         return;
       }
+      case "rating_given":
+        // The event says where the conversation was and whose it was: it may have closed (and left the fold) long ago.
+        into({ queueId: event.queueId, workstreamId: event.workstreamId, repId: event.repId, at: event.at }, (acc) => {
+          acc.ratings += 1;
+          acc.ratingSum += event.score;
+        });
+        return;
       case "conference_requested":
       case "conference_cancelled":
       case "transfer_ended":

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 import { MAX_MESSAGE_LENGTH } from "./wire.js";
-import { PRESENCES } from "./vocabulary.js";
+import { MAX_RATING_COMMENT_LENGTH, PRESENCES } from "./vocabulary.js";
 
 export {
   CloseCode,
@@ -102,6 +102,18 @@ export const customerRequestSchema = z.discriminatedUnion("type", [
   }),
   req("send", { conversationId: id, text, clientId }),
   req("end", { conversationId: id }),
+  /**
+   * CSAT: rate an ended conversation. The score's range and the comment's length in characters are the server's to
+   * refuse (rating/invalid): here only what no request could mean.
+   */
+  req("rate", {
+    conversationId: id,
+    score: z.number().int(),
+    comment: z
+      .string()
+      .max(MAX_RATING_COMMENT_LENGTH * 4)
+      .optional(),
+  }),
   req("status", { conversationId: id }),
   typing,
 ]);

@@ -45,6 +45,14 @@ export interface MessageView {
   code?: SystemMessageCode;
 }
 
+/** A customer's rating of an ended conversation (CSAT): 1 (poor) to 5 (excellent), and an optional comment. */
+export interface RatingView {
+  score: number;
+  /** Customer text: masked for staff like the customer's messages. */
+  comment?: string;
+  at: number;
+}
+
 /**
  * A staff-only line (never sent to a customer): a note (no `kind`), a consultant's line to the rep (`consult`), or a
  * supervisor's whisper to the rep (`whisper`).
@@ -115,6 +123,8 @@ export interface ConversationView {
   aborted: string | null;
   closedAt: number | null;
   closedBy: string | null;
+  /** The customer's rating, once they gave one (CSAT). */
+  rating?: RatingView;
   /** Only in snapshots and on first sight; later messages arrive one by one. */
   messages?: MessageView[];
   /** Staff notes, with `messages`; later notes arrive one by one (`note` changes). */
@@ -129,6 +139,10 @@ export interface CustomerConversationView {
   /** The rep handling it, if any. */
   repName: string | null;
   ended: boolean;
+  /** Ended, answered by a rep and not rated yet: the customer may rate it until then (Unix ms). Clients ask for it. */
+  rateUntil?: number;
+  /** Their rating, once given. */
+  rating?: RatingView;
   messages?: MessageView[];
 }
 

@@ -5,6 +5,13 @@
 /** Largest message, in characters (code points). */
 export const MAX_MESSAGE_LENGTH = 1000;
 
+/** CSAT: a rating is a whole number from 1 to 5, with a comment of at most this many characters (code points). */
+export const MIN_RATING = 1;
+export const MAX_RATING = 5;
+export const MAX_RATING_COMMENT_LENGTH = 500;
+/** How long after a conversation ended its customer may still rate it. */
+export const RATING_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 export const PRESENCES = ["available", "busy", "dnd", "away", "offline", "rona"] as const;
 export type Presence = (typeof PRESENCES)[number];
 /** A presence as the product names it to people. */

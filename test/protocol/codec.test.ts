@@ -37,6 +37,7 @@ import type {
   CustomerConversationView,
   CustomerView,
   NoteView,
+  RatingView,
   MessageView,
   Mode,
   NoticeCode,
@@ -266,6 +267,12 @@ const customer = obj<CustomerView>({
   caseTitle: optional(str),
 });
 
+const score: Check = (v, p) => {
+  int(v, p);
+  if ((v as number) < 1 || (v as number) > 5) fail(p, `expected a rating 1…5, got ${String(v)}`);
+};
+const rating = obj<RatingView>({ score, comment: optional(str), at: int });
+
 type Transfer = NonNullable<ConversationView["transfer"]>;
 const conversation = obj<ConversationView>({
   id: str,
@@ -313,6 +320,7 @@ const conversation = obj<ConversationView>({
   aborted: nullable(str),
   closedAt: nullable(int),
   closedBy: nullable(str),
+  rating: optional(rating),
   messages: optional(arr(message)),
   notes: optional(arr(note)),
 });
@@ -323,6 +331,8 @@ const customerConversation = obj<CustomerConversationView>({
   mode,
   repName: nullable(str),
   ended: bool,
+  rateUntil: optional(int),
+  rating: optional(rating),
   messages: optional(arr(message)),
 });
 
@@ -487,6 +497,11 @@ const ERROR_CODES = {
   "supervisor/set_presence_disabled": true,
   "supervisor/own_conversation": true,
   "supervisor/not_joined": true,
+  "rating/not_ended": true,
+  "rating/not_answered": true,
+  "rating/already_given": true,
+  "rating/expired": true,
+  "rating/invalid": true,
 } satisfies Record<ProtocolErrorCode | ErrorCode, true>;
 
 const serverFrame = union<ServerFrame, "type">("type", {
@@ -707,6 +722,7 @@ describe("server frame fixtures", () => {
       str(v.type, `${p}.type`);
     };
     looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events"), "events");
+    looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events-rating"), "events (a rating)");
     expect(result("server.ack")).toBeUndefined();
   });
 

@@ -72,6 +72,7 @@ const COMMANDS: { readonly [T in Command["type"]]: Entry<T> } = {
   "customer.start": forCustomers(customer.startConversation),
   "customer.message": forCustomers(customer.customerSend),
   "customer.end": forCustomers(customer.customerEnd),
+  "customer.rate": forCustomers(customer.customerRate),
 
   presence: { roles: STAFF, run: rep.presence },
   accept: { roles: STAFF, run: rep.accept },

@@ -175,6 +175,13 @@ function statusParts(state: MonitorState, session: Session, users: Record<string
   return parts;
 }
 
+/** The customer's rating (CSAT) as one line: the score in stars and in words, then the comment, if any. */
+function ratingLine(rating: NonNullable<Session["view"]["rating"]>): string {
+  const score = Math.max(0, Math.min(5, Math.round(rating.score)));
+  const comment = rating.comment ? sanitizeLine(rating.comment) : "";
+  return `Customer rating: ${"★".repeat(score)}${"☆".repeat(5 - score)} ${score}/5${comment ? ` · “${comment}”` : ""}`;
+}
+
 function ConversationPane(props: {
   state: MonitorState;
   session: Session;
@@ -193,7 +200,7 @@ function ConversationPane(props: {
   const v = session.view;
   const transfer = transferLine(v, state.transfers[v.id], users);
   const status = statusParts(state, session, users);
-  const detailsHeight = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0);
+  const detailsHeight = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0) + (v.rating ? 1 : 0);
   const room = Math.max(
     2,
     props.height - (props.banner ? 1 : 0) - 1 - detailsHeight - 1 - (transfer ? 1 : 0) - (props.composerHeight ?? 0),
@@ -223,6 +230,11 @@ function ConversationPane(props: {
       <Text wrap="truncate-end" {...fg(theme.muted)}>
         {status.join(" · ")}
       </Text>
+      {v.rating ? (
+        <Text wrap="truncate-end" {...fg(theme.accent)}>
+          {ratingLine(v.rating)}
+        </Text>
+      ) : null}
       {transfer ? (
         <Text wrap="truncate-end" {...fg(theme.accent)} bold>
           {transfer}
