@@ -35,6 +35,7 @@ import type {
   ConversationView,
   CustomerConversationView,
   CustomerView,
+  HistoryItemView,
   NoteView,
   MessageView,
   Mode,
@@ -204,6 +205,7 @@ const noticeCode = oneOf<NoticeCode>({
   transfer_rejected: true,
   transfer_not_accepted: true,
   conference_declined: true,
+  customer_back: true,
 });
 
 type StaffAuthor = Exclude<AuthorView, { role: "customer" } | { role: "system" }>;
@@ -301,6 +303,19 @@ const conversation = obj<ConversationView>({
   closedBy: nullable(str),
   messages: optional(arr(message)),
   notes: optional(arr(note)),
+});
+
+const historyItem = obj<HistoryItemView>({
+  id: str,
+  state: conversationState,
+  mode,
+  createdAt: int,
+  closedAt: nullable(int),
+  queueName: str,
+  workstreamName: str,
+  repName: nullable(str),
+  wrapUpReason: nullable(str),
+  title: str,
 });
 
 const customerConversation = obj<CustomerConversationView>({
@@ -650,6 +665,8 @@ describe("server frame fixtures", () => {
       "targets",
     );
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
+    looseObj({ items: arr(historyItem) })(result("server.ack-history"), "history");
+    looseObj({ conversation })(result("server.ack-history_conversation"), "history_conversation");
     looseObj({ kept: bool, consoles: int })(result("server.ack-presence-kept"), "presence (ifLastConsole)");
     const logEvent: Check = (v, p) => {
       if (!isRecord(v)) fail(p, "expected an object");
@@ -844,6 +861,7 @@ describe("docs/protocol.md", () => {
       transfer_rejected: true,
       transfer_not_accepted: true,
       conference_declined: true,
+      customer_back: true,
     };
     for (const code of Object.keys(notices)) expect(doc, code).toContain(`\`${code}\``);
   });
