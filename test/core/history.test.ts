@@ -36,7 +36,7 @@ function danaAndNamesakes() {
   const h = new CoreHarness();
   const dana = { id: "cust-1", name: "Dana Wu" };
   const first = handled(h, "alice", "live", "My card 4111 1111 1111 1111 was charged twice", dana, "resolved");
-  const visitor = handled(h, "bob", "live", "Hi, I am Dana Wu", {}, "other");
+  const visitor = handled(h, "bob", "live", "Hi, I am Dana Wu", { name: "Dana Wu" }, "other");
   const second = handled(h, "bob", "persistent", "The refund has not arrived", dana, "other");
   const namesake = handled(h, "alice", "live", "Where is my parcel?", { id: "cust-2", name: "Dana Wu" }, "resolved");
   h.available("carol");
