@@ -204,6 +204,30 @@ describe("the customer's history", () => {
     expect(screen(ui)).not.toContain("charged twice");
   });
 
+  it("SPEC L6: escape sequences in what the history names never reach the terminal; the words survive", async () => {
+    ui = await chatWithKenny();
+    const hostile: HistoryItemView = {
+      ...EARLIER[1]!,
+      queueName: "Gen\x1b[2Jeral",
+      repName: "Alice\x1b]0;owned\x07 Moreau",
+      wrapUpReason: "Resol\u202eved",
+    };
+    ui.client.responses.history = { items: [hostile] };
+    await ui.press(KEYS.alt("1"));
+    const line = await ui.waitForFrame((f) => stripSgr(f).includes("Earlier conversations (1"), "the history line");
+    await ui.press(KEYS.alt("h"));
+    const picker = await ui.waitForFrame(
+      (f) => stripSgr(f).includes("Earlier conversations of this customer"),
+      "the picker",
+    );
+    for (const plain of [stripSgr(line), stripSgr(picker)]) {
+      // eslint-disable-next-line no-control-regex -- control bytes are what must not be there
+      expect(plain).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]/);
+      expect(plain).toContain("Alice");
+      expect(plain).toContain("Moreau");
+    }
+  });
+
   it("a visitor has no history: nothing is asked, and Alt+H says why", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.alt("1"));
