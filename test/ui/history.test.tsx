@@ -117,6 +117,19 @@ describe("the customer's history", () => {
     expect(stripSgr(frame).indexOf("Earlier conversations")).toBeLessThan(stripSgr(frame).indexOf("Me again"));
   });
 
+  it("switching back and forth asks the server again only after 10 s (a held key does not flood it)", async () => {
+    ui = await chatWithKenny();
+    ui.client.responses.open_items = { items: [] };
+    for (let i = 0; i < 3; i++) {
+      await ui.press(KEYS.alt("1"));
+      await ui.press(KEYS.alt("0"));
+    }
+    expect(ui.client.ofType("history")).toHaveLength(1);
+    ui.store.dispatch({ type: "tick", now: T0 + 10_000 });
+    await ui.press(KEYS.alt("1"));
+    expect(ui.client.ofType("history")).toHaveLength(2);
+  });
+
   it("Alt+H lists them all; Enter opens one read-only, out of the pane: nothing can be sent in it", async () => {
     ui = await chatWithKenny();
     await ui.press(KEYS.alt("1"));

@@ -35,9 +35,14 @@ export interface ControllerOptions extends EffectsOptions {
   typing?: (conversationId: string) => void;
 }
 
+/** A history asked for on focus this recently is not asked for again on focus (Alt+H always asks). */
+const HISTORY_FRESH_MS = 10_000;
+
 export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
   /** The focus the customer's history was last asked for. */
   private historyFocus: string = "home";
+  /** When each conversation's history was last asked for on focus: quick switching asks again at most this often. */
+  private readonly historyAskedAt = new Map<string, number>();
 
   constructor(store: Store<UiState, Action>, client: ConsoleClient, options: ControllerOptions) {
     super(store, client, options);
@@ -48,7 +53,12 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       if (focus === this.historyFocus) return;
       this.historyFocus = focus;
       const session = this.focusedSession();
-      if (session?.view.customer.authenticated) void this.loadHistory(historyOrigin(session), false);
+      if (!session?.view.customer.authenticated) return;
+      const origin = historyOrigin(session);
+      const asked = this.historyAskedAt.get(origin);
+      if (asked !== undefined && this.now() - asked < HISTORY_FRESH_MS) return;
+      this.historyAskedAt.set(origin, this.now());
+      void this.loadHistory(origin, false);
     });
   }
 
