@@ -10,6 +10,8 @@ import { evolve, initialState, upgradeState } from "./core/evolve.js";
 import type { Actor, Command, DomainEvent, Envelope, Outcome, State } from "./core/model.js";
 import { conversationIdsOf } from "./core/indexes.js";
 import { staffEvent } from "./core/event-masking.js";
+import { customerHistory, earlierConversation } from "./core/history.js";
+import type { HistoryAnswer } from "./core/history.js";
 import { audienceOf, changesFor, conversationView, snapshot, userView } from "./core/views.js";
 import type { Viewer } from "./core/views.js";
 import type { Clock } from "./clock.js";
@@ -942,6 +944,17 @@ export class Hub {
       case "open_items":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });
         return null;
+      case "history": {
+        const answer = customerHistory(this.visible, connection.viewer!, request.conversationId);
+        this.answer(connection, request.reqId, answer, (items) => ({ items }));
+        return null;
+      }
+      case "history_conversation": {
+        const viewer = connection.viewer!;
+        const answer = earlierConversation(this.visible, viewer, request.conversationId, request.earlierId);
+        this.answer(connection, request.reqId, answer, (conversation) => ({ conversation }));
+        return null;
+      }
       case "presence": {
         // Quitting one of several consoles leaves the rep's presence to the others.
         const consoles = request.ifLastConsole ? this.consolesOf(connection.userId!).length : 1;
@@ -994,6 +1007,17 @@ export class Hub {
           override: request.override ?? false,
         };
     }
+  }
+
+  /** A read answered by the core: its value as the ack's result, or its refusal. */
+  private answer<T>(
+    connection: Connection,
+    reqId: string,
+    answer: HistoryAnswer<T>,
+    result: (value: T) => Record<string, unknown>,
+  ): void {
+    if (answer.ok) this.reply(connection, { type: "ack", reqId, result: result(answer.value) });
+    else this.fail(connection, reqId, answer.error.code, answer.error.message);
   }
 
   /** A page of the committed log for a supervisor (the event stream), masked as staff see it. */

@@ -395,6 +395,7 @@ export function evolve(state: State, event: DomainEvent): State {
       const c = conv(state, event.conversationId);
       dropItem(state, event.repId, c.id, at);
       c.wrapUpBy = c.wrapUpBy.filter((id) => id !== event.repId);
+      (c.wrapUps ??= []).push({ repId: event.repId, reasonId: event.reasonId });
       break;
     }
     case "closed": {

@@ -119,6 +119,11 @@ export interface Conversation {
   supervisors: Dict<"monitor" | "join">;
   /** Reps who must submit a wrap-up reason before the conversation is Closed. */
   wrapUpBy: string[];
+  /**
+   * The wrap-up reasons submitted, in order (the customer's history shows them). Absent in conversations stored
+   * before it existed: none known.
+   */
+  wrapUps?: { repId: string; reasonId: string }[];
   /** The pending routing offer, if any. */
   offerId: string | null;
   /** Reps who declined it while in the queue; skipped until it leaves the queue. */

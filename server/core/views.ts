@@ -111,8 +111,12 @@ function offeredTo(state: State, c: Conversation): ConversationView["offeredTo"]
   return o?.status === "pending" ? { repId: o.repId, repName: nameOf(state, o.repId)!, expiresAt: o.expiresAt } : null;
 }
 
+/** A conversation's title as staff see it (masked when the org masks). */
+export function staffTitle(state: State, c: Conversation): string {
+  return state.org.masking ? maskName(c.title, regionsOf(state)) : c.title;
+}
+
 export function conversationView(state: State, c: Conversation, withMessages: boolean): ConversationView {
-  const masking = state.org.masking;
   const ws = state.org.workstreams.find((w) => w.id === c.workstreamId);
   const customerName = staffCustomerName(state, c);
   const customer: ConversationView["customer"] = { name: customerName, authenticated: c.customer.authenticated };
@@ -131,7 +135,7 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     workstreamName: ws?.name ?? c.workstreamId,
     queueId: c.queueId,
     queueName: state.queues[c.queueId]?.name ?? c.queueId,
-    title: masking ? maskName(c.title, regionsOf(state)) : c.title,
+    title: staffTitle(state, c),
     customer,
     proactive: c.proactive,
     context,
@@ -223,7 +227,7 @@ export function offerView(state: State, o: Offer): OfferView {
     createdAt: o.createdAt,
     expiresAt: o.expiresAt,
     byName: nameOf(state, o.byId),
-    title: state.org.masking ? maskName(c.title, regionsOf(state)) : c.title,
+    title: staffTitle(state, c),
     customerName,
     queueName: state.queues[c.queueId]?.name ?? c.queueId,
     proactive: c.proactive,
@@ -512,6 +516,16 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
           conversationId: c.id,
         });
       }
+      break;
+    case "assigned":
+      // P12: the customer wrote again in a parked chat, and it came straight back to its rep, without an offer.
+      if (event.by === "auto" && event.repId === me && c)
+        changes.push({
+          kind: "notice",
+          code: "customer_back",
+          text: `${staffCustomerName(state, c)} is back: their conversation is assigned to you again.`,
+          conversationId: c.id,
+        });
       break;
     case "wrapup_started":
       if (event.customerEnded && event.repIds.includes(me)) {

@@ -140,6 +140,10 @@ const repRequests = [
   typing,
   req("targets", {}),
   req("open_items", {}),
+  /** Read-only: the earlier conversations of the signed-in customer of a conversation you can see. */
+  req("history", { conversationId: id }),
+  /** Read-only: one conversation of that history, whole (`earlierId` must be one `history` lists). */
+  req("history_conversation", { conversationId: id, earlierId: id }),
 ] as const;
 
 const supervisorRequests = [

@@ -131,6 +131,26 @@ export interface ConversationView {
   notes?: NoteView[];
 }
 
+/**
+ * One earlier conversation of a signed-in customer, as the `history` request lists it for a rep or a supervisor:
+ * when it was, where, who handled it and how it was wrapped up (the rep opens it read-only with `history_conversation`).
+ */
+export interface HistoryItemView {
+  id: string;
+  state: ConversationState;
+  mode: Mode;
+  createdAt: number;
+  closedAt: number | null;
+  queueName: string;
+  workstreamName: string;
+  /** The rep who handled it last, if any rep did. */
+  repName: string | null;
+  /** The label of its wrap-up reason (that rep's, else the last one submitted); null when none is known. */
+  wrapUpReason: string | null;
+  /** Masked as every title staff see. */
+  title: string;
+}
+
 /** A conversation as its customer sees it. */
 export interface CustomerConversationView {
   id: string;
@@ -212,7 +232,9 @@ export type NoticeCode =
   | "transfer_not_accepted"
   | "conference_declined"
   | "consult_ended"
-  | "presence_set";
+  | "presence_set"
+  /** P12: a parked persistent chat was assigned back to this rep because its customer wrote again. */
+  | "customer_back";
 
 export type Change =
   | { kind: "conversation"; conversation: ConversationView }

@@ -36,6 +36,7 @@ import type {
   ConversationView,
   CustomerConversationView,
   CustomerView,
+  HistoryItemView,
   NoteView,
   RatingView,
   MessageView,
@@ -216,6 +217,7 @@ const noticeCode = oneOf<NoticeCode>({
   transfer_not_accepted: true,
   conference_declined: true,
   consult_ended: true,
+  customer_back: true,
 });
 
 type StaffAuthor = Exclude<AuthorView, { role: "customer" } | { role: "system" }>;
@@ -323,6 +325,19 @@ const conversation = obj<ConversationView>({
   rating: optional(rating),
   messages: optional(arr(message)),
   notes: optional(arr(note)),
+});
+
+const historyItem = obj<HistoryItemView>({
+  id: str,
+  state: conversationState,
+  mode,
+  createdAt: int,
+  closedAt: nullable(int),
+  queueName: str,
+  workstreamName: str,
+  repName: nullable(str),
+  wrapUpReason: nullable(str),
+  title: str,
 });
 
 const customerConversation = obj<CustomerConversationView>({
@@ -714,6 +729,8 @@ describe("server frame fixtures", () => {
       "targets",
     );
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
+    looseObj({ items: arr(historyItem) })(result("server.ack-history"), "history");
+    looseObj({ conversation })(result("server.ack-history_conversation"), "history_conversation");
     looseObj({ kept: bool, consoles: int })(result("server.ack-presence-kept"), "presence (ifLastConsole)");
     const logEvent: Check = (v, p) => {
       if (!isRecord(v)) fail(p, "expected an object");
@@ -911,6 +928,7 @@ describe("docs/protocol.md", () => {
       transfer_not_accepted: true,
       conference_declined: true,
       consult_ended: true,
+      customer_back: true,
     };
     for (const code of Object.keys(notices)) expect(doc, code).toContain(`\`${code}\``);
   });

@@ -18,6 +18,7 @@ import { SessionPane } from "./components/SessionPane.js";
 import { Thread } from "../components/Thread.js";
 import { attentionHint } from "./attention.js";
 import type { Hint } from "./attention.js";
+import { historyLine } from "./history.js";
 import { COLLAPSE_BELOW, sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
@@ -49,6 +50,7 @@ const PICKER_TITLE = {
   presence: "Presence",
   switcher: "Switch to",
   quickreply: "Quick replies",
+  history: "Earlier conversations of this customer",
 } as const;
 
 function PickerOverlay(props: { state: UiState; theme: Theme }) {
@@ -79,7 +81,9 @@ function PickerOverlay(props: { state: UiState; theme: Theme }) {
             ? "Enter inserts at the cursor · Esc closes"
             : picker.kind === "presence" && items.length > 9
               ? `${items.length - 9} more: type to filter · Esc closes`
-              : "Esc closes",
+              : picker.kind === "history"
+                ? "Enter opens it read-only · Esc closes"
+                : "Esc closes",
       ]
         .filter(Boolean)
         .join(" · ")}
@@ -168,9 +172,14 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
     state.connection !== "online",
   );
   const summary = session ? conversationSummary(session) : "";
+  const earlier = session ? historyLine(state, session) : "";
   // Title, customer line, the summary (S2), then the abort warning and context variables when there are any.
   const detailsHeight = session
-    ? 2 + (summary ? 1 : 0) + (session.view.aborted ? 1 : 0) + (Object.keys(session.view.context).length > 0 ? 1 : 0)
+    ? 2 +
+      (summary ? 1 : 0) +
+      (earlier ? 1 : 0) +
+      (session.view.aborted ? 1 : 0) +
+      (Object.keys(session.view.context).length > 0 ? 1 : 0)
     : 0;
   const outboxHeight = session && session.outbox.length > 0 ? 1 : 0;
   const typingHeight = session?.customerTypingUntil !== undefined && state.now < session.customerTypingUntil ? 1 : 0;
@@ -217,9 +226,15 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 abortAdvice="You cannot continue it — end it (Alt+E)."
                 theme={theme}
               />
+              {earlier ? (
+                <Text {...fg(theme.muted)} wrap="truncate-end">
+                  {earlier}
+                </Text>
+              ) : null}
               <Thread
                 messages={session.messages}
                 notes={session.notes}
+                {...(session.lines ? { lines: session.lines } : {})}
                 height={threadHeight}
                 width={mainWidth - 1}
                 scroll={session.scroll}
@@ -241,7 +256,13 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                   highlighted(session.draft, cursorIn(session.draft, state.editors[`draft:${session.id}`])) ?? null
                 }
                 width={mainWidth - 1}
-                disabled={session.view.state === "closed" ? "Closed: read-only. Alt+0 goes back to Home." : null}
+                disabled={
+                  session.view.state !== "closed"
+                    ? null
+                    : session.historyOf
+                      ? "An earlier conversation of this customer: read-only. Alt+0 goes back to Home."
+                      : "Closed: read-only. Alt+0 goes back to Home."
+                }
                 offline={state.connection !== "online"}
                 theme={theme}
               />

@@ -4,7 +4,7 @@ import { sanitizeLine } from "../../protocol/sanitize.js";
 import { reasonsFor } from "../../protocol/rules.js";
 import { pickedPresence } from "../components/presence-items.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
-import type { ConversationView } from "../../protocol/views.js";
+import type { ConversationView, HistoryItemView, Presence } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { PickerItem } from "../components/Picker.js";
@@ -25,6 +25,8 @@ import type { Action } from "../mirror/reducer.js";
 import { placeholderAt, placeholders } from "../../protocol/quick-replies.js";
 import type { QuickReply } from "../../protocol/quick-replies.js";
 import { nextPlaceholderStart } from "./templates.js";
+import { historyOrigin, historyText } from "./history.js";
+import type { Store } from "../mirror/store.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -35,7 +37,33 @@ export interface ControllerOptions extends EffectsOptions {
   typing?: (conversationId: string) => void;
 }
 
+/** A history asked for on focus this recently is not asked for again on focus (Alt+H always asks). */
+const HISTORY_FRESH_MS = 10_000;
+
 export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
+  /** The focus the customer's history was last asked for. */
+  private historyFocus: string = "home";
+  /** When each conversation's history was last asked for on focus: quick switching asks again at most this often. */
+  private readonly historyAskedAt = new Map<string, number>();
+
+  constructor(store: Store<UiState, Action>, client: ConsoleClient, options: ControllerOptions) {
+    super(store, client, options);
+    // Whenever a session of a signed-in customer comes into focus, its earlier conversations are asked for (anew:
+    // conversations close meanwhile), so that the details list them.
+    store.subscribe(() => {
+      const focus = this.state.focus;
+      if (focus === this.historyFocus) return;
+      this.historyFocus = focus;
+      const session = this.focusedSession();
+      if (!session?.view.customer.authenticated) return;
+      const origin = historyOrigin(session);
+      const asked = this.historyAskedAt.get(origin);
+      if (asked !== undefined && this.now() - asked < HISTORY_FRESH_MS) return;
+      this.historyAskedAt.set(origin, this.now());
+      void this.loadHistory(origin, false);
+    });
+  }
+
   // ---- input ----------------------------------------------------------------------------------------
 
   protected mode(): Mode {
@@ -293,6 +321,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.flash("Type /pick N on Home: N from the open work items listed there.");
       case "open-closed":
         return this.flash("Type /open N on Home: N from the recently closed items listed there.");
+      case "history":
+        return this.openHistory();
       case "picker-up":
       case "picker-down":
         this.store.dispatch({ type: "move-picker", delta: command === "picker-up" ? -1 : 1 });
@@ -509,6 +539,33 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     }
   }
 
+  /** The customer's earlier conversations, asked through `conversationId`; a refusal is said only when `loud`. */
+  private async loadHistory(conversationId: string, loud: boolean): Promise<boolean> {
+    let result: Record<string, unknown>;
+    try {
+      result = await this.client.request({ type: "history", conversationId });
+    } catch (error) {
+      if (loud) this.flash((error as Error).message, "error");
+      return false;
+    }
+    this.store.dispatch({ type: "history", conversationId, items: (result.items as HistoryItemView[]) ?? [] });
+    return true;
+  }
+
+  /** Alt+H, /history: the signed-in customer's earlier conversations in a picker; Enter opens one read-only. */
+  private async openHistory(): Promise<void> {
+    const session = this.focusedSession();
+    if (!session)
+      return this.flash("Open a conversation of a signed-in customer, then Alt+H lists their earlier ones.");
+    if (!session.view.customer.authenticated)
+      return this.flash("This customer is a visitor, not signed in: there is no history to list.", "warn");
+    const origin = historyOrigin(session);
+    if (!(await this.loadHistory(origin, true))) return;
+    if ((this.state.history[origin] ?? []).length === 0)
+      return this.flash(`${sanitizeLine(session.view.customer.name)} has no earlier conversations.`);
+    this.store.dispatch({ type: "picker", picker: { kind: "history", conversationId: origin, filter: "", index: 0 } });
+  }
+
   async loadOpenItems(): Promise<void> {
     const result = await this.call({ type: "open_items" });
     if (result) this.store.dispatch({ type: "open-items", items: (result.items as ConversationView[]) ?? [] });
@@ -593,6 +650,22 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "picker", picker: null });
         this.store.dispatch({ type: "focus", target: item.id });
         return;
+      case "history": {
+        const result = await this.call({
+          type: "history_conversation",
+          conversationId: picker.conversationId,
+          earlierId: item.id,
+        });
+        if (!result) return;
+        this.store.dispatch({ type: "picker", picker: null });
+        const conversation = result.conversation as ConversationView;
+        this.store.dispatch({ type: "history-opened", conversation, historyOf: picker.conversationId });
+        const listed = this.state.history[picker.conversationId]?.find((h) => h.id === item.id);
+        this.flash(
+          `Opened the conversation of ${listed ? historyText(listed) : item.label}, read-only. Alt+H lists the others.`,
+        );
+        return;
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import { PRESENCE_LABEL } from "../theme/theme.js";
 import { switcherItems } from "./attention.js";
 import { offerCardHeight } from "./components/OfferCard.js";
 import { replyItems } from "./templates.js";
+import { historyItems } from "./history.js";
 
 /**
  * Rows of bindings help shows in the console at this size: the overlay ends above an empty composer (status bar,
@@ -75,6 +76,9 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
       break;
     case "switcher":
       items = switcherItems(state);
+      break;
+    case "history":
+      items = historyItems(state, picker.conversationId);
       break;
     case "quickreply": {
       // Filtered over title, tags and text by the replies' own matcher.

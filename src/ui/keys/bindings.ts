@@ -59,6 +59,7 @@ export type CommandId =
   | "next-parameter"
   | "pick"
   | "open-closed"
+  | "history"
   | "picker-up"
   | "picker-down"
   | "picker-select"
@@ -381,6 +382,14 @@ export const BINDINGS: Binding[] = [
     hint: true,
     label: "quick reply",
     needs: ["session"],
+  },
+  {
+    id: "history",
+    keys: ["Alt+H"],
+    modes: ["composer"],
+    description: "the signed-in customer's earlier conversations; Enter opens one read-only",
+    slash: "/history",
+    label: "history",
   },
   {
     id: "next-parameter",

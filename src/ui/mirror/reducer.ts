@@ -3,6 +3,7 @@ import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type {
   Change,
   ConversationView,
+  HistoryItemView,
   MessageView,
   NoteView,
   OfferView,
@@ -49,6 +50,10 @@ export type Action =
   | { type: "dialog"; dialog: Dialog }
   | { type: "targets"; targets: Targets }
   | { type: "open-items"; items: ConversationView[] }
+  /** The customer's earlier conversations, as the server listed them through `conversationId`. */
+  | { type: "history"; conversationId: string; items: HistoryItemView[] }
+  /** An earlier conversation the server sent whole: a read-only session (not in the pane), focused. */
+  | { type: "history-opened"; conversation: ConversationView; historyOf: string }
   | { type: "flash"; flash: Flash | null }
   | { type: "quit-armed"; armed: boolean }
   | { type: "remove-session"; conversationId: string }
@@ -197,6 +202,7 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
     // Open items were asked of the history being replaced: the console asks again after each welcome. (Transfer
     // targets are asked again whenever a picker opens, and an open picker keeps its rows.)
     openItems: [],
+    history: {},
     flash: alert ? { level: "warn", text: alert, at: state.now } : state.flash,
   };
 }
@@ -223,7 +229,16 @@ function addMessage(state: UiState, conversationId: string, message: MessageView
   };
 }
 
-function applyChange(state: UiState, change: Change): UiState {
+/** P12: the customer is back in a parked chat now assigned to this rep again: said in that session's thread too. */
+function customerBack(state: UiState, change: Extract<Change, { kind: "notice" }>, at: number): UiState {
+  if (change.code !== "customer_back" || !change.conversationId) return state;
+  return withSession(state, change.conversationId, (s) => ({
+    ...s,
+    lines: [...(s.lines ?? []), { id: `line:${at}:${s.lines?.length ?? 0}`, at, text: change.text }],
+  }));
+}
+
+function applyChange(state: UiState, change: Change, at: number): UiState {
   switch (change.kind) {
     case "conversation":
       return upsertConversation(state, change.conversation);
@@ -253,6 +268,7 @@ function applyChange(state: UiState, change: Change): UiState {
           ? { ...state.counts, transferred: Math.max(0, state.counts.transferred - 1) }
           : state.counts;
       const flash: Flash = { level: warn ? "warn" : "info", text: change.text, at: state.now };
+      const next = customerBack(state, change, at);
       // A consult that ended: the conversation is no longer this user's to see; it leaves the pane.
       if (change.code === "consult_ended" && change.conversationId) {
         const id = change.conversationId;
@@ -264,7 +280,7 @@ function applyChange(state: UiState, change: Change): UiState {
         const order = left.order.filter((o) => o !== id);
         return { ...left, order, focus: left.focus === id ? "home" : left.focus, counts, flash };
       }
-      return { ...state, counts, flash };
+      return { ...next, counts, flash };
     }
     case "customer_conversation":
       return state;
@@ -285,7 +301,7 @@ export function reduce(state: UiState, action: Action): UiState {
     }
     case "event": {
       let next = state;
-      for (const change of action.frame.changes) next = applyChange(next, change);
+      for (const change of action.frame.changes) next = applyChange(next, change, action.frame.at);
       return next;
     }
     case "connection":
@@ -405,6 +421,14 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, targets: action.targets };
     case "open-items":
       return { ...state, openItems: action.items };
+    case "history":
+      return { ...state, history: { ...state.history, [action.conversationId]: action.items } };
+    case "history-opened": {
+      // Closed and seen for the first time: upsertConversation keeps it out of the pane and unread.
+      const next = upsertConversation(state, action.conversation);
+      const opened = withSession(next, action.conversation.id, (s) => ({ ...s, historyOf: action.historyOf }));
+      return reduce(opened, { type: "focus", target: action.conversation.id });
+    }
     case "flash":
       return { ...state, flash: action.flash };
     case "quit-armed":
