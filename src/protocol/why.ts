@@ -1,6 +1,7 @@
 // `why`: the routing decisions behind where a conversation is, as the server answers a supervisor's `why` request
 // and as `cc-agent why` and the monitor put them in words. The routing core computes them with the code that
 // decided (server/core/routing.ts, server/core/why.ts); this file only names and words them.
+import { sanitizeLine } from "./sanitize.js";
 import type { ConversationState, Presence } from "./vocabulary.js";
 import { STATE_WORD } from "./vocabulary.js";
 
@@ -65,8 +66,11 @@ export function whyTime(at: number): string {
     .replace(/\.\d+Z$/, "Z");
 }
 
+/** Names and ids come from the org file: made safe for a terminal wherever they are put in words. */
+const safe = sanitizeLine;
+
 function nameOf(decision: RoutingDecision, repId: string): string {
-  return decision.reps.find((r) => r.repId === repId)?.name ?? repId;
+  return safe(decision.reps.find((r) => r.repId === repId)?.name ?? repId);
 }
 
 /** Why a rep was passed over, in words. */
@@ -76,7 +80,7 @@ export function passedOverWords(rep: RepVerdict, decision: RoutingDecision): str
     case null:
       return "chosen";
     case "not_in_queue":
-      return `not in queue ${decision.queueId}`;
+      return `not in queue ${safe(decision.queueId)}`;
     case "presence":
       return `${PRESENCE_WORD[rep.presence]}, not Available`;
     case "holds_it":
@@ -89,8 +93,12 @@ export function passedOverWords(rep: RepVerdict, decision: RoutingDecision): str
       return "free, but the workstream is outside its hours";
     case "affinity":
       return `eligible, but ${chosen} had it before (affinity)`;
-    case "longer_idle":
-      return `eligible, but ${chosen} was idle longer`;
+    case "longer_idle": {
+      const first = decision.reps.find((r) => r.repId === decision.chosen?.repId);
+      return first && first.idleSince === rep.idleSince
+        ? `eligible, but ${chosen} was idle as long and comes first by id`
+        : `eligible, but ${chosen} was idle longer`;
+    }
   }
 }
 
@@ -109,22 +117,22 @@ export function decisionHeadline(decision: RoutingDecision): string {
   const forgotten = decision.declinesForgotten ? " (every free rep had declined it: declines forgotten)" : "";
   if (!decision.chosen) {
     const closed = decision.reps.some((r) => r.passedOver === "outside_hours");
-    return `${when} queue ${decision.queueId}: offered to nobody${closed ? ", outside the workstream's hours" : ""}${forgotten}`;
+    return `${when} queue ${safe(decision.queueId)}: offered to nobody${closed ? ", outside the workstream's hours" : ""}${forgotten}`;
   }
   const { repId, by, override } = decision.chosen;
   const past = override ? ", past presence or capacity (override)" : "";
-  return `${when} queue ${decision.queueId}: ${nameOf(decision, repId)}: ${CHOSEN_WORD[by]}${past}${forgotten}`;
+  return `${when} queue ${safe(decision.queueId)}: ${nameOf(decision, repId)}: ${CHOSEN_WORD[by]}${past}${forgotten}`;
 }
 
-/** The whole answer as lines of text (the CLI prints them; the monitor shows them, sanitised). */
+/** The whole answer as lines of text, safe for a terminal (the CLI prints them; the monitor shows them). */
 export function whyLines(answer: WhyAnswer): string[] {
-  const lines = [`${answer.conversationId}: ${STATE_WORD[answer.state]} in queue ${answer.queueId}`];
+  const lines = [`${safe(answer.conversationId)}: ${STATE_WORD[answer.state]} in queue ${safe(answer.queueId)}`];
   if (answer.decisions.length === 0) lines.push("  no routing decision yet");
   for (const decision of answer.decisions) {
     lines.push(`  ${decisionHeadline(decision)}`);
     for (const rep of decision.reps) {
       const mark = rep.passedOver === null ? "✔" : "·";
-      lines.push(`    ${mark} ${rep.name} (${rep.repId}): ${passedOverWords(rep, decision)}`);
+      lines.push(`    ${mark} ${safe(rep.name)} (${safe(rep.repId)}): ${passedOverWords(rep, decision)}`);
     }
   }
   return lines;
