@@ -81,6 +81,7 @@ export type CommandId =
   | "mon-sort"
   | "mon-view"
   | "mon-team"
+  | "mon-why"
   | "mon-quit"
   | "mon-page-up"
   | "mon-page-down"
@@ -515,6 +516,13 @@ export const BINDINGS: Binding[] = [
     description: "cycle saved views: all, Open, Waiting, alerts",
     hint: true,
     label: "view",
+  },
+  {
+    id: "mon-why",
+    keys: ["y"],
+    modes: ["monitor"],
+    description: "why it is where it is: each routing decision, every rep's verdict, in the preview (y again hides)",
+    label: "why",
   },
   {
     id: "mon-team",
