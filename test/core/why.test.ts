@@ -218,6 +218,36 @@ describe("why: why the chosen rep was chosen", () => {
     expect(assigned!.reps.map((r) => [r.repId, r.passedOver, r.presence])).toEqual([["bob", null, "offline"]]);
   });
 
+  it("SPEC L10: a rep who transferred it back to the queue and is wrapping it up is passed over as holding it", () => {
+    // given alice handling a live conversation, and bob Available
+    const { h, org } = harness();
+    h.available("alice");
+    const id = h.start("live");
+    accept(h, "alice", id);
+    h.available("bob");
+
+    // when alice transfers it to the queue (she wraps it up)
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+
+    // then it went to bob, and alice, who still holds it, was passed over for that
+    const decisions = why(h, org, id).decisions;
+    const last = decisions[decisions.length - 1]!;
+    expect(last.chosen?.repId).toBe("bob");
+    expect(last.reps.find((r) => r.repId === "alice")!.passedOver).toBe("holds_it");
+  });
+
+  it("a rep who picks it from the queue is the decision, chosen by their pick", () => {
+    // given nobody Available and a conversation waiting in general
+    const { h, org } = harness();
+    const id = h.start("live");
+
+    // when bob picks it
+    h.ok(rep("bob"), { type: "pick", conversationId: id });
+
+    // then the decision is bob's pick
+    expect(why(h, org, id).decisions.map((d) => d.chosen)).toEqual([{ repId: "bob", by: "pick", override: false }]);
+  });
+
   it("SPEC L10: when every free rep declined it the declines are forgotten, and the decision says so", () => {
     // given only alice Available in general, and a conversation offered to her
     const { h, org } = harness();
