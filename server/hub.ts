@@ -79,6 +79,8 @@ interface Connection {
   signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
   /** Its rate limits (server/rate-limit.ts). */
   admittance: Admittance;
+  /** A `why` is being answered: it folds the log, so one at a time per connection. */
+  whyUnderWay: boolean;
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -477,6 +479,7 @@ export class Hub {
       helloTimer: null,
       signedIdentity: undefined,
       admittance,
+      whyUnderWay: false,
     };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
@@ -1000,20 +1003,33 @@ export class Hub {
       this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId}.`);
       return;
     }
+    if (connection.whyUnderWay) {
+      this.fail(
+        connection,
+        reqId,
+        "protocol/rate_limited",
+        "One why at a time: wait for the answer before asking again.",
+      );
+      return;
+    }
+    connection.whyUnderWay = true;
     const gone = (): boolean => this.closed || !this.connections.has(connection);
-    whyFromLog(this.store, toOrg(this.org), conversationId, () => this.clock.now(), gone).then(
-      (answer) => {
-        if (gone()) return;
-        if (answer)
-          this.reply(connection, { type: "ack", reqId, result: answer as unknown as Record<string, unknown> });
-        // Not committed yet (it was created in the commit under way): asked again, it is there.
-        else this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId} yet.`);
-      },
-      (error: unknown) => {
-        this.log.error({ err: (error as Error).message, conversationId }, "why: the log could not be read");
-        if (!gone()) this.fail(connection, reqId, "server/unavailable", "The log could not be read; try again.");
-      },
-    );
+    whyFromLog(this.store, toOrg(this.org), conversationId, () => this.clock.now(), gone)
+      .finally(() => (connection.whyUnderWay = false))
+      .then(
+        (answer) => {
+          if (gone()) return;
+          if (answer)
+            this.reply(connection, { type: "ack", reqId, result: answer as unknown as Record<string, unknown> });
+          // Not committed yet (it was created in the commit under way): asked again, it is there.
+          else
+            this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId} yet.`);
+        },
+        (error: unknown) => {
+          this.log.error({ err: (error as Error).message, conversationId }, "why: the log could not be read");
+          if (!gone()) this.fail(connection, reqId, "server/unavailable", "The log could not be read; try again.");
+        },
+      );
   }
 
   private answerStatus(connection: Connection, reqId: string, conversationId: string): void {
