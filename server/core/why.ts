@@ -127,7 +127,10 @@ export class WhyFold {
         const o = event.offer;
         const c = state.conversations[id];
         if (o.conversationId !== id || !c) return;
-        if (o.kind === "route") this.decisions.push(explainRouting(state, c, event.at, event.seq, this.forgotten));
+        // A log folded from its start with a later org may lack the workstream: nothing to explain it by.
+        const known = state.org.workstreams.some((w) => w.id === c.workstreamId);
+        if (o.kind === "route" && known)
+          this.decisions.push(explainRouting(state, c, event.at, event.seq, this.forgotten));
         else if (o.kind !== "conference") this.decisions.push(chosenBy(state, c, event, o.repId, "transfer", false));
         this.forgotten = false;
         return;
@@ -150,7 +153,8 @@ export class WhyFold {
     if (!c) return null;
     const decisions = [...this.decisions];
     // Open and offered to nobody: why nobody, now.
-    if (c.state === "open" && !c.offerId && !c.transfer) decisions.push(explainRouting(state, c, now, null));
+    const known = state.org.workstreams.some((w) => w.id === c.workstreamId);
+    if (c.state === "open" && !c.offerId && !c.transfer && known) decisions.push(explainRouting(state, c, now, null));
     return { conversationId: c.id, state: c.state, queueId: c.queueId, ownerId: c.ownerId, decisions };
   }
 }
