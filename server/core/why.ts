@@ -129,9 +129,11 @@ export class WhyFold {
         if (o.conversationId !== id || !c) return;
         // A log folded from its start with a later org may lack the workstream: nothing to explain it by.
         const known = state.org.workstreams.some((w) => w.id === c.workstreamId);
-        if (o.kind === "route" && known)
-          this.decisions.push(explainRouting(state, c, event.at, event.seq, this.forgotten));
-        else if (o.kind !== "conference") this.decisions.push(chosenBy(state, c, event, o.repId, "transfer", false));
+        if (o.kind === "route") {
+          if (known) this.decisions.push(explainRouting(state, c, event.at, event.seq, this.forgotten));
+        } else if (o.kind !== "conference") {
+          this.decisions.push(chosenBy(state, c, event, o.repId, "transfer", false));
+        }
         this.forgotten = false;
         return;
       }
