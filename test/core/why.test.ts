@@ -236,6 +236,24 @@ describe("why: why the chosen rep was chosen", () => {
     expect(last.reps.find((r) => r.repId === "alice")!.passedOver).toBe("holds_it");
   });
 
+  it("SPEC L10: a transfer to a rep is a decision, the rep chosen by the transfer", () => {
+    // given alice handling a live conversation, and bob Available
+    const { h, org } = harness();
+    h.available("alice");
+    const id = h.start("live");
+    accept(h, "alice", id);
+    h.available("bob");
+
+    // when alice transfers it to bob
+    h.ok(rep("alice"), { type: "transfer", conversationId: id, target: { kind: "rep", id: "bob" } });
+
+    // then the decisions are routing's offer to alice, then the transfer to bob
+    expect(why(h, org, id).decisions.map((d) => d.chosen)).toEqual([
+      { repId: "alice", by: "longest_idle", override: false },
+      { repId: "bob", by: "transfer", override: false },
+    ]);
+  });
+
   it("a rep who picks it from the queue is the decision, chosen by their pick", () => {
     // given nobody Available and a conversation waiting in general
     const { h, org } = harness();
