@@ -24,6 +24,8 @@ import { StoreError } from "./store/store.js";
 import { Admission } from "./rate-limit.js";
 import type { Admittance } from "./rate-limit.js";
 import { replay } from "./replay.js";
+import { whyFromLog } from "./why-answer.js";
+import { settingRefusal } from "../src/protocol/rules.js";
 import { TypingThrottle, staffTypes, staffWatching } from "./typing.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, MAX_EVENTS_PAGE, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
@@ -79,6 +81,8 @@ interface Connection {
   signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
   /** Its rate limits (server/rate-limit.ts). */
   admittance: Admittance;
+  /** A `why` is being answered: it folds the log, so one at a time per connection. */
+  whyUnderWay: boolean;
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -477,6 +481,7 @@ export class Hub {
       helloTimer: null,
       signedIdentity: undefined,
       admittance,
+      whyUnderWay: false,
     };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
@@ -941,6 +946,9 @@ export class Hub {
       case "events":
         this.answerEvents(connection, request.reqId, request.fromSeq ?? 1, request.limit ?? MAX_EVENTS_PAGE);
         return null;
+      case "why":
+        this.answerWhy(connection, request.reqId, request.conversationId);
+        return null;
       case "open_items":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });
         return null;
@@ -1025,6 +1033,49 @@ export class Hub {
     const masking = this.state.org.masking;
     const events = [...this.store.eventsAfter(fromSeq - 1, limit)].map((e) => staffEvent(e as DomainEvent, masking));
     this.reply(connection, { type: "ack", reqId, result: { events, lastSeq: this.store.lastSeq() } });
+  }
+
+  /**
+   * The routing decisions behind where a conversation is (`why`), for a supervisor who may monitor (SV8). It names
+   * reps and queues only, nothing of the customer, so there is nothing to mask.
+   */
+  private answerWhy(connection: Connection, reqId: string, conversationId: string): void {
+    const refusal = settingRefusal(this.visible.org.supervisor, "monitor");
+    if (refusal) {
+      this.fail(connection, reqId, refusal.code, refusal.message);
+      return;
+    }
+    if (!this.visible.conversations[conversationId]) {
+      this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId}.`);
+      return;
+    }
+    if (connection.whyUnderWay) {
+      this.fail(
+        connection,
+        reqId,
+        "protocol/rate_limited",
+        "One why at a time: wait for the answer before asking again.",
+      );
+      return;
+    }
+    connection.whyUnderWay = true;
+    const gone = (): boolean => this.closed || !this.connections.has(connection);
+    whyFromLog(this.store, toOrg(this.org), conversationId, () => this.clock.now(), gone)
+      .finally(() => (connection.whyUnderWay = false))
+      .then(
+        (answer) => {
+          if (gone()) return;
+          if (answer)
+            this.reply(connection, { type: "ack", reqId, result: answer as unknown as Record<string, unknown> });
+          // Not committed yet (it was created in the commit under way): asked again, it is there.
+          else
+            this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId} yet.`);
+        },
+        (error: unknown) => {
+          this.log.error({ err: (error as Error).message, conversationId }, "why: the log could not be read");
+          if (!gone()) this.fail(connection, reqId, "server/unavailable", "The log could not be read; try again.");
+        },
+      );
   }
 
   private answerStatus(connection: Connection, reqId: string, conversationId: string): void {

@@ -161,6 +161,8 @@ const supervisorRequests = [
     fromSeq: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).optional(),
   }),
+  /** The routing decisions behind where a conversation is, each rep's verdict at each (src/protocol/why.ts). */
+  req("why", { conversationId: id }),
 ] as const;
 
 export const repRequestSchema = z.discriminatedUnion("type", [...repRequests]);

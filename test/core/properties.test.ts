@@ -22,6 +22,7 @@ import { DAY, isOpenAt, MINUTE, nextClosing, nextOpening } from "../../server/co
 import { addClientId, conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
 import type { ClientIds } from "../../server/core/indexes.js";
 import { eligible, workstreamOf } from "../../server/core/routing.js";
+import { explainRouting } from "../../server/core/why.js";
 import type { Org } from "../../server/core/org.js";
 import { admin, CoreHarness, customer, rep, supervisor, system, testOrg, testWorkstream } from "../helpers/core.js";
 
@@ -915,6 +916,24 @@ const refusals = new Map<string, number>();
 const reached = new Set<string>();
 let runs = 0;
 
+/**
+ * `why` explains a routing offer with the selection that made it: on the state just before the offer, the
+ * explanation chooses the offered rep, and every other rep it lists was passed over for a reason.
+ */
+function whyProblems(before: State, event: DomainEvent & { type: "offered" }): string[] {
+  const o = event.offer;
+  const c = before.conversations[o.conversationId];
+  if (o.kind !== "route" || !c) return [];
+  const decision = explainRouting(before, c, event.at, event.seq);
+  const found: string[] = [];
+  if (decision.chosen?.repId !== o.repId)
+    found.push(`${o.id} went to ${o.repId}; the explanation chose ${decision.chosen?.repId ?? "nobody"}`);
+  for (const r of decision.reps)
+    if ((r.passedOver === null) !== (r.repId === o.repId))
+      found.push(`${r.repId} is listed as ${r.passedOver ?? "chosen"} for ${o.id} to ${o.repId}`);
+  return found;
+}
+
 function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
   runs++;
   const org = makeOrg(variant);
@@ -999,6 +1018,13 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
             index,
             "SPEC L2: only an Available rep with room, who does not hold the conversation yet, is offered it",
             problems,
+          );
+        const why = whyProblems(replica, event);
+        if (why.length > 0)
+          fail(
+            index,
+            "why: the explanation of a routing offer names the rep routing chose, and why each other was not",
+            why,
           );
       }
       try {

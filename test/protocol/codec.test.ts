@@ -55,6 +55,7 @@ import type {
 } from "../../src/protocol/views.js";
 import type { ErrorCode } from "../../server/core/model.js";
 import type { QuickReply } from "../../src/protocol/quick-replies.js";
+import type { ChosenBy, PassedOver, RepVerdict, RoutingDecision, WhyAnswer } from "../../src/protocol/why.js";
 import { serverFixtures } from "./fixtures/index.js";
 
 type Role = "rep" | "supervisor" | "customer";
@@ -740,6 +741,51 @@ describe("server frame fixtures", () => {
     };
     looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events"), "events");
     looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events-rating"), "events (a rating)");
+    const passedOver: Record<PassedOver, true> = {
+      not_in_queue: true,
+      presence: true,
+      holds_it: true,
+      capacity: true,
+      declined: true,
+      outside_hours: true,
+      affinity: true,
+      longer_idle: true,
+    };
+    const chosenBy: Record<ChosenBy, true> = {
+      affinity: true,
+      longest_idle: true,
+      supervisor: true,
+      pick: true,
+      returning: true,
+      transfer: true,
+    };
+    const decision = obj<RoutingDecision>({
+      seq: nullable(int),
+      at: int,
+      queueId: str,
+      chosen: nullable(
+        obj<NonNullable<RoutingDecision["chosen"]>>({ repId: str, by: oneOf(chosenBy), override: bool }),
+      ),
+      reps: arr(
+        obj<RepVerdict>({
+          repId: str,
+          name: str,
+          passedOver: nullable(oneOf(passedOver)),
+          presence,
+          used: int,
+          capacity: int,
+          idleSince: int,
+        }),
+      ),
+      declinesForgotten: bool,
+    });
+    obj<WhyAnswer>({
+      conversationId: str,
+      state: lit("open", "active", "waiting", "wrapup", "closed"),
+      queueId: str,
+      ownerId: nullable(str),
+      decisions: arr(decision),
+    })(result("server.ack-why"), "why");
     expect(result("server.ack")).toBeUndefined();
   });
 

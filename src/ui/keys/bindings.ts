@@ -89,6 +89,7 @@ export type CommandId =
   | "mon-team-up"
   | "mon-team-down"
   | "mon-set-presence"
+  | "mon-why"
   | "mon-quit"
   | "mon-page-up"
   | "mon-page-down"
@@ -566,6 +567,13 @@ export const BINDINGS: Binding[] = [
     description: "cycle saved views: all, Open, Waiting, alerts",
     hint: true,
     label: "view",
+  },
+  {
+    id: "mon-why",
+    keys: ["y"],
+    modes: ["monitor"],
+    description: "why it is where it is: each routing decision, every rep's verdict, in the preview (y again hides)",
+    label: "why",
   },
   {
     id: "mon-team",

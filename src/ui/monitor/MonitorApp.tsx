@@ -32,7 +32,7 @@ import {
   transferLine,
   viewCounts,
 } from "./selectors.js";
-import type { MonitorState } from "./state.js";
+import type { MonitorState, WhyPanel } from "./state.js";
 import { whisperKey } from "./state.js";
 import { Table } from "./Table.js";
 import { TeamView } from "./TeamView.js";
@@ -256,6 +256,38 @@ function ConversationPane(props: {
   );
 }
 
+/**
+ * The routing decisions of the previewed conversation (y): the answer's first line, then as many of its last lines
+ * as fit (the latest decision matters most); what does not fit is counted, and `cc-agent why` prints it all.
+ */
+function WhyPane(props: { why: WhyPanel; height: number; theme: Theme }) {
+  const { why, theme } = props;
+  const id = sanitizeLine(why.conversationId);
+  if (!why.lines) return <Text {...fg(theme.muted)}>Asking the server why {id} is where it is…</Text>;
+  const [first = "", ...rest] = why.lines;
+  const room = Math.max(1, props.height - 2);
+  // When it does not all fit, one row says how much is left out.
+  const shown = rest.length > room ? rest.slice(rest.length - Math.max(0, room - 1)) : rest;
+  const hidden = rest.length - shown.length;
+  return (
+    <Box flexDirection="column" height={props.height} overflow="hidden">
+      <Text bold wrap="truncate-end">
+        Why: {first} <Text {...fg(theme.muted)}>· y hides</Text>
+      </Text>
+      {hidden > 0 ? (
+        <Text {...fg(theme.muted)} wrap="truncate-end">
+          … {hidden} earlier lines: cc-agent why {id} prints them all
+        </Text>
+      ) : null}
+      {shown.map((line, i) => (
+        <Text key={i} wrap="truncate-end" {...(line.startsWith("    ✔") ? fg(theme.accent) : {})}>
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
 function Preview(props: { state: MonitorState; height: number; width: number; theme: Theme }) {
   const { state, theme } = props;
   const session = state.selectedId ? displayed(state).sessions[state.selectedId] : undefined;
@@ -285,15 +317,19 @@ function Preview(props: { state: MonitorState; height: number; width: number; th
       borderRight={false}
       {...border(theme.muted)}
     >
-      <ConversationPane
-        state={state}
-        session={session}
-        height={props.height - 1}
-        width={props.width}
-        scroll={0}
-        fitThread
-        theme={theme}
-      />
+      {state.why?.conversationId === session.id ? (
+        <WhyPane why={state.why} height={props.height - 1} theme={theme} />
+      ) : (
+        <ConversationPane
+          state={state}
+          session={session}
+          height={props.height - 1}
+          width={props.width}
+          scroll={0}
+          fitThread
+          theme={theme}
+        />
+      )}
     </Box>
   );
 }

@@ -7,6 +7,8 @@ import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
+import type { WhyAnswer } from "../../protocol/why.js";
+import { whyLines } from "../../protocol/why.js";
 import { insert, replaceText, submitted } from "../keys/line-editor.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { Flash } from "../mirror/state.js";
@@ -205,6 +207,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         this.store.dispatch({ type: "picker", picker: { kind: "presence", userId: rep.id, filter: "", index: 0 } });
         return;
       }
+      case "mon-why":
+        return this.why();
       case "mon-help":
       case "help":
         return this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
@@ -354,6 +358,21 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       this.store.dispatch({ type: "draft", conversationId: key, text: now === "" ? text : `${text}\n${now}` });
       this.flash(sanitizeLine((error as Error).message), "error");
     }
+  }
+
+  /** The routing decisions behind where the selected conversation is, in the preview; y again hides them. */
+  private async why(): Promise<void> {
+    const id = this.state.selectedId;
+    if (!id) return this.flash("No conversation is selected.");
+    if (this.state.why?.conversationId === id) return this.store.dispatch({ type: "why", why: null });
+    this.store.dispatch({ type: "why", why: { conversationId: id, lines: null } });
+    const answer = await this.call({ type: "why", conversationId: id });
+    // Hidden or moved on meanwhile: the answer is not wanted any more.
+    if (this.state.why?.conversationId !== id) return;
+    this.store.dispatch({
+      type: "why",
+      why: answer ? { conversationId: id, lines: whyLines(answer as unknown as WhyAnswer) } : null,
+    });
   }
 
   private async leave(): Promise<void> {

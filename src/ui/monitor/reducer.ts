@@ -12,7 +12,7 @@ import { initialUiState } from "../mirror/state.js";
 import { monitorPickerItems } from "./screen.js";
 import { liveNow, tableRows, teamRows } from "./selectors.js";
 import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
-import type { MonitorDialog, MonitorPicker, MonitorState, Screen, TransferStatus } from "./state.js";
+import type { MonitorDialog, MonitorPicker, MonitorState, Screen, TransferStatus, WhyPanel } from "./state.js";
 
 export type MonitorAction =
   | { type: "welcome"; welcome: Welcome; now: number }
@@ -55,7 +55,8 @@ export type MonitorAction =
   | { type: "pause"; paused: boolean }
   | { type: "transfer-status"; conversationId: string; status: TransferStatus | null }
   /** The server acknowledged monitor, join or leave: show it until its next view of the conversation. */
-  | { type: "supervising"; conversationId: string; mode: "monitor" | "join" | null };
+  | { type: "supervising"; conversationId: string; mode: "monitor" | "join" | null }
+  | { type: "why"; why: WhyPanel | null };
 
 function countsAsUnread(message: MessageView, meId: string | undefined): boolean {
   return message.author.role !== "system" && !(message.author.role !== "customer" && message.author.id === meId);
@@ -307,6 +308,8 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
         ...state,
         paused: action.paused ? { base: state.base, users: state.users, serverNow: liveNow(state), held: 0 } : null,
       };
+    case "why":
+      return { ...state, why: action.why };
     case "supervising": {
       const session = state.base.sessions[action.conversationId];
       const meId = state.base.me?.id;

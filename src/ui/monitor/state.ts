@@ -50,6 +50,12 @@ export interface TransferStatus {
   at: number;
 }
 
+/** The routing decisions of a conversation (`why`), shown in the preview in place of its thread: null while asked. */
+export interface WhyPanel {
+  conversationId: string;
+  lines: string[] | null;
+}
+
 /** What the screen shows while paused: the data as it was, and how many updates came in since. */
 export interface Frozen {
   base: UiState;
@@ -94,6 +100,8 @@ export interface MonitorState {
   dialog: MonitorDialog;
   paused: Frozen | null;
   transfers: Record<string, TransferStatus>;
+  /** The preview's routing explanation, for the conversation it names (y shows and hides it). */
+  why: WhyPanel | null;
 }
 
 export function initialMonitorState(now: number, size = { columns: 120, rows: 40 }): MonitorState {
@@ -121,6 +129,7 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     dialog: null,
     paused: null,
     transfers: {},
+    why: null,
   };
 }
 
