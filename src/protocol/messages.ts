@@ -18,6 +18,8 @@ export type {
   Consoles,
   ErrorFrame,
   EventFrame,
+  FiguresFrame,
+  QueueFigures,
   ServerFrame,
   SnapshotReason,
   TypingFrame,

@@ -22,6 +22,7 @@ import type {
   Consoles,
   ErrorFrame,
   EventFrame,
+  FiguresFrame,
   Hello,
   ProtocolErrorCode,
   ServerFrame,
@@ -110,6 +111,9 @@ const str: Check = (v, p) => {
 };
 const int: Check = (v, p) => {
   if (typeof v !== "number" || !Number.isInteger(v)) fail(p, `expected an integer, got ${JSON.stringify(v)}`);
+};
+const num: Check = (v, p) => {
+  if (typeof v !== "number" || !Number.isFinite(v)) fail(p, `expected a number, got ${JSON.stringify(v)}`);
 };
 const bool: Check = (v, p) => {
   if (typeof v !== "boolean") fail(p, `expected a boolean, got ${JSON.stringify(v)}`);
@@ -472,6 +476,24 @@ const serverFrame = union<ServerFrame, "type">("type", {
     conversationId: str,
     from: lit("customer", "rep"),
     name: optional(str),
+  }),
+  figures: obj<FiguresFrame>({
+    type: lit("figures"),
+    at: int,
+    since: int,
+    queues: arr(
+      obj<FiguresFrame["queues"][number]>({
+        queueId: str,
+        answered: int,
+        abandoned: int,
+        serviceLevel: nullable(num),
+        asaSeconds: nullable(num),
+        arrivals: arr(int),
+        waiting: arr(nullable(int)),
+        serviceLevels: arr(nullable(num)),
+      }),
+    ),
+    reps: arr(obj<FiguresFrame["reps"][number]>({ repId: str, occupancy: nullable(num) })),
   }),
 });
 
