@@ -22,6 +22,8 @@ import { StoreError } from "./store/store.js";
 import { Admission } from "./rate-limit.js";
 import type { Admittance } from "./rate-limit.js";
 import { replay } from "./replay.js";
+import { createLiveFigures, waitingByQueue } from "./reports/live.js";
+import type { LiveFigures } from "./reports/live.js";
 import { TypingThrottle, staffTypes, staffWatching } from "./typing.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, MAX_EVENTS_PAGE, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
@@ -125,6 +127,8 @@ export class Hub {
   private outage: Outage | null = null;
   private readonly admission: Admission;
   private readonly typing: TypingThrottle;
+  /** The monitor's live figures: every committed event folded as it is fanned out. */
+  private readonly live: LiveFigures;
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -136,7 +140,9 @@ export class Hub {
     this.admission = new Admission(options.org.limits);
     this.typing = new TypingThrottle(() => this.clock.now());
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+    this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
     this.state = this.recover();
+    this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
 
   /** Load the latest snapshot and replay every event after it; then apply the current org file. */
@@ -282,6 +288,10 @@ export class Hub {
     } finally {
       for (const socket of this.corked) socket.uncork();
       this.corked = null;
+    }
+    if (events.length > 0) {
+      for (const event of events) this.live.add(event);
+      this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
     }
     // After the replies, so that this turn's clients do not wait for it.
     this.eventsSinceSnapshot += events.length;
@@ -929,6 +939,15 @@ export class Hub {
         return null;
       case "events":
         this.answerEvents(connection, request.reqId, request.fromSeq ?? 1, request.limit ?? MAX_EVENTS_PAGE);
+        return null;
+      case "figures":
+        // Folded up to what is pending, so that no event is folded after the time the figures were taken at.
+        if (this.pendingEvents.length > 0) this.flushNow();
+        this.reply(connection, {
+          type: "ack",
+          reqId: request.reqId,
+          result: { figures: this.live.figures(this.clock.now(), this.visible.org) },
+        });
         return null;
       case "open_items":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });

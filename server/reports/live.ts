@@ -3,7 +3,7 @@
 // the events, the waiting counts and the time. Memory is bounded: the fold drops a conversation when it closes, and
 // buckets older than the hour are dropped as time moves on.
 import type { DomainEvent, State } from "../core/model.js";
-import type { FiguresFrame, QueueFigures } from "../../src/protocol/wire.js";
+import type { Figures, QueueFigures } from "../../src/protocol/views.js";
 import type { Org } from "../core/org.js";
 import { addAccumulator, bucketOf, createFold, emptyAccumulator } from "./fold.js";
 import type { Accumulator, ReportFold } from "./fold.js";
@@ -19,7 +19,7 @@ export interface LiveFigures {
   /** Record how many customers wait in each queue now (the running minute keeps the latest count). */
   sampleWaiting(waiting: ReadonlyMap<string, number>, now: number): void;
   /** The figures as of `now`, for the queues and reps of `org`. */
-  figures(now: number, org: Org): FiguresFrame;
+  figures(now: number, org: Org): Figures;
   /** Buckets held (for the bounded-memory check). */
   readonly buckets: number;
 }
@@ -110,7 +110,7 @@ export function createLiveFigures(since: number, org?: Org): LiveFigures {
       const repFigures = org.users
         .filter((u) => u.role === "rep" || u.capacity > 0)
         .map((u) => ({ repId: u.id, occupancy: rowOf(u.id, u.name, hourOf(reps.get(u.id)), "rep").occupancy }));
-      return { type: "figures", at: now, since: first, queues: queueFigures, reps: repFigures };
+      return { at: now, since: first, queues: queueFigures, reps: repFigures };
     },
     get buckets() {
       return byQueue.groups.size + byRep.groups.size + waiting.size;

@@ -18,8 +18,6 @@ export type {
   Consoles,
   ErrorFrame,
   EventFrame,
-  FiguresFrame,
-  QueueFigures,
   ServerFrame,
   SnapshotReason,
   TypingFrame,
@@ -140,6 +138,8 @@ const supervisorRequests = [
     fromSeq: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).optional(),
   }),
+  /** The live figures (docs/reports.md, "Live figures"), answered as `result.figures`. */
+  req("figures", {}),
 ] as const;
 
 export const repRequestSchema = z.discriminatedUnion("type", [...repRequests]);

@@ -104,40 +104,7 @@ export interface TypingFrame {
   name?: string;
 }
 
-/** One queue's live figures (docs/reports.md, "Live figures"). Series are per minute, oldest first. */
-export interface QueueFigures {
-  queueId: string;
-  /** Over the last hour (the minutes of the series). */
-  answered: number;
-  abandoned: number;
-  /** Percent, null when nothing was answered or abandoned. */
-  serviceLevel: number | null;
-  /** Average speed of answer, seconds; null when nothing was answered. */
-  asaSeconds: number | null;
-  /** Contacts that entered the queue in each minute. */
-  arrivals: number[];
-  /** Customers waiting in the queue at the end of each minute (now, for the running one); null before the server ran. */
-  waiting: (number | null)[];
-  /** The service level of each minute; null for a minute with nothing answered or abandoned. */
-  serviceLevels: (number | null)[];
-}
-
-/**
- * Live figures for the monitor, folded by the server from its events (docs/reports.md, "Live figures"). Sent to
- * supervisors after the welcome and every few seconds. Transient: no seq, never stored or replayed.
- */
-export interface FiguresFrame {
-  type: "figures";
-  /** Server time the figures are as of. */
-  at: number;
-  /** Start of the series' first minute; the last is the minute running at `at`. */
-  since: number;
-  queues: QueueFigures[];
-  /** Occupancy over the last hour, percent; null for a rep not signed in during it. */
-  reps: { repId: string; occupancy: number | null }[];
-}
-
-export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame | Consoles | TypingFrame | FiguresFrame;
+export type ServerFrame = Welcome | Ack | ErrorFrame | EventFrame | Consoles | TypingFrame;
 
 /** Decode a server frame on the client. Servers are trusted for shape; this only checks the envelope. */
 export function decodeServerFrame(raw: string): ServerFrame | null {
@@ -150,8 +117,7 @@ export function decodeServerFrame(raw: string): ServerFrame | null {
         json.type === "error" ||
         json.type === "event" ||
         json.type === "consoles" ||
-        json.type === "typing" ||
-        json.type === "figures")
+        json.type === "typing")
     )
       return json as ServerFrame;
   } catch {

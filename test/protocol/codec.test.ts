@@ -22,7 +22,6 @@ import type {
   Consoles,
   ErrorFrame,
   EventFrame,
-  FiguresFrame,
   Hello,
   ProtocolErrorCode,
   ServerFrame,
@@ -36,6 +35,7 @@ import type {
   ConversationView,
   CustomerConversationView,
   CustomerView,
+  Figures,
   NoteView,
   MessageView,
   Mode,
@@ -477,24 +477,6 @@ const serverFrame = union<ServerFrame, "type">("type", {
     from: lit("customer", "rep"),
     name: optional(str),
   }),
-  figures: obj<FiguresFrame>({
-    type: lit("figures"),
-    at: int,
-    since: int,
-    queues: arr(
-      obj<FiguresFrame["queues"][number]>({
-        queueId: str,
-        answered: int,
-        abandoned: int,
-        serviceLevel: nullable(num),
-        asaSeconds: nullable(num),
-        arrivals: arr(int),
-        waiting: arr(nullable(int)),
-        serviceLevels: arr(nullable(num)),
-      }),
-    ),
-    reps: arr(obj<FiguresFrame["reps"][number]>({ repId: str, occupancy: nullable(num) })),
-  }),
 });
 
 /** The documented worked example (docs/protocol.md, "Signed customer identities"). */
@@ -680,6 +662,24 @@ describe("server frame fixtures", () => {
       str(v.type, `${p}.type`);
     };
     looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events"), "events");
+    const figures = obj<Figures>({
+      at: int,
+      since: int,
+      queues: arr(
+        obj<Figures["queues"][number]>({
+          queueId: str,
+          answered: int,
+          abandoned: int,
+          serviceLevel: nullable(num),
+          asaSeconds: nullable(num),
+          arrivals: arr(int),
+          waiting: arr(nullable(int)),
+          serviceLevels: arr(nullable(num)),
+        }),
+      ),
+      reps: arr(obj<Figures["reps"][number]>({ repId: str, occupancy: nullable(num) })),
+    });
+    obj<{ figures: Figures }>({ figures })(result("server.ack-figures"), "figures");
     expect(result("server.ack")).toBeUndefined();
   });
 
