@@ -9,10 +9,11 @@ export type Mode =
   | "picker"
   | "confirm"
   | "help"
-  // the monitor: the table, its filter prompt, the team view, the live view of a monitored or joined conversation and its composer
+  // the monitor: the table, its filter prompt, the team view, the live figures, the live view of a monitored or joined conversation and its composer
   | "monitor"
   | "monitor-filter"
   | "monitor-team"
+  | "monitor-figures"
   | "monitor-watch"
   | "monitor-compose";
 
@@ -81,6 +82,7 @@ export type CommandId =
   | "mon-sort"
   | "mon-view"
   | "mon-team"
+  | "mon-figures"
   | "mon-quit"
   | "mon-page-up"
   | "mon-page-down"
@@ -494,7 +496,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-pause",
     keys: ["Z"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "pause or resume live updates",
     hint: true,
     label: "pause",
@@ -519,15 +521,24 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-team",
     keys: ["T"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "team and queues view (T again goes back)",
     hint: true,
     label: "team",
   },
   {
+    id: "mon-figures",
+    keys: ["F"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
+    description:
+      "live figures: each queue now and over the last hour, with charts, and the reps' occupancy (F again goes back)",
+    hint: true,
+    label: "figures",
+  },
+  {
     id: "mon-help",
     keys: ["?", "F1"],
-    modes: ["monitor", "monitor-team", "monitor-watch", "monitor-filter", "monitor-compose"],
+    modes: ["monitor", "monitor-team", "monitor-figures", "monitor-watch", "monitor-filter", "monitor-compose"],
     description: "help, filterable",
     hint: true,
     label: "help",
@@ -535,7 +546,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-quit",
     keys: ["q", "Ctrl+C"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "quit (leaves what you monitor or joined)",
     hint: true,
     label: "quit",
@@ -561,7 +572,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-back",
     keys: ["Esc"],
-    modes: ["monitor-team", "monitor-watch", "monitor-compose"],
+    modes: ["monitor-team", "monitor-figures", "monitor-watch", "monitor-compose"],
     description: "back: from the composer to the live view, then to the table",
     hint: true,
     label: "back",

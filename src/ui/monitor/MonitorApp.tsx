@@ -26,6 +26,7 @@ import { displayed, settingOff, stateText, tableRows, transferLine, viewCounts }
 import type { MonitorState } from "./state.js";
 import { Table } from "./Table.js";
 import { TeamView } from "./TeamView.js";
+import { FiguresView } from "./FiguresView.js";
 
 const CONNECTION = {
   connecting: "connecting…",
@@ -429,7 +430,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
   const rows = tableRows(state);
   const selected = rows.find((r) => r.id === state.selectedId);
   const hint =
-    state.screen !== "team" && selected?.alert
+    (state.screen === "table" || state.screen === "watch") && selected?.alert
       ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
       : null;
   const body = height - 2 - 2 - (state.paused ? 1 : 0);
@@ -453,6 +454,8 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     );
   } else if (state.screen === "team") {
     content = <TeamView state={state} height={body} width={columns} theme={theme} />;
+  } else if (state.screen === "figures") {
+    content = <FiguresView state={state} height={body} width={columns} theme={theme} />;
   } else if (state.screen === "watch") {
     content = overlay ?? <WatchView state={state} height={body} width={columns} theme={theme} />;
   } else {
