@@ -129,6 +129,19 @@ describe("the live figures (F)", () => {
     expect(text.some((l) => l.startsWith("Carol Tanaka"))).toBe(true);
   });
 
+  it("issue 15: at 80×24 with more reps than fit, the ones that fit and how many more", async () => {
+    ui = await renderMonitor({ welcome: supervisorWelcome(WAITING), columns: 80, rows: 24, sized: true });
+    const reps = Array.from({ length: 10 }, (_, i) => ({ repId: `r${i}`, occupancy: 10 * i }));
+    ui.client.responses.figures = { figures: { ...FIGURES, reps } };
+    await ui.waitForFrame((f) => f.includes("Dana Kim"), "the table");
+    await ui.press("F");
+    const text = lines(await ui.waitForFrame((f) => f.includes("more reps"), "the live figures"));
+    // 19 rows of body: the legend, two queues of 5, the occupancy title, 6 reps and the line that says the rest.
+    expect(text.filter((l) => /^r\d /.test(l)).map((l) => l.slice(0, 2))).toEqual(["r0", "r1", "r2", "r3", "r4", "r5"]);
+    expect(text).toContain("… and 4 more reps");
+    for (const line of text) expect(stringWidth(line)).toBeLessThanOrEqual(80);
+  });
+
   it("UX colour and accessibility: the charts are in theme colours, and NO_COLOR keeps every block and word", async () => {
     chalk.level = 1;
     const coloured = await showFigures({ columns: 150, rows: 45 });

@@ -25,8 +25,19 @@ function ChartLine(props: { chart: Chart; color: string | undefined; theme: Them
 
 export function FiguresView(props: { state: MonitorState; height: number; width: number; theme: Theme }) {
   const { state, theme, width } = props;
-  const queues = figuresRows(state, width);
-  const reps = occupancyRows(state);
+  // Only what fits is drawn (laying out hidden lines costs every frame): the queues first, then as many reps.
+  let room = props.height - 1;
+  const queues = [];
+  for (const q of figuresRows(state, width)) {
+    const lines = 2 + q.charts.length;
+    if (lines > room) break;
+    queues.push(q);
+    room -= lines;
+  }
+  const allReps = occupancyRows(state);
+  const repRoom = Math.max(0, room - 1);
+  const reps = allReps.length > repRoom ? allReps.slice(0, Math.max(0, repRoom - 1)) : allReps;
+  const moreReps = allReps.length - reps.length;
   const nameWidth = Math.min(24, Math.max(cellWidth("Occupancy"), ...reps.map((r) => cellWidth(r.name))));
   const chartColor: Record<string, string | undefined> = {
     arrivals: theme.accent,
@@ -64,7 +75,7 @@ export function FiguresView(props: { state: MonitorState; height: number; width:
           ))}
         </Box>
       ))}
-      {reps.length > 0 ? (
+      {repRoom > 0 && allReps.length > 0 ? (
         <>
           <Text bold underline wrap="truncate">
             {fit("Occupancy", nameWidth)}
@@ -87,6 +98,11 @@ export function FiguresView(props: { state: MonitorState; height: number; width:
               </Text>
             );
           })}
+          {moreReps > 0 ? (
+            <Text {...fg(theme.muted)} wrap="truncate">
+              … and {moreReps} more rep{moreReps === 1 ? "" : "s"}
+            </Text>
+          ) : null}
         </>
       ) : null}
     </Box>
