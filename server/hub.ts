@@ -26,6 +26,8 @@ import type { Admittance } from "./rate-limit.js";
 import { replay } from "./replay.js";
 import { whyFromLog } from "./why-answer.js";
 import { settingRefusal } from "../src/protocol/rules.js";
+import { createLiveFigures, waitingByQueue } from "./reports/live.js";
+import type { LiveFigures } from "./reports/live.js";
 import { TypingThrottle, staffTypes, staffWatching } from "./typing.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, MAX_EVENTS_PAGE, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
@@ -131,6 +133,8 @@ export class Hub {
   private outage: Outage | null = null;
   private readonly admission: Admission;
   private readonly typing: TypingThrottle;
+  /** The monitor's live figures: every committed event folded as it is fanned out. */
+  private readonly live: LiveFigures;
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -142,7 +146,9 @@ export class Hub {
     this.admission = new Admission(options.org.limits);
     this.typing = new TypingThrottle(() => this.clock.now());
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+    this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
     this.state = this.recover();
+    this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
 
   /** Load the latest snapshot and replay every event after it; then apply the current org file. */
@@ -288,6 +294,10 @@ export class Hub {
     } finally {
       for (const socket of this.corked) socket.uncork();
       this.corked = null;
+    }
+    if (events.length > 0) {
+      for (const event of events) this.live.add(event);
+      this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
     }
     // After the replies, so that this turn's clients do not wait for it.
     this.eventsSinceSnapshot += events.length;
@@ -948,6 +958,15 @@ export class Hub {
         return null;
       case "why":
         this.answerWhy(connection, request.reqId, request.conversationId);
+        return null;
+      case "figures":
+        // Folded up to what is pending, so that no event is folded after the time the figures were taken at.
+        if (this.pendingEvents.length > 0) this.flushNow();
+        this.reply(connection, {
+          type: "ack",
+          reqId: request.reqId,
+          result: { figures: this.live.figures(this.clock.now(), this.visible.org) },
+        });
         return null;
       case "open_items":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });

@@ -45,7 +45,7 @@ export interface Report {
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const average = (sumMs: number, count: number): number | null => (count === 0 ? null : round1(sumMs / count / 1000));
 
-function rowOf(group: string, name: string, acc: Accumulator, by: GroupBy): ReportRow {
+export function rowOf(group: string, name: string, acc: Accumulator, by: GroupBy): ReportRow {
   const perRep = by === "rep";
   const presenceSeconds = {} as Record<Presence, number>;
   let signedInMs = 0;

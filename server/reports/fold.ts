@@ -18,6 +18,11 @@ export interface ReportOptions {
   utcOffsetMinutes: number;
   /** The org as it was before the first `configured` event of the log, when known. */
   org?: Org;
+  /**
+   * Live figures: each group is also split by the time bucket (this many ms, from the epoch) a fact falls in, its
+   * key then `<bucket start>:<group>`; a rep's time is split at bucket boundaries. See bucketOf.
+   */
+  bucketMs?: number;
 }
 
 /** What one group adds up. Times in ms. */
@@ -169,8 +174,37 @@ export function hourLabel(at: number, utcOffsetMinutes: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 13)}:00`;
 }
 
+/** A bucketed group key (`bucketMs` set) as its bucket's start and the group. */
+export function bucketOf(key: string): { start: number; group: string } {
+  const colon = key.indexOf(":");
+  return { start: Number(key.slice(0, colon)), group: key.slice(colon + 1) };
+}
+
+/** Add one accumulator's counts and times into another (a longer span made of buckets). */
+export function addAccumulator(into: Accumulator, from: Accumulator): void {
+  into.offered += from.offered;
+  into.answered += from.answered;
+  into.answeredInTarget += from.answeredInTarget;
+  into.abandoned += from.abandoned;
+  into.waitMs += from.waitMs;
+  into.firstResponses += from.firstResponses;
+  into.firstResponseMs += from.firstResponseMs;
+  into.handled += from.handled;
+  into.activeMs += from.activeMs;
+  into.wrapUpMs += from.wrapUpMs;
+  into.transfers += from.transfers;
+  into.conferences += from.conferences;
+  into.ronas += from.ronas;
+  for (const [reason, n] of Object.entries(from.wrapUps)) into.wrapUps[reason] = (into.wrapUps[reason] ?? 0) + n;
+  into.sentiment.negative += from.sentiment.negative;
+  into.sentiment.neutral += from.sentiment.neutral;
+  into.sentiment.positive += from.sentiment.positive;
+  for (const p of PRESENCES) into.presenceMs[p] += from.presenceMs[p];
+  into.occupiedMs += from.occupiedMs;
+}
+
 export function createFold(options: ReportOptions): ReportFold {
-  const { from, to, by, utcOffsetMinutes } = options;
+  const { from, to, by, utcOffsetMinutes, bucketMs } = options;
   const groups = new Map<string, Accumulator>();
   const total = emptyAccumulator();
   const names = new Map<string, string>();
@@ -209,8 +243,9 @@ export function createFold(options: ReportOptions): ReportFold {
   /** The accumulators a fact in the period adds to: its group's and the total; none outside the period. */
   const into = (d: Dims, action: (acc: Accumulator) => void): void => {
     if (d.at < from || d.at >= to) return;
-    const key = keyOf(d);
-    if (key === null) return;
+    const group = keyOf(d);
+    if (group === null) return;
+    const key = bucketMs ? `${d.at - (d.at % bucketMs)}:${group}` : group;
     let acc = groups.get(key);
     if (!acc) groups.set(key, (acc = emptyAccumulator()));
     action(acc);
@@ -224,14 +259,17 @@ export function createFold(options: ReportOptions): ReportFold {
     at,
   });
 
-  /** Time from `start` to `end` that falls within the period. */
-  const clipped = (start: number, end: number): number => Math.max(0, Math.min(end, to) - Math.max(start, from));
-
-  /** A rep's interval [start, end) counted into their group (rep grouping) and the total. */
+  /** A rep's interval [start, end) counted into their group (rep grouping) and the total; per bucket when bucketed. */
   const repTime = (repId: string, start: number, end: number, action: (acc: Accumulator, ms: number) => void) => {
-    const ms = clipped(start, end);
-    if (ms <= 0 || by !== "rep") return;
-    into({ queueId: "", workstreamId: "", repId, at: Math.max(start, from) }, (acc) => action(acc, ms));
+    if (by !== "rep") return;
+    let at = Math.max(start, from);
+    const stop = Math.min(end, to);
+    while (at < stop) {
+      const next = bucketMs ? Math.min(stop, at - (at % bucketMs) + bucketMs) : stop;
+      const ms = next - at;
+      into({ queueId: "", workstreamId: "", repId, at }, (acc) => action(acc, ms));
+      at = next;
+    }
   };
 
   const clockOf = (repId: string, at: number): RepClock => {

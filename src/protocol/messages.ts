@@ -163,6 +163,8 @@ const supervisorRequests = [
   }),
   /** The routing decisions behind where a conversation is, each rep's verdict at each (src/protocol/why.ts). */
   req("why", { conversationId: id }),
+  /** The live figures (docs/reports.md, "Live figures"), answered as `result.figures`. */
+  req("figures", {}),
 ] as const;
 
 export const repRequestSchema = z.discriminatedUnion("type", [...repRequests]);

@@ -254,3 +254,35 @@ export interface Snapshot {
   customerConversations: CustomerConversationView[];
   offers: OfferView[];
 }
+
+/** One queue's live figures (docs/reports.md, "Live figures"). Series are per minute, oldest first. */
+export interface QueueFigures {
+  queueId: string;
+  /** Over the last hour (the minutes of the series). */
+  answered: number;
+  abandoned: number;
+  /** Percent, null when nothing was answered or abandoned. */
+  serviceLevel: number | null;
+  /** Average speed of answer, seconds; null when nothing was answered. */
+  asaSeconds: number | null;
+  /** Contacts that entered the queue in each minute. */
+  arrivals: number[];
+  /** Customers waiting in the queue at the end of each minute (now, for the running one); null before the server ran. */
+  waiting: (number | null)[];
+  /** The service level of each minute; null for a minute with nothing answered or abandoned. */
+  serviceLevels: (number | null)[];
+}
+
+/**
+ * Live figures for the monitor, folded by the server from its events (docs/reports.md, "Live figures"): the answer
+ * (`result.figures`) to a supervisor's `figures` request.
+ */
+export interface Figures {
+  /** Server time the figures are as of. */
+  at: number;
+  /** Start of the series' first minute; the last is the minute running at `at`. */
+  since: number;
+  queues: QueueFigures[];
+  /** Occupancy over the last hour, percent; null for a rep not signed in during it. */
+  reps: { repId: string; occupancy: number | null }[];
+}

@@ -37,6 +37,7 @@ import type {
   CustomerConversationView,
   CustomerView,
   HistoryItemView,
+  Figures,
   NoteView,
   RatingView,
   MessageView,
@@ -116,6 +117,9 @@ const str: Check = (v, p) => {
 };
 const int: Check = (v, p) => {
   if (typeof v !== "number" || !Number.isInteger(v)) fail(p, `expected an integer, got ${JSON.stringify(v)}`);
+};
+const num: Check = (v, p) => {
+  if (typeof v !== "number" || !Number.isFinite(v)) fail(p, `expected a number, got ${JSON.stringify(v)}`);
 };
 const bool: Check = (v, p) => {
   if (typeof v !== "boolean") fail(p, `expected a boolean, got ${JSON.stringify(v)}`);
@@ -786,6 +790,24 @@ describe("server frame fixtures", () => {
       ownerId: nullable(str),
       decisions: arr(decision),
     })(result("server.ack-why"), "why");
+    const figures = obj<Figures>({
+      at: int,
+      since: int,
+      queues: arr(
+        obj<Figures["queues"][number]>({
+          queueId: str,
+          answered: int,
+          abandoned: int,
+          serviceLevel: nullable(num),
+          asaSeconds: nullable(num),
+          arrivals: arr(int),
+          waiting: arr(nullable(int)),
+          serviceLevels: arr(nullable(num)),
+        }),
+      ),
+      reps: arr(obj<Figures["reps"][number]>({ repId: str, occupancy: nullable(num) })),
+    });
+    obj<{ figures: Figures }>({ figures })(result("server.ack-figures"), "figures");
     expect(result("server.ack")).toBeUndefined();
   });
 

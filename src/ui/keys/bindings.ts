@@ -9,10 +9,11 @@ export type Mode =
   | "picker"
   | "confirm"
   | "help"
-  // the monitor: the table, its filter prompt, the team view, the live view of a monitored or joined conversation and its composer
+  // the monitor: the table, its filter prompt, the team view, the live figures, the live view of a monitored or joined conversation and its composer
   | "monitor"
   | "monitor-filter"
   | "monitor-team"
+  | "monitor-figures"
   | "monitor-watch"
   | "monitor-compose";
 
@@ -90,6 +91,7 @@ export type CommandId =
   | "mon-team-down"
   | "mon-set-presence"
   | "mon-why"
+  | "mon-figures"
   | "mon-quit"
   | "mon-page-up"
   | "mon-page-down"
@@ -546,7 +548,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-pause",
     keys: ["Z"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "pause or resume live updates",
     hint: true,
     label: "pause",
@@ -578,7 +580,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-team",
     keys: ["T"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "team and queues view (T again goes back)",
     hint: true,
     label: "team",
@@ -594,9 +596,18 @@ export const BINDINGS: Binding[] = [
     label: "presence",
   },
   {
+    id: "mon-figures",
+    keys: ["F"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
+    description:
+      "live figures: each queue now and over the last hour, with charts, and the reps' occupancy (F again goes back)",
+    hint: true,
+    label: "figures",
+  },
+  {
     id: "mon-help",
     keys: ["?", "F1"],
-    modes: ["monitor", "monitor-team", "monitor-watch", "monitor-filter", "monitor-compose"],
+    modes: ["monitor", "monitor-team", "monitor-figures", "monitor-watch", "monitor-filter", "monitor-compose"],
     description: "help, filterable",
     hint: true,
     label: "help",
@@ -604,7 +615,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-quit",
     keys: ["q", "Ctrl+C"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "quit (leaves what you monitor or joined)",
     hint: true,
     label: "quit",
@@ -630,7 +641,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-back",
     keys: ["Esc"],
-    modes: ["monitor-team", "monitor-watch", "monitor-compose"],
+    modes: ["monitor-team", "monitor-figures", "monitor-watch", "monitor-compose"],
     description: "back: from the composer to the live view, then to the table",
     hint: true,
     label: "back",

@@ -36,6 +36,7 @@ import type { MonitorState, WhyPanel } from "./state.js";
 import { whisperKey } from "./state.js";
 import { Table } from "./Table.js";
 import { TeamView } from "./TeamView.js";
+import { FiguresView } from "./FiguresView.js";
 
 const CONNECTION = {
   connecting: "connecting…",
@@ -522,7 +523,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
   const rows = tableRows(state);
   const selected = rows.find((r) => r.id === state.selectedId);
   const hint =
-    state.screen !== "team" && selected?.alert
+    (state.screen === "table" || state.screen === "watch") && selected?.alert
       ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
       : null;
   const body = height - 2 - 2 - (state.paused ? 1 : 0);
@@ -546,6 +547,8 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     );
   } else if (state.screen === "team") {
     content = overlay ?? <TeamView state={state} height={body} width={columns} theme={theme} />;
+  } else if (state.screen === "figures") {
+    content = overlay ?? <FiguresView state={state} height={body} width={columns} theme={theme} />;
   } else if (state.screen === "watch") {
     content = overlay ?? <WatchView state={state} height={body} width={columns} theme={theme} />;
   } else {

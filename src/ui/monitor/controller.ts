@@ -2,6 +2,7 @@
 // action is checked first against the org's settings and the conversation's state, and refused with its
 // reason; the server's own refusal, when it comes, is shown as it words it. Rendering never happens here.
 import { sanitizeLine, sanitizeText } from "../../protocol/sanitize.js";
+import type { Figures } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
@@ -33,7 +34,35 @@ export interface MonitorControllerOptions extends EffectsOptions {
 
 export type MonitorStore = Store<MonitorState, MonitorAction>;
 
+/** While the live figures are shown, they are asked for again this often (by the terminal's clock ticks). */
+export const FIGURES_EVERY_MS = 5000;
+
 export class MonitorController extends Effects<MonitorState, MonitorAction, MonitorControllerOptions> {
+  /** When the live figures were last asked for (the store's clock), and whether the answer is still awaited. */
+  private figuresAskedAt = Number.NEGATIVE_INFINITY;
+  private figuresAwaited = false;
+
+  constructor(store: MonitorStore, client: MonitorClient, options: MonitorControllerOptions) {
+    super(store, client, options);
+    // Only while they are shown: the table and the other views cost the server nothing for them.
+    store.subscribe(() => {
+      const state = this.state;
+      if (state.screen === "figures" && state.base.now - this.figuresAskedAt >= FIGURES_EVERY_MS) this.refreshFigures();
+    });
+  }
+
+  /** Ask the server for the live figures; a refusal is shown in the flash line. */
+  refreshFigures(): void {
+    if (this.figuresAwaited) return;
+    this.figuresAwaited = true;
+    this.figuresAskedAt = this.state.base.now;
+    void this.call({ type: "figures" }).then((result) => {
+      this.figuresAwaited = false;
+      const figures = result?.figures as Figures | undefined;
+      if (figures) this.store.dispatch({ type: "figures", figures });
+    });
+  }
+
   private get meId(): string {
     return this.state.base.me?.id ?? "";
   }
@@ -209,6 +238,10 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       }
       case "mon-why":
         return this.why();
+      case "mon-figures":
+        this.store.dispatch({ type: "toggle-figures" });
+        if (this.state.screen === "figures") this.refreshFigures();
+        return;
       case "mon-help":
       case "help":
         return this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });

@@ -5,7 +5,7 @@
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
-import type { Change, MessageView, UserView } from "../../protocol/views.js";
+import type { Change, Figures, MessageView, UserView } from "../../protocol/views.js";
 import { reduce } from "../mirror/reducer.js";
 import type { ConnectionStatus, Flash, UiState } from "../mirror/state.js";
 import { initialUiState } from "../mirror/state.js";
@@ -47,8 +47,12 @@ export type MonitorAction =
   | { type: "reverse-sort" }
   /** `v`: the next saved view. */
   | { type: "next-view" }
-  /** `t`: the team screen, or back to the table. */
+  /** `T`: the team screen, or back to the table. */
   | { type: "toggle-team" }
+  /** `F`: the live figures, or back to the table. */
+  | { type: "toggle-figures" }
+  /** The server's answer to a `figures` request. */
+  | { type: "figures"; figures: Figures }
   /** Space: freeze the screen, or let it run again. */
   | { type: "toggle-pause" }
   | { type: "dialog"; dialog: MonitorDialog }
@@ -298,6 +302,11 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return { ...state, view: SAVED_VIEWS[(SAVED_VIEWS.indexOf(state.view) + 1) % SAVED_VIEWS.length]! };
     case "toggle-team":
       return step(state, { type: "screen", screen: state.screen === "team" ? "table" : "team" });
+    case "toggle-figures":
+      return step(state, { type: "screen", screen: state.screen === "figures" ? "table" : "figures" });
+    case "figures":
+      // A paused screen holds still: the next answer after it runs again brings them up to date.
+      return state.paused ? state : { ...state, figures: action.figures };
     case "toggle-pause":
       return step(state, { type: "pause", paused: !state.paused });
     case "dialog":

@@ -18,6 +18,7 @@ export function monitorMode(state: MonitorState): Mode {
   if (state.picker) return "picker";
   if (state.filterEditing) return "monitor-filter";
   if (state.screen === "team") return "monitor-team";
+  if (state.screen === "figures") return "monitor-figures";
   if (state.screen === "watch") return state.composing ? "monitor-compose" : "monitor-watch";
   return "monitor";
 }

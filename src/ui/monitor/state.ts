@@ -2,7 +2,7 @@
 // (the same reducer keeps it), plus every user's presence and capacity, and what belongs to this
 // terminal only: the selection, filter, sort, saved view, pause, dialogs, transfer statuses.
 import type { LineEditor } from "../keys/line-editor.js";
-import type { UserView } from "../../protocol/views.js";
+import type { Figures, UserView } from "../../protocol/views.js";
 import type { UiState } from "../mirror/state.js";
 import { initialUiState } from "../mirror/state.js";
 
@@ -12,8 +12,8 @@ export const SORT_KEYS: SortKey[] = ["time", "sentiment", "state", "queue", "rep
 export type SavedView = "all" | "open" | "waiting" | "alerts";
 export const SAVED_VIEWS: SavedView[] = ["all", "open", "waiting", "alerts"];
 
-/** The table, the team and queues view, or the live view of one conversation (monitored or joined). */
-export type Screen = "table" | "team" | "watch";
+/** The table, the team and queues view, the live figures, or the live view of one conversation (monitored or joined). */
+export type Screen = "table" | "team" | "figures" | "watch";
 
 /** Assign or transfer a conversation to a rep or a queue. */
 export interface ConversationPicker {
@@ -102,6 +102,8 @@ export interface MonitorState {
   transfers: Record<string, TransferStatus>;
   /** The preview's routing explanation, for the conversation it names (y shows and hides it). */
   why: WhyPanel | null;
+  /** The server's live figures, as last asked for (only while the live figures are shown). */
+  figures: Figures | null;
 }
 
 export function initialMonitorState(now: number, size = { columns: 120, rows: 40 }): MonitorState {
@@ -130,6 +132,7 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     paused: null,
     transfers: {},
     why: null,
+    figures: null,
   };
 }
 

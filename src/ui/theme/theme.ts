@@ -142,3 +142,21 @@ export function meter(share: number, width: number): [used: string, rest: string
   const filled = clamped > 0 && full === 0 ? 1 : clamped < 1 && full === width ? width - 1 : full;
   return ["█".repeat(filled), "░".repeat(width - filled)];
 }
+
+/** The eight heights of a sparkline, lowest first. */
+export const SPARK_BLOCKS = "▁▂▃▄▅▆▇█";
+
+/**
+ * A sparkline: one cell per value, its height the value's share of `max`. Nothing (0) is the lowest block and
+ * anything above it at least the second, so a quiet minute and a busy one differ without colour (NO_COLOR);
+ * an unknown value (null) is a blank.
+ */
+export function sparkline(values: readonly (number | null)[], max: number): string {
+  return values
+    .map((v) => {
+      if (v === null) return " ";
+      if (v <= 0 || max <= 0) return SPARK_BLOCKS[0]!;
+      return SPARK_BLOCKS[1 + Math.round(Math.min(1, v / max) * (SPARK_BLOCKS.length - 2))]!;
+    })
+    .join("");
+}
