@@ -89,7 +89,7 @@ function welcome(conversations: number): Welcome {
       org: {
         name: "Bench Org",
         masking: true,
-        supervisor: { monitor: true, assign: true, transfer: true, forceClose: true },
+        supervisor: { monitor: true, assign: true, transfer: true, forceClose: true, setPresence: true },
         queues: QUEUES.map((id) => ({ id, name: id })),
         workstreams: [{ id: "live", name: "Live chat", mode: "live", queueId: "general", sentimentThreshold: -1 }],
         wrapUpReasons: [{ id: "resolved", label: "Resolved" }],

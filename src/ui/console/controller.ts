@@ -4,7 +4,7 @@ import { sanitizeLine } from "../../protocol/sanitize.js";
 import { reasonsFor } from "../../protocol/rules.js";
 import { pickedPresence } from "../components/presence-items.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
-import type { ConversationView, HistoryItemView, Presence } from "../../protocol/views.js";
+import type { ConversationView, HistoryItemView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { PickerItem } from "../components/Picker.js";
