@@ -77,6 +77,19 @@ describe("Ctrl+C", () => {
     expect(ui.exited).toBe(false);
     expect(ui.client.sent).toEqual([]);
   });
+
+  it("UX Ctrl+C: a key that types nothing (Down, Esc) also disarms the quit: any other key goes on", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    for (const other of [KEYS.down, KEYS.escape]) {
+      await ui.press(KEYS.ctrlC);
+      await ui.waitForFrame((f) => f.includes("Press Ctrl+C again to quit"), "armed");
+      await ui.press(other);
+      await ui.waitForFrame((f) => !f.includes("Press Ctrl+C again to quit"), "disarmed");
+    }
+    await ui.press(KEYS.ctrlC);
+    expect(ui.exited).toBe(false);
+    expect(ui.client.sent).toEqual([]);
+  });
 });
 
 describe("help", () => {

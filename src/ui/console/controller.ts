@@ -93,6 +93,13 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     return { text, editor: state.editors[fieldKey(id)], multiline: id.kind === "draft" };
   }
 
+  override handlePress(press: KeyPress): void {
+    // "Any other key goes on": only a second Ctrl+C quits; whatever else comes first disarms the warning.
+    const secondCtrlC = press.key.ctrl && press.input === "c";
+    if (this.state.quitArmed && !secondCtrlC) this.store.dispatch({ type: "quit-armed", armed: false });
+    super.handlePress(press);
+  }
+
   protected setField(mode: Mode, editor: LineEditor): void {
     const field = this.fieldId(mode);
     if (!field) return;
