@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Tiny shim: pick React's production build before anything loads React (the development build renders each
-// keypress about twice as slowly: docs/benchmarks.md), then run the CLI from its bundle (dist/bundle/, made by
-// `npm run build`: one file loads much faster than the ~600 modules behind it).
+// Tiny shim: run the CLI from its bundle (dist/bundle/, made by `npm run build`: one file loads much faster than
+// the ~600 modules behind it, and it carries React's production build only). NODE_ENV is set for the
+// dependencies loaded beside the bundle.
 // NO_COLOR is honoured by the theme (src/ui/theme/theme.ts), which drops colours and keeps bold, inverse and
 // underline: chalk's FORCE_COLOR=0 would strip those too (no selection, no cursor, no badge).
 process.env.NODE_ENV ??= "production";

@@ -23,9 +23,14 @@ export function credentialsPath(): string {
 }
 
 export function writeCredentials(credentials: LocalCredentials, path = credentialsPath()): void {
+  writePrivateFile(path, JSON.stringify(credentials, null, 2));
+}
+
+/** Write `text` to `path` for its owner's eyes only (it may hold a token), whole or not at all (a rename). */
+export function writePrivateFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  writeFileSync(temporary, text, { mode: 0o600 });
   chmodSync(temporary, 0o600);
   renameSync(temporary, path);
 }

@@ -3,7 +3,7 @@
 // and, after a reconnect, carries on from the last seq printed: nothing missed, nothing twice.
 import type { Command } from "commander";
 import type { CcClient } from "../client/client.js";
-import { MAX_EVENTS_PAGE } from "../protocol/messages.js";
+import { MAX_EVENTS_PAGE } from "../protocol/wire.js";
 import { resolveIdentity } from "./console-command.js";
 import type { ConsoleTarget } from "./console-command.js";
 import { connectClient, exitWithCode2OnFlagErrors, intInRange, parseServerUrl } from "./local-server.js";

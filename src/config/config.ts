@@ -1,6 +1,9 @@
-// The console's settings, kept with conf: server, identity, theme, notifications, key overrides.
-import Conf from "conf";
-import { stateDir } from "../../server/credentials.js";
+// The console's settings: server, identity, theme, notifications, the rep's own quick replies. One JSON file
+// where `conf` kept it before (so an existing file is still found), read once per command, written whole.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import envPaths from "env-paths";
+import { stateDir, writePrivateFile } from "../../server/credentials.js";
 import { checkReplyText } from "../protocol/quick-replies.js";
 import type { QuickReply } from "../protocol/quick-replies.js";
 
@@ -20,13 +23,57 @@ const DEFAULTS: Settings = { theme: "auto", notifications: "osc" };
 export const SETTING_KEYS = ["server", "as", "token", "theme", "notifications"] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
-export function openSettings(): Conf<Settings> {
+/** The settings file: get, set and delete a key; every change is written at once. */
+export interface SettingsFile {
+  readonly path: string;
+  get<K extends keyof Settings>(key: K): Settings[K];
+  set(key: SettingKey, value: string): void;
+  delete(key: SettingKey): void;
+}
+
+export function settingsPath(): string {
   // CC_AGENT_HOME keeps tests and demos away from the user's real settings.
-  return new Conf<Settings>({
-    projectName: "cc-agent",
-    defaults: DEFAULTS,
-    ...(process.env.CC_AGENT_HOME ? { cwd: stateDir() } : {}),
-  });
+  const dir = process.env.CC_AGENT_HOME ? stateDir() : envPaths("cc-agent", { suffix: "nodejs" }).config;
+  return join(dir, "config.json");
+}
+
+export function openSettings(path = settingsPath()): SettingsFile {
+  const stored = readStored(path);
+  const write = () => writePrivateFile(path, `${JSON.stringify(stored, null, "\t")}\n`);
+  return {
+    path,
+    get: (key) => (stored[key] ?? DEFAULTS[key]) as never,
+    set(key, value) {
+      stored[key] = value;
+      write();
+    },
+    delete(key) {
+      delete stored[key];
+      write();
+    },
+  };
+}
+
+/** What the file holds: nothing when it does not exist; a clear error naming it when it cannot be read. */
+function readStored(path: string): Partial<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw new Error(`cannot read the settings file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the settings file ${path} is not valid JSON (${(error as Error).message}); fix or delete it`, {
+      cause: error,
+    });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new Error(`the settings file ${path} must hold a JSON object; fix or delete it`);
+  return value as Record<string, unknown>;
 }
 
 export function validateSetting(key: SettingKey, value: string): string | null {

@@ -2,11 +2,12 @@
 // and nowhere else. docs/protocol.md describes every frame; test/protocol/fixtures holds one of each.
 import { z } from "zod";
 
-import { MAX_MESSAGE_LENGTH } from "./wire.js";
+import { MAX_EVENTS_PAGE, MAX_MESSAGE_LENGTH } from "./wire.js";
 import { MAX_RATING_COMMENT_LENGTH, PRESENCES } from "./vocabulary.js";
 
 export {
   CloseCode,
+  MAX_EVENTS_PAGE,
   MAX_FRAME_BYTES,
   MAX_MESSAGE_LENGTH,
   PROTOCOL_VERSION,
@@ -78,9 +79,6 @@ export const helloSchema = z.discriminatedUnion("role", [
   }),
 ]);
 export type Hello = z.infer<typeof helloSchema>;
-
-/** The most events one `events` request is answered with. */
-export const MAX_EVENTS_PAGE = 1000;
 
 const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), reqId, ...shape });

@@ -5,6 +5,9 @@ import type { Change, Snapshot, SystemMessageCode } from "./views.js";
 export const PROTOCOL_VERSION = 1;
 /** Largest frame the server accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** The most events one `events` request is answered with. */
+export const MAX_EVENTS_PAGE = 1000;
 export { MAX_MESSAGE_LENGTH } from "./vocabulary.js";
 /** At most one typing frame per conversation and direction this often (the server drops the rest). */
 export const TYPING_INTERVAL_MS = 2000;

@@ -2,9 +2,9 @@
 // break that the other process tests do not reach. Needs `npm run build` first (npm test does it).
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/ws.js";
@@ -64,5 +64,24 @@ describe("the bundled CLI", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("Usage: cc-agent");
+  });
+
+  it("the console's start loads none of the server's libraries (they are parsed on every start: docs/benchmarks.md)", () => {
+    // The files the entry imports statically, and theirs: what node parses before the first frame. esbuild names
+    // each bundled module's source in a comment, so a dependency that slipped in shows by its path.
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      const text = readFileSync(join(dirname(BUNDLE), file), "utf8");
+      for (const match of text.matchAll(/^import (?:[^"]*? from )?"\.\/([^"]+)";?$/gm)) visit(match[1]!);
+    };
+    visit("cc-agent.js");
+    const sources = [...loaded].map((file) => readFileSync(join(dirname(BUNDLE), file), "utf8")).join("\n");
+    expect(sources).toContain("// src/ui/console/App.tsx");
+    for (const library of ["node_modules/zod/", "node_modules/libphonenumber-js/", "node_modules/ajv/", "server/core/"])
+      expect(sources, `${library} in the console's start`).not.toContain(`// ${library}`);
+    // React's development build is not carried at all.
+    expect(sources).not.toContain("react-reconciler.development.js");
   });
 });
