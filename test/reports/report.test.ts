@@ -1,8 +1,13 @@
 // The report on a scripted day: the real routing core (decide through the harness, a manual clock) produces the
 // events; every figure expected below is worked out by hand from the script, its arithmetic in the comment.
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CoreHarness, rep, testOrg, testWorkstream } from "../helpers/core.js";
-import { computeReport, renderCsv, renderTable } from "../../server/reports/report.js";
+import { tempDir } from "../helpers/server.js";
+import { openLogReader } from "../../server/reports/read-log.js";
+import { GROUP_BYS, computeReport, renderCsv, renderTable } from "../../server/reports/report.js";
+import type { StoredEvent } from "../../server/store/store.js";
+import { openSqliteStore } from "../../server/store/sqlite-store.js";
 import type { GroupBy, ReportRow } from "../../server/reports/report.js";
 
 const DAY = (hh: number, mm: number, ss = 0) => Date.UTC(2026, 11, 4, hh, mm, ss);
@@ -236,5 +241,27 @@ describe("report on a scripted day", () => {
     expect(csv[0]).toContain("queue,name,offered,answered,abandoned,asa_s");
     expect(csv[0]).toMatch(/,wrapup_other,wrapup_resolved$/);
     expect(csv[2]).toMatch(/^general,General,4,3,1,26\.7,51\.7,528\.3,3,50,1,1,1,0,2,1,,0,2,2$/);
+  });
+
+  it("reads the same figures from a data file: SQLite hands over only what the fold reads", () => {
+    const temp = tempDir();
+    try {
+      const file = join(temp.dir, "data.db");
+      const store = openSqliteStore(file);
+      store.append(day.log as unknown as StoredEvent[]);
+      store.commit();
+      store.close();
+      const reader = openLogReader(file);
+      try {
+        for (const by of GROUP_BYS) {
+          const options = { from: DAY(9, 0), to: DAY(12, 0), by, utcOffsetMinutes: 0, org: day.org };
+          expect(computeReport(reader.reportEvents(), options, DAY(12, 0))).toEqual(report(by));
+        }
+      } finally {
+        reader.close();
+      }
+    } finally {
+      temp.remove();
+    }
   });
 });
