@@ -2,9 +2,9 @@
 // Ink's own render with the console's options (throttled frames, not debug mode) to a fake 120×40 TTY, a fake
 // client, and a welcome holding `sessions` conversations of `messagesEach` messages that went through JSON the way
 // they come off the wire. Each key goes in through stdin; the time to the next write on stdout is its figure.
-import { EventEmitter } from "node:events";
 import { render } from "ink";
 import { createElement } from "react";
+import { FakeStdin, FakeStdout } from "./fake-tty.js";
 import { percentile, serveRpc } from "./lib.js";
 import { sampleConversation } from "./sample-views.js";
 import type { RequestBody } from "../src/client/client.js";
@@ -18,41 +18,6 @@ import { makeTheme } from "../src/ui/theme/theme.js";
 
 const COLUMNS = 120;
 const ROWS = 40;
-
-class FakeStdout extends EventEmitter {
-  readonly isTTY = true;
-  readonly columns = COLUMNS;
-  readonly rows = ROWS;
-  writes = 0;
-  lastWriteAt = 0;
-  write = (_data: string): boolean => {
-    this.writes++;
-    this.lastWriteAt = performance.now();
-    return true;
-  };
-}
-
-/** The stdin Ink reads keys from (as ink-testing-library's). */
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  private data: string | null = null;
-  write(data: string): void {
-    this.data = data;
-    this.emit("readable");
-    this.emit("data", data);
-  }
-  read = (): string | null => {
-    const data = this.data;
-    this.data = null;
-    return data;
-  };
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
 
 const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 const TEXTS = [
@@ -107,7 +72,7 @@ function welcome(sessions: number, messagesEach: number): Welcome {
       org: {
         name: "Bench Org",
         masking: true,
-        supervisor: { monitor: true, assign: true, transfer: true, forceClose: true },
+        supervisor: { monitor: true, assign: true, transfer: true, forceClose: true, setPresence: true },
         queues: [{ id: "general", name: "General" }],
         workstreams: [{ id: "live", name: "Live chat", mode: "live", queueId: "general", sentimentThreshold: -1 }],
         wrapUpReasons: [{ id: "resolved", label: "Resolved" }],
@@ -156,12 +121,12 @@ export async function keypress(params: {
   const controller = new ConsoleController(store, client, { exit: () => undefined, now: () => store.getState().now });
   store.dispatch({ type: "welcome", welcome: welcome(params.sessions, params.messagesEach), now: T0 });
   store.dispatch({ type: "focus", target: "c1" });
-  const stdout = new FakeStdout();
+  const stdout = new FakeStdout(COLUMNS, ROWS);
   const stdin = new FakeStdin();
   const mountStart = performance.now();
   const instance = render(createElement(App, { store, controller, theme: makeTheme({}) }), {
     stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: new FakeStdout() as unknown as NodeJS.WriteStream,
+    stderr: new FakeStdout(COLUMNS, ROWS) as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     exitOnCtrlC: false,
     patchConsole: false,

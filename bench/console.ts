@@ -9,7 +9,7 @@ import { repToken } from "./orgs.js";
 import { Target } from "./targets.js";
 
 /** The environment without CI markers (Ink renders only the last frame when it thinks it runs in CI). */
-function interactiveEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function interactiveEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))
     if (key !== "CI" && key !== "CONTINUOUS_INTEGRATION" && !key.startsWith("CI_")) env[key] = value;

@@ -2,7 +2,7 @@
 // docs/benchmarks.md with the machine, the date and every figure. `--smoke` runs tiny counts in seconds (a vitest
 // test runs it so the suite cannot rot) and writes nothing unless --out is given.
 //
-//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,masking,report] [--out FILE] [--json FILE]
+//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,masking,report,monitor] [--out FILE] [--json FILE]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { ROOT, checkLoad, fmt, machine, table } from "./lib.js";
 import type { BenchContext, Load, Machine, Row, Section } from "./lib.js";
 import { maskingBench } from "./masking.js";
 import { memoryBench } from "./memory.js";
+import { monitorBench } from "./monitor.js";
 import { FIXES, GAPS, METHOD } from "./notes.js";
 import { relayBench } from "./relay.js";
 import { reportBench } from "./report.js";
@@ -19,7 +20,17 @@ import { restartBench } from "./restart.js";
 import { routingBench } from "./routing.js";
 import { RelayRig } from "./targets.js";
 
-export const BENCHES = ["relay", "routing", "durability", "restart", "console", "memory", "masking", "report"] as const;
+export const BENCHES = [
+  "relay",
+  "routing",
+  "durability",
+  "restart",
+  "console",
+  "memory",
+  "masking",
+  "report",
+  "monitor",
+] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -186,6 +197,7 @@ async function main(): Promise<void> {
     await run("console", () => consoleBench(ctx));
     await run("masking", () => maskingBench(ctx));
     await run("report", () => reportBench(ctx));
+    await run("monitor", () => monitorBench(ctx));
   } finally {
     await rig.close();
     rmSync(tmp, { recursive: true, force: true });

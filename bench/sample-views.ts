@@ -37,6 +37,8 @@ export function sampleConversation(
     queuedAt: null,
     assignedAt: null,
     waitingUntil: null,
+    customerWaitingSince: null,
+    firstResponseAt: null,
     customerEnded: false,
     aborted: null,
     closedAt: null,

@@ -64,8 +64,8 @@ async function customer(name, email, first) {
   };
 }
 
-/** A rep who is not on screen: accepts every offer at once and answers with `reply`. */
-async function backgroundRep(id, presence, reply) {
+/** A rep who is not on screen: accepts every offer at once and answers with `reply`; `reasonId` goes with the presence. */
+async function backgroundRep(id, presence, reply, reasonId) {
   const rep = await connect({ role: "rep", token: token(id) });
   rep.on("event", (frame) => {
     for (const change of frame.changes) {
@@ -83,7 +83,7 @@ async function backgroundRep(id, presence, reply) {
         .catch(() => undefined);
     }
   });
-  await rep.request({ type: "presence", presence });
+  await rep.request(reasonId ? { type: "presence", presence, reasonId } : { type: "presence", presence });
   return rep;
 }
 
@@ -135,7 +135,7 @@ try {
   xvfb = await startDisplay();
   console.error(`Writing screenshots (server ${server.url}, display ${xvfb.display})`);
   // Carol is away; Bob takes what Alice cannot, so the monitor has more than one rep at work.
-  await backgroundRep("carol", "away", "");
+  await backgroundRep("carol", "away", "", "break");
   await cli("alice", ["--as", "alice"], WIDE);
   await tmux.waitFor("alice", "● Available", "Alice signed in and Available", 45_000);
 

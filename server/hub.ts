@@ -10,6 +10,8 @@ import { evolve, initialState, upgradeState } from "./core/evolve.js";
 import type { Actor, Command, DomainEvent, Envelope, Outcome, State } from "./core/model.js";
 import { conversationIdsOf } from "./core/indexes.js";
 import { staffEvent } from "./core/event-masking.js";
+import { customerHistory, earlierConversation } from "./core/history.js";
+import type { HistoryAnswer } from "./core/history.js";
 import { audienceOf, changesFor, conversationView, snapshot, userView } from "./core/views.js";
 import type { Viewer } from "./core/views.js";
 import type { Clock } from "./clock.js";
@@ -22,6 +24,10 @@ import { StoreError } from "./store/store.js";
 import { Admission } from "./rate-limit.js";
 import type { Admittance } from "./rate-limit.js";
 import { replay } from "./replay.js";
+import { whyFromLog } from "./why-answer.js";
+import { settingRefusal } from "../src/protocol/rules.js";
+import { createLiveFigures, waitingByQueue } from "./reports/live.js";
+import type { LiveFigures } from "./reports/live.js";
 import { TypingThrottle, staffTypes, staffWatching } from "./typing.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, MAX_EVENTS_PAGE, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
@@ -77,6 +83,8 @@ interface Connection {
   signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
   /** Its rate limits (server/rate-limit.ts). */
   admittance: Admittance;
+  /** A `why` is being answered: it folds the log, so one at a time per connection. */
+  whyUnderWay: boolean;
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -125,6 +133,8 @@ export class Hub {
   private outage: Outage | null = null;
   private readonly admission: Admission;
   private readonly typing: TypingThrottle;
+  /** The monitor's live figures: every committed event folded as it is fanned out. */
+  private readonly live: LiveFigures;
 
   constructor(options: HubOptions) {
     this.org = options.org;
@@ -136,7 +146,9 @@ export class Hub {
     this.admission = new Admission(options.org.limits);
     this.typing = new TypingThrottle(() => this.clock.now());
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+    this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
     this.state = this.recover();
+    this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
 
   /** Load the latest snapshot and replay every event after it; then apply the current org file. */
@@ -282,6 +294,10 @@ export class Hub {
     } finally {
       for (const socket of this.corked) socket.uncork();
       this.corked = null;
+    }
+    if (events.length > 0) {
+      for (const event of events) this.live.add(event);
+      this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
     }
     // After the replies, so that this turn's clients do not wait for it.
     this.eventsSinceSnapshot += events.length;
@@ -475,6 +491,7 @@ export class Hub {
       helloTimer: null,
       signedIdentity: undefined,
       admittance,
+      whyUnderWay: false,
     };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
@@ -792,7 +809,7 @@ export class Hub {
     // Presence and capacity may have changed many times: send their current values once.
     const me = connection.userId ? state.users[connection.userId] : undefined;
     if (me) {
-      const changes: Change[] = [{ kind: "user", user: userView(me) }];
+      const changes: Change[] = [{ kind: "user", user: userView(me, this.state.org.presenceReasons) }];
       for (const offer of snap.offers) changes.push({ kind: "offer", offer });
       this.send(connection, { type: "event", seq, at: this.clock.now(), changes } satisfies EventFrame);
     }
@@ -921,6 +938,15 @@ export class Hub {
         return connection.role === "customer"
           ? { type: "customer.end", conversationId: request.conversationId }
           : { type: "end", conversationId: request.conversationId };
+      case "rate": {
+        const command: Command = {
+          type: "customer.rate",
+          conversationId: request.conversationId,
+          score: request.score,
+        };
+        if (request.comment !== undefined) command.comment = request.comment;
+        return command;
+      }
       case "status":
         this.answerStatus(connection, request.reqId, request.conversationId);
         return null;
@@ -930,9 +956,32 @@ export class Hub {
       case "events":
         this.answerEvents(connection, request.reqId, request.fromSeq ?? 1, request.limit ?? MAX_EVENTS_PAGE);
         return null;
+      case "why":
+        this.answerWhy(connection, request.reqId, request.conversationId);
+        return null;
+      case "figures":
+        // Folded up to what is pending, so that no event is folded after the time the figures were taken at.
+        if (this.pendingEvents.length > 0) this.flushNow();
+        this.reply(connection, {
+          type: "ack",
+          reqId: request.reqId,
+          result: { figures: this.live.figures(this.clock.now(), this.visible.org) },
+        });
+        return null;
       case "open_items":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });
         return null;
+      case "history": {
+        const answer = customerHistory(this.visible, connection.viewer!, request.conversationId);
+        this.answer(connection, request.reqId, answer, (items) => ({ items }));
+        return null;
+      }
+      case "history_conversation": {
+        const viewer = connection.viewer!;
+        const answer = earlierConversation(this.visible, viewer, request.conversationId, request.earlierId);
+        this.answer(connection, request.reqId, answer, (conversation) => ({ conversation }));
+        return null;
+      }
       case "presence": {
         // Quitting one of several consoles leaves the rep's presence to the others.
         const consoles = request.ifLastConsole ? this.consolesOf(connection.userId!).length : 1;
@@ -940,8 +989,14 @@ export class Hub {
           this.reply(connection, { type: "ack", reqId: request.reqId, result: { kept: true, consoles } });
           return null;
         }
-        return { type: "presence", presence: request.presence };
+        return request.reasonId === undefined
+          ? { type: "presence", presence: request.presence }
+          : { type: "presence", presence: request.presence, reasonId: request.reasonId };
       }
+      case "set_presence":
+        return request.reasonId === undefined
+          ? { type: "set_presence", userId: request.userId, presence: request.presence }
+          : { type: "set_presence", userId: request.userId, presence: request.presence, reasonId: request.reasonId };
       case "accept":
       case "reject":
         return { type: request.type, offerId: request.offerId };
@@ -960,7 +1015,14 @@ export class Hub {
       case "wrapup":
         return { type: "wrapup", conversationId: request.conversationId, reasonId: request.reasonId };
       case "note":
-        return { type: "note", conversationId: request.conversationId, text: request.text };
+      case "whisper":
+        return { type: request.type, conversationId: request.conversationId, text: request.text };
+      case "consult":
+        return { type: "consult", conversationId: request.conversationId, repId: request.repId };
+      case "end_consult":
+        return request.repId === undefined
+          ? { type: "end_consult", conversationId: request.conversationId }
+          : { type: "end_consult", conversationId: request.conversationId, repId: request.repId };
       case "monitor":
       case "join":
         return { type: "monitor", conversationId: request.conversationId, mode: request.type };
@@ -974,11 +1036,65 @@ export class Hub {
     }
   }
 
+  /** A read answered by the core: its value as the ack's result, or its refusal. */
+  private answer<T>(
+    connection: Connection,
+    reqId: string,
+    answer: HistoryAnswer<T>,
+    result: (value: T) => Record<string, unknown>,
+  ): void {
+    if (answer.ok) this.reply(connection, { type: "ack", reqId, result: result(answer.value) });
+    else this.fail(connection, reqId, answer.error.code, answer.error.message);
+  }
+
   /** A page of the committed log for a supervisor (the event stream), masked as staff see it. */
   private answerEvents(connection: Connection, reqId: string, fromSeq: number, limit: number): void {
     const masking = this.state.org.masking;
     const events = [...this.store.eventsAfter(fromSeq - 1, limit)].map((e) => staffEvent(e as DomainEvent, masking));
     this.reply(connection, { type: "ack", reqId, result: { events, lastSeq: this.store.lastSeq() } });
+  }
+
+  /**
+   * The routing decisions behind where a conversation is (`why`), for a supervisor who may monitor (SV8). It names
+   * reps and queues only, nothing of the customer, so there is nothing to mask.
+   */
+  private answerWhy(connection: Connection, reqId: string, conversationId: string): void {
+    const refusal = settingRefusal(this.visible.org.supervisor, "monitor");
+    if (refusal) {
+      this.fail(connection, reqId, refusal.code, refusal.message);
+      return;
+    }
+    if (!this.visible.conversations[conversationId]) {
+      this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId}.`);
+      return;
+    }
+    if (connection.whyUnderWay) {
+      this.fail(
+        connection,
+        reqId,
+        "protocol/rate_limited",
+        "One why at a time: wait for the answer before asking again.",
+      );
+      return;
+    }
+    connection.whyUnderWay = true;
+    const gone = (): boolean => this.closed || !this.connections.has(connection);
+    whyFromLog(this.store, toOrg(this.org), conversationId, () => this.clock.now(), gone)
+      .finally(() => (connection.whyUnderWay = false))
+      .then(
+        (answer) => {
+          if (gone()) return;
+          if (answer)
+            this.reply(connection, { type: "ack", reqId, result: answer as unknown as Record<string, unknown> });
+          // Not committed yet (it was created in the commit under way): asked again, it is there.
+          else
+            this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId} yet.`);
+        },
+        (error: unknown) => {
+          this.log.error({ err: (error as Error).message, conversationId }, "why: the log could not be read");
+          if (!gone()) this.fail(connection, reqId, "server/unavailable", "The log could not be read; try again.");
+        },
+      );
   }
 
   private answerStatus(connection: Connection, reqId: string, conversationId: string): void {
@@ -1008,7 +1124,7 @@ export class Hub {
         name: q.name,
         open: this.visible.queues[q.id]?.open.length ?? 0,
       })),
-      reps: this.visible.org.users.map((u) => userView(this.visible.users[u.id]!)),
+      reps: this.visible.org.users.map((u) => userView(this.visible.users[u.id]!, this.visible.org.presenceReasons)),
       at: this.clock.now(),
     };
   }

@@ -9,6 +9,7 @@ import type { Org } from "./core/org.js";
 import { DEFAULT_LIMITS } from "./rate-limit.js";
 import { checkReplyText } from "../src/protocol/quick-replies.js";
 import type { QuickReply } from "../src/protocol/quick-replies.js";
+import type { ResponseTargets } from "../src/protocol/response-targets.js";
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (at most 64)");
 
@@ -63,6 +64,23 @@ const sentimentThreshold = z.union([z.number().int().min(-3).max(3), z.string()]
   return step;
 });
 
+/** A week: a persistent workstream may promise an answer within days, never more than this. */
+const MAX_TARGET_SECONDS = 7 * 86_400;
+const targetSeconds = z.number().int().positive().max(MAX_TARGET_SECONDS);
+
+/** How long a customer may wait for an answer: watch from `warnSeconds`, past target from `alertSeconds`. */
+const responseTargets = z
+  .object({
+    warnSeconds: targetSeconds.optional(),
+    alertSeconds: targetSeconds.optional(),
+    firstResponseSeconds: targetSeconds.optional(),
+  })
+  .strict()
+  .refine(
+    (t) => t.warnSeconds === undefined || t.alertSeconds === undefined || t.warnSeconds < t.alertSeconds,
+    "warnSeconds must be less than alertSeconds: a wait is watched before it is past the target",
+  );
+
 const workstream = z.object({
   id,
   name: z.string().min(1),
@@ -76,6 +94,7 @@ const workstream = z.object({
   sentimentThreshold: sentimentThreshold.default(-1),
   operatingHours: hours.nullable().default(null),
   serviceLevelSeconds: z.number().positive().max(86_400).optional(),
+  responseTargets: responseTargets.optional(),
   texts: z
     .object(Object.fromEntries(Object.keys(DEFAULT_TEXTS).map((k) => [k, z.string().min(1).optional()])))
     .default({}),
@@ -178,6 +197,18 @@ const quickReply = z.object({
   workstreams: z.array(id).optional(),
 });
 
+const presenceReasonList = z
+  .array(z.object({ id, label: z.string().min(1, "a presence reason needs a label").max(40) }))
+  .optional();
+
+/** Reasons a rep may give per presence: only the presences that keep offers away take them. */
+const presenceReasons = z
+  .strictObject(
+    { busy: presenceReasonList, dnd: presenceReasonList, away: presenceReasonList },
+    { error: "reasons are listed for busy, dnd and away only" },
+  )
+  .default({});
+
 export const orgFileSchema = z
   .object({
     name: z.string().min(1),
@@ -191,13 +222,16 @@ export const orgFileSchema = z
         assign: z.boolean().default(true),
         transfer: z.boolean().default(true),
         forceClose: z.boolean().default(true),
+        /** Setting a rep's presence acts on a person, not a conversation: off unless the org turns it on. */
+        setPresence: z.boolean().default(false),
       })
-      .default({ monitor: true, assign: true, transfer: true, forceClose: true }),
+      .default({ monitor: true, assign: true, transfer: true, forceClose: true, setPresence: false }),
     queues: z.array(z.object({ id, name: z.string().min(1) })).min(1),
     workstreams: z.array(workstream).min(1),
     users: z.array(user).min(1),
     wrapUpReasons: z.array(z.object({ id, label: z.string().min(1) })).min(1),
     quickReplies: z.array(quickReply).default([]),
+    presenceReasons,
     widget: z
       .object({
         allowedOrigins: z
@@ -225,6 +259,7 @@ export const orgFileSchema = z
     unique(org.users, "user");
     unique(org.wrapUpReasons, "wrap-up reason");
     unique(org.quickReplies, "quick reply");
+    for (const [presence, list] of Object.entries(org.presenceReasons)) unique(list ?? [], `${presence} reason`);
     for (const ws of org.workstreams) {
       if (!queues.has(ws.queue))
         ctx.addIssue({ code: "custom", message: `workstream "${ws.id}" names unknown queue "${ws.queue}"` });
@@ -282,6 +317,11 @@ export function loadOrgFile(path: string): OrgFile {
   return parseOrgFile(json, `The org file ${path}`);
 }
 
+/** The targets that are set: the core's records hold no `undefined` (they are stored as JSON). */
+function withoutUnset(targets: { [K in keyof ResponseTargets]?: number | undefined }): ResponseTargets {
+  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined));
+}
+
 /** The routing core's view of the org file: no secrets, no tokens. */
 export function toOrg(file: OrgFile): Org {
   return {
@@ -305,6 +345,7 @@ export function toOrg(file: OrgFile): Org {
       operatingHours: w.operatingHours,
       texts: { ...DEFAULT_TEXTS, ...(w.texts as Partial<typeof DEFAULT_TEXTS>) },
       ...(w.serviceLevelSeconds === undefined ? {} : { serviceLevelSeconds: w.serviceLevelSeconds }),
+      ...(w.responseTargets === undefined ? {} : { responseTargets: withoutUnset(w.responseTargets) }),
     })),
     users: file.users.map((u) => ({
       id: u.id,
@@ -320,12 +361,17 @@ export function toOrg(file: OrgFile): Org {
       if (r.workstreams) reply.workstreams = [...r.workstreams];
       return reply;
     }),
+    presenceReasons: Object.fromEntries(
+      Object.entries(file.presenceReasons)
+        .filter(([, list]) => list && list.length > 0)
+        .map(([presence, list]) => [presence, list!.map((r) => ({ id: r.id, label: r.label }))]),
+    ),
   };
 }
 
 /**
  * The built-in demo org: two queues, a live and a persistent workstream, three reps, one supervisor,
- * every supervisor setting on, masking on. Tokens and the secret are generated per data file.
+ * every supervisor setting on (setting a rep's presence too), presence reasons, masking on. Tokens and the secret are generated per data file.
  */
 export function demoOrgFile(secrets: { secret: string; tokens: Record<string, string> }): OrgFile {
   const token = (userId: string) => secrets.tokens[userId] ?? `${secrets.secret.slice(0, 24)}-${userId}`;
@@ -335,6 +381,7 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
       secret: secrets.secret,
       autoBusyAtCapacity: true,
       masking: true,
+      supervisor: { setPresence: true },
       queues: [
         { id: "general", name: "General" },
         { id: "billing", name: "Billing" },
@@ -348,6 +395,8 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
           offerTimeoutSeconds: 30,
           capacityCost: 1,
           sentimentThreshold: "slightly negative",
+          // A live chat customer watches the screen: a first answer within a minute and a half, later ones within two.
+          responseTargets: { warnSeconds: 45, alertSeconds: 120, firstResponseSeconds: 90 },
         },
         {
           id: "persistent",
@@ -359,6 +408,8 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
           capacityCost: 1,
           waitingExpiryDays: 28,
           sentimentThreshold: "slightly negative",
+          // Persistent chat is asynchronous: a first answer within half an hour, later ones within the hour.
+          responseTargets: { warnSeconds: 900, alertSeconds: 3600, firstResponseSeconds: 1800 },
         },
       ],
       users: [
@@ -435,6 +486,20 @@ export function demoOrgFile(secrets: { secret: string; tokens: Record<string, st
           tags: ["bye", "end", "goodbye"],
         },
       ],
+      presenceReasons: {
+        busy: [
+          { id: "lunch", label: "Lunch" },
+          { id: "training", label: "Training" },
+          { id: "coaching", label: "Coaching" },
+          { id: "email", label: "Email follow-ups" },
+        ],
+        dnd: [{ id: "escalation", label: "Escalation call" }],
+        away: [
+          { id: "break", label: "Break" },
+          { id: "meeting", label: "Meeting" },
+          { id: "technical", label: "Technical issue" },
+        ],
+      },
       // The demo page (/demo) is on the server's own origin, which is always allowed. One proactive rule, to try
       // on /demo/checkout: after 20 seconds on the page, an invitation to a live chat (PC1).
       widget: {

@@ -36,6 +36,8 @@ export function staffEvent(event: DomainEvent, masking: boolean): StaffEvent {
       return { ...event, conversation: staffConversation(event.conversation, masking) };
     case "message_added":
       return { ...event, message: staffMessage(event.message, masking) };
+    case "rating_given":
+      return masking && event.comment !== undefined ? { ...event, comment: maskText(event.comment) } : { ...event };
     default:
       return { ...event };
   }

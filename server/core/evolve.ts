@@ -178,7 +178,11 @@ export function evolve(state: State, event: DomainEvent): State {
           }
         }
       }
+      // The time in a presence restarts with a new presence or a new reason for it, not with the same one again.
+      const reasonId = event.reasonId ?? null;
+      if (u.presence !== event.presence || (u.presenceReasonId ?? null) !== reasonId) u.presenceSince = at;
       u.presence = event.presence;
+      u.presenceReasonId = reasonId;
       u.autoBusy = event.auto;
       if (event.presence === "available") {
         const indexes = existingIndexes(state);
@@ -247,7 +251,9 @@ export function evolve(state: State, event: DomainEvent): State {
       state.counters.offer++;
       const c = conv(state, offer.conversationId);
       if (offer.kind === "route") c.offerId = offer.id;
-      const units = state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1;
+      // A consult costs no capacity: its offer holds the conversation for the consultant at 0 units.
+      const units =
+        offer.kind === "consult" ? 0 : (state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1);
       user(state, offer.repId).items[c.id] = { role: "offer", units };
       holding(state, c.id, offer.repId);
       break;
@@ -345,6 +351,13 @@ export function evolve(state: State, event: DomainEvent): State {
     case "consultant_added": {
       const c = conv(state, event.conversationId);
       if (!c.consultants.includes(event.repId)) c.consultants.push(event.repId);
+      // An accepted consult offer: the consultant holds nothing (no capacity, no work item).
+      if (state.users[event.repId]?.items[c.id]?.role === "offer") dropItem(state, event.repId, c.id, at);
+      break;
+    }
+    case "consultant_left": {
+      const c = conv(state, event.conversationId);
+      c.consultants = c.consultants.filter((id) => id !== event.repId);
       break;
     }
     case "waiting": {
@@ -362,6 +375,7 @@ export function evolve(state: State, event: DomainEvent): State {
     case "wrapup_started": {
       const c = conv(state, event.conversationId);
       moveTo(c, "wrapup");
+      c.endedAt = at;
       c.customerEnded = c.customerEnded || event.customerEnded;
       c.waitingUntil = null;
       c.wrapUpBy = [...event.repIds];
@@ -381,6 +395,7 @@ export function evolve(state: State, event: DomainEvent): State {
       const c = conv(state, event.conversationId);
       dropItem(state, event.repId, c.id, at);
       c.wrapUpBy = c.wrapUpBy.filter((id) => id !== event.repId);
+      (c.wrapUps ??= []).push({ repId: event.repId, reasonId: event.reasonId });
       break;
     }
     case "closed": {
@@ -396,6 +411,7 @@ export function evolve(state: State, event: DomainEvent): State {
       }
       if (state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];
       c.closedAt = at;
+      c.endedAt ??= at;
       c.closedBy = event.by;
       c.waitingUntil = null;
       c.queuedAt = null;
@@ -407,6 +423,12 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "aborted": {
       conv(state, event.conversationId).aborted = event.reason;
+      break;
+    }
+    case "rating_given": {
+      const c = conv(state, event.conversationId);
+      c.rating =
+        event.comment === undefined ? { score: event.score, at } : { score: event.score, comment: event.comment, at };
       break;
     }
     case "supervisor_watching": {
@@ -429,6 +451,7 @@ export function evolve(state: State, event: DomainEvent): State {
       const u = user(state, event.userId);
       u.deleted = true;
       u.presence = "offline";
+      u.presenceReasonId = null;
       u.items = dict();
       // A removed rep can no longer submit a wrap-up reason: stop waiting for them.
       for (const id in state.conversations) {

@@ -29,6 +29,10 @@ export interface UserState {
   presence: Presence;
   /** Busy was set by the org's full-capacity rule, so it lifts when capacity frees (S2). */
   autoBusy: boolean;
+  /** The org's reason given with the presence ("lunch"), if any. Absent in states stored before reasons: none. */
+  presenceReasonId?: string | null;
+  /** When the presence (or its reason) last changed. Absent in states stored before it: unknown. */
+  presenceSince?: number;
   /** When the rep last got or finished work; the longest idle rep is offered first. */
   idleSince: number;
   items: Dict<WorkItem>;
@@ -62,12 +66,27 @@ export interface Message {
   code?: SystemMessageCode;
 }
 
+/**
+ * What a staff-only line is: a note (absent), a consultant writing to the rep (`consult`), or a supervisor whispering
+ * to the rep (`whisper`). All three are notes: stored with the conversation, never shown to the customer.
+ */
+export type NoteKind = "consult" | "whisper";
+
+/** The customer's satisfaction rating of an ended conversation (CSAT): 1 (poor) to 5 (excellent). */
+export interface Rating {
+  score: number;
+  /** Sanitised, trimmed; absent when the customer wrote none. */
+  comment?: string;
+  at: number;
+}
+
 /** A note: written by staff for staff, never shown to the customer. */
 export interface Note {
   id: string;
   at: number;
   author: { role: "rep" | "supervisor"; id: string; name: string };
   text: string;
+  kind?: NoteKind;
 }
 
 export type TransferTarget = { kind: "queue"; id: string } | { kind: "rep"; id: string };
@@ -100,6 +119,11 @@ export interface Conversation {
   supervisors: Dict<"monitor" | "join">;
   /** Reps who must submit a wrap-up reason before the conversation is Closed. */
   wrapUpBy: string[];
+  /**
+   * The wrap-up reasons submitted, in order (the customer's history shows them). Absent in conversations stored
+   * before it existed: none known.
+   */
+  wrapUps?: { repId: string; reasonId: string }[];
   /** The pending routing offer, if any. */
   offerId: string | null;
   /** Reps who declined it while in the queue; skipped until it leaves the queue. */
@@ -119,6 +143,10 @@ export interface Conversation {
   aborted: string | null;
   closedAt: number | null;
   closedBy: string | null;
+  /** When it ended (wrap-up began, or it closed): the customer may rate it for a while after. Absent before it ends. */
+  endedAt?: number | null;
+  /** The customer's rating, once given (at most one). */
+  rating?: Rating;
 }
 
 export interface Offer {
@@ -188,7 +216,9 @@ export type Command =
     }
   | { type: "customer.message"; conversationId: string; text: string; clientId?: string }
   | { type: "customer.end"; conversationId: string }
-  | { type: "presence"; presence: Presence }
+  | { type: "customer.rate"; conversationId: string; score: number; comment?: string }
+  | { type: "presence"; presence: Presence; reasonId?: string }
+  | { type: "set_presence"; userId: string; presence: Presence; reasonId?: string }
   | { type: "accept"; offerId: string }
   | { type: "reject"; offerId: string }
   | { type: "pick"; conversationId: string }
@@ -197,11 +227,17 @@ export type Command =
   | { type: "transfer"; conversationId: string; target: TransferTarget }
   | { type: "conference"; conversationId: string; repId: string }
   | { type: "end_conference"; conversationId: string }
+  /** Ask a rep or supervisor to consult: they see the thread and write to the rep only, at no capacity. */
+  | { type: "consult"; conversationId: string; repId: string }
+  /** A consultant leaves (no `repId`, or their own), or the rep ends a consult or withdraws its request. */
+  | { type: "end_consult"; conversationId: string; repId?: string }
   | { type: "close"; conversationId: string }
   | { type: "end"; conversationId: string }
   | { type: "wrapup"; conversationId: string; reasonId: string }
   | { type: "monitor"; conversationId: string; mode: "monitor" | "join" }
   | { type: "leave"; conversationId: string }
+  /** A supervisor writes to the rep of a conversation they monitor or joined; the customer never sees it. */
+  | { type: "whisper"; conversationId: string; text: string }
   | { type: "assign"; conversationId: string; target: TransferTarget; override?: boolean }
   | { type: "supervisor_transfer"; conversationId: string; target: TransferTarget }
   | { type: "force_close"; conversationId: string }
@@ -225,6 +261,10 @@ export type EventBody =
       presence: Presence;
       auto: boolean;
       reason: "manual" | "rona" | "capacity";
+      /** The org's reason the rep (or supervisor) gave for it. Absent: none. */
+      reasonId?: string;
+      /** The supervisor who set it for the rep. Absent: the rep, or the system. */
+      by?: string;
     }
   | { type: "conversation_created"; conversation: Conversation }
   | { type: "message_added"; conversationId: string; message: Message }
@@ -272,10 +312,25 @@ export type EventBody =
   | { type: "conference_cancelled"; conversationId: string; repId: string }
   | { type: "left"; conversationId: string; repId: string; toWrapUp: boolean }
   | { type: "consultant_added"; conversationId: string; repId: string }
+  /** A consultant left (`by` is them) or was let go by the rep (`by` is the rep). */
+  | { type: "consultant_left"; conversationId: string; repId: string; by: string }
   | { type: "waiting"; conversationId: string; byRepId: string; until: number }
   | { type: "wrapup_started"; conversationId: string; repIds: string[]; customerEnded: boolean }
   | { type: "wrapup_submitted"; conversationId: string; repId: string; reasonId: string }
   | { type: "closed"; conversationId: string; by: string }
+  /**
+   * The customer rated the conversation they ended or a rep ended (CSAT). `queueId`, `workstreamId` and `repId` (the
+   * rep who had it last) are where it was then, so that a report can count it without the conversation's history.
+   */
+  | {
+      type: "rating_given";
+      conversationId: string;
+      score: number;
+      comment?: string;
+      queueId: string;
+      workstreamId: string;
+      repId: string;
+    }
   | { type: "aborted"; conversationId: string; reason: string }
   | { type: "supervisor_watching"; conversationId: string; supervisorId: string; mode: "monitor" | "join" | null }
   | { type: "queue_deleted"; queueId: string }
@@ -299,6 +354,7 @@ export type ErrorCode =
   | "offer/not_found"
   | "offer/not_pending"
   | "presence/invalid"
+  | "presence/unknown_reason"
   | "rep/not_found"
   | "rep/unavailable"
   | "rep/at_capacity"
@@ -317,12 +373,19 @@ export type ErrorCode =
   | "transfer/invalid_target"
   | "conference/pending"
   | "conference/not_in_conference"
+  | "consult/not_consulting"
   | "supervisor/monitor_disabled"
   | "supervisor/assign_disabled"
   | "supervisor/transfer_disabled"
   | "supervisor/force_close_disabled"
+  | "supervisor/set_presence_disabled"
   | "supervisor/own_conversation"
   | "supervisor/not_joined"
+  | "rating/not_ended"
+  | "rating/not_answered"
+  | "rating/already_given"
+  | "rating/expired"
+  | "rating/invalid"
   | "auth/forbidden";
 
 export interface DomainError {

@@ -1,6 +1,8 @@
 // The organisation's configuration as the routing core sees it: queues, workstreams, users, settings.
 // Secrets and tokens are the shell's business and never reach the core.
 import type { QuickReply } from "../../src/protocol/quick-replies.js";
+import type { ResponseTargets } from "../../src/protocol/response-targets.js";
+import type { PresenceReasons } from "../../src/protocol/vocabulary.js";
 
 export type Mode = "live" | "persistent";
 
@@ -65,6 +67,8 @@ export interface Workstream {
    * in time (reports). Absent: DEFAULT_SERVICE_LEVEL_SECONDS.
    */
   serviceLevelSeconds?: number;
+  /** How long a customer may wait for an answer before the wait is shown as one to watch, or past target. */
+  responseTargets?: ResponseTargets;
 }
 
 /** The service-level target of a workstream that sets none. */
@@ -91,6 +95,8 @@ export interface SupervisorSettings {
   assign: boolean;
   transfer: boolean;
   forceClose: boolean;
+  /** A supervisor may set a rep's presence (absent in configurations recorded before it: not allowed). */
+  setPresence?: boolean;
 }
 
 export interface WrapUpReason {
@@ -116,6 +122,8 @@ export interface Org {
   wrapUpReasons: WrapUpReason[];
   /** Org-wide quick replies for the rep console (absent in configurations recorded before them: none). */
   quickReplies?: QuickReply[];
+  /** Reasons a rep may give per presence (absent in configurations recorded before them: none). */
+  presenceReasons?: PresenceReasons;
 }
 
 export const MINUTE = 60_000;

@@ -8,6 +8,7 @@ import type {
   MessageView,
   NoteView,
   OfferView,
+  RatingView,
   OrgView,
   Snapshot,
   UserView,
@@ -16,7 +17,12 @@ import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
 import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
-import type { Conversation, DomainEvent, Message, Note, Offer, State, UserState } from "./model.js";
+import { replyWaitOf } from "../../src/protocol/response-targets.js";
+import type { Conversation, DomainEvent, Message, Note, Offer, Rating, State, UserState } from "./model.js";
+import { rateUntil } from "./rating.js";
+import { reasonsFor } from "../../src/protocol/rules.js";
+import { PRESENCE_WORD, REASON_PRESENCES } from "../../src/protocol/vocabulary.js";
+import type { PresenceReasons } from "../../src/protocol/vocabulary.js";
 
 /** A customer who came in with a conversation token sees only that conversation (`conversationId`). */
 export type Viewer =
@@ -105,8 +111,12 @@ function offeredTo(state: State, c: Conversation): ConversationView["offeredTo"]
   return o?.status === "pending" ? { repId: o.repId, repName: nameOf(state, o.repId)!, expiresAt: o.expiresAt } : null;
 }
 
+/** A conversation's title as staff see it (masked when the org masks). */
+export function staffTitle(state: State, c: Conversation): string {
+  return state.org.masking ? maskName(c.title, regionsOf(state)) : c.title;
+}
+
 export function conversationView(state: State, c: Conversation, withMessages: boolean): ConversationView {
-  const masking = state.org.masking;
   const ws = state.org.workstreams.find((w) => w.id === c.workstreamId);
   const customerName = staffCustomerName(state, c);
   const customer: ConversationView["customer"] = { name: customerName, authenticated: c.customer.authenticated };
@@ -125,7 +135,7 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     workstreamName: ws?.name ?? c.workstreamId,
     queueId: c.queueId,
     queueName: state.queues[c.queueId]?.name ?? c.queueId,
-    title: masking ? maskName(c.title, regionsOf(state)) : c.title,
+    title: staffTitle(state, c),
     customer,
     proactive: c.proactive,
     context,
@@ -159,11 +169,13 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     queuedAt: c.queuedAt,
     assignedAt: c.assignedAt ?? null,
     waitingUntil: c.waitingUntil,
+    ...replyWaitOf(c.messages),
     customerEnded: c.customerEnded,
     aborted: c.aborted,
     closedAt: c.closedAt,
     closedBy: c.closedBy,
   };
+  if (c.rating) view.rating = ratingView(c.rating, (text) => staffText(state, text));
   if (withMessages) {
     view.messages = c.messages.map((m) => messageView(state, m, false, customerName));
     view.notes = (c.notes ?? []).map(noteView);
@@ -171,8 +183,17 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
   return view;
 }
 
+/** A rating as a viewer sees it: the comment through `text` (masking for staff, as it is for its customer). */
+function ratingView(r: Rating, text: (comment: string) => string): RatingView {
+  return r.comment === undefined
+    ? { score: r.score, at: r.at }
+    : { score: r.score, comment: text(r.comment), at: r.at };
+}
+
 function noteView(n: Note): NoteView {
-  return { id: n.id, at: n.at, author: { ...n.author }, text: n.text };
+  const view: NoteView = { id: n.id, at: n.at, author: { ...n.author }, text: n.text };
+  if (n.kind) view.kind = n.kind;
+  return view;
 }
 
 export function customerConversationView(
@@ -188,6 +209,9 @@ export function customerConversationView(
     // An aborted conversation (L4) takes no more customer messages: for the customer it is over.
     ended: c.state === "wrapup" || c.state === "closed" || c.aborted !== null,
   };
+  const until = rateUntil(c);
+  if (until !== null) view.rateUntil = until;
+  if (c.rating) view.rating = ratingView(c.rating, (text) => text);
   if (withMessages) view.messages = c.messages.map((m) => messageView(state, m, true, c.customer.name));
   return view;
 }
@@ -203,7 +227,7 @@ export function offerView(state: State, o: Offer): OfferView {
     createdAt: o.createdAt,
     expiresAt: o.expiresAt,
     byName: nameOf(state, o.byId),
-    title: state.org.masking ? maskName(c.title, regionsOf(state)) : c.title,
+    title: staffTitle(state, c),
     customerName,
     queueName: state.queues[c.queueId]?.name ?? c.queueId,
     proactive: c.proactive,
@@ -212,11 +236,14 @@ export function offerView(state: State, o: Offer): OfferView {
       .filter((m) => m.author.role !== "system")
       .slice(-PREVIEW_MESSAGES)
       .map((m) => messageView(state, m, false, customerName)),
+    sentiment: c.sentiment,
+    alert: c.alert,
   };
 }
 
-export function userView(u: UserState): UserView {
-  return {
+/** A user's presence, capacity and load; `reasons` (the org's) name the reason given with the presence. */
+export function userView(u: UserState, reasons?: PresenceReasons): UserView {
+  const view: UserView = {
     id: u.id,
     name: u.name,
     role: u.role,
@@ -226,6 +253,13 @@ export function userView(u: UserState): UserView {
     conversations: Object.values(u.items).filter((i) => i.role === "owner" || i.role === "conference").length,
     queues: [...u.queues],
   };
+  if (u.presenceReasonId) {
+    // A reason the org no longer lists keeps its id as its label.
+    const reason = reasonsFor(reasons, u.presence).find((r) => r.id === u.presenceReasonId);
+    view.presenceReason = { id: u.presenceReasonId, label: reason?.label ?? u.presenceReasonId };
+  }
+  if (u.presenceSince !== undefined) view.presenceSince = u.presenceSince;
+  return view;
 }
 
 /** The org as clients see it; staff also get the quick replies. */
@@ -234,7 +268,7 @@ export function orgView(state: State, forStaff = true): OrgView {
   const view: OrgView = {
     name: org.name,
     masking: org.masking,
-    supervisor: { ...org.supervisor },
+    supervisor: { ...org.supervisor, setPresence: org.supervisor.setPresence ?? false },
     queues: org.queues.map((q) => ({ id: q.id, name: q.name })),
     workstreams: org.workstreams.map((w) => ({
       id: w.id,
@@ -242,12 +276,24 @@ export function orgView(state: State, forStaff = true): OrgView {
       mode: w.mode,
       queueId: w.queueId,
       sentimentThreshold: w.sentimentThreshold as -3,
+      ...(forStaff && w.responseTargets ? { responseTargets: { ...w.responseTargets } } : {}),
     })),
     wrapUpReasons: org.wrapUpReasons.map((r) => ({ ...r })),
   };
   if (forStaff && org.quickReplies && org.quickReplies.length > 0)
     view.quickReplies = org.quickReplies.map((r) => ({ ...r }));
+  const reasons = presenceReasonsView(org.presenceReasons);
+  if (forStaff && reasons) view.presenceReasons = reasons;
   return view;
+}
+
+function presenceReasonsView(reasons: PresenceReasons | undefined): PresenceReasons | undefined {
+  const view: PresenceReasons = {};
+  for (const p of REASON_PRESENCES) {
+    const list = reasons?.[p];
+    if (list && list.length > 0) view[p] = list.map((r) => ({ id: r.id, label: r.label }));
+  }
+  return Object.keys(view).length > 0 ? view : undefined;
 }
 
 function activeUsers(state: State): UserState[] {
@@ -299,8 +345,8 @@ export function snapshot(state: State, viewer: Viewer): Snapshot {
   const me = state.users[viewer.id];
   return {
     org: orgView(state),
-    me: me ? userView(me) : null,
-    users: activeUsers(state).map(userView),
+    me: me ? userView(me, state.org.presenceReasons) : null,
+    users: activeUsers(state).map((u) => userView(u, state.org.presenceReasons)),
     conversations: conversations.map((c) => conversationView(state, c, true)),
     customerConversations: [],
     offers: Object.values(state.offers)
@@ -372,6 +418,7 @@ const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>([
   "closed",
   "left",
   "aborted",
+  "rating_given",
 ]);
 
 /**
@@ -445,6 +492,20 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
           text: "You did not answer an offer in time and are now RONA: no offers reach you until you set yourself Available.",
         });
       }
+      // The rep learns who changed their presence for them, and to what.
+      if (event.by !== undefined && event.by !== me && event.userId === me) {
+        // The event's own reason: the presence may have moved on within the same command (Busy at capacity).
+        const reason =
+          event.reasonId === undefined
+            ? undefined
+            : (reasonsFor(state.org.presenceReasons, event.presence).find((r) => r.id === event.reasonId)?.label ??
+              event.reasonId);
+        changes.push({
+          kind: "notice",
+          code: "presence_set",
+          text: `${nameOf(state, event.by)} set your presence to ${PRESENCE_WORD[event.presence]}${reason ? ` · ${reason}` : ""}.`,
+        });
+      }
       break;
     case "sentiment_changed":
       if (event.alert && c && canSee(state, viewer, c)) {
@@ -455,6 +516,16 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
           conversationId: c.id,
         });
       }
+      break;
+    case "assigned":
+      // P12: the customer wrote again in a parked chat, and it came straight back to its rep, without an offer.
+      if (event.by === "auto" && event.repId === me && c)
+        changes.push({
+          kind: "notice",
+          code: "customer_back",
+          text: `${staffCustomerName(state, c)} is back: their conversation is assigned to you again.`,
+          conversationId: c.id,
+        });
       break;
     case "wrapup_started":
       if (event.customerEnded && event.repIds.includes(me)) {
@@ -473,6 +544,19 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
           code: "aborted",
           text: `Conversation aborted: ${event.reason}. It can only be ended.`,
           conversationId: event.conversationId,
+        });
+      break;
+    case "consultant_left":
+      // The consultant no longer sees the conversation: they are told, so their console lets it go.
+      if (event.repId === me && c)
+        changes.push({
+          kind: "notice",
+          code: "consult_ended",
+          text:
+            event.by === me
+              ? `You left the consult on ${conversationView(state, c, false).title}.`
+              : `${nameOf(state, event.by)} ended your consult on ${conversationView(state, c, false).title}.`,
+          conversationId: c.id,
         });
       break;
     case "transfer_ended":
@@ -508,7 +592,8 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
     if (c) for (const id of [c.ownerId, c.lastOwnerId, ...c.participants, ...c.wrapUpBy]) if (id) users.add(id);
     for (const id of [...users].sort()) {
       const u = state.users[id];
-      if (u && (viewer.role === "supervisor" || id === me)) changes.push({ kind: "user", user: userView(u) });
+      if (u && (viewer.role === "supervisor" || id === me))
+        changes.push({ kind: "user", user: userView(u, state.org.presenceReasons) });
     }
   }
   return changes;

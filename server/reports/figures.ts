@@ -27,7 +27,7 @@ export interface ReportRow {
   ronas: number;
   wrapUps: Record<string, number>;
   sentiment: { negative: number; neutral: number; positive: number };
-  /** Customer satisfaction: not collected yet, always null. */
+  /** Customer satisfaction: the average rating (1–5, one decimal) of the ratings given in the period, and their number. */
   csat: { average: number | null; count: number };
   /** Rep grouping only: seconds in each presence, and occupancy in percent. */
   presenceSeconds: Record<Presence, number> | null;
@@ -45,7 +45,7 @@ export interface Report {
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const average = (sumMs: number, count: number): number | null => (count === 0 ? null : round1(sumMs / count / 1000));
 
-function rowOf(group: string, name: string, acc: Accumulator, by: GroupBy): ReportRow {
+export function rowOf(group: string, name: string, acc: Accumulator, by: GroupBy): ReportRow {
   const perRep = by === "rep";
   const presenceSeconds = {} as Record<Presence, number>;
   let signedInMs = 0;
@@ -70,7 +70,7 @@ function rowOf(group: string, name: string, acc: Accumulator, by: GroupBy): Repo
     ronas: acc.ronas,
     wrapUps: { ...acc.wrapUps },
     sentiment: { ...acc.sentiment },
-    csat: { average: null, count: 0 },
+    csat: { average: acc.ratings === 0 ? null : round1(acc.ratingSum / acc.ratings), count: acc.ratings },
     presenceSeconds: perRep ? presenceSeconds : null,
     occupancy: perRep ? (signedInMs === 0 ? null : round1((acc.occupiedMs / signedInMs) * 100)) : null,
   };

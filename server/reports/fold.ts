@@ -18,6 +18,11 @@ export interface ReportOptions {
   utcOffsetMinutes: number;
   /** The org as it was before the first `configured` event of the log, when known. */
   org?: Org;
+  /**
+   * Live figures: each group is also split by the time bucket (this many ms, from the epoch) a fact falls in, its
+   * key then `<bucket start>:<group>`; a rep's time is split at bucket boundaries. See bucketOf.
+   */
+  bucketMs?: number;
 }
 
 /** What one group adds up. Times in ms. */
@@ -37,6 +42,9 @@ export interface Accumulator {
   conferences: number;
   ronas: number;
   wrapUps: Record<string, number>;
+  /** Customer ratings given (CSAT): their number and the sum of their scores. */
+  ratings: number;
+  ratingSum: number;
   /** Conversations closed, by their sentiment then: below 0, 0, above 0. */
   sentiment: { negative: number; neutral: number; positive: number };
   /** Reps only: time in each presence within the period. */
@@ -63,6 +71,8 @@ export function emptyAccumulator(): Accumulator {
     conferences: 0,
     ronas: 0,
     wrapUps: {},
+    ratings: 0,
+    ratingSum: 0,
     sentiment: { negative: 0, neutral: 0, positive: 0 },
     presenceMs,
     occupiedMs: 0,
@@ -100,6 +110,10 @@ const WRAPPED_UP: Fact = (acc, _x, _y, reasonId) => void (acc.wrapUps[reasonId] 
 const SENTIMENT: Fact = (acc, _x, _y, bucket) => void (acc.sentiment[bucket as keyof Accumulator["sentiment"]] += 1);
 const IN_PRESENCE: Fact = (acc, ms, _y, presence) => void (acc.presenceMs[presence as Presence] += ms);
 const OCCUPIED: Fact = (acc, ms) => void (acc.occupiedMs += ms);
+const RATED: Fact = (acc, score) => {
+  acc.ratings += 1;
+  acc.ratingSum += score;
+};
 
 interface Handling {
   queueId: string;
@@ -119,6 +133,12 @@ interface Tracked {
   handling: Map<string, Handling>;
   /** Reps in its conference (they hold it too: occupancy). */
   conferenced: Set<string>;
+  /**
+   * Its pending consult offers (null until the first): asking a colleague for help is neither an offer of work nor,
+   * unanswered, a RONA. Held with the conversation, so that they are forgotten when it closes even when the reader
+   * leaves out `offer_accepted`.
+   */
+  consults: Set<string> | null;
 }
 
 interface RepClock {
@@ -165,6 +185,7 @@ export const FOLDED_TYPES: Record<DomainEvent["type"], boolean> = {
   conference_cancelled: false,
   left: true,
   consultant_added: false,
+  consultant_left: false,
   waiting: true,
   wrapup_started: true,
   wrapup_submitted: true,
@@ -175,6 +196,7 @@ export const FOLDED_TYPES: Record<DomainEvent["type"], boolean> = {
   user_deleted: false,
   declines_forgotten: false,
   note_added: false,
+  rating_given: true,
 };
 
 /** `YYYY-MM-DD` and `YYYY-MM-DD HH:00` in the given offset. */
@@ -186,8 +208,39 @@ export function hourLabel(at: number, utcOffsetMinutes: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 13)}:00`;
 }
 
+/** A bucketed group key (`bucketMs` set) as its bucket's start and the group. */
+export function bucketOf(key: string): { start: number; group: string } {
+  const colon = key.indexOf(":");
+  return { start: Number(key.slice(0, colon)), group: key.slice(colon + 1) };
+}
+
+/** Add one accumulator's counts and times into another (a longer span made of buckets). */
+export function addAccumulator(into: Accumulator, from: Accumulator): void {
+  into.offered += from.offered;
+  into.answered += from.answered;
+  into.answeredInTarget += from.answeredInTarget;
+  into.abandoned += from.abandoned;
+  into.waitMs += from.waitMs;
+  into.firstResponses += from.firstResponses;
+  into.firstResponseMs += from.firstResponseMs;
+  into.handled += from.handled;
+  into.activeMs += from.activeMs;
+  into.wrapUpMs += from.wrapUpMs;
+  into.transfers += from.transfers;
+  into.conferences += from.conferences;
+  into.ronas += from.ronas;
+  for (const [reason, n] of Object.entries(from.wrapUps)) into.wrapUps[reason] = (into.wrapUps[reason] ?? 0) + n;
+  into.ratings += from.ratings;
+  into.ratingSum += from.ratingSum;
+  into.sentiment.negative += from.sentiment.negative;
+  into.sentiment.neutral += from.sentiment.neutral;
+  into.sentiment.positive += from.sentiment.positive;
+  for (const p of PRESENCES) into.presenceMs[p] += from.presenceMs[p];
+  into.occupiedMs += from.occupiedMs;
+}
+
 export function createFold(options: ReportOptions): ReportFold {
-  const { from, to, by, utcOffsetMinutes } = options;
+  const { from, to, by, utcOffsetMinutes, bucketMs } = options;
   const groups = new Map<string, Accumulator>();
   const total = emptyAccumulator();
   const names = new Map<string, string>();
@@ -238,7 +291,25 @@ export function createFold(options: ReportOptions): ReportFold {
     }
   };
 
-  /** A fact in the period adds to its group's accumulator and the total; outside the period, to none. */
+  // Bucketed, a group's key is `<bucket start>:<group>`: made once per bucket and group, not once per fact.
+  let keysBucket = Number.NaN;
+  const bucketKeys = new Map<string, string>();
+  const bucketed = (group: string, at: number): string => {
+    if (!bucketMs) return group;
+    const start = at - (at % bucketMs);
+    if (start !== keysBucket) {
+      keysBucket = start;
+      bucketKeys.clear();
+    }
+    let key = bucketKeys.get(group);
+    if (key === undefined) bucketKeys.set(group, (key = `${start}:${group}`));
+    return key;
+  };
+
+  /**
+   * A fact in the period adds to its group's accumulator (its bucket's, when bucketed) and the total; outside the
+   * period, to none.
+   */
   const into = (
     queueId: string,
     workstreamId: string,
@@ -252,8 +323,9 @@ export function createFold(options: ReportOptions): ReportFold {
     if (at < from || at >= to) return;
     const group = keyOf(queueId, workstreamId, repId, at);
     if (group === null) return;
-    let acc = groups.get(group);
-    if (!acc) groups.set(group, (acc = emptyAccumulator()));
+    const groupKey = bucketed(group, at);
+    let acc = groups.get(groupKey);
+    if (!acc) groups.set(groupKey, (acc = emptyAccumulator()));
     fact(acc, x, y, key);
     fact(total, x, y, key);
   };
@@ -270,14 +342,16 @@ export function createFold(options: ReportOptions): ReportFold {
     key = "",
   ): void => into(queueId, c.workstreamId, repId, at, fact, x, y, key);
 
-  /** Time from `start` to `end` that falls within the period. */
-  const clipped = (start: number, end: number): number => Math.max(0, Math.min(end, to) - Math.max(start, from));
-
-  /** A rep's interval [start, end) counted into their group (rep grouping) and the total. */
+  /** A rep's interval [start, end) counted into their group (rep grouping) and the total; per bucket when bucketed. */
   const repTime = (repId: string, start: number, end: number, fact: Fact, key = "") => {
-    const ms = clipped(start, end);
-    if (ms <= 0 || by !== "rep") return;
-    into("", "", repId, Math.max(start, from), fact, ms, 0, key);
+    if (by !== "rep") return;
+    let at = Math.max(start, from);
+    const stop = Math.min(end, to);
+    while (at < stop) {
+      const next = bucketMs ? Math.min(stop, at - (at % bucketMs) + bucketMs) : stop;
+      into("", "", repId, at, fact, next - at, 0, key);
+      at = next;
+    }
   };
 
   const clockOf = (repId: string, at: number): RepClock => {
@@ -346,6 +420,7 @@ export function createFold(options: ReportOptions): ReportFold {
           visit: null,
           handling: new Map(),
           conferenced: new Set(),
+          consults: null,
         };
         conversations.set(c.id, tracked);
         // A conversation is created in its queue (Open) unless it is refused on arrival.
@@ -364,12 +439,17 @@ export function createFold(options: ReportOptions): ReportFold {
       }
       case "offered": {
         const c = conversations.get(event.offer.conversationId);
-        if (c && by === "rep" && event.offer.kind !== "conference")
+        if (c && event.offer.kind === "consult") (c.consults ??= new Set()).add(event.offer.id);
+        else if (c && by === "rep" && event.offer.kind !== "conference")
           intoConversation(c, event.offer.repId, event.at, OFFERED);
         return;
       }
+      case "offer_accepted":
+        conversations.get(event.conversationId)?.consults?.delete(event.offerId);
+        return;
       case "offer_ended": {
         const c = conversations.get(event.conversationId);
+        if (c?.consults?.delete(event.offerId)) return;
         if (c && event.status === "timed_out") intoConversation(c, event.repId, event.at, RONA);
         return;
       }
@@ -472,11 +552,15 @@ export function createFold(options: ReportOptions): ReportFold {
         intoConversation(c, c.ownerId ?? c.lastOwnerId, event.at, SENTIMENT, c.queueId, 0, 0, bucket);
         return;
       }
+      case "rating_given":
+        // The event says where the conversation was and whose it was: it may have closed (and left the fold) long ago.
+        into(event.queueId, event.workstreamId, event.repId, event.at, RATED, event.score);
+        return;
       case "conference_requested":
       case "conference_cancelled":
-      case "offer_accepted":
       case "transfer_ended":
       case "consultant_added":
+      case "consultant_left":
       case "aborted":
       case "supervisor_watching":
       case "queue_deleted":

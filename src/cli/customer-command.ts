@@ -8,6 +8,7 @@ import type { CcClient } from "../client/client.js";
 import { RequestError } from "../client/client.js";
 import type { EventFrame, TypingFrame, Welcome } from "../protocol/messages.js";
 import { ENDING_MESSAGE_CODES, MAX_MESSAGE_LENGTH } from "../protocol/wire.js";
+import { MAX_RATING, MAX_RATING_COMMENT_LENGTH, MIN_RATING } from "../protocol/vocabulary.js";
 import { sanitizeLine, sanitizeText } from "../protocol/sanitize.js";
 import type { Change, CustomerConversationView, MessageView, Mode } from "../protocol/views.js";
 import {
@@ -39,6 +40,10 @@ Type a message and press Enter to send it; the first one starts the chat. Comman
   /help    these commands
 Start a line with // to send a message that begins with /.
 
+When a chat a rep answered has ended (you or the rep ended it), you are asked to rate it from 1 (poor)
+to 5 (excellent), then for an optional comment. Enter on an empty line skips the question; Ctrl+C or
+the end of input leaves without rating.
+
 With --name the customer is signed in, with the org's secret from the local server's credentials
 (~/.cc-agent/local-server.json, or $CC_AGENT_HOME); without it they are a visitor ("Visitor N").
 A signed-in customer is identified by their --email when it is given, else by their --name: come back
@@ -54,6 +59,7 @@ chat is then ended; a persistent chat stays open). Output lines:
   [10:42] Alice Moreau: Hi, how can I help?        a rep's message (line breaks shown as " ⏎ ")
   [10:42] * You are number 2 in the queue.          a system message or event
   [10:43] * The conversation has ended.
+  [10:43] * How was this chat? Rate it from 1 (poor) to 5 (excellent), or press Enter to skip.
   [10:40] You: My invoice is wrong                  your earlier messages, in a resumed history
 Errors go to stderr.
 
@@ -108,6 +114,10 @@ class CustomerChat {
   private offline = false;
   /** "Alice is typing…" in the prompt until this timer clears it. */
   private typingTimer: NodeJS.Timeout | null = null;
+  /** The chat ended and the customer is asked for a rating (CSAT): input lines answer it. */
+  private rating: { conversationId: string; score: number | null } | null = null;
+  /** stdin ended: nobody is there to answer a question. */
+  private inputClosed = false;
 
   constructor(private readonly setup: ChatSetup) {
     this.client = setup.client;
@@ -174,7 +184,10 @@ class CustomerChat {
       }
       this.enqueue({ kind: "line", text: line });
     });
-    rl.on("close", () => this.enqueue({ kind: "leave" }));
+    rl.on("close", () => {
+      this.inputClosed = true;
+      this.enqueue({ kind: "leave" });
+    });
 
     if (this.setup.resume) this.resumeOpenConversation();
     if (this.tty && !this.done) rl.prompt();
@@ -351,7 +364,10 @@ class CustomerChat {
     if (view.ended) {
       if (!this.endAnnounced) this.notice("The conversation has ended.", at);
       this.endAnnounced = true;
-      this.finish();
+      // While the rating is asked, its answer ends the chat (the rating itself comes back as a change of the view).
+      if (this.rating) return;
+      if (view.rateUntil !== undefined && !view.rating) this.askRating(view.id);
+      else this.finish();
       return;
     }
     if (view.state === "open" && view.mode === "live") this.startStatusPolling();
@@ -403,6 +419,64 @@ class CustomerChat {
     this.setCurrent(latest.view.id, false);
   }
 
+  // ---- rating (CSAT) -----------------------------------------------------------------------------------
+
+  /** The chat ended: ask for a rating, unless the customer is leaving anyway. Nothing waits for the answer. */
+  private askRating(conversationId: string): void {
+    if (this.rating || this.done) return;
+    if (this.inputClosed || this.leaving) return this.finish();
+    this.rating = { conversationId, score: null };
+    this.notice(
+      `How was this chat? Rate it from ${MIN_RATING} (poor) to ${MAX_RATING} (excellent), or press Enter to skip.`,
+    );
+    this.setPrompt("Rating 1-5 > ");
+  }
+
+  private setPrompt(prompt: string): void {
+    if (!this.tty || !this.rl) return;
+    this.rl.setPrompt(prompt);
+    this.rl.prompt(true);
+  }
+
+  /** A line while the rating is asked: the score, then the comment. An empty score or /skip skips it. */
+  private async onRatingLine(raw: string): Promise<void> {
+    const rating = this.rating!;
+    const line = raw.trim();
+    if (rating.score === null) {
+      if (line === "" || /^\/(skip|quit|exit|leave)$/i.test(line)) {
+        this.notice("No rating given. Goodbye.");
+        return this.finish();
+      }
+      if (!new RegExp(`^[${MIN_RATING}-${MAX_RATING}]$`).test(line)) {
+        this.notice(`Please answer with a whole number from ${MIN_RATING} to ${MAX_RATING}, or press Enter to skip.`);
+        return;
+      }
+      rating.score = Number(line);
+      this.notice("Thank you. Add a comment, or press Enter to send the rating without one.");
+      this.setPrompt("Comment > ");
+      return;
+    }
+    if ([...line].length > MAX_RATING_COMMENT_LENGTH) {
+      this.notice(
+        `A comment can be at most ${MAX_RATING_COMMENT_LENGTH} characters (this one has ${[...line].length}); write a shorter one, or press Enter for none.`,
+      );
+      return;
+    }
+    const request: { type: "rate"; conversationId: string; score: number; comment?: string } = {
+      type: "rate",
+      conversationId: rating.conversationId,
+      score: rating.score,
+    };
+    if (line.length > 0) request.comment = line;
+    try {
+      await this.client.request(request);
+      this.notice("Thank you for your rating.");
+    } catch (error) {
+      this.error(`the rating was not saved: ${sanitizeLine((error as Error).message)}`);
+    }
+    this.finish();
+  }
+
   /** P4: live customers waiting in the queue hear when their position changes. */
   private startStatusPolling(): void {
     if (this.statusTimer || this.done) return;
@@ -451,6 +525,7 @@ class CustomerChat {
   }
 
   private async onLine(raw: string): Promise<void> {
+    if (this.rating) return this.onRatingLine(raw);
     const line = raw.trim();
     if (line === "") return;
     if (line.startsWith("/") && !line.startsWith("//")) {
@@ -542,7 +617,8 @@ class CustomerChat {
       // Once the end has been heard of, the chat is finished and the client closed before the ack: no error.
       if (!this.done) this.error(`could not end the chat: ${sanitizeLine((error as Error).message)}`);
     }
-    this.finish();
+    // The end may have brought the rating question: the customer answers it (or leaves) first.
+    if (!this.rating) this.finish();
   }
 
   /** Input ended, /quit or a signal: a live chat ends, a persistent chat stays open (P3). */

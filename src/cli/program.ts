@@ -8,6 +8,7 @@ import { registerDemoCommand } from "./demo-command.js";
 import { registerMonitorCommand } from "./monitor-command.js";
 import { registerReportCommand } from "./report-command.js";
 import { registerEventsCommand } from "./events-command.js";
+import { registerWhyCommand } from "./why-command.js";
 import { runProgram } from "./run-program.js";
 
 export function parsePort(value: string): number {
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerMonitorCommand(program);
   registerReportCommand(program);
   registerEventsCommand(program);
+  registerWhyCommand(program);
   registerConsoleCommand(program);
   return program;
 }

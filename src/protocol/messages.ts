@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 import { MAX_MESSAGE_LENGTH } from "./wire.js";
-import { PRESENCES } from "./vocabulary.js";
+import { MAX_RATING_COMMENT_LENGTH, PRESENCES } from "./vocabulary.js";
 
 export {
   CloseCode,
@@ -102,6 +102,18 @@ export const customerRequestSchema = z.discriminatedUnion("type", [
   }),
   req("send", { conversationId: id, text, clientId }),
   req("end", { conversationId: id }),
+  /**
+   * CSAT: rate an ended conversation. The score's range and the comment's length in characters are the server's to
+   * refuse (rating/invalid): here only what no request could mean.
+   */
+  req("rate", {
+    conversationId: id,
+    score: z.number().int(),
+    comment: z
+      .string()
+      .max(MAX_RATING_COMMENT_LENGTH * 4)
+      .optional(),
+  }),
   req("status", { conversationId: id }),
   typing,
 ]);
@@ -109,7 +121,8 @@ export const customerRequestSchema = z.discriminatedUnion("type", [
 /** Requests a rep may send (supervisors may send them too). */
 const repRequests = [
   /** ifLastConsole: set it only when this is the user's last open console (quitting one of several changes nothing). */
-  req("presence", { presence, ifLastConsole: z.boolean().optional() }),
+  /** reasonId: one of the org's reasons for that presence (org view `presenceReasons`). */
+  req("presence", { presence, reasonId: id.optional(), ifLastConsole: z.boolean().optional() }),
   req("accept", { offerId: id }),
   req("reject", { offerId: id }),
   req("pick", { conversationId: id }),
@@ -117,6 +130,9 @@ const repRequests = [
   req("transfer", { conversationId: id, target }),
   req("conference", { conversationId: id, repId: id }),
   req("end_conference", { conversationId: id }),
+  req("consult", { conversationId: id, repId: id }),
+  /** Without repId: leave a consult; with one: the rep ends that consultant's consult (or withdraws its request). */
+  req("end_consult", { conversationId: id, repId: id.optional() }),
   req("close", { conversationId: id }),
   req("end", { conversationId: id }),
   req("wrapup", { conversationId: id, reasonId: id }),
@@ -124,20 +140,31 @@ const repRequests = [
   typing,
   req("targets", {}),
   req("open_items", {}),
+  /** Read-only: the earlier conversations of the signed-in customer of a conversation you can see. */
+  req("history", { conversationId: id }),
+  /** Read-only: one conversation of that history, whole (`earlierId` must be one `history` lists). */
+  req("history_conversation", { conversationId: id, earlierId: id }),
 ] as const;
 
 const supervisorRequests = [
   req("monitor", { conversationId: id }),
   req("join", { conversationId: id }),
   req("leave", { conversationId: id }),
+  req("whisper", { conversationId: id, text }),
   req("assign", { conversationId: id, target, override: z.boolean().optional() }),
   req("supervisor_transfer", { conversationId: id, target }),
   req("force_close", { conversationId: id }),
+  /** Set a rep's presence for them (the org's `supervisor.setPresence`); the rep is told who did it. */
+  req("set_presence", { userId: id, presence, reasonId: id.optional() }),
   /** The event log from `fromSeq` (default 1), at most `limit` events (default and most 1000), masked for staff. */
   req("events", {
     fromSeq: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).optional(),
   }),
+  /** The routing decisions behind where a conversation is, each rep's verdict at each (src/protocol/why.ts). */
+  req("why", { conversationId: id }),
+  /** The live figures (docs/reports.md, "Live figures"), answered as `result.figures`. */
+  req("figures", {}),
 ] as const;
 
 export const repRequestSchema = z.discriminatedUnion("type", [...repRequests]);

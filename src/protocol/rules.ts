@@ -1,8 +1,8 @@
 // The supervisor's rules (SV4–SV8) as pure functions over a conversation: the routing core refuses with them and
 // the monitor dims and explains with them, so the two cannot say different things. Texts name the conversation
 // and its state as people read them; the core sends them, the monitor shows them (sanitised, like any server text).
-import type { ConversationState } from "./vocabulary.js";
-import { STATE_WORD } from "./vocabulary.js";
+import type { ConversationState, Presence, PresenceReason, PresenceReasons } from "./vocabulary.js";
+import { REASON_PRESENCES, STATE_WORD } from "./vocabulary.js";
 
 export type SupervisorAction = "monitor" | "join" | "assign" | "transfer" | "force-close";
 export const SUPERVISOR_ACTIONS: readonly SupervisorAction[] = ["monitor", "join", "assign", "transfer", "force-close"];
@@ -23,6 +23,8 @@ export interface SupervisorSettings {
   assign: boolean;
   transfer: boolean;
   forceClose: boolean;
+  /** A supervisor may set a rep's presence (absent: not allowed). */
+  setPresence?: boolean;
 }
 
 export type RuleCode =
@@ -34,7 +36,9 @@ export type RuleCode =
   | "conversation/not_open"
   | "conversation/aborted"
   | "supervisor/own_conversation"
-  | "transfer/pending";
+  | "transfer/pending"
+  | "supervisor/set_presence_disabled"
+  | "presence/unknown_reason";
 
 export interface Refusal {
   code: RuleCode;
@@ -131,4 +135,38 @@ export function supervisorRefusal(
   meId: string,
 ): Refusal | null {
   return settingRefusal(settings, action) ?? conversationRefusal(action, c, meId);
+}
+
+/** Whether the organisation lets a supervisor set a rep's presence (sign out a rep who left, lift RONA). */
+export function setPresenceRefusal(settings: SupervisorSettings): Refusal | null {
+  return settings.setPresence
+    ? null
+    : {
+        code: "supervisor/set_presence_disabled",
+        message: "Setting a rep's presence is turned off for this organisation.",
+      };
+}
+
+/** The org's reasons for a presence: none for Available, Offline and RONA, or for a presence the org lists none for. */
+export function reasonsFor(reasons: PresenceReasons | undefined, presence: Presence): readonly PresenceReason[] {
+  return (REASON_PRESENCES as readonly Presence[]).includes(presence)
+    ? (reasons?.[presence as keyof PresenceReasons] ?? [])
+    : [];
+}
+
+/** A reason given with a presence must be one the org lists for that presence. */
+export function presenceReasonRefusal(
+  reasons: PresenceReasons | undefined,
+  presence: Presence,
+  reasonId: string | undefined,
+): Refusal | null {
+  if (reasonId === undefined || reasonsFor(reasons, presence).some((r) => r.id === reasonId)) return null;
+  const listed = reasonsFor(reasons, presence).map((r) => r.label);
+  return {
+    code: "presence/unknown_reason",
+    message:
+      listed.length > 0
+        ? `"${reasonId}" is not a reason for ${presence}; the organisation lists ${listed.join(", ")}.`
+        : `The organisation lists no reasons for ${presence}.`,
+  };
 }

@@ -2,10 +2,18 @@
 // Reps and supervisors get masked customer data when the org enables masking; customers see only their
 // own conversation.
 import type { QuickReply } from "./quick-replies.js";
+import type { ResponseTargets } from "./response-targets.js";
 
-import type { ConversationState, OfferKind, OfferStatus, Presence } from "./vocabulary.js";
+import type {
+  ConversationState,
+  OfferKind,
+  OfferStatus,
+  Presence,
+  PresenceReason,
+  PresenceReasons,
+} from "./vocabulary.js";
 
-export type { ConversationState, OfferKind, OfferStatus, Presence };
+export type { ConversationState, OfferKind, OfferStatus, Presence, PresenceReason, PresenceReasons };
 export type Mode = "live" | "persistent";
 export type SentimentStep = -3 | -2 | -1 | 0 | 1 | 2 | 3;
 
@@ -37,12 +45,24 @@ export interface MessageView {
   code?: SystemMessageCode;
 }
 
-/** A staff note (never sent to a customer). */
+/** A customer's rating of an ended conversation (CSAT): 1 (poor) to 5 (excellent), and an optional comment. */
+export interface RatingView {
+  score: number;
+  /** Customer text: masked for staff like the customer's messages. */
+  comment?: string;
+  at: number;
+}
+
+/**
+ * A staff-only line (never sent to a customer): a note (no `kind`), a consultant's line to the rep (`consult`), or a
+ * supervisor's whisper to the rep (`whisper`).
+ */
 export interface NoteView {
   id: string;
   at: number;
   author: { role: "rep" | "supervisor"; id: string; name: string };
   text: string;
+  kind?: "consult" | "whisper";
 }
 
 export interface CustomerView {
@@ -91,14 +111,44 @@ export interface ConversationView {
   /** When its current rep took it: the handle time of an Active or Wrap-up conversation. */
   assignedAt: number | null;
   waitingUntil: number | null;
+  /**
+   * When the customer's oldest unanswered message was sent (the first customer message after the last rep or
+   * supervisor message); null when staff had the last word. A client keeps it up to date as messages arrive
+   * (src/protocol/response-targets.ts).
+   */
+  customerWaitingSince: number | null;
+  /** When a rep or supervisor first wrote in it; null until one has (the first-response target applies). */
+  firstResponseAt: number | null;
   customerEnded: boolean;
   aborted: string | null;
   closedAt: number | null;
   closedBy: string | null;
+  /** The customer's rating, once they gave one (CSAT). */
+  rating?: RatingView;
   /** Only in snapshots and on first sight; later messages arrive one by one. */
   messages?: MessageView[];
   /** Staff notes, with `messages`; later notes arrive one by one (`note` changes). */
   notes?: NoteView[];
+}
+
+/**
+ * One earlier conversation of a signed-in customer, as the `history` request lists it for a rep or a supervisor:
+ * when it was, where, who handled it and how it was wrapped up (the rep opens it read-only with `history_conversation`).
+ */
+export interface HistoryItemView {
+  id: string;
+  state: ConversationState;
+  mode: Mode;
+  createdAt: number;
+  closedAt: number | null;
+  queueName: string;
+  workstreamName: string;
+  /** The rep who handled it last, if any rep did. */
+  repName: string | null;
+  /** The label of its wrap-up reason (that rep's, else the last one submitted); null when none is known. */
+  wrapUpReason: string | null;
+  /** Masked as every title staff see. */
+  title: string;
 }
 
 /** A conversation as its customer sees it. */
@@ -109,6 +159,10 @@ export interface CustomerConversationView {
   /** The rep handling it, if any. */
   repName: string | null;
   ended: boolean;
+  /** Ended, answered by a rep and not rated yet: the customer may rate it until then (Unix ms). Clients ask for it. */
+  rateUntil?: number;
+  /** Their rating, once given. */
+  rating?: RatingView;
   messages?: MessageView[];
 }
 
@@ -127,6 +181,9 @@ export interface OfferView {
   proactive: boolean;
   arrivedAt: number;
   preview: MessageView[];
+  /** S9: the customer's sentiment so far (-3..3) and whether it is past the workstream's alert threshold. */
+  sentiment: number;
+  alert: boolean;
 }
 
 export interface UserView {
@@ -134,6 +191,10 @@ export interface UserView {
   name: string;
   role: "rep" | "supervisor";
   presence: Presence;
+  /** The org's reason given with the presence ("Lunch"); absent when none was given. */
+  presenceReason?: PresenceReason;
+  /** Server time the presence (or its reason) was set; absent when not known (set before the server recorded it). */
+  presenceSince?: number;
   capacity: number;
   used: number;
   conversations: number;
@@ -143,12 +204,22 @@ export interface UserView {
 export interface OrgView {
   name: string;
   masking: boolean;
-  supervisor: { monitor: boolean; assign: boolean; transfer: boolean; forceClose: boolean };
+  supervisor: { monitor: boolean; assign: boolean; transfer: boolean; forceClose: boolean; setPresence: boolean };
   queues: { id: string; name: string }[];
-  workstreams: { id: string; name: string; mode: Mode; queueId: string; sentimentThreshold: SentimentStep }[];
+  workstreams: {
+    id: string;
+    name: string;
+    mode: Mode;
+    queueId: string;
+    sentimentThreshold: SentimentStep;
+    /** How long a customer may wait for an answer (reps and supervisors only); absent: no targets. */
+    responseTargets?: ResponseTargets;
+  }[];
   wrapUpReasons: { id: string; label: string }[];
   /** Org-wide quick replies (reps and supervisors only). */
   quickReplies?: QuickReply[];
+  /** The reasons a rep may give per presence (reps and supervisors only; absent when the org lists none). */
+  presenceReasons?: PresenceReasons;
 }
 
 export type NoticeCode =
@@ -159,7 +230,11 @@ export type NoticeCode =
   | "offer_withdrawn"
   | "transfer_rejected"
   | "transfer_not_accepted"
-  | "conference_declined";
+  | "conference_declined"
+  | "consult_ended"
+  | "presence_set"
+  /** P12: a parked persistent chat was assigned back to this rep because its customer wrote again. */
+  | "customer_back";
 
 export type Change =
   | { kind: "conversation"; conversation: ConversationView }
@@ -178,4 +253,36 @@ export interface Snapshot {
   conversations: ConversationView[];
   customerConversations: CustomerConversationView[];
   offers: OfferView[];
+}
+
+/** One queue's live figures (docs/reports.md, "Live figures"). Series are per minute, oldest first. */
+export interface QueueFigures {
+  queueId: string;
+  /** Over the last hour (the minutes of the series). */
+  answered: number;
+  abandoned: number;
+  /** Percent, null when nothing was answered or abandoned. */
+  serviceLevel: number | null;
+  /** Average speed of answer, seconds; null when nothing was answered. */
+  asaSeconds: number | null;
+  /** Contacts that entered the queue in each minute. */
+  arrivals: number[];
+  /** Customers waiting in the queue at the end of each minute (now, for the running one); null before the server ran. */
+  waiting: (number | null)[];
+  /** The service level of each minute; null for a minute with nothing answered or abandoned. */
+  serviceLevels: (number | null)[];
+}
+
+/**
+ * Live figures for the monitor, folded by the server from its events (docs/reports.md, "Live figures"): the answer
+ * (`result.figures`) to a supervisor's `figures` request.
+ */
+export interface Figures {
+  /** Server time the figures are as of. */
+  at: number;
+  /** Start of the series' first minute; the last is the minute running at `at`. */
+  since: number;
+  queues: QueueFigures[];
+  /** Occupancy over the last hour, percent; null for a rep not signed in during it. */
+  reps: { repId: string; occupancy: number | null }[];
 }

@@ -15,11 +15,17 @@ export interface Handlers {
   newChat(): void;
   prepareTranscript(): void;
   submit(): void;
+  chooseScore(score: number): void;
+  sendRating(): void;
+  skipRating(): void;
 }
+
+/** The rating scale (CSAT): each score's words, for the buttons' names. */
+export const SCORE_WORDS = ["poor", "fair", "good", "very good", "excellent"] as const;
 
 export type Elements = ReturnType<typeof buildElements>;
 
-export function buildElements(base: string, maxChars: number, on: Handlers) {
+export function buildElements(base: string, maxChars: number, maxCommentChars: number, on: Handlers) {
   const host = el("div");
   host.id = "cc-agent-widget";
   const root = host.attachShadow({ mode: "open" });
@@ -109,6 +115,47 @@ export function buildElements(base: string, maxChars: number, on: Handlers) {
   confirmEnd.addEventListener("keydown", (event) => {
     if (event.key === "Escape") on.askToEnd(false);
   });
+  // After the chat ended: how was it? A score from 1 to 5 and an optional comment; the customer may skip it.
+  const rating = el("form", "rating");
+  rating.setAttribute("aria-label", "Rate this chat");
+  rating.hidden = true;
+  rating.appendChild(el("p", "rating-question", "How was your chat? Rate it from 1 to 5."));
+  const scores = el("div", "rating-scores");
+  scores.setAttribute("role", "group");
+  scores.setAttribute("aria-label", "Rating");
+  const scoreButtons = SCORE_WORDS.map((word, i) => {
+    const score = i + 1;
+    const node = button("score", "\u2605", `${score} of 5, ${word}`, () => on.chooseScore(score));
+    node.setAttribute("aria-pressed", "false");
+    node.dataset.score = String(score);
+    scores.appendChild(node);
+    return node;
+  });
+  rating.appendChild(scores);
+  const ratingComment = el("textarea", "rating-comment");
+  ratingComment.rows = 2;
+  ratingComment.maxLength = maxCommentChars;
+  ratingComment.placeholder = "Anything to add? (optional)";
+  ratingComment.setAttribute("aria-label", "Comment (optional)");
+  rating.appendChild(ratingComment);
+  const ratingActions = el("div", "rating-actions");
+  const sendRatingButton = el("button", "primary", "Send rating");
+  sendRatingButton.type = "submit";
+  ratingActions.appendChild(sendRatingButton);
+  ratingActions.appendChild(button("secondary", "Skip", "Skip the rating", () => on.skipRating()));
+  rating.appendChild(ratingActions);
+  rating.addEventListener("submit", (event) => {
+    event.preventDefault();
+    on.sendRating();
+  });
+  // Escape skips, as closing the panel leaves it unanswered.
+  rating.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") on.skipRating();
+  });
+  const ratingThanks = el("p", "rating-thanks");
+  ratingThanks.setAttribute("role", "status");
+  ratingThanks.hidden = true;
+
   panel.appendChild(header);
   panel.appendChild(statusLine);
   panel.appendChild(thread);
@@ -116,6 +163,8 @@ export function buildElements(base: string, maxChars: number, on: Handlers) {
   panel.appendChild(errorLine);
   panel.appendChild(form);
   panel.appendChild(confirmEnd);
+  panel.appendChild(rating);
+  panel.appendChild(ratingThanks);
   panel.appendChild(actions);
 
   root.appendChild(invitation);
@@ -156,6 +205,11 @@ export function buildElements(base: string, maxChars: number, on: Handlers) {
     transcriptLink,
     confirmEnd,
     keepChatting,
+    rating,
+    scoreButtons,
+    ratingComment,
+    sendRatingButton,
+    ratingThanks,
   };
 }
 

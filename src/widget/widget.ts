@@ -15,6 +15,7 @@
  * Script attributes: data-workstream="<id>" picks the workstream of chats the customer starts.
  */
 import { CloseCode, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION, TYPING_INTERVAL_MS } from "../protocol/wire.js";
+import { MAX_RATING_COMMENT_LENGTH } from "../protocol/vocabulary.js";
 import type { EventFrame, ServerFrame, TypingFrame, Welcome } from "../protocol/wire.js";
 import type { Change, CustomerConversationView, MessageView } from "../protocol/views.js";
 import { buildElements, messageNode } from "./elements.js";
@@ -124,6 +125,11 @@ function main(): void {
     unread: 0,
     /** End chat was pressed: the panel asks before ending. */
     confirmingEnd: false,
+    /** The rating being given (CSAT) of an ended conversation: the score chosen so far, and whether it is on its way. */
+    rating: { conversationId: null as string | null, score: null as number | null, sending: false },
+    /** Conversations whose rating the customer skipped, or rated here (then they are thanked). */
+    ratingSkipped: new Set<string>(),
+    ratedHere: new Set<string>(),
   };
 
   const {
@@ -147,7 +153,12 @@ function main(): void {
     transcriptLink,
     confirmEnd,
     keepChatting,
-  } = buildElements(base, MAX_MESSAGE_CHARS, {
+    rating,
+    scoreButtons,
+    ratingComment,
+    sendRatingButton,
+    ratingThanks,
+  } = buildElements(base, MAX_MESSAGE_CHARS, MAX_RATING_COMMENT_LENGTH, {
     openPanel: () => openPanel(),
     closePanel: () => closePanel(),
     acceptInvitation: () => acceptInvitation(),
@@ -157,6 +168,9 @@ function main(): void {
     newChat: () => newChat(),
     prepareTranscript: () => prepareTranscript(),
     submit: () => submit(),
+    chooseScore: (score) => chooseScore(score),
+    sendRating: () => sendRating(),
+    skipRating: () => skipRating(),
   });
   // Tell the rep the customer is typing (never what): at most one frame per TYPING_INTERVAL_MS, only while a rep has
   // the chat.
@@ -593,6 +607,75 @@ function main(): void {
     );
   }
 
+  // ---- rating (CSAT) -------------------------------------------------------------------------------------
+
+  function chooseScore(score: number): void {
+    state.rating.score = score;
+    render();
+  }
+
+  /** The customer's rating of the conversation that ended; the server keeps one per conversation. */
+  function sendRating(): void {
+    const entry = currentEntry();
+    const score = state.rating.score;
+    if (!entry || score === null || state.rating.sending) return;
+    const id = entry.view.id;
+    const body: Record<string, unknown> = { type: "rate", conversationId: id, score };
+    const comment = ratingComment.value.trim();
+    if (comment.length > 0) body.comment = comment;
+    state.rating.sending = true;
+    render();
+    request(body).then(
+      () => {
+        state.rating.sending = false;
+        state.ratedHere.add(id);
+        showError(null);
+        render();
+      },
+      (error: RequestError) => {
+        state.rating.sending = false;
+        // Rated elsewhere, too late, or nothing to rate: the question goes away; the customer reads why.
+        if (error.code && error.code.indexOf("rating/") === 0 && error.code !== "rating/invalid")
+          state.ratingSkipped.add(id);
+        showError(error.message);
+        render();
+      },
+    );
+  }
+
+  function skipRating(): void {
+    const entry = currentEntry();
+    if (entry) state.ratingSkipped.add(entry.view.id);
+    render();
+    input.focus();
+  }
+
+  function renderRating(entry: Entry | null, ended: boolean): void {
+    const id = entry ? entry.view.id : null;
+    if (state.rating.conversationId !== id) {
+      state.rating = { conversationId: id, score: null, sending: false };
+      ratingComment.value = "";
+    }
+    const asking =
+      !!entry &&
+      !!id &&
+      ended &&
+      typeof entry.view.rateUntil === "number" &&
+      !entry.view.rating &&
+      !state.ratingSkipped.has(id) &&
+      !state.ratedHere.has(id);
+    rating.hidden = !asking;
+    const score = state.rating.score;
+    scoreButtons.forEach((node, i) => {
+      node.classList.toggle("lit", score !== null && i < score);
+      node.setAttribute("aria-pressed", String(score === i + 1));
+    });
+    sendRatingButton.disabled = score === null || state.rating.sending;
+    const thanked = !!id && state.ratedHere.has(id);
+    ratingThanks.hidden = !thanked;
+    ratingThanks.textContent = thanked ? "Thank you for your rating." : "";
+  }
+
   function newChat(): void {
     if (!state.identity) {
       rememberToken(null);
@@ -758,6 +841,7 @@ function main(): void {
     endButton.hidden = !canEnd || state.confirmingEnd;
     confirmEnd.hidden = !state.confirmingEnd;
     newButton.hidden = !ended;
+    renderRating(entry, ended);
     transcriptLink.hidden = !shown.some((m) => !m.pending);
     input.disabled = closedLive || !!state.stopped;
     sendButton.disabled = input.disabled;

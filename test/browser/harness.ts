@@ -26,7 +26,11 @@ export function widgetOrg(changes: Record<string, unknown> = {}): OrgFile {
       { id: "live", name: "Live chat", mode: "live", queue: "general" },
       { id: "persistent", name: "Persistent chat", mode: "persistent", queue: "billing" },
     ],
-    users: [{ id: "alice", name: "Alice Moreau", queues: ["general", "billing"], token: "alice-widget-token-000001" }],
+    users: [
+      { id: "alice", name: "Alice Moreau", queues: ["general", "billing"], token: "alice-widget-token-000001" },
+      // Tests read what the server holds through a supervisor's view.
+      { id: "sam", name: "Sam Rivera", role: "supervisor", queues: [], token: "sam-widget-token-0000001" },
+    ],
     wrapUpReasons: [{ id: "resolved", label: "Resolved" }],
     ...changes,
   });

@@ -18,6 +18,7 @@ import {
   widgetReady,
 } from "./browser.js";
 import { Harness, TEST_SECRET, waitFor, widgetOrg } from "./harness.js";
+import { monitorSnapshot } from "../helpers/server.js";
 
 const h = new Harness();
 beforeAll(() => h.launch(), 60_000);
@@ -294,7 +295,7 @@ describe("operating hours", { timeout: 60_000 }, () => {
     await seeStatus(page, "We are outside our opening hours. Leave your message: a rep will answer when we are open.");
     await say(page, "Please call me back about my contract");
     await seeMessage(page, "Please call me back about my contract");
-    const conversation = Object.values(server.hub.state.conversations)[0]!;
+    const conversation = (await monitorSnapshot(server)).conversations[0]!;
     expect(conversation.state).toBe("open");
     expect(alice.pendingOffer()).toBeUndefined();
     expect((await threadTexts(page)).some((t) => t.includes("in the queue"))).toBe(false);

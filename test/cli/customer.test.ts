@@ -155,9 +155,12 @@ describe("cc-agent customer, piped", () => {
     // The customer's own lines are not echoed in piped mode.
     expect(customer.lines.some((l) => l.includes("parcel 7731") || l.includes("has not arrived"))).toBe(false);
 
-    // SPEC L12: the customer ends the live chat; the rep then wraps up.
+    // SPEC L12: the customer ends the live chat; the rep then wraps up. Asked for a rating, they skip it (Enter).
     customer.write("/end");
+    await customer.waitForLine(line(String.raw`\* How was this chat\? Rate it from 1 \(poor\) to 5 \(excellent\).*`));
+    customer.write("");
     expect(await customer.exited()).toBe(0);
+    expect(customer.lines).toContainEqual(expect.stringMatching(line(String.raw`\* No rating given\. Goodbye\.`)));
     expect(customer.lines).toContainEqual(expect.stringMatching(line(String.raw`\* Customer ended the conversation`)));
     await waitFor(() => alice.conversations.get(conversationId)?.customerEnded, "the rep sees the customer ended it");
     expect(alice.conversations.get(conversationId)?.state).toBe("wrapup");
@@ -177,6 +180,9 @@ describe("cc-agent customer, piped", () => {
     await first.waitForLine(line(String.raw`\* Alice Moreau joined the chat\.`));
     await alice.request({ type: "end", conversationId: offer.conversationId });
     await first.waitForLine(line(String.raw`\* The conversation has ended\.`));
+    // Asked for a rating, the customer's input ends: they leave without one.
+    await first.waitForLine(line(String.raw`\* How was this chat\?.*`));
+    first.endInput();
     expect(await first.exited()).toBe(0);
     await alice.request({ type: "wrapup", conversationId: offer.conversationId, reasonId: "resolved" });
 
@@ -241,6 +247,8 @@ describe("cc-agent customer, piped", () => {
     // P8: the rep ends it; the customer sees a clear line and the CLI exits.
     await alice.request({ type: "end", conversationId });
     await second.waitForLine(line(String.raw`\* The conversation has ended\.`));
+    await second.waitForLine(line(String.raw`\* How was this chat\?.*`));
+    second.endInput();
     expect(await second.exited()).toBe(0);
     await alice.request({ type: "wrapup", conversationId, reasonId: "resolved" });
 
@@ -257,6 +265,74 @@ describe("cc-agent customer, piped", () => {
     // Input ending leaves a persistent chat open (P3): the offer still stands.
     await alice.request({ type: "targets" });
     expect(alice.pendingOffer(fresh.conversationId)).toBeDefined();
+  });
+});
+
+describe("cc-agent customer, rating the chat (CSAT)", () => {
+  it("after the rep ends the chat the customer rates it: a wrong answer is asked again, the comment is optional and sanitised", async () => {
+    await startLocalServer();
+    const alice = await rep("alice");
+    await alice.request({ type: "presence", presence: "available" });
+    const customer = cli("customer");
+    customer.write("My parcel is late");
+    const offer = await waitFor(() => alice.pendingOffer(), "an offer (the CLI starting up)", 15_000);
+    const conversationId = offer.conversationId;
+    await alice.request({ type: "accept", offerId: offer.id });
+    await customer.waitForLine(line(String.raw`\* Alice Moreau joined the chat\.`));
+
+    await alice.request({ type: "end", conversationId });
+    await customer.waitForLine(line(String.raw`\* The conversation has ended\.`));
+    await customer.waitForLine(
+      line(String.raw`\* How was this chat\? Rate it from 1 \(poor\) to 5 \(excellent\), or press Enter to skip\.`),
+    );
+    customer.write("7");
+    await customer.waitForLine(
+      line(String.raw`\* Please answer with a whole number from 1 to 5, or press Enter to skip\.`),
+    );
+    customer.write("4");
+    await customer.waitForLine(
+      line(String.raw`\* Thank you\. Add a comment, or press Enter to send the rating without one\.`),
+    );
+    customer.write("Friendly \u001b[2Jand quick, call me on +447966197542");
+    await customer.waitForLine(line(String.raw`\* Thank you for your rating\.`));
+    expect(await customer.exited()).toBe(0);
+    expect(customer.stderr).toBe("");
+
+    // Stored once, sanitised; the rep reads it masked.
+    expect(server!.hub.state.conversations[conversationId]!.rating).toMatchObject({
+      score: 4,
+      comment: "Friendly and quick, call me on +447966197542",
+    });
+    await waitFor(() => alice.conversations.get(conversationId)?.rating, "the rep to get the rating");
+    expect(alice.conversations.get(conversationId)?.rating).toMatchObject({
+      score: 4,
+      comment: "Friendly and quick, call me on *********7542",
+    });
+  });
+
+  it("Ctrl+C at the rating question just leaves; a chat nobody answered asks nothing", async () => {
+    await startLocalServer();
+    const alice = await rep("alice");
+    await alice.request({ type: "presence", presence: "available" });
+    const first = cli("customer");
+    first.write("Hello");
+    const offer = await waitFor(() => alice.pendingOffer(), "an offer (the CLI starting up)", 15_000);
+    await alice.request({ type: "accept", offerId: offer.id });
+    await first.waitForLine(line(String.raw`\* Alice Moreau joined the chat\.`));
+    first.write("/end");
+    await first.waitForLine(line(String.raw`\* How was this chat\?.*`));
+    first.child.kill("SIGINT");
+    expect(await first.exited()).toBe(0);
+    expect(server!.hub.state.conversations[offer.conversationId]!.rating).toBeUndefined();
+
+    // Nobody is Available: the customer gives up in the queue, and is not asked to rate anyone.
+    await alice.request({ type: "presence", presence: "away" });
+    const second = cli("customer");
+    second.write("Anyone?");
+    await second.waitForLine(line(String.raw`\* You are number 1 in the queue\.`));
+    second.write("/end");
+    expect(await second.exited()).toBe(0);
+    expect(second.lines.some((l) => l.includes("How was this chat"))).toBe(false);
   });
 });
 

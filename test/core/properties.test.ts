@@ -22,6 +22,7 @@ import { DAY, isOpenAt, MINUTE, nextClosing, nextOpening } from "../../server/co
 import { addClientId, conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
 import type { ClientIds } from "../../server/core/indexes.js";
 import { eligible, workstreamOf } from "../../server/core/routing.js";
+import { explainRouting } from "../../server/core/why.js";
 import type { Org } from "../../server/core/org.js";
 import { admin, CoreHarness, customer, rep, supervisor, system, testOrg, testWorkstream } from "../helpers/core.js";
 
@@ -105,6 +106,9 @@ const KINDS = {
   transfer: 5,
   conference: 6,
   end_conference: 8,
+  consult: 4,
+  end_consult: 3,
+  whisper: 2,
   close: 5,
   end: 6,
   wrapup: 8,
@@ -425,6 +429,32 @@ function resolveStep(state: State, step: Step): Resolved {
         type: "end_conference",
         conversationId,
       });
+    }
+    case "consult": {
+      const conversationId = pickConversation(state, step, (c) => c.state === "active");
+      const c = conv(conversationId);
+      return plain(pickActor(state, step, c ? [c.ownerId, ...c.participants] : []), {
+        type: "consult",
+        conversationId,
+        repId: at(step.natural ? USERS : ANY_USERS, step.x),
+      });
+    }
+    case "end_consult": {
+      const conversationId = pickConversation(state, step, (c) => c.consultants.length > 0);
+      const c = conv(conversationId);
+      // The consultant leaves, or the rep ends it.
+      if (step.flag || !c)
+        return plain(pickActor(state, step, c?.consultants ?? []), { type: "end_consult", conversationId });
+      return plain(pickActor(state, step, [c.ownerId, ...c.participants]), {
+        type: "end_consult",
+        conversationId,
+        repId: at(c.consultants, step.x),
+      });
+    }
+    case "whisper": {
+      const conversationId = pickConversation(state, step, (c) => Object.keys(c.supervisors).length > 0);
+      const actor = step.natural ? supervisor("sam") : userActor(state, at(USERS, step.who));
+      return plain(actor, { type: "whisper", conversationId, text: at(STAFF_TEXTS, step.x) });
     }
     case "end": {
       const conversationId = pickConversation(state, step, (c) => c.state === "active" || c.state === "waiting");
@@ -813,14 +843,16 @@ function offerProblems(state: State, offer: Offer): string[] {
   const c = state.conversations[offer.conversationId];
   if (!u || u.deleted) return [`offer ${offer.id} went to ${offer.repId}, who does not exist`];
   if (!c) return [`offer ${offer.id} is for unknown conversation ${offer.conversationId}`];
-  if (u.presence !== "available")
+  // A consult asks for help, not work: Busy people may be asked, and it costs no capacity.
+  const consult = offer.kind === "consult";
+  if (u.presence !== "available" && !(consult && u.presence === "busy"))
     found.push(`${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who is ${u.presence}`);
   if (c.id in u.items)
     found.push(
       `${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who already holds it as ${u.items[c.id]!.role}`,
     );
   const cost = state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1;
-  if (usedUnits(u) + cost > u.capacity)
+  if (!consult && usedUnits(u) + cost > u.capacity)
     found.push(
       `${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who has ${u.capacity - usedUnits(u)} of ${cost} units free`,
     );
@@ -883,6 +915,24 @@ const refusals = new Map<string, number>();
 /** Event types seen over all runs. */
 const reached = new Set<string>();
 let runs = 0;
+
+/**
+ * `why` explains a routing offer with the selection that made it: on the state just before the offer, the
+ * explanation chooses the offered rep, and every other rep it lists was passed over for a reason.
+ */
+function whyProblems(before: State, event: DomainEvent & { type: "offered" }): string[] {
+  const o = event.offer;
+  const c = before.conversations[o.conversationId];
+  if (o.kind !== "route" || !c) return [];
+  const decision = explainRouting(before, c, event.at, event.seq);
+  const found: string[] = [];
+  if (decision.chosen?.repId !== o.repId)
+    found.push(`${o.id} went to ${o.repId}; the explanation chose ${decision.chosen?.repId ?? "nobody"}`);
+  for (const r of decision.reps)
+    if ((r.passedOver === null) !== (r.repId === o.repId))
+      found.push(`${r.repId} is listed as ${r.passedOver ?? "chosen"} for ${o.id} to ${o.repId}`);
+  return found;
+}
 
 function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
   runs++;
@@ -969,6 +1019,13 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
             "SPEC L2: only an Available rep with room, who does not hold the conversation yet, is offered it",
             problems,
           );
+        const why = whyProblems(replica, event);
+        if (why.length > 0)
+          fail(
+            index,
+            "why: the explanation of a routing offer names the rep routing chose, and why each other was not",
+            why,
+          );
       }
       try {
         evolve(replica, event);
@@ -1050,6 +1107,9 @@ describe("routing core properties (fast-check)", () => {
       "transfer",
       "conference",
       "end_conference",
+      "consult",
+      "end_consult",
+      "whisper",
       "close",
       "end",
       "wrapup",
@@ -1068,6 +1128,7 @@ describe("routing core properties (fast-check)", () => {
       "wrapup_submitted",
       "conference_joined",
       "consultant_added",
+      "consultant_left",
       "transfer_requested",
       "transfer_ended",
       "queued",
@@ -1086,7 +1147,8 @@ describe("routing core properties (fast-check)", () => {
       eventTypes.filter((type) => !reached.has(type)),
       `events never emitted ${summary}`,
     ).toEqual([]);
-  });
+    // A thousand sequences take about 20 s on one free core: more on a shared machine.
+  }, 90_000);
 });
 
 describe("the invariant checker catches a planted violation", () => {

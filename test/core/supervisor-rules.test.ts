@@ -33,7 +33,7 @@ function monitorSays(h: CoreHarness, c: Conversation, action: SupervisorAction):
   const snapshot = {
     org: orgView(state),
     me: userView(state.users.sam!),
-    users: Object.values(state.users).map(userView),
+    users: Object.values(state.users).map((u) => userView(u)),
     conversations: [conversationView(state, c, false)],
     customerConversations: [],
     offers: [],

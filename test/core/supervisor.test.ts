@@ -194,7 +194,8 @@ describe("SV2: each supervisor action has its own admin setting", () => {
   for (const action of actions) {
     it(`SPEC SV2: ${action.setting} is refused with ${action.code} when its setting is off, and allowed when on`, () => {
       // given: an org with only this action turned off, and a conversation it could apply to
-      const settings = { monitor: true, assign: true, transfer: true, forceClose: true, [action.setting]: false };
+      const settings = { monitor: true, assign: true, transfer: true, forceClose: true, setPresence: false };
+      settings[action.setting] = false;
       const h = new CoreHarness(testOrg({ supervisor: settings }));
       h.available("alice");
       const id = action.needs === "active" ? handled(h, "alice") : h.start("live");

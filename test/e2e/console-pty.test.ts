@@ -51,7 +51,11 @@ describe("the built console in a real terminal", () => {
       await customerStarts("Hello, I need help with my order");
       await term.waitForScreen("New conversation: Visitor 1 · General", "the offer", STEP_MS);
       await term.press("M-y");
-      const screen = await term.waitForScreen(/^1 Visitor 1, Active, selected$/m, "the spoken session row", STEP_MS);
+      const screen = await term.waitForScreen(
+        /^1 Visitor 1, Active, customer waiting \d+:\d\d, selected$/m,
+        "the spoken session row",
+        STEP_MS,
+      );
       expect(screen).not.toMatch(/[│╭╮╰╯]/);
     },
     TEST_MS,

@@ -65,8 +65,8 @@ describe("editing and keys arriving together, in a real terminal", () => {
       );
       expect(screen).not.toContain("to Waiting?");
       await waitFor(
-        () => e2e.server!.hub.state.conversations[conversationId]?.state === "waiting",
-        "Waiting on the server",
+        () => customer.customerConversations.get(conversationId)?.state === "waiting",
+        "Waiting for the customer too",
         STEP_MS,
       );
     },

@@ -104,7 +104,11 @@ describe("the built monitor in a real terminal", () => {
       await waitFor(() => carol.users.get("carol")?.used === 3, "Carol at 3/2", STEP_MS);
       // The team view shows her over capacity.
       await term.press("T");
-      await term.waitForScreen(/Carol Tanaka\s+\S+ \S+\s+█+ 3\/2 ▲ 1 over\s+3/, "Carol 3/2 in the team view", STEP_MS);
+      await term.waitForScreen(
+        /Carol Tanaka\s+\S+ Busy\s+\d+:\d\d\s+█+ 3\/2 ▲ 1 over\s+3/,
+        "Carol 3/2 in the team view",
+        STEP_MS,
+      );
       await term.press("T");
       await term.waitForScreen("[All 3]", "back to the table", STEP_MS);
 

@@ -3,6 +3,7 @@
 // Available in the other, which still gets offers. Needs `npm run build` (npm test builds before vitest) and tmux.
 import { afterEach, describe, expect, it } from "vitest";
 import { EndToEnd, START_MS, STEP_MS, TEST_MS } from "../helpers/e2e.js";
+import { monitorSnapshot } from "../helpers/server.js";
 import { waitFor } from "../helpers/ws.js";
 
 const e2e = new EndToEnd();
@@ -51,7 +52,7 @@ describe("two consoles for one rep", () => {
         "the first console alone and still Available",
         STEP_MS,
       );
-      expect(e2e.server!.hub.state.users.alice!.presence).toBe("available");
+      expect((await monitorSnapshot(e2e.server!)).users.find((u) => u.id === "alice")?.presence).toBe("available");
 
       // Still Available: the next customer is offered to Alice in the first console.
       const next = await e2e.connect({ role: "customer" });

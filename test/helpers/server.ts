@@ -1,5 +1,5 @@
 // Helpers shared by the server tests: temp dirs, refusals with their message, raw sockets for frames a
-// well-behaved client never sends, and what conversations a client was told about.
+// well-behaved client never sends, what conversations a client was told about, and a supervisor observing it all.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,10 +7,10 @@ import { WebSocket } from "ws";
 import type { RawData } from "ws";
 import { RequestError } from "../../src/client/client.js";
 import type { RequestBody } from "../../src/client/client.js";
-import type { EventFrame, ServerFrame } from "../../src/protocol/messages.js";
+import type { EventFrame, ServerFrame, Welcome } from "../../src/protocol/messages.js";
 import type { Change } from "../../src/protocol/views.js";
-import type { TestClient } from "./ws.js";
-import { waitFor } from "./ws.js";
+import type { RunningServer } from "../../server/start-server.js";
+import { TestClient, waitFor } from "./ws.js";
 
 /** A fresh temp dir and its cleanup. */
 export function tempDir(prefix = "cc-agent-test-"): { dir: string; remove(): void } {
@@ -136,5 +136,56 @@ export class RawSocket {
       this.ws.once("close", () => resolve());
       this.ws.terminate();
     });
+  }
+}
+
+/**
+ * A supervisor watching the whole contact centre: server tests read the state from what it is sent (users and
+ * their presence, every conversation with its thread as staff see it), never from the server's memory. Call
+ * `synced()` before reading what an earlier command or timer changed.
+ */
+export async function observe(server: RunningServer, supervisorId?: string): Promise<TestClient> {
+  const supervisor = server.org.users.find((u) => u.role === "supervisor" && (!supervisorId || u.id === supervisorId));
+  if (!supervisor) throw new Error("the org has no supervisor to observe with");
+  return new TestClient(server.url, { role: "supervisor", token: supervisor.token }).connect();
+}
+
+/** What `GET /healthz` says: status, seq, conversations, connections, … */
+export async function healthz(server: RunningServer): Promise<Record<string, unknown>> {
+  return (await (await fetch(`${server.httpUrl}/healthz`)).json()) as Record<string, unknown>;
+}
+
+/** Resolve once the server says, on /healthz, that it holds `count` connections. */
+export async function connectionsAre(server: RunningServer, count: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while ((await healthz(server)).connections !== count) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} connections`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The server's last committed seq, as /healthz says it. */
+export async function committedSeq(server: RunningServer): Promise<number> {
+  return (await healthz(server)).seq as number;
+}
+
+/** The committed events about one conversation, in order, read by a supervisor with `events` (the first page). */
+export async function eventsAbout(
+  supervisor: TestClient,
+  conversationId: string,
+): Promise<{ seq: number; type: string; [key: string]: unknown }[]> {
+  const { events } = (await supervisor.request({ type: "events", fromSeq: 1 })) as {
+    events: { seq: number; type: string; conversationId?: string; [key: string]: unknown }[];
+  };
+  return events.filter((e) => e.conversationId === conversationId);
+}
+
+/** What a supervisor connecting now is sent: the org, users, and every conversation not Closed, with its thread. */
+export async function monitorSnapshot(server: RunningServer): Promise<NonNullable<Welcome["snapshot"]>> {
+  const client = await observe(server);
+  try {
+    return client.welcome!.snapshot!;
+  } finally {
+    await client.close();
   }
 }

@@ -55,7 +55,7 @@ export function refusal(code: string, message: string): Error {
 export const ORG: OrgView = {
   name: "Contoso Demo",
   masking: true,
-  supervisor: { monitor: true, assign: true, transfer: true, forceClose: true },
+  supervisor: { monitor: true, assign: true, transfer: true, forceClose: true, setPresence: true },
   queues: [
     { id: "general", name: "General" },
     { id: "billing", name: "Billing" },
@@ -116,6 +116,8 @@ export function offer(id: string, conversationId: string, overrides: Partial<Off
     proactive: false,
     arrivedAt: T0 - 5_000,
     preview: [customerMessage("Hi, my order is late")],
+    sentiment: 0,
+    alert: false,
     ...overrides,
   };
 }

@@ -146,6 +146,16 @@ export class TestClient {
     );
   }
 
+  /**
+   * Resolve once this client has been sent every change the server has committed so far. Asked over the wire: the
+   * server answers an `events` request (supervisors only) from its committed log, after it has fanned out every
+   * committed event, so every frame for them is ahead of the answer on this socket.
+   */
+  async synced(): Promise<this> {
+    await this.client.request({ type: "events", fromSeq: Number.MAX_SAFE_INTEGER, limit: 1 });
+    return this;
+  }
+
   close(): Promise<void> {
     return this.client.close();
   }

@@ -28,6 +28,7 @@ import type {
   TypingFrame,
   Welcome,
 } from "../../src/protocol/messages.js";
+import type { ResponseTargets } from "../../src/protocol/response-targets.js";
 import type {
   AuthorView,
   Change,
@@ -35,7 +36,10 @@ import type {
   ConversationView,
   CustomerConversationView,
   CustomerView,
+  HistoryItemView,
+  Figures,
   NoteView,
+  RatingView,
   MessageView,
   Mode,
   NoticeCode,
@@ -44,12 +48,15 @@ import type {
   OfferView,
   OrgView,
   Presence,
+  PresenceReason,
+  PresenceReasons,
   Snapshot,
   SystemMessageCode,
   UserView,
 } from "../../src/protocol/views.js";
 import type { ErrorCode } from "../../server/core/model.js";
 import type { QuickReply } from "../../src/protocol/quick-replies.js";
+import type { ChosenBy, PassedOver, RepVerdict, RoutingDecision, WhyAnswer } from "../../src/protocol/why.js";
 import { serverFixtures } from "./fixtures/index.js";
 
 type Role = "rep" | "supervisor" | "customer";
@@ -110,6 +117,9 @@ const str: Check = (v, p) => {
 };
 const int: Check = (v, p) => {
   if (typeof v !== "number" || !Number.isInteger(v)) fail(p, `expected an integer, got ${JSON.stringify(v)}`);
+};
+const num: Check = (v, p) => {
+  if (typeof v !== "number" || !Number.isFinite(v)) fail(p, `expected a number, got ${JSON.stringify(v)}`);
 };
 const bool: Check = (v, p) => {
   if (typeof v !== "boolean") fail(p, `expected a boolean, got ${JSON.stringify(v)}`);
@@ -187,7 +197,13 @@ const conversationState = oneOf<ConversationState>({
   closed: true,
 });
 const mode = oneOf<Mode>({ live: true, persistent: true });
-const offerKind = oneOf<OfferKind>({ route: true, transfer: true, conference: true, supervisor_transfer: true });
+const offerKind = oneOf<OfferKind>({
+  route: true,
+  transfer: true,
+  conference: true,
+  supervisor_transfer: true,
+  consult: true,
+});
 const offerStatus = oneOf<OfferStatus>({
   pending: true,
   accepted: true,
@@ -197,6 +213,7 @@ const offerStatus = oneOf<OfferStatus>({
 });
 const noticeCode = oneOf<NoticeCode>({
   rona: true,
+  presence_set: true,
   sentiment_alert: true,
   customer_ended: true,
   aborted: true,
@@ -204,6 +221,8 @@ const noticeCode = oneOf<NoticeCode>({
   transfer_rejected: true,
   transfer_not_accepted: true,
   conference_declined: true,
+  consult_ended: true,
+  customer_back: true,
 });
 
 type StaffAuthor = Exclude<AuthorView, { role: "customer" } | { role: "system" }>;
@@ -243,6 +262,7 @@ const note = obj<NoteView>({
   at: int,
   author: obj<NoteView["author"]>({ role: lit("rep", "supervisor"), id: str, name: str }),
   text: str,
+  kind: optional(lit("consult", "whisper")),
 });
 
 const customer = obj<CustomerView>({
@@ -253,6 +273,12 @@ const customer = obj<CustomerView>({
   account: optional(str),
   caseTitle: optional(str),
 });
+
+const score: Check = (v, p) => {
+  int(v, p);
+  if ((v as number) < 1 || (v as number) > 5) fail(p, `expected a rating 1…5, got ${String(v)}`);
+};
+const rating = obj<RatingView>({ score, comment: optional(str), at: int });
 
 type Transfer = NonNullable<ConversationView["transfer"]>;
 const conversation = obj<ConversationView>({
@@ -295,12 +321,28 @@ const conversation = obj<ConversationView>({
   createdAt: int,
   queuedAt: nullable(int),
   waitingUntil: nullable(int),
+  customerWaitingSince: nullable(int),
+  firstResponseAt: nullable(int),
   customerEnded: bool,
   aborted: nullable(str),
   closedAt: nullable(int),
   closedBy: nullable(str),
+  rating: optional(rating),
   messages: optional(arr(message)),
   notes: optional(arr(note)),
+});
+
+const historyItem = obj<HistoryItemView>({
+  id: str,
+  state: conversationState,
+  mode,
+  createdAt: int,
+  closedAt: nullable(int),
+  queueName: str,
+  workstreamName: str,
+  repName: nullable(str),
+  wrapUpReason: nullable(str),
+  title: str,
 });
 
 const customerConversation = obj<CustomerConversationView>({
@@ -309,6 +351,8 @@ const customerConversation = obj<CustomerConversationView>({
   mode,
   repName: nullable(str),
   ended: bool,
+  rateUntil: optional(int),
+  rating: optional(rating),
   messages: optional(arr(message)),
 });
 
@@ -326,13 +370,19 @@ const offer = obj<OfferView>({
   proactive: bool,
   arrivedAt: int,
   preview: arr(message),
+  sentiment: int,
+  alert: bool,
 });
+
+const presenceReason = obj<PresenceReason>({ id: str, label: str });
 
 const user = obj<UserView>({
   id: str,
   name: str,
   role: lit("rep", "supervisor"),
   presence,
+  presenceReason: optional(presenceReason),
+  presenceSince: optional(int),
   capacity: int,
   used: int,
   conversations: int,
@@ -342,14 +392,40 @@ const user = obj<UserView>({
 const org = obj<OrgView>({
   name: str,
   masking: bool,
-  supervisor: obj<OrgView["supervisor"]>({ monitor: bool, assign: bool, transfer: bool, forceClose: bool }),
+  supervisor: obj<OrgView["supervisor"]>({
+    monitor: bool,
+    assign: bool,
+    transfer: bool,
+    forceClose: bool,
+    setPresence: bool,
+  }),
   queues: arr(obj<OrgView["queues"][number]>({ id: str, name: str })),
   workstreams: arr(
-    obj<OrgView["workstreams"][number]>({ id: str, name: str, mode, queueId: str, sentimentThreshold: step }),
+    obj<OrgView["workstreams"][number]>({
+      id: str,
+      name: str,
+      mode,
+      queueId: str,
+      sentimentThreshold: step,
+      responseTargets: optional(
+        obj<ResponseTargets>({
+          warnSeconds: optional(int),
+          alertSeconds: optional(int),
+          firstResponseSeconds: optional(int),
+        }),
+      ),
+    }),
   ),
   wrapUpReasons: arr(obj<OrgView["wrapUpReasons"][number]>({ id: str, label: str })),
   quickReplies: optional(
     arr(obj<QuickReply>({ id: str, title: str, text: str, tags: optional(arr(str)), workstreams: optional(arr(str)) })),
+  ),
+  presenceReasons: optional(
+    obj<PresenceReasons>({
+      busy: optional(arr(presenceReason)),
+      dnd: optional(arr(presenceReason)),
+      away: optional(arr(presenceReason)),
+    }),
   ),
 });
 
@@ -414,6 +490,7 @@ const ERROR_CODES = {
   "offer/not_found": true,
   "offer/not_pending": true,
   "presence/invalid": true,
+  "presence/unknown_reason": true,
   "rep/not_found": true,
   "rep/unavailable": true,
   "rep/at_capacity": true,
@@ -432,12 +509,19 @@ const ERROR_CODES = {
   "transfer/invalid_target": true,
   "conference/pending": true,
   "conference/not_in_conference": true,
+  "consult/not_consulting": true,
   "supervisor/monitor_disabled": true,
   "supervisor/assign_disabled": true,
   "supervisor/transfer_disabled": true,
   "supervisor/force_close_disabled": true,
+  "supervisor/set_presence_disabled": true,
   "supervisor/own_conversation": true,
   "supervisor/not_joined": true,
+  "rating/not_ended": true,
+  "rating/not_answered": true,
+  "rating/already_given": true,
+  "rating/expired": true,
+  "rating/invalid": true,
 } satisfies Record<ProtocolErrorCode | ErrorCode, true>;
 
 const serverFrame = union<ServerFrame, "type">("type", {
@@ -650,6 +734,8 @@ describe("server frame fixtures", () => {
       "targets",
     );
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
+    looseObj({ items: arr(historyItem) })(result("server.ack-history"), "history");
+    looseObj({ conversation })(result("server.ack-history_conversation"), "history_conversation");
     looseObj({ kept: bool, consoles: int })(result("server.ack-presence-kept"), "presence (ifLastConsole)");
     const logEvent: Check = (v, p) => {
       if (!isRecord(v)) fail(p, "expected an object");
@@ -658,6 +744,70 @@ describe("server frame fixtures", () => {
       str(v.type, `${p}.type`);
     };
     looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events"), "events");
+    looseObj({ events: arr(logEvent), lastSeq: int })(result("server.ack-events-rating"), "events (a rating)");
+    const passedOver: Record<PassedOver, true> = {
+      not_in_queue: true,
+      presence: true,
+      holds_it: true,
+      capacity: true,
+      declined: true,
+      outside_hours: true,
+      affinity: true,
+      longer_idle: true,
+    };
+    const chosenBy: Record<ChosenBy, true> = {
+      affinity: true,
+      longest_idle: true,
+      supervisor: true,
+      pick: true,
+      returning: true,
+      transfer: true,
+    };
+    const decision = obj<RoutingDecision>({
+      seq: nullable(int),
+      at: int,
+      queueId: str,
+      chosen: nullable(
+        obj<NonNullable<RoutingDecision["chosen"]>>({ repId: str, by: oneOf(chosenBy), override: bool }),
+      ),
+      reps: arr(
+        obj<RepVerdict>({
+          repId: str,
+          name: str,
+          passedOver: nullable(oneOf(passedOver)),
+          presence,
+          used: int,
+          capacity: int,
+          idleSince: int,
+        }),
+      ),
+      declinesForgotten: bool,
+    });
+    obj<WhyAnswer>({
+      conversationId: str,
+      state: lit("open", "active", "waiting", "wrapup", "closed"),
+      queueId: str,
+      ownerId: nullable(str),
+      decisions: arr(decision),
+    })(result("server.ack-why"), "why");
+    const figures = obj<Figures>({
+      at: int,
+      since: int,
+      queues: arr(
+        obj<Figures["queues"][number]>({
+          queueId: str,
+          answered: int,
+          abandoned: int,
+          serviceLevel: nullable(num),
+          asaSeconds: nullable(num),
+          arrivals: arr(int),
+          waiting: arr(nullable(int)),
+          serviceLevels: arr(nullable(num)),
+        }),
+      ),
+      reps: arr(obj<Figures["reps"][number]>({ repId: str, occupancy: nullable(num) })),
+    });
+    obj<{ figures: Figures }>({ figures })(result("server.ack-figures"), "figures");
     expect(result("server.ack")).toBeUndefined();
   });
 
@@ -837,6 +987,7 @@ describe("docs/protocol.md", () => {
       expect(doc, kind).toContain(`\`${kind}\``);
     const notices: Record<NoticeCode, true> = {
       rona: true,
+      presence_set: true,
       sentiment_alert: true,
       customer_ended: true,
       aborted: true,
@@ -844,6 +995,8 @@ describe("docs/protocol.md", () => {
       transfer_rejected: true,
       transfer_not_accepted: true,
       conference_declined: true,
+      consult_ended: true,
+      customer_back: true,
     };
     for (const code of Object.keys(notices)) expect(doc, code).toContain(`\`${code}\``);
   });

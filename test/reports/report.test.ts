@@ -6,6 +6,7 @@ import { CoreHarness, rep, testOrg, testWorkstream } from "../helpers/core.js";
 import { tempDir } from "../helpers/server.js";
 import { openLogReader } from "../../server/reports/read-log.js";
 import { GROUP_BYS, computeReport, renderCsv, renderTable } from "../../server/reports/report.js";
+import type { DomainEvent } from "../../server/core/model.js";
 import type { StoredEvent } from "../../server/store/store.js";
 import { openSqliteStore } from "../../server/store/sqlite-store.js";
 import type { GroupBy, ReportRow } from "../../server/reports/report.js";
@@ -23,6 +24,9 @@ const DAY = (hh: number, mm: number, ss = 0) => Date.UTC(2026, 11, 4, hh, mm, ss
  * 09:55 both go Away. C 10:00:00 arrives and the customer leaves at 10:00:40, unanswered.
  * 10:05 alice Available. D 10:10:00 arrives, accepted 10:10:05, reply 10:10:15, a happy customer 10:19, who ends it
  *   10:20:00; alice wraps up "resolved" 10:20:45.
+ * Ratings (CSAT), each when the customer gave it, for the rep who had the conversation last and the queue it was in:
+ *   A 5 at 09:22 (alice, general), B 2 at 09:50:40 (bob, billing), D 4 at 10:21 (alice, general). C's customer was
+ *   never answered and cannot rate.
  * The period is 09:00–12:00.
  */
 function scriptedDay() {
@@ -57,6 +61,8 @@ function scriptedDay() {
   wrapUp("bob", a, "other");
   at(9, 21);
   wrapUp("alice", a, "resolved");
+  at(9, 22);
+  h.ok(h.customerOf(a), { type: "customer.rate", conversationId: a, score: 5 });
 
   at(9, 30);
   const b = h.start("live", "This is terrible, I am angry");
@@ -80,6 +86,8 @@ function scriptedDay() {
   h.ok(rep("bob"), { type: "end", conversationId: b });
   at(9, 50, 30);
   wrapUp("bob", b, "resolved");
+  at(9, 50, 40);
+  h.ok(h.customerOf(b), { type: "customer.rate", conversationId: b, score: 2, comment: "Too slow" });
 
   at(9, 55);
   h.ok(rep("alice"), { type: "presence", presence: "away" });
@@ -88,6 +96,9 @@ function scriptedDay() {
   const c = h.start("live", "Hello?");
   at(10, 0, 40);
   h.ok(h.customerOf(c), { type: "customer.end", conversationId: c });
+  expect(h.refused(h.customerOf(c), { type: "customer.rate", conversationId: c, score: 1 })).toBe(
+    "rating/not_answered",
+  );
 
   at(10, 5);
   h.available("alice");
@@ -103,6 +114,8 @@ function scriptedDay() {
   h.ok(h.customerOf(d), { type: "customer.end", conversationId: d });
   at(10, 20, 45);
   wrapUp("alice", d, "resolved");
+  at(10, 21);
+  h.ok(h.customerOf(d), { type: "customer.rate", conversationId: d, score: 4, comment: "Great help" });
   return { log: h.log, org };
 }
 
@@ -110,7 +123,26 @@ const day = scriptedDay();
 const report = (by: GroupBy, from = DAY(9, 0), to = DAY(12, 0)) =>
   computeReport(day.log, { from, to, by, utcOffsetMinutes: 0, org: day.org }, to);
 const row = (rows: ReportRow[], group: string) => rows.find((r) => r.group === group)!;
-const noCsat = { average: null, count: 0 };
+
+/** The log stored in a data file, and `read` given what `cc-agent report` reads of it (SQLite leaves out the rest). */
+function fromDataFile<T>(log: readonly unknown[], read: (events: () => Iterable<DomainEvent>) => T): T {
+  const temp = tempDir();
+  try {
+    const file = join(temp.dir, "data.db");
+    const store = openSqliteStore(file);
+    store.append(log as StoredEvent[]);
+    store.commit();
+    store.close();
+    const reader = openLogReader(file);
+    try {
+      return read(() => reader.reportEvents());
+    } finally {
+      reader.close();
+    }
+  } finally {
+    temp.remove();
+  }
+}
 
 describe("report on a scripted day", () => {
   it("by queue: offered, answered, abandoned, ASA, first response, AHT, service level and the rest", () => {
@@ -134,7 +166,7 @@ describe("report on a scripted day", () => {
       ronas: 1, // bob let B time out
       wrapUps: { other: 2, resolved: 2 }, // A bob other, A alice resolved, B alice other, D alice resolved
       sentiment: { negative: 0, neutral: 2, positive: 1 }, // A neutral, C neutral, D positive (B closed in billing)
-      csat: noCsat,
+      csat: { average: 4.5, count: 2 }, // A 5, D 4: 9 / 2
       presenceSeconds: null,
       occupancy: null,
     });
@@ -149,6 +181,7 @@ describe("report on a scripted day", () => {
       transfers: 0,
       wrapUps: { resolved: 1 }, // bob's; alice's "other" belongs to general, where she handled it
       sentiment: { negative: 1, neutral: 0, positive: 0 }, // B
+      csat: { average: 2, count: 1 }, // B, rated in billing where bob had it
     });
     expect(total).toMatchObject({
       offered: 5, // 4 + 1
@@ -159,6 +192,7 @@ describe("report on a scripted day", () => {
       ahtSeconds: 551.3, // (1585 + 620) / 4 = 2205 / 4 = 551.25
       serviceLevel: 40, // 2 within / (4 answered + 1 abandoned)
       wrapUps: { other: 2, resolved: 3 },
+      csat: { average: 3.7, count: 3 }, // (5 + 2 + 4) / 3 = 3.67
     });
   });
 
@@ -181,7 +215,7 @@ describe("report on a scripted day", () => {
       ronas: 0,
       wrapUps: { resolved: 2, other: 1 },
       sentiment: { negative: 0, neutral: 1, positive: 1 }, // A, D closed as hers
-      csat: noCsat,
+      csat: { average: 4.5, count: 2 }, // A 5 (bob joined its conference, but it was hers), D 4
       // Available 09:00–09:55 (3300) + 10:05–12:00 (6900) = 10200; Away 09:55–10:05 = 600
       presenceSeconds: { available: 10200, busy: 0, dnd: 0, away: 600, offline: 0, rona: 0 },
       occupancy: 14.7, // holding A 640 + B 305 + D 640 = 1585 s of 10800 signed in
@@ -194,6 +228,7 @@ describe("report on a scripted day", () => {
       ronas: 1,
       transfers: 0,
       wrapUps: { other: 1, resolved: 1 },
+      csat: { average: 2, count: 1 }, // B: his when it ended, though alice answered it first
       // Available 09:00–09:30:30 (1830) + 09:40–09:55 (900) = 2730; RONA 09:30:30–09:40 = 570; Away 09:55–12:00 = 7500
       presenceSeconds: { available: 2730, busy: 0, dnd: 0, away: 7500, offline: 0, rona: 570 },
       occupancy: 8.7, // A's conference 09:15:10–09:20:30 (320) + B 09:40:10–09:50:30 (620) = 940 of 10800
@@ -210,6 +245,7 @@ describe("report on a scripted day", () => {
       asaSeconds: 128.3, // (20 + 55 + 310) / 3 = 385 / 3
       ahtSeconds: 521.7, // (640 + 305 + 620) / 3 = 1565 / 3
       serviceLevel: 33.3, // A only: 1 / 3
+      csat: { average: 3.5, count: 2 }, // A 5 at 09:22, B 2 at 09:50:40: 7 / 2
     });
     expect(row(rows, "2026-12-04 10:00")).toMatchObject({
       offered: 2, // C, D
@@ -219,13 +255,20 @@ describe("report on a scripted day", () => {
       firstResponseSeconds: 15,
       ahtSeconds: 640,
       serviceLevel: 50, // D within, C abandoned: 1 / 2
+      csat: { average: 4, count: 1 }, // D
     });
   });
 
   it("counts only what happened within the period", () => {
     // 10:00–12:00: C and D only; alice's Away 09:55–10:05 counts from 10:00 (300 s).
     const { rows, total } = report("rep", DAY(10, 0), DAY(12, 0));
-    expect(total).toMatchObject({ offered: 1, answered: 1, handled: 1, ahtSeconds: 640 });
+    expect(total).toMatchObject({
+      offered: 1,
+      answered: 1,
+      handled: 1,
+      ahtSeconds: 640,
+      csat: { average: 4, count: 1 }, // D only: A and B were rated before 10:00
+    });
     expect(row(rows, "alice").presenceSeconds).toMatchObject({ available: 6900, away: 300 });
     const byDay = report("day", DAY(10, 0), DAY(12, 0));
     expect(byDay.rows.map((r) => [r.group, r.offered, r.abandoned])).toEqual([["2026-12-04", 2, 1]]);
@@ -237,31 +280,46 @@ describe("report on a scripted day", () => {
     expect(lines[0]).toMatch(/^queue\s+offered\s+answered\s+abandoned\s+ASA s/);
     expect(lines[2]).toMatch(/^Billing\s+1\s+1\s+0\s+310\s+360\s+620\s+0%/);
     expect(lines.at(-1)).toMatch(/^Total\s+5\s+4\s+1\s+97\.5\s+128\.8\s+551\.3\s+40%/);
+    // The CSAT column: General 4.5, Billing 2, Total 3.7, right before the wrap-up reasons.
+    expect(lines[0]).toMatch(/\s+CSAT\s+wrap-up$/);
+    expect(lines[2]).toMatch(/\s2\s+resolved:1$/);
+    expect(lines[3]).toMatch(/\s4\.5\s+other:2 resolved:2$/);
+    expect(lines.at(-1)).toMatch(/\s3\.7\s+other:2 resolved:3$/);
     const csv = renderCsv(report("queue")).trimEnd().split("\n");
     expect(csv[0]).toContain("queue,name,offered,answered,abandoned,asa_s");
     expect(csv[0]).toMatch(/,wrapup_other,wrapup_resolved$/);
-    expect(csv[2]).toMatch(/^general,General,4,3,1,26\.7,51\.7,528\.3,3,50,1,1,1,0,2,1,,0,2,2$/);
+    expect(csv[0]).toContain(",csat_average,csat_count,");
+    expect(csv[2]).toMatch(/^general,General,4,3,1,26\.7,51\.7,528\.3,3,50,1,1,1,0,2,1,4\.5,2,2,2$/);
   });
 
   it("reads the same figures from a data file: SQLite hands over only what the fold reads", () => {
-    const temp = tempDir();
-    try {
-      const file = join(temp.dir, "data.db");
-      const store = openSqliteStore(file);
-      store.append(day.log as unknown as StoredEvent[]);
-      store.commit();
-      store.close();
-      const reader = openLogReader(file);
-      try {
-        for (const by of GROUP_BYS) {
-          const options = { from: DAY(9, 0), to: DAY(12, 0), by, utcOffsetMinutes: 0, org: day.org };
-          expect(computeReport(reader.reportEvents(), options, DAY(12, 0))).toEqual(report(by));
-        }
-      } finally {
-        reader.close();
+    fromDataFile(day.log, (events) => {
+      for (const by of GROUP_BYS) {
+        const options = { from: DAY(9, 0), to: DAY(12, 0), by, utcOffsetMinutes: 0, org: day.org };
+        expect(computeReport(events(), options, DAY(12, 0))).toEqual(report(by));
       }
-    } finally {
-      temp.remove();
-    }
+    });
+  });
+});
+
+describe("report: consults", () => {
+  it("a consult request is neither an offer of work nor, left unanswered, a RONA; the consultant holds nothing", () => {
+    const h = new CoreHarness();
+    h.now = DAY(9, 0);
+    h.available("alice", "bob");
+    const c = h.start("live", "Hello, my order is late");
+    h.ok(rep("alice"), { type: "accept", offerId: h.offerFor("alice", c)! });
+    h.ok(rep("alice"), { type: "consult", conversationId: c, repId: "bob" });
+    h.advance(31_000); // bob lets it time out
+    h.ok(rep("alice"), { type: "consult", conversationId: c, repId: "bob" });
+    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", c)! });
+    h.advance(60_000);
+    const to = h.now;
+    const options = { from: DAY(9, 0), to, by: "rep" as const, utcOffsetMinutes: 0, org: testOrg() };
+    const { rows } = computeReport(h.log, options, to);
+    expect(row(rows, "bob")).toMatchObject({ offered: 0, answered: 0, ronas: 0, handled: 0, occupancy: 0 });
+    expect(row(rows, "alice")).toMatchObject({ offered: 1, answered: 1, ronas: 0 });
+    // From a data file, which leaves out the accepted offers: the same.
+    expect(fromDataFile(h.log, (events) => computeReport(events(), options, to).rows)).toEqual(rows);
   });
 });

@@ -7,7 +7,7 @@ import { demoOrgFile } from "../../server/org-file.js";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer, ServerOptions } from "../../server/start-server.js";
 import type { Welcome } from "../../src/protocol/messages.js";
-import { RawSocket, tempDir } from "../helpers/server.js";
+import { committedSeq, RawSocket, tempDir } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 // The same org (and tokens) on every data file, so that one client can sign in to each server.
@@ -20,7 +20,6 @@ const org = demoOrgFile({
     sam: "sam-epoch-token-16",
   },
 });
-
 let tmp: ReturnType<typeof tempDir>;
 const servers: RunningServer[] = [];
 const clients: TestClient[] = [];
@@ -87,7 +86,7 @@ describe("the epoch of the log", () => {
     await waitFor(() => alice.welcomes.length === 2, "alice to reconnect");
     expect(alice.welcomes[1]).toMatchObject({ epoch, mode: "resume", snapshot: null });
     expect(alice.welcomes[1]).not.toHaveProperty("snapshotReason");
-    expect(again.hub.state.seq).toBe(alice.welcomes[1]!.seq);
+    expect(await committedSeq(again)).toBe(alice.welcomes[1]!.seq);
 
     const other = await start("b.db");
     expect((await helloWith(other, {})).epoch).not.toBe(epoch);
@@ -97,7 +96,7 @@ describe("the epoch of the log", () => {
     // b.db: a longer history than the client will have seen.
     const b = await start("b.db");
     const onB = await traffic(b, 6, "on b");
-    const bSeq = b.hub.state.seq;
+    const bSeq = await committedSeq(b);
     await Promise.all(clients.splice(0).map((c) => c.close()));
     await stop(b);
 
@@ -115,7 +114,7 @@ describe("the epoch of the log", () => {
     const restarted = await start("b.db", { port });
     await waitFor(() => alice.welcomes.length === 2, "alice to reconnect");
     const welcome = alice.welcomes[1]!;
-    expect(welcome).toMatchObject({ mode: "snapshot", snapshotReason: "epoch", seq: restarted.hub.state.seq });
+    expect(welcome).toMatchObject({ mode: "snapshot", snapshotReason: "epoch", seq: await committedSeq(restarted) });
     expect(welcome.epoch).not.toBe(alice.welcomes[0]!.epoch);
     // Her view is b.db's: a's conversation and offer are gone with the snapshot, none of b's events were skipped.
     expect(welcome.snapshot!.offers.map((o) => o.conversationId)).not.toContain(onA[0]);
@@ -127,7 +126,7 @@ describe("the epoch of the log", () => {
   it("a seq ahead of the server, or of another or no epoch, gets a snapshot that says why", async () => {
     const server = await start("a.db");
     await traffic(server, 2, "x");
-    const { seq } = server.hub.state;
+    const seq = await committedSeq(server);
     const { epoch } = await helloWith(server, {});
     expect(await helloWith(server, { lastSeq: seq, epoch })).toMatchObject({ mode: "resume" });
     expect(await helloWith(server, { lastSeq: seq + 5, epoch })).toMatchObject({
@@ -146,14 +145,14 @@ describe("the epoch of the log", () => {
     const first = await start("a.db");
     await traffic(first, 3, "x");
     const { epoch } = await helloWith(first, {});
-    const seq = first.hub.state.seq;
+    const seq = await committedSeq(first);
     await stop(first);
     // Events 3–5 are gone from the file (a tool, a damaged copy): a resume from 2 cannot be served exactly.
     const db = new Database(join(tmp.dir, "a.db"));
     db.prepare("DELETE FROM events WHERE seq BETWEEN 3 AND 5").run();
     db.close();
     const again = await start("a.db");
-    expect(again.hub.state.seq).toBe(seq);
+    expect(await committedSeq(again)).toBe(seq);
     expect(await helloWith(again, { lastSeq: 2, epoch })).toMatchObject({
       mode: "snapshot",
       snapshotReason: "missing_events",

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
-import { refusal } from "../helpers/server.js";
+import { committedSeq, refusal } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 let server: RunningServer;
@@ -53,20 +53,23 @@ describe("ids that are JavaScript property names, over the wire", () => {
     const visitor = await connect({ role: "customer" });
     const id = (await visitor.request({ type: "start", workstream: "live", text: "Hello" })).conversationId as string;
     await alice.request({ type: "accept", offerId: (await alice.waitForOffer(id)).id });
+    const before = await committedSeq(server);
     expect(
       (await refusal(alice, { type: "transfer", conversationId: id, target: { kind: "queue", id: "__proto__" } })).code,
     ).toBe("queue/not_found");
-    expect(server.hub.state.conversations[id]).toMatchObject({ state: "active", ownerId: "alice" });
-    expect(server.hub.state.users["alice"]!.items[id]?.role).toBe("owner");
+    expect(await committedSeq(server)).toBe(before);
+    expect(alice.conversations.get(id)).toMatchObject({ state: "active", ownerId: "alice", wrapUpBy: [] });
 
     const other = await connect({ role: "customer" });
     await alice.request({ type: "presence", presence: "away" });
     const open = (await other.request({ type: "start", workstream: "live", text: "Hi" })).conversationId as string;
     const sam = await connect({ role: "supervisor", token: token("sam") });
+    const beforeAssign = await committedSeq(server);
     expect(
       (await refusal(sam, { type: "assign", conversationId: open, target: { kind: "queue", id: "__proto__" } })).code,
     ).toBe("queue/not_found");
-    expect(server.hub.state.conversations[open]).toMatchObject({ state: "open", queueId: "general" });
+    expect(await committedSeq(server)).toBe(beforeAssign);
+    expect(sam.conversations.get(open)).toMatchObject({ state: "open", queueId: "general" });
   });
 
   it("a command that fails after some of its events leaves memory as the log has it (rebuilt from the log)", async () => {
@@ -75,14 +78,22 @@ describe("ids that are JavaScript property names, over the wire", () => {
     const visitor = await connect({ role: "customer" });
     const id = (await visitor.request({ type: "start", workstream: "live", text: "Hello" })).conversationId as string;
     const offer = await alice.waitForOffer(id);
-    // A defect planted in memory only: force close withdraws the offer (an event), then finds no workstream.
+    // A defect planted in memory only (the one place a test reaches into the server): force close withdraws the
+    // offer (an event), then finds no workstream.
     server.hub.state.conversations[id]!.workstreamId = "gone";
     const sam = await connect({ role: "supervisor", token: token("sam") });
+    const before = await committedSeq(server);
     expect((await refusal(sam, { type: "force_close", conversationId: id })).code).toBe("server/internal");
-    // Memory is what the log holds: the offer still pending, nothing of the failed command, the plant gone too.
-    const c = server.hub.state.conversations[id]!;
-    expect(c).toMatchObject({ state: "open", workstreamId: "live", offerId: offer.id });
-    expect(server.hub.state.offers[offer.id]?.status).toBe("pending");
+    // Memory is what the log holds: nothing of the failed command written or sent, the offer still Alice's, and
+    // the plant gone too (a new monitor is sent the conversation in its workstream).
+    expect(await committedSeq(server)).toBe(before);
+    expect(alice.offers.get(offer.id)?.status).toBe("pending");
+    const fresh = await connect({ role: "supervisor", token: token("sam") });
+    expect(fresh.conversations.get(id)).toMatchObject({
+      state: "open",
+      workstreamId: "live",
+      offeredTo: { repId: "alice" },
+    });
     await alice.request({ type: "accept", offerId: offer.id });
     await waitFor(() => alice.conversations.get(id)?.state === "active", "the conversation to be Active");
   });

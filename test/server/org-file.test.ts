@@ -158,7 +158,17 @@ describe("docs/example-org.json", () => {
     expect(premium.operatingHours).toBeNull();
     const live = org.workstreams.find((w) => w.id === "live")!;
     expect(live.texts.queuePosition).toBe("You are number {position} in line.");
-    expect(org.supervisor).toEqual({ monitor: true, assign: true, transfer: true, forceClose: false }); // SPEC SV2
+    expect(org.supervisor).toEqual({
+      monitor: true,
+      assign: true,
+      transfer: true,
+      forceClose: false,
+      setPresence: true,
+    }); // SPEC SV2
+    expect(org.presenceReasons?.away).toEqual([
+      { id: "break", label: "Break" },
+      { id: "meeting", label: "Meeting" },
+    ]);
     expect(JSON.stringify(org)).not.toContain("REPLACE-ME");
   });
 });
@@ -171,7 +181,20 @@ describe("the demo org", () => {
     expect(org.workstreams.map((w) => w.mode)).toEqual(["live", "persistent"]);
     expect(org.users.map((u) => u.id)).toEqual([...DEMO_USER_IDS]);
     expect(org.masking).toEqual({ enabled: true, regions: ["US"] });
-    expect(org.supervisor).toEqual({ monitor: true, assign: true, transfer: true, forceClose: true });
+    expect(org.supervisor).toEqual({
+      monitor: true,
+      assign: true,
+      transfer: true,
+      forceClose: true,
+      setPresence: true,
+    });
+    expect(org.presenceReasons.busy?.map((r) => r.label)).toEqual([
+      "Lunch",
+      "Training",
+      "Coaching",
+      "Email follow-ups",
+    ]);
+    expect(org.presenceReasons.away?.map((r) => r.label)).toEqual(["Break", "Meeting", "Technical issue"]);
     expect(org.users.find((u) => u.id === "sam")?.token).toBe(tokens.sam);
   });
 
@@ -213,6 +236,44 @@ describe("defaults", () => {
     expect(parse("slightly_positive")).toBe(1);
     expect(parse(2)).toBe(2);
     expect(parse("-2")).toBe(-2);
+  });
+});
+
+describe("response targets (issue 14, counters)", () => {
+  const withTargets = (responseTargets: unknown) => {
+    const json = minimal();
+    json.workstreams[0]!.responseTargets = responseTargets;
+    return json;
+  };
+
+  it("reach the core as set, each key optional; a workstream without them has none", () => {
+    const org = toOrg(parseOrgFile(withTargets({ warnSeconds: 45, alertSeconds: 120, firstResponseSeconds: 60 })));
+    expect(org.workstreams[0]?.responseTargets).toEqual({
+      warnSeconds: 45,
+      alertSeconds: 120,
+      firstResponseSeconds: 60,
+    });
+    expect(toOrg(parseOrgFile(withTargets({ alertSeconds: 3600 }))).workstreams[0]?.responseTargets).toEqual({
+      alertSeconds: 3600,
+    });
+    expect(toOrg(parseOrgFile(minimal())).workstreams[0]).not.toHaveProperty("responseTargets");
+  });
+
+  it("refuse a warning at or past the target, a wait that is not whole seconds, and an unknown key, naming the field", () => {
+    expect(errorOf(withTargets({ warnSeconds: 120, alertSeconds: 120 }))).toContain(
+      "workstreams.0.responseTargets: warnSeconds must be less than alertSeconds",
+    );
+    expect(errorOf(withTargets({ alertSeconds: 0 }))).toContain("workstreams.0.responseTargets.alertSeconds");
+    expect(errorOf(withTargets({ warnSeconds: 1.5 }))).toContain("workstreams.0.responseTargets.warnSeconds");
+    expect(errorOf(withTargets({ warningSeconds: 30 }))).toContain("warningSeconds");
+  });
+
+  it("the demo org sets them: minutes for live chat, an hour for persistent chat", () => {
+    const org = toOrg(demoOrgFile({ secret: "ab".repeat(32), tokens: {} }));
+    expect(org.workstreams.map((w) => [w.id, w.responseTargets])).toEqual([
+      ["live", { warnSeconds: 45, alertSeconds: 120, firstResponseSeconds: 90 }],
+      ["persistent", { warnSeconds: 900, alertSeconds: 3600, firstResponseSeconds: 1800 }],
+    ]);
   });
 });
 

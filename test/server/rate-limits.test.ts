@@ -12,7 +12,7 @@ import { signIdentity } from "../../src/protocol/identity.js";
 import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { Ack, ErrorFrame, ServerFrame } from "../../src/protocol/messages.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { RawSocket } from "../helpers/server.js";
+import { observe, RawSocket } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 let server: RunningServer | null = null;
@@ -66,10 +66,15 @@ function isRateLimited(frame: ServerFrame | undefined): frame is ErrorFrame {
   return frame?.type === "error" && frame.code === "protocol/rate_limited";
 }
 
-function storedMessages(conversationId: string): string[] {
-  return server!.hub.state.conversations[conversationId]!.messages.filter((m) => m.author.role === "customer").map(
-    (m) => m.text,
-  );
+/** A conversation's thread as the server holds it: what a supervisor connecting now is sent. */
+async function thread(conversationId: string) {
+  const supervisor = await observe(server!);
+  clients.push(supervisor);
+  return supervisor.messages.get(conversationId)!;
+}
+
+async function storedMessages(conversationId: string): Promise<string[]> {
+  return (await thread(conversationId)).filter((m) => m.author.role === "customer").map((m) => m.text);
 }
 
 describe("a flood", () => {
@@ -101,7 +106,7 @@ describe("a flood", () => {
       message: "Too many requests: retry in 200 ms.",
       retryAfterMs: 200, // one token at 5 a second
     });
-    expect(storedMessages(conversationId)).toEqual(Array.from({ length: burst }, (_, i) => `m${i}`));
+    expect(await storedMessages(conversationId)).toEqual(Array.from({ length: burst }, (_, i) => `m${i}`));
     expect(visitor.closed).toBeNull();
 
     // Before the wait is over, still refused (with what is left of it); after it, accepted again.
@@ -111,7 +116,7 @@ describe("a flood", () => {
     clock.advance(50);
     visitor.sendJson({ type: "send", reqId: "late", conversationId, text: "late", clientId: "late" });
     await visitor.waitForFrame((f) => f.type === "ack" && f.reqId === "late", 0, "the ack after waiting");
-    expect(storedMessages(conversationId).at(-1)).toBe("late");
+    expect((await storedMessages(conversationId)).at(-1)).toBe("late");
   });
 
   it("an identified customer's bucket is shared by all their connections; a rep's connection has its own", async () => {
@@ -224,7 +229,7 @@ describe("the bundled client", () => {
     expect(acks.every((a) => typeof a.messageId === "string" && a.duplicate === undefined)).toBe(true);
     expect(refusals).toBeGreaterThan(0);
 
-    const stored = server!.hub.state.conversations[conversationId]!.messages;
+    const stored = await thread(conversationId);
     expect(stored.filter((m) => m.author.role === "customer").map((m) => m.text)).toEqual(["hello", ...texts]);
     expect(stored.filter((m) => m.author.role === "rep").map((m) => m.text)).toEqual(replies);
     // What each side saw: every message once, in order.

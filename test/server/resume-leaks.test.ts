@@ -9,7 +9,7 @@ import type { RunningServer, ServerOptions } from "../../server/start-server.js"
 import { signIdentity } from "../../src/protocol/identity.js";
 import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { EventFrame, ServerFrame, Welcome } from "../../src/protocol/messages.js";
-import { RawSocket } from "../helpers/server.js";
+import { committedSeq, RawSocket } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 let server: RunningServer | null = null;
@@ -95,7 +95,7 @@ async function servedAndEnded(
   await alice.request({ type: "send", conversationId, text: "Noted, your account 55-0192 is fixed." });
   await alice.request({ type: "end", conversationId });
   await alice.request({ type: "wrapup", conversationId, reasonId: "resolved" });
-  expect(server!.hub.state.conversations[conversationId]?.state).toBe("closed");
+  expect(alice.conversations.get(conversationId)?.state).toBe("closed");
   return { conversationId, conversationToken: started.conversationToken as string };
 }
 
@@ -143,7 +143,7 @@ describe("a customer's resume", () => {
     // Alice or Bob: whoever routing offers it to takes it.
     const rep = await waitFor(() => [alice, bob].find((r) => r.pendingOffer(conversationId)), "an offer");
     await rep.request({ type: "accept", offerId: rep.pendingOffer(conversationId)!.id });
-    const lastSeq = server!.hub.state.seq;
+    const lastSeq = await committedSeq(server!);
     await rep.request({ type: "send", conversationId, text: "Hi, I am on it." });
     const back = await helloAndReplay({
       role: "customer",
@@ -164,10 +164,10 @@ describe("a customer's resume", () => {
     const conversationId = started.conversationId as string;
     const conversationToken = started.conversationToken as string;
     await bob.request({ type: "accept", offerId: (await bob.waitForOffer(conversationId)).id });
-    const lastSeq = server!.hub.state.seq;
+    const lastSeq = await committedSeq(server!);
 
     await bob.request({ type: "send", conversationId, text: "one" });
-    expect(server!.hub.state.seq - lastSeq).toBeLessThanOrEqual(5);
+    expect((await committedSeq(server!)) - lastSeq).toBeLessThanOrEqual(5);
     const near = await helloAndReplay({ role: "customer", conversationToken, lastSeq });
     expect(near.welcome.mode).toBe("resume");
     // A conversation this connection was not sent comes whole, once.
@@ -175,7 +175,7 @@ describe("a customer's resume", () => {
 
     for (const text of ["two", "three", "four", "five", "six"])
       await bob.request({ type: "send", conversationId, text });
-    expect(server!.hub.state.seq - lastSeq).toBeGreaterThan(5);
+    expect((await committedSeq(server!)) - lastSeq).toBeGreaterThan(5);
     const far = await helloAndReplay({ role: "customer", conversationToken, lastSeq });
     expect(far.welcome.mode).toBe("snapshot");
     expect(textsIn(far.frames)).toEqual(["Hello?", "one", "two", "three", "four", "five", "six"]);

@@ -6,7 +6,7 @@ import type { RunningServer, ServerOptions } from "../../server/start-server.js"
 import type { OrgFile } from "../../server/org-file.js";
 import type { EventFrame } from "../../src/protocol/messages.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { messageDeliveries, refusal } from "../helpers/server.js";
+import { committedSeq, messageDeliveries, observe, refusal } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 const servers: RunningServer[] = [];
@@ -35,6 +35,13 @@ async function connect(
 
 function token(server: RunningServer, id: string): string {
   return server.org.users.find((u) => u.id === id)!.token;
+}
+
+/** A supervisor's view of the whole centre (closed with the test's clients). */
+async function observer(server: RunningServer): Promise<TestClient> {
+  const client = await observe(server);
+  clients.push(client);
+  return client;
 }
 
 async function rep(
@@ -78,6 +85,7 @@ describe("offers", () => {
   it("SPEC L2: an offer left to time out sends the rep to RONA and goes to the next rep", async () => {
     const clock = new ManualClock();
     const server = await start({ clock });
+    const sam = await observer(server);
     const alice = await rep(server, "alice");
     clock.advance(1_000);
     const bob = await rep(server, "bob");
@@ -93,7 +101,7 @@ describe("offers", () => {
     expect(bob.pendingOffer()).toBeUndefined();
 
     clock.advance(29_999);
-    expect(server.hub.state.offers[offer.id]?.status).toBe("pending");
+    expect((await sam.synced()).conversations.get(conversationId)?.offeredTo).toMatchObject({ repId: "alice" });
     clock.advance(1);
 
     await waitFor(() => alice.offers.get(offer.id)?.status === "timed_out", "Alice's offer timed out");
@@ -109,7 +117,7 @@ describe("offers", () => {
       .conversationId as string;
     await bob.waitForOffer(other);
     expect(alice.pendingOffer()).toBeUndefined();
-    expect(server.hub.state.users.alice?.presence).toBe("rona");
+    expect((await sam.synced()).users.get("alice")?.presence).toBe("rona");
     await alice.request({ type: "presence", presence: "available" });
     await waitFor(() => alice.users.get("alice")?.presence === "available", "Alice is Available again");
   });
@@ -237,7 +245,7 @@ describe("supervisor", () => {
           .conversationId as string;
       }
       await waitFor(() => sam.conversations.get(conversationId)?.state === needs, `Sam sees it ${needs}`);
-      const before = JSON.stringify(server.hub.state.conversations[conversationId]);
+      const before = await committedSeq(server);
 
       const body =
         action === "monitor" || action === "join"
@@ -250,7 +258,8 @@ describe("supervisor", () => {
       const refused = await refusal(sam, body);
       expect(refused.code).toBe(code);
       expect(refused.message).toMatch(/is turned off for this organisation\.$/);
-      expect(JSON.stringify(server.hub.state.conversations[conversationId])).toBe(before);
+      // Nothing was written: the log is where it was.
+      expect(await committedSeq(server)).toBe(before);
     });
   }
 
@@ -313,7 +322,7 @@ describe("transfer", () => {
     expect(carol.pendingOffer(conversationId)).toBeUndefined();
 
     // Transfer opens Alice's wrap-up: she still holds the item until she picks a reason.
-    expect(server.hub.state.users.alice?.items[conversationId]?.role).toBe("wrapup");
+    expect(alice.conversations.get(conversationId)?.wrapUpBy).toEqual(["alice"]);
     await alice.request({ type: "wrapup", conversationId, reasonId: "transferred" });
     await waitFor(() => alice.users.get("alice")?.used === 0, "Alice is free");
 
@@ -371,7 +380,8 @@ describe("delivery", () => {
     await alice.request({ type: "send", conversationId, text: "marker" });
     await customer.waitForText(conversationId, "marker");
     await alice.waitForText(conversationId, "customer retry");
-    const stored = server.hub.state.conversations[conversationId]!.messages;
+    // What the server holds: the thread a newly connected supervisor is sent.
+    const stored = (await observer(server)).messages.get(conversationId)!;
     expect(stored.filter((m) => m.text === "Sent once, retried")).toHaveLength(1);
     expect(stored.filter((m) => m.text === "customer retry")).toHaveLength(1);
     // On the wire, each side heard of each message exactly once.
@@ -427,7 +437,7 @@ describe("delivery", () => {
     expect(alice.texts(conversationId).filter((t) => t.startsWith("while away"))).toEqual(missed);
     expect(customer.texts(conversationId).filter((t) => t === "written while reconnecting")).toHaveLength(1);
     expect(
-      server.hub.state.conversations[conversationId]!.messages.filter((m) => m.text === "written while reconnecting"),
+      (await observer(server)).messages.get(conversationId)!.filter((m) => m.text === "written while reconnecting"),
     ).toHaveLength(1);
 
     // On the raw frames after the reconnect, each missed message arrives exactly once: either inside the

@@ -6,7 +6,7 @@ import type { RunningServer } from "../../server/start-server.js";
 import { signIdentity } from "../../src/protocol/identity.js";
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { ServerFrame } from "../../src/protocol/messages.js";
-import { RawSocket, conversationsHeardOf, refusal } from "../helpers/server.js";
+import { RawSocket, committedSeq, conversationsHeardOf, refusal } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 let server: RunningServer;
@@ -76,7 +76,7 @@ describe("who sees what", () => {
     const anns = await offeredTo(alice, ann, "Ann's private question about order 55");
     const bens = (await ben.request({ type: "start", workstream: "live", text: "Ben here" })).conversationId as string;
     const missing = "c999";
-    const before = JSON.stringify(server.hub.state.conversations[anns]);
+    const before = await committedSeq(server);
 
     const shape = (answer: { code: string; message: string }, id: string) => ({
       code: answer.code,
@@ -94,8 +94,9 @@ describe("who sees what", () => {
       expect(shape(theirs, anns)).toEqual(shape(nobodys, missing));
       expect(theirs.message).toBe(`There is no conversation ${anns}.`);
     }
-    // Nothing happened to Ann's conversation, and Ben's own still answers.
-    expect(JSON.stringify(server.hub.state.conversations[anns])).toBe(before);
+    // Nothing was written (Ann's conversation is as it was), and Ben's own still answers.
+    expect(await committedSeq(server)).toBe(before);
+    expect(alice.conversations.get(anns)).toMatchObject({ state: "active", ownerId: "alice" });
     expect(await ben.request({ type: "status", conversationId: bens })).toMatchObject({ state: "open", mode: "live" });
   });
 

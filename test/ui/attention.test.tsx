@@ -1,14 +1,29 @@
 // Attention wherever a conversation is listed (issue 11, item 4): unread badges and the sentiment `!` in the
 // session pane, the Ctrl+K switcher and Home's work items; the switcher ordered by what needs the rep first;
 // each session's S9/S10 hint readable without opening it.
+import chalk from "chalk";
 import { afterEach, describe, expect, it } from "vitest";
-import { conversation, customerMessage, KEYS, renderConsole, T0, welcome } from "../helpers/ui.js";
+import {
+  colourAt,
+  conversation,
+  customerMessage,
+  KEYS,
+  me,
+  offer,
+  renderConsole,
+  sgrCodes,
+  stripSgr,
+  T0,
+  welcome,
+} from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
+const chalkLevel = chalk.level;
 afterEach(() => {
   ui?.unmount();
   ui = undefined;
+  chalk.level = chalkLevel;
 });
 
 /** c1 quiet, c2 with three unread messages, c3 with a sentiment alert. */
@@ -40,6 +55,43 @@ describe("attention", () => {
   it("SPEC S9: on Home, the footer says which session needs urgent attention", async () => {
     ui = await renderConsole({ welcome: welcome(sessions()) });
     expect(footer(ui.frame())).toContain("Visitor 7. Urgent attention needed in your conversation.");
+  });
+
+  it("SPEC S9: the urgent-attention hint is red and bold like an error, and the quit warning does not hide it", async () => {
+    chalk.level = 1;
+    ui = await renderConsole({ welcome: welcome(sessions()) });
+    await ui.press(KEYS.ctrlC);
+    const frame = await ui.waitForFrame((f) => f.includes("Press Ctrl+C again to quit"), "the quit warning");
+    const [hint, keys] = frame.split("\n").slice(-2);
+    expect(stripSgr(hint!)).toContain("⚠ Visitor 7. Urgent attention needed in your conversation.");
+    expect(colourAt(hint!, "Visitor 7. Urgent")).toBe("31");
+    expect(sgrCodes(hint!)).toContain("1");
+    // The quit warning is yellow: a caution, quieter than the alert.
+    expect(colourAt(keys!, "Press Ctrl+C again to quit")).toBe("33");
+  });
+
+  it("SPEC L2: the RONA hint is as loud as an error", async () => {
+    chalk.level = 1;
+    ui = await renderConsole({ welcome: welcome([conversation("c1")], [], me({ presence: "rona" })) });
+    const hint = ui.frame().split("\n").at(-2)!;
+    expect(stripSgr(hint)).toContain("RONA: you missed an offer");
+    expect(colourAt(hint, "RONA: you missed")).toBe("31");
+  });
+
+  it("SPEC S9: the offer card says how the customer feels before the rep accepts, red with ! past the threshold", async () => {
+    chalk.level = 1;
+    ui = await renderConsole({
+      welcome: welcome([], [offer("o1", "c9", { sentiment: -2, alert: true })]),
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("New conversation"), "the offer card");
+    const line = frame.split("\n").find((l) => stripSgr(l).includes("for Alice Moreau"))!;
+    expect(stripSgr(line)).toMatch(/│ ▂ negative ! · for Alice Moreau · /);
+    expect(colourAt(line, "▂ negative !")).toBe("31");
+    ui.unmount();
+    ui = await renderConsole({ welcome: welcome([], [offer("o2", "c8", { sentiment: 1 })]) });
+    const calm = await ui.waitForFrame((f) => f.includes("New conversation"), "the other card");
+    expect(stripSgr(calm)).toMatch(/│ ▅ slightly positive · for Alice Moreau · /);
+    expect(stripSgr(calm)).not.toContain("▂ negative");
   });
 
   it("the switcher lists sessions by attention (alert, then unread, then the rest), Home last, with badges, and says the highlighted row's hint", async () => {

@@ -26,7 +26,7 @@ describe("Ctrl+C", () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.ctrlC);
     const frame = await ui.waitForFrame((f) => f.includes("Press Ctrl+C again to quit"), "the warning");
-    expect(frame).toContain("Ctrl+C again quits");
+    expect(frame).toContain("(you will be set Offline); any other key goes on.");
     expect(ui.exited).toBe(false);
     expect(ui.client.sent).toEqual([]);
     await ui.press(KEYS.ctrlC);
@@ -69,10 +69,23 @@ describe("Ctrl+C", () => {
   it("UX Ctrl+C: typing after the first Ctrl+C disarms the quit", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.ctrlC);
-    await ui.waitForFrame((f) => f.includes("Ctrl+C again quits"), "armed");
+    await ui.waitForFrame((f) => f.includes("Press Ctrl+C again to quit"), "armed");
     await ui.press("/");
-    await ui.waitForFrame((f) => !f.includes("Ctrl+C again quits"), "disarmed");
+    await ui.waitForFrame((f) => !f.includes("Press Ctrl+C again to quit"), "disarmed");
     await ui.press(KEYS.ctrlC);
+    await ui.press(KEYS.ctrlC);
+    expect(ui.exited).toBe(false);
+    expect(ui.client.sent).toEqual([]);
+  });
+
+  it("UX Ctrl+C: a key that types nothing (Down, Esc) also disarms the quit: any other key goes on", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    for (const other of [KEYS.down, KEYS.escape]) {
+      await ui.press(KEYS.ctrlC);
+      await ui.waitForFrame((f) => f.includes("Press Ctrl+C again to quit"), "armed");
+      await ui.press(other);
+      await ui.waitForFrame((f) => !f.includes("Press Ctrl+C again to quit"), "disarmed");
+    }
     await ui.press(KEYS.ctrlC);
     expect(ui.exited).toBe(false);
     expect(ui.client.sent).toEqual([]);

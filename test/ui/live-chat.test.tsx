@@ -130,7 +130,7 @@ describe("live chat (L)", () => {
     await ui.press(KEYS.alt("1"));
     await ui.press("Sure, checking now");
     await ui.press(KEYS.enter);
-    expect(ui.client.sent).toEqual([
+    expect(ui.client.ofType("send")).toEqual([
       { type: "send", conversationId: "c1", text: "Sure, checking now", clientId: "cid-1" },
     ]);
     ui.store.dispatch({

@@ -108,7 +108,11 @@ describe("sanitising customer text", () => {
     expect(plain).toContain("Eve needs you");
     // The customer's initials come from the sanitised name.
     expect(plain).toContain("EM: Hello there");
-    expect(ui.client.sent).toEqual([{ type: "accept", offerId: "o1" }]);
+    // Accepting, then reading the signed-in customer's history.
+    expect(ui.client.sent).toEqual([
+      { type: "accept", offerId: "o1" },
+      { type: "history", conversationId: "c5" },
+    ]);
   });
 
   it("SPEC L6: notifications and the window title written to the terminal carry no customer escape sequences", () => {

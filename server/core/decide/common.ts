@@ -5,14 +5,17 @@ import type {
   Author,
   Command,
   Conversation,
+  Note,
+  NoteKind,
   Offer,
   OfferKind,
   State,
   TransferTarget,
   UserState,
 } from "../model.js";
-import { MAX_MESSAGE_LENGTH } from "../../../src/protocol/vocabulary.js";
-import { abortedRefusal } from "../../../src/protocol/rules.js";
+import { MAX_MESSAGE_LENGTH, PRESENCES } from "../../../src/protocol/vocabulary.js";
+import type { Presence } from "../../../src/protocol/vocabulary.js";
+import { abortedRefusal, presenceReasonRefusal } from "../../../src/protocol/rules.js";
 import { fits, workstreamOf } from "../routing.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
@@ -136,6 +139,20 @@ export function systemMessage(tx: Tx, c: Conversation, code: SystemMessageCode, 
   });
 }
 
+/** A staff-only line of the thread (a note, a consult line, a whisper): the one path that never reaches the customer. */
+export function staffNote(
+  tx: Tx,
+  c: Conversation,
+  author: Note["author"],
+  text: string,
+  kind: NoteKind | undefined,
+): void {
+  const id = `n${(c.notes?.length ?? 0) + 1}`;
+  const note: Note = kind ? { id, at: tx.at, author, text, kind } : { id, at: tx.at, author, text };
+  tx.emit({ type: "note_added", conversationId: c.id, note });
+  tx.result = { conversationId: c.id, noteId: id };
+}
+
 export function offer(tx: Tx, c: Conversation, rep: UserState, kind: OfferKind, byId: string | null): Offer {
   const ws = workstreamOf(tx.state, c);
   const o: Offer = {
@@ -163,6 +180,51 @@ export function settlePresence(tx: Tx, repId: string | null | undefined): void {
     tx.emit({ type: "presence_changed", userId: rep.id, presence: "busy", auto: true, reason: "capacity" });
   } else if (rep.presence === "busy" && rep.autoBusy && handling < rep.capacity) {
     tx.emit({ type: "presence_changed", userId: rep.id, presence: "available", auto: false, reason: "capacity" });
+  }
+}
+
+/**
+ * L2, S2: a presence set by hand, by the rep or (`by`) a supervisor for them, with one of the org's reasons for it.
+ * Available lets routing offer them work again; Away, Offline and Busy-DND send their routing offers elsewhere.
+ */
+export function changePresence(
+  tx: Tx,
+  rep: UserState,
+  presence: Presence,
+  reasonId: string | undefined,
+  by: string | null,
+): void {
+  const { state } = tx;
+  if (!PRESENCES.includes(presence) || presence === "rona") {
+    refuse("presence/invalid", "Choose Available, Busy, Busy-DND, Away or Offline; RONA is set by the system.");
+  }
+  const unknown = presenceReasonRefusal(state.org.presenceReasons, presence, reasonId);
+  if (unknown) refuse(unknown.code, unknown.message);
+  if (rep.presence === presence && (rep.presenceReasonId ?? undefined) === reasonId && !rep.autoBusy) return;
+  tx.emit({
+    type: "presence_changed",
+    userId: rep.id,
+    presence,
+    auto: false,
+    reason: "manual",
+    ...(reasonId === undefined ? {} : { reasonId }),
+    ...(by === null ? {} : { by }),
+  });
+  if (presence === "available") {
+    settlePresence(tx, rep.id);
+    tx.touch(rep.queues);
+  } else if (presence !== "busy") {
+    for (const o of pendingOffersOf(state, rep.id)) {
+      if (o.kind !== "route") continue;
+      tx.emit({
+        type: "offer_ended",
+        offerId: o.id,
+        repId: o.repId,
+        conversationId: o.conversationId,
+        status: "withdrawn",
+      });
+      tx.touch([state.conversations[o.conversationId]!.queueId]);
+    }
   }
 }
 

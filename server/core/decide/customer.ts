@@ -16,6 +16,9 @@ import {
   withdrawOffers,
 } from "./common.js";
 import { routeOne } from "./route.js";
+import { sanitizeText } from "../../../src/protocol/sanitize.js";
+import { MAX_RATING, MAX_RATING_COMMENT_LENGTH, MIN_RATING } from "../../../src/protocol/vocabulary.js";
+import { rateUntil } from "../rating.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
 
@@ -40,6 +43,37 @@ export function customerEnd(tx: Tx, actor: CustomerActor, command: CommandOf<"cu
   } else {
     tx.emit({ type: "closed", conversationId: c.id, by: "customer" });
   }
+}
+
+/**
+ * CSAT: the customer rates their conversation once it has ended (a live one ended by either side, a persistent one
+ * ended by the rep), if a rep answered it, once, within RATING_WINDOW_MS of its end. The comment is stored sanitised:
+ * it reaches staff terminals.
+ */
+export function customerRate(tx: Tx, actor: CustomerActor, command: CommandOf<"customer.rate">): void {
+  const c = customersConversation(tx.state, actor, command.conversationId);
+  const until = rateUntil(c);
+  if (c.state !== "wrapup" && c.state !== "closed")
+    refuse("rating/not_ended", "You can rate this conversation once it has ended.");
+  if (c.rating) refuse("rating/already_given", "You have already rated this conversation.");
+  if (!c.lastOwnerId) refuse("rating/not_answered", "No rep answered this conversation: there is nothing to rate.");
+  if (until === null || tx.at > until) refuse("rating/expired", "This conversation ended too long ago to be rated.");
+  const { score } = command;
+  if (!Number.isInteger(score) || score < MIN_RATING || score > MAX_RATING)
+    refuse("rating/invalid", `A rating is a whole number from ${MIN_RATING} to ${MAX_RATING}.`);
+  const raw = command.comment ?? "";
+  if (raw.length > MAX_RATING_COMMENT_LENGTH && [...raw].length > MAX_RATING_COMMENT_LENGTH)
+    refuse("rating/invalid", `A comment can be at most ${MAX_RATING_COMMENT_LENGTH} characters.`);
+  const comment = sanitizeText(raw).trim();
+  tx.emit({
+    type: "rating_given",
+    conversationId: c.id,
+    score,
+    ...(comment.length > 0 ? { comment } : {}),
+    queueId: c.queueId,
+    workstreamId: c.workstreamId,
+    repId: c.lastOwnerId,
+  });
 }
 
 export function startConversation(tx: Tx, actor: CustomerActor, command: CommandOf<"customer.start">): void {

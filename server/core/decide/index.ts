@@ -14,6 +14,7 @@
 import type { Actor, Command, Envelope, Outcome, State } from "../model.js";
 import * as admin from "./admin.js";
 import type { CommandOf, CustomerActor } from "./common.js";
+import * as consult from "./consult.js";
 import * as customer from "./customer.js";
 import * as rep from "./rep.js";
 import { route } from "./route.js";
@@ -71,6 +72,7 @@ const COMMANDS: { readonly [T in Command["type"]]: Entry<T> } = {
   "customer.start": forCustomers(customer.startConversation),
   "customer.message": forCustomers(customer.customerSend),
   "customer.end": forCustomers(customer.customerEnd),
+  "customer.rate": forCustomers(customer.customerRate),
 
   presence: { roles: STAFF, run: rep.presence },
   accept: { roles: STAFF, run: rep.accept },
@@ -81,15 +83,19 @@ const COMMANDS: { readonly [T in Command["type"]]: Entry<T> } = {
   transfer: { roles: STAFF, run: rep.transfer },
   conference: { roles: STAFF, run: rep.conference },
   end_conference: { roles: STAFF, run: rep.endConference },
+  consult: { roles: STAFF, run: consult.consult },
+  end_consult: { roles: STAFF, run: consult.endConsult },
   close: { roles: STAFF, run: rep.close },
   end: { roles: STAFF, run: rep.end },
   wrapup: { roles: STAFF, run: rep.wrapup },
 
   monitor: { roles: SUPERVISOR, run: supervisor.monitor },
   leave: { roles: SUPERVISOR, run: supervisor.leave },
+  whisper: { roles: SUPERVISOR, run: supervisor.whisper },
   assign: { roles: SUPERVISOR, run: supervisor.assign },
   supervisor_transfer: { roles: SUPERVISOR, run: supervisor.supervisorTransfer },
   force_close: { roles: SUPERVISOR, run: supervisor.forceClose },
+  set_presence: { roles: SUPERVISOR, run: supervisor.setPresence },
 
   delete_queue: { roles: ADMIN, run: admin.deleteQueue },
   delete_workstream: { roles: ADMIN, run: admin.deleteWorkstream },

@@ -57,6 +57,9 @@ export function acceptOffer(tx: Tx, actor: Actor, offerId: string): void {
       settlePresence(tx, rep.id);
       return;
     }
+    case "consult":
+      tx.emit({ type: "consultant_added", conversationId: c.id, repId: o.repId });
+      return;
   }
 }
 
@@ -65,7 +68,8 @@ export function endOffer(tx: Tx, o: Offer, status: "rejected" | "timed_out"): vo
   const { state } = tx;
   const c = state.conversations[o.conversationId]!;
   tx.emit({ type: "offer_ended", offerId: o.id, repId: o.repId, conversationId: o.conversationId, status });
-  if (status === "timed_out") {
+  // A consult not answered in time is a favour not granted, not a missed customer: no RONA.
+  if (status === "timed_out" && o.kind !== "consult") {
     const rep = state.users[o.repId];
     if (rep && !rep.deleted && rep.presence !== "rona") {
       tx.emit({ type: "presence_changed", userId: rep.id, presence: "rona", auto: false, reason: "rona" });
@@ -91,6 +95,8 @@ export function endOffer(tx: Tx, o: Offer, status: "rejected" | "timed_out"): vo
       break;
     case "conference":
       tx.emit({ type: "conference_cancelled", conversationId: c.id, repId: o.repId });
+      break;
+    case "consult":
       break;
   }
   tx.touch([c.queueId]);

@@ -3,13 +3,13 @@
 import { usedUnits } from "../evolve.js";
 import { messageIdByClientId } from "../indexes.js";
 import type { Actor, Message } from "../model.js";
-import { PRESENCES } from "../../../src/protocol/vocabulary.js";
 import { DAY, fill } from "../org.js";
 import { fits, workstreamOf } from "../routing.js";
 import type { CommandOf } from "./common.js";
 import {
   actorId,
   assign,
+  changePresence,
   checkTarget,
   checkText,
   conversation,
@@ -17,7 +17,6 @@ import {
   freed,
   nextMessageId,
   offer,
-  pendingOffersOf,
   repOf,
   requireActive,
   requireNoWrapUp,
@@ -25,6 +24,7 @@ import {
   requireOwner,
   settlePresence,
   staffAuthor,
+  staffNote,
   systemMessage,
   transferredFrom,
   withdrawOffers,
@@ -34,30 +34,8 @@ import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
 
 export function presence(tx: Tx, actor: Actor, command: CommandOf<"presence">): void {
-  const { state } = tx;
-  const me = repOf(state, actorId(actor));
-  if (!PRESENCES.includes(command.presence) || command.presence === "rona") {
-    refuse("presence/invalid", "Choose Available, Busy, Busy-DND, Away or Offline; RONA is set by the system.");
-  }
-  if (me.presence === command.presence && !me.autoBusy) return;
-  tx.emit({ type: "presence_changed", userId: me.id, presence: command.presence, auto: false, reason: "manual" });
-  if (command.presence === "available") {
-    settlePresence(tx, me.id);
-    tx.touch(me.queues);
-  } else if (command.presence !== "busy") {
-    // Away, Offline and Busy-DND cannot answer: their routing offers go to someone else now.
-    for (const o of pendingOffersOf(state, me.id)) {
-      if (o.kind !== "route") continue;
-      tx.emit({
-        type: "offer_ended",
-        offerId: o.id,
-        repId: o.repId,
-        conversationId: o.conversationId,
-        status: "withdrawn",
-      });
-      tx.touch([state.conversations[o.conversationId]!.queueId]);
-    }
-  }
+  const me = repOf(tx.state, actorId(actor));
+  changePresence(tx, me, command.presence, command.reasonId, null);
 }
 
 export function accept(tx: Tx, actor: Actor, command: CommandOf<"accept">): void {
@@ -107,10 +85,15 @@ export function note(tx: Tx, actor: Actor, command: CommandOf<"note">): void {
   }
   if (c.state === "closed") refuse("conversation/wrong_state", `Conversation ${c.id} is closed.`);
   checkText(command.text, false);
-  const author = staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me);
-  const id = `n${(c.notes?.length ?? 0) + 1}`;
-  tx.emit({ type: "note_added", conversationId: c.id, note: { id, at: tx.at, author, text: command.text } });
-  tx.result = { conversationId: c.id, noteId: id };
+  // A consultant's line is written to the rep: the same staff-only note, drawn as a consult.
+  const consulting = c.consultants.includes(me.id) && c.ownerId !== me.id && !c.participants.includes(me.id);
+  staffNote(
+    tx,
+    c,
+    staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me),
+    command.text,
+    consulting ? "consult" : undefined,
+  );
 }
 
 export function transfer(tx: Tx, actor: Actor, command: CommandOf<"transfer">): void {

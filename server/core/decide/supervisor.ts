@@ -1,4 +1,4 @@
-// Supervisors: monitor and join, assign, transfer, force close (SV1–SV8).
+// Supervisors: monitor and join, assign, transfer, force close (SV1–SV8), and a rep's presence when the org allows it.
 import type { Actor, Conversation, State, TransferTarget } from "../model.js";
 import { usedUnits } from "../evolve.js";
 import { workstreamOf } from "../routing.js";
@@ -6,13 +6,17 @@ import type { CommandOf } from "./common.js";
 import {
   actorId,
   assign as assignTo,
+  changePresence,
   checkTarget,
+  checkText,
   conversation,
   costOf,
   freed,
   offer,
   repOf,
   requireNoWrapUp,
+  staffAuthor,
+  staffNote,
   systemMessage,
   transferredFrom,
   withdrawOffers,
@@ -20,7 +24,7 @@ import {
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
 import type { Refusal, SupervisorAction } from "../../../src/protocol/rules.js";
-import { settingRefusal, supervisorRefusal } from "../../../src/protocol/rules.js";
+import { setPresenceRefusal, settingRefusal, supervisorRefusal } from "../../../src/protocol/rules.js";
 
 /** The shared rules (src/protocol/rules.ts) decide; the monitor shows the same words before anything is sent. */
 function check(refusal: Refusal | null): void {
@@ -46,6 +50,23 @@ export function leave(tx: Tx, actor: Actor, command: CommandOf<"leave">): void {
   const c = conversation(state, command.conversationId);
   if (c.supervisors[actorId(actor)])
     tx.emit({ type: "supervisor_watching", conversationId: c.id, supervisorId: actorId(actor), mode: null });
+}
+
+/**
+ * A whisper: a supervisor writes to the rep of a conversation they monitor or joined, where the org allows monitoring
+ * (SV8). It is a staff-only note drawn as a whisper; the customer never sees it.
+ */
+export function whisper(tx: Tx, actor: Actor, command: CommandOf<"whisper">): void {
+  const { state } = tx;
+  check(settingRefusal(state.org.supervisor, "monitor"));
+  const me = repOf(state, actorId(actor));
+  const c = conversation(state, command.conversationId);
+  if (!c.supervisors[me.id])
+    refuse("supervisor/not_joined", `Monitor or join conversation ${c.id} to whisper to its rep.`);
+  if (c.state !== "active" || !c.ownerId)
+    refuse("conversation/not_active", `Only an Active conversation's rep can be whispered to; ${c.id} is ${c.state}.`);
+  checkText(command.text, false);
+  staffNote(tx, c, staffAuthor("supervisor", me), command.text, "whisper");
 }
 
 export function assign(tx: Tx, actor: Actor, command: CommandOf<"assign">): void {
@@ -81,6 +102,17 @@ export function supervisorTransfer(tx: Tx, actor: Actor, command: CommandOf<"sup
     tx.touch([command.target.id]);
     freed(tx, from);
   }
+}
+
+/**
+ * SV2: with the org's `setPresence` on, a supervisor sets a rep's presence for them: Offline for a rep who left
+ * without signing out, Available for a rep left in RONA (L2). The rep's consoles are told who did it.
+ */
+export function setPresence(tx: Tx, actor: Actor, command: CommandOf<"set_presence">): void {
+  const { state } = tx;
+  check(setPresenceRefusal(state.org.supervisor));
+  const rep = repOf(state, command.userId);
+  changePresence(tx, rep, command.presence, command.reasonId, actorId(actor));
 }
 
 export function forceClose(tx: Tx, actor: Actor, command: CommandOf<"force_close">): void {

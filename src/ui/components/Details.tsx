@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { Box, Text } from "ink";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { field } from "../text/index.js";
@@ -19,7 +20,7 @@ const SENTIMENT = [
  * S2, PC5, PC6, L4: contact or account, case, summary, context variables, and the abort warning with what the
  * viewer can do about it (`abortAdvice`: the rep ends it, a supervisor force-closes it).
  */
-export function Details(props: {
+export const Details = memo(function Details(props: {
   view: ConversationView;
   summary: string;
   abortAdvice: string;
@@ -67,4 +68,4 @@ export function Details(props: {
       ) : null}
     </Box>
   );
-}
+});

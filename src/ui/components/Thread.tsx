@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { Box, Text } from "ink";
 import type { MessageView, NoteView } from "../../protocol/views.js";
 import { bodyLines, cellWidth, clock, initials } from "../text/index.js";
@@ -26,36 +27,58 @@ interface Laid {
   indent: number;
 }
 
-/** A line of the thread: a message, or a staff note (shown in a style of its own, never to the customer). */
-type Entry = MessageView & { note?: true };
+/**
+ * A line of the thread: a message, a staff-only line shown in a style of its own and never to the customer (a note,
+ * a consultant's line to the rep, a supervisor's whisper to the rep), or a line the console itself writes (shown as
+ * the system's).
+ */
+type Entry = MessageView & { note?: "note" | "consult" | "whisper" };
 
-const merged = new WeakMap<MessageView[], { notes: NoteView[]; entries: Entry[] }>();
+/** How each staff-only line is named in the gutter: a glyph and a word, so NO_COLOR loses nothing. */
+const STAFF_LINE = { note: "✎ note", consult: "↳ consult", whisper: "» whisper" } as const;
 
-/** Messages and notes in time order (a note after the messages of its millisecond); cached per pair of lists. */
-export function threadEntries(messages: MessageView[], notes: NoteView[] | undefined): Entry[] {
-  if (!notes || notes.length === 0) return messages;
+/** What the console says in a thread, at a time: the customer is back (P12). */
+export interface ThreadLine {
+  id: string;
+  at: number;
+  text: string;
+}
+
+const merged = new WeakMap<
+  MessageView[],
+  { notes: NoteView[] | undefined; lines: ThreadLine[] | undefined; entries: Entry[] }
+>();
+
+/** Messages, notes and the console's lines in time order (the others after the messages of their millisecond); cached per lists. */
+export function threadEntries(messages: MessageView[], notes: NoteView[] | undefined, lines?: ThreadLine[]): Entry[] {
+  if ((!notes || notes.length === 0) && (!lines || lines.length === 0)) return messages;
   const cached = merged.get(messages);
-  if (cached?.notes === notes) return cached.entries;
+  if (cached && cached.notes === notes && cached.lines === lines) return cached.entries;
+  const extras = [...(notes ?? []).map(noteEntry), ...(lines ?? []).map(lineEntry)].sort((a, b) => a.at - b.at);
   const entries: Entry[] = [];
   let n = 0;
   for (const m of messages) {
-    while (n < notes.length && notes[n]!.at < m.at) entries.push(noteEntry(notes[n++]!));
+    while (n < extras.length && extras[n]!.at < m.at) entries.push(extras[n++]!);
     entries.push(m);
   }
-  while (n < notes.length) entries.push(noteEntry(notes[n++]!));
-  merged.set(messages, { notes, entries });
+  while (n < extras.length) entries.push(extras[n++]!);
+  merged.set(messages, { notes, lines, entries });
   return entries;
 }
 
 function noteEntry(note: NoteView): Entry {
-  return { id: `note:${note.id}`, at: note.at, author: note.author, text: note.text, note: true };
+  return { id: `note:${note.id}`, at: note.at, author: note.author, text: note.text, note: note.kind ?? "note" };
+}
+
+function lineEntry(line: ThreadLine): Entry {
+  return { id: line.id, at: line.at, author: { role: "system" }, text: line.text };
 }
 
 /** Who wrote a message, as the gutter names them: "You", initials, "(sup)" for a supervisor, "*" for the system. */
 function author(m: Entry, meId: string | undefined, customerName: string): string {
   if (m.author.role === "system") return "* ";
   if (m.note && m.author.role !== "customer")
-    return `✎ note ${m.author.id === meId ? "You" : initials(m.author.name)}: `;
+    return `${STAFF_LINE[m.note]} ${m.author.id === meId ? "You" : initials(m.author.name)}: `;
   if (m.author.role === "customer") return `${initials(customerName)}: `;
   return `${m.author.id === meId ? "You" : initials(m.author.name)}${m.author.role === "supervisor" ? " (sup)" : ""}: `;
 }
@@ -134,10 +157,12 @@ export function visibleMessages(
  * reps, the system in italics). SV3: the monitor adds each customer message's sentiment. A thread shorter than
  * its room starts right under the details (unless `bottom`); a longer one ends on the row above the composer.
  */
-export function Thread(props: {
+export const Thread = memo(function Thread(props: {
   messages: MessageView[];
   /** Staff notes, between the messages by time. */
   notes?: NoteView[];
+  /** The console's own lines, between the messages by time. */
+  lines?: ThreadLine[];
   height: number;
   /** Width in cells. */
   width: number;
@@ -152,7 +177,7 @@ export function Thread(props: {
   const { theme } = props;
   const withSentiment = props.showSentiment ?? false;
   const { shown, hiddenBelow } = visibleMessages(
-    threadEntries(props.messages, props.notes),
+    threadEntries(props.messages, props.notes, props.lines),
     props.height - (props.scroll > 0 ? 1 : 0),
     props.width,
     props.scroll,
@@ -165,7 +190,7 @@ export function Thread(props: {
       flexDirection="column"
       height={props.height}
       justifyContent={shown[0] === props.messages[0] && !props.bottom ? "flex-start" : "flex-end"}
-      overflow="hidden"
+      overflowY="hidden"
     >
       {shown.map((m, i) => {
         const previous = i > 0 ? shown[i - 1] : undefined;
@@ -175,16 +200,18 @@ export function Thread(props: {
           ) : null;
         const laid = layout(m, props.width, props.meId, props.customerName, withSentiment);
         const role = m.author.role;
-        const note = (m as Entry).note === true;
+        const kind = (m as Entry).note;
+        const note = kind !== undefined;
+        const noteColor = kind === "consult" ? theme.accent : kind === "whisper" ? theme.system : theme.warn;
         const color = note
-          ? theme.warn
+          ? noteColor
           : role === "customer"
             ? theme.customer
             : role === "system"
               ? theme.system
               : undefined;
         const whoColor = note
-          ? theme.warn
+          ? noteColor
           : role === "customer"
             ? theme.customerName
             : role === "system"
@@ -229,4 +256,4 @@ export function Thread(props: {
       ) : null}
     </Box>
   );
-}
+});

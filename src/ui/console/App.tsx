@@ -17,6 +17,8 @@ import { highlighted } from "./templates.js";
 import { SessionPane } from "./components/SessionPane.js";
 import { Thread } from "../components/Thread.js";
 import { attentionHint } from "./attention.js";
+import type { Hint } from "./attention.js";
+import { historyLine } from "./history.js";
 import { COLLAPSE_BELOW, sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
@@ -26,24 +28,29 @@ import {
   conversationSummary,
   currentOffer,
   cursorIn,
+  isConsulting,
   offerCountdown,
   serverNow,
   sessionRows,
   stateLabel,
+  waitMark,
 } from "../mirror/selectors.js";
+import type { WaitMark } from "../mirror/selectors.js";
 import type { Session, UiState } from "../mirror/state.js";
 import { cellWidth, field } from "../text/index.js";
 import type { Store } from "../mirror/store.js";
 import type { Theme } from "../theme/theme.js";
-import { border, fg, PRESENCE_LABEL } from "../theme/theme.js";
+import { border, fg, PRESENCE_LABEL, severity, WAIT_LABEL } from "../theme/theme.js";
 
 const PICKER_TITLE = {
   transfer: "Transfer to",
   conference: "Invite to a conference",
+  consult: "Ask to consult",
   wrapup: "Wrap-up reason",
   presence: "Presence",
   switcher: "Switch to",
   quickreply: "Quick replies",
+  history: "Earlier conversations of this customer",
 } as const;
 
 function PickerOverlay(props: { state: UiState; theme: Theme }) {
@@ -72,7 +79,11 @@ function PickerOverlay(props: { state: UiState; theme: Theme }) {
           ? "choose a reason to finish"
           : picker.kind === "quickreply"
             ? "Enter inserts at the cursor · Esc closes"
-            : "Esc closes",
+            : picker.kind === "presence" && items.length > 9
+              ? `${items.length - 9} more: type to filter · Esc closes`
+              : picker.kind === "history"
+                ? "Enter opens it read-only · Esc closes"
+                : "Esc closes",
       ]
         .filter(Boolean)
         .join(" · ")}
@@ -81,16 +92,24 @@ function PickerOverlay(props: { state: UiState; theme: Theme }) {
   );
 }
 
-/** The session's title, cut to leave room for its state and whether the customer ended it. */
-function TitleLine(props: { session: Session; meId: string | undefined; width: number; theme: Theme }) {
-  const { session, theme } = props;
+/** The session's title, cut to leave room for its state, the customer's wait and whether the customer ended it. */
+function TitleLine(props: {
+  session: Session;
+  meId: string | undefined;
+  wait: WaitMark | null;
+  width: number;
+  theme: Theme;
+}) {
+  const { session, theme, wait } = props;
   const state = ` [${stateLabel(session, props.meId)}]`;
+  const waiting = wait ? ` ${WAIT_LABEL[wait.level].glyph} ${wait.words}` : "";
   const ended = session.view.customerEnded ? " Customer ended the conversation" : "";
-  const title = field(session.view.title, Math.max(8, props.width - cellWidth(state + ended)));
+  const title = field(session.view.title, Math.max(8, props.width - cellWidth(state + waiting + ended)));
   return (
     <Text bold wrap="truncate-end">
       {title}
       <Text {...fg(theme.accent)}>{state}</Text>
+      {wait ? <Text {...severity(theme, WAIT_LABEL[wait.level].severity)}>{waiting}</Text> : null}
       {ended ? <Text {...fg(theme.warn)}>{ended}</Text> : null}
     </Text>
   );
@@ -115,9 +134,12 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const now = serverNow(state);
 
   const selectedHint = attentionHint(state);
-  const ronaHint =
+  const ronaHint: Hint | null =
     state.me?.presence === "rona"
-      ? `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`
+      ? {
+          text: `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`,
+          level: "alert",
+        }
       : null;
   const hint = ronaHint ?? selectedHint;
   // The footer shows the keys that would act now (lazygit's way): no "accept" without an offer.
@@ -126,7 +148,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       case "offer":
         return offer !== undefined && offer !== null;
       case "session":
-        return session !== undefined && session.view.state !== "closed";
+        // A consultant does not end, transfer or answer the customer: only leaving is theirs.
+        return session !== undefined && session.view.state !== "closed" && !isConsulting(session.view, state.me?.id);
       case "owned-active":
         return session?.view.state === "active" && session.view.ownerId === state.me?.id;
       case "persistent":
@@ -135,6 +158,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         return session?.view.state === "closed";
       case "transfer-picker":
         return state.picker?.kind === "transfer";
+      case "consulting":
+        return session !== undefined && isConsulting(session.view, state.me?.id);
     }
   };
 
@@ -147,9 +172,14 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
     state.connection !== "online",
   );
   const summary = session ? conversationSummary(session) : "";
+  const earlier = session ? historyLine(state, session) : "";
   // Title, customer line, the summary (S2), then the abort warning and context variables when there are any.
   const detailsHeight = session
-    ? 2 + (summary ? 1 : 0) + (session.view.aborted ? 1 : 0) + (Object.keys(session.view.context).length > 0 ? 1 : 0)
+    ? 2 +
+      (summary ? 1 : 0) +
+      (earlier ? 1 : 0) +
+      (session.view.aborted ? 1 : 0) +
+      (Object.keys(session.view.context).length > 0 ? 1 : 0)
     : 0;
   const outboxHeight = session && session.outbox.length > 0 ? 1 : 0;
   const typingHeight = session?.customerTypingUntil !== undefined && state.now < session.customerTypingUntil ? 1 : 0;
@@ -182,7 +212,13 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         <Box flexDirection="column" width={mainWidth} paddingLeft={1}>
           {session ? (
             <>
-              <TitleLine session={session} meId={state.me?.id} width={mainWidth - 1} theme={theme} />
+              <TitleLine
+                session={session}
+                meId={state.me?.id}
+                wait={waitMark(state.org, session.view, now)}
+                width={mainWidth - 1}
+                theme={theme}
+              />
               <Details
                 view={session.view}
                 width={mainWidth - 1}
@@ -190,9 +226,15 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 abortAdvice="You cannot continue it — end it (Alt+E)."
                 theme={theme}
               />
+              {earlier ? (
+                <Text {...fg(theme.muted)} wrap="truncate-end">
+                  {earlier}
+                </Text>
+              ) : null}
               <Thread
                 messages={session.messages}
                 notes={session.notes}
+                {...(session.lines ? { lines: session.lines } : {})}
                 height={threadHeight}
                 width={mainWidth - 1}
                 scroll={session.scroll}
@@ -214,14 +256,20 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                   highlighted(session.draft, cursorIn(session.draft, state.editors[`draft:${session.id}`])) ?? null
                 }
                 width={mainWidth - 1}
-                disabled={session.view.state === "closed" ? "Closed: read-only. Alt+0 goes back to Home." : null}
+                disabled={
+                  session.view.state !== "closed"
+                    ? null
+                    : session.historyOf
+                      ? "An earlier conversation of this customer: read-only. Alt+0 goes back to Home."
+                      : "Closed: read-only. Alt+0 goes back to Home."
+                }
                 offline={state.connection !== "online"}
                 theme={theme}
               />
             </>
           ) : (
             <>
-              <Box flexDirection="column" height={bodyRows - composerHeight} overflow="hidden">
+              <Box flexDirection="column" height={bodyRows - composerHeight} overflowY="hidden">
                 <Home state={state} theme={theme} now={now} width={mainWidth - 1} />
               </Box>
               <Composer
@@ -282,7 +330,11 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         hint={hint}
         keys={
           state.quitArmed ? (
-            "Ctrl+C again quits"
+            <Text {...fg(theme.warn)} bold wrap="truncate-end">
+              {state.consoles > 1
+                ? "Press Ctrl+C again to quit (your other console stays signed in); any other key goes on."
+                : "Press Ctrl+C again to quit (you will be set Offline); any other key goes on."}
+            </Text>
           ) : (
             <Hints bindings={hintBindings(mode, holds)} width={columns} theme={theme} />
           )

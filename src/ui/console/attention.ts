@@ -29,15 +29,26 @@ export function switcherItems(state: UiState): PickerItem[] {
   ];
 }
 
+/** A footer hint and how loud it is: an alert is drawn like an error (act now), the rest as information. */
+export interface Hint {
+  text: string;
+  level: "alert" | "info";
+}
+
+function hintOf(session: Session): Hint | null {
+  const text = sessionHint(session);
+  return text ? { text, level: session.view.alert ? "alert" : "info" } : null;
+}
+
 /**
  * The footer's hint: the focused session's S9/S10 hint, or else that of the session needing the rep first,
  * so that an unread count or an alert in a session the rep is not in is said in words too.
  */
-export function attentionHint(state: UiState): string | null {
+export function attentionHint(state: UiState): Hint | null {
   const focused = state.focus === "home" ? undefined : state.sessions[state.focus];
-  const own = focused ? sessionHint(focused) : null;
+  const own = focused ? hintOf(focused) : null;
   if (own) return own;
   const next = attentionOrder(state).find((id) => id !== state.focus);
   const session = next ? state.sessions[next] : undefined;
-  return session ? sessionHint(session) : null;
+  return session ? hintOf(session) : null;
 }

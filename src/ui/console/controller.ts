@@ -1,8 +1,10 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import { reasonsFor } from "../../protocol/rules.js";
+import { pickedPresence } from "../components/presence-items.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
-import type { ConversationView, Presence } from "../../protocol/views.js";
+import type { ConversationView, HistoryItemView } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { PickerItem } from "../components/Picker.js";
@@ -11,7 +13,7 @@ import { slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import { cursorTo, editorFor, insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
-import { attentionOrder, currentOffer } from "../mirror/selectors.js";
+import { attentionOrder, currentOffer, isConsulting } from "../mirror/selectors.js";
 import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
 import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
@@ -23,6 +25,8 @@ import type { Action } from "../mirror/reducer.js";
 import { placeholderAt, placeholders } from "../../protocol/quick-replies.js";
 import type { QuickReply } from "../../protocol/quick-replies.js";
 import { nextPlaceholderStart } from "./templates.js";
+import { historyOrigin, historyText } from "./history.js";
+import type { Store } from "../mirror/store.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -33,7 +37,33 @@ export interface ControllerOptions extends EffectsOptions {
   typing?: (conversationId: string) => void;
 }
 
+/** A history asked for on focus this recently is not asked for again on focus (Alt+H always asks). */
+const HISTORY_FRESH_MS = 10_000;
+
 export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
+  /** The focus the customer's history was last asked for. */
+  private historyFocus: string = "home";
+  /** When each conversation's history was last asked for on focus: quick switching asks again at most this often. */
+  private readonly historyAskedAt = new Map<string, number>();
+
+  constructor(store: Store<UiState, Action>, client: ConsoleClient, options: ControllerOptions) {
+    super(store, client, options);
+    // Whenever a session of a signed-in customer comes into focus, its earlier conversations are asked for (anew:
+    // conversations close meanwhile), so that the details list them.
+    store.subscribe(() => {
+      const focus = this.state.focus;
+      if (focus === this.historyFocus) return;
+      this.historyFocus = focus;
+      const session = this.focusedSession();
+      if (!session?.view.customer.authenticated) return;
+      const origin = historyOrigin(session);
+      const asked = this.historyAskedAt.get(origin);
+      if (asked !== undefined && this.now() - asked < HISTORY_FRESH_MS) return;
+      this.historyAskedAt.set(origin, this.now());
+      void this.loadHistory(origin, false);
+    });
+  }
+
   // ---- input ----------------------------------------------------------------------------------------
 
   protected mode(): Mode {
@@ -61,6 +91,13 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
             ? state.dialog.filter
             : "";
     return { text, editor: state.editors[fieldKey(id)], multiline: id.kind === "draft" };
+  }
+
+  override handlePress(press: KeyPress): void {
+    // "Any other key goes on": only a second Ctrl+C quits; whatever else comes first disarms the warning.
+    const secondCtrlC = press.key.ctrl && press.input === "c";
+    if (this.state.quitArmed && !secondCtrlC) this.store.dispatch({ type: "quit-armed", armed: false });
+    super.handlePress(press);
   }
 
   protected setField(mode: Mode, editor: LineEditor): void {
@@ -93,7 +130,13 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const prompt = placeholderAt(editor.text, editor.cursor);
         if (prompt) this.setField(mode, replaceRange(editor, prompt.start, prompt.end, ""));
         super.typeIn(mode, press);
-        if (session.view.state === "active" && !session.draft.startsWith("/")) this.options.typing?.(session.id);
+        // A consultant writes to the rep only: the customer is never told they type.
+        if (
+          session.view.state === "active" &&
+          !session.draft.startsWith("/") &&
+          !isConsulting(session.view, this.state.me?.id)
+        )
+          this.options.typing?.(session.id);
         return;
       }
     }
@@ -142,6 +185,42 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
             : { kind: "conference", conversationId: session.id, filter: "", index: 0, loadedAt: null };
         this.store.dispatch({ type: "picker", picker });
         await this.reloadTargets();
+        return;
+      }
+      case "consult": {
+        if (!session) return this.flash("Open a conversation first, then ask someone to consult.");
+        const meId = state.me?.id ?? "";
+        if (
+          session.view.state !== "active" ||
+          (session.view.ownerId !== meId && !session.view.participants.includes(meId))
+        )
+          return this.flash("You can ask for a consult only in an Active conversation you handle.", "warn");
+        this.store.dispatch({
+          type: "picker",
+          picker: { kind: "consult", conversationId: session.id, filter: "", index: 0, loadedAt: null },
+        });
+        await this.reloadTargets();
+        return;
+      }
+      case "leave-consult": {
+        if (!session || !isConsulting(session.view, state.me?.id))
+          return this.flash("You are not consulting on this conversation.", "warn");
+        if (!(await this.call({ type: "end_consult", conversationId: session.id }))) return;
+        // The consult_ended notice follows and takes the conversation out of the pane.
+        return;
+      }
+      case "end-consult": {
+        const meId = state.me?.id ?? "";
+        const consultants = session?.view.consultants.filter((id) => id !== meId) ?? [];
+        if (!session || consultants.length === 0)
+          return this.flash("Nobody is consulting on this conversation.", "warn");
+        for (const repId of consultants)
+          if (!(await this.call({ type: "end_consult", conversationId: session.id, repId }))) return;
+        this.flash(
+          consultants.length === 1
+            ? "The consult ended: the consultant left."
+            : "The consults ended: the consultants left.",
+        );
         return;
       }
       case "end":
@@ -249,6 +328,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.flash("Type /pick N on Home: N from the open work items listed there.");
       case "open-closed":
         return this.flash("Type /open N on Home: N from the recently closed items listed there.");
+      case "history":
+        return this.openHistory();
       case "picker-up":
       case "picker-down":
         this.store.dispatch({ type: "move-picker", delta: command === "picker-up" ? -1 : 1 });
@@ -314,6 +395,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     const session = this.focusedSession();
     if (!session) return this.flash("Open a conversation to end it.");
     const meId = this.state.me?.id ?? "";
+    if (isConsulting(session.view, meId))
+      return this.flash(
+        `You are consulting: ${sanitizeLine(session.view.ownerName ?? "the rep")} ends it; /leave (Alt+L) leaves it.`,
+        "warn",
+      );
     if (session.view.wrapUpBy.includes(meId))
       return this.openWrapUp(session.id, session.view.customerEnded ? "customer_ended" : "end");
     if (session.draft.trim()) this.flash("Your unsent draft stays in this session.", "warn");
@@ -340,6 +426,14 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send.`,
         "error",
       );
+    // A consultant's line goes to the rep only (a staff-only note), never to the customer.
+    if (isConsulting(session.view, this.state.me?.id)) {
+      this.setDraft(mode, "", true);
+      if (await this.call({ type: "note", conversationId: session.id, text: body }))
+        this.flash(`Sent to ${sanitizeLine(session.view.ownerName ?? "the rep")} only; the customer never sees it.`);
+      else this.setDraft(mode, text);
+      return;
+    }
     // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it.
     const unfilled = placeholders(body)[0];
     if (unfilled) {
@@ -385,15 +479,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       this.setDraft(mode, "");
       return;
     }
-    if (!state.quitArmed) {
-      this.store.dispatch({ type: "quit-armed", armed: true });
-      return this.flash(
-        state.consoles > 1
-          ? "Press Ctrl+C again to quit (your other console stays signed in)."
-          : "Press Ctrl+C again to quit (you will be set Offline).",
-        "warn",
-      );
-    }
+    // The warning is drawn in the keys row (App), not as a flash: an alert or RONA hint stays in sight.
+    if (!state.quitArmed) return this.store.dispatch({ type: "quit-armed", armed: true });
     return this.quit();
   }
 
@@ -454,9 +541,36 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if (!result) return;
     this.store.dispatch({ type: "targets", targets: result as unknown as UiState["targets"] & object });
     const picker = this.state.picker;
-    if (picker && (picker.kind === "transfer" || picker.kind === "conference")) {
+    if (picker && (picker.kind === "transfer" || picker.kind === "conference" || picker.kind === "consult")) {
       this.store.dispatch({ type: "picker", picker: { ...picker, loadedAt: this.now() } });
     }
+  }
+
+  /** The customer's earlier conversations, asked through `conversationId`; a refusal is said only when `loud`. */
+  private async loadHistory(conversationId: string, loud: boolean): Promise<boolean> {
+    let result: Record<string, unknown>;
+    try {
+      result = await this.client.request({ type: "history", conversationId });
+    } catch (error) {
+      if (loud) this.flash((error as Error).message, "error");
+      return false;
+    }
+    this.store.dispatch({ type: "history", conversationId, items: (result.items as HistoryItemView[]) ?? [] });
+    return true;
+  }
+
+  /** Alt+H, /history: the signed-in customer's earlier conversations in a picker; Enter opens one read-only. */
+  private async openHistory(): Promise<void> {
+    const session = this.focusedSession();
+    if (!session)
+      return this.flash("Open a conversation of a signed-in customer, then Alt+H lists their earlier ones.");
+    if (!session.view.customer.authenticated)
+      return this.flash("This customer is a visitor, not signed in: there is no history to list.", "warn");
+    const origin = historyOrigin(session);
+    if (!(await this.loadHistory(origin, true))) return;
+    if ((this.state.history[origin] ?? []).length === 0)
+      return this.flash(`${sanitizeLine(session.view.customer.name)} has no earlier conversations.`);
+    this.store.dispatch({ type: "picker", picker: { kind: "history", conversationId: origin, filter: "", index: 0 } });
   }
 
   async loadOpenItems(): Promise<void> {
@@ -498,6 +612,16 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         if (result) this.flash(`Conference requested: waiting for ${item.label}.`);
         return;
       }
+      case "consult": {
+        const result = await this.call({
+          type: "consult",
+          conversationId: picker.conversationId,
+          repId: item.id.slice(4),
+        });
+        this.store.dispatch({ type: "picker", picker: null });
+        if (result) this.flash(`Consult requested: waiting for ${item.label}. They will write to you only.`);
+        return;
+      }
       case "wrapup": {
         const result = await this.call({ type: "wrapup", conversationId: picker.conversationId, reasonId: item.id });
         if (!result) return;
@@ -513,7 +637,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       }
       case "presence": {
         this.store.dispatch({ type: "picker", picker: null });
-        await this.call({ type: "presence", presence: item.id as Presence });
+        await this.call({ type: "presence", ...pickedPresence(item.id) });
         return;
       }
       case "quickreply": {
@@ -533,6 +657,22 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "picker", picker: null });
         this.store.dispatch({ type: "focus", target: item.id });
         return;
+      case "history": {
+        const result = await this.call({
+          type: "history_conversation",
+          conversationId: picker.conversationId,
+          earlierId: item.id,
+        });
+        if (!result) return;
+        this.store.dispatch({ type: "picker", picker: null });
+        const conversation = result.conversation as ConversationView;
+        this.store.dispatch({ type: "history-opened", conversation, historyOf: picker.conversationId });
+        const listed = this.state.history[picker.conversationId]?.find((h) => h.id === item.id);
+        this.flash(
+          `Opened the conversation of ${listed ? historyText(listed) : item.label}, read-only. Alt+H lists the others.`,
+        );
+        return;
+      }
     }
   }
 
@@ -582,6 +722,16 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         "warn",
       );
     switch (command) {
+      case "consult": {
+        await this.run(command);
+        const picker = this.state.picker;
+        if (arg && picker?.kind === "consult") {
+          const next = { ...picker, filter: arg.replace(/^@/, "") };
+          this.store.dispatch({ type: "picker", picker: next });
+          if (this.pickerItems(next).length === 1) await this.run("picker-select");
+        }
+        return;
+      }
       case "transfer":
       case "conference": {
         await this.run(command);
@@ -605,11 +755,25 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         }
         return;
       case "presence": {
-        const wanted = SETTABLE_PRESENCES.find(
-          (p) => p === arg.toLowerCase() || PRESENCE_LABEL[p].word.toLowerCase() === arg.toLowerCase(),
+        // `/status busy`, `/status busy lunch`: the presence, then one of its reasons by label or id.
+        const [word = "", ...rest] = arg.trim().toLowerCase().split(/\s+/);
+        const wanted = SETTABLE_PRESENCES.find((p) => p === word || PRESENCE_LABEL[p].word.toLowerCase() === word);
+        const said = rest.join(" ");
+        const reason = wanted
+          ? reasonsFor(this.state.org?.presenceReasons, wanted).find(
+              (r) => r.id.toLowerCase() === said || r.label.toLowerCase() === said,
+            )
+          : undefined;
+        if (!wanted || (said && !reason)) {
+          // Not one of them: the dialog opens filtered by what was typed.
+          await this.run("presence");
+          if (this.state.picker?.kind === "presence")
+            this.store.dispatch({ type: "picker", picker: { ...this.state.picker, filter: arg.trim() } });
+          return;
+        }
+        await this.call(
+          reason ? { type: "presence", presence: wanted, reasonId: reason.id } : { type: "presence", presence: wanted },
         );
-        if (!wanted) return this.run("presence");
-        await this.call({ type: "presence", presence: wanted });
         return;
       }
       case "note":

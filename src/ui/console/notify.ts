@@ -3,13 +3,13 @@
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { currentOffer, totalUnread } from "../mirror/selectors.js";
 import type { UiState } from "../mirror/state.js";
-import { PRESENCE_LABEL } from "../theme/theme.js";
+import { userPresenceText } from "../components/presence-items.js";
 
 export type NotifyStyle = "bell" | "osc" | "off";
 
 export function windowTitle(state: UiState): string {
   const parts = ["cc-agent"];
-  if (state.me) parts.push(`${PRESENCE_LABEL[state.me.presence].glyph} ${PRESENCE_LABEL[state.me.presence].word}`);
+  if (state.me) parts.push(userPresenceText(state.me));
   const unread = totalUnread(state);
   if (unread > 0) parts.push(`${unread} unread`);
   const offers = Object.keys(state.offers).length;

@@ -2,7 +2,7 @@
 // room, a picker's rows). Views and the controller both read them here; views never ask the controller.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { UserView } from "../../protocol/views.js";
-import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
+import { presenceItems } from "../components/presence-items.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { Mode } from "../keys/bindings.js";
@@ -12,6 +12,7 @@ import { PRESENCE_LABEL } from "../theme/theme.js";
 import { switcherItems } from "./attention.js";
 import { offerCardHeight } from "./components/OfferCard.js";
 import { replyItems } from "./templates.js";
+import { historyItems } from "./history.js";
 
 /**
  * Rows of bindings help shows in the console at this size: the overlay ends above an empty composer (status bar,
@@ -57,14 +58,27 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
         }));
       break;
     }
+    case "consult":
+      items = (state.targets?.reps ?? [])
+        .filter((r) => r.id !== state.me?.id)
+        .map((r: UserView) => ({
+          id: `rep:${r.id}`,
+          label: sanitizeLine(r.name),
+          detail: `${r.role === "supervisor" ? "supervisor · " : ""}${PRESENCE_LABEL[r.presence].word}`,
+          ...(r.presence === "available" || r.presence === "busy" ? {} : { disabled: PRESENCE_LABEL[r.presence].word }),
+        }));
+      break;
     case "wrapup":
       items = (state.org?.wrapUpReasons ?? []).map((r) => ({ id: r.id, label: r.label }));
       break;
     case "presence":
-      items = SETTABLE_PRESENCES.map((p) => ({ id: p, label: `${PRESENCE_LABEL[p].glyph} ${PRESENCE_LABEL[p].word}` }));
+      items = presenceItems(state.org?.presenceReasons, state.me);
       break;
     case "switcher":
       items = switcherItems(state);
+      break;
+    case "history":
+      items = historyItems(state, picker.conversationId);
       break;
     case "quickreply": {
       // Filtered over title, tags and text by the replies' own matcher.

@@ -9,10 +9,11 @@ export type Mode =
   | "picker"
   | "confirm"
   | "help"
-  // the monitor: the table, its filter prompt, the team view, the live view of a monitored or joined conversation and its composer
+  // the monitor: the table, its filter prompt, the team view, the live figures, the live view of a monitored or joined conversation and its composer
   | "monitor"
   | "monitor-filter"
   | "monitor-team"
+  | "monitor-figures"
   | "monitor-watch"
   | "monitor-compose";
 
@@ -23,6 +24,9 @@ export type CommandId =
   | "conference"
   | "end"
   | "end-conference"
+  | "consult"
+  | "leave-consult"
+  | "end-consult"
   | "close"
   | "presence"
   | "switcher"
@@ -56,6 +60,7 @@ export type CommandId =
   | "next-parameter"
   | "pick"
   | "open-closed"
+  | "history"
   | "picker-up"
   | "picker-down"
   | "picker-select"
@@ -73,6 +78,7 @@ export type CommandId =
   | "mon-monitor"
   | "mon-join"
   | "mon-leave"
+  | "mon-whisper"
   | "mon-assign"
   | "mon-assign-override"
   | "mon-transfer"
@@ -81,6 +87,11 @@ export type CommandId =
   | "mon-sort"
   | "mon-view"
   | "mon-team"
+  | "mon-team-up"
+  | "mon-team-down"
+  | "mon-set-presence"
+  | "mon-why"
+  | "mon-figures"
   | "mon-quit"
   | "mon-page-up"
   | "mon-page-down"
@@ -116,7 +127,8 @@ export function isEditCommand(id: CommandId): id is EditCommand {
  * What a footer hint needs to be true (an offer pending, a conversation open, …): the footer shows only the
  * keys that would do something now. Each app says which of these hold.
  */
-export type Need = "offer" | "session" | "owned-active" | "persistent" | "closed-session" | "transfer-picker";
+export type Need =
+  "offer" | "session" | "owned-active" | "persistent" | "closed-session" | "transfer-picker" | "consulting";
 
 export interface Binding {
   id: CommandId;
@@ -240,6 +252,32 @@ export const BINDINGS: Binding[] = [
     needs: ["owned-active"],
   },
   {
+    id: "consult",
+    keys: ["Alt+U"],
+    modes: ["composer"],
+    description: "ask a rep or a supervisor to consult: they see the thread and write to you only (/consult name)",
+    slash: "/consult",
+    label: "consult",
+    needs: ["owned-active"],
+  },
+  {
+    id: "leave-consult",
+    keys: ["Alt+L"],
+    modes: ["composer"],
+    description: "leave a conversation you consult on",
+    slash: "/leave",
+    hint: true,
+    label: "leave consult",
+    needs: ["consulting"],
+  },
+  {
+    id: "end-consult",
+    keys: [],
+    modes: ["composer"],
+    description: "end the consult on a conversation you handle: every consultant leaves it (/endconsult)",
+    slash: "/endconsult",
+  },
+  {
     id: "end-conference",
     keys: ["Alt+X"],
     modes: ["composer"],
@@ -349,6 +387,14 @@ export const BINDINGS: Binding[] = [
     needs: ["session"],
   },
   {
+    id: "history",
+    keys: ["Alt+H"],
+    modes: ["composer"],
+    description: "the signed-in customer's earlier conversations; Enter opens one read-only",
+    slash: "/history",
+    label: "history",
+  },
+  {
     id: "next-parameter",
     keys: ["Tab"],
     modes: ["composer"],
@@ -453,6 +499,14 @@ export const BINDINGS: Binding[] = [
     label: "join",
   },
   {
+    id: "mon-whisper",
+    keys: ["w"],
+    modes: ["monitor", "monitor-watch"],
+    description: "whisper to the rep (monitors first if need be); the customer never sees it",
+    hint: true,
+    label: "whisper",
+  },
+  {
     id: "mon-leave",
     keys: ["L"],
     modes: ["monitor", "monitor-watch"],
@@ -494,7 +548,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-pause",
     keys: ["Z"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "pause or resume live updates",
     hint: true,
     label: "pause",
@@ -517,17 +571,43 @@ export const BINDINGS: Binding[] = [
     label: "view",
   },
   {
+    id: "mon-why",
+    keys: ["y"],
+    modes: ["monitor"],
+    description: "why it is where it is: each routing decision, every rep's verdict, in the preview (y again hides)",
+    label: "why",
+  },
+  {
     id: "mon-team",
     keys: ["T"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "team and queues view (T again goes back)",
     hint: true,
     label: "team",
   },
+  { id: "mon-team-up", keys: ["Up", "k"], modes: ["monitor-team"], description: "select the previous rep" },
+  { id: "mon-team-down", keys: ["Down", "j"], modes: ["monitor-team"], description: "select the next rep" },
+  {
+    id: "mon-set-presence",
+    keys: ["p"],
+    modes: ["monitor-team"],
+    description: "set the selected rep's presence (sign out a rep who left, Available after RONA); they are told",
+    hint: true,
+    label: "presence",
+  },
+  {
+    id: "mon-figures",
+    keys: ["F"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
+    description:
+      "live figures: each queue now and over the last hour, with charts, and the reps' occupancy (F again goes back)",
+    hint: true,
+    label: "figures",
+  },
   {
     id: "mon-help",
     keys: ["?", "F1"],
-    modes: ["monitor", "monitor-team", "monitor-watch", "monitor-filter", "monitor-compose"],
+    modes: ["monitor", "monitor-team", "monitor-figures", "monitor-watch", "monitor-filter", "monitor-compose"],
     description: "help, filterable",
     hint: true,
     label: "help",
@@ -535,7 +615,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-quit",
     keys: ["q", "Ctrl+C"],
-    modes: ["monitor", "monitor-team"],
+    modes: ["monitor", "monitor-team", "monitor-figures"],
     description: "quit (leaves what you monitor or joined)",
     hint: true,
     label: "quit",
@@ -561,7 +641,7 @@ export const BINDINGS: Binding[] = [
   {
     id: "mon-back",
     keys: ["Esc"],
-    modes: ["monitor-team", "monitor-watch", "monitor-compose"],
+    modes: ["monitor-team", "monitor-figures", "monitor-watch", "monitor-compose"],
     description: "back: from the composer to the live view, then to the table",
     hint: true,
     label: "back",
@@ -596,7 +676,7 @@ export const BINDINGS: Binding[] = [
     id: "mon-send",
     keys: ["Enter"],
     modes: ["monitor-compose"],
-    description: "send to the rep and the customer",
+    description: "send: to the rep and the customer (joined), or to the rep only (whisper)",
     hint: true,
     label: "send",
   },

@@ -18,6 +18,7 @@ const SECTIONS: { title: string; modes: Mode[]; editing?: boolean }[] = [
   { title: "Monitor (`cc-agent monitor`) — the live table", modes: ["monitor"] },
   { title: "Monitor — the filter prompt (`/`)", modes: ["monitor-filter"] },
   { title: "Monitor — the team and queues view (`T`)", modes: ["monitor-team"] },
+  { title: "Monitor — the live figures (`F`)", modes: ["monitor-figures"] },
   { title: "Monitor — the live view of a monitored or joined conversation", modes: ["monitor-watch"] },
   { title: "Monitor — the composer while joined", modes: ["monitor-compose"] },
 ];

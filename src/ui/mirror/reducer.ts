@@ -3,12 +3,14 @@ import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type {
   Change,
   ConversationView,
+  HistoryItemView,
   MessageView,
   NoteView,
   OfferView,
   Snapshot,
   UserView,
 } from "../../protocol/views.js";
+import { replyWaitAfter, replyWaitOf } from "../../protocol/response-targets.js";
 import { HOME_LISTS, homeLayout } from "../console/home-layout.js";
 import { pickerItems } from "../console/selectors.js";
 import { alertHint } from "./selectors.js";
@@ -48,6 +50,10 @@ export type Action =
   | { type: "dialog"; dialog: Dialog }
   | { type: "targets"; targets: Targets }
   | { type: "open-items"; items: ConversationView[] }
+  /** The customer's earlier conversations, as the server listed them through `conversationId`. */
+  | { type: "history"; conversationId: string; items: HistoryItemView[] }
+  /** An earlier conversation the server sent whole: a read-only session (not in the pane), focused. */
+  | { type: "history-opened"; conversation: ConversationView; historyOf: string }
   | { type: "flash"; flash: Flash | null }
   | { type: "quit-armed"; armed: boolean }
   | { type: "remove-session"; conversationId: string }
@@ -196,6 +202,7 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
     // Open items were asked of the history being replaced: the console asks again after each welcome. (Transfer
     // targets are asked again whenever a picker opens, and an open picker keeps its rows.)
     openItems: [],
+    history: {},
     flash: alert ? { level: "warn", text: alert, at: state.now } : state.flash,
   };
 }
@@ -208,10 +215,30 @@ function addMessage(state: UiState, conversationId: string, message: MessageView
   const visible = state.focus === conversationId && session.scroll === 0 && state.terminalFocused;
   const outbox = message.clientId ? session.outbox.filter((o) => o.clientId !== message.clientId) : session.outbox;
   const unread = !visible && counts(message, state.me?.id) ? session.unread + 1 : session.unread;
-  return { ...state, sessions: { ...state.sessions, [conversationId]: { ...session, messages, unread, outbox } } };
+  // A message comes without a new view: the customer's wait follows from the messages, as the server works it out
+  // (from the last one alone when it is the newest; from them all when a resume put it among earlier ones).
+  const wait = messages.at(-1) === message ? replyWaitAfter(session.view, message) : replyWaitOf(messages);
+  const view = {
+    ...session.view,
+    customerWaitingSince: wait.customerWaitingSince,
+    firstResponseAt: wait.firstResponseAt,
+  };
+  return {
+    ...state,
+    sessions: { ...state.sessions, [conversationId]: { ...session, view, messages, unread, outbox } },
+  };
 }
 
-function applyChange(state: UiState, change: Change): UiState {
+/** P12: the customer is back in a parked chat now assigned to this rep again: said in that session's thread too. */
+function customerBack(state: UiState, change: Extract<Change, { kind: "notice" }>, at: number): UiState {
+  if (change.code !== "customer_back" || !change.conversationId) return state;
+  return withSession(state, change.conversationId, (s) => ({
+    ...s,
+    lines: [...(s.lines ?? []), { id: `line:${at}:${s.lines?.length ?? 0}`, at, text: change.text }],
+  }));
+}
+
+function applyChange(state: UiState, change: Change, at: number): UiState {
   switch (change.kind) {
     case "conversation":
       return upsertConversation(state, change.conversation);
@@ -233,13 +260,27 @@ function applyChange(state: UiState, change: Change): UiState {
         change.code === "rona" ||
         change.code === "aborted" ||
         change.code === "sentiment_alert" ||
-        change.code === "transfer_not_accepted";
+        change.code === "transfer_not_accepted" ||
+        change.code === "presence_set";
       // A transfer the target did not accept was not a transfer: today's count takes it back.
       const counts =
         change.code === "transfer_not_accepted"
           ? { ...state.counts, transferred: Math.max(0, state.counts.transferred - 1) }
           : state.counts;
-      return { ...state, counts, flash: { level: warn ? "warn" : "info", text: change.text, at: state.now } };
+      const flash: Flash = { level: warn ? "warn" : "info", text: change.text, at: state.now };
+      const next = customerBack(state, change, at);
+      // A consult that ended: the conversation is no longer this user's to see; it leaves the pane.
+      if (change.code === "consult_ended" && change.conversationId) {
+        const id = change.conversationId;
+        const meId = state.me?.id;
+        const left = withSession(state, id, (s) => ({
+          ...s,
+          view: { ...s.view, consultants: s.view.consultants.filter((c) => c !== meId) },
+        }));
+        const order = left.order.filter((o) => o !== id);
+        return { ...left, order, focus: left.focus === id ? "home" : left.focus, counts, flash };
+      }
+      return { ...next, counts, flash };
     }
     case "customer_conversation":
       return state;
@@ -260,7 +301,7 @@ export function reduce(state: UiState, action: Action): UiState {
     }
     case "event": {
       let next = state;
-      for (const change of action.frame.changes) next = applyChange(next, change);
+      for (const change of action.frame.changes) next = applyChange(next, change, action.frame.at);
       return next;
     }
     case "connection":
@@ -380,6 +421,14 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, targets: action.targets };
     case "open-items":
       return { ...state, openItems: action.items };
+    case "history":
+      return { ...state, history: { ...state.history, [action.conversationId]: action.items } };
+    case "history-opened": {
+      // Closed and seen for the first time: upsertConversation keeps it out of the pane and unread.
+      const next = upsertConversation(state, action.conversation);
+      const opened = withSession(next, action.conversation.id, (s) => ({ ...s, historyOf: action.historyOf }));
+      return reduce(opened, { type: "focus", target: action.conversation.id });
+    }
     case "flash":
       return { ...state, flash: action.flash };
     case "quit-armed":

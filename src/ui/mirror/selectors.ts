@@ -1,7 +1,9 @@
 // Pure selectors: rows, badges, hints and timers derived from the state.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { clock } from "../text/index.js";
-import type { OfferView } from "../../protocol/views.js";
+import type { ConversationView, OfferView, OrgView } from "../../protocol/views.js";
+import { customerWait } from "../../protocol/response-targets.js";
+import type { WaitLevel } from "../../protocol/response-targets.js";
 import { editorFor } from "../keys/line-editor.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { Session, UiState } from "./state.js";
@@ -38,9 +40,31 @@ export interface SessionRow {
   focused: boolean;
   aborted: boolean;
   label: string;
+  /** How long the customer has waited for an answer; null when nobody owes them one. */
+  wait: WaitMark | null;
+}
+
+/** The customer's wait as the screen shows it: its level, a short clock and the same in words. */
+export interface WaitMark {
+  level: WaitLevel;
+  /** "2:05", "12m", "1h05", "3d". */
+  clock: string;
+  /** "waiting 2:05, past target": the header and screen readers. */
+  words: string;
+}
+
+/** The customer's wait in a conversation at `now` (server time), against its workstream's response targets. */
+export function waitMark(org: OrgView | null, view: ConversationView, now: number): WaitMark | null {
+  const targets = org?.workstreams.find((w) => w.id === view.workstreamId)?.responseTargets;
+  const wait = customerWait(view, targets, now);
+  if (!wait) return null;
+  const clock = duration(wait.ms);
+  const past = wait.level === "late" ? (wait.firstResponse ? ", past first-response target" : ", past target") : "";
+  return { level: wait.level, clock, words: `waiting ${clock}${past}` };
 }
 
 export function sessionRows(state: UiState): SessionRow[] {
+  const now = serverNow(state);
   return state.order
     .map((id, index) => {
       const s = state.sessions[id]!;
@@ -56,6 +80,7 @@ export function sessionRows(state: UiState): SessionRow[] {
         focused: state.focus === id,
         aborted: s.view.aborted !== null,
         label: stateLabel(s, state.me?.id),
+        wait: waitMark(state.org, s.view, now),
       };
     })
     .filter((row) => row !== undefined);
@@ -66,6 +91,7 @@ export function spokenRow(row: SessionRow): string {
   const unread = row.badge === "" ? "" : row.badge === "+" ? ", 10 or more unread" : `, ${row.badge} unread`;
   const extras = [
     row.alert ? "urgent" : "",
+    row.wait ? `customer ${row.wait.words}` : "",
     row.draft ? "draft" : "",
     row.proactive ? "proactive" : "",
     row.focused ? "selected" : "",
@@ -74,9 +100,17 @@ export function spokenRow(row: SessionRow): string {
 }
 
 /** The state in words, as the rep needs it: "Conference requested", "Conference", "Customer ended", … */
+/** Whether `meId` consults on the conversation (sees it, writes to its rep only) rather than handling it. */
+export function isConsulting(view: Session["view"], meId: string | undefined): boolean {
+  return (
+    meId !== undefined && view.consultants.includes(meId) && view.ownerId !== meId && !view.participants.includes(meId)
+  );
+}
+
 export function stateLabel(session: Session, meId: string | undefined): string {
   const v = session.view;
   if (v.aborted) return "Aborted";
+  if (isConsulting(v, meId) && v.state !== "closed") return "Consulting";
   if (v.state === "active" && v.conferenceRequested) return "Conference requested";
   if (v.state === "active" && v.participants.length > 0) return "Conference";
   if (v.state === "wrapup" && v.customerEnded) return "Customer ended";
@@ -98,6 +132,12 @@ export function elapsed(ms: number): string {
   if (s < 600) return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
+}
+
+/** "0:42", "12m", "1h05", then "3d" past a day. */
+export function duration(ms: number): string {
+  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)}d`;
+  return elapsed(ms);
 }
 
 /** Server "now" as this terminal estimates it. */

@@ -1,7 +1,15 @@
 // The console's state: what the server told us, plus what belongs to this terminal only (focus,
 // drafts, scroll, read markers, dialogs). Reducers are pure; components are pure functions of it.
 import type { LineEditor } from "../keys/line-editor.js";
-import type { ConversationView, MessageView, NoteView, OfferView, OrgView, UserView } from "../../protocol/views.js";
+import type {
+  ConversationView,
+  HistoryItemView,
+  MessageView,
+  NoteView,
+  OfferView,
+  OrgView,
+  UserView,
+} from "../../protocol/views.js";
 import type { QuickReply } from "../../protocol/quick-replies.js";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "closed";
@@ -21,6 +29,16 @@ export interface Session {
   scroll: number;
   /** Messages typed while offline or not yet acknowledged: kept until the server has them. */
   outbox: { clientId: string; text: string }[];
+  /** An earlier conversation of the customer, opened read-only from the history of this conversation. */
+  historyOf?: string;
+  /** What the console itself says in the thread (the customer is back, P12): never sent, never stored. */
+  lines?: SessionLine[];
+}
+
+export interface SessionLine {
+  id: string;
+  at: number;
+  text: string;
 }
 
 export type Picker =
@@ -33,6 +51,8 @@ export type Picker =
       loadedAt: number | null;
     }
   | { kind: "conference"; conversationId: string; filter: string; index: number; loadedAt: number | null }
+  /** Whom to ask to consult: reps and supervisors, Available or Busy (a consult costs them no capacity). */
+  | { kind: "consult"; conversationId: string; filter: string; index: number; loadedAt: number | null }
   | {
       kind: "wrapup";
       conversationId: string;
@@ -50,7 +70,9 @@ export type Picker =
       /** The rep's own replies (console settings), offered beside the org's. */
       personal: readonly QuickReply[];
     }
-  | { kind: "switcher"; filter: string; index: number };
+  | { kind: "switcher"; filter: string; index: number }
+  /** The customer's earlier conversations, listed through `conversationId`: Enter opens one read-only. */
+  | { kind: "history"; conversationId: string; filter: string; index: number };
 
 export type Dialog =
   | { kind: "confirm-close"; conversationId: string; choice: "cancel" | "confirm" }
@@ -100,6 +122,8 @@ export interface UiState {
   dialog: Dialog;
   targets: Targets | null;
   openItems: ConversationView[];
+  /** The customer's earlier conversations, by the conversation they were asked through (signed-in customers only). */
+  history: Record<string, HistoryItemView[]>;
   flash: Flash | null;
   /** Server time minus local time, for countdowns computed from server deadlines. */
   clockSkew: number;
@@ -130,6 +154,7 @@ export function initialUiState(now: number, size = { columns: 120, rows: 40 }): 
     dialog: null,
     targets: null,
     openItems: [],
+    history: {},
     flash: null,
     clockSkew: 0,
     now,

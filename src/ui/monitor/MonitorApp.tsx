@@ -22,10 +22,21 @@ import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL, severity } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
 import { availability, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
-import { displayed, settingOff, stateText, tableRows, transferLine, viewCounts } from "./selectors.js";
-import type { MonitorState } from "./state.js";
+import {
+  displayed,
+  hasResponseTargets,
+  pastTargetCount,
+  settingOff,
+  stateText,
+  tableRows,
+  transferLine,
+  viewCounts,
+} from "./selectors.js";
+import type { MonitorState, WhyPanel } from "./state.js";
+import { whisperKey } from "./state.js";
 import { Table } from "./Table.js";
 import { TeamView } from "./TeamView.js";
+import { FiguresView } from "./FiguresView.js";
 
 const CONNECTION = {
   connecting: "connecting…",
@@ -39,6 +50,7 @@ const CONNECTION = {
 function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
   const { state, theme } = props;
   const counts = viewCounts(state);
+  const late = pastTargetCount(state);
   const users = Object.values(displayed(state).users).filter((u) => u.role === "rep" || u.capacity > 0);
   const available = users.filter((u) => u.presence === "available").length;
   const full = users.filter((u) => u.capacity > 0 && u.used >= u.capacity).length;
@@ -73,6 +85,10 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
         <Text> · open {counts.open}</Text>
         <Text> · waiting {counts.waiting}</Text>
         <Text {...(counts.alerts > 0 ? severity(theme, "act") : {})}> · alerts {counts.alerts}</Text>
+        {/* Customers waiting past their workstream's response target: act now. */}
+        {hasResponseTargets(state.base.org) ? (
+          <Text {...(late > 0 ? severity(theme, "act") : {})}> · past target {late}</Text>
+        ) : null}
         <Text {...fg(theme.muted)}> · </Text>
         {/* Nobody to take the customers who wait: act now. */}
         <Text {...severity(theme, available === 0 && counts.open > 0 ? "act" : "info")}>
@@ -160,6 +176,13 @@ function statusParts(state: MonitorState, session: Session, users: Record<string
   return parts;
 }
 
+/** The customer's rating (CSAT) as one line: the score in stars and in words, then the comment, if any. */
+function ratingLine(rating: NonNullable<Session["view"]["rating"]>): string {
+  const score = Math.max(0, Math.min(5, Math.round(rating.score)));
+  const comment = rating.comment ? sanitizeLine(rating.comment) : "";
+  return `Customer rating: ${"★".repeat(score)}${"☆".repeat(5 - score)} ${score}/5${comment ? ` · “${comment}”` : ""}`;
+}
+
 function ConversationPane(props: {
   state: MonitorState;
   session: Session;
@@ -178,7 +201,7 @@ function ConversationPane(props: {
   const v = session.view;
   const transfer = transferLine(v, state.transfers[v.id], users);
   const status = statusParts(state, session, users);
-  const detailsHeight = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0);
+  const detailsHeight = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0) + (v.rating ? 1 : 0);
   const room = Math.max(
     2,
     props.height - (props.banner ? 1 : 0) - 1 - detailsHeight - 1 - (transfer ? 1 : 0) - (props.composerHeight ?? 0),
@@ -188,7 +211,7 @@ function ConversationPane(props: {
     ? Math.max(1, visibleMessages(session.messages, room, props.width, 0, true, meId, v.customer.name).rows)
     : room;
   return (
-    <Box flexDirection="column" height={props.height} overflow="hidden">
+    <Box flexDirection="column" height={props.height} overflowY="hidden">
       {props.banner}
       <Text bold wrap="truncate-end">
         {sanitizeLine(v.id)} · {field(v.title, Math.max(12, props.width - 40))}{" "}
@@ -208,6 +231,11 @@ function ConversationPane(props: {
       <Text wrap="truncate-end" {...fg(theme.muted)}>
         {status.join(" · ")}
       </Text>
+      {v.rating ? (
+        <Text wrap="truncate-end" {...fg(theme.accent)}>
+          {ratingLine(v.rating)}
+        </Text>
+      ) : null}
       {transfer ? (
         <Text wrap="truncate-end" {...fg(theme.accent)} bold>
           {transfer}
@@ -225,6 +253,38 @@ function ConversationPane(props: {
         showSentiment
       />
       {props.composer}
+    </Box>
+  );
+}
+
+/**
+ * The routing decisions of the previewed conversation (y): the answer's first line, then as many of its last lines
+ * as fit (the latest decision matters most); what does not fit is counted, and `cc-agent why` prints it all.
+ */
+function WhyPane(props: { why: WhyPanel; height: number; theme: Theme }) {
+  const { why, theme } = props;
+  const id = sanitizeLine(why.conversationId);
+  if (!why.lines) return <Text {...fg(theme.muted)}>Asking the server why {id} is where it is…</Text>;
+  const [first = "", ...rest] = why.lines;
+  const room = Math.max(1, props.height - 2);
+  // When it does not all fit, one row says how much is left out.
+  const shown = rest.length > room ? rest.slice(rest.length - Math.max(0, room - 1)) : rest;
+  const hidden = rest.length - shown.length;
+  return (
+    <Box flexDirection="column" height={props.height} overflow="hidden">
+      <Text bold wrap="truncate-end">
+        Why: {first} <Text {...fg(theme.muted)}>· y hides</Text>
+      </Text>
+      {hidden > 0 ? (
+        <Text {...fg(theme.muted)} wrap="truncate-end">
+          … {hidden} earlier lines: cc-agent why {id} prints them all
+        </Text>
+      ) : null}
+      {shown.map((line, i) => (
+        <Text key={i} wrap="truncate-end" {...(line.startsWith("    ✔") ? fg(theme.accent) : {})}>
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }
@@ -258,15 +318,19 @@ function Preview(props: { state: MonitorState; height: number; width: number; th
       borderRight={false}
       {...border(theme.muted)}
     >
-      <ConversationPane
-        state={state}
-        session={session}
-        height={props.height - 1}
-        width={props.width}
-        scroll={0}
-        fitThread
-        theme={theme}
-      />
+      {state.why?.conversationId === session.id ? (
+        <WhyPane why={state.why} height={props.height - 1} theme={theme} />
+      ) : (
+        <ConversationPane
+          state={state}
+          session={session}
+          height={props.height - 1}
+          width={props.width}
+          scroll={0}
+          fitThread
+          theme={theme}
+        />
+      )}
     </Box>
   );
 }
@@ -303,18 +367,34 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
         {id}: you no longer monitor it · Esc back{" "}
       </Text>
     );
-  const draft = state.drafts[v.id] ?? "";
+  const whispering = state.composing && state.whispering && v.state !== "closed";
+  const key = whispering ? whisperKey(v.id) : v.id;
+  const draft = state.drafts[key] ?? "";
   const offline = state.base.connection !== "online";
-  const composerHeight = joined ? measureComposer(state.composing ? draft : "", props.width - 1, offline) : 0;
-  const composer = joined ? (
+  const composerHeight =
+    joined || whispering
+      ? measureComposer(state.composing ? draft : "", props.width - 1, offline) + (whispering ? 1 : 0)
+      : 0;
+  const editor = (
     <Composer
       draft={draft}
-      cursor={cursorIn(draft, state.editors[v.id])}
+      cursor={cursorIn(draft, state.editors[key])}
       width={props.width - 1}
       disabled={state.composing ? null : "Enter writes to the rep and the customer"}
       offline={offline}
       theme={theme}
     />
+  );
+  // A whisper says whom it reaches above its composer, in the whisper's own colour.
+  const composer = whispering ? (
+    <>
+      <Text {...fg(theme.system)} bold wrap="truncate-end">
+        » Whisper to {rep} only — the customer never sees it · Enter sends · Esc back
+      </Text>
+      {editor}
+    </>
+  ) : joined ? (
+    editor
   ) : null;
   return (
     <ConversationPane
@@ -335,6 +415,20 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
 
 function PickerOverlay(props: { state: MonitorState; theme: Theme }) {
   const picker = props.state.picker!;
+  if (picker.kind === "presence") {
+    const name = sanitizeLine(props.state.users[picker.userId]?.name ?? picker.userId);
+    return (
+      <Picker
+        title={`Set ${name}'s presence to`}
+        filter={picker.filter}
+        cursor={cursorIn(picker.filter, props.state.editors.picker)}
+        items={monitorPickerItems(props.state, picker)}
+        index={picker.index}
+        footer={`${name.split(" ")[0]} is told who set it · Enter selects · Esc closes`}
+        theme={props.theme}
+      />
+    );
+  }
   const view = props.state.base.sessions[picker.conversationId]?.view;
   const what = `${sanitizeLine(picker.conversationId)}${view ? ` (${sanitizeLine(view.title)})` : ""}`;
   const title =
@@ -384,7 +478,7 @@ function ForceCloseDialog(props: { state: MonitorState; theme: Theme }) {
 
 function MonitorFooter(props: { state: MonitorState; mode: Mode; hint: string | null; theme: Theme }) {
   const { theme, mode } = props;
-  const table = mode === "monitor" || mode === "monitor-watch" || mode === "monitor-compose";
+  const table = mode === "monitor" || mode === "monitor-team" || mode === "monitor-watch" || mode === "monitor-compose";
   const hints = hintBindings(mode);
   const columns = props.state.base.size.columns;
   // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off; whole hints only.
@@ -429,7 +523,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
   const rows = tableRows(state);
   const selected = rows.find((r) => r.id === state.selectedId);
   const hint =
-    state.screen !== "team" && selected?.alert
+    (state.screen === "table" || state.screen === "watch") && selected?.alert
       ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
       : null;
   const body = height - 2 - 2 - (state.paused ? 1 : 0);
@@ -452,7 +546,9 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
       />
     );
   } else if (state.screen === "team") {
-    content = <TeamView state={state} height={body} width={columns} theme={theme} />;
+    content = overlay ?? <TeamView state={state} height={body} width={columns} theme={theme} />;
+  } else if (state.screen === "figures") {
+    content = overlay ?? <FiguresView state={state} height={body} width={columns} theme={theme} />;
   } else if (state.screen === "watch") {
     content = overlay ?? <WatchView state={state} height={body} width={columns} theme={theme} />;
   } else {
@@ -471,7 +567,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     <Box flexDirection="column" height={height} width={columns}>
       <MonitorHeader state={state} theme={theme} />
       {state.paused ? <PauseBanner state={state} theme={theme} /> : null}
-      <Box flexDirection="column" flexGrow={1} overflow="hidden">
+      <Box flexDirection="column" flexGrow={1} overflowY="hidden">
         {content}
       </Box>
       <MonitorFooter state={state} mode={mode} hint={hint} theme={theme} />

@@ -5,7 +5,7 @@ import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { SentimentStep } from "../../protocol/views.js";
 import { cellWidth, isolate, stableEmoji, truncate } from "../text/index.js";
 import type { Theme } from "../theme/theme.js";
-import { fg, SENTIMENT_LABEL, sentimentSeverity, severity } from "../theme/theme.js";
+import { fg, SENTIMENT_LABEL, sentimentSeverity, severity, WAIT_LABEL } from "../theme/theme.js";
 import { spokenMonitorRow } from "./selectors.js";
 import type { MonitorRow } from "./selectors.js";
 import type { MonitorState, SortKey } from "./state.js";
@@ -31,6 +31,7 @@ export type ColumnKey =
   | "with"
   | "customer"
   | "time"
+  | "wait"
   | "sentiment"
   | "alert"
   | "unread"
@@ -53,6 +54,7 @@ const ORDER: [ColumnKey, string][] = [
   ["with", "with"],
   ["customer", "customer"],
   ["time", "time"],
+  ["wait", "wait"],
   ["sentiment", "sentiment"],
   ["alert", "!"],
   ["unread", "new"],
@@ -61,7 +63,7 @@ const ORDER: [ColumnKey, string][] = [
 const TITLE = Object.fromEntries(ORDER) as Record<ColumnKey, string>;
 
 /** Numbers read from the right. */
-const RIGHT: ReadonlySet<ColumnKey> = new Set<ColumnKey>(["time", "unread"]);
+const RIGHT: ReadonlySet<ColumnKey> = new Set<ColumnKey>(["time", "wait", "unread"]);
 
 export const SORT_COLUMN: Record<SortKey, ColumnKey> = {
   time: "time",
@@ -110,6 +112,8 @@ function cellText(row: MonitorRow, key: ColumnKey, width: number, selected: bool
       return row.customer;
     case "time":
       return row.time;
+    case "wait":
+      return row.wait ? `${WAIT_LABEL[row.wait.level].glyph}${row.wait.clock}` : "";
     case "sentiment":
       return sentimentCell(row.sentiment, width);
     case "alert":
@@ -152,6 +156,8 @@ export function tableColumns(width: number, rows: MonitorRow[], sorted?: ColumnK
     rep: widest(rows, "rep", width >= 140 ? 18 : narrow ? 10 : 14, title("rep")),
     time: widest(rows, "time", 9, title("time")),
   };
+  // The customer's wait for an answer, when anyone on screen is owed one.
+  if (anyCell(rows, "wait")) widths.wait = widest(rows, "wait", 6, title("wait"));
   if (anyCell(rows, "alert")) widths.alert = 1;
   if (anyCell(rows, "unread")) widths.unread = cellWidth(TITLE.unread);
   // The mark sits one space before the id; every further column takes a gap; one spare cell keeps rows off the
@@ -193,6 +199,8 @@ function cellColour(row: MonitorRow, key: ColumnKey, theme: Theme): { color?: st
       return { ...fg(theme.accent), bold: true };
     case "sentiment":
       return severity(theme, sentimentSeverity(row.sentiment));
+    case "wait":
+      return row.wait ? severity(theme, WAIT_LABEL[row.wait.level].severity) : {};
     case "rep":
       return row.repIsLast || !row.rep ? fg(theme.muted) : {};
     case "state":
@@ -220,7 +228,7 @@ export function Table(props: { state: MonitorState; rows: MonitorRow[]; height: 
   const header = line((c) => (c.key === sorted ? `${TITLE[c.key]}${state.reversed ? "↑" : "↓"}` : c.title));
   const more = rows.length > visible ? ` ${start + 1}–${start + shown.length} of ${rows.length}` : "";
   return (
-    <Box flexDirection="column" height={props.height} overflow="hidden">
+    <Box flexDirection="column" height={props.height} overflowY="hidden">
       <Text wrap="truncate">
         <Text bold underline>
           {fit(header, Math.max(0, props.width - 1 - more.length))}

@@ -1,10 +1,11 @@
 // The team and queues view (SV1): compact columns sized to their content, numbers right-aligned, capacity
-// and the longest wait as meters (full blocks and light shade, readable without colour).
+// and the longest wait as meters (full blocks and light shade, readable without colour). Each rep's presence
+// shows with its reason and the time in it; Up/Down select a rep, whose presence `p` sets (when the org allows).
 import { Box, Text } from "ink";
 import { cellWidth } from "../text/index.js";
 import type { Theme } from "../theme/theme.js";
 import { fg, meter, severity } from "../theme/theme.js";
-import { queueRows, teamRows } from "./selectors.js";
+import { queueRows, selectedTeamRow, teamRows } from "./selectors.js";
 import type { QueueRow, TeamRow } from "./selectors.js";
 import type { MonitorState } from "./state.js";
 import { fit } from "./Table.js";
@@ -35,11 +36,15 @@ function capacityNote(r: TeamRow): string {
   return r.over > 0 ? `▲ ${r.over} over` : r.capacity > 0 && r.used >= r.capacity ? "full" : "";
 }
 
-function TeamTable(props: { team: TeamRow[]; nameWidth: number; theme: Theme }) {
+function TeamTable(props: { team: TeamRow[]; selected: string | null; nameWidth: number; theme: Theme }) {
   const { team, nameWidth, theme } = props;
   const presenceWidth = widest(
     team.map((r) => r.presence),
     "presence",
+  );
+  const sinceWidth = widest(
+    team.map((r) => r.since),
+    "for",
   );
   const countWidth = widest(
     team.map((r) => `${r.used}/${r.capacity}`),
@@ -54,6 +59,7 @@ function TeamTable(props: { team: TeamRow[]; nameWidth: number; theme: Theme }) 
         {[
           fit("Team", nameWidth),
           fit("presence", presenceWidth),
+          fit("for", sinceWidth, true),
           fit("capacity", capacityWidth),
           fit("convs", convWidth, true),
           "queues",
@@ -63,13 +69,19 @@ function TeamTable(props: { team: TeamRow[]; nameWidth: number; theme: Theme }) 
         const load =
           r.over > 0 ? severity(theme, "act") : r.used >= r.capacity ? severity(theme, "watch") : fg(theme.ok);
         const note = capacityNote(r);
+        const selected = r.id === props.selected;
         return (
           <Text key={r.id} wrap="truncate">
-            {fit(r.name, nameWidth)}
+            {/* The selected rep (p sets their presence): an inverse name, which NO_COLOR keeps. */}
+            <Text inverse={selected} bold={selected}>
+              {fit(r.name, nameWidth)}
+            </Text>
             {GAP}
             <Text {...(r.rona ? severity(theme, "act") : fg(r.available ? theme.ok : theme.muted))}>
               {fit(r.presence, presenceWidth)}
             </Text>
+            {GAP}
+            <Text {...(r.rona ? severity(theme, "act") : fg(theme.muted))}>{fit(r.since, sinceWidth, true)}</Text>
             {GAP}
             <Meter share={r.capacity > 0 ? r.used / r.capacity : r.used > 0 ? 1 : 0} style={load} theme={theme} />{" "}
             <Text {...(r.over > 0 ? severity(theme, "act") : {})}>
@@ -138,8 +150,8 @@ export function TeamView(props: { state: MonitorState; height: number; width: nu
   // One name column for both tables, as wide as the longest name (within reason).
   const nameWidth = widest([...team.map((r) => r.name), ...queues.map((q) => q.name)], "Queue", 24);
   return (
-    <Box flexDirection="column" height={props.height} overflow="hidden">
-      <TeamTable team={team} nameWidth={nameWidth} theme={theme} />
+    <Box flexDirection="column" height={props.height} overflowY="hidden">
+      <TeamTable team={team} selected={selectedTeamRow(state)?.id ?? null} nameWidth={nameWidth} theme={theme} />
       <Text> </Text>
       <QueueTable queues={queues} nameWidth={nameWidth} theme={theme} />
     </Box>

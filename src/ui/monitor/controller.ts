@@ -2,20 +2,25 @@
 // action is checked first against the org's settings and the conversation's state, and refused with its
 // reason; the server's own refusal, when it comes, is shown as it words it. Rendering never happens here.
 import { sanitizeLine, sanitizeText } from "../../protocol/sanitize.js";
+import type { Figures } from "../../protocol/views.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
+import type { WhyAnswer } from "../../protocol/why.js";
+import { whyLines } from "../../protocol/why.js";
 import { insert, replaceText, submitted } from "../keys/line-editor.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { Flash } from "../mirror/state.js";
 import type { Store } from "../mirror/store.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
 import type { MonitorAction } from "./reducer.js";
-import { refusalFor, tableRows } from "./selectors.js";
+import { presenceRefusalFor, refusalFor, selectedTeamRow, tableRows } from "./selectors.js";
+import { pickedPresence } from "../components/presence-items.js";
 import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
+import { whisperKey } from "./state.js";
 import { Effects } from "../effects.js";
 import { actionTarget, monitorHelpRoom, monitorMode, monitorPickerItems, tablePage } from "./screen.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
@@ -29,7 +34,35 @@ export interface MonitorControllerOptions extends EffectsOptions {
 
 export type MonitorStore = Store<MonitorState, MonitorAction>;
 
+/** While the live figures are shown, they are asked for again this often (by the terminal's clock ticks). */
+export const FIGURES_EVERY_MS = 5000;
+
 export class MonitorController extends Effects<MonitorState, MonitorAction, MonitorControllerOptions> {
+  /** When the live figures were last asked for (the store's clock), and whether the answer is still awaited. */
+  private figuresAskedAt = Number.NEGATIVE_INFINITY;
+  private figuresAwaited = false;
+
+  constructor(store: MonitorStore, client: MonitorClient, options: MonitorControllerOptions) {
+    super(store, client, options);
+    // Only while they are shown: the table and the other views cost the server nothing for them.
+    store.subscribe(() => {
+      const state = this.state;
+      if (state.screen === "figures" && state.base.now - this.figuresAskedAt >= FIGURES_EVERY_MS) this.refreshFigures();
+    });
+  }
+
+  /** Ask the server for the live figures; a refusal is shown in the flash line. */
+  refreshFigures(): void {
+    if (this.figuresAwaited) return;
+    this.figuresAwaited = true;
+    this.figuresAskedAt = this.state.base.now;
+    void this.call({ type: "figures" }).then((result) => {
+      this.figuresAwaited = false;
+      const figures = result?.figures as Figures | undefined;
+      if (figures) this.store.dispatch({ type: "figures", figures });
+    });
+  }
+
   private get meId(): string {
     return this.state.base.me?.id ?? "";
   }
@@ -60,7 +93,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
   /** The store's key of the field that takes text in `mode`. */
   private fieldKey(mode: Mode): string | null {
     if (mode === "monitor-filter") return "filter";
-    if (mode === "monitor-compose") return this.state.watchId;
+    if (mode === "monitor-compose")
+      return this.state.watchId && this.state.whispering ? whisperKey(this.state.watchId) : this.state.watchId;
     if (mode === "picker") return "picker";
     if (mode === "help") return "help";
     return null;
@@ -146,6 +180,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return this.watch("join");
       case "mon-leave":
         return this.leave();
+      case "mon-whisper":
+        return this.openWhisper();
       case "mon-assign":
       case "mon-assign-override": {
         const id = this.target();
@@ -189,6 +225,23 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return this.store.dispatch({ type: "next-view" });
       case "mon-team":
         return this.store.dispatch({ type: "toggle-team" });
+      case "mon-team-up":
+      case "mon-team-down":
+        return this.store.dispatch({ type: "move-team", delta: command === "mon-team-up" ? -1 : 1 });
+      case "mon-set-presence": {
+        // SV2: refused here, in the server's words, when the org does not allow it.
+        const refusal = presenceRefusalFor(state);
+        if (refusal) return this.flash(refusal, "warn");
+        const rep = selectedTeamRow(state)!;
+        this.store.dispatch({ type: "picker", picker: { kind: "presence", userId: rep.id, filter: "", index: 0 } });
+        return;
+      }
+      case "mon-why":
+        return this.why();
+      case "mon-figures":
+        this.store.dispatch({ type: "toggle-figures" });
+        if (this.state.screen === "figures") this.refreshFigures();
+        return;
       case "mon-help":
       case "help":
         return this.store.dispatch({ type: "dialog", dialog: { kind: "help", filter: "" } });
@@ -220,7 +273,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       case "mon-scroll-live":
         return this.store.dispatch({ type: "scroll", delta: "live" });
       case "mon-send":
-        return this.send();
+        return state.whispering ? this.whisper() : this.send();
       case "mon-newline": {
         const editor = this.editorIn("monitor-compose");
         if (editor) this.setField("monitor-compose", insert(editor, "\n", true));
@@ -290,6 +343,69 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         ? `Monitoring ${this.titleOf(conversationId)} silently: ${rep} and the customer do not see you.`
         : `Joined ${this.titleOf(conversationId)}: ${rep} and the customer see what you write.`,
     );
+  }
+
+  /** A whisper to the rep of a conversation: monitored silently first if need be, then the whisper composer opens. */
+  private async openWhisper(): Promise<void> {
+    const id = this.target();
+    if (this.refused("monitor", id)) return;
+    const conversationId = id!;
+    const view = this.state.base.sessions[conversationId]?.view;
+    if (!view?.ownerId) return this.flash(`${this.titleOf(conversationId)} has no rep to whisper to.`, "warn");
+    if (!view.supervisors[this.meId]) {
+      if (!(await this.call({ type: "monitor", conversationId }))) return;
+      this.store.dispatch({ type: "supervising", conversationId, mode: "monitor" });
+    }
+    this.store.dispatch({
+      type: "screen",
+      screen: "watch",
+      watchId: conversationId,
+      composing: true,
+      whispering: true,
+    });
+    const rep = view.ownerName ? sanitizeLine(view.ownerName) : "the rep";
+    this.flash(`Whisper to ${rep}: only ${rep} sees it, never the customer. Enter sends, Esc goes back.`);
+  }
+
+  private async whisper(): Promise<void> {
+    const id = this.state.watchId;
+    if (!id) return;
+    const key = whisperKey(id);
+    const text = this.state.drafts[key] ?? "";
+    if (text.trim() === "") return;
+    const length = [...text].length;
+    if (length > COMPOSER_LIMIT)
+      return this.flash(
+        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send.`,
+        "error",
+      );
+    const editor = this.editorIn("monitor-compose");
+    if (editor) this.setField("monitor-compose", submitted(editor, text));
+    try {
+      await this.client.request({ type: "whisper", conversationId: id, text });
+      const rep = this.state.base.sessions[id]?.view.ownerName;
+      this.flash(`Whispered to ${rep ? sanitizeLine(rep) : "the rep"}; the customer does not see it.`);
+    } catch (error) {
+      // Refused: the text goes back into the composer, nothing is lost.
+      const now = this.state.drafts[key] ?? "";
+      this.store.dispatch({ type: "draft", conversationId: key, text: now === "" ? text : `${text}\n${now}` });
+      this.flash(sanitizeLine((error as Error).message), "error");
+    }
+  }
+
+  /** The routing decisions behind where the selected conversation is, in the preview; y again hides them. */
+  private async why(): Promise<void> {
+    const id = this.state.selectedId;
+    if (!id) return this.flash("No conversation is selected.");
+    if (this.state.why?.conversationId === id) return this.store.dispatch({ type: "why", why: null });
+    this.store.dispatch({ type: "why", why: { conversationId: id, lines: null } });
+    const answer = await this.call({ type: "why", conversationId: id });
+    // Hidden or moved on meanwhile: the answer is not wanted any more.
+    if (this.state.why?.conversationId !== id) return;
+    this.store.dispatch({
+      type: "why",
+      why: answer ? { conversationId: id, lines: whyLines(answer as unknown as WhyAnswer) } : null,
+    });
   }
 
   private async leave(): Promise<void> {
@@ -363,6 +479,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const item = this.pickerItems(picker)[picker.index];
     if (!item) return;
     if (item.disabled) return this.flash(`${item.label} cannot be chosen: ${item.disabled}.`, "warn");
+    if (picker.kind === "presence") return this.setPresence(picker.userId, item);
     const [kind, targetId] = item.id.split(":") as ["queue" | "rep", string];
     const target = { kind, id: targetId };
     const id = picker.conversationId;
@@ -406,6 +523,15 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         status: { ...mine, status: "queued", at: this.now() },
       });
     this.flash(`Transferred ${id} to queue ${item.label}${fromName ? `; ${fromName} stays on as consultant` : ""}.`);
+  }
+
+  /** SV2, L2: set a rep's presence for them (Offline for a rep who left, Available after RONA); they are told. */
+  private async setPresence(userId: string, item: PickerItem): Promise<void> {
+    const result = await this.call({ type: "set_presence", userId, ...pickedPresence(item.id) });
+    if (!result) return;
+    this.store.dispatch({ type: "picker", picker: null });
+    const name = sanitizeLine(this.state.users[userId]?.name ?? userId);
+    this.flash(`${name} is now ${item.label}; ${name.split(" ")[0]} is told you set it.`);
   }
 
   private async confirmForceClose(): Promise<void> {

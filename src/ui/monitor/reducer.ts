@@ -2,16 +2,17 @@
 // supervisor's welcome and event frames have the same shape as a rep's); the rest is the monitor's own:
 // every user's presence and capacity, unread counts, handle-time starts, change marks, the selection that
 // follows its conversation through re-sorts, pause, and the status of transfers this supervisor asked for.
+import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
-import type { Change, MessageView, UserView } from "../../protocol/views.js";
+import type { Change, Figures, MessageView, UserView } from "../../protocol/views.js";
 import { reduce } from "../mirror/reducer.js";
 import type { ConnectionStatus, Flash, UiState } from "../mirror/state.js";
 import { initialUiState } from "../mirror/state.js";
 import { monitorPickerItems } from "./screen.js";
-import { liveNow, tableRows } from "./selectors.js";
+import { liveNow, tableRows, teamRows } from "./selectors.js";
 import { SAVED_VIEWS, SORT_KEYS } from "./state.js";
-import type { MonitorDialog, MonitorPicker, MonitorState, Screen, TransferStatus } from "./state.js";
+import type { MonitorDialog, MonitorPicker, MonitorState, Screen, TransferStatus, WhyPanel } from "./state.js";
 
 export type MonitorAction =
   | { type: "welcome"; welcome: Welcome; now: number }
@@ -24,9 +25,11 @@ export type MonitorAction =
   | { type: "flash"; flash: Flash | null }
   | { type: "move"; delta: number }
   | { type: "select"; id: string }
+  /** Up/Down in the team view: the selected rep. */
+  | { type: "move-team"; delta: number }
   | { type: "filter"; filter: string; editing: boolean }
-  | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean }
-  | { type: "composing"; composing: boolean }
+  | { type: "screen"; screen: Screen; watchId?: string | null; composing?: boolean; whispering?: boolean }
+  | { type: "composing"; composing: boolean; whispering?: boolean }
   | { type: "draft"; conversationId: string; text: string }
   /** A field edited: "filter", "picker", "help", or a conversation id (its draft). */
   | { type: "edit"; field: string; editor: LineEditor }
@@ -44,15 +47,20 @@ export type MonitorAction =
   | { type: "reverse-sort" }
   /** `v`: the next saved view. */
   | { type: "next-view" }
-  /** `t`: the team screen, or back to the table. */
+  /** `T`: the team screen, or back to the table. */
   | { type: "toggle-team" }
+  /** `F`: the live figures, or back to the table. */
+  | { type: "toggle-figures" }
+  /** The server's answer to a `figures` request. */
+  | { type: "figures"; figures: Figures }
   /** Space: freeze the screen, or let it run again. */
   | { type: "toggle-pause" }
   | { type: "dialog"; dialog: MonitorDialog }
   | { type: "pause"; paused: boolean }
   | { type: "transfer-status"; conversationId: string; status: TransferStatus | null }
   /** The server acknowledged monitor, join or leave: show it until its next view of the conversation. */
-  | { type: "supervising"; conversationId: string; mode: "monitor" | "join" | null };
+  | { type: "supervising"; conversationId: string; mode: "monitor" | "join" | null }
+  | { type: "why"; why: WhyPanel | null };
 
 function countsAsUnread(message: MessageView, meId: string | undefined): boolean {
   return message.author.role !== "system" && !(message.author.role !== "customer" && message.author.id === meId);
@@ -139,6 +147,13 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
       }
       return next;
     }
+    case "offer": {
+      // A consult is answered in the console, where the conversation opens: the monitor says so.
+      const o = change.offer;
+      if (o.kind !== "consult" || o.status !== "pending") return next;
+      const text = `${sanitizeLine(o.byName ?? "A rep")} asks you to consult on ${sanitizeLine(o.conversationId)} (${sanitizeLine(o.title)}): answer in the console (cc-agent).`;
+      return { ...next, base: { ...next.base, flash: { level: "warn", text, at: next.base.now } } };
+    }
     default:
       return next;
   }
@@ -207,6 +222,11 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
     }
     case "select":
       return { ...state, selectedId: action.id };
+    case "move-team": {
+      const count = teamRows(state).length;
+      if (count === 0) return state;
+      return { ...state, teamIndex: Math.max(0, Math.min(count - 1, state.teamIndex + action.delta)) };
+    }
     case "filter":
       return { ...state, filter: action.filter, filterEditing: action.editing };
     case "screen":
@@ -215,11 +235,12 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
         screen: action.screen,
         watchId: action.watchId !== undefined ? action.watchId : state.watchId,
         composing: action.composing ?? false,
+        whispering: action.whispering ?? false,
         scroll: action.screen === state.screen && action.watchId === state.watchId ? state.scroll : 0,
         ...(action.screen === "watch" && action.watchId ? { selectedId: action.watchId } : {}),
       };
     case "composing":
-      return { ...state, composing: action.composing };
+      return { ...state, composing: action.composing, whispering: action.composing && (action.whispering ?? false) };
     case "edit": {
       const { field, editor } = action;
       const next = { ...state, editors: { ...state.editors, [field]: editor } };
@@ -265,7 +286,7 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return { ...state, picker: { ...picker, index: (((picker.index + action.delta) % count) + count) % count } };
     }
     case "switch-picker-tab":
-      return state.picker
+      return state.picker && state.picker.kind !== "presence"
         ? { ...state, picker: { ...state.picker, tab: state.picker.tab === "queues" ? "reps" : "queues", index: 0 } }
         : state;
     case "dismiss-picker":
@@ -281,6 +302,11 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return { ...state, view: SAVED_VIEWS[(SAVED_VIEWS.indexOf(state.view) + 1) % SAVED_VIEWS.length]! };
     case "toggle-team":
       return step(state, { type: "screen", screen: state.screen === "team" ? "table" : "team" });
+    case "toggle-figures":
+      return step(state, { type: "screen", screen: state.screen === "figures" ? "table" : "figures" });
+    case "figures":
+      // A paused screen holds still: the next answer after it runs again brings them up to date.
+      return state.paused ? state : { ...state, figures: action.figures };
     case "toggle-pause":
       return step(state, { type: "pause", paused: !state.paused });
     case "dialog":
@@ -291,6 +317,8 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
         ...state,
         paused: action.paused ? { base: state.base, users: state.users, serverNow: liveNow(state), held: 0 } : null,
       };
+    case "why":
+      return { ...state, why: action.why };
     case "supervising": {
       const session = state.base.sessions[action.conversationId];
       const meId = state.base.me?.id;

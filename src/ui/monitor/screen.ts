@@ -7,9 +7,10 @@ import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
-import { refusalFor } from "./selectors.js";
+import { presenceItems } from "../components/presence-items.js";
+import { presenceRefusalFor, refusalFor } from "./selectors.js";
 import type { SupervisorAction } from "./selectors.js";
-import type { MonitorPicker, MonitorState } from "./state.js";
+import type { ConversationPicker, MonitorPicker, MonitorState } from "./state.js";
 
 export function monitorMode(state: MonitorState): Mode {
   if (state.dialog?.kind === "help") return "help";
@@ -17,6 +18,7 @@ export function monitorMode(state: MonitorState): Mode {
   if (state.picker) return "picker";
   if (state.filterEditing) return "monitor-filter";
   if (state.screen === "team") return "monitor-team";
+  if (state.screen === "figures") return "monitor-figures";
   if (state.screen === "watch") return state.composing ? "monitor-compose" : "monitor-watch";
   return "monitor";
 }
@@ -46,8 +48,9 @@ const ACTION_OF: Partial<Record<CommandId, SupervisorAction>> = {
   "mon-force-close": "force-close",
 };
 
-/** For the table's footer: is the command usable on what it applies to, and if not, why (the server's words). */
+/** For the footer: is the command usable on what it applies to, and if not, why (the server's words). */
 export function availability(state: MonitorState, command: CommandId): string | null {
+  if (command === "mon-set-presence") return presenceRefusalFor(state);
   const action = ACTION_OF[command];
   return action ? refusalFor(state, action, actionTarget(state)) : null;
 }
@@ -56,6 +59,8 @@ export function availability(state: MonitorState, command: CommandId): string | 
 export function monitorPickerItems(state: MonitorState, picker: MonitorPicker): PickerItem[] {
   // The live data even while paused: a choice is made on the present.
   const { users, base } = state;
+  if (picker.kind === "presence")
+    return filterItems(presenceItems(base.org?.presenceReasons, users[picker.userId] ?? null), picker.filter);
   const sessions = base.sessions;
   const view = sessions[picker.conversationId]?.view;
   let items: PickerItem[];
@@ -78,7 +83,7 @@ export function monitorPickerItems(state: MonitorState, picker: MonitorPicker): 
   return filterItems(items, picker.filter);
 }
 
-function repItem(picker: MonitorPicker, u: UserView, ownerId: string | null, inIt: string[]): PickerItem {
+function repItem(picker: ConversationPicker, u: UserView, ownerId: string | null, inIt: string[]): PickerItem {
   const presence = PRESENCE_LABEL[u.presence];
   const full = u.used >= u.capacity;
   const base = { id: `rep:${u.id}`, label: sanitizeLine(u.name) };

@@ -1,12 +1,14 @@
 // Pure selectors of the monitor: table rows (filtered, saved view, sorted), counts, timers, the team
 // and queues, what each action needs before it is sent, and the transfer status line.
-import { conversationRefusal, settingRefusal } from "../../protocol/rules.js";
+import { conversationRefusal, setPresenceRefusal, settingRefusal } from "../../protocol/rules.js";
 import type { SupervisorAction } from "../../protocol/rules.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { ConversationView, OrgView, SentimentStep, UserView } from "../../protocol/views.js";
-import { elapsed, unreadBadge } from "../mirror/selectors.js";
+import { duration, unreadBadge, waitMark } from "../mirror/selectors.js";
+import type { WaitMark } from "../mirror/selectors.js";
 import type { Session } from "../mirror/state.js";
-import { PRESENCE_LABEL, SENTIMENT_LABEL, STATE_LABEL } from "../theme/theme.js";
+import { SENTIMENT_LABEL, STATE_LABEL } from "../theme/theme.js";
+import { userPresenceText } from "../components/presence-items.js";
 import type { MonitorState, SavedView, SortKey, TransferStatus } from "./state.js";
 
 /** Rows changed this recently carry a change mark (more than colour, UX 10). */
@@ -28,11 +30,7 @@ export function displayed(state: MonitorState): {
   return { sessions: state.base.sessions, users: state.users, now: liveNow(state) };
 }
 
-/** "0:42", "12m", "1h05", then "3d" past a day. */
-export function duration(ms: number): string {
-  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)}d`;
-  return elapsed(ms);
-}
+export { duration };
 
 export function firstName(name: string): string {
   return sanitizeLine(name).split(" ")[0] ?? "";
@@ -74,6 +72,7 @@ export function spokenMonitorRow(row: MonitorRow, selected: boolean): string {
     row.with,
     row.customer,
     row.time,
+    row.wait ? `customer ${row.wait.words}` : "",
     SENTIMENT_LABEL[row.sentiment].word,
     row.alert ? "urgent" : "",
     unread,
@@ -131,6 +130,8 @@ export interface MonitorRow {
   customer: string;
   timeMs: number;
   time: string;
+  /** How long the customer has waited for an answer, against the workstream's targets; null when nobody owes one. */
+  wait: WaitMark | null;
   sentiment: SentimentStep;
   sentimentText: string;
   alert: boolean;
@@ -163,6 +164,7 @@ export function rowOf(state: MonitorState, session: Session, users: Record<strin
     customer: sanitizeLine(view.title) || sanitizeLine(view.customer.name),
     timeMs: time.ms,
     time: time.text,
+    wait: waitMark(state.base.org, view, now),
     sentiment: view.sentiment,
     sentimentText: sentimentText(view.sentiment),
     alert: view.alert,
@@ -281,6 +283,16 @@ export function viewCounts(state: MonitorState): Record<SavedView, number> {
   };
 }
 
+/** Whether any workstream sets response targets: without them, nothing can be past one. */
+export function hasResponseTargets(org: OrgView | null): boolean {
+  return org?.workstreams.some((w) => w.responseTargets !== undefined) ?? false;
+}
+
+/** Ongoing conversations whose customer has waited past their workstream's response target. */
+export function pastTargetCount(state: MonitorState): number {
+  return allRows(state).filter((r) => r.wait?.level === "late").length;
+}
+
 // ---- actions: what each needs (SV2, SV4–SV8) --------------------------------------------------------
 
 export type { SupervisorAction };
@@ -309,10 +321,26 @@ export function refusalFor(
 
 // ---- team and queues --------------------------------------------------------------------------------
 
+/** The rep selected in the team view (its position is kept within the rows there are), or null. */
+export function selectedTeamRow(state: MonitorState): TeamRow | null {
+  const rows = teamRows(state);
+  return rows.length === 0 ? null : rows[Math.min(state.teamIndex, rows.length - 1)]!;
+}
+
+/** Why the supervisor cannot set the selected rep's presence now (the server's words), or null. */
+export function presenceRefusalFor(state: MonitorState): string | null {
+  const off = state.base.org ? setPresenceRefusal(state.base.org.supervisor) : null;
+  if (off) return off.message;
+  return selectedTeamRow(state) ? null : "No rep is selected.";
+}
+
 export interface TeamRow {
   id: string;
   name: string;
+  /** "◐ Busy · Lunch": the presence with the reason given for it. */
   presence: string;
+  /** How long in that presence ("12m"), "—" when not known. */
+  since: string;
   rona: boolean;
   available: boolean;
   used: number;
@@ -323,7 +351,7 @@ export interface TeamRow {
 }
 
 export function teamRows(state: MonitorState): TeamRow[] {
-  const { users } = displayed(state);
+  const { users, now } = displayed(state);
   const queueName = (id: string) => sanitizeLine(state.base.org?.queues.find((q) => q.id === id)?.name ?? id);
   return Object.values(users)
     .filter((u) => u.role === "rep" || u.capacity > 0)
@@ -331,7 +359,8 @@ export function teamRows(state: MonitorState): TeamRow[] {
     .map((u) => ({
       id: u.id,
       name: sanitizeLine(u.name),
-      presence: `${PRESENCE_LABEL[u.presence].glyph} ${PRESENCE_LABEL[u.presence].word}`,
+      presence: userPresenceText(u),
+      since: u.presenceSince === undefined ? "—" : duration(Math.max(0, now - u.presenceSince)),
       rona: u.presence === "rona",
       available: u.presence === "available",
       used: u.used,

@@ -2,7 +2,7 @@
 // (the same reducer keeps it), plus every user's presence and capacity, and what belongs to this
 // terminal only: the selection, filter, sort, saved view, pause, dialogs, transfer statuses.
 import type { LineEditor } from "../keys/line-editor.js";
-import type { UserView } from "../../protocol/views.js";
+import type { Figures, UserView } from "../../protocol/views.js";
 import type { UiState } from "../mirror/state.js";
 import { initialUiState } from "../mirror/state.js";
 
@@ -12,10 +12,11 @@ export const SORT_KEYS: SortKey[] = ["time", "sentiment", "state", "queue", "rep
 export type SavedView = "all" | "open" | "waiting" | "alerts";
 export const SAVED_VIEWS: SavedView[] = ["all", "open", "waiting", "alerts"];
 
-/** The table, the team and queues view, or the live view of one conversation (monitored or joined). */
-export type Screen = "table" | "team" | "watch";
+/** The table, the team and queues view, the live figures, or the live view of one conversation (monitored or joined). */
+export type Screen = "table" | "team" | "figures" | "watch";
 
-export interface MonitorPicker {
+/** Assign or transfer a conversation to a rep or a queue. */
+export interface ConversationPicker {
   kind: "assign" | "transfer";
   conversationId: string;
   /** Assign with the presence and capacity override (SV5). */
@@ -24,6 +25,16 @@ export interface MonitorPicker {
   filter: string;
   index: number;
 }
+
+/** Set a rep's presence (with one of the org's reasons) for them, from the team view. */
+export interface PresencePicker {
+  kind: "presence";
+  userId: string;
+  filter: string;
+  index: number;
+}
+
+export type MonitorPicker = ConversationPicker | PresencePicker;
 
 export type MonitorDialog =
   | { kind: "force-close"; conversationId: string; choice: "cancel" | "confirm" }
@@ -37,6 +48,12 @@ export interface TransferStatus {
   fromName: string | null;
   status: "pending" | "accepted" | "rejected" | "withdrawn" | "queued";
   at: number;
+}
+
+/** The routing decisions of a conversation (`why`), shown in the preview in place of its thread: null while asked. */
+export interface WhyPanel {
+  conversationId: string;
+  lines: string[] | null;
 }
 
 /** What the screen shows while paused: the data as it was, and how many updates came in since. */
@@ -68,8 +85,12 @@ export interface MonitorState {
   screen: Screen;
   /** The conversation the live view shows. */
   watchId: string | null;
-  /** The composer has focus (joined conversations only). */
+  /** The selected row of the team view (by position in its name order). */
+  teamIndex: number;
+  /** The composer has focus (joined conversations, or a whisper). */
   composing: boolean;
+  /** The composer writes a whisper: to the rep only, never the customer (its draft is kept apart). */
+  whispering: boolean;
   drafts: Record<string, string>;
   /** Cursor, undo and sent history of each field: drafts by conversation id, "filter", "picker", "help". */
   editors: Record<string, LineEditor>;
@@ -79,6 +100,10 @@ export interface MonitorState {
   dialog: MonitorDialog;
   paused: Frozen | null;
   transfers: Record<string, TransferStatus>;
+  /** The preview's routing explanation, for the conversation it names (y shows and hides it). */
+  why: WhyPanel | null;
+  /** The server's live figures, as last asked for (only while the live figures are shown). */
+  figures: Figures | null;
 }
 
 export function initialMonitorState(now: number, size = { columns: 120, rows: 40 }): MonitorState {
@@ -96,7 +121,9 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     view: "all",
     screen: "table",
     watchId: null,
+    teamIndex: 0,
     composing: false,
+    whispering: false,
     drafts: {},
     editors: {},
     scroll: 0,
@@ -104,5 +131,12 @@ export function initialMonitorState(now: number, size = { columns: 120, rows: 40
     dialog: null,
     paused: null,
     transfers: {},
+    why: null,
+    figures: null,
   };
+}
+
+/** Where a whisper's draft is kept: apart from what a joined supervisor writes to the customer. */
+export function whisperKey(conversationId: string): string {
+  return `whisper:${conversationId}`;
 }

@@ -1,6 +1,8 @@
 // Theme tokens instead of raw colours. Every state also has a glyph and a word, so NO_COLOR and
 // colour-blind users lose nothing. With NO_COLOR set, colours go; bold and inverse stay.
 import type { Presence } from "../../protocol/views.js";
+import type { WaitLevel } from "../../protocol/response-targets.js";
+import { PRESENCE_WORD } from "../../protocol/vocabulary.js";
 
 export interface Theme {
   color: boolean;
@@ -36,12 +38,12 @@ export function makeTheme(env: NodeJS.ProcessEnv = process.env): Theme {
 }
 
 export const PRESENCE_LABEL: Record<Presence, { glyph: string; word: string }> = {
-  available: { glyph: "●", word: "Available" },
-  busy: { glyph: "◐", word: "Busy" },
-  dnd: { glyph: "⊘", word: "Busy-DND" },
-  away: { glyph: "○", word: "Away" },
-  offline: { glyph: "✕", word: "Offline" },
-  rona: { glyph: "⚠", word: "RONA" },
+  available: { glyph: "●", word: PRESENCE_WORD.available },
+  busy: { glyph: "◐", word: PRESENCE_WORD.busy },
+  dnd: { glyph: "⊘", word: PRESENCE_WORD.dnd },
+  away: { glyph: "○", word: PRESENCE_WORD.away },
+  offline: { glyph: "✕", word: PRESENCE_WORD.offline },
+  rona: { glyph: "⚠", word: PRESENCE_WORD.rona },
 };
 
 export const STATE_LABEL: Record<string, { glyph: string; word: string }> = {
@@ -119,6 +121,16 @@ export function sentimentSeverity(step: number): Severity {
 }
 
 /**
+ * The customer's wait for an answer against the workstream's response targets: a mark that fills as it grows, so
+ * the levels read without colour (NO_COLOR), on the severity scale. Past target is also bold (act now).
+ */
+export const WAIT_LABEL: Record<WaitLevel, { glyph: string; severity: Severity }> = {
+  ok: { glyph: "◦", severity: "info" },
+  warn: { glyph: "△", severity: "watch" },
+  late: { glyph: "▲", severity: "act" },
+};
+
+/**
  * A meter as btop draws it: `width` cells, full blocks for the share used and light shade for the rest (drawn
  * dim), so it reads without colour (NO_COLOR). A share over 1 fills the meter. Returns the used and the rest.
  */
@@ -129,4 +141,22 @@ export function meter(share: number, width: number): [used: string, rest: string
   // Anything above nothing shows at least one block; anything below everything leaves one empty.
   const filled = clamped > 0 && full === 0 ? 1 : clamped < 1 && full === width ? width - 1 : full;
   return ["█".repeat(filled), "░".repeat(width - filled)];
+}
+
+/** The eight heights of a sparkline, lowest first. */
+export const SPARK_BLOCKS = "▁▂▃▄▅▆▇█";
+
+/**
+ * A sparkline: one cell per value, its height the value's share of `max`. Nothing (0) is the lowest block and
+ * anything above it at least the second, so a quiet minute and a busy one differ without colour (NO_COLOR);
+ * an unknown value (null) is a blank.
+ */
+export function sparkline(values: readonly (number | null)[], max: number): string {
+  return values
+    .map((v) => {
+      if (v === null) return " ";
+      if (v <= 0 || max <= 0) return SPARK_BLOCKS[0]!;
+      return SPARK_BLOCKS[1 + Math.round(Math.min(1, v / max) * (SPARK_BLOCKS.length - 2))]!;
+    })
+    .join("");
 }

@@ -1,9 +1,11 @@
+import { memo } from "react";
 import { Text } from "ink";
 import type { UserView } from "../../../protocol/views.js";
 import type { ConnectionStatus } from "../../mirror/state.js";
 import { cellWidth, padEnd, plainLine, truncate } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
 import { fg, GLYPH, PRESENCE_LABEL } from "../../theme/theme.js";
+import { userPresenceText } from "../../components/presence-items.js";
 
 const CONNECTION: Record<ConnectionStatus, string> = {
   connecting: "connecting…",
@@ -32,7 +34,7 @@ interface Slot {
  * "N consoles open" notice, then the rep's and organisation's names. Slots keep their order and the row is cut
  * from the right, so what matters most never moves and nothing is wider than the terminal.
  */
-export function Header(props: {
+export const Header = memo(function Header(props: {
   me: UserView | null;
   offers: number;
   connection: ConnectionStatus;
@@ -49,7 +51,7 @@ export function Header(props: {
   const slots: Slot[] = [{ text: "cc-agent", bold: true }];
   if (me && presence) {
     slots.push({
-      text: `${presence.glyph} ${presence.word}`,
+      text: userPresenceText(me),
       color: me.presence === "available" ? theme.ok : me.presence === "rona" ? theme.error : theme.muted,
       bold: me.presence === "rona",
     });
@@ -96,4 +98,4 @@ export function Header(props: {
       {padEnd("", Math.max(0, width - used))}
     </Text>
   );
-}
+});

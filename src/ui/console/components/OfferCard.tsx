@@ -3,13 +3,14 @@ import type { OfferView } from "../../../protocol/views.js";
 import { elapsed } from "../../mirror/selectors.js";
 import { cellWidth, clock, field, plainLine, truncate } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
-import { border, fg, GLYPH } from "../../theme/theme.js";
+import { border, fg, GLYPH, SENTIMENT_LABEL, sentimentSeverity, severity } from "../../theme/theme.js";
 
 const KIND: Record<OfferView["kind"], string> = {
   route: "New conversation",
   transfer: "Transfer",
   conference: "Conference invitation",
   supervisor_transfer: "Transfer from a supervisor",
+  consult: "Consult request",
 };
 
 /** Rows the card takes on screen: its borders, the title, one row per preview message, two rows of detail. */
@@ -18,7 +19,8 @@ export function offerCardHeight(offer: OfferView): number {
 }
 
 /**
- * L1: customer name, queue, thread preview, rep name and date, time since arrival, countdown. Every row is one
+ * L1: customer name, queue, thread preview, the customer's sentiment (S9), rep name and date, time since arrival,
+ * countdown. Every row is one
  * terminal line cut to the card's width in cells, so customer text never wraps the border or grows the card.
  */
 export function OfferCard(props: {
@@ -43,6 +45,9 @@ export function OfferCard(props: {
   const rest = truncate(queue, Math.max(0, inner - cellWidth(head) - cellWidth(name)));
   const actions = ` — Alt+Y accept · Alt+N reject${props.more > 0 ? ` · ${props.more} more waiting` : ""}`;
   const countdown = `${props.countdown}s left`;
+  // S9: how the customer feels, before the rep accepts; the alert mark when it is past the workstream's threshold.
+  const feeling = SENTIMENT_LABEL[Math.max(-3, Math.min(3, Math.round(offer.sentiment))) as -3];
+  const mood = `${feeling.glyph} ${feeling.word}${offer.alert ? ` ${GLYPH.alert}` : ""}`;
   return (
     <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1} width={props.width}>
       <Text bold wrap="truncate-end">
@@ -56,11 +61,14 @@ export function OfferCard(props: {
           {field(m.text, inner - 2)}
         </Text>
       ))}
-      <Text {...fg(theme.muted)} wrap="truncate-end">
-        {truncate(
-          `for ${plainLine(props.repName)} · ${clock().dateTime(offer.createdAt)} · waiting ${elapsed(props.now - offer.arrivedAt)}`,
-          inner,
-        )}
+      <Text wrap="truncate-end">
+        <Text {...severity(theme, offer.alert ? "act" : sentimentSeverity(offer.sentiment))}>{mood}</Text>
+        <Text {...fg(theme.muted)}>
+          {truncate(
+            ` · for ${plainLine(props.repName)} · ${clock().dateTime(offer.createdAt)} · waiting ${elapsed(props.now - offer.arrivedAt)}`,
+            Math.max(0, inner - cellWidth(mood)),
+          )}
+        </Text>
       </Text>
       <Text wrap="truncate-end">
         <Text {...fg(urgent ? theme.error : theme.warn)} bold inverse={urgent}>

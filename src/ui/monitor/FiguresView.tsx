@@ -1,0 +1,110 @@
+// The live figures (`F`): each queue now and over the last hour with its charts (Unicode blocks, one cell a
+// minute, the newest right), then each rep's occupancy as a meter. Colour adds to the blocks and words, never
+// replaces them (NO_COLOR); with a screen reader each line is said in words and numbers instead.
+import { Box, Text } from "ink";
+import { cellWidth } from "../text/index.js";
+import type { Theme } from "../theme/theme.js";
+import { fg, meter, severity } from "../theme/theme.js";
+import { CHART_LABEL_WIDTH, figuresRows, hourText, nowText, occupancyRows, spokenOccupancy } from "./figures.js";
+import type { Chart } from "./figures.js";
+import type { MonitorState } from "./state.js";
+import { fit } from "./Table.js";
+
+const OCCUPANCY_METER = 20;
+
+function ChartLine(props: { chart: Chart; color: string | undefined; theme: Theme }) {
+  const { chart } = props;
+  return (
+    <Text wrap="truncate" aria-label={chart.spoken}>
+      {fit(`  ${chart.label}`, CHART_LABEL_WIDTH)}
+      <Text {...fg(props.color)}>{chart.cells}</Text>
+      <Text {...fg(props.theme.muted)}> {chart.note}</Text>
+    </Text>
+  );
+}
+
+export function FiguresView(props: { state: MonitorState; height: number; width: number; theme: Theme }) {
+  const { state, theme, width } = props;
+  // Only what fits is drawn (laying out hidden lines costs every frame): the queues first, then as many reps.
+  let room = props.height - 1;
+  const queues = [];
+  for (const q of figuresRows(state, width)) {
+    const lines = 2 + q.charts.length;
+    if (lines > room) break;
+    queues.push(q);
+    room -= lines;
+  }
+  const allReps = occupancyRows(state);
+  const repRoom = Math.max(0, room - 1);
+  const reps = allReps.length > repRoom ? allReps.slice(0, Math.max(0, repRoom - 1)) : allReps;
+  const moreReps = allReps.length - reps.length;
+  const nameWidth = Math.min(24, Math.max(cellWidth("Occupancy"), ...reps.map((r) => cellWidth(r.name))));
+  const chartColor: Record<string, string | undefined> = {
+    arrivals: theme.accent,
+    waiting: theme.warn,
+    service: theme.ok,
+  };
+  return (
+    <Box flexDirection="column" height={props.height} overflow="hidden">
+      <Text
+        {...fg(theme.muted)}
+        wrap="truncate"
+        aria-label={
+          state.figures
+            ? "Live figures: each queue now and over the last hour, its series one number a minute, oldest first."
+            : "Asking the server for the live figures."
+        }
+      >
+        {state.figures
+          ? "Charts: a cell a minute over the last hour, newest right; ▁ none, blank unknown"
+          : "Asking the server for the live figures…"}
+      </Text>
+      {queues.map((q) => (
+        <Box key={q.id} flexDirection="column">
+          <Text wrap="truncate" aria-label={`${q.name}: ${q.now.open} waiting, longest wait ${q.now.longestWait}`}>
+            <Text bold>{q.name}</Text>
+            {"  "}
+            <Text {...(q.now.open > 0 ? severity(theme, "watch") : fg(theme.muted))}>{nowText(q.now)}</Text>
+          </Text>
+          <Text wrap="truncate" aria-label={`${q.name}, last hour: ${hourText(q.hour).replace(/ · /g, ", ")}`}>
+            {"  last hour: "}
+            {q.hour ? hourText(q.hour) : <Text {...fg(theme.muted)}>asking the server…</Text>}
+          </Text>
+          {q.charts.map((chart) => (
+            <ChartLine key={chart.label} chart={chart} color={chartColor[chart.label]} theme={theme} />
+          ))}
+        </Box>
+      ))}
+      {repRoom > 0 && allReps.length > 0 ? (
+        <>
+          <Text bold underline wrap="truncate">
+            {fit("Occupancy", nameWidth)}
+            {"  last hour"}
+          </Text>
+          {reps.map((r) => {
+            const [used, rest] = meter((r.occupancy ?? 0) / 100, OCCUPANCY_METER);
+            return (
+              <Text key={r.id} wrap="truncate" aria-label={spokenOccupancy(r)}>
+                {fit(r.name, nameWidth)}
+                {"  "}
+                <Text {...fg(theme.ok)}>{used}</Text>
+                <Text {...fg(theme.muted)} dimColor>
+                  {rest}
+                </Text>
+                <Text {...(r.occupancy === null ? fg(theme.muted) : {})}>
+                  {" "}
+                  {r.occupancy === null ? "not signed in" : `${r.occupancy}%`}
+                </Text>
+              </Text>
+            );
+          })}
+          {moreReps > 0 ? (
+            <Text {...fg(theme.muted)} wrap="truncate">
+              … and {moreReps} more rep{moreReps === 1 ? "" : "s"}
+            </Text>
+          ) : null}
+        </>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,73 @@
+// The live figures over a real ws server: a supervisor's `figures` request is answered with what the server folded
+// from its events (docs/reports.md, "Live figures"); a rep cannot ask. The figures themselves are worked out in
+// test/reports/live.test.ts; this checks what goes over the wire.
+import { afterEach, describe, expect, it } from "vitest";
+import { startServer } from "../../server/start-server.js";
+import type { RunningServer } from "../../server/start-server.js";
+import type { Figures } from "../../src/protocol/views.js";
+import { ManualClock } from "../helpers/manual-clock.js";
+import { refusal } from "../helpers/server.js";
+import { TestClient } from "../helpers/ws.js";
+
+let server: RunningServer | undefined;
+const clients: TestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server?.close();
+  server = undefined;
+});
+
+async function open(id: string | null, role: "rep" | "supervisor" | "customer"): Promise<TestClient> {
+  const token = id ? server!.org.users.find((u) => u.id === id)!.token : "";
+  const hello = role === "customer" ? { role } : { role, token };
+  const client = await new TestClient(server!.url, hello).connect();
+  clients.push(client);
+  return client;
+}
+
+describe("live figures over the wire", () => {
+  it("a supervisor asks and gets each queue's last hour and minutes, and the reps' occupancy; a rep may not ask", async () => {
+    // 12:00:00 on the minute: the series' last minute is the one everything below happens in.
+    const clock = new ManualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
+    server = await startServer({ port: 0, dataFile: null, clock });
+    const alice = await open("alice", "rep");
+    await alice.request({ type: "presence", presence: "available" });
+    const first = await open(null, "customer");
+    const { conversationId } = (await first.request({ type: "start", workstream: "live", text: "Hello" })) as {
+      conversationId: string;
+    };
+    const offer = await alice.waitForOffer(conversationId);
+    clock.advance(12_000);
+    await alice.request({ type: "accept", offerId: offer.id });
+    // Alice is not offered the second (she goes Busy first): its customer leaves after 20 s.
+    await alice.request({ type: "presence", presence: "busy" });
+    const second = await open(null, "customer");
+    const started = (await second.request({ type: "start", workstream: "live", text: "Hi?" })) as {
+      conversationId: string;
+    };
+    clock.advance(20_000);
+    await second.request({ type: "end", conversationId: started.conversationId });
+    clock.advance(8_000);
+
+    const sam = await open("sam", "supervisor");
+    const { figures } = (await sam.request({ type: "figures" })) as { figures: Figures };
+    expect(figures.at).toBe(Date.UTC(2026, 11, 4, 12, 0, 40));
+    expect(figures.since).toBe(Date.UTC(2026, 11, 4, 11, 1, 0));
+    const general = figures.queues.find((q) => q.queueId === "general")!;
+    expect(general).toMatchObject({
+      answered: 1,
+      abandoned: 1,
+      serviceLevel: 50, // answered in 12 s, within the default 60 s; of answered 1 + abandoned 1
+      asaSeconds: 12,
+    });
+    expect(general.arrivals.at(-1)).toBe(2);
+    expect(general.arrivals.slice(0, -1).every((n) => n === 0)).toBe(true);
+    expect(general.waiting.at(-1)).toBe(0);
+    expect(general.waiting.slice(0, -1).every((n) => n === null)).toBe(true); // before the server started
+    expect(general.serviceLevels.at(-1)).toBe(50);
+    // Alice signed in 12:00:00–12:00:40, holding the first conversation from 12:00:12: 28 / 40.
+    expect(figures.reps.find((r) => r.repId === "alice")).toEqual({ repId: "alice", occupancy: 70 });
+
+    expect((await refusal(alice, { type: "figures" })).code).toBe("auth/forbidden");
+  });
+});
