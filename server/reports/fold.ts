@@ -79,13 +79,41 @@ export function emptyAccumulator(): Accumulator {
   };
 }
 
-/** Where a fact belongs: the group is chosen from these by `by`. */
-interface Dims {
-  queueId: string;
-  workstreamId: string;
-  repId: string | null;
-  at: number;
-}
+/**
+ * A fact added to an accumulator, with its figures (x, y) and key (a wrap-up reason, a sentiment bucket, a presence).
+ * The facts are functions of nothing else, made once: counting a fact allocates nothing, which over a log of a
+ * million events is a good part of the garbage a report would make.
+ */
+type Fact = (acc: Accumulator, x: number, y: number, key: string) => void;
+
+const OFFERED: Fact = (acc) => void (acc.offered += 1);
+const ABANDONED: Fact = (acc) => void (acc.abandoned += 1);
+const TRANSFERRED: Fact = (acc) => void (acc.transfers += 1);
+const CONFERENCED: Fact = (acc) => void (acc.conferences += 1);
+const RONA: Fact = (acc) => void (acc.ronas += 1);
+/** x: the wait, y: 1 when within the service-level target. */
+const ANSWERED: Fact = (acc, wait, inTarget) => {
+  acc.answered += 1;
+  acc.waitMs += wait;
+  acc.answeredInTarget += inTarget;
+};
+const FIRST_RESPONSE: Fact = (acc, ms) => {
+  acc.firstResponses += 1;
+  acc.firstResponseMs += ms;
+};
+const HANDLED: Fact = (acc, activeMs, wrapUpMs) => {
+  acc.handled += 1;
+  acc.activeMs += activeMs;
+  acc.wrapUpMs += wrapUpMs;
+};
+const WRAPPED_UP: Fact = (acc, _x, _y, reasonId) => void (acc.wrapUps[reasonId] = (acc.wrapUps[reasonId] ?? 0) + 1);
+const SENTIMENT: Fact = (acc, _x, _y, bucket) => void (acc.sentiment[bucket as keyof Accumulator["sentiment"]] += 1);
+const IN_PRESENCE: Fact = (acc, ms, _y, presence) => void (acc.presenceMs[presence as Presence] += ms);
+const OCCUPIED: Fact = (acc, ms) => void (acc.occupiedMs += ms);
+const RATED: Fact = (acc, score) => {
+  acc.ratings += 1;
+  acc.ratingSum += score;
+};
 
 interface Handling {
   queueId: string;
@@ -105,6 +133,12 @@ interface Tracked {
   handling: Map<string, Handling>;
   /** Reps in its conference (they hold it too: occupancy). */
   conferenced: Set<string>;
+  /**
+   * Its pending consult offers (null until the first): asking a colleague for help is neither an offer of work nor,
+   * unanswered, a RONA. Held with the conversation, so that they are forgotten when it closes even when the reader
+   * leaves out `offer_accepted`.
+   */
+  consults: Set<string> | null;
 }
 
 interface RepClock {
@@ -196,6 +230,8 @@ export function addAccumulator(into: Accumulator, from: Accumulator): void {
   into.conferences += from.conferences;
   into.ronas += from.ronas;
   for (const [reason, n] of Object.entries(from.wrapUps)) into.wrapUps[reason] = (into.wrapUps[reason] ?? 0) + n;
+  into.ratings += from.ratings;
+  into.ratingSum += from.ratingSum;
   into.sentiment.negative += from.sentiment.negative;
   into.sentiment.neutral += from.sentiment.neutral;
   into.sentiment.positive += from.sentiment.positive;
@@ -211,8 +247,6 @@ export function createFold(options: ReportOptions): ReportFold {
   const targets = new Map<string, number>();
   const conversations = new Map<string, Tracked>();
   const reps = new Map<string, RepClock>();
-  /** Pending consult offers: asking a colleague for help is neither an offer of work nor, unanswered, a RONA. */
-  const consultOffers = new Set<string>();
 
   const configure = (org: Org): void => {
     for (const q of org.queues) names.set(`queue:${q.id}`, q.name);
@@ -225,49 +259,97 @@ export function createFold(options: ReportOptions): ReportFold {
   };
   if (options.org) configure(options.org);
 
-  const keyOf = (d: Dims): string | null => {
+  // A label is the same for every instant of its day or hour: it is formatted once per day or hour, not once per fact.
+  const labelled = (unitMs: number, label: (at: number, utcOffsetMinutes: number) => string) => {
+    let unit = Number.NaN;
+    let text = "";
+    return (at: number): string => {
+      const u = Math.floor((at + utcOffsetMinutes * 60_000) / unitMs);
+      if (u !== unit) {
+        unit = u;
+        text = label(at, utcOffsetMinutes);
+      }
+      return text;
+    };
+  };
+  const dayOf = labelled(24 * 3600_000, dayLabel);
+  const hourOf = labelled(3600_000, hourLabel);
+
+  /** The group of a fact in queue `queueId` of workstream `workstreamId`, by rep `repId`, at `at`. */
+  const keyOf = (queueId: string, workstreamId: string, repId: string | null, at: number): string | null => {
     switch (by) {
       case "queue":
-        return d.queueId;
+        return queueId;
       case "workstream":
-        return d.workstreamId;
+        return workstreamId;
       case "rep":
-        return d.repId;
+        return repId;
       case "day":
-        return dayLabel(d.at, utcOffsetMinutes);
+        return dayOf(at);
       case "hour":
-        return hourLabel(d.at, utcOffsetMinutes);
+        return hourOf(at);
     }
   };
 
-  /** The accumulators a fact in the period adds to: its group's and the total; none outside the period. */
-  const into = (d: Dims, action: (acc: Accumulator) => void): void => {
-    if (d.at < from || d.at >= to) return;
-    const group = keyOf(d);
-    if (group === null) return;
-    const key = bucketMs ? `${d.at - (d.at % bucketMs)}:${group}` : group;
-    let acc = groups.get(key);
-    if (!acc) groups.set(key, (acc = emptyAccumulator()));
-    action(acc);
-    action(total);
+  // Bucketed, a group's key is `<bucket start>:<group>`: made once per bucket and group, not once per fact.
+  let keysBucket = Number.NaN;
+  const bucketKeys = new Map<string, string>();
+  const bucketed = (group: string, at: number): string => {
+    if (!bucketMs) return group;
+    const start = at - (at % bucketMs);
+    if (start !== keysBucket) {
+      keysBucket = start;
+      bucketKeys.clear();
+    }
+    let key = bucketKeys.get(group);
+    if (key === undefined) bucketKeys.set(group, (key = `${start}:${group}`));
+    return key;
   };
 
-  const dims = (c: Tracked, repId: string | null, at: number, queueId = c.queueId): Dims => ({
-    queueId,
-    workstreamId: c.workstreamId,
-    repId,
-    at,
-  });
+  /**
+   * A fact in the period adds to its group's accumulator (its bucket's, when bucketed) and the total; outside the
+   * period, to none.
+   */
+  const into = (
+    queueId: string,
+    workstreamId: string,
+    repId: string | null,
+    at: number,
+    fact: Fact,
+    x = 0,
+    y = 0,
+    key = "",
+  ): void => {
+    if (at < from || at >= to) return;
+    const group = keyOf(queueId, workstreamId, repId, at);
+    if (group === null) return;
+    const groupKey = bucketed(group, at);
+    let acc = groups.get(groupKey);
+    if (!acc) groups.set(groupKey, (acc = emptyAccumulator()));
+    fact(acc, x, y, key);
+    fact(total, x, y, key);
+  };
+
+  /** A fact of conversation `c` by `repId`, in its queue now unless `queueId` says which. */
+  const intoConversation = (
+    c: Tracked,
+    repId: string | null,
+    at: number,
+    fact: Fact,
+    queueId = c.queueId,
+    x = 0,
+    y = 0,
+    key = "",
+  ): void => into(queueId, c.workstreamId, repId, at, fact, x, y, key);
 
   /** A rep's interval [start, end) counted into their group (rep grouping) and the total; per bucket when bucketed. */
-  const repTime = (repId: string, start: number, end: number, action: (acc: Accumulator, ms: number) => void) => {
+  const repTime = (repId: string, start: number, end: number, fact: Fact, key = "") => {
     if (by !== "rep") return;
     let at = Math.max(start, from);
     const stop = Math.min(end, to);
     while (at < stop) {
       const next = bucketMs ? Math.min(stop, at - (at % bucketMs) + bucketMs) : stop;
-      const ms = next - at;
-      into({ queueId: "", workstreamId: "", repId, at }, (acc) => action(acc, ms));
+      into("", "", repId, at, fact, next - at, 0, key);
       at = next;
     }
   };
@@ -285,7 +367,7 @@ export function createFold(options: ReportOptions): ReportFold {
   const release = (repId: string, at: number): void => {
     const clock = clockOf(repId, at);
     if (clock.held === 0) return;
-    if (--clock.held === 0) repTime(repId, clock.heldSince, at, (acc, ms) => (acc.occupiedMs += ms));
+    if (--clock.held === 0) repTime(repId, clock.heldSince, at, OCCUPIED);
   };
 
   /** A rep's handling of a conversation ends: one handled contact, its active and wrap-up time. */
@@ -295,11 +377,7 @@ export function createFold(options: ReportOptions): ReportFold {
     c.handling.delete(repId);
     release(repId, at);
     const wrapFrom = h.wrapUpAt ?? at;
-    into(dims(c, repId, at, h.queueId), (acc) => {
-      acc.handled += 1;
-      acc.activeMs += wrapFrom - h.start;
-      acc.wrapUpMs += at - wrapFrom;
-    });
+    intoConversation(c, repId, at, HANDLED, h.queueId, wrapFrom - h.start, at - wrapFrom);
   };
 
   const leaveConference = (c: Tracked, repId: string, at: number): void => {
@@ -315,7 +393,7 @@ export function createFold(options: ReportOptions): ReportFold {
   const startVisit = (c: Tracked, queueId: string, at: number): void => {
     c.queueId = queueId;
     c.visit = { queueId, since: at, answered: false, responded: false };
-    if (by !== "rep") into(dims(c, null, at), (acc) => (acc.offered += 1));
+    if (by !== "rep") intoConversation(c, null, at, OFFERED);
   };
 
   const add = (event: DomainEvent): void => {
@@ -326,7 +404,7 @@ export function createFold(options: ReportOptions): ReportFold {
       case "presence_changed": {
         const clock = clockOf(event.userId, event.at);
         const previous = clock.presence;
-        repTime(event.userId, clock.since, event.at, (acc, ms) => (acc.presenceMs[previous] += ms));
+        repTime(event.userId, clock.since, event.at, IN_PRESENCE, previous);
         clock.presence = event.presence;
         clock.since = event.at;
         return;
@@ -342,6 +420,7 @@ export function createFold(options: ReportOptions): ReportFold {
           visit: null,
           handling: new Map(),
           conferenced: new Set(),
+          consults: null,
         };
         conversations.set(c.id, tracked);
         // A conversation is created in its queue (Open) unless it is refused on arrival.
@@ -354,27 +433,24 @@ export function createFold(options: ReportOptions): ReportFold {
         // Taken from a rep (a rep's transfer to a queue or a rep, a supervisor's to a queue): a transfer, counted in
         // the queue it leaves.
         const from = event.declinedBy?.[0];
-        if (from !== undefined) into(dims(c, from, event.at), (acc) => (acc.transfers += 1));
+        if (from !== undefined) intoConversation(c, from, event.at, TRANSFERRED);
         startVisit(c, event.queueId, event.at);
         return;
       }
       case "offered": {
-        if (event.offer.kind === "consult") {
-          consultOffers.add(event.offer.id);
-          return;
-        }
         const c = conversations.get(event.offer.conversationId);
-        if (c && by === "rep" && event.offer.kind !== "conference")
-          into(dims(c, event.offer.repId, event.at), (acc) => (acc.offered += 1));
+        if (c && event.offer.kind === "consult") (c.consults ??= new Set()).add(event.offer.id);
+        else if (c && by === "rep" && event.offer.kind !== "conference")
+          intoConversation(c, event.offer.repId, event.at, OFFERED);
         return;
       }
       case "offer_accepted":
-        consultOffers.delete(event.offerId);
+        conversations.get(event.conversationId)?.consults?.delete(event.offerId);
         return;
       case "offer_ended": {
-        if (consultOffers.delete(event.offerId)) return;
         const c = conversations.get(event.conversationId);
-        if (c && event.status === "timed_out") into(dims(c, event.repId, event.at), (acc) => (acc.ronas += 1));
+        if (c?.consults?.delete(event.offerId)) return;
+        if (c && event.status === "timed_out") intoConversation(c, event.repId, event.at, RONA);
         return;
       }
       case "assigned": {
@@ -385,11 +461,7 @@ export function createFold(options: ReportOptions): ReportFold {
           visit.answered = true;
           const wait = event.at - visit.since;
           const target = targets.get(c.workstreamId) ?? DEFAULT_SERVICE_LEVEL_SECONDS * 1000;
-          into(dims(c, event.repId, event.at, visit.queueId), (acc) => {
-            acc.answered += 1;
-            acc.waitMs += wait;
-            if (wait <= target) acc.answeredInTarget += 1;
-          });
+          intoConversation(c, event.repId, event.at, ANSWERED, visit.queueId, wait, wait <= target ? 1 : 0);
         }
         c.ownerId = event.repId;
         c.lastOwnerId = event.repId;
@@ -407,10 +479,7 @@ export function createFold(options: ReportOptions): ReportFold {
         if (!c || !visit || !visit.answered || visit.responded) return;
         visit.responded = true;
         const ms = event.at - visit.since;
-        into(dims(c, author.id, event.at, visit.queueId), (acc) => {
-          acc.firstResponses += 1;
-          acc.firstResponseMs += ms;
-        });
+        intoConversation(c, author.id, event.at, FIRST_RESPONSE, visit.queueId, ms);
         return;
       }
       case "sentiment_changed": {
@@ -422,13 +491,13 @@ export function createFold(options: ReportOptions): ReportFold {
         const c = conversations.get(event.conversationId);
         // A rep's transfer was counted with its `queued`; a supervisor's to a rep has none.
         if (c && event.transfer.by === "supervisor" && event.transfer.target.kind === "rep")
-          into(dims(c, event.transfer.fromRepId, event.at), (acc) => (acc.transfers += 1));
+          intoConversation(c, event.transfer.fromRepId, event.at, TRANSFERRED);
         return;
       }
       case "conference_joined": {
         const c = conversations.get(event.conversationId);
         if (!c) return;
-        into(dims(c, c.ownerId, event.at), (acc) => (acc.conferences += 1));
+        intoConversation(c, c.ownerId, event.at, CONFERENCED);
         if (!c.conferenced.has(event.repId)) {
           c.conferenced.add(event.repId);
           hold(event.repId, event.at);
@@ -464,9 +533,7 @@ export function createFold(options: ReportOptions): ReportFold {
         if (!c) return;
         // In the queue the rep handled it in (a transfer has moved it on since).
         const queueId = c.handling.get(event.repId)?.queueId ?? c.queueId;
-        into(dims(c, event.repId, event.at, queueId), (acc) => {
-          acc.wrapUps[event.reasonId] = (acc.wrapUps[event.reasonId] ?? 0) + 1;
-        });
+        intoConversation(c, event.repId, event.at, WRAPPED_UP, queueId, 0, 0, event.reasonId);
         endHandling(c, event.repId, event.at);
         leaveConference(c, event.repId, event.at);
         return;
@@ -477,20 +544,17 @@ export function createFold(options: ReportOptions): ReportFold {
         conversations.delete(event.conversationId);
         const visit = c.visit;
         if (visit && !visit.answered && event.by === "customer") {
-          into(dims(c, null, event.at, visit.queueId), (acc) => (acc.abandoned += 1));
+          intoConversation(c, null, event.at, ABANDONED, visit.queueId);
         }
         for (const repId of [...c.handling.keys()]) endHandling(c, repId, event.at);
         for (const repId of [...c.conferenced]) leaveConference(c, repId, event.at);
         const bucket = c.sentiment < 0 ? "negative" : c.sentiment > 0 ? "positive" : "neutral";
-        into(dims(c, c.ownerId ?? c.lastOwnerId, event.at), (acc) => (acc.sentiment[bucket] += 1));
+        intoConversation(c, c.ownerId ?? c.lastOwnerId, event.at, SENTIMENT, c.queueId, 0, 0, bucket);
         return;
       }
       case "rating_given":
         // The event says where the conversation was and whose it was: it may have closed (and left the fold) long ago.
-        into({ queueId: event.queueId, workstreamId: event.workstreamId, repId: event.repId, at: event.at }, (acc) => {
-          acc.ratings += 1;
-          acc.ratingSum += event.score;
-        });
+        into(event.queueId, event.workstreamId, event.repId, event.at, RATED, event.score);
         return;
       case "conference_requested":
       case "conference_cancelled":
@@ -510,10 +574,10 @@ export function createFold(options: ReportOptions): ReportFold {
   const finish = (end: number): void => {
     for (const [repId, clock] of reps) {
       const presence = clock.presence;
-      repTime(repId, clock.since, end, (acc, ms) => (acc.presenceMs[presence] += ms));
+      repTime(repId, clock.since, end, IN_PRESENCE, presence);
       clock.since = end;
       if (clock.held > 0) {
-        repTime(repId, clock.heldSince, end, (acc, ms) => (acc.occupiedMs += ms));
+        repTime(repId, clock.heldSince, end, OCCUPIED);
         clock.heldSince = end;
       }
     }

@@ -1,8 +1,14 @@
 // The report on a scripted day: the real routing core (decide through the harness, a manual clock) produces the
 // events; every figure expected below is worked out by hand from the script, its arithmetic in the comment.
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CoreHarness, rep, testOrg, testWorkstream } from "../helpers/core.js";
-import { computeReport, renderCsv, renderTable } from "../../server/reports/report.js";
+import { tempDir } from "../helpers/server.js";
+import { openLogReader } from "../../server/reports/read-log.js";
+import { GROUP_BYS, computeReport, renderCsv, renderTable } from "../../server/reports/report.js";
+import type { DomainEvent } from "../../server/core/model.js";
+import type { StoredEvent } from "../../server/store/store.js";
+import { openSqliteStore } from "../../server/store/sqlite-store.js";
 import type { GroupBy, ReportRow } from "../../server/reports/report.js";
 
 const DAY = (hh: number, mm: number, ss = 0) => Date.UTC(2026, 11, 4, hh, mm, ss);
@@ -117,6 +123,26 @@ const day = scriptedDay();
 const report = (by: GroupBy, from = DAY(9, 0), to = DAY(12, 0)) =>
   computeReport(day.log, { from, to, by, utcOffsetMinutes: 0, org: day.org }, to);
 const row = (rows: ReportRow[], group: string) => rows.find((r) => r.group === group)!;
+
+/** The log stored in a data file, and `read` given what `cc-agent report` reads of it (SQLite leaves out the rest). */
+function fromDataFile<T>(log: readonly unknown[], read: (events: () => Iterable<DomainEvent>) => T): T {
+  const temp = tempDir();
+  try {
+    const file = join(temp.dir, "data.db");
+    const store = openSqliteStore(file);
+    store.append(log as StoredEvent[]);
+    store.commit();
+    store.close();
+    const reader = openLogReader(file);
+    try {
+      return read(() => reader.reportEvents());
+    } finally {
+      reader.close();
+    }
+  } finally {
+    temp.remove();
+  }
+}
 
 describe("report on a scripted day", () => {
   it("by queue: offered, answered, abandoned, ASA, first response, AHT, service level and the rest", () => {
@@ -265,6 +291,15 @@ describe("report on a scripted day", () => {
     expect(csv[0]).toContain(",csat_average,csat_count,");
     expect(csv[2]).toMatch(/^general,General,4,3,1,26\.7,51\.7,528\.3,3,50,1,1,1,0,2,1,4\.5,2,2,2$/);
   });
+
+  it("reads the same figures from a data file: SQLite hands over only what the fold reads", () => {
+    fromDataFile(day.log, (events) => {
+      for (const by of GROUP_BYS) {
+        const options = { from: DAY(9, 0), to: DAY(12, 0), by, utcOffsetMinutes: 0, org: day.org };
+        expect(computeReport(events(), options, DAY(12, 0))).toEqual(report(by));
+      }
+    });
+  });
 });
 
 describe("report: consults", () => {
@@ -280,8 +315,11 @@ describe("report: consults", () => {
     h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", c)! });
     h.advance(60_000);
     const to = h.now;
-    const { rows } = computeReport(h.log, { from: DAY(9, 0), to, by: "rep", utcOffsetMinutes: 0, org: testOrg() }, to);
+    const options = { from: DAY(9, 0), to, by: "rep" as const, utcOffsetMinutes: 0, org: testOrg() };
+    const { rows } = computeReport(h.log, options, to);
     expect(row(rows, "bob")).toMatchObject({ offered: 0, answered: 0, ronas: 0, handled: 0, occupancy: 0 });
     expect(row(rows, "alice")).toMatchObject({ offered: 1, answered: 1, ronas: 0 });
+    // From a data file, which leaves out the accepted offers: the same.
+    expect(fromDataFile(h.log, (events) => computeReport(events(), options, to).rows)).toEqual(rows);
   });
 });
