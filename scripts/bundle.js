@@ -17,12 +17,28 @@
 //   file a real `require`.
 // - process.env.NODE_ENV is defined as "production": the bundle carries React's production build only (its
 //   development build, ~770 kB that every start would parse, renders each keypress about twice as slowly).
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outdir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
+
+// Ink's layout engine (yoga-layout) carries its WebAssembly as a data: URL, which it reads with fetch() whenever
+// the global exists; touching Node's lazy fetch loads all of undici (~30 ms of every start). Its own base64
+// decoder, used where fetch is missing, gives the same bytes. Fails the build if yoga-layout changes.
+const yogaWithoutFetch = {
+  name: "yoga-without-fetch",
+  setup(bundler) {
+    bundler.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, "utf8");
+      const check = '"function"!=typeof fetch';
+      if (source.split(check).length !== 3)
+        throw new Error(`scripts/bundle.js: ${path} no longer checks for fetch twice; update yoga-without-fetch`);
+      return { contents: source.replaceAll(check, "true"), loader: "js" };
+    });
+  },
+};
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -42,6 +58,7 @@ await build({
   banner: {
     js: 'import { createRequire as __ccAgentCreateRequire } from "node:module";\nconst require = __ccAgentCreateRequire(import.meta.url);',
   },
+  plugins: [yogaWithoutFetch],
   sourcemap: true,
   logLevel: "warning",
 });

@@ -81,7 +81,9 @@ describe("the bundled CLI", () => {
     expect(sources).toContain("// src/ui/console/App.tsx");
     for (const library of ["node_modules/zod/", "node_modules/libphonenumber-js/", "node_modules/ajv/", "server/core/"])
       expect(sources, `${library} in the console's start`).not.toContain(`// ${library}`);
-    // React's development build is not carried at all.
+    // React's development build is not carried at all, and Ink's layout engine does not wake Node's fetch (undici).
     expect(sources).not.toContain("react-reconciler.development.js");
+    expect(sources).toContain("// node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js");
+    expect(sources).not.toMatch(/typeof fetch/);
   });
 });
