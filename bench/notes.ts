@@ -46,6 +46,14 @@ export const FIXES: string[] = [
     "esbuild (scripts/bundle.js) into dist/bundle/, which `bin/cc-agent.js` runs; what only `cc-agent server` and `cc-agent demo` " +
     "need (the server, zod, libphonenumber-js) sits in chunks the console does not load. Importing the CLI went from ~590 to " +
     "~120 ms, start to first frame from 504 to ~280 ms (750 → 320 ms in alternating trials on a loaded machine).",
+  "**The console's start grew back to ~460 ms** (bare node 111 ms beside it) as features came: a constant the `events` " +
+    "command imported from the module with the wire schemas pulled zod (750 kB) into every start, the bundle carried React's " +
+    "development build beside the production one, the settings file was read through conf and its JSON-schema validator " +
+    "(ajv, ~370 kB), and Ink's layout engine read its WebAssembly from a data: URL with Node's fetch, which loads undici. " +
+    "The constant now lives in the zod-free wire module, the bundle defines NODE_ENV as production, the settings file is read " +
+    "by a few lines of our own, and yoga-layout decodes its WebAssembly itself (scripts/bundle.js); test/cli/bundle.test.ts " +
+    "keeps the server's libraries out of the console's start. The bundle went from 2.3 to 1.1 MB plus a 155 kB chunk, the " +
+    "import from ~270 to ~120 ms, start to first frame from ~460 to ~340–420 ms on a quiet machine.",
   "**`cc-agent report` over 1,000,000 events** went over 100 MB of RSS (103–121 MB). Of that, the benchmark's own child " +
     "loaded the log writer (the core, the org file: ~20 MB) into every run; SQLite's page cache is 16 MB in better-sqlite3's " +
     "build, of no use to a single pass (now 1 MB, for the baseline too); and the young generation grew with the rows of " +
@@ -93,12 +101,12 @@ export const GAPS: Record<string, string> = {
   "routing-core-1000":
     "As with 100 reps: four events per decision, plus the next conversation in the queue looked at; no step scans the reps any more.",
   "console-start":
-    "The CLI already loads as one bundle (see Fixed). Besides bare node's start, importing it costs ~120 ms here: " +
-    "compiling 2.4 MB of JavaScript (~35 ms; React and its reconciler carry both builds, chosen at run time by NODE_ENV), " +
-    "running the modules' top levels (~45 ms: Ink, React, conf with its JSON-schema validator), and Node's fetch (~25 ms), which " +
-    "loads because Ink's layout engine (yoga-layout) fetches its WebAssembly from a data: URL; then come the connection, the " +
-    "welcome and the first full-screen render. The figure is one process start: on a machine busy with other work every step " +
-    "waits for a core, and it grows with the load (bare node's start beside it shows how much).",
+    "The CLI loads as one bundle of 1.1 MB (see Fixed). Besides bare node's start, importing it costs ~120 ms here: compiling " +
+    "and decoding the JavaScript (~50 ms) and running the modules' top levels (Ink, React, yoga-layout's WebAssembly); then " +
+    "come the connection and the welcome (~15 ms) and the first full-screen render (~100 ms, of which ~15–20 ms is ICU's " +
+    "grapheme segmenter starting up on the first non-ASCII text, the rest React and Ink running cold). The figure is one " +
+    "process start: on a machine busy with other work every step waits for a core, and it grows with the load (bare node's " +
+    "start beside it shows how much).",
   "memory-rss":
     "Heap snapshots of this server between 1,000 and 2,000 active conversations of 20 messages put ~680 bytes of heap on each " +
     "message, 13.6 KB per conversation. ~400 bytes a message follow from the state's design, every message an object in memory: " +
