@@ -40,6 +40,18 @@ const yogaWithoutFetch = {
   },
 };
 
+// Ink and its text libraries measure every character with string-width; src/ui/text/width.ts gives the same
+// widths with a fast path that keeps string-width's segmenter and emoji tables out of the first frame.
+const fastWidth = fileURLToPath(new URL("../src/ui/text/width.ts", import.meta.url));
+const stringWidthWithFastPath = {
+  name: "string-width-with-fast-path",
+  setup(bundler) {
+    bundler.onResolve({ filter: /^string-width$/ }, ({ importer }) =>
+      importer === fastWidth ? undefined : { path: fastWidth },
+    );
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -58,7 +70,7 @@ await build({
   banner: {
     js: 'import { createRequire as __ccAgentCreateRequire } from "node:module";\nconst require = __ccAgentCreateRequire(import.meta.url);',
   },
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, stringWidthWithFastPath],
   sourcemap: true,
   logLevel: "warning",
 });

@@ -1,7 +1,7 @@
 // Text measured the way a terminal draws it: in cells, one grapheme cluster at a time, East Asian wide
 // characters and emoji taking two. Everything that cuts, pads or wraps text on screen goes through here,
 // so a name in Chinese or a row of emoji never pushes a border or the header out of place.
-import stringWidth from "string-width";
+import stringWidth from "./width.js";
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
