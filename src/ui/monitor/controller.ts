@@ -367,18 +367,21 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     this.flash(`Whisper to ${rep}: only ${rep} sees it, never the customer. Enter sends, Esc goes back.`);
   }
 
+  /** Whether a composed text may go: not blank, within the limit (else the composer says by how much). */
+  private sendable(text: string): boolean {
+    if (text.trim() === "") return false;
+    const length = [...text].length;
+    if (length <= COMPOSER_LIMIT) return true;
+    this.flash(`At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send.`, "error");
+    return false;
+  }
+
   private async whisper(): Promise<void> {
     const id = this.state.watchId;
     if (!id) return;
     const key = whisperKey(id);
     const text = this.state.drafts[key] ?? "";
-    if (text.trim() === "") return;
-    const length = [...text].length;
-    if (length > COMPOSER_LIMIT)
-      return this.flash(
-        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send.`,
-        "error",
-      );
+    if (!this.sendable(text)) return;
     const editor = this.editorIn("monitor-compose");
     if (editor) this.setField("monitor-compose", submitted(editor, text));
     try {
@@ -422,13 +425,7 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const id = this.state.watchId;
     if (!id) return;
     const text = this.state.drafts[id] ?? "";
-    if (text.trim() === "") return;
-    const length = [...text].length;
-    if (length > COMPOSER_LIMIT)
-      return this.flash(
-        `At most ${COMPOSER_LIMIT} characters: shorten it by ${length - COMPOSER_LIMIT} to send.`,
-        "error",
-      );
+    if (!this.sendable(text)) return;
     if (/[<>]/.test(text))
       return this.flash(
         "< and > are reserved for template parameters and cannot be sent; your message is still in the composer.",
