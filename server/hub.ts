@@ -19,7 +19,7 @@ import type { Org } from "./core/org.js";
 import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { toOrg } from "./org-file.js";
-import { droppedBy } from "./org-reload.js";
+import { signOutReason } from "./org-reload.js";
 import type { EventStore, StoredEvent } from "./store/store.js";
 import { StoreError } from "./store/store.js";
 import { Admission } from "./rate-limit.js";
@@ -202,19 +202,13 @@ export class Hub {
     return state;
   }
 
-  /**
-   * L4: the org file is the admin's word. What it no longer lists is deleted while the org that knew it is still in
-   * force (server/org-reload.ts), then its configuration is recorded: at start, and on every reload.
-   */
+  /** The org file's configuration recorded, when it differs from the state's (core: configure, L4); what it removed. */
   private configureFrom(org: Org): string[] {
     if (JSON.stringify(org) === JSON.stringify(this.state.org)) return [];
-    const removed: string[] = [];
-    for (const { command, what } of droppedBy(this.state, org)) {
-      const outcome = this.execute({ role: "admin" }, command);
-      this.log.warn({ removed: what, ok: outcome.ok }, "no longer in the org file: its conversations are aborted");
-      removed.push(what);
-    }
-    this.execute({ role: "system" }, { type: "configure", org });
+    const outcome = this.execute({ role: "system" }, { type: "configure", org });
+    const removed = outcome.ok ? ((outcome.result?.removed as string[] | undefined) ?? []) : [];
+    for (const what of removed)
+      this.log.warn({ removed: what }, "no longer in the org file: its conversations are aborted");
     return removed;
   }
 
@@ -225,10 +219,10 @@ export class Hub {
    */
   applyOrgFile(file: OrgFile): { changed: boolean; removed: string[] } {
     if (this.outage) throw new Error(`the data file refuses writes (${this.outage.reason}); nothing was changed`);
-    const org = toOrg(file);
-    const changed = JSON.stringify(org) !== JSON.stringify(this.state.org);
+    // Tokens, the secret and limits are not in the core's org: the file as a whole says whether anything changed.
+    const changed = JSON.stringify(file) !== JSON.stringify(this.org);
     this.useOrgFile(file);
-    const removed = this.configureFrom(org);
+    const removed = this.configureFrom(toOrg(file));
     this.flushNow();
     this.signOutRevoked();
     return { changed, removed };
@@ -244,24 +238,11 @@ export class Hub {
   /** Staff connections whose user the org removed, or whose token it replaced, are signed out. */
   private signOutRevoked(): void {
     for (const connection of this.connections) {
-      const userId = connection.userId;
-      if (userId === null || connection.tokenHash === null) continue;
-      const user = this.state.users[userId];
-      const hash = connection.tokenHash;
-      if (!user || user.deleted)
-        this.closeWith(
-          connection,
-          CloseCode.unauthorized,
-          "auth/invalid_token",
-          "You were removed from the org: this console is signed out. Ask your admin if this is a mistake.",
-        );
-      else if (!this.tokens.some((t) => t.userId === userId && timingSafeEqual(t.hash, hash)))
-        this.closeWith(
-          connection,
-          CloseCode.unauthorized,
-          "auth/invalid_token",
-          "Your token was replaced in the org file: sign in again with the new one.",
-        );
+      const { userId, tokenHash: hash } = connection;
+      if (userId === null || hash === null) continue;
+      const holds = this.tokens.some((t) => t.userId === userId && timingSafeEqual(t.hash, hash));
+      const reason = signOutReason(this.state.users[userId], holds);
+      if (reason) this.closeWith(connection, CloseCode.unauthorized, "auth/invalid_token", reason);
     }
   }
 

@@ -5,8 +5,7 @@
 // credentials file, so it is the server's owner on this machine who can ask, and nobody over the network.
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Command, State } from "./core/model.js";
-import type { Org } from "./core/org.js";
+import type { UserState } from "./core/model.js";
 import type { Logger } from "./logger.js";
 import { loadOrgFile } from "./org-file.js";
 import type { OrgFile } from "./org-file.js";
@@ -14,32 +13,6 @@ import type { OrgFile } from "./org-file.js";
 export const RELOAD_PATH = "/admin/reload-org";
 
 export type ReloadResult = { ok: true; changed: boolean; removed: string[] } | { ok: false; error: string };
-
-/**
- * L4: the workstreams, queues and users the state knows and `org` no longer lists, with the admin command that
- * deletes each (its conversations are aborted with a warning; those of a removed workstream, and Open ones in a
- * removed queue, are closed) instead of waiting in a queue nobody serves, staying with someone who can no longer
- * sign in, or stopping the server for want of their workstream's settings.
- */
-export function droppedBy(state: State, org: Org): { command: Command; what: string }[] {
-  const workstreams = new Set(org.workstreams.map((w) => w.id));
-  const queues = new Set(org.queues.map((q) => q.id));
-  const users = new Set(org.users.map((u) => u.id));
-  return [
-    ...state.org.workstreams
-      .filter((w) => !workstreams.has(w.id))
-      .map((w) => ({
-        command: { type: "delete_workstream" as const, workstreamId: w.id },
-        what: `workstream ${w.id}`,
-      })),
-    ...Object.values(state.queues)
-      .filter((q) => !q.deleted && !queues.has(q.id))
-      .map((q) => ({ command: { type: "delete_queue" as const, queueId: q.id }, what: `queue ${q.id}` })),
-    ...Object.values(state.users)
-      .filter((u) => !u.deleted && !users.has(u.id))
-      .map((u) => ({ command: { type: "delete_user" as const, userId: u.id }, what: `user ${u.id}` })),
-  ];
-}
 
 /**
  * Read `path` again and hand it to `apply`. A file that cannot be read, is not JSON or fails validation changes
@@ -62,6 +35,17 @@ export function reloadOrgFile(
   if (result.ok) logger.info({ org: path, changed: result.changed, removed: result.removed }, "org file reloaded");
   else logger.error({ org: path, reason: result.error }, "org file not reloaded: nothing was changed");
   return result;
+}
+
+/**
+ * Why a staff connection is signed out after a reload (null: it stays): its user was removed, or the token it signed
+ * in with is no longer that user's (`holdsToken`).
+ */
+export function signOutReason(user: UserState | undefined, holdsToken: boolean): string | null {
+  if (!user || user.deleted)
+    return "You were removed from the org: this console is signed out. Ask your admin if this is a mistake.";
+  if (!holdsToken) return "Your token was replaced in the org file: sign in again with the new one.";
+  return null;
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;

@@ -146,6 +146,16 @@ describe("reloading the org file", () => {
     await refused.close();
   });
 
+  it("the same file again changes nothing and records nothing", async () => {
+    const sam = await staff("sam", "supervisor");
+    await sam.synced();
+    const seq = await committedSeq(server);
+    expect(server.reloadOrg()).toEqual({ ok: true, changed: false, removed: [] });
+    expect(await committedSeq(server)).toBe(seq);
+    await sam.synced();
+    expect(sam.events).toHaveLength(0);
+  });
+
   it.each([
     ["not JSON", () => writeFileSync(orgPath, "{ not json"), /^The org file .* is not valid JSON: /],
     [
