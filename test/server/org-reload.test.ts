@@ -9,6 +9,8 @@ import type { OrgFile } from "../../server/org-file.js";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
 import { signIdentity } from "../../src/protocol/identity.js";
+import { wire } from "../../src/ui/mirror/wire.js";
+import type { MirrorAction } from "../../src/ui/mirror/wire.js";
 import { committedSeq, tempDir } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
@@ -109,6 +111,9 @@ describe("reloading the org file", () => {
 
   it("a rep added to the file signs in without a restart; a removed rep's consoles are told and signed out; a replaced token stops working", async () => {
     const bob = await staff("bob");
+    // What the console's store is told, through the same wiring the console uses.
+    const consoleActions: MirrorAction[] = [];
+    wire(bob.client, { dispatch: (action) => consoleActions.push(action) }, bob.welcome!);
     const carol = await staff("carol");
     const oldCarolToken = server.org.users.find((u) => u.id === "carol")!.token;
     const dave = {
@@ -131,6 +136,15 @@ describe("reloading the org file", () => {
     expect(server.reloadOrg()).toEqual({ ok: true, changed: true, removed: ["user bob"] });
 
     await waitFor(() => bob.fatal, "bob signed out");
+    expect(consoleActions).toContainEqual({
+      type: "flash",
+      flash: {
+        level: "warn",
+        text: "You were removed from the org: this console is signed out. Ask your admin if this is a mistake.",
+        at: expect.any(Number),
+      },
+    });
+    expect(consoleActions.at(-1)).toEqual({ type: "connection", status: "closed" });
     expect(bob.fatal).toMatchObject({
       code: "auth/invalid_token",
       message: "You were removed from the org: this console is signed out. Ask your admin if this is a mistake.",
