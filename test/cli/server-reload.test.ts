@@ -151,4 +151,10 @@ describe("cc-agent server: the org file read again while it runs", () => {
     expect(await seq(url)).toBe(before);
     expect(carol.fatal).toBeNull();
   });
+
+  it("`cc-agent server reload` with no local server says so and exits with code 1", async () => {
+    const reload = run(["server", "reload"]);
+    expect((await reload.exit).code).toBe(1);
+    expect(reload.stderr).toMatch(/^cc-agent: no local cc-agent server: .*local-server\.json is missing/);
+  });
 });

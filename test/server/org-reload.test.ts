@@ -160,6 +160,17 @@ describe("reloading the org file", () => {
     await refused.close();
   });
 
+  it("POST /admin/reload-org needs the key of the local credentials: without it nothing is reloaded", async () => {
+    writeOrg(withoutBilling(ORG));
+    const url = `${server.httpUrl}/admin/reload-org`;
+    const wrong = await fetch(url, { method: "POST", headers: { authorization: "Bearer not-the-key" } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ ok: false, error: "not the key of this server's local credentials" });
+    expect((await fetch(url, { method: "POST" })).status).toBe(401);
+    expect((await fetch(url)).status).toBe(405);
+    expect(server.org.queues.map((q) => q.id)).toEqual(["general", "billing"]);
+  });
+
   it("the same file again changes nothing and records nothing", async () => {
     const sam = await staff("sam", "supervisor");
     await sam.synced();
