@@ -221,8 +221,9 @@ export class Hub {
     if (this.outage) throw new Error(`the data file refuses writes (${this.outage.reason}); nothing was changed`);
     // Tokens, the secret and limits are not in the core's org: the file as a whole says whether anything changed.
     const changed = JSON.stringify(file) !== JSON.stringify(this.org);
-    this.useOrgFile(file);
+    // First the core (a command that fails leaves memory as the log holds it), then what the hub keeps of the file.
     const removed = this.configureFrom(toOrg(file));
+    this.useOrgFile(file);
     this.flushNow();
     this.signOutRevoked();
     return { changed, removed };

@@ -139,7 +139,12 @@ async function serve(
         const applied = hub.applyOrgFile(file);
         org = file;
         routes = createHttpRoutes({ org, demo, clock, logger });
-        if (options.credentialsFile) writeLocalCredentials();
+        try {
+          if (options.credentialsFile) writeLocalCredentials();
+        } catch (error) {
+          // The org is in force: only the other commands on this machine still see the former tokens.
+          logger.warn({ err: (error as Error).message }, "the local credentials file could not be rewritten");
+        }
         return applied;
       },
       logger,
