@@ -12,6 +12,8 @@ export interface LocalCredentials {
   /** Signs customer identities for `cc-agent customer --name` (P9). */
   secret: string;
   users: { id: string; name: string; role: "rep" | "supervisor"; token: string }[];
+  /** For `cc-agent server reload` (server/org-reload.ts); a new one with each start. Absent from older servers. */
+  reloadKey?: string;
 }
 
 export function stateDir(): string {

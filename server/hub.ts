@@ -19,6 +19,7 @@ import type { Org } from "./core/org.js";
 import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { toOrg } from "./org-file.js";
+import { signOutReason } from "./org-reload.js";
 import type { EventStore, StoredEvent } from "./store/store.js";
 import { StoreError } from "./store/store.js";
 import { Admission } from "./rate-limit.js";
@@ -85,6 +86,8 @@ interface Connection {
   admittance: Admittance;
   /** A `why` is being answered: it folds the log, so one at a time per connection. */
   whyUnderWay: boolean;
+  /** The hash of the token a rep or supervisor signed in with: a reloaded org that replaces it signs them out. */
+  tokenHash: Buffer | null;
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -105,7 +108,7 @@ function tokenHash(token: string): Buffer {
 
 export class Hub {
   state: State;
-  private readonly org: OrgFile;
+  private org: OrgFile;
   private readonly store: EventStore<State>;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -113,7 +116,7 @@ export class Hub {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byCustomer = new Map<string, Set<Connection>>();
   private readonly supervisors = new Set<Connection>();
-  private readonly tokens: { hash: Buffer; userId: string }[];
+  private tokens: { hash: Buffer; userId: string }[];
   private nextConnectionId = 1;
   /** Events and replies waiting for the next group commit. */
   private pendingEvents: DomainEvent[] = [];
@@ -156,11 +159,7 @@ export class Hub {
     const started = performance.now();
     const { state, replayed, fromSnapshot } = this.replay();
     this.state = state;
-    const org = toOrg(this.org);
-    if (JSON.stringify(org) !== JSON.stringify(state.org)) {
-      this.removeWhatTheOrgFileDropped(org);
-      this.execute({ role: "system" }, { type: "configure", org });
-    }
+    this.configureFrom(toOrg(this.org));
     this.log.info(
       { seq: state.seq, replayed, fromSnapshot, ms: Math.round(performance.now() - started) },
       "state recovered",
@@ -203,33 +202,48 @@ export class Hub {
     return state;
   }
 
+  /** The org file's configuration recorded, when it differs from the state's (core: configure, L4); what it removed. */
+  private configureFrom(org: Org): string[] {
+    if (JSON.stringify(org) === JSON.stringify(this.state.org)) return [];
+    const outcome = this.execute({ role: "system" }, { type: "configure", org });
+    const removed = outcome.ok ? ((outcome.result?.removed as string[] | undefined) ?? []) : [];
+    for (const what of removed)
+      this.log.warn({ removed: what }, "no longer in the org file: its conversations are aborted");
+    return removed;
+  }
+
   /**
-   * L4: the org file is the admin's word. A workstream, a queue or a user it no longer lists is deleted, while the
-   * org that knew them is still in force: their conversations are aborted with a warning (those of a removed
-   * workstream, and Open ones in a removed queue, are closed) instead of waiting in a queue nobody serves, staying
-   * with someone who can no longer sign in, or stopping the server for want of their workstream's settings.
+   * A new org file while the server runs (SIGHUP, `cc-agent server reload`: server/org-reload.ts). It is applied as at
+   * start, and its events fan out at once; sign-ins, secrets and limits follow it from now on; the consoles of a
+   * removed user, or signed in with a token the file replaced, are told why and closed.
    */
-  private removeWhatTheOrgFileDropped(org: Org): void {
-    const workstreams = new Set(org.workstreams.map((w) => w.id));
-    const queues = new Set(org.queues.map((q) => q.id));
-    const users = new Set(org.users.map((u) => u.id));
-    const removed: { command: Command; what: string }[] = [
-      ...this.state.org.workstreams
-        .filter((w) => !workstreams.has(w.id))
-        .map((w) => ({
-          command: { type: "delete_workstream" as const, workstreamId: w.id },
-          what: `workstream ${w.id}`,
-        })),
-      ...Object.values(this.state.queues)
-        .filter((q) => !q.deleted && !queues.has(q.id))
-        .map((q) => ({ command: { type: "delete_queue" as const, queueId: q.id }, what: `queue ${q.id}` })),
-      ...Object.values(this.state.users)
-        .filter((u) => !u.deleted && !users.has(u.id))
-        .map((u) => ({ command: { type: "delete_user" as const, userId: u.id }, what: `user ${u.id}` })),
-    ];
-    for (const { command, what } of removed) {
-      const outcome = this.execute({ role: "admin" }, command);
-      this.log.warn({ removed: what, ok: outcome.ok }, "no longer in the org file: its conversations are aborted");
+  applyOrgFile(file: OrgFile): { changed: boolean; removed: string[] } {
+    if (this.outage) throw new Error(`the data file refuses writes (${this.outage.reason}); nothing was changed`);
+    // Tokens, the secret and limits are not in the core's org: the file as a whole says whether anything changed.
+    const changed = JSON.stringify(file) !== JSON.stringify(this.org);
+    // First the core (a command that fails leaves memory as the log holds it), then what the hub keeps of the file.
+    const removed = this.configureFrom(toOrg(file));
+    this.useOrgFile(file);
+    this.flushNow();
+    this.signOutRevoked();
+    return { changed, removed };
+  }
+
+  /** What the hub itself takes from the org file: the secret, the users' tokens and the rate limits. */
+  private useOrgFile(file: OrgFile): void {
+    this.org = file;
+    this.tokens = file.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+    this.admission.limits = file.limits;
+  }
+
+  /** Staff connections whose user the org removed, or whose token it replaced, are signed out. */
+  private signOutRevoked(): void {
+    for (const connection of this.connections) {
+      const { userId, tokenHash: hash } = connection;
+      if (userId === null || hash === null) continue;
+      const holds = this.tokens.some((t) => t.userId === userId && timingSafeEqual(t.hash, hash));
+      const reason = signOutReason(this.state.users[userId], holds);
+      if (reason) this.closeWith(connection, CloseCode.unauthorized, "auth/invalid_token", reason);
     }
   }
 
@@ -492,6 +506,7 @@ export class Hub {
       signedIdentity: undefined,
       admittance,
       whyUnderWay: false,
+      tokenHash: null,
     };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
@@ -633,8 +648,7 @@ export class Hub {
     connection.ws.close(code, message.slice(0, 120));
   }
 
-  private userForToken(token: string): string | null {
-    const hash = tokenHash(token);
+  private userForToken(hash: Buffer): string | null {
     let found: string | null = null;
     for (const entry of this.tokens) if (timingSafeEqual(entry.hash, hash)) found = entry.userId;
     return found;
@@ -691,7 +705,8 @@ export class Hub {
       this.index(this.byCustomer, key, connection);
       connection.signedIdentity = hello.identity;
     } else {
-      const userId = this.userForToken(hello.token);
+      const hash = tokenHash(hello.token);
+      const userId = this.userForToken(hash);
       const user = userId ? this.visible.users[userId] : undefined;
       if (!user || user.deleted) {
         this.closeWith(
@@ -714,6 +729,7 @@ export class Hub {
       // A supervisor may also take conversations in the rep console, seeing only their own work there.
       connection.role = hello.role;
       connection.userId = user.id;
+      connection.tokenHash = hash;
       connection.viewer = { role: hello.role, id: user.id };
       connection.actor = {
         role: user.role === "supervisor" && hello.role === "supervisor" ? "supervisor" : user.role,

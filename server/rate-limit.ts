@@ -100,7 +100,8 @@ export class Admission {
   private readonly customers = new Map<string, TokenBucket>();
   private readonly waiting = new Map<string, number>();
 
-  constructor(readonly limits: Limits) {}
+  /** Replaced when the org file is reloaded: new sockets and new customers get the new limits. */
+  constructor(public limits: Limits) {}
 
   /** A new socket from `address`: its admittance, or null when that address has too many sockets without hello. */
   open(address: string, now: number): Admittance | null {

@@ -12,7 +12,9 @@ import { createHttpRoutes } from "./http-routes.js";
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
-import { DEMO_USER_IDS, demoOrgFile } from "./org-file.js";
+import { DEMO_USER_IDS, demoOrgFile, loadOrgFile } from "./org-file.js";
+import { handleReloadRoute, reloadOrgFile } from "./org-reload.js";
+import type { ReloadResult } from "./org-reload.js";
 import type { State } from "./core/model.js";
 import type { EventStore } from "./store/store.js";
 import { openMemoryStore, openSqliteStore } from "./store/sqlite-store.js";
@@ -29,8 +31,10 @@ export interface ServerOptions {
   port?: number;
   /** SQLite data file; null keeps everything in memory (tests, benchmarks). */
   dataFile?: string | null;
-  /** The org; without it, the built-in demo org with secrets kept in the data file. */
+  /** The org; without it, the one in `orgFile`, else the built-in demo org with secrets kept in the data file. */
   org?: OrgFile;
+  /** The org file: loaded at start when `org` is not given, and read again by `reloadOrg()`. */
+  orgFile?: string;
   clock?: Clock;
   logger?: Logger;
   /** Write the local credentials file for the other cc-agent commands (a path, or true for the default). */
@@ -52,8 +56,11 @@ export interface RunningServer {
   url: string;
   httpUrl: string;
   port: number;
-  org: OrgFile;
+  /** The org file in force (a reload replaces it). */
+  readonly org: OrgFile;
   hub: Hub;
+  /** Read the org file again and apply it (SIGHUP, `cc-agent server reload`; server/org-reload.ts). */
+  reloadOrg(): ReloadResult;
   close(): Promise<void>;
 }
 
@@ -95,7 +102,7 @@ async function listen(
   let hub: Hub;
   let org: OrgFile;
   try {
-    org = options.org ?? demoOrg(store);
+    org = options.org ?? (options.orgFile ? loadOrgFile(options.orgFile) : demoOrg(store));
     hub = new Hub({
       org,
       store,
@@ -115,13 +122,33 @@ async function serve(
   host: string,
   logger: Logger,
   lock: DataFileLock | null,
-  org: OrgFile,
+  startOrg: OrgFile,
   hub: Hub,
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  // The chat widget, its demo page and the Origin check of browsers' upgrades (server/http-routes.ts).
-  const demo = options.demoIdentities === true && !options.org;
-  const routes = createHttpRoutes({ org, demo, clock, logger });
+  let org = startOrg;
+  // The chat widget, its demo page and the Origin check of browsers' upgrades (server/http-routes.ts); built again
+  // from a reloaded org file.
+  const demo = options.demoIdentities === true && !options.org && !options.orgFile;
+  let routes = createHttpRoutes({ org, demo, clock, logger });
+  const reloadKey = randomBytes(24).toString("base64url");
+  const reloadOrg = (): ReloadResult =>
+    reloadOrgFile(
+      options.orgFile,
+      (file) => {
+        const applied = hub.applyOrgFile(file);
+        org = file;
+        routes = createHttpRoutes({ org, demo, clock, logger });
+        try {
+          if (options.credentialsFile) writeLocalCredentials();
+        } catch (error) {
+          // The org is in force: only the other commands on this machine still see the former tokens.
+          logger.warn({ err: (error as Error).message }, "the local credentials file could not be rewritten");
+        }
+        return applied;
+      },
+      logger,
+    );
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
@@ -135,6 +162,7 @@ async function serve(
       response.end(JSON.stringify({ ...health, version: VERSION, ...hub.stats() }));
       return;
     }
+    if (handleReloadRoute(request, response, reloadKey, reloadOrg)) return;
     if (routes.handle(request, response)) return;
     response.writeHead(404, { "content-type": "text/plain", "x-content-type-options": "nosniff" });
     response.end("not found\n");
@@ -143,7 +171,7 @@ async function serve(
     server: http,
     path: "/ws",
     maxPayload: MAX_FRAME_BYTES,
-    verifyClient: routes.verifyClient,
+    verifyClient: (info, callback) => routes.verifyClient(info, callback),
   });
   wss.on("connection", (ws, request) =>
     hub.attach(ws, options.helloTimeoutMs, request.socket.remoteAddress ?? "unknown"),
@@ -171,7 +199,7 @@ async function serve(
   heartbeat.unref();
 
   const credentialsPath = options.credentialsFile === true ? undefined : options.credentialsFile || undefined;
-  if (options.credentialsFile) {
+  function writeLocalCredentials(): void {
     writeCredentials(
       {
         url,
@@ -179,10 +207,12 @@ async function serve(
         org: org.name,
         secret: org.secret,
         users: org.users.map((u) => ({ id: u.id, name: u.name, role: u.role, token: u.token })),
+        reloadKey,
       },
       credentialsPath,
     );
   }
+  if (options.credentialsFile) writeLocalCredentials();
   logger.info({ url, host, port, data: options.dataFile ?? "memory", org: org.name }, "server listening");
 
   let closing: Promise<void> | null = null;
@@ -190,8 +220,11 @@ async function serve(
     url,
     httpUrl: `http://${shownHost}:${port}`,
     port,
-    org,
+    get org() {
+      return org;
+    },
     hub,
+    reloadOrg,
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);

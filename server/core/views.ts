@@ -391,6 +391,8 @@ export function audienceOf(state: State, event: DomainEvent): Audience {
   if ("byRepId" in event) audience.users.add(event.byRepId);
   if (event.type === "transfer_ended" && event.fromRepId) audience.users.add(event.fromRepId);
   if (event.type === "offered") audience.users.add(event.offer.repId);
+  // A new configuration concerns every rep and supervisor.
+  if (event.type === "configured") for (const id in state.users) audience.users.add(id);
   return audience;
 }
 
@@ -559,6 +561,14 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
           conversationId: c.id,
         });
       break;
+    case "configured": {
+      // Settings, names, queues and reasons as the org now has them; users' capacities and queues may have changed.
+      changes.push({ kind: "org", org: orgView(state) });
+      const users =
+        viewer.role === "supervisor" ? activeUsers(state) : [state.users[me]].filter((u) => u && !u.deleted);
+      for (const u of users) changes.push({ kind: "user", user: userView(u!, state.org.presenceReasons) });
+      break;
+    }
     case "transfer_ended":
       // L10: the rep who transferred it learns that the target did not take it, and where it went.
       if (event.notAcceptedBy && event.fromRepId === me && c) {

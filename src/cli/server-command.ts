@@ -55,8 +55,11 @@ export function registerServerCommand(program: Command): void {
           logger,
           credentialsFile: options.credentials,
           demoIdentities: options.unsafeDemoIdentities === true,
-          ...(org ? { org } : {}),
+          ...(org && options.org ? { org, orgFile: options.org } : {}),
         });
+        // The org file read again without a restart (docs/org-file.md, "Reloading"); the outcome goes to the log.
+        const reload = () => void server.reloadOrg();
+        process.on("SIGHUP", reload);
         process.stderr.write(
           `cc-agent server listening on ${server.url} (org: ${server.org.name}, data: ${options.data})\n`,
         );
@@ -75,10 +78,18 @@ export function registerServerCommand(program: Command): void {
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
         });
+        process.off("SIGHUP", reload);
         await server.close();
         logger.flush?.();
       },
     );
+  server
+    .command("reload")
+    .description("make the server running on this machine read its org file again (as SIGHUP does)")
+    .action(async () => {
+      const { reloadLocalServer } = await import("./server-reload.js");
+      process.exitCode = await reloadLocalServer();
+    });
   server
     .command("backup")
     .description("copy a data file consistently, also while a server is running on it")

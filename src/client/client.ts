@@ -112,6 +112,7 @@ export class CcClient extends EventEmitter {
     this.ws = ws;
     let welcomed = false;
     let refusal: Error | null = null;
+    let lastError: Error | null = null;
     ws.on("open", () => {
       const base = this.options.hello;
       // Without it a reconnecting visitor would be a new visitor, cut off from their conversation.
@@ -145,8 +146,11 @@ export class CcClient extends EventEmitter {
         return;
       }
       // A refused hello ends the client; a socket refused for a rate limit (4029) reconnects with backoff instead.
-      if (!welcomed && frame.type === "error" && !frame.reqId && frame.code !== "protocol/rate_limited")
-        refusal = new RequestError(frame.code, frame.message);
+      if (frame.type === "error" && !frame.reqId && frame.code !== "protocol/rate_limited") {
+        if (!welcomed) refusal = new RequestError(frame.code, frame.message);
+        // Said just before a close that signs us out (docs/protocol.md, "hello"): the reason of that close.
+        else lastError = new RequestError(frame.code, frame.message);
+      }
       this.onFrame(frame);
     });
     ws.on("error", () => {
@@ -159,6 +163,7 @@ export class CcClient extends EventEmitter {
       if (this.stopped) return this.setState("closed");
       // 4000–4099 and 4001/4003/4009 mean the server refused us: retrying would not help.
       if (code === 4000 || code === 4001 || code === 4003 || code === 4009 || refusal) {
+        refusal ??= lastError;
         this.stopped = true;
         this.setState("closed");
         this.failAll(refusal ?? new RequestError("connection/refused", `The server refused the connection (${code}).`));

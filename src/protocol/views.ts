@@ -244,7 +244,9 @@ export type Change =
   | { kind: "offer"; offer: OfferView }
   | { kind: "user"; user: UserView }
   | { kind: "offer_ended"; offerId: string; conversationId: string; status: Exclude<OfferStatus, "pending"> }
-  | { kind: "notice"; code: NoticeCode; text: string; conversationId?: string };
+  | { kind: "notice"; code: NoticeCode; text: string; conversationId?: string }
+  /** The org file was reloaded (staff only): the org as the snapshot's `org` would now carry it. */
+  | { kind: "org"; org: OrgView };
 
 export interface Snapshot {
   org: OrgView;

@@ -44,6 +44,7 @@ export function conversationIdsOf(change: Change): string[] {
     case "notice":
       return change.conversationId ? [change.conversationId] : [];
     case "user":
+    case "org":
       return [];
   }
 }

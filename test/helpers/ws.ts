@@ -9,6 +9,7 @@ import type {
   CustomerConversationView,
   MessageView,
   OfferView,
+  OrgView,
   UserView,
 } from "../../src/protocol/views.js";
 
@@ -41,6 +42,10 @@ export class TestClient {
   readonly notices: Extract<Change, { kind: "notice" }>[] = [];
   /** Every `consoles` frame's count, in order. */
   readonly consoles: number[] = [];
+  /** The org as the welcome and the `org` changes since said it. */
+  org: OrgView | null = null;
+  /** Why the server refused or signed out this client (the client stops). */
+  fatal: Error | null = null;
 
   constructor(url: string, hello: HelloFields, options: { reconnect?: boolean } = {}) {
     this.client = new CcClient({ url, hello, reconnect: options.reconnect ?? false });
@@ -49,6 +54,7 @@ export class TestClient {
       this.welcomes.push(welcome);
       const snap = welcome.snapshot;
       if (!snap) return;
+      this.org = snap.org;
       for (const c of snap.conversations) this.upsert(c);
       for (const c of snap.customerConversations) this.upsertCustomer(c);
       for (const o of snap.offers) this.offers.set(o.id, o);
@@ -59,6 +65,7 @@ export class TestClient {
       for (const change of frame.changes) this.apply(change);
     });
     this.client.on("consoles", (count: number) => this.consoles.push(count));
+    this.client.on("fatal", (error: Error) => (this.fatal = error));
   }
 
   private addMessages(id: string, list: MessageView[] | undefined): void {
@@ -99,6 +106,9 @@ export class TestClient {
         return;
       case "notice":
         this.notices.push(change);
+        return;
+      case "org":
+        this.org = change.org;
         return;
     }
   }

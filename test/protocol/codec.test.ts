@@ -449,6 +449,7 @@ const change = union<Change, "kind">("kind", {
   note: obj<ChangeOf<"note">>({ kind: lit("note"), conversationId: str, note }),
   offer: obj<ChangeOf<"offer">>({ kind: lit("offer"), offer }),
   user: obj<ChangeOf<"user">>({ kind: lit("user"), user }),
+  org: obj<ChangeOf<"org">>({ kind: lit("org"), org }),
   offer_ended: obj<ChangeOf<"offer_ended">>({
     kind: lit("offer_ended"),
     offerId: str,
@@ -711,6 +712,7 @@ describe("server frame fixtures", () => {
       user: true,
       offer_ended: true,
       notice: true,
+      org: true,
     } satisfies Record<Change["kind"], true>;
     expect([...kinds].sort()).toEqual(Object.keys(allKinds).sort());
     const errors = frames.filter((f): f is ErrorFrame => f.type === "error");

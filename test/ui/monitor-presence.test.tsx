@@ -129,4 +129,24 @@ describe("a supervisor sets a rep's presence from the team view", () => {
     expect(frame).not.toContain("presence to");
     expect(ui.client.sent).toEqual([]);
   });
+
+  it("a reloaded org file that removed a rep: the rep leaves the team view at once", async () => {
+    ui = await teamView(false);
+    expect(stripSgr(ui.frame())).toContain("Bob Okafor");
+    ui.store.dispatch({
+      type: "event",
+      frame: {
+        type: "event",
+        seq: 2,
+        at: T0,
+        changes: [
+          { kind: "org", org: reasonsOrg(false) },
+          ...TEAM.filter((u) => u.id !== "bob").map((user) => ({ kind: "user" as const, user })),
+        ],
+      },
+    });
+    await ui.waitForFrame((f) => !f.includes("Bob Okafor"), "Bob gone from the team view");
+    expect(stripSgr(ui.frame())).toMatch(/Alice Moreau\s+● Available/);
+    expect(stripSgr(ui.frame())).toMatch(/Carol Tanaka\s+◐ Busy · Lunch/);
+  });
 });

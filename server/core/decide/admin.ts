@@ -1,16 +1,49 @@
 // The organisation changes: a new org file, and what it no longer lists (L4).
-import type { Actor } from "../model.js";
+import type { Actor, State } from "../model.js";
 import { fill } from "../org.js";
+import type { Org } from "../org.js";
 import { workstreamOf } from "../routing.js";
 import type { CommandOf } from "./common.js";
 import { freed, liveConversations, pendingOffersOf, repOf, systemMessage, withdrawOffers } from "./common.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
 
+/**
+ * A new org (the org file, at start or reloaded). L4: the file is the admin's word. What it no longer lists is deleted
+ * first, while the org that knew it is still in force: the conversations of a removed workstream, queue or user are
+ * aborted with a warning (those of a removed workstream, and Open ones in a removed queue, are closed) instead of
+ * waiting in a queue nobody serves, staying with someone who can no longer sign in, or stopping the server for want of
+ * their workstream's settings. The result names what was removed.
+ */
 export function configure(tx: Tx, actor: Actor, command: CommandOf<"configure">): void {
   const { state } = tx;
+  const removed = droppedBy(state, command.org);
+  for (const { kind, id } of removed) {
+    if (kind === "workstream") deleteWorkstream(tx, actor, { type: "delete_workstream", workstreamId: id });
+    else if (kind === "queue") deleteQueue(tx, actor, { type: "delete_queue", queueId: id });
+    else deleteUser(tx, actor, { type: "delete_user", userId: id });
+  }
   tx.emit({ type: "configured", org: command.org });
   tx.touch(Object.keys(state.queues));
+  if (removed.length > 0) tx.result = { removed: removed.map(({ kind, id }) => `${kind} ${id}`) };
+}
+
+/** The workstreams, queues and users the state knows and `org` no longer lists, in the order they are deleted. */
+export function droppedBy(state: State, org: Org): { kind: "workstream" | "queue" | "user"; id: string }[] {
+  const workstreams = new Set(org.workstreams.map((w) => w.id));
+  const queues = new Set(org.queues.map((q) => q.id));
+  const users = new Set(org.users.map((u) => u.id));
+  return [
+    ...state.org.workstreams
+      .filter((w) => !workstreams.has(w.id))
+      .map((w) => ({ kind: "workstream" as const, id: w.id })),
+    ...Object.values(state.queues)
+      .filter((q) => !q.deleted && !queues.has(q.id))
+      .map((q) => ({ kind: "queue" as const, id: q.id })),
+    ...Object.values(state.users)
+      .filter((u) => !u.deleted && !users.has(u.id))
+      .map((u) => ({ kind: "user" as const, id: u.id })),
+  ];
 }
 
 export function deleteWorkstream(tx: Tx, actor: Actor, command: CommandOf<"delete_workstream">): void {

@@ -282,6 +282,8 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
       }
       return { ...next, counts, flash };
     }
+    case "org":
+      return { ...state, org: change.org };
     case "customer_conversation":
       return state;
   }

@@ -2,13 +2,14 @@
 // The console and the monitor keep the same frames (the monitor's reducer runs the console's for them).
 import type { CcClient } from "../../client/client.js";
 import type { EventFrame, TypingFrame, Welcome } from "../../protocol/messages.js";
-import type { ConnectionStatus } from "./state.js";
+import type { ConnectionStatus, Flash } from "./state.js";
 
 export type MirrorAction =
   | { type: "welcome"; welcome: Welcome; now: number }
   | { type: "event"; frame: EventFrame }
   | { type: "connection"; status: ConnectionStatus }
   | { type: "consoles"; count: number }
+  | { type: "flash"; flash: Flash | null }
   /** The customer is typing in a conversation (a transient frame): shown until `until` (local time). */
   | { type: "typing"; conversationId: string; until: number };
 
@@ -24,6 +25,10 @@ export function wire(client: CcClient, store: { dispatch(action: MirrorAction): 
       store.dispatch({ type: "typing", conversationId: frame.conversationId, until: Date.now() + TYPING_SHOWN_MS });
   });
   client.on("state", (state: ConnectionStatus) => store.dispatch({ type: "connection", status: state }));
+  // What the server says outside any request, such as why it signs this console out (a reloaded org removed the user).
+  client.on("server-error", (error: Error) =>
+    store.dispatch({ type: "flash", flash: { level: "warn", text: error.message, at: Date.now() } }),
+  );
   // The first count may have come with the welcome, before these listeners: start from the client's.
   store.dispatch({ type: "consoles", count: client.consoles });
   client.on("consoles", (count: number) => store.dispatch({ type: "consoles", count }));

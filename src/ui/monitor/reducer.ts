@@ -154,6 +154,13 @@ function applyChange(state: MonitorState, frame: EventFrame, change: Change): Mo
       const text = `${sanitizeLine(o.byName ?? "A rep")} asks you to consult on ${sanitizeLine(o.conversationId)} (${sanitizeLine(o.title)}): answer in the console (cc-agent).`;
       return { ...next, base: { ...next.base, flash: { level: "warn", text, at: next.base.now } } };
     }
+    case "org": {
+      // A reloaded org file: the user changes of this frame are every user the org has now; one not among them was
+      // removed and leaves the team view.
+      const users: Record<string, UserView> = {};
+      for (const c of frame.changes) if (c.kind === "user") users[c.user.id] = c.user;
+      return { ...next, users };
+    }
     default:
       return next;
   }
