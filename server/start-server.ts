@@ -15,7 +15,8 @@ import type { OrgFile } from "./org-file.js";
 import { DEMO_USER_IDS, demoOrgFile } from "./org-file.js";
 import type { State } from "./core/model.js";
 import type { EventStore } from "./store/store.js";
-import { openMemoryStore, openSqliteStore } from "./store/sqlite-store.js";
+import { openMemoryStore } from "./store/memory-store.js";
+import { openSqliteStore } from "./store/sqlite-store.js";
 import type { SqliteStoreOptions } from "./store/sqlite-store.js";
 import { lockDataFile } from "./store/lock.js";
 import type { DataFileLock } from "./store/lock.js";
@@ -58,14 +59,14 @@ export interface RunningServer {
 }
 
 /** The demo org's secret and tokens are generated once per data file and kept in it. */
-function demoOrg(store: EventStore<State>): OrgFile {
-  let secrets = store.getMeta("demo-secrets");
+async function demoOrg(store: EventStore<State>): Promise<OrgFile> {
+  let secrets = await store.getMeta("demo-secrets");
   if (!secrets) {
     const tokens = Object.fromEntries(
       DEMO_USER_IDS.map((id) => [id, `${id}-${randomBytes(18).toString("base64url")}`]),
     );
     secrets = JSON.stringify({ secret: randomBytes(32).toString("hex"), tokens });
-    store.setMeta("demo-secrets", secrets);
+    await store.setMeta("demo-secrets", secrets);
   }
   return demoOrgFile(JSON.parse(secrets) as { secret: string; tokens: Record<string, string> });
 }
@@ -90,13 +91,13 @@ async function listen(
   lock: DataFileLock | null,
 ): Promise<RunningServer> {
   const store = options.dataFile
-    ? openSqliteStore<State>(options.dataFile, options.storeOptions)
-    : openMemoryStore<State>();
+    ? await openSqliteStore<State>(options.dataFile, options.storeOptions)
+    : await openMemoryStore<State>();
   let hub: Hub;
   let org: OrgFile;
   try {
-    org = options.org ?? demoOrg(store);
-    hub = new Hub({
+    org = options.org ?? (await demoOrg(store));
+    hub = await Hub.open({
       org,
       store,
       clock: options.clock ?? systemClock,
@@ -104,7 +105,7 @@ async function listen(
       ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
     });
   } catch (error) {
-    store.close();
+    await store.close().catch(() => undefined);
     throw error;
   }
   return serve(options, host, logger, lock, org, hub);
@@ -160,7 +161,7 @@ async function serve(
       });
     });
   } catch (error) {
-    hub.close();
+    await hub.close();
     throw error;
   }
   const port = (http.address() as AddressInfo).port;
@@ -195,7 +196,7 @@ async function serve(
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
-        hub.close();
+        await hub.close();
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => http.close(() => resolve()));
