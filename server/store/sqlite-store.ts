@@ -22,7 +22,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 export interface SqliteStoreOptions {
   /**
-   * "FULL" (default): a commit is durable when it returns, even across power loss.
+   * "FULL" (default): a commit is durable when it resolves, even across power loss.
    * "NORMAL": survives a crash of the process (kill -9) but the last commits may be lost on power loss or an OS crash.
    */
   synchronous?: "NORMAL" | "FULL";
@@ -35,7 +35,7 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Open (creating if needed) the event store in a SQLite file. Throws a StoreError naming the file when it is not a
+ * Open (creating if needed) the event store in a SQLite file. Rejects with a StoreError naming the file when it is not a
  * SQLite database, belongs to another program, was written by a newer server, or cannot be opened.
  *
  * The file (and its -wal/-shm companions) is made readable by the owner only: it holds customer conversations.
