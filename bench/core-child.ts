@@ -7,7 +7,8 @@ import { evolve, initialState } from "../server/core/evolve.js";
 import type { Actor, Command, Conversation, DomainEvent, State } from "../server/core/model.js";
 import { parseOrgFile, toOrg } from "../server/org-file.js";
 import type { StoredEvent } from "../server/store/store.js";
-import { openMemoryStore, openSqliteStore } from "../server/store/sqlite-store.js";
+import { openMemoryStore } from "../server/store/memory-store.js";
+import { openSqliteStore } from "../server/store/sqlite-store.js";
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 
@@ -198,9 +199,13 @@ export interface StoreResult {
 }
 
 /** Append message events in batches of `batch` and commit each batch, for `durationMs`. */
-export function storeStandalone(params: { file: string | null; batch: number; durationMs: number }): StoreResult {
-  const store = params.file ? openSqliteStore<State>(params.file) : openMemoryStore<State>();
-  let seq = store.lastSeq();
+export async function storeStandalone(params: {
+  file: string | null;
+  batch: number;
+  durationMs: number;
+}): Promise<StoreResult> {
+  const store = params.file ? await openSqliteStore<State>(params.file) : await openMemoryStore<State>();
+  let seq = await store.lastSeq();
   let messages = 0;
   const commits: number[] = [];
   const start = performance.now();
@@ -226,13 +231,13 @@ export function storeStandalone(params: { file: string | null; batch: number; du
       batch.push(event);
     }
     const t = performance.now();
-    store.append(batch);
-    store.commit();
+    store.append(batch, { expectedSeq: seq - params.batch });
+    await store.commit();
     commits.push(performance.now() - t);
     messages += params.batch;
   }
   const elapsed = performance.now() - start;
-  store.close();
+  await store.close();
   return {
     messagesPerSecond: (messages / elapsed) * 1000,
     commits: commits.length,

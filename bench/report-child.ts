@@ -39,7 +39,7 @@ serveRpc({
     const { writeReportLog } = await import("./report-log.js");
     const loadavg = os.loadavg()[0]!;
     const t = performance.now();
-    const events = writeReportLog(file, count, dayStart);
+    const events = await writeReportLog(file, count, dayStart);
     return { ms: performance.now() - t, cpuMs: cpuMs(), rssMb: peakMb(), loadavg, events };
   },
   /**

@@ -162,37 +162,39 @@ function script(n: number, rand: () => number): ((at: number) => EventBody)[] {
 }
 
 /** Write `count` events spread over the local day starting at `dayStart`; returns how many were written. */
-export function writeReportLog(file: string, count: number, dayStart: number): number {
-  const store = openSqliteStore(file, { synchronous: "NORMAL" });
+export async function writeReportLog(file: string, count: number, dayStart: number): Promise<number> {
+  const store = await openSqliteStore(file, { synchronous: "NORMAL" });
   const rand = random(42);
   const step = (24 * 3600_000 * 0.95) / count;
   let seq = 0;
   let at = dayStart;
   let batch: StoredEvent[] = [];
-  const write = (body: EventBody) => {
+  let written = 0;
+  const write = async (body: EventBody) => {
     seq++;
     at += step;
     batch.push({ ...body, seq, at: Math.floor(at) } as DomainEvent as unknown as StoredEvent);
     if (batch.length === BATCH) {
-      store.append(batch);
-      store.commit();
+      store.append(batch, { expectedSeq: written });
+      written = seq;
       batch = [];
+      await store.commit();
     }
   };
   const org = toOrg(demoOrgFile({ secret: "bench".repeat(8), tokens: {} }));
-  write({ type: "configured", org });
+  await write({ type: "configured", org });
   for (const repId of REPS)
-    write({ type: "presence_changed", userId: repId, presence: "available", auto: false, reason: "manual" });
+    await write({ type: "presence_changed", userId: repId, presence: "available", auto: false, reason: "manual" });
   let next = 1;
   const running: ((at: number) => EventBody)[][] = [];
   while (seq < count) {
     while (running.length < CONCURRENT) running.push(script(next++, rand));
     const i = Math.floor(rand() * running.length);
     const steps = running[i]!;
-    write(steps.shift()!(Math.floor(at + step)));
+    await write(steps.shift()!(Math.floor(at + step)));
     if (steps.length === 0) running.splice(i, 1);
   }
-  store.append(batch);
-  store.close();
+  store.append(batch, { expectedSeq: written });
+  await store.close();
   return seq;
 }

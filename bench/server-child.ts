@@ -52,7 +52,7 @@ function usage(): Usage {
   };
 }
 
-function populate(params: PopulateParams): { seq: number; conversations: number } {
+async function populate(params: PopulateParams): Promise<{ seq: number; conversations: number }> {
   if (!server) throw new Error("populate needs the routing server");
   const hub = server.hub;
   const run = (actor: Actor, command: Command) => {
@@ -91,9 +91,9 @@ function populate(params: PopulateParams): { seq: number; conversations: number 
         run(rep, { type: "wrapup", conversationId: id, reasonId: "resolved" });
       }
     }
-    if (i % 200 === 199) hub.flushNow();
+    if (i % 200 === 199) await hub.flushNow();
   }
-  hub.flushNow();
+  await hub.flushNow();
   return { seq: hub.state.seq, conversations: Object.keys(hub.state.conversations).length };
 }
 

@@ -20,7 +20,7 @@ import type { Logger } from "./logger.js";
 import type { OrgFile } from "./org-file.js";
 import { toOrg } from "./org-file.js";
 import { signOutReason } from "./org-reload.js";
-import type { EventStore, StoredEvent } from "./store/store.js";
+import type { EventStore, Snapshot, StoredEvent } from "./store/store.js";
 import { StoreError } from "./store/store.js";
 import { Admission } from "./rate-limit.js";
 import type { Admittance } from "./rate-limit.js";
@@ -64,7 +64,8 @@ interface Outage {
   reason: string;
   since: number;
   attempts: number;
-  view: State;
+  /** Null until read back from the store (at once with SQLite, whose reads take no event-loop turn). */
+  view: State | null;
   cancelRetry: (() => void) | null;
 }
 
@@ -88,6 +89,10 @@ interface Connection {
   whyUnderWay: boolean;
   /** The hash of the token a rep or supervisor signed in with: a reloaded org that replaces it signs them out. */
   tokenHash: Buffer | null;
+  /** Sent its welcome: until then it is sent no events, and its frames wait (`held`). */
+  welcomed: boolean;
+  /** Frames that came while its welcome was being read from the store, handled in order once it is sent. */
+  held: string[] | null;
 }
 
 type Outgoing = { connection: Connection; frame: ServerFrame };
@@ -106,6 +111,29 @@ function tokenHash(token: string): Buffer {
   return createHash("sha256").update(token).digest();
 }
 
+/** The state the store holds: its latest snapshot and every committed event after it. */
+async function replayLog(
+  store: EventStore<State>,
+  org: OrgFile,
+): Promise<{ state: State; replayed: number; fromSnapshot: number | null }> {
+  const snap: Snapshot<State> | undefined = await store.loadSnapshot();
+  const state = snap ? upgradeState(snap.state) : initialState(toOrg(org));
+  let replayed = 0;
+  for await (const event of store.eventsAfter(snap?.seq ?? 0)) {
+    // Replays through the same evolve the live server uses.
+    applyStored(state, event);
+    replayed++;
+  }
+  return { state, replayed, fromSnapshot: snap?.seq ?? null };
+}
+
+/** Every event of an iteration, in an array. */
+async function collect(events: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
+  const all: StoredEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
 export class Hub {
   state: State;
   private org: OrgFile;
@@ -121,6 +149,13 @@ export class Hub {
   /** Events and replies waiting for the next group commit. */
   private pendingEvents: DomainEvent[] = [];
   private pendingReplies: Outgoing[] = [];
+  /** The events of the commit under way (one at a time), and the flush that carries it. */
+  private committing: DomainEvent[] = [];
+  private flushing: Promise<void> | null = null;
+  /** Work was done while a flush was under way: flush again once it ends. */
+  private flushAgain = false;
+  /** A command failed part-way and the state is being read back from the store: commands wait. */
+  private rebuilding: Promise<void> | null = null;
   private flushScheduled = false;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
   private cancelTimer: (() => void) | null = null;
@@ -131,6 +166,7 @@ export class Hub {
   /** Sockets corked while a group commit's frames are written: each gets one write for all of them. */
   private corked: Set<Duplex> | null = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private readonly offlineTimers = new Map<string, () => void>();
   private readonly presenceGraceMs: number;
   private outage: Outage | null = null;
@@ -139,7 +175,16 @@ export class Hub {
   /** The monitor's live figures: every committed event folded as it is fanned out. */
   private readonly live: LiveFigures;
 
-  constructor(options: HubOptions) {
+  /** Load the latest snapshot and replay every event after it; then apply the current org file. */
+  static async open(options: HubOptions): Promise<Hub> {
+    const started = performance.now();
+    const recovered = await replayLog(options.store, options.org);
+    const hub = new Hub(options, recovered.state);
+    await hub.recover(recovered, started);
+    return hub;
+  }
+
+  private constructor(options: HubOptions, state: State) {
     this.org = options.org;
     this.store = options.store;
     this.clock = options.clock;
@@ -150,35 +195,21 @@ export class Hub {
     this.typing = new TypingThrottle(() => this.clock.now());
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
-    this.state = this.recover();
-    this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
+    this.state = state;
   }
 
-  /** Load the latest snapshot and replay every event after it; then apply the current org file. */
-  private recover(): State {
-    const started = performance.now();
-    const { state, replayed, fromSnapshot } = this.replay();
-    this.state = state;
+  /** Apply the current org file to the recovered state (core: configure, L4), and commit what that changed. */
+  private async recover(
+    { replayed, fromSnapshot }: { replayed: number; fromSnapshot: number | null },
+    started: number,
+  ): Promise<void> {
     this.configureFrom(toOrg(this.org));
     this.log.info(
-      { seq: state.seq, replayed, fromSnapshot, ms: Math.round(performance.now() - started) },
+      { seq: this.state.seq, replayed, fromSnapshot, ms: Math.round(performance.now() - started) },
       "state recovered",
     );
-    this.flushNow();
-    return state;
-  }
-
-  /** The state as committed: the latest snapshot and every committed event after it. */
-  private replay(): { state: State; replayed: number; fromSnapshot: number | null } {
-    const snap = this.store.loadSnapshot();
-    const state = snap ? upgradeState(snap.state) : initialState(toOrg(this.org));
-    let replayed = 0;
-    for (const event of this.store.eventsAfter(snap?.seq ?? 0)) {
-      // Replays through the same evolve the live server uses.
-      applyStored(state, event);
-      replayed++;
-    }
-    return { state, replayed, fromSnapshot: snap?.seq ?? null };
+    await this.settle();
+    this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
 
   /** What clients may read: the committed state (during an outage, memory also holds events not yet on disk). */
@@ -187,19 +218,29 @@ export class Hub {
   }
 
   /** The state rebuilt from the data file, for checks that memory equals what is committed. */
-  committedState(): State {
-    return this.replay().state;
+  async committedState(): Promise<State> {
+    return (await replayLog(this.store, this.org)).state;
   }
 
   /**
    * The state the log holds, for when a command failed part-way (CommandFailed): the latest snapshot, the committed
    * events after it, then the events of earlier commands still waiting for their commit. The same replay as a restart.
+   * Commands are refused until it is done (with SQLite, before any other frame or timer is handled).
    */
-  private rebuildState(): State {
-    const { state } = this.replay();
-    for (const event of this.pendingEvents) if (event.seq > state.seq) evolve(state, event);
-    this.log.error({ seq: state.seq }, "a command failed part-way: the state was rebuilt from the log");
-    return state;
+  private rebuildState(): void {
+    const rebuild = async (): Promise<void> => {
+      try {
+        const { state } = await replayLog(this.store, this.org);
+        for (const event of [...this.committing, ...this.pendingEvents])
+          if (event.seq > state.seq) evolve(state, event);
+        this.state = state;
+        this.log.error({ seq: state.seq }, "a command failed part-way: the state was rebuilt from the log");
+      } finally {
+        this.rebuilding = null;
+      }
+      this.armTimer();
+    };
+    this.rebuilding ??= rebuild();
   }
 
   /** The org file's configuration recorded, when it differs from the state's (core: configure, L4); what it removed. */
@@ -217,14 +258,15 @@ export class Hub {
    * start, and its events fan out at once; sign-ins, secrets and limits follow it from now on; the consoles of a
    * removed user, or signed in with a token the file replaced, are told why and closed.
    */
-  applyOrgFile(file: OrgFile): { changed: boolean; removed: string[] } {
+  async applyOrgFile(file: OrgFile): Promise<{ changed: boolean; removed: string[] }> {
     if (this.outage) throw new Error(`the data file refuses writes (${this.outage.reason}); nothing was changed`);
     // Tokens, the secret and limits are not in the core's org: the file as a whole says whether anything changed.
     const changed = JSON.stringify(file) !== JSON.stringify(this.org);
     // First the core (a command that fails leaves memory as the log holds it), then what the hub keeps of the file.
     const removed = this.configureFrom(toOrg(file));
     this.useOrgFile(file);
-    this.flushNow();
+    // Committed and sent (the aborts with their L4 warning) before anyone is signed out.
+    await this.settle();
     this.signOutRevoked();
     return { changed, removed };
   }
@@ -251,17 +293,20 @@ export class Hub {
 
   /** Run a command; its events are committed with the next group commit. */
   execute(actor: Actor, command: Command): Outcome {
+    // Requests and timers wait for the rebuild (see onRequest, armTimer); nothing else may run a command then.
+    if (this.rebuilding) throw new Error("a command was run while the state was being rebuilt from the log");
     const envelope: Envelope = { at: this.clock.now(), actor, command };
+    const expectedSeq = this.state.seq;
     let outcome: Outcome;
     try {
       outcome = decide(this.state, envelope);
     } catch (error) {
       // Part of the command reached the state and none of it the log: memory goes back to what the log holds.
-      if (error instanceof CommandFailed) this.state = this.rebuildState();
+      if (error instanceof CommandFailed) this.rebuildState();
       throw error;
     }
     if (outcome.ok && outcome.events.length > 0) {
-      this.store.append(outcome.events);
+      this.store.append(outcome.events, { expectedSeq });
       this.pendingEvents.push(...outcome.events);
       this.scheduleFlush();
     }
@@ -277,30 +322,60 @@ export class Hub {
     if (this.flushScheduled || this.closed) return;
     this.flushScheduled = true;
     const wait = this.lastCommitAt + MIN_COMMIT_INTERVAL_MS - performance.now();
-    if (wait > 0) setTimeout(() => this.flushNow(), wait);
-    else setImmediate(() => this.flushNow());
+    if (wait > 0) setTimeout(() => void this.flushNow(), wait);
+    else setImmediate(() => void this.flushNow());
   }
 
   /**
-   * Commit, then fan out the events, then send the replies: nothing is heard of before it is durable. When the disk
-   * refuses the commit, everything stays pending and the retry timer commits it (see Outage).
+   * Commit, then fan out the events, then send the replies: nothing is heard of before it is durable. One commit is
+   * under way at a time; what is done meanwhile goes with the next. When the disk refuses the commit, everything
+   * stays pending and the retry timer commits it (see Outage). A failure that is not the storage's own (a bug, a
+   * damaged file) rejects, and stops the process unless the caller handles it.
    */
-  flushNow(): void {
+  flushNow(): Promise<void> {
     this.flushScheduled = false;
+    if (this.flushing) {
+      this.flushAgain = true;
+      return this.flushing;
+    }
+    const flushing = this.flushOnce().finally(() => {
+      this.flushing = null;
+      if (this.flushAgain) {
+        this.flushAgain = false;
+        this.scheduleFlush();
+      }
+    });
+    this.flushing = flushing;
+    return flushing;
+  }
+
+  /** Until nothing is pending nor under way (or the disk refuses writes): every event so far committed and sent. */
+  private async settle(): Promise<void> {
+    while (this.flushing || (this.pendingEvents.length > 0 && !this.outage)) await (this.flushing ?? this.flushNow());
+  }
+
+  private async flushOnce(): Promise<void> {
     if (this.outage) return;
     const events = this.pendingEvents;
     const replies = this.pendingReplies;
-    if (events.length > 0) {
-      this.lastCommitAt = performance.now();
-      try {
-        this.store.commit();
-      } catch (error) {
-        this.storageRefused(error);
-        return;
-      }
-    }
     this.pendingEvents = [];
     this.pendingReplies = [];
+    if (events.length > 0) {
+      this.lastCommitAt = performance.now();
+      this.committing = events;
+      try {
+        // The one wait of a group commit.
+        await this.store.commit();
+      } catch (error) {
+        // Still pending, before whatever came meanwhile: the retry commits them in order.
+        this.pendingEvents = this.pendingEvents.length === 0 ? events : [...events, ...this.pendingEvents];
+        this.pendingReplies = this.pendingReplies.length === 0 ? replies : [...replies, ...this.pendingReplies];
+        await this.storageRefused(error);
+        return;
+      } finally {
+        this.committing = [];
+      }
+    }
     this.corked = new Set();
     try {
       for (const event of events) this.fanOut(event);
@@ -317,9 +392,9 @@ export class Hub {
     this.eventsSinceSnapshot += events.length;
     if (this.eventsSinceSnapshot >= this.snapshotThreshold()) {
       try {
-        this.saveSnapshot();
+        await this.saveSnapshot();
       } catch (error) {
-        this.storageRefused(error);
+        await this.storageRefused(error);
         return;
       }
     }
@@ -331,43 +406,46 @@ export class Hub {
    * schedules a retry with backoff; anything else is a bug or a damaged file and is thrown (the process stops rather
    * than go on with memory and disk apart).
    */
-  private storageRefused(error: unknown): void {
+  private async storageRefused(error: unknown): Promise<void> {
     if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
-    if (!this.outage) {
-      // Memory holds the pending events; clients must not see them before they are on disk.
-      const view = this.pendingEvents.length > 0 ? this.replay().state : this.state;
-      this.outage = {
-        reason: error.reason ?? "storage unavailable",
-        since: this.clock.now(),
-        attempts: 0,
-        view,
-        cancelRetry: null,
-      };
-      this.log.error(
-        { reason: this.outage.reason, pending: this.pendingEvents.length, err: error.message },
-        "the data file refuses writes: requests that write are refused until it accepts them again",
-      );
-    }
-    const outage = this.outage;
+    const outage = this.outage ?? this.startOutage(error);
     outage.attempts++;
     if (this.closed) return;
     const delay = Math.min(STORAGE_RETRY_MAX_MS, STORAGE_RETRY_FIRST_MS * 2 ** (outage.attempts - 1));
     outage.cancelRetry = this.clock.setTimer(() => {
       outage.cancelRetry = null;
-      this.retryStorage();
+      void this.retryStorage();
     }, delay);
+    // Memory holds the pending events; clients must not see them before they are on disk.
+    if (outage.view === null) outage.view = this.pendingEvents.length > 0 ? await this.committedState() : this.state;
+  }
+
+  private startOutage(error: StoreError): Outage {
+    const outage: Outage = {
+      reason: error.reason ?? "storage unavailable",
+      since: this.clock.now(),
+      attempts: 0,
+      view: null,
+      cancelRetry: null,
+    };
+    this.outage = outage;
+    this.log.error(
+      { reason: outage.reason, pending: this.pendingEvents.length, err: error.message },
+      "the data file refuses writes: requests that write are refused until it accepts them again",
+    );
+    return outage;
   }
 
   /** Commit what is pending (and the snapshot that was due); on success the outage ends and the held replies go. */
-  private retryStorage(): void {
+  private async retryStorage(): Promise<void> {
     const outage = this.outage;
     if (!outage) return;
     try {
-      this.store.commit();
+      await this.store.commit();
       // When the refused write was a snapshot, it is still due.
-      if (this.eventsSinceSnapshot >= this.snapshotThreshold()) this.saveSnapshot();
+      if (this.eventsSinceSnapshot >= this.snapshotThreshold()) await this.saveSnapshot();
     } catch (error) {
-      this.storageRefused(error);
+      await this.storageRefused(error);
       return;
     }
     this.outage = null;
@@ -375,7 +453,7 @@ export class Hub {
       { reason: outage.reason, attempts: outage.attempts, ms: this.clock.now() - outage.since },
       "the data file accepts writes again",
     );
-    this.flushNow();
+    await this.flushNow();
   }
 
   /** "ok", or "degraded" with the reason while the data file refuses writes. */
@@ -401,8 +479,8 @@ export class Hub {
     );
   }
 
-  saveSnapshot(): void {
-    this.store.saveSnapshot({ seq: this.state.seq, state: this.state });
+  async saveSnapshot(): Promise<void> {
+    await this.store.saveSnapshot({ seq: this.state.seq, state: this.state });
     this.eventsSinceSnapshot = 0;
   }
 
@@ -418,10 +496,10 @@ export class Hub {
     this.cancelTimer = this.clock.setTimer(() => {
       this.timerAt = null;
       this.cancelTimer = null;
-      // Deadlines wait for the disk: flushNow arms the timer again once the outage is over.
-      if (this.outage) return;
+      // Deadlines wait for the disk (flushNow arms the timer again once the outage is over) and for a rebuild.
+      if (this.outage || this.rebuilding) return;
       this.execute({ role: "system" }, { type: "tick" });
-      this.flushNow();
+      void this.flushNow();
     }, next - this.clock.now());
   }
 
@@ -434,7 +512,7 @@ export class Hub {
     for (const key of audience.customers) for (const c of this.byCustomer.get(key) ?? []) targets.add(c);
     if (audience.supervisors) for (const c of this.supervisors) targets.add(c);
     for (const connection of targets) {
-      if (!connection.viewer) continue;
+      if (!connection.viewer || !connection.welcomed) continue;
       const changes = changesFor(this.state, event, connection.viewer, connection.seen);
       if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
     }
@@ -507,6 +585,8 @@ export class Hub {
       admittance,
       whyUnderWay: false,
       tokenHash: null,
+      welcomed: false,
+      held: null,
     };
     this.connections.add(connection);
     connection.helloTimer = setTimeout(() => {
@@ -602,7 +682,7 @@ export class Hub {
     if (this.closed || this.offlineTimers.has(userId)) return;
     const cancel = this.clock.setTimer(() => {
       this.offlineTimers.delete(userId);
-      if (this.outage) {
+      if (this.outage || this.rebuilding) {
         this.armOffline(userId);
         return;
       }
@@ -610,7 +690,7 @@ export class Hub {
       if (this.closed || !user || user.deleted || user.presence === "offline" || this.consolesOf(userId).length > 0)
         return;
       this.execute({ role: user.role, id: userId }, { type: "presence", presence: "offline" });
-      this.flushNow();
+      void this.flushNow();
     }, this.presenceGraceMs);
     this.offlineTimers.set(userId, cancel);
   }
@@ -629,6 +709,10 @@ export class Hub {
   }
 
   private onFrame(connection: Connection, raw: string): void {
+    if (connection.held) {
+      connection.held.push(raw);
+      return;
+    }
     const decoded = decodeClientFrame(raw, connection.role);
     if (!decoded.ok) {
       this.fail(connection, reqIdOf(raw), decoded.code, decoded.message);
@@ -744,8 +828,36 @@ export class Hub {
     }
     this.dropHelloTimer(connection);
     this.admission.greeted(connection.admittance);
-    this.welcome(connection, hello.lastSeq, hello.epoch, conversationTokenOut);
-    if (connection.role === "rep" && connection.userId) this.announceConsoles(connection.userId);
+    connection.held = [];
+    this.welcome(connection, hello.lastSeq, hello.epoch, conversationTokenOut)
+      .then(
+        () => {
+          if (connection.role === "rep" && connection.userId) this.announceConsoles(connection.userId);
+        },
+        (error: unknown) => {
+          this.log.error({ connection: connection.id, err: (error as Error).message }, "welcome failed");
+          this.closeWith(connection, CloseCode.goingAway, "server/internal", "The server could not welcome you.");
+        },
+      )
+      .finally(() => {
+        // What the client sent meanwhile, in order.
+        const held = connection.held ?? [];
+        connection.held = null;
+        for (const raw of held) this.onHeldFrame(connection, raw);
+      });
+  }
+
+  /** A frame handled after the welcome: as in the socket's message handler, no exception escapes. */
+  private onHeldFrame(connection: Connection, raw: string): void {
+    try {
+      this.onFrame(connection, raw);
+    } catch (error) {
+      this.log.error(
+        { connection: connection.id, err: (error as Error).message, stack: (error as Error).stack },
+        "request failed",
+      );
+      this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
+    }
   }
 
   private index(map: Map<string, Set<Connection>>, key: string, connection: Connection): void {
@@ -754,15 +866,38 @@ export class Hub {
     set.add(connection);
   }
 
-  /** Welcome with a snapshot, or resume: the events missed since `lastSeq`, projected for this viewer. */
-  private welcome(
+  /**
+   * Welcome with a snapshot, or resume: the events missed since `lastSeq`, projected for this viewer. What is pending
+   * is made durable and fanned out first, and the missed events are read until they reach the state's seq, so that
+   * the welcome, the stream and the events sent after it agree; the connection is sent no event before its welcome.
+   */
+  private async welcome(
     connection: Connection,
     lastSeq: number | undefined,
     epoch: string | undefined,
     token: string | undefined,
-  ): void {
-    // Make sure what is pending is durable and fanned out first, so the snapshot and the stream agree.
-    if (this.pendingEvents.length > 0) this.flushNow();
+  ): Promise<void> {
+    let missedEvents: StoredEvent[] | null = null;
+    let refused: SnapshotReason | null = null;
+    // With SQLite one pass does (its reads take no event-loop turn); a medium across the network may need more.
+    for (let attempt = 1; ; attempt++) {
+      await this.settle();
+      if (this.closed) return;
+      const seq = this.visible.seq;
+      if (lastSeq !== undefined) {
+        refused = await this.resumeRefusal(lastSeq, epoch, seq, this.resumeDepth(connection));
+        missedEvents = refused === null ? await collect(this.store.eventsAfter(lastSeq)) : null;
+      }
+      const caughtUp = missedEvents === null || (missedEvents.at(-1)?.seq ?? lastSeq) === this.visible.seq;
+      if (caughtUp && !this.flushing && (this.pendingEvents.length === 0 || this.outage)) break;
+      if (attempt === 3) {
+        // The log keeps moving under the resume: a snapshot of the state as it is now.
+        missedEvents = null;
+        break;
+      }
+    }
+    if (connection.ws.readyState !== connection.ws.OPEN) return;
+    connection.welcomed = true;
     const state = this.visible;
     const viewer = connection.viewer!;
     const actor = connection.actor!;
@@ -779,18 +914,8 @@ export class Hub {
       if (own) session.conversationToken = conversationToken(this.org.secret, own.id, actor.key);
     }
     const seq = state.seq;
-    // A customer's resume is cheap to replace by a snapshot (their own conversations) and costly to serve (a scan of
-    // everyone's events): it goes back `customerResumeEvents` at most.
-    const depth =
-      actor.role === "customer"
-        ? Math.min(MAX_RESUME_EVENTS, this.admission.limits.customerResumeEvents)
-        : MAX_RESUME_EVENTS;
     const snap = snapshot(state, viewer);
-    let refused = lastSeq === undefined ? null : this.resumeRefusal(lastSeq, epoch, seq, depth);
-    const missed =
-      lastSeq !== undefined && refused === null
-        ? replay(state, this.store.eventsAfter(lastSeq), viewer, connection.seen, snap)
-        : null;
+    const missed = missedEvents === null ? null : replay(state, missedEvents, viewer, connection.seen, snap);
     if (lastSeq !== undefined && refused === null && missed === null) refused = "closed";
     if (missed === null) {
       for (const c of snap.conversations) connection.seen.add(c.id);
@@ -832,15 +957,31 @@ export class Hub {
   }
 
   /**
+   * How far back a connection may resume. A customer's resume is cheap to replace by a snapshot (their own
+   * conversations) and costly to serve (a scan of everyone's events): it goes back `customerResumeEvents` at most.
+   */
+  private resumeDepth(connection: Connection): number {
+    return connection.actor?.role === "customer"
+      ? Math.min(MAX_RESUME_EVENTS, this.admission.limits.customerResumeEvents)
+      : MAX_RESUME_EVENTS;
+  }
+
+  /**
    * Why a resume from `lastSeq` cannot be served (null: it can). Only a seq of this log's history, no later than its
    * last committed event, with every event after it still stored, is resumed; anything else gets a snapshot.
    */
-  private resumeRefusal(lastSeq: number, epoch: string | undefined, seq: number, depth: number): SnapshotReason | null {
+  private async resumeRefusal(
+    lastSeq: number,
+    epoch: string | undefined,
+    seq: number,
+    depth: number,
+  ): Promise<SnapshotReason | null> {
     if (epoch !== this.store.epoch) return "epoch";
     if (lastSeq > seq) return "ahead";
     if (seq - lastSeq > depth) return "too_far_back";
     if (lastSeq < seq) {
-      for (const next of this.store.eventsAfter(lastSeq, 1)) if (next.seq !== lastSeq + 1) return "missing_events";
+      for await (const next of this.store.eventsAfter(lastSeq, 1))
+        if (next.seq !== lastSeq + 1) return "missing_events";
     }
     return null;
   }
@@ -856,6 +997,10 @@ export class Hub {
     const reqId = request.reqId;
     const command = this.toCommand(connection, request);
     if (!command) return;
+    if (this.rebuilding) {
+      this.fail(connection, reqId, "server/unavailable", "The server is reloading its state; try again in a moment.");
+      return;
+    }
     if (this.outage) {
       this.fail(
         connection,
@@ -977,12 +1122,18 @@ export class Hub {
         return null;
       case "figures":
         // Folded up to what is pending, so that no event is folded after the time the figures were taken at.
-        if (this.pendingEvents.length > 0) this.flushNow();
-        this.reply(connection, {
-          type: "ack",
-          reqId: request.reqId,
-          result: { figures: this.live.figures(this.clock.now(), this.visible.org) },
-        });
+        this.settle().then(
+          () =>
+            this.reply(connection, {
+              type: "ack",
+              reqId: request.reqId,
+              result: { figures: this.live.figures(this.clock.now(), this.visible.org) },
+            }),
+          (error: unknown) => {
+            this.log.error({ err: (error as Error).message }, "figures: the pending events could not be committed");
+            this.fail(connection, request.reqId, "server/unavailable", "The figures could not be taken; try again.");
+          },
+        );
         return null;
       case "open_items":
         this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });
@@ -1066,8 +1217,17 @@ export class Hub {
   /** A page of the committed log for a supervisor (the event stream), masked as staff see it. */
   private answerEvents(connection: Connection, reqId: string, fromSeq: number, limit: number): void {
     const masking = this.state.org.masking;
-    const events = [...this.store.eventsAfter(fromSeq - 1, limit)].map((e) => staffEvent(e as DomainEvent, masking));
-    this.reply(connection, { type: "ack", reqId, result: { events, lastSeq: this.store.lastSeq() } });
+    const read = async (): Promise<Record<string, unknown>> => {
+      const stored = await collect(this.store.eventsAfter(fromSeq - 1, limit));
+      return { events: stored.map((e) => staffEvent(e as DomainEvent, masking)), lastSeq: await this.store.lastSeq() };
+    };
+    read().then(
+      (result) => this.reply(connection, { type: "ack", reqId, result }),
+      (error: unknown) => {
+        this.log.error({ err: (error as Error).message }, "events: the log could not be read");
+        this.fail(connection, reqId, "server/unavailable", "The log could not be read; try again.");
+      },
+    );
   }
 
   /**
@@ -1172,11 +1332,16 @@ export class Hub {
     };
   }
 
-  close(): void {
-    if (this.closed) return;
+  /** Stop: commit and answer what is pending, close the connections, save a snapshot, close the store. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
     // One last try when the disk refused writes: what it takes now is answered before the connections close.
-    if (this.outage) this.retryStorage();
-    else this.flushNow();
+    if (this.outage) await this.retryStorage();
+    else await this.settle();
     this.closed = true;
     this.cancelTimer?.();
     this.outage?.cancelRetry?.();
@@ -1184,7 +1349,7 @@ export class Hub {
     for (const connection of this.connections) connection.ws.close(CloseCode.goingAway, "server shutting down");
     let failure: unknown = null;
     try {
-      if (!this.outage) this.saveSnapshot();
+      if (!this.outage) await this.saveSnapshot();
     } catch (error) {
       failure = error;
     }
@@ -1192,7 +1357,7 @@ export class Hub {
     if (this.outage)
       this.log.error({ dropped: this.pendingEvents.length }, "stopped while the data file refused writes");
     try {
-      this.store.close();
+      await this.store.close();
     } catch (error) {
       if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) failure ??= error;
     }

@@ -18,17 +18,17 @@ export type ReloadResult = { ok: true; changed: boolean; removed: string[] } | {
  * Read `path` again and hand it to `apply`. A file that cannot be read, is not JSON or fails validation changes
  * nothing: the reason is logged and returned.
  */
-export function reloadOrgFile(
+export async function reloadOrgFile(
   path: string | undefined,
-  apply: (file: OrgFile) => { changed: boolean; removed: string[] },
+  apply: (file: OrgFile) => Promise<{ changed: boolean; removed: string[] }>,
   logger: Logger,
-): ReloadResult {
+): Promise<ReloadResult> {
   let result: ReloadResult;
   try {
     if (path === undefined)
       throw new Error("the server runs the built-in demo org: there is no org file to read again");
     const file = loadOrgFile(path);
-    result = { ok: true, ...apply(file) };
+    result = { ok: true, ...(await apply(file)) };
   } catch (error) {
     result = { ok: false, error: (error as Error).message };
   }
@@ -55,7 +55,7 @@ export function handleReloadRoute(
   request: IncomingMessage,
   response: ServerResponse,
   reloadKey: string,
-  reload: () => ReloadResult,
+  reload: () => Promise<ReloadResult>,
 ): boolean {
   const path = (request.url ?? "/").split("?")[0];
   if (path !== RELOAD_PATH) return false;
@@ -71,6 +71,6 @@ export function handleReloadRoute(
   const key = Buffer.from(reloadKey);
   if (given.length !== key.length || !timingSafeEqual(given, key))
     return answer(401, { ok: false, error: "not the key of this server's local credentials" });
-  const result = reload();
-  return answer(result.ok ? 200 : 422, result);
+  void reload().then((result) => answer(result.ok ? 200 : 422, result));
+  return true;
 }

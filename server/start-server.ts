@@ -17,7 +17,8 @@ import { handleReloadRoute, reloadOrgFile } from "./org-reload.js";
 import type { ReloadResult } from "./org-reload.js";
 import type { State } from "./core/model.js";
 import type { EventStore } from "./store/store.js";
-import { openMemoryStore, openSqliteStore } from "./store/sqlite-store.js";
+import { openMemoryStore } from "./store/memory-store.js";
+import { openSqliteStore } from "./store/sqlite-store.js";
 import type { SqliteStoreOptions } from "./store/sqlite-store.js";
 import { lockDataFile } from "./store/lock.js";
 import type { DataFileLock } from "./store/lock.js";
@@ -60,19 +61,19 @@ export interface RunningServer {
   readonly org: OrgFile;
   hub: Hub;
   /** Read the org file again and apply it (SIGHUP, `cc-agent server reload`; server/org-reload.ts). */
-  reloadOrg(): ReloadResult;
+  reloadOrg(): Promise<ReloadResult>;
   close(): Promise<void>;
 }
 
 /** The demo org's secret and tokens are generated once per data file and kept in it. */
-function demoOrg(store: EventStore<State>): OrgFile {
-  let secrets = store.getMeta("demo-secrets");
+async function demoOrg(store: EventStore<State>): Promise<OrgFile> {
+  let secrets = await store.getMeta("demo-secrets");
   if (!secrets) {
     const tokens = Object.fromEntries(
       DEMO_USER_IDS.map((id) => [id, `${id}-${randomBytes(18).toString("base64url")}`]),
     );
     secrets = JSON.stringify({ secret: randomBytes(32).toString("hex"), tokens });
-    store.setMeta("demo-secrets", secrets);
+    await store.setMeta("demo-secrets", secrets);
   }
   return demoOrgFile(JSON.parse(secrets) as { secret: string; tokens: Record<string, string> });
 }
@@ -97,13 +98,13 @@ async function listen(
   lock: DataFileLock | null,
 ): Promise<RunningServer> {
   const store = options.dataFile
-    ? openSqliteStore<State>(options.dataFile, options.storeOptions)
-    : openMemoryStore<State>();
+    ? await openSqliteStore<State>(options.dataFile, options.storeOptions)
+    : await openMemoryStore<State>();
   let hub: Hub;
   let org: OrgFile;
   try {
-    org = options.org ?? (options.orgFile ? loadOrgFile(options.orgFile) : demoOrg(store));
-    hub = new Hub({
+    org = options.org ?? (options.orgFile ? loadOrgFile(options.orgFile) : await demoOrg(store));
+    hub = await Hub.open({
       org,
       store,
       clock: options.clock ?? systemClock,
@@ -111,7 +112,7 @@ async function listen(
       ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
     });
   } catch (error) {
-    store.close();
+    await store.close().catch(() => undefined);
     throw error;
   }
   return serve(options, host, logger, lock, org, hub);
@@ -132,11 +133,11 @@ async function serve(
   const demo = options.demoIdentities === true && !options.org && !options.orgFile;
   let routes = createHttpRoutes({ org, demo, clock, logger });
   const reloadKey = randomBytes(24).toString("base64url");
-  const reloadOrg = (): ReloadResult =>
+  const reloadOrg = (): Promise<ReloadResult> =>
     reloadOrgFile(
       options.orgFile,
-      (file) => {
-        const applied = hub.applyOrgFile(file);
+      async (file) => {
+        const applied = await hub.applyOrgFile(file);
         org = file;
         routes = createHttpRoutes({ org, demo, clock, logger });
         try {
@@ -188,7 +189,7 @@ async function serve(
       });
     });
   } catch (error) {
-    hub.close();
+    await hub.close();
     throw error;
   }
   const port = (http.address() as AddressInfo).port;
@@ -228,7 +229,7 @@ async function serve(
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
-        hub.close();
+        await hub.close();
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -25,12 +25,12 @@ export async function whyFromLog(
   now: () => number,
   abandoned: () => boolean,
 ): Promise<WhyAnswer | null> {
-  const snap = store.loadSnapshot();
+  const snap = await store.loadSnapshot();
   const fromSnapshot = snap !== undefined && !(conversationId in snap.state.conversations);
   const state = fromSnapshot ? upgradeState(snap.state) : initialState(org);
   const fold = new WhyFold(conversationId);
   let inSlice = 0;
-  for (const stored of store.eventsAfter(fromSnapshot ? snap.seq : 0)) {
+  for await (const stored of store.eventsAfter(fromSnapshot ? snap.seq : 0)) {
     const event = stored as unknown as DomainEvent;
     fold.see(state, event);
     evolve(state, event);

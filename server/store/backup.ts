@@ -2,7 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { APPLICATION_ID, EPOCH_KEY, checkIntegrity, newEpoch } from "./sqlite-store.js";
+import { EPOCH_KEY, newEpoch } from "./queued-store.js";
+import { APPLICATION_ID, checkIntegrity } from "./sqlite-store.js";
 import { StoreError } from "./store.js";
 
 export interface BackupSummary {

@@ -1,15 +1,17 @@
-import { randomBytes } from "node:crypto";
+// The SQLite medium: the event log in one file, in WAL mode, fsynced at every commit (see configure()).
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import {
-  StoreError,
-  transientStorageFailure,
-  type EventStore,
-  type Snapshot,
-  type StoredEvent,
-  type StoreErrorCode,
-} from "./store.js";
+  conflict,
+  damaged,
+  messageOf,
+  openQueuedStore,
+  type EncodedEvent,
+  type EncodedSnapshot,
+  type Medium,
+} from "./queued-store.js";
+import { StoreError, transientStorageFailure, type EventStore } from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a file written by a newer one. */
 export const SCHEMA_VERSION = 1;
@@ -17,19 +19,10 @@ export const SCHEMA_VERSION = 1;
 export const APPLICATION_ID = 0x63634147; // "ccAG"
 /** How long a statement waits for a lock held by another connection (e.g. a backup or inspection tool). */
 const BUSY_TIMEOUT_MS = 5_000;
-/** Rows fetched per query by eventsAfter(). */
-const PAGE_SIZE = 1_000;
-/** The meta key of the log's epoch (see EventStore.epoch). */
-export const EPOCH_KEY = "epoch";
-
-/** A new random epoch: 16 hex digits. */
-export function newEpoch(): string {
-  return randomBytes(8).toString("hex");
-}
 
 export interface SqliteStoreOptions {
   /**
-   * "FULL" (default): a commit is durable when it returns, even across power loss.
+   * "FULL" (default): a commit is durable when it resolves, even across power loss.
    * "NORMAL": survives a crash of the process (kill -9) but the last commits may be lost on power loss or an OS crash.
    */
   synchronous?: "NORMAL" | "FULL";
@@ -41,307 +34,13 @@ export interface SqliteStoreOptions {
   onOpen?: (db: Database.Database) => void;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// The shared front: queueing, validation, serialisation. Both stores use it, so they behave identically.
-// ---------------------------------------------------------------------------------------------------------------
-
-interface EncodedEvent {
-  seq: number;
-  at: number;
-  type: string;
-  body: string;
-}
-
-interface EncodedSnapshot {
-  seq: number;
-  body: string;
-}
-
-/** What a storage medium provides. `write` must be atomic: all of it or nothing. */
-interface Backend {
-  readonly file: string | undefined;
-  write(events: readonly EncodedEvent[], snapshot: EncodedSnapshot | undefined): void;
-  /** Up to `max` committed events with seq > afterSeq, in seq order, as [seq, body]. */
-  page(afterSeq: number, max: number): [number, string][];
-  lastSeq(): number;
-  latestSnapshot(): EncodedSnapshot | undefined;
-  getMeta(key: string): string | undefined;
-  setMeta(key: string, value: string): void;
-  close(): void;
-}
-
-class QueuedStore<S> implements EventStore<S> {
-  readonly #backend: Backend;
-  #queue: EncodedEvent[] = [];
-  #lastCommitted: number;
-  /** Seq of the latest stored snapshot, -1 when there is none. */
-  #snapshotSeq: number;
-  readonly epoch: string;
-  #closed = false;
-
-  constructor(backend: Backend) {
-    this.#backend = backend;
-    this.#lastCommitted = this.#read(() => backend.lastSeq());
-    this.#snapshotSeq = this.#read(() => backend.latestSnapshot()?.seq ?? -1);
-    this.epoch = this.#read(() => backend.getMeta(EPOCH_KEY)) ?? this.#createEpoch();
-  }
-
-  /**
-   * A log without an epoch (a new one, or one written before epochs existed) gets one now. When the disk refuses the
-   * write, this run uses one that is not stored: the next start makes another, and clients get a snapshot then.
-   */
-  #createEpoch(): string {
-    const epoch = newEpoch();
-    try {
-      this.#write(() => this.#backend.setMeta(EPOCH_KEY, epoch));
-    } catch (error) {
-      if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
-    }
-    return epoch;
-  }
-
-  get pending(): number {
-    return this.#queue.length;
-  }
-
-  append(events: readonly StoredEvent[]): void {
-    this.#assertOpen();
-    let previous = this.#head();
-    const encoded: EncodedEvent[] = [];
-    for (const event of events) {
-      const row = encodeEvent(event, previous, this.#backend.file);
-      encoded.push(row);
-      previous = row.seq;
-    }
-    // Only queue once the whole batch is valid.
-    for (const row of encoded) this.#queue.push(row);
-  }
-
-  commit(): number {
-    this.#assertOpen();
-    return this.#flush(undefined);
-  }
-
-  loadSnapshot(): Snapshot<S> | undefined {
-    this.#assertOpen();
-    const row = this.#read(() => this.#backend.latestSnapshot());
-    return row === undefined
-      ? undefined
-      : { seq: row.seq, state: this.#parse(row.body, `the snapshot at seq ${row.seq}`) };
-  }
-
-  eventsAfter(afterSeq: number, limit?: number): Iterable<StoredEvent> {
-    this.#assertOpen();
-    if (typeof afterSeq !== "number" || Number.isNaN(afterSeq)) {
-      throw new StoreError("INVALID_DATA", `eventsAfter: afterSeq must be a number, got ${String(afterSeq)}`);
-    }
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
-      throw new StoreError("INVALID_DATA", `eventsAfter: limit must be a non-negative integer, got ${String(limit)}`);
-    }
-    return this.#iterate(afterSeq, limit ?? Number.POSITIVE_INFINITY);
-  }
-
-  lastSeq(): number {
-    this.#assertOpen();
-    return this.#lastCommitted;
-  }
-
-  saveSnapshot(snapshot: Snapshot<S>): void {
-    this.#assertOpen();
-    const { seq } = snapshot;
-    if (!Number.isSafeInteger(seq) || seq < 0) {
-      throw new StoreError("INVALID_DATA", `snapshot seq must be a non-negative integer, got ${String(seq)}`);
-    }
-    const head = this.#head();
-    if (seq > head) {
-      throw new StoreError("OUT_OF_ORDER", `snapshot at seq ${seq} is ahead of the last event (seq ${head})`);
-    }
-    if (seq < this.#snapshotSeq) {
-      throw new StoreError(
-        "OUT_OF_ORDER",
-        `snapshot at seq ${seq} is older than the stored one (seq ${this.#snapshotSeq})`,
-      );
-    }
-    const body = toJson(snapshot.state, `snapshot at seq ${seq}`);
-    this.#flush({ seq, body });
-  }
-
-  getMeta(key: string): string | undefined {
-    this.#assertOpen();
-    return this.#read(() => this.#backend.getMeta(key));
-  }
-
-  setMeta(key: string, value: string): void {
-    this.#assertOpen();
-    if (typeof key !== "string" || typeof value !== "string") {
-      throw new StoreError("INVALID_DATA", "setMeta: key and value must be strings");
-    }
-    this.#write(() => this.#backend.setMeta(key, value));
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    try {
-      this.#flush(undefined);
-    } finally {
-      this.#closed = true;
-      this.#backend.close();
-    }
-  }
-
-  /** The highest seq appended or committed. */
-  #head(): number {
-    return this.#queue.at(-1)?.seq ?? this.#lastCommitted;
-  }
-
-  #flush(snapshot: EncodedSnapshot | undefined): number {
-    const rows = this.#queue;
-    const last = rows.at(-1);
-    if (last === undefined && snapshot === undefined) return 0;
-    // On failure the transaction is rolled back and the queue is left as it was, so the caller may retry.
-    this.#write(() => this.#backend.write(rows, snapshot));
-    this.#queue = [];
-    if (last !== undefined) this.#lastCommitted = last.seq;
-    if (snapshot !== undefined) this.#snapshotSeq = snapshot.seq;
-    return rows.length;
-  }
-
-  *#iterate(afterSeq: number, limit: number): Generator<StoredEvent, void, undefined> {
-    let cursor = afterSeq;
-    let remaining = limit;
-    while (remaining > 0) {
-      // Each page is its own short read: nothing stays locked while the caller holds the iterator (a resuming client
-      // may be fed across many event-loop turns while the server keeps committing).
-      this.#assertOpen();
-      const want = Math.min(PAGE_SIZE, remaining);
-      const rows = this.#read(() => this.#backend.page(cursor, want));
-      for (const [seq, body] of rows) {
-        cursor = seq;
-        remaining -= 1;
-        yield this.#parse<StoredEvent>(body, `event ${seq}`);
-      }
-      // Stop only when nothing is past the cursor, so events committed while the caller was iterating are included.
-      if (rows.length === 0) return;
-    }
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) {
-      const where = this.#backend.file === undefined ? "" : ` (${this.#backend.file})`;
-      throw new StoreError("CLOSED", `the event store is closed${where}`, optionalFile(this.#backend.file));
-    }
-  }
-
-  /** A stored body that is not JSON any more was damaged on disk. */
-  #parse<T>(body: string, what: string): T {
-    try {
-      return JSON.parse(body) as T;
-    } catch (error) {
-      throw damaged(this.#backend.file, `${what} is not valid JSON`, error);
-    }
-  }
-
-  #read<T>(action: () => T): T {
-    return guard("READ_FAILED", "read from", this.#backend.file, action);
-  }
-
-  #write<T>(action: () => T): T {
-    return guard("WRITE_FAILED", "write to", this.#backend.file, action);
-  }
-}
-
-function guard<T>(code: StoreErrorCode, verb: string, file: string | undefined, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    const target = file === undefined ? "the event store" : `data file ${file}`;
-    const reason = transientStorageFailure(error);
-    if (reason !== undefined) {
-      throw new StoreError("UNAVAILABLE", `cannot ${verb} ${target} (${reason}): ${messageOf(error)}`, {
-        ...optionalFile(file),
-        cause: error,
-        reason,
-      });
-    }
-    const sqliteCode = (error as { code?: unknown } | null)?.code;
-    if (sqliteCode === "SQLITE_CORRUPT" || sqliteCode === "SQLITE_NOTADB") throw damaged(file, messageOf(error), error);
-    throw new StoreError(code, `cannot ${verb} ${target}: ${messageOf(error)}`, {
-      ...optionalFile(file),
-      cause: error,
-    });
-  }
-}
-
-/** The data file is damaged: say so, and what to do. */
-export function damaged(file: string | undefined, detail: string, cause?: unknown): StoreError {
-  const target = file === undefined ? "the event store" : `data file ${file}`;
-  return new StoreError(
-    "DAMAGED",
-    `${target} is damaged (${detail}): restore the file from a backup (cc-agent server backup), ` +
-      `or move it away to start with an empty one.`,
-    { ...optionalFile(file), ...(cause === undefined ? {} : { cause }) },
-  );
-}
-
-function encodeEvent(event: StoredEvent, previousSeq: number, file: string | undefined): EncodedEvent {
-  if (typeof event !== "object" || event === null) {
-    throw new StoreError("INVALID_DATA", `an event must be an object, got ${String(event)}`, optionalFile(file));
-  }
-  const { seq, at, type } = event;
-  if (!Number.isSafeInteger(seq)) {
-    throw new StoreError("INVALID_DATA", `event seq must be an integer, got ${String(seq)}`, optionalFile(file));
-  }
-  if (seq <= previousSeq) {
-    throw new StoreError(
-      "OUT_OF_ORDER",
-      `event seq ${seq} (${String(type)}) must be greater than ${previousSeq}, the last seq appended or committed`,
-      optionalFile(file),
-    );
-  }
-  if (typeof at !== "number" || !Number.isFinite(at)) {
-    throw new StoreError(
-      "INVALID_DATA",
-      `event ${seq}: at must be a finite number, got ${String(at)}`,
-      optionalFile(file),
-    );
-  }
-  if (typeof type !== "string" || type === "") {
-    throw new StoreError("INVALID_DATA", `event ${seq}: type must be a non-empty string`, optionalFile(file));
-  }
-  return { seq, at, type, body: toJson(event, `event ${seq} (${type})`) };
-}
-
-function toJson(value: unknown, what: string): string {
-  let body: string | undefined;
-  try {
-    body = JSON.stringify(value);
-  } catch (error) {
-    throw new StoreError("INVALID_DATA", `${what} is not JSON-serialisable: ${messageOf(error)}`, { cause: error });
-  }
-  if (body === undefined) throw new StoreError("INVALID_DATA", `${what} is not JSON-serialisable`);
-  return body;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function optionalFile(file: string | undefined): { file?: string } {
-  return file === undefined ? {} : { file };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// SQLite
-// ---------------------------------------------------------------------------------------------------------------
-
 /**
- * Open (creating if needed) the event store in a SQLite file. Throws a StoreError naming the file when it is not a
+ * Open (creating if needed) the event store in a SQLite file. Rejects with a StoreError naming the file when it is not a
  * SQLite database, belongs to another program, was written by a newer server, or cannot be opened.
  *
  * The file (and its -wal/-shm companions) is made readable by the owner only: it holds customer conversations.
  */
-export function openSqliteStore<S>(file: string, options: SqliteStoreOptions = {}): EventStore<S> {
+export async function openSqliteStore<S>(file: string, options: SqliteStoreOptions = {}): Promise<EventStore<S>> {
   const synchronous = options.synchronous ?? "FULL";
   if (synchronous !== "FULL" && synchronous !== "NORMAL") {
     throw new StoreError("OPEN_FAILED", `unknown synchronous mode ${String(synchronous)}`, { file });
@@ -358,7 +57,7 @@ export function openSqliteStore<S>(file: string, options: SqliteStoreOptions = {
   try {
     configure(db, absolute, synchronous);
     options.onOpen?.(db);
-    const store = new QueuedStore<S>(sqliteBackend(db, absolute));
+    const store = await openQueuedStore<S>(sqliteMedium(db, absolute));
     restrictPermissions(absolute);
     return store;
   } catch (error) {
@@ -453,7 +152,7 @@ export function checkIntegrity(db: Database.Database, file: string): void {
   if (problems.length !== 1 || problems[0] !== "ok") throw damaged(file, problems.join("; ").slice(0, 300));
 }
 
-function sqliteBackend(db: Database.Database, file: string): Backend {
+function sqliteMedium(db: Database.Database, file: string): Medium {
   // Prepared once; reused for the life of the store.
   const insertEvent = db.prepare<[number, number, string, string]>(
     "INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)",
@@ -470,18 +169,23 @@ function sqliteBackend(db: Database.Database, file: string): Backend {
     "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   );
 
-  const write = db.transaction((events: readonly EncodedEvent[], snapshot: EncodedSnapshot | undefined) => {
-    for (const e of events) insertEvent.run(e.seq, e.at, e.type, e.body);
-    if (snapshot !== undefined) {
-      insertSnapshot.run(snapshot.seq, snapshot.body);
-      deleteOlderSnapshots.run(snapshot.seq);
-    }
-  });
+  const write = db.transaction(
+    (events: readonly EncodedEvent[], snapshot: EncodedSnapshot | undefined, expectedLast: number) => {
+      // Inside the transaction, so nothing can come between the check and the writes (a lookup in the primary key).
+      const last = selectLastSeq.get() ?? 0;
+      if (last !== expectedLast) throw conflict(file, expectedLast, last);
+      for (const e of events) insertEvent.run(e.seq, e.at, e.type, e.body);
+      if (snapshot !== undefined) {
+        insertSnapshot.run(snapshot.seq, snapshot.body);
+        deleteOlderSnapshots.run(snapshot.seq);
+      }
+    },
+  );
 
   return {
     file,
     // BEGIN IMMEDIATE: take the write lock up front (waiting up to busy_timeout) rather than failing on upgrade.
-    write: (events, snapshot) => write.immediate(events, snapshot),
+    write: (events, snapshot, expectedLast) => write.immediate(events, snapshot, expectedLast),
     page: (afterSeq, max) => selectPage.all(afterSeq, max),
     lastSeq: () => selectLastSeq.get() ?? 0,
     latestSnapshot: () => selectSnapshot.get(),
@@ -489,7 +193,9 @@ function sqliteBackend(db: Database.Database, file: string): Backend {
     setMeta: (key, value) => {
       upsertMeta.run(key, value);
     },
-    close: () => db.close(),
+    close: () => {
+      db.close();
+    },
   };
 }
 
@@ -511,50 +217,4 @@ function openError(file: string, error: unknown): StoreError {
     });
   }
   return new StoreError("OPEN_FAILED", `cannot open data file ${file}: ${messageOf(error)}`, { file, cause: error });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Memory
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * The same store kept in arrays: nothing survives the process. For tests and for running with persistence off.
- * Events and snapshots are still serialised to JSON (on append / save) and parsed on read, so callers see the same
- * copying semantics as with the SQLite store.
- */
-export function openMemoryStore<S>(): EventStore<S> {
-  const events: [number, string][] = [];
-  let snapshot: EncodedSnapshot | undefined;
-  const meta = new Map<string, string>();
-
-  /** Index of the first event with seq > afterSeq. */
-  const firstAfter = (afterSeq: number): number => {
-    let lo = 0;
-    let hi = events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((events[mid]?.[0] ?? Number.POSITIVE_INFINITY) <= afterSeq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-
-  return new QueuedStore<S>({
-    file: undefined,
-    write: (rows, next) => {
-      for (const row of rows) events.push([row.seq, row.body]);
-      if (next !== undefined) snapshot = next;
-    },
-    page: (afterSeq, max) => {
-      const start = firstAfter(afterSeq);
-      return events.slice(start, start + max);
-    },
-    lastSeq: () => events.at(-1)?.[0] ?? 0,
-    latestSnapshot: () => snapshot,
-    getMeta: (key) => meta.get(key),
-    setMeta: (key, value) => {
-      meta.set(key, value);
-    },
-    close: () => undefined,
-  });
 }

@@ -5,8 +5,14 @@
  * The server appends the events produced while handling commands, commits once per event-loop turn (group commit)
  * before it acknowledges those commands, and on restart loads the latest snapshot plus every event after it.
  *
- * Implementations: `openSqliteStore` (durable, one file) and `openMemoryStore` (arrays, nothing survives the process),
- * both in `./sqlite-store.ts`. A store has a single writer: one server process per data file.
+ * An append is conditional: it names the seq the log must end at (`expectedSeq`), so a writer never extends a log
+ * another writer has moved on. Appending is synchronous and cheap (validation and serialisation, in memory); writing
+ * and reading are asynchronous, so that a store may sit on a database across the network.
+ *
+ * Layout: `./queued-store.ts` is the front every store shares (validation, serialisation, the pending batch, the
+ * group commit, the epoch) over a medium: `./sqlite-store.ts` (`openSqliteStore`, durable, one file) or
+ * `./memory-store.ts` (`openMemoryStore`, arrays, nothing survives the process). test/store/contract.ts is what any
+ * store must do.
  */
 
 /** One event as stored: plain JSON-serialisable data. The whole object is stored and returned as it was appended. */
@@ -23,56 +29,74 @@ export interface Snapshot<S> {
   state: S;
 }
 
+export interface AppendOptions {
+  /**
+   * The seq the log must end at (committed and pending events, 0 when empty) for the events to follow it: the seq of
+   * the state the events were decided on.
+   */
+  expectedSeq: number;
+}
+
 export interface EventStore<S = unknown> {
   /**
-   * Queue events for the next commit (in memory only; cheap).
+   * Queue events for the next commit (in memory only; cheap, synchronous).
    *
-   * Each event is validated and serialised to JSON here, so a bad event throws a StoreError at the call that produced
-   * it and nothing from that call is queued: OUT_OF_ORDER when its seq is not greater than every seq appended or
-   * committed before it, INVALID_DATA when seq is not a safe integer, `at` not a finite number, `type` empty, or the
-   * event not JSON-serialisable. Mutating an event object after appending it has no effect.
+   * Refused with CONFLICT when the log (committed and pending) does not end at `expectedSeq`: another writer, or
+   * another command, got there first. Each event is validated and serialised to JSON here, so a bad event throws a
+   * StoreError at the call that produced it and nothing from that call is queued: OUT_OF_ORDER when its seq is not
+   * greater than the one before it (or `expectedSeq`), INVALID_DATA when seq is not a safe integer, `at` not a finite
+   * number, `type` empty, or the event not JSON-serialisable. Mutating an event object after appending it has no
+   * effect.
    */
-  append(events: readonly StoredEvent[]): void;
+  append(events: readonly StoredEvent[], options: AppendOptions): void;
   /**
-   * Write everything appended since the last commit in one transaction; durable when it returns. Returns how many
-   * events were written (0, without touching the disk, when nothing is pending). On failure it throws a StoreError
-   * (code WRITE_FAILED), nothing of the batch is written, and the events stay pending so the commit can be retried.
+   * Write everything appended so far in one transaction; durable when it resolves. Resolves to how many events were
+   * written (0, without touching the storage, when nothing is pending). Commits run one after another; events
+   * appended while one is under way wait for the next.
+   *
+   * On failure it rejects with a StoreError and nothing of the batch is written. UNAVAILABLE (disk full, I/O error)
+   * and WRITE_FAILED leave the events pending, in order before any appended since, so the commit can be retried.
+   * CONFLICT (the stored log no longer ends where this store's last commit left it: another writer wrote to it) drops
+   * every pending event, which can never follow it: the writer must load the log again and decide anew.
    */
-  commit(): number;
-  /** Events appended but not committed yet. */
+  commit(): Promise<number>;
+  /** Events appended but not committed yet (those of a commit under way included). */
   readonly pending: number;
   /** The latest snapshot, or undefined. */
-  loadSnapshot(): Snapshot<S> | undefined;
+  loadSnapshot(): Promise<Snapshot<S> | undefined>;
   /**
-   * Committed events with seq > afterSeq, in seq order (iterates lazily; used both for boot replay and for resuming a
-   * client). Each call returns fresh objects. Iteration is paged and holds no lock between items, so commits may run
+   * Committed events with seq > afterSeq, in seq order (read lazily, a page at a time; used both for boot replay and
+   * for resuming a client). Each call returns fresh objects. Nothing stays locked between pages, so commits may run
    * while an iteration is in progress; it ends when no committed event is past the last one yielded, so events
-   * committed meanwhile are included. `limit` caps the number of events yielded.
+   * committed meanwhile are included. `limit` caps the number of events yielded. Throws INVALID_DATA at once for a
+   * bad afterSeq or limit.
    */
-  eventsAfter(afterSeq: number, limit?: number): Iterable<StoredEvent>;
-  /** The highest committed seq (0 when empty). */
-  lastSeq(): number;
+  eventsAfter(afterSeq: number, limit?: number): AsyncIterable<StoredEvent>;
+  /** The highest committed seq in the log (0 when empty). */
+  lastSeq(): Promise<number>;
   /**
-   * Store a snapshot of the state at seq (commits pending events first, in the same transaction). Events at or below
-   * the snapshot's seq are kept (they are needed to resume clients); older snapshots are dropped. Throws a StoreError
-   * (code OUT_OF_ORDER) if the snapshot is ahead of the last event (committed or pending) or older than the latest
-   * stored snapshot, and INVALID_DATA if the state is not JSON-serialisable; nothing is written in either case.
+   * Store a snapshot of the state at seq, committing pending events first, in the same transaction. The state is
+   * serialised at the call: changing it afterwards has no effect. Events at or below the snapshot's seq are kept
+   * (they are needed to resume clients); older snapshots are dropped. Rejects with OUT_OF_ORDER if the snapshot is
+   * ahead of the last event (committed or pending) or older than the latest stored snapshot, and INVALID_DATA if the
+   * state is not JSON-serialisable; nothing is written in either case. A failed write is as for commit().
    */
-  saveSnapshot(snapshot: Snapshot<S>): void;
+  saveSnapshot(snapshot: Snapshot<S>): Promise<void>;
   /**
    * The id of this log's history: random, created with the log and stored in it (a copy made by a backup gets its
    * own). A seq means something only together with its epoch: clients send both to resume.
    */
   readonly epoch: string;
   /** Small key/value for server metadata (e.g. the generated demo secret). */
-  getMeta(key: string): string | undefined;
-  /** Written (and durable) immediately, independently of the pending events. */
-  setMeta(key: string, value: string): void;
+  getMeta(key: string): Promise<string | undefined>;
+  /** Written (and durable) once it resolves, independently of the pending events. */
+  setMeta(key: string, value: string): Promise<void>;
   /**
-   * Commit pending events, then close. Idempotent. The store is closed even if that last commit fails (the error is
-   * rethrown). Every other member throws a StoreError (code CLOSED) afterwards.
+   * Commit pending events, then close. Idempotent (every call returns the same promise). The store is closed even if
+   * that last commit fails (the error is rethrown). Every other member throws or rejects with a StoreError (code
+   * CLOSED) once close() was called.
    */
-  close(): void;
+  close(): Promise<void>;
 }
 
 export type StoreErrorCode =
@@ -95,6 +119,8 @@ export type StoreErrorCode =
   | "UNAVAILABLE"
   | "WRITE_FAILED"
   | "READ_FAILED"
+  /** The log does not end where the writer expected: another writer got there first. Load it again and decide anew. */
+  | "CONFLICT"
   /** An event or snapshot seq breaks the ordering rules (a programming error in the caller). */
   | "OUT_OF_ORDER"
   /** An event or snapshot is not well formed or not JSON-serialisable (a programming error in the caller). */

@@ -125,14 +125,13 @@ const report = (by: GroupBy, from = DAY(9, 0), to = DAY(12, 0)) =>
 const row = (rows: ReportRow[], group: string) => rows.find((r) => r.group === group)!;
 
 /** The log stored in a data file, and `read` given what `cc-agent report` reads of it (SQLite leaves out the rest). */
-function fromDataFile<T>(log: readonly unknown[], read: (events: () => Iterable<DomainEvent>) => T): T {
+async function fromDataFile<T>(log: readonly unknown[], read: (events: () => Iterable<DomainEvent>) => T): Promise<T> {
   const temp = tempDir();
   try {
     const file = join(temp.dir, "data.db");
-    const store = openSqliteStore(file);
-    store.append(log as StoredEvent[]);
-    store.commit();
-    store.close();
+    const store = await openSqliteStore(file);
+    store.append(log as StoredEvent[], { expectedSeq: 0 });
+    await store.close();
     const reader = openLogReader(file);
     try {
       return read(() => reader.reportEvents());
@@ -292,8 +291,8 @@ describe("report on a scripted day", () => {
     expect(csv[2]).toMatch(/^general,General,4,3,1,26\.7,51\.7,528\.3,3,50,1,1,1,0,2,1,4\.5,2,2,2$/);
   });
 
-  it("reads the same figures from a data file: SQLite hands over only what the fold reads", () => {
-    fromDataFile(day.log, (events) => {
+  it("reads the same figures from a data file: SQLite hands over only what the fold reads", async () => {
+    await fromDataFile(day.log, (events) => {
       for (const by of GROUP_BYS) {
         const options = { from: DAY(9, 0), to: DAY(12, 0), by, utcOffsetMinutes: 0, org: day.org };
         expect(computeReport(events(), options, DAY(12, 0))).toEqual(report(by));
@@ -303,7 +302,7 @@ describe("report on a scripted day", () => {
 });
 
 describe("report: consults", () => {
-  it("a consult request is neither an offer of work nor, left unanswered, a RONA; the consultant holds nothing", () => {
+  it("a consult request is neither an offer of work nor, left unanswered, a RONA; the consultant holds nothing", async () => {
     const h = new CoreHarness();
     h.now = DAY(9, 0);
     h.available("alice", "bob");
@@ -320,6 +319,6 @@ describe("report: consults", () => {
     expect(row(rows, "bob")).toMatchObject({ offered: 0, answered: 0, ronas: 0, handled: 0, occupancy: 0 });
     expect(row(rows, "alice")).toMatchObject({ offered: 1, answered: 1, ronas: 0 });
     // From a data file, which leaves out the accepted offers: the same.
-    expect(fromDataFile(h.log, (events) => computeReport(events(), options, to).rows)).toEqual(rows);
+    expect(await fromDataFile(h.log, (events) => computeReport(events(), options, to).rows)).toEqual(rows);
   });
 });

@@ -218,26 +218,26 @@ describe("a full disk", () => {
     expect(ok.conversationId).toEqual(expect.any(String));
   });
 
-  it("the store reports a full disk as UNAVAILABLE with its reason, keeps the batch, and commits it once there is room", () => {
+  it("the store reports a full disk as UNAVAILABLE with its reason, keeps the batch, and commits it once there is room", async () => {
     let db: Database.Database | undefined;
-    const store = openSqliteStore<unknown>(join(tmp.dir, "store.db"), { onOpen: (handle) => (db = handle) });
+    const store = await openSqliteStore<unknown>(join(tmp.dir, "store.db"), { onOpen: (handle) => (db = handle) });
     try {
       fillDisk(db!);
-      store.append([{ seq: 1, at: 1, type: "big", body: LONG.repeat(10) }]);
-      let error: unknown;
-      try {
-        store.commit();
-      } catch (caught) {
-        error = caught;
-      }
+      store.append([{ seq: 1, at: 1, type: "big", body: LONG.repeat(10) }], { expectedSeq: 0 });
+      const error: unknown = await store.commit().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(StoreError);
       expect(error).toMatchObject({ code: "UNAVAILABLE", reason: "disk full" });
       expect(store.pending).toBe(1);
       freeDisk(db!);
-      expect(store.commit()).toBe(1);
-      expect([...store.eventsAfter(0)].map((e) => e.seq)).toEqual([1]);
+      expect(await store.commit()).toBe(1);
+      const seqs: number[] = [];
+      for await (const event of store.eventsAfter(0)) seqs.push(event.seq);
+      expect(seqs).toEqual([1]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-// The server's fold for `why` over a real (in-memory SQLite) log with a snapshot in it: a conversation newer than
+// The server's fold for `why` over a real (in-memory) log with a snapshot in it: a conversation newer than
 // the snapshot is folded from it, an older one from the start of the log, and both answers are the ones a fold of
 // the whole log gives (SPEC L10).
 import { describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { evolve, initialState } from "../../server/core/evolve.js";
 import type { State } from "../../server/core/model.js";
 import type { Org } from "../../server/core/org.js";
 import { WhyFold } from "../../server/core/why.js";
-import { openMemoryStore } from "../../server/store/sqlite-store.js";
+import { openMemoryStore } from "../../server/store/memory-store.js";
 import type { EventStore } from "../../server/store/store.js";
 import { whyFromLog } from "../../server/why-answer.js";
 import type { WhyAnswer } from "../../src/protocol/why.js";
@@ -24,28 +24,28 @@ function wholeLog(h: CoreHarness, org: Org, id: string): WhyAnswer {
 }
 
 /** c1 offered to alice, rejected, offered to bob; a snapshot; then c2 arrives. */
-function logWithSnapshot(org: Org): { h: CoreHarness; store: EventStore<State> } {
+async function logWithSnapshot(org: Org): Promise<{ h: CoreHarness; store: EventStore<State> }> {
   const h = new CoreHarness(org);
-  const store = openMemoryStore<State>();
+  const store = await openMemoryStore<State>();
   h.available("alice");
   h.advance(1000);
   h.available("bob");
   const first = h.start("live", "first");
   h.ok(rep("alice"), { type: "reject", offerId: h.offerFor("alice", first)! });
-  store.append(h.log);
-  store.saveSnapshot({ seq: h.state.seq, state: h.state });
+  store.append(h.log, { expectedSeq: 0 });
+  await store.saveSnapshot({ seq: h.state.seq, state: h.state });
   const written = h.log.length;
   h.advance(1000);
   h.start("live", "second");
-  store.append(h.log.slice(written));
-  store.commit();
+  store.append(h.log.slice(written), { expectedSeq: h.log[written - 1]!.seq });
+  await store.commit();
   return { h, store };
 }
 
 describe("why from the log", () => {
   it("SPEC L10: answers as a fold of the whole log does, from the snapshot for a newer conversation and from the start for an older one", async () => {
     const org = testOrg();
-    const { h, store } = logWithSnapshot(org);
+    const { h, store } = await logWithSnapshot(org);
     const ask = (id: string, from: Org) =>
       whyFromLog(
         store,
@@ -69,7 +69,7 @@ describe("why from the log", () => {
 
   it("is null for a conversation the log does not hold", async () => {
     const org = testOrg();
-    const { h, store } = logWithSnapshot(org);
+    const { h, store } = await logWithSnapshot(org);
     expect(
       await whyFromLog(
         store,

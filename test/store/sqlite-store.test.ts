@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import ts from "typescript";
+import { afterEach, describe, expect, it } from "vitest";
+import { openSqliteStore, SCHEMA_VERSION } from "../../server/store/sqlite-store.js";
+import type { EventStore, StoredEvent, StoreError, StoreErrorCode } from "../../server/store/store.js";
+import { ev, range, rejected, type TestState } from "./contract.js";
+
+const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+const isWindows = process.platform === "win32";
+
+const dirs: string[] = [];
+const stores: EventStore<TestState>[] = [];
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+  for (const store of stores.splice(0)) await store.close();
+  for (const dir of dirs.splice(0)) {
+    // Remove the node_modules link first so nothing can ever follow it.
+    fs.rmSync(path.join(dir, "node_modules"), { force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cc-agent-"));
+  dirs.push(dir);
+  return dir;
+}
+
+async function openSqlite(
+  file: string,
+  options?: Parameters<typeof openSqliteStore>[1],
+): Promise<EventStore<TestState>> {
+  const store = await openSqliteStore<TestState>(file, options);
+  stores.push(store);
+  return store;
+}
+
+/** The StoreError opening `file` is refused with, with `code`. */
+async function refusedOpen(file: string, code: StoreErrorCode): Promise<StoreError> {
+  return rejected(openSqlite(file), code);
+}
+
+describe("sqlite store: the file", () => {
+  it("uses WAL, the documented tables and the schema version", async () => {
+    const file = path.join(tempDir(), "events.db");
+    await openSqlite(file, { synchronous: "FULL" });
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+      expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+      const columns = (table: string): string[] =>
+        (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+      expect(columns("events")).toEqual(["seq", "at", "type", "body"]);
+      expect(columns("snapshots")).toEqual(["seq", "body"]);
+      expect(columns("meta")).toEqual(["key", "value"]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("creates missing parent directories", async () => {
+    const file = path.join(tempDir(), "var", "lib", "cc-agent", "events.db");
+    const store = await openSqlite(file);
+    store.append([ev(1)], { expectedSeq: 0 });
+    await store.commit();
+    expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it.skipIf(isWindows)("keeps the data file and its WAL private to the owner (0600)", async () => {
+    const file = path.join(tempDir(), "events.db");
+    const store = await openSqlite(file);
+    store.append([ev(1)], { expectedSeq: 0 });
+    await store.commit();
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
+    await store.close();
+
+    fs.chmodSync(file, 0o644);
+    await openSqlite(file);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses a file that is not a database, naming it and leaving it untouched", async () => {
+    const file = path.join(tempDir(), "notes.txt");
+    fs.writeFileSync(file, "call the customer back at 5pm\n".repeat(20));
+    const error = await refusedOpen(file, "NOT_A_DATABASE");
+    expect(error.message).toContain(file);
+    expect(error.file).toBe(file);
+    expect(fs.readFileSync(file, "utf8")).toBe("call the customer back at 5pm\n".repeat(20));
+  });
+
+  it("refuses a data file written by a newer schema, naming it", async () => {
+    const file = path.join(tempDir(), "events.db");
+    await (await openSqlite(file)).close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const error = await refusedOpen(file, "NEWER_SCHEMA");
+    expect(error.message).toContain(file);
+    expect(error.message).toContain("newer");
+  });
+
+  it("refuses another program's SQLite database", async () => {
+    const file = path.join(tempDir(), "other.db");
+    const db = new Database(file);
+    db.exec("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT)");
+    db.close();
+    const error = await refusedOpen(file, "FOREIGN_DATABASE");
+    expect(error.message).toContain(file);
+  });
+
+  it("reports a path it cannot open, naming it", async () => {
+    const dir = tempDir();
+    const error = await refusedOpen(dir, "OPEN_FAILED");
+    expect(error.message).toContain(dir);
+  });
+
+  it("every commit a process reported survives kill -9", async () => {
+    const dir = tempDir();
+    writeChildProgram(dir);
+    const file = path.join(dir, "data", "events.db");
+    const child = spawn(process.execPath, [path.join(dir, "child.js"), file], { stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+
+    let stderr = "";
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+    const reported: number[] = [];
+    let partial = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) reported.push(Number(line));
+        if (reported.length >= 200) resolve();
+      });
+      child.once("close", (code, signal) =>
+        reject(new Error(`writer exited on its own (${code ?? signal}): ${stderr}`)),
+      );
+    });
+    expect(child.kill("SIGKILL")).toBe(true);
+    await closed; // every line written before death has been delivered by now
+    expect(child.signalCode).toBe("SIGKILL");
+
+    const store = await openSqlite(file);
+    const events: StoredEvent[] = [];
+    for await (const event of store.eventsAfter(0)) events.push(event);
+    const stored = new Set(events.map((e) => e.seq));
+    expect(reported.length).toBeGreaterThanOrEqual(200);
+    expect(reported.filter((seq) => !stored.has(seq))).toEqual([]);
+    // Commits are atomic: no gaps, and every turn is there whole.
+    expect(events.map((e) => e.seq)).toEqual(range(1, events.length));
+    const perTurn = new Map<number, number>();
+    for (const e of events) perTurn.set(e["turn"] as number, (perTurn.get(e["turn"] as number) ?? 0) + 1);
+    for (const [turn, count] of perTurn) expect(count).toBe(1 + (turn % 4));
+  });
+});
+
+/**
+ * The writer runs the real store: the two store modules are transpiled (types stripped) into `dir`, next to a link to
+ * the project's node_modules so `better-sqlite3` resolves as it does in the project.
+ */
+function writeChildProgram(dir: string): void {
+  for (const name of ["store", "queued-store", "sqlite-store"]) {
+    const source = fs.readFileSync(path.join(projectRoot, "server", "store", `${name}.ts`), "utf8");
+    const { outputText } = ts.transpileModule(source, {
+      fileName: `${name}.ts`,
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+    });
+    fs.writeFileSync(path.join(dir, `${name}.js`), outputText);
+  }
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "junction");
+  fs.writeFileSync(
+    path.join(dir, "child.js"),
+    `
+import { openSqliteStore } from "./sqlite-store.js";
+
+const store = await openSqliteStore(process.argv[2]);
+let seq = await store.lastSeq();
+let turn = 0;
+const note = "x".repeat(200);
+
+// One group commit per event-loop turn, like the server; a seq is printed only once commit() has resolved.
+async function runTurn() {
+  turn += 1;
+  const batch = [];
+  const expectedSeq = seq;
+  for (let i = 0; i < 1 + (turn % 4); i += 1) {
+    seq += 1;
+    batch.push({ seq, at: Date.now(), type: "test.tick", turn, note });
+  }
+  store.append(batch, { expectedSeq });
+  await store.commit();
+  process.stdout.write(batch.map((e) => e.seq).join("\\n") + "\\n");
+  if (turn < 1000000) setImmediate(() => void runTurn()); // bound in case nobody kills us
+}
+void runTurn();
+`,
+  );
+}
