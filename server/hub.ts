@@ -12,7 +12,7 @@ import { conversationIdsOf } from "./core/indexes.js";
 import { staffEvent } from "./core/event-masking.js";
 import { customerHistory, earlierConversation } from "./core/history.js";
 import type { HistoryAnswer } from "./core/history.js";
-import { audienceOf, changesFor, conversationView, snapshot, userView } from "./core/views.js";
+import { audienceOf, changesFor, snapshot, userView } from "./core/views.js";
 import type { Viewer } from "./core/views.js";
 import type { Clock } from "./clock.js";
 import type { Org } from "./core/org.js";
@@ -26,10 +26,17 @@ import { Admission } from "./rate-limit.js";
 import type { Admittance } from "./rate-limit.js";
 import { replay } from "./replay.js";
 import { whyFromLog } from "./why-answer.js";
-import { settingRefusal } from "../src/protocol/rules.js";
 import { createLiveFigures, waitingByQueue } from "./reports/live.js";
 import type { LiveFigures } from "./reports/live.js";
-import { TypingThrottle, staffTypes, staffWatching } from "./typing.js";
+import { TypingThrottle } from "./typing.js";
+import {
+  conversationStatus,
+  openItems,
+  staffWatching,
+  transferTargets,
+  typingConversation,
+  whyRefusal,
+} from "./core/queries.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../src/protocol/identity.js";
 import { CloseCode, MAX_EVENTS_PAGE, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../src/protocol/messages.js";
 import type {
@@ -1029,20 +1036,8 @@ export class Hub {
    */
   private relayTyping(connection: Connection, conversationId: string, reqId: string | undefined): void {
     const actor = connection.actor!;
-    const c = Object.hasOwn(this.state.conversations, conversationId)
-      ? this.state.conversations[conversationId]
-      : undefined;
-    let allowed: boolean;
-    if (actor.role === "customer")
-      allowed =
-        c !== undefined &&
-        c.customer.key === actor.key &&
-        (actor.conversationId === undefined || actor.conversationId === c.id) &&
-        (c.state === "open" || c.state === "active");
-    else
-      allowed =
-        c !== undefined && (actor.role === "rep" || actor.role === "supervisor") && staffTypes(c, actor.id, actor.role);
-    if (!c || !allowed) {
+    const c = typingConversation(this.state, actor, conversationId);
+    if (!c) {
       if (reqId)
         this.fail(
           connection,
@@ -1108,11 +1103,18 @@ export class Hub {
         if (request.comment !== undefined) command.comment = request.comment;
         return command;
       }
-      case "status":
-        this.answerStatus(connection, request.reqId, request.conversationId);
+      case "status": {
+        const actor = connection.actor as Actor & { role: "customer" };
+        const answer = conversationStatus(this.visible, actor, request.conversationId);
+        this.answer(connection, request.reqId, answer, (status) => status);
         return null;
+      }
       case "targets":
-        this.reply(connection, { type: "ack", reqId: request.reqId, result: this.targets() });
+        this.reply(connection, {
+          type: "ack",
+          reqId: request.reqId,
+          result: transferTargets(this.visible, this.clock.now()),
+        });
         return null;
       case "events":
         this.answerEvents(connection, request.reqId, request.fromSeq ?? 1, request.limit ?? MAX_EVENTS_PAGE);
@@ -1136,7 +1138,11 @@ export class Hub {
         );
         return null;
       case "open_items":
-        this.reply(connection, { type: "ack", reqId: request.reqId, result: this.openItems(connection.userId!) });
+        this.reply(connection, {
+          type: "ack",
+          reqId: request.reqId,
+          result: openItems(this.visible, connection.userId!),
+        });
         return null;
       case "history": {
         const answer = customerHistory(this.visible, connection.viewer!, request.conversationId);
@@ -1235,13 +1241,9 @@ export class Hub {
    * reps and queues only, nothing of the customer, so there is nothing to mask.
    */
   private answerWhy(connection: Connection, reqId: string, conversationId: string): void {
-    const refusal = settingRefusal(this.visible.org.supervisor, "monitor");
+    const refusal = whyRefusal(this.visible, conversationId);
     if (refusal) {
       this.fail(connection, reqId, refusal.code, refusal.message);
-      return;
-    }
-    if (!this.visible.conversations[conversationId]) {
-      this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId}.`);
       return;
     }
     if (connection.whyUnderWay) {
@@ -1271,55 +1273,6 @@ export class Hub {
           if (!gone()) this.fail(connection, reqId, "server/unavailable", "The log could not be read; try again.");
         },
       );
-  }
-
-  private answerStatus(connection: Connection, reqId: string, conversationId: string): void {
-    const actor = connection.actor as Actor & { role: "customer" };
-    const c = this.visible.conversations[conversationId];
-    if (!c || c.customer.key !== actor.key || (actor.conversationId !== undefined && actor.conversationId !== c.id)) {
-      this.fail(connection, reqId, "conversation/not_found", `There is no conversation ${conversationId}.`);
-      return;
-    }
-    const queue = this.visible.queues[c.queueId];
-    const position = c.state === "open" && queue ? queue.open.indexOf(c.id) + 1 : 0;
-    const stats = this.visible.waitStats[c.workstreamId];
-    const result: Record<string, unknown> = { state: c.state, mode: c.mode };
-    // P4: position and wait only for live chat.
-    if (c.mode === "live" && position > 0) {
-      result.queuePosition = position;
-      result.averageWaitMinutes = Math.max(1, Math.round((stats?.meanMs ?? 120_000) / 60_000));
-    }
-    this.reply(connection, { type: "ack", reqId, result });
-  }
-
-  /** Transfer and conference targets: queues and reps with presence and capacity (L10, L11). */
-  private targets(): Record<string, unknown> {
-    return {
-      queues: this.visible.org.queues.map((q) => ({
-        id: q.id,
-        name: q.name,
-        open: this.visible.queues[q.id]?.open.length ?? 0,
-      })),
-      reps: this.visible.org.users.map((u) => userView(this.visible.users[u.id]!, this.visible.org.presenceReasons)),
-      at: this.clock.now(),
-    };
-  }
-
-  /** Open work items a rep may pick (S3). */
-  /** What this rep could pick now (S3): not one waiting for a transfer's target, nor one they still wrap up. */
-  private openItems(userId: string): Record<string, unknown> {
-    const me = this.visible.users[userId];
-    const items = [];
-    for (const queueId of me?.queues ?? []) {
-      let listed = 0;
-      for (const id of this.visible.queues[queueId]?.open ?? []) {
-        const c = this.visible.conversations[id];
-        if (!c || c.transfer || me?.items[id]?.role === "wrapup") continue;
-        items.push(conversationView(this.visible, c, false));
-        if (++listed === 50) break;
-      }
-    }
-    return { items };
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------------
