@@ -54,7 +54,7 @@ function usage(): Usage {
 
 async function populate(params: PopulateParams): Promise<{ seq: number; conversations: number }> {
   if (!server) throw new Error("populate needs the routing server");
-  const hub = server.hub;
+  const hub = server.hub.writer;
   const run = (actor: Actor, command: Command) => {
     const outcome = hub.execute(actor, command);
     if (!outcome.ok) throw new Error(`${command.type}: ${outcome.error.code} ${outcome.error.message}`);
