@@ -4,15 +4,13 @@
 // the core's evolve, so that every view is computed here, next to the sockets, and never shows what is not durable.
 // Data flows one way: socket → decode → command → channel → (writer: decide, commit, publish) → bus → replica →
 // filtered views to the sockets → the command's answer.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { evolve } from "../core/evolve.js";
 import type { Actor, DomainEvent, State } from "../core/model.js";
-import { conversationIdsOf } from "../core/indexes.js";
 import { staffEvent } from "../core/event-masking.js";
 import { customerHistory, earlierConversation } from "../core/history.js";
-import type { HistoryAnswer } from "../core/history.js";
 import {
   conversationStatus,
   openItems,
@@ -21,8 +19,7 @@ import {
   typingConversation,
   whyRefusal,
 } from "../core/queries.js";
-import { audienceOf, changesFor, snapshot, userView } from "../core/views.js";
-import type { Viewer } from "../core/views.js";
+import { audienceOf, changesFor } from "../core/views.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
 import type { OrgFile } from "../org-file.js";
@@ -31,13 +28,14 @@ import { signOutReason } from "../org-reload.js";
 import type { CommandChannel } from "../command-channel.js";
 import type { EventStore, StoredEvent } from "../store/store.js";
 import { Admission } from "../rate-limit.js";
-import type { Admittance } from "../rate-limit.js";
-import { replay } from "../replay.js";
 import { whyFromLog } from "../why-answer.js";
 import { createLiveFigures, waitingByQueue } from "../reports/live.js";
 import type { LiveFigures } from "../reports/live.js";
 import { TypingThrottle } from "../typing.js";
+import { answerFrame, collect, errorFrame, index, textOf, tokenHash } from "./connection.js";
+import type { Answer, Connection } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
+import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
 import type { ReadRequest } from "./to-command.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../../src/protocol/identity.js";
 import {
@@ -47,59 +45,13 @@ import {
   decodeClientFrame,
   reqIdOf,
 } from "../../src/protocol/messages.js";
-import type {
-  ClientRequest,
-  ErrorFrame,
-  EventFrame,
-  Hello,
-  ServerFrame,
-  SnapshotReason,
-  Welcome,
-} from "../../src/protocol/messages.js";
-import type { Change } from "../../src/protocol/views.js";
+import type { ClientRequest, ErrorFrame, Hello, ServerFrame, SnapshotReason } from "../../src/protocol/messages.js";
 
-/** A resume further back than this many events gets a fresh snapshot instead. */
-const MAX_RESUME_EVENTS = 20_000;
 /** A client whose send buffer stays above this is cut off (it cannot keep up). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** What the gateway reads of the log: missed events for a resume, the event stream, `why`, the epoch. */
 export type CommittedLog = Pick<EventStore<State>, "eventsAfter" | "lastSeq" | "loadSnapshot" | "epoch">;
-
-/** An answer owed to a client: sent once it is known and every answer before it was sent. */
-interface Answer {
-  frame: ServerFrame | null;
-  /** A read, taken from the replica when its turn comes (so it sees what the requests before it did). */
-  read: (() => ServerFrame) | null;
-}
-
-interface Connection {
-  ws: WebSocket;
-  id: number;
-  role: "rep" | "supervisor" | "customer" | null;
-  viewer: Viewer | null;
-  actor: Actor | null;
-  userId: string | null;
-  /** Conversations this client has been sent in full. */
-  seen: Set<string>;
-  alive: boolean;
-  /** Closes the connection if no hello comes in time; dropped once one has. */
-  helloTimer: NodeJS.Timeout | null;
-  /** A customer's signed identity from their hello, for the conversations they start. */
-  signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
-  /** Its rate limits (server/rate-limit.ts). */
-  admittance: Admittance;
-  /** A `why` is being answered: it folds the log, so one at a time per connection. */
-  whyUnderWay: boolean;
-  /** The hash of the token a rep or supervisor signed in with: a reloaded org that replaces it signs them out. */
-  tokenHash: Buffer | null;
-  /** Sent its welcome: until then it is sent no events, and its frames wait (`held`). */
-  welcomed: boolean;
-  /** Frames that came while its welcome was being read from the store, handled in order once it is sent. */
-  held: string[] | null;
-  /** Answers owed, in the order of the requests. */
-  answers: Answer[];
-}
 
 export interface GatewayOptions {
   /** The org file: its secret, the users' tokens and the rate limits are the gateway's. */
@@ -112,17 +64,6 @@ export interface GatewayOptions {
   logger: Logger;
   /** How long a rep may be disconnected before they are set Offline. */
   presenceGraceMs?: number;
-}
-
-function tokenHash(token: string): Buffer {
-  return createHash("sha256").update(token).digest();
-}
-
-/** Every event of an iteration, in an array. */
-async function collect(events: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
-  const all: StoredEvent[] = [];
-  for await (const event of events) all.push(event);
-  return all;
 }
 
 export class Gateway {
@@ -606,7 +547,7 @@ export class Gateway {
       if (this.closed) return;
       const seq = this.state.seq;
       if (lastSeq !== undefined) {
-        refused = await this.resumeRefusal(lastSeq, epoch, seq, this.resumeDepth(connection));
+        refused = await resumeRefusal(this.committed, lastSeq, epoch, seq, this.resumeDepth(connection));
         missedEvents = refused === null ? await collect(this.committed.eventsAfter(lastSeq)) : null;
       }
       const caughtUp = missedEvents === null || (missedEvents.at(-1)?.seq ?? lastSeq) === this.state.seq;
@@ -619,62 +560,26 @@ export class Gateway {
     }
     if (connection.ws.readyState !== connection.ws.OPEN) return;
     connection.welcomed = true;
-    const state = this.state;
-    const viewer = connection.viewer!;
-    const actor = connection.actor!;
-    const session: Welcome["session"] = {
-      role: connection.role!,
-      userId: connection.userId,
-      name: connection.userId ? (state.users[connection.userId]?.name ?? null) : null,
-    };
-    if (token) session.conversationToken = token;
-    else if (actor.role === "customer") {
-      const own = conversationIdsOf(state, actor.key)
-        .map((id) => state.conversations[id]!)
-        .find((c) => c.state !== "closed");
-      if (own) session.conversationToken = conversationToken(this.org.secret, own.id, actor.key);
-    }
-    const seq = state.seq;
-    const snap = snapshot(state, viewer);
-    const missed = missedEvents === null ? null : replay(state, missedEvents, viewer, connection.seen, snap);
-    if (lastSeq !== undefined && refused === null && missed === null) refused = "closed";
-    if (missed === null) {
-      for (const c of snap.conversations) connection.seen.add(c.id);
-      for (const c of snap.customerConversations) connection.seen.add(c.id);
-      this.send(connection, {
-        type: "welcome",
-        v: PROTOCOL_VERSION,
-        seq,
-        session,
+    const frames = welcomeFrames(
+      {
+        role: connection.role!,
+        viewer: connection.viewer!,
+        actor: connection.actor!,
+        userId: connection.userId,
+        seen: connection.seen,
+      },
+      {
+        state: this.state,
+        lastSeq,
+        refused,
+        missedEvents,
+        token,
+        secret: this.org.secret,
         epoch: this.committed.epoch,
-        mode: "snapshot",
-        ...(refused === null ? {} : { snapshotReason: refused }),
-        snapshot: snap,
-        serverTime: this.clock.now(),
-      });
-      return;
-    }
-    this.send(connection, {
-      type: "welcome",
-      v: PROTOCOL_VERSION,
-      seq,
-      session,
-      epoch: this.committed.epoch,
-      mode: "resume",
-      snapshot: null,
-      serverTime: this.clock.now(),
-    });
-    for (const frame of missed) this.send(connection, frame);
-    for (const c of snap.conversations) connection.seen.add(c.id);
-    // A resuming customer already holds their conversation too: later events add to it, not resend it.
-    for (const c of snap.customerConversations) connection.seen.add(c.id);
-    // Presence and capacity may have changed many times: send their current values once.
-    const me = connection.userId ? state.users[connection.userId] : undefined;
-    if (me) {
-      const changes: Change[] = [{ kind: "user", user: userView(me, state.org.presenceReasons) }];
-      for (const offer of snap.offers) changes.push({ kind: "offer", offer });
-      this.send(connection, { type: "event", seq, at: this.clock.now(), changes } satisfies EventFrame);
-    }
+        now: this.clock.now(),
+      },
+    );
+    for (const frame of frames) this.send(connection, frame);
   }
 
   /**
@@ -685,26 +590,6 @@ export class Gateway {
     return connection.actor?.role === "customer"
       ? Math.min(MAX_RESUME_EVENTS, this.admission.limits.customerResumeEvents)
       : MAX_RESUME_EVENTS;
-  }
-
-  /**
-   * Why a resume from `lastSeq` cannot be served (null: it can). Only a seq of this log's history, no later than its
-   * last committed event, with every event after it still stored, is resumed; anything else gets a snapshot.
-   */
-  private async resumeRefusal(
-    lastSeq: number,
-    epoch: string | undefined,
-    seq: number,
-    depth: number,
-  ): Promise<SnapshotReason | null> {
-    if (epoch !== this.committed.epoch) return "epoch";
-    if (lastSeq > seq) return "ahead";
-    if (seq - lastSeq > depth) return "too_far_back";
-    if (lastSeq < seq) {
-      for await (const next of this.committed.eventsAfter(lastSeq, 1))
-        if (next.seq !== lastSeq + 1) return "missing_events";
-    }
-    return null;
   }
 
   // ---- requests -------------------------------------------------------------------------------------
@@ -928,31 +813,4 @@ export class Gateway {
     for (const cancel of this.offlineTimers.values()) cancel();
     for (const connection of this.connections) connection.ws.close(CloseCode.goingAway, "server shutting down");
   }
-}
-
-function errorFrame(reqId: string | undefined, code: string, message: string): ErrorFrame {
-  return reqId ? { type: "error", reqId, code, message } : { type: "error", code, message };
-}
-
-/** A read answered by the core: its value as the ack's result, or its refusal. */
-function answerFrame<T>(
-  reqId: string,
-  answer: HistoryAnswer<T>,
-  result: (value: T) => Record<string, unknown>,
-): ServerFrame {
-  return answer.ok
-    ? { type: "ack", reqId, result: result(answer.value) }
-    : errorFrame(reqId, answer.error.code, answer.error.message);
-}
-
-function index(map: Map<string, Set<Connection>>, key: string, connection: Connection): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(connection);
-}
-
-/** A text frame's bytes as a string (ws hands over one Buffer, fragments, or an ArrayBuffer). */
-function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
-  return Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8");
 }
