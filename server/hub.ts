@@ -3,7 +3,7 @@
 // flows gateway → command channel → writer (decide, commit, publish) → bus → the gateway's replica → views to the
 // sockets → the command's answer.
 import type { WebSocket } from "ws";
-import { upgradeState } from "./core/evolve.js";
+import { initialState, upgradeState } from "./core/evolve.js";
 import type { State } from "./core/model.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
@@ -36,10 +36,7 @@ export class Hub {
     private readonly subscription: Subscription,
   ) {}
 
-  /**
-   * The writer recovers the state from the log and applies the org file; the gateway's replica starts from the
-   * state as committed then, and follows the bus from its seq.
-   */
+  /** The writer recovers the state from the log and applies the org file; then the gateway builds its replica. */
   static async open(options: HubOptions): Promise<Hub> {
     const { store, clock, logger } = options;
     const bus = new InProcessBus(store, await store.lastSeq());
@@ -51,14 +48,14 @@ export class Hub {
       logger,
       ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
     });
-    // Settled: the writer's state is the committed one, unless the disk refused the org's events.
-    const replica =
-      writer.unavailable() === null
-        ? upgradeState(JSON.parse(JSON.stringify(writer.state)) as State)
-        : await writer.committedState();
+    // The replica starts, as a gateway elsewhere would, from the latest snapshot; the bus replays the rest from the
+    // store, up to what the writer committed on start (its org), before the server serves anyone.
+    const snap = await store.loadSnapshot();
+    const replica = snap ? upgradeState(snap.state) : initialState(toOrg(options.org));
     const gateway = new Gateway({
       org: options.org,
       state: replica,
+      liveAfter: await store.lastSeq(),
       channel: new InProcessCommandChannel(writer),
       log: store,
       clock,
@@ -66,6 +63,7 @@ export class Hub {
       ...(options.presenceGraceMs === undefined ? {} : { presenceGraceMs: options.presenceGraceMs }),
     });
     const subscription = bus.subscribe(replica.seq, gateway.onCommitted);
+    await subscription.caughtUp;
     return new Hub(writer, gateway, subscription);
   }
 

@@ -56,8 +56,10 @@ export type CommittedLog = Pick<EventStore<State>, "eventsAfter" | "lastSeq" | "
 export interface GatewayOptions {
   /** The org file: its secret, the users' tokens and the rate limits are the gateway's. */
   org: OrgFile;
-  /** The replica's start: the state as committed at `state.seq`; the bus brings every event after it. */
+  /** The replica's start: the state as committed at `state.seq` (a snapshot); the bus brings every event after it. */
   state: State;
+  /** The seq the log ended at when the server started: events after it are live, fanned out and counted. */
+  liveAfter: number;
   channel: CommandChannel;
   log: CommittedLog;
   clock: Clock;
@@ -89,6 +91,8 @@ export class Gateway {
   private readonly typing: TypingThrottle;
   /** The monitor's live figures: every committed event folded as it comes. */
   private readonly live: LiveFigures;
+  /** Events up to this seq were committed before the server started: the replica catches up with them. */
+  private readonly liveAfter: number;
 
   constructor(options: GatewayOptions) {
     this.org = options.org;
@@ -102,7 +106,8 @@ export class Gateway {
     this.typing = new TypingThrottle(() => this.clock.now());
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
-    this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
+    this.liveAfter = options.liveAfter;
+    if (this.state.seq >= this.liveAfter) this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
 
   /** The org file in force here. */
@@ -114,10 +119,18 @@ export class Gateway {
 
   /** Committed events from the bus: applied to the replica, folded into the live figures, fanned out. */
   readonly onCommitted = (events: readonly DomainEvent[]): void => {
-    for (const event of events) evolve(this.state, event);
+    // The history the replica catches up with at start is applied only: nobody hears of it, the figures do not count it.
+    let first = 0;
+    while (first < events.length && events[first]!.seq <= this.liveAfter) evolve(this.state, events[first++]!);
+    if (first === events.length) {
+      if (this.state.seq === this.liveAfter) this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
+      return;
+    }
+    const fresh = first === 0 ? events : events.slice(first);
+    for (const event of fresh) evolve(this.state, event);
     this.cork();
-    for (const event of events) this.fanOut(event);
-    for (const event of events) this.live.add(event);
+    for (const event of fresh) this.fanOut(event);
+    for (const event of fresh) this.live.add(event);
     this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   };
 
