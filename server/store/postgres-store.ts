@@ -77,6 +77,9 @@ export async function openPostgresStore<S>(url: string, options: PostgresStoreOp
   // An idle connection that the database drops (restart, network) is reported here; without a listener it would
   // crash the process. The next query gets a new connection, or fails and is reported as UNAVAILABLE.
   pool.on("error", () => undefined);
+  // The same for a connection that ends while checked out between two queries (a commit that just failed on it,
+  // awaiting its ROLLBACK): the query in flight is refused, and that is how the failure is reported.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   try {
     await createTables(pool, shown);
     return await openQueuedStore<S>(postgresMedium(pool, shown, options));

@@ -15,6 +15,11 @@ export interface PostgresCluster {
   port: number;
   /** A new, empty database; its URL. */
   createDatabase(): Promise<string>;
+  /** Shut the server down (connections are cut), keeping its data, until resume(). */
+  halt(): void;
+  /** Start it again on the same port, with the same data. */
+  resume(): void;
+  /** Stop it and remove its temp dir. */
   stop(): void;
 }
 
@@ -72,11 +77,14 @@ export async function startPostgres(): Promise<PostgresCluster> {
   }
   const data = join(dir, "data");
   const port = await freePort();
+  const start = () => {
+    const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+    run(bin, "pg_ctl", ["-D", data, "-o", settings, "-l", join(dir, "log"), "-w", "-t", "30", "start"]);
+  };
   try {
     // --no-sync and fsync=off: a throwaway cluster need not survive a power cut, and the machine is shared.
     run(bin, "initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
-    const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
-    run(bin, "pg_ctl", ["-D", data, "-o", settings, "-l", join(dir, "log"), "-w", "-t", "30", "start"]);
+    start();
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -98,11 +106,18 @@ export async function startPostgres(): Promise<PostgresCluster> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    halt() {
+      run(bin, "pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+    },
+    resume() {
+      start();
+    },
     stop() {
       if (stopped) return;
       stopped = true;
       try {
-        run(bin, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        // Already down after a halt() without resume(): nothing to stop.
+        if (existsSync(join(data, "postmaster.pid"))) run(bin, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -67,6 +67,25 @@ describe("postgres: the store on its own", () => {
     expect(error.message).not.toContain("s3cret-pw");
   });
 
+  it("while the database is down a commit is refused as UNAVAILABLE, keeping the batch; once it is back the retry commits it", async () => {
+    const url = await cluster.createDatabase();
+    const store: EventStore<TestState> = await openPostgresStore(url);
+    store.append([ev(1)], { expectedSeq: 0 });
+    await store.commit();
+    cluster.halt();
+    try {
+      store.append([ev(2), ev(3)], { expectedSeq: 1 });
+      const error = await rejected(store.commit(), "UNAVAILABLE");
+      expect(["database shutting down", "database unreachable", "database connection failed"]).toContain(error.reason);
+      expect(store.pending).toBe(2);
+    } finally {
+      cluster.resume();
+    }
+    expect(await store.commit()).toBe(2);
+    expect(await seqsOf(store.eventsAfter(0))).toEqual([1, 2, 3]);
+    await store.close();
+  });
+
   it("maps Postgres's refusals to the reasons the server reports", () => {
     expect(postgresFailure({ code: "53100" })).toBe("disk full");
     expect(postgresFailure({ code: "08006" })).toBe("database connection failed");
