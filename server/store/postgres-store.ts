@@ -207,9 +207,12 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
     write,
     page: (afterSeq, max) =>
       attempt(async () => {
+        // seq is a bigint: a fraction or an infinity as the bound would be refused (SQLite compares any number).
+        if (afterSeq === Number.POSITIVE_INFINITY) return [];
+        const bound = afterSeq === Number.NEGATIVE_INFINITY ? -1 : Math.floor(afterSeq);
         const result = await pool.query<[string, string]>({
           text: "SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
-          values: [afterSeq, max],
+          values: [bound, max],
           rowMode: "array",
         });
         return result.rows.map(([seq, body]): [number, string] => [Number(seq), body]);

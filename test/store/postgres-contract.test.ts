@@ -86,6 +86,17 @@ describe("postgres: the store on its own", () => {
     await store.close();
   });
 
+  it("eventsAfter takes any number as its bound, as on SQLite (seq is a bigint column)", async () => {
+    const store: EventStore<TestState> = await openPostgresStore(await cluster.createDatabase());
+    store.append([ev(1), ev(2), ev(3)], { expectedSeq: 0 });
+    await store.commit();
+    expect(await seqsOf(store.eventsAfter(1.5))).toEqual([2, 3]);
+    expect(await seqsOf(store.eventsAfter(-7))).toEqual([1, 2, 3]);
+    expect(await seqsOf(store.eventsAfter(Number.NEGATIVE_INFINITY))).toEqual([1, 2, 3]);
+    expect(await seqsOf(store.eventsAfter(Number.POSITIVE_INFINITY))).toEqual([]);
+    await store.close();
+  });
+
   it("maps Postgres's refusals to the reasons the server reports", () => {
     expect(postgresFailure({ code: "53100" })).toBe("disk full");
     expect(postgresFailure({ code: "08006" })).toBe("database connection failed");
