@@ -167,7 +167,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
     snapshot: EncodedSnapshot | undefined,
     expectedLast: number,
   ): Promise<void> {
-    const client = await pool.connect();
+    const client = await attempt(() => pool.connect());
     try {
       await client.query("BEGIN");
       // Every writer takes this lock first: between the check below and COMMIT no other writer can add events.

@@ -41,6 +41,17 @@ async function connect(url: string, hello: ConstructorParameters<typeof TestClie
   return client;
 }
 
+/** /healthz's body once it answers 503 (polled: it is another process). */
+async function outage(healthz: string, timeoutMs = 10_000): Promise<{ status: string; reason: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(healthz);
+    const body = (await response.json()) as { status: string; reason: string };
+    if (response.status === 503) return body;
+    if (Date.now() > deadline) throw new Error(`/healthz did not report the outage within ${timeoutMs} ms`);
+  }
+}
+
 describe("cc-agent server --data postgres://…", () => {
   it("serves a rep and a customer on Postgres; after a restart of the server the conversation is still there", async () => {
     // Trust authentication: the password is sent nowhere, but it is in the URL, so it must not be printed.
@@ -79,6 +90,36 @@ describe("cc-agent server --data postgres://…", () => {
     for (const output of [first.stderr, first.stdout, second.stderr, second.stdout]) {
       expect(output).not.toContain("s3cret-pw");
     }
+  });
+
+  it("while the database is down a message is held and /healthz says why; once it is back the message is acknowledged and delivered", async () => {
+    const first = server(await cluster.createDatabase(), "home4");
+    const url = await listening(first);
+    const credentials = credentialsOf(first, join(tmp.dir, "home4"));
+    const bob = await connect(url, { role: "rep", token: tokenOf(credentials, "bob") });
+    await bob.request({ type: "presence", presence: "available" });
+    const customer = await connect(url, { role: "customer" });
+    const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: "Hello" })) as {
+      conversationId: string;
+    };
+    await bob.request({ type: "accept", offerId: (await bob.waitForOffer(conversationId)).id });
+
+    const healthz = `${url.replace(/^ws/, "http").replace(/\/ws$/, "")}/healthz`;
+    cluster.halt();
+    let acked = false;
+    let sent: Promise<unknown>;
+    try {
+      sent = customer.request({ type: "send", conversationId, text: "Still there?", clientId: "m1" });
+      void sent.then(() => (acked = true));
+      const degraded = await outage(healthz);
+      expect(degraded.reason).toMatch(/^database (shutting down|unreachable|connection failed)$/);
+      expect(acked).toBe(false);
+    } finally {
+      cluster.resume();
+    }
+    await sent;
+    await bob.waitForText(conversationId, "Still there?");
+    expect((await fetch(healthz)).status).toBe(200);
   });
 
   it("a database that cannot be reached stops the server at start, saying why, without the password", async () => {
