@@ -24,11 +24,10 @@ export interface PostgresCluster {
 }
 
 /** The directory holding initdb and pg_ctl: on PATH, else Debian's /usr/lib/postgresql/<version>/bin. */
-export function postgresBinDir(): string {
-  for (const dir of (process.env.PATH ?? "").split(":")) {
+export function postgresBinDir(searchPath = process.env.PATH ?? "", base = "/usr/lib/postgresql"): string {
+  for (const dir of searchPath.split(":")) {
     if (dir !== "" && existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl"))) return dir;
   }
-  const base = "/usr/lib/postgresql";
   const versions = existsSync(base)
     ? readdirSync(base)
         .filter((v) => existsSync(join(base, v, "bin", "initdb")))

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStore, postgresFailure, redactUrl } from "../../server/store/postgres-store.js";
 import type { EventStore } from "../../server/store/store.js";
-import { startPostgres, type PostgresCluster } from "../helpers/postgres.js";
+import { postgresBinDir, startPostgres, type PostgresCluster } from "../helpers/postgres.js";
 import { ev, rejected, seqsOf, storeContract, type LogUnderTest, type TestState } from "./contract.js";
 
 let cluster: PostgresCluster;
@@ -95,6 +95,10 @@ describe("postgres: the store on its own", () => {
     expect(await seqsOf(store.eventsAfter(Number.NEGATIVE_INFINITY))).toEqual([1, 2, 3]);
     expect(await seqsOf(store.eventsAfter(Number.POSITIVE_INFINITY))).toEqual([]);
     await store.close();
+  });
+
+  it("without Postgres installed the tests fail and say how to install it", () => {
+    expect(() => postgresBinDir("/nowhere", "/nowhere/postgresql")).toThrow(/apt-get install -y postgresql/);
   });
 
   it("maps Postgres's refusals to the reasons the server reports", () => {
