@@ -417,7 +417,15 @@ export class Hub {
       void this.retryStorage();
     }, delay);
     // Memory holds the pending events; clients must not see them before they are on disk.
-    if (outage.view === null) outage.view = this.pendingEvents.length > 0 ? await this.committedState() : this.state;
+    if (outage.view === null) {
+      try {
+        outage.view = this.pendingEvents.length > 0 ? await this.committedState() : this.state;
+      } catch (readError) {
+        // A store across the network may refuse reads too (the database is down): reading the committed state is
+        // tried again at the next refusal, and meanwhile reads show memory. Anything else is a bug: thrown.
+        if (!(readError instanceof StoreError && readError.code === "UNAVAILABLE")) throw readError;
+      }
+    }
   }
 
   private startOutage(error: StoreError): Outage {
