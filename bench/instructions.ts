@@ -16,9 +16,17 @@ export interface Counter {
   note: string;
 }
 
-// V8 made deterministic: no background threads (compilation and GC marking run on the main thread, where they are
-// counted in the same order every time) and fixed seeds for hashing and Math.random.
-const NODE_FLAGS = ["--single-threaded", "--random-seed=1", "--hash-seed=1", "--max-old-space-size=2048"];
+// V8 made as deterministic as it goes: no background threads (compilation and GC marking run on the main thread),
+// V8's predictable mode and GC schedule, fixed seeds for hashing and Math.random. Two identical runs still differ by
+// ~0.03–1.5 % of their count (bench/notes.ts), which the row reports as its spread.
+const NODE_FLAGS = [
+  "--single-threaded",
+  "--predictable",
+  "--predictable-gc-schedule",
+  "--random-seed=1",
+  "--hash-seed=1",
+  "--max-old-space-size=2048",
+];
 
 let counter: Counter | null = null;
 
@@ -74,30 +82,31 @@ export interface CycleCount {
   queued: number;
   /** Instructions per cycle (end, wrap-up and the routing decision, an arrival, an accept). */
   perCycle: number;
-  /** The two counts of the longer run (the same run twice): how exactly a count repeats. */
-  repeat: [number, number];
+  /** The two counts of the longer run (the same run twice): how exactly a count repeats; null when not repeated. */
+  repeat: [number, number] | null;
   cycles: [number, number];
 }
 
 /**
  * Instructions per cycle of the routing core's scenario: the same run with `short` and `long` measured cycles after
  * the same build and warm-up; the difference of the counts over the difference of the cycles leaves out node's start,
- * the build and the warm-up. The long run goes twice, to show how exactly a count repeats.
+ * the build and the warm-up. With `repeat`, the long run goes twice, to show how exactly a count repeats.
  */
 export async function countCycle(
   tool: CountingTool,
   tmp: string,
-  params: { reps: number; queued: number; warmup: number; short: number; long: number },
+  params: { reps: number; queued: number; warmup: number; short: number; long: number; repeat: boolean },
 ): Promise<CycleCount> {
   const run = (cycles: number) => countRun(tool, tmp, [params.reps, params.queued, params.warmup, cycles]);
   const short = await run(params.short);
   const long = await run(params.long);
-  const again = await run(params.long);
+  // Each run under callgrind costs a minute on a busy machine: the repeat is taken when asked for.
+  const again = params.repeat ? await run(params.long) : null;
   return {
     reps: params.reps,
     queued: params.queued,
-    perCycle: (Math.min(long, again) - short) / (params.long - params.short),
-    repeat: [long, again],
+    perCycle: (long - short) / (params.long - params.short),
+    repeat: again === null ? null : [long, again],
     cycles: [params.short, params.long],
   };
 }

@@ -133,8 +133,15 @@ export const GAPS: Record<string, string> = {
 export const METHOD = [
   "Every figure is measured against a baseline in the same run. Where the figure is a ratio, baseline and ours run in alternating " +
     "trials (baseline, ours, baseline, ours…) and the ratio reported is the median of the per-pair ratios, with the median absolute figures beside it.",
-  "Servers under load run in a child process of their own and the load generator in another (bench/load-generator.ts), over loopback; " +
-    "on this machine they share its cores, so the generator's own CPU is reported beside the saturation trials.",
+  "Servers under load run in a child process of their own and the load generator in another (bench/load-generator.ts), over loopback. " +
+    "With taskset (util-linux) the server runs on the last core and the generator on the others (the line *Cores* above says what this " +
+    "run did; BENCH_PIN=0 turns it off); the generator's own CPU is reported beside the saturation trials.",
+  "Before each relay trial both servers settle: the routing server writes a snapshot (so that none is due during the trial) and both " +
+    "collect their garbage; each trial reports the snapshots that landed in it anyway, the server's longest GC pause, and the CPU the rest " +
+    "of the machine took meanwhile (busy cores in /proc/stat minus the bench's own processes). BENCH_SETTLE=0 turns settling off.",
+  "Where a figure is a median of trials, *spread* gives the lowest and highest of them beside it. Pure-CPU figures of the routing core " +
+    "also come as instruction counts (valgrind's callgrind, or perf stat where the CPU's counters are exposed), which do not move with " +
+    "the machine's other work.",
   "Before each trial the runner checks the load: a trial is marked busy when more than cores × 0.7 of the CPU was in use by anything " +
     "during a short idle window (/proc/stat; the 1-minute load average, which still counts the suite's previous trial, decides where there is no /proc). " +
     "The load average before the suite started is given above.",

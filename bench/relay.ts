@@ -37,12 +37,15 @@ function beside(t: Measured): string {
   return parts.join(", ");
 }
 
+/** BENCH_SETTLE=0: trials without settling first (to see what snapshots and GC do to the figures). */
+const settling = process.env.BENCH_SETTLE !== "0";
+
 /** Baseline then ours, each after settling its server (a snapshot now and a full GC: neither lands in the trial). */
 async function pair(raw: Target, ours: Target, method: "rateTrial" | "saturate", params: unknown): Promise<Pair> {
-  await raw.settle();
+  if (settling) await raw.settle();
   const before = await checkLoad();
   const b = (await raw.trial(method, params)) as Measured;
-  await ours.settle();
+  if (settling) await ours.settle();
   const between = await checkLoad();
   const o = (await ours.trial(method, params)) as Measured;
   return { raw: b, ours: o, busy: before.busy || between.busy };
@@ -78,7 +81,7 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
     const p = await pair(raw, ours, "saturate", { window: 1, warmupMs, durationMs });
     saturation.push(p);
     ctx.log(
-      `  saturation ${i + 1}/${pairs}: raw ${fmt(p.raw.achieved)}/s (${beside(p.raw)}) · ours ${fmt(p.ours.achieved)}/s (${beside(p.ours)}) · ratio ${fmt(p.ours.achieved / p.raw.achieved)} (load ${round(os.loadavg()[0] ?? 0)})`,
+      `  saturation ${i + 1}/${pairs}: raw ${fmt(p.raw.achieved)}/s (${beside(p.raw)}) · ours ${fmt(p.ours.achieved)}/s (${beside(p.ours)}) · ratio ${fmt(p.ours.achieved / p.raw.achieved)}; server CPU µs/message raw ${fmt(cpuPerMessage(p.raw))} · ours ${fmt(cpuPerMessage(p.ours))} (load ${round(os.loadavg()[0] ?? 0)})`,
     );
   }
 
@@ -107,6 +110,9 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
   const snapshotsInTrials = [...steps, ...saturation, ...atRate].reduce((n, p) => n + p.ours.snapshots, 0);
   const atCpu = steps.find((s) => s.rate === cpuRate)!;
   const satRatio = median(satRatios);
+  // Server CPU per message at saturation: both servers are CPU-bound on their core, so throughput is the CPU they got
+  // divided by this; unlike throughput it hardly moves with the CPU the rest of the machine takes from them.
+  const cpuRatios = saturation.map((s) => cpuPerMessage(s.ours) / cpuPerMessage(s.raw));
   const satRaw = median(saturation.map((s) => s.raw.achieved));
   const satOurs = median(saturation.map((s) => s.ours.achieved));
   const highest = (pick: (s: Step) => TrialResult) =>
@@ -128,6 +134,19 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
       busy: saturation.some((s) => s.busy),
       spread: spread(satRatios, "×"),
       note: `median of ${pairs} alternating pairs; raw ${spread(saturation.map((s) => s.raw.achieved))}, ours ${spread(saturation.map((s) => s.ours.achieved))} /s`,
+    },
+    {
+      id: "relay-cpu-saturation",
+      bench: "relay",
+      figure: `server CPU per message at saturation (the same ${pairs} pairs; ≤ 1.25× is ≥ 0.8× the throughput on a core of its own)`,
+      baseline: median(saturation.map((s) => cpuPerMessage(s.raw))),
+      ours: median(saturation.map((s) => cpuPerMessage(s.ours))),
+      unit: "µs",
+      ratio: median(cpuRatios),
+      goal: "—",
+      met: null,
+      busy: saturation.some((s) => s.busy),
+      spread: spread(cpuRatios, "×"),
     },
     {
       id: "relay-p99",
@@ -202,7 +221,10 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
     "Latency is from the moment a message was due to be sent (open loop) to its arrival on the other side's socket, in ms. " +
       "CPU is the server process's user + system time per message sent. " +
       `Cores: ${cpuPinning().note}. ` +
-      "Before each trial both servers settle: the routing server writes a snapshot and both collect their garbage, so that " +
+      (settling
+        ? "Before each trial both servers settle"
+        : "**Not settled (BENCH_SETTLE=0)**; otherwise, before each trial both servers settle") +
+      ": the routing server writes a snapshot and both collect their garbage, so that " +
       "neither a snapshot nor the previous trial's garbage lands in the trial; *snapshots* counts any that landed anyway. " +
       "*GC max* is the server's longest GC pause in the trial; *others* is the CPU the rest of the machine took meanwhile " +
       "(cores' worth: busy in /proc/stat minus the server's and the generator's own). " +
@@ -245,7 +267,7 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
     "",
     "### Relay: saturation (every conversation ping-pongs one message at a time), alternating raw / ours",
     "",
-    `Ratio: median ${fmt(satRatio)}×, spread ${spread(satRatios, "×")}.`,
+    `Ratio: median ${fmt(satRatio)}×, spread ${spread(satRatios, "×")}. Server CPU per message, ours / raw: median ${fmt(median(cpuRatios))}×, spread ${spread(cpuRatios, "×")}.`,
     "",
     table(
       [
@@ -258,6 +280,7 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
         "generator CPU (ours)",
         "server CPU (ours)",
         "ratio",
+        "server CPU µs/message raw / ours",
         "ours: snapshots, GC max ms",
         "others (cores) raw / ours",
         "busy",
@@ -272,6 +295,7 @@ export async function relayBench(ctx: BenchContext, rig: RelayRig): Promise<Sect
         `${round(s.ours.lgCpu / 1000 / (warmupMs + durationMs), 2)} cores`,
         `${round(s.ours.serverCpu / 1000 / (warmupMs + durationMs), 2)} cores`,
         fmt(s.ours.achieved / s.raw.achieved),
+        `${fmt(cpuPerMessage(s.raw))} / ${fmt(cpuPerMessage(s.ours))}`,
         `${s.ours.snapshots}, ${fmt(s.ours.gcMaxMs)}`,
         `${fmt(s.raw.otherCores)} / ${fmt(s.ours.otherCores)}`,
         s.busy ? "busy" : "",
