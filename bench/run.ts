@@ -13,7 +13,7 @@ import type { BenchContext, Load, Machine, Row, Section } from "./lib.js";
 import { maskingBench } from "./masking.js";
 import { memoryBench } from "./memory.js";
 import { monitorBench } from "./monitor.js";
-import { FIXES, GAPS, METHOD } from "./notes.js";
+import { FIXES, GAPS, METHOD, STABILITY } from "./notes.js";
 import { relayBench } from "./relay.js";
 import { reportBench } from "./report.js";
 import { restartBench } from "./restart.js";
@@ -123,6 +123,10 @@ function markdown(m: Machine, before: Load, rows: Row[], details: string[], minu
     "## How it is measured",
     "",
     ...METHOD.map((line) => `- ${line}`),
+    "",
+    "### Why the relay and routing figures moved between runs",
+    "",
+    ...STABILITY.map((line) => `- ${line}`),
     "",
     "## Results",
     "",
