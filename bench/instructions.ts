@@ -18,7 +18,8 @@ export interface Counter {
 
 // V8 made as deterministic as it goes: no background threads (compilation and GC marking run on the main thread),
 // V8's predictable mode and GC schedule, fixed seeds for hashing and Math.random. Two identical runs still differ by
-// ~0.03–1.5 % of their count (bench/notes.ts), which the row reports as its spread.
+// ~0.02–0.08 % of their count, which the row reports as its spread; the per-cycle figure moved more between runs
+// (2–20 %, bench/notes.ts), so it does not yet decide anything on its own.
 const NODE_FLAGS = [
   "--single-threaded",
   "--predictable",
