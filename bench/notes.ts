@@ -178,12 +178,17 @@ export const STABILITY: string[] = [
     "messages (at least 50,000), and a snapshot writes the whole state in the event loop (~1.1 µs per message held: 100–300 ms " +
     "over a relay run). The relay sends ~130,000 messages in its ladder alone, so snapshots fell in some trials and not others. " +
     "Before each trial both servers now settle — the routing server writes a snapshot, both collect their garbage — and each " +
-    "trial counts the snapshots that landed anyway: none in either run (BENCH_SETTLE=0 measures without settling). The " +
+    "trial counts the snapshots that landed anyway: none in either run. Without settling (BENCH_SETTLE=0) one landed in the " +
+    "8,000/s step of the ladder and took 737 ms; that step's p99 was 3.1 s. The " +
     "snapshots' cost is then outside the throughput figure, as it is outside the raw relay's.",
-  "**The generator and the server sharing cores.** Unpinned, the scheduler moves both between the two cores and at times puts " +
-    "them on the same one; the generator takes 0.2–0.9 of a core at saturation. With taskset (util-linux) the server now has the " +
-    "last core and the generator the others; other work still runs anywhere, so on a machine this busy pinning keeps the two from " +
-    "each other but not from the rest (the server got 0.63–1.0 of its core at saturation in the busier run).",
+  "**The generator and the server sharing cores.** Unpinned, the scheduler moves both between the two cores and puts them " +
+    "on the same one at times; the generator takes 0.2–0.9 of a core at saturation. A run with BENCH_PIN=0 BENCH_SETTLE=0 " +
+    "between the two above (load average 3.2–5.4) reproduced the reported swing: the raw relay saturated at 9,000–23,500/s " +
+    "and seven pairs spread 0.52–1.42× (median 0.73×), against 0.65–1.04× pinned at a similar load. Unpinned, a server can " +
+    "borrow the second core whenever the other work pauses, which is where both the higher peaks and the wider spread come " +
+    "from. With taskset (util-linux) the server now has the last core and the generator the others; other work still runs " +
+    "anywhere, so on a machine this busy pinning keeps the two from each other but not from the rest (the server got 0.63–1.0 " +
+    "of its core at saturation in the busier run).",
   "**CPU frequency** cannot be seen or set from this guest: there is no cpufreq in /sys, /proc/cpuinfo reads a fixed 2,096 MHz, " +
     "and the host's boost is invisible. Steal time (the hypervisor running other guests), which /proc/stat does show, was 0 in " +
     "every trial, so the movement measured here came from this machine's own processes.",
