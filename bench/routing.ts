@@ -118,7 +118,7 @@ async function instructions(ctx: BenchContext): Promise<{ rows: Row[]; detail: s
         met: null,
         busy: false,
         spread: `±${fmt(drift)} instr`,
-        note: `${counter.tool}; spread: two identical runs differ by that much per cycle`,
+        note: `${counter.tool}; spread: two identical runs differ by that much per cycle, but the figure moved 2–20 % between runs (see the notes): not yet a figure to decide by`,
       },
     ],
     detail:
