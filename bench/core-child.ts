@@ -34,6 +34,8 @@ export interface RoutingCoreResult {
   queued: number;
   reps: number;
   buildMs: number;
+  /** The decision's p50 in each round, µs: how far the figure moves between rounds of the same run. */
+  freedRoundP50: number[];
 }
 
 /**
@@ -42,7 +44,7 @@ export interface RoutingCoreResult {
  * routing decision); a new customer arrives with a first message and is queued behind the Q (the arrival); the rep
  * accepts. The queue is back at Q + 1.
  */
-class Scenario {
+export class Scenario {
   readonly state: State;
   private at = T0;
   private customers = 0;
@@ -52,6 +54,7 @@ class Scenario {
   readonly freed: number[] = [];
   readonly arrival: number[] = [];
   readonly deadline: number[] = [];
+  readonly freedRoundP50: number[] = [];
   readonly buildMs: number;
 
   constructor(
@@ -164,6 +167,7 @@ class Scenario {
       queued: this.queued,
       reps: this.reps,
       buildMs: this.buildMs,
+      freedRoundP50: this.freedRoundP50,
     };
   }
 }
@@ -184,7 +188,9 @@ export function routingCore(params: {
   const perRound = Math.max(1, Math.ceil(params.cycles / params.rounds));
   const bounded = (s: Scenario, cycles: number, measure: boolean) => {
     const until = performance.now() + params.roundMs;
+    const from = s.freed.length;
     for (let i = 0; i < cycles && (i < 3 || performance.now() < until); i++) s.cycle(measure);
+    if (measure) s.freedRoundP50.push(percentile(s.freed.slice(from), 50));
   };
   for (const s of scenarios) bounded(s, params.warmup, false);
   for (let round = 0; round < params.rounds; round++) for (const s of scenarios) bounded(s, perRound, true);

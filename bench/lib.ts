@@ -1,6 +1,6 @@
 // Shared by the benchmarks: statistics, the machine, the load check, child processes with a small RPC,
 // and the rows every benchmark reports.
-import { fork } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -31,6 +31,8 @@ export interface Row {
   /** The machine was busy before at least one trial of this figure. */
   busy: boolean;
   note?: string;
+  /** The spread of the trials behind the figure, shown beside it: "min–max" of what the figure is a median of. */
+  spread?: string;
 }
 
 export interface BenchContext {
@@ -52,6 +54,18 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = Float64Array.from(values).sort();
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
+}
+
+/** "low–high" of the values, formatted as figures are (a spread shown beside a median). */
+export function spread(values: readonly number[], suffix = ""): string {
+  if (values.length === 0) return "";
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of values) {
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  return `${fmt(low)}–${fmt(high)}${suffix} (n=${values.length})`;
 }
 
 export function mean(values: readonly number[]): number {
@@ -99,16 +113,41 @@ export function machine(): Machine {
   };
 }
 
-/** System-wide busy and total CPU jiffies from /proc/stat, or null off Linux. */
-function cpuTimes(): { busy: number; total: number } | null {
+/** System-wide busy, stolen (by the hypervisor) and total CPU jiffies from /proc/stat, or null off Linux. */
+function cpuTimes(): { busy: number; steal: number; total: number } | null {
   try {
     const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
-    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already counted in user.
+    const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
     const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    const steal = fields[7] ?? 0;
     const total = fields.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
+    return { busy: total - idle - steal, steal, total };
   } catch {
     return null;
+  }
+}
+
+/**
+ * The machine's CPU over a stretch of time (a trial): cores' worth busy with anything, and stolen by the hypervisor.
+ * Subtracting the bench's own processes' CPU from `busyCores` leaves what the rest of the machine took meanwhile.
+ */
+export class MachineCpu {
+  private readonly start = cpuTimes();
+  private readonly at = performance.now();
+
+  /** null off Linux. */
+  stop(): { busyCores: number; stealCores: number; seconds: number } | null {
+    const end = cpuTimes();
+    const seconds = (performance.now() - this.at) / 1000;
+    if (!this.start || !end || end.total <= this.start.total) return null;
+    const cores = os.cpus().length;
+    const share = (a: number, b: number) => ((b - a) / (end.total - this.start!.total)) * cores;
+    return {
+      busyCores: share(this.start.busy, end.busy),
+      stealCores: share(this.start.steal, end.steal),
+      seconds,
+    };
   }
 }
 
@@ -134,6 +173,46 @@ export async function checkLoad(windowMs = 250): Promise<Load> {
   const busyCores = a && b && b.total > a.total ? ((b.busy - a.busy) / (b.total - a.total)) * cores : null;
   const busy = busyCores === null ? loadavg > cores * 0.7 : busyCores > cores * 0.7;
   return { loadavg: round(loadavg, 2), busyCores: busyCores === null ? null : round(busyCores, 2), busy };
+}
+
+// ---- cores: the server on one, the load generator on the others --------------------------------------
+
+export interface Pinning {
+  /** taskset CPU lists; null when the processes are not pinned. */
+  server: string | null;
+  generator: string | null;
+  /** What the run did, for the log and docs/benchmarks.md. */
+  note: string;
+}
+
+let pinning: Pinning | null = null;
+
+/**
+ * Where the server and the load generator run. With taskset (util-linux) and at least two cores, the server gets the
+ * last core and the load generator the others, so that neither takes CPU from the other nor moves between cores
+ * mid-trial; BENCH_PIN=0 turns it off (to compare). Without taskset the processes float, and the note says so.
+ */
+export function cpuPinning(): Pinning {
+  if (pinning) return pinning;
+  const cores = os.cpus().length;
+  const has = spawnSync("taskset", ["-c", "0", "true"], { stdio: "ignore" }).status === 0;
+  if (process.env.BENCH_PIN === "0")
+    pinning = { server: null, generator: null, note: "not pinned (BENCH_PIN=0): the processes share every core" };
+  else if (!has)
+    pinning = {
+      server: null,
+      generator: null,
+      note: "not pinned: taskset is missing (Debian/Ubuntu: apt-get install util-linux); the server and the load generator share every core",
+    };
+  else if (cores < 2)
+    pinning = { server: null, generator: null, note: "not pinned: one core, which the server and the generator share" };
+  else
+    pinning = {
+      server: String(cores - 1),
+      generator: cores === 2 ? "0" : `0-${cores - 2}`,
+      note: `pinned with taskset: the server on CPU ${cores - 1}, the load generator on CPU ${cores === 2 ? "0" : `0–${cores - 2}`} (other work on the machine still runs anywhere)`,
+    };
+  return pinning;
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -197,6 +276,8 @@ type Handler = (params: never) => unknown;
 
 /** In a child: answer RPC calls from the parent; exit when the parent goes away. */
 export function serveRpc(handlers: Record<string, Handler>): void {
+  // Run without a parent (under valgrind, say), the module is imported for its functions only.
+  if (!process.send) return;
   process.on("message", (message: RpcRequest) => {
     const handler = handlers[message.method];
     const reply = (response: RpcResponse) => process.send?.(response);
@@ -244,10 +325,22 @@ export class Child {
   /** Fork `entry` (a file in dist/bench) with these node flags and arguments. */
   static start(
     entry: string,
-    options: { args?: string[]; execArgv?: string[]; env?: NodeJS.ProcessEnv; name?: string; quiet?: boolean } = {},
+    options: {
+      args?: string[];
+      execArgv?: string[];
+      env?: NodeJS.ProcessEnv;
+      name?: string;
+      quiet?: boolean;
+      /** Run on these CPUs only (a taskset list, from cpuPinning()); null or absent: anywhere. */
+      cpus?: string | null;
+    } = {},
   ): Child {
+    // Pinned, the child is `taskset -c CPUS node …`: taskset execs node in place, so the pid and the IPC channel
+    // are the child's, and every thread node starts inherits the CPUs.
+    const pinned = options.cpus ? { execPath: "taskset", prefix: ["-c", options.cpus, process.execPath] } : null;
     const child = fork(join(BENCH_DIR, entry), options.args ?? [], {
-      execArgv: options.execArgv ?? [],
+      ...(pinned ? { execPath: pinned.execPath } : {}),
+      execArgv: [...(pinned?.prefix ?? []), ...(options.execArgv ?? [])],
       env: options.env ?? process.env,
       // quiet: a child whose libraries write to the terminal (Ink restores the cursor on exit) writes nowhere.
       stdio: ["ignore", options.quiet ? "ignore" : "inherit", "inherit", "ipc"],

@@ -1,8 +1,10 @@
 // 2. Routing: the pure core with 0 / 10k / 100k queued and 100 / 1,000 reps; first customer message → offer on
 // the rep's socket with 10k queued and 1,000 reps; draining 10k queued into freed capacity, durable.
-import { Child, checkLoad, fmt, median, table } from "./lib.js";
+import { Child, checkLoad, cpuPinning, fmt, median, spread, table } from "./lib.js";
 import type { BenchContext, Row, Section } from "./lib.js";
 import type { RoutingCoreResult } from "./core-child.js";
+import { countCycle, instructionCounter } from "./instructions.js";
+import type { CycleCount } from "./instructions.js";
 import { Target } from "./targets.js";
 
 async function core(ctx: BenchContext): Promise<{ rows: Row[]; results: RoutingCoreResult[] }> {
@@ -15,6 +17,8 @@ async function core(ctx: BenchContext): Promise<{ rows: Row[]; results: RoutingC
     const child = Child.start("core-child.js", {
       name: `routing core (${reps} reps)`,
       execArgv: ["--max-old-space-size=2048"],
+      // Alone on the core the relay's server gets: it neither moves between cores nor shares one with the runner.
+      cpus: cpuPinning().server,
     });
     let list: RoutingCoreResult[];
     try {
@@ -48,6 +52,7 @@ async function core(ctx: BenchContext): Promise<{ rows: Row[]; results: RoutingC
       goal: "≤ 5 µs, flat (≤ 1.5×)",
       met: top.freed.p50 <= 5 && ratio <= 1.5,
       busy: load.busy,
+      spread: `${spread(top.freedRoundP50, " µs")} by round`,
       note: `mean ${fmt(top.freed.mean)}, p99 ${fmt(top.freed.p99)} µs${list.length > 2 ? `; ${list[1]!.queued.toLocaleString("en-US")} behind: p50 ${fmt(list[1]!.freed.p50)} µs` : ""}; arrival p50 ${fmt(top.arrival.p50)} µs`,
     });
     rows.push({
@@ -67,6 +72,63 @@ async function core(ctx: BenchContext): Promise<{ rows: Row[]; results: RoutingC
     );
   }
   return { rows, results };
+}
+
+/**
+ * Instructions per cycle of the core's scenario with none and with 10,000 queued (100 reps): the pure-CPU figure that
+ * repeats whatever else the machine does. Skipped in --smoke (valgrind runs node ~50× slower) and without a tool.
+ */
+async function instructions(ctx: BenchContext): Promise<{ rows: Row[]; detail: string }> {
+  const counter = instructionCounter();
+  if (ctx.smoke || counter.tool === null) {
+    const why = ctx.smoke ? "instruction count skipped in --smoke (valgrind runs node ~50× slower)" : counter.note;
+    ctx.log(`  ${why}; the routing core is reported by its timings alone`);
+    return { rows: [], detail: `Instruction count: ${why}; the routing core is reported by its timings alone.` };
+  }
+  const counts: CycleCount[] = [];
+  for (const queued of [0, 10_000]) {
+    const count = await countCycle(counter.tool, ctx.tmp, {
+      reps: 100,
+      queued,
+      warmup: 3000,
+      short: 200,
+      long: 1200,
+      repeat: queued === 0,
+    });
+    counts.push(count);
+    ctx.log(
+      `  core instructions, 100 reps, ${queued} queued: ${fmt(count.perCycle)} per cycle (${counter.tool}${count.repeat ? `; the same run twice: ${count.repeat.map((n) => n.toLocaleString("en-US")).join(" and ")}` : ""})`,
+    );
+  }
+  const [none, queued] = counts as [CycleCount, CycleCount];
+  const repeated = none.repeat!;
+  // How far one count can move: two identical runs' difference, spread over the cycles the figure divides by.
+  const drift = Math.abs(repeated[0] - repeated[1]) / (none.cycles[1] - none.cycles[0]);
+  return {
+    rows: [
+      {
+        id: "routing-core-instructions",
+        bench: "routing",
+        figure: `core: instructions per cycle (end, wrap-up with the routing decision, an arrival, an accept), 100 reps, ${queued.queued.toLocaleString("en-US")} queued behind (baseline: none)`,
+        baseline: none.perCycle,
+        ours: queued.perCycle,
+        unit: "instr",
+        ratio: queued.perCycle / none.perCycle,
+        goal: "—",
+        met: null,
+        busy: false,
+        spread: `±${fmt(drift)} instr`,
+        note: `${counter.tool}; spread: two identical runs differ by that much per cycle, but the figure moved 2–20 % between runs (see the notes): not yet a figure to decide by`,
+      },
+    ],
+    detail:
+      `Instruction count (${counter.note}): the scenario above with 100 reps, run to ${none.cycles[0]} and to ${none.cycles[1]} cycles after the same build and 3,000 warm-up cycles (fewer leave the JIT compiling inside the measured cycles: with 300 a cycle counted twice as many); ` +
+      "the difference of the counts over the difference of the cycles is one cycle's, without node's start, the build or the warm-up. " +
+      counts
+        .map((c) => `${c.queued.toLocaleString("en-US")} queued: ${fmt(c.perCycle)} instructions per cycle.`)
+        .join(" ") +
+      ` The ${none.cycles[1]}-cycle run with none queued, twice: ${repeated.map((n) => n.toLocaleString("en-US")).join(" and ")} instructions (${fmt((Math.abs(repeated[0] - repeated[1]) / repeated[0]) * 100)} % apart).`,
+  };
 }
 
 async function offerLatency(ctx: BenchContext): Promise<{ row: Row; detail: string }> {
@@ -170,6 +232,7 @@ async function drain(ctx: BenchContext): Promise<{ row: Row; detail: string }> {
 
 export async function routingBench(ctx: BenchContext): Promise<Section> {
   const { rows, results } = await core(ctx);
+  const counted = await instructions(ctx);
   const offer = await offerLatency(ctx);
   const drained = await drain(ctx);
   const details = [
@@ -193,6 +256,7 @@ export async function routingBench(ctx: BenchContext): Promise<Section> {
         "all commands mean µs",
         "nextDeadline µs",
         "build ms",
+        "decision p50 by round µs",
       ],
       results.map((r) => [
         r.reps.toLocaleString("en-US"),
@@ -205,13 +269,16 @@ export async function routingBench(ctx: BenchContext): Promise<Section> {
         fmt(r.perDecision.mean),
         fmt(r.nextDeadline.mean),
         fmt(r.buildMs),
+        r.freedRoundP50.map(fmt).join(", "),
       ]),
     ),
+    "",
+    counted.detail,
     "",
     offer.detail,
     "",
     drained.detail,
     "",
   ];
-  return { rows: [...rows, offer.row, drained.row], details };
+  return { rows: [...rows, ...counted.rows, offer.row, drained.row], details };
 }

@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { consoleBench } from "./console.js";
 import { durabilityBench } from "./durability.js";
-import { ROOT, checkLoad, fmt, machine, table } from "./lib.js";
+import { ROOT, checkLoad, cpuPinning, fmt, machine, table } from "./lib.js";
 import type { BenchContext, Load, Machine, Row, Section } from "./lib.js";
 import { maskingBench } from "./masking.js";
 import { memoryBench } from "./memory.js";
 import { monitorBench } from "./monitor.js";
-import { FIXES, GAPS, METHOD } from "./notes.js";
+import { FIXES, GAPS, METHOD, STABILITY } from "./notes.js";
 import { relayBench } from "./relay.js";
 import { reportBench } from "./report.js";
 import { restartBench } from "./restart.js";
@@ -86,7 +86,7 @@ function failedRow(bench: BenchName, error: unknown): Row {
 }
 
 function printTable(rows: Row[]): string {
-  const header = ["bench", "figure", "baseline", "ours", "unit", "ratio", "goal", "met", "busy"];
+  const header = ["bench", "figure", "baseline", "ours", "unit", "ratio", "spread", "goal", "met", "busy"];
   const cells = rows.map((r) => [
     r.bench,
     r.figure.replace(/`/g, ""),
@@ -94,6 +94,7 @@ function printTable(rows: Row[]): string {
     fmt(r.ours),
     r.unit,
     r.ratio === null ? "—" : `${fmt(r.ratio)}×`,
+    r.spread ?? "",
     r.goal,
     r.met === null ? "" : r.met ? "yes" : "NO",
     r.busy ? "busy" : "",
@@ -116,18 +117,23 @@ function markdown(m: Machine, before: Load, rows: Row[], details: string[], minu
     `- **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}`,
     `- **Node:** ${m.node}`,
     `- **Load before the suite:** load average ${before.loadavg}${before.busyCores === null ? "" : `, ${before.busyCores} cores busy`}${before.busy ? " — **busy**" : ""}; ${rows.filter((r) => r.busy).length} of ${rows.length} figures had a busy trial`,
+    `- **Cores:** ${cpuPinning().note}`,
     `- **Suite:** ${options.smoke ? "smoke (tiny counts) " : ""}${options.only.join(", ")} in ${minutes.toFixed(1)} min`,
     "",
     "## How it is measured",
     "",
     ...METHOD.map((line) => `- ${line}`),
     "",
+    "### Why the relay and routing figures moved between runs",
+    "",
+    ...STABILITY.map((line) => `- ${line}`),
+    "",
     "## Results",
     "",
-    "Ratio is ours / baseline. *Met* compares *ours* with the goal.",
+    "Ratio is ours / baseline. *Spread* is the lowest and highest of the trials whose median the figure is (of the ratio where it ends in ×). *Met* compares *ours* with the goal.",
     "",
     table(
-      ["benchmark", "figure", "baseline", "ours", "unit", "ratio", "goal", "met", "busy", "note"],
+      ["benchmark", "figure", "baseline", "ours", "unit", "ratio", "spread", "goal", "met", "busy", "note"],
       rows.map((r) => [
         r.bench,
         r.figure,
@@ -135,6 +141,7 @@ function markdown(m: Machine, before: Load, rows: Row[], details: string[], minu
         fmt(r.ours),
         r.unit,
         r.ratio === null ? "—" : `${fmt(r.ratio)}×`,
+        r.spread ?? "",
         r.goal,
         r.met === null ? "" : r.met ? "yes" : "**no**",
         r.busy ? "busy" : "",
@@ -170,6 +177,7 @@ async function main(): Promise<void> {
   ctx.log(
     `cc-agent bench${options.smoke ? " (smoke)" : ""}: ${m.cpu}, ${m.cores} cores, node ${m.node}; load average ${before.loadavg}${before.busy ? " (busy)" : ""}`,
   );
+  ctx.log(`cores: ${cpuPinning().note}`);
   const rows: Row[] = [];
   const details: string[] = [];
   const rig = new RelayRig(ctx, options.smoke ? 20 : 1000, options.smoke ? 4 : 100);

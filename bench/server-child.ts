@@ -1,6 +1,7 @@
 // A server under test in a process of its own (the load generator runs in another): the routing server through
 // startServer, as `cc-agent server` runs it, or the raw relay baseline. Driven by RPC from the runner: start,
 // populate (conversations written straight through the hub, as if customers had come), usage, memory, stop.
+import { PerformanceObserver } from "node:perf_hooks";
 import { serveRpc } from "./lib.js";
 import { messageText } from "./orgs.js";
 import { startRawRelay } from "./raw-relay.js";
@@ -35,20 +36,55 @@ export interface Usage {
   heapTotal: number;
   /** Memory of C++ objects bound to JavaScript ones, Buffers included. */
   external: number;
+  /** Garbage collection: ms of pauses since the process started, and the longest pause since the last usage(). */
+  gcMs: number;
+  gcMaxMs: number;
+  /** Snapshots the routing server wrote since it started, and the ms they took (in the event loop). */
+  snapshots: number;
+  snapshotMs: number;
 }
 
 let server: RunningServer | null = null;
 let relay: RawRelay | null = null;
 
+// Every GC pause of the main thread, so that a trial can say whether one stood in its latency tail.
+const gc = { ms: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.ms += entry.duration;
+    if (entry.duration > gc.maxMs) gc.maxMs = entry.duration;
+  }
+}).observe({ entryTypes: ["gc"] });
+
+const snapshots = { count: 0, ms: 0 };
+
+/** Count and time the hub's snapshots (the hub takes them on its own when enough events have passed). */
+function watchSnapshots(running: RunningServer): void {
+  const hub = running.hub.writer;
+  const save = hub.saveSnapshot.bind(hub);
+  hub.saveSnapshot = async () => {
+    const t = performance.now();
+    await save();
+    snapshots.count++;
+    snapshots.ms += performance.now() - t;
+  };
+}
+
 function usage(): Usage {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
+  const gcMaxMs = gc.maxMs;
+  gc.maxMs = 0;
   return {
     cpu: cpu.user + cpu.system,
     rss: memory.rss,
     heapUsed: memory.heapUsed,
     heapTotal: memory.heapTotal,
     external: memory.external,
+    gcMs: gc.ms,
+    gcMaxMs,
+    snapshots: snapshots.count,
+    snapshotMs: snapshots.ms,
   };
 }
 
@@ -105,10 +141,23 @@ serveRpc({
       return { url: relay.url, pid: process.pid };
     }
     server = await startServer({ port: 0, dataFile: params.dataFile, org: parseOrgFile(params.org, "the bench org") });
+    watchSnapshots(server);
     return { url: server.url, pid: process.pid };
   },
   populate: (params: PopulateParams) => populate(params),
   usage: () => usage(),
+  /**
+   * Before a trial: the routing server writes a snapshot now, so that none is due for a while, and the garbage of
+   * that and of the previous trial is collected (with --expose-gc), so that neither lands in the trial.
+   */
+  async settle() {
+    const t = performance.now();
+    if (server) await server.hub.writer.saveSnapshot();
+    const collect = (globalThis as { gc?: () => void }).gc;
+    collect?.();
+    gc.maxMs = 0;
+    return { ms: performance.now() - t };
+  },
   /** Memory after a full collection (the child runs with --expose-gc). */
   memory() {
     const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,7 +1,7 @@
 // A target under load: a server child (the routing server with durable or in-memory storage, or the raw relay)
 // and the load-generator child that drives it. Both are separate processes from each other and from the runner.
 import { join } from "node:path";
-import { Child } from "./lib.js";
+import { Child, MachineCpu, cpuPinning } from "./lib.js";
 import type { BenchContext } from "./lib.js";
 import type { SetupParams, TrialResult } from "./load-generator.js";
 import { benchOrgJson, repToken } from "./orgs.js";
@@ -11,6 +11,22 @@ import type { PopulateParams, StartParams, Usage } from "./server-child.js";
 export type TargetKind = "raw" | "cc-durable" | "cc-memory";
 
 let files = 0;
+
+/** What happened beside a trial that can move its figures. */
+export interface Interference {
+  /** Server CPU µs over the trial. */
+  serverCpu: number;
+  /** The server's GC pauses over the trial: their total and the longest, ms. */
+  gcMs: number;
+  gcMaxMs: number;
+  /** Snapshots the server wrote during the trial, and their ms (each stalls its event loop). */
+  snapshots: number;
+  snapshotMs: number;
+  /** Cores' worth of CPU taken by other processes on the machine during the trial (null off Linux). */
+  otherCores: number | null;
+  /** Cores' worth of CPU the hypervisor gave to other guests (steal) during the trial. */
+  stealCores: number | null;
+}
 
 export class Target {
   private constructor(
@@ -29,11 +45,13 @@ export class Target {
   ): Promise<Target> {
     // BENCH_CPU_PROF=dir: the servers write V8 CPU profiles there when they exit (for finding where the time goes).
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const cpus = cpuPinning();
     const server = Child.start("server-child.js", {
       execArgv: [...(options.gc ? ["--expose-gc"] : []), ...profile],
       name: `server(${kind})`,
+      cpus: cpus.server,
     });
-    const lg = Child.start("load-generator.js", { name: `load-generator(${kind})` });
+    const lg = Child.start("load-generator.js", { name: `load-generator(${kind})`, cpus: cpus.generator });
     try {
       const params: StartParams = {
         kind: kind === "raw" ? "raw" : "cc",
@@ -70,15 +88,35 @@ export class Target {
     return this.server.call("memory");
   }
 
-  /** A load-generator trial with the server's CPU µs over it. */
-  async trial(
-    method: "rateTrial" | "saturate" | "offerTrial",
-    params: unknown,
-  ): Promise<TrialResult & { serverCpu: number; sent: number }> {
+  /** Before a trial: a snapshot now (the routing server), so that none is due for a while, and a full GC. */
+  settle(): Promise<{ ms: number }> {
+    return this.server.call("settle", null, 120_000);
+  }
+
+  /**
+   * A load-generator trial with what else happened over it: the server's CPU µs, its GC pauses and snapshots, and
+   * the cores' worth of CPU the rest of the machine took (busy minus the server's and the generator's own).
+   */
+  async trial(method: "rateTrial" | "saturate" | "offerTrial", params: unknown): Promise<TrialResult & Interference> {
     const before = await this.usage();
+    const machine = new MachineCpu();
     const result = await this.lg.call<TrialResult & { sent: number }>(method, params, 300_000);
+    const cpu = machine.stop();
     const after = await this.usage();
-    return { ...result, serverCpu: after.cpu - before.cpu };
+    const serverCpu = after.cpu - before.cpu;
+    return {
+      ...result,
+      serverCpu,
+      gcMs: after.gcMs - before.gcMs,
+      gcMaxMs: after.gcMaxMs,
+      snapshots: after.snapshots - before.snapshots,
+      snapshotMs: after.snapshotMs - before.snapshotMs,
+      otherCores:
+        cpu === null
+          ? null
+          : Math.max(0, cpu.busyCores - (serverCpu + result.lgCpu) / 1e6 / Math.max(1e-3, cpu.seconds)),
+      stealCores: cpu?.stealCores ?? null,
+    };
   }
 
   async stop(): Promise<void> {
@@ -101,10 +139,12 @@ export class RelayRig {
     let target = this.targets.get(kind);
     if (!target) {
       target = (async () => {
-        const t = await Target.start(this.ctx, kind, {
-          reps: this.reps,
-          capacity: Math.ceil(this.customers / this.reps),
-        });
+        const t = await Target.start(
+          this.ctx,
+          kind,
+          { reps: this.reps, capacity: Math.ceil(this.customers / this.reps) },
+          { gc: true },
+        );
         const { ms } = await t.setup(this.customers);
         this.ctx.log(
           `  ${kind}: ${this.customers} customers and ${this.reps} reps connected, conversations accepted (${ms} ms)`,

@@ -8,6 +8,8 @@
 //   dist/ like dist/server/: server/http-routes.ts finds the widget's files at ../src/widget/ from either.
 // - Kept external, loaded from node_modules at run time:
 //     better-sqlite3  a native addon (its .node file is found through `bindings`)
+//     pg              node-postgres; requires its optional native binding (pg-native, not installed) behind a
+//                     getter that the bundler would try to resolve
 //     pino            starts worker threads for transports from files of its own
 //     sentiment       loads its language files with a computed require()
 //     bufferutil, utf-8-validate  optional native add-ons ws uses when installed
@@ -65,7 +67,7 @@ await build({
   target: "node20",
   // Prefer dependencies' ES modules where they ship both.
   mainFields: ["module", "main"],
-  external: ["better-sqlite3", "pino", "sentiment", "bufferutil", "utf-8-validate", "react-devtools-core"],
+  external: ["better-sqlite3", "pg", "pino", "sentiment", "bufferutil", "utf-8-validate", "react-devtools-core"],
   define: { "process.env.NODE_ENV": '"production"' },
   banner: {
     js: 'import { createRequire as __ccAgentCreateRequire } from "node:module";\nconst require = __ccAgentCreateRequire(import.meta.url);',

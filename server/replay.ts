@@ -66,6 +66,7 @@ function shownConversationOf(change: Change): string | undefined {
     case "offer_ended":
     case "notice":
     case "user":
+    case "org":
       return undefined;
   }
 }

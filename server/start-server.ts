@@ -20,6 +20,7 @@ import type { EventStore } from "./store/store.js";
 import { openMemoryStore } from "./store/memory-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import type { SqliteStoreOptions } from "./store/sqlite-store.js";
+import { isPostgresUrl, openPostgresStore, redactUrl } from "./store/postgres-store.js";
 import { lockDataFile } from "./store/lock.js";
 import type { DataFileLock } from "./store/lock.js";
 import { MAX_FRAME_BYTES } from "../src/protocol/messages.js";
@@ -30,7 +31,10 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** SQLite data file; null keeps everything in memory (tests, benchmarks). */
+  /**
+   * SQLite data file, or a `postgres://` / `postgresql://` URL (server/store/postgres-store.ts); null keeps everything
+   * in memory (tests, benchmarks).
+   */
   dataFile?: string | null;
   /** The org; without it, the one in `orgFile`, else the built-in demo org with secrets kept in the data file. */
   org?: OrgFile;
@@ -78,11 +82,18 @@ async function demoOrg(store: EventStore<State>): Promise<OrgFile> {
   return demoOrgFile(JSON.parse(secrets) as { secret: string; tokens: Record<string, string> });
 }
 
+/** Where the log is kept, as logs may show it: a Postgres URL without its password. */
+export function shownData(dataFile: string | null | undefined): string {
+  if (!dataFile) return "memory";
+  return isPostgresUrl(dataFile) ? redactUrl(dataFile) : dataFile;
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const logger = options.logger ?? silentLogger;
-  // One server per data file: a second one stops here, naming the first (server/store/lock.ts).
-  const lock = options.dataFile ? lockDataFile(options.dataFile) : null;
+  // One server per data file: a second one stops here, naming the first (server/store/lock.ts). The lock is a file
+  // beside the SQLite file; a Postgres database has none.
+  const lock = options.dataFile && !isPostgresUrl(options.dataFile) ? lockDataFile(options.dataFile) : null;
   try {
     return await listen(options, host, logger, lock);
   } catch (error) {
@@ -97,9 +108,11 @@ async function listen(
   logger: Logger,
   lock: DataFileLock | null,
 ): Promise<RunningServer> {
-  const store = options.dataFile
-    ? await openSqliteStore<State>(options.dataFile, options.storeOptions)
-    : await openMemoryStore<State>();
+  const store = !options.dataFile
+    ? await openMemoryStore<State>()
+    : isPostgresUrl(options.dataFile)
+      ? await openPostgresStore<State>(options.dataFile)
+      : await openSqliteStore<State>(options.dataFile, options.storeOptions);
   let hub: Hub;
   let org: OrgFile;
   try {
@@ -214,7 +227,7 @@ async function serve(
     );
   }
   if (options.credentialsFile) writeLocalCredentials();
-  logger.info({ url, host, port, data: options.dataFile ?? "memory", org: org.name }, "server listening");
+  logger.info({ url, host, port, data: shownData(options.dataFile), org: org.name }, "server listening");
 
   let closing: Promise<void> | null = null;
   return {

@@ -12,7 +12,11 @@ export function registerServerCommand(program: Command): void {
     .description("run the routing server (WebSocket protocol v1, GET /healthz)")
     .option("--host <host>", "interface to listen on (loopback unless told otherwise)", "127.0.0.1")
     .option("--port <port>", "port; 0 picks a free one", parsePort, 7420)
-    .option("--data <file>", "SQLite data file", "cc-agent.db")
+    .option(
+      "--data <file|url>",
+      "SQLite data file, or a Postgres database: postgres://user@host:5432/db (password from PGPASSWORD or ~/.pgpass)",
+      "cc-agent.db",
+    )
     .option("--org <file>", "org file (JSON); without it, the built-in demo org")
     .option("--log-level <level>", `one of ${LEVELS.join(", ")}`, "info")
     .option("--log-file <file>", "write logs to this file instead of stderr")
@@ -33,7 +37,7 @@ export function registerServerCommand(program: Command): void {
         unsafeDemoIdentities?: boolean;
       }) => {
         if (!LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
-        const [{ createLogger }, { loadOrgFile }, { startServer }] = await Promise.all([
+        const [{ createLogger }, { loadOrgFile }, { startServer, shownData }] = await Promise.all([
           import("../../server/logger.js"),
           import("../../server/org-file.js"),
           import("../../server/start-server.js"),
@@ -61,7 +65,7 @@ export function registerServerCommand(program: Command): void {
         const reload = () => void server.reloadOrg();
         process.on("SIGHUP", reload);
         process.stderr.write(
-          `cc-agent server listening on ${server.url} (org: ${server.org.name}, data: ${options.data})\n`,
+          `cc-agent server listening on ${server.url} (org: ${server.org.name}, data: ${shownData(options.data)})\n`,
         );
         if (options.unsafeDemoIdentities) {
           process.stderr.write(
@@ -96,6 +100,9 @@ export function registerServerCommand(program: Command): void {
     .argument("<file>", "the copy to write (must not exist)")
     .option("--data <file>", "the data file to copy", "cc-agent.db")
     .action(async (file: string, options: { data: string }) => {
+      if (/^postgres(ql)?:\/\//i.test(options.data)) {
+        throw new Error("cc-agent server backup copies SQLite data files; back a Postgres database up with pg_dump.");
+      }
       const { backupDataFile } = await import("../../server/store/backup.js");
       const copy = backupDataFile(options.data, file);
       process.stdout.write(

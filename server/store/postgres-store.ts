@@ -1,0 +1,304 @@
+// The Postgres medium: the event log in three tables of a Postgres database, so that the log lives on a database
+// server (and its replication) rather than on this machine's disk. Single node for now: one server writes.
+//
+// - Tables are created on first start (CREATE TABLE IF NOT EXISTS, under an advisory lock so that two servers
+//   starting at once do not race).
+// - One transaction per commit batch, the events in one multi-row INSERT (unnest of arrays: one statement whatever
+//   the batch size, no limit on parameters).
+// - The conditional append is checked inside that transaction, under a transaction-level advisory lock that every
+//   writer takes: nothing can come between reading the log's last seq and writing after it.
+// - Bodies are stored as text, exactly as serialised: jsonb would reorder keys, refuse "\u0000" in strings and cost a
+//   parse per row on the write path. Operators can still query them with `body::jsonb`.
+import pg from "pg";
+import {
+  conflict,
+  messageOf,
+  openQueuedStore,
+  type EncodedEvent,
+  type EncodedSnapshot,
+  type Medium,
+} from "./queued-store.js";
+import { StoreError, type EventStore } from "./store.js";
+
+/** Bumped whenever the table layout changes; an older server refuses a database written by a newer one. */
+export const POSTGRES_SCHEMA_VERSION = 1;
+/** The meta keys that mark a database as ours and say its layout. */
+const APPLICATION_KEY = "application";
+const APPLICATION = "cc-agent";
+const SCHEMA_KEY = "schema_version";
+/** Advisory lock keys (any bigint; these spell "ccAG" and "ccAS"): writers, and table creation. */
+const WRITE_LOCK = 0x63634147;
+const SCHEMA_LOCK = 0x63634153;
+/** Connections per store: a commit and page reads of resuming clients may run side by side. */
+const POOL_SIZE = 4;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface PostgresStoreOptions {
+  /**
+   * Called inside every write transaction before anything is written (tests use it to make Postgres refuse the write
+   * as a full disk does, SQLSTATE 53100). A throw rolls the transaction back.
+   */
+  beforeWrite?: (client: pg.PoolClient) => Promise<void>;
+}
+
+/** `postgres://` and `postgresql://` URLs select this store (`cc-agent server --data URL`); anything else is a file. */
+export function isPostgresUrl(data: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(data);
+}
+
+/** The URL with its password replaced by "***", for logs and messages: the password is never printed. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/pass/i.test(key)) parsed.searchParams.set(key, "***");
+    }
+    return parsed.toString();
+  } catch {
+    // Not parseable as a URL: hide everything between "//" and "@".
+    return url.replace(/\/\/[^@/]*@/, "//***@");
+  }
+}
+
+/**
+ * Open the event store in the Postgres database at `url`, creating its tables if needed. Rejects with a StoreError
+ * naming the database (password hidden): OPEN_FAILED when it cannot be reached (with the reason), FOREIGN_DATABASE when
+ * its tables are another program's, NEWER_SCHEMA when a newer server wrote them.
+ */
+export async function openPostgresStore<S>(url: string, options: PostgresStoreOptions = {}): Promise<EventStore<S>> {
+  const shown = redactUrl(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: "cc-agent",
+  });
+  // An idle connection that the database drops (restart, network) is reported here; without a listener it would
+  // crash the process. The next query gets a new connection, or fails and is reported as UNAVAILABLE.
+  pool.on("error", () => undefined);
+  // The same for a connection that ends while checked out between two queries (a commit that just failed on it,
+  // awaiting its ROLLBACK): the query in flight is refused, and that is how the failure is reported.
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  try {
+    await createTables(pool, shown);
+    return await openQueuedStore<S>(postgresMedium(pool, shown, options));
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (error instanceof StoreError && error.code !== "UNAVAILABLE" && error.code !== "READ_FAILED") throw error;
+    const cause = error instanceof StoreError && error.cause !== undefined ? error.cause : error;
+    const reason = postgresFailure(cause) ?? (error instanceof StoreError ? error.reason : undefined);
+    const detail = reason === undefined ? "" : ` (${reason})`;
+    throw new StoreError("OPEN_FAILED", `cannot open the event store at ${shown}${detail}: ${messageOf(cause)}`, {
+      file: shown,
+      cause,
+    });
+  }
+}
+
+async function createTables(pool: pg.Pool, shown: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
+    const existing = await client.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('events', 'snapshots', 'meta')",
+    );
+    if (existing.rows.length > 0) {
+      await checkOurs(client, shown, existing.rows.length);
+    } else {
+      await client.query(`
+        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
+        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
+        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+      `);
+      await client.query("INSERT INTO meta (key, value) VALUES ($1, $2), ($3, $4)", [
+        APPLICATION_KEY,
+        APPLICATION,
+        SCHEMA_KEY,
+        String(POSTGRES_SCHEMA_VERSION),
+      ]);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Tables named like ours that another program made are refused rather than altered. */
+async function checkOurs(client: pg.PoolClient, shown: string, found: number): Promise<void> {
+  const foreign = new StoreError(
+    "FOREIGN_DATABASE",
+    `the database at ${shown} has tables named events, snapshots or meta that were not created by this server: use a database of its own`,
+    { file: shown },
+  );
+  if (found !== 3) throw foreign;
+  const rows = await client.query<{ key: string; value: string }>("SELECT key, value FROM meta WHERE key IN ($1, $2)", [
+    APPLICATION_KEY,
+    SCHEMA_KEY,
+  ]);
+  const meta = new Map(rows.rows.map((row) => [row.key, row.value]));
+  if (meta.get(APPLICATION_KEY) !== APPLICATION) throw foreign;
+  const version = Number(meta.get(SCHEMA_KEY));
+  if (version > POSTGRES_SCHEMA_VERSION) {
+    throw new StoreError(
+      "NEWER_SCHEMA",
+      `the database at ${shown} was written by a newer version of the server (schema ${version}; this version reads up to ${POSTGRES_SCHEMA_VERSION}). Upgrade the server.`,
+      { file: shown },
+    );
+  }
+}
+
+function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOptions): Medium {
+  /** Run one operation, turning what Postgres refuses for a reason that may pass into UNAVAILABLE. */
+  async function attempt<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw unavailable(error, shown);
+    }
+  }
+
+  async function write(
+    events: readonly EncodedEvent[],
+    snapshot: EncodedSnapshot | undefined,
+    expectedLast: number,
+  ): Promise<void> {
+    const client = await attempt(() => pool.connect());
+    try {
+      await client.query("BEGIN");
+      // Every writer takes this lock first: between the check below and COMMIT no other writer can add events.
+      await client.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
+      const last = await lastSeqOn(client);
+      if (last !== expectedLast) throw conflict(shown, expectedLast, last);
+      await options.beforeWrite?.(client);
+      if (events.length > 0) {
+        await client.query(
+          "INSERT INTO events (seq, at, type, body) SELECT * FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::text[])",
+          [events.map((e) => e.seq), events.map((e) => e.at), events.map((e) => e.type), events.map((e) => e.body)],
+        );
+      }
+      if (snapshot !== undefined) {
+        await client.query(
+          "INSERT INTO snapshots (seq, body) VALUES ($1, $2) ON CONFLICT (seq) DO UPDATE SET body = excluded.body",
+          [snapshot.seq, snapshot.body],
+        );
+        await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      // A connection that failed mid-transaction is thrown away rather than given back to the pool.
+      const rolledBack = await client.query("ROLLBACK").then(
+        () => true,
+        () => false,
+      );
+      client.release(rolledBack ? undefined : true);
+      if (error instanceof StoreError) throw error;
+      throw unavailable(error, shown);
+    }
+    client.release();
+  }
+
+  return {
+    file: shown,
+    write,
+    page: (afterSeq, max) =>
+      attempt(async () => {
+        // seq is a bigint: a fraction or an infinity as the bound would be refused (SQLite compares any number).
+        if (afterSeq === Number.POSITIVE_INFINITY) return [];
+        const bound = afterSeq === Number.NEGATIVE_INFINITY ? -1 : Math.floor(afterSeq);
+        const result = await pool.query<[string, string]>({
+          text: "SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+          values: [bound, max],
+          rowMode: "array",
+        });
+        return result.rows.map(([seq, body]): [number, string] => [Number(seq), body]);
+      }),
+    lastSeq: () => attempt(() => lastSeqOn(pool)),
+    latestSnapshot: () =>
+      attempt(async () => {
+        const result = await pool.query<{ seq: string; body: string }>(
+          "SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1",
+        );
+        const row = result.rows[0];
+        return row === undefined ? undefined : { seq: Number(row.seq), body: row.body };
+      }),
+    getMeta: (key) =>
+      attempt(async () => {
+        const result = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = $1", [key]);
+        return result.rows[0]?.value;
+      }),
+    setMeta: (key, value) =>
+      attempt(async () => {
+        await pool.query(
+          "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          [key, value],
+        );
+      }),
+    close: () => pool.end(),
+  };
+}
+
+async function lastSeqOn(db: pg.Pool | pg.PoolClient): Promise<number> {
+  const result = await db.query<{ last: string }>("SELECT coalesce(max(seq), 0) AS last FROM events");
+  return Number(result.rows[0]?.last ?? 0);
+}
+
+/** What Postgres refused, as a StoreError: UNAVAILABLE (with a reason) when it may pass, else the error as it was. */
+function unavailable(error: unknown, shown: string): unknown {
+  if (error instanceof StoreError) return error;
+  const reason = postgresFailure(error);
+  if (reason === undefined) return error;
+  return new StoreError("UNAVAILABLE", `the database at ${shown} refused (${reason}): ${messageOf(error)}`, {
+    file: shown,
+    cause: error,
+    reason,
+  });
+}
+
+/**
+ * Why Postgres (or the way to it) refused an operation, when that may pass and a retry can succeed; undefined for
+ * every other error (a bug, a constraint broken). SQLSTATE classes: 53 insufficient resources (53100 disk full), 08
+ * connection exception, 57P0x the server shutting down or starting, 58030 I/O error, 40001/40P01 a serialisation
+ * failure or deadlock; and Node's own socket errors when the server cannot be reached at all.
+ */
+export function postgresFailure(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string") {
+    if (code === "53100") return "disk full";
+    if (code.startsWith("53")) return "database out of resources";
+    if (code === "58030") return "storage I/O error";
+    if (code.startsWith("08")) return "database connection failed";
+    if (code === "57P01" || code === "57P02") return "database shutting down";
+    if (code === "57P03") return "database starting up";
+    if (code === "40001" || code === "40P01") return "database busy";
+    if (
+      [
+        "ECONNREFUSED",
+        "ECONNRESET",
+        "ETIMEDOUT",
+        "EHOSTUNREACH",
+        "ENETUNREACH",
+        "EPIPE",
+        "ENOTFOUND",
+        "EAI_AGAIN",
+        "ENOENT",
+      ].includes(code)
+    ) {
+      return "database unreachable";
+    }
+  }
+  const message = messageOf(error);
+  // node-postgres's own words when a connection ends or never comes (no code on these).
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  ) {
+    return "database unreachable";
+  }
+  return undefined;
+}

@@ -1,0 +1,116 @@
+// The store contract (test/store/contract.ts) against a real Postgres cluster that this file starts in a temp dir
+// (test/helpers/postgres.ts), a new database per log. A full disk cannot be had cheaply (a tablespace on a tiny
+// filesystem needs a mount): setFull makes every write transaction raise SQLSTATE 53100 (disk_full) from inside
+// Postgres, before anything is written, so the store sees the very error a full disk gives and takes the same path
+// (rollback, UNAVAILABLE "disk full", the batch kept for a retry).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPostgresStore, postgresFailure, redactUrl } from "../../server/store/postgres-store.js";
+import type { EventStore } from "../../server/store/store.js";
+import { postgresBinDir, startPostgres, type PostgresCluster } from "../helpers/postgres.js";
+import { ev, rejected, seqsOf, storeContract, type LogUnderTest, type TestState } from "./contract.js";
+
+let cluster: PostgresCluster;
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+}, 60_000);
+
+afterAll(() => cluster?.stop());
+
+storeContract("postgres", async (): Promise<LogUnderTest> => {
+  const url = await cluster.createDatabase();
+  let full = false;
+  return {
+    open: () =>
+      openPostgresStore<TestState>(url, {
+        beforeWrite: async (client) => {
+          if (full)
+            await client.query(
+              "DO $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$",
+            );
+        },
+      }),
+    setFull(next) {
+      full = next;
+    },
+    remove: () => undefined,
+  };
+});
+
+describe("postgres: the store on its own", () => {
+  it("creates its tables on first start and finds them again; a database of another program's tables is refused", async () => {
+    const url = await cluster.createDatabase();
+    const first: EventStore<TestState> = await openPostgresStore(url);
+    first.append([ev(1), ev(2)], { expectedSeq: 0 });
+    expect(await first.commit()).toBe(2);
+    await first.close();
+    const again: EventStore<TestState> = await openPostgresStore(url);
+    expect(await seqsOf(again.eventsAfter(0))).toEqual([1, 2]);
+    expect(again.epoch).toBe(first.epoch);
+    await again.close();
+
+    const other = await cluster.createDatabase();
+    const pgClient = await import("pg");
+    const client = new pgClient.default.Client({ connectionString: other });
+    await client.connect();
+    await client.query("CREATE TABLE events (id int)");
+    await client.end();
+    const error = await rejected(openPostgresStore(other), "FOREIGN_DATABASE");
+    expect(error.message).toContain("not created by this server");
+  });
+
+  it("a database that cannot be reached is refused at start with the reason, and the password is never shown", async () => {
+    const url = `postgres://cc:s3cret-pw@127.0.0.1:${cluster.port + 1}/nowhere`;
+    const error = await rejected(openPostgresStore(url), "OPEN_FAILED");
+    expect(error.message).toContain("database unreachable");
+    expect(error.message).toContain("postgres://cc:***@127.0.0.1");
+    expect(error.message).not.toContain("s3cret-pw");
+  });
+
+  it("while the database is down a commit is refused as UNAVAILABLE, keeping the batch; once it is back the retry commits it", async () => {
+    const url = await cluster.createDatabase();
+    const store: EventStore<TestState> = await openPostgresStore(url);
+    store.append([ev(1)], { expectedSeq: 0 });
+    await store.commit();
+    cluster.halt();
+    try {
+      store.append([ev(2), ev(3)], { expectedSeq: 1 });
+      const error = await rejected(store.commit(), "UNAVAILABLE");
+      expect(["database shutting down", "database unreachable", "database connection failed"]).toContain(error.reason);
+      expect(store.pending).toBe(2);
+    } finally {
+      cluster.resume();
+    }
+    expect(await store.commit()).toBe(2);
+    expect(await seqsOf(store.eventsAfter(0))).toEqual([1, 2, 3]);
+    await store.close();
+  });
+
+  it("eventsAfter takes any number as its bound, as on SQLite (seq is a bigint column)", async () => {
+    const store: EventStore<TestState> = await openPostgresStore(await cluster.createDatabase());
+    store.append([ev(1), ev(2), ev(3)], { expectedSeq: 0 });
+    await store.commit();
+    expect(await seqsOf(store.eventsAfter(1.5))).toEqual([2, 3]);
+    expect(await seqsOf(store.eventsAfter(-7))).toEqual([1, 2, 3]);
+    expect(await seqsOf(store.eventsAfter(Number.NEGATIVE_INFINITY))).toEqual([1, 2, 3]);
+    expect(await seqsOf(store.eventsAfter(Number.POSITIVE_INFINITY))).toEqual([]);
+    await store.close();
+  });
+
+  it("without Postgres installed the tests fail and say how to install it", () => {
+    expect(() => postgresBinDir("/nowhere", "/nowhere/postgresql")).toThrow(/apt-get install -y postgresql/);
+  });
+
+  it("maps Postgres's refusals to the reasons the server reports", () => {
+    expect(postgresFailure({ code: "53100" })).toBe("disk full");
+    expect(postgresFailure({ code: "08006" })).toBe("database connection failed");
+    expect(postgresFailure({ code: "57P01" })).toBe("database shutting down");
+    expect(postgresFailure({ code: "ECONNREFUSED" })).toBe("database unreachable");
+    expect(postgresFailure(new Error("Connection terminated unexpectedly"))).toBe("database unreachable");
+    expect(postgresFailure({ code: "23505" })).toBeUndefined();
+    expect(redactUrl("postgresql://u:p%40ss@h:5432/db?sslmode=require")).toBe(
+      "postgresql://u:***@h:5432/db?sslmode=require",
+    );
+    expect(redactUrl("postgres://h/db?password=x")).toBe("postgres://h/db?password=***");
+  });
+});
