@@ -27,7 +27,7 @@ export const FIXES: string[] = [
     "for the flush); a message's masked text is computed once per message, not once per staff viewer (it matters with supervisors " +
     "watching); the core no longer copies every event body, builds a code-point array of every message, or allocates an author per " +
     "customer message. Relay saturation went from 0.68× to ~0.73× of the raw relay, server CPU from 57 to ~47 µs per message.",
-  "**A commit per event-loop turn** (server/hub.ts): at a few thousand messages a second the turns follow each other faster " +
+  "**A commit per event-loop turn** (server/writer/writer.ts): at a few thousand messages a second the turns follow each other faster " +
     "than an fsync takes, so the server committed (and waited for the disk) hundreds of times more than it needed; a CPU profile " +
     "put ~30 % of its busy time in the SQLite transaction. Commits are now spaced by at least 2 ms under load (at once when " +
     "idle): server CPU per message at 4,000/s went from ~95 to ~73 µs, p50 at 8,000/s from 1.6 to 2.0 ms, the p99 unchanged.",

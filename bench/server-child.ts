@@ -60,7 +60,7 @@ const snapshots = { count: 0, ms: 0 };
 
 /** Count and time the hub's snapshots (the hub takes them on its own when enough events have passed). */
 function watchSnapshots(running: RunningServer): void {
-  const hub = running.hub;
+  const hub = running.hub.writer;
   const save = hub.saveSnapshot.bind(hub);
   hub.saveSnapshot = async () => {
     const t = performance.now();
@@ -90,7 +90,7 @@ function usage(): Usage {
 
 async function populate(params: PopulateParams): Promise<{ seq: number; conversations: number }> {
   if (!server) throw new Error("populate needs the routing server");
-  const hub = server.hub;
+  const hub = server.hub.writer;
   const run = (actor: Actor, command: Command) => {
     const outcome = hub.execute(actor, command);
     if (!outcome.ok) throw new Error(`${command.type}: ${outcome.error.code} ${outcome.error.message}`);
@@ -152,7 +152,7 @@ serveRpc({
    */
   async settle() {
     const t = performance.now();
-    if (server) await server.hub.saveSnapshot();
+    if (server) await server.hub.writer.saveSnapshot();
     const collect = (globalThis as { gc?: () => void }).gc;
     collect?.();
     gc.maxMs = 0;

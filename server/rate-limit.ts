@@ -94,7 +94,7 @@ export interface Admittance {
 
 /**
  * The limits of one server: sockets without hello per remote address, a bucket per connection and one per
- * customer (shared by all their connections). No I/O: the hub asks, and answers the client.
+ * customer (shared by all their connections). No I/O: the gateway asks, and answers the client.
  */
 export class Admission {
   private readonly customers = new Map<string, TokenBucket>();

@@ -19,7 +19,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * conversation, or `abandoned` says the answer is no longer wanted (the server is closing).
  */
 export async function whyFromLog(
-  store: EventStore<State>,
+  store: Pick<EventStore<State>, "loadSnapshot" | "eventsAfter">,
   org: Org,
   conversationId: string,
   now: () => number,

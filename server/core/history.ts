@@ -1,5 +1,5 @@
 // The customer's history: what a rep or a supervisor may read of a signed-in customer's earlier conversations.
-// Pure queries over the state (nothing here changes it); the hub answers the `history` and
+// Pure queries over the state (nothing here changes it); the gateway answers the `history` and
 // `history_conversation` requests with them.
 //
 // Who may read what: the history of a conversation is asked through that conversation, so a viewer sees the

@@ -7,7 +7,7 @@
 // - anything else thrown once an event was applied is a defect that left the state part-way through a command. The
 //   state cannot be trusted then and the core does not patch it up: decide throws CommandFailed, and the shell
 //   discards its state and rebuilds it from the log (snapshot, committed events, and those of earlier commands still
-//   waiting for their commit; server/hub.ts), the same replay a restart does. Undoing in place would need an undo
+//   waiting for their commit; server/writer/writer.ts), the same replay a restart does. Undoing in place would need an undo
 //   record of every mutation evolve makes, and copying the state per command costs more than deciding it.
 //
 // Every command is in one table, COMMANDS: who may send it, and the module of its family that runs it.

@@ -1,0 +1,82 @@
+// A client's connection as the gateway holds it, and the small helpers its handling shares.
+import { createHash } from "node:crypto";
+import type { WebSocket } from "ws";
+import type { Actor } from "../core/model.js";
+import type { HistoryAnswer } from "../core/history.js";
+import type { Viewer } from "../core/views.js";
+import type { Admittance } from "../rate-limit.js";
+import type { StoredEvent } from "../store/store.js";
+import type { ErrorFrame, Hello, ServerFrame } from "../../src/protocol/messages.js";
+
+/** An answer owed to a client: sent once it is known and every answer before it was sent. */
+export interface Answer {
+  frame: ServerFrame | null;
+  /** A read, taken from the replica when its turn comes (so it sees what the requests before it did). */
+  read: (() => ServerFrame) | null;
+}
+
+export interface Connection {
+  ws: WebSocket;
+  id: number;
+  role: "rep" | "supervisor" | "customer" | null;
+  viewer: Viewer | null;
+  actor: Actor | null;
+  userId: string | null;
+  /** Conversations this client has been sent in full. */
+  seen: Set<string>;
+  alive: boolean;
+  /** Closes the connection if no hello comes in time; dropped once one has. */
+  helloTimer: NodeJS.Timeout | null;
+  /** A customer's signed identity from their hello, for the conversations they start. */
+  signedIdentity: Extract<Hello, { role: "customer" }>["identity"];
+  /** Its rate limits (server/rate-limit.ts). */
+  admittance: Admittance;
+  /** A `why` is being answered: it folds the log, so one at a time per connection. */
+  whyUnderWay: boolean;
+  /** The hash of the token a rep or supervisor signed in with: a reloaded org that replaces it signs them out. */
+  tokenHash: Buffer | null;
+  /** Sent its welcome: until then it is sent no events, and its frames wait (`held`). */
+  welcomed: boolean;
+  /** Frames that came while its welcome was being read from the store, handled in order once it is sent. */
+  held: string[] | null;
+  /** Answers owed, in the order of the requests. */
+  answers: Answer[];
+}
+
+export function tokenHash(token: string): Buffer {
+  return createHash("sha256").update(token).digest();
+}
+
+/** Every event of an iteration, in an array. */
+export async function collect(events: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
+  const all: StoredEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+export function errorFrame(reqId: string | undefined, code: string, message: string): ErrorFrame {
+  return reqId ? { type: "error", reqId, code, message } : { type: "error", code, message };
+}
+
+/** A read answered by the core: its value as the ack's result, or its refusal. */
+export function answerFrame<T>(
+  reqId: string,
+  answer: HistoryAnswer<T>,
+  result: (value: T) => Record<string, unknown>,
+): ServerFrame {
+  return answer.ok
+    ? { type: "ack", reqId, result: result(answer.value) }
+    : errorFrame(reqId, answer.error.code, answer.error.message);
+}
+
+export function index(map: Map<string, Set<Connection>>, key: string, connection: Connection): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(connection);
+}
+
+/** A text frame's bytes as a string (ws hands over one Buffer, fragments, or an ArrayBuffer). */
+export function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8");
+}

@@ -1,0 +1,829 @@
+// The gateway: the clients' side of the server. It holds the connections, signs clients in, welcomes and resumes
+// them, maps their frames to commands for the writer (through the command channel) and answers what only reads.
+// It keeps its own replica of the routing state, built by applying the committed events it gets from the bus with
+// the core's evolve, so that every view is computed here, next to the sockets, and never shows what is not durable.
+// Data flows one way: socket → decode → command → channel → (writer: decide, commit, publish) → bus → replica →
+// filtered views to the sockets → the command's answer.
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { Duplex } from "node:stream";
+import type { WebSocket } from "ws";
+import { evolve } from "../core/evolve.js";
+import type { Actor, DomainEvent, State } from "../core/model.js";
+import { staffEvent } from "../core/event-masking.js";
+import { customerHistory, earlierConversation } from "../core/history.js";
+import {
+  conversationStatus,
+  openItems,
+  staffWatching,
+  transferTargets,
+  typingConversation,
+  whyRefusal,
+} from "../core/queries.js";
+import { audienceOf, changesFor } from "../core/views.js";
+import type { Clock } from "../clock.js";
+import type { Logger } from "../logger.js";
+import type { OrgFile } from "../org-file.js";
+import { toOrg } from "../org-file.js";
+import { signOutReason } from "../org-reload.js";
+import type { CommandChannel } from "../command-channel.js";
+import type { EventStore, StoredEvent } from "../store/store.js";
+import { Admission } from "../rate-limit.js";
+import { whyFromLog } from "../why-answer.js";
+import { createLiveFigures, waitingByQueue } from "../reports/live.js";
+import type { LiveFigures } from "../reports/live.js";
+import { TypingThrottle } from "../typing.js";
+import { answerFrame, collect, errorFrame, index, textOf, tokenHash } from "./connection.js";
+import type { Answer, Connection } from "./connection.js";
+import { isRead, toCommand } from "./to-command.js";
+import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
+import type { ReadRequest } from "./to-command.js";
+import { conversationToken, verifyConversationToken, verifyIdentity } from "../../src/protocol/identity.js";
+import {
+  CloseCode,
+  MAX_EVENTS_PAGE,
+  PROTOCOL_VERSION,
+  decodeClientFrame,
+  reqIdOf,
+} from "../../src/protocol/messages.js";
+import type { ClientRequest, ErrorFrame, Hello, ServerFrame, SnapshotReason } from "../../src/protocol/messages.js";
+
+/** A client whose send buffer stays above this is cut off (it cannot keep up). */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** What the gateway reads of the log: missed events for a resume, the event stream, `why`, the epoch. */
+export type CommittedLog = Pick<EventStore<State>, "eventsAfter" | "lastSeq" | "loadSnapshot" | "epoch">;
+
+export interface GatewayOptions {
+  /** The org file: its secret, the users' tokens and the rate limits are the gateway's. */
+  org: OrgFile;
+  /** The replica's start: the state as committed at `state.seq` (a snapshot); the bus brings every event after it. */
+  state: State;
+  /** The seq the log ended at when the server started: events after it are live, fanned out and counted. */
+  liveAfter: number;
+  channel: CommandChannel;
+  log: CommittedLog;
+  clock: Clock;
+  logger: Logger;
+  /** How long a rep may be disconnected before they are set Offline. */
+  presenceGraceMs?: number;
+}
+
+export class Gateway {
+  /** The replica: every committed event the bus brought, applied with evolve. Never anything not yet durable. */
+  state: State;
+  private org: OrgFile;
+  private readonly channel: CommandChannel;
+  private readonly committed: CommittedLog;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly connections = new Set<Connection>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly byCustomer = new Map<string, Set<Connection>>();
+  private readonly supervisors = new Set<Connection>();
+  private tokens: { hash: Buffer; userId: string }[];
+  private nextConnectionId = 1;
+  /** Sockets corked while a batch of events and its answers are written: each gets one write for all of them. */
+  private corked: Set<Duplex> | null = null;
+  private closed = false;
+  private readonly offlineTimers = new Map<string, () => void>();
+  private readonly presenceGraceMs: number;
+  private readonly admission: Admission;
+  private readonly typing: TypingThrottle;
+  /** The monitor's live figures: every committed event folded as it comes. */
+  private readonly live: LiveFigures;
+  /** Events up to this seq were committed before the server started: the replica catches up with them. */
+  private readonly liveAfter: number;
+
+  constructor(options: GatewayOptions) {
+    this.org = options.org;
+    this.state = options.state;
+    this.channel = options.channel;
+    this.committed = options.log;
+    this.clock = options.clock;
+    this.log = options.logger;
+    this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
+    this.admission = new Admission(options.org.limits);
+    this.typing = new TypingThrottle(() => this.clock.now());
+    this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+    this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
+    this.liveAfter = options.liveAfter;
+    if (this.state.seq >= this.liveAfter) this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
+  }
+
+  /** The org file in force here. */
+  get orgFile(): OrgFile {
+    return this.org;
+  }
+
+  // ---- the replica ----------------------------------------------------------------------------------
+
+  /** Committed events from the bus: applied to the replica, folded into the live figures, fanned out. */
+  readonly onCommitted = (events: readonly DomainEvent[]): void => {
+    // The history the replica catches up with at start is applied only: nobody hears of it, the figures do not count it.
+    let first = 0;
+    while (first < events.length && events[first]!.seq <= this.liveAfter) evolve(this.state, events[first++]!);
+    if (first === events.length) {
+      if (this.state.seq === this.liveAfter) this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
+      return;
+    }
+    const fresh = first === 0 ? events : events.slice(first);
+    for (const event of fresh) evolve(this.state, event);
+    this.cork();
+    for (const event of fresh) this.fanOut(event);
+    for (const event of fresh) this.live.add(event);
+    this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
+  };
+
+  /**
+   * A client's frames of this turn (its events, then its answers, which the writer hands back right after it
+   * publishes) leave in one write instead of one each. ws has no public cork; its own per-frame cork/uncork nests
+   * inside this one.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const corked = new Set<Duplex>();
+    this.corked = corked;
+    queueMicrotask(() => {
+      this.corked = null;
+      for (const socket of corked) socket.uncork();
+    });
+  }
+
+  private fanOut(event: DomainEvent): void {
+    const audience = audienceOf(this.state, event);
+    const targets = new Set<Connection>();
+    for (const id of audience.users) for (const c of this.byUser.get(id) ?? []) targets.add(c);
+    for (const key of audience.customers) for (const c of this.byCustomer.get(key) ?? []) targets.add(c);
+    if (audience.supervisors) for (const c of this.supervisors) targets.add(c);
+    for (const connection of targets) {
+      if (!connection.viewer || !connection.welcomed) continue;
+      const changes = changesFor(this.state, event, connection.viewer, connection.seen);
+      if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
+    }
+  }
+
+  private send(connection: Connection, frame: ServerFrame): void {
+    const ws = connection.ws;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.log.warn({ connection: connection.id }, "closing a client that cannot keep up");
+      ws.close(CloseCode.slowConsumer, "too slow to keep up");
+      return;
+    }
+    const socket = (ws as unknown as { _socket?: Duplex })._socket;
+    if (this.corked && socket && !this.corked.has(socket)) {
+      socket.cork();
+      this.corked.add(socket);
+    }
+    ws.send(JSON.stringify(frame));
+  }
+
+  // ---- answers, in the order of the requests ---------------------------------------------------------
+
+  /** A place for an answer known later (a command's outcome, a read of the log); fill it with the returned function. */
+  private answerLater(connection: Connection): (frame: ServerFrame) => void {
+    // While the data file refuses writes, a command's answer waits for the disk; a read or a refusal goes at once.
+    if (this.channel.unavailable() !== null) return (frame) => this.send(connection, frame);
+    const answer: Answer = { frame: null, read: null };
+    connection.answers.push(answer);
+    return (frame) => {
+      answer.frame = frame;
+      this.sendAnswers(connection);
+    };
+  }
+
+  private reply(connection: Connection, frame: ServerFrame): void {
+    this.answerLater(connection)(frame);
+  }
+
+  /** A read of the replica, taken when the answers before it are sent. */
+  private replyRead(connection: Connection, read: () => ServerFrame): void {
+    if (this.channel.unavailable() !== null) {
+      this.send(connection, read());
+      return;
+    }
+    connection.answers.push({ frame: null, read });
+    this.sendAnswers(connection);
+  }
+
+  private sendAnswers(connection: Connection): void {
+    const answers = connection.answers;
+    while (answers.length > 0) {
+      const next = answers[0]!;
+      const frame = next.frame ?? (next.read ? this.takeRead(connection, next.read) : null);
+      if (!frame) return;
+      answers.shift();
+      this.send(connection, frame);
+    }
+  }
+
+  private takeRead(connection: Connection, read: () => ServerFrame): ServerFrame {
+    try {
+      return read();
+    } catch (error) {
+      this.log.error({ connection: connection.id, err: (error as Error).message }, "request failed");
+      return { type: "error", code: "server/internal", message: "The server could not handle this request." };
+    }
+  }
+
+  private fail(connection: Connection, reqId: string | undefined, code: string, message: string): void {
+    this.reply(connection, errorFrame(reqId, code, message));
+  }
+
+  // ---- connections ----------------------------------------------------------------------------------
+
+  attach(ws: WebSocket, helloTimeoutMs = 10_000, address = "unknown"): void {
+    const admittance = this.admission.open(address, this.clock.now());
+    if (!admittance) {
+      // Too many sockets from this address are open without a hello: refuse this one before it costs anything.
+      const retryAfterMs = 1000;
+      const frame: ErrorFrame = {
+        type: "error",
+        code: "protocol/rate_limited",
+        message: "Too many connections from your address are waiting to sign in. Retry later.",
+        retryAfterMs,
+      };
+      ws.on("error", () => undefined);
+      ws.send(JSON.stringify(frame));
+      ws.close(CloseCode.rateLimited, "too many connections without hello");
+      this.log.warn("connection refused: too many sockets without hello from one address");
+      return;
+    }
+    // Every field from the start (one object shape, no property added later).
+    const connection: Connection = {
+      ws,
+      id: this.nextConnectionId++,
+      role: null,
+      viewer: null,
+      actor: null,
+      userId: null,
+      seen: new Set(),
+      alive: true,
+      helloTimer: null,
+      signedIdentity: undefined,
+      admittance,
+      whyUnderWay: false,
+      tokenHash: null,
+      welcomed: false,
+      held: null,
+      answers: [],
+    };
+    this.connections.add(connection);
+    connection.helloTimer = setTimeout(() => {
+      if (!connection.role) ws.close(CloseCode.helloTimeout, "no hello");
+    }, helloTimeoutMs);
+    connection.helloTimer.unref();
+    ws.on("error", (error) => this.log.debug({ connection: connection.id, err: error.message }, "socket error"));
+    ws.on("pong", () => (connection.alive = true));
+    ws.on("close", () => {
+      this.dropHelloTimer(connection);
+      this.admission.greeted(connection.admittance);
+      this.detach(connection);
+    });
+    ws.on("message", (data, isBinary) => {
+      let raw = "";
+      try {
+        if (!this.admitted(connection, data, isBinary)) return;
+        if (isBinary) {
+          this.fail(connection, undefined, "protocol/malformed", "Frames are JSON text, not binary.");
+          return;
+        }
+        raw = textOf(data);
+        this.onFrame(connection, raw);
+      } catch (error) {
+        // Never let an exception escape a message handler: the server stays up for everyone else.
+        this.log.error(
+          { connection: connection.id, err: (error as Error).message, stack: (error as Error).stack },
+          "request failed",
+        );
+        this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
+      }
+    });
+  }
+
+  /**
+   * Rate limits: a frame takes a token from its connection's bucket and, for a customer, from the customer's. A
+   * frame over the limit is answered `protocol/rate_limited` with `retryAfterMs` and not handled; every frame until
+   * then is refused the same way, so a client that retries its refused requests in order keeps their order.
+   */
+  private admitted(connection: Connection, data: unknown, isBinary: boolean): boolean {
+    const customerKey = connection.viewer?.role === "customer" ? connection.viewer.key : undefined;
+    const { retryAfterMs, first } = this.admission.admit(connection.admittance, customerKey, this.clock.now());
+    if (retryAfterMs === 0) return true;
+    // Once per connection: an operator sees who hits the limits without a line per refused frame.
+    if (first) this.log.warn({ connection: connection.id, role: connection.role, retryAfterMs }, "rate limited");
+    const reqId = isBinary ? undefined : reqIdOf(String(data));
+    const frame: ErrorFrame = {
+      type: "error",
+      code: "protocol/rate_limited",
+      message: `Too many requests: retry in ${retryAfterMs} ms.`,
+      retryAfterMs,
+    };
+    if (reqId) frame.reqId = reqId;
+    this.reply(connection, frame);
+    return false;
+  }
+
+  private dropHelloTimer(connection: Connection): void {
+    if (connection.helloTimer) clearTimeout(connection.helloTimer);
+    connection.helloTimer = null;
+  }
+
+  private detach(connection: Connection): void {
+    this.connections.delete(connection);
+    this.supervisors.delete(connection);
+    if (connection.userId) {
+      this.byUser.get(connection.userId)?.delete(connection);
+      if (connection.role === "rep") {
+        // Presence follows the rep's consoles: the last one gone (after a grace), not any one of several.
+        if (this.consolesOf(connection.userId).length === 0) this.armOffline(connection.userId);
+        else this.announceConsoles(connection.userId);
+      }
+    }
+    if (connection.viewer?.role === "customer") this.byCustomer.get(connection.viewer.key)?.delete(connection);
+  }
+
+  /** A user's open consoles: their connections as a rep (a supervisor's monitor is not one). */
+  private consolesOf(userId: string): Connection[] {
+    return [...(this.byUser.get(userId) ?? [])].filter((c) => c.role === "rep");
+  }
+
+  /** Tell each of a user's consoles how many are open, so that each can say when another one is. */
+  private announceConsoles(userId: string): void {
+    const consoles = this.consolesOf(userId);
+    for (const c of consoles) this.send(c, { type: "consoles", count: consoles.length });
+  }
+
+  /**
+   * A rep whose last console dropped is set Offline after a grace period, so that a closed terminal
+   * does not keep receiving offers (and going to RONA); a console back within the grace keeps the presence.
+   */
+  private armOffline(userId: string): void {
+    if (this.closed || this.offlineTimers.has(userId)) return;
+    const cancel = this.clock.setTimer(() => {
+      this.offlineTimers.delete(userId);
+      const user = this.state.users[userId];
+      if (this.closed || !user || user.deleted || user.presence === "offline" || this.consolesOf(userId).length > 0)
+        return;
+      this.channel.submit({ role: user.role, id: userId }, { type: "presence", presence: "offline" }, (outcome) => {
+        // The writer cannot take it now (the disk, a rebuild): asked again after another grace.
+        if (!outcome.ok && outcome.error.code === "server/unavailable") this.armOffline(userId);
+      });
+    }, this.presenceGraceMs);
+    this.offlineTimers.set(userId, cancel);
+  }
+
+  /** Ping every client; terminate those that did not answer the last ping. */
+  heartbeat(): void {
+    this.admission.prune(this.clock.now(), (key) => (this.byCustomer.get(key)?.size ?? 0) > 0);
+    for (const connection of this.connections) {
+      if (!connection.alive) {
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }
+
+  private onFrame(connection: Connection, raw: string): void {
+    if (connection.held) {
+      connection.held.push(raw);
+      return;
+    }
+    const decoded = decodeClientFrame(raw, connection.role);
+    if (!decoded.ok) {
+      this.fail(connection, reqIdOf(raw), decoded.code, decoded.message);
+      return;
+    }
+    const frame = decoded.value;
+    if (frame.type === "hello") {
+      if (connection.role) this.fail(connection, reqIdOf(raw), "protocol/invalid", "Already said hello.");
+      else this.onHello(connection, frame);
+      return;
+    }
+    this.onRequest(connection, frame);
+  }
+
+  private closeWith(connection: Connection, code: number, errorCode: string, message: string): void {
+    this.send(connection, { type: "error", code: errorCode, message });
+    connection.ws.close(code, message.slice(0, 120));
+  }
+
+  // ---- signing in -----------------------------------------------------------------------------------
+
+  private userForToken(hash: Buffer): string | null {
+    let found: string | null = null;
+    for (const entry of this.tokens) if (timingSafeEqual(entry.hash, hash)) found = entry.userId;
+    return found;
+  }
+
+  private onHello(connection: Connection, hello: Hello): void {
+    if (hello.v !== PROTOCOL_VERSION) {
+      this.closeWith(
+        connection,
+        CloseCode.versionMismatch,
+        "protocol/version",
+        `This server speaks protocol v${PROTOCOL_VERSION}; the client sent v${hello.v}.`,
+      );
+      return;
+    }
+    let conversationTokenOut: string | undefined;
+    if (hello.role === "customer") {
+      let key: string;
+      if (hello.identity) {
+        if (!verifyIdentity(this.org.secret, hello.identity, this.clock.now())) {
+          this.closeWith(
+            connection,
+            CloseCode.unauthorized,
+            "auth/invalid_identity",
+            "The customer identity is not signed by this organisation (or has expired).",
+          );
+          return;
+        }
+        key = `auth:${hello.identity.id}`;
+        connection.actor = { role: "customer", key };
+      } else if (hello.conversationToken) {
+        const scoped = verifyConversationToken(this.org.secret, hello.conversationToken);
+        if (!scoped) {
+          this.closeWith(
+            connection,
+            CloseCode.unauthorized,
+            "auth/invalid_token",
+            "This conversation token is not valid.",
+          );
+          return;
+        }
+        key = scoped.customerKey;
+        conversationTokenOut = hello.conversationToken;
+        connection.actor = { role: "customer", key, conversationId: scoped.conversationId };
+      } else {
+        key = `visitor:${randomBytes(12).toString("hex")}`;
+        connection.actor = { role: "customer", key };
+      }
+      connection.role = "customer";
+      // A conversation token is scoped to its conversation: the connection sees and acts on that one only.
+      const scopedTo = connection.actor.role === "customer" ? connection.actor.conversationId : undefined;
+      connection.viewer =
+        scopedTo === undefined ? { role: "customer", key } : { role: "customer", key, conversationId: scopedTo };
+      index(this.byCustomer, key, connection);
+      connection.signedIdentity = hello.identity;
+    } else {
+      const hash = tokenHash(hello.token);
+      const userId = this.userForToken(hash);
+      const user = userId ? this.state.users[userId] : undefined;
+      if (!user || user.deleted) {
+        this.closeWith(
+          connection,
+          CloseCode.unauthorized,
+          "auth/invalid_token",
+          "Unknown or revoked token. Ask your admin for a valid one.",
+        );
+        return;
+      }
+      if (hello.role === "supervisor" && user.role !== "supervisor") {
+        this.closeWith(
+          connection,
+          CloseCode.forbidden,
+          "auth/forbidden",
+          `${user.name} is a rep; the monitor is for supervisors only.`,
+        );
+        return;
+      }
+      // A supervisor may also take conversations in the rep console, seeing only their own work there.
+      connection.role = hello.role;
+      connection.userId = user.id;
+      connection.tokenHash = hash;
+      connection.viewer = { role: hello.role, id: user.id };
+      connection.actor = {
+        role: user.role === "supervisor" && hello.role === "supervisor" ? "supervisor" : user.role,
+        id: user.id,
+      };
+      index(this.byUser, user.id, connection);
+      if (hello.role === "rep") {
+        this.offlineTimers.get(user.id)?.();
+        this.offlineTimers.delete(user.id);
+      }
+      if (hello.role === "supervisor") this.supervisors.add(connection);
+    }
+    this.dropHelloTimer(connection);
+    this.admission.greeted(connection.admittance);
+    connection.held = [];
+    this.welcome(connection, hello.lastSeq, hello.epoch, conversationTokenOut)
+      .then(
+        () => {
+          if (connection.role === "rep" && connection.userId) this.announceConsoles(connection.userId);
+        },
+        (error: unknown) => {
+          this.log.error({ connection: connection.id, err: (error as Error).message }, "welcome failed");
+          this.closeWith(connection, CloseCode.goingAway, "server/internal", "The server could not welcome you.");
+        },
+      )
+      .finally(() => {
+        // What the client sent meanwhile, in order.
+        const held = connection.held ?? [];
+        connection.held = null;
+        for (const raw of held) this.onHeldFrame(connection, raw);
+      });
+  }
+
+  /** A frame handled after the welcome: as in the socket's message handler, no exception escapes. */
+  private onHeldFrame(connection: Connection, raw: string): void {
+    try {
+      this.onFrame(connection, raw);
+    } catch (error) {
+      this.log.error(
+        { connection: connection.id, err: (error as Error).message, stack: (error as Error).stack },
+        "request failed",
+      );
+      this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
+    }
+  }
+
+  /**
+   * Welcome with a snapshot, or resume: the events missed since `lastSeq`, projected for this viewer. What the
+   * writer has pending is committed and published first, and the missed events are read until they reach the
+   * replica's seq, so that the welcome, the stream and the events sent after it agree; the connection is sent no
+   * event before its welcome.
+   */
+  private async welcome(
+    connection: Connection,
+    lastSeq: number | undefined,
+    epoch: string | undefined,
+    token: string | undefined,
+  ): Promise<void> {
+    let missedEvents: StoredEvent[] | null = null;
+    let refused: SnapshotReason | null = null;
+    // With SQLite one pass does (its reads take no event-loop turn); a medium across the network may need more.
+    for (let attempt = 1; ; attempt++) {
+      await this.channel.settle();
+      if (this.closed) return;
+      const seq = this.state.seq;
+      if (lastSeq !== undefined) {
+        refused = await resumeRefusal(this.committed, lastSeq, epoch, seq, this.resumeDepth(connection));
+        missedEvents = refused === null ? await collect(this.committed.eventsAfter(lastSeq)) : null;
+      }
+      const caughtUp = missedEvents === null || (missedEvents.at(-1)?.seq ?? lastSeq) === this.state.seq;
+      if (caughtUp) break;
+      if (attempt === 3) {
+        // The log keeps moving under the resume: a snapshot of the state as it is now.
+        missedEvents = null;
+        break;
+      }
+    }
+    if (connection.ws.readyState !== connection.ws.OPEN) return;
+    connection.welcomed = true;
+    const frames = welcomeFrames(
+      {
+        role: connection.role!,
+        viewer: connection.viewer!,
+        actor: connection.actor!,
+        userId: connection.userId,
+        seen: connection.seen,
+      },
+      {
+        state: this.state,
+        lastSeq,
+        refused,
+        missedEvents,
+        token,
+        secret: this.org.secret,
+        epoch: this.committed.epoch,
+        now: this.clock.now(),
+      },
+    );
+    for (const frame of frames) this.send(connection, frame);
+  }
+
+  /**
+   * How far back a connection may resume. A customer's resume is cheap to replace by a snapshot (their own
+   * conversations) and costly to serve (a scan of everyone's events): it goes back `customerResumeEvents` at most.
+   */
+  private resumeDepth(connection: Connection): number {
+    return connection.actor?.role === "customer"
+      ? Math.min(MAX_RESUME_EVENTS, this.admission.limits.customerResumeEvents)
+      : MAX_RESUME_EVENTS;
+  }
+
+  // ---- requests -------------------------------------------------------------------------------------
+
+  private onRequest(connection: Connection, request: ClientRequest): void {
+    const actor = connection.actor!;
+    if (request.type === "typing") {
+      this.relayTyping(connection, request.conversationId, request.reqId);
+      return;
+    }
+    if (isRead(request)) {
+      this.answerRead(connection, request);
+      return;
+    }
+    const reqId = request.reqId;
+    if (request.type === "presence" && request.ifLastConsole) {
+      // Quitting one of several consoles leaves the rep's presence to the others.
+      const consoles = this.consolesOf(connection.userId!).length;
+      if (consoles > 1) {
+        this.reply(connection, { type: "ack", reqId, result: { kept: true, consoles } });
+        return;
+      }
+    }
+    const command = toCommand({ role: connection.role!, identity: connection.signedIdentity }, request);
+    const answer = this.answerLater(connection);
+    this.channel.submit(actor, command, (outcome) => {
+      if (!outcome.ok) {
+        answer(errorFrame(reqId, outcome.error.code, outcome.error.message));
+        return;
+      }
+      const result: Record<string, unknown> = { ...outcome.result };
+      if (request.type === "start" && actor.role === "customer" && typeof result.conversationId === "string") {
+        result.conversationToken = conversationToken(this.org.secret, result.conversationId, actor.key);
+        delete result.customerKey;
+      }
+      answer(Object.keys(result).length > 0 ? { type: "ack", reqId, result } : { type: "ack", reqId });
+    });
+  }
+
+  /** A request that only reads: answered from the replica (core/queries.ts) or from the log. */
+  private answerRead(connection: Connection, request: ReadRequest): void {
+    const reqId = request.reqId;
+    const ack = (result: Record<string, unknown>): ServerFrame => ({ type: "ack", reqId, result });
+    switch (request.type) {
+      case "status": {
+        const actor = connection.actor as Actor & { role: "customer" };
+        this.replyRead(connection, () =>
+          answerFrame(reqId, conversationStatus(this.state, actor, request.conversationId), (status) => status),
+        );
+        return;
+      }
+      case "targets":
+        this.replyRead(connection, () => ack(transferTargets(this.state, this.clock.now())));
+        return;
+      case "open_items":
+        this.replyRead(connection, () => ack(openItems(this.state, connection.userId!)));
+        return;
+      case "history":
+        this.replyRead(connection, () =>
+          answerFrame(reqId, customerHistory(this.state, connection.viewer!, request.conversationId), (items) => ({
+            items,
+          })),
+        );
+        return;
+      case "history_conversation":
+        this.replyRead(connection, () =>
+          answerFrame(
+            reqId,
+            earlierConversation(this.state, connection.viewer!, request.conversationId, request.earlierId),
+            (conversation) => ({ conversation }),
+          ),
+        );
+        return;
+      case "events":
+        this.answerEvents(connection, reqId, request.fromSeq ?? 1, request.limit ?? MAX_EVENTS_PAGE);
+        return;
+      case "why":
+        this.answerWhy(connection, reqId, request.conversationId);
+        return;
+      case "figures": {
+        // Folded up to what is pending, so that no event is folded after the time the figures were taken at.
+        const answer = this.answerLater(connection);
+        this.channel.settle().then(
+          () => answer(ack({ figures: this.live.figures(this.clock.now(), this.state.org) })),
+          (error: unknown) => {
+            this.log.error({ err: (error as Error).message }, "figures: the pending events could not be committed");
+            answer(errorFrame(reqId, "server/unavailable", "The figures could not be taken; try again."));
+          },
+        );
+        return;
+      }
+    }
+  }
+
+  /** A page of the committed log for a supervisor (the event stream), masked as staff see it. */
+  private answerEvents(connection: Connection, reqId: string, fromSeq: number, limit: number): void {
+    const masking = this.state.org.masking;
+    const answer = this.answerLater(connection);
+    const read = async (): Promise<Record<string, unknown>> => {
+      const stored = await collect(this.committed.eventsAfter(fromSeq - 1, limit));
+      return {
+        events: stored.map((e) => staffEvent(e as DomainEvent, masking)),
+        lastSeq: await this.committed.lastSeq(),
+      };
+    };
+    read().then(
+      (result) => answer({ type: "ack", reqId, result }),
+      (error: unknown) => {
+        this.log.error({ err: (error as Error).message }, "events: the log could not be read");
+        answer(errorFrame(reqId, "server/unavailable", "The log could not be read; try again."));
+      },
+    );
+  }
+
+  /**
+   * The routing decisions behind where a conversation is (`why`), for a supervisor who may monitor (SV8). It names
+   * reps and queues only, nothing of the customer, so there is nothing to mask.
+   */
+  private answerWhy(connection: Connection, reqId: string, conversationId: string): void {
+    const refusal = whyRefusal(this.state, conversationId);
+    if (refusal) {
+      this.fail(connection, reqId, refusal.code, refusal.message);
+      return;
+    }
+    if (connection.whyUnderWay) {
+      this.fail(
+        connection,
+        reqId,
+        "protocol/rate_limited",
+        "One why at a time: wait for the answer before asking again.",
+      );
+      return;
+    }
+    connection.whyUnderWay = true;
+    const answer = this.answerLater(connection);
+    const gone = (): boolean => this.closed || !this.connections.has(connection);
+    whyFromLog(this.committed, toOrg(this.org), conversationId, () => this.clock.now(), gone)
+      .finally(() => (connection.whyUnderWay = false))
+      .then(
+        (found) => {
+          if (gone()) return;
+          if (found) answer({ type: "ack", reqId, result: found as unknown as Record<string, unknown> });
+          // Not committed yet (it was created in the commit under way): asked again, it is there.
+          else answer(errorFrame(reqId, "conversation/not_found", `There is no conversation ${conversationId} yet.`));
+        },
+        (error: unknown) => {
+          this.log.error({ err: (error as Error).message, conversationId }, "why: the log could not be read");
+          if (!gone()) answer(errorFrame(reqId, "server/unavailable", "The log could not be read; try again."));
+        },
+      );
+  }
+
+  /**
+   * A typing frame: relayed to the other side of the conversation, at most once per TYPING_INTERVAL_MS and direction,
+   * never stored. One the sender may not send is dropped (answered only when it has a reqId).
+   */
+  private relayTyping(connection: Connection, conversationId: string, reqId: string | undefined): void {
+    const actor = connection.actor!;
+    const c = typingConversation(this.state, actor, conversationId);
+    if (!c) {
+      if (reqId)
+        this.fail(
+          connection,
+          reqId,
+          "conversation/not_found",
+          `You are not writing in conversation ${conversationId}.`,
+        );
+      return;
+    }
+    if (reqId) this.reply(connection, { type: "ack", reqId });
+    const from = actor.role === "customer" ? "customer" : "rep";
+    if (!this.typing.allow(c.id, from)) return;
+    if (from === "customer") {
+      const frame: ServerFrame = { type: "typing", conversationId: c.id, from };
+      for (const id of staffWatching(this.state, c)) for (const to of this.byUser.get(id) ?? []) this.send(to, frame);
+    } else {
+      const name = this.state.users[connection.userId!]?.name;
+      const frame: ServerFrame = name
+        ? { type: "typing", conversationId: c.id, from, name }
+        : { type: "typing", conversationId: c.id, from };
+      for (const to of this.byCustomer.get(c.customer.key) ?? []) {
+        const viewer = to.actor as Actor & { role: "customer" };
+        if (viewer.conversationId === undefined || viewer.conversationId === c.id) this.send(to, frame);
+      }
+    }
+  }
+
+  // ---- the org file ---------------------------------------------------------------------------------
+
+  /** What the gateway takes from a (re)loaded org file: the secret, the users' tokens and the rate limits. */
+  useOrgFile(file: OrgFile): void {
+    this.org = file;
+    this.tokens = file.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+    this.admission.limits = file.limits;
+  }
+
+  /** Staff connections whose user the org removed, or whose token it replaced, are signed out. */
+  signOutRevoked(): void {
+    for (const connection of this.connections) {
+      const { userId, tokenHash: hash } = connection;
+      if (userId === null || hash === null) continue;
+      const holds = this.tokens.some((t) => t.userId === userId && timingSafeEqual(t.hash, hash));
+      const reason = signOutReason(this.state.users[userId], holds);
+      if (reason) this.closeWith(connection, CloseCode.unauthorized, "auth/invalid_token", reason);
+    }
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------------
+
+  stats(): { seq: number; conversations: number; connections: number } {
+    return {
+      seq: this.state.seq,
+      conversations: Object.keys(this.state.conversations).length,
+      connections: this.connections.size,
+    };
+  }
+
+  /** Close every connection; no timer of the gateway runs after this. */
+  close(): void {
+    this.closed = true;
+    for (const cancel of this.offlineTimers.values()) cancel();
+    for (const connection of this.connections) connection.ws.close(CloseCode.goingAway, "server shutting down");
+  }
+}

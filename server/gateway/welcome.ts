@@ -1,0 +1,123 @@
+// A client's welcome: a snapshot of what it may see, or a resume (the events it missed since the seq it holds,
+// projected for it), computed from the gateway's replica. docs/protocol.md, "Sequence numbers and resume".
+import type { Actor, State } from "../core/model.js";
+import { conversationIdsOf } from "../core/indexes.js";
+import { snapshot, userView } from "../core/views.js";
+import type { Viewer } from "../core/views.js";
+import { replay } from "../replay.js";
+import type { EventStore, StoredEvent } from "../store/store.js";
+import { conversationToken } from "../../src/protocol/identity.js";
+import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
+import type { EventFrame, ServerFrame, SnapshotReason, Welcome } from "../../src/protocol/messages.js";
+import type { Change } from "../../src/protocol/views.js";
+
+/** A resume further back than this many events gets a fresh snapshot instead. */
+export const MAX_RESUME_EVENTS = 20_000;
+
+/**
+ * Why a resume from `lastSeq` cannot be served (null: it can). Only a seq of this log's history, no later than its
+ * last committed event, with every event after it still stored, is resumed; anything else gets a snapshot.
+ */
+export async function resumeRefusal(
+  log: Pick<EventStore, "eventsAfter" | "epoch">,
+  lastSeq: number,
+  epoch: string | undefined,
+  seq: number,
+  depth: number,
+): Promise<SnapshotReason | null> {
+  if (epoch !== log.epoch) return "epoch";
+  if (lastSeq > seq) return "ahead";
+  if (seq - lastSeq > depth) return "too_far_back";
+  if (lastSeq < seq) {
+    for await (const next of log.eventsAfter(lastSeq, 1)) if (next.seq !== lastSeq + 1) return "missing_events";
+  }
+  return null;
+}
+
+/** Who is welcomed. `seen` (the conversations it was sent whole) grows with what the welcome sends. */
+export interface Welcomed {
+  role: "rep" | "supervisor" | "customer";
+  viewer: Viewer;
+  actor: Actor;
+  userId: string | null;
+  seen: Set<string>;
+}
+
+export interface WelcomeInput {
+  /** The replica, at the seq the missed events end at. */
+  state: State;
+  /** The seq the client holds (undefined: a first hello), and why it cannot be resumed (null: it can). */
+  lastSeq: number | undefined;
+  refused: SnapshotReason | null;
+  /** The committed events after `lastSeq`; null: a snapshot. */
+  missedEvents: StoredEvent[] | null;
+  /** The conversation token a customer signed in with. */
+  token: string | undefined;
+  secret: string;
+  epoch: string;
+  now: number;
+}
+
+/** The welcome frame and, for a resume, the frames that follow it. */
+export function welcomeFrames(client: Welcomed, input: WelcomeInput): ServerFrame[] {
+  const { state, lastSeq, missedEvents, token, now } = input;
+  let refused = input.refused;
+  const { viewer, actor, seen } = client;
+  const session: Welcome["session"] = {
+    role: client.role,
+    userId: client.userId,
+    name: client.userId ? (state.users[client.userId]?.name ?? null) : null,
+  };
+  if (token) session.conversationToken = token;
+  else if (actor.role === "customer") {
+    const own = conversationIdsOf(state, actor.key)
+      .map((id) => state.conversations[id]!)
+      .find((c) => c.state !== "closed");
+    if (own) session.conversationToken = conversationToken(input.secret, own.id, actor.key);
+  }
+  const seq = state.seq;
+  const snap = snapshot(state, viewer);
+  const missed = missedEvents === null ? null : replay(state, missedEvents, viewer, seen, snap);
+  if (lastSeq !== undefined && refused === null && missed === null) refused = "closed";
+  if (missed === null) {
+    for (const c of snap.conversations) seen.add(c.id);
+    for (const c of snap.customerConversations) seen.add(c.id);
+    return [
+      {
+        type: "welcome",
+        v: PROTOCOL_VERSION,
+        seq,
+        session,
+        epoch: input.epoch,
+        mode: "snapshot",
+        ...(refused === null ? {} : { snapshotReason: refused }),
+        snapshot: snap,
+        serverTime: now,
+      },
+    ];
+  }
+  const frames: ServerFrame[] = [
+    {
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      seq,
+      session,
+      epoch: input.epoch,
+      mode: "resume",
+      snapshot: null,
+      serverTime: now,
+    },
+    ...missed,
+  ];
+  for (const c of snap.conversations) seen.add(c.id);
+  // A resuming customer already holds their conversation too: later events add to it, not resend it.
+  for (const c of snap.customerConversations) seen.add(c.id);
+  // Presence and capacity may have changed many times: send their current values once.
+  const me = client.userId ? state.users[client.userId] : undefined;
+  if (me) {
+    const changes: Change[] = [{ kind: "user", user: userView(me, state.org.presenceReasons) }];
+    for (const offer of snap.offers) changes.push({ kind: "offer", offer });
+    frames.push({ type: "event", seq, at: now, changes } satisfies EventFrame);
+  }
+  return frames;
+}
