@@ -3,6 +3,7 @@
 // filesystem needs a mount): setFull makes every write transaction raise SQLSTATE 53100 (disk_full) from inside
 // Postgres, before anything is written, so the store sees the very error a full disk gives and takes the same path
 // (rollback, UNAVAILABLE "disk full", the batch kept for a retry).
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStore, postgresFailure, redactUrl } from "../../server/store/postgres-store.js";
 import type { EventStore } from "../../server/store/store.js";
@@ -17,26 +18,39 @@ beforeAll(async () => {
 
 afterAll(() => cluster?.stop());
 
-storeContract("postgres", async (): Promise<LogUnderTest> => {
-  const url = await cluster.createDatabase();
-  let full = false;
-  return {
-    open: (options = {}) =>
-      openPostgresStore<TestState>(url, {
-        ...options,
-        beforeWrite: async (client) => {
-          if (full)
-            await client.query(
-              "DO $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$",
-            );
-        },
-      }),
-    setFull(next) {
-      full = next;
-    },
-    remove: () => undefined,
-  };
-});
+storeContract(
+  "postgres",
+  async (): Promise<LogUnderTest> => {
+    const url = await cluster.createDatabase();
+    let full = false;
+    return {
+      open: (options = {}) =>
+        openPostgresStore<TestState>(url, {
+          ...options,
+          beforeWrite: async (client) => {
+            if (full)
+              await client.query(
+                "DO $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$",
+              );
+          },
+        }),
+      setFull(next) {
+        full = next;
+      },
+      async dropSnapshotPiece(piece) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query("DELETE FROM snapshot_pieces WHERE piece = $1", [piece]);
+        } finally {
+          await client.end();
+        }
+      },
+      remove: () => undefined,
+    };
+  },
+  { snapshotPieces: true },
+);
 
 describe("postgres: the store on its own", () => {
   it("creates its tables on first start and finds them again; a database of another program's tables is refused", async () => {
