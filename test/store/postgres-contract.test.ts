@@ -101,6 +101,44 @@ describe("postgres: the store on its own", () => {
     await store.close();
   });
 
+  it("opens a database of schema 1 (before threads and pieces): its messages are indexed once, its snapshot loads", async () => {
+    const url = await cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`
+        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
+        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
+        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '1');
+      `);
+      for (const e of [ev(1, "said", { thread: "c1", n: 1 }), ev(2), ev(3, "said", { thread: "c1", n: 3 })])
+        await client.query("INSERT INTO events (seq, at, type, body) VALUES ($1, $2, $3, $4)", [
+          e.seq,
+          e.at,
+          e.type,
+          JSON.stringify(e),
+        ]);
+      await client.query("INSERT INTO snapshots (seq, body) VALUES (2, $1)", [
+        JSON.stringify({ queues: { q: ["a"] } }),
+      ]);
+    } finally {
+      await client.end();
+    }
+    const logged: string[] = [];
+    const store: EventStore<TestState> = await openPostgresStore(url, {
+      threadOf: (e) => (typeof e.thread === "string" ? { thread: e.thread, position: e.n as number } : undefined),
+      log: (message) => logged.push(message),
+    });
+    try {
+      expect((await store.threadPage("c1", { limit: 10 })).events.map((e) => e.seq)).toEqual([1, 3]);
+      expect(await store.loadSnapshot()).toEqual({ seq: 2, state: { queues: { q: ["a"] } } });
+      expect(logged).toEqual([expect.stringMatching(/^indexed 2 stored events by thread in \d+ ms$/)]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("eventsAfter takes any number as its bound, as on SQLite (seq is a bigint column)", async () => {
     const store: EventStore<TestState> = await openPostgresStore(await cluster.createDatabase());
     store.append([ev(1), ev(2), ev(3)], { expectedSeq: 0 });
