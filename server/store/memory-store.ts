@@ -1,7 +1,14 @@
 // The memory medium: the log kept in arrays, nothing survives the process. For tests and for running with
 // persistence off. Bodies are still JSON (serialised on append, parsed on read), so callers see the same copying
 // semantics as with SQLite.
-import { conflict, openQueuedStore, type EncodedSnapshot, type Medium, type StoreOptions } from "./queued-store.js";
+import {
+  conflict,
+  openQueuedStore,
+  THREADS_KEY,
+  type EncodedSnapshot,
+  type Medium,
+  type StoreOptions,
+} from "./queued-store.js";
 import type { EventStore } from "./store.js";
 
 /** A log in memory. Several stores may be opened on one, one after another or side by side, like on a file. */
@@ -72,15 +79,21 @@ export function memoryMedium(log: MemoryLog): Medium {
       }
       return found;
     },
-    setThreads: (rows) => {
-      for (const [seq, thread, position] of rows) {
-        const event = log.events[log.firstAfter(seq - 1)];
-        if (event?.[0] === seq && !log.threads.get(thread)?.some((e) => e[1] === seq))
-          log.addToThread(thread, position, seq, event[1]);
+    indexThreads: (index) => {
+      log.threads.clear();
+      let indexed = 0;
+      for (const [seq, body] of log.events) {
+        const where = index(body);
+        if (where === undefined) continue;
+        log.addToThread(where.thread, where.position, seq, body);
+        indexed++;
       }
+      log.meta.set(THREADS_KEY, "1");
+      return indexed;
     },
     lastSeq: () => log.lastSeq(),
     latestSnapshot: () => log.snapshot,
+    snapshotSeq: () => log.snapshot?.seq ?? -1,
     getMeta: (key) => log.meta.get(key),
     setMeta: (key, value) => {
       log.meta.set(key, value);

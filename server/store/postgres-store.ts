@@ -12,9 +12,11 @@
 import pg from "pg";
 import {
   conflict,
+  joinSnapshotPieces,
   messageOf,
   openQueuedStore,
   snapshotPieces,
+  THREADS_KEY,
   type EncodedEvent,
   type EncodedSnapshot,
   type Medium,
@@ -34,6 +36,8 @@ const SCHEMA_LOCK = 0x63634153;
 /** Connections per store: a commit and page reads of resuming clients may run side by side. */
 const POOL_SIZE = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Events read per page by the backfill of the thread index. */
+const INDEX_PAGE = 1_000;
 
 export interface PostgresStoreOptions extends StoreOptions {
   /**
@@ -208,17 +212,18 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       }
       if (snapshot !== undefined) {
         // The snapshot's own row says it is in pieces (an empty body: no JSON is empty); its text is in the pieces.
+        // Pieces of a snapshot saved again at the same seq go too: the new one may have fewer.
+        await client.query("DELETE FROM snapshot_pieces WHERE seq <= $1", [snapshot.seq]);
         await client.query(
           "INSERT INTO snapshots (seq, body) VALUES ($1, '') ON CONFLICT (seq) DO UPDATE SET body = excluded.body",
           [snapshot.seq],
         );
         const pieces = snapshotPieces(snapshot.body);
         await client.query(
-          "INSERT INTO snapshot_pieces (seq, piece, body) SELECT $1, * FROM unnest($2::int[], $3::text[]) ON CONFLICT (seq, piece) DO UPDATE SET body = excluded.body",
+          "INSERT INTO snapshot_pieces (seq, piece, body) SELECT $1, * FROM unnest($2::int[], $3::text[])",
           [snapshot.seq, pieces.map((_, i) => i), pieces],
         );
         await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
-        await client.query("DELETE FROM snapshot_pieces WHERE seq < $1", [snapshot.seq]);
       }
       await client.query("COMMIT");
     } catch (error) {
@@ -258,12 +263,20 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
         const row = result.rows[0];
         if (row === undefined) return undefined;
         if (row.body !== "") return { seq: Number(row.seq), body: row.body };
-        const pieces = await pool.query<[string]>({
-          text: "SELECT body FROM snapshot_pieces WHERE seq = $1 ORDER BY piece",
+        const pieces = await pool.query<[number, string]>({
+          text: "SELECT piece, body FROM snapshot_pieces WHERE seq = $1 ORDER BY piece",
           values: [row.seq],
           rowMode: "array",
         });
-        return { seq: Number(row.seq), body: pieces.rows.map(([body]) => body).join("") };
+        return joinSnapshotPieces(shown, Number(row.seq), pieces.rows);
+      }),
+    snapshotSeq: () =>
+      attempt(async () => {
+        const result = await pool.query<[string]>({
+          text: "SELECT coalesce(max(seq), -1) FROM snapshots",
+          rowMode: "array",
+        });
+        return Number(result.rows[0]![0]);
       }),
     threadPage: (thread, before, max) =>
       attempt(async () => {
@@ -277,13 +290,49 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
         });
         return result.rows.map(([seq, body]): [number, string] => [Number(seq), body]);
       }),
-    setThreads: (rows) =>
-      attempt(async () => {
-        await pool.query(
-          "UPDATE events SET thread = t.thread, position = t.position FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS t(seq, thread, position) WHERE events.seq = t.seq",
-          [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+    indexThreads: async (index) => {
+      const client = await attempt(() => pool.connect());
+      try {
+        await client.query("BEGIN");
+        let indexed = 0;
+        for (let cursor = 0; ;) {
+          const page = await client.query<[string, string]>({
+            text: "SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+            values: [cursor, INDEX_PAGE],
+            rowMode: "array",
+          });
+          if (page.rows.length === 0) break;
+          const rows: [number, string, number][] = [];
+          for (const [seq, body] of page.rows) {
+            cursor = Number(seq);
+            const where = index(body);
+            if (where !== undefined) rows.push([cursor, where.thread, where.position]);
+          }
+          if (rows.length > 0) {
+            await client.query(
+              "UPDATE events SET thread = t.thread, position = t.position FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS t(seq, thread, position) WHERE events.seq = t.seq",
+              [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+            );
+          }
+          indexed += rows.length;
+        }
+        await client.query(
+          "INSERT INTO meta (key, value) VALUES ($1, '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          [THREADS_KEY],
         );
-      }),
+        await client.query("COMMIT");
+        client.release();
+        return indexed;
+      } catch (error) {
+        const rolledBack = await client.query("ROLLBACK").then(
+          () => true,
+          () => false,
+        );
+        client.release(rolledBack ? undefined : true);
+        if (error instanceof StoreError) throw error;
+        throw unavailable(error, shown);
+      }
+    },
     getMeta: (key) =>
       attempt(async () => {
         const result = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = $1", [key]);

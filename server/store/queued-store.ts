@@ -47,10 +47,12 @@ export interface StoreOptions {
    * the index), so that `threadPage` reads a thread a page at a time. Without it no event is in a thread.
    */
   threadOf?: (event: StoredEvent) => ThreadPosition | undefined;
+  /** Told what the store did at open that an operator may want to know (a log indexed by thread, and how long). */
+  log?: (message: string) => void;
 }
 
 /** The meta key that says every stored event was indexed by thread (a log from before, once backfilled). */
-const THREADS_KEY = "threads_indexed";
+export const THREADS_KEY = "threads_indexed";
 
 export interface EncodedSnapshot {
   seq: number;
@@ -76,10 +78,15 @@ export interface Medium {
   page(afterSeq: number, max: number): MaybePromise<[number, string][]>;
   /** Up to `max` committed events of `thread` with position < before, the latest first, as [seq, body]. */
   threadPage(thread: string, before: number, max: number): MaybePromise<[number, string][]>;
-  /** Index stored events by thread ([seq, thread, position]): the backfill of a log written before the index. */
-  setThreads(rows: readonly [number, string, number][]): MaybePromise<void>;
+  /**
+   * The backfill of a log written before the index: every stored event indexed by thread (`index` says where a body
+   * goes), and meta THREADS_KEY set to "1", in one transaction. Returns how many events went into a thread.
+   */
+  indexThreads(index: (body: string) => ThreadPosition | undefined): MaybePromise<number>;
   lastSeq(): MaybePromise<number>;
   latestSnapshot(): MaybePromise<EncodedSnapshot | undefined>;
+  /** The latest snapshot's seq (-1 when there is none), without reading the snapshot itself. */
+  snapshotSeq(): MaybePromise<number>;
   getMeta(key: string): MaybePromise<string | undefined>;
   setMeta(key: string, value: string): MaybePromise<void>;
   close(): MaybePromise<void>;
@@ -98,39 +105,38 @@ export function conflict(file: string | undefined, expectedLast: number, actualL
 export async function openQueuedStore<S>(medium: Medium, options: StoreOptions = {}): Promise<EventStore<S>> {
   const read = <T>(action: () => MaybePromise<T>): Promise<T> => guard("READ_FAILED", "read from", medium.file, action);
   const lastCommitted = await read(() => medium.lastSeq());
-  const snapshotSeq = (await read(() => medium.latestSnapshot()))?.seq ?? -1;
+  const snapshotSeq = await read(() => medium.snapshotSeq());
   const epoch = (await read(() => medium.getMeta(EPOCH_KEY))) ?? (await createEpoch(medium));
-  if (options.threadOf && (await read(() => medium.getMeta(THREADS_KEY))) !== "1")
-    await indexThreads(medium, options.threadOf);
-  return new QueuedStore<S>(medium, lastCommitted, snapshotSeq, epoch, options.threadOf);
+  const indexed = (await read(() => medium.getMeta(THREADS_KEY))) === "1";
+  if (options.threadOf && !indexed) await indexThreads(medium, options.threadOf, options.log);
+  // A store without threadOf that writes to an indexed log leaves its events out of the index: the log is then marked
+  // as not indexed (once, at its first write), so that the next store with threadOf indexes them.
+  return new QueuedStore<S>(medium, lastCommitted, snapshotSeq, epoch, options.threadOf, indexed && !options.threadOf);
 }
 
 /**
- * A log written before threads were indexed (or a new one) gets its stored events indexed, once, a page at a time. A
- * storage that refuses the write leaves it for the next start: meanwhile a thread reads what was indexed.
+ * A log written before threads were indexed (or a new one) gets its stored events indexed, once, in one transaction.
+ * A storage that refuses the write leaves it for the next start: meanwhile a thread reads what was indexed before.
  */
-async function indexThreads(medium: Medium, threadOf: NonNullable<StoreOptions["threadOf"]>): Promise<void> {
-  try {
-    let cursor = 0;
-    for (;;) {
-      const rows = await guard("READ_FAILED", "read from", medium.file, () => medium.page(cursor, PAGE_SIZE));
-      if (rows.length === 0) break;
-      const indexed: [number, string, number][] = [];
-      for (const [seq, body] of rows) {
-        cursor = seq;
-        let where: ThreadPosition | undefined;
-        try {
-          where = threadOf(JSON.parse(body) as StoredEvent);
-        } catch {
-          continue; // A damaged body is reported where it is read; it is in no thread.
-        }
-        if (where) indexed.push([seq, where.thread, where.position]);
-      }
-      if (indexed.length > 0) await guard("WRITE_FAILED", "write to", medium.file, () => medium.setThreads(indexed));
+async function indexThreads(
+  medium: Medium,
+  threadOf: NonNullable<StoreOptions["threadOf"]>,
+  log: StoreOptions["log"],
+): Promise<void> {
+  const index = (body: string): ThreadPosition | undefined => {
+    try {
+      return threadOf(JSON.parse(body) as StoredEvent);
+    } catch {
+      return undefined; // A damaged body is reported where it is read; it is in no thread.
     }
-    await guard("WRITE_FAILED", "write to", medium.file, () => medium.setMeta(THREADS_KEY, "1"));
+  };
+  try {
+    const started = Date.now();
+    const indexed = await guard("WRITE_FAILED", "write to", medium.file, () => medium.indexThreads(index));
+    if (indexed > 0) log?.(`indexed ${indexed} stored events by thread in ${Date.now() - started} ms`);
   } catch (error) {
     if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
+    log?.(`the stored events were not indexed by thread (${error.message}): the next start tries again`);
   }
 }
 
@@ -162,6 +168,8 @@ class QueuedStore<S> implements EventStore<S> {
   #writesUnderWay = 0;
   readonly epoch: string;
   readonly #threadOf: StoreOptions["threadOf"];
+  /** The log says every event is indexed by thread, and this store (without threadOf) is about to make it untrue. */
+  #unmarkIndexed: boolean;
   #closing: Promise<void> | null = null;
 
   constructor(
@@ -170,9 +178,11 @@ class QueuedStore<S> implements EventStore<S> {
     snapshotSeq: number,
     epoch: string,
     threadOf: StoreOptions["threadOf"],
+    unmarkIndexed: boolean,
   ) {
     this.#medium = medium;
     this.#threadOf = threadOf;
+    this.#unmarkIndexed = unmarkIndexed;
     this.#lastCommitted = lastCommitted;
     this.#snapshotSeq = snapshotSeq;
     this.epoch = epoch;
@@ -342,6 +352,10 @@ class QueuedStore<S> implements EventStore<S> {
     this.#queue = [];
     this.#writing = rows;
     try {
+      if (this.#unmarkIndexed && last !== undefined) {
+        await this.#write(() => this.#medium.setMeta(THREADS_KEY, "0"));
+        this.#unmarkIndexed = false;
+      }
       await this.#write(() => this.#medium.write(rows, snapshot, this.#lastCommitted));
     } catch (error) {
       this.#writing = [];
@@ -490,6 +504,22 @@ export function snapshotPieces(body: string): string[] {
   const pieces: string[] = [];
   for (let at = 0; at < body.length; at += SNAPSHOT_PIECE) pieces.push(body.slice(at, at + SNAPSHOT_PIECE));
   return pieces;
+}
+
+/**
+ * A snapshot's text joined from its stored pieces ([piece no, text] in piece order). A piece gone missing is damage,
+ * said like a snapshot that is not JSON any more: a missing middle piece of a long string would still parse.
+ */
+export function joinSnapshotPieces(
+  file: string | undefined,
+  seq: number,
+  pieces: readonly (readonly [number, string])[],
+): EncodedSnapshot {
+  pieces.forEach(([piece], i) => {
+    if (piece !== i) throw damaged(file, `the snapshot at seq ${seq} is missing piece ${i}`);
+  });
+  if (pieces.length === 0) throw damaged(file, `the snapshot at seq ${seq} has no pieces`);
+  return { seq, body: pieces.map(([, body]) => body).join("") };
 }
 
 export function messageOf(error: unknown): string {

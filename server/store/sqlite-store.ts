@@ -5,13 +5,16 @@ import Database from "better-sqlite3";
 import {
   conflict,
   damaged,
+  joinSnapshotPieces,
   messageOf,
   openQueuedStore,
   snapshotPieces,
+  THREADS_KEY,
   type EncodedEvent,
   type EncodedSnapshot,
   type Medium,
   type StoreOptions,
+  type ThreadPosition,
 } from "./queued-store.js";
 import { StoreError, transientStorageFailure, type EventStore } from "./store.js";
 
@@ -21,6 +24,8 @@ export const SCHEMA_VERSION = 2;
 export const APPLICATION_ID = 0x63634147; // "ccAG"
 /** How long a statement waits for a lock held by another connection (e.g. a backup or inspection tool). */
 const BUSY_TIMEOUT_MS = 5_000;
+/** Events read per page by the backfill of the thread index. */
+const INDEX_PAGE = 1_000;
 
 export interface SqliteStoreOptions extends StoreOptions {
   /**
@@ -174,27 +179,41 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
     )
     .raw();
   const updateThread = db.prepare<[string, number, number]>("UPDATE events SET thread = ?, position = ? WHERE seq = ?");
-  const setThreads = db.transaction((rows: readonly [number, string, number][]) => {
-    for (const [seq, thread, position] of rows) updateThread.run(thread, position, seq);
-  });
   const selectPage = db
     .prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
     .raw();
   const selectLastSeq = db.prepare<[], number>("SELECT coalesce(max(seq), 0) FROM events").pluck();
   const selectSnapshot = db.prepare<[], EncodedSnapshot>("SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1");
   const selectPieces = db
-    .prepare<[number], string>("SELECT body FROM snapshot_pieces WHERE seq = ? ORDER BY piece")
-    .pluck();
+    .prepare<[number], [number, string]>("SELECT piece, body FROM snapshot_pieces WHERE seq = ? ORDER BY piece")
+    .raw();
+  const selectSnapshotSeq = db.prepare<[], number>("SELECT coalesce(max(seq), -1) FROM snapshots").pluck();
   const insertSnapshot = db.prepare<[number, string]>("INSERT OR REPLACE INTO snapshots (seq, body) VALUES (?, ?)");
   const insertPiece = db.prepare<[number, number, string]>(
-    "INSERT OR REPLACE INTO snapshot_pieces (seq, piece, body) VALUES (?, ?, ?)",
+    "INSERT INTO snapshot_pieces (seq, piece, body) VALUES (?, ?, ?)",
   );
   const deleteOlderSnapshots = db.prepare<[number]>("DELETE FROM snapshots WHERE seq < ?");
-  const deleteOlderPieces = db.prepare<[number]>("DELETE FROM snapshot_pieces WHERE seq < ?");
+  const deletePiecesUpTo = db.prepare<[number]>("DELETE FROM snapshot_pieces WHERE seq <= ?");
   const selectMeta = db.prepare<[string], string>("SELECT value FROM meta WHERE key = ?").pluck();
   const upsertMeta = db.prepare<[string, string]>(
     "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   );
+  const indexThreads = db.transaction((index: (body: string) => ThreadPosition | undefined): number => {
+    let indexed = 0;
+    for (let cursor = 0; ;) {
+      const rows = selectPage.all(cursor, INDEX_PAGE);
+      if (rows.length === 0) break;
+      for (const [seq, body] of rows) {
+        cursor = seq;
+        const where = index(body);
+        if (where === undefined) continue;
+        updateThread.run(where.thread, where.position, seq);
+        indexed++;
+      }
+    }
+    upsertMeta.run(THREADS_KEY, "1");
+    return indexed;
+  });
 
   const write = db.transaction(
     (events: readonly EncodedEvent[], snapshot: EncodedSnapshot | undefined, expectedLast: number) => {
@@ -204,10 +223,11 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
       for (const e of events) insertEvent.run(e.seq, e.at, e.type, e.body, e.thread ?? null, e.position ?? null);
       if (snapshot !== undefined) {
         // The snapshot's own row says it is in pieces (an empty body: no JSON is empty); its text is in the pieces.
+        // Pieces of a snapshot saved again at the same seq go too: the new one may have fewer.
+        deletePiecesUpTo.run(snapshot.seq);
         insertSnapshot.run(snapshot.seq, "");
         snapshotPieces(snapshot.body).forEach((piece, i) => insertPiece.run(snapshot.seq, i, piece));
         deleteOlderSnapshots.run(snapshot.seq);
-        deleteOlderPieces.run(snapshot.seq);
       }
     },
   );
@@ -219,14 +239,13 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
     page: (afterSeq, max) => selectPage.all(afterSeq, max),
     lastSeq: () => selectLastSeq.get() ?? 0,
     threadPage: (thread, before, max) => selectThreadPage.all(thread, before, max),
-    setThreads: (rows) => {
-      setThreads.immediate(rows);
-    },
+    indexThreads: (index) => indexThreads.immediate(index),
     latestSnapshot: () => {
       const row = selectSnapshot.get();
       // A snapshot written before pieces existed is one row with its whole body.
-      return row === undefined || row.body !== "" ? row : { seq: row.seq, body: selectPieces.all(row.seq).join("") };
+      return row === undefined || row.body !== "" ? row : joinSnapshotPieces(file, row.seq, selectPieces.all(row.seq));
     },
+    snapshotSeq: () => selectSnapshotSeq.get() ?? -1,
     getMeta: (key) => selectMeta.get(key),
     setMeta: (key, value) => {
       upsertMeta.run(key, value);

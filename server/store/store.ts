@@ -10,13 +10,20 @@
  * and reading are asynchronous, so that a store may sit on a database across the network.
  *
  * Layout: `./queued-store.ts` is the front every store shares (validation, serialisation, the pending batch, the
- * group commit, the epoch) over a medium: `./sqlite-store.ts` (`openSqliteStore`, durable, one file) or
- * `./memory-store.ts` (`openMemoryStore`, arrays, nothing survives the process). test/store/contract.ts is what any
- * store must do.
+ * group commit, the epoch, the thread index's backfill) over a medium: `./sqlite-store.ts` (`openSqliteStore`, durable,
+ * one file), `./postgres-store.ts` (`openPostgresStore`) or `./memory-store.ts` (`openMemoryStore`, arrays, nothing
+ * survives the process). test/store/contract.ts is what any store must do.
  *
- * Threads: events the store is told belong to a thread (a conversation's messages) are indexed by thread and position,
- * so that a thread is read a page at a time (`threadPage`) instead of being held in memory. Snapshots are written in
- * pieces of at most SNAPSHOT_PIECE characters, so that no single row (and no single copy of it) is the whole state.
+ * Threads: the store option `threadOf` (queued-store.ts StoreOptions) says which events belong to a thread (a
+ * conversation's messages) and at which position. They are indexed by (thread, position) as they are committed, in the
+ * same write, so that a thread is read a page at a time (`threadPage`) instead of being held in memory. A log written
+ * before the index (or by a store without `threadOf`) is indexed at open, once, in one transaction. The store knows
+ * nothing of what a thread is: the caller's `threadOf` decides.
+ *
+ * Snapshots are written in pieces of at most SNAPSHOT_PIECE characters (in the same transaction as before, older ones
+ * dropped), so that no single row, and no single copy of one, is the whole state; loading joins them and parses once.
+ * A snapshot stored whole, before pieces, still loads. A missing piece is reported as damage, like a snapshot that is
+ * not JSON any more.
  */
 
 /** The most characters of a snapshot one stored row holds; a bigger snapshot is written in several. */

@@ -24,6 +24,8 @@ export interface LogUnderTest {
   open(options?: StoreOptions): Promise<EventStore<TestState>>;
   /** From now on the log refuses writes as a full disk does (the store says UNAVAILABLE), until `false`. */
   setFull(full: boolean): void;
+  /** Damage the stored snapshot: its piece number `piece` goes missing (media that store snapshots in pieces). */
+  dropSnapshotPiece?(piece: number): Promise<void> | void;
   /** Let go of what the log holds (its temp dir). Stores opened on it are closed first. */
   remove(): Promise<void> | void;
 }
@@ -73,7 +75,13 @@ export async function rejected(promise: Promise<unknown>, code: StoreErrorCode):
   return caught as StoreError;
 }
 
-export function storeContract(name: string, newLog: NewLog): void {
+/** What a medium can do beyond the contract, for the tests that need it. */
+export interface MediumTraits {
+  /** Snapshots are stored in pieces, and the log under test can drop one (dropSnapshotPiece). */
+  snapshotPieces?: boolean;
+}
+
+export function storeContract(name: string, newLog: NewLog, media: MediumTraits = {}): void {
   describe(`${name}: the event store contract`, () => {
     const logs: LogUnderTest[] = [];
     const opened: EventStore<TestState>[] = [];
@@ -140,18 +148,55 @@ export function storeContract(name: string, newLog: NewLog): void {
       const threaded = await openOn(log, { threadOf });
       const page = await threaded.threadPage("a", { limit: 10 });
       expect(page.events.map((e) => e.seq)).toEqual([1, 3]);
+      threaded.append([ev(4, "said", { thread: "a", n: 4 })], { expectedSeq: 3 });
+      await threaded.close();
+
+      // A store without threads that writes after it: its events are indexed by the next store with threads.
+      const plainAgain = await openOn(log);
+      plainAgain.append([ev(5, "said", { thread: "a", n: 5 })], { expectedSeq: 4 });
+      await plainAgain.close();
+      const again = await openOn(log, { threadOf });
+      expect((await again.threadPage("a", { limit: 10 })).events.map((e) => e.seq)).toEqual([1, 3, 4, 5]);
     });
 
     it("stores a snapshot bigger than a piece and reads it back whole", async () => {
-      const store = await open();
+      const log = await freshLog();
+      const store = await openOn(log);
       const big = "x".repeat(SNAPSHOT_PIECE * 2 + 17);
       store.append([ev(1)], { expectedSeq: 0 });
       await store.saveSnapshot({ seq: 1, state: { queues: { q: [big, "é✓"] } } });
       expect(await store.loadSnapshot()).toEqual({ seq: 1, state: { queues: { q: [big, "é✓"] } } });
+      // Saved again at the same seq, smaller: nothing of the bigger one is left in it.
+      await store.saveSnapshot({ seq: 1, state: { queues: { q: ["z".repeat(SNAPSHOT_PIECE + 1)] } } });
+      expect(await store.loadSnapshot()).toEqual({
+        seq: 1,
+        state: { queues: { q: ["z".repeat(SNAPSHOT_PIECE + 1)] } },
+      });
       store.append([ev(2)], { expectedSeq: 1 });
       await store.saveSnapshot({ seq: 2, state: { queues: { small: ["y"] } } });
       expect(await store.loadSnapshot()).toEqual({ seq: 2, state: { queues: { small: ["y"] } } });
+      const reopened = await openOn(log);
+      expect(await reopened.loadSnapshot()).toEqual({ seq: 2, state: { queues: { small: ["y"] } } });
     });
+
+    // Run where the medium stores snapshots in pieces (memory keeps one whole: nothing of it can go missing).
+    it.runIf(media.snapshotPieces === true)(
+      "says a snapshot is damaged when one of its pieces is missing, as when it is not JSON any more",
+      async () => {
+        const log = await freshLog();
+        const store = await openOn(log);
+        store.append([ev(1)], { expectedSeq: 0 });
+        await store.saveSnapshot({ seq: 1, state: { queues: { q: ["x".repeat(SNAPSHOT_PIECE * 3)] } } });
+        await store.close();
+        await log.dropSnapshotPiece!(1);
+        const reopened = await openOn(log);
+        expect(await reopened.lastSeq()).toBe(1);
+        const error = await rejected(reopened.loadSnapshot(), "DAMAGED");
+        expect(error.message).toMatch(
+          /is damaged \(the snapshot at seq 1 is missing piece 1\): restore the file from a backup/,
+        );
+      },
+    );
 
     it("starts empty", async () => {
       const store = await open();

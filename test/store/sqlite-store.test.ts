@@ -84,14 +84,25 @@ describe("sqlite store: the file", () => {
     old.prepare("INSERT INTO snapshots (seq, body) VALUES (2, ?)").run(JSON.stringify({ queues: { q: ["a"] } }));
     old.close();
 
-    const store = await openSqlite(file, {
-      threadOf: (e) => (typeof e.thread === "string" ? { thread: e.thread, position: e.n as number } : undefined),
-    });
+    const logged: string[] = [];
+    const options = {
+      threadOf: (e: StoredEvent) =>
+        typeof e.thread === "string" ? { thread: e.thread, position: e.n as number } : undefined,
+      log: (message: string) => logged.push(message),
+    };
+    const store = await openSqlite(file, options);
     expect((await store.threadPage("c1", { limit: 10 })).events.map((e) => e.seq)).toEqual([1, 3]);
     expect(await store.loadSnapshot()).toEqual({ seq: 2, state: { queues: { q: ["a"] } } });
+    expect(logged).toEqual([expect.stringMatching(/^indexed 2 stored events by thread in \d+ ms$/)]);
     const db = new Database(file, { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
+
+    // Indexed once: opened again, nothing is indexed (or told) again.
+    await store.close();
+    const again = await openSqlite(file, options);
+    expect((await again.threadPage("c1", { before: 3, limit: 10 })).events.map((e) => e.seq)).toEqual([1]);
+    expect(logged).toHaveLength(1);
   });
 
   it("creates missing parent directories", async () => {
