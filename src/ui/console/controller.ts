@@ -27,6 +27,7 @@ import type { QuickReply } from "../../protocol/quick-replies.js";
 import { nextPlaceholderStart } from "./templates.js";
 import { historyOrigin, historyText } from "./history.js";
 import type { Store } from "../mirror/store.js";
+import { loadEarlier, nearThreadTop, wantsEarlier } from "../mirror/earlier.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -55,6 +56,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       if (focus === this.historyFocus) return;
       this.historyFocus = focus;
       const session = this.focusedSession();
+      // A conversation holding fewer messages than it has reads the page before its oldest one.
+      if (session && session.messages.length < session.view.messageCount && wantsEarlier(session))
+        void this.loadEarlier(session.id);
       if (!session?.view.customer.authenticated) return;
       const origin = historyOrigin(session);
       const asked = this.historyAskedAt.get(origin);
@@ -262,9 +266,14 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "select-next-session", step: command === "next-session" ? 1 : -1 });
         return;
       }
-      case "scroll-up":
+      case "scroll-up": {
         this.store.dispatch({ type: "scroll", delta: 5 });
+        // At the top of what is held, the page before it is read (again, after a failure).
+        const scrolled = this.focusedSession();
+        if (wantsEarlier(scrolled) && nearThreadTop(scrolled, scrolled.scroll, this.state.size.rows))
+          await this.loadEarlier(scrolled.id);
         return;
+      }
       case "scroll-down":
         this.store.dispatch({ type: "scroll", delta: -5 });
         return;
@@ -571,6 +580,18 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if ((this.state.history[origin] ?? []).length === 0)
       return this.flash(`${sanitizeLine(session.view.customer.name)} has no earlier conversations.`);
     this.store.dispatch({ type: "picker", picker: { kind: "history", conversationId: origin, filter: "", index: 0 } });
+  }
+
+  /** The page of messages before the oldest one a session holds; a failure shows in the status line. */
+  private async loadEarlier(conversationId: string): Promise<void> {
+    const session = this.state.sessions[conversationId];
+    if (!wantsEarlier(session)) return;
+    await loadEarlier(
+      session,
+      this.client,
+      (action) => this.store.dispatch(action),
+      (text) => this.flash(text, "error"),
+    );
   }
 
   async loadOpenItems(): Promise<void> {

@@ -60,7 +60,11 @@ export type Action =
   | { type: "resize"; columns: number; rows: number }
   | { type: "terminal-focus"; focused: boolean }
   | { type: "count"; what: keyof UiState["counts"] }
-  | { type: "typing"; conversationId: string; until: number };
+  | { type: "typing"; conversationId: string; until: number }
+  /** A page of earlier messages asked for (`messages`), arrived (with staff notes on a first page) or failed. */
+  | { type: "earlier-loading"; conversationId: string }
+  | { type: "earlier-page"; conversationId: string; messages: MessageView[]; more: boolean; notes?: NoteView[] }
+  | { type: "earlier-failed"; conversationId: string; error: string };
 
 /** How long a message stays in the flash line when nothing else replaces it. */
 export const FLASH_MS = 5000;
@@ -77,16 +81,34 @@ export function isMine(view: ConversationView, meId: string | undefined): boolea
   );
 }
 
-function mergeMessages(existing: MessageView[], incoming: MessageView[]): MessageView[] {
+/** A message id's number ("m120" → 120): ids grow with time, so they order a thread. */
+function messageNumber(message: MessageView): number {
+  const n = Number(message.id.slice(1));
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+}
+
+/** Messages merged by id, ordered by their number (a page of earlier ones is prepended; a resume may interleave). */
+export function mergeMessages(existing: MessageView[], incoming: MessageView[]): MessageView[] {
   if (incoming.length === 0) return existing;
   const known = new Set(existing.map((m) => m.id));
   const fresh = incoming.filter((m) => !known.has(m.id));
   if (fresh.length === 0) return existing;
   const merged = existing.concat(fresh);
-  // Messages arrive in order; a resume may interleave, so keep them sorted by server time then id.
-  if (existing.length > 0 && fresh[0]!.at < existing[existing.length - 1]!.at)
-    merged.sort((a, b) => a.at - b.at || Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  const last = existing.at(-1);
+  if (last && fresh.some((m) => messageNumber(m) < messageNumber(last)))
+    merged.sort((a, b) => messageNumber(a) - messageNumber(b) || a.at - b.at);
   return merged;
+}
+
+/** How many messages of a session are known to exist before the oldest one held (0 once the oldest is held). */
+export function earlierCount(session: Session): number {
+  if (session.earlier && !session.earlier.more) return 0;
+  return Math.max(0, session.view.messageCount - session.messages.length);
+}
+
+/** Whether earlier messages of a session exist that it does not hold. */
+export function hasEarlier(session: Session): boolean {
+  return session.earlier ? session.earlier.more : earlierCount(session) > 0;
 }
 
 function mergeNotes(existing: NoteView[], incoming: NoteView[]): NoteView[] {
@@ -222,6 +244,8 @@ function addMessage(state: UiState, conversationId: string, message: MessageView
     ...session.view,
     customerWaitingSince: wait.customerWaitingSince,
     firstResponseAt: wait.firstResponseAt,
+    // A message comes without its view: the count follows it, until the next view says it again.
+    messageCount: session.view.messageCount + 1,
   };
   return {
     ...state,
@@ -392,7 +416,9 @@ export function reduce(state: UiState, action: Action): UiState {
     case "scroll": {
       if (state.focus === "home") return state;
       return withSession(state, state.focus, (s) => {
-        const scroll = action.delta === "live" ? 0 : Math.max(0, s.scroll + action.delta);
+        // Never past the oldest line held: the top of the thread stays on screen (and asks for earlier pages).
+        const top = Math.max(0, s.messages.length + s.notes.length + (s.lines?.length ?? 0) - 1);
+        const scroll = action.delta === "live" ? 0 : Math.max(0, Math.min(top, s.scroll + action.delta));
         return { ...s, scroll, unread: scroll === 0 ? 0 : s.unread };
       });
     }
@@ -449,6 +475,25 @@ export function reduce(state: UiState, action: Action): UiState {
     }
     case "count":
       return { ...state, counts: { ...state.counts, [action.what]: state.counts[action.what] + 1 } };
+    case "earlier-loading":
+      return withSession(state, action.conversationId, (s) => ({
+        ...s,
+        earlier: { loading: true, more: s.earlier?.more ?? true },
+      }));
+    case "earlier-page":
+      // Earlier messages were there before the rep came: they are read, never unread. The scroll counts from the
+      // bottom, so the message being read stays where it is.
+      return withSession(state, action.conversationId, (s) => ({
+        ...s,
+        messages: mergeMessages(s.messages, action.messages),
+        notes: mergeNotes(s.notes, action.notes ?? []),
+        earlier: { loading: false, more: action.more },
+      }));
+    case "earlier-failed":
+      return withSession(state, action.conversationId, (s) => ({
+        ...s,
+        earlier: { loading: false, more: s.earlier?.more ?? true, error: action.error },
+      }));
   }
 }
 
