@@ -8,7 +8,7 @@
 // declined when they come back, a customer's conversations at a retried start or a reconnect, the reps that may be
 // offered something, and the reps that hold a conversation when it closes.
 import type { Org } from "./org.js";
-import type { Conversation, State } from "./model.js";
+import type { State } from "./model.js";
 
 export interface Indexes {
   /** Conversations that went to Waiting (each may have left it since). */

@@ -14,14 +14,16 @@ import {
   conflict,
   messageOf,
   openQueuedStore,
+  snapshotPieces,
   type EncodedEvent,
   type EncodedSnapshot,
   type Medium,
+  type StoreOptions,
 } from "./queued-store.js";
 import { StoreError, type EventStore } from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a database written by a newer one. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 /** The meta keys that mark a database as ours and say its layout. */
 const APPLICATION_KEY = "application";
 const APPLICATION = "cc-agent";
@@ -33,7 +35,7 @@ const SCHEMA_LOCK = 0x63634153;
 const POOL_SIZE = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends StoreOptions {
   /**
    * Called inside every write transaction before anything is written (tests use it to make Postgres refuse the write
    * as a full disk does, SQLSTATE 53100). A throw rolls the transaction back.
@@ -82,7 +84,7 @@ export async function openPostgresStore<S>(url: string, options: PostgresStoreOp
   pool.on("connect", (client) => client.on("error", () => undefined));
   try {
     await createTables(pool, shown);
-    return await openQueuedStore<S>(postgresMedium(pool, shown, options));
+    return await openQueuedStore<S>(postgresMedium(pool, shown, options), options);
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof StoreError && error.code !== "UNAVAILABLE" && error.code !== "READ_FAILED") throw error;
@@ -106,12 +108,14 @@ async function createTables(pool: pg.Pool, shown: string): Promise<void> {
     );
     if (existing.rows.length > 0) {
       await checkOurs(client, shown, existing.rows.length);
+      await upgrade(client);
     } else {
       await client.query(`
         CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
         CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
         CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
       `);
+      await upgrade(client);
       await client.query("INSERT INTO meta (key, value) VALUES ($1, $2), ($3, $4)", [
         APPLICATION_KEY,
         APPLICATION,
@@ -126,6 +130,20 @@ async function createTables(pool: pg.Pool, shown: string): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/**
+ * Schema 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces. Each
+ * statement is a no-op on a database that has it already.
+ */
+async function upgrade(client: pg.PoolClient): Promise<void> {
+  await client.query(`
+    ALTER TABLE events ADD COLUMN IF NOT EXISTS thread text;
+    ALTER TABLE events ADD COLUMN IF NOT EXISTS position bigint;
+    CREATE INDEX IF NOT EXISTS events_by_thread ON events (thread, position) WHERE thread IS NOT NULL;
+    CREATE TABLE IF NOT EXISTS snapshot_pieces (seq bigint NOT NULL, piece integer NOT NULL, body text NOT NULL, PRIMARY KEY (seq, piece));
+  `);
+  await client.query("UPDATE meta SET value = $1 WHERE key = $2", [String(POSTGRES_SCHEMA_VERSION), SCHEMA_KEY]);
 }
 
 /** Tables named like ours that another program made are refused rather than altered. */
@@ -177,16 +195,30 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       await options.beforeWrite?.(client);
       if (events.length > 0) {
         await client.query(
-          "INSERT INTO events (seq, at, type, body) SELECT * FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::text[])",
-          [events.map((e) => e.seq), events.map((e) => e.at), events.map((e) => e.type), events.map((e) => e.body)],
+          "INSERT INTO events (seq, at, type, body, thread, position) SELECT * FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::text[], $5::text[], $6::bigint[])",
+          [
+            events.map((e) => e.seq),
+            events.map((e) => e.at),
+            events.map((e) => e.type),
+            events.map((e) => e.body),
+            events.map((e) => e.thread ?? null),
+            events.map((e) => e.position ?? null),
+          ],
         );
       }
       if (snapshot !== undefined) {
+        // The snapshot's own row says it is in pieces (an empty body: no JSON is empty); its text is in the pieces.
         await client.query(
-          "INSERT INTO snapshots (seq, body) VALUES ($1, $2) ON CONFLICT (seq) DO UPDATE SET body = excluded.body",
-          [snapshot.seq, snapshot.body],
+          "INSERT INTO snapshots (seq, body) VALUES ($1, '') ON CONFLICT (seq) DO UPDATE SET body = excluded.body",
+          [snapshot.seq],
+        );
+        const pieces = snapshotPieces(snapshot.body);
+        await client.query(
+          "INSERT INTO snapshot_pieces (seq, piece, body) SELECT $1, * FROM unnest($2::int[], $3::text[]) ON CONFLICT (seq, piece) DO UPDATE SET body = excluded.body",
+          [snapshot.seq, pieces.map((_, i) => i), pieces],
         );
         await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
+        await client.query("DELETE FROM snapshot_pieces WHERE seq < $1", [snapshot.seq]);
       }
       await client.query("COMMIT");
     } catch (error) {
@@ -224,7 +256,33 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
           "SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1",
         );
         const row = result.rows[0];
-        return row === undefined ? undefined : { seq: Number(row.seq), body: row.body };
+        if (row === undefined) return undefined;
+        if (row.body !== "") return { seq: Number(row.seq), body: row.body };
+        const pieces = await pool.query<[string]>({
+          text: "SELECT body FROM snapshot_pieces WHERE seq = $1 ORDER BY piece",
+          values: [row.seq],
+          rowMode: "array",
+        });
+        return { seq: Number(row.seq), body: pieces.rows.map(([body]) => body).join("") };
+      }),
+    threadPage: (thread, before, max) =>
+      attempt(async () => {
+        const result = await pool.query<[string, string]>({
+          text:
+            before === Number.POSITIVE_INFINITY
+              ? "SELECT seq, body FROM events WHERE thread = $1 ORDER BY position DESC LIMIT $2"
+              : "SELECT seq, body FROM events WHERE thread = $1 AND position < $3 ORDER BY position DESC LIMIT $2",
+          values: before === Number.POSITIVE_INFINITY ? [thread, max] : [thread, max, Math.ceil(before)],
+          rowMode: "array",
+        });
+        return result.rows.map(([seq, body]): [number, string] => [Number(seq), body]);
+      }),
+    setThreads: (rows) =>
+      attempt(async () => {
+        await pool.query(
+          "UPDATE events SET thread = t.thread, position = t.position FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS t(seq, thread, position) WHERE events.seq = t.seq",
+          [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+        );
       }),
     getMeta: (key) =>
       attempt(async () => {

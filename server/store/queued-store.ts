@@ -3,6 +3,7 @@
 // behaves the same (test/store/contract.ts).
 import { randomBytes } from "node:crypto";
 import {
+  SNAPSHOT_PIECE,
   StoreError,
   transientStorageFailure,
   type AppendOptions,
@@ -16,6 +17,8 @@ import {
 export const EPOCH_KEY = "epoch";
 /** Rows fetched per read by eventsAfter(). */
 const PAGE_SIZE = 1_000;
+/** The most events one threadPage() reads. */
+const MAX_THREAD_PAGE = 10_000;
 
 /** A new random epoch: 16 hex digits. */
 export function newEpoch(): string {
@@ -27,7 +30,27 @@ export interface EncodedEvent {
   at: number;
   type: string;
   body: string;
+  /** Its place in a thread (StoreOptions.threadOf), when it has one. */
+  thread?: string;
+  position?: number;
 }
+
+/** Where an event sits in a thread: a key and an order within it (a conversation and a message's number). */
+export interface ThreadPosition {
+  thread: string;
+  position: number;
+}
+
+export interface StoreOptions {
+  /**
+   * Which events belong to a thread, and where: those are indexed when committed (and, once, in a log written without
+   * the index), so that `threadPage` reads a thread a page at a time. Without it no event is in a thread.
+   */
+  threadOf?: (event: StoredEvent) => ThreadPosition | undefined;
+}
+
+/** The meta key that says every stored event was indexed by thread (a log from before, once backfilled). */
+const THREADS_KEY = "threads_indexed";
 
 export interface EncodedSnapshot {
   seq: number;
@@ -51,6 +74,10 @@ export interface Medium {
   ): MaybePromise<void>;
   /** Up to `max` committed events with seq > afterSeq, in seq order, as [seq, body]. */
   page(afterSeq: number, max: number): MaybePromise<[number, string][]>;
+  /** Up to `max` committed events of `thread` with position < before, the latest first, as [seq, body]. */
+  threadPage(thread: string, before: number, max: number): MaybePromise<[number, string][]>;
+  /** Index stored events by thread ([seq, thread, position]): the backfill of a log written before the index. */
+  setThreads(rows: readonly [number, string, number][]): MaybePromise<void>;
   lastSeq(): MaybePromise<number>;
   latestSnapshot(): MaybePromise<EncodedSnapshot | undefined>;
   getMeta(key: string): MaybePromise<string | undefined>;
@@ -68,12 +95,43 @@ export function conflict(file: string | undefined, expectedLast: number, actualL
 }
 
 /** An event store over `medium`; reads the log's head, latest snapshot and epoch (creating it for a new log). */
-export async function openQueuedStore<S>(medium: Medium): Promise<EventStore<S>> {
+export async function openQueuedStore<S>(medium: Medium, options: StoreOptions = {}): Promise<EventStore<S>> {
   const read = <T>(action: () => MaybePromise<T>): Promise<T> => guard("READ_FAILED", "read from", medium.file, action);
   const lastCommitted = await read(() => medium.lastSeq());
   const snapshotSeq = (await read(() => medium.latestSnapshot()))?.seq ?? -1;
   const epoch = (await read(() => medium.getMeta(EPOCH_KEY))) ?? (await createEpoch(medium));
-  return new QueuedStore<S>(medium, lastCommitted, snapshotSeq, epoch);
+  if (options.threadOf && (await read(() => medium.getMeta(THREADS_KEY))) !== "1")
+    await indexThreads(medium, options.threadOf);
+  return new QueuedStore<S>(medium, lastCommitted, snapshotSeq, epoch, options.threadOf);
+}
+
+/**
+ * A log written before threads were indexed (or a new one) gets its stored events indexed, once, a page at a time. A
+ * storage that refuses the write leaves it for the next start: meanwhile a thread reads what was indexed.
+ */
+async function indexThreads(medium: Medium, threadOf: NonNullable<StoreOptions["threadOf"]>): Promise<void> {
+  try {
+    let cursor = 0;
+    for (;;) {
+      const rows = await guard("READ_FAILED", "read from", medium.file, () => medium.page(cursor, PAGE_SIZE));
+      if (rows.length === 0) break;
+      const indexed: [number, string, number][] = [];
+      for (const [seq, body] of rows) {
+        cursor = seq;
+        let where: ThreadPosition | undefined;
+        try {
+          where = threadOf(JSON.parse(body) as StoredEvent);
+        } catch {
+          continue; // A damaged body is reported where it is read; it is in no thread.
+        }
+        if (where) indexed.push([seq, where.thread, where.position]);
+      }
+      if (indexed.length > 0) await guard("WRITE_FAILED", "write to", medium.file, () => medium.setThreads(indexed));
+    }
+    await guard("WRITE_FAILED", "write to", medium.file, () => medium.setMeta(THREADS_KEY, "1"));
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
+  }
 }
 
 /**
@@ -103,10 +161,18 @@ class QueuedStore<S> implements EventStore<S> {
   #writes: Promise<unknown> = Promise.resolve();
   #writesUnderWay = 0;
   readonly epoch: string;
+  readonly #threadOf: StoreOptions["threadOf"];
   #closing: Promise<void> | null = null;
 
-  constructor(medium: Medium, lastCommitted: number, snapshotSeq: number, epoch: string) {
+  constructor(
+    medium: Medium,
+    lastCommitted: number,
+    snapshotSeq: number,
+    epoch: string,
+    threadOf: StoreOptions["threadOf"],
+  ) {
     this.#medium = medium;
+    this.#threadOf = threadOf;
     this.#lastCommitted = lastCommitted;
     this.#snapshotSeq = snapshotSeq;
     this.epoch = epoch;
@@ -132,6 +198,11 @@ class QueuedStore<S> implements EventStore<S> {
     const encoded: EncodedEvent[] = [];
     for (const event of events) {
       const row = encodeEvent(event, previous, this.#medium.file);
+      const where = this.#threadOf?.(event);
+      if (where) {
+        row.thread = where.thread;
+        row.position = where.position;
+      }
       encoded.push(row);
       previous = row.seq;
     }
@@ -161,6 +232,30 @@ class QueuedStore<S> implements EventStore<S> {
       throw new StoreError("INVALID_DATA", `eventsAfter: limit must be a non-negative integer, got ${String(limit)}`);
     }
     return this.#iterate(afterSeq, limit ?? Number.POSITIVE_INFINITY);
+  }
+
+  async threadPage(
+    thread: string,
+    options: { before?: number; limit: number },
+  ): Promise<{ events: StoredEvent[]; more: boolean }> {
+    this.#assertOpen();
+    const { before, limit } = options;
+    if (typeof thread !== "string") throw new StoreError("INVALID_DATA", "threadPage: thread must be a string");
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_THREAD_PAGE)) {
+      throw new StoreError(
+        "INVALID_DATA",
+        `threadPage: limit must be an integer 1–${MAX_THREAD_PAGE}, got ${String(limit)}`,
+      );
+    }
+    if (before !== undefined && (typeof before !== "number" || Number.isNaN(before))) {
+      throw new StoreError("INVALID_DATA", `threadPage: before must be a number, got ${String(before)}`);
+    }
+    const rows = await this.#read(() => this.#medium.threadPage(thread, before ?? Number.POSITIVE_INFINITY, limit + 1));
+    const page = rows.slice(0, limit).reverse();
+    return {
+      events: page.map(([seq, body]) => this.#parse<StoredEvent>(body, `event ${seq}`)),
+      more: rows.length > limit,
+    };
   }
 
   async lastSeq(): Promise<number> {
@@ -388,6 +483,13 @@ function toJson(value: unknown, what: string): string {
   }
   if (body === undefined) throw new StoreError("INVALID_DATA", `${what} is not JSON-serialisable`);
   return body;
+}
+
+/** A snapshot's text in pieces of at most SNAPSHOT_PIECE characters. */
+export function snapshotPieces(body: string): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < body.length; at += SNAPSHOT_PIECE) pieces.push(body.slice(at, at + SNAPSHOT_PIECE));
+  return pieces;
 }
 
 export function messageOf(error: unknown): string {

@@ -13,7 +13,14 @@
  * group commit, the epoch) over a medium: `./sqlite-store.ts` (`openSqliteStore`, durable, one file) or
  * `./memory-store.ts` (`openMemoryStore`, arrays, nothing survives the process). test/store/contract.ts is what any
  * store must do.
+ *
+ * Threads: events the store is told belong to a thread (a conversation's messages) are indexed by thread and position,
+ * so that a thread is read a page at a time (`threadPage`) instead of being held in memory. Snapshots are written in
+ * pieces of at most SNAPSHOT_PIECE characters, so that no single row (and no single copy of it) is the whole state.
  */
+
+/** The most characters of a snapshot one stored row holds; a bigger snapshot is written in several. */
+export const SNAPSHOT_PIECE = 256 * 1024;
 
 /** One event as stored: plain JSON-serialisable data. The whole object is stored and returned as it was appended. */
 export interface StoredEvent {
@@ -72,6 +79,15 @@ export interface EventStore<S = unknown> {
    * bad afterSeq or limit.
    */
   eventsAfter(afterSeq: number, limit?: number): AsyncIterable<StoredEvent>;
+  /**
+   * A page of a thread (the store option `threadOf` says which events belong to which thread, and where): the last
+   * `limit` (1–10,000) committed events of `thread` with a position before `before` (any position when undefined), in
+   * position order; `more` says whether an earlier one exists. Pending events are not in it. Fresh objects each call.
+   */
+  threadPage(
+    thread: string,
+    options: { before?: number; limit: number },
+  ): Promise<{ events: StoredEvent[]; more: boolean }>;
   /** The highest committed seq in the log (0 when empty). */
   lastSeq(): Promise<number>;
   /**

@@ -334,7 +334,7 @@ class CustomerChat {
             mode: this.setup.workstream.mode,
             repName: null,
             ended: false,
-            messageCount: 1,
+            messageCount: 0,
           },
           messages: [change.message],
         });

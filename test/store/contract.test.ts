@@ -19,8 +19,9 @@ storeContract("sqlite", (): LogUnderTest => {
   const connections: Database.Database[] = [];
   let full = false;
   return {
-    open: () =>
+    open: (options = {}) =>
       openSqliteStore<TestState>(file, {
+        ...options,
         onOpen: (db) => {
           connections.push(db);
           if (full) fill(db, true);
@@ -48,7 +49,7 @@ storeContract("memory", (): LogUnderTest => {
     };
   };
   return {
-    open: () => openQueuedStore<TestState>(medium()),
+    open: (options) => openQueuedStore<TestState>(medium(), options),
     setFull(next) {
       full = next;
     },

@@ -21,8 +21,9 @@ storeContract("postgres", async (): Promise<LogUnderTest> => {
   const url = await cluster.createDatabase();
   let full = false;
   return {
-    open: () =>
+    open: (options = {}) =>
       openPostgresStore<TestState>(url, {
+        ...options,
         beforeWrite: async (client) => {
           if (full)
             await client.query(
