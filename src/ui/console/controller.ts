@@ -27,7 +27,7 @@ import type { QuickReply } from "../../protocol/quick-replies.js";
 import { nextPlaceholderStart } from "./templates.js";
 import { historyOrigin, historyText } from "./history.js";
 import type { Store } from "../mirror/store.js";
-import { loadEarlier, nearThreadTop, wantsEarlier } from "../mirror/earlier.js";
+import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/earlier.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -267,7 +267,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return;
       }
       case "scroll-up": {
-        this.store.dispatch({ type: "scroll", delta: 5 });
+        // Never past the oldest line held: the top of the thread stays on screen (and asks for the page before it).
+        const top = session ? threadTop(session) : 0;
+        const delta = session && session.scroll < top ? Math.min(5, top - session.scroll) : 0;
+        if (delta > 0) this.store.dispatch({ type: "scroll", delta });
         // At the top of what is held, the page before it is read (again, after a failure).
         const scrolled = this.focusedSession();
         if (wantsEarlier(scrolled) && nearThreadTop(scrolled, scrolled.scroll, this.state.size.rows))

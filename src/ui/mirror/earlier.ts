@@ -2,8 +2,8 @@
 // latest few only, and `messageCount` says how many it has. Shared by the console and the monitor.
 import type { MessageView, NoteView } from "../../protocol/views.js";
 import type { RequestClient } from "../effects.js";
-import type { Action } from "./reducer.js";
-import { earlierCount, hasEarlier } from "./reducer.js";
+import type { EarlierAction } from "./reducer.js";
+import { earlierCount, hasEarlier } from "./selectors.js";
 import type { Session } from "./state.js";
 
 /** Messages per page: a screenful and more, so that one page fills the thread on focus. */
@@ -21,7 +21,7 @@ export function wantsEarlier(session: Session | undefined): session is Session {
 export async function loadEarlier(
   session: Session,
   client: RequestClient,
-  dispatch: (action: Action) => void,
+  dispatch: (action: EarlierAction) => void,
   failed: (text: string) => void,
 ): Promise<void> {
   const conversationId = session.id;
@@ -59,6 +59,11 @@ export function earlierLine(session: Session): string | null {
       ? "could not load: scroll up to try again"
       : "scroll up to load";
   return `↑ ${what} · ${how}`;
+}
+
+/** The most a thread scrolls up: its oldest line at the bottom of the screen. */
+export function threadTop(session: Session): number {
+  return Math.max(0, session.messages.length + session.notes.length + (session.lines?.length ?? 0) - 1);
 }
 
 /** Whether the top of the thread is on screen (or nearly): time to read the page before it. */

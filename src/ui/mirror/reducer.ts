@@ -66,6 +66,9 @@ export type Action =
   | { type: "earlier-page"; conversationId: string; messages: MessageView[]; more: boolean; notes?: NoteView[] }
   | { type: "earlier-failed"; conversationId: string; error: string };
 
+/** What reading a thread a page at a time dispatches (the monitor passes these to this reducer too). */
+export type EarlierAction = Extract<Action, { type: "earlier-loading" | "earlier-page" | "earlier-failed" }>;
+
 /** How long a message stays in the flash line when nothing else replaces it. */
 export const FLASH_MS = 5000;
 
@@ -98,17 +101,6 @@ export function mergeMessages(existing: MessageView[], incoming: MessageView[]):
   if (last && fresh.some((m) => messageNumber(m) < messageNumber(last)))
     merged.sort((a, b) => messageNumber(a) - messageNumber(b) || a.at - b.at);
   return merged;
-}
-
-/** How many messages of a session are known to exist before the oldest one held (0 once the oldest is held). */
-export function earlierCount(session: Session): number {
-  if (session.earlier && !session.earlier.more) return 0;
-  return Math.max(0, session.view.messageCount - session.messages.length);
-}
-
-/** Whether earlier messages of a session exist that it does not hold. */
-export function hasEarlier(session: Session): boolean {
-  return session.earlier ? session.earlier.more : earlierCount(session) > 0;
 }
 
 function mergeNotes(existing: NoteView[], incoming: NoteView[]): NoteView[] {
@@ -416,9 +408,7 @@ export function reduce(state: UiState, action: Action): UiState {
     case "scroll": {
       if (state.focus === "home") return state;
       return withSession(state, state.focus, (s) => {
-        // Never past the oldest line held: the top of the thread stays on screen (and asks for earlier pages).
-        const top = Math.max(0, s.messages.length + s.notes.length + (s.lines?.length ?? 0) - 1);
-        const scroll = action.delta === "live" ? 0 : Math.max(0, Math.min(top, s.scroll + action.delta));
+        const scroll = action.delta === "live" ? 0 : Math.max(0, s.scroll + action.delta);
         return { ...s, scroll, unread: scroll === 0 ? 0 : s.unread };
       });
     }
