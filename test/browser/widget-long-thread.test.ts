@@ -36,6 +36,17 @@ async function longChatReloaded() {
   return page;
 }
 
+/** The little of the DOM these tests read (the project compiles without the DOM's types). */
+interface Box {
+  top: number;
+}
+interface Thread {
+  scrollTop: number;
+  clientHeight: number;
+  getBoundingClientRect(): Box;
+  querySelectorAll(selector: string): Iterable<{ textContent: string | null; getBoundingClientRect(): Box }>;
+}
+
 const replyNumbers = (texts: string[]) => texts.filter((t) => t.startsWith("reply ")).map((t) => Number(t.slice(6)));
 
 describe("a long thread after a reload", { timeout: 90_000 }, () => {
@@ -50,11 +61,12 @@ describe("a long thread after a reload", { timeout: 90_000 }, () => {
     await button.waitFor();
 
     // Scrolled to the top: the page before is read, and the message read stays in view.
-    await page.locator(`${W} .thread`).evaluate((thread) => (thread.scrollTop = 0));
+    await page.locator(`${W} .thread`).evaluate((thread) => ((thread as unknown as Thread).scrollTop = 0));
     await page.locator(`${W} .thread .text`).getByText("reply 38", { exact: true }).waitFor();
     await expect
       .poll(() =>
-        page.locator(`${W} .thread`).evaluate((thread) => {
+        page.locator(`${W} .thread`).evaluate((element) => {
+          const thread = element as unknown as Thread;
           const item = [...thread.querySelectorAll(".text")].find((t) => t.textContent === "reply 138")!;
           const top = item.getBoundingClientRect().top - thread.getBoundingClientRect().top;
           return top >= 0 && top < thread.clientHeight;

@@ -6,8 +6,10 @@ import type { RequestBody } from "../../src/client/client.js";
 import type { MessageView } from "../../src/protocol/views.js";
 import { conversation, KEYS, refusal, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
+import { renderMonitor, rowOf, supervisorWelcome } from "../helpers/monitor.js";
+import type { Monitor } from "../helpers/monitor.js";
 
-let ui: Console | undefined;
+let ui: Console | Monitor | undefined;
 afterEach(() => {
   ui?.unmount();
   ui = undefined;
@@ -47,7 +49,7 @@ const LONG = conversation("c1", {
   messages: THREAD.slice(-3),
 });
 
-const screen = (c: Console) => stripSgr(c.frame());
+const screen = (c: Console | Monitor) => stripSgr(c.frame());
 /** The line numbers of the thread on screen, top to bottom. */
 const linesShown = (frame: string) => [...frame.matchAll(/line (\d+)\b/g)].map((m) => Number(m[1]));
 
@@ -61,8 +63,7 @@ describe("a long thread read a page at a time", () => {
     expect(ui.client.ofType("messages")[0]).toMatchObject({ conversationId: "c1", before: "m248", limit: 100 });
     expect(linesShown(stripSgr(first)).at(-1)).toBe(250);
     // Up to the top of the thread: each page before the oldest held is asked for once, until the first message.
-    for (let i = 0; i < 80 && !screen(ui).includes("line 1\n") && !/line 1\s*$/m.test(screen(ui)); i++)
-      await ui.press(PG_UP);
+    for (let i = 0; i < 80 && linesShown(screen(ui))[0] !== 1; i++) await ui.press(PG_UP);
     const top = await ui.waitForFrame((f) => linesShown(stripSgr(f))[0] === 1, "the first message");
     expect(top).not.toContain("earlier message");
     expect(ui.client.ofType("messages").map((b) => b.before)).toEqual(["m248", "m148", "m48"]);
@@ -114,5 +115,30 @@ describe("a long thread read a page at a time", () => {
     await ui.press(KEYS.alt("1"));
     await ui.waitForFrame((f) => f.includes("line 230"), "the page");
     expect(ui.store.getState().sessions.c1!.unread).toBe(0);
+  });
+});
+
+describe("a long thread in the monitor", () => {
+  it("SPEC SV4: a supervisor monitoring a 250-message conversation reads the page before the latest, and more as they scroll up", async () => {
+    const monitor = await renderMonitor({ welcome: supervisorWelcome([{ ...LONG, ownerName: "Alice Moreau" }]) });
+    ui = monitor;
+    monitor.client.responses.monitor = {};
+    monitor.client.responses.messages = page;
+    await monitor.press("/");
+    await monitor.press("id:c1");
+    await monitor.press(KEYS.enter);
+    await monitor.waitForFrame((f) => rowOf(f, "c1").startsWith("›") && !f.includes("Enter keep"), "c1 selected");
+    await monitor.press("m");
+    await monitor.waitForFrame(
+      (f) => f.includes("MONITORING c1") && f.includes("line 230"),
+      "the page in the live view",
+    );
+    expect(monitor.client.ofType("messages")).toEqual([
+      { type: "messages", conversationId: "c1", before: "m248", limit: 100 },
+    ]);
+    for (let i = 0; i < 80 && linesShown(screen(monitor))[0] !== 1; i++) await monitor.press(PG_UP);
+    const top = await monitor.waitForFrame((f) => linesShown(stripSgr(f))[0] === 1, "the first message");
+    expect(top).not.toContain("earlier message");
+    expect(monitor.client.ofType("messages").map((b) => b.before)).toEqual(["m248", "m148", "m48"]);
   });
 });
