@@ -4,7 +4,7 @@
 import type { Dict } from "./dict.js";
 import type { Mode, Org, Role } from "./org.js";
 import type { SentimentStep } from "./sentiment.js";
-import type { RecentClientId } from "./thread.js";
+import type { RecentClientIds } from "./thread.js";
 import type { SystemMessageCode } from "../../src/protocol/views.js";
 
 import type { ConversationState, OfferKind, OfferStatus, Presence } from "../../src/protocol/vocabulary.js";
@@ -137,7 +137,7 @@ export interface Conversation {
   /** How many messages it has had (absent in conversations stored before: upgradeThread counts them). */
   messageCount: number;
   /** The client ids of its latest messages, for retries (thread.ts); absent until a message carries one. */
-  recentClientIds?: RecentClientId[];
+  recentClientIds?: RecentClientIds;
   /** The sentiment steps of the customer's latest messages, oldest first (S9); absent until the customer writes. */
   recentSentiments?: SentimentStep[];
   /** When the customer's oldest unanswered message was sent; null (or absent) when staff had the last word. */

@@ -17,12 +17,16 @@ export const SENTIMENT_WINDOW = 3;
  */
 export const CLIENT_ID_WINDOW = 8;
 
-/** A message's client id: whose (`authorKey`), and the message it became. */
-export type RecentClientId = [authorKey: string, clientId: string, messageId: string];
+/**
+ * The client ids of a conversation's latest messages, flat (one array, no object per entry: it is kept for every
+ * conversation): for each, who sent it (a staff member's id; null for the customer), the client id, and the number of
+ * the message it became.
+ */
+export type RecentClientIds = (string | number | null)[];
 
-/** Who wrote a message, for client ids: the customer, the system, or one staff member. */
-function authorKey(author: Author): string {
-  return author.role === "customer" || author.role === "system" ? author.role : `@${author.id}`;
+/** Who wrote a message, for client ids: null for the customer, else the staff member's id (the system sends none). */
+function authorKey(author: Author): string | null {
+  return author.role === "customer" || author.role === "system" ? null : author.id;
 }
 
 /** For evolve: the message joins the thread; what is kept of it is updated and the oldest kept message leaves. */
@@ -49,8 +53,8 @@ function remember(c: Conversation, m: Message): void {
   if (m.code === "outside_hours") c.outsideHoursAt = m.at;
   if (m.clientId !== undefined) {
     const ids = (c.recentClientIds ??= []);
-    ids.push([authorKey(m.author), m.clientId, m.id]);
-    if (ids.length > CLIENT_ID_WINDOW) ids.shift();
+    ids.push(authorKey(m.author), m.clientId, messageNumber(m.id));
+    if (ids.length > 3 * CLIENT_ID_WINDOW) ids.splice(0, 3);
   }
 }
 
@@ -70,10 +74,8 @@ export function upgradeThread(c: Conversation): void {
 export function messageIdByClientId(c: Conversation, author: Author, clientId: string): string | undefined {
   const key = authorKey(author);
   const ids = c.recentClientIds ?? [];
-  for (let i = ids.length - 1; i >= 0; i--) {
-    const [who, id, messageId] = ids[i]!;
-    if (id === clientId && who === key) return messageId;
-  }
+  for (let i = ids.length - 3; i >= 0; i -= 3)
+    if (ids[i + 1] === clientId && ids[i] === key) return `m${ids[i + 2] as number}`;
   return undefined;
 }
 
