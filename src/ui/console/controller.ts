@@ -53,12 +53,13 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     // conversations close meanwhile), so that the details list them.
     store.subscribe(() => {
       const focus = this.state.focus;
+      const session = this.focusedSession();
+      // A focused conversation holding fewer messages than it has reads the page before its oldest one, once (on
+      // focus, or when a snapshot replaced its thread); further pages as the rep scrolls up.
+      if (session && !session.earlier && session.messages.length < session.view.messageCount)
+        void this.loadEarlier(session.id);
       if (focus === this.historyFocus) return;
       this.historyFocus = focus;
-      const session = this.focusedSession();
-      // A conversation holding fewer messages than it has reads the page before its oldest one.
-      if (session && session.messages.length < session.view.messageCount && wantsEarlier(session))
-        void this.loadEarlier(session.id);
       if (!session?.view.customer.authenticated) return;
       const origin = historyOrigin(session);
       const asked = this.historyAskedAt.get(origin);

@@ -174,8 +174,9 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
     const known = new Set(before?.messages.map((m) => m.id));
     const fresh = view.state === "closed" || state.focus === view.id ? [] : messages.filter((m) => !known.has(m.id));
     const unread = (before?.unread ?? 0) + fresh.filter((m) => counts(m, meId)).length;
+    // The snapshot's messages replace the thread (its latest ones): earlier pages are read again as needed.
     sessions[view.id] = before
-      ? { ...before, view: rest, messages, notes, unread: view.state === "closed" ? 0 : unread }
+      ? { ...withoutEarlier(before), view: rest, messages, notes, unread: view.state === "closed" ? 0 : unread }
       : { id: view.id, view: rest, messages, notes, unread, draft: "", scroll: 0, outbox: [] };
   }
   // A conversation closed while away leaves the pane (Home lists it under Recently closed); one the rep saw
@@ -219,6 +220,11 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
     history: {},
     flash: alert ? { level: "warn", text: alert, at: state.now } : state.flash,
   };
+}
+
+function withoutEarlier(session: Session): Session {
+  const { earlier: _earlier, ...rest } = session;
+  return rest;
 }
 
 function addMessage(state: UiState, conversationId: string, message: MessageView): UiState {

@@ -42,8 +42,6 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
   /** When the live figures were last asked for (the store's clock), and whether the answer is still awaited. */
   private figuresAskedAt = Number.NEGATIVE_INFINITY;
   private figuresAwaited = false;
-  /** The conversation the live view showed when the store last changed. */
-  private watchedId: string | null = null;
 
   constructor(store: MonitorStore, client: MonitorClient, options: MonitorControllerOptions) {
     super(store, client, options);
@@ -52,11 +50,9 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       const state = this.state;
       if (state.screen === "figures" && state.base.now - this.figuresAskedAt >= FIGURES_EVERY_MS) this.refreshFigures();
       // A conversation opened in the live view that holds fewer messages than it has reads the page before its oldest.
-      const watched = state.screen === "watch" ? state.watchId : null;
-      if (watched === this.watchedId) return;
-      this.watchedId = watched;
-      const session = watched ? state.base.sessions[watched] : undefined;
-      if (session && session.messages.length < session.view.messageCount) void this.loadEarlier(session.id);
+      const watched = state.screen === "watch" && state.watchId ? state.base.sessions[state.watchId] : undefined;
+      if (watched && !watched.earlier && watched.messages.length < watched.view.messageCount)
+        void this.loadEarlier(watched.id);
     });
   }
 
