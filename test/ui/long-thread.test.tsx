@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RequestBody } from "../../src/client/client.js";
 import type { MessageView } from "../../src/protocol/views.js";
-import { conversation, KEYS, refusal, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
+import { conversation, event, KEYS, refusal, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 import { renderMonitor, rowOf, supervisorWelcome } from "../helpers/monitor.js";
 import type { Monitor } from "../helpers/monitor.js";
@@ -107,6 +107,25 @@ describe("a long thread read a page at a time", () => {
     // The page came: scrolled up by 5 from the newest, the messages above the 3 held show.
     await ui.waitForFrame((f) => linesShown(stripSgr(f)).includes(230), "the page after retrying");
     expect(ui.client.ofType("messages").map((b) => b.before)).toEqual(["m248", "m248"]);
+  });
+
+  it("a conversation new after a resume holds only the missed messages: the customer's count unread, and focusing it reads the ones before", async () => {
+    ui = await renderConsole({ welcome: welcome([]) });
+    ui.client.responses.messages = page;
+    // Transferred to the rep while the console was away: its view without messages, then each missed message.
+    const { messages: _latest, ...view } = LONG;
+    ui.store.dispatch({ type: "event", frame: event({ kind: "conversation", conversation: view }) });
+    for (const message of THREAD.slice(-2))
+      ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c1", message }) });
+    // m249 is the customer's (unread), m250 the rep's own.
+    const listed = await ui.waitForFrame((f) => /1 Dana Kim\s+1\b/.test(f), "one unread on the session row");
+    expect(ui.client.ofType("messages")).toEqual([]);
+    expect(stripSgr(listed)).not.toContain("line 249");
+    await ui.press(KEYS.alt("1"));
+    await ui.waitForFrame((f) => f.includes("line 230") && f.includes("line 250"), "the page before the missed ones");
+    expect(ui.client.ofType("messages")).toEqual([
+      { type: "messages", conversationId: "c1", before: "m249", limit: 100 },
+    ]);
   });
 
   it("earlier messages read from the server are never counted unread", async () => {
