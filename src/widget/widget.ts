@@ -513,14 +513,18 @@ function main(): void {
     return entry.earlier ? entry.earlier.more : (entry.view.messageCount ?? 0) > entry.messages.length;
   }
 
+  const earlierInFlight = new WeakMap<Entry, Promise<void>>();
+
   /** Read the page before the oldest message held; the thread stays on the message the customer was reading. */
   function loadEarlier(entry: Entry): Promise<void> {
-    if (entry.earlier?.loading) return Promise.resolve();
+    // A page on its way is the one to wait for: never a second request, never a loop that does not wait.
+    const inFlight = earlierInFlight.get(entry);
+    if (inFlight) return inFlight;
     const more = entry.earlier ? entry.earlier.more : true;
     entry.earlier = { loading: true, more, failed: false };
     const before = entry.messages[0]?.id;
     renderEarlier(entry);
-    return request({
+    const page = request({
       type: "messages",
       conversationId: entry.view.id,
       limit: EARLIER_PAGE,
@@ -539,6 +543,8 @@ function main(): void {
         render();
       },
     );
+    earlierInFlight.set(entry, page);
+    return page.finally(() => earlierInFlight.delete(entry));
   }
 
   function showEarlier(): void {
