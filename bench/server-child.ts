@@ -71,6 +71,34 @@ function watchSnapshots(running: RunningServer): void {
   };
 }
 
+/** ms from each `messages` request's dispatch in the gateway to its answer handed to the socket, since the last read. */
+let readMs: number[] = [];
+
+/**
+ * Time the thread reads inside the server: from the gateway's dispatch of a `messages` request (its frame received
+ * and decoded) to its answer handed to the socket. The gateway's methods are private to TypeScript, not at run time.
+ */
+function watchReads(running: RunningServer): void {
+  const gateway = running.hub.gateway as unknown as {
+    answerMessages(connection: unknown, request: { reqId: string }): void;
+    send(connection: unknown, frame: { reqId?: string }): void;
+  };
+  const dispatched = new Map<string, number>();
+  const answer = gateway.answerMessages.bind(gateway);
+  gateway.answerMessages = (connection, request) => {
+    dispatched.set(request.reqId, performance.now());
+    answer(connection, request);
+  };
+  const send = gateway.send.bind(gateway);
+  gateway.send = (connection, frame) => {
+    send(connection, frame);
+    const at = frame.reqId === undefined ? undefined : dispatched.get(frame.reqId);
+    if (at === undefined) return;
+    dispatched.delete(frame.reqId!);
+    readMs.push(performance.now() - at);
+  };
+}
+
 function usage(): Usage {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
@@ -183,9 +211,16 @@ serveRpc({
     }
     server = await startServer({ port: 0, dataFile: params.dataFile, org: parseOrgFile(params.org, "the bench org") });
     watchSnapshots(server);
+    watchReads(server);
     return { url: server.url, pid: process.pid };
   },
   populate: (params: PopulateParams) => populate(params),
+  /** The thread reads' times inside the server since the last call (see watchReads). */
+  reads() {
+    const taken = readMs;
+    readMs = [];
+    return taken;
+  },
   thread: (params: ThreadParams) => thread(params),
   usage: () => usage(),
   /**

@@ -75,6 +75,11 @@ export class Target {
     return this.server.call("thread", params, 600_000);
   }
 
+  /** ms of each `messages` read inside the server (dispatch to answer written) since the last call. */
+  reads(): Promise<number[]> {
+    return this.server.call("reads");
+  }
+
   /** Connect the load generator's reps and customers (and start one conversation per customer unless told not to). */
   setup(
     customers: number,
