@@ -131,6 +131,11 @@ export const GAPS: Record<string, string> = {
     "digits; masking once when the message is written would take that out — and the rest in the socket write and GC; the " +
     "server was idle 84 % of the trials. The p99 is the longest stall of the process while it waits for its core: the baseline's " +
     "p99 moved as much (10–29 ms) and every kind of page had single opens of ~100–150 ms in some trials and none in others.",
+  "memory-parked":
+    "Not analysed yet. First full run (2026-12-05 17:01, quiet machine): routing server 85.8 → 169 → 172 → 204 → 207 MB over " +
+    "4 steps of 1,000 parked = 14.7 MB per 1,000, the raw relay 2.73 (it should hold nothing: its slope is the method's noise, " +
+    "or the reps' sockets' buffers). Next: a heap snapshot of the parked server (rep connections' per-conversation state, " +
+    "the store's caches, glibc keeping freed memory resident).",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
