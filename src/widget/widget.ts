@@ -494,17 +494,18 @@ function main(): void {
   function addMessage(conversationId: string, message: MessageView): void {
     const entry = state.conversations.get(conversationId);
     if (!entry || entry.messages.some((m) => m.id === message.id)) return;
-    entry.messages.push(message);
-    // Message ids grow with time ("m120"): a page of earlier ones, or a resume, may come out of order.
-    const last = entry.messages[entry.messages.length - 2];
-    if (last && messageNumber(message) < messageNumber(last))
-      entry.messages.sort((a, b) => messageNumber(a) - messageNumber(b));
+    // Message ids grow with time ("m120"): a page of earlier ones, or a resume, may come out of order, so a message
+    // goes before the first one numbered after it. One whose id has no number keeps its place of arrival.
+    const n = messageNumber(message);
+    const at = n === undefined ? -1 : entry.messages.findIndex((m) => (messageNumber(m) ?? -1) > n);
+    if (at < 0) entry.messages.push(message);
+    else entry.messages.splice(at, 0, message);
     if (message.clientId) state.outbox = state.outbox.filter((o) => o.clientId !== message.clientId);
   }
 
-  function messageNumber(message: MessageView): number {
-    const n = Number(message.id.slice(1));
-    return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+  function messageNumber(message: MessageView): number | undefined {
+    const n = /^m(\d+)$/.exec(message.id);
+    return n ? Number(n[1]) : undefined;
   }
 
   /** Whether earlier messages of a conversation exist that are not shown. */
