@@ -17,7 +17,8 @@ export const ROOT = join(BENCH_DIR, "..", "..");
 export interface Row {
   /** Stable name of the figure (bench/notes.ts explains missed goals by it). */
   id: string;
-  bench: "relay" | "routing" | "durability" | "restart" | "console" | "memory" | "masking" | "report" | "monitor";
+  bench:
+    "relay" | "routing" | "durability" | "restart" | "console" | "memory" | "open" | "masking" | "report" | "monitor";
   figure: string;
   /** The baseline measured in the same run (null when the figure has none). */
   baseline: number | null;

@@ -4,6 +4,9 @@
 //   rateTrial    open loop: messages at a target rate, alternately customer → rep and rep → customer
 //   saturate     closed loop: every conversation ping-pongs `window` messages; the sustainable throughput
 //   fill         closed loop until every conversation exchanged N messages (memory benchmark)
+//   park         each rep closes its conversations (persistent chat, to Waiting) and their customers disconnect
+//   viewer       a rep's connection of its own, for openTrial
+//   openTrial    the viewer reads a page of a thread (`messages`) again and again, one at a time; time to each answer
 //   offerTrial   customers start conversations at a rate; time from the start frame to the offer on a rep's socket
 //   drainTrial   every rep goes Available at once and accepts each offer; time until all are assigned
 // Latency is measured by the send time carried in the message text (see orgs.ts), read back by the receiver in
@@ -11,7 +14,7 @@
 // indexOf, which keeps the generator's own cost per message small.
 import { WebSocket } from "ws";
 import { percentile, serveRpc } from "./lib.js";
-import { messageText, readTag } from "./orgs.js";
+import { customerIdentity, messageText, readTag } from "./orgs.js";
 
 interface Sock {
   ws: WebSocket;
@@ -225,6 +228,10 @@ export interface SetupParams {
   available?: boolean;
   /** Each customer starts one conversation and a rep accepts it (default true). */
   start?: boolean;
+  /** The workstream the conversations start in (default "live"). */
+  workstream?: string;
+  /** Customers sign in with a signed identity (orgs.ts customerIdentity), as a persistent chat needs. */
+  identified?: boolean;
 }
 
 async function setup(
@@ -244,12 +251,17 @@ async function setup(
   const offset = customers.length;
   const indexes = Array.from({ length: params.customers }, (_, i) => offset + i);
   await batched(indexes, 50, async (i) => {
-    customers[i] = await connect("customer", i, { role: "customer" });
+    customers[i] = await connect(
+      "customer",
+      i,
+      params.identified ? { role: "customer", identity: customerIdentity(i) } : { role: "customer" },
+    );
   });
   if (params.start ?? true) {
     await batched(indexes, 50, async (i) => {
       const customer = customers[i]!;
-      const ack = await request(customer, { type: "start", workstream: "live", text: messageText("C", 0, i, i) });
+      const workstream = params.workstream ?? "live";
+      const ack = await request(customer, { type: "start", workstream, text: messageText("C", 0, i, i) });
       const id = (ack.result as { conversationId?: string } | undefined)?.conversationId;
       if (ack.type !== "ack" || !id) throw new Error(`start refused: ${JSON.stringify(ack)}`);
       const conv: Conv = { id, index: i, customer, rep: acceptedBy.get(id) ?? null, count: 0 };
@@ -370,8 +382,15 @@ async function saturate(params: { window: number; warmupMs: number; durationMs: 
   return result;
 }
 
-/** Closed loop until every conversation from index `from` on exchanged `messagesEach` messages. */
-async function fill(params: { messagesEach: number; from?: number }): Promise<{ ms: number; messages: number }> {
+/**
+ * Closed loop until every conversation from index `from` on exchanged `messagesEach` messages, the first from the
+ * customer (or the rep: `first`), then each side answering the other.
+ */
+async function fill(params: {
+  messagesEach: number;
+  from?: number;
+  first?: "C" | "R";
+}): Promise<{ ms: number; messages: number }> {
   await quiesce();
   phase = "messages";
   trialNo++;
@@ -387,7 +406,7 @@ async function fill(params: { messagesEach: number; from?: number }): Promise<{ 
     trial.onProgress = () => {
       if (++done >= targets.length) resolve();
     };
-    for (const conv of targets) sendMessage(conv, "C", performance.now());
+    for (const conv of targets) sendMessage(conv, params.first ?? "C", performance.now());
   });
   trial.replying = false;
   await quiesce();
@@ -451,7 +470,122 @@ async function drainTrial(params: {
   return { ms, assigned: trial.accepted, rate: (trial.accepted / ms) * 1000, lgCpu: cpu.user + cpu.system };
 }
 
+/**
+ * Each conversation from index `from` on: its rep closes it (a persistent chat goes to Waiting), then its customer
+ * leaves (a graceful close, awaited: the server has seen the close frame).
+ */
+async function park(params: { from: number }): Promise<{ ms: number; parked: number; refused: number }> {
+  await quiesce();
+  phase = "setup";
+  const started = performance.now();
+  const targets = conversations.slice(params.from);
+  let refused = 0;
+  await batched(targets, 50, async (conv) => {
+    const ack = await request(conv.rep!, { type: "close", conversationId: conv.id });
+    if (ack.type !== "ack") refused++;
+  });
+  await batched(targets, 50, async (conv) => {
+    const ws = conv.customer.ws;
+    if (ws.readyState === ws.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      ws.once("close", () => resolve());
+      ws.close();
+    });
+  });
+  return { ms: Math.round(performance.now() - started), parked: targets.length - refused, refused };
+}
+
+// ---- reading a thread ------------------------------------------------------------------------------------
+
+let viewer: { ws: WebSocket; answer: ((data: string, at: number) => void) | null } | null = null;
+
+/** A rep's connection of its own, which reads threads (the rep who owns them, say). */
+async function connectViewer(params: { url: string; token: string }): Promise<null> {
+  const ws = new WebSocket(params.url, { perMessageDeflate: false });
+  const v = { ws, answer: null as ((data: string, at: number) => void) | null };
+  await new Promise<void>((resolve, reject) => {
+    ws.on("message", (data: Buffer) => {
+      const at = performance.now();
+      const s = data.toString();
+      if (s.startsWith('{"type":"welcome"')) resolve();
+      else if (s.startsWith('{"type":"ack","reqId":"v') || s.startsWith('{"type":"error","reqId":"v'))
+        v.answer?.(s, at);
+    });
+    ws.once("error", reject);
+    ws.once("open", () =>
+      ws.send(JSON.stringify({ type: "hello", v: 1, role: "rep", token: params.token, client: "cc-agent bench" })),
+    );
+  });
+  viewer = v;
+  return null;
+}
+
+/** One `messages` request from the viewer: the answer and the ms from the send to its arrival (before parsing). */
+function readPage(
+  conversationId: string,
+  before: string | undefined,
+  limit: number,
+): Promise<{ ms: number; messages: { id: string }[]; more: boolean }> {
+  const v = viewer;
+  if (!v) throw new Error("readPage: no viewer (connectViewer first)");
+  const reqId = `v${++requests}`;
+  const frame = JSON.stringify({ type: "messages", reqId, conversationId, limit, ...(before ? { before } : {}) });
+  return new Promise((resolve, reject) => {
+    const sent = performance.now();
+    v.answer = (s, at) => {
+      v.answer = null;
+      const answer = JSON.parse(s) as { type: string; result?: { messages: { id: string }[]; more: boolean } };
+      if (answer.type !== "ack" || !answer.result) reject(new Error(`messages refused: ${s.slice(0, 200)}`));
+      else resolve({ ms: at - sent, messages: answer.result.messages, more: answer.result.more });
+    };
+    v.ws.send(frame);
+  });
+}
+
+/** Every message id of a thread, oldest first, read back a page of 200 at a time (to check it and pick a page). */
+async function threadIds(params: { conversationId: string }): Promise<{ ids: string[]; pages: number }> {
+  const pages: string[][] = [];
+  let before: string | undefined;
+  for (;;) {
+    const page = await readPage(params.conversationId, before, 200);
+    pages.unshift(page.messages.map((m) => m.id));
+    if (!page.more || page.messages.length === 0) break;
+    before = page.messages[0]!.id;
+  }
+  return { ids: pages.flat(), pages: pages.length };
+}
+
+export interface OpenTrialResult {
+  /** ms from each request's send to its answer's arrival, in order. */
+  latencies: number[];
+  /** Messages in every answer (the same page each time). */
+  messages: number;
+  lgCpu: number;
+}
+
+/** `count` reads of the same page, one at a time (each sent when the previous answer is in). */
+async function openTrial(params: {
+  conversationId: string;
+  before?: string;
+  limit: number;
+  count: number;
+}): Promise<OpenTrialResult> {
+  const cpuBefore = process.cpuUsage();
+  const latencies: number[] = [];
+  let messages = -1;
+  for (let i = 0; i < params.count; i++) {
+    const page = await readPage(params.conversationId, params.before, params.limit);
+    if (messages >= 0 && page.messages.length !== messages)
+      throw new Error(`openTrial: ${page.messages.length} messages, then ${messages}`);
+    messages = page.messages.length;
+    latencies.push(page.ms);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  return { latencies, messages, lgCpu: cpu.user + cpu.system };
+}
+
 async function close(): Promise<null> {
+  viewer?.ws.terminate();
   for (const sock of [...reps, ...customers]) sock.ws.terminate();
   return null;
 }
@@ -460,7 +594,11 @@ serveRpc({
   setup: (params: SetupParams) => setup(params),
   rateTrial: (params: { rate: number; warmupMs: number; durationMs: number }) => rateTrial(params),
   saturate: (params: { window: number; warmupMs: number; durationMs: number }) => saturate(params),
-  fill: (params: { messagesEach: number; from?: number }) => fill(params),
+  fill: (params: { messagesEach: number; from?: number; first?: "C" | "R" }) => fill(params),
+  park: (params: { from: number }) => park(params),
+  viewer: (params: { url: string; token: string }) => connectViewer(params),
+  threadIds: (params: { conversationId: string }) => threadIds(params),
+  openTrial: (params: { conversationId: string; before?: string; limit: number; count: number }) => openTrial(params),
   offerTrial: (params: { rate: number; count: number }) => offerTrial(params),
   drainTrial: (params: { expected: number }) => drainTrial(params),
   usage: () => {

@@ -123,6 +123,20 @@ export const GAPS: Record<string, string> = {
     "changes of design: messages held compactly or out of memory (older messages read from the store on demand; a conversation's " +
     "messages kept as one serialised string instead of objects would save ~150 bytes a message), and snapshots written in " +
     "pieces (per conversation, or in chunks) instead of one row.",
+  "open-first":
+    "The server's work per open is small beside the p99: ~0.5–1 ms of CPU for a page of 100 on this shared machine (0.4–0.6 ms " +
+    "for the 20-message baseline). A CPU profile of the server over the trials (2026-12-05, load average ~13 on 2 cores) put " +
+    "~0.17 ms of an open in the store (SQLite's indexed thread query ~60 µs, parsing the events' JSON ~1.3 µs an event), " +
+    "~0.16 ms in masking — a message's staff view is masked again at every read, libphonenumber's finder over each text with " +
+    "digits; masking once when the message is written would take that out — and the rest in the socket write and GC; the " +
+    "server was idle 84 % of the trials. The p99 is the longest stall of the process while it waits for its core: the baseline's " +
+    "p99 moved as much (10–29 ms) and every kind of page had single opens of ~100–150 ms in some trials and none in others.",
+  "memory-parked":
+    "Not analysed yet. First full run (2026-12-05 17:01, quiet machine): routing server 85.8 → 169 → 172 → 204 → 207 MB over " +
+    "4 steps of 1,000 parked = 14.7 MB per 1,000, the raw relay 2.73 (it should hold nothing: its slope is the method's noise, " +
+    "or the reps' sockets' buffers). Next: a heap snapshot of the parked server (rep connections' per-conversation state, " +
+    "the store's caches, glibc keeping freed memory resident).",
+  "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
     "machine whatever the message count); p99 is that plus a GC pause or the machine's other load.",

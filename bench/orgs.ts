@@ -1,6 +1,9 @@
 // The organisations the benchmarks run: one queue, a live workstream, N reps with deterministic tokens; masking
 // and sentiment on, as in production. `bulk` adds a workstream whose conversations cost more than any rep's
-// capacity, so that they stay queued in the same queue (a backlog nobody can take right now).
+// capacity, so that they stay queued in the same queue (a backlog nobody can take right now); `persistent` adds a
+// persistent workstream, whose customers sign in with an identity signed by the org's secret.
+import { signIdentity } from "../src/protocol/identity.js";
+import type { SignedIdentity } from "../src/protocol/messages.js";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdef-0123456789abcdef";
 
@@ -12,6 +15,8 @@ export interface BenchOrgOptions {
   reps: number;
   capacity: number;
   bulk?: boolean;
+  /** A persistent workstream (`persistent`) beside the live one, for authenticated customers. */
+  persistent?: boolean;
   offerTimeoutSeconds?: number;
 }
 
@@ -58,6 +63,19 @@ export function benchOrgJson(options: BenchOrgOptions): Record<string, unknown> 
             },
           ]
         : []),
+      ...(options.persistent
+        ? [
+            {
+              id: "persistent",
+              name: "Persistent chat",
+              mode: "persistent",
+              queue: "general",
+              offerTimeoutSeconds: timeout,
+              capacityCost: 1,
+              sentimentThreshold: "slightly negative",
+            },
+          ]
+        : []),
     ],
     users,
     wrapUpReasons: [
@@ -72,6 +90,11 @@ export function benchOrgJson(options: BenchOrgOptions): Record<string, unknown> 
       unauthenticatedPerAddress: 1_000_000,
     },
   };
+}
+
+/** The signed identity of bench customer `i` (P9: a persistent chat needs one), signed with the bench org's secret. */
+export function customerIdentity(i: number): SignedIdentity {
+  return signIdentity(BENCH_SECRET, { id: `bench-customer-${i}`, name: `Customer ${letters(i)}` });
 }
 
 // ---- message texts ------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // the routing server, and nothing else — no validation beyond JSON.parse, no routing policy, no store, no masking,
 // no sentiment, no per-viewer views. It speaks just enough of protocol v1 for the same load generator: hello →
 // welcome, presence → ack, start → ack + an offer to the next rep (round robin), accept → ack, send → the message
-// event to the other side and back to the sender (as the routing server echoes it), then the ack.
+// event to the other side and back to the sender (as the routing server echoes it), then the ack; close → the pair
+// forgotten, then the ack.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
@@ -149,6 +150,11 @@ export async function startRawRelay(options: { tokens: Map<string, string> }): P
           ack(peer, reqId, { conversationId, messageId: message.id });
           return;
         }
+        case "close":
+          // A rep parks the conversation: a relay keeps nothing of it (the memory benchmark's parked baseline).
+          pairs.delete(String(frame.conversationId ?? ""));
+          ack(peer, reqId);
+          return;
         default:
           if (reqId) ack(peer, reqId);
       }

@@ -53,6 +53,7 @@ function conversation(id: string, workstreamId: string, queueId: string, at: num
     offerId: null,
     declinedBy: [],
     messages: [],
+    messageCount: 0,
     sentiment: 0,
     alert: false,
     createdAt: at,

@@ -2,7 +2,7 @@
 // docs/benchmarks.md with the machine, the date and every figure. `--smoke` runs tiny counts in seconds (a vitest
 // test runs it so the suite cannot rot) and writes nothing unless --out is given.
 //
-//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,masking,report,monitor] [--out FILE] [--json FILE]
+//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,open,masking,report,monitor] [--out FILE] [--json FILE]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import type { BenchContext, Load, Machine, Row, Section } from "./lib.js";
 import { maskingBench } from "./masking.js";
 import { memoryBench } from "./memory.js";
 import { monitorBench } from "./monitor.js";
+import { openBench } from "./open.js";
 import { FIXES, GAPS, METHOD, STABILITY } from "./notes.js";
 import { relayBench } from "./relay.js";
 import { reportBench } from "./report.js";
@@ -27,6 +28,7 @@ export const BENCHES = [
   "restart",
   "console",
   "memory",
+  "open",
   "masking",
   "report",
   "monitor",
@@ -202,6 +204,7 @@ async function main(): Promise<void> {
     await run("routing", () => routingBench(ctx));
     await run("restart", () => restartBench(ctx));
     await run("memory", () => memoryBench(ctx));
+    await run("open", () => openBench(ctx));
     await run("console", () => consoleBench(ctx));
     await run("masking", () => maskingBench(ctx));
     await run("report", () => reportBench(ctx));

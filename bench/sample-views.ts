@@ -43,6 +43,7 @@ export function sampleConversation(
     aborted: null,
     closedAt: null,
     closedBy: null,
+    messageCount: overrides.messages?.length ?? 0,
     messages: [],
     ...overrides,
   };

@@ -1,6 +1,7 @@
 // A server under test in a process of its own (the load generator runs in another): the routing server through
 // startServer, as `cc-agent server` runs it, or the raw relay baseline. Driven by RPC from the runner: start,
-// populate (conversations written straight through the hub, as if customers had come), usage, memory, stop.
+// populate (conversations written straight through the hub, as if customers had come), thread (one long Active
+// conversation, likewise), usage, memory, stop.
 import { PerformanceObserver } from "node:perf_hooks";
 import { serveRpc } from "./lib.js";
 import { messageText } from "./orgs.js";
@@ -70,6 +71,34 @@ function watchSnapshots(running: RunningServer): void {
   };
 }
 
+/** ms from each `messages` request's dispatch in the gateway to its answer handed to the socket, since the last read. */
+let readMs: number[] = [];
+
+/**
+ * Time the thread reads inside the server: from the gateway's dispatch of a `messages` request (its frame received
+ * and decoded) to its answer handed to the socket. The gateway's methods are private to TypeScript, not at run time.
+ */
+function watchReads(running: RunningServer): void {
+  const gateway = running.hub.gateway as unknown as {
+    answerMessages(connection: unknown, request: { reqId: string }): void;
+    send(connection: unknown, frame: { reqId?: string }): void;
+  };
+  const dispatched = new Map<string, number>();
+  const answer = gateway.answerMessages.bind(gateway);
+  gateway.answerMessages = (connection, request) => {
+    dispatched.set(request.reqId, performance.now());
+    answer(connection, request);
+  };
+  const send = gateway.send.bind(gateway);
+  gateway.send = (connection, frame) => {
+    send(connection, frame);
+    const at = frame.reqId === undefined ? undefined : dispatched.get(frame.reqId);
+    if (at === undefined) return;
+    dispatched.delete(frame.reqId!);
+    readMs.push(performance.now() - at);
+  };
+}
+
 function usage(): Usage {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
@@ -88,14 +117,20 @@ function usage(): Usage {
   };
 }
 
-async function populate(params: PopulateParams): Promise<{ seq: number; conversations: number }> {
-  if (!server) throw new Error("populate needs the routing server");
+/** The routing server's writer, and a command run through it that must succeed. */
+function writer() {
+  if (!server) throw new Error("populating needs the routing server");
   const hub = server.hub.writer;
   const run = (actor: Actor, command: Command) => {
     const outcome = hub.execute(actor, command);
     if (!outcome.ok) throw new Error(`${command.type}: ${outcome.error.code} ${outcome.error.message}`);
     return outcome;
   };
+  return { hub, run };
+}
+
+async function populate(params: PopulateParams): Promise<{ seq: number; conversations: number }> {
+  const { hub, run } = writer();
   const reps = Object.keys(hub.state.users);
   if (params.mode === "history")
     for (const id of reps) run({ role: "rep", id }, { type: "presence", presence: "available" });
@@ -133,6 +168,40 @@ async function populate(params: PopulateParams): Promise<{ seq: number; conversa
   return { seq: hub.state.seq, conversations: Object.keys(hub.state.conversations).length };
 }
 
+export interface ThreadParams {
+  workstream: string;
+  /** Messages in the thread, the customer's first, then rep and customer in turn. */
+  messages: number;
+}
+
+/** One conversation taken by a rep (Available with room: populate in history mode leaves them so) and kept Active, with `messages` messages. */
+async function thread(params: ThreadParams): Promise<{ conversationId: string; repId: string; messages: number }> {
+  const { hub, run } = writer();
+  const i = threads++;
+  const customer: Actor = { role: "customer", key: `visitor:bench-thread-${process.pid}-${i}` };
+  const started = run(customer, {
+    type: "customer.start",
+    workstreamId: params.workstream,
+    identity: {},
+    text: messageText("C", 0, i, 0),
+  });
+  const id = started.result?.conversationId as string;
+  const offerId = hub.state.conversations[id]?.offerId;
+  const offer = offerId ? hub.state.offers[offerId] : undefined;
+  if (!offer) throw new Error(`thread: nobody was offered ${id} (no rep Available with room?)`);
+  const rep: Actor = { role: "rep", id: offer.repId };
+  run(rep, { type: "accept", offerId: offer.id });
+  for (let m = 1; m < params.messages; m++) {
+    if (m % 2 === 1) run(rep, { type: "message", conversationId: id, text: messageText("R", 0, i, m) });
+    else run(customer, { type: "customer.message", conversationId: id, text: messageText("C", 0, i, m) });
+    if (m % 200 === 199) await hub.flushNow();
+  }
+  await hub.flushNow();
+  return { conversationId: id, repId: offer.repId, messages: hub.state.conversations[id]!.messageCount };
+}
+
+let threads = 0;
+
 serveRpc({
   async start(params: StartParams) {
     if (params.kind === "raw") {
@@ -142,9 +211,17 @@ serveRpc({
     }
     server = await startServer({ port: 0, dataFile: params.dataFile, org: parseOrgFile(params.org, "the bench org") });
     watchSnapshots(server);
+    watchReads(server);
     return { url: server.url, pid: process.pid };
   },
   populate: (params: PopulateParams) => populate(params),
+  /** The thread reads' times inside the server since the last call (see watchReads). */
+  reads() {
+    const taken = readMs;
+    readMs = [];
+    return taken;
+  },
+  thread: (params: ThreadParams) => thread(params),
   usage: () => usage(),
   /**
    * Before a trial: the routing server writes a snapshot now, so that none is due for a while, and the garbage of

@@ -6,7 +6,7 @@ import type { BenchContext } from "./lib.js";
 import type { SetupParams, TrialResult } from "./load-generator.js";
 import { benchOrgJson, repToken } from "./orgs.js";
 import type { BenchOrgOptions } from "./orgs.js";
-import type { PopulateParams, StartParams, Usage } from "./server-child.js";
+import type { PopulateParams, StartParams, ThreadParams, Usage } from "./server-child.js";
 
 export type TargetKind = "raw" | "cc-durable" | "cc-memory";
 
@@ -68,6 +68,16 @@ export class Target {
 
   populate(params: PopulateParams): Promise<{ seq: number; conversations: number }> {
     return this.server.call("populate", params, 600_000);
+  }
+
+  /** One Active conversation of `messages` messages, written through the routing server's writer. */
+  thread(params: ThreadParams): Promise<{ conversationId: string; repId: string; messages: number }> {
+    return this.server.call("thread", params, 600_000);
+  }
+
+  /** ms of each `messages` read inside the server (dispatch to answer written) since the last call. */
+  reads(): Promise<number[]> {
+    return this.server.call("reads");
   }
 
   /** Connect the load generator's reps and customers (and start one conversation per customer unless told not to). */

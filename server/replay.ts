@@ -8,13 +8,14 @@ import type { EventFrame } from "../src/protocol/messages.js";
 import type { Change, Snapshot } from "../src/protocol/views.js";
 
 /**
- * The missed `events` as frames for `viewer`, showing nothing the snapshot `snap` would not. Conversations come
- * whole the first time, so nothing is lost, and clients drop messages whose id they already hold, so nothing shows
- * twice; a conversation sent whole here already holds every message up to now, so later replayed messages of it are
- * not sent again. A conversation the snapshot leaves out (Closed; for a customer also one a rep ended, P8) is never
- * replayed with its messages: staff get its current state alone, and for a customer whose replay would touch one
- * the answer is null: they get the snapshot instead, which is exactly what they may see.
- * `seen` (the conversations the connection was sent whole) grows with what the replay sends, only if it is sent.
+ * The missed `events` as frames for `viewer`, showing nothing the snapshot `snap` would not. The client holds what it
+ * was sent before: nothing is sent whole again. A conversation comes as its view without `messages`, and every missed
+ * message as its own change, so a resume costs what was missed, not whole threads; a conversation new to the client
+ * holds fewer messages than its `messageCount`, and the client reads the earlier ones with `messages`. A conversation
+ * the snapshot leaves out (Closed; for a customer also one a rep ended, P8) is never replayed with its messages:
+ * staff get its current state alone, and for a customer whose replay would touch one the answer is null: they get
+ * the snapshot instead, which is exactly what they may see. `seen` (the conversations the connection holds) grows
+ * with the conversations the replay sends.
  */
 export function replay(
   state: State,
@@ -26,32 +27,33 @@ export function replay(
   const shown = new Set<string>();
   for (const c of snap.conversations) shown.add(c.id);
   for (const c of snap.customerConversations) shown.add(c.id);
-  const sending = new Set(seen);
-  const sentWhole = new Set<string>();
   const frames: EventFrame[] = [];
+  const sent = new Set<string>();
   for (const stored of events) {
     const event = stored as unknown as DomainEvent;
     const changes: Change[] = [];
-    for (let change of changesFor(state, event, viewer, sending)) {
+    for (const change of changesFor(state, event, viewer, HELD)) {
       const id = shownConversationOf(change);
-      if (id !== undefined && !shown.has(id)) {
-        if (viewer.role === "customer") return null;
-        if (change.kind === "message" || change.kind === "note") continue;
-        if (change.kind === "conversation" && change.conversation.messages) {
-          const { messages: _hidden, ...rest } = change.conversation;
-          change = { kind: "conversation", conversation: rest };
+      if (id !== undefined) {
+        if (!shown.has(id)) {
+          if (viewer.role === "customer") return null;
+          if (change.kind === "message" || change.kind === "note") continue;
         }
+        sent.add(id);
       }
-      if (change.kind === "message" && sentWhole.has(change.conversationId)) continue;
-      if ((change.kind === "conversation" || change.kind === "customer_conversation") && change.conversation.messages)
-        sentWhole.add(change.conversation.id);
       changes.push(change);
     }
     if (changes.length > 0) frames.push({ type: "event", seq: event.seq, at: event.at, changes });
   }
-  for (const id of sending) seen.add(id);
+  for (const id of sent) seen.add(id);
   return frames;
 }
+
+/** For a resume: every conversation counts as held, so that changesFor never sends one whole. */
+const HELD: Pick<Set<string>, "has" | "add"> = {
+  has: () => true,
+  add: () => HELD as Set<string>,
+};
 
 /** The conversation a change shows (whole, or one of its messages); offers and notices are not conversations. */
 function shownConversationOf(change: Change): string | undefined {

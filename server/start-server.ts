@@ -19,6 +19,7 @@ import type { State } from "./core/model.js";
 import type { EventStore } from "./store/store.js";
 import { openMemoryStore } from "./store/memory-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
+import { threadOf } from "./gateway/thread-reads.js";
 import type { SqliteStoreOptions } from "./store/sqlite-store.js";
 import { isPostgresUrl, openPostgresStore, redactUrl } from "./store/postgres-store.js";
 import { lockDataFile } from "./store/lock.js";
@@ -108,11 +109,12 @@ async function listen(
   logger: Logger,
   lock: DataFileLock | null,
 ): Promise<RunningServer> {
+  // Messages are indexed by conversation: threads are read from the log a page at a time (gateway/thread-reads.ts).
   const store = !options.dataFile
-    ? await openMemoryStore<State>()
+    ? await openMemoryStore<State>(undefined, { threadOf })
     : isPostgresUrl(options.dataFile)
-      ? await openPostgresStore<State>(options.dataFile)
-      : await openSqliteStore<State>(options.dataFile, options.storeOptions);
+      ? await openPostgresStore<State>(options.dataFile, { threadOf })
+      : await openSqliteStore<State>(options.dataFile, { ...options.storeOptions, threadOf });
   let hub: Hub;
   let org: OrgFile;
   try {

@@ -4,9 +4,10 @@
 // The state is owned by a single actor (the server shell), so evolve updates it in place instead of
 // copying: a copy per event would cost more than the routing decision itself.
 import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
-import { addClientId, addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
+import { addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
 import { conversationDicts, dict, dictionaries } from "./dict.js";
+import { addMessage, upgradeThread } from "./thread.js";
 
 /** Allowed conversation transitions; walked by a test. */
 export const CONVERSATION_TRANSITIONS: Record<ConversationState, readonly ConversationState[]> = {
@@ -48,7 +49,11 @@ export function initialState(org: Org): State {
  */
 export function upgradeState(state: State): State {
   dictionaries(state);
-  for (const id in state.conversations) delete (state.conversations[id] as { clientIds?: unknown }).clientIds;
+  for (const id in state.conversations) {
+    const c = state.conversations[id]!;
+    delete (c as { clientIds?: unknown }).clientIds;
+    upgradeThread(c);
+  }
   return state;
 }
 
@@ -193,8 +198,9 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "conversation_created": {
       const c = conversationDicts(structuredClone(event.conversation));
-      // Stored by an earlier version, it may carry an empty `clientIds`: client ids are an index now (indexes.ts).
+      // Stored by an earlier version, it may carry an empty `clientIds` and no count of its messages.
       delete (c as { clientIds?: unknown }).clientIds;
+      upgradeThread(c);
       state.conversations[c.id] = c;
       state.counters.conversation++;
       if (!c.customer.authenticated) state.counters.visitor++;
@@ -206,9 +212,7 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "message_added": {
       const c = conv(state, event.conversationId);
-      c.messages.push(event.message);
-      const byClientId = existingIndexes(state)?.clientIds.get(c.id);
-      if (byClientId) addClientId(byClientId, event.message);
+      addMessage(c, event.message);
       state.counters.message++;
       break;
     }

@@ -6,10 +6,9 @@
 // They turn scans over every conversation the server has ever held, or every rep of the org, into work
 // proportional to what is asked for: the next Waiting expiry after every group commit, the conversations a rep
 // declined when they come back, a customer's conversations at a retried start or a reconnect, the reps that may be
-// offered something, the reps that hold a conversation when it closes; and the idempotency keys of a conversation's
-// messages (client message ids), which every message with a client id is checked against.
+// offered something, and the reps that hold a conversation when it closes.
 import type { Org } from "./org.js";
-import type { Author, Conversation, Message, State } from "./model.js";
+import type { State } from "./model.js";
 
 export interface Indexes {
   /** Conversations that went to Waiting (each may have left it since). */
@@ -24,16 +23,7 @@ export interface Indexes {
   roomy: Set<string>;
   /** Reps who were given a work item for each conversation (each may have dropped it since). */
   holders: Map<string, Set<string>>;
-  /**
-   * Of each conversation asked about (built from its messages the first time): its messages by client id. A client id
-   * is an idempotency key per author, so one id may belong to messages of several authors (then they come in a list).
-   * The keys are the messages' own client id strings: an entry costs no string of its own.
-   */
-  clientIds: Map<string, ClientIds>;
 }
-
-/** A conversation's messages that carry a client id, by client id. */
-export type ClientIds = Map<string, Message | Message[]>;
 
 const built = new WeakMap<State, Indexes>();
 
@@ -54,7 +44,6 @@ export function indexesOf(state: State): Indexes {
       available: new Set(),
       roomy: new Set(),
       holders: new Map(),
-      clientIds: new Map(),
     };
     for (const id in state.conversations) {
       const c = state.conversations[id]!;
@@ -148,45 +137,4 @@ export function memberIds(org: Org): Set<string> {
 /** The conversations of a customer key, oldest first. */
 export function conversationIdsOf(state: State, customerKey: string): readonly string[] {
   return indexesOf(state).byCustomer.get(customerKey) ?? [];
-}
-
-/** Whether two authors are the same author for client ids: the customer, the system, or one staff member. */
-function sameAuthor(a: Author, b: Author): boolean {
-  if (a.role === "customer" || a.role === "system" || b.role === "customer" || b.role === "system")
-    return a.role === b.role;
-  return a.id === b.id;
-}
-
-/** For evolve: record a message's client id, if it has one, in an index that exists (a later message of the same author and id replaces the earlier). */
-export function addClientId(byClientId: ClientIds, m: Message): void {
-  if (!m.clientId) return;
-  const found = byClientId.get(m.clientId);
-  if (found === undefined || (!Array.isArray(found) && sameAuthor(found.author, m.author)))
-    byClientId.set(m.clientId, m);
-  else if (!Array.isArray(found)) byClientId.set(m.clientId, [found, m]);
-  else {
-    const i = found.findIndex((other) => sameAuthor(other.author, m.author));
-    if (i >= 0) found[i] = m;
-    else found.push(m);
-  }
-}
-
-/** The id of the message `author` sent in `c` with this client id, if any. */
-export function messageIdByClientId(
-  state: State,
-  c: Conversation,
-  author: Author,
-  clientId: string,
-): string | undefined {
-  const indexes = indexesOf(state);
-  let byClientId = indexes.clientIds.get(c.id);
-  if (!byClientId) {
-    byClientId = new Map();
-    for (const m of c.messages) addClientId(byClientId, m);
-    indexes.clientIds.set(c.id, byClientId);
-  }
-  const found = byClientId.get(clientId);
-  if (found === undefined) return undefined;
-  if (!Array.isArray(found)) return sameAuthor(found.author, author) ? found.id : undefined;
-  return found.find((m) => sameAuthor(m.author, author))?.id;
 }

@@ -4,6 +4,7 @@
 import type { Dict } from "./dict.js";
 import type { Mode, Org, Role } from "./org.js";
 import type { SentimentStep } from "./sentiment.js";
+import type { RecentClientIds } from "./thread.js";
 import type { SystemMessageCode } from "../../src/protocol/views.js";
 
 import type { ConversationState, OfferKind, OfferStatus, Presence } from "../../src/protocol/vocabulary.js";
@@ -128,8 +129,23 @@ export interface Conversation {
   offerId: string | null;
   /** Reps who declined it while in the queue; skipped until it leaves the queue. */
   declinedBy: string[];
-  /** Client ids (idempotency keys) of these messages are looked up through an index (indexes.ts), not kept here. */
+  /**
+   * Its latest messages (at most RECENT_MESSAGES), oldest first; the whole thread is in the event log (thread.ts).
+   * Conversations stored by earlier versions carried every message here: upgradeThread keeps the latest.
+   */
   messages: Message[];
+  /** How many messages it has had (absent in conversations stored before: upgradeThread counts them). */
+  messageCount: number;
+  /** The client ids of its latest messages, for retries (thread.ts); absent until a message carries one. */
+  recentClientIds?: RecentClientIds;
+  /** The sentiment steps of the customer's latest messages, oldest first (S9); absent until the customer writes. */
+  recentSentiments?: SentimentStep[];
+  /** When the customer's oldest unanswered message was sent; null (or absent) when staff had the last word. */
+  customerWaitingSince?: number | null;
+  /** When staff first wrote in it; null (or absent) until they have. */
+  firstResponseAt?: number | null;
+  /** When the customer was last told the opening hours are closed (outside_hours), if ever. */
+  outsideHoursAt?: number;
   /** Staff notes (absent in conversations stored before notes existed: none). */
   notes?: Note[];
   sentiment: SentimentStep;

@@ -17,7 +17,6 @@ import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
 import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
-import { replyWaitOf } from "../../src/protocol/response-targets.js";
 import type { Conversation, DomainEvent, Message, Note, Offer, Rating, State, UserState } from "./model.js";
 import { rateUntil } from "./rating.js";
 import { reasonsFor } from "../../src/protocol/rules.js";
@@ -89,6 +88,24 @@ export function messageView(state: State, m: Message, forCustomer: boolean, cust
   if (!forCustomer && m.sentiment !== undefined) view.sentiment = m.sentiment;
   if (m.code !== undefined) view.code = m.code;
   return view;
+}
+
+/**
+ * How `viewer` sees the messages of conversation `c`, read from the log a page at a time (`messages`), when they may
+ * see its thread: staff who can see the conversation; its customer, except after a rep's End of a persistent chat
+ * (P8: that history is no longer shown to them). Null when they may not.
+ */
+export function threadViewer(state: State, viewer: Viewer, c: Conversation): ((m: Message) => MessageView) | null {
+  if (!canSee(state, viewer, c)) return null;
+  if (viewer.role === "customer" && c.mode === "persistent" && (c.state === "wrapup" || c.state === "closed"))
+    return null;
+  return messageViewer(state, c, viewer.role === "customer");
+}
+
+/** The messages of `c` as its customer (`forCustomer`) or staff see them. */
+export function messageViewer(state: State, c: Conversation, forCustomer: boolean): (m: Message) => MessageView {
+  const customerName = forCustomer ? c.customer.name : staffCustomerName(state, c);
+  return (m) => messageView(state, m, forCustomer, customerName);
 }
 
 function staffCustomerName(state: State, c: Conversation): string {
@@ -169,11 +186,13 @@ export function conversationView(state: State, c: Conversation, withMessages: bo
     queuedAt: c.queuedAt,
     assignedAt: c.assignedAt ?? null,
     waitingUntil: c.waitingUntil,
-    ...replyWaitOf(c.messages),
+    customerWaitingSince: c.customerWaitingSince ?? null,
+    firstResponseAt: c.firstResponseAt ?? null,
     customerEnded: c.customerEnded,
     aborted: c.aborted,
     closedAt: c.closedAt,
     closedBy: c.closedBy,
+    messageCount: c.messageCount,
   };
   if (c.rating) view.rating = ratingView(c.rating, (text) => staffText(state, text));
   if (withMessages) {
@@ -190,7 +209,7 @@ function ratingView(r: Rating, text: (comment: string) => string): RatingView {
     : { score: r.score, comment: text(r.comment), at: r.at };
 }
 
-function noteView(n: Note): NoteView {
+export function noteView(n: Note): NoteView {
   const view: NoteView = { id: n.id, at: n.at, author: { ...n.author }, text: n.text };
   if (n.kind) view.kind = n.kind;
   return view;
@@ -208,6 +227,7 @@ export function customerConversationView(
     repName: c.state === "active" ? nameOf(state, c.ownerId) : null,
     // An aborted conversation (L4) takes no more customer messages: for the customer it is over.
     ended: c.state === "wrapup" || c.state === "closed" || c.aborted !== null,
+    messageCount: c.messageCount,
   };
   const until = rateUntil(c);
   if (until !== null) view.rateUntil = until;
@@ -427,7 +447,12 @@ const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>([
  * The changes `event` (already applied to `state`) means for `viewer`. `seen` holds the conversations
  * this viewer has been sent in full; a conversation seen for the first time comes with its history.
  */
-export function changesFor(state: State, event: DomainEvent, viewer: Viewer, seen: Set<string>): Change[] {
+export function changesFor(
+  state: State,
+  event: DomainEvent,
+  viewer: Viewer,
+  seen: Pick<Set<string>, "has" | "add">,
+): Change[] {
   const changes: Change[] = [];
   const c = conversationOf(state, event);
 

@@ -19,7 +19,7 @@ import {
   typingConversation,
   whyRefusal,
 } from "../core/queries.js";
-import { audienceOf, changesFor } from "../core/views.js";
+import { audienceOf, changesFor, messageViewer, noteView, threadViewer } from "../core/views.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
 import type { OrgFile } from "../org-file.js";
@@ -36,6 +36,7 @@ import { answerFrame, collect, errorFrame, index, textOf, tokenHash } from "./co
 import type { Answer, Connection } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
 import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
+import { beforeNumber, threadPage, wholeThread } from "./thread-reads.js";
 import type { ReadRequest } from "./to-command.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../../src/protocol/identity.js";
 import {
@@ -46,12 +47,13 @@ import {
   reqIdOf,
 } from "../../src/protocol/messages.js";
 import type { ClientRequest, ErrorFrame, Hello, ServerFrame, SnapshotReason } from "../../src/protocol/messages.js";
+import { MESSAGES_PAGE } from "../../src/protocol/wire.js";
 
 /** A client whose send buffer stays above this is cut off (it cannot keep up). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** What the gateway reads of the log: missed events for a resume, the event stream, `why`, the epoch. */
-export type CommittedLog = Pick<EventStore<State>, "eventsAfter" | "lastSeq" | "loadSnapshot" | "epoch">;
+export type CommittedLog = Pick<EventStore<State>, "eventsAfter" | "lastSeq" | "loadSnapshot" | "epoch" | "threadPage">;
 
 export interface GatewayOptions {
   /** The org file: its secret, the users' tokens and the rate limits are the gateway's. */
@@ -668,13 +670,10 @@ export class Gateway {
         );
         return;
       case "history_conversation":
-        this.replyRead(connection, () =>
-          answerFrame(
-            reqId,
-            earlierConversation(this.state, connection.viewer!, request.conversationId, request.earlierId),
-            (conversation) => ({ conversation }),
-          ),
-        );
+        this.answerEarlierConversation(connection, reqId, request.conversationId, request.earlierId);
+        return;
+      case "messages":
+        this.answerMessages(connection, request);
         return;
       case "events":
         this.answerEvents(connection, reqId, request.fromSeq ?? 1, request.limit ?? MAX_EVENTS_PAGE);
@@ -697,24 +696,83 @@ export class Gateway {
     }
   }
 
+  /**
+   * `messages`: a page of a conversation's thread from the log, as the asker sees it. The first page (no `before`)
+   * also carries a staff viewer's notes: a conversation a resume brought holds none yet.
+   */
+  private answerMessages(connection: Connection, request: Extract<ReadRequest, { type: "messages" }>): void {
+    const { reqId, conversationId } = request;
+    const c = this.state.conversations[conversationId];
+    const view = c ? threadViewer(this.state, connection.viewer!, c) : null;
+    if (!c || !view) {
+      this.fail(
+        connection,
+        reqId,
+        "conversation/not_found",
+        `There is no conversation ${conversationId} that you can see.`,
+      );
+      return;
+    }
+    const before = request.before === undefined ? undefined : beforeNumber(request.before);
+    if (request.before !== undefined && before === undefined) {
+      this.fail(connection, reqId, "protocol/invalid", "`before` is the id of a message (such as m42).");
+      return;
+    }
+    const notes = before === undefined && connection.role !== "customer" ? (c.notes ?? []).map(noteView) : undefined;
+    this.answerFromLog(connection, reqId, "messages", async () => {
+      const page = await threadPage(this.committed, conversationId, before, request.limit ?? MESSAGES_PAGE);
+      const result: Record<string, unknown> = { messages: page.messages.map(view), more: page.more };
+      if (notes) result.notes = notes;
+      return result;
+    });
+  }
+
+  /** `history_conversation`: an earlier conversation of the customer, whole, its thread read from the log. */
+  private answerEarlierConversation(
+    connection: Connection,
+    reqId: string,
+    conversationId: string,
+    earlierId: string,
+  ): void {
+    const found = earlierConversation(this.state, connection.viewer!, conversationId, earlierId);
+    if (!found.ok) {
+      this.fail(connection, reqId, found.error.code, found.error.message);
+      return;
+    }
+    const c = this.state.conversations[earlierId]!;
+    const view = messageViewer(this.state, c, false);
+    this.answerFromLog(connection, reqId, "history_conversation", async () => ({
+      conversation: { ...found.value, messages: (await wholeThread(this.committed, earlierId)).map(view) },
+    }));
+  }
+
+  /** An answer read from the log, in its place among the answers; a log that cannot be read is said so. */
+  private answerFromLog(
+    connection: Connection,
+    reqId: string,
+    what: string,
+    read: () => Promise<Record<string, unknown>>,
+  ): void {
+    const answer = this.answerLater(connection);
+    read().then(
+      (result) => answer({ type: "ack", reqId, result }),
+      (error: unknown) => {
+        this.log.error({ err: (error as Error).message }, `${what}: the log could not be read`);
+        answer(errorFrame(reqId, "server/unavailable", "The log could not be read; try again."));
+      },
+    );
+  }
+
   /** A page of the committed log for a supervisor (the event stream), masked as staff see it. */
   private answerEvents(connection: Connection, reqId: string, fromSeq: number, limit: number): void {
     const masking = this.state.org.masking;
-    const answer = this.answerLater(connection);
-    const read = async (): Promise<Record<string, unknown>> => {
+    this.answerFromLog(connection, reqId, "events", async () => {
       const stored = await collect(this.committed.eventsAfter(fromSeq - 1, limit));
       return {
         events: stored.map((e) => staffEvent(e as DomainEvent, masking)),
         lastSeq: await this.committed.lastSeq(),
       };
-    };
-    read().then(
-      (result) => answer({ type: "ack", reqId, result }),
-      (error: unknown) => {
-        this.log.error({ err: (error as Error).message }, "events: the log could not be read");
-        answer(errorFrame(reqId, "server/unavailable", "The log could not be read; try again."));
-      },
-    );
+    });
   }
 
   /**

@@ -7,7 +7,18 @@ import type { ClientRequest, Hello } from "../../src/protocol/messages.js";
 /** Requests the gateway answers itself, without a command. */
 export type ReadRequest = Extract<
   ClientRequest,
-  { type: "status" | "targets" | "events" | "why" | "figures" | "open_items" | "history" | "history_conversation" }
+  {
+    type:
+      | "status"
+      | "targets"
+      | "events"
+      | "why"
+      | "figures"
+      | "open_items"
+      | "history"
+      | "history_conversation"
+      | "messages";
+  }
 >;
 
 /** Requests that become a command. */
@@ -23,6 +34,7 @@ export function isRead(request: ClientRequest): request is ReadRequest {
     case "open_items":
     case "history":
     case "history_conversation":
+    case "messages":
       return true;
     default:
       return false;

@@ -131,8 +131,8 @@ interface Tracked {
   /** The current queue visit: since when, and whether it was answered (then awaiting its first response). */
   visit: { queueId: string; since: number; answered: boolean; responded: boolean } | null;
   handling: Map<string, Handling>;
-  /** Reps in its conference (they hold it too: occupancy). */
-  conferenced: Set<string>;
+  /** Reps in its conference (they hold it too: occupancy); null until the first (it is kept for every conversation). */
+  conferenced: Set<string> | null;
   /**
    * Its pending consult offers (null until the first): asking a colleague for help is neither an offer of work nor,
    * unanswered, a RONA. Held with the conversation, so that they are forgotten when it closes even when the reader
@@ -381,7 +381,7 @@ export function createFold(options: ReportOptions): ReportFold {
   };
 
   const leaveConference = (c: Tracked, repId: string, at: number): void => {
-    if (c.conferenced.delete(repId)) release(repId, at);
+    if (c.conferenced?.delete(repId)) release(repId, at);
   };
 
   const startWrapUp = (c: Tracked, repId: string, at: number): void => {
@@ -419,7 +419,7 @@ export function createFold(options: ReportOptions): ReportFold {
           sentiment: c.sentiment,
           visit: null,
           handling: new Map(),
-          conferenced: new Set(),
+          conferenced: null,
           consults: null,
         };
         conversations.set(c.id, tracked);
@@ -498,8 +498,8 @@ export function createFold(options: ReportOptions): ReportFold {
         const c = conversations.get(event.conversationId);
         if (!c) return;
         intoConversation(c, c.ownerId, event.at, CONFERENCED);
-        if (!c.conferenced.has(event.repId)) {
-          c.conferenced.add(event.repId);
+        if (!c.conferenced?.has(event.repId)) {
+          (c.conferenced ??= new Set()).add(event.repId);
           hold(event.repId, event.at);
         }
         return;
@@ -547,7 +547,7 @@ export function createFold(options: ReportOptions): ReportFold {
           intoConversation(c, null, event.at, ABANDONED, visit.queueId);
         }
         for (const repId of [...c.handling.keys()]) endHandling(c, repId, event.at);
-        for (const repId of [...c.conferenced]) leaveConference(c, repId, event.at);
+        for (const repId of [...(c.conferenced ?? [])]) leaveConference(c, repId, event.at);
         const bucket = c.sentiment < 0 ? "negative" : c.sentiment > 0 ? "positive" : "neutral";
         intoConversation(c, c.ownerId ?? c.lastOwnerId, event.at, SENTIMENT, c.queueId, 0, 0, bucket);
         return;

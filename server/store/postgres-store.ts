@@ -12,16 +12,20 @@
 import pg from "pg";
 import {
   conflict,
+  joinSnapshotPieces,
   messageOf,
   openQueuedStore,
+  snapshotPieces,
+  THREADS_KEY,
   type EncodedEvent,
   type EncodedSnapshot,
   type Medium,
+  type StoreOptions,
 } from "./queued-store.js";
 import { StoreError, type EventStore } from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a database written by a newer one. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 /** The meta keys that mark a database as ours and say its layout. */
 const APPLICATION_KEY = "application";
 const APPLICATION = "cc-agent";
@@ -32,8 +36,10 @@ const SCHEMA_LOCK = 0x63634153;
 /** Connections per store: a commit and page reads of resuming clients may run side by side. */
 const POOL_SIZE = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Events read per page by the backfill of the thread index. */
+const INDEX_PAGE = 1_000;
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends StoreOptions {
   /**
    * Called inside every write transaction before anything is written (tests use it to make Postgres refuse the write
    * as a full disk does, SQLSTATE 53100). A throw rolls the transaction back.
@@ -82,7 +88,7 @@ export async function openPostgresStore<S>(url: string, options: PostgresStoreOp
   pool.on("connect", (client) => client.on("error", () => undefined));
   try {
     await createTables(pool, shown);
-    return await openQueuedStore<S>(postgresMedium(pool, shown, options));
+    return await openQueuedStore<S>(postgresMedium(pool, shown, options), options);
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof StoreError && error.code !== "UNAVAILABLE" && error.code !== "READ_FAILED") throw error;
@@ -106,12 +112,14 @@ async function createTables(pool: pg.Pool, shown: string): Promise<void> {
     );
     if (existing.rows.length > 0) {
       await checkOurs(client, shown, existing.rows.length);
+      await upgrade(client);
     } else {
       await client.query(`
         CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
         CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
         CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
       `);
+      await upgrade(client);
       await client.query("INSERT INTO meta (key, value) VALUES ($1, $2), ($3, $4)", [
         APPLICATION_KEY,
         APPLICATION,
@@ -126,6 +134,20 @@ async function createTables(pool: pg.Pool, shown: string): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/**
+ * Schema 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces. Each
+ * statement is a no-op on a database that has it already.
+ */
+async function upgrade(client: pg.PoolClient): Promise<void> {
+  await client.query(`
+    ALTER TABLE events ADD COLUMN IF NOT EXISTS thread text;
+    ALTER TABLE events ADD COLUMN IF NOT EXISTS position bigint;
+    CREATE INDEX IF NOT EXISTS events_by_thread ON events (thread, position) WHERE thread IS NOT NULL;
+    CREATE TABLE IF NOT EXISTS snapshot_pieces (seq bigint NOT NULL, piece integer NOT NULL, body text NOT NULL, PRIMARY KEY (seq, piece));
+  `);
+  await client.query("UPDATE meta SET value = $1 WHERE key = $2", [String(POSTGRES_SCHEMA_VERSION), SCHEMA_KEY]);
 }
 
 /** Tables named like ours that another program made are refused rather than altered. */
@@ -177,14 +199,29 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       await options.beforeWrite?.(client);
       if (events.length > 0) {
         await client.query(
-          "INSERT INTO events (seq, at, type, body) SELECT * FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::text[])",
-          [events.map((e) => e.seq), events.map((e) => e.at), events.map((e) => e.type), events.map((e) => e.body)],
+          "INSERT INTO events (seq, at, type, body, thread, position) SELECT * FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::text[], $5::text[], $6::bigint[])",
+          [
+            events.map((e) => e.seq),
+            events.map((e) => e.at),
+            events.map((e) => e.type),
+            events.map((e) => e.body),
+            events.map((e) => e.thread ?? null),
+            events.map((e) => e.position ?? null),
+          ],
         );
       }
       if (snapshot !== undefined) {
+        // The snapshot's own row says it is in pieces (an empty body: no JSON is empty); its text is in the pieces.
+        // Pieces of a snapshot saved again at the same seq go too: the new one may have fewer.
+        await client.query("DELETE FROM snapshot_pieces WHERE seq <= $1", [snapshot.seq]);
         await client.query(
-          "INSERT INTO snapshots (seq, body) VALUES ($1, $2) ON CONFLICT (seq) DO UPDATE SET body = excluded.body",
-          [snapshot.seq, snapshot.body],
+          "INSERT INTO snapshots (seq, body) VALUES ($1, '') ON CONFLICT (seq) DO UPDATE SET body = excluded.body",
+          [snapshot.seq],
+        );
+        const pieces = snapshotPieces(snapshot.body);
+        await client.query(
+          "INSERT INTO snapshot_pieces (seq, piece, body) SELECT $1, * FROM unnest($2::int[], $3::text[])",
+          [snapshot.seq, pieces.map((_, i) => i), pieces],
         );
         await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
       }
@@ -224,8 +261,78 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
           "SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1",
         );
         const row = result.rows[0];
-        return row === undefined ? undefined : { seq: Number(row.seq), body: row.body };
+        if (row === undefined) return undefined;
+        if (row.body !== "") return { seq: Number(row.seq), body: row.body };
+        const pieces = await pool.query<[number, string]>({
+          text: "SELECT piece, body FROM snapshot_pieces WHERE seq = $1 ORDER BY piece",
+          values: [row.seq],
+          rowMode: "array",
+        });
+        return joinSnapshotPieces(shown, Number(row.seq), pieces.rows);
       }),
+    snapshotSeq: () =>
+      attempt(async () => {
+        const result = await pool.query<[string]>({
+          text: "SELECT coalesce(max(seq), -1) FROM snapshots",
+          rowMode: "array",
+        });
+        return Number(result.rows[0]![0]);
+      }),
+    threadPage: (thread, before, max) =>
+      attempt(async () => {
+        const result = await pool.query<[string, string]>({
+          text:
+            before === Number.POSITIVE_INFINITY
+              ? "SELECT seq, body FROM events WHERE thread = $1 ORDER BY position DESC LIMIT $2"
+              : "SELECT seq, body FROM events WHERE thread = $1 AND position < $3 ORDER BY position DESC LIMIT $2",
+          values: before === Number.POSITIVE_INFINITY ? [thread, max] : [thread, max, Math.ceil(before)],
+          rowMode: "array",
+        });
+        return result.rows.map(([seq, body]): [number, string] => [Number(seq), body]);
+      }),
+    indexThreads: async (index) => {
+      const client = await attempt(() => pool.connect());
+      try {
+        await client.query("BEGIN");
+        let indexed = 0;
+        for (let cursor = 0; ;) {
+          const page = await client.query<[string, string]>({
+            text: "SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+            values: [cursor, INDEX_PAGE],
+            rowMode: "array",
+          });
+          if (page.rows.length === 0) break;
+          const rows: [number, string, number][] = [];
+          for (const [seq, body] of page.rows) {
+            cursor = Number(seq);
+            const where = index(body);
+            if (where !== undefined) rows.push([cursor, where.thread, where.position]);
+          }
+          if (rows.length > 0) {
+            await client.query(
+              "UPDATE events SET thread = t.thread, position = t.position FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS t(seq, thread, position) WHERE events.seq = t.seq",
+              [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+            );
+          }
+          indexed += rows.length;
+        }
+        await client.query(
+          "INSERT INTO meta (key, value) VALUES ($1, '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          [THREADS_KEY],
+        );
+        await client.query("COMMIT");
+        client.release();
+        return indexed;
+      } catch (error) {
+        const rolledBack = await client.query("ROLLBACK").then(
+          () => true,
+          () => false,
+        );
+        client.release(rolledBack ? undefined : true);
+        if (error instanceof StoreError) throw error;
+        throw unavailable(error, shown);
+      }
+    },
     getMeta: (key) =>
       attempt(async () => {
         const result = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = $1", [key]);

@@ -3,6 +3,7 @@
 // behaves the same (test/store/contract.ts).
 import { randomBytes } from "node:crypto";
 import {
+  SNAPSHOT_PIECE,
   StoreError,
   transientStorageFailure,
   type AppendOptions,
@@ -16,6 +17,8 @@ import {
 export const EPOCH_KEY = "epoch";
 /** Rows fetched per read by eventsAfter(). */
 const PAGE_SIZE = 1_000;
+/** The most events one threadPage() reads. */
+const MAX_THREAD_PAGE = 10_000;
 
 /** A new random epoch: 16 hex digits. */
 export function newEpoch(): string {
@@ -27,7 +30,29 @@ export interface EncodedEvent {
   at: number;
   type: string;
   body: string;
+  /** Its place in a thread (StoreOptions.threadOf), when it has one. */
+  thread?: string;
+  position?: number;
 }
+
+/** Where an event sits in a thread: a key and an order within it (a conversation and a message's number). */
+export interface ThreadPosition {
+  thread: string;
+  position: number;
+}
+
+export interface StoreOptions {
+  /**
+   * Which events belong to a thread, and where: those are indexed when committed (and, once, in a log written without
+   * the index), so that `threadPage` reads a thread a page at a time. Without it no event is in a thread.
+   */
+  threadOf?: (event: StoredEvent) => ThreadPosition | undefined;
+  /** Told what the store did at open that an operator may want to know (a log indexed by thread, and how long). */
+  log?: (message: string) => void;
+}
+
+/** The meta key that says every stored event was indexed by thread (a log from before, once backfilled). */
+export const THREADS_KEY = "threads_indexed";
 
 export interface EncodedSnapshot {
   seq: number;
@@ -51,8 +76,17 @@ export interface Medium {
   ): MaybePromise<void>;
   /** Up to `max` committed events with seq > afterSeq, in seq order, as [seq, body]. */
   page(afterSeq: number, max: number): MaybePromise<[number, string][]>;
+  /** Up to `max` committed events of `thread` with position < before, the latest first, as [seq, body]. */
+  threadPage(thread: string, before: number, max: number): MaybePromise<[number, string][]>;
+  /**
+   * The backfill of a log written before the index: every stored event indexed by thread (`index` says where a body
+   * goes), and meta THREADS_KEY set to "1", in one transaction. Returns how many events went into a thread.
+   */
+  indexThreads(index: (body: string) => ThreadPosition | undefined): MaybePromise<number>;
   lastSeq(): MaybePromise<number>;
   latestSnapshot(): MaybePromise<EncodedSnapshot | undefined>;
+  /** The latest snapshot's seq (-1 when there is none), without reading the snapshot itself. */
+  snapshotSeq(): MaybePromise<number>;
   getMeta(key: string): MaybePromise<string | undefined>;
   setMeta(key: string, value: string): MaybePromise<void>;
   close(): MaybePromise<void>;
@@ -68,12 +102,42 @@ export function conflict(file: string | undefined, expectedLast: number, actualL
 }
 
 /** An event store over `medium`; reads the log's head, latest snapshot and epoch (creating it for a new log). */
-export async function openQueuedStore<S>(medium: Medium): Promise<EventStore<S>> {
+export async function openQueuedStore<S>(medium: Medium, options: StoreOptions = {}): Promise<EventStore<S>> {
   const read = <T>(action: () => MaybePromise<T>): Promise<T> => guard("READ_FAILED", "read from", medium.file, action);
   const lastCommitted = await read(() => medium.lastSeq());
-  const snapshotSeq = (await read(() => medium.latestSnapshot()))?.seq ?? -1;
+  const snapshotSeq = await read(() => medium.snapshotSeq());
   const epoch = (await read(() => medium.getMeta(EPOCH_KEY))) ?? (await createEpoch(medium));
-  return new QueuedStore<S>(medium, lastCommitted, snapshotSeq, epoch);
+  const indexed = (await read(() => medium.getMeta(THREADS_KEY))) === "1";
+  if (options.threadOf && !indexed) await indexThreads(medium, options.threadOf, options.log);
+  // A store without threadOf that writes to an indexed log leaves its events out of the index: the log is then marked
+  // as not indexed (once, at its first write), so that the next store with threadOf indexes them.
+  return new QueuedStore<S>(medium, lastCommitted, snapshotSeq, epoch, options.threadOf, indexed && !options.threadOf);
+}
+
+/**
+ * A log written before threads were indexed (or a new one) gets its stored events indexed, once, in one transaction.
+ * A storage that refuses the write leaves it for the next start: meanwhile a thread reads what was indexed before.
+ */
+async function indexThreads(
+  medium: Medium,
+  threadOf: NonNullable<StoreOptions["threadOf"]>,
+  log: StoreOptions["log"],
+): Promise<void> {
+  const index = (body: string): ThreadPosition | undefined => {
+    try {
+      return threadOf(JSON.parse(body) as StoredEvent);
+    } catch {
+      return undefined; // A damaged body is reported where it is read; it is in no thread.
+    }
+  };
+  try {
+    const started = Date.now();
+    const indexed = await guard("WRITE_FAILED", "write to", medium.file, () => medium.indexThreads(index));
+    if (indexed > 0) log?.(`indexed ${indexed} stored events by thread in ${Date.now() - started} ms`);
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
+    log?.(`the stored events were not indexed by thread (${error.message}): the next start tries again`);
+  }
 }
 
 /**
@@ -103,10 +167,22 @@ class QueuedStore<S> implements EventStore<S> {
   #writes: Promise<unknown> = Promise.resolve();
   #writesUnderWay = 0;
   readonly epoch: string;
+  readonly #threadOf: StoreOptions["threadOf"];
+  /** The log says every event is indexed by thread, and this store (without threadOf) is about to make it untrue. */
+  #unmarkIndexed: boolean;
   #closing: Promise<void> | null = null;
 
-  constructor(medium: Medium, lastCommitted: number, snapshotSeq: number, epoch: string) {
+  constructor(
+    medium: Medium,
+    lastCommitted: number,
+    snapshotSeq: number,
+    epoch: string,
+    threadOf: StoreOptions["threadOf"],
+    unmarkIndexed: boolean,
+  ) {
     this.#medium = medium;
+    this.#threadOf = threadOf;
+    this.#unmarkIndexed = unmarkIndexed;
     this.#lastCommitted = lastCommitted;
     this.#snapshotSeq = snapshotSeq;
     this.epoch = epoch;
@@ -132,6 +208,11 @@ class QueuedStore<S> implements EventStore<S> {
     const encoded: EncodedEvent[] = [];
     for (const event of events) {
       const row = encodeEvent(event, previous, this.#medium.file);
+      const where = this.#threadOf?.(event);
+      if (where) {
+        row.thread = where.thread;
+        row.position = where.position;
+      }
       encoded.push(row);
       previous = row.seq;
     }
@@ -161,6 +242,30 @@ class QueuedStore<S> implements EventStore<S> {
       throw new StoreError("INVALID_DATA", `eventsAfter: limit must be a non-negative integer, got ${String(limit)}`);
     }
     return this.#iterate(afterSeq, limit ?? Number.POSITIVE_INFINITY);
+  }
+
+  async threadPage(
+    thread: string,
+    options: { before?: number; limit: number },
+  ): Promise<{ events: StoredEvent[]; more: boolean }> {
+    this.#assertOpen();
+    const { before, limit } = options;
+    if (typeof thread !== "string") throw new StoreError("INVALID_DATA", "threadPage: thread must be a string");
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_THREAD_PAGE)) {
+      throw new StoreError(
+        "INVALID_DATA",
+        `threadPage: limit must be an integer 1–${MAX_THREAD_PAGE}, got ${String(limit)}`,
+      );
+    }
+    if (before !== undefined && (typeof before !== "number" || Number.isNaN(before))) {
+      throw new StoreError("INVALID_DATA", `threadPage: before must be a number, got ${String(before)}`);
+    }
+    const rows = await this.#read(() => this.#medium.threadPage(thread, before ?? Number.POSITIVE_INFINITY, limit + 1));
+    const page = rows.slice(0, limit).reverse();
+    return {
+      events: page.map(([seq, body]) => this.#parse<StoredEvent>(body, `event ${seq}`)),
+      more: rows.length > limit,
+    };
   }
 
   async lastSeq(): Promise<number> {
@@ -247,6 +352,10 @@ class QueuedStore<S> implements EventStore<S> {
     this.#queue = [];
     this.#writing = rows;
     try {
+      if (this.#unmarkIndexed && last !== undefined) {
+        await this.#write(() => this.#medium.setMeta(THREADS_KEY, "0"));
+        this.#unmarkIndexed = false;
+      }
       await this.#write(() => this.#medium.write(rows, snapshot, this.#lastCommitted));
     } catch (error) {
       this.#writing = [];
@@ -388,6 +497,29 @@ function toJson(value: unknown, what: string): string {
   }
   if (body === undefined) throw new StoreError("INVALID_DATA", `${what} is not JSON-serialisable`);
   return body;
+}
+
+/** A snapshot's text in pieces of at most SNAPSHOT_PIECE characters. */
+export function snapshotPieces(body: string): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < body.length; at += SNAPSHOT_PIECE) pieces.push(body.slice(at, at + SNAPSHOT_PIECE));
+  return pieces;
+}
+
+/**
+ * A snapshot's text joined from its stored pieces ([piece no, text] in piece order). A piece gone missing is damage,
+ * said like a snapshot that is not JSON any more: a missing middle piece of a long string would still parse.
+ */
+export function joinSnapshotPieces(
+  file: string | undefined,
+  seq: number,
+  pieces: readonly (readonly [number, string])[],
+): EncodedSnapshot {
+  pieces.forEach(([piece], i) => {
+    if (piece !== i) throw damaged(file, `the snapshot at seq ${seq} is missing piece ${i}`);
+  });
+  if (pieces.length === 0) throw damaged(file, `the snapshot at seq ${seq} has no pieces`);
+  return { seq, body: pieces.map(([, body]) => body).join("") };
 }
 
 export function messageOf(error: unknown): string {

@@ -5,22 +5,29 @@ import Database from "better-sqlite3";
 import {
   conflict,
   damaged,
+  joinSnapshotPieces,
   messageOf,
   openQueuedStore,
+  snapshotPieces,
+  THREADS_KEY,
   type EncodedEvent,
   type EncodedSnapshot,
   type Medium,
+  type StoreOptions,
+  type ThreadPosition,
 } from "./queued-store.js";
 import { StoreError, transientStorageFailure, type EventStore } from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a file written by a newer one. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /** Marks the file as ours (PRAGMA application_id), so another program's SQLite file is refused rather than altered. */
 export const APPLICATION_ID = 0x63634147; // "ccAG"
 /** How long a statement waits for a lock held by another connection (e.g. a backup or inspection tool). */
 const BUSY_TIMEOUT_MS = 5_000;
+/** Events read per page by the backfill of the thread index. */
+const INDEX_PAGE = 1_000;
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends StoreOptions {
   /**
    * "FULL" (default): a commit is durable when it resolves, even across power loss.
    * "NORMAL": survives a crash of the process (kill -9) but the last commits may be lost on power loss or an OS crash.
@@ -57,7 +64,7 @@ export async function openSqliteStore<S>(file: string, options: SqliteStoreOptio
   try {
     configure(db, absolute, synchronous);
     options.onOpen?.(db);
-    const store = await openQueuedStore<S>(sqliteMedium(db, absolute));
+    const store = await openQueuedStore<S>(sqliteMedium(db, absolute), options);
     restrictPermissions(absolute);
     return store;
   } catch (error) {
@@ -126,11 +133,20 @@ function configure(db: Database.Database, file: string, synchronous: "NORMAL" | 
 
   if (version < SCHEMA_VERSION) {
     db.transaction(() => {
+      if (version < 1) {
+        db.exec(`
+          CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL);
+          CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+          CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+          PRAGMA application_id = ${APPLICATION_ID};
+        `);
+      }
+      // 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces.
       db.exec(`
-        CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL);
-        CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        PRAGMA application_id = ${APPLICATION_ID};
+        ALTER TABLE events ADD COLUMN thread TEXT;
+        ALTER TABLE events ADD COLUMN position INTEGER;
+        CREATE INDEX events_by_thread ON events (thread, position) WHERE thread IS NOT NULL;
+        CREATE TABLE snapshot_pieces (seq INTEGER NOT NULL, piece INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (seq, piece));
         PRAGMA user_version = ${SCHEMA_VERSION};
       `);
     }).immediate();
@@ -154,29 +170,63 @@ export function checkIntegrity(db: Database.Database, file: string): void {
 
 function sqliteMedium(db: Database.Database, file: string): Medium {
   // Prepared once; reused for the life of the store.
-  const insertEvent = db.prepare<[number, number, string, string]>(
-    "INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)",
+  const insertEvent = db.prepare<[number, number, string, string, string | null, number | null]>(
+    "INSERT INTO events (seq, at, type, body, thread, position) VALUES (?, ?, ?, ?, ?, ?)",
   );
+  const selectThreadPage = db
+    .prepare<[string, number, number], [number, string]>(
+      "SELECT seq, body FROM events WHERE thread = ? AND position < ? ORDER BY position DESC LIMIT ?",
+    )
+    .raw();
+  const updateThread = db.prepare<[string, number, number]>("UPDATE events SET thread = ?, position = ? WHERE seq = ?");
   const selectPage = db
     .prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
     .raw();
   const selectLastSeq = db.prepare<[], number>("SELECT coalesce(max(seq), 0) FROM events").pluck();
   const selectSnapshot = db.prepare<[], EncodedSnapshot>("SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1");
+  const selectPieces = db
+    .prepare<[number], [number, string]>("SELECT piece, body FROM snapshot_pieces WHERE seq = ? ORDER BY piece")
+    .raw();
+  const selectSnapshotSeq = db.prepare<[], number>("SELECT coalesce(max(seq), -1) FROM snapshots").pluck();
   const insertSnapshot = db.prepare<[number, string]>("INSERT OR REPLACE INTO snapshots (seq, body) VALUES (?, ?)");
+  const insertPiece = db.prepare<[number, number, string]>(
+    "INSERT INTO snapshot_pieces (seq, piece, body) VALUES (?, ?, ?)",
+  );
   const deleteOlderSnapshots = db.prepare<[number]>("DELETE FROM snapshots WHERE seq < ?");
+  const deletePiecesUpTo = db.prepare<[number]>("DELETE FROM snapshot_pieces WHERE seq <= ?");
   const selectMeta = db.prepare<[string], string>("SELECT value FROM meta WHERE key = ?").pluck();
   const upsertMeta = db.prepare<[string, string]>(
     "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   );
+  const indexThreads = db.transaction((index: (body: string) => ThreadPosition | undefined): number => {
+    let indexed = 0;
+    for (let cursor = 0; ;) {
+      const rows = selectPage.all(cursor, INDEX_PAGE);
+      if (rows.length === 0) break;
+      for (const [seq, body] of rows) {
+        cursor = seq;
+        const where = index(body);
+        if (where === undefined) continue;
+        updateThread.run(where.thread, where.position, seq);
+        indexed++;
+      }
+    }
+    upsertMeta.run(THREADS_KEY, "1");
+    return indexed;
+  });
 
   const write = db.transaction(
     (events: readonly EncodedEvent[], snapshot: EncodedSnapshot | undefined, expectedLast: number) => {
       // Inside the transaction, so nothing can come between the check and the writes (a lookup in the primary key).
       const last = selectLastSeq.get() ?? 0;
       if (last !== expectedLast) throw conflict(file, expectedLast, last);
-      for (const e of events) insertEvent.run(e.seq, e.at, e.type, e.body);
+      for (const e of events) insertEvent.run(e.seq, e.at, e.type, e.body, e.thread ?? null, e.position ?? null);
       if (snapshot !== undefined) {
-        insertSnapshot.run(snapshot.seq, snapshot.body);
+        // The snapshot's own row says it is in pieces (an empty body: no JSON is empty); its text is in the pieces.
+        // Pieces of a snapshot saved again at the same seq go too: the new one may have fewer.
+        deletePiecesUpTo.run(snapshot.seq);
+        insertSnapshot.run(snapshot.seq, "");
+        snapshotPieces(snapshot.body).forEach((piece, i) => insertPiece.run(snapshot.seq, i, piece));
         deleteOlderSnapshots.run(snapshot.seq);
       }
     },
@@ -188,7 +238,14 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
     write: (events, snapshot, expectedLast) => write.immediate(events, snapshot, expectedLast),
     page: (afterSeq, max) => selectPage.all(afterSeq, max),
     lastSeq: () => selectLastSeq.get() ?? 0,
-    latestSnapshot: () => selectSnapshot.get(),
+    threadPage: (thread, before, max) => selectThreadPage.all(thread, before, max),
+    indexThreads: (index) => indexThreads.immediate(index),
+    latestSnapshot: () => {
+      const row = selectSnapshot.get();
+      // A snapshot written before pieces existed is one row with its whole body.
+      return row === undefined || row.body !== "" ? row : joinSnapshotPieces(file, row.seq, selectPieces.all(row.seq));
+    },
+    snapshotSeq: () => selectSnapshotSeq.get() ?? -1,
     getMeta: (key) => selectMeta.get(key),
     setMeta: (key, value) => {
       upsertMeta.run(key, value);

@@ -10,10 +10,24 @@
  * and reading are asynchronous, so that a store may sit on a database across the network.
  *
  * Layout: `./queued-store.ts` is the front every store shares (validation, serialisation, the pending batch, the
- * group commit, the epoch) over a medium: `./sqlite-store.ts` (`openSqliteStore`, durable, one file) or
- * `./memory-store.ts` (`openMemoryStore`, arrays, nothing survives the process). test/store/contract.ts is what any
- * store must do.
+ * group commit, the epoch, the thread index's backfill) over a medium: `./sqlite-store.ts` (`openSqliteStore`, durable,
+ * one file), `./postgres-store.ts` (`openPostgresStore`) or `./memory-store.ts` (`openMemoryStore`, arrays, nothing
+ * survives the process). test/store/contract.ts is what any store must do.
+ *
+ * Threads: the store option `threadOf` (queued-store.ts StoreOptions) says which events belong to a thread (a
+ * conversation's messages) and at which position. They are indexed by (thread, position) as they are committed, in the
+ * same write, so that a thread is read a page at a time (`threadPage`) instead of being held in memory. A log written
+ * before the index (or by a store without `threadOf`) is indexed at open, once, in one transaction. The store knows
+ * nothing of what a thread is: the caller's `threadOf` decides.
+ *
+ * Snapshots are written in pieces of at most SNAPSHOT_PIECE characters (in the same transaction as before, older ones
+ * dropped), so that no single row, and no single copy of one, is the whole state; loading joins them and parses once.
+ * A snapshot stored whole, before pieces, still loads. A missing piece is reported as damage, like a snapshot that is
+ * not JSON any more.
  */
+
+/** The most characters of a snapshot one stored row holds; a bigger snapshot is written in several. */
+export const SNAPSHOT_PIECE = 256 * 1024;
 
 /** One event as stored: plain JSON-serialisable data. The whole object is stored and returned as it was appended. */
 export interface StoredEvent {
@@ -72,6 +86,15 @@ export interface EventStore<S = unknown> {
    * bad afterSeq or limit.
    */
   eventsAfter(afterSeq: number, limit?: number): AsyncIterable<StoredEvent>;
+  /**
+   * A page of a thread (the store option `threadOf` says which events belong to which thread, and where): the last
+   * `limit` (1–10,000) committed events of `thread` with a position before `before` (any position when undefined), in
+   * position order; `more` says whether an earlier one exists. Pending events are not in it. Fresh objects each call.
+   */
+  threadPage(
+    thread: string,
+    options: { before?: number; limit: number },
+  ): Promise<{ events: StoredEvent[]; more: boolean }>;
   /** The highest committed seq in the log (0 when empty). */
   lastSeq(): Promise<number>;
   /**

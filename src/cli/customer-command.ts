@@ -334,6 +334,7 @@ class CustomerChat {
             mode: this.setup.workstream.mode,
             repName: null,
             ended: false,
+            messageCount: 0,
           },
           messages: [change.message],
         });

@@ -2,7 +2,7 @@
 // and nowhere else. docs/protocol.md describes every frame; test/protocol/fixtures holds one of each.
 import { z } from "zod";
 
-import { MAX_EVENTS_PAGE, MAX_MESSAGE_LENGTH } from "./wire.js";
+import { MAX_EVENTS_PAGE, MAX_MESSAGE_LENGTH, MAX_MESSAGES_PAGE } from "./wire.js";
 import { MAX_RATING_COMMENT_LENGTH, PRESENCES } from "./vocabulary.js";
 
 export {
@@ -89,6 +89,16 @@ const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
  */
 const typing = z.object({ type: z.literal("typing"), reqId: reqId.optional(), conversationId: id });
 
+/**
+ * Read-only: a page of a conversation's messages, the `limit` latest before the message `before` (the latest of all
+ * without it), oldest first, as the asker sees them. Answered `{messages, more}`: `more` says earlier ones exist.
+ */
+const messagesRequest = req("messages", {
+  conversationId: id,
+  before: id.optional(),
+  limit: z.number().int().min(1).max(MAX_MESSAGES_PAGE).optional(),
+});
+
 /** Requests a customer may send. */
 export const customerRequestSchema = z.discriminatedUnion("type", [
   req("start", {
@@ -113,6 +123,7 @@ export const customerRequestSchema = z.discriminatedUnion("type", [
       .optional(),
   }),
   req("status", { conversationId: id }),
+  messagesRequest,
   typing,
 ]);
 
@@ -142,6 +153,7 @@ const repRequests = [
   req("history", { conversationId: id }),
   /** Read-only: one conversation of that history, whole (`earlierId` must be one `history` lists). */
   req("history_conversation", { conversationId: id, earlierId: id }),
+  messagesRequest,
 ] as const;
 
 const supervisorRequests = [

@@ -125,9 +125,14 @@ export interface ConversationView {
   closedBy: string | null;
   /** The customer's rating, once they gave one (CSAT). */
   rating?: RatingView;
-  /** Only in snapshots and on first sight; later messages arrive one by one. */
+  /** How many messages the conversation has (every author, system messages included). */
+  messageCount: number;
+  /**
+   * Only in snapshots and on first sight: its latest messages (at most RECENT_MESSAGES), oldest first. Later messages
+   * arrive one by one; earlier ones are read a page at a time with the `messages` request.
+   */
   messages?: MessageView[];
-  /** Staff notes, with `messages`; later notes arrive one by one (`note` changes). */
+  /** Staff notes, all of them, with `messages`; later notes arrive one by one (`note` changes). */
   notes?: NoteView[];
 }
 
@@ -163,6 +168,9 @@ export interface CustomerConversationView {
   rateUntil?: number;
   /** Their rating, once given. */
   rating?: RatingView;
+  /** How many messages the conversation has (system messages included). */
+  messageCount: number;
+  /** As in ConversationView: the latest messages on first sight; earlier ones with the `messages` request. */
   messages?: MessageView[];
 }
 

@@ -8,6 +8,16 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 
 /** The most events one `events` request is answered with. */
 export const MAX_EVENTS_PAGE = 1000;
+
+/**
+ * A conversation view sent whole (a snapshot, first sight) carries its latest messages, at most this many; the rest
+ * of the thread stays in the server's store and is read with the `messages` request.
+ */
+export const RECENT_MESSAGES = 3;
+
+/** The most messages one `messages` request answers, and how many it answers when it names no `limit`. */
+export const MAX_MESSAGES_PAGE = 200;
+export const MESSAGES_PAGE = 100;
 export { MAX_MESSAGE_LENGTH } from "./vocabulary.js";
 /** At most one typing frame per conversation and direction this often (the server drops the rest). */
 export const TYPING_INTERVAL_MS = 2000;

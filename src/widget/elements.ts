@@ -13,7 +13,10 @@ export interface Handlers {
   askToEnd(asking: boolean): void;
   endChat(): void;
   newChat(): void;
-  prepareTranscript(): void;
+  /** The link was followed: true lets the browser download the file now; false stops it (it is not ready yet). */
+  prepareTranscript(): boolean;
+  /** Read the page of messages before the oldest one shown. */
+  showEarlier(): void;
   submit(): void;
   chooseScore(score: number): void;
   sendRating(): void;
@@ -75,6 +78,10 @@ export function buildElements(base: string, maxChars: number, maxCommentChars: n
   thread.setAttribute("role", "log");
   thread.setAttribute("aria-live", "polite");
   thread.setAttribute("aria-label", "Conversation");
+  // A long thread comes with its latest messages: the earlier ones a page at a time (scrolling to the top reads
+  // the next page too).
+  const earlierButton = button("earlier", "Show earlier messages", null, () => on.showEarlier());
+  earlierButton.hidden = true;
   // "Alice is typing…" for a few seconds after the rep's typing frame (never stored).
   const typingLine = el("p", "typing");
   typingLine.setAttribute("aria-live", "polite");
@@ -96,7 +103,9 @@ export function buildElements(base: string, maxChars: number, maxCommentChars: n
   const transcriptLink = el("a", "transcript", "Download transcript");
   // A link from the start (for assistive technology); the click points it at the file of the moment.
   transcriptLink.href = "#";
-  transcriptLink.addEventListener("click", () => on.prepareTranscript());
+  transcriptLink.addEventListener("click", (event) => {
+    if (!on.prepareTranscript()) event.preventDefault();
+  });
   actions.appendChild(endButton);
   actions.appendChild(newButton);
   actions.appendChild(transcriptLink);
@@ -158,6 +167,7 @@ export function buildElements(base: string, maxChars: number, maxCommentChars: n
 
   panel.appendChild(header);
   panel.appendChild(statusLine);
+  panel.appendChild(earlierButton);
   panel.appendChild(thread);
   panel.appendChild(typingLine);
   panel.appendChild(errorLine);
@@ -195,6 +205,7 @@ export function buildElements(base: string, maxChars: number, maxCommentChars: n
     title,
     subtitle,
     statusLine,
+    earlierButton,
     thread,
     typingLine,
     errorLine,

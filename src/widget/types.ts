@@ -45,7 +45,10 @@ export interface Pending {
 
 export interface Entry {
   view: CustomerConversationView;
+  /** Ordered by message number; a long thread holds its latest ones until earlier pages are read. */
   messages: MessageView[];
+  /** Reading earlier pages (`messages`): absent until one is asked for; `more` is the last page's. */
+  earlier?: { loading: boolean; more: boolean; failed: boolean };
 }
 
 export interface OutboxItem {

@@ -40,6 +40,8 @@ const REQUEST_TIMEOUT_MS = 15000;
 const STATUS_REFRESH_MS = 20000;
 const MAX_MESSAGE_CHARS = MAX_MESSAGE_LENGTH;
 const CLIENT = "widget/1.0";
+/** Messages per page of a long thread's earlier messages. */
+const EARLIER_PAGE = 100;
 
 if (!window.CcAgentWidget) main();
 
@@ -143,6 +145,7 @@ function main(): void {
     title,
     subtitle,
     statusLine,
+    earlierButton,
     thread,
     typingLine,
     errorLine,
@@ -167,6 +170,7 @@ function main(): void {
     endChat: () => endChat(),
     newChat: () => newChat(),
     prepareTranscript: () => prepareTranscript(),
+    showEarlier: () => showEarlier(),
     submit: () => submit(),
     chooseScore: (score) => chooseScore(score),
     sendRating: () => sendRating(),
@@ -181,6 +185,10 @@ function main(): void {
     if (Date.now() - typedAt < TYPING_INTERVAL_MS) return;
     typedAt = Date.now();
     state.ws.send(JSON.stringify({ type: "typing", conversationId: state.current }));
+  });
+  // Scrolled to the top of a long thread: the page before it is read (again, after a failure).
+  thread.addEventListener("scroll", () => {
+    if (thread.scrollTop < 40) showEarlier();
   });
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   function showTyping(frame: TypingFrame): void {
@@ -486,8 +494,70 @@ function main(): void {
   function addMessage(conversationId: string, message: MessageView): void {
     const entry = state.conversations.get(conversationId);
     if (!entry || entry.messages.some((m) => m.id === message.id)) return;
-    entry.messages.push(message);
+    // Message ids grow with time ("m120"): a page of earlier ones, or a resume, may come out of order, so a message
+    // goes before the first one numbered after it. One whose id has no number keeps its place of arrival.
+    const n = messageNumber(message);
+    const at = n === undefined ? -1 : entry.messages.findIndex((m) => (messageNumber(m) ?? -1) > n);
+    if (at < 0) entry.messages.push(message);
+    else entry.messages.splice(at, 0, message);
     if (message.clientId) state.outbox = state.outbox.filter((o) => o.clientId !== message.clientId);
+  }
+
+  function messageNumber(message: MessageView): number | undefined {
+    const n = /^m(\d+)$/.exec(message.id);
+    return n ? Number(n[1]) : undefined;
+  }
+
+  /** Whether earlier messages of a conversation exist that are not shown. */
+  function hasEarlier(entry: Entry | null): entry is Entry {
+    if (!entry) return false;
+    return entry.earlier ? entry.earlier.more : (entry.view.messageCount ?? 0) > entry.messages.length;
+  }
+
+  const earlierInFlight = new WeakMap<Entry, Promise<void>>();
+
+  /** Read the page before the oldest message held; the thread stays on the message the customer was reading. */
+  function loadEarlier(entry: Entry): Promise<void> {
+    // A page on its way is the one to wait for: never a second request, never a loop that does not wait.
+    const inFlight = earlierInFlight.get(entry);
+    if (inFlight) return inFlight;
+    const more = entry.earlier ? entry.earlier.more : true;
+    entry.earlier = { loading: true, more, failed: false };
+    const before = entry.messages[0]?.id;
+    renderEarlier(entry);
+    const page = request({
+      type: "messages",
+      conversationId: entry.view.id,
+      limit: EARLIER_PAGE,
+      ...(before ? { before } : {}),
+    }).then(
+      (result) => {
+        const fromBottom = thread.scrollHeight - thread.scrollTop;
+        for (const m of (result.messages as MessageView[] | undefined) || []) addMessage(entry.view.id, m);
+        entry.earlier = { loading: false, more: result.more === true, failed: false };
+        render();
+        thread.scrollTop = thread.scrollHeight - fromBottom;
+      },
+      (error: { message?: string }) => {
+        entry.earlier = { loading: false, more, failed: true };
+        showError(`Earlier messages could not be loaded: ${error.message || "please try again"}.`);
+        render();
+      },
+    );
+    earlierInFlight.set(entry, page);
+    return page.finally(() => earlierInFlight.delete(entry));
+  }
+
+  function showEarlier(): void {
+    const entry = currentEntry();
+    if (hasEarlier(entry)) void loadEarlier(entry);
+  }
+
+  function renderEarlier(entry: Entry | null): void {
+    earlierButton.hidden = !hasEarlier(entry);
+    const loading = !!entry?.earlier?.loading;
+    earlierButton.textContent = loading ? "Loading earlier messages\u2026" : "Show earlier messages";
+    earlierButton.setAttribute("aria-busy", String(loading));
   }
 
   function applyChange(change: Change): void {
@@ -496,6 +566,9 @@ function main(): void {
       const entry = state.conversations.get(change.conversationId);
       const known = !!entry && entry.messages.some((m) => m.id === change.message.id);
       addMessage(change.conversationId, change.message);
+      // A message comes without its view: the count follows it, until the next view says it again.
+      if (entry && !known)
+        entry.view = Object.assign({}, entry.view, { messageCount: (entry.view.messageCount ?? 0) + 1 });
       const role = change.message.author.role;
       if (!known && !state.panelOpen && (role === "rep" || role === "supervisor")) state.unread++;
     } else if (change.kind === "notice" && typeof change.text === "string") showError(change.text);
@@ -750,8 +823,20 @@ function main(): void {
 
   let transcriptUrl: string | null = null;
 
-  /** Point the link at a text file of the conversation as it is now, just before the browser follows it. */
-  function prepareTranscript(): void {
+  /**
+   * Point the link at a text file of the conversation as it is now, just before the browser follows it. A thread not
+   * read whole yet is read first (every earlier page), then the link is followed again.
+   */
+  function prepareTranscript(): boolean {
+    const entry = currentEntry();
+    if (hasEarlier(entry)) {
+      const readAll = (): Promise<void> =>
+        loadEarlier(entry).then(() => (hasEarlier(entry) && !entry.earlier?.failed ? readAll() : undefined));
+      void readAll().then(() => {
+        if (!hasEarlier(entry)) transcriptLink.click();
+      });
+      return false;
+    }
     const messages = visibleMessages(currentEntry())
       .filter((m) => !m.pending)
       .map((m) => m.message);
@@ -762,6 +847,7 @@ function main(): void {
     transcriptLink.href = transcriptUrl;
     const d = new Date(now);
     transcriptLink.download = `chat-transcript-${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}.txt`;
+    return true;
   }
 
   function showError(message: string | null | undefined): void {
@@ -832,6 +918,9 @@ function main(): void {
     const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
     thread.replaceChildren(...nodes);
     if (atBottom) thread.scrollTop = thread.scrollHeight;
+    renderEarlier(entry);
+    // A conversation holding fewer messages than it has reads one page as soon as it is shown.
+    if (state.panelOpen && state.welcomed && hasEarlier(entry) && !entry.earlier) void loadEarlier(entry);
 
     const ended = !!entry && (entry.view.ended || entry.view.state === "closed");
     const ws = chosenWorkstream();

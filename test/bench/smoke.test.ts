@@ -10,7 +10,18 @@ import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../..");
 const runner = join(root, "dist/bench/run.js");
-const BENCHES = ["relay", "routing", "durability", "restart", "console", "memory", "masking", "report", "monitor"];
+const BENCHES = [
+  "relay",
+  "routing",
+  "durability",
+  "restart",
+  "console",
+  "memory",
+  "open",
+  "masking",
+  "report",
+  "monitor",
+];
 
 interface Row {
   id: string;

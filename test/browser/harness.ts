@@ -76,6 +76,15 @@ export class Harness {
     return client;
   }
 
+  /** A scripted supervisor (Sam): what the server holds, read over the wire. */
+  async supervisor(id = "sam"): Promise<TestClient> {
+    const user = this.server.org.users.find((u) => u.id === id);
+    if (!user) throw new Error(`no user ${id}`);
+    const client = await new TestClient(this.server.url, { role: "supervisor", token: user.token }).connect();
+    this.clients.push(client);
+    return client;
+  }
+
   /**
    * Another web site (another origin: another port) whose page embeds the widget from the server. It may
    * start before the server (whose org file lists its origin): the page names the server when it is served.

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openChat, say, seeMessage, widgetReady } from "./browser.js";
 import { Harness, waitFor, widgetOrg } from "./harness.js";
-import { monitorSnapshot } from "../helpers/server.js";
+import { storedThread } from "../helpers/server.js";
 
 const h = new Harness();
 beforeAll(() => h.launch(), 60_000);
@@ -30,9 +30,7 @@ describe("rate limits", { timeout: 60_000 }, () => {
     for (const line of lines) await seeMessage(page, line);
     await alice.waitForText(offer.conversationId, "line 9");
 
-    const stored = (await monitorSnapshot(server)).conversations
-      .find((c) => c.id === offer.conversationId)!
-      .messages!.filter((m) => m.author.role === "customer");
+    const stored = (await storedThread(server, offer.conversationId)).filter((m) => m.author.role === "customer");
     expect(stored.map((m) => m.text)).toEqual(["first", ...lines]);
     await waitFor(() => alice.texts(offer.conversationId).length === 10, "Alice to hold ten messages");
     expect(alice.texts(offer.conversationId)).toEqual(["first", ...lines]);

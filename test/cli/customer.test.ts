@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
+import { eventsAbout } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -96,6 +97,13 @@ async function user(id: string, role: "rep" | "supervisor"): Promise<TestClient>
 }
 
 const rep = (id: string) => user(id, "rep");
+
+/** The ratings committed for a conversation, as a supervisor reads the log (`events`, masked as staff see it). */
+async function ratingsOf(conversationId: string) {
+  return (await eventsAbout(await user("sam", "supervisor"), conversationId))
+    .filter((e) => e.type === "rating_given")
+    .map(({ score, comment }) => ({ score, comment }));
+}
 
 /** A port nothing listens on. */
 async function freePort(): Promise<number> {
@@ -298,11 +306,10 @@ describe("cc-agent customer, rating the chat (CSAT)", () => {
     expect(await customer.exited()).toBe(0);
     expect(customer.stderr).toBe("");
 
-    // Stored once, sanitised; the rep reads it masked.
-    expect(server!.hub.state.conversations[conversationId]!.rating).toMatchObject({
-      score: 4,
-      comment: "Friendly and quick, call me on +447966197542",
-    });
+    // Committed once, sanitised (a supervisor reads the log masked); the rep reads it masked too.
+    expect(await ratingsOf(conversationId)).toEqual([
+      { score: 4, comment: "Friendly and quick, call me on *********7542" },
+    ]);
     await waitFor(() => alice.conversations.get(conversationId)?.rating, "the rep to get the rating");
     expect(alice.conversations.get(conversationId)?.rating).toMatchObject({
       score: 4,
@@ -323,7 +330,6 @@ describe("cc-agent customer, rating the chat (CSAT)", () => {
     await first.waitForLine(line(String.raw`\* How was this chat\?.*`));
     first.child.kill("SIGINT");
     expect(await first.exited()).toBe(0);
-    expect(server!.hub.state.conversations[offer.conversationId]!.rating).toBeUndefined();
 
     // Nobody is Available: the customer gives up in the queue, and is not asked to rate anyone.
     await alice.request({ type: "presence", presence: "away" });
@@ -333,6 +339,8 @@ describe("cc-agent customer, rating the chat (CSAT)", () => {
     second.write("/end");
     expect(await second.exited()).toBe(0);
     expect(second.lines.some((l) => l.includes("How was this chat"))).toBe(false);
+    // Read last, so a rating the first chat sent on its way out would have been committed by now: there is none.
+    expect(await ratingsOf(offer.conversationId)).toEqual([]);
   });
 });
 

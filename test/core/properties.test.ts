@@ -19,8 +19,9 @@ import type {
   TransferTarget,
 } from "../../server/core/model.js";
 import { DAY, isOpenAt, MINUTE, nextClosing, nextOpening } from "../../server/core/org.js";
-import { addClientId, conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
-import type { ClientIds } from "../../server/core/indexes.js";
+import { conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
+import { CLIENT_ID_WINDOW } from "../../server/core/thread.js";
+import { RECENT_MESSAGES } from "../../src/protocol/wire.js";
 import { eligible, workstreamOf } from "../../server/core/routing.js";
 import { explainRouting } from "../../server/core/why.js";
 import type { Org } from "../../server/core/org.js";
@@ -757,16 +758,11 @@ const INVARIANTS: Invariant[] = [
         if (c.declinedBy.length > 0 && !indexes.declined.has(c.id))
           found.push(`${c.id}, declined by ${c.declinedBy.join(", ")}, is not in the declined index`);
         keys.set(c.customer.key, [...(keys.get(c.customer.key) ?? []), c.id]);
-        // Kept current by evolve once built: the same as building it afresh from the messages.
-        const byClientId = indexes.clientIds.get(c.id);
-        if (byClientId) {
-          const fresh: ClientIds = new Map();
-          for (const m of c.messages) addClientId(fresh, m);
-          const ids = (index: ClientIds) =>
-            JSON.stringify([...index].map(([k, v]) => [k, [v].flat().map((m) => m.id)]).sort());
-          if (ids(byClientId) !== ids(fresh))
-            found.push(`${c.id}: client ids ${ids(byClientId)}, from its messages ${ids(fresh)}`);
-        }
+        // What a conversation keeps of its thread: its latest messages, no more, and as many as it has had up to that.
+        if (c.messages.length !== Math.min(c.messageCount, RECENT_MESSAGES))
+          found.push(`${c.id} keeps ${c.messages.length} of its ${c.messageCount} messages`);
+        if ((c.recentClientIds?.length ?? 0) > 3 * CLIENT_ID_WINDOW)
+          found.push(`${c.id} keeps ${c.recentClientIds!.length / 3} client ids`);
       }
       for (const [key, ids] of keys) {
         if (!isDeepStrictEqual([...conversationIdsOf(state, key)].sort(), [...ids].sort()))

@@ -8,7 +8,7 @@ import type { RawData } from "ws";
 import { RequestError } from "../../src/client/client.js";
 import type { RequestBody } from "../../src/client/client.js";
 import type { EventFrame, ServerFrame, Welcome } from "../../src/protocol/messages.js";
-import type { Change } from "../../src/protocol/views.js";
+import type { Change, MessageView } from "../../src/protocol/views.js";
 import type { RunningServer } from "../../server/start-server.js";
 import { TestClient, waitFor } from "./ws.js";
 
@@ -181,11 +181,21 @@ export async function eventsAbout(
   return events.filter((e) => e.conversationId === conversationId);
 }
 
-/** What a supervisor connecting now is sent: the org, users, and every conversation not Closed, with its thread. */
+/** What a supervisor connecting now is sent: the org, users, and every conversation not Closed, with its last messages. */
 export async function monitorSnapshot(server: RunningServer): Promise<NonNullable<Welcome["snapshot"]>> {
   const client = await observe(server);
   try {
     return client.welcome!.snapshot!;
+  } finally {
+    await client.close();
+  }
+}
+
+/** A conversation's whole stored thread, oldest first, as a supervisor reads it page by page (`messages`). */
+export async function storedThread(server: RunningServer, conversationId: string): Promise<MessageView[]> {
+  const client = await observe(server);
+  try {
+    return await client.thread(conversationId);
   } finally {
     await client.close();
   }

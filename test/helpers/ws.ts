@@ -145,6 +145,23 @@ export class TestClient {
     );
   }
 
+  /** A conversation's whole thread, read from the server a page at a time (`messages`), oldest first. */
+  async thread(conversationId: string, limit = 200): Promise<MessageView[]> {
+    const pages: MessageView[][] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = (await this.request({
+        type: "messages",
+        conversationId,
+        limit,
+        ...(before === undefined ? {} : { before }),
+      })) as { messages: MessageView[]; more: boolean };
+      pages.unshift(page.messages);
+      if (!page.more) return pages.flat();
+      before = page.messages[0]!.id;
+    }
+  }
+
   texts(conversationId: string): string[] {
     return (this.messages.get(conversationId) ?? []).map((m) => m.text);
   }

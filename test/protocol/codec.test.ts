@@ -327,6 +327,7 @@ const conversation = obj<ConversationView>({
   aborted: nullable(str),
   closedAt: nullable(int),
   closedBy: nullable(str),
+  messageCount: int,
   rating: optional(rating),
   messages: optional(arr(message)),
   notes: optional(arr(note)),
@@ -351,6 +352,7 @@ const customerConversation = obj<CustomerConversationView>({
   mode,
   repName: nullable(str),
   ended: bool,
+  messageCount: int,
   rateUntil: optional(int),
   rating: optional(rating),
   messages: optional(arr(message)),
@@ -738,6 +740,10 @@ describe("server frame fixtures", () => {
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
     looseObj({ items: arr(historyItem) })(result("server.ack-history"), "history");
     looseObj({ conversation })(result("server.ack-history_conversation"), "history_conversation");
+    looseObj({ messages: arr(message), more: bool, notes: optional(arr(note)) })(
+      result("server.ack-messages"),
+      "messages",
+    );
     looseObj({ kept: bool, consoles: int })(result("server.ack-presence-kept"), "presence (ifLastConsole)");
     const logEvent: Check = (v, p) => {
       if (!isRecord(v)) fail(p, "expected an object");

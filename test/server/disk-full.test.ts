@@ -145,8 +145,7 @@ describe("a full disk", () => {
     expect(alice.texts(conversationId)).not.toContain(held.text);
     // …nor to a supervisor who signs in now…
     const sam = await connect(server, { role: "supervisor", token: token(server, "sam") });
-    const seen = sam.welcome!.snapshot!.conversations.find((c) => c.id === conversationId)!;
-    expect(seen.messages!.map((m) => m.text)).toEqual(acked);
+    expect((await sam.thread(conversationId)).map((m) => m.text)).toEqual(acked);
     // …nor to a rep who resumes: the resume works, from what is on disk.
     bob.client.dropConnection();
     await waitFor(() => bob.welcomes.length === 2 && bob.client.state === "online", "bob to resume");
@@ -179,9 +178,7 @@ describe("a full disk", () => {
     servers.splice(0);
     const again = await start({ clock });
     const sam2 = await connect(again.server, { role: "supervisor", token: token(again.server, "sam") });
-    const texts = sam2
-      .welcome!.snapshot!.conversations.find((c) => c.id === conversationId)!
-      .messages!.map((m) => m.text);
+    const texts = (await sam2.thread(conversationId)).map((m) => m.text);
     for (const text of acked) expect(texts).toContain(text);
     expect(sam2.welcome!.snapshot!.conversations).toEqual(servedNow);
   });

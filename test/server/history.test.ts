@@ -99,7 +99,11 @@ describe("the customer's history over the wire", () => {
 
     const socket = await rawRep("bob");
     const listed = await answer(socket, { type: "history", reqId: "h1", conversationId: now });
-    const closed = server!.hub.state.conversations[first]!;
+    // When it started and closed, as Alice (who handled it) was told.
+    const closed = await waitFor(() => {
+      const seen = alice.conversations.get(first);
+      return seen?.closedAt ? seen : undefined;
+    }, "Alice to see the first conversation closed");
     expect(listed).toEqual({
       type: "ack",
       reqId: "h1",

@@ -1,13 +1,16 @@
 // Over a real socket: ids that are also JavaScript property names are unknown ids like any other, and a command that
 // fails part-way leaves the server's memory as its log has it.
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
-import { committedSeq, refusal } from "../helpers/server.js";
+import { committedSeq, refusal, tempDir } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 let server: RunningServer;
 const clients: TestClient[] = [];
+let dataDir: ReturnType<typeof tempDir> | null = null;
 
 beforeEach(async () => {
   server = await startServer({ port: 0, dataFile: null });
@@ -16,6 +19,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await server.close();
+  dataDir?.remove();
+  dataDir = null;
 });
 
 async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
@@ -73,28 +78,49 @@ describe("ids that are JavaScript property names, over the wire", () => {
   });
 
   it("a command that fails after some of its events leaves memory as the log has it (rebuilt from the log)", async () => {
-    const alice = await connect({ role: "rep", token: token("alice") });
-    await alice.request({ type: "presence", presence: "available" });
+    // A conversation offered to Alice whose workstream no org lists, written into the data file before a start (no
+    // command can make one: removing a workstream closes its conversations). Force close withdraws the offer (an
+    // event), then finds no workstream.
+    dataDir = tempDir("cc-agent-hostile-");
+    const data = join(dataDir.dir, "cc.db");
+    await server.close();
+    server = await startServer({ port: 0, dataFile: data });
+    const first = await connect({ role: "rep", token: token("alice") });
+    await first.request({ type: "presence", presence: "available" });
     const visitor = await connect({ role: "customer" });
     const id = (await visitor.request({ type: "start", workstream: "live", text: "Hello" })).conversationId as string;
-    const offer = await alice.waitForOffer(id);
-    // A defect planted in memory only (the one place a test reaches into the server): force close withdraws the
-    // offer (an event), then finds no workstream.
-    server.hub.state.conversations[id]!.workstreamId = "gone";
+    const offer = await first.waitForOffer(id);
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await server.close();
+    const db = new Database(data);
+    // Without its snapshot, the start replays the events, the rewritten one too.
+    db.prepare("DELETE FROM snapshots").run();
+    const rewritten = db
+      .prepare("UPDATE events SET body = replace(body, ?, ?) WHERE type = 'conversation_created'")
+      .run('"workstreamId":"live"', '"workstreamId":"gone"');
+    db.close();
+    expect(rewritten.changes).toBe(1);
+    server = await startServer({ port: 0, dataFile: data });
+
+    const alice = await connect({ role: "rep", token: token("alice") });
+    expect(alice.offers.get(offer.id)?.status).toBe("pending");
     const sam = await connect({ role: "supervisor", token: token("sam") });
+    expect(sam.conversations.get(id)).toMatchObject({ workstreamId: "gone", offeredTo: { repId: "alice" } });
     const before = await committedSeq(server);
     expect((await refusal(sam, { type: "force_close", conversationId: id })).code).toBe("server/internal");
-    // Memory is what the log holds: nothing of the failed command written or sent, the offer still Alice's, and
-    // the plant gone too (a new monitor is sent the conversation in its workstream).
+    // Memory is what the log holds: nothing of the failed command written or sent, and the offer it withdrew before
+    // failing still Alice's (a new monitor is sent it so; memory kept as the command left it would show no offer).
     expect(await committedSeq(server)).toBe(before);
     expect(alice.offers.get(offer.id)?.status).toBe("pending");
     const fresh = await connect({ role: "supervisor", token: token("sam") });
     expect(fresh.conversations.get(id)).toMatchObject({
       state: "open",
-      workstreamId: "live",
+      workstreamId: "gone",
       offeredTo: { repId: "alice" },
     });
-    await alice.request({ type: "accept", offerId: offer.id });
-    await waitFor(() => alice.conversations.get(id)?.state === "active", "the conversation to be Active");
+    // And the server carries on: the next chat is started and seen.
+    const next = await connect({ role: "customer" });
+    const other = (await next.request({ type: "start", workstream: "live", text: "Hi" })).conversationId as string;
+    await waitFor(() => fresh.conversations.get(other)?.state === "open", "the next chat to reach the monitor");
   });
 });

@@ -70,7 +70,7 @@ function isRateLimited(frame: ServerFrame | undefined): frame is ErrorFrame {
 async function thread(conversationId: string) {
   const supervisor = await observe(server!);
   clients.push(supervisor);
-  return supervisor.messages.get(conversationId)!;
+  return supervisor.thread(conversationId);
 }
 
 async function storedMessages(conversationId: string): Promise<string[]> {

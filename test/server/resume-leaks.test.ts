@@ -170,15 +170,17 @@ describe("a customer's resume", () => {
     expect((await committedSeq(server!)) - lastSeq).toBeLessThanOrEqual(5);
     const near = await helloAndReplay({ role: "customer", conversationToken, lastSeq });
     expect(near.welcome.mode).toBe("resume");
-    // A conversation this connection was not sent comes whole, once.
-    expect(textsIn(near.frames)).toEqual(["Hello?", "one"]);
+    // A resume sends what was missed, never the whole thread.
+    expect(textsIn(near.frames)).toEqual(["one"]);
 
     for (const text of ["two", "three", "four", "five", "six"])
       await bob.request({ type: "send", conversationId, text });
     expect((await committedSeq(server!)) - lastSeq).toBeGreaterThan(5);
     const far = await helloAndReplay({ role: "customer", conversationToken, lastSeq });
     expect(far.welcome.mode).toBe("snapshot");
-    expect(textsIn(far.frames)).toEqual(["Hello?", "one", "two", "three", "four", "five", "six"]);
+    // The snapshot carries the latest messages; the conversation counts them all.
+    expect(textsIn(far.frames)).toEqual(["four", "five", "six"]);
+    expect(far.welcome.snapshot!.customerConversations[0]!.messageCount).toBe(7);
     // Staff resume as far back as before (up to 20,000 events).
     const staff = await helloAndReplay({ role: "rep", token: token("bob"), lastSeq });
     expect(staff.welcome.mode).toBe("resume");

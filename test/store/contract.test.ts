@@ -2,7 +2,7 @@
 // temp dir, and memory. A full disk is SQLite's max_page_count (writes needing a page fail with SQLITE_FULL, as on a
 // full filesystem) and, for memory, a medium whose writes fail with ENOSPC.
 import { join } from "node:path";
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import { MemoryLog, memoryMedium } from "../../server/store/memory-store.js";
 import { openQueuedStore, type Medium } from "../../server/store/queued-store.js";
 import { openSqliteStore } from "../../server/store/sqlite-store.js";
@@ -13,26 +13,39 @@ function fill(db: Database.Database, full: boolean): void {
   db.pragma(`max_page_count = ${full ? Number(db.pragma("page_count", { simple: true })) : 1073741823}`);
 }
 
-storeContract("sqlite", (): LogUnderTest => {
-  const temp = tempDir("cc-agent-store-");
-  const file = join(temp.dir, "events.db");
-  const connections: Database.Database[] = [];
-  let full = false;
-  return {
-    open: () =>
-      openSqliteStore<TestState>(file, {
-        onOpen: (db) => {
-          connections.push(db);
-          if (full) fill(db, true);
-        },
-      }),
-    setFull(next) {
-      full = next;
-      for (const db of connections) if (db.open) fill(db, next);
-    },
-    remove: () => temp.remove(),
-  };
-});
+storeContract(
+  "sqlite",
+  (): LogUnderTest => {
+    const temp = tempDir("cc-agent-store-");
+    const file = join(temp.dir, "events.db");
+    const connections: Database.Database[] = [];
+    let full = false;
+    return {
+      open: (options = {}) =>
+        openSqliteStore<TestState>(file, {
+          ...options,
+          onOpen: (db) => {
+            connections.push(db);
+            if (full) fill(db, true);
+          },
+        }),
+      setFull(next) {
+        full = next;
+        for (const db of connections) if (db.open) fill(db, next);
+      },
+      dropSnapshotPiece(piece) {
+        const db = new Database(file);
+        try {
+          db.prepare("DELETE FROM snapshot_pieces WHERE piece = ?").run(piece);
+        } finally {
+          db.close();
+        }
+      },
+      remove: () => temp.remove(),
+    };
+  },
+  { snapshotPieces: true },
+);
 
 storeContract("memory", (): LogUnderTest => {
   const log = new MemoryLog();
@@ -48,7 +61,7 @@ storeContract("memory", (): LogUnderTest => {
     };
   };
   return {
-    open: () => openQueuedStore<TestState>(medium()),
+    open: (options) => openQueuedStore<TestState>(medium(), options),
     setFull(next) {
       full = next;
     },

@@ -1,7 +1,18 @@
 // What every event store must do, whatever it keeps the log in: run by test/store/contract.test.ts against SQLite
 // (a real file in a temp dir) and memory, and by any other implementation against its own medium.
 import { afterEach, describe, expect, it } from "vitest";
-import { StoreError, type EventStore, type StoredEvent, type StoreErrorCode } from "../../server/store/store.js";
+import {
+  SNAPSHOT_PIECE,
+  StoreError,
+  type EventStore,
+  type StoredEvent,
+  type StoreErrorCode,
+} from "../../server/store/store.js";
+import type { StoreOptions } from "../../server/store/queued-store.js";
+
+/** Test threads: an event with `thread` and `n` is the n-th of that thread. */
+const threadOf: NonNullable<StoreOptions["threadOf"]> = (e) =>
+  typeof e.thread === "string" ? { thread: e.thread, position: e.n as number } : undefined;
 
 export interface TestState {
   queues: Record<string, string[]>;
@@ -10,9 +21,11 @@ export interface TestState {
 /** One log under test: stores are opened on it, one after another or several at once. */
 export interface LogUnderTest {
   /** A store on this log (the log's data, as another process or a restart would see it). */
-  open(): Promise<EventStore<TestState>>;
+  open(options?: StoreOptions): Promise<EventStore<TestState>>;
   /** From now on the log refuses writes as a full disk does (the store says UNAVAILABLE), until `false`. */
   setFull(full: boolean): void;
+  /** Damage the stored snapshot: its piece number `piece` goes missing (media that store snapshots in pieces). */
+  dropSnapshotPiece?(piece: number): Promise<void> | void;
   /** Let go of what the log holds (its temp dir). Stores opened on it are closed first. */
   remove(): Promise<void> | void;
 }
@@ -62,7 +75,13 @@ export async function rejected(promise: Promise<unknown>, code: StoreErrorCode):
   return caught as StoreError;
 }
 
-export function storeContract(name: string, newLog: NewLog): void {
+/** What a medium can do beyond the contract, for the tests that need it. */
+export interface MediumTraits {
+  /** Snapshots are stored in pieces, and the log under test can drop one (dropSnapshotPiece). */
+  snapshotPieces?: boolean;
+}
+
+export function storeContract(name: string, newLog: NewLog, media: MediumTraits = {}): void {
   describe(`${name}: the event store contract`, () => {
     const logs: LogUnderTest[] = [];
     const opened: EventStore<TestState>[] = [];
@@ -78,8 +97,8 @@ export function storeContract(name: string, newLog: NewLog): void {
       return log;
     }
 
-    async function openOn(log: LogUnderTest): Promise<EventStore<TestState>> {
-      const store = await log.open();
+    async function openOn(log: LogUnderTest, options?: StoreOptions): Promise<EventStore<TestState>> {
+      const store = await log.open(options);
       opened.push(store);
       return store;
     }
@@ -87,6 +106,95 @@ export function storeContract(name: string, newLog: NewLog): void {
     async function open(): Promise<EventStore<TestState>> {
       return openOn(await freshLog());
     }
+
+    it("reads a thread a page at a time: the latest before a position, in order, and whether earlier ones exist", async () => {
+      const log = await freshLog();
+      const store = await openOn(log, { threadOf });
+      const events: StoredEvent[] = [];
+      for (let seq = 1; seq <= 30; seq++)
+        events.push(seq % 3 === 0 ? ev(seq) : ev(seq, "said", { thread: seq % 3 === 1 ? "a" : "b", n: seq }));
+      store.append(events, { expectedSeq: 0 });
+      await store.commit();
+      store.append([ev(31, "said", { thread: "a", n: 31 })], { expectedSeq: 30 });
+      const ns = (page: { events: StoredEvent[] }) => page.events.map((e) => e.n);
+
+      // Pending events are not in it; events of another thread, or of none, never are.
+      const latest = await store.threadPage("a", { limit: 4 });
+      expect(ns(latest)).toEqual([19, 22, 25, 28]);
+      expect(latest.more).toBe(true);
+      expect(ns(await store.threadPage("a", { before: 19, limit: 4 }))).toEqual([7, 10, 13, 16]);
+      const first = await store.threadPage("a", { before: 7, limit: 4 });
+      expect(ns(first)).toEqual([1, 4]);
+      expect(first.more).toBe(false);
+      expect(await store.threadPage("nobody", { limit: 4 })).toEqual({ events: [], more: false });
+      await store.commit();
+      expect(ns(await store.threadPage("a", { limit: 1 }))).toEqual([31]);
+      expect(ns(await store.threadPage("b", { before: 9, limit: 10 }))).toEqual([2, 5, 8]);
+      await rejected(store.threadPage("a", { limit: 0 }), "INVALID_DATA");
+
+      // Another store on the same log reads the same thread.
+      await store.close();
+      const again = await openOn(log, { threadOf });
+      expect(ns(await again.threadPage("a", { before: 8, limit: 100 }))).toEqual([1, 4, 7]);
+    });
+
+    it("indexes a log written without threads once, when a store opens it with them", async () => {
+      const log = await freshLog();
+      const plain = await openOn(log);
+      plain.append([ev(1, "said", { thread: "a", n: 1 }), ev(2), ev(3, "said", { thread: "a", n: 3 })], {
+        expectedSeq: 0,
+      });
+      await plain.close();
+      const threaded = await openOn(log, { threadOf });
+      const page = await threaded.threadPage("a", { limit: 10 });
+      expect(page.events.map((e) => e.seq)).toEqual([1, 3]);
+      threaded.append([ev(4, "said", { thread: "a", n: 4 })], { expectedSeq: 3 });
+      await threaded.close();
+
+      // A store without threads that writes after it: its events are indexed by the next store with threads.
+      const plainAgain = await openOn(log);
+      plainAgain.append([ev(5, "said", { thread: "a", n: 5 })], { expectedSeq: 4 });
+      await plainAgain.close();
+      const again = await openOn(log, { threadOf });
+      expect((await again.threadPage("a", { limit: 10 })).events.map((e) => e.seq)).toEqual([1, 3, 4, 5]);
+    });
+
+    it("stores a snapshot bigger than a piece and reads it back whole", async () => {
+      const log = await freshLog();
+      const store = await openOn(log);
+      const big = "x".repeat(SNAPSHOT_PIECE * 2 + 17);
+      store.append([ev(1)], { expectedSeq: 0 });
+      await store.saveSnapshot({ seq: 1, state: { queues: { q: [big, "é✓"] } } });
+      expect(await store.loadSnapshot()).toEqual({ seq: 1, state: { queues: { q: [big, "é✓"] } } });
+      // Saved again at the same seq, smaller: nothing of the bigger one is left in it.
+      await store.saveSnapshot({ seq: 1, state: { queues: { q: ["z".repeat(SNAPSHOT_PIECE + 1)] } } });
+      expect(await store.loadSnapshot()).toEqual({
+        seq: 1,
+        state: { queues: { q: ["z".repeat(SNAPSHOT_PIECE + 1)] } },
+      });
+      store.append([ev(2)], { expectedSeq: 1 });
+      await store.saveSnapshot({ seq: 2, state: { queues: { small: ["y"] } } });
+      expect(await store.loadSnapshot()).toEqual({ seq: 2, state: { queues: { small: ["y"] } } });
+      const reopened = await openOn(log);
+      expect(await reopened.loadSnapshot()).toEqual({ seq: 2, state: { queues: { small: ["y"] } } });
+    });
+
+    // Run where the medium stores snapshots in pieces (memory keeps one whole: nothing of it can go missing).
+    if (media.snapshotPieces === true)
+      it("says a snapshot is damaged when one of its pieces is missing, as when it is not JSON any more", async () => {
+        const log = await freshLog();
+        const store = await openOn(log);
+        store.append([ev(1)], { expectedSeq: 0 });
+        await store.saveSnapshot({ seq: 1, state: { queues: { q: ["x".repeat(SNAPSHOT_PIECE * 3)] } } });
+        await store.close();
+        await log.dropSnapshotPiece!(1);
+        const reopened = await openOn(log);
+        expect(await reopened.lastSeq()).toBe(1);
+        const error = await rejected(reopened.loadSnapshot(), "DAMAGED");
+        expect(error.message).toMatch(
+          /is damaged \(the snapshot at seq 1 is missing piece 1\): restore the file from a backup/,
+        );
+      });
 
     it("starts empty", async () => {
       const store = await open();

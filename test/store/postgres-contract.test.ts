@@ -3,6 +3,7 @@
 // filesystem needs a mount): setFull makes every write transaction raise SQLSTATE 53100 (disk_full) from inside
 // Postgres, before anything is written, so the store sees the very error a full disk gives and takes the same path
 // (rollback, UNAVAILABLE "disk full", the batch kept for a retry).
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStore, postgresFailure, redactUrl } from "../../server/store/postgres-store.js";
 import type { EventStore } from "../../server/store/store.js";
@@ -17,25 +18,39 @@ beforeAll(async () => {
 
 afterAll(() => cluster?.stop());
 
-storeContract("postgres", async (): Promise<LogUnderTest> => {
-  const url = await cluster.createDatabase();
-  let full = false;
-  return {
-    open: () =>
-      openPostgresStore<TestState>(url, {
-        beforeWrite: async (client) => {
-          if (full)
-            await client.query(
-              "DO $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$",
-            );
-        },
-      }),
-    setFull(next) {
-      full = next;
-    },
-    remove: () => undefined,
-  };
-});
+storeContract(
+  "postgres",
+  async (): Promise<LogUnderTest> => {
+    const url = await cluster.createDatabase();
+    let full = false;
+    return {
+      open: (options = {}) =>
+        openPostgresStore<TestState>(url, {
+          ...options,
+          beforeWrite: async (client) => {
+            if (full)
+              await client.query(
+                "DO $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$",
+              );
+          },
+        }),
+      setFull(next) {
+        full = next;
+      },
+      async dropSnapshotPiece(piece) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query("DELETE FROM snapshot_pieces WHERE piece = $1", [piece]);
+        } finally {
+          await client.end();
+        }
+      },
+      remove: () => undefined,
+    };
+  },
+  { snapshotPieces: true },
+);
 
 describe("postgres: the store on its own", () => {
   it("creates its tables on first start and finds them again; a database of another program's tables is refused", async () => {
@@ -84,6 +99,44 @@ describe("postgres: the store on its own", () => {
     expect(await store.commit()).toBe(2);
     expect(await seqsOf(store.eventsAfter(0))).toEqual([1, 2, 3]);
     await store.close();
+  });
+
+  it("opens a database of schema 1 (before threads and pieces): its messages are indexed once, its snapshot loads", async () => {
+    const url = await cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`
+        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
+        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
+        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '1');
+      `);
+      for (const e of [ev(1, "said", { thread: "c1", n: 1 }), ev(2), ev(3, "said", { thread: "c1", n: 3 })])
+        await client.query("INSERT INTO events (seq, at, type, body) VALUES ($1, $2, $3, $4)", [
+          e.seq,
+          e.at,
+          e.type,
+          JSON.stringify(e),
+        ]);
+      await client.query("INSERT INTO snapshots (seq, body) VALUES (2, $1)", [
+        JSON.stringify({ queues: { q: ["a"] } }),
+      ]);
+    } finally {
+      await client.end();
+    }
+    const logged: string[] = [];
+    const store: EventStore<TestState> = await openPostgresStore(url, {
+      threadOf: (e) => (typeof e.thread === "string" ? { thread: e.thread, position: e.n as number } : undefined),
+      log: (message) => logged.push(message),
+    });
+    try {
+      expect((await store.threadPage("c1", { limit: 10 })).events.map((e) => e.seq)).toEqual([1, 3]);
+      expect(await store.loadSnapshot()).toEqual({ seq: 2, state: { queues: { q: ["a"] } } });
+      expect(logged).toEqual([expect.stringMatching(/^indexed 2 stored events by thread in \d+ ms$/)]);
+    } finally {
+      await store.close();
+    }
   });
 
   it("eventsAfter takes any number as its bound, as on SQLite (seq is a bigint column)", async () => {

@@ -59,12 +59,50 @@ describe("sqlite store: the file", () => {
       expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
       const columns = (table: string): string[] =>
         (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
-      expect(columns("events")).toEqual(["seq", "at", "type", "body"]);
+      expect(columns("events")).toEqual(["seq", "at", "type", "body", "thread", "position"]);
       expect(columns("snapshots")).toEqual(["seq", "body"]);
+      expect(columns("snapshot_pieces")).toEqual(["seq", "piece", "body"]);
       expect(columns("meta")).toEqual(["key", "value"]);
     } finally {
       db.close();
     }
+  });
+
+  it("opens a file of schema 1 (before threads and pieces): its messages are indexed once, its snapshot loads", async () => {
+    const file = path.join(tempDir(), "events.db");
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      PRAGMA application_id = ${0x63634147};
+      PRAGMA user_version = 1;
+    `);
+    const insert = old.prepare("INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)");
+    for (const e of [ev(1, "said", { thread: "c1", n: 1 }), ev(2), ev(3, "said", { thread: "c1", n: 3 })])
+      insert.run(e.seq, e.at, e.type, JSON.stringify(e));
+    old.prepare("INSERT INTO snapshots (seq, body) VALUES (2, ?)").run(JSON.stringify({ queues: { q: ["a"] } }));
+    old.close();
+
+    const logged: string[] = [];
+    const options = {
+      threadOf: (e: StoredEvent) =>
+        typeof e.thread === "string" ? { thread: e.thread, position: e.n as number } : undefined,
+      log: (message: string) => logged.push(message),
+    };
+    const store = await openSqlite(file, options);
+    expect((await store.threadPage("c1", { limit: 10 })).events.map((e) => e.seq)).toEqual([1, 3]);
+    expect(await store.loadSnapshot()).toEqual({ seq: 2, state: { queues: { q: ["a"] } } });
+    expect(logged).toEqual([expect.stringMatching(/^indexed 2 stored events by thread in \d+ ms$/)]);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+
+    // Indexed once: opened again, nothing is indexed (or told) again.
+    await store.close();
+    const again = await openSqlite(file, options);
+    expect((await again.threadPage("c1", { before: 3, limit: 10 })).events.map((e) => e.seq)).toEqual([1]);
+    expect(logged).toHaveLength(1);
   });
 
   it("creates missing parent directories", async () => {

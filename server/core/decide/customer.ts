@@ -1,5 +1,6 @@
 // Customers: start a conversation (or carry on their open persistent one), write, end a live chat.
-import { conversationIdsOf, messageIdByClientId } from "../indexes.js";
+import { conversationIdsOf } from "../indexes.js";
+import { messageIdByClientId, recentSentiments } from "../thread.js";
 import type { Conversation, Message } from "../model.js";
 import { fill, isOpenAt } from "../org.js";
 import type { Workstream } from "../org.js";
@@ -104,7 +105,7 @@ export function startConversation(tx: Tx, actor: CustomerActor, command: Command
   if (command.clientId !== undefined) {
     for (const id of conversationIdsOf(state, key)) {
       const c = state.conversations[id]!;
-      const messageId = c.state !== "closed" ? messageIdByClientId(state, c, CUSTOMER, command.clientId) : undefined;
+      const messageId = c.state !== "closed" ? messageIdByClientId(c, CUSTOMER, command.clientId) : undefined;
       if (messageId) {
         tx.result = { conversationId: c.id, resumed: true, messageId };
         return;
@@ -156,6 +157,7 @@ export function startConversation(tx: Tx, actor: CustomerActor, command: Command
     offerId: null,
     declinedBy: [],
     messages: [],
+    messageCount: 0,
     sentiment: 0,
     alert: false,
     createdAt: at,
@@ -196,12 +198,7 @@ function addCustomerMessage(tx: Tx, c: Conversation, text: string, clientId: str
       ? { id, at: tx.at, author: CUSTOMER, text, sentiment: step }
       : { id, at: tx.at, author: CUSTOMER, text, sentiment: step, clientId };
   tx.emit({ type: "message_added", conversationId: c.id, message });
-  const recent: (typeof step)[] = [];
-  for (let i = c.messages.length - 1; i >= 0 && recent.length < 3; i--) {
-    const m = c.messages[i]!;
-    if (m.author.role === "customer" && m.sentiment !== undefined) recent.unshift(m.sentiment);
-  }
-  const sentiment = conversationSentiment(recent);
+  const sentiment = conversationSentiment(recentSentiments(c));
   const alert = sentiment <= workstreamOf(tx.state, c).sentimentThreshold;
   if (sentiment !== c.sentiment || alert !== c.alert)
     tx.emit({ type: "sentiment_changed", conversationId: c.id, sentiment, alert });
@@ -209,7 +206,7 @@ function addCustomerMessage(tx: Tx, c: Conversation, text: string, clientId: str
 }
 
 function customerMessage(tx: Tx, c: Conversation, text: string, clientId: string | undefined): void {
-  const earlier = clientId === undefined ? undefined : messageIdByClientId(tx.state, c, CUSTOMER, clientId);
+  const earlier = clientId === undefined ? undefined : messageIdByClientId(c, CUSTOMER, clientId);
   if (earlier) {
     tx.result = { ...tx.result, conversationId: c.id, messageId: earlier, duplicate: true };
     return;

@@ -1,7 +1,7 @@
 // Reps (and supervisors taking work in the rep console): presence, offers, picking, writing, transfer,
 // conference, Waiting, end and wrap-up.
 import { usedUnits } from "../evolve.js";
-import { messageIdByClientId } from "../indexes.js";
+import { messageIdByClientId } from "../thread.js";
 import type { Actor, Message } from "../model.js";
 import { DAY, fill } from "../org.js";
 import { fits, workstreamOf } from "../routing.js";
@@ -221,7 +221,7 @@ function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string
     );
   }
   const author = staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me);
-  const earlier = clientId === undefined ? undefined : messageIdByClientId(state, c, author, clientId);
+  const earlier = clientId === undefined ? undefined : messageIdByClientId(c, author, clientId);
   if (earlier) {
     tx.result = { conversationId: c.id, messageId: earlier, duplicate: true };
     return;

@@ -1,5 +1,6 @@
 // Time: offers that time out (RONA), Waiting that expires (P7), opening hours (P2); and when the next of these is due.
 import { indexesOf } from "../indexes.js";
+import { toldClosed } from "../thread.js";
 import type { Conversation, State } from "../model.js";
 import { fill, isOpenAt, nextClosing, nextOpening } from "../org.js";
 import { workstreamOf } from "../routing.js";
@@ -41,16 +42,6 @@ function tellLiveCustomersItClosed(tx: Tx): void {
       systemMessage(tx, c, "outside_hours", ws.texts.outsideHours);
     }
   }
-}
-
-/** Whether the customer was told the hours closed since the conversation last entered its queue. */
-function toldClosed(c: Conversation): boolean {
-  for (let i = c.messages.length - 1; i >= 0; i--) {
-    const m = c.messages[i]!;
-    if (c.queuedAt !== null && m.at < c.queuedAt) return false;
-    if (m.code === "outside_hours") return true;
-  }
-  return false;
 }
 
 /** Conversations in Waiting with an expiry, from the index (which forgets those that left Waiting). */

@@ -173,18 +173,19 @@ export const Thread = memo(function Thread(props: {
   showSentiment?: boolean;
   /** Keep even a short thread at the bottom (an overlay covers the top of the pane). */
   bottom?: boolean;
+  /** Said dimly above the oldest message held while earlier ones exist and are not loaded. */
+  earlier?: string | null;
 }) {
   const { theme } = props;
   const withSentiment = props.showSentiment ?? false;
-  const { shown, hiddenBelow } = visibleMessages(
-    threadEntries(props.messages, props.notes, props.lines),
-    props.height - (props.scroll > 0 ? 1 : 0),
-    props.width,
-    props.scroll,
-    withSentiment,
-    props.meId,
-    props.customerName,
-  );
+  const entries = threadEntries(props.messages, props.notes, props.lines);
+  const fit = (rows: number) =>
+    visibleMessages(entries, rows, props.width, props.scroll, withSentiment, props.meId, props.customerName);
+  const room = props.height - (props.scroll > 0 ? 1 : 0);
+  let { shown, hiddenBelow } = fit(room);
+  // The line about earlier messages takes a row only when the oldest message held is on screen.
+  const earlier = props.earlier && (entries.length === 0 || shown[0] === entries[0]) ? props.earlier : null;
+  if (earlier && entries.length > 0) ({ shown, hiddenBelow } = fit(Math.max(1, room - 1)));
   return (
     <Box
       flexDirection="column"
@@ -192,6 +193,11 @@ export const Thread = memo(function Thread(props: {
       justifyContent={shown[0] === props.messages[0] && !props.bottom ? "flex-start" : "flex-end"}
       overflowY="hidden"
     >
+      {earlier ? (
+        <Text {...fg(theme.muted)} dimColor wrap="truncate-end">
+          {earlier}
+        </Text>
+      ) : null}
       {shown.map((m, i) => {
         const previous = i > 0 ? shown[i - 1] : undefined;
         const separator =

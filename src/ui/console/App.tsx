@@ -16,6 +16,7 @@ import { Picker } from "../components/Picker.js";
 import { highlighted } from "./templates.js";
 import { SessionPane } from "./components/SessionPane.js";
 import { Thread } from "../components/Thread.js";
+import { earlierLine } from "../mirror/earlier.js";
 import { attentionHint } from "./attention.js";
 import type { Hint } from "./attention.js";
 import { historyLine } from "./history.js";
@@ -241,6 +242,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 meId={state.me?.id}
                 customerName={session.view.customer.name}
                 bottom={showOverlay}
+                earlier={earlierLine(session)}
                 theme={theme}
               />
               {session.outbox.length > 0 ? <Text {...fg(theme.muted)}>sending {session.outbox.length}…</Text> : null}

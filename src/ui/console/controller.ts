@@ -27,6 +27,7 @@ import type { QuickReply } from "../../protocol/quick-replies.js";
 import { nextPlaceholderStart } from "./templates.js";
 import { historyOrigin, historyText } from "./history.js";
 import type { Store } from "../mirror/store.js";
+import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/earlier.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -52,9 +53,13 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     // conversations close meanwhile), so that the details list them.
     store.subscribe(() => {
       const focus = this.state.focus;
+      const session = this.focusedSession();
+      // A focused conversation holding fewer messages than it has reads the page before its oldest one, once (on
+      // focus, or when a snapshot replaced its thread); further pages as the rep scrolls up.
+      if (session && !session.earlier && session.messages.length < session.view.messageCount)
+        void this.loadEarlier(session.id);
       if (focus === this.historyFocus) return;
       this.historyFocus = focus;
-      const session = this.focusedSession();
       if (!session?.view.customer.authenticated) return;
       const origin = historyOrigin(session);
       const asked = this.historyAskedAt.get(origin);
@@ -262,9 +267,17 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "select-next-session", step: command === "next-session" ? 1 : -1 });
         return;
       }
-      case "scroll-up":
-        this.store.dispatch({ type: "scroll", delta: 5 });
+      case "scroll-up": {
+        // Never past the oldest line held: the top of the thread stays on screen (and asks for the page before it).
+        const top = session ? threadTop(session) : 0;
+        const delta = session && session.scroll < top ? Math.min(5, top - session.scroll) : 0;
+        if (delta > 0) this.store.dispatch({ type: "scroll", delta });
+        // At the top of what is held, the page before it is read (again, after a failure).
+        const scrolled = this.focusedSession();
+        if (wantsEarlier(scrolled) && nearThreadTop(scrolled, scrolled.scroll, this.state.size.rows))
+          await this.loadEarlier(scrolled.id);
         return;
+      }
       case "scroll-down":
         this.store.dispatch({ type: "scroll", delta: -5 });
         return;
@@ -571,6 +584,18 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if ((this.state.history[origin] ?? []).length === 0)
       return this.flash(`${sanitizeLine(session.view.customer.name)} has no earlier conversations.`);
     this.store.dispatch({ type: "picker", picker: { kind: "history", conversationId: origin, filter: "", index: 0 } });
+  }
+
+  /** The page of messages before the oldest one a session holds; a failure shows in the status line. */
+  private async loadEarlier(conversationId: string): Promise<void> {
+    const session = this.state.sessions[conversationId];
+    if (!wantsEarlier(session)) return;
+    await loadEarlier(
+      session,
+      this.client,
+      (action) => this.store.dispatch(action),
+      (text) => this.flash(text, "error"),
+    );
   }
 
   async loadOpenItems(): Promise<void> {

@@ -60,7 +60,14 @@ export type Action =
   | { type: "resize"; columns: number; rows: number }
   | { type: "terminal-focus"; focused: boolean }
   | { type: "count"; what: keyof UiState["counts"] }
-  | { type: "typing"; conversationId: string; until: number };
+  | { type: "typing"; conversationId: string; until: number }
+  /** A page of earlier messages asked for (`messages`), arrived (with staff notes on a first page) or failed. */
+  | { type: "earlier-loading"; conversationId: string }
+  | { type: "earlier-page"; conversationId: string; messages: MessageView[]; more: boolean; notes?: NoteView[] }
+  | { type: "earlier-failed"; conversationId: string; error: string };
+
+/** What reading a thread a page at a time dispatches (the monitor passes these to this reducer too). */
+export type EarlierAction = Extract<Action, { type: "earlier-loading" | "earlier-page" | "earlier-failed" }>;
 
 /** How long a message stays in the flash line when nothing else replaces it. */
 export const FLASH_MS = 5000;
@@ -77,15 +84,22 @@ export function isMine(view: ConversationView, meId: string | undefined): boolea
   );
 }
 
-function mergeMessages(existing: MessageView[], incoming: MessageView[]): MessageView[] {
+/** A message id's number ("m120" → 120): ids grow with time, so they order a thread. */
+function messageNumber(message: MessageView): number {
+  const n = Number(message.id.slice(1));
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+}
+
+/** Messages merged by id, ordered by their number (a page of earlier ones is prepended; a resume may interleave). */
+export function mergeMessages(existing: MessageView[], incoming: MessageView[]): MessageView[] {
   if (incoming.length === 0) return existing;
   const known = new Set(existing.map((m) => m.id));
   const fresh = incoming.filter((m) => !known.has(m.id));
   if (fresh.length === 0) return existing;
   const merged = existing.concat(fresh);
-  // Messages arrive in order; a resume may interleave, so keep them sorted by server time then id.
-  if (existing.length > 0 && fresh[0]!.at < existing[existing.length - 1]!.at)
-    merged.sort((a, b) => a.at - b.at || Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  const last = existing.at(-1);
+  if (last && fresh.some((m) => messageNumber(m) < messageNumber(last)))
+    merged.sort((a, b) => messageNumber(a) - messageNumber(b) || a.at - b.at);
   return merged;
 }
 
@@ -160,8 +174,9 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
     const known = new Set(before?.messages.map((m) => m.id));
     const fresh = view.state === "closed" || state.focus === view.id ? [] : messages.filter((m) => !known.has(m.id));
     const unread = (before?.unread ?? 0) + fresh.filter((m) => counts(m, meId)).length;
+    // The snapshot's messages replace the thread (its latest ones): earlier pages are read again as needed.
     sessions[view.id] = before
-      ? { ...before, view: rest, messages, notes, unread: view.state === "closed" ? 0 : unread }
+      ? { ...withoutEarlier(before), view: rest, messages, notes, unread: view.state === "closed" ? 0 : unread }
       : { id: view.id, view: rest, messages, notes, unread, draft: "", scroll: 0, outbox: [] };
   }
   // A conversation closed while away leaves the pane (Home lists it under Recently closed); one the rep saw
@@ -207,6 +222,11 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
   };
 }
 
+function withoutEarlier(session: Session): Session {
+  const { earlier: _earlier, ...rest } = session;
+  return rest;
+}
+
 function addMessage(state: UiState, conversationId: string, message: MessageView): UiState {
   const session = state.sessions[conversationId];
   if (!session) return state;
@@ -222,6 +242,8 @@ function addMessage(state: UiState, conversationId: string, message: MessageView
     ...session.view,
     customerWaitingSince: wait.customerWaitingSince,
     firstResponseAt: wait.firstResponseAt,
+    // A message comes without its view: the count follows it, until the next view says it again.
+    messageCount: session.view.messageCount + 1,
   };
   return {
     ...state,
@@ -449,6 +471,25 @@ export function reduce(state: UiState, action: Action): UiState {
     }
     case "count":
       return { ...state, counts: { ...state.counts, [action.what]: state.counts[action.what] + 1 } };
+    case "earlier-loading":
+      return withSession(state, action.conversationId, (s) => ({
+        ...s,
+        earlier: { loading: true, more: s.earlier?.more ?? true },
+      }));
+    case "earlier-page":
+      // Earlier messages were there before the rep came: they are read, never unread. The scroll counts from the
+      // bottom, so the message being read stays where it is.
+      return withSession(state, action.conversationId, (s) => ({
+        ...s,
+        messages: mergeMessages(s.messages, action.messages),
+        notes: mergeNotes(s.notes, action.notes ?? []),
+        earlier: { loading: false, more: action.more },
+      }));
+    case "earlier-failed":
+      return withSession(state, action.conversationId, (s) => ({
+        ...s,
+        earlier: { loading: false, more: s.earlier?.more ?? true, error: action.error },
+      }));
   }
 }
 

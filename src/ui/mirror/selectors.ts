@@ -163,12 +163,26 @@ export function totalUnread(state: UiState): number {
   return state.order.reduce((sum, id) => sum + (state.sessions[id]?.unread ?? 0), 0);
 }
 
+/** How many messages of a session are known to exist before the oldest one held (0 once the oldest is held). */
+export function earlierCount(session: Session): number {
+  if (session.earlier && !session.earlier.more) return 0;
+  return Math.max(0, session.view.messageCount - session.messages.length);
+}
+
+/** Whether earlier messages of a session exist that it does not hold. */
+export function hasEarlier(session: Session): boolean {
+  return session.earlier ? session.earlier.more : earlierCount(session) > 0;
+}
+
 /** S2: the conversation summary under the details: channel, when it started, how much was said. */
 export function conversationSummary(session: Session): string {
   const v = session.view;
+  const total = Math.max(session.messages.length, earlierCount(session) + session.messages.length);
+  const head = `${sanitizeLine(v.workstreamName)} · started ${clock().time(v.createdAt)} · ${total} message${total === 1 ? "" : "s"}`;
+  // Who wrote what is known of the messages held only: said once the whole thread is.
+  if (hasEarlier(session)) return head;
   const fromCustomer = session.messages.filter((m) => m.author.role === "customer").length;
-  const total = session.messages.length;
-  return `${sanitizeLine(v.workstreamName)} · started ${clock().time(v.createdAt)} · ${total} message${total === 1 ? "" : "s"} (${fromCustomer} from the customer)`;
+  return `${head} (${fromCustomer} from the customer)`;
 }
 
 /** Where the cursor of a field is: its editor's, or the end of a text set from elsewhere. */

@@ -33,6 +33,18 @@ export interface Session {
   historyOf?: string;
   /** What the console itself says in the thread (the customer is back, P12): never sent, never stored. */
   lines?: SessionLine[];
+  /** Reading the thread's earlier messages a page at a time (`messages`): absent until a page is asked for. */
+  earlier?: EarlierPages;
+}
+
+/** Where reading a thread's earlier messages stands. */
+export interface EarlierPages {
+  /** A page is on its way. */
+  loading: boolean;
+  /** The last page's `more`: false once the oldest message is held. */
+  more: boolean;
+  /** Why the last page failed, until one arrives. */
+  error?: string;
 }
 
 export interface SessionLine {

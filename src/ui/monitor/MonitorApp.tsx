@@ -14,6 +14,7 @@ import { Details } from "../components/Details.js";
 import { Help } from "../components/Help.js";
 import { Picker } from "../components/Picker.js";
 import { Thread, visibleMessages } from "../components/Thread.js";
+import { earlierLine } from "../mirror/earlier.js";
 import { fitHints, fitHintSlots, hintBindings, hintItems, hintText } from "../keys/bindings.js";
 import type { Mode } from "../keys/bindings.js";
 import { conversationSummary, cursorIn } from "../mirror/selectors.js";
@@ -251,6 +252,7 @@ function ConversationPane(props: {
         customerName={v.customer.name}
         theme={theme}
         showSentiment
+        earlier={props.fitThread ? null : earlierLine(session)}
       />
       {props.composer}
     </Box>

@@ -22,6 +22,7 @@ import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
 import { whisperKey } from "./state.js";
 import { Effects } from "../effects.js";
+import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/earlier.js";
 import { actionTarget, monitorHelpRoom, monitorMode, monitorPickerItems, tablePage } from "./screen.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 
@@ -48,6 +49,10 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     store.subscribe(() => {
       const state = this.state;
       if (state.screen === "figures" && state.base.now - this.figuresAskedAt >= FIGURES_EVERY_MS) this.refreshFigures();
+      // A conversation opened in the live view that holds fewer messages than it has reads the page before its oldest.
+      const watched = state.screen === "watch" && state.watchId ? state.base.sessions[state.watchId] : undefined;
+      if (watched && !watched.earlier && watched.messages.length < watched.view.messageCount)
+        void this.loadEarlier(watched.id);
     });
   }
 
@@ -266,8 +271,15 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
           return this.store.dispatch({ type: "composing", composing: true });
         return this.flash(`You are monitoring silently; join (J) to write in ${id ?? "it"}.`);
       }
-      case "mon-scroll-up":
-        return this.store.dispatch({ type: "scroll", delta: 5 });
+      case "mon-scroll-up": {
+        // In the live view, never past the oldest line held; at the top, the page before it is read.
+        const watched = state.screen === "watch" && state.watchId ? state.base.sessions[state.watchId] : undefined;
+        if (!watched) return this.store.dispatch({ type: "scroll", delta: 5 });
+        const delta = Math.min(5, Math.max(0, threadTop(watched) - state.scroll));
+        if (delta > 0) this.store.dispatch({ type: "scroll", delta });
+        if (nearThreadTop(watched, this.state.scroll, state.base.size.rows)) await this.loadEarlier(watched.id);
+        return;
+      }
       case "mon-scroll-down":
         return this.store.dispatch({ type: "scroll", delta: -5 });
       case "mon-scroll-live":
@@ -322,6 +334,18 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       default:
         return;
     }
+  }
+
+  /** The page of messages before the oldest one a conversation holds; a failure shows in the status line. */
+  private async loadEarlier(conversationId: string): Promise<void> {
+    const session = this.state.base.sessions[conversationId];
+    if (!wantsEarlier(session)) return;
+    await loadEarlier(
+      session,
+      this.client,
+      (action) => this.store.dispatch(action),
+      (text) => this.flash(text, "error"),
+    );
   }
 
   /** SV4: monitor silently, or join to write to rep and customer; the live view opens on success. */

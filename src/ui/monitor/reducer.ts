@@ -7,6 +7,7 @@ import type { LineEditor } from "../keys/line-editor.js";
 import type { EventFrame, Welcome } from "../../protocol/messages.js";
 import type { Change, Figures, MessageView, UserView } from "../../protocol/views.js";
 import { reduce } from "../mirror/reducer.js";
+import type { EarlierAction } from "../mirror/reducer.js";
 import type { ConnectionStatus, Flash, UiState } from "../mirror/state.js";
 import { initialUiState } from "../mirror/state.js";
 import { monitorPickerItems } from "./screen.js";
@@ -60,7 +61,9 @@ export type MonitorAction =
   | { type: "transfer-status"; conversationId: string; status: TransferStatus | null }
   /** The server acknowledged monitor, join or leave: show it until its next view of the conversation. */
   | { type: "supervising"; conversationId: string; mode: "monitor" | "join" | null }
-  | { type: "why"; why: WhyPanel | null };
+  | { type: "why"; why: WhyPanel | null }
+  /** A page of a thread's earlier messages asked for, arrived or failed: the console's reducer keeps threads. */
+  | EarlierAction;
 
 function countsAsUnread(message: MessageView, meId: string | undefined): boolean {
   return message.author.role !== "system" && !(message.author.role !== "customer" && message.author.id === meId);
@@ -220,6 +223,9 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
     case "tick":
     case "resize":
     case "flash":
+    case "earlier-loading":
+    case "earlier-page":
+    case "earlier-failed":
       return { ...state, base: reduce(state.base, action) };
     case "move": {
       const rows = tableRows(state);

@@ -1,0 +1,95 @@
+// What a conversation keeps of its thread in memory: the latest few messages (for views and offer previews), how
+// many there are, and the little routing needs of the rest (the customer's latest sentiment steps, the reply wait,
+// the client ids of the latest messages, when the customer was told the hours closed). The whole thread is in the
+// event log, read a page at a time (server/store, `threadPage`): a persistent chat parked for weeks costs the same
+// memory at its thousandth message as at its tenth.
+import type { Author, Conversation, Message } from "./model.js";
+import type { SentimentStep } from "./sentiment.js";
+import { replyWaitAfter } from "../../src/protocol/response-targets.js";
+import { RECENT_MESSAGES } from "../../src/protocol/wire.js";
+
+/** How many of the customer's latest sentiment steps make the conversation's sentiment (S9). */
+export const SENTIMENT_WINDOW = 3;
+
+/**
+ * How many of a conversation's latest client ids are remembered: a retry (the same client id, its ack lost with the
+ * connection) is recognised while fewer than this many messages with client ids came after the first attempt.
+ */
+export const CLIENT_ID_WINDOW = 8;
+
+/**
+ * The client ids of a conversation's latest messages, flat (one array, no object per entry: it is kept for every
+ * conversation): for each, who sent it (a staff member's id; null for the customer), the client id, and the number of
+ * the message it became.
+ */
+export type RecentClientIds = (string | number | null)[];
+
+/** Who wrote a message, for client ids: null for the customer, else the staff member's id (the system sends none). */
+function authorKey(author: Author): string | null {
+  return author.role === "customer" || author.role === "system" ? null : author.id;
+}
+
+/** For evolve: the message joins the thread; what is kept of it is updated and the oldest kept message leaves. */
+export function addMessage(c: Conversation, m: Message): void {
+  c.messages.push(m);
+  if (c.messages.length > RECENT_MESSAGES) c.messages.shift();
+  c.messageCount++;
+  remember(c, m);
+}
+
+/** The kept facts of one more message (shared by addMessage and the upgrade of an older state). */
+function remember(c: Conversation, m: Message): void {
+  if (m.author.role === "customer" && m.sentiment !== undefined) {
+    const steps = (c.recentSentiments ??= []);
+    steps.push(m.sentiment);
+    if (steps.length > SENTIMENT_WINDOW) steps.shift();
+  }
+  const wait = replyWaitAfter(
+    { customerWaitingSince: c.customerWaitingSince ?? null, firstResponseAt: c.firstResponseAt ?? null },
+    m,
+  );
+  c.customerWaitingSince = wait.customerWaitingSince;
+  c.firstResponseAt = wait.firstResponseAt;
+  if (m.code === "outside_hours") c.outsideHoursAt = m.at;
+  if (m.clientId !== undefined) {
+    const ids = (c.recentClientIds ??= []);
+    ids.push(authorKey(m.author), m.clientId, messageNumber(m.id));
+    if (ids.length > 3 * CLIENT_ID_WINDOW) ids.splice(0, 3);
+  }
+}
+
+/**
+ * A conversation stored by an earlier version, with its whole thread in `messages` and none of the kept facts: the
+ * facts are worked out from the thread, and only the latest messages stay.
+ */
+export function upgradeThread(c: Conversation): void {
+  if (c.messageCount !== undefined) return;
+  const all = c.messages;
+  c.messageCount = all.length;
+  for (const m of all) remember(c, m);
+  c.messages = all.slice(-RECENT_MESSAGES);
+}
+
+/** The id of the message `author` sent in `c` with this client id, among the latest (CLIENT_ID_WINDOW). */
+export function messageIdByClientId(c: Conversation, author: Author, clientId: string): string | undefined {
+  const key = authorKey(author);
+  const ids = c.recentClientIds ?? [];
+  for (let i = ids.length - 3; i >= 0; i -= 3)
+    if (ids[i + 1] === clientId && ids[i] === key) return `m${ids[i + 2] as number}`;
+  return undefined;
+}
+
+/** The sentiment steps the conversation's sentiment is made of: the customer's latest (S9). */
+export function recentSentiments(c: Conversation): readonly SentimentStep[] {
+  return c.recentSentiments ?? [];
+}
+
+/** Whether the customer was told the hours closed since the conversation last entered its queue. */
+export function toldClosed(c: Conversation): boolean {
+  return c.outsideHoursAt !== undefined && (c.queuedAt === null || c.outsideHoursAt >= c.queuedAt);
+}
+
+/** A message's number ("m42" → 42): its place in the thread, as the event log pages it. */
+export function messageNumber(id: string): number {
+  return Number(id.slice(1));
+}
