@@ -40,7 +40,7 @@ export function postgresBinDir(searchPath = process.env.PATH ?? "", base = "/usr
   );
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
