@@ -21,6 +21,8 @@ const BENCHES = [
   "masking",
   "report",
   "monitor",
+  "pg-commit",
+  "socketio-peer",
 ];
 
 interface Row {
