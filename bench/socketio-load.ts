@@ -43,6 +43,8 @@ async function saturate(params: { warmupMs: number; durationMs: number }): Promi
   achieved: number;
   p50: number;
   p99: number;
+  /** Sent but never received (after up to 10 s). */
+  lost: number;
   sent: number;
   lgCpu: number;
 }> {
@@ -51,6 +53,7 @@ async function saturate(params: { warmupMs: number; durationMs: number }): Promi
   const measureFrom = start + params.warmupMs;
   const end = measureFrom + params.durationMs;
   let delivered = 0;
+  let received = 0;
   let sent = 0;
   let n = 0;
   const latencies: number[] = [];
@@ -64,6 +67,7 @@ async function saturate(params: { warmupMs: number; durationMs: number }): Promi
   };
   const onMessage = (role: "C" | "R", socket: Socket) => (message: PeerMessage) => {
     const t = performance.now();
+    received++;
     if (t >= measureFrom && t < end) {
       delivered++;
       latencies.push(now() - message.at);
@@ -76,13 +80,15 @@ async function saturate(params: { warmupMs: number; durationMs: number }): Promi
   for (const [socket, listener] of listeners) socket.on("message", listener);
   customers.forEach((socket, i) => send(socket, "C", i));
   await new Promise((resolve) => setTimeout(resolve, end - performance.now()));
-  // The messages still in flight land before the next trial starts counting.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // The messages still in flight land before the next trial starts (a few may never: the fan-out is at most once).
+  const drained = performance.now() + 10_000;
+  while (received < sent && performance.now() < drained) await new Promise((resolve) => setTimeout(resolve, 20));
   for (const [socket, listener] of listeners) socket.off("message", listener);
   return {
     achieved: (delivered / params.durationMs) * 1000,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    lost: sent - received,
     sent,
     lgCpu: cpuMicros(cpu),
   };

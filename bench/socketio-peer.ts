@@ -14,6 +14,7 @@ interface PeerTrial {
   achieved: number;
   p50: number;
   p99: number;
+  lost: number;
   sent: number;
   lgCpu: number;
 }
@@ -161,6 +162,7 @@ export async function socketioPeerBench(ctx: BenchContext, rig: RelayRig): Promi
         fmt(p.achieved),
         fmt(p.p50),
         fmt(p.p99),
+        p.lost,
         fmt(p.serverCpu / Math.max(1, p.sent)),
         fmt(paired.ours[i]!),
         `${fmt(paired.ratios[i]!)}×`,
