@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialsOf, listening, spawnServer, stopProcess, tokenOf, type CliProcess } from "../helpers/cli-server.js";
 import { HAPROXY_TEMPLATE, haproxyBinary, haproxyConfig, startHaproxy, type Haproxy } from "../helpers/haproxy.js";
 import { tempDir } from "../helpers/server.js";
-import { TestClient } from "../helpers/ws.js";
+import { TestClient, waitFor } from "../helpers/ws.js";
 
 let tmp: ReturnType<typeof tempDir>;
-let haproxy: Haproxy | undefined;
+const balancers: Haproxy[] = [];
 const processes: CliProcess[] = [];
 const clients: TestClient[] = [];
 
@@ -21,7 +21,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
-  await haproxy?.stop();
+  for (const balancer of balancers.splice(0)) await balancer.stop();
   for (const cli of processes.splice(0)) await stopProcess(cli);
   tmp?.remove();
 });
@@ -35,8 +35,19 @@ async function node(name: string): Promise<{ cli: CliProcess; port: number; toke
   return { cli, port: Number(new URL(url).port), token: (id) => tokenOf(credentials, id) };
 }
 
-async function connect(url: string, hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(url, hello).connect();
+async function balance(ports: number[]): Promise<Haproxy> {
+  const haproxy = await startHaproxy(ports);
+  balancers.push(haproxy);
+  for (let i = 1; i <= ports.length; i++) await haproxy.waitForStatus(`node${i}`, "UP");
+  return haproxy;
+}
+
+async function connect(
+  url: string,
+  hello: ConstructorParameters<typeof TestClient>[1],
+  options: { reconnect?: boolean } = {},
+): Promise<TestClient> {
+  const client = await new TestClient(url, hello, options).connect();
   clients.push(client);
   return client;
 }
@@ -67,17 +78,21 @@ describe("deploy/haproxy.cfg", () => {
     ]);
     expect(config).toMatch(/^\s*bind 127\.0\.0\.1:5000$/m);
     expect(config).toMatch(/^\s*stats socket \/tmp\/x\/admin\.sock /m);
-    for (const kept of ["option httpchk GET /healthz", "http-check expect status 200", "timeout tunnel", "mode http"])
+    for (const kept of [
+      "option httpchk GET /healthz",
+      "http-check expect status 200",
+      "timeout tunnel",
+      "mode http",
+      "on-marked-down shutdown-sessions",
+    ])
       expect(config).toContain(kept);
     const otherLines = (text: string) => text.split("\n").filter((l) => !/^\s*(server|bind|stats socket)\s/.test(l));
     expect(otherLines(config)).toEqual(otherLines(template));
   });
 
   it("relays a rep and a customer over WebSocket; when a node is killed its health check marks it down and new connections reach the other node", async () => {
-    const [first, second] = await Promise.all([node("node1"), node("node2")]);
-    haproxy = await startHaproxy([first.port, second.port]);
-    await haproxy.waitForStatus("node1", "UP");
-    await haproxy.waitForStatus("node2", "UP");
+    const [first, second] = await Promise.all([node("a1"), node("a2")]);
+    const haproxy = await balance([first.port, second.port]);
     // /healthz answers through the balancer too.
     expect((await fetch(`${haproxy.http}/healthz`)).status).toBe(200);
 
@@ -108,5 +123,37 @@ describe("deploy/haproxy.cfg", () => {
       { name: "node2", status: "UP", current: 2 },
     ]);
     expect((await fetch(`${haproxy.http}/healthz`)).status).toBe(200);
+  });
+
+  it("a frozen node (SIGSTOP) fails its health check: HAProxy marks it down and cuts its connections, and its clients reconnect to the other node", async () => {
+    const [first, second] = await Promise.all([node("b1"), node("b2")]);
+    const haproxy = await balance([first.port, second.port]);
+    await haproxy.command("set server cc_nodes/node2 state drain");
+    const customer = await connect(haproxy.url, { role: "customer" }, { reconnect: true });
+    expect((await haproxy.servers()).map((s) => [s.name, s.current])).toEqual([
+      ["node1", 1],
+      ["node2", 0],
+    ]);
+    await haproxy.command("set server cc_nodes/node2 state ready");
+    await haproxy.waitForStatus("node2", "UP");
+
+    first.cli.child.kill("SIGSTOP");
+    try {
+      await haproxy.waitForStatus("node1", "DOWN");
+      // The frozen node never closes the socket itself: HAProxy cut it, and the client came back through HAProxy.
+      await waitFor(() => customer.welcomes.length === 2, "the customer's second welcome", 10_000);
+      expect(customer.client.state).toBe("online");
+      expect(await haproxy.servers()).toMatchObject([
+        { name: "node1", status: "DOWN", current: 0 },
+        { name: "node2", status: "UP", current: 1 },
+      ]);
+      // And it works there.
+      const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: "Hello?" })) as {
+        conversationId: string;
+      };
+      expect(conversationId).toMatch(/\S/);
+    } finally {
+      first.cli.child.kill("SIGCONT");
+    }
   });
 });
