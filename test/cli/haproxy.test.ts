@@ -90,6 +90,12 @@ describe("deploy/haproxy.cfg", () => {
     expect(otherLines(config)).toEqual(otherLines(template));
   });
 
+  it("is the configuration docs/operations.md shows, word for word", () => {
+    const template = readFileSync(HAPROXY_TEMPLATE, "utf8").trimEnd();
+    const operations = readFileSync(join(HAPROXY_TEMPLATE, "../../docs/operations.md"), "utf8");
+    expect(operations).toContain("```haproxy\n" + template + "\n```");
+  });
+
   it("relays a rep and a customer over WebSocket; when a node is killed its health check marks it down and new connections reach the other node", async () => {
     const [first, second] = await Promise.all([node("a1"), node("a2")]);
     const haproxy = await balance([first.port, second.port]);
