@@ -9,7 +9,6 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "./postgres.js";
-import { waitFor } from "./ws.js";
 
 export const HAPROXY_TEMPLATE = resolve(import.meta.dirname, "../../deploy/haproxy.cfg");
 
@@ -132,22 +131,20 @@ export async function startHaproxy(backends: number[]): Promise<Haproxy> {
     rmSync(dir, { recursive: true, force: true });
   };
   const command = (line: string) => ask(socket, line);
+  const answers = () =>
+    command("show info").then(
+      () => true,
+      () => false,
+    );
   try {
     // Ready once its runtime API answers (it binds the frontend before it opens the socket).
-    let ready = false;
-    await waitFor(
-      () => {
-        if (exited) throw new Error(`haproxy exited at start:\n${output}`);
-        if (!ready && existsSync(socket))
-          void command("show info").then(
-            () => (ready = true),
-            () => undefined,
-          );
-        return ready;
-      },
-      "haproxy's stats socket",
-      10_000,
-    );
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (exited) throw new Error(`haproxy exited at start:\n${output}`);
+      if (existsSync(socket) && (await answers())) break;
+      if (Date.now() > deadline) throw new Error(`haproxy's stats socket did not answer within 10 s:\n${output}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } catch (error) {
     await stop();
     throw error;
