@@ -18,7 +18,18 @@ export interface Row {
   /** Stable name of the figure (bench/notes.ts explains missed goals by it). */
   id: string;
   bench:
-    "relay" | "routing" | "durability" | "restart" | "console" | "memory" | "open" | "masking" | "report" | "monitor";
+    | "relay"
+    | "routing"
+    | "durability"
+    | "restart"
+    | "console"
+    | "memory"
+    | "open"
+    | "masking"
+    | "report"
+    | "monitor"
+    | "pg-commit"
+    | "socketio-peer";
   figure: string;
   /** The baseline measured in the same run (null when the figure has none). */
   baseline: number | null;

@@ -66,6 +66,12 @@ export const FIXES: string[] = [
 
 /** Why a goal is missed, by row id; shown under "Missed" when a run misses that goal. */
 export const GAPS: Record<string, string> = {
+  "pg-commit":
+    "Not analysed on a quiet machine yet. First runs (2 cores shared with other work, load average 8–11): medians of " +
+    "16,200/s, single trials from 3,800 to 21,200/s, 1,000 events per transaction. The bench process itself used 0.17 of a " +
+    "core and the disk's fsync takes about 3 ms (pg_test_fsync), so neither bounds it; larger batches (2,000 and 4,000 " +
+    "commands in flight) were slower, not faster: the time goes to the Postgres backend's CPU (the multi-row insert with " +
+    "its two indexes), which on a loaded machine gets a fraction of a core.",
   "masking-cost":
     "Each configured region is one more pass of libphonenumber's phone number finder over the digits of a line, with max " +
     "metadata's precise validation; the finder dominates. Lines without a digit or @ cost a fraction of a µs, and a message is " +

@@ -2,7 +2,7 @@
 // docs/benchmarks.md with the machine, the date and every figure. `--smoke` runs tiny counts in seconds (a vitest
 // test runs it so the suite cannot rot) and writes nothing unless --out is given.
 //
-//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,open,masking,report,monitor] [--out FILE] [--json FILE]
+//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,open,masking,report,monitor,pg-commit,socketio-peer] [--out FILE] [--json FILE]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,8 @@ import { maskingBench } from "./masking.js";
 import { memoryBench } from "./memory.js";
 import { monitorBench } from "./monitor.js";
 import { openBench } from "./open.js";
+import { pgCommitBench } from "./pg-commit.js";
+import { socketioPeerBench } from "./socketio-peer.js";
 import { FIXES, GAPS, METHOD, STABILITY } from "./notes.js";
 import { relayBench } from "./relay.js";
 import { reportBench } from "./report.js";
@@ -32,6 +34,8 @@ export const BENCHES = [
   "masking",
   "report",
   "monitor",
+  "pg-commit",
+  "socketio-peer",
 ] as const;
 export type BenchName = (typeof BENCHES)[number];
 
@@ -200,6 +204,7 @@ async function main(): Promise<void> {
   try {
     await run("relay", () => relayBench(ctx, rig));
     await run("durability", () => durabilityBench(ctx, rig));
+    await run("socketio-peer", () => socketioPeerBench(ctx, rig));
     await rig.close();
     await run("routing", () => routingBench(ctx));
     await run("restart", () => restartBench(ctx));
@@ -209,6 +214,7 @@ async function main(): Promise<void> {
     await run("masking", () => maskingBench(ctx));
     await run("report", () => reportBench(ctx));
     await run("monitor", () => monitorBench(ctx));
+    await run("pg-commit", () => pgCommitBench(ctx));
   } finally {
     await rig.close();
     rmSync(tmp, { recursive: true, force: true });

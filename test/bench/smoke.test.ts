@@ -21,6 +21,8 @@ const BENCHES = [
   "masking",
   "report",
   "monitor",
+  "pg-commit",
+  "socketio-peer",
 ];
 
 interface Row {
@@ -34,7 +36,7 @@ interface Row {
 }
 
 describe("bench --smoke", () => {
-  it("runs every benchmark and reports a figure for each", { timeout: 240_000 }, async () => {
+  it("runs every benchmark and reports a figure for each", { timeout: 360_000 }, async () => {
     if (!existsSync(runner))
       throw new Error(`${runner} is missing: run \`npm run build\` first (npm test builds before vitest).`);
     const dir = mkdtempSync(join(tmpdir(), "cc-agent-bench-smoke-"));

@@ -40,7 +40,7 @@ export function postgresBinDir(searchPath = process.env.PATH ?? "", base = "/usr
   );
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -65,8 +65,11 @@ function run(bin: string, command: string, args: string[]): void {
   }
 }
 
-/** Start a cluster of its own in a temp dir. */
-export async function startPostgres(): Promise<PostgresCluster> {
+/**
+ * Start a cluster of its own in a temp dir. Tests run it without fsync (it need not survive a power cut, and the
+ * machine is shared); `durable: true` keeps Postgres's defaults (fsync on), for measuring commits (bench/pg-commit.ts).
+ */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(join(tmpdir(), "cc-agent-pg-"));
   if (asRoot) {
@@ -77,11 +80,12 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const data = join(dir, "data");
   const port = await freePort();
   const start = () => {
-    const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+    const fsync = options.durable === true ? "" : " -c fsync=off";
+    const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fsync} -c max_connections=50`;
     run(bin, "pg_ctl", ["-D", data, "-o", settings, "-l", join(dir, "log"), "-w", "-t", "30", "start"]);
   };
   try {
-    // --no-sync and fsync=off: a throwaway cluster need not survive a power cut, and the machine is shared.
+    // --no-sync (initdb's own files) and fsync=off unless durable: a throwaway cluster need not survive a power cut.
     run(bin, "initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
     start();
   } catch (error) {
