@@ -25,7 +25,7 @@ import {
 import { StoreError, type EventStore } from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a database written by a newer one. */
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
 /** The meta keys that mark a database as ours and say its layout. */
 const APPLICATION_KEY = "application";
 const APPLICATION = "cc-agent";
@@ -45,6 +45,12 @@ export interface PostgresStoreOptions extends StoreOptions {
    * as a full disk does, SQLSTATE 53100). A throw rolls the transaction back.
    */
   beforeWrite?: (client: pg.PoolClient) => Promise<void>;
+  /**
+   * A cluster node's fencing token: the term of cc_leader this writer was elected with, or null when it is not leader.
+   * Given, every commit checks it against cc_leader in its own transaction and rejects with FENCED on a mismatch, so a
+   * leader that lost leadership can never write again.
+   */
+  fence?: () => number | null;
 }
 
 /** `postgres://` and `postgresql://` URLs select this store (`cc-agent server --data URL`); anything else is a file. */
@@ -137,8 +143,10 @@ async function createTables(pool: pg.Pool, shown: string): Promise<void> {
 }
 
 /**
- * Schema 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces. Each
- * statement is a no-op on a database that has it already.
+ * Schema 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces.
+ * Schema 3: the cluster's tables (docs/operations.md): the leader's lease and term, commands passed from followers to
+ * the leader, and each node's heartbeat with the staff connected to it. Each statement is a no-op on a database that
+ * has it already.
  */
 async function upgrade(client: pg.PoolClient): Promise<void> {
   await client.query(`
@@ -146,6 +154,10 @@ async function upgrade(client: pg.PoolClient): Promise<void> {
     ALTER TABLE events ADD COLUMN IF NOT EXISTS position bigint;
     CREATE INDEX IF NOT EXISTS events_by_thread ON events (thread, position) WHERE thread IS NOT NULL;
     CREATE TABLE IF NOT EXISTS snapshot_pieces (seq bigint NOT NULL, piece integer NOT NULL, body text NOT NULL, PRIMARY KEY (seq, piece));
+    CREATE TABLE IF NOT EXISTS cc_leader (term bigint NOT NULL, node text, backend_pid int, lease_until timestamptz);
+    INSERT INTO cc_leader (term) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM cc_leader);
+    CREATE TABLE IF NOT EXISTS cc_commands (id bigserial PRIMARY KEY, node text, actor jsonb, command jsonb, outcome jsonb NULL, seq bigint NULL, created_at timestamptz DEFAULT now());
+    CREATE TABLE IF NOT EXISTS cc_nodes (node text PRIMARY KEY, role text, seen_at timestamptz, staff jsonb);
   `);
   await client.query("UPDATE meta SET value = $1 WHERE key = $2", [String(POSTGRES_SCHEMA_VERSION), SCHEMA_KEY]);
 }
@@ -196,6 +208,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       await client.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
       const last = await lastSeqOn(client);
       if (last !== expectedLast) throw conflict(shown, expectedLast, last);
+      if (options.fence !== undefined) await checkFence(client, shown, options.fence());
       await options.beforeWrite?.(client);
       if (events.length > 0) {
         await client.query(
@@ -347,6 +360,19 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       }),
     close: () => pool.end(),
   };
+}
+
+/** The commit goes on only while cc_leader still holds the writer's term; FOR SHARE holds off a new term until COMMIT. */
+async function checkFence(client: pg.PoolClient, shown: string, mine: number | null): Promise<void> {
+  const result = await client.query<{ term: string }>("SELECT term FROM cc_leader FOR SHARE");
+  const current = result.rows[0] === undefined ? null : Number(result.rows[0].term);
+  if (mine === null || current !== mine) {
+    throw new StoreError(
+      "FENCED",
+      `the event store at ${shown} refused the commit: this node is not leader (its term ${mine ?? "none"}, the leader's ${current ?? "none"})`,
+      { file: shown },
+    );
+  }
 }
 
 async function lastSeqOn(db: pg.Pool | pg.PoolClient): Promise<number> {

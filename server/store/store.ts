@@ -144,6 +144,8 @@ export type StoreErrorCode =
   | "READ_FAILED"
   /** The log does not end where the writer expected: another writer got there first. Load it again and decide anew. */
   | "CONFLICT"
+  /** A cluster node's commit was refused: another node took the leader's term. This node must stop writing. */
+  | "FENCED"
   /** An event or snapshot seq breaks the ordering rules (a programming error in the caller). */
   | "OUT_OF_ORDER"
   /** An event or snapshot is not well formed or not JSON-serialisable (a programming error in the caller). */

@@ -167,3 +167,69 @@ describe("postgres: the store on its own", () => {
     expect(redactUrl("postgres://h/db?password=x")).toBe("postgres://h/db?password=***");
   });
 });
+
+describe("postgres: fencing of a cluster's leader", () => {
+  it("an old leader's commit after another node took the term is refused (FENCED) and nothing of it is in the log", async () => {
+    const url = await cluster.createDatabase();
+    const admin = new pg.Client({ connectionString: url });
+    let term: number | null = null;
+    const store: EventStore<TestState> = await openPostgresStore(url, { fence: () => term });
+    await admin.connect();
+    try {
+      term = Number((await admin.query("UPDATE cc_leader SET term = term + 1 RETURNING term")).rows[0].term);
+      store.append([ev(1), ev(2)], { expectedSeq: 0 });
+      expect(await store.commit()).toBe(2);
+      // Another node wins the next term; this one still believes it leads.
+      await admin.query("UPDATE cc_leader SET term = term + 1, node = 'other'");
+      store.append([ev(3)], { expectedSeq: 2 });
+      const error = await rejected(store.commit(), "FENCED");
+      expect(error.message).toMatch(/not leader/);
+      const rows = await admin.query("SELECT seq FROM events ORDER BY seq");
+      expect(rows.rows.map((row) => Number(row.seq))).toEqual([1, 2]);
+    } finally {
+      await admin.end();
+      await store.close().catch(() => undefined);
+    }
+  });
+
+  it("a database of schema 2 is upgraded to 3 with the cluster's tables (cc_leader, cc_commands, cc_nodes)", async () => {
+    const url = await cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`
+        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL, thread text, position bigint);
+        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
+        CREATE TABLE snapshot_pieces (seq bigint NOT NULL, piece integer NOT NULL, body text NOT NULL, PRIMARY KEY (seq, piece));
+        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '2');
+      `);
+      const store: EventStore<TestState> = await openPostgresStore(url);
+      await store.close();
+      const columns = await client.query<{ table_name: string; column_name: string }>(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_name LIKE 'cc\\_%' ORDER BY table_name, ordinal_position",
+      );
+      expect(columns.rows.map((row) => `${row.table_name}.${row.column_name}`)).toEqual([
+        "cc_commands.id",
+        "cc_commands.node",
+        "cc_commands.actor",
+        "cc_commands.command",
+        "cc_commands.outcome",
+        "cc_commands.seq",
+        "cc_commands.created_at",
+        "cc_leader.term",
+        "cc_leader.node",
+        "cc_leader.backend_pid",
+        "cc_leader.lease_until",
+        "cc_nodes.node",
+        "cc_nodes.role",
+        "cc_nodes.seen_at",
+        "cc_nodes.staff",
+      ]);
+      expect((await client.query("SELECT value FROM meta WHERE key = 'schema_version'")).rows[0].value).toBe("3");
+      expect((await client.query("SELECT term FROM cc_leader")).rows.map((row) => Number(row.term))).toEqual([0]);
+    } finally {
+      await client.end();
+    }
+  });
+});
