@@ -43,7 +43,12 @@ export class LogFollowingBus implements EventBus {
   /** A bus following the log from `lastSeq` (the seq the replica was loaded at); resolves once it listens. */
   static async open(log: CommittedLog, lastSeq: number, options: LogFollowingBusOptions): Promise<LogFollowingBus> {
     const bus = new LogFollowingBus(log, lastSeq, options);
-    await bus.listen();
+    try {
+      await bus.listen();
+    } catch (error) {
+      await bus.close();
+      throw error;
+    }
     void bus.read();
     return bus;
   }
