@@ -26,6 +26,9 @@ import { StoreError, type EventStore } from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a database written by a newer one. */
 export const POSTGRES_SCHEMA_VERSION = 3;
+
+/** The NOTIFY channel each commit of events signals, with the seq of its last event. */
+export const EVENTS_CHANNEL = "cc_events";
 /** The meta keys that mark a database as ours and say its layout. */
 const APPLICATION_KEY = "application";
 const APPLICATION = "cc-agent";
@@ -238,6 +241,9 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
         );
         await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
       }
+      // Followers LISTEN on this channel; Postgres delivers the notification only if the transaction commits.
+      if (events.length > 0)
+        await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, String(events.at(-1)!.seq)]);
       await client.query("COMMIT");
     } catch (error) {
       // A connection that failed mid-transaction is thrown away rather than given back to the pool.
