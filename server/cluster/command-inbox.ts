@@ -47,7 +47,8 @@ export class CommandInbox {
   private listener: pg.Client | null = null;
   private reconnect: NodeJS.Timeout | null = null;
   private readonly poll: NodeJS.Timeout;
-  private lastCleanUp = Date.now();
+  /** When answered rows were last cleaned up: never yet, so the first poll does. */
+  private lastCleanUp = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   private constructor(private readonly options: CommandInboxOptions) {
