@@ -3,7 +3,7 @@
 // them, and the outcome is recorded in the same transaction as the command's events. Checked: the same outcomes as in
 // one process, events on the follower's bus before the outcome, and exactly once across a leader's death.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { InProcessBus } from "../../server/bus.js";
 import { PostgresCommandChannel } from "../../server/cluster/command-channel-pg.js";
 import { CommandInbox } from "../../server/cluster/command-inbox.js";
@@ -27,10 +27,12 @@ beforeAll(async () => {
   cluster = await startPostgres();
 }, 60_000);
 
-afterAll(async () => {
-  for (const close of closing.reverse()) await close().catch(() => undefined);
-  cluster?.stop();
+// Each test lets go of its connections: the test cluster takes 50.
+afterEach(async () => {
+  for (const close of closing.splice(0).reverse()) await close().catch(() => undefined);
 });
+
+afterAll(() => cluster?.stop());
 
 const START = 1_700_000_000_000;
 
