@@ -293,6 +293,24 @@ describe("commands from a follower to the leader, through Postgres", () => {
     expect(conversations(leader.writer)).toHaveLength(1);
   });
 
+  it("a new leader runs every row left unanswered, more than one read's worth, each once and in order", async () => {
+    const { url, admin } = await database();
+    const count = 1_205;
+    await admin.query(
+      "INSERT INTO cc_commands (node, actor, command) SELECT 'gone', $1, json_build_object('type', 'presence', 'presence', CASE WHEN n % 2 = 0 THEN 'available' ELSE 'away' END) FROM generate_series(0, $2 - 1) AS n",
+      [JSON.stringify(rep("alice")), count],
+    );
+    const leader = await leaderOn(url);
+    await waitForRows(admin, (all) => all.length === count && all.every((row) => row.answered));
+    const changed = await admin.query<{ presence: string }>(
+      "SELECT body::jsonb ->> 'presence' AS presence FROM events WHERE type = 'presence_changed' ORDER BY seq",
+    );
+    expect(changed.rows.map((row) => row.presence)).toEqual(
+      Array.from({ length: count }, (_, n) => (n % 2 === 0 ? "available" : "away")),
+    );
+    expect(leader.writer.state.users.alice?.presence).toBe("available");
+  });
+
   it("the leader deletes answered rows that no follower took, once they are old", async () => {
     const { url, admin } = await database();
     await admin.query(
