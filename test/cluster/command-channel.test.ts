@@ -180,6 +180,19 @@ describe("commands from a follower to the leader, through Postgres", () => {
     await reference.close();
   });
 
+  it("outcomes come back in the order submitted, a refusal behind the command before it; settle waits for them all", async () => {
+    const { url } = await database();
+    await leaderOn(url);
+    const follower = await followerOn(url);
+    const outcomes: string[] = [];
+    const note = (what: string) => (o: CommandOutcome) => outcomes.push(o.ok ? `${what} ok` : o.error.code);
+    follower.channel.submit(rep("alice"), { type: "presence", presence: "available" }, note("presence"));
+    follower.channel.submit(rep("alice"), { type: "accept", offerId: "no-such-offer" }, note("accept"));
+    follower.channel.submit(rep("alice"), { type: "presence", presence: "away" }, note("away"));
+    await follower.channel.settle();
+    expect(outcomes).toEqual(["presence ok", "offer/not_found", "away ok"]);
+  });
+
   it("a leader that dies after committing an answer does not run that command again", async () => {
     const { url, admin } = await database();
     const first = await leaderOn(url);
