@@ -18,6 +18,7 @@ import {
   snapshotPieces,
   THREADS_KEY,
   type EncodedEvent,
+  type EncodedOutcome,
   type EncodedSnapshot,
   type Medium,
   type StoreOptions,
@@ -25,7 +26,15 @@ import {
 import { StoreError, type EventStore } from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a database written by a newer one. */
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
+
+/** The NOTIFY channel each commit of events signals, with the seq of its last event. */
+export const EVENTS_CHANNEL = "cc_events";
+/**
+ * The NOTIFY channel each commit that records commands' outcomes signals, with the names of the nodes whose commands
+ * they are (comma-separated): each follower reads its answered rows of cc_commands.
+ */
+export const OUTCOMES_CHANNEL = "cc_outcomes";
 /** The meta keys that mark a database as ours and say its layout. */
 const APPLICATION_KEY = "application";
 const APPLICATION = "cc-agent";
@@ -45,6 +54,12 @@ export interface PostgresStoreOptions extends StoreOptions {
    * as a full disk does, SQLSTATE 53100). A throw rolls the transaction back.
    */
   beforeWrite?: (client: pg.PoolClient) => Promise<void>;
+  /**
+   * A cluster node's fencing token: the term of cc_leader this writer was elected with, or null when it is not leader.
+   * Given, every commit checks it against cc_leader in its own transaction and rejects with FENCED on a mismatch, so a
+   * leader that lost leadership can never write again.
+   */
+  fence?: () => number | null;
 }
 
 /** `postgres://` and `postgresql://` URLs select this store (`cc-agent server --data URL`); anything else is a file. */
@@ -137,8 +152,10 @@ async function createTables(pool: pg.Pool, shown: string): Promise<void> {
 }
 
 /**
- * Schema 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces. Each
- * statement is a no-op on a database that has it already.
+ * Schema 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces.
+ * Schema 3: the cluster's tables (docs/operations.md): the leader's lease and term, commands passed from followers to
+ * the leader, and each node's heartbeat with the staff connected to it. Each statement is a no-op on a database that
+ * has it already.
  */
 async function upgrade(client: pg.PoolClient): Promise<void> {
   await client.query(`
@@ -146,6 +163,11 @@ async function upgrade(client: pg.PoolClient): Promise<void> {
     ALTER TABLE events ADD COLUMN IF NOT EXISTS position bigint;
     CREATE INDEX IF NOT EXISTS events_by_thread ON events (thread, position) WHERE thread IS NOT NULL;
     CREATE TABLE IF NOT EXISTS snapshot_pieces (seq bigint NOT NULL, piece integer NOT NULL, body text NOT NULL, PRIMARY KEY (seq, piece));
+    CREATE TABLE IF NOT EXISTS cc_leader (term bigint NOT NULL, node text, backend_pid int, lease_until timestamptz);
+    INSERT INTO cc_leader (term) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM cc_leader);
+    CREATE TABLE IF NOT EXISTS cc_commands (id bigserial PRIMARY KEY, node text, actor jsonb, command jsonb, outcome jsonb NULL, seq bigint NULL, created_at timestamptz DEFAULT now());
+    CREATE INDEX IF NOT EXISTS cc_commands_unanswered ON cc_commands (id) WHERE outcome IS NULL;
+    CREATE TABLE IF NOT EXISTS cc_nodes (node text PRIMARY KEY, role text, seen_at timestamptz, staff jsonb);
   `);
   await client.query("UPDATE meta SET value = $1 WHERE key = $2", [String(POSTGRES_SCHEMA_VERSION), SCHEMA_KEY]);
 }
@@ -188,6 +210,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
     events: readonly EncodedEvent[],
     snapshot: EncodedSnapshot | undefined,
     expectedLast: number,
+    outcomes: readonly EncodedOutcome[],
   ): Promise<void> {
     const client = await attempt(() => pool.connect());
     try {
@@ -196,6 +219,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       await client.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
       const last = await lastSeqOn(client);
       if (last !== expectedLast) throw conflict(shown, expectedLast, last);
+      if (options.fence !== undefined) await checkFence(client, shown, options.fence());
       await options.beforeWrite?.(client);
       if (events.length > 0) {
         await client.query(
@@ -225,6 +249,10 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
         );
         await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
       }
+      // Followers LISTEN on these channels; Postgres delivers the notifications only if the transaction commits.
+      if (events.length > 0)
+        await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, String(events.at(-1)!.seq)]);
+      if (outcomes.length > 0) await writeOutcomes(client, outcomes, events.at(-1)?.seq ?? expectedLast);
       await client.query("COMMIT");
     } catch (error) {
       // A connection that failed mid-transaction is thrown away rather than given back to the pool.
@@ -241,6 +269,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
 
   return {
     file: shown,
+    recordsOutcomes: true,
     write,
     page: (afterSeq, max) =>
       attempt(async () => {
@@ -347,6 +376,40 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       }),
     close: () => pool.end(),
   };
+}
+
+/**
+ * Answer the commands' rows with their outcomes and the seq the log ends at once this transaction commits (a follower
+ * hands an outcome back once its replica has reached it), and tell the nodes concerned.
+ */
+async function writeOutcomes(client: pg.PoolClient, outcomes: readonly EncodedOutcome[], seq: number): Promise<void> {
+  const answered = await client.query<{ node: string | null }>(
+    "UPDATE cc_commands SET outcome = t.outcome::jsonb, seq = $3 FROM unnest($1::bigint[], $2::text[]) AS t(id, outcome) WHERE cc_commands.id = t.id RETURNING cc_commands.node",
+    [outcomes.map((o) => o.id), outcomes.map((o) => jsonbText(o.body)), seq],
+  );
+  const nodes = [...new Set(answered.rows.map((row) => row.node ?? ""))].join(",");
+  if (answered.rows.length > 0) await client.query("SELECT pg_notify($1, $2)", [OUTCOMES_CHANNEL, nodes]);
+}
+
+/** JSON that jsonb takes: jsonb refuses the character U+0000 in a string, so it becomes U+FFFD there. */
+export function jsonbText(json: string): string {
+  if (!json.includes("\\u0000")) return json;
+  return JSON.stringify(JSON.parse(json), (_key, value: unknown) =>
+    typeof value === "string" ? value.replaceAll("\0", "\uFFFD") : value,
+  );
+}
+
+/** The commit goes on only while cc_leader still holds the writer's term; FOR SHARE holds off a new term until COMMIT. */
+async function checkFence(client: pg.PoolClient, shown: string, mine: number | null): Promise<void> {
+  const result = await client.query<{ term: string }>("SELECT term FROM cc_leader FOR SHARE");
+  const current = result.rows[0] === undefined ? null : Number(result.rows[0].term);
+  if (mine === null || current !== mine) {
+    throw new StoreError(
+      "FENCED",
+      `the event store at ${shown} refused the commit: this node is not leader (its term ${mine ?? "none"}, the leader's ${current ?? "none"})`,
+      { file: shown },
+    );
+  }
 }
 
 async function lastSeqOn(db: pg.Pool | pg.PoolClient): Promise<number> {

@@ -167,3 +167,168 @@ describe("postgres: the store on its own", () => {
     expect(redactUrl("postgres://h/db?password=x")).toBe("postgres://h/db?password=***");
   });
 });
+
+describe("postgres: fencing of a cluster's leader", () => {
+  it("an old leader's commit after another node took the term is refused (FENCED) and nothing of it is in the log", async () => {
+    const url = await cluster.createDatabase();
+    const admin = new pg.Client({ connectionString: url });
+    let term: number | null = null;
+    const store: EventStore<TestState> = await openPostgresStore(url, { fence: () => term });
+    await admin.connect();
+    try {
+      term = Number((await admin.query("UPDATE cc_leader SET term = term + 1 RETURNING term")).rows[0].term);
+      store.append([ev(1), ev(2)], { expectedSeq: 0 });
+      expect(await store.commit()).toBe(2);
+      // Another node wins the next term; this one still believes it leads.
+      await admin.query("UPDATE cc_leader SET term = term + 1, node = 'other'");
+      store.append([ev(3)], { expectedSeq: 2 });
+      const error = await rejected(store.commit(), "FENCED");
+      expect(error.message).toMatch(/not leader/);
+      const rows = await admin.query("SELECT seq FROM events ORDER BY seq");
+      expect(rows.rows.map((row) => Number(row.seq))).toEqual([1, 2]);
+    } finally {
+      await admin.end();
+      await store.close().catch(() => undefined);
+    }
+  });
+
+  it("a database of schema 2 is upgraded to 3 with the cluster's tables (cc_leader, cc_commands, cc_nodes)", async () => {
+    const url = await cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`
+        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL, thread text, position bigint);
+        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
+        CREATE TABLE snapshot_pieces (seq bigint NOT NULL, piece integer NOT NULL, body text NOT NULL, PRIMARY KEY (seq, piece));
+        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '2');
+      `);
+      const store: EventStore<TestState> = await openPostgresStore(url);
+      await store.close();
+      const columns = await client.query<{ table_name: string; column_name: string }>(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_name LIKE 'cc\\_%' ORDER BY table_name, ordinal_position",
+      );
+      expect(columns.rows.map((row) => `${row.table_name}.${row.column_name}`)).toEqual([
+        "cc_commands.id",
+        "cc_commands.node",
+        "cc_commands.actor",
+        "cc_commands.command",
+        "cc_commands.outcome",
+        "cc_commands.seq",
+        "cc_commands.created_at",
+        "cc_leader.term",
+        "cc_leader.node",
+        "cc_leader.backend_pid",
+        "cc_leader.lease_until",
+        "cc_nodes.node",
+        "cc_nodes.role",
+        "cc_nodes.seen_at",
+        "cc_nodes.staff",
+      ]);
+      expect((await client.query("SELECT value FROM meta WHERE key = 'schema_version'")).rows[0].value).toBe("3");
+      expect((await client.query("SELECT term FROM cc_leader")).rows.map((row) => Number(row.term))).toEqual([0]);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe("postgres: commands' outcomes (a cluster's command table)", () => {
+  async function withCommands(nodes: string[]): Promise<{ url: string; admin: pg.Client; ids: number[] }> {
+    const url = await cluster.createDatabase();
+    // The tables are made by the store's first open.
+    await (await openPostgresStore(url)).close();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const inserted = await admin.query<{ id: string }>(
+      "INSERT INTO cc_commands (node, actor, command) SELECT unnest($1::text[]), '{}', '{}' RETURNING id",
+      [nodes],
+    );
+    return { url, admin, ids: inserted.rows.map((row) => Number(row.id)) };
+  }
+
+  async function answered(admin: pg.Client): Promise<[number, unknown, number | null][]> {
+    const rows = await admin.query<{ id: string; outcome: unknown; seq: string | null }>(
+      "SELECT id, outcome, seq FROM cc_commands ORDER BY id",
+    );
+    return rows.rows.map((row) => [Number(row.id), row.outcome, row.seq === null ? null : Number(row.seq)]);
+  }
+
+  it("writes each outcome with the seq its commit ends the log at, and notifies cc_outcomes with the nodes concerned", async () => {
+    const { url, admin, ids } = await withCommands(["n1", "n2", "n1"]);
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (message) => heard.push(`${message.channel} ${message.payload ?? ""}`));
+    await listener.query("LISTEN cc_outcomes");
+    const store: EventStore<TestState> = await openPostgresStore(url);
+    try {
+      store.append([ev(1), ev(2)], { expectedSeq: 0 });
+      store.recordOutcome(ids[0]!, { ok: true, result: { n: 1 } });
+      store.recordOutcome(ids[1]!, { ok: false, error: { code: "offer/not_found" } });
+      expect(await store.commit()).toBe(2);
+      // A refusal decides no event: its outcome is committed alone, at the seq the log ends at.
+      store.recordOutcome(ids[2]!, { ok: false, error: { code: "x", message: "a\u0000b" } });
+      expect(await store.commit()).toBe(0);
+      expect(await answered(admin)).toEqual([
+        [ids[0], { ok: true, result: { n: 1 } }, 2],
+        [ids[1], { ok: false, error: { code: "offer/not_found" } }, 2],
+        [ids[2], { ok: false, error: { code: "x", message: "a\uFFFDb" } }, 2],
+      ]);
+      await admin.query("SELECT pg_notify('cc_outcomes', 'end')");
+      await new Promise<void>((resolve) => {
+        const check = (): void => (heard.includes("cc_outcomes end") ? resolve() : void setImmediate(check));
+        check();
+      });
+      expect(heard).toEqual(["cc_outcomes n1,n2", "cc_outcomes n1", "cc_outcomes end"]);
+    } finally {
+      await store.close();
+      await listener.end();
+      await admin.end();
+    }
+  });
+
+  it("a refused commit keeps its outcomes for the retry; a CONFLICT drops them with the events", async () => {
+    const { url, admin, ids } = await withCommands(["n1", "n1", "n1"]);
+    let full = false;
+    const store: EventStore<TestState> = await openPostgresStore(url, {
+      beforeWrite: async (client) => {
+        if (full) await client.query("DO $$ BEGIN RAISE EXCEPTION 'full' USING ERRCODE = 'disk_full'; END $$");
+      },
+    });
+    let other: EventStore<TestState> | undefined;
+    try {
+      store.append([ev(1)], { expectedSeq: 0 });
+      store.recordOutcome(ids[0]!, { ok: true });
+      full = true;
+      await rejected(store.commit(), "UNAVAILABLE");
+      expect(await answered(admin)).toEqual([
+        [ids[0], null, null],
+        [ids[1], null, null],
+        [ids[2], null, null],
+      ]);
+      full = false;
+      store.append([ev(2)], { expectedSeq: 1 });
+      store.recordOutcome(ids[1]!, { ok: true });
+      expect(await store.commit()).toBe(2);
+      expect((await answered(admin)).slice(0, 2)).toEqual([
+        [ids[0], { ok: true }, 2],
+        [ids[1], { ok: true }, 2],
+      ]);
+      // Another writer moved the log on: this batch, and its outcome, can never be.
+      other = await openPostgresStore(url);
+      other.append([ev(3)], { expectedSeq: 2 });
+      await other.commit();
+      store.append([ev(3)], { expectedSeq: 2 });
+      store.recordOutcome(ids[2]!, { ok: true });
+      await rejected(store.commit(), "CONFLICT");
+      expect(await store.commit()).toBe(0);
+      expect((await answered(admin))[2]).toEqual([ids[2], null, null]);
+    } finally {
+      await store.close();
+      await other?.close();
+      await admin.end();
+    }
+  });
+});

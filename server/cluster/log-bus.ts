@@ -1,0 +1,161 @@
+// The bus of a follower: the events come from the shared log, not from a writer in this process. Each commit of the
+// Postgres store notifies `cc_events`; on each notification, and on a safety poll (a notification sent while the
+// listening connection was cut is lost), the bus reads what the log holds after the last seq it handed over and
+// publishes it to an InProcessBus, which gives subscribers the same catch-up-then-follow semantics as on the leader.
+import pg from "pg";
+import type { DomainEvent } from "../core/model.js";
+import { EVENTS_CHANNEL } from "../store/postgres-store.js";
+import { InProcessBus, type CommittedLog, type EventBus, type EventListener, type Subscription } from "../bus.js";
+
+export interface LogFollowingBusOptions {
+  /** The Postgres URL the store uses: the bus holds one connection of its own there, for LISTEN. */
+  url: string;
+  /** How often the log is read when no notification came (ms). */
+  pollMs?: number;
+  /** How long to wait before connecting again after the listening connection was cut (ms). */
+  reconnectMs?: number;
+  /** Told of a failed read or a cut connection (the bus carries on). */
+  onError?: (error: unknown) => void;
+}
+
+export class LogFollowingBus implements EventBus {
+  private readonly local: InProcessBus;
+  private seq: number;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private listener: pg.Client | null = null;
+  private readonly poll: NodeJS.Timeout;
+  private reconnect: NodeJS.Timeout | null = null;
+  private readonly seqWatchers = new Set<(seq: number) => void>();
+
+  private constructor(
+    private readonly log: CommittedLog,
+    lastSeq: number,
+    private readonly options: LogFollowingBusOptions,
+  ) {
+    this.seq = lastSeq;
+    this.local = new InProcessBus(log, lastSeq);
+    this.poll = setInterval(() => void this.read(), options.pollMs ?? 1_000);
+    this.poll.unref();
+  }
+
+  /** A bus following the log from `lastSeq` (the seq the replica was loaded at); resolves once it listens. */
+  static async open(log: CommittedLog, lastSeq: number, options: LogFollowingBusOptions): Promise<LogFollowingBus> {
+    const bus = new LogFollowingBus(log, lastSeq, options);
+    try {
+      await bus.listen();
+    } catch (error) {
+      await bus.close();
+      throw error;
+    }
+    void bus.read();
+    return bus;
+  }
+
+  /** The seq of the last event handed to subscribers. */
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Called after each batch handed over, with the new last seq (a command channel waits on it for outcomes). */
+  onSeq(watcher: (seq: number) => void): () => void {
+    this.seqWatchers.add(watcher);
+    return () => this.seqWatchers.delete(watcher);
+  }
+
+  publish(): void {
+    throw new Error("a follower's bus is fed by the log only: the leader publishes");
+  }
+
+  subscribe(afterSeq: number, listener: EventListener): Subscription {
+    return this.local.subscribe(afterSeq, listener);
+  }
+
+  /** Read the log now (serialised: a read asked for during one runs after it). Resolves when no read is under way. */
+  read(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.readOnce();
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+      } while (this.again && !this.closed);
+      this.reading = null;
+    })();
+    return this.reading;
+  }
+
+  private async readOnce(): Promise<void> {
+    let batch: DomainEvent[] = [];
+    const flush = (): void => {
+      if (batch.length === 0 || this.closed) return;
+      this.local.publish(batch);
+      this.seq = batch.at(-1)!.seq;
+      batch = [];
+      for (const watcher of this.seqWatchers) watcher(this.seq);
+    };
+    for await (const event of this.log.eventsAfter(this.seq)) {
+      if (this.closed) return;
+      batch.push(event as unknown as DomainEvent);
+      if (batch.length === 1_000) flush();
+    }
+    flush();
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.url });
+    const cut = (error?: unknown): void => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      client.end().catch(() => undefined);
+      if (error !== undefined) this.options.onError?.(error);
+      this.listenAgain();
+    };
+    this.listener = client;
+    client.on("notification", () => void this.read());
+    client.on("error", (error) => cut(error));
+    client.on("end", () => cut());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    } catch (error) {
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Connect again after a pause, and read what was committed while no notification could arrive. */
+  private listenAgain(): void {
+    if (this.closed || this.reconnect) return;
+    this.reconnect = setTimeout(() => {
+      this.reconnect = null;
+      this.listen().then(
+        () => this.read(),
+        (failure: unknown) => {
+          this.options.onError?.(failure);
+          this.listenAgain();
+        },
+      );
+    }, this.options.reconnectMs ?? 200);
+  }
+
+  /** Stop listening and polling; subscribers get nothing more. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.poll);
+    if (this.reconnect) clearTimeout(this.reconnect);
+    const client = this.listener;
+    this.listener = null;
+    await client?.end().catch(() => undefined);
+    await this.reading;
+  }
+}
