@@ -152,6 +152,35 @@ async function createTables(pool: pg.Pool, shown: string): Promise<void> {
 }
 
 /**
+ * Run `body` in one transaction on a connection of its own. What Postgres refuses is rolled back and reported as a
+ * StoreError (UNAVAILABLE unless it is one already); a connection that failed mid-transaction is thrown away rather
+ * than given back to the pool.
+ */
+async function inTransaction<T>(pool: pg.Pool, shown: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw unavailable(error, shown);
+  }
+  try {
+    await client.query("BEGIN");
+    const result = await body(client);
+    await client.query("COMMIT");
+    client.release();
+    return result;
+  } catch (error) {
+    const rolledBack = await client.query("ROLLBACK").then(
+      () => true,
+      () => false,
+    );
+    client.release(rolledBack ? undefined : true);
+    if (error instanceof StoreError) throw error;
+    throw unavailable(error, shown);
+  }
+}
+
+/**
  * Schema 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces.
  * Schema 3: the cluster's tables (docs/operations.md): the leader's lease and term, commands passed from followers to
  * the leader, and each node's heartbeat with the staff connected to it. Each statement is a no-op on a database that
@@ -212,9 +241,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
     expectedLast: number,
     outcomes: readonly EncodedOutcome[],
   ): Promise<void> {
-    const client = await attempt(() => pool.connect());
-    try {
-      await client.query("BEGIN");
+    await inTransaction(pool, shown, async (client) => {
       // Every writer takes this lock first: between the check below and COMMIT no other writer can add events.
       await client.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
       const last = await lastSeqOn(client);
@@ -253,18 +280,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       if (events.length > 0)
         await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, String(events.at(-1)!.seq)]);
       if (outcomes.length > 0) await writeOutcomes(client, outcomes, events.at(-1)?.seq ?? expectedLast);
-      await client.query("COMMIT");
-    } catch (error) {
-      // A connection that failed mid-transaction is thrown away rather than given back to the pool.
-      const rolledBack = await client.query("ROLLBACK").then(
-        () => true,
-        () => false,
-      );
-      client.release(rolledBack ? undefined : true);
-      if (error instanceof StoreError) throw error;
-      throw unavailable(error, shown);
-    }
-    client.release();
+    });
   }
 
   return {
@@ -319,10 +335,8 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
         });
         return result.rows.map(([seq, body]): [number, string] => [Number(seq), body]);
       }),
-    indexThreads: async (index) => {
-      const client = await attempt(() => pool.connect());
-      try {
-        await client.query("BEGIN");
+    indexThreads: (index) =>
+      inTransaction(pool, shown, async (client) => {
         let indexed = 0;
         for (let cursor = 0; ;) {
           const page = await client.query<[string, string]>({
@@ -349,19 +363,8 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
           "INSERT INTO meta (key, value) VALUES ($1, '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
           [THREADS_KEY],
         );
-        await client.query("COMMIT");
-        client.release();
         return indexed;
-      } catch (error) {
-        const rolledBack = await client.query("ROLLBACK").then(
-          () => true,
-          () => false,
-        );
-        client.release(rolledBack ? undefined : true);
-        if (error instanceof StoreError) throw error;
-        throw unavailable(error, shown);
-      }
-    },
+      }),
     getMeta: (key) =>
       attempt(async () => {
         const result = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = $1", [key]);
