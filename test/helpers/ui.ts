@@ -3,6 +3,7 @@
 import { render } from "ink-testing-library";
 import { createElement } from "react";
 import type { ReactElement } from "react";
+import { CcClient } from "../../src/client/client.js";
 import type { RequestBody } from "../../src/client/client.js";
 import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
 import type {
@@ -19,11 +20,13 @@ import { ConsoleController } from "../../src/ui/console/controller.js";
 import type { ControllerOptions } from "../../src/ui/console/controller.js";
 import { initialUiState } from "../../src/ui/mirror/state.js";
 import { createStore } from "../../src/ui/mirror/store.js";
+import { wire } from "../../src/ui/mirror/wire.js";
 import type { Store } from "../../src/ui/mirror/store.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
 import type { Theme } from "../../src/ui/theme/theme.js";
 import { sampleConversation } from "../../bench/sample-views.js";
 import { renderInColumns } from "./ink-terminal.js";
+import { waitFor } from "./ws.js";
 
 export const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 
@@ -303,4 +306,22 @@ export function colourAt(frame: string, text: string): string | null {
     }
   }
   return colour;
+}
+
+/** A console signed in to a real server as the rep with `token`, at 120×40 without colour. */
+export async function connectConsole(url: string, token: string, cleanups: (() => unknown)[]) {
+  const client = new CcClient({ url, hello: { role: "rep", token } });
+  const welcome = await client.connect();
+  cleanups.push(() => client.close());
+  const store = createStore(initialUiState(Date.now(), { columns: 120, rows: 40 }));
+  wire(client, store, welcome);
+  const controller = new ConsoleController(store, client, { exit: () => undefined });
+  const ui = render(createElement(App, { store, controller, theme: makeTheme({ NO_COLOR: "1" }) }));
+  cleanups.push(() => ui.unmount());
+  /** Wait until the last frame satisfies the predicate; a timeout shows that frame. */
+  const frame = (predicate: (f: string) => boolean, what: string) =>
+    waitFor(() => predicate(ui.lastFrame() ?? "") && (ui.lastFrame() ?? ""), what).catch((error: Error) => {
+      throw new Error(`${error.message}; last frame:\n${ui.lastFrame() ?? ""}`);
+    });
+  return { client, store, ui, frame };
 }

@@ -1,20 +1,12 @@
 // A long thread in the console against a real server (issue 12, items 4–5): the console opened after 241 messages
 // gets the conversation with its latest few and their count, and reads the rest from the server's log a page at a
 // time as the rep opens it and scrolls up.
-import { render } from "ink-testing-library";
-import { createElement } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import { CcClient } from "../../src/client/client.js";
-import { wire } from "../../src/ui/mirror/wire.js";
-import { App } from "../../src/ui/console/App.js";
-import { ConsoleController } from "../../src/ui/console/controller.js";
-import { initialUiState } from "../../src/ui/mirror/state.js";
-import { createStore } from "../../src/ui/mirror/store.js";
-import { makeTheme } from "../../src/ui/theme/theme.js";
 import { parseOrgFile } from "../../server/org-file.js";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { connectConsole } from "../helpers/ui.js";
+import { TestClient } from "../helpers/ws.js";
 
 let server: RunningServer | undefined;
 const cleanups: (() => unknown)[] = [];
@@ -55,18 +47,7 @@ describe("a long thread from a real server", () => {
     for (let n = 1; n <= REPLIES; n++) await alice.request({ type: "send", conversationId, text: `reply ${n}` });
 
     // The rep opens a console now: its snapshot holds the conversation's latest messages and their count.
-    const client = new CcClient({ url: server.url, hello: { role: "rep", token: TOKEN } });
-    const welcome = await client.connect();
-    cleanups.push(() => client.close());
-    const store = createStore(initialUiState(Date.now(), { columns: 120, rows: 40 }));
-    wire(client, store, welcome);
-    const controller = new ConsoleController(store, client, { exit: () => undefined });
-    const ui = render(createElement(App, { store, controller, theme: makeTheme({ NO_COLOR: "1" }) }));
-    cleanups.push(() => ui.unmount());
-    const frame = (predicate: (f: string) => boolean, what: string) =>
-      waitFor(() => predicate(ui.lastFrame() ?? "") && (ui.lastFrame() ?? ""), what).catch((error: Error) => {
-        throw new Error(`${error.message}; last frame:\n${ui.lastFrame() ?? ""}`);
-      });
+    const { store, ui, frame } = await connectConsole(server.url, TOKEN, cleanups);
     const shown = () => [...(ui.lastFrame() ?? "").matchAll(/reply (\d+)\b/g)].map((m) => Number(m[1]));
 
     ui.stdin.write("\x1b1");

@@ -1,17 +1,9 @@
 // The console against a real server: a dropped connection shows "reconnecting", resumes with nothing lost
 // and nothing shown twice, and a message typed while offline is kept and sent when back.
-import { render } from "ink-testing-library";
-import { createElement } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import { CcClient } from "../../src/client/client.js";
-import { wire } from "../../src/ui/mirror/wire.js";
-import { App } from "../../src/ui/console/App.js";
-import { ConsoleController } from "../../src/ui/console/controller.js";
-import { initialUiState } from "../../src/ui/mirror/state.js";
-import { createStore } from "../../src/ui/mirror/store.js";
-import { makeTheme } from "../../src/ui/theme/theme.js";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
+import { connectConsole } from "../helpers/ui.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
 let server: RunningServer | undefined;
@@ -26,18 +18,7 @@ describe("console resilience", () => {
   it("shows reconnecting, resumes without loss or duplicates, and sends what was typed offline", async () => {
     server = await startServer({ port: 0, dataFile: null });
     const token = server.org.users.find((u) => u.id === "alice")!.token;
-    const client = new CcClient({ url: server.url, hello: { role: "rep", token } });
-    const welcome = await client.connect();
-    cleanups.push(() => client.close());
-    const store = createStore(initialUiState(Date.now(), { columns: 120, rows: 40 }));
-    wire(client, store, welcome);
-    const controller = new ConsoleController(store, client, { exit: () => undefined });
-    const ui = render(createElement(App, { store, controller, theme: makeTheme({ NO_COLOR: "1" }) }));
-    cleanups.push(() => ui.unmount());
-    const frame = (predicate: (f: string) => boolean, what: string) =>
-      waitFor(() => predicate(ui.lastFrame() ?? "") && (ui.lastFrame() ?? ""), what).catch((error: Error) => {
-        throw new Error(`${error.message}; last frame:\n${ui.lastFrame() ?? ""}`);
-      });
+    const { client, store, ui, frame } = await connectConsole(server.url, token, cleanups);
 
     await client.request({ type: "presence", presence: "available" });
     const customer = await new TestClient(server.url, { role: "customer" }).connect();
