@@ -1,0 +1,61 @@
+// The command channel of a cluster node's gateway: to the writer in this process while the node leads, else to the
+// leader through the follower's channel. The gateway holds this one channel whatever the node's role.
+import type { Actor, Command } from "../core/model.js";
+import type { CommandChannel, CommandHandler, OutcomeListener } from "../command-channel.js";
+import { InProcessCommandChannel } from "../command-channel.js";
+
+/** A follower's channel while none reaches the leader: every command is refused, the client retries. */
+export class NoLeaderChannel implements CommandChannel {
+  constructor(private readonly reason: () => string) {}
+
+  submit(_actor: Actor, _command: Command, done: OutcomeListener): void {
+    done({
+      ok: false,
+      error: {
+        code: "server/unavailable",
+        message: `This server cannot reach the cluster's leader (${this.reason()}); nothing was done. Try again in a moment.`,
+      },
+    });
+  }
+
+  settle(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  unavailable(): string | null {
+    return this.reason();
+  }
+}
+
+export class NodeChannel implements CommandChannel {
+  private leading: InProcessCommandChannel | null = null;
+
+  constructor(private following: CommandChannel) {}
+
+  /** From now on commands go to this writer. */
+  lead(writer: CommandHandler): void {
+    this.leading = new InProcessCommandChannel(writer);
+  }
+
+  /** From now on commands go to the leader elsewhere (through `channel` when given). */
+  follow(channel?: CommandChannel): void {
+    this.leading = null;
+    if (channel) this.following = channel;
+  }
+
+  get isLeading(): boolean {
+    return this.leading !== null;
+  }
+
+  submit(actor: Actor, command: Command, done: OutcomeListener): void {
+    (this.leading ?? this.following).submit(actor, command, done);
+  }
+
+  settle(): Promise<void> {
+    return (this.leading ?? this.following).settle();
+  }
+
+  unavailable(): string | null {
+    return (this.leading ?? this.following).unavailable();
+  }
+}
