@@ -18,6 +18,7 @@ import {
   snapshotPieces,
   THREADS_KEY,
   type EncodedEvent,
+  type EncodedOutcome,
   type EncodedSnapshot,
   type Medium,
   type StoreOptions,
@@ -29,6 +30,11 @@ export const POSTGRES_SCHEMA_VERSION = 3;
 
 /** The NOTIFY channel each commit of events signals, with the seq of its last event. */
 export const EVENTS_CHANNEL = "cc_events";
+/**
+ * The NOTIFY channel each commit that records commands' outcomes signals, with the names of the nodes whose commands
+ * they are (comma-separated): each follower reads its answered rows of cc_commands.
+ */
+export const OUTCOMES_CHANNEL = "cc_outcomes";
 /** The meta keys that mark a database as ours and say its layout. */
 const APPLICATION_KEY = "application";
 const APPLICATION = "cc-agent";
@@ -203,6 +209,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
     events: readonly EncodedEvent[],
     snapshot: EncodedSnapshot | undefined,
     expectedLast: number,
+    outcomes: readonly EncodedOutcome[],
   ): Promise<void> {
     const client = await attempt(() => pool.connect());
     try {
@@ -241,9 +248,10 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
         );
         await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
       }
-      // Followers LISTEN on this channel; Postgres delivers the notification only if the transaction commits.
+      // Followers LISTEN on these channels; Postgres delivers the notifications only if the transaction commits.
       if (events.length > 0)
         await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, String(events.at(-1)!.seq)]);
+      if (outcomes.length > 0) await writeOutcomes(client, outcomes, events.at(-1)?.seq ?? expectedLast);
       await client.query("COMMIT");
     } catch (error) {
       // A connection that failed mid-transaction is thrown away rather than given back to the pool.
@@ -260,6 +268,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
 
   return {
     file: shown,
+    recordsOutcomes: true,
     write,
     page: (afterSeq, max) =>
       attempt(async () => {
@@ -366,6 +375,27 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
       }),
     close: () => pool.end(),
   };
+}
+
+/**
+ * Answer the commands' rows with their outcomes and the seq the log ends at once this transaction commits (a follower
+ * hands an outcome back once its replica has reached it), and tell the nodes concerned.
+ */
+async function writeOutcomes(client: pg.PoolClient, outcomes: readonly EncodedOutcome[], seq: number): Promise<void> {
+  const answered = await client.query<{ node: string | null }>(
+    "UPDATE cc_commands SET outcome = t.outcome::jsonb, seq = $3 FROM unnest($1::bigint[], $2::text[]) AS t(id, outcome) WHERE cc_commands.id = t.id RETURNING cc_commands.node",
+    [outcomes.map((o) => o.id), outcomes.map((o) => jsonbText(o.body)), seq],
+  );
+  const nodes = [...new Set(answered.rows.map((row) => row.node ?? ""))].join(",");
+  if (answered.rows.length > 0) await client.query("SELECT pg_notify($1, $2)", [OUTCOMES_CHANNEL, nodes]);
+}
+
+/** JSON that jsonb takes: jsonb refuses the character U+0000 in a string, so it becomes U+FFFD there. */
+export function jsonbText(json: string): string {
+  if (!json.includes("\\u0000")) return json;
+  return JSON.stringify(JSON.parse(json), (_key, value: unknown) =>
+    typeof value === "string" ? value.replaceAll("\0", "\uFFFD") : value,
+  );
 }
 
 /** The commit goes on only while cc_leader still holds the writer's term; FOR SHARE holds off a new term until COMMIT. */

@@ -54,6 +54,12 @@ export interface StoreOptions {
 /** The meta key that says every stored event was indexed by thread (a log from before, once backfilled). */
 export const THREADS_KEY = "threads_indexed";
 
+/** A command's outcome to record with a batch (EventStore.recordOutcome): its row id and its JSON. */
+export interface EncodedOutcome {
+  id: number;
+  body: string;
+}
+
 export interface EncodedSnapshot {
   seq: number;
   body: string;
@@ -65,14 +71,18 @@ type MaybePromise<T> = T | Promise<T>;
 export interface Medium {
   /** The data file, for messages; undefined when there is none. */
   readonly file: string | undefined;
+  /** The medium stores commands' outcomes (a cluster's shared store): without it, recordOutcome is a no-op. */
+  readonly recordsOutcomes?: boolean;
   /**
-   * Write the events (and the snapshot, dropping older ones) atomically: all of it or nothing. Throws a StoreError
-   * (code CONFLICT), writing nothing, when the stored log's last seq is not `expectedLast`.
+   * Write the events (and the snapshot, dropping older ones, and the outcomes, with the seq the write ends the log at)
+   * atomically: all of it or nothing. Throws a StoreError (code CONFLICT), writing nothing, when the stored log's last
+   * seq is not `expectedLast`. `outcomes` is empty unless the medium `recordsOutcomes`.
    */
   write(
     events: readonly EncodedEvent[],
     snapshot: EncodedSnapshot | undefined,
     expectedLast: number,
+    outcomes: readonly EncodedOutcome[],
   ): MaybePromise<void>;
   /** Up to `max` committed events with seq > afterSeq, in seq order, as [seq, body]. */
   page(afterSeq: number, max: number): MaybePromise<[number, string][]>;
@@ -160,6 +170,8 @@ class QueuedStore<S> implements EventStore<S> {
   #queue: EncodedEvent[] = [];
   /** Handed to the write under way. */
   #writing: readonly EncodedEvent[] = [];
+  /** Outcomes recorded since the last write was handed its batch: they go with the next one. */
+  #outcomes: EncodedOutcome[] = [];
   #lastCommitted: number;
   /** Seq of the latest stored snapshot, -1 when there is none. */
   #snapshotSeq: number;
@@ -218,6 +230,19 @@ class QueuedStore<S> implements EventStore<S> {
     }
     // Only queue once the whole batch is valid.
     for (const row of encoded) this.#queue.push(row);
+  }
+
+  recordOutcome(commandId: number, outcome: unknown): void {
+    this.#assertOpen();
+    if (!Number.isSafeInteger(commandId) || commandId <= 0) {
+      throw new StoreError(
+        "INVALID_DATA",
+        `recordOutcome: the command id must be a positive integer, got ${String(commandId)}`,
+        optionalFile(this.#medium.file),
+      );
+    }
+    const body = toJson(outcome, `the outcome of command ${commandId}`);
+    if (this.#medium.recordsOutcomes === true) this.#outcomes.push({ id: commandId, body });
   }
 
   async commit(): Promise<number> {
@@ -347,25 +372,30 @@ class QueuedStore<S> implements EventStore<S> {
 
   async #flush(snapshot: EncodedSnapshot | undefined): Promise<number> {
     const rows = this.#queue;
+    const outcomes = this.#outcomes;
     const last = rows.at(-1);
-    if (last === undefined && snapshot === undefined) return 0;
+    if (last === undefined && snapshot === undefined && outcomes.length === 0) return 0;
     this.#queue = [];
+    this.#outcomes = [];
     this.#writing = rows;
     try {
       if (this.#unmarkIndexed && last !== undefined) {
         await this.#write(() => this.#medium.setMeta(THREADS_KEY, "0"));
         this.#unmarkIndexed = false;
       }
-      await this.#write(() => this.#medium.write(rows, snapshot, this.#lastCommitted));
+      await this.#write(() => this.#medium.write(rows, snapshot, this.#lastCommitted, outcomes));
     } catch (error) {
       this.#writing = [];
       if (error instanceof StoreError && error.code === "CONFLICT") {
-        // Decided on a log that is no more: these events (and those appended since) can never follow it.
+        // Decided on a log that is no more: these events (and those appended since) can never follow it, and the
+        // outcomes of the commands that made them are void with them.
         this.#queue = [];
+        this.#outcomes = [];
         this.#lastCommitted = await this.#read(() => this.#medium.lastSeq()).catch(() => this.#lastCommitted);
       } else {
         // Nothing was written: the batch stays pending, before what was appended meanwhile, for a retry.
         this.#queue = this.#queue.length === 0 ? rows : [...rows, ...this.#queue];
+        this.#outcomes = this.#outcomes.length === 0 ? outcomes : [...outcomes, ...this.#outcomes];
       }
       throw error;
     }

@@ -74,6 +74,16 @@ export interface EventStore<S = unknown> {
    * every pending event, which can never follow it: the writer must load the log again and decide anew.
    */
   commit(): Promise<number>;
+  /**
+   * Record the outcome of the command `commandId` (a row of a cluster's command table) with the pending events: it is
+   * written in the same transaction as the events appended before it, with the seq that transaction ends the log at,
+   * so a command's outcome is stored exactly when its events are (a new leader re-runs exactly the commands without
+   * one). Kept with its batch when a commit is refused and retried; dropped with it on CONFLICT. Serialised at the
+   * call (INVALID_DATA when not JSON-serialisable, or when the id is not a positive integer). Only a store shared by a
+   * cluster (Postgres) writes outcomes; the others, single-node, accept and ignore them. A commit with outcomes and no
+   * events still writes (and resolves to 0).
+   */
+  recordOutcome(commandId: number, outcome: unknown): void;
   /** Events appended but not committed yet (those of a commit under way included). */
   readonly pending: number;
   /** The latest snapshot, or undefined. */

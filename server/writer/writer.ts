@@ -50,6 +50,16 @@ export interface WriterOptions {
   onDeposed?: (reason: string) => void;
 }
 
+/** How a command reaches the writer from a cluster's command table (server/cluster/command-inbox.ts). */
+export interface SubmitOptions {
+  /**
+   * The command's row id: its outcome is recorded with the store's pending batch at the moment it is decided
+   * (EventStore.recordOutcome), so it is committed in the same transaction as the command's events, or not at all.
+   * A refusal with `server/unavailable` (the writer could not run the command) is never recorded.
+   */
+  commandId?: number;
+}
+
 export type Health = { status: "ok" } | { status: "degraded"; reason: string; since: number; pending: number };
 
 export class Writer implements CommandHandler {
@@ -61,7 +71,7 @@ export class Writer implements CommandHandler {
   private readonly log: Logger;
   /** Events and outcomes waiting for the next group commit. */
   private pendingEvents: DomainEvent[] = [];
-  private pendingOutcomes: { done: OutcomeListener; outcome: CommandOutcome }[] = [];
+  private pendingOutcomes: { done: OutcomeListener; outcome: CommandOutcome; recorded: boolean }[] = [];
   /** The events of the commit under way (one at a time), and the flush that carries it. */
   private committing: DomainEvent[] = [];
   private flushing: Promise<void> | null = null;
@@ -153,8 +163,11 @@ export class Writer implements CommandHandler {
 
   // ---- commands -------------------------------------------------------------------------------------
 
-  /** A command from the command channel: its outcome is handed back once its events are committed and published. */
-  submit(actor: Actor, command: Command, done: OutcomeListener): void {
+  /**
+   * A command from the command channel: its outcome is handed back once its events are committed and published. With
+   * a `commandId` (SubmitOptions) the outcome is also recorded in the store, in the same commit as the events.
+   */
+  submit(actor: Actor, command: Command, done: OutcomeListener, options: SubmitOptions = {}): void {
     const refusal = this.abandoned
       ? `This server no longer leads the cluster (${this.abandoned}); nothing was done. Try again in a moment.`
       : this.rebuilding
@@ -177,7 +190,10 @@ export class Writer implements CommandHandler {
         error: { code: "server/internal", message: "The server could not handle this request." },
       };
     }
-    this.pendingOutcomes.push({ done, outcome });
+    const recorded = options.commandId !== undefined;
+    // Decided now: recorded with the events this command appended (the store serialises it at once).
+    if (recorded) this.store.recordOutcome(options.commandId!, withoutEvents(outcome));
+    this.pendingOutcomes.push({ done, outcome, recorded });
     this.scheduleFlush();
   }
 
@@ -246,7 +262,8 @@ export class Writer implements CommandHandler {
 
   /** Until nothing is pending nor under way (or the disk refuses writes): every event so far committed and published. */
   async settle(): Promise<void> {
-    while (this.flushing || (this.pendingEvents.length > 0 && !this.outage)) await (this.flushing ?? this.flushNow());
+    while (this.flushing || (this.pendingEvents.length + this.pendingOutcomes.length > 0 && !this.outage))
+      await (this.flushing ?? this.flushNow());
   }
 
   private async flushOnce(): Promise<void> {
@@ -255,7 +272,8 @@ export class Writer implements CommandHandler {
     const outcomes = this.pendingOutcomes;
     this.pendingEvents = [];
     this.pendingOutcomes = [];
-    if (events.length > 0) {
+    // Recorded outcomes are written even when their commands decided no event (a refusal).
+    if (events.length > 0 || outcomes.some((pending) => pending.recorded)) {
       this.lastCommitAt = performance.now();
       this.committing = events;
       try {
@@ -271,7 +289,7 @@ export class Writer implements CommandHandler {
       } finally {
         this.committing = [];
       }
-      this.bus.publish(events);
+      if (events.length > 0) this.bus.publish(events);
     }
     for (const { done, outcome } of outcomes) done(outcome);
     // After the outcomes, so that this turn's clients do not wait for it.
@@ -484,4 +502,10 @@ export class Writer implements CommandHandler {
     if (failure !== null && !(failure instanceof StoreError && failure.code === "UNAVAILABLE"))
       throw failure instanceof Error ? failure : new Error("closing the server failed", { cause: failure });
   }
+}
+
+/** An outcome as recorded for a command from another node: its events reach that node through the log. */
+function withoutEvents(outcome: CommandOutcome): CommandOutcome {
+  if (!outcome.ok) return outcome;
+  return outcome.result === undefined ? { ok: true, events: [] } : { ok: true, events: [], result: outcome.result };
 }

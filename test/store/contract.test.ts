@@ -54,9 +54,9 @@ storeContract("memory", (): LogUnderTest => {
     const inner = memoryMedium(log);
     return {
       ...inner,
-      write: (events, snapshot, expectedLast) => {
+      write: (events, snapshot, expectedLast, outcomes) => {
         if (full) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
-        return inner.write(events, snapshot, expectedLast);
+        return inner.write(events, snapshot, expectedLast, outcomes);
       },
     };
   };

@@ -396,6 +396,21 @@ export function storeContract(name: string, newLog: NewLog, media: MediumTraits 
       expect(await seqsOf(store.eventsAfter(0))).toEqual([1, 2, 3]);
     });
 
+    it("takes a command's outcome with the pending events, refusing a bad id or an outcome that is not JSON", async () => {
+      const store = await open();
+      thrown(() => store.recordOutcome(0, { ok: true }), "INVALID_DATA");
+      thrown(() => store.recordOutcome(1.5, { ok: true }), "INVALID_DATA");
+      thrown(() => store.recordOutcome(1, { big: 1n }), "INVALID_DATA");
+      store.append([ev(1)], { expectedSeq: 0 });
+      store.recordOutcome(1, { ok: true, result: { n: 1 } });
+      store.recordOutcome(2, { ok: false, error: { code: "offer/not_found" } });
+      expect(await store.commit()).toBe(1);
+      // An outcome alone (a refused command decides no event) is a commit of no event.
+      store.recordOutcome(3, { ok: false, error: { code: "offer/not_found" } });
+      expect(await store.commit()).toBe(0);
+      expect(await seqsOf(store.eventsAfter(0))).toEqual([1]);
+    });
+
     it("saves a snapshot (committing pending events with it) and replays the events after it", async () => {
       const store = await open();
       store.append(

@@ -233,3 +233,102 @@ describe("postgres: fencing of a cluster's leader", () => {
     }
   });
 });
+
+describe("postgres: commands' outcomes (a cluster's command table)", () => {
+  async function withCommands(nodes: string[]): Promise<{ url: string; admin: pg.Client; ids: number[] }> {
+    const url = await cluster.createDatabase();
+    // The tables are made by the store's first open.
+    await (await openPostgresStore(url)).close();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const inserted = await admin.query<{ id: string }>(
+      "INSERT INTO cc_commands (node, actor, command) SELECT unnest($1::text[]), '{}', '{}' RETURNING id",
+      [nodes],
+    );
+    return { url, admin, ids: inserted.rows.map((row) => Number(row.id)) };
+  }
+
+  async function answered(admin: pg.Client): Promise<[number, unknown, number | null][]> {
+    const rows = await admin.query<{ id: string; outcome: unknown; seq: string | null }>(
+      "SELECT id, outcome, seq FROM cc_commands ORDER BY id",
+    );
+    return rows.rows.map((row) => [Number(row.id), row.outcome, row.seq === null ? null : Number(row.seq)]);
+  }
+
+  it("writes each outcome with the seq its commit ends the log at, and notifies cc_outcomes with the nodes concerned", async () => {
+    const { url, admin, ids } = await withCommands(["n1", "n2", "n1"]);
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (message) => heard.push(`${message.channel} ${message.payload ?? ""}`));
+    await listener.query("LISTEN cc_outcomes");
+    const store: EventStore<TestState> = await openPostgresStore(url);
+    try {
+      store.append([ev(1), ev(2)], { expectedSeq: 0 });
+      store.recordOutcome(ids[0]!, { ok: true, result: { n: 1 } });
+      store.recordOutcome(ids[1]!, { ok: false, error: { code: "offer/not_found" } });
+      expect(await store.commit()).toBe(2);
+      // A refusal decides no event: its outcome is committed alone, at the seq the log ends at.
+      store.recordOutcome(ids[2]!, { ok: false, error: { code: "x", message: "a\u0000b" } });
+      expect(await store.commit()).toBe(0);
+      expect(await answered(admin)).toEqual([
+        [ids[0], { ok: true, result: { n: 1 } }, 2],
+        [ids[1], { ok: false, error: { code: "offer/not_found" } }, 2],
+        [ids[2], { ok: false, error: { code: "x", message: "a\uFFFDb" } }, 2],
+      ]);
+      await admin.query("SELECT pg_notify('cc_outcomes', 'end')");
+      await new Promise<void>((resolve) => {
+        const check = (): void => (heard.includes("cc_outcomes end") ? resolve() : void setImmediate(check));
+        check();
+      });
+      expect(heard).toEqual(["cc_outcomes n1,n2", "cc_outcomes n1", "cc_outcomes end"]);
+    } finally {
+      await store.close();
+      await listener.end();
+      await admin.end();
+    }
+  });
+
+  it("a refused commit keeps its outcomes for the retry; a CONFLICT drops them with the events", async () => {
+    const { url, admin, ids } = await withCommands(["n1", "n1", "n1"]);
+    let full = false;
+    const store: EventStore<TestState> = await openPostgresStore(url, {
+      beforeWrite: async (client) => {
+        if (full) await client.query("DO $$ BEGIN RAISE EXCEPTION 'full' USING ERRCODE = 'disk_full'; END $$");
+      },
+    });
+    let other: EventStore<TestState> | undefined;
+    try {
+      store.append([ev(1)], { expectedSeq: 0 });
+      store.recordOutcome(ids[0]!, { ok: true });
+      full = true;
+      await rejected(store.commit(), "UNAVAILABLE");
+      expect(await answered(admin)).toEqual([
+        [ids[0], null, null],
+        [ids[1], null, null],
+        [ids[2], null, null],
+      ]);
+      full = false;
+      store.append([ev(2)], { expectedSeq: 1 });
+      store.recordOutcome(ids[1]!, { ok: true });
+      expect(await store.commit()).toBe(2);
+      expect((await answered(admin)).slice(0, 2)).toEqual([
+        [ids[0], { ok: true }, 2],
+        [ids[1], { ok: true }, 2],
+      ]);
+      // Another writer moved the log on: this batch, and its outcome, can never be.
+      other = await openPostgresStore(url);
+      other.append([ev(3)], { expectedSeq: 2 });
+      await other.commit();
+      store.append([ev(3)], { expectedSeq: 2 });
+      store.recordOutcome(ids[2]!, { ok: true });
+      await rejected(store.commit(), "CONFLICT");
+      expect(await store.commit()).toBe(0);
+      expect((await answered(admin))[2]).toEqual([ids[2], null, null]);
+    } finally {
+      await store.close();
+      await other?.close();
+      await admin.end();
+    }
+  });
+});

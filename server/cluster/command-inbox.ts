@@ -1,0 +1,186 @@
+// The leader's side of the followers' command channel (server/cluster/command-channel-pg.ts): it LISTENs on
+// `cc_commands` (with a ~1 s poll as the safety net), reads the rows no leader has answered, in id order, and has its
+// Writer run each with the row id as the command id. The Writer records the outcome with the store's pending batch,
+// so the row is answered in the same transaction as the command's events: a command whose row has an outcome was run
+// and is never run again, and a new leader runs exactly the rows without one. Answered rows that no follower took
+// (their node went away) are deleted after a while.
+import pg from "pg";
+import type { Actor, Command } from "../core/model.js";
+import type { CommandOutcome, OutcomeListener } from "../command-channel.js";
+import type { SubmitOptions } from "../writer/writer.js";
+import { COMMANDS_CHANNEL } from "./command-channel-pg.js";
+
+/** What runs the commands: the leader's Writer. */
+export interface RecordingCommandHandler {
+  submit(actor: Actor, command: Command, done: OutcomeListener, options: SubmitOptions): void;
+}
+
+export interface CommandInboxOptions {
+  /** The Postgres URL the store uses: the inbox holds one connection there for LISTEN and one for its reads. */
+  url: string;
+  writer: RecordingCommandHandler;
+  /** How often the table is read when no notification came (ms, default 1,000). */
+  pollMs?: number;
+  /** How long to wait before listening again after the listening connection was cut (ms, default 200). */
+  reconnectMs?: number;
+  /** Answered rows older than this are deleted (ms, default 60,000). */
+  keepAnsweredMs?: number;
+  /** Told of a failed read or a cut connection (the inbox carries on). */
+  onError?: (error: unknown) => void;
+}
+
+/** Rows read at once; more are read right after. */
+const BATCH = 1_000;
+const IN_FLIGHT = Number.POSITIVE_INFINITY;
+
+export class CommandInbox {
+  private readonly pool: pg.Pool;
+  /**
+   * Commands handed to the writer by this inbox: IN_FLIGHT until their outcome is committed, then the number of reads
+   * started by that moment. A read started before a commit may still see the row unanswered: it is skipped until a
+   * read that started after the commit (which cannot see it) ends.
+   */
+  private readonly handled = new Map<number, number>();
+  private readsStarted = 0;
+  private reading: Promise<void> | null = null;
+  private readAgain = false;
+  private listener: pg.Client | null = null;
+  private reconnect: NodeJS.Timeout | null = null;
+  private readonly poll: NodeJS.Timeout;
+  private lastCleanUp = Date.now();
+  private closed = false;
+
+  private constructor(private readonly options: CommandInboxOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: 1,
+      connectionTimeoutMillis: 5_000,
+      application_name: "cc-agent inbox",
+    });
+    this.pool.on("error", () => undefined);
+    this.pool.on("connect", (client) => client.on("error", () => undefined));
+    this.poll = setInterval(() => void this.tick(), options.pollMs ?? 1_000);
+    this.poll.unref();
+  }
+
+  /** Listen, then run every row left unanswered (by a leader that died, or sent while there was none). */
+  static async open(options: CommandInboxOptions): Promise<CommandInbox> {
+    const inbox = new CommandInbox(options);
+    try {
+      await inbox.listen();
+    } catch (error) {
+      await inbox.close();
+      throw error;
+    }
+    void inbox.read();
+    return inbox;
+  }
+
+  /** Read the unanswered rows now (serialised: one asked for during a read runs after it). */
+  read(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.readAgain = false;
+        try {
+          await this.readOnce();
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+      } while (this.readAgain && !this.closed);
+      this.reading = null;
+    })();
+    return this.reading;
+  }
+
+  private async readOnce(): Promise<void> {
+    const read = ++this.readsStarted;
+    const rows = await this.pool.query<{ id: string; actor: Actor; command: Command }>(
+      "SELECT id, actor, command FROM cc_commands WHERE outcome IS NULL ORDER BY id LIMIT $1",
+      [BATCH],
+    );
+    if (this.closed) return;
+    for (const [id, answeredAt] of this.handled) if (answeredAt < read) this.handled.delete(id);
+    for (const row of rows.rows) {
+      const id = Number(row.id);
+      if (this.handled.has(id)) continue;
+      this.handled.set(id, IN_FLIGHT);
+      this.options.writer.submit(row.actor, row.command, (outcome) => this.answered(id, outcome), { commandId: id });
+    }
+    if (rows.rows.length === BATCH) this.readAgain = true;
+  }
+
+  private answered(id: number, outcome: CommandOutcome): void {
+    // Not run (the writer cannot store anything now): nothing was recorded, the row is run again later.
+    if (!outcome.ok && outcome.error.code === "server/unavailable") this.handled.delete(id);
+    else this.handled.set(id, this.readsStarted);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.closed) return;
+    await this.read();
+    const keep = this.options.keepAnsweredMs ?? 60_000;
+    if (Date.now() - this.lastCleanUp < Math.min(keep, 10_000)) return;
+    this.lastCleanUp = Date.now();
+    await this.pool
+      .query(
+        "DELETE FROM cc_commands WHERE outcome IS NOT NULL AND created_at < now() - $1 * interval '1 millisecond'",
+        [keep],
+      )
+      .catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.url, application_name: "cc-agent inbox listen" });
+    const cut = (error?: unknown): void => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      client.end().catch(() => undefined);
+      if (error !== undefined) this.options.onError?.(error);
+      this.listenAgain();
+    };
+    this.listener = client;
+    client.on("notification", () => void this.read());
+    client.on("error", (error) => cut(error));
+    client.on("end", () => cut());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${COMMANDS_CHANNEL}`);
+    } catch (error) {
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private listenAgain(): void {
+    if (this.closed || this.reconnect) return;
+    this.reconnect = setTimeout(() => {
+      this.reconnect = null;
+      this.listen().then(
+        () => this.read(),
+        (failure: unknown) => {
+          this.options.onError?.(failure);
+          this.listenAgain();
+        },
+      );
+    }, this.options.reconnectMs ?? 200);
+  }
+
+  /** Stop taking commands (those handed to the writer are its own to finish or drop). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.poll);
+    if (this.reconnect) clearTimeout(this.reconnect);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+    await this.reading;
+    await this.pool.end().catch(() => undefined);
+  }
+}
