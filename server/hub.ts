@@ -31,7 +31,7 @@ export interface HubOptions {
    * A node of a cluster on this Postgres database (server/cluster/node.ts): `store` serves its reads, and the node
    * runs a writer only while it leads.
    */
-  cluster?: Pick<ClusterNodeOptions, "url" | "storeOptions" | "leadership" | "followerChannel" | "node">;
+  cluster?: Pick<ClusterNodeOptions, "url" | "storeOptions" | "leadership" | "node">;
 }
 
 export class Hub {

@@ -4,43 +4,19 @@ import type { Actor, Command } from "../core/model.js";
 import type { CommandChannel, CommandHandler, OutcomeListener } from "../command-channel.js";
 import { InProcessCommandChannel } from "../command-channel.js";
 
-/** A follower's channel while none reaches the leader: every command is refused, the client retries. */
-export class NoLeaderChannel implements CommandChannel {
-  constructor(private readonly reason: () => string) {}
-
-  submit(_actor: Actor, _command: Command, done: OutcomeListener): void {
-    done({
-      ok: false,
-      error: {
-        code: "server/unavailable",
-        message: `This server cannot reach the cluster's leader (${this.reason()}); nothing was done. Try again in a moment.`,
-      },
-    });
-  }
-
-  settle(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  unavailable(): string | null {
-    return this.reason();
-  }
-}
-
 export class NodeChannel implements CommandChannel {
   private leading: InProcessCommandChannel | null = null;
 
-  constructor(private following: CommandChannel) {}
+  constructor(private readonly following: CommandChannel) {}
 
   /** From now on commands go to this writer. */
   lead(writer: CommandHandler): void {
     this.leading = new InProcessCommandChannel(writer);
   }
 
-  /** From now on commands go to the leader elsewhere (through `channel` when given). */
-  follow(channel?: CommandChannel): void {
+  /** From now on commands go to the leader elsewhere. */
+  follow(): void {
     this.leading = null;
-    if (channel) this.following = channel;
   }
 
   get isLeading(): boolean {

@@ -14,7 +14,6 @@ import type { Logger } from "../logger.js";
 import type { OrgFile } from "../org-file.js";
 import { toOrg } from "../org-file.js";
 import type { Subscription } from "../bus.js";
-import type { CommandChannel } from "../command-channel.js";
 import type { EventStore } from "../store/store.js";
 import { StoreError } from "../store/store.js";
 import { openPostgresStore, postgresFailure } from "../store/postgres-store.js";
@@ -25,7 +24,9 @@ import { Gateway } from "../gateway/gateway.js";
 import { campaign } from "./leadership.js";
 import type { Leadership, LeadershipOptions } from "./leadership.js";
 import { LogFollowingBus } from "./log-bus.js";
-import { NodeChannel, NoLeaderChannel } from "./node-channel.js";
+import { NodeChannel } from "./node-channel.js";
+import { PostgresCommandChannel } from "./command-channel-pg.js";
+import { CommandInbox } from "./command-inbox.js";
 import { NodePresence } from "./presence.js";
 
 /** A writer that lost leadership and was not elected again within this long is abandoned. */
@@ -54,8 +55,6 @@ export interface ClusterNodeOptions {
   storeOptions?: StoreOptions;
   /** Leadership timings (tests). */
   leadership?: Partial<Pick<LeadershipOptions, "campaignMs" | "leaseMs" | "renewMs" | "renewals">>;
-  /** The follower's channel to the leader; without it a follower refuses commands. */
-  followerChannel?: (bus: LogFollowingBus, node: string) => CommandChannel;
   /** This node's name in cc_leader and cc_nodes. */
   node?: string;
 }
@@ -71,7 +70,8 @@ export class ClusterNode {
   private closed = false;
   private readonly presence: NodePresence;
   private readonly stopWatchingSeq: () => void;
-  private readonly following: CommandChannel;
+  /** While leading: the followers' commands, run by this node's writer. */
+  private inbox: CommandInbox | null = null;
 
   private constructor(
     private readonly options: ClusterNodeOptions,
@@ -81,10 +81,9 @@ export class ClusterNode {
     private readonly channel: NodeChannel,
     private readonly subscription: Subscription,
     private readonly leadership: Leadership,
+    private readonly following: PostgresCommandChannel,
   ) {
     this.name = name;
-    this.following = options.followerChannel?.(bus, name) ?? new NoLeaderChannel(() => "no channel to the leader");
-    this.channel.follow(this.following);
     this.presence = new NodePresence({
       url: options.url,
       node: name,
@@ -116,7 +115,19 @@ export class ClusterNode {
       onError: (error) => logger.warn({ err: (error as Error).message }, "following the log failed; retrying"),
     });
     let presence: NodePresence | null = null;
-    const channel = new NodeChannel(new NoLeaderChannel(() => "starting"));
+    let following: PostgresCommandChannel;
+    try {
+      following = await PostgresCommandChannel.open({
+        url: options.url,
+        node: name,
+        replica: bus,
+        onError: (error) => logger.warn({ err: (error as Error).message }, "passing commands to the leader failed"),
+      });
+    } catch (error) {
+      await bus.close();
+      throw error;
+    }
+    const channel = new NodeChannel(following);
     const gateway = new Gateway({
       org: options.org,
       state: replica,
@@ -131,7 +142,7 @@ export class ClusterNode {
     const subscription = bus.subscribe(replica.seq, gateway.onCommitted);
     await subscription.caughtUp;
     const leadership = campaign({ url: options.url, node: name, ...options.leadership });
-    const node = new ClusterNode(options, name, gateway, bus, channel, subscription, leadership);
+    const node = new ClusterNode(options, name, gateway, bus, channel, subscription, leadership, following);
     presence = node.presence;
     logger.info({ node: name }, "cluster node started; campaigning for leadership");
     await node.firstRole();
@@ -229,6 +240,12 @@ export class ClusterNode {
     }
     this.writer = writer;
     this.channel.lead(writer);
+    this.inbox = await CommandInbox.open({
+      url: options.url,
+      writer,
+      onError: (error) =>
+        options.logger.warn({ err: (error as Error).message }, "reading the followers' commands failed"),
+    });
     if (this.closed || this.leadership.term() !== term) {
       this.armAbandon();
       return;
@@ -298,7 +315,9 @@ export class ClusterNode {
     this.clearAbandonTimer();
     this.channel.follow();
     this.options.logger.warn({ reason, node: this.name }, "the writer of this node was given up");
-    return writer.abandon(reason);
+    const inbox = this.inbox;
+    this.inbox = null;
+    return Promise.all([inbox?.close(), writer.abandon(reason)]).then(() => undefined);
   }
 
   /** Role and readiness: the database answers, and the replica holds what the log held when asked. */
@@ -344,6 +363,9 @@ export class ClusterNode {
     this.stopWatchingSeq();
     await this.transition;
     await this.presence.close();
+    await this.inbox?.close();
+    this.inbox = null;
+    await this.following.close();
     this.subscription.close();
     const writer = this.writer;
     const leading = this.currentWriter !== null;
