@@ -164,6 +164,11 @@ export class ClusterNode {
     this.options.logger.warn({ node: this.name }, "no node leads the cluster yet: commands are refused until one does");
   }
 
+  /** Heartbeat cc_nodes now (it does every second) and read the other nodes' reps. */
+  beat(): Promise<void> {
+    return this.presence.beat();
+  }
+
   role(): "leader" | "follower" {
     return this.currentWriter ? "leader" : "follower";
   }

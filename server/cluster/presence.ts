@@ -42,7 +42,9 @@ export class NodePresence {
   constructor(private readonly options: NodePresenceOptions) {
     this.pool = new pg.Pool({ connectionString: options.url, max: 1, application_name: "cc-agent presence" });
     this.pool.on("error", () => undefined);
-    this.timer = setInterval(() => void this.beat(), options.beatMs ?? BEAT_MS);
+    this.timer = setInterval(() => {
+      if (!this.beating) void this.beat();
+    }, options.beatMs ?? BEAT_MS);
     this.timer.unref();
   }
 
@@ -60,13 +62,21 @@ export class NodePresence {
     return rows[0]?.live === true;
   }
 
-  /** Write this node's row and read the others' (one at a time; a failure is reported and the next beat retries). */
+  /**
+   * Write this node's row and read the others', after the beat under way if any (one at a time; a failure is
+   * reported and the next beat retries).
+   */
   beat(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.beating ??= this.beatOnce()
+    const after = this.beating ?? Promise.resolve();
+    const beat: Promise<void> = after
+      .then(() => this.beatOnce())
       .catch((error: unknown) => this.options.onError?.(error))
-      .finally(() => (this.beating = null));
-    return this.beating;
+      .finally(() => {
+        if (this.beating === beat) this.beating = null;
+      });
+    this.beating = beat;
+    return beat;
   }
 
   private async beatOnce(): Promise<void> {
