@@ -298,11 +298,17 @@ export class PostgresCommandChannel implements CommandChannel {
 
   /**
    * Refuse the commands no leader answered in time. A row still unanswered is deleted first, so that no leader runs
-   * it after its client was told it was not done; one answered meanwhile is taken by the next read instead.
+   * it after its client was told it was not done; one answered meanwhile is taken by the next read instead (a leader
+   * answering holds the row's lock until it commits, so the delete waits for it). One window stays: a leader that
+   * decided the command but has not reached its commit yet still commits its events, with no row left to answer.
    */
   private async expire(): Promise<void> {
     const now = Date.now();
-    const late = this.waiting.filter((w) => w.outcome === null && w.deadline <= now);
+    // One whose insert is under way is left for the next poll: its row, if any, is known then and withdrawn.
+    const notInserted = new Set(this.toInsert);
+    const late = this.waiting.filter(
+      (w) => w.outcome === null && w.deadline <= now && (w.id !== null || notInserted.has(w)),
+    );
     if (late.length === 0) return;
     const inserted = late.filter((w) => w.id !== null).map((w) => w.id!);
     let withdrawn: Set<number>;

@@ -29,7 +29,7 @@ export interface CommandInboxOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Rows read at once; more are read right after. */
+/** Rows read per query; a read goes on past them until it has seen every unanswered row. */
 const BATCH = 1_000;
 const IN_FLIGHT = Number.POSITIVE_INFINITY;
 
@@ -47,7 +47,8 @@ export class CommandInbox {
   private listener: pg.Client | null = null;
   private reconnect: NodeJS.Timeout | null = null;
   private readonly poll: NodeJS.Timeout;
-  private lastCleanUp = Date.now();
+  /** When answered rows were last cleaned up: never yet, so the first poll does. */
+  private lastCleanUp = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   private constructor(private readonly options: CommandInboxOptions) {
@@ -99,19 +100,24 @@ export class CommandInbox {
 
   private async readOnce(): Promise<void> {
     const read = ++this.readsStarted;
-    const rows = await this.pool.query<{ id: string; actor: Actor; command: Command }>(
-      "SELECT id, actor, command FROM cc_commands WHERE outcome IS NULL ORDER BY id LIMIT $1",
-      [BATCH],
-    );
-    if (this.closed) return;
-    for (const [id, answeredAt] of this.handled) if (answeredAt < read) this.handled.delete(id);
-    for (const row of rows.rows) {
-      const id = Number(row.id);
-      if (this.handled.has(id)) continue;
-      this.handled.set(id, IN_FLIGHT);
-      this.options.writer.submit(row.actor, row.command, (outcome) => this.answered(id, outcome), { commandId: id });
+    for (let cursor = 0; ;) {
+      const rows = await this.pool.query<{ id: string; actor: Actor; command: Command }>(
+        "SELECT id, actor, command FROM cc_commands WHERE outcome IS NULL AND id > $1 ORDER BY id LIMIT $2",
+        [cursor, BATCH],
+      );
+      if (this.closed) return;
+      if (cursor === 0) for (const [id, answeredAt] of this.handled) if (answeredAt < read) this.handled.delete(id);
+      for (const row of rows.rows) {
+        const id = Number(row.id);
+        cursor = id;
+        if (this.handled.has(id)) continue;
+        this.handled.set(id, IN_FLIGHT);
+        this.options.writer.submit(row.actor, row.command, (outcome) => this.answered(id, outcome), {
+          commandId: id,
+        });
+      }
+      if (rows.rows.length < BATCH) return;
     }
-    if (rows.rows.length === BATCH) this.readAgain = true;
   }
 
   private answered(id: number, outcome: CommandOutcome): void {

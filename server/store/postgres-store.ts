@@ -166,6 +166,7 @@ async function upgrade(client: pg.PoolClient): Promise<void> {
     CREATE TABLE IF NOT EXISTS cc_leader (term bigint NOT NULL, node text, backend_pid int, lease_until timestamptz);
     INSERT INTO cc_leader (term) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM cc_leader);
     CREATE TABLE IF NOT EXISTS cc_commands (id bigserial PRIMARY KEY, node text, actor jsonb, command jsonb, outcome jsonb NULL, seq bigint NULL, created_at timestamptz DEFAULT now());
+    CREATE INDEX IF NOT EXISTS cc_commands_unanswered ON cc_commands (id) WHERE outcome IS NULL;
     CREATE TABLE IF NOT EXISTS cc_nodes (node text PRIMARY KEY, role text, seen_at timestamptz, staff jsonb);
   `);
   await client.query("UPDATE meta SET value = $1 WHERE key = $2", [String(POSTGRES_SCHEMA_VERSION), SCHEMA_KEY]);

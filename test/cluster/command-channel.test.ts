@@ -3,7 +3,7 @@
 // them, and the outcome is recorded in the same transaction as the command's events. Checked: the same outcomes as in
 // one process, events on the follower's bus before the outcome, and exactly once across a leader's death.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { InProcessBus } from "../../server/bus.js";
 import { PostgresCommandChannel } from "../../server/cluster/command-channel-pg.js";
 import { CommandInbox } from "../../server/cluster/command-inbox.js";
@@ -27,22 +27,25 @@ beforeAll(async () => {
   cluster = await startPostgres();
 }, 60_000);
 
-afterAll(async () => {
-  for (const close of closing.reverse()) await close().catch(() => undefined);
-  cluster?.stop();
+// Each test lets go of its connections: the test cluster takes 50.
+afterEach(async () => {
+  for (const close of closing.splice(0).reverse()) await close().catch(() => undefined);
 });
+
+afterAll(() => cluster?.stop());
 
 const START = 1_700_000_000_000;
 
 interface Leader {
   store: EventStore<State>;
+  clock: ManualClock;
   writer: Writer;
   inbox: CommandInbox;
   /** Stop as a dying leader does: its inbox and writer go (what the disk never took goes with them). */
   stop(): Promise<void>;
 }
 
-async function leaderOn(url: string, options: { full?: () => boolean } = {}): Promise<Leader> {
+async function leaderOn(url: string, options: { full?: () => boolean; keepAnsweredMs?: number } = {}): Promise<Leader> {
   const store = await openPostgresStore<State>(url, {
     beforeWrite: async (client) => {
       if (options.full?.())
@@ -50,8 +53,14 @@ async function leaderOn(url: string, options: { full?: () => boolean } = {}): Pr
     },
   });
   const bus = new InProcessBus(store, await store.lastSeq());
-  const writer = await Writer.open({ org: testOrg(), store, bus, clock: new ManualClock(START), logger: silentLogger });
-  const inbox = await CommandInbox.open({ url, writer, pollMs: 100 });
+  const clock = new ManualClock(START);
+  const writer = await Writer.open({ org: testOrg(), store, bus, clock, logger: silentLogger });
+  const inbox = await CommandInbox.open({
+    url,
+    writer,
+    pollMs: 100,
+    ...(options.keepAnsweredMs === undefined ? {} : { keepAnsweredMs: options.keepAnsweredMs }),
+  });
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
@@ -59,7 +68,7 @@ async function leaderOn(url: string, options: { full?: () => boolean } = {}): Pr
       await writer.close().catch(() => undefined);
     })());
   closing.push(stop);
-  return { store, writer, inbox, stop };
+  return { store, clock, writer, inbox, stop };
 }
 
 interface Follower {
@@ -69,7 +78,10 @@ interface Follower {
   heard: string[];
 }
 
-async function followerOn(url: string, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<Follower> {
+async function followerOn(
+  url: string,
+  options: { timeoutMs?: number; pollMs?: number; reconnectMs?: number } = {},
+): Promise<Follower> {
   const store = await openPostgresStore<State>(url);
   const bus = await LogFollowingBus.open(store, await store.lastSeq(), { url });
   const channel = await PostgresCommandChannel.open({ url, node: "n2", replica: bus, ...options });
@@ -168,6 +180,19 @@ describe("commands from a follower to the leader, through Postgres", () => {
     await reference.close();
   });
 
+  it("outcomes come back in the order submitted, a refusal behind the command before it; settle waits for them all", async () => {
+    const { url } = await database();
+    await leaderOn(url);
+    const follower = await followerOn(url);
+    const outcomes: string[] = [];
+    const note = (what: string) => (o: CommandOutcome) => outcomes.push(o.ok ? `${what} ok` : o.error.code);
+    follower.channel.submit(rep("alice"), { type: "presence", presence: "available" }, note("presence"));
+    follower.channel.submit(rep("alice"), { type: "accept", offerId: "no-such-offer" }, note("accept"));
+    follower.channel.submit(rep("alice"), { type: "presence", presence: "away" }, note("away"));
+    await follower.channel.settle();
+    expect(outcomes).toEqual(["presence ok", "offer/not_found", "away ok"]);
+  });
+
   it("a leader that dies after committing an answer does not run that command again", async () => {
     const { url, admin } = await database();
     const first = await leaderOn(url);
@@ -238,6 +263,77 @@ describe("commands from a follower to the leader, through Postgres", () => {
     expect(all[0]!.messages).toHaveLength(3);
   });
 
+  it("a follower whose listening connection was cut listens again, and hears of its answers through it", async () => {
+    const { url, admin } = await database();
+    await leaderOn(url);
+    // No poll: an answer can only come through a notification.
+    const follower = await followerOn(url, { pollMs: 3_600_000, reconnectMs: 20 });
+    const listeners =
+      "SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN cc_outcomes' AND datname = current_database()";
+    const [before] = (await admin.query<{ pid: number }>(listeners)).rows;
+    await admin.query("SELECT pg_terminate_backend($1)", [before!.pid]);
+    await waitForCondition(async () => {
+      const now = (await admin.query<{ pid: number }>(listeners)).rows;
+      return now.length === 1 && now[0]!.pid !== before!.pid;
+    });
+    const outcome = await run(follower.channel, rep("alice"), { type: "presence", presence: "available" });
+    expect(outcome).toMatchObject({ ok: true });
+  });
+
+  it("a command the leader could not run (its database refused writes) is run once it can, and answered then", async () => {
+    const { url, admin } = await database();
+    let full = false;
+    const leader = await leaderOn(url, { full: () => full });
+    const follower = await followerOn(url, { timeoutMs: 60_000 });
+    full = true;
+    leader.writer.submit(rep("alice"), { type: "presence", presence: "available" }, () => undefined);
+    await waitFor(() => leader.writer.health().status === "degraded", "the leader's refused commit");
+    let outcome: CommandOutcome | null = null;
+    void run(follower.channel, customer("k1"), start("hello")).then((o) => (outcome = o));
+    // The inbox handed it over and the writer refused it at once, unrun: the row waits, unanswered.
+    await waitForRows(admin, (all) => all.length === 1);
+    await leader.inbox.read();
+    await leader.inbox.read();
+    expect(await rows(admin)).toEqual([{ id: expect.any(Number), answered: false }]);
+    expect(conversations(leader.writer)).toHaveLength(0);
+    expect(outcome).toBeNull();
+    // The database takes writes again: the writer's retry commits, and the next read of the inbox runs the row.
+    full = false;
+    leader.clock.advance(100);
+    await waitFor(() => leader.writer.health().status === "ok", "the leader's retried commit");
+    const answered = await waitFor(() => outcome, "the follower's answer");
+    expect(answered).toMatchObject({ ok: true, result: { conversationId: expect.any(String) } });
+    expect(conversations(leader.writer)).toHaveLength(1);
+  });
+
+  it("a new leader runs every row left unanswered, more than one read's worth, each once and in order", async () => {
+    const { url, admin } = await database();
+    const count = 1_205;
+    await admin.query(
+      "INSERT INTO cc_commands (node, actor, command) SELECT 'gone', $1, json_build_object('type', 'presence', 'presence', CASE WHEN n % 2 = 0 THEN 'available' ELSE 'away' END) FROM generate_series(0, $2 - 1) AS n",
+      [JSON.stringify(rep("alice")), count],
+    );
+    const leader = await leaderOn(url);
+    await waitForRows(admin, (all) => all.length === count && all.every((row) => row.answered));
+    const changed = await admin.query<{ presence: string }>(
+      "SELECT body::jsonb ->> 'presence' AS presence FROM events WHERE type = 'presence_changed' ORDER BY seq",
+    );
+    expect(changed.rows.map((row) => row.presence)).toEqual(
+      Array.from({ length: count }, (_, n) => (n % 2 === 0 ? "available" : "away")),
+    );
+    expect(leader.writer.state.users.alice?.presence).toBe("available");
+  });
+
+  it("the leader deletes answered rows that no follower took, once they are old", async () => {
+    const { url, admin } = await database();
+    await admin.query(
+      "INSERT INTO cc_commands (node, actor, command, outcome, seq, created_at) VALUES ('gone', '{}', '{}', '{\"ok\": true}', 1, now() - interval '1 hour'), ('gone', '{}', '{}', '{\"ok\": true}', 1, now())",
+    );
+    await leaderOn(url, { keepAnsweredMs: 60_000 });
+    await waitForRows(admin, (all) => all.length === 1);
+    expect(await rows(admin)).toEqual([{ id: 2, answered: true }]);
+  });
+
   it("while no leader answers, the follower says why and refuses a command after its timeout; no later leader runs it", async () => {
     const { url, admin } = await database();
     await admin.query("UPDATE cc_leader SET node = NULL, lease_until = NULL");
@@ -261,8 +357,13 @@ async function waitForRows(
   admin: pg.Client,
   condition: (all: { id: number; answered: boolean }[]) => boolean,
 ): Promise<void> {
+  await waitForCondition(async () => condition(await rows(admin)), "the rows of cc_commands");
+}
+
+/** Resolves once `condition` holds, asked again after each answer (each is a query to the database). */
+async function waitForCondition(condition: () => Promise<boolean>, what = "a condition"): Promise<void> {
   const deadline = Date.now() + 5_000;
-  while (!condition(await rows(admin))) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for the rows of cc_commands");
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
   }
 }
