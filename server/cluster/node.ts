@@ -243,14 +243,20 @@ export class ClusterNode {
       await store.close().catch(() => undefined);
       throw error;
     }
+    try {
+      this.inbox = await CommandInbox.open({
+        url: options.url,
+        writer,
+        onError: (error) =>
+          options.logger.warn({ err: (error as Error).message }, "reading the followers' commands failed"),
+      });
+    } catch (error) {
+      this.writerMayWrite = false;
+      await writer.abandon("the followers' commands could not be read");
+      throw error;
+    }
     this.writer = writer;
     this.channel.lead(writer);
-    this.inbox = await CommandInbox.open({
-      url: options.url,
-      writer,
-      onError: (error) =>
-        options.logger.warn({ err: (error as Error).message }, "reading the followers' commands failed"),
-    });
     if (this.closed || this.leadership.term() !== term) {
       this.armAbandon();
       return;

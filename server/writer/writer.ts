@@ -311,7 +311,8 @@ export class Writer implements CommandHandler {
    * than go on with memory and disk apart).
    */
   private storageRefused(error: unknown): void {
-    if (error instanceof StoreError && (error.code === "FENCED" || error.code === "CONFLICT")) {
+    // Only a cluster node's writer is told (onDeposed); a single server stops as for any failure not the storage's.
+    if (this.onDeposed && error instanceof StoreError && (error.code === "FENCED" || error.code === "CONFLICT")) {
       this.deposed(error);
       return;
     }
@@ -337,7 +338,7 @@ export class Writer implements CommandHandler {
     outage.attempts++;
     outage.cancelRetry?.();
     outage.cancelRetry = null;
-    this.onDeposed?.(reason);
+    this.onDeposed!(reason);
   }
 
   /**
