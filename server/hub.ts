@@ -16,6 +16,8 @@ import { InProcessCommandChannel } from "./command-channel.js";
 import { Writer } from "./writer/writer.js";
 import type { Health } from "./writer/writer.js";
 import { Gateway } from "./gateway/gateway.js";
+import { ClusterNode } from "./cluster/node.js";
+import type { ClusterNodeOptions, NodeHealth } from "./cluster/node.js";
 
 export interface HubOptions {
   org: OrgFile;
@@ -25,20 +27,47 @@ export interface HubOptions {
   snapshotEvery?: number;
   /** How long a rep may be disconnected before they are set Offline. */
   presenceGraceMs?: number;
+  /**
+   * A node of a cluster on this Postgres database (server/cluster/node.ts): `store` serves its reads, and the node
+   * runs a writer only while it leads.
+   */
+  cluster?: Pick<ClusterNodeOptions, "url" | "storeOptions" | "leadership" | "node">;
 }
 
 export class Hub {
   private closing: Promise<void> | null = null;
 
   private constructor(
-    readonly writer: Writer,
+    private readonly local: Writer | null,
     readonly gateway: Gateway,
-    private readonly subscription: Subscription,
+    private readonly subscription: Subscription | null,
+    /** The cluster node this server is (then `local` is null: the node has a writer while it leads). */
+    readonly node: ClusterNode | null = null,
+    private readonly store: EventStore<State> | null = null,
   ) {}
+
+  /** The writer: this process's, or the cluster node's while it leads (throws on a follower). */
+  get writer(): Writer {
+    const writer = this.local ?? this.node?.currentWriter;
+    if (!writer) throw new Error("this node does not lead the cluster: it runs no writer");
+    return writer;
+  }
 
   /** The writer recovers the state from the log and applies the org file; then the gateway builds its replica. */
   static async open(options: HubOptions): Promise<Hub> {
     const { store, clock, logger } = options;
+    if (options.cluster) {
+      const node = await ClusterNode.open({
+        ...options.cluster,
+        org: options.org,
+        store,
+        clock,
+        logger,
+        ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+        ...(options.presenceGraceMs === undefined ? {} : { presenceGraceMs: options.presenceGraceMs }),
+      });
+      return new Hub(null, node.gateway, null, node, store);
+    }
     const bus = new InProcessBus(store, await store.lastSeq());
     const writer = await Writer.open({
       org: toOrg(options.org),
@@ -69,7 +98,7 @@ export class Hub {
 
   /** The writer's routing state (what is committed, and what waits for its commit). */
   get state(): State {
-    return this.writer.state;
+    return this.local?.state ?? this.node?.currentWriter?.state ?? this.gateway.state;
   }
 
   /**
@@ -81,10 +110,10 @@ export class Hub {
     // Tokens, the secret and limits are not in the core's org: the file as a whole says whether anything changed.
     const changed = JSON.stringify(file) !== JSON.stringify(this.gateway.orgFile);
     // First the core in the writer (a command that fails leaves memory as the log holds it), then the gateway's part.
-    const removed = this.writer.configure(toOrg(file));
+    const removed = this.node ? this.node.configure(file) : this.writer.configure(toOrg(file));
     this.gateway.useOrgFile(file);
     // Committed and sent (the aborts with their L4 warning) before anyone is signed out.
-    await this.writer.settle();
+    await (this.node ? this.node.settle() : this.writer.settle());
     this.gateway.signOutRevoked();
     return { changed, removed };
   }
@@ -97,8 +126,9 @@ export class Hub {
     this.gateway.heartbeat();
   }
 
-  health(): Health {
-    return this.writer.health();
+  /** The writer's health; a cluster node's adds its role and whether it is ready (server/cluster/node.ts). */
+  health(): Promise<Health | NodeHealth> {
+    return this.node ? this.node.health() : Promise.resolve(this.writer.health());
   }
 
   stats(): { seq: number; conversations: number; connections: number } {
@@ -108,9 +138,19 @@ export class Hub {
   /** Stop: commit and answer what is pending, close the connections, save a snapshot, close the store. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      if (this.node) {
+        await this.node.quiesce();
+        this.gateway.close();
+        try {
+          await this.node.close();
+        } finally {
+          await this.store?.close().catch(() => undefined);
+        }
+        return;
+      }
       await this.writer.quiesce();
       this.gateway.close();
-      this.subscription.close();
+      this.subscription?.close();
       await this.writer.close();
     })();
     return this.closing;

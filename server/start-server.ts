@@ -8,6 +8,7 @@ import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import { writeCredentials, removeCredentials } from "./credentials.js";
 import { Hub } from "./hub.js";
+import type { HubOptions } from "./hub.js";
 import { createHttpRoutes } from "./http-routes.js";
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
@@ -55,6 +56,10 @@ export interface ServerOptions {
    * built-in demo org (ignored with `org`); `cc-agent demo` turns it on, a plain `cc-agent server` does not.
    */
   demoIdentities?: boolean;
+  /** How long a rep may be disconnected before they are set Offline. */
+  presenceGraceMs?: number;
+  /** A cluster node's settings beyond its URL (tests: leadership timings, its name). */
+  cluster?: Omit<NonNullable<HubOptions["cluster"]>, "url">;
 }
 
 export interface RunningServer {
@@ -125,6 +130,11 @@ async function listen(
       clock: options.clock ?? systemClock,
       logger,
       ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+      ...(options.presenceGraceMs === undefined ? {} : { presenceGraceMs: options.presenceGraceMs }),
+      // A Postgres database is shared: the server is a node of a cluster on it (server/cluster/node.ts).
+      ...(options.dataFile && isPostgresUrl(options.dataFile)
+        ? { cluster: { url: options.dataFile, storeOptions: { threadOf }, ...options.cluster } }
+        : {}),
     });
   } catch (error) {
     await store.close().catch(() => undefined);
@@ -169,13 +179,20 @@ async function serve(
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method === "GET" && path === "/healthz") {
-      // 503 while the data file refuses writes (docs/operations.md): reads and resumes still work.
-      const health = hub.health();
-      response.writeHead(health.status === "ok" ? 200 : 503, {
-        "content-type": "application/json",
-        "cache-control": "no-store",
-      });
-      response.end(JSON.stringify({ ...health, version: VERSION, ...hub.stats() }));
+      // 503 while the data file refuses writes (docs/operations.md): reads and resumes still work. A cluster node
+      // also says its role, and answers 503 while not ready (its replica behind the log, or Postgres unreachable).
+      void hub.health().then(
+        (health) => {
+          const ok = "ready" in health ? health.ready : health.status === "ok";
+          response.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+          response.end(JSON.stringify({ ...health, version: VERSION, ...hub.stats() }));
+        },
+        (error: unknown) => {
+          logger.error({ err: (error as Error).message }, "health check failed");
+          response.writeHead(503, { "content-type": "application/json", "cache-control": "no-store" });
+          response.end(JSON.stringify({ status: "degraded", reason: "health check failed", version: VERSION }));
+        },
+      );
       return;
     }
     if (handleReloadRoute(request, response, reloadKey, reloadOrg)) return;

@@ -64,8 +64,13 @@ export class LogFollowingBus implements EventBus {
     return () => this.seqWatchers.delete(watcher);
   }
 
-  publish(): void {
-    throw new Error("a follower's bus is fed by the log only: the leader publishes");
+  /**
+   * What the writer of this node committed, handed over at once (on the leader the bus carries its own commits
+   * without waiting for the log to be read back). Events the log read already handed over are skipped; the writer
+   * starts from the seq this bus reached (ClusterNode catches the bus up before it opens a writer).
+   */
+  publish(events: readonly DomainEvent[]): void {
+    this.handOver(events);
   }
 
   subscribe(afterSeq: number, listener: EventListener): Subscription {
@@ -96,11 +101,9 @@ export class LogFollowingBus implements EventBus {
   private async readOnce(): Promise<void> {
     let batch: DomainEvent[] = [];
     const flush = (): void => {
-      if (batch.length === 0 || this.closed) return;
-      this.local.publish(batch);
-      this.seq = batch.at(-1)!.seq;
+      if (this.closed) return;
+      this.handOver(batch);
       batch = [];
-      for (const watcher of this.seqWatchers) watcher(this.seq);
     };
     for await (const event of this.log.eventsAfter(this.seq)) {
       if (this.closed) return;
@@ -108,6 +111,15 @@ export class LogFollowingBus implements EventBus {
       if (batch.length === 1_000) flush();
     }
     flush();
+  }
+
+  /** Events in seq order, each once: those at or below the last seq handed over (the writer's, or read) are skipped. */
+  private handOver(events: readonly DomainEvent[]): void {
+    const fresh = events.filter((event) => event.seq > this.seq);
+    if (fresh.length === 0) return;
+    this.local.publish(fresh);
+    this.seq = fresh.at(-1)!.seq;
+    for (const watcher of this.seqWatchers) watcher(this.seq);
   }
 
   private async listen(): Promise<void> {

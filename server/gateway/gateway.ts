@@ -68,6 +68,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** How long a rep may be disconnected before they are set Offline. */
   presenceGraceMs?: number;
+  /** Whether a rep has a console on another node of the cluster (then this node does not set them Offline). */
+  consoleElsewhere?: (userId: string) => boolean;
 }
 
 export class Gateway {
@@ -89,6 +91,7 @@ export class Gateway {
   private closed = false;
   private readonly offlineTimers = new Map<string, () => void>();
   private readonly presenceGraceMs: number;
+  private readonly consoleElsewhere: (userId: string) => boolean;
   private readonly admission: Admission;
   private readonly typing: TypingThrottle;
   /** The monitor's live figures: every committed event folded as it comes. */
@@ -104,6 +107,7 @@ export class Gateway {
     this.clock = options.clock;
     this.log = options.logger;
     this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
+    this.consoleElsewhere = options.consoleElsewhere ?? (() => false);
     this.admission = new Admission(options.org.limits);
     this.typing = new TypingThrottle(() => this.clock.now());
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
@@ -350,6 +354,19 @@ export class Gateway {
     return [...(this.byUser.get(userId) ?? [])].filter((c) => c.role === "rep");
   }
 
+  /** The reps with a console on this gateway (a cluster node heartbeats them: server/cluster/presence.ts). */
+  repsHere(): string[] {
+    return [...this.byUser.keys()].filter((userId) => this.consolesOf(userId).length > 0);
+  }
+
+  /**
+   * Reps whose consoles were on a node that went silent: as if those consoles had just dropped, so the same grace
+   * applies (a rep back on any node within it keeps presence and offers).
+   */
+  consolesLost(userIds: readonly string[]): void {
+    for (const userId of userIds) if (this.consolesOf(userId).length === 0) this.armOffline(userId);
+  }
+
   /** Tell each of a user's consoles how many are open, so that each can say when another one is. */
   private announceConsoles(userId: string): void {
     const consoles = this.consolesOf(userId);
@@ -365,7 +382,14 @@ export class Gateway {
     const cancel = this.clock.setTimer(() => {
       this.offlineTimers.delete(userId);
       const user = this.state.users[userId];
-      if (this.closed || !user || user.deleted || user.presence === "offline" || this.consolesOf(userId).length > 0)
+      if (
+        this.closed ||
+        !user ||
+        user.deleted ||
+        user.presence === "offline" ||
+        this.consolesOf(userId).length > 0 ||
+        this.consoleElsewhere(userId)
+      )
         return;
       this.channel.submit({ role: user.role, id: userId }, { type: "presence", presence: "offline" }, (outcome) => {
         // The writer cannot take it now (the disk, a rebuild): asked again after another grace.

@@ -42,6 +42,12 @@ export interface WriterOptions {
   clock: Clock;
   logger: Logger;
   snapshotEvery?: number;
+  /**
+   * A cluster node's writer: told when the store refused a commit because this node no longer leads (FENCED) or
+   * another writer extended the log (CONFLICT). The writer then holds what is pending, as during an outage, and
+   * commits nothing until `resume()` (the node was elected again, the log unchanged) or `abandon()`.
+   */
+  onDeposed?: (reason: string) => void;
 }
 
 /** How a command reaches the writer from a cluster's command table (server/cluster/command-inbox.ts). */
@@ -82,6 +88,11 @@ export class Writer implements CommandHandler {
   private readonly snapshotEvery: number | null;
   private closed = false;
   private outage: Outage | null = null;
+  /** The store refused a commit because another writer extended the log: this writer can never commit again. */
+  private overtaken = false;
+  /** Why this writer was given up (its node no longer leads), or null. */
+  private abandoned: string | null = null;
+  private readonly onDeposed: ((reason: string) => void) | null;
 
   /** Load the latest snapshot and replay every event after it; then configure the org (core: configure, L4). */
   static async open(options: WriterOptions): Promise<Writer> {
@@ -105,6 +116,7 @@ export class Writer implements CommandHandler {
     this.clock = options.clock;
     this.log = options.logger;
     this.snapshotEvery = options.snapshotEvery ?? null;
+    this.onDeposed = options.onDeposed ?? null;
     this.state = state;
   }
 
@@ -156,11 +168,13 @@ export class Writer implements CommandHandler {
    * a `commandId` (SubmitOptions) the outcome is also recorded in the store, in the same commit as the events.
    */
   submit(actor: Actor, command: Command, done: OutcomeListener, options: SubmitOptions = {}): void {
-    const refusal = this.rebuilding
-      ? "The server is reloading its state; try again in a moment."
-      : this.outage
-        ? `The server cannot store anything right now (${this.outage.reason}); nothing was done. Try again in a moment.`
-        : null;
+    const refusal = this.abandoned
+      ? `This server no longer leads the cluster (${this.abandoned}); nothing was done. Try again in a moment.`
+      : this.rebuilding
+        ? "The server is reloading its state; try again in a moment."
+        : this.outage
+          ? `The server cannot store anything right now (${this.outage.reason}); nothing was done. Try again in a moment.`
+          : null;
     if (refusal !== null) {
       done({ ok: false, error: { code: "server/unavailable", message: refusal } });
       return;
@@ -185,7 +199,7 @@ export class Writer implements CommandHandler {
 
   /** Why commands are refused now, or null. */
   unavailable(): string | null {
-    return this.outage?.reason ?? null;
+    return this.abandoned ?? this.outage?.reason ?? null;
   }
 
   /** Run a command; its events are committed with the next group commit. */
@@ -269,7 +283,8 @@ export class Writer implements CommandHandler {
         // Still pending, before whatever came meanwhile: the retry commits them in order.
         this.pendingEvents = this.pendingEvents.length === 0 ? events : [...events, ...this.pendingEvents];
         this.pendingOutcomes = this.pendingOutcomes.length === 0 ? outcomes : [...outcomes, ...this.pendingOutcomes];
-        this.storageRefused(error);
+        if (this.abandoned) this.refuseHeld();
+        else this.storageRefused(error);
         return;
       } finally {
         this.committing = [];
@@ -279,7 +294,7 @@ export class Writer implements CommandHandler {
     for (const { done, outcome } of outcomes) done(outcome);
     // After the outcomes, so that this turn's clients do not wait for it.
     this.eventsSinceSnapshot += events.length;
-    if (this.eventsSinceSnapshot >= this.snapshotThreshold()) {
+    if (this.eventsSinceSnapshot >= this.snapshotThreshold() && !this.abandoned) {
       try {
         await this.saveSnapshot();
       } catch (error) {
@@ -296,6 +311,11 @@ export class Writer implements CommandHandler {
    * than go on with memory and disk apart).
    */
   private storageRefused(error: unknown): void {
+    // Only a cluster node's writer is told (onDeposed); a single server stops as for any failure not the storage's.
+    if (this.onDeposed && error instanceof StoreError && (error.code === "FENCED" || error.code === "CONFLICT")) {
+      this.deposed(error);
+      return;
+    }
     if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
     const outage = this.outage ?? this.startOutage(error);
     outage.attempts++;
@@ -307,9 +327,70 @@ export class Writer implements CommandHandler {
     }, delay);
   }
 
-  private startOutage(error: StoreError): Outage {
+  /**
+   * The store refused a commit: this node no longer leads (FENCED), or another writer extended the log (CONFLICT,
+   * after which the store dropped what was pending). Nothing is retried on a timer: the node resumes or abandons.
+   */
+  private deposed(error: StoreError): void {
+    if (error.code === "CONFLICT") this.overtaken = true;
+    const reason = error.code === "FENCED" ? "this node is not the leader" : "another node wrote the log";
+    const outage = this.outage ?? this.startOutage(error, reason);
+    outage.attempts++;
+    outage.cancelRetry?.();
+    outage.cancelRetry = null;
+    this.onDeposed!(reason);
+  }
+
+  /**
+   * The node was elected again and the log ends where this writer left it: what it holds is committed under the new
+   * term (the store's fence). A writer the log moved past cannot resume (false): the node abandons it.
+   */
+  resume(): boolean {
+    if (this.overtaken || this.abandoned) return false;
+    const outage = this.outage;
+    if (outage) {
+      outage.cancelRetry?.();
+      outage.cancelRetry = null;
+      void this.retryStorage();
+    }
+    return true;
+  }
+
+  /** The seq the log ended at when this writer last committed (what it decided since is pending). */
+  committedSeq(): number {
+    const first = this.committing[0] ?? this.pendingEvents[0];
+    return first === undefined ? this.state.seq : first.seq - 1;
+  }
+
+  /**
+   * This node no longer leads: nothing more is written (the node's fence refuses this writer's store from now on),
+   * what waits for a commit is refused with server/unavailable (the clients retry, on the new leader), the timers stop
+   * and the store is closed without a snapshot.
+   */
+  async abandon(reason: string): Promise<void> {
+    if (this.abandoned) return;
+    this.abandoned = reason;
+    this.closed = true;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.outage?.cancelRetry?.();
+    this.refuseHeld();
+    await this.flushing?.catch(() => undefined);
+    this.refuseHeld();
+    await this.store.close().catch(() => undefined);
+  }
+
+  private refuseHeld(): void {
+    const outcomes = this.pendingOutcomes;
+    this.pendingOutcomes = [];
+    this.pendingEvents = [];
+    const message = `This server no longer leads the cluster (${this.abandoned ?? "deposed"}); nothing was done. Try again in a moment.`;
+    for (const { done } of outcomes) done({ ok: false, error: { code: "server/unavailable", message } });
+  }
+
+  private startOutage(error: StoreError, reason?: string): Outage {
     const outage: Outage = {
-      reason: error.reason ?? "storage unavailable",
+      reason: reason ?? error.reason ?? "storage unavailable",
       since: this.clock.now(),
       attempts: 0,
       cancelRetry: null,
@@ -394,12 +475,14 @@ export class Writer implements CommandHandler {
 
   /** Before the connections close: what is pending committed and published (one last try during an outage). */
   async quiesce(): Promise<void> {
+    if (this.abandoned || this.overtaken) return;
     if (this.outage) await this.retryStorage();
     else await this.settle();
   }
 
   /** Stop: the timers, a last snapshot, the store. Idempotent once quiesced. */
   async close(): Promise<void> {
+    if (this.abandoned) return;
     this.closed = true;
     this.cancelTimer?.();
     this.outage?.cancelRetry?.();
