@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { decide, nextDeadline } from "../../server/core/decide/index.js";
 import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
+import { shareConversations } from "../../server/core/sharing.js";
 import type {
   Actor,
   Command,
@@ -936,6 +937,9 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
   const state = initialState(structuredClone(org));
   // What a restart rebuilds: the stored (serialised) events replayed onto the configured org.
   const replica = initialState(structuredClone(org));
+  // What the gateway's replica in the same process does: the very event objects applied, and the conversation records
+  // shared with the live state wherever they agree (core/sharing.ts). Neither may change the other's.
+  const inProcess = initialState(structuredClone(org));
   const log: DomainEvent[] = [];
   const created = new Set<string>();
   const trace: string[] = [];
@@ -1031,6 +1035,13 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
         ]);
       }
     }
+    for (const event of outcome.events) evolve(inProcess, event);
+    shareConversations(state, inProcess, outcome.events);
+    const sharedDifference = firstDifference(json(replica), json(inProcess));
+    if (sharedDifference)
+      fail(index, "a replica sharing the live state's records equals one rebuilt from the stored events", [
+        sharedDifference,
+      ]);
     for (const invariant of INVARIANTS) {
       const found = invariant.check(state, { created, now, command: resolved.command.type });
       if (found.length > 0) fail(index, invariant.name, found);
