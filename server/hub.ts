@@ -67,7 +67,7 @@ export class Hub {
     // not a second copy of every one: a gateway on another node, fed by another bus, keeps its own.
     const subscription = bus.subscribe(replica.seq, (events) => {
       gateway.onCommitted(events);
-      shareConversations(writer.state, gateway.state, events);
+      shareConversations(writer.state, gateway.state, events, writer.unpublished());
     });
     await subscription.caughtUp;
     shareAllConversations(writer.state, gateway.state);

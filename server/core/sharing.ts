@@ -41,7 +41,7 @@ export function ownConversation(state: State, id: string): Conversation | undefi
   return c;
 }
 
-/** The conversations an event names. */
+/** The conversation an event names. */
 function conversationOf(event: DomainEvent): string | undefined {
   if ("conversationId" in event) return event.conversationId;
   if (event.type === "conversation_created") return event.conversation.id;
@@ -49,16 +49,34 @@ function conversationOf(event: DomainEvent): string | undefined {
   return undefined;
 }
 
+/** Events that may change conversations they do not name (declines forgotten, a removed rep's wrap-ups). */
+function changesOthers(event: DomainEvent): boolean {
+  return event.type === "presence_changed" || event.type === "user_deleted";
+}
+
 /**
- * Let `replica` hold `source`'s records of the conversations `events` touched, when both states have applied the
- * same events (the same seq: evolve is deterministic, so the records are equal). Otherwise nothing is shared now:
- * `source` is ahead (it decided more since), and the replica keeps its own, committed, records.
+ * Let `replica` hold `source`'s records of the conversations `events` (just applied to the replica) touched, where
+ * the two agree: `source` has applied the same events and then `ahead` (decided, not yet committed), so a record
+ * `ahead` touches is newer in `source` and the replica keeps its own, committed, one. evolve is deterministic: every
+ * other record is equal in both. When `source` is not exactly `ahead` past the replica (a command that failed
+ * part-way, a rebuild), or `ahead` may have changed records it does not name, nothing is shared now.
  */
-export function shareConversations(source: State, replica: State, events: readonly DomainEvent[]): void {
-  if (source === replica || source.seq !== replica.seq) return;
+export function shareConversations(
+  source: State,
+  replica: State,
+  events: readonly DomainEvent[],
+  ahead: readonly DomainEvent[] = [],
+): void {
+  if (source === replica || source.seq !== replica.seq + ahead.length) return;
+  if (ahead.length > 0 && (ahead[0]!.seq !== replica.seq + 1 || ahead.some(changesOthers))) return;
+  const newer = new Set<string>();
+  for (const event of ahead) {
+    const id = conversationOf(event);
+    if (id !== undefined) newer.add(id);
+  }
   for (const event of events) {
     const id = conversationOf(event);
-    if (id !== undefined) share(source, replica, id);
+    if (id !== undefined && !newer.has(id)) share(source, replica, id);
   }
 }
 

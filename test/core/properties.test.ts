@@ -937,9 +937,11 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
   const state = initialState(structuredClone(org));
   // What a restart rebuilds: the stored (serialised) events replayed onto the configured org.
   const replica = initialState(structuredClone(org));
-  // What the gateway's replica in the same process does: the very event objects applied, and the conversation records
-  // shared with the live state wherever they agree (core/sharing.ts). Neither may change the other's.
+  // What the gateway's replica in the same process does: the very event objects applied a command late (the writer has
+  // decided the next one when they are published), and the conversation records shared with the live state wherever
+  // they agree (core/sharing.ts). Neither may change the other's.
   const inProcess = initialState(structuredClone(org));
+  let published: DomainEvent[] = [];
   const log: DomainEvent[] = [];
   const created = new Set<string>();
   const trace: string[] = [];
@@ -1007,6 +1009,17 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
     for (const e of outcome.events)
       if (e.at !== now) fail(index, "events carry the command's time", [`${e.type} at ${e.at}, expected ${now}`]);
 
+    // The replica as committed before this command: what the in-process replica must equal once it applied the last.
+    const committedBefore = json(replica);
+    for (const event of published) evolve(inProcess, event);
+    shareConversations(state, inProcess, published, outcome.events);
+    published = outcome.events;
+    const sharedDifference = firstDifference(committedBefore, json(inProcess));
+    if (sharedDifference)
+      fail(index, "a replica sharing the live state's records equals one rebuilt from the stored events", [
+        sharedDifference,
+      ]);
+
     for (const event of json(outcome.events)) {
       log.push(event);
       if (event.type === "conversation_created") created.add(event.conversation.id);
@@ -1035,13 +1048,6 @@ function runSequence(variant: OrgVariant, steps: readonly Step[]): void {
         ]);
       }
     }
-    for (const event of outcome.events) evolve(inProcess, event);
-    shareConversations(state, inProcess, outcome.events);
-    const sharedDifference = firstDifference(json(replica), json(inProcess));
-    if (sharedDifference)
-      fail(index, "a replica sharing the live state's records equals one rebuilt from the stored events", [
-        sharedDifference,
-      ]);
     for (const invariant of INVARIANTS) {
       const found = invariant.check(state, { created, now, command: resolved.command.type });
       if (found.length > 0) fail(index, invariant.name, found);
