@@ -5,8 +5,8 @@
 // parked conversation measures. Conversations are added in equal steps and the figure is the slope of RSS over them
 // (least squares), so that what a server holds once (code, pools, the young generation) is left out and no single
 // step of V8's heap reservation decides it. Each reading is taken with the server quiet (its group commit and any
-// snapshot done, every collection V8 can do: server-child.ts `memory`), and the whole growth is repeated: the figure
-// is the median of the trials, each trial's RSS and heap slopes are reported beside it.
+// snapshot done, then a snapshot, then every collection V8 can do: server-child.ts `memory`), and the whole growth is
+// repeated: the figure is the median of the trials, each trial's RSS and heap slopes are reported beside it.
 import { checkLoad, fmt, median, spread, table } from "./lib.js";
 import type { BenchContext, Row, Section } from "./lib.js";
 import { Target } from "./targets.js";
@@ -171,7 +171,7 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
     "",
     `${trials} trial${trials === 1 ? "" : "s"} of each server, alternating; the figure is the median of the trials' slopes. ` +
       `Conversations added ${steps} times ${label(step)} at a time, each with its customer connected (${reps} reps), ${messagesEach} messages each ` +
-      "(alternately customer and rep); memory when the server is empty and after each step, each reading once its group commit and any snapshot are done and after every collection V8 can do. The figure is the least-squares slope " +
+      "(alternately customer and rep); memory when the server is empty and after each step, each reading once its group commit and any snapshot are done, right after a snapshot of its state, and after every collection V8 can do. The figure is the least-squares slope " +
       "of RSS (and of the heap in use) over the steps. V8 reserves heap ahead of use in steps, so RSS moves by more or less than the heap between two points.",
     "",
     growthTable(active, names),

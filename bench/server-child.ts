@@ -252,12 +252,16 @@ serveRpc({
     return { ms: performance.now() - t };
   },
   /**
-   * Memory once the server is quiet: its group commit and any snapshot under way finished (a snapshot's text and the
-   * garbage of its write would otherwise be counted in one reading and not the next), then every collection V8 can
+   * Memory once the server is quiet: its group commit and any snapshot under way finished, then a snapshot of the state
+   * as it is (what a snapshot leaves resident outside the heap, glibc keeping part of what its text and pieces took, is
+   * then in every reading alike instead of in those after which one happened to land), then every collection V8 can
    * do to shrink its heap (with --allow-natives-syntax; else two full collections with --expose-gc).
    */
   async memory() {
-    if (server) await server.hub.writer.settle();
+    if (server) {
+      await server.hub.writer.settle();
+      await server.hub.writer.saveSnapshot();
+    }
     await new Promise((resolve) => setImmediate(resolve));
     reduceMemory();
     return usage();
