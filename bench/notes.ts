@@ -122,7 +122,9 @@ export const GAPS: Record<string, string> = {
     "entries; the rest is the customer's connection (sockets, ws, the gateway's bookkeeping) and the live figures. RSS moves by " +
     "more or less than the heap between two readings: V8 reserves heap ahead of use, and a snapshot (one per ~50,000 events, so " +
     "one lands in some steps and not in others) allocates its text and pieces outside the heap, after which glibc keeps part of " +
-    "what was freed resident. The heap slope repeats within 0.2 MB across trials; the RSS slope within ~2–6 MB.",
+    "what was freed resident. Each reading now follows a snapshot of the state, so that this is in every reading alike: " +
+    "the active RSS slope went from 6.5–12.4 to 7.1–7.7 MB per 1,000 over three trials (2026-12-06, busy machine), the heap " +
+    "slope 7.9–8.1 in every run.",
   "open-first":
     "The server's work per open is small beside the p99: ~0.5–1 ms of CPU for a page of 100 on this shared machine (0.4–0.6 ms " +
     "for the 20-message baseline). A CPU profile of the server over the trials (2026-12-05, load average ~13 on 2 cores) put " +
@@ -135,9 +137,12 @@ export const GAPS: Record<string, string> = {
     "Why two runs disagreed (3.3 against 14.7 MB per 1,000): the readings were RSS after gc(), taken while a group commit or a " +
     "snapshot could still be under way; the parked workload writes ~60,000 events per step, so a snapshot lands in most steps, " +
     "and better-sqlite3's 16 MB page cache filled as the log grew, counted as if per conversation. Readings now wait for the " +
-    "writer to settle and collect all V8 can (server-child.ts `memory`), the page cache is SQLite's 2 MB, and three trials are " +
-    "reported with the heap beside RSS: the heap slope is ~3 MB per 1,000 in every trial (6.1 before the records were shared " +
-    "and the empty sets and maps below dropped), while RSS still moves with where a snapshot lands (see memory-rss). What a " +
+    "writer to settle, follow a snapshot and collect all V8 can (server-child.ts `memory`), the page cache is SQLite's 2 MB, " +
+    "and three trials are reported with the heap beside RSS: the heap slope is ~3 MB per 1,000 in every trial (6.1 before the " +
+    "records were shared and the empty sets and maps below dropped). RSS still does not settle here: 2.2, 2.3 and 11.1 MB " +
+    "per 1,000 in three trials of one run (2026-12-06, busy machine), single steps reading 5–25 MB above or below the line " +
+    "(a step may read lower than the one before), which is memory outside the heap (glibc's arenas after the snapshots' and " +
+    "SQLite's allocations) and not what routing holds; the heap is the figure to trust. What a " +
     "parked conversation holds, from heap snapshots: its last 3 messages (~0.9 KB: text, object, id, time, client id), its " +
     "record (~0.6 KB: ~40 fields), its arrays (~0.4 KB: recent client ids and sentiments, participants, declines), its customer " +
     "and entries in the conversations, identities and customer indexes (~0.4 KB), the live figures' entry (~0.2 KB). Meeting " +
