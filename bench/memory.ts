@@ -4,8 +4,10 @@
 // gone; the raw relay forgets a conversation at that close, so its figure is what a server holding nothing per
 // parked conversation measures. Conversations are added in equal steps and the figure is the slope of RSS over them
 // (least squares), so that what a server holds once (code, pools, the young generation) is left out and no single
-// step of V8's heap reservation decides it.
-import { checkLoad, fmt, table } from "./lib.js";
+// step of V8's heap reservation decides it. Each reading is taken with the server quiet (its group commit and any
+// snapshot done, then a snapshot, then every collection V8 can do: server-child.ts `memory`), and the whole growth is
+// repeated: the figure is the median of the trials, each trial's RSS and heap slopes are reported beside it.
+import { checkLoad, fmt, median, spread, table } from "./lib.js";
 import type { BenchContext, Row, Section } from "./lib.js";
 import { Target } from "./targets.js";
 import type { TargetKind } from "./targets.js";
@@ -25,6 +27,7 @@ function slope(points: [number, number][]): number {
 
 interface Growth {
   kind: TargetKind;
+  trial: number;
   empty: Usage;
   points: { conversations: number; usage: Usage }[];
   perThousand: number;
@@ -35,7 +38,7 @@ interface Growth {
 async function growth(
   ctx: BenchContext,
   kind: TargetKind,
-  options: { steps: number; step: number; reps: number; persistent: boolean },
+  options: { steps: number; step: number; reps: number; persistent: boolean; trial: number },
   grow: (target: Target, i: number) => Promise<void>,
 ): Promise<Growth & { busy: boolean }> {
   const { steps, step, reps } = options;
@@ -52,9 +55,10 @@ async function growth(
     const perThousand = slope(points.map((p) => [p.conversations, p.usage.rss])) * 1000;
     const heapPerThousand = slope(points.map((p) => [p.conversations, p.usage.heapUsed])) * 1000;
     ctx.log(
-      `  ${kind}: RSS ${fmt(empty.rss / MB)} → ${points.map((p) => fmt(p.usage.rss / MB)).join(" → ")} MB = ${fmt(perThousand / MB)} MB per 1,000`,
+      `  ${kind}: RSS ${fmt(empty.rss / MB)} → ${points.map((p) => fmt(p.usage.rss / MB)).join(" → ")} MB = ${fmt(perThousand / MB)} MB per 1,000; ` +
+        `heap ${fmt(empty.heapUsed / MB)} → ${points.map((p) => fmt(p.usage.heapUsed / MB)).join(" → ")} MB = ${fmt(heapPerThousand / MB)} MB per 1,000`,
     );
-    return { kind, empty, points, perThousand, heapPerThousand, busy };
+    return { kind, trial: options.trial, empty, points, perThousand, heapPerThousand, busy };
   } finally {
     await target.stop();
   }
@@ -65,6 +69,7 @@ const label = (n: number) => n.toLocaleString("en-US");
 function growthTable(results: Growth[], names: Record<string, string>): string {
   return table(
     [
+      "trial",
       "server",
       "empty",
       ...results[0]!.points.map((p) => `at ${label(p.conversations)}`),
@@ -74,6 +79,7 @@ function growthTable(results: Growth[], names: Record<string, string>): string {
       "heap per 1,000",
     ],
     results.map((r) => [
+      String(r.trial),
       names[r.kind] ?? r.kind,
       fmt(r.empty.rss / MB),
       ...r.points.map((p) => fmt(p.usage.rss / MB)),
@@ -93,32 +99,38 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
   const parkedMessages = 50;
   let busy = false;
 
+  const trials = ctx.smoke ? 1 : 3;
+
   const active: Growth[] = [];
-  for (const kind of ["raw", "cc-durable"] as const) {
-    const result = await growth(ctx, kind, { steps, step, reps, persistent: false }, async (target, i) => {
-      await target.setup(step, { connectReps: i === 0 });
-      await target.lg.call("fill", { messagesEach, from: i * step }, 300_000);
-    });
-    busy ||= result.busy;
-    active.push(result);
-  }
+  for (let trial = 1; trial <= trials; trial++)
+    for (const kind of ["raw", "cc-durable"] as const) {
+      const result = await growth(ctx, kind, { steps, step, reps, persistent: false, trial }, async (target, i) => {
+        await target.setup(step, { connectReps: i === 0 });
+        await target.lg.call("fill", { messagesEach, from: i * step }, 300_000);
+      });
+      busy ||= result.busy;
+      active.push(result);
+    }
 
   // Parked: the customer's start is the first message, then rep and customer in turn up to `parkedMessages`.
   const parked: Growth[] = [];
   let parkedBusy = false;
-  for (const kind of ["raw", "cc-durable"] as const) {
-    const result = await growth(ctx, kind, { steps, step, reps, persistent: true }, async (target, i) => {
-      await target.setup(step, { connectReps: i === 0, workstream: "persistent", identified: true });
-      await target.lg.call("fill", { messagesEach: parkedMessages - 1, from: i * step, first: "R" }, 300_000);
-      const { refused } = await target.lg.call<{ refused: number }>("park", { from: i * step }, 300_000);
-      if (refused > 0) throw new Error(`${kind}: ${refused} conversations could not be parked`);
-    });
-    parkedBusy ||= result.busy;
-    parked.push(result);
-  }
+  for (let trial = 1; trial <= trials; trial++)
+    for (const kind of ["raw", "cc-durable"] as const) {
+      const result = await growth(ctx, kind, { steps, step, reps, persistent: true, trial }, async (target, i) => {
+        await target.setup(step, { connectReps: i === 0, workstream: "persistent", identified: true });
+        await target.lg.call("fill", { messagesEach: parkedMessages - 1, from: i * step, first: "R" }, 300_000);
+        const { refused } = await target.lg.call<{ refused: number }>("park", { from: i * step }, 300_000);
+        if (refused > 0) throw new Error(`${kind}: ${refused} conversations could not be parked`);
+      });
+      parkedBusy ||= result.busy;
+      parked.push(result);
+    }
 
-  const [raw, ours] = active as [Growth, Growth];
-  const [rawParked, oursParked] = parked as [Growth, Growth];
+  const raw = summary(active.filter((g) => g.kind === "raw"));
+  const ours = summary(active.filter((g) => g.kind !== "raw"));
+  const rawParked = summary(parked.filter((g) => g.kind === "raw"));
+  const oursParked = summary(parked.filter((g) => g.kind !== "raw"));
   const rows: Row[] = [
     {
       id: "memory-rss",
@@ -131,7 +143,8 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
       goal: "≤ 8 MB",
       met: ours.perThousand / MB <= 8,
       busy,
-      note: `heap ${fmt(ours.heapPerThousand / MB)} MB per 1,000 (raw relay ${fmt(raw.heapPerThousand / MB)})`,
+      spread: spread(ours.trials.map((g) => g.perThousand / MB)),
+      note: `heap ${fmt(ours.heapPerThousand / MB)} MB per 1,000 (raw relay ${fmt(raw.heapPerThousand / MB)}); trials (RSS / heap per 1,000): ${trialsNote(ours.trials)}`,
     },
     {
       id: "memory-parked",
@@ -145,8 +158,10 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
       goal: "≤ 1 MB",
       met: oursParked.perThousand / MB <= 1,
       busy: parkedBusy,
+      spread: spread(oursParked.trials.map((g) => g.perThousand / MB)),
       note:
         `heap ${fmt(oursParked.heapPerThousand / MB)} MB per 1,000 (raw relay ${fmt(rawParked.heapPerThousand / MB)}); ` +
+        `trials (RSS / heap per 1,000): ${trialsNote(oursParked.trials)}; ` +
         `empty servers: ${fmt(oursParked.empty.rss / MB)} MB RSS (raw relay ${fmt(rawParked.empty.rss / MB)}); no ratio: the baseline's slope is noise around 0`,
     },
   ];
@@ -154,8 +169,9 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
   const details = [
     "### Memory",
     "",
-    `Conversations added ${steps} times ${label(step)} at a time, each with its customer connected (${reps} reps), ${messagesEach} messages each ` +
-      "(alternately customer and rep); memory after a full GC when the server is empty and after each step. The figure is the least-squares slope " +
+    `${trials} trial${trials === 1 ? "" : "s"} of each server, alternating; the figure is the median of the trials' slopes. ` +
+      `Conversations added ${steps} times ${label(step)} at a time, each with its customer connected (${reps} reps), ${messagesEach} messages each ` +
+      "(alternately customer and rep); memory when the server is empty and after each step, each reading once its group commit and any snapshot are done, right after a snapshot of its state, and after every collection V8 can do. The figure is the least-squares slope " +
       "of RSS (and of the heap in use) over the steps. V8 reserves heap ahead of use in steps, so RSS moves by more or less than the heap between two points.",
     "",
     growthTable(active, names),
@@ -169,4 +185,18 @@ export async function memoryBench(ctx: BenchContext): Promise<Section> {
     "",
   ];
   return { rows, details };
+}
+
+/** The trials of one server: the median of their slopes, and the trials themselves. */
+function summary(trials: Growth[]): { perThousand: number; heapPerThousand: number; empty: Usage; trials: Growth[] } {
+  return {
+    perThousand: median(trials.map((g) => g.perThousand)),
+    heapPerThousand: median(trials.map((g) => g.heapPerThousand)),
+    empty: trials[0]!.empty,
+    trials,
+  };
+}
+
+function trialsNote(trials: Growth[]): string {
+  return trials.map((g) => `${fmt(g.perThousand / MB)} / ${fmt(g.heapPerThousand / MB)}`).join(", ");
 }

@@ -39,6 +39,13 @@ export const FIXES: string[] = [
     "carry `clientIds`, still load), a rep's messages share one author, a message is built whole, and a connection drops its " +
     "hello timer once the hello is in. Heap per 1,000 active conversations went from 14.5 to 12.4 MB (~680 bytes a message), " +
     "RSS from 21–23 to ~20 MB.",
+  "**The state was held twice** (server/hub.ts, server/core/sharing.ts): the writer's state and the gateway's replica, in one " +
+    "process, were two copies built by evolve from the same events. The replica now holds the writer's conversation records " +
+    "wherever the two agree (every conversation a published batch touched, except those the writer's next, unpublished, events " +
+    "touch), and evolve copies a shared record for the other state before changing it; a gateway on another node shares " +
+    "nothing. With it: empty dictionaries shared, the kept message arrays exactly sized, no empty set left in the gateway for a " +
+    "customer who left, no empty map in the live figures for a conversation nobody handles. Heap per 1,000 active " +
+    "conversations went from 10.5 to 8.0 MB, per 1,000 parked from 6.1 to 3.0 MB.",
   "**The console ran React's development build** (nothing set NODE_ENV): `bin/cc-agent.js` now selects the production build, " +
     "which halves the time per keypress (24 → 14 ms p50 on a loaded machine).",
   "**The console loaded ~600 modules before its first frame** (Ink alone took 280 ms: it imports es-toolkit's compat barrel, " +
@@ -115,20 +122,15 @@ export const GAPS: Record<string, string> = {
     "process start: on a machine busy with other work every step waits for a core, and it grows with the load (bare node's " +
     "start beside it shows how much).",
   "memory-rss":
-    "Heap snapshots of this server between 1,000 and 2,000 active conversations of 20 messages put ~680 bytes of heap on each " +
-    "message, 13.6 KB per conversation. ~400 bytes a message follow from the state's design, every message an object in memory: " +
-    "its text (190), the message object (~74), its id (25) and client id (24) strings, its time (a boxed double, 18), the " +
-    "client-id index (~50: a Map entry per message) and the messages array (17). The rest, ~5.6 KB per conversation, does not " +
-    "grow with the messages: the customer's connection (sockets, ws: 3.6 KB, what the raw relay holds in all) and the " +
-    "conversation with its connection state and index entries (~2 KB). There is no resume log in memory (a resume reads the " +
-    "store) and nothing stays pending in the store after a commit. RSS grows faster than the heap: V8 reserves ~1.07× the heap " +
-    "in use, 3–4 MB per 1,000 lie outside the heap, and a snapshot (the first once the log passes 50,000 events, in the second " +
-    "step) is one JSON row of 15–25 MB here, copied whole by the SQLite binding: once a copy that size is freed, glibc raises " +
-    "its mmap and trim thresholds to it and ~10–15 MB stay resident from then on, which the slope counts (without snapshots, " +
-    "or with MALLOC_MMAP_THRESHOLD_ fixed, the slope was ~3 MB per 1,000 lower in alternating runs, 16–17 MB). Meeting 15 MB needs two " +
-    "changes of design: messages held compactly or out of memory (older messages read from the store on demand; a conversation's " +
-    "messages kept as one serialised string instead of objects would save ~150 bytes a message), and snapshots written in " +
-    "pieces (per conversation, or in chunks) instead of one row.",
+    "Heap snapshots of this server put ~8 KB of heap on each active conversation of 20 messages (the raw relay ~3 KB, its " +
+    "connection). Since history left memory a conversation keeps its last 3 messages, and since the writer and the gateway share " +
+    "their conversation records (server/core/sharing.ts) it is held once, not twice: ~2.5 KB with its messages, arrays and index " +
+    "entries; the rest is the customer's connection (sockets, ws, the gateway's bookkeeping) and the live figures. RSS moves by " +
+    "more or less than the heap between two readings: V8 reserves heap ahead of use, and a snapshot (one per ~50,000 events, so " +
+    "one lands in some steps and not in others) allocates its text and pieces outside the heap, after which glibc keeps part of " +
+    "what was freed resident. Each reading now follows a snapshot of the state, so that this is in every reading alike: " +
+    "the active RSS slope went from 6.5–12.4 to 7.1–7.7 MB per 1,000 over three trials (2026-12-06, busy machine), the heap " +
+    "slope 7.9–8.1 in every run.",
   "open-first":
     "The server's work per open is small beside the p99: ~0.5–1 ms of CPU for a page of 100 on this shared machine (0.4–0.6 ms " +
     "for the 20-message baseline). A CPU profile of the server over the trials (2026-12-05, load average ~13 on 2 cores) put " +
@@ -138,10 +140,20 @@ export const GAPS: Record<string, string> = {
     "server was idle 84 % of the trials. The p99 is the longest stall of the process while it waits for its core: the baseline's " +
     "p99 moved as much (10–29 ms) and every kind of page had single opens of ~100–150 ms in some trials and none in others.",
   "memory-parked":
-    "Not analysed yet. First full run (2026-12-05 17:01, quiet machine): routing server 85.8 → 169 → 172 → 204 → 207 MB over " +
-    "4 steps of 1,000 parked = 14.7 MB per 1,000, the raw relay 2.73 (it should hold nothing: its slope is the method's noise, " +
-    "or the reps' sockets' buffers). Next: a heap snapshot of the parked server (rep connections' per-conversation state, " +
-    "the store's caches, glibc keeping freed memory resident).",
+    "Why two runs disagreed (3.3 against 14.7 MB per 1,000): the readings were RSS after gc(), taken while a group commit or a " +
+    "snapshot could still be under way; the parked workload writes ~60,000 events per step, so a snapshot lands in most steps, " +
+    "and better-sqlite3's 16 MB page cache filled as the log grew, counted as if per conversation. Readings now wait for the " +
+    "writer to settle, follow a snapshot and collect all V8 can (server-child.ts `memory`), the page cache is SQLite's 2 MB, " +
+    "and three trials are reported with the heap beside RSS: the heap slope is ~3 MB per 1,000 in every trial (6.1 before the " +
+    "records were shared and the empty sets and maps below dropped). RSS still does not settle here: 2.2, 2.3 and 11.1 MB " +
+    "per 1,000 in three trials of one run (2026-12-06, busy machine), single steps reading 5–25 MB above or below the line " +
+    "(a step may read lower than the one before), which is memory outside the heap (glibc's arenas after the snapshots' and " +
+    "SQLite's allocations) and not what routing holds; the heap is the figure to trust. What a " +
+    "parked conversation holds, from heap snapshots: its last 3 messages (~0.9 KB: text, object, id, time, client id), its " +
+    "record (~0.6 KB: ~40 fields), its arrays (~0.4 KB: recent client ids and sentiments, participants, declines), its customer " +
+    "and entries in the conversations, identities and customer indexes (~0.4 KB), the live figures' entry (~0.2 KB). Meeting " +
+    "1 MB needs a parked conversation without its last messages (read from the store when it comes back: the views and offer " +
+    "previews of a returning customer show them today, SPEC P5 tests assert it) and a compact record instead of the full one.",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +

@@ -3,6 +3,7 @@
 // populate (conversations written straight through the hub, as if customers had come), thread (one long Active
 // conversation, likewise), usage, memory, stop.
 import { PerformanceObserver } from "node:perf_hooks";
+import { writeHeapSnapshot } from "node:v8";
 import { serveRpc } from "./lib.js";
 import { messageText } from "./orgs.js";
 import { startRawRelay } from "./raw-relay.js";
@@ -97,6 +98,21 @@ function watchReads(running: RunningServer): void {
     dispatched.delete(frame.reqId!);
     readMs.push(performance.now() - at);
   };
+}
+
+/**
+ * V8's own "collect all available garbage" (full collections until nothing more is freed, young generation shrunk,
+ * empty pages given back): without it, RSS after a gc() still holds pages V8 keeps for the next allocations, more or
+ * fewer depending on what ran just before, which is noise in a slope over a few readings.
+ */
+function reduceMemory(): void {
+  try {
+    (new Function("%CollectAllAvailableGarbage()") as () => void)();
+  } catch {
+    const collect = (globalThis as { gc?: () => void }).gc;
+    collect?.();
+    collect?.();
+  }
 }
 
 function usage(): Usage {
@@ -235,12 +251,26 @@ serveRpc({
     gc.maxMs = 0;
     return { ms: performance.now() - t };
   },
-  /** Memory after a full collection (the child runs with --expose-gc). */
-  memory() {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
-    gc?.();
+  /**
+   * Memory once the server is quiet: its group commit and any snapshot under way finished, then a snapshot of the state
+   * as it is (what a snapshot leaves resident outside the heap, glibc keeping part of what its text and pieces took, is
+   * then in every reading alike instead of in those after which one happened to land), then every collection V8 can
+   * do to shrink its heap (with --allow-natives-syntax; else two full collections with --expose-gc).
+   */
+  async memory() {
+    if (server) {
+      await server.hub.writer.settle();
+      await server.hub.writer.saveSnapshot();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    reduceMemory();
     return usage();
+  },
+  /** A V8 heap snapshot written to `file` (after a full collection), for finding what a figure is made of. */
+  heapSnapshot(params: { file: string }) {
+    const collect = (globalThis as { gc?: () => void }).gc;
+    collect?.();
+    return { file: writeHeapSnapshot(params.file) };
   },
   async stop() {
     await server?.close();

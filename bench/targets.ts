@@ -47,7 +47,7 @@ export class Target {
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     const cpus = cpuPinning();
     const server = Child.start("server-child.js", {
-      execArgv: [...(options.gc ? ["--expose-gc"] : []), ...profile],
+      execArgv: [...(options.gc ? ["--expose-gc", "--allow-natives-syntax"] : []), ...profile],
       name: `server(${kind})`,
       cpus: cpus.server,
     });

@@ -4,6 +4,7 @@
 // sockets → the command's answer.
 import type { WebSocket } from "ws";
 import { initialState, upgradeState } from "./core/evolve.js";
+import { shareAllConversations, shareConversations } from "./core/sharing.js";
 import type { State } from "./core/model.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
@@ -91,8 +92,14 @@ export class Hub {
       logger,
       ...(options.presenceGraceMs === undefined ? {} : { presenceGraceMs: options.presenceGraceMs }),
     });
-    const subscription = bus.subscribe(replica.seq, gateway.onCommitted);
+    // In one process the replica holds the writer's conversation records wherever the two agree (core/sharing.ts),
+    // not a second copy of every one: a gateway on another node, fed by another bus, keeps its own.
+    const subscription = bus.subscribe(replica.seq, (events) => {
+      gateway.onCommitted(events);
+      shareConversations(writer.state, gateway.state, events, writer.unpublished());
+    });
     await subscription.caughtUp;
+    shareAllConversations(writer.state, gateway.state);
     return new Hub(writer, gateway, subscription);
   }
 

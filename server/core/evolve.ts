@@ -6,8 +6,9 @@
 import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
 import { addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
-import { conversationDicts, dict, dictionaries } from "./dict.js";
+import { EMPTY_DICT, conversationDicts, dict, dictionaries, filled } from "./dict.js";
 import { addMessage, upgradeThread } from "./thread.js";
+import { ownConversation } from "./sharing.js";
 
 /** Allowed conversation transitions; walked by a test. */
 export const CONVERSATION_TRANSITIONS: Record<ConversationState, readonly ConversationState[]> = {
@@ -94,8 +95,9 @@ export function usedUnits(user: UserState): number {
   return sum;
 }
 
+/** The conversation `id`, the state's own to change (see sharing.ts). */
 function conv(state: State, id: string): Conversation {
-  const found = state.conversations[id];
+  const found = ownConversation(state, id);
   if (!found) throw new Error(`evolve: unknown conversation ${id}`);
   return found;
 }
@@ -179,7 +181,7 @@ export function evolve(state: State, event: DomainEvent): State {
               continue;
             }
             if (c.state === "open" && u.queues.includes(c.queueId) && c.declinedBy.includes(u.id))
-              c.declinedBy = c.declinedBy.filter((x) => x !== u.id);
+              conv(state, id).declinedBy = c.declinedBy.filter((x) => x !== u.id);
           }
         }
       }
@@ -422,7 +424,7 @@ export function evolve(state: State, event: DomainEvent): State {
       c.offerId = null;
       c.conference = null;
       c.transfer = null;
-      c.supervisors = dict();
+      c.supervisors = EMPTY_DICT;
       break;
     }
     case "aborted": {
@@ -437,8 +439,8 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "supervisor_watching": {
       const c = conv(state, event.conversationId);
-      if (event.mode) c.supervisors[event.supervisorId] = event.mode;
-      else delete c.supervisors[event.supervisorId];
+      if (event.mode) (c.supervisors = filled(c.supervisors))[event.supervisorId] = event.mode;
+      else if (event.supervisorId in c.supervisors) delete c.supervisors[event.supervisorId];
       break;
     }
     case "queue_deleted": {
@@ -460,7 +462,7 @@ export function evolve(state: State, event: DomainEvent): State {
       // A removed rep can no longer submit a wrap-up reason: stop waiting for them.
       for (const id in state.conversations) {
         const c = state.conversations[id]!;
-        if (c.wrapUpBy.includes(u.id)) c.wrapUpBy = c.wrapUpBy.filter((x) => x !== u.id);
+        if (c.wrapUpBy.includes(u.id)) conv(state, id).wrapUpBy = c.wrapUpBy.filter((x) => x !== u.id);
       }
       state.org = { ...state.org, users: state.org.users.filter((x) => x.id !== event.userId) };
       break;

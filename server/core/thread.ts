@@ -31,19 +31,15 @@ function authorKey(author: Author): string | null {
 
 /** For evolve: the message joins the thread; what is kept of it is updated and the oldest kept message leaves. */
 export function addMessage(c: Conversation, m: Message): void {
-  c.messages.push(m);
-  if (c.messages.length > RECENT_MESSAGES) c.messages.shift();
+  c.messages = latest(c.messages, [m], RECENT_MESSAGES);
   c.messageCount++;
   remember(c, m);
 }
 
 /** The kept facts of one more message (shared by addMessage and the upgrade of an older state). */
 function remember(c: Conversation, m: Message): void {
-  if (m.author.role === "customer" && m.sentiment !== undefined) {
-    const steps = (c.recentSentiments ??= []);
-    steps.push(m.sentiment);
-    if (steps.length > SENTIMENT_WINDOW) steps.shift();
-  }
+  if (m.author.role === "customer" && m.sentiment !== undefined)
+    c.recentSentiments = latest(c.recentSentiments ?? [], [m.sentiment], SENTIMENT_WINDOW);
   const wait = replyWaitAfter(
     { customerWaitingSince: c.customerWaitingSince ?? null, firstResponseAt: c.firstResponseAt ?? null },
     m,
@@ -51,11 +47,21 @@ function remember(c: Conversation, m: Message): void {
   c.customerWaitingSince = wait.customerWaitingSince;
   c.firstResponseAt = wait.firstResponseAt;
   if (m.code === "outside_hours") c.outsideHoursAt = m.at;
-  if (m.clientId !== undefined) {
-    const ids = (c.recentClientIds ??= []);
-    ids.push(authorKey(m.author), m.clientId, messageNumber(m.id));
-    if (ids.length > 3 * CLIENT_ID_WINDOW) ids.splice(0, 3);
-  }
+  if (m.clientId !== undefined)
+    c.recentClientIds = latest(
+      c.recentClientIds ?? [],
+      [authorKey(m.author), m.clientId, messageNumber(m.id)],
+      3 * CLIENT_ID_WINDOW,
+    );
+}
+
+/**
+ * The last `max` of `kept` followed by `added`, in a new array of just that length: these arrays are kept for every
+ * conversation, and one grown by push holds room for 17 entries where it needs 3.
+ */
+function latest<T>(kept: readonly T[], added: readonly T[], max: number): T[] {
+  const drop = Math.max(0, kept.length + added.length - max);
+  return (drop === 0 ? kept : kept.slice(drop)).concat(added);
 }
 
 /**

@@ -75,6 +75,14 @@ export function index(map: Map<string, Set<Connection>>, key: string, connection
   set.add(connection);
 }
 
+/** The connection leaves the key's set; the set leaves the map with its last connection. */
+export function unindex(map: Map<string, Set<Connection>>, key: string, connection: Connection): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(connection);
+  if (set.size === 0) map.delete(key);
+}
+
 /** A text frame's bytes as a string (ws hands over one Buffer, fragments, or an ArrayBuffer). */
 export function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");

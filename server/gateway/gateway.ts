@@ -32,7 +32,7 @@ import { whyFromLog } from "../why-answer.js";
 import { createLiveFigures, waitingByQueue } from "../reports/live.js";
 import type { LiveFigures } from "../reports/live.js";
 import { TypingThrottle } from "../typing.js";
-import { answerFrame, collect, errorFrame, index, textOf, tokenHash } from "./connection.js";
+import { answerFrame, collect, errorFrame, index, textOf, tokenHash, unindex } from "./connection.js";
 import type { Answer, Connection } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
 import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
@@ -339,14 +339,15 @@ export class Gateway {
     this.connections.delete(connection);
     this.supervisors.delete(connection);
     if (connection.userId) {
-      this.byUser.get(connection.userId)?.delete(connection);
+      unindex(this.byUser, connection.userId, connection);
       if (connection.role === "rep") {
         // Presence follows the rep's consoles: the last one gone (after a grace), not any one of several.
         if (this.consolesOf(connection.userId).length === 0) this.armOffline(connection.userId);
         else this.announceConsoles(connection.userId);
       }
     }
-    if (connection.viewer?.role === "customer") this.byCustomer.get(connection.viewer.key)?.delete(connection);
+    // The key goes with its last connection: a customer who left (a chat parked in Waiting) costs nothing here.
+    if (connection.viewer?.role === "customer") unindex(this.byCustomer, connection.viewer.key, connection);
   }
 
   /** A user's open consoles: their connections as a rep (a supervisor's monitor is not one). */

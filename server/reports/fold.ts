@@ -130,7 +130,8 @@ interface Tracked {
   sentiment: number;
   /** The current queue visit: since when, and whether it was answered (then awaiting its first response). */
   visit: { queueId: string; since: number; answered: boolean; responded: boolean } | null;
-  handling: Map<string, Handling>;
+  /** The reps handling it now; null while none is (a conversation queued, or parked in Waiting, holds no Map). */
+  handling: Map<string, Handling> | null;
   /** Reps in its conference (they hold it too: occupancy); null until the first (it is kept for every conversation). */
   conferenced: Set<string> | null;
   /**
@@ -372,9 +373,10 @@ export function createFold(options: ReportOptions): ReportFold {
 
   /** A rep's handling of a conversation ends: one handled contact, its active and wrap-up time. */
   const endHandling = (c: Tracked, repId: string, at: number): void => {
-    const h = c.handling.get(repId);
+    const h = c.handling?.get(repId);
     if (!h) return;
-    c.handling.delete(repId);
+    c.handling!.delete(repId);
+    if (c.handling!.size === 0) c.handling = null;
     release(repId, at);
     const wrapFrom = h.wrapUpAt ?? at;
     intoConversation(c, repId, at, HANDLED, h.queueId, wrapFrom - h.start, at - wrapFrom);
@@ -385,7 +387,7 @@ export function createFold(options: ReportOptions): ReportFold {
   };
 
   const startWrapUp = (c: Tracked, repId: string, at: number): void => {
-    const h = c.handling.get(repId);
+    const h = c.handling?.get(repId);
     if (h && h.wrapUpAt === null) h.wrapUpAt = at;
   };
 
@@ -418,7 +420,7 @@ export function createFold(options: ReportOptions): ReportFold {
           lastOwnerId: null,
           sentiment: c.sentiment,
           visit: null,
-          handling: new Map(),
+          handling: null,
           conferenced: null,
           consults: null,
         };
@@ -465,8 +467,8 @@ export function createFold(options: ReportOptions): ReportFold {
         }
         c.ownerId = event.repId;
         c.lastOwnerId = event.repId;
-        if (!c.handling.has(event.repId)) {
-          c.handling.set(event.repId, { queueId: c.queueId, start: event.at, wrapUpAt: null });
+        if (!c.handling?.has(event.repId)) {
+          (c.handling ??= new Map()).set(event.repId, { queueId: c.queueId, start: event.at, wrapUpAt: null });
           hold(event.repId, event.at);
         }
         return;
@@ -520,7 +522,7 @@ export function createFold(options: ReportOptions): ReportFold {
         if (!c) return;
         c.visit = null;
         c.ownerId = null;
-        for (const repId of [...c.handling.keys()]) endHandling(c, repId, event.at);
+        for (const repId of [...(c.handling?.keys() ?? [])]) endHandling(c, repId, event.at);
         return;
       }
       case "wrapup_started": {
@@ -532,7 +534,7 @@ export function createFold(options: ReportOptions): ReportFold {
         const c = conversations.get(event.conversationId);
         if (!c) return;
         // In the queue the rep handled it in (a transfer has moved it on since).
-        const queueId = c.handling.get(event.repId)?.queueId ?? c.queueId;
+        const queueId = c.handling?.get(event.repId)?.queueId ?? c.queueId;
         intoConversation(c, event.repId, event.at, WRAPPED_UP, queueId, 0, 0, event.reasonId);
         endHandling(c, event.repId, event.at);
         leaveConference(c, event.repId, event.at);
@@ -546,7 +548,7 @@ export function createFold(options: ReportOptions): ReportFold {
         if (visit && !visit.answered && event.by === "customer") {
           intoConversation(c, null, event.at, ABANDONED, visit.queueId);
         }
-        for (const repId of [...c.handling.keys()]) endHandling(c, repId, event.at);
+        for (const repId of [...(c.handling?.keys() ?? [])]) endHandling(c, repId, event.at);
         for (const repId of [...(c.conferenced ?? [])]) leaveConference(c, repId, event.at);
         const bucket = c.sentiment < 0 ? "negative" : c.sentiment > 0 ? "positive" : "neutral";
         intoConversation(c, c.ownerId ?? c.lastOwnerId, event.at, SENTIMENT, c.queueId, 0, 0, bucket);

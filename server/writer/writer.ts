@@ -197,6 +197,11 @@ export class Writer implements CommandHandler {
     this.scheduleFlush();
   }
 
+  /** The events decided and applied to the state but not yet published (committed or not), in seq order. */
+  unpublished(): readonly DomainEvent[] {
+    return this.committing.length === 0 ? this.pendingEvents : [...this.committing, ...this.pendingEvents];
+  }
+
   /** Why commands are refused now, or null. */
   unavailable(): string | null {
     return this.abandoned ?? this.outage?.reason ?? null;

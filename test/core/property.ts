@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { isDeepStrictEqual } from "node:util";
 import { decide, nextDeadline } from "../../server/core/decide/index.js";
 import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
+import { shareConversations } from "../../server/core/sharing.js";
 import type {
   Actor,
   Command,
@@ -995,6 +996,11 @@ export function runSequence(
   const state = initialState(structuredClone(org));
   // What a restart rebuilds: the stored (serialised) events replayed onto the configured org.
   const replica = initialState(structuredClone(org));
+  // What the gateway's replica in the same process does: the very event objects applied a command late (the writer has
+  // decided the next one when they are published), and the conversation records shared with the live state wherever
+  // they agree (core/sharing.ts). Neither may change the other's.
+  const inProcess = initialState(structuredClone(org));
+  let published: DomainEvent[] = [];
   const log: DomainEvent[] = [];
   const created = new Set<string>();
   const trace: string[] = [];
@@ -1053,6 +1059,17 @@ export function runSequence(
       ]);
     for (const e of outcome.events)
       if (e.at !== now) fail(index, "events carry the command's time", [`${e.type} at ${e.at}, expected ${now}`]);
+
+    // The replica as committed before this command: what the in-process replica must equal once it applied the last.
+    const committedBefore = json(replica);
+    for (const event of published) evolve(inProcess, event);
+    shareConversations(state, inProcess, published, outcome.events);
+    published = outcome.events;
+    const sharedDifference = firstDifference(committedBefore, json(inProcess));
+    if (sharedDifference)
+      fail(index, "a replica sharing the live state's records equals one rebuilt from the stored events", [
+        sharedDifference,
+      ]);
 
     for (const event of json(outcome.events)) {
       log.push(event);

@@ -1,0 +1,106 @@
+// Two replicas of the state in one process — the writer's and the gateway's, each built by evolve from the same
+// events — hold one conversation record between them wherever they agree, instead of a copy each (server/hub.ts
+// shares them). A shared record is never changed under the other state: before evolve changes it for one state, the
+// other is given a copy of it as it was (copy on write), and the one that changes it keeps the record itself, so that
+// a reference taken before the change (decide holds some across the events it applies) still sees the record. States
+// in other processes (a gateway on another node) share nothing and never copy.
+import type { Conversation, DomainEvent, State } from "./model.js";
+import { dictOrEmpty } from "./dict.js";
+
+/** The two states that hold each shared record (weakly: a state replaced by a rebuild is not kept alive by them). */
+const sharedBy = new WeakMap<Conversation, readonly [WeakRef<State>, WeakRef<State>]>();
+
+/** A copy of `c` that shares nothing changeable with it (its customer and context never change once created). */
+function copyConversation(c: Conversation): Conversation {
+  const copy: Conversation = {
+    ...c,
+    participants: [...c.participants],
+    consultants: [...c.consultants],
+    supervisors: dictOrEmpty(c.supervisors),
+    wrapUpBy: [...c.wrapUpBy],
+    declinedBy: [...c.declinedBy],
+    messages: [...c.messages],
+  };
+  if (c.wrapUps) copy.wrapUps = [...c.wrapUps];
+  if (c.recentClientIds) copy.recentClientIds = [...c.recentClientIds];
+  if (c.recentSentiments) copy.recentSentiments = [...c.recentSentiments];
+  if (c.notes) copy.notes = [...c.notes];
+  return copy;
+}
+
+/** For evolve: the conversation `id` of `state`, its own to change (the other state got a copy), or undefined. */
+export function ownConversation(state: State, id: string): Conversation | undefined {
+  const c = state.conversations[id];
+  const pair = c && sharedBy.get(c);
+  if (!c || !pair) return c;
+  sharedBy.delete(c);
+  for (const ref of pair) {
+    const other = ref.deref();
+    if (other && other !== state && other.conversations[id] === c) other.conversations[id] = copyConversation(c);
+  }
+  return c;
+}
+
+/** The conversation an event names. */
+function conversationOf(event: DomainEvent): string | undefined {
+  if ("conversationId" in event) return event.conversationId;
+  if (event.type === "conversation_created") return event.conversation.id;
+  if (event.type === "offered") return event.offer.conversationId;
+  return undefined;
+}
+
+/** Events that may change conversations they do not name (declines forgotten, a removed rep's wrap-ups). */
+function changesOthers(event: DomainEvent): boolean {
+  return event.type === "presence_changed" || event.type === "user_deleted";
+}
+
+/**
+ * Let `replica` hold `source`'s records of the conversations `events` (just applied to the replica) touched, where
+ * the two agree: `source` has applied the same events and then `ahead` (decided, not yet committed), so a record
+ * `ahead` touches is newer in `source` and the replica keeps its own, committed, one. evolve is deterministic: every
+ * other record is equal in both. When `source` is not exactly `ahead` past the replica (a command that failed
+ * part-way, a rebuild), or `ahead` may have changed records it does not name, nothing is shared now.
+ */
+export function shareConversations(
+  source: State,
+  replica: State,
+  events: readonly DomainEvent[],
+  ahead: readonly DomainEvent[] = [],
+): void {
+  if (source === replica || source.seq !== replica.seq + ahead.length) return;
+  if (ahead.length > 0 && (ahead[0]!.seq !== replica.seq + 1 || ahead.some(changesOthers))) return;
+  const newer = new Set<string>();
+  for (const event of ahead) {
+    const id = conversationOf(event);
+    if (id !== undefined) newer.add(id);
+  }
+  for (const event of events) {
+    const id = conversationOf(event);
+    if (id !== undefined && !newer.has(id)) share(source, replica, id);
+  }
+}
+
+/** As shareConversations, for every conversation (a replica that has just caught up, at start). */
+export function shareAllConversations(source: State, replica: State): void {
+  if (source === replica || source.seq !== replica.seq) return;
+  for (const id in replica.conversations) share(source, replica, id);
+}
+
+function share(source: State, replica: State, id: string): void {
+  const c = source.conversations[id];
+  if (!c || !(id in replica.conversations)) return;
+  if (replica.conversations[id] === c && sharedBy.has(c)) return;
+  replica.conversations[id] = c;
+  sharedBy.set(c, pairOf(source, replica));
+}
+
+/** One pair of references per pair of states, for all the records they share. */
+const pairs = new WeakMap<State, readonly [WeakRef<State>, WeakRef<State>]>();
+
+function pairOf(source: State, replica: State): readonly [WeakRef<State>, WeakRef<State>] {
+  const known = pairs.get(replica);
+  if (known?.[0].deref() === source) return known;
+  const pair = [new WeakRef(source), new WeakRef(replica)] as const;
+  pairs.set(replica, pair);
+  return pair;
+}
