@@ -1,5 +1,6 @@
 // The Postgres medium: the event log in three tables of a Postgres database, so that the log lives on a database
-// server (and its replication) rather than on this machine's disk. Single node for now: one server writes.
+// server (and its replication) rather than on this machine's disk. Several servers may share it as a cluster
+// (server/cluster/): the leader writes, its commits fenced by its term; followers read and pass commands on.
 //
 // - Tables are created on first start (CREATE TABLE IF NOT EXISTS, under an advisory lock so that two servers
 //   starting at once do not race).
