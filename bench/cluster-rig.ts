@@ -105,6 +105,11 @@ export class ClusterRig {
     return node;
   }
 
+  /** The last lines node `index` wrote to stderr (what it logs at warn and above). */
+  stderrTail(index: number, lines = 5): string {
+    return (this.nodes[index]?.cli.stderr ?? "").trim().split("\n").slice(-lines).join(" | ");
+  }
+
   pid(index: number): number {
     return this.nodes[index]!.cli.child.pid ?? -1;
   }
@@ -137,11 +142,14 @@ export class ClusterRig {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const healths = await Promise.all(
-        this.nodes.map((n, i) => (i === except || n === undefined ? null : this.health(i, 300))),
+        this.nodes.map((n, i) => (i === except || n === undefined ? null : this.health(i, 1_500))),
       );
       const found = healths.findIndex((h) => h?.role === "leader" && h.ready === true);
       if (found >= 0) return found;
-      if (performance.now() > deadline) throw new Error("no node became a ready leader");
+      if (performance.now() > deadline)
+        throw new Error(
+          `no node became a ready leader within ${timeoutMs} ms: ${healths.map((h, i) => `node ${i} ${i === except ? "(excluded)" : JSON.stringify(h)}`).join(", ")}`,
+        );
       await sleep(20);
     }
   }
