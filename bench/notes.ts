@@ -189,6 +189,8 @@ export const GAPS: Record<string, string> = {
     "Measured: the relay's closed loop (every conversation ping-pongs one message) with the clients on the two followers of " +
     "3 nodes on Postgres, against the relay bench's single node on SQLite, alternating. First run 0.61–0.85× (2,559–2,920 " +
     "against 3,377–4,172/s), the nodes sharing one core as the SQLite node has one to itself and Postgres running anywhere. " +
+    "A closed loop delivers at most conversations ÷ the round trip: with --smoke's 20 conversations and ~100 ms through a " +
+    "follower it is latency-bound (~190/s); with 1,000 the nodes' CPU bounds it. " +
     "No goal of its own (issue 13 sets ≥ 1× the Socket.IO peer, which this bench does not run beside it).",
   "cluster-follower-p99":
     "Measured: 1,000 customers and 100 reps all on one follower, 2,000 messages/s open loop, from the moment a message was due " +
