@@ -29,7 +29,8 @@ export interface Row {
     | "report"
     | "monitor"
     | "pg-commit"
-    | "socketio-peer";
+    | "socketio-peer"
+    | "cluster";
   figure: string;
   /** The baseline measured in the same run (null when the figure has none). */
   baseline: number | null;

@@ -161,6 +161,58 @@ export const GAPS: Record<string, string> = {
   "console-p50": "As for p99: Ink's full-screen redraw dominates, independent of the message count.",
   "routing-offer": "The offer waits for the group commit's fsync and the fan-out of the turn it lands in.",
   "routing-drain": "Each assignment is an offer and an accept, each a command, a commit and a fan-out to the rep.",
+  "cluster-failover-p99":
+    "Measured: 3 nodes on one Postgres (fsync on), three conversations sending ~20 messages/s each, the leader killed with -9 " +
+    "ten times; from the kill to the first acknowledged send whose attempt went out after it. A killed leader's connection, " +
+    "and so its lock, goes at once, so the time is a follower's next campaign (every few hundred ms) plus its writer opening " +
+    "(snapshot and events after it) and its inbox running the waiting rows. First runs on the shared 2-core machine (load " +
+    "average 8–11): 357–625 ms, p99 625 ms; an earlier run 471–1,213 ms. Nothing stands between it and the goal there; a " +
+    "larger log to read at takeover would.",
+  "cluster-failover-p50": "Same trials as cluster-failover-p99; no goal of its own.",
+  "cluster-lost":
+    "Measured: every send acknowledged over the ten kills and the freeze, looked up in the threads read back at the end " +
+    "(its conversation's rep's socket, a page at a time). Retries carry the same clientId. 0 in every run so far (908 acked).",
+  "cluster-duplicates":
+    "Measured: messages whose text appears more than once in the threads read back; each send is retried with its clientId " +
+    "after server/unavailable, a timeout or a cut connection, so a retry of a command already run must be answered, not run " +
+    "again. 0 in every run so far.",
+  "cluster-double-assigned":
+    "Measured from the log: an `assigned` to another rep while the conversation still had an owner that nothing (queued, " +
+    "closed, waiting, wrap-up, aborted, the owner leaving) released. The load is light (a conversation started before each " +
+    "kill, 13 assignments a run), so this counts few chances; a churn of starts and transfers during the kill would test it harder.",
+  "cluster-frozen":
+    "Measured: the leader stopped with SIGSTOP until another node answers `role: leader` on /healthz, a second more, then " +
+    "SIGCONT. The lease (5 s) bounds it from below: a frozen holder keeps its lock until its lease ran out and another node " +
+    "cuts its connection; ~5.2–5.3 s in the first runs. A run whose /healthz polls gave up after 300 ms saw no ready leader " +
+    "for 30 s on a loaded machine: a new leader's /healthz waits up to 1 s for its replica, so the bench now waits 1.5 s a poll.",
+  "cluster-frozen-writes":
+    "Measured: a trigger on `events` records the application_name of the connection that wrote each row (each node " +
+    "incarnation connects as bench-n<node>-<n>); rows by the frozen incarnation after SIGCONT. The fence (the term checked in " +
+    "every commit) refuses them; 0 so far, and the node answers as a follower 2 s after waking.",
+  "cluster-leader-cpu":
+    "Measured: the leader's utime + stime (/proc/<pid>/stat) per message sent at 2,000/s with 1,000 customers and 100 reps " +
+    "spread over the two followers, against the same load on a node alone (a 1-node cluster on the same Postgres). First run: " +
+    "0.44–0.76× (median 0.69×; single node 162–232 µs, leader 102–140 µs, on a busy machine). Not profiled yet. The fan-out " +
+    "leaves the leader, but each follower's command comes to it through cc_commands: it reads the rows (node-postgres parsing " +
+    "the actor and command JSON), writes each row's outcome in the commit beside the command's events and notifies " +
+    "cc_outcomes; that per-command table round trip is what a profile of the leader should weigh against the fan-out it saved. " +
+    "The single node's figure moved by 40 % between trials, so more pairs on a quieter machine come first.",
+  "cluster-throughput":
+    "Measured: the relay's closed loop (every conversation ping-pongs one message) with the clients on the two followers of " +
+    "3 nodes on Postgres, against the relay bench's single node on SQLite, alternating. First run 0.61–0.85× (2,559–2,920 " +
+    "against 3,377–4,172/s), the nodes sharing one core as the SQLite node has one to itself and Postgres running anywhere. " +
+    "A closed loop delivers at most conversations ÷ the round trip: with --smoke's 20 conversations and ~100 ms through a " +
+    "follower it is latency-bound (~190/s); with 1,000 the nodes' CPU bounds it. " +
+    "No goal of its own (issue 13 sets ≥ 1× the Socket.IO peer, which this bench does not run beside it).",
+  "cluster-follower-p99":
+    "Measured: 1,000 customers and 100 reps all on one follower, 2,000 messages/s open loop, from the moment a message was due " +
+    "to its arrival on the other side's socket. First run: 313–368 ms, with the single SQLite node at the same rate 137–385 ms " +
+    "beside it (its relay goal is 15 ms at 8,000/s): the machine was overloaded (load average ~11 on 2 cores), so this run " +
+    "does not say what the path costs. What it costs at least: the follower inserts the turn's commands into cc_commands and " +
+    "notifies; the leader, woken by LISTEN, reads them, runs them, commits events and outcomes in one transaction (an fsync), " +
+    "notifies; the follower reads the events after its seq and fans them out — four round trips to Postgres and an fsync, " +
+    "with Postgres, three nodes and the generator on two shared cores. Not yet measured on a quiet machine, nor broken into " +
+    "those stages.",
 };
 
 export const METHOD = [
@@ -178,6 +230,9 @@ export const METHOD = [
   "Before each trial the runner checks the load: a trial is marked busy when more than cores × 0.7 of the CPU was in use by anything " +
     "during a short idle window (/proc/stat; the 1-minute load average, which still counts the suite's previous trial, decides where there is no /proc). " +
     "The load average before the suite started is given above.",
+  "The cluster benchmark runs the built `cc-agent server` on a Postgres cluster of its own (initdb in a temp dir, fsync on): " +
+    "3 nodes for failover (the leader killed with -9 and restarted, then frozen with SIGSTOP) and for the scale-out and " +
+    "follower figures, 1 node for the scale-out baseline; the nodes are pinned where the relay's server is, Postgres is not.",
   "Other work on the machine shows as noise between runs: 10–20 % on throughput figures on a quiet machine, far more on a shared " +
     "one and on p99s (see below); the trials give the CPU the rest of the machine took beside each figure.",
 ];

@@ -2,10 +2,11 @@
 // docs/benchmarks.md with the machine, the date and every figure. `--smoke` runs tiny counts in seconds (a vitest
 // test runs it so the suite cannot rot) and writes nothing unless --out is given.
 //
-//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,open,masking,report,monitor,pg-commit,socketio-peer] [--out FILE] [--json FILE]
+//   node dist/bench/run.js [--smoke] [--only relay,routing,durability,restart,console,memory,open,masking,report,monitor,pg-commit,socketio-peer,cluster] [--out FILE] [--json FILE]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { clusterBench } from "./cluster.js";
 import { consoleBench } from "./console.js";
 import { durabilityBench } from "./durability.js";
 import { ROOT, checkLoad, cpuPinning, fmt, machine, table } from "./lib.js";
@@ -36,6 +37,7 @@ export const BENCHES = [
   "monitor",
   "pg-commit",
   "socketio-peer",
+  "cluster",
 ] as const;
 export type BenchName = (typeof BENCHES)[number];
 
@@ -205,6 +207,7 @@ async function main(): Promise<void> {
     await run("relay", () => relayBench(ctx, rig));
     await run("durability", () => durabilityBench(ctx, rig));
     await run("socketio-peer", () => socketioPeerBench(ctx, rig));
+    await run("cluster", () => clusterBench(ctx, rig));
     await rig.close();
     await run("routing", () => routingBench(ctx));
     await run("restart", () => restartBench(ctx));

@@ -60,7 +60,7 @@ async function startRedis(
 }
 
 /** The CPU µs a process (and its threads) has used so far, from /proc (0 off Linux). */
-function processCpu(pid: number | undefined): number {
+export function processCpu(pid: number | undefined): number {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");

@@ -23,6 +23,7 @@ const BENCHES = [
   "monitor",
   "pg-commit",
   "socketio-peer",
+  "cluster",
 ];
 
 interface Row {
