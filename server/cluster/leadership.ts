@@ -8,6 +8,8 @@ import pg from "pg";
 
 /** Advisory lock key of leadership ("ccLD"). */
 export const LEADER_LOCK = 0x63634c44;
+/** How long a lease runs without renewal, unless told. */
+export const LEASE_MS = 5_000;
 
 export interface LeadershipOptions {
   url: string;
@@ -37,7 +39,7 @@ export const LEADER_TABLE_SQL = `CREATE TABLE IF NOT EXISTS cc_leader (
 
 export function campaign(options: LeadershipOptions): Leadership {
   const campaignMs = options.campaignMs ?? 200;
-  const leaseMs = options.leaseMs ?? 5_000;
+  const leaseMs = options.leaseMs ?? LEASE_MS;
   const renewMs = options.renewMs ?? 1_000;
   const emitter = new EventEmitter() as EventEmitter & Leadership;
   let client: pg.Client | null = null;

@@ -60,6 +60,12 @@ export interface PostgresStoreOptions extends StoreOptions {
    * leader that lost leadership can never write again.
    */
   fence?: () => number | null;
+  /**
+   * Postgres ends a session that sits this long inside a transaction (idle_in_transaction_session_timeout). A cluster
+   * writer frozen in the middle of a commit (SIGSTOP, a paused machine) would otherwise hold cc_leader FOR SHARE and
+   * the writers' lock until it wakes, and no other node could take the next term: the node gives its lease here.
+   */
+  idleInTransactionMs?: number;
 }
 
 /** `postgres://` and `postgresql://` URLs select this store (`cc-agent server --data URL`); anything else is a file. */
@@ -94,6 +100,9 @@ export async function openPostgresStore<S>(url: string, options: PostgresStoreOp
     max: POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: "cc-agent",
+    ...(options.idleInTransactionMs === undefined
+      ? {}
+      : { idle_in_transaction_session_timeout: options.idleInTransactionMs }),
   });
   // An idle connection that the database drops (restart, network) is reported here; without a listener it would
   // crash the process. The next query gets a new connection, or fails and is reported as UNAVAILABLE.
