@@ -243,7 +243,9 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
     }
 
     // Reps answer every customer line of their conversations, once, in order, each answer with a clientId.
-    let stopping = false;
+    // Customers stop first (each after the answer to its last line), then the reps.
+    let customersStopping = false;
+    let repsStopping = false;
     const progress = new EventEmitter();
     let roundTrips = 0;
     let failure: unknown = null;
@@ -277,7 +279,7 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
         for (;;) {
           const next = queue.shift();
           if (next === undefined) {
-            if (stopping) return;
+            if (repsStopping) return;
             await new Promise<void>((resolve) => (wake = resolve));
             wake = null;
             continue;
@@ -294,14 +296,14 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
       })().catch(fail);
     });
     const stopReps = () => {
-      stopping = true;
+      repsStopping = true;
       for (const wakeUp of wakes) wakeUp();
     };
 
     // Customers: a line, its acknowledgement, the rep's answer, the next line.
     const customerLoops = customers.map((customer) =>
       (async () => {
-        while (!stopping) {
+        while (!customersStopping) {
           const text = `${customer.name} line ${++customer.sent}`;
           await reliably(customer.client, {
             type: "send",
@@ -314,7 +316,26 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
             [customer.client],
             () => customer.client.texts(customer.conversationId).includes(`re: ${text}`),
             `the answer to "${text}"`,
-          );
+          ).catch((error: Error) => {
+            // A stalled round trip says where the line stopped: at the rep, in its answer, or on the way back.
+            const rep = customer.rep;
+            const debug = {
+              repHasIt: rep.client.texts(customer.conversationId).includes(text),
+              repAcked: acked.some((a) => a.text === `re: ${text}`),
+              repState: rep.client.client.state,
+              repCuts: cuts.get(rep.client),
+              repWelcomes: rep.client.welcomes.map((w) => [w.mode, w.seq, w.snapshotReason]),
+              repLastSeq: rep.client.client.lastSeq,
+              repTail: rep.client.texts(customer.conversationId).slice(-4),
+              customerState: customer.client.client.state,
+              customerCuts: cuts.get(customer.client),
+              customerWelcomes: customer.client.welcomes.map((w) => [w.mode, w.seq, w.snapshotReason]),
+              customerLastSeq: customer.client.client.lastSeq,
+              customerTail: customer.client.texts(customer.conversationId).slice(-4),
+              nodes: nodes.map((n) => [n.name, n.cli.stderr.slice(-1500)]),
+            };
+            throw new Error(`${error.message}: ${JSON.stringify(debug)}`);
+          });
           roundTrips++;
           progress.emit("round trip");
         }
@@ -352,7 +373,8 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
     expect(failoverMs).toBeLessThan(5_000);
     await moreRoundTrips(12, "after the kill");
     // The killed node held clients: they were cut and are back.
-    expect([...cuts].filter(([client, count]) => count > cutBefore.get(client)!).length).toBeGreaterThan(0);
+    const cutByKill = [...cuts].filter(([client, count]) => count > cutBefore.get(client)!).length;
+    expect(cutByKill).toBeGreaterThan(0);
 
     // 2. The new leader is frozen for longer than its lease: the last node takes over, and traffic goes on there.
     const lastNode = survivors.find((node) => node !== secondLeader)!;
@@ -366,9 +388,12 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
     // Not before its lease (5 s) ran out without renewal.
     expect(replacedMs).toBeGreaterThanOrEqual(4_000);
     await moreRoundTrips(12, "while the second leader is frozen");
-    expect([...cuts].filter(([client, count]) => count > cutBeforeFreeze.get(client)!).length).toBeGreaterThan(0);
+    const cutByFreeze = [...cuts].filter(([client, count]) => count > cutBeforeFreeze.get(client)!).length;
+    expect(cutByFreeze).toBeGreaterThan(0);
 
     // Woken, it cannot write: it steps down (its commits are fenced) and serves as a follower.
+    // Frozen until another node led, so past its lease: it cannot have renewed it.
+    const frozenMs = Date.now() - frozenAt;
     secondLeader.cli.child.kill("SIGCONT");
     secondLeader.frozen = false;
     await logged(secondLeader, "the writer of this node was given up", frozenLogFrom, 10_000);
@@ -392,10 +417,12 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
     clients.splice(clients.indexOf(direct), 1);
 
     // 3. Every client not cut so far loses its connection once (a network blip) and resumes through HAProxy.
-    for (const [client, count] of cuts) if (count === 0) client.client.dropConnection();
+    const blipped = [...cuts].filter(([, count]) => count === 0).map(([client]) => client);
+    for (const client of blipped) client.client.dropConnection();
     await moreRoundTrips(12, "after the last cuts");
-    stopReps();
+    customersStopping = true;
     await Promise.race([Promise.all(customerLoops), failed]);
+    stopReps();
     await Promise.race([Promise.all(repWorkers), failed]);
     expect(failure).toBeNull();
 
@@ -494,7 +521,7 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
       "leader",
     ]);
     console.log(
-      `cluster behind HAProxy: ${acked.length} messages acknowledged, ${log.length} events, failover after kill -9 ${failoverMs} ms, frozen leader replaced after ${replacedMs} ms, ${Date.now() - started} ms in all`,
+      `cluster behind HAProxy: ${acked.length} messages acknowledged, ${log.length} events, failover after kill -9 ${failoverMs} ms, frozen leader replaced after ${replacedMs} ms (frozen ${frozenMs} ms), clients cut by the kill ${cutByKill}, by the freeze ${cutByFreeze}, by a blip ${blipped.length}, ${Date.now() - started} ms in all`,
     );
   }, 120_000);
 });
