@@ -69,7 +69,7 @@ async function health(node: Node): Promise<{ http: number; role?: unknown; ready
 }
 
 /** Resolve once the node's log (stderr) holds `line` after the first `from` characters: no polling. */
-function logged(node: Node, line: string, from: number, timeoutMs: number): Promise<void> {
+function logged(node: Node, line: string, from: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const stream = node.cli.child.stderr!;
     const check = () => {
@@ -81,11 +81,17 @@ function logged(node: Node, line: string, from: number, timeoutMs: number): Prom
       finish();
       reject(new Error(`${node.name} did not log "${line}" within ${timeoutMs} ms:\n${node.cli.stderr.slice(from)}`));
     }, timeoutMs);
+    const abandoned = () => {
+      finish();
+      reject(new Error(`no longer waiting for ${node.name} to log "${line}"`));
+    };
     const finish = () => {
       clearTimeout(timer);
       stream.off("data", check);
+      signal?.removeEventListener("abort", abandoned);
     };
     stream.on("data", check);
+    signal?.addEventListener("abort", abandoned);
     check();
   });
 }
@@ -93,9 +99,12 @@ function logged(node: Node, line: string, from: number, timeoutMs: number): Prom
 /** The first of these nodes to log that it leads; its /healthz then says so. */
 async function nextLeader(candidates: Node[], timeoutMs: number): Promise<Node> {
   const from = new Map(candidates.map((node) => [node, node.cli.stderr.length]));
+  const others = new AbortController();
   const leader = await Promise.any(
-    candidates.map((node) => logged(node, "this node leads the cluster", from.get(node)!, timeoutMs).then(() => node)),
-  );
+    candidates.map((node) =>
+      logged(node, "this node leads the cluster", from.get(node)!, timeoutMs, others.signal).then(() => node),
+    ),
+  ).finally(() => others.abort());
   expect(await health(leader)).toMatchObject({ http: 200, role: "leader", ready: true });
   return leader;
 }
@@ -345,20 +354,22 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
     /** Resolve once `count` more round trips were completed (fails as soon as a traffic loop failed). */
     const moreRoundTrips = (count: number, what: string): Promise<void> => {
       const target = roundTrips + count;
+      let check = () => undefined as void;
+      let timer: NodeJS.Timeout | undefined;
       const reached = new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (roundTrips < target) return;
-          progress.off("round trip", check);
-          clearTimeout(timer);
-          resolve();
+        check = () => {
+          if (roundTrips >= target) resolve();
         };
-        const timer = setTimeout(() => {
-          progress.off("round trip", check);
-          reject(new Error(`traffic stalled ${what}: ${roundTrips} of ${target} round trips`));
-        }, 30_000);
+        timer = setTimeout(
+          () => reject(new Error(`traffic stalled ${what}: ${roundTrips} of ${target} round trips`)),
+          30_000,
+        );
         progress.on("round trip", check);
       });
-      return Promise.race([reached, failed]);
+      return Promise.race([reached, failed]).finally(() => {
+        clearTimeout(timer);
+        progress.off("round trip", check);
+      });
     };
 
     await moreRoundTrips(12, "before the kill");
