@@ -454,6 +454,8 @@ export function postgresFailure(error: unknown): string | undefined {
     if (code.startsWith("53")) return "database out of resources";
     if (code === "58030") return "storage I/O error";
     if (code.startsWith("08")) return "database connection failed";
+    // The session sat idle in a transaction too long (a cluster writer frozen mid-commit): its connection is gone.
+    if (code === "25P03") return "database connection failed";
     if (code === "57P01" || code === "57P02") return "database shutting down";
     if (code === "57P03") return "database starting up";
     if (code === "40001" || code === "40P01") return "database busy";

@@ -402,8 +402,8 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
     const cutByFreeze = [...cuts].filter(([client, count]) => count > cutBeforeFreeze.get(client)!).length;
     expect(cutByFreeze).toBeGreaterThan(0);
 
-    // Woken, it cannot write: it steps down (its commits are fenced) and serves as a follower.
-    // Frozen until another node led, so past its lease: it cannot have renewed it.
+    // Frozen until another node led, so past its lease. Woken, it cannot write: its commits are fenced (what it held
+    // is refused, and its clients' retries land on the leader), it steps down and serves as a follower.
     const frozenMs = Date.now() - frozenAt;
     secondLeader.cli.child.kill("SIGCONT");
     secondLeader.frozen = false;
