@@ -8,6 +8,8 @@ import pg from "pg";
 
 /** Advisory lock key of leadership ("ccLD"). */
 export const LEADER_LOCK = 0x63634c44;
+/** How long a lease runs without renewal, unless told. */
+export const LEASE_MS = 5_000;
 
 export interface LeadershipOptions {
   url: string;
@@ -37,7 +39,7 @@ export const LEADER_TABLE_SQL = `CREATE TABLE IF NOT EXISTS cc_leader (
 
 export function campaign(options: LeadershipOptions): Leadership {
   const campaignMs = options.campaignMs ?? 200;
-  const leaseMs = options.leaseMs ?? 5_000;
+  const leaseMs = options.leaseMs ?? LEASE_MS;
   const renewMs = options.renewMs ?? 1_000;
   const emitter = new EventEmitter() as EventEmitter & Leadership;
   let client: pg.Client | null = null;
@@ -91,8 +93,11 @@ export function campaign(options: LeadershipOptions): Leadership {
       );
       return;
     }
+    // clock_timestamp(), not now(): now() is when the statement began, and this one may have waited for a frozen
+    // leader's commit to end (its transaction holds the row); a lease counted from then would be over at once, and
+    // another campaigner would cut this node off as if it were frozen.
     const won = await db.query<{ term: string }>(
-      "UPDATE cc_leader SET term = term + 1, node = $1, backend_pid = pg_backend_pid(), lease_until = now() + $2 * interval '1 millisecond' RETURNING term",
+      "UPDATE cc_leader SET term = term + 1, node = $1, backend_pid = pg_backend_pid(), lease_until = clock_timestamp() + $2 * interval '1 millisecond' RETURNING term",
       [options.node, leaseMs],
     );
     if (closed) return;
@@ -103,7 +108,7 @@ export function campaign(options: LeadershipOptions): Leadership {
   async function renew(db: pg.Client): Promise<void> {
     if (options.renewals !== undefined && !options.renewals()) return;
     const renewed = await db.query(
-      "UPDATE cc_leader SET lease_until = now() + $1 * interval '1 millisecond' WHERE term = $2 AND backend_pid = pg_backend_pid()",
+      "UPDATE cc_leader SET lease_until = clock_timestamp() + $1 * interval '1 millisecond' WHERE term = $2 AND backend_pid = pg_backend_pid()",
       [leaseMs, term],
     );
     if (renewed.rowCount !== 1) lose("the lease was taken by another node");

@@ -21,7 +21,7 @@ import type { StoreOptions } from "../store/queued-store.js";
 import { Writer } from "../writer/writer.js";
 import type { Health } from "../writer/writer.js";
 import { Gateway } from "../gateway/gateway.js";
-import { campaign } from "./leadership.js";
+import { campaign, LEASE_MS } from "./leadership.js";
 import type { Leadership, LeadershipOptions } from "./leadership.js";
 import { LogFollowingBus } from "./log-bus.js";
 import { NodeChannel } from "./node-channel.js";
@@ -226,6 +226,8 @@ export class ClusterNode {
     const store = await openPostgresStore<State>(options.url, {
       ...options.storeOptions,
       fence: () => (this.writerMayWrite ? this.leadership.term() : null),
+      // Frozen mid-commit, this node must not hold off the next leader past its lease (its transaction locks cc_leader).
+      idleInTransactionMs: options.leadership?.leaseMs ?? LEASE_MS,
     });
     let writer: Writer;
     try {

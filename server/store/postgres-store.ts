@@ -61,6 +61,12 @@ export interface PostgresStoreOptions extends StoreOptions {
    * leader that lost leadership can never write again.
    */
   fence?: () => number | null;
+  /**
+   * Postgres ends a session that sits this long inside a transaction (idle_in_transaction_session_timeout). A cluster
+   * writer frozen in the middle of a commit (SIGSTOP, a paused machine) would otherwise hold cc_leader FOR SHARE and
+   * the writers' lock until it wakes, and no other node could take the next term: the node gives its lease here.
+   */
+  idleInTransactionMs?: number;
 }
 
 /** `postgres://` and `postgresql://` URLs select this store (`cc-agent server --data URL`); anything else is a file. */
@@ -95,6 +101,9 @@ export async function openPostgresStore<S>(url: string, options: PostgresStoreOp
     max: POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: "cc-agent",
+    ...(options.idleInTransactionMs === undefined
+      ? {}
+      : { idle_in_transaction_session_timeout: options.idleInTransactionMs }),
   });
   // An idle connection that the database drops (restart, network) is reported here; without a listener it would
   // crash the process. The next query gets a new connection, or fails and is reported as UNAVAILABLE.
@@ -446,6 +455,8 @@ export function postgresFailure(error: unknown): string | undefined {
     if (code.startsWith("53")) return "database out of resources";
     if (code === "58030") return "storage I/O error";
     if (code.startsWith("08")) return "database connection failed";
+    // The session sat idle in a transaction too long (a cluster writer frozen mid-commit): its connection is gone.
+    if (code === "25P03") return "database connection failed";
     if (code === "57P01" || code === "57P02") return "database shutting down";
     if (code === "57P03") return "database starting up";
     if (code === "40001" || code === "40P01") return "database busy";

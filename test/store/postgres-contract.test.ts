@@ -157,6 +157,7 @@ describe("postgres: the store on its own", () => {
   it("maps Postgres's refusals to the reasons the server reports", () => {
     expect(postgresFailure({ code: "53100" })).toBe("disk full");
     expect(postgresFailure({ code: "08006" })).toBe("database connection failed");
+    expect(postgresFailure({ code: "25P03" })).toBe("database connection failed");
     expect(postgresFailure({ code: "57P01" })).toBe("database shutting down");
     expect(postgresFailure({ code: "ECONNREFUSED" })).toBe("database unreachable");
     expect(postgresFailure(new Error("Connection terminated unexpectedly"))).toBe("database unreachable");
