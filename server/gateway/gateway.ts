@@ -51,6 +51,8 @@ import { MESSAGES_PAGE } from "../../src/protocol/wire.js";
 
 /** A client whose send buffer stays above this is cut off (it cannot keep up). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** How long a resume waits for a replica that follows the log to reach the client's seq, or what the log holds. */
+const REPLICA_WAIT_MS = 2_000;
 
 /** What the gateway reads of the log: missed events for a resume, the event stream, `why`, the epoch. */
 export type CommittedLog = Pick<EventStore<State>, "eventsAfter" | "lastSeq" | "loadSnapshot" | "epoch" | "threadPage">;
@@ -125,6 +127,30 @@ export class Gateway {
 
   /** Committed events from the bus: applied to the replica, folded into the live figures, fanned out. */
   readonly onCommitted = (events: readonly DomainEvent[]): void => {
+    this.applyCommitted(events);
+    const reached = this.seqWaiters.filter((w) => w.seq <= this.state.seq);
+    if (reached.length === 0) return;
+    this.seqWaiters = this.seqWaiters.filter((w) => w.seq > this.state.seq);
+    for (const waiter of reached) waiter.resolve();
+  };
+
+  /** Those waiting for the replica to reach a seq (a resume on a node whose replica follows the log). */
+  private seqWaiters: { seq: number; resolve: () => void }[] = [];
+
+  /** Resolves once the replica holds `seq`, or after `ms` (the caller checks which). */
+  private replicaAt(seq: number, ms: number): Promise<void> {
+    if (this.state.seq >= seq) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { seq, resolve };
+      this.seqWaiters.push(waiter);
+      setTimeout(() => {
+        this.seqWaiters = this.seqWaiters.filter((w) => w !== waiter);
+        resolve();
+      }, ms).unref();
+    });
+  }
+
+  private applyCommitted(events: readonly DomainEvent[]): void {
     // The history the replica catches up with at start is applied only: nobody hears of it, the figures do not count it.
     let first = 0;
     while (first < events.length && events[first]!.seq <= this.liveAfter) evolve(this.state, events[first++]!);
@@ -138,7 +164,7 @@ export class Gateway {
     for (const event of fresh) this.fanOut(event);
     for (const event of fresh) this.live.add(event);
     this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
-  };
+  }
 
   /**
    * A client's frames of this turn (its events, then its answers, which the writer hands back right after it
@@ -581,10 +607,13 @@ export class Gateway {
   ): Promise<void> {
     let missedEvents: StoredEvent[] | null = null;
     let refused: SnapshotReason | null = null;
-    // With SQLite one pass does (its reads take no event-loop turn); a medium across the network may need more.
+    // With SQLite one pass does (its reads take no event-loop turn); a medium across the network may need more, and a
+    // replica that follows the log from another node (a cluster's follower) may be behind the log, or behind a client
+    // that was connected to a node further ahead: it is waited for, briefly, before a snapshot is given up to.
     for (let attempt = 1; ; attempt++) {
       await this.channel.settle();
       if (this.closed) return;
+      if (lastSeq !== undefined && lastSeq > this.state.seq) await this.replicaAt(lastSeq, REPLICA_WAIT_MS);
       const seq = this.state.seq;
       if (lastSeq !== undefined) {
         refused = await resumeRefusal(this.committed, lastSeq, epoch, seq, this.resumeDepth(connection));
@@ -592,7 +621,9 @@ export class Gateway {
       }
       const caughtUp = missedEvents === null || (missedEvents.at(-1)?.seq ?? lastSeq) === this.state.seq;
       if (caughtUp) break;
-      if (attempt === 3) {
+      const readUpTo = missedEvents?.at(-1)?.seq ?? 0;
+      if (readUpTo > this.state.seq) await this.replicaAt(readUpTo, REPLICA_WAIT_MS);
+      if (attempt === 5) {
         // The log keeps moving under the resume: a snapshot of the state as it is now.
         missedEvents = null;
         break;

@@ -71,7 +71,8 @@ describe("leadership on Postgres", () => {
       const termB = await elected(b);
       // The frozen node keeps campaigning once cut (a real frozen process would not), so it may win a term between.
       expect(termB).toBeGreaterThan(termA);
-      expect(Date.now() - frozen).toBeLessThan(5_000);
+      // The bound for a frozen leader (lease 1 s here; the rest is the campaign and a loaded machine).
+      expect(Date.now() - frozen).toBeLessThan(10_000);
       await gone;
       const leader = await sql(url, "SELECT node FROM cc_leader");
       expect(leader.rows[0].node).toBe("b");
