@@ -5,6 +5,7 @@
 // names of the nodes concerned. This channel then takes its answered rows (deleting them) and hands an outcome back
 // only once the node's replica has reached that seq: a client is never answered before its events are on its node.
 // A poll (every ~1 s) makes up for notifications lost while the listening connection was cut.
+import { Listener } from "./listener.js";
 import pg from "pg";
 import type { Actor, Command } from "../core/model.js";
 import type { CommandChannel, CommandOutcome, OutcomeListener } from "../command-channel.js";
@@ -71,8 +72,7 @@ export class PostgresCommandChannel implements CommandChannel {
   private readAgain = false;
   /** Notifications for this node that came while an insert was under way: its rows may be among them. */
   private notifiedDuringInsert = false;
-  private listener: pg.Client | null = null;
-  private reconnect: NodeJS.Timeout | null = null;
+  private listener: Listener | null = null;
   private readonly poll: NodeJS.Timeout;
   private readonly stopWatching: () => void;
   private closed = false;
@@ -101,7 +101,19 @@ export class PostgresCommandChannel implements CommandChannel {
   static async open(options: PostgresCommandChannelOptions): Promise<PostgresCommandChannel> {
     const channel = new PostgresCommandChannel(options);
     try {
-      await channel.listen();
+      channel.listener = await Listener.open({
+        url: options.url,
+        channel: OUTCOMES_CHANNEL,
+        applicationName: "cc-agent outcomes",
+        ...(options.reconnectMs === undefined ? {} : { reconnectMs: options.reconnectMs }),
+        onNotification: (payload) => {
+          if (!payload.split(",").includes(options.node)) return;
+          if (channel.inserting) channel.notifiedDuringInsert = true;
+          void channel.read();
+        },
+        onListening: () => void channel.read(),
+        onError: (error) => channel.failed(error),
+      });
       await channel.checkLeader();
     } catch (error) {
       await channel.close();
@@ -364,48 +376,6 @@ export class PostgresCommandChannel implements CommandChannel {
 
   // ---- listening ------------------------------------------------------------------------------------
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url, application_name: "cc-agent outcomes" });
-    const cut = (error?: unknown): void => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      client.end().catch(() => undefined);
-      if (error !== undefined) this.failed(error);
-      this.listenAgain();
-    };
-    this.listener = client;
-    client.on("notification", (message) => {
-      if (!(message.payload ?? "").split(",").includes(this.options.node)) return;
-      if (this.inserting) this.notifiedDuringInsert = true;
-      void this.read();
-    });
-    client.on("error", (error) => cut(error));
-    client.on("end", () => cut());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTCOMES_CHANNEL}`);
-    } catch (error) {
-      if (this.listener === client) this.listener = null;
-      client.end().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** Listen again after a pause, then read what was answered while no notification could arrive. */
-  private listenAgain(): void {
-    if (this.closed || this.reconnect) return;
-    this.reconnect = setTimeout(() => {
-      this.reconnect = null;
-      this.listen().then(
-        () => this.read(),
-        (failure: unknown) => {
-          this.failed(failure);
-          this.listenAgain();
-        },
-      );
-    }, this.options.reconnectMs ?? 200);
-  }
-
   /**
    * Stop: commands not answered yet are withdrawn (no leader runs them after this) and refused with
    * server/unavailable; answered ones waiting for the replica are handed back as they are.
@@ -414,11 +384,8 @@ export class PostgresCommandChannel implements CommandChannel {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.poll);
-    if (this.reconnect) clearTimeout(this.reconnect);
     this.stopWatching();
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    await this.listener?.close();
     await this.inserting;
     await this.reading;
     const unanswered = [...this.byId.keys()];

@@ -4,6 +4,7 @@
 // so the row is answered in the same transaction as the command's events: a command whose row has an outcome was run
 // and is never run again, and a new leader runs exactly the rows without one. Answered rows that no follower took
 // (their node went away) are deleted after a while.
+import { Listener } from "./listener.js";
 import pg from "pg";
 import type { Actor, Command } from "../core/model.js";
 import type { CommandOutcome, OutcomeListener } from "../command-channel.js";
@@ -44,8 +45,7 @@ export class CommandInbox {
   private readsStarted = 0;
   private reading: Promise<void> | null = null;
   private readAgain = false;
-  private listener: pg.Client | null = null;
-  private reconnect: NodeJS.Timeout | null = null;
+  private listener: Listener | null = null;
   private readonly poll: NodeJS.Timeout;
   /** When answered rows were last cleaned up: never yet, so the first poll does. */
   private lastCleanUp = Number.NEGATIVE_INFINITY;
@@ -68,7 +68,15 @@ export class CommandInbox {
   static async open(options: CommandInboxOptions): Promise<CommandInbox> {
     const inbox = new CommandInbox(options);
     try {
-      await inbox.listen();
+      inbox.listener = await Listener.open({
+        url: options.url,
+        channel: COMMANDS_CHANNEL,
+        applicationName: "cc-agent inbox listen",
+        ...(options.reconnectMs === undefined ? {} : { reconnectMs: options.reconnectMs }),
+        onNotification: () => void inbox.read(),
+        onListening: () => void inbox.read(),
+        onError: (error) => options.onError?.(error),
+      });
     } catch (error) {
       await inbox.close();
       throw error;
@@ -140,52 +148,12 @@ export class CommandInbox {
       .catch((error: unknown) => this.options.onError?.(error));
   }
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url, application_name: "cc-agent inbox listen" });
-    const cut = (error?: unknown): void => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      client.end().catch(() => undefined);
-      if (error !== undefined) this.options.onError?.(error);
-      this.listenAgain();
-    };
-    this.listener = client;
-    client.on("notification", () => void this.read());
-    client.on("error", (error) => cut(error));
-    client.on("end", () => cut());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${COMMANDS_CHANNEL}`);
-    } catch (error) {
-      if (this.listener === client) this.listener = null;
-      client.end().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  private listenAgain(): void {
-    if (this.closed || this.reconnect) return;
-    this.reconnect = setTimeout(() => {
-      this.reconnect = null;
-      this.listen().then(
-        () => this.read(),
-        (failure: unknown) => {
-          this.options.onError?.(failure);
-          this.listenAgain();
-        },
-      );
-    }, this.options.reconnectMs ?? 200);
-  }
-
   /** Stop taking commands (those handed to the writer are its own to finish or drop). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.poll);
-    if (this.reconnect) clearTimeout(this.reconnect);
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    await this.listener?.close();
     await this.reading;
     await this.pool.end().catch(() => undefined);
   }

@@ -2,7 +2,7 @@
 // Postgres store notifies `cc_events`; on each notification, and on a safety poll (a notification sent while the
 // listening connection was cut is lost), the bus reads what the log holds after the last seq it handed over and
 // publishes it to an InProcessBus, which gives subscribers the same catch-up-then-follow semantics as on the leader.
-import pg from "pg";
+import { Listener } from "./listener.js";
 import type { DomainEvent } from "../core/model.js";
 import { EVENTS_CHANNEL } from "../store/postgres-store.js";
 import { InProcessBus, type CommittedLog, type EventBus, type EventListener, type Subscription } from "../bus.js";
@@ -24,9 +24,8 @@ export class LogFollowingBus implements EventBus {
   private reading: Promise<void> | null = null;
   private again = false;
   private closed = false;
-  private listener: pg.Client | null = null;
+  private listener: Listener | null = null;
   private readonly poll: NodeJS.Timeout;
-  private reconnect: NodeJS.Timeout | null = null;
   private readonly seqWatchers = new Set<(seq: number) => void>();
 
   private constructor(
@@ -44,7 +43,14 @@ export class LogFollowingBus implements EventBus {
   static async open(log: CommittedLog, lastSeq: number, options: LogFollowingBusOptions): Promise<LogFollowingBus> {
     const bus = new LogFollowingBus(log, lastSeq, options);
     try {
-      await bus.listen();
+      bus.listener = await Listener.open({
+        url: options.url,
+        channel: EVENTS_CHANNEL,
+        ...(options.reconnectMs === undefined ? {} : { reconnectMs: options.reconnectMs }),
+        onNotification: () => void bus.read(),
+        onListening: () => void bus.read(),
+        onError: (error) => options.onError?.(error),
+      });
     } catch (error) {
       await bus.close();
       throw error;
@@ -122,52 +128,11 @@ export class LogFollowingBus implements EventBus {
     for (const watcher of this.seqWatchers) watcher(this.seq);
   }
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url });
-    const cut = (error?: unknown): void => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      client.end().catch(() => undefined);
-      if (error !== undefined) this.options.onError?.(error);
-      this.listenAgain();
-    };
-    this.listener = client;
-    client.on("notification", () => void this.read());
-    client.on("error", (error) => cut(error));
-    client.on("end", () => cut());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    } catch (error) {
-      if (this.listener === client) this.listener = null;
-      client.end().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** Connect again after a pause, and read what was committed while no notification could arrive. */
-  private listenAgain(): void {
-    if (this.closed || this.reconnect) return;
-    this.reconnect = setTimeout(() => {
-      this.reconnect = null;
-      this.listen().then(
-        () => this.read(),
-        (failure: unknown) => {
-          this.options.onError?.(failure);
-          this.listenAgain();
-        },
-      );
-    }, this.options.reconnectMs ?? 200);
-  }
-
   /** Stop listening and polling; subscribers get nothing more. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.poll);
-    if (this.reconnect) clearTimeout(this.reconnect);
-    const client = this.listener;
-    this.listener = null;
-    await client?.end().catch(() => undefined);
+    await this.listener?.close();
     await this.reading;
   }
 }
