@@ -128,6 +128,7 @@ export class Gateway {
   /** Committed events from the bus: applied to the replica, folded into the live figures, fanned out. */
   readonly onCommitted = (events: readonly DomainEvent[]): void => {
     this.applyCommitted(events);
+    if (this.seqWaiters.length === 0) return;
     const reached = this.seqWaiters.filter((w) => w.seq <= this.state.seq);
     if (reached.length === 0) return;
     this.seqWaiters = this.seqWaiters.filter((w) => w.seq > this.state.seq);
