@@ -614,7 +614,11 @@ export class Gateway {
     for (let attempt = 1; ; attempt++) {
       await this.channel.settle();
       if (this.closed) return;
-      if (lastSeq !== undefined && lastSeq > this.state.seq) await this.replicaAt(lastSeq, REPLICA_WAIT_MS);
+      // Only a replica behind its log waits: a client ahead of the log itself (a server restored from a backup) is not.
+      if (lastSeq !== undefined && lastSeq > this.state.seq) {
+        const logSeq = await this.committed.lastSeq();
+        if (logSeq > this.state.seq) await this.replicaAt(Math.min(lastSeq, logSeq), REPLICA_WAIT_MS);
+      }
       const seq = this.state.seq;
       if (lastSeq !== undefined) {
         refused = await resumeRefusal(this.committed, lastSeq, epoch, seq, this.resumeDepth(connection));
