@@ -112,12 +112,15 @@ export function welcomeFrames(client: Welcomed, input: WelcomeInput): ServerFram
   for (const c of snap.conversations) seen.add(c.id);
   // A resuming customer already holds their conversation too: later events add to it, not resend it.
   for (const c of snap.customerConversations) seen.add(c.id);
-  // Presence and capacity may have changed many times: send their current values once.
+  // The replay ends with a frame at the current seq: a client takes the welcome's seq as its own only from it, so that
+  // a connection cut during the replay resumes from the last event it got (docs/protocol.md). Staff get their
+  // presence and capacity in it (they may have changed many times: their current values, once) and pending offers.
+  const changes: Change[] = [];
   const me = client.userId ? state.users[client.userId] : undefined;
   if (me) {
-    const changes: Change[] = [{ kind: "user", user: userView(me, state.org.presenceReasons) }];
+    changes.push({ kind: "user", user: userView(me, state.org.presenceReasons) });
     for (const offer of snap.offers) changes.push({ kind: "offer", offer });
-    frames.push({ type: "event", seq, at: now, changes } satisfies EventFrame);
   }
+  frames.push({ type: "event", seq, at: now, changes } satisfies EventFrame);
   return frames;
 }

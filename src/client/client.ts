@@ -138,7 +138,9 @@ export class CcClient extends EventEmitter {
         this.attempt = 0;
         this.session = frame.session;
         if (frame.session.conversationToken) this.conversationToken = frame.session.conversationToken;
-        this.lastSeq = frame.seq;
+        // A resume's seq is ours only once its replay has ended (its last frame carries it): a cut during the
+        // replay must resume from the last event we got, not skip the rest (docs/protocol.md).
+        if (frame.mode === "snapshot") this.lastSeq = frame.seq;
         this.epoch = frame.epoch;
         this.setState("online");
         this.emit("welcome", frame);

@@ -406,7 +406,9 @@ function main(): void {
     state.session = true;
     state.reconnecting = false;
     state.reconnectDelay = 250;
-    state.lastSeq = frame.seq;
+    // A resume's seq is ours only once its replay has ended (its last event frame carries it), so that a cut during
+    // the replay resumes from the last event received.
+    if (frame.mode === "snapshot") state.lastSeq = frame.seq;
     state.epoch = frame.epoch;
     const session: Partial<Welcome["session"]> = frame.session || {};
     if (!state.identity && typeof session.conversationToken === "string") rememberToken(session.conversationToken);

@@ -1,0 +1,128 @@
+// A connection cut while a resume's missed events are still arriving loses none of them: the client takes the
+// welcome's seq as its own only once the replay has ended (with the frame at that seq every resume ends with), so
+// the next resume starts from the last event it got. docs/protocol.md, "Sequence numbers and resume".
+import { afterEach, describe, expect, it } from "vitest";
+import { startServer } from "../../server/start-server.js";
+import type { RunningServer } from "../../server/start-server.js";
+import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
+import { TestClient, waitFor } from "../helpers/ws.js";
+
+let server: RunningServer | null = null;
+const clients: TestClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server?.close();
+  server = null;
+});
+
+type Hello = ConstructorParameters<typeof TestClient>[1];
+
+async function connect(hello: Hello, resumeFrom?: { lastSeq: number; epoch: string }): Promise<TestClient> {
+  const c = new TestClient(server!.url, hello);
+  clients.push(c);
+  if (resumeFrom) {
+    c.client.lastSeq = resumeFrom.lastSeq;
+    c.client.epoch = resumeFrom.epoch;
+  }
+  return c.connect();
+}
+
+function token(id: string): string {
+  return server!.org.users.find((u) => u.id === id)!.token;
+}
+
+interface Seen {
+  frame: number;
+  held: number;
+  texts: string[];
+}
+
+/** The client's lastSeq as it stood when each frame was handed on: the welcome, then every event frame. */
+function seqsSeen(c: TestClient): { welcome: number | undefined; events: Seen[] } {
+  const seen = { welcome: undefined as number | undefined, events: [] as Seen[] };
+  c.client.on("welcome", () => (seen.welcome = c.client.lastSeq));
+  c.client.on("event", (frame: EventFrame) => {
+    const texts = frame.changes.flatMap((change) => (change.kind === "message" ? [change.message.text] : []));
+    seen.events.push({ frame: frame.seq, held: c.client.lastSeq!, texts });
+  });
+  return seen;
+}
+
+/** A rep (alice) and a customer in one conversation; returns the conversation's id. */
+async function chatting(): Promise<{
+  alice: TestClient;
+  customer: TestClient;
+  conversationId: string;
+  conversationToken: string;
+}> {
+  const alice = await connect({ role: "rep", token: token("alice") });
+  await alice.request({ type: "presence", presence: "available" });
+  const customer = await connect({ role: "customer" });
+  const { conversationId, conversationToken } = (await customer.request({
+    type: "start",
+    workstream: "live",
+    text: "Hi",
+  })) as { conversationId: string; conversationToken: string };
+  await alice.request({ type: "accept", offerId: (await alice.waitForOffer(conversationId)).id });
+  return { alice, customer, conversationId, conversationToken };
+}
+
+describe("a resume cut short", () => {
+  it("a rep's client holds the seq of the last event it got, and a resume from it brings the rest", async () => {
+    server = await startServer({ port: 0, dataFile: null });
+    const { alice, customer, conversationId } = await chatting();
+    const away = { lastSeq: alice.client.lastSeq!, epoch: alice.client.epoch! };
+    await alice.close();
+    const texts = ["one", "two", "three", "four"];
+    for (const text of texts) await customer.request({ type: "send", conversationId, text });
+
+    const back = new TestClient(server.url, { role: "rep", token: token("alice") });
+    const held = seqsSeen(back);
+    clients.push(back);
+    back.client.lastSeq = away.lastSeq;
+    back.client.epoch = away.epoch;
+    await back.connect();
+    const welcome = back.welcome as Welcome;
+    expect(welcome.mode).toBe("resume");
+    await waitFor(() => held.events.some((e) => e.frame === welcome.seq && e.held === welcome.seq), "the replay's end");
+    // Until the replay's last frame the client holds the seq of what it got, never the welcome's.
+    expect(held.welcome).toBe(away.lastSeq);
+    const firstMessage = held.events.find((e) => e.texts.includes("one"))!;
+    expect(firstMessage.held).toBe(firstMessage.frame);
+    expect(firstMessage.frame).toBeLessThan(welcome.seq);
+
+    // Cut right after the first missed event: a client resuming from what it held then gets the other three.
+    const again = await connect(
+      { role: "rep", token: token("alice") },
+      { lastSeq: firstMessage.held, epoch: away.epoch },
+    );
+    expect(again.welcome!.mode).toBe("resume");
+    for (const text of texts.slice(1)) await again.waitForText(conversationId, text);
+    expect(again.texts(conversationId)).toEqual(texts.slice(1));
+  });
+
+  it("a customer's resume ends with a frame at the welcome's seq, which the client then holds", async () => {
+    server = await startServer({ port: 0, dataFile: null });
+    const { alice, customer, conversationId, conversationToken } = await chatting();
+    const away = { lastSeq: customer.client.lastSeq!, epoch: customer.client.epoch! };
+    await customer.close();
+    await alice.request({ type: "send", conversationId, text: "Are you there?" });
+    await alice.request({ type: "send", conversationId, text: "Take your time." });
+
+    const back = new TestClient(server.url, { role: "customer", conversationToken });
+    const held = seqsSeen(back);
+    clients.push(back);
+    back.client.lastSeq = away.lastSeq;
+    back.client.epoch = away.epoch;
+    await back.connect();
+    const welcome = back.welcome as Welcome;
+    expect(welcome.mode).toBe("resume");
+    await waitFor(() => held.events.find((e) => e.frame === welcome.seq), "the frame at the welcome's seq");
+    expect(held.welcome).toBe(away.lastSeq);
+    const last = held.events.at(-1)!;
+    expect(last).toEqual({ frame: welcome.seq, held: welcome.seq, texts: [] });
+    expect(back.events.at(-1)!.changes).toEqual([]);
+    expect(back.texts(conversationId)).toEqual(["Are you there?", "Take your time."]);
+  });
+});
