@@ -117,7 +117,7 @@ export class Hub {
     // Tokens, the secret and limits are not in the core's org: the file as a whole says whether anything changed.
     const changed = JSON.stringify(file) !== JSON.stringify(this.gateway.orgFile);
     // First the core in the writer (a command that fails leaves memory as the log holds it), then the gateway's part.
-    const removed = this.node ? this.node.configure(file) : this.writer.configure(toOrg(file));
+    const removed = this.node ? await this.node.configure(file) : this.writer.configure(toOrg(file));
     this.gateway.useOrgFile(file);
     // Committed and sent (the aborts with their L4 warning) before anyone is signed out.
     await (this.node ? this.node.settle() : this.writer.settle());

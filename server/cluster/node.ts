@@ -24,6 +24,7 @@ import { Gateway } from "../gateway/gateway.js";
 import { campaign, LEASE_MS } from "./leadership.js";
 import type { Leadership, LeadershipOptions } from "./leadership.js";
 import { LogFollowingBus } from "./log-bus.js";
+import type { CommandOutcome } from "../command-channel.js";
 import { NodeChannel } from "./node-channel.js";
 import { PostgresCommandChannel } from "./command-channel-pg.js";
 import { CommandInbox } from "./command-inbox.js";
@@ -356,9 +357,20 @@ export class ClusterNode {
     return { status: "ok", role, ready: caughtUp };
   }
 
-  /** The org file applied: by the writer while leading (its events fan out), by the gateway in any case. */
-  configure(file: OrgFile): string[] {
-    return this.currentWriter?.configure(toOrg(file)) ?? [];
+  /**
+   * The org file's core part applied: by this node's writer while it leads, else sent to the leader as a command (the
+   * gateway takes its own part, tokens, secrets and limits, in any case). What it removed.
+   */
+  async configure(file: OrgFile): Promise<string[]> {
+    const org = toOrg(file);
+    const writer = this.currentWriter;
+    if (writer) return writer.configure(org);
+    if (JSON.stringify(org) === JSON.stringify(this.gateway.state.org)) return [];
+    const outcome = await new Promise<CommandOutcome>((resolve) =>
+      this.channel.submit({ role: "system" }, { type: "configure", org }, resolve),
+    );
+    if (!outcome.ok) throw new Error(`the leader did not apply it: ${outcome.error.message}`);
+    return (outcome.result?.removed as string[] | undefined) ?? [];
   }
 
   async settle(): Promise<void> {

@@ -1,9 +1,13 @@
 // Two cluster nodes in this process (startServer with a Postgres URL, test/helpers/postgres.ts), each with its own
 // port: one leads, the other follows the log and fans out to its own clients. A leader that stops renewing its lease
 // is cut off and replaced; it steps down to follower, and its writer can no longer write.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LEADER_LOCK } from "../../server/cluster/leadership.js";
+import { DEMO_USER_IDS, demoOrgFile } from "../../server/org-file.js";
 import { startServer, type RunningServer } from "../../server/start-server.js";
 import { startPostgres, type PostgresCluster } from "../helpers/postgres.js";
 import { healthz } from "../helpers/server.js";
@@ -31,9 +35,11 @@ async function node(
   url: string,
   name: string,
   leadership: { renewals?: () => boolean; campaignMs?: number } = {},
+  orgFile?: string,
 ): Promise<RunningServer> {
   const server = await startServer({
     dataFile: url,
+    ...(orgFile ? { orgFile } : {}),
     cluster: { node: name, leadership: { leaseMs: 1_000, renewMs: 200, ...leadership } },
   });
   servers.push(server);
@@ -86,6 +92,41 @@ describe("cluster nodes on one Postgres database", () => {
     expect(samSeqs).toEqual(expect.arrayContaining(alice.events.map((e) => e.seq).filter((seq) => seq >= samSeqs[0]!)));
     expect(samSeqs).toEqual([...samSeqs].sort((x, y) => x - y));
     expect((await healthz(b)).seq).toBe((await healthz(a)).seq);
+  }, 30_000);
+
+  it("SPEC L4: an org file reloaded on a follower is committed by the leader: every node's clients see it, and a rep it adds signs in and works", async () => {
+    const url = await cluster.createDatabase();
+    const dir = mkdtempSync(join(tmpdir(), "cc-agent-cluster-org-"));
+    const orgFile = join(dir, "org.json");
+    const org = demoOrgFile({
+      secret: "s".repeat(64),
+      tokens: Object.fromEntries(DEMO_USER_IDS.map((id) => [id, `${id}-token-0123456789abcdef`])),
+    });
+    writeFileSync(orgFile, JSON.stringify(org), { mode: 0o600 });
+    try {
+      const a = await node(url, "a", {}, orgFile);
+      const b = await node(url, "b", {}, orgFile);
+      expect(await healthz(b)).toMatchObject({ role: "follower" });
+      const samOnLeader = await connect(a, { role: "supervisor", token: token(a, "sam") });
+
+      const dana = {
+        ...org.users.find((u) => u.id === "alice")!,
+        id: "dana",
+        name: "Dana Diaz",
+        token: "dana-token-0123456789abcdef",
+      };
+      writeFileSync(orgFile, JSON.stringify({ ...org, users: [...org.users, dana] }), { mode: 0o600 });
+      expect(await b.reloadOrg()).toEqual({ ok: true, changed: true, removed: [] });
+
+      // Committed by the leader: its own clients hear of Dana.
+      await waitFor(() => samOnLeader.users.get("dana"), "the leader's supervisor to see Dana");
+      // The follower took her token: she signs in there, and her presence is committed.
+      const onFollower = await connect(b, { role: "rep", token: dana.token });
+      await onFollower.request({ type: "presence", presence: "available" });
+      await waitFor(() => samOnLeader.users.get("dana")?.presence === "available", "Dana Available on the leader");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it("a leader that stops renewing its lease is cut off and replaced: it steps down to follower, with no writer", async () => {
