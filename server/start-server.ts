@@ -75,15 +75,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The demo org's secret and tokens are generated once per data file and kept in it. */
+/**
+ * The demo org's secret and tokens are generated once per data file and kept in it (claimed: cluster nodes starting at
+ * once on a new database all take the first one's).
+ */
 async function demoOrg(store: EventStore<State>): Promise<OrgFile> {
   let secrets = await store.getMeta("demo-secrets");
   if (!secrets) {
     const tokens = Object.fromEntries(
       DEMO_USER_IDS.map((id) => [id, `${id}-${randomBytes(18).toString("base64url")}`]),
     );
-    secrets = JSON.stringify({ secret: randomBytes(32).toString("hex"), tokens });
-    await store.setMeta("demo-secrets", secrets);
+    secrets = await store.claimMeta(
+      "demo-secrets",
+      JSON.stringify({ secret: randomBytes(32).toString("hex"), tokens }),
+    );
   }
   return demoOrgFile(JSON.parse(secrets) as { secret: string; tokens: Record<string, string> });
 }

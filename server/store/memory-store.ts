@@ -98,6 +98,10 @@ export function memoryMedium(log: MemoryLog): Medium {
     setMeta: (key, value) => {
       log.meta.set(key, value);
     },
+    claimMeta: (key, value) => {
+      if (!log.meta.has(key)) log.meta.set(key, value);
+      return log.meta.get(key)!;
+    },
     close: () => undefined,
   };
 }

@@ -387,6 +387,13 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
           [key, value],
         );
       }),
+    claimMeta: (key, value) =>
+      attempt(async () => {
+        await pool.query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", [key, value]);
+        // A statement of its own: it sees the row of whichever node's insert won.
+        const result = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = $1", [key]);
+        return result.rows[0]!.value;
+      }),
     close: () => pool.end(),
   };
 }

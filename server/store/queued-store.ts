@@ -99,6 +99,8 @@ export interface Medium {
   snapshotSeq(): MaybePromise<number>;
   getMeta(key: string): MaybePromise<string | undefined>;
   setMeta(key: string, value: string): MaybePromise<void>;
+  /** Write `value` unless `key` has one; what `key` holds after that (the first writer's value wins a race). */
+  claimMeta(key: string, value: string): MaybePromise<string>;
   close(): MaybePromise<void>;
 }
 
@@ -157,7 +159,8 @@ async function indexThreads(
 async function createEpoch(medium: Medium): Promise<string> {
   const epoch = newEpoch();
   try {
-    await guard("WRITE_FAILED", "write to", medium.file, () => medium.setMeta(EPOCH_KEY, epoch));
+    // Claimed, not overwritten: servers starting at once on a new shared log (cluster nodes) all get the same epoch.
+    return await guard("WRITE_FAILED", "write to", medium.file, () => medium.claimMeta(EPOCH_KEY, epoch));
   } catch (error) {
     if (!(error instanceof StoreError && error.code === "UNAVAILABLE")) throw error;
   }
@@ -316,6 +319,14 @@ class QueuedStore<S> implements EventStore<S> {
   async getMeta(key: string): Promise<string | undefined> {
     this.#assertOpen();
     return this.#read(() => this.#medium.getMeta(key));
+  }
+
+  async claimMeta(key: string, value: string): Promise<string> {
+    this.#assertOpen();
+    if (typeof key !== "string" || typeof value !== "string") {
+      throw new StoreError("INVALID_DATA", "claimMeta: key and value must be strings");
+    }
+    return this.#write(() => this.#medium.claimMeta(key, value));
   }
 
   async setMeta(key: string, value: string): Promise<void> {

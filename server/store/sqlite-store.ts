@@ -202,6 +202,9 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
   const deleteOlderSnapshots = db.prepare<[number]>("DELETE FROM snapshots WHERE seq < ?");
   const deletePiecesUpTo = db.prepare<[number]>("DELETE FROM snapshot_pieces WHERE seq <= ?");
   const selectMeta = db.prepare<[string], string>("SELECT value FROM meta WHERE key = ?").pluck();
+  const insertMeta = db.prepare<[string, string]>(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+  );
   const upsertMeta = db.prepare<[string, string]>(
     "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   );
@@ -256,6 +259,10 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
     getMeta: (key) => selectMeta.get(key),
     setMeta: (key, value) => {
       upsertMeta.run(key, value);
+    },
+    claimMeta: (key, value) => {
+      insertMeta.run(key, value);
+      return selectMeta.get(key)!;
     },
     close: () => {
       db.close();

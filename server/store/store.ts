@@ -125,6 +125,11 @@ export interface EventStore<S = unknown> {
   /** Written (and durable) once it resolves, independently of the pending events. */
   setMeta(key: string, value: string): Promise<void>;
   /**
+   * Write `value` unless `key` already has one, and resolve to what `key` holds then: of stores racing on one log
+   * (cluster nodes starting at once), the first to write wins and all get its value.
+   */
+  claimMeta(key: string, value: string): Promise<string>;
+  /**
    * Commit pending events, then close. Idempotent (every call returns the same promise). The store is closed even if
    * that last commit fails (the error is rethrown). Every other member throws or rejects with a StoreError (code
    * CLOSED) once close() was called.

@@ -129,6 +129,15 @@ describe("cluster nodes on one Postgres database", () => {
     }
   }, 30_000);
 
+  it("two nodes started at once on a new database share one epoch and one set of demo tokens", async () => {
+    const url = await cluster.createDatabase();
+    const [a, b] = await Promise.all([node(url, "a"), node(url, "b")]);
+    expect(token(b, "alice")).toBe(token(a, "alice"));
+    const onA = await connect(a, { role: "rep", token: token(a, "alice") });
+    const onB = await connect(b, { role: "rep", token: token(a, "alice") });
+    expect(onB.welcome!.epoch).toBe(onA.welcome!.epoch);
+  }, 30_000);
+
   it("a leader that stops renewing its lease is cut off and replaced: it steps down to follower, with no writer", async () => {
     const url = await cluster.createDatabase();
     let renewing = true;

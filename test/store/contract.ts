@@ -461,6 +461,18 @@ export function storeContract(name: string, newLog: NewLog, media: MediumTraits 
       expect(await store.getMeta("server.name")).toBe("Recepção");
     });
 
+    it("claims metadata: the first value written wins, and every store racing on one log gets it", async () => {
+      const log = await freshLog();
+      const [a, b] = await Promise.all([openOn(log), openOn(log)]);
+      // Opened at once on a new log: one epoch between them.
+      expect(a.epoch).toBe(b.epoch);
+      const claimed = await Promise.all([a.claimMeta("demo-secrets", "from-a"), b.claimMeta("demo-secrets", "from-b")]);
+      expect(["from-a", "from-b"]).toContain(claimed[0]);
+      expect(claimed[1]).toBe(claimed[0]);
+      expect(await a.claimMeta("demo-secrets", "later")).toBe(claimed[0]);
+      expect(await b.getMeta("demo-secrets")).toBe(claimed[0]);
+    });
+
     it("has an epoch: random per log, the same for every store opened on it", async () => {
       const log = await freshLog();
       const first = await openOn(log);
