@@ -12,8 +12,8 @@ import { assertReplayThroughStore, NUM_RUNS } from "../core/property.js";
 /**
  * 25 sequences under `npm test`: with a schema per run (a database per run costs ~0.5 s more in CREATE DATABASE), a
  * run (the tables, three stores opened, up to ~120 commits and reads) takes 0.5 to 0.8 s on a loaded 2-core machine,
- * so the test stays under ~20 s there, and the file (the cluster's start included) under ~30 s. `npm run fuzz` does
- * not run this file; FC_NUM_RUNS scales it when it is run by hand (a fortieth of the core property's runs).
+ * so the test stays under ~20 s there, and the file (the cluster's start included) under ~30 s. `npm run fuzz` runs it
+ * too, scaled by FC_NUM_RUNS (a fortieth of the core property's runs).
  */
 const POSTGRES_RUNS = Math.max(25, Math.round(NUM_RUNS / 40));
 

@@ -21,7 +21,7 @@ import {
 
 /**
  * Sequences per store: 50 (SQLite commits with a sync to disk each: about 6 s on a free core). `npm run fuzz` runs
- * the core property alone; run by hand with FC_NUM_RUNS (and FC_SEED=random), this file takes a twentieth of it.
+ * this file too (with FC_NUM_RUNS and FC_SEED=random): it takes a twentieth of the core property's runs.
  */
 const STORE_RUNS = Math.max(50, Math.round(NUM_RUNS / 20));
 
