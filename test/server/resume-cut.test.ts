@@ -18,14 +18,25 @@ afterEach(async () => {
 
 type Hello = ConstructorParameters<typeof TestClient>[1];
 
-async function connect(hello: Hello, resumeFrom?: { lastSeq: number; epoch: string }): Promise<TestClient> {
+async function connect(hello: Hello): Promise<TestClient> {
   const c = new TestClient(server!.url, hello);
   clients.push(c);
-  if (resumeFrom) {
-    c.client.lastSeq = resumeFrom.lastSeq;
-    c.client.epoch = resumeFrom.epoch;
-  }
   return c.connect();
+}
+
+type Held = { lastSeq: number; epoch: string };
+
+/** A client resuming from `away`, watched frame by frame (seqsSeen) from its welcome on. */
+async function resuming(hello: Hello, away: Held): Promise<{ back: TestClient; held: Seqs; welcome: Welcome }> {
+  const back = new TestClient(server!.url, hello);
+  clients.push(back);
+  const held = seqsSeen(back);
+  back.client.lastSeq = away.lastSeq;
+  back.client.epoch = away.epoch;
+  await back.connect();
+  const welcome = back.welcome as Welcome;
+  expect(welcome.mode).toBe("resume");
+  return { back, held, welcome };
 }
 
 function token(id: string): string {
@@ -39,8 +50,10 @@ interface Seen {
 }
 
 /** The client's lastSeq as it stood when each frame was handed on: the welcome, then every event frame. */
-function seqsSeen(c: TestClient): { welcome: number | undefined; events: Seen[] } {
-  const seen = { welcome: undefined as number | undefined, events: [] as Seen[] };
+type Seqs = { welcome: number | undefined; events: Seen[] };
+
+function seqsSeen(c: TestClient): Seqs {
+  const seen: Seqs = { welcome: undefined, events: [] };
   c.client.on("welcome", () => (seen.welcome = c.client.lastSeq));
   c.client.on("event", (frame: EventFrame) => {
     const texts = frame.changes.flatMap((change) => (change.kind === "message" ? [change.message.text] : []));
@@ -77,14 +90,7 @@ describe("a resume cut short", () => {
     const texts = ["one", "two", "three", "four"];
     for (const text of texts) await customer.request({ type: "send", conversationId, text });
 
-    const back = new TestClient(server.url, { role: "rep", token: token("alice") });
-    const held = seqsSeen(back);
-    clients.push(back);
-    back.client.lastSeq = away.lastSeq;
-    back.client.epoch = away.epoch;
-    await back.connect();
-    const welcome = back.welcome as Welcome;
-    expect(welcome.mode).toBe("resume");
+    const { held, welcome } = await resuming({ role: "rep", token: token("alice") }, away);
     await waitFor(() => held.events.some((e) => e.frame === welcome.seq && e.held === welcome.seq), "the replay's end");
     // Until the replay's last frame the client holds the seq of what it got, never the welcome's.
     expect(held.welcome).toBe(away.lastSeq);
@@ -93,11 +99,10 @@ describe("a resume cut short", () => {
     expect(firstMessage.frame).toBeLessThan(welcome.seq);
 
     // Cut right after the first missed event: a client resuming from what it held then gets the other three.
-    const again = await connect(
+    const { back: again } = await resuming(
       { role: "rep", token: token("alice") },
       { lastSeq: firstMessage.held, epoch: away.epoch },
     );
-    expect(again.welcome!.mode).toBe("resume");
     for (const text of texts.slice(1)) await again.waitForText(conversationId, text);
     expect(again.texts(conversationId)).toEqual(texts.slice(1));
   });
@@ -110,14 +115,7 @@ describe("a resume cut short", () => {
     await alice.request({ type: "send", conversationId, text: "Are you there?" });
     await alice.request({ type: "send", conversationId, text: "Take your time." });
 
-    const back = new TestClient(server.url, { role: "customer", conversationToken });
-    const held = seqsSeen(back);
-    clients.push(back);
-    back.client.lastSeq = away.lastSeq;
-    back.client.epoch = away.epoch;
-    await back.connect();
-    const welcome = back.welcome as Welcome;
-    expect(welcome.mode).toBe("resume");
+    const { back, held, welcome } = await resuming({ role: "customer", conversationToken }, away);
     await waitFor(() => held.events.find((e) => e.frame === welcome.seq), "the frame at the welcome's seq");
     expect(held.welcome).toBe(away.lastSeq);
     const last = held.events.at(-1)!;
