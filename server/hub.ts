@@ -3,7 +3,7 @@
 // flows gateway → command channel → writer (decide, commit, publish) → bus → the gateway's replica → views to the
 // sockets → the command's answer.
 import type { WebSocket } from "ws";
-import { initialState, upgradeState } from "./core/evolve.js";
+import { initialState } from "./core/evolve.js";
 import { shareAllConversations, shareConversations } from "./core/sharing.js";
 import type { State } from "./core/model.js";
 import type { Clock } from "./clock.js";
@@ -15,6 +15,7 @@ import { InProcessBus } from "./bus.js";
 import type { Subscription } from "./bus.js";
 import { InProcessCommandChannel } from "./command-channel.js";
 import { Writer } from "./writer/writer.js";
+import { replicaOf } from "./writer/recovery.js";
 import type { Health } from "./writer/writer.js";
 import { Gateway } from "./gateway/gateway.js";
 import { ClusterNode } from "./cluster/node.js";
@@ -70,6 +71,10 @@ export class Hub {
       return new Hub(null, node.gateway, null, node, store);
     }
     const bus = new InProcessBus(store, await store.lastSeq());
+    // The replica starts from the state the writer recovered (the latest snapshot and the events after it), not from
+    // a second reading of them; the bus brings the rest from the store, up to what the writer committed on start (its
+    // org), before the server serves anyone.
+    let recovered: State | null = null;
     const writer = await Writer.open({
       org: toOrg(options.org),
       store,
@@ -77,11 +82,11 @@ export class Hub {
       clock,
       logger,
       ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+      onRecovered: (state) => {
+        recovered = replicaOf(state);
+      },
     });
-    // The replica starts, as a gateway elsewhere would, from the latest snapshot; the bus replays the rest from the
-    // store, up to what the writer committed on start (its org), before the server serves anyone.
-    const snap = await store.loadSnapshot();
-    const replica = snap ? upgradeState(snap.state) : initialState(toOrg(options.org));
+    const replica = recovered ?? initialState(toOrg(options.org));
     const gateway = new Gateway({
       org: options.org,
       state: replica,
