@@ -30,7 +30,10 @@ export async function replayLog(
  */
 export function replicaOf(state: State): State {
   const { conversations, ...rest } = state;
-  const replica = upgradeState({ ...(JSON.parse(JSON.stringify(rest)) as Omit<State, "conversations">), conversations: dict() });
+  const replica = upgradeState({
+    ...(JSON.parse(JSON.stringify(rest)) as Omit<State, "conversations">),
+    conversations: dict(),
+  });
   for (const id in conversations) replica.conversations[id] = conversations[id]!;
   shareAllConversations(state, replica);
   return replica;
