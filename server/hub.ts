@@ -18,8 +18,8 @@ import { Writer } from "./writer/writer.js";
 import { replicaOf } from "./writer/recovery.js";
 import type { Health } from "./writer/writer.js";
 import { Gateway } from "./gateway/gateway.js";
-import { ClusterNode } from "./cluster/node.js";
-import type { ClusterNodeOptions, NodeHealth } from "./cluster/node.js";
+// The cluster (and the Postgres client) loads only for a node of one: a server on a SQLite file starts without it.
+import type { ClusterNode, ClusterNodeOptions, NodeHealth } from "./cluster/node.js";
 
 export interface HubOptions {
   org: OrgFile;
@@ -59,6 +59,7 @@ export class Hub {
   static async open(options: HubOptions): Promise<Hub> {
     const { store, clock, logger } = options;
     if (options.cluster) {
+      const { ClusterNode } = await import("./cluster/node.js");
       const node = await ClusterNode.open({
         ...options.cluster,
         org: options.org,
