@@ -15,9 +15,9 @@ export async function replayLog(
   const snap = await store.loadSnapshot();
   const state = snap ? upgradeState(snap.state) : initialState(org);
   let replayed = 0;
-  for await (const event of store.eventsAfter(snap?.seq ?? 0)) {
-    evolve(state, event as unknown as DomainEvent);
-    replayed++;
+  for await (const page of store.eventPagesAfter(snap?.seq ?? 0)) {
+    for (const event of page) evolve(state, event as unknown as DomainEvent);
+    replayed += page.length;
   }
   return { state, replayed, fromSnapshot: snap?.seq ?? null };
 }
