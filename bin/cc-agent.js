@@ -11,9 +11,12 @@ if (process.stdout.isTTY) for (const name of ["CI", "CONTINUOUS_INTEGRATION"]) d
 // DEV=true asks Ink to connect to React DevTools (not installed) and to read its package.json beside its own files,
 // which the bundle does not have: the console would not start.
 delete process.env.DEV;
-// `cc-agent report` streams a whole event log: its own entry loads nothing of the console (src/cli/report-main.ts).
+// `cc-agent report` streams a whole event log, and `cc-agent server` starts against the clock: their own entries load
+// nothing of the console (src/cli/report-main.ts, src/cli/server-main.ts).
 const { main } =
   process.argv[2] === "report"
     ? await import("../dist/bundle/cc-agent-report.js")
-    : await import("../dist/bundle/cc-agent.js");
+    : process.argv[2] === "server"
+      ? await import("../dist/bundle/cc-agent-server.js")
+      : await import("../dist/bundle/cc-agent.js");
 await main(process.argv);

@@ -57,8 +57,13 @@ const stringWidthWithFastPath = {
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  // `cc-agent report` has an entry of its own (src/cli/report-main.ts): it loads none of the console's libraries.
-  entryPoints: { "cc-agent": "src/cli/program.ts", "cc-agent-report": "src/cli/report-main.ts" },
+  // `cc-agent report` and `cc-agent server` have entries of their own (src/cli/report-main.ts, server-main.ts): they
+  // load none of the console's libraries.
+  entryPoints: {
+    "cc-agent": "src/cli/program.ts",
+    "cc-agent-report": "src/cli/report-main.ts",
+    "cc-agent-server": "src/cli/server-main.ts",
+  },
   outdir,
   bundle: true,
   splitting: true,

@@ -3,7 +3,7 @@
 // flows gateway → command channel → writer (decide, commit, publish) → bus → the gateway's replica → views to the
 // sockets → the command's answer.
 import type { WebSocket } from "ws";
-import { initialState, upgradeState } from "./core/evolve.js";
+import { initialState } from "./core/evolve.js";
 import { shareAllConversations, shareConversations } from "./core/sharing.js";
 import type { State } from "./core/model.js";
 import type { Clock } from "./clock.js";
@@ -15,10 +15,11 @@ import { InProcessBus } from "./bus.js";
 import type { Subscription } from "./bus.js";
 import { InProcessCommandChannel } from "./command-channel.js";
 import { Writer } from "./writer/writer.js";
+import { replicaOf } from "./writer/recovery.js";
 import type { Health } from "./writer/writer.js";
 import { Gateway } from "./gateway/gateway.js";
-import { ClusterNode } from "./cluster/node.js";
-import type { ClusterNodeOptions, NodeHealth } from "./cluster/node.js";
+// The cluster (and the Postgres client) loads only for a node of one: a server on a SQLite file starts without it.
+import type { ClusterNode, ClusterNodeOptions, NodeHealth } from "./cluster/node.js";
 
 export interface HubOptions {
   org: OrgFile;
@@ -58,6 +59,7 @@ export class Hub {
   static async open(options: HubOptions): Promise<Hub> {
     const { store, clock, logger } = options;
     if (options.cluster) {
+      const { ClusterNode } = await import("./cluster/node.js");
       const node = await ClusterNode.open({
         ...options.cluster,
         org: options.org,
@@ -70,6 +72,10 @@ export class Hub {
       return new Hub(null, node.gateway, null, node, store);
     }
     const bus = new InProcessBus(store, await store.lastSeq());
+    // The replica starts from the state the writer recovered (the latest snapshot and the events after it), not from
+    // a second reading of them; the bus brings the rest from the store, up to what the writer committed on start (its
+    // org), before the server serves anyone.
+    let recovered: State | null = null;
     const writer = await Writer.open({
       org: toOrg(options.org),
       store,
@@ -77,11 +83,11 @@ export class Hub {
       clock,
       logger,
       ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+      onRecovered: (state) => {
+        recovered = replicaOf(state);
+      },
     });
-    // The replica starts, as a gateway elsewhere would, from the latest snapshot; the bus replays the rest from the
-    // store, up to what the writer committed on start (its org), before the server serves anyone.
-    const snap = await store.loadSnapshot();
-    const replica = snap ? upgradeState(snap.state) : initialState(toOrg(options.org));
+    const replica = recovered ?? initialState(toOrg(options.org));
     const gateway = new Gateway({
       org: options.org,
       state: replica,

@@ -22,7 +22,7 @@ import { openMemoryStore } from "./store/memory-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { threadOf } from "./gateway/thread-reads.js";
 import type { SqliteStoreOptions } from "./store/sqlite-store.js";
-import { isPostgresUrl, openPostgresStore, redactUrl } from "./store/postgres-store.js";
+import { isPostgresUrl, redactUrl } from "./store/postgres-url.js";
 import { lockDataFile } from "./store/lock.js";
 import type { DataFileLock } from "./store/lock.js";
 import { MAX_FRAME_BYTES } from "../src/protocol/messages.js";
@@ -123,7 +123,7 @@ async function listen(
   const store = !options.dataFile
     ? await openMemoryStore<State>(undefined, { threadOf })
     : isPostgresUrl(options.dataFile)
-      ? await openPostgresStore<State>(options.dataFile, { threadOf })
+      ? await (await import("./store/postgres-store.js")).openPostgresStore<State>(options.dataFile, { threadOf })
       : await openSqliteStore<State>(options.dataFile, { ...options.storeOptions, threadOf });
   let hub: Hub;
   let org: OrgFile;

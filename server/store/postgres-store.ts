@@ -69,25 +69,8 @@ export interface PostgresStoreOptions extends StoreOptions {
   idleInTransactionMs?: number;
 }
 
-/** `postgres://` and `postgresql://` URLs select this store (`cc-agent server --data URL`); anything else is a file. */
-export function isPostgresUrl(data: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(data);
-}
-
-/** The URL with its password replaced by "***", for logs and messages: the password is never printed. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
-    for (const key of [...parsed.searchParams.keys()]) {
-      if (/pass/i.test(key)) parsed.searchParams.set(key, "***");
-    }
-    return parsed.toString();
-  } catch {
-    // Not parseable as a URL: hide everything between "//" and "@".
-    return url.replace(/\/\/[^@/]*@/, "//***@");
-  }
-}
+import { redactUrl } from "./postgres-url.js";
+export { isPostgresUrl, redactUrl } from "./postgres-url.js";
 
 /**
  * Open the event store in the Postgres database at `url`, creating its tables if needed. Rejects with a StoreError

@@ -15,7 +15,7 @@ import {
 
 /** The meta key of the log's epoch (see EventStore.epoch). */
 export const EPOCH_KEY = "epoch";
-/** Rows fetched per read by eventsAfter(). */
+/** Rows fetched per read by eventsAfter() and eventPagesAfter(). */
 const PAGE_SIZE = 1_000;
 /** The most events one threadPage() reads. */
 const MAX_THREAD_PAGE = 10_000;
@@ -272,6 +272,14 @@ class QueuedStore<S> implements EventStore<S> {
     return this.#iterate(afterSeq, limit ?? Number.POSITIVE_INFINITY);
   }
 
+  eventPagesAfter(afterSeq: number): AsyncIterable<StoredEvent[]> {
+    this.#assertOpen();
+    if (typeof afterSeq !== "number" || Number.isNaN(afterSeq)) {
+      throw new StoreError("INVALID_DATA", `eventPagesAfter: afterSeq must be a number, got ${String(afterSeq)}`);
+    }
+    return this.#pages(afterSeq);
+  }
+
   async threadPage(
     thread: string,
     options: { before?: number; limit: number },
@@ -432,6 +440,20 @@ class QueuedStore<S> implements EventStore<S> {
       }
       // Stop only when nothing is past the cursor, so events committed while the caller was iterating are included.
       if (rows.length === 0) return;
+    }
+  }
+
+  async *#pages(afterSeq: number): AsyncGenerator<StoredEvent[], void, undefined> {
+    let cursor = afterSeq;
+    for (;;) {
+      // As #iterate: each page its own short read.
+      this.#assertOpen();
+      const rows = await this.#read(() => this.#medium.page(cursor, PAGE_SIZE));
+      if (rows.length === 0) return;
+      const page: StoredEvent[] = [];
+      for (const [seq, body] of rows) page.push(this.#parse<StoredEvent>(body, `event ${seq}`));
+      cursor = rows.at(-1)![0];
+      yield page;
     }
   }
 

@@ -97,6 +97,12 @@ export interface EventStore<S = unknown> {
    */
   eventsAfter(afterSeq: number, limit?: number): AsyncIterable<StoredEvent>;
   /**
+   * The same events as eventsAfter(afterSeq) (to the end of the log, commits made meanwhile included), a page at a
+   * time: for a replay, which applies every one and has no use for a turn of the event loop between two. Throws
+   * INVALID_DATA at once for a bad afterSeq.
+   */
+  eventPagesAfter(afterSeq: number): AsyncIterable<StoredEvent[]>;
+  /**
    * A page of a thread (the store option `threadOf` says which events belong to which thread, and where): the last
    * `limit` (1–10,000) committed events of `thread` with a position before `before` (any position when undefined), in
    * position order; `more` says whether an earlier one exists. Pending events are not in it. Fresh objects each call.

@@ -48,6 +48,11 @@ export interface WriterOptions {
    * commits nothing until `resume()` (the node was elected again, the log unchanged) or `abandon()`.
    */
   onDeposed?: (reason: string) => void;
+  /**
+   * Called with the state the log holds once it is recovered, before anything else changes it (the org configured):
+   * a gateway in the same process starts its replica from it (server/hub.ts).
+   */
+  onRecovered?: (state: State) => void;
 }
 
 /** How a command reaches the writer from a cluster's command table (server/cluster/command-inbox.ts). */
@@ -98,6 +103,7 @@ export class Writer implements CommandHandler {
   static async open(options: WriterOptions): Promise<Writer> {
     const started = performance.now();
     const { state, replayed, fromSnapshot } = await replayLog(options.store, options.org);
+    options.onRecovered?.(state);
     const writer = new Writer(options, state);
     writer.configure(options.org);
     options.logger.info(

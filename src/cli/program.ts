@@ -11,13 +11,6 @@ import { registerEventsCommand } from "./events-command.js";
 import { registerWhyCommand } from "./why-command.js";
 import { runProgram } from "./run-program.js";
 
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new InvalidArgumentError("a port is a whole number from 0 to 65535");
-  return port;
-}
-
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");

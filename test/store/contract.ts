@@ -258,6 +258,29 @@ export function storeContract(name: string, newLog: NewLog, media: MediumTraits 
       thrown(() => store.eventsAfter(Number.NaN), "INVALID_DATA");
     });
 
+    it("eventPagesAfter reads the same events a page at a time, commits made meanwhile included", async () => {
+      const store = await open();
+      store.append(
+        range(1, 2_500).map((seq) => ev(seq)),
+        { expectedSeq: 0 },
+      );
+      await store.commit();
+      const iterator = store.eventPagesAfter(3)[Symbol.asyncIterator]();
+      const first = (await iterator.next()).value!;
+      expect(first.length).toBeGreaterThan(0);
+      store.append([ev(2_501)], { expectedSeq: 2_500 });
+      await store.commit();
+      const pages = [first];
+      for (let step = await iterator.next(); step.done !== true; step = await iterator.next()) pages.push(step.value);
+      expect(pages.flat().map((e) => e.seq)).toEqual(range(4, 2_501));
+      expect(pages.flat()).toEqual(await all(store.eventsAfter(3)));
+      expect(pages.every((page) => page.length > 0)).toBe(true);
+      const past: StoredEvent[][] = [];
+      for await (const page of store.eventPagesAfter(2_501)) past.push(page);
+      expect(past).toEqual([]);
+      thrown(() => store.eventPagesAfter(Number.NaN), "INVALID_DATA");
+    });
+
     it("seqs need not be contiguous", async () => {
       const store = await open();
       store.append([ev(2), ev(5), ev(9)], { expectedSeq: 0 });
@@ -525,6 +548,7 @@ export function storeContract(name: string, newLog: NewLog, media: MediumTraits 
       await store.close();
       thrown(() => store.append([ev(2)], { expectedSeq: 1 }), "CLOSED");
       thrown(() => store.eventsAfter(0), "CLOSED");
+      thrown(() => store.eventPagesAfter(0), "CLOSED");
       await rejected(store.commit(), "CLOSED");
       await rejected(store.lastSeq(), "CLOSED");
       await rejected(store.loadSnapshot(), "CLOSED");
