@@ -13,6 +13,8 @@ import { jsonbText, OUTCOMES_CHANNEL, postgresFailure } from "../store/postgres-
 
 /** The NOTIFY channel a follower signals once its commands are inserted. */
 export const COMMANDS_CHANNEL = "cc_commands";
+/** Postgres refuses a NOTIFY payload of 8,000 bytes or more. */
+const MAX_COMMANDS_PAYLOAD = 7_990;
 
 /** How far the node's replica has come: a LogFollowingBus (server/cluster/log-bus.ts) is one. */
 export interface ReplicaProgress {
@@ -52,6 +54,25 @@ interface Waiting {
   outcome: CommandOutcome | null;
   seq: number;
 }
+
+/**
+ * One statement, one round trip: the rows inserted in the order submitted, and the leader told with the rows
+ * themselves (id, actor, command; tab-separated, a line each: jsonb's text has neither raw) so that it need not read
+ * them, or with an empty payload when they do not fit in one (it reads them). Committed without waiting for the
+ * disk: an unacknowledged command may be lost with the database's last moments, and its client retries.
+ */
+const INSERT_COMMANDS = `
+  WITH inserted AS (
+    INSERT INTO cc_commands (node, actor, command)
+    SELECT $1, t.actor, t.command FROM unnest($2::jsonb[], $3::jsonb[]) WITH ORDINALITY AS t(actor, command, n)
+    ORDER BY t.n RETURNING id, actor, command),
+  listed AS (
+    SELECT string_agg(id || E'\\t' || actor::text || E'\\t' || command::text, E'\\n' ORDER BY id) AS listing FROM inserted),
+  told AS (
+    SELECT pg_notify('${COMMANDS_CHANNEL}', CASE WHEN octet_length(listing) < ${MAX_COMMANDS_PAYLOAD} THEN listing ELSE '' END),
+      set_config('synchronous_commit', 'off', true)
+    FROM listed)
+  SELECT id FROM inserted, told ORDER BY id`;
 
 const NO_LEADER = "no node leads the cluster right now (one is being elected)";
 const UNREACHABLE = "the database cannot be reached";
@@ -190,24 +211,13 @@ export class PostgresCommandChannel implements CommandChannel {
   private async insertBatch(batch: Waiting[]): Promise<void> {
     let ids: number[];
     try {
-      ids = await this.transaction(async (client) => {
-        // An un-acked command may be lost with the database's last moments: its client retries.
-        await client.query("SET LOCAL synchronous_commit = off");
-        const inserted = await client.query<{ id: string }>(
-          `WITH inserted AS (
-             INSERT INTO cc_commands (node, actor, command)
-             SELECT $1, t.actor, t.command FROM unnest($2::jsonb[], $3::jsonb[]) WITH ORDINALITY AS t(actor, command, n)
-             ORDER BY t.n RETURNING id)
-           SELECT id FROM inserted ORDER BY id`,
-          [
-            this.options.node,
-            batch.map((w) => jsonbText(JSON.stringify(w.actor))),
-            batch.map((w) => jsonbText(JSON.stringify(w.command))),
-          ],
-        );
-        await client.query("SELECT pg_notify($1, '')", [COMMANDS_CHANNEL]);
-        return inserted.rows.map((row) => Number(row.id));
-      });
+      ids = (
+        await this.pool.query<{ id: string }>(INSERT_COMMANDS, [
+          this.options.node,
+          batch.map((w) => jsonbText(JSON.stringify(w.actor))),
+          batch.map((w) => jsonbText(JSON.stringify(w.command))),
+        ])
+      ).rows.map((row) => Number(row.id));
     } catch (error) {
       this.failed(error);
       // Refused at once, never inserted again: a failure at COMMIT may hide rows that were inserted after all, and a
@@ -351,23 +361,6 @@ export class PostgresCommandChannel implements CommandChannel {
     return deleted.rows.map((row) => Number(row.id));
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      client.release();
-      return result;
-    } catch (error) {
-      const rolledBack = await client.query("ROLLBACK").then(
-        () => true,
-        () => false,
-      );
-      client.release(rolledBack ? undefined : true);
-      throw error;
-    }
-  }
 
   private failed(error: unknown): void {
     if (postgresFailure(error) !== undefined) this.unreachable = true;

@@ -43,6 +43,11 @@ const SCHEMA_KEY = "schema_version";
 /** Advisory lock keys (any bigint; these spell "ccAG" and "ccAS"): writers, and table creation. */
 const WRITE_LOCK = 0x63634147;
 const SCHEMA_LOCK = 0x63634153;
+/** Postgres refuses a NOTIFY payload of 8,000 bytes or more. */
+const MAX_PAYLOAD_BYTES = 8_000;
+/** The SQLSTATEs cc_append raises when the log moved on (DETAIL: its last seq) or the term is not the writer's. */
+const CONFLICT_STATE = "CC001";
+const FENCED_STATE = "CC002";
 /** Connections per store: a commit and page reads of resuming clients may run side by side. */
 const POOL_SIZE = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -208,8 +213,57 @@ async function upgrade(client: pg.PoolClient): Promise<void> {
     CREATE INDEX IF NOT EXISTS cc_commands_unanswered ON cc_commands (id) WHERE outcome IS NULL;
     CREATE TABLE IF NOT EXISTS cc_nodes (node text PRIMARY KEY, role text, seen_at timestamptz, staff jsonb);
   `);
+  await client.query(APPEND_FUNCTION);
   await client.query("UPDATE meta SET value = $1 WHERE key = $2", [String(POSTGRES_SCHEMA_VERSION), SCHEMA_KEY]);
 }
+
+/**
+ * A commit in one statement (one round trip instead of one per step): under the writers' lock, the log must end at
+ * expected_last and (for a cluster writer) cc_leader must hold the writer's term, FOR SHARE until the statement's
+ * transaction commits; then the events, their notifications, and the commands' outcomes with the seq the log ends at
+ * and a notification naming their nodes. Replaced at every start, so a newer server's version wins.
+ */
+const APPEND_FUNCTION = `
+CREATE OR REPLACE FUNCTION cc_append(
+  expected_last bigint, unfenced boolean, mine bigint,
+  seqs bigint[], ats float8[], types text[], bodies text[], threads text[], positions bigint[],
+  payloads text[], outcome_ids bigint[], outcome_bodies text[]
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  last_seq bigint;
+  current_term bigint;
+  payload text;
+  nodes text;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${WRITE_LOCK});
+  SELECT coalesce(max(seq), 0) INTO last_seq FROM events;
+  IF last_seq <> expected_last THEN
+    RAISE EXCEPTION 'the event log moved on' USING ERRCODE = '${CONFLICT_STATE}', DETAIL = last_seq::text;
+  END IF;
+  IF NOT unfenced THEN
+    SELECT term INTO current_term FROM cc_leader FOR SHARE;
+    IF mine IS NULL OR current_term IS DISTINCT FROM mine THEN
+      RAISE EXCEPTION 'not leader' USING ERRCODE = '${FENCED_STATE}', DETAIL = coalesce(current_term::text, '');
+    END IF;
+  END IF;
+  IF cardinality(seqs) > 0 THEN
+    INSERT INTO events (seq, at, type, body, thread, position)
+      SELECT * FROM unnest(seqs, ats, types, bodies, threads, positions);
+    last_seq := seqs[cardinality(seqs)];
+  END IF;
+  FOREACH payload IN ARRAY payloads LOOP
+    PERFORM pg_notify('${EVENTS_CHANNEL}', payload);
+  END LOOP;
+  IF cardinality(outcome_ids) > 0 THEN
+    WITH answered AS (
+      UPDATE cc_commands SET outcome = t.outcome::jsonb, seq = last_seq
+        FROM unnest(outcome_ids, outcome_bodies) AS t(id, outcome)
+        WHERE cc_commands.id = t.id RETURNING cc_commands.node)
+    SELECT string_agg(DISTINCT coalesce(node, ''), ',') INTO nodes FROM answered;
+    IF nodes IS NOT NULL THEN PERFORM pg_notify('${OUTCOMES_CHANNEL}', nodes); END IF;
+  END IF;
+END
+$$`;
 
 /** Tables named like ours that another program made are refused rather than altered. */
 async function checkOurs(client: pg.PoolClient, shown: string, found: number): Promise<void> {
@@ -251,6 +305,30 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
     expectedLast: number,
     outcomes: readonly EncodedOutcome[],
   ): Promise<void> {
+    const payloads = eventPayloads(events);
+    // The usual commit: one statement, one round trip (cc_append does it all, in the statement's own transaction).
+    if (snapshot === undefined && options.beforeWrite === undefined) {
+      const fence = options.fence?.();
+      try {
+        await pool.query("SELECT cc_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", [
+          expectedLast,
+          options.fence === undefined,
+          fence ?? null,
+          events.map((e) => e.seq),
+          events.map((e) => e.at),
+          events.map((e) => e.type),
+          events.map((e) => e.body),
+          events.map((e) => e.thread ?? null),
+          events.map((e) => e.position ?? null),
+          payloads,
+          outcomes.map((o) => o.id),
+          outcomes.map((o) => jsonbText(o.body)),
+        ]);
+      } catch (error) {
+        throw refusedAppend(error, shown, expectedLast, fence ?? null);
+      }
+      return;
+    }
     await inTransaction(pool, shown, async (client) => {
       // Every writer takes this lock first: between the check below and COMMIT no other writer can add events.
       await client.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
@@ -287,8 +365,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
         await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
       }
       // Followers LISTEN on these channels; Postgres delivers the notifications only if the transaction commits.
-      if (events.length > 0)
-        await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, String(events.at(-1)!.seq)]);
+      for (const payload of payloads) await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, payload]);
       if (outcomes.length > 0) await writeOutcomes(client, outcomes, events.at(-1)?.seq ?? expectedLast);
     });
   }
@@ -404,6 +481,59 @@ async function writeOutcomes(client: pg.PoolClient, outcomes: readonly EncodedOu
   if (answered.rows.length > 0) await client.query("SELECT pg_notify($1, $2)", [OUTCOMES_CHANNEL, nodes]);
 }
 
+/**
+ * The notifications of a commit on EVENTS_CHANNEL: the events themselves, so that followers need not read them back.
+ * Each payload is "<first seq> <last seq>" and then each event's body on a line of its own (JSON has no raw newline),
+ * within Postgres's limit on a payload; an event too large for one is announced by its seq alone ("<seq> <seq>"),
+ * and followers read it from the table.
+ */
+export function eventPayloads(events: readonly EncodedEvent[]): string[] {
+  const payloads: string[] = [];
+  let bodies: string[] = [];
+  let first = 0;
+  let last = 0;
+  let bytes = 0;
+  const flush = (): void => {
+    if (bodies.length > 0) payloads.push(`${first} ${last}\n${bodies.join("\n")}`);
+    bodies = [];
+    bytes = 0;
+  };
+  for (const event of events) {
+    const size = Buffer.byteLength(event.body) + 1;
+    if (size > MAX_PAYLOAD_BYTES - 64) {
+      flush();
+      payloads.push(`${event.seq} ${event.seq}`);
+      continue;
+    }
+    if (bytes + size > MAX_PAYLOAD_BYTES - 64) flush();
+    if (bodies.length === 0) first = event.seq;
+    bodies.push(event.body);
+    last = event.seq;
+    bytes += size;
+  }
+  flush();
+  return payloads;
+}
+
+/** The events a payload of EVENTS_CHANNEL carries, or only their seqs when it carries none (read them). */
+export function parseEventPayload(payload: string): { first: number; last: number; bodies: string[] } | null {
+  const newline = payload.indexOf("\n");
+  const header = newline < 0 ? payload : payload.slice(0, newline);
+  const [first, last] = header.split(" ").map(Number);
+  if (first === undefined || last === undefined || !Number.isInteger(first) || !Number.isInteger(last)) return null;
+  const bodies = newline < 0 ? [] : payload.slice(newline + 1).split("\n");
+  if (bodies.length > 0 && bodies.length !== last - first + 1) return null;
+  return { first, last, bodies };
+}
+
+/** What cc_append refused, as the StoreError the slower path throws for the same cause. */
+function refusedAppend(error: unknown, shown: string, expectedLast: number, mine: number | null): unknown {
+  const { code, detail } = (error ?? {}) as { code?: string; detail?: string };
+  if (code === CONFLICT_STATE) return conflict(shown, expectedLast, Number(detail));
+  if (code === FENCED_STATE) return fenced(shown, mine, detail === "" || detail === undefined ? null : Number(detail));
+  return unavailable(error, shown);
+}
+
 /** JSON that jsonb takes: jsonb refuses the character U+0000 in a string, so it becomes U+FFFD there. */
 export function jsonbText(json: string): string {
   if (!json.includes("\\u0000")) return json;
@@ -416,13 +546,15 @@ export function jsonbText(json: string): string {
 async function checkFence(client: pg.PoolClient, shown: string, mine: number | null): Promise<void> {
   const result = await client.query<{ term: string }>("SELECT term FROM cc_leader FOR SHARE");
   const current = result.rows[0] === undefined ? null : Number(result.rows[0].term);
-  if (mine === null || current !== mine) {
-    throw new StoreError(
-      "FENCED",
-      `the event store at ${shown} refused the commit: this node is not leader (its term ${mine ?? "none"}, the leader's ${current ?? "none"})`,
-      { file: shown },
-    );
-  }
+  if (mine === null || current !== mine) throw fenced(shown, mine, current);
+}
+
+function fenced(shown: string, mine: number | null, current: number | null): StoreError {
+  return new StoreError(
+    "FENCED",
+    `the event store at ${shown} refused the commit: this node is not leader (its term ${mine ?? "none"}, the leader's ${current ?? "none"})`,
+    { file: shown },
+  );
 }
 
 async function lastSeqOn(db: pg.Pool | pg.PoolClient): Promise<number> {
