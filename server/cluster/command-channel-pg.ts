@@ -361,7 +361,6 @@ export class PostgresCommandChannel implements CommandChannel {
     return deleted.rows.map((row) => Number(row.id));
   }
 
-
   private failed(error: unknown): void {
     if (postgresFailure(error) !== undefined) this.unreachable = true;
     this.options.onError?.(error);
