@@ -1,15 +1,16 @@
 // The command channel of a follower: its clients' commands go to the leader through the shared database. Each
-// event-loop turn, the commands submitted are inserted into cc_commands in one statement and the leader is told on
-// `cc_commands` (its CommandInbox, server/cluster/command-inbox.ts, runs them). The leader answers a row in the very
-// transaction that commits the command's events, with the seq the log ends at, and notifies `cc_outcomes` with the
-// names of the nodes concerned. This channel then takes its answered rows (deleting them) and hands an outcome back
-// only once the node's replica has reached that seq: a client is never answered before its events are on its node.
-// A poll (every ~1 s) makes up for notifications lost while the listening connection was cut.
+// event-loop turn, the commands submitted are inserted into cc_commands in one statement, which also notifies
+// `cc_commands` with the rows (its CommandInbox, server/cluster/command-inbox.ts, runs them). The leader answers a row
+// in the very transaction that commits the command's events, with the seq the log ends at, and notifies `cc_outcomes`
+// with each concerned node's outcomes (or its name alone when they do not fit: it then reads its answered rows). This
+// channel hands an outcome back only once the node's replica has reached that seq: a client is never answered before
+// its events are on its node; the rows taken are deleted by the next poll. A poll (every ~1 s) also makes up for
+// notifications lost while the listening connection was cut.
 import { Listener } from "./listener.js";
 import pg from "pg";
 import type { Actor, Command } from "../core/model.js";
 import type { CommandChannel, CommandOutcome, OutcomeListener } from "../command-channel.js";
-import { jsonbText, OUTCOMES_CHANNEL, postgresFailure } from "../store/postgres-store.js";
+import { jsonbText, OUTCOMES_CHANNEL, outcomesPayload, postgresFailure } from "../store/postgres-store.js";
 
 /** The NOTIFY channel a follower signals once its commands are inserted. */
 export const COMMANDS_CHANNEL = "cc_commands";
@@ -84,6 +85,8 @@ export class PostgresCommandChannel implements CommandChannel {
   private readonly waiting: Waiting[] = [];
   private toInsert: Waiting[] = [];
   private readonly byId = new Map<number, Waiting>();
+  /** Rows answered through a notification, to delete at the next poll. */
+  private taken: number[] = [];
   private submitted = 0;
   private handedBack = 0;
   private settlers: { n: number; resolve: () => void }[] = [];
@@ -127,11 +130,7 @@ export class PostgresCommandChannel implements CommandChannel {
         channel: OUTCOMES_CHANNEL,
         applicationName: "cc-agent outcomes",
         ...(options.reconnectMs === undefined ? {} : { reconnectMs: options.reconnectMs }),
-        onNotification: (payload) => {
-          if (!payload.split(",").includes(options.node)) return;
-          if (channel.inserting) channel.notifiedDuringInsert = true;
-          void channel.read();
-        },
+        onNotification: (payload) => channel.notified(payload),
         onListening: () => void channel.read(),
         onError: (error) => channel.failed(error),
       });
@@ -239,6 +238,50 @@ export class PostgresCommandChannel implements CommandChannel {
 
   // ---- from the leader ------------------------------------------------------------------------------
 
+  /**
+   * The leader answered commands of this node: the outcomes it carries are taken at once (their rows deleted later,
+   * by the poll); a row not known here yet (its insert not back), or a notification that only names this node, is read.
+   */
+  private notified(payload: string): void {
+    const told = outcomesPayload(payload, this.options.node);
+    if (told === null || this.closed) return;
+    let unknown = told.outcomes.length === 0;
+    for (const { id, outcome } of told.outcomes) {
+      const waiting = this.byId.get(id);
+      if (waiting === undefined) {
+        unknown = true;
+        continue;
+      }
+      let parsed: CommandOutcome;
+      try {
+        parsed = JSON.parse(outcome) as CommandOutcome;
+      } catch {
+        unknown = true;
+        continue;
+      }
+      this.byId.delete(id);
+      this.taken.push(id);
+      waiting.outcome = parsed;
+      waiting.seq = told.seq;
+    }
+    if (told.outcomes.length > 0) {
+      this.unreachable = false;
+      this.stalled = false;
+      this.handBack();
+    }
+    if (!unknown) return;
+    if (this.inserting) this.notifiedDuringInsert = true;
+    void this.read();
+  }
+
+  /** Delete the rows whose outcomes came with a notification (the leader deletes those of nodes that went away). */
+  private async deleteTaken(): Promise<void> {
+    if (this.taken.length === 0) return;
+    const ids = this.taken;
+    this.taken = [];
+    await this.pool.query("DELETE FROM cc_commands WHERE id = ANY($1::bigint[])", [ids]);
+  }
+
   /** Take this node's answered rows (serialised: a read asked for during one runs after it). */
   private read(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -302,6 +345,7 @@ export class PostgresCommandChannel implements CommandChannel {
   private async tick(): Promise<void> {
     if (this.closed) return;
     await this.read();
+    await this.deleteTaken().catch((error: unknown) => this.failed(error));
     await this.checkLeader().catch((error: unknown) => this.failed(error));
     await this.expire();
   }

@@ -221,7 +221,8 @@ async function upgrade(client: pg.PoolClient): Promise<void> {
  * A commit in one statement (one round trip instead of one per step): under the writers' lock, the log must end at
  * expected_last and (for a cluster writer) cc_leader must hold the writer's term, FOR SHARE until the statement's
  * transaction commits; then the events, their notifications, and the commands' outcomes with the seq the log ends at
- * and a notification naming their nodes. Replaced at every start, so a newer server's version wins.
+ * and, for each node concerned, a notification carrying its outcomes (outcomesPayload) or, when they do not fit, its
+ * name alone (it reads its rows). Replaced at every start, so a newer server's version wins.
  */
 const APPEND_FUNCTION = `
 CREATE OR REPLACE FUNCTION cc_append(
@@ -233,7 +234,8 @@ DECLARE
   last_seq bigint;
   current_term bigint;
   payload text;
-  nodes text;
+  nodes text[];
+  listings text[];
 BEGIN
   PERFORM pg_advisory_xact_lock(${WRITE_LOCK});
   SELECT coalesce(max(seq), 0) INTO last_seq FROM events;
@@ -258,9 +260,18 @@ BEGIN
     WITH answered AS (
       UPDATE cc_commands SET outcome = t.outcome::jsonb, seq = last_seq
         FROM unnest(outcome_ids, outcome_bodies) AS t(id, outcome)
-        WHERE cc_commands.id = t.id RETURNING cc_commands.node)
-    SELECT string_agg(DISTINCT coalesce(node, ''), ',') INTO nodes FROM answered;
-    IF nodes IS NOT NULL THEN PERFORM pg_notify('${OUTCOMES_CHANNEL}', nodes); END IF;
+        WHERE cc_commands.id = t.id RETURNING cc_commands.node, cc_commands.id, t.outcome),
+    by_node AS (
+      SELECT coalesce(node, '') AS node, string_agg(id || E'\\t' || outcome, E'\\n' ORDER BY id) AS listing
+      FROM answered GROUP BY 1)
+    SELECT array_agg(node ORDER BY node), array_agg(listing ORDER BY node) INTO nodes, listings FROM by_node;
+    FOR i IN 1 .. coalesce(cardinality(nodes), 0) LOOP
+      IF octet_length(listings[i]) < ${MAX_PAYLOAD_BYTES - 200} THEN
+        PERFORM pg_notify('${OUTCOMES_CHANNEL}', nodes[i] || E'\\n' || last_seq || E'\\n' || listings[i]);
+      ELSE
+        PERFORM pg_notify('${OUTCOMES_CHANNEL}', nodes[i]);
+      END IF;
+    END LOOP;
   END IF;
 END
 $$`;
@@ -532,6 +543,27 @@ function refusedAppend(error: unknown, shown: string, expectedLast: number, mine
   if (code === CONFLICT_STATE) return conflict(shown, expectedLast, Number(detail));
   if (code === FENCED_STATE) return fenced(shown, mine, detail === "" || detail === undefined ? null : Number(detail));
   return unavailable(error, shown);
+}
+
+/**
+ * What a notification on OUTCOMES_CHANNEL tells `node`: null when it is not for it; the outcomes it carries (row id,
+ * the outcome's JSON, and the seq the log ends at with them), or none when only the nodes were named (read the rows).
+ */
+export function outcomesPayload(
+  payload: string,
+  node: string,
+): { seq: number; outcomes: { id: number; outcome: string }[] } | null {
+  const newline = payload.indexOf("\n");
+  if (newline < 0) return payload.split(",").includes(node) ? { seq: 0, outcomes: [] } : null;
+  if (payload.slice(0, newline) !== node) return null;
+  const lines = payload.slice(newline + 1).split("\n");
+  const seq = Number(lines[0]);
+  const outcomes: { id: number; outcome: string }[] = [];
+  for (const line of lines.slice(1)) {
+    const tab = line.indexOf("\t");
+    outcomes.push({ id: Number(line.slice(0, tab)), outcome: line.slice(tab + 1) });
+  }
+  return { seq, outcomes };
 }
 
 /** JSON that jsonb takes: jsonb refuses the character U+0000 in a string, so it becomes U+FFFD there. */
