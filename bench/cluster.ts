@@ -1,13 +1,14 @@
 // cluster: built `cc-agent server` nodes on one Postgres database (a throwaway cluster started for the run, fsync on).
 //   Failover — 3 nodes under a light traffic loop (cluster-failover.ts); the leader killed with -9 and restarted, N
 //     times: ms from the kill to the first send acknowledged whose attempt went out after it; then, over the whole run,
-//     acknowledged messages missing from the threads read back, duplicates, double assignments. Then the leader
+//     acknowledged messages missing from the threads read back, duplicates, double assignments, offers left without an
+//     outcome (accepted or ended; read again for up to 10 s after the traffic stopped). Then the leader
 //     frozen (SIGSTOP) until another node leads, woken (SIGCONT): the time to its replacement, and the event rows its
 //     connections wrote after it woke (a trigger records the writer of every row).
 //   Scale-out — the relay load (load-generator.ts) with its clients spread over the two followers of a 3-node cluster
 //     against the same load on one node alone (a 1-node cluster on Postgres): the leader's CPU per message sent
 //     (/proc/<pid>/stat); and the 3-node cluster's saturated deliveries/s against the relay bench's single node on
-//     SQLite.
+//     SQLite and against the Socket.IO + Redis Streams peer on two nodes (socketio-peer.ts), the three in turn.
 //   Through a follower — p99 from a customer's message to the rep's socket with both on one follower, at 2,000
 //     messages/s, beside the single SQLite node at the same rate.
 import { startPostgres } from "../test/helpers/postgres.js";

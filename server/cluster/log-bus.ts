@@ -92,13 +92,14 @@ export class LogFollowingBus implements EventBus {
     if (this.closed) return;
     const carried = parseEventPayload(payload);
     if (carried !== null && carried.last <= this.seq) return;
-    if (carried === null || carried.bodies.length === 0 || carried.first > this.seq + 1) {
+    const bodies = carried === null || carried.first > this.seq + 1 ? null : carried.bodies();
+    if (bodies === null || bodies.length === 0) {
       void this.read();
       return;
     }
     let events: DomainEvent[];
     try {
-      events = carried.bodies.map((body) => JSON.parse(body) as DomainEvent);
+      events = bodies.map((body) => JSON.parse(body) as DomainEvent);
     } catch {
       void this.read();
       return;

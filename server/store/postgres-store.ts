@@ -526,15 +526,27 @@ export function eventPayloads(events: readonly EncodedEvent[]): string[] {
   return payloads;
 }
 
-/** The events a payload of EVENTS_CHANNEL carries, or only their seqs when it carries none (read them). */
-export function parseEventPayload(payload: string): { first: number; last: number; bodies: string[] } | null {
+/**
+ * What a payload of EVENTS_CHANNEL says: the seqs it covers, and the events' JSON when it carries them (`bodies()`
+ * empty: read them). Null when it is not one. The bodies are split only when asked for (a node that has the events
+ * already need not).
+ */
+export function parseEventPayload(payload: string): { first: number; last: number; bodies(): string[] | null } | null {
   const newline = payload.indexOf("\n");
   const header = newline < 0 ? payload : payload.slice(0, newline);
-  const [first, last] = header.split(" ").map(Number);
-  if (first === undefined || last === undefined || !Number.isInteger(first) || !Number.isInteger(last)) return null;
-  const bodies = newline < 0 ? [] : payload.slice(newline + 1).split("\n");
-  if (bodies.length > 0 && bodies.length !== last - first + 1) return null;
-  return { first, last, bodies };
+  const space = header.indexOf(" ");
+  const first = Number(header.slice(0, space));
+  const last = Number(header.slice(space + 1));
+  if (space < 0 || !Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first) return null;
+  return {
+    first,
+    last,
+    bodies() {
+      if (newline < 0) return [];
+      const bodies = payload.slice(newline + 1).split("\n");
+      return bodies.length === last - first + 1 ? bodies : null;
+    },
+  };
 }
 
 /** What cc_append refused, as the StoreError the slower path throws for the same cause. */
