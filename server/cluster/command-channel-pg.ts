@@ -57,7 +57,8 @@ interface Waiting {
 }
 
 /**
- * One statement, one round trip: the rows inserted in the order submitted, and the leader told with the rows
+ * One statement, one round trip: the rows inserted in the order submitted (actors and commands passed as one text
+ * each, a JSON per line, rather than as arrays node-postgres would escape element by element), and the leader told with the rows
  * themselves (id, actor, command; tab-separated, a line each: jsonb's text has neither raw) so that it need not read
  * them, or with an empty payload when they do not fit in one (it reads them). Committed without waiting for the
  * disk: an unacknowledged command may be lost with the database's last moments, and its client retries.
@@ -65,7 +66,8 @@ interface Waiting {
 const INSERT_COMMANDS = `
   WITH inserted AS (
     INSERT INTO cc_commands (node, actor, command)
-    SELECT $1, t.actor, t.command FROM unnest($2::jsonb[], $3::jsonb[]) WITH ORDINALITY AS t(actor, command, n)
+    SELECT $1, t.actor, t.command
+    FROM unnest(string_to_array($2, E'\\n')::jsonb[], string_to_array($3, E'\\n')::jsonb[]) WITH ORDINALITY AS t(actor, command, n)
     ORDER BY t.n RETURNING id, actor, command),
   listed AS (
     SELECT string_agg(id || E'\\t' || actor::text || E'\\t' || command::text, E'\\n' ORDER BY id) AS listing FROM inserted),
@@ -213,8 +215,8 @@ export class PostgresCommandChannel implements CommandChannel {
       ids = (
         await this.pool.query<{ id: string }>(INSERT_COMMANDS, [
           this.options.node,
-          batch.map((w) => jsonbText(JSON.stringify(w.actor))),
-          batch.map((w) => jsonbText(JSON.stringify(w.command))),
+          batch.map((w) => jsonbText(JSON.stringify(w.actor))).join("\n"),
+          batch.map((w) => jsonbText(JSON.stringify(w.command))).join("\n"),
         ])
       ).rows.map((row) => Number(row.id));
     } catch (error) {

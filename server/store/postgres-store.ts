@@ -227,8 +227,8 @@ async function upgrade(client: pg.PoolClient): Promise<void> {
 const APPEND_FUNCTION = `
 CREATE OR REPLACE FUNCTION cc_append(
   expected_last bigint, unfenced boolean, mine bigint,
-  seqs bigint[], ats float8[], types text[], bodies text[], threads text[], positions bigint[],
-  payloads text[], outcome_ids bigint[], outcome_bodies text[]
+  seqs bigint[], ats float8[], types text[], bodies text, threads text[], positions bigint[],
+  payloads text, outcome_ids bigint[], outcome_bodies text
 ) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   last_seq bigint;
@@ -250,16 +250,16 @@ BEGIN
   END IF;
   IF cardinality(seqs) > 0 THEN
     INSERT INTO events (seq, at, type, body, thread, position)
-      SELECT * FROM unnest(seqs, ats, types, bodies, threads, positions);
+      SELECT * FROM unnest(seqs, ats, types, string_to_array(bodies, E'\\n'), threads, positions);
     last_seq := seqs[cardinality(seqs)];
   END IF;
-  FOREACH payload IN ARRAY payloads LOOP
+  FOREACH payload IN ARRAY string_to_array(payloads, E'\\x1e') LOOP
     PERFORM pg_notify('${EVENTS_CHANNEL}', payload);
   END LOOP;
   IF cardinality(outcome_ids) > 0 THEN
     WITH answered AS (
       UPDATE cc_commands SET outcome = t.outcome::jsonb, seq = last_seq
-        FROM unnest(outcome_ids, outcome_bodies) AS t(id, outcome)
+        FROM unnest(outcome_ids, string_to_array(outcome_bodies, E'\\n')) AS t(id, outcome)
         WHERE cc_commands.id = t.id RETURNING cc_commands.node, cc_commands.id, t.outcome),
     by_node AS (
       SELECT coalesce(node, '') AS node, string_agg(id || E'\\t' || outcome, E'\\n' ORDER BY id) AS listing
@@ -275,6 +275,14 @@ BEGIN
   END IF;
 END
 $$`;
+
+/**
+ * The call of cc_append. The JSON texts (events, their notifications, outcomes) go as one text each, a line apiece
+ * (JSON has no raw newline; notifications are split at U+001E, which JSON escapes too): node-postgres escapes every
+ * element of an array parameter, a cost that grows with the bodies' quotes, and a split in Postgres costs next to nothing.
+ */
+const APPEND =
+  "SELECT cc_append($1::bigint, $2::boolean, $3::bigint, $4::bigint[], $5::float8[], $6::text[], $7::text, $8::text[], $9::bigint[], $10::text, $11::bigint[], $12::text)";
 
 /** Tables named like ours that another program made are refused rather than altered. */
 async function checkOurs(client: pg.PoolClient, shown: string, found: number): Promise<void> {
@@ -321,19 +329,19 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
     if (snapshot === undefined && options.beforeWrite === undefined) {
       const fence = options.fence?.();
       try {
-        await pool.query("SELECT cc_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", [
+        await pool.query(APPEND, [
           expectedLast,
           options.fence === undefined,
           fence ?? null,
           events.map((e) => e.seq),
           events.map((e) => e.at),
           events.map((e) => e.type),
-          events.map((e) => e.body),
+          events.map((e) => e.body).join("\n"),
           events.map((e) => e.thread ?? null),
           events.map((e) => e.position ?? null),
-          payloads,
+          payloads.join("\x1e"),
           outcomes.map((o) => o.id),
-          outcomes.map((o) => jsonbText(o.body)),
+          outcomes.map((o) => jsonbText(o.body)).join("\n"),
         ]);
       } catch (error) {
         throw refusedAppend(error, shown, expectedLast, fence ?? null);
