@@ -198,7 +198,8 @@ export const GAPS: Record<string, string> = {
     "cc_outcomes; that per-command table round trip is what a profile of the leader should weigh against the fan-out it saved. " +
     "The single node's figure moved by 40 % between trials, so more pairs on a quieter machine come first. Since commits " +
     "are one statement (cc_append) both sides cost less (single node 113–232 µs, leader 72–82 µs in the next run: " +
-    "0.35–0.72×, median 0.51×, on a machine at load average ~10).",
+    "0.35–0.72×, median 0.51×, on a machine at load average ~10; then single node 168–173 µs, leader 67–73 µs: " +
+    "0.39–0.43×, on a quieter one).",
   "cluster-offers-open":
     "Measured from the log after the failover run: offers (`offered`) with neither `offer_accepted` nor `offer_ended`, read " +
     "again for up to 10 s after the traffic stopped (an offer made just before may still be being accepted). The bench org's " +
@@ -213,10 +214,13 @@ export const GAPS: Record<string, string> = {
   "cluster-vs-socketio":
     "Measured: the same closed loop on the 3-node cluster (clients on the two followers) and on the Socket.IO + Redis Streams " +
     "peer of socketio-peer.ts (two nodes and redis-server on the server's core, its clients spread over both), in turn with " +
-    "the SQLite node in one run. First run, on a machine at load average ~10 (the SQLite node made 412–730/s instead of its " +
-    "usual ~5,000): peer 403–1,126/s, cluster 1,138–1,463/s, 1.30–2.82×. A quiet run is still to be had; what moved the " +
-    "cluster is that a follower's command and its answer now cost one statement each way and the events come in the " +
-    "notifications (see cluster-follower-p99).",
+    "the SQLite node in one run. First run, at load average ~10 (the SQLite node made 412–730/s instead of ~3,000–5,000): " +
+    "peer 403–1,126/s, cluster 1,138–1,463/s, 1.30–2.82× — the overload, not the cluster. Second run, quieter (SQLite node " +
+    "2,857–3,400/s): peer 3,059–4,098/s, cluster 2,154–2,386/s, 0.53–0.78×. Below 1×: the three nodes share one core, and " +
+    "per message the follower that takes it spends ~115–130 µs (mostly the fan-out: writev to the sockets and the views), " +
+    "the other follower ~25–30 µs keeping its replica, the leader ~70 µs; the peer relays with no replica, no decision and " +
+    "no database. What is next: the follower's fan-out (shared with the relay's work), then the replica a follower keeps " +
+    "of conversations none of its clients watch.",
   "cluster-follower-p99":
     "Measured: 1,000 customers and 100 reps all on one follower, 2,000 messages/s open loop, from the moment a message was due " +
     "to its arrival on the other side's socket. The path was: the follower's insert into cc_commands (a transaction of five " +
@@ -233,7 +237,7 @@ export const GAPS: Record<string, string> = {
     "in those probes at load average 7–11: before 469–2,527 ms (falling behind, 737–1,084/s achieved, in four of six), " +
     "after the last change 331–432 ms (184–255 ms in a profiled run), keeping up. Still over " +
     "25 ms: with ~10 runnable processes on 2 cores every wake-up waits, and the SQLite node beside it measured 162–3,249 ms " +
-    "in the cluster bench run after these changes. What is left on the follower is its fan-out (writev to the sockets, the views), shared with the relay.",
+    "in the first cluster bench run after these changes (the second: follower 199–770 ms, SQLite node 120–294 ms). What is left on the follower is its fan-out (writev to the sockets, the views), shared with the relay.",
 };
 
 export const METHOD = [
