@@ -223,3 +223,27 @@ export async function doubleAssignments(rig: ClusterRig): Promise<{ double: numb
   }
   return { double, assigned };
 }
+
+/**
+ * Offers in the log with no outcome (neither accepted nor ended), read until there are none or `waitMs` passed: an
+ * offer made just before the traffic stopped may still be being accepted; one lost in a failover never is (the bench
+ * org's offers expire after minutes, so a lost offer's deadline does not hide it).
+ */
+export async function offersWithoutOutcome(rig: ClusterRig, waitMs: number): Promise<{ open: number; offers: number }> {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    const rows = await rig.query<{ type: string; body: string }>(
+      "SELECT type, body FROM events WHERE type IN ('offered', 'offer_accepted', 'offer_ended') ORDER BY seq",
+    );
+    const offers = new Set<string>();
+    const ended = new Set<string>();
+    for (const row of rows) {
+      const body = JSON.parse(row.body) as { offer?: { id: string }; offerId?: string };
+      if (row.type === "offered") offers.add(body.offer!.id);
+      else ended.add(body.offerId!);
+    }
+    const open = [...offers].filter((id) => !ended.has(id)).length;
+    if (open === 0 || performance.now() > deadline) return { open, offers: offers.size };
+    await sleep(200);
+  }
+}

@@ -30,7 +30,9 @@ let rigs = 0;
 
 /** `cc-agent <args>` (the built CLI), pinned with taskset when `cpus` is given (taskset execs node: same pid). */
 function spawnNode(args: string[], options: { cwd: string; home: string; cpus: string | null }): CliProcess {
-  const node = [process.execPath, join(ROOT, "bin", "cc-agent.js"), ...args];
+  // BENCH_CPU_PROF=dir: each node writes a V8 CPU profile there when it exits (stop() ends nodes with SIGTERM then).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const node = [process.execPath, ...profile, join(ROOT, "bin", "cc-agent.js"), ...args];
   const [command, ...rest] = options.cpus ? ["taskset", "-c", options.cpus, ...node] : node;
   const child = spawn(command!, rest, {
     cwd: options.cwd,
@@ -197,7 +199,7 @@ export class ClusterRig {
           // gone already
         }
       }
-      await stopProcess(node.cli, "SIGKILL");
+      await stopProcess(node.cli, process.env.BENCH_CPU_PROF ? "SIGTERM" : "SIGKILL");
     }
   }
 }

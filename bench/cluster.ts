@@ -1,24 +1,26 @@
 // cluster: built `cc-agent server` nodes on one Postgres database (a throwaway cluster started for the run, fsync on).
 //   Failover — 3 nodes under a light traffic loop (cluster-failover.ts); the leader killed with -9 and restarted, N
 //     times: ms from the kill to the first send acknowledged whose attempt went out after it; then, over the whole run,
-//     acknowledged messages missing from the threads read back, duplicates, double assignments. Then the leader
+//     acknowledged messages missing from the threads read back, duplicates, double assignments, offers left without an
+//     outcome (accepted or ended; read again for up to 10 s after the traffic stopped). Then the leader
 //     frozen (SIGSTOP) until another node leads, woken (SIGCONT): the time to its replacement, and the event rows its
 //     connections wrote after it woke (a trigger records the writer of every row).
 //   Scale-out — the relay load (load-generator.ts) with its clients spread over the two followers of a 3-node cluster
 //     against the same load on one node alone (a 1-node cluster on Postgres): the leader's CPU per message sent
 //     (/proc/<pid>/stat); and the 3-node cluster's saturated deliveries/s against the relay bench's single node on
-//     SQLite.
+//     SQLite and against the Socket.IO + Redis Streams peer on two nodes (socketio-peer.ts), the three in turn.
 //   Through a follower — p99 from a customer's message to the rep's socket with both on one follower, at 2,000
 //     messages/s, beside the single SQLite node at the same rate.
 import { startPostgres } from "../test/helpers/postgres.js";
 import type { PostgresCluster } from "../test/helpers/postgres.js";
-import { FailoverTraffic, doubleAssignments } from "./cluster-failover.js";
+import { FailoverTraffic, doubleAssignments, offersWithoutOutcome } from "./cluster-failover.js";
 import { ClusterRig } from "./cluster-rig.js";
 import { Child, checkLoad, cpuPinning, fmt, median, percentile, sleep, spread, table } from "./lib.js";
 import type { BenchContext, Row, Section } from "./lib.js";
 import type { SetupParams, TrialResult } from "./load-generator.js";
 import { repToken } from "./orgs.js";
-import { processCpu } from "./socketio-peer.js";
+import { processCpu, startSocketioPeer } from "./socketio-peer.js";
+import type { SocketioPeer } from "./socketio-peer.js";
 import type { RelayRig } from "./targets.js";
 
 interface KillTrial {
@@ -37,6 +39,9 @@ interface FailoverResult {
   duplicates: number;
   doubleAssigned: number;
   assigned: number;
+  /** Offers in the log without an outcome (accepted or ended) once the traffic stopped, of `offers`. */
+  openOffers: number;
+  offers: number;
   acked: number;
   abandoned: number;
   messages: number;
@@ -121,6 +126,7 @@ async function failover(ctx: BenchContext, postgres: PostgresCluster): Promise<F
     await traffic.stop();
     const check = await traffic.check();
     const assignments = await doubleAssignments(rig);
+    const offers = await offersWithoutOutcome(rig, 10_000);
     return {
       kills: trials,
       frozen: { replacedMs, heldMs, writesAfterWake: Number(countRow?.count ?? NaN), roleAfterWake, stuck },
@@ -128,6 +134,8 @@ async function failover(ctx: BenchContext, postgres: PostgresCluster): Promise<F
       duplicates: check.duplicates,
       doubleAssigned: assignments.double,
       assigned: assignments.assigned,
+      openOffers: offers.open,
+      offers: offers.offers,
       acked: traffic.acked.size,
       abandoned: traffic.abandoned,
       messages: check.messages,
@@ -162,6 +170,7 @@ export async function clusterBench(ctx: BenchContext, relay: RelayRig): Promise<
   const postgres = await startPostgres({ durable: true });
   const children: Child[] = [];
   const rigs: ClusterRig[] = [];
+  let peer: SocketioPeer | null = null;
   try {
     const fail = await failover(ctx, postgres);
 
@@ -199,6 +208,9 @@ export async function clusterBench(ctx: BenchContext, relay: RelayRig): Promise<
     await setup(singleLg, { url: one.nodes[0]!.url, repTokens: tokens(0, reps), customers });
     ctx.log(`  ${customers} customers and ${reps} reps connected thrice (${fmt(performance.now() - t)} ms)`);
     const sqlite = await relay.get("cc-durable");
+    // The Socket.IO + Redis Streams peer on two nodes, under the same load (socketio-peer.ts), for the side-by-side row.
+    peer = await startSocketioPeer(ctx, { customers, reps });
+    await peer.saturate(0, warmupMs * 2);
     const leaderPid = three.pid(0);
     const singlePid = one.pid(0);
 
@@ -207,7 +219,7 @@ export async function clusterBench(ctx: BenchContext, relay: RelayRig): Promise<
       await child.call("rateTrial", { rate: cpuRate, warmupMs: 0, durationMs: warmupMs * 2 }, 300_000);
 
     const cpuTrials: { single: Trial; spread: Trial; busy: boolean }[] = [];
-    const satTrials: { sqlite: TrialResult; cluster: Trial; busy: boolean }[] = [];
+    const satTrials: { sqlite: TrialResult; cluster: Trial; peer: number; busy: boolean }[] = [];
     const followerTrials: { sqlite: TrialResult; follower: Trial; busy: boolean }[] = [];
     for (let i = 0; i < pairs; i++) {
       const a = await checkLoad();
@@ -225,9 +237,11 @@ export async function clusterBench(ctx: BenchContext, relay: RelayRig): Promise<
       const base = await sqlite.trial("saturate", { window: 1, warmupMs, durationMs });
       const b = await checkLoad();
       const cluster = await measured(spreadLg, leaderPid, "saturate", { window: 1, warmupMs, durationMs });
-      satTrials.push({ sqlite: base, cluster, busy: a.busy || b.busy });
+      const c = await checkLoad();
+      const peerTrial = await peer.saturate(warmupMs, durationMs);
+      satTrials.push({ sqlite: base, cluster, peer: peerTrial.achieved, busy: a.busy || b.busy || c.busy });
       ctx.log(
-        `  saturation ${i + 1}/${pairs}: SQLite node ${fmt(base.achieved)}/s · 3-node cluster ${fmt(cluster.achieved)}/s`,
+        `  saturation ${i + 1}/${pairs}: SQLite node ${fmt(base.achieved)}/s · 3-node cluster ${fmt(cluster.achieved)}/s · Socket.IO peer ${fmt(peerTrial.achieved)}/s`,
       );
     }
     for (let i = 0; i < pairs; i++) {
@@ -255,6 +269,7 @@ export async function clusterBench(ctx: BenchContext, relay: RelayRig): Promise<
       await child.call("close", null, 10_000).catch(() => undefined);
       await child.stop();
     }
+    await peer?.stop();
     for (const rig of rigs) await rig.stop();
     postgres.stop();
   }
@@ -264,7 +279,7 @@ function report(
   ctx: BenchContext,
   fail: FailoverResult,
   cpuTrials: { single: Trial; spread: Trial; busy: boolean }[],
-  satTrials: { sqlite: TrialResult; cluster: Trial; busy: boolean }[],
+  satTrials: { sqlite: TrialResult; cluster: Trial; peer: number; busy: boolean }[],
   followerTrials: { sqlite: TrialResult; follower: Trial; busy: boolean }[],
   s: {
     pairs: number;
@@ -282,9 +297,10 @@ function report(
   const list = (values: number[], unit = "") => values.map((v) => fmt(v)).join(", ") + unit;
   const cpuRatios = cpuTrials.map((t) => perMessage(t.spread) / perMessage(t.single));
   const satRatios = satTrials.map((t) => t.cluster.achieved / t.sqlite.achieved);
+  const peerRatios = satTrials.map((t) => t.cluster.achieved / t.peer);
   const followerP99 = median(followerTrials.map((t) => t.follower.p99));
   const load = `${s.customers.toLocaleString("en-US")} customers, ${s.reps} reps`;
-  const counts = `over ${fail.kills.length} kills and a freeze: ${fail.acked} sends acknowledged, ${fail.abandoned} given up, ${fail.messages} messages read back, ${fail.assigned} assignments, ${fail.started} conversations started mid-run`;
+  const counts = `over ${fail.kills.length} kills and a freeze: ${fail.acked} sends acknowledged, ${fail.abandoned} given up, ${fail.messages} messages read back, ${fail.assigned} assignments, ${fail.offers} offers, ${fail.started} conversations started mid-run`;
   const zero = (id: string, figure: string, value: number): Row => ({
     id,
     bench: "cluster",
@@ -335,6 +351,7 @@ function report(
       "conversations assigned to a second rep while a first held them",
       fail.doubleAssigned,
     ),
+    zero("cluster-offers-open", "offers left without an outcome (accepted or ended)", fail.openOffers),
     {
       id: "cluster-frozen",
       bench: "cluster",
@@ -382,6 +399,20 @@ function report(
       note: `per pair, SQLite / cluster: ${satTrials.map((t) => `${fmt(t.sqlite.achieved)} / ${fmt(t.cluster.achieved)}`).join("; ")} /s`,
     },
     {
+      id: "cluster-vs-socketio",
+      bench: "cluster",
+      figure: `sustainable deliveries/s, 3 nodes on Postgres with the clients on the two followers (${load}, closed loop; baseline: Socket.IO + Redis Streams adapter on two nodes, the same load)`,
+      baseline: median(satTrials.map((t) => t.peer)),
+      ours: median(satTrials.map((t) => t.cluster.achieved)),
+      unit: "/s",
+      ratio: median(peerRatios),
+      goal: "≥ 1×",
+      met: median(peerRatios) >= 1,
+      busy: satTrials.some((t) => t.busy),
+      spread: spread(peerRatios, "×"),
+      note: `per trial, peer / cluster: ${satTrials.map((t) => `${fmt(t.peer)} / ${fmt(t.cluster.achieved)}`).join("; ")} /s (SQLite node, cluster and peer in turn)`,
+    },
+    {
       id: "cluster-follower-p99",
       bench: "cluster",
       figure: `p99 customer → rep socket at ${s.followerRate.toLocaleString("en-US")} messages/s, both on one follower (${load}; baseline: single SQLite node at the same rate)`,
@@ -412,7 +443,7 @@ function report(
     ),
     "",
     `Frozen leader: another node led after ${fmt(fail.frozen.replacedMs)} ms; woken after ${fmt(fail.frozen.heldMs)} ms; ${fail.frozen.writesAfterWake} event rows written by its connections after it woke (a trigger on \`events\` records each row's writer); its role 2 s later: ${fail.frozen.roleAfterWake}. ` +
-      `Lost ${fail.lost}, duplicates ${fail.duplicates}, double assignments ${fail.doubleAssigned}.`,
+      `Lost ${fail.lost}, duplicates ${fail.duplicates}, double assignments ${fail.doubleAssigned}, offers without an outcome ${fail.openOffers} (read up to 10 s after the traffic stopped).`,
     "",
     `### cluster: scale-out and through a follower (${load}; ${s.durationMs / 1000} s measured after ${s.warmupMs / 1000} s)`,
     "",
@@ -426,6 +457,7 @@ function report(
         "ratio",
         "SQLite node deliveries/s",
         "cluster deliveries/s",
+        "Socket.IO peer deliveries/s",
         "SQLite p99 ms",
         "follower p99 ms",
         "follower achieved /s",
@@ -438,6 +470,7 @@ function report(
         `${fmt(cpuRatios[i]!)}×`,
         fmt(satTrials[i]?.sqlite.achieved ?? null),
         fmt(satTrials[i]?.cluster.achieved ?? null),
+        fmt(satTrials[i]?.peer ?? null),
         fmt(followerTrials[i]?.sqlite.p99 ?? null),
         fmt(followerTrials[i]?.follower.p99 ?? null),
         fmt(followerTrials[i]?.follower.achieved ?? null),
@@ -446,6 +479,8 @@ function report(
     ),
     "",
   ];
-  ctx.log(`  failover: ${counts}; lost ${fail.lost}, duplicates ${fail.duplicates}, double ${fail.doubleAssigned}`);
+  ctx.log(
+    `  failover: ${counts}; lost ${fail.lost}, duplicates ${fail.duplicates}, double ${fail.doubleAssigned}, offers open ${fail.openOffers}`,
+  );
   return { rows, details };
 }

@@ -205,23 +205,48 @@ export const GAPS: Record<string, string> = {
     "leaves the leader, but each follower's command comes to it through cc_commands: it reads the rows (node-postgres parsing " +
     "the actor and command JSON), writes each row's outcome in the commit beside the command's events and notifies " +
     "cc_outcomes; that per-command table round trip is what a profile of the leader should weigh against the fan-out it saved. " +
-    "The single node's figure moved by 40 % between trials, so more pairs on a quieter machine come first.",
+    "The single node's figure moved by 40 % between trials, so more pairs on a quieter machine come first. Since commits " +
+    "are one statement (cc_append) both sides cost less (single node 113–232 µs, leader 72–82 µs in the next run: " +
+    "0.35–0.72×, median 0.51×, on a machine at load average ~10; then single node 168–173 µs, leader 67–73 µs: " +
+    "0.39–0.43×, on a quieter one).",
+  "cluster-offers-open":
+    "Measured from the log after the failover run: offers (`offered`) with neither `offer_accepted` nor `offer_ended`, read " +
+    "again for up to 10 s after the traffic stopped (an offer made just before may still be being accepted). The bench org's " +
+    "offers expire after minutes, so an offer lost in a failover shows here rather than ending by its deadline. 0 of 13 in " +
+    "the first run (10 kills and a freeze).",
   "cluster-throughput":
     "Measured: the relay's closed loop (every conversation ping-pongs one message) with the clients on the two followers of " +
     "3 nodes on Postgres, against the relay bench's single node on SQLite, alternating. First run 0.61–0.85× (2,559–2,920 " +
     "against 3,377–4,172/s), the nodes sharing one core as the SQLite node has one to itself and Postgres running anywhere. " +
     "A closed loop delivers at most conversations ÷ the round trip: with --smoke's 20 conversations and ~100 ms through a " +
-    "follower it is latency-bound (~190/s); with 1,000 the nodes' CPU bounds it. " +
-    "No goal of its own (issue 13 sets ≥ 1× the Socket.IO peer, which this bench does not run beside it).",
+    "follower it is latency-bound (~190/s); with 1,000 the nodes' CPU bounds it. No goal of its own (see cluster-vs-socketio).",
+  "cluster-vs-socketio":
+    "Measured: the same closed loop on the 3-node cluster (clients on the two followers) and on the Socket.IO + Redis Streams " +
+    "peer of socketio-peer.ts (two nodes and redis-server on the server's core, its clients spread over both), in turn with " +
+    "the SQLite node in one run. First run, at load average ~10 (the SQLite node made 412–730/s instead of ~3,000–5,000): " +
+    "peer 403–1,126/s, cluster 1,138–1,463/s, 1.30–2.82× — the overload, not the cluster. Second run, quieter (SQLite node " +
+    "2,857–3,400/s): peer 3,059–4,098/s, cluster 2,154–2,386/s, 0.53–0.78×. Below 1×: the three nodes share one core, and " +
+    "per message the follower that takes it spends ~115–130 µs (mostly the fan-out: writev to the sockets and the views), " +
+    "the other follower ~25–30 µs keeping its replica, the leader ~70 µs; the peer relays with no replica, no decision and " +
+    "no database. What is next: the follower's fan-out (shared with the relay's work), then the replica a follower keeps " +
+    "of conversations none of its clients watch.",
   "cluster-follower-p99":
     "Measured: 1,000 customers and 100 reps all on one follower, 2,000 messages/s open loop, from the moment a message was due " +
-    "to its arrival on the other side's socket. First run: 313–368 ms, with the single SQLite node at the same rate 137–385 ms " +
-    "beside it (its relay goal is 15 ms at 8,000/s): the machine was overloaded (load average ~11 on 2 cores), so this run " +
-    "does not say what the path costs. What it costs at least: the follower inserts the turn's commands into cc_commands and " +
-    "notifies; the leader, woken by LISTEN, reads them, runs them, commits events and outcomes in one transaction (an fsync), " +
-    "notifies; the follower reads the events after its seq and fans them out — four round trips to Postgres and an fsync, " +
-    "with Postgres, three nodes and the generator on two shared cores. Not yet measured on a quiet machine, nor broken into " +
-    "those stages.",
+    "to its arrival on the other side's socket. The path was: the follower's insert into cc_commands (a transaction of five " +
+    "round trips), the leader's read of the rows, its commit (nine round trips: lock, last seq, fence, insert, notify, " +
+    "outcomes, notify, commit), then the follower's reads of the events (two: the page and the empty page that ends it) and " +
+    "of its outcomes: ~17 round trips in series, each a wake-up of a Postgres backend and a node, which on a loaded 2-core " +
+    "machine waits its turn on the run queue. Now: the insert is one statement that also notifies the leader with the rows " +
+    "(it runs them from the notification), the commit is one statement (the function cc_append) that notifies the events " +
+    "and each follower's outcomes with their contents (the follower hands them over without reading), and the JSON goes to " +
+    "Postgres as one text per column rather than arrays node-postgres escapes element by element (that escaping was the " +
+    "leader's largest item in a CPU profile): 2 round trips and the fsync. CPU per message at 2,000/s on a 3-node probe " +
+    "(same machine, the build before these changes and then the new one, alternating; six trials each): leader 98–145 → " +
+    "62–83 µs, the follower 130–198 → 113–132 µs, the other follower 37–57 → 25–32 µs, Postgres 143–177 → 110–140 µs. p99 " +
+    "in those probes at load average 7–11: before 469–2,527 ms (falling behind, 737–1,084/s achieved, in four of six), " +
+    "after the last change 331–432 ms (184–255 ms in a profiled run), keeping up. Still over " +
+    "25 ms: with ~10 runnable processes on 2 cores every wake-up waits, and the SQLite node beside it measured 162–3,249 ms " +
+    "in the first cluster bench run after these changes (the second: follower 199–770 ms, SQLite node 120–294 ms). What is left on the follower is its fan-out (writev to the sockets, the views), shared with the relay.",
 };
 
 export const METHOD = [

@@ -10,7 +10,7 @@ import { Child, alternate, cpuPinning, fmt, median, spread, table } from "./lib.
 import type { BenchContext, Row, Section } from "./lib.js";
 import type { RelayRig } from "./targets.js";
 
-interface PeerTrial {
+export interface PeerTrial {
   achieved: number;
   p50: number;
   p99: number;
@@ -72,36 +72,68 @@ export function processCpu(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-export async function socketioPeerBench(ctx: BenchContext, rig: RelayRig): Promise<Section> {
-  const warmupMs = ctx.smoke ? 100 : 500;
-  const durationMs = ctx.smoke ? 300 : 2500;
-  const pairs = ctx.smoke ? 1 : 5;
+/** The peer, started with its clients connected: each `saturate` is one closed-loop trial with its servers' CPU. */
+export interface SocketioPeer {
+  saturate(warmupMs: number, durationMs: number): Promise<PeerTrial & { serverCpu: number }>;
+  stop(): Promise<void>;
+}
+
+/** Two Socket.IO nodes and a redis-server on the server's cores, and a generator with `customers` and `reps` on them. */
+export async function startSocketioPeer(
+  ctx: BenchContext,
+  load: { customers: number; reps: number },
+): Promise<SocketioPeer> {
   const cpus = cpuPinning();
   const redis = await startRedis(ctx, cpus.server);
   const nodes = [0, 1].map((i) =>
     Child.start("socketio-child.js", { name: `socketio-node${i + 1}`, cpus: cpus.server }),
   );
   const lg = Child.start("socketio-load.js", { name: "socketio-load", cpus: cpus.generator });
-  const peerTrials: (PeerTrial & { serverCpu: number })[] = [];
-  let paired: Awaited<ReturnType<typeof alternate>>;
+  const stop = async () => {
+    await lg.call("close", null, 10_000).catch(() => undefined);
+    for (const node of nodes) await node.call("stop", null, 10_000).catch(() => undefined);
+    await Promise.all([lg.stop(), ...nodes.map((node) => node.stop())]);
+    await redis.stop();
+  };
   try {
     const urls = await Promise.all(nodes.map((node) => node.call<{ url: string }>("start", { redisUrl: redis.url })));
     const { ms } = await lg.call<{ ms: number }>(
       "setup",
-      { urls: urls.map((u) => u.url), customers: rig.customers, reps: rig.reps },
+      { urls: urls.map((u) => u.url), customers: load.customers, reps: load.reps },
       600_000,
     );
-    ctx.log(`  peer: ${rig.customers} customers and ${rig.reps} reps connected over two nodes (${ms} ms)`);
-    const ours = await rig.get("cc-durable");
-    const serverCpu = async () => {
-      const usages = await Promise.all(nodes.map((node) => node.call<{ cpu: number }>("usage")));
-      return usages.reduce((sum, u) => sum + u.cpu, redis.cpu());
-    };
-    const peer = async () => {
+    ctx.log(`  peer: ${load.customers} customers and ${load.reps} reps connected over two nodes (${ms} ms)`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const serverCpu = async () => {
+    const usages = await Promise.all(nodes.map((node) => node.call<{ cpu: number }>("usage")));
+    return usages.reduce((sum, u) => sum + u.cpu, redis.cpu());
+  };
+  return {
+    async saturate(warmupMs, durationMs) {
       const before = await serverCpu();
       const trial = await lg.call<PeerTrial>("saturate", { warmupMs, durationMs }, 300_000);
-      peerTrials.push({ ...trial, serverCpu: (await serverCpu()) - before });
-      return trial.achieved;
+      return { ...trial, serverCpu: (await serverCpu()) - before };
+    },
+    stop,
+  };
+}
+
+export async function socketioPeerBench(ctx: BenchContext, rig: RelayRig): Promise<Section> {
+  const warmupMs = ctx.smoke ? 100 : 500;
+  const durationMs = ctx.smoke ? 300 : 2500;
+  const pairs = ctx.smoke ? 1 : 5;
+  const cpus = cpuPinning();
+  const peerTrials: (PeerTrial & { serverCpu: number })[] = [];
+  let paired: Awaited<ReturnType<typeof alternate>>;
+  const peerRig = await startSocketioPeer(ctx, rig);
+  try {
+    const ours = await rig.get("cc-durable");
+    const peer = async () => {
+      peerTrials.push(await peerRig.saturate(warmupMs, durationMs));
+      return peerTrials.at(-1)!.achieved;
     };
     // Warm-up, discarded.
     await peer();
@@ -116,10 +148,7 @@ export async function socketioPeerBench(ctx: BenchContext, rig: RelayRig): Promi
       return trial.achieved;
     });
   } finally {
-    await lg.call("close", null, 10_000).catch(() => undefined);
-    for (const node of nodes) await node.call("stop", null, 10_000).catch(() => undefined);
-    await Promise.all([lg.stop(), ...nodes.map((node) => node.stop())]);
-    await redis.stop();
+    await peerRig.stop();
   }
   const conversations = `${rig.customers.toLocaleString("en-US")} customers, ${rig.reps} reps`;
   const rows: Row[] = [

@@ -1,18 +1,21 @@
 // The command channel of a follower: its clients' commands go to the leader through the shared database. Each
-// event-loop turn, the commands submitted are inserted into cc_commands in one statement and the leader is told on
-// `cc_commands` (its CommandInbox, server/cluster/command-inbox.ts, runs them). The leader answers a row in the very
-// transaction that commits the command's events, with the seq the log ends at, and notifies `cc_outcomes` with the
-// names of the nodes concerned. This channel then takes its answered rows (deleting them) and hands an outcome back
-// only once the node's replica has reached that seq: a client is never answered before its events are on its node.
-// A poll (every ~1 s) makes up for notifications lost while the listening connection was cut.
+// event-loop turn, the commands submitted are inserted into cc_commands in one statement, which also notifies
+// `cc_commands` with the rows (its CommandInbox, server/cluster/command-inbox.ts, runs them). The leader answers a row
+// in the very transaction that commits the command's events, with the seq the log ends at, and notifies `cc_outcomes`
+// with each concerned node's outcomes (or its name alone when they do not fit: it then reads its answered rows). This
+// channel hands an outcome back only once the node's replica has reached that seq: a client is never answered before
+// its events are on its node; the rows taken are deleted by the next poll. A poll (every ~1 s) also makes up for
+// notifications lost while the listening connection was cut.
 import { Listener } from "./listener.js";
 import pg from "pg";
 import type { Actor, Command } from "../core/model.js";
 import type { CommandChannel, CommandOutcome, OutcomeListener } from "../command-channel.js";
-import { jsonbText, OUTCOMES_CHANNEL, postgresFailure } from "../store/postgres-store.js";
+import { jsonbText, OUTCOMES_CHANNEL, outcomesPayload, postgresFailure } from "../store/postgres-store.js";
 
 /** The NOTIFY channel a follower signals once its commands are inserted. */
 export const COMMANDS_CHANNEL = "cc_commands";
+/** Postgres refuses a NOTIFY payload of 8,000 bytes or more. */
+const MAX_COMMANDS_PAYLOAD = 7_990;
 
 /** How far the node's replica has come: a LogFollowingBus (server/cluster/log-bus.ts) is one. */
 export interface ReplicaProgress {
@@ -53,6 +56,27 @@ interface Waiting {
   seq: number;
 }
 
+/**
+ * One statement, one round trip: the rows inserted in the order submitted (actors and commands passed as one text
+ * each, a JSON per line, rather than as arrays node-postgres would escape element by element), and the leader told with the rows
+ * themselves (id, actor, command; tab-separated, a line each: jsonb's text has neither raw) so that it need not read
+ * them, or with an empty payload when they do not fit in one (it reads them). Committed without waiting for the
+ * disk: an unacknowledged command may be lost with the database's last moments, and its client retries.
+ */
+const INSERT_COMMANDS = `
+  WITH inserted AS (
+    INSERT INTO cc_commands (node, actor, command)
+    SELECT $1, t.actor, t.command
+    FROM unnest(string_to_array($2, E'\\n')::jsonb[], string_to_array($3, E'\\n')::jsonb[]) WITH ORDINALITY AS t(actor, command, n)
+    ORDER BY t.n RETURNING id, actor, command),
+  listed AS (
+    SELECT string_agg(id || E'\\t' || actor::text || E'\\t' || command::text, E'\\n' ORDER BY id) AS listing FROM inserted),
+  told AS (
+    SELECT pg_notify('${COMMANDS_CHANNEL}', CASE WHEN octet_length(listing) < ${MAX_COMMANDS_PAYLOAD} THEN listing ELSE '' END),
+      set_config('synchronous_commit', 'off', true)
+    FROM listed)
+  SELECT id FROM inserted, told ORDER BY id`;
+
 const NO_LEADER = "no node leads the cluster right now (one is being elected)";
 const UNREACHABLE = "the database cannot be reached";
 const NO_ANSWER = "the leader does not answer";
@@ -63,6 +87,8 @@ export class PostgresCommandChannel implements CommandChannel {
   private readonly waiting: Waiting[] = [];
   private toInsert: Waiting[] = [];
   private readonly byId = new Map<number, Waiting>();
+  /** Rows answered through a notification, to delete at the next poll. */
+  private taken: number[] = [];
   private submitted = 0;
   private handedBack = 0;
   private settlers: { n: number; resolve: () => void }[] = [];
@@ -106,11 +132,7 @@ export class PostgresCommandChannel implements CommandChannel {
         channel: OUTCOMES_CHANNEL,
         applicationName: "cc-agent outcomes",
         ...(options.reconnectMs === undefined ? {} : { reconnectMs: options.reconnectMs }),
-        onNotification: (payload) => {
-          if (!payload.split(",").includes(options.node)) return;
-          if (channel.inserting) channel.notifiedDuringInsert = true;
-          void channel.read();
-        },
+        onNotification: (payload) => channel.notified(payload),
         onListening: () => void channel.read(),
         onError: (error) => channel.failed(error),
       });
@@ -190,24 +212,13 @@ export class PostgresCommandChannel implements CommandChannel {
   private async insertBatch(batch: Waiting[]): Promise<void> {
     let ids: number[];
     try {
-      ids = await this.transaction(async (client) => {
-        // An un-acked command may be lost with the database's last moments: its client retries.
-        await client.query("SET LOCAL synchronous_commit = off");
-        const inserted = await client.query<{ id: string }>(
-          `WITH inserted AS (
-             INSERT INTO cc_commands (node, actor, command)
-             SELECT $1, t.actor, t.command FROM unnest($2::jsonb[], $3::jsonb[]) WITH ORDINALITY AS t(actor, command, n)
-             ORDER BY t.n RETURNING id)
-           SELECT id FROM inserted ORDER BY id`,
-          [
-            this.options.node,
-            batch.map((w) => jsonbText(JSON.stringify(w.actor))),
-            batch.map((w) => jsonbText(JSON.stringify(w.command))),
-          ],
-        );
-        await client.query("SELECT pg_notify($1, '')", [COMMANDS_CHANNEL]);
-        return inserted.rows.map((row) => Number(row.id));
-      });
+      ids = (
+        await this.pool.query<{ id: string }>(INSERT_COMMANDS, [
+          this.options.node,
+          batch.map((w) => jsonbText(JSON.stringify(w.actor))).join("\n"),
+          batch.map((w) => jsonbText(JSON.stringify(w.command))).join("\n"),
+        ])
+      ).rows.map((row) => Number(row.id));
     } catch (error) {
       this.failed(error);
       // Refused at once, never inserted again: a failure at COMMIT may hide rows that were inserted after all, and a
@@ -228,6 +239,50 @@ export class PostgresCommandChannel implements CommandChannel {
   }
 
   // ---- from the leader ------------------------------------------------------------------------------
+
+  /**
+   * The leader answered commands of this node: the outcomes it carries are taken at once (their rows deleted later,
+   * by the poll); a row not known here yet (its insert not back), or a notification that only names this node, is read.
+   */
+  private notified(payload: string): void {
+    const told = outcomesPayload(payload, this.options.node);
+    if (told === null || this.closed) return;
+    let unknown = told.outcomes.length === 0;
+    for (const { id, outcome } of told.outcomes) {
+      const waiting = this.byId.get(id);
+      if (waiting === undefined) {
+        unknown = true;
+        continue;
+      }
+      let parsed: CommandOutcome;
+      try {
+        parsed = JSON.parse(outcome) as CommandOutcome;
+      } catch {
+        unknown = true;
+        continue;
+      }
+      this.byId.delete(id);
+      this.taken.push(id);
+      waiting.outcome = parsed;
+      waiting.seq = told.seq;
+    }
+    if (told.outcomes.length > 0) {
+      this.unreachable = false;
+      this.stalled = false;
+      this.handBack();
+    }
+    if (!unknown) return;
+    if (this.inserting) this.notifiedDuringInsert = true;
+    void this.read();
+  }
+
+  /** Delete the rows whose outcomes came with a notification (the leader deletes those of nodes that went away). */
+  private async deleteTaken(): Promise<void> {
+    if (this.taken.length === 0) return;
+    const ids = this.taken;
+    this.taken = [];
+    await this.pool.query("DELETE FROM cc_commands WHERE id = ANY($1::bigint[])", [ids]);
+  }
 
   /** Take this node's answered rows (serialised: a read asked for during one runs after it). */
   private read(): Promise<void> {
@@ -292,6 +347,7 @@ export class PostgresCommandChannel implements CommandChannel {
   private async tick(): Promise<void> {
     if (this.closed) return;
     await this.read();
+    await this.deleteTaken().catch((error: unknown) => this.failed(error));
     await this.checkLeader().catch((error: unknown) => this.failed(error));
     await this.expire();
   }
@@ -349,24 +405,6 @@ export class PostgresCommandChannel implements CommandChannel {
       [ids],
     );
     return deleted.rows.map((row) => Number(row.id));
-  }
-
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      client.release();
-      return result;
-    } catch (error) {
-      const rolledBack = await client.query("ROLLBACK").then(
-        () => true,
-        () => false,
-      );
-      client.release(rolledBack ? undefined : true);
-      throw error;
-    }
   }
 
   private failed(error: unknown): void {

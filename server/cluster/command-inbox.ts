@@ -43,6 +43,8 @@ export class CommandInbox {
    */
   private readonly handled = new Map<number, number>();
   private readsStarted = 0;
+  /** The highest row id a read or a notification brought: a notified row above it was never seen, so never run. */
+  private maxSeen = 0;
   private reading: Promise<void> | null = null;
   private readAgain = false;
   private listener: Listener | null = null;
@@ -73,7 +75,7 @@ export class CommandInbox {
         channel: COMMANDS_CHANNEL,
         applicationName: "cc-agent inbox listen",
         ...(options.reconnectMs === undefined ? {} : { reconnectMs: options.reconnectMs }),
-        onNotification: () => void inbox.read(),
+        onNotification: (payload) => inbox.notified(payload),
         onListening: () => void inbox.read(),
         onError: (error) => options.onError?.(error),
       });
@@ -106,6 +108,30 @@ export class CommandInbox {
     return this.reading;
   }
 
+  /**
+   * A follower's notification, with its rows when they fitted (see command-channel-pg.ts): each row above any seen
+   * before is run at once, without reading the table. One at or below that may have been run and forgotten already:
+   * the table says (a read runs exactly the rows without an outcome), as it does for a notification without rows.
+   */
+  notified(payload: string): void {
+    if (this.closed) return;
+    let readTable = payload === "";
+    for (const line of payload === "" ? [] : payload.split("\n")) {
+      const row = parseRow(line);
+      if (row === null) readTable = true;
+      else if (row.id > this.maxSeen) {
+        this.maxSeen = row.id;
+        this.run(row.id, row.actor, row.command);
+      } else if (!this.handled.has(row.id)) readTable = true;
+    }
+    if (readTable) void this.read();
+  }
+
+  private run(id: number, actor: Actor, command: Command): void {
+    this.handled.set(id, IN_FLIGHT);
+    this.options.writer.submit(actor, command, (outcome) => this.answered(id, outcome), { commandId: id });
+  }
+
   private async readOnce(): Promise<void> {
     const read = ++this.readsStarted;
     for (let cursor = 0; ;) {
@@ -118,11 +144,9 @@ export class CommandInbox {
       for (const row of rows.rows) {
         const id = Number(row.id);
         cursor = id;
+        if (id > this.maxSeen) this.maxSeen = id;
         if (this.handled.has(id)) continue;
-        this.handled.set(id, IN_FLIGHT);
-        this.options.writer.submit(row.actor, row.command, (outcome) => this.answered(id, outcome), {
-          commandId: id,
-        });
+        this.run(id, row.actor, row.command);
       }
       if (rows.rows.length < BATCH) return;
     }
@@ -156,5 +180,17 @@ export class CommandInbox {
     await this.listener?.close();
     await this.reading;
     await this.pool.end().catch(() => undefined);
+  }
+}
+
+/** A row of a notification's payload: "id<TAB>actor<TAB>command"; null when it is not one. */
+function parseRow(line: string): { id: number; actor: Actor; command: Command } | null {
+  const [idText, actorText, commandText] = line.split("\t");
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id) || actorText === undefined || commandText === undefined) return null;
+  try {
+    return { id, actor: JSON.parse(actorText) as Actor, command: JSON.parse(commandText) as Command };
+  } catch {
+    return null;
   }
 }

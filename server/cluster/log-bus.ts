@@ -1,10 +1,11 @@
 // The bus of a follower: the events come from the shared log, not from a writer in this process. Each commit of the
-// Postgres store notifies `cc_events`; on each notification, and on a safety poll (a notification sent while the
+// Postgres store notifies `cc_events` with the events themselves (when they fit); those are handed over at once. On a
+// notification without them or after a gap, and on a safety poll (a notification sent while the
 // listening connection was cut is lost), the bus reads what the log holds after the last seq it handed over and
 // publishes it to an InProcessBus, which gives subscribers the same catch-up-then-follow semantics as on the leader.
 import { Listener } from "./listener.js";
 import type { DomainEvent } from "../core/model.js";
-import { EVENTS_CHANNEL } from "../store/postgres-store.js";
+import { EVENTS_CHANNEL, parseEventPayload } from "../store/postgres-store.js";
 import { InProcessBus, type CommittedLog, type EventBus, type EventListener, type Subscription } from "../bus.js";
 
 export interface LogFollowingBusOptions {
@@ -47,7 +48,7 @@ export class LogFollowingBus implements EventBus {
         url: options.url,
         channel: EVENTS_CHANNEL,
         ...(options.reconnectMs === undefined ? {} : { reconnectMs: options.reconnectMs }),
-        onNotification: () => void bus.read(),
+        onNotification: (payload) => bus.notified(payload),
         onListening: () => void bus.read(),
         onError: (error) => options.onError?.(error),
       });
@@ -81,6 +82,29 @@ export class LogFollowingBus implements EventBus {
 
   subscribe(afterSeq: number, listener: EventListener): Subscription {
     return this.local.subscribe(afterSeq, listener);
+  }
+
+  /**
+   * A commit's notification: the events it carries follow on from the last seq handed over, so they are handed over
+   * at once, without a read; a gap before them, or a notification without them, is read from the log.
+   */
+  notified(payload: string): void {
+    if (this.closed) return;
+    const carried = parseEventPayload(payload);
+    if (carried !== null && carried.last <= this.seq) return;
+    const bodies = carried === null || carried.first > this.seq + 1 ? null : carried.bodies();
+    if (bodies === null || bodies.length === 0) {
+      void this.read();
+      return;
+    }
+    let events: DomainEvent[];
+    try {
+      events = bodies.map((body) => JSON.parse(body) as DomainEvent);
+    } catch {
+      void this.read();
+      return;
+    }
+    this.handOver(events);
   }
 
   /** Read the log now (serialised: a read asked for during one runs after it). Resolves when no read is under way. */

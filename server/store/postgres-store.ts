@@ -25,23 +25,27 @@ import {
   type StoreOptions,
 } from "./queued-store.js";
 import { StoreError, type EventStore } from "./store.js";
+import {
+  APPEND,
+  APPEND_FUNCTION,
+  CONFLICT_STATE,
+  EVENTS_CHANNEL,
+  eventPayloads,
+  FENCED_STATE,
+  OUTCOMES_CHANNEL,
+  WRITE_LOCK,
+} from "./postgres-append.js";
+
+export { EVENTS_CHANNEL, OUTCOMES_CHANNEL, outcomesPayload, parseEventPayload } from "./postgres-append.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a database written by a newer one. */
 export const POSTGRES_SCHEMA_VERSION = 3;
 
-/** The NOTIFY channel each commit of events signals, with the seq of its last event. */
-export const EVENTS_CHANNEL = "cc_events";
-/**
- * The NOTIFY channel each commit that records commands' outcomes signals, with the names of the nodes whose commands
- * they are (comma-separated): each follower reads its answered rows of cc_commands.
- */
-export const OUTCOMES_CHANNEL = "cc_outcomes";
 /** The meta keys that mark a database as ours and say its layout. */
 const APPLICATION_KEY = "application";
 const APPLICATION = "cc-agent";
 const SCHEMA_KEY = "schema_version";
-/** Advisory lock keys (any bigint; these spell "ccAG" and "ccAS"): writers, and table creation. */
-const WRITE_LOCK = 0x63634147;
+/** Advisory lock key of table creation (any bigint; this spells "ccAS"; the writers' lock, "ccAG", is in postgres-append.ts). */
 const SCHEMA_LOCK = 0x63634153;
 /** Connections per store: a commit and page reads of resuming clients may run side by side. */
 const POOL_SIZE = 4;
@@ -191,6 +195,7 @@ async function upgrade(client: pg.PoolClient): Promise<void> {
     CREATE INDEX IF NOT EXISTS cc_commands_unanswered ON cc_commands (id) WHERE outcome IS NULL;
     CREATE TABLE IF NOT EXISTS cc_nodes (node text PRIMARY KEY, role text, seen_at timestamptz, staff jsonb);
   `);
+  await client.query(APPEND_FUNCTION);
   await client.query("UPDATE meta SET value = $1 WHERE key = $2", [String(POSTGRES_SCHEMA_VERSION), SCHEMA_KEY]);
 }
 
@@ -234,6 +239,30 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
     expectedLast: number,
     outcomes: readonly EncodedOutcome[],
   ): Promise<void> {
+    const payloads = eventPayloads(events);
+    // The usual commit: one statement, one round trip (cc_append does it all, in the statement's own transaction).
+    if (snapshot === undefined && options.beforeWrite === undefined) {
+      const fence = options.fence?.();
+      try {
+        await pool.query(APPEND, [
+          expectedLast,
+          options.fence === undefined,
+          fence ?? null,
+          events.map((e) => e.seq),
+          events.map((e) => e.at),
+          events.map((e) => e.type),
+          events.map((e) => e.body).join("\n"),
+          events.map((e) => e.thread ?? null),
+          events.map((e) => e.position ?? null),
+          payloads.join("\x1e"),
+          outcomes.map((o) => o.id),
+          outcomes.map((o) => jsonbText(o.body)).join("\n"),
+        ]);
+      } catch (error) {
+        throw refusedAppend(error, shown, expectedLast, fence ?? null);
+      }
+      return;
+    }
     await inTransaction(pool, shown, async (client) => {
       // Every writer takes this lock first: between the check below and COMMIT no other writer can add events.
       await client.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
@@ -270,8 +299,7 @@ function postgresMedium(pool: pg.Pool, shown: string, options: PostgresStoreOpti
         await client.query("DELETE FROM snapshots WHERE seq < $1", [snapshot.seq]);
       }
       // Followers LISTEN on these channels; Postgres delivers the notifications only if the transaction commits.
-      if (events.length > 0)
-        await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, String(events.at(-1)!.seq)]);
+      for (const payload of payloads) await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, payload]);
       if (outcomes.length > 0) await writeOutcomes(client, outcomes, events.at(-1)?.seq ?? expectedLast);
     });
   }
@@ -394,6 +422,14 @@ async function writeOutcomes(client: pg.PoolClient, outcomes: readonly EncodedOu
   if (answered.rows.length > 0) await client.query("SELECT pg_notify($1, $2)", [OUTCOMES_CHANNEL, nodes]);
 }
 
+/** What cc_append refused, as the StoreError the slower path throws for the same cause. */
+function refusedAppend(error: unknown, shown: string, expectedLast: number, mine: number | null): unknown {
+  const { code, detail } = (error ?? {}) as { code?: string; detail?: string };
+  if (code === CONFLICT_STATE) return conflict(shown, expectedLast, Number(detail));
+  if (code === FENCED_STATE) return fenced(shown, mine, detail === "" || detail === undefined ? null : Number(detail));
+  return unavailable(error, shown);
+}
+
 /** JSON that jsonb takes: jsonb refuses the character U+0000 in a string, so it becomes U+FFFD there. */
 export function jsonbText(json: string): string {
   if (!json.includes("\\u0000")) return json;
@@ -406,13 +442,15 @@ export function jsonbText(json: string): string {
 async function checkFence(client: pg.PoolClient, shown: string, mine: number | null): Promise<void> {
   const result = await client.query<{ term: string }>("SELECT term FROM cc_leader FOR SHARE");
   const current = result.rows[0] === undefined ? null : Number(result.rows[0].term);
-  if (mine === null || current !== mine) {
-    throw new StoreError(
-      "FENCED",
-      `the event store at ${shown} refused the commit: this node is not leader (its term ${mine ?? "none"}, the leader's ${current ?? "none"})`,
-      { file: shown },
-    );
-  }
+  if (mine === null || current !== mine) throw fenced(shown, mine, current);
+}
+
+function fenced(shown: string, mine: number | null, current: number | null): StoreError {
+  return new StoreError(
+    "FENCED",
+    `the event store at ${shown} refused the commit: this node is not leader (its term ${mine ?? "none"}, the leader's ${current ?? "none"})`,
+    { file: shown },
+  );
 }
 
 async function lastSeqOn(db: pg.Pool | pg.PoolClient): Promise<number> {

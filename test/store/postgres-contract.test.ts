@@ -256,7 +256,7 @@ describe("postgres: commands' outcomes (a cluster's command table)", () => {
     return rows.rows.map((row) => [Number(row.id), row.outcome, row.seq === null ? null : Number(row.seq)]);
   }
 
-  it("writes each outcome with the seq its commit ends the log at, and notifies cc_outcomes with the nodes concerned", async () => {
+  it("writes each outcome with the seq its commit ends the log at, and notifies cc_outcomes with each node's outcomes", async () => {
     const { url, admin, ids } = await withCommands(["n1", "n2", "n1"]);
     const listener = new pg.Client({ connectionString: url });
     await listener.connect();
@@ -282,7 +282,13 @@ describe("postgres: commands' outcomes (a cluster's command table)", () => {
         const check = (): void => (heard.includes("cc_outcomes end") ? resolve() : void setImmediate(check));
         check();
       });
-      expect(heard).toEqual(["cc_outcomes n1,n2", "cc_outcomes n1", "cc_outcomes end"]);
+      // Each node concerned is told its own outcomes, with the seq the log ends at with them (a line each: id, JSON).
+      expect(heard).toEqual([
+        `cc_outcomes n1\n2\n${ids[0]}\t{"ok":true,"result":{"n":1}}`,
+        `cc_outcomes n2\n2\n${ids[1]}\t{"ok":false,"error":{"code":"offer/not_found"}}`,
+        `cc_outcomes n1\n2\n${ids[2]}\t{"ok":false,"error":{"code":"x","message":"a\uFFFDb"}}`,
+        "cc_outcomes end",
+      ]);
     } finally {
       await store.close();
       await listener.end();
