@@ -6,7 +6,7 @@
 import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
 import { addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
-import { EMPTY_DICT, conversationDicts, dict, dictionaries, filled } from "./dict.js";
+import { EMPTY_DICT, conversationDicts, dict, dictionaries } from "./dict.js";
 import { addMessage, upgradeThread } from "./thread.js";
 import { ownConversation } from "./sharing.js";
 
@@ -95,7 +95,10 @@ export function usedUnits(user: UserState): number {
   return sum;
 }
 
-/** The conversation `id`, the state's own to change (see sharing.ts). */
+/**
+ * The conversation `id`, the state's own to change (see sharing.ts). Its arrays and dictionaries are given new ones,
+ * never changed in place: a copy of a shared record holds the same ones.
+ */
 function conv(state: State, id: string): Conversation {
   const found = ownConversation(state, id);
   if (!found) throw new Error(`evolve: unknown conversation ${id}`);
@@ -220,7 +223,7 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "note_added": {
       const c = conv(state, event.conversationId);
-      (c.notes ??= []).push(event.note);
+      c.notes = [...(c.notes ?? []), event.note];
       break;
     }
     case "sentiment_changed": {
@@ -279,7 +282,7 @@ export function evolve(state: State, event: DomainEvent): State {
         const rep = state.users[offer.repId];
         if (rep?.items[c.id]?.role === "offer") dropItem(state, offer.repId, c.id, at);
         if (status === "rejected" || status === "timed_out") {
-          c.declinedBy.push(offer.repId);
+          c.declinedBy = [...c.declinedBy, offer.repId];
           existingIndexes(state)?.declined.add(c.id);
         }
       }
@@ -327,7 +330,7 @@ export function evolve(state: State, event: DomainEvent): State {
     case "conference_joined": {
       const c = conv(state, event.conversationId);
       c.conference = null;
-      if (!c.participants.includes(event.repId)) c.participants.push(event.repId);
+      if (!c.participants.includes(event.repId)) c.participants = [...c.participants, event.repId];
       const item = user(state, event.repId).items[c.id];
       if (item) item.role = "conference";
       break;
@@ -356,7 +359,7 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "consultant_added": {
       const c = conv(state, event.conversationId);
-      if (!c.consultants.includes(event.repId)) c.consultants.push(event.repId);
+      if (!c.consultants.includes(event.repId)) c.consultants = [...c.consultants, event.repId];
       // An accepted consult offer: the consultant holds nothing (no capacity, no work item).
       if (state.users[event.repId]?.items[c.id]?.role === "offer") dropItem(state, event.repId, c.id, at);
       break;
@@ -401,7 +404,7 @@ export function evolve(state: State, event: DomainEvent): State {
       const c = conv(state, event.conversationId);
       dropItem(state, event.repId, c.id, at);
       c.wrapUpBy = c.wrapUpBy.filter((id) => id !== event.repId);
-      (c.wrapUps ??= []).push({ repId: event.repId, reasonId: event.reasonId });
+      c.wrapUps = [...(c.wrapUps ?? []), { repId: event.repId, reasonId: event.reasonId }];
       break;
     }
     case "closed": {
@@ -439,8 +442,12 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "supervisor_watching": {
       const c = conv(state, event.conversationId);
-      if (event.mode) (c.supervisors = filled(c.supervisors))[event.supervisorId] = event.mode;
-      else if (event.supervisorId in c.supervisors) delete c.supervisors[event.supervisorId];
+      if (event.mode) (c.supervisors = dict(c.supervisors))[event.supervisorId] = event.mode;
+      else if (event.supervisorId in c.supervisors) {
+        const supervisors = dict(c.supervisors);
+        delete supervisors[event.supervisorId];
+        c.supervisors = supervisors;
+      }
       break;
     }
     case "queue_deleted": {

@@ -5,27 +5,17 @@
 // a reference taken before the change (decide holds some across the events it applies) still sees the record. States
 // in other processes (a gateway on another node) share nothing and never copy.
 import type { Conversation, DomainEvent, State } from "./model.js";
-import { dictOrEmpty } from "./dict.js";
 
 /** The two states that hold each shared record (weakly: a state replaced by a rebuild is not kept alive by them). */
 const sharedBy = new WeakMap<Conversation, readonly [WeakRef<State>, WeakRef<State>]>();
 
-/** A copy of `c` that shares nothing changeable with it (its customer and context never change once created). */
+/**
+ * A copy of `c` for the other state. A shallow copy is enough: evolve never changes a record's arrays or dictionaries
+ * in place, it gives the record new ones (its customer and context never change once created), so the two records
+ * may hold the same ones. One copy per event on a shared record: a message costs this one object, not its arrays.
+ */
 function copyConversation(c: Conversation): Conversation {
-  const copy: Conversation = {
-    ...c,
-    participants: [...c.participants],
-    consultants: [...c.consultants],
-    supervisors: dictOrEmpty(c.supervisors),
-    wrapUpBy: [...c.wrapUpBy],
-    declinedBy: [...c.declinedBy],
-    messages: [...c.messages],
-  };
-  if (c.wrapUps) copy.wrapUps = [...c.wrapUps];
-  if (c.recentClientIds) copy.recentClientIds = [...c.recentClientIds];
-  if (c.recentSentiments) copy.recentSentiments = [...c.recentSentiments];
-  if (c.notes) copy.notes = [...c.notes];
-  return copy;
+  return { ...c };
 }
 
 /** For evolve: the conversation `id` of `state`, its own to change (the other state got a copy), or undefined. */

@@ -31,7 +31,7 @@ function authorKey(author: Author): string | null {
 
 /** For evolve: the message joins the thread; what is kept of it is updated and the oldest kept message leaves. */
 export function addMessage(c: Conversation, m: Message): void {
-  c.messages = latest(c.messages, [m], RECENT_MESSAGES);
+  c.messages = latest(c.messages, RECENT_MESSAGES, m);
   c.messageCount++;
   remember(c, m);
 }
@@ -39,7 +39,7 @@ export function addMessage(c: Conversation, m: Message): void {
 /** The kept facts of one more message (shared by addMessage and the upgrade of an older state). */
 function remember(c: Conversation, m: Message): void {
   if (m.author.role === "customer" && m.sentiment !== undefined)
-    c.recentSentiments = latest(c.recentSentiments ?? [], [m.sentiment], SENTIMENT_WINDOW);
+    c.recentSentiments = latest(c.recentSentiments ?? [], SENTIMENT_WINDOW, m.sentiment);
   const wait = replyWaitAfter(
     { customerWaitingSince: c.customerWaitingSince ?? null, firstResponseAt: c.firstResponseAt ?? null },
     m,
@@ -50,18 +50,30 @@ function remember(c: Conversation, m: Message): void {
   if (m.clientId !== undefined)
     c.recentClientIds = latest(
       c.recentClientIds ?? [],
-      [authorKey(m.author), m.clientId, messageNumber(m.id)],
       3 * CLIENT_ID_WINDOW,
+      authorKey(m.author),
+      m.clientId,
+      messageNumber(m.id),
     );
 }
 
 /**
- * The last `max` of `kept` followed by `added`, in a new array of just that length: these arrays are kept for every
- * conversation, and one grown by push holds room for 17 entries where it needs 3.
+ * The last `max` of `kept` followed by `a` (then `b` and `c`, when `b` is given), in a new array of just that length:
+ * these arrays are kept for every conversation, and one grown by push holds room for 17 entries where it needs 3. One
+ * array per call and no other: this runs for every message, in the writer's state and in the gateway's.
  */
-function latest<T>(kept: readonly T[], added: readonly T[], max: number): T[] {
-  const drop = Math.max(0, kept.length + added.length - max);
-  return (drop === 0 ? kept : kept.slice(drop)).concat(added);
+function latest<T>(kept: readonly T[], max: number, a: T, b?: T, c?: T): T[] {
+  const added = b === undefined ? 1 : 3;
+  const drop = Math.max(0, kept.length + added - max);
+  const out = new Array<T>(kept.length - drop + added);
+  let at = 0;
+  for (let i = drop; i < kept.length; i++) out[at++] = kept[i]!;
+  out[at++] = a;
+  if (added === 3) {
+    out[at++] = b as T;
+    out[at] = c as T;
+  }
+  return out;
 }
 
 /**

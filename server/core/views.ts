@@ -394,16 +394,14 @@ export function audienceOf(state: State, event: DomainEvent): Audience {
   const c = conversationOf(state, event);
   if (c) {
     audience.customers.add(c.customer.key);
-    for (const id of [
-      c.ownerId,
-      c.lastOwnerId,
-      c.conference?.repId,
-      ...c.participants,
-      ...c.consultants,
-      ...c.wrapUpBy,
-    ]) {
-      if (id) audience.users.add(id);
-    }
+    // Added one by one, not gathered into an array first: this runs for every event fanned out.
+    const users = audience.users;
+    if (c.ownerId) users.add(c.ownerId);
+    if (c.lastOwnerId) users.add(c.lastOwnerId);
+    if (c.conference?.repId) users.add(c.conference.repId);
+    for (const id of c.participants) if (id) users.add(id);
+    for (const id of c.consultants) if (id) users.add(id);
+    for (const id of c.wrapUpBy) if (id) users.add(id);
   }
   if ("repId" in event) audience.users.add(event.repId);
   if ("repIds" in event) for (const id of event.repIds) audience.users.add(id);
