@@ -4,7 +4,7 @@
 // The state is owned by a single actor (the server shell), so evolve updates it in place instead of
 // copying: a copy per event would cost more than the routing decision itself.
 import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
-import { addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
+import { addHolder, dropHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
 import { EMPTY_DICT, conversationDicts, dict, dictionaries, filled } from "./dict.js";
 import { addMessage, park, upgradeThread } from "./thread.js";
@@ -139,11 +139,7 @@ function dropItem(state: State, repId: string, conversationId: string, at: numbe
   if (!rep || !(conversationId in rep.items)) return;
   delete rep.items[conversationId];
   const indexes = existingIndexes(state);
-  const set = indexes?.holders.get(conversationId);
-  if (set) {
-    set.delete(repId);
-    if (set.size === 0) indexes!.holders.delete(conversationId);
-  }
+  if (indexes) dropHolder(indexes, conversationId, repId);
   // A unit freed: the rep may have room again.
   indexes?.roomy.add(repId);
   if (Object.keys(rep.items).length === 0) rep.idleSince = at;

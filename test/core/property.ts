@@ -791,7 +791,8 @@ export const INVARIANTS: Invariant[] = [
         if (u.presence === "available" && usedUnits(u) < u.capacity && !indexes.roomy.has(u.id))
           found.push(`Available ${u.id} has room but is not in the index of reps with room`);
         for (const cid of Object.keys(u.items))
-          if (!indexes.holders.get(cid)?.has(u.id)) found.push(`${u.id} holds ${cid} but is not among its holders`);
+          if (!indexes.holders.get(cid)?.includes(u.id))
+            found.push(`${u.id} holds ${cid} but is not among its holders`);
       }
       return found;
     },
