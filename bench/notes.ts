@@ -122,15 +122,15 @@ export const GAPS: Record<string, string> = {
     "process start: on a machine busy with other work every step waits for a core, and it grows with the load (bare node's " +
     "start beside it shows how much).",
   "memory-rss":
-    "Heap snapshots of this server put ~8 KB of heap on each active conversation of 20 messages (the raw relay ~3 KB, its " +
-    "connection). Since history left memory a conversation keeps its last 3 messages, and since the writer and the gateway share " +
-    "their conversation records (server/core/sharing.ts) it is held once, not twice: ~2.5 KB with its messages, arrays and index " +
-    "entries; the rest is the customer's connection (sockets, ws, the gateway's bookkeeping) and the live figures. RSS moves by " +
-    "more or less than the heap between two readings: V8 reserves heap ahead of use, and a snapshot (one per ~50,000 events, so " +
-    "one lands in some steps and not in others) allocates its text and pieces outside the heap, after which glibc keeps part of " +
-    "what was freed resident. Each reading now follows a snapshot of the state, so that this is in every reading alike: " +
-    "the active RSS slope went from 6.5–12.4 to 7.1–7.7 MB per 1,000 over three trials (2026-12-06, busy machine), the heap " +
-    "slope 7.9–8.1 in every run.",
+    "Heap snapshots of this server put ~7.4 KB of heap on each active conversation of 20 messages (the raw relay ~3 KB, its " +
+    "connection). A conversation keeps its last 3 messages (~1 KB), its record (~340 bytes, one literal since 2026-12-06), " +
+    "its recent client ids and sentiments, and entries in both states' indexes and the live figures' two folds; the rest is " +
+    "the customer's connection (sockets, ws, the gateway's bookkeeping: its `seen` set, rate-limit buckets). The holders " +
+    "index, the folds' handling reps and the gateway's connections per customer were a Set or Map each, ~200–300 bytes of " +
+    "hash table for one or two entries; they are lists now (~7.7 to ~7.4 KB). RSS readings were taken while V8's unmapper " +
+    "was still giving back the pages its collections freed, so trials of one run read 7.5 and 11.1 MB per 1,000 with the " +
+    "same heap; readings now wait for RSS to settle (server-child.ts `memory`), and three trials read 7.98–8.66 (2026-12-06, " +
+    "before the lists).",
   "open-first":
     "The server's work per open is small beside the p99: ~0.5–1 ms of CPU for a page of 100 on this shared machine (0.4–0.6 ms " +
     "for the 20-message baseline). A CPU profile of the server over the trials (2026-12-05, load average ~13 on 2 cores) put " +
