@@ -131,15 +131,15 @@ export const GAPS: Record<string, string> = {
     "process start: on a machine busy with other work every step waits for a core, and it grows with the load (bare node's " +
     "start beside it shows how much).",
   "memory-rss":
-    "Heap snapshots of this server put ~8 KB of heap on each active conversation of 20 messages (the raw relay ~3 KB, its " +
-    "connection). Since history left memory a conversation keeps its last 3 messages, and since the writer and the gateway share " +
-    "their conversation records (server/core/sharing.ts) it is held once, not twice: ~2.5 KB with its messages, arrays and index " +
-    "entries; the rest is the customer's connection (sockets, ws, the gateway's bookkeeping) and the live figures. RSS moves by " +
-    "more or less than the heap between two readings: V8 reserves heap ahead of use, and a snapshot (one per ~50,000 events, so " +
-    "one lands in some steps and not in others) allocates its text and pieces outside the heap, after which glibc keeps part of " +
-    "what was freed resident. Each reading now follows a snapshot of the state, so that this is in every reading alike: " +
-    "the active RSS slope went from 6.5–12.4 to 7.1–7.7 MB per 1,000 over three trials (2026-12-06, busy machine), the heap " +
-    "slope 7.9–8.1 in every run.",
+    "Heap snapshots of this server put ~7.4 KB of heap on each active conversation of 20 messages (the raw relay ~3 KB, its " +
+    "connection). A conversation keeps its last 3 messages (~1 KB), its record (~340 bytes, one literal since 2026-12-06), " +
+    "its recent client ids and sentiments, and entries in both states' indexes and the live figures' two folds; the rest is " +
+    "the customer's connection (sockets, ws, the gateway's bookkeeping: its `seen` set, rate-limit buckets). The holders " +
+    "index, the folds' handling reps and the gateway's connections per customer were a Set or Map each, ~200–300 bytes of " +
+    "hash table for one or two entries; they are lists now (~7.7 to ~7.4 KB). RSS readings were taken while V8's unmapper " +
+    "was still giving back the pages its collections freed, so trials of one run read 7.5 and 11.1 MB per 1,000 with the " +
+    "same heap; readings now wait for RSS to settle (server-child.ts `memory`), and three trials read 7.98–8.66 (2026-12-06, " +
+    "before the lists).",
   "open-first":
     "The server's work per open is small beside the p99: ~0.5–1 ms of CPU for a page of 100 on this shared machine (0.4–0.6 ms " +
     "for the 20-message baseline). A CPU profile of the server over the trials (2026-12-05, load average ~13 on 2 cores) put " +
@@ -149,20 +149,20 @@ export const GAPS: Record<string, string> = {
     "server was idle 84 % of the trials. The p99 is the longest stall of the process while it waits for its core: the baseline's " +
     "p99 moved as much (10–29 ms) and every kind of page had single opens of ~100–150 ms in some trials and none in others.",
   "memory-parked":
-    "Why two runs disagreed (3.3 against 14.7 MB per 1,000): the readings were RSS after gc(), taken while a group commit or a " +
-    "snapshot could still be under way; the parked workload writes ~60,000 events per step, so a snapshot lands in most steps, " +
-    "and better-sqlite3's 16 MB page cache filled as the log grew, counted as if per conversation. Readings now wait for the " +
-    "writer to settle, follow a snapshot and collect all V8 can (server-child.ts `memory`), the page cache is SQLite's 2 MB, " +
-    "and three trials are reported with the heap beside RSS: the heap slope is ~3 MB per 1,000 in every trial (6.1 before the " +
-    "records were shared and the empty sets and maps below dropped). RSS still does not settle here: 2.2, 2.3 and 11.1 MB " +
-    "per 1,000 in three trials of one run (2026-12-06, busy machine), single steps reading 5–25 MB above or below the line " +
-    "(a step may read lower than the one before), which is memory outside the heap (glibc's arenas after the snapshots' and " +
-    "SQLite's allocations) and not what routing holds; the heap is the figure to trust. What a " +
-    "parked conversation holds, from heap snapshots: its last 3 messages (~0.9 KB: text, object, id, time, client id), its " +
-    "record (~0.6 KB: ~40 fields), its arrays (~0.4 KB: recent client ids and sentiments, participants, declines), its customer " +
-    "and entries in the conversations, identities and customer indexes (~0.4 KB), the live figures' entry (~0.2 KB). Meeting " +
-    "1 MB needs a parked conversation without its last messages (read from the store when it comes back: the views and offer " +
-    "previews of a returning customer show them today, SPEC P5 tests assert it) and a compact record instead of the full one.",
+    "A parked conversation keeps none of its messages in memory (clients read them a page at a time with `messages`, as " +
+    "for anything before the latest few), only its customer's recent client ids, and a record built as one literal that " +
+    "shares the empty lists and the org's strings: the heap slope went from ~3.1 to ~1.75 MB per 1,000 (2026-12-06). What " +
+    "is left per parked conversation, from heap snapshots: its record (~340 bytes: ~40 fields of 8 bytes), its customer " +
+    "(~130 bytes with key and name), its entries in the conversations, identities, customer and Waiting indexes of the " +
+    "writer's and the gateway's states (~0.5 KB with their tables' growth), the live figures' two folds' entries (~190 " +
+    "bytes), its recent sentiments and client ids. RSS readings were taken right after V8's collections, while its " +
+    "unmapper was still giving pages back in the background: a reading a moment later was up to 12 MB lower, which is " +
+    "why trials of one run read 3.5 and 7.7 MB per 1,000 with the same heap. Readings now wait for RSS to settle. What " +
+    "remains above the heap is outside V8 and not per conversation held: the raw relay, which holds nothing per parked " +
+    "conversation (heap slope ~0.05), measures 1.5–3.0 MB per 1,000 in the same workload (its customers' connections " +
+    "come and go: glibc keeps what their sockets and buffers took). Meeting 1 MB needs that gone from the method (or " +
+    "the figure taken against the raw relay's) as well as the heap under ~0.7 KB per parked conversation: a record of " +
+    "the ~15 fields a parked conversation uses instead of all ~40, and one tracking entry for both live folds.",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +

@@ -3,7 +3,7 @@
 // populate (conversations written straight through the hub, as if customers had come), thread (one long Active
 // conversation, likewise), usage, memory, stop.
 import { PerformanceObserver } from "node:perf_hooks";
-import { writeHeapSnapshot } from "node:v8";
+import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { serveRpc } from "./lib.js";
 import { messageText } from "./orgs.js";
 import { startRawRelay } from "./raw-relay.js";
@@ -112,6 +112,22 @@ function reduceMemory(): void {
     const collect = (globalThis as { gc?: () => void }).gc;
     collect?.();
     collect?.();
+  }
+}
+
+/**
+ * Wait until RSS stops moving after reduceMemory: V8 gives the pages a collection freed back to the system from a
+ * background thread (its unmapper), so a reading taken at once counts some of them or all of them, by chance — in one
+ * run 12 MB above the reading a moment later, enough to turn a slope over four steps from 4 to 8 MB per 1,000.
+ */
+async function rssSettled(): Promise<void> {
+  const still = 4;
+  let last = process.memoryUsage.rss();
+  for (let same = 0, tries = 0; same < still && tries < 200; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const rss = process.memoryUsage.rss();
+    same = rss === last ? same + 1 : 0;
+    last = rss;
   }
 }
 
@@ -264,7 +280,16 @@ serveRpc({
     }
     await new Promise((resolve) => setImmediate(resolve));
     reduceMemory();
+    await rssSettled();
     return usage();
+  },
+  /** V8's heap spaces (committed and used bytes of each), for finding what a memory figure is made of. */
+  spaces() {
+    return getHeapSpaceStatistics().map((s) => ({
+      name: s.space_name,
+      used: s.space_used_size,
+      physical: s.physical_space_size,
+    }));
   },
   /** A V8 heap snapshot written to `file` (after a full collection), for finding what a figure is made of. */
   heapSnapshot(params: { file: string }) {

@@ -4,10 +4,11 @@
 // The state is owned by a single actor (the server shell), so evolve updates it in place instead of
 // copying: a copy per event would cost more than the routing decision itself.
 import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
-import { addHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
+import { addHolder, dropHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
 import type { Org } from "./org.js";
 import { EMPTY_DICT, conversationDicts, dict, dictionaries } from "./dict.js";
-import { addMessage, upgradeThread } from "./thread.js";
+import { addMessage, park, upgradeThread } from "./thread.js";
+import { NO_IDS, compactRecord, idList } from "./record.js";
 import { ownConversation } from "./sharing.js";
 
 /** Allowed conversation transitions; walked by a test. */
@@ -54,6 +55,7 @@ export function upgradeState(state: State): State {
     const c = state.conversations[id]!;
     delete (c as { clientIds?: unknown }).clientIds;
     upgradeThread(c);
+    state.conversations[id] = compactRecord(state, c);
   }
   return state;
 }
@@ -140,11 +142,7 @@ function dropItem(state: State, repId: string, conversationId: string, at: numbe
   if (!rep || !(conversationId in rep.items)) return;
   delete rep.items[conversationId];
   const indexes = existingIndexes(state);
-  const set = indexes?.holders.get(conversationId);
-  if (set) {
-    set.delete(repId);
-    if (set.size === 0) indexes!.holders.delete(conversationId);
-  }
+  if (indexes) dropHolder(indexes, conversationId, repId);
   // A unit freed: the rep may have room again.
   indexes?.roomy.add(repId);
   if (Object.keys(rep.items).length === 0) rep.idleSince = at;
@@ -184,7 +182,7 @@ export function evolve(state: State, event: DomainEvent): State {
               continue;
             }
             if (c.state === "open" && u.queues.includes(c.queueId) && c.declinedBy.includes(u.id))
-              conv(state, id).declinedBy = c.declinedBy.filter((x) => x !== u.id);
+              conv(state, id).declinedBy = idList(c.declinedBy.filter((x) => x !== u.id));
           }
         }
       }
@@ -202,7 +200,7 @@ export function evolve(state: State, event: DomainEvent): State {
       break;
     }
     case "conversation_created": {
-      const c = conversationDicts(structuredClone(event.conversation));
+      const c = compactRecord(state, conversationDicts(structuredClone(event.conversation)));
       // Stored by an earlier version, it may carry an empty `clientIds` and no count of its messages.
       delete (c as { clientIds?: unknown }).clientIds;
       upgradeThread(c);
@@ -245,13 +243,13 @@ export function evolve(state: State, event: DomainEvent): State {
       c.queuedAt = at;
       c.assignedAt = null;
       c.waitingUntil = null;
-      c.declinedBy = event.declinedBy ? [...event.declinedBy] : [];
+      c.declinedBy = event.declinedBy ? idList([...event.declinedBy]) : NO_IDS;
       if (c.declinedBy.length > 0) existingIndexes(state)?.declined.add(c.id);
       state.queues[event.queueId]?.open.push(c.id);
       break;
     }
     case "declines_forgotten": {
-      conv(state, event.conversationId).declinedBy = [];
+      conv(state, event.conversationId).declinedBy = NO_IDS;
       break;
     }
     case "offered": {
@@ -304,9 +302,9 @@ export function evolve(state: State, event: DomainEvent): State {
       c.queuedAt = null;
       c.assignedAt = at;
       c.waitingUntil = null;
-      c.declinedBy = [];
-      c.participants = c.participants.filter((id) => id !== event.repId);
-      c.consultants = c.consultants.filter((id) => id !== event.repId);
+      c.declinedBy = NO_IDS;
+      c.participants = idList(c.participants.filter((id) => id !== event.repId));
+      c.consultants = idList(c.consultants.filter((id) => id !== event.repId));
       const rep = user(state, event.repId);
       rep.items[c.id] = event.override
         ? { role: "owner", units: event.units, override: true }
@@ -341,9 +339,11 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "left": {
       const c = conv(state, event.conversationId);
-      c.participants = c.participants.filter((id) => id !== event.repId);
+      const others = c.participants.filter((id) => id !== event.repId);
+      c.participants = idList(others);
       if (c.ownerId === event.repId) {
-        const next = c.participants.shift() ?? null;
+        const next = others[0] ?? null;
+        c.participants = idList(others.slice(1));
         c.ownerId = next;
         if (next) {
           const item = state.users[next]?.items[c.id];
@@ -366,7 +366,7 @@ export function evolve(state: State, event: DomainEvent): State {
     }
     case "consultant_left": {
       const c = conv(state, event.conversationId);
-      c.consultants = c.consultants.filter((id) => id !== event.repId);
+      c.consultants = idList(c.consultants.filter((id) => id !== event.repId));
       break;
     }
     case "waiting": {
@@ -377,8 +377,9 @@ export function evolve(state: State, event: DomainEvent): State {
       c.lastOwnerId = event.byRepId;
       c.ownerId = null;
       c.assignedAt = null;
-      c.participants = [];
+      c.participants = NO_IDS;
       c.waitingUntil = event.until;
+      park(c);
       break;
     }
     case "wrapup_started": {
@@ -387,7 +388,7 @@ export function evolve(state: State, event: DomainEvent): State {
       c.endedAt = at;
       c.customerEnded = c.customerEnded || event.customerEnded;
       c.waitingUntil = null;
-      c.wrapUpBy = [...event.repIds];
+      c.wrapUpBy = idList([...event.repIds]);
       for (const id of event.repIds) {
         const rep = user(state, id);
         const item = rep.items[c.id];
@@ -403,7 +404,7 @@ export function evolve(state: State, event: DomainEvent): State {
     case "wrapup_submitted": {
       const c = conv(state, event.conversationId);
       dropItem(state, event.repId, c.id, at);
-      c.wrapUpBy = c.wrapUpBy.filter((id) => id !== event.repId);
+      c.wrapUpBy = idList(c.wrapUpBy.filter((id) => id !== event.repId));
       c.wrapUps = [...(c.wrapUps ?? []), { repId: event.repId, reasonId: event.reasonId }];
       break;
     }
@@ -469,7 +470,7 @@ export function evolve(state: State, event: DomainEvent): State {
       // A removed rep can no longer submit a wrap-up reason: stop waiting for them.
       for (const id in state.conversations) {
         const c = state.conversations[id]!;
-        if (c.wrapUpBy.includes(u.id)) conv(state, id).wrapUpBy = c.wrapUpBy.filter((x) => x !== u.id);
+        if (c.wrapUpBy.includes(u.id)) conv(state, id).wrapUpBy = idList(c.wrapUpBy.filter((x) => x !== u.id));
       }
       state.org = { ...state.org, users: state.org.users.filter((x) => x.id !== event.userId) };
       break;

@@ -21,8 +21,12 @@ export interface Indexes {
   available: Set<string>;
   /** Available reps who had a free unit of capacity (each may have filled up or left Available since). */
   roomy: Set<string>;
-  /** Reps who were given a work item for each conversation (each may have dropped it since). */
-  holders: Map<string, Set<string>>;
+  /**
+   * Reps who were given a work item for each conversation (each may have dropped it since), in the order they were
+   * first given one. A list of exactly their number (one or two): a Set would cost each active conversation ~200 bytes
+   * more, in each state.
+   */
+  holders: Map<string, readonly string[]>;
 }
 
 const built = new WeakMap<State, Indexes>();
@@ -74,29 +78,38 @@ export function indexConversation(indexes: Indexes, customerKey: string, id: str
 }
 
 export function addHolder(indexes: Indexes, conversationId: string, repId: string): void {
-  const set = indexes.holders.get(conversationId);
-  if (set) set.add(repId);
-  else indexes.holders.set(conversationId, new Set([repId]));
+  const list = indexes.holders.get(conversationId);
+  if (!list) indexes.holders.set(conversationId, [repId]);
+  else if (!list.includes(repId)) indexes.holders.set(conversationId, [...list, repId]);
+}
+
+/** `repId` no longer holds the conversation (its list goes when nobody is left in it). */
+export function dropHolder(indexes: Indexes, conversationId: string, repId: string): void {
+  const list = indexes.holders.get(conversationId);
+  if (!list?.includes(repId)) return;
+  if (list.length === 1) indexes.holders.delete(conversationId);
+  else
+    indexes.holders.set(
+      conversationId,
+      list.filter((id) => id !== repId),
+    );
 }
 
 /** Whether some rep holds a work item for the conversation now. */
 export function isHeld(state: State, conversationId: string): boolean {
-  const set = indexesOf(state).holders.get(conversationId);
-  if (set) for (const id of set) if (state.users[id] && conversationId in state.users[id].items) return true;
+  const list = indexesOf(state).holders.get(conversationId);
+  if (list) for (const id of list) if (state.users[id] && conversationId in state.users[id].items) return true;
   return false;
 }
 
 /** The reps who hold a work item for the conversation now, in the order they were first given one. */
 export function holdersOf(state: State, conversationId: string): string[] {
   const indexes = indexesOf(state);
-  const set = indexes.holders.get(conversationId);
-  if (!set) return [];
-  const found: string[] = [];
-  for (const id of set) {
-    if (state.users[id] && conversationId in state.users[id].items) found.push(id);
-    else set.delete(id);
-  }
-  if (set.size === 0) indexes.holders.delete(conversationId);
+  const list = indexes.holders.get(conversationId);
+  if (!list) return [];
+  const found = list.filter((id) => state.users[id] && conversationId in state.users[id].items);
+  if (found.length === 0) indexes.holders.delete(conversationId);
+  else if (found.length < list.length) indexes.holders.set(conversationId, found);
   return found;
 }
 

@@ -29,6 +29,36 @@ function authorKey(author: Author): string | null {
   return author.role === "customer" || author.role === "system" ? null : author.id;
 }
 
+/**
+ * The one empty thread that every conversation holding no messages shares (one parked in Waiting): an array of its own
+ * would cost each of them 16 bytes and more. Frozen: adding a message makes a new array (addMessage).
+ */
+export const NO_MESSAGES: Message[] = Object.freeze([] as Message[]) as Message[];
+
+/**
+ * For evolve: a conversation parked in Waiting keeps none of its messages (a client reads them from the log, a page at
+ * a time, when it opens the conversation: `messages`), and of its client ids only the customer's: they are the only
+ * ones who can write in it before a rep takes it again, so a staff retry could not be recognised in it anyway.
+ */
+export function park(c: Conversation): void {
+  c.messages = NO_MESSAGES;
+  const ids = c.recentClientIds;
+  if (!ids) return;
+  let kept = 0;
+  for (let i = 0; i < ids.length; i += 3) if (ids[i] === null) kept += 3;
+  if (kept === ids.length) return;
+  // Of just the length needed (one grown by push holds room for more), and undefined rather than deleted when there
+  // are none: a deleted field would turn the record into a dictionary (record.ts).
+  const customers: RecentClientIds = new Array<string | number | null>(kept);
+  for (let i = 0, j = 0; i < ids.length; i += 3)
+    if (ids[i] === null) {
+      customers[j++] = null;
+      customers[j++] = ids[i + 1]!;
+      customers[j++] = ids[i + 2]!;
+    }
+  (c as { recentClientIds?: RecentClientIds | undefined }).recentClientIds = kept === 0 ? undefined : customers;
+}
+
 /** For evolve: the message joins the thread; what is kept of it is updated and the oldest kept message leaves. */
 export function addMessage(c: Conversation, m: Message): void {
   c.messages = latest(c.messages, RECENT_MESSAGES, m);
@@ -78,14 +108,18 @@ function latest<T>(kept: readonly T[], max: number, a: T, b?: T, c?: T): T[] {
 
 /**
  * A conversation stored by an earlier version, with its whole thread in `messages` and none of the kept facts: the
- * facts are worked out from the thread, and only the latest messages stay.
+ * facts are worked out from the thread, and only the latest messages stay (none when it is parked).
  */
 export function upgradeThread(c: Conversation): void {
-  if (c.messageCount !== undefined) return;
-  const all = c.messages;
-  c.messageCount = all.length;
-  for (const m of all) remember(c, m);
-  c.messages = all.slice(-RECENT_MESSAGES);
+  if (c.messageCount === undefined) {
+    const all = c.messages;
+    c.messageCount = all.length;
+    for (const m of all) remember(c, m);
+    c.messages = all.slice(-RECENT_MESSAGES);
+  }
+  // Stored by a version that kept the latest messages of parked conversations too.
+  if (c.state === "waiting") park(c);
+  else if (c.messages.length === 0) c.messages = NO_MESSAGES;
 }
 
 /** The id of the message `author` sent in `c` with this client id, among the latest (CLIENT_ID_WINDOW). */

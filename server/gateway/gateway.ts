@@ -33,7 +33,7 @@ import { createLiveFigures, waitingByQueue } from "../reports/live.js";
 import type { LiveFigures } from "../reports/live.js";
 import { TypingThrottle } from "../typing.js";
 import { answerFrame, collect, errorFrame, index, textOf, tokenHash, unindex } from "./connection.js";
-import type { Answer, Connection } from "./connection.js";
+import type { Answer, Connection, ConnectionIndex } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
 import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
 import { beforeNumber, threadPage, wholeThread } from "./thread-reads.js";
@@ -83,8 +83,8 @@ export class Gateway {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly connections = new Set<Connection>();
-  private readonly byUser = new Map<string, Set<Connection>>();
-  private readonly byCustomer = new Map<string, Set<Connection>>();
+  private readonly byUser: ConnectionIndex = new Map();
+  private readonly byCustomer: ConnectionIndex = new Map();
   private readonly supervisors = new Set<Connection>();
   private tokens: { hash: Buffer; userId: string }[];
   private nextConnectionId = 1;
@@ -429,7 +429,7 @@ export class Gateway {
 
   /** Ping every client; terminate those that did not answer the last ping. */
   heartbeat(): void {
-    this.admission.prune(this.clock.now(), (key) => (this.byCustomer.get(key)?.size ?? 0) > 0);
+    this.admission.prune(this.clock.now(), (key) => (this.byCustomer.get(key)?.length ?? 0) > 0);
     for (const connection of this.connections) {
       if (!connection.alive) {
         connection.ws.terminate();

@@ -116,6 +116,7 @@ const RATED: Fact = (acc, score) => {
 };
 
 interface Handling {
+  repId: string;
   queueId: string;
   start: number;
   /** When its wrap-up began; null while active. */
@@ -130,8 +131,12 @@ interface Tracked {
   sentiment: number;
   /** The current queue visit: since when, and whether it was answered (then awaiting its first response). */
   visit: { queueId: string; since: number; answered: boolean; responded: boolean } | null;
-  /** The reps handling it now; null while none is (a conversation queued, or parked in Waiting, holds no Map). */
-  handling: Map<string, Handling> | null;
+  /**
+   * The reps handling it now, in the order they took it; null while none is (a conversation queued, or parked in
+   * Waiting, holds nothing). A list of exactly their number: a Map for the one or two reps would cost each conversation
+   * ~200 bytes more, in each fold.
+   */
+  handling: Handling[] | null;
   /** Reps in its conference (they hold it too: occupancy); null until the first (it is kept for every conversation). */
   conferenced: Set<string> | null;
   /**
@@ -140,6 +145,10 @@ interface Tracked {
    * leaves out `offer_accepted`.
    */
   consults: Set<string> | null;
+}
+
+function handlingOf(c: Tracked, repId: string): Handling | undefined {
+  return c.handling?.find((h) => h.repId === repId);
 }
 
 interface RepClock {
@@ -373,10 +382,10 @@ export function createFold(options: ReportOptions): ReportFold {
 
   /** A rep's handling of a conversation ends: one handled contact, its active and wrap-up time. */
   const endHandling = (c: Tracked, repId: string, at: number): void => {
-    const h = c.handling?.get(repId);
+    const h = handlingOf(c, repId);
     if (!h) return;
-    c.handling!.delete(repId);
-    if (c.handling!.size === 0) c.handling = null;
+    const others = c.handling!.filter((x) => x !== h);
+    c.handling = others.length === 0 ? null : others;
     release(repId, at);
     const wrapFrom = h.wrapUpAt ?? at;
     intoConversation(c, repId, at, HANDLED, h.queueId, wrapFrom - h.start, at - wrapFrom);
@@ -387,7 +396,7 @@ export function createFold(options: ReportOptions): ReportFold {
   };
 
   const startWrapUp = (c: Tracked, repId: string, at: number): void => {
-    const h = c.handling?.get(repId);
+    const h = handlingOf(c, repId);
     if (h && h.wrapUpAt === null) h.wrapUpAt = at;
   };
 
@@ -467,8 +476,9 @@ export function createFold(options: ReportOptions): ReportFold {
         }
         c.ownerId = event.repId;
         c.lastOwnerId = event.repId;
-        if (!c.handling?.has(event.repId)) {
-          (c.handling ??= new Map()).set(event.repId, { queueId: c.queueId, start: event.at, wrapUpAt: null });
+        if (!handlingOf(c, event.repId)) {
+          const h: Handling = { repId: event.repId, queueId: c.queueId, start: event.at, wrapUpAt: null };
+          c.handling = c.handling ? [...c.handling, h] : [h];
           hold(event.repId, event.at);
         }
         return;
@@ -522,7 +532,7 @@ export function createFold(options: ReportOptions): ReportFold {
         if (!c) return;
         c.visit = null;
         c.ownerId = null;
-        for (const repId of [...(c.handling?.keys() ?? [])]) endHandling(c, repId, event.at);
+        for (const h of c.handling ?? []) endHandling(c, h.repId, event.at);
         return;
       }
       case "wrapup_started": {
@@ -534,7 +544,7 @@ export function createFold(options: ReportOptions): ReportFold {
         const c = conversations.get(event.conversationId);
         if (!c) return;
         // In the queue the rep handled it in (a transfer has moved it on since).
-        const queueId = c.handling?.get(event.repId)?.queueId ?? c.queueId;
+        const queueId = handlingOf(c, event.repId)?.queueId ?? c.queueId;
         intoConversation(c, event.repId, event.at, WRAPPED_UP, queueId, 0, 0, event.reasonId);
         endHandling(c, event.repId, event.at);
         leaveConference(c, event.repId, event.at);
@@ -548,7 +558,7 @@ export function createFold(options: ReportOptions): ReportFold {
         if (visit && !visit.answered && event.by === "customer") {
           intoConversation(c, null, event.at, ABANDONED, visit.queueId);
         }
-        for (const repId of [...(c.handling?.keys() ?? [])]) endHandling(c, repId, event.at);
+        for (const h of c.handling ?? []) endHandling(c, h.repId, event.at);
         for (const repId of [...(c.conferenced ?? [])]) leaveConference(c, repId, event.at);
         const bucket = c.sentiment < 0 ? "negative" : c.sentiment > 0 ? "positive" : "neutral";
         intoConversation(c, c.ownerId ?? c.lastOwnerId, event.at, SENTIMENT, c.queueId, 0, 0, bucket);

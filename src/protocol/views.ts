@@ -128,8 +128,9 @@ export interface ConversationView {
   /** How many messages the conversation has (every author, system messages included). */
   messageCount: number;
   /**
-   * Only in snapshots and on first sight: its latest messages (at most RECENT_MESSAGES), oldest first. Later messages
-   * arrive one by one; earlier ones are read a page at a time with the `messages` request.
+   * Only in snapshots and on first sight: its latest messages (at most RECENT_MESSAGES; none while parked in Waiting,
+   * those written since when it comes back), oldest first. Later messages arrive one by one; earlier ones are read a
+   * page at a time with the `messages` request.
    */
   messages?: MessageView[];
   /** Staff notes, all of them, with `messages`; later notes arrive one by one (`note` changes). */

@@ -771,9 +771,13 @@ export const INVARIANTS: Invariant[] = [
         if (c.declinedBy.length > 0 && !indexes.declined.has(c.id))
           found.push(`${c.id}, declined by ${c.declinedBy.join(", ")}, is not in the declined index`);
         keys.set(c.customer.key, [...(keys.get(c.customer.key) ?? []), c.id]);
-        // What a conversation keeps of its thread: its latest messages, no more, and as many as it has had up to that.
-        if (c.messages.length !== Math.min(c.messageCount, RECENT_MESSAGES))
-          found.push(`${c.id} keeps ${c.messages.length} of its ${c.messageCount} messages`);
+        // What a conversation keeps of its thread: its latest messages, no more, and none while parked in Waiting (the
+        // log has them; those written since it last left Waiting otherwise).
+        if (
+          c.messages.length > Math.min(c.messageCount, RECENT_MESSAGES) ||
+          (c.state === "waiting" && c.messages.length > 0)
+        )
+          found.push(`${c.id} keeps ${c.messages.length} of its ${c.messageCount} messages in ${c.state}`);
         if ((c.recentClientIds?.length ?? 0) > 3 * CLIENT_ID_WINDOW)
           found.push(`${c.id} keeps ${c.recentClientIds!.length / 3} client ids`);
       }
@@ -787,7 +791,8 @@ export const INVARIANTS: Invariant[] = [
         if (u.presence === "available" && usedUnits(u) < u.capacity && !indexes.roomy.has(u.id))
           found.push(`Available ${u.id} has room but is not in the index of reps with room`);
         for (const cid of Object.keys(u.items))
-          if (!indexes.holders.get(cid)?.has(u.id)) found.push(`${u.id} holds ${cid} but is not among its holders`);
+          if (!indexes.holders.get(cid)?.includes(u.id))
+            found.push(`${u.id} holds ${cid} but is not among its holders`);
       }
       return found;
     },
