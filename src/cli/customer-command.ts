@@ -33,6 +33,9 @@ interface CustomerOptions {
   resume?: boolean;
 }
 
+/** How many of a resumed conversation's latest messages are shown (the rest: "N earlier messages not shown"). */
+const HISTORY_PAGE = 100;
+
 const HELP = `
 Type a message and press Enter to send it; the first one starts the chat. Commands:
   /end     end a live chat (a persistent chat can only be ended by the rep)
@@ -75,7 +78,8 @@ function hhmm(at: number): string {
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
-type InputItem = { kind: "line"; text: string } | { kind: "leave" };
+// `resume` goes first with --resume: lines typed while the history loads wait for it, and go to that conversation.
+type InputItem = { kind: "line"; text: string } | { kind: "leave" } | { kind: "resume" };
 
 interface ChatSetup {
   client: CcClient;
@@ -189,7 +193,7 @@ class CustomerChat {
       this.enqueue({ kind: "leave" });
     });
 
-    if (this.setup.resume) this.resumeOpenConversation();
+    if (this.setup.resume) this.enqueue({ kind: "resume" });
     if (this.tty && !this.done) rl.prompt();
   }
 
@@ -396,7 +400,7 @@ class CustomerChat {
   }
 
   /** --resume: the open conversation of this customer on this mode of chat, with its history (P5). */
-  private resumeOpenConversation(): void {
+  private async resumeOpenConversation(): Promise<void> {
     const open = [...this.conversations.values()].filter(
       (c) => !c.view.ended && c.view.mode === this.setup.workstream.mode,
     );
@@ -417,7 +421,30 @@ class CustomerChat {
       this.notice("No open conversation to resume; your first message starts a new one.");
       return;
     }
+    await this.loadHistory(latest);
     this.setCurrent(latest.view.id, false);
+  }
+
+  /**
+   * The latest page of a conversation's history, read from the server: a welcome carries few or none of its messages
+   * (none while it is parked in Waiting). Older ones than the page are left out, and a line says how many.
+   */
+  private async loadHistory(entry: { view: CustomerConversationView; messages: MessageView[] }): Promise<void> {
+    if (entry.messages.length >= entry.view.messageCount) return;
+    try {
+      const result = await this.client.request({
+        type: "messages",
+        conversationId: entry.view.id,
+        limit: HISTORY_PAGE,
+      });
+      for (const m of (result.messages as MessageView[] | undefined) ?? []) this.addMessage(entry.messages, m);
+      entry.messages.sort((a, b) => a.at - b.at);
+    } catch (error) {
+      this.notice(`Your earlier messages could not be loaded (${sanitizeLine((error as Error).message)}).`);
+      return;
+    }
+    const earlier = entry.view.messageCount - entry.messages.length;
+    if (earlier > 0) this.notice(`${earlier} earlier message${earlier === 1 ? "" : "s"} not shown.`);
   }
 
   // ---- rating (CSAT) -----------------------------------------------------------------------------------
@@ -517,6 +544,7 @@ class CustomerChat {
         const item = this.queue.shift();
         if (!item) break;
         if (item.kind === "leave") await this.leave();
+        else if (item.kind === "resume") await this.resumeOpenConversation();
         else await this.onLine(item.text);
         if (this.tty && !this.done) this.rl?.prompt(true);
       }

@@ -68,7 +68,9 @@ describe("bench --smoke", () => {
         // Every benchmark measured something real (the start-to-first-frame row is skipped without `script`).
         for (const row of rows.filter((r) => !(r.note ?? "").startsWith("skipped"))) {
           expect(Number.isFinite(row.ours), `${row.id}: ${row.figure}`).toBe(true);
-          expect(row.ours, `${row.id}: ${row.figure}`).toBeGreaterThanOrEqual(0);
+          // Memory per 1,000 is a difference of two RSS readings: with the smoke's few conversations it is mostly the
+          // allocator's noise, and may fall below 0.
+          if (bench !== "memory") expect(row.ours, `${row.id}: ${row.figure}`).toBeGreaterThanOrEqual(0);
         }
       }
       const markdown = readFileSync(out, "utf8");
