@@ -39,7 +39,7 @@ import {
 export { EVENTS_CHANNEL, OUTCOMES_CHANNEL, outcomesPayload, parseEventPayload } from "./postgres-append.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a database written by a newer one. */
-export const POSTGRES_SCHEMA_VERSION = 3;
+export const POSTGRES_SCHEMA_VERSION = 4;
 
 /** The meta keys that mark a database as ours and say its layout. */
 const APPLICATION_KEY = "application";
@@ -180,8 +180,9 @@ async function inTransaction<T>(pool: pg.Pool, shown: string, body: (client: pg.
 /**
  * Schema 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces.
  * Schema 3: the cluster's tables (docs/operations.md): the leader's lease and term, commands passed from followers to
- * the leader, and each node's heartbeat with the staff connected to it. Each statement is a no-op on a database that
- * has it already.
+ * the leader, and each node's heartbeat with the staff connected to it. Schema 4: the commit in one statement, the
+ * function cc_append, and the notifications it sends (postgres-append.ts): an older server, which would put its own
+ * way of committing back, refuses the database. Each statement is a no-op on a database that has it already.
  */
 async function upgrade(client: pg.PoolClient): Promise<void> {
   await client.query(`

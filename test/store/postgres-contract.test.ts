@@ -193,7 +193,25 @@ describe("postgres: fencing of a cluster's leader", () => {
     }
   });
 
-  it("a database of schema 2 is upgraded to 3 with the cluster's tables (cc_leader, cc_commands, cc_nodes)", async () => {
+  it("a database written by a newer server (schema 5) is refused, and left as it is", async () => {
+    const url = await cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`
+        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
+        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
+        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '5');
+      `);
+      await expect(openPostgresStore(url)).rejects.toMatchObject({ code: "NEWER_SCHEMA" });
+      expect((await client.query("SELECT proname FROM pg_proc WHERE proname = 'cc_append'")).rows).toHaveLength(0);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("a database of schema 2 is upgraded to 4: the cluster's tables (cc_leader, cc_commands, cc_nodes) and cc_append", async () => {
     const url = await cluster.createDatabase();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -227,7 +245,8 @@ describe("postgres: fencing of a cluster's leader", () => {
         "cc_nodes.seen_at",
         "cc_nodes.staff",
       ]);
-      expect((await client.query("SELECT value FROM meta WHERE key = 'schema_version'")).rows[0].value).toBe("3");
+      expect((await client.query("SELECT value FROM meta WHERE key = 'schema_version'")).rows[0].value).toBe("4");
+      expect((await client.query("SELECT proname FROM pg_proc WHERE proname = 'cc_append'")).rows).toHaveLength(1);
       expect((await client.query("SELECT term FROM cc_leader")).rows.map((row) => Number(row.term))).toEqual([0]);
     } finally {
       await client.end();
