@@ -3,14 +3,13 @@
 // reconnects find it). Each incarnation of a node connects with an application_name of its own
 // (`bench-n<node>-<incarnation>`, in the URL, which node-postgres lets override the server's own), so that the
 // database can say which process wrote what (recordWrites).
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { listening, stopProcess } from "../test/helpers/cli-server.js";
+import { listening, spawnCli, stopProcess } from "../test/helpers/cli-server.js";
 import type { CliProcess } from "../test/helpers/cli-server.js";
 import { freePort } from "../test/helpers/postgres.js";
-import { ROOT, sleep } from "./lib.js";
+import { sleep } from "./lib.js";
 import { benchOrgJson } from "./orgs.js";
 import type { BenchOrgOptions } from "./orgs.js";
 
@@ -31,25 +30,13 @@ let rigs = 0;
 /** `cc-agent <args>` (the built CLI), pinned with taskset when `cpus` is given (taskset execs node: same pid). */
 function spawnNode(args: string[], options: { cwd: string; home: string; cpus: string | null }): CliProcess {
   // BENCH_CPU_PROF=dir: each node writes a V8 CPU profile there when it exits (stop() ends nodes with SIGTERM then).
-  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const node = [process.execPath, ...profile, join(ROOT, "bin", "cc-agent.js"), ...args];
-  const [command, ...rest] = options.cpus ? ["taskset", "-c", options.cpus, ...node] : node;
-  const child = spawn(command!, rest, {
+  const nodeFlags = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  return spawnCli(args, {
     cwd: options.cwd,
-    env: { ...process.env, CC_AGENT_HOME: options.home, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
+    home: options.home,
+    nodeFlags,
+    ...(options.cpus ? { wrapper: ["taskset", "-c", options.cpus] } : {}),
   });
-  const cli: CliProcess = {
-    child,
-    stdout: "",
-    stderr: "",
-    exit: new Promise((done) => child.once("exit", (code, signal) => done({ code, signal }))),
-  };
-  child.stdout!.setEncoding("utf8");
-  child.stderr!.setEncoding("utf8");
-  child.stdout!.on("data", (chunk: string) => (cli.stdout += chunk));
-  child.stderr!.on("data", (chunk: string) => (cli.stderr += chunk.length > 100_000 ? chunk.slice(-100_000) : chunk));
-  return cli;
 }
 
 export class ClusterRig {

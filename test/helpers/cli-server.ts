@@ -3,11 +3,13 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { readCredentials } from "../../server/credentials.js";
 import type { LocalCredentials } from "../../server/credentials.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
+// The project's root, also from the copy the build makes for the benchmarks (dist/test/helpers).
+const ABOVE = resolve(import.meta.dirname, "../..");
+const ROOT = basename(ABOVE) === "dist" ? dirname(ABOVE) : ABOVE;
 const BUILT = join(ROOT, "dist/bundle/cc-agent.js");
 export const BIN = join(ROOT, "bin/cc-agent.js");
 
@@ -22,10 +24,16 @@ export function requireBuild(): void {
   if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` first (npm test builds first).`);
 }
 
-/** `cc-agent <args>` with CC_AGENT_HOME = home; `wrapper` runs it through a command that execs it (prlimit …). */
-export function spawnCli(args: string[], options: { cwd: string; home: string; wrapper?: string[] }): CliProcess {
+/**
+ * `cc-agent <args>` with CC_AGENT_HOME = home; `wrapper` runs it through a command that execs it (prlimit, taskset …),
+ * and `nodeFlags` go to node itself (--cpu-prof …).
+ */
+export function spawnCli(
+  args: string[],
+  options: { cwd: string; home: string; wrapper?: string[]; nodeFlags?: string[] },
+): CliProcess {
   requireBuild();
-  const [command, ...rest] = [...(options.wrapper ?? []), process.execPath, BIN, ...args];
+  const [command, ...rest] = [...(options.wrapper ?? []), process.execPath, ...(options.nodeFlags ?? []), BIN, ...args];
   const child = spawn(command!, rest, {
     cwd: options.cwd,
     env: { ...process.env, CC_AGENT_HOME: options.home, NO_COLOR: "1" },
