@@ -556,6 +556,19 @@ interface Invariant {
   check(state: State, context: Context): string[];
 }
 
+/** The Open conversations routing could offer now (no offer out, no transfer pending, no operating hours), by queue. */
+function routable(state: State): { queueId: string; c: Conversation; ws: ReturnType<typeof workstreamOf> }[] {
+  const found: { queueId: string; c: Conversation; ws: ReturnType<typeof workstreamOf> }[] = [];
+  for (const queueId of Object.keys(state.queues).sort())
+    for (const id of state.queues[queueId]!.open) {
+      const c = state.conversations[id];
+      if (!c || c.offerId || c.transfer) continue;
+      const ws = workstreamOf(state, c);
+      if (!ws.operatingHours) found.push({ queueId, c, ws });
+    }
+  return found;
+}
+
 export const INVARIANTS: Invariant[] = [
   {
     name: "each conversation is in exactly one of the five states, and in its queue's open list iff it is Open",
@@ -709,18 +722,10 @@ export const INVARIANTS: Invariant[] = [
     name: "routing leaves no conversation waiting while an eligible rep is free",
     check(state) {
       const found: string[] = [];
-      for (const queueId of Object.keys(state.queues).sort()) {
-        for (const id of state.queues[queueId]!.open) {
-          const c = state.conversations[id];
-          if (!c || c.offerId || c.transfer) continue;
-          const ws = workstreamOf(state, c);
-          if (ws.operatingHours) continue;
-          // Every user of the org, not the indexes selectRep uses.
-          const rep = state.org.users.find(
-            (u) => state.users[u.id] && eligible(state.users[u.id]!, c, ws.capacityCost),
-          );
-          if (rep) found.push(`${c.id} waits in ${queueId} while ${rep.id} could take it`);
-        }
+      for (const { queueId, c, ws } of routable(state)) {
+        // Every user of the org, not the indexes selectRep uses.
+        const rep = state.org.users.find((u) => state.users[u.id] && eligible(state.users[u.id]!, c, ws.capacityCost));
+        if (rep) found.push(`${c.id} waits in ${queueId} while ${rep.id} could take it`);
       }
       return found;
     },
@@ -732,29 +737,23 @@ export const INVARIANTS: Invariant[] = [
     name: "no conversation waits while a rep of its queue is Available with room, declined or not",
     check(state) {
       const found: string[] = [];
-      for (const queueId of Object.keys(state.queues).sort()) {
-        for (const id of state.queues[queueId]!.open) {
-          const c = state.conversations[id];
-          if (!c || c.offerId || c.transfer) continue;
-          const ws = workstreamOf(state, c);
-          if (ws.operatingHours) continue;
-          const rep = state.org.users
-            .map((u) => state.users[u.id])
-            .find(
-              (u) =>
-                u !== undefined &&
-                !u.deleted &&
-                u.presence === "available" &&
-                u.capacity > 0 &&
-                u.queues.includes(c.queueId) &&
-                !(c.id in u.items) &&
-                usedUnits(u) + ws.capacityCost <= u.capacity,
-            );
-          if (rep)
-            found.push(
-              `${c.id} waits in ${queueId} while ${rep.id} is Available with room (declined by ${c.declinedBy.join(", ") || "nobody"})`,
-            );
-        }
+      for (const { queueId, c, ws } of routable(state)) {
+        const rep = state.org.users
+          .map((u) => state.users[u.id])
+          .find(
+            (u) =>
+              u !== undefined &&
+              !u.deleted &&
+              u.presence === "available" &&
+              u.capacity > 0 &&
+              u.queues.includes(c.queueId) &&
+              !(c.id in u.items) &&
+              usedUnits(u) + ws.capacityCost <= u.capacity,
+          );
+        if (rep)
+          found.push(
+            `${c.id} waits in ${queueId} while ${rep.id} is Available with room (declined by ${c.declinedBy.join(", ") || "nobody"})`,
+          );
       }
       return found;
     },
