@@ -52,6 +52,28 @@ storeContract(
   { snapshotPieces: true },
 );
 
+/** The tables of schema 1 (events, snapshots, meta), marked as this server's at schema `version`. */
+const schemaOneTables = (version: number): string => `
+  CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
+  CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
+  CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+  INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '${version}');
+`;
+
+/** A new database set up with `setup` (the tables of some schema), and a client on it while `body` runs; its URL. */
+async function onDatabase(setup: string, body: (client: pg.Client, url: string) => Promise<void>): Promise<string> {
+  const url = await cluster.createDatabase();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(setup);
+    await body(client, url);
+  } finally {
+    await client.end();
+  }
+  return url;
+}
+
 describe("postgres: the store on its own", () => {
   it("creates its tables on first start and finds them again; a database of another program's tables is refused", async () => {
     const url = await cluster.createDatabase();
@@ -102,16 +124,7 @@ describe("postgres: the store on its own", () => {
   });
 
   it("opens a database of schema 1 (before threads and pieces): its messages are indexed once, its snapshot loads", async () => {
-    const url = await cluster.createDatabase();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`
-        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
-        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
-        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
-        INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '1');
-      `);
+    const url = await onDatabase(schemaOneTables(1), async (client) => {
       for (const e of [ev(1, "said", { thread: "c1", n: 1 }), ev(2), ev(3, "said", { thread: "c1", n: 3 })])
         await client.query("INSERT INTO events (seq, at, type, body) VALUES ($1, $2, $3, $4)", [
           e.seq,
@@ -122,9 +135,7 @@ describe("postgres: the store on its own", () => {
       await client.query("INSERT INTO snapshots (seq, body) VALUES (2, $1)", [
         JSON.stringify({ queues: { q: ["a"] } }),
       ]);
-    } finally {
-      await client.end();
-    }
+    });
     const logged: string[] = [];
     const store: EventStore<TestState> = await openPostgresStore(url, {
       threadOf: (e) => (typeof e.thread === "string" ? { thread: e.thread, position: e.n as number } : undefined),
@@ -194,35 +205,21 @@ describe("postgres: fencing of a cluster's leader", () => {
   });
 
   it("a database written by a newer server (schema 5) is refused, and left as it is", async () => {
-    const url = await cluster.createDatabase();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`
-        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL);
-        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
-        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
-        INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '5');
-      `);
+    await onDatabase(schemaOneTables(5), async (client, url) => {
       await expect(openPostgresStore(url)).rejects.toMatchObject({ code: "NEWER_SCHEMA" });
       expect((await client.query("SELECT proname FROM pg_proc WHERE proname = 'cc_append'")).rows).toHaveLength(0);
-    } finally {
-      await client.end();
-    }
+    });
   });
 
   it("a database of schema 2 is upgraded to 4: the cluster's tables (cc_leader, cc_commands, cc_nodes) and cc_append", async () => {
-    const url = await cluster.createDatabase();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`
-        CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL, thread text, position bigint);
-        CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
-        CREATE TABLE snapshot_pieces (seq bigint NOT NULL, piece integer NOT NULL, body text NOT NULL, PRIMARY KEY (seq, piece));
-        CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
-        INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '2');
-      `);
+    const schemaTwo = `
+      CREATE TABLE events (seq bigint PRIMARY KEY, at double precision NOT NULL, type text NOT NULL, body text NOT NULL, thread text, position bigint);
+      CREATE TABLE snapshots (seq bigint PRIMARY KEY, body text NOT NULL);
+      CREATE TABLE snapshot_pieces (seq bigint NOT NULL, piece integer NOT NULL, body text NOT NULL, PRIMARY KEY (seq, piece));
+      CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('application', 'cc-agent'), ('schema_version', '2');
+    `;
+    await onDatabase(schemaTwo, async (client, url) => {
       const store: EventStore<TestState> = await openPostgresStore(url);
       await store.close();
       const columns = await client.query<{ table_name: string; column_name: string }>(
@@ -248,9 +245,7 @@ describe("postgres: fencing of a cluster's leader", () => {
       expect((await client.query("SELECT value FROM meta WHERE key = 'schema_version'")).rows[0].value).toBe("4");
       expect((await client.query("SELECT proname FROM pg_proc WHERE proname = 'cc_append'")).rows).toHaveLength(1);
       expect((await client.query("SELECT term FROM cc_leader")).rows.map((row) => Number(row.term))).toEqual([0]);
-    } finally {
-      await client.end();
-    }
+    });
   });
 });
 
