@@ -160,7 +160,9 @@ export class TmuxTerminal {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = await this.screen();
-      if (all.every((check) => matches(screen, check))) return screen;
+      // A frame can be caught half drawn (tmux shows what it has read so far): accept a screen only when a
+      // second capture shows the same, so that what the caller asserts next is a whole frame.
+      if (all.every((check) => matches(screen, check)) && (await this.screen()) === screen) return screen;
       // A program that has exited will show nothing new: fail now, with its last output.
       const exited = this.exitStatus();
       if (exited)
