@@ -110,10 +110,23 @@ export const GAPS: Record<string, string> = {
     "view per viewer (the rep's is masked) — about 47 µs of server CPU per message against the raw relay's 33 µs. Reaching 0.8× " +
     "needs ~41 µs: what is left is the product's own work (durability, masking, sentiment, validation); none of it dominates.",
   "relay-p99":
-    "p99 over a 2.5 s trial at 8,000/s is set by the longest stall in it (25 ms is enough, see *Why the figures moved*): the " +
-    "trials give the server's longest GC pause and the CPU other work took beside each p99. Snapshots are written before each " +
-    "trial, not in it; in the server they still stall the event loop for their length (~1.1 µs per message held), which " +
-    "per-conversation snapshots of only what changed, or snapshotting off the event loop, would remove.",
+    "p99 over a 2.5 s trial at 8,000/s is set by the longest stalls in it (25 ms is enough, see *Why the figures " +
+    "moved*): the trials give the server's longest GC pause and the CPU other work took beside each p99. Snapshots " +
+    "are written before each trial, not in it. The stalls are the group commit's: the same server on the in-memory " +
+    "store (persistence off) measured p99 8.8–11.5 ms at 8,000/s (n=3, 2026-12-06), the SQLite one 32–42 ms beside " +
+    "it, and timing each SQLite transaction in the event loop found 78 over 4 ms in three trials, up to 34 ms, most " +
+    "for 20–100 events (an fsync or a WAL checkpoint waiting on the shared disk, not the inserts). Checkpoints off " +
+    "alone did not move the p99 (38–46 against 38–42 ms, n=4), fsync off alone a little (30–68 against 32–49 ms, " +
+    "n=3), both off 15–32 ms (n=3). Moving the SQLite writes to a worker thread (the event loop hands the rows over and serves its sockets " +
+    "until the thread reports them durable) took the disk out of the event loop but made the p99 worse, 57–137 " +
+    "against 33–42 ms, and server CPU per message 102–119 against 84–93 µs (n=4 alternating). Likely causes, not yet " +
+    "told apart: the event loop, no longer waiting for the disk, reads its sockets in smaller batches, each costing " +
+    "its turn's overheads (corks, writes, views); and the thread shares the server's one core. It was not kept. What " +
+    "is next: a run with the thread but without the fsync, to tell the two apart; then, if the batching is what " +
+    "costs, commits off the event loop (the thread, or an fsync of the WAL through libuv's pool after a commit " +
+    "written with synchronous=NORMAL, the WAL's restart after a checkpoint made safe by truncating it) with the next " +
+    "turn's reads held for the commit's length as now — measured against this figure and the CPU per message " +
+    "together.",
   "routing-core-100":
     "The decision emits four events (wrap-up submitted, closed, presence back to Available, offered), each applied at once, " +
     "≈1.5 µs each on this machine; with a queue, routing also looks at the next conversation and finds nobody for it (~1 µs), and " +
