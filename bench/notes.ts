@@ -117,16 +117,15 @@ export const GAPS: Record<string, string> = {
     "it, and timing each SQLite transaction in the event loop found 78 over 4 ms in three trials, up to 34 ms, most " +
     "for 20–100 events (an fsync or a WAL checkpoint waiting on the shared disk, not the inserts). Checkpoints off " +
     "alone did not move the p99 (38–46 against 38–42 ms, n=4), fsync off alone a little (30–68 against 32–49 ms, " +
-    "n=3), both off 15–32 ms (n=3). Moving the SQLite writes to a worker thread (the event loop hands the rows over and serves its sockets " +
-    "until the thread reports them durable) took the disk out of the event loop but made the p99 worse, 57–137 " +
-    "against 33–42 ms, and server CPU per message 102–119 against 84–93 µs (n=4 alternating). Likely causes, not yet " +
-    "told apart: the event loop, no longer waiting for the disk, reads its sockets in smaller batches, each costing " +
-    "its turn's overheads (corks, writes, views); and the thread shares the server's one core. It was not kept. What " +
-    "is next: a run with the thread but without the fsync, to tell the two apart; then, if the batching is what " +
-    "costs, commits off the event loop (the thread, or an fsync of the WAL through libuv's pool after a commit " +
-    "written with synchronous=NORMAL, the WAL's restart after a checkpoint made safe by truncating it) with the next " +
-    "turn's reads held for the commit's length as now — measured against this figure and the CPU per message " +
-    "together.",
+    "n=3), both off 15–32 ms (n=3). Moving the SQLite writes to a worker thread (the event loop hands the rows over " +
+    "and serves its sockets until the thread reports them durable) took the disk out of the event loop but made the " +
+    "p99 worse, 57–137 against 33–42 ms, and server CPU per message 102–119 against 84–93 µs (n=4 alternating). With " +
+    "fsync off in both, the thread still cost 92–103 against 81–89 µs a message and its p99 was 51–71 against 40–59 " +
+    "ms (n=3): the cost is the thread's own — the rows cloned across, a second V8 isolate and its collections, two " +
+    "threads on the server's one core — not the disk. It was not kept. What is next: take only the fsync out of the " +
+    "event loop, with no second thread of JavaScript — the commit written with synchronous=NORMAL, then an fdatasync " +
+    "of the WAL through libuv's pool, its acks held until it ends, and the WAL's restart after a checkpoint made safe " +
+    "by truncating it — measured against this figure and the CPU per message together.",
   "routing-core-100":
     "The decision emits four events (wrap-up submitted, closed, presence back to Available, offered), each applied at once, " +
     "≈1.5 µs each on this machine; with a queue, routing also looks at the next conversation and finds nobody for it (~1 µs), and " +
