@@ -2,7 +2,7 @@
 // snapshot would (docs/protocol.md, "Sequence numbers and resume").
 import type { DomainEvent, State } from "./core/model.js";
 import { changesFor } from "./core/views.js";
-import type { Viewer } from "./core/views.js";
+import type { Seen, Viewer } from "./core/views.js";
 import type { StoredEvent } from "./store/store.js";
 import type { EventFrame } from "../src/protocol/messages.js";
 import type { Change, Snapshot } from "../src/protocol/views.js";
@@ -21,7 +21,7 @@ export function replay(
   state: State,
   events: Iterable<StoredEvent>,
   viewer: Viewer,
-  seen: Set<string>,
+  seen: Seen,
   snap: Snapshot,
 ): EventFrame[] | null {
   const shown = new Set<string>();

@@ -441,16 +441,17 @@ const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>([
   "rating_given",
 ]);
 
+/** The conversations a viewer has been sent in full (a Set, or the gateway's SeenConversations). */
+export interface Seen {
+  has(id: string): boolean;
+  add(id: string): unknown;
+}
+
 /**
  * The changes `event` (already applied to `state`) means for `viewer`. `seen` holds the conversations
  * this viewer has been sent in full; a conversation seen for the first time comes with its history.
  */
-export function changesFor(
-  state: State,
-  event: DomainEvent,
-  viewer: Viewer,
-  seen: Pick<Set<string>, "has" | "add">,
-): Change[] {
+export function changesFor(state: State, event: DomainEvent, viewer: Viewer, seen: Seen): Change[] {
   const changes: Change[] = [];
   const c = conversationOf(state, event);
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { WebSocket } from "ws";
 import type { Actor } from "../core/model.js";
 import type { HistoryAnswer } from "../core/history.js";
-import type { Viewer } from "../core/views.js";
+import type { Seen, Viewer } from "../core/views.js";
 import type { Admittance } from "../rate-limit.js";
 import type { StoredEvent } from "../store/store.js";
 import type { ErrorFrame, Hello, ServerFrame } from "../../src/protocol/messages.js";
@@ -23,7 +23,7 @@ export interface Connection {
   actor: Actor | null;
   userId: string | null;
   /** Conversations this client has been sent in full. */
-  seen: Set<string>;
+  seen: SeenConversations;
   alive: boolean;
   /** Closes the connection if no hello comes in time; dropped once one has. */
   helloTimer: NodeJS.Timeout | null;
@@ -97,4 +97,26 @@ export function unindex(map: ConnectionIndex, key: string, connection: Connectio
 export function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   return Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8");
+}
+
+/**
+ * The conversations a client has been sent in full. A customer's connection holds one, kept as its id: a Set for it
+ * would cost each connected customer ~150 bytes of hash table. From the second on they are a Set.
+ */
+export class SeenConversations implements Seen {
+  #one: string | undefined;
+  #many: Set<string> | undefined;
+
+  has(id: string): boolean {
+    return this.#many === undefined ? this.#one === id : this.#many.has(id);
+  }
+
+  add(id: string): void {
+    if (this.#many !== undefined) this.#many.add(id);
+    else if (this.#one === undefined) this.#one = id;
+    else if (this.#one !== id) {
+      this.#many = new Set([this.#one, id]);
+      this.#one = undefined;
+    }
+  }
 }

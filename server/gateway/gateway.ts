@@ -32,7 +32,16 @@ import { whyFromLog } from "../why-answer.js";
 import { createLiveFigures, waitingByQueue } from "../reports/live.js";
 import type { LiveFigures } from "../reports/live.js";
 import { TypingThrottle } from "../typing.js";
-import { answerFrame, collect, errorFrame, index, textOf, tokenHash, unindex } from "./connection.js";
+import {
+  answerFrame,
+  collect,
+  errorFrame,
+  index,
+  SeenConversations,
+  textOf,
+  tokenHash,
+  unindex,
+} from "./connection.js";
 import type { Answer, Connection, ConnectionIndex } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
 import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
@@ -290,7 +299,7 @@ export class Gateway {
       viewer: null,
       actor: null,
       userId: null,
-      seen: new Set(),
+      seen: new SeenConversations(),
       alive: true,
       helloTimer: null,
       signedIdentity: undefined,

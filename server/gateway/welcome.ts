@@ -3,7 +3,7 @@
 import type { Actor, State } from "../core/model.js";
 import { conversationIdsOf } from "../core/indexes.js";
 import { snapshot, userView } from "../core/views.js";
-import type { Viewer } from "../core/views.js";
+import type { Seen, Viewer } from "../core/views.js";
 import { replay } from "../replay.js";
 import type { EventStore, StoredEvent } from "../store/store.js";
 import { conversationToken } from "../../src/protocol/identity.js";
@@ -40,7 +40,7 @@ export interface Welcomed {
   viewer: Viewer;
   actor: Actor;
   userId: string | null;
-  seen: Set<string>;
+  seen: Seen;
 }
 
 export interface WelcomeInput {
