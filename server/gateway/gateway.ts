@@ -525,10 +525,9 @@ export class Gateway {
         connection.actor = { role: "customer", key };
       }
       connection.role = "customer";
-      // A conversation token is scoped to its conversation: the connection sees and acts on that one only.
-      const scopedTo = connection.actor.role === "customer" ? connection.actor.conversationId : undefined;
-      connection.viewer =
-        scopedTo === undefined ? { role: "customer", key } : { role: "customer", key, conversationId: scopedTo };
+      // A conversation token is scoped to its conversation: the connection sees and acts on that one only. A customer
+      // sees as who they act as: one object for both (it is kept for every connected customer).
+      connection.viewer = connection.actor;
       index(this.byCustomer, key, connection);
       connection.signedIdentity = hello.identity;
     } else {
