@@ -605,6 +605,29 @@ describe("client frame fixtures", () => {
     },
   );
 
+  it("a frame of a known type is checked as its role's union of requests checks it: the same value, the same issues", () => {
+    const unions = { customer: customerRequestSchema, rep: repRequestSchema, supervisor: supervisorRequestSchema };
+    for (const f of clientFixtures.filter((x) => x.json.type !== "hello")) {
+      const role = roleOf(f.name) as keyof typeof unions;
+      for (const json of [f.json, { ...f.json, reqId: 7 }, { ...f.json, unknown: true }, { type: f.json.type }]) {
+        const viaUnion = unions[role].safeParse(json);
+        const decoded = decodeClientFrame(JSON.stringify(json), role);
+        if (viaUnion.success) expect(decoded, f.name).toEqual({ ok: true, value: viaUnion.data });
+        else {
+          const issues = viaUnion.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join(".") || "frame"}: ${i.message}`)
+            .join("; ");
+          expect(decoded, f.name).toEqual({
+            ok: false,
+            code: "protocol/invalid",
+            message: `Invalid \`${String(json.type)}\`: ${issues}`,
+          });
+        }
+      }
+    }
+  });
+
   it("a supervisor may send every rep request; a rep may send none of the supervisor's", () => {
     for (const f of clientFixtures.filter((x) => x.json.type !== "hello")) {
       const role = roleOf(f.name);
