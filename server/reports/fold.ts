@@ -249,10 +249,44 @@ export function addAccumulator(into: Accumulator, from: Accumulator): void {
   into.occupiedMs += from.occupiedMs;
 }
 
+/** One grouping of a fold's facts: its groups and its total. */
+export interface Grouping {
+  readonly by: GroupBy;
+  readonly groups: Map<string, Accumulator>;
+  readonly total: Accumulator;
+}
+
+/** A fold into several groupings at once (the live figures' by queue and by rep), tracking each conversation once. */
+export interface GroupedFold extends Omit<ReportFold, "options" | "groups" | "total"> {
+  readonly groupings: readonly Grouping[];
+}
+
+/** Which groupings a fact goes to: most go to every one; an offer and a rep's time are counted differently by rep. */
+type Scope = (by: GroupBy) => boolean;
+const EVERY: Scope = () => true;
+const BY_REP: Scope = (by) => by === "rep";
+const NOT_BY_REP: Scope = (by) => by !== "rep";
+
 export function createFold(options: ReportOptions): ReportFold {
-  const { from, to, by, utcOffsetMinutes, bucketMs } = options;
-  const groups = new Map<string, Accumulator>();
-  const total = emptyAccumulator();
+  const fold = createGroupedFold(options, [options.by]);
+  const { groups, total } = fold.groupings[0]!;
+  return {
+    options,
+    groups,
+    total,
+    names: fold.names,
+    get tracked() {
+      return fold.tracked;
+    },
+    add: fold.add,
+    finish: fold.finish,
+  };
+}
+
+export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: readonly GroupBy[]): GroupedFold {
+  const { from, to, utcOffsetMinutes, bucketMs } = options;
+  const groupings: Grouping[] = bys.map((by) => ({ by, groups: new Map(), total: emptyAccumulator() }));
+  const byRep = bys.includes("rep");
   const names = new Map<string, string>();
   const targets = new Map<string, number>();
   const conversations = new Map<string, Tracked>();
@@ -286,7 +320,13 @@ export function createFold(options: ReportOptions): ReportFold {
   const hourOf = labelled(3600_000, hourLabel);
 
   /** The group of a fact in queue `queueId` of workstream `workstreamId`, by rep `repId`, at `at`. */
-  const keyOf = (queueId: string, workstreamId: string, repId: string | null, at: number): string | null => {
+  const keyOf = (
+    by: GroupBy,
+    queueId: string,
+    workstreamId: string,
+    repId: string | null,
+    at: number,
+  ): string | null => {
     switch (by) {
       case "queue":
         return queueId;
@@ -317,8 +357,8 @@ export function createFold(options: ReportOptions): ReportFold {
   };
 
   /**
-   * A fact in the period adds to its group's accumulator (its bucket's, when bucketed) and the total; outside the
-   * period, to none.
+   * A fact in the period adds, in each grouping of its scope, to its group's accumulator (its bucket's, when bucketed)
+   * and the grouping's total; outside the period, to none.
    */
   const into = (
     queueId: string,
@@ -329,15 +369,19 @@ export function createFold(options: ReportOptions): ReportFold {
     x = 0,
     y = 0,
     key = "",
+    scope = EVERY,
   ): void => {
     if (at < from || at >= to) return;
-    const group = keyOf(queueId, workstreamId, repId, at);
-    if (group === null) return;
-    const groupKey = bucketed(group, at);
-    let acc = groups.get(groupKey);
-    if (!acc) groups.set(groupKey, (acc = emptyAccumulator()));
-    fact(acc, x, y, key);
-    fact(total, x, y, key);
+    for (const { by, groups, total } of groupings) {
+      if (!scope(by)) continue;
+      const group = keyOf(by, queueId, workstreamId, repId, at);
+      if (group === null) continue;
+      const groupKey = bucketed(group, at);
+      let acc = groups.get(groupKey);
+      if (!acc) groups.set(groupKey, (acc = emptyAccumulator()));
+      fact(acc, x, y, key);
+      fact(total, x, y, key);
+    }
   };
 
   /** A fact of conversation `c` by `repId`, in its queue now unless `queueId` says which. */
@@ -350,16 +394,17 @@ export function createFold(options: ReportOptions): ReportFold {
     x = 0,
     y = 0,
     key = "",
-  ): void => into(queueId, c.workstreamId, repId, at, fact, x, y, key);
+    scope = EVERY,
+  ): void => into(queueId, c.workstreamId, repId, at, fact, x, y, key, scope);
 
   /** A rep's interval [start, end) counted into their group (rep grouping) and the total; per bucket when bucketed. */
   const repTime = (repId: string, start: number, end: number, fact: Fact, key = "") => {
-    if (by !== "rep") return;
+    if (!byRep) return;
     let at = Math.max(start, from);
     const stop = Math.min(end, to);
     while (at < stop) {
       const next = bucketMs ? Math.min(stop, at - (at % bucketMs) + bucketMs) : stop;
-      into("", "", repId, at, fact, next - at, 0, key);
+      into("", "", repId, at, fact, next - at, 0, key, BY_REP);
       at = next;
     }
   };
@@ -404,7 +449,7 @@ export function createFold(options: ReportOptions): ReportFold {
   const startVisit = (c: Tracked, queueId: string, at: number): void => {
     c.queueId = queueId;
     c.visit = { queueId, since: at, answered: false, responded: false };
-    if (by !== "rep") intoConversation(c, null, at, OFFERED);
+    intoConversation(c, null, at, OFFERED, queueId, 0, 0, "", NOT_BY_REP);
   };
 
   const add = (event: DomainEvent): void => {
@@ -451,8 +496,8 @@ export function createFold(options: ReportOptions): ReportFold {
       case "offered": {
         const c = conversations.get(event.offer.conversationId);
         if (c && event.offer.kind === "consult") (c.consults ??= new Set()).add(event.offer.id);
-        else if (c && by === "rep" && event.offer.kind !== "conference")
-          intoConversation(c, event.offer.repId, event.at, OFFERED);
+        else if (c && event.offer.kind !== "conference")
+          intoConversation(c, event.offer.repId, event.at, OFFERED, c.queueId, 0, 0, "", BY_REP);
         return;
       }
       case "offer_accepted":
@@ -596,9 +641,7 @@ export function createFold(options: ReportOptions): ReportFold {
   };
 
   return {
-    options,
-    groups,
-    total,
+    groupings,
     names,
     get tracked() {
       return conversations.size;

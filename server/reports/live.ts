@@ -5,8 +5,8 @@
 import type { DomainEvent, State } from "../core/model.js";
 import type { Figures, QueueFigures } from "../../src/protocol/views.js";
 import type { Org } from "../core/org.js";
-import { addAccumulator, bucketOf, createFold, emptyAccumulator } from "./fold.js";
-import type { Accumulator, ReportFold } from "./fold.js";
+import { addAccumulator, bucketOf, createGroupedFold, emptyAccumulator } from "./fold.js";
+import type { Accumulator, Grouping } from "./fold.js";
 import { rowOf } from "./figures.js";
 
 export const MINUTE_MS = 60_000;
@@ -36,23 +36,24 @@ const minuteOf = (at: number): number => at - (at % MINUTE_MS);
 /** Live figures from `since` on (the server's start): nothing before it is counted. */
 export function createLiveFigures(since: number, org?: Org): LiveFigures {
   const options = { from: since, to: Number.POSITIVE_INFINITY, utcOffsetMinutes: 0, bucketMs: MINUTE_MS };
-  const byQueue = createFold({ ...options, by: "queue", ...(org ? { org } : {}) });
-  const byRep = createFold({ ...options, by: "rep", ...(org ? { org } : {}) });
+  // One fold into both groupings: a conversation is tracked once for the two.
+  const fold = createGroupedFold({ ...options, ...(org ? { org } : {}) }, ["queue", "rep"]);
+  const [byQueue, byRep] = fold.groupings as [Grouping, Grouping];
   /** Waiting per minute start, then per queue. */
   const waiting = new Map<number, Map<string, number>>();
 
   /** Drop the buckets that left the hour ending with the minute of `now`. */
   const prune = (now: number): void => {
     const first = minuteOf(now) - (LIVE_MINUTES - 1) * MINUTE_MS;
-    for (const fold of [byQueue, byRep])
-      for (const key of fold.groups.keys()) if (bucketOf(key).start < first) fold.groups.delete(key);
+    for (const { groups } of fold.groupings)
+      for (const key of groups.keys()) if (bucketOf(key).start < first) groups.delete(key);
     for (const minute of waiting.keys()) if (minute < first) waiting.delete(minute);
   };
 
   /** Each group's accumulators by minute start. */
-  const byGroup = (fold: ReportFold): Map<string, Map<number, Accumulator>> => {
+  const byGroup = (grouping: Grouping): Map<string, Map<number, Accumulator>> => {
     const out = new Map<string, Map<number, Accumulator>>();
-    for (const [key, acc] of fold.groups) {
+    for (const [key, acc] of grouping.groups) {
       const { start, group } = bucketOf(key);
       let minutes = out.get(group);
       if (!minutes) out.set(group, (minutes = new Map<number, Accumulator>()));
@@ -69,15 +70,14 @@ export function createLiveFigures(since: number, org?: Org): LiveFigures {
 
   return {
     add(event) {
-      byQueue.add(event);
-      byRep.add(event);
+      fold.add(event);
     },
     sampleWaiting(counts, now) {
       waiting.set(minuteOf(now), new Map(counts));
     },
     figures(now, org) {
       // Close the reps' open presence and occupancy intervals up to now, then forget what left the hour.
-      byRep.finish(now);
+      fold.finish(now);
       prune(now);
       const first = minuteOf(now) - (LIVE_MINUTES - 1) * MINUTE_MS;
       const minutes = Array.from({ length: LIVE_MINUTES }, (_, i) => first + i * MINUTE_MS);

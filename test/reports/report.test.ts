@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CoreHarness, rep, testOrg, testWorkstream } from "../helpers/core.js";
 import { tempDir } from "../helpers/server.js";
+import { createFold, createGroupedFold } from "../../server/reports/fold.js";
 import { openLogReader } from "../../server/reports/read-log.js";
 import { GROUP_BYS, computeReport, renderCsv, renderTable } from "../../server/reports/report.js";
 import type { DomainEvent } from "../../server/core/model.js";
@@ -289,6 +290,24 @@ describe("report on a scripted day", () => {
     expect(csv[0]).toMatch(/,wrapup_other,wrapup_resolved$/);
     expect(csv[0]).toContain(",csat_average,csat_count,");
     expect(csv[2]).toMatch(/^general,General,4,3,1,26\.7,51\.7,528\.3,3,50,1,1,1,0,2,1,4\.5,2,2,2$/);
+  });
+
+  it("one fold into several groupings (the live figures' queue and rep) gives what a fold per grouping gives", () => {
+    const options = { from: DAY(9, 0), to: DAY(12, 0), utcOffsetMinutes: 0, org: day.org, bucketMs: 60_000 };
+    const bys: GroupBy[] = ["queue", "rep", "hour"];
+    const grouped = createGroupedFold(options, bys);
+    const single = bys.map((by) => createFold({ ...options, by }));
+    for (const event of day.log) {
+      grouped.add(event);
+      for (const fold of single) fold.add(event);
+    }
+    grouped.finish(DAY(12, 0));
+    for (const fold of single) fold.finish(DAY(12, 0));
+    bys.forEach((by, i) => {
+      expect(grouped.groupings[i]!.groups.size, by).toBeGreaterThan(0);
+      expect(grouped.groupings[i]!.groups, by).toEqual(single[i]!.groups);
+      expect(grouped.groupings[i]!.total, by).toEqual(single[i]!.total);
+    });
   });
 
   it("reads the same figures from a data file: SQLite hands over only what the fold reads", async () => {
