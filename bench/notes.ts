@@ -143,15 +143,19 @@ export const GAPS: Record<string, string> = {
     "process start: on a machine busy with other work every step waits for a core, and it grows with the load (bare node's " +
     "start beside it shows how much).",
   "memory-rss":
-    "Heap snapshots of this server put ~7.4 KB of heap on each active conversation of 20 messages (the raw relay ~3 KB, its " +
-    "connection). A conversation keeps its last 3 messages (~1 KB), its record (~340 bytes, one literal since 2026-12-06), " +
-    "its recent client ids and sentiments, and entries in both states' indexes and the live figures' two folds; the rest is " +
-    "the customer's connection (sockets, ws, the gateway's bookkeeping: its `seen` set, rate-limit buckets). The holders " +
-    "index, the folds' handling reps and the gateway's connections per customer were a Set or Map each, ~200–300 bytes of " +
-    "hash table for one or two entries; they are lists now (~7.7 to ~7.4 KB). RSS readings were taken while V8's unmapper " +
-    "was still giving back the pages its collections freed, so trials of one run read 7.5 and 11.1 MB per 1,000 with the " +
-    "same heap; readings now wait for RSS to settle (server-child.ts `memory`), and three trials read 7.98–8.66 (2026-12-06, " +
-    "before the lists).",
+    "Heap snapshots of this server put ~7.4 KB of heap on each active conversation of 20 messages (the raw relay ~3 " +
+    "KB, its connection). A conversation keeps its last 3 messages (~1 KB), its record (~340 bytes, one literal since " +
+    "2026-12-06), its recent client ids and sentiments, and entries in both states' indexes and the live figures' " +
+    "fold; the rest is the customer's connection (sockets, ws, the gateway's bookkeeping: the conversations it was " +
+    "sent, rate-limit buckets). The holders index, the folds' handling reps and the gateway's connections per " +
+    "customer were a Set or Map each, ~200–300 bytes of hash table for one or two entries; they are lists now (~7.7 " +
+    "to ~7.4 KB). RSS readings were taken while V8's unmapper was still giving back the pages its collections freed, " +
+    "so trials of one run read 7.5 and 11.1 MB per 1,000 with the same heap; readings now wait for RSS to settle " +
+    "(server-child.ts `memory`), and three trials read 7.98–8.66 (2026-12-06, before the lists). Later that day the " +
+    "live figures' two folds became one fold into both groupings (a conversation tracked once: ~240 bytes), a " +
+    "customer's connection began keeping the conversation it was sent as its id rather than a Set (~100 bytes), and " +
+    "its viewer became the object it acts as: in a memory-only run at load average ~3 the heap went from 7.36 to " +
+    "6.82–6.91 MB per 1,000 (n=3) and RSS read 8.18, 8.97 and 8.63 (median 8.63) — still over 8.",
   "open-first":
     "The server's work per open is small beside the p99: ~0.5–1 ms of CPU for a page of 100 on this shared machine (0.4–0.6 ms " +
     "for the 20-message baseline). A CPU profile of the server over the trials (2026-12-05, load average ~13 on 2 cores) put " +
@@ -161,20 +165,22 @@ export const GAPS: Record<string, string> = {
     "server was idle 84 % of the trials. The p99 is the longest stall of the process while it waits for its core: the baseline's " +
     "p99 moved as much (10–29 ms) and every kind of page had single opens of ~100–150 ms in some trials and none in others.",
   "memory-parked":
-    "A parked conversation keeps none of its messages in memory (clients read them a page at a time with `messages`, as " +
-    "for anything before the latest few), only its customer's recent client ids, and a record built as one literal that " +
-    "shares the empty lists and the org's strings: the heap slope went from ~3.1 to ~1.75 MB per 1,000 (2026-12-06). What " +
-    "is left per parked conversation, from heap snapshots: its record (~340 bytes: ~40 fields of 8 bytes), its customer " +
-    "(~130 bytes with key and name), its entries in the conversations, identities, customer and Waiting indexes of the " +
-    "writer's and the gateway's states (~0.5 KB with their tables' growth), the live figures' two folds' entries (~190 " +
-    "bytes), its recent sentiments and client ids. RSS readings were taken right after V8's collections, while its " +
-    "unmapper was still giving pages back in the background: a reading a moment later was up to 12 MB lower, which is " +
-    "why trials of one run read 3.5 and 7.7 MB per 1,000 with the same heap. Readings now wait for RSS to settle. What " +
-    "remains above the heap is outside V8 and not per conversation held: the raw relay, which holds nothing per parked " +
-    "conversation (heap slope ~0.05), measures 1.5–3.0 MB per 1,000 in the same workload (its customers' connections " +
-    "come and go: glibc keeps what their sockets and buffers took). Meeting 1 MB needs that gone from the method (or " +
-    "the figure taken against the raw relay's) as well as the heap under ~0.7 KB per parked conversation: a record of " +
-    "the ~15 fields a parked conversation uses instead of all ~40, and one tracking entry for both live folds.",
+    "A parked conversation keeps none of its messages in memory (clients read them a page at a time with `messages`, " +
+    "as for anything before the latest few), only its customer's recent client ids, and a record built as one literal " +
+    "that shares the empty lists and the org's strings: the heap slope went from ~3.1 to ~1.75 MB per 1,000 " +
+    "(2026-12-06). What is left per parked conversation, from heap snapshots: its record (~340 bytes: ~40 fields of 8 " +
+    "bytes), its customer (~130 bytes with key and name), its entries in the conversations, identities, customer and " +
+    "Waiting indexes of the writer's and the gateway's states (~0.5 KB with their tables' growth), the live figures' " +
+    "fold entry (one since 2026-12-06; two before, ~190 bytes), its recent sentiments and client ids. RSS readings " +
+    "were taken right after V8's collections, while its unmapper was still giving pages back in the background: a " +
+    "reading a moment later was up to 12 MB lower, which is why trials of one run read 3.5 and 7.7 MB per 1,000 with " +
+    "the same heap. Readings now wait for RSS to settle. What remains above the heap is outside V8 and not per " +
+    "conversation held: the raw relay, which holds nothing per parked conversation (heap slope ~0.05), measures " +
+    "1.5–3.0 MB per 1,000 in the same workload (its customers' connections come and go: glibc keeps what their " +
+    "sockets and buffers took). Meeting 1 MB needs that gone from the method (or the figure taken against the raw " +
+    "relay's) as well as the heap under ~0.7 KB per parked conversation: a record of the ~15 fields a parked " +
+    "conversation uses instead of all ~40. With one fold for the live figures the heap read 1.73–1.83 MB per 1,000 " +
+    "(n=3, against 1.90–1.92) and RSS 5.35–6.68 in the same memory-only run.",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
