@@ -17,7 +17,7 @@ import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
 import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
-import type { Conversation, DomainEvent, Message, Note, Offer, Rating, State, UserState } from "./model.js";
+import type { Conversation, Customer, DomainEvent, Message, Note, Offer, Rating, State, UserState } from "./model.js";
 import { rateUntil } from "./rating.js";
 import { reasonsFor } from "../../src/protocol/rules.js";
 import { PRESENCE_WORD, REASON_PRESENCES } from "../../src/protocol/vocabulary.js";
@@ -108,8 +108,22 @@ export function messageViewer(state: State, c: Conversation, forCustomer: boolea
   return (m) => messageView(state, m, forCustomer, customerName);
 }
 
+/**
+ * A customer's name as staff see it, masked once per customer record (a conversation's, never changed once created,
+ * shared by its copies) however many messages and viewers ask for it (again if the org's regions change). As for
+ * message texts, only names with a digit or an @ ("Visitor 12") are kept: masking leaves any other name as it is.
+ */
+const maskedNames = new WeakMap<Customer, { regions: readonly string[]; name: string }>();
+
 function staffCustomerName(state: State, c: Conversation): string {
-  return state.org.masking ? maskName(c.customer.name, regionsOf(state)) : c.customer.name;
+  const customer = c.customer;
+  if (!state.org.masking || !MAYBE_MASKED.test(customer.name)) return customer.name;
+  const regions = regionsOf(state);
+  const cached = maskedNames.get(customer);
+  if (cached?.regions === regions) return cached.name;
+  const name = maskName(customer.name, regions);
+  maskedNames.set(customer, { regions, name });
+  return name;
 }
 
 /**
