@@ -1,8 +1,7 @@
 // Customer sentiment on a 7-step scale (SPEC S9), from the AFINN-165 word list of the
 // `sentiment` package. Pure and synchronous: scored once per customer message.
 import Sentiment from "sentiment";
-import AFINN from "sentiment/languages/en/labels.json" with { type: "json" };
-import NEGATOR_WORDS from "sentiment/languages/en/negators.json" with { type: "json" };
+import english from "sentiment/languages/en/index.js";
 
 export type SentimentStep = -3 | -2 | -1 | 0 | 1 | 2 | 3;
 
@@ -36,9 +35,10 @@ export function parseSentimentStep(label: string): SentimentStep | undefined {
 // The word list loads once; analysing is then a cheap tokenise-and-sum.
 const analyzer = new Sentiment();
 
-// The package's English word list (AFINN-165; the emoji it adds are not ASCII) and negators, for the fast path below.
-const WORD_SCORES = new Map(Object.entries(AFINN as Record<string, number>));
-const NEGATORS: Record<string, unknown> = NEGATOR_WORDS;
+// The package's English word list (AFINN-165, and the emoji it adds, which are not ASCII) and its negation of a word
+// after a negator, for the fast path below.
+const WORD_SCORES = new Map(Object.entries(english.labels));
+const NEGATION = english.scoringStrategy;
 /** Printable ASCII only: no line break, tab or other whitespace than the space, nothing toLowerCase maps beyond. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** The characters the package's tokenizer turns into spaces (`.,/#!?$%^&*;:{}=_\`"~()`), and the space, by code. */
@@ -70,8 +70,8 @@ export function sentimentOf(text: string): { score: number; comparative: number 
     start = -1;
     words++;
     const value = WORD_SCORES.get(word);
-    // The package negates a word after a negator, as it looks one up (a plain object's: its prototype's names count).
-    if (value !== undefined) score += previous !== undefined && NEGATORS[previous] ? -value : value;
+    // The package's own strategy says whether the word before negates this one.
+    if (value !== undefined) score += previous === undefined ? value : NEGATION.apply([previous, word], 1, value);
     previous = word;
   }
   // The package's tokens of a text with no word are one empty token.
