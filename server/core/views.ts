@@ -17,7 +17,7 @@ import { usedUnits } from "./evolve.js";
 import { conversationIdsOf, holdersOf } from "./indexes.js";
 import { dict } from "./dict.js";
 import { DEFAULT_MASKING_REGIONS, maskName, maskText } from "./masking.js";
-import type { Conversation, DomainEvent, Message, Note, Offer, Rating, State, UserState } from "./model.js";
+import type { Conversation, Customer, DomainEvent, Message, Note, Offer, Rating, State, UserState } from "./model.js";
 import { rateUntil } from "./rating.js";
 import { reasonsFor } from "../../src/protocol/rules.js";
 import { PRESENCE_WORD, REASON_PRESENCES } from "../../src/protocol/vocabulary.js";
@@ -108,8 +108,22 @@ export function messageViewer(state: State, c: Conversation, forCustomer: boolea
   return (m) => messageView(state, m, forCustomer, customerName);
 }
 
+/**
+ * A customer's name as staff see it, masked once per customer record (a conversation's, never changed once created,
+ * shared by its copies) however many messages and viewers ask for it (again if the org's regions change). As for
+ * message texts, only names with a digit or an @ ("Visitor 12") are kept: masking leaves any other name as it is.
+ */
+const maskedNames = new WeakMap<Customer, { regions: readonly string[]; name: string }>();
+
 function staffCustomerName(state: State, c: Conversation): string {
-  return state.org.masking ? maskName(c.customer.name, regionsOf(state)) : c.customer.name;
+  const customer = c.customer;
+  if (!state.org.masking || !MAYBE_MASKED.test(customer.name)) return customer.name;
+  const regions = regionsOf(state);
+  const cached = maskedNames.get(customer);
+  if (cached?.regions === regions) return cached.name;
+  const name = maskName(customer.name, regions);
+  maskedNames.set(customer, { regions, name });
+  return name;
 }
 
 /**
@@ -377,8 +391,10 @@ export function snapshot(state: State, viewer: Viewer): Snapshot {
 
 /** Who an event concerns: the shell sends `changesFor` only to these. */
 export interface Audience {
-  users: Set<string>;
-  customers: Set<string>;
+  /** Users concerned, in order; one may be named more than once (the shell gives each connection the event once). */
+  users: string[];
+  /** The key of the customer of the conversation the event concerns, if it concerns one. */
+  customer: string | null;
   supervisors: boolean;
 }
 
@@ -390,28 +406,26 @@ function conversationOf(state: State, event: DomainEvent): Conversation | undefi
 }
 
 export function audienceOf(state: State, event: DomainEvent): Audience {
-  const audience: Audience = { users: new Set(), customers: new Set(), supervisors: true };
+  // A list, not a set: this runs for every event fanned out, and a repeated user costs the shell one test.
+  const users: string[] = [];
   const c = conversationOf(state, event);
   if (c) {
-    audience.customers.add(c.customer.key);
-    // Added one by one, not gathered into an array first: this runs for every event fanned out.
-    const users = audience.users;
-    if (c.ownerId) users.add(c.ownerId);
-    if (c.lastOwnerId) users.add(c.lastOwnerId);
-    if (c.conference?.repId) users.add(c.conference.repId);
-    for (const id of c.participants) if (id) users.add(id);
-    for (const id of c.consultants) if (id) users.add(id);
-    for (const id of c.wrapUpBy) if (id) users.add(id);
+    if (c.ownerId) users.push(c.ownerId);
+    if (c.lastOwnerId) users.push(c.lastOwnerId);
+    if (c.conference?.repId) users.push(c.conference.repId);
+    for (const id of c.participants) if (id) users.push(id);
+    for (const id of c.consultants) if (id) users.push(id);
+    for (const id of c.wrapUpBy) if (id) users.push(id);
   }
-  if ("repId" in event) audience.users.add(event.repId);
-  if ("repIds" in event) for (const id of event.repIds) audience.users.add(id);
-  if ("userId" in event) audience.users.add(event.userId);
-  if ("byRepId" in event) audience.users.add(event.byRepId);
-  if (event.type === "transfer_ended" && event.fromRepId) audience.users.add(event.fromRepId);
-  if (event.type === "offered") audience.users.add(event.offer.repId);
+  if ("repId" in event) users.push(event.repId);
+  if ("repIds" in event) for (const id of event.repIds) users.push(id);
+  if ("userId" in event) users.push(event.userId);
+  if ("byRepId" in event) users.push(event.byRepId);
+  if (event.type === "transfer_ended" && event.fromRepId) users.push(event.fromRepId);
+  if (event.type === "offered") users.push(event.offer.repId);
   // A new configuration concerns every rep and supervisor.
-  if (event.type === "configured") for (const id in state.users) audience.users.add(id);
-  return audience;
+  if (event.type === "configured") for (const id in state.users) users.push(id);
+  return { users, customer: c ? c.customer.key : null, supervisors: true };
 }
 
 /** Events that change what a rep holds, and so their capacity view. */

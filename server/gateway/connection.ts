@@ -33,6 +33,8 @@ export interface Connection {
   admittance: Admittance;
   /** A `why` is being answered: it folds the log, so one at a time per connection. */
   whyUnderWay: boolean;
+  /** The last event fanned out to its audience that this connection was among (the gateway's count of them). */
+  fannedOut: number;
   /** The hash of the token a rep or supervisor signed in with: a reloaded org that replaces it signs them out. */
   tokenHash: Buffer | null;
   /** Sent its welcome: until then it is sent no events, and its frames wait (`held`). */

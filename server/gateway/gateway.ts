@@ -191,17 +191,29 @@ export class Gateway {
     });
   }
 
+  /** Counts the events fanned out: a connection marked with the current one has been given it. */
+  private fanOuts = 0;
+
   private fanOut(event: DomainEvent): void {
     const audience = audienceOf(this.state, event);
-    const targets = new Set<Connection>();
-    for (const id of audience.users) for (const c of this.byUser.get(id) ?? []) targets.add(c);
-    for (const key of audience.customers) for (const c of this.byCustomer.get(key) ?? []) targets.add(c);
-    if (audience.supervisors) for (const c of this.supervisors) targets.add(c);
-    for (const connection of targets) {
-      if (!connection.viewer || !connection.welcomed) continue;
-      const changes = changesFor(this.state, event, connection.viewer, connection.seen);
-      if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
+    // Each connection once, in the order of the audience (its users', its customers', the supervisors'), marked as
+    // given the event instead of gathered into a set first: this runs for every event.
+    const round = ++this.fanOuts;
+    for (const id of audience.users) {
+      const connections = this.byUser.get(id);
+      if (connections) for (const c of connections) this.fanOutTo(c, event, round);
     }
+    const customers = audience.customer === null ? undefined : this.byCustomer.get(audience.customer);
+    if (customers) for (const c of customers) this.fanOutTo(c, event, round);
+    if (audience.supervisors) for (const c of this.supervisors) this.fanOutTo(c, event, round);
+  }
+
+  private fanOutTo(connection: Connection, event: DomainEvent, round: number): void {
+    if (connection.fannedOut === round) return;
+    connection.fannedOut = round;
+    if (!connection.viewer || !connection.welcomed) return;
+    const changes = changesFor(this.state, event, connection.viewer, connection.seen);
+    if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
   }
 
   private send(connection: Connection, frame: ServerFrame): void {
@@ -305,6 +317,7 @@ export class Gateway {
       signedIdentity: undefined,
       admittance,
       whyUnderWay: false,
+      fannedOut: 0,
       tokenHash: null,
       welcomed: false,
       held: null,

@@ -1,8 +1,11 @@
+import fc from "fast-check";
+import Sentiment from "sentiment";
 import { describe, expect, it } from "vitest";
 import {
   conversationSentiment,
   parseSentimentStep,
   scoreMessage,
+  sentimentOf,
   SENTIMENT_LABELS,
   sentimentLabel,
   type SentimentStep,
@@ -86,5 +89,44 @@ describe("conversationSentiment (SPEC S9)", () => {
     expect(conversationSentiment([-1, 0])).toBe(-1);
     expect(Object.is(conversationSentiment([-1, 1]), 0)).toBe(true);
     expect(Object.is(conversationSentiment([-1, 0, 0]), 0)).toBe(true);
+  });
+});
+
+describe("sentimentOf", () => {
+  const analyzer = new Sentiment();
+  const same = (text: string): void => {
+    const { score, comparative } = analyzer.analyze(text);
+    expect(sentimentOf(text), JSON.stringify(text)).toStrictEqual({ score, comparative });
+  };
+
+  it("scores as the sentiment package does", () => {
+    for (const text of [
+      "",
+      " ",
+      "...",
+      "thanks, great help",
+      "This is terrible, I am furious and angry, worst service ever!",
+      "this is not good, I'm disappointed",
+      "NOT GOOD. not  good . Not_good",
+      "I can't stand it, dont like it, won't work",
+      "constructor good, constructor bad",
+      "__proto__ good toString bad hasOwnProperty",
+      "good\nbad\tawful\r\nnice",
+      "  leading and trailing  spaces are fine  ",
+      "naïve İstanbul GOOD 😂 ❤ great",
+      "~Cabc.def~ Thanks, that helps a lot. Could you also tell me whether the replacement will be sent",
+      "Order 58213 still shows as pending payment, this is really annoying and frustrating",
+    ])
+      same(text);
+  });
+
+  it("scores any text as the sentiment package does", () => {
+    const words = ["good", "bad", "not", "don't", "isnt", "great", "awful", "thanks", "no", "fun", "constructor"];
+    const pieces = [...words, " ", "  ", ",", ".", "!", "_", "'", "-", "\t", "\n", "\u00a0", "é", "😂", "A", "7", ""];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (parts) => same(parts.join(""))),
+      { numRuns: 2000 },
+    );
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 40 }), same), { numRuns: 2000 });
   });
 });

@@ -843,3 +843,27 @@ describe("SV8: force close", () => {
     expect(h.used("bob")).toBe(0);
   });
 });
+
+describe("a customer's name as staff see it", () => {
+  it("is masked in every message staff are sent, as the org's regions are when it is sent", () => {
+    // given: a customer whose name is a phone number, as an SMS channel knows them
+    const h = new CoreHarness();
+    const id = h.start("live", "Hello, I need help", { id: "sms-1", name: "+44 7966 197542" });
+    const seen = new Set([id]);
+    const authorName = (): unknown => {
+      const event = h.log.findLast((e) => e.type === "message_added" && e.message.author.role === "customer")!;
+      const [change] = changesFor(h.state, event, SAM, seen);
+      return change?.kind === "message" && change.message.author.role === "customer" && change.message.author.name;
+    };
+    // then: each message shows it masked, however many are sent
+    expect(authorName()).toBe("*********7542");
+    h.ok(
+      { role: "customer", key: "auth:sms-1" },
+      { type: "customer.message", conversationId: id, text: "Still there?" },
+    );
+    expect(authorName()).toBe("*********7542");
+    // and: without masking, as written
+    h.state.org = { ...h.state.org, masking: false };
+    expect(authorName()).toBe("+44 7966 197542");
+  });
+});

@@ -990,6 +990,63 @@ describe("decodeClientFrame refuses bad frames with a code and a message", () =>
     expect(decoded.ok && decoded.value).toStrictEqual({ type: "send", reqId: "r1", conversationId: "c1", text: "hi" });
   });
 
+  it("`send` is decoded by every role as its schema decodes it, at every bound: the same value in the same order, the same issues", () => {
+    const unions = { customer: customerRequestSchema, rep: repRequestSchema, supervisor: supervisorRequestSchema };
+    const max = MAX_MESSAGE_LENGTH * 4;
+    const variants: Record<string, unknown>[] = [
+      {},
+      { clientId: "k1" },
+      { clientId: "k".repeat(128) },
+      { clientId: "k".repeat(129) },
+      { clientId: "" },
+      { clientId: null },
+      { clientId: 7 },
+      { text: "" },
+      { text: "a".repeat(max) },
+      { text: "é".repeat(max + 1) },
+      { text: "😀".repeat(max / 2) },
+      { text: "😀".repeat(max / 2 + 1) },
+      { text: null },
+      { text: undefined },
+      { reqId: "" },
+      { reqId: "r".repeat(64) },
+      { reqId: "r".repeat(65) },
+      { reqId: 1 },
+      { reqId: undefined },
+      { conversationId: "" },
+      { conversationId: "c".repeat(128) },
+      { conversationId: "c".repeat(129) },
+      { conversationId: ["c1"] },
+      { conversationId: undefined },
+      { colour: "red", ["__proto__"]: { text: "x" } },
+      { toString: "x", constructor: 1, clientId: "k1" },
+    ];
+    for (const [role, union] of Object.entries(unions)) {
+      for (const extra of variants) {
+        const raw = send(extra);
+        const json: unknown = JSON.parse(raw);
+        const viaUnion = union.safeParse(json);
+        const decoded = decodeClientFrame(raw, role as keyof typeof unions);
+        const label = `${role} ${raw.slice(0, 120)}`;
+        if (viaUnion.success) {
+          expect(decoded, label).toStrictEqual({ ok: true, value: viaUnion.data });
+          expect(decoded.ok && Object.keys(decoded.value), label).toEqual(Object.keys(viaUnion.data));
+        } else {
+          expect(decoded, label).toMatchObject({ ok: false, code: "protocol/invalid" });
+          expect(!decoded.ok && decoded.message, label).toContain(viaUnion.error.issues[0]!.message);
+        }
+      }
+    }
+    // Fields in another order come out in the schema's.
+    const reordered = decodeClientFrame(
+      '{"clientId":"k","text":"t","conversationId":"c1","reqId":"r1","type":"send"}',
+      "rep",
+    );
+    expect(reordered.ok && JSON.stringify(reordered.value)).toBe(
+      '{"type":"send","reqId":"r1","conversationId":"c1","text":"t","clientId":"k"}',
+    );
+  });
+
   it("reqIdOf recovers the reqId of a refused request, so that its error can be matched", () => {
     expect(reqIdOf('{"type":"monitor","reqId":"r9","conversationId":"c1"}')).toBe("r9");
     expect(reqIdOf(send({ text: 42 }))).toBe("r1");
