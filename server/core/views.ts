@@ -58,23 +58,35 @@ function staffText(state: State, text: string): string {
   return state.org.masking ? maskText(text, regionsOf(state)) : text;
 }
 
-/**
- * A message's text as staff see it, masked once per message however many staff views and viewers ask for it (again
- * if the org's regions change). Only texts with a digit or an @ are kept: for the others masking is a single test
- * and the answer the text itself.
- */
-const maskedTexts = new WeakMap<Message, { regions: readonly string[]; text: string }>();
+type MaskedCache<K extends object> = WeakMap<K, { regions: readonly string[]; text: string }>;
 const MAYBE_MASKED = /[\d@]/;
 
-function staffMessageText(state: State, m: Message): string {
-  if (!state.org.masking) return m.text;
-  if (!MAYBE_MASKED.test(m.text)) return m.text;
+/**
+ * `text` as staff see it, masked once per `owner` (a message, a customer record: neither changes once made) however
+ * many staff views and viewers ask for it, and again if the org's regions change. Only texts with a digit or an @ are
+ * kept: for the others masking is a single test and the answer the text itself.
+ */
+function maskedOnce<K extends object>(
+  state: State,
+  cache: MaskedCache<K>,
+  owner: K,
+  text: string,
+  mask: (text: string, regions: readonly string[]) => string,
+): string {
+  if (!state.org.masking || !MAYBE_MASKED.test(text)) return text;
   const regions = regionsOf(state);
-  const cached = maskedTexts.get(m);
+  const cached = cache.get(owner);
   if (cached?.regions === regions) return cached.text;
-  const text = maskText(m.text, regions);
-  maskedTexts.set(m, { regions, text });
-  return text;
+  const masked = mask(text, regions);
+  cache.set(owner, { regions, text: masked });
+  return masked;
+}
+
+const maskedTexts: MaskedCache<Message> = new WeakMap();
+const maskedNames: MaskedCache<Customer> = new WeakMap();
+
+function staffMessageText(state: State, m: Message): string {
+  return maskedOnce(state, maskedTexts, m, m.text, maskText);
 }
 
 export function messageView(state: State, m: Message, forCustomer: boolean, customerName: string): MessageView {
@@ -108,22 +120,9 @@ export function messageViewer(state: State, c: Conversation, forCustomer: boolea
   return (m) => messageView(state, m, forCustomer, customerName);
 }
 
-/**
- * A customer's name as staff see it, masked once per customer record (a conversation's, never changed once created,
- * shared by its copies) however many messages and viewers ask for it (again if the org's regions change). As for
- * message texts, only names with a digit or an @ ("Visitor 12") are kept: masking leaves any other name as it is.
- */
-const maskedNames = new WeakMap<Customer, { regions: readonly string[]; name: string }>();
-
+/** A customer's name as staff see it, masked once per customer record (shared by a conversation's copies). */
 function staffCustomerName(state: State, c: Conversation): string {
-  const customer = c.customer;
-  if (!state.org.masking || !MAYBE_MASKED.test(customer.name)) return customer.name;
-  const regions = regionsOf(state);
-  const cached = maskedNames.get(customer);
-  if (cached?.regions === regions) return cached.name;
-  const name = maskName(customer.name, regions);
-  maskedNames.set(customer, { regions, name });
-  return name;
+  return maskedOnce(state, maskedNames, c.customer, c.customer.name, maskName);
 }
 
 /**

@@ -25,10 +25,14 @@ export type {
   Welcome,
 } from "./wire.js";
 
-const id = z.string().min(1).max(128);
-const reqId = z.string().min(1).max(64);
-const clientId = z.string().min(1).max(128).optional();
-const text = z.string().max(MAX_MESSAGE_LENGTH * 4);
+/** The bounds of ids, request ids and texts (UTF-16 units), for the schemas and the hand check of `send` alike. */
+const ID_MAX = 128;
+const REQ_ID_MAX = 64;
+const TEXT_MAX = MAX_MESSAGE_LENGTH * 4;
+const id = z.string().min(1).max(ID_MAX);
+const reqId = z.string().min(1).max(REQ_ID_MAX);
+const clientId = z.string().min(1).max(ID_MAX).optional();
+const text = z.string().max(TEXT_MAX);
 const target = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("queue"), id }),
   z.object({ kind: z.literal("rep"), id }),
@@ -232,10 +236,10 @@ const isString = (v: unknown, min: number, max: number): v is string =>
 function validSend(json: Record<string, unknown>): ClientFrame | null {
   const { reqId, conversationId, text, clientId } = json;
   if (
-    !isString(reqId, 1, 64) ||
-    !isString(conversationId, 1, 128) ||
-    !isString(text, 0, MAX_MESSAGE_LENGTH * 4) ||
-    (clientId !== undefined && !isString(clientId, 1, 128))
+    !isString(reqId, 1, REQ_ID_MAX) ||
+    !isString(conversationId, 1, ID_MAX) ||
+    !isString(text, 0, TEXT_MAX) ||
+    (clientId !== undefined && !isString(clientId, 1, ID_MAX))
   )
     return null;
   return clientId === undefined
