@@ -21,8 +21,8 @@ export interface LeadershipOptions {
   leaseMs?: number;
   /** How often the leader renews its lease. */
   renewMs?: number;
-  /** Stop renewing (tests: a frozen leader that keeps its connection). */
-  renewals?: () => boolean;
+  /** While true, neither renew nor campaign (tests: a frozen process, which keeps its connection open). */
+  frozen?: () => boolean;
 }
 
 export interface Leadership {
@@ -74,6 +74,7 @@ export function campaign(options: LeadershipOptions): Leadership {
   }
 
   async function tick(): Promise<void> {
+    if (options.frozen?.() === true) return schedule(renewMs);
     try {
       client ??= await connect();
       if (term === null) await tryToLead(client);
@@ -106,7 +107,6 @@ export function campaign(options: LeadershipOptions): Leadership {
   }
 
   async function renew(db: pg.Client): Promise<void> {
-    if (options.renewals !== undefined && !options.renewals()) return;
     const renewed = await db.query(
       "UPDATE cc_leader SET lease_until = clock_timestamp() + $1 * interval '1 millisecond' WHERE term = $2 AND backend_pid = pg_backend_pid()",
       [leaseMs, term],

@@ -55,7 +55,7 @@ export interface ClusterNodeOptions {
   /** The store options a writer's store is opened with (threadOf). */
   storeOptions?: StoreOptions;
   /** Leadership timings (tests). */
-  leadership?: Partial<Pick<LeadershipOptions, "campaignMs" | "leaseMs" | "renewMs" | "renewals">>;
+  leadership?: Partial<Pick<LeadershipOptions, "campaignMs" | "leaseMs" | "renewMs" | "frozen">>;
   /** This node's name in cc_leader and cc_nodes. */
   node?: string;
 }

@@ -377,11 +377,11 @@ describe("three cc-agent server nodes on Postgres behind HAProxy, under traffic"
     // 1. The leader is killed with -9 mid-traffic; another node leads, and traffic goes on.
     const survivors = nodes.filter((node) => node !== firstLeader);
     const cutBefore = new Map(cuts);
+    // (How fast is the bench's failover figure, over 10 kills; here, that it happens and loses nothing.)
     const killedAt = Date.now();
     firstLeader.cli.child.kill("SIGKILL");
     const secondLeader = await nextLeader(survivors, 10_000);
     const failoverMs = Date.now() - killedAt;
-    expect(failoverMs).toBeLessThan(5_000);
     await moreRoundTrips(12, "after the kill");
     // The killed node held clients: they were cut and are back.
     const cutByKill = [...cuts].filter(([client, count]) => count > cutBefore.get(client)!).length;

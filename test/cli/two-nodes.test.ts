@@ -128,11 +128,10 @@ describe("two cc-agent server nodes on one Postgres database", () => {
     expect([...onFollower.values()]).toEqual([...onFollower.values()].sort((a, b) => a - b));
 
     // The leader dies; the rep on the follower keeps writing, the follower takes over.
-    const killedAt = Date.now();
+    // (How fast is the bench's failover figure, over 10 kills; here, that it happens and loses nothing.)
     first.child.kill("SIGKILL");
     const during = untilAcked(alice, { type: "send", conversationId, text: "rep during failover", clientId: "r4" });
     await until(followerUrl, "leader");
-    expect(Date.now() - killedAt).toBeLessThan(2_000);
     await during;
     expect(alice.texts(conversationId)).toContain("rep during failover");
     acked.push("rep during failover");

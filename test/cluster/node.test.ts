@@ -1,5 +1,5 @@
 // Two cluster nodes in this process (startServer with a Postgres URL, test/helpers/postgres.ts), each with its own
-// port: one leads, the other follows the log and fans out to its own clients. A leader that stops renewing its lease
+// port: one leads, the other follows the log and fans out to its own clients. A frozen leader (no renewals, lease run out)
 // is cut off and replaced; it steps down to follower, and its writer can no longer write.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +34,7 @@ afterAll(() => cluster?.stop());
 async function node(
   url: string,
   name: string,
-  leadership: { renewals?: () => boolean; campaignMs?: number } = {},
+  leadership: { frozen?: () => boolean; campaignMs?: number } = {},
   orgFile?: string,
 ): Promise<RunningServer> {
   const server = await startServer({
@@ -138,19 +138,22 @@ describe("cluster nodes on one Postgres database", () => {
     expect(onB.welcome!.epoch).toBe(onA.welcome!.epoch);
   }, 30_000);
 
-  it("a leader that stops renewing its lease is cut off and replaced: it steps down to follower, with no writer", async () => {
+  it("a frozen leader (no renewals, connection kept) is cut off and replaced: it steps down to follower, with no writer", async () => {
     const url = await cluster.createDatabase();
-    let renewing = true;
-    const a = await node(url, "a", { renewals: () => renewing });
+    let frozen = false;
+    const a = await node(url, "a", { frozen: () => frozen });
     const b = await node(url, "b");
     expect(await healthz(a)).toMatchObject({ role: "leader" });
     const seqBefore = (await healthz(a)).seq as number;
 
-    renewing = false;
-    const replaced = Date.now();
+    frozen = true;
+    // The lease of 1 s runs out, then b cuts a's connection and takes the lock with the next term. (How fast is the
+    // bench's figure, not this test's: under a loaded test run, b's loading of the state takes what it takes.)
     await healthUntil(b, (body, status) => body.role === "leader" && status === 200, "b to lead");
-    // The lease of 1 s ran out, then b cut a's connection and took the lock.
-    expect(Date.now() - replaced).toBeLessThan(5_000);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const leader = await db.query("SELECT node, term FROM cc_leader").finally(() => db.end());
+    expect(leader.rows).toEqual([{ node: "b", term: "2" }]);
     await healthUntil(a, (body, status) => body.role === "follower" && status === 200, "a to step down");
     expect(a.hub.node?.currentWriter).toBeNull();
 
