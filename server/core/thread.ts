@@ -18,15 +18,65 @@ export const SENTIMENT_WINDOW = 3;
 export const CLIENT_ID_WINDOW = 8;
 
 /**
- * The client ids of a conversation's latest messages, flat (one array, no object per entry: it is kept for every
- * conversation): for each, who sent it (a staff member's id; null for the customer), the client id, and the number of
- * the message it became.
+ * The client ids of a conversation's latest messages, oldest first, in one string: it is kept for every conversation,
+ * and one string of ~170 bytes costs less than half of an array of entries and a string per client id. Each entry is
+ * `<number of the message>,<length of the author key>,<length of the client id>,<author key><client id>`, where the
+ * author key is the staff member's id, empty for the customer: lengths, not separators, so any client id is safe.
+ * (Snapshots of earlier versions hold a flat array, [author key or null, client id, number] per entry: upgradeThread.)
  */
-export type RecentClientIds = (string | number | null)[];
+export type RecentClientIds = string;
 
-/** Who wrote a message, for client ids: null for the customer, else the staff member's id (the system sends none). */
-function authorKey(author: Author): string | null {
-  return author.role === "customer" || author.role === "system" ? null : author.id;
+/** One entry of RecentClientIds, read at `at`; `next` is where the following one begins. */
+interface ClientIdEntry {
+  number: number;
+  keyAt: number;
+  keyLength: number;
+  idAt: number;
+  idLength: number;
+  next: number;
+}
+
+function entryAt(ids: string, at: number): ClientIdEntry {
+  const number = digitsAt(ids, at);
+  const keyLength = digitsAt(ids, number.next);
+  const idLength = digitsAt(ids, keyLength.next);
+  const keyAt = idLength.next;
+  return {
+    number: number.value,
+    keyAt,
+    keyLength: keyLength.value,
+    idAt: keyAt + keyLength.value,
+    idLength: idLength.value,
+    next: keyAt + keyLength.value + idLength.value,
+  };
+}
+
+/** The decimal number at `at`, ended by a comma; `next` is past the comma. */
+function digitsAt(ids: string, at: number): { value: number; next: number } {
+  let value = 0;
+  let i = at;
+  for (; i < ids.length && ids.charCodeAt(i) !== COMMA; i++) value = value * 10 + ids.charCodeAt(i) - ZERO;
+  return { value, next: i + 1 };
+}
+
+const COMMA = 44;
+const ZERO = 48;
+
+/** How many client ids `c` keeps. */
+export function clientIdCount(c: Conversation): number {
+  const ids = c.recentClientIds ?? "";
+  let count = 0;
+  for (let at = 0; at < ids.length; count++) at = entryAt(ids, at).next;
+  return count;
+}
+
+function encodeEntry(key: string, clientId: string, number: number): string {
+  return `${number},${key.length},${clientId.length},${key}${clientId}`;
+}
+
+/** Who wrote a message, for client ids: "" for the customer, else the staff member's id (the system sends none). */
+function authorKey(author: Author): string {
+  return author.role === "customer" || author.role === "system" ? "" : author.id;
 }
 
 /**
@@ -43,20 +93,20 @@ export const NO_MESSAGES: Message[] = Object.freeze([] as Message[]) as Message[
 export function park(c: Conversation): void {
   c.messages = NO_MESSAGES;
   const ids = c.recentClientIds;
-  if (!ids) return;
-  let kept = 0;
-  for (let i = 0; i < ids.length; i += 3) if (ids[i] === null) kept += 3;
-  if (kept === ids.length) return;
-  // Of just the length needed (one grown by push holds room for more), and undefined rather than deleted when there
-  // are none: a deleted field would turn the record into a dictionary (record.ts).
-  const customers: RecentClientIds = new Array<string | number | null>(kept);
-  for (let i = 0, j = 0; i < ids.length; i += 3)
-    if (ids[i] === null) {
-      customers[j++] = null;
-      customers[j++] = ids[i + 1]!;
-      customers[j++] = ids[i + 2]!;
-    }
-  (c as { recentClientIds?: RecentClientIds | undefined }).recentClientIds = kept === 0 ? undefined : customers;
+  if (ids === undefined) return;
+  const customers: string[] = [];
+  let staff = false;
+  for (let at = 0; at < ids.length;) {
+    const entry = entryAt(ids, at);
+    if (entry.keyLength === 0) customers.push(ids.slice(at, entry.next));
+    else staff = true;
+    at = entry.next;
+  }
+  if (!staff) return;
+  // Undefined rather than deleted when there are none: a deleted field would turn the record into a dictionary
+  // (record.ts).
+  (c as { recentClientIds?: RecentClientIds | undefined }).recentClientIds =
+    customers.length === 0 ? undefined : customers.join("");
 }
 
 /** For evolve: the message joins the thread; what is kept of it is updated and the oldest kept message leaves. */
@@ -78,31 +128,31 @@ function remember(c: Conversation, m: Message): void {
   c.firstResponseAt = wait.firstResponseAt;
   if (m.code === "outside_hours") c.outsideHoursAt = m.at;
   if (m.clientId !== undefined)
-    c.recentClientIds = latest(
-      c.recentClientIds ?? [],
-      3 * CLIENT_ID_WINDOW,
-      authorKey(m.author),
-      m.clientId,
-      messageNumber(m.id),
-    );
+    c.recentClientIds = withClientId(c.recentClientIds ?? "", authorKey(m.author), m.clientId, messageNumber(m.id));
+}
+
+/** `ids` with one more entry, and without its oldest once it holds CLIENT_ID_WINDOW. */
+function withClientId(ids: string, key: string, clientId: string, number: number): string {
+  let count = 0;
+  let first = 0;
+  for (let at = 0; at < ids.length; count++) {
+    at = entryAt(ids, at).next;
+    if (count === 0) first = at;
+  }
+  // Joined, not concatenated: `+` makes a rope of a slice of the old string, which keeps the old string alive.
+  return [count >= CLIENT_ID_WINDOW ? ids.slice(first) : ids, encodeEntry(key, clientId, number)].join("");
 }
 
 /**
- * The last `max` of `kept` followed by `a` (then `b` and `c`, when `b` is given), in a new array of just that length:
- * these arrays are kept for every conversation, and one grown by push holds room for 17 entries where it needs 3. One
- * array per call and no other: this runs for every message, in the writer's state and in the gateway's.
+ * The last `max` of `kept` followed by `a`, in a new array of just that length: these arrays are kept for every
+ * conversation, and one grown by push holds room for 17 entries where it needs 3.
  */
-function latest<T>(kept: readonly T[], max: number, a: T, b?: T, c?: T): T[] {
-  const added = b === undefined ? 1 : 3;
-  const drop = Math.max(0, kept.length + added - max);
-  const out = new Array<T>(kept.length - drop + added);
+function latest<T>(kept: readonly T[], max: number, a: T): T[] {
+  const drop = Math.max(0, kept.length + 1 - max);
+  const out = new Array<T>(kept.length - drop + 1);
   let at = 0;
   for (let i = drop; i < kept.length; i++) out[at++] = kept[i]!;
-  out[at++] = a;
-  if (added === 3) {
-    out[at++] = b as T;
-    out[at] = c as T;
-  }
+  out[at] = a;
   return out;
 }
 
@@ -111,6 +161,13 @@ function latest<T>(kept: readonly T[], max: number, a: T, b?: T, c?: T): T[] {
  * facts are worked out from the thread, and only the latest messages stay (none when it is parked).
  */
 export function upgradeThread(c: Conversation): void {
+  const earlier = c.recentClientIds as unknown;
+  if (Array.isArray(earlier)) {
+    let ids = "";
+    for (let i = 0; i + 2 < earlier.length; i += 3)
+      ids = withClientId(ids, (earlier[i] as string | null) ?? "", earlier[i + 1] as string, earlier[i + 2] as number);
+    c.recentClientIds = ids;
+  }
   if (c.messageCount === undefined) {
     const all = c.messages;
     c.messageCount = all.length;
@@ -125,10 +182,20 @@ export function upgradeThread(c: Conversation): void {
 /** The id of the message `author` sent in `c` with this client id, among the latest (CLIENT_ID_WINDOW). */
 export function messageIdByClientId(c: Conversation, author: Author, clientId: string): string | undefined {
   const key = authorKey(author);
-  const ids = c.recentClientIds ?? [];
-  for (let i = ids.length - 3; i >= 0; i -= 3)
-    if (ids[i + 1] === clientId && ids[i] === key) return `m${ids[i + 2] as number}`;
-  return undefined;
+  const ids = c.recentClientIds ?? "";
+  let found: number | undefined;
+  for (let at = 0; at < ids.length;) {
+    const entry = entryAt(ids, at);
+    if (
+      entry.idLength === clientId.length &&
+      entry.keyLength === key.length &&
+      ids.startsWith(key, entry.keyAt) &&
+      ids.startsWith(clientId, entry.idAt)
+    )
+      found = entry.number;
+    at = entry.next;
+  }
+  return found === undefined ? undefined : `m${found}`;
 }
 
 /** The sentiment steps the conversation's sentiment is made of: the customer's latest (S9). */

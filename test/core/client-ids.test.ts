@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { evolve, initialState, upgradeState } from "../../server/core/evolve.js";
 import type { DomainEvent, State } from "../../server/core/model.js";
+import { CLIENT_ID_WINDOW } from "../../server/core/thread.js";
 import { CoreHarness, rep, testOrg } from "../helpers/core.js";
 
 function activeChat(h: CoreHarness): string {
@@ -58,6 +59,52 @@ describe("client message ids", () => {
     const [a, b] = h.conversation(id).messages.filter((m) => m.author.role === "rep");
     expect(a!.author).toBe(b!.author);
     expect(a!.author).toStrictEqual({ role: "rep", id: "alice", name: "Alice Moreau" });
+  });
+
+  it("any client id is its own: commas, digits and another author's id in it do not make it match another", () => {
+    const h = new CoreHarness();
+    const id = activeChat(h);
+    const say = (author: "customer" | "alice", clientId: string) =>
+      author === "customer"
+        ? h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: clientId, clientId })
+        : h.ok(rep("alice"), { type: "message", conversationId: id, text: clientId, clientId });
+    const odd = ["1,2,3", "12,", ",", "alice", "alicek", "k", "0,0,5,alicek"];
+    const first = new Map(odd.map((clientId) => [clientId, say("customer", clientId).messageId]));
+    const staff = say("alice", "k");
+    expect(new Set(first.values()).size).toBe(odd.length);
+    expect(staff.duplicate).toBeUndefined();
+    // The latest CLIENT_ID_WINDOW (7 customer ids and the rep's) are known again, each as its own message.
+    for (const clientId of odd)
+      expect(say("customer", clientId)).toMatchObject({ messageId: first.get(clientId), duplicate: true });
+    expect(say("alice", "k")).toMatchObject({ messageId: staff.messageId, duplicate: true });
+    // Once CLIENT_ID_WINDOW newer ones came, the oldest is forgotten: a new message.
+    for (let i = 0; i < CLIENT_ID_WINDOW; i++) say("customer", `later-${i}`);
+    expect(say("customer", "1,2,3").duplicate).toBeUndefined();
+  });
+
+  it("a snapshot of the version that kept client ids as a flat array loads, and still knows them", () => {
+    const h = new CoreHarness();
+    const id = activeChat(h);
+    const sent = h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" });
+    const staff = h.ok(rep("alice"), { type: "message", conversationId: id, text: "two", clientId: "k1" });
+    const state = JSON.parse(JSON.stringify(h.state)) as State;
+    const stored = state.conversations[id] as unknown as { recentClientIds: unknown };
+    stored.recentClientIds = [
+      null,
+      "k1",
+      Number(String(sent.messageId).slice(1)),
+      "alice",
+      "k1",
+      Number(String(staff.messageId).slice(1)),
+    ];
+    h.state = upgradeState(state);
+    expect(
+      h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "one", clientId: "k1" }),
+    ).toMatchObject({ messageId: sent.messageId, duplicate: true });
+    expect(h.ok(rep("alice"), { type: "message", conversationId: id, text: "two", clientId: "k1" })).toMatchObject({
+      messageId: staff.messageId,
+      duplicate: true,
+    });
   });
 
   it("a snapshot of an earlier version loads without its clientIds and still knows its client ids", () => {

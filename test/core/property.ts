@@ -22,7 +22,7 @@ import type {
 } from "../../server/core/model.js";
 import { DAY, isOpenAt, MINUTE, nextClosing, nextOpening } from "../../server/core/org.js";
 import { conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
-import { CLIENT_ID_WINDOW } from "../../server/core/thread.js";
+import { CLIENT_ID_WINDOW, clientIdCount } from "../../server/core/thread.js";
 import { RECENT_MESSAGES } from "../../src/protocol/wire.js";
 import { eligible, workstreamOf } from "../../server/core/routing.js";
 import { explainRouting } from "../../server/core/why.js";
@@ -777,8 +777,8 @@ export const INVARIANTS: Invariant[] = [
           (c.state === "waiting" && c.messages.length > 0)
         )
           found.push(`${c.id} keeps ${c.messages.length} of its ${c.messageCount} messages in ${c.state}`);
-        if ((c.recentClientIds?.length ?? 0) > 3 * CLIENT_ID_WINDOW)
-          found.push(`${c.id} keeps ${c.recentClientIds!.length / 3} client ids`);
+        const clientIds = clientIdCount(c);
+        if (clientIds > CLIENT_ID_WINDOW) found.push(`${c.id} keeps ${clientIds} client ids`);
       }
       for (const [key, ids] of keys) {
         if (!isDeepStrictEqual([...conversationIdsOf(state, key)].sort(), [...ids].sort()))
