@@ -58,13 +58,15 @@ function staffText(state: State, text: string): string {
   return state.org.masking ? maskText(text, regionsOf(state)) : text;
 }
 
-type MaskedCache<K extends object> = WeakMap<K, { regions: readonly string[]; text: string }>;
+/** What `maskedOnce` knows of an owner's text: the regions it was masked for, alone when masking left it unchanged. */
+type MaskedCache<K extends object> = WeakMap<K, readonly string[] | { regions: readonly string[]; text: string }>;
 const MAYBE_MASKED = /[\d@]/;
 
 /**
  * `text` as staff see it, masked once per `owner` (a message, a customer record: neither changes once made) however
  * many staff views and viewers ask for it, and again if the org's regions change. Only texts with a digit or an @ are
- * kept: for the others masking is a single test and the answer the text itself.
+ * kept: for the others masking is a single test and the answer the text itself. A text masking leaves as it is (most
+ * names with a number, "Visitor 12") is kept as the regions alone, an object less per owner.
  */
 function maskedOnce<K extends object>(
   state: State,
@@ -76,9 +78,10 @@ function maskedOnce<K extends object>(
   if (!state.org.masking || !MAYBE_MASKED.test(text)) return text;
   const regions = regionsOf(state);
   const cached = cache.get(owner);
-  if (cached?.regions === regions) return cached.text;
+  if (cached === regions) return text;
+  if (cached !== undefined && "text" in cached && cached.regions === regions) return cached.text;
   const masked = mask(text, regions);
-  cache.set(owner, { regions, text: masked });
+  cache.set(owner, masked === text ? regions : { regions, text: masked });
   return masked;
 }
 
