@@ -2,9 +2,10 @@
 // parked persistent chats included (for weeks), so what each holds of its own counts: an empty array or dictionary of
 // its own per record, or its own copy of a string every record has (its mode, its workstream's and queue's ids, which
 // a record built from JSON or a structured clone carries as new strings), is paid once per conversation. Records share
-// the empty ones (frozen: evolve replaces them rather than changing them) and the org's strings.
+// the empty ones and the windows of sentiment steps (frozen: evolve replaces them rather than changing them) and the
+// org's strings.
 import type { Conversation, State } from "./model.js";
-import { NO_MESSAGES } from "./thread.js";
+import { NO_MESSAGES, sharedSentiments } from "./thread.js";
 
 /** The one empty list of ids every record without participants, consultants, wrap-ups due or declines shares. */
 export const NO_IDS: string[] = Object.freeze([] as string[]) as string[];
@@ -48,7 +49,7 @@ export function compactRecord(state: State, c: Conversation): Conversation {
     messages: c.messages.length === 0 ? NO_MESSAGES : c.messages,
     messageCount: c.messageCount,
     recentClientIds: c.recentClientIds,
-    recentSentiments: c.recentSentiments,
+    recentSentiments: c.recentSentiments && sharedSentiments(c.recentSentiments),
     customerWaitingSince: c.customerWaitingSince,
     firstResponseAt: c.firstResponseAt,
     outsideHoursAt: c.outsideHoursAt,

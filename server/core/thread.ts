@@ -119,7 +119,7 @@ export function addMessage(c: Conversation, m: Message): void {
 /** The kept facts of one more message (shared by addMessage and the upgrade of an older state). */
 function remember(c: Conversation, m: Message): void {
   if (m.author.role === "customer" && m.sentiment !== undefined)
-    c.recentSentiments = latest(c.recentSentiments ?? [], SENTIMENT_WINDOW, m.sentiment);
+    c.recentSentiments = sharedSentiments(latest(c.recentSentiments ?? [], SENTIMENT_WINDOW, m.sentiment));
   const wait = replyWaitAfter(
     { customerWaitingSince: c.customerWaitingSince ?? null, firstResponseAt: c.firstResponseAt ?? null },
     m,
@@ -142,6 +142,20 @@ function withClientId(ids: string, key: string, clientId: string, number: number
   // Joined, not concatenated: `+` makes a rope of a slice of the old string, which keeps the old string alive.
   return [count >= CLIENT_ID_WINDOW ? ids.slice(first) : ids, encodeEntry(key, clientId, number)].join("");
 }
+
+/**
+ * The one frozen array equal to `steps`, shared by every conversation whose customer's latest steps are these: there
+ * are 399 windows of up to SENTIMENT_WINDOW steps of 7 values, and an array of its own costs a conversation ~70 bytes.
+ */
+export function sharedSentiments(steps: readonly SentimentStep[]): SentimentStep[] {
+  let key = steps.length;
+  for (const step of steps) key = key * 8 + step + 3;
+  let shared = SENTIMENT_WINDOWS.get(key);
+  if (shared === undefined) SENTIMENT_WINDOWS.set(key, (shared = Object.freeze([...steps])));
+  return shared as SentimentStep[];
+}
+
+const SENTIMENT_WINDOWS = new Map<number, readonly SentimentStep[]>();
 
 /**
  * The last `max` of `kept` followed by `a`, in a new array of just that length: these arrays are kept for every
