@@ -81,15 +81,26 @@ export function admit(buckets: readonly TokenBucket[], now: number): number {
   return 0;
 }
 
-/** What the admission keeps per connection. */
-export interface Admittance {
-  readonly address: string;
+/**
+ * What the admission keeps per connection: the connection's own bucket (every frame of it takes a token) and where it
+ * stands. One object, not a record holding a bucket: it is kept for every open connection.
+ */
+export class Admittance extends TokenBucket {
   /** Counted against its address until its hello succeeds or it closes. */
-  waiting: boolean;
-  /** Every frame of the connection takes a token. */
-  readonly bucket: TokenBucket;
-  /** After a refusal, every frame until then is refused too, so that a client's retries keep their order. */
-  blockedUntil: number;
+  waiting = true;
+  /**
+   * After a refusal, every frame until then is refused too, so that a client's retries keep their order. 0 until the
+   * first refusal (a small integer, where -Infinity would be a number boxed on the heap).
+   */
+  blockedUntil = 0;
+
+  constructor(
+    readonly address: string,
+    limit: BucketLimit,
+    now: number,
+  ) {
+    super(limit, now);
+  }
 }
 
 /**
@@ -108,12 +119,7 @@ export class Admission {
     const waiting = this.waiting.get(address) ?? 0;
     if (waiting >= this.limits.unauthenticatedPerAddress) return null;
     this.waiting.set(address, waiting + 1);
-    return {
-      address,
-      waiting: true,
-      bucket: new TokenBucket(this.limits.connection, now),
-      blockedUntil: Number.NEGATIVE_INFINITY,
-    };
+    return new Admittance(address, this.limits.connection, now);
   }
 
   /** The socket said hello, or closed: it no longer counts against its address. */
@@ -136,11 +142,11 @@ export class Admission {
   ): { retryAfterMs: number; first: boolean } {
     const left = admittance.blockedUntil - now;
     if (left > 0) return { retryAfterMs: Math.ceil(left), first: false };
-    const buckets = [admittance.bucket];
+    const buckets: TokenBucket[] = [admittance];
     if (customerKey !== undefined) buckets.push(this.customerBucket(customerKey, now));
     const retryAfterMs = Math.ceil(admit(buckets, now));
     if (retryAfterMs === 0) return { retryAfterMs, first: false };
-    const first = admittance.blockedUntil === Number.NEGATIVE_INFINITY;
+    const first = admittance.blockedUntil === 0;
     admittance.blockedUntil = now + retryAfterMs;
     return { retryAfterMs, first };
   }
