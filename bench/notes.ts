@@ -122,10 +122,16 @@ export const GAPS: Record<string, string> = {
     "p99 worse, 57–137 against 33–42 ms, and server CPU per message 102–119 against 84–93 µs (n=4 alternating). With " +
     "fsync off in both, the thread still cost 92–103 against 81–89 µs a message and its p99 was 51–71 against 40–59 " +
     "ms (n=3): the cost is the thread's own — the rows cloned across, a second V8 isolate and its collections, two " +
-    "threads on the server's one core — not the disk. It was not kept. What is next: take only the fsync out of the " +
-    "event loop, with no second thread of JavaScript — the commit written with synchronous=NORMAL, then an fdatasync " +
-    "of the WAL through libuv's pool, its acks held until it ends, and the WAL's restart after a checkpoint made safe " +
-    "by truncating it — measured against this figure and the CPU per message together.",
+    "threads on the server's one core — not the disk. It was not kept. Then only the fsync was taken out of the event " +
+    "loop (2026-12-06): the commit written with synchronous=NORMAL (SQLite still syncs around checkpoints and the WAL's " +
+    "header when the WAL is reused), then an fdatasync of the WAL on libuv's pool, the commit resolving when it ends. " +
+    "Alternating with the same build on FULL (4 trials each): at saturation 12.0–14.5k against 10.8–13.1k deliveries/s " +
+    "and 73–77 against 69–95 µs a message; at 8,000/s p99 54.7–90.3 against 37.6–80.7 ms; at 4,000/s p99 39–54 " +
+    "against 11–41 ms and 144–178 against 130–152 µs a message. Better at saturation, worse at the rates a contact " +
+    "center runs at: not kept. On this disk an fdatasync of a small append takes 0.2–0.3 ms (p99 ~1 ms) when the " +
+    "machine is quiet, so the fsync is not what sets the p99: at 8,000/s the server spends ~100 µs a message, ~0.8 " +
+    "of its one core, and a queue that close to its core's capacity has a long tail. What is next is the CPU per " +
+    "message (relay-throughput), which moves both figures.",
   "routing-core-100":
     "The decision emits four events (wrap-up submitted, closed, presence back to Available, offered), each applied at once, " +
     "≈1.5 µs each on this machine; with a queue, routing also looks at the next conversation and finds nobody for it (~1 µs), and " +
@@ -155,7 +161,15 @@ export const GAPS: Record<string, string> = {
     "live figures' two folds became one fold into both groupings (a conversation tracked once: ~240 bytes), a " +
     "customer's connection began keeping the conversation it was sent as its id rather than a Set (~100 bytes), and " +
     "its viewer became the object it acts as: in a memory-only run at load average ~3 the heap went from 7.36 to " +
-    "6.82–6.91 MB per 1,000 (n=3) and RSS read 8.18, 8.97 and 8.63 (median 8.63) — still over 8.",
+    "6.82–6.91 MB per 1,000 (n=3) and RSS read 8.18, 8.97 and 8.63 (median 8.63) — still over 8. Then (2026-12-06, " +
+    "evening): the socket listeners became one set shared by every connection, which finds its connection by socket " +
+    "(four closures and their context per connection: ~350 bytes); a connection's queue of answers gives back the " +
+    "room its pushes made once it is empty (~150 bytes); the recent client ids became one string of length-prefixed " +
+    "entries (~400 to ~175 bytes); the windows of recent sentiment steps are shared frozen arrays (399 of them: ~70 " +
+    "bytes); a connection's admittance is its token bucket (~50 bytes); a customer's name that masking leaves as it " +
+    "is is cached as the regions it was checked for (an object less). The heap read 6.27–6.39 MB per 1,000 and RSS " +
+    "6.21–7.94 (n=3) in a memory-only run; what is left is mostly the connection itself (ws keeps its listeners in " +
+    "a dictionary of ~256 bytes, Node caches the peer's address) and what a conversation shows: its last 3 messages.",
   "open-first":
     "The server's work per open is small beside the p99: ~0.5–1 ms of CPU for a page of 100 on this shared machine (0.4–0.6 ms " +
     "for the 20-message baseline). A CPU profile of the server over the trials (2026-12-05, load average ~13 on 2 cores) put " +
@@ -180,7 +194,8 @@ export const GAPS: Record<string, string> = {
     "sockets and buffers took). Meeting 1 MB needs that gone from the method (or the figure taken against the raw " +
     "relay's) as well as the heap under ~0.7 KB per parked conversation: a record of the ~15 fields a parked " +
     "conversation uses instead of all ~40. With one fold for the live figures the heap read 1.73–1.83 MB per 1,000 " +
-    "(n=3, against 1.90–1.92) and RSS 5.35–6.68 in the same memory-only run.",
+    "(n=3, against 1.90–1.92) and RSS 5.35–6.68 in the same memory-only run; with the client ids as one string and " +
+    "the sentiment windows shared, 1.60–1.62 (RSS 6.21–7.26).",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
