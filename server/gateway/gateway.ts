@@ -377,13 +377,17 @@ export class Gateway {
       raw = textOf(data);
       this.onFrame(connection, raw);
     } catch (error) {
-      // Never let an exception escape a message handler: the server stays up for everyone else.
-      this.log.error(
-        { connection: connection.id, err: (error as Error).message, stack: (error as Error).stack },
-        "request failed",
-      );
-      this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
+      this.frameFailed(connection, raw, error);
     }
+  }
+
+  /** Never let an exception escape a frame's handling: it is logged and answered, and the server stays up for all. */
+  private frameFailed(connection: Connection, raw: string, error: unknown): void {
+    this.log.error(
+      { connection: connection.id, err: (error as Error).message, stack: (error as Error).stack },
+      "request failed",
+    );
+    this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
   }
 
   /**
@@ -637,11 +641,7 @@ export class Gateway {
     try {
       this.onFrame(connection, raw);
     } catch (error) {
-      this.log.error(
-        { connection: connection.id, err: (error as Error).message, stack: (error as Error).stack },
-        "request failed",
-      );
-      this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
+      this.frameFailed(connection, raw, error);
     }
   }
 
