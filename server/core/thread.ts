@@ -36,27 +36,33 @@ interface ClientIdEntry {
   next: number;
 }
 
-function entryAt(ids: string, at: number): ClientIdEntry {
-  const number = digitsAt(ids, at);
-  const keyLength = digitsAt(ids, number.next);
-  const idLength = digitsAt(ids, keyLength.next);
-  const keyAt = idLength.next;
-  return {
-    number: number.value,
-    keyAt,
-    keyLength: keyLength.value,
-    idAt: keyAt + keyLength.value,
-    idLength: idLength.value,
-    next: keyAt + keyLength.value + idLength.value,
-  };
+/**
+ * The entry readEntry read last, filled in place: entries are read several times for every message (the retry check,
+ * then evolve in each state), and an object per entry and per number read was most of that work. Every caller uses
+ * it before reading the next.
+ */
+const entry: ClientIdEntry = { number: 0, keyAt: 0, keyLength: 0, idAt: 0, idLength: 0, next: 0 };
+
+function readEntry(ids: string, at: number): ClientIdEntry {
+  entry.number = digitsAt(ids, at);
+  entry.keyLength = digitsAt(ids, digitsEnd);
+  entry.idLength = digitsAt(ids, digitsEnd);
+  entry.keyAt = digitsEnd;
+  entry.idAt = entry.keyAt + entry.keyLength;
+  entry.next = entry.idAt + entry.idLength;
+  return entry;
 }
 
-/** The decimal number at `at`, ended by a comma; `next` is past the comma. */
-function digitsAt(ids: string, at: number): { value: number; next: number } {
+/** Where the number digitsAt read last ended: past its comma. */
+let digitsEnd = 0;
+
+/** The decimal number at `at`, ended by a comma. */
+function digitsAt(ids: string, at: number): number {
   let value = 0;
   let i = at;
   for (; i < ids.length && ids.charCodeAt(i) !== COMMA; i++) value = value * 10 + ids.charCodeAt(i) - ZERO;
-  return { value, next: i + 1 };
+  digitsEnd = i + 1;
+  return value;
 }
 
 const COMMA = 44;
@@ -66,7 +72,7 @@ const ZERO = 48;
 export function clientIdCount(c: Conversation): number {
   const ids = c.recentClientIds ?? "";
   let count = 0;
-  for (let at = 0; at < ids.length; count++) at = entryAt(ids, at).next;
+  for (let at = 0; at < ids.length; count++) at = readEntry(ids, at).next;
   return count;
 }
 
@@ -97,10 +103,10 @@ export function park(c: Conversation): void {
   const customers: string[] = [];
   let staff = false;
   for (let at = 0; at < ids.length;) {
-    const entry = entryAt(ids, at);
-    if (entry.keyLength === 0) customers.push(ids.slice(at, entry.next));
+    const read = readEntry(ids, at);
+    if (read.keyLength === 0) customers.push(ids.slice(at, read.next));
     else staff = true;
-    at = entry.next;
+    at = read.next;
   }
   if (!staff) return;
   // Undefined rather than deleted when there are none: a deleted field would turn the record into a dictionary
@@ -136,7 +142,7 @@ function withClientId(ids: string, key: string, clientId: string, number: number
   let count = 0;
   let first = 0;
   for (let at = 0; at < ids.length; count++) {
-    at = entryAt(ids, at).next;
+    at = readEntry(ids, at).next;
     if (count === 0) first = at;
   }
   // Joined, not concatenated: `+` makes a rope of a slice of the old string, which keeps the old string alive.
@@ -199,15 +205,15 @@ export function messageIdByClientId(c: Conversation, author: Author, clientId: s
   const ids = c.recentClientIds ?? "";
   let found: number | undefined;
   for (let at = 0; at < ids.length;) {
-    const entry = entryAt(ids, at);
+    const read = readEntry(ids, at);
     if (
-      entry.idLength === clientId.length &&
-      entry.keyLength === key.length &&
-      ids.startsWith(key, entry.keyAt) &&
-      ids.startsWith(clientId, entry.idAt)
+      read.idLength === clientId.length &&
+      read.keyLength === key.length &&
+      ids.startsWith(key, read.keyAt) &&
+      ids.startsWith(clientId, read.idAt)
     )
-      found = entry.number;
-    at = entry.next;
+      found = read.number;
+    at = read.next;
   }
   return found === undefined ? undefined : `m${found}`;
 }
