@@ -274,16 +274,17 @@ export function decodeClientFrame(
       ? { ok: true, value: parsed.data }
       : { ok: false, code: "protocol/invalid", message: `Invalid hello: ${describeIssues(parsed.error)}` };
   }
-  if (type === "send") {
-    const sent = validSend(json as Record<string, unknown>);
-    if (sent !== null) return { ok: true, value: sent };
-  }
   const schema = REQUESTS[role].get(type);
   if (schema === undefined) {
     const anywhere = REQUESTS.supervisor.has(type) || REQUESTS.customer.has(type);
     return anywhere
       ? { ok: false, code: "auth/forbidden", message: `A ${role} cannot send \`${type}\`.` }
       : { ok: false, code: "protocol/unknown_type", message: `Unknown frame type \`${type.slice(0, 40)}\`.` };
+  }
+  // After the role's check, like every other type: the hand check only replaces the schema's walk.
+  if (type === "send") {
+    const sent = validSend(json as Record<string, unknown>);
+    if (sent !== null) return { ok: true, value: sent };
   }
   // The union would pick this same schema by `type`: checking it directly gives the same result and the same issues.
   const parsed = schema.safeParse(json);
