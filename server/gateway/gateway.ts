@@ -98,6 +98,8 @@ export class Gateway {
   private readonly supervisors = new Set<Connection>();
   private tokens: { hash: Buffer; userId: string }[];
   private nextConnectionId = 1;
+  /** Counts the events fanned out: a connection marked with the current one has been given it. */
+  private fanOuts = 0;
   /** Sockets corked while a batch of events and its answers are written: each gets one write for all of them. */
   private corked: Set<Duplex> | null = null;
   private closed = false;
@@ -191,9 +193,6 @@ export class Gateway {
       for (const socket of corked) socket.uncork();
     });
   }
-
-  /** Counts the events fanned out: a connection marked with the current one has been given it. */
-  private fanOuts = 0;
 
   private fanOut(event: DomainEvent): void {
     const audience = audienceOf(this.state, event);
