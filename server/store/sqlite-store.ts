@@ -16,10 +16,11 @@ import {
   type StoreOptions,
   type ThreadPosition,
 } from "./queued-store.js";
+import { SqliteThreads, THREAD_INDEX_SCHEMA } from "./sqlite-threads.js";
 import { StoreError, transientStorageFailure, type EventStore } from "./store.js";
 
 /** Bumped whenever the table layout changes; an older server refuses a file written by a newer one. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** Marks the file as ours (PRAGMA application_id), so another program's SQLite file is refused rather than altered. */
 export const APPLICATION_ID = 0x63634147; // "ccAG"
 /** How long a statement waits for a lock held by another connection (e.g. a backup or inspection tool). */
@@ -148,14 +149,17 @@ function configure(db: Database.Database, file: string, synchronous: "NORMAL" | 
           PRAGMA application_id = ${APPLICATION_ID};
         `);
       }
-      // 2: events indexed by thread (filled for earlier events by the store's backfill), snapshots in pieces.
-      db.exec(`
-        ALTER TABLE events ADD COLUMN thread TEXT;
-        ALTER TABLE events ADD COLUMN position INTEGER;
-        CREATE INDEX events_by_thread ON events (thread, position) WHERE thread IS NOT NULL;
-        CREATE TABLE snapshot_pieces (seq INTEGER NOT NULL, piece INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (seq, piece));
-        PRAGMA user_version = ${SCHEMA_VERSION};
-      `);
+      if (version < 2) {
+        // 2: events know their thread, snapshots in pieces.
+        db.exec(`
+          ALTER TABLE events ADD COLUMN thread TEXT;
+          ALTER TABLE events ADD COLUMN position INTEGER;
+          CREATE TABLE snapshot_pieces (seq INTEGER NOT NULL, piece INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (seq, piece));
+        `);
+      }
+      // 3: threads indexed in a table of their own, in batches (sqlite-threads.ts), not by an index on events.
+      db.exec(THREAD_INDEX_SCHEMA);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     }).immediate();
   }
 }
@@ -180,11 +184,6 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
   const insertEvent = db.prepare<[number, number, string, string, string | null, number | null]>(
     "INSERT INTO events (seq, at, type, body, thread, position) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  const selectThreadPage = db
-    .prepare<[string, number, number], [number, string]>(
-      "SELECT seq, body FROM events WHERE thread = ? AND position < ? ORDER BY position DESC LIMIT ?",
-    )
-    .raw();
   const updateThread = db.prepare<[string, number, number]>("UPDATE events SET thread = ?, position = ? WHERE seq = ?");
   const selectPage = db
     .prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
@@ -208,6 +207,7 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
   const upsertMeta = db.prepare<[string, string]>(
     "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   );
+  const threads = new SqliteThreads(db);
   const indexThreads = db.transaction((index: (body: string) => ThreadPosition | undefined): number => {
     let indexed = 0;
     for (let cursor = 0; ;) {
@@ -221,6 +221,7 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
         indexed++;
       }
     }
+    threads.indexAll(selectLastSeq.get() ?? 0);
     upsertMeta.run(THREADS_KEY, "1");
     return indexed;
   });
@@ -231,6 +232,7 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
       const last = selectLastSeq.get() ?? 0;
       if (last !== expectedLast) throw conflict(file, expectedLast, last);
       for (const e of events) insertEvent.run(e.seq, e.at, e.type, e.body, e.thread ?? null, e.position ?? null);
+      const chunk = threads.writeChunk();
       if (snapshot !== undefined) {
         // The snapshot's own row says it is in pieces (an empty body: no JSON is empty); its text is in the pieces.
         // Pieces of a snapshot saved again at the same seq go too: the new one may have fewer.
@@ -239,17 +241,24 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
         snapshotPieces(snapshot.body).forEach((piece, i) => insertPiece.run(snapshot.seq, i, piece));
         deleteOlderSnapshots.run(snapshot.seq);
       }
+      return chunk;
     },
   );
 
   return {
     file,
     // BEGIN IMMEDIATE: take the write lock up front (waiting up to busy_timeout) rather than failing on upgrade.
-    write: (events, snapshot, expectedLast) => write.immediate(events, snapshot, expectedLast),
+    write: (events, snapshot, expectedLast) => {
+      threads.committed(events, write.immediate(events, snapshot, expectedLast));
+    },
     page: (afterSeq, max) => selectPage.all(afterSeq, max),
     lastSeq: () => selectLastSeq.get() ?? 0,
-    threadPage: (thread, before, max) => selectThreadPage.all(thread, before, max),
-    indexThreads: (index) => indexThreads.immediate(index),
+    threadPage: (thread, before, max) => threads.page(thread, before, max),
+    indexThreads: (index) => {
+      const indexed = indexThreads.immediate(index);
+      threads.allIndexed(selectLastSeq.get() ?? 0);
+      return indexed;
+    },
     latestSnapshot: () => {
       const row = selectSnapshot.get();
       // A snapshot written before pieces existed is one row with its whole body.

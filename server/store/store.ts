@@ -15,8 +15,9 @@
  * survives the process). test/store/contract.ts is what any store must do.
  *
  * Threads: the store option `threadOf` (queued-store.ts StoreOptions) says which events belong to a thread (a
- * conversation's messages) and at which position. They are indexed by (thread, position) as they are committed, in the
- * same write, so that a thread is read a page at a time (`threadPage`) instead of being held in memory. A log written
+ * conversation's messages) and at which position. They are indexed by (thread, position) as they are committed (in the
+ * same write on Postgres; in batches on SQLite, see sqlite-threads.ts, which reads the newest from memory meanwhile),
+ * so that a thread is read a page at a time (`threadPage`) instead of being held in memory. A log written
  * before the index (or by a store without `threadOf`) is indexed at open, once, in one transaction. The store knows
  * nothing of what a thread is: the caller's `threadOf` decides.
  *

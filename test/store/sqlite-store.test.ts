@@ -44,6 +44,10 @@ async function openSqlite(
   return store;
 }
 
+/** Events with a `thread` and a number `n` are in that thread at position n. */
+const numbered = (e: StoredEvent) =>
+  typeof e.thread === "string" ? { thread: e.thread, position: e.n as number } : undefined;
+
 /** The StoreError opening `file` is refused with, with `code`. */
 async function refusedOpen(file: string, code: StoreErrorCode): Promise<StoreError> {
   return rejected(openSqlite(file), code);
@@ -103,6 +107,110 @@ describe("sqlite store: the file", () => {
     const again = await openSqlite(file, options);
     expect((await again.threadPage("c1", { before: 3, limit: 10 })).events.map((e) => e.seq)).toEqual([1]);
     expect(logged).toHaveLength(1);
+  });
+
+  it("opens a file of schema 2 (threads indexed on the events table): its threads move to their own table", async () => {
+    const file = path.join(tempDir(), "events.db");
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
+        thread TEXT, position INTEGER);
+      CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE INDEX events_by_thread ON events (thread, position) WHERE thread IS NOT NULL;
+      CREATE TABLE snapshot_pieces (seq INTEGER NOT NULL, piece INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (seq, piece));
+      INSERT INTO meta (key, value) VALUES ('threads_indexed', '1');
+      PRAGMA application_id = ${0x63634147};
+      PRAGMA user_version = 2;
+    `);
+    const insert = old.prepare("INSERT INTO events (seq, at, type, body, thread, position) VALUES (?, ?, ?, ?, ?, ?)");
+    for (let seq = 1; seq <= 6; seq++) {
+      const e = seq % 2 === 0 ? ev(seq) : ev(seq, "said", { thread: "c1", n: seq });
+      insert.run(e.seq, e.at, e.type, JSON.stringify(e), e.thread ?? null, (e.n as number | undefined) ?? null);
+    }
+    old.close();
+
+    const store = await openSqlite(file, { threadOf: numbered });
+    expect((await store.threadPage("c1", { limit: 10 })).events.map((e) => e.seq)).toEqual([1, 3, 5]);
+    store.append([ev(7, "said", { thread: "c1", n: 7 })], { expectedSeq: 6 });
+    await store.commit();
+    expect((await store.threadPage("c1", { before: 7, limit: 2 })).events.map((e) => e.seq)).toEqual([3, 5]);
+    expect((await store.threadPage("c1", { limit: 2 })).events.map((e) => e.seq)).toEqual([5, 7]);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+      const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'").pluck();
+      expect(indexes.all()).toEqual([]);
+      expect(db.prepare("SELECT seq FROM thread_index WHERE thread = 'c1' ORDER BY position").pluck().all()).toEqual([
+        1, 3, 5,
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("indexes threads in batches as the log grows; every page reads the same before, during and after a batch, and after a reopen", async () => {
+    const file = path.join(tempDir(), "events.db");
+    let store = await openSqlite(file, { threadOf: numbered });
+    const threads = 300;
+    const expected = new Map<string, number[]>();
+    const check = async (): Promise<void> => {
+      for (const thread of ["t0", "t7", "t299"]) {
+        const all = expected.get(thread) ?? [];
+        const latest = await store.threadPage(thread, { limit: 5 });
+        expect(latest.events.map((e) => e.seq)).toEqual(all.slice(-5));
+        expect(latest.more).toBe(all.length > 5);
+        const middle = all[Math.floor(all.length / 2)];
+        if (middle === undefined) continue;
+        const before = all.filter((seq) => seq < middle);
+        const page = await store.threadPage(thread, { before: middle, limit: 40 });
+        expect(page.events.map((e) => e.seq)).toEqual(before.slice(-40));
+        expect(page.more).toBe(before.length > 40);
+      }
+    };
+    const indexedRows = (): number => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare("SELECT count(*) FROM thread_index").pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    const seen: number[] = [];
+    let seq = 0;
+    for (let turn = 0; turn < 500; turn++) {
+      const events: StoredEvent[] = [];
+      for (let i = 0; i < 50; i++) {
+        seq++;
+        // One event in ten is in no thread; the others go round the threads.
+        if (seq % 10 === 0) events.push(ev(seq));
+        else {
+          const thread = `t${seq % threads}`;
+          events.push(ev(seq, "said", { thread, n: seq }));
+          expected.set(thread, [...(expected.get(thread) ?? []), seq]);
+        }
+      }
+      store.append(events, { expectedSeq: seq - 50 });
+      await store.commit();
+      if (turn % 5 === 0) {
+        await check();
+        seen.push(indexedRows());
+      }
+      if (turn === 260) {
+        // Closed in the middle of the log's growth: the events after the last batch are found again at open.
+        await store.close();
+        stores.splice(stores.indexOf(store), 1);
+        store = await openSqlite(file, { threadOf: numbered });
+        await check();
+      }
+    }
+    await check();
+    // The index grew in steps, behind the log: not with every commit.
+    const inThreads = 22_500;
+    expect(seen[0]).toBe(0);
+    expect(new Set(seen).size).toBeLessThan(seen.length);
+    expect(indexedRows()).toBeLessThan(inThreads);
+    expect(indexedRows()).toBeGreaterThan(inThreads - 2 * 8192);
   });
 
   it("creates missing parent directories", async () => {
@@ -208,7 +316,7 @@ describe("sqlite store: the file", () => {
  * the project's node_modules so `better-sqlite3` resolves as it does in the project.
  */
 function writeChildProgram(dir: string): void {
-  for (const name of ["store", "queued-store", "sqlite-store"]) {
+  for (const name of ["store", "queued-store", "sqlite-threads", "sqlite-store"]) {
     const source = fs.readFileSync(path.join(projectRoot, "server", "store", `${name}.ts`), "utf8");
     const { outputText } = ts.transpileModule(source, {
       fileName: `${name}.ts`,
