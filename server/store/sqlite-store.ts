@@ -232,7 +232,7 @@ function sqliteMedium(db: Database.Database, file: string): Medium {
       const last = selectLastSeq.get() ?? 0;
       if (last !== expectedLast) throw conflict(file, expectedLast, last);
       for (const e of events) insertEvent.run(e.seq, e.at, e.type, e.body, e.thread ?? null, e.position ?? null);
-      const chunk = threads.writeChunk();
+      const chunk = threads.writeChunk(snapshot !== undefined);
       if (snapshot !== undefined) {
         // The snapshot's own row says it is in pieces (an empty body: no JSON is empty); its text is in the pieces.
         // Pieces of a snapshot saved again at the same seq go too: the new one may have fewer.

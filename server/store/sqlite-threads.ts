@@ -85,13 +85,18 @@ export class SqliteThreads {
     this.#startBatchWhenDue();
   }
 
-  /** Inside a write's transaction: the next chunk of the batch under way into the index (and, at its end, the watermark). */
-  writeChunk(): ChunkWritten | undefined {
+  /**
+   * Inside a write's transaction: the next chunk of the batch under way into the index (and, at its end, the
+   * watermark); with `all`, the whole tail, which a snapshot's write carries so that what the server holds after a
+   * snapshot does not depend on where the tail stood.
+   */
+  writeChunk(all: boolean): ChunkWritten | undefined {
+    if (all && this.#tailEntries > 0) this.#batch = this.#newBatch();
     const batch = this.#batch;
     if (batch === undefined) return undefined;
     let written = 0;
     let next = batch.next;
-    while (next < batch.threads.length && written < CHUNK) {
+    while (next < batch.threads.length && (all || written < CHUNK)) {
       const thread = batch.threads[next++]!;
       const entries = this.#tail.get(thread) ?? [];
       for (let i = 0; i < entries.length && entries[i + 1]! <= batch.through; i += 2, written++)
@@ -159,8 +164,11 @@ export class SqliteThreads {
   }
 
   #startBatchWhenDue(): void {
-    if (this.#batch !== undefined || this.#tailEntries < BATCH) return;
-    this.#batch = { through: this.#lastSeq, threads: [...this.#tail.keys()].sort(), next: 0 };
+    if (this.#batch === undefined && this.#tailEntries >= BATCH) this.#batch = this.#newBatch();
+  }
+
+  #newBatch(): Batch {
+    return { through: this.#lastSeq, threads: [...this.#tail.keys()].sort(), next: 0 };
   }
 
   /** The batch is in the index: its entries leave the tail, and the watermark moves to its end. */
