@@ -44,6 +44,8 @@ export class SqliteThreads {
   /** Thread → [position, seq, position, seq, …] of its committed events after `through`, in seq order. */
   readonly #tail = new Map<string, number[]>();
   #tailEntries = 0;
+  /** Every thread's tail is in position order (see #add). */
+  #ordered = true;
   #lastSeq = 0;
   #through: number;
   #batch: Batch | undefined;
@@ -135,10 +137,7 @@ export class SqliteThreads {
 
   /** Up to `max` committed events of `thread` with position < before, the latest first, as [seq, body]. */
   page(thread: string, before: number, max: number): [number, string][] {
-    const fromTail: number[][] = [];
-    const entries = this.#tail.get(thread) ?? [];
-    for (let i = 0; i < entries.length; i += 2) if (entries[i]! < before) fromTail.push([entries[i]!, entries[i + 1]!]);
-    fromTail.sort((a, b) => b[0]! - a[0]!);
+    const fromTail = this.#tailBefore(this.#tail.get(thread) ?? [], before, max);
     const indexed = this.#selectIndexed.all(thread, before, this.#through, max);
     const rows: [number, string][] = [];
     let t = 0;
@@ -155,10 +154,34 @@ export class SqliteThreads {
     return rows;
   }
 
+  /** Up to `max` [position, seq] of a thread's tail entries with position < before, the latest first. */
+  #tailBefore(entries: readonly number[], before: number, max: number): [number, number][] {
+    const found: [number, number][] = [];
+    if (!this.#ordered) {
+      for (let i = 0; i < entries.length; i += 2) if (entries[i]! < before) found.push([entries[i]!, entries[i + 1]!]);
+      return found.sort((a, b) => b[0] - a[0]).slice(0, max);
+    }
+    // In position order (a busy conversation can hold most of the tail): the first pair at or after `before`, by halves.
+    let low = 0;
+    let high = entries.length / 2;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (entries[middle * 2]! < before) low = middle + 1;
+      else high = middle;
+    }
+    for (let pair = low - 1; pair >= 0 && found.length < max; pair--)
+      found.push([entries[pair * 2]!, entries[pair * 2 + 1]!]);
+    return found;
+  }
+
   #add(thread: string, position: number, seq: number): void {
     const entries = this.#tail.get(thread);
     if (entries === undefined) this.#tail.set(thread, [position, seq]);
-    else entries.push(position, seq);
+    else {
+      // Positions grow with seq in a thread (message numbers): when they do not, reads sort the tail instead.
+      if (position <= entries[entries.length - 2]!) this.#ordered = false;
+      entries.push(position, seq);
+    }
     this.#tailEntries++;
     this.#lastSeq = seq;
   }

@@ -217,6 +217,21 @@ describe("sqlite store: the file", () => {
     await check();
   });
 
+  it("reads a thread whose positions do not follow the order of the log in position order, from the tail too", async () => {
+    const file = path.join(tempDir(), "events.db");
+    const store = await openSqlite(file, { threadOf: numbered });
+    store.append(
+      [30, 20, 10, 25].map((n, i) => ev(i + 1, "said", { thread: "z", n })),
+      { expectedSeq: 0 },
+    );
+    await store.commit();
+    const ns = (page: { events: StoredEvent[] }) => page.events.map((e) => e.n);
+    expect(ns(await store.threadPage("z", { limit: 3 }))).toEqual([20, 25, 30]);
+    expect(ns(await store.threadPage("z", { before: 25, limit: 3 }))).toEqual([10, 20]);
+    await store.saveSnapshot({ seq: 4, state: { queues: {} } });
+    expect(ns(await store.threadPage("z", { before: 30, limit: 2 }))).toEqual([20, 25]);
+  });
+
   it("creates missing parent directories", async () => {
     const file = path.join(tempDir(), "var", "lib", "cc-agent", "events.db");
     const store = await openSqlite(file);
