@@ -143,8 +143,8 @@ export class SqliteThreads {
     let t = 0;
     let x = 0;
     while (rows.length < max && (t < fromTail.length || x < indexed.length)) {
-      if (x === indexed.length || (t < fromTail.length && fromTail[t]![0]! > indexed[x]![0])) {
-        const seq = fromTail[t++]![1]!;
+      if (x === indexed.length || (t < fromTail.length && fromTail[t]![0] > indexed[x]![0])) {
+        const seq = fromTail[t++]![1];
         rows.push([seq, this.#selectBody.get(seq)!]);
       } else {
         const [, seq, body] = indexed[x++]!;
