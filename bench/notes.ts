@@ -144,9 +144,16 @@ export const GAPS: Record<string, string> = {
     "and 73–77 against 69–95 µs a message; at 8,000/s p99 54.7–90.3 against 37.6–80.7 ms; at 4,000/s p99 39–54 " +
     "against 11–41 ms and 144–178 against 130–152 µs a message. Better at saturation, worse at the rates a contact " +
     "center runs at: not kept. On this disk an fdatasync of a small append takes 0.2–0.3 ms (p99 ~1 ms) when the " +
-    "machine is quiet, so the fsync is not what sets the p99: at 8,000/s the server spends ~100 µs a message, ~0.8 " +
-    "of its one core, and a queue that close to its core's capacity has a long tail. What is next is the CPU per " +
-    "message (relay-throughput), which moves both figures.",
+    "machine is quiet. After the thread index's batches (2026-12-06), timing the server's event loop over 8,000/s " +
+    "trials (monitorEventLoopDelay, and every SQLite write and every fan-out over 4 ms logged) showed where the tail " +
+    "comes from: a few writes per trial of 16–61 events take 10–31 ms (the WAL's fsync waiting on the shared disk: the " +
+    "same writes take ~0.5 ms otherwise), the frames that came meanwhile make the next batches 250–575 events whose " +
+    "fan-outs take 6–16 ms each, and the backlog takes ~100 ms to drain. A trial without such a stall had event-loop " +
+    "delay p99 15.7 ms and delivery p99 16.0 ms; one with them 49 and 103 ms. Checkpoints off (wal_autocheckpoint=0) " +
+    "and synchronous=NORMAL beside the default in alternating trials did not move the p99 (45–85, 46–150 against " +
+    "47–87 ms, n=4): the stalls come with the durability a commit waits for, which the raw relay does without. The " +
+    "rest is CPU: at 8,000/s the server spends ~100–115 µs a message (~0.8 of its core; fewer messages share each " +
+    "commit, read and write than at saturation), and a queue that close to its core's capacity has a long tail.",
   "routing-core-100":
     "The decision emits four events (wrap-up submitted, closed, presence back to Available, offered), each applied at once, " +
     "≈1.5 µs each on this machine; with a queue, routing also looks at the next conversation and finds nobody for it (~1 µs), and " +
