@@ -123,7 +123,14 @@ export const GAPS: Record<string, string> = {
     "GC ~10 % (a scavenge of 5–10 ms every ~100 ms: the records and messages a conversation keeps outlive one), the " +
     "SQLite transaction and its fsync ~7 %, serialising frames ~7 % and events for the store ~3 %, parsing frames ~4 %, " +
     "the thread index ~2 %, sentiment ~2 %. ~68–70 µs a message against the raw relay's ~50–53 (1.28–1.45×, n=7); 0.8× " +
-    "needs ≤ 1.25×. A larger young generation (--max-semi-space-size=64) did not move it (63–76 against 66–72 µs, n=5).",
+    "needs ≤ 1.25×. A larger young generation (--max-semi-space-size=64) did not move it (63–76 against 66–72 µs, n=5). " +
+    "An allocation profile of a saturation trial (V8's sampling heap profiler, collected objects included) counted " +
+    "~15.7 KB allocated per message: ws's frames (~1.9 KB: each frame's text copied to a buffer, its header), the " +
+    "event serialised for the store and its batch (~1.2 KB), the fan-out's frames, views and their JSON (~2.5 KB), " +
+    "the socket writes' chunk lists (~1.3 KB), the customer's message with its sentiment scoring (~0.7 KB), the " +
+    "recent client ids rebuilt as a string in each state (~0.8 KB), the conversation record copied for the state " +
+    "that shares it (~0.4 KB), the frame parsed and checked (~0.4 KB). Scavenges follow from that volume; none of it " +
+    "is one thing to remove.",
   "relay-p99":
     "p99 over a 2.5 s trial at 8,000/s is set by the longest stalls in it (25 ms is enough, see *Why the figures " +
     "moved*): the trials give the server's longest GC pause and the CPU other work took beside each p99. Snapshots " +
@@ -191,7 +198,14 @@ export const GAPS: Record<string, string> = {
     "bytes); a connection's admittance is its token bucket (~50 bytes); a customer's name that masking leaves as it " +
     "is is cached as the regions it was checked for (an object less). The heap read 6.27–6.39 MB per 1,000 and RSS " +
     "6.21–7.94 (n=3) in a memory-only run; what is left is mostly the connection itself (ws keeps its listeners in " +
-    "a dictionary of ~256 bytes, Node caches the peer's address) and what a conversation shows: its last 3 messages.",
+    "a dictionary of ~256 bytes, Node caches the peer's address) and what a conversation shows: its last 3 messages. " +
+    "Two full runs later the same heap (6.22 MB per 1,000) read 7.84 and 8.24 MB of RSS (trials 7.54–9.23): what is " +
+    "above the heap (1.6–2.5 MB per 1,000; the raw relay's 1.0–1.4) moves more than the margin. A heap-snapshot diff " +
+    "from 1,000 to 3,000 conversations (2026-12-06) per conversation: the customer's socket and ws objects ~2.5 KB " +
+    "(TCP wrap 408, Socket 312, Receiver 272, WebSocket 224, two stream states 272, ws's _events dictionary 256, " +
+    "its empty _extensions object 66, Node's cached peer address 52), 16 strings 1.1 KB (the kept messages' texts and " +
+    "ids, the client-id string, keys and names), the admittance and its bucket 120, the viewer 40; no other object " +
+    "of ours is a dictionary any more (the empty context and supervisors dictionaries are one shared object).",
   "open-first":
     "The server's work per open is small beside the p99: ~0.5–1 ms of CPU for a page of 100 on this shared machine (0.4–0.6 ms " +
     "for the 20-message baseline). A CPU profile of the server over the trials (2026-12-05, load average ~13 on 2 cores) put " +
