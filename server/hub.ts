@@ -4,7 +4,7 @@
 // sockets → the command's answer.
 import type { WebSocket } from "ws";
 import { initialState } from "./core/evolve.js";
-import { shareAllConversations, shareConversations } from "./core/sharing.js";
+import { adoptConversations, shareAllConversations, shareConversations } from "./core/sharing.js";
 import type { State } from "./core/model.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
@@ -101,8 +101,9 @@ export class Hub {
     // In one process the replica holds the writer's conversation records wherever the two agree (core/sharing.ts),
     // not a second copy of every one: a gateway on another node, fed by another bus, keeps its own.
     const subscription = bus.subscribe(replica.seq, (events) => {
-      gateway.onCommitted(events);
-      shareConversations(writer.state, gateway.state, events, writer.unpublished());
+      const ahead = writer.unpublished();
+      gateway.onCommitted(events, adoptConversations(writer.state, gateway.state, events, ahead));
+      shareConversations(writer.state, gateway.state, events, ahead);
     });
     await subscription.caughtUp;
     shareAllConversations(writer.state, gateway.state);

@@ -9,7 +9,7 @@ import type { Org } from "./org.js";
 import { EMPTY_DICT, conversationDicts, dict, dictionaries } from "./dict.js";
 import { addMessage, park, upgradeThread } from "./thread.js";
 import { NO_IDS, compactRecord, idList } from "./record.js";
-import { ownConversation } from "./sharing.js";
+import { isRecordOnly, ownConversation, type RecordOnlyEvent } from "./sharing.js";
 
 /** Allowed conversation transitions; walked by a test. */
 export const CONVERSATION_TRANSITIONS: Record<ConversationState, readonly ConversationState[]> = {
@@ -155,6 +155,24 @@ function recordWait(state: State, workstreamId: string, ms: number): void {
   stats.meanMs += (ms - stats.meanMs) / Math.min(stats.samples, 20);
 }
 
+/**
+ * For a replica that already holds the record of the event's conversation past it (sharing.ts adoptConversations):
+ * what evolve changes outside that record.
+ */
+export function evolveAdopted(state: State, event: RecordOnlyEvent): State {
+  if (event.seq <= state.seq) throw new Error(`evolve: seq ${event.seq} after ${state.seq}`);
+  state.seq = event.seq;
+  if (event.type === "message_added") state.counters.message++;
+  return state;
+}
+
+/** A replica's evolve: evolveAdopted for an event whose conversation's record it took already past the event. */
+export function evolveReplica(state: State, event: DomainEvent, adopted: ReadonlySet<string> | undefined): State {
+  return adopted !== undefined && isRecordOnly(event) && adopted.has(event.conversationId)
+    ? evolveAdopted(state, event)
+    : evolve(state, event);
+}
+
 export function evolve(state: State, event: DomainEvent): State {
   if (event.seq <= state.seq) throw new Error(`evolve: seq ${event.seq} after ${state.seq}`);
   state.seq = event.seq;
@@ -214,6 +232,7 @@ export function evolve(state: State, event: DomainEvent): State {
       break;
     }
     case "message_added": {
+      // Outside the record, only the counter (evolveAdopted).
       const c = conv(state, event.conversationId);
       addMessage(c, event.message);
       state.counters.message++;
@@ -225,6 +244,7 @@ export function evolve(state: State, event: DomainEvent): State {
       break;
     }
     case "sentiment_changed": {
+      // The record alone (evolveAdopted).
       const c = conv(state, event.conversationId);
       c.sentiment = event.sentiment;
       c.alert = event.alert;

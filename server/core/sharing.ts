@@ -70,6 +70,48 @@ export function shareConversations(
   }
 }
 
+/** Events that change their conversation's record and, outside it, only the counters (evolve's `evolveAdopted`). */
+export type RecordOnlyEvent = Extract<DomainEvent, { type: "message_added" | "sentiment_changed" }>;
+
+export function isRecordOnly(event: DomainEvent): event is RecordOnlyEvent {
+  return event.type === "message_added" || event.type === "sentiment_changed";
+}
+
+/**
+ * Before `replica` applies `events`: each conversation whose events in the batch all change its record alone (a
+ * message, its sentiment) and that `ahead` does not touch takes `source`'s record, already past those events, rather
+ * than the replica changing a copy of its own that shareConversations would then replace: the replica applies those
+ * events with evolveAdopted (the counters only). The ids of the records taken; none when the two states are not
+ * exactly `events` and `ahead` apart.
+ */
+export function adoptConversations(
+  source: State,
+  replica: State,
+  events: readonly DomainEvent[],
+  ahead: readonly DomainEvent[] = [],
+): ReadonlySet<string> {
+  const adopted = new Set<string>();
+  if (source === replica || events.length === 0 || events[0]!.seq !== replica.seq + 1) return adopted;
+  if (source.seq !== replica.seq + events.length + ahead.length) return adopted;
+  if (ahead.length > 0 && ahead[0]!.seq !== events[events.length - 1]!.seq + 1) return adopted;
+  if (events.some(changesOthers) || ahead.some(changesOthers)) return adopted;
+  const recordOnly = new Map<string, boolean>();
+  for (const event of events) {
+    const id = conversationOf(event);
+    if (id !== undefined) recordOnly.set(id, (recordOnly.get(id) ?? true) && isRecordOnly(event));
+  }
+  for (const event of ahead) {
+    const id = conversationOf(event);
+    if (id !== undefined) recordOnly.set(id, false);
+  }
+  for (const [id, only] of recordOnly) {
+    if (!only || !source.conversations[id] || !(id in replica.conversations)) continue;
+    share(source, replica, id);
+    adopted.add(id);
+  }
+  return adopted;
+}
+
 /** As shareConversations, for every conversation (a replica that has just caught up, at start). */
 export function shareAllConversations(source: State, replica: State): void {
   if (source === replica || source.seq !== replica.seq) return;

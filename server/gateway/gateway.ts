@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
-import { evolve } from "../core/evolve.js";
+import { evolve, evolveReplica } from "../core/evolve.js";
 import type { Actor, DomainEvent, State } from "../core/model.js";
 import { staffEvent } from "../core/event-masking.js";
 import { customerHistory, earlierConversation } from "../core/history.js";
@@ -137,9 +137,12 @@ export class Gateway {
 
   // ---- the replica ----------------------------------------------------------------------------------
 
-  /** Committed events from the bus: applied to the replica, folded into the live figures, fanned out. */
-  readonly onCommitted = (events: readonly DomainEvent[]): void => {
-    this.applyCommitted(events);
+  /**
+   * Committed events from the bus: applied to the replica, folded into the live figures, fanned out. `adopted`: the
+   * conversations whose records the replica already holds past these events (core/sharing.ts adoptConversations).
+   */
+  readonly onCommitted = (events: readonly DomainEvent[], adopted?: ReadonlySet<string>): void => {
+    this.applyCommitted(events, adopted);
     if (this.seqWaiters.length === 0) return;
     const reached = this.seqWaiters.filter((w) => w.seq <= this.state.seq);
     if (reached.length === 0) return;
@@ -163,7 +166,7 @@ export class Gateway {
     });
   }
 
-  private applyCommitted(events: readonly DomainEvent[]): void {
+  private applyCommitted(events: readonly DomainEvent[], adopted?: ReadonlySet<string>): void {
     // The history the replica catches up with at start is applied only: nobody hears of it, the figures do not count it.
     let first = 0;
     while (first < events.length && events[first]!.seq <= this.liveAfter) evolve(this.state, events[first++]!);
@@ -172,7 +175,7 @@ export class Gateway {
       return;
     }
     const fresh = first === 0 ? events : events.slice(first);
-    for (const event of fresh) evolve(this.state, event);
+    for (const event of fresh) evolveReplica(this.state, event, adopted);
     this.cork();
     for (const event of fresh) this.fanOut(event);
     for (const event of fresh) this.live.add(event);

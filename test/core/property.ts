@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import { isDeepStrictEqual } from "node:util";
 import { decide, nextDeadline } from "../../server/core/decide/index.js";
-import { evolve, initialState, usedUnits } from "../../server/core/evolve.js";
-import { shareConversations } from "../../server/core/sharing.js";
+import { evolve, evolveReplica, initialState, usedUnits } from "../../server/core/evolve.js";
+import { adoptConversations, shareConversations } from "../../server/core/sharing.js";
 import type {
   Actor,
   Command,
@@ -1001,8 +1001,9 @@ export function runSequence(
   // What a restart rebuilds: the stored (serialised) events replayed onto the configured org.
   const replica = initialState(structuredClone(org));
   // What the gateway's replica in the same process does: the very event objects applied a command late (the writer has
-  // decided the next one when they are published), and the conversation records shared with the live state wherever
-  // they agree (core/sharing.ts). Neither may change the other's.
+  // decided the next one when they are published), the records of conversations those events only add messages to
+  // taken from the live state before they are applied, and the conversation records shared with the live state
+  // wherever they agree (core/sharing.ts). Neither may change the other's.
   const inProcess = initialState(structuredClone(org));
   let published: DomainEvent[] = [];
   const log: DomainEvent[] = [];
@@ -1066,7 +1067,8 @@ export function runSequence(
 
     // The replica as committed before this command: what the in-process replica must equal once it applied the last.
     const committedBefore = json(replica);
-    for (const event of published) evolve(inProcess, event);
+    const adopted = adoptConversations(state, inProcess, published, outcome.events);
+    for (const event of published) evolveReplica(inProcess, event, adopted);
     shareConversations(state, inProcess, published, outcome.events);
     published = outcome.events;
     const sharedDifference = firstDifference(committedBefore, json(inProcess));
