@@ -57,6 +57,13 @@ export const FIXES: string[] = [
     "commit, sorted by thread so that a conversation's messages since the last batch share a page), the newest read from a " +
     "tail kept in memory meanwhile and read back from the events table at open; a snapshot's write takes the whole tail. Eight " +
     "trials in a row: 66–74 µs, flat; the relay's saturation ratio went from 0.42× to 0.77× (0.71–0.86, n=7, a busy run).",
+  "**The gateway's replica did each message's work again** (server/core/sharing.ts `adoptConversations`): in one " +
+    "process the replica shares the writer's conversation records, but it applied every published message to a copy " +
+    "of its own — the kept messages, the client-id string, the sentiment window rebuilt — which the sharing replaced " +
+    "with the writer's record a moment later. The replica now takes the writer's record first for a conversation " +
+    "whose published events only add messages (and none of the writer's unpublished ones touch it), and applies those " +
+    "events to the counters only. Saturation, alternating with the build before (5 pairs, 2026-12-06, in a slow phase " +
+    "of the machine): server CPU 106.7–121.5 against 108.0–127.1 µs a message (medians 108.8 and 113.1).",
   "**The console ran React's development build** (nothing set NODE_ENV): `bin/cc-agent.js` now selects the production build, " +
     "which halves the time per keypress (24 → 14 ms p50 on a loaded machine).",
   "**The console loaded ~600 modules before its first frame** (Ink alone took 280 ms: it imports es-toolkit's compat barrel, " +
