@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
-import { evolve, evolveReplica } from "../core/evolve.js";
+import { evolveReplica } from "../core/evolve.js";
 import type { Actor, DomainEvent, State } from "../core/model.js";
 import { staffEvent } from "../core/event-masking.js";
 import { customerHistory, earlierConversation } from "../core/history.js";
@@ -169,7 +169,8 @@ export class Gateway {
   private applyCommitted(events: readonly DomainEvent[], adopted?: ReadonlySet<string>): void {
     // The history the replica catches up with at start is applied only: nobody hears of it, the figures do not count it.
     let first = 0;
-    while (first < events.length && events[first]!.seq <= this.liveAfter) evolve(this.state, events[first++]!);
+    while (first < events.length && events[first]!.seq <= this.liveAfter)
+      evolveReplica(this.state, events[first++]!, adopted);
     if (first === events.length) {
       if (this.state.seq === this.liveAfter) this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
       return;
