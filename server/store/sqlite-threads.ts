@@ -199,11 +199,11 @@ export class SqliteThreads {
     for (const thread of batch.threads) {
       const entries = this.#tail.get(thread);
       if (entries === undefined) continue;
-      let keep = 0;
-      while (keep < entries.length && entries[keep + 1]! <= batch.through) keep += 2;
-      this.#tailEntries -= keep / 2;
-      if (keep === entries.length) this.#tail.delete(thread);
-      else entries.splice(0, keep);
+      let indexed = 0;
+      while (indexed < entries.length && entries[indexed + 1]! <= batch.through) indexed += 2;
+      this.#tailEntries -= indexed / 2;
+      if (indexed === entries.length) this.#tail.delete(thread);
+      else entries.splice(0, indexed);
     }
     this.#through = batch.through;
     this.#batch = undefined;
