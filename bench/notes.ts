@@ -238,7 +238,11 @@ export const GAPS: Record<string, string> = {
     "relay's) as well as the heap under ~0.7 KB per parked conversation: a record of the ~15 fields a parked " +
     "conversation uses instead of all ~40. With one fold for the live figures the heap read 1.73–1.83 MB per 1,000 " +
     "(n=3, against 1.90–1.92) and RSS 5.35–6.68 in the same memory-only run; with the client ids as one string and " +
-    "the sentiment windows shared, 1.60–1.62 (RSS 6.21–7.26).",
+    "the sentiment windows shared, 1.60–1.62 (RSS 6.21–7.26). Part of what is above the heap is glibc keeping what it " +
+    "freed: the same growth with the server started under MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 " +
+    "(a fixed threshold turns glibc's dynamic one off, so large blocks go back to the system when freed) read 3.52, " +
+    "3.44 and 4.79 MB per 1,000 of RSS against 5.93, 5.66 and 5.68 without, alternating (2026-12-06), the heap 1.5 " +
+    "in both. The server cannot set that for itself once started; a deployment could.",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
