@@ -45,11 +45,26 @@ function changesOthers(event: DomainEvent): boolean {
 }
 
 /**
+ * The conversations `ahead` touches, when `source` is exactly `ahead` past a replica at `replicaSeq` and `ahead`
+ * changes no record it does not name; null otherwise (a command that failed part-way, a rebuild).
+ */
+function newerIn(source: State, replicaSeq: number, ahead: readonly DomainEvent[]): Set<string> | null {
+  if (source.seq !== replicaSeq + ahead.length) return null;
+  if (ahead.length > 0 && (ahead[0]!.seq !== replicaSeq + 1 || ahead.some(changesOthers))) return null;
+  const newer = new Set<string>();
+  for (const event of ahead) {
+    const id = conversationOf(event);
+    if (id !== undefined) newer.add(id);
+  }
+  return newer;
+}
+
+/**
  * Let `replica` hold `source`'s records of the conversations `events` (just applied to the replica) touched, where
  * the two agree: `source` has applied the same events and then `ahead` (decided, not yet committed), so a record
  * `ahead` touches is newer in `source` and the replica keeps its own, committed, one. evolve is deterministic: every
- * other record is equal in both. When `source` is not exactly `ahead` past the replica (a command that failed
- * part-way, a rebuild), or `ahead` may have changed records it does not name, nothing is shared now.
+ * other record is equal in both. When `source` is not exactly `ahead` past the replica, or `ahead` may have changed
+ * records it does not name, nothing is shared now.
  */
 export function shareConversations(
   source: State,
@@ -57,13 +72,8 @@ export function shareConversations(
   events: readonly DomainEvent[],
   ahead: readonly DomainEvent[] = [],
 ): void {
-  if (source === replica || source.seq !== replica.seq + ahead.length) return;
-  if (ahead.length > 0 && (ahead[0]!.seq !== replica.seq + 1 || ahead.some(changesOthers))) return;
-  const newer = new Set<string>();
-  for (const event of ahead) {
-    const id = conversationOf(event);
-    if (id !== undefined) newer.add(id);
-  }
+  const newer = source === replica ? null : newerIn(source, replica.seq, ahead);
+  if (newer === null) return;
   for (const event of events) {
     const id = conversationOf(event);
     if (id !== undefined && !newer.has(id)) share(source, replica, id);
@@ -92,23 +102,15 @@ export function adoptConversations(
 ): ReadonlySet<string> {
   const adopted = new Set<string>();
   if (source === replica || events.length === 0 || events[0]!.seq !== replica.seq + 1) return adopted;
-  if (source.seq !== replica.seq + events.length + ahead.length) return adopted;
-  if (ahead.length > 0 && ahead[0]!.seq !== events[events.length - 1]!.seq + 1) return adopted;
-  if (events.some(changesOthers) || ahead.some(changesOthers)) return adopted;
+  if (events.some(changesOthers)) return adopted;
+  const newer = newerIn(source, replica.seq + events.length, ahead);
+  if (newer === null) return adopted;
   const recordOnly = new Map<string, boolean>();
   for (const event of events) {
     const id = conversationOf(event);
     if (id !== undefined) recordOnly.set(id, (recordOnly.get(id) ?? true) && isRecordOnly(event));
   }
-  for (const event of ahead) {
-    const id = conversationOf(event);
-    if (id !== undefined) recordOnly.set(id, false);
-  }
-  for (const [id, only] of recordOnly) {
-    if (!only || !source.conversations[id] || !(id in replica.conversations)) continue;
-    share(source, replica, id);
-    adopted.add(id);
-  }
+  for (const [id, only] of recordOnly) if (only && !newer.has(id) && share(source, replica, id)) adopted.add(id);
   return adopted;
 }
 
@@ -118,12 +120,14 @@ export function shareAllConversations(source: State, replica: State): void {
   for (const id in replica.conversations) share(source, replica, id);
 }
 
-function share(source: State, replica: State, id: string): void {
+/** `replica` holds `source`'s record of `id` from now on; false when either has none. */
+function share(source: State, replica: State, id: string): boolean {
   const c = source.conversations[id];
-  if (!c || !(id in replica.conversations)) return;
-  if (replica.conversations[id] === c && sharedBy.has(c)) return;
+  if (!c || !(id in replica.conversations)) return false;
+  if (replica.conversations[id] === c && sharedBy.has(c)) return true;
   replica.conversations[id] = c;
   sharedBy.set(c, pairOf(source, replica));
+  return true;
 }
 
 /** One pair of references per pair of states, for all the records they share. */
