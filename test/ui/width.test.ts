@@ -26,6 +26,9 @@ describe("text width", () => {
       "e\u0301",
       "שלום, مرحبا",
       "\x1b[31mred\x1b[39m",
+      "\x1b[1mcc-agent\x1b[22m  \x1b[32m● Available\x1b[39m  ▯▯▯ 0/3  \x1b[90monline\x1b[39m",
+      "\x1b[7m▸ Open work items\x1b[27m · \x1b]8;;https://example.com\x07link\x1b]8;;\x07",
+      "\x1b[33m👋🏽\x1b[39m 你好 \u009b31mx",
       "a\tb",
       "한국어",
       "#\uFE0F\u20E3",
@@ -41,11 +44,14 @@ describe("text width", () => {
     let seed = 42;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const extras = [0x300, 0x200d, 0xfe0f, 0x1f44b, 0x1f3fd, 0xad, 0x9, 0x1100, 0x1161];
+    const escapes = ["\x1b[31m", "\x1b[39m", "\x1b[1m", "\x1b[38;5;208m", "\x1b[0m", "\x1b"];
     for (let n = 0; n < 2000; n++) {
       let text = "";
       const length = 1 + Math.floor(random() * 8);
       for (let i = 0; i < length; i++) {
-        if (random() < 0.1) text += String.fromCodePoint(extras[Math.floor(random() * extras.length)]!);
+        const roll = random();
+        if (roll < 0.1) text += String.fromCodePoint(extras[Math.floor(random() * extras.length)]!);
+        else if (roll < 0.2) text += escapes[Math.floor(random() * escapes.length)]!;
         else {
           const [low, high] = FAST_RANGES[Math.floor(random() * FAST_RANGES.length)]!;
           text += String.fromCodePoint(low + Math.floor(random() * (high - low + 1)));

@@ -5,6 +5,7 @@
 // that would otherwise land in the console's first frame. The bundle (scripts/bundle.js) gives this to Ink and
 // its text libraries in place of string-width; test/ui/width.test.ts checks every fast code point against it.
 import stringWidth from "string-width";
+import stripAnsi from "strip-ansi";
 import { eastAsianWidth } from "get-east-asian-width";
 
 /** Code points measured without segmenting: printable, spacing, not joining their neighbours. */
@@ -29,10 +30,12 @@ const NARROW_AMBIGUOUS = { ambiguousAsWide: false };
 /** Terminal cells of `text`, exactly as string-width counts them. */
 export default function width(text: string, options?: Parameters<typeof stringWidth>[1]): number {
   if (options !== undefined) return stringWidth(text, options);
+  // Styled text (every coloured line Ink measures) is measured without its escapes, as string-width does.
+  const plain = text.includes("\x1b") || text.includes("\x9b") ? stripAnsi(text) : text;
   let total = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (!isFast(code)) return stringWidth(text);
+  for (let i = 0; i < plain.length; i++) {
+    const code = plain.charCodeAt(i);
+    if (!isFast(code)) return stringWidth(plain);
     total += code <= 0x7e ? 1 : eastAsianWidth(code, NARROW_AMBIGUOUS);
   }
   return total;
