@@ -4,7 +4,18 @@
 // The state is owned by a single actor (the server shell), so evolve updates it in place instead of
 // copying: a copy per event would cost more than the routing decision itself.
 import type { Conversation, ConversationState, DomainEvent, OfferStatus, State, UserState } from "./model.js";
-import { addHolder, dropHolder, existingIndexes, holdersOf, indexConversation, indexesOf } from "./indexes.js";
+import {
+  addHolder,
+  advanceRouteStart,
+  awaitsAnswer,
+  dropHolder,
+  existingIndexes,
+  holdersOf,
+  indexConversation,
+  indexesOf,
+  leftQueueAt,
+  routeAgainFrom,
+} from "./indexes.js";
 import type { Org } from "./org.js";
 import { EMPTY_DICT, conversationDicts, dict, dictionaries } from "./dict.js";
 import { addMessage, park, upgradeThread } from "./thread.js";
@@ -129,6 +140,14 @@ function leaveQueue(state: State, c: Conversation): void {
   // array is small (a splice moves everything behind it): 0.1 against 1–70 µs per call at 1k–20k queued here.
   if (index === 0) queue.open.shift();
   else if (index > 0) queue.open.splice(index, 1);
+  const indexes = existingIndexes(state);
+  if (indexes && index >= 0) leftQueueAt(indexes, queue.id, index);
+}
+
+/** Keep routing's start (when the indexes are built) before `c`, which no longer awaits an answer. */
+function routableAgain(state: State, c: Conversation): void {
+  const indexes = existingIndexes(state);
+  if (indexes && c.state === "open" && !awaitsAnswer(c)) routeAgainFrom(indexes, state, c.queueId, c.id);
 }
 
 /** Keep the holders index (when built) aware that `repId` now holds a work item for the conversation. */
@@ -277,7 +296,11 @@ export function evolve(state: State, event: DomainEvent): State {
       state.offers[offer.id] = offer;
       state.counters.offer++;
       const c = conv(state, offer.conversationId);
-      if (offer.kind === "route") c.offerId = offer.id;
+      if (offer.kind === "route") {
+        c.offerId = offer.id;
+        const indexes = existingIndexes(state);
+        if (indexes && c.state === "open") advanceRouteStart(indexes, state, c.queueId);
+      }
       // A consult costs no capacity: its offer holds the conversation for the consultant at 0 units.
       const units =
         offer.kind === "consult" ? 0 : (state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1);
@@ -296,6 +319,8 @@ export function evolve(state: State, event: DomainEvent): State {
       offer.status = status;
       const c = conv(state, offer.conversationId);
       if (c.offerId === offer.id) c.offerId = null;
+      // An accepted route offer's conversation is assigned by the same command, which takes it off its queue.
+      if (event.type === "offer_ended") routableAgain(state, c);
       if (event.type === "offer_ended") {
         const rep = state.users[offer.repId];
         if (rep?.items[c.id]?.role === "offer") dropItem(state, offer.repId, c.id, at);
@@ -338,7 +363,9 @@ export function evolve(state: State, event: DomainEvent): State {
       break;
     }
     case "transfer_ended": {
-      conv(state, event.conversationId).transfer = null;
+      const c = conv(state, event.conversationId);
+      c.transfer = null;
+      routableAgain(state, c);
       break;
     }
     case "conference_requested": {

@@ -6,9 +6,9 @@
 // They turn scans over every conversation the server has ever held, or every rep of the org, into work
 // proportional to what is asked for: the next Waiting expiry after every group commit, the conversations a rep
 // declined when they come back, a customer's conversations at a retried start or a reconnect, the reps that may be
-// offered something, and the reps that hold a conversation when it closes.
+// offered something, the reps that hold a conversation when it closes, and where routing's walk of a queue starts.
 import type { Org } from "./org.js";
-import type { State } from "./model.js";
+import type { Conversation, State } from "./model.js";
 
 export interface Indexes {
   /** Conversations that went to Waiting (each may have left it since). */
@@ -27,6 +27,12 @@ export interface Indexes {
    * more, in each state.
    */
   holders: Map<string, readonly string[]>;
+  /**
+   * Per queue, how many of its first conversations await an answer (offered, or being transferred), which routing
+   * steps over: its walk starts there instead of stepping over every pending offer again (a drain into thousands of
+   * freed seats would, at each one). A lower bound: no entry, 0, is always true.
+   */
+  routeFrom: Map<string, number>;
 }
 
 const built = new WeakMap<State, Indexes>();
@@ -48,6 +54,7 @@ export function indexesOf(state: State): Indexes {
       available: new Set(),
       roomy: new Set(),
       holders: new Map(),
+      routeFrom: new Map(),
     };
     for (const id in state.conversations) {
       const c = state.conversations[id]!;
@@ -111,6 +118,39 @@ export function holdersOf(state: State, conversationId: string): string[] {
   if (found.length === 0) indexes.holders.delete(conversationId);
   else if (found.length < list.length) indexes.holders.set(conversationId, found);
   return found;
+}
+
+/** Whether routing leaves `c` where it is for now: it is offered to a rep, or being transferred. */
+export function awaitsAnswer(c: Conversation): boolean {
+  return Boolean(c.offerId || c.transfer);
+}
+
+/** Where routing's walk of queue `queueId` starts: every conversation before it awaits an answer. */
+export function routeStart(state: State, queueId: string): number {
+  return indexesOf(state).routeFrom.get(queueId) ?? 0;
+}
+
+/** For evolve: a conversation of the queue was offered; the start moves past those at its head that await an answer. */
+export function advanceRouteStart(indexes: Indexes, state: State, queueId: string): void {
+  const open = state.queues[queueId]?.open;
+  if (!open) return;
+  let from = indexes.routeFrom.get(queueId) ?? 0;
+  while (from < open.length && awaitsAnswer(state.conversations[open[from]!]!)) from++;
+  indexes.routeFrom.set(queueId, from);
+}
+
+/** For evolve: the conversation at `index` of the queue left it. */
+export function leftQueueAt(indexes: Indexes, queueId: string, index: number): void {
+  const from = indexes.routeFrom.get(queueId) ?? 0;
+  if (index < from) indexes.routeFrom.set(queueId, from - 1);
+}
+
+/** For evolve: `conversationId` no longer awaits an answer; the walk starts at it again, if it started after it. */
+export function routeAgainFrom(indexes: Indexes, state: State, queueId: string, conversationId: string): void {
+  const from = indexes.routeFrom.get(queueId) ?? 0;
+  if (from === 0) return;
+  const at = state.queues[queueId]?.open.lastIndexOf(conversationId, from - 1) ?? -1;
+  if (at >= 0) indexes.routeFrom.set(queueId, at);
 }
 
 /** The reps whose presence is Available now. */

@@ -1,5 +1,5 @@
 // Routing: offer Open conversations to the reps the selection policy picks, after every command.
-import { isHeld } from "../indexes.js";
+import { awaitsAnswer, isHeld, routeStart } from "../indexes.js";
 import type { Conversation, State } from "../model.js";
 import { isOpenAt } from "../org.js";
 import { onlyDeclinesStandInTheWay, selectRep, workstreamOf } from "../routing.js";
@@ -17,7 +17,7 @@ function heldByAnyone(state: State, c: Conversation): boolean {
  */
 export function routeOne(tx: Tx, c: Conversation, smallestRefusedCost: number, stranded?: Conversation[]): number {
   const { state } = tx;
-  if (c.offerId || c.transfer) return Infinity;
+  if (awaitsAnswer(c)) return Infinity;
   const ws = workstreamOf(state, c);
   if (!isOpenAt(ws.operatingHours, tx.at)) return Infinity;
   if (ws.capacityCost >= smallestRefusedCost && c.declinedBy.length === 0) return Infinity;
@@ -45,8 +45,9 @@ export function route(tx: Tx, queueIds: readonly string[]): void {
     // beyond cost is the same for every conversation of the queue, or narrower for one that was declined).
     let smallestRefusedCost = Infinity;
     const stranded: Conversation[] = [];
-    // Offering leaves the queue as it is, so it is walked in place.
-    for (let i = 0; i < queue.open.length; i++) {
+    // Offering leaves the queue as it is, so it is walked in place, from the first conversation that may not await
+    // an answer (those before it would be stepped over).
+    for (let i = routeStart(state, queueId); i < queue.open.length; i++) {
       const c = state.conversations[queue.open[i]!];
       if (!c) continue;
       smallestRefusedCost = Math.min(smallestRefusedCost, routeOne(tx, c, smallestRefusedCost, stranded));
