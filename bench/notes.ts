@@ -79,6 +79,21 @@ export const FIXES: string[] = [
     "by a few lines of our own, and yoga-layout decodes its WebAssembly itself (scripts/bundle.js); test/cli/bundle.test.ts " +
     "keeps the server's libraries out of the console's start. The bundle went from 2.3 to 1.1 MB plus a 155 kB chunk, the " +
     "import from ~270 to ~120 ms, start to first frame from ~460 to ~340–420 ms on a quiet machine.",
+  "**Every styled line took string-width's slow path** (src/ui/text/width.ts): the fast path gave up on any text holding an " +
+    "escape, and every coloured line Ink measures holds some, so the first frame went through string-width's grapheme " +
+    "segmenter and its emoji regex (\\p{RGI_Emoji}, ~14 ms to compile). Styled text is now measured without its escapes, " +
+    "as string-width does; string-width's emoji regex is compiled on first use instead of as the bundle loads; and the " +
+    "bundle is minified (whitespace and syntax; names are kept for stack traces), 1.1 → 0.8 MB, which takes ~20 ms off " +
+    "importing it (130–141 → 108–119 ms, n=6 alternating). Start to first frame, alternating with the build before (6 " +
+    "pairs, 2026-12-07): 318–342 against 343–380 ms.",
+  "**Routing stepped over every pending offer again** (server/core/decide/route.ts, server/core/indexes.ts `routeFrom`): " +
+    "a queue is walked in place and offered conversations stay in it until accepted, so each routing stepped over every " +
+    "offer still pending at the head of the queue: a drain of 10,000 queued into 1,000 reps going Available walked ~5 " +
+    "million of them. A derived index keeps, per queue, how many of its first conversations await an answer; evolve moves " +
+    "it past new offers, back before an offer that ended or a transfer that settled, and down when one before it leaves. " +
+    "Drain, alternating with the build before (2 pairs of both stores, 2026-12-07): 4,640–4,771 against 4,208–4,388 " +
+    "assignments/s. The drain also settles before its trial now: the backlog's events brought a snapshot due in the middle " +
+    "of it (8 % of the server's CPU over the drain in a profile).",
   "**`cc-agent report` over 1,000,000 events** went over 100 MB of RSS (103–121 MB). Of that, the benchmark's own child " +
     "loaded the log writer (the core, the org file: ~20 MB) into every run; SQLite's page cache is 16 MB in better-sqlite3's " +
     "build, of no use to a single pass (now 1 MB, for the baseline too); and the young generation grew with the rows of " +
@@ -178,12 +193,14 @@ export const GAPS: Record<string, string> = {
   "routing-core-1000":
     "As with 100 reps: four events per decision, plus the next conversation in the queue looked at; no step scans the reps any more.",
   "console-start":
-    "The CLI loads as one bundle of 1.1 MB (see Fixed). Besides bare node's start, importing it costs ~120 ms here: compiling " +
-    "and decoding the JavaScript (~50 ms) and running the modules' top levels (Ink, React, yoga-layout's WebAssembly); then " +
-    "come the connection and the welcome (~15 ms) and the first full-screen render (~100 ms, of which ~15–20 ms is ICU's " +
-    "grapheme segmenter starting up on the first non-ASCII text, the rest React and Ink running cold). The figure is one " +
-    "process start: on a machine busy with other work every step waits for a core, and it grows with the load (bare node's " +
-    "start beside it shows how much).",
+    "The CLI loads as one bundle of 0.8 MB (see Fixed). Besides bare node's start (~80 ms to the first line of our code), " +
+    "importing it costs ~110 ms here: decoding and compiling the JavaScript (~40 ms), Node's built-in modules that ws and " +
+    "Ink load (~10 ms), and running the modules' top levels (Ink, React, yoga-layout's WebAssembly); then come the " +
+    "connection and the welcome and the first full-screen render (~90 ms: React and Ink running cold, Ink's output " +
+    "tokenising every line through ICU's grapheme segmenter, whose start-up, ~15 ms, lands there, and ~25 ms of garbage " +
+    "collection as the heap grows). A larger young generation from the start (--min-semi-space-size=16) made it slower " +
+    "(315–366 against 292–384 ms to the frame in-process, n=6). The figure is one process start: on a machine busy with " +
+    "other work every step waits for a core, and it grows with the load (bare node's start beside it shows how much).",
   "memory-rss":
     "Heap snapshots of this server put ~7.4 KB of heap on each active conversation of 20 messages (the raw relay ~3 " +
     "KB, its connection). A conversation keeps its last 3 messages (~1 KB), its record (~340 bytes, one literal since " +
@@ -248,8 +265,19 @@ export const GAPS: Record<string, string> = {
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
     "machine whatever the message count); p99 is that plus a GC pause or the machine's other load.",
   "console-p50": "As for p99: Ink's full-screen redraw dominates, independent of the message count.",
-  "routing-offer": "The offer waits for the group commit's fsync and the fan-out of the turn it lands in.",
-  "routing-drain": "Each assignment is an offer and an accept, each a command, a commit and a fan-out to the rep.",
+  "routing-offer":
+    "The offer waits for the group commit's fsync and the fan-out of the turn it lands in. At 100 arrivals a second the " +
+    "server is idle most of the time (p50 ~3 ms, of which ~1 ms is the generator's own timer): a trial's p99, its third " +
+    "slowest of 300, is a stall of the machine or the disk when one lands in it, which is why the figure is the median of " +
+    "five pairs (two before 2026-12-07, when two runs read 7.2 and 24.6 ms). Each arrival looks at every Available rep " +
+    "with room to find the longest idle (~250 µs with 1,000 reps all free here).",
+  "routing-drain":
+    "Each assignment is an offer and an accept, each a command, a commit and a fan-out to the rep: three events (offered, " +
+    "offer accepted, assigned), each a frame with the conversation's view, the first with its whole thread (masked, as a " +
+    "rep sees it). A profile of the drain (2026-12-07, after the routing fix in Fixed): fan-out ~30 % of the server's " +
+    "CPU (building views ~15 %, serialising the frames ~10 %), garbage collection ~20 %, deciding ~17 %, the SQLite " +
+    "commit ~5 %. Persistence off is as fast: the figure is the server's CPU per assignment (~200 µs), and it moves with " +
+    "the machine's speed (4,300–4,800/s in one hour on the same build).",
   "cluster-failover-p99":
     "Measured: 3 nodes on one Postgres (fsync on), three conversations sending ~20 messages/s each, the leader killed with -9 " +
     "ten times; from the kill to the first acknowledged send whose attempt went out after it. A killed leader's connection, " +
