@@ -319,9 +319,10 @@ export function evolve(state: State, event: DomainEvent): State {
       offer.status = status;
       const c = conv(state, offer.conversationId);
       if (c.offerId === offer.id) c.offerId = null;
-      // An accepted route offer's conversation is assigned by the same command, which takes it off its queue.
-      if (event.type === "offer_ended") routableAgain(state, c);
       if (event.type === "offer_ended") {
+        // Routing may offer it again. An accepted route offer's conversation needs nothing of the kind: the same
+        // command assigns it, which takes it off its queue.
+        routableAgain(state, c);
         const rep = state.users[offer.repId];
         if (rep?.items[c.id]?.role === "offer") dropItem(state, offer.repId, c.id, at);
         if (status === "rejected" || status === "timed_out") {

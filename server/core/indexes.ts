@@ -135,7 +135,10 @@ export function advanceRouteStart(indexes: Indexes, state: State, queueId: strin
   const open = state.queues[queueId]?.open;
   if (!open) return;
   let from = indexes.routeFrom.get(queueId) ?? 0;
-  while (from < open.length && awaitsAnswer(state.conversations[open[from]!]!)) from++;
+  for (; from < open.length; from++) {
+    const c = state.conversations[open[from]!];
+    if (!c || !awaitsAnswer(c)) break;
+  }
   indexes.routeFrom.set(queueId, from);
 }
 
