@@ -154,7 +154,8 @@ export const GAPS: Record<string, string> = {
     "that shares it (~0.4 KB), the frame parsed and checked (~0.4 KB). Scavenges follow from that volume; none of it " +
     "is one thing to remove. Socket writes are the dearest item on this machine: with the corking of each client's " +
     "frames of a commit into one write switched off (A/B at saturation, 5 pairs, 2026-12-07) the server took 87–94 " +
-    "against 62–70 µs a message, roughly 20 µs for each write it adds. Corked, a message takes about two writes (the " +
+    "against 62–70 µs a message: ~25 µs more for about one write more a message (a customer's ack apart from its " +
+    "event). Corked, a message takes about two writes (the " +
     "customer's event and ack in one, the rep's event in another: a rep's ten conversations rarely share a commit), the " +
     "floor for a relay that delivers each message as its commit ends; the raw relay makes three.",
   "relay-p99":
