@@ -17,12 +17,15 @@ const CHUNK = 512;
 /** The meta key: every thread event with seq ≤ its value is in thread_index; later ones are in the tail. */
 export const INDEXED_THROUGH_KEY = "threads_indexed_through";
 
+/** Every event that has a thread into the index (at the migration, and after the backfill of an older log). */
+const INDEX_EVERY_THREAD_EVENT = `INSERT OR IGNORE INTO thread_index (thread, position, seq)
+  SELECT thread, position, seq FROM events WHERE thread IS NOT NULL ORDER BY thread, position`;
+
 /** The tables of the index: created by the migration to schema 3, filled from the events that have a thread. */
 export const THREAD_INDEX_SCHEMA = `
   CREATE TABLE thread_index (thread TEXT NOT NULL, position INTEGER NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (thread, position)) WITHOUT ROWID;
-  INSERT OR IGNORE INTO thread_index (thread, position, seq)
-    SELECT thread, position, seq FROM events WHERE thread IS NOT NULL ORDER BY thread, position;
+  ${INDEX_EVERY_THREAD_EVENT};
   DROP INDEX IF EXISTS events_by_thread;
   INSERT OR REPLACE INTO meta (key, value) VALUES ('${INDEXED_THROUGH_KEY}', (SELECT coalesce(max(seq), 0) FROM events));
 `;
@@ -68,10 +71,7 @@ export class SqliteThreads {
       )
       .raw();
     this.#selectBody = db.prepare<[number], string>("SELECT body FROM events WHERE seq = ?").pluck();
-    this.#indexAll = db.prepare(
-      `INSERT OR IGNORE INTO thread_index (thread, position, seq)
-       SELECT thread, position, seq FROM events WHERE thread IS NOT NULL ORDER BY thread, position`,
-    );
+    this.#indexAll = db.prepare(INDEX_EVERY_THREAD_EVENT);
     this.#selectTail = db
       .prepare<[number], [number, string, number]>(
         "SELECT seq, thread, position FROM events WHERE seq > ? AND thread IS NOT NULL ORDER BY seq",
