@@ -57,7 +57,7 @@ export const FIXES: string[] = [
     "commit, sorted by thread so that a conversation's messages since the last batch share a page), the newest read from a " +
     "tail kept in memory meanwhile and read back from the events table at open; a snapshot's write takes the whole tail. Eight " +
     "trials in a row: 66–74 µs, flat; the relay's saturation ratio went from 0.42× to 0.77× (0.71–0.86, n=7, a busy run).",
-  "**The gateway's replica did each message's work again** (server/core/sharing.ts `adoptConversations`): in one " +
+  "**The gateway's replica did each message's work again** (server/core/sharing.ts `applyShared`): in one " +
     "process the replica shares the writer's conversation records, but it applied every published message to a copy " +
     "of its own — the kept messages, the client-id string, the sentiment window rebuilt — which the sharing replaced " +
     "with the writer's record a moment later. The replica now takes the writer's record first for a conversation " +

@@ -4,7 +4,7 @@
 // sockets → the command's answer.
 import type { WebSocket } from "ws";
 import { initialState } from "./core/evolve.js";
-import { adoptConversations, shareAllConversations, shareConversations } from "./core/sharing.js";
+import { applyShared, shareAllConversations } from "./core/sharing.js";
 import type { State } from "./core/model.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
@@ -100,11 +100,11 @@ export class Hub {
     });
     // In one process the replica holds the writer's conversation records wherever the two agree (core/sharing.ts),
     // not a second copy of every one: a gateway on another node, fed by another bus, keeps its own.
-    const subscription = bus.subscribe(replica.seq, (events) => {
-      const ahead = writer.unpublished();
-      gateway.onCommitted(events, adoptConversations(writer.state, gateway.state, events, ahead));
-      shareConversations(writer.state, gateway.state, events, ahead);
-    });
+    const subscription = bus.subscribe(replica.seq, (events) =>
+      applyShared(writer.state, gateway.state, events, writer.unpublished(), (adopted) =>
+        gateway.onCommitted(events, adopted),
+      ),
+    );
     await subscription.caughtUp;
     shareAllConversations(writer.state, gateway.state);
     return new Hub(writer, gateway, subscription);

@@ -175,7 +175,7 @@ function recordWait(state: State, workstreamId: string, ms: number): void {
 }
 
 /**
- * For a replica that already holds the record of the event's conversation past it (sharing.ts adoptConversations):
+ * For a replica that already holds the record of the event's conversation past it (sharing.ts applyShared):
  * what evolve changes outside that record.
  */
 export function evolveAdopted(state: State, event: RecordOnlyEvent): State {

@@ -59,27 +59,6 @@ function newerIn(source: State, replicaSeq: number, ahead: readonly DomainEvent[
   return newer;
 }
 
-/**
- * Let `replica` hold `source`'s records of the conversations `events` (just applied to the replica) touched, where
- * the two agree: `source` has applied the same events and then `ahead` (decided, not yet committed), so a record
- * `ahead` touches is newer in `source` and the replica keeps its own, committed, one. evolve is deterministic: every
- * other record is equal in both. When `source` is not exactly `ahead` past the replica, or `ahead` may have changed
- * records it does not name, nothing is shared now.
- */
-export function shareConversations(
-  source: State,
-  replica: State,
-  events: readonly DomainEvent[],
-  ahead: readonly DomainEvent[] = [],
-): void {
-  const newer = source === replica ? null : newerIn(source, replica.seq, ahead);
-  if (newer === null) return;
-  for (const event of events) {
-    const id = conversationOf(event);
-    if (id !== undefined && !newer.has(id)) share(source, replica, id);
-  }
-}
-
 /** Events that change their conversation's record and, outside it, only the counters (evolve's `evolveAdopted`). */
 export type RecordOnlyEvent = Extract<DomainEvent, { type: "message_added" | "sentiment_changed" }>;
 
@@ -87,34 +66,60 @@ export function isRecordOnly(event: DomainEvent): event is RecordOnlyEvent {
   return event.type === "message_added" || event.type === "sentiment_changed";
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
- * Before `replica` applies `events`: each conversation whose events in the batch all change its record alone (a
- * message, its sentiment) and that `ahead` does not touch takes `source`'s record, already past those events, rather
- * than the replica changing a copy of its own that shareConversations would then replace: the replica applies those
- * events with evolveAdopted (the counters only). The ids of the records taken; none when the two states are not
- * exactly `events` and `ahead` apart.
+ * The replica in `source`'s process takes the events just published: `apply` is its own evolve of them (evolveReplica),
+ * given the conversations whose records it adopted first; afterwards it holds `source`'s records of the other
+ * conversations the events touched, wherever the two agree.
+ *
+ * `source` has applied the same events and then `ahead` (decided, not yet committed), so a record `ahead` touches is
+ * newer in `source` and the replica keeps its own, committed, one; evolve is deterministic, so every other record is
+ * equal in both. When `source` is not exactly `events` and `ahead` past the replica (a command that failed part-way, a
+ * rebuild), or `ahead` may have changed records it does not name, nothing is shared now.
+ *
+ * Adopted before `apply`: each conversation whose events in the batch all change its record alone (a message, its
+ * sentiment) takes `source`'s record, already past them, rather than the replica changing a copy of its own that
+ * sharing would then replace; the replica applies those events to its counters only. Not when an event of the batch
+ * may change records it does not name.
  */
-export function adoptConversations(
+export function applyShared(
   source: State,
   replica: State,
   events: readonly DomainEvent[],
-  ahead: readonly DomainEvent[] = [],
+  ahead: readonly DomainEvent[],
+  apply: (adopted: ReadonlySet<string>) => void,
+): void {
+  const after = replica.seq + events.length;
+  const consecutive = events.length === 0 || events[0]!.seq === replica.seq + 1;
+  const newer = source !== replica && consecutive ? newerIn(source, after, ahead) : null;
+  const adopted = newer === null || events.some(changesOthers) ? NONE : adopt(source, replica, events, newer);
+  apply(adopted);
+  if (newer === null || replica.seq !== after || source.seq !== after + ahead.length) return;
+  for (const event of events) {
+    const id = conversationOf(event);
+    if (id !== undefined && !newer.has(id) && !adopted.has(id)) share(source, replica, id);
+  }
+}
+
+/** applyShared's adoption: the conversations of `events` that only record-only events touch, and not `newer` ones. */
+function adopt(
+  source: State,
+  replica: State,
+  events: readonly DomainEvent[],
+  newer: ReadonlySet<string>,
 ): ReadonlySet<string> {
-  const adopted = new Set<string>();
-  if (source === replica || events.length === 0 || events[0]!.seq !== replica.seq + 1) return adopted;
-  if (events.some(changesOthers)) return adopted;
-  const newer = newerIn(source, replica.seq + events.length, ahead);
-  if (newer === null) return adopted;
   const recordOnly = new Map<string, boolean>();
   for (const event of events) {
     const id = conversationOf(event);
     if (id !== undefined) recordOnly.set(id, (recordOnly.get(id) ?? true) && isRecordOnly(event));
   }
+  const adopted = new Set<string>();
   for (const [id, only] of recordOnly) if (only && !newer.has(id) && share(source, replica, id)) adopted.add(id);
   return adopted;
 }
 
-/** As shareConversations, for every conversation (a replica that has just caught up, at start). */
+/** As applyShared does, for every conversation (a replica that has just caught up, at start). */
 export function shareAllConversations(source: State, replica: State): void {
   if (source === replica || source.seq !== replica.seq) return;
   for (const id in replica.conversations) share(source, replica, id);

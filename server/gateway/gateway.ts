@@ -139,7 +139,7 @@ export class Gateway {
 
   /**
    * Committed events from the bus: applied to the replica, folded into the live figures, fanned out. `adopted`: the
-   * conversations whose records the replica already holds past these events (core/sharing.ts adoptConversations).
+   * conversations whose records the replica already holds past these events (core/sharing.ts applyShared).
    */
   readonly onCommitted = (events: readonly DomainEvent[], adopted?: ReadonlySet<string>): void => {
     this.applyCommitted(events, adopted);

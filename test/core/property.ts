@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { isDeepStrictEqual } from "node:util";
 import { decide, nextDeadline } from "../../server/core/decide/index.js";
 import { evolve, evolveReplica, initialState, usedUnits } from "../../server/core/evolve.js";
-import { adoptConversations, shareConversations } from "../../server/core/sharing.js";
+import { applyShared } from "../../server/core/sharing.js";
 import type {
   Actor,
   Command,
@@ -1067,9 +1067,9 @@ export function runSequence(
 
     // The replica as committed before this command: what the in-process replica must equal once it applied the last.
     const committedBefore = json(replica);
-    const adopted = adoptConversations(state, inProcess, published, outcome.events);
-    for (const event of published) evolveReplica(inProcess, event, adopted);
-    shareConversations(state, inProcess, published, outcome.events);
+    applyShared(state, inProcess, published, outcome.events, (adopted) => {
+      for (const event of published) evolveReplica(inProcess, event, adopted);
+    });
     published = outcome.events;
     const sharedDifference = firstDifference(committedBefore, json(inProcess));
     if (sharedDifference)
