@@ -29,19 +29,26 @@ import { build } from "esbuild";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outdir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
 
+/**
+ * A dependency's file with `text` replaced, as an esbuild onLoad result; the build fails when the file no longer holds
+ * `text` exactly `times` times (the dependency changed: the patch must be looked at again).
+ */
+function patched(path, text, replacement, times, plugin) {
+  const source = readFileSync(path, "utf8");
+  if (source.split(text).length !== times + 1)
+    throw new Error(`scripts/bundle.js: ${path} no longer holds ${JSON.stringify(text)} ${times}×; update ${plugin}`);
+  return { contents: source.replaceAll(text, replacement), loader: "js" };
+}
+
 // Ink's layout engine (yoga-layout) carries its WebAssembly as a data: URL, which it reads with fetch() whenever
 // the global exists; touching Node's lazy fetch loads all of undici (~30 ms of every start). Its own base64
 // decoder, used where fetch is missing, gives the same bytes. Fails the build if yoga-layout changes.
 const yogaWithoutFetch = {
   name: "yoga-without-fetch",
   setup(bundler) {
-    bundler.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path }) => {
-      const source = readFileSync(path, "utf8");
-      const check = '"function"!=typeof fetch';
-      if (source.split(check).length !== 3)
-        throw new Error(`scripts/bundle.js: ${path} no longer checks for fetch twice; update yoga-without-fetch`);
-      return { contents: source.replaceAll(check, "true"), loader: "js" };
-    });
+    bundler.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path }) =>
+      patched(path, '"function"!=typeof fetch', "true", 2, "yoga-without-fetch"),
+    );
   },
 };
 
@@ -57,17 +64,15 @@ const stringWidthWithFastPath = {
     bundler.onResolve({ filter: /^string-width$/ }, ({ importer }) =>
       importer === fastWidth ? undefined : { path: fastWidth },
     );
-    bundler.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, ({ path }) => {
-      const source = readFileSync(path, "utf8");
-      const eager = "const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;";
-      if (source.split(eager).length !== 2)
-        throw new Error(
-          `scripts/bundle.js: ${path} no longer compiles its emoji regex once; update string-width-with-fast-path`,
-        );
-      const lazy =
-        "let rgiEmoji; const rgiEmojiRegex = { test: (text) => (rgiEmoji ??= /^\\p{RGI_Emoji}$/v).test(text) };";
-      return { contents: source.replace(eager, lazy), loader: "js" };
-    });
+    bundler.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, ({ path }) =>
+      patched(
+        path,
+        "const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;",
+        "let rgiEmoji; const rgiEmojiRegex = { test: (text) => (rgiEmoji ??= /^\\p{RGI_Emoji}$/v).test(text) };",
+        1,
+        "string-width-with-fast-path",
+      ),
+    );
   },
 };
 
