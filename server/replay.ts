@@ -1,7 +1,7 @@
 // A resume: the events a client missed, projected for its viewer with the current state, showing no more than a
 // snapshot would (docs/protocol.md, "Sequence numbers and resume").
 import type { DomainEvent, State } from "./core/model.js";
-import { changesFor } from "./core/views.js";
+import { changesFor, givenViews } from "./core/views.js";
 import type { Seen, Viewer } from "./core/views.js";
 import type { StoredEvent } from "./store/store.js";
 import type { EventFrame } from "../src/protocol/messages.js";
@@ -29,10 +29,12 @@ export function replay(
   for (const c of snap.customerConversations) shown.add(c.id);
   const frames: EventFrame[] = [];
   const sent = new Set<string>();
+  // Every frame is projected with the same state: a view goes once, in the first frame that shows it.
+  const given = givenViews();
   for (const stored of events) {
     const event = stored as unknown as DomainEvent;
     const changes: Change[] = [];
-    for (const change of changesFor(state, event, viewer, HELD)) {
+    for (const change of changesFor(state, event, viewer, HELD, given)) {
       const id = shownConversationOf(change);
       if (id !== undefined) {
         if (!shown.has(id)) {

@@ -464,10 +464,42 @@ export interface Seen {
 }
 
 /**
- * The changes `event` (already applied to `state`) means for `viewer`. `seen` holds the conversations
- * this viewer has been sent in full; a conversation seen for the first time comes with its history.
+ * The views a viewer was given earlier in one run of events projected with the same state (a batch fanned out
+ * together, a resume's replay). Views are built from that state, which already holds every event of the run, so a
+ * later event's view of the same conversation or user would repeat an earlier one word for word: it is left out.
  */
-export function changesFor(state: State, event: DomainEvent, viewer: Viewer, seen: Seen): Change[] {
+export interface GivenViews {
+  /** Whether this conversation's (or user's) view was given earlier in the run; from now on it counts as given. */
+  again(kind: "conversation" | "user", id: string): boolean;
+}
+
+/** A run whose views are all given anew: each event's changes stand alone. */
+const NONE_GIVEN: GivenViews = { again: () => false };
+
+/** Given views kept in two sets, for one run (a resume's replay). */
+export function givenViews(): GivenViews {
+  const given = { conversation: new Set<string>(), user: new Set<string>() };
+  return {
+    again(kind, id) {
+      if (given[kind].has(id)) return true;
+      given[kind].add(id);
+      return false;
+    },
+  };
+}
+
+/**
+ * The changes `event` (already applied to `state`) means for `viewer`. `seen` holds the conversations
+ * this viewer has been sent in full; a conversation seen for the first time comes with its history. `given`: the
+ * views given earlier in the same run, which are not repeated.
+ */
+export function changesFor(
+  state: State,
+  event: DomainEvent,
+  viewer: Viewer,
+  seen: Seen,
+  given: GivenViews = NONE_GIVEN,
+): Change[] {
   const changes: Change[] = [];
   const c = conversationOf(state, event);
 
@@ -475,6 +507,7 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
     if (!c || !canSee(state, viewer, c)) return changes;
     if (!seen.has(c.id)) {
       seen.add(c.id);
+      given.again("conversation", c.id);
       changes.push({ kind: "customer_conversation", conversation: customerConversationView(state, c, true) });
       return changes;
     }
@@ -484,7 +517,7 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
         conversationId: c.id,
         message: messageView(state, event.message, true, c.customer.name),
       });
-    else if (CUSTOMER_VISIBLE.has(event.type))
+    else if (CUSTOMER_VISIBLE.has(event.type) && !given.again("conversation", c.id))
       changes.push({ kind: "customer_conversation", conversation: customerConversationView(state, c, false) });
     return changes;
   }
@@ -493,6 +526,7 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
   if (c && canSee(state, viewer, c)) {
     if (!seen.has(c.id)) {
       seen.add(c.id);
+      given.again("conversation", c.id);
       changes.push({ kind: "conversation", conversation: conversationView(state, c, true) });
     } else if (event.type === "message_added") {
       changes.push({
@@ -502,7 +536,7 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
       });
     } else if (event.type === "note_added") {
       changes.push({ kind: "note", conversationId: c.id, note: noteView(event.note) });
-    } else {
+    } else if (!given.again("conversation", c.id)) {
       changes.push({ kind: "conversation", conversation: conversationView(state, c, false) });
     }
   }
@@ -634,17 +668,23 @@ export function changesFor(state: State, event: DomainEvent, viewer: Viewer, see
 
   // Capacity and presence: the user concerned sees themselves; supervisors see everyone.
   if (event.type === "presence_changed" || event.type === "user_deleted" || CAPACITY_EVENTS.has(event.type)) {
-    const users = new Set<string>();
-    if ("userId" in event) users.add(event.userId);
-    if ("repId" in event) users.add(event.repId);
-    if ("repIds" in event) for (const id of event.repIds) users.add(id);
-    if (event.type === "offered") users.add(event.offer.repId);
-    if (c) for (const id of [c.ownerId, c.lastOwnerId, ...c.participants, ...c.wrapUpBy]) if (id) users.add(id);
-    for (const id of [...users].sort()) {
+    const concerned = usersConcerned(event, c);
+    const shown = viewer.role === "supervisor" ? [...new Set(concerned)].sort() : concerned.includes(me) ? [me] : [];
+    for (const id of shown) {
       const u = state.users[id];
-      if (u && (viewer.role === "supervisor" || id === me))
-        changes.push({ kind: "user", user: userView(u, state.org.presenceReasons) });
+      if (u && !given.again("user", id)) changes.push({ kind: "user", user: userView(u, state.org.presenceReasons) });
     }
   }
   return changes;
+}
+
+/** The users whose presence or capacity `event` may have changed (with repeats). */
+function usersConcerned(event: DomainEvent, c: Conversation | undefined): string[] {
+  const users: string[] = [];
+  if ("userId" in event) users.push(event.userId);
+  if ("repId" in event) users.push(event.repId);
+  if ("repIds" in event) users.push(...event.repIds);
+  if (event.type === "offered") users.push(event.offer.repId);
+  if (c) for (const id of [c.ownerId, c.lastOwnerId, ...c.participants, ...c.wrapUpBy]) if (id) users.push(id);
+  return users;
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { WebSocket } from "ws";
 import type { Actor } from "../core/model.js";
 import type { HistoryAnswer } from "../core/history.js";
-import type { Seen, Viewer } from "../core/views.js";
+import type { GivenViews, Seen, Viewer } from "../core/views.js";
 import type { Admittance } from "../rate-limit.js";
 import type { StoredEvent } from "../store/store.js";
 import type { ErrorFrame, Hello, ServerFrame } from "../../src/protocol/messages.js";
@@ -120,5 +120,39 @@ export class SeenConversations implements Seen {
       this.#many = new Set([this.#one, id]);
       this.#one = undefined;
     }
+  }
+}
+
+/**
+ * The views each connection was given in the batch of events being fanned out (core/views.ts GivenViews): every
+ * view of a batch is built from the state after all of it, so a connection is given each one once per batch.
+ */
+export class BatchViews implements GivenViews {
+  readonly #given = new Map<Connection, Record<"conversation" | "user", Set<string>>>();
+  #connection: Connection | null = null;
+
+  /** The views given to `connection` (for the changesFor call that follows: nothing is held between calls). */
+  to(connection: Connection): this {
+    this.#connection = connection;
+    return this;
+  }
+
+  again(kind: "conversation" | "user", id: string): boolean {
+    const connection = this.#connection;
+    if (connection === null) return false;
+    let given = this.#given.get(connection);
+    if (given === undefined) {
+      given = { conversation: new Set(), user: new Set() };
+      this.#given.set(connection, given);
+    }
+    if (given[kind].has(id)) return true;
+    given[kind].add(id);
+    return false;
+  }
+
+  /** The batch is fanned out: the next one starts with nothing given. */
+  end(): void {
+    this.#given.clear();
+    this.#connection = null;
   }
 }

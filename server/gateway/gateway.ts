@@ -34,6 +34,7 @@ import type { LiveFigures } from "../reports/live.js";
 import { TypingThrottle } from "../typing.js";
 import {
   answerFrame,
+  BatchViews,
   collect,
   errorFrame,
   index,
@@ -102,6 +103,8 @@ export class Gateway {
   private fanOuts = 0;
   /** Sockets corked while a batch of events and its answers are written: each gets one write for all of them. */
   private corked: Set<Duplex> | null = null;
+  /** What each connection was given in the batch being fanned out: a view goes once per batch. */
+  private readonly batchViews = new BatchViews();
   private closed = false;
   private readonly offlineTimers = new Map<string, () => void>();
   private readonly presenceGraceMs: number;
@@ -178,7 +181,11 @@ export class Gateway {
     const fresh = first === 0 ? events : events.slice(first);
     for (const event of fresh) evolveReplica(this.state, event, adopted);
     this.cork();
-    for (const event of fresh) this.fanOut(event);
+    try {
+      for (const event of fresh) this.fanOut(event);
+    } finally {
+      this.batchViews.end();
+    }
     for (const event of fresh) this.live.add(event);
     this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
@@ -216,7 +223,8 @@ export class Gateway {
     if (connection.fannedOut === round) return;
     connection.fannedOut = round;
     if (!connection.viewer || !connection.welcomed) return;
-    const changes = changesFor(this.state, event, connection.viewer, connection.seen);
+    const given = this.batchViews.to(connection);
+    const changes = changesFor(this.state, event, connection.viewer, connection.seen, given);
     if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
   }
 
