@@ -9,63 +9,33 @@ import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
 import { evolveReplica } from "../core/evolve.js";
 import type { Actor, DomainEvent, State } from "../core/model.js";
-import { staffEvent } from "../core/event-masking.js";
-import { customerHistory, earlierConversation } from "../core/history.js";
-import {
-  conversationStatus,
-  openItems,
-  staffWatching,
-  transferTargets,
-  typingConversation,
-  whyRefusal,
-} from "../core/queries.js";
-import { audienceOf, changesFor, messageViewer, noteView, threadViewer } from "../core/views.js";
+import { staffWatching, typingConversation } from "../core/queries.js";
+import { audienceOf, changesFor } from "../core/views.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
 import type { OrgFile } from "../org-file.js";
 import { toOrg } from "../org-file.js";
 import { signOutReason } from "../org-reload.js";
 import type { CommandChannel } from "../command-channel.js";
-import type { EventStore, StoredEvent } from "../store/store.js";
+import type { StoredEvent } from "../store/store.js";
 import { Admission } from "../rate-limit.js";
-import { whyFromLog } from "../why-answer.js";
 import { createLiveFigures, waitingByQueue } from "../reports/live.js";
 import type { LiveFigures } from "../reports/live.js";
 import { TypingThrottle } from "../typing.js";
-import {
-  answerFrame,
-  BatchViews,
-  collect,
-  errorFrame,
-  index,
-  SeenConversations,
-  textOf,
-  tokenHash,
-  unindex,
-} from "./connection.js";
+import { BatchViews, collect, errorFrame, index, SeenConversations, textOf, tokenHash, unindex } from "./connection.js";
 import type { Answer, Connection, ConnectionIndex } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
 import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
-import { beforeNumber, threadPage, wholeThread } from "./thread-reads.js";
-import type { ReadRequest } from "./to-command.js";
+import { answerRead } from "./reads.js";
+import type { CommittedLog, ReadContext } from "./reads.js";
 import { conversationToken, verifyConversationToken, verifyIdentity } from "../../src/protocol/identity.js";
-import {
-  CloseCode,
-  MAX_EVENTS_PAGE,
-  PROTOCOL_VERSION,
-  decodeClientFrame,
-  reqIdOf,
-} from "../../src/protocol/messages.js";
+import { CloseCode, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../../src/protocol/messages.js";
 import type { ClientRequest, ErrorFrame, Hello, ServerFrame, SnapshotReason } from "../../src/protocol/messages.js";
-import { MESSAGES_PAGE } from "../../src/protocol/wire.js";
 
 /** A client whose send buffer stays above this is cut off (it cannot keep up). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** How long a resume waits for a replica that follows the log to reach the client's seq, or what the log holds. */
 const REPLICA_WAIT_MS = 2_000;
-
-/** What the gateway reads of the log: missed events for a resume, the event stream, `why`, the epoch. */
-export type CommittedLog = Pick<EventStore<State>, "eventsAfter" | "lastSeq" | "loadSnapshot" | "epoch" | "threadPage">;
 
 export interface GatewayOptions {
   /** The org file: its secret, the users' tokens and the rate limits are the gateway's. */
@@ -111,6 +81,8 @@ export class Gateway {
   private readonly consoleElsewhere: (userId: string) => boolean;
   private readonly admission: Admission;
   private readonly typing: TypingThrottle;
+  /** What the reads (reads.ts) take from the gateway. */
+  private readonly reads: ReadContext;
   /** The monitor's live figures: every committed event folded as it comes. */
   private readonly live: LiveFigures;
   /** Events up to this seq were committed before the server started: the replica catches up with them. */
@@ -130,6 +102,19 @@ export class Gateway {
     this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
     this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
     this.liveAfter = options.liveAfter;
+    this.reads = {
+      state: this.state,
+      committed: this.committed,
+      orgFile: () => this.org,
+      clock: this.clock,
+      log: this.log,
+      channel: this.channel,
+      live: this.live,
+      answerLater: (connection) => this.answerLater(connection),
+      replyRead: (connection, read) => this.replyRead(connection, read),
+      fail: (connection, reqId, code, message) => this.fail(connection, reqId, code, message),
+      gone: (connection) => this.closed || !this.connections.has(connection.ws),
+    };
     if (this.state.seq >= this.liveAfter) this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
 
@@ -739,7 +724,7 @@ export class Gateway {
       return;
     }
     if (isRead(request)) {
-      this.answerRead(connection, request);
+      answerRead(this.reads, connection, request);
       return;
     }
     const reqId = request.reqId;
@@ -765,175 +750,6 @@ export class Gateway {
       }
       answer(Object.keys(result).length > 0 ? { type: "ack", reqId, result } : { type: "ack", reqId });
     });
-  }
-
-  /** A request that only reads: answered from the replica (core/queries.ts) or from the log. */
-  private answerRead(connection: Connection, request: ReadRequest): void {
-    const reqId = request.reqId;
-    const ack = (result: Record<string, unknown>): ServerFrame => ({ type: "ack", reqId, result });
-    switch (request.type) {
-      case "status": {
-        const actor = connection.actor as Actor & { role: "customer" };
-        this.replyRead(connection, () =>
-          answerFrame(reqId, conversationStatus(this.state, actor, request.conversationId), (status) => status),
-        );
-        return;
-      }
-      case "targets":
-        this.replyRead(connection, () => ack(transferTargets(this.state, this.clock.now())));
-        return;
-      case "open_items":
-        this.replyRead(connection, () => ack(openItems(this.state, connection.userId!)));
-        return;
-      case "history":
-        this.replyRead(connection, () =>
-          answerFrame(reqId, customerHistory(this.state, connection.viewer!, request.conversationId), (items) => ({
-            items,
-          })),
-        );
-        return;
-      case "history_conversation":
-        this.answerEarlierConversation(connection, reqId, request.conversationId, request.earlierId);
-        return;
-      case "messages":
-        this.answerMessages(connection, request);
-        return;
-      case "events":
-        this.answerEvents(connection, reqId, request.fromSeq ?? 1, request.limit ?? MAX_EVENTS_PAGE);
-        return;
-      case "why":
-        this.answerWhy(connection, reqId, request.conversationId);
-        return;
-      case "figures": {
-        // Folded up to what is pending, so that no event is folded after the time the figures were taken at.
-        const answer = this.answerLater(connection);
-        this.channel.settle().then(
-          () => answer(ack({ figures: this.live.figures(this.clock.now(), this.state.org) })),
-          (error: unknown) => {
-            this.log.error({ err: (error as Error).message }, "figures: the pending events could not be committed");
-            answer(errorFrame(reqId, "server/unavailable", "The figures could not be taken; try again."));
-          },
-        );
-        return;
-      }
-    }
-  }
-
-  /**
-   * `messages`: a page of a conversation's thread from the log, as the asker sees it. The first page (no `before`)
-   * also carries a staff viewer's notes: a conversation a resume brought holds none yet.
-   */
-  private answerMessages(connection: Connection, request: Extract<ReadRequest, { type: "messages" }>): void {
-    const { reqId, conversationId } = request;
-    const c = this.state.conversations[conversationId];
-    const view = c ? threadViewer(this.state, connection.viewer!, c) : null;
-    if (!c || !view) {
-      this.fail(
-        connection,
-        reqId,
-        "conversation/not_found",
-        `There is no conversation ${conversationId} that you can see.`,
-      );
-      return;
-    }
-    const before = request.before === undefined ? undefined : beforeNumber(request.before);
-    if (request.before !== undefined && before === undefined) {
-      this.fail(connection, reqId, "protocol/invalid", "`before` is the id of a message (such as m42).");
-      return;
-    }
-    const notes = before === undefined && connection.role !== "customer" ? (c.notes ?? []).map(noteView) : undefined;
-    this.answerFromLog(connection, reqId, "messages", async () => {
-      const page = await threadPage(this.committed, conversationId, before, request.limit ?? MESSAGES_PAGE);
-      const result: Record<string, unknown> = { messages: page.messages.map(view), more: page.more };
-      if (notes) result.notes = notes;
-      return result;
-    });
-  }
-
-  /** `history_conversation`: an earlier conversation of the customer, whole, its thread read from the log. */
-  private answerEarlierConversation(
-    connection: Connection,
-    reqId: string,
-    conversationId: string,
-    earlierId: string,
-  ): void {
-    const found = earlierConversation(this.state, connection.viewer!, conversationId, earlierId);
-    if (!found.ok) {
-      this.fail(connection, reqId, found.error.code, found.error.message);
-      return;
-    }
-    const c = this.state.conversations[earlierId]!;
-    const view = messageViewer(this.state, c, false);
-    this.answerFromLog(connection, reqId, "history_conversation", async () => ({
-      conversation: { ...found.value, messages: (await wholeThread(this.committed, earlierId)).map(view) },
-    }));
-  }
-
-  /** An answer read from the log, in its place among the answers; a log that cannot be read is said so. */
-  private answerFromLog(
-    connection: Connection,
-    reqId: string,
-    what: string,
-    read: () => Promise<Record<string, unknown>>,
-  ): void {
-    const answer = this.answerLater(connection);
-    read().then(
-      (result) => answer({ type: "ack", reqId, result }),
-      (error: unknown) => {
-        this.log.error({ err: (error as Error).message }, `${what}: the log could not be read`);
-        answer(errorFrame(reqId, "server/unavailable", "The log could not be read; try again."));
-      },
-    );
-  }
-
-  /** A page of the committed log for a supervisor (the event stream), masked as staff see it. */
-  private answerEvents(connection: Connection, reqId: string, fromSeq: number, limit: number): void {
-    const masking = this.state.org.masking;
-    this.answerFromLog(connection, reqId, "events", async () => {
-      const stored = await collect(this.committed.eventsAfter(fromSeq - 1, limit));
-      return {
-        events: stored.map((e) => staffEvent(e as DomainEvent, masking)),
-        lastSeq: await this.committed.lastSeq(),
-      };
-    });
-  }
-
-  /**
-   * The routing decisions behind where a conversation is (`why`), for a supervisor who may monitor (SV8). It names
-   * reps and queues only, nothing of the customer, so there is nothing to mask.
-   */
-  private answerWhy(connection: Connection, reqId: string, conversationId: string): void {
-    const refusal = whyRefusal(this.state, conversationId);
-    if (refusal) {
-      this.fail(connection, reqId, refusal.code, refusal.message);
-      return;
-    }
-    if (connection.whyUnderWay) {
-      this.fail(
-        connection,
-        reqId,
-        "protocol/rate_limited",
-        "One why at a time: wait for the answer before asking again.",
-      );
-      return;
-    }
-    connection.whyUnderWay = true;
-    const answer = this.answerLater(connection);
-    const gone = (): boolean => this.closed || !this.connections.has(connection.ws);
-    whyFromLog(this.committed, toOrg(this.org), conversationId, () => this.clock.now(), gone)
-      .finally(() => (connection.whyUnderWay = false))
-      .then(
-        (found) => {
-          if (gone()) return;
-          if (found) answer({ type: "ack", reqId, result: found as unknown as Record<string, unknown> });
-          // Not committed yet (it was created in the commit under way): asked again, it is there.
-          else answer(errorFrame(reqId, "conversation/not_found", `There is no conversation ${conversationId} yet.`));
-        },
-        (error: unknown) => {
-          this.log.error({ err: (error as Error).message, conversationId }, "why: the log could not be read");
-          if (!gone()) answer(errorFrame(reqId, "server/unavailable", "The log could not be read; try again."));
-        },
-      );
   }
 
   /**
