@@ -94,6 +94,14 @@ export const FIXES: string[] = [
     "Drain, alternating with the build before (2 pairs of both stores, 2026-12-07): 4,640–4,771 against 4,208–4,388 " +
     "assignments/s. The drain also settles before its trial now: the backlog's events brought a snapshot due in the middle " +
     "of it (8 % of the server's CPU over the drain in a profile).",
+  "**The same view went to a client twice in one batch** (server/core/views.ts `changesFor`, server/gateway/connection.ts " +
+    "`BatchViews`, server/replay.ts): views are built from the state after a whole batch of events, so when two events of " +
+    "a batch concern a conversation (an accept is `offer_accepted` then `assigned`), its rep was sent the same view in " +
+    "both frames, and their own `user` (load and presence) with each event that changed capacity; a resume's replay, " +
+    "projected with the current state, sent a conversation's view once per missed event about it (a supervisor missing a " +
+    "chat's start, offer and accept got it four times). A client is now given each view once per batch (or replay), in " +
+    "the first frame that shows it; docs/protocol.md says so. Drain, alternating with the build before (3 pairs, " +
+    "2026-12-07): 4,662–4,986 against 4,401–4,503 assignments/s, server CPU 199–213 against 217–225 µs per assignment.",
   "**`cc-agent report` over 1,000,000 events** went over 100 MB of RSS (103–121 MB). Of that, the benchmark's own child " +
     "loaded the log writer (the core, the org file: ~20 MB) into every run; SQLite's page cache is 16 MB in better-sqlite3's " +
     "build, of no use to a single pass (now 1 MB, for the baseline too); and the young generation grew with the rows of " +
@@ -278,11 +286,18 @@ export const GAPS: Record<string, string> = {
     "with room to find the longest idle (~250 µs with 1,000 reps all free here).",
   "routing-drain":
     "Each assignment is an offer and an accept, each a command, a commit and a fan-out to the rep: three events (offered, " +
-    "offer accepted, assigned), each a frame with the conversation's view, the first with its whole thread (masked, as a " +
-    "rep sees it). A profile of the drain (2026-12-07, after the routing fix in Fixed): fan-out ~30 % of the server's " +
-    "CPU (building views ~15 %, serialising the frames ~10 %), garbage collection ~20 %, deciding ~17 %, the SQLite " +
-    "commit ~5 %. Persistence off is as fast: the figure is the server's CPU per assignment (~200 µs), and it moves with " +
-    "the machine's speed (4,300–4,800/s in one hour on the same build).",
+    "offer accepted, assigned); the offer's frame carries the conversation's view with its thread (masked, as a rep sees " +
+    "it), the accept's the view again, now Active (once for its two events since 2026-12-07, see Fixed). A profile of the " +
+    "drain (2026-12-07, after those fixes): garbage collection ~23 % of the server's CPU, building views ~15 % (masking " +
+    "the threads ~5 %), serialising frames ~11 %, deciding and applying ~12 % in the writer and ~6 % in the replica, " +
+    "taking accepted conversations out of the middle of a 10,000-long queue ~4 % (an indexOf and a splice, in each " +
+    "state). Under this load the group commit grows to what came meanwhile: the 1,000 Available commands are one batch of " +
+    "~11,000 events, the accepts a few batches of 1,500–12,500, so a batch's frames, views and rows are all alive at " +
+    "once and a scavenge copies most of what it finds (in a trace, 10–49 ms each, freeing a quarter to a half of the " +
+    "young generation). Capping a batch at 1,024 events (the writer committing at once when it is reached) moved the " +
+    "drain 3 % (4,549–5,000 against 4,706–4,854/s, 4 pairs), within the noise: not kept. Persistence off is as fast: " +
+    "the figure is the server's CPU per assignment (~200 µs), and it moves with the machine's speed (3,500–5,400/s " +
+    "within an hour on the same build).",
   "cluster-failover-p99":
     "Measured: 3 nodes on one Postgres (fsync on), three conversations sending ~20 messages/s each, the leader killed with -9 " +
     "ten times; from the kill to the first acknowledged send whose attempt went out after it. A killed leader's connection, " +
