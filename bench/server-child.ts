@@ -81,14 +81,14 @@ let readMs: number[] = [];
  */
 function watchReads(running: RunningServer): void {
   const gateway = running.hub.gateway as unknown as {
-    answerMessages(connection: unknown, request: { reqId: string }): void;
+    onRequest(connection: unknown, request: { type: string; reqId?: string }): void;
     send(connection: unknown, frame: { reqId?: string }): void;
   };
   const dispatched = new Map<string, number>();
-  const answer = gateway.answerMessages.bind(gateway);
-  gateway.answerMessages = (connection, request) => {
-    dispatched.set(request.reqId, performance.now());
-    answer(connection, request);
+  const dispatch = gateway.onRequest.bind(gateway);
+  gateway.onRequest = (connection, request) => {
+    if (request.type === "messages" && request.reqId !== undefined) dispatched.set(request.reqId, performance.now());
+    dispatch(connection, request);
   };
   const send = gateway.send.bind(gateway);
   gateway.send = (connection, frame) => {

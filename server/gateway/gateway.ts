@@ -4,7 +4,7 @@
 // the core's evolve, so that every view is computed here, next to the sockets, and never shows what is not durable.
 // Data flows one way: socket → decode → command → channel → (writer: decide, commit, publish) → bus → replica →
 // filtered views to the sockets → the command's answer.
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
 import { evolveReplica } from "../core/evolve.js";
@@ -22,14 +22,16 @@ import { Admission } from "../rate-limit.js";
 import { createLiveFigures, waitingByQueue } from "../reports/live.js";
 import type { LiveFigures } from "../reports/live.js";
 import { TypingThrottle } from "../typing.js";
-import { BatchViews, collect, errorFrame, index, SeenConversations, textOf, tokenHash, unindex } from "./connection.js";
+import { BatchViews, collect, errorFrame, index, SeenConversations, textOf, unindex } from "./connection.js";
 import type { Answer, Connection, ConnectionIndex } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
 import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
 import { answerRead } from "./reads.js";
+import { signIn, tokenEntries } from "./sign-in.js";
+import type { TokenEntry } from "./sign-in.js";
 import type { CommittedLog, ReadContext } from "./reads.js";
-import { conversationToken, verifyConversationToken, verifyIdentity } from "../../src/protocol/identity.js";
-import { CloseCode, PROTOCOL_VERSION, decodeClientFrame, reqIdOf } from "../../src/protocol/messages.js";
+import { conversationToken } from "../../src/protocol/identity.js";
+import { CloseCode, decodeClientFrame, reqIdOf } from "../../src/protocol/messages.js";
 import type { ClientRequest, ErrorFrame, Hello, ServerFrame, SnapshotReason } from "../../src/protocol/messages.js";
 
 /** A client whose send buffer stays above this is cut off (it cannot keep up). */
@@ -67,7 +69,7 @@ export class Gateway {
   private readonly byUser: ConnectionIndex = new Map();
   private readonly byCustomer: ConnectionIndex = new Map();
   private readonly supervisors = new Set<Connection>();
-  private tokens: { hash: Buffer; userId: string }[];
+  private tokens: TokenEntry[];
   private nextConnectionId = 1;
   /** Counts the events fanned out: a connection marked with the current one has been given it. */
   private fanOuts = 0;
@@ -99,7 +101,7 @@ export class Gateway {
     this.consoleElsewhere = options.consoleElsewhere ?? (() => false);
     this.admission = new Admission(options.org.limits);
     this.typing = new TypingThrottle(() => this.clock.now());
-    this.tokens = options.org.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+    this.tokens = tokenEntries(options.org.users);
     this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
     this.liveAfter = options.liveAfter;
     this.reads = {
@@ -518,99 +520,34 @@ export class Gateway {
 
   // ---- signing in -----------------------------------------------------------------------------------
 
-  private userForToken(hash: Buffer): string | null {
-    let found: string | null = null;
-    for (const entry of this.tokens) if (timingSafeEqual(entry.hash, hash)) found = entry.userId;
-    return found;
-  }
-
   private onHello(connection: Connection, hello: Hello): void {
-    if (hello.v !== PROTOCOL_VERSION) {
-      this.closeWith(
-        connection,
-        CloseCode.versionMismatch,
-        "protocol/version",
-        `This server speaks protocol v${PROTOCOL_VERSION}; the client sent v${hello.v}.`,
-      );
+    const signed = signIn(hello, this.org.secret, this.tokens, this.state, this.clock.now());
+    if (!signed.ok) {
+      this.closeWith(connection, signed.close, signed.code, signed.message);
       return;
     }
-    let conversationTokenOut: string | undefined;
-    if (hello.role === "customer") {
-      let key: string;
-      if (hello.identity) {
-        if (!verifyIdentity(this.org.secret, hello.identity, this.clock.now())) {
-          this.closeWith(
-            connection,
-            CloseCode.unauthorized,
-            "auth/invalid_identity",
-            "The customer identity is not signed by this organisation (or has expired).",
-          );
-          return;
-        }
-        key = `auth:${hello.identity.id}`;
-        connection.actor = { role: "customer", key };
-      } else if (hello.conversationToken) {
-        const scoped = verifyConversationToken(this.org.secret, hello.conversationToken);
-        if (!scoped) {
-          this.closeWith(
-            connection,
-            CloseCode.unauthorized,
-            "auth/invalid_token",
-            "This conversation token is not valid.",
-          );
-          return;
-        }
-        key = scoped.customerKey;
-        conversationTokenOut = hello.conversationToken;
-        connection.actor = { role: "customer", key, conversationId: scoped.conversationId };
-      } else {
-        key = `visitor:${randomBytes(12).toString("hex")}`;
-        connection.actor = { role: "customer", key };
-      }
+    if (signed.role === "customer") {
       connection.role = "customer";
-      // A conversation token is scoped to its conversation: the connection sees and acts on that one only. A customer
-      // sees as who they act as: one object for both (it is kept for every connected customer).
-      connection.viewer = connection.actor;
-      index(this.byCustomer, key, connection);
-      connection.signedIdentity = hello.identity;
+      // A customer sees as who they act as: one object for both (it is kept for every connected customer).
+      connection.actor = signed.actor;
+      connection.viewer = signed.actor;
+      connection.signedIdentity = hello.role === "customer" ? hello.identity : undefined;
+      index(this.byCustomer, signed.actor.key, connection);
     } else {
-      const hash = tokenHash(hello.token);
-      const userId = this.userForToken(hash);
-      const user = userId ? this.state.users[userId] : undefined;
-      if (!user || user.deleted) {
-        this.closeWith(
-          connection,
-          CloseCode.unauthorized,
-          "auth/invalid_token",
-          "Unknown or revoked token. Ask your admin for a valid one.",
-        );
-        return;
+      const userId = signed.user.id;
+      connection.role = signed.role;
+      connection.userId = userId;
+      connection.tokenHash = signed.tokenHash;
+      connection.viewer = { role: signed.role, id: userId };
+      connection.actor = signed.actor;
+      index(this.byUser, userId, connection);
+      if (signed.role === "rep") {
+        this.offlineTimers.get(userId)?.();
+        this.offlineTimers.delete(userId);
       }
-      if (hello.role === "supervisor" && user.role !== "supervisor") {
-        this.closeWith(
-          connection,
-          CloseCode.forbidden,
-          "auth/forbidden",
-          `${user.name} is a rep; the monitor is for supervisors only.`,
-        );
-        return;
-      }
-      // A supervisor may also take conversations in the rep console, seeing only their own work there.
-      connection.role = hello.role;
-      connection.userId = user.id;
-      connection.tokenHash = hash;
-      connection.viewer = { role: hello.role, id: user.id };
-      connection.actor = {
-        role: user.role === "supervisor" && hello.role === "supervisor" ? "supervisor" : user.role,
-        id: user.id,
-      };
-      index(this.byUser, user.id, connection);
-      if (hello.role === "rep") {
-        this.offlineTimers.get(user.id)?.();
-        this.offlineTimers.delete(user.id);
-      }
-      if (hello.role === "supervisor") this.supervisors.add(connection);
+      if (signed.role === "supervisor") this.supervisors.add(connection);
     }
+    const conversationTokenOut = signed.role === "customer" ? signed.conversationToken : undefined;
     this.dropHelloTimer(connection);
     this.admission.greeted(connection.admittance);
     connection.held = [];
@@ -792,7 +729,7 @@ export class Gateway {
   /** What the gateway takes from a (re)loaded org file: the secret, the users' tokens and the rate limits. */
   useOrgFile(file: OrgFile): void {
     this.org = file;
-    this.tokens = file.users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+    this.tokens = tokenEntries(file.users);
     this.admission.limits = file.limits;
   }
 
