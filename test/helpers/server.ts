@@ -9,8 +9,66 @@ import { RequestError } from "../../src/client/client.js";
 import type { RequestBody } from "../../src/client/client.js";
 import type { EventFrame, ServerFrame, Welcome } from "../../src/protocol/messages.js";
 import type { Change, MessageView } from "../../src/protocol/views.js";
-import type { RunningServer } from "../../server/start-server.js";
+import { startServer } from "../../server/start-server.js";
+import type { RunningServer, ServerOptions } from "../../server/start-server.js";
+import { afterEach } from "vitest";
 import { TestClient, waitFor } from "./ws.js";
+
+/** A server a test starts, and the clients it connects to it: closed after each test (serverPerTest). */
+export interface ServerPerTest {
+  /** Start this test's server: port 0, nothing written to disk unless `options` say otherwise. */
+  start(options?: ServerOptions): Promise<RunningServer>;
+  /** The server this test started. */
+  readonly server: RunningServer;
+  /** A client that says hello (and is closed after the test). */
+  connect(hello: ConstructorParameters<typeof TestClient>[1], options?: { reconnect?: boolean }): Promise<TestClient>;
+  /** A rep's or supervisor's client, signed in with their token. */
+  staff(id: string, options?: { reconnect?: boolean }): Promise<TestClient>;
+  /** A user's token in the running org. */
+  token(id: string): string;
+  /** A client made elsewhere, closed after the test like the others. */
+  track(client: TestClient): TestClient;
+}
+
+/** Call at the top of a test file: every test starts its own server, and what it started is closed after it. */
+export function serverPerTest(): ServerPerTest {
+  let running: RunningServer | null = null;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await running?.close();
+    running = null;
+  });
+  const fixture: ServerPerTest = {
+    async start(options = {}) {
+      running = await startServer({ port: 0, dataFile: null, ...options });
+      return running;
+    },
+    get server() {
+      if (!running) throw new Error("no server started in this test");
+      return running;
+    },
+    async connect(hello, options = {}) {
+      const client = fixture.track(new TestClient(fixture.server.url, hello, options));
+      return client.connect();
+    },
+    staff(id, options) {
+      const user = fixture.server.org.users.find((u) => u.id === id);
+      if (!user) throw new Error(`no user ${id} in the org`);
+      return fixture.connect({ role: user.role, token: user.token }, options);
+    },
+    token(id) {
+      const user = fixture.server.org.users.find((u) => u.id === id);
+      if (!user) throw new Error(`no user ${id} in the org`);
+      return user.token;
+    },
+    track(client) {
+      clients.push(client);
+      return client;
+    },
+  };
+  return fixture;
+}
 
 /** A fresh temp dir and its cleanup. */
 export function tempDir(prefix = "cc-agent-test-"): { dir: string; remove(): void } {

@@ -1,35 +1,21 @@
 // A connection cut while a resume's missed events are still arriving loses none of them: the client takes the
 // welcome's seq as its own only once the replay has ended (with the frame at that seq every resume ends with), so
 // the next resume starts from the last event it got. docs/protocol.md, "Sequence numbers and resume".
-import { afterEach, describe, expect, it } from "vitest";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
+import { describe, expect, it } from "vitest";
 import type { EventFrame, Welcome } from "../../src/protocol/messages.js";
+import { serverPerTest } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = null;
-});
+const fixture = serverPerTest();
+const { start, connect, token, track } = fixture;
 
 type Hello = ConstructorParameters<typeof TestClient>[1];
-
-async function connect(hello: Hello): Promise<TestClient> {
-  const c = new TestClient(server!.url, hello);
-  clients.push(c);
-  return c.connect();
-}
 
 type Held = { lastSeq: number; epoch: string };
 
 /** A client resuming from `away`, watched frame by frame (seqsSeen) from its welcome on. */
 async function resuming(hello: Hello, away: Held): Promise<{ back: TestClient; held: Seqs; welcome: Welcome }> {
-  const back = new TestClient(server!.url, hello);
-  clients.push(back);
+  const back = track(new TestClient(fixture.server.url, hello));
   const held = seqsSeen(back);
   back.client.lastSeq = away.lastSeq;
   back.client.epoch = away.epoch;
@@ -37,10 +23,6 @@ async function resuming(hello: Hello, away: Held): Promise<{ back: TestClient; h
   const welcome = back.welcome as Welcome;
   expect(welcome.mode).toBe("resume");
   return { back, held, welcome };
-}
-
-function token(id: string): string {
-  return server!.org.users.find((u) => u.id === id)!.token;
 }
 
 interface Seen {
@@ -83,7 +65,7 @@ async function chatting(): Promise<{
 
 describe("a resume cut short", () => {
   it("a rep's client holds the seq of the last event it got, and a resume from it brings the rest", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const { alice, customer, conversationId } = await chatting();
     const away = { lastSeq: alice.client.lastSeq!, epoch: alice.client.epoch! };
     await alice.close();
@@ -108,7 +90,7 @@ describe("a resume cut short", () => {
   });
 
   it("a customer's resume ends with a frame at the welcome's seq, which the client then holds", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const { alice, customer, conversationId, conversationToken } = await chatting();
     const away = { lastSeq: customer.client.lastSeq!, epoch: customer.client.epoch! };
     await customer.close();

@@ -2,35 +2,12 @@
 // are applied, and a resume's replay is projected with the current state, so each conversation's and user's view
 // in them is the same; a client is given it in the first frame that shows it and not again (docs/protocol.md,
 // "Views are current, not historical"). Over a real WebSocket on port 0.
-import { afterEach, describe, expect, it } from "vitest";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
+import { describe, expect, it } from "vitest";
 import type { EventFrame } from "../../src/protocol/messages.js";
-import { committedSeq, eventsAbout } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { committedSeq, eventsAbout, serverPerTest } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = null;
-});
-
-async function connect(
-  hello: ConstructorParameters<typeof TestClient>[1],
-  options: { reconnect?: boolean } = {},
-): Promise<TestClient> {
-  const client = await new TestClient(server!.url, hello, options).connect();
-  clients.push(client);
-  return client;
-}
-
-async function staff(id: string, options: { reconnect?: boolean } = {}): Promise<TestClient> {
-  const user = server!.org.users.find((u) => u.id === id)!;
-  return connect({ role: user.role, token: user.token }, options);
-}
+const { start, connect, staff } = serverPerTest();
 
 /** How many times the frames show conversation `id` whole, and user `userId`. */
 function viewsIn(frames: readonly EventFrame[], id: string, userId: string): { conversation: number; user: number } {
@@ -43,7 +20,7 @@ function viewsIn(frames: readonly EventFrame[], id: string, userId: string): { c
 
 describe("views given once per run of frames", () => {
   it("an accept's events (offer accepted, assigned) give the rep the conversation and their load once", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const alice = await staff("alice");
     await alice.request({ type: "presence", presence: "available" });
     const customer = await connect({ role: "customer" });
@@ -73,7 +50,7 @@ describe("views given once per run of frames", () => {
   });
 
   it("a resume's replay gives a supervisor a conversation's whole lifecycle as one view and every message", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    const server = await start();
     const sam = await staff("sam", { reconnect: true });
     const alice = await staff("alice");
     await alice.request({ type: "presence", presence: "available" });
