@@ -476,7 +476,7 @@ export interface GivenViews {
 /** A run whose views are all given anew: each event's changes stand alone. */
 const NONE_GIVEN: GivenViews = { again: () => false };
 
-/** Given views kept in two sets, for one run (a resume's replay). */
+/** Given views kept in two sets, for one run (a resume's replay, one connection's share of a batch). */
 export function givenViews(): GivenViews {
   const given = { conversation: new Set<string>(), user: new Set<string>() };
   return {

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { WebSocket } from "ws";
 import type { Actor } from "../core/model.js";
 import type { HistoryAnswer } from "../core/history.js";
+import { givenViews } from "../core/views.js";
 import type { GivenViews, Seen, Viewer } from "../core/views.js";
 import type { Admittance } from "../rate-limit.js";
 import type { StoredEvent } from "../store/store.js";
@@ -128,7 +129,7 @@ export class SeenConversations implements Seen {
  * view of a batch is built from the state after all of it, so a connection is given each one once per batch.
  */
 export class BatchViews implements GivenViews {
-  readonly #given = new Map<Connection, Record<"conversation" | "user", Set<string>>>();
+  readonly #given = new Map<Connection, GivenViews>();
   #connection: Connection | null = null;
 
   /** The views given to `connection` (for the changesFor call that follows: nothing is held between calls). */
@@ -142,12 +143,10 @@ export class BatchViews implements GivenViews {
     if (connection === null) return false;
     let given = this.#given.get(connection);
     if (given === undefined) {
-      given = { conversation: new Set(), user: new Set() };
+      given = givenViews();
       this.#given.set(connection, given);
     }
-    if (given[kind].has(id)) return true;
-    given[kind].add(id);
-    return false;
+    return given.again(kind, id);
   }
 
   /** The batch is fanned out: the next one starts with nothing given. */
