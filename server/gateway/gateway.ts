@@ -26,6 +26,7 @@ import { BatchViews, collect, errorFrame, index, SeenConversations, textOf, unin
 import type { Answer, Connection, ConnectionIndex } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
 import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
+import { ConsolePresence } from "./console-presence.js";
 import { answerRead } from "./reads.js";
 import type { CommittedLog, ReadContext } from "./reads.js";
 import { signIn, tokenEntries } from "./sign-in.js";
@@ -78,9 +79,8 @@ export class Gateway {
   /** What each connection was given in the batch being fanned out: a view goes once per batch. */
   private readonly batchViews = new BatchViews();
   private closed = false;
-  private readonly offlineTimers = new Map<string, () => void>();
-  private readonly presenceGraceMs: number;
-  private readonly consoleElsewhere: (userId: string) => boolean;
+  /** Reps' presence by their consoles here: Offline after a grace once the last one went. */
+  private readonly consoles: ConsolePresence;
   private readonly admission: Admission;
   private readonly typing: TypingThrottle;
   /** What the reads (reads.ts) take from the gateway. */
@@ -97,8 +97,15 @@ export class Gateway {
     this.committed = options.log;
     this.clock = options.clock;
     this.log = options.logger;
-    this.presenceGraceMs = options.presenceGraceMs ?? 60_000;
-    this.consoleElsewhere = options.consoleElsewhere ?? (() => false);
+    this.consoles = new ConsolePresence({
+      state: this.state,
+      byUser: this.byUser,
+      channel: this.channel,
+      clock: this.clock,
+      send: (connection, frame) => this.send(connection, frame),
+      graceMs: options.presenceGraceMs ?? 60_000,
+      consoleElsewhere: options.consoleElsewhere ?? (() => false),
+    });
     this.admission = new Admission(options.org.limits);
     this.typing = new TypingThrottle(() => this.clock.now());
     this.tokens = tokenEntries(options.org.users);
@@ -423,62 +430,21 @@ export class Gateway {
       unindex(this.byUser, connection.userId, connection);
       if (connection.role === "rep") {
         // Presence follows the rep's consoles: the last one gone (after a grace), not any one of several.
-        if (this.consolesOf(connection.userId).length === 0) this.armOffline(connection.userId);
-        else this.announceConsoles(connection.userId);
+        this.consoles.consoleGone(connection.userId);
       }
     }
     // The key goes with its last connection: a customer who left (a chat parked in Waiting) costs nothing here.
     if (connection.viewer?.role === "customer") unindex(this.byCustomer, connection.viewer.key, connection);
   }
 
-  /** A user's open consoles: their connections as a rep (a supervisor's monitor is not one). */
-  private consolesOf(userId: string): Connection[] {
-    return [...(this.byUser.get(userId) ?? [])].filter((c) => c.role === "rep");
-  }
-
   /** The reps with a console on this gateway (a cluster node heartbeats them: server/cluster/presence.ts). */
   repsHere(): string[] {
-    return [...this.byUser.keys()].filter((userId) => this.consolesOf(userId).length > 0);
+    return this.consoles.repsHere();
   }
 
-  /**
-   * Reps whose consoles were on a node that went silent: as if those consoles had just dropped, so the same grace
-   * applies (a rep back on any node within it keeps presence and offers).
-   */
+  /** Reps whose consoles were on a node that went silent: the same grace as for a console that dropped here. */
   consolesLost(userIds: readonly string[]): void {
-    for (const userId of userIds) if (this.consolesOf(userId).length === 0) this.armOffline(userId);
-  }
-
-  /** Tell each of a user's consoles how many are open, so that each can say when another one is. */
-  private announceConsoles(userId: string): void {
-    const consoles = this.consolesOf(userId);
-    for (const c of consoles) this.send(c, { type: "consoles", count: consoles.length });
-  }
-
-  /**
-   * A rep whose last console dropped is set Offline after a grace period, so that a closed terminal
-   * does not keep receiving offers (and going to RONA); a console back within the grace keeps the presence.
-   */
-  private armOffline(userId: string): void {
-    if (this.closed || this.offlineTimers.has(userId)) return;
-    const cancel = this.clock.setTimer(() => {
-      this.offlineTimers.delete(userId);
-      const user = this.state.users[userId];
-      if (
-        this.closed ||
-        !user ||
-        user.deleted ||
-        user.presence === "offline" ||
-        this.consolesOf(userId).length > 0 ||
-        this.consoleElsewhere(userId)
-      )
-        return;
-      this.channel.submit({ role: user.role, id: userId }, { type: "presence", presence: "offline" }, (outcome) => {
-        // The writer cannot take it now (the disk, a rebuild): asked again after another grace.
-        if (!outcome.ok && outcome.error.code === "server/unavailable") this.armOffline(userId);
-      });
-    }, this.presenceGraceMs);
-    this.offlineTimers.set(userId, cancel);
+    this.consoles.lost(userIds);
   }
 
   /** Ping every client; terminate those that did not answer the last ping. */
@@ -542,8 +508,7 @@ export class Gateway {
       connection.actor = signed.actor;
       index(this.byUser, userId, connection);
       if (signed.role === "rep") {
-        this.offlineTimers.get(userId)?.();
-        this.offlineTimers.delete(userId);
+        this.consoles.signedIn(userId);
       }
       if (signed.role === "supervisor") this.supervisors.add(connection);
     }
@@ -554,7 +519,7 @@ export class Gateway {
     this.welcome(connection, hello.lastSeq, hello.epoch, conversationTokenOut)
       .then(
         () => {
-          if (connection.role === "rep" && connection.userId) this.announceConsoles(connection.userId);
+          if (connection.role === "rep" && connection.userId) this.consoles.announce(connection.userId);
         },
         (error: unknown) => {
           this.log.error({ connection: connection.id, err: (error as Error).message }, "welcome failed");
@@ -667,7 +632,7 @@ export class Gateway {
     const reqId = request.reqId;
     if (request.type === "presence" && request.ifLastConsole) {
       // Quitting one of several consoles leaves the rep's presence to the others.
-      const consoles = this.consolesOf(connection.userId!).length;
+      const consoles = this.consoles.consolesOf(connection.userId!).length;
       if (consoles > 1) {
         this.reply(connection, { type: "ack", reqId, result: { kept: true, consoles } });
         return;
@@ -757,7 +722,7 @@ export class Gateway {
   /** Close every connection; no timer of the gateway runs after this. */
   close(): void {
     this.closed = true;
-    for (const cancel of this.offlineTimers.values()) cancel();
+    this.consoles.close();
     for (const connection of this.connections.values())
       connection.ws.close(CloseCode.goingAway, "server shutting down");
   }
