@@ -29,7 +29,7 @@ export class ConsolePresence {
 
   /** A user's open consoles: their connections as a rep (a supervisor's monitor is not one). */
   consolesOf(userId: string): Connection[] {
-    return [...(this.options.byUser.get(userId) ?? [])].filter((c) => c.role === "rep");
+    return (this.options.byUser.get(userId) ?? []).filter((c) => c.role === "rep");
   }
 
   /** The reps with a console here. */

@@ -4,7 +4,6 @@
 // the core's evolve, so that every view is computed here, next to the sockets, and never shows what is not durable.
 // Data flows one way: socket → decode → command → channel → (writer: decide, commit, publish) → bus → replica →
 // filtered views to the sockets → the command's answer.
-import { timingSafeEqual } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
 import { evolveReplica } from "../core/evolve.js";
@@ -29,7 +28,7 @@ import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
 import { ConsolePresence } from "./console-presence.js";
 import { answerRead } from "./reads.js";
 import type { CommittedLog, ReadContext } from "./reads.js";
-import { signIn, tokenEntries } from "./sign-in.js";
+import { signIn, tokenEntries, userForToken } from "./sign-in.js";
 import type { TokenEntry } from "./sign-in.js";
 import { conversationToken } from "../../src/protocol/identity.js";
 import { CloseCode, decodeClientFrame, reqIdOf } from "../../src/protocol/messages.js";
@@ -703,8 +702,7 @@ export class Gateway {
     for (const connection of this.connections.values()) {
       const { userId, tokenHash: hash } = connection;
       if (userId === null || hash === null) continue;
-      const holds = this.tokens.some((t) => t.userId === userId && timingSafeEqual(t.hash, hash));
-      const reason = signOutReason(this.state.users[userId], holds);
+      const reason = signOutReason(this.state.users[userId], userForToken(this.tokens, hash) === userId);
       if (reason) this.closeWith(connection, CloseCode.unauthorized, "auth/invalid_token", reason);
     }
   }
