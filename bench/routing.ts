@@ -28,7 +28,8 @@ async function core(ctx: BenchContext): Promise<{ rows: Row[]; results: RoutingC
           reps,
           queued,
           cycles: ctx.smoke ? 40 : 3000,
-          warmup: ctx.smoke ? 10 : 300,
+          // As many as the instruction count warms up with: after 300 the JIT still compiled inside the first round.
+          warmup: ctx.smoke ? 10 : 3000,
           rounds: ctx.smoke ? 2 : 6,
           roundMs: ctx.smoke ? 200 : 1000,
         },

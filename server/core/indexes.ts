@@ -28,9 +28,9 @@ export interface Indexes {
    */
   holders: Map<string, readonly string[]>;
   /**
-   * Per queue, how many of its first conversations await an answer (offered, or being transferred), which routing
-   * steps over: its walk starts there instead of stepping over every pending offer again (a drain into thousands of
-   * freed seats would, at each one). A lower bound: no entry, 0, is always true.
+   * Per queue, the ticket (open-queue.ts) from which routing walks it: every conversation before it awaits an answer
+   * (offered, or being transferred), which routing steps over (a drain into thousands of freed seats would, at each
+   * one). A lower bound: no entry, 0, is always true.
    */
   routeFrom: Map<string, number>;
 }
@@ -125,7 +125,7 @@ export function awaitsAnswer(c: Conversation): boolean {
   return Boolean(c.offerId || c.transfer);
 }
 
-/** Where routing's walk of queue `queueId` starts: every conversation before it awaits an answer. */
+/** The ticket where routing's walk of queue `queueId` starts: every conversation before it awaits an answer. */
 export function routeStart(state: State, queueId: string): number {
   return indexesOf(state).routeFrom.get(queueId) ?? 0;
 }
@@ -134,26 +134,21 @@ export function routeStart(state: State, queueId: string): number {
 export function advanceRouteStart(indexes: Indexes, state: State, queueId: string): void {
   const open = state.queues[queueId]?.open;
   if (!open) return;
-  let from = indexes.routeFrom.get(queueId) ?? 0;
-  for (; from < open.length; from++) {
-    const c = state.conversations[open[from]!];
-    if (!c || !awaitsAnswer(c)) break;
+  let from = open.endTicket;
+  for (const id of open.from(indexes.routeFrom.get(queueId) ?? 0)) {
+    const c = state.conversations[id];
+    if (!c || !awaitsAnswer(c)) {
+      from = open.ticketOf(id)!;
+      break;
+    }
   }
   indexes.routeFrom.set(queueId, from);
 }
 
-/** For evolve: the conversation at `index` of the queue left it. */
-export function leftQueueAt(indexes: Indexes, queueId: string, index: number): void {
-  const from = indexes.routeFrom.get(queueId) ?? 0;
-  if (index < from) indexes.routeFrom.set(queueId, from - 1);
-}
-
 /** For evolve: `conversationId` no longer awaits an answer; the walk starts at it again, if it started after it. */
 export function routeAgainFrom(indexes: Indexes, state: State, queueId: string, conversationId: string): void {
-  const from = indexes.routeFrom.get(queueId) ?? 0;
-  if (from === 0) return;
-  const at = state.queues[queueId]?.open.lastIndexOf(conversationId, from - 1) ?? -1;
-  if (at >= 0) indexes.routeFrom.set(queueId, at);
+  const at = state.queues[queueId]?.open.ticketOf(conversationId);
+  if (at !== undefined && at < (indexes.routeFrom.get(queueId) ?? 0)) indexes.routeFrom.set(queueId, at);
 }
 
 /** The reps whose presence is Available now. */

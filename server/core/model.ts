@@ -1,9 +1,11 @@
-// The routing domain's data: state, commands, events and errors. Everything here is plain JSON so that
-// the state can be snapshotted and events stored and replayed as they are. Records keyed by ids (`Dict`) are
+// The routing domain's data: state, commands, events and errors. Everything here is plain JSON (a queue's open
+// conversations, an OpenQueue, are written as their ids) so that the state can be snapshotted and events stored and
+// replayed as they are. Records keyed by ids (`Dict`) are
 // dictionaries without a prototype in memory (dict.ts), so that any string is an id.
 import type { Dict } from "./dict.js";
 import type { Mode, Org, Role } from "./org.js";
 import type { SentimentStep } from "./sentiment.js";
+import type { OpenQueue } from "./open-queue.js";
 import type { RecentClientIds } from "./thread.js";
 import type { SystemMessageCode } from "../../src/protocol/views.js";
 
@@ -181,8 +183,8 @@ export interface QueueState {
   id: string;
   name: string;
   deleted: boolean;
-  /** Open conversations in arrival order. */
-  open: string[];
+  /** Open conversations in arrival order (in a snapshot, their ids). */
+  open: OpenQueue;
 }
 
 export interface State {

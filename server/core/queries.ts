@@ -25,7 +25,7 @@ export function conversationStatus(
   if (!c || c.customer.key !== actor.key || (actor.conversationId !== undefined && actor.conversationId !== c.id))
     return notFound(conversationId);
   const queue = state.queues[c.queueId];
-  const position = c.state === "open" && queue ? queue.open.indexOf(c.id) + 1 : 0;
+  const position = c.state === "open" && queue ? queue.open.positionOf(c.id) : 0;
   const stats = state.waitStats[c.workstreamId];
   const result: Record<string, unknown> = { state: c.state, mode: c.mode };
   // P4: position and wait only for live chat.

@@ -208,7 +208,7 @@ describe("an org whose own ids are property names", () => {
     expect(h.conversation(id)).toMatchObject({ state: "active", ownerId: "constructor", queueId: "__proto__" });
     h.state = upgradeState(JSON.parse(JSON.stringify(h.state)) as State);
     h.ok(rep("constructor"), { type: "transfer", conversationId: id, target: { kind: "queue", id: "__proto__" } });
-    expect(h.state.queues["__proto__"]!.open).toEqual([id]);
+    expect([...h.state.queues["__proto__"]!.open]).toEqual([id]);
     expect(h.state.users["constructor"]!.items[id]).toEqual({ role: "wrapup", units: 1 });
   });
 });

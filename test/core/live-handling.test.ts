@@ -180,7 +180,7 @@ describe("L4: deleting a resource aborts the conversation", () => {
     // then: refused; the conversation stays parked and aborted, out of every queue
     expect(code).toBe("conversation/aborted");
     expect(h.conversation(id)).toMatchObject({ state: "waiting", queuedAt: null });
-    expect(h.state.queues.billing!.open).toEqual([]);
+    expect([...h.state.queues.billing!.open]).toEqual([]);
     const customerLines = h.log.filter(
       (e) => e.type === "message_added" && e.conversationId === id && e.message.author.role === "customer",
     );
@@ -248,7 +248,7 @@ describe("L4: deleting a resource aborts the conversation", () => {
     }
     expect(h.offerFor("alice")).toBeUndefined();
     expect(h.used("alice")).toBe(0);
-    expect(h.state.queues.general!.open).toEqual([]);
+    expect([...h.state.queues.general!.open]).toEqual([]);
   });
 
   it("SPEC L4: deleting a rep aborts their Active conversation with a warning; a supervisor can still close it", () => {
@@ -533,7 +533,7 @@ describe("L10: transfer", () => {
     // then: the chat is Open in General, visible to supervisors; Alice wraps up, so Bob is the only rep with room:
     // every such rep declined it, so the declines are forgotten and it is offered to him again (a routing offer)
     expect(h.conversation(id)).toMatchObject({ state: "open", ownerId: null, transfer: null, declinedBy: [] });
-    expect(h.state.queues.general!.open).toContain(id);
+    expect([...h.state.queues.general!.open]).toContain(id);
     expect(snapshot(h.state, { role: "supervisor", id: "sam" }).conversations.map((c) => c.id)).toContain(id);
     expect(h.state.offers[h.offerFor("bob", id)!]).toMatchObject({ kind: "route" });
     expect(h.events("declines_forgotten")).toHaveLength(1);

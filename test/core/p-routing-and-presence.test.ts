@@ -39,7 +39,7 @@ describe("SPEC L2: only an Available rep receives offers", () => {
 
     // then it waits, Open, in the queue, offered to nobody
     expect(h.conversation(id).state).toBe("open");
-    expect(h.state.queues.general!.open).toEqual([id]);
+    expect([...h.state.queues.general!.open]).toEqual([id]);
     expect(h.events("offered")).toHaveLength(0);
 
     // when time passes, nothing changes

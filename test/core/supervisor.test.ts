@@ -423,8 +423,8 @@ describe("SV5: assign", () => {
     // then: it waits Open in Billing and is offered to Bob
     expect(result.exceededBy).toBe(0);
     expect(h.conversation(id)).toMatchObject({ state: "open", queueId: "billing", ownerId: null });
-    expect(h.state.queues.billing!.open).toContain(id);
-    expect(h.state.queues.general!.open).not.toContain(id);
+    expect([...h.state.queues.billing!.open]).toContain(id);
+    expect([...h.state.queues.general!.open]).not.toContain(id);
     expect(h.offerFor("bob", id)).toBeDefined();
     expect(
       h.refused(supervisor(), { type: "assign", conversationId: id, target: { kind: "queue", id: "nowhere" } }),

@@ -183,7 +183,7 @@ export function startConversation(tx: Tx, actor: CustomerActor, command: Command
 function queueMessages(tx: Tx, c: Conversation, ws: Workstream): void {
   const queue = tx.state.queues[c.queueId]!;
   // It joined at the end: found at once from there.
-  const position = queue.open.lastIndexOf(c.id) + 1;
+  const position = queue.open.positionOf(c.id);
   const stats = tx.state.waitStats[ws.id];
   const minutes = Math.max(1, Math.round((stats?.meanMs ?? 2 * 60_000) / 60_000));
   systemMessage(tx, c, "queue_position", fill(ws.texts.queuePosition, { position }));

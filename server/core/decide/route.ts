@@ -47,8 +47,8 @@ export function route(tx: Tx, queueIds: readonly string[]): void {
     const stranded: Conversation[] = [];
     // Offering leaves the queue as it is, so it is walked in place, from the first conversation that may not await
     // an answer (those before it would be stepped over).
-    for (let i = routeStart(state, queueId); i < queue.open.length; i++) {
-      const c = state.conversations[queue.open[i]!];
+    for (const id of queue.open.from(routeStart(state, queueId))) {
+      const c = state.conversations[id];
       if (!c) continue;
       smallestRefusedCost = Math.min(smallestRefusedCost, routeOne(tx, c, smallestRefusedCost, stranded));
       // Nothing left can be placed: the rest of the queue costs at least as much as what was refused (and as nobody
