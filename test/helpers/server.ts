@@ -7,6 +7,7 @@ import { WebSocket } from "ws";
 import type { RawData } from "ws";
 import { RequestError } from "../../src/client/client.js";
 import type { RequestBody } from "../../src/client/client.js";
+import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { EventFrame, ServerFrame, Welcome } from "../../src/protocol/messages.js";
 import type { Change, MessageView } from "../../src/protocol/views.js";
 import { startServer } from "../../server/start-server.js";
@@ -26,18 +27,27 @@ export interface ServerPerTest {
   staff(id: string, options?: { reconnect?: boolean }): Promise<TestClient>;
   /** A user's token in the running org. */
   token(id: string): string;
-  /** A client made elsewhere, closed after the test like the others. */
-  track(client: TestClient): TestClient;
+  /**
+   * A raw socket to the server (closed after the test). Given a hello's fields, it has sent
+   * `{ type: "hello", v: PROTOCOL_VERSION, ...hello }` and been sent its welcome; without, it has said nothing.
+   */
+  raw(hello?: Record<string, unknown>): Promise<RawSocket>;
+  /** A client or raw socket made elsewhere, closed after the test like the others. */
+  track<T extends { close(): Promise<void> }>(closable: T): T;
+  /** A data file in a fresh temp dir, removed after the test once its server is closed. */
+  dataFile(): string;
 }
 
 /** Call at the top of a test file: every test starts its own server, and what it started is closed after it. */
 export function serverPerTest(): ServerPerTest {
   let running: RunningServer | null = null;
-  const clients: TestClient[] = [];
+  const opened: { close(): Promise<void> }[] = [];
+  const dirs: { remove(): void }[] = [];
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(opened.splice(0).map((c) => c.close()));
     await running?.close();
     running = null;
+    for (const dir of dirs.splice(0)) dir.remove();
   });
   const fixture: ServerPerTest = {
     async start(options = {}) {
@@ -62,9 +72,21 @@ export function serverPerTest(): ServerPerTest {
       if (!user) throw new Error(`no user ${id} in the org`);
       return user.token;
     },
-    track(client) {
-      clients.push(client);
-      return client;
+    async raw(hello) {
+      const socket = fixture.track(await RawSocket.open(fixture.server.url));
+      if (!hello) return socket;
+      socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...hello });
+      await socket.waitForFrame((f) => f.type === "welcome", 0, "the welcome");
+      return socket;
+    },
+    track(closable) {
+      opened.push(closable);
+      return closable;
+    },
+    dataFile() {
+      const dir = tempDir();
+      dirs.push(dir);
+      return join(dir.dir, "cc.db");
     },
   };
   return fixture;

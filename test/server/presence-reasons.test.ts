@@ -1,40 +1,18 @@
 // Presence reasons and a supervisor setting a rep's presence, through the org file and over a real WebSocket
 // server: what the supervisor sends, what each of the rep's consoles receives (SPEC L2, SV2).
-import { afterEach, describe, expect, it } from "vitest";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
+import { describe, expect, it } from "vitest";
 import { OrgFileError, parseOrgFile, toOrg } from "../../server/org-file.js";
 import type { EventFrame } from "../../src/protocol/messages.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { RawSocket } from "../helpers/server.js";
+import { RawSocket, serverPerTest } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | undefined;
-const clients: TestClient[] = [];
-const sockets: RawSocket[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server?.close();
-  server = undefined;
-});
+const { start, connect, token, raw } = serverPerTest();
 
-const tokenOf = (id: string) => server!.org.users.find((u) => u.id === id)!.token;
-
-async function staff(role: "rep" | "supervisor", id: string): Promise<TestClient> {
-  const client = await new TestClient(server!.url, { role, token: tokenOf(id) }).connect();
-  clients.push(client);
-  return client;
-}
+const staff = (role: "rep" | "supervisor", id: string): Promise<TestClient> => connect({ role, token: token(id) });
 
 /** A supervisor's socket that records every frame as it came over the wire. */
-async function rawSupervisor(): Promise<RawSocket> {
-  const socket = await RawSocket.open(server!.url);
-  sockets.push(socket);
-  socket.sendJson({ type: "hello", v: 1, role: "supervisor", token: tokenOf("sam") });
-  await socket.waitForFrame((f) => f.type === "welcome", 0, "the welcome");
-  return socket;
-}
+const rawSupervisor = (): Promise<RawSocket> => raw({ role: "supervisor", token: token("sam") });
 
 function minimalOrg(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -93,12 +71,11 @@ describe("set_presence over the wire", () => {
   it("SPEC L2, SV2: a supervisor makes a RONA rep Available; both of her consoles show it and say who did it", async () => {
     // given the demo org (setPresence on) and alice with two consoles, RONA after letting an offer time out
     const clock = new ManualClock();
-    server = await startServer({ port: 0, dataFile: null, clock });
+    await start({ clock });
     const alice = await staff("rep", "alice");
     const aliceAgain = await staff("rep", "alice");
     await alice.request({ type: "presence", presence: "available" });
-    const customer = await new TestClient(server.url, { role: "customer" }).connect();
-    clients.push(customer);
+    const customer = await connect({ role: "customer" });
     await customer.request({ type: "start", workstream: "live", text: "hello?" });
     await alice.waitForOffer();
     clock.advance(30_000);
@@ -143,7 +120,7 @@ describe("set_presence over the wire", () => {
         { id: "sam", name: "Sam Rivera", role: "supervisor", token: "sam-token-0123456789ab" },
       ],
     });
-    server = await startServer({ port: 0, dataFile: null, org });
+    await start({ org });
     const sam = await rawSupervisor();
     sam.sendJson({ type: "set_presence", reqId: "s2", userId: "alice", presence: "offline", reasonId: "gone" });
     const error = await sam.waitForError("s2");
@@ -157,7 +134,7 @@ describe("set_presence over the wire", () => {
   });
 
   it("a rep's presence request carries the reason; Busy · Lunch reaches her other console and the supervisor", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const sam = await staff("supervisor", "sam");
     const carol = await staff("rep", "carol");
     const carolAgain = await staff("rep", "carol");

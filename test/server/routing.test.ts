@@ -1,71 +1,33 @@
 // Routing over the wire: offers that time out or are rejected, supervisor assign and its settings,
 // transfer to a queue, idempotent message ids and resuming after a dropped connection.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startServer } from "../../server/start-server.js";
-import type { RunningServer, ServerOptions } from "../../server/start-server.js";
 import type { OrgFile } from "../../server/org-file.js";
 import type { EventFrame } from "../../src/protocol/messages.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { committedSeq, messageDeliveries, observe, refusal } from "../helpers/server.js";
+import { committedSeq, messageDeliveries, observe, refusal, serverPerTest } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
-const servers: RunningServer[] = [];
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function start(options: ServerOptions = {}): Promise<RunningServer> {
-  const server = await startServer({ port: 0, dataFile: null, ...options });
-  servers.push(server);
-  return server;
-}
-
-async function connect(
-  server: RunningServer,
-  hello: ConstructorParameters<typeof TestClient>[1],
-  options: { reconnect?: boolean } = {},
-): Promise<TestClient> {
-  const client = await new TestClient(server.url, hello, options).connect();
-  clients.push(client);
-  return client;
-}
-
-function token(server: RunningServer, id: string): string {
-  return server.org.users.find((u) => u.id === id)!.token;
-}
+const fixture = serverPerTest();
+const { start, connect, staff, track } = fixture;
 
 /** A supervisor's view of the whole centre (closed with the test's clients). */
-async function observer(server: RunningServer): Promise<TestClient> {
-  const client = await observe(server);
-  clients.push(client);
-  return client;
+async function observer(): Promise<TestClient> {
+  return track(await observe(fixture.server));
 }
 
-async function rep(
-  server: RunningServer,
-  id: string,
-  available = true,
-  options: { reconnect?: boolean } = {},
-): Promise<TestClient> {
-  const client = await connect(
-    server,
-    { role: server.org.users.find((u) => u.id === id)!.role, token: token(server, id) },
-    options,
-  );
+async function rep(id: string, available = true, options: { reconnect?: boolean } = {}): Promise<TestClient> {
+  const client = await staff(id, options);
   if (available) await client.request({ type: "presence", presence: "available" });
   return client;
 }
 
 /** A customer with a live chat offered to `to`, who accepts it. */
 async function activeChat(
-  server: RunningServer,
   to: TestClient,
   text = "Hello, I need help with my order",
 ): Promise<{ customer: TestClient; conversationId: string }> {
-  const customer = await connect(server, { role: "customer" });
+  const customer = await connect({ role: "customer" });
   const started = await customer.request({ type: "start", workstream: "live", text });
   const conversationId = started.conversationId as string;
   const offer = await to.waitForOffer(conversationId);
@@ -84,13 +46,13 @@ async function orgWithout(setting: keyof OrgFile["supervisor"]): Promise<OrgFile
 describe("offers", () => {
   it("SPEC L2: an offer left to time out sends the rep to RONA and goes to the next rep", async () => {
     const clock = new ManualClock();
-    const server = await start({ clock });
-    const sam = await observer(server);
-    const alice = await rep(server, "alice");
+    await start({ clock });
+    const sam = await observer();
+    const alice = await rep("alice");
     clock.advance(1_000);
-    const bob = await rep(server, "bob");
+    const bob = await rep("bob");
 
-    const customer = await connect(server, { role: "customer" });
+    const customer = await connect({ role: "customer" });
     const { conversationId } = (await customer.request({
       type: "start",
       workstream: "live",
@@ -112,7 +74,7 @@ describe("offers", () => {
     expect(next.customerName).toBe("Visitor 1");
 
     // A RONA rep receives no offers until she sets herself Available by hand.
-    const second = await connect(server, { role: "customer" });
+    const second = await connect({ role: "customer" });
     const other = (await second.request({ type: "start", workstream: "live", text: "Me too" }))
       .conversationId as string;
     await bob.waitForOffer(other);
@@ -124,11 +86,11 @@ describe("offers", () => {
 
   it("SPEC L2: rejecting an offer passes it to the next Available rep; once both declined it, routing starts over", async () => {
     const clock = new ManualClock();
-    const server = await start({ clock });
-    const alice = await rep(server, "alice");
+    await start({ clock });
+    const alice = await rep("alice");
     clock.advance(1_000);
-    const bob = await rep(server, "bob");
-    const customer = await connect(server, { role: "customer" });
+    const bob = await rep("bob");
+    const customer = await connect({ role: "customer" });
     const conversationId = (await customer.request({ type: "start", workstream: "live", text: "Hi" }))
       .conversationId as string;
 
@@ -157,10 +119,10 @@ describe("offers", () => {
 
 describe("a transfer the target rep does not accept", () => {
   it("SPEC L10: the sender is told it was not accepted and where it went; it is offered on, never stranded", async () => {
-    const server = await start();
-    const alice = await rep(server, "alice");
-    const { conversationId } = await activeChat(server, alice);
-    const bob = await rep(server, "bob");
+    await start();
+    const alice = await rep("alice");
+    const { conversationId } = await activeChat(alice);
+    const bob = await rep("bob");
     await alice.request({ type: "transfer", conversationId, target: { kind: "rep", id: "bob" } });
     const offer = await bob.waitForOffer(conversationId);
     await bob.request({ type: "reject", offerId: offer.id });
@@ -180,16 +142,16 @@ describe("a transfer the target rep does not accept", () => {
 
 describe("supervisor", () => {
   it("SPEC SV5: assign with capacity override reports exceededBy and the rep gets the conversation", async () => {
-    const server = await start();
-    const carol = await rep(server, "carol"); // capacity 2, queue general
-    const sam = await rep(server, "sam", false);
-    await activeChat(server, carol, "first");
-    await activeChat(server, carol, "second");
+    await start();
+    const carol = await rep("carol"); // capacity 2, queue general
+    const sam = await rep("sam", false);
+    await activeChat(carol, "first");
+    await activeChat(carol, "second");
     await waitFor(() => carol.users.get("carol")?.used === 2, "Carol full");
     // S2: a full rep goes Busy.
     await waitFor(() => carol.users.get("carol")?.presence === "busy", "Carol busy");
 
-    const customer = await connect(server, { role: "customer" });
+    const customer = await connect({ role: "customer" });
     const conversationId = (
       await customer.request({ type: "start", workstream: "live", text: "Third customer, waiting" })
     ).conversationId as string;
@@ -234,13 +196,13 @@ describe("supervisor", () => {
   for (const { setting, action, code, needs } of disabled) {
     it(`SPEC SV2: ${action} is refused with ${code} when the ${setting} setting is off`, async () => {
       const server = await start({ org: await orgWithout(setting) });
-      const sam = await rep(server, "sam", false);
+      const sam = await rep("sam", false);
       expect(sam.welcome?.snapshot?.org.supervisor[setting]).toBe(false);
       let conversationId: string;
       if (needs === "active") {
-        conversationId = (await activeChat(server, await rep(server, "alice"))).conversationId;
+        conversationId = (await activeChat(await rep("alice"))).conversationId;
       } else {
-        const customer = await connect(server, { role: "customer" });
+        const customer = await connect({ role: "customer" });
         conversationId = (await customer.request({ type: "start", workstream: "live", text: "Nobody is available" }))
           .conversationId as string;
       }
@@ -264,10 +226,10 @@ describe("supervisor", () => {
   }
 
   it("SPEC SV1 SV2: with every setting on, the same actions are accepted", async () => {
-    const server = await start();
-    const sam = await rep(server, "sam", false);
-    const alice = await rep(server, "alice");
-    const watched = (await activeChat(server, alice)).conversationId;
+    await start();
+    const sam = await rep("sam", false);
+    const alice = await rep("alice");
+    const watched = (await activeChat(alice)).conversationId;
     await sam.request({ type: "monitor", conversationId: watched });
     await sam.request({ type: "join", conversationId: watched });
     await waitFor(() => alice.conversations.get(watched)?.supervisors.sam === "join", "Sam joined");
@@ -276,11 +238,11 @@ describe("supervisor", () => {
       conversationId: watched,
       target: { kind: "queue", id: "billing" },
     });
-    const closing = (await activeChat(server, alice, "close me")).conversationId;
+    const closing = (await activeChat(alice, "close me")).conversationId;
     await sam.request({ type: "force_close", conversationId: closing });
     await waitFor(() => alice.conversations.get(closing)?.state === "closed", "force-closed");
     await alice.request({ type: "presence", presence: "away" });
-    const customer = await connect(server, { role: "customer" });
+    const customer = await connect({ role: "customer" });
     const open = (await customer.request({ type: "start", workstream: "live", text: "assign me" }))
       .conversationId as string;
     await waitFor(() => sam.conversations.get(open)?.state === "open", "open");
@@ -293,11 +255,11 @@ describe("supervisor", () => {
 describe("transfer", () => {
   it("SPEC L10: a rep transfers an accepted conversation to a queue; a member of that queue gets it with the history", async () => {
     const clock = new ManualClock();
-    const server = await start({ clock });
-    const alice = await rep(server, "alice"); // general + billing
+    await start({ clock });
+    const alice = await rep("alice"); // general + billing
     clock.advance(1_000);
-    const carol = await rep(server, "carol"); // general only, idle longer than Bob
-    const customer = await connect(server, { role: "customer" });
+    const carol = await rep("carol"); // general only, idle longer than Bob
+    const customer = await connect({ role: "customer" });
     const conversationId = (await customer.request({ type: "start", workstream: "live", text: "I was charged twice" }))
       .conversationId as string;
     const offer = await alice.waitForOffer(conversationId);
@@ -309,7 +271,7 @@ describe("transfer", () => {
     await waitFor(() => alice.conversations.get(conversationId)?.state === "active", "active");
     await alice.request({ type: "send", conversationId, text: "Let me pass you to Billing.", clientId: "a1" });
     clock.advance(1_000);
-    const bob = await rep(server, "bob"); // general + billing
+    const bob = await rep("bob"); // general + billing
 
     const targets = await alice.request({ type: "targets" });
     expect((targets.queues as { id: string }[]).map((q) => q.id)).toEqual(["general", "billing"]);
@@ -339,10 +301,10 @@ describe("transfer", () => {
   });
 
   it("SPEC S3, SPEC L10, SPEC L12: open work items list what the rep can pick — not a chat they still wrap up", async () => {
-    const server = await start();
-    const alice = await rep(server, "alice");
-    const bob = await rep(server, "bob", false); // signed in, not Available: nobody takes the transferred chat
-    const { conversationId } = await activeChat(server, alice);
+    await start();
+    const alice = await rep("alice");
+    const bob = await rep("bob", false); // signed in, not Available: nobody takes the transferred chat
+    const { conversationId } = await activeChat(alice);
     await alice.request({ type: "transfer", conversationId, target: { kind: "queue", id: "general" } });
     await waitFor(() => alice.conversations.get(conversationId)?.state === "open", "back in the queue");
     const openIds = async (client: TestClient) =>
@@ -359,9 +321,9 @@ describe("transfer", () => {
 
 describe("delivery", () => {
   it("idempotent client message ids: the same clientId twice gives one message and the same messageId", async () => {
-    const server = await start();
-    const alice = await rep(server, "alice");
-    const { customer, conversationId } = await activeChat(server, alice);
+    await start();
+    const alice = await rep("alice");
+    const { customer, conversationId } = await activeChat(alice);
 
     const [a, b] = await Promise.all([
       alice.request({ type: "send", conversationId, text: "Sent once, retried", clientId: "alice-1" }),
@@ -381,7 +343,7 @@ describe("delivery", () => {
     await customer.waitForText(conversationId, "marker");
     await alice.waitForText(conversationId, "customer retry");
     // What the server holds: the thread a newly connected supervisor is sent.
-    const stored = (await observer(server)).messages.get(conversationId)!;
+    const stored = (await observer()).messages.get(conversationId)!;
     expect(stored.filter((m) => m.text === "Sent once, retried")).toHaveLength(1);
     expect(stored.filter((m) => m.text === "customer retry")).toHaveLength(1);
     // On the wire, each side heard of each message exactly once.
@@ -393,9 +355,9 @@ describe("delivery", () => {
   });
 
   it("client message ids are per author: a customer's id cannot swallow a rep's message with the same id", async () => {
-    const server = await start();
-    const alice = await rep(server, "alice");
-    const { customer, conversationId } = await activeChat(server, alice);
+    await start();
+    const alice = await rep("alice");
+    const { customer, conversationId } = await activeChat(alice);
     await customer.request({ type: "send", conversationId, text: "from the customer", clientId: "same-id" });
     const sent = await alice.request({ type: "send", conversationId, text: "from Alice", clientId: "same-id" });
     expect(sent.duplicate).toBeUndefined();
@@ -403,9 +365,9 @@ describe("delivery", () => {
   });
 
   it("resume after a dropped connection: what was sent meanwhile arrives, nothing is shown twice", async () => {
-    const server = await start();
-    const alice = await rep(server, "alice", true, { reconnect: true });
-    const { customer, conversationId } = await activeChat(server, alice, "before the drop 1");
+    await start();
+    const alice = await rep("alice", true, { reconnect: true });
+    const { customer, conversationId } = await activeChat(alice, "before the drop 1");
     await customer.request({ type: "send", conversationId, text: "before the drop 2" });
     await alice.request({ type: "send", conversationId, text: "answer before the drop" });
     await alice.waitForText(conversationId, "before the drop 2");
@@ -437,7 +399,7 @@ describe("delivery", () => {
     expect(alice.texts(conversationId).filter((t) => t.startsWith("while away"))).toEqual(missed);
     expect(customer.texts(conversationId).filter((t) => t === "written while reconnecting")).toHaveLength(1);
     expect(
-      (await observer(server)).messages.get(conversationId)!.filter((m) => m.text === "written while reconnecting"),
+      (await observer()).messages.get(conversationId)!.filter((m) => m.text === "written while reconnecting"),
     ).toHaveLength(1);
 
     // On the raw frames after the reconnect, each missed message arrives exactly once: either inside the
@@ -459,9 +421,9 @@ describe("delivery", () => {
   });
 
   it("a visitor whose connection drops gets back to their own conversation, with what the rep wrote meanwhile", async () => {
-    const server = await start();
-    const alice = await rep(server, "alice");
-    const visitor = await connect(server, { role: "customer" }, { reconnect: true });
+    await start();
+    const alice = await rep("alice");
+    const visitor = await connect({ role: "customer" }, { reconnect: true });
     const conversationId = (await visitor.request({ type: "start", workstream: "live", text: "Hello from a visitor" }))
       .conversationId as string;
     const offer = await alice.waitForOffer(conversationId);
