@@ -4,7 +4,6 @@
 // the core's evolve, so that every view is computed here, next to the sockets, and never shows what is not durable.
 // Data flows one way: socket → decode → command → channel → (writer: decide, commit, publish) → bus → replica →
 // filtered views to the sockets → the command's answer.
-import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
 import { evolveReplica } from "../core/evolve.js";
 import type { Actor, DomainEvent, State } from "../core/model.js";
@@ -16,28 +15,24 @@ import type { OrgFile } from "../org-file.js";
 import { toOrg } from "../org-file.js";
 import { signOutReason } from "../org-reload.js";
 import type { CommandChannel } from "../command-channel.js";
-import type { StoredEvent } from "../store/store.js";
 import { Admission } from "../rate-limit.js";
 import { createLiveFigures, waitingByQueue } from "../reports/live.js";
 import type { LiveFigures } from "../reports/live.js";
 import { TypingThrottle } from "../typing.js";
-import { BatchViews, collect, errorFrame, index, SeenConversations, textOf, unindex } from "./connection.js";
-import type { Answer, Connection, ConnectionIndex } from "./connection.js";
+import { BatchViews, errorFrame, index, SeenConversations, textOf, unindex } from "./connection.js";
+import type { Connection, ConnectionIndex } from "./connection.js";
 import { isRead, toCommand } from "./to-command.js";
-import { MAX_RESUME_EVENTS, resumeRefusal, welcomeFrames } from "./welcome.js";
+import { MAX_RESUME_EVENTS, missedSince, ReplicaProgress, welcomeFrames } from "./welcome.js";
+import type { ResumeSource } from "./welcome.js";
 import { ConsolePresence } from "./console-presence.js";
+import { Outbox } from "./outbox.js";
 import { answerRead } from "./reads.js";
 import type { CommittedLog, ReadContext } from "./reads.js";
 import { signIn, tokenEntries, userForToken } from "./sign-in.js";
 import type { TokenEntry } from "./sign-in.js";
 import { conversationToken } from "../../src/protocol/identity.js";
 import { CloseCode, decodeClientFrame, reqIdOf } from "../../src/protocol/messages.js";
-import type { ClientRequest, ErrorFrame, Hello, ServerFrame, SnapshotReason } from "../../src/protocol/messages.js";
-
-/** A client whose send buffer stays above this is cut off (it cannot keep up). */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-/** How long a resume waits for a replica that follows the log to reach the client's seq, or what the log holds. */
-const REPLICA_WAIT_MS = 2_000;
+import type { ClientRequest, ErrorFrame, Hello, ServerFrame } from "../../src/protocol/messages.js";
 
 export interface GatewayOptions {
   /** The org file: its secret, the users' tokens and the rate limits are the gateway's. */
@@ -58,7 +53,7 @@ export interface GatewayOptions {
 
 export class Gateway {
   /** The replica: every committed event the bus brought, applied with evolve. Never anything not yet durable. */
-  state: State;
+  readonly state: State;
   private org: OrgFile;
   private readonly channel: CommandChannel;
   private readonly committed: CommittedLog;
@@ -73,8 +68,8 @@ export class Gateway {
   private nextConnectionId = 1;
   /** Counts the events fanned out: a connection marked with the current one has been given it. */
   private fanOuts = 0;
-  /** Sockets corked while a batch of events and its answers are written: each gets one write for all of them. */
-  private corked: Set<Duplex> | null = null;
+  /** Frames out: one write per client per batch, answers in the order of the requests. */
+  private readonly out: Outbox;
   /** What each connection was given in the batch being fanned out: a view goes once per batch. */
   private readonly batchViews = new BatchViews();
   private closed = false;
@@ -88,6 +83,10 @@ export class Gateway {
   private readonly live: LiveFigures;
   /** Events up to this seq were committed before the server started: the replica catches up with them. */
   private readonly liveAfter: number;
+  /** Resumes waiting for the replica to reach a seq. */
+  private readonly replica = new ReplicaProgress(() => this.state.seq);
+  /** What a resume reads (welcome.ts). */
+  private readonly resumeSource: ResumeSource;
 
   constructor(options: GatewayOptions) {
     this.org = options.org;
@@ -96,12 +95,13 @@ export class Gateway {
     this.committed = options.log;
     this.clock = options.clock;
     this.log = options.logger;
+    this.out = new Outbox(this.channel, this.log);
     this.consoles = new ConsolePresence({
       state: this.state,
       byUser: this.byUser,
       channel: this.channel,
       clock: this.clock,
-      send: (connection, frame) => this.send(connection, frame),
+      send: (connection, frame) => this.out.send(connection, frame),
       graceMs: options.presenceGraceMs ?? 60_000,
       consoleElsewhere: options.consoleElsewhere ?? (() => false),
     });
@@ -118,10 +118,15 @@ export class Gateway {
       log: this.log,
       channel: this.channel,
       live: this.live,
-      answerLater: (connection) => this.answerLater(connection),
-      replyRead: (connection, read) => this.replyRead(connection, read),
-      fail: (connection, reqId, code, message) => this.fail(connection, reqId, code, message),
+      out: this.out,
       gone: (connection) => this.closed || !this.connections.has(connection.ws),
+    };
+    this.resumeSource = {
+      state: this.state,
+      replica: this.replica,
+      committed: this.committed,
+      settle: () => this.channel.settle(),
+      closed: () => this.closed,
     };
     if (this.state.seq >= this.liveAfter) this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
@@ -139,28 +144,8 @@ export class Gateway {
    */
   readonly onCommitted = (events: readonly DomainEvent[], adopted?: ReadonlySet<string>): void => {
     this.applyCommitted(events, adopted);
-    if (this.seqWaiters.length === 0) return;
-    const reached = this.seqWaiters.filter((w) => w.seq <= this.state.seq);
-    if (reached.length === 0) return;
-    this.seqWaiters = this.seqWaiters.filter((w) => w.seq > this.state.seq);
-    for (const waiter of reached) waiter.resolve();
+    this.replica.advanced();
   };
-
-  /** Those waiting for the replica to reach a seq (a resume on a node whose replica follows the log). */
-  private seqWaiters: { seq: number; resolve: () => void }[] = [];
-
-  /** Resolves once the replica holds `seq`, or after `ms` (the caller checks which). */
-  private replicaAt(seq: number, ms: number): Promise<void> {
-    if (this.state.seq >= seq) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiter = { seq, resolve };
-      this.seqWaiters.push(waiter);
-      setTimeout(() => {
-        this.seqWaiters = this.seqWaiters.filter((w) => w !== waiter);
-        resolve();
-      }, ms).unref();
-    });
-  }
 
   private applyCommitted(events: readonly DomainEvent[], adopted?: ReadonlySet<string>): void {
     // The history the replica catches up with at start is applied only: nobody hears of it, the figures do not count it.
@@ -173,7 +158,7 @@ export class Gateway {
     }
     const fresh = first === 0 ? events : events.slice(first);
     for (const event of fresh) evolveReplica(this.state, event, adopted);
-    this.cork();
+    this.out.cork();
     try {
       for (const event of fresh) this.fanOut(event);
     } finally {
@@ -181,21 +166,6 @@ export class Gateway {
     }
     for (const event of fresh) this.live.add(event);
     this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
-  }
-
-  /**
-   * A client's frames of this turn (its events, then its answers, which the writer hands back right after it
-   * publishes) leave in one write instead of one each. ws has no public cork; its own per-frame cork/uncork nests
-   * inside this one.
-   */
-  private cork(): void {
-    if (this.corked) return;
-    const corked = new Set<Duplex>();
-    this.corked = corked;
-    queueMicrotask(() => {
-      this.corked = null;
-      for (const socket of corked) socket.uncork();
-    });
   }
 
   private fanOut(event: DomainEvent): void {
@@ -218,78 +188,7 @@ export class Gateway {
     if (!connection.viewer || !connection.welcomed) return;
     const given = this.batchViews.to(connection);
     const changes = changesFor(this.state, event, connection.viewer, connection.seen, given);
-    if (changes.length > 0) this.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
-  }
-
-  private send(connection: Connection, frame: ServerFrame): void {
-    const ws = connection.ws;
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.log.warn({ connection: connection.id }, "closing a client that cannot keep up");
-      ws.close(CloseCode.slowConsumer, "too slow to keep up");
-      return;
-    }
-    const socket = (ws as unknown as { _socket?: Duplex })._socket;
-    if (this.corked && socket && !this.corked.has(socket)) {
-      socket.cork();
-      this.corked.add(socket);
-    }
-    ws.send(JSON.stringify(frame));
-  }
-
-  // ---- answers, in the order of the requests ---------------------------------------------------------
-
-  /** A place for an answer known later (a command's outcome, a read of the log); fill it with the returned function. */
-  private answerLater(connection: Connection): (frame: ServerFrame) => void {
-    // While the data file refuses writes, a command's answer waits for the disk; a read or a refusal goes at once.
-    if (this.channel.unavailable() !== null) return (frame) => this.send(connection, frame);
-    const answer: Answer = { frame: null, read: null };
-    connection.answers.push(answer);
-    return (frame) => {
-      answer.frame = frame;
-      this.sendAnswers(connection);
-    };
-  }
-
-  private reply(connection: Connection, frame: ServerFrame): void {
-    this.answerLater(connection)(frame);
-  }
-
-  /** A read of the replica, taken when the answers before it are sent. */
-  private replyRead(connection: Connection, read: () => ServerFrame): void {
-    if (this.channel.unavailable() !== null) {
-      this.send(connection, read());
-      return;
-    }
-    connection.answers.push({ frame: null, read });
-    this.sendAnswers(connection);
-  }
-
-  private sendAnswers(connection: Connection): void {
-    const answers = connection.answers;
-    while (answers.length > 0) {
-      const next = answers[0]!;
-      const frame = next.frame ?? (next.read ? this.takeRead(connection, next.read) : null);
-      if (!frame) return;
-      answers.shift();
-      this.send(connection, frame);
-    }
-    // Emptied by shift, the queue keeps the room its pushes made (~150 bytes for every connection, idle or not); a
-    // length set to 0 gives it back.
-    answers.length = 0;
-  }
-
-  private takeRead(connection: Connection, read: () => ServerFrame): ServerFrame {
-    try {
-      return read();
-    } catch (error) {
-      this.log.error({ connection: connection.id, err: (error as Error).message }, "request failed");
-      return { type: "error", code: "server/internal", message: "The server could not handle this request." };
-    }
-  }
-
-  private fail(connection: Connection, reqId: string | undefined, code: string, message: string): void {
-    this.reply(connection, errorFrame(reqId, code, message));
+    if (changes.length > 0) this.out.send(connection, { type: "event", seq: event.seq, at: event.at, changes });
   }
 
   // ---- connections ----------------------------------------------------------------------------------
@@ -375,7 +274,7 @@ export class Gateway {
     try {
       if (!this.admitted(connection, data, isBinary)) return;
       if (isBinary) {
-        this.fail(connection, undefined, "protocol/malformed", "Frames are JSON text, not binary.");
+        this.out.fail(connection, undefined, "protocol/malformed", "Frames are JSON text, not binary.");
         return;
       }
       raw = textOf(data);
@@ -391,7 +290,7 @@ export class Gateway {
       { connection: connection.id, err: (error as Error).message, stack: (error as Error).stack },
       "request failed",
     );
-    this.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
+    this.out.fail(connection, reqIdOf(raw), "server/internal", "The server could not handle this request.");
   }
 
   /**
@@ -413,7 +312,7 @@ export class Gateway {
       retryAfterMs,
     };
     if (reqId) frame.reqId = reqId;
-    this.reply(connection, frame);
+    this.out.reply(connection, frame);
     return false;
   }
 
@@ -466,12 +365,12 @@ export class Gateway {
     }
     const decoded = decodeClientFrame(raw, connection.role);
     if (!decoded.ok) {
-      this.fail(connection, reqIdOf(raw), decoded.code, decoded.message);
+      this.out.fail(connection, reqIdOf(raw), decoded.code, decoded.message);
       return;
     }
     const frame = decoded.value;
     if (frame.type === "hello") {
-      if (connection.role) this.fail(connection, reqIdOf(raw), "protocol/invalid", "Already said hello.");
+      if (connection.role) this.out.fail(connection, reqIdOf(raw), "protocol/invalid", "Already said hello.");
       else this.onHello(connection, frame);
       return;
     }
@@ -479,7 +378,7 @@ export class Gateway {
   }
 
   private closeWith(connection: Connection, code: number, errorCode: string, message: string): void {
-    this.send(connection, { type: "error", code: errorCode, message });
+    this.out.send(connection, { type: "error", code: errorCode, message });
     connection.ws.close(code, message.slice(0, 120));
   }
 
@@ -543,10 +442,8 @@ export class Gateway {
   }
 
   /**
-   * Welcome with a snapshot, or resume: the events missed since `lastSeq`, projected for this viewer. What the
-   * writer has pending is committed and published first, and the missed events are read until they reach the
-   * replica's seq, so that the welcome, the stream and the events sent after it agree; the connection is sent no
-   * event before its welcome.
+   * Welcome with a snapshot, or resume: the events missed since `lastSeq`, projected for this viewer (welcome.ts). The
+   * connection is sent no event before its welcome.
    */
   private async welcome(
     connection: Connection,
@@ -554,35 +451,8 @@ export class Gateway {
     epoch: string | undefined,
     token: string | undefined,
   ): Promise<void> {
-    let missedEvents: StoredEvent[] | null = null;
-    let refused: SnapshotReason | null = null;
-    // With SQLite one pass does (its reads take no event-loop turn); a medium across the network may need more, and a
-    // replica that follows the log from another node (a cluster's follower) may be behind the log, or behind a client
-    // that was connected to a node further ahead: it is waited for, briefly, before a snapshot is given up to.
-    for (let attempt = 1; ; attempt++) {
-      await this.channel.settle();
-      if (this.closed) return;
-      // Only a replica behind its log waits: a client ahead of the log itself (a server restored from a backup) is not.
-      if (lastSeq !== undefined && lastSeq > this.state.seq) {
-        const logSeq = await this.committed.lastSeq();
-        if (logSeq > this.state.seq) await this.replicaAt(Math.min(lastSeq, logSeq), REPLICA_WAIT_MS);
-      }
-      const seq = this.state.seq;
-      if (lastSeq !== undefined) {
-        refused = await resumeRefusal(this.committed, lastSeq, epoch, seq, this.resumeDepth(connection));
-        missedEvents = refused === null ? await collect(this.committed.eventsAfter(lastSeq)) : null;
-      }
-      const caughtUp = missedEvents === null || (missedEvents.at(-1)?.seq ?? lastSeq) === this.state.seq;
-      if (caughtUp) break;
-      const readUpTo = missedEvents?.at(-1)?.seq ?? 0;
-      if (readUpTo > this.state.seq) await this.replicaAt(readUpTo, REPLICA_WAIT_MS);
-      if (attempt === 5) {
-        // The log keeps moving under the resume: a snapshot of the state as it is now.
-        missedEvents = null;
-        break;
-      }
-    }
-    if (connection.ws.readyState !== connection.ws.OPEN) return;
+    const missed = await missedSince(this.resumeSource, lastSeq, epoch, this.resumeDepth(connection));
+    if (!missed || connection.ws.readyState !== connection.ws.OPEN) return;
     connection.welcomed = true;
     const frames = welcomeFrames(
       {
@@ -595,15 +465,14 @@ export class Gateway {
       {
         state: this.state,
         lastSeq,
-        refused,
-        missedEvents,
+        ...missed,
         token,
         secret: this.org.secret,
         epoch: this.committed.epoch,
         now: this.clock.now(),
       },
     );
-    for (const frame of frames) this.send(connection, frame);
+    for (const frame of frames) this.out.send(connection, frame);
   }
 
   /**
@@ -633,12 +502,12 @@ export class Gateway {
       // Quitting one of several consoles leaves the rep's presence to the others.
       const consoles = this.consoles.consolesOf(connection.userId!).length;
       if (consoles > 1) {
-        this.reply(connection, { type: "ack", reqId, result: { kept: true, consoles } });
+        this.out.reply(connection, { type: "ack", reqId, result: { kept: true, consoles } });
         return;
       }
     }
     const command = toCommand({ role: connection.role!, identity: connection.signedIdentity }, request);
-    const answer = this.answerLater(connection);
+    const answer = this.out.answerLater(connection);
     this.channel.submit(actor, command, (outcome) => {
       if (!outcome.ok) {
         answer(errorFrame(reqId, outcome.error.code, outcome.error.message));
@@ -662,7 +531,7 @@ export class Gateway {
     const c = typingConversation(this.state, actor, conversationId);
     if (!c) {
       if (reqId)
-        this.fail(
+        this.out.fail(
           connection,
           reqId,
           "conversation/not_found",
@@ -670,12 +539,13 @@ export class Gateway {
         );
       return;
     }
-    if (reqId) this.reply(connection, { type: "ack", reqId });
+    if (reqId) this.out.reply(connection, { type: "ack", reqId });
     const from = actor.role === "customer" ? "customer" : "rep";
     if (!this.typing.allow(c.id, from)) return;
     if (from === "customer") {
       const frame: ServerFrame = { type: "typing", conversationId: c.id, from };
-      for (const id of staffWatching(this.state, c)) for (const to of this.byUser.get(id) ?? []) this.send(to, frame);
+      for (const id of staffWatching(this.state, c))
+        for (const to of this.byUser.get(id) ?? []) this.out.send(to, frame);
     } else {
       const name = this.state.users[connection.userId!]?.name;
       const frame: ServerFrame = name
@@ -683,7 +553,7 @@ export class Gateway {
         : { type: "typing", conversationId: c.id, from };
       for (const to of this.byCustomer.get(c.customer.key) ?? []) {
         const viewer = to.actor as Actor & { role: "customer" };
-        if (viewer.conversationId === undefined || viewer.conversationId === c.id) this.send(to, frame);
+        if (viewer.conversationId === undefined || viewer.conversationId === c.id) this.out.send(to, frame);
       }
     }
   }

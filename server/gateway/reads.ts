@@ -16,6 +16,7 @@ import type { EventStore } from "../store/store.js";
 import { whyFromLog } from "../why-answer.js";
 import { answerFrame, collect, errorFrame } from "./connection.js";
 import type { Connection } from "./connection.js";
+import type { Outbox } from "./outbox.js";
 import { beforeNumber, threadPage, wholeThread } from "./thread-reads.js";
 import type { ReadRequest } from "./to-command.js";
 import { MAX_EVENTS_PAGE } from "../../src/protocol/messages.js";
@@ -36,11 +37,8 @@ export interface ReadContext {
   readonly log: Logger;
   readonly channel: CommandChannel;
   readonly live: LiveFigures;
-  /** A place among the connection's answers for one known later; fill it with the returned function. */
-  answerLater(connection: Connection): (frame: ServerFrame) => void;
-  /** A read of the replica, taken when the answers before it are sent. */
-  replyRead(connection: Connection, read: () => ServerFrame): void;
-  fail(connection: Connection, reqId: string | undefined, code: string, message: string): void;
+  /** Where the answers go, in the order of the requests. */
+  readonly out: Pick<Outbox, "answerLater" | "replyRead" | "fail">;
   /** The connection closed, or the gateway did: a slow read's answer goes nowhere. */
   gone(connection: Connection): boolean;
 }
@@ -52,19 +50,19 @@ export function answerRead(ctx: ReadContext, connection: Connection, request: Re
   switch (request.type) {
     case "status": {
       const actor = connection.actor as Actor & { role: "customer" };
-      ctx.replyRead(connection, () =>
+      ctx.out.replyRead(connection, () =>
         answerFrame(reqId, conversationStatus(ctx.state, actor, request.conversationId), (status) => status),
       );
       return;
     }
     case "targets":
-      ctx.replyRead(connection, () => ack(transferTargets(ctx.state, ctx.clock.now())));
+      ctx.out.replyRead(connection, () => ack(transferTargets(ctx.state, ctx.clock.now())));
       return;
     case "open_items":
-      ctx.replyRead(connection, () => ack(openItems(ctx.state, connection.userId!)));
+      ctx.out.replyRead(connection, () => ack(openItems(ctx.state, connection.userId!)));
       return;
     case "history":
-      ctx.replyRead(connection, () =>
+      ctx.out.replyRead(connection, () =>
         answerFrame(reqId, customerHistory(ctx.state, connection.viewer!, request.conversationId), (items) => ({
           items,
         })),
@@ -84,7 +82,7 @@ export function answerRead(ctx: ReadContext, connection: Connection, request: Re
       return;
     case "figures": {
       // Folded up to what is pending, so that no event is folded after the time the figures were taken at.
-      const answer = ctx.answerLater(connection);
+      const answer = ctx.out.answerLater(connection);
       ctx.channel.settle().then(
         () => answer(ack({ figures: ctx.live.figures(ctx.clock.now(), ctx.state.org) })),
         (error: unknown) => {
@@ -110,7 +108,7 @@ function answerMessages(
   const c = ctx.state.conversations[conversationId];
   const view = c ? threadViewer(ctx.state, connection.viewer!, c) : null;
   if (!c || !view) {
-    ctx.fail(
+    ctx.out.fail(
       connection,
       reqId,
       "conversation/not_found",
@@ -120,7 +118,7 @@ function answerMessages(
   }
   const before = request.before === undefined ? undefined : beforeNumber(request.before);
   if (request.before !== undefined && before === undefined) {
-    ctx.fail(connection, reqId, "protocol/invalid", "`before` is the id of a message (such as m42).");
+    ctx.out.fail(connection, reqId, "protocol/invalid", "`before` is the id of a message (such as m42).");
     return;
   }
   const notes = before === undefined && connection.role !== "customer" ? (c.notes ?? []).map(noteView) : undefined;
@@ -142,7 +140,7 @@ function answerEarlierConversation(
 ): void {
   const found = earlierConversation(ctx.state, connection.viewer!, conversationId, earlierId);
   if (!found.ok) {
-    ctx.fail(connection, reqId, found.error.code, found.error.message);
+    ctx.out.fail(connection, reqId, found.error.code, found.error.message);
     return;
   }
   const c = ctx.state.conversations[earlierId]!;
@@ -160,7 +158,7 @@ function answerFromLog(
   what: string,
   read: () => Promise<Record<string, unknown>>,
 ): void {
-  const answer = ctx.answerLater(connection);
+  const answer = ctx.out.answerLater(connection);
   read().then(
     (result) => answer({ type: "ack", reqId, result }),
     (error: unknown) => {
@@ -189,15 +187,20 @@ function answerEvents(ctx: ReadContext, connection: Connection, reqId: string, f
 function answerWhy(ctx: ReadContext, connection: Connection, reqId: string, conversationId: string): void {
   const refusal = whyRefusal(ctx.state, conversationId);
   if (refusal) {
-    ctx.fail(connection, reqId, refusal.code, refusal.message);
+    ctx.out.fail(connection, reqId, refusal.code, refusal.message);
     return;
   }
   if (connection.whyUnderWay) {
-    ctx.fail(connection, reqId, "protocol/rate_limited", "One why at a time: wait for the answer before asking again.");
+    ctx.out.fail(
+      connection,
+      reqId,
+      "protocol/rate_limited",
+      "One why at a time: wait for the answer before asking again.",
+    );
     return;
   }
   connection.whyUnderWay = true;
-  const answer = ctx.answerLater(connection);
+  const answer = ctx.out.answerLater(connection);
   const gone = (): boolean => ctx.gone(connection);
   whyFromLog(ctx.committed, toOrg(ctx.orgFile()), conversationId, () => ctx.clock.now(), gone)
     .finally(() => (connection.whyUnderWay = false))

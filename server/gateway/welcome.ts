@@ -5,6 +5,7 @@ import { conversationIdsOf } from "../core/indexes.js";
 import { snapshot, userView } from "../core/views.js";
 import type { Seen, Viewer } from "../core/views.js";
 import { replay } from "../replay.js";
+import { collect } from "./connection.js";
 import type { EventStore, StoredEvent } from "../store/store.js";
 import { conversationToken } from "../../src/protocol/identity.js";
 import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
@@ -56,6 +57,90 @@ export interface WelcomeInput {
   secret: string;
   epoch: string;
   now: number;
+}
+
+/** How long a resume waits for a replica that follows the log to reach the client's seq, or what the log holds. */
+const REPLICA_WAIT_MS = 2_000;
+
+/** Those waiting for the replica to reach a seq (a resume on a node whose replica follows the log). */
+export class ReplicaProgress {
+  private waiters: { seq: number; resolve: () => void }[] = [];
+
+  constructor(private readonly seq: () => number) {}
+
+  /** The replica applied events: those waiting for what it holds now go on. */
+  advanced(): void {
+    if (this.waiters.length === 0) return;
+    const seq = this.seq();
+    const reached = this.waiters.filter((w) => w.seq <= seq);
+    if (reached.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.seq > seq);
+    for (const waiter of reached) waiter.resolve();
+  }
+
+  /** Resolves once the replica holds `seq`, or after `ms` (the caller checks which). */
+  at(seq: number, ms: number): Promise<void> {
+    if (this.seq() >= seq) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { seq, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve();
+      }, ms).unref();
+    });
+  }
+}
+
+/** What a resume reads besides the replica. */
+export interface ResumeSource {
+  /** The replica, as it is when each step looks. */
+  readonly state: State;
+  readonly replica: ReplicaProgress;
+  readonly committed: Pick<EventStore, "eventsAfter" | "epoch" | "lastSeq">;
+  /** What the writer has pending, committed and published. */
+  settle(): Promise<void>;
+  /** The gateway closed meanwhile. */
+  closed(): boolean;
+}
+
+/**
+ * The events a client holding `lastSeq` missed (null: it gets a snapshot, and `refused` says why when it asked for a
+ * resume), up to the replica's seq; null when the gateway closed meanwhile. What the writer has pending is committed
+ * and published first, and the missed events are read until they reach the replica's seq, so that the welcome, the
+ * stream and the events sent after it agree.
+ */
+export async function missedSince(
+  source: ResumeSource,
+  lastSeq: number | undefined,
+  epoch: string | undefined,
+  depth: number,
+): Promise<{ missedEvents: StoredEvent[] | null; refused: SnapshotReason | null } | null> {
+  let missedEvents: StoredEvent[] | null = null;
+  let refused: SnapshotReason | null = null;
+  // With SQLite one pass does (its reads take no event-loop turn); a medium across the network may need more, and a
+  // replica that follows the log from another node (a cluster's follower) may be behind the log, or behind a client
+  // that was connected to a node further ahead: it is waited for, briefly, before a snapshot is given up to.
+  for (let attempt = 1; ; attempt++) {
+    await source.settle();
+    if (source.closed()) return null;
+    // Only a replica behind its log waits: a client ahead of the log itself (a server restored from a backup) is not.
+    if (lastSeq !== undefined && lastSeq > source.state.seq) {
+      const logSeq = await source.committed.lastSeq();
+      if (logSeq > source.state.seq) await source.replica.at(Math.min(lastSeq, logSeq), REPLICA_WAIT_MS);
+    }
+    const seq = source.state.seq;
+    if (lastSeq !== undefined) {
+      refused = await resumeRefusal(source.committed, lastSeq, epoch, seq, depth);
+      missedEvents = refused === null ? await collect(source.committed.eventsAfter(lastSeq)) : null;
+    }
+    const caughtUp = missedEvents === null || (missedEvents.at(-1)?.seq ?? lastSeq) === source.state.seq;
+    if (caughtUp) return { missedEvents, refused };
+    const readUpTo = missedEvents?.at(-1)?.seq ?? 0;
+    if (readUpTo > source.state.seq) await source.replica.at(readUpTo, REPLICA_WAIT_MS);
+    // The log keeps moving under the resume: a snapshot of the state as it is now.
+    if (attempt === 5) return { missedEvents: null, refused };
+  }
 }
 
 /** The welcome frame and, for a resume, the frames that follow it. */
