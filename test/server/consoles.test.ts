@@ -2,29 +2,18 @@
 // all see the same sessions, and presence changes only when the rep changes it or the last console leaves —
 // by quitting (presence with ifLastConsole) or by vanishing (after the disconnect grace).
 import { afterEach, describe, expect, it } from "vitest";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { connectionsAre } from "../helpers/server.js";
+import { connectionsAre, serverPerTest } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | undefined;
-const clients: TestClient[] = [];
+const { start, connect, token } = serverPerTest();
 /** Sam's monitor, reading presence as a supervisor sees it. */
 let observer: TestClient | undefined;
-afterEach(async () => {
+afterEach(() => {
   observer = undefined;
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = undefined;
 });
 
-async function open(id: string, role: "rep" | "supervisor" = "rep"): Promise<TestClient> {
-  const token = server!.org.users.find((u) => u.id === id)!.token;
-  const client = await new TestClient(server!.url, { role, token }).connect();
-  clients.push(client);
-  return client;
-}
+const open = (id: string, role: "rep" | "supervisor" = "rep") => connect({ role, token: token(id) });
 
 async function presence(id: string): Promise<string> {
   observer ??= await open("sam", "supervisor");
@@ -34,7 +23,7 @@ const lastCount = (client: TestClient) => client.consoles[client.consoles.length
 
 describe("two consoles for one rep", () => {
   it("each console hears how many of the rep's consoles are open, as they come and go", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const first = await open("alice");
     await waitFor(() => lastCount(first) === 1, "the first console to hear it is alone");
     const second = await open("alice");
@@ -49,12 +38,11 @@ describe("two consoles for one rep", () => {
   });
 
   it("both consoles show the same sessions: an offer accepted in one is active in the other, with its messages", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const first = await open("alice");
     const second = await open("alice");
     await first.request({ type: "presence", presence: "available" });
-    const customer = await new TestClient(server.url, { role: "customer" }).connect();
-    clients.push(customer);
+    const customer = await connect({ role: "customer" });
     const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: "Hello" })) as {
       conversationId: string;
     };
@@ -68,7 +56,7 @@ describe("two consoles for one rep", () => {
   });
 
   it("quitting one of two consoles keeps the rep Available; quitting the last sets them Offline", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const first = await open("alice");
     const second = await open("alice");
     await first.request({ type: "presence", presence: "available" });
@@ -81,8 +69,7 @@ describe("two consoles for one rep", () => {
     expect(first.users.get("alice")?.presence).toBe("available");
 
     // Still Available: the remaining console gets the next offer.
-    const customer = await new TestClient(server.url, { role: "customer" }).connect();
-    clients.push(customer);
+    const customer = await connect({ role: "customer" });
     const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: "Hi" })) as {
       conversationId: string;
     };
@@ -93,7 +80,7 @@ describe("two consoles for one rep", () => {
   });
 
   it("a rep's own presence change in one console is what every console shows", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const first = await open("alice");
     const second = await open("alice");
     await first.request({ type: "presence", presence: "busy" });
@@ -102,7 +89,7 @@ describe("two consoles for one rep", () => {
 
   it("a console that vanishes while another is open changes nothing; the last one gone is Offline after the grace", async () => {
     const clock = new ManualClock();
-    server = await startServer({ port: 0, dataFile: null, clock });
+    const server = await start({ clock });
     const first = await open("alice");
     const second = await open("alice");
     await first.request({ type: "presence", presence: "available" });
@@ -122,7 +109,7 @@ describe("two consoles for one rep", () => {
 
   it("a supervisor's monitor is not a console: their console gone, they are Offline after the grace", async () => {
     const clock = new ManualClock();
-    server = await startServer({ port: 0, dataFile: null, clock });
+    const server = await start({ clock });
     const monitor = await open("sam", "supervisor");
     const samConsole = await open("sam");
     await samConsole.request({ type: "presence", presence: "available" });

@@ -1,35 +1,24 @@
 // The live figures over a real ws server: a supervisor's `figures` request is answered with what the server folded
 // from its events (docs/reports.md, "Live figures"); a rep cannot ask. The figures themselves are worked out in
 // test/reports/live.test.ts; this checks what goes over the wire.
-import { afterEach, describe, expect, it } from "vitest";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
+import { describe, expect, it } from "vitest";
 import type { Figures } from "../../src/protocol/views.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { refusal } from "../helpers/server.js";
-import { TestClient } from "../helpers/ws.js";
+import { refusal, serverPerTest } from "../helpers/server.js";
+import type { TestClient } from "../helpers/ws.js";
 
-let server: RunningServer | undefined;
-const clients: TestClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = undefined;
-});
+const { start, connect, token } = serverPerTest();
 
-async function open(id: string | null, role: "rep" | "supervisor" | "customer"): Promise<TestClient> {
-  const token = id ? server!.org.users.find((u) => u.id === id)!.token : "";
-  const hello = role === "customer" ? { role } : { role, token };
-  const client = await new TestClient(server!.url, hello).connect();
-  clients.push(client);
-  return client;
+function open(id: string | null, role: "rep" | "supervisor" | "customer"): Promise<TestClient> {
+  const hello = role === "customer" ? { role } : { role, token: id ? token(id) : "" };
+  return connect(hello);
 }
 
 describe("live figures over the wire", () => {
   it("a supervisor asks and gets each queue's last hour and minutes, and the reps' occupancy; a rep may not ask", async () => {
     // 12:00:00 on the minute: the series' last minute is the one everything below happens in.
     const clock = new ManualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
-    server = await startServer({ port: 0, dataFile: null, clock });
+    await start({ clock });
     const alice = await open("alice", "rep");
     await alice.request({ type: "presence", presence: "available" });
     const first = await open(null, "customer");

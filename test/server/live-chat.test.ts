@@ -1,29 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { describe, expect, it } from "vitest";
+import { serverPerTest } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer;
-const clients: TestClient[] = [];
-
-async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(server.url, hello).connect();
-  clients.push(client);
-  return client;
-}
-
-function token(id: string): string {
-  return server.org.users.find((u) => u.id === id)!.token;
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-});
+const { start, connect, token } = serverPerTest();
 
 describe("a live chat over the wire", () => {
   it("SPEC L12: first customer message → offer → accept → messages both ways → end with wrap-up", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    await start();
     const alice = await connect({ role: "rep", token: token("alice") });
     await alice.request({ type: "presence", presence: "available" });
     const customer = await connect({ role: "customer" });

@@ -1,19 +1,11 @@
 // SPEC L6 over the wire: the org file's masking regions decide which national phone number formats a rep sees
 // masked; international forms are masked whatever the regions, and the customer sees their own text as written.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoOrgFile, parseOrgFile } from "../../server/org-file.js";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { serverPerTest } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = undefined;
-});
+const { start, connect, token } = serverPerTest();
 
 /** The demo org with the masking setting as an org file would write it. */
 function orgWith(masking: unknown) {
@@ -23,13 +15,10 @@ function orgWith(masking: unknown) {
 
 /** What Alice is offered when a customer opens a chat with `text`, and what the customer sees of it. */
 async function offeredPreview(masking: unknown, text: string): Promise<{ rep: string; customer: string }> {
-  server = await startServer({ port: 0, dataFile: null, org: orgWith(masking) });
-  const token = server.org.users.find((u) => u.id === "alice")!.token;
-  const alice = await new TestClient(server.url, { role: "rep", token }).connect();
-  clients.push(alice);
+  await start({ org: orgWith(masking) });
+  const alice = await connect({ role: "rep", token: token("alice") });
   await alice.request({ type: "presence", presence: "available" });
-  const customer = await new TestClient(server.url, { role: "customer" }).connect();
-  clients.push(customer);
+  const customer = await connect({ role: "customer" });
   const started = await customer.request({ type: "start", workstream: "live", text, clientId: "k1" });
   const conversationId = started.conversationId as string;
   const offer = await alice.waitForOffer(conversationId);
