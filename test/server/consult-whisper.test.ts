@@ -1,41 +1,12 @@
 // Over real WebSockets: a consult (the request, the consultant joining and writing, their leaving) and a supervisor's
 // whisper reach the rep and never the customer's socket: not live, not on resume from seq 0, not in a snapshot.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoOrgFile } from "../../server/org-file.js";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { ServerFrame } from "../../src/protocol/messages.js";
-import { RawSocket } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { serverPerTest } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer;
-const sockets: RawSocket[] = [];
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server?.close();
-});
-
-function token(id: string): string {
-  return server.org.users.find((u) => u.id === id)!.token;
-}
-
-async function raw(hello: Record<string, unknown>): Promise<RawSocket> {
-  const socket = await RawSocket.open(server.url);
-  sockets.push(socket);
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...hello });
-  await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
-  return socket;
-}
-
-async function staff(id: string, role: "rep" | "supervisor" = "rep"): Promise<TestClient> {
-  const client = await new TestClient(server.url, { role, token: token(id) }).connect();
-  clients.push(client);
-  return client;
-}
+const { start, staff, token, raw } = serverPerTest();
 
 const hasText = (text: string) => (f: ServerFrame) => JSON.stringify(f).includes(text);
 const CONSULT_LINE = "Offer the courier claim form, reference CL-7";
@@ -43,10 +14,10 @@ const WHISPER = "Goodwill credit approved, go ahead";
 
 describe("consult and whisper over the wire", () => {
   it("the customer's socket never hears of a consult or a whisper: live, on resume from seq 0, nor in a snapshot", async () => {
-    server = await startServer({ port: 0, dataFile: null, org: demoOrgFile({ secret: "ab".repeat(32), tokens: {} }) });
+    await start({ org: demoOrgFile({ secret: "ab".repeat(32), tokens: {} }) });
     const alice = await staff("alice");
     const bob = await staff("bob");
-    const sam = await staff("sam", "supervisor");
+    const sam = await staff("sam");
     await alice.request({ type: "presence", presence: "available" });
     await bob.request({ type: "presence", presence: "busy" });
 

@@ -1,53 +1,28 @@
 // The customer's history over a real WebSocket (issue 14, item 7): the `history` and `history_conversation`
 // requests and their answers as they go over the wire, their refusals, and the `customer_back` notice (SPEC P12).
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoOrgFile } from "../../server/org-file.js";
-import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
 import { signIdentity } from "../../src/protocol/identity.js";
-import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { ServerFrame } from "../../src/protocol/messages.js";
-import { RawSocket } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { serverPerTest } from "../helpers/server.js";
+import type { RawSocket } from "../helpers/server.js";
+import type { TestClient } from "../helpers/ws.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-const sockets: RawSocket[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server?.close();
-  server = null;
-});
+const fixture = serverPerTest();
+const { connect, token, raw } = fixture;
 
 const SECRET = "cd".repeat(32);
 
-async function start(autoAssignReturning = false): Promise<RunningServer> {
+function start(autoAssignReturning = false): Promise<RunningServer> {
   const org = demoOrgFile({ secret: SECRET, tokens: {} });
   const workstreams = org.workstreams.map((w) => (w.mode === "persistent" ? { ...w, autoAssignReturning } : w));
-  server = await startServer({ port: 0, dataFile: null, org: { ...org, workstreams } });
-  return server;
-}
-
-function token(id: string): string {
-  return server!.org.users.find((u) => u.id === id)!.token;
-}
-
-async function client(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const c = await new TestClient(server!.url, hello).connect();
-  clients.push(c);
-  return c;
+  return fixture.start({ org: { ...org, workstreams } });
 }
 
 /** A rep's raw socket, to see the frames themselves. */
-async function rawRep(id: string): Promise<RawSocket> {
-  const socket = await RawSocket.open(server!.url);
-  sockets.push(socket);
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, role: "rep", token: token(id) });
-  await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
-  return socket;
-}
+const rawRep = (id: string): Promise<RawSocket> => raw({ role: "rep", token: token(id) });
 
 /** Send a request frame and return the frame that answers it (ack or error). */
 async function answer(socket: RawSocket, frame: Record<string, unknown>): Promise<ServerFrame> {
@@ -89,10 +64,10 @@ describe("the customer's history over the wire", () => {
   it("SPEC P9, L6: bob lists Kenny's earlier conversation and opens it, masked; the visitor's is not Kenny's", async () => {
     await start();
     const identity = signIdentity(SECRET, { id: "cust-42", name: "Kenny Smith" });
-    const kenny = await client({ role: "customer", identity });
-    const visitor = await client({ role: "customer" });
-    const alice = await client({ role: "rep", token: token("alice") });
-    const bob = await client({ role: "rep", token: token("bob") });
+    const kenny = await connect({ role: "customer", identity });
+    const visitor = await connect({ role: "customer" });
+    const alice = await connect({ role: "rep", token: token("alice") });
+    const bob = await connect({ role: "rep", token: token("bob") });
     const first = await handled(alice, kenny, "live", "My card 4111 1111 1111 1111 was charged twice", "resolved");
     const visitors = await handled(alice, visitor, "live", "I am Kenny Smith, honest", "other");
     const now = await taken(bob, kenny, "live", "Me again about that charge");
@@ -155,9 +130,9 @@ describe("the customer's history over the wire", () => {
   it("refuses a rep who cannot see the conversation asked through, and a customer altogether", async () => {
     await start();
     const identity = signIdentity(SECRET, { id: "cust-42", name: "Kenny Smith" });
-    const kenny = await client({ role: "customer", identity });
-    const alice = await client({ role: "rep", token: token("alice") });
-    const bob = await client({ role: "rep", token: token("bob") });
+    const kenny = await connect({ role: "customer", identity });
+    const alice = await connect({ role: "rep", token: token("alice") });
+    const bob = await connect({ role: "rep", token: token("bob") });
     const first = await handled(alice, kenny, "live", "Where is my parcel 7781?", "resolved");
     const now = await taken(bob, kenny, "live", "Still no parcel");
 
@@ -184,8 +159,8 @@ describe("the customer's history over the wire", () => {
   it("SPEC P12: the rep a parked chat is assigned back to gets the customer_back notice, over the wire", async () => {
     await start(true);
     const identity = signIdentity(SECRET, { id: "cust-42", name: "Kenny Smith" });
-    const kenny = await client({ role: "customer", identity });
-    const alice = await client({ role: "rep", token: token("alice") });
+    const kenny = await connect({ role: "customer", identity });
+    const alice = await connect({ role: "rep", token: token("alice") });
     const id = await taken(alice, kenny, "persistent", "My invoice shows the old address");
     await alice.request({ type: "close", conversationId: id });
 

@@ -1,46 +1,28 @@
 // Over real WebSockets: a note never reaches the customer's socket (live, on resume from seq 0, in a snapshot), and
 // typing frames are relayed at most once per conversation and direction every TYPING_INTERVAL_MS (issue 14).
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoOrgFile } from "../../server/org-file.js";
 import { DEFAULT_LIMITS } from "../../server/rate-limit.js";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { PROTOCOL_VERSION, TYPING_INTERVAL_MS } from "../../src/protocol/messages.js";
+import { TYPING_INTERVAL_MS } from "../../src/protocol/messages.js";
 import type { ServerFrame, TypingFrame } from "../../src/protocol/messages.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { RawSocket } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { serverPerTest } from "../helpers/server.js";
+import type { RawSocket } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer;
-const sockets: RawSocket[] = [];
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server?.close();
-});
-
-function token(id: string): string {
-  return server.org.users.find((u) => u.id === id)!.token;
-}
+const fixture = serverPerTest();
+const { start, connect, token } = fixture;
 
 async function raw(hello: Record<string, unknown>): Promise<RawSocket> {
   // A resume names the log's epoch, which a visitor's hello tells.
   const epoch = hello.lastSeq === undefined ? undefined : await epochOfLog();
-  const socket = await RawSocket.open(server.url);
-  sockets.push(socket);
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...(epoch ? { epoch } : {}), ...hello });
-  await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
-  return socket;
+  return fixture.raw({ ...(epoch ? { epoch } : {}), ...hello });
 }
 
 async function epochOfLog(): Promise<string> {
-  const socket = await RawSocket.open(server.url);
-  sockets.push(socket);
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, role: "customer" });
-  const welcome = await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
-  return welcome.type === "welcome" ? welcome.epoch : "";
+  const socket = await fixture.raw({ role: "customer" });
+  const welcome = socket.frames.find((f) => f.type === "welcome");
+  return welcome?.type === "welcome" ? welcome.epoch : "";
 }
 
 async function acked(socket: RawSocket, frame: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -62,14 +44,11 @@ async function chat(clock?: ManualClock) {
   // Bursts of typing frames go past the rate limits' defaults: this org allows them, so the throttle alone acts.
   const org = demoOrgFile({ secret: "ab".repeat(32), tokens: {} });
   const generous = { burst: 10_000, perSecond: 10_000 };
-  server = await startServer({
-    port: 0,
-    dataFile: null,
+  await start({
     org: { ...org, limits: { ...DEFAULT_LIMITS, connection: generous, customer: generous } },
     ...(clock ? { clock } : {}),
   });
-  const alice = await new TestClient(server.url, { role: "rep", token: token("alice") }).connect();
-  clients.push(alice);
+  const alice = await connect({ role: "rep", token: token("alice") });
   const typing: TypingFrame[] = [];
   alice.client.on("typing", (f: TypingFrame) => typing.push(f));
   await alice.request({ type: "presence", presence: "available" });

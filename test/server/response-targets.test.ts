@@ -1,37 +1,15 @@
 // Over real WebSockets (issue 14, counters): staff get the workstream's response targets with the org and the
 // customer's wait in each conversation view, times on the server's clock; a customer's socket gets neither.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoOrgFile } from "../../server/org-file.js";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { ServerFrame } from "../../src/protocol/messages.js";
 import type { ConversationView } from "../../src/protocol/views.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { RawSocket } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { serverPerTest } from "../helpers/server.js";
+import type { RawSocket } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer;
-const sockets: RawSocket[] = [];
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server?.close();
-});
-
-function token(id: string): string {
-  return server.org.users.find((u) => u.id === id)!.token;
-}
-
-async function raw(hello: Record<string, unknown>): Promise<RawSocket> {
-  const socket = await RawSocket.open(server.url);
-  sockets.push(socket);
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...hello });
-  await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
-  return socket;
-}
+const { start, connect, token, raw } = serverPerTest();
 
 async function acked(socket: RawSocket, frame: Record<string, unknown>): Promise<Record<string, unknown>> {
   const from = socket.frames.length;
@@ -56,14 +34,8 @@ function viewsIn(frames: ServerFrame[], id: string): ConversationView[] {
 describe("response targets over the wire", () => {
   it("a rep's welcome carries the demo org's targets and the conversation view the customer's wait; the customer's socket neither", async () => {
     const clock = new ManualClock();
-    server = await startServer({
-      port: 0,
-      dataFile: null,
-      org: demoOrgFile({ secret: "ab".repeat(32), tokens: {} }),
-      clock,
-    });
-    const alice = await new TestClient(server.url, { role: "rep", token: token("alice") }).connect();
-    clients.push(alice);
+    await start({ org: demoOrgFile({ secret: "ab".repeat(32), tokens: {} }), clock });
+    const alice = await connect({ role: "rep", token: token("alice") });
     await alice.request({ type: "presence", presence: "available" });
     const rep = await raw({ role: "rep", token: token("alice") });
     const welcome = rep.frames[0]!;
