@@ -150,6 +150,39 @@ describe("transfer (L10)", () => {
     expect(ui.client.ofType("targets")).toHaveLength(2);
   });
 
+  it("UX Tab completes a /command's name: as far as the commands it may be agree, then lists them; a whole name gets a space", async () => {
+    ui = await inSession();
+    await ui.press("/tr");
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => f.includes("› /transfer "), "the name completed, a space after it");
+    await ui.press("@bob");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the transfer sent, wrap-up opened");
+    expect(ui.client.ofType("transfer")).toEqual([
+      { type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } },
+    ]);
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Wrap-up submitted"), "wrapped up");
+
+    // On Home too. Several commands start with /e: completed to what they share, then Tab lists them.
+    await ui.waitForFrame((f) => f.includes("Today accepted"), "Home");
+    await ui.press("/e");
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => f.includes("› /end"), "completed to /end");
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => f.includes("/end · /endconference · /endconsult"), "the candidates");
+    expect(ui.store.getState().homeDraft).toBe("/end");
+
+    // Nothing starts with it: said, and the draft stays; a message that starts with // is not a command.
+    for (let i = 0; i < 4; i++) await ui.press(KEYS.backspace);
+    await ui.press("/zz");
+    await ui.press(KEYS.tab);
+    const warned = await ui.waitForFrame((f) => f.includes("No command starts with /zz; /help lists them."), "warned");
+    expect(warned).toContain("› /zz");
+    expect(ui.store.getState().homeDraft).toBe("/zz");
+    expect(ui.client.ofType("end")).toEqual([]);
+  });
+
   it("SPEC L10: transfer is only for a conversation the rep accepted: Alt+T on a wrap-up explains and sends nothing", async () => {
     ui = await renderConsole({
       welcome: welcome([conversation("c1", { title: "Dana Kim", state: "wrapup", wrapUpBy: ["alice"] })]),

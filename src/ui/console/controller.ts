@@ -9,7 +9,7 @@ import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
-import { slashCommand } from "../keys/bindings.js";
+import { completeSlash, slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import { cursorTo, editorFor, insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
@@ -285,6 +285,13 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "home-scroll-down":
         this.store.dispatch({ type: "page-home-list", direction: command === "home-scroll-up" ? -1 : 1 });
         return;
+      case "complete-slash": {
+        const editor = this.editorIn("home");
+        const typed = editor?.text.slice(0, editor.cursor) ?? "";
+        if (editor && isSlashName(typed)) return this.completeSlashName("home", editor, typed);
+        this.store.dispatch({ type: "next-home-list" });
+        return;
+      }
       case "home-next-list":
         this.store.dispatch({ type: "next-home-list" });
         return;
@@ -332,6 +339,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const mode = modeOf(state);
         const editor = this.editorIn(mode);
         if (!editor) return;
+        const typed = editor.text.slice(0, editor.cursor);
+        if (isSlashName(typed)) return this.completeSlashName(mode, editor, typed);
         const at = nextPlaceholderStart(editor.text, editor.cursor);
         if (at === null) return this.flash("No <parameter> left to fill.");
         this.setField(mode, cursorTo(editor, at));
@@ -735,6 +744,17 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     this.flash(`Opened ${sanitizeLine(row.view.title) || row.id}, closed: read-only.`);
   }
 
+  /** Tab after `/tr`: the name completed as far as the commands it may be agree, a space after a whole one. */
+  private completeSlashName(mode: Mode, editor: LineEditor, typed: string): void {
+    const { completed, candidates } = completeSlash(typed);
+    if (candidates.length === 0)
+      return this.flash(`No command starts with ${sanitizeLine(typed)}; /help lists them.`, "warn");
+    const whole = candidates.length === 1 && !/^\s/.test(editor.text.slice(editor.cursor));
+    const text = whole ? `${completed} ` : completed;
+    if (text !== typed) this.setField(mode, replaceRange(editor, 0, typed.length, text));
+    if (candidates.length > 1) this.flash(candidates.join(" · "));
+  }
+
   /** Every action is reachable as a slash command too (a broken Alt key never blocks a rep). */
   async slash(line: string): Promise<void> {
     const [name = "", ...args] = line.trim().split(/\s+/);
@@ -818,4 +838,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return this.run(command);
     }
   }
+}
+
+/** Whether the text before the cursor is a command's name being typed (not a message that starts with //). */
+function isSlashName(typed: string): boolean {
+  return /^\/(?!\/)\S*$/.test(typed);
 }

@@ -58,6 +58,7 @@ export type CommandId =
   | "note"
   | "quick-reply"
   | "next-parameter"
+  | "complete-slash"
   | "pick"
   | "open-closed"
   | "history"
@@ -398,10 +399,17 @@ export const BINDINGS: Binding[] = [
     id: "next-parameter",
     keys: ["Tab"],
     modes: ["composer"],
-    description: "go to the next <parameter> of a quick reply; type to fill it",
+    description: "complete the /command being typed; else go to the next <parameter> of a quick reply, type to fill it",
   },
   { id: "home-scroll-up", keys: ["PgUp"], modes: ["home"], description: "scroll the highlighted Home list up" },
   { id: "home-scroll-down", keys: ["PgDn"], modes: ["home"], description: "scroll the highlighted Home list down" },
+  {
+    id: "complete-slash",
+    keys: ["Tab"],
+    modes: ["home"],
+    description: "complete the /command being typed",
+    whenText: true,
+  },
   {
     id: "home-next-list",
     keys: ["Tab"],
@@ -806,4 +814,17 @@ export function hintsFor(mode: Mode, holds?: (need: Need) => boolean): string {
 
 export function slashCommand(name: string): Binding | undefined {
   return BINDINGS.find((b) => b.slash === name);
+}
+
+/**
+ * Tab on a slash command's name typed so far (`/tr`): the commands it may still be, and the name extended as far as
+ * they all agree (`/e` → `/end`, which /endconsult and /endconference also start with).
+ */
+export function completeSlash(typed: string): { completed: string; candidates: string[] } {
+  const candidates = [...new Set(BINDINGS.map((b) => b.slash))].filter(
+    (name): name is string => name !== undefined && name.startsWith(typed),
+  );
+  let completed = candidates[0] ?? typed;
+  for (const name of candidates) while (!name.startsWith(completed)) completed = completed.slice(0, -1);
+  return { completed, candidates: candidates.sort() };
 }
