@@ -1,37 +1,16 @@
 // Over a real socket: ids that are also JavaScript property names are unknown ids like any other, and a command that
 // fails part-way leaves the server's memory as its log has it.
-import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { committedSeq, refusal, tempDir } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { committedSeq, refusal, serverPerTest } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer;
-const clients: TestClient[] = [];
-let dataDir: ReturnType<typeof tempDir> | null = null;
+const fixture = serverPerTest();
+const { start, connect, token } = fixture;
 
 beforeEach(async () => {
-  server = await startServer({ port: 0, dataFile: null });
+  await start();
 });
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-  dataDir?.remove();
-  dataDir = null;
-});
-
-async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(server.url, hello).connect();
-  clients.push(client);
-  return client;
-}
-
-function token(id: string): string {
-  return server.org.users.find((u) => u.id === id)!.token;
-}
 
 describe("ids that are JavaScript property names, over the wire", () => {
   it("a customer's status, send and end on constructor or __proto__ are answered not found, and the server stays up", async () => {
@@ -58,22 +37,22 @@ describe("ids that are JavaScript property names, over the wire", () => {
     const visitor = await connect({ role: "customer" });
     const id = (await visitor.request({ type: "start", workstream: "live", text: "Hello" })).conversationId as string;
     await alice.request({ type: "accept", offerId: (await alice.waitForOffer(id)).id });
-    const before = await committedSeq(server);
+    const before = await committedSeq(fixture.server);
     expect(
       (await refusal(alice, { type: "transfer", conversationId: id, target: { kind: "queue", id: "__proto__" } })).code,
     ).toBe("queue/not_found");
-    expect(await committedSeq(server)).toBe(before);
+    expect(await committedSeq(fixture.server)).toBe(before);
     expect(alice.conversations.get(id)).toMatchObject({ state: "active", ownerId: "alice", wrapUpBy: [] });
 
     const other = await connect({ role: "customer" });
     await alice.request({ type: "presence", presence: "away" });
     const open = (await other.request({ type: "start", workstream: "live", text: "Hi" })).conversationId as string;
     const sam = await connect({ role: "supervisor", token: token("sam") });
-    const beforeAssign = await committedSeq(server);
+    const beforeAssign = await committedSeq(fixture.server);
     expect(
       (await refusal(sam, { type: "assign", conversationId: open, target: { kind: "queue", id: "__proto__" } })).code,
     ).toBe("queue/not_found");
-    expect(await committedSeq(server)).toBe(beforeAssign);
+    expect(await committedSeq(fixture.server)).toBe(beforeAssign);
     expect(sam.conversations.get(open)).toMatchObject({ state: "open", queueId: "general" });
   });
 
@@ -81,17 +60,16 @@ describe("ids that are JavaScript property names, over the wire", () => {
     // A conversation offered to Alice whose workstream no org lists, written into the data file before a start (no
     // command can make one: removing a workstream closes its conversations). Force close withdraws the offer (an
     // event), then finds no workstream.
-    dataDir = tempDir("cc-agent-hostile-");
-    const data = join(dataDir.dir, "cc.db");
-    await server.close();
-    server = await startServer({ port: 0, dataFile: data });
+    const data = fixture.dataFile();
+    await fixture.server.close();
+    await start({ dataFile: data });
     const first = await connect({ role: "rep", token: token("alice") });
     await first.request({ type: "presence", presence: "available" });
     const visitor = await connect({ role: "customer" });
     const id = (await visitor.request({ type: "start", workstream: "live", text: "Hello" })).conversationId as string;
     const offer = await first.waitForOffer(id);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await server.close();
+    await Promise.all([first, visitor].map((c) => c.close()));
+    await fixture.server.close();
     const db = new Database(data);
     // Without its snapshot, the start replays the events, the rewritten one too.
     db.prepare("DELETE FROM snapshots").run();
@@ -100,17 +78,17 @@ describe("ids that are JavaScript property names, over the wire", () => {
       .run('"workstreamId":"live"', '"workstreamId":"gone"');
     db.close();
     expect(rewritten.changes).toBe(1);
-    server = await startServer({ port: 0, dataFile: data });
+    await start({ dataFile: data });
 
     const alice = await connect({ role: "rep", token: token("alice") });
     expect(alice.offers.get(offer.id)?.status).toBe("pending");
     const sam = await connect({ role: "supervisor", token: token("sam") });
     expect(sam.conversations.get(id)).toMatchObject({ workstreamId: "gone", offeredTo: { repId: "alice" } });
-    const before = await committedSeq(server);
+    const before = await committedSeq(fixture.server);
     expect((await refusal(sam, { type: "force_close", conversationId: id })).code).toBe("server/internal");
     // Memory is what the log holds: nothing of the failed command written or sent, and the offer it withdrew before
     // failing still Alice's (a new monitor is sent it so; memory kept as the command left it would show no offer).
-    expect(await committedSeq(server)).toBe(before);
+    expect(await committedSeq(fixture.server)).toBe(before);
     expect(alice.offers.get(offer.id)?.status).toBe("pending");
     const fresh = await connect({ role: "supervisor", token: token("sam") });
     expect(fresh.conversations.get(id)).toMatchObject({

@@ -1,49 +1,24 @@
 // A resume shows exactly what a snapshot would: the replay of missed events is filtered per viewer like the
 // snapshot (no Closed conversation, and for customers none a rep ended, P8), and a customer's resume is capped in
 // depth (further back: a snapshot). Over a real WebSocket on port 0.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoOrgFile } from "../../server/org-file.js";
 import { DEFAULT_LIMITS } from "../../server/rate-limit.js";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer, ServerOptions } from "../../server/start-server.js";
 import { signIdentity } from "../../src/protocol/identity.js";
-import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { EventFrame, ServerFrame, Welcome } from "../../src/protocol/messages.js";
-import { committedSeq, RawSocket } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { committedSeq, serverPerTest } from "../helpers/server.js";
+import type { RawSocket } from "../helpers/server.js";
+import type { TestClient } from "../helpers/ws.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-const sockets: RawSocket[] = [];
+const { start, connect, token, raw } = serverPerTest();
 
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server?.close();
-  server = null;
-});
-
-async function start(options: ServerOptions = {}): Promise<RunningServer> {
-  server = await startServer({ port: 0, dataFile: null, ...options });
-  return server;
-}
-
-function token(id: string): string {
-  return server!.org.users.find((u) => u.id === id)!.token;
-}
-
-async function client(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const c = await new TestClient(server!.url, hello).connect();
-  clients.push(c);
-  return c;
-}
+/** The welcome a raw socket that said `hello` was sent. */
+const welcomeOf = (socket: RawSocket) => socket.frames.find((f) => f.type === "welcome") as Welcome;
 
 /** The welcome a plain hello gets (a visitor's changes nothing). */
 async function rawWelcome(hello: Record<string, unknown>): Promise<Welcome> {
-  const socket = await RawSocket.open(server!.url);
-  sockets.push(socket);
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...hello });
-  return (await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome")) as Welcome;
+  return welcomeOf(await raw(hello));
 }
 
 /**
@@ -52,10 +27,8 @@ async function rawWelcome(hello: Record<string, unknown>): Promise<Welcome> {
  */
 async function helloAndReplay(hello: Record<string, unknown>): Promise<{ welcome: Welcome; frames: ServerFrame[] }> {
   const epoch = (await rawWelcome({ role: "customer" })).epoch;
-  const socket = await RawSocket.open(server!.url);
-  sockets.push(socket);
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, epoch, ...hello });
-  const welcome = (await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome")) as Welcome;
+  const socket = await raw({ epoch, ...hello });
+  const welcome = welcomeOf(socket);
   // Frames come in order: once this request is answered, every replayed event is in.
   const probe = hello.role === "customer" ? { type: "status", conversationId: "none" } : { type: "targets" };
   socket.sendJson({ ...probe, reqId: "probe" });
@@ -101,11 +74,11 @@ async function servedAndEnded(
 
 describe("a customer's resume", () => {
   it("SPEC P8: from seq 0 it shows no more than a snapshot: an ended conversation's history does not come back", async () => {
-    await start();
-    const identity = signIdentity(server!.org.secret, { id: "cust-9", name: "Kenny Smith" });
-    const kenny = await client({ role: "customer", identity });
+    const server = await start();
+    const identity = signIdentity(server.org.secret, { id: "cust-9", name: "Kenny Smith" });
+    const kenny = await connect({ role: "customer", identity });
     await servedAndEnded(
-      await client({ role: "rep", token: token("alice") }),
+      await connect({ role: "rep", token: token("alice") }),
       kenny,
       "persistent",
       "My invoice 2291 has my old address",
@@ -124,9 +97,9 @@ describe("a customer's resume", () => {
   });
 
   it("a visitor coming back with their token to a Closed chat gets the snapshot; to an open one, the missed messages", async () => {
-    await start();
-    const visitor = await client({ role: "customer" });
-    const alice = await client({ role: "rep", token: token("alice") });
+    const server = await start();
+    const visitor = await connect({ role: "customer" });
+    const alice = await connect({ role: "rep", token: token("alice") });
     const closed = await servedAndEnded(alice, visitor, "live", "Where is parcel 7781?");
     const closedToken = (
       await helloAndReplay({ role: "customer", conversationToken: closed.conversationToken, lastSeq: 0 })
@@ -135,15 +108,15 @@ describe("a customer's resume", () => {
     expect(textsIn(closedToken)).toEqual([]);
 
     // An ordinary resume is still a resume: a chat going on, a message missed.
-    const other = await client({ role: "customer" });
-    const bob = await client({ role: "rep", token: token("bob") });
+    const other = await connect({ role: "customer" });
+    const bob = await connect({ role: "rep", token: token("bob") });
     await bob.request({ type: "presence", presence: "available" });
     const started = await other.request({ type: "start", workstream: "live", text: "Hello?" });
     const conversationId = started.conversationId as string;
     // Alice or Bob: whoever routing offers it to takes it.
     const rep = await waitFor(() => [alice, bob].find((r) => r.pendingOffer(conversationId)), "an offer");
     await rep.request({ type: "accept", offerId: rep.pendingOffer(conversationId)!.id });
-    const lastSeq = await committedSeq(server!);
+    const lastSeq = await committedSeq(server);
     await rep.request({ type: "send", conversationId, text: "Hi, I am on it." });
     const back = await helloAndReplay({
       role: "customer",
@@ -156,18 +129,18 @@ describe("a customer's resume", () => {
 
   it("goes back at most limits.customerResumeEvents events; further back, a snapshot", async () => {
     const org = demoOrgFile({ secret: "ab".repeat(32), tokens: {} });
-    await start({ org: { ...org, limits: { ...DEFAULT_LIMITS, customerResumeEvents: 5 } } });
-    const visitor = await client({ role: "customer" });
-    const bob = await client({ role: "rep", token: token("bob") });
+    const server = await start({ org: { ...org, limits: { ...DEFAULT_LIMITS, customerResumeEvents: 5 } } });
+    const visitor = await connect({ role: "customer" });
+    const bob = await connect({ role: "rep", token: token("bob") });
     await bob.request({ type: "presence", presence: "available" });
     const started = await visitor.request({ type: "start", workstream: "live", text: "Hello?" });
     const conversationId = started.conversationId as string;
     const conversationToken = started.conversationToken as string;
     await bob.request({ type: "accept", offerId: (await bob.waitForOffer(conversationId)).id });
-    const lastSeq = await committedSeq(server!);
+    const lastSeq = await committedSeq(server);
 
     await bob.request({ type: "send", conversationId, text: "one" });
-    expect((await committedSeq(server!)) - lastSeq).toBeLessThanOrEqual(5);
+    expect((await committedSeq(server)) - lastSeq).toBeLessThanOrEqual(5);
     const near = await helloAndReplay({ role: "customer", conversationToken, lastSeq });
     expect(near.welcome.mode).toBe("resume");
     // A resume sends what was missed, never the whole thread.
@@ -175,7 +148,7 @@ describe("a customer's resume", () => {
 
     for (const text of ["two", "three", "four", "five", "six"])
       await bob.request({ type: "send", conversationId, text });
-    expect((await committedSeq(server!)) - lastSeq).toBeGreaterThan(5);
+    expect((await committedSeq(server)) - lastSeq).toBeGreaterThan(5);
     const far = await helloAndReplay({ role: "customer", conversationToken, lastSeq });
     expect(far.welcome.mode).toBe("snapshot");
     // The snapshot carries the latest messages; the conversation counts them all.
@@ -190,10 +163,10 @@ describe("a customer's resume", () => {
 describe("a supervisor's resume", () => {
   it("replays no history of a conversation the snapshot leaves out (Closed), only that it closed", async () => {
     await start();
-    const visitor = await client({ role: "customer" });
+    const visitor = await connect({ role: "customer" });
     const closedId = (
       await servedAndEnded(
-        await client({ role: "rep", token: token("alice") }),
+        await connect({ role: "rep", token: token("alice") }),
         visitor,
         "live",
         "Card 4111 1111 1111 1111 was charged twice",

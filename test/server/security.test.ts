@@ -1,51 +1,18 @@
 // What a client may see and what the server refuses: other customers' conversations, other reps' work,
 // bad credentials, malformed or oversize frames. The server answers each with a clear code and stays up.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { signIdentity } from "../../src/protocol/identity.js";
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { ServerFrame } from "../../src/protocol/messages.js";
-import { RawSocket, committedSeq, conversationsHeardOf, refusal } from "../helpers/server.js";
+import { committedSeq, conversationsHeardOf, refusal, serverPerTest } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
-let server: RunningServer;
-const clients: TestClient[] = [];
-const sockets: RawSocket[] = [];
+const fixture = serverPerTest();
+const { start, connect, token, raw } = fixture;
 
 beforeEach(async () => {
-  server = await startServer({ port: 0, dataFile: null });
+  await start();
 });
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server.close();
-});
-
-async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(server.url, hello).connect();
-  clients.push(client);
-  return client;
-}
-
-function token(id: string): string {
-  return server.org.users.find((u) => u.id === id)!.token;
-}
-
-async function raw(): Promise<RawSocket> {
-  const socket = await RawSocket.open(server.url);
-  sockets.push(socket);
-  return socket;
-}
-
-/** A raw socket that said hello and got its welcome. */
-async function rawAs(hello: Record<string, unknown>): Promise<RawSocket> {
-  const socket = await raw();
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...hello });
-  await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
-  return socket;
-}
 
 /** Send a hello and expect the server to refuse it: the error frame, then the close code. */
 async function refusedHello(
@@ -76,7 +43,7 @@ describe("who sees what", () => {
     const anns = await offeredTo(alice, ann, "Ann's private question about order 55");
     const bens = (await ben.request({ type: "start", workstream: "live", text: "Ben here" })).conversationId as string;
     const missing = "c999";
-    const before = await committedSeq(server);
+    const before = await committedSeq(fixture.server);
 
     const shape = (answer: { code: string; message: string }, id: string) => ({
       code: answer.code,
@@ -95,7 +62,7 @@ describe("who sees what", () => {
       expect(theirs.message).toBe(`There is no conversation ${anns}.`);
     }
     // Nothing was written (Ann's conversation is as it was), and Ben's own still answers.
-    expect(await committedSeq(server)).toBe(before);
+    expect(await committedSeq(fixture.server)).toBe(before);
     expect(alice.conversations.get(anns)).toMatchObject({ state: "active", ownerId: "alice" });
     expect(await ben.request({ type: "status", conversationId: bens })).toMatchObject({ state: "open", mode: "live" });
   });
@@ -111,7 +78,7 @@ describe("who sees what", () => {
     await bob.request({ type: "presence", presence: "available" });
     const ben = await connect({
       role: "customer",
-      identity: signIdentity(server.org.secret, { id: "cust-ben", name: "Ben Ng" }),
+      identity: signIdentity(fixture.server.org.secret, { id: "cust-ben", name: "Ben Ng" }),
     });
     const bens = await offeredTo(bob, ben, "Ben: hello");
 
@@ -147,7 +114,7 @@ describe("refused credentials", () => {
     });
     expect(close.code).toBe(CloseCode.unauthorized);
     // The client library reports the same refusal to its caller.
-    const client = new TestClient(server.url, { role: "supervisor", token: "also-not-a-token-of-this-org" });
+    const client = new TestClient(fixture.server.url, { role: "supervisor", token: "also-not-a-token-of-this-org" });
     await expect(client.connect()).rejects.toMatchObject({ code: "auth/invalid_token" });
   });
 
@@ -159,10 +126,10 @@ describe("refused credentials", () => {
   });
 
   it("SPEC P9: a forged customer identity closes with 4001", async () => {
-    const genuine = signIdentity(server.org.secret, { id: "cust-1", name: "Real Customer" });
+    const genuine = signIdentity(fixture.server.org.secret, { id: "cust-1", name: "Real Customer" });
     const tampered = { ...genuine, id: "cust-2" };
     const otherOrg = signIdentity("f".repeat(64), { id: "cust-1", name: "Real Customer" });
-    const expired = signIdentity(server.org.secret, { id: "cust-1", expires: Date.now() - 1_000 });
+    const expired = signIdentity(fixture.server.org.secret, { id: "cust-1", expires: Date.now() - 1_000 });
     for (const identity of [tampered, otherOrg, expired]) {
       const { error, close } = await refusedHello({ v: PROTOCOL_VERSION, role: "customer", identity });
       expect(error.code).toBe("auth/invalid_identity");
@@ -199,9 +166,9 @@ describe("refused credentials", () => {
   });
 
   it("a socket that says no hello in time is closed (helloTimeout); one that did stays open past the timeout", async () => {
-    await server.close();
-    server = await startServer({ port: 0, dataFile: null, helloTimeoutMs: 150 });
-    const greeted = await rawAs({ role: "rep", token: token("alice") });
+    await fixture.server.close();
+    await start({ helloTimeoutMs: 150 });
+    const greeted = await raw({ role: "rep", token: token("alice") });
     const silent = await raw();
     expect(await silent.waitForClose()).toMatchObject({ code: CloseCode.helloTimeout, reason: "no hello" });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -233,7 +200,7 @@ describe("bad frames", () => {
       message: "The frame is not valid JSON.",
     });
 
-    const rep = await rawAs({ role: "rep", token: token("alice") });
+    const rep = await raw({ role: "rep", token: token("alice") });
     let from = rep.frames.length;
     const expectError = async (send: () => void, reqId: string | undefined, code: string, message: string | RegExp) => {
       send();
@@ -299,7 +266,7 @@ describe("bad frames", () => {
     await rep.waitForFrame((f) => f.type === "ack" && f.reqId === "ok1", from, "the ack");
     expect(rep.closed).toBeNull();
 
-    const customer = await rawAs({ role: "customer" });
+    const customer = await raw({ role: "customer" });
     customer.sendJson({ type: "accept", reqId: "a1", offerId: "o1" });
     expect(await customer.waitForError("a1")).toMatchObject({
       code: "auth/forbidden",
@@ -312,7 +279,7 @@ describe("bad frames", () => {
     });
 
     // Larger than 64 KiB: ws closes the connection with 1009 (message too big).
-    const big = await rawAs({ role: "rep", token: token("bob") });
+    const big = await raw({ role: "rep", token: token("bob") });
     big.sendJson({ type: "send", reqId: "big", conversationId: "c1", text: "x".repeat(MAX_FRAME_BYTES) });
     expect((await big.waitForClose()).code).toBe(CloseCode.tooBig);
 
@@ -320,7 +287,7 @@ describe("bad frames", () => {
     const fresh = await connect({ role: "rep", token: token("carol") });
     expect(fresh.welcome?.session.userId).toBe("carol");
     expect(await fresh.request({ type: "presence", presence: "available" })).toEqual({});
-    const health = await fetch(`${server.httpUrl}/healthz`);
+    const health = await fetch(`${fixture.server.httpUrl}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok" });
   });
