@@ -1,24 +1,19 @@
 // A long thread lives in the event log, not in the server's memory: a conversation view carries its latest messages
 // and their count, the rest is read a page at a time (`messages`), and a resume sends what was missed, never the
 // whole thread (docs/protocol.md, "Reading a thread" and "Sequence numbers and resume").
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { join } from "node:path";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { demoOrgFile } from "../../server/org-file.js";
 import type { OrgFile } from "../../server/org-file.js";
-import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { ServerFrame, Welcome } from "../../src/protocol/messages.js";
 import { RECENT_MESSAGES } from "../../src/protocol/wire.js";
-import { RawSocket, committedSeq, tempDir } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { committedSeq, serverPerTest } from "../helpers/server.js";
+import type { TestClient } from "../helpers/ws.js";
+import { waitFor } from "../helpers/ws.js";
 
 const THREAD = 10_000;
 
-let tmp: ReturnType<typeof tempDir>;
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-const sockets: RawSocket[] = [];
+const fixture = serverPerTest();
+const { start, connect, token, raw } = fixture;
 
 /** The demo org, with room for one customer to write ten thousand messages in a few seconds. */
 function roomyOrg(): OrgFile {
@@ -28,27 +23,8 @@ function roomyOrg(): OrgFile {
 }
 
 beforeEach(async () => {
-  tmp = tempDir();
-  server = await startServer({ port: 0, dataFile: join(tmp.dir, "cc.db"), org: roomyOrg() });
+  await start({ dataFile: fixture.dataFile(), org: roomyOrg() });
 });
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server?.close();
-  server = null;
-  tmp.remove();
-});
-
-async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(server!.url, hello).connect();
-  clients.push(client);
-  return client;
-}
-
-function token(id: string): string {
-  return server!.org.users.find((u) => u.id === id)!.token;
-}
 
 /** A live chat of `count` customer messages ("line 1" … ), accepted by Alice, who was sent every one live. */
 async function longChat(count: number): Promise<{ alice: TestClient; customer: TestClient; conversationId: string }> {
@@ -74,10 +50,8 @@ describe("a thread of 10,000 messages", () => {
   it("SPEC S1: opened in a second console, it comes with its latest messages and count; every page reads back the whole thread, in order, once", async () => {
     const { conversationId } = await longChat(THREAD);
 
-    const socket = await RawSocket.open(server!.url);
-    sockets.push(socket);
-    socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, role: "rep", token: token("alice") });
-    const welcome = (await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome")) as Welcome;
+    const socket = await raw({ role: "rep", token: token("alice") });
+    const welcome = socket.frames.find((f) => f.type === "welcome") as Welcome;
     const view = welcome.snapshot!.conversations.find((c) => c.id === conversationId)!;
     expect(view.messageCount).toBe(THREAD);
     expect(view.messages!.map((m) => m.text)).toEqual(lines(THREAD - RECENT_MESSAGES + 1, THREAD));
@@ -99,27 +73,16 @@ describe("a thread of 10,000 messages", () => {
   it("SPEC S1: resumed after a disconnect, it gets the messages it missed and nothing else; the whole thread is still there", async () => {
     const { customer, conversationId } = await longChat(THREAD);
 
-    const socket = await RawSocket.open(server!.url);
-    sockets.push(socket);
-    socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, role: "rep", token: token("alice") });
-    const welcome = (await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome")) as Welcome;
-    const lastSeq = await committedSeq(server!);
+    const socket = await raw({ role: "rep", token: token("alice") });
+    const welcome = socket.frames.find((f) => f.type === "welcome") as Welcome;
+    const lastSeq = await committedSeq(fixture.server);
     await socket.close();
 
     for (const n of [THREAD + 1, THREAD + 2, THREAD + 3])
       await customer.request({ type: "send", conversationId, text: `line ${n}`, clientId: `k${n}` });
 
-    const again = await RawSocket.open(server!.url);
-    sockets.push(again);
-    again.sendJson({
-      type: "hello",
-      v: PROTOCOL_VERSION,
-      role: "rep",
-      token: token("alice"),
-      lastSeq,
-      epoch: welcome.epoch,
-    });
-    const resumed = (await again.waitForFrame((f) => f.type === "welcome", 0, "welcome")) as Welcome;
+    const again = await raw({ role: "rep", token: token("alice"), lastSeq, epoch: welcome.epoch });
+    const resumed = again.frames.find((f) => f.type === "welcome") as Welcome;
     expect(resumed.mode).toBe("resume");
     // Frames come in order: once this request is answered, every replayed event is in.
     again.sendJson({ type: "targets", reqId: "probe" });

@@ -1,46 +1,22 @@
 // A client that sends its hello and a request in one write (a pipelining client, or a reconnect flushing its queue):
 // the welcome comes first, then the events it missed, then the answer to its request. The welcome is read from the
 // store asynchronously, and the request waits for it. Real server, real data file, one TCP write for both frames.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Socket } from "node:net";
-import { join } from "node:path";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
 import type { ServerFrame } from "../../src/protocol/messages.js";
-import { RawSocket, tempDir } from "../helpers/server.js";
-import { TestClient } from "../helpers/ws.js";
+import { serverPerTest } from "../helpers/server.js";
+import type { RawSocket } from "../helpers/server.js";
 
-let tmp: ReturnType<typeof tempDir>;
-let server: RunningServer;
-const clients: TestClient[] = [];
-const sockets: RawSocket[] = [];
+const fixture = serverPerTest();
+const { start, connect, token, raw } = fixture;
 
 beforeEach(async () => {
-  tmp = tempDir("cc-agent-welcome-");
-  server = await startServer({ port: 0, dataFile: join(tmp.dir, "cc.db") });
+  await start({ dataFile: fixture.dataFile() });
 });
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server.close();
-  tmp.remove();
-});
-
-async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(server.url, hello).connect();
-  clients.push(client);
-  return client;
-}
-
-function token(id: string): string {
-  return server.org.users.find((u) => u.id === id)!.token;
-}
 
 /** Both frames leave in one write, so that the server reads them in one go. */
 async function pipelined(frames: Record<string, unknown>[]): Promise<RawSocket> {
-  const socket = await RawSocket.open(server.url);
-  sockets.push(socket);
+  const socket = await raw();
   const tcp = (socket.ws as unknown as { _socket: Socket })._socket;
   tcp.cork();
   for (const frame of frames) socket.sendJson(frame);
@@ -70,7 +46,6 @@ describe("a hello and a request in one write", () => {
     const lastSeq = alice.client.lastSeq!;
     const epoch = alice.welcome!.epoch;
     await alice.close();
-    clients.splice(clients.indexOf(alice), 1);
     await customer.request({ type: "send", conversationId, text: "missed one", clientId: "m1" });
     await customer.request({ type: "send", conversationId, text: "missed two", clientId: "m2" });
 
