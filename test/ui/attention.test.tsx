@@ -74,7 +74,8 @@ describe("attention", () => {
     chalk.level = 1;
     ui = await renderConsole({ welcome: welcome([conversation("c1")], [], me({ presence: "rona" })) });
     const hint = ui.frame().split("\n").at(-2)!;
-    expect(stripSgr(hint)).toContain("RONA: you missed an offer");
+    // One warning sign, the footer's: the text does not bring a second.
+    expect(stripSgr(hint)).toMatch(/^⚠ RONA: you missed an offer/);
     expect(colourAt(hint, "RONA: you missed")).toBe("31");
   });
 

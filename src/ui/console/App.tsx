@@ -41,7 +41,7 @@ import type { Session, UiState } from "../mirror/state.js";
 import { cellWidth, field } from "../text/index.js";
 import type { Store } from "../mirror/store.js";
 import type { Theme } from "../theme/theme.js";
-import { border, fg, PRESENCE_LABEL, severity, WAIT_LABEL } from "../theme/theme.js";
+import { border, fg, severity, WAIT_LABEL } from "../theme/theme.js";
 
 const PICKER_TITLE = {
   transfer: "Transfer to",
@@ -138,7 +138,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const ronaHint: Hint | null =
     state.me?.presence === "rona"
       ? {
-          text: `${PRESENCE_LABEL.rona.glyph} RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`,
+          // The footer draws an alert's ⚠ itself.
+          text: `RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`,
           level: "alert",
         }
       : null;
