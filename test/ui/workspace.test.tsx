@@ -166,7 +166,9 @@ describe("sessions (S)", () => {
 
     await ui.press(KEYS.alt("0"));
     const frame = await ui.waitForFrame((f) => f.includes("Open work items to pick (1)"), "open items");
-    expect(frame).toContain("My work items (2)");
+    // Each list says how to reach its items: Alt+1…9 (not Alt+N, which rejects an offer), /pick N, /open N.
+    expect(frame).toContain("My work items (2) · Alt+1…9 opens");
+    expect(frame).toContain("Open work items to pick (1) · /pick N");
     expect(frame).toContain("Dana Kim · General · Active");
     expect(frame).toContain("Kenny Smith · Billing · Waiting");
     expect(frame).toContain("1. Visitor 9 · Billing · waiting 1:05");

@@ -12,7 +12,7 @@ const HEADING: Record<HomeList, (total: number) => string> = {
   open: (n) => `Open work items to pick (${n})`,
   closed: (n) => `Recently closed (${n})`,
 };
-const HOW: Record<HomeList, string> = { mine: "Alt+N opens", open: "/pick N", closed: "/open N, read-only" };
+const HOW: Record<HomeList, string> = { mine: "Alt+1…9 opens", open: "/pick N", closed: "/open N, read-only" };
 const EMPTY: Record<HomeList, string> = {
   mine: "nothing yet — offers appear here when you are Available",
   open: "none waiting",
