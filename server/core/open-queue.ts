@@ -46,9 +46,9 @@ export class OpenQueue implements Iterable<string> {
     return this.ticketOfId.get(id);
   }
 
-  /** Join at the end. A conversation is queued once: joining twice is a programmer error, as in evolve. */
+  /** Join at the end. A conversation is queued once: one already queued keeps its place. */
   push(id: string): void {
-    if (this.ticketOfId.has(id)) throw new Error(`open queue: ${id} is queued already`);
+    if (this.ticketOfId.has(id)) return;
     const ticket = this.nextTicket++;
     this.ticketOfId.set(id, ticket);
     this.slots.push(id);
