@@ -1,32 +1,21 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLogger } from "../../server/logger.js";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { serverPerTest } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | undefined;
-const clients: TestClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-});
+const { start, connect, token } = serverPerTest();
 
 describe("server logs", () => {
   it("go to a file with levels and never carry message text or customer details (SPEC L6)", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "cc-agent-logs-")), "server.log");
     const logger = createLogger({ level: "trace", file });
-    server = await startServer({ port: 0, dataFile: null, logger });
-    const alice = await new TestClient(server.url, {
-      role: "rep",
-      token: server.org.users.find((u) => u.id === "alice")!.token,
-    }).connect();
-    clients.push(alice);
+    const server = await start({ logger });
+    const alice = await connect({ role: "rep", token: token("alice") });
     await alice.request({ type: "presence", presence: "available" });
-    const customer = await new TestClient(server.url, { role: "customer" }).connect();
-    clients.push(customer);
+    const customer = await connect({ role: "customer" });
     const secretText = "my e-mail is melissa@gmail.com and card 4111 1111 1111 1111";
     const { conversationId } = (await customer.request({ type: "start", workstream: "live", text: secretText })) as {
       conversationId: string;
@@ -35,7 +24,6 @@ describe("server logs", () => {
     // A bad frame is logged at debug level at most, and without its content.
     await customer.refused({ type: "send", conversationId: "c999", text: secretText });
     await server.close();
-    server = undefined;
     logger.flush();
     const log = await waitFor(() => {
       const text = readFileSync(file, "utf8");

@@ -1,62 +1,24 @@
 // Rate limits over a real WebSocket: a flood is refused with `protocol/rate_limited` and when to retry, and not
 // stored; the limits come from the org file; sockets without hello are capped per address; and the bundled client
 // backs off and sends again, so that a burst larger than the bucket is delivered whole, once, in order.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoOrgFile } from "../../server/org-file.js";
 import type { OrgFile } from "../../server/org-file.js";
 import { DEFAULT_LIMITS } from "../../server/rate-limit.js";
 import type { Limits } from "../../server/rate-limit.js";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer, ServerOptions } from "../../server/start-server.js";
 import { signIdentity } from "../../src/protocol/identity.js";
 import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { Ack, ErrorFrame, ServerFrame } from "../../src/protocol/messages.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { observe, RawSocket } from "../helpers/server.js";
+import { observe, serverPerTest } from "../helpers/server.js";
 import { TestClient, waitFor } from "../helpers/ws.js";
 
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-const sockets: RawSocket[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  await server?.close();
-  server = null;
-});
+const fixture = serverPerTest();
+const { start, connect, token, raw, track } = fixture;
 
 function orgWith(limits: Partial<Limits>): OrgFile {
   const org = demoOrgFile({ secret: "ab".repeat(32), tokens: {} });
   return { ...org, limits: { ...DEFAULT_LIMITS, ...limits } };
-}
-
-async function start(options: ServerOptions = {}): Promise<RunningServer> {
-  server = await startServer({ port: 0, dataFile: null, ...options });
-  return server;
-}
-
-function token(id: string): string {
-  return server!.org.users.find((u) => u.id === id)!.token;
-}
-
-async function raw(): Promise<RawSocket> {
-  const socket = await RawSocket.open(server!.url);
-  sockets.push(socket);
-  return socket;
-}
-
-async function rawAs(hello: Record<string, unknown>): Promise<RawSocket> {
-  const socket = await raw();
-  socket.sendJson({ type: "hello", v: PROTOCOL_VERSION, ...hello });
-  await socket.waitForFrame((f) => f.type === "welcome", 0, "welcome");
-  return socket;
-}
-
-async function client(hello: ConstructorParameters<typeof TestClient>[1], reconnect = false): Promise<TestClient> {
-  const c = await new TestClient(server!.url, hello, { reconnect }).connect();
-  clients.push(c);
-  return c;
 }
 
 const answered = (frames: ServerFrame[], reqId: string) =>
@@ -68,8 +30,7 @@ function isRateLimited(frame: ServerFrame | undefined): frame is ErrorFrame {
 
 /** A conversation's thread as the server holds it: what a supervisor connecting now is sent. */
 async function thread(conversationId: string) {
-  const supervisor = await observe(server!);
-  clients.push(supervisor);
+  const supervisor = track(await observe(fixture.server));
   return supervisor.thread(conversationId);
 }
 
@@ -81,7 +42,7 @@ describe("a flood", () => {
   it("one visitor's 2,000 messages at once: the customer bucket's burst is stored, the rest refused with when to retry", async () => {
     const clock = new ManualClock(Date.parse("2026-03-04T10:00:00Z"));
     await start({ clock });
-    const visitor = await rawAs({ role: "customer" });
+    const visitor = await raw({ role: "customer" });
     visitor.sendJson({ type: "start", reqId: "s", workstream: "live", text: "m0" });
     const ack = await visitor.waitForFrame((f) => f.type === "ack" && f.reqId === "s", 0, "the start ack");
     const conversationId = (ack as Ack).result!.conversationId as string;
@@ -125,9 +86,9 @@ describe("a flood", () => {
       clock,
       org: orgWith({ customer: { burst: 3, perSecond: 1 }, connection: { burst: 5, perSecond: 1 } }),
     });
-    const identity = signIdentity(server!.org.secret, { id: "cust-7", name: "Kenny Smith" });
-    const first = await rawAs({ role: "customer", identity });
-    const second = await rawAs({ role: "customer", identity });
+    const identity = signIdentity(fixture.server.org.secret, { id: "cust-7", name: "Kenny Smith" });
+    const first = await raw({ role: "customer", identity });
+    const second = await raw({ role: "customer", identity });
     for (const [socket, reqId] of [
       [first, "a"],
       [second, "b"],
@@ -141,7 +102,7 @@ describe("a flood", () => {
     expect(await second.waitForError("d")).toMatchObject({ code: "protocol/rate_limited", retryAfterMs: 1000 });
 
     // A rep: the hello took one of five tokens; four requests pass, the fifth is refused.
-    const rep = await rawAs({ role: "rep", token: token("alice") });
+    const rep = await raw({ role: "rep", token: token("alice") });
     for (let i = 1; i <= 5; i++) rep.sendJson({ type: "targets", reqId: `t${i}` });
     await waitFor(() => answered(rep.frames, "t5"), "the fifth answer");
     expect([1, 2, 3, 4].map((i) => answered(rep.frames, `t${i}`)?.type)).toEqual(["ack", "ack", "ack", "ack"]);
@@ -190,8 +151,7 @@ describe("sockets without hello", () => {
     // The cap is full again (two silent ones and this one): the bundled client is refused, does not give up, and
     // gets in by itself once a silent socket goes away.
     const third = await raw();
-    const bob = new TestClient(server!.url, { role: "rep", token: token("bob") }, { reconnect: true });
-    clients.push(bob);
+    const bob = track(new TestClient(fixture.server.url, { role: "rep", token: token("bob") }, { reconnect: true }));
     const states: string[] = [];
     bob.client.on("state", (state: string) => states.push(state));
     const connected = bob.connect();
@@ -207,9 +167,9 @@ describe("the bundled client", () => {
     await start({
       org: orgWith({ customer: { burst: 20, perSecond: 200 }, connection: { burst: 20, perSecond: 200 } }),
     });
-    const alice = await client({ role: "rep", token: token("alice") });
+    const alice = await connect({ role: "rep", token: token("alice") });
     await alice.request({ type: "presence", presence: "available" });
-    const customer = await client({ role: "customer" });
+    const customer = await connect({ role: "customer" });
     const started = await customer.request({ type: "start", workstream: "live", text: "hello" });
     const conversationId = started.conversationId as string;
     const offer = await alice.waitForOffer(conversationId);
@@ -242,9 +202,9 @@ describe("the bundled client", () => {
 
   it("the default limits leave a rep's and a customer's ordinary bursts alone", async () => {
     await start();
-    const alice = await client({ role: "rep", token: token("alice") });
+    const alice = await connect({ role: "rep", token: token("alice") });
     await alice.request({ type: "presence", presence: "available" });
-    const customer = await client({ role: "customer" });
+    const customer = await connect({ role: "customer" });
     let refusals = 0;
     customer.client.on("rate-limited", () => refusals++);
     alice.client.on("rate-limited", () => refusals++);

@@ -1,14 +1,12 @@
 // The HTTP side of the chat widget (server/http-routes.ts): what is served and with which headers, the
 // widget config without secrets, demo identities for the demo org only, the Origin check of WebSocket
 // upgrades, and conversation tokens scoped to one conversation.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { parseOrgFile } from "../../server/org-file.js";
-import { startServer } from "../../server/start-server.js";
-import type { RunningServer } from "../../server/start-server.js";
 import { signIdentity, verifyIdentity } from "../../src/protocol/identity.js";
-import { refusal } from "../helpers/server.js";
-import { TestClient, waitFor } from "../helpers/ws.js";
+import { refusal, serverPerTest } from "../helpers/server.js";
+import { waitFor } from "../helpers/ws.js";
 
 const SECRET = "widget-http-secret-0123456789abcdefghijk";
 
@@ -30,23 +28,13 @@ function org(widget: Record<string, unknown> = {}) {
   });
 }
 
-let server: RunningServer;
-const clients: TestClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-});
-
-async function connect(hello: ConstructorParameters<typeof TestClient>[1]): Promise<TestClient> {
-  const client = await new TestClient(server.url, hello).connect();
-  clients.push(client);
-  return client;
-}
+const fixture = serverPerTest();
+const { start, connect } = fixture;
 
 /** Open /ws with these headers: "open", or the HTTP status the upgrade was refused with. */
 function upgrade(headers: Record<string, string>): Promise<string> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(server.url, { headers });
+    const ws = new WebSocket(fixture.server.url, { headers });
     ws.on("open", () => {
       ws.close();
       resolve("open");
@@ -61,7 +49,7 @@ function upgrade(headers: Record<string, string>): Promise<string> {
 
 describe("widget files and the demo page", () => {
   it("are served with their types, nosniff, and a strict CSP on the page", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    const server = await start();
     const js = await fetch(`${server.httpUrl}/widget.js`);
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
@@ -89,7 +77,7 @@ describe("widget files and the demo page", () => {
   });
 
   it("serves nothing else: no other paths, no way out of the widget folder, no other methods", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    const server = await start();
     for (const path of [
       "/",
       "/widget.ts",
@@ -118,7 +106,7 @@ describe("GET /widget/config", () => {
       timeOnPageSeconds: 45,
       message: "Need a hand?",
     };
-    server = await startServer({ port: 0, dataFile: null, org: org({ proactive: true, rules: [rule] }) });
+    const server = await start({ org: org({ proactive: true, rules: [rule] }) });
     const response = await fetch(`${server.httpUrl}/widget/config`);
     const text = await response.text();
     expect(text).not.toContain(SECRET);
@@ -149,9 +137,7 @@ describe("GET /widget/config", () => {
   });
 
   it("SPEC PC2, PC3: answers pages of allowed origins (CORS), refuses others, and has no rules when proactive is off", async () => {
-    server = await startServer({
-      port: 0,
-      dataFile: null,
+    const server = await start({
       org: org({
         allowedOrigins: ["https://shop.fabrikam.example"],
         proactive: false,
@@ -175,7 +161,7 @@ describe("GET /widget/config", () => {
 
 describe("GET /demo/identity (cc-agent demo only)", () => {
   const identityOf = async (query: string) => {
-    const response = await fetch(`${server.httpUrl}/demo/identity?${query}`);
+    const response = await fetch(`${fixture.server.httpUrl}/demo/identity?${query}`);
     expect(response.headers.get("cache-control")).toBe("no-store");
     return {
       status: response.status,
@@ -187,7 +173,7 @@ describe("GET /demo/identity (cc-agent demo only)", () => {
   };
 
   it("SPEC P9: under cc-agent demo, signs a short-lived identity with an unguessable id, which only its holder can reuse", async () => {
-    server = await startServer({ port: 0, dataFile: null, demoIdentities: true });
+    const server = await start({ demoIdentities: true });
     const first = (await identityOf(`name=${encodeURIComponent("Kenny  Smith ")}`)).body.identity!;
     expect(first).toMatchObject({ name: "Kenny Smith" });
     expect(first.id).toMatch(/^demo-[0-9a-f]{24}$/);
@@ -218,22 +204,20 @@ describe("GET /demo/identity (cc-agent demo only)", () => {
     "Demo identities exist only under `cc-agent demo` (or --unsafe-demo-identities) with the built-in demo org. With --org, your web backend signs customer identities.";
 
   it("SPEC P9: a plain server, even with the built-in demo org, signs no identities", async () => {
-    server = await startServer({ port: 0, dataFile: null });
+    const server = await start();
     expect(await identityOf("name=Kenny")).toEqual({ status: 404, body: { error: NOT_HERE } });
     expect(await (await fetch(`${server.httpUrl}/widget/config`)).json()).toMatchObject({ demo: false });
   });
 
   it("SPEC P9: with --org it does not exist, whatever the options: the org's backend signs identities, never the server", async () => {
-    server = await startServer({ port: 0, dataFile: null, org: org(), demoIdentities: true });
+    await start({ org: org(), demoIdentities: true });
     expect(await identityOf("name=Kenny")).toEqual({ status: 404, body: { error: NOT_HERE } });
   });
 });
 
 describe("who may open /ws", () => {
   it("SPEC PC2: browsers from the server's own origin or an allowed origin; other origins get 403; Node clients (no Origin) stay allowed", async () => {
-    server = await startServer({
-      port: 0,
-      dataFile: null,
+    const server = await start({
       org: org({ allowedOrigins: ["https://www.fabrikam.example"] }),
     });
     expect(await upgrade({})).toBe("open");
@@ -260,7 +244,7 @@ describe("who may open /ws", () => {
 
 describe("conversation tokens are scoped to one conversation", () => {
   it("a token reaches its own conversation only: no other conversation of the same customer, and no new one", async () => {
-    server = await startServer({ port: 0, dataFile: null, org: org() });
+    await start({ org: org() });
     const identity = signIdentity(SECRET, { id: "cust-9", name: "Kenny Smith" });
     const kenny = await connect({ role: "customer", identity });
     const persistent = await kenny.request({ type: "start", workstream: "persistent", text: "about my invoice" });
