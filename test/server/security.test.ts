@@ -171,7 +171,10 @@ describe("refused credentials", () => {
     const greeted = await raw({ role: "rep", token: token("alice") });
     const silent = await raw();
     expect(await silent.waitForClose()).toMatchObject({ code: CloseCode.helloTimeout, reason: "no hello" });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The greeted socket's timer, had it been left running, fired before the silent one's (it opened first): a round
+    // trip after that would follow the close its timer sent, on the same connection.
+    greeted.sendJson({ type: "targets", reqId: "after-timeout" });
+    await greeted.waitForFrame((f) => f.reqId === "after-timeout", 0, "an answer past the timeout");
     expect(greeted.closed).toBeNull();
   });
 
