@@ -82,7 +82,7 @@ let readMs: number[] = [];
 function watchReads(running: RunningServer): void {
   const gateway = running.hub.gateway as unknown as {
     onRequest(connection: unknown, request: { type: string; reqId?: string }): void;
-    send(connection: unknown, frame: { reqId?: string }): void;
+    out: { send(connection: unknown, frame: { reqId?: string }): void };
   };
   const dispatched = new Map<string, number>();
   const dispatch = gateway.onRequest.bind(gateway);
@@ -90,8 +90,9 @@ function watchReads(running: RunningServer): void {
     if (request.type === "messages" && request.reqId !== undefined) dispatched.set(request.reqId, performance.now());
     dispatch(connection, request);
   };
-  const send = gateway.send.bind(gateway);
-  gateway.send = (connection, frame) => {
+  const out = gateway.out;
+  const send = out.send.bind(out);
+  out.send = (connection, frame) => {
     send(connection, frame);
     const at = frame.reqId === undefined ? undefined : dispatched.get(frame.reqId);
     if (at === undefined) return;

@@ -57,8 +57,8 @@ export function initialState(org: Org): State {
 
 /**
  * A state from a snapshot (JSON), in this version's shape: its records keyed by ids are dictionaries again (dict.ts),
- * each queue's ids an OpenQueue again; and a snapshot written by an earlier version had conversations carrying their messages' client ids (`clientIds`),
- * which are now an index built from the messages (indexes.ts).
+ * each queue's ids an OpenQueue again; and a snapshot written by an earlier version had conversations carrying their
+ * messages' client ids (`clientIds`), which are now an index built from the messages (indexes.ts).
  */
 export function upgradeState(state: State): State {
   dictionaries(state);

@@ -1,7 +1,7 @@
 // The routing domain's data: state, commands, events and errors. Everything here is plain JSON (a queue's open
 // conversations, an OpenQueue, are written as their ids) so that the state can be snapshotted and events stored and
-// replayed as they are. Records keyed by ids (`Dict`) are
-// dictionaries without a prototype in memory (dict.ts), so that any string is an id.
+// replayed as they are. Records keyed by ids (`Dict`) are dictionaries without a prototype in memory (dict.ts), so
+// that any string is an id.
 import type { Dict } from "./dict.js";
 import type { Mode, Org, Role } from "./org.js";
 import type { SentimentStep } from "./sentiment.js";

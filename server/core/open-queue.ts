@@ -84,7 +84,10 @@ export class OpenQueue implements Iterable<string> {
     yield* this.from(0);
   }
 
-  /** The ids whose ticket is `ticket` or later, in order. Stop before anything leaves the queue. */
+  /**
+   * The ids whose ticket is `ticket` or later, in order. Nothing may leave the queue while this is walked (a leave may
+   * compact the slots under it): routing only offers as it walks.
+   */
   *from(ticket: number): Generator<string, void, undefined> {
     for (let slot = Math.max(this.head, this.slotFrom(ticket)); slot < this.slots.length; slot++) {
       const id = this.slots[slot];

@@ -174,7 +174,7 @@ describe("refused credentials", () => {
     // The greeted socket's timer, had it been left running, fired before the silent one's (it opened first): a round
     // trip after that would follow the close its timer sent, on the same connection.
     greeted.sendJson({ type: "targets", reqId: "after-timeout" });
-    await greeted.waitForFrame((f) => f.reqId === "after-timeout", 0, "an answer past the timeout");
+    await greeted.waitForFrame((f) => "reqId" in f && f.reqId === "after-timeout", 0, "an answer past the timeout");
     expect(greeted.closed).toBeNull();
   });
 
