@@ -210,8 +210,9 @@ export const GAPS: Record<string, string> = {
     "≈1.5 µs each on this machine; with a queue, routing also looks at the next conversation and finds nobody for it (~1 µs), and " +
     "at 100k conversations the state's dictionaries outgrow the CPU caches: the head of a long queue arrived long ago, so " +
     "its record is read from memory, not from a cache. What remained O(queue) — the scans, and the array spliced at each " +
-    "assignment (see Fixed) — is gone: alternating with none queued in the same child, the 100k figure is 4.7–4.8 µs " +
-    "against 3.2–3.3 (2026-12-07, two runs).",
+    "assignment (see Fixed) — is gone: alternating with none queued in the same child, the 100k figure was 4.7–4.8 µs " +
+    "against 3.2–3.3 in two runs beside the benchmark (2026-12-07), and in the benchmark's own run, on a slower phase " +
+    "of the machine, 5.24 against 3.50: at the goal's edge either way.",
   "routing-core-1000":
     "As with 100 reps: four events per decision, plus the next conversation in the queue looked at; no step scans the reps " +
     "any more. With 1,000 reps the figure with none queued is itself higher (4.0–4.5 µs: a thousand users' records and a " +
