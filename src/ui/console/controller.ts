@@ -5,18 +5,17 @@ import { reasonsFor } from "../../protocol/rules.js";
 import { pickedPresence } from "../components/presence-items.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
 import type { ConversationView, HistoryItemView } from "../../protocol/views.js";
-import { COMPOSER_LIMIT } from "../components/Composer.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import { completeSlash, slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
-import { cursorTo, editorFor, insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
+import { editorFor, insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
 import { attentionOrder, currentOffer, isConsulting } from "../mirror/selectors.js";
 import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
-import { PRESENCE_LABEL, STATE_LABEL } from "../theme/theme.js";
+import { PRESENCE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
 import { homeLayout, shownRange } from "./home-layout.js";
@@ -24,10 +23,11 @@ import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 import { placeholderAt, placeholders } from "../../protocol/quick-replies.js";
 import type { QuickReply } from "../../protocol/quick-replies.js";
-import { nextPlaceholderStart } from "./templates.js";
 import { historyOrigin, historyText } from "./history.js";
 import type { Store } from "../mirror/store.js";
 import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/earlier.js";
+import { note, noteFromComposer, nextParameter, send } from "./compose.js";
+import type { ConsoleContext } from "./context.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -46,9 +46,31 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
   private historyFocus: string = "home";
   /** When each conversation's history was last asked for on focus: quick switching asks again at most this often. */
   private readonly historyAskedAt = new Map<string, number>();
+  /** This controller as the composer, the pickers and the slash commands act through it. */
+  private readonly context: ConsoleContext;
 
   constructor(store: Store<UiState, Action>, client: ConsoleClient, options: ControllerOptions) {
     super(store, client, options);
+    this.context = {
+      store,
+      client,
+      options,
+      get state() {
+        return store.getState();
+      },
+      now: () => this.now(),
+      flash: (text, level) => this.flash(text, level),
+      call: (body) => this.call(body),
+      newClientId: (prefix) => this.newClientId(prefix),
+      focusedSession: () => this.focusedSession(),
+      draft: (mode) => this.draft(mode),
+      setDraft: (mode, text, sent) => this.setDraft(mode, text, sent),
+      editorIn: (mode) => this.editorIn(mode),
+      setField: (mode, editor) => this.setField(mode, editor),
+      run: (command) => this.run(command),
+      slash: (line) => this.slash(line),
+      quit: () => this.quit(),
+    };
     // Whenever a session of a signed-in customer comes into focus, its earlier conversations are asked for (anew:
     // conversations close meanwhile), so that the details list them.
     store.subscribe(() => {
@@ -315,7 +337,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         });
         return;
       case "send":
-        return this.send();
+        return send(this.context);
       case "newline": {
         const mode = modeOf(state);
         const editor = this.editorIn(mode);
@@ -332,7 +354,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return;
       }
       case "note":
-        return this.noteFromComposer();
+        return noteFromComposer(this.context);
       case "quick-reply":
         return this.openQuickReplies("");
       case "next-parameter": {
@@ -341,10 +363,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         if (!editor) return;
         const typed = editor.text.slice(0, editor.cursor);
         if (isSlashName(typed)) return this.completeSlashName(mode, editor, typed);
-        const at = nextPlaceholderStart(editor.text, editor.cursor);
-        if (at === null) return this.flash("No <parameter> left to fill.");
-        this.setField(mode, cursorTo(editor, at));
-        return;
+        return nextParameter(this.context, mode, editor);
       }
       case "pick":
         return this.flash("Type /pick N on Home: N from the open work items listed there.");
@@ -432,66 +451,6 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     this.store.dispatch({ type: "picker", picker: { kind: "wrapup", conversationId, filter: "", index: 0, after } });
   }
 
-  private async send(): Promise<void> {
-    const mode = modeOf(this.state);
-    const text = this.draft(mode);
-    if (text.trim() === "") return;
-    if (text.startsWith("/") && !text.startsWith("//")) {
-      this.setDraft(mode, "", true);
-      return this.slash(text);
-    }
-    if (mode === "home") return this.flash("Home takes commands: /pick 1, /status available, /help.", "warn");
-    const session = this.focusedSession()!;
-    const body = text.startsWith("//") ? text.slice(1) : text;
-    if ([...body].length > COMPOSER_LIMIT)
-      return this.flash(
-        `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send.`,
-        "error",
-      );
-    // A consultant's line goes to the rep only (a staff-only note), never to the customer.
-    if (isConsulting(session.view, this.state.me?.id)) {
-      this.setDraft(mode, "", true);
-      if (await this.call({ type: "note", conversationId: session.id, text: body }))
-        this.flash(`Sent to ${sanitizeLine(session.view.ownerName ?? "the rep")} only; the customer never sees it.`);
-      else this.setDraft(mode, text);
-      return;
-    }
-    // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it.
-    const unfilled = placeholders(body)[0];
-    if (unfilled) {
-      const editor = this.editorIn(mode);
-      const offset = text.length - body.length;
-      if (editor) this.setField(mode, cursorTo(editor, unfilled.start + offset));
-      return this.flash(
-        `Fill in <${unfilled.label}> first (type its value; Tab goes to the next one); your message is still in the composer.`,
-        "error",
-      );
-    }
-    // L8: < and > are reserved for template parameters; the draft stays as it is.
-    if (/[<>]/.test(body))
-      return this.flash(
-        "< and > are reserved for template parameters and cannot be sent; your message is still in the composer.",
-        "error",
-      );
-    if (session.view.state !== "active")
-      return this.flash(
-        `This conversation is ${STATE_LABEL[session.view.state]?.word ?? session.view.state}; messages cannot be sent (your draft is kept).`,
-        "warn",
-      );
-    const clientId = this.newClientId("");
-    this.setDraft(mode, "", true);
-    this.store.dispatch({ type: "submit-draft", conversationId: session.id, clientId, text: body });
-    try {
-      await this.client.request({ type: "send", conversationId: session.id, text: body, clientId });
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? "";
-      // Offline or timed out: the outbox keeps it and the client resends it once back (same clientId).
-      if (code.startsWith("connection/") || code === "request/timeout") return;
-      this.store.dispatch({ type: "outbox-failed", conversationId: session.id, clientId, text: body });
-      this.flash((error as Error).message, "error");
-    }
-  }
-
   private async clearOrQuit(): Promise<void> {
     const state = this.state;
     if (state.dialog) return this.store.dispatch({ type: "dialog", dialog: null });
@@ -519,37 +478,6 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         personal: this.options.quickReplies ?? [],
       },
     });
-  }
-
-  /** Alt+O: the composer's text becomes a note (staff only); it stays in the composer if the note is refused. */
-  private async noteFromComposer(): Promise<void> {
-    const mode = modeOf(this.state);
-    const text = this.draft(mode);
-    if (text.trim() === "") return this.flash("Type the note in the composer, then Alt+O (or /note text).");
-    this.setDraft(mode, "", true);
-    if (!(await this.note(text, null))) this.setDraft(mode, text);
-  }
-
-  /** A note for staff in the focused conversation; `/note text` comes back to the composer if it is refused. */
-  private async note(text: string, line: string | null): Promise<boolean> {
-    const session = this.focusedSession();
-    const restore = () => (line !== null ? this.setDraft("composer", line) : undefined);
-    if (!session) {
-      this.flash("Open a conversation to write a note in it.", "warn");
-      return false;
-    }
-    if (text.trim() === "") {
-      restore();
-      this.flash("Usage: /note text — a note for staff, never shown to the customer.", "warn");
-      return false;
-    }
-    const result = await this.call({ type: "note", conversationId: session.id, text });
-    if (!result) {
-      restore();
-      return false;
-    }
-    this.flash("Note saved: staff see it, the customer never does.");
-    return true;
   }
 
   async quit(): Promise<void> {
@@ -823,7 +751,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       }
       case "note":
         // The note keeps its line breaks and spacing.
-        await this.note(line.replace(/^\s*\/note\s?/, ""), line);
+        await note(this.context, line.replace(/^\s*\/note\s?/, ""), line);
         return;
       case "quick-reply":
         return this.openQuickReplies(arg);
