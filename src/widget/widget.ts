@@ -22,16 +22,10 @@ import { buildElements, messageNode } from "./elements.js";
 import { initials, transcript } from "./format.js";
 import type { DisplayMessage } from "./format.js";
 import { inTimeFrame, urlMatches } from "./rules.js";
-import type {
-  Entry,
-  OutboxItem,
-  Pending,
-  RequestError,
-  RequestResult,
-  SignedIdentity,
-  WidgetConfig,
-  WorkstreamConfig,
-} from "./types.js";
+import { pageContext, widgetConfig } from "./config.js";
+import { createState } from "./state.js";
+import { storageGet, storageSet } from "./storage.js";
+import type { Entry, Pending, RequestError, RequestResult, SignedIdentity } from "./types.js";
 import type { InvitationRule } from "./rules.js";
 
 /** SPEC PC4: an invitation the customer neither accepts nor dismisses closes after one minute. Fixed: no setting changes it. */
@@ -55,84 +49,16 @@ function main(): void {
   const visitKey = "cc-agent:visited:" + base;
   const dismissedKey = "cc-agent:dismissed:" + base;
 
-  // ---- storage (may be blocked: the widget still works, it just forgets) ---------------------------------
-
-  type StoreName = "localStorage" | "sessionStorage";
-
-  function storageGet(store: StoreName, key: string): string | null {
-    try {
-      return window[store].getItem(key);
-    } catch {
-      return null;
-    }
-  }
-  function storageSet(store: StoreName, key: string, value: string | null): void {
-    try {
-      if (value === null) window[store].removeItem(key);
-      else window[store].setItem(key, value);
-    } catch {
-      // storage blocked
-    }
-  }
-
   // "returning" audience: this browser has been on a page with this widget before.
   const returning = storageGet("localStorage", visitKey) !== null;
   if (!returning) storageSet("localStorage", visitKey, String(startedAt));
 
   // ---- state ---------------------------------------------------------------------------------------------
 
-  const state = {
-    config: null as WidgetConfig | null,
-    configError: null as string | null,
-    identity: (pageSettings.identity || null) as SignedIdentity | null,
-    /** A visitor's conversation token (scoped to one conversation), kept for this tab's session. */
-    token: storageGet("sessionStorage", tokenKey),
-    ws: null as WebSocket | null,
-    generation: 0,
-    welcomed: false,
-    /** Welcomed at least once with the current credentials: a drop is then retried until it comes back. */
-    session: false,
-    reconnecting: false,
-    /** The connection came in with a conversation token: it reaches that conversation only. */
-    scoped: false,
-    lastSeq: undefined as number | undefined,
-    /** The server history lastSeq belongs to (welcome.epoch): a resume sends both. */
-    epoch: undefined as string | undefined,
-    waiters: [] as { resolve: () => void; reject: (error: Error) => void }[],
-    pending: new Map<string, Pending>(),
-    reqSeq: 0,
-    /** Requests refused for a rate limit, and those made since: sent again in order when the server says. */
-    held: [] as Pending[],
-    heldTimer: null as ReturnType<typeof setTimeout> | null,
-    clientSeq: 0,
-    clientPrefix: Math.random().toString(36).slice(2, 10),
-    reconnectDelay: 250,
-    reconnectTimer: null as ReturnType<typeof setTimeout> | null,
-    stopped: null as string | null,
-    conversations: new Map<string, Entry>(),
-    current: null as string | null,
-    outbox: [] as OutboxItem[],
-    queue: null as { position: number; minutes: unknown } | null,
-    statusTimer: null as ReturnType<typeof setTimeout> | null,
-    error: null as string | null,
-    panelOpen: false,
-    invitation: null as { rule: InvitationRule; timer: ReturnType<typeof setTimeout>; shownAt: number } | null,
-    invitationShown: false,
-    invitationIntro: null as { text: string; conversationId: string | null } | null,
-    ruleTimers: [] as ReturnType<typeof setTimeout>[],
-    busy: false,
-    /** A message that failed to send: sent again unchanged, it keeps its clientId, so it cannot arrive twice. */
-    unsent: null as { text: string; clientId: string } | null,
-    /** Messages from a rep that arrived while the panel was closed: the launcher's badge. */
-    unread: 0,
-    /** End chat was pressed: the panel asks before ending. */
-    confirmingEnd: false,
-    /** The rating being given (CSAT) of an ended conversation: the score chosen so far, and whether it is on its way. */
-    rating: { conversationId: null as string | null, score: null as number | null, sending: false },
-    /** Conversations whose rating the customer skipped, or rated here (then they are thanked). */
-    ratingSkipped: new Set<string>(),
-    ratedHere: new Set<string>(),
-  };
+  const state = createState(
+    (pageSettings.identity || null) as SignedIdentity | null,
+    storageGet("sessionStorage", tokenKey),
+  );
 
   const {
     host,
@@ -198,54 +124,12 @@ function main(): void {
     typingTimer = setTimeout(() => (typingLine.textContent = ""), 2 * TYPING_INTERVAL_MS);
   }
 
-  // ---- time on page, page URL --------------------------------------------------------------------------
-
-  function timeOnPageMs(): number {
-    return Math.max(0, Date.now() - startedAt);
-  }
-  function pageUrl(): string {
-    return (location.href.split("#")[0] ?? "").slice(0, 2048);
-  }
-  /** PC6: the context variables the rep sees with the conversation. */
-  function contextVariables(extra?: Record<string, string>): Record<string, string> {
-    return Object.assign(
-      { pageUrl: pageUrl(), timeOnPageSeconds: String(Math.round(timeOnPageMs() / 1000)) },
-      extra || {},
-    );
-  }
-
-  // ---- config ------------------------------------------------------------------------------------------
-
-  function loadConfig(): Promise<void> {
-    return fetch(base + "/widget/config", { credentials: "omit", cache: "no-store" })
-      .then((response) => response.json().then((body: WidgetConfig | null) => ({ ok: response.ok, body })))
-      .then(({ ok, body }) => {
-        if (!ok || !body || body.allowed === false) {
-          state.configError = "Chat is not available on this site.";
-          return;
-        }
-        state.config = body;
-        state.configError = null;
-      })
-      .catch(() => {
-        state.configError = "The chat service cannot be reached right now.";
-      });
-  }
-
-  function workstream(id: string): WorkstreamConfig | null {
-    return state.config ? state.config.workstreams.find((w) => w.id === id) || null : null;
-  }
-
-  /** The workstream of a chat the customer starts: the page's choice, else persistent when signed in, else live. */
-  function chosenWorkstream(): WorkstreamConfig | null {
-    if (!state.config) return null;
-    const wanted = (script && script.dataset.workstream) || pageSettings.workstream;
-    if (wanted) return workstream(wanted);
-    const list = state.config.workstreams;
-    const persistent = list.find((w) => w.mode === "persistent");
-    if (state.identity && persistent) return persistent;
-    return list.find((w) => w.mode === "live") || null;
-  }
+  const { timeOnPageMs, pageUrl, contextVariables } = pageContext(startedAt);
+  const { loadConfig, workstream, chosenWorkstream } = widgetConfig(
+    state,
+    base,
+    () => (script && script.dataset.workstream) || pageSettings.workstream,
+  );
 
   // ---- connection --------------------------------------------------------------------------------------
 
