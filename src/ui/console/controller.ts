@@ -2,16 +2,15 @@
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { reasonsFor } from "../../protocol/rules.js";
-import { pickedPresence } from "../components/presence-items.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
-import type { ConversationView, HistoryItemView } from "../../protocol/views.js";
+import type { ConversationView } from "../../protocol/views.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import { completeSlash, slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
-import { editorFor, insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
+import { insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
 import { attentionOrder, currentOffer, isConsulting } from "../mirror/selectors.js";
 import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
@@ -21,13 +20,24 @@ import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
 import { homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
-import { placeholderAt, placeholders } from "../../protocol/quick-replies.js";
+import { placeholderAt } from "../../protocol/quick-replies.js";
 import type { QuickReply } from "../../protocol/quick-replies.js";
-import { historyOrigin, historyText } from "./history.js";
+import { historyOrigin } from "./history.js";
 import type { Store } from "../mirror/store.js";
 import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/earlier.js";
 import { note, noteFromComposer, nextParameter, send } from "./compose.js";
 import type { ConsoleContext } from "./context.js";
+import {
+  escapePicker,
+  loadHistory,
+  openConsult,
+  openHistory,
+  openQuickReplies,
+  openTransferOrConference,
+  openWrapUp,
+  reloadTargets,
+  selectPicked,
+} from "./pickers.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -87,7 +97,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       const asked = this.historyAskedAt.get(origin);
       if (asked !== undefined && this.now() - asked < HISTORY_FRESH_MS) return;
       this.historyAskedAt.set(origin, this.now());
-      void this.loadHistory(origin, false);
+      void loadHistory(this.context, origin, false);
     });
   }
 
@@ -201,34 +211,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return;
       }
       case "transfer":
-      case "conference": {
-        if (!session) return this.flash(`Open a conversation first, then ${command}.`);
-        if (session.view.state !== "active" || session.view.ownerId !== state.me?.id) {
-          return this.flash(`You can ${command} only a conversation you accepted and that is Active.`, "warn");
-        }
-        const picker: Picker =
-          command === "transfer"
-            ? { kind: "transfer", conversationId: session.id, tab: "queues", filter: "", index: 0, loadedAt: null }
-            : { kind: "conference", conversationId: session.id, filter: "", index: 0, loadedAt: null };
-        this.store.dispatch({ type: "picker", picker });
-        await this.reloadTargets();
-        return;
-      }
-      case "consult": {
-        if (!session) return this.flash("Open a conversation first, then ask someone to consult.");
-        const meId = state.me?.id ?? "";
-        if (
-          session.view.state !== "active" ||
-          (session.view.ownerId !== meId && !session.view.participants.includes(meId))
-        )
-          return this.flash("You can ask for a consult only in an Active conversation you handle.", "warn");
-        this.store.dispatch({
-          type: "picker",
-          picker: { kind: "consult", conversationId: session.id, filter: "", index: 0, loadedAt: null },
-        });
-        await this.reloadTargets();
-        return;
-      }
+      case "conference":
+        return openTransferOrConference(this.context, command);
+      case "consult":
+        return openConsult(this.context);
       case "leave-consult": {
         if (!session || !isConsulting(session.view, state.me?.id))
           return this.flash("You are not consulting on this conversation.", "warn");
@@ -255,7 +241,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "end-conference": {
         if (!session) return;
         if (await this.call({ type: "end_conference", conversationId: session.id }))
-          this.openWrapUp(session.id, "conference");
+          openWrapUp(this.context, session.id, "conference");
         return;
       }
       case "close": {
@@ -356,7 +342,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "note":
         return noteFromComposer(this.context);
       case "quick-reply":
-        return this.openQuickReplies("");
+        return openQuickReplies(this.context, "");
       case "next-parameter": {
         const mode = modeOf(state);
         const editor = this.editorIn(mode);
@@ -370,7 +356,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "open-closed":
         return this.flash("Type /open N on Home: N from the recently closed items listed there.");
       case "history":
-        return this.openHistory();
+        return openHistory(this.context);
       case "picker-up":
       case "picker-down":
         this.store.dispatch({ type: "move-picker", delta: command === "picker-up" ? -1 : 1 });
@@ -379,20 +365,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "switch-picker-tab" });
         return;
       case "picker-reload":
-        return this.reloadTargets();
-      case "picker-escape": {
-        if (state.dialog?.kind === "help") {
-          this.store.dispatch({ type: "dialog", dialog: state.dialog.filter ? { kind: "help", filter: "" } : null });
-          return;
-        }
-        const picker = state.picker;
-        if (picker?.kind === "wrapup" && !picker.filter)
-          return this.flash("Choose a wrap-up reason to finish.", "warn");
-        this.store.dispatch({ type: "dismiss-picker" });
-        return;
-      }
+        return reloadTargets(this.context);
+      case "picker-escape":
+        return escapePicker(this.context);
       case "picker-select":
-        return this.selectPicked();
+        return selectPicked(this.context);
       case "confirm-toggle": {
         const dialog = state.dialog;
         if (dialog?.kind === "confirm-close")
@@ -442,13 +419,9 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         "warn",
       );
     if (session.view.wrapUpBy.includes(meId))
-      return this.openWrapUp(session.id, session.view.customerEnded ? "customer_ended" : "end");
+      return openWrapUp(this.context, session.id, session.view.customerEnded ? "customer_ended" : "end");
     if (session.draft.trim()) this.flash("Your unsent draft stays in this session.", "warn");
-    if (await this.call({ type: "end", conversationId: session.id })) this.openWrapUp(session.id, "end");
-  }
-
-  private openWrapUp(conversationId: string, after: "end" | "transfer" | "conference" | "customer_ended"): void {
-    this.store.dispatch({ type: "picker", picker: { kind: "wrapup", conversationId, filter: "", index: 0, after } });
+    if (await this.call({ type: "end", conversationId: session.id })) openWrapUp(this.context, session.id, "end");
   }
 
   private async clearOrQuit(): Promise<void> {
@@ -465,62 +438,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     return this.quit();
   }
 
-  private openQuickReplies(filter: string): void {
-    const session = this.focusedSession();
-    if (!session) return this.flash("Open a conversation to insert a quick reply.", "warn");
-    this.store.dispatch({
-      type: "picker",
-      picker: {
-        kind: "quickreply",
-        conversationId: session.id,
-        filter,
-        index: 0,
-        personal: this.options.quickReplies ?? [],
-      },
-    });
-  }
-
   async quit(): Promise<void> {
     // With another console of this rep open, the server keeps the presence for it.
     await this.call({ type: "presence", presence: "offline", ifLastConsole: true });
     this.options.exit();
-  }
-
-  private async reloadTargets(): Promise<void> {
-    const result = await this.call({ type: "targets" });
-    if (!result) return;
-    this.store.dispatch({ type: "targets", targets: result as unknown as UiState["targets"] & object });
-    const picker = this.state.picker;
-    if (picker && (picker.kind === "transfer" || picker.kind === "conference" || picker.kind === "consult")) {
-      this.store.dispatch({ type: "picker", picker: { ...picker, loadedAt: this.now() } });
-    }
-  }
-
-  /** The customer's earlier conversations, asked through `conversationId`; a refusal is said only when `loud`. */
-  private async loadHistory(conversationId: string, loud: boolean): Promise<boolean> {
-    let result: Record<string, unknown>;
-    try {
-      result = await this.client.request({ type: "history", conversationId });
-    } catch (error) {
-      if (loud) this.flash((error as Error).message, "error");
-      return false;
-    }
-    this.store.dispatch({ type: "history", conversationId, items: (result.items as HistoryItemView[]) ?? [] });
-    return true;
-  }
-
-  /** Alt+H, /history: the signed-in customer's earlier conversations in a picker; Enter opens one read-only. */
-  private async openHistory(): Promise<void> {
-    const session = this.focusedSession();
-    if (!session)
-      return this.flash("Open a conversation of a signed-in customer, then Alt+H lists their earlier ones.");
-    if (!session.view.customer.authenticated)
-      return this.flash("This customer is a visitor, not signed in: there is no history to list.", "warn");
-    const origin = historyOrigin(session);
-    if (!(await this.loadHistory(origin, true))) return;
-    if ((this.state.history[origin] ?? []).length === 0)
-      return this.flash(`${sanitizeLine(session.view.customer.name)} has no earlier conversations.`);
-    this.store.dispatch({ type: "picker", picker: { kind: "history", conversationId: origin, filter: "", index: 0 } });
   }
 
   /** The page of messages before the oldest one a session holds; a failure shows in the status line. */
@@ -542,100 +463,6 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
 
   private pickerItems(picker: Picker): PickerItem[] {
     return pickerItems(this.state, picker);
-  }
-
-  private async selectPicked(): Promise<void> {
-    const picker = this.state.picker;
-    if (!picker) return;
-    const item = this.pickerItems(picker)[picker.index];
-    if (!item) return;
-    if (item.disabled) return this.flash(`${item.label} cannot be chosen: ${item.disabled}.`, "warn");
-    switch (picker.kind) {
-      case "transfer": {
-        const [kind, id] = item.id.split(":") as ["queue" | "rep", string];
-        const result = await this.call({
-          type: "transfer",
-          conversationId: picker.conversationId,
-          target: { kind, id },
-        });
-        if (!result) return;
-        this.store.dispatch({ type: "count", what: "transferred" });
-        // L10: Transfer starts the request and opens the wrap-up dialog.
-        this.openWrapUp(picker.conversationId, "transfer");
-        return;
-      }
-      case "conference": {
-        const result = await this.call({
-          type: "conference",
-          conversationId: picker.conversationId,
-          repId: item.id.slice(4),
-        });
-        this.store.dispatch({ type: "picker", picker: null });
-        if (result) this.flash(`Conference requested: waiting for ${item.label}.`);
-        return;
-      }
-      case "consult": {
-        const result = await this.call({
-          type: "consult",
-          conversationId: picker.conversationId,
-          repId: item.id.slice(4),
-        });
-        this.store.dispatch({ type: "picker", picker: null });
-        if (result) this.flash(`Consult requested: waiting for ${item.label}. They will write to you only.`);
-        return;
-      }
-      case "wrapup": {
-        const result = await this.call({ type: "wrapup", conversationId: picker.conversationId, reasonId: item.id });
-        if (!result) return;
-        this.store.dispatch({ type: "picker", picker: null });
-        if (picker.after !== "transfer") this.store.dispatch({ type: "count", what: "ended" });
-        // Handed over (transferred, or left a conference): no longer the rep's work, and the server tells
-        // them no more about it, so it leaves the pane and My work items instead of staying "Open" forever.
-        if (picker.after === "transfer" || picker.after === "conference")
-          this.store.dispatch({ type: "remove-session", conversationId: picker.conversationId });
-        this.store.dispatch({ type: "focus", target: "home" });
-        this.flash(`Wrap-up submitted: ${item.label}.`);
-        return;
-      }
-      case "presence": {
-        this.store.dispatch({ type: "picker", picker: null });
-        await this.call({ type: "presence", ...pickedPresence(item.id) });
-        return;
-      }
-      case "quickreply": {
-        this.store.dispatch({ type: "picker", picker: null });
-        const session = this.state.sessions[picker.conversationId];
-        if (!session) return;
-        const field = { kind: "draft", id: session.id } as const;
-        const editor = editorFor(session.draft, this.state.editors[fieldKey(field)]);
-        const text = (item as PickerItem & { text?: string }).text ?? "";
-        this.store.dispatch({ type: "edit", field, editor: insert(editor, text, true) });
-        const prompts = placeholders(text).length;
-        if (prompts > 0)
-          this.flash(`${prompts === 1 ? "1 parameter" : `${prompts} parameters`} to fill: Tab goes to it.`);
-        return;
-      }
-      case "switcher":
-        this.store.dispatch({ type: "picker", picker: null });
-        this.store.dispatch({ type: "focus", target: item.id });
-        return;
-      case "history": {
-        const result = await this.call({
-          type: "history_conversation",
-          conversationId: picker.conversationId,
-          earlierId: item.id,
-        });
-        if (!result) return;
-        this.store.dispatch({ type: "picker", picker: null });
-        const conversation = result.conversation as ConversationView;
-        this.store.dispatch({ type: "history-opened", conversation, historyOf: picker.conversationId });
-        const listed = this.state.history[picker.conversationId]?.find((h) => h.id === item.id);
-        this.flash(
-          `Opened the conversation of ${listed ? historyText(listed) : item.label}, read-only. Alt+H lists the others.`,
-        );
-        return;
-      }
-    }
   }
 
   /** `/pick N`: the open work item shown on Home with N, named when taken; never one off screen. */
@@ -754,7 +581,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         await note(this.context, line.replace(/^\s*\/note\s?/, ""), line);
         return;
       case "quick-reply":
-        return this.openQuickReplies(arg);
+        return openQuickReplies(this.context, arg);
       case "pick":
         return this.pickShown(arg);
       case "open-closed":
