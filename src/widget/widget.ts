@@ -14,28 +14,26 @@
  * Settings before the script loads: window.ccAgentSettings = { identity, workstream }.
  * Script attributes: data-workstream="<id>" picks the workstream of chats the customer starts.
  */
-import { CloseCode, MAX_MESSAGE_LENGTH, PROTOCOL_VERSION, TYPING_INTERVAL_MS } from "../protocol/wire.js";
+import { MAX_MESSAGE_LENGTH, TYPING_INTERVAL_MS } from "../protocol/wire.js";
 import { MAX_RATING_COMMENT_LENGTH } from "../protocol/vocabulary.js";
-import type { EventFrame, ServerFrame, TypingFrame, Welcome } from "../protocol/wire.js";
-import type { Change, CustomerConversationView, MessageView } from "../protocol/views.js";
+import type { TypingFrame } from "../protocol/wire.js";
 import { buildElements, messageNode } from "./elements.js";
 import { initials, transcript } from "./format.js";
 import type { DisplayMessage } from "./format.js";
 import { inTimeFrame, urlMatches } from "./rules.js";
 import { pageContext, widgetConfig } from "./config.js";
+import { CLIENT, createConnection } from "./connection.js";
+import { createConversations, hasEarlier } from "./conversations.js";
+import { createEarlier } from "./earlier.js";
 import { createState } from "./state.js";
 import { storageGet, storageSet } from "./storage.js";
-import type { Entry, Pending, RequestError, RequestResult, SignedIdentity } from "./types.js";
+import type { Entry, RequestError, RequestResult, SignedIdentity } from "./types.js";
 import type { InvitationRule } from "./rules.js";
 
 /** SPEC PC4: an invitation the customer neither accepts nor dismisses closes after one minute. Fixed: no setting changes it. */
 const INVITATION_TIMEOUT_MS = 60000;
-const REQUEST_TIMEOUT_MS = 15000;
 const STATUS_REFRESH_MS = 20000;
 const MAX_MESSAGE_CHARS = MAX_MESSAGE_LENGTH;
-const CLIENT = "widget/1.0";
-/** Messages per page of a long thread's earlier messages. */
-const EARLIER_PAGE = 100;
 
 if (!window.CcAgentWidget) main();
 
@@ -131,349 +129,31 @@ function main(): void {
     () => (script && script.dataset.workstream) || pageSettings.workstream,
   );
 
-  // ---- connection --------------------------------------------------------------------------------------
+  // ---- the connection, the conversations and their earlier messages ------------------------------------
 
-  function hello(): Record<string, unknown> {
-    const frame: Record<string, unknown> = { type: "hello", v: PROTOCOL_VERSION, role: "customer", client: CLIENT };
-    if (state.identity) frame.identity = state.identity;
-    else if (state.token) frame.conversationToken = state.token;
-    if (state.lastSeq !== undefined) frame.lastSeq = state.lastSeq;
-    if (state.lastSeq !== undefined && state.epoch) frame.epoch = state.epoch;
-    return frame;
-  }
-
-  /** Resolves once the server has welcomed us. */
-  function connect(): Promise<void> {
-    if (state.welcomed) return Promise.resolve();
-    if (state.stopped) return Promise.reject(new Error(state.stopped));
-    const waiting = new Promise<void>((resolve, reject) => state.waiters.push({ resolve, reject }));
-    if (!state.ws) open();
-    return waiting;
-  }
-
-  function open(): void {
-    if (state.reconnectTimer) clearTimeout(state.reconnectTimer);
-    state.reconnectTimer = null;
-    const generation = ++state.generation;
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(wsUrl);
-    } catch {
-      settleWaiters(new Error("The chat service cannot be reached right now."));
-      return;
-    }
-    state.ws = ws;
-    state.scoped = !state.identity && !!state.token;
-    let opened = false;
-    ws.addEventListener("open", () => {
-      opened = true;
-      ws.send(JSON.stringify(hello()));
-    });
-    ws.addEventListener("message", (event) => {
-      if (generation !== state.generation || typeof event.data !== "string") return;
-      let frame: ServerFrame;
-      try {
-        frame = JSON.parse(event.data) as ServerFrame;
-      } catch {
-        return;
-      }
-      onFrame(frame);
-    });
-    ws.addEventListener("close", (event) => {
-      if (generation !== state.generation) return;
-      onClose(event.code, opened);
-    });
-  }
-
-  /** Drop the connection now and come back with the current credentials (after identify, or for a new chat). */
-  function reconnect(): void {
-    state.generation++;
-    if (state.ws) {
-      try {
-        state.ws.close(1000);
-      } catch {
-        // already closed
-      }
-    }
-    state.ws = null;
-    state.welcomed = false;
-    state.session = false;
-    state.reconnecting = false;
-    state.lastSeq = undefined;
-    state.stopped = null;
-    failPending("The connection was reset. Please try again.");
-    state.conversations.clear();
-    state.current = null;
-    state.queue = null;
-  }
-
-  function settleWaiters(error: Error | null): void {
-    const waiters = state.waiters;
-    state.waiters = [];
-    for (const w of waiters) {
-      if (error) w.reject(error);
-      else w.resolve();
-    }
-  }
-
-  function failPending(message: string): void {
-    state.held = [];
-    if (state.heldTimer) clearTimeout(state.heldTimer);
-    state.heldTimer = null;
-    for (const [reqId, entry] of state.pending) {
-      clearTimeout(entry.timer);
-      entry.reject({ code: "connection/lost", message });
-      state.pending.delete(reqId);
-    }
-  }
-
-  function onClose(code: number, opened: boolean): void {
-    state.ws = null;
-    const wasWelcomed = state.welcomed;
-    state.welcomed = false;
-    failPending("The connection dropped before the server answered. Please try again.");
-    if (code === CloseCode.unauthorized && state.scoped) {
-      // The token does not verify any more (say, the server's data was reset): forget it, start afresh.
-      rememberToken(null);
-      state.session = false;
-      state.lastSeq = undefined;
-      state.conversations.clear();
-      state.current = null;
-      settleWaiters(new Error("Your earlier conversation is no longer available."));
+  const { addMessage, applyChange, welcomed, currentEntry } = createConversations(state, showError);
+  const { connect, reconnect, request, rememberToken } = createConnection(state, wsUrl, tokenKey, {
+    welcomed,
+    changes: (changes) => {
+      for (const change of changes) applyChange(change);
+    },
+    typing: showTyping,
+    updated: () => {
       render();
-      return;
-    }
-    if (code === CloseCode.unauthorized || code === CloseCode.forbidden || code === CloseCode.versionMismatch) {
-      state.stopped =
-        code === CloseCode.unauthorized
-          ? "Your sign-in is no longer valid. Please reload the page."
-          : "The chat cannot connect from this page.";
-      showError(state.stopped);
-      settleWaiters(new Error(state.stopped));
-      return;
-    }
-    if (!opened && !wasWelcomed && !state.session) {
-      // Refused before any frame (the server is down, or this page's origin is not allowed).
-      settleWaiters(new Error("The chat service cannot be reached right now."));
-      render();
-      return;
-    }
-    // Dropped: come back with backoff (until it works) and resume from lastSeq.
-    state.reconnecting = true;
-    const delay = state.reconnectDelay * (0.75 + Math.random() * 0.5);
-    state.reconnectDelay = Math.min(state.reconnectDelay * 2, 10000);
-    state.reconnectTimer = setTimeout(open, delay);
-    render();
-  }
-
-  function onFrame(frame: ServerFrame): void {
-    if (frame.type === "welcome") onWelcome(frame);
-    else if (frame.type === "event") onEvent(frame);
-    else if (frame.type === "typing") showTyping(frame);
-    else if (frame.type === "ack" || frame.type === "error") {
-      const entry = frame.reqId ? state.pending.get(frame.reqId) : undefined;
-      if (entry && frame.type === "error" && frame.code === "protocol/rate_limited") {
-        hold(entry, frame.retryAfterMs ?? 1000);
-      } else if (entry && frame.reqId) {
-        state.pending.delete(frame.reqId);
-        clearTimeout(entry.timer);
-        if (frame.type === "ack") entry.resolve(frame.result || {});
-        else entry.reject({ code: frame.code, message: frame.message });
-      } else if (frame.type === "error") {
-        showError(frame.message);
-      }
-    }
-  }
-
-  function onWelcome(frame: Welcome): void {
-    state.welcomed = true;
-    state.session = true;
-    state.reconnecting = false;
-    state.reconnectDelay = 250;
-    // A resume's seq is ours only once its replay has ended (its last event frame carries it), so that a cut during
-    // the replay resumes from the last event received.
-    if (frame.mode === "snapshot") state.lastSeq = frame.seq;
-    state.epoch = frame.epoch;
-    const session: Partial<Welcome["session"]> = frame.session || {};
-    if (!state.identity && typeof session.conversationToken === "string") rememberToken(session.conversationToken);
-    if (frame.mode === "snapshot" && frame.snapshot) {
-      state.conversations.clear();
-      for (const c of frame.snapshot.customerConversations || []) upsert(c);
-      if (state.current && !state.conversations.has(state.current)) state.current = null;
-    }
-    if (!state.current) state.current = pickCurrent();
-    settleWaiters(null);
-    render();
-    refreshStatus();
-  }
-
-  function onEvent(frame: EventFrame): void {
-    if (typeof frame.seq === "number") state.lastSeq = Math.max(state.lastSeq || 0, frame.seq);
-    for (const change of frame.changes || []) applyChange(change);
-    render();
-    refreshStatus();
-  }
-
-  function request(body: Record<string, unknown>): Promise<RequestResult> {
-    return connect().then(
-      () =>
-        new Promise<RequestResult>((resolve, reject) => {
-          const reqId = "w" + ++state.reqSeq;
-          const arm = (): ReturnType<typeof setTimeout> =>
-            setTimeout(() => {
-              state.pending.delete(reqId);
-              reject({ code: "request/timeout", message: "The server did not answer in time. Please try again." });
-            }, REQUEST_TIMEOUT_MS);
-          const entry: Pending = {
-            resolve,
-            reject,
-            timer: arm(),
-            arm,
-            n: state.reqSeq,
-            frame: JSON.stringify(Object.assign({ reqId }, body)),
-          };
-          state.pending.set(reqId, entry);
-          if (!state.ws) {
-            clearTimeout(entry.timer);
-            state.pending.delete(reqId);
-            reject({ code: "connection/lost", message: "The connection dropped. Please try again." });
-            return;
-          }
-          // While refused requests wait for their turn, later ones wait behind them.
-          if (state.held.length > 0) state.held.push(entry);
-          else state.ws.send(entry.frame);
-        }),
-    );
-  }
-
-  /** Over the server's rate limit: send it again, in order, when the server says (docs/protocol.md, "Rate limits"). */
-  function hold(entry: Pending, retryAfterMs: number): void {
-    clearTimeout(entry.timer);
-    entry.timer = entry.arm();
-    const at = state.held.findIndex((h) => h.n > entry.n);
-    state.held.splice(at === -1 ? state.held.length : at, 0, entry);
-    if (state.heldTimer) clearTimeout(state.heldTimer);
-    state.heldTimer = setTimeout(() => {
-      state.heldTimer = null;
-      const held = state.held.splice(0);
-      if (state.ws && state.welcomed) for (const h of held) state.ws.send(h.frame);
-    }, retryAfterMs);
-  }
-
-  function rememberToken(token: string | null): void {
-    state.token = token;
-    storageSet("sessionStorage", tokenKey, token);
-  }
-
-  // ---- conversations -----------------------------------------------------------------------------------
-
-  function upsert(view: CustomerConversationView): void {
-    const known = state.conversations.get(view.id);
-    const entry: Entry = known || { view, messages: [] };
-    const merged = Object.assign({}, entry.view, view);
-    delete merged.messages;
-    entry.view = merged;
-    state.conversations.set(view.id, entry);
-    if (view.messages) for (const m of view.messages) addMessage(view.id, m);
-  }
-
-  function addMessage(conversationId: string, message: MessageView): void {
-    const entry = state.conversations.get(conversationId);
-    if (!entry || entry.messages.some((m) => m.id === message.id)) return;
-    // Message ids grow with time ("m120"): a page of earlier ones, or a resume, may come out of order, so a message
-    // goes before the first one numbered after it. One whose id has no number keeps its place of arrival.
-    const n = messageNumber(message);
-    const at = n === undefined ? -1 : entry.messages.findIndex((m) => (messageNumber(m) ?? -1) > n);
-    if (at < 0) entry.messages.push(message);
-    else entry.messages.splice(at, 0, message);
-    if (message.clientId) state.outbox = state.outbox.filter((o) => o.clientId !== message.clientId);
-  }
-
-  function messageNumber(message: MessageView): number | undefined {
-    const n = /^m(\d+)$/.exec(message.id);
-    return n ? Number(n[1]) : undefined;
-  }
-
-  /** Whether earlier messages of a conversation exist that are not shown. */
-  function hasEarlier(entry: Entry | null): entry is Entry {
-    if (!entry) return false;
-    return entry.earlier ? entry.earlier.more : (entry.view.messageCount ?? 0) > entry.messages.length;
-  }
-
-  const earlierInFlight = new WeakMap<Entry, Promise<void>>();
-
-  /** Read the page before the oldest message held; the thread stays on the message the customer was reading. */
-  function loadEarlier(entry: Entry): Promise<void> {
-    // A page on its way is the one to wait for: never a second request, never a loop that does not wait.
-    const inFlight = earlierInFlight.get(entry);
-    if (inFlight) return inFlight;
-    const more = entry.earlier ? entry.earlier.more : true;
-    entry.earlier = { loading: true, more, failed: false };
-    const before = entry.messages[0]?.id;
-    renderEarlier(entry);
-    const page = request({
-      type: "messages",
-      conversationId: entry.view.id,
-      limit: EARLIER_PAGE,
-      ...(before ? { before } : {}),
-    }).then(
-      (result) => {
-        const fromBottom = thread.scrollHeight - thread.scrollTop;
-        for (const m of (result.messages as MessageView[] | undefined) || []) addMessage(entry.view.id, m);
-        entry.earlier = { loading: false, more: result.more === true, failed: false };
-        render();
-        thread.scrollTop = thread.scrollHeight - fromBottom;
-      },
-      (error: { message?: string }) => {
-        entry.earlier = { loading: false, more, failed: true };
-        showError(`Earlier messages could not be loaded: ${error.message || "please try again"}.`);
-        render();
-      },
-    );
-    earlierInFlight.set(entry, page);
-    return page.finally(() => earlierInFlight.delete(entry));
-  }
-
-  function showEarlier(): void {
-    const entry = currentEntry();
-    if (hasEarlier(entry)) void loadEarlier(entry);
-  }
-
-  function renderEarlier(entry: Entry | null): void {
-    earlierButton.hidden = !hasEarlier(entry);
-    const loading = !!entry?.earlier?.loading;
-    earlierButton.textContent = loading ? "Loading earlier messages\u2026" : "Show earlier messages";
-    earlierButton.setAttribute("aria-busy", String(loading));
-  }
-
-  function applyChange(change: Change): void {
-    if (change.kind === "customer_conversation") upsert(change.conversation);
-    else if (change.kind === "message") {
-      const entry = state.conversations.get(change.conversationId);
-      const known = !!entry && entry.messages.some((m) => m.id === change.message.id);
-      addMessage(change.conversationId, change.message);
-      // A message comes without its view: the count follows it, until the next view says it again.
-      if (entry && !known)
-        entry.view = Object.assign({}, entry.view, { messageCount: (entry.view.messageCount ?? 0) + 1 });
-      const role = change.message.author.role;
-      if (!known && !state.panelOpen && (role === "rep" || role === "supervisor")) state.unread++;
-    } else if (change.kind === "notice" && typeof change.text === "string") showError(change.text);
-  }
-
-  /** The conversation to show: the latest one still going, else the latest one. */
-  function pickCurrent(): string | null {
-    let best: { id: string; rank: number } | null = null;
-    for (const [id, entry] of state.conversations) {
-      const last = entry.messages[entry.messages.length - 1]?.at ?? 0;
-      const rank = (entry.view.ended ? 0 : 1) * 1e15 + last;
-      if (!best || rank >= best.rank) best = { id, rank };
-    }
-    return best ? best.id : null;
-  }
-
-  function currentEntry(): Entry | null {
-    return state.current ? state.conversations.get(state.current) || null : null;
-  }
+      refreshStatus();
+    },
+    render,
+    showError,
+  });
+  const { loadEarlier, showEarlier, renderEarlier } = createEarlier({
+    earlierButton,
+    thread,
+    request,
+    addMessage,
+    currentEntry,
+    render,
+    showError,
+  });
 
   // ---- what the customer does --------------------------------------------------------------------------
 
