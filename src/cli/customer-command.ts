@@ -41,7 +41,7 @@ Type a message and press Enter to send it; the first one starts the chat. Comman
   /end     end a live chat (a persistent chat can only be ended by the rep)
   /quit    leave: a live chat ends, a persistent chat stays open for --resume
   /help    these commands
-Start a line with // to send a message that begins with /.
+Tab completes a command being typed. Start a line with // to send a message that begins with /.
 
 When a chat a rep answered has ended (you or the rep ended it), you are asked to rate it from 1 (poor)
 to 5 (excellent), then for an optional comment. Enter on an empty line skips the question; Ctrl+C or
@@ -72,6 +72,15 @@ Examples:
   cc-agent customer --name "Kenny Smith" --email kenny@example.com --workstream persistent --resume
   printf 'Hi\\nMy order is late\\n' | cc-agent customer
 `;
+
+/** The commands a customer can type, for Tab (the aliases /exit and /leave work too, but are not offered). */
+const COMMANDS = ["/end", "/help", "/quit"];
+
+/** readline's completer: Tab on a command being typed (`/e` → `/end`); a message, or a `//` line, completes nothing. */
+export function completeCommand(line: string): [string[], string] {
+  if (!/^\/(?!\/)\S*$/.test(line)) return [[], line];
+  return [COMMANDS.filter((name) => name.startsWith(line)), line];
+}
 
 function hhmm(at: number): string {
   const d = new Date(at);
@@ -158,6 +167,7 @@ class CustomerChat {
       output: this.tty ? process.stdout : undefined,
       terminal: this.tty,
       historySize: this.tty ? 100 : 0,
+      ...(this.tty ? { completer: completeCommand } : {}),
     });
     this.rl = rl;
     if (this.tty) {

@@ -1,0 +1,31 @@
+// The built customer CLI (`cc-agent customer`) in a real terminal (tmux): Tab completes the command being typed, as in
+// the rep's console. Needs `npm run build` and tmux.
+import { afterEach, describe, it } from "vitest";
+import { EndToEnd, START_MS, STEP_MS, TEST_MS } from "../helpers/e2e.js";
+
+const e2e = new EndToEnd();
+afterEach(() => e2e.cleanup());
+
+describe("the built customer CLI in a real terminal", () => {
+  it(
+    "UX Tab completes a command being typed (/h → /help); a message is left as it is",
+    async () => {
+      const home = await e2e.startServer("cc-agent-e2e-customer-");
+      const term = await e2e.startCli(["customer"], home, { columns: 100, rows: 20 });
+      await term.waitForScreen("/help lists the commands", "the customer CLI's greeting", START_MS);
+
+      await term.type("/h");
+      await term.press("Tab");
+      await term.waitForScreen(/^> \/help\s*$/m, "the command completed", STEP_MS);
+      await term.press("Enter");
+      await term.waitForScreen("/end ends a live chat · /quit leaves", "the commands listed", STEP_MS);
+
+      // A message is not a command: Tab adds nothing, and Enter sends it as typed.
+      await term.type("Hello");
+      await term.press("Tab");
+      await term.press("Enter");
+      await term.waitForScreen(/You: Hello$/m, "the message sent as typed", STEP_MS);
+    },
+    TEST_MS,
+  );
+});
