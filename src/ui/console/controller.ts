@@ -1,23 +1,17 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { reasonsFor } from "../../protocol/rules.js";
-import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
 import type { ConversationView } from "../../protocol/views.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
-import type { PickerItem } from "../components/Picker.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
-import { completeSlash, slashCommand } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import { insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
 import { attentionOrder, currentOffer, isConsulting } from "../mirror/selectors.js";
-import type { FieldId, Flash, Picker, UiState } from "../mirror/state.js";
+import type { FieldId, Flash, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
-import { PRESENCE_LABEL } from "../theme/theme.js";
 import { Effects } from "../effects.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
-import { homeLayout, shownRange } from "./home-layout.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 import { placeholderAt } from "../../protocol/quick-replies.js";
@@ -25,7 +19,7 @@ import type { QuickReply } from "../../protocol/quick-replies.js";
 import { historyOrigin } from "./history.js";
 import type { Store } from "../mirror/store.js";
 import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/earlier.js";
-import { note, noteFromComposer, nextParameter, send } from "./compose.js";
+import { noteFromComposer, nextParameter, send } from "./compose.js";
 import type { ConsoleContext } from "./context.js";
 import {
   escapePicker,
@@ -38,6 +32,7 @@ import {
   reloadTargets,
   selectPicked,
 } from "./pickers.js";
+import { completeSlashName, isSlashName, runSlashCommand } from "./slash.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -154,7 +149,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if (mode === "picker" && picker && picker.filter === "" && !press.paste && /^[1-9]$/.test(press.input)) {
       if (press.key.ctrl || press.key.meta) return;
       const index = Number(press.input) - 1;
-      if (index >= Math.min(9, this.pickerItems(picker).length)) return;
+      if (index >= Math.min(9, pickerItems(this.state, picker).length)) return;
       this.store.dispatch({ type: "picker", picker: { ...picker, index } });
       void this.run("picker-select");
       return;
@@ -296,7 +291,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "complete-slash": {
         const editor = this.editorIn("home");
         const typed = editor?.text.slice(0, editor.cursor) ?? "";
-        if (editor && isSlashName(typed)) return this.completeSlashName("home", editor, typed);
+        if (editor && isSlashName(typed)) return completeSlashName(this.context, "home", editor, typed);
         this.store.dispatch({ type: "next-home-list" });
         return;
       }
@@ -348,7 +343,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const editor = this.editorIn(mode);
         if (!editor) return;
         const typed = editor.text.slice(0, editor.cursor);
-        if (isSlashName(typed)) return this.completeSlashName(mode, editor, typed);
+        if (isSlashName(typed)) return completeSlashName(this.context, mode, editor, typed);
         return nextParameter(this.context, mode, editor);
       }
       case "pick":
@@ -461,141 +456,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     if (result) this.store.dispatch({ type: "open-items", items: (result.items as ConversationView[]) ?? [] });
   }
 
-  private pickerItems(picker: Picker): PickerItem[] {
-    return pickerItems(this.state, picker);
-  }
-
-  /** `/pick N`: the open work item shown on Home with N, named when taken; never one off screen. */
-  private async pickShown(arg: string): Promise<void> {
-    const section = homeLayout(this.state).open;
-    const row = section.shown.find((r) => String(r.number) === arg.trim());
-    if (!row) {
-      if (section.total === 0) return this.flash("There are no open work items to pick.", "warn");
-      return this.flash(
-        `No open item ${sanitizeLine(arg) || "N"} on screen: /pick takes ${shownRange(section)}` +
-          (section.shown.length < section.total ? " (PgDn shows more)." : "."),
-        "warn",
-      );
-    }
-    const title = sanitizeLine(row.view.title) || row.id;
-    const result = await this.call({ type: "pick", conversationId: row.id });
-    if (!result) return;
-    this.store.dispatch({ type: "focus", target: row.id });
-    this.flash(`Picked ${title} (${sanitizeLine(row.view.queueName)}).`);
-  }
-
-  /** `/open N`: the recently closed item shown on Home with N, opened read-only (S3). */
-  private async openClosed(arg: string): Promise<void> {
-    const section = homeLayout(this.state).closed;
-    const row = section.shown.find((r) => String(r.number) === arg.trim());
-    if (!row)
-      return this.flash(
-        section.total === 0
-          ? "There are no recently closed items to open."
-          : `No closed item ${sanitizeLine(arg) || "N"} on screen: /open takes ${shownRange(section)}.`,
-        "warn",
-      );
-    this.store.dispatch({ type: "focus", target: row.id });
-    this.flash(`Opened ${sanitizeLine(row.view.title) || row.id}, closed: read-only.`);
-  }
-
-  /** Tab after `/tr`: the name completed as far as the commands it may be agree, a space after a whole one. */
-  private completeSlashName(mode: Mode, editor: LineEditor, typed: string): void {
-    const { completed, candidates } = completeSlash(typed);
-    if (candidates.length === 0)
-      return this.flash(`No command starts with ${sanitizeLine(typed)}; /help lists them.`, "warn");
-    const whole = candidates.length === 1 && !/^\s/.test(editor.text.slice(editor.cursor));
-    const text = whole ? `${completed} ` : completed;
-    if (text !== typed) this.setField(mode, replaceRange(editor, 0, typed.length, text));
-    if (candidates.length > 1) this.flash(candidates.join(" · "));
-  }
-
   /** Every action is reachable as a slash command too (a broken Alt key never blocks a rep). */
-  async slash(line: string): Promise<void> {
-    const [name = "", ...args] = line.trim().split(/\s+/);
-    const arg = args.join(" ");
-    // Slash commands come from the key table, like keys: /help lists them all.
-    const command = slashCommand(name)?.id;
-    if (!command)
-      return this.flash(
-        `Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`,
-        "warn",
-      );
-    switch (command) {
-      case "consult": {
-        await this.run(command);
-        const picker = this.state.picker;
-        if (arg && picker?.kind === "consult") {
-          const next = { ...picker, filter: arg.replace(/^@/, "") };
-          this.store.dispatch({ type: "picker", picker: next });
-          if (this.pickerItems(next).length === 1) await this.run("picker-select");
-        }
-        return;
-      }
-      case "transfer":
-      case "conference": {
-        await this.run(command);
-        const picker = this.state.picker;
-        if (arg && picker && (picker.kind === "transfer" || picker.kind === "conference")) {
-          const isRep = arg.startsWith("@");
-          const next =
-            picker.kind === "transfer"
-              ? { ...picker, tab: isRep ? ("reps" as const) : ("queues" as const), filter: arg.replace(/^@/, "") }
-              : { ...picker, filter: arg.replace(/^@/, "") };
-          this.store.dispatch({ type: "picker", picker: next });
-          if (this.pickerItems(next).length === 1) await this.run("picker-select");
-        }
-        return;
-      }
-      case "end":
-        await this.run("end");
-        if (arg && this.state.picker?.kind === "wrapup") {
-          this.store.dispatch({ type: "picker", picker: { ...this.state.picker, filter: arg } });
-          if (this.pickerItems(this.state.picker!).length === 1) await this.run("picker-select");
-        }
-        return;
-      case "presence": {
-        // `/status busy`, `/status busy lunch`: the presence, then one of its reasons by label or id.
-        const [word = "", ...rest] = arg.trim().toLowerCase().split(/\s+/);
-        const wanted = SETTABLE_PRESENCES.find((p) => p === word || PRESENCE_LABEL[p].word.toLowerCase() === word);
-        const said = rest.join(" ");
-        const reason = wanted
-          ? reasonsFor(this.state.org?.presenceReasons, wanted).find(
-              (r) => r.id.toLowerCase() === said || r.label.toLowerCase() === said,
-            )
-          : undefined;
-        if (!wanted || (said && !reason)) {
-          // Not one of them: the dialog opens filtered by what was typed.
-          await this.run("presence");
-          if (this.state.picker?.kind === "presence")
-            this.store.dispatch({ type: "picker", picker: { ...this.state.picker, filter: arg.trim() } });
-          return;
-        }
-        await this.call(
-          reason ? { type: "presence", presence: wanted, reasonId: reason.id } : { type: "presence", presence: wanted },
-        );
-        return;
-      }
-      case "note":
-        // The note keeps its line breaks and spacing.
-        await note(this.context, line.replace(/^\s*\/note\s?/, ""), line);
-        return;
-      case "quick-reply":
-        return openQuickReplies(this.context, arg);
-      case "pick":
-        return this.pickShown(arg);
-      case "open-closed":
-        return this.openClosed(arg);
-      // /quit quits at once: no "press again".
-      case "clear-or-quit":
-        return this.quit();
-      default:
-        return this.run(command);
-    }
+  slash(line: string): Promise<void> {
+    return runSlashCommand(this.context, line);
   }
-}
-
-/** Whether the text before the cursor is a command's name being typed (not a message that starts with //). */
-function isSlashName(typed: string): boolean {
-  return /^\/(?!\/)\S*$/.test(typed);
 }
