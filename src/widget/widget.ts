@@ -20,18 +20,16 @@ import type { TypingFrame } from "../protocol/wire.js";
 import { buildElements, messageNode } from "./elements.js";
 import { initials, transcript } from "./format.js";
 import type { DisplayMessage } from "./format.js";
-import { inTimeFrame, urlMatches } from "./rules.js";
 import { pageContext, widgetConfig } from "./config.js";
 import { CLIENT, createConnection } from "./connection.js";
 import { createConversations, hasEarlier } from "./conversations.js";
 import { createEarlier } from "./earlier.js";
+import { createInvitations } from "./invitations.js";
+import { createRating } from "./rating.js";
 import { createState } from "./state.js";
 import { storageGet, storageSet } from "./storage.js";
 import type { Entry, RequestError, RequestResult, SignedIdentity } from "./types.js";
-import type { InvitationRule } from "./rules.js";
 
-/** SPEC PC4: an invitation the customer neither accepts nor dismisses closes after one minute. Fixed: no setting changes it. */
-const INVITATION_TIMEOUT_MS = 60000;
 const STATUS_REFRESH_MS = 20000;
 const MAX_MESSAGE_CHARS = MAX_MESSAGE_LENGTH;
 
@@ -155,6 +153,30 @@ function main(): void {
     showError,
   });
 
+  // ---- rating (CSAT) and proactive invitations (PC1-PC7) ---------------------------------------------------
+
+  const { chooseScore, sendRating, skipRating, renderRating } = createRating(state, {
+    elements: { rating, scoreButtons, ratingComment, sendRatingButton, ratingThanks, input },
+    request,
+    currentEntry,
+    render,
+    showError,
+  });
+  const { scheduleInvitations, cancelInvitations, closeInvitation, acceptInvitation } = createInvitations(state, {
+    elements: { host, invitationText },
+    returning,
+    dismissedKey,
+    workstream,
+    pageUrl,
+    timeOnPageMs,
+    contextVariables,
+    currentEntry,
+    openPanel,
+    startConversation,
+    render,
+    showError,
+  });
+
   // ---- what the customer does --------------------------------------------------------------------------
 
   function nextClientId(): string {
@@ -244,75 +266,6 @@ function main(): void {
       () => render(),
       (error: RequestError) => showError(error.message),
     );
-  }
-
-  // ---- rating (CSAT) -------------------------------------------------------------------------------------
-
-  function chooseScore(score: number): void {
-    state.rating.score = score;
-    render();
-  }
-
-  /** The customer's rating of the conversation that ended; the server keeps one per conversation. */
-  function sendRating(): void {
-    const entry = currentEntry();
-    const score = state.rating.score;
-    if (!entry || score === null || state.rating.sending) return;
-    const id = entry.view.id;
-    const body: Record<string, unknown> = { type: "rate", conversationId: id, score };
-    const comment = ratingComment.value.trim();
-    if (comment.length > 0) body.comment = comment;
-    state.rating.sending = true;
-    render();
-    request(body).then(
-      () => {
-        state.rating.sending = false;
-        state.ratedHere.add(id);
-        showError(null);
-        render();
-      },
-      (error: RequestError) => {
-        state.rating.sending = false;
-        // Rated elsewhere, too late, or nothing to rate: the question goes away; the customer reads why.
-        if (error.code && error.code.indexOf("rating/") === 0 && error.code !== "rating/invalid")
-          state.ratingSkipped.add(id);
-        showError(error.message);
-        render();
-      },
-    );
-  }
-
-  function skipRating(): void {
-    const entry = currentEntry();
-    if (entry) state.ratingSkipped.add(entry.view.id);
-    render();
-    input.focus();
-  }
-
-  function renderRating(entry: Entry | null, ended: boolean): void {
-    const id = entry ? entry.view.id : null;
-    if (state.rating.conversationId !== id) {
-      state.rating = { conversationId: id, score: null, sending: false };
-      ratingComment.value = "";
-    }
-    const asking =
-      !!entry &&
-      !!id &&
-      ended &&
-      typeof entry.view.rateUntil === "number" &&
-      !entry.view.rating &&
-      !state.ratingSkipped.has(id) &&
-      !state.ratedHere.has(id);
-    rating.hidden = !asking;
-    const score = state.rating.score;
-    scoreButtons.forEach((node, i) => {
-      node.classList.toggle("lit", score !== null && i < score);
-      node.setAttribute("aria-pressed", String(score === i + 1));
-    });
-    sendRatingButton.disabled = score === null || state.rating.sending;
-    const thanked = !!id && state.ratedHere.has(id);
-    ratingThanks.hidden = !thanked;
-    ratingThanks.textContent = thanked ? "Thank you for your rating." : "";
   }
 
   function newChat(): void {
@@ -501,99 +454,6 @@ function main(): void {
     input.disabled = closedLive || !!state.stopped;
     sendButton.disabled = input.disabled;
     errorLine.hidden = !state.error;
-  }
-
-  // ---- proactive invitations (PC1-PC7) -----------------------------------------------------------------
-
-  /** PC1, target audience. */
-  function inAudience(rule: InvitationRule): boolean {
-    if (rule.audience === "authenticated") return !!state.identity;
-    if (rule.audience === "returning") return returning;
-    return true;
-  }
-
-  /** A rule can invite now: audience, time frame, target location, and a workstream that can take the chat. */
-  function ruleApplies(rule: InvitationRule): boolean {
-    const ws = workstream(rule.workstream);
-    if (!ws) return false;
-    if (ws.mode === "persistent" && !state.identity) return false; // persistent chat needs a signed-in customer (P9)
-    if (ws.mode === "live" && !ws.open) return false; // nobody to answer (P2)
-    return inAudience(rule) && inTimeFrame(rule, Date.now()) && urlMatches(rule.urlPattern, pageUrl());
-  }
-
-  function dismissedRules(): string[] {
-    return (storageGet("sessionStorage", dismissedKey) || "").split(",").filter(Boolean);
-  }
-
-  function hasOngoingConversation(): boolean {
-    const entry = currentEntry();
-    return !!entry && !entry.view.ended && entry.view.state !== "closed";
-  }
-
-  function cancelInvitations(): void {
-    for (const timer of state.ruleTimers) clearTimeout(timer);
-    state.ruleTimers = [];
-  }
-
-  /** PC1, customer journey: each rule fires once its time on page is reached. PC3: nothing when proactive is off. */
-  function scheduleInvitations(): void {
-    cancelInvitations();
-    if (!state.config || !state.config.proactive || state.invitationShown) return;
-    for (const rule of state.config.rules || []) {
-      const wait = Math.max(0, rule.timeOnPageSeconds * 1000 - timeOnPageMs());
-      state.ruleTimers.push(setTimeout(() => maybeInvite(rule), wait));
-    }
-  }
-
-  function maybeInvite(rule: InvitationRule): void {
-    if (state.invitation || state.invitationShown || state.panelOpen || hasOngoingConversation()) return;
-    if (dismissedRules().indexOf(rule.id) !== -1 || !ruleApplies(rule)) return;
-    showInvitation(rule);
-  }
-
-  /** PC4: the invitation shows, and closes itself after exactly one minute unless answered. */
-  function showInvitation(rule: InvitationRule): void {
-    state.invitationShown = true;
-    cancelInvitations();
-    invitationText.textContent = rule.message;
-    const timer = setTimeout(() => closeInvitation("expired"), INVITATION_TIMEOUT_MS);
-    state.invitation = { rule, timer, shownAt: Date.now() };
-    render();
-  }
-
-  function closeInvitation(reason: "dismissed" | "expired" | "opened" | "accepted"): void {
-    if (!state.invitation) return;
-    clearTimeout(state.invitation.timer);
-    const rule = state.invitation.rule;
-    state.invitation = null;
-    host.dataset.invitation = reason;
-    if (reason === "dismissed") storageSet("sessionStorage", dismissedKey, dismissedRules().concat(rule.id).join(","));
-    render();
-  }
-
-  /** PC5-PC7: accepting starts a conversation flagged proactive, with the page URL and time on page. */
-  function acceptInvitation(): void {
-    const invited = state.invitation;
-    if (!invited) return;
-    const context = contextVariables({ invitation: invited.rule.id });
-    closeInvitation("accepted");
-    const intro: { text: string; conversationId: string | null } = {
-      text: invited.rule.message,
-      conversationId: null,
-    };
-    state.invitationIntro = intro;
-    openPanel();
-    startConversation({ workstream: invited.rule.workstream, proactive: true, context }).then(
-      (result) => {
-        if (typeof result.conversationId === "string") intro.conversationId = result.conversationId;
-        render();
-      },
-      (error: RequestError) => {
-        state.invitationIntro = null;
-        showError(error.message);
-        render();
-      },
-    );
   }
 
   // ---- page API ----------------------------------------------------------------------------------------
