@@ -250,6 +250,46 @@ describe("the live table (SV1)", () => {
     ).toEqual(["c1", "c4"]);
   });
 
+  it("UX Tab in the filter completes a column's name, then one of its values among the conversations", async () => {
+    ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
+    await ui.waitForFrame((f) => f.includes("c5"), "the table");
+    const filter = () => ui!.store.getState().filter;
+
+    // The command line: a column, then a value as the table shows it.
+    await ui.press(":");
+    await ui.press("qu");
+    await ui.press(KEYS.tab);
+    expect(filter()).toBe(":queue ");
+    await ui.press("b");
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => f.includes(":queue Billing"), "the value completed");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => !f.includes("Dana Kim"), "only Billing");
+    expect(ui.controller.rows().map((r) => r.id)).toEqual(["c3"]);
+
+    // A field:value word: several states start with "w", so Tab lists them and leaves the word as it is.
+    await ui.press("/");
+    await ui.press(KEYS.escape);
+    expect(filter()).toBe("");
+    await ui.press("/");
+    await ui.press("sta");
+    await ui.press(KEYS.tab);
+    expect(filter()).toBe("state:");
+    await ui.press("w");
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => f.includes("waiting · wrapup"), "the states it may be");
+    expect(filter()).toBe("state:w");
+    await ui.press("r");
+    await ui.press(KEYS.tab);
+    expect(filter()).toBe("state:wrapup");
+
+    // Nothing to complete: said, the filter unchanged.
+    await ui.press(" zz");
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => f.includes("Nothing to complete"), "the notice");
+    expect(filter()).toBe("state:wrapup zz");
+  });
+
   it("SPEC SV1: / filters the table (plain words, or state: queue: rep: fields), v cycles the saved views all, Open, Waiting, alerts, s and S sort", async () => {
     ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
     await ui.waitForFrame((f) => f.includes("c5"), "the table");

@@ -100,6 +100,7 @@ export type CommandId =
   | "mon-sort-reverse"
   | "mon-help"
   | "mon-filter-apply"
+  | "mon-filter-complete"
   | "mon-filter-clear"
   | "mon-back"
   | "mon-write"
@@ -636,6 +637,12 @@ export const BINDINGS: Binding[] = [
     description: "keep the filter and go back to the table",
     hint: true,
     label: "keep",
+  },
+  {
+    id: "mon-filter-complete",
+    keys: ["Tab"],
+    modes: ["monitor-filter"],
+    description: "complete a column's name or one of its values (:qu → :queue, queue:b → queue:Billing)",
   },
   {
     id: "mon-filter-clear",

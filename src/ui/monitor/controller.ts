@@ -10,13 +10,13 @@ import type { KeyPress } from "../keys/key-reader.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { WhyAnswer } from "../../protocol/why.js";
 import { whyLines } from "../../protocol/why.js";
-import { insert, replaceText, submitted } from "../keys/line-editor.js";
+import { editorFor, insert, replaceText, submitted } from "../keys/line-editor.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { Flash } from "../mirror/state.js";
 import type { Store } from "../mirror/store.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
 import type { MonitorAction } from "./reducer.js";
-import { presenceRefusalFor, refusalFor, selectedTeamRow, tableRows } from "./selectors.js";
+import { allRows, completeFilter, presenceRefusalFor, refusalFor, selectedTeamRow, tableRows } from "./selectors.js";
 import { pickedPresence } from "../components/presence-items.js";
 import type { SupervisorAction } from "./selectors.js";
 import type { MonitorPicker, MonitorState } from "./state.js";
@@ -177,6 +177,19 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
         return this.store.dispatch({ type: "filter", filter: ":", editing: true });
       case "mon-filter-apply":
         return this.store.dispatch({ type: "filter", filter: state.filter.trim(), editing: false });
+      case "mon-filter-complete": {
+        const { completed, candidates } = completeFilter(state.filter, allRows(state));
+        if (candidates.length === 0)
+          return this.flash(
+            "Nothing to complete: Tab completes a column (state, queue, rep, mode, id, customer) or its values.",
+          );
+        const field = this.field("monitor-filter");
+        if (field && completed !== state.filter)
+          this.setField("monitor-filter", replaceText(editorFor(field.text, field.editor), completed));
+        if (candidates.length > 1)
+          this.flash(candidates.length > 8 ? `${candidates.slice(0, 8).join(" · ")} · …` : candidates.join(" · "));
+        return;
+      }
       case "mon-filter-clear":
         return this.store.dispatch({ type: "filter", filter: "", editing: false });
       case "mon-monitor":

@@ -229,6 +229,79 @@ export function matchesFilter(row: MonitorRow, filter: string): boolean {
   });
 }
 
+/** The values a column's filter can take, as the table shows them (for Tab). */
+function columnValues(rows: readonly MonitorRow[], field: (typeof FIELDS)[number]): string[] {
+  const of = (row: MonitorRow): string[] => {
+    switch (field) {
+      case "state":
+        return [row.view.state];
+      case "queue":
+        return [row.queue];
+      case "rep":
+        return [row.rep];
+      case "mode":
+        return [row.view.mode];
+      case "id":
+        return [row.id];
+      case "customer":
+        return [row.customer];
+    }
+  };
+  return [...new Set(rows.flatMap(of).filter((v) => v && v !== "—"))].sort((a, b) => a.localeCompare(b));
+}
+
+/** The longest start every candidate shares with `typed` extended (letter case as the candidates have it). */
+function sharedStart(typed: string, candidates: readonly string[]): string {
+  let shared = candidates[0] ?? typed;
+  for (const c of candidates) while (!c.toLowerCase().startsWith(shared.toLowerCase())) shared = shared.slice(0, -1);
+  return shared.length >= typed.length ? shared : typed;
+}
+
+/**
+ * Tab in the filter: the last word completed, as far as what it may be agrees. A column's name (`:qu` → `:queue `,
+ * `sta` → `state:`), or a value of that column among the conversations (`:queue b` → `:queue Billing`, `rep:al` →
+ * `rep:Alice Moreau`). Candidates are what it may still be (none: nothing to complete).
+ */
+export function completeFilter(
+  filter: string,
+  rows: readonly MonitorRow[],
+): { completed: string; candidates: string[] } {
+  const none = { completed: filter, candidates: [] };
+  const fieldsFrom = (typed: string) => FIELDS.filter((f) => f.startsWith(typed.toLowerCase()));
+  const valuesFrom = (field: string, typed: string) =>
+    (FIELDS as readonly string[]).includes(field)
+      ? columnValues(rows, field as (typeof FIELDS)[number]).filter((v) =>
+          v.toLowerCase().startsWith(typed.toLowerCase()),
+        )
+      : [];
+  const command = /^:(\w*)$/.exec(filter) ?? /^:(\w+) (.*)$/.exec(filter);
+  if (command) {
+    const [, field = "", value] = command;
+    if (value === undefined) {
+      const candidates = fieldsFrom(field);
+      const shared = sharedStart(field, candidates);
+      return { completed: `:${shared}${candidates.length === 1 ? " " : ""}`, candidates };
+    }
+    const candidates = valuesFrom(field.toLowerCase(), value);
+    return { completed: `:${field} ${sharedStart(value, candidates)}`, candidates };
+  }
+  const at = filter.search(/\S*$/);
+  const word = filter.slice(at);
+  if (word === "" || filter.startsWith(":")) return none;
+  const colon = word.indexOf(":");
+  if (colon < 0) {
+    const candidates = fieldsFrom(word);
+    const shared = sharedStart(word, candidates);
+    return { completed: filter.slice(0, at) + shared + (candidates.length === 1 ? ":" : ""), candidates };
+  }
+  const field = word.slice(0, colon).toLowerCase();
+  const candidates = valuesFrom(field, word.slice(colon + 1));
+  return {
+    completed: filter.slice(0, at) + word.slice(0, colon + 1) + sharedStart(word.slice(colon + 1), candidates),
+    candidates,
+  };
+}
+
 const STATE_RANK: Record<string, number> = { open: 0, active: 1, wrapup: 2, waiting: 3, closed: 4 };
 
 function numericId(id: string): number {
