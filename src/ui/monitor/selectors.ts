@@ -229,25 +229,19 @@ export function matchesFilter(row: MonitorRow, filter: string): boolean {
   });
 }
 
-/** The values a column's filter can take, as the table shows them (for Tab). */
+/** What each column's filter looks for in a row, as the table shows it (for Tab's values). */
+const COLUMN_VALUE: Record<(typeof FIELDS)[number], (row: MonitorRow) => string> = {
+  state: (row) => row.view.state,
+  queue: (row) => row.queue,
+  rep: (row) => row.rep,
+  mode: (row) => row.view.mode,
+  id: (row) => row.id,
+  customer: (row) => row.customer,
+};
+
+/** The values a column's filter can take among `rows`, sorted. */
 function columnValues(rows: readonly MonitorRow[], field: (typeof FIELDS)[number]): string[] {
-  const of = (row: MonitorRow): string[] => {
-    switch (field) {
-      case "state":
-        return [row.view.state];
-      case "queue":
-        return [row.queue];
-      case "rep":
-        return [row.rep];
-      case "mode":
-        return [row.view.mode];
-      case "id":
-        return [row.id];
-      case "customer":
-        return [row.customer];
-    }
-  };
-  return [...new Set(rows.flatMap(of).filter((v) => v && v !== "—"))].sort((a, b) => a.localeCompare(b));
+  return [...new Set(rows.map(COLUMN_VALUE[field]).filter((v) => v && v !== "—"))].sort((a, b) => a.localeCompare(b));
 }
 
 /** The longest start every candidate shares with `typed` extended (letter case as the candidates have it). */
