@@ -1,6 +1,5 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
-import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { ConversationView } from "../../protocol/views.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
@@ -22,13 +21,23 @@ import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/e
 import { noteFromComposer, nextParameter, send } from "./compose.js";
 import type { ConsoleContext } from "./context.js";
 import {
+  acceptOffer,
+  askToClose,
+  closeIfConfirmed,
+  endConference,
+  endConsults,
+  endConversation,
+  leaveConsult,
+  rejectOffer,
+  removeClosedSession,
+} from "./conversation-actions.js";
+import {
   escapePicker,
   loadHistory,
   openConsult,
   openHistory,
   openQuickReplies,
   openTransferOrConference,
-  openWrapUp,
   reloadTargets,
   selectPicked,
 } from "./pickers.js";
@@ -197,58 +206,24 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     const session = this.focusedSession();
     switch (command) {
       case "accept":
-        return this.accept();
-      case "reject": {
-        const offer = currentOffer(state);
-        if (!offer) return this.flash("There is no pending offer.");
-        if (await this.call({ type: "reject", offerId: offer.id }))
-          this.flash("Offer rejected; it goes to the next rep.");
-        return;
-      }
+        return acceptOffer(this.context);
+      case "reject":
+        return rejectOffer(this.context);
       case "transfer":
       case "conference":
         return openTransferOrConference(this.context, command);
       case "consult":
         return openConsult(this.context);
-      case "leave-consult": {
-        if (!session || !isConsulting(session.view, state.me?.id))
-          return this.flash("You are not consulting on this conversation.", "warn");
-        if (!(await this.call({ type: "end_consult", conversationId: session.id }))) return;
-        // The consult_ended notice follows and takes the conversation out of the pane.
-        return;
-      }
-      case "end-consult": {
-        const meId = state.me?.id ?? "";
-        const consultants = session?.view.consultants.filter((id) => id !== meId) ?? [];
-        if (!session || consultants.length === 0)
-          return this.flash("Nobody is consulting on this conversation.", "warn");
-        for (const repId of consultants)
-          if (!(await this.call({ type: "end_consult", conversationId: session.id, repId }))) return;
-        this.flash(
-          consultants.length === 1
-            ? "The consult ended: the consultant left."
-            : "The consults ended: the consultants left.",
-        );
-        return;
-      }
+      case "leave-consult":
+        return leaveConsult(this.context);
+      case "end-consult":
+        return endConsults(this.context);
       case "end":
-        return this.end();
-      case "end-conference": {
-        if (!session) return;
-        if (await this.call({ type: "end_conference", conversationId: session.id }))
-          openWrapUp(this.context, session.id, "conference");
-        return;
-      }
-      case "close": {
-        if (!session) return this.flash("Home is pinned and cannot be closed.", "warn");
-        if (session.view.mode !== "persistent")
-          return this.flash("Only a persistent chat can be closed to Waiting; end a live chat with Alt+E.", "warn");
-        this.store.dispatch({
-          type: "dialog",
-          dialog: { kind: "confirm-close", conversationId: session.id, choice: "cancel" },
-        });
-        return;
-      }
+        return endConversation(this.context);
+      case "end-conference":
+        return endConference(this.context);
+      case "close":
+        return askToClose(this.context);
       case "presence":
         this.store.dispatch({ type: "picker", picker: { kind: "presence", filter: "", index: 0 } });
         return;
@@ -327,13 +302,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       }
       case "clear-or-quit":
         return this.clearOrQuit();
-      case "remove-session": {
-        if (!session) return this.flash("Home is pinned and cannot be closed.", "warn");
-        if (session.view.state !== "closed")
-          return this.flash("End the conversation first (Alt+E); a persistent chat can go to Waiting (Alt+W).", "warn");
-        this.store.dispatch({ type: "remove-session", conversationId: session.id });
-        return;
-      }
+      case "remove-session":
+        return removeClosedSession(this.context);
       case "note":
         return noteFromComposer(this.context);
       case "quick-reply":
@@ -377,14 +347,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "confirm-no":
         this.store.dispatch({ type: "dialog", dialog: null });
         return;
-      case "confirm-yes": {
-        const dialog = state.dialog;
-        this.store.dispatch({ type: "dialog", dialog: null });
-        if (dialog?.kind !== "confirm-close" || dialog.choice !== "confirm") return;
-        if (await this.call({ type: "close", conversationId: dialog.conversationId }))
-          this.flash("Closed to Waiting: it uses no capacity until the customer is back.");
-        return;
-      }
+      case "confirm-yes":
+        return closeIfConfirmed(this.context);
       default:
         if (command.startsWith("session-")) {
           const id = state.order[Number(command.slice(8)) - 1];
@@ -392,31 +356,6 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         }
         return;
     }
-  }
-
-  private async accept(): Promise<void> {
-    const offer = currentOffer(this.state);
-    if (!offer) return this.flash("There is no pending offer.");
-    const result = await this.call({ type: "accept", offerId: offer.id });
-    if (!result) return;
-    this.store.dispatch({ type: "count", what: "accepted" });
-    // S4, L3: accepting opens the conversation and focuses it.
-    this.store.dispatch({ type: "focus", target: String(result.conversationId ?? offer.conversationId) });
-  }
-
-  private async end(): Promise<void> {
-    const session = this.focusedSession();
-    if (!session) return this.flash("Open a conversation to end it.");
-    const meId = this.state.me?.id ?? "";
-    if (isConsulting(session.view, meId))
-      return this.flash(
-        `You are consulting: ${sanitizeLine(session.view.ownerName ?? "the rep")} ends it; /leave (Alt+L) leaves it.`,
-        "warn",
-      );
-    if (session.view.wrapUpBy.includes(meId))
-      return openWrapUp(this.context, session.id, session.view.customerEnded ? "customer_ended" : "end");
-    if (session.draft.trim()) this.flash("Your unsent draft stays in this session.", "warn");
-    if (await this.call({ type: "end", conversationId: session.id })) openWrapUp(this.context, session.id, "end");
   }
 
   private async clearOrQuit(): Promise<void> {
