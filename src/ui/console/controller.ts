@@ -4,7 +4,7 @@ import type { ConversationView } from "../../protocol/views.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { CommandId, Mode } from "../keys/bindings.js";
 import type { KeyPress } from "../keys/key-reader.js";
-import type { LineEditor } from "../keys/line-editor.js";
+import type { EditCommand, LineEditor } from "../keys/line-editor.js";
 import { insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";
 import { attentionOrder, currentOffer, isConsulting } from "../mirror/selectors.js";
 import type { FieldId, Flash, UiState } from "../mirror/state.js";
@@ -349,12 +349,21 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return;
       case "confirm-yes":
         return closeIfConfirmed(this.context);
-      default:
-        if (command.startsWith("session-")) {
-          const id = state.order[Number(command.slice(8)) - 1];
-          if (id) this.store.dispatch({ type: "focus", target: id });
-        }
+      case "session-1":
+      case "session-2":
+      case "session-3":
+      case "session-4":
+      case "session-5":
+      case "session-6":
+      case "session-7":
+      case "session-8":
+      case "session-9": {
+        const id = state.order[Number(command.slice(8)) - 1];
+        if (id) this.store.dispatch({ type: "focus", target: id });
         return;
+      }
+      default:
+        return notTheConsoles(command);
     }
   }
 
@@ -400,3 +409,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     return runSlashCommand(this.context, line);
   }
 }
+
+/**
+ * The commands that never reach the console's run: the monitor's own, and the edit keys (handlePress gives them to
+ * the field). Naming them, rather than letting the switch's default take anything, makes a new command of the console
+ * fail to compile until the switch has a case for it.
+ */
+function notTheConsoles(_command: `mon-${string}` | EditCommand): void {}
