@@ -140,24 +140,21 @@ export async function selectPicked(context: ConsoleContext): Promise<void> {
       openWrapUp(context, picker.conversationId, "transfer");
       return;
     }
-    case "conference": {
-      const result = await context.call({
-        type: "conference",
-        conversationId: picker.conversationId,
-        repId: item.id.slice(4),
-      });
-      context.store.dispatch({ type: "picker", picker: null });
-      if (result) context.flash(`Conference requested: waiting for ${item.label}.`);
-      return;
-    }
+    case "conference":
     case "consult": {
+      // Both ask a rep in: the picker goes whatever the answer; the request is named like the picker.
       const result = await context.call({
-        type: "consult",
+        type: picker.kind,
         conversationId: picker.conversationId,
         repId: item.id.slice(4),
       });
       context.store.dispatch({ type: "picker", picker: null });
-      if (result) context.flash(`Consult requested: waiting for ${item.label}. They will write to you only.`);
+      if (result)
+        context.flash(
+          picker.kind === "conference"
+            ? `Conference requested: waiting for ${item.label}.`
+            : `Consult requested: waiting for ${item.label}. They will write to you only.`,
+        );
       return;
     }
     case "wrapup": {
