@@ -1,6 +1,7 @@
 // `cc-agent customer`: a customer's chat in the terminal. On a TTY a small line chat (readline); with piped
 // input one message per input line and one output line per message or system event, so it can be scripted.
 // Every string that came from the server is sanitised before it is written.
+import { isCommandName, startingWith } from "../ui/keys/complete.js";
 import { createInterface, clearLine, cursorTo, moveCursor } from "node:readline";
 import type { Interface } from "node:readline";
 import type { Command } from "commander";
@@ -78,8 +79,7 @@ const COMMANDS = ["/end", "/help", "/quit"];
 
 /** readline's completer: Tab on a command being typed (`/e` → `/end`); a message, or a `//` line, completes nothing. */
 export function completeCommand(line: string): [string[], string] {
-  if (!/^\/(?!\/)\S*$/.test(line)) return [[], line];
-  return [COMMANDS.filter((name) => name.startsWith(line)), line];
+  return [isCommandName(line) ? startingWith(line, COMMANDS) : [], line];
 }
 
 function hhmm(at: number): string {

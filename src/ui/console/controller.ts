@@ -41,7 +41,8 @@ import {
   reloadTargets,
   selectPicked,
 } from "./pickers.js";
-import { completeSlashName, isSlashName, runSlashCommand } from "./slash.js";
+import { completeSlashName, runSlashCommand } from "./slash.js";
+import { isCommandName } from "../keys/complete.js";
 
 /** Anything that answers requests: the ws client, or a fake one in tests. */
 export type ConsoleClient = RequestClient;
@@ -266,7 +267,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "complete-slash": {
         const editor = this.editorIn("home");
         const typed = editor?.text.slice(0, editor.cursor) ?? "";
-        if (editor && isSlashName(typed)) return completeSlashName(this.context, "home", editor, typed);
+        if (editor && isCommandName(typed)) return completeSlashName(this.context, "home", editor, typed);
         this.store.dispatch({ type: "next-home-list" });
         return;
       }
@@ -313,7 +314,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const editor = this.editorIn(mode);
         if (!editor) return;
         const typed = editor.text.slice(0, editor.cursor);
-        if (isSlashName(typed)) return completeSlashName(this.context, mode, editor, typed);
+        if (isCommandName(typed)) return completeSlashName(this.context, mode, editor, typed);
         return nextParameter(this.context, mode, editor);
       }
       case "pick":

@@ -148,8 +148,3 @@ export function completeSlashName(context: ConsoleContext, mode: Mode, editor: L
   if (text !== typed) context.setField(mode, replaceRange(editor, 0, typed.length, text));
   if (candidates.length > 1) context.flash(candidates.join(" · "));
 }
-
-/** Whether the text before the cursor is a command's name being typed (not a message that starts with //). */
-export function isSlashName(typed: string): boolean {
-  return /^\/(?!\/)\S*$/.test(typed);
-}

@@ -1,5 +1,6 @@
 // Key bindings as data. The one input handler, the footer hints, the help overlay and docs/keys.md
 // all come from this table.
+import { sharedStart, startingWith } from "./complete.js";
 import type { Key } from "ink";
 import type { EditCommand } from "./line-editor.js";
 
@@ -828,10 +829,7 @@ export function slashCommand(name: string): Binding | undefined {
  * they all agree (`/e` → `/end`, which /endconsult and /endconference also start with).
  */
 export function completeSlash(typed: string): { completed: string; candidates: string[] } {
-  const candidates = [...new Set(BINDINGS.map((b) => b.slash))].filter(
-    (name): name is string => name !== undefined && name.startsWith(typed),
-  );
-  let completed = candidates[0] ?? typed;
-  for (const name of candidates) while (!name.startsWith(completed)) completed = completed.slice(0, -1);
-  return { completed, candidates: candidates.sort() };
+  const names = [...new Set(BINDINGS.map((b) => b.slash))].filter((name): name is string => name !== undefined);
+  const candidates = startingWith(typed, names).sort();
+  return { completed: sharedStart(typed, candidates), candidates };
 }

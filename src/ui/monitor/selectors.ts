@@ -1,5 +1,6 @@
 // Pure selectors of the monitor: table rows (filtered, saved view, sorted), counts, timers, the team
 // and queues, what each action needs before it is sent, and the transfer status line.
+import { sharedStart, startingWith } from "../keys/complete.js";
 import { conversationRefusal, setPresenceRefusal, settingRefusal } from "../../protocol/rules.js";
 import type { SupervisorAction } from "../../protocol/rules.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
@@ -244,13 +245,6 @@ function columnValues(rows: readonly MonitorRow[], field: (typeof FIELDS)[number
   return [...new Set(rows.map(COLUMN_VALUE[field]).filter((v) => v && v !== "—"))].sort((a, b) => a.localeCompare(b));
 }
 
-/** The longest start every candidate shares with `typed` extended (letter case as the candidates have it). */
-function sharedStart(typed: string, candidates: readonly string[]): string {
-  let shared = candidates[0] ?? typed;
-  for (const c of candidates) while (!c.toLowerCase().startsWith(shared.toLowerCase())) shared = shared.slice(0, -1);
-  return shared.length >= typed.length ? shared : typed;
-}
-
 /**
  * Tab in the filter: the last word completed, as far as what it may be agrees. A column's name (`:qu` → `:queue `,
  * `sta` → `state:`), or a value of that column among the conversations (`:queue b` → `:queue Billing`, `rep:al` →
@@ -261,12 +255,10 @@ export function completeFilter(
   rows: readonly MonitorRow[],
 ): { completed: string; candidates: string[] } {
   const none = { completed: filter, candidates: [] };
-  const fieldsFrom = (typed: string) => FIELDS.filter((f) => f.startsWith(typed.toLowerCase()));
+  const fieldsFrom = (typed: string) => startingWith(typed, FIELDS);
   const valuesFrom = (field: string, typed: string) =>
     (FIELDS as readonly string[]).includes(field)
-      ? columnValues(rows, field as (typeof FIELDS)[number]).filter((v) =>
-          v.toLowerCase().startsWith(typed.toLowerCase()),
-        )
+      ? startingWith(typed, columnValues(rows, field as (typeof FIELDS)[number]))
       : [];
   const command = /^:(\w*)$/.exec(filter) ?? /^:(\w+) (.*)$/.exec(filter);
   if (command) {
