@@ -76,6 +76,40 @@ const stringWidthWithFastPath = {
   },
 };
 
+// Ink writes every line of every frame through @alcalzone/ansi-tokenize's styledCharsToString and passes every styled
+// text node through its sanitizeAnsi; together they were most of the console's first render, and of its garbage.
+// src/ui/text/ansi-fast-paths.ts gives the same text faster (test/ui/ansi-fast-paths.test.ts compares them). Fails
+// the build if Ink changes.
+const ansiFastPaths = fileURLToPath(new URL("../src/ui/text/ansi-fast-paths.ts", import.meta.url));
+const inkWithAnsiFastPaths = {
+  name: "ink-with-ansi-fast-paths",
+  setup(bundler) {
+    bundler.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, ({ path }) =>
+      patched(
+        path,
+        "import { styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';",
+        "import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';\n" +
+          `import { styledCharsToString } from ${JSON.stringify(ansiFastPaths)};`,
+        1,
+        "ink-with-ansi-fast-paths",
+      ),
+    );
+    bundler.onLoad({ filter: /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/ }, ({ path }) => {
+      const result = patched(
+        path,
+        "if (!hasAnsiControlCharacters(text)) {",
+        "if (onlyTextAndStyles(text)) {",
+        1,
+        "ink-with-ansi-fast-paths",
+      );
+      return {
+        ...result,
+        contents: `import { onlyTextAndStyles } from ${JSON.stringify(ansiFastPaths)};\n${result.contents}`,
+      };
+    });
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const { metafile } = await build({
   absWorkingDir: root,
@@ -99,7 +133,7 @@ const { metafile } = await build({
   banner: {
     js: 'import { createRequire as __ccAgentCreateRequire } from "node:module";\nconst require = __ccAgentCreateRequire(import.meta.url);',
   },
-  plugins: [yogaWithoutFetch, stringWidthWithFastPath],
+  plugins: [yogaWithoutFetch, stringWidthWithFastPath, inkWithAnsiFastPaths],
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: true,
