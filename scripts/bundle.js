@@ -30,15 +30,25 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const outdir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
 
 /**
- * A dependency's file with `text` replaced, as an esbuild onLoad result; the build fails when the file no longer holds
- * `text` exactly `times` times (the dependency changed: the patch must be looked at again).
+ * A dependency's file with each `[text, replacement, times]` of `edits` made, and `imports` (lines) put before it, as
+ * an esbuild onLoad result; the build fails when the file no longer holds a `text` exactly `times` times (the
+ * dependency changed: the patch must be looked at again).
  */
-function patched(path, text, replacement, times, plugin) {
-  const source = readFileSync(path, "utf8");
-  if (source.split(text).length !== times + 1)
-    throw new Error(`scripts/bundle.js: ${path} no longer holds ${JSON.stringify(text)} ${times}×; update ${plugin}`);
-  return { contents: source.replaceAll(text, replacement), loader: "js" };
+function patched(path, edits, plugin, imports = []) {
+  let source = readFileSync(path, "utf8");
+  for (const [text, replacement, times] of edits) {
+    if (source.split(text).length !== times + 1)
+      throw new Error(`scripts/bundle.js: ${path} no longer holds ${JSON.stringify(text)} ${times}×; update ${plugin}`);
+    source = source.replaceAll(text, replacement);
+  }
+  return { contents: [...imports, source].join("\n"), loader: "js" };
 }
+
+/** An import line for onLoad contents: `names` from our module at `file`. */
+const importFrom = (file, names) => `import { ${names.join(", ")} } from ${JSON.stringify(file)};`;
+
+/** src/ui/text/graphemes.ts: a grapheme segmenter that starts ICU only for text that needs it. */
+const graphemes = fileURLToPath(new URL("../src/ui/text/graphemes.ts", import.meta.url));
 
 // Ink's layout engine (yoga-layout) carries its WebAssembly as a data: URL, which it reads with fetch() whenever
 // the global exists; touching Node's lazy fetch loads all of undici (~30 ms of every start). Its own base64
@@ -47,7 +57,7 @@ const yogaWithoutFetch = {
   name: "yoga-without-fetch",
   setup(bundler) {
     bundler.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path }) =>
-      patched(path, '"function"!=typeof fetch', "true", 2, "yoga-without-fetch"),
+      patched(path, [['"function"!=typeof fetch', "true", 2]], "yoga-without-fetch"),
     );
   },
 };
@@ -55,8 +65,8 @@ const yogaWithoutFetch = {
 // Ink and its text libraries measure every character with string-width; src/ui/text/width.ts gives the same
 // widths with a fast path that keeps string-width's segmenter and emoji tables out of the first frame.
 // string-width compiles its emoji regex (\p{RGI_Emoji}: ~14 ms, building the set of every emoji sequence) as it
-// loads; it is compiled on first use instead, which the fast path keeps out of most frames. Fails the build if
-// string-width changes.
+// loads; it is compiled on first use instead, which the fast path keeps out of most frames; and it makes its grapheme
+// segmenter as it loads, which starts ICU (~15 ms): it segments with ours. Fails the build if string-width changes.
 const fastWidth = fileURLToPath(new URL("../src/ui/text/width.ts", import.meta.url));
 const stringWidthWithFastPath = {
   name: "string-width-with-fast-path",
@@ -67,10 +77,16 @@ const stringWidthWithFastPath = {
     bundler.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, ({ path }) =>
       patched(
         path,
-        "const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;",
-        "let rgiEmoji; const rgiEmojiRegex = { test: (text) => (rgiEmoji ??= /^\\p{RGI_Emoji}$/v).test(text) };",
-        1,
+        [
+          [
+            "const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;",
+            "let rgiEmoji; const rgiEmojiRegex = { test: (text) => (rgiEmoji ??= /^\\p{RGI_Emoji}$/v).test(text) };",
+            1,
+          ],
+          ["const segmenter = new Intl.Segmenter();", "const segmenter = graphemeSegmenter;", 1],
+        ],
         "string-width-with-fast-path",
+        [importFrom(graphemes, ["graphemeSegmenter"])],
       ),
     );
   },
@@ -87,26 +103,52 @@ const inkWithAnsiFastPaths = {
     bundler.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, ({ path }) =>
       patched(
         path,
-        "import { styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';",
-        "import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';\n" +
-          `import { styledCharsToString } from ${JSON.stringify(ansiFastPaths)};`,
-        1,
+        [
+          [
+            "import { styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';",
+            "import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';",
+            1,
+          ],
+        ],
         "ink-with-ansi-fast-paths",
+        [importFrom(ansiFastPaths, ["styledCharsToString"])],
       ),
     );
-    bundler.onLoad({ filter: /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/ }, ({ path }) => {
-      const result = patched(
+    bundler.onLoad({ filter: /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/ }, ({ path }) =>
+      patched(
         path,
-        "if (!hasAnsiControlCharacters(text)) {",
-        "if (onlyTextAndStyles(text)) {",
-        1,
+        [["if (!hasAnsiControlCharacters(text)) {", "if (onlyTextAndStyles(text)) {", 1]],
         "ink-with-ansi-fast-paths",
+        [importFrom(ansiFastPaths, ["onlyTextAndStyles"])],
+      ),
+    );
+  },
+};
+
+// Ink's text libraries each make a grapheme segmenter as they load, and the first one starts ICU (~15 ms): they
+// segment with ours, which splits the text of most frames without it (src/ui/text/graphemes.ts). Fails the build if
+// they change.
+const segmentersWithoutIcu = {
+  name: "segmenters-without-icu",
+  setup(bundler) {
+    const segmenterOf = [
+      [
+        /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
+        'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+        "const segmenter = graphemeSegmenter;",
+      ],
+      [
+        /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
+        "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
+        "const GRAPHEME_SEGMENTER = graphemeSegmenter;",
+      ],
+    ];
+    for (const [filter, text, replacement] of segmenterOf)
+      bundler.onLoad({ filter }, ({ path }) =>
+        patched(path, [[text, replacement, 1]], "segmenters-without-icu", [
+          importFrom(graphemes, ["graphemeSegmenter"]),
+        ]),
       );
-      return {
-        ...result,
-        contents: `import { onlyTextAndStyles } from ${JSON.stringify(ansiFastPaths)};\n${result.contents}`,
-      };
-    });
   },
 };
 
@@ -133,7 +175,7 @@ const { metafile } = await build({
   banner: {
     js: 'import { createRequire as __ccAgentCreateRequire } from "node:module";\nconst require = __ccAgentCreateRequire(import.meta.url);',
   },
-  plugins: [yogaWithoutFetch, stringWidthWithFastPath, inkWithAnsiFastPaths],
+  plugins: [yogaWithoutFetch, stringWidthWithFastPath, inkWithAnsiFastPaths, segmentersWithoutIcu],
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: true,

@@ -1,7 +1,8 @@
 // The fast path of the console's text width gives what string-width gives, code point by code point and in mixes.
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
-import width, { FAST_RANGES } from "../../src/ui/text/width.js";
+import { FAST_RANGES } from "../../src/ui/text/fast-code-points.js";
+import width from "../../src/ui/text/width.js";
 
 describe("text width", () => {
   it("every code point of the fast ranges measures as string-width measures it", () => {

@@ -2,6 +2,7 @@
 // (irssi, WeeChat, every shell): a cursor that moves by character (grapheme), by word, to either end of the
 // line and between the lines of a message; deleting by character, by word and to either end; insertion at
 // the cursor; undo; and, in a composer, the messages sent from it (Up on an empty composer). Pure.
+import { graphemeSegmenter } from "../text/graphemes.js";
 
 export interface LineEditor {
   text: string;
@@ -49,12 +50,10 @@ export function editorFor(text: string, stored: LineEditor | undefined): LineEdi
   return { ...stored, text, cursor: text.length, typing: false, recall: null };
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
 /** Grapheme boundaries of a text: 0, …, text.length. */
 function boundaries(text: string): number[] {
   const out: number[] = [];
-  for (const { index } of segmenter.segment(text)) out.push(index);
+  for (const { index } of graphemeSegmenter.segment(text)) out.push(index);
   out.push(text.length);
   return out;
 }
@@ -100,7 +99,7 @@ function lineEnd(text: string, at: number): number {
 /** The same column (in graphemes) on another line, or its end. */
 function columnOn(text: string, from: number, targetStart: number): number {
   const start = lineStart(text, from);
-  const column = [...segmenter.segment(text.slice(start, from))].length;
+  const column = [...graphemeSegmenter.segment(text.slice(start, from))].length;
   const end = lineEnd(text, targetStart);
   let at = targetStart;
   for (let i = 0; i < column && at < end; i++) at = nextBoundary(text, at);

@@ -12,6 +12,8 @@
 // first and last grapheme of the run — zero cells for Ink and for string-width alike — and the stream that
 // carries Ink's frames to the terminal turns them into the real isolates (`restoreIsolates`).
 
+import { graphemeSegmenter } from "./graphemes.js";
+
 /** First strong isolate and pop directional isolate, as the terminal receives them. */
 export const FSI = "\u2068";
 export const PDI = "\u2069";
@@ -25,8 +27,6 @@ export const CLOSE_MARK = "\u{E0022}";
 const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]|[\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
 const MARKS = /[\u{E0021}\u{E0022}]/gu;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
 /** True when the text holds a right-to-left letter. */
 export function hasRtl(text: string): boolean {
   return RTL.test(text);
@@ -38,7 +38,7 @@ export function hasRtl(text: string): boolean {
  */
 export function isolate(text: string): string {
   if (!hasRtl(text)) return text;
-  const parts = [...segmenter.segment(text)].map((s) => s.segment);
+  const parts = [...graphemeSegmenter.segment(text)].map((s) => s.segment);
   if (parts.length === 0) return text;
   parts[0] = parts[0] + OPEN_MARK;
   parts[parts.length - 1] = parts[parts.length - 1] + CLOSE_MARK;
@@ -57,7 +57,7 @@ export function withoutMarks(text: string): string {
 export function restoreIsolates(frame: string): string {
   if (!frame.includes(OPEN_MARK) && !frame.includes(CLOSE_MARK)) return frame;
   let out = "";
-  for (const { segment } of segmenter.segment(frame)) {
+  for (const { segment } of graphemeSegmenter.segment(frame)) {
     if (!segment.includes(OPEN_MARK) && !segment.includes(CLOSE_MARK)) {
       out += segment;
       continue;

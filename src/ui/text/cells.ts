@@ -1,14 +1,13 @@
 // Text measured the way a terminal draws it: in cells, one grapheme cluster at a time, East Asian wide
 // characters and emoji taking two. Everything that cuts, pads or wraps text on screen goes through here,
 // so a name in Chinese or a row of emoji never pushes a border or the header out of place.
+import { graphemeSegmenter } from "./graphemes.js";
 import stringWidth from "./width.js";
-
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /** The grapheme clusters of a string: what a reader sees as one character (é, 👋, 👨‍👩‍👧‍👦, כּ). */
 export function graphemes(text: string): string[] {
   const out: string[] = [];
-  for (const { segment } of segmenter.segment(text)) out.push(segment);
+  for (const { segment } of graphemeSegmenter.segment(text)) out.push(segment);
   return out;
 }
 

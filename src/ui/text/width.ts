@@ -7,23 +7,7 @@
 import stringWidth from "string-width";
 import stripAnsi from "strip-ansi";
 import { eastAsianWidth } from "get-east-asian-width";
-
-/** Code points measured without segmenting: printable, spacing, not joining their neighbours. */
-export const FAST_RANGES: readonly (readonly [number, number])[] = [
-  [0x20, 0x7e], // ASCII
-  [0xa1, 0xac], // Latin-1 (no-break space and soft hyphen left out)
-  [0xae, 0x2ff], // Latin-1, Latin Extended-A/B, IPA, spacing modifier letters (combining marks start at 0x300)
-  [0x2010, 0x2027], // dashes, quotes, bullets, ellipsis (zero-width and direction marks left out)
-  [0x2030, 0x205e], // per mille, primes, more punctuation (word joiner and invisible operators left out)
-  [0x20a0, 0x20c0], // currency
-  [0x2100, 0x2bff], // letterlike, arrows, maths, technical, box drawing, blocks, shapes, dingbats
-  [0x4e00, 0x9fff], // CJK unified ideographs
-];
-
-function isFast(code: number): boolean {
-  for (const [low, high] of FAST_RANGES) if (code >= low && code <= high) return true;
-  return false;
-}
+import { isFast } from "./fast-code-points.js";
 
 const NARROW_AMBIGUOUS = { ambiguousAsWide: false };
 
