@@ -28,8 +28,8 @@ import { ConsolePresence } from "./console-presence.js";
 import { Outbox } from "./outbox.js";
 import { answerRead } from "./reads.js";
 import type { CommittedLog, ReadContext } from "./reads.js";
-import { signIn, tokenEntries, userForToken } from "./sign-in.js";
-import type { TokenEntry } from "./sign-in.js";
+import { signIn, tokenIndex, userForToken } from "./sign-in.js";
+import type { TokenIndex } from "./sign-in.js";
 import { conversationToken } from "../../src/protocol/identity.js";
 import { CloseCode, decodeClientFrame, reqIdOf } from "../../src/protocol/messages.js";
 import type { ClientRequest, ErrorFrame, Hello, ServerFrame } from "../../src/protocol/messages.js";
@@ -64,7 +64,7 @@ export class Gateway {
   private readonly byUser: ConnectionIndex = new Map();
   private readonly byCustomer: ConnectionIndex = new Map();
   private readonly supervisors = new Set<Connection>();
-  private tokens: TokenEntry[];
+  private tokens: TokenIndex;
   private nextConnectionId = 1;
   /** Counts the events fanned out: a connection marked with the current one has been given it. */
   private fanOuts = 0;
@@ -107,7 +107,7 @@ export class Gateway {
     });
     this.admission = new Admission(options.org.limits);
     this.typing = new TypingThrottle(() => this.clock.now());
-    this.tokens = tokenEntries(options.org.users);
+    this.tokens = tokenIndex(options.org.users);
     this.live = createLiveFigures(this.clock.now(), toOrg(options.org));
     this.liveAfter = options.liveAfter;
     this.reads = {
@@ -563,7 +563,7 @@ export class Gateway {
   /** What the gateway takes from a (re)loaded org file: the secret, the users' tokens and the rate limits. */
   useOrgFile(file: OrgFile): void {
     this.org = file;
-    this.tokens = tokenEntries(file.users);
+    this.tokens = tokenIndex(file.users);
     this.admission.limits = file.limits;
   }
 

@@ -1,17 +1,17 @@
 // Who a hello signs in as: a customer (by a signed identity, a conversation token, or as an anonymous visitor) or a
 // rep or supervisor (by their token); or why the connection is closed instead. Pure but for the visitor's random key.
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Actor, State, UserState } from "../core/model.js";
 import { verifyConversationToken, verifyIdentity } from "../../src/protocol/identity.js";
 import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import type { Hello } from "../../src/protocol/messages.js";
 import { tokenHash } from "./connection.js";
 
-/** A user's token as the gateway keeps it: its hash, compared in constant time. */
-export interface TokenEntry {
-  hash: Buffer;
-  userId: string;
-}
+/**
+ * Users by the SHA-256 of their token, in hex. A lookup's time can at most say something of a hash, from which a token
+ * (random, long) cannot be worked back; comparing with every user's instead made each sign-in O(users).
+ */
+export type TokenIndex = ReadonlyMap<string, string>;
 
 export type SignIn =
   | {
@@ -25,18 +25,16 @@ export type SignIn =
   | { ok: false; close: number; code: string; message: string };
 
 /** Every user's token, hashed. */
-export function tokenEntries(users: readonly { id: string; token: string }[]): TokenEntry[] {
-  return users.map((u) => ({ hash: tokenHash(u.token), userId: u.id }));
+export function tokenIndex(users: readonly { id: string; token: string }[]): TokenIndex {
+  return new Map(users.map((u) => [tokenHash(u.token).toString("hex"), u.id]));
 }
 
-/** The user whose token hashes to `hash`: every entry is compared, so the time taken says nothing of which. */
-export function userForToken(tokens: readonly TokenEntry[], hash: Buffer): string | null {
-  let found: string | null = null;
-  for (const entry of tokens) if (timingSafeEqual(entry.hash, hash)) found = entry.userId;
-  return found;
+/** The user whose token hashes to `hash`. */
+export function userForToken(tokens: TokenIndex, hash: Buffer): string | null {
+  return tokens.get(hash.toString("hex")) ?? null;
 }
 
-export function signIn(hello: Hello, secret: string, tokens: readonly TokenEntry[], state: State, now: number): SignIn {
+export function signIn(hello: Hello, secret: string, tokens: TokenIndex, state: State, now: number): SignIn {
   if (hello.v !== PROTOCOL_VERSION) {
     return refused(
       CloseCode.versionMismatch,
