@@ -241,11 +241,16 @@ export function createConnection(state: WidgetState, wsUrl: string, tokenKey: st
     }, retryAfterMs);
   }
 
+  /** A frame that needs no answer and is worth nothing later (typing): sent now if the server has welcomed us, else dropped. */
+  function tell(body: Record<string, unknown>): void {
+    if (state.ws && state.welcomed && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify(body));
+  }
+
   /** The visitor's conversation token, kept for this tab's session (sessionStorage) while it is in use. */
   function rememberToken(token: string | null): void {
     state.token = token;
     storageSet("sessionStorage", tokenKey, token);
   }
 
-  return { connect, reconnect, request, rememberToken };
+  return { connect, reconnect, request, tell, rememberToken };
 }

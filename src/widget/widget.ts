@@ -87,10 +87,10 @@ function main(): void {
   let typedAt = 0;
   input.addEventListener("input", () => {
     const entry = state.current ? state.conversations.get(state.current) : undefined;
-    if (!entry || entry.view.state !== "active" || !state.ws || state.ws.readyState !== WebSocket.OPEN) return;
+    if (!entry || entry.view.state !== "active") return;
     if (Date.now() - typedAt < TYPING_INTERVAL_MS) return;
     typedAt = Date.now();
-    state.ws.send(JSON.stringify({ type: "typing", conversationId: state.current }));
+    tell({ type: "typing", conversationId: state.current });
   });
   // Scrolled to the top of a long thread: the page before it is read (again, after a failure).
   thread.addEventListener("scroll", () => {
@@ -117,7 +117,7 @@ function main(): void {
   // ---- the connection, the conversations and their earlier messages ------------------------------------
 
   const { addMessage, applyChange, welcomed, currentEntry } = createConversations(state, showError);
-  const { connect, reconnect, request, rememberToken } = createConnection(state, wsUrl, tokenKey, {
+  const { connect, reconnect, request, tell, rememberToken } = createConnection(state, wsUrl, tokenKey, {
     welcomed,
     changes: (changes) => {
       for (const change of changes) applyChange(change);

@@ -3,6 +3,7 @@
 import type { WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signIdentity, verifyConversationToken } from "../../src/protocol/identity.js";
+import type { TypingFrame } from "../../src/protocol/messages.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import {
   W,
@@ -54,8 +55,13 @@ describe("a chat from the demo page", { timeout: 60_000 }, () => {
     await alice.request({ type: "send", conversationId, text: "Hi! I am looking into it.\nOne moment please." });
     await seeMessage(page, "Hi! I am looking into it.\nOne moment please.");
     await page.locator(`${W} .from-rep .author`).getByText("Alice Moreau").waitFor();
+    // Typing in the widget tells the rep that the customer is typing, never what.
+    const typing: TypingFrame[] = [];
+    alice.client.on("typing", (frame: TypingFrame) => typing.push(frame));
     await say(page, "Thank you");
     await alice.waitForText(conversationId, "Thank you");
+    await waitFor(() => typing.length > 0, "a typing frame at the rep");
+    expect(typing[0]).toEqual({ type: "typing", conversationId, from: "customer" });
     // The widget reports where the chat started from (PC6 context variables, for every chat).
     expect(alice.conversations.get(conversationId)?.context.pageUrl).toBe(`${server.httpUrl}/demo`);
 
