@@ -86,6 +86,16 @@ export const FIXES: string[] = [
     "bundle is minified (whitespace and syntax; names are kept for stack traces), 1.1 → 0.8 MB, which takes ~20 ms off " +
     "importing it (130–141 → 108–119 ms, n=6 alternating). Start to first frame, alternating with the build before (6 " +
     "pairs, 2026-12-07): 318–342 against 343–380 ms.",
+  "**Ink wrote every cell of every frame through three Sets and four arrays** (src/ui/text/ansi-fast-paths.ts, " +
+    "src/ui/text/graphemes.ts): a CPU profile of `cc-agent` to its first frame put ~60 % of the render in " +
+    "@alcalzone/ansi-tokenize's styledCharsToString, which works out the difference between each cell's style and the " +
+    "last's (~5,000 cells at 120×40), and in Ink's sanitizeAnsi, which tokenizes every styled text node; and the first " +
+    "grapheme segmenter a process makes starts ICU (~15 ms), which six modules did as the bundle loaded. The bundle now " +
+    "writes a line with a function of ours that adds a cell in the style of the one before as its character alone, " +
+    "leaves text whose escapes are all styles as it is, and gives every text library one segmenter that splits the text " +
+    "of most frames a UTF-16 unit at a time and starts ICU only for text that needs it (property tests compare each with " +
+    "the library's own). In-process, from the import to the first frame, alternating with the build before (9 starts " +
+    "each, 2026-12-07): 244–263 against 292–310 ms; the import alone ~10 ms shorter, the render ~40 ms.",
   "**Routing stepped over every pending offer again** (server/core/decide/route.ts, server/core/indexes.ts `routeFrom`): " +
     "a queue is walked in place and offered conversations stay in it until accepted, so each routing stepped over every " +
     "offer still pending at the head of the queue: a drain of 10,000 queued into 1,000 reps going Available walked ~5 " +
@@ -219,11 +229,10 @@ export const GAPS: Record<string, string> = {
     "thousand active conversations share the caches), and at 100k queued it was 6.0–7.0 µs in two runs (2026-12-07).",
   "console-start":
     "The CLI loads as one bundle of 0.8 MB (see Fixed). Besides bare node's start (~80 ms to the first line of our code), " +
-    "importing it costs ~110 ms here: decoding and compiling the JavaScript (~40 ms), Node's built-in modules that ws and " +
+    "importing it costs ~100 ms here: decoding and compiling the JavaScript (~35 ms), Node's built-in modules that ws and " +
     "Ink load (~10 ms), and running the modules' top levels (Ink, React, yoga-layout's WebAssembly); then come the " +
-    "connection and the welcome and the first full-screen render (~90 ms: React and Ink running cold, Ink's output " +
-    "tokenising every line through ICU's grapheme segmenter, whose start-up, ~15 ms, lands there, and ~25 ms of garbage " +
-    "collection as the heap grows). A larger young generation from the start (--min-semi-space-size=16) made it slower " +
+    "connection and the welcome and the first full-screen render (~50 ms since Ink's lines are written by our fast " +
+    "paths, see Fixed: React and Ink running cold, and garbage collection as the heap grows). A larger young generation from the start (--min-semi-space-size=16) made it slower " +
     "(315–366 against 292–384 ms to the frame in-process, n=6). The figure is one process start: on a machine busy with " +
     "other work every step waits for a core, and it grows with the load (bare node's start beside it shows how much).",
   "memory-rss":
