@@ -104,7 +104,7 @@ export const FIXES: string[] = [
     "Drain, alternating with the build before (2 pairs of both stores, 2026-12-07): 4,640–4,771 against 4,208–4,388 " +
     "assignments/s. The drain also settles before its trial now: the backlog's events brought a snapshot due in the middle " +
     "of it (8 % of the server's CPU over the drain in a profile).",
-  "**The same view went to a client twice in one batch** (server/core/views.ts `changesFor`, server/gateway/connection.ts " +
+  "**The same view went to a client twice in one batch** (server/core/changes.ts `changesFor`, server/gateway/connection.ts " +
     "`BatchViews`, server/replay.ts): views are built from the state after a whole batch of events, so when two events of " +
     "a batch concern a conversation (an accept is `offer_accepted` then `assigned`), its rep was sent the same view in " +
     "both frames, and their own `user` (load and presence) with each event that changed capacity; a resume's replay, " +

@@ -1,8 +1,9 @@
 // A resume: the events a client missed, projected for its viewer with the current state, showing no more than a
 // snapshot would (docs/protocol.md, "Sequence numbers and resume").
 import type { DomainEvent, State } from "./core/model.js";
-import { changesFor, givenViews } from "./core/views.js";
-import type { Seen, Viewer } from "./core/views.js";
+import { changesFor, givenViews } from "./core/changes.js";
+import type { Seen } from "./core/changes.js";
+import type { Viewer } from "./core/viewer.js";
 import type { StoredEvent } from "./store/store.js";
 import type { EventFrame } from "../src/protocol/messages.js";
 import type { Change, Snapshot } from "../src/protocol/views.js";

@@ -9,8 +9,10 @@
 import type { ConversationView, HistoryItemView } from "../../src/protocol/views.js";
 import { conversationIdsOf } from "./indexes.js";
 import type { Conversation, DomainError, State } from "./model.js";
-import { canSee, conversationView, staffTitle } from "./views.js";
-import type { Viewer } from "./views.js";
+import { conversationView } from "./conversation-views.js";
+import { staffTitle } from "./staff-text.js";
+import { canSee } from "./viewer.js";
+import type { Viewer } from "./viewer.js";
 
 /** The most earlier conversations one `history` answer lists (the newest ones). */
 export const HISTORY_LIMIT = 50;

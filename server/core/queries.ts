@@ -2,7 +2,8 @@
 // answered next to the sockets over the state as committed.
 import type { Actor, Conversation, DomainError, State } from "./model.js";
 import type { HistoryAnswer } from "./history.js";
-import { conversationView, userView } from "./views.js";
+import { conversationView } from "./conversation-views.js";
+import { userView } from "./org-views.js";
 import { settingRefusal } from "../../src/protocol/rules.js";
 
 /** The most open items one `open_items` answer lists per queue. */

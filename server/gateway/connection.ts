@@ -3,8 +3,9 @@ import { createHash } from "node:crypto";
 import type { WebSocket } from "ws";
 import type { Actor } from "../core/model.js";
 import type { HistoryAnswer } from "../core/history.js";
-import { givenViews } from "../core/views.js";
-import type { GivenViews, Seen, Viewer } from "../core/views.js";
+import { givenViews } from "../core/changes.js";
+import type { GivenViews, Seen } from "../core/changes.js";
+import type { Viewer } from "../core/viewer.js";
 import type { Admittance } from "../rate-limit.js";
 import type { StoredEvent } from "../store/store.js";
 import type { ErrorFrame, Hello, ServerFrame } from "../../src/protocol/messages.js";
@@ -125,7 +126,7 @@ export class SeenConversations implements Seen {
 }
 
 /**
- * The views each connection was given in the batch of events being fanned out (core/views.ts GivenViews): every
+ * The views each connection was given in the batch of events being fanned out (core/changes.ts GivenViews): every
  * view of a batch is built from the state after all of it, so a connection is given each one once per batch.
  */
 export class BatchViews implements GivenViews {

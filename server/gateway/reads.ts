@@ -5,7 +5,7 @@ import type { Actor, DomainEvent, State } from "../core/model.js";
 import { staffEvent } from "../core/event-masking.js";
 import { customerHistory, earlierConversation } from "../core/history.js";
 import { conversationStatus, openItems, transferTargets, whyRefusal } from "../core/queries.js";
-import { messageViewer, noteView, threadViewer } from "../core/views.js";
+import { messageViewer, noteView, threadViewer } from "../core/conversation-views.js";
 import type { Clock } from "../clock.js";
 import type { CommandChannel } from "../command-channel.js";
 import type { Logger } from "../logger.js";

@@ -2,8 +2,10 @@
 // projected for it), computed from the gateway's replica. docs/protocol.md, "Sequence numbers and resume".
 import type { Actor, State } from "../core/model.js";
 import { conversationIdsOf } from "../core/indexes.js";
-import { snapshot, userView } from "../core/views.js";
-import type { Seen, Viewer } from "../core/views.js";
+import { userView } from "../core/org-views.js";
+import { snapshot } from "../core/snapshot.js";
+import type { Seen } from "../core/changes.js";
+import type { Viewer } from "../core/viewer.js";
 import { replay } from "../replay.js";
 import { collect } from "./connection.js";
 import type { EventStore, StoredEvent } from "../store/store.js";

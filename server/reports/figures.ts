@@ -2,7 +2,9 @@
 // table for people, JSON and CSV for programs. Pure.
 import type { Presence } from "../core/model.js";
 import { PRESENCES } from "../../src/protocol/vocabulary.js";
-import type { Accumulator, GroupBy, ReportFold } from "./fold.js";
+import type { Accumulator } from "./accumulator.js";
+import type { ReportFold } from "./fold.js";
+import type { GroupBy } from "./grouping.js";
 
 export interface ReportRow {
   /** The group's key (queue, workstream or rep id; `YYYY-MM-DD`; `YYYY-MM-DD HH:00`), or "total". */

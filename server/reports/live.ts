@@ -5,8 +5,11 @@
 import type { DomainEvent, State } from "../core/model.js";
 import type { Figures, QueueFigures } from "../../src/protocol/views.js";
 import type { Org } from "../core/org.js";
-import { addAccumulator, bucketOf, createGroupedFold, emptyAccumulator } from "./fold.js";
-import type { Accumulator, Grouping } from "./fold.js";
+import { addAccumulator, emptyAccumulator } from "./accumulator.js";
+import type { Accumulator } from "./accumulator.js";
+import { createGroupedFold } from "./fold.js";
+import { bucketOf } from "./grouping.js";
+import type { Grouping } from "./grouping.js";
 import { rowOf } from "./figures.js";
 
 export const MINUTE_MS = 60_000;

@@ -6,8 +6,9 @@ import type { ReportOptions } from "./fold.js";
 import { reportOf } from "./figures.js";
 import type { Report } from "./figures.js";
 
-export type { GroupBy, ReportOptions } from "./fold.js";
-export { GROUP_BYS } from "./fold.js";
+export type { ReportOptions } from "./fold.js";
+export type { GroupBy } from "./grouping.js";
+export { GROUP_BYS } from "./grouping.js";
 export type { Report, ReportRow } from "./figures.js";
 export { renderCsv, renderTable } from "./figures.js";
 

@@ -2,8 +2,10 @@
 // line, requests whose refusal is shown there (as the server words it) instead of thrown, and key presses read
 // against the key table.
 import type { RequestBody } from "../client/client.js";
-import type { CommandId, Mode } from "./keys/bindings.js";
-import { isEditCommand, matchKey } from "./keys/bindings.js";
+import { matchKey } from "./keys/bindings.js";
+import { isEditCommand } from "./keys/commands.js";
+import type { CommandId } from "./keys/commands.js";
+import type { Mode } from "./keys/modes.js";
 import type { KeyPress } from "./keys/key-reader.js";
 import { textPresses } from "./keys/key-reader.js";
 import type { EditCommand, LineEditor } from "./keys/line-editor.js";

@@ -3,8 +3,11 @@
 // lines (notes with a kind): the customer never sees them.
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../server/core/model.js";
-import { canSee, changesFor, snapshot, userView } from "../../server/core/views.js";
-import type { Viewer } from "../../server/core/views.js";
+import { changesFor } from "../../server/core/changes.js";
+import { userView } from "../../server/core/org-views.js";
+import { snapshot } from "../../server/core/snapshot.js";
+import { canSee } from "../../server/core/viewer.js";
+import type { Viewer } from "../../server/core/viewer.js";
 import { CoreHarness, rep, supervisor, testOrg } from "../helpers/core.js";
 
 function handled(h: CoreHarness, repId: string): string {

@@ -3,7 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { staffEvent } from "../../server/core/event-masking.js";
 import type { DomainEvent } from "../../server/core/model.js";
-import { changesFor, conversationView, snapshot } from "../../server/core/views.js";
+import { changesFor } from "../../server/core/changes.js";
+import { conversationView } from "../../server/core/conversation-views.js";
+import { snapshot } from "../../server/core/snapshot.js";
 import { RATING_WINDOW_MS } from "../../src/protocol/vocabulary.js";
 import { CoreHarness, customer, rep } from "../helpers/core.js";
 

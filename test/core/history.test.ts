@@ -2,7 +2,7 @@
 // conversations, and the notice a rep gets when a parked chat comes back to them.
 import { describe, expect, it } from "vitest";
 import { customerHistory, earlierConversation } from "../../server/core/history.js";
-import type { Viewer } from "../../server/core/views.js";
+import type { Viewer } from "../../server/core/viewer.js";
 import { CoreHarness, rep, testOrg, testWorkstream } from "../helpers/core.js";
 import { HOUR, accept, eventsOf, repChanges, signedIn } from "./p-helpers.js";
 

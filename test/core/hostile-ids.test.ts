@@ -5,7 +5,7 @@ import { CommandFailed } from "../../server/core/decide/index.js";
 import { upgradeState } from "../../server/core/evolve.js";
 import type { Actor, Command, State } from "../../server/core/model.js";
 import { fill } from "../../server/core/org.js";
-import { conversationView } from "../../server/core/views.js";
+import { conversationView } from "../../server/core/conversation-views.js";
 import { admin, CoreHarness, customer, rep, supervisor, testOrg, testWorkstream } from "../helpers/core.js";
 
 const HOSTILE = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"];

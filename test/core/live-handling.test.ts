@@ -2,15 +2,11 @@
 // End with wrap-up (L12). Each test reads given / when / then.
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../server/core/model.js";
-import {
-  audienceOf,
-  canSee,
-  changesFor,
-  conversationView,
-  customerConversationView,
-  offerView,
-  snapshot,
-} from "../../server/core/views.js";
+import { audienceOf } from "../../server/core/audience.js";
+import { changesFor } from "../../server/core/changes.js";
+import { conversationView, customerConversationView, offerView } from "../../server/core/conversation-views.js";
+import { snapshot } from "../../server/core/snapshot.js";
+import { canSee } from "../../server/core/viewer.js";
 import { admin, CoreHarness, rep, supervisor, testOrg } from "../helpers/core.js";
 
 /** Start a chat on `workstreamId` and have `repId` (the only Available rep) accept it. */

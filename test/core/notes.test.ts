@@ -2,8 +2,10 @@
 // after a transfer too; the customer never does (not in events, snapshots nor their view).
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../server/core/model.js";
-import { changesFor, customerConversationView, snapshot } from "../../server/core/views.js";
-import type { Viewer } from "../../server/core/views.js";
+import { changesFor } from "../../server/core/changes.js";
+import { customerConversationView } from "../../server/core/conversation-views.js";
+import { snapshot } from "../../server/core/snapshot.js";
+import type { Viewer } from "../../server/core/viewer.js";
 import { CoreHarness, rep, supervisor } from "../helpers/core.js";
 
 function handled(h: CoreHarness, repId: string): string {

@@ -1,7 +1,8 @@
 // A new org applied to a running state (docs/org-file.md, "Reloading"): what it dropped becomes admin commands, and its
 // `configured` event is an `org` change for every rep and supervisor, with the users they see.
 import { describe, expect, it } from "vitest";
-import { audienceOf, changesFor } from "../../server/core/views.js";
+import { audienceOf } from "../../server/core/audience.js";
+import { changesFor } from "../../server/core/changes.js";
 import { droppedBy } from "../../server/core/decide/admin.js";
 import { CoreHarness, system, testOrg } from "../helpers/core.js";
 

@@ -2,7 +2,8 @@
 import { expect } from "vitest";
 import type { Actor, Command, DomainEvent, Message } from "../../server/core/model.js";
 import type { OperatingHours } from "../../server/core/org.js";
-import { changesFor, snapshot } from "../../server/core/views.js";
+import { changesFor } from "../../server/core/changes.js";
+import { snapshot } from "../../server/core/snapshot.js";
 import type { Change, CustomerConversationView } from "../../src/protocol/views.js";
 import { customer, rep } from "../helpers/core.js";
 import type { CoreHarness } from "../helpers/core.js";

@@ -1,7 +1,8 @@
 // SPEC P5–P8 on the routing core: persistent history, Waiting, its expiry, and End.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TEXTS } from "../../server/core/org.js";
-import { conversationView, snapshot } from "../../server/core/views.js";
+import { conversationView } from "../../server/core/conversation-views.js";
+import { snapshot } from "../../server/core/snapshot.js";
 import { CoreHarness, customer, rep, testOrg, testWorkstream } from "../helpers/core.js";
 import {
   DAY,

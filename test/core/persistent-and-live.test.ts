@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TEXTS, isOpenAt, nextOpening } from "../../server/core/org.js";
 import type { OperatingHours } from "../../server/core/org.js";
-import { changesFor, conversationView } from "../../server/core/views.js";
+import { changesFor } from "../../server/core/changes.js";
+import { conversationView } from "../../server/core/conversation-views.js";
 import { CoreHarness, customer, rep, testOrg, testWorkstream } from "../helpers/core.js";
 import {
   MINUTE,

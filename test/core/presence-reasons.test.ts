@@ -3,7 +3,9 @@
 // by its own setting and refused when off).
 import { describe, expect, it } from "vitest";
 import type { Org } from "../../server/core/org.js";
-import { changesFor, orgView, snapshot } from "../../server/core/views.js";
+import { changesFor } from "../../server/core/changes.js";
+import { orgView } from "../../server/core/org-views.js";
+import { snapshot } from "../../server/core/snapshot.js";
 import type { Change } from "../../src/protocol/views.js";
 import type { PresenceReasons } from "../../src/protocol/vocabulary.js";
 import { CoreHarness, rep, supervisor, testOrg } from "../helpers/core.js";

@@ -2,7 +2,8 @@
 // for an answer (the first customer message after the last rep or supervisor message) and whether anyone has
 // answered yet; the workstream's targets turn that wait into a level: within, to watch, past target.
 import { describe, expect, it } from "vitest";
-import { conversationView, snapshot } from "../../server/core/views.js";
+import { conversationView } from "../../server/core/conversation-views.js";
+import { snapshot } from "../../server/core/snapshot.js";
 import { customerWait, replyWaitAfter, replyWaitOf } from "../../src/protocol/response-targets.js";
 import type { ResponseTargets } from "../../src/protocol/response-targets.js";
 import { CoreHarness, rep, supervisor, testOrg, testWorkstream } from "../helpers/core.js";

@@ -3,7 +3,8 @@
 // monitor's reason for dimming it (refusalFor, what its footer and flash show) are the same words, and one refuses
 // exactly when the other does.
 import { describe, expect, it } from "vitest";
-import { conversationView, orgView, userView } from "../../server/core/views.js";
+import { conversationView } from "../../server/core/conversation-views.js";
+import { orgView, userView } from "../../server/core/org-views.js";
 import type { Command, Conversation } from "../../server/core/model.js";
 import { SUPERVISOR_ACTIONS } from "../../src/protocol/rules.js";
 import type { SupervisorAction } from "../../src/protocol/rules.js";

@@ -5,8 +5,11 @@ import { describe, expect, it } from "vitest";
 import type { Command, DomainEvent } from "../../server/core/model.js";
 import type { SupervisorSettings } from "../../server/core/org.js";
 import { scoreMessage } from "../../server/core/sentiment.js";
-import { canSee, changesFor, conversationView, customerConversationView, snapshot } from "../../server/core/views.js";
-import type { Viewer } from "../../server/core/views.js";
+import { changesFor } from "../../server/core/changes.js";
+import { conversationView, customerConversationView } from "../../server/core/conversation-views.js";
+import { snapshot } from "../../server/core/snapshot.js";
+import { canSee } from "../../server/core/viewer.js";
+import type { Viewer } from "../../server/core/viewer.js";
 import { CoreHarness, rep, supervisor, testOrg } from "../helpers/core.js";
 
 const SAM: Viewer = { role: "supervisor", id: "sam" };

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { initialState } from "../../server/core/evolve.js";
-import { snapshot } from "../../server/core/views.js";
+import { snapshot } from "../../server/core/snapshot.js";
 import { demoOrgFile, parseOrgFile, toOrg } from "../../server/org-file.js";
 
 const EXAMPLE = JSON.parse(

@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import { BINDINGS } from "../keys/bindings.js";
-import type { Binding } from "../keys/bindings.js";
+import type { Binding } from "../keys/binding.js";
 import { WithCursor } from "./Composer.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg } from "../theme/theme.js";

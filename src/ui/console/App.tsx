@@ -23,8 +23,8 @@ import { historyLine } from "./history.js";
 import { COLLAPSE_BELOW, sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
-import { hintBindings } from "../keys/bindings.js";
-import type { Need } from "../keys/bindings.js";
+import { hintBindings } from "../keys/hints.js";
+import type { Need } from "../keys/binding.js";
 import {
   conversationSummary,
   currentOffer,

@@ -4,7 +4,7 @@
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { placeholders } from "../../protocol/quick-replies.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
-import type { Mode } from "../keys/bindings.js";
+import type { Mode } from "../keys/modes.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import { cursorTo } from "../keys/line-editor.js";
 import { isConsulting } from "../mirror/selectors.js";

@@ -3,7 +3,8 @@
 // each part is plain functions that read the state as it is when they run.
 import type { RequestBody } from "../../client/client.js";
 import type { RequestClient } from "../effects.js";
-import type { CommandId, Mode } from "../keys/bindings.js";
+import type { CommandId } from "../keys/commands.js";
+import type { Mode } from "../keys/modes.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import type { Action } from "../mirror/reducer.js";
 import type { Flash, Session, UiState } from "../mirror/state.js";

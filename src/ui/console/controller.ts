@@ -2,7 +2,8 @@
 // server. Rendering never happens here; components read the store.
 import type { ConversationView } from "../../protocol/views.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
-import type { CommandId, Mode } from "../keys/bindings.js";
+import type { CommandId } from "../keys/commands.js";
+import type { Mode } from "../keys/modes.js";
 import type { KeyPress } from "../keys/key-reader.js";
 import type { EditCommand, LineEditor } from "../keys/line-editor.js";
 import { insert, replaceRange, replaceText, submitted } from "../keys/line-editor.js";

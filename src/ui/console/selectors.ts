@@ -5,7 +5,7 @@ import type { UserView } from "../../protocol/views.js";
 import { presenceItems } from "../components/presence-items.js";
 import { filterItems } from "../components/Picker.js";
 import type { PickerItem } from "../components/Picker.js";
-import type { Mode } from "../keys/bindings.js";
+import type { Mode } from "../keys/modes.js";
 import { currentOffer } from "../mirror/selectors.js";
 import type { Picker, UiState } from "../mirror/state.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";

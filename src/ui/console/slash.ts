@@ -4,7 +4,7 @@
 import { reasonsFor } from "../../protocol/rules.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { SETTABLE_PRESENCES } from "../../protocol/vocabulary.js";
-import type { Mode } from "../keys/bindings.js";
+import type { Mode } from "../keys/modes.js";
 import { completeSlash, slashCommand } from "../keys/bindings.js";
 import type { LineEditor } from "../keys/line-editor.js";
 import { replaceRange } from "../keys/line-editor.js";

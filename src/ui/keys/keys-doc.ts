@@ -1,6 +1,8 @@
 // docs/keys.md is generated from the key table by `npm run docs:keys`; a test keeps it in step.
-import { BINDINGS, isEditCommand } from "./bindings.js";
-import type { Binding, Mode } from "./bindings.js";
+import { BINDINGS } from "./bindings.js";
+import type { Binding } from "./binding.js";
+import { isEditCommand } from "./commands.js";
+import type { Mode } from "./modes.js";
 
 const SECTIONS: { title: string; modes: Mode[]; editing?: boolean }[] = [
   { title: "Console — composer and sessions", modes: ["composer", "home"] },

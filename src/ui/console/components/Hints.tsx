@@ -1,5 +1,6 @@
 import { Text } from "ink";
-import type { Binding, CommandId } from "../../keys/bindings.js";
+import type { Binding } from "../../keys/binding.js";
+import type { CommandId } from "../../keys/commands.js";
 import { cellWidth, padEnd } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
 import { fg } from "../../theme/theme.js";

@@ -1,0 +1,42 @@
+// Whom an event concerns, so that the gateway works out what it means (changes.ts) only for their connections.
+import type { Conversation, DomainEvent, State } from "./model.js";
+
+/** Who an event concerns: the shell sends `changesFor` only to these. */
+export interface Audience {
+  /** Users concerned, in order; one may be named more than once (the shell gives each connection the event once). */
+  users: string[];
+  /** The key of the customer of the conversation the event concerns, if it concerns one. */
+  customer: string | null;
+  supervisors: boolean;
+}
+
+/** The conversation an event is about, if any. */
+export function conversationOf(state: State, event: DomainEvent): Conversation | undefined {
+  if ("conversationId" in event) return state.conversations[event.conversationId];
+  if (event.type === "conversation_created") return state.conversations[event.conversation.id];
+  if (event.type === "offered") return state.conversations[event.offer.conversationId];
+  return undefined;
+}
+
+export function audienceOf(state: State, event: DomainEvent): Audience {
+  // A list, not a set: this runs for every event fanned out, and a repeated user costs the shell one test.
+  const users: string[] = [];
+  const c = conversationOf(state, event);
+  if (c) {
+    if (c.ownerId) users.push(c.ownerId);
+    if (c.lastOwnerId) users.push(c.lastOwnerId);
+    if (c.conference?.repId) users.push(c.conference.repId);
+    for (const id of c.participants) if (id) users.push(id);
+    for (const id of c.consultants) if (id) users.push(id);
+    for (const id of c.wrapUpBy) if (id) users.push(id);
+  }
+  if ("repId" in event) users.push(event.repId);
+  if ("repIds" in event) for (const id of event.repIds) users.push(id);
+  if ("userId" in event) users.push(event.userId);
+  if ("byRepId" in event) users.push(event.byRepId);
+  if (event.type === "transfer_ended" && event.fromRepId) users.push(event.fromRepId);
+  if (event.type === "offered") users.push(event.offer.repId);
+  // A new configuration concerns every rep and supervisor.
+  if (event.type === "configured") for (const id in state.users) users.push(id);
+  return { users, customer: c ? c.customer.key : null, supervisors: true };
+}
