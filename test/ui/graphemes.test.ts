@@ -45,6 +45,17 @@ describe("grapheme segmenter", () => {
       fc.property(fc.array(pieces, { maxLength: 8 }), (parts) => {
         const text = parts.join("");
         expect(split(graphemeSegmenter, text)).toEqual(split(icu, text));
+        // slice-ansi asks which grapheme holds a unit.
+        const ours = graphemeSegmenter.segment(text);
+        const theirs = icu.segment(text);
+        for (const index of [-1, 0, 1, 2.5, Number.NaN, text.length - 1, text.length, text.length + 3]) {
+          const held = (segments: Intl.Segments) => {
+            const found = segments.containing(index);
+            return found && [found.segment, found.index, found.input];
+          };
+          expect(held(ours)).toEqual(held(theirs));
+        }
+        expect(ours.containing()).toEqual(theirs.containing());
       }),
       { numRuns: 2000 },
     );

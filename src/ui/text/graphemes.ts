@@ -20,13 +20,26 @@ function unitPerGrapheme(text: string): boolean {
   return true;
 }
 
-/** The grapheme clusters of `text` with their indexes, as Intl.Segmenter's `segment` gives them. */
-function segment(text: string): Iterable<Intl.SegmentData> {
-  if (!unitPerGrapheme(text)) return (icu ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text);
-  const out: Intl.SegmentData[] = [];
-  for (let index = 0; index < text.length; index++) out.push({ segment: text[index]!, index, input: text });
-  return out;
+/** The graphemes of text that is one grapheme per UTF-16 unit, as Intl.Segmenter's `segment` gives them. */
+class UnitSegments implements Intl.Segments {
+  constructor(private readonly text: string) {}
+
+  containing(codeUnitIndex = 0): Intl.SegmentData | undefined {
+    const index = Math.trunc(codeUnitIndex) || 0;
+    return index >= 0 && index < this.text.length ? { segment: this.text[index]!, index, input: this.text } : undefined;
+  }
+
+  *[Symbol.iterator](): IterableIterator<Intl.SegmentData> {
+    for (let index = 0; index < this.text.length; index++)
+      yield { segment: this.text[index]!, index, input: this.text };
+  }
 }
 
-/** An Intl.Segmenter of grapheme granularity, as far as its users need one. */
+/** The grapheme clusters of `text` with their indexes, as Intl.Segmenter's `segment` gives them. */
+function segment(text: string): Intl.Segments {
+  if (!unitPerGrapheme(text)) return (icu ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text);
+  return new UnitSegments(text);
+}
+
+/** An Intl.Segmenter of grapheme granularity, as far as its users need one (`segment`, its iteration and `containing`). */
 export const graphemeSegmenter = { segment };
