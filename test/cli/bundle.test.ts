@@ -92,5 +92,11 @@ describe("the bundled CLI", () => {
     expect(inputs).toContain("node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js");
     const sources = [...loaded].map((file) => readFileSync(join(ROOT, file), "utf8")).join("\n");
     expect(sources).not.toMatch(/typeof fetch/);
+    // No grapheme segmenter is made as the bundle loads (the first one starts ICU, ~15 ms): the one there is made on
+    // first need (src/ui/text/graphemes.ts), and Ink's text is checked and written by our fast paths.
+    expect(sources.match(/new Intl\.Segmenter/g)).toHaveLength(1);
+    expect(sources).toMatch(/\?\?=\s*new Intl\.Segmenter/);
+    expect(sources).toContain("onlyTextAndStyles(text)");
+    expect(sources).toContain("sameStyles(");
   });
 });
