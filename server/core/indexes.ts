@@ -134,14 +134,10 @@ export function routeStart(state: State, queueId: string): number {
 export function advanceRouteStart(indexes: Indexes, state: State, queueId: string): void {
   const open = state.queues[queueId]?.open;
   if (!open) return;
-  let from = open.endTicket;
-  for (const id of open.from(indexes.routeFrom.get(queueId) ?? 0)) {
+  const from = open.ticketWhere(indexes.routeFrom.get(queueId) ?? 0, (id) => {
     const c = state.conversations[id];
-    if (!c || !awaitsAnswer(c)) {
-      from = open.ticketOf(id)!;
-      break;
-    }
-  }
+    return !c || !awaitsAnswer(c);
+  });
   indexes.routeFrom.set(queueId, from);
 }
 

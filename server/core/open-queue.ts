@@ -95,6 +95,18 @@ export class OpenQueue implements Iterable<string> {
     }
   }
 
+  /**
+   * The ticket of the first id from `ticket` on for which `found` holds, or the end ticket when none does: a walk that
+   * needs the ticket where it stopped, without a lookup of it by id.
+   */
+  ticketWhere(ticket: number, found: (id: string) => boolean): number {
+    for (let slot = Math.max(this.head, this.slotFrom(ticket)); slot < this.slots.length; slot++) {
+      const id = this.slots[slot];
+      if (id !== undefined && found(id)) return this.tickets[slot]!;
+    }
+    return this.nextTicket;
+  }
+
   toJSON(): string[] {
     return [...this];
   }

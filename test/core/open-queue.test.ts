@@ -63,7 +63,11 @@ describe("OpenQueue", () => {
             expect(queue.delete(id)).toBe(at >= 0);
             if (at >= 0) model.splice(at, 1);
           } else {
-            expect([...queue.from(s.from)]).toEqual(model.filter((x) => x.ticket >= s.from).map((x) => x.id));
+            const behind = model.filter((x) => x.ticket >= s.from);
+            expect([...queue.from(s.from)]).toEqual(behind.map((x) => x.id));
+            // The first of them whose number is odd, by its ticket (the end ticket when there is none).
+            const odd = (id: string) => Number(id.slice(1)) % 2 === 1;
+            expect(queue.ticketWhere(s.from, odd)).toBe(behind.find((x) => odd(x.id))?.ticket ?? queue.endTicket);
           }
         }
         expect([...queue]).toEqual(model.map((x) => x.id));
