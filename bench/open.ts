@@ -39,7 +39,7 @@ export async function openBench(ctx: BenchContext): Promise<Section> {
   const rounds = ctx.smoke ? 1 : 5;
   const warmup = ctx.smoke ? 5 : 50;
   const background = ctx.smoke ? 20 : 2_000;
-  const target = await Target.start(ctx, "cc-durable", { reps: 1, capacity: 4 }, { gc: true });
+  const target = await Target.start(ctx, "cc-durable", { reps: 1, capacity: 4 }, { gc: true, reads: true });
   const trials: Trial[] = [];
   let ids: string[];
   let middle: string;

@@ -18,6 +18,8 @@ export interface StartParams {
   /** SQLite file (production settings), or null for the in-memory store (persistence off). */
   dataFile: string | null;
   org: Record<string, unknown>;
+  /** Time the thread reads inside the server (watchReads): the open benchmark's; it wraps every frame sent. */
+  watchReads?: boolean;
 }
 
 export interface PopulateParams {
@@ -244,7 +246,7 @@ serveRpc({
     }
     server = await startServer({ port: 0, dataFile: params.dataFile, org: parseOrgFile(params.org, "the bench org") });
     watchSnapshots(server);
-    watchReads(server);
+    if (params.watchReads) watchReads(server);
     return { url: server.url, pid: process.pid };
   },
   populate: (params: PopulateParams) => populate(params),

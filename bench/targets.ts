@@ -41,7 +41,7 @@ export class Target {
     ctx: BenchContext,
     kind: TargetKind,
     org: BenchOrgOptions,
-    options: { gc?: boolean } = {},
+    options: { gc?: boolean; reads?: boolean } = {},
   ): Promise<Target> {
     // BENCH_CPU_PROF=dir: the servers write V8 CPU profiles there when they exit (for finding where the time goes).
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -57,6 +57,7 @@ export class Target {
         kind: kind === "raw" ? "raw" : "cc",
         dataFile: kind === "cc-durable" ? join(ctx.tmp, `target-${++files}.db`) : null,
         org: benchOrgJson(org),
+        watchReads: options.reads ?? false,
       };
       const { url } = await server.call<{ url: string }>("start", params);
       return new Target(kind, server, lg, url, org);
@@ -75,7 +76,10 @@ export class Target {
     return this.server.call("thread", params, 600_000);
   }
 
-  /** ms of each `messages` read inside the server (dispatch to answer written) since the last call. */
+  /**
+   * ms of each `messages` read inside the server (dispatch to answer written) since the last call, for a target started
+   * with `reads`.
+   */
   reads(): Promise<number[]> {
     return this.server.call("reads");
   }
