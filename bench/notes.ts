@@ -121,6 +121,11 @@ export const FIXES: string[] = [
     "2026-12-07): decision p50 at 100k queued 4.65–4.79 against 5.49–5.75 µs, the mean of a whole cycle 8.3–8.7 against " +
     "36.8–37.6 µs. The timings now warm up 3,000 cycles, as the instruction count does: after 300 the JIT still compiled " +
     "in the first round, whose p50 was 1.5–2× the others'.",
+  "**Routing's start looked its ticket up** (server/core/indexes.ts `advanceRouteStart`, server/core/open-queue.ts " +
+    "`ticketWhere`): after each offer the start of a queue's walk moves past the conversations awaiting an answer, through " +
+    "a generator and then a lookup of the ticket of the conversation it stopped at in a map of every queued one. The queue " +
+    "now returns the ticket where a walk stops. Decision p50, alternating in one process with the build before (2 runs " +
+    "of 10 rounds each, 2026-12-07): 4.37–4.40 against 4.77–4.85 µs at 10,000 queued.",
   "**`cc-agent report` over 1,000,000 events** went over 100 MB of RSS (103–121 MB). Of that, the benchmark's own child " +
     "loaded the log writer (the core, the org file: ~20 MB) into every run; SQLite's page cache is 16 MB in better-sqlite3's " +
     "build, of no use to a single pass (now 1 MB, for the baseline too); and the young generation grew with the rows of " +
@@ -217,16 +222,18 @@ export const GAPS: Record<string, string> = {
     "commit, read and write than at saturation), and a queue that close to its core's capacity has a long tail.",
   "routing-core-100":
     "The decision emits four events (wrap-up submitted, closed, presence back to Available, offered), each applied at once, " +
-    "≈1.5 µs each on this machine; with a queue, routing also looks at the next conversation and finds nobody for it (~1 µs), and " +
-    "at 100k conversations the state's dictionaries outgrow the CPU caches: the head of a long queue arrived long ago, so " +
-    "its record is read from memory, not from a cache. What remained O(queue) — the scans, and the array spliced at each " +
-    "assignment (see Fixed) — is gone: alternating with none queued in the same child, the 100k figure was 4.7–4.8 µs " +
-    "against 3.2–3.3 in two runs beside the benchmark (2026-12-07), and in the benchmark's own run, on a slower phase " +
-    "of the machine, 5.24 against 3.50: at the goal's edge either way.",
+    "≈1 µs each on this machine; with a queue behind the head, routing's start moves past the offered head to the next " +
+    "conversation and routing looks at that one and finds nobody for it. The figure with 10,000 behind is the same as with " +
+    "100,000 (5.39 and 5.26 µs in one run, 2026-12-07): the cost is these steps, not caches outgrown. What remained " +
+    "O(queue) — the scans, and the array spliced at each assignment — is gone, and the start's move no longer looks its " +
+    "ticket up (see Fixed): in a run of the routing section alone after it, 4.37 µs at 100,000 against 3.47 with none " +
+    "queued (2026-12-07).",
   "routing-core-1000":
     "As with 100 reps: four events per decision, plus the next conversation in the queue looked at; no step scans the reps " +
     "any more. With 1,000 reps the figure with none queued is itself higher (4.0–4.5 µs: a thousand users' records and a " +
-    "thousand active conversations share the caches), and at 100k queued it was 6.0–7.0 µs in two runs (2026-12-07).",
+    "thousand active conversations share the caches), and at 100k queued it was 6.0–7.0 µs in two runs (2026-12-07), 5.47 " +
+    "in a run of the routing section alone after the ticket lookup went (see Fixed). A profile puts most of what is left " +
+    "beside the events in finding reps with room: each look sums a rep's work items (a for-in over a dictionary).",
   "console-start":
     "The CLI loads as one bundle of 0.8 MB (see Fixed). Besides bare node's start (~80 ms to the first line of our code), " +
     "importing it costs ~100 ms here: decoding and compiling the JavaScript (~35 ms), Node's built-in modules that ws and " +
