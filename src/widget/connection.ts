@@ -241,9 +241,14 @@ export function createConnection(state: WidgetState, wsUrl: string, tokenKey: st
     }, retryAfterMs);
   }
 
-  /** A frame that needs no answer and is worth nothing later (typing): sent now if the server has welcomed us, else dropped. */
-  function tell(body: Record<string, unknown>): void {
-    if (state.ws && state.welcomed && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify(body));
+  /**
+   * A frame that needs no answer and is worth nothing later (typing): sent now if the server has welcomed us, else
+   * dropped. Returns whether it was sent.
+   */
+  function tell(body: Record<string, unknown>): boolean {
+    if (!state.ws || !state.welcomed || state.ws.readyState !== WebSocket.OPEN) return false;
+    state.ws.send(JSON.stringify(body));
+    return true;
   }
 
   /** The visitor's conversation token, kept for this tab's session (sessionStorage) while it is in use. */

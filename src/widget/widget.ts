@@ -89,8 +89,7 @@ function main(): void {
     const entry = state.current ? state.conversations.get(state.current) : undefined;
     if (!entry || entry.view.state !== "active") return;
     if (Date.now() - typedAt < TYPING_INTERVAL_MS) return;
-    typedAt = Date.now();
-    tell({ type: "typing", conversationId: state.current });
+    if (tell({ type: "typing", conversationId: state.current })) typedAt = Date.now();
   });
   // Scrolled to the top of a long thread: the page before it is read (again, after a failure).
   thread.addEventListener("scroll", () => {
