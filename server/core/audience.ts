@@ -10,12 +10,18 @@ export interface Audience {
   supervisors: boolean;
 }
 
+/** The id of the conversation an event is about, if any. */
+export function conversationIdOf(event: DomainEvent): string | undefined {
+  if ("conversationId" in event) return event.conversationId;
+  if (event.type === "conversation_created") return event.conversation.id;
+  if (event.type === "offered") return event.offer.conversationId;
+  return undefined;
+}
+
 /** The conversation an event is about, if any. */
 export function conversationOf(state: State, event: DomainEvent): Conversation | undefined {
-  if ("conversationId" in event) return state.conversations[event.conversationId];
-  if (event.type === "conversation_created") return state.conversations[event.conversation.id];
-  if (event.type === "offered") return state.conversations[event.offer.conversationId];
-  return undefined;
+  const id = conversationIdOf(event);
+  return id === undefined ? undefined : state.conversations[id];
 }
 
 export function audienceOf(state: State, event: DomainEvent): Audience {

@@ -4,6 +4,7 @@
 // other is given a copy of it as it was (copy on write), and the one that changes it keeps the record itself, so that
 // a reference taken before the change (decide holds some across the events it applies) still sees the record. States
 // in other processes (a gateway on another node) share nothing and never copy.
+import { conversationIdOf } from "./audience.js";
 import type { Conversation, DomainEvent, State } from "./model.js";
 
 /** The two states that hold each shared record (weakly: a state replaced by a rebuild is not kept alive by them). */
@@ -31,14 +32,6 @@ export function ownConversation(state: State, id: string): Conversation | undefi
   return c;
 }
 
-/** The conversation an event names. */
-function conversationOf(event: DomainEvent): string | undefined {
-  if ("conversationId" in event) return event.conversationId;
-  if (event.type === "conversation_created") return event.conversation.id;
-  if (event.type === "offered") return event.offer.conversationId;
-  return undefined;
-}
-
 /** Events that may change conversations they do not name (declines forgotten, a removed rep's wrap-ups). */
 function changesOthers(event: DomainEvent): boolean {
   return event.type === "presence_changed" || event.type === "user_deleted";
@@ -53,7 +46,7 @@ function newerIn(source: State, replicaSeq: number, ahead: readonly DomainEvent[
   if (ahead.length > 0 && (ahead[0]!.seq !== replicaSeq + 1 || ahead.some(changesOthers))) return null;
   const newer = new Set<string>();
   for (const event of ahead) {
-    const id = conversationOf(event);
+    const id = conversationIdOf(event);
     if (id !== undefined) newer.add(id);
   }
   return newer;
@@ -97,7 +90,7 @@ export function applyShared(
   apply(adopted);
   if (newer === null || replica.seq !== after || source.seq !== after + ahead.length) return;
   for (const event of events) {
-    const id = conversationOf(event);
+    const id = conversationIdOf(event);
     if (id !== undefined && !newer.has(id) && !adopted.has(id)) share(source, replica, id);
   }
 }
@@ -111,7 +104,7 @@ function adopt(
 ): ReadonlySet<string> {
   const recordOnly = new Map<string, boolean>();
   for (const event of events) {
-    const id = conversationOf(event);
+    const id = conversationIdOf(event);
     if (id !== undefined) recordOnly.set(id, (recordOnly.get(id) ?? true) && isRecordOnly(event));
   }
   const adopted = new Set<string>();
