@@ -2,6 +2,8 @@
 // startServer, as `cc-agent server` runs it, or the raw relay baseline. Driven by RPC from the runner: start,
 // populate (conversations written straight through the hub, as if customers had come), thread (one long Active
 // conversation, likewise), usage, memory, stop.
+import { readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { PerformanceObserver } from "node:perf_hooks";
 import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { serveRpc } from "./lib.js";
@@ -50,6 +52,7 @@ export interface Usage {
 
 let server: RunningServer | null = null;
 let relay: RawRelay | null = null;
+let profiler: Session | null = null;
 
 // Every GC pause of the main thread, so that a trial can say whether one stood in its latency tail.
 const gc = { ms: 0, maxMs: 0 };
@@ -299,6 +302,26 @@ serveRpc({
     const collect = (globalThis as { gc?: () => void }).gc;
     collect?.();
     return { file: writeHeapSnapshot(params.file) };
+  },
+  /** Start a V8 CPU profile of this process (for finding where a trial's time goes; `stopProfile` writes it). */
+  async startProfile() {
+    profiler ??= new Session();
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.start");
+    return null;
+  },
+  /** Stop the profile `startProfile` began and write it to `file` (a .cpuprofile, for Chrome's DevTools). */
+  async stopProfile(params: { file: string }) {
+    if (!profiler) throw new Error("no profile was started");
+    const { profile } = await profiler.post("Profiler.stop");
+    profiler.disconnect();
+    writeFileSync(params.file, JSON.stringify(profile));
+    return { file: params.file };
+  },
+  /** /proc/self/smaps_rollup (Linux): how RSS splits into anonymous and file-backed pages. */
+  smaps() {
+    return { text: readFileSync("/proc/self/smaps_rollup", "utf8") };
   },
   async stop() {
     await server?.close();
