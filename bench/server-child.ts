@@ -20,8 +20,6 @@ export interface StartParams {
   /** SQLite file (production settings), or null for the in-memory store (persistence off). */
   dataFile: string | null;
   org: Record<string, unknown>;
-  /** Time the thread reads inside the server (watchReads): the open benchmark's; it wraps every frame sent. */
-  watchReads?: boolean;
 }
 
 export interface PopulateParams {
@@ -77,34 +75,8 @@ function watchSnapshots(running: RunningServer): void {
   };
 }
 
-/** ms from each `messages` request's dispatch in the gateway to its answer handed to the socket, since the last read. */
+/** ms of each `messages` read of the log in the gateway (the gateway's readsObserved), since the last `reads` call. */
 let readMs: number[] = [];
-
-/**
- * Time the thread reads inside the server: from the gateway's dispatch of a `messages` request (its frame received
- * and decoded) to its answer handed to the socket. The gateway's methods are private to TypeScript, not at run time.
- */
-function watchReads(running: RunningServer): void {
-  const gateway = running.hub.gateway as unknown as {
-    onRequest(connection: unknown, request: { type: string; reqId?: string }): void;
-    out: { send(connection: unknown, frame: { reqId?: string }): void };
-  };
-  const dispatched = new Map<string, number>();
-  const dispatch = gateway.onRequest.bind(gateway);
-  gateway.onRequest = (connection, request) => {
-    if (request.type === "messages" && request.reqId !== undefined) dispatched.set(request.reqId, performance.now());
-    dispatch(connection, request);
-  };
-  const out = gateway.out;
-  const send = out.send.bind(out);
-  out.send = (connection, frame) => {
-    send(connection, frame);
-    const at = frame.reqId === undefined ? undefined : dispatched.get(frame.reqId);
-    if (at === undefined) return;
-    dispatched.delete(frame.reqId!);
-    readMs.push(performance.now() - at);
-  };
-}
 
 /**
  * V8's own "collect all available garbage" (full collections until nothing more is freed, young generation shrunk,
@@ -249,11 +221,13 @@ serveRpc({
     }
     server = await startServer({ port: 0, dataFile: params.dataFile, org: parseOrgFile(params.org, "the bench org") });
     watchSnapshots(server);
-    if (params.watchReads) watchReads(server);
+    server.hub.gateway.readsObserved = (what, ms) => {
+      if (what === "messages") readMs.push(ms);
+    };
     return { url: server.url, pid: process.pid };
   },
   populate: (params: PopulateParams) => populate(params),
-  /** The thread reads' times inside the server since the last call (see watchReads). */
+  /** The thread reads' times inside the server since the last call (see readMs). */
   reads() {
     const taken = readMs;
     readMs = [];

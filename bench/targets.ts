@@ -41,7 +41,7 @@ export class Target {
     ctx: BenchContext,
     kind: TargetKind,
     org: BenchOrgOptions,
-    options: { gc?: boolean; reads?: boolean } = {},
+    options: { gc?: boolean } = {},
   ): Promise<Target> {
     // BENCH_CPU_PROF=dir: the servers write V8 CPU profiles there when they exit (for finding where the time goes).
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -57,7 +57,6 @@ export class Target {
         kind: kind === "raw" ? "raw" : "cc",
         dataFile: kind === "cc-durable" ? join(ctx.tmp, `target-${++files}.db`) : null,
         org: benchOrgJson(org),
-        watchReads: options.reads ?? false,
       };
       const { url } = await server.call<{ url: string }>("start", params);
       return new Target(kind, server, lg, url, org);
@@ -77,8 +76,8 @@ export class Target {
   }
 
   /**
-   * ms of each `messages` read inside the server (dispatch to answer written) since the last call, for a target started
-   * with `reads`.
+   * ms of each `messages` read of the log inside the server (its start to its answer handed to the outbox) since the
+   * last call.
    */
   reads(): Promise<number[]> {
     return this.server.call("reads");

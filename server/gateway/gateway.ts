@@ -28,7 +28,7 @@ import type { ResumeSource } from "./welcome.js";
 import { ConsolePresence } from "./console-presence.js";
 import { Outbox } from "./outbox.js";
 import { answerRead } from "./reads.js";
-import type { CommittedLog, ReadContext } from "./reads.js";
+import type { CommittedLog, LogRead, ReadContext } from "./reads.js";
 import { signIn, tokenIndex, userForToken } from "./sign-in.js";
 import type { TokenIndex } from "./sign-in.js";
 import { conversationToken } from "../../src/protocol/identity.js";
@@ -80,6 +80,8 @@ export class Gateway {
   private readonly typing: TypingThrottle;
   /** What the reads (reads.ts) take from the gateway. */
   private readonly reads: ReadContext;
+  /** Told how long each read of the log took (the benchmark of opening a conversation listens here). */
+  readsObserved: ((what: LogRead, ms: number) => void) | null = null;
   /** The monitor's live figures: every committed event folded as it comes. */
   private readonly live: LiveFigures;
   /** Events up to this seq were committed before the server started: the replica catches up with them. */
@@ -121,6 +123,7 @@ export class Gateway {
       live: this.live,
       out: this.out,
       gone: (connection) => this.closed || !this.connections.has(connection.ws),
+      readDone: (what, ms) => this.readsObserved?.(what, ms),
     };
     this.resumeSource = {
       state: this.state,

@@ -41,7 +41,12 @@ export interface ReadContext {
   readonly out: Pick<Outbox, "answerLater" | "replyRead" | "fail">;
   /** The connection closed, or the gateway did: a slow read's answer goes nowhere. */
   gone(connection: Connection): boolean;
+  /** A read of the log was answered after `ms` (from its start to its answer handed to the outbox). */
+  readDone(what: LogRead, ms: number): void;
 }
+
+/** The reads answered from the log. */
+export type LogRead = "messages" | "history_conversation" | "events";
 
 /** A request that only reads: answered from the replica (core/queries.ts) or from the log. */
 export function answerRead(ctx: ReadContext, connection: Connection, request: ReadRequest): void {
@@ -155,12 +160,16 @@ function answerFromLog(
   ctx: ReadContext,
   connection: Connection,
   reqId: string,
-  what: string,
+  what: LogRead,
   read: () => Promise<Record<string, unknown>>,
 ): void {
   const answer = ctx.out.answerLater(connection);
+  const started = performance.now();
   read().then(
-    (result) => answer({ type: "ack", reqId, result }),
+    (result) => {
+      answer({ type: "ack", reqId, result });
+      ctx.readDone(what, performance.now() - started);
+    },
     (error: unknown) => {
       ctx.log.error({ err: (error as Error).message }, `${what}: the log could not be read`);
       answer(errorFrame(reqId, "server/unavailable", "The log could not be read; try again."));
