@@ -19,7 +19,8 @@ export const HISTORY_LIMIT = 50;
 
 export type HistoryAnswer<T> = { ok: true; value: T } | { ok: false; error: DomainError };
 
-function notFound(message: string): { ok: false; error: DomainError } {
+/** The answer for a conversation that is not there, or not the asker's to see. */
+export function notFound(message: string): { ok: false; error: DomainError } {
   return { ok: false, error: { code: "conversation/not_found", message } };
 }
 

@@ -1,6 +1,7 @@
 // Reads the server answers from the routing state without a command: pure queries (nothing here changes the state),
 // answered next to the sockets over the state as committed.
 import type { Actor, Conversation, DomainError, State } from "./model.js";
+import { notFound } from "./history.js";
 import type { HistoryAnswer } from "./history.js";
 import { conversationView } from "./conversation-views.js";
 import { userView } from "./org-views.js";
@@ -8,13 +9,6 @@ import { settingRefusal } from "../../src/protocol/rules.js";
 
 /** The most open items one `open_items` answer lists per queue. */
 export const OPEN_ITEMS_PER_QUEUE = 50;
-
-function notFound(conversationId: string): { ok: false; error: DomainError } {
-  return {
-    ok: false,
-    error: { code: "conversation/not_found", message: `There is no conversation ${conversationId}.` },
-  };
-}
 
 /** A customer's `status` of one of their conversations: its state and, for live chat, its place in the queue (P4). */
 export function conversationStatus(
@@ -24,7 +18,7 @@ export function conversationStatus(
 ): HistoryAnswer<Record<string, unknown>> {
   const c = state.conversations[conversationId];
   if (!c || c.customer.key !== actor.key || (actor.conversationId !== undefined && actor.conversationId !== c.id))
-    return notFound(conversationId);
+    return notFound(`There is no conversation ${conversationId}.`);
   const queue = state.queues[c.queueId];
   const position = c.state === "open" && queue ? queue.open.positionOf(c.id) : 0;
   const stats = state.waitStats[c.workstreamId];
