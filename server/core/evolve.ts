@@ -15,6 +15,7 @@ import {
   indexesOf,
   routeAgainFrom,
 } from "./indexes.js";
+import { changeRole, loadOf, putItem, takeItem } from "./load.js";
 import { OpenQueue } from "./open-queue.js";
 import type { Org } from "./org.js";
 import { EMPTY_DICT, conversationDicts, dict, dictionaries } from "./dict.js";
@@ -107,12 +108,6 @@ function applyOrg(state: State, org: Org): void {
   }
 }
 
-export function usedUnits(user: UserState): number {
-  let sum = 0;
-  for (const id in user.items) sum += user.items[id]!.units;
-  return sum;
-}
-
 /**
  * The conversation `id`, the state's own to change (see sharing.ts). Its arrays and dictionaries are given new ones,
  * never changed in place: a copy of a shared record holds the same ones.
@@ -159,12 +154,12 @@ function holding(state: State, conversationId: string, repId: string): void {
 function dropItem(state: State, repId: string, conversationId: string, at: number): void {
   const rep = state.users[repId];
   if (!rep || !(conversationId in rep.items)) return;
-  delete rep.items[conversationId];
+  takeItem(rep, conversationId);
   const indexes = existingIndexes(state);
   if (indexes) dropHolder(indexes, conversationId, repId);
   // A unit freed: the rep may have room again.
   indexes?.roomy.add(repId);
-  if (Object.keys(rep.items).length === 0) rep.idleSince = at;
+  if (loadOf(rep).items === 0) rep.idleSince = at;
 }
 
 /** Running mean of queue waits, for the live wait message (P4); recent waits weigh more. */
@@ -304,7 +299,7 @@ export function evolve(state: State, event: DomainEvent): State {
       // A consult costs no capacity: its offer holds the conversation for the consultant at 0 units.
       const units =
         offer.kind === "consult" ? 0 : (state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1);
-      user(state, offer.repId).items[c.id] = { role: "offer", units };
+      putItem(user(state, offer.repId), c.id, { role: "offer", units });
       holding(state, c.id, offer.repId);
       break;
     }
@@ -352,9 +347,11 @@ export function evolve(state: State, event: DomainEvent): State {
       c.participants = idList(c.participants.filter((id) => id !== event.repId));
       c.consultants = idList(c.consultants.filter((id) => id !== event.repId));
       const rep = user(state, event.repId);
-      rep.items[c.id] = event.override
-        ? { role: "owner", units: event.units, override: true }
-        : { role: "owner", units: event.units };
+      putItem(
+        rep,
+        c.id,
+        event.override ? { role: "owner", units: event.units, override: true } : { role: "owner", units: event.units },
+      );
       holding(state, c.id, rep.id);
       rep.idleSince = at;
       break;
@@ -377,8 +374,7 @@ export function evolve(state: State, event: DomainEvent): State {
       const c = conv(state, event.conversationId);
       c.conference = null;
       if (!c.participants.includes(event.repId)) c.participants = [...c.participants, event.repId];
-      const item = user(state, event.repId).items[c.id];
-      if (item) item.role = "conference";
+      changeRole(user(state, event.repId), c.id, "conference");
       break;
     }
     case "conference_cancelled": {
@@ -394,14 +390,13 @@ export function evolve(state: State, event: DomainEvent): State {
         c.participants = idList(others.slice(1));
         c.ownerId = next;
         if (next) {
-          const item = state.users[next]?.items[c.id];
-          if (item) item.role = "owner";
+          const nextRep = state.users[next];
+          if (nextRep) changeRole(nextRep, c.id, "owner");
           c.lastOwnerId = next;
         }
       }
       const rep = state.users[event.repId];
-      const item = rep?.items[c.id];
-      if (item && event.toWrapUp) item.role = "wrapup";
+      if (rep && c.id in rep.items && event.toWrapUp) changeRole(rep, c.id, "wrapup");
       else dropItem(state, event.repId, c.id, at);
       break;
     }
@@ -441,9 +436,13 @@ export function evolve(state: State, event: DomainEvent): State {
         const rep = user(state, id);
         const item = rep.items[c.id];
         // A supervisor's override (SV5) still explains the units while the rep wraps up.
-        rep.items[c.id] = item?.override
-          ? { role: "wrapup", units: item.units, override: true }
-          : { role: "wrapup", units: item?.units ?? 0 };
+        putItem(
+          rep,
+          c.id,
+          item?.override
+            ? { role: "wrapup", units: item.units, override: true }
+            : { role: "wrapup", units: item?.units ?? 0 },
+        );
         holding(state, c.id, id);
       }
       if (c.customer.key && state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];

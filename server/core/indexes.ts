@@ -9,6 +9,7 @@
 // offered something, the reps that hold a conversation when it closes, and where routing's walk of a queue starts.
 import type { Org } from "./org.js";
 import type { Conversation, State } from "./model.js";
+import { usedUnits } from "./load.js";
 
 export interface Indexes {
   /** Conversations that went to Waiting (each may have left it since). */
@@ -164,9 +165,7 @@ export function repsWithRoom(state: State): string[] {
   const found: string[] = [];
   for (const id of roomy) {
     const u = state.users[id];
-    let used = 0;
-    if (u) for (const c in u.items) used += u.items[c]!.units;
-    if (u && u.presence === "available" && used < u.capacity) found.push(id);
+    if (u && u.presence === "available" && usedUnits(u) < u.capacity) found.push(id);
     else roomy.delete(id);
   }
   return found;

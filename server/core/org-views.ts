@@ -1,6 +1,6 @@
 // The org and its users as clients see them: settings, queues, workstreams and reasons; each user's presence and load.
 import type { OrgView, UserView } from "../../src/protocol/views.js";
-import { usedUnits } from "./evolve.js";
+import { loadOf } from "./load.js";
 import type { State, UserState } from "./model.js";
 import { reasonsFor } from "../../src/protocol/rules.js";
 import { REASON_PRESENCES } from "../../src/protocol/vocabulary.js";
@@ -19,8 +19,8 @@ export function userView(u: UserState, reasons?: PresenceReasons): UserView {
     role: u.role,
     presence: u.presence,
     capacity: u.capacity,
-    used: usedUnits(u),
-    conversations: Object.values(u.items).filter((i) => i.role === "owner" || i.role === "conference").length,
+    used: loadOf(u).units,
+    conversations: loadOf(u).seats,
     queues: [...u.queues],
   };
   if (u.presenceReasonId) {

@@ -4,7 +4,7 @@
 // Routing and its explanation (`why`, server/core/why.ts) run the same functions: `barrierTo` says what keeps a
 // rep from an offer, `choose` picks; routing looks only at the reps the indexes say may be free, an explanation at
 // every rep and hears each verdict.
-import { usedUnits } from "./evolve.js";
+import { usedUnits } from "./load.js";
 import { availableReps, memberIds, repsWithRoom } from "./indexes.js";
 import type { Conversation, State, UserState } from "./model.js";
 import type { Workstream } from "./org.js";

@@ -7,7 +7,7 @@
 // conversation, though it is asked about rarely; recomputing keeps the log as it is and the answer exact, as long
 // as the rules that wrote the log are the rules that read it (an upgrade that changes them explains old offers by
 // the new rules).
-import { usedUnits } from "./evolve.js";
+import { usedUnits } from "./load.js";
 import type { Conversation, DomainEvent, State, UserState } from "./model.js";
 import { isOpenAt } from "./org.js";
 import { before, choose, workstreamOf } from "./routing.js";

@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import { isDeepStrictEqual } from "node:util";
 import { decide, nextDeadline } from "../../server/core/decide/index.js";
-import { evolve, evolveReplica, initialState, usedUnits } from "../../server/core/evolve.js";
+import { evolve, evolveReplica, initialState } from "../../server/core/evolve.js";
+import { loadOf } from "../../server/core/load.js";
 import { applyShared } from "../../server/core/sharing.js";
 import type {
   Actor,
@@ -31,7 +32,7 @@ import { threadOf } from "../../server/gateway/thread-reads.js";
 import type { StoreOptions } from "../../server/store/queued-store.js";
 import type { EventStore, StoredEvent } from "../../server/store/store.js";
 import { replayLog } from "../../server/writer/recovery.js";
-import { admin, customer, rep, supervisor, system, testOrg, testWorkstream } from "../helpers/core.js";
+import { admin, customer, rep, supervisor, system, testOrg, testWorkstream, unitsHeld } from "../helpers/core.js";
 
 // ---- the org --------------------------------------------------------------------------------------
 
@@ -601,7 +602,7 @@ export const INVARIANTS: Invariant[] = [
       const found: string[] = [];
       for (const id of Object.keys(state.users).sort()) {
         const u = state.users[id]!;
-        const used = usedUnits(u);
+        const used = unitsHeld(u);
         const overridden = Object.values(u.items).some((item) => item.override === true);
         if (used > u.capacity && !overridden)
           found.push(`${id} uses ${used} units of ${u.capacity} without an override: ${JSON.stringify(u.items)}`);
@@ -748,7 +749,7 @@ export const INVARIANTS: Invariant[] = [
               u.capacity > 0 &&
               u.queues.includes(c.queueId) &&
               !(c.id in u.items) &&
-              usedUnits(u) + ws.capacityCost <= u.capacity,
+              unitsHeld(u) + ws.capacityCost <= u.capacity,
           );
         if (rep)
           found.push(
@@ -787,11 +788,22 @@ export const INVARIANTS: Invariant[] = [
       for (const u of Object.values(state.users)) {
         if (u.presence === "available" && !indexes.available.has(u.id))
           found.push(`Available ${u.id} is not in the available index`);
-        if (u.presence === "available" && usedUnits(u) < u.capacity && !indexes.roomy.has(u.id))
+        if (u.presence === "available" && unitsHeld(u) < u.capacity && !indexes.roomy.has(u.id))
           found.push(`Available ${u.id} has room but is not in the index of reps with room`);
         for (const cid of Object.keys(u.items))
           if (!indexes.holders.get(cid)?.includes(u.id))
             found.push(`${u.id} holds ${cid} but is not among its holders`);
+        const items = Object.values(u.items);
+        const summed = {
+          units: unitsHeld(u),
+          handling: items.filter((i) => i.role !== "offer").reduce((sum, i) => sum + i.units, 0),
+          items: items.length,
+          seats: items.filter((i) => i.role === "owner" || i.role === "conference").length,
+        };
+        if (!isDeepStrictEqual({ ...loadOf(u) }, summed))
+          found.push(
+            `${u.id}'s derived load ${JSON.stringify(loadOf(u))} is not what their items add up to ${JSON.stringify(summed)}`,
+          );
       }
       return found;
     },
@@ -865,9 +877,9 @@ export function offerProblems(state: State, offer: Offer): string[] {
       `${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who already holds it as ${u.items[c.id]!.role}`,
     );
   const cost = state.org.workstreams.find((w) => w.id === c.workstreamId)?.capacityCost ?? 1;
-  if (!consult && usedUnits(u) + cost > u.capacity)
+  if (!consult && unitsHeld(u) + cost > u.capacity)
     found.push(
-      `${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who has ${u.capacity - usedUnits(u)} of ${cost} units free`,
+      `${offer.kind} offer ${offer.id} for ${c.id} went to ${u.id}, who has ${u.capacity - unitsHeld(u)} of ${cost} units free`,
     );
   return found;
 }

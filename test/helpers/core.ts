@@ -1,9 +1,14 @@
 // A harness for driving the pure routing core: a test org, a manual clock and one-line commands.
 import { decide, nextDeadline } from "../../server/core/decide/index.js";
-import { initialState, usedUnits } from "../../server/core/evolve.js";
-import type { Actor, Command, Conversation, DomainEvent, Outcome, State } from "../../server/core/model.js";
+import { initialState } from "../../server/core/evolve.js";
+import type { Actor, Command, Conversation, DomainEvent, Outcome, State, UserState } from "../../server/core/model.js";
 import { DEFAULT_TEXTS } from "../../server/core/org.js";
 import type { Org, Workstream } from "../../server/core/org.js";
+
+/** The units of capacity a user's items cost, summed from the items themselves (not the core's derived load). */
+export function unitsHeld(u: UserState): number {
+  return Object.values(u.items).reduce((sum, item) => sum + item.units, 0);
+}
 
 export function testWorkstream(
   overrides: Partial<Workstream> & Pick<Workstream, "id" | "mode" | "queueId">,
@@ -121,7 +126,7 @@ export class CoreHarness {
   }
 
   used(repId: string): number {
-    return usedUnits(this.state.users[repId]!);
+    return unitsHeld(this.state.users[repId]!);
   }
 
   presence(repId: string): string {

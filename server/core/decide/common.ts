@@ -1,5 +1,5 @@
 // What the command families share: lookups that refuse, and the small steps that emit events.
-import { usedUnits } from "../evolve.js";
+import { loadOf, usedUnits } from "../load.js";
 import type {
   Actor,
   Author,
@@ -174,8 +174,7 @@ export function settlePresence(tx: Tx, repId: string | null | undefined): void {
   if (!repId || !tx.state.org.autoBusyAtCapacity) return;
   const rep = tx.state.users[repId];
   if (!rep || rep.deleted) return;
-  let handling = 0;
-  for (const id in rep.items) if (rep.items[id]!.role !== "offer") handling += rep.items[id]!.units;
+  const handling = loadOf(rep).handling;
   if (rep.presence === "available" && rep.capacity > 0 && handling >= rep.capacity) {
     tx.emit({ type: "presence_changed", userId: rep.id, presence: "busy", auto: true, reason: "capacity" });
   } else if (rep.presence === "busy" && rep.autoBusy && handling < rep.capacity) {

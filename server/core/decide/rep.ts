@@ -1,6 +1,6 @@
 // Reps (and supervisors taking work in the rep console): presence, offers, picking, writing, transfer,
 // conference, Waiting, end and wrap-up.
-import { usedUnits } from "../evolve.js";
+import { usedUnits } from "../load.js";
 import { messageIdByClientId } from "../thread.js";
 import type { Actor, Message } from "../model.js";
 import { DAY, fill } from "../org.js";

@@ -1,6 +1,6 @@
 // Supervisors: monitor and join, assign, transfer, force close (SV1–SV8), and a rep's presence when the org allows it.
 import type { Actor, Conversation, State, TransferTarget } from "../model.js";
-import { usedUnits } from "../evolve.js";
+import { usedUnits } from "../load.js";
 import { workstreamOf } from "../routing.js";
 import type { CommandOf } from "./common.js";
 import {
