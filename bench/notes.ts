@@ -126,6 +126,13 @@ export const FIXES: string[] = [
     "a generator and then a lookup of the ticket of the conversation it stopped at in a map of every queued one. The queue " +
     "now returns the ticket where a walk stops. Decision p50, alternating in one process with the build before (2 runs " +
     "of 10 rounds each, 2026-12-07): 4.37–4.40 against 4.77–4.85 µs at 10,000 queued.",
+  "**A rep's load was summed at each look** (server/core/load.ts): whether a rep has room, how much they handle (the " +
+    "full-capacity rule) and how many items they hold were for-in loops over their work items, a dictionary (no " +
+    "prototype) that V8 keeps in dictionary mode: ~120–190 ns a loop even with one item, three or four loops per routing " +
+    "decision. The sums are now derived beside the items, made on first use and kept by the only functions that change " +
+    "items in place; the property test checks them against the items after every step. Decision p50 with 1,000 reps, " +
+    "alternating in one process with the build before (4 runs of 10 rounds, 2026-12-07, at 10,000 queued): 5.16, 8.73, " +
+    "8.74, 8.49 against 5.24, 8.86, 9.17, 8.72 µs (the machine's speed moved between runs, the order never did).",
   "**`cc-agent report` over 1,000,000 events** went over 100 MB of RSS (103–121 MB). Of that, the benchmark's own child " +
     "loaded the log writer (the core, the org file: ~20 MB) into every run; SQLite's page cache is 16 MB in better-sqlite3's " +
     "build, of no use to a single pass (now 1 MB, for the baseline too); and the young generation grew with the rows of " +
@@ -209,7 +216,9 @@ export const GAPS: Record<string, string> = {
     "Alternating with the same build on FULL (4 trials each): at saturation 12.0–14.5k against 10.8–13.1k deliveries/s " +
     "and 73–77 against 69–95 µs a message; at 8,000/s p99 54.7–90.3 against 37.6–80.7 ms; at 4,000/s p99 39–54 " +
     "against 11–41 ms and 144–178 against 130–152 µs a message. Better at saturation, worse at the rates a contact " +
-    "center runs at: not kept. On this disk an fdatasync of a small append takes 0.2–0.3 ms (p99 ~1 ms) when the " +
+    "center runs at: not kept. Tried again on another machine (2026-12-07, 3 alternating pairs of fresh servers): " +
+    "saturation 15.0–16.3k against 15.5–16.3k deliveries/s, and at 8,000/s p99 44–134 against 15–51 ms and p50 3.6–4.6 " +
+    "against 2.8–3.4 ms (n=6 each): the same verdict. On this disk an fdatasync of a small append takes 0.2–0.3 ms (p99 ~1 ms) when the " +
     "machine is quiet. After the thread index's batches (2026-12-06), timing the server's event loop over 8,000/s " +
     "trials (monitorEventLoopDelay, and every SQLite write and every fan-out over 4 ms logged) showed where the tail " +
     "comes from: a few writes per trial of 16–61 events take 10–31 ms (the WAL's fsync waiting on the shared disk: the " +
@@ -232,8 +241,10 @@ export const GAPS: Record<string, string> = {
     "As with 100 reps: four events per decision, plus the next conversation in the queue looked at; no step scans the reps " +
     "any more. With 1,000 reps the figure with none queued is itself higher (4.0–4.5 µs: a thousand users' records and a " +
     "thousand active conversations share the caches), and at 100k queued it was 6.0–7.0 µs in two runs (2026-12-07), 5.47 " +
-    "in a run of the routing section alone after the ticket lookup went (see Fixed). A profile puts most of what is left " +
-    "beside the events in finding reps with room: each look sums a rep's work items (a for-in over a dictionary).",
+    "in a run of the routing section alone after the ticket lookup went (see Fixed). Finding reps with room no longer sums " +
+    "a rep's items at each look (see Fixed: 2–5 % of the decision). What is left is the events' own work (evolve is ~27 % " +
+    "of a profile of the cycle, the collector ~15 %), on the records of a thousand reps and their conversations, which " +
+    "share the caches; the same code measured 5.0–5.2 µs and 8.5–9.2 µs in runs an hour apart on this machine.",
   "console-start":
     "The CLI loads as one bundle of 0.8 MB (see Fixed). Besides bare node's start (~80 ms to the first line of our code), " +
     "importing it costs ~100 ms here: decoding and compiling the JavaScript (~35 ms), Node's built-in modules that ws and " +
@@ -300,7 +311,16 @@ export const GAPS: Record<string, string> = {
     "freed: the same growth with the server started under MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 " +
     "(a fixed threshold turns glibc's dynamic one off, so large blocks go back to the system when freed) read 3.52, " +
     "3.44 and 4.79 MB per 1,000 of RSS against 5.93, 5.66 and 5.68 without, alternating (2026-12-06), the heap 1.5 " +
-    "in both. The server cannot set that for itself once started; a deployment could.",
+    "in both. The server cannot set that for itself once started; a deployment could. How RSS splits " +
+    "(/proc/self/smaps_rollup, 2026-12-07, 1,000 parked per step): the file-backed part stays at ~45 MB; the growth is " +
+    "anonymous memory — V8's old space with the heap (~1.55 MB per 1,000), its young generation once (to 32 MB, at the " +
+    "first step, which the slope leaves out), and the rest outside V8. With MALLOC_ARENA_MAX=1 " +
+    "MALLOC_TRIM_THRESHOLD_=65536 the raw relay's RSS stayed flat over five steps (99.5–99.7 MB) while the routing server's " +
+    "still grew ~3 MB per 1,000 (heap ~1.6): past the allocator, what a parked conversation costs is the heap's ~1.5 KB " +
+    "and about as much again outside V8 (SQLite's cache is capped at 2 MB). A heap snapshot diff over 2,000 parked put " +
+    "~1.9 KB on each: ~525 bytes of objects (record, customer, message and sentiment windows), ~380 of dictionary " +
+    "storage (the conversations and identities dictionaries of both states), ~230 of strings, ~80 of heap numbers " +
+    "(timestamps), and a rate-limit bucket of the customer who left (~48 bytes, dropped at the next heartbeat).",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
@@ -402,7 +422,16 @@ export const GAPS: Record<string, string> = {
     "in those probes at load average 7–11: before 469–2,527 ms (falling behind, 737–1,084/s achieved, in four of six), " +
     "after the last change 331–432 ms (184–255 ms in a profiled run), keeping up. Still over " +
     "25 ms: with ~10 runnable processes on 2 cores every wake-up waits, and the SQLite node beside it measured 162–3,249 ms " +
-    "in the first cluster bench run after these changes (the second: follower 199–770 ms, SQLite node 120–294 ms). What is left on the follower is its fan-out (writev to the sockets, the views), shared with the relay.",
+    "in the first cluster bench run after these changes (the second: follower 199–770 ms, SQLite node 120–294 ms). What is left on the follower is its fan-out (writev to the sockets, the views), shared with the relay. " +
+    "Where the time goes at 2,000/s (2026-12-07, a quiet machine, the same rig as the bench): the leader commits ~150 " +
+    "times a second, 11 events each at the median, and a commit takes 3.7 ms at p50, 8.3 at p90 and 19 ms at p99 from the " +
+    "leader's side; inside Postgres cc_append takes 1.2–1.7 ms on average and the WAL's fsync 1.0–1.2 ms " +
+    "(pg_stat_user_functions with track_functions, pg_stat_wal with track_wal_io_timing). A message waits for the " +
+    "commit under way and then its own, besides the follower's insert and the notifications: p50 13–20 ms at 2,000/s, " +
+    "13 at 1,000/s, 5 at 200/s. At 200/s the p99 was still 22–26 ms, its slow deliveries in bursts of 50–150 ms every " +
+    "few hundred ms: the scheduler, with three nodes, Postgres's backends and the generator on two cores. Unpinned " +
+    "(BENCH_PIN=0) the p99 read 68–76 against 87–164 ms pinned in the same conditions (n=3 each, idle servers of an " +
+    "earlier run still up), and 42–80 ms pinned on a clean machine (n=6): not the pinning alone.",
 };
 
 export const METHOD = [
