@@ -345,7 +345,9 @@ export const GAPS: Record<string, string> = {
     "young generation). Capping a batch at 1,024 events (the writer committing at once when it is reached) moved the " +
     "drain 3 % (4,549–5,000 against 4,706–4,854/s, 4 pairs), within the noise: not kept. Persistence off is as fast: " +
     "the figure is the server's CPU per assignment (~200 µs), and it moves with the machine's speed (3,500–5,400/s " +
-    "within an hour on the same build).",
+    "within an hour on the same build). A run that read 3,918/s (persistence off 4,752) was followed by four fresh " +
+    "servers alternating with the build before the derived load (see Fixed): 4,788 and 5,149 against 3,427 and 4,869/s, " +
+    "192–207 against 203–289 µs of CPU per assignment (2026-12-07).",
   "cluster-failover-p99":
     "Measured: 3 nodes on one Postgres (fsync on), three conversations sending ~20 messages/s each, the leader killed with -9 " +
     "ten times; from the kill to the first acknowledged send whose attempt went out after it. A killed leader's connection, " +
