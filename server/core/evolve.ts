@@ -232,7 +232,10 @@ export function evolve(state: State, event: DomainEvent): State {
       break;
     }
     case "conversation_created": {
-      const c = compactRecord(state, conversationDicts(structuredClone(event.conversation)));
+      // The record is a literal of its own (compactRecord) over the event's values: evolve never changes a record's
+      // arrays, dictionaries or objects in place (it gives it new ones), so the event keeps what it said without a
+      // deep clone (structuredClone was ~5 µs of a customer's start).
+      const c = compactRecord(state, conversationDicts({ ...event.conversation }));
       // Stored by an earlier version, it may carry an empty `clientIds` and no count of its messages.
       delete (c as { clientIds?: unknown }).clientIds;
       upgradeThread(c);
