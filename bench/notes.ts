@@ -133,6 +133,12 @@ export const FIXES: string[] = [
     "items in place; the property test checks them against the items after every step. Decision p50 with 1,000 reps, " +
     "alternating in one process with the build before (4 runs of 10 rounds, 2026-12-07, at 10,000 queued): 5.16, 8.73, " +
     "8.74, 8.49 against 5.24, 8.86, 9.17, 8.72 µs (the machine's speed moved between runs, the order never did).",
+  "**A customer's start deep-cloned its conversation** (server/core/evolve.ts `conversation_created`): the record was " +
+    "built from a structuredClone of the event's conversation, then copied field by field into a literal (compactRecord). " +
+    "It is now that literal over the event's values: evolve never changes a record's arrays, dictionaries or objects in " +
+    "place (the property test's check of the replica that shares the live state's records fails on one that does). " +
+    "Arrival p50 in the routing core, alternating in one process with the build before (2026-12-07): 7.7, 7.7 and 9.3 " +
+    "against 12.6, 12.4 and 14.7 µs with 100 reps; 8.3 and 13.9 against 13.7 and 23.8 µs with 1,000.",
   "**`cc-agent report` over 1,000,000 events** went over 100 MB of RSS (103–121 MB). Of that, the benchmark's own child " +
     "loaded the log writer (the core, the org file: ~20 MB) into every run; SQLite's page cache is 16 MB in better-sqlite3's " +
     "build, of no use to a single pass (now 1 MB, for the baseline too); and the young generation grew with the rows of " +
