@@ -399,7 +399,7 @@ export function evolve(state: State, event: DomainEvent): State {
         }
       }
       const rep = state.users[event.repId];
-      if (rep && c.id in rep.items && event.toWrapUp) changeRole(rep, c.id, "wrapup");
+      if (rep && event.toWrapUp) changeRole(rep, c.id, "wrapup");
       else dropItem(state, event.repId, c.id, at);
       break;
     }

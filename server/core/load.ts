@@ -7,23 +7,18 @@
 import type { Dict } from "./dict.js";
 import type { UserState, WorkItem } from "./model.js";
 
-export interface Load {
-  /** Units of capacity the items cost, offers included. */
-  readonly units: number;
-  /** Units of what the user handles: every item but offers (the full-capacity rule counts these, S2). */
-  readonly handling: number;
-  /** How many items the user holds. */
-  readonly items: number;
-  /** How many conversations the user has a seat in (owner, or in a conference). */
-  readonly seats: number;
-}
-
 interface Sums {
+  /** Units of capacity the items cost, offers included. */
   units: number;
+  /** Units of what the user handles: every item but offers (the full-capacity rule counts these, S2). */
   handling: number;
+  /** How many items the user holds. */
   items: number;
+  /** How many conversations the user has a seat in (owner, or in a conference). */
   seats: number;
 }
+
+export type Load = Readonly<Sums>;
 
 const sums = new WeakMap<Dict<WorkItem>, Sums>();
 

@@ -13,14 +13,15 @@ export function nameOf(state: State, id: string | null): string | null {
 
 /** A user's presence, capacity and load; `reasons` (the org's) name the reason given with the presence. */
 export function userView(u: UserState, reasons?: PresenceReasons): UserView {
+  const load = loadOf(u);
   const view: UserView = {
     id: u.id,
     name: u.name,
     role: u.role,
     presence: u.presence,
     capacity: u.capacity,
-    used: loadOf(u).units,
-    conversations: loadOf(u).seats,
+    used: load.units,
+    conversations: load.seats,
     queues: [...u.queues],
   };
   if (u.presenceReasonId) {
