@@ -13,6 +13,7 @@ import type { RawRelay } from "./raw-relay.js";
 import type { Actor, Command } from "../server/core/model.js";
 import { parseOrgFile } from "../server/org-file.js";
 import { startServer } from "../server/start-server.js";
+import { memoryReturned } from "../server/return-memory.js";
 import type { RunningServer } from "../server/start-server.js";
 
 export interface StartParams {
@@ -260,6 +261,8 @@ serveRpc({
     }
     await new Promise((resolve) => setImmediate(resolve));
     reduceMemory();
+    // The routing server gives what malloc holds free back after full collections (server/return-memory.ts).
+    await memoryReturned();
     await rssSettled();
     return usage();
   },

@@ -21,6 +21,7 @@ import type { EventStore } from "./store/store.js";
 import { openMemoryStore } from "./store/memory-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { threadOf } from "./gateway/thread-reads.js";
+import { returnFreedMemory } from "./return-memory.js";
 import type { SqliteStoreOptions } from "./store/sqlite-store.js";
 import { isPostgresUrl, redactUrl } from "./store/postgres-url.js";
 import { lockDataFile } from "./store/lock.js";
@@ -235,6 +236,7 @@ async function serve(
   lock?.update(url);
   const heartbeat = setInterval(() => hub.heartbeat(), options.heartbeatMs ?? 30_000);
   heartbeat.unref();
+  const stopReturningMemory = returnFreedMemory();
 
   const credentialsPath = options.credentialsFile === true ? undefined : options.credentialsFile || undefined;
   function writeLocalCredentials(): void {
@@ -266,6 +268,7 @@ async function serve(
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
+        stopReturningMemory();
         await hub.close();
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
