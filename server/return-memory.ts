@@ -18,8 +18,12 @@ import { fileURLToPath } from "node:url";
  */
 const MIN_INTERVAL_MS = 1_000;
 
-/** glibc's own starting thresholds, kept: a large block freed goes back to the system, and so does a free top. */
-const THRESHOLD_BYTES = 128 * 1024;
+/**
+ * Blocks from 128 KB up are mmapped and go back when freed (glibc's starting threshold, kept); a free top of an arena
+ * goes back from 1 MB (at glibc's 128 KB, V8's helper threads gave theirs back and took it again at every scavenge).
+ */
+const MMAP_THRESHOLD_BYTES = 128 * 1024;
+const TRIM_THRESHOLD_BYTES = 1024 * 1024;
 
 const ADDON = join("native", "malloc-trim", "build", "Release", "malloc_trim.node");
 
@@ -27,7 +31,7 @@ interface MallocTrim {
   /** malloc_trim(0): true when some memory went back to the system. */
   trim(): boolean;
   /** mallopt M_MMAP_THRESHOLD and M_TRIM_THRESHOLD, no longer raised by glibc as large blocks are freed. */
-  fixThresholds(bytes: number): boolean;
+  fixThresholds(mmapBytes: number, trimBytes: number): boolean;
 }
 
 let addon: MallocTrim | null | undefined;
@@ -92,7 +96,7 @@ export function returnFreedMemory(): () => void {
   const trim = mallocTrim();
   if (!trim) return () => undefined;
   if (users++ === 0) {
-    trim.fixThresholds(THRESHOLD_BYTES);
+    trim.fixThresholds(MMAP_THRESHOLD_BYTES, TRIM_THRESHOLD_BYTES);
     observer = new PerformanceObserver((list) => afterCollection(trim, list.getEntries()));
     observer.observe({ entryTypes: ["gc"] });
   }
