@@ -147,6 +147,16 @@ export const FIXES: string[] = [
     "fifths of what a report allocated), and the fold counts a fact through functions made once instead of a closure and an " +
     "object per fact; a day or an hour label is formatted once per day or hour. A report allocates ~514 instead of ~715 MB " +
     "and peaks at ~82 MB RSS; a test reads a scripted day back from a data file and checks every grouping's figures.",
+  "**glibc kept what connections had freed** (server/return-memory.ts, native/malloc-trim): malloc gives memory " +
+    "back to the system only from the top of an arena, and raises its mmap and trim thresholds as large blocks are " +
+    "freed, so the parked benchmark's server grew by ~2.8 KB a conversation outside V8 (its customers' sockets and " +
+    "buffers, come and gone; V8's helper threads' arenas) besides its heap: gdb's malloc_stats read 9 MB in use in " +
+    "27 MB taken, and malloc_trim(0) gave the difference back. The server now calls malloc_trim(0) after V8's full " +
+    "collections (at most once a second) and fixes the thresholds at start (mmap from 128 KB, a free top back from " +
+    "1 MB; at 128 KB V8's helpers gave theirs back and took it again at each scavenge, ~490 madvise calls in a " +
+    "saturation trial against ~140), through a native add-on of a few lines that `npm ci` builds. RSS per 1,000 " +
+    "parked, 3 trials (2026-12-07): 2.32, 2.68 and 2.33 MB against 5.32 in the last full run, the heap unchanged " +
+    "(1.57–1.59).",
   "**`cc-agent server` read its data file twice at start**: the writer loaded the latest snapshot and replayed the events " +
     "after it, then the gateway loaded the same snapshot again and the bus replayed the same events into its replica " +
     "(after kill -9 in the restart bench, 54,109 events after the snapshot, twice). The replica is now a copy of the state " +
@@ -297,36 +307,24 @@ export const GAPS: Record<string, string> = {
     "server was idle 84 % of the trials. The p99 is the longest stall of the process while it waits for its core: the baseline's " +
     "p99 moved as much (10–29 ms) and every kind of page had single opens of ~100–150 ms in some trials and none in others.",
   "memory-parked":
-    "A parked conversation keeps none of its messages in memory (clients read them a page at a time with `messages`, " +
-    "as for anything before the latest few), only its customer's recent client ids, and a record built as one literal " +
-    "that shares the empty lists and the org's strings: the heap slope went from ~3.1 to ~1.75 MB per 1,000 " +
-    "(2026-12-06). What is left per parked conversation, from heap snapshots: its record (~340 bytes: ~40 fields of 8 " +
-    "bytes), its customer (~130 bytes with key and name), its entries in the conversations, identities, customer and " +
-    "Waiting indexes of the writer's and the gateway's states (~0.5 KB with their tables' growth), the live figures' " +
-    "fold entry (one since 2026-12-06; two before, ~190 bytes), its recent sentiments and client ids. RSS readings " +
-    "were taken right after V8's collections, while its unmapper was still giving pages back in the background: a " +
-    "reading a moment later was up to 12 MB lower, which is why trials of one run read 3.5 and 7.7 MB per 1,000 with " +
-    "the same heap. Readings now wait for RSS to settle. What remains above the heap is outside V8 and not per " +
-    "conversation held: the raw relay, which holds nothing per parked conversation (heap slope ~0.05), measures " +
-    "1.5–3.0 MB per 1,000 in the same workload (its customers' connections come and go: glibc keeps what their " +
-    "sockets and buffers took). Meeting 1 MB needs that gone from the method (or the figure taken against the raw " +
-    "relay's) as well as the heap under ~0.7 KB per parked conversation: a record of the ~15 fields a parked " +
-    "conversation uses instead of all ~40. With one fold for the live figures the heap read 1.73–1.83 MB per 1,000 " +
-    "(n=3, against 1.90–1.92) and RSS 5.35–6.68 in the same memory-only run; with the client ids as one string and " +
-    "the sentiment windows shared, 1.60–1.62 (RSS 6.21–7.26). Part of what is above the heap is glibc keeping what it " +
-    "freed: the same growth with the server started under MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 " +
-    "(a fixed threshold turns glibc's dynamic one off, so large blocks go back to the system when freed) read 3.52, " +
-    "3.44 and 4.79 MB per 1,000 of RSS against 5.93, 5.66 and 5.68 without, alternating (2026-12-06), the heap 1.5 " +
-    "in both. The server cannot set that for itself once started; a deployment could. How RSS splits " +
-    "(/proc/self/smaps_rollup, 2026-12-07, 1,000 parked per step): the file-backed part stays at ~45 MB; the growth is " +
-    "anonymous memory — V8's old space with the heap (~1.55 MB per 1,000), its young generation once (to 32 MB, at the " +
-    "first step, which the slope leaves out), and the rest outside V8. With MALLOC_ARENA_MAX=1 " +
-    "MALLOC_TRIM_THRESHOLD_=65536 the raw relay's RSS stayed flat over five steps (99.5–99.7 MB) while the routing server's " +
-    "still grew ~3 MB per 1,000 (heap ~1.6): past the allocator, what a parked conversation costs is the heap's ~1.5 KB " +
-    "and about as much again outside V8 (SQLite's cache is capped at 2 MB). A heap snapshot diff over 2,000 parked put " +
-    "~1.9 KB on each: ~525 bytes of objects (record, customer, message and sentiment windows), ~380 of dictionary " +
-    "storage (the conversations and identities dictionaries of both states), ~230 of strings, ~80 of heap numbers " +
-    "(timestamps), and a rate-limit bucket of the customer who left (~48 bytes, dropped at the next heartbeat).",
+    "A parked conversation keeps none of its messages in memory (clients read them a page at a time with `messages`), " +
+    "only its customer's recent client ids, and a record built as one literal that shares the empty lists and the " +
+    "org's strings (heap from ~3.1 to ~1.6 MB per 1,000 on 2026-12-06). Since glibc's free pages go back to the " +
+    "system (see Fixed, 2026-12-07) what is left is V8's: a heap-snapshot diff over 2,000 parked put 1.96 KB on " +
+    "each — its record, customer and their small windows (~530 bytes of objects), the conversations and identities " +
+    "dictionaries of the writer's state and of the gateway's replica (~380), the tables of both states' indexes " +
+    "(the customers' and the Waiting ones), the records' sharing map, the live figures' fold and the rate limiter's " +
+    "customers (~300 together), ~220 of strings (ids, keys, names, the client-id string) and ~70 of timestamps, " +
+    "which are heap numbers — with V8's old space around it, ~1.8 MB of physical heap per 1,000. Outside V8 the " +
+    "slope is now ~0.3–0.8 MB per 1,000 (arenas filling up to their 1 MB trim threshold, SQLite's cache to its 2 MB: " +
+    "bounded, over four steps still in the slope). Meeting 1 MB needs a parked conversation to hold under ~0.5 KB of " +
+    "heap: not a full record in both states' dictionaries and indexes but a compact entry (its id, customer and " +
+    "deadline), the rest read from the log when its customer comes back — a change to what the state holds for the " +
+    "conversations nobody handles, not a trim of this one. Earlier readings: RSS was read while V8's unmapper " +
+    "still gave pages back (trials of one run read 3.5 and 7.7 MB per 1,000 with the same heap), so readings wait " +
+    "for RSS to settle, and for the server's trim after the reading's collections; the raw relay, which holds " +
+    "nothing per parked conversation and does not trim, reads 1.4–2.6 MB per 1,000 in the same workload: what its " +
+    "customers' connections left in glibc's arenas.",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
