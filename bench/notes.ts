@@ -244,7 +244,16 @@ export const GAPS: Record<string, string> = {
     "and synchronous=NORMAL beside the default in alternating trials did not move the p99 (45–85, 46–150 against " +
     "47–87 ms, n=4): the stalls come with the durability a commit waits for, which the raw relay does without. The " +
     "rest is CPU: at 8,000/s the server spends ~100–115 µs a message (~0.8 of its core; fewer messages share each " +
-    "commit, read and write than at saturation), and a queue that close to its core's capacity has a long tail.",
+    "commit, read and write than at saturation), and a queue that close to its core's capacity has a long tail. " +
+    "Timing every SQLite write over 8,000/s trials (2026-12-07, three trials per setting): ~0.85 ms each on average " +
+    "and 8–24 over 4 ms per trial (up to 43 ms) on FULL; with synchronous=NORMAL ~0.27 ms, with checkpoints off as " +
+    "well ~0.25 ms and at most a few over 4 ms — yet the p99 read 33–69 ms in both, as on FULL (40–70): the disk's " +
+    "stalls are no longer what sets it. A commit interval of 5 ms instead of 2 did not move it either (24–61 against " +
+    "28–56 ms, p50 5.3–7.3 against 3.1–4.3 ms, 6 trials each). What the server spends at that rate is 100–120 µs a " +
+    "message against ~80 at saturation on the same machine, 17–29 % of it on V8's helper threads (per-thread CPU from " +
+    "/proc, against 2 % for the raw relay); V8's --single-threaded-gc moved neither the CPU nor the throughput " +
+    "(80–85 against 78–82 µs a message at saturation, 4 trials each). The goal needs that CPU per message down by " +
+    "about a third, so that 8,000/s leaves the core room.",
   "routing-core-100":
     "The decision emits four events (wrap-up submitted, closed, presence back to Available, offered), each applied at once, " +
     "≈1 µs each on this machine; with a queue behind the head, routing's start moves past the offered head to the next " +
