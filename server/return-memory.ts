@@ -1,22 +1,26 @@
 // A long-running server's RSS should follow what it holds. glibc's malloc gives freed memory back to the system only
 // from the top of an arena: what connections, their buffers and V8's bookkeeping freed in between stays in the
 // process, so a server whose customers come and go grows by what they once took (~2–3 MB per 1,000 connections here,
-// docs/benchmarks.md, memory-parked). After each full garbage collection — when V8 has freed what it can — the server
-// asks malloc to give back every whole free page (malloc_trim(0), as Ruby does after its full collections), at most
-// every MIN_INTERVAL_MS. The call is a small native addon (native/malloc-trim, built by `npm ci`); without it
+// docs/benchmarks.md, memory-parked). After a full garbage collection — when V8 has freed what it can — the server
+// asks malloc to give back every whole free page (malloc_trim(0), as Ruby does after its full collections) once its
+// event loop is not busy. The call is a small native addon (native/malloc-trim, built by `npm ci`); without it
 // (another libc, no compiler at install) the server runs as before.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { constants, PerformanceObserver } from "node:perf_hooks";
-import type { PerformanceEntry } from "node:perf_hooks";
+import type { EventLoopUtilization, PerformanceEntry } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 /**
- * A trim walks malloc's free lists (~2 ms with nothing to give back) and gives back what it finds (~90 ms for 90 MB):
- * after a burst of full collections, one.
+ * A trim walks malloc's free lists (~2 ms with nothing to give back) and gives back what it finds (~90 ms for 90 MB).
+ * Under load what malloc frees is taken again at once, and pages given back cost a fault each when they are: trimming
+ * a second after each full collection took 3–4 % more CPU a message at the relay's saturation. So a trim waits until
+ * the event loop was busy less than half of the last CHECK_MS, or MAX_WAIT_MS after the collection at the latest.
  */
-const MIN_INTERVAL_MS = 1_000;
+const CHECK_MS = 1_000;
+const BUSY = 0.5;
+const MAX_WAIT_MS = 30_000;
 
 /**
  * Blocks from 128 KB up are mmapped and go back when freed (glibc's starting threshold, kept); a free top of an arena
@@ -55,30 +59,45 @@ export function mallocTrim(): MallocTrim | null {
 
 let users = 0;
 let observer: PerformanceObserver | null = null;
-let lastTrim = -Infinity;
-let pending: { timer: NodeJS.Timeout; done: Promise<void>; end: () => void } | null = null;
+interface Pending {
+  timer: NodeJS.Timeout;
+  /** When the first full collection not trimmed after came. */
+  since: number;
+  /** The event loop's use when the wait began. */
+  loop: EventLoopUtilization;
+  done: Promise<void>;
+  end: () => void;
+}
+let pending: Pending | null = null;
 
 function afterCollection(trim: MallocTrim, entries: readonly PerformanceEntry[]): void {
   const full = entries.some(
     (entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR,
   );
   if (!full || pending) return;
-  // Not inside the collection's callback, and not more often than every MIN_INTERVAL_MS (the last one waits).
   let end!: () => void;
   const done = new Promise<void>((resolve) => {
     end = resolve;
   });
-  const timer = setTimeout(
-    () => {
-      pending = null;
-      lastTrim = performance.now();
-      trim.trim();
-      end();
-    },
-    Math.max(0, lastTrim + MIN_INTERVAL_MS - performance.now()),
-  );
+  const loop = performance.eventLoopUtilization();
+  pending = { timer: waitThenTrim(trim), since: performance.now(), loop, done, end };
+}
+
+function waitThenTrim(trim: MallocTrim): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    const waiting = pending!;
+    const busy = performance.eventLoopUtilization(waiting.loop).utilization > BUSY;
+    if (busy && performance.now() - waiting.since < MAX_WAIT_MS) {
+      waiting.loop = performance.eventLoopUtilization();
+      waiting.timer = waitThenTrim(trim);
+      return;
+    }
+    pending = null;
+    trim.trim();
+    waiting.end();
+  }, CHECK_MS);
   timer.unref();
-  pending = { timer, done, end };
+  return timer;
 }
 
 /** Resolves once the trim that follows the full collections just made, if any, is done (benchmarks read RSS then). */
