@@ -254,8 +254,12 @@ export const GAPS: Record<string, string> = {
     "28–56 ms, p50 5.3–7.3 against 3.1–4.3 ms, 6 trials each). What the server spends at that rate is 100–120 µs a " +
     "message against ~80 at saturation on the same machine, 17–29 % of it on V8's helper threads (per-thread CPU from " +
     "/proc, against 2 % for the raw relay); V8's --single-threaded-gc moved neither the CPU nor the throughput " +
-    "(80–85 against 78–82 µs a message at saturation, 4 trials each). The goal needs that CPU per message down by " +
-    "about a third, so that 8,000/s leaves the core room.",
+    "(80–85 against 78–82 µs a message at saturation, 4 trials each). With --trace-gc at 8,000/s: a scavenge every " +
+    "~150 ms and a full collection every ~1.2 s (10–13 ms of pause, old space 36 → 26 MB each time): ~8 MB/s, about " +
+    "1 KB a message, outlives two scavenges and is promoted — the kept latest messages of a conversation (each lives " +
+    "until three more came, ~375 ms at this rate), the records replaced at each message, the thread index's tail — " +
+    "and the helpers' concurrent marking is what they spend their CPU on. The goal needs the CPU per message down by " +
+    "about a third, so that 8,000/s leaves the core room; less that survives a scavenge is where to start.",
   "routing-core-100":
     "The decision emits four events (wrap-up submitted, closed, presence back to Available, offered), each applied at once, " +
     "≈1 µs each on this machine; with a queue behind the head, routing's start moves past the offered head to the next " +
