@@ -13,8 +13,8 @@ import type { RawRelay } from "./raw-relay.js";
 import type { Actor, Command } from "../server/core/model.js";
 import { parseOrgFile } from "../server/org-file.js";
 import { startServer } from "../server/start-server.js";
-import { memoryReturned } from "../server/return-memory.js";
 import type { RunningServer } from "../server/start-server.js";
+import { memoryReturned } from "../server/return-memory.js";
 
 export interface StartParams {
   kind: "cc" | "raw";
