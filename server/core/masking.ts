@@ -108,6 +108,8 @@ const EMAIL_ONLY = new RegExp(`^${EMAIL.source}$`);
 const ANY_DIGIT_OR_AT = /[\d@]/;
 const SEGMENT = /[^\p{L},;#\n]+/gu;
 const PHONE_NAME = /^\+?[\d\s().-]+$/;
+const SPACED_DASH = /\s[-–]\s/;
+const BETWEEN_SPACED_DASHES = /(?:[^-–]|[-–](?!\s)|(?<!\s)[-–])+/g;
 
 function maskEmail(local: string, domain: string): string {
   return `${local.slice(0, 1)}${"*".repeat(local.length - 1)}@${domain}`;
@@ -144,14 +146,25 @@ function phoneHits(text: string, others: readonly Hit[], plan: PhonePlan): Hit[]
     // then stays outside the masked number.
     for (const segment of blanked.matchAll(SEGMENT)) {
       if (!plan.minDigits.test(segment[0])) continue;
-      for (const span of phonesIn(text, segment[0], segment.index, plan)) {
-        if (found.some((h) => h.start < span.end && span.start < h.end)) continue;
-        found.push({ ...span, masked: maskSpan(text.slice(span.start, span.end), DIGIT) });
+      for (const span of phonesIn(text, segment[0], segment.index, plan)) add(found, text, span);
+      // It also gives up on a whole run such as "12 - (415) 555-2671 - 12" (one candidate, no valid number inside
+      // by its rules) where it finds the number once a digit before it is starred out: a dash with spaces around
+      // it separates items, so each piece between such dashes is searched on its own too.
+      if (!SPACED_DASH.test(segment[0])) continue;
+      for (const piece of segment[0].matchAll(BETWEEN_SPACED_DASHES)) {
+        if (!plan.minDigits.test(piece[0])) continue;
+        for (const span of phonesIn(text, piece[0], segment.index + piece.index, plan)) add(found, text, span);
       }
     }
     if (found.length === before) break;
   }
   return found;
+}
+
+/** A phone number the finder found, unless an earlier find overlaps it. */
+function add(found: Hit[], text: string, span: { start: number; end: number }): void {
+  if (found.some((h) => h.start < span.end && span.start < h.end)) return;
+  found.push({ ...span, masked: maskSpan(text.slice(span.start, span.end), DIGIT) });
 }
 
 interface Plan {

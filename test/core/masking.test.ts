@@ -56,6 +56,11 @@ describe("maskText (SPEC L6)", () => {
     expect(maskText("+ 1 (123) 456 7890 4155552671")).toBe("**********7890 ******2671");
     expect(maskText("12, 4155552671")).toBe("12, ******2671");
     expect(maskText("#12345 x 4155552671")).toBe("#12345 x ******2671");
+    // Items between dashes with spaces: the finder takes the whole run as one candidate and gives up on it.
+    expect(maskText("12 - (415) 555-2671 - 12")).toBe("12 - ********2671 - 12");
+    expect(maskText("+ 1 (123) 456 7890 - 2024 - 12 - (415) 555-2671 - 12")).toBe(
+      "**********7890 - 2024 - 12 - ********2671 - 12",
+    );
   });
 
   it("keeps the text around the matches untouched (SPEC L6)", () => {
