@@ -41,7 +41,7 @@ interface MallocTrim {
 let addon: MallocTrim | null | undefined;
 
 /** The addon, found from this module up (server/, dist/server/ or dist/bundle/ of the package), or null. */
-export function mallocTrim(): MallocTrim | null {
+function mallocTrim(): MallocTrim | null {
   if (addon !== undefined) return addon;
   addon = null;
   for (let dir = dirname(fileURLToPath(import.meta.url)), depth = 0; depth < 4; dir = dirname(dir), depth++) {

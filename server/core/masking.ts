@@ -19,7 +19,7 @@
 import { idPatterns } from "./masking-ids.js";
 import type { IdPattern } from "./masking-ids.js";
 import { DEFAULT_MASKING_REGIONS, phonePlan, phonesIn } from "./masking-phones.js";
-import type { PhonePlan } from "./masking-phones.js";
+import type { PhonePlan, Span } from "./masking-phones.js";
 
 export { DEFAULT_MASKING_REGIONS, isMaskingRegion } from "./masking-phones.js";
 
@@ -146,14 +146,14 @@ function phoneHits(text: string, others: readonly Hit[], plan: PhonePlan): Hit[]
     // then stays outside the masked number.
     for (const segment of blanked.matchAll(SEGMENT)) {
       if (!plan.minDigits.test(segment[0])) continue;
-      for (const span of phonesIn(text, segment[0], segment.index, plan)) add(found, text, span);
+      for (const span of phonesIn(text, segment[0], segment.index, plan)) addPhone(found, text, span);
       // It also gives up on a whole run such as "12 - (415) 555-2671 - 12" (one candidate, no valid number inside
       // by its rules) where it finds the number once a digit before it is starred out: a dash with spaces around
       // it separates items, so each piece between such dashes is searched on its own too.
       if (!SPACED_DASH.test(segment[0])) continue;
       for (const piece of segment[0].matchAll(BETWEEN_SPACED_DASHES)) {
         if (!plan.minDigits.test(piece[0])) continue;
-        for (const span of phonesIn(text, piece[0], segment.index + piece.index, plan)) add(found, text, span);
+        for (const span of phonesIn(text, piece[0], segment.index + piece.index, plan)) addPhone(found, text, span);
       }
     }
     if (found.length === before) break;
@@ -162,7 +162,7 @@ function phoneHits(text: string, others: readonly Hit[], plan: PhonePlan): Hit[]
 }
 
 /** A phone number the finder found, unless an earlier find overlaps it. */
-function add(found: Hit[], text: string, span: { start: number; end: number }): void {
+function addPhone(found: Hit[], text: string, span: Span): void {
   if (found.some((h) => h.start < span.end && span.start < h.end)) return;
   found.push({ ...span, masked: maskSpan(text.slice(span.start, span.end), DIGIT) });
 }
