@@ -6,6 +6,7 @@ import { decide, nextDeadline } from "../server/core/decide/index.js";
 import { evolve, initialState } from "../server/core/evolve.js";
 import type { Actor, Command, Conversation, DomainEvent, State } from "../server/core/model.js";
 import { parseOrgFile, toOrg } from "../server/org-file.js";
+import { snapshot } from "../server/core/snapshot.js";
 import type { StoredEvent } from "../server/store/store.js";
 import { openMemoryStore } from "../server/store/memory-store.js";
 import { openSqliteStore } from "../server/store/sqlite-store.js";
@@ -197,6 +198,38 @@ export function routingCore(params: {
   return scenarios.map((s) => s.result());
 }
 
+export interface SignInResult {
+  /** Conversations the state holds Closed. */
+  closed: number;
+  /** ms of a rep's snapshot (their open work and latest Closed) and of a supervisor's (every one not Closed). */
+  rep: Timing;
+  supervisor: Timing;
+}
+
+/**
+ * What a staff member's sign-in costs the gateway as history grows: the snapshot a welcome carries, with 100 reps
+ * busy, 10 queued and `closed` conversations closed by the scenario's cycles. The first snapshot of a state builds its
+ * index (once per process) and is not counted.
+ */
+export function signInCost(params: { closed: number[]; samples: number }): SignInResult[] {
+  return params.closed.map((closed) => {
+    const s = new Scenario(100, 10);
+    for (let i = 0; i < closed; i++) s.cycle(false);
+    const time = (viewer: Parameters<typeof snapshot>[1]): Timing => {
+      snapshot(s.state, viewer);
+      const ms: number[] = [];
+      for (let i = 0; i < params.samples; i++) {
+        const t = performance.now();
+        snapshot(s.state, viewer);
+        ms.push(performance.now() - t);
+      }
+      return timing(ms);
+    };
+    const held = Object.values(s.state.conversations).filter((c) => c.state === "closed").length;
+    return { closed: held, rep: time({ role: "rep", id: "r7" }), supervisor: time({ role: "supervisor", id: "s1" }) };
+  });
+}
+
 export interface StoreResult {
   messagesPerSecond: number;
   commits: number;
@@ -262,4 +295,5 @@ serveRpc({
     roundMs: number;
   }) => routingCore(params),
   storeStandalone: (params: { file: string | null; batch: number; durationMs: number }) => storeStandalone(params),
+  signInCost: (params: { closed: number[]; samples: number }) => signInCost(params),
 });

@@ -2,7 +2,7 @@
 // the rep's socket with 10k queued and 1,000 reps; draining 10k queued into freed capacity, durable.
 import { Child, checkLoad, cpuPinning, fmt, median, spread, table } from "./lib.js";
 import type { BenchContext, Row, Section } from "./lib.js";
-import type { RoutingCoreResult } from "./core-child.js";
+import type { RoutingCoreResult, SignInResult } from "./core-child.js";
 import { countCycle, instructionCounter } from "./instructions.js";
 import type { CycleCount } from "./instructions.js";
 import { Target } from "./targets.js";
@@ -238,8 +238,47 @@ async function drain(ctx: BenchContext): Promise<{ row: Row; detail: string }> {
   };
 }
 
+/**
+ * A staff member's snapshot at sign-in as Closed history grows (it scanned every conversation ever held: 110–120 ms
+ * with 100,000 Closed). Pure CPU in the core, pinned like the routing core.
+ */
+async function signIn(ctx: BenchContext): Promise<Row[]> {
+  const closed = ctx.smoke ? [0, 1_000] : [0, 100_000];
+  const load = await checkLoad();
+  const child = Child.start("core-child.js", {
+    name: "sign-in snapshot",
+    execArgv: ["--max-old-space-size=2048"],
+    cpus: cpuPinning().server,
+  });
+  let list: SignInResult[];
+  try {
+    list = await child.call<SignInResult[]>("signInCost", { closed, samples: ctx.smoke ? 10 : 200 }, 600_000);
+  } finally {
+    await child.stop();
+  }
+  const [base, top] = [list[0]!, list[list.length - 1]!];
+  const held = `${top.closed.toLocaleString("en-US")} Closed conversations held`;
+  ctx.log(
+    `  sign-in snapshot, ${held}: rep p50 ${fmt(top.rep.p50)} ms (none: ${fmt(base.rep.p50)}), supervisor p50 ${fmt(top.supervisor.p50)} ms (none: ${fmt(base.supervisor.p50)})`,
+  );
+  return (["rep", "supervisor"] as const).map((role) => ({
+    id: `sign-in-${role}`,
+    bench: "routing",
+    figure: `core: a ${role}'s snapshot at sign-in (100 reps busy, 10 queued), ${held} (baseline: none)`,
+    baseline: base[role].p50,
+    ours: top[role].p50,
+    unit: "ms",
+    ratio: top[role].p50 / base[role].p50,
+    goal: "—",
+    met: null,
+    busy: load.busy,
+    note: `p50 of ${ctx.smoke ? 10 : 200}; p99 ${fmt(top[role].p99)} ms (baseline ${fmt(base[role].p99)})`,
+  }));
+}
+
 export async function routingBench(ctx: BenchContext): Promise<Section> {
   const { rows, results } = await core(ctx);
+  rows.push(...(await signIn(ctx)));
   const counted = await instructions(ctx);
   const offer = await offerLatency(ctx);
   const drained = await drain(ctx);

@@ -55,3 +55,8 @@ export function dictionaries(state: State): State {
   for (const id in state.conversations) conversationDicts(state.conversations[id]!);
   return state;
 }
+
+/** Ids the server gives (`c12`, `o3`) in the order it gave them: by their number, then as text. */
+export function byNumericId(a: string, b: string): number {
+  return Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b, "en");
+}

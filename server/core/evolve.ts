@@ -22,6 +22,7 @@ import { EMPTY_DICT, conversationDicts, dict, dictionaries } from "./dict.js";
 import { addMessage, park, upgradeThread } from "./thread.js";
 import { NO_IDS, compactRecord, idList } from "./record.js";
 import { isRecordOnly, ownConversation, type RecordOnlyEvent } from "./sharing.js";
+import { noteVisibility } from "./visibility.js";
 
 /** Allowed conversation transitions; walked by a test. */
 export const CONVERSATION_TRANSITIONS: Record<ConversationState, readonly ConversationState[]> = {
@@ -531,5 +532,6 @@ export function evolve(state: State, event: DomainEvent): State {
       throw new Error(`evolve: unknown event ${(unknown as DomainEvent).type}`);
     }
   }
+  noteVisibility(state, event);
   return state;
 }

@@ -5,47 +5,43 @@ import { conversationIdsOf } from "./indexes.js";
 import type { Conversation, State } from "./model.js";
 import { activeUsers, orgView, userView } from "./org-views.js";
 import { canSee } from "./viewer.js";
+import { byClosing, conversationsNotClosed, RECENTLY_CLOSED_IN_SNAPSHOT, repCandidates } from "./visibility.js";
 import type { Viewer } from "./viewer.js";
-
-/**
- * How many Closed conversations a rep's snapshot carries, the most recently closed first: enough for Home's
- * "Recently closed", while a rep's history of weeks would make every sign-in a download of megabytes.
- */
-export const RECENTLY_CLOSED_IN_SNAPSHOT = 20;
 
 /** Closed conversations beyond the most recent `RECENTLY_CLOSED_IN_SNAPSHOT` are left out. */
 function withRecentlyClosed(conversations: Conversation[]): Conversation[] {
   const closed = conversations.filter((c) => c.state === "closed");
   if (closed.length <= RECENTLY_CLOSED_IN_SNAPSHOT) return conversations;
-  const kept = new Set(
-    closed
-      .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || b.id.localeCompare(a.id, "en"))
-      .slice(0, RECENTLY_CLOSED_IN_SNAPSHOT),
-  );
+  const kept = new Set(closed.sort(byClosing).slice(-RECENTLY_CLOSED_IN_SNAPSHOT));
   return conversations.filter((c) => c.state !== "closed" || kept.has(c));
+}
+
+/**
+ * The conversations a viewer is sent whole, in the order they were created: a customer's own that did not end (P8);
+ * for staff, those they may see that are not Closed, and a rep's latest Closed ones. From the indexes, not from a
+ * scan of every conversation the server ever held (visibility.ts).
+ */
+export function visibleConversations(state: State, viewer: Viewer): Conversation[] {
+  if (viewer.role === "customer")
+    return conversationIdsOf(state, viewer.key)
+      .map((id) => state.conversations[id]!)
+      .filter(
+        (c) => canSee(state, viewer, c) && c.state !== "closed" && !(c.mode === "persistent" && c.state === "wrapup"),
+      );
+  if (viewer.role === "supervisor") return conversationsNotClosed(state);
+  return withRecentlyClosed(repCandidates(state, viewer.id).filter((c) => canSee(state, viewer, c)));
 }
 
 /** Everything a viewer may see now: sent in `welcome`, and on a resume that cannot be served from the log. */
 export function snapshot(state: State, viewer: Viewer): Snapshot {
-  // A customer's conversations come from the index by customer key, not from a scan of every conversation.
-  const candidates =
-    viewer.role === "customer"
-      ? conversationIdsOf(state, viewer.key).map((id) => state.conversations[id]!)
-      : Object.values(state.conversations);
-  const visible = candidates.filter(
-    (c) => canSee(state, viewer, c) && (c.state !== "closed" || viewer.role !== "supervisor"),
-  );
-  const conversations = viewer.role === "rep" ? withRecentlyClosed(visible) : visible;
+  const conversations = visibleConversations(state, viewer);
   if (viewer.role === "customer") {
     return {
       org: orgView(state, false),
       me: null,
       users: [],
       conversations: [],
-      // P8: after a rep's End, a persistent conversation's history is no longer shown to the returning customer.
-      customerConversations: conversations
-        .filter((c) => c.state !== "closed" && !(c.mode === "persistent" && c.state === "wrapup"))
-        .map((c) => customerConversationView(state, c, true)),
+      customerConversations: conversations.map((c) => customerConversationView(state, c, true)),
       offers: [],
     };
   }

@@ -149,6 +149,8 @@ describe("the invariant checker catches a planted violation", () => {
     ["SPEC SV7", (s) => (s.users["bob"]!.items["c1"] = { role: "owner", units: 1 })],
     ["SPEC SV7", (s) => delete s.offers[Object.keys(s.offers)[0]!]],
     ["SPEC L2, SPEC P7", () => undefined, { now: Number.MAX_SAFE_INTEGER }],
+    // Changed behind evolve's back: bob may now see c1, which the index was never told.
+    ["what a snapshot sends", (s) => (s.conversations["c1"]!.lastOwnerId = "bob")],
   ];
 
   it.each(

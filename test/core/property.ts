@@ -29,6 +29,9 @@ import { eligible, workstreamOf } from "../../server/core/routing.js";
 import { explainRouting } from "../../server/core/why.js";
 import type { Org } from "../../server/core/org.js";
 import { threadOf } from "../../server/gateway/thread-reads.js";
+import { visibleConversations } from "../../server/core/snapshot.js";
+import { canSee, type Viewer } from "../../server/core/viewer.js";
+import { RECENTLY_CLOSED_IN_SNAPSHOT } from "../../server/core/visibility.js";
 import type { StoreOptions } from "../../server/store/queued-store.js";
 import type { EventStore, StoredEvent } from "../../server/store/store.js";
 import { replayLog } from "../../server/writer/recovery.js";
@@ -246,6 +249,24 @@ function at<T>(list: readonly T[], index: number): T {
 
 function byNumericId(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1)) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * What a viewer is sent whole, by a scan of every conversation (what snapshot.ts did before its index): a customer's
+ * own that did not end; a supervisor's every one not Closed; a rep's that they can see, with their latest Closed.
+ */
+function scannedConversations(state: State, viewer: Viewer): Conversation[] {
+  const seen = conversations(state, (c) => canSee(state, viewer, c));
+  if (viewer.role === "customer")
+    return seen.filter((c) => c.state !== "closed" && !(c.mode === "persistent" && c.state === "wrapup"));
+  if (viewer.role === "supervisor") return seen.filter((c) => c.state !== "closed");
+  const latestClosed = new Set(
+    seen
+      .filter((c) => c.state === "closed")
+      .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || b.id.localeCompare(a.id, "en"))
+      .slice(0, RECENTLY_CLOSED_IN_SNAPSHOT),
+  );
+  return seen.filter((c) => c.state !== "closed" || latestClosed.has(c));
 }
 
 function conversations(state: State, where: (c: Conversation) => boolean = () => true): Conversation[] {
@@ -804,6 +825,29 @@ export const INVARIANTS: Invariant[] = [
           found.push(
             `${u.id}'s derived load ${JSON.stringify(loadOf(u))} is not what their items add up to ${JSON.stringify(summed)}`,
           );
+      }
+      return found;
+    },
+  },
+  {
+    name: "what a snapshot sends each viewer (from the visibility index) is what a scan of every conversation finds",
+    check(state) {
+      const found: string[] = [];
+      const viewers: Viewer[] = [
+        ...Object.values(state.users).map((u): Viewer => ({
+          role: u.role === "supervisor" ? "supervisor" : "rep",
+          id: u.id,
+        })),
+        ...[...new Set(conversations(state).map((c) => c.customer.key))].map((key): Viewer => ({
+          role: "customer",
+          key,
+        })),
+      ];
+      for (const viewer of viewers) {
+        const expected = scannedConversations(state, viewer).map((c) => c.id);
+        const actual = visibleConversations(state, viewer).map((c) => c.id);
+        if (!isDeepStrictEqual(actual, expected))
+          found.push(`${JSON.stringify(viewer)} is sent ${actual.join(",")}, a scan finds ${expected.join(",")}`);
       }
       return found;
     },

@@ -1,4 +1,5 @@
 // What the command families share: lookups that refuse, and the small steps that emit events.
+import { byNumericId } from "../dict.js";
 import { loadOf, usedUnits } from "../load.js";
 import type {
   Actor,
@@ -271,10 +272,6 @@ export function liveConversations(state: State): Conversation[] {
     .sort(byNumericId)
     .map((id) => state.conversations[id]!)
     .filter((c) => c.state !== "closed");
-}
-
-export function byNumericId(a: string, b: string): number {
-  return Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b, "en");
 }
 
 export function pendingOffersOf(state: State, repId: string): Offer[] {

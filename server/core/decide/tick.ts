@@ -4,7 +4,8 @@ import { toldClosed } from "../thread.js";
 import type { Conversation, State } from "../model.js";
 import { fill, isOpenAt, nextClosing, nextOpening } from "../org.js";
 import { workstreamOf } from "../routing.js";
-import { byNumericId, systemMessage } from "./common.js";
+import { byNumericId } from "../dict.js";
+import { systemMessage } from "./common.js";
 import { endOffer } from "./offers.js";
 import type { Tx } from "./tx.js";
 
