@@ -205,7 +205,23 @@ function collect(text: string, { phones, ids }: Plan): Hit[] {
  */
 export function maskText(text: string, regions: readonly string[] = DEFAULT_MASKING_REGIONS): string {
   if (!ANY_DIGIT_OR_AT.test(text)) return text;
-  const hits = collect(text, planOf(regions));
+  const plan = planOf(regions);
+  // Once something is masked, the text is searched again until nothing more is: libphonenumber's finder takes runs
+  // of numbers as one candidate and may reject it whole ("+ 1 (123) 456 7890 (415) 555-2671 4155552671" hides the
+  // first number until the others are starred out). Each pass stars characters out, so it ends (bounded all the
+  // same); a line where nothing is found (nearly every chat line) is searched once.
+  let masked = maskPass(text, plan);
+  for (let previous = text, pass = 1; masked !== previous && pass < MAX_PASSES; pass++)
+    [previous, masked] = [masked, maskPass(masked, plan)];
+  return masked;
+}
+
+/** Searches of one text: a number hidden by its neighbours shows once they are starred out (see maskText). */
+const MAX_PASSES = 8;
+
+/** One search of `text` and every hit masked. */
+function maskPass(text: string, plan: Plan): string {
+  const hits = collect(text, plan);
   if (hits.length === 0) return text;
   // Overlaps (a phone finder hit inside a card, digits inside an e-mail): earliest, then longest, wins.
   hits.sort((a, b) => a.start - b.start || b.end - a.end);

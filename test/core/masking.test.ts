@@ -61,6 +61,10 @@ describe("maskText (SPEC L6)", () => {
     expect(maskText("+ 1 (123) 456 7890 - 2024 - 12 - (415) 555-2671 - 12")).toBe(
       "**********7890 - 2024 - 12 - ********2671 - 12",
     );
+    // A run of numbers the finder rejects whole until its neighbours are starred out.
+    expect(maskText("+ 1 (123) 456 7890 (415) 555-2671 4155552671 (415) 555-2671")).toBe(
+      "**********7890 ********2671 ******2671 ********2671",
+    );
   });
 
   it("keeps the text around the matches untouched (SPEC L6)", () => {
