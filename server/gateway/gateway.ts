@@ -586,7 +586,8 @@ export class Gateway {
   stats(): { seq: number; conversations: number; connections: number } {
     return {
       seq: this.state.seq,
-      conversations: Object.keys(this.state.conversations).length,
+      // The state keeps every conversation it created: counted, not listed (a health check runs every second or two).
+      conversations: this.state.counters.conversation,
       connections: this.connections.size,
     };
   }
