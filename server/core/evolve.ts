@@ -19,7 +19,7 @@ import { changeRole, loadOf, putItem, takeItem } from "./load.js";
 import { OpenQueue } from "./open-queue.js";
 import type { Org } from "./org.js";
 import { EMPTY_DICT, conversationDicts, dict, dictionaries } from "./dict.js";
-import { addMessage, park, upgradeThread } from "./thread.js";
+import { addMessage, closeThread, park, upgradeThread } from "./thread.js";
 import { NO_IDS, compactRecord, idList } from "./record.js";
 import { isRecordOnly, ownConversation, type RecordOnlyEvent } from "./sharing.js";
 import { noteVisibility } from "./visibility.js";
@@ -480,6 +480,7 @@ export function evolve(state: State, event: DomainEvent): State {
       c.conference = null;
       c.transfer = null;
       c.supervisors = EMPTY_DICT;
+      closeThread(c);
       break;
     }
     case "aborted": {

@@ -115,6 +115,18 @@ export function park(c: Conversation): void {
     customers.length === 0 ? undefined : customers.join("");
 }
 
+/**
+ * For evolve: a Closed conversation keeps none of its messages nor client ids — nobody writes in it again (a retried
+ * send to it is refused, not recognised), and a client reads its thread from the log (`messages`,
+ * `history_conversation`). The state keeps every conversation it ever had, so what a Closed one holds is what the
+ * server's memory grows by, for ever.
+ */
+export function closeThread(c: Conversation): void {
+  c.messages = NO_MESSAGES;
+  // Undefined rather than deleted (see park).
+  (c as { recentClientIds?: RecentClientIds | undefined }).recentClientIds = undefined;
+}
+
 /** For evolve: the message joins the thread; what is kept of it is updated and the oldest kept message leaves. */
 export function addMessage(c: Conversation, m: Message): void {
   c.messages = latest(c.messages, RECENT_MESSAGES, m);
@@ -194,8 +206,9 @@ export function upgradeThread(c: Conversation): void {
     for (const m of all) remember(c, m);
     c.messages = all.slice(-RECENT_MESSAGES);
   }
-  // Stored by a version that kept the latest messages of parked conversations too.
+  // Stored by a version that kept the latest messages of parked and Closed conversations too.
   if (c.state === "waiting") park(c);
+  else if (c.state === "closed") closeThread(c);
   else if (c.messages.length === 0) c.messages = NO_MESSAGES;
 }
 

@@ -49,7 +49,7 @@ export function refusal(h: CoreHarness, actor: Actor, command: Command): { code:
 }
 
 export function systemMessages(h: CoreHarness, conversationId: string): Message[] {
-  return h.conversation(conversationId).messages.filter((m) => m.author.role === "system");
+  return h.thread(conversationId).filter((m) => m.author.role === "system");
 }
 
 export function systemCodes(h: CoreHarness, conversationId: string): string[] {

@@ -792,11 +792,11 @@ export const INVARIANTS: Invariant[] = [
         if (c.declinedBy.length > 0 && !indexes.declined.has(c.id))
           found.push(`${c.id}, declined by ${c.declinedBy.join(", ")}, is not in the declined index`);
         keys.set(c.customer.key, [...(keys.get(c.customer.key) ?? []), c.id]);
-        // What a conversation keeps of its thread: its latest messages, no more, and none while parked in Waiting (the
-        // log has them; those written since it last left Waiting otherwise).
+        // What a conversation keeps of its thread: its latest messages, no more, and none while parked in Waiting or
+        // once Closed (the log has them; those written since it last left Waiting otherwise).
         if (
           c.messages.length > Math.min(c.messageCount, RECENT_MESSAGES) ||
-          (c.state === "waiting" && c.messages.length > 0)
+          ((c.state === "waiting" || c.state === "closed") && c.messages.length > 0)
         )
           found.push(`${c.id} keeps ${c.messages.length} of its ${c.messageCount} messages in ${c.state}`);
         const clientIds = clientIdCount(c);

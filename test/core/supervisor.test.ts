@@ -795,7 +795,7 @@ describe("SV8: force close", () => {
 
     // then: it is Closed by Sam, Alice has room again and is Available, the customer sees it ended
     expect(h.conversation(id)).toMatchObject({ state: "closed", closedBy: "sam" });
-    expect(h.conversation(id).messages.at(-1)?.code).toBe("force_closed");
+    expect(h.thread(id).at(-1)?.code).toBe("force_closed");
     expect(h.used("alice")).toBe(1);
     expect(h.presence("alice")).toBe("available");
     expect(customerConversationView(h.state, h.conversation(id), false).ended).toBe(true);

@@ -1,7 +1,16 @@
 // A harness for driving the pure routing core: a test org, a manual clock and one-line commands.
 import { decide, nextDeadline } from "../../server/core/decide/index.js";
 import { initialState } from "../../server/core/evolve.js";
-import type { Actor, Command, Conversation, DomainEvent, Outcome, State, UserState } from "../../server/core/model.js";
+import type {
+  Actor,
+  Command,
+  Conversation,
+  DomainEvent,
+  Message,
+  Outcome,
+  State,
+  UserState,
+} from "../../server/core/model.js";
 import { DEFAULT_TEXTS } from "../../server/core/org.js";
 import type { Org, Workstream } from "../../server/core/org.js";
 
@@ -106,6 +115,14 @@ export class CoreHarness {
     const key = identity.id ? `auth:${identity.id}` : `visitor-session:${this.log.length}`;
     const result = this.ok(customer(key), { type: "customer.start", workstreamId, identity, text });
     return result.conversationId as string;
+  }
+
+  /**
+   * A conversation's whole thread, from the events (what a client reads with `messages`): the state keeps only its
+   * latest messages, and none once it is parked in Waiting or Closed.
+   */
+  thread(id: string): Message[] {
+    return this.log.flatMap((e) => (e.type === "message_added" && e.conversationId === id ? [e.message] : []));
   }
 
   conversation(id: string): Conversation {

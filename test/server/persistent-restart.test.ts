@@ -290,7 +290,7 @@ describe("the org file removes a queue or a user", () => {
       aborted: "workstream Persistent chat was removed",
     });
     expect(aliceAgain.users.get("alice")?.used).toBe(0);
-    expect(aliceAgain.texts(id).at(-1)).toBe(
+    expect((await aliceAgain.thread(id)).at(-1)?.text).toBe(
       "This conversation was aborted: workstream Persistent chat was removed. It can only be ended.",
     );
   });
