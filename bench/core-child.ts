@@ -204,6 +204,8 @@ export interface SignInResult {
   /** ms of a rep's snapshot (their open work and latest Closed) and of a supervisor's (every one not Closed). */
   rep: Timing;
   supervisor: Timing;
+  /** Heap each Closed conversation adds (bytes; 0 with none closed, or without --expose-gc). */
+  heapPerClosed: number;
 }
 
 /**
@@ -214,7 +216,14 @@ export interface SignInResult {
 export function signInCost(params: { closed: number[]; samples: number }): SignInResult[] {
   return params.closed.map((closed) => {
     const s = new Scenario(100, 10);
+    const heap = (): number => {
+      globalThis.gc?.();
+      globalThis.gc?.();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heap();
     for (let i = 0; i < closed; i++) s.cycle(false);
+    const heapPerClosed = closed > 0 && globalThis.gc ? (heap() - before) / closed : 0;
     const time = (viewer: Parameters<typeof snapshot>[1]): Timing => {
       snapshot(s.state, viewer);
       const ms: number[] = [];
@@ -226,7 +235,12 @@ export function signInCost(params: { closed: number[]; samples: number }): SignI
       return timing(ms);
     };
     const held = Object.values(s.state.conversations).filter((c) => c.state === "closed").length;
-    return { closed: held, rep: time({ role: "rep", id: "r7" }), supervisor: time({ role: "supervisor", id: "s1" }) };
+    return {
+      closed: held,
+      rep: time({ role: "rep", id: "r7" }),
+      supervisor: time({ role: "supervisor", id: "s1" }),
+      heapPerClosed,
+    };
   });
 }
 

@@ -247,7 +247,7 @@ async function signIn(ctx: BenchContext): Promise<Row[]> {
   const load = await checkLoad();
   const child = Child.start("core-child.js", {
     name: "sign-in snapshot",
-    execArgv: ["--max-old-space-size=2048"],
+    execArgv: ["--max-old-space-size=2048", "--expose-gc"],
     cpus: cpuPinning().server,
   });
   let list: SignInResult[];
@@ -261,7 +261,20 @@ async function signIn(ctx: BenchContext): Promise<Row[]> {
   ctx.log(
     `  sign-in snapshot, ${held}: rep p50 ${fmt(top.rep.p50)} ms (none: ${fmt(base.rep.p50)}), supervisor p50 ${fmt(top.supervisor.p50)} ms (none: ${fmt(base.supervisor.p50)})`,
   );
-  return (["rep", "supervisor"] as const).map((role) => ({
+  const closedRow: Row = {
+    id: "closed-heap",
+    bench: "routing",
+    figure: `core: heap each Closed conversation keeps in the routing state (${held}, short live chats)`,
+    baseline: null,
+    ours: top.heapPerClosed,
+    unit: "bytes",
+    ratio: null,
+    goal: "—",
+    met: null,
+    busy: load.busy,
+    note: "the state keeps every conversation it had: this is what its memory grows by, per conversation, for ever",
+  };
+  const signInRows = (["rep", "supervisor"] as const).map((role): Row => ({
     id: `sign-in-${role}`,
     bench: "routing",
     figure: `core: a ${role}'s snapshot at sign-in (100 reps busy, 10 queued), ${held} (baseline: none)`,
@@ -274,6 +287,7 @@ async function signIn(ctx: BenchContext): Promise<Row[]> {
     busy: load.busy,
     note: `p50 of ${ctx.smoke ? 10 : 200}; p99 ${fmt(top[role].p99)} ms (baseline ${fmt(base[role].p99)})`,
   }));
+  return [...signInRows, closedRow];
 }
 
 export async function routingBench(ctx: BenchContext): Promise<Section> {
