@@ -1,4 +1,5 @@
 // Whom an event concerns, so that the gateway works out what it means (changes.ts) only for their connections.
+import { indexesOf } from "./indexes.js";
 import type { Conversation, DomainEvent, State } from "./model.js";
 
 /** Who an event concerns: the shell sends `changesFor` only to these. */
@@ -35,6 +36,10 @@ export function audienceOf(state: State, event: DomainEvent): Audience {
     for (const id of c.participants) if (id) users.push(id);
     for (const id of c.consultants) if (id) users.push(id);
     for (const id of c.wrapUpBy) if (id) users.push(id);
+    // Reps holding a work item for it see it too (viewer.ts): a rep it is offered to was sent it whole with the
+    // offer, so what the customer writes before they accept must reach them, or their thread misses it for good.
+    const holders = indexesOf(state).holders.get(c.id);
+    if (holders) for (const id of holders) users.push(id);
   }
   if ("repId" in event) users.push(event.repId);
   if ("repIds" in event) for (const id of event.repIds) users.push(id);

@@ -43,4 +43,23 @@ describe("a live chat over the wire", () => {
     await waitFor(() => alice.conversations.get(conversationId)?.state === "closed", "closed");
     await waitFor(() => alice.users.get("alice")?.used === 0, "capacity released");
   });
+
+  it("SPEC L12: what the customer writes while the offer is pending reaches the rep's thread once they accept", async () => {
+    await start();
+    const alice = await connect({ role: "rep", token: token("alice") });
+    await alice.request({ type: "presence", presence: "available" });
+    const customer = await connect({ role: "customer" });
+    const started = await customer.request({ type: "start", workstream: "live", text: "Hello", clientId: "k1" });
+    const conversationId = started.conversationId as string;
+    const offer = await alice.waitForOffer(conversationId);
+
+    // Acknowledged: committed while the offer is still pending.
+    await customer.request({ type: "send", conversationId, text: "My order is 40134", clientId: "k2" });
+    await alice.request({ type: "accept", offerId: offer.id });
+    await waitFor(() => alice.conversations.get(conversationId)?.state === "active", "active");
+    await customer.request({ type: "send", conversationId, text: "Thanks", clientId: "k3" });
+    await alice.waitForText(conversationId, "Thanks");
+
+    expect(alice.texts(conversationId)).toEqual(["Hello", "My order is 40134", "Thanks"]);
+  });
 });
