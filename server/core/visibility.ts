@@ -9,7 +9,7 @@
 // (`noteVisibility`). Entries are added eagerly and dropped lazily: a rep's entry is a candidate that canSee
 // confirms at each read.
 import { byNumericId } from "./dict.js";
-import { existingIndexes } from "./indexes.js";
+import { indexesOf } from "./indexes.js";
 import type { Conversation, DomainEvent, State } from "./model.js";
 import { conversationIdOf } from "./audience.js";
 
@@ -42,9 +42,8 @@ function repsOf(state: State, c: Conversation): string[] {
   if (c.ownerId) reps.push(c.ownerId);
   if (c.lastOwnerId) reps.push(c.lastOwnerId);
   if (c.conference) reps.push(c.conference.repId);
-  const holders = existingIndexes(state)?.holders.get(c.id);
+  const holders = indexesOf(state).holders.get(c.id);
   if (holders) reps.push(...holders);
-  else for (const id in state.users) if (c.id in state.users[id]!.items) reps.push(id);
   return reps;
 }
 

@@ -62,4 +62,25 @@ describe("a live chat over the wire", () => {
 
     expect(alice.texts(conversationId)).toEqual(["Hello", "My order is 40134", "Thanks"]);
   });
+  it("SPEC L12: a rep offered a conversation again after rejecting it gets what the customer wrote in between", async () => {
+    await start();
+    const alice = await connect({ role: "rep", token: token("alice") });
+    await alice.request({ type: "presence", presence: "available" });
+    const customer = await connect({ role: "customer" });
+    const started = await customer.request({ type: "start", workstream: "live", text: "Hello", clientId: "k1" });
+    const conversationId = started.conversationId as string;
+    const first = await alice.waitForOffer(conversationId);
+    await alice.request({ type: "reject", offerId: first.id });
+
+    await customer.request({ type: "send", conversationId, text: "Is anyone there?", clientId: "k2" });
+    // Back by hand: her decline is forgotten and the conversation is offered to her again.
+    await alice.request({ type: "presence", presence: "busy" });
+    await alice.request({ type: "presence", presence: "available" });
+    const again = await alice.waitForOffer(conversationId);
+    await alice.request({ type: "accept", offerId: again.id });
+    await customer.request({ type: "send", conversationId, text: "Thanks", clientId: "k3" });
+    await alice.waitForText(conversationId, "Thanks");
+
+    expect(alice.texts(conversationId)).toEqual(["Hello", "Is anyone there?", "Thanks"]);
+  });
 });
