@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serverPerTest } from "../helpers/server.js";
-import { waitFor } from "../helpers/ws.js";
+import { type TestClient, waitFor } from "../helpers/ws.js";
 
 const { start, connect, token } = serverPerTest();
 
@@ -45,42 +45,44 @@ describe("a live chat over the wire", () => {
   });
 
   it("SPEC L12: what the customer writes while the offer is pending reaches the rep's thread once they accept", async () => {
-    await start();
-    const alice = await connect({ role: "rep", token: token("alice") });
-    await alice.request({ type: "presence", presence: "available" });
-    const customer = await connect({ role: "customer" });
-    const started = await customer.request({ type: "start", workstream: "live", text: "Hello", clientId: "k1" });
-    const conversationId = started.conversationId as string;
-    const offer = await alice.waitForOffer(conversationId);
+    const { alice, customer, conversationId, offer } = await offeredChat();
 
     // Acknowledged: committed while the offer is still pending.
     await customer.request({ type: "send", conversationId, text: "My order is 40134", clientId: "k2" });
-    await alice.request({ type: "accept", offerId: offer.id });
-    await waitFor(() => alice.conversations.get(conversationId)?.state === "active", "active");
-    await customer.request({ type: "send", conversationId, text: "Thanks", clientId: "k3" });
-    await alice.waitForText(conversationId, "Thanks");
+    await acceptAndHear(alice, customer, conversationId, offer.id);
 
     expect(alice.texts(conversationId)).toEqual(["Hello", "My order is 40134", "Thanks"]);
   });
+
   it("SPEC L12: a rep offered a conversation again after rejecting it gets what the customer wrote in between", async () => {
-    await start();
-    const alice = await connect({ role: "rep", token: token("alice") });
-    await alice.request({ type: "presence", presence: "available" });
-    const customer = await connect({ role: "customer" });
-    const started = await customer.request({ type: "start", workstream: "live", text: "Hello", clientId: "k1" });
-    const conversationId = started.conversationId as string;
-    const first = await alice.waitForOffer(conversationId);
-    await alice.request({ type: "reject", offerId: first.id });
+    const { alice, customer, conversationId, offer } = await offeredChat();
+    await alice.request({ type: "reject", offerId: offer.id });
 
     await customer.request({ type: "send", conversationId, text: "Is anyone there?", clientId: "k2" });
     // Back by hand: her decline is forgotten and the conversation is offered to her again.
     await alice.request({ type: "presence", presence: "busy" });
     await alice.request({ type: "presence", presence: "available" });
     const again = await alice.waitForOffer(conversationId);
-    await alice.request({ type: "accept", offerId: again.id });
-    await customer.request({ type: "send", conversationId, text: "Thanks", clientId: "k3" });
-    await alice.waitForText(conversationId, "Thanks");
+    await acceptAndHear(alice, customer, conversationId, again.id);
 
     expect(alice.texts(conversationId)).toEqual(["Hello", "Is anyone there?", "Thanks"]);
   });
 });
+
+/** Alice, the only rep Available, is offered a visitor's live chat that starts with "Hello". */
+async function offeredChat() {
+  await start();
+  const alice = await connect({ role: "rep", token: token("alice") });
+  await alice.request({ type: "presence", presence: "available" });
+  const customer = await connect({ role: "customer" });
+  const started = await customer.request({ type: "start", workstream: "live", text: "Hello", clientId: "k1" });
+  const conversationId = started.conversationId as string;
+  return { alice, customer, conversationId, offer: await alice.waitForOffer(conversationId) };
+}
+
+/** Alice accepts; the customer then writes "Thanks", and it reaches her. */
+async function acceptAndHear(alice: TestClient, customer: TestClient, conversationId: string, offerId: string) {
+  await alice.request({ type: "accept", offerId });
+  await customer.request({ type: "send", conversationId, text: "Thanks", clientId: "k3" });
+  await alice.waitForText(conversationId, "Thanks");
+}
