@@ -267,11 +267,18 @@ export function withdrawOffers(tx: Tx, c: Conversation): void {
   if (c.conference) tx.emit({ type: "conference_cancelled", conversationId: c.id, repId: c.conference.repId });
   if (c.transfer) tx.emit({ type: "transfer_ended", conversationId: c.id, outcome: "withdrawn" });
 }
+
+/**
+ * The conversations not Closed, oldest first (those of a removed queue, workstream or rep): Closed ones, most of
+ * what a long-running server holds, are left out before the sort.
+ */
 export function liveConversations(state: State): Conversation[] {
-  return Object.keys(state.conversations)
-    .sort(byNumericId)
-    .map((id) => state.conversations[id]!)
-    .filter((c) => c.state !== "closed");
+  const live: Conversation[] = [];
+  for (const id in state.conversations) {
+    const c = state.conversations[id]!;
+    if (c.state !== "closed") live.push(c);
+  }
+  return live.sort((a, b) => byNumericId(a.id, b.id));
 }
 
 export function pendingOffersOf(state: State, repId: string): Offer[] {
