@@ -131,12 +131,19 @@ function scan(re: RegExp, text: string, isValid: (compact: string) => boolean, h
   }
 }
 
+/**
+ * Rounds of the phone number finder: each may uncover one more number of a run (see phoneHits). Rounds stop once one
+ * finds nothing, so a line without a number is searched once; three were too few for
+ * "+ 1 (123) 456 7890 (415) 555-2671 4155552671 (415) 555-2671", whose first number showed only to a second masking.
+ */
+const PHONE_ROUNDS = 8;
+
 // The phone number finder sees earlier hits starred out, as in already-masked text, and looks again after each
 // round of finds: it rejects a whole candidate such as "+ 1 (123) 456 7890 4155552671" and keeps only the inner
-// valid number, which would let the next pass find more.
+// valid number, which would let the next round find more.
 function phoneHits(text: string, others: readonly Hit[], plan: PhonePlan): Hit[] {
   const found: Hit[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < PHONE_ROUNDS; round++) {
     let blanked = text;
     for (const h of [...others, ...found])
       blanked = blanked.slice(0, h.start) + "*".repeat(h.end - h.start) + blanked.slice(h.end);
@@ -205,23 +212,7 @@ function collect(text: string, { phones, ids }: Plan): Hit[] {
  */
 export function maskText(text: string, regions: readonly string[] = DEFAULT_MASKING_REGIONS): string {
   if (!ANY_DIGIT_OR_AT.test(text)) return text;
-  const plan = planOf(regions);
-  // Once something is masked, the text is searched again until nothing more is: libphonenumber's finder takes runs
-  // of numbers as one candidate and may reject it whole ("+ 1 (123) 456 7890 (415) 555-2671 4155552671" hides the
-  // first number until the others are starred out). Each pass stars characters out, so it ends (bounded all the
-  // same); a line where nothing is found (nearly every chat line) is searched once.
-  let masked = maskPass(text, plan);
-  for (let previous = text, pass = 1; masked !== previous && pass < MAX_PASSES; pass++)
-    [previous, masked] = [masked, maskPass(masked, plan)];
-  return masked;
-}
-
-/** Searches of one text: a number hidden by its neighbours shows once they are starred out (see maskText). */
-const MAX_PASSES = 8;
-
-/** One search of `text` and every hit masked. */
-function maskPass(text: string, plan: Plan): string {
-  const hits = collect(text, plan);
+  const hits = collect(text, planOf(regions));
   if (hits.length === 0) return text;
   // Overlaps (a phone finder hit inside a card, digits inside an e-mail): earliest, then longest, wins.
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
