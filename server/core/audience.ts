@@ -25,22 +25,27 @@ export function conversationOf(state: State, event: DomainEvent): Conversation |
   return id === undefined ? undefined : state.conversations[id];
 }
 
+/**
+ * The staff who may see `c` (viewer.ts canSee), or may have, added to `into`: its owner and last owner, conference,
+ * participants, consultants, those wrapping up, and the reps holding a work item for it — an offer too: a rep it is
+ * offered to was sent it whole, so what the customer writes before they accept must reach them.
+ */
+export function staffOf(state: State, c: Conversation, into: string[]): void {
+  if (c.ownerId) into.push(c.ownerId);
+  if (c.lastOwnerId) into.push(c.lastOwnerId);
+  if (c.conference?.repId) into.push(c.conference.repId);
+  for (const id of c.participants) if (id) into.push(id);
+  for (const id of c.consultants) if (id) into.push(id);
+  for (const id of c.wrapUpBy) if (id) into.push(id);
+  const holders = indexesOf(state).holders.get(c.id);
+  if (holders) for (const id of holders) into.push(id);
+}
+
 export function audienceOf(state: State, event: DomainEvent): Audience {
   // A list, not a set: this runs for every event fanned out, and a repeated user costs the shell one test.
   const users: string[] = [];
   const c = conversationOf(state, event);
-  if (c) {
-    if (c.ownerId) users.push(c.ownerId);
-    if (c.lastOwnerId) users.push(c.lastOwnerId);
-    if (c.conference?.repId) users.push(c.conference.repId);
-    for (const id of c.participants) if (id) users.push(id);
-    for (const id of c.consultants) if (id) users.push(id);
-    for (const id of c.wrapUpBy) if (id) users.push(id);
-    // Reps holding a work item for it see it too (viewer.ts): a rep it is offered to was sent it whole with the
-    // offer, so what the customer writes before they accept must reach them, or their thread misses it for good.
-    const holders = indexesOf(state).holders.get(c.id);
-    if (holders) for (const id of holders) users.push(id);
-  }
+  if (c) staffOf(state, c, users);
   if ("repId" in event) users.push(event.repId);
   if ("repIds" in event) for (const id of event.repIds) users.push(id);
   if ("userId" in event) users.push(event.userId);

@@ -9,9 +9,8 @@
 // (`noteVisibility`). Entries are added eagerly and dropped lazily: a rep's entry is a candidate that canSee
 // confirms at each read.
 import { byNumericId } from "./dict.js";
-import { indexesOf } from "./indexes.js";
 import type { Conversation, DomainEvent, State } from "./model.js";
-import { conversationIdOf } from "./audience.js";
+import { conversationIdOf, staffOf } from "./audience.js";
 
 /**
  * How many Closed conversations a rep's snapshot carries, the most recently closed first: enough for Home's
@@ -36,14 +35,10 @@ interface Visibility {
 
 const built = new WeakMap<State, Visibility>();
 
-/** Reps who may see `c` now, or may have: its owner and last owner, participants, consultants, conference, holders. */
+/** Reps who may see `c` now, or may have (audience.ts). */
 function repsOf(state: State, c: Conversation): string[] {
-  const reps = [...c.participants, ...c.consultants, ...c.wrapUpBy];
-  if (c.ownerId) reps.push(c.ownerId);
-  if (c.lastOwnerId) reps.push(c.lastOwnerId);
-  if (c.conference) reps.push(c.conference.repId);
-  const holders = indexesOf(state).holders.get(c.id);
-  if (holders) reps.push(...holders);
+  const reps: string[] = [];
+  staffOf(state, c, reps);
   return reps;
 }
 
