@@ -23,6 +23,7 @@ import { addMessage, closeThread, park, upgradeThread } from "./thread.js";
 import { NO_IDS, compactRecord, idList } from "./record.js";
 import { isRecordOnly, ownConversation, type RecordOnlyEvent } from "./sharing.js";
 import { noteVisibility } from "./visibility.js";
+import { tallyEvent } from "./tally.js";
 
 /** Allowed conversation transitions; walked by a test. */
 export const CONVERSATION_TRANSITIONS: Record<ConversationState, readonly ConversationState[]> = {
@@ -533,6 +534,7 @@ export function evolve(state: State, event: DomainEvent): State {
       throw new Error(`evolve: unknown event ${(unknown as DomainEvent).type}`);
     }
   }
+  tallyEvent(state, event);
   noteVisibility(state, event);
   return state;
 }

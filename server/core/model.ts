@@ -40,6 +40,16 @@ export interface UserState {
   idleSince: number;
   items: Dict<WorkItem>;
   deleted: boolean;
+  /** Reps: their work of the last two days per quarter hour, oldest first, for Home's Today (tally.ts). Absent: none. */
+  tally?: TallyBucket[];
+}
+
+/** What a rep did in one quarter hour (starting at `at`): conversations taken, ended in their hands, handed over. */
+export interface TallyBucket {
+  at: number;
+  accepted: number;
+  ended: number;
+  transferred: number;
 }
 
 export interface Customer {

@@ -1,6 +1,7 @@
 // Requests that only read, answered in their place among a connection's answers: from the gateway's replica
-// (core/queries.ts, core/history.ts: `status`, `targets`, `open_items`, `history`) or from the committed log (a
-// thread a page at a time, an earlier conversation whole, the event stream, `why`), and the live figures.
+// (core/queries.ts, core/history.ts, core/tally.ts: `status`, `targets`, `open_items`, `today`, `history`) or from
+// the committed log (a thread a page at a time, an earlier conversation whole, the event stream, `why`), and the
+// live figures.
 import type { Actor, DomainEvent, State } from "../core/model.js";
 import { staffEvent } from "../core/event-masking.js";
 import { customerHistory, earlierConversation } from "../core/history.js";
@@ -14,6 +15,7 @@ import { toOrg } from "../org-file.js";
 import type { LiveFigures } from "../reports/live.js";
 import type { EventStore } from "../store/store.js";
 import { whyFromLog } from "../why-answer.js";
+import { todayOf } from "../core/tally.js";
 import { answerFrame, collect, errorFrame } from "./connection.js";
 import type { Connection } from "./connection.js";
 import type { Outbox } from "./outbox.js";
@@ -65,6 +67,11 @@ export function answerRead(ctx: ReadContext, connection: Connection, request: Re
       return;
     case "open_items":
       ctx.out.replyRead(connection, () => ack(openItems(ctx.state, connection.userId!)));
+      return;
+    case "today":
+      ctx.out.replyRead(connection, () =>
+        ack({ today: todayOf(ctx.state.users[connection.userId!], request.since, ctx.clock.now()) }),
+      );
       return;
     case "history":
       ctx.out.replyRead(connection, () =>

@@ -15,6 +15,7 @@ export type ReadRequest = Extract<
       | "why"
       | "figures"
       | "open_items"
+      | "today"
       | "history"
       | "history_conversation"
       | "messages";
@@ -32,6 +33,7 @@ export function isRead(request: ClientRequest): request is ReadRequest {
     case "why":
     case "figures":
     case "open_items":
+    case "today":
     case "history":
     case "history_conversation":
     case "messages":

@@ -97,9 +97,9 @@ export async function runConsole(
   // Signing in means going Available (quitting sets Offline); the demo always does.
   if (options.available || welcome.snapshot?.me?.presence === "offline")
     void client.request({ type: "presence", presence: "available" }).catch(() => undefined);
-  void controller.loadOpenItems();
-  // A snapshot replaces the mirror, open items with it: ask for them again after each welcome.
-  client.on("welcome", () => void controller.loadOpenItems());
+  void controller.loadHome();
+  // A snapshot replaces the mirror, open items with it: ask for them (and today's figures) again after each welcome.
+  client.on("welcome", () => void controller.loadHome());
   await running;
 }
 

@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option } from "commander";
 import stringWidth from "string-width";
 import type { GroupBy } from "../../server/reports/report.js";
 import { exitWithCode2OnFlagErrors, flagError } from "./local-server.js";
+import { localMidnight } from "../ui/text/time.js";
 
 /** Every grouping (the compiler checks the list against GroupBy; this module loads nothing of the server at start). */
 const GROUPS: Record<GroupBy, true> = { queue: true, rep: true, workstream: true, day: true, hour: true };
@@ -25,11 +26,6 @@ export function parseWhen(value: string): { at: number; dateOnly: boolean } {
   if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d || h > 23 || mi > 59 || s > 59)
     throw new InvalidArgumentError(`${text} is not a valid date`);
   return { at: date.getTime(), dateOnly: day !== null };
-}
-
-function startOfToday(now: number): number {
-  const d = new Date(now);
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
 }
 
 /** The day after the local midnight `at`. */
@@ -60,8 +56,8 @@ export function registerReportCommand(program: Command): void {
     .action(async (flags: ReportFlags) => {
       if (flags.json && flags.csv) flagError(command, "choose one of --json and --csv");
       const now = Date.now();
-      const from = flags.from?.at ?? startOfToday(now);
-      const to = flags.to ? (flags.to.dateOnly ? nextDay(flags.to.at) : flags.to.at) : nextDay(startOfToday(from));
+      const from = flags.from?.at ?? localMidnight(now);
+      const to = flags.to ? (flags.to.dateOnly ? nextDay(flags.to.at) : flags.to.at) : nextDay(localMidnight(from));
       if (to <= from) flagError(command, "--to must be after --from");
       // Loaded only here: the other commands do not pay for the store and the reports at start.
       const { LogReadError, openLogReader } = await import("../../server/reports/read-log.js");

@@ -153,6 +153,11 @@ const repRequests = [
   typing,
   req("targets", {}),
   req("open_items", {}),
+  /**
+   * Read-only: your figures for Home's Today from `since` (your local midnight, ms), answered `{today: {since,
+   * accepted, ended, transferred}}`; the server keeps two days.
+   */
+  req("today", { since: z.number().int().nonnegative() }),
   /** Read-only: the earlier conversations of the signed-in customer of a conversation you can see. */
   req("history", { conversationId: id }),
   /** Read-only: one conversation of that history, whole (`earlierId` must be one `history` lists). */

@@ -266,6 +266,17 @@ export interface Snapshot {
   offers: OfferView[];
 }
 
+/** A rep's figures for Home's Today (the `today` request): from `since` (their local midnight) until now. */
+export interface TodayView {
+  since: number;
+  /** Offers accepted (routes, transfers, conferences) and open items picked. */
+  accepted: number;
+  /** Conversations that ended in their hands, by them or by the customer. */
+  ended: number;
+  /** Conversations taken from them by a transfer (theirs or a supervisor's). */
+  transferred: number;
+}
+
 /** One queue's live figures (docs/reports.md, "Live figures"). Series are per minute, oldest first. */
 export interface QueueFigures {
   queueId: string;

@@ -761,6 +761,10 @@ describe("server frame fixtures", () => {
       "targets",
     );
     looseObj({ items: arr(conversation) })(result("server.ack-open_items"), "open_items");
+    looseObj({ today: looseObj({ since: int, accepted: int, ended: int, transferred: int }) })(
+      result("server.ack-today"),
+      "today",
+    );
     looseObj({ items: arr(historyItem) })(result("server.ack-history"), "history");
     looseObj({ conversation })(result("server.ack-history_conversation"), "history_conversation");
     looseObj({ messages: arr(message), more: bool, notes: optional(arr(note)) })(

@@ -227,7 +227,7 @@ describe("live chat (L)", () => {
     expect(frame).toContain("my e-mail is m******@gmail.com");
     expect(frame).toContain("call me on *********7542");
     expect(frame).toContain("phone: *********7542 · email: m******@gmail.com");
-    expect(ui.client.sent).toEqual([{ type: "accept", offerId: "o1" }]);
+    expect(ui.client.ofType("accept")).toEqual([{ type: "accept", offerId: "o1" }]);
   });
 
   it("SPEC L7: Enter sends with a clientId; the message shows as sending until the server echoes it", async () => {

@@ -14,6 +14,7 @@ import {
   welcome,
 } from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
+import { localMidnight } from "../../src/ui/text/index.js";
 
 let ui: Console | undefined;
 afterEach(() => {
@@ -92,20 +93,36 @@ describe("transfer (L10)", () => {
       { type: "transfer", conversationId: "c1", target: { kind: "rep", id: "bob" } },
     ]);
 
+    // Today's figures are the server's: asked for again from the local midnight after the rep's transfer and wrap-up.
+    ui.client.responses.today = { today: { since: localMidnight(T0), accepted: 2, ended: 1, transferred: 1 } };
     await ui.press(KEYS.enter);
     frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Resolved."), "wrap-up done");
     expect(frame).not.toContain("Wrap-up reason");
-    expect(frame).toContain("transferred 1");
+    expect(frame).toContain("Today accepted 2 · ended 1 · transferred 1");
     expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "resolved" }]);
+    expect(ui.client.ofType("today")).toEqual([
+      { type: "today", since: localMidnight(T0) },
+      { type: "today", since: localMidnight(T0) },
+    ]);
   });
 
-  it("SPEC L10: a transfer the target did not accept says where the conversation went and is not counted as transferred", async () => {
+  it("S7: Home's Today figures are the server's for this day only: none shown once the local midnight has passed", async () => {
+    ui = await inSession();
+    ui.client.responses.today = { today: { since: localMidnight(T0), accepted: 4, ended: 3, transferred: 1 } };
+    await ui.controller.loadHome();
+    await ui.press(KEYS.alt("0"));
+    await ui.waitForFrame((f) => f.includes("Today accepted 4 · ended 3 · transferred 1"), "today's figures");
+    ui.store.dispatch({ type: "tick", now: localMidnight(T0) + 24 * 3_600_000 + 60_000 });
+    await ui.waitForFrame((f) => f.includes("Today accepted 0 · ended 0 · transferred 0"), "a new day");
+  });
+
+  it("SPEC L10: a transfer the target did not accept says where the conversation went", async () => {
     ui = await inSession();
     await ui.press("/transfer @bob");
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
     await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => f.includes("transferred 1"), "counted as transferred");
+    await ui.waitForFrame((f) => f.includes("Wrap-up submitted"), "wrapped up");
 
     ui.store.dispatch({
       type: "event",
@@ -116,11 +133,10 @@ describe("transfer (L10)", () => {
         conversationId: "c1",
       }),
     });
-    const frame = await ui.waitForFrame(
+    await ui.waitForFrame(
       (f) => f.includes("Bob Martin did not accept the transfer of Dana Kim; it went back to the General queue."),
       "the notice",
     );
-    expect(frame).toContain("transferred 0");
   });
 
   it("SPEC L10: /transfer @bob and /transfer billing work from the composer", async () => {
@@ -245,7 +261,7 @@ describe("conference (L11)", () => {
     frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Resolved."), "wrapped up");
     expect(frame).not.toMatch(/1 Dana Kim/);
     expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "resolved" }]);
-    expect(ui.client.sent.map((b) => b.type)).toEqual(["targets", "conference", "end_conference", "wrapup"]);
+    expect(ui.client.sent.map((b) => b.type)).toEqual(["targets", "conference", "end_conference", "wrapup", "today"]);
   });
 });
 
@@ -272,11 +288,13 @@ describe("end (L12)", () => {
 
     await ui.press("follow");
     await ui.waitForFrame((f) => f.includes("filter: follow"), "filtered again");
+    ui.client.responses.today = { today: { since: localMidnight(T0), accepted: 1, ended: 1, transferred: 0 } };
     await ui.press(KEYS.enter);
     frame = await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Needs follow-up."), "submitted");
     expect(frame).toContain("ended 1");
     expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "follow-up" }]);
-    expect(ui.client.sent.map((b) => b.type)).toEqual(["end", "wrapup"]);
+    // Today's figures are asked for again once the wrap-up is in.
+    expect(ui.client.sent.map((b) => b.type)).toEqual(["end", "wrapup", "today"]);
   });
 
   it("SPEC L12: when the customer ends, the rep sees Customer ended the conversation and then ends with wrap-up", async () => {

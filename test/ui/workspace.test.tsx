@@ -16,6 +16,7 @@ import {
   welcome,
 } from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
+import { localMidnight } from "../../src/ui/text/index.js";
 
 let ui: Console | undefined;
 const chalkLevel = chalk.level;
@@ -114,7 +115,7 @@ describe("sessions (S)", () => {
     expect(frame).toContain("I want a refund");
     expect(frame).toContain("◐ Busy");
     expect(frame).toContain("▮▮▮ 3/3");
-    expect(ui.client.sent.filter((b) => b.type !== "history")).toEqual([{ type: "accept", offerId: "o1" }]);
+    expect(ui.client.ofType("accept")).toEqual([{ type: "accept", offerId: "o1" }]);
   });
 
   it("SPEC S3: Home lists my work items, open items to pick and closed items; /pick 1 sends pick and opens it", async () => {
@@ -208,7 +209,11 @@ describe("sessions (S)", () => {
     expect(frame).not.toContain("◆ New conversation");
     expect(frame).toMatch(/2 Dana Kim\s+▶/);
     expect(ui.store.getState().focus).toBe("c5");
-    expect(ui.client.sent).toEqual([{ type: "accept", offerId: "o1" }]);
+    // Then Home's Today figures are asked for again, from the local midnight.
+    expect(ui.client.sent).toEqual([
+      { type: "accept", offerId: "o1" },
+      { type: "today", since: localMidnight(T0) },
+    ]);
   });
 
   it("SPEC S5: a half-typed reply is still there after switching away and back, and was never sent", async () => {

@@ -33,4 +33,6 @@ export interface ConsoleContext {
   run(command: CommandId): Promise<void>;
   slash(line: string): Promise<void>;
   quit(): Promise<void>;
+  /** Ask the server for today's figures again (after the rep's own accept, transfer or wrap-up). */
+  loadToday(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // The console's effects: key presses and slash commands become store actions and requests to the
 // server. Rendering never happens here; components read the store.
-import type { ConversationView } from "../../protocol/views.js";
+import type { ConversationView, TodayView } from "../../protocol/views.js";
+import { localMidnight } from "../text/index.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { CommandId } from "../keys/commands.js";
 import type { Mode } from "../keys/modes.js";
@@ -86,6 +87,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       run: (command) => this.run(command),
       slash: (line) => this.slash(line),
       quit: () => this.quit(),
+      loadToday: () => this.loadToday(),
     };
     // Whenever a session of a signed-in customer comes into focus, its earlier conversations are asked for (anew:
     // conversations close meanwhile), so that the details list them.
@@ -240,7 +242,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       }
       case "home":
         this.store.dispatch({ type: "focus", target: "home" });
-        await this.loadOpenItems();
+        await this.loadHome();
         return;
       case "next-session":
       case "previous-session": {
@@ -401,9 +403,20 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     );
   }
 
+  /** What Home lists from the server besides the mirror: the open items to pick and today's figures. */
+  async loadHome(): Promise<void> {
+    await Promise.all([this.loadOpenItems(), this.loadToday()]);
+  }
+
   async loadOpenItems(): Promise<void> {
     const result = await this.call({ type: "open_items" });
     if (result) this.store.dispatch({ type: "open-items", items: (result.items as ConversationView[]) ?? [] });
+  }
+
+  /** Today's figures as the server counts them, from this terminal's local midnight. */
+  async loadToday(): Promise<void> {
+    const result = await this.call({ type: "today", since: localMidnight(this.now()) });
+    if (result?.today) this.store.dispatch({ type: "today", today: result.today as TodayView });
   }
 
   /** Every action is reachable as a slash command too (a broken Alt key never blocks a rep). */

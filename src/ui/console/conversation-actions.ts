@@ -12,7 +12,7 @@ export async function acceptOffer(context: ConsoleContext): Promise<void> {
   if (!offer) return context.flash("There is no pending offer.");
   const result = await context.call({ type: "accept", offerId: offer.id });
   if (!result) return;
-  context.store.dispatch({ type: "count", what: "accepted" });
+  void context.loadToday();
   // S4, L3: accepting opens the conversation and focuses it.
   context.store.dispatch({ type: "focus", target: String(result.conversationId ?? offer.conversationId) });
 }

@@ -135,7 +135,7 @@ export async function selectPicked(context: ConsoleContext): Promise<void> {
         target: { kind, id },
       });
       if (!result) return;
-      context.store.dispatch({ type: "count", what: "transferred" });
+      void context.loadToday();
       // L10: Transfer starts the request and opens the wrap-up dialog.
       openWrapUp(context, picker.conversationId, "transfer");
       return;
@@ -161,7 +161,7 @@ export async function selectPicked(context: ConsoleContext): Promise<void> {
       const result = await context.call({ type: "wrapup", conversationId: picker.conversationId, reasonId: item.id });
       if (!result) return;
       context.store.dispatch({ type: "picker", picker: null });
-      if (picker.after !== "transfer") context.store.dispatch({ type: "count", what: "ended" });
+      void context.loadToday();
       // Handed over (transferred, or left a conference): no longer the rep's work, and the server tells
       // them no more about it, so it leaves the pane and My work items instead of staying "Open" forever.
       if (picker.after === "transfer" || picker.after === "conference")

@@ -8,6 +8,7 @@ import type {
   NoteView,
   OfferView,
   Snapshot,
+  TodayView,
   UserView,
 } from "../../protocol/views.js";
 import { replyWaitAfter, replyWaitOf } from "../../protocol/response-targets.js";
@@ -59,7 +60,7 @@ export type Action =
   | { type: "remove-session"; conversationId: string }
   | { type: "resize"; columns: number; rows: number }
   | { type: "terminal-focus"; focused: boolean }
-  | { type: "count"; what: keyof UiState["counts"] }
+  | { type: "today"; today: TodayView }
   | { type: "typing"; conversationId: string; until: number }
   /** A page of earlier messages asked for (`messages`), arrived (with staff notes on a first page) or failed. */
   | { type: "earlier-loading"; conversationId: string }
@@ -160,7 +161,7 @@ function upsertConversation(state: UiState, view: ConversationView): UiState {
 /**
  * A snapshot is the whole of what the server holds now (a restart, a new history, a resume refused): the mirrored
  * server state is replaced, not merged, so nothing of another history stays on screen. What belongs to this terminal
- * stays: settings, the flash, counts, and the drafts, outbox, scroll and read markers of conversations that still
+ * stays: settings, the flash, today's figures, and the drafts, outbox, scroll and read markers of conversations that still
  * exist. An alert the rep has not been told of here is said loudly, as its notice would have.
  */
 function replaceMirror(state: UiState, snap: Snapshot): UiState {
@@ -284,11 +285,6 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
         change.code === "sentiment_alert" ||
         change.code === "transfer_not_accepted" ||
         change.code === "presence_set";
-      // A transfer the target did not accept was not a transfer: today's count takes it back.
-      const counts =
-        change.code === "transfer_not_accepted"
-          ? { ...state.counts, transferred: Math.max(0, state.counts.transferred - 1) }
-          : state.counts;
       const flash: Flash = { level: warn ? "warn" : "info", text: change.text, at: state.now };
       const next = customerBack(state, change, at);
       // A consult that ended: the conversation is no longer this user's to see; it leaves the pane.
@@ -300,9 +296,9 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
           view: { ...s.view, consultants: s.view.consultants.filter((c) => c !== meId) },
         }));
         const order = left.order.filter((o) => o !== id);
-        return { ...left, order, focus: left.focus === id ? "home" : left.focus, counts, flash };
+        return { ...left, order, focus: left.focus === id ? "home" : left.focus, flash };
       }
-      return { ...next, counts, flash };
+      return { ...next, flash };
     }
     case "org":
       return { ...state, org: change.org };
@@ -469,8 +465,8 @@ export function reduce(state: UiState, action: Action): UiState {
         ? withSession(next, state.focus, (s) => (s.scroll === 0 ? { ...s, unread: 0 } : s))
         : next;
     }
-    case "count":
-      return { ...state, counts: { ...state.counts, [action.what]: state.counts[action.what] + 1 } };
+    case "today":
+      return { ...state, today: action.today };
     case "earlier-loading":
       return withSession(state, action.conversationId, (s) => ({
         ...s,

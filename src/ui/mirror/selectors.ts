@@ -1,6 +1,6 @@
 // Pure selectors: rows, badges, hints and timers derived from the state.
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { clock } from "../text/index.js";
+import { clock, localMidnight } from "../text/index.js";
 import type { ConversationView, OfferView, OrgView } from "../../protocol/views.js";
 import { customerWait } from "../../protocol/response-targets.js";
 import type { WaitLevel } from "../../protocol/response-targets.js";
@@ -188,4 +188,13 @@ export function conversationSummary(session: Session): string {
 /** Where the cursor of a field is: its editor's, or the end of a text set from elsewhere. */
 export function cursorIn(text: string, editor: LineEditor | undefined): number {
   return editorFor(text, editor).cursor;
+}
+
+/**
+ * Home's Today figures: the server's last answer while it is for the day of `state.now`; none (zeros) before it
+ * answered and once the local midnight has passed since.
+ */
+export function todayFigures(state: UiState): { accepted: number; ended: number; transferred: number } {
+  const today = state.today;
+  return today && today.since >= localMidnight(state.now) ? today : { accepted: 0, ended: 0, transferred: 0 };
 }

@@ -8,6 +8,7 @@ import type {
   NoteView,
   OfferView,
   OrgView,
+  TodayView,
   UserView,
 } from "../../protocol/views.js";
 import type { QuickReply } from "../../protocol/quick-replies.js";
@@ -144,8 +145,8 @@ export interface UiState {
   quitArmed: boolean;
   terminalFocused: boolean;
   size: { columns: number; rows: number };
-  /** Today's counts for Home. */
-  counts: { accepted: number; ended: number; transferred: number };
+  /** Today's figures for Home, as the server last answered them (`today`); null until it has. */
+  today: TodayView | null;
 }
 
 export function initialUiState(now: number, size = { columns: 120, rows: 40 }): UiState {
@@ -173,6 +174,6 @@ export function initialUiState(now: number, size = { columns: 120, rows: 40 }): 
     quitArmed: false,
     terminalFocused: true,
     size,
-    counts: { accepted: 0, ended: 0, transferred: 0 },
+    today: null,
   };
 }

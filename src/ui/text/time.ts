@@ -26,6 +26,12 @@ export function localeFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   }
 }
 
+/** The local midnight that starts the day of `at`. */
+export function localMidnight(at: number): number {
+  const d = new Date(at);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
 export function makeClock(env: NodeJS.ProcessEnv = process.env): Clock {
   const fromEnv = localeFromEnv(env);
   // The POSIX locale: English words with a 24-hour clock.

@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { HomeList, UiState } from "../../mirror/state.js";
-import { elapsed, stateLabel, unreadBadge } from "../../mirror/selectors.js";
+import { elapsed, stateLabel, todayFigures, unreadBadge } from "../../mirror/selectors.js";
 import { cellWidth, clock, fitField, plainLine, truncate } from "../../text/index.js";
 import type { Theme } from "../../theme/theme.js";
 import { fg } from "../../theme/theme.js";
@@ -27,6 +27,7 @@ const EMPTY: Record<HomeList, string> = {
 export function Home(props: { state: UiState; theme: Theme; now: number; width: number }) {
   const { state, theme, now } = props;
   const layout = homeLayout(state);
+  const today = todayFigures(state);
   // Padding either side.
   const width = Math.max(20, props.width - 2);
   const meId = state.me?.id;
@@ -103,8 +104,7 @@ export function Home(props: { state: UiState; theme: Theme; now: number; width: 
       {list(layout.open)}
       {list(layout.closed)}
       <Text wrap="truncate-end">
-        <Text bold>Today</Text> accepted {state.counts.accepted} · ended {state.counts.ended} · transferred{" "}
-        {state.counts.transferred}
+        <Text bold>Today</Text> accepted {today.accepted} · ended {today.ended} · transferred {today.transferred}
       </Text>
     </Box>
   );

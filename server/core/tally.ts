@@ -1,0 +1,75 @@
+// A rep's own figures of the day for the console's Home ("Today: accepted · ended · transferred"), kept by the
+// routing state from the events so that every console of the rep, and one opened after a restart, shows the same.
+// Counted per quarter hour and kept for two days: the console asks from its own local midnight (every time zone is a
+// whole number of quarter hours from UTC), which is at most a day ago.
+import type { DomainEvent, State, TallyBucket, UserState } from "./model.js";
+import type { TodayView } from "../../src/protocol/views.js";
+
+export const TALLY_BUCKET_MS = 15 * 60_000;
+/** How far back the buckets go: a day and its time-zone margin, with room to spare. */
+export const TALLY_KEEP_MS = 48 * 60 * 60_000;
+
+export type TallyKind = "accepted" | "ended" | "transferred";
+
+/**
+ * The reps whose tally `event` adds to, and under which figure. The definitions are the report's (server/reports/fold.ts):
+ * accepted: an offer accepted (a route, a transfer or a conference) or an open item picked; ended: a conversation
+ * ended while the rep had it (by them or by the customer); transferred: a conversation taken from the rep by a
+ * transfer (theirs, or a supervisor's).
+ */
+export function talliedBy(event: DomainEvent): { repIds: readonly string[]; kind: TallyKind } | null {
+  switch (event.type) {
+    case "offer_accepted":
+      return { repIds: [event.repId], kind: "accepted" };
+    case "assigned":
+      return event.by === "pick" ? { repIds: [event.repId], kind: "accepted" } : null;
+    case "wrapup_started":
+      return { repIds: event.repIds, kind: "ended" };
+    case "queued": {
+      const from = event.declinedBy?.[0];
+      return from === undefined ? null : { repIds: [from], kind: "transferred" };
+    }
+    case "transfer_requested": {
+      const { by, fromRepId, target } = event.transfer;
+      // A rep's transfer was counted with its `queued`; a supervisor's to a rep has none.
+      return by === "supervisor" && target.kind === "rep" && fromRepId
+        ? { repIds: [fromRepId], kind: "transferred" }
+        : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Add `event` to the tallies of the reps it counts for (evolve). */
+export function tallyEvent(state: State, event: DomainEvent): void {
+  const tallied = talliedBy(event);
+  if (!tallied) return;
+  for (const id of tallied.repIds) {
+    const user = state.users[id];
+    if (user?.role === "rep") user.tally = added(user.tally ?? [], event.at, tallied.kind);
+  }
+}
+
+/** A new list (the state's are never changed in place): the buckets of the last TALLY_KEEP_MS, one more at `at`. */
+function added(tally: readonly TallyBucket[], at: number, kind: TallyKind): TallyBucket[] {
+  const start = at - (at % TALLY_BUCKET_MS);
+  const kept = tally.filter((b) => b.at > start - TALLY_KEEP_MS);
+  const i = kept.findLastIndex((b) => b.at === start);
+  if (i >= 0) kept[i] = { ...kept[i]!, [kind]: kept[i]![kind] + 1 };
+  else kept.push({ at: start, accepted: 0, ended: 0, transferred: 0, [kind]: 1 });
+  return kept;
+}
+
+/** The rep's figures from `since` (a quarter-hour boundary in any time zone); older than what is kept: from then. */
+export function todayOf(user: UserState | undefined, since: number, now: number): TodayView {
+  const from = Math.max(since, now - TALLY_KEEP_MS + TALLY_BUCKET_MS);
+  const today: TodayView = { since: from, accepted: 0, ended: 0, transferred: 0 };
+  for (const b of user?.tally ?? []) {
+    if (b.at < from) continue;
+    today.accepted += b.accepted;
+    today.ended += b.ended;
+    today.transferred += b.transferred;
+  }
+  return today;
+}
