@@ -40,7 +40,7 @@ export interface UserState {
   idleSince: number;
   items: Dict<WorkItem>;
   deleted: boolean;
-  /** Reps: their work of the last two days per quarter hour, oldest first, for Home's Today (tally.ts). Absent: none. */
+  /** Reps: their work of the last two days per quarter hour (in the order counted), for Home's Today (tally.ts). */
   tally?: TallyBucket[];
 }
 

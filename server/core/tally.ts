@@ -56,9 +56,19 @@ function added(tally: readonly TallyBucket[], at: number, kind: TallyKind): Tall
   const start = at - (at % TALLY_BUCKET_MS);
   const kept = tally.filter((b) => b.at > start - TALLY_KEEP_MS);
   const i = kept.findLastIndex((b) => b.at === start);
-  if (i >= 0) kept[i] = { ...kept[i]!, [kind]: kept[i]![kind] + 1 };
-  else kept.push({ at: start, accepted: 0, ended: 0, transferred: 0, [kind]: 1 });
+  if (i >= 0) kept[i] = counted(kept[i]!, kind);
+  else kept.push(counted({ at: start, accepted: 0, ended: 0, transferred: 0 }, kind));
   return kept;
+}
+
+/** A copy of `b` with one more of `kind` (built whole, so that every bucket has the same shape). */
+function counted(b: TallyBucket, kind: TallyKind): TallyBucket {
+  return {
+    at: b.at,
+    accepted: b.accepted + (kind === "accepted" ? 1 : 0),
+    ended: b.ended + (kind === "ended" ? 1 : 0),
+    transferred: b.transferred + (kind === "transferred" ? 1 : 0),
+  };
 }
 
 /** The rep's figures from `since` (a quarter-hour boundary in any time zone); older than what is kept: from then. */
