@@ -23,6 +23,7 @@ import { beforeNumber, threadPage, wholeThread } from "./thread-reads.js";
 import type { ReadRequest } from "./to-command.js";
 import { MAX_EVENTS_PAGE } from "../../src/protocol/messages.js";
 import type { ServerFrame } from "../../src/protocol/messages.js";
+import type { Figures } from "../../src/protocol/views.js";
 import { MESSAGES_PAGE } from "../../src/protocol/wire.js";
 
 /** What the gateway reads of the log: missed events for a resume, the event stream, `why`, the epoch. */
@@ -96,7 +97,7 @@ export function answerRead(ctx: ReadContext, connection: Connection, request: Re
       // Folded up to what is pending, so that no event is folded after the time the figures were taken at.
       const answer = ctx.out.answerLater(connection);
       ctx.channel.settle().then(
-        () => answer(ack({ figures: ctx.live.figures(ctx.clock.now(), ctx.state.org) })),
+        () => answer(ack({ figures: liveFigures(ctx, request.since) })),
         (error: unknown) => {
           ctx.log.error({ err: (error as Error).message }, "figures: the pending events could not be committed");
           answer(errorFrame(reqId, "server/unavailable", "The figures could not be taken; try again."));
@@ -232,4 +233,13 @@ function answerWhy(ctx: ReadContext, connection: Connection, reqId: string, conv
         if (!gone()) answer(errorFrame(reqId, "server/unavailable", "The log could not be read; try again."));
       },
     );
+}
+
+/** The live figures as of now; with `since`, each rep's figures of the day from it. */
+function liveFigures(ctx: ReadContext, since: number | undefined): Figures {
+  const now = ctx.clock.now();
+  const figures = ctx.live.figures(now, ctx.state.org);
+  if (since === undefined) return figures;
+  const reps = figures.reps.map((r) => ({ ...r, today: todayOf(ctx.state.users[r.repId], since, now) }));
+  return { ...figures, reps };
 }

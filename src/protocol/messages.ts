@@ -182,8 +182,11 @@ const supervisorRequests = [
   }),
   /** The routing decisions behind where a conversation is, each rep's verdict at each (src/protocol/why.ts). */
   req("why", { conversationId: id }),
-  /** The live figures (docs/reports.md, "Live figures"), answered as `result.figures`. */
-  req("figures", {}),
+  /**
+   * The live figures (docs/reports.md, "Live figures"), answered as `result.figures`; with `since` (your local
+   * midnight, ms) each rep's figures of the day too, as a rep's `today` answers them.
+   */
+  req("figures", { since: z.number().int().nonnegative().optional() }),
 ] as const;
 
 export const repRequestSchema = z.discriminatedUnion("type", [...repRequests]);

@@ -305,6 +305,9 @@ export interface Figures {
   /** Start of the series' first minute; the last is the minute running at `at`. */
   since: number;
   queues: QueueFigures[];
-  /** Occupancy over the last hour, percent; null for a rep not signed in during it. */
-  reps: { repId: string; occupancy: number | null }[];
+  /**
+   * Occupancy over the last hour, percent; null for a rep not signed in during it. `today`: their figures from the
+   * `since` the request gave (absent without it).
+   */
+  reps: { repId: string; occupancy: number | null; today?: TodayView }[];
 }

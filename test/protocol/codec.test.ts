@@ -52,6 +52,7 @@ import type {
   PresenceReasons,
   Snapshot,
   SystemMessageCode,
+  TodayView,
   UserView,
 } from "../../src/protocol/views.js";
 import type { ErrorCode } from "../../server/core/model.js";
@@ -840,7 +841,13 @@ describe("server frame fixtures", () => {
           serviceLevels: arr(nullable(num)),
         }),
       ),
-      reps: arr(obj<Figures["reps"][number]>({ repId: str, occupancy: nullable(num) })),
+      reps: arr(
+        obj<Figures["reps"][number]>({
+          repId: str,
+          occupancy: nullable(num),
+          today: optional(obj<TodayView>({ since: int, accepted: int, ended: int, transferred: int })),
+        }),
+      ),
     });
     obj<{ figures: Figures }>({ figures })(result("server.ack-figures"), "figures");
     expect(result("server.ack")).toBeUndefined();

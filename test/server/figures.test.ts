@@ -1,5 +1,5 @@
 // The live figures over a real ws server: a supervisor's `figures` request is answered with what the server folded
-// from its events (docs/reports.md, "Live figures"); a rep cannot ask. The figures themselves are worked out in
+// from its events (docs/reports.md, "Live figures"), and with `since` each rep's figures of the day; a rep cannot ask. The figures themselves are worked out in
 // test/reports/live.test.ts; this checks what goes over the wire.
 import { describe, expect, it } from "vitest";
 import type { Figures } from "../../src/protocol/views.js";
@@ -56,6 +56,21 @@ describe("live figures over the wire", () => {
     expect(general.serviceLevels.at(-1)).toBe(50);
     // Alice signed in 12:00:00–12:00:40, holding the first conversation from 12:00:12: 28 / 40.
     expect(figures.reps.find((r) => r.repId === "alice")).toEqual({ repId: "alice", occupancy: 70 });
+
+    // With `since` (the supervisor's midnight), each rep's figures of the day as well: Alice accepted one.
+    const midnight = Date.UTC(2026, 11, 4);
+    const withToday = (await sam.request({ type: "figures", since: midnight })) as { figures: Figures };
+    expect(withToday.figures.reps.find((r) => r.repId === "alice")).toEqual({
+      repId: "alice",
+      occupancy: 70,
+      today: { since: midnight, accepted: 1, ended: 0, transferred: 0 },
+    });
+    expect(withToday.figures.reps.find((r) => r.repId === "bob")?.today).toEqual({
+      since: midnight,
+      accepted: 0,
+      ended: 0,
+      transferred: 0,
+    });
 
     expect((await refusal(alice, { type: "figures" })).code).toBe("auth/forbidden");
   });

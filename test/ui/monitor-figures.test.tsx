@@ -5,6 +5,7 @@ import chalk from "chalk";
 import stringWidth from "string-width";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Figures, QueueFigures } from "../../src/protocol/views.js";
+import { localMidnight } from "../../src/ui/text/index.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
 import { renderMonitor, supervisorWelcome } from "../helpers/monitor.js";
 import type { Monitor } from "../helpers/monitor.js";
@@ -50,8 +51,8 @@ const FIGURES: Figures = {
   since: T0 - 59 * 60_000,
   queues: [GENERAL, BILLING],
   reps: [
-    { repId: "alice", occupancy: 87.5 },
-    { repId: "bob", occupancy: null },
+    { repId: "alice", occupancy: 87.5, today: { since: T0 - 9 * 3_600_000, accepted: 4, ended: 3, transferred: 1 } },
+    { repId: "bob", occupancy: null, today: { since: T0 - 9 * 3_600_000, accepted: 0, ended: 0, transferred: 0 } },
     { repId: "carol", occupancy: 100 },
   ],
 };
@@ -111,9 +112,13 @@ describe("the live figures (F)", () => {
     expect(text).toContain("  last hour: answered 0 · abandoned 0 · service level — · ASA —");
     expect(text).toContain(`  service  ${" ".repeat(60)} low —`);
     // Occupancy as a meter of 20: 87.5 % is 17.5 → 18 full blocks.
-    expect(text).toContain(`Alice Moreau  ${"█".repeat(18)}${"░".repeat(2)} 87.5%`);
-    expect(text).toContain(`Bob Okafor    ${"░".repeat(20)} not signed in`);
+    // Then the rep's figures of the day, as the server counts them (none from a server that did not say).
+    expect(text).toContain(
+      `Alice Moreau  ${"█".repeat(18)}${"░".repeat(2)} 87.5%          today 4 accepted · 3 ended · 1 transferred`,
+    );
+    expect(text).toContain(`Bob Okafor    ${"░".repeat(20)} not signed in  today 0 accepted · 0 ended · 0 transferred`);
     expect(text).toContain(`Carol Tanaka  ${"█".repeat(20)} 100%`);
+    expect(text.find((l) => l.startsWith("Carol Tanaka"))).not.toContain("today");
     for (const line of text) expect(stringWidth(line)).toBeLessThanOrEqual(150);
   });
 
@@ -171,14 +176,15 @@ describe("the live figures (F)", () => {
     expect(frame).toContain(
       `service level per minute, the last 60 minutes, oldest first: ${[...new Array<string>(57).fill("none"), "100%", "50%", "0%"].join(", ")}`,
     );
-    expect(frame).toContain("Alice Moreau: occupancy 87.5%");
+    expect(frame).toContain("Alice Moreau: occupancy 87.5%; today 4 accepted, 3 ended, 1 transferred");
     expect(frame).toContain("Bob Okafor: occupancy none, not signed in in the last hour");
     expect(frame).not.toMatch(/[▁▂▃▄▅▆▇█░]/);
   });
 
   it("issue 15: the figures are asked for when the view opens and every 5 s while it shows, not otherwise", async () => {
     await showFigures({ columns: 150, rows: 45 });
-    expect(ui!.client.ofType("figures")).toHaveLength(1);
+    // With the reps' figures of the day, from the local midnight.
+    expect(ui!.client.ofType("figures")).toEqual([{ type: "figures", since: localMidnight(T0) }]);
     ui!.store.dispatch({ type: "tick", now: T0 + 4_000 });
     await ui!.press("");
     expect(ui!.client.ofType("figures")).toHaveLength(1);

@@ -147,7 +147,7 @@ export const MONITOR_BINDINGS: Binding[] = [
     keys: ["F"],
     modes: ["monitor", "monitor-team", "monitor-figures"],
     description:
-      "live figures: each queue now and over the last hour, with charts, and the reps' occupancy (F again goes back)",
+      "live figures: each queue now and over the last hour, with charts, and the reps' occupancy and day (F again goes back)",
     hint: true,
     label: "figures",
   },

@@ -1,6 +1,6 @@
 // The live figures (`F`): each queue now and over the last hour with its charts (Unicode blocks, one cell a
-// minute, the newest right), then each rep's occupancy as a meter. Colour adds to the blocks and words, never
-// replaces them (NO_COLOR); with a screen reader each line is said in words and numbers instead.
+// minute, the newest right), then each rep's occupancy as a meter and their figures of the day. Colour adds to the
+// blocks and words, never replaces them (NO_COLOR); with a screen reader each line is said in words and numbers.
 import { Box, Text } from "ink";
 import { cellWidth } from "../text/index.js";
 import type { Theme } from "../theme/theme.js";
@@ -11,6 +11,8 @@ import type { MonitorState } from "./state.js";
 import { fit } from "./Table.js";
 
 const OCCUPANCY_METER = 20;
+/** Cells of the occupancy's words: "not signed in" is the longest. */
+const OCCUPANCY_TEXT = 13;
 
 function ChartLine(props: { chart: Chart; color: string | undefined; theme: Theme }) {
   const { chart } = props;
@@ -93,8 +95,9 @@ export function FiguresView(props: { state: MonitorState; height: number; width:
                 </Text>
                 <Text {...(r.occupancy === null ? fg(theme.muted) : {})}>
                   {" "}
-                  {r.occupancy === null ? "not signed in" : `${r.occupancy}%`}
+                  {fit(r.occupancy === null ? "not signed in" : `${r.occupancy}%`, OCCUPANCY_TEXT)}
                 </Text>
+                {r.today === null ? null : `  today ${r.today}`}
               </Text>
             );
           })}

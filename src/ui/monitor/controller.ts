@@ -14,6 +14,7 @@ import { whyLines } from "../../protocol/why.js";
 import { editorFor, insert, replaceText, submitted } from "../keys/line-editor.js";
 import { helpMaxScroll, helpScrollDelta } from "../components/Help.js";
 import type { Flash } from "../mirror/state.js";
+import { localMidnight } from "../text/index.js";
 import type { Store } from "../mirror/store.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
 import type { MonitorAction } from "./reducer.js";
@@ -62,7 +63,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     if (this.figuresAwaited) return;
     this.figuresAwaited = true;
     this.figuresAskedAt = this.state.base.now;
-    void this.call({ type: "figures" }).then((result) => {
+    // With the day's figures of each rep, from this terminal's local midnight.
+    void this.call({ type: "figures", since: localMidnight(this.state.base.now) }).then((result) => {
       this.figuresAwaited = false;
       const figures = result?.figures as Figures | undefined;
       if (figures) this.store.dispatch({ type: "figures", figures });

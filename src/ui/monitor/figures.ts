@@ -88,6 +88,8 @@ export interface OccupancyRow {
   id: string;
   name: string;
   occupancy: number | null;
+  /** "4 accepted · 3 ended · 1 transferred" since the local midnight; null when the server did not say. */
+  today: string | null;
 }
 
 export function occupancyRows(state: MonitorState): OccupancyRow[] {
@@ -95,11 +97,16 @@ export function occupancyRows(state: MonitorState): OccupancyRow[] {
     id: r.repId,
     name: sanitizeLine(state.users[r.repId]?.name ?? r.repId),
     occupancy: r.occupancy,
+    today: r.today
+      ? `${r.today.accepted} accepted · ${r.today.ended} ended · ${r.today.transferred} transferred`
+      : null,
   }));
 }
 
 export function spokenOccupancy(row: OccupancyRow): string {
-  return row.occupancy === null
-    ? `${row.name}: occupancy none, not signed in in the last hour`
-    : `${row.name}: occupancy ${row.occupancy}%`;
+  const occupancy =
+    row.occupancy === null
+      ? `${row.name}: occupancy none, not signed in in the last hour`
+      : `${row.name}: occupancy ${row.occupancy}%`;
+  return row.today === null ? occupancy : `${occupancy}; today ${row.today.replace(/ · /g, ", ")}`;
 }
