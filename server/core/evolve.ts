@@ -193,6 +193,8 @@ export function evolve(state: State, event: DomainEvent): State {
   if (event.seq <= state.seq) throw new Error(`evolve: seq ${event.seq} after ${state.seq}`);
   state.seq = event.seq;
   const at = event.at;
+  // From the state before the event: who had the conversation it takes.
+  tallyEvent(state, event);
   switch (event.type) {
     case "configured": {
       applyOrg(state, event.org);
@@ -534,7 +536,6 @@ export function evolve(state: State, event: DomainEvent): State {
       throw new Error(`evolve: unknown event ${(unknown as DomainEvent).type}`);
     }
   }
-  tallyEvent(state, event);
   noteVisibility(state, event);
   return state;
 }

@@ -12,42 +12,37 @@ export const TALLY_KEEP_MS = 48 * 60 * 60_000;
 export type TallyKind = "accepted" | "ended" | "transferred";
 
 /**
- * The reps whose tally `event` adds to, and under which figure. The definitions are the report's (server/reports/fold.ts):
- * accepted: an offer accepted (a route, a transfer or a conference) or an open item picked; ended: a conversation
- * ended while the rep had it (by them or by the customer); transferred: a conversation taken from the rep by a
- * transfer (theirs, or a supervisor's).
+ * What `event` adds to the reps' tallies, read from the state before it is applied. The definitions are the report's
+ * (server/reports/fold.ts): accepted: an offer accepted (a route, a transfer or a conference) or an open item picked;
+ * ended: a conversation ended while the rep had it (by them or by the customer); transferred: a conversation taken
+ * from the rep by a transfer — theirs (it leaves them at once, into a queue) or a supervisor's (to a queue at once;
+ * to a rep once that rep accepts: one who rejects leaves it where it was).
  */
-export function talliedBy(event: DomainEvent): { repIds: readonly string[]; kind: TallyKind } | null {
+export function talliedBy(state: State, event: DomainEvent): readonly (readonly [string, TallyKind])[] {
   switch (event.type) {
     case "offer_accepted":
-      return { repIds: [event.repId], kind: "accepted" };
-    case "assigned":
-      return event.by === "pick" ? { repIds: [event.repId], kind: "accepted" } : null;
+      return [[event.repId, "accepted"]];
+    case "assigned": {
+      const previous = state.conversations[event.conversationId]?.ownerId;
+      const taken = previous && previous !== event.repId ? [[previous, "transferred"] as const] : [];
+      return event.by === "pick" ? [...taken, [event.repId, "accepted"]] : taken;
+    }
     case "wrapup_started":
-      return { repIds: event.repIds, kind: "ended" };
+      return event.repIds.map((id) => [id, "ended"] as const);
     case "queued": {
       const from = event.declinedBy?.[0];
-      return from === undefined ? null : { repIds: [from], kind: "transferred" };
-    }
-    case "transfer_requested": {
-      const { by, fromRepId, target } = event.transfer;
-      // A rep's transfer was counted with its `queued`; a supervisor's to a rep has none.
-      return by === "supervisor" && target.kind === "rep" && fromRepId
-        ? { repIds: [fromRepId], kind: "transferred" }
-        : null;
+      return from === undefined ? [] : [[from, "transferred"]];
     }
     default:
-      return null;
+      return [];
   }
 }
 
-/** Add `event` to the tallies of the reps it counts for (evolve). */
+/** Add `event` to the tallies of the reps it counts for (evolve, before it applies the event). */
 export function tallyEvent(state: State, event: DomainEvent): void {
-  const tallied = talliedBy(event);
-  if (!tallied) return;
-  for (const id of tallied.repIds) {
+  for (const [id, kind] of talliedBy(state, event)) {
     const user = state.users[id];
-    if (user?.role === "rep") user.tally = added(user.tally ?? [], event.at, tallied.kind);
+    if (user?.role === "rep") user.tally = added(user.tally ?? [], event.at, kind);
   }
 }
 

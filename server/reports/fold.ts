@@ -94,7 +94,7 @@ export const FOLDED_TYPES: Record<DomainEvent["type"], boolean> = {
   offer_ended: true,
   offer_accepted: false,
   assigned: true,
-  transfer_requested: true,
+  transfer_requested: false,
   transfer_ended: false,
   conference_requested: false,
   conference_joined: true,
@@ -228,6 +228,7 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
         // the queue it leaves.
         const from = event.declinedBy?.[0];
         if (from !== undefined) intoConversation(c, from, event.at, TRANSFERRED);
+        c.ownerId = null;
         startVisit(c, event.queueId, event.at);
         return;
       }
@@ -250,6 +251,9 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
       case "assigned": {
         const c = conversations.get(event.conversationId);
         if (!c) return;
+        // Taken from its owner by a supervisor's transfer to a rep, once that rep accepted (one who rejects leaves it
+        // where it was: no transfer).
+        if (c.ownerId !== null && c.ownerId !== event.repId) intoConversation(c, c.ownerId, event.at, TRANSFERRED);
         const visit = c.visit;
         if (visit && !visit.answered) {
           visit.answered = true;
@@ -280,13 +284,6 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
       case "sentiment_changed": {
         const c = conversations.get(event.conversationId);
         if (c) c.sentiment = event.sentiment;
-        return;
-      }
-      case "transfer_requested": {
-        const c = conversations.get(event.conversationId);
-        // A rep's transfer was counted with its `queued`; a supervisor's to a rep has none.
-        if (c && event.transfer.by === "supervisor" && event.transfer.target.kind === "rep")
-          intoConversation(c, event.transfer.fromRepId, event.at, TRANSFERRED);
         return;
       }
       case "conference_joined": {
@@ -353,6 +350,7 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
         return;
       case "conference_requested":
       case "conference_cancelled":
+      case "transfer_requested":
       case "transfer_ended":
       case "consultant_added":
       case "consultant_left":

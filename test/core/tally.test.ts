@@ -51,6 +51,24 @@ describe("Today's figures (Home, S7)", () => {
     expect(h.state.users.sam!.tally).toBeUndefined();
   });
 
+  it("SV7: a supervisor's transfer to a rep counts once that rep accepts; one they reject leaves it where it was, uncounted", () => {
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = accepted(h, "alice");
+    h.available("bob");
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "bob" } });
+    h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", id)! });
+    expect(h.conversation(id).ownerId).toBe("alice");
+    expect(today(h, "alice")).toEqual({ accepted: 1, ended: 0, transferred: 0 });
+
+    h.available("bob");
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "bob" } });
+    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", id)! });
+    expect(h.conversation(id).ownerId).toBe("bob");
+    expect(today(h, "alice")).toEqual({ accepted: 1, ended: 0, transferred: 1 });
+    expect(today(h, "bob")).toEqual({ accepted: 1, ended: 0, transferred: 0 });
+  });
+
   it("S3, S7: an open item picked counts as accepted", () => {
     const h = new CoreHarness();
     const id = h.start("live");

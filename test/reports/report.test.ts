@@ -2,7 +2,7 @@
 // events; every figure expected below is worked out by hand from the script, its arithmetic in the comment.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CoreHarness, rep, testOrg, testWorkstream } from "../helpers/core.js";
+import { CoreHarness, rep, supervisor, testOrg, testWorkstream } from "../helpers/core.js";
 import { tempDir } from "../helpers/server.js";
 import { createFold, createGroupedFold } from "../../server/reports/fold.js";
 import { openLogReader } from "../../server/reports/read-log.js";
@@ -339,5 +339,32 @@ describe("report: consults", () => {
     expect(row(rows, "alice")).toMatchObject({ offered: 1, answered: 1, ronas: 0 });
     // From a data file, which leaves out the accepted offers: the same.
     expect(await fromDataFile(h.log, (events) => computeReport(events(), options, to).rows)).toEqual(rows);
+  });
+});
+
+describe("report: a supervisor's transfer to a rep", () => {
+  it("SV7: counts as the owner's transfer once the rep accepts it; one the rep rejects leaves the conversation, uncounted", async () => {
+    const h = new CoreHarness();
+    h.now = DAY(9, 0);
+    h.available("alice");
+    const c = h.start("live", "Hello, my order is late");
+    h.ok(rep("alice"), { type: "accept", offerId: h.offerFor("alice", c)! });
+    h.available("bob");
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: c, target: { kind: "rep", id: "bob" } });
+    h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", c)! });
+    h.advance(60_000);
+    const options = { from: DAY(9, 0), to: h.now, by: "rep" as const, utcOffsetMinutes: 0, org: testOrg() };
+    expect(row(computeReport(h.log, options, h.now).rows, "alice")).toMatchObject({ transfers: 0 });
+
+    h.available("bob");
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: c, target: { kind: "rep", id: "bob" } });
+    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", c)! });
+    h.advance(60_000);
+    const later = { ...options, to: h.now };
+    const { rows } = computeReport(h.log, later, h.now);
+    expect(row(rows, "alice")).toMatchObject({ transfers: 1 });
+    expect(row(rows, "bob")).toMatchObject({ transfers: 0, answered: 0 });
+    // From a data file, which hands over only what the fold reads: the same.
+    expect(await fromDataFile(h.log, (events) => computeReport(events(), later, h.now).rows)).toEqual(rows);
   });
 });
