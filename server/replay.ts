@@ -53,9 +53,10 @@ export function replay(
 }
 
 /** For a resume: every conversation counts as held, so that changesFor never sends one whole. */
-const HELD: Pick<Set<string>, "has" | "add"> = {
+const HELD: Seen = {
   has: () => true,
-  add: () => HELD as Set<string>,
+  add: () => undefined,
+  delete: () => undefined,
 };
 
 /** The conversation a change shows (whole, or one of its messages); offers and notices are not conversations. */

@@ -42,6 +42,7 @@ const CUSTOMER_VISIBLE = new Set<DomainEvent["type"]>([
 export interface Seen {
   has(id: string): boolean;
   add(id: string): unknown;
+  delete(id: string): unknown;
 }
 
 /**
@@ -71,7 +72,8 @@ export function givenViews(): GivenViews {
 
 /**
  * The changes `event` (already applied to `state`) means for `viewer`. `seen` holds the conversations
- * this viewer has been sent in full; a conversation seen for the first time comes with its history. `given`: the
+ * this viewer has been sent in full and may still see; a conversation seen for the first time (or again after it
+ * was out of their sight) comes with its history. `given`: the
  * views given earlier in the same run, which are not repeated.
  */
 export function changesFor(
@@ -120,6 +122,10 @@ export function changesFor(
     } else if (!given.again("conversation", c.id)) {
       changes.push({ kind: "conversation", conversation: conversationView(state, c, false) });
     }
+  } else if (c && seen.has(c.id)) {
+    // Out of their sight (an offer that ended, say): what happens meanwhile is not sent to them, so the next time
+    // they may see it they are sent it whole again, not the changes after a gap.
+    seen.delete(c.id);
   }
 
   switch (event.type) {

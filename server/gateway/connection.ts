@@ -123,6 +123,11 @@ export class SeenConversations implements Seen {
       this.#one = undefined;
     }
   }
+
+  delete(id: string): void {
+    if (this.#many !== undefined) this.#many.delete(id);
+    else if (this.#one === id) this.#one = undefined;
+  }
 }
 
 /**

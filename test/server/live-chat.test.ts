@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { serverPerTest } from "../helpers/server.js";
 import { type TestClient, waitFor } from "../helpers/ws.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 
 const { start, connect, token } = serverPerTest();
 
@@ -67,11 +68,30 @@ describe("a live chat over the wire", () => {
 
     expect(alice.texts(conversationId)).toEqual(["Hello", "Is anyone there?", "Thanks"]);
   });
+
+  it("SPEC L2, L12: a rep whose offer timed out and who is offered it again gets what the customer wrote in between", async () => {
+    const clock = new ManualClock();
+    const { alice, customer, conversationId, offer } = await offeredChat(clock);
+    await customer.request({ type: "send", conversationId, text: "My order is 40134", clientId: "k2" });
+    // The offer times out: Alice goes RONA and sees the conversation no more.
+    clock.advance(31_000);
+    await waitFor(() => alice.offers.get(offer.id)?.status === "timed_out", "the offer timed out");
+    await customer.request({ type: "send", conversationId, text: "Is anyone there?", clientId: "k4" });
+    await customer.request({ type: "send", conversationId, text: "Hello??", clientId: "k5" });
+    await customer.request({ type: "send", conversationId, text: "Still here", clientId: "k6" });
+    await alice.request({ type: "presence", presence: "available" });
+    const again = await alice.waitForOffer(conversationId);
+    await acceptAndHear(alice, customer, conversationId, again.id);
+
+    // Sent whole again when she could see it again: the three lines at the end of a view, the rest read before.
+    const thread = alice.texts(conversationId);
+    expect(thread.slice(-4)).toEqual(["Is anyone there?", "Hello??", "Still here", "Thanks"]);
+  });
 });
 
 /** Alice, the only rep Available, is offered a visitor's live chat that starts with "Hello". */
-async function offeredChat() {
-  await start();
+async function offeredChat(clock?: ManualClock) {
+  await start(clock ? { clock } : {});
   const alice = await connect({ role: "rep", token: token("alice") });
   await alice.request({ type: "presence", presence: "available" });
   const customer = await connect({ role: "customer" });

@@ -161,3 +161,23 @@ describe("a long thread in the monitor", () => {
     expect(monitor.client.ofType("messages").map((b) => b.before)).toEqual(["m248", "m148", "m48"]);
   });
 });
+
+describe("a thread sent whole again", () => {
+  it("SPEC L2, L12: a conversation out of sight for a while comes back whole: what was written meanwhile is read, not skipped", async () => {
+    // Offered once: the rep holds its first two lines.
+    const first = conversation("c1", { title: "Dana Kim", state: "active", ownerId: "alice", messageCount: 2 });
+    ui = await renderConsole({ welcome: welcome([{ ...first, messages: THREAD.slice(0, 2) }]) });
+    ui.client.responses.messages = page;
+    await ui.press(KEYS.alt("1"));
+    await ui.waitForFrame((f) => f.includes("line 2"), "the first two lines");
+    // The offer ended, the customer wrote seven lines unseen; offered again, the view comes whole: its latest three.
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "conversation", conversation: { ...first, messageCount: 9, messages: THREAD.slice(6, 9) } }),
+    });
+    // The lines between are read (the page before the latest three), not left out.
+    const frame = await ui.waitForFrame((f) => linesShown(stripSgr(f)).includes(3), "the lines written meanwhile");
+    expect(linesShown(stripSgr(frame))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(ui.client.ofType("messages").at(-1)).toMatchObject({ conversationId: "c1", before: "m7" });
+  });
+});

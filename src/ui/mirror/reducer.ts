@@ -114,17 +114,31 @@ function counts(message: MessageView, meId: string | undefined): boolean {
   return message.author.role !== "system" && !(message.author.role !== "customer" && message.author.id === meId);
 }
 
+/**
+ * A session's thread with the latest messages of a view sent whole. The server sends one whole again after the
+ * conversation was out of this user's sight (an offer that ended, then another): what was written meanwhile never
+ * came. When none of the latest is held and the thread still falls short of its count, messages are missing between
+ * what is held and them: the thread starts again from them, and the pages before are read as for any first sight.
+ */
+function withLatest(session: Session, latest: MessageView[], messageCount: number): Session {
+  const merged = mergeMessages(session.messages, latest);
+  const held = new Set(session.messages.map((m) => m.id));
+  if (latest.length === 0 || latest.some((m) => held.has(m.id)) || merged.length >= messageCount)
+    return { ...session, messages: merged };
+  const { earlier: _pagesOfTheOldThread, ...rest } = session;
+  return { ...rest, messages: latest };
+}
+
 function upsertConversation(state: UiState, view: ConversationView): UiState {
   const meId = state.me?.id;
   const previous = state.sessions[view.id];
   const { messages, notes, ...rest } = view;
   const session: Session = previous
-    ? {
-        ...previous,
-        view: { ...previous.view, ...rest },
-        messages: mergeMessages(previous.messages, messages ?? []),
-        notes: mergeNotes(previous.notes, notes ?? []),
-      }
+    ? withLatest(
+        { ...previous, view: { ...previous.view, ...rest }, notes: mergeNotes(previous.notes, notes ?? []) },
+        messages ?? [],
+        view.messageCount,
+      )
     : {
         id: view.id,
         view: rest,
