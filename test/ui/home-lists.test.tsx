@@ -112,3 +112,37 @@ describe("Home's lists", () => {
     expect(ui.client.ofType("send")).toEqual([]);
   });
 });
+
+describe("Home stays current", () => {
+  it("S3, S7: while Home shows, its open items and today's figures are asked for again every 5 s; not from a conversation", async () => {
+    ui = await renderConsole({ columns: 80, rows: 20, sized: true, welcome: welcome() });
+    ui.client.responses.open_items = { items: openItems().slice(0, 2) };
+    ui.client.responses.today = { today: { since: T0 - 9 * 3_600_000, accepted: 2, ended: 1, transferred: 0 } };
+    ui.store.dispatch({ type: "tick", now: T0 + 4_000 });
+    await ui.press("");
+    expect(ui.client.ofType("open_items")).toHaveLength(0);
+
+    // Another rep picked one, another console of hers ended one: Home shows it within 5 s, without a key pressed.
+    ui.store.dispatch({ type: "tick", now: T0 + 5_000 });
+    let frame = await ui.waitForFrame((f) => f.includes("Waiting 2") && f.includes("accepted 2 · ended 1"), "Home");
+    expect(stripSgr(frame)).toContain("Waiting 1");
+    ui.client.responses.open_items = { items: openItems().slice(1, 2) };
+    ui.client.responses.today = { today: { since: T0 - 9 * 3_600_000, accepted: 2, ended: 2, transferred: 0 } };
+    ui.store.dispatch({ type: "tick", now: T0 + 10_000 });
+    frame = await ui.waitForFrame((f) => f.includes("accepted 2 · ended 2"), "Home again");
+    expect(stripSgr(frame)).not.toContain("Waiting 1 ");
+    expect(ui.client.ofType("open_items")).toHaveLength(2);
+    expect(ui.client.ofType("today")).toHaveLength(2);
+
+    // In a conversation nothing is asked for.
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "conversation", conversation: conversation("c1", { title: "Dana Kim" }) }),
+    });
+    await ui.press(KEYS.alt("1"));
+    await ui.waitForFrame((f) => f.includes("Dana Kim [Active]"), "the conversation");
+    ui.store.dispatch({ type: "tick", now: T0 + 20_000 });
+    await ui.press("");
+    expect(ui.client.ofType("open_items")).toHaveLength(2);
+  });
+});

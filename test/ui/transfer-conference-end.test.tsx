@@ -100,10 +100,9 @@ describe("transfer (L10)", () => {
     expect(frame).not.toContain("Wrap-up reason");
     expect(frame).toContain("Today accepted 2 · ended 1 · transferred 1");
     expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "resolved" }]);
-    expect(ui.client.ofType("today")).toEqual([
-      { type: "today", since: localMidnight(T0) },
-      { type: "today", since: localMidnight(T0) },
-    ]);
+    // After the transfer and after the wrap-up (and Home's own refresh once it shows again: 12 s have passed).
+    expect(ui.client.ofType("today").length).toBeGreaterThanOrEqual(2);
+    for (const asked of ui.client.ofType("today")) expect(asked).toEqual({ type: "today", since: localMidnight(T0) });
   });
 
   it("S7: Home's Today figures are the server's for this day only: none shown once the local midnight has passed", async () => {

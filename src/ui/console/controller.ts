@@ -58,6 +58,12 @@ export interface ControllerOptions extends EffectsOptions {
 /** A history asked for on focus this recently is not asked for again on focus (Alt+H always asks). */
 const HISTORY_FRESH_MS = 10_000;
 
+/**
+ * While Home shows, what it lists from the server besides the mirror (open items to pick, today's figures) is asked
+ * for again this often: other reps pick, other consoles of this rep act, supervisors move conversations.
+ */
+export const HOME_EVERY_MS = 5000;
+
 export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
   /** The focus the customer's history was last asked for. */
   private historyFocus: string = "home";
@@ -65,9 +71,14 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
   private readonly historyAskedAt = new Map<string, number>();
   /** This controller as the composer, the pickers and the slash commands act through it. */
   private readonly context: ConsoleContext;
+  /** When Home's lists were last asked for, and whether the answer is still awaited. */
+  private homeAskedAt: number;
+  private homeAwaited = false;
 
   constructor(store: Store<UiState, Action>, client: ConsoleClient, options: ControllerOptions) {
     super(store, client, options);
+    // The console asks for them as it starts (console-command.ts): the next time is a while after.
+    this.homeAskedAt = this.now();
     this.context = {
       store,
       client,
@@ -93,6 +104,8 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     // conversations close meanwhile), so that the details list them.
     store.subscribe(() => {
       const focus = this.state.focus;
+      if (focus === "home" && this.state.connection === "online" && this.now() - this.homeAskedAt >= HOME_EVERY_MS)
+        void this.loadHome();
       const session = this.focusedSession();
       // A focused conversation holding fewer messages than it has reads the page before its oldest one, once (on
       // focus, or when a snapshot replaced its thread); further pages as the rep scrolls up.
@@ -405,7 +418,14 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
 
   /** What Home lists from the server besides the mirror: the open items to pick and today's figures. */
   async loadHome(): Promise<void> {
-    await Promise.all([this.loadOpenItems(), this.loadToday()]);
+    if (this.homeAwaited) return;
+    this.homeAwaited = true;
+    this.homeAskedAt = this.now();
+    try {
+      await Promise.all([this.loadOpenItems(), this.loadToday()]);
+    } finally {
+      this.homeAwaited = false;
+    }
   }
 
   async loadOpenItems(): Promise<void> {
