@@ -6,13 +6,13 @@ import { cellWidth } from "../text/index.js";
 import type { Theme } from "../theme/theme.js";
 import { fg, meter, severity } from "../theme/theme.js";
 import { CHART_LABEL_WIDTH, figuresRows, hourText, nowText, occupancyRows, spokenOccupancy } from "./figures.js";
-import type { Chart } from "./figures.js";
+import type { Chart, OccupancyRow } from "./figures.js";
 import type { MonitorState } from "./state.js";
 import { fit } from "./Table.js";
 
 const OCCUPANCY_METER = 20;
-/** Cells of the occupancy's words: "not signed in" is the longest. */
-const OCCUPANCY_TEXT = 13;
+/** The narrowest the meter gets to leave room for the day's figures. */
+const OCCUPANCY_METER_MIN = 5;
 
 function ChartLine(props: { chart: Chart; color: string | undefined; theme: Theme }) {
   const { chart } = props;
@@ -41,6 +41,13 @@ export function FiguresView(props: { state: MonitorState; height: number; width:
   const reps = allReps.length > repRoom ? allReps.slice(0, Math.max(0, repRoom - 1)) : allReps;
   const moreReps = allReps.length - reps.length;
   const nameWidth = Math.min(24, Math.max(cellWidth("Occupancy"), ...reps.map((r) => cellWidth(r.name))));
+  const occupancyWidth = Math.max(0, ...reps.map((r) => cellWidth(occupancyText(r))));
+  const todayWidth = Math.max(0, ...reps.map((r) => (r.today === null ? 0 : 2 + cellWidth(r.today))));
+  // The meter gives up cells before the day's figures are cut.
+  const meterWidth = Math.max(
+    OCCUPANCY_METER_MIN,
+    Math.min(OCCUPANCY_METER, width - nameWidth - 2 - 1 - occupancyWidth - todayWidth),
+  );
   const chartColor: Record<string, string | undefined> = {
     arrivals: theme.accent,
     waiting: theme.warn,
@@ -81,10 +88,12 @@ export function FiguresView(props: { state: MonitorState; height: number; width:
         <>
           <Text bold underline wrap="truncate">
             {fit("Occupancy", nameWidth)}
-            {"  last hour"}
+            {"  "}
+            {todayWidth > 0 ? fit("last hour", meterWidth + 1 + occupancyWidth) : "last hour"}
+            {todayWidth > 0 ? "  today" : null}
           </Text>
           {reps.map((r) => {
-            const [used, rest] = meter((r.occupancy ?? 0) / 100, OCCUPANCY_METER);
+            const [used, rest] = meter((r.occupancy ?? 0) / 100, meterWidth);
             return (
               <Text key={r.id} wrap="truncate" aria-label={spokenOccupancy(r)}>
                 {fit(r.name, nameWidth)}
@@ -95,9 +104,9 @@ export function FiguresView(props: { state: MonitorState; height: number; width:
                 </Text>
                 <Text {...(r.occupancy === null ? fg(theme.muted) : {})}>
                   {" "}
-                  {fit(r.occupancy === null ? "not signed in" : `${r.occupancy}%`, OCCUPANCY_TEXT)}
+                  {r.today === null ? occupancyText(r) : fit(occupancyText(r), occupancyWidth)}
                 </Text>
-                {r.today === null ? null : `  today ${r.today}`}
+                {r.today === null ? null : `  ${r.today}`}
               </Text>
             );
           })}
@@ -110,4 +119,8 @@ export function FiguresView(props: { state: MonitorState; height: number; width:
       ) : null}
     </Box>
   );
+}
+
+function occupancyText(row: OccupancyRow): string {
+  return row.occupancy === null ? "not signed in" : `${row.occupancy}%`;
 }
