@@ -7,6 +7,7 @@ import {
   colourAt,
   conversation,
   customerMessage,
+  event,
   KEYS,
   me,
   offer,
@@ -55,6 +56,22 @@ describe("attention", () => {
   it("SPEC S9: on Home, the footer says which session needs urgent attention", async () => {
     ui = await renderConsole({ welcome: welcome(sessions()) });
     expect(footer(ui.frame())).toContain("Visitor 7. Urgent attention needed in your conversation.");
+  });
+
+  it("SPEC S9, SV3: an alerted conversation a supervisor force-closed urges nothing: no hint, Alt+A passes it by", async () => {
+    ui = await renderConsole({ welcome: welcome([sessions()[0]!, sessions()[2]!]) });
+    expect(footer(ui.frame())).toContain("Visitor 7. Urgent attention needed in your conversation.");
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "conversation", conversation: { ...sessions()[2]!, state: "closed", messages: [] } }),
+    });
+    // Its flash (said loudly at sign-in) goes after 5 s; the hint does not come back.
+    ui.store.dispatch({ type: "tick", now: T0 + 6_000 });
+    await ui.waitForFrame((f) => !footer(f).includes("Urgent attention"), "the hint gone");
+    await ui.press(KEYS.alt("a"));
+    const frame = await ui.waitForFrame((f) => f.includes("Nothing needs attention."), "Alt+A");
+    expect(ui.store.getState().focus).toBe("home");
+    expect(footer(frame)).not.toContain("Visitor 7");
   });
 
   it("SPEC S9: the urgent-attention hint is red and bold like an error, and the quit warning does not hide it", async () => {

@@ -1,7 +1,7 @@
 // What needs the rep, wherever a conversation is listed: the switcher's order, and the S9/S10 hints of a
 // session read without opening it (the highlighted switcher row, the footer when another session calls).
 import type { PickerItem } from "../components/Picker.js";
-import { alertHint, attentionOrder, sessionTitle, unreadBadge, unreadHint } from "../mirror/selectors.js";
+import { alertHint, alertsNow, attentionOrder, sessionTitle, unreadBadge, unreadHint } from "../mirror/selectors.js";
 import type { Session, UiState } from "../mirror/state.js";
 
 /** S9 and S10 hints of a session, verbatim, together; null when it needs nothing. */
@@ -21,7 +21,7 @@ export function switcherItems(state: UiState): PickerItem[] {
         id,
         label: sessionTitle(session),
         badge: unreadBadge(session.unread),
-        alert: session.view.alert,
+        alert: alertsNow(session),
         ...(hint ? { hint } : {}),
       };
     }),
@@ -37,7 +37,7 @@ export interface Hint {
 
 function hintOf(session: Session): Hint | null {
   const text = sessionHint(session);
-  return text ? { text, level: session.view.alert ? "alert" : "info" } : null;
+  return text ? { text, level: alertsNow(session) ? "alert" : "info" } : null;
 }
 
 /**

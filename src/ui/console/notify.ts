@@ -1,7 +1,7 @@
 // Terminal notifications and the window title. Always in-app; a bell or an OSC desktop notification only
 // when the terminal is unfocused, once per thing (offer, alert, RONA). Every text is sanitised.
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { currentOffer, totalUnread } from "../mirror/selectors.js";
+import { alertsNow, currentOffer, totalUnread } from "../mirror/selectors.js";
 import type { UiState } from "../mirror/state.js";
 import { userPresenceText } from "../components/presence-items.js";
 
@@ -30,7 +30,7 @@ export function notifications(state: UiState): { key: string; text: string }[] {
   if (!away) {
     for (const id of state.order) {
       const s = state.sessions[id]!;
-      if (s.view.alert)
+      if (alertsNow(s))
         out.push({
           key: `alert:${id}`,
           text: `${sanitizeLine(s.view.title)}. Urgent attention needed in your conversation.`,

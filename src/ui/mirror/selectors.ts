@@ -23,9 +23,18 @@ export function unreadHint(session: Session): string | null {
   return session.unread > 0 ? `${sessionTitle(session)}. ${session.unread} new updates in your conversation.` : null;
 }
 
+/**
+ * S9: whether a session's sentiment alert calls for the rep now: while the conversation is Active, someone can still
+ * answer the customer. Ended, closed (a supervisor's force close, say), parked or back in a queue, the `!` stays on
+ * its row but nothing urges the rep to it.
+ */
+export function alertsNow(session: Session): boolean {
+  return session.view.alert && session.view.state === "active";
+}
+
 /** S9 hint, verbatim: "<title>. Urgent attention needed in your conversation." */
 export function alertHint(session: Session): string | null {
-  return session.view.alert ? `${sessionTitle(session)}. Urgent attention needed in your conversation.` : null;
+  return alertsNow(session) ? `${sessionTitle(session)}. Urgent attention needed in your conversation.` : null;
 }
 
 export interface SessionRow {
@@ -151,7 +160,7 @@ export function offerCountdown(state: UiState, offer: OfferView): number {
 
 /** Attention order (Alt+A, switcher): offers first, then sentiment alerts, then unread; oldest first. */
 export function attentionOrder(state: UiState): string[] {
-  const score = (s: Session) => (s.view.alert ? 2 : 0) + (s.unread > 0 ? 1 : 0);
+  const score = (s: Session) => (alertsNow(s) ? 2 : 0) + (s.unread > 0 ? 1 : 0);
   return [...state.order]
     .map((id) => state.sessions[id]!)
     .filter((s) => score(s) > 0)
