@@ -195,7 +195,7 @@ describe("typing", () => {
     expect(typed).toEqual(["c1", "c1"]); // the client spaces them out (one frame per 2 s)
     await ui.press(KEYS.ctrlC);
     await ui.press("/note x");
-    expect(typed).toEqual(["c1", "c1", "c1"]); // the "/" itself starts an empty draft: only that one
+    expect(typed).toEqual(["c1", "c1"]); // not even for the "/" that starts it: a note is none of the customer's business
     ui.store.dispatch({ type: "typing", conversationId: "c1", until: T0 + 4000 });
     await ui.waitForFrame((f) => stripSgr(f).includes("Dana Kim is typing…"), "the indicator");
     ui.store.dispatch({ type: "tick", now: T0 + 4001 });

@@ -188,10 +188,11 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         const prompt = placeholderAt(editor.text, editor.cursor);
         if (prompt) this.setField(mode, replaceRange(editor, prompt.start, prompt.end, ""));
         super.typeIn(mode, press);
-        // A consultant writes to the rep only: the customer is never told they type.
+        // A consultant writes to the rep only: the customer is never told they type. Nor are they told of a slash
+        // command (a note, say) as it is typed: the draft as it is now, its first "/" included.
         if (
           session.view.state === "active" &&
-          !session.draft.startsWith("/") &&
+          !this.draft(mode).startsWith("/") &&
           !isConsulting(session.view, this.state.me?.id)
         )
           this.options.typing?.(session.id);
