@@ -5,9 +5,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { EventFrame } from "../../src/protocol/messages.js";
 import type { Change, ConversationView } from "../../src/protocol/views.js";
-import { BOB, MON_KEYS, org, renderMonitor, rowOf, supervisorWelcome } from "../helpers/monitor.js";
+import { ALICE, BOB, CAROL, MON_KEYS, SAM, org, renderMonitor, rowOf, supervisorWelcome } from "../helpers/monitor.js";
 import type { Monitor } from "../helpers/monitor.js";
-import { conversation, customerMessage, KEYS, refusal, T0 } from "../helpers/ui.js";
+import { conversation, customerMessage, event, KEYS, refusal, T0 } from "../helpers/ui.js";
 
 let ui: Monitor | undefined;
 afterEach(() => {
@@ -356,6 +356,27 @@ describe("SV5: assign", () => {
       target: { kind: "queue", id: "billing" },
       override: false,
     });
+  });
+
+  it("SPEC SV5: an Available rep at capacity assigned with override is not said to have had their presence overridden, though the assignment makes them Busy", async () => {
+    const full = { ...BOB, used: 3, conversations: 3 };
+    ui = await renderMonitor({ welcome: supervisorWelcome(floor(), { users: [ALICE, full, CAROL, SAM] }) });
+    await ui.waitForFrame((f) => f.includes("ongoing"), "the monitor");
+    await select(ui, "c2");
+    await ui.press("A");
+    await ui.waitForFrame((f) => f.includes("2. Bob Okafor · ● Available · 3/3"), "the override picker");
+    // The server sets Bob Busy at capacity before it answers (the org's rule).
+    ui.client.responses.assign = () => {
+      ui!.store.dispatch({
+        type: "event",
+        frame: event({ kind: "user", user: { ...full, used: 4, presence: "busy" } }),
+      });
+      return { conversationId: "c2", exceededBy: 1 };
+    };
+    await ui.press("2");
+    const frame = await ui.waitForFrame((f) => f.includes("Assigned c2 to Bob Okafor"), "assigned");
+    expect(frame).toContain("Assigned c2 to Bob Okafor — capacity exceeded by 1 unit.");
+    expect(frame).not.toContain("overridden)");
   });
 
   it("SPEC SV5: A overrides presence and capacity: the picker says what it overrides, override goes over the wire, and the units by which capacity is exceeded are shown", async () => {

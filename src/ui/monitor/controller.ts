@@ -521,15 +521,16 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
     const target = { kind, id: targetId };
     const id = picker.conversationId;
     if (picker.kind === "assign") {
+      // The rep's presence as it was when chosen: an assignment that fills them sets them Busy before it is answered.
+      const before = kind === "rep" ? this.state.users[targetId]?.presence : undefined;
       const result = await this.call({ type: "assign", conversationId: id, target, override: picker.override });
       if (!result) return;
       this.store.dispatch({ type: "picker", picker: null });
       const exceededBy = Number(result.exceededBy ?? 0);
       if (kind === "queue") return this.flash(`Assigned ${id} to queue ${item.label}.`);
-      const user = this.state.users[targetId];
       const presence =
-        picker.override && user && user.presence !== "available"
-          ? ` (${PRESENCE_LABEL[user.presence].word} overridden)`
+        picker.override && before !== undefined && before !== "available"
+          ? ` (${PRESENCE_LABEL[before].word} overridden)`
           : "";
       // SV5: when capacity is overridden, by how many units it is exceeded.
       const exceeded = exceededBy > 0 ? ` — capacity exceeded by ${exceededBy} unit${exceededBy === 1 ? "" : "s"}` : "";
