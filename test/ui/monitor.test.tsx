@@ -228,6 +228,17 @@ describe("the live table (SV1)", () => {
     expect(rowOf(frame, next).startsWith("›")).toBe(true);
   });
 
+  it("SPEC SV1: id:c1 is conversation c1 alone, not c10 and the others whose ids start the same", async () => {
+    const many = [conversation("c1", { title: "Dana Kim" }), conversation("c10", { title: "Kenny Smith" })];
+    ui = await renderMonitor({ welcome: supervisorWelcome(many) });
+    await ui.waitForFrame((f) => f.includes("Kenny Smith"), "the table");
+    await ui.press("/");
+    await ui.press("id:c1");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => !f.includes("Kenny Smith"), "c1 alone");
+    expect(ui.controller.rows().map((r) => r.id)).toEqual(["c1"]);
+  });
+
   it("SPEC SV1: : opens a command line — :queue billing, :state active — that filters by one column", async () => {
     ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
     await ui.waitForFrame((f) => f.includes("c5"), "the table");

@@ -190,13 +190,13 @@ function inView(view: ConversationView, saved: SavedView): boolean {
 
 const FIELDS = ["state", "queue", "rep", "mode", "id", "customer"] as const;
 
-/** Every word must match: `field:value` words look in that column, plain words anywhere in the row. */
 /** `:queue billing` (the command line) is the filter `queue:billing`. */
 function commandAsFilter(filter: string): string {
   const [field, ...value] = filter.trim().slice(1).split(/\s+/);
   return field && value.length > 0 ? `${field}:${value.join(" ")}` : (field ?? "");
 }
 
+/** Every word must match: `field:value` words look in that column (`id:` is the whole id), plain words anywhere. */
 export function matchesFilter(row: MonitorRow, filter: string): boolean {
   const words = (filter.trimStart().startsWith(":") ? commandAsFilter(filter) : filter)
     .toLowerCase()
@@ -224,6 +224,8 @@ export function matchesFilter(row: MonitorRow, filter: string): boolean {
   return words.every((word) => {
     const [field, ...rest] = word.split(":");
     const value = rest.join(":");
+    // An id is one conversation: `id:c1` is c1, not c10 to c19 as well.
+    if (field === "id" && rest.length > 0) return columns.id === value;
     if (rest.length > 0 && (FIELDS as readonly string[]).includes(field!))
       return columns[field as (typeof FIELDS)[number]].includes(value);
     return everything.includes(word);
