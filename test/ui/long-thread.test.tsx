@@ -146,7 +146,13 @@ describe("a long thread in the monitor", () => {
     await monitor.press("/");
     await monitor.press("id:c1");
     await monitor.press(KEYS.enter);
-    await monitor.waitForFrame((f) => rowOf(f, "c1").startsWith("›") && !f.includes("Enter keep"), "c1 selected");
+    const selected = await monitor.waitForFrame(
+      (f) => rowOf(f, "c1").startsWith("›") && !f.includes("Enter keep"),
+      "c1 selected",
+    );
+    // The preview holds the latest three and says how many come before them, and which key reads them.
+    expect(stripSgr(selected)).toContain("↑ 247 earlier messages · m to read them");
+    expect(linesShown(stripSgr(selected))).toEqual([248, 249, 250]);
     await monitor.press("m");
     await monitor.waitForFrame(
       (f) => f.includes("MONITORING c1") && f.includes("line 230"),

@@ -48,8 +48,11 @@ export async function loadEarlier(
   }
 }
 
-/** The dim line at the top of a thread while earlier messages exist and are not held. */
-export function earlierLine(session: Session): string | null {
+/**
+ * The dim line at the top of a thread while earlier messages exist and are not held; `load` says how to read them
+ * where scrolling does not (the monitor's preview).
+ */
+export function earlierLine(session: Session, load = "scroll up to load"): string | null {
   if (!hasEarlier(session)) return null;
   const count = earlierCount(session);
   const what = count > 0 ? `${count} earlier message${count === 1 ? "" : "s"}` : "earlier messages";
@@ -57,7 +60,7 @@ export function earlierLine(session: Session): string | null {
     ? "loading…"
     : session.earlier?.error
       ? "could not load: scroll up to try again"
-      : "scroll up to load";
+      : load;
   return `↑ ${what} · ${how}`;
 }
 

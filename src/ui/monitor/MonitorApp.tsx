@@ -208,8 +208,14 @@ function ConversationPane(props: {
     props.height - (props.banner ? 1 : 0) - 1 - detailsHeight - 1 - (transfer ? 1 : 0) - (props.composerHeight ?? 0),
   );
   const meId = state.base.me?.id;
+  // The preview does not scroll: the messages before the latest held are said, with the key that reads them.
+  const earlier = props.fitThread ? earlierLine(session, "m to read them") : earlierLine(session);
   const threadHeight = props.fitThread
-    ? Math.max(1, visibleMessages(session.messages, room, props.width, 0, true, meId, v.customer.name).rows)
+    ? Math.min(
+        room,
+        Math.max(1, visibleMessages(session.messages, room, props.width, 0, true, meId, v.customer.name).rows) +
+          (earlier ? 1 : 0),
+      )
     : room;
   return (
     <Box flexDirection="column" height={props.height} overflowY="hidden">
@@ -252,7 +258,7 @@ function ConversationPane(props: {
         customerName={v.customer.name}
         theme={theme}
         showSentiment
-        earlier={props.fitThread ? null : earlierLine(session)}
+        earlier={earlier}
       />
       {props.composer}
     </Box>
