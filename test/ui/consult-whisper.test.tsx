@@ -192,6 +192,18 @@ describe("consult: the consultant", () => {
     expect(frame).not.toContain("[Consulting]");
   });
 
+  it("SPEC P6: a consultant on a persistent chat is not offered Alt+W close, and Alt+W says whose it is to close", async () => {
+    const view = conversation("c1", { mode: "persistent", consultants: ["bob"], messages: [customerMessage("Hi")] });
+    ui = await renderConsole({ welcome: welcome([view], [], me({ id: "bob", name: "Bob Okafor" })) });
+    await ui.press(KEYS.alt("1"));
+    const frame = stripSgr(await ui.waitForFrame((f) => stripSgr(f).includes("[Consulting]"), "consulting"));
+    expect(frame).toContain("Alt+L leave consult");
+    expect(frame).not.toContain("Alt+W close");
+    await ui.press(KEYS.alt("w"));
+    await ui.waitForFrame((f) => stripSgr(f).includes("is not yours to close"), "why not");
+    expect(ui.store.getState().dialog).toBeNull();
+  });
+
   it("a refused consult line stays in the composer", async () => {
     ui = await renderConsole({
       welcome: welcome([conversation("c1", { consultants: ["bob"] })], [], me({ id: "bob", name: "Bob Okafor" })),

@@ -155,7 +155,12 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       case "owned-active":
         return session?.view.state === "active" && session.view.ownerId === state.me?.id;
       case "persistent":
-        return session?.view.mode === "persistent" && session.view.state === "active";
+        // Closing to Waiting is the owner's: a consultant or a conference guest is not offered it.
+        return (
+          session?.view.mode === "persistent" &&
+          session.view.state === "active" &&
+          session.view.ownerId === state.me?.id
+        );
       case "closed-session":
         return session?.view.state === "closed";
       case "transfer-picker":

@@ -2,7 +2,7 @@
 // persistent chat to Waiting once confirmed, end a conference or a consult, take a closed one out of the pane. Each is
 // refused first, with the reason, when the conversation's state or the rep's part in it does not allow it.
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { currentOffer, isConsulting } from "../mirror/selectors.js";
+import { currentOffer, isConsulting, sessionTitle } from "../mirror/selectors.js";
 import type { ConsoleContext } from "./context.js";
 import { openWrapUp } from "./pickers.js";
 
@@ -76,6 +76,8 @@ export function askToClose(context: ConsoleContext): void {
   if (!session) return context.flash("Home is pinned and cannot be closed.", "warn");
   if (session.view.mode !== "persistent")
     return context.flash("Only a persistent chat can be closed to Waiting; end a live chat with Alt+E.", "warn");
+  if (session.view.ownerId !== context.state.me?.id)
+    return context.flash(`${sessionTitle(session)} is not yours to close: only the rep who has it closes it.`, "warn");
   context.store.dispatch({
     type: "dialog",
     dialog: { kind: "confirm-close", conversationId: session.id, choice: "cancel" },
