@@ -1,6 +1,7 @@
 // App tests for the line editor in the console's composer and filters and the monitor's: what the screen
 // shows (the cursor is the inverse cell) and what goes over the wire.
 import chalk from "chalk";
+import stringWidth from "string-width";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ALICE, BOB, CAROL, SAM, renderMonitor, supervisorWelcome } from "../helpers/monitor.js";
 import type { Monitor } from "../helpers/monitor.js";
@@ -57,6 +58,26 @@ describe("the console's composer is a line editor", () => {
     expect(ui.client.ofType("send")).toEqual([
       { type: "send", conversationId: "c1", text: "hello Xworld", clientId: "cid-1" },
     ]);
+  });
+
+  it("UX a long line of CJK and Latin wraps in terminal cells: every row fits the box, no character is hidden", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]), columns: 80, rows: 24, sized: true });
+    await ui.press(KEYS.alt("1"));
+    const draft = "日本語のテキスト abc def ghi jkl mno pqr stu vwx yz 0123456789 这是一个很长的中文句子 end";
+    await ui.press(draft);
+    const frame = stripSgr(await ui.waitForFrame((f) => stripSgr(f).includes(" end"), "the draft"));
+    const lines = frame.split("\n");
+    for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(80);
+    const top = lines.findLastIndex((l) => l.includes("╭"));
+    const rows = lines.slice(
+      top + 1,
+      lines.findIndex((l, i) => i > top && l.includes("╰")),
+    );
+    expect(rows.length).toBeGreaterThan(1);
+    // Each row ends at the box's right border, one column from the terminal's edge.
+    for (const row of rows) expect(stringWidth(row.trimEnd())).toBe(stringWidth(lines[top]!.trimEnd()));
+    const text = rows.map((row) => row.replace(/^.*?│(?:› | {2})/, "").replace(/\s*│\s*$/, "")).join("");
+    expect(text.replace(/ /g, "")).toBe(draft.replace(/ /g, ""));
   });
 
   it("moves by word and to either end; deletes by word, to either end; undo brings text back", async () => {

@@ -2,6 +2,7 @@ import { Box, Text } from "ink";
 import { MAX_MESSAGE_LENGTH } from "../../protocol/vocabulary.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg } from "../theme/theme.js";
+import { cellWidth, graphemes } from "../text/index.js";
 
 /** The protocol's message limit: the composer counts toward what the server accepts. */
 export const COMPOSER_LIMIT = MAX_MESSAGE_LENGTH;
@@ -12,21 +13,31 @@ export interface ComposerRow {
   start: number;
 }
 
-/** The draft as the rows it takes inside the composer: line breaks, and long lines wrapped to the width. */
+/**
+ * The draft as the rows it takes inside the composer: line breaks, and long lines wrapped to the width in terminal
+ * cells (a CJK character or an emoji takes two), never inside a grapheme.
+ */
 export function composerLayout(draft: string, width: number): ComposerRow[] {
   // Borders, the "› " prefix and the cursor take 5 columns.
   const inner = Math.max(10, width - 5);
   const rows: ComposerRow[] = [];
   let start = 0;
   for (const line of draft.split("\n")) {
-    const chars = [...line];
-    if (chars.length === 0) rows.push({ text: "", start });
+    let row = "";
+    let cells = 0;
     let at = start;
-    for (let i = 0; i < chars.length; i += inner) {
-      const text = chars.slice(i, i + inner).join("");
-      rows.push({ text, start: at });
-      at += text.length;
+    for (const g of graphemes(line)) {
+      const w = cellWidth(g);
+      if (cells + w > inner && row !== "") {
+        rows.push({ text: row, start: at });
+        at += row.length;
+        row = "";
+        cells = 0;
+      }
+      row += g;
+      cells += w;
     }
+    if (row !== "" || at === start) rows.push({ text: row, start: at });
     start += line.length + 1;
   }
   return rows;
