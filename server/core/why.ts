@@ -113,6 +113,8 @@ const ASSIGNED_BY: Readonly<Record<"auto" | "supervisor" | "pick", ChosenBy>> = 
 /** Collects the decisions about one conversation while a log is folded: `see` each event before it is applied. */
 export class WhyFold {
   private readonly decisions: RoutingDecision[] = [];
+  /** The decision each offer of the conversation came from, until the offer ends. */
+  private readonly byOffer = new Map<string, RoutingDecision>();
   private forgotten = false;
 
   constructor(readonly conversationId: string) {}
@@ -129,14 +131,31 @@ export class WhyFold {
         if (o.conversationId !== id || !c) return;
         // A log folded from its start with a later org may lack the workstream: nothing to explain it by.
         const known = state.org.workstreams.some((w) => w.id === c.workstreamId);
-        if (o.kind === "route") {
-          if (known) this.decisions.push(explainRouting(state, c, event.at, event.seq, this.forgotten));
-        } else if (o.kind !== "conference") {
-          this.decisions.push(chosenBy(state, c, event, o.repId, "transfer", false));
+        const decision =
+          o.kind === "route"
+            ? known
+              ? explainRouting(state, c, event.at, event.seq, this.forgotten)
+              : null
+            : o.kind !== "conference" && o.kind !== "consult"
+              ? chosenBy(state, c, event, o.repId, "transfer", false)
+              : null;
+        if (decision) {
+          this.decisions.push(decision);
+          this.byOffer.set(o.id, decision);
         }
         this.forgotten = false;
         return;
       }
+      case "offer_ended": {
+        // A rejected or unanswered offer did not bring the conversation to that rep: its decision says so.
+        const decision = event.conversationId === id ? this.byOffer.get(event.offerId) : undefined;
+        if (decision) decision.offerEnded = event.status;
+        this.byOffer.delete(event.offerId);
+        return;
+      }
+      case "offer_accepted":
+        this.byOffer.delete(event.offerId);
+        return;
       case "assigned": {
         const c = state.conversations[id];
         // An accepted offer was explained when it was made.

@@ -39,6 +39,8 @@ export interface RoutingDecision {
   reps: RepVerdict[];
   /** Every rep free to take it had declined it, so the declines were forgotten before this decision. */
   declinesForgotten: boolean;
+  /** The offer this decision made ended without bringing the conversation to its rep: how. Absent otherwise. */
+  offerEnded?: "rejected" | "timed_out" | "withdrawn";
 }
 
 export interface WhyAnswer {
@@ -111,7 +113,13 @@ const CHOSEN_WORD: Readonly<Record<ChosenBy, string>> = {
   transfer: "transferred to them",
 };
 
-/** A decision's headline: who got it and why, or why nobody did. */
+const OFFER_ENDED_WORD: Readonly<Record<NonNullable<RoutingDecision["offerEnded"]>, string>> = {
+  rejected: " — rejected it",
+  timed_out: " — did not answer in time",
+  withdrawn: " — the offer was withdrawn",
+};
+
+/** A decision's headline: who got it and why, or why nobody did; and how its offer ended when it did not take. */
 export function decisionHeadline(decision: RoutingDecision): string {
   const when = decision.seq === null ? `now (${whyTime(decision.at)})` : `#${decision.seq} ${whyTime(decision.at)}`;
   const forgotten = decision.declinesForgotten ? " (every free rep had declined it: declines forgotten)" : "";
@@ -121,7 +129,8 @@ export function decisionHeadline(decision: RoutingDecision): string {
   }
   const { repId, by, override } = decision.chosen;
   const past = override ? ", past presence or capacity (override)" : "";
-  return `${when} queue ${safe(decision.queueId)}: ${nameOf(decision, repId)}: ${CHOSEN_WORD[by]}${past}${forgotten}`;
+  const ended = decision.offerEnded ? OFFER_ENDED_WORD[decision.offerEnded] : "";
+  return `${when} queue ${safe(decision.queueId)}: ${nameOf(decision, repId)}: ${CHOSEN_WORD[by]}${past}${forgotten}${ended}`;
 }
 
 /** The whole answer as lines of text, safe for a terminal (the CLI prints them; the monitor shows them). */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { evolve, initialState } from "../../server/core/evolve.js";
 import type { Org } from "../../server/core/org.js";
 import { WhyFold } from "../../server/core/why.js";
+import { decisionHeadline } from "../../src/protocol/why.js";
 import type { RoutingDecision, WhyAnswer } from "../../src/protocol/why.js";
 import { CoreHarness, rep, supervisor, testOrg, testWorkstream } from "../helpers/core.js";
 import { OFFICE_HOURS, accept, signedIn } from "./p-helpers.js";
@@ -252,6 +253,31 @@ describe("why: why the chosen rep was chosen", () => {
       { repId: "alice", by: "longest_idle", override: false },
       { repId: "bob", by: "transfer", override: false },
     ]);
+  });
+
+  it("SPEC SV7, L2: a decision whose offer was rejected or left unanswered says so; a consult request is no decision", () => {
+    // given alice handling a live conversation (offered to her first: bob was away), then bob Available
+    const { h, org } = harness();
+    h.available("alice");
+    const id = h.start("live");
+    accept(h, "alice", id);
+    h.available("bob");
+
+    // when a supervisor transfers it to bob, who rejects it; alice asks carol to consult, who lets it time out
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "rep", id: "bob" } });
+    h.ok(rep("bob"), { type: "reject", offerId: h.offerFor("bob", id)! });
+    h.available("carol");
+    h.ok(rep("alice"), { type: "consult", conversationId: id, repId: "carol" });
+    h.advance(31_000);
+
+    // then the transfer to bob is a decision that says he rejected it; it is still alice's; the consult is none
+    const answer = why(h, org, id);
+    expect(answer.ownerId).toBe("alice");
+    expect(answer.decisions.map((d) => [d.chosen?.repId, d.chosen?.by, d.offerEnded])).toEqual([
+      ["alice", "longest_idle", undefined],
+      ["bob", "transfer", "rejected"],
+    ]);
+    expect(decisionHeadline(answer.decisions[1]!)).toMatch(/Bob Okafor: transferred to them — rejected it$/);
   });
 
   it("a rep who picks it from the queue is the decision, chosen by their pick", () => {

@@ -818,6 +818,7 @@ describe("server frame fixtures", () => {
         }),
       ),
       declinesForgotten: bool,
+      offerEnded: optional(lit("rejected", "timed_out", "withdrawn")),
     });
     obj<WhyAnswer>({
       conversationId: str,
