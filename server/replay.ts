@@ -73,6 +73,7 @@ function shownConversationOf(change: Change): string | undefined {
     case "notice":
     case "user":
     case "org":
+    case "gone":
       return undefined;
   }
 }

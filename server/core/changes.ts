@@ -123,9 +123,10 @@ export function changesFor(
       changes.push({ kind: "conversation", conversation: conversationView(state, c, false) });
     }
   } else if (c && seen.has(c.id)) {
-    // Out of their sight (an offer that ended, say): what happens meanwhile is not sent to them, so the next time
-    // they may see it they are sent it whole again, not the changes after a gap.
+    // Out of their sight (an offer that ended, a transfer wrapped up): they are told, so that every console of theirs
+    // lets it go. What happens meanwhile is not sent to them, so the next time they may see it it comes whole again.
     seen.delete(c.id);
+    changes.push({ kind: "gone", conversationId: c.id });
   }
 
   switch (event.type) {

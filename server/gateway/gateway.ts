@@ -8,7 +8,8 @@ import type { RawData, WebSocket } from "ws";
 import { evolveReplica } from "../core/evolve.js";
 import type { Actor, DomainEvent, State } from "../core/model.js";
 import { staffWatching, typingConversation } from "../core/queries.js";
-import { audienceOf } from "../core/audience.js";
+import { audienceOf, conversationOf, staffOf } from "../core/audience.js";
+import { isRecordOnly } from "../core/sharing.js";
 import { changesFor } from "../core/changes.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
@@ -161,10 +162,15 @@ export class Gateway {
       return;
     }
     const fresh = first === 0 ? events : events.slice(first);
-    for (const event of fresh) evolveReplica(this.state, event, adopted);
+    // Who could see each event's conversation before it: someone it takes out of their sight is told so.
+    const before: (string[] | undefined)[] = [];
+    for (const event of fresh) {
+      before.push(staffBefore(this.state, event));
+      evolveReplica(this.state, event, adopted);
+    }
     this.out.cork();
     try {
-      for (const event of fresh) this.fanOut(event);
+      for (let i = 0; i < fresh.length; i++) this.fanOut(fresh[i]!, before[i]);
     } finally {
       this.batchViews.end();
     }
@@ -172,12 +178,12 @@ export class Gateway {
     this.live.sampleWaiting(waitingByQueue(this.state), this.clock.now());
   }
 
-  private fanOut(event: DomainEvent): void {
+  private fanOut(event: DomainEvent, staffBefore: readonly string[] | undefined): void {
     const audience = audienceOf(this.state, event);
     // Each connection once, in the order of the audience (its users', its customers', the supervisors'), marked as
     // given the event instead of gathered into a set first: this runs for every event.
     const round = ++this.fanOuts;
-    for (const id of audience.users) {
+    for (const id of staffBefore === undefined ? audience.users : [...audience.users, ...staffBefore]) {
       const connections = this.byUser.get(id);
       if (connections) for (const c of connections) this.fanOutTo(c, event, round);
     }
@@ -599,4 +605,17 @@ export class Gateway {
     for (const connection of this.connections.values())
       connection.ws.close(CloseCode.goingAway, "server shutting down");
   }
+}
+
+/**
+ * The staff who may see `event`'s conversation before it is applied (core/audience.ts staffOf); undefined for an event
+ * that changes nobody's sight of it (a message, a sentiment: the hot path pays nothing).
+ */
+function staffBefore(state: State, event: DomainEvent): string[] | undefined {
+  if (isRecordOnly(event)) return undefined;
+  const c = conversationOf(state, event);
+  if (!c) return undefined;
+  const staff: string[] = [];
+  staffOf(state, c, staff);
+  return staff;
 }

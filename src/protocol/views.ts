@@ -254,6 +254,11 @@ export type Change =
   | { kind: "user"; user: UserView }
   | { kind: "offer_ended"; offerId: string; conversationId: string; status: Exclude<OfferStatus, "pending"> }
   | { kind: "notice"; code: NoticeCode; text: string; conversationId?: string }
+  /**
+   * Staff only: a conversation you were sent is out of your sight now (your offer ended, you wrapped up your part of a
+   * transfer, another console of yours did): nothing more comes of it until you may see it again, when it comes whole.
+   */
+  | { kind: "gone"; conversationId: string }
   /** The org file was reloaded (staff only): the org as the snapshot's `org` would now carry it. */
   | { kind: "org"; org: OrgView };
 

@@ -93,6 +93,7 @@ describe("consult", () => {
     expect(h.conversation(id).consultants).toEqual([]);
     expect(canSee(h.state, { role: "rep", id: "bob" }, h.conversation(id))).toBe(false);
     expect(changesFor(h.state, last(h, "consultant_left"), { role: "rep", id: "bob" }, new Set([id]))).toEqual([
+      { kind: "gone", conversationId: id },
       { kind: "notice", code: "consult_ended", text: "You left the consult on Visitor 1.", conversationId: id },
     ]);
     // Once gone, a consultant's note is refused.
@@ -107,6 +108,7 @@ describe("consult", () => {
     );
     h.ok(rep("alice"), { type: "end_consult", conversationId: id, repId: "carol" });
     expect(changesFor(h.state, last(h, "consultant_left"), { role: "rep", id: "carol" }, new Set([id]))).toEqual([
+      { kind: "gone", conversationId: id },
       {
         kind: "notice",
         code: "consult_ended",

@@ -118,6 +118,7 @@ export function conversationIdsOf(change: Change): string[] {
     case "message":
     case "note":
     case "offer_ended":
+    case "gone":
       return [change.conversationId];
     case "offer":
       return [change.offer.conversationId];

@@ -34,6 +34,8 @@ export class TestClient {
   welcome: Welcome | null = null;
   readonly welcomes: Welcome[] = [];
   readonly events: EventFrame[] = [];
+  /** Conversations the server said are out of this client's sight, and not sent again since. */
+  readonly gone = new Set<string>();
   readonly conversations = new Map<string, ConversationView>();
   readonly customerConversations = new Map<string, CustomerConversationView>();
   readonly messages = new Map<string, MessageView[]>();
@@ -76,6 +78,7 @@ export class TestClient {
   }
 
   private upsert(c: ConversationView): void {
+    this.gone.delete(c.id);
     this.conversations.set(c.id, { ...this.conversations.get(c.id), ...c });
     this.addMessages(c.id, c.messages);
   }
@@ -109,6 +112,9 @@ export class TestClient {
         return;
       case "org":
         this.org = change.org;
+        return;
+      case "gone":
+        this.gone.add(change.conversationId);
         return;
     }
   }

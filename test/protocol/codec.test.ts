@@ -444,6 +444,7 @@ const snapshot = obj<Snapshot>({
 type ChangeOf<K extends Change["kind"]> = Extract<Change, { kind: K }>;
 const change = union<Change, "kind">("kind", {
   conversation: obj<ChangeOf<"conversation">>({ kind: lit("conversation"), conversation }),
+  gone: obj<ChangeOf<"gone">>({ kind: lit("gone"), conversationId: str }),
   customer_conversation: obj<ChangeOf<"customer_conversation">>({
     kind: lit("customer_conversation"),
     conversation: customerConversation,
@@ -739,6 +740,7 @@ describe("server frame fixtures", () => {
       offer_ended: true,
       notice: true,
       org: true,
+      gone: true,
     } satisfies Record<Change["kind"], true>;
     expect([...kinds].sort()).toEqual(Object.keys(allKinds).sort());
     const errors = frames.filter((f): f is ErrorFrame => f.type === "error");
@@ -1083,7 +1085,16 @@ describe("docs/protocol.md", () => {
     for (const [name, code] of Object.entries(CloseCode)) expect(doc, name).toContain(`| ${code} |`);
     for (const type of new Set([...typesOf(customerRequestSchema), ...typesOf(supervisorRequestSchema)]))
       expect(doc, type).toContain(`\`${type}\``);
-    for (const kind of ["conversation", "customer_conversation", "message", "offer", "user", "offer_ended", "notice"])
+    for (const kind of [
+      "conversation",
+      "customer_conversation",
+      "message",
+      "offer",
+      "user",
+      "offer_ended",
+      "notice",
+      "gone",
+    ])
       expect(doc, kind).toContain(`\`${kind}\``);
     const notices: Record<NoticeCode, true> = {
       rona: true,

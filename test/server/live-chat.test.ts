@@ -89,6 +89,28 @@ describe("a live chat over the wire", () => {
   });
 });
 
+describe("a conversation out of a rep's sight", () => {
+  it("SPEC L10: a rep's transfer wrapped up in one console reaches her other console; once it is another rep's, both are told it is gone", async () => {
+    const { alice, customer, conversationId, offer } = await offeredChat();
+    const second = await connect({ role: "rep", token: token("alice") });
+    await acceptAndHear(alice, customer, conversationId, offer.id);
+    await waitFor(() => second.texts(conversationId).includes("Thanks"), "her other console has it");
+    const bob = await connect({ role: "rep", token: token("bob") });
+    await bob.request({ type: "presence", presence: "available" });
+    await alice.request({ type: "transfer", conversationId, target: { kind: "queue", id: "general" } });
+    await alice.request({ type: "wrapup", conversationId, reasonId: "resolved" });
+    // No longer hers to handle (the console lets it go: it is neither hers nor wrapped up by her).
+    await waitFor(() => second.conversations.get(conversationId)?.wrapUpBy.length === 0, "her wrap-up, everywhere");
+    expect(second.conversations.get(conversationId)).toMatchObject({ state: "open", ownerId: null });
+    expect(second.gone.has(conversationId)).toBe(false);
+
+    // Bob takes it: out of Alice's sight now, and each of her consoles is told.
+    await bob.request({ type: "accept", offerId: (await bob.waitForOffer(conversationId)).id });
+    await waitFor(() => second.gone.has(conversationId) && alice.gone.has(conversationId), "gone, in both consoles");
+    expect(customer.events.flatMap((f) => f.changes).some((c) => c.kind === "gone")).toBe(false);
+  });
+});
+
 /** Alice, the only rep Available, is offered a visitor's live chat that starts with "Hello". */
 async function offeredChat(clock?: ManualClock) {
   await start(clock ? { clock } : {});

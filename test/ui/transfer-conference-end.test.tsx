@@ -9,6 +9,7 @@ import {
   MORE_KEYS,
   rep,
   renderConsole,
+  stripSgr,
   systemMessage,
   T0,
   welcome,
@@ -365,5 +366,38 @@ describe("end (L12)", () => {
     await ui.press(KEYS.alt("e"));
     await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
     expect(ui.client.ofType("end")).toEqual([{ type: "end", conversationId: "c1" }]);
+  });
+});
+
+describe("another console of the rep", () => {
+  it("SPEC L10: a transfer wrapped up in another console of the rep takes the conversation out of this one's pane", async () => {
+    ui = await inSession([
+      conversation("c1", { title: "Dana Kim" }),
+      conversation("c2", { title: "Kenny Smith", messages: [customerMessage("Hello")] }),
+    ]);
+    await ui.press(KEYS.alt("0"));
+    await ui.waitForFrame((f) => f.includes("2 Kenny Smith"), "both in the pane");
+    // Her other console transferred Kenny Smith to a queue and wrapped it up: the view says it is nobody's now.
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "conversation",
+        conversation: conversation("c2", { title: "Kenny Smith", state: "open", ownerId: null, wrapUpBy: [] }),
+      }),
+    });
+    await ui.waitForFrame((f) => !f.includes("Kenny Smith"), "Kenny Smith gone from the pane and Home");
+    expect(ui.store.getState().order).toEqual(["c1"]);
+  });
+
+  it("a conversation out of the rep's sight (gone) leaves the pane, unless it holds a draft", async () => {
+    ui = await inSession([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" })]);
+    // A draft in Dana Kim's composer (in focus), none in Kenny Smith's.
+    await ui.press("half a reply");
+    ui.store.dispatch({ type: "event", frame: event({ kind: "gone", conversationId: "c2" }) });
+    await ui.waitForFrame((f) => !f.includes("Kenny Smith"), "Kenny Smith let go");
+    ui.store.dispatch({ type: "event", frame: event({ kind: "gone", conversationId: "c1" }) });
+    await ui.press("");
+    expect(ui.store.getState().order).toEqual(["c1"]);
+    expect(stripSgr(ui.frame())).toContain("half a reply");
   });
 });

@@ -156,15 +156,9 @@ function upsertConversation(state: UiState, view: ConversationView): UiState {
   const sessions = { ...state.sessions, [view.id]: session };
   let order = state.order;
   if (isMine(session.view, meId) && !order.includes(view.id) && !(closed && !previous)) order = [...order, view.id];
-  // A conversation that is no longer the rep's (transferred and wrapped up, closed) leaves the pane,
-  // unless it still holds a draft: nothing typed is lost.
-  if (
-    !isMine(session.view, meId) &&
-    order.includes(view.id) &&
-    session.view.state === "closed" &&
-    session.draft === "" &&
-    session.outbox.length === 0
-  ) {
+  // A conversation that is no longer the rep's (transferred and wrapped up, here or in another console of theirs;
+  // closed) leaves the pane, unless it still holds a draft: nothing typed is lost.
+  if (!isMine(session.view, meId) && order.includes(view.id) && session.draft === "" && session.outbox.length === 0) {
     order = order.filter((id) => id !== view.id);
   }
   let focus = state.focus;
@@ -275,6 +269,21 @@ function customerBack(state: UiState, change: Extract<Change, { kind: "notice" }
   }));
 }
 
+/**
+ * A conversation out of this user's sight (another console of theirs wrapped up its transfer, say) leaves the pane
+ * and the mirror, unless it holds a draft or unsent messages: nothing typed is lost.
+ */
+function letGo(state: UiState, conversationId: string): UiState {
+  const session = state.sessions[conversationId];
+  if (!session || session.draft !== "" || session.outbox.length > 0) return state;
+  const sessions = { ...state.sessions };
+  delete sessions[conversationId];
+  const editors = { ...state.editors };
+  delete editors[`draft:${conversationId}`];
+  const order = state.order.filter((id) => id !== conversationId);
+  return { ...state, sessions, editors, order, focus: state.focus === conversationId ? "home" : state.focus };
+}
+
 function applyChange(state: UiState, change: Change, at: number): UiState {
   switch (change.kind) {
     case "conversation":
@@ -292,6 +301,8 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
     }
     case "user":
       return change.user.id === state.me?.id ? { ...state, me: change.user } : state;
+    case "gone":
+      return letGo(state, change.conversationId);
     case "notice": {
       const warn =
         change.code === "rona" ||
