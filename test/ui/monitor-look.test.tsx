@@ -116,13 +116,19 @@ describe("one severity scale (issue 16, design 5)", () => {
     const open = conversation("c9", { state: "open", ownerId: null, ownerName: null, lastOwnerId: null });
     ui = await renderMonitor({ welcome: supervisorWelcome([open], { users }), columns: 150, sized: true });
     const frame = await ui.waitForFrame((f) => f.includes("c9"), "the table");
-    const header = rawLine(frame, /^ongoing /);
+    // What needs acting on leads the line, so that a narrow terminal cuts the neutral counts first.
+    const header = rawLine(frame, /^⚠ RONA 1 · over capacity 1 · ongoing /);
     expect(colourAt(header, "reps available 0/3")).toBe(RED);
     expect(colourAt(header, "over capacity 1")).toBe(RED);
     expect(colourAt(header, "⚠ RONA 1")).toBe(RED);
     await ui.press("T");
     const team = await ui.waitForFrame((f) => f.includes("longest wait"), "the team view");
     expect(colourAt(rawLine(team, /^Carol Tanaka/), "3/2 ▲ 1 over")).toBe(RED);
+    ui.unmount();
+    // At 80 columns the line is cut at its end: the warnings are still there.
+    ui = await renderMonitor({ welcome: supervisorWelcome([open], { users }), columns: 80, sized: true });
+    const narrow = await ui.waitForFrame((f) => f.includes("c9"), "the table at 80 columns");
+    expect(stripSgr(rawLine(narrow, /RONA/))).toMatch(/^⚠ RONA 1 · over capacity 1 · ongoing 1 · open 1/);
     expect(colourAt(rawLine(team, /^Bob Okafor/), "⚠ RONA")).toBe(RED);
   });
 

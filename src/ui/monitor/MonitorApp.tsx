@@ -82,6 +82,9 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
         </Text>
       </Box>
       <Text wrap="truncate-end">
+        {/* What needs the supervisor now comes first: a narrow terminal cuts the end of the line, never these. */}
+        {rona > 0 ? <Text {...severity(theme, "act")}>⚠ RONA {rona} · </Text> : null}
+        {over > 0 ? <Text {...severity(theme, "act")}>over capacity {over} · </Text> : null}
         <Text>ongoing {counts.all}</Text>
         <Text> · open {counts.open}</Text>
         <Text> · waiting {counts.waiting}</Text>
@@ -96,8 +99,6 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
           reps available {available}/{users.length}
         </Text>
         <Text {...fg(theme.muted)}> · at capacity {full}</Text>
-        {over > 0 ? <Text {...severity(theme, "act")}> · over capacity {over}</Text> : null}
-        {rona > 0 ? <Text {...severity(theme, "act")}> · ⚠ RONA {rona}</Text> : null}
         {off.length > 0 ? <Text {...fg(theme.warn)}> · turned off: {off.join(", ")}</Text> : null}
       </Text>
     </Box>
