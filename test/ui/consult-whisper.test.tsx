@@ -74,7 +74,10 @@ describe("consult: the rep who asks", () => {
     // Carol is Away: chosen, she is refused on screen and nothing goes over the wire.
     await ui.press("carol");
     await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => stripSgr(f).includes("Carol Tanaka cannot be chosen: Away"), "the refusal");
+    await ui.waitForFrame(
+      (f) => stripSgr(f).includes("Carol Tanaka cannot be chosen: neither Available nor Busy"),
+      "the refusal",
+    );
     expect(ui.client.ofType("consult")).toHaveLength(1);
   });
 

@@ -31,7 +31,7 @@ const TARGETS = {
   reps: [
     me({ used: 1 }),
     rep("bob", "Bob Martin"),
-    rep("carol", "Carol Diaz", { presence: "busy" }),
+    rep("carol", "Carol Diaz", { presence: "busy", presenceReason: { id: "training", label: "Training" } }),
     rep("dave", "Dave Ng", { used: 3 }),
   ],
 };
@@ -60,7 +60,7 @@ describe("transfer (L10)", () => {
     await ui.press(KEYS.tab);
     frame = await ui.waitForFrame((f) => f.includes("Queues [Reps]  (Tab)"), "the Reps tab");
     expect(frame).toContain("1. Bob Martin · Available · 0/3");
-    expect(frame).toContain("2. Carol Diaz · Busy · 0/3 (Busy)");
+    expect(frame).toContain("2. Carol Diaz · Busy · Training · 0/3 (not Available)");
     expect(frame).toContain("3. Dave Ng · Available · 3/3 (at capacity 3/3)");
     // The rep does not see themselves.
     expect(frame).not.toMatch(/\d\. Alice Moreau/);
@@ -76,7 +76,7 @@ describe("transfer (L10)", () => {
     // A disabled row cannot be chosen.
     await ui.press(KEYS.down);
     await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => f.includes("Carol Diaz cannot be chosen: Busy."), "the refusal");
+    await ui.waitForFrame((f) => f.includes("Carol Diaz cannot be chosen: not Available."), "the refusal");
     expect(ui.client.ofType("transfer")).toEqual([]);
 
     // The filter narrows the list.
@@ -222,7 +222,7 @@ describe("conference (L11)", () => {
       (f) => f.includes("Invite to a conference") && f.includes("Bob Martin"),
       "the conference picker",
     );
-    expect(frame).toContain("(Busy)");
+    expect(frame).toContain("Carol Diaz · Busy · Training · 0/3 (not Available)");
     expect(frame).not.toContain("(Tab)");
     await ui.press("bob");
     await ui.waitForFrame((f) => f.includes("filter: bob") && !f.includes("Carol Diaz ·"), "filtered");

@@ -32,6 +32,12 @@ export function modeOf(state: UiState): Mode {
   return state.focus === "home" ? "home" : "composer";
 }
 
+/** "Busy", or "Busy · Training" with the rep's reason (sanitised: the label comes from the org file). */
+function presenceWords(user: UserView): string {
+  const word = PRESENCE_LABEL[user.presence].word;
+  return user.presenceReason ? `${word} · ${sanitizeLine(user.presenceReason.label)}` : word;
+}
+
 /** The picker's rows, filtered; disabled ones stay visible with their reason. */
 export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
   let items: PickerItem[] = [];
@@ -42,9 +48,10 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
       const repItems = reps.map((r: UserView) => ({
         id: `rep:${r.id}`,
         label: sanitizeLine(r.name),
-        detail: `${PRESENCE_LABEL[r.presence].word} · ${r.used}/${r.capacity}`,
+        // The presence with its reason ("Busy · Training"); the refusal says why without saying it again.
+        detail: `${presenceWords(r)} · ${r.used}/${r.capacity}`,
         ...(r.presence !== "available"
-          ? { disabled: PRESENCE_LABEL[r.presence].word }
+          ? { disabled: "not Available" }
           : r.used >= r.capacity
             ? { disabled: `at capacity ${r.used}/${r.capacity}` }
             : {}),
@@ -64,8 +71,8 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
         .map((r: UserView) => ({
           id: `rep:${r.id}`,
           label: sanitizeLine(r.name),
-          detail: `${r.role === "supervisor" ? "supervisor · " : ""}${PRESENCE_LABEL[r.presence].word}`,
-          ...(r.presence === "available" || r.presence === "busy" ? {} : { disabled: PRESENCE_LABEL[r.presence].word }),
+          detail: `${r.role === "supervisor" ? "supervisor · " : ""}${presenceWords(r)}`,
+          ...(r.presence === "available" || r.presence === "busy" ? {} : { disabled: "neither Available nor Busy" }),
         }));
       break;
     case "wrapup":
