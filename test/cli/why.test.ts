@@ -64,7 +64,10 @@ describe("cc-agent why", () => {
     expect(await run.exited()).toBe(0);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe(`${conversationId}: Open in queue general`);
-    const first = lines.findIndex((l) => /queue general: Alice Moreau: idle longest of the eligible reps$/.test(l));
+    // Alice's offer did not take: the decision says how it ended.
+    const first = lines.findIndex((l) =>
+      /queue general: Alice Moreau: idle longest of the eligible reps — rejected it$/.test(l),
+    );
     const second = lines.findIndex((l) => /queue general: Bob Okafor: idle longest of the eligible reps$/.test(l));
     expect(first).toBeGreaterThan(0);
     expect(second).toBeGreaterThan(first);
