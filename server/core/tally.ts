@@ -2,7 +2,7 @@
 // routing state from the events so that every console of the rep, and one opened after a restart, shows the same.
 // Counted per quarter hour and kept for two days: the console asks from its own local midnight (every time zone is a
 // whole number of quarter hours from UTC), which is at most a day ago.
-import type { DomainEvent, State, TallyBucket, UserState } from "./model.js";
+import type { DomainEvent, State, UserState } from "./model.js";
 import type { TodayView } from "../../src/protocol/views.js";
 
 export const TALLY_BUCKET_MS = 15 * 60_000;
@@ -12,58 +12,48 @@ export const TALLY_KEEP_MS = 48 * 60 * 60_000;
 export type TallyKind = "accepted" | "ended" | "transferred";
 
 /**
- * What `event` adds to the reps' tallies, read from the state before it is applied. The definitions are the report's
- * (server/reports/fold.ts): accepted: an offer accepted (a route, a transfer or a conference) or an open item picked;
- * ended: a conversation ended while the rep had it (by them or by the customer); transferred: a conversation taken
- * from the rep by a transfer — theirs (it leaves them at once, into a queue) or a supervisor's (to a queue at once;
- * to a rep once that rep accepts: one who rejects leaves it where it was).
+ * Add `event` to the tallies of the reps it counts for, read from the state before evolve applies it. The definitions
+ * are the report's (server/reports/fold.ts): accepted: an offer accepted (a route, a transfer or a conference) or an
+ * open item picked; ended: a conversation ended while the rep had it (by them or by the customer); transferred: a
+ * conversation taken from the rep by a transfer — theirs (it leaves them at once, into a queue) or a supervisor's (to
+ * a queue at once; to a rep once that rep accepts: one who rejects leaves it where it was). Every other event costs
+ * this switch only.
  */
-export function talliedBy(state: State, event: DomainEvent): readonly (readonly [string, TallyKind])[] {
+export function tallyEvent(state: State, event: DomainEvent): void {
   switch (event.type) {
     case "offer_accepted":
-      return [[event.repId, "accepted"]];
+      return count(state, event.repId, event.at, "accepted");
     case "assigned": {
       const previous = state.conversations[event.conversationId]?.ownerId;
-      const taken = previous && previous !== event.repId ? [[previous, "transferred"] as const] : [];
-      return event.by === "pick" ? [...taken, [event.repId, "accepted"]] : taken;
+      if (previous && previous !== event.repId) count(state, previous, event.at, "transferred");
+      if (event.by === "pick") count(state, event.repId, event.at, "accepted");
+      return;
     }
     case "wrapup_started":
-      return event.repIds.map((id) => [id, "ended"] as const);
+      for (const id of event.repIds) count(state, id, event.at, "ended");
+      return;
     case "queued": {
       const from = event.declinedBy?.[0];
-      return from === undefined ? [] : [[from, "transferred"]];
+      if (from !== undefined) count(state, from, event.at, "transferred");
+      return;
     }
     default:
-      return [];
+      return;
   }
 }
 
-/** Add `event` to the tallies of the reps it counts for (evolve, before it applies the event). */
-export function tallyEvent(state: State, event: DomainEvent): void {
-  for (const [id, kind] of talliedBy(state, event)) {
-    const user = state.users[id];
-    if (user?.role === "rep") user.tally = added(user.tally ?? [], event.at, kind);
-  }
-}
-
-/** A new list (the state's are never changed in place): the buckets of the last TALLY_KEEP_MS, one more at `at`. */
-function added(tally: readonly TallyBucket[], at: number, kind: TallyKind): TallyBucket[] {
+/** One more of `kind` for the rep at `at`, in its quarter hour's bucket; buckets older than TALLY_KEEP_MS go. */
+function count(state: State, repId: string, at: number, kind: TallyKind): void {
+  const user = state.users[repId];
+  if (user?.role !== "rep") return;
   const start = at - (at % TALLY_BUCKET_MS);
-  const kept = tally.filter((b) => b.at > start - TALLY_KEEP_MS);
-  const i = kept.findLastIndex((b) => b.at === start);
-  if (i >= 0) kept[i] = counted(kept[i]!, kind);
-  else kept.push(counted({ at: start, accepted: 0, ended: 0, transferred: 0 }, kind));
-  return kept;
-}
-
-/** A copy of `b` with one more of `kind` (built whole, so that every bucket has the same shape). */
-function counted(b: TallyBucket, kind: TallyKind): TallyBucket {
-  return {
-    at: b.at,
-    accepted: b.accepted + (kind === "accepted" ? 1 : 0),
-    ended: b.ended + (kind === "ended" ? 1 : 0),
-    transferred: b.transferred + (kind === "transferred" ? 1 : 0),
-  };
+  // Changed in place, as a rep's work items are: a rep's record belongs to one state (only conversations are shared).
+  const tally = (user.tally ??= []);
+  while (tally.length > 0 && tally[0]!.at <= start - TALLY_KEEP_MS) tally.shift();
+  // The running quarter hour is the last bucket but when the clock stepped back.
+  const bucket = tally.at(-1)?.at === start ? tally.at(-1) : tally.find((b) => b.at === start);
+  if (bucket) bucket[kind]++;
+  else tally.push({ at: start, accepted: 0, ended: 0, transferred: 0, [kind]: 1 });
 }
 
 /** The rep's figures from `since` (a quarter-hour boundary in any time zone); older than what is kept: from then. */
