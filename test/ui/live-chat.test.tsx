@@ -73,6 +73,14 @@ describe("live chat (L)", () => {
     expect(ui.client.sent).toEqual([]);
   });
 
+  it("SPEC L1: the countdown never shows more than the offer lasts, though the server's clock seems behind", async () => {
+    // The welcome took its time: the server's clock, estimated from it, is half a second behind the offer's start.
+    ui = await renderConsole({ welcome: { ...welcome([], [offer("o1", "c5")]), serverTime: T0 - 500 } });
+    const frame = await ui.waitForFrame((f) => f.includes("s left"), "the countdown");
+    expect(frame).toContain("30s left");
+    expect(frame).not.toContain("31s left");
+  });
+
   it("SPEC L2: RONA is shown in words with the way back; choosing Available in the presence picker sends presence", async () => {
     ui = await renderConsole({ welcome: welcome([], [], me({ presence: "rona" })) });
     let frame = await ui.waitForFrame((f) => f.includes("⚠ RONA"), "RONA in the header");

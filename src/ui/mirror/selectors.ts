@@ -155,7 +155,9 @@ export function serverNow(state: UiState): number {
 }
 
 export function offerCountdown(state: UiState, offer: OfferView): number {
-  return Math.max(0, Math.ceil((offer.expiresAt - serverNow(state)) / 1000));
+  // Never more than the offer lasts: the server's clock, estimated from here, may lag it by the welcome's transit.
+  const lasts = Math.ceil((offer.expiresAt - offer.createdAt) / 1000);
+  return Math.max(0, Math.min(lasts, Math.ceil((offer.expiresAt - serverNow(state)) / 1000)));
 }
 
 /** Attention order (Alt+A, switcher): offers first, then sentiment alerts, then unread; oldest first. */
