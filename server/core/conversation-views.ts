@@ -186,7 +186,9 @@ export function offerView(state: State, o: Offer): OfferView {
     customerName,
     queueName: state.queues[c.queueId]?.name ?? c.queueId,
     proactive: c.proactive,
-    arrivedAt: c.createdAt,
+    // How long the customer has waited: since their oldest unanswered line (a persistent chat's customer back after
+    // weeks waits from then, not from its start), else since it entered the queue.
+    arrivedAt: c.customerWaitingSince ?? c.queuedAt ?? c.createdAt,
     preview: c.messages
       .filter((m) => m.author.role !== "system")
       .slice(-PREVIEW_MESSAGES)

@@ -429,6 +429,8 @@ export function evolve(state: State, event: DomainEvent): State {
       c.assignedAt = null;
       c.participants = NO_IDS;
       c.waitingUntil = event.until;
+      // Parked, nobody owes the customer an answer: when they come back, their wait starts from their return.
+      c.customerWaitingSince = null;
       park(c);
       break;
     }

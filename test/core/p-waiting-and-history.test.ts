@@ -194,6 +194,10 @@ describe("SPEC P6: close to Waiting", () => {
       expect.objectContaining({ kind: "offer", offer: expect.objectContaining({ conversationId: id, kind: "route" }) }),
     );
     expect(h.conversation(id).state).toBe("open");
+    // L1: the offer's wait counts from the customer's return, not from the conversation's start an hour before.
+    const offer = changes.find((c) => c.kind === "offer");
+    expect(offer?.kind === "offer" && offer.offer.arrivedAt).toBe(h.now);
+    expect(h.conversation(id).createdAt).toBeLessThan(h.now - HOUR + 1);
 
     // when she accepts, answers, ends and wraps up
     accept(h, "alice", id);
