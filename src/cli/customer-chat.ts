@@ -121,8 +121,11 @@ export class CustomerChat {
       process.stdout.write(
         `${org} · ${name.toLowerCase().includes(kind) ? name : `${name} (${kind})`} · ${this.setup.who}\n`,
       );
+      // A persistent chat is the rep's to end: its customer is offered only leaving (it stays open for them).
       process.stdout.write(
-        "Type a message and press Enter. /end ends the chat, /quit leaves, /help lists the commands.\n",
+        workstream.mode === "persistent"
+          ? "Type a message and press Enter. /quit leaves (the chat stays open), /help lists the commands.\n"
+          : "Type a message and press Enter. /end ends the chat, /quit leaves, /help lists the commands.\n",
       );
       rl.on("SIGINT", this.onSignal);
     } else {

@@ -1,6 +1,6 @@
 // The built customer CLI (`cc-agent customer`) in a real terminal (tmux): Tab completes the command being typed, as in
 // the rep's console. Needs `npm run build` and tmux.
-import { afterEach, describe, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { EndToEnd, START_MS, STEP_MS, TEST_MS } from "../helpers/e2e.js";
 
 const e2e = new EndToEnd();
@@ -25,6 +25,19 @@ describe("the built customer CLI in a real terminal", () => {
       await term.press("Tab");
       await term.press("Enter");
       await term.waitForScreen(/You: Hello$/m, "the message sent as typed", STEP_MS);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "SPEC P8: a persistent chat's greeting offers leaving, not /end, which only the rep may do",
+    async () => {
+      const home = await e2e.startServer("cc-agent-e2e-customer-");
+      const args = ["customer", "--workstream", "persistent", "--name", "Kenny Smith", "--email", "kenny@example.com"];
+      const term = await e2e.startCli(args, home, { columns: 100, rows: 20 });
+      const screen = await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+      expect(screen).toContain("/quit leaves (the chat stays open)");
+      expect(screen).not.toContain("/end ends the chat");
     },
     TEST_MS,
   );
