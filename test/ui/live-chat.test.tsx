@@ -59,7 +59,10 @@ describe("live chat (L)", () => {
     expect(ui.client.sent.filter((b) => !homeLists.has(b.type))).toEqual([]);
 
     await ui.press(KEYS.alt("n"));
-    await ui.waitForFrame((f) => f.includes("Offer rejected"), "rejected");
+    await ui.waitForFrame(
+      (f) => f.includes("Offer rejected: another rep is offered it, or you again once no other rep is free."),
+      "rejected",
+    );
     expect(ui.client.sent.filter((b) => !homeLists.has(b.type))).toEqual([{ type: "reject", offerId: "o1" }]);
   });
 

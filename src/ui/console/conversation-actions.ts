@@ -21,7 +21,7 @@ export async function rejectOffer(context: ConsoleContext): Promise<void> {
   const offer = currentOffer(context.state);
   if (!offer) return context.flash("There is no pending offer.");
   if (await context.call({ type: "reject", offerId: offer.id }))
-    context.flash("Offer rejected; it goes to the next rep.");
+    context.flash("Offer rejected: another rep is offered it, or you again once no other rep is free.");
 }
 
 /** Alt+E: the conversation ends and the wrap-up asks why; a consultant is told who ends it instead. */
