@@ -263,6 +263,26 @@ describe("SV4: monitor and join", () => {
     expect(ui.client.sent).toEqual([{ type: "monitor", conversationId: "c4" }]);
   });
 
+  it("SPEC SV4: a joined conversation that closes takes no more text: the live view's keys again, J says why, one Esc goes back", async () => {
+    ui = await start();
+    await select(ui, "c1");
+    await ui.press("J");
+    await ui.waitForFrame((f) => f.includes("✎ JOINED c1"), "joined");
+    await ui.press("hello?");
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "conversation", conversation: active("c1", { state: "closed" }) }),
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("■ c1 is Closed"), "closed");
+    expect(frame).not.toContain("Enter send");
+    // Keys are the live view's, not text for a composer that is gone.
+    await ui.press("J");
+    await ui.waitForFrame((f) => f.includes("c1 is Closed."), "J refused with the reason");
+    expect(ui.client.ofType("join")).toHaveLength(1);
+    await ui.press(KEYS.escape);
+    await ui.waitForFrame((f) => f.includes("ongoing") && !f.includes("■ c1 is Closed"), "back to the table at once");
+  });
+
   it("SPEC SV4: J joins: a composer appears with focus, Enter writes to rep and customer, < and > are refused with the draft kept, the supervisor's message shows in the thread", async () => {
     ui = await start();
     await select(ui, "c1");

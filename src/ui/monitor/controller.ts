@@ -278,7 +278,8 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       case "mon-quit":
         return this.quit();
       case "mon-back":
-        if (state.screen === "watch" && state.composing)
+        // From the composer to the live view, then to the table: one step only while there is a composer to leave.
+        if (monitorMode(state) === "monitor-compose")
           return this.store.dispatch({ type: "composing", composing: false });
         return this.store.dispatch({ type: "screen", screen: "table" });
       case "mon-write": {

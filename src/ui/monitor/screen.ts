@@ -20,7 +20,8 @@ export function monitorMode(state: MonitorState): Mode {
   if (state.filterEditing) return "monitor-filter";
   if (state.screen === "team") return "monitor-team";
   if (state.screen === "figures") return "monitor-figures";
-  if (state.screen === "watch") return state.composing ? "monitor-compose" : "monitor-watch";
+  // A conversation that closed while being written in takes no more text: its keys are the live view's (Esc goes back).
+  if (state.screen === "watch") return state.composing && !watchedClosed(state) ? "monitor-compose" : "monitor-watch";
   return "monitor";
 }
 
@@ -104,4 +105,8 @@ function repItem(picker: ConversationPicker, u: UserView, ownerId: string | null
   if (u.presence !== "available") return { ...base, detail: load, disabled: `${presence.word}${hint}` };
   if (full) return { ...base, detail: load, disabled: `at capacity ${u.used}/${u.capacity}${hint}` };
   return { ...base, detail: load };
+}
+
+function watchedClosed(state: MonitorState): boolean {
+  return state.watchId !== null && state.base.sessions[state.watchId]?.view.state === "closed";
 }
