@@ -346,10 +346,10 @@ describe("SV5: assign", () => {
     expect(frame).toContain("[Reps] Queues  (Tab)");
     expect(frame).toContain("1. Alice Moreau · ● Available · 1/3");
     expect(frame).toContain("2. Bob Okafor · ● Available · 0/3");
-    expect(frame).toContain("3. Carol Tanaka · ◐ Busy · 2/2 (Busy — A assigns anyway)");
+    expect(frame).toContain("3. Carol Tanaka · ◐ Busy · 2/2 (Busy — Esc, then A assigns anyway)");
     await ui.press("3");
     await ui.waitForFrame(
-      (f) => f.includes("Carol Tanaka cannot be chosen: Busy — A assigns anyway."),
+      (f) => f.includes("Carol Tanaka cannot be chosen: Busy — Esc, then A assigns anyway."),
       "Carol disabled",
     );
     expect(ui.client.sent).toEqual([]);
@@ -606,6 +606,9 @@ describe("help and quit", () => {
     ui = await start({}, [...floor().slice(0, 4), active("c9", { supervisors: { sam: "monitor" } })]);
     await ui.press("?");
     let frame = await ui.waitForFrame((f) => f.includes("Help — type to filter"), "help");
+    // The monitor's own keys come first; the editing keys every filter and composer shares, after them.
+    expect(frame).toContain("select the previous conversation");
+    expect(frame).not.toContain("cursor one character left");
     expect(frame).toContain("Ctrl+D");
     expect(frame).toContain("force close (asks first, Cancel is the default)");
     await ui.press("pause");

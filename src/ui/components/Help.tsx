@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import { BINDINGS } from "../keys/bindings.js";
 import type { Binding } from "../keys/binding.js";
+import { isEditCommand } from "../keys/commands.js";
 import { WithCursor } from "./Composer.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg } from "../theme/theme.js";
@@ -14,14 +15,18 @@ export function helpScrollDelta(
   return { "help-up": -1, "help-down": 1, "help-page-up": -page, "help-page-down": page }[command];
 }
 
-/** The bindings help lists for the console or the monitor, filtered by every word of the filter. */
+/**
+ * The bindings help lists for the console or the monitor, filtered by every word of the filter: its own keys first,
+ * then the editing keys every composer and filter shares.
+ */
 export function helpRows(filter: string, monitor: boolean): Binding[] {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-  return BINDINGS.filter((b) =>
+  const rows = BINDINGS.filter((b) =>
     monitor ? b.modes.some((m) => m.startsWith("monitor")) : !b.modes.every((m) => m.startsWith("monitor")),
   ).filter((b) =>
     words.every((w) => `${b.keys.join(" ")} ${b.description} ${b.slash ?? ""}`.toLowerCase().includes(w)),
   );
+  return [...rows.filter((b) => !isEditCommand(b.id)), ...rows.filter((b) => isEditCommand(b.id))];
 }
 
 /** How far help can scroll with `rows` rows of bindings shown. */

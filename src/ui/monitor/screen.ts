@@ -101,7 +101,8 @@ function repItem(picker: ConversationPicker, u: UserView, ownerId: string | null
     if (u.id === ownerId) return { ...base, detail: load, disabled: "has it now" };
     if (inIt.includes(u.id)) return { ...base, detail: load, disabled: "already in it" };
   }
-  const hint = picker.kind === "assign" ? " — A assigns anyway" : "";
+  // The override is a key of the table (A on the row): in the picker A would be typed into its filter.
+  const hint = picker.kind === "assign" ? " — Esc, then A assigns anyway" : "";
   if (u.presence !== "available") return { ...base, detail: load, disabled: `${presence.word}${hint}` };
   if (full) return { ...base, detail: load, disabled: `at capacity ${u.used}/${u.capacity}${hint}` };
   return { ...base, detail: load };
