@@ -116,6 +116,19 @@ describe("transfer (L10)", () => {
     await ui.waitForFrame((f) => f.includes("Today accepted 0 · ended 0 · transferred 0"), "a new day");
   });
 
+  it("SPEC L10: after a transfer the wrap-up picker starts on the org's Transferred reason, when it has one", async () => {
+    ui = await inSession();
+    const org = ui.store.getState().org!;
+    const reasons = [...org.wrapUpReasons, { id: "transferred", label: "Transferred" }];
+    ui.store.dispatch({ type: "event", frame: event({ kind: "org", org: { ...org, wrapUpReasons: reasons } }) });
+    await ui.press("/transfer @bob");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Wrap-up submitted: Transferred."), "wrapped up as transferred");
+    expect(ui.client.ofType("wrapup")).toEqual([{ type: "wrapup", conversationId: "c1", reasonId: "transferred" }]);
+  });
+
   it("SPEC L10: a transfer the target did not accept says where the conversation went", async () => {
     ui = await inSession();
     await ui.press("/transfer @bob");

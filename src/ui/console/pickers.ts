@@ -51,7 +51,11 @@ export function openWrapUp(
   conversationId: string,
   after: "end" | "transfer" | "conference" | "customer_ended",
 ): void {
-  context.store.dispatch({ type: "picker", picker: { kind: "wrapup", conversationId, filter: "", index: 0, after } });
+  // After a transfer the org's "Transferred" reason, if it has one, is the likely answer: it is highlighted first.
+  const reasons = context.state.org?.wrapUpReasons ?? [];
+  const transferred = after === "transfer" ? reasons.findIndex((r) => r.id === "transferred") : -1;
+  const index = Math.max(0, transferred);
+  context.store.dispatch({ type: "picker", picker: { kind: "wrapup", conversationId, filter: "", index, after } });
 }
 
 /** Alt+I, /q: the org's quick replies and the rep's own, for the focused conversation. */
