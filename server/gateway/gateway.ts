@@ -180,10 +180,12 @@ export class Gateway {
 
   private fanOut(event: DomainEvent, staffBefore: readonly string[] | undefined): void {
     const audience = audienceOf(this.state, event);
+    // Those it took out of their sight hear of it too (audienceOf builds the list for this call alone).
+    if (staffBefore !== undefined) audience.users.push(...staffBefore);
     // Each connection once, in the order of the audience (its users', its customers', the supervisors'), marked as
     // given the event instead of gathered into a set first: this runs for every event.
     const round = ++this.fanOuts;
-    for (const id of staffBefore === undefined ? audience.users : [...audience.users, ...staffBefore]) {
+    for (const id of audience.users) {
       const connections = this.byUser.get(id);
       if (connections) for (const c of connections) this.fanOutTo(c, event, round);
     }

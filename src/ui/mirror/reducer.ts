@@ -122,9 +122,9 @@ function counts(message: MessageView, meId: string | undefined): boolean {
  */
 function withLatest(session: Session, latest: MessageView[], messageCount: number): Session {
   const merged = mergeMessages(session.messages, latest);
-  const held = new Set(session.messages.map((m) => m.id));
-  if (latest.length === 0 || latest.some((m) => held.has(m.id)) || merged.length >= messageCount)
-    return { ...session, messages: merged };
+  // One of the latest was held already (the merge left it out): the thread joins them.
+  const joined = merged.length < session.messages.length + latest.length;
+  if (latest.length === 0 || joined || merged.length >= messageCount) return { ...session, messages: merged };
   const { earlier: _pagesOfTheOldThread, ...rest } = session;
   return { ...rest, messages: latest };
 }
