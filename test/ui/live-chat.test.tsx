@@ -66,6 +66,31 @@ describe("live chat (L)", () => {
     expect(ui.client.sent.filter((b) => !homeLists.has(b.type))).toEqual([{ type: "reject", offerId: "o1" }]);
   });
 
+  it("SPEC L1: what the customer writes while the offer waits shows in its preview, with their sentiment now", async () => {
+    const lines = [
+      customerMessage("Hi, my order is late", T0 - 5_000),
+      customerMessage("Order 1234", T0 - 4_000),
+      customerMessage("It was due Monday", T0 - 3_000),
+    ];
+    const o = offer("o1", "c5", { customerName: "Dana Kim", preview: lines });
+    // The offered rep is sent the conversation whole, and its messages as they come (server/core/audience.ts).
+    const c5 = conversation("c5", { title: "Dana Kim", state: "open", messages: lines, messageCount: 3 });
+    ui = await renderConsole({ welcome: welcome([c5], [o]) });
+    await ui.waitForFrame((f) => f.includes("Hi, my order is late"), "the offer card");
+
+    const angry = customerMessage("Hello?? Is anyone there? This is terrible", T0 + 1_000, { sentiment: -3 });
+    ui.store.dispatch({ type: "event", frame: event({ kind: "message", conversationId: "c5", message: angry }) });
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "conversation", conversation: { ...c5, sentiment: -3, alert: true, messageCount: 4 } }),
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("Hello?? Is anyone there?"), "the new line in the card");
+    // Three lines, the latest: the oldest made room.
+    expect(frame).not.toContain("Hi, my order is late");
+    expect(frame).toContain("Order 1234");
+    expect(frame).toMatch(/▁ very negative !/);
+  });
+
   it("SPEC L1: the countdown follows the server's clock, not the terminal's", async () => {
     // The server's clock is 10 s ahead of this terminal.
     ui = await renderConsole({

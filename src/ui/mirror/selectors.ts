@@ -128,11 +128,27 @@ export function stateLabel(session: Session, meId: string | undefined): string {
   return { open: "Open", active: "Active", waiting: "Waiting", wrapup: "Wrap-up", closed: "Closed" }[v.state];
 }
 
-/** The pending offer shown first: the oldest. */
+/** Lines an offer's preview shows, as the server's offer view does. */
+const OFFER_PREVIEW_MESSAGES = 3;
+
+/**
+ * The pending offer shown first: the oldest. Its preview, sentiment and alert are the conversation's as it is now: what
+ * the customer writes while the offer waits reaches the offered rep (the offer view is as it was when made).
+ */
 export function currentOffer(state: UiState): OfferView | null {
   const pending = Object.values(state.offers).filter((o) => o.status === "pending");
   pending.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-  return pending[0] ?? null;
+  const offer = pending[0];
+  if (!offer) return null;
+  const session = state.sessions[offer.conversationId];
+  if (!session) return offer;
+  const lines = session.messages.filter((m) => m.author.role !== "system");
+  return {
+    ...offer,
+    preview: lines.length > 0 ? lines.slice(-OFFER_PREVIEW_MESSAGES) : offer.preview,
+    sentiment: session.view.sentiment,
+    alert: session.view.alert,
+  };
 }
 
 /** "0:42", "12m", "1h05" */
