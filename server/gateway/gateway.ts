@@ -600,6 +600,11 @@ export class Gateway {
     };
   }
 
+  /** The staff signed in now, by user id (each with one connection or more). */
+  staffOnline(): string[] {
+    return [...this.byUser.keys()];
+  }
+
   /** Close every connection; no timer of the gateway runs after this. */
   close(): void {
     this.closed = true;

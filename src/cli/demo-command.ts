@@ -1,11 +1,13 @@
 // `cc-agent demo`: the whole product in one command — a server on a free port with a temporary data
-// file, seeded customers, and the console as the first demo rep. Ctrl+C stops everything it started.
+// file, seeded customers, and the console as the first demo rep. Quitting it stops everything it started, once
+// the consoles opened in other terminals have quit too.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import type { RunningServer } from "../../server/start-server.js";
 import { runConsole } from "./console-command.js";
 import { requireTerminal } from "./terminal-app.js";
 
@@ -72,18 +74,54 @@ export function registerDemoCommand(program: Command): void {
           "",
         ].join("\n"),
       );
-      const token = server.org.users.find(
+      const user = server.org.users.find(
         (u) => u.id === options.as || u.name.toLowerCase().startsWith(options.as.toLowerCase()),
-      )?.token;
-      if (!token)
+      );
+      if (!user?.token)
         throw new Error(`no demo user "${options.as}"; one of ${server.org.users.map((u) => u.id).join(", ")}`);
       try {
         await runConsole(
-          { url: server.url, token, role: "rep" },
+          { url: server.url, token: user.token, role: "rep" },
           { available: true, screenReader: options.screenReader === true },
         );
+        // Consoles opened in other terminals keep their server until they quit too.
+        await whileOthersSignedIn(() => others(server, user.id));
       } finally {
         await stop();
       }
     });
+}
+
+/** The names of the staff signed in to the demo's server other than its own console's user. */
+function others(server: RunningServer, me: string): string[] {
+  return server.hub.gateway
+    .staffOnline()
+    .filter((id) => id !== me)
+    .map((id) => server.org.users.find((u) => u.id === id)?.name ?? id);
+}
+
+const OTHERS_EVERY_MS = 500;
+
+/**
+ * After the demo's console quits: while consoles in other terminals are signed in, the server keeps serving them,
+ * until they have all quit or Ctrl+C.
+ */
+async function whileOthersSignedIn(signedIn: () => string[]): Promise<void> {
+  const names = signedIn();
+  if (names.length === 0) return;
+  process.stdout.write(
+    `cc-agent demo: the server keeps running for ${names.join(", ")} (signed in elsewhere). It stops when they quit, or now with Ctrl+C.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearInterval(timer);
+      process.off("SIGINT", done);
+      resolve();
+    };
+    const timer = setInterval(() => {
+      if (signedIn().length === 0) done();
+    }, OTHERS_EVERY_MS);
+    process.once("SIGINT", done);
+  });
+  process.stdout.write("cc-agent demo: stopping the server.\n");
 }

@@ -32,4 +32,26 @@ describe("cc-agent demo", () => {
     // Everything it started is gone: the credentials file is removed with the server.
     await waitFor(() => !existsSync(join(home, "local-server.json")), "the credentials file removed");
   }, 120_000);
+
+  it("keeps its server for a console opened in another terminal after its own quits, and stops once that one quits", async () => {
+    const home = e2e.home("cc-agent-demo-others-");
+    const demo = await e2e.startCli(["demo", "--count", "0"], home);
+    await demo.waitForScreen(["Alice Moreau", "online"], "Alice signed in", 45_000);
+    const bob = await e2e.startCli(["--as", "bob"], home);
+    await bob.waitForScreen(["Bob", "online"], "Bob signed in", 30_000);
+
+    await demo.press("C-c");
+    await demo.press("C-c");
+    await demo.waitForScreen("the server keeps running for Bob", "the demo waiting for Bob", 20_000);
+    // Bob's console still has its server: Home's lists are answered, nothing reconnects.
+    await bob.press("M-0");
+    const screen = await bob.waitForScreen("online", "Bob still online");
+    expect(screen).not.toContain("reconnecting");
+    expect(existsSync(join(home, "local-server.json"))).toBe(true);
+
+    await bob.press("C-c");
+    await bob.press("C-c");
+    await demo.waitForScreen("[program exited with status 0]", "the demo to stop after Bob quit", 20_000);
+    await waitFor(() => !existsSync(join(home, "local-server.json")), "the credentials file removed");
+  }, 120_000);
 });
