@@ -102,7 +102,7 @@ export function createLiveFigures(since: number, org?: Org): LiveFigures {
           abandoned: hour.abandoned ?? 0,
           serviceLevel: hour.serviceLevel,
           asaSeconds: hour.asaSeconds,
-          arrivals: minutes.map((m) => perMinute?.get(m)?.offered ?? 0),
+          arrivals: minutes.map((m) => (m < minuteOf(since) ? null : (perMinute?.get(m)?.offered ?? 0))),
           waiting: waitingSeries,
           serviceLevels: minutes.map((m) => {
             const acc = perMinute?.get(m);

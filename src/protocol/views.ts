@@ -292,8 +292,8 @@ export interface QueueFigures {
   serviceLevel: number | null;
   /** Average speed of answer, seconds; null when nothing was answered. */
   asaSeconds: number | null;
-  /** Contacts that entered the queue in each minute. */
-  arrivals: number[];
+  /** Contacts that entered the queue in each minute; null before the server ran (nothing is known of them). */
+  arrivals: (number | null)[];
   /** Customers waiting in the queue at the end of each minute (now, for the running one); null before the server ran. */
   waiting: (number | null)[];
   /** The service level of each minute; null for a minute with nothing answered or abandoned. */

@@ -839,7 +839,7 @@ describe("server frame fixtures", () => {
           abandoned: int,
           serviceLevel: nullable(num),
           asaSeconds: nullable(num),
-          arrivals: arr(int),
+          arrivals: arr(nullable(int)),
           waiting: arr(nullable(int)),
           serviceLevels: arr(nullable(num)),
         }),

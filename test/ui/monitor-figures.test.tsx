@@ -31,8 +31,8 @@ const GENERAL: QueueFigures = {
   abandoned: 1,
   serviceLevel: 71.4,
   asaSeconds: 24.5,
-  arrivals: series(0, [0, 1, 2, 4]),
   // The server started 11 minutes ago: nothing known before.
+  arrivals: [...new Array<number | null>(49).fill(null), ...series(0, [0, 1, 2, 4]).slice(49)],
   waiting: [...new Array<number | null>(49).fill(null), ...series(0, [1, 2, 1]).slice(49)],
   serviceLevels: series<number | null>(null, [100, 50, 0]),
 };
@@ -92,8 +92,9 @@ function rawLine(frame: string, pattern: RegExp): string {
   return line;
 }
 
-// Arrivals 0, 1, 2, 4 of most 4: nothing is the lowest block, 1 + round(share × 6) the others: ▄ (1.5→2), ▅ (3), █ (6).
-const ARRIVALS = `  arrivals ${"▁".repeat(57)}▄▅█ most 4`;
+// Arrivals: blank before the server started, then 0 ×8 and 1, 2, 4 of most 4: nothing is the lowest block,
+// 1 + round(share × 6) the others: ▄ (1.5→2), ▅ (3), █ (6).
+const ARRIVALS = `  arrivals ${" ".repeat(49)}${"▁".repeat(8)}▄▅█ most 4`;
 // Waiting: blank before the server started, then 0 ×8 and 1, 2, 1 of most 2: ▅ (3), █ (6), ▅.
 const WAITING_CHART = `  waiting  ${" ".repeat(49)}${"▁".repeat(8)}▅█▅ most 2`;
 // Service level of 100: blank where nothing was answered or abandoned, then 100 █, 50 ▅ (1 + 3), 0 ▁.
@@ -173,7 +174,7 @@ describe("the live figures (F)", () => {
     expect(frame).toContain("General: 1 waiting, longest wait 2:15");
     expect(frame).toContain("General, last hour: answered 6, abandoned 1, service level 71.4%, ASA 24.5s");
     expect(frame).toContain(
-      `arrivals per minute, the last 60 minutes, oldest first: ${[...new Array<string>(57).fill("0"), "1", "2", "4"].join(", ")}`,
+      `arrivals per minute, the last 60 minutes, oldest first: ${[...new Array<string>(49).fill("none"), ...new Array<string>(8).fill("0"), "1", "2", "4"].join(", ")}`,
     );
     expect(frame).toContain(
       `waiting at the end of each minute, the last 60 minutes, oldest first: ${[...new Array<string>(49).fill("none"), ...new Array<string>(8).fill("0"), "1", "2", "1"].join(", ")}`,
