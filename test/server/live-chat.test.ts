@@ -45,6 +45,20 @@ describe("a live chat over the wire", () => {
     await waitFor(() => alice.users.get("alice")?.used === 0, "capacity released");
   });
 
+  it("a refusal names the conversation by its customer, as the rep knows it, not by its id", async () => {
+    const { alice, conversationId } = await offeredChat();
+    // Not accepted yet: not hers to transfer or end.
+    const refused = (body: Parameters<TestClient["request"]>[0]) =>
+      alice.request(body).then(
+        () => expect.fail(`${body.type} succeeded`),
+        (error: Error) => error.message,
+      );
+    expect(await refused({ type: "transfer", conversationId, target: { kind: "queue", id: "billing" } })).toBe(
+      "The conversation with Visitor 1 is not assigned to you.",
+    );
+    expect(await refused({ type: "end", conversationId })).not.toContain(conversationId);
+  });
+
   it("SPEC L12: what the customer writes while the offer is pending reaches the rep's thread once they accept", async () => {
     const { alice, customer, conversationId, offer } = await offeredChat();
 

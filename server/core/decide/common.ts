@@ -14,10 +14,11 @@ import type {
   TransferTarget,
   UserState,
 } from "../model.js";
-import { MAX_MESSAGE_LENGTH, PRESENCES } from "../../../src/protocol/vocabulary.js";
+import { MAX_MESSAGE_LENGTH, PRESENCES, STATE_WORD } from "../../../src/protocol/vocabulary.js";
 import type { Presence } from "../../../src/protocol/vocabulary.js";
 import { abortedRefusal, presenceReasonRefusal } from "../../../src/protocol/rules.js";
 import { fits, workstreamOf } from "../routing.js";
+import { staffCustomerName } from "../staff-text.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
 import type { SystemMessageCode } from "../../../src/protocol/views.js";
@@ -79,13 +80,35 @@ export function checkText(text: string, fromStaff: boolean): string {
   return text;
 }
 
-export function requireOwner(c: Conversation, repId: string): void {
-  if (c.ownerId !== repId) refuse("conversation/not_yours", `Conversation ${c.id} is not assigned to you.`);
+/** Longest customer name a refusal quotes, in code points. */
+const NAME_IN_REFUSAL = 40;
+
+/**
+ * A conversation named in a refusal as staff know it: by its customer ("the conversation with Dana Kim"), not by an
+ * id they never see (the name masked as staff see it).
+ */
+export function conversationWith(state: State, c: Conversation): string {
+  const name = [...staffCustomerName(state, c)];
+  const shown = name.length > NAME_IN_REFUSAL ? `${name.slice(0, NAME_IN_REFUSAL - 1).join("")}…` : name.join("");
+  return `the conversation with ${shown}`;
 }
 
-export function requireActive(c: Conversation, action: string): void {
+/** A phrase starting a sentence. */
+export function sentence(phrase: string): string {
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
+}
+
+export function requireOwner(state: State, c: Conversation, repId: string): void {
+  if (c.ownerId !== repId)
+    refuse("conversation/not_yours", `${sentence(conversationWith(state, c))} is not assigned to you.`);
+}
+
+export function requireActive(state: State, c: Conversation, action: string): void {
   if (c.state !== "active")
-    refuse("conversation/not_active", `You can only ${action} an Active conversation; ${c.id} is ${c.state}.`);
+    refuse(
+      "conversation/not_active",
+      `You can only ${action} an Active conversation; ${conversationWith(state, c)} is ${STATE_WORD[c.state]}.`,
+    );
 }
 
 export function requireNotAborted(c: Conversation): void {
@@ -98,11 +121,11 @@ export function requireNotAborted(c: Conversation): void {
  * leaving it. Taking it again first would drop that wrap-up unrecorded (the seat replaces the wrap-up item, and the
  * units it held), so it waits until the reason is submitted; then it is an ordinary pick or assignment.
  */
-export function requireNoWrapUp(rep: UserState, c: Conversation, who: string, action: string): void {
+export function requireNoWrapUp(state: State, rep: UserState, c: Conversation, who: string, action: string): void {
   if (rep.items[c.id]?.role === "wrapup") {
     refuse(
       "wrapup/pending",
-      `${who} not submitted the wrap-up reason for leaving conversation ${c.id} yet; submit it first, then ${action}.`,
+      `${who} not submitted the wrap-up reason for leaving ${conversationWith(state, c)} yet; submit it first, then ${action}.`,
     );
   }
 }
@@ -317,7 +340,10 @@ export function checkTarget(
   if (!supervisor && rep.id === c.ownerId) refuse("transfer/invalid_target", "You cannot transfer to yourself.");
   // One item per rep and conversation: a second offer would replace their pending offer, conference seat or wrap-up.
   if (c.id in rep.items)
-    refuse("transfer/invalid_target", `${rep.name} already has conversation ${c.id} (${rep.items[c.id]!.role}).`);
+    refuse(
+      "transfer/invalid_target",
+      `${rep.name} already has ${conversationWith(state, c)} (${rep.items[c.id]!.role}).`,
+    );
   if (rep.presence !== "available") refuse("rep/unavailable", `${rep.name} is ${rep.presence}, not Available.`);
   if (!fits(rep, costOf(state, c)))
     refuse("rep/at_capacity", `${rep.name} is at capacity (${usedUnits(rep)}/${rep.capacity}).`);

@@ -1,5 +1,6 @@
 // Reps (and supervisors taking work in the rep console): presence, offers, picking, writing, transfer,
 // conference, Waiting, end and wrap-up.
+import { STATE_WORD } from "../../../src/protocol/vocabulary.js";
 import { usedUnits } from "../load.js";
 import { messageIdByClientId } from "../thread.js";
 import type { Actor, Message } from "../model.js";
@@ -28,6 +29,8 @@ import {
   systemMessage,
   transferredFrom,
   withdrawOffers,
+  conversationWith,
+  sentence,
 } from "./common.js";
 import { acceptOffer, endOffer, myPendingOffer } from "./offers.js";
 import { refuse } from "./tx.js";
@@ -52,9 +55,13 @@ export function pick(tx: Tx, actor: Actor, command: CommandOf<"pick">): void {
   const me = repOf(state, actorId(actor));
   const c = conversation(state, command.conversationId);
   if (c.state !== "open" || c.transfer)
-    refuse("conversation/not_open", `Conversation ${c.id} is not open to pick (it is ${c.state}).`);
-  if (!me.queues.includes(c.queueId)) refuse("rep/not_in_queue", `You are not a member of the queue of ${c.id}.`);
-  requireNoWrapUp(me, c, "You have", "pick it back");
+    refuse(
+      "conversation/not_open",
+      `${sentence(conversationWith(state, c))} is not open to pick (it is ${STATE_WORD[c.state]}).`,
+    );
+  if (!me.queues.includes(c.queueId))
+    refuse("rep/not_in_queue", `You are not a member of the queue of ${conversationWith(state, c)}.`);
+  requireNoWrapUp(state, me, c, "You have", "pick it back");
   // The units of one's own pending offer for it are already counted.
   if (!fits(me, costOf(state, c)) && !(c.id in me.items))
     refuse("rep/at_capacity", `You are at capacity (${usedUnits(me)}/${me.capacity}).`);
@@ -80,10 +87,10 @@ export function note(tx: Tx, actor: Actor, command: CommandOf<"note">): void {
   if (!handling && !watching) {
     refuse(
       actor.role === "supervisor" ? "supervisor/not_joined" : "conversation/not_yours",
-      `You are not in conversation ${c.id}.`,
+      `You are not in ${conversationWith(state, c)}.`,
     );
   }
-  if (c.state === "closed") refuse("conversation/wrong_state", `Conversation ${c.id} is closed.`);
+  if (c.state === "closed") refuse("conversation/wrong_state", `${sentence(conversationWith(state, c))} is Closed.`);
   checkText(command.text, false);
   // A consultant's line is written to the rep: the same staff-only note, drawn as a consult.
   const consulting = c.consultants.includes(me.id) && c.ownerId !== me.id && !c.participants.includes(me.id);
@@ -100,8 +107,8 @@ export function transfer(tx: Tx, actor: Actor, command: CommandOf<"transfer">): 
   const { state } = tx;
   const me = repOf(state, actorId(actor));
   const c = conversation(state, command.conversationId);
-  requireOwner(c, me.id);
-  requireActive(c, "transfer");
+  requireOwner(state, c, me.id);
+  requireActive(state, c, "transfer");
   requireNotAborted(c);
   if (c.transfer) refuse("transfer/pending", "A transfer is already in progress.");
   if (c.participants.length > 0 || c.conference)
@@ -128,8 +135,8 @@ export function conference(tx: Tx, actor: Actor, command: CommandOf<"conference"
   const { state } = tx;
   const me = repOf(state, actorId(actor));
   const c = conversation(state, command.conversationId);
-  requireOwner(c, me.id);
-  requireActive(c, "start a conference in");
+  requireOwner(state, c, me.id);
+  requireActive(state, c, "start a conference in");
   requireNotAborted(c);
   if (c.conference) refuse("conference/pending", "A conference request is already pending.");
   if (c.participants.includes(command.repId))
@@ -154,13 +161,13 @@ export function close(tx: Tx, actor: Actor, command: CommandOf<"close">): void {
   const { state, at } = tx;
   const me = repOf(state, actorId(actor));
   const c = conversation(state, command.conversationId);
-  requireOwner(c, me.id);
+  requireOwner(state, c, me.id);
   if (c.mode !== "persistent")
     refuse(
       "conversation/persistent_only",
       "Only a persistent conversation can be closed to Waiting; end a live chat instead.",
     );
-  requireActive(c, "close");
+  requireActive(state, c, "close");
   requireNotAborted(c);
   withdrawOffers(tx, c);
   const reps = [c.ownerId, ...c.participants];
@@ -174,10 +181,11 @@ export function end(tx: Tx, actor: Actor, command: CommandOf<"end">): void {
   const me = repOf(state, actorId(actor));
   const c = conversation(state, command.conversationId);
   if (c.state === "waiting") {
-    if (c.lastOwnerId !== me.id) refuse("conversation/not_yours", `Conversation ${c.id} is not yours to end.`);
+    if (c.lastOwnerId !== me.id)
+      refuse("conversation/not_yours", `${sentence(conversationWith(state, c))} is not yours to end.`);
   } else {
-    requireOwner(c, me.id);
-    requireActive(c, "end");
+    requireOwner(state, c, me.id);
+    requireActive(state, c, "end");
   }
   withdrawOffers(tx, c);
   systemMessage(tx, c, "ended", workstreamOf(state, c).texts.ended);
@@ -194,7 +202,7 @@ export function wrapup(tx: Tx, actor: Actor, command: CommandOf<"wrapup">): void
   const me = repOf(state, actorId(actor));
   const c = conversation(state, command.conversationId);
   if (me.items[c.id]?.role !== "wrapup")
-    refuse("wrapup/not_in_wrapup", `You are not wrapping up conversation ${c.id}.`);
+    refuse("wrapup/not_in_wrapup", `You are not wrapping up ${conversationWith(state, c)}.`);
   if (!state.org.wrapUpReasons.some((r) => r.id === command.reasonId)) {
     refuse(
       "wrapup/unknown_reason",
@@ -217,7 +225,7 @@ function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string
   if (!handling && !joined) {
     refuse(
       actor.role === "supervisor" ? "supervisor/not_joined" : "conversation/not_yours",
-      `You are not in conversation ${c.id}.`,
+      `You are not in ${conversationWith(state, c)}.`,
     );
   }
   const author = staffAuthor(actor.role === "supervisor" ? "supervisor" : "rep", me);
@@ -226,7 +234,7 @@ function staffMessage(tx: Tx, actor: Actor, conversationId: string, text: string
     tx.result = { conversationId: c.id, messageId: earlier, duplicate: true };
     return;
   }
-  if (c.state !== "active" && !(joined && c.state === "wrapup")) requireActive(c, "write in");
+  if (c.state !== "active" && !(joined && c.state === "wrapup")) requireActive(state, c, "write in");
   requireNotAborted(c);
   checkText(text, true);
   // One literal per shape: a property added afterwards would cost every message a separate property array.

@@ -1,4 +1,5 @@
 // Supervisors: monitor and join, assign, transfer, force close (SV1–SV8), and a rep's presence when the org allows it.
+import { STATE_WORD } from "../../../src/protocol/vocabulary.js";
 import type { Actor, Conversation, State, TransferTarget } from "../model.js";
 import { usedUnits } from "../load.js";
 import { workstreamOf } from "../routing.js";
@@ -20,6 +21,7 @@ import {
   systemMessage,
   transferredFrom,
   withdrawOffers,
+  conversationWith,
 } from "./common.js";
 import { refuse } from "./tx.js";
 import type { Tx } from "./tx.js";
@@ -62,9 +64,12 @@ export function whisper(tx: Tx, actor: Actor, command: CommandOf<"whisper">): vo
   const me = repOf(state, actorId(actor));
   const c = conversation(state, command.conversationId);
   if (!c.supervisors[me.id])
-    refuse("supervisor/not_joined", `Monitor or join conversation ${c.id} to whisper to its rep.`);
+    refuse("supervisor/not_joined", `Monitor or join ${conversationWith(state, c)} to whisper to its rep.`);
   if (c.state !== "active" || !c.ownerId)
-    refuse("conversation/not_active", `Only an Active conversation's rep can be whispered to; ${c.id} is ${c.state}.`);
+    refuse(
+      "conversation/not_active",
+      `Only an Active conversation's rep can be whispered to; ${conversationWith(state, c)} is ${STATE_WORD[c.state]}.`,
+    );
   checkText(command.text, false);
   staffNote(tx, c, staffAuthor("supervisor", me), command.text, "whisper");
 }
@@ -150,7 +155,7 @@ function supervisorAssign(
     return;
   }
   const rep = repOf(state, target.id);
-  requireNoWrapUp(rep, c, `${rep.name} has`, "assign it to them");
+  requireNoWrapUp(state, rep, c, `${rep.name} has`, "assign it to them");
   const cost = costOf(state, c);
   const ownOffer = rep.items[c.id]?.role === "offer" ? rep.items[c.id]!.units : 0;
   const exceededBy = Math.max(0, usedUnits(rep) - ownOffer + cost - rep.capacity);
