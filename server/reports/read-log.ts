@@ -41,6 +41,21 @@ export class LogReadError extends Error {
   override readonly name = "LogReadError";
 }
 
+/**
+ * The org of the latest snapshot, as JSON, read by SQLite: a snapshot is stored in pieces (its own row's body empty)
+ * since schema 2, and one written before as its row's body.
+ */
+function latestSnapshotOrg(db: Database.Database, version: number): string | null | undefined {
+  const sql =
+    version < 2
+      ? "SELECT json_extract(body, '$.org') FROM snapshots ORDER BY seq DESC LIMIT 1"
+      : `SELECT CASE WHEN s.body <> '' THEN json_extract(s.body, '$.org')
+           ELSE (SELECT json_extract(group_concat(p.body, '' ORDER BY p.piece), '$.org')
+                 FROM snapshot_pieces p WHERE p.seq = s.seq) END
+         FROM snapshots s ORDER BY s.seq DESC LIMIT 1`;
+  return db.prepare<[], string | null>(sql).pluck().get();
+}
+
 export function openLogReader(file: string): LogReader {
   const absolute = path.resolve(file);
   if (!fs.existsSync(absolute)) throw new LogReadError(`no data file at ${absolute}`);
@@ -50,11 +65,12 @@ export function openLogReader(file: string): LogReader {
   } catch (error) {
     throw new LogReadError(`cannot open data file ${absolute}: ${(error as Error).message}`);
   }
+  let version: number;
   try {
     db.pragma("busy_timeout = 5000");
     db.pragma(`cache_size = -${CACHE_KIB}`);
     const applicationId = Number(db.pragma("application_id", { simple: true }));
-    const version = Number(db.pragma("user_version", { simple: true }));
+    version = Number(db.pragma("user_version", { simple: true }));
     if (applicationId !== APPLICATION_ID || version === 0)
       throw new LogReadError(`data file ${absolute} is not a cc-agent server's data file`);
     if (version > SCHEMA_VERSION)
@@ -65,10 +81,7 @@ export function openLogReader(file: string): LogReader {
     throw new LogReadError(`data file ${absolute} cannot be read: ${(error as Error).message}`);
   }
 
-  const orgJson = db
-    .prepare<[], string | null>("SELECT json_extract(body, '$.org') FROM snapshots ORDER BY seq DESC LIMIT 1")
-    .pluck()
-    .get();
+  const orgJson = latestSnapshotOrg(db, version);
   const pageWithSeq = db
     .prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
     .raw();

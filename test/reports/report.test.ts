@@ -117,7 +117,7 @@ function scriptedDay() {
   wrapUp("alice", d, "resolved");
   at(10, 21);
   h.ok(h.customerOf(d), { type: "customer.rate", conversationId: d, score: 4, comment: "Great help" });
-  return { log: h.log, org };
+  return { log: h.log, org, state: h.state };
 }
 
 const day = scriptedDay();
@@ -317,6 +317,36 @@ describe("report on a scripted day", () => {
         expect(computeReport(events(), options, DAY(12, 0))).toEqual(report(by));
       }
     });
+  });
+});
+
+describe("report: a server's data file", () => {
+  it("reads the org (names, targets) from the latest snapshot, which a server stores in pieces", async () => {
+    const temp = tempDir();
+    try {
+      const file = join(temp.dir, "data.db");
+      const store = await openSqliteStore(file);
+      store.append(day.log as StoredEvent[], { expectedSeq: 0 });
+      await store.commit();
+      await store.saveSnapshot({ seq: day.state.seq, state: day.state });
+      await store.close();
+      const reader = openLogReader(file);
+      try {
+        expect(reader.org?.queues.map((q) => q.name)).toEqual(day.org.queues.map((q) => q.name));
+        const options = {
+          from: DAY(9, 0),
+          to: DAY(12, 0),
+          by: "queue" as const,
+          utcOffsetMinutes: 0,
+          org: reader.org!,
+        };
+        expect(computeReport(reader.reportEvents(), options, DAY(12, 0))).toEqual(report("queue"));
+      } finally {
+        reader.close();
+      }
+    } finally {
+      temp.remove();
+    }
   });
 });
 
