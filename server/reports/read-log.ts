@@ -42,18 +42,30 @@ export class LogReadError extends Error {
 }
 
 /**
- * The org of the latest snapshot, as JSON, read by SQLite: a snapshot is stored in pieces (its own row's body empty)
- * since schema 2, and one written before as its row's body.
+ * The org in force at the end of the log, as JSON, read by SQLite: the latest `configured` event (the server applies
+ * its org file as one at start and at each reload) after the latest snapshot, else that snapshot's org. A snapshot is
+ * stored in pieces (its own row's body empty) since schema 2, and before as its row's body. Only the events after the
+ * snapshot are looked through: a few thousand, or a small log's whole.
  */
-function latestSnapshotOrg(db: Database.Database, version: number): string | null | undefined {
-  const sql =
-    version < 2
-      ? "SELECT json_extract(body, '$.org') FROM snapshots ORDER BY seq DESC LIMIT 1"
-      : `SELECT CASE WHEN s.body <> '' THEN json_extract(s.body, '$.org')
-           ELSE (SELECT json_extract(group_concat(p.body, '' ORDER BY p.piece), '$.org')
-                 FROM snapshot_pieces p WHERE p.seq = s.seq) END
-         FROM snapshots s ORDER BY s.seq DESC LIMIT 1`;
-  return db.prepare<[], string | null>(sql).pluck().get();
+function orgAtEnd(db: Database.Database, version: number): string | null | undefined {
+  const snapshot = db
+    .prepare<[], { seq: number; body: string }>("SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1")
+    .get();
+  const configured = db
+    .prepare<[number], string | null>(
+      "SELECT json_extract(body, '$.org') FROM events WHERE seq > ? AND type = 'configured' ORDER BY seq DESC LIMIT 1",
+    )
+    .pluck()
+    .get(snapshot?.seq ?? 0);
+  if (configured !== undefined || snapshot === undefined) return configured;
+  if (version < 2 || snapshot.body !== "")
+    return db.prepare<[string], string | null>("SELECT json_extract(?, '$.org')").pluck().get(snapshot.body);
+  return db
+    .prepare<[number], string | null>(
+      "SELECT json_extract(group_concat(body, '' ORDER BY piece), '$.org') FROM snapshot_pieces WHERE seq = ?",
+    )
+    .pluck()
+    .get(snapshot.seq);
 }
 
 export function openLogReader(file: string): LogReader {
@@ -81,7 +93,7 @@ export function openLogReader(file: string): LogReader {
     throw new LogReadError(`data file ${absolute} cannot be read: ${(error as Error).message}`);
   }
 
-  const orgJson = latestSnapshotOrg(db, version);
+  const orgJson = orgAtEnd(db, version);
   const pageWithSeq = db
     .prepare<[number, number], [number, string]>("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
     .raw();

@@ -321,7 +321,7 @@ describe("report on a scripted day", () => {
 });
 
 describe("report: a server's data file", () => {
-  it("reads the org (names, targets) from the latest snapshot, which a server stores in pieces", async () => {
+  it("reads the org (names, targets) from the latest snapshot, which a server stores in pieces, or a reload after it", async () => {
     const temp = tempDir();
     try {
       const file = join(temp.dir, "data.db");
@@ -329,21 +329,24 @@ describe("report: a server's data file", () => {
       store.append(day.log as StoredEvent[], { expectedSeq: 0 });
       await store.commit();
       await store.saveSnapshot({ seq: day.state.seq, state: day.state });
-      await store.close();
-      const reader = openLogReader(file);
+      let reader = openLogReader(file);
       try {
         expect(reader.org?.queues.map((q) => q.name)).toEqual(day.org.queues.map((q) => q.name));
-        const options = {
-          from: DAY(9, 0),
-          to: DAY(12, 0),
-          by: "queue" as const,
-          utcOffsetMinutes: 0,
-          org: reader.org!,
-        };
-        expect(computeReport(reader.reportEvents(), options, DAY(12, 0))).toEqual(report("queue"));
+        const options = { from: DAY(9, 0), to: DAY(12, 0), by: "queue" as const, utcOffsetMinutes: 0 };
+        expect(computeReport(reader.reportEvents(), { ...options, org: reader.org! }, DAY(12, 0))).toEqual(
+          report("queue"),
+        );
       } finally {
         reader.close();
       }
+      // An org file reloaded after the snapshot: its `configured` event is the org in force.
+      const renamed = { ...day.org, queues: day.org.queues.map((q) => ({ ...q, name: `${q.name} desk` })) };
+      const seq = day.state.seq + 1;
+      store.append([{ type: "configured", seq, at: DAY(12, 0), org: renamed }], { expectedSeq: seq - 1 });
+      await store.close();
+      reader = openLogReader(file);
+      expect(reader.org?.queues.map((q) => q.name)).toEqual(renamed.queues.map((q) => q.name));
+      reader.close();
     } finally {
       temp.remove();
     }
