@@ -95,7 +95,9 @@ describe("live figures on a scripted morning", () => {
     expect(general.serviceLevel).toBe(25); // within 30 s: A only, of answered 3 + abandoned 1: 1 / 4
     expect(general.asaSeconds).toBe(63.3); // (20 + 70 + 100) / 3 = 63.33
 
-    const arrivals = new Array(60).fill(0);
+    // Arrivals of each minute; nothing known before the server started at 09:00.
+    const arrivals: (number | null)[] = new Array(60).fill(null);
+    for (let mm = 0; mm <= 10; mm++) arrivals[minuteIndex(now, 9, mm)] = 0;
     for (const mm of [1, 2, 3, 5]) arrivals[minuteIndex(now, 9, mm)] = 1; // A, B, C, D
     expect(general.arrivals).toEqual(arrivals);
 
