@@ -94,7 +94,18 @@ describe("slash commands come from the key table", () => {
     await ui.press(KEYS.escape);
     await ui.press("/nope");
     await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => f.includes("Unknown command /nope; /help lists them."), "the unknown command");
+    await ui.waitForFrame((f) => f.includes("Unknown command /nope; /help lists them"), "the unknown command");
+  });
+
+  it("UX nothing lost: a mistyped command stays in the composer to be corrected, and nothing is sent", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1", { state: "active", ownerId: "alice" })]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("/tarnsfer billing, the customer asked twice");
+    await ui.press(KEYS.enter);
+    const frame = await ui.waitForFrame((f) => f.includes("Unknown command /tarnsfer"), "the unknown command");
+    expect(frame).toContain("your text is still in the composer");
+    expect(frame).toContain("/tarnsfer billing, the customer asked twice");
+    expect(ui.client.sent.filter((b) => b.type !== "open_items" && b.type !== "today")).toEqual([]);
   });
 });
 

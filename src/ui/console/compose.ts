@@ -11,6 +11,7 @@ import { isConsulting } from "../mirror/selectors.js";
 import { STATE_LABEL } from "../theme/theme.js";
 import type { ConsoleContext } from "./context.js";
 import { modeOf } from "./selectors.js";
+import { unknownSlash } from "./slash.js";
 import { nextPlaceholderStart } from "./templates.js";
 
 /** Enter: the draft goes as a message, or runs as a slash command (`//` sends a literal slash). */
@@ -19,6 +20,9 @@ export async function send(context: ConsoleContext): Promise<void> {
   const text = context.draft(mode);
   if (text.trim() === "") return;
   if (text.startsWith("/") && !text.startsWith("//")) {
+    // A mistyped command stays in the composer to be corrected; a known one runs from an empty composer.
+    const unknown = unknownSlash(text);
+    if (unknown) return context.flash(unknown, "warn");
     context.setDraft(mode, "", true);
     return context.slash(text);
   }

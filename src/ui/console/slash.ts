@@ -16,17 +16,20 @@ import { homeLayout, shownRange } from "./home-layout.js";
 import { openQuickReplies } from "./pickers.js";
 import { pickerItems } from "./selectors.js";
 
+/** Why a line starting with `/` names no command (a typo: the composer keeps it), or null when it names one. */
+export function unknownSlash(line: string): string | null {
+  const name = line.trim().split(/\s+/)[0] ?? "";
+  if (slashCommand(name)) return null;
+  return `Unknown command ${sanitizeLine(name)}; /help lists them (your text is still in the composer). Start with // to send a literal slash.`;
+}
+
 /** A line typed in a composer that starts with `/` (not `//`): the command it names, run with its argument. */
 export async function runSlashCommand(context: ConsoleContext, line: string): Promise<void> {
   const [name = "", ...args] = line.trim().split(/\s+/);
   const arg = args.join(" ");
   // Slash commands come from the key table, like keys: /help lists them all.
   const command = slashCommand(name)?.id;
-  if (!command)
-    return context.flash(
-      `Unknown command ${sanitizeLine(name)}; /help lists them. Start with // to send a literal slash.`,
-      "warn",
-    );
+  if (!command) return context.flash(unknownSlash(line)!, "warn");
   switch (command) {
     case "consult": {
       await context.run(command);
