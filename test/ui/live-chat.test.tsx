@@ -364,4 +364,20 @@ describe("live chat (L)", () => {
       { type: "send", conversationId: "c1", text: "order 1Z999\nships today", clientId: "cid-1" },
     ]);
   });
+
+  it("SPEC L9: a pasted tab is two spaces in the composer, as in the message sent: the frame keeps its lines", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("1"));
+    const before = ui.frame().split("\n");
+    await ui.press("\x1b[200~Name:\tLee\tWong\x1b[201~");
+    const frame = await ui.waitForFrame((f) => f.includes("› Name:  Lee  Wong"), "the pasted line");
+    expect(frame).not.toContain("\t");
+    const lines = frame.split("\n");
+    expect(lines.length).toBe(before.length);
+    expect(lines[0]).toBe(before[0]); // the status bar stays on the first line
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "Name:  Lee  Wong", clientId: "cid-1" },
+    ]);
+  });
 });

@@ -125,9 +125,13 @@ function remove(editor: LineEditor, from: number, to: number): LineEditor {
   return change(editor, editor.text.slice(0, from) + editor.text.slice(to), from);
 }
 
-/** Text typed or pasted at the cursor. A one-line field turns line breaks into spaces. */
+/**
+ * Text typed or pasted at the cursor. A one-line field turns line breaks into spaces. A tab becomes two spaces, as
+ * in a sent message (sanitizeText): drawn as a tab, it would jump to the terminal's next tab stop past the field.
+ */
 export function insert(editor: LineEditor, input: string, multiline: boolean): LineEditor {
   const clean = (multiline ? input.replace(/\r\n?/g, "\n") : input.replace(/[\r\n]+/g, " "))
+    .replace(/\t/g, "  ")
     // eslint-disable-next-line no-control-regex -- control bytes are never text
     .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
   if (clean === "") return editor;
