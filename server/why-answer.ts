@@ -5,6 +5,7 @@ import type { DomainEvent, State } from "./core/model.js";
 import type { Org } from "./core/org.js";
 import { WhyFold } from "./core/why.js";
 import type { EventStore } from "./store/store.js";
+import { orgAtStart } from "./writer/recovery.js";
 import type { WhyAnswer } from "../src/protocol/why.js";
 
 /** Events folded per event-loop turn: other clients are served between slices. */
@@ -15,11 +16,11 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 /**
  * The routing decisions about `conversationId` in the committed log, and why it waits now if it is Open. The fold
  * starts from the latest snapshot when the conversation came after it (the snapshot does not hold it), else from the
- * start of the log with `org` (as a restart without a snapshot would). Null when the log does not hold the
- * conversation, or `abandoned` says the answer is no longer wanted (the server is closing).
+ * start of the log with the org it began with, else `org` (as a restart without a snapshot would). Null when the log
+ * does not hold the conversation, or `abandoned` says the answer is no longer wanted (the server is closing).
  */
 export async function whyFromLog(
-  store: Pick<EventStore<State>, "loadSnapshot" | "eventsAfter">,
+  store: Pick<EventStore<State>, "loadSnapshot" | "eventsAfter" | "getMeta">,
   org: Org,
   conversationId: string,
   now: () => number,
@@ -27,7 +28,7 @@ export async function whyFromLog(
 ): Promise<WhyAnswer | null> {
   const snap = await store.loadSnapshot();
   const fromSnapshot = snap !== undefined && !(conversationId in snap.state.conversations);
-  const state = fromSnapshot ? upgradeState(snap.state) : initialState(org);
+  const state = fromSnapshot ? upgradeState(snap.state) : initialState(await orgAtStart(store, org));
   const fold = new WhyFold(conversationId);
   let inSlice = 0;
   for await (const stored of store.eventsAfter(fromSnapshot ? snap.seq : 0)) {

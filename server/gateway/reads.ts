@@ -27,7 +27,10 @@ import type { Figures } from "../../src/protocol/views.js";
 import { MESSAGES_PAGE } from "../../src/protocol/wire.js";
 
 /** What the gateway reads of the log: missed events for a resume, the event stream, `why`, the epoch. */
-export type CommittedLog = Pick<EventStore<State>, "eventsAfter" | "lastSeq" | "loadSnapshot" | "epoch" | "threadPage">;
+export type CommittedLog = Pick<
+  EventStore<State>,
+  "eventsAfter" | "lastSeq" | "loadSnapshot" | "epoch" | "threadPage" | "getMeta"
+>;
 
 /** What answering a read takes from the gateway. */
 export interface ReadContext {

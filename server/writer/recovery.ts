@@ -7,13 +7,27 @@ import type { DomainEvent, State } from "../core/model.js";
 import type { Org } from "../core/org.js";
 import type { EventStore } from "../store/store.js";
 
-/** `org` starts the state when the log has no snapshot yet. */
+/** The store's meta key of the org a log began with (JSON of the core's Org). */
+export const INITIAL_ORG_KEY = "initial-org";
+
+/**
+ * The org a log began with: recorded by the first writer of an empty log (Writer.open), for a replay from its start
+ * (no snapshot yet) to meet the users, queues and workstreams its first events name. An org file edited since may
+ * no longer list them: its `configured` event, further on, removes them in order. A log begun by an earlier version
+ * has none recorded: `org` then.
+ */
+export async function orgAtStart(store: Pick<EventStore<State>, "getMeta">, org: Org): Promise<Org> {
+  const recorded = await store.getMeta(INITIAL_ORG_KEY);
+  return recorded === undefined ? org : (JSON.parse(recorded) as Org);
+}
+
+/** The log's initial org (else `org`) starts the state when the log has no snapshot yet. */
 export async function replayLog(
   store: EventStore<State>,
   org: Org,
 ): Promise<{ state: State; replayed: number; fromSnapshot: number | null }> {
   const snap = await store.loadSnapshot();
-  const state = snap ? upgradeState(snap.state) : initialState(org);
+  const state = snap ? upgradeState(snap.state) : initialState(await orgAtStart(store, org));
   let replayed = 0;
   for await (const page of store.eventPagesAfter(snap?.seq ?? 0)) {
     for (const event of page) evolve(state, event as unknown as DomainEvent);

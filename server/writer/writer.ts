@@ -13,7 +13,7 @@ import type { EventBus } from "../bus.js";
 import type { CommandHandler, CommandOutcome, OutcomeListener } from "../command-channel.js";
 import type { EventStore } from "../store/store.js";
 import { StoreError } from "../store/store.js";
-import { replayLog } from "./recovery.js";
+import { INITIAL_ORG_KEY, replayLog } from "./recovery.js";
 
 const SNAPSHOT_EVERY_EVENTS = 50_000;
 /** The least time between two group commits under load (see scheduleFlush): at most 500 fsyncs a second. */
@@ -102,6 +102,9 @@ export class Writer implements CommandHandler {
   /** Load the latest snapshot and replay every event after it; then configure the org (core: configure, L4). */
   static async open(options: WriterOptions): Promise<Writer> {
     const started = performance.now();
+    // A new log records the org it begins with (the first writer's, in a cluster), for replays from its start.
+    if ((await options.store.lastSeq()) === 0)
+      await options.store.claimMeta(INITIAL_ORG_KEY, JSON.stringify(options.org));
     const { state, replayed, fromSnapshot } = await replayLog(options.store, options.org);
     options.onRecovered?.(state);
     const writer = new Writer(options, state);
