@@ -12,7 +12,9 @@ import type { OrgFile } from "./org-file.js";
 
 export const RELOAD_PATH = "/admin/reload-org";
 
-export type ReloadResult = { ok: true; changed: boolean; removed: string[] } | { ok: false; error: string };
+/** A reload's answer; `org` is the name of the org now in force. */
+export type ReloadResult =
+  { ok: true; changed: boolean; removed: string[]; org: string } | { ok: false; error: string };
 
 /**
  * Read `path` again and hand it to `apply`. A file that cannot be read, is not JSON or fails validation changes
@@ -28,7 +30,7 @@ export async function reloadOrgFile(
     if (path === undefined)
       throw new Error("the server runs the built-in demo org: there is no org file to read again");
     const file = loadOrgFile(path);
-    result = { ok: true, ...(await apply(file)) };
+    result = { ok: true, ...(await apply(file)), org: file.name };
   } catch (error) {
     result = { ok: false, error: (error as Error).message };
   }

@@ -1,6 +1,7 @@
 // `cc-agent server reload`: the server running on this machine reads its org file again and answers how it went
 // (server/org-reload.ts says why this asks over HTTP instead of sending SIGHUP). It is found, with the key the route
 // wants, through the local credentials file the server wrote.
+import { sanitizeLine } from "../protocol/sanitize.js";
 import { credentialsPath, readCredentials } from "../../server/credentials.js";
 import { RELOAD_PATH } from "../../server/org-reload.js";
 import type { ReloadResult } from "../../server/org-reload.js";
@@ -36,7 +37,7 @@ export async function reloadLocalServer(): Promise<number> {
   }
   const removed = body.removed.length > 0 ? `; removed (their conversations aborted): ${body.removed.join(", ")}` : "";
   process.stdout.write(
-    body.changed ? `org file reloaded (${credentials.org})${removed}\n` : `org file reloaded: nothing changed\n`,
+    body.changed ? `org file reloaded (${sanitizeLine(body.org)})${removed}\n` : `org file reloaded: nothing changed\n`,
   );
   return 0;
 }

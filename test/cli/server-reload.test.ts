@@ -133,10 +133,11 @@ describe("cc-agent server: the org file read again while it runs", () => {
     const { url } = await startServer();
     const carol = await connect(url, { role: "rep", token: tokenOf("carol") });
 
-    writeOrg({ ...ORG, users: [...ORG.users, DAVE] });
+    // Renamed too: the answer names the org now in force, not the one before.
+    writeOrg({ ...ORG, name: "Contoso Care", users: [...ORG.users, DAVE] });
     const reload = run(["server", "reload"]);
     expect((await reload.exit).code).toBe(0);
-    expect(reload.stdout).toBe("org file reloaded (Contoso Demo)\n");
+    expect(reload.stdout).toBe("org file reloaded (Contoso Care)\n");
     expect(await signIn(url, DAVE.token)).toBe("dave");
 
     const before = await seq(url);
