@@ -393,6 +393,13 @@ describe("cc-agent customer errors", () => {
     expect(await resume.exited()).toBe(2);
     expect(resume.stderr).toContain("--name");
 
+    // The refused value is quoted without its escape sequences: no colour, no window title set.
+    const hostile = cli("customer", "--name", "Evil\x1b[31mRED\x1b[0m\x1b]0;PWNED\x07 x");
+    expect(await hostile.exited()).toBe(2);
+    expect(hostile.stderr).toContain("must be one line of plain text");
+    expect(hostile.stderr).not.toContain("\x1b");
+    expect(hostile.stderr).not.toContain("\x07");
+
     await startLocalServer();
     const workstream = cli("customer", "--workstream", "nope");
     expect(await workstream.exited()).toBe(2);
