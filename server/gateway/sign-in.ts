@@ -77,7 +77,7 @@ export function signIn(hello: Hello, secret: string, tokens: TokenIndex, state: 
     return refused(
       CloseCode.forbidden,
       "auth/forbidden",
-      `${user.name} is a rep; the monitor is for supervisors only.`,
+      `${user.name} is a rep; only supervisors sign in to the monitor, events and why.`,
     );
   }
   // A supervisor may also take conversations in the rep console, seeing only their own work there.

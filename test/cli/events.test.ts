@@ -100,7 +100,7 @@ describe("cc-agent events", () => {
 
     const rep = cli(home, "events", "--as", "alice");
     expect(await rep.exited()).toBe(1);
-    expect(rep.stderr).toContain("the monitor is for supervisors only");
+    expect(rep.stderr).toContain("only supervisors sign in to the monitor, events and why");
   });
 
   it("--follow carries on across a server killed and restarted: every seq of the log once, in order", async () => {

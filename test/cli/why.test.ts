@@ -102,6 +102,6 @@ describe("cc-agent why", () => {
 
     const rep = cli(home, "why", "c1", "--as", "alice");
     expect(await rep.exited()).toBe(1);
-    expect(rep.stderr).toContain("the monitor is for supervisors only");
+    expect(rep.stderr).toContain("only supervisors sign in to the monitor, events and why");
   });
 });

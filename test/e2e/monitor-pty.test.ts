@@ -179,11 +179,16 @@ describe("the built monitor in a real terminal", () => {
       const home = await startServerWithCredentials();
       const term = await startMonitor(home, ["--as", "alice"]);
       const screen = await term.waitForScreen(
-        ["Alice Moreau is a rep; the monitor is for supervisors only.", "[program exited with status"],
+        [
+          "Alice Moreau is a rep; only supervisors sign in to the monitor, events and why.",
+          "[program exited with status",
+        ],
         "the refusal and the exit",
         START_MS,
       );
-      expect(screen).toContain("cc-agent: Alice Moreau is a rep; the monitor is for supervisors only.");
+      expect(screen).toContain(
+        "cc-agent: Alice Moreau is a rep; only supervisors sign in to the monitor, events and why.",
+      );
       expect(term.exitStatus()).toBe("exited with status 1");
     },
     TEST_MS,

@@ -121,7 +121,7 @@ describe("refused credentials", () => {
   it("a rep's token used for the supervisor role is refused with 4003 and says why", async () => {
     const { error, close } = await refusedHello({ v: PROTOCOL_VERSION, role: "supervisor", token: token("alice") });
     expect(error.code).toBe("auth/forbidden");
-    expect(error.message).toBe("Alice Moreau is a rep; the monitor is for supervisors only.");
+    expect(error.message).toBe("Alice Moreau is a rep; only supervisors sign in to the monitor, events and why.");
     expect(close.code).toBe(CloseCode.forbidden);
   });
 
