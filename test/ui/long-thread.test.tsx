@@ -89,6 +89,8 @@ describe("a long thread read a page at a time", () => {
     await ui.press(PG_UP);
     const bottom = linesShown(screen(ui)).at(-1);
     expect(bottom).toBe(245);
+    // What lies below was read: "more", not "new".
+    expect(screen(ui)).toContain("5 more ↓ (Ctrl+L for the newest)");
     for (let i = 0; i < 30 && ui.client.ofType("messages").length < 2; i++) await ui.press(PG_UP);
     const scrolled = linesShown(screen(ui)).at(-1)!;
     await ui.waitForFrame((f) => !f.includes("loading…"), "the second page");

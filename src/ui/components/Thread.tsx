@@ -257,7 +257,7 @@ export const Thread = memo(function Thread(props: {
       })}
       {hiddenBelow > 0 ? (
         <Text {...fg(theme.accent)} bold>
-          {hiddenBelow} new ↓ (Ctrl+L for the newest)
+          {hiddenBelow} more ↓ (Ctrl+L for the newest)
         </Text>
       ) : null}
     </Box>

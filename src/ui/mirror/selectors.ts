@@ -18,9 +18,11 @@ export function sessionTitle(session: Session): string {
   return sanitizeLine(session.view.title) || session.id;
 }
 
-/** S10 hint, verbatim: "<title>. <X> new updates in your conversation." */
+/** S10 hint, verbatim: "<title>. <X> new updates in your conversation." (one: "1 new update"). */
 export function unreadHint(session: Session): string | null {
-  return session.unread > 0 ? `${sessionTitle(session)}. ${session.unread} new updates in your conversation.` : null;
+  if (session.unread === 0) return null;
+  const updates = session.unread === 1 ? "1 new update" : `${session.unread} new updates`;
+  return `${sessionTitle(session)}. ${updates} in your conversation.`;
 }
 
 /**
