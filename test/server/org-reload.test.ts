@@ -77,7 +77,7 @@ describe("reloading the org file", () => {
     const id = await billingChatWithBob(bob);
 
     writeOrg(withoutBilling(ORG));
-    expect(await server.reloadOrg()).toEqual({ ok: true, changed: true, removed: ["queue billing"] });
+    expect(await server.reloadOrg()).toEqual({ ok: true, changed: true, removed: ["queue billing"], org: ORG.name });
 
     // Without reconnecting: the rep's console hears of it on the socket it has.
     await waitFor(() => bob.notices.find((n) => n.code === "aborted" && n.conversationId === id), "the aborted notice");
@@ -102,7 +102,7 @@ describe("reloading the org file", () => {
     expect(sam.org?.supervisor.forceClose).toBe(true);
 
     writeOrg({ ...ORG, supervisor: { ...ORG.supervisor, forceClose: false } });
-    expect(await server.reloadOrg()).toEqual({ ok: true, changed: true, removed: [] });
+    expect(await server.reloadOrg()).toEqual({ ok: true, changed: true, removed: [], org: ORG.name });
 
     await waitFor(() => sam.org?.supervisor.forceClose === false, "the supervisor's new setting");
     await waitFor(() => alice.org?.supervisor.forceClose === false, "the rep's new setting");
@@ -133,7 +133,7 @@ describe("reloading the org file", () => {
         dave,
       ],
     });
-    expect(await server.reloadOrg()).toEqual({ ok: true, changed: true, removed: ["user bob"] });
+    expect(await server.reloadOrg()).toEqual({ ok: true, changed: true, removed: ["user bob"], org: ORG.name });
 
     await waitFor(() => bob.fatal, "bob signed out");
     expect(consoleActions).toContainEqual({
@@ -175,7 +175,7 @@ describe("reloading the org file", () => {
     const sam = await staff("sam", "supervisor");
     await sam.synced();
     const seq = await committedSeq(server);
-    expect(await server.reloadOrg()).toEqual({ ok: true, changed: false, removed: [] });
+    expect(await server.reloadOrg()).toEqual({ ok: true, changed: false, removed: [], org: ORG.name });
     expect(await committedSeq(server)).toBe(seq);
     await sam.synced();
     expect(sam.events).toHaveLength(0);
