@@ -147,6 +147,20 @@ export function changesFor(
             conversationId: event.conversationId,
           });
       }
+      // The rep who asked a colleague to consult or to join learns that they will not (a transfer says so itself).
+      if (event.type === "offer_ended" && event.byId === me && c && event.status !== "withdrawn") {
+        const asked = event.kind === "consult" ? "consult" : event.kind === "conference" ? "conference" : null;
+        if (asked)
+          changes.push({
+            kind: "notice",
+            code: asked === "consult" ? "consult_declined" : "conference_declined",
+            text:
+              event.status === "rejected"
+                ? `${nameOf(state, event.repId)} declined your ${asked} request on ${conversationView(state, c, false).title}.`
+                : `${nameOf(state, event.repId)} did not answer your ${asked} request on ${conversationView(state, c, false).title} in time.`,
+            conversationId: c.id,
+          });
+      }
       break;
     case "presence_changed":
       if (event.reason === "rona" && event.userId === me) {

@@ -312,6 +312,9 @@ export type EventBody =
       repId: string;
       conversationId: string;
       status: Exclude<OfferStatus, "pending" | "accepted">;
+      /** The offer's kind and who asked for it, to tell them (absent in events stored before: nobody is told). */
+      kind?: OfferKind;
+      byId?: string | null;
     }
   | { type: "offer_accepted"; offerId: string; repId: string; conversationId: string }
   | {

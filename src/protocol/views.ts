@@ -240,6 +240,7 @@ export type NoticeCode =
   | "transfer_rejected"
   | "transfer_not_accepted"
   | "conference_declined"
+  | "consult_declined"
   | "consult_ended"
   | "presence_set"
   /** P12: a parked persistent chat was assigned back to this rep because its customer wrote again. */

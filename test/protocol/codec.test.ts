@@ -222,6 +222,7 @@ const noticeCode = oneOf<NoticeCode>({
   transfer_rejected: true,
   transfer_not_accepted: true,
   conference_declined: true,
+  consult_declined: true,
   consult_ended: true,
   customer_back: true,
 });
@@ -1106,6 +1107,7 @@ describe("docs/protocol.md", () => {
       transfer_rejected: true,
       transfer_not_accepted: true,
       conference_declined: true,
+      consult_declined: true,
       consult_ended: true,
       customer_back: true,
     };

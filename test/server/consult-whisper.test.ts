@@ -5,6 +5,7 @@ import { demoOrgFile } from "../../server/org-file.js";
 import type { ServerFrame } from "../../src/protocol/messages.js";
 import { serverPerTest } from "../helpers/server.js";
 import { waitFor } from "../helpers/ws.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 
 const { start, staff, token, raw } = serverPerTest();
 
@@ -101,5 +102,33 @@ describe("consult and whisper over the wire", () => {
       ["consult", "bob", CONSULT_LINE],
       ["whisper", "sam", WHISPER],
     ]);
+  });
+
+  it("the rep who asked is told when a consult is declined, or a conference invitation is not answered in time", async () => {
+    const clock = new ManualClock();
+    await start({ org: demoOrgFile({ secret: "ab".repeat(32), tokens: {} }), clock });
+    const alice = await staff("alice");
+    const bob = await staff("bob");
+    await alice.request({ type: "presence", presence: "available" });
+    await bob.request({ type: "presence", presence: "busy" });
+    const customer = await raw({ role: "customer" });
+    customer.sendJson({ type: "start", reqId: "s1", workstream: "live", text: "Parcel lost" });
+    await customer.waitForFrame((f) => f.type === "ack" && f.reqId === "s1", 0, "start ack");
+    const offered = await alice.waitForOffer();
+    await alice.request({ type: "accept", offerId: offered.id });
+    const id = offered.conversationId;
+
+    await alice.request({ type: "consult", conversationId: id, repId: "bob" });
+    await bob.request({ type: "reject", offerId: (await bob.waitForOffer(id)).id });
+    const declined = await waitFor(() => alice.notices.find((n) => n.code === "consult_declined"), "Alice told");
+    expect(declined.text).toBe("Bob Okafor declined your consult request on Visitor 1.");
+    expect(bob.notices.some((n) => n.code === "consult_declined")).toBe(false);
+
+    await bob.request({ type: "presence", presence: "available" });
+    await alice.request({ type: "conference", conversationId: id, repId: "bob" });
+    await bob.waitForOffer(id);
+    clock.advance(31_000);
+    const unanswered = await waitFor(() => alice.notices.find((n) => n.code === "conference_declined"), "told");
+    expect(unanswered.text).toBe("Bob Okafor did not answer your conference request on Visitor 1 in time.");
   });
 });

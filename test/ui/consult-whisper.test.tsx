@@ -135,6 +135,33 @@ describe("consult: the consultant", () => {
     return offer("o9", "c1", { kind: "consult", byName: "Alice Moreau", preview: [customerMessage("Parcel lost")] });
   }
 
+  it("declining a consult request says the rep who asked is told, not that the conversation goes to another rep", async () => {
+    const bob = me({ id: "bob", name: "Bob Okafor", presence: "busy" });
+    ui = await renderConsole({ welcome: welcome([conversation("c1")], [consultOffer()], bob) });
+    await ui.waitForFrame((f) => stripSgr(f).includes("Consult request"), "the offer card");
+    await ui.press(KEYS.alt("n"));
+    const frame = stripSgr(await ui.waitForFrame((f) => stripSgr(f).includes("declined"), "the flash"));
+    expect(frame).toContain("Consult request declined: Alice Moreau is told.");
+    expect(ui.client.ofType("reject")).toEqual([{ type: "reject", offerId: "o9" }]);
+  });
+
+  it("the rep who asked is told, in the footer, when the consult is declined", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1", { state: "active", ownerId: "alice" })]) });
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "notice",
+        code: "consult_declined",
+        text: "Bob Okafor declined your consult request on Dana Kim.",
+        conversationId: "c1",
+      }),
+    });
+    await ui.waitForFrame(
+      (f) => stripSgr(f).includes("⚠ Bob Okafor declined your consult request on Dana Kim."),
+      "told",
+    );
+  });
+
   it("accepts the consult offer, sees Consulting, writes to the rep only (a note, no typing), and leaves with /leave", async () => {
     const typed: string[] = [];
     const view = conversation("c1", { messages: [customerMessage("Parcel lost")] });

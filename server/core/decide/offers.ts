@@ -67,7 +67,15 @@ export function acceptOffer(tx: Tx, actor: Actor, offerId: string): void {
 export function endOffer(tx: Tx, o: Offer, status: "rejected" | "timed_out"): void {
   const { state } = tx;
   const c = state.conversations[o.conversationId]!;
-  tx.emit({ type: "offer_ended", offerId: o.id, repId: o.repId, conversationId: o.conversationId, status });
+  tx.emit({
+    type: "offer_ended",
+    offerId: o.id,
+    repId: o.repId,
+    conversationId: o.conversationId,
+    status,
+    kind: o.kind,
+    byId: o.byId,
+  });
   // A consult not answered in time is a favour not granted, not a missed customer: no RONA.
   if (status === "timed_out" && o.kind !== "consult") {
     const rep = state.users[o.repId];

@@ -2,6 +2,7 @@
 // persistent chat to Waiting once confirmed, end a conference or a consult, take a closed one out of the pane. Each is
 // refused first, with the reason, when the conversation's state or the rep's part in it does not allow it.
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import type { OfferView } from "../../protocol/views.js";
 import { currentOffer, isConsulting, sessionTitle } from "../mirror/selectors.js";
 import type { ConsoleContext } from "./context.js";
 import { openWrapUp } from "./pickers.js";
@@ -20,8 +21,25 @@ export async function acceptOffer(context: ConsoleContext): Promise<void> {
 export async function rejectOffer(context: ConsoleContext): Promise<void> {
   const offer = currentOffer(context.state);
   if (!offer) return context.flash("There is no pending offer.");
-  if (await context.call({ type: "reject", offerId: offer.id }))
-    context.flash("Offer rejected: another rep is offered it, or you again once no other rep is free.");
+  if (!(await context.call({ type: "reject", offerId: offer.id }))) return;
+  context.flash(declinedText(offer));
+}
+
+/** What the rep who declined an offer is told: where the conversation goes, or who learns of it. */
+function declinedText(offer: OfferView): string {
+  const by = sanitizeLine(offer.byName ?? "");
+  switch (offer.kind) {
+    case "route":
+      return "Offer rejected: another rep is offered it, or you again once no other rep is free.";
+    case "consult":
+      return `Consult request declined: ${by} is told.`;
+    case "conference":
+      return `Conference invitation declined: ${by} is told.`;
+    case "transfer":
+      return `Transfer declined: it goes back to the queue, and ${by} is told.`;
+    case "supervisor_transfer":
+      return `Transfer declined: it stays where it was, and ${by} is told.`;
+  }
 }
 
 /** Alt+E: the conversation ends and the wrap-up asks why; a consultant is told who ends it instead. */

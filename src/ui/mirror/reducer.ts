@@ -309,6 +309,8 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
         change.code === "aborted" ||
         change.code === "sentiment_alert" ||
         change.code === "transfer_not_accepted" ||
+        change.code === "consult_declined" ||
+        change.code === "conference_declined" ||
         change.code === "presence_set";
       const flash: Flash = { level: warn ? "warn" : "info", text: change.text, at: state.now };
       const next = customerBack(state, change, at);
