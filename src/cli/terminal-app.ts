@@ -8,6 +8,7 @@ import type { Settings } from "../config/config.js";
 import { restoreIsolates } from "../ui/text/index.js";
 import { makeTheme } from "../ui/theme/theme.js";
 import type { Theme } from "../ui/theme/theme.js";
+import { sanitizeLine } from "../protocol/sanitize.js";
 import { filterTerminalInput } from "./terminal-input.js";
 
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
@@ -111,7 +112,16 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   };
   process.once("uncaughtException", onCrash);
   process.once("unhandledRejection", onCrash);
+  // The server signed this terminal out (its user was removed, its token replaced) or refused it: nothing it could do
+  // would be taken any more. It ends, saying why, rather than stay on screen as an offline console.
+  const onRefused = (error: Error) => {
+    finish();
+    process.stderr.write(`cc-agent: ${sanitizeLine(error.message)}\n`);
+    process.exitCode = 1;
+  };
+  client.on("fatal", onRefused);
   await done;
+  client.off("fatal", onRefused);
   process.off("SIGTERM", onSignal);
   process.off("SIGHUP", finish);
   process.off("uncaughtException", onCrash);
