@@ -47,6 +47,8 @@ export class CustomerChat {
   private readonly client: CcClient;
   private readonly tty: boolean;
   private rl: Interface | null = null;
+  /** A line refused before it went out (too long), put back on the prompt to be edited. */
+  private refill: string | null = null;
   private readonly out: ChatTranscript;
   private readonly conversations = new KnownConversations();
   private current: string | null = null;
@@ -331,7 +333,11 @@ export class CustomerChat {
         if (item.kind === "leave") await this.leave();
         else if (item.kind === "resume") await this.resumeOpenConversation();
         else await this.onLine(item.text);
-        if (this.tty && !this.done) this.rl?.prompt(true);
+        if (this.tty && !this.done) {
+          this.rl?.prompt(true);
+          if (this.refill !== null) this.rl?.write(this.refill);
+        }
+        this.refill = null;
       }
     } finally {
       this.working = false;
@@ -373,8 +379,10 @@ export class CustomerChat {
   private async send(text: string): Promise<void> {
     if ([...text].length > MAX_MESSAGE_LENGTH) {
       this.out.error(
-        `not sent: a message can be at most ${MAX_MESSAGE_LENGTH} characters (this one has ${[...text].length}).`,
+        `not sent: a message can be at most ${MAX_MESSAGE_LENGTH} characters (this one has ${[...text].length})${this.tty ? "; it is back on the line to shorten" : ""}.`,
       );
+      // Nothing typed is lost: in a terminal the line comes back to be edited.
+      if (this.tty) this.refill = text;
       return;
     }
     try {
@@ -395,6 +403,12 @@ export class CustomerChat {
         await this.client.request({ type: "send", conversationId: this.current, text, clientId: this.clientId() });
       }
     } catch (error) {
+      // Unanswered (offline): the client keeps the line and sends it, with its client id, once the connection is
+      // back; the chat shows it then. Saying "not sent" would have it typed, and sent, twice.
+      if (error instanceof RequestError && error.code === "request/timeout") {
+        this.out.notice("Not answered yet: your line is sent once the connection is back.");
+        return;
+      }
       const message = error instanceof RequestError ? error.message : (error as Error).message;
       this.out.error(`not sent: ${sanitizeLine(message)}`);
       // The conversation ended, or was aborted (L4): it takes no more messages.

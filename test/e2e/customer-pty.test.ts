@@ -41,4 +41,27 @@ describe("the built customer CLI in a real terminal", () => {
     },
     TEST_MS,
   );
+
+  it(
+    "a line over the limit is refused with the reason and comes back on the prompt to be shortened: nothing typed is lost",
+    async () => {
+      const home = await e2e.startServer("cc-agent-e2e-customer-");
+      const term = await e2e.startCli(["customer"], home, { columns: 100, rows: 20 });
+      await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+      await term.type(`${"a".repeat(995)}bcdefgh`);
+      await term.press("Enter");
+      await term.waitForScreen("at most 1000 characters (this one has 1002)", "the refusal", STEP_MS);
+      // Back on the line: two Backspaces and it goes.
+      await term.press("BSpace");
+      await term.press("BSpace");
+      await term.press("Enter");
+      // Sent, wrapped over the screen's lines: it ends in "bcdef", the two last characters gone.
+      await term.waitForScreen(
+        (screen) => /You: a/.test(screen) && /^a*bcdef\s*$/m.test(screen),
+        "the line sent",
+        STEP_MS,
+      );
+    },
+    TEST_MS,
+  );
 });
