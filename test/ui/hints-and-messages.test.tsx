@@ -4,7 +4,18 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderMonitor, supervisorWelcome } from "../helpers/monitor.js";
 import type { Monitor } from "../helpers/monitor.js";
-import { conversation, event, KEYS, MORE_KEYS, offer, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
+import {
+  conversation,
+  event,
+  KEYS,
+  me,
+  MORE_KEYS,
+  offer,
+  renderConsole,
+  stripSgr,
+  T0,
+  welcome,
+} from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
@@ -51,6 +62,27 @@ describe("the footer", () => {
     // What would not act is not offered: no pending offer, nothing to dismiss.
     expect(line).not.toContain("accept");
     expect(line).not.toContain("dismiss");
+  });
+
+  it("UX footer: a rep in another rep's conference is offered Alt+X leave, not Alt+E end, which says whose it is", async () => {
+    const bob = me({ id: "bob", name: "Bob Okafor" });
+    const c1 = conversation("c1", {
+      state: "active",
+      ownerId: "alice",
+      ownerName: "Alice Moreau",
+      participants: ["bob"],
+    });
+    ui = await renderConsole({ welcome: welcome([c1], [], bob), columns: 150 });
+    await ui.press(KEYS.alt("1"));
+    const frame = await ui.waitForFrame((f) => f.includes("[Conference]"), "the conference");
+    expect(footer(frame)).toContain("Alt+X leave");
+    expect(footer(frame)).not.toContain("Alt+E end");
+    await ui.press(KEYS.alt("e"));
+    await ui.waitForFrame(
+      (f) => f.includes("You are in Alice Moreau's conference: they end it; Alt+X leaves it (then your wrap-up)."),
+      "whose it is to end",
+    );
+    expect(ui.client.ofType("end")).toEqual([]);
   });
 
   it("UX help: F1 is reachable while a picker is open, and in the monitor while typing a filter", async () => {

@@ -29,6 +29,7 @@ import {
   conversationSummary,
   currentOffer,
   cursorIn,
+  isConferenceGuest,
   isConsulting,
   offerCountdown,
   serverNow,
@@ -167,6 +168,10 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         return state.picker?.kind === "transfer";
       case "consulting":
         return session !== undefined && isConsulting(session.view, state.me?.id);
+      case "conference-guest":
+        return session !== undefined && isConferenceGuest(session.view, state.me?.id);
+      case "ends":
+        return holds("session") && !isConferenceGuest(session!.view, state.me?.id);
     }
   };
 

@@ -3,7 +3,7 @@
 // refused first, with the reason, when the conversation's state or the rep's part in it does not allow it.
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { OfferView } from "../../protocol/views.js";
-import { currentOffer, isConsulting, sessionTitle } from "../mirror/selectors.js";
+import { currentOffer, isConferenceGuest, isConsulting, sessionTitle } from "../mirror/selectors.js";
 import type { ConsoleContext } from "./context.js";
 import { openWrapUp } from "./pickers.js";
 
@@ -54,6 +54,11 @@ export async function endConversation(context: ConsoleContext): Promise<void> {
     );
   if (session.view.wrapUpBy.includes(meId))
     return openWrapUp(context, session.id, session.view.customerEnded ? "customer_ended" : "end");
+  if (isConferenceGuest(session.view, meId))
+    return context.flash(
+      `You are in ${sanitizeLine(session.view.ownerName ?? "the rep")}'s conference: they end it; Alt+X leaves it (then your wrap-up).`,
+      "warn",
+    );
   if (session.draft.trim()) context.flash("Your unsent draft stays in this session.", "warn");
   if (await context.call({ type: "end", conversationId: session.id })) openWrapUp(context, session.id, "end");
 }

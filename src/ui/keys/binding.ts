@@ -7,7 +7,17 @@ import type { Mode } from "./modes.js";
  * keys that would do something now. Each app says which of these hold.
  */
 export type Need =
-  "offer" | "session" | "owned-active" | "persistent" | "closed-session" | "transfer-picker" | "consulting";
+  | "offer"
+  | "session"
+  | "owned-active"
+  | "persistent"
+  | "closed-session"
+  | "transfer-picker"
+  | "consulting"
+  /** A rep invited into another rep's conversation (a conference): they leave it; its owner ends it. */
+  | "conference-guest"
+  /** The focused conversation is the rep's to end: theirs, not as a consultant or a conference guest. */
+  | "ends";
 
 export interface Binding {
   id: CommandId;

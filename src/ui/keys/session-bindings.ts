@@ -80,6 +80,8 @@ export const SESSION_BINDINGS: Binding[] = [
     modes: ["composer"],
     description: "leave the conference (then wrap-up)",
     slash: "/endconference",
+    hint: true,
+    needs: ["conference-guest"],
   },
   {
     id: "end",
@@ -88,7 +90,7 @@ export const SESSION_BINDINGS: Binding[] = [
     description: "end the conversation with a wrap-up reason",
     slash: "/end",
     hint: true,
-    needs: ["session"],
+    needs: ["ends"],
   },
   {
     id: "close",

@@ -130,6 +130,11 @@ export function stateLabel(session: Session, meId: string | undefined): string {
   return { open: "Open", active: "Active", waiting: "Waiting", wrapup: "Wrap-up", closed: "Closed" }[v.state];
 }
 
+/** The rep was invited into another rep's Active conversation (a conference): they leave it, its owner ends it. */
+export function isConferenceGuest(view: ConversationView, meId: string | undefined): boolean {
+  return meId !== undefined && view.state === "active" && view.ownerId !== meId && view.participants.includes(meId);
+}
+
 /** Lines an offer's preview shows, as the server's offer view does. */
 const OFFER_PREVIEW_MESSAGES = 3;
 

@@ -8,7 +8,7 @@ import { fg } from "../../theme/theme.js";
 /** Footer words where the binding's own label or first word would not say it. */
 const SHORT: Partial<Record<CommandId, string>> = {
   conference: "conference",
-  "end-conference": "end conf",
+  "end-conference": "leave",
   presence: "presence",
   "next-attention": "attention",
   "toggle-pane": "pane",
