@@ -82,12 +82,13 @@ describe("quick replies", () => {
       (f) => stripSgr(f).includes("› Thanks! Hi Dana, order <order number> ships from Leeds by <date>."),
       "the reply inserted after the typed text",
     );
-    // Several in one message: a second one at the cursor.
-    await ui.press(" ");
+    // Several in one message: a second one at the cursor, a space apart from the first. The count is the message's:
+    // the refund reply has no prompt of its own, the order's two are still to fill.
     await ui.press(KEYS.alt("i"));
     await ui.press("refund");
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => stripSgr(f).includes("Your refund is on"), "a second reply");
+    expect(screen(ui)).toContain("2 parameters to fill: Tab goes to each.");
     const draft = () => ui!.store.getState().sessions.c1!.draft;
     expect(draft()).toBe(
       "Thanks! Hi Dana, order <order number> ships from Leeds by <date>. Your refund is on its way.",

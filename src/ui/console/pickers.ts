@@ -186,10 +186,17 @@ export async function selectPicked(context: ConsoleContext): Promise<void> {
       const field = { kind: "draft", id: session.id } as const;
       const editor = editorFor(session.draft, context.state.editors[fieldKey(field)]);
       const text = (item as PickerItem & { text?: string }).text ?? "";
-      context.store.dispatch({ type: "edit", field, editor: insert(editor, text, true) });
-      const prompts = placeholders(text).length;
+      // After a word (a reply inserted before, or typed text), a space keeps the two apart.
+      const before = editor.text.slice(0, editor.cursor);
+      const joined = before === "" || /\s$/.test(before) ? text : ` ${text}`;
+      const next = insert(editor, joined, true);
+      context.store.dispatch({ type: "edit", field, editor: next });
+      // Every prompt of the message, not only this reply's: what is left to fill before it can be sent.
+      const prompts = placeholders(next.text).length;
       if (prompts > 0)
-        context.flash(`${prompts === 1 ? "1 parameter" : `${prompts} parameters`} to fill: Tab goes to it.`);
+        context.flash(
+          prompts === 1 ? "1 parameter to fill: Tab goes to it." : `${prompts} parameters to fill: Tab goes to each.`,
+        );
       return;
     }
     case "switcher":
