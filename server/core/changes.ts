@@ -274,7 +274,9 @@ export function changesFor(
     const shown = viewer.role === "supervisor" ? [...new Set(concerned)].sort() : concerned.includes(me) ? [me] : [];
     for (const id of shown) {
       const u = state.users[id];
-      if (u && !given.again("user", id)) changes.push({ kind: "user", user: userView(u, state.org.presenceReasons) });
+      // A user the org removed is no one's to see: the `configured` change that removed them lists who is left.
+      if (u && !u.deleted && !given.again("user", id))
+        changes.push({ kind: "user", user: userView(u, state.org.presenceReasons) });
     }
   }
   return changes;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { audienceOf } from "../../server/core/audience.js";
 import { changesFor } from "../../server/core/changes.js";
 import { droppedBy } from "../../server/core/decide/admin.js";
-import { CoreHarness, system, testOrg } from "../helpers/core.js";
+import { CoreHarness, rep, supervisor, system, testOrg } from "../helpers/core.js";
 
 describe("a new org applied to a running state", () => {
   it("SPEC L4: configure deletes what the new org no longer lists, aborting its conversations, and names it", () => {
@@ -58,5 +58,18 @@ describe("a new org applied to a running state", () => {
     expect(sam.map((c) => (c.kind === "user" ? c.user.id : c.kind))).toEqual(["org", "alice", "bob", "carol", "sam"]);
 
     expect(changesFor(core.state, event, { role: "customer", key: "visitor:1" }, new Set())).toEqual([]);
+  });
+
+  it("a removed rep's later changes (their aborted conversation force-closed) reach no supervisor: the team view let them go", () => {
+    const core = new CoreHarness();
+    core.available("bob");
+    const id = core.start("live", "Hello");
+    core.ok(rep("bob"), { type: "accept", offerId: core.offerFor("bob", id)! });
+    const base = testOrg();
+    core.ok(system, { type: "configure", org: testOrg({ users: base.users.filter((u) => u.id !== "bob") }) });
+    core.ok(supervisor(), { type: "force_close", conversationId: id });
+    const closed = core.events("closed").at(-1)!;
+    const sam = changesFor(core.state, closed, { role: "supervisor", id: "sam" }, new Set([id]));
+    expect(sam.filter((c) => c.kind === "user").map((c) => (c.kind === "user" ? c.user.id : ""))).not.toContain("bob");
   });
 });
