@@ -52,6 +52,15 @@ describe("keys arriving together", () => {
     expect(stripSgr(ui.frame())).not.toContain("to Waiting?");
   });
 
+  it("UX: two Escapes in one read are two: help's filter is cleared, then help closes", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press("\x1bOP"); // F1
+    await ui.press("wrap");
+    await ui.waitForFrame((f) => stripSgr(f).includes("filter: wrap"), "help filtered");
+    await ui.press(`${KEYS.escape}${KEYS.escape}`);
+    await ui.waitForFrame((f) => !stripSgr(f).includes("filter:"), "help closed");
+  });
+
   it("SPEC SV5: in the monitor, /id:c18 and Enter in one read keep the filter; A and Enter then assign c18, the row shown", async () => {
     mon = await floor();
     await mon.press("/id:c18\r");

@@ -84,7 +84,7 @@ const CSI_TILDE: Record<string, Partial<Key>> = {
 
 /** An escape sequence (one event of Ink's) as a key press, or null when it is no key we know. */
 export function sequencePress(seq: string): KeyPress | null {
-  if (seq === "\x1b" || seq === "\x1b\x1b") return { input: "", key: noKey({ escape: true }) };
+  if (seq === "\x1b") return { input: "", key: noKey({ escape: true }) };
   if (seq === "\x1bOP" || seq === "\x1b[11~" || seq === "\x1b[[A") return { input: "", key: noKey(), fn: "F1" };
   // Alt held: ESC before the sequence (ESC ESC [A), or ESC before one character (ESC y, ESC Enter).
   const alt = seq.startsWith("\x1b\x1b");
@@ -136,6 +136,8 @@ export class KeyReader {
       return [];
     }
     if (FOCUS_REPORTS.has(event)) return [];
+    // Two Escapes a busy terminal joined into one read are two presses (Alt+Esc, which sends the same, means nothing).
+    if (event === "\x1b\x1b") return [sequencePress("\x1b")!, sequencePress("\x1b")!];
     if (event.startsWith("\x1b")) {
       const press = sequencePress(event);
       return press ? [press] : [];
