@@ -100,7 +100,9 @@ describe("a supervisor sets a rep's presence from the team view", () => {
   it("SPEC SV2: a reason goes with the presence: Alice to Away · Meeting", async () => {
     ui = await teamView(true);
     await ui.press("p");
-    await ui.waitForFrame((f) => f.includes("Set Alice Moreau's presence to"), "the dialog");
+    const dialog = await ui.waitForFrame((f) => f.includes("Set Alice Moreau's presence to"), "the dialog");
+    // One list: no Queues / Reps to switch between.
+    expect(dialog).not.toContain("Tab switch");
     await type(ui, "meeting");
     await ui.waitForFrame((f) => f.includes("1. ○ Away · Meeting"), "filtered");
     await ui.press(KEYS.enter);

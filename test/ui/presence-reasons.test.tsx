@@ -68,6 +68,30 @@ describe("presence reasons in the console", () => {
     expect(windowTitle(ui.store.getState())).toBe("cc-agent · ◐ Busy · Lunch");
   });
 
+  it("SPEC S2: more presences than nine rows: the arrows reach every one, the list scrolls, and the footer says how many", async () => {
+    const many: OrgView = {
+      ...REASONS,
+      presenceReasons: {
+        ...REASONS.presenceReasons,
+        away: ["Meeting", "Break", "Technical issue", "Coaching", "Team huddle"].map((label) => ({
+          id: label.toLowerCase().replace(" ", "-"),
+          label,
+        })),
+      },
+    };
+    const w = welcome([], [], me());
+    ui = await renderConsole({ welcome: { ...w, snapshot: { ...w.snapshot!, org: many } } });
+    await ui.press(KEYS.alt("p"));
+    let frame = await ui.waitForFrame((f) => f.includes("↓ 3 more"), "the first nine, and how many below");
+    expect(frame).toContain("12 in all: ↑↓ or type to filter");
+    for (let i = 0; i < 11; i++) await ui.press(KEYS.down);
+    frame = await ui.waitForFrame((f) => f.includes("12. ○ Away · Team huddle"), "the last one, scrolled to");
+    expect(frame).toContain("↑ 3 more");
+    expect(frame).not.toContain("1. ● Available");
+    await ui.press(KEYS.enter);
+    expect(ui.client.sent).toEqual([{ type: "presence", presence: "away", reasonId: "team-huddle" }]);
+  });
+
   it("SPEC S2: /status away meeting from Home sends Away with the reason; an unknown reason opens the dialog filtered", async () => {
     ui = await renderConsole({ welcome: withReasons() });
     await ui.waitForFrame((f) => f.includes("● Available"), "the status bar");

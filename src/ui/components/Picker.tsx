@@ -32,6 +32,10 @@ export function Picker(props: {
 }) {
   const { theme } = props;
   const preview = props.items[props.index]?.preview;
+  // At most ROWS rows, scrolled so that the highlighted one shows; the numbers stay the items' own (1–9 choose).
+  const first = Math.max(0, Math.min(props.index - (ROWS - 1), props.items.length - ROWS));
+  const shown = props.items.slice(first, first + ROWS);
+  const below = props.items.length - first - shown.length;
   return (
     <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
       <Text bold>
@@ -42,7 +46,9 @@ export function Picker(props: {
         filter: <WithCursor text={props.filter} cursor={props.cursor ?? props.filter.length} />
       </Text>
       {props.items.length === 0 ? <Text {...fg(theme.muted)}>nothing matches</Text> : null}
-      {props.items.slice(0, 9).map((item, i) => {
+      {first > 0 ? <Text {...fg(theme.muted)}>↑ {first} more</Text> : null}
+      {shown.map((item, at) => {
+        const i = first + at;
         const marks = item.badge !== undefined || item.alert !== undefined;
         const tail = `${item.detail ? ` · ${item.detail}` : ""}${item.disabled ? ` (${item.disabled})` : ""}`;
         // The highlighted row is one plain inverse bar: none of the row's own colours inside it.
@@ -73,6 +79,7 @@ export function Picker(props: {
           </Text>
         );
       })}
+      {below > 0 ? <Text {...fg(theme.muted)}>↓ {below} more</Text> : null}
       {props.items[props.index]?.hint ? (
         <Text {...fg(theme.accent)} wrap="truncate-end">
           {props.items[props.index]!.hint}
@@ -87,6 +94,9 @@ export function Picker(props: {
     </Box>
   );
 }
+
+/** Rows a picker shows at once. */
+const ROWS = 9;
 
 /** Filter by every word of the query, case-insensitive. */
 export function filterItems<T extends { label: string }>(items: T[], query: string): T[] {

@@ -82,7 +82,7 @@ function PickerOverlay(props: { state: UiState; theme: Theme }) {
           : picker.kind === "quickreply"
             ? "Enter inserts at the cursor · Esc closes"
             : picker.kind === "presence" && items.length > 9
-              ? `${items.length - 9} more: type to filter · Esc closes`
+              ? `${items.length} in all: ↑↓ or type to filter · Esc closes`
               : picker.kind === "history"
                 ? "Enter opens it read-only · Esc closes"
                 : "Esc closes",

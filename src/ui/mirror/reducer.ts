@@ -447,7 +447,7 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, picker: action.picker };
     case "move-picker": {
       const picker = state.picker;
-      const count = picker ? Math.min(9, pickerItems(state, picker).length) : 0;
+      const count = picker ? pickerItems(state, picker).length : 0;
       if (!picker || count === 0) return state;
       return { ...state, picker: { ...picker, index: (((picker.index + action.delta) % count) + count) % count } };
     }

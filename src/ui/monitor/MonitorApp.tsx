@@ -16,6 +16,7 @@ import { Picker } from "../components/Picker.js";
 import { Thread, visibleMessages } from "../components/Thread.js";
 import { earlierLine } from "../mirror/earlier.js";
 import { fitHints, fitHintSlots, hintBindings, hintItems, hintText } from "../keys/hints.js";
+import type { Need } from "../keys/binding.js";
 import type { Mode } from "../keys/modes.js";
 import { conversationSummary, cursorIn } from "../mirror/selectors.js";
 import type { Session } from "../mirror/state.js";
@@ -488,7 +489,9 @@ function ForceCloseDialog(props: { state: MonitorState; theme: Theme }) {
 function MonitorFooter(props: { state: MonitorState; mode: Mode; hint: string | null; theme: Theme }) {
   const { theme, mode } = props;
   const table = mode === "monitor" || mode === "monitor-team" || mode === "monitor-watch" || mode === "monitor-compose";
-  const hints = hintBindings(mode);
+  // Tab switches Queues / Reps in the assign and transfer pickers only (the presence picker has one list).
+  const holds = (need: Need): boolean => need !== "transfer-picker" || props.state.picker?.kind !== "presence";
+  const hints = hintBindings(mode, holds);
   const columns = props.state.base.size.columns;
   // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off; whole hints only.
   const reasons = hints.map((b) => availability(props.state, b.id));
@@ -513,7 +516,7 @@ function MonitorFooter(props: { state: MonitorState; mode: Mode; hint: string | 
       })}
     </Text>
   ) : (
-    fitHints(hintItems(mode), columns)
+    fitHints(hintItems(mode, holds), columns)
   );
   return <Footer flash={props.state.base.flash} hint={props.hint} keys={keys} theme={theme} />;
 }

@@ -294,7 +294,7 @@ function step(state: MonitorState, action: MonitorAction): MonitorState {
       return { ...state, picker: action.picker };
     case "move-picker": {
       const picker = state.picker;
-      const count = picker ? Math.min(9, monitorPickerItems(state, picker).length) : 0;
+      const count = picker ? monitorPickerItems(state, picker).length : 0;
       if (!picker || count === 0) return state;
       return { ...state, picker: { ...picker, index: (((picker.index + action.delta) % count) + count) % count } };
     }
