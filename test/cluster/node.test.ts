@@ -116,7 +116,7 @@ describe("cluster nodes on one Postgres database", () => {
         token: "dana-token-0123456789abcdef",
       };
       writeFileSync(orgFile, JSON.stringify({ ...org, users: [...org.users, dana] }), { mode: 0o600 });
-      expect(await b.reloadOrg()).toEqual({ ok: true, changed: true, removed: [] });
+      expect(await b.reloadOrg()).toEqual({ ok: true, changed: true, removed: [], org: org.name });
 
       // Committed by the leader: its own clients hear of Dana.
       await waitFor(() => samOnLeader.users.get("dana"), "the leader's supervisor to see Dana");
