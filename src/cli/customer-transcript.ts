@@ -1,6 +1,7 @@
 // What the customer's terminal shows of the chat: its lines, notices and errors, and the prompt. On a TTY a line is
 // printed above the prompt, which is redrawn; piped, one line per message or event, your own not echoed.
 // Every string that came from the server is sanitised before it is written.
+import { customerSystemText } from "../protocol/customer-wording.js";
 import { clearLine, cursorTo } from "node:readline";
 import type { Interface } from "node:readline";
 import { ENDING_MESSAGE_CODES } from "../protocol/wire.js";
@@ -108,7 +109,7 @@ export class ChatTranscript {
 
   private render(m: MessageView): string | null {
     const time = `[${hhmm(m.at)}]`;
-    if (m.author.role === "system") return `${time} * ${sanitizeLine(m.text)}`;
+    if (m.author.role === "system") return `${time} * ${sanitizeLine(customerSystemText(m))}`;
     if (m.author.role === "customer") {
       // Piped: what this process sent is not echoed; history and other devices' messages are.
       if (!this.tty && m.clientId !== undefined && this.sentClientIds.has(m.clientId)) return null;

@@ -1,5 +1,6 @@
 // What the widget writes for people: times, initials, the customer's own wording of system messages, and the
 // transcript the customer can keep. Pure functions of their arguments (the local time zone aside).
+import { customerSystemText } from "../protocol/customer-wording.js";
 import type { MessageView } from "../protocol/views.js";
 
 /** A message as the widget holds it: from the server, or written here and not yet confirmed. */
@@ -41,8 +42,7 @@ export function initials(name: string): string {
 
 /** A system message as the customer reads it: the end they asked for is theirs, not "Customer ended…". */
 export function systemText(message: DisplayMessage): string {
-  if (message.code === "customer_ended") return "You ended the chat.";
-  return message.text;
+  return customerSystemText(message);
 }
 
 /** Who wrote a message, as the customer reads it ("" for the system). */

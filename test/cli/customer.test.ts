@@ -169,7 +169,8 @@ describe("cc-agent customer, piped", () => {
     customer.write("");
     expect(await customer.exited()).toBe(0);
     expect(customer.lines).toContainEqual(expect.stringMatching(line(String.raw`\* No rating given\. Goodbye\.`)));
-    expect(customer.lines).toContainEqual(expect.stringMatching(line(String.raw`\* Customer ended the conversation`)));
+    // The customer reads their own end in their words, not the rep's third person.
+    expect(customer.lines).toContainEqual(expect.stringMatching(line(String.raw`\* You ended the chat\.`)));
     await waitFor(() => alice.conversations.get(conversationId)?.customerEnded, "the rep sees the customer ended it");
     expect(alice.conversations.get(conversationId)?.state).toBe("wrapup");
     expect(customer.lines.join("\n")).not.toContain("\u001b");
