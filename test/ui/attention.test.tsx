@@ -92,8 +92,8 @@ describe("attention", () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")], [], me({ presence: "rona" })) });
     const hint = ui.frame().split("\n").at(-2)!;
     // One warning sign, the footer's: the text does not bring a second.
-    expect(stripSgr(hint)).toMatch(/^⚠ RONA: you missed an offer/);
-    expect(colourAt(hint, "RONA: you missed")).toBe("31");
+    expect(stripSgr(hint)).toMatch(/^⚠ RONA: Alt+P or \/status available/);
+    expect(colourAt(hint, "RONA: Alt+P")).toBe("31");
   });
 
   it("SPEC S9: the offer card says how the customer feels before the rep accepts, red with ! past the threshold", async () => {

@@ -64,6 +64,26 @@ describe("the footer", () => {
     expect(line).not.toContain("dismiss");
   });
 
+  it("UX footer: while the composer holds text the switcher's hint is Alt+K (Ctrl+K then deletes to the end of the line)", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]), columns: 150 });
+    await ui.press(KEYS.alt("1"));
+    let frame = await ui.waitForFrame((f) => f.includes("Visitor 1 [Active]"), "the session");
+    expect(footer(frame)).toContain("Ctrl+K switch");
+    await ui.press("half a thought");
+    frame = await ui.waitForFrame((f) => footer(f).includes("Alt+K switch"), "the key that acts while typing");
+    expect(footer(frame)).not.toContain("Ctrl+K");
+  });
+
+  it("UX footer: no quick reply offered in wrap-up, where nothing can be sent", async () => {
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { state: "wrapup", wrapUpBy: ["alice"] })]),
+      columns: 150,
+    });
+    await ui.press(KEYS.alt("1"));
+    const frame = await ui.waitForFrame((f) => f.includes("[Wrap-up]"), "the session in wrap-up");
+    expect(footer(frame)).not.toContain("quick reply");
+  });
+
   it("UX footer: a rep in another rep's conference is offered Alt+X leave, not Alt+E end, which says whose it is", async () => {
     const bob = me({ id: "bob", name: "Bob Okafor" });
     const c1 = conversation("c1", {

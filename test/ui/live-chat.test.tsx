@@ -110,11 +110,10 @@ describe("live chat (L)", () => {
   });
 
   it("SPEC L2: RONA is shown in words with the way back; choosing Available in the presence picker sends presence", async () => {
-    ui = await renderConsole({ welcome: welcome([], [], me({ presence: "rona" })) });
+    // At 80 columns: the way back is whole on the hint line.
+    ui = await renderConsole({ welcome: welcome([], [], me({ presence: "rona" })), columns: 80, rows: 24 });
     let frame = await ui.waitForFrame((f) => f.includes("⚠ RONA"), "RONA in the header");
-    expect(frame).toContain(
-      "RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.",
-    );
+    expect(frame).toContain("RONA: Alt+P or /status available to get offers again (you missed one).");
     await ui.press(KEYS.alt("p"));
     frame = await ui.waitForFrame((f) => f.includes("Presence") && f.includes("1. ● Available"), "the presence picker");
     expect(frame).toContain("◐ Busy");

@@ -23,7 +23,7 @@ import { historyLine } from "./history.js";
 import { COLLAPSE_BELOW, sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
-import { hintBindings } from "../keys/hints.js";
+import { hintBindings, shownWhileTyping } from "../keys/hints.js";
 import type { Need } from "../keys/binding.js";
 import {
   conversationSummary,
@@ -134,13 +134,15 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
   const mode = modeOf(state);
   const session = state.focus === "home" ? undefined : state.sessions[state.focus];
   const now = serverNow(state);
+  const typing = (mode === "composer" ? (session?.draft ?? "") : mode === "home" ? state.homeDraft : "") !== "";
 
   const selectedHint = attentionHint(state);
   const ronaHint: Hint | null =
     state.me?.presence === "rona"
       ? {
           // The footer draws an alert's ⚠ itself.
-          text: `RONA: you missed an offer and get none until you set yourself Available — Alt+P or /status available.`,
+          // The way out first: at 80 columns the end of the line is cut.
+          text: "RONA: Alt+P or /status available to get offers again (you missed one).",
           level: "alert",
         }
       : null;
@@ -170,6 +172,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         return session !== undefined && isConsulting(session.view, state.me?.id);
       case "conference-guest":
         return session !== undefined && isConferenceGuest(session.view, state.me?.id);
+      case "writable":
+        return holds("session") && session!.view.state === "active";
       case "ends":
         return holds("session") && !isConferenceGuest(session!.view, state.me?.id);
     }
@@ -349,7 +353,11 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 : "Press Ctrl+C again to quit (you will be set Offline); any other key goes on."}
             </Text>
           ) : (
-            <Hints bindings={hintBindings(mode, holds)} width={columns} theme={theme} />
+            <Hints
+              bindings={hintBindings(mode, holds).map((b) => shownWhileTyping(b, mode, typing))}
+              width={columns}
+              theme={theme}
+            />
           )
         }
         theme={theme}

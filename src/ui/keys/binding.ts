@@ -17,7 +17,9 @@ export type Need =
   /** A rep invited into another rep's conversation (a conference): they leave it; its owner ends it. */
   | "conference-guest"
   /** The focused conversation is the rep's to end: theirs, not as a consultant or a conference guest. */
-  | "ends";
+  | "ends"
+  /** The focused conversation takes messages now (Active). */
+  | "writable";
 
 export interface Binding {
   id: CommandId;

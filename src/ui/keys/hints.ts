@@ -14,6 +14,17 @@ export function hintBindings(mode: Mode, holds: (need: Need) => boolean = () => 
   return [...items.filter((b) => b !== help), ...(help ? [help] : [])];
 }
 
+/**
+ * A binding as the footer shows it while the field holds text: when a text-editing binding takes its first key then
+ * (Ctrl+K deletes to the end of the line), the key that still acts comes first (Alt+K).
+ */
+export function shownWhileTyping(b: Binding, mode: Mode, fieldHasText: boolean): Binding {
+  if (!fieldHasText || b.keys.length < 2) return b;
+  const first = b.keys[0]!;
+  const taken = bindingsFor(mode).some((other) => other !== b && other.whenText && other.keys.includes(first));
+  return taken ? { ...b, keys: [...b.keys.slice(1), first] } : b;
+}
+
 export function hintItems(mode: Mode, holds?: (need: Need) => boolean): string[] {
   return hintBindings(mode, holds).map(hintText);
 }

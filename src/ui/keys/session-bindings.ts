@@ -183,7 +183,7 @@ export const SESSION_BINDINGS: Binding[] = [
     slash: "/q",
     hint: true,
     label: "quick reply",
-    needs: ["session"],
+    needs: ["writable"],
   },
   {
     id: "history",
