@@ -92,7 +92,7 @@ describe("attention", () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")], [], me({ presence: "rona" })) });
     const hint = ui.frame().split("\n").at(-2)!;
     // One warning sign, the footer's: the text does not bring a second.
-    expect(stripSgr(hint)).toMatch(/^⚠ RONA: Alt+P or \/status available/);
+    expect(stripSgr(hint)).toMatch(/^⚠ RONA: Alt\+P or \/status available/);
     expect(colourAt(hint, "RONA: Alt+P")).toBe("31");
   });
 
