@@ -91,6 +91,22 @@ describe("live chat (L)", () => {
     expect(frame).toMatch(/▁ very negative !/);
   });
 
+  it("SPEC P12: a parked persistent chat routed back because its customer wrote again is offered as the customer back, not as new", async () => {
+    const o = offer("o1", "c7", { customerName: "Pat Persist" });
+    const c7 = conversation("c7", {
+      title: "Pat Persist",
+      state: "open",
+      mode: "persistent",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: "bob",
+    });
+    ui = await renderConsole({ welcome: welcome([c7], [o]) });
+    const frame = await ui.waitForFrame((f) => f.includes("Pat Persist ·"), "the offer card");
+    expect(frame).toContain("◆ Customer back: Pat Persist");
+    expect(frame).not.toContain("New conversation");
+  });
+
   it("SPEC L1: the countdown follows the server's clock, not the terminal's", async () => {
     // The server's clock is 10 s ahead of this terminal.
     ui = await renderConsole({

@@ -29,6 +29,8 @@ export function OfferCard(props: {
   now: number;
   countdown: number;
   more: number;
+  /** The conversation was handled before (it has a last owner): routed back, not new. */
+  returning?: boolean;
   /** Outer width in cells, borders included. */
   width: number;
   theme: Theme;
@@ -37,7 +39,9 @@ export function OfferCard(props: {
   const urgent = props.countdown <= 10;
   // Borders and the padding either side.
   const inner = Math.max(10, props.width - 4);
-  const head = `${GLYPH.offer} ${KIND[offer.kind]}${offer.proactive ? ` ${GLYPH.proactive} proactive` : ""}: `;
+  // A routed conversation someone handled before (a persistent chat whose customer wrote again) is not new.
+  const kind = offer.kind === "route" && props.returning ? "Customer back" : KIND[offer.kind];
+  const head = `${GLYPH.offer} ${kind}${offer.proactive ? ` ${GLYPH.proactive} proactive` : ""}: `;
   const queue = ` · ${plainLine(offer.queueName)}${offer.byName ? ` · from ${plainLine(offer.byName)}` : ""}`;
   // The customer's name keeps at least 12 cells; the queue and who sent it are cut after it.
   const nameRoom = Math.max(12, inner - cellWidth(head) - cellWidth(queue));
