@@ -127,7 +127,7 @@ function columns(by: GroupBy): Column[] {
   if (by === "rep") {
     list.push({ title: "occupancy", cell: (r) => pct(r.occupancy) });
     list.push({
-      title: "presence h:mm",
+      title: "presence",
       cell: (r) =>
         r.presenceSeconds === null
           ? ""
@@ -139,9 +139,10 @@ function columns(by: GroupBy): Column[] {
   return list;
 }
 
+/** "0h02", "21h28": a duration, as the console writes one past an hour, never to be read as a time of day. */
 function hoursMinutes(seconds: number): string {
   const minutes = Math.round(seconds / 60);
-  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}`;
 }
 
 /** A plain-text table, columns as wide as their widest cell (measured in terminal cells), no colour. */

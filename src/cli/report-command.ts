@@ -5,7 +5,7 @@ import { InvalidArgumentError, Option } from "commander";
 import stringWidth from "string-width";
 import type { GroupBy } from "../../server/reports/report.js";
 import { exitWithCode2OnFlagErrors, flagError } from "./local-server.js";
-import { localMidnight } from "../ui/text/time.js";
+import { clock, localMidnight } from "../ui/text/time.js";
 
 /** Every grouping (the compiler checks the list against GroupBy; this module loads nothing of the server at start). */
 const GROUPS: Record<GroupBy, true> = { queue: true, rep: true, workstream: true, day: true, hour: true };
@@ -78,7 +78,8 @@ export function registerReportCommand(program: Command): void {
         if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else if (flags.csv) process.stdout.write(renderCsv(report));
         else {
-          const span = `${new Date(from).toLocaleString()} – ${new Date(Math.min(to, now)).toLocaleString()}`;
+          // Times as every screen of the product writes them (the terminal's locale; 24-hour in the POSIX one).
+          const span = `${clock().dateTime(from)} – ${clock().dateTime(Math.min(to, now))}`;
           process.stdout.write(`Report by ${flags.by}, ${span}\n\n${renderTable(report, stringWidth)}`);
         }
       } finally {

@@ -50,7 +50,8 @@ async function serverWithTraffic(): Promise<{ server: RunningServer; dataFile: s
 }
 
 function run(...args: string[]): CliProcess {
-  const cli = new CliProcess(["report", ...args]);
+  // The POSIX locale, whatever this machine's: times are then 24-hour, as on every screen of the product.
+  const cli = new CliProcess(["report", ...args], { LC_ALL: "C" });
   cleanups.push(() => cli.kill());
   return cli;
 }
@@ -85,10 +86,13 @@ describe("cc-agent report", () => {
     const table = run("--data", dataFile, "--by", "rep");
     expect(await table.exited()).toBe(0);
     const lines = table.stdout.split("\n");
-    expect(lines[0]).toMatch(/^Report by rep, /);
+    // The period in the product's way of writing times: "7 Dec 2026, 00:00 – 7 Dec 2026, 21:28".
+    expect(lines[0]).toMatch(/^Report by rep, \d{1,2} \w{3} \d{4}, 00:00 – \d{1,2} \w{3} \d{4}, \d\d:\d\d$/);
     expect(lines[2]).toMatch(/^rep\s+offered\s+answered\s+abandoned\s+ASA s/);
     expect(lines.find((l) => l.startsWith("alice"))).toMatch(/^alice\s+1\s+1\s+/);
     expect(table.stdout).toContain("occupancy");
+    // Time in each presence is a duration ("offline 9h12"), not a time of day.
+    expect(lines.find((l) => l.startsWith("alice"))).toMatch(/ offline \d+h\d\d/);
     // eslint-disable-next-line no-control-regex -- no colour at all
     expect(table.stdout).not.toMatch(/\x1b\[/);
   });
