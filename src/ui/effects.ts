@@ -117,7 +117,10 @@ export abstract class Effects<S, A, O extends EffectsOptions> {
     try {
       return await this.client.request(body);
     } catch (error) {
-      this.flash((error as Error).message, "error");
+      // Unanswered while the connection is down: the client keeps the request and sends it once back.
+      if ((error as { code?: string }).code === "request/timeout")
+        this.flash("No answer yet: it goes to the server once the connection is back; nothing to do again.", "warn");
+      else this.flash((error as Error).message, "error");
       return null;
     }
   }

@@ -173,6 +173,21 @@ describe("notes", () => {
     await ui.waitForFrame((f) => !stripSgr(f).includes("› Called the courier"), "the composer emptied");
   });
 
+  it("offline, a note is said to be saved once the connection is back, and is not put back to be saved twice", async () => {
+    ui = await chatWithReplies();
+    ui.client.responses.note = Object.assign(new Error("No answer to note in time."), { code: "request/timeout" });
+    await ui.press(KEYS.alt("1"));
+    ui.store.dispatch({ type: "connection", status: "reconnecting" });
+    await ui.press("Called the courier");
+    await ui.press(KEYS.alt("o"));
+    await ui.waitForFrame(
+      (f) => stripSgr(f).includes("No answer yet: it goes to the server once the connection"),
+      "told",
+    );
+    expect(ui.client.ofType("note")).toEqual([{ type: "note", conversationId: "c1", text: "Called the courier" }]);
+    expect(screen(ui)).not.toContain("› Called the courier");
+  });
+
   it("a refused note stays in the composer", async () => {
     ui = await chatWithReplies();
     ui.client.responses.note = Object.assign(new Error("You are not in conversation c1."), {

@@ -100,8 +100,13 @@ export async function note(context: ConsoleContext, text: string, line: string |
     context.flash("Usage: /note text — a note for staff, never shown to the customer.", "warn");
     return false;
   }
+  // Offline, the note waits in the client and is saved once the connection is back: said now, and not put back in
+  // the composer if no answer comes in time (saved twice, else).
+  const offline = context.state.connection !== "online";
+  if (offline) context.flash("Offline: the note is saved once the connection is back.", "warn");
   const result = await context.call({ type: "note", conversationId: session.id, text });
   if (!result) {
+    if (offline) return true;
     restore();
     return false;
   }
