@@ -38,7 +38,8 @@ describe("console resilience", () => {
     // While offline: the customer writes, and the rep types and sends a reply.
     await customer.request({ type: "send", conversationId, text: "second message while you were away" });
     ui.stdin.write("typed while offline");
-    await frame((f) => f.includes("› typed while offline"), "the draft");
+    const offline = await frame((f) => f.includes("› typed while offline"), "the draft");
+    expect(offline).toMatch(/offline: messages are kept and sent when back\s*│/);
     ui.stdin.write("\r");
 
     await frame(

@@ -155,7 +155,8 @@ export function Composer(props: {
       )}
       {length >= COMPOSER_LIMIT * 0.8 || props.offline ? (
         <Text {...fg(over > 0 ? theme.error : theme.warn)} bold={over > 0}>
-          {props.offline ? "offline: messages are kept and sent when back · " : ""}
+          {props.offline ? "offline: messages are kept and sent when back" : ""}
+          {props.offline && length >= COMPOSER_LIMIT * 0.8 ? " · " : ""}
           {length >= COMPOSER_LIMIT * 0.8 ? `${length}/${COMPOSER_LIMIT}` : ""}
           {over > 0 ? ` — ${over} over the limit, shorten it to send` : ""}
         </Text>
