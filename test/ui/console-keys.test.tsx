@@ -34,6 +34,18 @@ describe("Ctrl+C", () => {
     expect(ui.exited).toBe(true);
   });
 
+  it("UX Ctrl+C: the warning says a draft left in another session is lost with the console", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1"), conversation("c2")]) });
+    await ui.press(KEYS.alt("2"));
+    await ui.press("half an answer");
+    await ui.press(KEYS.alt("1"));
+    await ui.press(KEYS.ctrlC);
+    const frame = await ui.waitForFrame((f) => f.includes("Press Ctrl+C again to quit"), "the warning");
+    expect(frame).toContain("Press Ctrl+C again to quit — 1 unsent draft is lost (you will be set Offline)");
+    await ui.press("x");
+    expect(ui.exited).toBe(false);
+  });
+
   it("UX Ctrl+C: two presses that reach the console in one read still quit (a busy terminal joins them)", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.ctrlC + KEYS.ctrlC);

@@ -94,6 +94,15 @@ function PickerOverlay(props: { state: UiState; theme: Theme }) {
   );
 }
 
+/** What the second Ctrl+C would do: drafts not sent are said first (they do not outlive the console). */
+function quitWarning(state: UiState): string {
+  const drafts = Object.values(state.sessions).filter((s) => s.draft.trim() !== "").length;
+  const lost = drafts === 0 ? "" : ` — ${drafts === 1 ? "1 unsent draft is" : `${drafts} unsent drafts are`} lost`;
+  return state.consoles > 1
+    ? `Press Ctrl+C again to quit${lost} (your other console stays signed in); any other key goes on.`
+    : `Press Ctrl+C again to quit${lost} (you will be set Offline); any other key goes on.`;
+}
+
 /** The session's title, cut to leave room for its state, the customer's wait and whether the customer ended it. */
 function TitleLine(props: {
   session: Session;
@@ -349,9 +358,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         keys={
           state.quitArmed ? (
             <Text {...fg(theme.warn)} bold wrap="truncate-end">
-              {state.consoles > 1
-                ? "Press Ctrl+C again to quit (your other console stays signed in); any other key goes on."
-                : "Press Ctrl+C again to quit (you will be set Offline); any other key goes on."}
+              {quitWarning(state)}
             </Text>
           ) : (
             <Hints
