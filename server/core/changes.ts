@@ -245,6 +245,17 @@ export function changesFor(
       for (const u of users) changes.push({ kind: "user", user: userView(u!, state.org.presenceReasons) });
       break;
     }
+    case "closed":
+      // A supervisor's force close: the reps it was taken from are told who closed it (the thread's line is the
+      // customer's too, and says only that it ended).
+      if (c && viewer.role === "rep" && event.by !== me && state.users[event.by]?.role === "supervisor")
+        changes.push({
+          kind: "notice",
+          code: "force_closed",
+          text: `${nameOf(state, event.by)} closed ${conversationView(state, c, false).title}.`,
+          conversationId: c.id,
+        });
+      break;
     case "transfer_ended":
       // L10: the rep who transferred it learns that the target did not take it, and where it went.
       if (event.notAcceptedBy && event.fromRepId === me && c) {

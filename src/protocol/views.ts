@@ -241,6 +241,8 @@ export type NoticeCode =
   | "transfer_not_accepted"
   | "conference_declined"
   | "consult_declined"
+  /** A supervisor force-closed a conversation the rep had. */
+  | "force_closed"
   | "consult_ended"
   | "presence_set"
   /** P12: a parked persistent chat was assigned back to this rep because its customer wrote again. */

@@ -223,6 +223,7 @@ const noticeCode = oneOf<NoticeCode>({
   transfer_not_accepted: true,
   conference_declined: true,
   consult_declined: true,
+  force_closed: true,
   consult_ended: true,
   customer_back: true,
 });
@@ -1108,6 +1109,7 @@ describe("docs/protocol.md", () => {
       transfer_not_accepted: true,
       conference_declined: true,
       consult_declined: true,
+      force_closed: true,
       consult_ended: true,
       customer_back: true,
     };

@@ -59,6 +59,16 @@ describe("a live chat over the wire", () => {
     expect(await refused({ type: "end", conversationId })).not.toContain(conversationId);
   });
 
+  it("SPEC SV8: a rep whose conversation a supervisor force-closes is told who closed it", async () => {
+    const { alice, conversationId, offer } = await offeredChat();
+    await alice.request({ type: "accept", offerId: offer.id });
+    const sam = await connect({ role: "supervisor", token: token("sam") });
+    await sam.request({ type: "force_close", conversationId });
+    const told = await waitFor(() => alice.notices.find((n) => n.code === "force_closed"), "Alice told");
+    expect(told.text).toBe("Sam Rivera closed Visitor 1.");
+    expect(sam.notices.some((n) => n.code === "force_closed")).toBe(false);
+  });
+
   it("SPEC L12: what the customer writes while the offer is pending reaches the rep's thread once they accept", async () => {
     const { alice, customer, conversationId, offer } = await offeredChat();
 
