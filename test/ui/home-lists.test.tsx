@@ -70,6 +70,10 @@ describe("Home's lists", () => {
     await ui.press(PGDN);
     await ui.waitForFrame((f) => f.includes("11. Waiting 11"), "the end of the list");
     expect(ui.frame()).not.toContain(" 1. Waiting 1 ");
+    // Numbers right-aligned: the titles start in one column.
+    const lines = ui.frame().split("\n");
+    const at = (title: string) => lines.find((l) => l.includes(`${title} `))!.indexOf(title);
+    expect(at("Waiting 9")).toBe(at("Waiting 11"));
     await command(ui, "/pick 11");
     await ui.waitForFrame((f) => f.includes("Waiting 11 [Active]"), "the picked conversation");
     expect(ui.client.ofType("pick")).toEqual([{ type: "pick", conversationId: "c111" }]);

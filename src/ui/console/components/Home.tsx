@@ -55,7 +55,9 @@ export function Home(props: { state: UiState; theme: Theme; now: number; width: 
 
   const row = (section: HomeSection, r: HomeRow) => {
     const v = r.view;
-    const number = `${r.number}. `;
+    // Numbers right-aligned in the list's widest, so that titles start in one column ("  9." over "10.").
+    const widest = String(Math.max(...section.shown.map((s) => s.number))).length;
+    const number = `${String(r.number).padStart(widest)}. `;
     const badge = section.list === "mine" ? unreadBadge(r.session?.unread ?? 0) : "";
     const extra =
       section.list === "mine"
