@@ -103,12 +103,12 @@ describe("attention", () => {
     });
     const frame = await ui.waitForFrame((f) => f.includes("New conversation"), "the offer card");
     const line = frame.split("\n").find((l) => stripSgr(l).includes("for Alice Moreau"))!;
-    expect(stripSgr(line)).toMatch(/│ ▂ negative ! · for Alice Moreau · /);
+    expect(stripSgr(line)).toMatch(/│ ▂ negative ! · waiting \d+:\d\d · for Alice Moreau · /);
     expect(colourAt(line, "▂ negative !")).toBe("31");
     ui.unmount();
     ui = await renderConsole({ welcome: welcome([], [offer("o2", "c8", { sentiment: 1 })]) });
     const calm = await ui.waitForFrame((f) => f.includes("New conversation"), "the other card");
-    expect(stripSgr(calm)).toMatch(/│ ▅ slightly positive · for Alice Moreau · /);
+    expect(stripSgr(calm)).toMatch(/│ ▅ slightly positive · waiting \d+:\d\d · for Alice Moreau · /);
     expect(stripSgr(calm)).not.toContain("▂ negative");
   });
 

@@ -138,7 +138,9 @@ describe("consult: the consultant", () => {
   it("declining a consult request says the rep who asked is told, not that the conversation goes to another rep", async () => {
     const bob = me({ id: "bob", name: "Bob Okafor", presence: "busy" });
     ui = await renderConsole({ welcome: welcome([conversation("c1")], [consultOffer()], bob) });
-    await ui.waitForFrame((f) => stripSgr(f).includes("Consult request"), "the offer card");
+    const card = await ui.waitForFrame((f) => stripSgr(f).includes("Consult request"), "the offer card");
+    // A colleague's help with a customer someone answers: no wait to tell.
+    expect(stripSgr(card)).not.toMatch(/· waiting \d/);
     await ui.press(KEYS.alt("n"));
     const frame = stripSgr(await ui.waitForFrame((f) => stripSgr(f).includes("declined"), "the flash"));
     expect(frame).toContain("Consult request declined: Alice Moreau is told.");

@@ -65,6 +65,23 @@ describe("Home's lists", () => {
     expect(ui.client.ofType("pick")).toEqual([]);
   });
 
+  it("an open item's wait counts from the customer's oldest unanswered line, as its offer card does, not from its last queuing", async () => {
+    ui = await renderConsole({ columns: 100, rows: 24, sized: true, welcome: welcome() });
+    const transferred = conversation("c201", {
+      title: "Visitor 2",
+      state: "open",
+      ownerId: null,
+      ownerName: null,
+      lastOwnerId: null,
+      queuedAt: T0 - 60_000,
+      customerWaitingSince: T0 - 600_000,
+    });
+    ui.client.responses.open_items = { items: [transferred] };
+    await ui.press(KEYS.alt("0"));
+    const frame = await ui.waitForFrame((f) => f.includes("1. Visitor 2"), "the open item");
+    expect(frame).toMatch(/1\. Visitor 2 · General · waiting 10m/);
+  });
+
   it("PgDn scrolls the list; /pick 11 then takes the row shown with 11 and names it", async () => {
     ui = await homeWithOpenItems();
     await ui.press(PGDN);

@@ -63,7 +63,8 @@ export function Home(props: { state: UiState; theme: Theme; now: number; width: 
       section.list === "mine"
         ? stateLabel(r.session!, meId)
         : section.list === "open"
-          ? `waiting ${elapsed(now - (v.queuedAt ?? v.createdAt))}`
+          ? // As the offer card counts it: from the customer's oldest unanswered line, else since it was queued.
+            `waiting ${elapsed(now - (v.customerWaitingSince ?? v.queuedAt ?? v.createdAt))}`
           : `Closed ${v.closedAt ? clock().time(v.closedAt) : ""}`.trim();
     const tail = ` · ${truncate(plainLine(v.queueName), 20)} · ${extra}`;
     // Number, title, tail, then the badge and the alert in columns of their own.
