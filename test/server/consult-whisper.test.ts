@@ -13,23 +13,28 @@ const hasText = (text: string) => (f: ServerFrame) => JSON.stringify(f).includes
 const CONSULT_LINE = "Offer the courier claim form, reference CL-7";
 const WHISPER = "Goodwill credit approved, go ahead";
 
+/** Alice (Available) accepts a visitor's live chat; Bob is Busy (a consult costs no capacity). */
+async function aliceHandlesAChat(clock?: ManualClock) {
+  await start({ org: demoOrgFile({ secret: "ab".repeat(32), tokens: {} }), ...(clock ? { clock } : {}) });
+  const alice = await staff("alice");
+  const bob = await staff("bob");
+  await alice.request({ type: "presence", presence: "available" });
+  await bob.request({ type: "presence", presence: "busy" });
+  const customer = await raw({ role: "customer" });
+  customer.sendJson({ type: "start", reqId: "s1", workstream: "live", text: "Parcel lost" });
+  const started = await customer.waitForFrame((f) => f.type === "ack" && f.reqId === "s1", 0, "start ack");
+  const { conversationId, conversationToken } = (started as { result: Record<string, string> }).result as {
+    conversationId: string;
+    conversationToken: string;
+  };
+  await alice.request({ type: "accept", offerId: (await alice.waitForOffer(conversationId)).id });
+  return { alice, bob, customer, conversationId, conversationToken };
+}
+
 describe("consult and whisper over the wire", () => {
   it("the customer's socket never hears of a consult or a whisper: live, on resume from seq 0, nor in a snapshot", async () => {
-    await start({ org: demoOrgFile({ secret: "ab".repeat(32), tokens: {} }) });
-    const alice = await staff("alice");
-    const bob = await staff("bob");
+    const { alice, bob, customer, conversationId, conversationToken } = await aliceHandlesAChat();
     const sam = await staff("sam");
-    await alice.request({ type: "presence", presence: "available" });
-    await bob.request({ type: "presence", presence: "busy" });
-
-    const customer = await raw({ role: "customer" });
-    customer.sendJson({ type: "start", reqId: "s1", workstream: "live", text: "Parcel lost" });
-    const started = await customer.waitForFrame((f) => f.type === "ack" && f.reqId === "s1", 0, "start ack");
-    const { conversationId, conversationToken } = (started as { result: Record<string, string> }).result as {
-      conversationId: string;
-      conversationToken: string;
-    };
-    await alice.request({ type: "accept", offerId: (await alice.waitForOffer(conversationId)).id });
 
     // Consult: Bob (Busy) is asked, accepts, sees the thread and writes to Alice; Alice's capacity alone is used.
     const asked = await alice.request({ type: "consult", conversationId, repId: "bob" });
@@ -106,17 +111,7 @@ describe("consult and whisper over the wire", () => {
 
   it("the rep who asked is told when a consult is declined, or a conference invitation is not answered in time", async () => {
     const clock = new ManualClock();
-    await start({ org: demoOrgFile({ secret: "ab".repeat(32), tokens: {} }), clock });
-    const alice = await staff("alice");
-    const bob = await staff("bob");
-    await alice.request({ type: "presence", presence: "available" });
-    await bob.request({ type: "presence", presence: "busy" });
-    const customer = await raw({ role: "customer" });
-    customer.sendJson({ type: "start", reqId: "s1", workstream: "live", text: "Parcel lost" });
-    await customer.waitForFrame((f) => f.type === "ack" && f.reqId === "s1", 0, "start ack");
-    const offered = await alice.waitForOffer();
-    await alice.request({ type: "accept", offerId: offered.id });
-    const id = offered.conversationId;
+    const { alice, bob, conversationId: id } = await aliceHandlesAChat(clock);
 
     await alice.request({ type: "consult", conversationId: id, repId: "bob" });
     await bob.request({ type: "reject", offerId: (await bob.waitForOffer(id)).id });
