@@ -292,8 +292,11 @@ describe("end (L12)", () => {
     expect(frame).toContain("1. Needs follow-up");
     expect(frame).not.toContain("Resolved");
     expect(frame).not.toContain("Other");
+    // The footer offers Esc while it clears the filter; once it is empty, Esc would not close: not offered.
+    expect(frame.split("\n").at(-1)).toContain("Esc clear");
     await ui.press(KEYS.escape);
-    await ui.waitForFrame((f) => f.includes("1. Resolved"), "filter cleared");
+    frame = await ui.waitForFrame((f) => f.includes("1. Resolved"), "filter cleared");
+    expect(frame.split("\n").at(-1)).not.toContain("Esc");
     await ui.press(KEYS.escape);
     frame = await ui.waitForFrame((f) => f.includes("Choose a wrap-up reason to finish."), "wrap-up cannot be skipped");
     expect(frame).toContain("Wrap-up reason");

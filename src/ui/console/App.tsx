@@ -181,6 +181,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
         return session !== undefined && isConsulting(session.view, state.me?.id);
       case "conference-guest":
         return session !== undefined && isConferenceGuest(session.view, state.me?.id);
+      case "escapable":
+        return !(state.picker?.kind === "wrapup" && state.picker.filter === "");
       case "writable":
         return holds("session") && session!.view.state === "active";
       case "ends":

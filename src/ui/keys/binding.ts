@@ -19,7 +19,9 @@ export type Need =
   /** The focused conversation is the rep's to end: theirs, not as a consultant or a conference guest. */
   | "ends"
   /** The focused conversation takes messages now (Active). */
-  | "writable";
+  | "writable"
+  /** Esc acts in the overlay: it clears a filter or closes (a wrap-up reason cannot be skipped). */
+  | "escapable";
 
 export interface Binding {
   id: CommandId;

@@ -25,6 +25,7 @@ export const OVERLAY_BINDINGS: Binding[] = [
     modes: ["picker", "help"],
     description: "clear the filter, then close",
     hint: true,
+    needs: ["escapable"],
   },
   {
     id: "confirm-toggle",
