@@ -351,7 +351,8 @@ describe("live chat (L)", () => {
       {
         type: "send",
         conversationId: "c1",
-        text: "Dear Dana,\nyour order\nshipped today.\nTracking:\n1Z999\nThanks\n",
+        // The line break the paste ended with is not sent.
+        text: "Dear Dana,\nyour order\nshipped today.\nTracking:\n1Z999\nThanks",
         clientId: "cid-1",
       },
     ]);
@@ -377,6 +378,17 @@ describe("live chat (L)", () => {
     await ui.press(KEYS.enter);
     expect(ui.client.ofType("send")).toEqual([
       { type: "send", conversationId: "c1", text: "order 1Z999\nships today", clientId: "cid-1" },
+    ]);
+  });
+
+  it("SPEC L9: a paste ending in a line break, then Enter, sends the text without the empty line after it", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("\x1b[200~Thanks, your refund is on its way.\r\x1b[201~");
+    await ui.waitForFrame((f) => f.includes("› Thanks, your refund is on its way."), "the pasted line");
+    await ui.press(KEYS.enter);
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "Thanks, your refund is on its way.", clientId: "cid-1" },
     ]);
   });
 

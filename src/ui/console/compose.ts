@@ -28,7 +28,9 @@ export async function send(context: ConsoleContext): Promise<void> {
   }
   if (mode === "home") return context.flash("Home takes commands: /pick 1, /status available, /help.", "warn");
   const session = context.focusedSession()!;
-  const body = text.startsWith("//") ? text.slice(1) : text;
+  // `//` sends a literal slash; line breaks left at the end (a paste ending in one) are not sent.
+  const lead = text.startsWith("//") ? 1 : 0;
+  const body = text.slice(lead).replace(/\n+$/, "");
   if ([...body].length > COMPOSER_LIMIT)
     return context.flash(
       `At most ${COMPOSER_LIMIT} characters: shorten it by ${[...body].length - COMPOSER_LIMIT} to send.`,
@@ -46,8 +48,7 @@ export async function send(context: ConsoleContext): Promise<void> {
   const unfilled = placeholders(body)[0];
   if (unfilled) {
     const editor = context.editorIn(mode);
-    const offset = text.length - body.length;
-    if (editor) context.setField(mode, cursorTo(editor, unfilled.start + offset));
+    if (editor) context.setField(mode, cursorTo(editor, unfilled.start + lead));
     return context.flash(
       `Fill in <${unfilled.label}> first (type its value; Tab goes to the next one); your message is still in the composer.`,
       "error",
