@@ -405,6 +405,28 @@ describe("another console of the rep", () => {
     expect(ui.store.getState().order).toEqual(["c1"]);
   });
 
+  it("SPEC L11: a conference guest's wrap-up submitted, the conversation leaves their pane while it waits for the owner's", async () => {
+    const guest = me({ id: "bob", name: "Bob Okafor" });
+    const ended = (wrapUpBy: string[]) =>
+      conversation("c2", {
+        title: "Lee Wong",
+        state: "wrapup",
+        ownerId: "alice",
+        ownerName: "Alice Moreau",
+        participants: ["bob"],
+        customerEnded: true,
+        wrapUpBy,
+      });
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { ownerId: "bob" }), ended(["alice", "bob"])], [], guest),
+    });
+    await ui.waitForFrame((f) => f.includes("2 Lee Wong"), "both in the pane");
+    // Bob submitted his reason: Alice's is still owed.
+    ui.store.dispatch({ type: "event", frame: event({ kind: "conversation", conversation: ended(["alice"]) }) });
+    await ui.waitForFrame((f) => !f.includes("Lee Wong"), "Lee Wong gone from Bob's pane and Home's work items");
+    expect(ui.store.getState().order).toEqual(["c1"]);
+  });
+
   it("a conversation out of the rep's sight (gone) leaves the pane, unless it holds a draft", async () => {
     ui = await inSession([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" })]);
     // A draft in Dana Kim's composer (in focus), none in Kenny Smith's.

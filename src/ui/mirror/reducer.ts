@@ -76,9 +76,11 @@ export const FLASH_MS = 5000;
 /** Whether a conversation is one of the rep's sessions (rather than only an offer's preview). */
 export function isMine(view: ConversationView, meId: string | undefined): boolean {
   if (!meId) return false;
+  // A conference guest's part ends with their wrap-up: the conversation waits for the owner's, not theirs.
+  const guest = view.participants.includes(meId) && (view.state !== "wrapup" || view.wrapUpBy.includes(meId));
   return (
     view.ownerId === meId ||
-    view.participants.includes(meId) ||
+    guest ||
     view.wrapUpBy.includes(meId) ||
     view.consultants.includes(meId) ||
     (view.state === "waiting" && view.lastOwnerId === meId)
