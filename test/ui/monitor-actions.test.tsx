@@ -226,6 +226,10 @@ describe("SV4: monitor and join", () => {
     });
     frame = await ui.waitForFrame((f) => f.includes("Are you still there?"), "live messages in the live view");
     expect(frame).toContain("Supervisors: you (monitoring)");
+    // Enter would not write here: it says why, in words, not with the conversation's id.
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("You are monitoring silently: join (J) to write."), "why not");
+    expect(ui.client.sent).toEqual([{ type: "monitor", conversationId: "c1" }]);
 
     await ui.press(KEYS.escape);
     frame = await ui.waitForFrame((f) => f.includes("[All 5]"), "back to the table");

@@ -25,7 +25,14 @@ import type { MonitorPicker, MonitorState } from "./state.js";
 import { whisperKey } from "./state.js";
 import { Effects } from "../effects.js";
 import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/earlier.js";
-import { actionTarget, monitorHelpRoom, monitorMode, monitorPickerItems, tablePage } from "./screen.js";
+import {
+  actionTarget,
+  monitorHelpRoom,
+  monitorMode,
+  monitorPickerItems,
+  tablePage,
+  writeRefusalFor,
+} from "./screen.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 
 export type MonitorClient = RequestClient;
@@ -283,10 +290,9 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
           return this.store.dispatch({ type: "composing", composing: false });
         return this.store.dispatch({ type: "screen", screen: "table" });
       case "mon-write": {
-        const id = state.watchId;
-        if (id && state.base.sessions[id]?.view.supervisors[this.meId] === "join")
-          return this.store.dispatch({ type: "composing", composing: true });
-        return this.flash(`You are monitoring silently; join (J) to write in ${id ?? "it"}.`);
+        const refusal = writeRefusalFor(state);
+        if (refusal === null) return this.store.dispatch({ type: "composing", composing: true });
+        return this.flash(refusal);
       }
       case "mon-scroll-up": {
         // In the live view, never past the oldest line held; at the top, the page before it is read.

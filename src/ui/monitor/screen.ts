@@ -53,8 +53,17 @@ const ACTION_OF: Partial<Record<CommandId, SupervisorAction>> = {
 /** For the footer: is the command usable on what it applies to, and if not, why (the server's words). */
 export function availability(state: MonitorState, command: CommandId): string | null {
   if (command === "mon-set-presence") return presenceRefusalFor(state);
+  if (command === "mon-write") return writeRefusalFor(state);
   const action = ACTION_OF[command];
   return action ? refusalFor(state, action, actionTarget(state)) : null;
+}
+
+/** Why Enter would not write in the watched conversation: only a supervisor who joined it writes. */
+export function writeRefusalFor(state: MonitorState): string | null {
+  const id = state.watchId;
+  const meId = state.base.me?.id;
+  const joined = id !== null && meId !== undefined && state.base.sessions[id]?.view.supervisors[meId] === "join";
+  return joined ? null : "You are monitoring silently: join (J) to write.";
 }
 
 /** Reps (with presence and capacity, live) or queues (with their open count); disabled rows keep their reason. */
