@@ -5,7 +5,7 @@ import { conversationOf } from "./audience.js";
 import { conversationView, customerConversationView, messageView, noteView, offerView } from "./conversation-views.js";
 import type { Conversation, DomainEvent, State } from "./model.js";
 import { activeUsers, nameOf, orgView, userView } from "./org-views.js";
-import { staffCustomerName } from "./staff-text.js";
+import { staffCustomerName, staffTitle } from "./staff-text.js";
 import { canSee } from "./viewer.js";
 import type { Viewer } from "./viewer.js";
 import { reasonsFor } from "../../src/protocol/rules.js";
@@ -150,16 +150,18 @@ export function changesFor(
       // The rep who asked a colleague to consult or to join learns that they will not (a transfer says so itself).
       if (event.type === "offer_ended" && event.byId === me && c && event.status !== "withdrawn") {
         const asked = event.kind === "consult" ? "consult" : event.kind === "conference" ? "conference" : null;
-        if (asked)
+        if (asked) {
+          const request = `your ${asked} request on ${staffTitle(state, c)}`;
           changes.push({
             kind: "notice",
             code: asked === "consult" ? "consult_declined" : "conference_declined",
             text:
               event.status === "rejected"
-                ? `${nameOf(state, event.repId)} declined your ${asked} request on ${conversationView(state, c, false).title}.`
-                : `${nameOf(state, event.repId)} did not answer your ${asked} request on ${conversationView(state, c, false).title} in time.`,
+                ? `${nameOf(state, event.repId)} declined ${request}.`
+                : `${nameOf(state, event.repId)} did not answer ${request} in time.`,
             conversationId: c.id,
           });
+        }
       }
       break;
     case "presence_changed":
@@ -190,7 +192,7 @@ export function changesFor(
         changes.push({
           kind: "notice",
           code: "sentiment_alert",
-          text: `${conversationView(state, c, false).title}. Urgent attention needed in your conversation.`,
+          text: `${staffTitle(state, c)}. Urgent attention needed in your conversation.`,
           conversationId: c.id,
         });
       }
@@ -232,8 +234,8 @@ export function changesFor(
           code: "consult_ended",
           text:
             event.by === me
-              ? `You left the consult on ${conversationView(state, c, false).title}.`
-              : `${nameOf(state, event.by)} ended your consult on ${conversationView(state, c, false).title}.`,
+              ? `You left the consult on ${staffTitle(state, c)}.`
+              : `${nameOf(state, event.by)} ended your consult on ${staffTitle(state, c)}.`,
           conversationId: c.id,
         });
       break;
@@ -252,7 +254,7 @@ export function changesFor(
         changes.push({
           kind: "notice",
           code: "force_closed",
-          text: `${nameOf(state, event.by)} closed ${conversationView(state, c, false).title}.`,
+          text: `${nameOf(state, event.by)} closed ${staffTitle(state, c)}.`,
           conversationId: c.id,
         });
       break;
@@ -262,7 +264,7 @@ export function changesFor(
         changes.push({
           kind: "notice",
           code: "transfer_not_accepted",
-          text: `${nameOf(state, event.notAcceptedBy)} did not accept the transfer of ${conversationView(state, c, false).title}; it went back to the ${state.queues[c.queueId]?.name ?? c.queueId} queue.`,
+          text: `${nameOf(state, event.notAcceptedBy)} did not accept the transfer of ${staffTitle(state, c)}; it went back to the ${state.queues[c.queueId]?.name ?? c.queueId} queue.`,
           conversationId: c.id,
         });
       }
