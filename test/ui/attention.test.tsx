@@ -112,24 +112,38 @@ describe("attention", () => {
     expect(stripSgr(calm)).not.toContain("▂ negative");
   });
 
-  it("the switcher lists sessions by attention (alert, then unread, then the rest), Home last, with badges, and says the highlighted row's hint", async () => {
+  it("the switcher lists sessions by attention (alert, then unread, then the rest), Home last, with badges and their pane numbers, and says the highlighted row's hint", async () => {
     ui = await renderConsole({ welcome: welcome(sessions()) });
     await ui.press(KEYS.ctrlK);
     let frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher");
     const rows = frame.split("\n").filter((l) => /│ \d\. /.test(l));
-    expect(rows[0]).toMatch(/1\. Visitor 7\s+!/);
+    // Each keeps the number it has in the session pane (Home 0, as Alt+0): a digit means one session everywhere.
+    expect(rows[0]).toMatch(/3\. Visitor 7\s+!/);
     expect(rows[1]).toMatch(/2\. Kenny Smith 3/);
-    expect(rows[2]).toMatch(/3\. Dana Kim/);
-    expect(rows[3]).toMatch(/4\. ⌂ Home/);
+    expect(rows[2]).toMatch(/1\. Dana Kim/);
+    expect(rows[3]).toMatch(/0\. ⌂ Home/);
     // The hint of the highlighted row, under the list.
     const under = (f: string) => {
       const lines = f.split("\n");
-      return lines[lines.findIndex((l) => /4\. ⌂ Home/.test(l)) + 1];
+      return lines[lines.findIndex((l) => /0\. ⌂ Home/.test(l)) + 1];
     };
     expect(under(frame)).toContain("Visitor 7. Urgent attention needed in your conversation.");
     await ui.press(KEYS.down);
     frame = await ui.waitForFrame((f) => under(f)?.includes("Kenny Smith. 3 new updates") ?? false, "the hint");
     expect(under(frame)).not.toContain("Visitor 7");
+  });
+
+  it("a digit in the switcher opens the session with that number in the pane, 0 Home", async () => {
+    ui = await renderConsole({ welcome: welcome(sessions()) });
+    await ui.press(KEYS.ctrlK);
+    await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher");
+    await ui.press("1");
+    await ui.waitForFrame((f) => f.includes("Dana Kim [Active]") && !f.includes("Switch to"), "Dana's session");
+    await ui.press(KEYS.ctrlK);
+    await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher again");
+    await ui.press("0");
+    await ui.waitForFrame((f) => !f.includes("Switch to") && !f.includes("Dana Kim [Active]"), "Home");
+    expect(ui.store.getState().focus).toBe("home");
   });
 
   it("Home's work items show the unread badge and the alert", async () => {

@@ -201,8 +201,8 @@ describe("attention", () => {
     });
     await ui.press(KEYS.ctrlK);
     let frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher");
-    // Sessions first, Home last (the order of attention is tested in attention.test.tsx).
-    expect(frame).toContain("3. ⌂ Home");
+    // Sessions first, Home last, numbered as in the pane (the order of attention is tested in attention.test.tsx).
+    expect(frame).toContain("0. ⌂ Home");
     await ui.press("kenny");
     frame = await ui.waitForFrame((f) => f.includes("filter: kenny"), "filtered");
     expect(frame).not.toMatch(/│ \d+\. Dana Kim/);

@@ -17,6 +17,13 @@ export interface PickerItem {
   alert?: boolean;
   /** Said under the list while the row is highlighted (the S9/S10 hint of a conversation). */
   hint?: string;
+  /** The number shown and chosen with its digit, when the item has one of its own elsewhere (a session's in the pane); else its position. */
+  number?: number;
+}
+
+/** The number a picker shows for the item at `index`, and that its digit key chooses. */
+export function itemNumber(items: readonly PickerItem[], index: number): number {
+  return items[index]?.number ?? index + 1;
 }
 
 export function Picker(props: {
@@ -32,7 +39,7 @@ export function Picker(props: {
 }) {
   const { theme } = props;
   const preview = props.items[props.index]?.preview;
-  // At most ROWS rows, scrolled so that the highlighted one shows; the numbers stay the items' own (1–9 choose).
+  // At most ROWS rows, scrolled so that the highlighted one shows; the numbers stay the items' own (their digits choose).
   const first = Math.max(0, Math.min(props.index - (ROWS - 1), props.items.length - ROWS));
   const shown = props.items.slice(first, first + ROWS);
   const below = props.items.length - first - shown.length;
@@ -55,7 +62,7 @@ export function Picker(props: {
         if (i === props.index) {
           return (
             <Text key={item.id} inverse bold={Boolean(item.badge)}>
-              {i + 1}. {field(item.label, 48)}
+              {itemNumber(props.items, i)}. {field(item.label, 48)}
               {marks ? ` ${item.badge || " "}${item.alert ? "!" : ""}` : ""}
               {tail}
             </Text>
@@ -63,7 +70,7 @@ export function Picker(props: {
         }
         return (
           <Text key={item.id} {...fg(item.disabled ? theme.muted : undefined)} dimColor={Boolean(item.disabled)}>
-            {i + 1}. {field(item.label, 48)}
+            {itemNumber(props.items, i)}. {field(item.label, 48)}
             {marks ? (
               <Text {...fg(theme.accent)} bold>
                 {" "}

@@ -9,7 +9,11 @@ export function sessionHint(session: Session): string | null {
   return [alertHint(session), unreadHint(session)].filter(Boolean).join(" ") || null;
 }
 
-/** The switcher's rows: sessions needing attention first (sentiment alert, then unread; oldest first), then the others in pane order, Home last. */
+/**
+ * The switcher's rows: sessions needing attention first (sentiment alert, then unread; oldest first), then the others
+ * in pane order, Home last. Each keeps its number in the session pane (Home 0, as Alt+0), so a digit means the same
+ * session in both.
+ */
 export function switcherItems(state: UiState): PickerItem[] {
   const first = attentionOrder(state);
   const rest = state.order.filter((id) => !first.includes(id));
@@ -19,13 +23,14 @@ export function switcherItems(state: UiState): PickerItem[] {
       const hint = sessionHint(session);
       return {
         id,
+        number: state.order.indexOf(id) + 1,
         label: sessionTitle(session),
         badge: unreadBadge(session.unread),
         alert: alertsNow(session),
         ...(hint ? { hint } : {}),
       };
     }),
-    { id: "home", label: "⌂ Home" },
+    { id: "home", label: "⌂ Home", number: 0 },
   ];
 }
 

@@ -13,6 +13,7 @@ import type { FieldId, Flash, UiState } from "../mirror/state.js";
 import { fieldKey } from "../mirror/state.js";
 import { Effects } from "../effects.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
+import { itemNumber } from "../components/Picker.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
 import { placeholderAt } from "../../protocol/quick-replies.js";
@@ -170,15 +171,20 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
   }
 
   protected override typeIn(mode: Mode, press: KeyPress): void {
-    // 1–9 on an empty picker filter choose that row.
+    // A digit on an empty picker filter chooses the row with that number (its position, 1–9, unless the row has a
+    // number of its own); a number no row has does nothing, except 0, which filters.
     const picker = this.state.picker;
-    if (mode === "picker" && picker && picker.filter === "" && !press.paste && /^[1-9]$/.test(press.input)) {
+    const digit = /^[0-9]$/.test(press.input) ? Number(press.input) : null;
+    if (mode === "picker" && picker && picker.filter === "" && !press.paste && digit !== null) {
       if (press.key.ctrl || press.key.meta) return;
-      const index = Number(press.input) - 1;
-      if (index >= Math.min(9, pickerItems(this.state, picker).length)) return;
-      this.store.dispatch({ type: "picker", picker: { ...picker, index } });
-      void this.run("picker-select");
-      return;
+      const items = pickerItems(this.state, picker);
+      const index = items.findIndex((_, i) => itemNumber(items, i) === digit);
+      if (index >= 0) {
+        this.store.dispatch({ type: "picker", picker: { ...picker, index } });
+        void this.run("picker-select");
+        return;
+      }
+      if (digit !== 0) return;
     }
     if (mode === "composer" && (press.paste || (press.input !== "" && !press.key.ctrl && !press.key.meta))) {
       const session = this.focusedSession();
