@@ -9,7 +9,7 @@ import { staffCustomerName, staffTitle } from "./staff-text.js";
 import { canSee } from "./viewer.js";
 import type { Viewer } from "./viewer.js";
 import { reasonsFor } from "../../src/protocol/rules.js";
-import { PRESENCE_WORD } from "../../src/protocol/vocabulary.js";
+import { PRESENCE_WORD, urgentAttentionText } from "../../src/protocol/vocabulary.js";
 
 /** Events that change what a rep holds, and so their capacity view. */
 const CAPACITY_EVENTS = new Set<DomainEvent["type"]>([
@@ -192,7 +192,10 @@ export function changesFor(
         changes.push({
           kind: "notice",
           code: "sentiment_alert",
-          text: `${staffTitle(state, c)}. Urgent attention needed in your conversation.`,
+          text: urgentAttentionText(
+            staffTitle(state, c),
+            watchingOnly(viewer, c) ? { ownerName: nameOf(state, c.ownerId) } : undefined,
+          ),
           conversationId: c.id,
         });
       }
@@ -304,4 +307,9 @@ function usersConcerned(event: DomainEvent, c: Conversation | undefined): string
   if (event.type === "offered") users.push(event.offer.repId);
   if (c) for (const id of [c.ownerId, c.lastOwnerId, ...c.participants, ...c.wrapUpBy]) if (id) users.push(id);
   return users;
+}
+
+/** A supervisor looking at a conversation they take no part in (S9's hint then says whose it is). */
+function watchingOnly(viewer: Viewer, c: Conversation): boolean {
+  return viewer.role === "supervisor" && c.ownerId !== viewer.id && !c.participants.includes(viewer.id);
 }

@@ -52,3 +52,13 @@ export const OFFER_KINDS = ["route", "transfer", "conference", "supervisor_trans
 export type OfferKind = (typeof OFFER_KINDS)[number];
 export const OFFER_STATUSES = ["pending", "accepted", "rejected", "timed_out", "withdrawn"] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+/**
+ * The S9 hint. To the rep in the conversation it is SPEC's own sentence; a supervisor watching someone else's is told
+ * whose it is (`ownerName`), or that no rep has it yet (null).
+ */
+export function urgentAttentionText(title: string, watching?: { ownerName: string | null }): string {
+  if (!watching) return `${title}. Urgent attention needed in your conversation.`;
+  const whose = watching.ownerName ? `${watching.ownerName}'s conversation` : "a conversation no rep has yet";
+  return `${title}. Urgent attention needed in ${whose}.`;
+}

@@ -289,6 +289,39 @@ describe("SV3: sentiment and the reps' responses", () => {
     expect(own.text).toBe(text);
     expect(own.sentiment).toBeUndefined();
   });
+
+  it("SPEC S9, SPEC SV3: the alert is told to the rep in SPEC's words, and to a supervisor with whose conversation it is", () => {
+    // given: Alice handles a chat; an unassigned one waits in the queue
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = handled(h, "alice", "live", "Hello", { id: "dana", name: "Dana Kim" });
+    const angry = "This is terrible, I am furious and very disappointed with your awful service";
+
+    // when: the customer writes angrily
+    h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: angry });
+
+    // then: Alice reads S9's sentence; Sam is told it is Alice's conversation, not his
+    const alert = lastEvent(h, "sentiment_changed");
+    const notice = (viewer: Viewer) =>
+      changesFor(h.state, alert, viewer, new Set([id])).find((c) => c.kind === "notice");
+    expect(notice({ role: "rep", id: "alice" })).toMatchObject({
+      code: "sentiment_alert",
+      text: "Dana Kim. Urgent attention needed in your conversation.",
+    });
+    expect(notice(SAM)).toMatchObject({
+      code: "sentiment_alert",
+      text: "Dana Kim. Urgent attention needed in Alice Moreau's conversation.",
+    });
+
+    // and an angry customer nobody has yet is said so to the supervisor
+    h.ok(rep("alice"), { type: "presence", presence: "away" });
+    const queued = h.start("live", angry, { id: "kenny", name: "Kenny Smith" });
+    const queuedAlert = lastEvent(h, "sentiment_changed");
+    expect(queuedAlert.conversationId).toBe(queued);
+    expect(changesFor(h.state, queuedAlert, SAM, new Set([queued])).find((c) => c.kind === "notice")).toMatchObject({
+      text: "Kenny Smith. Urgent attention needed in a conversation no rep has yet.",
+    });
+  });
 });
 
 describe("SV4: monitor and join", () => {

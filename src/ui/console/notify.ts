@@ -1,6 +1,7 @@
 // Terminal notifications and the window title. Always in-app; a bell or an OSC desktop notification only
 // when the terminal is unfocused, once per thing (offer, alert, RONA). Every text is sanitised.
 import { sanitizeLine } from "../../protocol/sanitize.js";
+import { urgentAttentionText } from "../../protocol/vocabulary.js";
 import { alertsNow, currentOffer, totalUnread } from "../mirror/selectors.js";
 import type { UiState } from "../mirror/state.js";
 import { userPresenceText } from "../components/presence-items.js";
@@ -33,7 +34,7 @@ export function notifications(state: UiState): { key: string; text: string }[] {
       if (alertsNow(s))
         out.push({
           key: `alert:${id}`,
-          text: `${sanitizeLine(s.view.title)}. Urgent attention needed in your conversation.`,
+          text: urgentAttentionText(sanitizeLine(s.view.title)),
         });
     }
   }

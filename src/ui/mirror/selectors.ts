@@ -3,6 +3,7 @@ import { sanitizeLine } from "../../protocol/sanitize.js";
 import { clock, localMidnight } from "../text/index.js";
 import type { ConversationView, OfferView, OrgView } from "../../protocol/views.js";
 import { customerWait } from "../../protocol/response-targets.js";
+import { urgentAttentionText } from "../../protocol/vocabulary.js";
 import type { WaitLevel } from "../../protocol/response-targets.js";
 import { editorFor } from "../keys/line-editor.js";
 import type { LineEditor } from "../keys/line-editor.js";
@@ -36,7 +37,7 @@ export function alertsNow(session: Session): boolean {
 
 /** S9 hint, verbatim: "<title>. Urgent attention needed in your conversation." */
 export function alertHint(session: Session): string | null {
-  return alertsNow(session) ? `${sessionTitle(session)}. Urgent attention needed in your conversation.` : null;
+  return alertsNow(session) ? urgentAttentionText(sessionTitle(session)) : null;
 }
 
 export interface SessionRow {
