@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_USER_IDS, demoOrgFile } from "../../server/org-file.js";
 import { startServer } from "../../server/start-server.js";
 import type { RunningServer } from "../../server/start-server.js";
 import { eventsAbout } from "../helpers/server.js";
@@ -175,6 +176,39 @@ describe("cc-agent customer, piped", () => {
     expect(alice.conversations.get(conversationId)?.state).toBe("wrapup");
     expect(customer.lines.join("\n")).not.toContain("\u001b");
     expect(customer.stderr).toBe("");
+  });
+
+  it("SPEC L4: a chat aborted because its queue was removed says the apology first, then that it ended", async () => {
+    const org = demoOrgFile({
+      secret: "s".repeat(64),
+      tokens: Object.fromEntries(DEMO_USER_IDS.map((id) => [id, `${id}-token-0123456789abcdef`])),
+    });
+    const orgFile = join(dir, "org.json");
+    writeFileSync(orgFile, JSON.stringify(org), { mode: 0o600 });
+    server = await startServer({ port: 0, dataFile: null, orgFile, credentialsFile: join(home, "local-server.json") });
+    const alice = await rep("alice");
+    await alice.request({ type: "presence", presence: "available" });
+    const customer = cli("customer");
+    customer.write("Is the shop open on Sunday?");
+    const offer = await alice.waitForOffer();
+    await alice.request({ type: "accept", offerId: offer.id });
+    await customer.waitForLine(line(String.raw`\* Alice Moreau joined the chat\.`));
+
+    // The org drops the queue the chat is in.
+    writeFileSync(
+      orgFile,
+      JSON.stringify({
+        ...org,
+        queues: org.queues.filter((q) => q.id !== "general"),
+        workstreams: org.workstreams.map((w) => (w.queue === "general" ? { ...w, queue: "billing" } : w)),
+        users: org.users.map((u) => ({ ...u, queues: u.queues.filter((q) => q !== "general") })),
+      }),
+    );
+    expect((await server.reloadOrg()).ok).toBe(true);
+    const ended = await customer.waitForLine(line(String.raw`\* The conversation has ended\.`));
+    const apology = customer.lines.findIndex((l) => l.includes("Sorry, this conversation cannot go on."));
+    expect(apology, JSON.stringify(customer.lines)).toBeGreaterThanOrEqual(0);
+    expect(apology).toBeLessThan(customer.lines.indexOf(ended));
   });
 
   it("SPEC L12: when input ends, the live chat ends; a rep's End is a clear line and the CLI exits", async () => {

@@ -78,8 +78,9 @@ export function deleteQueue(tx: Tx, actor: Actor, command: CommandOf<"delete_que
       tx.emit({ type: "aborted", conversationId: c.id, reason });
       tx.emit({ type: "closed", conversationId: c.id, by: "system" });
     } else if (!c.aborted) {
-      tx.emit({ type: "aborted", conversationId: c.id, reason });
+      // The message first: a customer's client that hears the conversation is over says so after it.
       systemMessage(tx, c, "aborted", fill(texts.aborted, { reason }));
+      tx.emit({ type: "aborted", conversationId: c.id, reason });
     }
   }
   tx.emit({ type: "queue_deleted", queueId: queue.id });
@@ -105,8 +106,8 @@ export function deleteUser(tx: Tx, actor: Actor, command: CommandOf<"delete_user
   }
   for (const c of liveConversations(state)) {
     if (c.ownerId === rep.id && c.state === "active") {
-      tx.emit({ type: "aborted", conversationId: c.id, reason });
       systemMessage(tx, c, "aborted", fill(workstreamOf(state, c).texts.aborted, { reason }));
+      tx.emit({ type: "aborted", conversationId: c.id, reason });
     } else if (c.participants.includes(rep.id)) {
       tx.emit({ type: "left", conversationId: c.id, repId: rep.id, toWrapUp: false });
     }
