@@ -80,6 +80,28 @@ describe("the console's composer is a line editor", () => {
     expect(text.replace(/ /g, "")).toBe(draft.replace(/ /g, ""));
   });
 
+  it("UX the composer wraps after the last word that fits, as the thread does; a word longer than a row is cut", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")]), columns: 80, rows: 24, sized: true });
+    await ui.press(KEYS.alt("1"));
+    const words = "Thanks for waiting, I have checked your order and the parcel left our warehouse this morning";
+    const long = "https://example.com/" + "x".repeat(80);
+    await ui.press(`${words} ${long} ok`);
+    const frame = stripSgr(await ui.waitForFrame((f) => stripSgr(f).includes(" ok"), "the draft"));
+    const lines = frame.split("\n");
+    const top = lines.findLastIndex((l) => l.includes("╭"));
+    const rows = lines
+      .slice(
+        top + 1,
+        lines.findIndex((l, i) => i > top && l.includes("╰")),
+      )
+      .map((row) => row.replace(/^.*?│(?:› | {2})/, "").replace(/\s*│\s*$/, ""));
+    // No word of the sentence is split across two rows.
+    for (const word of words.split(" ")) expect(rows.some((row) => row.split(" ").includes(word))).toBe(true);
+    // The address, longer than a row, fills rows whole.
+    expect(rows.join("").replace(/ /g, "")).toBe(`${words}${long}ok`.replace(/ /g, ""));
+    expect(rows.filter((row) => row.includes("xxxx")).length).toBeGreaterThan(1);
+  });
+
   it("moves by word and to either end; deletes by word, to either end; undo brings text back", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.alt("1"));

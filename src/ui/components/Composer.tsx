@@ -15,7 +15,8 @@ export interface ComposerRow {
 
 /**
  * The draft as the rows it takes inside the composer: line breaks, and long lines wrapped to the width in terminal
- * cells (a CJK character or an emoji takes two), never inside a grapheme.
+ * cells (a CJK character or an emoji takes two) after the last space that fits, as the thread wraps; a word longer
+ * than a row is cut, never inside a grapheme. A row keeps the space it broke after, so rows cover the draft.
  */
 export function composerLayout(draft: string, width: number): ComposerRow[] {
   // Borders, the "› " prefix and the cursor take 5 columns.
@@ -26,16 +27,27 @@ export function composerLayout(draft: string, width: number): ComposerRow[] {
     let row = "";
     let cells = 0;
     let at = start;
+    // Where the row may break: just after its last space, and the cells before that point.
+    let breakAt = 0;
+    let cellsAtBreak = 0;
     for (const g of graphemes(line)) {
       const w = cellWidth(g);
-      if (cells + w > inner && row !== "") {
-        rows.push({ text: row, start: at });
-        at += row.length;
-        row = "";
-        cells = 0;
+      while (cells + w > inner && row !== "") {
+        const atSpace = breakAt > 0;
+        const cut = atSpace ? breakAt : row.length;
+        rows.push({ text: row.slice(0, cut), start: at });
+        at += cut;
+        row = row.slice(cut);
+        cells = atSpace ? cells - cellsAtBreak : 0;
+        breakAt = 0;
+        cellsAtBreak = 0;
       }
       row += g;
       cells += w;
+      if (g === " ") {
+        breakAt = row.length;
+        cellsAtBreak = cells;
+      }
     }
     if (row !== "" || at === start) rows.push({ text: row, start: at });
     start += line.length + 1;
