@@ -188,7 +188,7 @@ export function changesFor(
       }
       break;
     case "sentiment_changed":
-      if (event.alert && c && canSee(state, viewer, c)) {
+      if (event.alert && c && canSee(state, viewer, c) && (viewer.role !== "rep" || inRepsPane(viewer.id, c))) {
         changes.push({
           kind: "notice",
           code: "sentiment_alert",
@@ -312,4 +312,17 @@ function usersConcerned(event: DomainEvent, c: Conversation | undefined): string
 /** A supervisor looking at a conversation they take no part in (S9's hint then says whose it is). */
 function watchingOnly(viewer: Viewer, c: Conversation): boolean {
   return viewer.role === "supervisor" && c.ownerId !== viewer.id && !c.participants.includes(viewer.id);
+}
+
+/**
+ * A conversation that is one of a rep's sessions (the console's pane): theirs, a conference or consult they are in, or
+ * parked in Waiting from their hands. Not one only offered to them: its card shows the sentiment already.
+ */
+function inRepsPane(repId: string, c: Conversation): boolean {
+  return (
+    c.ownerId === repId ||
+    c.participants.includes(repId) ||
+    c.consultants.includes(repId) ||
+    (c.state === "waiting" && c.lastOwnerId === repId)
+  );
 }

@@ -324,6 +324,36 @@ describe("SV3: sentiment and the reps' responses", () => {
   });
 });
 
+describe("S9: who is told of an alert", () => {
+  it("SPEC S9: a rep only offered an angry customer's chat is not told 'urgent attention needed in your conversation'; once they accept, they are", () => {
+    // given: Alice Available; an angry customer starts a chat, which is offered to her
+    const h = new CoreHarness();
+    h.available("alice");
+    const angry = "This is terrible, I am furious and very disappointed with your awful service";
+    const id = h.start("live", angry, { id: "dana", name: "Dana Kim" });
+    const offered = lastEvent(h, "sentiment_changed");
+    expect(offered).toMatchObject({ conversationId: id, alert: true });
+    const notices = (event: DomainEvent) =>
+      changesFor(h.state, event, { role: "rep", id: "alice" }, new Set([id])).filter((c) => c.kind === "notice");
+
+    // then: the offer card says how Dana feels; no notice calls it her conversation
+    expect(notices(offered)).toEqual([]);
+
+    // when she accepts and Dana writes angrily again, she is told
+    h.ok(rep("alice"), { type: "accept", offerId: h.offerFor("alice", id)! });
+    h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "Nobody answers, this is awful" });
+    h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: angry });
+    const alerts = (h.events("sentiment_changed") as (typeof offered)[]).filter((e) => e.alert && e !== offered);
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(notices(alerts.at(-1)!)).toEqual([
+      expect.objectContaining({
+        code: "sentiment_alert",
+        text: "Dana Kim. Urgent attention needed in your conversation.",
+      }),
+    ]);
+  });
+});
+
 describe("SV4: monitor and join", () => {
   it("SPEC SV4: only Active or Wrap-up conversations can be monitored", () => {
     // given: an Open, a Waiting, an Active, a Wrap-up and a Closed conversation
