@@ -279,6 +279,37 @@ describe("conference (L11)", () => {
 });
 
 describe("end (L12)", () => {
+  it("UX End with an unsent draft asks first: Esc keeps the conversation going; End without sending ends it, and the draft stays in sight once it is closed", async () => {
+    ui = await inSession();
+    await ui.press("I will check with billing and");
+    await ui.press(KEYS.alt("e"));
+    let frame = await ui.waitForFrame((f) => f.includes("End the conversation with Dana Kim?"), "the question");
+    expect(frame).toContain("Your draft has not been sent, and once it ends it cannot be.");
+    await ui.press(KEYS.escape);
+    await ui.waitForFrame((f) => !f.includes("End the conversation with"), "cancelled");
+    expect(ui.client.ofType("end")).toEqual([]);
+
+    await ui.press(KEYS.alt("e"));
+    await ui.waitForFrame((f) => f.includes("End the conversation with Dana Kim?"), "asked again");
+    await ui.press(KEYS.tab);
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
+    expect(ui.client.ofType("end")).toEqual([{ type: "end", conversationId: "c1" }]);
+    await ui.press("1");
+    await ui.waitForFrame((f) => f.includes("Wrap-up submitted"), "submitted");
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "conversation", conversation: conversation("c1", { title: "Dana Kim", state: "closed" }) }),
+    });
+    // The wrap-up took the rep Home; the closed session is still in the pane, its draft marked ✎.
+    await ui.press(KEYS.alt("1"));
+    frame = await ui.waitForFrame((f) => f.includes("Closed: read-only."), "closed");
+    // The draft is still there to copy or clear, and what is typed into it shows.
+    expect(frame).toContain("Your draft below was not sent.");
+    expect(frame).toContain("› I will check with billing and");
+    expect(ui.client.ofType("send")).toEqual([]);
+  });
+
   it("SPEC L12: Alt+E sends end and opens the wrap-up reason picker; its filter narrows to Needs follow-up; Esc clears the filter but does not skip wrap-up; submit sends wrapup", async () => {
     ui = await inSession();
     await ui.press(KEYS.alt("e"));

@@ -111,11 +111,15 @@ function RowText(props: { text: string; cursor: number | null; highlight: { star
   );
 }
 
-/** Terminal rows the composer takes: at most 4 rows of text (the tail), a "more" line, the counter. */
-export function measureComposer(draft: string, width: number, offline: boolean): number {
+/**
+ * Terminal rows the composer takes: at most 4 rows of text (the tail), a "more" line, the counter; disabled, the
+ * line that says why, above the draft when there is one.
+ */
+export function measureComposer(draft: string, width: number, offline: boolean, disabled = false): number {
+  if (disabled && draft === "") return 3;
   const rows = composerRows(draft, width).length;
   const counter = [...draft].length >= COMPOSER_LIMIT * 0.8 || offline ? 1 : 0;
-  return 2 + Math.min(4, rows) + (rows > 4 ? 1 : 0) + counter;
+  return 2 + (disabled ? 1 : 0) + Math.min(4, rows) + (rows > 4 ? 1 : 0) + counter;
 }
 
 /** L5, L9: the draft with its line breaks, and a counter once it nears the limit. */
@@ -143,8 +147,13 @@ export function Composer(props: {
   return (
     <Box flexDirection="column" borderStyle="round" {...border(theme.muted)} width={props.width}>
       {props.disabled ? (
-        <Text {...fg(theme.muted)}>{props.disabled}</Text>
-      ) : (
+        <Text {...fg(theme.muted)} wrap="truncate-end">
+          {props.disabled}
+          {draft !== "" ? " Your draft below was not sent." : ""}
+        </Text>
+      ) : null}
+      {/* A draft left in a conversation that no longer takes messages stays in sight: to copy, or to clear. */}
+      {props.disabled && draft === "" ? null : (
         <>
           {lines.length > shown.length ? (
             <Text {...fg(theme.muted)}>… {lines.length - shown.length} more lines</Text>

@@ -197,6 +197,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
     session?.draft ?? state.homeDraft,
     mainWidth - 1,
     state.connection !== "online",
+    session?.view.state === "closed",
   );
   const summary = session ? conversationSummary(session) : "";
   const earlier = session ? historyLine(state, session) : "";
@@ -347,6 +348,19 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                   <Text>
                     <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text>{" "}
                     <Text inverse={state.dialog.choice === "confirm"}> Close to Waiting </Text>
+                  </Text>
+                </Box>
+              ) : null}
+              {state.dialog?.kind === "confirm-end" ? (
+                <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
+                  <Text bold>
+                    End the conversation with{" "}
+                    {field(state.sessions[state.dialog.conversationId]?.view.title ?? "", overlayWidth - 34)}?
+                  </Text>
+                  <Text>Your draft has not been sent, and once it ends it cannot be.</Text>
+                  <Text>
+                    <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text>{" "}
+                    <Text inverse={state.dialog.choice === "confirm"}> End without sending </Text>
                   </Text>
                 </Box>
               ) : null}

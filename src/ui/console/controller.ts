@@ -27,6 +27,7 @@ import {
   acceptOffer,
   askToClose,
   closeIfConfirmed,
+  endIfConfirmed,
   endConference,
   endConsults,
   endConversation,
@@ -361,7 +362,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return selectPicked(this.context);
       case "confirm-toggle": {
         const dialog = state.dialog;
-        if (dialog?.kind === "confirm-close")
+        if (dialog?.kind === "confirm-close" || dialog?.kind === "confirm-end")
           this.store.dispatch({
             type: "dialog",
             dialog: { ...dialog, choice: dialog.choice === "cancel" ? "confirm" : "cancel" },
@@ -372,7 +373,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         this.store.dispatch({ type: "dialog", dialog: null });
         return;
       case "confirm-yes":
-        return closeIfConfirmed(this.context);
+        return state.dialog?.kind === "confirm-end" ? endIfConfirmed(this.context) : closeIfConfirmed(this.context);
       case "session-1":
       case "session-2":
       case "session-3":

@@ -42,8 +42,11 @@ function declinedText(offer: OfferView): string {
   }
 }
 
-/** Alt+E: the conversation ends and the wrap-up asks why; a consultant is told who ends it instead. */
-export async function endConversation(context: ConsoleContext): Promise<void> {
+/**
+ * Alt+E: the conversation ends and the wrap-up asks why; a consultant is told who ends it instead. With an unsent
+ * draft it asks first (UX: End with an unsent draft asks first): once ended, the draft can never be sent.
+ */
+export async function endConversation(context: ConsoleContext, confirmed = false): Promise<void> {
   const session = context.focusedSession();
   if (!session) return context.flash("Open a conversation to end it.");
   const meId = context.state.me?.id ?? "";
@@ -59,8 +62,23 @@ export async function endConversation(context: ConsoleContext): Promise<void> {
       `You are in ${sanitizeLine(session.view.ownerName ?? "the rep")}'s conference: they end it; Alt+X leaves it (then your wrap-up).`,
       "warn",
     );
-  if (session.draft.trim()) context.flash("Your unsent draft stays in this session.", "warn");
+  if (session.draft.trim() && !confirmed) {
+    context.store.dispatch({
+      type: "dialog",
+      dialog: { kind: "confirm-end", conversationId: session.id, choice: "cancel" },
+    });
+    return;
+  }
   if (await context.call({ type: "end", conversationId: session.id })) openWrapUp(context, session.id, "end");
+}
+
+/** Enter in the end dialog: ended only when End is the choice; the dialog goes either way. */
+export async function endIfConfirmed(context: ConsoleContext): Promise<void> {
+  const dialog = context.state.dialog;
+  context.store.dispatch({ type: "dialog", dialog: null });
+  if (dialog?.kind !== "confirm-end" || dialog.choice !== "confirm") return;
+  if (context.state.focus !== dialog.conversationId) return;
+  await endConversation(context, true);
 }
 
 /** Alt+X: this rep leaves the conference, then gives a wrap-up reason. */

@@ -16,7 +16,10 @@ const SECTIONS: { title: string; modes: Mode[]; editing?: boolean }[] = [
     title: "Pickers (transfer, conference, wrap-up, presence, switcher; the monitor's assign and transfer)",
     modes: ["picker"],
   },
-  { title: "Confirmation dialogs (close to Waiting; the monitor's force close)", modes: ["confirm"] },
+  {
+    title: "Confirmation dialogs (close to Waiting; end with an unsent draft; the monitor's force close)",
+    modes: ["confirm"],
+  },
   { title: "Monitor (`cc-agent monitor`) — the live table", modes: ["monitor"] },
   { title: "Monitor — the filter prompt (`/`)", modes: ["monitor-filter"] },
   { title: "Monitor — the team and queues view (`T`)", modes: ["monitor-team"] },

@@ -206,7 +206,8 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
   const focus = state.focus !== "home" && !exists(state.focus) ? "home" : state.focus;
   const picker =
     state.picker && "conversationId" in state.picker && !exists(state.picker.conversationId) ? null : state.picker;
-  const dialog = state.dialog?.kind === "confirm-close" && !exists(state.dialog.conversationId) ? null : state.dialog;
+  const dialog =
+    state.dialog && "conversationId" in state.dialog && !exists(state.dialog.conversationId) ? null : state.dialog;
   const editors = Object.fromEntries(
     Object.entries(state.editors).filter(
       ([key]) => !key.startsWith("draft:") || key === "draft:home" || exists(key.slice(6)),

@@ -88,7 +88,8 @@ export type Picker =
   | { kind: "history"; conversationId: string; filter: string; index: number };
 
 export type Dialog =
-  | { kind: "confirm-close"; conversationId: string; choice: "cancel" | "confirm" }
+  /** Close a persistent chat to Waiting, or end a conversation holding an unsent draft: asked first, Cancel chosen. */
+  | { kind: "confirm-close" | "confirm-end"; conversationId: string; choice: "cancel" | "confirm" }
   | { kind: "help"; filter: string; scroll?: number }
   | null;
 
