@@ -63,6 +63,30 @@ describe("presence reasons", () => {
     expect(snapshot(h.state, { role: "rep", id: "alice" }).me!.presenceReason).toBeUndefined();
   });
 
+  it("SPEC L2: a rep who goes Busy · Lunch with an offer pending has it withdrawn and offered on; she keeps Busy · Lunch, not RONA", () => {
+    // given alice offered a chat and bob Available behind her
+    const h = new CoreHarness(reasonsOrg(false));
+    h.available("alice");
+    const id = h.start("live", "hello?");
+    h.available("bob");
+    expect(h.offerFor("alice", id)).toBeDefined();
+
+    // when she sets Busy · Lunch before answering
+    const events = eventsOf(h, rep("alice"), { type: "presence", presence: "busy", reasonId: "lunch" });
+
+    // then her offer is withdrawn and bob is offered the chat
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "offer_ended", repId: "alice", status: "withdrawn" }),
+    );
+    expect(h.offerFor("alice")).toBeUndefined();
+    expect(h.offerFor("bob", id)).toBeDefined();
+
+    // and long after the offer would have timed out she is still Busy · Lunch
+    h.advance(10 * 60_000);
+    h.ok({ role: "system" }, { type: "tick" });
+    expect(h.state.users["alice"]).toMatchObject({ presence: "busy", presenceReasonId: "lunch" });
+  });
+
   it("SPEC L2: a reason is one the org lists for that presence; anything else is refused and changes nothing", () => {
     // given alice Available
     const h = new CoreHarness(reasonsOrg(false));

@@ -124,7 +124,7 @@ describe("routing core properties (fast-check)", () => {
 });
 
 describe("the invariant checker catches a planted violation", () => {
-  // alice owns live c1, parked persistent c2 in Waiting, has a pending offer for c3; c4 is Open and unoffered.
+  // alice owns live c1, parked persistent c2 in Waiting, has a pending offer for c3 (she is full); c4 is Open and unoffered.
   function scene(): { h: CoreHarness; context: Context } {
     const h = harness();
     h.available("alice");
@@ -134,7 +134,7 @@ describe("the invariant checker catches a planted violation", () => {
     acceptOffer(h, c2);
     h.ok(rep("alice"), { type: "close", conversationId: c2 });
     h.start("live");
-    h.ok(rep("alice"), { type: "presence", presence: "busy" });
+    // c3's offer fills her capacity: nobody has room for c4.
     h.start("live");
     expect([1, 2, 3, 4].map((n) => h.conversation(`c${n}`).state)).toEqual(["active", "waiting", "open", "open"]);
     expect(h.offerFor("alice", "c3")).toBeDefined();
@@ -172,6 +172,7 @@ describe("the invariant checker catches a planted violation", () => {
     const fresh = { ...o, id: "o99", conversationId: "c4" };
     h.state.users["bob"]!.presence = "available";
     expect(offerProblems(h.state, { ...fresh, repId: "bob" })).toEqual([]);
+    h.state.users["alice"]!.presence = "busy";
     expect(offerProblems(h.state, fresh).join()).toMatch(/who is busy/);
     expect(offerProblems(h.state, { ...fresh, repId: "bob", conversationId: "c3" }).join()).toBe("");
     h.state.users["bob"]!.items["c4"] = { role: "wrapup", units: 1 };

@@ -236,7 +236,9 @@ export function changePresence(
   if (presence === "available") {
     settlePresence(tx, rep.id);
     tx.touch(rep.queues);
-  } else if (presence !== "busy") {
+  } else {
+    // Leaving Available by hand (Busy · Lunch included) withdraws the routing offers: they go to another rep now,
+    // instead of timing out into RONA, which would also lose the presence just chosen (L2).
     for (const o of pendingOffersOf(state, rep.id)) {
       if (o.kind !== "route") continue;
       tx.emit({
