@@ -283,6 +283,34 @@ describe("live chat (L)", () => {
     expect(ui.client.ofType("accept")).toEqual([{ type: "accept", offerId: "o1" }]);
   });
 
+  it("SPEC L1: the card's Alt+Y accepts over an open picker too, which closes; Alt+N rejects from there", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1")], [offer("o1", "c5"), offer("o2", "c6")]) });
+    ui.client.responses.accept = () => {
+      ui!.store.dispatch({
+        type: "event",
+        frame: event(
+          { kind: "conversation", conversation: conversation("c5", { title: "Kenny Smith" }) },
+          { kind: "offer_ended", offerId: "o1", conversationId: "c5", status: "accepted" },
+        ),
+      });
+      return { conversationId: "c5" };
+    };
+    await ui.press(KEYS.ctrlK);
+    let frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher over the card");
+    expect(frame).toContain("Alt+Y accept");
+    await ui.press(KEYS.alt("y"));
+    // The next offer's card lies over the conversation's title: the pane has its row, and it has the focus.
+    frame = await ui.waitForFrame((f) => /2 Kenny Smith/.test(f) && !f.includes("Switch to"), "accepted, closed");
+    expect(ui.store.getState().focus).toBe("c5");
+    expect(ui.client.ofType("accept")).toEqual([{ type: "accept", offerId: "o1" }]);
+
+    await ui.press(KEYS.ctrlK);
+    await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher again");
+    await ui.press(KEYS.alt("n"));
+    await ui.waitForFrame((f) => f.includes("Offer rejected"), "rejected");
+    expect(ui.client.ofType("reject")).toEqual([{ type: "reject", offerId: "o2" }]);
+  });
+
   it("SPEC L7: Enter sends with a clientId; the message shows as sending until the server echoes it", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.alt("1"));

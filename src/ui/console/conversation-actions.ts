@@ -14,6 +14,8 @@ export async function acceptOffer(context: ConsoleContext): Promise<void> {
   const result = await context.call({ type: "accept", offerId: offer.id });
   if (!result) return;
   void context.loadToday();
+  // Taken from a picker (the card's Alt+Y works over one): the picker was for what the rep is leaving.
+  if (context.state.picker) context.store.dispatch({ type: "picker", picker: null });
   // S4, L3: accepting opens the conversation and focuses it.
   context.store.dispatch({ type: "focus", target: String(result.conversationId ?? offer.conversationId) });
 }

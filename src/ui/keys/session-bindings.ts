@@ -15,7 +15,7 @@ export const SESSION_BINDINGS: Binding[] = [
   {
     id: "accept",
     keys: ["Alt+Y"],
-    modes: ["composer", "home"],
+    modes: ["composer", "home", "picker"],
     description: "accept the pending offer",
     slash: "/accept",
     hint: true,
@@ -24,7 +24,7 @@ export const SESSION_BINDINGS: Binding[] = [
   {
     id: "reject",
     keys: ["Alt+N"],
-    modes: ["composer", "home"],
+    modes: ["composer", "home", "picker"],
     description: "reject the pending offer",
     slash: "/reject",
     hint: true,
