@@ -26,6 +26,7 @@ import type { SqliteStoreOptions } from "./store/sqlite-store.js";
 import { isPostgresUrl, redactUrl } from "./store/postgres-url.js";
 import { lockDataFile } from "./store/lock.js";
 import type { DataFileLock } from "./store/lock.js";
+import { INITIAL_ORG_KEY } from "./writer/recovery.js";
 import { MAX_FRAME_BYTES } from "../src/protocol/messages.js";
 
 export const VERSION = "0.1.0";
@@ -100,6 +101,22 @@ export function shownData(dataFile: string | null | undefined): string {
   return isPostgresUrl(dataFile) ? redactUrl(dataFile) : dataFile;
 }
 
+/**
+ * A data file set up from an org file, started without one: the built-in demo org would be applied over it as a
+ * difference, removing its queues, workstreams and reps and closing their conversations for good. Refused, saying
+ * how to start it. (A demo data file keeps its generated secrets in the store; one from an org file has none.)
+ */
+async function refuseDemoOverOwnOrg(store: EventStore<State>, dataFile: string | null | undefined): Promise<void> {
+  if (!dataFile || (await store.lastSeq()) === 0 || (await store.getMeta("demo-secrets")) !== undefined) return;
+  const initial = await store.getMeta(INITIAL_ORG_KEY);
+  const name = initial ? (JSON.parse(initial) as { name?: unknown }).name : undefined;
+  throw new Error(
+    `${shownData(dataFile)} holds the org ${typeof name === "string" ? `"${name}" ` : ""}of an org file, not the demo ` +
+      `org: start the server with --org <file>. Without it the built-in demo org would replace that org and close ` +
+      `its conversations.`,
+  );
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const logger = options.logger ?? silentLogger;
@@ -129,6 +146,7 @@ async function listen(
   let hub: Hub;
   let org: OrgFile;
   try {
+    if (!options.org && !options.orgFile) await refuseDemoOverOwnOrg(store, options.dataFile);
     org = options.org ?? (options.orgFile ? loadOrgFile(options.orgFile) : await demoOrg(store));
     hub = await Hub.open({
       org,

@@ -2,8 +2,9 @@
 // kill -9 does not block a restart), a damaged file refused at start, and `cc-agent server backup` of a live file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { demoOrgFile } from "../../server/org-file.js";
 import { startServer } from "../../server/start-server.js";
 import {
   credentialsOf,
@@ -105,6 +106,37 @@ describe("a damaged data file", () => {
     expect(refused.stderr).toMatch(/restore the file from a backup/);
     expect(refused.stderr).not.toMatch(/listening on/);
     expect(sha(data)).toBe(before);
+  });
+});
+
+describe("the org a data file was set up with", () => {
+  it("a file set up from an org file, started without --org, is refused, saying how to start it; nothing is closed", async () => {
+    const data = join(tmp.dir, "cc.db");
+    const orgFile = join(tmp.dir, "org.json");
+    const org = demoOrgFile({ secret: "s".repeat(64), tokens: { alice: "alice-token-0123456789abcdef" } });
+    writeFileSync(orgFile, JSON.stringify({ ...org, name: "Contoso Care" }), { mode: 0o600 });
+    const first = run(["server", "--port", "0", "--data", data, "--org", orgFile]);
+    const customer = await connect(await listening(first), { role: "customer" });
+    const { conversationId } = await customer.request({ type: "start", workstream: "live", text: "Hello?" });
+    await customer.close();
+    await stopProcess(first);
+
+    const refused = run(["server", "--port", "0", "--data", data]);
+    const { code } = await refused.exit;
+    expect(code).toBe(1);
+    expect(refused.stderr).toContain(`${data} holds the org "Contoso Care" of an org file, not the demo org`);
+    expect(refused.stderr).toContain("start the server with --org <file>");
+    expect(refused.stderr).not.toMatch(/listening on/);
+
+    // With its org file it starts as it was: the conversation is still open.
+    const again = run(["server", "--port", "0", "--data", data, "--org", orgFile, "--log-level", "warn"]);
+    const url = await listening(again);
+    const health = (await (await fetch(url.replace(/^ws/, "http").replace(/\/ws$/, "/healthz"))).json()) as {
+      status: string;
+    };
+    expect(health.status).toBe("ok");
+    const sam = await connect(url, { role: "supervisor", token: org.users.find((u) => u.id === "sam")!.token });
+    expect(sam.conversations.get(conversationId as string)?.state).toBe("open");
   });
 });
 
