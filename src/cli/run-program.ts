@@ -11,7 +11,19 @@ function sanitiseErrors(command: Command): void {
   for (const sub of command.commands) sanitiseErrors(sub);
 }
 
+/**
+ * Output piped into a reader that stops early (`cc-agent events | head -1`): the pipe closes (EPIPE), and the command
+ * ends quietly, as Unix tools do, instead of with an unhandled error and its stack.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
   program.exitOverride();
   sanitiseErrors(program);
   try {
