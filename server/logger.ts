@@ -1,5 +1,7 @@
 // Structured logs with levels, to stderr or a file. Log ids, codes and counts, never message text or
 // customer details: logs must not carry unmasked personal data.
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
 import { pino } from "pino";
 import type { Logger } from "pino";
 
@@ -7,9 +9,17 @@ export type { Logger };
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 export function createLogger(options: { level?: LogLevel; file?: string } = {}): Logger {
+  if (options.file) checkWritable(options.file);
   const destination = options.file
     ? pino.destination({ dest: options.file, mkdir: true, sync: false })
     : pino.destination(2);
+  // A log that cannot be written later (a full disk, a file made read-only) is said once; the server serves on.
+  let said = false;
+  destination.on("error", (error: Error) => {
+    if (said) return;
+    said = true;
+    process.stderr.write(`cc-agent: the log could not be written: ${error.message}\n`);
+  });
   return pino(
     {
       level: options.level ?? "info",
@@ -25,3 +35,20 @@ export function createLogger(options: { level?: LogLevel; file?: string } = {}):
 }
 
 export const silentLogger: Logger = pino({ level: "silent" });
+
+/** The log file can be opened for appending (its folder made if needed), or the server does not start, saying why. */
+function checkWritable(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    closeSync(openSync(file, "a", 0o600));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EACCES" || code === "EPERM"
+        ? "permission denied"
+        : code === "EISDIR"
+          ? "it is a folder"
+          : (error as Error).message;
+    throw new Error(`cannot write the log file ${file} (${why}); choose another --log-file`, { cause: error });
+  }
+}

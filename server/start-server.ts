@@ -23,7 +23,7 @@ import { openSqliteStore } from "./store/sqlite-store.js";
 import { threadOf } from "./gateway/thread-reads.js";
 import { returnFreedMemory } from "./return-memory.js";
 import type { SqliteStoreOptions } from "./store/sqlite-store.js";
-import { isPostgresUrl, redactUrl } from "./store/postgres-url.js";
+import { checkDataLocation, isPostgresUrl, redactUrl } from "./store/postgres-url.js";
 import { lockDataFile } from "./store/lock.js";
 import type { DataFileLock } from "./store/lock.js";
 import { INITIAL_ORG_KEY } from "./writer/recovery.js";
@@ -122,6 +122,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? silentLogger;
   // One server per data file: a second one stops here, naming the first (server/store/lock.ts). The lock is a file
   // beside the SQLite file; a Postgres database has none.
+  if (options.dataFile) checkDataLocation(options.dataFile);
   const lock = options.dataFile && !isPostgresUrl(options.dataFile) ? lockDataFile(options.dataFile) : null;
   try {
     return await listen(options, host, logger, lock);
@@ -233,7 +234,11 @@ async function serve(
   wss.on("connection", (ws, request) =>
     hub.attach(ws, options.helloTimeoutMs, request.socket.remoteAddress ?? "unknown"),
   );
-  wss.on("error", (error) => logger.error({ err: error.message }, "websocket server error"));
+  // ws passes the HTTP server's errors on: one that stops the listen is the error startServer throws, not a log line.
+  let listening = false;
+  wss.on("error", (error) => {
+    if (listening) logger.error({ err: error.message }, "websocket server error");
+  });
   http.on("clientError", (_error, socket) => socket.destroy());
 
   try {
@@ -244,9 +249,10 @@ async function serve(
         resolve();
       });
     });
+    listening = true;
   } catch (error) {
     await hub.close();
-    throw error;
+    throw listenError(error as NodeJS.ErrnoException, host, options.port ?? 0);
   }
   const port = (http.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
@@ -298,4 +304,22 @@ async function serve(
       return closing;
     },
   };
+}
+
+/** Why the server could not listen, said as what to change. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new Error(
+        `port ${port} on ${host} is in use by another program: choose another --port (0 picks a free one)`,
+      );
+    case "EACCES":
+      return new Error(`port ${port} needs privileges this process does not have: choose a port above 1023`);
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new Error(`cannot listen on ${host}: it is not an address of this machine (--host)`);
+    default:
+      return error;
+  }
 }

@@ -5,6 +5,18 @@ export function isPostgresUrl(data: string): boolean {
   return /^postgres(ql)?:\/\//i.test(data);
 }
 
+/**
+ * `--data` names a SQLite file or a Postgres URL: any other `scheme://` (mysql://, a postgress:// typo) is refused
+ * rather than taken for a file path, which would make folders named after the URL.
+ */
+export function checkDataLocation(data: string): void {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(data)?.[1];
+  if (scheme === undefined || isPostgresUrl(data)) return;
+  throw new Error(
+    `--data ${scheme}://… is not supported: give a SQLite file path, or a postgres:// URL for a Postgres database`,
+  );
+}
+
 /** The URL with its password replaced by "***", for logs and messages: the password is never printed. */
 export function redactUrl(url: string): string {
   try {

@@ -59,6 +59,10 @@ export function registerReportCommand(program: Command): void {
       const from = flags.from?.at ?? localMidnight(now);
       const to = flags.to ? (flags.to.dateOnly ? nextDay(flags.to.at) : flags.to.at) : nextDay(localMidnight(from));
       if (to <= from) flagError(command, "--to must be after --from");
+      if (/^postgres(ql)?:\/\//i.test(flags.data))
+        throw new Error(
+          "report reads SQLite data files only; it cannot report on a Postgres database yet (docs/reports.md)",
+        );
       // Loaded only here: the other commands do not pay for the store and the reports at start.
       const { LogReadError, openLogReader } = await import("../../server/reports/read-log.js");
       const { computeReport, renderCsv, renderTable } = await import("../../server/reports/report.js");

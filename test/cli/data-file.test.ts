@@ -2,7 +2,7 @@
 // kill -9 does not block a restart), a damaged file refused at start, and `cc-agent server backup` of a live file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { demoOrgFile } from "../../server/org-file.js";
 import { startServer } from "../../server/start-server.js";
@@ -137,6 +137,44 @@ describe("the org a data file was set up with", () => {
     expect(health.status).toBe("ok");
     const sam = await connect(url, { role: "supervisor", token: org.users.find((u) => u.id === "sam")!.token });
     expect(sam.conversations.get(conversationId as string)?.state).toBe("open");
+  });
+});
+
+describe("where the server is told to keep its data and listen", () => {
+  it("a --data URL of another scheme (or a typo of postgres://) is refused, and no folder is made after it", async () => {
+    for (const url of ["mysql://x@y/z", "postgress://x@y/z"]) {
+      const refused = run(["server", "--port", "0", "--data", url]);
+      expect((await refused.exit).code).toBe(1);
+      expect(refused.stderr).toBe(
+        `cc-agent: --data ${url.split("://")[0]}://… is not supported: give a SQLite file path, or a postgres:// URL for a Postgres database\n`,
+      );
+    }
+    expect(existsSync(join(tmp.dir, "mysql:"))).toBe(false);
+    expect(existsSync(join(tmp.dir, "postgress:"))).toBe(false);
+  });
+
+  it("a port in use is said as such, with what to do, on one line", async () => {
+    const first = run(["server", "--port", "0", "--data", join(tmp.dir, "a.db")]);
+    const port = new URL(await listening(first)).port;
+    const second = run(["server", "--port", port, "--data", join(tmp.dir, "b.db")], "home-b");
+    expect((await second.exit).code).toBe(1);
+    // The log's own lines (JSON) aside, one line says it.
+    const said = second.stderr.split("\n").filter((line) => line !== "" && !line.startsWith("{"));
+    expect(said).toEqual([
+      `cc-agent: port ${port} on 127.0.0.1 is in use by another program: choose another --port (0 picks a free one)`,
+    ]);
+    expect(second.stderr).not.toContain("EADDRINUSE");
+  });
+});
+
+describe("the log file", () => {
+  it("one that cannot be written is refused before the server listens, saying why", async () => {
+    const refused = run(["server", "--port", "0", "--data", join(tmp.dir, "cc.db"), "--log-file", tmp.dir]);
+    const { code } = await refused.exit;
+    expect(code).toBe(1);
+    expect(refused.stderr).toBe(
+      `cc-agent: cannot write the log file ${tmp.dir} (it is a folder); choose another --log-file\n`,
+    );
   });
 });
 
