@@ -45,8 +45,27 @@ export function readCredentials(path = credentialsPath()): LocalCredentials | nu
   }
 }
 
-/** Remove the file if it still describes this process's server. */
-export function removeCredentials(pid: number, path = credentialsPath()): void {
+/**
+ * Remove the file if it still describes this process's server. When it named another server before this one wrote
+ * it (`previous`), and that one still runs, it gets the file back: the other commands find it again.
+ */
+export function removeCredentials(
+  pid: number,
+  path = credentialsPath(),
+  previous: LocalCredentials | null = null,
+): void {
   const current = readCredentials(path);
-  if (current?.pid === pid) rmSync(path, { force: true });
+  if (current?.pid !== pid) return;
+  if (previous && previous.pid !== pid && running(previous.pid)) writeCredentials(previous, path);
+  else rmSync(path, { force: true });
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

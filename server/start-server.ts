@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
-import { writeCredentials, removeCredentials } from "./credentials.js";
+import { readCredentials, writeCredentials, removeCredentials } from "./credentials.js";
 import { Hub } from "./hub.js";
 import type { HubOptions } from "./hub.js";
 import { createHttpRoutes } from "./http-routes.js";
@@ -276,6 +276,8 @@ async function serve(
       credentialsPath,
     );
   }
+  // The server that wrote the file before this one, if any: it gets it back when this one stops.
+  const previousCredentials = options.credentialsFile ? readCredentials(credentialsPath) : null;
   if (options.credentialsFile) writeLocalCredentials();
   logger.info({ url, host, port, data: shownData(options.dataFile), org: org.name }, "server listening");
 
@@ -298,7 +300,7 @@ async function serve(
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => http.close(() => resolve()));
         lock?.release();
-        if (options.credentialsFile) removeCredentials(process.pid, credentialsPath);
+        if (options.credentialsFile) removeCredentials(process.pid, credentialsPath, previousCredentials);
         logger.info("server stopped");
       })();
       return closing;

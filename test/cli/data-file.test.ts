@@ -167,6 +167,25 @@ describe("where the server is told to keep its data and listen", () => {
   });
 });
 
+describe("the local credentials file", () => {
+  it("a second server on this machine takes it while it runs and gives it back to the first when it stops", async () => {
+    const home = join(tmp.dir, "home");
+    const first = run(["server", "--port", "0", "--data", join(tmp.dir, "a.db")]);
+    const firstUrl = await listening(first);
+    expect(credentialsOf(first, home).url).toBe(firstUrl);
+    const second = run(["server", "--port", "0", "--data", join(tmp.dir, "b.db")]);
+    await listening(second);
+    expect(credentialsOf(second, home).pid).toBe(second.child.pid);
+
+    await stopProcess(second, "SIGTERM");
+    // The other commands find the first server again, with its tokens.
+    const credentials = credentialsOf(first, home);
+    expect(credentials.url).toBe(firstUrl);
+    const alice = await connect(credentials.url, { role: "rep", token: tokenOf(credentials, "alice") });
+    expect(alice.welcome!.session.userId).toBe("alice");
+  });
+});
+
 describe("the log file", () => {
   it("one that cannot be written is refused before the server listens, saying why", async () => {
     const refused = run(["server", "--port", "0", "--data", join(tmp.dir, "cc.db"), "--log-file", tmp.dir]);
