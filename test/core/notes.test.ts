@@ -78,6 +78,25 @@ describe("notes", () => {
     });
   });
 
+  it("a text of escape sequences, zero-width or bidi characters alone is empty, from a customer and from a rep", () => {
+    const h = new CoreHarness();
+    const id = handled(h, "alice");
+    const blank = ["\u200b", "\x1b[31m", "\u202e", " \u2060\ufeff "];
+    for (const text of blank) {
+      expect(
+        h.refused(
+          { role: "customer", key: "visitor-session:x" },
+          { type: "customer.start", workstreamId: "live", identity: {}, text },
+        ),
+      ).toBe("message/empty");
+      expect(h.refused(h.customerOf(id), { type: "customer.message", conversationId: id, text })).toBe("message/empty");
+      expect(h.refused(rep("alice"), { type: "message", conversationId: id, text })).toBe("message/empty");
+      expect(h.refused(rep("alice"), { type: "note", conversationId: id, text })).toBe("message/empty");
+    }
+    // Text around them is a message as any other.
+    h.ok(h.customerOf(id), { type: "customer.message", conversationId: id, text: "\u200bhello" });
+  });
+
   it("a rep not in the conversation, an empty note and a closed conversation are refused, and change nothing", () => {
     const h = new CoreHarness();
     const id = handled(h, "alice");

@@ -17,6 +17,7 @@ import type {
 import { MAX_MESSAGE_LENGTH, PRESENCES, STATE_WORD } from "../../../src/protocol/vocabulary.js";
 import type { Presence } from "../../../src/protocol/vocabulary.js";
 import { abortedRefusal, presenceReasonRefusal } from "../../../src/protocol/rules.js";
+import { sanitizeText } from "../../../src/protocol/sanitize.js";
 import { fits, workstreamOf } from "../routing.js";
 import { staffCustomerName } from "../staff-text.js";
 import { refuse } from "./tx.js";
@@ -63,7 +64,8 @@ export function costOf(state: State, c: Conversation): number {
 }
 
 export function checkText(text: string, fromStaff: boolean): string {
-  if (text.trim().length === 0) refuse("message/empty", "The message is empty.");
+  // Empty as it would be shown: escape sequences, controls and invisible characters alone are nothing to read.
+  if (sanitizeText(text).trim().length === 0) refuse("message/empty", "The message is empty.");
   // Characters (code points) never outnumber UTF-16 units: only a long text needs counting.
   if (text.length > MAX_MESSAGE_LENGTH && [...text].length > MAX_MESSAGE_LENGTH) {
     refuse(
