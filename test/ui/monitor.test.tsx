@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { EventFrame } from "../../src/protocol/messages.js";
 import type { Change } from "../../src/protocol/views.js";
 import { makeTheme } from "../../src/ui/theme/theme.js";
-import { ALICE, BOB, CAROL, renderMonitor, rowOf, SAM, supervisorWelcome } from "../helpers/monitor.js";
+import { ALICE, BOB, CAROL, org, renderMonitor, rowOf, SAM, supervisorWelcome } from "../helpers/monitor.js";
 import type { Monitor } from "../helpers/monitor.js";
 import { conversation, customerMessage, KEYS, repMessage, sgrCodes, stripSgr, T0 } from "../helpers/ui.js";
 
@@ -188,6 +188,20 @@ describe("the live table (SV1)", () => {
       "⚠ Aborted: queue General was deleted. Nobody can continue it — the rep ends it, or force close it (Ctrl+D).",
     );
     expect(frame).not.toContain("Alt+E");
+  });
+
+  it("SPEC L4, SPEC SV2: with force close off, the advice for an aborted conversation does not offer it", async () => {
+    ui = await renderMonitor({
+      welcome: supervisorWelcome([conversation("c1", { title: "Dana Kim", aborted: "rep Bob Okafor was removed" })], {
+        org: org({ forceClose: false }),
+      }),
+      columns: 160,
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("Dana Kim"), "the table");
+    expect(frame).toContain(
+      "⚠ Aborted: rep Bob Okafor was removed. Nobody can continue it — the rep ends it (force close is off in this org).",
+    );
+    expect(frame).not.toContain("Ctrl+D)");
   });
 
   it("SPEC SV1: the table is live: new conversations appear, the selection follows its conversation through a re-sort, a closed one leaves and the selection takes the row at its place", async () => {

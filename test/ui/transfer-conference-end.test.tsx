@@ -414,6 +414,24 @@ describe("end (L12)", () => {
     await ui.waitForFrame((f) => f.includes("Wrap-up reason"), "the wrap-up picker");
     expect(ui.client.ofType("end")).toEqual([{ type: "end", conversationId: "c1" }]);
   });
+
+  it("SPEC L4: an aborted conversation the server closed (its workstream removed) is said closed, with nothing to end", async () => {
+    ui = await inSession();
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "conversation",
+        conversation: conversation("c1", {
+          title: "Dana Kim",
+          state: "closed",
+          aborted: "workstream Chat was removed",
+        }),
+      }),
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("⚠ Aborted: workstream Chat was removed."), "the warning");
+    expect(frame).toContain("⚠ Aborted: workstream Chat was removed. It is closed.");
+    expect(frame).not.toContain("end it (Alt+E)");
+  });
 });
 
 describe("another console of the rep", () => {

@@ -251,7 +251,9 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 view={session.view}
                 width={mainWidth - 1}
                 summary={summary}
-                abortAdvice="You cannot continue it — end it (Alt+E)."
+                abortAdvice={
+                  session.view.state === "closed" ? "It is closed." : "You cannot continue it — end it (Alt+E)."
+                }
                 theme={theme}
               />
               {earlier ? (

@@ -234,7 +234,13 @@ function ConversationPane(props: {
       <Details
         view={v}
         summary={conversationSummary(session)}
-        abortAdvice="Nobody can continue it — the rep ends it, or force close it (Ctrl+D)."
+        abortAdvice={
+          v.state === "closed"
+            ? "It is closed."
+            : state.base.org?.supervisor.forceClose
+              ? "Nobody can continue it — the rep ends it, or force close it (Ctrl+D)."
+              : "Nobody can continue it — the rep ends it (force close is off in this org)."
+        }
         theme={theme}
       />
       <Text wrap="truncate-end" {...fg(theme.muted)}>
