@@ -3,7 +3,7 @@
 import chalk from "chalk";
 import { afterEach, describe, expect, it } from "vitest";
 import type { OrgView } from "../../src/protocol/views.js";
-import { conversation, event, KEYS, me, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
+import { conversation, customerMessage, event, KEYS, me, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
@@ -217,5 +217,18 @@ describe("typing", () => {
     ui.store.dispatch({ type: "tick", now: T0 + 4001 });
     await ui.waitForFrame((f) => !stripSgr(f).includes("is typing"), "the indicator gone");
     expect(me().id).toBe("alice");
+  });
+
+  it("the customer's typing line goes as soon as their message arrives, not seconds later", async () => {
+    ui = await chatWithReplies([]);
+    await ui.press(KEYS.alt("1"));
+    ui.store.dispatch({ type: "typing", conversationId: "c1", until: T0 + 4000 });
+    await ui.waitForFrame((f) => stripSgr(f).includes("Dana Kim is typing…"), "the indicator");
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "message", conversationId: "c1", message: customerMessage("Any news?", T0 + 500) }),
+    });
+    const frame = await ui.waitForFrame((f) => stripSgr(f).includes("Any news?"), "the message");
+    expect(stripSgr(frame)).not.toContain("is typing");
   });
 });

@@ -257,10 +257,10 @@ function addMessage(state: UiState, conversationId: string, message: MessageView
     // A message comes without its view: the count follows it, until the next view says it again.
     messageCount: session.view.messageCount + 1,
   };
-  return {
-    ...state,
-    sessions: { ...state.sessions, [conversationId]: { ...session, view, messages, unread, outbox } },
-  };
+  const next: Session = { ...session, view, messages, unread, outbox };
+  // The customer's message (or the chat's end) is what their typing led to: "is typing…" goes with it.
+  if (message.author.role === "customer" || message.author.role === "system") delete next.customerTypingUntil;
+  return { ...state, sessions: { ...state.sessions, [conversationId]: next } };
 }
 
 /** P12: the customer is back in a parked chat now assigned to this rep again: said in that session's thread too. */
