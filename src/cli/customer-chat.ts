@@ -127,7 +127,7 @@ export class CustomerChat {
       process.stdout.write(
         workstream.mode === "persistent"
           ? "Type a message and press Enter. /quit leaves (the chat stays open), /help lists the commands.\n"
-          : "Type a message and press Enter. /end ends the chat, /quit leaves, /help lists the commands.\n",
+          : "Type a message and press Enter. /end or /quit ends the chat, /help lists the commands.\n",
       );
       rl.on("SIGINT", this.onSignal);
     } else {

@@ -12,7 +12,9 @@ describe("the built customer CLI in a real terminal", () => {
     async () => {
       const home = await e2e.startServer("cc-agent-e2e-customer-");
       const term = await e2e.startCli(["customer"], home, { columns: 100, rows: 20 });
-      await term.waitForScreen("/help lists the commands", "the customer CLI's greeting", START_MS);
+      const greeting = await term.waitForScreen("/help lists the commands", "the customer CLI's greeting", START_MS);
+      // Leaving a live chat ends it: the greeting says so of /quit too.
+      expect(greeting).toContain("/end or /quit ends the chat");
 
       await term.type("/h");
       await term.press("Tab");
