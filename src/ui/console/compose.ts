@@ -44,8 +44,9 @@ export async function send(context: ConsoleContext): Promise<void> {
     else context.setDraft(mode, text);
     return;
   }
-  // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it.
-  const unfilled = placeholders(body)[0];
+  // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it. A prompt is a label that starts
+  // and ends with a character: `price < 5 and > 2`, typed by hand, is none (the L8 refusal below says why).
+  const unfilled = placeholders(body).find((p) => p.label.trim() === p.label);
   if (unfilled) {
     const editor = context.editorIn(mode);
     if (editor) context.setField(mode, cursorTo(editor, unfilled.start + lead));
