@@ -434,6 +434,27 @@ describe("end (L12)", () => {
   });
 });
 
+describe("the customer's rating (CSAT)", () => {
+  it("reaches the rep too: once the customer rated the chat, its session shows the stars and the comment", async () => {
+    ui = await inSession();
+    expect(ui.frame()).not.toContain("Customer rating");
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "conversation",
+        conversation: conversation("c1", {
+          title: "Dana Kim",
+          state: "wrapup",
+          wrapUpBy: ["alice"],
+          rating: { score: 4, comment: "Quick help", at: T0 + 1000 },
+        }),
+      }),
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("Customer rating"), "the rating");
+    expect(frame).toContain("Customer rating: ★★★★☆ 4/5 · “Quick help”");
+  });
+});
+
 describe("another console of the rep", () => {
   it("SPEC L10: a transfer wrapped up in another console of the rep takes the conversation out of this one's pane", async () => {
     ui = await inSession([

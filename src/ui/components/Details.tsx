@@ -2,7 +2,7 @@ import { memo } from "react";
 import { Box, Text } from "ink";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { field } from "../text/index.js";
-import type { ConversationView } from "../../protocol/views.js";
+import type { ConversationView, RatingView } from "../../protocol/views.js";
 import type { Theme } from "../theme/theme.js";
 import { fg, sentimentSeverity, severity } from "../theme/theme.js";
 
@@ -15,6 +15,13 @@ const SENTIMENT = [
   "positive",
   "very positive",
 ];
+
+/** The customer's rating (CSAT), as staff read it: `Customer rating: ★★★★☆ 4/5 · “Quick help”`. */
+export function ratingLine(rating: RatingView): string {
+  const score = Math.max(0, Math.min(5, Math.round(rating.score)));
+  const comment = rating.comment ? sanitizeLine(rating.comment) : "";
+  return `Customer rating: ${"★".repeat(score)}${"☆".repeat(5 - score)} ${score}/5${comment ? ` · “${comment}”` : ""}`;
+}
 
 /**
  * S2, PC5, PC6, L4: contact or account, case, summary, context variables, and the abort warning with what the

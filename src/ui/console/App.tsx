@@ -4,7 +4,7 @@ import { useKeys } from "../keys/use-keys.js";
 import { Box, Text, useIsScreenReaderEnabled } from "ink";
 import { useSyncExternalStore } from "react";
 import { Composer, measureComposer } from "../components/Composer.js";
-import { Details } from "../components/Details.js";
+import { Details, ratingLine } from "../components/Details.js";
 import { Footer } from "../components/Footer.js";
 import { Header } from "./components/Header.js";
 import { Help } from "../components/Help.js";
@@ -207,7 +207,8 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
       (summary ? 1 : 0) +
       (earlier ? 1 : 0) +
       (session.view.aborted ? 1 : 0) +
-      (Object.keys(session.view.context).length > 0 ? 1 : 0)
+      (Object.keys(session.view.context).length > 0 ? 1 : 0) +
+      (session.view.rating ? 1 : 0)
     : 0;
   const outboxHeight = session && session.outbox.length > 0 ? 1 : 0;
   const typingHeight = session?.customerTypingUntil !== undefined && state.now < session.customerTypingUntil ? 1 : 0;
@@ -259,6 +260,11 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
               {earlier ? (
                 <Text {...fg(theme.muted)} wrap="truncate-end">
                   {earlier}
+                </Text>
+              ) : null}
+              {session.view.rating ? (
+                <Text {...fg(theme.accent)} wrap="truncate-end">
+                  {ratingLine(session.view.rating)}
                 </Text>
               ) : null}
               <Thread

@@ -10,7 +10,7 @@ import { sanitizeLine } from "../../protocol/sanitize.js";
 import { field } from "../text/index.js";
 import type { UserView } from "../../protocol/views.js";
 import { Composer, measureComposer, WithCursor } from "../components/Composer.js";
-import { Details } from "../components/Details.js";
+import { Details, ratingLine } from "../components/Details.js";
 import { Help } from "../components/Help.js";
 import { Picker } from "../components/Picker.js";
 import { Thread, visibleMessages } from "../components/Thread.js";
@@ -180,12 +180,6 @@ function statusParts(state: MonitorState, session: Session, users: Record<string
 }
 
 /** The customer's rating (CSAT) as one line: the score in stars and in words, then the comment, if any. */
-function ratingLine(rating: NonNullable<Session["view"]["rating"]>): string {
-  const score = Math.max(0, Math.min(5, Math.round(rating.score)));
-  const comment = rating.comment ? sanitizeLine(rating.comment) : "";
-  return `Customer rating: ${"★".repeat(score)}${"☆".repeat(5 - score)} ${score}/5${comment ? ` · “${comment}”` : ""}`;
-}
-
 function ConversationPane(props: {
   state: MonitorState;
   session: Session;
