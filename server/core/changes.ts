@@ -229,7 +229,25 @@ export function changesFor(
           conversationId: event.conversationId,
         });
       break;
+    case "consultant_added":
+      // The rep who asked is told their colleague is in (a supervisor's transfer adds the former owner: nobody owns it).
+      if (c && c.ownerId === me && event.repId !== me)
+        changes.push({
+          kind: "notice",
+          code: "consult_joined",
+          text: `${nameOf(state, event.repId)} joined the consult on ${staffTitle(state, c)}: what they write reaches you only.`,
+          conversationId: c.id,
+        });
+      break;
     case "consultant_left":
+      // The rep is told their consultant left of their own accord (they know when they ended it themselves).
+      if (c && c.ownerId === me && event.by === event.repId && event.repId !== me)
+        changes.push({
+          kind: "notice",
+          code: "consult_left",
+          text: `${nameOf(state, event.repId)} left the consult on ${staffTitle(state, c)}.`,
+          conversationId: c.id,
+        });
       // The consultant no longer sees the conversation: they are told, so their console lets it go.
       if (event.repId === me && c)
         changes.push({

@@ -243,6 +243,9 @@ export type NoticeCode =
   | "consult_declined"
   /** A supervisor force-closed a conversation the rep had. */
   | "force_closed"
+  /** The consultant this rep asked for: they accepted, or left of their own accord. */
+  | "consult_joined"
+  | "consult_left"
   | "consult_ended"
   | "presence_set"
   /** P12: a parked persistent chat was assigned back to this rep because its customer wrote again. */

@@ -49,6 +49,35 @@ describe("consult", () => {
     expect(bob.consultants).toEqual(["bob"]);
   });
 
+  it("the rep who asked is told when the consultant joins and when they leave of their own accord, not when she ends it", () => {
+    const h = new CoreHarness();
+    const id = handled(h, "alice");
+    h.available("bob", "carol");
+    const notices = (event: DomainEvent) =>
+      changesFor(h.state, event, { role: "rep", id: "alice" }, new Set([id])).filter((c) => c.kind === "notice");
+
+    h.ok(rep("alice"), { type: "consult", conversationId: id, repId: "bob" });
+    h.ok(rep("bob"), { type: "accept", offerId: h.offerFor("bob", id)! });
+    expect(notices(last(h, "consultant_added"))).toEqual([
+      {
+        kind: "notice",
+        code: "consult_joined",
+        text: "Bob Okafor joined the consult on Visitor 1: what they write reaches you only.",
+        conversationId: id,
+      },
+    ]);
+    h.ok(rep("bob"), { type: "end_consult", conversationId: id });
+    expect(notices(last(h, "consultant_left"))).toEqual([
+      { kind: "notice", code: "consult_left", text: "Bob Okafor left the consult on Visitor 1.", conversationId: id },
+    ]);
+
+    // Ended by Alice herself: she knows; only the consultant is told.
+    h.ok(rep("alice"), { type: "consult", conversationId: id, repId: "carol" });
+    h.ok(rep("carol"), { type: "accept", offerId: h.offerFor("carol", id)! });
+    h.ok(rep("alice"), { type: "end_consult", conversationId: id, repId: "carol" });
+    expect(notices(last(h, "consultant_left"))).toEqual([]);
+  });
+
   it("the consultant writes to the rep only: a consult line in the notes, never a message, never to the customer", () => {
     const h = new CoreHarness();
     const id = handled(h, "alice");

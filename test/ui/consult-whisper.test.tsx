@@ -147,6 +147,39 @@ describe("consult: the consultant", () => {
     expect(ui.client.ofType("reject")).toEqual([{ type: "reject", offerId: "o9" }]);
   });
 
+  it("the rep who asked reads in the thread when the consultant joins and when they leave", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1", { state: "active", ownerId: "alice" })]) });
+    await ui.press(KEYS.alt("1"));
+    const joined = "Bob Okafor joined the consult on Dana Kim: what they write reaches you only.";
+    ui.store.dispatch({
+      type: "event",
+      frame: event(
+        { kind: "conversation", conversation: conversation("c1", { consultants: ["bob"] }) },
+        { kind: "notice", code: "consult_joined", text: joined, conversationId: "c1" },
+      ),
+    });
+    await ui.waitForFrame((f) => stripSgr(f).includes(`* ${joined}`), "the joined line in the thread");
+    ui.store.dispatch({
+      type: "event",
+      frame: event(
+        { kind: "conversation", conversation: conversation("c1", { consultants: [] }) },
+        {
+          kind: "notice",
+          code: "consult_left",
+          text: "Bob Okafor left the consult on Dana Kim.",
+          conversationId: "c1",
+        },
+      ),
+    });
+    const frame = await ui.waitForFrame((f) => stripSgr(f).includes("* Bob Okafor left the consult"), "the left line");
+    // Both stay in the thread, in order: the conversation itself stays the rep's.
+    const lines = stripSgr(frame).split("\n");
+    expect(lines.findIndex((l) => l.includes("* Bob Okafor joined"))).toBeLessThan(
+      lines.findIndex((l) => l.includes("* Bob Okafor left")),
+    );
+    expect(ui.store.getState().order).toEqual(["c1"]);
+  });
+
   it("the rep who asked is told, in the footer, when the consult is declined", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1", { state: "active", ownerId: "alice" })]) });
     ui.store.dispatch({

@@ -6,6 +6,7 @@ import type {
   HistoryItemView,
   MessageView,
   NoteView,
+  NoticeCode,
   OfferView,
   Snapshot,
   TodayView,
@@ -263,9 +264,19 @@ function addMessage(state: UiState, conversationId: string, message: MessageView
   return { ...state, sessions: { ...state.sessions, [conversationId]: next } };
 }
 
-/** P12: the customer is back in a parked chat now assigned to this rep again: said in that session's thread too. */
-function customerBack(state: UiState, change: Extract<Change, { kind: "notice" }>, at: number): UiState {
-  if (change.code !== "customer_back" || !change.conversationId) return state;
+/** Notices said in their session's thread too, where the rep reads what happened to the conversation. */
+const THREAD_NOTICES: ReadonlySet<NoticeCode> = new Set<NoticeCode>([
+  "customer_back",
+  "consult_joined",
+  "consult_left",
+]);
+
+/**
+ * P12: the customer is back in a parked chat now assigned to this rep again; a consultant joined or left: said in
+ * that session's thread too.
+ */
+function threadLine(state: UiState, change: Extract<Change, { kind: "notice" }>, at: number): UiState {
+  if (!THREAD_NOTICES.has(change.code) || !change.conversationId) return state;
   return withSession(state, change.conversationId, (s) => ({
     ...s,
     lines: [...(s.lines ?? []), { id: `line:${at}:${s.lines?.length ?? 0}`, at, text: change.text }],
@@ -316,7 +327,7 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
         change.code === "conference_declined" ||
         change.code === "presence_set";
       const flash: Flash = { level: warn ? "warn" : "info", text: change.text, at: state.now };
-      const next = customerBack(state, change, at);
+      const next = threadLine(state, change, at);
       // A consult that ended: the conversation is no longer this user's to see; it leaves the pane.
       if (change.code === "consult_ended" && change.conversationId) {
         const id = change.conversationId;
