@@ -210,6 +210,23 @@ export function changesFor(
           conversationId: c.id,
         });
       break;
+    case "queued":
+      // P6: the customer is back in a chat this rep parked, and it waits in the queue (they are not Available, or it
+      // is not theirs by the workstream's rules): told where it is. An offer of it to them is a card of its own.
+      if (
+        event.returning &&
+        c &&
+        viewer.role === "rep" &&
+        c.lastOwnerId === me &&
+        !(c.id in (state.users[me]?.items ?? {}))
+      )
+        changes.push({
+          kind: "notice",
+          code: "customer_back",
+          text: `${staffCustomerName(state, c)} is back: their conversation went to the ${state.queues[c.queueId]?.name ?? c.queueId} queue${awayWord(state, me)}.`,
+          conversationId: c.id,
+        });
+      break;
     case "wrapup_started":
       if (event.customerEnded && event.repIds.includes(me)) {
         changes.push({
@@ -343,4 +360,10 @@ function inRepsPane(repId: string, c: Conversation): boolean {
     c.consultants.includes(repId) ||
     (c.state === "waiting" && c.lastOwnerId === repId)
   );
+}
+
+/** ", while you are Away": why a customer who came back was not offered to their rep; nothing while Available. */
+function awayWord(state: State, repId: string): string {
+  const presence = state.users[repId]?.presence;
+  return presence && presence !== "available" ? `, while you are ${PRESENCE_WORD[presence]}` : "";
 }

@@ -302,7 +302,14 @@ export type EventBody =
    * `declinedBy`: reps who count as having declined it in this queue from the start (routing skips them): the rep a
    * transfer took it from (L10, SV7). Absent in events stored before it existed: nobody.
    */
-  | { type: "queued"; conversationId: string; queueId: string; declinedBy?: string[] }
+  | {
+      type: "queued";
+      conversationId: string;
+      queueId: string;
+      declinedBy?: string[];
+      /** Its customer came back to it from Waiting (P6), so that its rep is told (absent in earlier events). */
+      returning?: boolean;
+    }
   /** Every rep of its queue who could take it had declined it: the declines are forgotten and routing starts over. */
   | { type: "declines_forgotten"; conversationId: string }
   | { type: "offered"; offer: Offer }

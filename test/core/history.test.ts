@@ -188,6 +188,41 @@ describe("SPEC P12: the customer is back", () => {
     expect(notices(taker === "alice" ? "bob" : "alice")).toEqual([]);
   });
 
+  it("SPEC P6: a rep away when the customer of a chat they parked comes back is told it went to the queue, and why", () => {
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = h.start("persistent", "My invoice is wrong", { id: "cust-1", name: "Dana Wu" });
+    accept(h, "alice", id);
+    h.ok(rep("alice"), { type: "close", conversationId: id });
+    h.ok(rep("alice"), { type: "presence", presence: "away" });
+
+    const events = eventsOf(h, signedIn("cust-1"), { type: "customer.message", conversationId: id, text: "Back!" });
+
+    expect(h.conversation(id).state).toBe("open");
+    expect(repChanges(h, "alice", events, [id]).filter((c) => c.kind === "notice")).toEqual([
+      {
+        kind: "notice",
+        code: "customer_back",
+        text: "Dana Wu is back: their conversation went to the Billing queue, while you are Away.",
+        conversationId: id,
+      },
+    ]);
+    // Available, she is offered it again instead: the offer's card says so, no notice.
+    h.ok(rep("alice"), { type: "presence", presence: "available" });
+    expect(h.offerFor("alice", id)).toBeDefined();
+  });
+
+  it("SPEC P6: a rep Available when the customer comes back is offered the chat, with no notice besides the card", () => {
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = h.start("persistent", "My invoice is wrong", { id: "cust-1", name: "Dana Wu" });
+    accept(h, "alice", id);
+    h.ok(rep("alice"), { type: "close", conversationId: id });
+    const events = eventsOf(h, signedIn("cust-1"), { type: "customer.message", conversationId: id, text: "Back!" });
+    expect(h.offerFor("alice", id)).toBeDefined();
+    expect(repChanges(h, "alice", events, [id]).filter((c) => c.kind === "notice")).toEqual([]);
+  });
+
   it("a rep who picks or accepts a conversation is not told the customer is back", () => {
     const h = new CoreHarness();
     h.available("alice");

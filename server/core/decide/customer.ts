@@ -232,6 +232,6 @@ function customerMessage(tx: Tx, c: Conversation, text: string, clientId: string
     assign(tx, c, previous.id, "auto");
     return;
   }
-  tx.emit({ type: "queued", conversationId: c.id, queueId: c.queueId });
+  tx.emit({ type: "queued", conversationId: c.id, queueId: c.queueId, returning: true });
   tx.touch([c.queueId]);
 }
