@@ -180,6 +180,23 @@ describe("consult: the consultant", () => {
     expect(ui.store.getState().order).toEqual(["c1"]);
   });
 
+  it("a whisper or a consult line in a session the rep is not in counts as unread there, with the S10 hint", async () => {
+    ui = await renderConsole({
+      welcome: welcome([conversation("c1", { title: "Dana Kim" }), conversation("c2", { title: "Kenny Smith" })]),
+    });
+    await ui.press(KEYS.alt("1"));
+    await ui.waitForFrame((f) => f.includes("Dana Kim [Active]"), "in Dana's session");
+    ui.store.dispatch({
+      type: "event",
+      frame: event({ kind: "note", conversationId: "c2", note: line("n1", SAM, "Offer the voucher", "whisper") }),
+    });
+    const frame = await ui.waitForFrame((f) => /2 Kenny Smith\s+1/.test(stripSgr(f)), "the badge");
+    expect(stripSgr(frame)).toContain("Kenny Smith. 1 new update in your conversation.");
+    // Read once the rep opens it.
+    await ui.press(KEYS.alt("2"));
+    await ui.waitForFrame((f) => !/2 Kenny Smith\s+1/.test(stripSgr(f)), "read");
+  });
+
   it("the rep who asked is told, in the footer, when the consult is declined", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1", { state: "active", ownerId: "alice" })]) });
     ui.store.dispatch({

@@ -304,8 +304,16 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
       return upsertConversation(state, change.conversation);
     case "message":
       return addMessage(state, change.conversationId, change.message);
-    case "note":
-      return withSession(state, change.conversationId, (s) => ({ ...s, notes: mergeNotes(s.notes, [change.note]) }));
+    case "note": {
+      // A whisper or a consultant's line is written to this rep: unread, like a message, until they look.
+      const toMe = change.note.kind !== undefined && change.note.author.id !== state.me?.id;
+      return withSession(state, change.conversationId, (s) => {
+        const notes = mergeNotes(s.notes, [change.note]);
+        const seen = state.focus === s.id && s.scroll === 0 && state.terminalFocused;
+        const unread = toMe && notes !== s.notes && !seen ? s.unread + 1 : s.unread;
+        return { ...s, notes, unread };
+      });
+    }
     case "offer":
       return { ...state, offers: { ...state.offers, [change.offer.id]: change.offer } };
     case "offer_ended": {
