@@ -296,11 +296,11 @@ describe("live chat (L)", () => {
       return { conversationId: "c5" };
     };
     await ui.press(KEYS.ctrlK);
-    let frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher over the card");
+    const frame = await ui.waitForFrame((f) => f.includes("Switch to"), "the switcher over the card");
     expect(frame).toContain("Alt+Y accept");
     await ui.press(KEYS.alt("y"));
     // The next offer's card lies over the conversation's title: the pane has its row, and it has the focus.
-    frame = await ui.waitForFrame((f) => /2 Kenny Smith/.test(f) && !f.includes("Switch to"), "accepted, closed");
+    await ui.waitForFrame((f) => /2 Kenny Smith/.test(f) && !f.includes("Switch to"), "accepted, closed");
     expect(ui.store.getState().focus).toBe("c5");
     expect(ui.client.ofType("accept")).toEqual([{ type: "accept", offerId: "o1" }]);
 
