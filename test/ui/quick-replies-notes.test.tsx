@@ -117,6 +117,30 @@ describe("quick replies", () => {
     ]);
   });
 
+  it("Ctrl+Z after filling a prompt brings the prompt back, never a blank that could be sent; Backspace on a prompt clears it", async () => {
+    ui = await chatWithReplies();
+    await ui.press(KEYS.alt("1"));
+    await ui.press(KEYS.alt("i"));
+    await ui.press("order");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("<order number>"), "the reply inserted");
+    const draft = () => ui!.store.getState().sessions.c1!.draft;
+    await ui.press(KEYS.tab);
+    await ui.press("A-1187");
+    await ui.waitForFrame((f) => stripSgr(f).includes("order A-1187 ships"), "filled");
+    await ui.press("\x1a"); // Ctrl+Z
+    await ui.waitForFrame((f) => stripSgr(f).includes("order <order number> ships"), "the prompt back");
+    expect(draft()).toBe("Hi Dana, order <order number> ships from Leeds by <date>.");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("Fill in <order number> first"), "still refused");
+    expect(ui.client.ofType("send")).toEqual([]);
+
+    // The refusal put the cursor on the prompt: Backspace clears it, the space before it stays.
+    await ui.press(KEYS.backspace);
+    await ui.waitForFrame((f) => stripSgr(f).includes("order  ships"), "the prompt cleared");
+    expect(draft()).toBe("Hi Dana, order  ships from Leeds by <date>.");
+  });
+
   it("Tab from the end of a draft goes to the first prompt; masked values stay masked (L6)", async () => {
     ui = await chatWithReplies();
     await ui.press(KEYS.alt("1"));

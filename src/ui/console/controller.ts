@@ -171,6 +171,17 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     return this.state.flash;
   }
 
+  /** Backspace or Delete on a quick reply's prompt (highlighted at the cursor) clears the prompt, as on a selection. */
+  protected override editField(mode: Mode, command: EditCommand): void {
+    const editor = this.editorIn(mode);
+    const prompt =
+      mode === "composer" && editor && (command === "edit-backspace" || command === "edit-delete")
+        ? placeholderAt(editor.text, editor.cursor)
+        : undefined;
+    if (editor && prompt) this.setField(mode, replaceRange(editor, prompt.start, prompt.end, ""));
+    else super.editField(mode, command);
+  }
+
   protected override typeIn(mode: Mode, press: KeyPress): void {
     // A digit on an empty picker filter chooses the row with that number (its position, 1–9, unless the row has a
     // number of its own); a number no row has does nothing, except 0, which filters.
@@ -191,9 +202,10 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       const session = this.focusedSession();
       const editor = this.editorIn(mode);
       if (session && editor) {
-        // A quick reply's prompt at the cursor: what the rep types replaces it.
+        // A quick reply's prompt at the cursor: what the rep types replaces it, in one undo step with it (Ctrl+Z
+        // brings the prompt back, never a blank where it was).
         const prompt = placeholderAt(editor.text, editor.cursor);
-        if (prompt) this.setField(mode, replaceRange(editor, prompt.start, prompt.end, ""));
+        if (prompt) this.setField(mode, { ...replaceRange(editor, prompt.start, prompt.end, ""), typing: true });
         super.typeIn(mode, press);
         // A consultant writes to the rep only: the customer is never told they type. Nor are they told of a slash
         // command (a note, say) as it is typed: the draft as it is now, its first "/" included.
