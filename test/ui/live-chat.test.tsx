@@ -92,7 +92,14 @@ describe("live chat (L)", () => {
   });
 
   it("SPEC P12: a parked persistent chat routed back because its customer wrote again is offered as the customer back, not as new", async () => {
-    const o = offer("o1", "c7", { customerName: "Pat Persist" });
+    const o = offer("o1", "c7", {
+      customerName: "Pat Persist",
+      preview: [
+        customerMessage("My invoice is wrong"),
+        repMessage("Let me look", T0 + 1000, { id: "bob", name: "Bob Okafor" }),
+        customerMessage("Any news?", T0 + 2000),
+      ],
+    });
     const c7 = conversation("c7", {
       title: "Pat Persist",
       state: "open",
@@ -105,6 +112,9 @@ describe("live chat (L)", () => {
     const frame = await ui.waitForFrame((f) => f.includes("Pat Persist ·"), "the offer card");
     expect(frame).toContain("◆ Customer back: Pat Persist");
     expect(frame).not.toContain("New conversation");
+    // The preview says who wrote a line that is not the customer's.
+    expect(frame).toMatch(/│ {3}My invoice is wrong/);
+    expect(frame).toMatch(/│ {3}Bob Okafor: Let me look/);
   });
 
   it("SPEC L1: the countdown follows the server's clock, not the terminal's", async () => {

@@ -59,12 +59,17 @@ export function OfferCard(props: {
         {name}
         {rest}
       </Text>
-      {offer.preview.map((m) => (
-        <Text key={m.id} {...fg(theme.customer)} wrap="truncate-end">
-          {"  "}
-          {field(m.text, inner - 2)}
-        </Text>
-      ))}
+      {offer.preview.map((m) => {
+        // A returning chat's preview may hold staff's lines too: they are said with who wrote them (L3's colours).
+        const who = m.author.role === "rep" || m.author.role === "supervisor" ? `${plainLine(m.author.name)}: ` : "";
+        return (
+          <Text key={m.id} {...fg(who ? theme.rep : theme.customer)} wrap="truncate-end">
+            {"  "}
+            {who}
+            {field(m.text, Math.max(1, inner - 2 - cellWidth(who)))}
+          </Text>
+        );
+      })}
       <Text wrap="truncate-end">
         <Text {...severity(theme, offer.alert ? "act" : sentimentSeverity(offer.sentiment))}>{mood}</Text>
         <Text {...fg(theme.muted)}>
