@@ -103,6 +103,12 @@ export async function runConsole(
   await running;
 }
 
+/** A key `config` knows, or an error naming the ones it does. */
+function checkSettingKey(key: string): asserts key is SettingKey {
+  if (!SETTING_KEYS.includes(key as SettingKey))
+    throw new Error(`unknown setting ${key}; one of ${SETTING_KEYS.join(", ")}`);
+}
+
 export function registerConsoleCommand(program: Command): void {
   program
     .option("--server <url>", "routing server (default: the local one)", parseServerUrl)
@@ -119,6 +125,7 @@ export function registerConsoleCommand(program: Command): void {
     .command("get [key]")
     .description(`show settings (${SETTING_KEYS.join(", ")})`)
     .action((key?: string) => {
+      if (key !== undefined) checkSettingKey(key);
       const settings = openSettings();
       if (key) process.stdout.write(`${String(settings.get(key as SettingKey) ?? "")}\n`);
       else
@@ -129,8 +136,7 @@ export function registerConsoleCommand(program: Command): void {
     .command("set <key> <value>")
     .description("change a setting")
     .action((key: string, value: string) => {
-      if (!SETTING_KEYS.includes(key as SettingKey))
-        throw new Error(`unknown setting ${key}; one of ${SETTING_KEYS.join(", ")}`);
+      checkSettingKey(key);
       const problem = validateSetting(key as SettingKey, value);
       if (problem) throw new Error(problem);
       openSettings().set(key as SettingKey, value);
@@ -140,8 +146,11 @@ export function registerConsoleCommand(program: Command): void {
     .command("unset <key>")
     .description("forget a setting")
     .action((key: string) => {
-      openSettings().delete(key as SettingKey);
-      process.stdout.write(`${key} removed\n`);
+      checkSettingKey(key);
+      const settings = openSettings();
+      const had = settings.get(key as SettingKey) !== undefined;
+      settings.delete(key as SettingKey);
+      process.stdout.write(had ? `${key} removed\n` : `${key} was not set\n`);
     });
   config
     .command("path")
