@@ -45,6 +45,28 @@ describe("session pane", () => {
     await ui.waitForFrame((f) => f.includes("Visitor 7. 12 new updates in your conversation."), "the S10 hint");
   });
 
+  it("UX scrolled back, the rep keeps their place as new messages arrive; the count below grows with them", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7" })]), rows: 24 });
+    await ui.press(KEYS.alt("1"));
+    for (let i = 0; i < 40; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`line ${i}`) }),
+      });
+    ui.store.dispatch({ type: "scroll", delta: 10 });
+    const before = await ui.waitForFrame((f) => f.includes("10 more ↓"), "scrolled back");
+    const top = (f: string) => /line \d+/.exec(f)?.[0];
+    const first = top(before);
+    for (let i = 0; i < 5; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`new ${i}`) }),
+      });
+    const after = await ui.waitForFrame((f) => f.includes("15 more ↓"), "the count grown");
+    expect(top(after)).toBe(first);
+    expect(after).not.toContain("new 0");
+  });
+
   it("SPEC S9: a session past the threshold shows ! and the urgent hint", async () => {
     ui = await renderConsole({
       welcome: welcome([conversation("c7", { title: "Visitor 7", alert: true, sentiment: -2 })]),

@@ -258,7 +258,9 @@ function addMessage(state: UiState, conversationId: string, message: MessageView
     // A message comes without its view: the count follows it, until the next view says it again.
     messageCount: session.view.messageCount + 1,
   };
-  const next: Session = { ...session, view, messages, unread, outbox };
+  // Scrolled back (reading earlier lines), the rep keeps their place: a new line below lengthens "N more ↓" instead.
+  const scroll = session.scroll > 0 && messages.at(-1) === message ? session.scroll + 1 : session.scroll;
+  const next: Session = { ...session, view, messages, unread, outbox, scroll };
   // The customer's message (or the chat's end) is what their typing led to: "is typing…" goes with it.
   if (message.author.role === "customer" || message.author.role === "system") delete next.customerTypingUntil;
   return { ...state, sessions: { ...state.sessions, [conversationId]: next } };
@@ -311,7 +313,8 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
         const notes = mergeNotes(s.notes, [change.note]);
         const seen = state.focus === s.id && s.scroll === 0 && state.terminalFocused;
         const unread = toMe && notes !== s.notes && !seen ? s.unread + 1 : s.unread;
-        return { ...s, notes, unread };
+        const scroll = s.scroll > 0 && notes !== s.notes ? s.scroll + 1 : s.scroll;
+        return { ...s, notes, unread, scroll };
       });
     }
     case "offer":
