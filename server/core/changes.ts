@@ -3,7 +3,7 @@
 import type { Change } from "../../src/protocol/views.js";
 import { conversationOf } from "./audience.js";
 import { conversationView, customerConversationView, messageView, noteView, offerView } from "./conversation-views.js";
-import type { Conversation, DomainEvent, State } from "./model.js";
+import type { Conversation, DomainEvent, State, TransferTarget } from "./model.js";
 import { activeUsers, nameOf, orgView, userView } from "./org-views.js";
 import { staffCustomerName, staffTitle } from "./staff-text.js";
 import { canSee } from "./viewer.js";
@@ -246,8 +246,26 @@ export function changesFor(
           conversationId: event.conversationId,
         });
       break;
+    case "transfer_requested":
+      // SV6: a supervisor moves a rep's conversation to another rep: the rep learns it before the offer is answered.
+      if (c && event.transfer.by === "supervisor" && event.transfer.fromRepId === me)
+        changes.push({
+          kind: "notice",
+          code: "supervisor_transfer",
+          text: `A supervisor is transferring ${staffTitle(state, c)} to ${targetName(state, event.transfer.target)}; it stays yours until they answer.`,
+          conversationId: c.id,
+        });
+      break;
     case "consultant_added":
-      // The rep who asked is told their colleague is in (a supervisor's transfer adds the former owner: nobody owns it).
+      // SV6: a supervisor moved this rep's conversation to a queue, keeping them on as its consultant.
+      if (c && event.repId === me && c.ownerId === null)
+        changes.push({
+          kind: "notice",
+          code: "supervisor_transfer",
+          text: `A supervisor transferred ${staffTitle(state, c)} to the ${targetName(state, { kind: "queue", id: c.queueId })}; you stay on as its consultant.`,
+          conversationId: c.id,
+        });
+      // The rep who asked is told their colleague is in.
       if (c && c.ownerId === me && event.repId !== me)
         changes.push({
           kind: "notice",
@@ -366,4 +384,11 @@ function inRepsPane(repId: string, c: Conversation): boolean {
 function awayWord(state: State, repId: string): string {
   const presence = state.users[repId]?.presence;
   return presence && presence !== "available" ? `, while you are ${PRESENCE_WORD[presence]}` : "";
+}
+
+/** "Bob Okafor", "Billing queue": where a transfer goes, as people name it. */
+function targetName(state: State, target: TransferTarget): string {
+  return target.kind === "rep"
+    ? (nameOf(state, target.id) ?? target.id)
+    : `${state.queues[target.id]?.name ?? target.id} queue`;
 }

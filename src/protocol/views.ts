@@ -241,6 +241,8 @@ export type NoticeCode =
   | "transfer_not_accepted"
   | "conference_declined"
   | "consult_declined"
+  /** A supervisor transfers (or transferred to a queue) a conversation the rep has. */
+  | "supervisor_transfer"
   /** A supervisor force-closed a conversation the rep had. */
   | "force_closed"
   /** The consultant this rep asked for: they accepted, or left of their own accord. */

@@ -11,6 +11,7 @@ import { snapshot } from "../../server/core/snapshot.js";
 import { canSee } from "../../server/core/viewer.js";
 import type { Viewer } from "../../server/core/viewer.js";
 import { CoreHarness, rep, supervisor, testOrg } from "../helpers/core.js";
+import { eventsOf } from "./p-helpers.js";
 
 const SAM: Viewer = { role: "supervisor", id: "sam" };
 
@@ -655,6 +656,46 @@ describe("SV6: supervisor transfer", () => {
     });
     expect(h.used("alice")).toBe(0);
     expect(h.offerFor("bob", id)).toBeDefined();
+  });
+
+  it("SPEC SV6: the rep is told when a supervisor transfers their conversation, to a queue or to a rep", () => {
+    // given: Alice handles two chats; Bob (Billing) is Available
+    const h = new CoreHarness();
+    h.available("alice");
+    const first = handled(h, "alice", "live", "Hello", { id: "dana", name: "Dana Kim" });
+    const second = handled(h, "alice", "live", "Hi", { id: "kenny", name: "Kenny Smith" });
+    h.available("bob");
+    const notices = (events: DomainEvent[], repId: string) =>
+      events.flatMap((e) =>
+        changesFor(h.state, e, { role: "rep", id: repId }, new Set([first, second])).filter((c) => c.kind === "notice"),
+      );
+
+    // when: Sam moves the first to Billing, then the second to Bob
+    const toQueue = eventsOf(h, supervisor(), {
+      type: "supervisor_transfer",
+      conversationId: first,
+      target: { kind: "queue", id: "billing" },
+    });
+    const toRep = eventsOf(h, supervisor(), {
+      type: "supervisor_transfer",
+      conversationId: second,
+      target: { kind: "rep", id: "bob" },
+    });
+
+    // then: Alice is told each time, in words; Bob only gets his offer
+    expect(notices(toQueue, "alice")).toEqual([
+      expect.objectContaining({
+        code: "supervisor_transfer",
+        text: "A supervisor transferred Dana Kim to the Billing queue; you stay on as its consultant.",
+      }),
+    ]);
+    expect(notices(toRep, "alice")).toEqual([
+      expect.objectContaining({
+        code: "supervisor_transfer",
+        text: "A supervisor is transferring Kenny Smith to Bob Okafor; it stays yours until they answer.",
+      }),
+    ]);
+    expect(notices([...toQueue, ...toRep], "bob")).toEqual([]);
   });
 
   it("SPEC SV6: a Waiting conversation can be transferred to a rep, who then handles it", () => {
