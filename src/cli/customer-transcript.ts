@@ -58,6 +58,8 @@ export class ChatTranscript {
   message(m: MessageView): void {
     if (this.printed.has(m.id)) return;
     this.printed.add(m.id);
+    // What the rep typed has arrived (or the chat moved on): "is typing…" goes with it.
+    if (m.author.role !== "customer") this.stopTyping();
     if (m.author.role === "system" && m.code && ENDING_MESSAGE_CODES.has(m.code)) this.endAnnounced = true;
     const line = this.render(m);
     if (line !== null) this.print(line);
@@ -86,6 +88,13 @@ export class ChatTranscript {
       this.setPrompt("> ");
     }, 4000);
     this.typingTimer.unref();
+  }
+
+  private stopTyping(): void {
+    if (!this.typingTimer) return;
+    clearTimeout(this.typingTimer);
+    this.typingTimer = null;
+    if (!this.closed) this.setPrompt("> ");
   }
 
   /** The chat is over: later lines are plain, and a TTY is left a clean line for the shell. */

@@ -32,6 +32,31 @@ describe("the built customer CLI in a real terminal", () => {
   );
 
   it(
+    'the rep\'s "is typing…" leaves the prompt as soon as their message arrives',
+    async () => {
+      const home = await e2e.startServer("cc-agent-e2e-customer-");
+      const alice = await e2e.connect({ role: "rep", token: e2e.token("alice") });
+      await alice.request({ type: "presence", presence: "available" });
+      const term = await e2e.startCli(["customer"], home, { columns: 100, rows: 20 });
+      await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+      await term.type("Hello");
+      await term.press("Enter");
+      const offer = await alice.waitForOffer();
+      await alice.request({ type: "accept", offerId: offer.id });
+      await term.waitForScreen("Alice Moreau joined the chat", "the rep joined", STEP_MS);
+
+      expect(alice.typing(offer.conversationId)).toBe(true);
+      await term.waitForScreen("(Alice Moreau is typing…) >", "the rep typing", STEP_MS);
+      await alice.request({ type: "send", conversationId: offer.conversationId, text: "Hi, how can I help?" });
+      // The first screen with the message has the plain prompt already (the indicator would last 4 s more).
+      const screen = await term.waitForScreen("Alice Moreau: Hi, how can I help?", "the message", STEP_MS);
+      expect(screen).not.toContain("is typing");
+      expect(screen).toMatch(/^>\s*$/m);
+    },
+    TEST_MS,
+  );
+
+  it(
     "SPEC P8: a persistent chat's greeting offers leaving, not /end, which only the rep may do",
     async () => {
       const home = await e2e.startServer("cc-agent-e2e-customer-");

@@ -128,6 +128,11 @@ export class TestClient {
     return this.client.request(body);
   }
 
+  /** Say "I am typing" in a conversation, as a console does (no answer comes back). */
+  typing(conversationId: string): boolean {
+    return this.client.typing(conversationId);
+  }
+
   /** The request's error code (fails the test if it succeeded). */
   async refused(body: RequestBody): Promise<string> {
     try {
