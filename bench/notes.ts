@@ -275,7 +275,8 @@ export const GAPS: Record<string, string> = {
     "1 KB a message, outlives two scavenges and is promoted — the kept latest messages of a conversation (each lives " +
     "until three more came, ~375 ms at this rate), the records replaced at each message, the thread index's tail — " +
     "and the helpers' concurrent marking is what they spend their CPU on. The goal needs the CPU per message down by " +
-    "about a third, so that 8,000/s leaves the core room; less that survives a scavenge is where to start.",
+    "about a third, so that 8,000/s leaves the core room; less that survives a scavenge is where to start. " +
+    "Aligning each delivery's latency with the server's event loop over 8,000/s trials (2026-12-08, three trials): every burst of late deliveries (70–180 ms over 15 ms, up to 89 ms) began with a full collection — its weak-callback and incremental-marking steps made event-loop turns of 25–44 ms — and the backlog took 100–180 ms to drain with the core ~0.8 busy; scavenges alone made 10–20 ms at most. Alternating trials on a machine other work shared: --single-threaded-gc 11.6–72 ms (median ~26, n=12), a 64 MB semi-space 15–50 ms (n=8), the default 23–77 ms (median ~40, n=12): lower, not by enough, and not steadily. perf sched over one trial also had the load generator waiting up to 42 ms for its own core while other work shared it.",
   "routing-core-100":
     "The decision emits four events (wrap-up submitted, closed, presence back to Available, offered), each applied at once, " +
     "≈1 µs each on this machine; with a queue behind the head, routing's start moves past the offered head to the next " +
@@ -515,8 +516,8 @@ export const STABILITY: string[] = [
     "sets the p99 by itself, whatever the rest of the trial did. The trials give the server's longest GC pause: 12–242 ms for " +
     "the routing server on the busier machine, where neither server kept up with 8,000/s and p99 was queueing (0.1–2.9 s). On the " +
     "quieter one (others ≈ 0 cores, GC max 5–13 ms) the routing server's p99 was still 10.4–132 ms (median 16.3) and the raw " +
-    "relay's 7.0–32.8 ms: stalls neither GC nor other processes' CPU explain. Not yet attributed — the group commit's fsync on " +
-    "a shared disk (the raw relay has none) and the load generator's core (shared with the runner) are the next to measure.",
+    "relay's 7.0–32.8 ms: stalls neither GC nor other processes' CPU explain. " +
+    "Since attributed (see relay-p99 under Missed): the bursts begin at the server's full collections, with the core too busy to drain their backlog quickly.",
   "**Snapshots landing in a trial.** The server snapshots once as many events have passed as the state holds conversations and " +
     "messages (at least 50,000), and a snapshot writes the whole state in the event loop (~1.1 µs per message held: 100–300 ms " +
     "over a relay run). The relay sends ~130,000 messages in its ladder alone, so snapshots fell in some trials and not others. " +
