@@ -67,6 +67,22 @@ describe("session pane", () => {
     expect(after).not.toContain("new 0");
   });
 
+  it("UX PgUp and PgDn move the thread by half its height, not 5 lines", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c7", { title: "Visitor 7" })]), rows: 40 });
+    await ui.press(KEYS.alt("1"));
+    for (let i = 0; i < 80; i++)
+      ui.store.dispatch({
+        type: "event",
+        frame: event({ kind: "message", conversationId: "c7", message: customerMessage(`line ${i}`) }),
+      });
+    await ui.press("\x1b[5~"); // PgUp
+    await ui.waitForFrame((f) => f.includes("15 more ↓"), "a page up");
+    await ui.press("\x1b[5~");
+    await ui.waitForFrame((f) => f.includes("30 more ↓"), "another");
+    await ui.press("\x1b[6~"); // PgDn
+    await ui.waitForFrame((f) => f.includes("15 more ↓"), "a page down");
+  });
+
   it("SPEC S9: a session past the threshold shows ! and the urgent hint", async () => {
     ui = await renderConsole({
       welcome: welcome([conversation("c7", { title: "Visitor 7", alert: true, sentiment: -2 })]),

@@ -66,6 +66,9 @@ const HISTORY_FRESH_MS = 10_000;
  */
 export const HOME_EVERY_MS = 5000;
 
+/** Rows of the console that are not the thread's: status bar, footer, the details above it, the composer below. */
+const THREAD_FRAME_ROWS = 10;
+
 export class ConsoleController extends Effects<UiState, Action, ControllerOptions> {
   /** The focus the customer's history was last asked for. */
   private historyFocus: string = "home";
@@ -169,6 +172,14 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
 
   protected currentFlash(): Flash | null {
     return this.state.flash;
+  }
+
+  /**
+   * Entries PgUp and PgDn move the thread by: half the rows it has (the terminal's, less the frame around it), so
+   * that messages of two rows still overlap a page with the last; never fewer than 5.
+   */
+  private scrollPage(): number {
+    return Math.max(5, Math.floor((this.state.size.rows - THREAD_FRAME_ROWS) / 2));
   }
 
   /** Backspace or Delete on a quick reply's prompt (highlighted at the cursor) clears the prompt, as on a selection. */
@@ -285,7 +296,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       case "scroll-up": {
         // Never past the oldest line held: the top of the thread stays on screen (and asks for the page before it).
         const top = session ? threadTop(session) : 0;
-        const delta = session && session.scroll < top ? Math.min(5, top - session.scroll) : 0;
+        const delta = session && session.scroll < top ? Math.min(this.scrollPage(), top - session.scroll) : 0;
         if (delta > 0) this.store.dispatch({ type: "scroll", delta });
         // At the top of what is held, the page before it is read (again, after a failure).
         const scrolled = this.focusedSession();
@@ -294,7 +305,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
         return;
       }
       case "scroll-down":
-        this.store.dispatch({ type: "scroll", delta: -5 });
+        this.store.dispatch({ type: "scroll", delta: -this.scrollPage() });
         return;
       case "home-scroll-up":
       case "home-scroll-down":
