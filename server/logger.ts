@@ -13,12 +13,13 @@ export function createLogger(options: { level?: LogLevel; file?: string } = {}):
   const destination = options.file
     ? pino.destination({ dest: options.file, mkdir: true, sync: false })
     : pino.destination(2);
-  // A log that cannot be written later (a full disk, a file made read-only) is said once; the server serves on.
-  let said = false;
-  destination.on("error", (error: Error) => {
-    if (said) return;
-    said = true;
-    process.stderr.write(`cc-agent: the log could not be written: ${error.message}\n`);
+  // A log that cannot be written any more (a full disk, a terminal that was closed) is dropped: the server serves on.
+  // Without this, pino's flush at exit retries the failed write for ever (sonic-boom sleeps and retries any error in
+  // flushSync), and the process never ends.
+  destination.on("error", () => {
+    const dropped = destination as unknown as { write: (chunk: string) => boolean; flushSync: () => void };
+    dropped.write = () => true;
+    dropped.flushSync = () => undefined;
   });
   return pino(
     {

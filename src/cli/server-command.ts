@@ -1,6 +1,7 @@
 // `cc-agent server`: the bundled routing server.
 // The server's modules (SQLite, pino, zod schemas) load only when this command runs: the console starts faster. It
 // imports nothing of the other commands: `cc-agent server` has an entry of its own (server-main.ts).
+import { writeSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import type { LogLevel } from "../../server/logger.js";
@@ -69,8 +70,14 @@ export function registerServerCommand(program: Command): void {
           demoIdentities: options.unsafeDemoIdentities === true,
           ...(org && options.org ? { org, orgFile: options.org } : {}),
         });
-        // The org file read again without a restart (docs/org-file.md, "Reloading"); the outcome goes to the log.
-        const reload = () => void server.reloadOrg();
+        // The org file read again without a restart (docs/org-file.md, "Reloading"); the outcome goes to the log. A
+        // terminal that closes sends SIGHUP too: a server started in it then stops, as any program in a terminal does,
+        // rather than run on with nowhere to say anything.
+        let stop: () => void = () => undefined;
+        const reload = () => {
+          if (terminalGone()) stop();
+          else void server.reloadOrg();
+        };
         process.on("SIGHUP", reload);
         process.stderr.write(
           `cc-agent server listening on ${server.url} (org: ${server.org.name}, data: ${shownData(options.data)})\n`,
@@ -86,7 +93,7 @@ export function registerServerCommand(program: Command): void {
           );
         }
         await new Promise<void>((resolve) => {
-          const stop = () => resolve();
+          stop = () => resolve();
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
         });
@@ -118,4 +125,15 @@ export function registerServerCommand(program: Command): void {
           `${(copy.bytes / 1024 / 1024).toFixed(1)} MiB, epoch ${copy.epoch}\n`,
       );
     });
+}
+
+/** Whether stderr is a terminal that has been closed (hung up): writing to it fails with EIO. */
+function terminalGone(): boolean {
+  if (!process.stderr.isTTY) return false;
+  try {
+    writeSync(2, "");
+    return false;
+  } catch {
+    return true;
+  }
 }
