@@ -360,12 +360,14 @@ describe("live chat (L)", () => {
     expect(frame).toContain("› price > 10");
     expect(ui.client.ofType("send")).toEqual([]);
     // Both signs typed by hand read as the same refusal, not as a quick reply's prompt to fill in.
-    await ui.press(KEYS.ctrlC);
-    await ui.press("price is < 5 and > 2");
-    await ui.press(KEYS.enter);
-    await ui.waitForFrame((f) => f.includes("› price is < 5 and > 2"), "the draft kept");
-    expect(ui.frame()).toContain("< and > are reserved for template parameters");
-    expect(ui.frame()).not.toContain("Fill in");
+    for (const typed of ["price is < 5 and > 2", "if a<b and c>d then", "use the <br> tag"]) {
+      await ui.press(KEYS.ctrlC);
+      await ui.press(typed);
+      await ui.press(KEYS.enter);
+      await ui.waitForFrame((f) => f.includes(`› ${typed}`), "the draft kept");
+      expect(ui.frame()).toContain("< and > are reserved for template parameters");
+      expect(ui.frame()).not.toContain("Fill in");
+    }
     await ui.press(KEYS.ctrlC);
     await ui.press("price > 10");
     for (let i = 0; i < 4; i++) await ui.press(KEYS.backspace);

@@ -12,7 +12,7 @@ import { STATE_LABEL } from "../theme/theme.js";
 import type { ConsoleContext } from "./context.js";
 import { modeOf } from "./selectors.js";
 import { unknownSlash } from "./slash.js";
-import { nextPlaceholderStart } from "./templates.js";
+import { nextPlaceholderStart, promptLabels } from "./templates.js";
 
 /** Enter: the draft goes as a message, or runs as a slash command (`//` sends a literal slash). */
 export async function send(context: ConsoleContext): Promise<void> {
@@ -44,9 +44,10 @@ export async function send(context: ConsoleContext): Promise<void> {
     else context.setDraft(mode, text);
     return;
   }
-  // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it. A prompt is a label that starts
-  // and ends with a character: `price < 5 and > 2`, typed by hand, is none (the L8 refusal below says why).
-  const unfilled = placeholders(body).find((p) => p.label.trim() === p.label);
+  // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it. A prompt is a label one of the
+  // rep's quick replies asks for: `a<b and c>d` or `<br>`, typed by hand, is none (the L8 refusal below says why).
+  const labels = promptLabels(context.state, context.options.quickReplies ?? []);
+  const unfilled = placeholders(body).find((p) => labels.has(p.label));
   if (unfilled) {
     const editor = context.editorIn(mode);
     if (editor) context.setField(mode, cursorTo(editor, unfilled.start + lead));

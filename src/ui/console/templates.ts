@@ -24,6 +24,11 @@ export function allReplies(state: UiState, personal: readonly QuickReply[]): Qui
   return [...(state.org?.quickReplies ?? []).filter((r) => !own.has(r.id)), ...personal];
 }
 
+/** The `<label>`s the rep's quick replies ask for: a prompt in a draft is one of these (`<br>` typed by hand is not). */
+export function promptLabels(state: UiState, personal: readonly QuickReply[]): Set<string> {
+  return new Set(allReplies(state, personal).flatMap((r) => placeholders(r.text).map((p) => p.label)));
+}
+
 /** The picker's rows: title, and the text as it would be inserted (known parameters filled). */
 export function replyItems(
   state: UiState,
