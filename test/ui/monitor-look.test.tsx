@@ -198,7 +198,7 @@ describe("the monitor's proportions (issue 16, design 9)", () => {
     await ui.press("T");
     const frame = stripSgr(await ui.waitForFrame((f) => f.includes("longest wait"), "the team view"));
     expect(frame).toMatch(/Alice Moreau\s+● Available\s+—\s+███░░░░░ 1\/3\s+1 /);
-    expect(frame).toMatch(/Carol Tanaka\s+◐ Busy\s+—\s+████████ 2\/2 full\s+2 /);
+    expect(frame).toMatch(/Carol Tanaka\s+◐ Busy · at capacity\s+—\s+████████ 2\/2 full\s+2 /);
     expect(frame).toMatch(/General\s+1\s+████░░░░ 2:30\s+0\s+0/);
   });
 

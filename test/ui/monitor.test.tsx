@@ -437,7 +437,7 @@ describe("team and queue views (SV1)", () => {
     // Capacity as a meter (full blocks for what is used, light shade for the rest) and its numbers.
     expect(frame).toMatch(/Alice Moreau\s+● Available\s+—\s+███░░░░░ 1\/3\s+1\s+General, Billing/);
     expect(frame).toMatch(/Bob Okafor\s+⚠ RONA\s+—\s+░░░░░░░░ 0\/3\s+0/);
-    expect(frame).toMatch(/Carol Tanaka\s+◐ Busy\s+—\s+████████ 3\/2 ▲ 1 over\s+3\s+General/);
+    expect(frame).toMatch(/Carol Tanaka\s+◐ Busy · at capacity\s+—\s+████████ 3\/2 ▲ 1 over\s+3\s+General/);
     // The supervisor without capacity is not a row of the team.
     expect(frame).not.toMatch(/Sam Rivera\s+✕/);
     // The longest wait as a meter that is full at five minutes.

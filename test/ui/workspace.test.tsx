@@ -113,7 +113,8 @@ describe("sessions (S)", () => {
       `summary: Live chat · started ${new Date(T0).toTimeString().slice(0, 5)} · 1 message (1 from the customer)`,
     );
     expect(frame).toContain("I want a refund");
-    expect(frame).toContain("◐ Busy");
+    // S2: the org's full-capacity rule set Busy: the status bar says why, as no offer comes until a unit frees.
+    expect(frame).toContain("◐ Busy · at capacity");
     expect(frame).toContain("▮▮▮ 3/3");
     expect(ui.client.ofType("accept")).toEqual([{ type: "accept", offerId: "o1" }]);
   });

@@ -14,8 +14,18 @@ export function presenceText(presence: Presence, reasonLabel?: string): string {
 }
 
 /** A user's presence with its reason, as the status bar and the team view show it. */
-export function userPresenceText(user: Pick<UserView, "presence" | "presenceReason">): string {
-  return presenceText(user.presence, user.presenceReason?.label);
+export function userPresenceText(
+  user: Pick<UserView, "presence" | "presenceReason"> & Partial<Pick<UserView, "used" | "capacity">>,
+): string {
+  // Busy without a reason while every unit is in use: the org's full-capacity rule set it (S2), and it lifts by
+  // itself when a conversation ends. Said so, or a rep wonders why no offer comes.
+  const full =
+    user.presence === "busy" &&
+    !user.presenceReason &&
+    user.capacity !== undefined &&
+    user.capacity > 0 &&
+    (user.used ?? 0) >= user.capacity;
+  return presenceText(user.presence, user.presenceReason?.label ?? (full ? "at capacity" : undefined));
 }
 
 /**
