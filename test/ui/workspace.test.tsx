@@ -119,6 +119,21 @@ describe("sessions (S)", () => {
     expect(ui.client.ofType("accept")).toEqual([{ type: "accept", offerId: "o1" }]);
   });
 
+  it("SPEC S3, SPEC L1: with an offer pending, Home's lists start below the offer card, not under it", async () => {
+    ui = await renderConsole({
+      welcome: welcome(
+        [conversation("c1", { title: "Dana Kim" })],
+        [offer("o1", "c9", { customerName: "Kenny Smith" })],
+      ),
+    });
+    const frame = stripSgr(await ui.waitForFrame((f) => f.includes("New conversation"), "the card over Home"));
+    const lines = frame.split("\n");
+    const cardBottom = lines.findIndex((l) => l.includes("╰"));
+    const heading = lines.findIndex((l) => l.includes("My work items (1)"));
+    expect(heading).toBeGreaterThan(cardBottom);
+    expect(lines.some((l, i) => i > cardBottom && l.includes("1. Dana Kim"))).toBe(true);
+  });
+
   it("SPEC S3: Home lists my work items, open items to pick and closed items; /pick 1 sends pick and opens it", async () => {
     const mine = conversation("c1", { title: "Dana Kim" });
     const waiting = conversation("c2", {

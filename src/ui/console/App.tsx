@@ -20,7 +20,7 @@ import { earlierLine } from "../mirror/earlier.js";
 import { attentionHint } from "./attention.js";
 import type { Hint } from "./attention.js";
 import { historyLine } from "./history.js";
-import { COLLAPSE_BELOW, sessionPaneWidth } from "./home-layout.js";
+import { COLLAPSE_BELOW, homeCardRows, sessionPaneWidth } from "./home-layout.js";
 import type { ConsoleController } from "./controller.js";
 import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
 import { hintBindings, shownWhileTyping } from "../keys/hints.js";
@@ -307,6 +307,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
           ) : (
             <>
               <Box flexDirection="column" height={bodyRows - composerHeight} overflowY="hidden">
+                <Box height={homeCardRows(state)} flexShrink={0} />
                 <Home state={state} theme={theme} now={now} width={mainWidth - 1} />
               </Box>
               <Composer

@@ -3,6 +3,8 @@
 // rows shown with 3 and 2, never on a row the rep cannot see.
 import type { ConversationView } from "../../protocol/views.js";
 import { measureComposer } from "../components/Composer.js";
+import { currentOffer } from "../mirror/selectors.js";
+import { offerCardHeight } from "./components/OfferCard.js";
 import type { HomeList, Session, UiState } from "../mirror/state.js";
 
 /** Below this many columns the session pane shows numbers and badges only. */
@@ -55,14 +57,23 @@ export function homeItems(state: UiState): Record<HomeList, HomeRow[]> {
   return { mine, open, closed };
 }
 
-/** Rows Home has for list rows: the main column between header and footer, less the composer and headings. */
+/**
+ * Rows the offer card takes over the top of Home: Home's lists start below it instead of under it (a session's thread
+ * stays where it is under the card; Home has the room).
+ */
+export function homeCardRows(state: UiState): number {
+  const offer = currentOffer(state);
+  return offer ? offerCardHeight(offer) : 0;
+}
+
+/** Rows Home has for list rows: the main column between header and footer, less the composer, the card, headings. */
 export function homeListRows(state: UiState): number {
   const height = Math.max(10, state.size.rows - 1);
   const columns = state.size.columns;
   const mainWidth = columns - (columns >= 60 ? sessionPaneWidth(columns, state.collapsed) + 1 : 0);
   const composer = measureComposer(state.homeDraft, mainWidth - 1, state.connection !== "online");
   // Header, footer (two rows), three headings and the "Today" line.
-  return Math.max(3, height - 1 - 2 - composer - 4);
+  return Math.max(3, height - 1 - 2 - composer - homeCardRows(state) - 4);
 }
 
 /**
