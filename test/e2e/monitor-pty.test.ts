@@ -105,7 +105,7 @@ describe("the built monitor in a real terminal", () => {
       // The team view shows her over capacity.
       await term.press("T");
       await term.waitForScreen(
-        /Carol Tanaka\s+\S+ Busy\s+\d+:\d\d\s+█+ 3\/2 ▲ 1 over\s+3/,
+        /Carol Tanaka\s+\S+ Busy · at capacity\s+\d+:\d\d\s+█+ 3\/2 ▲ 1 over\s+3/,
         "Carol 3/2 in the team view",
         STEP_MS,
       );
