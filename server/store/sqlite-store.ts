@@ -291,10 +291,16 @@ function openError(file: string, error: unknown): StoreError {
   }
   if (code === "SQLITE_CORRUPT") return damaged(file, messageOf(error), error);
   if (code === "SQLITE_NOTADB") {
-    return new StoreError("NOT_A_DATABASE", `data file ${file} is not an event store database (${messageOf(error)})`, {
-      file,
-      cause: error,
-    });
+    return new StoreError(
+      "NOT_A_DATABASE",
+      `data file ${file} is not an event store database (${messageOf(error)}): check the --data path; if it was the ` +
+        `data file, its first page is damaged — restore it from a backup (cc-agent server backup), or move it away to ` +
+        `start with an empty one`,
+      {
+        file,
+        cause: error,
+      },
+    );
   }
   return new StoreError("OPEN_FAILED", `cannot open data file ${file}: ${messageOf(error)}`, { file, cause: error });
 }

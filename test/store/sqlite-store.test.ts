@@ -259,6 +259,9 @@ describe("sqlite store: the file", () => {
     fs.writeFileSync(file, "call the customer back at 5pm\n".repeat(20));
     const error = await refusedOpen(file, "NOT_A_DATABASE");
     expect(error.message).toContain(file);
+    // What to do: a wrong path, or a data file whose header was overwritten.
+    expect(error.message).toContain("check the --data path");
+    expect(error.message).toContain("restore it from a backup (cc-agent server backup)");
     expect(error.file).toBe(file);
     expect(fs.readFileSync(file, "utf8")).toBe("call the customer back at 5pm\n".repeat(20));
   });
