@@ -195,5 +195,6 @@ export function offerView(state: State, o: Offer): OfferView {
       .map((m) => messageView(state, m, false, customerName)),
     sentiment: c.sentiment,
     alert: c.alert,
+    ...(o.kind === "route" && c.returning ? { returning: true } : {}),
   };
 }

@@ -285,6 +285,7 @@ export function evolve(state: State, event: DomainEvent): State {
       c.assignedAt = null;
       c.waitingUntil = null;
       c.declinedBy = event.declinedBy ? idList([...event.declinedBy]) : NO_IDS;
+      c.returning = event.returning === true ? true : undefined;
       if (c.declinedBy.length > 0) existingIndexes(state)?.declined.add(c.id);
       state.queues[event.queueId]?.open.push(c.id);
       break;
@@ -339,6 +340,7 @@ export function evolve(state: State, event: DomainEvent): State {
     case "assigned": {
       const c = conv(state, event.conversationId);
       if (c.state === "open") leaveQueue(state, c);
+      c.returning = undefined;
       const previous = c.ownerId;
       if (previous && previous !== event.repId && state.users[previous]?.items[c.id]?.role === "owner") {
         dropItem(state, previous, c.id, at);

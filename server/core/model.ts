@@ -141,6 +141,8 @@ export interface Conversation {
   offerId: string | null;
   /** Reps who declined it while in the queue; skipped until it leaves the queue. */
   declinedBy: string[];
+  /** Its customer came back to it from Waiting and it waits for a rep (P6): its offers say so. Absent: no. */
+  returning?: true | undefined;
   /**
    * Its latest messages (at most RECENT_MESSAGES), oldest first; the whole thread is in the event log (thread.ts).
    * Conversations stored by earlier versions carried every message here: upgradeThread keeps the latest.

@@ -46,6 +46,7 @@ export function compactRecord(state: State, c: Conversation): Conversation {
     wrapUps: c.wrapUps,
     offerId: c.offerId,
     declinedBy: idList(c.declinedBy),
+    returning: c.returning,
     messages: c.messages.length === 0 ? NO_MESSAGES : c.messages,
     messageCount: c.messageCount,
     recentClientIds: c.recentClientIds,

@@ -193,6 +193,8 @@ export interface OfferView {
   /** S9: the customer's sentiment so far (-3..3) and whether it is past the workstream's alert threshold. */
   sentiment: number;
   alert: boolean;
+  /** A routing offer of a parked chat whose customer came back (P6, P12): not a new conversation. */
+  returning?: boolean;
 }
 
 export interface UserView {

@@ -1,10 +1,10 @@
 // The customer's history (issue 14, item 7; SPEC P9, P12, L6): what a rep may read of a signed-in customer's earlier
 // conversations, and the notice a rep gets when a parked chat comes back to them.
 import { describe, expect, it } from "vitest";
-import { messageViewer } from "../../server/core/conversation-views.js";
+import { messageViewer, offerView } from "../../server/core/conversation-views.js";
 import { customerHistory, earlierConversation } from "../../server/core/history.js";
 import type { Viewer } from "../../server/core/viewer.js";
-import { CoreHarness, rep, testOrg, testWorkstream } from "../helpers/core.js";
+import { CoreHarness, rep, supervisor, testOrg, testWorkstream } from "../helpers/core.js";
 import { HOUR, accept, eventsOf, repChanges, signedIn } from "./p-helpers.js";
 
 const as = (id: string): Viewer => ({ role: "rep", id });
@@ -207,9 +207,21 @@ describe("SPEC P12: the customer is back", () => {
         conversationId: id,
       },
     ]);
-    // Available, she is offered it again instead: the offer's card says so, no notice.
+    // Available, she is offered it again: the offer says the customer is back, not a new conversation.
     h.ok(rep("alice"), { type: "presence", presence: "available" });
-    expect(h.offerFor("alice", id)).toBeDefined();
+    const offerId = h.offerFor("alice", id)!;
+    expect(offerView(h.state, h.state.offers[offerId]!).returning).toBe(true);
+  });
+
+  it("SPEC P6, SPEC SV6: an offer of a chat a supervisor moved to a queue is not said to be its customer's return", () => {
+    const h = new CoreHarness();
+    h.available("alice");
+    const id = h.start("persistent", "My invoice is wrong", { id: "cust-1", name: "Dana Wu" });
+    accept(h, "alice", id);
+    h.available("bob");
+    h.ok(supervisor(), { type: "supervisor_transfer", conversationId: id, target: { kind: "queue", id: "general" } });
+    const offerId = h.offerFor("bob", id)!;
+    expect(offerView(h.state, h.state.offers[offerId]!).returning).toBeUndefined();
   });
 
   it("SPEC P6: a rep Available when the customer comes back is offered the chat, with no notice besides the card", () => {

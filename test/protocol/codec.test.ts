@@ -380,6 +380,7 @@ const offer = obj<OfferView>({
   preview: arr(message),
   sentiment: int,
   alert: bool,
+  returning: optional(bool),
 });
 
 const presenceReason = obj<PresenceReason>({ id: str, label: str });

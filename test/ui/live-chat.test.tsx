@@ -94,6 +94,7 @@ describe("live chat (L)", () => {
   it("SPEC P12: a parked persistent chat routed back because its customer wrote again is offered as the customer back, not as new", async () => {
     const o = offer("o1", "c7", {
       customerName: "Pat Persist",
+      returning: true,
       preview: [
         customerMessage("My invoice is wrong"),
         repMessage("Let me look", T0 + 1000, { id: "bob", name: "Bob Okafor" }),
@@ -115,6 +116,12 @@ describe("live chat (L)", () => {
     // The preview says who wrote a line that is not the customer's.
     expect(frame).toMatch(/│ {3}My invoice is wrong/);
     expect(frame).toMatch(/│ {3}Bob Okafor: Let me look/);
+    ui.unmount();
+
+    // Handled before but not come back (a supervisor moved it to a queue): the server does not say returning.
+    ui = await renderConsole({ welcome: welcome([c7], [offer("o2", "c7", { customerName: "Pat Persist" })]) });
+    const moved = await ui.waitForFrame((f) => f.includes("Pat Persist ·"), "the other card");
+    expect(moved).toContain("◆ New conversation: Pat Persist");
   });
 
   it("SPEC L1: the countdown follows the server's clock, not the terminal's", async () => {

@@ -330,7 +330,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                   now={now}
                   countdown={offerCountdown(state, offer)}
                   more={offers - 1}
-                  returning={Boolean(state.sessions[offer.conversationId]?.view.lastOwnerId)}
+                  returning={offer.returning === true}
                   width={overlayWidth}
                   theme={theme}
                 />
