@@ -147,6 +147,15 @@ describe("consult: the consultant", () => {
     expect(ui.client.ofType("reject")).toEqual([{ type: "reject", offerId: "o9" }]);
   });
 
+  it("a conference invitation's card tells no customer wait either: someone answers them already", async () => {
+    const bob = me({ id: "bob", name: "Bob Okafor" });
+    const invitation = offer("o8", "c1", { kind: "conference", byName: "Alice Moreau" });
+    ui = await renderConsole({ welcome: welcome([], [invitation], bob) });
+    const card = stripSgr(await ui.waitForFrame((f) => stripSgr(f).includes("Conference invitation"), "the card"));
+    expect(card).toContain("for Bob Okafor");
+    expect(card).not.toMatch(/· waiting \d/);
+  });
+
   it("the rep who asked reads in the thread when the consultant joins and when they leave", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1", { state: "active", ownerId: "alice" })]) });
     await ui.press(KEYS.alt("1"));

@@ -74,9 +74,9 @@ export function OfferCard(props: {
         <Text {...severity(theme, offer.alert ? "act" : sentimentSeverity(offer.sentiment))}>{mood}</Text>
         <Text {...fg(theme.muted)}>
           {truncate(
-            // The customer's wait first: a narrow card cuts the date, not the wait. A consult asks a colleague's
-            // help with a customer someone already answers: no wait to tell.
-            `${offer.kind === "consult" ? "" : ` · waiting ${elapsed(props.now - offer.arrivedAt)}`} · for ${plainLine(props.repName)} · ${clock().dateTime(offer.createdAt)}`,
+            // The customer's wait first: a narrow card cuts the date, not the wait. A consult or a conference asks a
+            // colleague's help with a customer someone already answers: no wait to tell.
+            `${offer.kind === "consult" || offer.kind === "conference" ? "" : ` · waiting ${elapsed(props.now - offer.arrivedAt)}`} · for ${plainLine(props.repName)} · ${clock().dateTime(offer.createdAt)}`,
             Math.max(0, inner - cellWidth(mood)),
           )}
         </Text>
