@@ -13,6 +13,11 @@ import { filterTerminalInput } from "./terminal-input.js";
 
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
 const BRACKETED_PASTE_OFF = "\x1b[?2004l";
+// The alternate screen, as full-screen programs use it (less, vim, k9s, lazygit): the frame is drawn there, and on the
+// way out the terminal shows again what it showed before, with no last frame left in its scrollback. Not with a
+// screen reader, which reads the linear layout as ordinary output (UX.md).
+const ALTERNATE_SCREEN_ON = "\x1b[?1049h";
+const ALTERNATE_SCREEN_OFF = "\x1b[?1049l";
 
 type TerminalAction = { type: "tick"; now: number } | { type: "resize"; columns: number; rows: number };
 
@@ -80,6 +85,7 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
     options.onStop?.();
     if (process.stdout.isTTY) process.stdout.write(BRACKETED_PASTE_OFF);
     instance.unmount();
+    if (alternate) process.stdout.write(ALTERNATE_SCREEN_OFF);
     input?.stop();
     void client.close();
     resolveDone();
@@ -88,6 +94,8 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   const app = options.create(finish, theme);
   // Ink reads the terminal through a filter that takes focus reports out (src/cli/terminal-input.ts).
   const input = process.stdin.isTTY ? filterTerminalInput(process.stdin, (f) => options.onFocus?.(f)) : undefined;
+  const alternate = Boolean(process.stdout.isTTY) && !options.screenReader;
+  if (alternate) process.stdout.write(ALTERNATE_SCREEN_ON);
   const instance = render(app.element, {
     ...(input ? { stdin: input.stdin } : {}),
     stdout: isolatingStdout(process.stdout),

@@ -28,7 +28,10 @@ describe("cc-agent demo", () => {
     await terminal.waitForScreen(new RegExp(`^1 ${offered}\\b`, "m"), "the accepted seeded conversation", 20_000);
     await terminal.press("C-c");
     await terminal.press("C-c");
-    await terminal.waitForScreen("[program exited with status 0]", "the demo to stop", 20_000);
+    const after = await terminal.waitForScreen("[program exited with status 0]", "the demo to stop", 20_000);
+    // The console drew on the alternate screen: the terminal shows again what it showed before, no last frame.
+    expect(after).not.toContain("Press Ctrl+C again to quit");
+    expect(after).not.toContain("● Available");
     // Everything it started is gone: the credentials file is removed with the server.
     await waitFor(() => !existsSync(join(home, "local-server.json")), "the credentials file removed");
   }, 120_000);
