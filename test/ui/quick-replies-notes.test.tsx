@@ -141,6 +141,22 @@ describe("quick replies", () => {
     expect(draft()).toBe("Hi Dana, order  ships from Leeds by <date>.");
   });
 
+  it('a visitor\'s name is no name: <customer.firstName> stays a prompt instead of "Hi Visitor,"', async () => {
+    const w = welcome([
+      conversation("c1", { title: "Visitor 12", customer: { name: "Visitor 12", authenticated: false } }),
+    ]);
+    w.snapshot!.org = { ...w.snapshot!.org, quickReplies: REPLIES };
+    ui = await renderConsole({ welcome: w });
+    await ui.press(KEYS.alt("1"));
+    await ui.press(KEYS.alt("i"));
+    await ui.press("order");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("<order number>"), "the reply inserted");
+    expect(ui.store.getState().sessions.c1!.draft).toBe(
+      "Hi <customer.firstName>, order <order number> ships from <context.warehouse> by <date>.",
+    );
+  });
+
   it("Tab from the end of a draft goes to the first prompt; masked values stay masked (L6)", async () => {
     ui = await chatWithReplies();
     await ui.press(KEYS.alt("1"));

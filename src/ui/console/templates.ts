@@ -6,11 +6,14 @@ import type { ParameterValues, Placeholder, QuickReply } from "../../protocol/qu
 import type { PickerItem } from "../components/Picker.js";
 import type { Session, UiState } from "../mirror/state.js";
 
-/** The known parameters' values in a session: its view is already masked for the rep, so nothing hidden leaks. */
+/**
+ * The known parameters' values in a session: its view is already masked for the rep, so nothing hidden leaks. A
+ * visitor's name is the server's "Visitor 12", not theirs: their name stays a prompt (never "Hi Visitor,").
+ */
 export function parameterValues(state: UiState, session: Session): ParameterValues {
   const v = session.view;
   return {
-    customerName: v.customer.name,
+    customerName: v.customer.authenticated ? v.customer.name : "",
     repName: state.me?.name ?? "",
     queue: v.queueName,
     workstream: v.workstreamName,
