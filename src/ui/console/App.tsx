@@ -5,6 +5,7 @@ import { Box, Text, useIsScreenReaderEnabled } from "ink";
 import { useSyncExternalStore } from "react";
 import { Composer, measureComposer } from "../components/Composer.js";
 import { Details, ratingLine } from "../components/Details.js";
+import { ConfirmDialog } from "./components/ConfirmDialog.js";
 import { Footer } from "../components/Footer.js";
 import { Header } from "./components/Header.js";
 import { Help } from "../components/Help.js";
@@ -42,7 +43,7 @@ import type { Session, UiState } from "../mirror/state.js";
 import { cellWidth, field } from "../text/index.js";
 import type { Store } from "../mirror/store.js";
 import type { Theme } from "../theme/theme.js";
-import { border, fg, severity, WAIT_LABEL } from "../theme/theme.js";
+import { fg, severity, WAIT_LABEL } from "../theme/theme.js";
 
 const PICKER_TITLE = {
   transfer: "Transfer to",
@@ -348,30 +349,22 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 />
               ) : null}
               {state.dialog?.kind === "confirm-close" ? (
-                <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
-                  <Text bold>
-                    Close {field(state.sessions[state.dialog.conversationId]?.view.title ?? "", overlayWidth - 24)} to
-                    Waiting?
-                  </Text>
-                  <Text>It keeps the whole history and uses no capacity; the customer can come back to it.</Text>
-                  <Text>
-                    <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text>{" "}
-                    <Text inverse={state.dialog.choice === "confirm"}> Close to Waiting </Text>
-                  </Text>
-                </Box>
+                <ConfirmDialog
+                  question={`Close ${field(state.sessions[state.dialog.conversationId]?.view.title ?? "", overlayWidth - 24)} to Waiting?`}
+                  explanation="It keeps the whole history and uses no capacity; the customer can come back to it."
+                  confirm="Close to Waiting"
+                  choice={state.dialog.choice}
+                  theme={theme}
+                />
               ) : null}
               {state.dialog?.kind === "confirm-end" ? (
-                <Box flexDirection="column" borderStyle="round" {...border(theme.accent)} paddingX={1}>
-                  <Text bold>
-                    End the conversation with{" "}
-                    {field(state.sessions[state.dialog.conversationId]?.view.title ?? "", overlayWidth - 34)}?
-                  </Text>
-                  <Text>Your draft has not been sent, and once it ends it cannot be.</Text>
-                  <Text>
-                    <Text inverse={state.dialog.choice === "cancel"}> Cancel </Text>{" "}
-                    <Text inverse={state.dialog.choice === "confirm"}> End without sending </Text>
-                  </Text>
-                </Box>
+                <ConfirmDialog
+                  question={`End the conversation with ${field(state.sessions[state.dialog.conversationId]?.view.title ?? "", overlayWidth - 34)}?`}
+                  explanation="Your draft has not been sent, and once it ends it cannot be."
+                  confirm="End without sending"
+                  choice={state.dialog.choice}
+                  theme={theme}
+                />
               ) : null}
             </Overlay>
           ) : null}
