@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer as createNetServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import type { Clock } from "./clock.js";
@@ -123,6 +124,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // One server per data file: a second one stops here, naming the first (server/store/lock.ts). The lock is a file
   // beside the SQLite file; a Postgres database has none.
   if (options.dataFile) checkDataLocation(options.dataFile);
+  // A port another program holds is said before anything is made: no data file or lock is left behind for it.
+  if (options.port) await checkPortFree(host, options.port);
   const lock = options.dataFile && !isPostgresUrl(options.dataFile) ? lockDataFile(options.dataFile) : null;
   try {
     return await listen(options, host, logger, lock);
@@ -306,6 +309,20 @@ async function serve(
       return closing;
     },
   };
+}
+
+/** Listen on the address and let go at once: the error the real listen would meet, before the data file is opened. */
+async function checkPortFree(host: string, port: number): Promise<void> {
+  const probe = createNetServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once("error", reject);
+      probe.listen(port, host, () => resolve());
+    });
+  } catch (error) {
+    throw listenError(error as NodeJS.ErrnoException, host, port);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 /** Why the server could not listen, said as what to change. */

@@ -153,7 +153,7 @@ describe("where the server is told to keep its data and listen", () => {
     expect(existsSync(join(tmp.dir, "postgress:"))).toBe(false);
   });
 
-  it("a port in use is said as such, with what to do, on one line", async () => {
+  it("a port in use is said as such, with what to do, on one line, and leaves no data file behind", async () => {
     const first = run(["server", "--port", "0", "--data", join(tmp.dir, "a.db")]);
     const port = new URL(await listening(first)).port;
     const second = run(["server", "--port", port, "--data", join(tmp.dir, "b.db")], "home-b");
@@ -164,6 +164,9 @@ describe("where the server is told to keep its data and listen", () => {
       `cc-agent: port ${port} on 127.0.0.1 is in use by another program: choose another --port (0 picks a free one)`,
     ]);
     expect(second.stderr).not.toContain("EADDRINUSE");
+    // Said before anything was made: no data file or lock left behind.
+    expect(existsSync(join(tmp.dir, "b.db"))).toBe(false);
+    expect(existsSync(join(tmp.dir, "b.db.lock"))).toBe(false);
   });
 });
 
