@@ -331,7 +331,6 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                   now={now}
                   countdown={offerCountdown(state, offer)}
                   more={offers - 1}
-                  returning={offer.returning === true}
                   width={overlayWidth}
                   theme={theme}
                 />

@@ -29,8 +29,6 @@ export function OfferCard(props: {
   now: number;
   countdown: number;
   more: number;
-  /** The conversation was handled before (it has a last owner): routed back, not new. */
-  returning?: boolean;
   /** Outer width in cells, borders included. */
   width: number;
   theme: Theme;
@@ -39,8 +37,8 @@ export function OfferCard(props: {
   const urgent = props.countdown <= 10;
   // Borders and the padding either side.
   const inner = Math.max(10, props.width - 4);
-  // A routed conversation someone handled before (a persistent chat whose customer wrote again) is not new.
-  const kind = offer.kind === "route" && props.returning ? "Customer back" : KIND[offer.kind];
+  // A parked chat whose customer came back is not new (the server marks its routing offer).
+  const kind = offer.returning ? "Customer back" : KIND[offer.kind];
   const head = `${GLYPH.offer} ${kind}${offer.proactive ? ` ${GLYPH.proactive} proactive` : ""}: `;
   const queue = ` · ${plainLine(offer.queueName)}${offer.byName ? ` · from ${plainLine(offer.byName)}` : ""}`;
   // The customer's name keeps at least 12 cells; the queue and who sent it are cut after it.
