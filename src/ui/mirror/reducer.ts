@@ -240,12 +240,17 @@ function withoutEarlier(session: Session): Session {
   return rest;
 }
 
+/** The rep has this session's newest lines before their eyes: what arrives there is read, not unread. */
+function readingNewest(state: UiState, session: Session): boolean {
+  return state.focus === session.id && session.scroll === 0 && state.terminalFocused;
+}
+
 function addMessage(state: UiState, conversationId: string, message: MessageView): UiState {
   const session = state.sessions[conversationId];
   if (!session) return state;
   const messages = mergeMessages(session.messages, [message]);
   if (messages === session.messages) return state;
-  const visible = state.focus === conversationId && session.scroll === 0 && state.terminalFocused;
+  const visible = readingNewest(state, session);
   const outbox = message.clientId ? session.outbox.filter((o) => o.clientId !== message.clientId) : session.outbox;
   const unread = !visible && counts(message, state.me?.id) ? session.unread + 1 : session.unread;
   // A message comes without a new view: the customer's wait follows from the messages, as the server works it out
@@ -311,7 +316,7 @@ function applyChange(state: UiState, change: Change, at: number): UiState {
       const toMe = change.note.kind !== undefined && change.note.author.id !== state.me?.id;
       return withSession(state, change.conversationId, (s) => {
         const notes = mergeNotes(s.notes, [change.note]);
-        const seen = state.focus === s.id && s.scroll === 0 && state.terminalFocused;
+        const seen = readingNewest(state, s);
         const unread = toMe && notes !== s.notes && !seen ? s.unread + 1 : s.unread;
         const scroll = s.scroll > 0 && notes !== s.notes ? s.scroll + 1 : s.scroll;
         return { ...s, notes, unread, scroll };
