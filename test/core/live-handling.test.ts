@@ -285,6 +285,27 @@ describe("L4: deleting a resource aborts the conversation", () => {
     expect(h.conversation(id).wrapUpBy).toEqual([]);
   });
 
+  it("SPEC L4: a removed rep's persistent chat is closed when nobody else could end it (force close off)", () => {
+    // given: force close is off, and Alice handles a persistent chat and a live one
+    const h = new CoreHarness(testOrg({ supervisor: { ...testOrg().supervisor, forceClose: false } }));
+    h.available("alice");
+    const persistent = handled(h, "alice", "persistent", "Is my invoice ready?", { id: "cust-ann", name: "Ann Lee" });
+    const live = handled(h, "alice");
+
+    // when: the admin removes Alice
+    h.ok(admin, { type: "delete_user", userId: "alice" });
+
+    // then: the persistent chat's customer cannot end it and no supervisor may: it is closed with the warning; the
+    // live chat stays aborted for its customer to end
+    expect(h.conversation(persistent)).toMatchObject({ state: "closed", aborted: "rep Alice Moreau was removed" });
+    expect(lastEvent(h, "closed")).toMatchObject({ conversationId: persistent, by: "system" });
+    expect(lastMessage(h, persistent).code).toBe("aborted");
+    expect(customerView(h, persistent).ended).toBe(true);
+    expect(h.conversation(live)).toMatchObject({ state: "active", aborted: "rep Alice Moreau was removed" });
+    h.ok(h.customerOf(live), { type: "customer.end", conversationId: live });
+    expect(h.conversation(live).state).toBe("closed");
+  });
+
   it("SPEC L4: deleting a rep with a pending offer hands the conversation to another rep", () => {
     // given: a chat offered to Alice, Bob Available too
     const h = new CoreHarness();

@@ -204,6 +204,18 @@ describe("the live table (SV1)", () => {
     expect(frame).not.toContain("Ctrl+D)");
   });
 
+  it("SPEC L4: when the aborted conversation's rep is the one removed, the advice names its customer, not the rep", async () => {
+    const removed = conversation("c1", { title: "Dana Kim", ownerId: "dan", aborted: "rep Dan Ray was removed" });
+    ui = await renderMonitor({
+      welcome: supervisorWelcome([removed], { org: org({ forceClose: false }) }),
+      columns: 160,
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("⚠ Aborted"), "the warning");
+    expect(frame).toContain(
+      "⚠ Aborted: rep Dan Ray was removed. Nobody can continue it — its customer can end it (force close is off in this org).",
+    );
+  });
+
   it("SPEC SV1: the table is live: new conversations appear, the selection follows its conversation through a re-sort, a closed one leaves and the selection takes the row at its place", async () => {
     ui = await renderMonitor({ welcome: supervisorWelcome(dashboard()) });
     await ui.waitForFrame((f) => f.includes("c5"), "the table");

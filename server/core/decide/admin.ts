@@ -1,5 +1,5 @@
 // The organisation changes: a new org file, and what it no longer lists (L4).
-import type { Actor, State } from "../model.js";
+import type { Actor, Conversation, State } from "../model.js";
 import { fill } from "../org.js";
 import type { Org } from "../org.js";
 import { workstreamOf } from "../routing.js";
@@ -108,6 +108,7 @@ export function deleteUser(tx: Tx, actor: Actor, command: CommandOf<"delete_user
     if (c.ownerId === rep.id && c.state === "active") {
       systemMessage(tx, c, "aborted", fill(workstreamOf(state, c).texts.aborted, { reason }));
       tx.emit({ type: "aborted", conversationId: c.id, reason });
+      if (nobodyLeftToEnd(state, c, rep.id)) tx.emit({ type: "closed", conversationId: c.id, by: "system" });
     } else if (c.participants.includes(rep.id)) {
       tx.emit({ type: "left", conversationId: c.id, repId: rep.id, toWrapUp: false });
     }
@@ -117,4 +118,14 @@ export function deleteUser(tx: Tx, actor: Actor, command: CommandOf<"delete_user
   // Nobody else was wrapping them up: they would stay in Wrap-up for ever.
   for (const c of wrappingUp)
     if (c.wrapUpBy.length === 0) tx.emit({ type: "closed", conversationId: c.id, by: "system" });
+}
+
+/**
+ * L4 says the rep ends an aborted conversation. When that rep is the one removed, someone else must be able to: a
+ * rep still in it, the customer of a live chat, or a supervisor allowed to force-close. With none of them (a persistent
+ * chat, force close off) it would stay Active for ever, so it is closed with its warning.
+ */
+function nobodyLeftToEnd(state: State, c: Conversation, removedId: string): boolean {
+  const staffLeft = c.participants.some((id) => id !== removedId && !state.users[id]?.deleted);
+  return !staffLeft && c.mode === "persistent" && !state.org.supervisor.forceClose;
 }

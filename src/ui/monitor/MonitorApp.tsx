@@ -8,7 +8,7 @@ import { Box, Text } from "ink";
 import { useSyncExternalStore } from "react";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { field } from "../text/index.js";
-import type { UserView } from "../../protocol/views.js";
+import type { ConversationView, UserView } from "../../protocol/views.js";
 import { Composer, measureComposer, WithCursor } from "../components/Composer.js";
 import { Details, ratingLine } from "../components/Details.js";
 import { Help } from "../components/Help.js";
@@ -157,6 +157,22 @@ function nameOf(users: Record<string, UserView>, id: string): string {
   return sanitizeLine(users[id]?.name ?? id);
 }
 
+/**
+ * What can still be done about an aborted conversation (L4): its rep ends it, or a supervisor force-closes it; when its
+ * rep is the one removed, a live chat's customer can still end it (a persistent one nobody could end is closed).
+ */
+function abortAdvice(v: ConversationView, forceClose: boolean, users: Record<string, UserView>): string {
+  if (v.state === "closed") return "It is closed.";
+  const repGone = v.ownerId !== null && !(v.ownerId in users);
+  if (forceClose)
+    return repGone
+      ? "Nobody can continue it — force close it (Ctrl+D)."
+      : "Nobody can continue it — the rep ends it, or force close it (Ctrl+D).";
+  return repGone
+    ? "Nobody can continue it — its customer can end it (force close is off in this org)."
+    : "Nobody can continue it — the rep ends it (force close is off in this org).";
+}
+
 /** Who handles it, who else is in it, who watches, and the transfer status (SV3, SV4, SV7). */
 function statusParts(state: MonitorState, session: Session, users: Record<string, UserView>): string[] {
   const v = session.view;
@@ -228,13 +244,7 @@ function ConversationPane(props: {
       <Details
         view={v}
         summary={conversationSummary(session)}
-        abortAdvice={
-          v.state === "closed"
-            ? "It is closed."
-            : state.base.org?.supervisor.forceClose
-              ? "Nobody can continue it — the rep ends it, or force close it (Ctrl+D)."
-              : "Nobody can continue it — the rep ends it (force close is off in this org)."
-        }
+        abortAdvice={abortAdvice(v, state.base.org?.supervisor.forceClose ?? false, users)}
         theme={theme}
       />
       <Text wrap="truncate-end" {...fg(theme.muted)}>
