@@ -124,8 +124,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // One server per data file: a second one stops here, naming the first (server/store/lock.ts). The lock is a file
   // beside the SQLite file; a Postgres database has none.
   if (options.dataFile) checkDataLocation(options.dataFile);
-  // A port another program holds is said before anything is made: no data file or lock is left behind for it.
-  if (options.port) await checkPortFree(host, options.port);
+  // A port another program holds, or a host not this machine's, is said before anything is made: no data file or lock
+  // is left behind for it (port 0 probes the host alone).
+  await checkPortFree(host, options.port ?? 0);
   const lock = options.dataFile && !isPostgresUrl(options.dataFile) ? lockDataFile(options.dataFile) : null;
   try {
     return await listen(options, host, logger, lock);

@@ -168,6 +168,16 @@ describe("where the server is told to keep its data and listen", () => {
     expect(existsSync(join(tmp.dir, "b.db"))).toBe(false);
     expect(existsSync(join(tmp.dir, "b.db.lock"))).toBe(false);
   });
+
+  it("a --host that is not this machine's is said before anything is made, with --port 0 too", async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+    const refused = run(["server", "--port", "0", "--host", "192.0.2.1", "--data", join(tmp.dir, "c.db")]);
+    expect((await refused.exit).code).toBe(1);
+    const said = refused.stderr.split("\n").filter((line) => line !== "" && !line.startsWith("{"));
+    expect(said).toEqual(["cc-agent: cannot listen on 192.0.2.1: it is not an address of this machine (--host)"]);
+    expect(existsSync(join(tmp.dir, "c.db"))).toBe(false);
+    expect(existsSync(join(tmp.dir, "c.db.lock"))).toBe(false);
+  });
 });
 
 describe("the local credentials file", () => {
