@@ -28,6 +28,8 @@ export interface LeadershipOptions {
 export interface Leadership {
   /** The fencing token while leader, else null. */
   term(): number | null;
+  /** Whether this node ever found another node holding the lead: a lead it takes then is a takeover. */
+  contested(): boolean;
   on(event: "elected", listener: (term: number) => void): this;
   on(event: "lost", listener: (reason: string) => void): this;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export function campaign(options: LeadershipOptions): Leadership {
   const emitter = new EventEmitter() as EventEmitter & Leadership;
   let client: pg.Client | null = null;
   let term: number | null = null;
+  let contested = false;
   let closed = false;
   let timer: NodeJS.Timeout | null = null;
 
@@ -88,6 +91,7 @@ export function campaign(options: LeadershipOptions): Leadership {
   async function tryToLead(db: pg.Client): Promise<void> {
     const locked = await db.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [LEADER_LOCK]);
     if (locked.rows[0]?.ok !== true) {
+      contested = true;
       // A frozen holder keeps its lock: once its lease ran out, cut its connection so its lock is released.
       await db.query(
         "SELECT pg_terminate_backend(backend_pid) FROM cc_leader WHERE lease_until < now() AND backend_pid IS NOT NULL AND backend_pid <> pg_backend_pid()",
@@ -115,6 +119,7 @@ export function campaign(options: LeadershipOptions): Leadership {
   }
 
   emitter.term = () => term;
+  emitter.contested = () => contested;
   emitter.close = async () => {
     closed = true;
     if (timer !== null) clearTimeout(timer);

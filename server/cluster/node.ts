@@ -9,6 +9,8 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { initialState, upgradeState } from "../core/evolve.js";
 import type { State } from "../core/model.js";
+import type { Org } from "../core/org.js";
+import { droppedBy } from "../core/decide/admin.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
 import type { OrgFile } from "../org-file.js";
@@ -19,6 +21,7 @@ import { StoreError } from "../store/store.js";
 import { openPostgresStore, postgresFailure } from "../store/postgres-store.js";
 import type { StoreOptions } from "../store/queued-store.js";
 import { Writer } from "../writer/writer.js";
+import { orgAtStart } from "../writer/recovery.js";
 import type { Health } from "../writer/writer.js";
 import { Gateway } from "../gateway/gateway.js";
 import { campaign, LEASE_MS } from "./leadership.js";
@@ -110,7 +113,9 @@ export class ClusterNode {
     const { store, logger } = options;
     const name = options.node ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
     const snap = await store.loadSnapshot();
-    const replica = snap ? upgradeState(snap.state) : initialState(toOrg(options.org));
+    // Without a snapshot the log is replayed from its start, which names the users, queues and workstreams of the org
+    // it began with (the first leader's file), not necessarily of this node's file.
+    const replica = snap ? upgradeState(snap.state) : initialState(await orgAtStart(store, toOrg(options.org)));
     const bus = await LogFollowingBus.open(store, replica.seq, {
       url: options.url,
       onError: (error) => logger.warn({ err: (error as Error).message }, "following the log failed; retrying"),
@@ -233,7 +238,7 @@ export class ClusterNode {
     let writer: Writer;
     try {
       writer = await Writer.open({
-        org: toOrg(this.gateway.orgFile),
+        org: this.orgToLeadWith(),
         store,
         bus: this.bus,
         clock: options.clock,
@@ -355,6 +360,24 @@ export class ClusterNode {
     if (reachable !== null)
       return { status: "degraded", reason: reachable, since: this.options.clock.now(), pending: 0, role, ready: false };
     return { status: "ok", role, ready: caughtUp };
+  }
+
+  /**
+   * The org this node's writer starts with. A node that takes the lead from another keeps the org the cluster's log
+   * holds: its own file may be out of date (edited and reloaded on another node), and applying it would remove what it
+   * lacks, aborting conversations and signing reps out (L4). Its file is applied by a reload, as on any node. A node
+   * that leads from its start (alone, or first) applies its file, as a single server does.
+   */
+  private orgToLeadWith(): Org {
+    const own = toOrg(this.gateway.orgFile);
+    if (!this.leadership.contested()) return own;
+    const cluster = this.gateway.state.org;
+    if (JSON.stringify(own) !== JSON.stringify(cluster))
+      this.options.logger.warn(
+        { wouldRemove: droppedBy(this.gateway.state, own).map(({ kind, id }) => `${kind} ${id}`) },
+        "this node's org file differs from the cluster's org: it leads with the cluster's; `cc-agent server reload` applies the file",
+      );
+    return cluster;
   }
 
   /**

@@ -129,6 +129,46 @@ describe("cluster nodes on one Postgres database", () => {
     }
   }, 30_000);
 
+  it("SPEC L4: a node whose org file is out of date keeps the cluster's org when it takes the lead: a rep added elsewhere is not removed", async () => {
+    const url = await cluster.createDatabase();
+    const dir = mkdtempSync(join(tmpdir(), "cc-agent-cluster-org-"));
+    const org = demoOrgFile({
+      secret: "s".repeat(64),
+      tokens: Object.fromEntries(DEMO_USER_IDS.map((id) => [id, `${id}-token-0123456789abcdef`])),
+    });
+    const dana = {
+      ...org.users.find((u) => u.id === "alice")!,
+      id: "dana",
+      name: "Dana Diaz",
+      token: "dana-token-0123456789abcdef",
+    };
+    // a's file has Dana (added there); b's file was not updated.
+    const withDana = join(dir, "with-dana.json");
+    const stale = join(dir, "stale.json");
+    writeFileSync(withDana, JSON.stringify({ ...org, users: [...org.users, dana] }), { mode: 0o600 });
+    writeFileSync(stale, JSON.stringify(org), { mode: 0o600 });
+    try {
+      const a = await node(url, "a", {}, withDana);
+      const b = await node(url, "b", {}, stale);
+      expect(await healthz(b)).toMatchObject({ role: "follower" });
+      const onA = await connect(a, { role: "rep", token: dana.token });
+      await onA.request({ type: "presence", presence: "available" });
+
+      // a stops; b takes the lead.
+      await a.close();
+      await healthUntil(b, (body, status) => body.role === "leader" && status === 200, "b to lead");
+      const sam = await connect(b, { role: "supervisor", token: token(b, "sam") });
+      const bob = await connect(b, { role: "rep", token: token(b, "bob") });
+      await bob.request({ type: "presence", presence: "available" });
+      await waitFor(() => sam.users.get("bob")?.presence === "available", "b's first commit as leader");
+
+      // Dana is still a rep of the cluster, and nothing of hers was aborted.
+      expect(sam.users.get("dana")?.name).toBe("Dana Diaz");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it("two nodes started at once on a new database share one epoch and one set of demo tokens", async () => {
     const url = await cluster.createDatabase();
     const [a, b] = await Promise.all([node(url, "a"), node(url, "b")]);
