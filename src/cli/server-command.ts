@@ -73,7 +73,15 @@ export function registerServerCommand(program: Command): void {
         // The org file read again without a restart (docs/org-file.md, "Reloading"); the outcome goes to the log. A
         // terminal that closes sends SIGHUP too: a server started in it then stops, as any program in a terminal does,
         // rather than run on with nowhere to say anything.
+        // Ready for SIGINT and SIGTERM before saying it listens: whoever waits for that line may signal at once, and
+        // a signal before the handlers would end the process without its clean stop (no final snapshot, so a longer
+        // replay at the next start; the local credentials file left naming it).
         let stop: () => void = () => undefined;
+        const stopped = new Promise<void>((resolve) => {
+          stop = () => resolve();
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
         const reload = () => {
           if (terminalGone()) stop();
           else void server.reloadOrg();
@@ -92,11 +100,7 @@ export function registerServerCommand(program: Command): void {
             `warning: listening on ${options.host}: reachable from other machines; put TLS in front of it.\n`,
           );
         }
-        await new Promise<void>((resolve) => {
-          stop = () => resolve();
-          process.once("SIGINT", stop);
-          process.once("SIGTERM", stop);
-        });
+        await stopped;
         process.off("SIGHUP", reload);
         await server.close();
         logger.flush?.();

@@ -199,6 +199,25 @@ describe("the local credentials file", () => {
   });
 });
 
+describe("stopping", () => {
+  it("a SIGTERM sent as soon as the server says it listens stops it cleanly, every time", async () => {
+    // Whoever waits for the line (a service manager, a script) may signal at once; each try races the signal against
+    // the server's next steps, which is why there are several.
+    for (let i = 0; i < 8; i++) {
+      const home = join(tmp.dir, `home-${i}`);
+      const started = run(["server", "--port", "0", "--data", join(tmp.dir, `s${i}.db`)], `home-${i}`);
+      await new Promise<void>((resolve) =>
+        started.child.stderr!.on("data", () => {
+          if (started.stderr.includes("listening on")) resolve();
+        }),
+      );
+      started.child.kill("SIGTERM");
+      expect(await started.exit).toEqual({ code: 0, signal: null });
+      expect(existsSync(join(home, "local-server.json"))).toBe(false);
+    }
+  });
+});
+
 describe("the log file", () => {
   it("one that cannot be written is refused before the server listens, saying why", async () => {
     const refused = run(["server", "--port", "0", "--data", join(tmp.dir, "cc.db"), "--log-file", tmp.dir]);

@@ -89,7 +89,9 @@ export function listening(server: Pick<CliProcess, "child" | "stderr">, timeoutM
 export function credentialsOf(server: CliProcess, home: string): LocalCredentials {
   const credentials = readCredentials(join(home, "local-server.json"));
   if (!credentials || credentials.pid !== server.child.pid)
-    throw new Error(`no credentials file written by pid ${server.child.pid}`);
+    throw new Error(
+      `no credentials file written by pid ${server.child.pid}: ${credentials ? `it names pid ${credentials.pid} (${credentials.url})` : "none"}`,
+    );
   return credentials;
 }
 
