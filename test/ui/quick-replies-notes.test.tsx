@@ -178,6 +178,80 @@ describe("quick replies", () => {
   });
 });
 
+describe("a prompt is what a quick reply put there", () => {
+  /** The composer's row as drawn (colours and all), found by its text. */
+  const composerRow = (c: Console, text: string) =>
+    c
+      .frame()
+      .split("\n")
+      .find((l) => stripSgr(l).includes(`› ${text}`)) ?? "";
+  // SGR 4: the underline the composer draws a prompt with (bold too).
+  const UNDERLINE = "\x1b[4m";
+  const underlined = (row: string) => row.includes(UNDERLINE);
+  const draft = (c: Console) => c.store.getState().sessions.c1!.draft;
+
+  it("<b> typed by hand is text: not highlighted, Tab does not go to it, typing before it and Delete on it act on characters", async () => {
+    chalk.level = 1;
+    ui = await chatWithReplies();
+    await ui.press(KEYS.alt("1"));
+    await ui.press("Use <b>");
+    await ui.waitForFrame((f) => stripSgr(f).includes("› Use <b>"), "the draft");
+    expect(underlined(composerRow(ui, "Use <b>"))).toBe(false);
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => stripSgr(f).includes("No <parameter> left to fill."), "nothing for Tab");
+    // The cursor on its "<": a letter goes in before it, Delete takes the "<" alone.
+    for (let i = 0; i < 3; i++) await ui.press("\x1b[D");
+    await ui.press("X");
+    expect(draft(ui)).toBe("Use X<b>");
+    await ui.press("\x1b[3~");
+    expect(draft(ui)).toBe("Use Xb>");
+    await ui.press(KEYS.backspace);
+    expect(draft(ui)).toBe("Use b>");
+  });
+
+  it("x < y > z pasted is text: not highlighted; Enter gives the L8 reason, not a prompt to fill (L8)", async () => {
+    chalk.level = 1;
+    ui = await chatWithReplies();
+    await ui.press(KEYS.alt("1"));
+    await ui.press("\x1b[200~x < y > z\x1b[201~");
+    await ui.waitForFrame((f) => stripSgr(f).includes("› x < y > z"), "the paste");
+    expect(underlined(composerRow(ui, "x < y > z"))).toBe(false);
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("< and > are reserved"), "the L8 reason");
+    expect(screen(ui)).not.toContain("Fill in");
+    expect(ui.client.ofType("send")).toEqual([]);
+    expect(draft(ui)).toBe("x < y > z");
+  });
+
+  it("beside hand-typed <b>, the count, the highlight and Tab go to the quick reply's prompts only", async () => {
+    chalk.level = 1;
+    ui = await chatWithReplies();
+    await ui.press(KEYS.alt("1"));
+    await ui.press("Use <b> ");
+    await ui.press(KEYS.alt("i"));
+    await ui.press("order");
+    await ui.press(KEYS.enter);
+    const text = "Use <b> Hi Dana, order <order number> ships from Leeds by <date>.";
+    await ui.waitForFrame((f) => stripSgr(f).includes(`› ${text}`), "the reply after the typed text");
+    expect(screen(ui)).toContain("2 parameters to fill: Tab goes to each.");
+    // The highlight is the first prompt, not <b>: the underlined run starts at "<order number>".
+    const row = composerRow(ui, text);
+    expect(underlined(row)).toBe(true);
+    expect(stripSgr(row.slice(0, row.indexOf(UNDERLINE)))).toContain("Use <b> Hi Dana, order ");
+    // From the end, Tab wraps around to <order number>, then <date>, then <order number> again: never <b>.
+    await ui.press(KEYS.tab);
+    await ui.press("A-1");
+    await ui.press(KEYS.tab);
+    await ui.press("Friday");
+    expect(draft(ui)).toBe("Use <b> Hi Dana, order A-1 ships from Leeds by Friday.");
+    await ui.press(KEYS.tab);
+    await ui.waitForFrame((f) => stripSgr(f).includes("No <parameter> left to fill."), "none left");
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => stripSgr(f).includes("< and > are reserved"), "<b> refused by L8");
+    expect(ui.client.ofType("send")).toEqual([]);
+  });
+});
+
 describe("notes", () => {
   it("/note text goes over the wire as a note; the note shows in the thread in its own style; Alt+O notes the composer", async () => {
     chalk.level = 1; // colours in the frames

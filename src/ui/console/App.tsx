@@ -291,7 +291,10 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 draft={session.draft}
                 cursor={cursorIn(session.draft, state.editors[`draft:${session.id}`])}
                 highlight={
-                  highlighted(session.draft, cursorIn(session.draft, state.editors[`draft:${session.id}`])) ?? null
+                  highlighted(
+                    controller.prompts(session.draft),
+                    cursorIn(session.draft, state.editors[`draft:${session.id}`]),
+                  ) ?? null
                 }
                 width={mainWidth - 1}
                 disabled={

@@ -2,7 +2,6 @@
 // slash command, or a note for staff; and Tab's walk through a quick reply's <parameters>. A refused text stays in the
 // composer, so that nothing the rep typed is lost.
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { placeholders } from "../../protocol/quick-replies.js";
 import { COMPOSER_LIMIT } from "../components/Composer.js";
 import type { Mode } from "../keys/modes.js";
 import type { LineEditor } from "../keys/line-editor.js";
@@ -12,7 +11,7 @@ import { STATE_LABEL } from "../theme/theme.js";
 import type { ConsoleContext } from "./context.js";
 import { modeOf } from "./selectors.js";
 import { unknownSlash } from "./slash.js";
-import { nextPlaceholderStart, promptLabels } from "./templates.js";
+import { nextPromptStart, prompts } from "./templates.js";
 
 /** Enter: the draft goes as a message, or runs as a slash command (`//` sends a literal slash). */
 export async function send(context: ConsoleContext): Promise<void> {
@@ -44,10 +43,9 @@ export async function send(context: ConsoleContext): Promise<void> {
     else context.setDraft(mode, text);
     return;
   }
-  // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it. A prompt is a label one of the
-  // rep's quick replies asks for: `a<b and c>d` or `<br>`, typed by hand, is none (the L8 refusal below says why).
-  const labels = promptLabels(context.state, context.options.quickReplies ?? []);
-  const unfilled = placeholders(body).find((p) => labels.has(p.label));
+  // A quick reply's prompt still unfilled: the draft stays, the cursor goes to it. `a<b and c>d` or `<br>`, typed by
+  // hand, is no prompt (the L8 refusal below says why).
+  const unfilled = prompts(context.state, context.options.quickReplies ?? [], body)[0];
   if (unfilled) {
     const editor = context.editorIn(mode);
     if (editor) context.setField(mode, cursorTo(editor, unfilled.start + lead));
@@ -119,7 +117,7 @@ export async function note(context: ConsoleContext, text: string, line: string |
 
 /** Tab in the composer: the cursor goes to the next <parameter> of a quick reply, wrapping around. */
 export function nextParameter(context: ConsoleContext, mode: Mode, editor: LineEditor): void {
-  const at = nextPlaceholderStart(editor.text, editor.cursor);
+  const at = nextPromptStart(prompts(context.state, context.options.quickReplies ?? [], editor.text), editor.cursor);
   if (at === null) return context.flash("No <parameter> left to fill.");
   context.setField(mode, cursorTo(editor, at));
 }

@@ -16,12 +16,13 @@ import { consoleHelpRoom, modeOf, pickerItems } from "./selectors.js";
 import { itemNumber } from "../components/Picker.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
 import type { Action } from "../mirror/reducer.js";
-import { placeholderAt } from "../../protocol/quick-replies.js";
+import type { Placeholder } from "../../protocol/quick-replies.js";
 import type { QuickReply } from "../../protocol/quick-replies.js";
 import { historyOrigin } from "./history.js";
 import type { Store } from "../mirror/store.js";
 import { loadEarlier, nearThreadTop, threadTop, wantsEarlier } from "../mirror/earlier.js";
 import { noteFromComposer, nextParameter, send } from "./compose.js";
+import { promptAt, prompts } from "./templates.js";
 import type { ConsoleContext } from "./context.js";
 import {
   acceptOffer,
@@ -182,12 +183,17 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
     return Math.max(5, Math.floor((this.state.size.rows - THREAD_FRAME_ROWS) / 2));
   }
 
+  /** The quick reply prompts of a draft (templates.ts says which `<label>`s are): the composer highlights them. */
+  prompts(text: string): Placeholder[] {
+    return prompts(this.state, this.options.quickReplies ?? [], text);
+  }
+
   /** Backspace or Delete on a quick reply's prompt (highlighted at the cursor) clears the prompt, as on a selection. */
   protected override editField(mode: Mode, command: EditCommand): void {
     const editor = this.editorIn(mode);
     const prompt =
       mode === "composer" && editor && (command === "edit-backspace" || command === "edit-delete")
-        ? placeholderAt(editor.text, editor.cursor)
+        ? promptAt(this.prompts(editor.text), editor.cursor)
         : undefined;
     if (editor && prompt) this.setField(mode, replaceRange(editor, prompt.start, prompt.end, ""));
     else super.editField(mode, command);
@@ -215,7 +221,7 @@ export class ConsoleController extends Effects<UiState, Action, ControllerOption
       if (session && editor) {
         // A quick reply's prompt at the cursor: what the rep types replaces it, in one undo step with it (Ctrl+Z
         // brings the prompt back, never a blank where it was).
-        const prompt = placeholderAt(editor.text, editor.cursor);
+        const prompt = promptAt(this.prompts(editor.text), editor.cursor);
         if (prompt) this.setField(mode, { ...replaceRange(editor, prompt.start, prompt.end, ""), typing: true });
         super.typeIn(mode, press);
         // A consultant writes to the rep only: the customer is never told they type. Nor are they told of a slash

@@ -2,7 +2,7 @@
 // row does: transfer, conference and consult targets, the wrap-up reason, presence, a quick reply, a session, or a
 // customer's earlier conversation.
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { placeholders } from "../../protocol/quick-replies.js";
+import { prompts as draftPrompts } from "./templates.js";
 import type { ConversationView, HistoryItemView } from "../../protocol/views.js";
 import type { PickerItem } from "../components/Picker.js";
 import { pickedPresence } from "../components/presence-items.js";
@@ -192,7 +192,7 @@ export async function selectPicked(context: ConsoleContext): Promise<void> {
       const next = insert(editor, joined, true);
       context.store.dispatch({ type: "edit", field, editor: next });
       // Every prompt of the message, not only this reply's: what is left to fill before it can be sent.
-      const prompts = placeholders(next.text).length;
+      const prompts = draftPrompts(context.state, context.options.quickReplies ?? [], next.text).length;
       if (prompts > 0)
         context.flash(
           prompts === 1 ? "1 parameter to fill: Tab goes to it." : `${prompts} parameters to fill: Tab goes to each.`,

@@ -28,8 +28,25 @@ export function allReplies(state: UiState, personal: readonly QuickReply[]): Qui
 }
 
 /** The `<label>`s the rep's quick replies ask for: a prompt in a draft is one of these (`<br>` typed by hand is not). */
-export function promptLabels(state: UiState, personal: readonly QuickReply[]): Set<string> {
+function promptLabels(state: UiState, personal: readonly QuickReply[]): Set<string> {
   return new Set(allReplies(state, personal).flatMap((r) => placeholders(r.text).map((p) => p.label)));
+}
+
+/**
+ * The prompts of a draft, in order: the `<label>`s a quick reply put there that the rep has not filled yet (filling
+ * one replaces it), told from `<b>` or `x < y > z` typed or pasted by hand by their label being one the rep's quick
+ * replies ask for. The one notion of a prompt: the highlight, Tab, typing over one, Backspace on one, the count
+ * after a reply is inserted and the refusal to send all read it.
+ */
+export function prompts(state: UiState, personal: readonly QuickReply[], text: string): Placeholder[] {
+  if (!text.includes("<")) return [];
+  const labels = promptLabels(state, personal);
+  return placeholders(text).filter((p) => labels.has(p.label));
+}
+
+/** The prompt that starts at `at` (the cursor on it: typing replaces it, Backspace clears it), if any. */
+export function promptAt(all: readonly Placeholder[], at: number): Placeholder | undefined {
+  return all.find((p) => p.start === at);
 }
 
 /** The picker's rows: title, and the text as it would be inserted (known parameters filled). */
@@ -48,15 +65,13 @@ export function replyItems(
   });
 }
 
-/** The placeholder the composer highlights: the one at (or around) the cursor, else the first one left. */
-export function highlighted(text: string, cursor: number): Placeholder | undefined {
-  const all = placeholders(text);
+/** The prompt the composer highlights: the one at (or around) the cursor, else the first one left. */
+export function highlighted(all: readonly Placeholder[], cursor: number): Placeholder | undefined {
   return all.find((p) => p.start <= cursor && cursor < p.end) ?? all[0];
 }
 
-/** Where Tab goes: the start of the next placeholder after the cursor, wrapping around; null when none is left. */
-export function nextPlaceholderStart(text: string, cursor: number): number | null {
-  const all = placeholders(text);
+/** Where Tab goes: the start of the next prompt after the cursor, wrapping around; null when none is left. */
+export function nextPromptStart(all: readonly Placeholder[], cursor: number): number | null {
   if (all.length === 0) return null;
   return (all.find((p) => p.start > cursor) ?? all[0]!).start;
 }
