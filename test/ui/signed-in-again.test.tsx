@@ -3,7 +3,7 @@
 // rep as loudly as the live notice did.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Welcome } from "../../src/protocol/messages.js";
-import { KEYS, T0, conversation, customerMessage, renderConsole, welcome } from "../helpers/ui.js";
+import { KEYS, T0, conversation, customerMessage, renderConsole, repMessage, welcome } from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
@@ -61,6 +61,33 @@ describe("signing in again", () => {
     expect(frame).not.toMatch(/\d Done Already/);
     expect(frame).toMatch(/Recently closed.*\n.*1\. Done Already · General · Closed/);
     expect(frame).not.toContain("2 new updates");
+  });
+
+  it("a restarted console counts as unread only what came after the rep's own last message: what they answered they read (S10)", async () => {
+    ui = await renderConsole();
+    ui.store.dispatch({
+      type: "welcome",
+      welcome: welcome([
+        conversation("c1", {
+          title: "Dana Kim",
+          messages: [
+            customerMessage("my parcel never came", T0 - 90_000),
+            customerMessage("order 40134", T0 - 80_000),
+            repMessage("Let me check", T0 - 70_000),
+            customerMessage("thanks", T0 - 60_000),
+          ],
+        }),
+        conversation("c2", {
+          title: "Kenny Smith",
+          messages: [customerMessage("hello?", T0 - 50_000), customerMessage("anyone?", T0 - 40_000)],
+        }),
+      ]),
+      now: T0,
+    });
+    const frame = await ui.waitForFrame((f) => f.includes("Kenny Smith"), "the pane");
+    // Dana Kim: one message after the rep's answer; Kenny Smith, never answered: both of his.
+    expect(frame).toMatch(/1 Dana Kim +1 /);
+    expect(frame).toMatch(/2 Kenny Smith +2 /);
   });
 
   it("a reconnect whose snapshot finds a conversation closed while away takes it out of the pane, with no unread count", async () => {

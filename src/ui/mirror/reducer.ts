@@ -118,6 +118,19 @@ function counts(message: MessageView, meId: string | undefined): boolean {
 }
 
 /**
+ * Unread in a thread seen for the first time here (a restarted console, another console of the rep's): what came
+ * after the rep's own last message. What they answered they read, in this console or another; all of it when they
+ * never wrote in it (a new offer, a transfer to them).
+ */
+function unreadOnFirstSight(messages: readonly MessageView[], meId: string | undefined): number {
+  let last = -1;
+  messages.forEach((m, i) => {
+    if (m.author.role !== "customer" && m.author.role !== "system" && m.author.id === meId) last = i;
+  });
+  return messages.slice(last + 1).filter((m) => counts(m, meId)).length;
+}
+
+/**
  * A session's thread with the latest messages of a view sent whole. The server sends one whole again after the
  * conversation was out of this user's sight (an offer that ended, then another): what was written meanwhile never
  * came. When none of the latest is held and the thread still falls short of its count, messages are missing between
@@ -154,8 +167,7 @@ function upsertConversation(state: UiState, view: ConversationView): UiState {
       };
   // A conversation first seen closed is history (Home's recently closed), not work: no unread, not in the pane.
   const closed = view.state === "closed";
-  if (!previous && messages && state.focus !== view.id && !closed)
-    session.unread = messages.filter((m) => counts(m, meId)).length;
+  if (!previous && messages && state.focus !== view.id && !closed) session.unread = unreadOnFirstSight(messages, meId);
   const sessions = { ...state.sessions, [view.id]: session };
   let order = state.order;
   if (isMine(session.view, meId) && !order.includes(view.id) && !(closed && !previous)) order = [...order, view.id];
@@ -185,7 +197,9 @@ function replaceMirror(state: UiState, snap: Snapshot): UiState {
     const before = state.sessions[view.id];
     const known = new Set(before?.messages.map((m) => m.id));
     const fresh = view.state === "closed" || state.focus === view.id ? [] : messages.filter((m) => !known.has(m.id));
-    const unread = (before?.unread ?? 0) + fresh.filter((m) => counts(m, meId)).length;
+    const unread = before
+      ? before.unread + fresh.filter((m) => counts(m, meId)).length
+      : unreadOnFirstSight(fresh, meId);
     // The snapshot's messages replace the thread (its latest ones): earlier pages are read again as needed.
     sessions[view.id] = before
       ? { ...withoutEarlier(before), view: rest, messages, notes, unread: view.state === "closed" ? 0 : unread }
