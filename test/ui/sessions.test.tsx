@@ -1,9 +1,14 @@
+import chalk from "chalk";
 import { afterEach, describe, expect, it } from "vitest";
 import { conversation, customerMessage, event, KEYS, refusal, renderConsole, welcome } from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 
 let ui: Console | undefined;
-afterEach(() => ui?.unmount());
+const chalkLevel = chalk.level;
+afterEach(() => {
+  chalk.level = chalkLevel;
+  ui?.unmount();
+});
 
 describe("session pane", () => {
   it("SPEC S10: 12 unread messages on an unfocused session render + and the hint; focusing clears it", async () => {
@@ -141,6 +146,37 @@ describe("session pane", () => {
     await ui.press("second");
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => f.includes("› second") && f.includes("not active"), "draft restored");
+  });
+});
+
+describe("one cursor on screen", () => {
+  /** The composer's row as drawn, colours and all. */
+  const composerRow = (frame: string) => frame.split("\n").find((l) => l.includes("› half a reply")) ?? "";
+  const INVERSE = "\x1b[7m";
+
+  it("UX a picker or help over the composer has the keys: the composer's cursor is not drawn until it has them back", async () => {
+    chalk.level = 1; // SGR in the frames: the cursor is an inverse cell
+    ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Dana Kim" })]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("half a reply");
+    let frame = await ui.waitForFrame((f) => f.includes("half a reply"), "the draft");
+    expect(composerRow(frame)).toContain(INVERSE);
+
+    await ui.press(KEYS.alt("e"));
+    frame = await ui.waitForFrame((f) => f.includes("End the conversation with Dana Kim?"), "the dialog");
+    expect(composerRow(frame)).not.toContain(INVERSE);
+    await ui.press(KEYS.escape);
+    await ui.press(KEYS.alt("t"));
+    frame = await ui.waitForFrame((f) => f.includes("Transfer to"), "the picker");
+    // The picker's filter has the cursor, the composer none.
+    expect(frame.split("\n").find((l) => l.includes("filter:"))).toContain(INVERSE);
+    expect(composerRow(frame)).not.toContain(INVERSE);
+    await ui.press(KEYS.escape);
+    frame = await ui.waitForFrame((f) => !f.includes("Transfer to"), "the picker closed");
+    expect(composerRow(frame)).toContain(INVERSE);
+    await ui.press("\x1bOP"); // F1
+    frame = await ui.waitForFrame((f) => f.includes("Help — type to filter"), "help");
+    expect(composerRow(frame)).not.toContain(INVERSE);
   });
 });
 

@@ -132,6 +132,8 @@ export function Composer(props: {
   offline: boolean;
   /** A quick reply's prompt to highlight (`<label>` in the draft). */
   highlight?: { start: number; end: number } | null;
+  /** Keys go here (default): its cursor is drawn. A picker, a dialog or help over it has them: one cursor on screen. */
+  focused?: boolean;
   theme: Theme;
 }) {
   const { theme, draft } = props;
@@ -163,7 +165,7 @@ export function Composer(props: {
               {first + i === 0 ? "› " : "  "}
               <RowText
                 text={line.text}
-                cursor={first + i === at ? cursor - line.start : null}
+                cursor={first + i === at && props.focused !== false ? cursor - line.start : null}
                 highlight={
                   props.highlight
                     ? { start: props.highlight.start - line.start, end: props.highlight.end - line.start }

@@ -305,6 +305,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                       : "Closed: read-only. Alt+0 goes back to Home."
                 }
                 offline={state.connection !== "online"}
+                focused={mode === "composer" || mode === "home"}
                 theme={theme}
               />
             </>
@@ -320,6 +321,7 @@ export function App(props: { store: Store; controller: ConsoleController; theme:
                 width={mainWidth - 1}
                 disabled={null}
                 offline={state.connection !== "online"}
+                focused={mode === "composer" || mode === "home"}
                 theme={theme}
               />
             </>
