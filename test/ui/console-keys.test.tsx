@@ -46,6 +46,27 @@ describe("Ctrl+C", () => {
     expect(ui.exited).toBe(false);
   });
 
+  it("UX Ctrl+C: a closed session dismissed with Alt+Q takes its draft with it: the warning counts no draft out of sight", async () => {
+    ui = await renderConsole({ welcome: welcome([conversation("c1", { title: "Noah Dubois" })]) });
+    await ui.press(KEYS.alt("1"));
+    await ui.press("half typed");
+    await ui.waitForFrame((f) => f.includes("› half typed"), "the draft");
+    ui.store.dispatch({
+      type: "event",
+      frame: event({
+        kind: "conversation",
+        conversation: conversation("c1", { title: "Noah Dubois", state: "closed" }),
+      }),
+    });
+    await ui.waitForFrame((f) => f.includes("Your draft below was not sent."), "closed, the draft in sight");
+    await ui.press(KEYS.alt("q"));
+    await ui.waitForFrame((f) => !/1 Noah Dubois/.test(f), "out of the pane");
+    await ui.press(KEYS.ctrlC);
+    const frame = await ui.waitForFrame((f) => f.includes("Press Ctrl+C again to quit"), "the warning");
+    expect(frame).toContain("Press Ctrl+C again to quit (you will be set Offline)");
+    expect(frame).not.toContain("unsent draft");
+  });
+
   it("UX Ctrl+C: two presses that reach the console in one read still quit (a busy terminal joins them)", async () => {
     ui = await renderConsole({ welcome: welcome([conversation("c1")]) });
     await ui.press(KEYS.ctrlC + KEYS.ctrlC);

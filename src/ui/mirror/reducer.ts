@@ -525,8 +525,13 @@ export function reduce(state: UiState, action: Action): UiState {
     case "quit-armed":
       return { ...state, quitArmed: action.armed };
     case "remove-session": {
+      // Out of the pane, its draft goes with it (a closed one's was said not to be sent): one left in the mirror,
+      // out of sight, would be counted by the quit warning and bring the session back on the next snapshot.
       const order = state.order.filter((id) => id !== action.conversationId);
-      return { ...state, order, focus: state.focus === action.conversationId ? "home" : state.focus };
+      const editors = { ...state.editors };
+      delete editors[`draft:${action.conversationId}`];
+      const next = withSession(state, action.conversationId, (s) => ({ ...s, draft: "" }));
+      return { ...next, editors, order, focus: state.focus === action.conversationId ? "home" : state.focus };
     }
     case "resize":
       return { ...state, size: { columns: action.columns, rows: action.rows } };
