@@ -34,11 +34,6 @@ export function placeholders(text: string): Placeholder[] {
   return [...text.matchAll(PARAMETER)].map((m) => ({ label: m[1]!, start: m.index, end: m.index + m[0].length }));
 }
 
-/** The placeholder that starts at `at`, if any. */
-export function placeholderAt(text: string, at: number): Placeholder | undefined {
-  return placeholders(text).find((p) => p.start === at);
-}
-
 /** What is wrong with a quick reply's text, or null: a `<` or `>` outside a `<label>`, or an unknown dotted name. */
 export function checkReplyText(text: string): string | null {
   const stray = text.replace(PARAMETER, "");
