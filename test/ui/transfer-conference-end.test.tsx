@@ -59,6 +59,7 @@ describe("transfer (L10)", () => {
 
     await ui.press(KEYS.tab);
     frame = await ui.waitForFrame((f) => f.includes("Queues [Reps]  (Tab)"), "the Reps tab");
+    // Those who can be chosen first, so that the picker opens on one; the others after, with their reason.
     expect(frame).toContain("1. Bob Martin · Available · 0/3");
     expect(frame).toContain("2. Carol Diaz · Busy · Training · 0/3 (not Available)");
     expect(frame).toContain("3. Dave Ng · Available · 3/3 (at capacity 3/3)");
@@ -70,10 +71,13 @@ describe("transfer (L10)", () => {
     await ui.waitForFrame((f) => f.includes("updated 12 s ago"), "12 s later");
     ui.client.responses.targets = { ...TARGETS, reps: [...TARGETS.reps, rep("erin", "Erin Fox")] };
     await ui.press(MORE_KEYS.ctrlR);
-    await ui.waitForFrame((f) => f.includes("updated 0 s ago") && f.includes("Erin Fox"), "reloaded");
+    frame = await ui.waitForFrame((f) => f.includes("updated 0 s ago") && f.includes("Erin Fox"), "reloaded");
     expect(ui.client.ofType("targets")).toHaveLength(2);
+    expect(frame).toContain("2. Erin Fox · Available · 0/3");
+    expect(frame).toContain("3. Carol Diaz · Busy · Training · 0/3 (not Available)");
 
     // A disabled row cannot be chosen.
+    await ui.press(KEYS.down);
     await ui.press(KEYS.down);
     await ui.press(KEYS.enter);
     await ui.waitForFrame((f) => f.includes("Carol Diaz cannot be chosen: not Available."), "the refusal");

@@ -38,6 +38,14 @@ function presenceWords(user: UserView): string {
   return user.presenceReason ? `${word} · ${sanitizeLine(user.presenceReason.label)}` : word;
 }
 
+/**
+ * The rows that can be chosen first, in their order, then the disabled ones: the picker opens on someone Enter can
+ * take, and the others stay in sight with their reason.
+ */
+function choosableFirst(items: PickerItem[]): PickerItem[] {
+  return [...items.filter((i) => !i.disabled), ...items.filter((i) => i.disabled)];
+}
+
 /** The picker's rows, filtered; disabled ones stay visible with their reason. */
 export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
   let items: PickerItem[] = [];
@@ -56,7 +64,7 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
             ? { disabled: `at capacity ${r.used}/${r.capacity}` }
             : {}),
       }));
-      if (picker.kind === "conference" || picker.tab === "reps") items = repItems;
+      if (picker.kind === "conference" || picker.tab === "reps") items = choosableFirst(repItems);
       else
         items = (state.targets?.queues ?? []).map((q) => ({
           id: `queue:${q.id}`,
@@ -66,14 +74,16 @@ export function pickerItems(state: UiState, picker: Picker): PickerItem[] {
       break;
     }
     case "consult":
-      items = (state.targets?.reps ?? [])
-        .filter((r) => r.id !== state.me?.id)
-        .map((r: UserView) => ({
-          id: `rep:${r.id}`,
-          label: sanitizeLine(r.name),
-          detail: `${r.role === "supervisor" ? "supervisor · " : ""}${presenceWords(r)}`,
-          ...(r.presence === "available" || r.presence === "busy" ? {} : { disabled: "neither Available nor Busy" }),
-        }));
+      items = choosableFirst(
+        (state.targets?.reps ?? [])
+          .filter((r) => r.id !== state.me?.id)
+          .map((r: UserView) => ({
+            id: `rep:${r.id}`,
+            label: sanitizeLine(r.name),
+            detail: `${r.role === "supervisor" ? "supervisor · " : ""}${presenceWords(r)}`,
+            ...(r.presence === "available" || r.presence === "busy" ? {} : { disabled: "neither Available nor Busy" }),
+          })),
+      );
       break;
     case "wrapup":
       items = (state.org?.wrapUpReasons ?? []).map((r) => ({ id: r.id, label: r.label }));
