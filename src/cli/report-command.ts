@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option } from "commander";
 import stringWidth from "string-width";
 import type { GroupBy } from "../../server/reports/report.js";
 import { exitWithCode2OnFlagErrors, flagError } from "./local-server.js";
+import { checkDataPath } from "./data-option.js";
 import { clock, localMidnight } from "../ui/text/time.js";
 
 /** Every grouping (the compiler checks the list against GroupBy; this module loads nothing of the server at start). */
@@ -63,6 +64,7 @@ export function registerReportCommand(program: Command): void {
         throw new Error(
           "report reads SQLite data files only; it cannot report on a Postgres database yet (docs/reports.md)",
         );
+      checkDataPath(flags.data);
       // Loaded only here: the other commands do not pay for the store and the reports at start.
       const { LogReadError, openLogReader } = await import("../../server/reports/read-log.js");
       const { computeReport, renderCsv, renderTable } = await import("../../server/reports/report.js");

@@ -5,6 +5,7 @@ import { writeSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import type { LogLevel } from "../../server/logger.js";
+import { checkDataPath } from "./data-option.js";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -46,6 +47,7 @@ export function registerServerCommand(program: Command): void {
         unsafeDemoIdentities?: boolean;
       }) => {
         if (!LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
+        if (!/^postgres(ql)?:\/\//i.test(options.data)) checkDataPath(options.data, " or a postgres:// URL");
         const [{ createLogger }, { loadOrgFile }, { startServer, shownData }] = await Promise.all([
           import("../../server/logger.js"),
           import("../../server/org-file.js"),
@@ -122,6 +124,7 @@ export function registerServerCommand(program: Command): void {
       if (/^postgres(ql)?:\/\//i.test(options.data)) {
         throw new Error("cc-agent server backup copies SQLite data files; back a Postgres database up with pg_dump.");
       }
+      checkDataPath(options.data);
       const { backupDataFile } = await import("../../server/store/backup.js");
       const copy = backupDataFile(options.data, file);
       process.stdout.write(

@@ -153,6 +153,36 @@ describe("where the server is told to keep its data and listen", () => {
     expect(existsSync(join(tmp.dir, "postgress:"))).toBe(false);
   });
 
+  it("an empty --data (an unset variable) is refused, not run in memory; a folder is refused naming a file in it", async () => {
+    const empty = run(["server", "--port", "0", "--data", ""]);
+    expect((await empty.exit).code).toBe(1);
+    expect(empty.stderr).toBe(
+      "cc-agent: --data is empty: give the data file's path or a postgres:// URL (left out, it is cc-agent.db)\n",
+    );
+    const folder = run(["server", "--port", "0", "--data", tmp.dir]);
+    expect((await folder.exit).code).toBe(1);
+    expect(folder.stderr).toBe(
+      `cc-agent: data file ${tmp.dir} is a folder: give --data the file in it, e.g. --data ${join(tmp.dir, "cc-agent.db")}\n`,
+    );
+    // The commands that read a data file say the same, instead of "disk I/O error".
+    for (const args of [
+      ["report", "--data"],
+      ["server", "backup", join(tmp.dir, "copy.db"), "--data"],
+    ]) {
+      const noFile = run([...args, " "]);
+      expect((await noFile.exit).code).toBe(1);
+      expect(noFile.stderr).toBe(
+        "cc-agent: --data is empty: give the data file's path (left out, it is cc-agent.db)\n",
+      );
+      const inFolder = run([...args, tmp.dir]);
+      expect((await inFolder.exit).code).toBe(1);
+      expect(inFolder.stderr).toBe(
+        `cc-agent: data file ${tmp.dir} is a folder: give --data the file in it, e.g. --data ${join(tmp.dir, "cc-agent.db")}\n`,
+      );
+    }
+    expect(existsSync(join(tmp.dir, "copy.db"))).toBe(false);
+  });
+
   it("a port in use is said as such, with what to do, on one line, and leaves no data file behind", async () => {
     const first = run(["server", "--port", "0", "--data", join(tmp.dir, "a.db")]);
     const port = new URL(await listening(first)).port;
