@@ -16,11 +16,15 @@ export function createLogger(options: { level?: LogLevel; file?: string } = {}):
   // A log that cannot be written any more (a full disk, a terminal that was closed) is dropped: the server serves on.
   // Without this, pino's flush at exit retries the failed write for ever (sonic-boom sleeps and retries any error in
   // flushSync), and the process never ends.
-  destination.on("error", () => {
+  const drop = () => {
     const dropped = destination as unknown as { write: (chunk: string) => boolean; flushSync: () => void };
     dropped.write = () => true;
     dropped.flushSync = () => undefined;
-  });
+  };
+  destination.on("error", drop);
+  // Logging to stderr, a write of the process's own to it can be the first to find it gone (a reader such as
+  // `| grep -m1 listening` that quit): the log is dropped then too, or the flush at exit would retry for ever.
+  if (!options.file) process.stderr.on("error", drop);
   return pino(
     {
       level: options.level ?? "info",

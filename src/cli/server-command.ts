@@ -46,6 +46,9 @@ export function registerServerCommand(program: Command): void {
         credentials: boolean;
         unsafeDemoIdentities?: boolean;
       }) => {
+        // A stderr that is gone (its reader quit, its terminal closed) does not stop the server: what it would say
+        // there is dropped, and it serves on. Unhandled, the EPIPE of its first line would end it.
+        process.stderr.on("error", () => undefined);
         if (!LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
         if (!/^postgres(ql)?:\/\//i.test(options.data)) checkDataPath(options.data, " or a postgres:// URL");
         const [{ createLogger }, { loadOrgFile }, { startServer, shownData }] = await Promise.all([
