@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { accessRemedy } from "./access.js";
 import { StoreError } from "./store.js";
 
 /** Who holds a data file. */
@@ -107,7 +108,8 @@ function writeOwner(ownerPath: string, owner: LockOwner): void {
 function lockError(file: string, lockPath: string, error: unknown): StoreError {
   return new StoreError(
     "OPEN_FAILED",
-    `cannot lock data file ${file} (${lockPath}): ${error instanceof Error ? error.message : String(error)}`,
+    `cannot lock data file ${file} (${lockPath}): ${error instanceof Error ? error.message : String(error)}` +
+      accessRemedy(file, error),
     { file, cause: error },
   );
 }

@@ -16,6 +16,7 @@ import {
   type StoreOptions,
   type ThreadPosition,
 } from "./queued-store.js";
+import { accessRemedy } from "./access.js";
 import { SqliteThreads, THREAD_INDEX_SCHEMA } from "./sqlite-threads.js";
 import { StoreError, transientStorageFailure, type EventStore } from "./store.js";
 
@@ -81,7 +82,14 @@ function prepareFile(file: string): void {
     // files with the permissions of the database file.
     fs.closeSync(fs.openSync(file, "a", 0o600));
   } catch (error) {
-    throw new StoreError("OPEN_FAILED", `cannot open data file ${file}: ${messageOf(error)}`, { file, cause: error });
+    throw new StoreError(
+      "OPEN_FAILED",
+      `cannot open data file ${file}: ${messageOf(error)}${accessRemedy(file, error)}`,
+      {
+        file,
+        cause: error,
+      },
+    );
   }
 }
 
@@ -302,5 +310,12 @@ function openError(file: string, error: unknown): StoreError {
       },
     );
   }
-  return new StoreError("OPEN_FAILED", `cannot open data file ${file}: ${messageOf(error)}`, { file, cause: error });
+  return new StoreError(
+    "OPEN_FAILED",
+    `cannot open data file ${file}: ${messageOf(error)}${accessRemedy(file, error)}`,
+    {
+      file,
+      cause: error,
+    },
+  );
 }

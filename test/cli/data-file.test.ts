@@ -2,7 +2,20 @@
 // kill -9 does not block a restart), a damaged file refused at start, and `cc-agent server backup` of a live file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import { demoOrgFile } from "../../server/org-file.js";
 import { startServer } from "../../server/start-server.js";
@@ -36,6 +49,15 @@ function run(args: string[], home = "home"): CliProcess {
   const cli = spawnCli(args, { cwd: tmp.dir, home: join(tmp.dir, home) });
   processes.push(cli);
   return cli;
+}
+
+/** The uid of a user of this machine, if there is one by that name. */
+function uidOf(name: string): number | undefined {
+  try {
+    return Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim());
+  } catch {
+    return undefined;
+  }
 }
 
 function server(dataFile: string, home = "home"): CliProcess {
@@ -182,6 +204,48 @@ describe("where the server is told to keep its data and listen", () => {
     }
     expect(existsSync(join(tmp.dir, "copy.db"))).toBe(false);
   });
+
+  // Root may write anything: run as nobody then.
+  const asRoot = process.getuid?.() === 0;
+  const nobody = asRoot ? uidOf("nobody") : undefined;
+  it.skipIf(asRoot && nobody === undefined)(
+    "a data file or folder the server's user may not write is said with who needs what access, on one line",
+    async () => {
+      const user = asRoot ? "nobody" : userInfo().username;
+      const dir = join(tmp.dir, "data");
+      mkdirSync(dir);
+      if (nobody !== undefined) {
+        chownSync(tmp.dir, nobody, -1);
+        chownSync(dir, nobody, -1);
+      }
+      const start = () =>
+        spawnCli(["server", "--port", "0", "--no-credentials", "--data", join(dir, "cc.db")], {
+          cwd: tmp.dir,
+          home: join(tmp.dir, "home"),
+          ...(asRoot ? { wrapper: ["runuser", "-u", "nobody", "--"] } : {}),
+        });
+      const remedy =
+        `: the server runs as ${user}, who must be able to read and write cc.db and make files beside it in ${dir} ` +
+        `(cc.db-wal, cc.db-shm, cc.db.lock): give ${user} that access, or choose another --data\n`;
+
+      chmodSync(dir, 0o500); // the folder: no lock, no -wal can be made
+      const folder = start();
+      processes.push(folder);
+      expect((await folder.exit).code).toBe(1);
+      expect(folder.stderr).toMatch(/^cc-agent: cannot lock data file .*EACCES: permission denied[^\n]*\n$/);
+      expect(folder.stderr.endsWith(remedy)).toBe(true);
+
+      chmodSync(dir, 0o700);
+      writeFileSync(join(dir, "cc.db"), "");
+      if (nobody !== undefined) chownSync(join(dir, "cc.db"), nobody, -1);
+      chmodSync(join(dir, "cc.db"), 0o400); // the file itself, read only
+      const file = start();
+      processes.push(file);
+      expect((await file.exit).code).toBe(1);
+      expect(file.stderr).toMatch(/^cc-agent: cannot open data file .*EACCES: permission denied[^\n]*\n$/);
+      expect(file.stderr.endsWith(remedy)).toBe(true);
+    },
+  );
 
   it("a port in use is said as such, with what to do, on one line, and leaves no data file behind", async () => {
     const first = run(["server", "--port", "0", "--data", join(tmp.dir, "a.db")]);
