@@ -121,6 +121,11 @@ export class TmuxTerminal {
     return status === undefined ? null : `exited with status ${status}`;
   }
 
+  /** Resize the terminal, as a person dragging the window's corner does: the program gets SIGWINCH. */
+  async resize(columns: number, rows: number): Promise<void> {
+    await this.tmux("resize-window", "-t", this.session, "-x", String(columns), "-y", String(rows));
+  }
+
   /** Named keys, as tmux spells them: "Enter", "Tab", "M-y" (Alt+Y), "C-c". */
   async press(...keys: string[]): Promise<void> {
     await this.tmux("send-keys", "-t", this.session, ...keys);

@@ -23,7 +23,7 @@ import type { Session } from "../mirror/state.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL, severity } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
-import { availability, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
+import { availability, monitorFrameHeight, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
 import {
   displayed,
   hasResponseTargets,
@@ -72,15 +72,18 @@ function MonitorHeader(props: { state: MonitorState; theme: Theme }) {
           {state.base.org ? <Text {...fg(theme.muted)}> · {sanitizeLine(state.base.org.name)}</Text> : null}
           {state.base.org?.masking ? <Text {...fg(theme.muted)}> · masking on</Text> : null}
         </Text>
-        <Text {...fg(connection === "online" ? theme.muted : theme.warn)} bold={connection !== "online"}>
-          {" "}
-          {state.paused ? (
-            <Text {...fg(theme.warn)} bold>
-              ⏸ PAUSED ·{" "}
-            </Text>
-          ) : null}
-          {CONNECTION[connection]}
-        </Text>
+        {/* The connection keeps its place on a narrow terminal: the names before it are cut instead. */}
+        <Box flexShrink={0}>
+          <Text {...fg(connection === "online" ? theme.muted : theme.warn)} bold={connection !== "online"}>
+            {" "}
+            {state.paused ? (
+              <Text {...fg(theme.warn)} bold>
+                ⏸ PAUSED ·{" "}
+              </Text>
+            ) : null}
+            {CONNECTION[connection]}
+          </Text>
+        </Box>
       </Box>
       <Text wrap="truncate-end">
         {/* What needs the supervisor now comes first: a narrow terminal cuts the end of the line, never these. */}
@@ -231,48 +234,50 @@ function ConversationPane(props: {
     : room;
   return (
     <Box flexDirection="column" height={props.height} overflowY="hidden">
-      {props.banner}
-      <Text bold wrap="truncate-end">
-        {sanitizeLine(v.id)} · {field(v.title, Math.max(12, props.width - 40))}{" "}
-        <Text {...fg(theme.accent)}>[{stateText(v)}]</Text>
-        <Text {...fg(theme.muted)}>
-          {" "}
-          · {sanitizeLine(v.workstreamName)} · {sanitizeLine(v.queueName)}
+      <Box flexDirection="column" flexShrink={0}>
+        {props.banner}
+        <Text bold wrap="truncate-end">
+          {sanitizeLine(v.id)} · {field(v.title, Math.max(12, props.width - 40))}{" "}
+          <Text {...fg(theme.accent)}>[{stateText(v)}]</Text>
+          <Text {...fg(theme.muted)}>
+            {" "}
+            · {sanitizeLine(v.workstreamName)} · {sanitizeLine(v.queueName)}
+          </Text>
+          {v.customerEnded ? <Text {...fg(theme.warn)}> · Customer ended the conversation</Text> : null}
         </Text>
-        {v.customerEnded ? <Text {...fg(theme.warn)}> · Customer ended the conversation</Text> : null}
-      </Text>
-      <Details
-        view={v}
-        summary={conversationSummary(session)}
-        abortAdvice={abortAdvice(v, state.base.org?.supervisor.forceClose ?? false, users)}
-        theme={theme}
-      />
-      <Text wrap="truncate-end" {...fg(theme.muted)}>
-        {status.join(" · ")}
-      </Text>
-      {v.rating ? (
-        <Text wrap="truncate-end" {...fg(theme.accent)}>
-          {ratingLine(v.rating)}
+        <Details
+          view={v}
+          summary={conversationSummary(session)}
+          abortAdvice={abortAdvice(v, state.base.org?.supervisor.forceClose ?? false, users)}
+          theme={theme}
+        />
+        <Text wrap="truncate-end" {...fg(theme.muted)}>
+          {status.join(" · ")}
         </Text>
-      ) : null}
-      {transfer ? (
-        <Text wrap="truncate-end" {...fg(theme.accent)} bold>
-          {transfer}
-        </Text>
-      ) : null}
-      <Thread
-        messages={session.messages}
-        notes={session.notes}
-        height={threadHeight}
-        width={props.width}
-        scroll={props.scroll}
-        meId={meId}
-        customerName={v.customer.name}
-        theme={theme}
-        showSentiment
-        earlier={earlier}
-      />
-      {props.composer}
+        {v.rating ? (
+          <Text wrap="truncate-end" {...fg(theme.accent)}>
+            {ratingLine(v.rating)}
+          </Text>
+        ) : null}
+        {transfer ? (
+          <Text wrap="truncate-end" {...fg(theme.accent)} bold>
+            {transfer}
+          </Text>
+        ) : null}
+        <Thread
+          messages={session.messages}
+          notes={session.notes}
+          height={threadHeight}
+          width={props.width}
+          scroll={props.scroll}
+          meId={meId}
+          customerName={v.customer.name}
+          theme={theme}
+          showSentiment
+          earlier={earlier}
+        />
+        {props.composer}
+      </Box>
     </Box>
   );
 }
@@ -538,9 +543,8 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
   const state = useSyncExternalStore(store.subscribe, store.getState);
   useKeys(controller);
 
-  const { columns, rows: terminalRows } = state.base.size;
-  // One row shorter than the terminal avoids full-screen repaints.
-  const height = Math.max(12, terminalRows - 1);
+  const { columns } = state.base.size;
+  const height = monitorFrameHeight(state);
   const mode = monitorMode(state);
   const rows = tableRows(state);
   const selected = rows.find((r) => r.id === state.selectedId);
@@ -548,7 +552,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     (state.screen === "table" || state.screen === "watch") && selected?.alert
       ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
       : null;
-  const body = height - 2 - 2 - (state.paused ? 1 : 0);
+  const body = Math.max(0, height - 2 - 2 - (state.paused ? 1 : 0));
   const overlay = state.picker ? (
     <PickerOverlay state={state} theme={theme} />
   ) : state.dialog?.kind === "force-close" ? (
@@ -589,8 +593,11 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     <Box flexDirection="column" height={height} width={columns}>
       <MonitorHeader state={state} theme={theme} />
       {state.paused ? <PauseBanner state={state} theme={theme} /> : null}
-      <Box flexDirection="column" flexGrow={1} overflowY="hidden">
-        {content}
+      {/* What does not fit a small terminal is cut at the bottom; nothing is squeezed into the rows of another. */}
+      <Box flexDirection="column" flexGrow={1} flexShrink={1} flexBasis={0} overflowY="hidden">
+        <Box flexDirection="column" flexShrink={0}>
+          {content}
+        </Box>
       </Box>
       <MonitorFooter state={state} mode={mode} hint={hint} theme={theme} />
     </Box>

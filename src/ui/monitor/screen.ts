@@ -25,10 +25,18 @@ export function monitorMode(state: MonitorState): Mode {
   return "monitor";
 }
 
+/**
+ * Rows the monitor's frame takes: one fewer than the terminal has (a frame as high as the terminal makes every
+ * update a full-screen repaint), and never more than it has, however small it was made: a frame taller than the
+ * terminal scrolls its header off the top and leaves the rows it drew before on screen.
+ */
+export function monitorFrameHeight(state: MonitorState): number {
+  return Math.max(1, state.base.size.rows - 1);
+}
+
 /** Rows of bindings help shows in the monitor at this size. */
 export function monitorHelpRoom(state: MonitorState): number {
-  const height = Math.max(12, state.base.size.rows - 1);
-  return Math.max(3, height - 4 - (state.paused ? 1 : 0) - 4);
+  return Math.max(3, monitorFrameHeight(state) - 4 - (state.paused ? 1 : 0) - 4);
 }
 
 /** Rows of the table that fit on the screen (PgUp/PgDn move by this much). */
