@@ -9,7 +9,7 @@ import { useSyncExternalStore } from "react";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { field } from "../text/index.js";
 import type { ConversationView, UserView } from "../../protocol/views.js";
-import { Composer, measureComposer, WithCursor } from "../components/Composer.js";
+import { Composer, WithCursor } from "../components/Composer.js";
 import { Details, ratingLine } from "../components/Details.js";
 import { Help } from "../components/Help.js";
 import { Picker } from "../components/Picker.js";
@@ -23,7 +23,17 @@ import type { Session } from "../mirror/state.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg, SENTIMENT_LABEL, severity } from "../theme/theme.js";
 import type { MonitorController, MonitorStore } from "./controller.js";
-import { availability, monitorFrameHeight, monitorHelpRoom, monitorMode, monitorPickerItems } from "./screen.js";
+import {
+  availability,
+  monitorBodyHeight,
+  monitorFrameHeight,
+  monitorHelpRoom,
+  monitorMode,
+  monitorPickerItems,
+  paneThreadRoom,
+  tableRoom,
+  watchComposer,
+} from "./screen.js";
 import {
   displayed,
   hasResponseTargets,
@@ -35,7 +45,6 @@ import {
   viewCounts,
 } from "./selectors.js";
 import type { MonitorState, WhyPanel } from "./state.js";
-import { whisperKey } from "./state.js";
 import { Table } from "./Table.js";
 import { TeamView } from "./TeamView.js";
 import { FiguresView } from "./FiguresView.js";
@@ -217,11 +226,7 @@ function ConversationPane(props: {
   const v = session.view;
   const transfer = transferLine(v, state.transfers[v.id], users);
   const status = statusParts(state, session, users);
-  const detailsHeight = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0) + (v.rating ? 1 : 0);
-  const room = Math.max(
-    2,
-    props.height - (props.banner ? 1 : 0) - 1 - detailsHeight - 1 - (transfer ? 1 : 0) - (props.composerHeight ?? 0),
-  );
+  const room = paneThreadRoom(state, session, props.height, Boolean(props.banner), props.composerHeight ?? 0);
   const meId = state.base.me?.id;
   // The preview does not scroll: the messages before the latest held are said, with the key that reads them.
   const earlier = props.fitThread ? earlierLine(session, "m to read them") : earlierLine(session);
@@ -393,13 +398,8 @@ function WatchView(props: { state: MonitorState; height: number; width: number; 
       </Text>
     );
   const whispering = state.composing && state.whispering && v.state !== "closed";
-  const key = whispering ? whisperKey(v.id) : v.id;
-  const draft = state.drafts[key] ?? "";
+  const { height: composerHeight, key, draft } = watchComposer(state, session);
   const offline = state.base.connection !== "online";
-  const composerHeight =
-    joined || whispering
-      ? measureComposer(state.composing ? draft : "", props.width - 1, offline) + (whispering ? 1 : 0)
-      : 0;
   const editor = (
     <Composer
       draft={draft}
@@ -552,7 +552,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     (state.screen === "table" || state.screen === "watch") && selected?.alert
       ? `! ${selected.customer}: ${SENTIMENT_LABEL[selected.sentiment].word} — urgent attention needed.`
       : null;
-  const body = Math.max(0, height - 2 - 2 - (state.paused ? 1 : 0));
+  const body = monitorBodyHeight(state);
   const overlay = state.picker ? (
     <PickerOverlay state={state} theme={theme} />
   ) : state.dialog?.kind === "force-close" ? (
@@ -579,7 +579,7 @@ export function MonitorApp(props: { store: MonitorStore; controller: MonitorCont
     content = overlay ?? <WatchView state={state} height={body} width={columns} theme={theme} />;
   } else {
     const room = body - 1;
-    const tableHeight = Math.min(Math.max(2, rows.length + 1), Math.max(4, Math.floor(room * 0.45)));
+    const tableHeight = Math.min(Math.max(2, rows.length + 1), tableRoom(state));
     content = (
       <>
         <ViewTabs state={state} theme={theme} />

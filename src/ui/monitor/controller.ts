@@ -31,6 +31,7 @@ import {
   monitorMode,
   monitorPickerItems,
   tablePage,
+  watchScrollPage,
   writeRefusalFor,
 } from "./screen.js";
 import type { EffectsOptions, Field, RequestClient } from "../effects.js";
@@ -297,14 +298,15 @@ export class MonitorController extends Effects<MonitorState, MonitorAction, Moni
       case "mon-scroll-up": {
         // In the live view, never past the oldest line held; at the top, the page before it is read.
         const watched = state.screen === "watch" && state.watchId ? state.base.sessions[state.watchId] : undefined;
-        if (!watched) return this.store.dispatch({ type: "scroll", delta: 5 });
-        const delta = Math.min(5, Math.max(0, threadTop(watched) - state.scroll));
+        const page = watchScrollPage(state);
+        if (!watched) return this.store.dispatch({ type: "scroll", delta: page });
+        const delta = Math.min(page, Math.max(0, threadTop(watched) - state.scroll));
         if (delta > 0) this.store.dispatch({ type: "scroll", delta });
         if (nearThreadTop(watched, this.state.scroll, state.base.size.rows)) await this.loadEarlier(watched.id);
         return;
       }
       case "mon-scroll-down":
-        return this.store.dispatch({ type: "scroll", delta: -5 });
+        return this.store.dispatch({ type: "scroll", delta: -watchScrollPage(state) });
       case "mon-scroll-live":
         return this.store.dispatch({ type: "scroll", delta: "live" });
       case "mon-send":

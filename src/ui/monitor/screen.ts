@@ -9,9 +9,12 @@ import type { CommandId } from "../keys/commands.js";
 import type { Mode } from "../keys/modes.js";
 import { PRESENCE_LABEL } from "../theme/theme.js";
 import { presenceItems } from "../components/presence-items.js";
-import { presenceRefusalFor, refusalFor } from "./selectors.js";
+import { measureComposer } from "../components/Composer.js";
+import type { Session } from "../mirror/state.js";
+import { displayed, presenceRefusalFor, refusalFor, transferLine } from "./selectors.js";
 import type { SupervisorAction } from "./selectors.js";
 import type { ConversationPicker, MonitorPicker, MonitorState } from "./state.js";
+import { whisperKey } from "./state.js";
 
 export function monitorMode(state: MonitorState): Mode {
   if (state.dialog?.kind === "help") return "help";
@@ -34,6 +37,54 @@ export function monitorFrameHeight(state: MonitorState): number {
   return Math.max(1, state.base.size.rows - 1);
 }
 
+/** Rows between the header (and the pause banner) and the footer: the table and preview, a view, the live view. */
+export function monitorBodyHeight(state: MonitorState): number {
+  return Math.max(0, monitorFrameHeight(state) - 2 - 2 - (state.paused ? 1 : 0));
+}
+
+/**
+ * Rows a conversation pane of `height` rows leaves its thread: less its banner, title, details, status, rating and
+ * transfer lines, and the composer under it.
+ */
+export function paneThreadRoom(
+  state: MonitorState,
+  session: Session,
+  height: number,
+  banner: boolean,
+  composerHeight: number,
+): number {
+  const v = session.view;
+  const transfer = transferLine(v, state.transfers[v.id], displayed(state).users) !== null;
+  const details = (v.aborted ? 4 : 3) + (Object.keys(v.context).length > 0 ? 1 : 0) + (v.rating ? 1 : 0);
+  return Math.max(2, height - (banner ? 1 : 0) - 1 - details - 1 - (transfer ? 1 : 0) - composerHeight);
+}
+
+/** The live view's composer: its rows (none when there is nothing to write in), its draft's key and text. */
+export function watchComposer(state: MonitorState, session: Session): { height: number; key: string; draft: string } {
+  const v = session.view;
+  const joined = v.supervisors[state.base.me?.id ?? ""] === "join" && v.state !== "closed";
+  const whispering = state.composing && state.whispering && v.state !== "closed";
+  const key = whispering ? whisperKey(v.id) : v.id;
+  const draft = state.drafts[key] ?? "";
+  const offline = state.base.connection !== "online";
+  const height =
+    joined || whispering
+      ? measureComposer(state.composing ? draft : "", state.base.size.columns - 1, offline) + (whispering ? 1 : 0)
+      : 0;
+  return { height, key, draft };
+}
+
+/**
+ * Entries PgUp and PgDn move the live view's thread by: half the rows the thread has on screen, as in the console, so
+ * that a message of two rows still overlaps a page with the last; at least one.
+ */
+export function watchScrollPage(state: MonitorState): number {
+  const session = state.watchId ? displayed(state).sessions[state.watchId] : undefined;
+  if (!session) return 1;
+  const rows = paneThreadRoom(state, session, monitorBodyHeight(state), true, watchComposer(state, session).height);
+  return Math.max(1, Math.floor(rows / 2));
+}
+
 /** Rows of bindings help shows in the monitor at this size. */
 export function monitorHelpRoom(state: MonitorState): number {
   return Math.max(3, monitorFrameHeight(state) - 4 - (state.paused ? 1 : 0) - 4);
@@ -41,7 +92,12 @@ export function monitorHelpRoom(state: MonitorState): number {
 
 /** Rows of the table that fit on the screen (PgUp/PgDn move by this much). */
 export function tablePage(state: MonitorState): number {
-  return Math.max(3, Math.floor((state.base.size.rows - 8) * 0.45) - 1);
+  return Math.max(1, tableRoom(state) - 1);
+}
+
+/** The most rows the table takes (its column titles included): under half of what the tabs leave, at least four. */
+export function tableRoom(state: MonitorState): number {
+  return Math.max(4, Math.floor((monitorBodyHeight(state) - 1) * 0.45));
 }
 
 /** The conversation an action applies to: the one in the live view, else the selected row. */
