@@ -11,6 +11,7 @@ import { MAX_MESSAGE_LENGTH } from "../protocol/wire.js";
 import { sanitizeLine } from "../protocol/sanitize.js";
 import type { Change, CustomerConversationView, MessageView, Mode } from "../protocol/views.js";
 import { KnownConversations, addMessageOnce } from "./customer-conversations.js";
+import { editByGrapheme } from "./grapheme-readline.js";
 import type { KnownConversation } from "./customer-conversations.js";
 import { QueuePositionPoller } from "./customer-queue-position.js";
 import { RatingQuestion } from "./customer-rating.js";
@@ -114,6 +115,7 @@ export class CustomerChat {
       ...(this.tty ? { completer: completeCommand } : {}),
     });
     this.rl = rl;
+    if (this.tty) editByGrapheme(rl);
     this.out.attach(rl);
     if (this.tty) {
       rl.setPrompt("> ");

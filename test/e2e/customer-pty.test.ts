@@ -32,6 +32,41 @@ describe("the built customer CLI in a real terminal", () => {
   );
 
   it(
+    "UX Backspace and Delete remove a whole grapheme (an emoji with its skin tone, a flag, a CJK character, e and its accent) and Left never stops inside one",
+    async () => {
+      const home = await e2e.startServer("cc-agent-e2e-customer-");
+      const alice = await e2e.connect({ role: "rep", token: e2e.token("alice") });
+      await alice.request({ type: "presence", presence: "available" });
+      const term = await e2e.startCli(["customer"], home, { columns: 100, rows: 20 });
+      await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+
+      // Four graphemes of two to four code points each, then one Backspace for each of them.
+      await term.type("ok 👍🏽🇫🇷你e\u0301");
+      await term.waitForScreen(/^> ok 👍/m, "the line typed", STEP_MS);
+      for (let i = 0; i < 4; i++) await term.press("BSpace");
+      await term.type("!");
+      await term.waitForScreen(/^> ok !$/m, "four graphemes deleted", STEP_MS);
+      await term.press("Enter");
+      await term.waitForScreen(/You: ok !$/m, "the message sent", STEP_MS);
+      const offer = await alice.waitForOffer();
+      await alice.request({ type: "accept", offerId: offer.id });
+      await alice.waitForText(offer.conversationId, "ok !");
+
+      // Left steps over a flag whole, Delete takes the flag after the cursor whole.
+      await term.type("x🇫🇷y🇯🇵");
+      await term.waitForScreen(/^> x🇫🇷y🇯🇵/m, "the second line typed", STEP_MS);
+      await term.press("Left");
+      await term.press("DC");
+      await term.press("Left", "Left");
+      await term.type("_");
+      await term.press("Enter");
+      await alice.waitForText(offer.conversationId, "x_🇫🇷y");
+      expect(alice.texts(offer.conversationId)).toContain("x_🇫🇷y");
+    },
+    TEST_MS,
+  );
+
+  it(
     'the rep\'s "is typing…" leaves the prompt as soon as their message arrives',
     async () => {
       const home = await e2e.startServer("cc-agent-e2e-customer-");
