@@ -287,6 +287,22 @@ describe("SV4: monitor and join", () => {
     await ui.waitForFrame((f) => f.includes("ongoing") && !f.includes("■ c1 is Closed"), "back to the table at once");
   });
 
+  it("UX a skin-toned emoji in the join composer is drawn in its stable form, so the composer's border stays in place; it is sent as typed", async () => {
+    ui = await start();
+    await select(ui, "c1");
+    await ui.press("J");
+    await ui.waitForFrame((f) => f.includes("✎ JOINED c1"), "joined");
+    await ui.press("Hi 👋🏽 ok");
+    const frame = await ui.waitForFrame((f) => f.includes("› Hi 👋 ok"), "the draft drawn");
+    // Terminals draw a skin tone as a cell pair of its own: drawn, it pushed the border out and the header off.
+    expect(frame).not.toMatch(/[\u{1F3FB}-\u{1F3FF}]/u);
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame((f) => !f.includes("› Hi 👋 ok"), "the composer emptied");
+    expect(ui.client.ofType("send")).toEqual([
+      { type: "send", conversationId: "c1", text: "Hi 👋🏽 ok", clientId: "sup-1" },
+    ]);
+  });
+
   it("SPEC SV4: J joins: a composer appears with focus, Enter writes to rep and customer, < and > are refused with the draft kept, the supervisor's message shows in the thread", async () => {
     ui = await start();
     await select(ui, "c1");

@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 import { MAX_MESSAGE_LENGTH } from "../../protocol/vocabulary.js";
 import type { Theme } from "../theme/theme.js";
 import { border, fg } from "../theme/theme.js";
-import { cellWidth, graphemes } from "../text/index.js";
+import { cellWidth, graphemes, stableEmoji } from "../text/index.js";
 
 /** The protocol's message limit: the composer counts toward what the server accepts. */
 export const COMPOSER_LIMIT = MAX_MESSAGE_LENGTH;
@@ -68,17 +68,22 @@ function cursorRow(rows: ComposerRow[], cursor: number): number {
   return found;
 }
 
-/** A line of text with the cursor drawn on it (inverse), at `cursor` or past the end. */
+/**
+ * A line of text with the cursor drawn on it (inverse, over the whole grapheme), at `cursor` or past the end. Emoji
+ * are drawn in their stable form (no skin tone or presentation selector, as everywhere else on screen): terminals
+ * draw those wider than they are measured, which pushed the composer's border out and the header off the screen.
+ * What was typed keeps them: only the drawing drops them.
+ */
 export function WithCursor(props: { text: string; cursor: number | null }) {
   const { text, cursor } = props;
-  if (cursor === null) return <>{text}</>;
+  if (cursor === null) return <>{stableEmoji(text)}</>;
   const at = Math.max(0, Math.min(cursor, text.length));
-  const under = [...text.slice(at)][0] ?? "";
+  const under = graphemes(text.slice(at))[0] ?? "";
   return (
     <>
-      {text.slice(0, at)}
-      <Text inverse>{under || " "}</Text>
-      {text.slice(at + under.length)}
+      {stableEmoji(text.slice(0, at))}
+      <Text inverse>{stableEmoji(under) || " "}</Text>
+      {stableEmoji(text.slice(at + under.length))}
     </>
   );
 }
