@@ -287,6 +287,19 @@ describe("SV4: monitor and join", () => {
     await ui.waitForFrame((f) => f.includes("ongoing") && !f.includes("■ c1 is Closed"), "back to the table at once");
   });
 
+  it("UX the assign picker's key hints are the picker's own (select, switch, close), never the console's offer keys", async () => {
+    ui = await start();
+    await select(ui, "c2");
+    await ui.press("a");
+    const frame = await ui.waitForFrame((f) => f.includes("Assign c2 (Customer c2) to"), "the assign picker");
+    const keys = frame.trimEnd().split("\n").at(-1)!;
+    expect(keys).toContain("Enter select");
+    expect(keys).toContain("Tab switch Queues / Reps");
+    expect(keys).toContain("Esc clear the filter");
+    expect(frame).not.toContain("Alt+Y");
+    expect(frame).not.toContain("pending offer");
+  });
+
   it("UX a skin-toned emoji in the join composer is drawn in its stable form, so the composer's border stays in place; it is sent as typed", async () => {
     ui = await start();
     await select(ui, "c1");

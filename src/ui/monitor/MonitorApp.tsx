@@ -504,8 +504,11 @@ function ForceCloseDialog(props: { state: MonitorState; theme: Theme }) {
 function MonitorFooter(props: { state: MonitorState; mode: Mode; hint: string | null; theme: Theme }) {
   const { theme, mode } = props;
   const table = mode === "monitor" || mode === "monitor-team" || mode === "monitor-watch" || mode === "monitor-compose";
-  // Tab switches Queues / Reps in the assign and transfer pickers only (the presence picker has one list).
-  const holds = (need: Need): boolean => need !== "transfer-picker" || props.state.picker?.kind !== "presence";
+  // Tab switches Queues / Reps in the assign and transfer pickers only (the presence picker has one list); Esc always
+  // acts in an overlay. What the console's hints need (an offer, a session of one's own…) never holds here: the
+  // monitor's picker is no place to offer Alt+Y.
+  const holds = (need: Need): boolean =>
+    need === "escapable" || (need === "transfer-picker" && props.state.picker?.kind !== "presence");
   const hints = hintBindings(mode, holds);
   const columns = props.state.base.size.columns;
   // Disabled actions stay in the hints, dimmed, and "(off)" when the org turned them off; whole hints only.
