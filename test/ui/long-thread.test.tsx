@@ -171,6 +171,15 @@ describe("a long thread in the monitor", () => {
 });
 
 describe("a thread sent whole again", () => {
+  it("SPEC SV4: the preview of an Open conversation says earlier messages are not shown, without offering m, which is refused for it", async () => {
+    const open = { ...LONG, state: "open" as const, ownerId: null, ownerName: null, lastOwnerId: null, queuedAt: T0 };
+    const monitor = await renderMonitor({ welcome: supervisorWelcome([open]) });
+    ui = monitor;
+    const frame = await monitor.waitForFrame((f) => f.includes("c1 · Dana Kim [◇ Open]"), "the Open one previewed");
+    expect(stripSgr(frame)).toContain("↑ 247 earlier messages · not shown in the preview");
+    expect(frame).not.toContain("m to read them");
+  });
+
   it("SPEC L2, L12: a conversation out of sight for a while comes back whole: what was written meanwhile is read, not skipped", async () => {
     // Offered once: the rep holds its first two lines.
     const first = conversation("c1", { title: "Dana Kim", state: "active", ownerId: "alice", messageCount: 2 });

@@ -38,6 +38,7 @@ import {
   displayed,
   hasResponseTargets,
   pastTargetCount,
+  refusalFor,
   settingOff,
   stateText,
   tableRows,
@@ -229,7 +230,10 @@ function ConversationPane(props: {
   const room = paneThreadRoom(state, session, props.height, Boolean(props.banner), props.composerHeight ?? 0);
   const meId = state.base.me?.id;
   // The preview does not scroll: the messages before the latest held are said, with the key that reads them.
-  const earlier = props.fitThread ? earlierLine(session, "m to read them") : earlierLine(session);
+  // `m` reads them only where it may be pressed: an Open or Waiting conversation cannot be monitored (SV4).
+  const earlier = props.fitThread
+    ? earlierLine(session, refusalFor(state, "monitor", v.id) === null ? "m to read them" : "not shown in the preview")
+    : earlierLine(session);
   const threadHeight = props.fitThread
     ? Math.min(
         room,
