@@ -2,11 +2,12 @@
 // printed above the prompt, which is redrawn; piped, one line per message or event, your own not echoed.
 // Every string that came from the server is sanitised before it is written.
 import { customerSystemText } from "../protocol/customer-wording.js";
-import { clearLine, cursorTo } from "node:readline";
+import { clearScreenDown, cursorTo, moveCursor } from "node:readline";
 import type { Interface } from "node:readline";
 import { ENDING_MESSAGE_CODES } from "../protocol/wire.js";
 import { sanitizeLine, sanitizeText } from "../protocol/sanitize.js";
 import type { MessageView } from "../protocol/views.js";
+import { settlePrompt } from "./grapheme-readline.js";
 
 function hhmm(at: number): string {
   const d = new Date(at);
@@ -33,10 +34,22 @@ export class ChatTranscript {
     this.rl = rl;
   }
 
+  /**
+   * Take the prompt and what is typed on it off the screen, every row of it: a message longer than the terminal is
+   * wide takes several, and clearing the cursor's row alone left the others above the next line printed.
+   */
+  private clearPrompt(): void {
+    if (!this.rl) return;
+    moveCursor(process.stdout, 0, -settlePrompt(this.rl));
+    cursorTo(process.stdout, 0);
+    clearScreenDown(process.stdout);
+    // readline redraws the prompt from the row it last drew it on: that is this row now.
+    (this.rl as unknown as { prevRows: number }).prevRows = 0;
+  }
+
   print(line: string): void {
     if (this.tty && this.rl && !this.closed) {
-      clearLine(process.stdout, 0);
-      cursorTo(process.stdout, 0);
+      this.clearPrompt();
       process.stdout.write(`${line}\n`);
       this.rl.prompt(true);
     } else {
@@ -103,8 +116,7 @@ export class ChatTranscript {
     if (this.typingTimer) clearTimeout(this.typingTimer);
     if (this.tty) {
       // Without the prompt or a half-typed message.
-      clearLine(process.stdout, 0);
-      cursorTo(process.stdout, 0);
+      this.clearPrompt();
     }
   }
 

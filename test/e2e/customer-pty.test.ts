@@ -32,7 +32,7 @@ describe("the built customer CLI in a real terminal", () => {
   );
 
   it(
-    "UX Backspace and Delete remove a whole grapheme (an emoji with its skin tone, a flag, a CJK character, e and its accent) and Left never stops inside one",
+    "UX Backspace and Delete remove a whole grapheme (an emoji with its skin tone, a flag, a CJK character, e and its accent) and a step back never stops inside one",
     async () => {
       const home = await e2e.startServer("cc-agent-e2e-customer-");
       const alice = await e2e.connect({ role: "rep", token: e2e.token("alice") });
@@ -52,19 +52,55 @@ describe("the built customer CLI in a real terminal", () => {
       await alice.request({ type: "accept", offerId: offer.id });
       await alice.waitForText(offer.conversationId, "ok !");
 
-      // Left steps over a flag whole, Delete takes the flag after the cursor whole.
+      // A step back (Ctrl+B, as Left) goes over a flag whole, Delete takes the flag after the cursor whole. One key at
+      // a time, each seen on screen before the next.
       await term.type("x🇫🇷y🇯🇵");
-      await term.waitForScreen(/^> x🇫🇷y🇯🇵/m, "the second line typed", STEP_MS);
-      await term.press("Left");
+      await term.waitForScreen(/^> x🇫🇷y🇯🇵$/m, "the second line typed", STEP_MS);
+      await term.press("C-b");
       await term.press("DC");
-      await term.press("Left", "Left");
+      await term.waitForScreen(/^> x🇫🇷y$/m, "the flag after the cursor deleted", STEP_MS);
+      await term.press("C-b");
+      await term.press("C-b");
       await term.type("_");
+      await term.waitForScreen(/^> x_🇫🇷y$/m, "a character typed before the flag", STEP_MS);
       await term.press("Enter");
       await alice.waitForText(offer.conversationId, "x_🇫🇷y");
       expect(alice.texts(offer.conversationId)).toContain("x_🇫🇷y");
     },
     TEST_MS,
   );
+
+  for (const [what, draft, edit] of [
+    ["two and a half rows", `${"abcdefghi ".repeat(14)}END`, false],
+    ["two and a half rows, redrawn by a Backspace", `${"abcdefghi ".repeat(14)}END`, true],
+    ["exactly one row", `${"abcdefghi ".repeat(5)}abcdeEND`, false],
+  ] as const)
+    it(
+      `a line printed while a long message is being typed (${what}) leaves no piece of that message above it: the message stays whole on the prompt`,
+      async () => {
+        const home = await e2e.startServer("cc-agent-e2e-customer-");
+        const alice = await e2e.connect({ role: "rep", token: e2e.token("alice") });
+        await alice.request({ type: "presence", presence: "available" });
+        const term = await e2e.startCli(["customer"], home, { columns: 60, rows: 20 });
+        await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+        await term.type("Hello");
+        await term.press("Enter");
+        const offer = await alice.waitForOffer();
+
+        // Rows of a 60-column terminal (with the prompt), not sent yet.
+        await term.type(edit ? `${draft}X` : draft);
+        if (edit) await term.press("BSpace");
+        await term.waitForScreen(/END$/m, "the draft typed", STEP_MS);
+        await alice.request({ type: "accept", offerId: offer.id });
+        const screen = await term.waitForScreen("Alice Moreau joined the chat", "the rep joined", STEP_MS);
+        const lines = screen.split("\n");
+        const joined = lines.findIndex((l) => l.includes("Alice Moreau joined the chat"));
+        // Above the line: the chat so far, no piece of the draft; below it: the prompt with the whole draft.
+        for (const line of lines.slice(0, joined)) expect(line, screen).not.toContain("abcdefghi");
+        expect(lines.slice(joined + 1).join(""), screen).toBe(`> ${draft}`);
+      },
+      TEST_MS,
+    );
 
   it(
     'the rep\'s "is typing…" leaves the prompt as soon as their message arrives',
