@@ -7,8 +7,12 @@
 import { conversationIdOf } from "./audience.js";
 import type { Conversation, DomainEvent, State } from "./model.js";
 
-/** The two states that hold each shared record (weakly: a state replaced by a rebuild is not kept alive by them). */
-const sharedBy = new WeakMap<Conversation, readonly [WeakRef<State>, WeakRef<State>]>();
+/**
+ * The states each state shares records with (weakly: a state replaced by a rebuild is not kept alive by them). A record
+ * is shared exactly when another state of its state's list holds the same object under the same id: nothing is kept
+ * per record (a WeakMap entry per shared record cost each conversation ~50 bytes, parked ones for weeks).
+ */
+const partners = new WeakMap<State, WeakRef<State>[]>();
 
 /**
  * A copy of `c` for the other state. A shallow copy is enough: evolve never changes a record's arrays or dictionaries
@@ -22,10 +26,9 @@ function copyConversation(c: Conversation): Conversation {
 /** For evolve: the conversation `id` of `state`, its own to change (the other state got a copy), or undefined. */
 export function ownConversation(state: State, id: string): Conversation | undefined {
   const c = state.conversations[id];
-  const pair = c && sharedBy.get(c);
-  if (!c || !pair) return c;
-  sharedBy.delete(c);
-  for (const ref of pair) {
+  const others = c && partners.get(state);
+  if (!c || !others) return c;
+  for (const ref of others) {
     const other = ref.deref();
     if (other && other !== state && other.conversations[id] === c) other.conversations[id] = copyConversation(c);
   }
@@ -122,19 +125,21 @@ export function shareAllConversations(source: State, replica: State): void {
 function share(source: State, replica: State, id: string): boolean {
   const c = source.conversations[id];
   if (!c || !(id in replica.conversations)) return false;
-  if (replica.conversations[id] === c && sharedBy.has(c)) return true;
+  link(source, replica);
   replica.conversations[id] = c;
-  sharedBy.set(c, pairOf(source, replica));
   return true;
 }
 
-/** One pair of references per pair of states, for all the records they share. */
-const pairs = new WeakMap<State, readonly [WeakRef<State>, WeakRef<State>]>();
+/** `a` and `b` know that they may share records from now on. */
+function link(a: State, b: State): void {
+  partnerOf(a, b);
+  partnerOf(b, a);
+}
 
-function pairOf(source: State, replica: State): readonly [WeakRef<State>, WeakRef<State>] {
-  const known = pairs.get(replica);
-  if (known?.[0].deref() === source) return known;
-  const pair = [new WeakRef(source), new WeakRef(replica)] as const;
-  pairs.set(replica, pair);
-  return pair;
+function partnerOf(state: State, other: State): void {
+  const known = partners.get(state);
+  if (known?.some((ref) => ref.deref() === other)) return;
+  const live = known?.filter((ref) => ref.deref() !== undefined) ?? [];
+  live.push(new WeakRef(other));
+  partners.set(state, live);
 }
