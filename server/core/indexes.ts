@@ -16,8 +16,11 @@ export interface Indexes {
   waiting: Set<string>;
   /** Conversations a rep declined while they were queued (their declinedBy may have been cleared since). */
   declined: Set<string>;
-  /** Conversation ids of each customer key, in the order they were created. */
-  byCustomer: Map<string, string[]>;
+  /**
+   * Conversation ids of each customer key, in the order they were created: the id itself while there is one (most
+   * customers have one conversation; a list of one would cost each ~60 bytes more, in each state), then a list.
+   */
+  byCustomer: Map<string, string | string[]>;
   /** Reps who went Available (each may have left it since). */
   available: Set<string>;
   /** Available reps who had a free unit of capacity (each may have filled up or left Available since). */
@@ -38,10 +41,11 @@ export interface Indexes {
 
 const built = new WeakMap<State, Indexes>();
 
-function add(map: Map<string, string[]>, key: string, id: string): void {
-  const list = map.get(key);
-  if (list) list.push(id);
-  else map.set(key, [id]);
+function add(map: Map<string, string | string[]>, key: string, id: string): void {
+  const found = map.get(key);
+  if (found === undefined) map.set(key, id);
+  else if (typeof found === "string") map.set(key, [found, id]);
+  else found.push(id);
 }
 
 /** The indexes of `state`, built from it the first time. */
@@ -182,5 +186,6 @@ export function memberIds(org: Org): Set<string> {
 
 /** The conversations of a customer key, oldest first. */
 export function conversationIdsOf(state: State, customerKey: string): readonly string[] {
-  return indexesOf(state).byCustomer.get(customerKey) ?? [];
+  const found = indexesOf(state).byCustomer.get(customerKey);
+  return found === undefined ? [] : typeof found === "string" ? [found] : found;
 }
