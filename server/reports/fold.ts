@@ -61,6 +61,27 @@ interface Tracked {
   consults: Set<string> | null;
 }
 
+/** How many shared entries of parked conversations a fold keeps for new ones at most (see park). */
+const PARKED_ENTRIES_KEPT = 4096;
+
+/**
+ * The entry of a conversation nobody handles, built as one literal wherever it is built: every entry has the same
+ * shape (a copy by spread, or a frozen one, would get a shape of its own, ~300 bytes each).
+ */
+function trackedEntry(workstreamId: string, queueId: string, lastOwnerId: string | null, sentiment: number): Tracked {
+  return {
+    workstreamId,
+    queueId,
+    ownerId: null,
+    lastOwnerId,
+    sentiment,
+    visit: null,
+    handling: null,
+    conferenced: null,
+    consults: null,
+  };
+}
+
 function handlingOf(c: Tracked, repId: string): Handling | undefined {
   return c.handling?.find((h) => h.repId === repId);
 }
@@ -143,6 +164,43 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
   const names = new Map<string, string>();
   const targets = new Map<string, number>();
   const conversations = new Map<string, Tracked>();
+  /** The shared entries of parked conversations, by their last owner (see park), and how many there are. */
+  const parkedEntries = new Map<string | null, Tracked[]>();
+  let parkedEntryCount = 0;
+
+  /** The entry of conversation `id`, its own to change (a parked one gets a copy of the entry it shared). */
+  const tracked = (id: string): Tracked | undefined => {
+    const c = conversations.get(id);
+    if (c === undefined || !Object.isFrozen(c)) return c;
+    const own = trackedEntry(c.workstreamId, c.queueId, c.lastOwnerId, c.sentiment);
+    conversations.set(id, own);
+    return own;
+  };
+
+  /**
+   * A conversation parked in Waiting, nobody handling it, holds only its workstream, queue, last owner and sentiment
+   * until its customer comes back (for weeks, in the live figures' fold), and most parked conversations hold the same
+   * ones: they share one frozen entry for them instead of ~100 bytes each. The entries are forgotten now and then (no
+   * parked conversation loses its own by that), so that those of conversations long gone do not pile up.
+   */
+  const park = (id: string, c: Tracked): void => {
+    if (c.visit !== null || c.ownerId !== null || c.handling !== null) return;
+    if ((c.conferenced?.size ?? 0) > 0 || (c.consults?.size ?? 0) > 0) return;
+    let shared = parkedEntries
+      .get(c.lastOwnerId)
+      ?.find((e) => e.workstreamId === c.workstreamId && e.queueId === c.queueId && e.sentiment === c.sentiment);
+    if (shared === undefined) {
+      if (++parkedEntryCount > PARKED_ENTRIES_KEPT) {
+        parkedEntries.clear();
+        parkedEntryCount = 1;
+      }
+      shared = Object.freeze(trackedEntry(c.workstreamId, c.queueId, c.lastOwnerId, c.sentiment));
+      const list = parkedEntries.get(c.lastOwnerId);
+      if (list) list.push(shared);
+      else parkedEntries.set(c.lastOwnerId, [shared]);
+    }
+    conversations.set(id, shared);
+  };
 
   const configure = (org: Org): void => {
     for (const q of org.queues) names.set(`queue:${q.id}`, q.name);
@@ -205,24 +263,14 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
         return;
       case "conversation_created": {
         const c = event.conversation;
-        const tracked: Tracked = {
-          workstreamId: c.workstreamId,
-          queueId: c.queueId,
-          ownerId: null,
-          lastOwnerId: null,
-          sentiment: c.sentiment,
-          visit: null,
-          handling: null,
-          conferenced: null,
-          consults: null,
-        };
-        conversations.set(c.id, tracked);
+        const entry = trackedEntry(c.workstreamId, c.queueId, null, c.sentiment);
+        conversations.set(c.id, entry);
         // A conversation is created in its queue (Open) unless it is refused on arrival.
-        if (c.state === "open") startVisit(tracked, c.queueId, c.queuedAt ?? event.at);
+        if (c.state === "open") startVisit(entry, c.queueId, c.queuedAt ?? event.at);
         return;
       }
       case "queued": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (!c) return;
         // Taken from a rep (a rep's transfer to a queue or a rep, a supervisor's to a queue): a transfer, counted in
         // the queue it leaves.
@@ -233,23 +281,23 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
         return;
       }
       case "offered": {
-        const c = conversations.get(event.offer.conversationId);
+        const c = tracked(event.offer.conversationId);
         if (c && event.offer.kind === "consult") (c.consults ??= new Set()).add(event.offer.id);
         else if (c && event.offer.kind !== "conference")
           intoConversation(c, event.offer.repId, event.at, OFFERED, c.queueId, 0, 0, "", BY_REP);
         return;
       }
       case "offer_accepted":
-        conversations.get(event.conversationId)?.consults?.delete(event.offerId);
+        tracked(event.conversationId)?.consults?.delete(event.offerId);
         return;
       case "offer_ended": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (c?.consults?.delete(event.offerId)) return;
         if (c && event.status === "timed_out") intoConversation(c, event.repId, event.at, RONA);
         return;
       }
       case "assigned": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (!c) return;
         // Taken from its owner by a supervisor's transfer to a rep, once that rep accepted (one who rejects leaves it
         // where it was: no transfer).
@@ -273,6 +321,7 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
       case "message_added": {
         const author = event.message.author;
         if (author.role !== "rep" && author.role !== "supervisor") return;
+        // Read only, unless it has a visit of its own (a parked conversation's shared entry has none).
         const c = conversations.get(event.conversationId);
         const visit = c?.visit;
         if (!c || !visit || !visit.answered || visit.responded) return;
@@ -282,12 +331,12 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
         return;
       }
       case "sentiment_changed": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (c) c.sentiment = event.sentiment;
         return;
       }
       case "conference_joined": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (!c) return;
         intoConversation(c, c.ownerId, event.at, CONFERENCED);
         if (!c.conferenced?.has(event.repId)) {
@@ -297,7 +346,7 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
         return;
       }
       case "left": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (!c) return;
         if (c.ownerId === event.repId) c.ownerId = null;
         if (event.toWrapUp) startWrapUp(c, event.repId, event.at);
@@ -308,20 +357,21 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
         return;
       }
       case "waiting": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (!c) return;
         c.visit = null;
         c.ownerId = null;
         for (const h of c.handling ?? []) endHandling(c, h.repId, event.at);
+        park(event.conversationId, c);
         return;
       }
       case "wrapup_started": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (c) for (const repId of event.repIds) startWrapUp(c, repId, event.at);
         return;
       }
       case "wrapup_submitted": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (!c) return;
         // In the queue the rep handled it in (a transfer has moved it on since).
         const queueId = handlingOf(c, event.repId)?.queueId ?? c.queueId;
@@ -331,7 +381,7 @@ export function createGroupedFold(options: Omit<ReportOptions, "by">, bys: reado
         return;
       }
       case "closed": {
-        const c = conversations.get(event.conversationId);
+        const c = tracked(event.conversationId);
         if (!c) return;
         conversations.delete(event.conversationId);
         const visit = c.visit;
