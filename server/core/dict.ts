@@ -49,7 +49,6 @@ export function dictionaries(state: State): State {
   state.queues = dict(state.queues);
   state.conversations = dict(state.conversations);
   state.offers = dict(state.offers);
-  state.identities = dict(state.identities);
   state.waitStats = dict(state.waitStats);
   for (const id in state.users) userDicts(state.users[id]!);
   for (const id in state.conversations) conversationDicts(state.conversations[id]!);

@@ -51,7 +51,6 @@ export function initialState(org: Org): State {
     queues: dict(),
     conversations: dict(),
     offers: dict(),
-    identities: dict(),
     waitStats: dict(),
   };
   applyOrg(state, org);
@@ -64,6 +63,9 @@ export function initialState(org: Org): State {
  * messages' client ids (`clientIds`), which are now an index built from the messages (indexes.ts).
  */
 export function upgradeState(state: State): State {
+  // Written before 2026-12-08, it carries each authenticated customer's open persistent conversation, now found from
+  // the customers' index (indexes.ts openPersistentOf).
+  delete (state as { identities?: unknown }).identities;
   dictionaries(state);
   for (const id in state.queues) {
     const queue = state.queues[id]!;
@@ -246,7 +248,6 @@ export function evolve(state: State, event: DomainEvent): State {
       state.conversations[c.id] = c;
       state.counters.conversation++;
       if (!c.customer.authenticated) state.counters.visitor++;
-      if (c.mode === "persistent" && c.customer.authenticated) state.identities[c.customer.key] = c.id;
       state.queues[c.queueId]?.open.push(c.id);
       const indexes = existingIndexes(state);
       if (indexes) indexConversation(indexes, c.customer.key, c.id);
@@ -456,7 +457,6 @@ export function evolve(state: State, event: DomainEvent): State {
         );
         holding(state, c.id, id);
       }
-      if (c.customer.key && state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];
       break;
     }
     case "wrapup_submitted": {
@@ -477,7 +477,6 @@ export function evolve(state: State, event: DomainEvent): State {
         const item = state.users[id]!.items[c.id];
         if (item && item.role !== "wrapup") dropItem(state, id, c.id, at);
       }
-      if (state.identities[c.customer.key] === c.id) delete state.identities[c.customer.key];
       c.closedAt = at;
       c.endedAt ??= at;
       c.closedBy = event.by;

@@ -184,6 +184,21 @@ export function memberIds(org: Org): Set<string> {
   return set;
 }
 
+/**
+ * The open persistent conversation of an authenticated customer (P5): their latest persistent one, unless it has ended
+ * (in wrap-up or Closed) — an older one still open (in another workstream) is not theirs to carry on. The state kept
+ * it in a dictionary of its own until 2026-12-08, an entry per parked conversation in each state.
+ */
+export function openPersistentOf(state: State, customerKey: string): Conversation | undefined {
+  const ids = conversationIdsOf(state, customerKey);
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const c = state.conversations[ids[i]!];
+    if (!c || c.mode !== "persistent" || !c.customer.authenticated) continue;
+    return c.state === "wrapup" || c.state === "closed" ? undefined : c;
+  }
+  return undefined;
+}
+
 /** The conversations of a customer key, oldest first. */
 export function conversationIdsOf(state: State, customerKey: string): readonly string[] {
   const found = indexesOf(state).byCustomer.get(customerKey);

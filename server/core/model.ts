@@ -207,8 +207,6 @@ export interface State {
   queues: Dict<QueueState>;
   conversations: Dict<Conversation>;
   offers: Dict<Offer>;
-  /** Open persistent conversation of each authenticated customer (P5). */
-  identities: Dict<string>;
   /** Mean wait in each workstream's queue, for the live wait message (P4). */
   waitStats: Dict<{ meanMs: number; samples: number }>;
 }

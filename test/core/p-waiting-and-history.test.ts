@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TEXTS } from "../../server/core/org.js";
 import { conversationView } from "../../server/core/conversation-views.js";
 import { snapshot } from "../../server/core/snapshot.js";
+import { upgradeState } from "../../server/core/evolve.js";
+import type { State } from "../../server/core/model.js";
 import { CoreHarness, customer, rep, testOrg, testWorkstream } from "../helpers/core.js";
 import {
   DAY,
@@ -66,6 +68,26 @@ describe("SPEC P5: the whole history of a persistent conversation, across visits
       "Thanks, I will wait",
       "Any news?",
     ]);
+  });
+
+  it("SPEC P5: a customer parked in a state saved by an earlier version (with its identities) carries on after a restart", () => {
+    // given a parked conversation, and the state as a snapshot of an earlier version wrote it
+    const h = new CoreHarness();
+    const id = parkedConversation(h);
+    const older = { ...JSON.parse(JSON.stringify(h.state)), identities: { "auth:c-1": id } } as unknown;
+    h.state = upgradeState(older as State);
+
+    // when the customer comes back
+    const result = h.ok(signedIn("c-1"), {
+      type: "customer.start",
+      workstreamId: "persistent",
+      identity: { id: "c-1" },
+      text: "Any news?",
+    });
+
+    // then it is the same conversation, and the state no longer keeps the identities
+    expect(result).toMatchObject({ conversationId: id, resumed: true });
+    expect("identities" in h.state).toBe(false);
   });
 
   it("SPEC P5: the history follows the signed-in customer to another device", () => {

@@ -1,5 +1,5 @@
 // Customers: start a conversation (or carry on their open persistent one), write, end a live chat.
-import { conversationIdsOf } from "../indexes.js";
+import { conversationIdsOf, openPersistentOf } from "../indexes.js";
 import { messageIdByClientId, recentSentiments } from "../thread.js";
 import type { Conversation, Message } from "../model.js";
 import { fill, isOpenAt } from "../org.js";
@@ -114,8 +114,7 @@ export function startConversation(tx: Tx, actor: CustomerActor, command: Command
   }
   // A returning customer carries on with their open persistent conversation (P5), unless it was aborted (L4): that
   // one can only be ended, so they start a new one, as after an End (P8).
-  const existingId = ws.mode === "persistent" ? state.identities[key] : undefined;
-  const existing = existingId ? state.conversations[existingId] : undefined;
+  const existing = ws.mode === "persistent" ? openPersistentOf(state, key) : undefined;
   if (existing && existing.workstreamId === ws.id && !existing.aborted) {
     tx.result = { conversationId: existing.id, resumed: true };
     if (command.text !== undefined) customerMessage(tx, existing, command.text, command.clientId);
