@@ -13,6 +13,7 @@ import {
   holdersOf,
   indexConversation,
   indexesOf,
+  noteWaiting,
   routeAgainFrom,
 } from "./indexes.js";
 import { changeRole, loadOf, putItem, takeItem } from "./load.js";
@@ -425,7 +426,7 @@ export function evolve(state: State, event: DomainEvent): State {
     case "waiting": {
       const c = conv(state, event.conversationId);
       moveTo(c, "waiting");
-      existingIndexes(state)?.waiting.add(c.id);
+      noteWaiting(state, c.id);
       for (const id of [c.ownerId, ...c.participants]) if (id) dropItem(state, id, c.id, at);
       c.lastOwnerId = event.byRepId;
       c.ownerId = null;

@@ -12,8 +12,6 @@ import type { Conversation, State } from "./model.js";
 import { usedUnits } from "./load.js";
 
 export interface Indexes {
-  /** Conversations that went to Waiting (each may have left it since). */
-  waiting: Set<string>;
   /** Conversations a rep declined while they were queued (their declinedBy may have been cleared since). */
   declined: Set<string>;
   /**
@@ -53,7 +51,6 @@ export function indexesOf(state: State): Indexes {
   let found = built.get(state);
   if (!found) {
     found = {
-      waiting: new Set(),
       declined: new Set(),
       byCustomer: new Map(),
       available: new Set(),
@@ -63,7 +60,6 @@ export function indexesOf(state: State): Indexes {
     };
     for (const id in state.conversations) {
       const c = state.conversations[id]!;
-      if (c.state === "waiting") found.waiting.add(id);
       if (c.declinedBy.length > 0) found.declined.add(id);
       add(found.byCustomer, c.customer.key, id);
     }
@@ -78,6 +74,28 @@ export function indexesOf(state: State): Indexes {
     built.set(state, found);
   }
   return found;
+}
+
+/**
+ * Conversations that went to Waiting (each may have left it since), built on first use apart from the other indexes:
+ * only the writer looks for the next Waiting expiry, and a replica that never does keeps no entry per parked
+ * conversation.
+ */
+const waitingBuilt = new WeakMap<State, Set<string>>();
+
+export function waitingIndexOf(state: State): Set<string> {
+  let found = waitingBuilt.get(state);
+  if (!found) {
+    found = new Set();
+    for (const id in state.conversations) if (state.conversations[id]!.state === "waiting") found.add(id);
+    waitingBuilt.set(state, found);
+  }
+  return found;
+}
+
+/** For evolve: conversation `id` went to Waiting (the index learns it when built). */
+export function noteWaiting(state: State, id: string): void {
+  waitingBuilt.get(state)?.add(id);
 }
 
 /** For evolve: the indexes when they exist (when they do not, their first use builds them from the state). */

@@ -23,7 +23,7 @@ import type {
   TransferTarget,
 } from "../../server/core/model.js";
 import { DAY, isOpenAt, MINUTE, nextClosing, nextOpening } from "../../server/core/org.js";
-import { conversationIdsOf, indexesOf } from "../../server/core/indexes.js";
+import { conversationIdsOf, indexesOf, waitingIndexOf } from "../../server/core/indexes.js";
 import { CLIENT_ID_WINDOW, clientIdCount } from "../../server/core/thread.js";
 import { RECENT_MESSAGES } from "../../src/protocol/wire.js";
 import { eligible, workstreamOf } from "../../server/core/routing.js";
@@ -786,10 +786,10 @@ export const INVARIANTS: Invariant[] = [
     check(state) {
       const found: string[] = [];
       const indexes = indexesOf(state);
+      const waiting = waitingIndexOf(state);
       const keys = new Map<string, string[]>();
       for (const c of conversations(state)) {
-        if (c.state === "waiting" && !indexes.waiting.has(c.id))
-          found.push(`Waiting ${c.id} is not in the waiting index`);
+        if (c.state === "waiting" && !waiting.has(c.id)) found.push(`Waiting ${c.id} is not in the waiting index`);
         if (c.declinedBy.length > 0 && !indexes.declined.has(c.id))
           found.push(`${c.id}, declined by ${c.declinedBy.join(", ")}, is not in the declined index`);
         keys.set(c.customer.key, [...(keys.get(c.customer.key) ?? []), c.id]);

@@ -1,5 +1,5 @@
 // Time: offers that time out (RONA), Waiting that expires (P7), opening hours (P2); and when the next of these is due.
-import { indexesOf } from "../indexes.js";
+import { waitingIndexOf } from "../indexes.js";
 import { toldClosed } from "../thread.js";
 import type { Conversation, State } from "../model.js";
 import { fill, isOpenAt, nextClosing, nextOpening } from "../org.js";
@@ -47,7 +47,7 @@ function tellLiveCustomersItClosed(tx: Tx): void {
 
 /** Conversations in Waiting with an expiry, from the index (which forgets those that left Waiting). */
 function waitingConversations(state: State): Conversation[] {
-  const waiting = indexesOf(state).waiting;
+  const waiting = waitingIndexOf(state);
   const found: Conversation[] = [];
   for (const id of waiting) {
     const c = state.conversations[id];
