@@ -184,6 +184,17 @@ export const FIXES: string[] = [
     "Closed conversation in the routing core's scenario (short live chats, 50,000 closed): 1,491 → 1,010 bytes " +
     "(closed-heap). What is left is the record itself, its customer and the dictionaries and indexes that hold it; " +
     "taking Closed conversations out of memory altogether (history and ratings read from the store) is the step after.",
+  "**A parked conversation was held in more places than its record** (server/core/sharing.ts, indexes.ts, " +
+    "reports/fold.ts, record.ts, 2026-12-08): a heap-snapshot diff put 1.83 KB of heap on each conversation parked in " +
+    "Waiting. A shared record no longer has a WeakMap entry (~50 bytes): a record is shared where the other state of " +
+    "the pair holds the same object. The state no longer keeps an identities dictionary (an entry per parked " +
+    "conversation in each state, ~150 bytes together): a customer's open persistent conversation is found from the " +
+    "customers' index, which holds a customer's one conversation as its id rather than a list of one (~110 bytes " +
+    "over the two states); snapshots of earlier versions drop their identities on load. The gateway's replica no " +
+    "longer builds the Waiting index, which only the writer reads (~30). The live figures' fold shares one frozen " +
+    "entry among the parked conversations of a queue, last owner and sentiment (~95), and a record's customer with " +
+    "no optional field is a literal of its three fields (48 bytes, not ~80). Heap per 1,000 parked from 1.64–1.65 " +
+    "to 1.12–1.28 MB, 1.46 KB on each; RSS per 1,000 moved within its noise (memory-parked).",
 ];
 
 /** Why a goal is missed, by row id; shown under "Missed" when a run misses that goal. */
@@ -341,22 +352,27 @@ export const GAPS: Record<string, string> = {
   "memory-parked":
     "A parked conversation keeps none of its messages in memory (clients read them a page at a time with `messages`), " +
     "only its customer's recent client ids, and a record built as one literal that shares the empty lists and the " +
-    "org's strings (heap from ~3.1 to ~1.6 MB per 1,000 on 2026-12-06). Since glibc's free pages go back to the " +
-    "system (see Fixed, 2026-12-07) what is left is V8's: a heap-snapshot diff over 2,000 parked put 1.96 KB on " +
-    "each — its record, customer and their small windows (~530 bytes of objects), the conversations and identities " +
-    "dictionaries of the writer's state and of the gateway's replica (~380), the tables of both states' indexes " +
-    "(the customers' and the Waiting ones), the records' sharing map, the live figures' fold and the rate limiter's " +
-    "customers (~300 together), ~220 of strings (ids, keys, names, the client-id string) and ~70 of timestamps, " +
-    "which are heap numbers — with V8's old space around it, ~1.8 MB of physical heap per 1,000. Outside V8 the " +
-    "slope is now ~0.3–0.8 MB per 1,000 (arenas filling up to their 1 MB trim threshold, SQLite's cache to its 2 MB: " +
-    "bounded, over four steps still in the slope). Meeting 1 MB needs a parked conversation to hold under ~0.5 KB of " +
-    "heap: not a full record in both states' dictionaries and indexes but a compact entry (its id, customer and " +
-    "deadline), the rest read from the log when its customer comes back — a change to what the state holds for the " +
-    "conversations nobody handles, not a trim of this one. Earlier readings: RSS was read while V8's unmapper " +
-    "still gave pages back (trials of one run read 3.5 and 7.7 MB per 1,000 with the same heap), so readings wait " +
-    "for RSS to settle, and for the server's trim after the reading's collections; the raw relay, which holds " +
-    "nothing per parked conversation and does not trim, reads 1.4–2.6 MB per 1,000 in the same workload: what its " +
-    "customers' connections left in glibc's arenas.",
+    "org's strings (heap from ~3.1 to ~1.6 MB per 1,000 on 2026-12-06). On 2026-12-08 it lost what it held outside " +
+    "that record in the state, the indexes and the live figures (see Fixed): heap from ~1.6 to ~1.2 MB per 1,000 " +
+    "(trials 1.12, 1.28, 1.16 against 1.64, 1.65, 1.65; in fourteen alternating runs of the parked growth alone, " +
+    "seven each, 1.17–1.32 and one 1.54 against 1.55–1.72), a heap-snapshot diff over 2,000 parked from 1.83 to 1.46 KB on " +
+    "each. RSS did not follow: 2.81, 2.56, 2.59 MB per 1,000 against 2.85, 2.88, 3.55 the same day, and 2.07–2.66 " +
+    "against 1.88–2.74 in the alternating runs — within the method's noise, which the raw relay, holding nothing, " +
+    "shows at 2.4–2.9 MB per 1,000 (what its customers' connections left in glibc's arenas). Almost all of our slope " +
+    "is V8's: its physical heap grew 1.78 MB per 1,000 for 1.19 in use (old-space pages 1.4 MB for 1.0 in use, and " +
+    "the large-object space, where the dictionaries of every conversation are replaced whole as they double), memory " +
+    "outside V8 ~0.3–0.6. What each parked conversation holds now (1.46 KB): its record (352 bytes: ~40 fields in " +
+    "the object), its customer (48) and client-id string (~90), the conversations dictionaries of the writer's state " +
+    "and of the gateway's replica (~150 together), the customers' index of both (~90), the gateway's visibility " +
+    "index and the rep connection's seen set (~80), the fold's entry in the live figures (~45), the writer's Waiting " +
+    "index (~30), ~100 of strings and ~50 of timestamps (heap numbers); the rest is the diff's noise (the reps' " +
+    "dictionaries of work items, compiled code). Meeting " +
+    "1 MB needs a parked conversation to hold ~0.5 KB of heap: not a full record in both states' dictionaries and " +
+    "indexes but a compact entry (its id, customer and deadline), the rest read from the log when its customer comes " +
+    "back — a change to what the state holds for the conversations nobody handles, not a trim of this one. Earlier " +
+    "readings: RSS was read while V8's unmapper still gave pages back (trials of one run read 3.5 and 7.7 MB per " +
+    "1,000 with the same heap), so readings wait for RSS to settle, and for the server's trim after the reading's " +
+    "collections.",
   "open-deep": "As for the first screen: a page before a message in the middle reads the same index (see open-first).",
   "console-p99":
     "Ink redraws the whole 120×40 screen for each frame (string widths and ANSI slicing of every line, ~10 ms of CPU on this " +
