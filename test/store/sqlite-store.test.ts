@@ -338,7 +338,7 @@ describe("sqlite store: the file", () => {
  * the project's node_modules so `better-sqlite3` resolves as it does in the project.
  */
 function writeChildProgram(dir: string): void {
-  for (const name of ["store", "queued-store", "sqlite-threads", "sqlite-store"]) {
+  for (const name of ["store", "access", "queued-store", "sqlite-threads", "sqlite-store"]) {
     const source = fs.readFileSync(path.join(projectRoot, "server", "store", `${name}.ts`), "utf8");
     const { outputText } = ts.transpileModule(source, {
       fileName: `${name}.ts`,
