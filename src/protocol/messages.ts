@@ -27,6 +27,8 @@ export type {
 
 /** The bounds of ids, request ids and texts (UTF-16 units), for the schemas and the hand check of `send` alike. */
 const ID_MAX = 128;
+/** Context variables of a start (PC6): each is a line of the conversation's details every rep on it sees. */
+export const MAX_CONTEXT_VARIABLES = 32;
 const REQ_ID_MAX = 64;
 const TEXT_MAX = MAX_MESSAGE_LENGTH * 4;
 const id = z.string().min(1).max(ID_MAX);
@@ -110,7 +112,12 @@ export const customerRequestSchema = z.discriminatedUnion("type", [
     text: text.optional(),
     clientId,
     proactive: z.boolean().optional(),
-    context: z.record(z.string().max(64), z.string().max(2048)).optional(),
+    context: z
+      .record(z.string().max(64), z.string().max(2048))
+      .refine((context) => Object.keys(context).length <= MAX_CONTEXT_VARIABLES, {
+        message: `at most ${MAX_CONTEXT_VARIABLES} context variables`,
+      })
+      .optional(),
   }),
   req("send", { conversationId: id, text, clientId }),
   req("end", { conversationId: id }),

@@ -966,6 +966,17 @@ describe("decodeClientFrame refuses bad frames with a code and a message", () =>
       "customer",
       "context",
     ],
+    [
+      "more than 32 context variables",
+      JSON.stringify({
+        type: "start",
+        reqId: "r1",
+        workstream: "live",
+        context: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, "v"])),
+      }),
+      "customer",
+      "at most 32 context variables",
+    ],
   ] as const)("%s: protocol/invalid naming the field", (_what, raw, role, field) => {
     const result = decodeClientFrame(raw, role);
     expect(result).toMatchObject({ ok: false, code: "protocol/invalid" });
