@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import type { CcClient } from "../client/client.js";
 import { MAX_EVENTS_PAGE } from "../protocol/wire.js";
+import { terminalSafeJson } from "../protocol/sanitize.js";
 import { resolveIdentity } from "./console-command.js";
 import type { ConsoleTarget } from "./console-command.js";
 import { connectClient, exitWithCode2OnFlagErrors, intInRange, parseServerUrl } from "./local-server.js";
@@ -35,7 +36,7 @@ async function printToPresent(client: CcClient, from: number, out: NodeJS.Writab
     end ??= lastSeq;
     for (const event of events) {
       if (event.seq > end) return;
-      await writeLine(out, JSON.stringify(event));
+      await writeLine(out, terminalSafeJson(event));
       next = event.seq + 1;
     }
     if (events.length === 0 || next > end) return;
@@ -69,7 +70,7 @@ function follow(client: CcClient, from: number, out: NodeJS.WritableStream): { s
           if (mine !== generation || stopped) return;
           for (const event of events) {
             if (event.seq < next) continue;
-            await writeLine(out, JSON.stringify(event));
+            await writeLine(out, terminalSafeJson(event));
             next = event.seq + 1;
           }
           if (events.length < MAX_EVENTS_PAGE) break;

@@ -48,3 +48,15 @@ export function sanitizeText(text: string): string {
 export function sanitizeLine(text: string): string {
   return sanitizeText(text).replace(/\s+/g, " ").trim();
 }
+
+// What JSON.stringify leaves raw that a terminal would act on: DEL and the C1 controls (0x9b is CSI), and the
+// characters that reorder or hide text.
+const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * `value` as one line of JSON that is safe to print to a terminal: what JSON.stringify leaves raw and a terminal would
+ * act on is written as a \uXXXX escape, so that the line parses back to exactly the same value.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

@@ -103,6 +103,23 @@ describe("cc-agent events", () => {
     expect(rep.stderr).toContain("only supervisors sign in to the monitor, events and why");
   });
 
+  it("a customer's escape sequences and bidi characters are printed escaped, and parse back as sent", async () => {
+    const { home, data } = setup();
+    await startServer(home, data);
+    const credentials = readCredentials(join(home, "local-server.json"))!;
+    // 8-bit CSI (U+009B), DEL, a right-to-left override and an ESC: a terminal would act on each.
+    const text = "Hi \u009b2J there \u202eevil\u007f \u001b]0;title\u0007";
+    await traffic(credentials, text);
+
+    const run = cli(home, "events", "--as", "sam");
+    expect(await run.exited()).toBe(0);
+    for (const raw of ["\u001b", "\u007f", "\u009b", "\u202e"]) expect(run.stdout).not.toContain(raw);
+    const message = printed(run).find(
+      (e) => e.type === "message_added" && (e.message as { text: string }).text.startsWith("Hi"),
+    );
+    expect((message!.message as { text: string }).text).toBe(text);
+  });
+
   it("--follow carries on across a server killed and restarted: every seq of the log once, in order", async () => {
     const { home, data } = setup();
     const first = await startServer(home, data);
