@@ -295,10 +295,19 @@ export class OrgFileError extends Error {}
 export function parseOrgFile(json: unknown, source = "org file"): OrgFile {
   const parsed = orgFileSchema.safeParse(json);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(top)"}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(top)"}: ${issueText(i, json)}`);
     throw new OrgFileError(`${source} is not valid:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** An issue in the admin's words: a key left out is "required" (zod says "expected string, received undefined"). */
+function issueText(issue: z.core.$ZodIssue, json: unknown): string {
+  if (issue.code !== "invalid_type") return issue.message;
+  let value: unknown = json;
+  for (const key of issue.path)
+    value = typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value === undefined ? `is required (${issue.expected})` : issue.message;
 }
 
 export function loadOrgFile(path: string): OrgFile {

@@ -519,6 +519,22 @@ describe("invalid org files give clear errors", () => {
     ]);
   });
 
+  it("a key left out is said to be required; a key of the wrong type is said as such", () => {
+    const { secret: _secret, ...json } = minimal();
+    const path = writeTemp("no-secret.json", JSON.stringify({ ...json, name: 42 }));
+    let message = "";
+    try {
+      loadOrgFile(path);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split("\n")).toEqual([
+      `The org file ${path} is not valid:`,
+      "  name: Invalid input: expected string, received number",
+      "  secret: is required (string)",
+    ]);
+  });
+
   it("a file that cannot be read names the file", () => {
     const path = join(dir, "missing.json");
     expect(() => loadOrgFile(path)).toThrow(`Cannot read the org file ${path}`);
