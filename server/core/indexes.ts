@@ -204,8 +204,8 @@ export function memberIds(org: Org): Set<string> {
 
 /**
  * The open persistent conversation of an authenticated customer (P5): their latest persistent one, unless it has ended
- * (in wrap-up or Closed) — an older one still open (in another workstream) is not theirs to carry on. The state kept
- * it in a dictionary of its own until 2026-12-08, an entry per parked conversation in each state.
+ * (in wrap-up or Closed) — an older one still open (in another workstream) is not theirs to carry on. Found from the
+ * customers' index rather than kept in a dictionary of its own: that was an entry per parked conversation in each state.
  */
 export function openPersistentOf(state: State, customerKey: string): Conversation | undefined {
   const ids = conversationIdsOf(state, customerKey);
