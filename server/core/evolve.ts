@@ -64,8 +64,8 @@ export function initialState(org: Org): State {
  * messages' client ids (`clientIds`), which are now an index built from the messages (indexes.ts).
  */
 export function upgradeState(state: State): State {
-  // Written before 2026-12-08, it carries each authenticated customer's open persistent conversation, now found from
-  // the customers' index (indexes.ts openPersistentOf).
+  // An earlier version's snapshot carries each authenticated customer's open persistent conversation (`identities`),
+  // now found from the customers' index (indexes.ts openPersistentOf).
   delete (state as { identities?: unknown }).identities;
   dictionaries(state);
   for (const id in state.queues) {
