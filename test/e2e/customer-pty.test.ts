@@ -6,6 +6,16 @@ import { EndToEnd, START_MS, STEP_MS, TEST_MS } from "../helpers/e2e.js";
 const e2e = new EndToEnd();
 afterEach(() => e2e.cleanup());
 
+/** A server with Alice Available, and the customer CLI at its greeting in a terminal `columns` wide. */
+async function customerWithAlice(columns: number) {
+  const home = await e2e.startServer("cc-agent-e2e-customer-");
+  const alice = await e2e.connect({ role: "rep", token: e2e.token("alice") });
+  await alice.request({ type: "presence", presence: "available" });
+  const term = await e2e.startCli(["customer"], home, { columns, rows: 20 });
+  await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+  return { alice, term };
+}
+
 describe("the built customer CLI in a real terminal", () => {
   it(
     "UX Tab completes a command being typed (/h → /help); a message is left as it is",
@@ -34,11 +44,7 @@ describe("the built customer CLI in a real terminal", () => {
   it(
     "UX Backspace and Delete remove a whole grapheme (an emoji with its skin tone, a flag, a CJK character, e and its accent) and a step back never stops inside one",
     async () => {
-      const home = await e2e.startServer("cc-agent-e2e-customer-");
-      const alice = await e2e.connect({ role: "rep", token: e2e.token("alice") });
-      await alice.request({ type: "presence", presence: "available" });
-      const term = await e2e.startCli(["customer"], home, { columns: 100, rows: 20 });
-      await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+      const { alice, term } = await customerWithAlice(100);
 
       // Four graphemes of two to four code points each, then one Backspace for each of them.
       await term.type("ok 👍🏽🇫🇷你e\u0301");
@@ -78,11 +84,7 @@ describe("the built customer CLI in a real terminal", () => {
     it(
       `a line printed while a long message is being typed (${what}) leaves no piece of that message above it: the message stays whole on the prompt`,
       async () => {
-        const home = await e2e.startServer("cc-agent-e2e-customer-");
-        const alice = await e2e.connect({ role: "rep", token: e2e.token("alice") });
-        await alice.request({ type: "presence", presence: "available" });
-        const term = await e2e.startCli(["customer"], home, { columns: 60, rows: 20 });
-        await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+        const { alice, term } = await customerWithAlice(60);
         await term.type("Hello");
         await term.press("Enter");
         const offer = await alice.waitForOffer();
@@ -105,11 +107,7 @@ describe("the built customer CLI in a real terminal", () => {
   it(
     'the rep\'s "is typing…" leaves the prompt as soon as their message arrives',
     async () => {
-      const home = await e2e.startServer("cc-agent-e2e-customer-");
-      const alice = await e2e.connect({ role: "rep", token: e2e.token("alice") });
-      await alice.request({ type: "presence", presence: "available" });
-      const term = await e2e.startCli(["customer"], home, { columns: 100, rows: 20 });
-      await term.waitForScreen("/help lists the commands", "the greeting", START_MS);
+      const { alice, term } = await customerWithAlice(100);
       await term.type("Hello");
       await term.press("Enter");
       const offer = await alice.waitForOffer();

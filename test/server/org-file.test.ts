@@ -501,18 +501,22 @@ describe("invalid org files give clear errors", () => {
     expect(() => loadOrgFile(path)).toThrow(`The org file ${path} is not valid JSON`);
   });
 
+  /** The lines of the error loading `path` throws. */
+  function loadErrorLines(path: string): string[] {
+    try {
+      loadOrgFile(path);
+    } catch (error) {
+      return (error as Error).message.split("\n");
+    }
+    throw new Error(`${path} loaded without an error`);
+  }
+
   it("an invalid file names the file and lists every problem", () => {
     const json = minimal();
     json.secret = "short";
     json.users[0]!.token = "short";
     const path = writeTemp("invalid.json", JSON.stringify(json));
-    let message = "";
-    try {
-      loadOrgFile(path);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message.split("\n")).toEqual([
+    expect(loadErrorLines(path)).toEqual([
       `The org file ${path} is not valid:`,
       "  secret: the secret must have at least 32 characters",
       "  users.0.token: tokens must have at least 16 characters",
@@ -522,13 +526,7 @@ describe("invalid org files give clear errors", () => {
   it("a key left out is said to be required; a key of the wrong type is said as such", () => {
     const { secret: _secret, ...json } = minimal();
     const path = writeTemp("no-secret.json", JSON.stringify({ ...json, name: 42 }));
-    let message = "";
-    try {
-      loadOrgFile(path);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message.split("\n")).toEqual([
+    expect(loadErrorLines(path)).toEqual([
       `The org file ${path} is not valid:`,
       "  name: Invalid input: expected string, received number",
       "  secret: is required (string)",
