@@ -92,6 +92,27 @@ export function conversation(id: string, overrides: Partial<ConversationView> = 
   return sampleConversation(id, T0, overrides);
 }
 
+/** `line 1` … `line N`, one row each, the customer (Dana Kim) and Alice in turn, a second apart. */
+export function alternatingThread(total: number): MessageView[] {
+  return Array.from({ length: total }, (_, i) => {
+    const n = i + 1;
+    return n % 2 === 1
+      ? {
+          id: `m${n}`,
+          at: T0 + n * 1000,
+          author: { role: "customer", name: "Dana Kim" },
+          text: `line ${n}`,
+          sentiment: 0,
+        }
+      : {
+          id: `m${n}`,
+          at: T0 + n * 1000,
+          author: { role: "rep", id: "alice", name: "Alice Moreau" },
+          text: `line ${n}`,
+        };
+  });
+}
+
 let messageCounter = 1000;
 export function customerMessage(text: string, at = T0, overrides: Partial<MessageView> = {}): MessageView {
   return {

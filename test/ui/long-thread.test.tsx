@@ -3,8 +3,17 @@
 // conversation and scrolls up. What the screen shows and what went over the wire.
 import { afterEach, describe, expect, it } from "vitest";
 import type { RequestBody } from "../../src/client/client.js";
-import type { MessageView } from "../../src/protocol/views.js";
-import { conversation, event, KEYS, refusal, renderConsole, stripSgr, T0, welcome } from "../helpers/ui.js";
+import {
+  alternatingThread,
+  conversation,
+  event,
+  KEYS,
+  refusal,
+  renderConsole,
+  stripSgr,
+  T0,
+  welcome,
+} from "../helpers/ui.js";
 import type { Console } from "../helpers/ui.js";
 import { renderMonitor, rowOf, supervisorWelcome } from "../helpers/monitor.js";
 import type { Monitor } from "../helpers/monitor.js";
@@ -19,18 +28,7 @@ const PG_UP = "\x1b[5~";
 const TOTAL = 250;
 
 /** m1…m250, the customer and the rep in turn, a second apart. */
-const THREAD: MessageView[] = Array.from({ length: TOTAL }, (_, i) => {
-  const n = i + 1;
-  return n % 2 === 1
-    ? {
-        id: `m${n}`,
-        at: T0 + n * 1000,
-        author: { role: "customer", name: "Dana Kim" },
-        text: `line ${n}`,
-        sentiment: 0,
-      }
-    : { id: `m${n}`, at: T0 + n * 1000, author: { role: "rep", id: "alice", name: "Alice Moreau" }, text: `line ${n}` };
-});
+const THREAD = alternatingThread(TOTAL);
 
 /** The server's answer to `messages`: the `limit` messages before `before` (the latest of all without it). */
 function page(body: RequestBody): Record<string, unknown> {

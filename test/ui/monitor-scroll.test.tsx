@@ -1,8 +1,7 @@
 // The monitor's live view pages through a thread as the console does: PgUp and PgDn move by half the rows the
 // thread has on screen, whatever the terminal's size (UX: PgUp/PgDn scroll the thread).
 import { afterEach, describe, expect, it } from "vitest";
-import type { MessageView } from "../../src/protocol/views.js";
-import { conversation, stripSgr, T0 } from "../helpers/ui.js";
+import { alternatingThread, conversation, stripSgr } from "../helpers/ui.js";
 import { renderMonitor, supervisorWelcome } from "../helpers/monitor.js";
 import type { Monitor } from "../helpers/monitor.js";
 
@@ -17,18 +16,7 @@ const PG_DN = "\x1b[6~";
 const TOTAL = 80;
 
 /** line 1 … line 80, one row each, the customer and the rep in turn; all of them held. */
-const THREAD: MessageView[] = Array.from({ length: TOTAL }, (_, i) => {
-  const n = i + 1;
-  return n % 2 === 1
-    ? {
-        id: `m${n}`,
-        at: T0 + n * 1000,
-        author: { role: "customer", name: "Dana Kim" },
-        text: `line ${n}`,
-        sentiment: 0,
-      }
-    : { id: `m${n}`, at: T0 + n * 1000, author: { role: "rep", id: "alice", name: "Alice Moreau" }, text: `line ${n}` };
-});
+const THREAD = alternatingThread(TOTAL);
 
 /** The line numbers of the thread on screen, top to bottom. */
 const linesShown = (frame: string) => [...stripSgr(frame).matchAll(/line (\d+)\b/g)].map((m) => Number(m[1]));
