@@ -71,6 +71,9 @@ function isolatingStdout(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
   });
 }
 
+/** How long a console or monitor whose terminal hung up waits for quitting to reach the server. */
+const HANGUP_QUIT_MS = 2_000;
+
 /** Resolves once the app has ended and the terminal is restored. */
 export async function runTerminalApp(options: TerminalAppOptions): Promise<void> {
   const { client, store } = options;
@@ -110,8 +113,20 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   const onResize = () => store.dispatch({ type: "resize", columns: process.stdout.columns, rows: process.stdout.rows });
   process.stdout.on("resize", onResize);
   const onSignal = () => void app.quit();
+  // The terminal is gone (closed, its ssh session dropped): nothing more can be drawn or read, but quitting still tells
+  // the server (the monitor leaves what it watches or joined, the console goes Offline) before the process ends.
+  // Drawing stops first: a write to a hung-up terminal fails. Bounded: a server out of reach does not hold it.
+  const onHangup = () => {
+    process.stdout.on("error", () => undefined);
+    instance.unmount();
+    const bound = setTimeout(finish, HANGUP_QUIT_MS);
+    void app.quit().finally(() => {
+      clearTimeout(bound);
+      finish();
+    });
+  };
   process.once("SIGTERM", onSignal);
-  process.once("SIGHUP", finish);
+  process.once("SIGHUP", onHangup);
   // A crash must not leave the terminal in raw mode, with a changed title or focus reporting on.
   const onCrash = (error: unknown) => {
     finish();
@@ -131,7 +146,7 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   await done;
   client.off("fatal", onRefused);
   process.off("SIGTERM", onSignal);
-  process.off("SIGHUP", finish);
+  process.off("SIGHUP", onHangup);
   process.off("uncaughtException", onCrash);
   process.off("unhandledRejection", onCrash);
 }
