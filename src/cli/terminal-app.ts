@@ -116,8 +116,12 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   // The terminal is gone (closed, its ssh session dropped): nothing more can be drawn or read, but quitting still tells
   // the server (the monitor leaves what it watches or joined, the console goes Offline) before the process ends.
   // Drawing stops first: a write to a hung-up terminal fails. Bounded: a server out of reach does not hold it.
+  let hungUp = false;
   const onHangup = () => {
+    if (hungUp || finished) return;
+    hungUp = true;
     process.stdout.on("error", () => undefined);
+    process.stdin.on("error", () => undefined);
     instance.unmount();
     const bound = setTimeout(finish, HANGUP_QUIT_MS);
     void app.quit().finally(() => {
@@ -129,6 +133,8 @@ export async function runTerminalApp(options: TerminalAppOptions): Promise<void>
   process.once("SIGHUP", onHangup);
   // A crash must not leave the terminal in raw mode, with a changed title or focus reporting on.
   const onCrash = (error: unknown) => {
+    // A read or write on a terminal that went away (EIO) may come before its SIGHUP: it is the same hangup.
+    if ((error as NodeJS.ErrnoException | undefined)?.code === "EIO") return onHangup();
     finish();
     process.stderr.write(`cc-agent: ${(error as Error)?.stack ?? String(error)}\n`);
     process.exit(1);

@@ -32,6 +32,8 @@ describe("a monitor or console whose terminal goes away", () => {
         "Sam joined, as the rep sees it",
         STEP_MS,
       );
+      // And as the monitor itself knows it (quitting leaves what it knows it joined).
+      await term.waitForScreen("you (joined)", "the monitor showing Sam joined", STEP_MS);
 
       await term.kill();
       await waitFor(
