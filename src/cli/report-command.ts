@@ -6,6 +6,7 @@ import stringWidth from "string-width";
 import type { GroupBy } from "../../server/reports/report.js";
 import { exitWithCode2OnFlagErrors, flagError } from "./local-server.js";
 import { checkDataPath } from "./data-option.js";
+import { isPostgresUrl } from "../../server/store/postgres-url.js";
 import { clock, localMidnight } from "../ui/text/time.js";
 
 /** Every grouping (the compiler checks the list against GroupBy; this module loads nothing of the server at start). */
@@ -60,7 +61,7 @@ export function registerReportCommand(program: Command): void {
       const from = flags.from?.at ?? localMidnight(now);
       const to = flags.to ? (flags.to.dateOnly ? nextDay(flags.to.at) : flags.to.at) : nextDay(localMidnight(from));
       if (to <= from) flagError(command, "--to must be after --from");
-      if (/^postgres(ql)?:\/\//i.test(flags.data))
+      if (isPostgresUrl(flags.data))
         throw new Error(
           "report reads SQLite data files only; it cannot report on a Postgres database yet (docs/reports.md)",
         );

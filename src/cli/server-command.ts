@@ -6,6 +6,7 @@ import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import type { LogLevel } from "../../server/logger.js";
 import { checkDataPath } from "./data-option.js";
+import { isPostgresUrl } from "../../server/store/postgres-url.js";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -50,7 +51,7 @@ export function registerServerCommand(program: Command): void {
         // there is dropped, and it serves on. Unhandled, the EPIPE of its first line would end it.
         process.stderr.on("error", () => undefined);
         if (!LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
-        if (!/^postgres(ql)?:\/\//i.test(options.data)) checkDataPath(options.data, " or a postgres:// URL");
+        if (!isPostgresUrl(options.data)) checkDataPath(options.data, " or a postgres:// URL");
         const [{ createLogger }, { loadOrgFile }, { startServer, shownData }] = await Promise.all([
           import("../../server/logger.js"),
           import("../../server/org-file.js"),
@@ -124,7 +125,7 @@ export function registerServerCommand(program: Command): void {
     .argument("<file>", "the copy to write (must not exist)")
     .option("--data <file>", "the data file to copy", "cc-agent.db")
     .action(async (file: string, options: { data: string }) => {
-      if (/^postgres(ql)?:\/\//i.test(options.data)) {
+      if (isPostgresUrl(options.data)) {
         throw new Error("cc-agent server backup copies SQLite data files; back a Postgres database up with pg_dump.");
       }
       checkDataPath(options.data);
